@@ -1,0 +1,40 @@
+import type { status } from '@grpc/grpc-js';
+
+export class AgentSdkError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The arena ended the session with a gRPC status (bad token, malformed action, …). */
+export class SessionError extends AgentSdkError {
+  constructor(
+    readonly code: status,
+    readonly details: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`session ended with gRPC status ${code}: ${details}`, options);
+  }
+}
+
+/** An action the SDK refuses to send because the arena would reject it as malformed. */
+export class ActionBuildError extends AgentSdkError {
+  constructor(
+    readonly field: string,
+    readonly limit: string,
+    message: string,
+  ) {
+    super(`${field}: ${message} (limit: ${limit})`);
+  }
+}
+
+export class ParamError extends AgentSdkError {
+  constructor(
+    readonly strategy: string,
+    readonly field: string,
+    message: string,
+  ) {
+    super(`strategy ${strategy}: params.${field}: ${message}`);
+  }
+}

@@ -1,0 +1,13 @@
+// A strategy is one small class with one decision method: given everything the agent may know
+// at a wake-up, return the actions to send. The SDK does the protocol.
+import type { Action, ActionAck, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+
+export interface Strategy {
+  readonly name: string;
+  onWelcome?(welcome: Welcome): void;
+  decide(wake: WakeUp): Action[] | Promise<Action[]>;
+  onAck?(ack: ActionAck): void;
+  onEnd?(ended: RunEnded): void;
+}
+
+export type StrategyFactory = (params: Record<string, unknown>) => Strategy;

@@ -1,0 +1,54 @@
+// Named, seeded random streams: every consumer draws from its own stream ("world.noise",
+// "agent.heuristic.latency"), so adding a consumer never shifts the numbers another one sees.
+import { createHash } from 'node:crypto';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+export class RandomStream {
+  private readonly gen: ReturnType<typeof xoroshiro128plus>;
+
+  constructor(
+    readonly name: string,
+    seed: number,
+  ) {
+    this.gen = xoroshiro128plus(seed);
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return uniformFloat64(this.gen);
+  }
+
+  /** Uniform integer in [from, to], both included. */
+  int(from: number, to: number): number {
+    return uniformInt(this.gen, from, to);
+  }
+
+  /** Standard normal draw (Box-Muller). */
+  normal(): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+}
+
+export class NamedRng {
+  private readonly streams = new Map<string, RandomStream>();
+
+  constructor(readonly seed: number) {}
+
+  stream(name: string): RandomStream {
+    let s = this.streams.get(name);
+    if (!s) {
+      s = new RandomStream(name, deriveSeed(this.seed, name));
+      this.streams.set(name, s);
+    }
+    return s;
+  }
+}
+
+/** A 32-bit seed from (run seed, stream name) that does not depend on creation order. */
+export function deriveSeed(seed: number, name: string): number {
+  return createHash('sha256').update(`${seed}\u0000${name}`).digest().readInt32LE(0);
+}

@@ -1,0 +1,35 @@
+// Typed errors of the arena. Business rejections inside a run are events, not exceptions;
+// these are for the operator: bad configuration, missing tools, broken runs.
+
+export class FlexArenaError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface ConfigIssue {
+  /** Dotted path into the document, e.g. "agents[1].asset.powerMw". */
+  path: string;
+  message: string;
+  value?: unknown;
+}
+
+export class ConfigError extends FlexArenaError {
+  constructor(
+    readonly file: string,
+    readonly issues: ConfigIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `invalid configuration ${file}:\n` +
+        issues
+          .map((i) => `  - ${i.path || '(root)'}: ${i.message}${i.value === undefined ? '' : ` (got ${JSON.stringify(i.value)})`}`)
+          .join('\n'),
+      options,
+    );
+  }
+}
+
+export class NatsServerError extends FlexArenaError {}
+export class AgentLaunchError extends FlexArenaError {}

@@ -1,0 +1,79 @@
+// Protocol-level validation of an action batch. A malformed or out-of-range field ends the
+// session with INVALID_ARGUMENT naming the field and the limit (the agent may reconnect with its
+// token; nothing it had in the market is lost). Business rules (gate closure, unknown order,
+// FOK not fillable…) are the market's and come back as typed rejections, not as errors.
+import { status } from '@grpc/grpc-js';
+import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import type { ActionBatch } from '../../gen/flexarena/v1/session.js';
+
+export interface ProtocolLimits {
+  priceMinTicks: number;
+  priceMaxTicks: number;
+  maxQuantityLots: number;
+  maxActionsPerBatch: number;
+  maxClientRefLength: number;
+}
+
+export interface ProtocolViolation {
+  code: status;
+  field: string;
+  message: string;
+}
+
+function violation(field: string, message: string, code = status.INVALID_ARGUMENT): ProtocolViolation {
+  return { code, field, message: `${field}: ${message}` };
+}
+
+function checkPrice(field: string, v: number, l: ProtocolLimits): ProtocolViolation | undefined {
+  if (!Number.isSafeInteger(v) || v < l.priceMinTicks || v > l.priceMaxTicks)
+    return violation(field, `${v} is outside [${l.priceMinTicks}, ${l.priceMaxTicks}] ticks of 0.01 EUR/MWh`);
+  return undefined;
+}
+
+function checkQuantity(field: string, v: number, l: ProtocolLimits): ProtocolViolation | undefined {
+  if (!Number.isSafeInteger(v) || v < 1 || v > l.maxQuantityLots)
+    return violation(field, `${v} is outside [1, ${l.maxQuantityLots}] lots of 0.1 MW`);
+  return undefined;
+}
+
+function checkOrderId(field: string, v: number): ProtocolViolation | undefined {
+  if (!Number.isSafeInteger(v) || v < 1) return violation(field, `${v} must be a positive order id`);
+  return undefined;
+}
+
+export function validateActionBatch(batch: ActionBatch, l: ProtocolLimits): ProtocolViolation | undefined {
+  if (batch.actions.length > l.maxActionsPerBatch)
+    return violation('actions', `${batch.actions.length} actions exceed the limit of ${l.maxActionsPerBatch} per batch`, status.RESOURCE_EXHAUSTED);
+  for (let i = 0; i < batch.actions.length; i++) {
+    const a = batch.actions[i]!;
+    const at = `actions[${i}]`;
+    if (a.clientRef.length > l.maxClientRefLength)
+      return violation(`${at}.client_ref`, `length ${a.clientRef.length} exceeds ${l.maxClientRefLength}`);
+    const k = a.kind;
+    if (!k) return violation(`${at}.kind`, 'one of submit, cancel, modify is required');
+    let v: ProtocolViolation | undefined;
+    switch (k.$case) {
+      case 'submit': {
+        const s = k.value;
+        if (!s.productId) v = violation(`${at}.submit.product_id`, 'is required');
+        else if (s.side !== Side.SIDE_BUY && s.side !== Side.SIDE_SELL)
+          v = violation(`${at}.submit.side`, `${s.side} is not SIDE_BUY (1) or SIDE_SELL (2)`);
+        else if (!(s.timeInForce in TimeInForce) || s.timeInForce < 0)
+          v = violation(`${at}.submit.time_in_force`, `${s.timeInForce} is not a known time in force`);
+        else v = checkPrice(`${at}.submit.price_ticks`, s.priceTicks, l) ?? checkQuantity(`${at}.submit.quantity_lots`, s.quantityLots, l);
+        break;
+      }
+      case 'cancel':
+        v = checkOrderId(`${at}.cancel.order_id`, k.value.orderId);
+        break;
+      case 'modify':
+        v =
+          checkOrderId(`${at}.modify.order_id`, k.value.orderId) ??
+          checkPrice(`${at}.modify.price_ticks`, k.value.priceTicks, l) ??
+          checkQuantity(`${at}.modify.quantity_lots`, k.value.quantityLots, l);
+        break;
+    }
+    if (v) return v;
+  }
+  return undefined;
+}

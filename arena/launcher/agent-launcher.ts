@@ -1,0 +1,43 @@
+// Starts each configured agent as its own OS process running `flexarena agent <strategy>`,
+// with its output in the run folder. Agents connect back over gRPC like any external agent.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AgentConfig } from '../config/run-config.js';
+import { killAndWait } from '../nats/nats-server-launcher.js';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'flexarena.mjs');
+
+export interface LaunchedAgent {
+  agentId: string;
+  child: ChildProcess;
+}
+
+export function launchAgent(agent: AgentConfig, address: string, token: string, logDir: string): LaunchedAgent {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'agent', agent.strategy, '--arena', address, '--params', JSON.stringify(agent.params)],
+    // The token travels in the environment, not argv, so it does not show up in `ps`.
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLEXARENA_TOKEN: token } },
+  );
+  const log = createWriteStream(join(logDir, `${agent.id}.log`));
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return { agentId: agent.id, child };
+}
+
+export async function stopAgents(agents: LaunchedAgent[], graceMs = 3_000): Promise<void> {
+  await Promise.all(agents.map((a) => waitOrKill(a.child, graceMs)));
+}
+
+function waitOrKill(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => killAndWait(child).then(resolve), graceMs);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `flexarena` command. Sources are TypeScript, loaded through tsx so there is no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../arena/cli.ts');

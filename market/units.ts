@@ -1,0 +1,61 @@
+import { PRICE_TICK_EUR_PER_MWH, QUANTITY_LOT_MW } from './types.js';
+
+// Conversions at the library's edge. Floats are only accepted here, and only if they sit on the
+// tick/lot grid: silently rounding 12.345 EUR/MWh to a tick would change what an agent asked for.
+
+const TICKS_PER_EUR = Math.round(1 / PRICE_TICK_EUR_PER_MWH);
+const LOTS_PER_MW = Math.round(1 / QUANTITY_LOT_MW);
+/** Absorbs binary float noise such as 0.3 * 100 = 30.000000000000004, nothing more. */
+const GRID_TOLERANCE = 1e-6;
+
+function toGrid(value: number, stepsPerUnit: number, what: string): number {
+  if (!Number.isFinite(value)) throw new RangeError(`${what} must be a finite number, got ${value}`);
+  const scaled = value * stepsPerUnit;
+  const steps = Math.round(scaled);
+  if (Math.abs(scaled - steps) > GRID_TOLERANCE) {
+    throw new RangeError(`${what} ${value} is not a multiple of ${1 / stepsPerUnit}`);
+  }
+  if (!Number.isSafeInteger(steps)) throw new RangeError(`${what} ${value} is too large`);
+  return steps + 0; // normalises -0
+}
+
+function assertInteger(value: number, what: string): void {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer, got ${value}`);
+}
+
+export function eurToTicks(eurPerMwh: number): number {
+  return toGrid(eurPerMwh, TICKS_PER_EUR, 'price in EUR/MWh');
+}
+
+export function ticksToEur(priceTicks: number): number {
+  assertInteger(priceTicks, 'priceTicks');
+  // Division, not multiplication by 0.01, gives the closest double (1234 / 100 = 12.34 exactly as printed).
+  return priceTicks / TICKS_PER_EUR;
+}
+
+export function mwToLots(mw: number): number {
+  return toGrid(mw, LOTS_PER_MW, 'quantity in MW');
+}
+
+export function lotsToMw(quantityLots: number): number {
+  assertInteger(quantityLots, 'quantityLots');
+  return quantityLots / LOTS_PER_MW;
+}
+
+/**
+ * Cash value of a trade in units of 0.00001 EUR: price € × MW × hours. One tick·lot·minute is
+ * 0.01 × 0.1 / 60 € = 5/3 units, so the duration must be a multiple of 3 minutes for whole units
+ * (15 min → 25 units per tick·lot, 60 min → 100).
+ */
+export function tradeCashUnits(priceTicks: number, quantityLots: number, durationMinutes: number): number {
+  assertInteger(priceTicks, 'priceTicks');
+  assertInteger(quantityLots, 'quantityLots');
+  if (!Number.isSafeInteger(durationMinutes) || durationMinutes <= 0 || durationMinutes % 3 !== 0) {
+    throw new RangeError(
+      `durationMinutes must be a positive multiple of 3 for whole cash units, got ${durationMinutes}`,
+    );
+  }
+  const units = priceTicks * quantityLots * ((durationMinutes / 3) * 5);
+  if (!Number.isSafeInteger(units)) throw new RangeError(`trade cash ${units} units is not a safe integer`);
+  return units + 0;
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Dependency-free setup, run before `npm start` and `npm test` (npm's pre-hooks):
+// installs npm packages when missing or stale, generates gRPC code from proto/, and makes sure a
+// nats-server binary exists. It must run on a fresh clone with nothing but Node and npm.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const stampPath = join(root, '.setup-stamp.json');
+const codegenOnly = process.argv.includes('--codegen-only');
+
+function log(msg) {
+  process.stderr.write(`[setup] ${msg}\n`);
+}
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (res.error) throw new Error(`${cmd} ${args.join(' ')} could not start: ${res.error.message}`);
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${res.status}`);
+}
+
+function hashFiles(paths) {
+  const h = createHash('sha256');
+  for (const p of paths.sort()) {
+    h.update(p);
+    h.update(readFileSync(p));
+  }
+  return h.digest('hex');
+}
+
+function listFiles(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p, suffix));
+    else if (p.endsWith(suffix)) out.push(p);
+  }
+  return out;
+}
+
+function readStamp() {
+  try {
+    return JSON.parse(readFileSync(stampPath, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function ensureNodeVersion() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    throw new Error(`Node ${process.versions.node} is too old: FlexArena needs Node >= 20.19`);
+  }
+}
+
+function ensureDependencies(stamp) {
+  const lock = join(root, 'package-lock.json');
+  const depsHash = hashFiles([join(root, 'package.json'), ...(existsSync(lock) ? [lock] : [])]);
+  const installed = existsSync(join(root, 'node_modules', '.package-lock.json'));
+  if (installed && stamp.deps === depsHash) return depsHash;
+  const useCi = existsSync(lock) && !installed;
+  log(useCi ? 'installing npm dependencies (npm ci)…' : 'installing npm dependencies (npm install)…');
+  run('npm', [useCi ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error']);
+  // npm install may rewrite the lock file; hash what is on disk now.
+  return hashFiles([join(root, 'package.json'), ...(existsSync(lock) ? [lock] : [])]);
+}
+
+function ensureCodegen(stamp) {
+  const protos = listFiles(join(root, 'proto'), '.proto');
+  const protoHash = hashFiles([...protos, join(root, 'buf.gen.yaml')]);
+  const genOk = existsSync(join(root, 'gen', 'flexarena', 'v1', 'arena_service.ts'));
+  if (genOk && stamp.proto === protoHash) return protoHash;
+  log('generating TypeScript gRPC code from proto/ (buf + ts-proto)…');
+  run(join(root, 'node_modules', '.bin', 'buf'), ['generate']);
+  return protoHash;
+}
+
+function findOnPath(bin) {
+  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/bin', '/usr/bin']);
+  for (const d of dirs) {
+    if (d && existsSync(join(d, bin))) return join(d, bin);
+  }
+  return undefined;
+}
+
+function ensureNatsServer() {
+  if (process.env.FLEXARENA_NATS_SERVER && existsSync(process.env.FLEXARENA_NATS_SERVER)) return;
+  if (findOnPath('nats-server')) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = Boolean(findOnPath('apt-get'));
+  const hasSudo = Boolean(findOnPath('sudo'));
+  if (hasApt && (isRoot || hasSudo)) {
+    log('nats-server not found: installing it with apt-get (Debian package nats-server)…');
+    const prefix = isRoot ? [] : ['sudo', '-n'];
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const apt = (args) => {
+      const [cmd, ...rest] = [...prefix, 'apt-get', ...args];
+      run(cmd, rest, { env });
+    };
+    try {
+      apt(['update', '-qq']);
+      apt(['install', '-y', '-qq', 'nats-server']);
+    } catch (err) {
+      throw new Error(
+        `could not install nats-server with apt-get (${err.message}). Install it yourself ` +
+          '(`sudo apt-get install nats-server`, or a release binary on PATH) or point ' +
+          'FLEXARENA_NATS_SERVER at the binary.',
+      );
+    }
+    if (findOnPath('nats-server')) return;
+  }
+  throw new Error(
+    'nats-server is not installed and this machine has no way for setup to install it ' +
+      '(needs apt-get as root or with passwordless sudo). Install nats-server (Debian/Ubuntu: ' +
+      '`sudo apt-get install nats-server`) or set FLEXARENA_NATS_SERVER to its path.',
+  );
+}
+
+try {
+  ensureNodeVersion();
+  const stamp = readStamp();
+  const deps = codegenOnly ? stamp.deps : ensureDependencies(stamp);
+  const proto = ensureCodegen(stamp);
+  if (!codegenOnly) ensureNatsServer();
+  writeFileSync(stampPath, JSON.stringify({ deps, proto }, null, 2));
+} catch (err) {
+  log(`FAILED: ${err.message}`);
+  process.exit(1);
+}
