@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['market/**/*.test.ts', 'arena/**/*.test.ts', 'agents/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'market/**/*.test.ts',
+      'arena/**/*.test.ts',
+      'agents/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     // Integration tests start real processes (arena, agents, nats-server); give them room on a 2-core box.
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -24,7 +24,10 @@ export class ConfigError extends FlexArenaError {
     super(
       `invalid configuration ${file}:\n` +
         issues
-          .map((i) => `  - ${i.path || '(root)'}: ${i.message}${i.value === undefined ? '' : ` (got ${JSON.stringify(i.value)})`}`)
+          .map(
+            (i) =>
+              `  - ${i.path || '(root)'}: ${i.message}${i.value === undefined ? '' : ` (got ${JSON.stringify(i.value)})`}`,
+          )
           .join('\n'),
       options,
     );

@@ -11,8 +11,12 @@ import type { RunConfig } from './config/run-config.js';
 import { FileFaultLog } from './core/fault-log.js';
 import { RunEngine } from './core/run-engine.js';
 import { GrpcGateway } from './gateway/grpc-gateway.js';
-import { launchAgent, type LaunchedAgent, stopAgents } from './launcher/agent-launcher.js';
-import { type MarketDataPublisher, NatsMarketDataPublisher, NullPublisher } from './nats/market-data-publisher.js';
+import { type LaunchedAgent, launchAgent, stopAgents } from './launcher/agent-launcher.js';
+import {
+  type MarketDataPublisher,
+  NatsMarketDataPublisher,
+  NullPublisher,
+} from './nats/market-data-publisher.js';
 import { type NatsServerHandle, startNatsServer } from './nats/nats-server-launcher.js';
 import { agentResults, type RunResults, writeResults } from './results/results.js';
 import { TapeWriter } from './tape/tape-writer.js';
@@ -38,7 +42,8 @@ export function makeRunId(cfg: RunConfig): string {
 export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<RunOutput> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const runId = opts.runId ?? makeRunId(cfg);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(runId)) throw new Error(`run id "${runId}" must be lowercase letters, digits and dashes`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(runId))
+    throw new Error(`run id "${runId}" must be lowercase letters, digits and dashes`);
   const runDir = resolve(cfg.outDir, runId);
   mkdirSync(join(runDir, 'agents'), { recursive: true });
   writeFileSync(join(runDir, 'config.yaml'), toYaml(cfg));
@@ -49,7 +54,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   let gateway: GrpcGateway | undefined;
   const launched: LaunchedAgent[] = [];
   try {
-    let natsUrl = cfg.nats.url;
+    let natsUrl = cfg.nats.url ?? process.env.FLEXARENA_NATS_URL;
     if (cfg.nats.enabled && !natsUrl) {
       nats = await startNatsServer();
       natsUrl = nats.url;
@@ -135,11 +140,16 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     const port = await gateway.listen(host, cfg.port);
     const address = `${host}:${port}`;
     // Machine-readable line for tools and tests that start the arena as a process.
-    process.stdout.write(`FLEXARENA_LISTENING ${address} ${runId} ${runDir}${natsUrl ? ` ${natsUrl}` : ''}\n`);
+    process.stdout.write(
+      `FLEXARENA_LISTENING ${address} ${runId} ${runDir}${natsUrl ? ` ${natsUrl}` : ''}\n`,
+    );
     log(`arena ${runId} listening on ${address}`);
     for (const a of cfg.agents) {
       if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
-      else log(`waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`);
+      else
+        log(
+          `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
+        );
     }
 
     const summary = await engine.run();
@@ -149,7 +159,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       seed: cfg.seed,
       day: cfg.day,
       tapeSha256: summary.tapeHash,
-      stats: { wakeUps: summary.wakeUps, actions: summary.actions, trades: summary.trades, tapeEvents: tape.count },
+      stats: {
+        wakeUps: summary.wakeUps,
+        actions: summary.actions,
+        trades: summary.trades,
+        tapeEvents: tape.count,
+      },
       agents: agentResults(summary),
     };
     for (const r of results.agents) gateway.end(r.agentId, { reason: 'run complete', result: r });

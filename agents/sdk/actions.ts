@@ -16,7 +16,11 @@ function exactInteger(field: string, value: number, scale: number, unit: string)
   const scaled = value * scale;
   const rounded = Math.round(scaled);
   if (!Number.isFinite(value) || Math.abs(scaled - rounded) > 1e-6)
-    throw new ActionBuildError(field, `multiple of ${1 / scale} ${unit}`, `${value} is not on the ${1 / scale} ${unit} grid`);
+    throw new ActionBuildError(
+      field,
+      `multiple of ${1 / scale} ${unit}`,
+      `${value} is not on the ${1 / scale} ${unit} grid`,
+    );
   return rounded;
 }
 
@@ -59,6 +63,17 @@ export function cancel(orderId: number, clientRef = ''): Action {
   return { clientRef, kind: { $case: 'cancel', value: { orderId } } };
 }
 
-export function modify(orderId: number, priceTicksValue: number, quantityLotsValue: number, clientRef = ''): Action {
-  return { clientRef, kind: { $case: 'modify', value: { orderId, priceTicks: priceTicksValue, quantityLots: quantityLotsValue } } };
+export function modify(
+  orderId: number,
+  priceTicksValue: number,
+  quantityLotsValue: number,
+  clientRef = '',
+): Action {
+  return {
+    clientRef,
+    kind: {
+      $case: 'modify',
+      value: { orderId, priceTicks: priceTicksValue, quantityLots: quantityLotsValue },
+    },
+  };
 }

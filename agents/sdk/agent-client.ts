@@ -1,7 +1,11 @@
 // Connects a strategy to a running arena over one gRPC session stream and drives it until the
 // run ends.
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { ArenaServiceClient, type SessionRequest, type SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
+import {
+  ArenaServiceClient,
+  type SessionRequest,
+  type SessionResponse,
+} from '../../gen/flexarena/v1/arena_service.js';
 import type { RunEnded, Welcome } from '../../gen/flexarena/v1/session.js';
 import { SessionError } from './errors.js';
 import type { Strategy } from './strategy.js';
@@ -69,6 +73,11 @@ export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<Agen
       finish(new SessionError(err.code, err.details, { cause: err }));
     });
     call.on('end', () => finish());
-    send({ kind: { $case: 'hello', value: { sdkName: opts.sdkName ?? 'flexarena-ts', sdkVersion: '0.1.0', strategy: strategy.name } } });
+    send({
+      kind: {
+        $case: 'hello',
+        value: { sdkName: opts.sdkName ?? 'flexarena-ts', sdkVersion: '0.1.0', strategy: strategy.name },
+      },
+    });
   });
 }

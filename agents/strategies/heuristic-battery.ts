@@ -37,7 +37,8 @@ export class HeuristicBattery implements Strategy {
 
   onWelcome(welcome: Welcome): void {
     const asset = welcome.assets.find((a) => a.kind?.$case === 'battery');
-    if (asset?.kind?.$case !== 'battery') throw new AgentSdkError('heuristic-battery needs a battery asset in its run configuration');
+    if (asset?.kind?.$case !== 'battery')
+      throw new AgentSdkError('heuristic-battery needs a battery asset in its run configuration');
     this.battery = asset.kind.value;
     for (const p of welcome.market?.products ?? []) this.gateClosure.set(p.productId, p.gateClosureMs);
   }
@@ -45,8 +46,12 @@ export class HeuristicBattery implements Strategy {
   decide(wake: WakeUp): Action[] {
     const b = this.battery;
     if (!b) return [];
-    const forecasts = [...wake.priceForecasts].sort((x, y) => deliveryStartOf(x.productId) - deliveryStartOf(y.productId));
-    const idx = forecasts.findIndex((f) => (this.gateClosure.get(f.productId) ?? 0) > wake.timeMs + this.params.gateMarginMs);
+    const forecasts = [...wake.priceForecasts].sort(
+      (x, y) => deliveryStartOf(x.productId) - deliveryStartOf(y.productId),
+    );
+    const idx = forecasts.findIndex(
+      (f) => (this.gateClosure.get(f.productId) ?? 0) > wake.timeMs + this.params.gateMarginMs,
+    );
     if (idx < 0) return [];
     const target = forecasts[idx]!;
     const nextHour = forecasts.slice(idx + 1, idx + 5);
@@ -57,18 +62,36 @@ export class HeuristicBattery implements Strategy {
 
     const soc = this.projectedSoc(wake, b, deliveryStartOf(target.productId));
     const held = wake.positions.find((p) => p.productId === target.productId)?.netLots ?? 0;
-    const powerLots = Math.floor((b.powerMw * 10) + 1e-9);
+    const powerLots = Math.floor(b.powerMw * 10 + 1e-9);
     const slip = Math.round(this.params.maxSlippageEur * 100);
     if (signal > 0) {
       const roomLots = Math.floor((((b.socMaxMwh - soc) / b.etaCharge) * 1000) / KWH_PER_LOT_QH + 1e-9);
       const lots = Math.min(powerLots, roomLots) - held;
       if (lots <= 0) return [];
-      return [submit({ productId: target.productId, side: 'buy', priceTicks: target.priceTicks + slip, quantityLots: lots, tif: 'IOC', clientRef: 'charge' })];
+      return [
+        submit({
+          productId: target.productId,
+          side: 'buy',
+          priceTicks: target.priceTicks + slip,
+          quantityLots: lots,
+          tif: 'IOC',
+          clientRef: 'charge',
+        }),
+      ];
     }
     const availLots = Math.floor(((soc - b.socMinMwh) * b.etaDischarge * 1000) / KWH_PER_LOT_QH + 1e-9);
     const lots = Math.min(powerLots, availLots) + held;
     if (lots <= 0) return [];
-    return [submit({ productId: target.productId, side: 'sell', priceTicks: target.priceTicks - slip, quantityLots: lots, tif: 'IOC', clientRef: 'discharge' })];
+    return [
+      submit({
+        productId: target.productId,
+        side: 'sell',
+        priceTicks: target.priceTicks - slip,
+        quantityLots: lots,
+        tif: 'IOC',
+        clientRef: 'discharge',
+      }),
+    ];
   }
 
   /** SoC at the start of `startMs` if every position traded for earlier periods is delivered. */

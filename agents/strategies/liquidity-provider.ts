@@ -72,14 +72,21 @@ export class LiquidityProvider implements Strategy {
       const start = deliveryStartOf(f.productId);
       const lead = start - wake.timeMs;
       if (lead > this.params.horizonHours * 3_600_000) continue;
-      actions.push(...this.requote(f.productId, this.ladder(this.mid(f.productId, f.priceTicks), lead), ordersByProduct.get(f.productId) ?? []));
+      actions.push(
+        ...this.requote(
+          f.productId,
+          this.ladder(this.mid(f.productId, f.priceTicks), lead),
+          ordersByProduct.get(f.productId) ?? [],
+        ),
+      );
     }
     return actions;
   }
 
   private mid(productId: string, forecastTicks: number): number {
     const prev = this.anchor.get(productId);
-    if (prev !== undefined && Math.abs(forecastTicks - prev) < this.params.requoteThresholdEur * 100) return prev;
+    if (prev !== undefined && Math.abs(forecastTicks - prev) < this.params.requoteThresholdEur * 100)
+      return prev;
     this.anchor.set(productId, forecastTicks);
     return forecastTicks;
   }
@@ -96,7 +103,14 @@ export class LiquidityProvider implements Strategy {
     for (const w of wanted) {
       const missing = w.lots - (restingLots.get(key(w.side, w.priceTicks)) ?? 0);
       if (missing > 0)
-        actions.push(submit({ productId, side: w.side === Side.SIDE_BUY ? 'buy' : 'sell', priceTicks: w.priceTicks, quantityLots: missing }));
+        actions.push(
+          submit({
+            productId,
+            side: w.side === Side.SIDE_BUY ? 'buy' : 'sell',
+            priceTicks: w.priceTicks,
+            quantityLots: missing,
+          }),
+        );
     }
     return actions;
   }

@@ -6,8 +6,20 @@ import { LiquidityProvider } from './liquidity-provider.js';
 
 const registry = new Map<string, { factory: StrategyFactory; description: string }>([
   ['idle', { factory: () => new IdleStrategy(), description: 'baseline: never trades' }],
-  ['liquidity', { factory: (p) => new LiquidityProvider(p), description: 'background liquidity: a depth ladder around the forecast' }],
-  ['heuristic-battery', { factory: (p) => new HeuristicBattery(p), description: 'seed 002 §4.1: charge if the next hour is dearer, else discharge' }],
+  [
+    'liquidity',
+    {
+      factory: (p) => new LiquidityProvider(p),
+      description: 'background liquidity: a depth ladder around the forecast',
+    },
+  ],
+  [
+    'heuristic-battery',
+    {
+      factory: (p) => new HeuristicBattery(p),
+      description: 'seed 002 §4.1: charge if the next hour is dearer, else discharge',
+    },
+  ],
 ]);
 
 export class UnknownStrategyError extends Error {

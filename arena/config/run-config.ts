@@ -3,12 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { type ConfigIssue, ConfigError } from '../errors.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 
 const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a delivery day as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a calendar day');
+  // Date.parse rolls 2026-02-30 over to March 2nd; a round trip catches days that do not exist.
+  .refine((s) => {
+    const ms = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+  }, 'not a calendar day');
 
 const batterySchema = z
   .object({
@@ -23,16 +27,24 @@ const batterySchema = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.socMin > b.socMax) ctx.addIssue({ code: 'custom', path: ['socMin'], message: `must be <= socMax (${b.socMax})` });
+    if (b.socMin > b.socMax)
+      ctx.addIssue({ code: 'custom', path: ['socMin'], message: `must be <= socMax (${b.socMax})` });
     if (b.socInitial < b.socMin || b.socInitial > b.socMax)
-      ctx.addIssue({ code: 'custom', path: ['socInitial'], message: `must lie within [socMin, socMax] = [${b.socMin}, ${b.socMax}]` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['socInitial'],
+        message: `must lie within [socMin, socMax] = [${b.socMin}, ${b.socMax}]`,
+      });
   });
 
 const agentSchema = z
   .object({
     id: z
       .string()
-      .regex(/^[a-z][a-z0-9-]{0,31}$/, 'expected 1-32 chars: lowercase letters, digits, dashes; starting with a letter'),
+      .regex(
+        /^[a-z][a-z0-9-]{0,31}$/,
+        'expected 1-32 chars: lowercase letters, digits, dashes; starting with a letter',
+      ),
     strategy: z.string().min(1),
     params: z.record(z.string(), z.unknown()).default({}),
     /**
@@ -55,8 +67,16 @@ const agentSchema = z
 
 export const runConfigSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes').default('run'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes')
+      .default('run'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     day: isoDay,
     mode: z.enum(['lockstep', 'realtime']).default('lockstep'),
     /** Real-time mode: virtual seconds per wall second. */
@@ -78,10 +98,24 @@ export const runConfigSchema = z
             depthLevels: z.number().int().min(1).max(50).default(10),
           })
           .strict()
-          .default({ openHoursBeforeDay: 8, gateClosureMinutes: 5, priceMinEur: -9999, priceMaxEur: 9999, depthLevels: 10 }),
+          .default({
+            openHoursBeforeDay: 8,
+            gateClosureMinutes: 5,
+            priceMinEur: -9999,
+            priceMaxEur: 9999,
+            depthLevels: 10,
+          }),
       })
       .strict()
-      .default({ cid: { openHoursBeforeDay: 8, gateClosureMinutes: 5, priceMinEur: -9999, priceMaxEur: 9999, depthLevels: 10 } }),
+      .default({
+        cid: {
+          openHoursBeforeDay: 8,
+          gateClosureMinutes: 5,
+          priceMinEur: -9999,
+          priceMaxEur: 9999,
+          depthLevels: 10,
+        },
+      }),
     world: z
       .object({
         baseEur: z.number().min(-500).max(4000).default(80),
@@ -94,7 +128,15 @@ export const runConfigSchema = z
         forecastErrorEur: z.number().min(0).max(500).default(8),
       })
       .strict()
-      .default({ baseEur: 80, dailyAmplitudeEur: 25, eveningPeakEur: 40, middayDipEur: 30, sawtoothEur: 4, noiseEur: 5, forecastErrorEur: 8 }),
+      .default({
+        baseEur: 80,
+        dailyAmplitudeEur: 25,
+        eveningPeakEur: 40,
+        middayDipEur: 30,
+        sawtoothEur: 4,
+        noiseEur: 5,
+        forecastErrorEur: 8,
+      }),
     imbalance: z
       .object({
         /** Placeholder imbalance price until balancing exists: reference price ± this spread. */
@@ -118,10 +160,18 @@ export const runConfigSchema = z
     cfg.agents.forEach((a, i) => {
       const prev = seen.get(a.id);
       if (prev !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id (also agents[${prev}])` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'id'],
+          message: `duplicate agent id (also agents[${prev}])`,
+        });
       seen.set(a.id, i);
       if (!a.launch && !a.token)
-        ctx.addIssue({ code: 'custom', path: ['agents', i, 'token'], message: 'an agent with launch: false needs a token to connect with' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'token'],
+          message: 'an agent with launch: false needs a token to connect with',
+        });
     });
   });
 
@@ -130,7 +180,10 @@ export type AgentConfig = RunConfig['agents'][number];
 export type BatteryConfig = z.infer<typeof batterySchema>;
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
 }
 
 function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
@@ -154,19 +207,27 @@ export function parseRunConfig(doc: unknown, source = '<inline>'): RunConfig {
   throw new ConfigError(source, issues);
 }
 
-export function loadRunConfig(file: string, overrides: Partial<Pick<RunConfig, 'seed' | 'port' | 'outDir'>> = {}): RunConfig {
+export function loadRunConfig(
+  file: string,
+  overrides: Partial<Pick<RunConfig, 'seed' | 'port' | 'outDir'>> = {},
+): RunConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(cause as Error).message}` }], { cause });
+    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(cause as Error).message}` }], {
+      cause,
+    });
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${(cause as Error).message}` }], { cause });
+    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${(cause as Error).message}` }], {
+      cause,
+    });
   }
-  if (doc && typeof doc === 'object') Object.assign(doc, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
+  if (doc && typeof doc === 'object')
+    Object.assign(doc, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
   return parseRunConfig(doc, file);
 }

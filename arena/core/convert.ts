@@ -2,12 +2,19 @@
 import {
   type BookDepth,
   type Order,
-  RejectCode,
   Side as ProtoSide,
   TimeInForce as ProtoTif,
+  RejectCode,
 } from '../../gen/flexarena/v1/market.js';
 import type { Action } from '../../gen/flexarena/v1/session.js';
-import type { CidCommand, Depth, RejectCode as MarketRejectCode, RestingOrder, Side, TimeInForce } from '../../market/index.js';
+import type {
+  CidCommand,
+  Depth,
+  RejectCode as MarketRejectCode,
+  RestingOrder,
+  Side,
+  TimeInForce,
+} from '../../market/index.js';
 
 export function sideToProto(side: Side): ProtoSide {
   return side === 'buy' ? ProtoSide.SIDE_BUY : ProtoSide.SIDE_SELL;
@@ -34,7 +41,11 @@ export function tifFromProto(tif: ProtoTif): TimeInForce {
 }
 
 export function tifToProto(tif: TimeInForce): ProtoTif {
-  return tif === 'IOC' ? ProtoTif.TIME_IN_FORCE_IOC : tif === 'FOK' ? ProtoTif.TIME_IN_FORCE_FOK : ProtoTif.TIME_IN_FORCE_GTC;
+  return tif === 'IOC'
+    ? ProtoTif.TIME_IN_FORCE_IOC
+    : tif === 'FOK'
+      ? ProtoTif.TIME_IN_FORCE_FOK
+      : ProtoTif.TIME_IN_FORCE_GTC;
 }
 
 export function rejectCodeToProto(code: MarketRejectCode): RejectCode {
@@ -94,8 +105,16 @@ export function orderToProto(o: RestingOrder): Order {
 export function depthToProto(d: Depth): BookDepth {
   return {
     productId: d.productId,
-    bids: d.bids.map((l) => ({ priceTicks: l.priceTicks, quantityLots: l.quantityLots, orderCount: l.orderCount })),
-    asks: d.asks.map((l) => ({ priceTicks: l.priceTicks, quantityLots: l.quantityLots, orderCount: l.orderCount })),
+    bids: d.bids.map((l) => ({
+      priceTicks: l.priceTicks,
+      quantityLots: l.quantityLots,
+      orderCount: l.orderCount,
+    })),
+    asks: d.asks.map((l) => ({
+      priceTicks: l.priceTicks,
+      quantityLots: l.quantityLots,
+      orderCount: l.orderCount,
+    })),
     hasLastTrade: d.lastTradePriceTicks !== undefined,
     lastTradePriceTicks: d.lastTradePriceTicks ?? 0,
   };

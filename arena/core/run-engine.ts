@@ -2,12 +2,13 @@
 // (publish → collect → schedule), market commands applied one by one in (time, seq) order, and
 // settlement at the end of every delivery period. Nothing here reads the wall clock except the
 // lock-step deadline, whose outcome (a missed deadline) is recorded as a fact on the tape.
-import { type Action, ActionStatus, type ActionResult, type WakeUp } from '../../gen/flexarena/v1/session.js';
+
 import type { Fill } from '../../gen/flexarena/v1/market.js';
 import { Side as ProtoSide } from '../../gen/flexarena/v1/market.js';
+import { type Action, type ActionResult, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
 import {
-  CidMarket,
   type CidEvent,
+  CidMarket,
   type Depth,
   type ProductDef,
   type TradeEvent,
@@ -16,6 +17,7 @@ import {
 import { BatteryTwin } from '../assets/battery.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { MarketDataPublisher } from '../nats/market-data-publisher.js';
+import { settleProduct } from '../settlement/settle-product.js';
 import type { TapeWriter } from '../tape/tape-writer.js';
 import { PriceForecaster, realisedPrices } from '../world/price-path.js';
 import { dayStartMs, quarterHourProducts } from '../world/products.js';
@@ -24,7 +26,6 @@ import { AgentLedger } from './agent-ledger.js';
 import { actionToCommand, depthToProto, orderToProto, rejectCodeToProto } from './convert.js';
 import { EventQueue } from './event-queue.js';
 import { NamedRng } from './named-rng.js';
-import { settleProduct } from '../settlement/settle-product.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -110,7 +111,8 @@ export class RunEngine {
 
   async run(): Promise<RunSummary> {
     const missing = await this.channel.waitForAgents(this.cfg.connectTimeoutMs);
-    for (const id of missing) this.faults.fault(id, 'never-connected', `no hello within ${this.cfg.connectTimeoutMs} ms`);
+    for (const id of missing)
+      this.faults.fault(id, 'never-connected', `no hello within ${this.cfg.connectTimeoutMs} ms`);
     this.tape.write({
       type: 'run-start',
       t: this.simStartMs,
@@ -140,10 +142,14 @@ export class RunEngine {
       marketTimes.add(p.gateClosureMs);
     }
     for (const t of marketTimes) events.push({ time: t, phase: 0, item: { kind: 'advance' } });
-    this.products.forEach((p, i) => events.push({ time: p.deliveryEndMs, phase: 1, item: { kind: 'settle', productIndex: i } }));
-    for (let t = this.simStartMs; t < this.simEndMs; t += HOUR) events.push({ time: t, phase: 2, item: { kind: 'forecast' } });
+    this.products.forEach((p, i) => {
+      events.push({ time: p.deliveryEndMs, phase: 1, item: { kind: 'settle', productIndex: i } });
+    });
+    for (let t = this.simStartMs; t < this.simEndMs; t += HOUR)
+      events.push({ time: t, phase: 2, item: { kind: 'forecast' } });
     const step = this.cfg.decisionIntervalMinutes * MINUTE;
-    for (let t = this.simStartMs; t < this.lastDecisionMs; t += step) events.push({ time: t, phase: 3, item: { kind: 'decision' } });
+    for (let t = this.simStartMs; t < this.lastDecisionMs; t += step)
+      events.push({ time: t, phase: 3, item: { kind: 'decision' } });
     events.sort((a, b) => a.time - b.time || a.phase - b.phase);
     for (const e of events) this.queue.push(e.time, e.item);
   }
@@ -178,7 +184,9 @@ export class RunEngine {
     const agents = this.cfg.agents;
     // Latency is drawn for every agent at every decision point, answered or not, so one agent's
     // behaviour never shifts another's random stream.
-    const latencies = agents.map((a) => this.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max));
+    const latencies = agents.map((a) =>
+      this.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max),
+    );
     const outcomes = await Promise.all(
       agents.map((a) => {
         const ledger = this.ledgers.get(a.id)!;
@@ -204,10 +212,27 @@ export class RunEngine {
       }
       if (outcome.kind !== 'batch' || outcome.actions.length === 0) return;
       const arrival = this.now + latencies[i]!;
-      const batch: PendingBatch = { agentId: a.id, actions: outcome.actions, wakeId, results: [], remaining: outcome.actions.length };
+      const batch: PendingBatch = {
+        agentId: a.id,
+        actions: outcome.actions,
+        wakeId,
+        results: [],
+        remaining: outcome.actions.length,
+      };
       this.tape.write({ type: 'batch', t: arrival, agent: a.id, wakeId, actions: outcome.actions });
       outcome.actions.forEach((action, index) => {
-        batch.results[index] = { index, clientRef: action.clientRef, status: ActionStatus.ACTION_STATUS_UNSPECIFIED, orderId: 0, rejectCode: 0, field: '', limit: '', message: '', timeMs: arrival, fills: [] };
+        batch.results[index] = {
+          index,
+          clientRef: action.clientRef,
+          status: ActionStatus.ACTION_STATUS_UNSPECIFIED,
+          orderId: 0,
+          rejectCode: 0,
+          field: '',
+          limit: '',
+          message: '',
+          timeMs: arrival,
+          fills: [],
+        };
         this.queue.push(arrival, { kind: 'action', batch, index });
       });
     });
@@ -226,7 +251,14 @@ export class RunEngine {
       openOrders: this.market.openOrders(agentId).map(orderToProto),
       positions: ledger.positionMessages(),
       assets: battery
-        ? [{ assetId: battery.id, socMwh: battery.socMwh, clippedPeriods: battery.clippedCount, shortfallMwh: battery.shortfallMwh }]
+        ? [
+            {
+              assetId: battery.id,
+              socMwh: battery.socMwh,
+              clippedPeriods: battery.clippedCount,
+              shortfallMwh: battery.shortfallMwh,
+            },
+          ]
         : [],
       priceForecasts,
       books,
@@ -261,10 +293,17 @@ export class RunEngine {
           message: ev.message,
           orderId: ev.orderId ?? 0,
         });
-      } else if (ev.type === 'accepted' || ev.type === 'modified' || (ev.type === 'cancelled' && ev.reason === 'user')) {
+      } else if (
+        ev.type === 'accepted' ||
+        ev.type === 'modified' ||
+        (ev.type === 'cancelled' && ev.reason === 'user')
+      ) {
         result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
         result.orderId = ev.orderId;
-      } else if (ev.type === 'trade' && (ev.buyAgentId === batch.agentId || ev.sellAgentId === batch.agentId)) {
+      } else if (
+        ev.type === 'trade' &&
+        (ev.buyAgentId === batch.agentId || ev.sellAgentId === batch.agentId)
+      ) {
         result.fills.push(this.fillFor(ev, batch.agentId));
       }
     }
@@ -276,7 +315,8 @@ export class RunEngine {
   private applyMarket(command: Parameters<CidMarket['apply']>[0]): CidEvent[] {
     const events = this.market.apply(command);
     for (const ev of events) {
-      this.tape.write(ev as unknown as { type: string; t: number });
+      const { time, ...rest } = ev;
+      this.tape.write({ type: ev.type, t: time, ...rest });
       if (ev.type === 'trade') this.onTrade(ev);
       if ('productId' in ev) this.booksTouched.add(ev.productId);
     }
@@ -291,8 +331,18 @@ export class RunEngine {
     this.ledgers.get(ev.buyAgentId)?.recordFill(this.fillFor(ev, ev.buyAgentId), -cash);
     this.ledgers.get(ev.sellAgentId)?.recordFill(this.fillFor(ev, ev.sellAgentId), cash);
     let list = this.tradesSincePublish.get(ev.productId);
-    if (!list) this.tradesSincePublish.set(ev.productId, (list = []));
-    list.push({ tradeId: ev.tradeId, timeMs: ev.time, productId: ev.productId, priceTicks: ev.priceTicks, quantityLots: ev.quantityLots, aggressorSide: ev.aggressorSide });
+    if (!list) {
+      list = [];
+      this.tradesSincePublish.set(ev.productId, list);
+    }
+    list.push({
+      tradeId: ev.tradeId,
+      timeMs: ev.time,
+      productId: ev.productId,
+      priceTicks: ev.priceTicks,
+      quantityLots: ev.quantityLots,
+      aggressorSide: ev.aggressorSide,
+    });
   }
 
   private fillFor(ev: TradeEvent, agentId: string): Fill {
@@ -326,7 +376,11 @@ export class RunEngine {
     });
     for (const r of records) {
       this.tape.write({ type: 'settlement', t: this.now, ...r });
-      await this.publisher.settlement(r.agent, `${this.runId}:${product.id}:${r.agent}`, { runId: this.runId, timeMs: this.now, ...r });
+      await this.publisher.settlement(r.agent, `${this.runId}:${product.id}:${r.agent}`, {
+        runId: this.runId,
+        timeMs: this.now,
+        ...r,
+      });
     }
   }
 

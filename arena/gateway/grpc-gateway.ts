@@ -1,6 +1,13 @@
 // The gRPC face of the arena: one long-lived bidirectional session per agent. Identity comes
 // only from the token in the call metadata. Implements AgentChannel for the sequencer.
-import { type Metadata, Server, ServerCredentials, type ServerDuplexStream, type ServiceError, status } from '@grpc/grpc-js';
+import {
+  type Metadata,
+  Server,
+  ServerCredentials,
+  type ServerDuplexStream,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js';
 import {
   ArenaServiceService,
   type GetMarketSpecResponse,
@@ -57,13 +64,16 @@ export class GrpcGateway implements AgentChannel {
   constructor(private readonly opts: GatewayOptions) {
     this.server.addService(ArenaServiceService, {
       session: (call: Call) => this.onSession(call),
-      getMarketSpec: (_call: unknown, cb: (err: null, res: GetMarketSpecResponse) => void) => cb(null, opts.marketSpec()),
+      getMarketSpec: (_call: unknown, cb: (err: null, res: GetMarketSpecResponse) => void) =>
+        cb(null, opts.marketSpec()),
     });
   }
 
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
+        err ? reject(err) : resolve(bound),
+      );
     });
   }
 
@@ -134,7 +144,11 @@ export class GrpcGateway implements AgentChannel {
     const token = tokenFromMetadata(call.metadata);
     const agentId = token ? this.opts.tokens.get(token) : undefined;
     if (!agentId) {
-      fail(call, status.UNAUTHENTICATED, token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata');
+      fail(
+        call,
+        status.UNAUTHENTICATED,
+        token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata',
+      );
       return;
     }
     let session: Session | undefined;
@@ -144,7 +158,12 @@ export class GrpcGateway implements AgentChannel {
         return;
       }
       if (msg.kind?.$case === 'actionBatch') this.onBatch(session, msg.kind.value);
-      else this.violation(session, status.INVALID_ARGUMENT, 'kind: after hello only action_batch messages are allowed');
+      else
+        this.violation(
+          session,
+          status.INVALID_ARGUMENT,
+          'kind: after hello only action_batch messages are allowed',
+        );
     });
     const gone = (why: string) => {
       if (session?.open) {
@@ -188,7 +207,11 @@ export class GrpcGateway implements AgentChannel {
     }
     const p = s.pending;
     if (!p || p.wakeId !== batch.wakeId) {
-      this.opts.faults.fault(s.agentId, 'late-batch', `batch for wake ${batch.wakeId} arrived after its deadline or unasked; ignored`);
+      this.opts.faults.fault(
+        s.agentId,
+        'late-batch',
+        `batch for wake ${batch.wakeId} arrived after its deadline or unasked; ignored`,
+      );
       return;
     }
     clearTimeout(p.timer);

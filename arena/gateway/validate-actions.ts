@@ -43,7 +43,11 @@ function checkOrderId(field: string, v: number): ProtocolViolation | undefined {
 
 export function validateActionBatch(batch: ActionBatch, l: ProtocolLimits): ProtocolViolation | undefined {
   if (batch.actions.length > l.maxActionsPerBatch)
-    return violation('actions', `${batch.actions.length} actions exceed the limit of ${l.maxActionsPerBatch} per batch`, status.RESOURCE_EXHAUSTED);
+    return violation(
+      'actions',
+      `${batch.actions.length} actions exceed the limit of ${l.maxActionsPerBatch} per batch`,
+      status.RESOURCE_EXHAUSTED,
+    );
   for (let i = 0; i < batch.actions.length; i++) {
     const a = batch.actions[i]!;
     const at = `actions[${i}]`;
@@ -60,7 +64,10 @@ export function validateActionBatch(batch: ActionBatch, l: ProtocolLimits): Prot
           v = violation(`${at}.submit.side`, `${s.side} is not SIDE_BUY (1) or SIDE_SELL (2)`);
         else if (!(s.timeInForce in TimeInForce) || s.timeInForce < 0)
           v = violation(`${at}.submit.time_in_force`, `${s.timeInForce} is not a known time in force`);
-        else v = checkPrice(`${at}.submit.price_ticks`, s.priceTicks, l) ?? checkQuantity(`${at}.submit.quantity_lots`, s.quantityLots, l);
+        else
+          v =
+            checkPrice(`${at}.submit.price_ticks`, s.priceTicks, l) ??
+            checkQuantity(`${at}.submit.quantity_lots`, s.quantityLots, l);
         break;
       }
       case 'cancel':

@@ -14,7 +14,12 @@ export interface LaunchedAgent {
   child: ChildProcess;
 }
 
-export function launchAgent(agent: AgentConfig, address: string, token: string, logDir: string): LaunchedAgent {
+export function launchAgent(
+  agent: AgentConfig,
+  address: string,
+  token: string,
+  logDir: string,
+): LaunchedAgent {
   const child = spawn(
     process.execPath,
     [BIN, 'agent', agent.strategy, '--arena', address, '--params', JSON.stringify(agent.params)],

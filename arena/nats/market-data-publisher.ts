@@ -2,7 +2,7 @@
 // by Nats-Msg-Id). Subjects follow DESIGN §7:
 //   flexarena.<run>.cid.<product>.trades   flexarena.<run>.cid.<product>.book
 //   flexarena.<run>.clock                  flexarena.<run>.settlement.<agent>   (JetStream)
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { type JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 export interface MarketDataPublisher {
@@ -57,7 +57,9 @@ export class NatsMarketDataPublisher implements MarketDataPublisher {
   }
 
   settlement(agentId: string, msgId: string, event: object): Promise<void> {
-    const p = this.js.publish(this.subj.settlement(agentId), JSON.stringify(event), { msgID: msgId }).then(() => undefined);
+    const p = this.js
+      .publish(this.subj.settlement(agentId), JSON.stringify(event), { msgID: msgId })
+      .then(() => undefined);
     this.pending.push(p);
     return p;
   }

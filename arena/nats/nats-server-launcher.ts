@@ -60,7 +60,10 @@ export async function startNatsServer(opts: { timeoutMs?: number } = {}): Promis
 function waitForPort(child: ChildProcess, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new NatsServerError(`nats-server did not report ready within ${timeoutMs} ms:\n${buf}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new NatsServerError(`nats-server did not report ready within ${timeoutMs} ms:\n${buf}`)),
+      timeoutMs,
+    );
     child.once('error', (err) => {
       clearTimeout(timer);
       reject(new NatsServerError(`nats-server failed to start: ${err.message}`, { cause: err }));

@@ -31,7 +31,7 @@ export function agentResults(summary: RunSummary): AgentResult[] {
       positionValueEur: positionValue,
       profitEur: eur(l.tradingCashUnits + l.imbalanceCashUnits + l.positionValueCashUnits),
       finalSocMwh: Math.round((summary.batteries.get(l.agentId)?.socMwh ?? 0) * 1000) / 1000,
-      tradedMwh: (l.tradedLots * 0.1 * 0.25),
+      tradedMwh: l.tradedLots * 0.1 * 0.25,
       imbalanceMwh: l.imbalanceKwhAbs / 1000,
       missedDeadlines: l.missedDeadlines,
       orders: l.orders,
@@ -42,7 +42,20 @@ export function agentResults(summary: RunSummary): AgentResult[] {
 
 export function formatResultsTable(results: RunResults): string {
   const table = new Table({
-    head: ['agent', 'strategy', 'trading €', 'imbalance €', 'position value €', 'profit €', 'final SoC MWh', 'traded MWh', '|imbalance| MWh', 'orders', 'rejects', 'missed'],
+    head: [
+      'agent',
+      'strategy',
+      'trading €',
+      'imbalance €',
+      'position value €',
+      'profit €',
+      'final SoC MWh',
+      'traded MWh',
+      '|imbalance| MWh',
+      'orders',
+      'rejects',
+      'missed',
+    ],
     style: { head: [], border: [] },
   });
   for (const a of results.agents) {
@@ -66,7 +79,20 @@ export function formatResultsTable(results: RunResults): string {
 
 export function writeResults(dir: string, results: RunResults): void {
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const cols = ['agentId', 'strategy', 'tradingCashEur', 'imbalanceCashEur', 'positionValueEur', 'profitEur', 'finalSocMwh', 'tradedMwh', 'imbalanceMwh', 'orders', 'rejects', 'missedDeadlines'] as const;
+  const cols = [
+    'agentId',
+    'strategy',
+    'tradingCashEur',
+    'imbalanceCashEur',
+    'positionValueEur',
+    'profitEur',
+    'finalSocMwh',
+    'tradedMwh',
+    'imbalanceMwh',
+    'orders',
+    'rejects',
+    'missedDeadlines',
+  ] as const;
   const rows = results.agents.map((a) => cols.map((c) => String(a[c])).join(','));
   writeFileSync(join(dir, 'results.csv'), `${[cols.join(','), ...rows].join('\n')}\n`);
   writeFileSync(join(dir, 'tape.sha256'), `${results.tapeSha256}  tape.jsonl\n`);

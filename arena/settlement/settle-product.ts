@@ -61,7 +61,8 @@ export function settleProduct(input: SettlementInput): SettlementRecord[] {
       meteredKwh = positionKwh;
     }
     const imbalanceKwh = positionKwh - meteredKwh;
-    const imbalancePriceTicks = imbalanceKwh >= 0 ? referencePriceTicks - spreadTicks : referencePriceTicks + spreadTicks;
+    const imbalancePriceTicks =
+      imbalanceKwh >= 0 ? referencePriceTicks - spreadTicks : referencePriceTicks + spreadTicks;
     // kWh × ticks = 0.001 MWh × 0.01 EUR/MWh = 0.00001 EUR = one cash unit.
     const imbalanceCashUnits = imbalanceKwh * imbalancePriceTicks;
     const positionValueCashUnits = isLiquidityAgent(config) ? positionKwh * referencePriceTicks : 0;

@@ -27,7 +27,8 @@ export function realisedPrices(shape: PriceShape, rng: NamedRng): number[] {
     const dip = -shape.middayDipEur * Math.exp(-(((h - 13) / 2.5) ** 2));
     const peak = shape.eveningPeakEur * Math.exp(-(((h - 19) / 1.8) ** 2));
     // Within each hour quarter-hour prices step with the ramp of demand (the "sawtooth").
-    const saw = shape.sawtoothEur * (((q % 4) - 1.5) / 1.5) * Math.sign(Math.sin((2 * Math.PI * (h - 3)) / 24) || 1);
+    const saw =
+      shape.sawtoothEur * (((q % 4) - 1.5) / 1.5) * Math.sign(Math.sin((2 * Math.PI * (h - 3)) / 24) || 1);
     const price = shape.baseEur + diurnal + dip + peak + saw + shape.noiseEur * noise.normal();
     out.push(eurToTicks(Math.round(price * 100) / 100));
   }

@@ -80,8 +80,13 @@ export class CidMarket {
 
   depth(productId: string, levels: number): Depth {
     const { book } = this.requireProduct(productId);
-    if (!Number.isInteger(levels) || levels < 0) throw new RangeError(`depth levels must be an integer >= 0, got ${levels}`);
-    const depth: Depth = { productId, bids: aggregate(book.bids, levels), asks: aggregate(book.asks, levels) };
+    if (!Number.isInteger(levels) || levels < 0)
+      throw new RangeError(`depth levels must be an integer >= 0, got ${levels}`);
+    const depth: Depth = {
+      productId,
+      bids: aggregate(book.bids, levels),
+      asks: aggregate(book.asks, levels),
+    };
     if (book.lastTradePriceTicks !== undefined) depth.lastTradePriceTicks = book.lastTradePriceTicks;
     return depth;
   }
@@ -120,11 +125,13 @@ export class CidMarket {
     let resting = 0;
     for (const { def, book, status } of this.productList) {
       book.assertConsistent();
-      if (status === 'closed' && book.orderCount > 0) throw new Error(`closed product ${def.id} still has orders`);
+      if (status === 'closed' && book.orderCount > 0)
+        throw new Error(`closed product ${def.id} still has orders`);
       for (const node of book.orders()) this.assertIndexed(node, def.id);
       resting += book.orderCount;
     }
-    if (this.orders.size !== resting) throw new Error(`order index has ${this.orders.size} entries, books ${resting}`);
+    if (this.orders.size !== resting)
+      throw new Error(`order index has ${this.orders.size} entries, books ${resting}`);
     let byAgent = 0;
     for (const ids of this.ordersByAgent.values()) byAgent += ids.size;
     if (byAgent !== resting) throw new Error(`agent index has ${byAgent} entries, books ${resting}`);
@@ -148,7 +155,8 @@ export class CidMarket {
   }
 
   private assertTime(time: number): void {
-    if (!Number.isSafeInteger(time)) throw new Error(`command time must be an integer ms timestamp, got ${time}`);
+    if (!Number.isSafeInteger(time))
+      throw new Error(`command time must be an integer ms timestamp, got ${time}`);
     if (time < this.lastTime) {
       throw new Error(`command time ${time} is before the previous command time ${this.lastTime}`);
     }
@@ -218,13 +226,14 @@ export class CidMarket {
         product.status = 'open';
         events.push({ type: 'product-opened', time: cmd.time, productId: def.id });
       }
-      if (product.status !== 'closed' && def.gateClosureMs <= cmd.time) this.closeGate(product, cmd.time, events);
+      if (product.status !== 'closed' && def.gateClosureMs <= cmd.time)
+        this.closeGate(product, cmd.time, events);
     }
     return events;
   }
 
   private closeGate(product: ProductState, time: number, events: CidEvent[]): void {
-    const resting = [...product.book.orders()].sort((a, b) => a.orderId - b.orderId);
+    const resting = [...product.book.orders()];
     for (const node of resting) {
       product.book.remove(node);
       this.unindex(node);
@@ -237,7 +246,12 @@ export class CidMarket {
   // ---- Matching ----
 
   /** Matches an order that is not in the book, then rests, cancels or forgets what is left of it. */
-  private execute(book: OrderBook, node: OrderNode, cmd: SubmitCommand | ModifyCommand, events: CidEvent[]): void {
+  private execute(
+    book: OrderBook,
+    node: OrderNode,
+    cmd: SubmitCommand | ModifyCommand,
+    events: CidEvent[],
+  ): void {
     const outcome = this.match(book, node, cmd.time, events);
     if (node.remainingLots === 0) {
       this.unindex(node);
@@ -295,7 +309,8 @@ export class CidMarket {
 
   private checkPriceAndQuantity(cmd: SubmitCommand | ModifyCommand): RejectedEvent | undefined {
     const { priceMinTicks, priceMaxTicks, maxQuantityLots } = this.config;
-    if (!isIntegerIn(cmd.priceTicks, priceMinTicks, priceMaxTicks)) return reject.priceOutOfRange(cmd, this.config);
+    if (!isIntegerIn(cmd.priceTicks, priceMinTicks, priceMaxTicks))
+      return reject.priceOutOfRange(cmd, this.config);
     if (!isIntegerIn(cmd.quantityLots, 1, maxQuantityLots)) return reject.quantityInvalid(cmd, this.config);
     return undefined;
   }
@@ -324,9 +339,11 @@ export class CidMarket {
 
   private assertIndexed(node: OrderNode, productId: string): void {
     const id = node.orderId;
-    if (node.productId !== productId) throw new Error(`order ${id} of ${node.productId} sits in book ${productId}`);
+    if (node.productId !== productId)
+      throw new Error(`order ${id} of ${node.productId} sits in book ${productId}`);
     if (this.orders.get(id) !== node) throw new Error(`order ${id} missing from the order index`);
-    if (this.ordersByAgent.get(node.agentId)?.has(id) !== true) throw new Error(`order ${id} missing from agent index`);
+    if (this.ordersByAgent.get(node.agentId)?.has(id) !== true)
+      throw new Error(`order ${id} missing from agent index`);
     if (id >= this.nextOrderId) throw new Error(`order ${id} was never assigned`);
   }
 
@@ -349,7 +366,11 @@ function isIntegerIn(value: number, min: number, max: number): boolean {
 
 function assertValidConfig(config: CidConfig): void {
   const { priceMinTicks, priceMaxTicks, maxQuantityLots, products } = config;
-  if (!Number.isSafeInteger(priceMinTicks) || !Number.isSafeInteger(priceMaxTicks) || priceMinTicks > priceMaxTicks) {
+  if (
+    !Number.isSafeInteger(priceMinTicks) ||
+    !Number.isSafeInteger(priceMaxTicks) ||
+    priceMinTicks > priceMaxTicks
+  ) {
     throw new Error(`invalid CID price range ${priceMinTicks} .. ${priceMaxTicks}`);
   }
   if (!Number.isSafeInteger(maxQuantityLots) || maxQuantityLots < 1) {
@@ -359,8 +380,14 @@ function assertValidConfig(config: CidConfig): void {
   for (const p of products) {
     if (seen.has(p.id)) throw new Error(`duplicate CID product id ${JSON.stringify(p.id)}`);
     seen.add(p.id);
-    if (!Number.isSafeInteger(p.openMs) || !Number.isSafeInteger(p.gateClosureMs) || p.openMs > p.gateClosureMs) {
-      throw new Error(`product ${p.id}: openMs ${p.openMs} must be an integer <= gateClosureMs ${p.gateClosureMs}`);
+    if (
+      !Number.isSafeInteger(p.openMs) ||
+      !Number.isSafeInteger(p.gateClosureMs) ||
+      p.openMs > p.gateClosureMs
+    ) {
+      throw new Error(
+        `product ${p.id}: openMs ${p.openMs} must be an integer <= gateClosureMs ${p.gateClosureMs}`,
+      );
     }
   }
 }

@@ -171,7 +171,8 @@ export class OrderBook {
 
   /** Appends the order at the back of its price level. */
   add(node: OrderNode): void {
-    if (this.byId.has(node.orderId)) throw new Error(`order ${node.orderId} is already in book ${this.productId}`);
+    if (this.byId.has(node.orderId))
+      throw new Error(`order ${node.orderId} is already in book ${this.productId}`);
     this.byId.set(node.orderId, node);
     this.sideOf(node.side).append(node);
   }
@@ -242,7 +243,11 @@ export class OrderBook {
     side.assertSorted(`${where} ${side.side}`);
     let count = 0;
     for (let i = 0; i < side.levelCount; i++) {
-      count += this.assertLevel(side.side, side.levelAt(i)!, `${where} ${side.side} @${side.levelAt(i)!.priceTicks}`);
+      count += this.assertLevel(
+        side.side,
+        side.levelAt(i)!,
+        `${where} ${side.side} @${side.levelAt(i)!.priceTicks}`,
+      );
     }
     return count;
   }
@@ -264,7 +269,13 @@ export class OrderBook {
     return count;
   }
 
-  private assertNode(node: OrderNode, side: Side, level: PriceLevel, prev: OrderNode | null, where: string): void {
+  private assertNode(
+    node: OrderNode,
+    side: Side,
+    level: PriceLevel,
+    prev: OrderNode | null,
+    where: string,
+  ): void {
     const id = node.orderId;
     if (node.level !== level || node.prev !== prev) throw new Error(`${where}: order ${id} badly linked`);
     if (node.side !== side || node.priceTicks !== level.priceTicks) {

@@ -53,7 +53,11 @@ export class ReferenceBook {
   }
 
   depth(productId: string, levels: number): Depth {
-    const depth: Depth = { productId, bids: this.levels(productId, 'buy', levels), asks: this.levels(productId, 'sell', levels) };
+    const depth: Depth = {
+      productId,
+      bids: this.levels(productId, 'buy', levels),
+      asks: this.levels(productId, 'sell', levels),
+    };
     const last = this.lastTrade.get(productId);
     if (last !== undefined) depth.lastTradePriceTicks = last;
     return depth;
@@ -80,7 +84,8 @@ export class ReferenceBook {
       if (this.status.get(p.id) !== 'closed' && p.gateClosureMs <= time) {
         const gone = this.orders.filter((o) => o.productId === p.id).sort((a, b) => a.orderId - b.orderId);
         this.orders = this.orders.filter((o) => o.productId !== p.id);
-        for (const o of gone) events.push(withRef({ ...cancelled(o, time), reason: 'gate-closure' as const }, o.clientRef));
+        for (const o of gone)
+          events.push(withRef({ ...cancelled(o, time), reason: 'gate-closure' as const }, o.clientRef));
         this.status.set(p.id, 'closed');
         events.push({ type: 'gate-closed', time, productId: p.id });
       }
@@ -237,7 +242,9 @@ export class ReferenceBook {
 
   private levels(productId: string, side: Side, count: number): DepthLevel[] {
     const mine = this.orders.filter((o) => o.productId === productId && o.side === side);
-    const prices = [...new Set(mine.map((o) => o.priceTicks))].sort((a, b) => (side === 'buy' ? b - a : a - b));
+    const prices = [...new Set(mine.map((o) => o.priceTicks))].sort((a, b) =>
+      side === 'buy' ? b - a : a - b,
+    );
     return prices.slice(0, count).map((priceTicks) => {
       const at = mine.filter((o) => o.priceTicks === priceTicks);
       return { priceTicks, quantityLots: at.reduce((s, o) => s + o.remainingLots, 0), orderCount: at.length };

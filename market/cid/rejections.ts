@@ -23,7 +23,13 @@ function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-function rejected(cmd: OrderCommand, code: RejectCode, field: string, limit: string, message: string): RejectedEvent {
+function rejected(
+  cmd: OrderCommand,
+  code: RejectCode,
+  field: string,
+  limit: string,
+  message: string,
+): RejectedEvent {
   const event: RejectedEvent = {
     type: 'rejected',
     time: cmd.time,
@@ -41,7 +47,13 @@ function rejected(cmd: OrderCommand, code: RejectCode, field: string, limit: str
 
 export function unknownProduct(cmd: SubmitCommand): RejectedEvent {
   const limit = 'a configured product id';
-  return rejected(cmd, 'UNKNOWN_PRODUCT', 'productId', limit, `productId ${show(cmd.productId)} is not ${limit}`);
+  return rejected(
+    cmd,
+    'UNKNOWN_PRODUCT',
+    'productId',
+    limit,
+    `productId ${show(cmd.productId)} is not ${limit}`,
+  );
 }
 
 export function invalidSide(cmd: SubmitCommand): RejectedEvent {

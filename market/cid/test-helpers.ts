@@ -20,7 +20,14 @@ export const P2 = 'h-20261122-01';
 
 export function product(id: string, openMs: number, gateClosureMs: number): ProductDef {
   const deliveryStartMs = gateClosureMs + 5 * 60_000;
-  return { id, kind: 'QH', deliveryStartMs, deliveryEndMs: deliveryStartMs + 15 * 60_000, openMs, gateClosureMs };
+  return {
+    id,
+    kind: 'QH',
+    deliveryStartMs,
+    deliveryEndMs: deliveryStartMs + 15 * 60_000,
+    openMs,
+    gateClosureMs,
+  };
 }
 
 export function config(products: ProductDef[] = defaultProducts()): CidConfig {
@@ -31,15 +38,35 @@ export function defaultProducts(): ProductDef[] {
   return [product(P1, OPEN, GATE), { ...product(P2, OPEN - 3_600_000, GATE + 3_600_000), kind: 'H' }];
 }
 
-export function submit(overrides: Partial<SubmitCommand> & Pick<SubmitCommand, 'agentId' | 'side'>): SubmitCommand {
-  return { type: 'submit', time: T, productId: P1, priceTicks: 5000, quantityLots: 10, tif: 'GTC', ...overrides };
+export function submit(
+  overrides: Partial<SubmitCommand> & Pick<SubmitCommand, 'agentId' | 'side'>,
+): SubmitCommand {
+  return {
+    type: 'submit',
+    time: T,
+    productId: P1,
+    priceTicks: 5000,
+    quantityLots: 10,
+    tif: 'GTC',
+    ...overrides,
+  };
 }
 
-export function buy(agentId: string, priceTicks: number, quantityLots: number, extra: Partial<SubmitCommand> = {}) {
+export function buy(
+  agentId: string,
+  priceTicks: number,
+  quantityLots: number,
+  extra: Partial<SubmitCommand> = {},
+) {
   return submit({ agentId, side: 'buy', priceTicks, quantityLots, ...extra });
 }
 
-export function sell(agentId: string, priceTicks: number, quantityLots: number, extra: Partial<SubmitCommand> = {}) {
+export function sell(
+  agentId: string,
+  priceTicks: number,
+  quantityLots: number,
+  extra: Partial<SubmitCommand> = {},
+) {
   return submit({ agentId, side: 'sell', priceTicks, quantityLots, ...extra });
 }
 

@@ -1,0 +1,64 @@
+// `npm run bench:demo`: the demo day as a newcomer runs it (arena, nats-server and three agent
+// processes), five times; reports the median wall time and what the day processed.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeBenchmarkSection } from './benchmarks-file.js';
+
+const root = join(import.meta.dirname, '..');
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const config = process.argv[2] ?? 'scenarios/demo.yaml';
+
+interface Sample {
+  wallMs: number;
+  wakeUps: number;
+  actions: number;
+  trades: number;
+  tapeEvents: number;
+}
+
+function once(): Sample {
+  const out = mkdtempSync(join(tmpdir(), 'flexarena-bench-'));
+  const t0 = process.hrtime.bigint();
+  const res = spawnSync(process.execPath, [join(root, 'bin', 'flexarena.mjs'), 'run', config, '--out', out], { cwd: root, encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (res.status !== 0) throw new Error(`demo failed (${res.status}):\n${res.stderr}`);
+  const runDir = join(out, readdirSync(out)[0]!);
+  const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+  rmSync(out, { recursive: true, force: true });
+  return { wallMs, ...results.stats };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const samples: Sample[] = [];
+for (let i = 0; i < runs; i++) {
+  samples.push(once());
+  process.stderr.write(`run ${i + 1}/${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
+}
+const s0 = samples[0]!;
+const med = median(samples.map((s) => s.wallMs));
+const body = `## Demo day (\`npm run bench:demo\`)
+
+One simulated delivery day (96 quarter-hour products, trading from D-1 16:00, 15-minute decision
+points, lock-step), end to end as \`npm start\` runs it: arena process, its own nats-server, three
+agent processes over gRPC. Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${runs} runs.
+
+| figure | value |
+|---|---|
+| wall time, median of ${runs} | ${(med / 1000).toFixed(2)} s |
+| wall time, min / max | ${(Math.min(...samples.map((s) => s.wallMs)) / 1000).toFixed(2)} s / ${(Math.max(...samples.map((s) => s.wallMs)) / 1000).toFixed(2)} s |
+| wake-ups (agent × decision point) | ${s0.wakeUps} |
+| actions processed (orders, cancels, modifies) | ${s0.actions} |
+| trades | ${s0.trades} |
+| tape events | ${s0.tapeEvents} |
+| wake-ups per wall second (median run) | ${Math.round(s0.wakeUps / (med / 1000))} |
+| actions per wall second (median run) | ${Math.round(s0.actions / (med / 1000))} |
+
+Process start-up (Node + tsx, four processes, nats-server) is part of the wall time.`;
+writeBenchmarkSection('demo', body);
+process.stdout.write(`${body}\n`);

@@ -1,0 +1,148 @@
+// Starts the real arena (`flexarena run`) as a child process from a configuration object, and
+// real agent processes (`flexarena agent`), for integration tests. Everything started here is
+// killed by `stopAll()`.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { killAndWait } from '../../arena/nats/nats-server-launcher.js';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'flexarena.mjs');
+
+const children = new Set<ChildProcess>();
+
+export interface ArenaProcess {
+  child: ChildProcess;
+  address: string;
+  runId: string;
+  runDir: string;
+  /** Resolves with the exit code and all output once the arena exits. */
+  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+export function tempDir(prefix = 'flexarena-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeConfig(dir: string, cfg: object, name = 'run.yaml'): string {
+  const path = join(dir, name);
+  writeFileSync(path, stringify(cfg));
+  return path;
+}
+
+export function startArena(
+  configPath: string,
+  args: string[] = [],
+  timeoutMs = 30_000,
+): Promise<ArenaProcess> {
+  const child = spawn(process.execPath, [BIN, 'run', configPath, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`arena did not start within ${timeoutMs} ms:\n${stdout}\n${stderr}`)),
+      timeoutMs,
+    );
+    const onData = () => {
+      const m = /FLEXARENA_LISTENING (\S+) (\S+) (\S+)/.exec(stdout);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve({ child, address: m[1]!, runId: m[2]!, runDir: m[3]!, exited });
+    };
+    child.stdout!.on('data', onData);
+    exited.then((r) => {
+      clearTimeout(timer);
+      reject(new Error(`arena exited with ${r.code} before listening:\n${r.stdout}\n${r.stderr}`));
+    });
+  });
+}
+
+export function startAgentProcess(
+  strategy: string,
+  address: string,
+  token: string,
+  extra: string[] = [],
+): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'agent', strategy, '--arena', address, '--token', token, ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+/** Resolves when `child` printed a line matching `re`. */
+export function waitForOutput(child: ChildProcess, re: RegExp, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no output matching ${re} within ${timeoutMs} ms:\n${buf}`)),
+      timeoutMs,
+    );
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      const m = re.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(m[0]);
+      }
+    };
+    child.stdout!.on('data', onData);
+  });
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => killAndWait(c)));
+}
+
+export function readTape(runDir: string): Record<string, unknown>[] {
+  return readFileSync(join(runDir, 'tape.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
+/** A small, fast version of the demo: same agents, fewer quotes. */
+export function demoConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'test',
+    seed: 7,
+    day: '2026-11-22',
+    decisionIntervalMinutes: 15,
+    deadlineMs: 10_000,
+    nats: { enabled: false },
+    agents: [
+      {
+        id: 'liquidity',
+        strategy: 'liquidity',
+        role: 'liquidity',
+        params: { depthMwPerEur: 1, levels: 8, horizonHours: 4 },
+      },
+      {
+        id: 'heuristic',
+        strategy: 'heuristic-battery',
+        asset: { type: 'battery', powerMw: 10, energyMwh: 20 },
+      },
+      { id: 'idle', strategy: 'idle', asset: { type: 'battery', powerMw: 10, energyMwh: 20 } },
+    ],
+    ...overrides,
+  };
+}

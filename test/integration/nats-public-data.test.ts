@@ -1,0 +1,85 @@
+// A real nats-server on a free port: the public trades subject carries exactly the trades on the
+// tape, and every settlement record reaches the durable JetStream stream.
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLEMENT_STREAM } from '../../arena/nats/market-data-publisher.js';
+import { type NatsServerHandle, startNatsServer } from '../../arena/nats/nats-server-launcher.js';
+import { demoConfig, readTape, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+
+let nats: NatsServerHandle;
+beforeAll(async () => {
+  nats = await startNatsServer();
+});
+afterAll(() => nats.stop());
+afterEach(stopAll);
+
+describe('NATS public market data', () => {
+  it('publishes the tape trades on flexarena.<run>.cid.<product>.trades and settlements on JetStream', async () => {
+    const nc = await connect({ servers: nats.url });
+    const published: { tradeId: number; productId: string; priceTicks: number; quantityLots: number }[] = [];
+    const subjects = new Set<string>();
+    const clock: number[] = [];
+    const sub = nc.subscribe('flexarena.*.cid.*.trades', {
+      callback: (_err, msg) => {
+        subjects.add(msg.subject);
+        published.push(...msg.json<typeof published>());
+      },
+    });
+    const clockSub = nc.subscribe('flexarena.*.clock', {
+      callback: (_e, m) => clock.push(m.json<{ timeMs: number }>().timeMs),
+    });
+    await nc.flush();
+
+    const dir = tempDir();
+    const arena = await startArena(writeConfig(dir, demoConfig({ nats: { url: nats.url } })), ['--out', dir]);
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+    await nc.flush();
+    sub.unsubscribe();
+    clockSub.unsubscribe();
+
+    const tape = readTape(arena.runDir);
+    const tapeTrades = tape
+      .filter((e) => e.type === 'trade')
+      .map((e) => ({
+        tradeId: e.tradeId,
+        productId: e.productId,
+        priceTicks: e.priceTicks,
+        quantityLots: e.quantityLots,
+      }));
+    expect(tapeTrades.length).toBeGreaterThan(10);
+    const pick = (t: (typeof published)[number]) => ({
+      tradeId: t.tradeId,
+      productId: t.productId,
+      priceTicks: t.priceTicks,
+      quantityLots: t.quantityLots,
+    });
+    expect(published.map(pick).sort((a, b) => a.tradeId - b.tradeId)).toEqual(tapeTrades);
+    for (const s of subjects)
+      expect(s).toMatch(new RegExp(`^flexarena\\.${arena.runId}\\.cid\\.qh-\\d{8}-\\d{4}\\.trades$`));
+    expect(clock.length).toBeGreaterThan(100);
+    expect([...clock].sort((a, b) => a - b)).toEqual(clock);
+
+    // Settlement events are durable: a consumer created after the run still reads all of them.
+    const jsm = await jetstreamManager(nc);
+    const settlementSubject = `flexarena.${arena.runId}.settlement.>`;
+    await jsm.consumers.add(SETTLEMENT_STREAM, {
+      durable_name: 'test-evaluator',
+      filter_subject: settlementSubject,
+      ack_policy: AckPolicy.Explicit,
+    });
+    const consumer = await jetstream(nc).consumers.get(SETTLEMENT_STREAM, 'test-evaluator');
+    const expected = tape.filter((e) => e.type === 'settlement').length;
+    const got: string[] = [];
+    const iter = await consumer.fetch({ max_messages: expected + 10, expires: 3_000 });
+    for await (const m of iter) {
+      got.push(m.headers?.get('Nats-Msg-Id') ?? '');
+      m.ack();
+    }
+    expect(got.length).toBe(expected);
+    expect(new Set(got).size).toBe(expected);
+    expect(got[0]).toMatch(new RegExp(`^${arena.runId}:qh-`));
+    await nc.close();
+  });
+});
