@@ -1,7 +1,27 @@
 // The battery twin: the arena's physical truth. The agent's net traded position per
 // quarter-hour is the schedule; the twin delivers what power, energy and SoC bounds allow and
 // meters it in whole kWh, so settlement stays in integers.
+//
+// Degradation (DESIGN.md §5): an optional cost per MWh of throughput. Throughput is the metered
+// grid-side energy moved through the battery in either direction, |charge| + |discharge|, in
+// whole kWh (so it is exact, with no floating drift over a long run); the energy inside the cell
+// (after the efficiency losses) is not what is counted. A full cycle therefore counts twice.
 import type { BatteryConfig } from '../config/run-config.js';
+
+/**
+ * The battery's spec: the config block plus the optional degradation cost. The field lives here
+ * until the config schema carries it; once it does this stays assignable.
+ */
+export type BatteryTwinSpec = BatteryConfig & {
+  /** € per MWh of grid-side throughput (charge + discharge); 0 or absent: no degradation cost. */
+  degradationEurPerMwh?: number | undefined;
+};
+
+/** What the battery can still take or give this period, grid side, whole kWh (both ≥ 0). */
+export interface BatteryHeadroom {
+  maxChargeKwh: number;
+  maxDischargeKwh: number;
+}
 
 export interface BatteryStep {
   /** Energy the schedule asked for from the grid, kWh (charge > 0, discharge < 0). */
@@ -17,13 +37,17 @@ export class BatteryTwin {
   private soc: number;
   private clippedPeriods = 0;
   private shortfallKwh = 0;
+  private throughputKwh = 0;
   readonly socMinMwh: number;
   readonly socMaxMwh: number;
 
   constructor(
     readonly id: string,
-    readonly spec: BatteryConfig,
+    readonly spec: BatteryTwinSpec,
   ) {
+    const deg = spec.degradationEurPerMwh;
+    if (deg !== undefined && !(Number.isFinite(deg) && deg >= 0))
+      throw new RangeError(`degradationEurPerMwh must be a finite number >= 0, got ${deg}`);
     this.socMinMwh = spec.socMin * spec.energyMwh;
     this.socMaxMwh = spec.socMax * spec.energyMwh;
     this.soc = spec.socInitial * spec.energyMwh;
@@ -39,6 +63,35 @@ export class BatteryTwin {
 
   get shortfallMwh(): number {
     return this.shortfallKwh / 1000;
+  }
+
+  /** Grid-side energy moved through the battery so far, charge + discharge, MWh (whole kWh). */
+  get throughputMwh(): number {
+    return this.throughputKwh / 1000;
+  }
+
+  /** € per MWh of throughput (0 without a degradation cost in the spec). */
+  get degradationEurPerMwh(): number {
+    return this.spec.degradationEurPerMwh ?? 0;
+  }
+
+  /** Accumulated degradation cost, € = throughputMwh × degradationEurPerMwh. */
+  get degradationCostEur(): number {
+    return (this.throughputKwh * this.degradationEurPerMwh) / 1000;
+  }
+
+  /**
+   * What `step` would let through this period without clipping: the same power, room and
+   * availability limits, already floored to whole kWh. Does not change the state.
+   */
+  headroomKwh(hours: number): BatteryHeadroom {
+    const maxGridKwh = this.spec.powerMw * hours * 1000;
+    const roomKwh = ((this.socMaxMwh - this.soc) / this.spec.etaCharge) * 1000;
+    const availableKwh = (this.soc - this.socMinMwh) * this.spec.etaDischarge * 1000;
+    return {
+      maxChargeKwh: Math.floor(Math.max(0, Math.min(maxGridKwh, roomKwh))),
+      maxDischargeKwh: Math.floor(Math.max(0, Math.min(maxGridKwh, availableKwh))),
+    };
   }
 
   /** Runs one period of `hours` with a grid-side schedule in kWh. */
@@ -57,6 +110,7 @@ export class BatteryTwin {
     }
     // Floating error must never push the state outside its bounds.
     this.soc = Math.min(this.socMaxMwh, Math.max(this.socMinMwh, this.soc));
+    this.throughputKwh += Math.abs(metered);
     const clipped = metered !== scheduledKwh;
     if (clipped) {
       this.clippedPeriods++;

@@ -133,7 +133,9 @@ describe('parseRunConfig', () => {
     const inAgent = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', stratgy: 'x' }] }));
     expect(inAgent.some((i) => i.path === 'agents[0]' && i.message.includes('stratgy'))).toBe(true);
 
-    const inAsset = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, kwh: 1 } }] }));
+    const inAsset = issuesOf(
+      minimal({ agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, kwh: 1 } }] }),
+    );
     expect(inAsset.some((i) => i.path === 'agents[0].asset' && i.message.includes('kwh'))).toBe(true);
   });
 
@@ -187,21 +189,27 @@ describe('parseRunConfig', () => {
     expect(issue.message).toContain('[0.05, 0.95]');
 
     const below = issuesOf(
-      minimal({ agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, socMin: 0.3, socInitial: 0.2 } }] }),
+      minimal({
+        agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, socMin: 0.3, socInitial: 0.2 } }],
+      }),
     );
     expect(issueAt(below, 'agents[0].asset.socInitial').value).toBe(0.2);
 
     // On the bounds is fine.
     const edge = parseRunConfig(
       minimal({
-        agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, socMin: 0.2, socMax: 0.8, socInitial: 0.8 } }],
+        agents: [
+          { id: 'a', strategy: 'idle', asset: { ...battery, socMin: 0.2, socMax: 0.8, socInitial: 0.8 } },
+        ],
       }),
     );
     expect(edge.agents[0]!.asset!.socInitial).toBe(0.8);
   });
 
   it('rejects latency min > max and a run without agents', () => {
-    const lat = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', latencyMs: { min: 300, max: 100 } }] }));
+    const lat = issuesOf(
+      minimal({ agents: [{ id: 'a', strategy: 'idle', latencyMs: { min: 300, max: 100 } }] }),
+    );
     expect(issueAt(lat, 'agents[0].latencyMs.min').value).toBe(300);
     expect(issueAt(issuesOf(minimal({ agents: [] })), 'agents').message).toMatch(/at least one agent/);
   });
@@ -243,7 +251,10 @@ describe('loadRunConfig', () => {
 
   it('validates the document and names the file in errors', () => {
     const file = join(dir, 'wrong.yaml');
-    writeFileSync(file, 'day: 2026-11-22\nagents:\n  - id: a\n    strategy: idle\n    asset: {type: battery, powerMw: 0, energyMwh: 1}\n');
+    writeFileSync(
+      file,
+      'day: 2026-11-22\nagents:\n  - id: a\n    strategy: idle\n    asset: {type: battery, powerMw: 0, energyMwh: 1}\n',
+    );
     try {
       loadRunConfig(file);
       expect.unreachable('should have thrown');

@@ -315,8 +315,8 @@ export class RunEngine {
   private applyMarket(command: Parameters<CidMarket['apply']>[0]): CidEvent[] {
     const events = this.market.apply(command);
     for (const ev of events) {
-      const { time, ...rest } = ev;
-      this.tape.write({ type: ev.type, t: time, ...rest });
+      const { type, time, ...rest } = ev;
+      this.tape.write({ type, t: time, ...rest });
       if (ev.type === 'trade') this.onTrade(ev);
       if ('productId' in ev) this.booksTouched.add(ev.productId);
     }

@@ -30,7 +30,8 @@ const quantityLots = mostly(fc.integer({ min: 1, max: 6 }), 0, -1, 2.5, 100_000,
 const orderId = fc.integer({ min: 1, max: 30 });
 const clientRef = fc.option(fc.constantFrom('r1', 'r2'), { nil: undefined });
 
-type Body = Omit<CidCommand, 'time'>;
+/** A command without its time, which the stream assigns as it advances. */
+type Body = CidCommand extends infer C ? (C extends CidCommand ? Omit<C, 'time'> : never) : never;
 
 const submitBody: fc.Arbitrary<Body> = fc.record({
   type: fc.constant('submit' as const),
@@ -98,10 +99,10 @@ const steps = fc.array(step, { minLength: 1, maxLength: 150, size: 'max' });
 function toCommand({ body, aim, pick }: Step, time: number, resting: readonly RestingOrder[]): CidCommand {
   const target = resting[pick % Math.max(1, resting.length)];
   if (body.type === 'submit' || body.type === 'advance' || aim === 'blind' || target === undefined) {
-    return { ...body, time } as CidCommand;
+    return { ...body, time };
   }
-  const agent = aim === 'own' ? target.agentId : body.agentId;
-  return { ...body, time, orderId: target.orderId, agentId: agent };
+  const agentId = aim === 'own' ? target.agentId : body.agentId;
+  return { ...body, time, orderId: target.orderId, agentId };
 }
 
 function allOpenOrders(book: { openOrders(agentId: string): RestingOrder[] }): RestingOrder[] {

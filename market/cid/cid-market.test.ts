@@ -435,6 +435,13 @@ describe('opening and gate closure', () => {
     expect(run(market, { type: 'advance', time: GATE + 1 })).toStrictEqual([]);
   });
 
+  it('still lets an owner cancel between the gate time and the closing advance', () => {
+    const market = openMarket();
+    run(market, buy('a1', 5000, 1));
+    expect(run(market, modify('a1', 1, 5000, 1, GATE))[0]).toMatchObject({ code: 'GATE_CLOSED' });
+    expect(run(market, cancel('a1', 1, GATE))[0]).toMatchObject({ type: 'cancelled', reason: 'user' });
+  });
+
   it('opens and closes in one step when the clock jumps over the whole window', () => {
     const market = new CidMarket(config([product('short', OPEN, OPEN + 10)]));
     expect(market.apply({ type: 'advance', time: OPEN + 20 })).toStrictEqual([

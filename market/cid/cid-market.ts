@@ -233,7 +233,7 @@ export class CidMarket {
   }
 
   private closeGate(product: ProductState, time: number, events: CidEvent[]): void {
-    const resting = [...product.book.orders()];
+    const resting = [...product.book.orders()].sort((a, b) => a.orderId - b.orderId);
     for (const node of resting) {
       product.book.remove(node);
       this.unindex(node);
@@ -283,7 +283,8 @@ export class CidMarket {
   }
 
   private trade(taker: OrderNode, maker: OrderNode, lots: number, time: number): TradeEvent {
-    const [buy, sell] = taker.side === 'buy' ? [taker, maker] : [maker, taker];
+    const buy = taker.side === 'buy' ? taker : maker;
+    const sell = taker.side === 'buy' ? maker : taker;
     return {
       type: 'trade',
       time,

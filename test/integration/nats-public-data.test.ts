@@ -27,7 +27,9 @@ describe('NATS public market data', () => {
       },
     });
     const clockSub = nc.subscribe('flexarena.*.clock', {
-      callback: (_e, m) => clock.push(m.json<{ timeMs: number }>().timeMs),
+      callback: (_e, m) => {
+        clock.push(m.json<{ timeMs: number }>().timeMs);
+      },
     });
     await nc.flush();
 

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { cancel, modify, priceTicks, quantityLots, submit } from './actions.js';
+import { ActionBuildError, AgentSdkError } from './errors.js';
+
+function buildError(fn: () => unknown): ActionBuildError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ActionBuildError);
+    expect(err).toBeInstanceOf(AgentSdkError);
+    return err as ActionBuildError;
+  }
+  throw new Error('expected an ActionBuildError');
+}
+
+describe('priceTicks', () => {
+  it('converts EUR/MWh to ticks of 0.01 exactly', () => {
+    expect(priceTicks(80)).toBe(8000);
+    expect(priceTicks(80.25)).toBe(8025);
+    expect(priceTicks(-9999)).toBe(-999_900);
+    expect(priceTicks(9999)).toBe(999_900);
+    expect(priceTicks(0)).toBe(0);
+    expect(priceTicks(0.01)).toBe(1);
+    // Binary floating point noise is not an off-grid value.
+    expect(priceTicks(0.1 + 0.2)).toBe(30);
+    expect(priceTicks(1.15)).toBe(115); // 1.15 × 100 = 114.99999999999999
+    expect(priceTicks(4.35)).toBe(435);
+  });
+
+  it('refuses off-grid and non-finite prices, naming the field and the grid', () => {
+    const e = buildError(() => priceTicks(80.125));
+    expect(e.field).toBe('price');
+    expect(e.limit).toBe('multiple of 0.01 EUR/MWh');
+    expect(e.message).toContain('price');
+    expect(e.message).toContain('80.125');
+    expect(buildError(() => priceTicks(12.3456, 'bid')).field).toBe('bid');
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      expect(buildError(() => priceTicks(bad)).field).toBe('price');
+  });
+});
+
+describe('quantityLots', () => {
+  it('converts MW to lots of 0.1 exactly', () => {
+    expect(quantityLots(0.1)).toBe(1);
+    expect(quantityLots(1)).toBe(10);
+    expect(quantityLots(12.3)).toBe(123);
+    expect(quantityLots(0.7)).toBe(7);
+    expect(quantityLots(0.1 * 3)).toBe(3);
+  });
+
+  it('refuses off-grid quantities with the lot grid as the limit', () => {
+    const e = buildError(() => quantityLots(1.25));
+    expect(e.field).toBe('quantity');
+    expect(e.limit).toBe('multiple of 0.1 MW');
+    expect(e.message).toContain('1.25');
+    expect(buildError(() => quantityLots(0.05, 'size')).field).toBe('size');
+    expect(buildError(() => quantityLots(Number.NaN)).field).toBe('quantity');
+  });
+
+  it('refuses zero and negative quantities with >= 0.1 MW as the limit', () => {
+    for (const mw of [0, -0.1, -5]) {
+      const e = buildError(() => quantityLots(mw));
+      expect(e.field).toBe('quantity');
+      expect(e.limit).toBe('>= 0.1 MW');
+    }
+  });
+});
+
+describe('action builders', () => {
+  it('submit builds a protocol submit with GTC and an empty client ref by default', () => {
+    expect(submit({ productId: 'qh-20261122-1200', side: 'buy', priceTicks: 8000, quantityLots: 5 })).toEqual(
+      {
+        clientRef: '',
+        kind: {
+          $case: 'submit',
+          value: {
+            productId: 'qh-20261122-1200',
+            side: Side.SIDE_BUY,
+            priceTicks: 8000,
+            quantityLots: 5,
+            timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+          },
+        },
+      },
+    );
+  });
+
+  it('submit maps side and time in force', () => {
+    const a = submit({
+      productId: 'p',
+      side: 'sell',
+      priceTicks: -100,
+      quantityLots: 1,
+      tif: 'IOC',
+      clientRef: 'x',
+    });
+    expect(a.clientRef).toBe('x');
+    expect(a.kind?.$case).toBe('submit');
+    if (a.kind?.$case !== 'submit') throw new Error('unreachable');
+    expect(a.kind.value.side).toBe(Side.SIDE_SELL);
+    expect(a.kind.value.timeInForce).toBe(TimeInForce.TIME_IN_FORCE_IOC);
+    const fok = submit({ productId: 'p', side: 'buy', priceTicks: 1, quantityLots: 1, tif: 'FOK' });
+    expect(fok.kind?.$case === 'submit' && fok.kind.value.timeInForce).toBe(TimeInForce.TIME_IN_FORCE_FOK);
+  });
+
+  it('cancel and modify carry the order id, price and quantity', () => {
+    expect(cancel(42)).toEqual({ clientRef: '', kind: { $case: 'cancel', value: { orderId: 42 } } });
+    expect(cancel(42, 'c')).toEqual({ clientRef: 'c', kind: { $case: 'cancel', value: { orderId: 42 } } });
+    expect(modify(7, 8100, 3)).toEqual({
+      clientRef: '',
+      kind: { $case: 'modify', value: { orderId: 7, priceTicks: 8100, quantityLots: 3 } },
+    });
+    expect(modify(7, 8100, 3, 'm').clientRef).toBe('m');
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { eurToTicks, lotsToMw, mwToLots, ticksToEur, tradeCashUnits } from './index.js';
+
+describe('unit conversions', () => {
+  it('converts prices on the tick grid both ways', () => {
+    expect(eurToTicks(12.34)).toBe(1234);
+    expect(eurToTicks(-9999)).toBe(-999_900);
+    expect(eurToTicks(0.3)).toBe(30);
+    expect(Object.is(eurToTicks(-0), 0)).toBe(true);
+    expect(ticksToEur(1234)).toBe(12.34);
+    expect(ticksToEur(-999_900)).toBe(-9999);
+  });
+
+  it('converts quantities on the lot grid both ways', () => {
+    expect(mwToLots(2.5)).toBe(25);
+    expect(mwToLots(0.1 + 0.2)).toBe(3);
+    expect(lotsToMw(25)).toBe(2.5);
+  });
+
+  it('refuses values off the grid instead of rounding them', () => {
+    expect(() => eurToTicks(12.345)).toThrow(/multiple of 0.01/);
+    expect(() => mwToLots(0.05)).toThrow(/multiple of 0.1/);
+    expect(() => eurToTicks(Number.NaN)).toThrow(/finite/);
+    expect(() => ticksToEur(1.5)).toThrow(/integer/);
+    expect(() => lotsToMw(0.5)).toThrow(/integer/);
+  });
+});
+
+describe('tradeCashUnits', () => {
+  it('values a trade in 0.00001 EUR units: price x MW x hours', () => {
+    // 50.00 EUR/MWh x 1 MW x 0.25 h = 12.5 EUR
+    expect(tradeCashUnits(5000, 10, 15)).toBe(1_250_000);
+    expect(tradeCashUnits(1, 1, 15)).toBe(25);
+    expect(tradeCashUnits(1, 1, 60)).toBe(100);
+    expect(tradeCashUnits(-999_900, 100_000, 60)).toBe(-999_900 * 100_000 * 100);
+    expect(Object.is(tradeCashUnits(0, 5, 15), 0)).toBe(true);
+  });
+
+  it('refuses durations that would give fractional units, and non-integer inputs', () => {
+    expect(() => tradeCashUnits(1, 1, 10)).toThrow(/multiple of 3/);
+    expect(() => tradeCashUnits(1, 1, 0)).toThrow(/durationMinutes/);
+    expect(() => tradeCashUnits(1.5, 1, 15)).toThrow(/priceTicks/);
+    expect(() => tradeCashUnits(1, 0.5, 15)).toThrow(/quantityLots/);
+  });
+});
