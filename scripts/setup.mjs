@@ -62,9 +62,21 @@ function ensureDependencies(stamp) {
   const depsHash = hashFiles([join(root, 'package.json'), ...(existsSync(lock) ? [lock] : [])]);
   const installed = existsSync(join(root, 'node_modules', '.package-lock.json'));
   if (installed && stamp.deps === depsHash) return depsHash;
-  const useCi = existsSync(lock) && !installed;
-  log(useCi ? 'installing npm dependencies (npm ci)…' : 'installing npm dependencies (npm install)…');
-  run('npm', [useCi ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error']);
+  const flags = ['--no-audit', '--no-fund', '--loglevel=error'];
+  if (existsSync(lock) && !installed) {
+    log('installing npm dependencies (npm ci)…');
+    try {
+      run('npm', ['ci', ...flags]);
+    } catch (err) {
+      // npm versions disagree on which platform-optional packages a lock file must list; a lock
+      // written by one may be "out of sync" for another's `npm ci`. `npm install` still honours it.
+      log(`npm ci failed (${err.message}); falling back to npm install`);
+      run('npm', ['install', ...flags]);
+    }
+  } else {
+    log('installing npm dependencies (npm install)…');
+    run('npm', ['install', ...flags]);
+  }
   // npm install may rewrite the lock file; hash what is on disk now.
   return hashFiles([join(root, 'package.json'), ...(existsSync(lock) ? [lock] : [])]);
 }
