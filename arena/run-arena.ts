@@ -4,12 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { ProductSpec } from '../gen/flexarena/v1/market.js';
-import { ProductKind } from '../gen/flexarena/v1/market.js';
+import { type MarketSpec, ProductKind } from '../gen/flexarena/v1/market.js';
 import { CASH_UNITS_PER_EUR, PRICE_TICK_EUR_PER_MWH, QUANTITY_LOT_MW } from '../market/index.js';
 import type { RunConfig } from './config/run-config.js';
+import { createAssetTwin } from './assets/asset-factory.js';
 import { FileFaultLog } from './core/fault-log.js';
+import { NamedRng } from './core/named-rng.js';
+import { RunContext } from './core/run-context.js';
 import { RunEngine } from './core/run-engine.js';
+import { createWorld } from './world/world.js';
+import { ProductCatalog, consecutiveDays } from './world/products.js';
 import { GrpcGateway } from './gateway/grpc-gateway.js';
 import { type LaunchedAgent, launchAgent, stopAgents } from './launcher/agent-launcher.js';
 import {
@@ -23,6 +27,8 @@ import { TapeWriter } from './tape/tape-writer.js';
 
 export interface RunOptions {
   runId?: string;
+  /** Relative paths in the configuration (e.g. a world CSV) resolve against this folder. */
+  baseDir?: string;
   host?: string;
   /** Progress and diagnostics; results are returned. */
   log?: (line: string) => void;
@@ -69,87 +75,64 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       tokens.set(token, a.id);
       tokenOf.set(a.id, token);
     }
+    const cid = cfg.market.cid;
+    const products = new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
+      openHoursBeforeDay: cid.openHoursBeforeDay,
+      hourlyOpenHoursBeforeDay: cid.hourlyOpenHoursBeforeDay,
+      hourlyProducts: cid.hourlyProducts,
+      gateClosureMinutes: cid.gateClosure === 'local' ? cid.localGateMinutes : cid.crossBorderGateMinutes,
+    });
+    const rng = new NamedRng(cfg.seed);
+    const world = createWorld(cfg.world, rng, products.days, { baseDir: opts.baseDir });
     const tape = new TapeWriter(join(runDir, 'tape.jsonl'));
+    const ctx = new RunContext(cfg, runId, products, world, rng, tape, publisher, faults);
+    for (const a of cfg.agents) if (a.asset) ctx.assets.set(a.id, createAssetTwin(`${a.id}-${a.asset.type}`, a.asset, { world, rng, stepHours: 0.25 }));
     let engine: RunEngine | undefined;
-    const marketSpec = () => {
-      return {
-        priceMinTicks: Math.round(cfg.market.cid.priceMinEur * 100),
-        priceMaxTicks: Math.round(cfg.market.cid.priceMaxEur * 100),
-        priceTickEurPerMwh: PRICE_TICK_EUR_PER_MWH,
-        quantityLotMw: QUANTITY_LOT_MW,
-        cashUnitsPerEur: CASH_UNITS_PER_EUR,
-        maxQuantityLots: 100_000,
-        products: engine!.products.map(
-          (p): ProductSpec => ({
-            productId: p.id,
-            kind: p.kind === 'QH' ? ProductKind.PRODUCT_KIND_QUARTER_HOUR : ProductKind.PRODUCT_KIND_HOUR,
-            deliveryStartMs: p.deliveryStartMs,
-            deliveryEndMs: p.deliveryEndMs,
-            tradingOpenMs: p.openMs,
-            gateClosureMs: p.gateClosureMs,
-          }),
-        ),
-      };
+    const spec = marketSpec(cfg, products);
+    const limits = {
+      priceMinTicks: spec.priceMinTicks,
+      priceMaxTicks: spec.priceMaxTicks,
+      maxQuantityLots: spec.maxQuantityLots,
+      maxActionsPerBatch: 10_000,
+      maxClientRefLength: 64,
+      enabledKinds: new Set<string>(),
     };
     gateway = new GrpcGateway({
       runId,
       tokens,
       faults,
-      limits: {
-        priceMinTicks: Math.round(cfg.market.cid.priceMinEur * 100),
-        priceMaxTicks: Math.round(cfg.market.cid.priceMaxEur * 100),
-        maxQuantityLots: 100_000,
-        maxActionsPerBatch: 10_000,
-        maxClientRefLength: 64,
-      },
-      marketSpec: () => ({ runId, market: marketSpec() }),
+      limits,
+      marketSpec: () => ({ runId, market: spec }),
       welcome: (agentId) => {
-        const a = cfg.agents.find((x) => x.id === agentId)!;
+        const e = engine!;
         return {
           runId,
           agentId,
-          market: marketSpec(),
-          assets: a.asset
-            ? [
-                {
-                  assetId: `${a.id}-battery`,
-                  kind: {
-                    $case: 'battery',
-                    value: {
-                      powerMw: a.asset.powerMw,
-                      energyMwh: a.asset.energyMwh,
-                      etaCharge: a.asset.etaCharge,
-                      etaDischarge: a.asset.etaDischarge,
-                      socMinMwh: a.asset.socMin * a.asset.energyMwh,
-                      socMaxMwh: a.asset.socMax * a.asset.energyMwh,
-                      socInitialMwh: a.asset.socInitial * a.asset.energyMwh,
-                    },
-                  },
-                },
-              ]
-            : [],
+          market: spec,
+          assets: ctx.assets.has(agentId) ? [ctx.assets.get(agentId)!.spec()] : [],
           decisionIntervalMs: cfg.decisionIntervalMinutes * 60_000,
           deadlineMs: cfg.deadlineMs,
-          simStartMs: engine!.simStartMs,
-          simEndMs: engine!.simEndMs,
+          simStartMs: e.simStartMs,
+          simEndMs: e.simEndMs,
+          auctions: e.auctions?.specs() ?? [],
+          capacityProductIds: e.balancing?.capacityProductIds() ?? [],
+          capacityGateClosureMs: e.balancing?.capacityGateMs(0) ?? 0,
+          energyGateClosureLeadMs: cfg.market.balancing.energyGateMinutes * 60_000,
         };
       },
     });
-    engine = new RunEngine(cfg, gateway, publisher, tape, faults, runId);
+    engine = new RunEngine(ctx, gateway);
+    for (const kind of ['submit', 'cancel', 'modify', 'auctionBid', 'cancelAuctionBid', 'capacityBid', 'energyBid'])
+      if (engine.acceptsAction(kind)) limits.enabledKinds.add(kind);
     const host = opts.host ?? '127.0.0.1';
     const port = await gateway.listen(host, cfg.port);
     const address = `${host}:${port}`;
     // Machine-readable line for tools and tests that start the arena as a process.
-    process.stdout.write(
-      `FLEXARENA_LISTENING ${address} ${runId} ${runDir}${natsUrl ? ` ${natsUrl}` : ''}\n`,
-    );
+    process.stdout.write(`FLEXARENA_LISTENING ${address} ${runId} ${runDir}${natsUrl ? ` ${natsUrl}` : ''}\n`);
     log(`arena ${runId} listening on ${address}`);
     for (const a of cfg.agents) {
       if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
-      else
-        log(
-          `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
-        );
+      else log(`waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`);
     }
 
     const summary = await engine.run();
@@ -165,7 +148,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         trades: summary.trades,
         tapeEvents: tape.count,
       },
-      agents: agentResults(summary),
+      agents: agentResults(ctx, summary.ledgers),
+      parties: ctx.allLedgers().map((l) => ({ party: l.agentId, cashUnits: { ...l.cash }, totalCashUnits: l.totalCashUnits })),
     };
     for (const r of results.agents) gateway.end(r.agentId, { reason: 'run complete', result: r });
     writeResults(runDir, results);
@@ -176,4 +160,23 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     await publisher.close().catch((err) => log(`closing NATS publisher: ${(err as Error).message}`));
     await nats?.stop();
   }
+}
+
+function marketSpec(cfg: RunConfig, products: ProductCatalog): MarketSpec {
+  return {
+    priceMinTicks: Math.round(cfg.market.cid.priceMinEur * 100),
+    priceMaxTicks: Math.round(cfg.market.cid.priceMaxEur * 100),
+    priceTickEurPerMwh: PRICE_TICK_EUR_PER_MWH,
+    quantityLotMw: QUANTITY_LOT_MW,
+    cashUnitsPerEur: CASH_UNITS_PER_EUR,
+    maxQuantityLots: 100_000,
+    products: products.all.map((p) => ({
+      productId: p.id,
+      kind: p.kind === 'QH' ? ProductKind.PRODUCT_KIND_QUARTER_HOUR : ProductKind.PRODUCT_KIND_HOUR,
+      deliveryStartMs: p.deliveryStartMs,
+      deliveryEndMs: p.deliveryEndMs,
+      tradingOpenMs: p.openMs,
+      gateClosureMs: p.gateClosureMs,
+    })),
+  };
 }

@@ -8,7 +8,12 @@ export const CASH_UNITS_PER_EUR = 100_000;
 
 export type Side = 'buy' | 'sell';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+/** Execution restriction: 'AON' (all-or-none) executes only in full; see CidMarket for the rules. */
+export type ExecutionRestriction = 'NONE' | 'AON';
 export type ProductKind = 'QH' | 'H';
+
+/** Delivery length of each product kind; CidMarket rejects a config whose products disagree. */
+export const PRODUCT_KIND_MINUTES: Readonly<Record<ProductKind, number>> = { QH: 15, H: 60 };
 
 export type RejectCode =
   | 'PRICE_OUT_OF_RANGE'
@@ -19,7 +24,13 @@ export type RejectCode =
   | 'UNKNOWN_ORDER'
   | 'FOK_NOT_FILLABLE'
   | 'INVALID_TIME_IN_FORCE'
-  | 'INVALID_SIDE';
+  | 'INVALID_SIDE'
+  /** `restriction` is neither 'NONE' nor 'AON'. */
+  | 'INVALID_RESTRICTION'
+  /** `peakLots` is not an integer in 1 .. quantityLots. */
+  | 'PEAK_INVALID'
+  /** An iceberg (`peakLots` set) with IOC/FOK or with AON. */
+  | 'ICEBERG_NOT_ALLOWED';
 
 export interface ProductDef {
   /** e.g. "qh-20261122-0015"; safe as a NATS subject token. */
@@ -58,6 +69,10 @@ export interface SubmitCommand {
   priceTicks: number;
   quantityLots: number;
   tif: TimeInForce;
+  /** Default 'NONE'. 'AON' executes only in full; with IOC it behaves as FOK. */
+  restriction?: ExecutionRestriction;
+  /** Iceberg: only min(peakLots, remaining) is visible; GTC and non-AON only. */
+  peakLots?: number;
   clientRef?: string;
 }
 
@@ -100,6 +115,10 @@ export interface AcceptedEvent {
   priceTicks: number;
   quantityLots: number;
   tif: TimeInForce;
+  /** Only present for AON orders. */
+  restriction?: 'AON';
+  /** Only present for iceberg orders. */
+  peakLots?: number;
   clientRef?: string;
 }
 
@@ -190,13 +209,23 @@ export interface RestingOrder {
   remainingLots: number;
   originalLots: number;
   tif: TimeInForce;
-  /** Time priority: the time the order (or its last priority-losing modify) entered the book. */
+  /**
+   * Time priority: the time the order (or its last priority-losing modify, or for an iceberg the
+   * current clip) entered the book.
+   */
   entryTime: number;
+  /** Only present for AON orders. */
+  restriction?: 'AON';
+  /** Iceberg only: the clip size. remainingLots counts visible and hidden lots. */
+  peakLots?: number;
+  /** Iceberg only: lots not shown in depth (remainingLots - hiddenLots is the visible clip). */
+  hiddenLots?: number;
   clientRef?: string;
 }
 
 export interface DepthLevel {
   priceTicks: number;
+  /** Visible lots only: iceberg orders contribute their current clip. */
   quantityLots: number;
   orderCount: number;
 }

@@ -1,4 +1,4 @@
-import { PRICE_TICK_EUR_PER_MWH, QUANTITY_LOT_MW } from './types.js';
+import { PRICE_TICK_EUR_PER_MWH, type ProductDef, QUANTITY_LOT_MW } from './types.js';
 
 // Conversions at the library's edge. Floats are only accepted here, and only if they sit on the
 // tick/lot grid: silently rounding 12.345 EUR/MWh to a tick would change what an agent asked for.
@@ -58,4 +58,22 @@ export function tradeCashUnits(priceTicks: number, quantityLots: number, duratio
   const units = priceTicks * quantityLots * ((durationMinutes / 3) * 5);
   if (!Number.isSafeInteger(units)) throw new RangeError(`trade cash ${units} units is not a safe integer`);
   return units + 0;
+}
+
+/** Delivery length of a product in whole minutes (15 for a quarter-hour, 60 for an hourly product). */
+export function deliveryMinutes(product: Pick<ProductDef, 'id' | 'deliveryStartMs' | 'deliveryEndMs'>): number {
+  const ms = product.deliveryEndMs - product.deliveryStartMs;
+  if (!Number.isSafeInteger(ms) || ms <= 0 || ms % 60_000 !== 0) {
+    throw new RangeError(`product ${product.id}: delivery must last a positive whole number of minutes, got ${ms} ms`);
+  }
+  return ms / 60_000;
+}
+
+/** Cash value of a trade in a product, whatever its kind: tradeCashUnits over its delivery length. */
+export function productTradeCashUnits(
+  product: Pick<ProductDef, 'id' | 'deliveryStartMs' | 'deliveryEndMs'>,
+  priceTicks: number,
+  quantityLots: number,
+): number {
+  return tradeCashUnits(priceTicks, quantityLots, deliveryMinutes(product));
 }

@@ -1,7 +1,7 @@
 // `npm run bench:demo`: the demo day as a newcomer runs it (arena, nats-server and three agent
 // processes), five times; reports the median wall time and what the day processed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchmarkSection } from './benchmarks-file.js';
@@ -21,7 +21,10 @@ interface Sample {
 function once(): Sample {
   const out = mkdtempSync(join(tmpdir(), 'flexarena-bench-'));
   const t0 = process.hrtime.bigint();
-  const res = spawnSync(process.execPath, [join(root, 'bin', 'flexarena.mjs'), 'run', config, '--out', out], { cwd: root, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [join(root, 'bin', 'flexarena.mjs'), 'run', config, '--out', out], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (res.status !== 0) throw new Error(`demo failed (${res.status}):\n${res.stderr}`);
   const runDir = join(out, readdirSync(out)[0]!);

@@ -4,7 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const FILE = join(import.meta.dirname, '..', 'BENCHMARKS.md');
-const HEADER = '# Benchmarks\n\nWritten by the `npm run bench…` scripts; each section says how to reproduce it.\n';
+const HEADER =
+  '# Benchmarks\n\nWritten by the `npm run bench…` scripts; each section says how to reproduce it.\n';
 
 export function writeBenchmarkSection(id: string, body: string): void {
   const text = existsSync(FILE) ? readFileSync(FILE, 'utf8') : HEADER;
@@ -13,6 +14,9 @@ export function writeBenchmarkSection(id: string, body: string): void {
   const section = `${begin}\n${body.trim()}\n${end}`;
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
-  const next = i >= 0 && j > i ? text.slice(0, i) + section + text.slice(j + end.length) : `${text.trimEnd()}\n\n${section}\n`;
+  const next =
+    i >= 0 && j > i
+      ? text.slice(0, i) + section + text.slice(j + end.length)
+      : `${text.trimEnd()}\n\n${section}\n`;
   writeFileSync(FILE, next);
 }

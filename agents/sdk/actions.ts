@@ -1,6 +1,8 @@
 // Builders for actions in euros and megawatts, converted exactly to the wire's ticks and lots.
 // Values that are off the tick or lot grid are refused, never rounded silently.
-import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
+import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
+import { ExecutionRestriction, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { Action } from '../../gen/flexarena/v1/session.js';
 import { ActionBuildError } from './errors.js';
 
@@ -40,6 +42,10 @@ export interface OrderArgs {
   priceTicks: number;
   quantityLots: number;
   tif?: Tif;
+  /** All or none: executes only in full. */
+  aon?: boolean;
+  /** Iceberg: the visible clip size in lots. */
+  peakLots?: number;
   clientRef?: string;
 }
 
@@ -54,6 +60,8 @@ export function submit(o: OrderArgs): Action {
         priceTicks: o.priceTicks,
         quantityLots: o.quantityLots,
         timeInForce: TIF[o.tif ?? 'GTC'],
+        restriction: o.aon ? ExecutionRestriction.EXECUTION_RESTRICTION_AON : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
+        peakLots: o.peakLots ?? 0,
       },
     },
   };
@@ -74,6 +82,90 @@ export function modify(
     kind: {
       $case: 'modify',
       value: { orderId, priceTicks: priceTicksValue, quantityLots: quantityLotsValue },
+    },
+  };
+}
+
+/** A step or linear curve for one quarter-hour (`period` 0..95 of the day) of an auction. */
+export function auctionCurve(
+  auctionId: string,
+  bidId: string,
+  period: number,
+  points: { priceTicks: number; quantityLots: number }[],
+  interpolation: 'step' | 'linear' = 'step',
+): Action {
+  return {
+    clientRef: bidId,
+    kind: {
+      $case: 'auctionBid',
+      value: {
+        auctionId,
+        bidId,
+        bid: {
+          $case: 'curve',
+          value: {
+            period,
+            interpolation: interpolation === 'linear' ? CurveInterpolation.CURVE_INTERPOLATION_LINEAR : CurveInterpolation.CURVE_INTERPOLATION_STEP,
+            points,
+          },
+        },
+      },
+    },
+  };
+}
+
+/** A simple block order over quarter-hours firstPeriod..lastPeriod of the day. */
+export function auctionBlock(
+  auctionId: string,
+  bidId: string,
+  b: { side: 'buy' | 'sell'; firstPeriod: number; lastPeriod: number; priceTicks: number; quantityLots: number },
+): Action {
+  return {
+    clientRef: bidId,
+    kind: {
+      $case: 'auctionBid',
+      value: {
+        auctionId,
+        bidId,
+        bid: { $case: 'block', value: { ...b, side: b.side === 'buy' ? Side.SIDE_BUY : Side.SIDE_SELL } },
+      },
+    },
+  };
+}
+
+export function cancelAuctionBid(auctionId: string, bidId: string): Action {
+  return { clientRef: bidId, kind: { $case: 'cancelAuctionBid', value: { auctionId, bidId } } };
+}
+
+/** aFRR capacity for product "afrr-YYYYMMDD-K"; price in ticks of 0.01 EUR/MW/h. */
+export function capacityBid(productId: string, direction: 'up' | 'down', quantityLots: number, priceTicks: number, indivisible = false): Action {
+  return {
+    clientRef: '',
+    kind: {
+      $case: 'capacityBid',
+      value: {
+        productId,
+        direction: direction === 'up' ? BalancingDirection.BALANCING_DIRECTION_UP : BalancingDirection.BALANCING_DIRECTION_DOWN,
+        quantityLots,
+        priceTicks,
+        indivisible,
+      },
+    },
+  };
+}
+
+/** Balancing energy for one quarter-hour product. */
+export function energyBid(productId: string, direction: 'up' | 'down', quantityLots: number, priceTicks: number): Action {
+  return {
+    clientRef: '',
+    kind: {
+      $case: 'energyBid',
+      value: {
+        productId,
+        direction: direction === 'up' ? BalancingDirection.BALANCING_DIRECTION_UP : BalancingDirection.BALANCING_DIRECTION_DOWN,
+        quantityLots,
+        priceTicks,
+      },
     },
   };
 }

@@ -2,7 +2,20 @@
 
 export { RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 export type { Action, ActionAck, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-export { cancel, modify, type OrderArgs, priceTicks, quantityLots, submit, type Tif } from './actions.js';
+export {
+  auctionBlock,
+  auctionCurve,
+  cancel,
+  cancelAuctionBid,
+  capacityBid,
+  energyBid,
+  modify,
+  type OrderArgs,
+  priceTicks,
+  quantityLots,
+  submit,
+  type Tif,
+} from './actions.js';
 export { type AgentRunOutcome, type ConnectOptions, runAgent } from './agent-client.js';
 export { ActionBuildError, AgentSdkError, ParamError, SessionError } from './errors.js';
 export type { Strategy, StrategyFactory } from './strategy.js';

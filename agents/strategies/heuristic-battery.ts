@@ -49,7 +49,10 @@ export class HeuristicBattery implements Strategy {
     const forecasts = [...wake.priceForecasts].sort(
       (x, y) => deliveryStartOf(x.productId) - deliveryStartOf(y.productId),
     );
+    const open = new Set(wake.books.map((b) => b.productId));
     const idx = forecasts.findIndex(
+      (f) => open.has(f.productId) && (this.gateClosure.get(f.productId) ?? 0) > wake.timeMs + this.params.gateMarginMs,
+    );
       (f) => (this.gateClosure.get(f.productId) ?? 0) > wake.timeMs + this.params.gateMarginMs,
     );
     if (idx < 0) return [];

@@ -67,7 +67,7 @@ export class LiquidityProvider implements Strategy {
       list.push(o);
       ordersByProduct.set(o.productId, list);
     }
-    for (const f of wake.priceForecasts) {
+    for (const f of withHourlyForecasts(wake.priceForecasts)) {
       if (!open.has(f.productId)) continue;
       const start = deliveryStartOf(f.productId);
       const lead = start - wake.timeMs;
@@ -121,4 +121,24 @@ export function deliveryStartOf(productId: string): number {
   const m = /^(?:qh|h)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})$/.exec(productId);
   if (!m) throw new Error(`unrecognised product id ${productId}`);
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+}
+
+/**
+ * Forecasts come per quarter-hour; an hourly product's fair price is the mean of its four
+ * quarter-hours (rounded to the tick). Only complete hours get one.
+ */
+export function withHourlyForecasts(forecasts: WakeUp['priceForecasts']): WakeUp['priceForecasts'] {
+  const hours = new Map<string, number[]>();
+  for (const f of forecasts) {
+    const m = /^qh-(\d{8})-(\d{2})\d{2}$/.exec(f.productId);
+    if (!m) continue;
+    const id = `h-${m[1]}-${m[2]}00`;
+    const list = hours.get(id) ?? [];
+    list.push(f.priceTicks);
+    hours.set(id, list);
+  }
+  const hourly = [...hours.entries()]
+    .filter(([, prices]) => prices.length === 4)
+    .map(([productId, prices]) => ({ productId, priceTicks: Math.round(prices.reduce((a, b) => a + b, 0) / 4) }));
+  return [...forecasts, ...hourly];
 }

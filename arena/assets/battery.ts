@@ -6,16 +6,24 @@
 // grid-side energy moved through the battery in either direction, |charge| + |discharge|, in
 // whole kWh (so it is exact, with no floating drift over a long run); the energy inside the cell
 // (after the efficiency losses) is not what is counted. A full cycle therefore counts twice.
-import type { BatteryConfig } from '../config/run-config.js';
 
 /**
- * The battery's spec: the config block plus the optional degradation cost. The field lives here
- * until the config schema carries it; once it does this stays assignable.
+ * The battery's spec: the fields of a battery config block (the run config's `asset:` and
+ * asset-config.ts's battery both fit) plus the optional degradation cost. SoC bounds and the
+ * initial SoC are fractions of energyMwh.
  */
-export type BatteryTwinSpec = BatteryConfig & {
+export interface BatteryTwinSpec {
+  type?: 'battery' | undefined;
+  powerMw: number;
+  energyMwh: number;
+  etaCharge: number;
+  etaDischarge: number;
+  socMin: number;
+  socMax: number;
+  socInitial: number;
   /** € per MWh of grid-side throughput (charge + discharge); 0 or absent: no degradation cost. */
   degradationEurPerMwh?: number | undefined;
-};
+}
 
 /** What the battery can still take or give this period, grid side, whole kWh (both ≥ 0). */
 export interface BatteryHeadroom {
@@ -92,6 +100,20 @@ export class BatteryTwin {
       maxChargeKwh: Math.floor(Math.max(0, Math.min(maxGridKwh, roomKwh))),
       maxDischargeKwh: Math.floor(Math.max(0, Math.min(maxGridKwh, availableKwh))),
     };
+  }
+
+  /**
+   * What `step(scheduledKwh, hours)` would meter, from `headroomKwh` and without changing the
+   * state. Exactly step's result: floor commutes with min and max, so
+   * ⌊max(0, min(s, limit))⌋ = max(0, min(⌊s⌋, ⌊max(0, limit)⌋)) for either direction.
+   */
+  preview(scheduledKwh: number, hours: number): { meteredKwh: number; clipped: boolean } {
+    const head = this.headroomKwh(hours);
+    const metered =
+      scheduledKwh >= 0
+        ? Math.max(0, Math.min(Math.floor(scheduledKwh), head.maxChargeKwh))
+        : -Math.max(0, Math.min(Math.floor(-scheduledKwh), head.maxDischargeKwh));
+    return { meteredKwh: metered, clipped: metered !== scheduledKwh };
   }
 
   /** Runs one period of `hours` with a grid-side schedule in kWh. */

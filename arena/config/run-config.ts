@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { assetConfigSchema } from '../assets/asset-config.js';
+import { worldConfigSchema } from '../world/world-config.js';
 
 const isoDay = z
   .string()
@@ -52,7 +54,7 @@ const agentSchema = z
      * market (background liquidity): its position is delivered and valued at the reference price.
      */
     role: z.enum(['trader', 'liquidity']).default('trader'),
-    asset: batterySchema.optional(),
+    asset: assetConfigSchema.optional(),
     /** false: the arena does not start this agent; someone connects it by hand with the token. */
     launch: z.boolean().default(true),
     /** Fixed token for agents started by hand; launched agents get a random one. */
@@ -65,22 +67,87 @@ const agentSchema = z
   })
   .strict();
 
+const cidSchema = z
+  .object({
+    /** Quarter-hours of day D open at D-1 16:00: 8 hours before the day starts. */
+    openHoursBeforeDay: z.number().min(0).max(72).default(8),
+    /** Hourly products open at D-1 15:00. */
+    hourlyOpenHoursBeforeDay: z.number().min(0).max(72).default(9),
+    hourlyProducts: z.boolean().default(true),
+    /** 'local': gate closure localGateMinutes before delivery (5); 'cross-border': crossBorderGateMinutes (60). */
+    gateClosure: z.enum(['local', 'cross-border']).default('local'),
+    localGateMinutes: z.number().int().min(0).max(240).default(5),
+    crossBorderGateMinutes: z.number().int().min(0).max(240).default(60),
+    priceMinEur: z.number().min(-9999).max(0).default(-9999),
+    priceMaxEur: z.number().min(0).max(9999).default(9999),
+    depthLevels: z.number().int().min(1).max(50).default(20),
+  })
+  .strict();
+
+const auctionsSchema = z
+  .object({
+    dayAhead: z.boolean().default(true),
+    intraday: z.boolean().default(true),
+    priceMinEur: z.number().min(-9999).max(0).default(-500),
+    priceMaxEur: z.number().min(0).max(9999).default(4000),
+    /** Depth of the exogenous side of the intraday auctions around the forecast, MW per EUR/MWh. */
+    intradayDepthMwPerEur: z.number().positive().max(100_000).default(50),
+  })
+  .strict();
+
+const balancingSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** aFRR capacity auction gate: D-1 09:00 = 15 hours before the day starts. */
+    capacityGateHoursBeforeDay: z.number().min(0).max(72).default(15),
+    capacityPricing: z.enum(['pay-as-bid', 'pay-as-cleared']).default('pay-as-bid'),
+    /** TSO demand per 4-hour product and direction. */
+    capacityDemandMw: z
+      .object({ up: z.number().min(0).max(100_000).default(2000), down: z.number().min(0).max(100_000).default(2000) })
+      .strict()
+      .default({ up: 2000, down: 2000 }),
+    /** Balancing energy bids for a quarter-hour close this many minutes before delivery (T-25). */
+    energyGateMinutes: z.number().int().min(0).max(240).default(25),
+    energyPricing: z.enum(['pay-as-cleared', 'pay-as-bid']).default('pay-as-cleared'),
+    /** Exogenous energy bids: a ladder around the realised price. */
+    exogenousEnergy: z
+      .object({
+        tranches: z.number().int().min(1).max(100).default(10),
+        trancheMw: z.number().positive().max(100_000).default(300),
+        firstMarkupEur: z.number().min(0).max(10_000).default(20),
+        stepEur: z.number().min(0).max(10_000).default(15),
+      })
+      .strict()
+      .default({ tranches: 10, trancheMw: 300, firstMarkupEur: 20, stepEur: 15 }),
+    /** Exogenous capacity offers: tranches covering this multiple of demand, from min to max EUR/MW/h. */
+    exogenousCapacity: z
+      .object({
+        coverage: z.number().min(0).max(10).default(1.5),
+        tranches: z.number().int().min(1).max(100).default(10),
+        priceMinEur: z.number().min(0).max(10_000).default(3),
+        priceMaxEur: z.number().min(0).max(10_000).default(25),
+      })
+      .strict()
+      .default({ coverage: 1.5, tranches: 10, priceMinEur: 3, priceMaxEur: 25 }),
+  })
+  .strict();
+
+const imbalanceSchema = z
+  .object({
+    pricing: z.enum(['single', 'dual']).default('single'),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes')
-      .default('run'),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes').default('run'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    /** First delivery day. */
     day: isoDay,
-    mode: z.enum(['lockstep', 'realtime']).default('lockstep'),
-    /** Real-time mode: virtual seconds per wall second. */
-    speed: z.number().positive().max(1_000_000).default(600),
+    days: z.number().int().min(1).max(366).default(1),
+    /** The virtual clock starts this many hours before the first day (16: D-1 08:00, before the auctions). */
+    simStartHoursBeforeDay: z.number().min(0).max(72).default(16),
+    mode: z.literal('lockstep').default('lockstep'),
     decisionIntervalMinutes: z.number().int().min(1).max(240).default(15),
     deadlineMs: z.number().int().min(10).max(600_000).default(5_000),
     connectTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
@@ -88,62 +155,19 @@ export const runConfigSchema = z
     outDir: z.string().default('runs'),
     market: z
       .object({
-        cid: z
-          .object({
-            /** Quarter-hour products of day D open at D-1 16:00: 8 hours before the day starts. */
-            openHoursBeforeDay: z.number().min(0).max(72).default(8),
-            gateClosureMinutes: z.number().int().min(0).max(240).default(5),
-            priceMinEur: z.number().min(-9999).max(0).default(-9999),
-            priceMaxEur: z.number().min(0).max(9999).default(9999),
-            depthLevels: z.number().int().min(1).max(50).default(10),
-          })
-          .strict()
-          .default({
-            openHoursBeforeDay: 8,
-            gateClosureMinutes: 5,
-            priceMinEur: -9999,
-            priceMaxEur: 9999,
-            depthLevels: 10,
-          }),
+        cid: cidSchema.default(cidSchema.parse({})),
+        auctions: auctionsSchema.default(auctionsSchema.parse({})),
+        balancing: balancingSchema.default(balancingSchema.parse({})),
+        imbalance: imbalanceSchema.default(imbalanceSchema.parse({})),
       })
       .strict()
       .default({
-        cid: {
-          openHoursBeforeDay: 8,
-          gateClosureMinutes: 5,
-          priceMinEur: -9999,
-          priceMaxEur: 9999,
-          depthLevels: 10,
-        },
+        cid: cidSchema.parse({}),
+        auctions: auctionsSchema.parse({}),
+        balancing: balancingSchema.parse({}),
+        imbalance: imbalanceSchema.parse({}),
       }),
-    world: z
-      .object({
-        baseEur: z.number().min(-500).max(4000).default(80),
-        dailyAmplitudeEur: z.number().min(0).max(2000).default(25),
-        eveningPeakEur: z.number().min(0).max(2000).default(40),
-        middayDipEur: z.number().min(0).max(2000).default(30),
-        sawtoothEur: z.number().min(0).max(200).default(4),
-        noiseEur: z.number().min(0).max(500).default(5),
-        /** Forecast error standard deviation one day ahead; shrinks linearly to 0 at delivery. */
-        forecastErrorEur: z.number().min(0).max(500).default(8),
-      })
-      .strict()
-      .default({
-        baseEur: 80,
-        dailyAmplitudeEur: 25,
-        eveningPeakEur: 40,
-        middayDipEur: 30,
-        sawtoothEur: 4,
-        noiseEur: 5,
-        forecastErrorEur: 8,
-      }),
-    imbalance: z
-      .object({
-        /** Placeholder imbalance price until balancing exists: reference price ± this spread. */
-        spreadEur: z.number().min(0).max(10_000).default(50),
-      })
-      .strict()
-      .default({ spreadEur: 50 }),
+    world: worldConfigSchema.default(worldConfigSchema.parse({})),
     nats: z
       .object({
         /** Use this server; when absent the arena starts its own nats-server on a free port. */
@@ -178,6 +202,8 @@ export const runConfigSchema = z
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type AgentConfig = RunConfig['agents'][number];
 export type BatteryConfig = z.infer<typeof batterySchema>;
+export type CidConfigSection = z.infer<typeof cidSchema>;
+export type BalancingConfigSection = z.infer<typeof balancingSchema>;
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(

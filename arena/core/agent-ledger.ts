@@ -1,5 +1,8 @@
-// Per-agent private state kept by the arena: positions and cash per product, fills not yet
-// reported, and counters for the results.
+// Per-party private state kept by the arena: positions per product, cash by category, what is
+// still to be reported at the next wake-up, and counters for the results. A party is an agent
+// or one of the arena's own counterparties ("world", "tso").
+import type { Activation, BalancingPeriodResult, CapacityAward, PeriodSettlement } from '../../gen/flexarena/v1/balancing.js';
+import type { AuctionAward, AuctionResult } from '../../gen/flexarena/v1/auction.js';
 import type { Fill, Position } from '../../gen/flexarena/v1/market.js';
 
 export interface ProductPosition {
@@ -8,12 +11,28 @@ export interface ProductPosition {
   cashUnits: number;
 }
 
+export const CASH_KINDS = ['cid', 'auction', 'capacity', 'balancingEnergy', 'imbalance', 'penalty', 'positionValue'] as const;
+export type CashKind = (typeof CASH_KINDS)[number];
+
+/** What an agent learns at its next wake-up. */
+export interface PendingReports {
+  fills: Fill[];
+  auctionAwards: AuctionAward[];
+  auctionResults: AuctionResult[];
+  capacityAwards: CapacityAward[];
+  activations: Activation[];
+  balancingResults: BalancingPeriodResult[];
+  settlements: PeriodSettlement[];
+}
+
+function emptyReports(): PendingReports {
+  return { fills: [], auctionAwards: [], auctionResults: [], capacityAwards: [], activations: [], balancingResults: [], settlements: [] };
+}
+
 export class AgentLedger {
   readonly positions = new Map<string, ProductPosition>();
-  private pendingFills: Fill[] = [];
-  tradingCashUnits = 0;
-  imbalanceCashUnits = 0;
-  positionValueCashUnits = 0;
+  readonly cash: Record<CashKind, number> = { cid: 0, auction: 0, capacity: 0, balancingEnergy: 0, imbalance: 0, penalty: 0, positionValue: 0 };
+  private pending: PendingReports = emptyReports();
   tradedLots = 0;
   imbalanceKwhAbs = 0;
   orders = 0;
@@ -40,19 +59,31 @@ export class AgentLedger {
     return p ? p.boughtLots - p.soldLots : 0;
   }
 
-  recordFill(fill: Fill, cashUnits: number): void {
-    const p = this.position(fill.productId);
-    if (fill.side === 1) p.boughtLots += fill.quantityLots;
-    else p.soldLots += fill.quantityLots;
+  /** A trade or an auction award: `lots` > 0 bought, < 0 sold; cash to the party. */
+  addTrade(productId: string, lots: number, cashUnits: number, kind: 'cid' | 'auction'): void {
+    const p = this.position(productId);
+    if (lots > 0) p.boughtLots += lots;
+    else p.soldLots -= lots;
     p.cashUnits += cashUnits;
-    this.tradingCashUnits += cashUnits;
-    this.tradedLots += fill.quantityLots;
-    this.pendingFills.push(fill);
+    this.cash[kind] += cashUnits;
+    this.tradedLots += Math.abs(lots);
   }
 
-  takeFills(): Fill[] {
-    const out = this.pendingFills;
-    this.pendingFills = [];
+  addCash(kind: CashKind, units: number): void {
+    this.cash[kind] += units;
+  }
+
+  get totalCashUnits(): number {
+    return CASH_KINDS.reduce((s, k) => s + this.cash[k], 0);
+  }
+
+  report<K extends keyof PendingReports>(kind: K, item: PendingReports[K][number]): void {
+    (this.pending[kind] as PendingReports[K][number][]).push(item);
+  }
+
+  takeReports(): PendingReports {
+    const out = this.pending;
+    this.pending = emptyReports();
     return out;
   }
 

@@ -1,6 +1,7 @@
 // Conversions between the market library's types and the protocol's generated types.
 import {
   type BookDepth,
+  ExecutionRestriction,
   type Order,
   Side as ProtoSide,
   TimeInForce as ProtoTif,
@@ -48,7 +49,8 @@ export function tifToProto(tif: TimeInForce): ProtoTif {
       : ProtoTif.TIME_IN_FORCE_GTC;
 }
 
-export function rejectCodeToProto(code: MarketRejectCode): RejectCode {
+/** Every venue's reject code has a protocol twin of the same name (REJECT_CODE_<code>). */
+export function rejectCodeToProto(code: MarketRejectCode | string): RejectCode {
   const v = RejectCode[`REJECT_CODE_${code}` as keyof typeof RejectCode];
   if (typeof v !== 'number') throw new Error(`no protocol reject code for ${code}`);
   return v;
@@ -69,6 +71,8 @@ export function actionToCommand(action: Action, agentId: string, time: number): 
         priceTicks: kind.value.priceTicks,
         quantityLots: kind.value.quantityLots,
         tif: tifFromProto(kind.value.timeInForce),
+        ...(kind.value.restriction === ExecutionRestriction.EXECUTION_RESTRICTION_AON ? { restriction: 'AON' as const } : {}),
+        ...(kind.value.peakLots > 0 ? { peakLots: kind.value.peakLots } : {}),
         clientRef,
       };
     case 'cancel':
@@ -84,7 +88,7 @@ export function actionToCommand(action: Action, agentId: string, time: number): 
         clientRef,
       };
     default:
-      throw new Error('action without kind must have been rejected by validation');
+      throw new Error(`action ${kind?.$case} is not a continuous-market action`);
   }
 }
 
@@ -99,6 +103,9 @@ export function orderToProto(o: RestingOrder): Order {
     timeInForce: tifToProto(o.tif),
     clientRef: o.clientRef ?? '',
     entryTimeMs: o.entryTime,
+    restriction: o.restriction === 'AON' ? ExecutionRestriction.EXECUTION_RESTRICTION_AON : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
+    peakLots: o.peakLots ?? 0,
+    hiddenLots: o.hiddenLots ?? 0,
   };
 }
 

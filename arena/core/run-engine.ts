@@ -1,225 +1,154 @@
-// The sequencer: one virtual clock, one event queue, numbered phases per decision point
-// (publish → collect → schedule), market commands applied one by one in (time, seq) order, and
-// settlement at the end of every delivery period. Nothing here reads the wall clock except the
-// lock-step deadline, whose outcome (a missed deadline) is recorded as a fact on the tape.
-
-import type { Fill } from '../../gen/flexarena/v1/market.js';
-import { Side as ProtoSide } from '../../gen/flexarena/v1/market.js';
+// The sequencer: one virtual clock, one event queue, numbered phases at each instant
+// (0 market clock → 1 gates and clearings → 2 settlement → 3 decision points), market actions
+// applied one by one in (time, seq) order. Nothing here reads the wall clock except the lock-step
+// deadline, whose outcome (a missed deadline) is recorded as a fact on the tape.
 import { type Action, type ActionResult, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
-import {
-  type CidEvent,
-  CidMarket,
-  type Depth,
-  type ProductDef,
-  type TradeEvent,
-  tradeCashUnits,
-} from '../../market/index.js';
-import { BatteryTwin } from '../assets/battery.js';
-import type { RunConfig } from '../config/run-config.js';
-import type { MarketDataPublisher } from '../nats/market-data-publisher.js';
-import { settleProduct } from '../settlement/settle-product.js';
-import type { TapeWriter } from '../tape/tape-writer.js';
-import { PriceForecaster, realisedPrices } from '../world/price-path.js';
-import { dayStartMs, quarterHourProducts } from '../world/products.js';
-import type { AgentChannel, FaultLog } from './agent-channel.js';
-import { AgentLedger } from './agent-ledger.js';
-import { actionToCommand, depthToProto, orderToProto, rejectCodeToProto } from './convert.js';
+import { periodSettlementMessage, settlePeriod } from '../settlement/settle-period.js';
+import { AuctionVenue } from '../venues/auction-venue.js';
+import { BalancingVenue } from '../venues/balancing-venue.js';
+import { CidVenue } from '../venues/cid-venue.js';
+import type { ScheduledEvent, Venue } from '../venues/venue.js';
+import type { AgentChannel } from './agent-channel.js';
+import type { AgentLedger } from './agent-ledger.js';
 import { EventQueue } from './event-queue.js';
-import { NamedRng } from './named-rng.js';
+import type { RunContext } from './run-context.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const PHASE_SETTLE = 2;
+const PHASE_DECIDE = 3;
 
-type QueueItem =
-  | { kind: 'advance' }
-  | { kind: 'settle'; productIndex: number }
-  | { kind: 'forecast' }
-  | { kind: 'decision' }
-  | { kind: 'action'; batch: PendingBatch; index: number };
+type QueueItem = { kind: 'scheduled'; event: ScheduledEvent } | { kind: 'action'; batch: PendingBatch; index: number };
 
 interface PendingBatch {
   agentId: string;
-  actions: Action[];
   wakeId: number;
+  actions: Action[];
   results: ActionResult[];
   remaining: number;
 }
 
-export interface RunSummary {
-  ledgers: AgentLedger[];
-  batteries: Map<string, BatteryTwin>;
-  realisedPriceTicks: number[];
-  tapeHash: string;
+export interface RunStats {
   wakeUps: number;
   actions: number;
   trades: number;
 }
 
+export interface RunSummary extends RunStats {
+  ledgers: AgentLedger[];
+  tapeHash: string;
+}
+
 export class RunEngine {
-  readonly products: ProductDef[];
-  private readonly productById: Map<string, ProductDef>;
-  readonly market: CidMarket;
-  private readonly rng: NamedRng;
+  readonly cid: CidVenue;
+  readonly auctions: AuctionVenue | undefined;
+  readonly balancing: BalancingVenue | undefined;
+  private readonly venues: Venue[];
+  private readonly venueByAction = new Map<string, Venue>();
   private readonly queue = new EventQueue<QueueItem>();
-  private readonly ledgers = new Map<string, AgentLedger>();
-  private readonly batteries = new Map<string, BatteryTwin>();
-  private readonly realised: number[];
-  private readonly forecaster: PriceForecaster;
-  private forecast = new Map<number, number>();
   private now = 0;
   private wakeSeq = 0;
-  private tradesSincePublish = new Map<string, object[]>();
-  private booksTouched = new Set<string>();
-  private stats = { wakeUps: 0, actions: 0, trades: 0 };
+  private stats = { wakeUps: 0, actions: 0 };
   readonly simStartMs: number;
   readonly simEndMs: number;
   readonly lastDecisionMs: number;
 
   constructor(
-    private readonly cfg: RunConfig,
+    private readonly ctx: RunContext,
     private readonly channel: AgentChannel,
-    private readonly publisher: MarketDataPublisher,
-    private readonly tape: TapeWriter,
-    private readonly faults: FaultLog,
-    private readonly runId: string,
   ) {
-    const cid = cfg.market.cid;
-    this.products = quarterHourProducts(cfg.day, cid);
-    this.productById = new Map(this.products.map((p) => [p.id, p]));
-    this.market = new CidMarket({
-      priceMinTicks: Math.round(cid.priceMinEur * 100),
-      priceMaxTicks: Math.round(cid.priceMaxEur * 100),
-      maxQuantityLots: 100_000,
-      products: this.products,
-    });
-    this.rng = new NamedRng(cfg.seed);
-    this.realised = realisedPrices(cfg.world, this.rng);
-    this.forecaster = new PriceForecaster(
-      cfg.world,
-      this.realised,
-      this.products.map((p) => p.deliveryStartMs),
-      this.rng,
-    );
-    for (const a of cfg.agents) {
-      this.ledgers.set(a.id, new AgentLedger(a.id, a.strategy));
-      if (a.asset) this.batteries.set(a.id, new BatteryTwin(`${a.id}-battery`, a.asset));
-    }
-    this.simStartMs = Math.min(...this.products.map((p) => p.openMs));
-    this.simEndMs = dayStartMs(cfg.day) + 24 * HOUR;
-    this.lastDecisionMs = Math.max(...this.products.map((p) => p.gateClosureMs));
+    const m = ctx.cfg.market;
+    this.cid = new CidVenue(ctx);
+    this.auctions = m.auctions.dayAhead || m.auctions.intraday ? new AuctionVenue(ctx) : undefined;
+    this.balancing = m.balancing.enabled ? new BalancingVenue(ctx) : undefined;
+    this.venues = [this.cid, this.auctions, this.balancing].filter((v): v is NonNullable<typeof v> => v !== undefined);
+    for (const v of this.venues) for (const k of v.actionKinds) this.venueByAction.set(k, v);
+    this.simStartMs = ctx.products.firstDayStartMs - ctx.cfg.simStartHoursBeforeDay * HOUR;
+    this.simEndMs = ctx.products.endMs;
+    this.lastDecisionMs = Math.max(...ctx.products.all.map((p) => p.gateClosureMs));
+  }
+
+  /** Action kinds some venue of this run accepts; anything else is rejected by the gateway. */
+  acceptsAction(kind: string): boolean {
+    return this.venueByAction.has(kind);
   }
 
   async run(): Promise<RunSummary> {
-    const missing = await this.channel.waitForAgents(this.cfg.connectTimeoutMs);
-    for (const id of missing)
-      this.faults.fault(id, 'never-connected', `no hello within ${this.cfg.connectTimeoutMs} ms`);
-    this.tape.write({
+    const { ctx } = this;
+    const missing = await this.channel.waitForAgents(ctx.cfg.connectTimeoutMs);
+    for (const id of missing) ctx.faults.fault(id, 'never-connected', `no hello within ${ctx.cfg.connectTimeoutMs} ms`);
+    ctx.tape.write({
       type: 'run-start',
       t: this.simStartMs,
-      name: this.cfg.name,
-      seed: this.cfg.seed,
-      day: this.cfg.day,
-      agents: this.cfg.agents.map((a) => ({ id: a.id, strategy: a.strategy })),
-      products: this.products.length,
-      realisedPriceTicks: this.realised,
+      name: ctx.cfg.name,
+      seed: ctx.cfg.seed,
+      days: ctx.products.days,
+      agents: ctx.cfg.agents.map((a) => ({ id: a.id, strategy: a.strategy, role: a.role, asset: a.asset?.type ?? null })),
+      products: ctx.products.all.length,
+      realisedPriceTicks: Array.from(ctx.world.realisedPriceTicks()),
     });
-    this.scheduleStaticEvents();
+    this.schedule();
     for (let ev = this.queue.pop(); ev; ev = this.queue.pop()) {
       this.now = ev.time;
-      await this.handle(ev.item);
+      if (ev.item.kind === 'scheduled') await ev.item.event.run();
+      else this.processAction(ev.item.batch, ev.item.index);
     }
-    this.publishPublicData('end');
-    const summary = this.finish();
-    return { ...summary, tapeHash: await this.tape.close() };
+    this.publish('end');
+    return this.finish();
   }
 
   /** Static schedule, pushed in phase order so equal times resolve deterministically. */
-  private scheduleStaticEvents(): void {
-    const events: { time: number; phase: number; item: QueueItem }[] = [];
-    const marketTimes = new Set<number>();
-    for (const p of this.products) {
-      marketTimes.add(p.openMs);
-      marketTimes.add(p.gateClosureMs);
-    }
-    for (const t of marketTimes) events.push({ time: t, phase: 0, item: { kind: 'advance' } });
-    this.products.forEach((p, i) => {
-      events.push({ time: p.deliveryEndMs, phase: 1, item: { kind: 'settle', productIndex: i } });
-    });
-    for (let t = this.simStartMs; t < this.simEndMs; t += HOUR)
-      events.push({ time: t, phase: 2, item: { kind: 'forecast' } });
-    const step = this.cfg.decisionIntervalMinutes * MINUTE;
-    for (let t = this.simStartMs; t < this.lastDecisionMs; t += step)
-      events.push({ time: t, phase: 3, item: { kind: 'decision' } });
+  private schedule(): void {
+    const events: ScheduledEvent[] = this.venues.flatMap((v) => v.scheduledEvents());
+    this.ctx.products.quarterHours.forEach((qh, step) =>
+      events.push({ time: qh.deliveryEndMs, phase: PHASE_SETTLE, label: `settle ${qh.id}`, run: () => this.settle(step) }),
+    );
+    const interval = this.ctx.cfg.decisionIntervalMinutes * MINUTE;
+    for (let t = this.simStartMs; t < this.lastDecisionMs; t += interval)
+      events.push({ time: t, phase: PHASE_DECIDE, label: 'decision', run: () => this.decide() });
     events.sort((a, b) => a.time - b.time || a.phase - b.phase);
-    for (const e of events) this.queue.push(e.time, e.item);
-  }
-
-  private async handle(item: QueueItem): Promise<void> {
-    switch (item.kind) {
-      case 'advance':
-        this.applyMarket({ type: 'advance', time: this.now });
-        return;
-      case 'settle':
-        await this.settle(item.productIndex);
-        return;
-      case 'forecast':
-        this.forecast = this.forecaster.issue(this.now);
-        this.tape.write({ type: 'forecast', t: this.now, priceTicks: Object.fromEntries(this.forecast) });
-        return;
-      case 'decision':
-        await this.decide();
-        return;
-      case 'action':
-        this.processAction(item.batch, item.index);
-        return;
-    }
+    for (const event of events) this.queue.push(event.time, { kind: 'scheduled', event });
   }
 
   // ---- decision point: publish, collect, schedule ----
 
   private async decide(): Promise<void> {
-    this.publishPublicData('decision');
-    const books = this.openBooks();
+    const { ctx } = this;
+    this.publish('decision');
+    const books = this.cid.openBooks();
+    const forecast = this.priceForecast();
     const wakeId = ++this.wakeSeq;
-    const agents = this.cfg.agents;
+    const agents = ctx.cfg.agents;
     // Latency is drawn for every agent at every decision point, answered or not, so one agent's
     // behaviour never shifts another's random stream.
-    const latencies = agents.map((a) =>
-      this.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max),
-    );
+    const latencies = agents.map((a) => ctx.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max));
     const outcomes = await Promise.all(
       agents.map((a) => {
-        const ledger = this.ledgers.get(a.id)!;
+        const ledger = ctx.ledger(a.id);
         if (!this.channel.isConnected(a.id)) {
           if (!ledger.disconnected) {
             ledger.disconnected = true;
-            this.tape.write({ type: 'agent-absent', t: this.now, agent: a.id });
+            ctx.tape.write({ type: 'agent-absent', t: this.now, agent: a.id });
           }
           return Promise.resolve({ kind: 'disconnected' as const });
         }
         ledger.disconnected = false;
         this.stats.wakeUps++;
-        return this.channel.wake(a.id, this.wakeUpFor(a.id, wakeId, books), this.cfg.deadlineMs);
+        return this.channel.wake(a.id, this.wakeUpFor(a.id, wakeId, books, forecast), ctx.cfg.deadlineMs);
       }),
     );
     agents.forEach((a, i) => {
       const outcome = outcomes[i]!;
       if (outcome.kind === 'missed') {
-        this.ledgers.get(a.id)!.missedDeadlines++;
-        this.tape.write({ type: 'missed-deadline', t: this.now, agent: a.id, wakeId });
-        this.faults.fault(a.id, 'missed-deadline', `wake ${wakeId} at ${new Date(this.now).toISOString()}`);
+        ctx.ledger(a.id).missedDeadlines++;
+        ctx.tape.write({ type: 'missed-deadline', t: this.now, agent: a.id, wakeId });
+        ctx.faults.fault(a.id, 'missed-deadline', `wake ${wakeId} at ${new Date(this.now).toISOString()}`);
         return;
       }
       if (outcome.kind !== 'batch' || outcome.actions.length === 0) return;
       const arrival = this.now + latencies[i]!;
-      const batch: PendingBatch = {
-        agentId: a.id,
-        actions: outcome.actions,
-        wakeId,
-        results: [],
-        remaining: outcome.actions.length,
-      };
-      this.tape.write({ type: 'batch', t: arrival, agent: a.id, wakeId, actions: outcome.actions });
+      const batch: PendingBatch = { agentId: a.id, wakeId, actions: outcome.actions, results: [], remaining: outcome.actions.length };
+      ctx.tape.write({ type: 'batch', t: arrival, agent: a.id, wakeId, actions: outcome.actions });
       outcome.actions.forEach((action, index) => {
         batch.results[index] = {
           index,
@@ -238,178 +167,101 @@ export class RunEngine {
     });
   }
 
-  private wakeUpFor(agentId: string, wakeId: number, books: WakeUp['books']): WakeUp {
-    const ledger = this.ledgers.get(agentId)!;
-    const battery = this.batteries.get(agentId);
-    const priceForecasts = [...this.forecast.entries()]
-      .filter(([q]) => this.products[q]!.deliveryStartMs > this.now)
-      .map(([q, priceTicks]) => ({ productId: this.products[q]!.id, priceTicks }));
+  /** The world's latest price forecast for every quarter-hour not yet delivered. */
+  private priceForecast(): WakeUp['priceForecasts'] {
+    const { world, products } = this.ctx;
+    const f = world.forecastAt(this.now);
+    const out: WakeUp['priceForecasts'] = [];
+    products.quarterHours.forEach((qh, step) => {
+      if (qh.deliveryStartMs <= this.now) return;
+      const point = f.at(step);
+      if (point) out.push({ productId: qh.id, priceTicks: point.priceTicks });
+    });
+    return out;
+  }
+
+  private wakeUpFor(agentId: string, wakeId: number, books: WakeUp['books'], priceForecasts: WakeUp['priceForecasts']): WakeUp {
+    const ledger = this.ctx.ledger(agentId);
+    const asset = this.ctx.assets.get(agentId);
+    const r = ledger.takeReports();
     return {
       wakeId,
       timeMs: this.now,
-      fills: ledger.takeFills(),
-      openOrders: this.market.openOrders(agentId).map(orderToProto),
+      fills: r.fills,
+      ...this.cid.wakeUpPart(agentId, books),
       positions: ledger.positionMessages(),
-      assets: battery
-        ? [
-            {
-              assetId: battery.id,
-              socMwh: battery.socMwh,
-              clippedPeriods: battery.clippedCount,
-              shortfallMwh: battery.shortfallMwh,
-            },
-          ]
-        : [],
+      assets: asset ? [asset.state()] : [],
       priceForecasts,
-      books,
-      cashUnits: ledger.tradingCashUnits,
+      cashUnits: ledger.totalCashUnits,
+      auctionAwards: r.auctionAwards,
+      auctionResults: r.auctionResults,
+      capacityAwards: r.capacityAwards,
+      activations: r.activations,
+      balancingResults: r.balancingResults,
+      settlements: r.settlements,
     };
   }
 
-  private openBooks(): WakeUp['books'] {
-    return this.products
-      .filter((p) => this.market.productStatus(p.id) === 'open')
-      .map((p) => depthToProto(this.market.depth(p.id, this.cfg.market.cid.depthLevels)));
-  }
-
-  // ---- market ----
+  // ---- actions ----
 
   private processAction(batch: PendingBatch, index: number): void {
     const action = batch.actions[index]!;
-    const command = actionToCommand(action, batch.agentId, this.now);
-    const ledger = this.ledgers.get(batch.agentId)!;
-    if (command.type === 'submit') ledger.orders++;
-    this.stats.actions++;
     const result = batch.results[index]!;
-    const events = this.applyMarket(command);
-    for (const ev of events) {
-      if (ev.type === 'rejected') {
-        ledger.rejects++;
-        Object.assign(result, {
-          status: ActionStatus.ACTION_STATUS_REJECTED,
-          rejectCode: rejectCodeToProto(ev.code),
-          field: ev.field,
-          limit: ev.limit,
-          message: ev.message,
-          orderId: ev.orderId ?? 0,
-        });
-      } else if (
-        ev.type === 'accepted' ||
-        ev.type === 'modified' ||
-        (ev.type === 'cancelled' && ev.reason === 'user')
-      ) {
-        result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
-        result.orderId = ev.orderId;
-      } else if (
-        ev.type === 'trade' &&
-        (ev.buyAgentId === batch.agentId || ev.sellAgentId === batch.agentId)
-      ) {
-        result.fills.push(this.fillFor(ev, batch.agentId));
-      }
-    }
-    if (--batch.remaining === 0) {
-      this.channel.ack(batch.agentId, { wakeId: batch.wakeId, results: batch.results });
-    }
-  }
-
-  private applyMarket(command: Parameters<CidMarket['apply']>[0]): CidEvent[] {
-    const events = this.market.apply(command);
-    for (const ev of events) {
-      const { type, time, ...rest } = ev;
-      this.tape.write({ type, t: time, ...rest });
-      if (ev.type === 'trade') this.onTrade(ev);
-      if ('productId' in ev) this.booksTouched.add(ev.productId);
-    }
-    return events;
-  }
-
-  private onTrade(ev: TradeEvent): void {
-    this.stats.trades++;
-    const product = this.productById.get(ev.productId)!;
-    const minutes = (product.deliveryEndMs - product.deliveryStartMs) / MINUTE;
-    const cash = tradeCashUnits(ev.priceTicks, ev.quantityLots, minutes);
-    this.ledgers.get(ev.buyAgentId)?.recordFill(this.fillFor(ev, ev.buyAgentId), -cash);
-    this.ledgers.get(ev.sellAgentId)?.recordFill(this.fillFor(ev, ev.sellAgentId), cash);
-    let list = this.tradesSincePublish.get(ev.productId);
-    if (!list) {
-      list = [];
-      this.tradesSincePublish.set(ev.productId, list);
-    }
-    list.push({
-      tradeId: ev.tradeId,
-      timeMs: ev.time,
-      productId: ev.productId,
-      priceTicks: ev.priceTicks,
-      quantityLots: ev.quantityLots,
-      aggressorSide: ev.aggressorSide,
-    });
-  }
-
-  private fillFor(ev: TradeEvent, agentId: string): Fill {
-    const isBuy = ev.buyAgentId === agentId;
-    return {
-      tradeId: ev.tradeId,
-      orderId: isBuy ? ev.buyOrderId : ev.sellOrderId,
-      productId: ev.productId,
-      side: isBuy ? ProtoSide.SIDE_BUY : ProtoSide.SIDE_SELL,
-      priceTicks: ev.priceTicks,
-      quantityLots: ev.quantityLots,
-      timeMs: ev.time,
-      aggressor: ev.aggressorSide === (isBuy ? 'buy' : 'sell'),
-    };
+    this.stats.actions++;
+    const venue = this.venueByAction.get(action.kind!.$case)!;
+    venue.handle(batch.agentId, action, this.now, result);
+    if (--batch.remaining === 0) this.channel.ack(batch.agentId, { wakeId: batch.wakeId, results: batch.results });
   }
 
   // ---- settlement and publication ----
 
-  private async settle(productIndex: number): Promise<void> {
-    const product = this.products[productIndex]!;
-    const referencePriceTicks = this.realised[productIndex]!;
-    const records = settleProduct({
-      product,
-      referencePriceTicks,
-      spreadTicks: Math.round(this.cfg.imbalance.spreadEur * 100),
-      agents: this.cfg.agents.map((a) => ({
-        config: a,
-        ledger: this.ledgers.get(a.id)!,
-        battery: this.batteries.get(a.id),
-      })),
+  private async settle(step: number): Promise<void> {
+    const { ctx } = this;
+    const outcome = settlePeriod(ctx, step, this.balancing);
+    const publicResult = {
+      productId: outcome.productId,
+      systemImbalanceKwh: outcome.systemImbalanceKwh,
+      activatedUpKwh: outcome.activation?.activatedUpKwh ?? 0,
+      activatedDownKwh: outcome.activation?.activatedDownKwh ?? 0,
+      upPriceTicks: outcome.activation?.upPriceTicks ?? 0,
+      downPriceTicks: outcome.activation?.downPriceTicks ?? 0,
+      imbalanceLongPriceTicks: outcome.longPriceTicks,
+      imbalanceShortPriceTicks: outcome.shortPriceTicks,
+    };
+    ctx.tape.write({
+      type: 'balancing-result',
+      t: this.now,
+      ...publicResult,
+      upActivated: outcome.activation?.upPriceTicks !== null && outcome.activation !== null,
+      downActivated: outcome.activation?.downPriceTicks !== null && outcome.activation !== null,
+      referencePriceTicks: outcome.referencePriceTicks,
+      regulationState: outcome.regulationState,
     });
-    for (const r of records) {
-      this.tape.write({ type: 'settlement', t: this.now, ...r });
-      await this.publisher.settlement(r.agent, `${this.runId}:${product.id}:${r.agent}`, {
-        runId: this.runId,
-        timeMs: this.now,
-        ...r,
-      });
+    ctx.publisher.publish(`balancing.${outcome.productId}`, publicResult);
+    for (const a of ctx.cfg.agents) ctx.ledger(a.id).report('balancingResults', publicResult);
+    for (const s of outcome.agents) {
+      ctx.tape.write({ type: 'settlement', t: this.now, ...s });
+      ctx.ledger(s.agent).report('settlements', periodSettlementMessage(s));
+      await ctx.publisher.settlement(s.agent, `${ctx.runId}:${s.productId}:${s.agent}`, { runId: ctx.runId, timeMs: this.now, ...s });
     }
   }
 
-  private publishPublicData(phase: string): void {
-    for (const [productId, trades] of this.tradesSincePublish) this.publisher.trades(productId, trades);
-    this.tradesSincePublish = new Map();
-    for (const productId of this.booksTouched) {
-      const d: Depth = this.market.depth(productId, this.cfg.market.cid.depthLevels);
-      this.publisher.book(productId, { timeMs: this.now, ...d });
-    }
-    this.booksTouched = new Set();
-    this.publisher.clock(this.now, phase);
+  private publish(phase: string): void {
+    for (const v of this.venues) v.publish(this.now);
+    this.ctx.publisher.clock(this.now, phase);
   }
 
-  private finish(): Omit<RunSummary, 'tapeHash'> {
-    const ledgers = this.cfg.agents.map((a) => this.ledgers.get(a.id)!);
-    this.tape.write({
+  private async finish(): Promise<RunSummary> {
+    const { ctx } = this;
+    const stats = { ...this.stats, trades: this.cid.trades };
+    ctx.tape.write({
       type: 'run-end',
       t: this.now,
-      stats: this.stats,
-      agents: ledgers.map((l) => ({
-        agent: l.agentId,
-        tradingCashUnits: l.tradingCashUnits,
-        imbalanceCashUnits: l.imbalanceCashUnits,
-        positionValueCashUnits: l.positionValueCashUnits,
-        socMwh: this.batteries.get(l.agentId)?.socMwh ?? null,
-      })),
-      bookHash: this.market.stateHash(),
+      stats,
+      parties: ctx.allLedgers().map((l) => ({ party: l.agentId, cashUnits: l.cash, totalCashUnits: l.totalCashUnits })),
+      assets: [...ctx.assets.values()].map((a) => ({ id: a.id, finalSocMwh: a.finalSocMwh(), costs: a.costs() })),
+      bookHash: this.cid.market.stateHash(),
     });
-    return { ledgers, batteries: this.batteries, realisedPriceTicks: this.realised, ...this.stats };
+    return { ...stats, ledgers: ctx.cfg.agents.map((a) => ctx.ledger(a.id)), tapeHash: await ctx.tape.close() };
   }
 }

@@ -3,10 +3,13 @@
 // token; nothing it had in the market is lost). Business rules (gate closure, unknown order,
 // FOK not fillable…) are the market's and come back as typed rejections, not as errors.
 import { status } from '@grpc/grpc-js';
-import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
+import { ExecutionRestriction, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { ActionBatch } from '../../gen/flexarena/v1/session.js';
 
 export interface ProtocolLimits {
+  /** Action kinds this run's venues accept (e.g. no auction bids when auctions are off). */
+  enabledKinds?: ReadonlySet<string>;
   priceMinTicks: number;
   priceMaxTicks: number;
   maxQuantityLots: number;
@@ -54,7 +57,10 @@ export function validateActionBatch(batch: ActionBatch, l: ProtocolLimits): Prot
     if (a.clientRef.length > l.maxClientRefLength)
       return violation(`${at}.client_ref`, `length ${a.clientRef.length} exceeds ${l.maxClientRefLength}`);
     const k = a.kind;
-    if (!k) return violation(`${at}.kind`, 'one of submit, cancel, modify is required');
+    if (!k)
+      return violation(`${at}.kind`, 'one of submit, cancel, modify, auction_bid, cancel_auction_bid, capacity_bid, energy_bid is required');
+    if (l.enabledKinds && !l.enabledKinds.has(k.$case))
+      return violation(`${at}.${snake(k.$case)}`, `this run has no venue for ${snake(k.$case)} (its market is switched off)`);
     let v: ProtocolViolation | undefined;
     switch (k.$case) {
       case 'submit': {
@@ -83,4 +89,8 @@ export function validateActionBatch(batch: ActionBatch, l: ProtocolLimits): Prot
     if (v) return v;
   }
   return undefined;
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

@@ -9,6 +9,8 @@ export interface MarketDataPublisher {
   trades(productId: string, trades: readonly object[]): void;
   book(productId: string, depth: object): void;
   clock(timeMs: number, phase: string): void;
+  /** Any other public subject below flexarena.<run>., e.g. "da.results", "balancing.qh-20261122-0000". */
+  publish(subjectTail: string, payload: object): void;
   settlement(agentId: string, msgId: string, event: object): Promise<void>;
   close(): Promise<void>;
 }
@@ -21,6 +23,7 @@ export function subjects(runId: string) {
     trades: (productId: string) => `${base}.cid.${productId}.trades`,
     book: (productId: string) => `${base}.cid.${productId}.book`,
     clock: `${base}.clock`,
+    tail: (t: string) => `${base}.${t}`,
     settlement: (agentId: string) => `${base}.settlement.${agentId}`,
   };
 }
@@ -56,6 +59,10 @@ export class NatsMarketDataPublisher implements MarketDataPublisher {
     this.nc.publish(this.subj.clock, JSON.stringify({ timeMs, time: new Date(timeMs).toISOString(), phase }));
   }
 
+  publish(subjectTail: string, payload: object): void {
+    this.nc.publish(this.subj.tail(subjectTail), JSON.stringify(payload));
+  }
+
   settlement(agentId: string, msgId: string, event: object): Promise<void> {
     const p = this.js
       .publish(this.subj.settlement(agentId), JSON.stringify(event), { msgID: msgId })
@@ -84,6 +91,7 @@ export class NullPublisher implements MarketDataPublisher {
   trades(): void {}
   book(): void {}
   clock(): void {}
+  publish(): void {}
   async settlement(): Promise<void> {}
   async close(): Promise<void> {}
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Table from 'cli-table3';
 import type { AgentResult } from '../../gen/flexarena/v1/session.js';
 import { CASH_UNITS_PER_EUR } from '../../market/index.js';
-import type { RunSummary } from '../core/run-engine.js';
+import type { AgentLedger } from '../core/agent-ledger.js';
+import type { RunContext } from '../core/run-context.js';
 
 export interface RunResults {
   runId: string;
@@ -14,23 +15,31 @@ export interface RunResults {
   tapeSha256: string;
   stats: { wakeUps: number; actions: number; trades: number; tapeEvents: number };
   agents: AgentResult[];
+  /** Cash of every party by category, the arena's own counterparties (world, tso) included: sums to zero. */
+  parties: { party: string; cashUnits: Record<string, number>; totalCashUnits: number }[];
 }
 
 const eur = (units: number) => Math.round((units / CASH_UNITS_PER_EUR) * 100) / 100;
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function agentResults(summary: RunSummary): AgentResult[] {
-  return summary.ledgers.map((l) => {
-    const trading = eur(l.tradingCashUnits);
-    const imbalance = eur(l.imbalanceCashUnits);
-    const positionValue = eur(l.positionValueCashUnits);
+export function agentResults(ctx: RunContext, ledgers: readonly AgentLedger[]): AgentResult[] {
+  return ledgers.map((l) => {
+    const asset = ctx.assets.get(l.agentId);
+    const costs = asset?.costs();
+    const assetCostEur = costs ? costs.degradationEur + costs.lostRentalEur + costs.tariffEur + costs.penaltyEur : 0;
     return {
       agentId: l.agentId,
       strategy: l.strategy,
-      tradingCashEur: trading,
-      imbalanceCashEur: imbalance,
-      positionValueEur: positionValue,
-      profitEur: eur(l.tradingCashUnits + l.imbalanceCashUnits + l.positionValueCashUnits),
-      finalSocMwh: Math.round((summary.batteries.get(l.agentId)?.socMwh ?? 0) * 1000) / 1000,
+      tradingCashEur: eur(l.cash.cid),
+      auctionCashEur: eur(l.cash.auction),
+      capacityCashEur: eur(l.cash.capacity),
+      balancingEnergyCashEur: eur(l.cash.balancingEnergy),
+      imbalanceCashEur: eur(l.cash.imbalance),
+      penaltyCashEur: eur(l.cash.penalty),
+      positionValueEur: eur(l.cash.positionValue),
+      assetCostEur: round2(assetCostEur),
+      profitEur: round2(l.totalCashUnits / CASH_UNITS_PER_EUR - assetCostEur),
+      finalSocMwh: Math.round((asset?.finalSocMwh() ?? 0) * 1000) / 1000,
       tradedMwh: l.tradedLots * 0.1 * 0.25,
       imbalanceMwh: l.imbalanceKwhAbs / 1000,
       missedDeadlines: l.missedDeadlines,
@@ -45,9 +54,13 @@ export function formatResultsTable(results: RunResults): string {
     head: [
       'agent',
       'strategy',
-      'trading €',
+      'CID €',
+      'auctions €',
+      'balancing €',
       'imbalance €',
+      'penalties €',
       'position value €',
+      'asset costs €',
       'profit €',
       'final SoC MWh',
       'traded MWh',
@@ -63,8 +76,12 @@ export function formatResultsTable(results: RunResults): string {
       a.agentId,
       a.strategy,
       a.tradingCashEur.toFixed(2),
+      a.auctionCashEur.toFixed(2),
+      (a.capacityCashEur + a.balancingEnergyCashEur).toFixed(2),
       a.imbalanceCashEur.toFixed(2),
+      a.penaltyCashEur.toFixed(2),
       a.positionValueEur.toFixed(2),
+      a.assetCostEur.toFixed(2),
       a.profitEur.toFixed(2),
       a.finalSocMwh.toFixed(3),
       a.tradedMwh.toFixed(1),
@@ -83,8 +100,13 @@ export function writeResults(dir: string, results: RunResults): void {
     'agentId',
     'strategy',
     'tradingCashEur',
+    'auctionCashEur',
+    'capacityCashEur',
+    'balancingEnergyCashEur',
     'imbalanceCashEur',
+    'penaltyCashEur',
     'positionValueEur',
+    'assetCostEur',
     'profitEur',
     'finalSocMwh',
     'tradedMwh',

@@ -1,8 +1,10 @@
-// The delivery products of one day: 96 quarter-hours, ids safe as NATS subject tokens.
+// The delivery products of a run: per day 96 quarter-hours and (optionally) 24 hours, with ids
+// safe as NATS subject tokens ("qh-20261122-0015", "h-20261122-0100"), all times UTC.
 import type { ProductDef } from '../../market/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 export function dayStartMs(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);
@@ -12,18 +14,41 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
+function stamp(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
+}
+
 export function quarterHourId(startMs: number): string {
-  const d = new Date(startMs);
-  return `qh-${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
+  return `qh-${stamp(startMs)}`;
+}
+
+export function hourId(startMs: number): string {
+  return `h-${stamp(startMs)}`;
+}
+
+/** "20261122" for a day's start. */
+export function dayToken(day: string): string {
+  return day.replaceAll('-', '');
+}
+
+export function consecutiveDays(first: string, count: number): string[] {
+  const start = dayStartMs(first);
+  return Array.from({ length: count }, (_, i) => new Date(start + i * DAY).toISOString().slice(0, 10));
 }
 
 export interface ProductWindow {
+  /** Quarter-hours of day D open this many hours before D starts (8: D-1 16:00). */
   openHoursBeforeDay: number;
+  /** Hourly products open this many hours before D starts (9: D-1 15:00). */
+  hourlyOpenHoursBeforeDay: number;
+  hourlyProducts: boolean;
+  /** Minutes before delivery start at which trading stops. */
   gateClosureMinutes: number;
 }
 
-/** Quarter-hour products of `day` (UTC). */
-export function quarterHourProducts(day: string, w: ProductWindow): ProductDef[] {
+/** Quarter-hour products of one day (UTC). */
+export function quarterHourProducts(day: string, w: Pick<ProductWindow, 'openHoursBeforeDay' | 'gateClosureMinutes'>): ProductDef[] {
   const start = dayStartMs(day);
   const openMs = start - w.openHoursBeforeDay * HOUR;
   const out: ProductDef[] = [];
@@ -39,4 +64,57 @@ export function quarterHourProducts(day: string, w: ProductWindow): ProductDef[]
     });
   }
   return out;
+}
+
+function hourlyProducts(day: string, w: ProductWindow): ProductDef[] {
+  const start = dayStartMs(day);
+  const openMs = start - w.hourlyOpenHoursBeforeDay * HOUR;
+  return Array.from({ length: 24 }, (_, h) => {
+    const deliveryStartMs = start + h * HOUR;
+    return {
+      id: hourId(deliveryStartMs),
+      kind: 'H' as const,
+      deliveryStartMs,
+      deliveryEndMs: deliveryStartMs + HOUR,
+      openMs,
+      gateClosureMs: deliveryStartMs - w.gateClosureMinutes * MINUTE,
+    };
+  });
+}
+
+/** Every product of a run, and the lookups settlement and the venues need. */
+export class ProductCatalog {
+  /** All products, ordered by delivery start, hours before the quarter-hours they contain. */
+  readonly all: ProductDef[];
+  /** Quarter-hours in delivery order; the index is the run's "step". */
+  readonly quarterHours: ProductDef[];
+  readonly byId: Map<string, ProductDef>;
+  readonly firstDayStartMs: number;
+
+  constructor(
+    readonly days: readonly string[],
+    w: ProductWindow,
+  ) {
+    this.quarterHours = days.flatMap((d) => quarterHourProducts(d, w));
+    const hours = w.hourlyProducts ? days.flatMap((d) => hourlyProducts(d, w)) : [];
+    this.all = [...hours, ...this.quarterHours].sort((a, b) => a.deliveryStartMs - b.deliveryStartMs || (a.kind === 'H' ? -1 : 1));
+    this.byId = new Map(this.all.map((p) => [p.id, p]));
+    this.firstDayStartMs = dayStartMs(days[0]!);
+  }
+
+  /** The hourly product containing quarter-hour `step`, if hourly products are traded. */
+  hourOf(step: number): ProductDef | undefined {
+    const qh = this.quarterHours[step];
+    return qh ? this.byId.get(hourId(qh.deliveryStartMs - (qh.deliveryStartMs % HOUR))) : undefined;
+  }
+
+  stepOf(quarterHourIdValue: string): number | undefined {
+    const p = this.byId.get(quarterHourIdValue);
+    if (!p || p.kind !== 'QH') return undefined;
+    return Math.round((p.deliveryStartMs - this.firstDayStartMs) / (15 * MINUTE));
+  }
+
+  get endMs(): number {
+    return this.quarterHours.at(-1)!.deliveryEndMs;
+  }
 }

@@ -1,9 +1,7 @@
 import type {
   AcceptedEvent,
-  AdvanceCommand,
   CancelCommand,
   CancelledEvent,
-  CancelReason,
   CidCommand,
   CidConfig,
   CidEvent,
@@ -18,20 +16,121 @@ import type {
   SubmitCommand,
   TradeEvent,
 } from '../types.js';
-import { type BookSide, crosses, OrderBook, OrderNode } from './order-book.js';
+import { PRODUCT_KIND_MINUTES } from '../types.js';
+import {
+  CANCEL_REASONS,
+  CidEventBuffer,
+  EV_ACCEPTED,
+  EV_CANCELLED,
+  EV_GATE_CLOSED,
+  EV_MODIFIED,
+  EV_PRODUCT_OPENED,
+  EV_REJECTED,
+  EV_TRADE,
+  REASON_GATE_CLOSURE,
+  REASON_IOC_REMAINDER,
+  REASON_SELF_TRADE,
+  REASON_USER,
+  REJ_GATE_CLOSED,
+  REJ_ICEBERG,
+  REJ_NOT_FILLABLE,
+  REJ_NOT_OPEN,
+  REJ_PEAK,
+  REJ_PRICE,
+  REJ_QUANTITY,
+  REJ_RESTRICTION,
+  REJ_SIDE,
+  REJ_TIF,
+  REJ_UNKNOWN_ORDER,
+  REJ_UNKNOWN_PRODUCT,
+  REJECT_CODES,
+} from './event-buffer.js';
+import {
+  BUY,
+  type BookSide,
+  crosses,
+  FOK,
+  GTC,
+  IOC,
+  OrderBook,
+  OrderNode,
+  SELL,
+  SIDE_NAMES,
+  TIF_NAMES,
+} from './order-book.js';
 import * as reject from './rejections.js';
 import { fnv1a64 } from './state-hash.js';
 
 interface ProductState {
+  readonly index: number;
   readonly def: ProductDef;
   readonly book: OrderBook;
   status: ProductStatus;
 }
 
-type MatchOutcome = 'filled' | 'exhausted' | 'self-trade';
+/**
+ * An agent's resting orders, in no particular order: removal moves the last one into the gap
+ * (OrderNode.agentSlot), so it is O(1) and touches at most one other, recently used, order — a
+ * linked list would touch two random ones. openOrders() sorts by id.
+ */
+interface AgentState {
+  readonly id: string;
+  readonly orders: OrderNode[];
+}
 
 /**
- * The continuous intraday market: one price-time-priority book per product.
+ * A submit for the low-level entry point CidMarket.submitRaw: integer handles instead of strings,
+ * so a caller can fill one object and reuse it for every order.
+ */
+export interface RawSubmit {
+  time: number;
+  /** From CidMarket.agentIndex(). */
+  agent: number;
+  /** From CidMarket.productIndex(); an unknown index is rejected as UNKNOWN_PRODUCT. */
+  product: number;
+  /** BUY (0) or SELL (1). */
+  side: number;
+  priceTicks: number;
+  quantityLots: number;
+  /** GTC (0), IOC (1) or FOK (2). */
+  tif: number;
+  aon: boolean;
+  /** 0 for an ordinary order; otherwise the iceberg clip, which must be an integer in 1 .. quantityLots. */
+  peakLots: number;
+  clientRef: string | undefined;
+}
+
+/** A RawSubmit to fill in and reuse. */
+export function newRawSubmit(): RawSubmit {
+  return {
+    time: 0,
+    agent: 0,
+    product: 0,
+    side: BUY,
+    priceTicks: 0,
+    quantityLots: 0,
+    tif: GTC,
+    aon: false,
+    peakLots: 0,
+    clientRef: undefined,
+  };
+}
+
+interface IdChunk {
+  readonly nodes: (OrderNode | undefined)[];
+  live: number;
+}
+
+const ID_CHUNK = 1 << 14;
+const ID_MASK = ID_CHUNK - 1;
+
+const FILLED = 0;
+const EXHAUSTED = 1;
+const SELF_TRADE = 2;
+
+/**
+ * The continuous intraday market: one price-time-priority book per product (quarter-hourly and
+ * hourly products side by side; nothing in matching depends on the kind).
  *
  * Pure and deterministic: every input is a command, every output a list of events; no clock, no
  * randomness, no I/O. Business rejections are `rejected` events; exceptions mean a caller bug
@@ -47,13 +146,63 @@ type MatchOutcome = 'filled' | 'exhausted' | 'self-trade';
  *   withdrawing liquidity cannot hurt anyone.
  * - originalLots is the size at the latest entry into the book: a priority-losing modify resets it,
  *   an in-place reduction does not.
+ * - Submit checks run in this order: product, side, tif, restriction, price, quantity, peakLots,
+ *   iceberg combinations, trading window, then FOK fillability.
+ *
+ * Self-trade prevention (cancel newest): an incoming order that reaches an own resting order it
+ * would trade with is cancelled (reason 'self-trade'); trades done before that stand and the resting
+ * order keeps its place.
+ *
+ * AON (all-or-none, `restriction: 'AON'`):
+ * - An incoming AON order executes in full, against one or more resting orders at once, or not at
+ *   all. Whether it can is decided by walking the book exactly as matching would (see fillable).
+ * - GTC AON that cannot execute in full rests, untraded, at the back of its level; it shows in depth
+ *   like any order. IOC AON is a FOK: it is rejected (FOK_NOT_FILLABLE) unless it fills in full, and
+ *   FOK AON is the same as FOK.
+ * - A resting AON order is matched only by an incoming order whose remaining quantity covers the
+ *   AON order's whole remainder. Otherwise matching passes over it and continues with the next order
+ *   in the level and then the next levels (as EPEX does); the AON order keeps its place. Self-trade
+ *   prevention only looks at orders that would actually trade, so an own AON order that is passed
+ *   over does not stop the incoming order.
+ * - Because of that, the book may look crossed: a resting AON bid may sit above the best ask. It
+ *   executes only when an incoming order can take it whole, never by itself — also not after a
+ *   priority-keeping reduction, which never matches. Among non-AON orders the book is never crossed.
+ * - An AON order that cannot execute never triggers self-trade prevention (it does not trade).
+ *
+ * Icebergs (`peakLots`):
+ * - On entry (and on a priority-losing modify) the whole quantity aggresses; what rests shows a clip
+ *   of min(peakLots, remaining) and hides the rest. Depth counts the clip only; openOrders shows the
+ *   owner remainingLots (clip + hidden), peakLots and hiddenLots.
+ * - A resting iceberg trades its clip only. When the clip is used up and hidden lots are left, a new
+ *   clip of min(peakLots, hidden) is shown at the back of its price level with entryTime = the time
+ *   of that trade, so it loses time priority; an incoming order still sweeping the level meets the
+ *   new clip again after the orders queued before it.
+ * - A priority-keeping reduction (modify to the same price and a smaller quantity) takes the hidden
+ *   lots first, then the clip.
+ * - Refused with ICEBERG_NOT_ALLOWED: iceberg with IOC or FOK (an iceberg is a resting order) and
+ *   iceberg with AON. peakLots must be an integer in 1 .. quantityLots (PEAK_INVALID).
+ *
+ * Two ways in: apply(command) returns CidEvent objects; the low-level entry points submitRaw,
+ * cancelRaw, modifyRaw and advanceRaw take integer handles (productIndex, agentIndex) and write
+ * the same events as records into the reusable buffer `events` without allocating. apply() is a
+ * thin wrapper over the same core, so both give identical results.
  */
 export class CidMarket {
+  /** Records written by the last command, overwritten by the next one. */
+  readonly events = new CidEventBuffer();
   private readonly config: CidConfig;
   private readonly productList: ProductState[] = [];
-  private readonly productById = new Map<string, ProductState>();
-  private readonly orders = new Map<number, OrderNode>();
-  private readonly ordersByAgent = new Map<string, Set<number>>();
+  private readonly productIndexById = new Map<string, number>();
+  private readonly agentList: AgentState[] = [];
+  private readonly agentIndexById = new Map<string, number>();
+  /**
+   * Resting orders by id. Ids are dense, so this is an array indexed by id, cut into fixed-size
+   * chunks: growing it never copies, and a chunk none of whose orders rest any more is dropped.
+   */
+  private readonly idChunks: (IdChunk | null)[] = [];
+  private readonly spareNodes: OrderNode[] = [];
+  private readonly scratch = newRawSubmit();
+  private resting = 0;
   private nextOrderId = 1;
   private nextTradeId = 1;
   private lastTime = Number.NEGATIVE_INFINITY;
@@ -63,17 +212,95 @@ export class CidMarket {
     // A private copy, so a caller mutating its config object cannot desynchronise the books.
     this.config = { ...config, products: config.products.map((p) => ({ ...p })) };
     for (const def of this.config.products) {
-      const state: ProductState = { def, book: new OrderBook(def.id), status: 'pending' };
-      this.productList.push(state);
-      this.productById.set(def.id, state);
+      const index = this.productList.length;
+      this.productList.push({ index, def, book: new OrderBook(def.id), status: 'pending' });
+      this.productIndexById.set(def.id, index);
     }
   }
 
   apply(command: CidCommand): CidEvent[] {
     this.assertTime(command.time);
-    const events = this.dispatch(command);
+    this.events.reset();
+    switch (command.type) {
+      case 'submit':
+        this.applySubmit(command);
+        break;
+      case 'cancel':
+        this.cancelCore(this.agentIndex(command.agentId), command.orderId);
+        break;
+      case 'modify':
+        this.modifyCore(
+          command.time,
+          this.agentIndex(command.agentId),
+          command.orderId,
+          command.priceTicks,
+          command.quantityLots,
+        );
+        break;
+      case 'advance':
+        this.advanceCore(command.time);
+        break;
+      default:
+        throw new Error(`unknown command type ${JSON.stringify((command as { type?: unknown }).type)}`);
+    }
     this.lastTime = command.time;
-    return events;
+    return this.toEvents(command);
+  }
+
+  // ---- Low-level entry points ----
+
+  /** Index of a product for the low-level entry points, or -1 if there is no such product. */
+  productIndex(productId: string): number {
+    return this.productIndexById.get(productId) ?? -1;
+  }
+
+  /** Index of an agent for the low-level entry points; registers the agent on first use. */
+  agentIndex(agentId: string): number {
+    let index = this.agentIndexById.get(agentId);
+    if (index === undefined) {
+      index = this.agentList.length;
+      this.agentList.push({ id: agentId, orders: [] });
+      this.agentIndexById.set(agentId, index);
+    }
+    return index;
+  }
+
+  agentIdOf(agent: number): string {
+    return this.agentList[agent]!.id;
+  }
+
+  productIdOf(product: number): string {
+    return this.productList[product]!.def.id;
+  }
+
+  /** Like apply() for a submit; the events are in `events`. Returns their number. */
+  submitRaw(order: RawSubmit): number {
+    this.begin(order.time, order.agent);
+    this.submitCore(order);
+    this.lastTime = order.time;
+    return this.events.count;
+  }
+
+  cancelRaw(time: number, agent: number, orderId: number): number {
+    this.begin(time, agent);
+    this.cancelCore(agent, orderId);
+    this.lastTime = time;
+    return this.events.count;
+  }
+
+  modifyRaw(time: number, agent: number, orderId: number, priceTicks: number, quantityLots: number): number {
+    this.begin(time, agent);
+    this.modifyCore(time, agent, orderId, priceTicks, quantityLots);
+    this.lastTime = time;
+    return this.events.count;
+  }
+
+  advanceRaw(time: number): number {
+    this.assertTime(time);
+    this.events.reset();
+    this.advanceCore(time);
+    this.lastTime = time;
+    return this.events.count;
   }
 
   // ---- Queries ----
@@ -92,13 +319,14 @@ export class CidMarket {
   }
 
   openOrders(agentId: string): RestingOrder[] {
-    const ids = [...(this.ordersByAgent.get(agentId) ?? [])].sort((a, b) => a - b);
-    return ids.map((id) => snapshot(this.orders.get(id)!));
+    const index = this.agentIndexById.get(agentId);
+    if (index === undefined) return [];
+    return this.agentList[index]!.orders.map((n) => this.snapshot(n)).sort((a, b) => a.orderId - b.orderId);
   }
 
   getOrder(orderId: number): RestingOrder | undefined {
-    const node = this.orders.get(orderId);
-    return node === undefined ? undefined : snapshot(node);
+    const node = this.restingNode(orderId);
+    return node === null ? undefined : this.snapshot(node);
   }
 
   productStatus(productId: string): ProductStatus {
@@ -114,251 +342,589 @@ export class CidMarket {
     const parts: string[] = [`cid-v1|t=${this.lastTime}|o=${this.nextOrderId}|tr=${this.nextTradeId}`];
     for (const { def, book, status } of this.productList) {
       parts.push(`|p=${JSON.stringify(def.id)}:${status}:${book.lastTradePriceTicks ?? '-'}`);
-      serialiseSide(book.bids, parts);
-      serialiseSide(book.asks, parts);
+      this.serialiseSide(book.bids, parts);
+      this.serialiseSide(book.asks, parts);
     }
     return fnv1a64(parts.join(''));
   }
 
   /** Walks all books and indexes; throws on the first broken invariant. */
   validateInternalState(): void {
-    let resting = 0;
-    for (const { def, book, status } of this.productList) {
-      book.assertConsistent();
-      if (status === 'closed' && book.orderCount > 0)
-        throw new Error(`closed product ${def.id} still has orders`);
-      for (const node of book.orders()) this.assertIndexed(node, def.id);
-      resting += book.orderCount;
+    let inBooks = 0;
+    for (const { def, book, status, index } of this.productList) {
+      const count = book.assertConsistent();
+      if (status === 'closed' && count > 0) throw new Error(`closed product ${def.id} still has orders`);
+      for (const side of [book.bids, book.asks]) {
+        for (let i = 0; i < side.levelCount; i++) {
+          for (let n = side.levelAt(i)!.head; n !== null; n = n.next) this.assertIndexed(n, index);
+        }
+      }
+      inBooks += count;
     }
-    if (this.orders.size !== resting)
-      throw new Error(`order index has ${this.orders.size} entries, books ${resting}`);
+    let indexed = 0;
+    for (const [c, chunk] of this.idChunks.entries()) {
+      let live = 0;
+      for (const node of chunk?.nodes ?? []) if (node !== undefined) live++;
+      if (live !== (chunk?.live ?? 0)) throw new Error(`id chunk ${c} counts ${chunk?.live} orders, holds ${live}`);
+      indexed += live;
+    }
+    if (indexed !== inBooks || this.resting !== inBooks)
+      throw new Error(`order index has ${indexed} entries (count ${this.resting}), books ${inBooks}`);
     let byAgent = 0;
-    for (const ids of this.ordersByAgent.values()) byAgent += ids.size;
-    if (byAgent !== resting) throw new Error(`agent index has ${byAgent} entries, books ${resting}`);
+    for (const [a, agent] of this.agentList.entries()) {
+      for (const [slot, node] of agent.orders.entries()) {
+        if (node.agent !== a || node.agentSlot !== slot || node.level === null)
+          throw new Error(`agent ${agent.id}: order ${node.orderId} badly indexed`);
+        if (this.restingNode(node.orderId) !== node)
+          throw new Error(`agent ${agent.id}: order ${node.orderId} not resting`);
+      }
+      byAgent += agent.orders.length;
+    }
+    if (byAgent !== inBooks) throw new Error(`agent index has ${byAgent} entries, books ${inBooks}`);
   }
 
   // ---- Commands ----
 
-  private dispatch(command: CidCommand): CidEvent[] {
-    switch (command.type) {
-      case 'submit':
-        return this.submit(command);
-      case 'cancel':
-        return this.cancel(command);
-      case 'modify':
-        return this.modify(command);
-      case 'advance':
-        return this.advance(command);
-      default:
-        throw new Error(`unknown command type ${JSON.stringify((command as { type?: unknown }).type)}`);
-    }
+  // Hot checks only call out to build their messages: V8 runs a function that formats numbers
+  // into strings on its cold paths markedly slower, even when those paths never run.
+
+  private begin(time: number, agent: number): void {
+    this.assertTime(time);
+    if (!(agent >= 0 && agent < this.agentList.length && Number.isInteger(agent))) badAgentIndex(agent);
+    this.events.reset();
   }
 
   private assertTime(time: number): void {
-    if (!Number.isSafeInteger(time))
-      throw new Error(`command time must be an integer ms timestamp, got ${time}`);
-    if (time < this.lastTime) {
-      throw new Error(`command time ${time} is before the previous command time ${this.lastTime}`);
+    if (!Number.isSafeInteger(time) || time < this.lastTime) badTime(time, this.lastTime);
+  }
+
+  /** The string-typed checks of a submit, then the shared core. */
+  private applySubmit(cmd: SubmitCommand): void {
+    const agent = this.agentIndex(cmd.agentId);
+    const product = this.productIndexById.get(cmd.productId);
+    let code = -1;
+    if (product === undefined) code = REJ_UNKNOWN_PRODUCT;
+    else if (cmd.side !== 'buy' && cmd.side !== 'sell') code = REJ_SIDE;
+    else if (cmd.tif !== 'GTC' && cmd.tif !== 'IOC' && cmd.tif !== 'FOK') code = REJ_TIF;
+    else if (cmd.restriction !== undefined && cmd.restriction !== 'NONE' && cmd.restriction !== 'AON')
+      code = REJ_RESTRICTION;
+    if (code >= 0) {
+      this.events.rejected(code, agent, 0, 0);
+      return;
     }
+    const raw = this.scratch;
+    raw.time = cmd.time;
+    raw.agent = agent;
+    raw.product = product!;
+    raw.side = cmd.side === 'buy' ? BUY : SELL;
+    raw.priceTicks = cmd.priceTicks;
+    raw.quantityLots = cmd.quantityLots;
+    raw.tif = cmd.tif === 'GTC' ? GTC : cmd.tif === 'IOC' ? IOC : FOK;
+    raw.aon = cmd.restriction === 'AON';
+    // 0 means "no iceberg" to the core, so an explicit 0 must still reach it as an invalid peak.
+    raw.peakLots = cmd.peakLots === undefined ? 0 : cmd.peakLots === 0 ? -1 : cmd.peakLots;
+    raw.clientRef = cmd.clientRef;
+    this.submitCore(raw);
+    raw.clientRef = undefined;
   }
 
-  private submit(cmd: SubmitCommand): CidEvent[] {
-    const product = this.productById.get(cmd.productId);
-    if (product === undefined) return [reject.unknownProduct(cmd)];
-    const invalid = this.checkSubmitFields(cmd) ?? checkWindow(cmd, product.def);
-    if (invalid !== undefined) return [invalid];
-    const { book } = product;
-    if (cmd.tif === 'FOK') {
-      const fillable = book.fillable(cmd.side, cmd.priceTicks, cmd.agentId, cmd.quantityLots);
-      if (fillable < cmd.quantityLots) return [reject.fokNotFillable(cmd, fillable)];
+  private submitCore(o: RawSubmit): void {
+    const ev = this.events;
+    const product = this.productList[o.product];
+    if (product === undefined) {
+      ev.rejected(REJ_UNKNOWN_PRODUCT, o.agent, 0, 0);
+      return;
     }
-    const node = new OrderNode(
-      this.nextOrderId++,
-      cmd.agentId,
-      cmd.productId,
-      cmd.side,
-      cmd.priceTicks,
-      cmd.quantityLots,
-      cmd.quantityLots,
-      cmd.tif,
-      cmd.time,
-      cmd.clientRef,
-    );
-    const events: CidEvent[] = [acceptedEvent(cmd, node.orderId)];
-    this.execute(book, node, cmd, events);
-    return events;
+    const { side, tif, priceTicks, quantityLots, peakLots, aon, time } = o;
+    const code =
+      side !== BUY && side !== SELL
+        ? REJ_SIDE
+        : tif !== GTC && tif !== IOC && tif !== FOK
+          ? REJ_TIF
+          : this.checkPriceAndQuantity(priceTicks, quantityLots);
+    if (code >= 0) {
+      ev.rejected(code, o.agent, 0, 0);
+      return;
+    }
+    if (peakLots !== 0) {
+      if (!isIntegerIn(peakLots, 1, quantityLots)) return ev.rejected(REJ_PEAK, o.agent, 0, 0);
+      if (tif !== GTC) return ev.rejected(REJ_ICEBERG, o.agent, 0, 0);
+      if (aon) return ev.rejected(REJ_ICEBERG, o.agent, 0, 1);
+    }
+    const window = checkWindow(time, product.def);
+    if (window >= 0) {
+      ev.rejected(window, o.agent, 0, 0);
+      return;
+    }
+    const book = product.book;
+    if (tif === FOK || (aon && tif === IOC)) {
+      const fillable = book.fillable(side, priceTicks, o.agent, quantityLots);
+      if (fillable < quantityLots) {
+        ev.rejected(REJ_NOT_FILLABLE, o.agent, 0, fillable);
+        return;
+      }
+    }
+    const node = this.spareNodes.pop() ?? new OrderNode();
+    node.orderId = this.nextOrderId++;
+    node.agent = o.agent;
+    node.product = o.product;
+    node.side = side;
+    node.tif = tif;
+    node.aon = aon;
+    node.priceTicks = priceTicks;
+    node.visible = quantityLots;
+    node.hidden = 0;
+    node.peak = peakLots;
+    node.originalLots = quantityLots;
+    node.entryTime = time;
+    node.clientRef = o.clientRef;
+    if ((node.orderId & ID_MASK) === 0 || this.idChunks.length === 0) this.openIdChunk(node.orderId);
+    ev.accepted(node.orderId, o.agent, o.product);
+    this.execute(book, node, time, false);
   }
 
-  private cancel(cmd: CancelCommand): CidEvent[] {
-    const node = this.ownedOrder(cmd.agentId, cmd.orderId);
-    if (node === undefined) return [reject.unknownOrder(cmd)];
-    this.productById.get(node.productId)!.book.remove(node);
-    this.unindex(node);
-    return [cancelledEvent(node, cmd.time, 'user', cmd.clientRef)];
+  private cancelCore(agent: number, orderId: number): void {
+    const node = this.ownedOrder(agent, orderId);
+    if (node === null) {
+      this.events.rejected(REJ_UNKNOWN_ORDER, agent, orderId, 0);
+      return;
+    }
+    this.events.cancelled(orderId, agent, node.product, node.visible + node.hidden, REASON_USER);
+    this.productList[node.product]!.book.remove(node);
+    this.forget(node);
   }
 
-  private modify(cmd: ModifyCommand): CidEvent[] {
-    const node = this.ownedOrder(cmd.agentId, cmd.orderId);
-    if (node === undefined) return [reject.unknownOrder(cmd)];
-    const { def, book } = this.productById.get(node.productId)!;
-    const invalid = this.checkPriceAndQuantity(cmd) ?? checkWindow(cmd, def);
-    if (invalid !== undefined) return [invalid];
-    if (cmd.priceTicks === node.priceTicks && cmd.quantityLots < node.remainingLots) {
-      book.reduce(node, node.remainingLots - cmd.quantityLots);
-      return [modifiedEvent(node, cmd, true)];
+  private modifyCore(time: number, agent: number, orderId: number, priceTicks: number, lots: number): void {
+    const ev = this.events;
+    const node = this.ownedOrder(agent, orderId);
+    if (node === null) {
+      ev.rejected(REJ_UNKNOWN_ORDER, agent, orderId, 0);
+      return;
+    }
+    const { def, book } = this.productList[node.product]!;
+    let code = this.checkPriceAndQuantity(priceTicks, lots);
+    if (code < 0) code = checkWindow(time, def);
+    if (code >= 0) {
+      ev.rejected(code, agent, orderId, 0);
+      return;
+    }
+    const remaining = node.visible + node.hidden;
+    if (priceTicks === node.priceTicks && lots < remaining) {
+      book.reduce(node, remaining - lots);
+      ev.modified(orderId, agent, node.product, priceTicks, lots, true);
+      return;
     }
     // Anything but a pure reduction is a new entry: back of the queue, and it may aggress.
     book.remove(node);
-    node.priceTicks = cmd.priceTicks;
-    node.remainingLots = cmd.quantityLots;
-    node.originalLots = cmd.quantityLots;
-    node.entryTime = cmd.time;
-    const events: CidEvent[] = [modifiedEvent(node, cmd, false)];
-    this.execute(book, node, cmd, events);
-    return events;
+    node.priceTicks = priceTicks;
+    node.visible = lots;
+    node.hidden = 0;
+    node.originalLots = lots;
+    node.entryTime = time;
+    ev.modified(orderId, agent, node.product, priceTicks, lots, false);
+    this.execute(book, node, time, true);
   }
 
-  private advance(cmd: AdvanceCommand): CidEvent[] {
-    const events: CidEvent[] = [];
+  private advanceCore(time: number): void {
     for (const product of this.productList) {
       const { def } = product;
-      if (product.status === 'pending' && def.openMs <= cmd.time) {
+      if (product.status === 'pending' && def.openMs <= time) {
         product.status = 'open';
-        events.push({ type: 'product-opened', time: cmd.time, productId: def.id });
+        this.events.productEvent(EV_PRODUCT_OPENED, product.index);
       }
-      if (product.status !== 'closed' && def.gateClosureMs <= cmd.time)
-        this.closeGate(product, cmd.time, events);
+      if (product.status !== 'closed' && def.gateClosureMs <= time) this.closeGate(product);
     }
-    return events;
   }
 
-  private closeGate(product: ProductState, time: number, events: CidEvent[]): void {
-    const resting = [...product.book.orders()].sort((a, b) => a.orderId - b.orderId);
-    for (const node of resting) {
-      product.book.remove(node);
-      this.unindex(node);
-      events.push(cancelledEvent(node, time, 'gate-closure', node.clientRef));
+  private closeGate(product: ProductState): void {
+    const { book } = product;
+    const nodes: OrderNode[] = [];
+    for (const side of [book.bids, book.asks]) {
+      for (let i = 0; i < side.levelCount; i++) {
+        for (let n = side.levelAt(i)!.head; n !== null; n = n.next) nodes.push(n);
+      }
+    }
+    nodes.sort((a, b) => a.orderId - b.orderId);
+    for (const node of nodes) {
+      this.events.cancelled(
+        node.orderId,
+        node.agent,
+        product.index,
+        node.visible + node.hidden,
+        REASON_GATE_CLOSURE,
+      );
+      this.events.setClientRef(node.clientRef);
+      book.remove(node);
+      this.forget(node);
     }
     product.status = 'closed';
-    events.push({ type: 'gate-closed', time, productId: product.def.id });
+    this.events.productEvent(EV_GATE_CLOSED, product.index);
   }
 
   // ---- Matching ----
 
-  /** Matches an order that is not in the book, then rests, cancels or forgets what is left of it. */
-  private execute(
-    book: OrderBook,
-    node: OrderNode,
-    cmd: SubmitCommand | ModifyCommand,
-    events: CidEvent[],
-  ): void {
-    const outcome = this.match(book, node, cmd.time, events);
-    if (node.remainingLots === 0) {
-      this.unindex(node);
-    } else if (outcome === 'self-trade' || node.tif !== 'GTC') {
-      const reason = outcome === 'self-trade' ? 'self-trade' : 'ioc-remainder';
-      events.push(cancelledEvent(node, cmd.time, reason, cmd.clientRef));
-      this.unindex(node);
+  /**
+   * Matches an order that is not in the book, then rests, cancels or forgets what is left of it.
+   * `indexed` says whether the order is in the indexes already (a modify) or new.
+   */
+  private execute(book: OrderBook, node: OrderNode, time: number, indexed: boolean): void {
+    let outcome = EXHAUSTED;
+    // An AON order trades only if it fills in full right now; IOC/FOK AON were checked on entry.
+    if (!node.aon || book.fillable(node.side, node.priceTicks, node.agent, node.visible) >= node.visible) {
+      outcome = this.match(book, node, time);
+    }
+    if (node.visible === 0) {
+      if (indexed) this.unindex(node);
+      this.release(node);
+    } else if (outcome === SELF_TRADE || node.tif !== GTC) {
+      this.events.cancelled(
+        node.orderId,
+        node.agent,
+        node.product,
+        node.visible,
+        outcome === SELF_TRADE ? REASON_SELF_TRADE : REASON_IOC_REMAINDER,
+      );
+      if (indexed) this.unindex(node);
+      this.release(node);
     } else {
+      if (node.peak > 0 && node.visible > node.peak) {
+        node.hidden = node.visible - node.peak;
+        node.visible = node.peak;
+      }
       book.add(node);
-      this.index(node);
+      if (!indexed) this.index(node);
     }
   }
 
-  private match(book: OrderBook, taker: OrderNode, time: number, events: CidEvent[]): MatchOutcome {
+  /**
+   * Trades the incoming order (its whole quantity sits in `visible` while it matches) against the
+   * opposite side, best level first, oldest order first, under the AON and iceberg rules above.
+   */
+  private match(book: OrderBook, taker: OrderNode, time: number): number {
     const makers = book.opposite(taker.side);
-    while (taker.remainingLots > 0) {
-      const level = makers.best();
-      if (level === undefined || !crosses(taker.side, taker.priceTicks, level.priceTicks)) return 'exhausted';
-      const maker = level.head!;
-      // Cancel-newest self-trade prevention: the resting own order keeps its place.
-      if (maker.agentId === taker.agentId) return 'self-trade';
-      const lots = Math.min(taker.remainingLots, maker.remainingLots);
-      events.push(this.trade(taker, maker, lots, time));
-      book.lastTradePriceTicks = maker.priceTicks;
-      taker.remainingLots -= lots;
-      if (book.reduce(maker, lots)) this.unindex(maker);
+    const ev = this.events;
+    let i = 0;
+    while (taker.visible > 0) {
+      const level = makers.levelAt(i);
+      if (level === null || !crosses(taker.side, taker.priceTicks, level.priceTicks)) return EXHAUSTED;
+      let dropped = false;
+      let node = level.head;
+      while (node !== null) {
+        const next: OrderNode | null = node.next;
+        if (node.aon && node.visible > taker.visible) {
+          node = next; // all-or-none and more than the taker wants: pass over it
+          continue;
+        }
+        // Cancel-newest self-trade prevention: the resting own order keeps its place.
+        if (node.agent === taker.agent) return SELF_TRADE;
+        const lots = taker.visible < node.visible ? taker.visible : node.visible;
+        ev.trade(
+          taker.orderId,
+          node.orderId,
+          node.agent,
+          taker.product,
+          taker.side,
+          level.priceTicks,
+          lots,
+          this.nextTradeId++,
+        );
+        book.lastTradePriceTicks = level.priceTicks;
+        taker.visible -= lots;
+        node.visible -= lots;
+        level.visibleLots -= lots;
+        if (node.visible === 0) {
+          if (node.hidden > 0) {
+            // The iceberg shows its next clip at the back of the level, with a new timestamp.
+            const clip = node.hidden < node.peak ? node.hidden : node.peak;
+            node.hidden -= clip;
+            node.visible = clip;
+            level.visibleLots += clip;
+            node.entryTime = time;
+            book.moveToBack(node);
+            if (taker.visible === 0) return FILLED;
+            node = next ?? node; // it was the last order: the new clip is next in line
+            continue;
+          }
+          dropped = level.orderCount === 1;
+          book.remove(node);
+          this.forget(node);
+          if (dropped) break;
+        }
+        if (taker.visible === 0) return FILLED;
+        node = next;
+      }
+      // Only AON orders too large for the taker are left at this level: try the next one.
+      if (!dropped) i++;
     }
-    return 'filled';
-  }
-
-  private trade(taker: OrderNode, maker: OrderNode, lots: number, time: number): TradeEvent {
-    const buy = taker.side === 'buy' ? taker : maker;
-    const sell = taker.side === 'buy' ? maker : taker;
-    return {
-      type: 'trade',
-      time,
-      tradeId: this.nextTradeId++,
-      productId: taker.productId,
-      priceTicks: maker.priceTicks,
-      quantityLots: lots,
-      buyOrderId: buy.orderId,
-      sellOrderId: sell.orderId,
-      buyAgentId: buy.agentId,
-      sellAgentId: sell.agentId,
-      aggressorSide: taker.side,
-    };
+    return FILLED;
   }
 
   // ---- Validation ----
 
-  private checkSubmitFields(cmd: SubmitCommand): RejectedEvent | undefined {
-    if (cmd.side !== 'buy' && cmd.side !== 'sell') return reject.invalidSide(cmd);
-    if (cmd.tif !== 'GTC' && cmd.tif !== 'IOC' && cmd.tif !== 'FOK') return reject.invalidTimeInForce(cmd);
-    return this.checkPriceAndQuantity(cmd);
-  }
-
-  private checkPriceAndQuantity(cmd: SubmitCommand | ModifyCommand): RejectedEvent | undefined {
+  /** A reject code, or -1. */
+  private checkPriceAndQuantity(priceTicks: number, quantityLots: number): number {
     const { priceMinTicks, priceMaxTicks, maxQuantityLots } = this.config;
-    if (!isIntegerIn(cmd.priceTicks, priceMinTicks, priceMaxTicks))
-      return reject.priceOutOfRange(cmd, this.config);
-    if (!isIntegerIn(cmd.quantityLots, 1, maxQuantityLots)) return reject.quantityInvalid(cmd, this.config);
-    return undefined;
+    if (!isIntegerIn(priceTicks, priceMinTicks, priceMaxTicks)) return REJ_PRICE;
+    if (!isIntegerIn(quantityLots, 1, maxQuantityLots)) return REJ_QUANTITY;
+    return -1;
   }
 
   // ---- Indexes ----
 
-  private ownedOrder(agentId: string, orderId: number): OrderNode | undefined {
-    const node = this.orders.get(orderId);
-    return node !== undefined && node.agentId === agentId ? node : undefined;
+  /** Makes room for ids from `firstId` on, dropping the previous chunk if no order of it rests. */
+  private openIdChunk(firstId: number): void {
+    const c = Math.floor(firstId / ID_CHUNK);
+    while (this.idChunks.length < c) this.idChunks.push(null);
+    const previous = this.idChunks.length - 1;
+    if (previous >= 0 && this.idChunks[previous]?.live === 0) this.idChunks[previous] = null;
+    this.idChunks.push({ nodes: new Array<OrderNode | undefined>(ID_CHUNK).fill(undefined), live: 0 });
+  }
+
+  private restingNode(orderId: number): OrderNode | null {
+    if (!Number.isInteger(orderId) || orderId < 1 || orderId >= this.nextOrderId) return null;
+    const chunk = this.idChunks[Math.floor(orderId / ID_CHUNK)];
+    return chunk == null ? null : (chunk.nodes[orderId & ID_MASK] ?? null);
+  }
+
+  private ownedOrder(agent: number, orderId: number): OrderNode | null {
+    const node = this.restingNode(orderId);
+    return node !== null && node.agent === agent ? node : null;
   }
 
   private index(node: OrderNode): void {
-    this.orders.set(node.orderId, node);
-    let ids = this.ordersByAgent.get(node.agentId);
-    if (ids === undefined) {
-      ids = new Set();
-      this.ordersByAgent.set(node.agentId, ids);
-    }
-    ids.add(node.orderId);
+    const chunk = this.idChunks[Math.floor(node.orderId / ID_CHUNK)]!;
+    chunk.nodes[node.orderId & ID_MASK] = node;
+    chunk.live++;
+    this.resting++;
+    const orders = this.agentList[node.agent]!.orders;
+    node.agentSlot = orders.length;
+    orders.push(node);
   }
 
-  /** Safe to call for orders that never rested (fully filled or cancelled on entry). */
   private unindex(node: OrderNode): void {
-    if (this.orders.delete(node.orderId)) this.ordersByAgent.get(node.agentId)!.delete(node.orderId);
+    const c = Math.floor(node.orderId / ID_CHUNK);
+    const chunk = this.idChunks[c]!;
+    chunk.nodes[node.orderId & ID_MASK] = undefined;
+    // A chunk behind the one new ids come from is finished: drop it once it holds no order.
+    if (--chunk.live === 0 && c < this.idChunks.length - 1) this.idChunks[c] = null;
+    this.resting--;
+    const orders = this.agentList[node.agent]!.orders;
+    const last = orders.pop()!;
+    if (last !== node) {
+      orders[node.agentSlot] = last;
+      last.agentSlot = node.agentSlot;
+    }
   }
 
-  private assertIndexed(node: OrderNode, productId: string): void {
+  /** For an order that has left its book: drop it from the indexes and recycle its node. */
+  private forget(node: OrderNode): void {
+    this.unindex(node);
+    this.release(node);
+  }
+
+  private release(node: OrderNode): void {
+    node.clientRef = undefined;
+    node.prev = null;
+    node.next = null;
+    node.level = null;
+    this.spareNodes.push(node);
+  }
+
+  private assertIndexed(node: OrderNode, product: number): void {
     const id = node.orderId;
-    if (node.productId !== productId)
-      throw new Error(`order ${id} of ${node.productId} sits in book ${productId}`);
-    if (this.orders.get(id) !== node) throw new Error(`order ${id} missing from the order index`);
-    if (this.ordersByAgent.get(node.agentId)?.has(id) !== true)
-      throw new Error(`order ${id} missing from agent index`);
+    if (node.product !== product)
+      throw new Error(`order ${id} of product ${node.product} sits in book ${product}`);
+    if (this.restingNode(id) !== node) throw new Error(`order ${id} missing from the order index`);
     if (id >= this.nextOrderId) throw new Error(`order ${id} was never assigned`);
   }
 
   private requireProduct(productId: string): ProductState {
-    const product = this.productById.get(productId);
-    if (product === undefined) throw new Error(`unknown product ${JSON.stringify(productId)}`);
-    return product;
+    const index = this.productIndexById.get(productId);
+    if (index === undefined) throw new Error(`unknown product ${JSON.stringify(productId)}`);
+    return this.productList[index]!;
+  }
+
+  // ---- Output ----
+
+  private snapshot(node: OrderNode): RestingOrder {
+    const order: RestingOrder = {
+      orderId: node.orderId,
+      agentId: this.agentList[node.agent]!.id,
+      productId: this.productList[node.product]!.def.id,
+      side: SIDE_NAMES[node.side]!,
+      priceTicks: node.priceTicks,
+      remainingLots: node.visible + node.hidden,
+      originalLots: node.originalLots,
+      tif: TIF_NAMES[node.tif]!,
+      entryTime: node.entryTime,
+    };
+    if (node.aon) order.restriction = 'AON';
+    if (node.peak > 0) {
+      order.peakLots = node.peak;
+      order.hiddenLots = node.hidden;
+    }
+    if (node.clientRef !== undefined) order.clientRef = node.clientRef;
+    return order;
+  }
+
+  private serialiseSide(side: BookSide, parts: string[]): void {
+    parts.push(`|${SIDE_NAMES[side.side]}`);
+    for (let i = 0; i < side.levelCount; i++) {
+      for (let n = side.levelAt(i)!.head; n !== null; n = n.next) {
+        // Ordinary orders serialise exactly as before AON and icebergs existed, so hashes of old
+        // runs stay valid; the new attributes are appended only when present.
+        parts.push(
+          `|${n.orderId},${JSON.stringify(this.agentList[n.agent]!.id)},${n.priceTicks},${n.visible},` +
+            `${n.originalLots},${TIF_NAMES[n.tif]},${n.entryTime},${JSON.stringify(n.clientRef ?? null)}` +
+            (n.aon ? ',aon' : '') +
+            (n.peak > 0 ? `,ice=${n.peak}/${n.hidden}` : ''),
+        );
+      }
+    }
+  }
+
+  /** The records of the last command as CidEvent objects; `cmd` supplies what records leave out. */
+  private toEvents(cmd: CidCommand): CidEvent[] {
+    const ev = this.events;
+    const out: CidEvent[] = [];
+    const time = cmd.time;
+    const clientRef = cmd.type === 'advance' ? undefined : cmd.clientRef;
+    for (let i = 0; i < ev.count; i++) {
+      switch (ev.kind(i)) {
+        case EV_ACCEPTED:
+          out.push(acceptedEvent(cmd as SubmitCommand, ev.orderId(i)));
+          break;
+        case EV_TRADE:
+          out.push(this.tradeEvent(i, time, (cmd as SubmitCommand | ModifyCommand).agentId));
+          break;
+        case EV_CANCELLED: {
+          const reason = ev.code(i);
+          out.push(
+            withClientRef<CancelledEvent>(
+              {
+                type: 'cancelled',
+                time,
+                orderId: ev.orderId(i),
+                agentId: this.agentList[ev.agent(i)]!.id,
+                productId: this.productList[ev.product(i)]!.def.id,
+                remainingLots: ev.lots(i),
+                reason: CANCEL_REASONS[reason]!,
+              },
+              reason === REASON_GATE_CLOSURE ? ev.clientRef(i) : clientRef,
+            ),
+          );
+          break;
+        }
+        case EV_MODIFIED:
+          out.push(
+            withClientRef<ModifiedEvent>(
+              {
+                type: 'modified',
+                time,
+                orderId: ev.orderId(i),
+                agentId: this.agentList[ev.agent(i)]!.id,
+                productId: this.productList[ev.product(i)]!.def.id,
+                priceTicks: ev.priceTicks(i),
+                quantityLots: ev.lots(i),
+                priorityKept: ev.code(i) === 1,
+              },
+              clientRef,
+            ),
+          );
+          break;
+        case EV_REJECTED:
+          out.push(this.rejectedEvent(cmd as Exclude<CidCommand, { type: 'advance' }>, ev.code(i), ev.aux(i)));
+          break;
+        case EV_PRODUCT_OPENED:
+          out.push({ type: 'product-opened', time, productId: this.productList[ev.product(i)]!.def.id });
+          break;
+        case EV_GATE_CLOSED:
+          out.push({ type: 'gate-closed', time, productId: this.productList[ev.product(i)]!.def.id });
+          break;
+        default:
+          throw new Error(`unknown event record kind ${ev.kind(i)}`);
+      }
+    }
+    return out;
+  }
+
+  private tradeEvent(i: number, time: number, takerAgentId: string): TradeEvent {
+    const ev = this.events;
+    const makerAgentId = this.agentList[ev.agent(i)]!.id;
+    const takerBuys = ev.side(i) === BUY;
+    return {
+      type: 'trade',
+      time,
+      tradeId: ev.tradeId(i),
+      productId: this.productList[ev.product(i)]!.def.id,
+      priceTicks: ev.priceTicks(i),
+      quantityLots: ev.lots(i),
+      buyOrderId: takerBuys ? ev.orderId(i) : ev.otherOrderId(i),
+      sellOrderId: takerBuys ? ev.otherOrderId(i) : ev.orderId(i),
+      buyAgentId: takerBuys ? takerAgentId : makerAgentId,
+      sellAgentId: takerBuys ? makerAgentId : takerAgentId,
+      aggressorSide: takerBuys ? 'buy' : 'sell',
+    };
+  }
+
+  /** Rejection texts are only built here, when a rejection actually happens. */
+  private rejectedEvent(
+    cmd: SubmitCommand | CancelCommand | ModifyCommand,
+    code: number,
+    aux: number,
+  ): RejectedEvent {
+    const submit = cmd as SubmitCommand;
+    switch (REJECT_CODES[code]) {
+      case 'UNKNOWN_PRODUCT':
+        return reject.unknownProduct(submit);
+      case 'INVALID_SIDE':
+        return reject.invalidSide(submit);
+      case 'INVALID_TIME_IN_FORCE':
+        return reject.invalidTimeInForce(submit);
+      case 'INVALID_RESTRICTION':
+        return reject.invalidRestriction(submit);
+      case 'PRICE_OUT_OF_RANGE':
+        return reject.priceOutOfRange(cmd as SubmitCommand | ModifyCommand, this.config);
+      case 'QUANTITY_INVALID':
+        return reject.quantityInvalid(cmd as SubmitCommand | ModifyCommand, this.config);
+      case 'PEAK_INVALID':
+        return reject.peakInvalid(submit);
+      case 'ICEBERG_NOT_ALLOWED':
+        return reject.icebergNotAllowed(submit, aux === 0 ? 'tif' : 'restriction');
+      case 'MARKET_NOT_OPEN':
+        return reject.marketNotOpen(cmd as SubmitCommand | ModifyCommand, this.productOf(cmd));
+      case 'GATE_CLOSED':
+        return reject.gateClosed(cmd as SubmitCommand | ModifyCommand, this.productOf(cmd));
+      case 'UNKNOWN_ORDER':
+        return reject.unknownOrder(cmd as CancelCommand | ModifyCommand);
+      case 'FOK_NOT_FILLABLE':
+        return reject.fokNotFillable(submit, aux);
+      default:
+        throw new Error(`unknown reject code ${code}`);
+    }
+  }
+
+  /** The product a window rejection is about: the submit's, or the modified order's. */
+  private productOf(cmd: SubmitCommand | CancelCommand | ModifyCommand): ProductDef {
+    if (cmd.type === 'submit') return this.requireProduct(cmd.productId).def;
+    return this.productList[this.restingNode(cmd.orderId)!.product]!.def;
   }
 }
 
-function checkWindow(cmd: SubmitCommand | ModifyCommand, product: ProductDef): RejectedEvent | undefined {
-  if (cmd.time < product.openMs) return reject.marketNotOpen(cmd, product);
-  if (cmd.time >= product.gateClosureMs) return reject.gateClosed(cmd, product);
-  return undefined;
+function badTime(time: number, lastTime: number): never {
+  if (!Number.isSafeInteger(time)) throw new Error(`command time must be an integer ms timestamp, got ${time}`);
+  throw new Error(`command time ${time} is before the previous command time ${lastTime}`);
+}
+
+function badAgentIndex(agent: number): never {
+  throw new Error(`agent index ${agent} was never handed out by agentIndex()`);
+}
+
+/** A reject code for the trading window, or -1. */
+function checkWindow(time: number, product: ProductDef): number {
+  if (time < product.openMs) return REJ_NOT_OPEN;
+  if (time >= product.gateClosureMs) return REJ_GATE_CLOSED;
+  return -1;
 }
 
 function isIntegerIn(value: number, min: number, max: number): boolean {
@@ -390,45 +956,29 @@ function assertValidConfig(config: CidConfig): void {
         `product ${p.id}: openMs ${p.openMs} must be an integer <= gateClosureMs ${p.gateClosureMs}`,
       );
     }
-  }
-}
-
-function aggregate(side: BookSide, levels: number): DepthLevel[] {
-  const out: DepthLevel[] = [];
-  const n = Math.min(levels, side.levelCount);
-  for (let i = 0; i < n; i++) {
-    const level = side.levelAt(i)!;
-    out.push({ priceTicks: level.priceTicks, quantityLots: level.totalLots, orderCount: level.orderCount });
-  }
-  return out;
-}
-
-function serialiseSide(side: BookSide, parts: string[]): void {
-  parts.push(`|${side.side}`);
-  for (let i = 0; i < side.levelCount; i++) {
-    for (let n = side.levelAt(i)!.head; n !== null; n = n.next) {
-      parts.push(
-        `|${n.orderId},${JSON.stringify(n.agentId)},${n.priceTicks},${n.remainingLots},${n.originalLots},` +
-          `${n.tif},${n.entryTime},${JSON.stringify(n.clientRef ?? null)}`,
+    const minutes = PRODUCT_KIND_MINUTES[p.kind];
+    if (minutes === undefined) throw new Error(`product ${p.id}: unknown kind ${JSON.stringify(p.kind)}`);
+    if (
+      !Number.isSafeInteger(p.deliveryStartMs) ||
+      !Number.isSafeInteger(p.deliveryEndMs) ||
+      p.deliveryEndMs - p.deliveryStartMs !== minutes * 60_000
+    ) {
+      throw new Error(
+        `product ${p.id}: a ${p.kind} product must deliver for ${minutes} minutes, ` +
+          `got ${p.deliveryStartMs} .. ${p.deliveryEndMs}`,
       );
     }
   }
 }
 
-function snapshot(node: OrderNode): RestingOrder {
-  const order: RestingOrder = {
-    orderId: node.orderId,
-    agentId: node.agentId,
-    productId: node.productId,
-    side: node.side,
-    priceTicks: node.priceTicks,
-    remainingLots: node.remainingLots,
-    originalLots: node.originalLots,
-    tif: node.tif,
-    entryTime: node.entryTime,
-  };
-  if (node.clientRef !== undefined) order.clientRef = node.clientRef;
-  return order;
+function aggregate(side: BookSide, levels: number): DepthLevel[] {
+  const n = Math.min(levels, side.levelCount);
+  const out: DepthLevel[] = [];
+  for (let i = 0; i < n; i++) {
+    const level = side.levelAt(i)!;
+    out.push({ priceTicks: level.priceTicks, quantityLots: level.visibleLots, orderCount: level.orderCount });
+  }
+  return out;
 }
 
 function acceptedEvent(cmd: SubmitCommand, orderId: number): AcceptedEvent {
@@ -443,40 +993,13 @@ function acceptedEvent(cmd: SubmitCommand, orderId: number): AcceptedEvent {
     quantityLots: cmd.quantityLots,
     tif: cmd.tif,
   };
+  if (cmd.restriction === 'AON') event.restriction = 'AON';
+  if (cmd.peakLots !== undefined) event.peakLots = cmd.peakLots;
   if (cmd.clientRef !== undefined) event.clientRef = cmd.clientRef;
   return event;
 }
 
-function cancelledEvent(
-  node: OrderNode,
-  time: number,
-  reason: CancelReason,
-  clientRef: string | undefined,
-): CancelledEvent {
-  const event: CancelledEvent = {
-    type: 'cancelled',
-    time,
-    orderId: node.orderId,
-    agentId: node.agentId,
-    productId: node.productId,
-    remainingLots: node.remainingLots,
-    reason,
-  };
+function withClientRef<T extends { clientRef?: string }>(event: T, clientRef: string | undefined): T {
   if (clientRef !== undefined) event.clientRef = clientRef;
-  return event;
-}
-
-function modifiedEvent(node: OrderNode, cmd: ModifyCommand, priorityKept: boolean): ModifiedEvent {
-  const event: ModifiedEvent = {
-    type: 'modified',
-    time: cmd.time,
-    orderId: node.orderId,
-    agentId: node.agentId,
-    productId: node.productId,
-    priceTicks: cmd.priceTicks,
-    quantityLots: cmd.quantityLots,
-    priorityKept,
-  };
-  if (cmd.clientRef !== undefined) event.clientRef = cmd.clientRef;
   return event;
 }

@@ -11,14 +11,30 @@ import type {
   RestingOrder,
   Side,
   SubmitCommand,
+  TimeInForce,
 } from '../types.js';
 import * as reject from './rejections.js';
 
 // A deliberately naive CID market — one flat array of orders, filtered and sorted on every look —
 // with the same apply() semantics as CidMarket. It exists only so tests can cross-check the fast
-// book; keep it obviously correct rather than fast.
+// book; keep it obviously correct rather than fast. In particular, whether a FOK or AON order can
+// fill in full is found by matching it against a throw-away copy of the book.
 
-interface RefOrder extends RestingOrder {
+interface RefOrder {
+  orderId: number;
+  agentId: string;
+  productId: string;
+  side: Side;
+  priceTicks: number;
+  /** The visible clip of an iceberg, or the whole remainder of any other order. */
+  visible: number;
+  hidden: number;
+  originalLots: number;
+  tif: TimeInForce;
+  entryTime: number;
+  aon: boolean;
+  peak?: number;
+  clientRef?: string;
   /** Arrival sequence: breaks entryTime ties, since many orders share one virtual millisecond. */
   seq: number;
 }
@@ -28,7 +44,7 @@ type Priced = SubmitCommand | ModifyCommand;
 export class ReferenceBook {
   private orders: RefOrder[] = [];
   private readonly status = new Map<string, ProductStatus>();
-  private readonly lastTrade = new Map<string, number>();
+  private lastTrade = new Map<string, number>();
   private nextOrderId = 1;
   private nextTradeId = 1;
   private nextSeq = 0;
@@ -67,7 +83,7 @@ export class ReferenceBook {
     return this.orders
       .filter((o) => o.agentId === agentId)
       .sort((a, b) => a.orderId - b.orderId)
-      .map(({ seq: _seq, ...order }) => order);
+      .map(resting);
   }
 
   productStatus(productId: string): ProductStatus | undefined {
@@ -98,23 +114,29 @@ export class ReferenceBook {
     if (product === undefined) return [reject.unknownProduct(cmd)];
     if (cmd.side !== 'buy' && cmd.side !== 'sell') return [reject.invalidSide(cmd)];
     if (!['GTC', 'IOC', 'FOK'].includes(cmd.tif)) return [reject.invalidTimeInForce(cmd)];
-    const invalid = this.checkPriced(cmd, product);
+    if (![undefined, 'NONE', 'AON'].includes(cmd.restriction)) return [reject.invalidRestriction(cmd)];
+    const invalid = this.checkPriced(cmd, product, () => this.checkIceberg(cmd));
     if (invalid !== undefined) return [invalid];
+    const aon = cmd.restriction === 'AON';
     const order: RefOrder = {
       orderId: this.nextOrderId,
       agentId: cmd.agentId,
       productId: cmd.productId,
       side: cmd.side,
       priceTicks: cmd.priceTicks,
-      remainingLots: cmd.quantityLots,
+      visible: cmd.quantityLots,
+      hidden: 0,
       originalLots: cmd.quantityLots,
       tif: cmd.tif,
       entryTime: cmd.time,
+      aon,
       seq: this.nextSeq,
     };
+    if (cmd.peakLots !== undefined) order.peak = cmd.peakLots;
     if (cmd.clientRef !== undefined) order.clientRef = cmd.clientRef;
-    if (cmd.tif === 'FOK') {
-      const fillable = this.fillable(order);
+    // IOC + AON is a fill-or-kill.
+    if (cmd.tif === 'FOK' || (aon && cmd.tif === 'IOC')) {
+      const fillable = this.fillable(order, cmd.time);
       if (fillable < cmd.quantityLots) return [reject.fokNotFillable(cmd, fillable)];
     }
     this.nextOrderId++;
@@ -130,16 +152,29 @@ export class ReferenceBook {
         priceTicks: cmd.priceTicks,
         quantityLots: cmd.quantityLots,
         tif: cmd.tif,
+        ...(aon ? { restriction: 'AON' as const } : {}),
+        ...(cmd.peakLots !== undefined ? { peakLots: cmd.peakLots } : {}),
       },
       cmd.clientRef,
     );
     return [accepted, ...this.execute(order, cmd)];
   }
 
+  private checkIceberg(cmd: SubmitCommand): RejectedEvent | undefined {
+    if (cmd.peakLots === undefined) return undefined;
+    const peak = cmd.peakLots;
+    if (!Number.isInteger(peak) || peak < 1 || peak > cmd.quantityLots) return reject.peakInvalid(cmd);
+    if (cmd.tif !== 'GTC') return reject.icebergNotAllowed(cmd, 'tif');
+    if (cmd.restriction === 'AON') return reject.icebergNotAllowed(cmd, 'restriction');
+    return undefined;
+  }
+
   private modify(order: RefOrder, cmd: ModifyCommand): CidEvent[] {
-    const invalid = this.checkPriced(cmd, this.config.products.find((p) => p.id === order.productId)!);
+    const product = this.config.products.find((p) => p.id === order.productId)!;
+    const invalid = this.checkPriced(cmd, product, () => undefined);
     if (invalid !== undefined) return [invalid];
-    const keep = cmd.priceTicks === order.priceTicks && cmd.quantityLots < order.remainingLots;
+    const remaining = order.visible + order.hidden;
+    const keep = cmd.priceTicks === order.priceTicks && cmd.quantityLots < remaining;
     const modified = withRef(
       {
         type: 'modified' as const,
@@ -154,13 +189,18 @@ export class ReferenceBook {
       cmd.clientRef,
     );
     if (keep) {
-      order.remainingLots = cmd.quantityLots;
+      // Hidden lots go first, then the visible clip.
+      const cut = remaining - cmd.quantityLots;
+      const fromHidden = Math.min(cut, order.hidden);
+      order.hidden -= fromHidden;
+      order.visible -= cut - fromHidden;
       return [modified];
     }
     this.orders = this.orders.filter((o) => o !== order);
     Object.assign(order, {
       priceTicks: cmd.priceTicks,
-      remainingLots: cmd.quantityLots,
+      visible: cmd.quantityLots,
+      hidden: 0,
       originalLots: cmd.quantityLots,
       entryTime: cmd.time,
       seq: this.nextSeq++,
@@ -168,11 +208,17 @@ export class ReferenceBook {
     return [modified, ...this.execute(order, cmd)];
   }
 
-  private checkPriced(cmd: Priced, product: ProductDef): RejectedEvent | undefined {
+  private checkPriced(
+    cmd: Priced,
+    product: ProductDef,
+    more: () => RejectedEvent | undefined,
+  ): RejectedEvent | undefined {
     const c = this.config;
     const ok = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
     if (!ok(cmd.priceTicks, c.priceMinTicks, c.priceMaxTicks)) return reject.priceOutOfRange(cmd, c);
     if (!ok(cmd.quantityLots, 1, c.maxQuantityLots)) return reject.quantityInvalid(cmd, c);
+    const other = more();
+    if (other !== undefined) return other;
     if (cmd.time < product.openMs) return reject.marketNotOpen(cmd, product);
     if (cmd.time >= product.gateClosureMs) return reject.gateClosed(cmd, product);
     return undefined;
@@ -187,41 +233,65 @@ export class ReferenceBook {
       .sort((a, b) => better(taker.side, a, b) || a.seq - b.seq);
   }
 
-  private fillable(taker: RefOrder): number {
-    let sum = 0;
-    for (const o of this.queueFor(taker)) {
-      if (o.agentId === taker.agentId) break;
-      sum += o.remainingLots;
+  /** What the taker would fill now: match a copy of it against a copy of the book, then undo all. */
+  private fillable(taker: RefOrder, time: number): number {
+    const saved = {
+      orders: this.orders,
+      lastTrade: this.lastTrade,
+      nextTradeId: this.nextTradeId,
+      nextSeq: this.nextSeq,
+    };
+    this.orders = this.orders.map((o) => ({ ...o }));
+    this.lastTrade = new Map(this.lastTrade);
+    const copy = { ...taker };
+    this.match(copy, time);
+    Object.assign(this, saved);
+    return taker.visible - copy.visible;
+  }
+
+  /** Trades the taker until it is filled, the book runs out, or it meets an own order. */
+  private match(taker: RefOrder, time: number): { events: CidEvent[]; selfTrade: boolean } {
+    const events: CidEvent[] = [];
+    while (taker.visible > 0) {
+      // An AON order is only taken whole: pass over those larger than what the taker still wants.
+      const maker = this.queueFor(taker).find((o) => !(o.aon && o.visible > taker.visible));
+      if (maker === undefined) break;
+      if (maker.agentId === taker.agentId) return { events, selfTrade: true };
+      events.push(this.trade(taker, maker, Math.min(taker.visible, maker.visible), time));
     }
-    return sum;
+    return { events, selfTrade: false };
   }
 
   private execute(taker: RefOrder, cmd: Priced): CidEvent[] {
-    const events: CidEvent[] = [];
-    let selfTrade = false;
-    while (taker.remainingLots > 0) {
-      const maker = this.queueFor(taker)[0];
-      if (maker === undefined) break;
-      if (maker.agentId === taker.agentId) {
-        selfTrade = true;
-        break;
-      }
-      events.push(this.trade(taker, maker, Math.min(taker.remainingLots, maker.remainingLots), cmd.time));
-    }
-    if (taker.remainingLots === 0) return events;
+    // An AON order trades in full or not at all; if it cannot, it rests untraded (it is GTC here).
+    const executable = !taker.aon || this.fillable(taker, cmd.time) === taker.visible;
+    const { events, selfTrade } = executable ? this.match(taker, cmd.time) : { events: [], selfTrade: false };
+    if (taker.visible === 0) return events;
     if (selfTrade || taker.tif !== 'GTC') {
       const reason = selfTrade ? ('self-trade' as const) : ('ioc-remainder' as const);
       events.push(withRef({ ...cancelled(taker, cmd.time), reason }, cmd.clientRef));
     } else {
+      if (taker.peak !== undefined && taker.visible > taker.peak) {
+        taker.hidden = taker.visible - taker.peak;
+        taker.visible = taker.peak;
+      }
       this.orders.push(taker);
     }
     return events;
   }
 
   private trade(taker: RefOrder, maker: RefOrder, lots: number, time: number): CidEvent {
-    taker.remainingLots -= lots;
-    maker.remainingLots -= lots;
-    if (maker.remainingLots === 0) this.orders = this.orders.filter((o) => o !== maker);
+    taker.visible -= lots;
+    maker.visible -= lots;
+    if (maker.visible === 0 && maker.hidden > 0) {
+      // A new iceberg clip: a new timestamp and sequence, so the back of its price level.
+      maker.visible = Math.min(maker.peak!, maker.hidden);
+      maker.hidden -= maker.visible;
+      maker.entryTime = time;
+      maker.seq = this.nextSeq++;
+    } else if (maker.visible === 0) {
+      this.orders = this.orders.filter((o) => o !== maker);
+    }
     this.lastTrade.set(maker.productId, maker.priceTicks);
     const buy = taker.side === 'buy' ? taker : maker;
     const sell = taker.side === 'buy' ? maker : taker;
@@ -247,7 +317,7 @@ export class ReferenceBook {
     );
     return prices.slice(0, count).map((priceTicks) => {
       const at = mine.filter((o) => o.priceTicks === priceTicks);
-      return { priceTicks, quantityLots: at.reduce((s, o) => s + o.remainingLots, 0), orderCount: at.length };
+      return { priceTicks, quantityLots: at.reduce((s, o) => s + o.visible, 0), orderCount: at.length };
     });
   }
 }
@@ -257,6 +327,27 @@ function better(takerSide: Side, a: RefOrder, b: RefOrder): number {
   return takerSide === 'buy' ? a.priceTicks - b.priceTicks : b.priceTicks - a.priceTicks;
 }
 
+function resting(o: RefOrder): RestingOrder {
+  const order: RestingOrder = {
+    orderId: o.orderId,
+    agentId: o.agentId,
+    productId: o.productId,
+    side: o.side,
+    priceTicks: o.priceTicks,
+    remainingLots: o.visible + o.hidden,
+    originalLots: o.originalLots,
+    tif: o.tif,
+    entryTime: o.entryTime,
+  };
+  if (o.aon) order.restriction = 'AON';
+  if (o.peak !== undefined) {
+    order.peakLots = o.peak;
+    order.hiddenLots = o.hidden;
+  }
+  if (o.clientRef !== undefined) order.clientRef = o.clientRef;
+  return order;
+}
+
 function cancelled(o: RefOrder, time: number) {
   return {
     type: 'cancelled' as const,
@@ -264,7 +355,7 @@ function cancelled(o: RefOrder, time: number) {
     orderId: o.orderId,
     agentId: o.agentId,
     productId: o.productId,
-    remainingLots: o.remainingLots,
+    remainingLots: o.visible + o.hidden,
   };
 }
 

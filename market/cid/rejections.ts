@@ -66,6 +66,12 @@ export function invalidTimeInForce(cmd: SubmitCommand): RejectedEvent {
   return rejected(cmd, 'INVALID_TIME_IN_FORCE', 'tif', limit, `tif must be ${limit}; got ${show(cmd.tif)}`);
 }
 
+export function invalidRestriction(cmd: SubmitCommand): RejectedEvent {
+  const limit = "'NONE' or 'AON'";
+  const message = `restriction must be ${limit}; got ${show(cmd.restriction)}`;
+  return rejected(cmd, 'INVALID_RESTRICTION', 'restriction', limit, message);
+}
+
 export function priceOutOfRange(cmd: PricedCommand, config: CidConfig): RejectedEvent {
   const limit = `>= ${config.priceMinTicks} and <= ${config.priceMaxTicks}`;
   const message = `priceTicks must be an integer ${limit}; got ${show(cmd.priceTicks)}`;
@@ -76,6 +82,24 @@ export function quantityInvalid(cmd: PricedCommand, config: CidConfig): Rejected
   const limit = `>= 1 and <= ${config.maxQuantityLots}`;
   const message = `quantityLots must be an integer ${limit}; got ${show(cmd.quantityLots)}`;
   return rejected(cmd, 'QUANTITY_INVALID', 'quantityLots', limit, message);
+}
+
+export function peakInvalid(cmd: SubmitCommand): RejectedEvent {
+  const limit = `>= 1 and <= ${show(cmd.quantityLots)}`;
+  const message = `peakLots must be an integer ${limit} (the order's quantityLots); got ${show(cmd.peakLots)}`;
+  return rejected(cmd, 'PEAK_INVALID', 'peakLots', limit, message);
+}
+
+/** An iceberg must rest (GTC) and may not be AON; `rule` says which of the two was broken. */
+export function icebergNotAllowed(cmd: SubmitCommand, rule: 'tif' | 'restriction'): RejectedEvent {
+  if (rule === 'tif') {
+    const limit = "'GTC' for an iceberg order";
+    const message = `tif must be ${limit} (peakLots is set); got ${show(cmd.tif)}`;
+    return rejected(cmd, 'ICEBERG_NOT_ALLOWED', 'tif', limit, message);
+  }
+  const limit = "'NONE' for an iceberg order";
+  const message = `restriction must be ${limit} (peakLots is set); got ${show(cmd.restriction)}`;
+  return rejected(cmd, 'ICEBERG_NOT_ALLOWED', 'restriction', limit, message);
 }
 
 export function marketNotOpen(cmd: PricedCommand, product: ProductDef): RejectedEvent {
@@ -96,10 +120,12 @@ export function unknownOrder(cmd: CancelCommand | ModifyCommand): RejectedEvent 
   return rejected(cmd, 'UNKNOWN_ORDER', 'orderId', limit, `orderId ${show(cmd.orderId)} is not ${limit}`);
 }
 
+/** A FOK order, or an IOC AON order (which is a FOK), that cannot be filled entirely right now. */
 export function fokNotFillable(cmd: SubmitCommand, fillableLots: number): RejectedEvent {
   const limit = `<= ${fillableLots}`;
+  const what = cmd.tif === 'FOK' ? 'FOK' : `${cmd.tif} AON (fill or kill)`;
   const message =
-    `FOK quantityLots must be ${limit} (what can be filled now at the limit price without self-trade); ` +
+    `${what} quantityLots must be ${limit} (what can be filled now at the limit price without self-trade); ` +
     `got ${show(cmd.quantityLots)}`;
   return rejected(cmd, 'FOK_NOT_FILLABLE', 'quantityLots', limit, message);
 }

@@ -30,12 +30,18 @@ export function product(id: string, openMs: number, gateClosureMs: number): Prod
   };
 }
 
+/** An hourly product: delivery lasts 60 minutes. */
+export function hourlyProduct(id: string, openMs: number, gateClosureMs: number): ProductDef {
+  const quarter = product(id, openMs, gateClosureMs);
+  return { ...quarter, kind: 'H', deliveryEndMs: quarter.deliveryStartMs + 60 * 60_000 };
+}
+
 export function config(products: ProductDef[] = defaultProducts()): CidConfig {
   return { ...DEFAULT_CID_LIMITS, products };
 }
 
 export function defaultProducts(): ProductDef[] {
-  return [product(P1, OPEN, GATE), { ...product(P2, OPEN - 3_600_000, GATE + 3_600_000), kind: 'H' }];
+  return [product(P1, OPEN, GATE), hourlyProduct(P2, OPEN - 3_600_000, GATE + 3_600_000)];
 }
 
 export function submit(

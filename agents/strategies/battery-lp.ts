@@ -1,0 +1,187 @@
+// The perfect-foresight battery LP (mathematical programming paradigm, seed 000) as pure
+// functions: build the CPLEX LP text, read HiGHS's solution back into a schedule.
+//
+//   maximise  Σ_t p_t (d_t − c_t) h − deg (c_t + d_t) h − M Σ_t (lo_t + hi_t) − M e
+//   s.t.      s_{t+1} = s_t + η_c c_t h − d_t h / η_d          (s_0 = soc0, a constant)
+//             s_t + lo_t ≥ socMin,  s_t − hi_t ≤ socMax         (t = 1..n)
+//             s_n + e ≥ endSocMin
+//             0 ≤ c_t, d_t ≤ P;  c_t = max(n_t, 0), d_t = max(−n_t, 0) for fixed periods
+//
+// c, d are grid-side MW (charge, discharge), p in EUR/MWh, h the period length in hours. The
+// slacks lo, hi, e cost M EUR/MWh: they are zero whenever the hard problem is feasible and only
+// keep the model solvable when fixed periods (positions that can no longer be traded) already
+// break a bound. The schedule an agent trades is the net grid power c_t − d_t.
+
+export interface BatteryLpPeriod {
+  /** Price forecast, EUR/MWh (ignored for a fixed period). */
+  priceEurPerMwh: number;
+  /** Net grid power this period is fixed at (> 0 charge), MW; undefined: free. */
+  fixedNetMw?: number;
+}
+
+export interface BatteryLpProblem {
+  periods: BatteryLpPeriod[];
+  /** Period length, hours (0.25 for quarter-hours). */
+  hours: number;
+  powerMw: number;
+  etaCharge: number;
+  etaDischarge: number;
+  socMinMwh: number;
+  socMaxMwh: number;
+  soc0Mwh: number;
+  /** Lower bound of the SoC after the last period. */
+  endSocMinMwh: number;
+  /** EUR per MWh of grid-side throughput. */
+  degradationEurPerMwh?: number;
+  /** Cost of the slack on the SoC bounds, EUR/MWh; default 100 000. */
+  slackPenaltyEurPerMwh?: number;
+}
+
+export interface BatteryLpSchedule {
+  chargeMw: number[];
+  dischargeMw: number[];
+  /** chargeMw − dischargeMw: what the agent should hold in each period. */
+  netMw: number[];
+  /** SoC before period 0 (soc0) … after the last period; length n + 1. */
+  socMwh: number[];
+  /** Trading revenue minus degradation on the forecast prices, EUR (slacks excluded). */
+  profitEur: number;
+  /** Σ of all slacks, MWh (0 when the hard problem was feasible). */
+  slackMwh: number;
+}
+
+/** The subset of the HiGHS legacy API used here (injectable for tests). */
+export interface LpSolver {
+  solve(
+    lp: string,
+    options?: Record<string, unknown>,
+  ): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal?: number }> };
+}
+
+let highsPromise: Promise<LpSolver> | undefined;
+
+/** Loads the HiGHS WebAssembly solver once per process. */
+export function loadHighs(): Promise<LpSolver> {
+  highsPromise ??= import('highs').then(async (mod) => {
+    // The ESM build exports the loader as default; the typings describe the CommonJS shape.
+    const m = mod as unknown as { default: (() => Promise<unknown>) | { default: () => Promise<unknown> } };
+    const loader = typeof m.default === 'function' ? m.default : m.default.default;
+    return (await loader()) as LpSolver;
+  });
+  return highsPromise;
+}
+
+/** Plain decimal text for the LP reader (no exponent). */
+function num(x: number): string {
+  if (!Number.isFinite(x)) throw new RangeError(`LP coefficient ${x} is not finite`);
+  if (Math.abs(x) < 1e-12) return '0';
+  if (Number.isInteger(x)) return String(x);
+  const text = Math.abs(x) >= 1e-6 && Math.abs(x) < 1e15 ? String(Number(x.toPrecision(15))) : x.toFixed(12);
+  if (!/e/i.test(text)) return text;
+  return x.toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** A linear expression from (coefficient, variable) terms, e.g. "2.5 d0 - 2.5 c0". */
+function expr(terms: [number, string][]): string {
+  const parts: string[] = [];
+  for (const [coef, v] of terms) {
+    if (coef === 0) continue;
+    const sign = coef < 0 ? '-' : '+';
+    parts.push(`${parts.length === 0 && sign === '+' ? '' : `${sign} `}${num(Math.abs(coef))} ${v}`);
+  }
+  return parts.join(' ');
+}
+
+export function validateBatteryLp(p: BatteryLpProblem): void {
+  const bad = (field: string, why: string) => {
+    throw new RangeError(`battery LP: ${field} ${why}`);
+  };
+  if (p.periods.length === 0) bad('periods', 'is empty');
+  if (!(p.hours > 0)) bad('hours', 'must be > 0');
+  if (!(p.powerMw >= 0)) bad('powerMw', 'must be >= 0');
+  if (!(p.etaCharge > 0 && p.etaCharge <= 1)) bad('etaCharge', 'must be in (0, 1]');
+  if (!(p.etaDischarge > 0 && p.etaDischarge <= 1)) bad('etaDischarge', 'must be in (0, 1]');
+  if (!(p.socMinMwh <= p.socMaxMwh)) bad('socMinMwh', 'must be <= socMaxMwh');
+  for (const [i, per] of p.periods.entries()) {
+    if (!Number.isFinite(per.priceEurPerMwh)) bad(`periods[${i}].priceEurPerMwh`, 'must be finite');
+    if (per.fixedNetMw !== undefined && !Number.isFinite(per.fixedNetMw))
+      bad(`periods[${i}].fixedNetMw`, 'must be finite');
+  }
+}
+
+/** The LP in CPLEX LP format. Variables: c<t>, d<t>, s<t> (t = 1..n), lo<t>, hi<t>, e. */
+export function buildBatteryLp(p: BatteryLpProblem): string {
+  validateBatteryLp(p);
+  const n = p.periods.length;
+  const h = p.hours;
+  const deg = p.degradationEurPerMwh ?? 0;
+  const m = p.slackPenaltyEurPerMwh ?? 100_000;
+  const obj: [number, string][] = [];
+  for (let t = 0; t < n; t++) {
+    const price = p.periods[t]!.priceEurPerMwh;
+    obj.push([price * h - deg * h, `d${t}`], [-price * h - deg * h, `c${t}`]);
+  }
+  for (let t = 1; t <= n; t++) obj.push([-m, `lo${t}`], [-m, `hi${t}`]);
+  obj.push([-m, 'e']);
+
+  const rows: string[] = [];
+  for (let t = 0; t < n; t++) {
+    // s_{t+1} − s_t − η_c h c_t + h/η_d d_t = 0, with s_0 a constant on the right-hand side.
+    const terms: [number, string][] = [[1, `s${t + 1}`]];
+    if (t > 0) terms.push([-1, `s${t}`]);
+    terms.push([-p.etaCharge * h, `c${t}`], [h / p.etaDischarge, `d${t}`]);
+    rows.push(` bal${t}: ${expr(terms)} = ${num(t === 0 ? p.soc0Mwh : 0)}`);
+  }
+  for (let t = 1; t <= n; t++) {
+    rows.push(` min${t}: s${t} + lo${t} >= ${num(p.socMinMwh)}`);
+    rows.push(` max${t}: s${t} - hi${t} <= ${num(p.socMaxMwh)}`);
+  }
+  rows.push(` end: s${n} + e >= ${num(p.endSocMinMwh)}`);
+
+  const bounds: string[] = [];
+  for (let t = 0; t < n; t++) {
+    const fixed = p.periods[t]!.fixedNetMw;
+    if (fixed === undefined) {
+      bounds.push(` 0 <= c${t} <= ${num(p.powerMw)}`, ` 0 <= d${t} <= ${num(p.powerMw)}`);
+    } else {
+      bounds.push(` c${t} = ${num(Math.max(fixed, 0))}`, ` d${t} = ${num(Math.max(-fixed, 0))}`);
+    }
+  }
+  for (let t = 1; t <= n; t++) bounds.push(` s${t} free`);
+  return ['Maximize', ` obj: ${expr(obj)}`, 'Subject To', ...rows, 'Bounds', ...bounds, 'End', ''].join('\n');
+}
+
+/** Reads a solution's columns into a schedule; throws unless the status is Optimal. */
+export function readBatteryLpSolution(
+  p: BatteryLpProblem,
+  result: { Status: string; Columns: Record<string, { Primal?: number }> },
+): BatteryLpSchedule {
+  if (result.Status !== 'Optimal') throw new Error(`battery LP: HiGHS status ${result.Status}`);
+  const col = (name: string) => result.Columns[name]?.Primal ?? 0;
+  const n = p.periods.length;
+  const deg = p.degradationEurPerMwh ?? 0;
+  const chargeMw: number[] = [];
+  const dischargeMw: number[] = [];
+  const netMw: number[] = [];
+  const socMwh = [p.soc0Mwh];
+  let profitEur = 0;
+  let slackMwh = col('e');
+  for (let t = 0; t < n; t++) {
+    const c = Math.max(0, col(`c${t}`));
+    const d = Math.max(0, col(`d${t}`));
+    chargeMw.push(c);
+    dischargeMw.push(d);
+    netMw.push(c - d);
+    socMwh.push(col(`s${t + 1}`));
+    profitEur += p.periods[t]!.priceEurPerMwh * (d - c) * p.hours - deg * (c + d) * p.hours;
+    slackMwh += col(`lo${t + 1}`) + col(`hi${t + 1}`);
+  }
+  return { chargeMw, dischargeMw, netMw, socMwh, profitEur, slackMwh };
+}
+
+const SOLVER_OPTIONS = { output_flag: false, presolve: 'off', threads: 1, random_seed: 0 } as const;
+
+/** Builds, solves and reads the battery LP. */
+export function solveBatteryLp(solver: LpSolver, p: BatteryLpProblem): BatteryLpSchedule {
+  return readBatteryLpSolution(p, solver.solve(buildBatteryLp(p), SOLVER_OPTIONS));
+}

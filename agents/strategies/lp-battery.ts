@@ -1,0 +1,309 @@
+// Mathematical programming (seed 000's second paradigm): a perfect-foresight LP on the price
+// forecasts, solved with HiGHS (battery-lp.ts).
+//
+// Day-ahead: at the first wake-up before a day-ahead auction's gate (minus gateMarginMs) at
+// which forecasts cover all its quarter-hours, solve the LP over that day from the projected
+// SoC at its start (end SoC ≥ start SoC) and bid the schedule as one step curve per period:
+// charge periods buy the scheduled lots at prices up to forecast + daPriceMarginEur, discharge
+// periods sell them at prices from forecast − daPriceMarginEur. The battery is price-responsive
+// and never buys far above (or sells far below) its plan.
+//
+// Intraday: at every wake-up re-optimise the rest of the horizon (to the end of the day of the
+// next tradable quarter-hour, or of the latest planned day) on the current forecasts from the
+// current SoC; quarter-hours that can no longer be traded are fixed at their positions. Then
+// trade the difference between the new optimal schedule and the net positions on the next
+// `tradePeriods` tradable quarter-hours with IOC limit orders within slippageEur of the forecast.
+import { z } from 'zod';
+import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
+import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
+import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
+import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { auctionCurve } from '../sdk/actions.js';
+import { AgentSdkError } from '../sdk/errors.js';
+import type { Strategy } from '../sdk/strategy.js';
+import {
+  type BatteryLpPeriod,
+  type BatteryLpSchedule,
+  type LpSolver,
+  loadHighs,
+  solveBatteryLp,
+} from './battery-lp.js';
+import { parseParams } from './params.js';
+import {
+  assetState,
+  DAY_MS,
+  dayTokenOf,
+  deliveryStartOf,
+  findAsset,
+  forecastMap,
+  HOUR_MS,
+  iocAround,
+  KWH_PER_LOT_QH,
+  type PriceLimits,
+  priceLimits,
+  projectSoc,
+  QH_HOURS,
+  QH_MS,
+  qhIdAt,
+  quarterHourProducts,
+  scheduleLots,
+  socDeltaMwh,
+  tradableQuarterHours,
+} from './strategy-utils.js';
+
+const paramsSchema = z
+  .object({
+    /** Bid into day-ahead auctions. */
+    dayAhead: z.boolean().default(true),
+    /** DA curves buy up to forecast + this, sell from forecast − this (EUR/MWh). */
+    daPriceMarginEur: z.number().min(0).max(1000).default(20),
+    /** CID IOC orders accept at most this against the forecast (EUR/MWh). */
+    slippageEur: z.number().min(0).max(1000).default(10),
+    /** Latency headroom before any gate closure. */
+    gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    /** How many of the next tradable quarter-hours are traded toward the plan at each wake-up. */
+    tradePeriods: z.number().int().min(1).max(96).default(4),
+    /** Differences smaller than this are not traded (lots). */
+    minTradeLots: z.number().int().min(1).max(10_000).default(1),
+    /** Longest re-optimisation horizon, hours. */
+    horizonHours: z.number().positive().max(96).default(48),
+    /** Override of the battery's degradation cost, EUR/MWh throughput. */
+    degradationEurPerMwh: z.number().min(0).max(10_000).optional(),
+    /** Fixed end-of-horizon SoC target, MWh; default: the SoC at the start of the planned day. */
+    endSocMwh: z.number().min(0).optional(),
+  })
+  .strict();
+
+export type LpBatteryParams = z.infer<typeof paramsSchema>;
+
+export class LpBattery implements Strategy {
+  readonly name = 'lp-battery';
+  readonly params: LpBatteryParams;
+  private battery?: BatterySpec;
+  private assetId?: string;
+  private products = new Map<string, ProductSpec>();
+  private auctions: AuctionSpec[] = [];
+  private limits: PriceLimits = priceLimits(undefined);
+  private readonly bidAuctions = new Set<string>();
+  /** SoC at the start of each planned delivery day ("YYYYMMDD"): the day's end target. */
+  private readonly dayStartSoc = new Map<string, number>();
+  private firstSoc?: number;
+  private solver?: LpSolver;
+
+  constructor(params: Record<string, unknown> = {}, solver?: LpSolver) {
+    this.params = parseParams('lp-battery', paramsSchema, params);
+    this.solver = solver;
+  }
+
+  onWelcome(welcome: Welcome): void {
+    const asset = findAsset(welcome, 'battery');
+    if (!asset) throw new AgentSdkError('lp-battery needs a battery asset in its run configuration');
+    this.battery = asset.spec;
+    this.assetId = asset.assetId;
+    this.products = quarterHourProducts(welcome);
+    this.auctions = welcome.auctions.filter((a) => a.kind === AuctionKind.AUCTION_KIND_DAY_AHEAD);
+    this.limits = priceLimits(welcome);
+  }
+
+  async decide(wake: WakeUp): Promise<Action[]> {
+    const b = this.battery;
+    if (!b) return [];
+    this.solver ??= await loadHighs();
+    const soc = assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh;
+    this.firstSoc ??= soc;
+    const prices = forecastMap(wake);
+    const actions: Action[] = [];
+    if (this.params.dayAhead) actions.push(...this.dayAheadBids(wake, b, soc, prices));
+    actions.push(...this.intradayTrades(wake, b, soc, prices));
+    return actions;
+  }
+
+  private degradation(b: BatterySpec): number {
+    return this.params.degradationEurPerMwh ?? b.degradationEurPerMwh ?? 0;
+  }
+
+  private lpBase(b: BatterySpec) {
+    return {
+      hours: QH_HOURS,
+      powerMw: b.powerMw,
+      etaCharge: b.etaCharge,
+      etaDischarge: b.etaDischarge,
+      socMinMwh: b.socMinMwh,
+      socMaxMwh: b.socMaxMwh,
+      degradationEurPerMwh: this.degradation(b),
+    };
+  }
+
+  private endTarget(b: BatterySpec, fallback: number): number {
+    const t = this.params.endSocMwh ?? fallback;
+    return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, t));
+  }
+
+  private dayAheadBids(wake: WakeUp, b: BatterySpec, soc: number, prices: Map<string, number>): Action[] {
+    const actions: Action[] = [];
+    for (const auction of this.auctions) {
+      if (this.bidAuctions.has(auction.auctionId)) continue;
+      if (wake.timeMs >= auction.gateClosureMs - this.params.gateMarginMs) continue;
+      const ids = auction.periodProductIds;
+      if (ids.length === 0 || !ids.every((id) => prices.has(id))) continue;
+      const dayStart = deliveryStartOf(ids[0]!);
+      const soc0 = projectSoc(soc, b, wake, dayStart);
+      const token = dayTokenOf(ids[0]!);
+      if (token !== undefined && !this.dayStartSoc.has(token)) this.dayStartSoc.set(token, soc0);
+      const plan = solveBatteryLp(this.solver!, {
+        ...this.lpBase(b),
+        periods: ids.map((id) => ({ priceEurPerMwh: prices.get(id)! / 100 })),
+        soc0Mwh: soc0,
+        endSocMinMwh: this.endTarget(b, soc0),
+      });
+      this.bidAuctions.add(auction.auctionId);
+      const planLots = scheduleToLots(plan, b, soc0, []);
+      ids.forEach((id, i) => {
+        const lots = planLots[i]! - scheduleLots(wake.positions, id);
+        if (lots === 0) return;
+        const period = auction.firstPeriod + i;
+        actions.push(
+          auctionCurve(
+            auction.auctionId,
+            `lp-${period}`,
+            period,
+            stepCurve(lots, prices.get(id)!, Math.round(this.params.daPriceMarginEur * 100), auction),
+          ),
+        );
+      });
+    }
+    return actions;
+  }
+
+  private intradayTrades(wake: WakeUp, b: BatterySpec, soc: number, prices: Map<string, number>): Action[] {
+    const margin = this.params.gateMarginMs;
+    const tradable = tradableQuarterHours(this.products, wake.timeMs, margin).filter((p) => prices.has(p.productId));
+    if (tradable.length === 0) return [];
+    // Horizon: from the quarter-hour in delivery to the end of the first tradable one's day, or
+    // of the latest planned day, capped by horizonHours and the forecasts' reach.
+    const currentStart = Math.floor(wake.timeMs / QH_MS) * QH_MS;
+    const firstDayEnd = Math.floor(tradable[0]!.deliveryStartMs / DAY_MS) * DAY_MS + DAY_MS;
+    let end = firstDayEnd;
+    for (const token of this.dayStartSoc.keys()) {
+      const dayEnd = deliveryStartOf(`qh-${token}-0000`) + DAY_MS;
+      if (dayEnd > end) end = dayEnd;
+    }
+    let lastForecast = 0;
+    for (const id of prices.keys()) {
+      const s = this.products.get(id)?.deliveryStartMs;
+      if (s !== undefined && s > lastForecast) lastForecast = s;
+    }
+    end = Math.min(end, lastForecast + QH_MS, wake.timeMs + this.params.horizonHours * HOUR_MS);
+    if (end <= tradable[0]!.deliveryStartMs) return [];
+
+    const ids: string[] = [];
+    const periods: BatteryLpPeriod[] = [];
+    for (let start = currentStart; start < end; start += QH_MS) {
+      const id = qhIdAt(start);
+      const spec = this.products.get(id);
+      const price = prices.get(id);
+      const open = spec !== undefined && spec.gateClosureMs > wake.timeMs + margin && start > wake.timeMs;
+      ids.push(id);
+      periods.push(
+        open && price !== undefined
+          ? { priceEurPerMwh: price / 100 }
+          : { priceEurPerMwh: (price ?? 0) / 100, fixedNetMw: scheduleLots(wake.positions, id) / 10 },
+      );
+    }
+    const lastDay = dayTokenOf(ids[ids.length - 1]!);
+    const target = this.endTarget(b, (lastDay && this.dayStartSoc.get(lastDay)) ?? this.firstSoc ?? soc);
+    const plan = solveBatteryLp(this.solver!, {
+      ...this.lpBase(b),
+      periods,
+      soc0Mwh: Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc)),
+      endSocMinMwh: target,
+    });
+
+    const planLots = scheduleToLots(
+      plan,
+      b,
+      soc,
+      periods.map((p, i) => (p.fixedNetMw === undefined ? undefined : scheduleLots(wake.positions, ids[i]!))),
+    );
+    const actions: Action[] = [];
+    for (const p of tradable.slice(0, this.params.tradePeriods)) {
+      const i = ids.indexOf(p.productId);
+      if (i < 0 || periods[i]!.fixedNetMw !== undefined) continue;
+      const diff = planLots[i]! - scheduleLots(wake.positions, p.productId);
+      if (Math.abs(diff) < this.params.minTradeLots) continue;
+      actions.push(
+        ...iocAround(
+          p.productId,
+          diff,
+          prices.get(p.productId)!,
+          Math.round(this.params.slippageEur * 100),
+          this.limits,
+          diff > 0 ? 'lp-charge' : 'lp-discharge',
+        ),
+      );
+    }
+    return actions;
+  }
+}
+
+/**
+ * The LP schedule in whole lots per quarter-hour, rounded so that the SoC follows the LP's path as
+ * closely as the lot grid allows and never leaves its bounds (independent rounding could drift
+ * the SoC over a bound over many periods). `fixedLots[t]`, when given, is kept as it is.
+ */
+export function scheduleToLots(
+  plan: Pick<BatteryLpSchedule, 'netMw' | 'socMwh'>,
+  b: Pick<BatterySpec, 'powerMw' | 'etaCharge' | 'etaDischarge' | 'socMinMwh' | 'socMaxMwh'>,
+  soc0Mwh: number,
+  fixedLots: (number | undefined)[],
+): number[] {
+  const powerLots = Math.floor(b.powerMw * 10 + 1e-9);
+  const lotMwh = KWH_PER_LOT_QH / 1000;
+  let soc = soc0Mwh;
+  const out: number[] = [];
+  plan.netMw.forEach((mw, t) => {
+    const fixed = fixedLots[t];
+    let lots: number;
+    if (fixed !== undefined) {
+      lots = fixed;
+    } else {
+      const maxCharge = Math.min(powerLots, Math.floor((b.socMaxMwh - soc) / (b.etaCharge * lotMwh) + 1e-9));
+      const maxDischarge = Math.min(powerLots, Math.floor(((soc - b.socMinMwh) * b.etaDischarge) / lotMwh + 1e-9));
+      const clamp = (x: number) => Math.min(Math.max(maxCharge, 0), Math.max(-Math.max(maxDischarge, 0), x));
+      const want = plan.socMwh[t + 1] ?? soc;
+      const x = mw * 10;
+      const candidates = [clamp(Math.floor(x + 1e-6)), clamp(Math.ceil(x - 1e-6))];
+      lots = candidates.reduce((best, c) =>
+        Math.abs(soc + socDeltaMwh(c, b) - want) < Math.abs(soc + socDeltaMwh(best, b) - want) - 1e-12 ? c : best,
+      );
+    }
+    out.push(lots);
+    soc = Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc + socDeltaMwh(lots, b)));
+  });
+  return out;
+}
+
+/**
+ * One period's day-ahead step curve for net `lots` (> 0 buy, < 0 sell): buy the lots below
+ * forecast + margin, sell them above forecast − margin (README of market/auction: a buyer's
+ * "q up to L" is [(P0, q), (L, 0)], a seller's "q from S" is [(P0, 0), (S, −q)]).
+ */
+export function stepCurve(
+  lots: number,
+  forecastTicks: number,
+  marginTicks: number,
+  auction: Pick<AuctionSpec, 'priceMinTicks' | 'priceMaxTicks'>,
+): { priceTicks: number; quantityLots: number }[] {
+  const lo = auction.priceMinTicks;
+  const hi = auction.priceMaxTicks;
+  const at = (p: number) => Math.min(hi, Math.max(lo + 1, Math.round(p)));
+  if (lots > 0)
+    return [
+      { priceTicks: lo, quantityLots: lots },
+      { priceTicks: at(forecastTicks + marginTicks), quantityLots: 0 },
+    ];
+  return [
+    { priceTicks: lo, quantityLots: 0 },
+    { priceTicks: at(forecastTicks - marginTicks), quantityLots: lots },
+  ];
+}

@@ -1,0 +1,213 @@
+// Small helpers shared by the strategies: product ids and times, schedules from positions,
+// tradable quarter-hours, IOC orders around a forecast, battery SoC projection, a seeded PRNG.
+// Everything here reads only what the protocol gives an agent.
+import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
+import { type ProductSpec, ProductKind, Side } from '../../gen/flexarena/v1/market.js';
+import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { submit } from '../sdk/actions.js';
+import { deliveryStartOf } from './liquidity-provider.js';
+
+export const QH_MS = 15 * 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+/** One lot (0.1 MW) over a quarter-hour. */
+export const KWH_PER_LOT_QH = 25;
+export const QH_HOURS = 0.25;
+/** Protocol default when the welcome does not say (0.00001 EUR per cash unit). */
+export const DEFAULT_CASH_UNITS_PER_EUR = 100_000;
+
+export { deliveryStartOf };
+
+const QH_RE = /^qh-(\d{8})-(\d{2})(\d{2})$/;
+
+/** Quarter-hour of the UTC day, 0..95, of "qh-YYYYMMDD-HHMM"; undefined for other ids. */
+export function periodOfDay(productId: string): number | undefined {
+  const m = QH_RE.exec(productId);
+  return m ? Number(m[2]) * 4 + Number(m[3]) / 15 : undefined;
+}
+
+/** "YYYYMMDD" of a quarter-hour or capacity product id. */
+export function dayTokenOf(productId: string): string | undefined {
+  return /^(?:qh|h|afrr)-(\d{8})/.exec(productId)?.[1];
+}
+
+/** UTC midnight of "YYYYMMDD". */
+export function dayTokenStartMs(token: string): number {
+  return Date.UTC(Number(token.slice(0, 4)), Number(token.slice(4, 6)) - 1, Number(token.slice(6, 8)));
+}
+
+/** Product id of the quarter-hour starting at `startMs` (UTC). */
+export function qhIdAt(startMs: number): string {
+  const d = new Date(startMs);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `qh-${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
+}
+
+/** The hourly product a quarter-hour belongs to ("qh-20261122-0915" → "h-20261122-0900"). */
+export function hourIdOf(qhId: string): string | undefined {
+  const m = QH_RE.exec(qhId);
+  return m ? `h-${m[1]}-${m[2]}00` : undefined;
+}
+
+/** "afrr-YYYYMMDD-K" → the 16 quarter-hour ids of that 4-hour block; [] if malformed. */
+export function capacityProductQuarterHours(productId: string): string[] {
+  const m = /^afrr-(\d{8})-([0-5])$/.exec(productId);
+  if (!m) return [];
+  const start = dayTokenStartMs(m[1]!) + Number(m[2]) * 4 * HOUR_MS;
+  return Array.from({ length: 16 }, (_, i) => qhIdAt(start + i * QH_MS));
+}
+
+/** Net lots scheduled for a quarter-hour: its own position plus its hourly product's position. */
+export function scheduleLots(positions: WakeUp['positions'], qhId: string): number {
+  const hour = hourIdOf(qhId);
+  let lots = 0;
+  for (const p of positions) if (p.productId === qhId || p.productId === hour) lots += p.netLots;
+  return lots;
+}
+
+export function forecastMap(wake: WakeUp): Map<string, number> {
+  return new Map(wake.priceForecasts.map((f) => [f.productId, f.priceTicks]));
+}
+
+/** The welcome's quarter-hour products by id. */
+export function quarterHourProducts(welcome: Welcome): Map<string, ProductSpec> {
+  const out = new Map<string, ProductSpec>();
+  for (const p of welcome.market?.products ?? [])
+    if (p.kind === ProductKind.PRODUCT_KIND_QUARTER_HOUR || QH_RE.test(p.productId)) out.set(p.productId, p);
+  return out;
+}
+
+/** Quarter-hours open for trading now whose gate closes after now + margin, by delivery start. */
+export function tradableQuarterHours(products: Map<string, ProductSpec>, nowMs: number, marginMs: number): ProductSpec[] {
+  return [...products.values()]
+    .filter((p) => p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs)
+    .sort((a, b) => a.deliveryStartMs - b.deliveryStartMs);
+}
+
+export interface PriceLimits {
+  minTicks: number;
+  maxTicks: number;
+}
+
+export function priceLimits(welcome: Welcome | undefined): PriceLimits {
+  const m = welcome?.market;
+  return {
+    minTicks: m && m.priceMinTicks < m.priceMaxTicks ? m.priceMinTicks : -999_900,
+    maxTicks: m && m.priceMinTicks < m.priceMaxTicks ? m.priceMaxTicks : 999_900,
+  };
+}
+
+export function clampTicks(ticks: number, lim: PriceLimits): number {
+  return Math.min(lim.maxTicks, Math.max(lim.minTicks, Math.round(ticks)));
+}
+
+/**
+ * An IOC limit order for `lots` (> 0 buy, < 0 sell; 0 gives none) on `productId`, accepting at
+ * most `slipTicks` against `refTicks`: buys up to ref + slip, sells down to ref − slip.
+ */
+export function iocAround(
+  productId: string,
+  lots: number,
+  refTicks: number,
+  slipTicks: number,
+  lim: PriceLimits,
+  clientRef = '',
+): Action[] {
+  if (lots === 0) return [];
+  const buy = lots > 0;
+  return [
+    submit({
+      productId,
+      side: buy ? 'buy' : 'sell',
+      priceTicks: clampTicks(buy ? refTicks + slipTicks : refTicks - slipTicks, lim),
+      quantityLots: Math.abs(lots),
+      tif: 'IOC',
+      clientRef,
+    }),
+  ];
+}
+
+/** MW → whole lots, rounded toward zero (a small tolerance absorbs float noise). */
+export function lotsTowardZero(mw: number): number {
+  const x = mw * 10;
+  return x >= 0 ? Math.floor(x + 1e-6) : -Math.floor(-x + 1e-6);
+}
+
+/** Stored energy change of a battery for `lots` scheduled over one quarter-hour. */
+export function socDeltaMwh(lots: number, b: Pick<BatterySpec, 'etaCharge' | 'etaDischarge'>): number {
+  const gridMwh = (lots * KWH_PER_LOT_QH) / 1000;
+  return gridMwh >= 0 ? gridMwh * b.etaCharge : gridMwh / b.etaDischarge;
+}
+
+/**
+ * SoC at `untilMs` if every position scheduled for quarter-hours starting before it and not yet
+ * delivered (including the one in delivery now) is delivered; clipped to the SoC bounds.
+ */
+export function projectSoc(socMwh: number, b: BatterySpec, wake: WakeUp, untilMs: number): number {
+  const ids = new Set<string>();
+  for (const p of wake.positions) {
+    const start = safeStart(p.productId);
+    if (start === undefined || start >= untilMs || start + HOUR_MS <= wake.timeMs) continue;
+    if (p.productId.startsWith('h-'))
+      for (let k = 0; k < 4; k++) ids.add(qhIdAt(start + k * QH_MS));
+    else ids.add(p.productId);
+  }
+  const qhs = [...ids]
+    .map((id) => ({ id, start: deliveryStartOf(id) }))
+    .filter((q) => q.start < untilMs && q.start + QH_MS > wake.timeMs)
+    .sort((x, y) => x.start - y.start);
+  let soc = socMwh;
+  for (const q of qhs) {
+    soc += socDeltaMwh(scheduleLots(wake.positions, q.id), b);
+    soc = Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc));
+  }
+  return soc;
+}
+
+/** Delivery start of a qh/h product id, undefined for anything else. */
+export function safeStart(productId: string): number | undefined {
+  try {
+    return deliveryStartOf(productId);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cash in EUR of a fill on a quarter-hour product: sales +, purchases −. */
+export function fillCashEur(f: { side: Side; priceTicks: number; quantityLots: number; productId: string }): number {
+  const hours = f.productId.startsWith('h-') ? 1 : QH_HOURS;
+  const eur = (f.priceTicks / 100) * (f.quantityLots / 10) * hours;
+  return f.side === Side.SIDE_SELL ? eur : -eur;
+}
+
+/** Mulberry32: a tiny seeded PRNG, uniform in [0, 1). Deterministic for a seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The first asset of a kind in the welcome, or undefined. */
+export function findAsset<K extends NonNullable<Welcome['assets'][number]['kind']>['$case']>(
+  welcome: Welcome,
+  kind: K,
+): { assetId: string; spec: Extract<NonNullable<Welcome['assets'][number]['kind']>, { $case: K }>['value'] } | undefined {
+  for (const a of welcome.assets) {
+    if (a.kind?.$case === kind)
+      return {
+        assetId: a.assetId,
+        spec: a.kind.value as Extract<NonNullable<Welcome['assets'][number]['kind']>, { $case: K }>['value'],
+      };
+  }
+  return undefined;
+}
+
+/** The wake-up's state of `assetId` (or its only asset state). */
+export function assetState(wake: WakeUp, assetId: string | undefined): WakeUp['assets'][number] | undefined {
+  return wake.assets.find((a) => a.assetId === assetId) ?? (wake.assets.length === 1 ? wake.assets[0] : undefined);
+}

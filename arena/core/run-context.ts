@@ -1,0 +1,54 @@
+// Everything the sequencer, the venues and settlement share during one run.
+import type { RunConfig } from '../config/run-config.js';
+import type { AssetTwin } from '../assets/asset-twin.js';
+import type { MarketDataPublisher } from '../nats/market-data-publisher.js';
+import type { TapeWriter } from '../tape/tape-writer.js';
+import type { World } from '../world/world.js';
+import type { ProductCatalog } from '../world/products.js';
+import type { FaultLog } from './agent-channel.js';
+import { AgentLedger } from './agent-ledger.js';
+import type { NamedRng } from './named-rng.js';
+
+/** The arena's own counterparties, so that every euro and every kWh has two sides. */
+export const WORLD_PARTY = 'world';
+export const TSO_PARTY = 'tso';
+
+export class RunContext {
+  readonly ledgers = new Map<string, AgentLedger>();
+  readonly assets = new Map<string, AssetTwin>();
+  readonly world_: AgentLedger;
+  readonly tso: AgentLedger;
+
+  constructor(
+    readonly cfg: RunConfig,
+    readonly runId: string,
+    readonly products: ProductCatalog,
+    readonly world: World,
+    readonly rng: NamedRng,
+    readonly tape: TapeWriter,
+    readonly publisher: MarketDataPublisher,
+    readonly faults: FaultLog,
+  ) {
+    for (const a of cfg.agents) this.ledgers.set(a.id, new AgentLedger(a.id, a.strategy));
+    this.world_ = new AgentLedger(WORLD_PARTY, 'exogenous');
+    this.tso = new AgentLedger(TSO_PARTY, 'system operator');
+  }
+
+  /** The ledger of an agent or of one of the arena's parties. */
+  ledger(party: string): AgentLedger {
+    if (party === WORLD_PARTY) return this.world_;
+    if (party === TSO_PARTY) return this.tso;
+    const l = this.ledgers.get(party);
+    if (!l) throw new Error(`no ledger for party ${party}`);
+    return l;
+  }
+
+  /** Agents in configuration order, then the arena's parties. */
+  allLedgers(): AgentLedger[] {
+    return [...this.cfg.agents.map((a) => this.ledgers.get(a.id)!), this.world_, this.tso];
+  }
+
+  isLiquidity(agentId: string): boolean {
+    return this.cfg.agents.find((a) => a.id === agentId)?.role === 'liquidity';
+  }
+}

@@ -1,0 +1,251 @@
+// Day-ahead and intraday auctions as a venue: one AuctionBook per auction and delivery day,
+// cleared at its gate closure with the world's exogenous curves beside the agents' bids. Awards
+// become positions in the quarter-hour products, so settlement treats them like CID trades.
+import { type AuctionResult as ProtoAuctionResult, AuctionKind, type AuctionSpec, CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
+import { Side } from '../../gen/flexarena/v1/market.js';
+import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
+import {
+  type AuctionBid,
+  AuctionBook,
+  type AuctionConfig,
+  type AuctionResult,
+  type AuctionScheduleEntry,
+  auctionConfigFor,
+  type CurvePoint,
+  clearAuctionAsync,
+  IDA_SCHEDULE,
+  tradeCashUnits,
+} from '../../market/index.js';
+import { rejectCodeToProto } from '../core/convert.js';
+import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
+import { dayStartMs, dayToken } from '../world/products.js';
+import type { ScheduledEvent, Venue } from './venue.js';
+
+/** Auction-side quantity limit: the exogenous curves carry the whole system's load (≈ 100 GW). */
+const AUCTION_MAX_LOTS = 5_000_000;
+
+interface Auction {
+  spec: AuctionSpec;
+  entry: AuctionScheduleEntry;
+  /** Global step of the auction's first period. */
+  firstStep: number;
+  config: AuctionConfig;
+  book: AuctionBook;
+  result?: AuctionResult;
+}
+
+export class AuctionVenue implements Venue {
+  readonly name = 'auctions';
+  readonly actionKinds = ['auctionBid', 'cancelAuctionBid'] as const;
+  readonly auctions = new Map<string, Auction>();
+
+  constructor(private readonly ctx: RunContext) {
+    const a = ctx.cfg.market.auctions;
+    const entries = IDA_SCHEDULE.filter((e) => (e.id === 'DA' ? a.dayAhead : a.intraday));
+    ctx.products.days.forEach((day, dayIndex) => {
+      for (const entry of entries) {
+        const auctionId = `${entry.id.toLowerCase()}-${dayToken(day)}`;
+        const config = auctionConfigFor(entry, {
+          priceMinTicks: Math.round(a.priceMinEur * 100),
+          priceMaxTicks: Math.round(a.priceMaxEur * 100),
+          maxQuantityLots: AUCTION_MAX_LOTS,
+        });
+        const firstStep = dayIndex * 96 + entry.firstPeriod;
+        this.auctions.set(auctionId, {
+          entry,
+          firstStep,
+          config,
+          book: new AuctionBook(config),
+          spec: {
+            auctionId,
+            kind: entry.id === 'DA' ? AuctionKind.AUCTION_KIND_DAY_AHEAD : AuctionKind.AUCTION_KIND_INTRADAY,
+            gateClosureMs: dayStartMs(day) + entry.gateClosureOffsetMs,
+            firstPeriod: entry.firstPeriod,
+            lastPeriod: entry.lastPeriod,
+            priceMinTicks: config.priceMinTicks,
+            priceMaxTicks: config.priceMaxTicks,
+            periodProductIds: Array.from({ length: config.periods }, (_, i) => ctx.products.quarterHours[firstStep + i]!.id),
+          },
+        });
+      }
+    });
+  }
+
+  specs(): AuctionSpec[] {
+    return [...this.auctions.values()].map((a) => a.spec);
+  }
+
+  scheduledEvents(): ScheduledEvent[] {
+    return [...this.auctions.values()].map((a) => ({
+      time: a.spec.gateClosureMs,
+      phase: 1,
+      label: `auction ${a.spec.auctionId}`,
+      run: () => this.clear(a),
+    }));
+  }
+
+  handle(agentId: string, action: Action, time: number, result: ActionResult): void {
+    const kind = action.kind;
+    if (kind?.$case !== 'auctionBid' && kind?.$case !== 'cancelAuctionBid') throw new Error(`not an auction action: ${kind?.$case}`);
+    const ledger = this.ctx.ledger(agentId);
+    const auction = this.auctions.get(kind.value.auctionId);
+    const reject = (code: string, field: string, limit: string, message: string) => {
+      ledger.rejects++;
+      Object.assign(result, { status: ActionStatus.ACTION_STATUS_REJECTED, rejectCode: rejectCodeToProto(code), field, limit, message });
+    };
+    if (!auction) {
+      reject('UNKNOWN_AUCTION', 'auction_id', `one of ${[...this.auctions.keys()].join(', ')}`, `no auction ${kind.value.auctionId}`);
+      return;
+    }
+    const internalId = `${agentId}:${kind.value.bidId}`;
+    if (kind.$case === 'cancelAuctionBid') {
+      const r = auction.book.cancel(internalId, agentId);
+      if (r.ok) result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
+      else reject(r.rejection.code, r.rejection.field, r.rejection.limit, r.rejection.message);
+      return;
+    }
+    ledger.orders++;
+    const bid = this.toBid(agentId, internalId, auction, kind.value);
+    if ('rejection' in bid) {
+      reject(bid.rejection.code, bid.rejection.field, bid.rejection.limit, bid.rejection.message);
+      return;
+    }
+    const r = auction.book.submit(bid);
+    if (r.ok) {
+      result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
+      this.ctx.tape.write({ type: 'auction-bid', t: time, auctionId: auction.spec.auctionId, bid });
+    } else reject(r.rejection.code, r.rejection.field, r.rejection.limit, r.rejection.message);
+  }
+
+  publish(): void {}
+
+  /** Proto bid → library bid; protocol periods are quarter-hours of the day, the library's are the auction's. */
+  private toBid(
+    agentId: string,
+    bidId: string,
+    auction: Auction,
+    msg: Extract<NonNullable<Action['kind']>, { $case: 'auctionBid' }>['value'],
+  ): AuctionBid | { rejection: { code: string; field: string; limit: string; message: string } } {
+    const first = auction.spec.firstPeriod;
+    const last = auction.spec.lastPeriod;
+    const outOfRange = (field: string, p: number) => ({
+      rejection: {
+        code: 'PERIOD_OUT_OF_RANGE',
+        field,
+        limit: `>= ${first} and <= ${last}`,
+        message: `${field} ${p} is outside the periods of ${auction.spec.auctionId} (${first}..${last})`,
+      },
+    });
+    const bid = msg.bid;
+    if (bid?.$case === 'curve') {
+      const c = bid.value;
+      if (c.period < first || c.period > last) return outOfRange('curve.period', c.period);
+      return {
+        kind: 'curve',
+        bidId,
+        agentId,
+        period: c.period - first,
+        interpolation: c.interpolation === CurveInterpolation.CURVE_INTERPOLATION_LINEAR ? 'linear' : 'step',
+        points: c.points.map((p) => ({ priceTicks: p.priceTicks, quantityLots: p.quantityLots })),
+      };
+    }
+    if (bid?.$case === 'block') {
+      const b = bid.value;
+      if (b.firstPeriod < first || b.firstPeriod > last) return outOfRange('block.first_period', b.firstPeriod);
+      if (b.lastPeriod < b.firstPeriod || b.lastPeriod > last) return outOfRange('block.last_period', b.lastPeriod);
+      return {
+        kind: 'block',
+        bidId,
+        agentId,
+        side: b.side === Side.SIDE_SELL ? 'sell' : 'buy',
+        firstPeriod: b.firstPeriod - first,
+        lastPeriod: b.lastPeriod - first,
+        priceTicks: b.priceTicks,
+        quantityLots: b.quantityLots,
+      };
+    }
+    throw new Error('auction bid without curve or block must have been rejected by validation');
+  }
+
+  private async clear(auction: Auction): Promise<void> {
+    auction.book.close();
+    const bids = [...auction.book.bids(), ...this.exogenousBids(auction)];
+    const result = await clearAuctionAsync(auction.config, bids);
+    auction.result = result;
+    const id = auction.spec.auctionId;
+    const ctx = this.ctx;
+    for (const award of result.awards) {
+      const product = ctx.products.quarterHours[auction.firstStep + award.period]!;
+      const price = result.pricesTicks[award.period]!;
+      const cash = tradeCashUnits(price, Math.abs(award.quantityLots), 15) * (award.quantityLots > 0 ? -1 : 1);
+      const ledger = ctx.ledger(award.agentId);
+      ledger.addTrade(product.id, award.quantityLots, cash, 'auction');
+      if (award.agentId !== WORLD_PARTY) {
+        ledger.report('auctionAwards', {
+          auctionId: id,
+          bidId: award.bidId.slice(award.agentId.length + 1),
+          period: auction.spec.firstPeriod + award.period,
+          productId: product.id,
+          quantityLots: award.quantityLots,
+          priceTicks: price,
+        });
+      }
+    }
+    const publicResult: ProtoAuctionResult = {
+      auctionId: id,
+      firstPeriod: auction.spec.firstPeriod,
+      pricesTicks: result.pricesTicks,
+      volumesLots: result.volumesLots,
+      acceptedBlocks: result.acceptedBlocks.filter((b) => !b.startsWith(`${WORLD_PARTY}:`)),
+      paradoxicallyRejectedBlocks: result.paradoxicallyRejectedBlocks,
+    };
+    ctx.tape.write({ type: 'auction-result', t: auction.spec.gateClosureMs, ...publicResult, method: result.method, welfareCashUnits: result.welfareCashUnits });
+    for (const a of ctx.cfg.agents) ctx.ledger(a.id).report('auctionResults', publicResult);
+    ctx.publisher.publish(auction.entry.id === 'DA' ? 'da.results' : 'ida.results', publicResult);
+  }
+
+  /**
+   * The rest of the market. Day-ahead: the world's merit-order supply and load curves, netted
+   * (they cross at the world's realised price). Intraday auctions: a linear curve of the given
+   * depth around the forecast price at gate closure (the residual re-trading of everyone else).
+   */
+  private exogenousBids(auction: Auction): AuctionBid[] {
+    const { world } = this.ctx;
+    const { priceMinTicks: lo, priceMaxTicks: hi } = auction.config;
+    const out: AuctionBid[] = [];
+    const forecast = auction.entry.id === 'DA' ? undefined : world.forecastAt(auction.spec.gateClosureMs);
+    const depthLotsPerTick = (this.ctx.cfg.market.auctions.intradayDepthMwPerEur * 10) / 100;
+    for (let period = 0; period < auction.config.periods; period++) {
+      const step = auction.firstStep + period;
+      let points: CurvePoint[];
+      if (!forecast) points = netCurve(world.exogenousDemandCurve(step), world.exogenousSupplyCurve(step), lo, hi);
+      else {
+        const f = forecast.at(step)?.priceTicks ?? world.realised(step).priceTicks;
+        points = [];
+        for (let k = -10; k <= 10; k++) {
+          const p = f + k * 1000;
+          if (p >= lo && p <= hi) points.push({ priceTicks: p, quantityLots: Math.round(-k * 1000 * depthLotsPerTick) });
+        }
+      }
+      if (points.length > 0) out.push({ kind: 'curve', bidId: `${WORLD_PARTY}:${auction.spec.auctionId}-${period}`, agentId: WORLD_PARTY, period, interpolation: 'linear', points });
+    }
+    return out;
+  }
+}
+
+/** demand(p) − supply(p) on the union of both curves' prices, inside [lo, hi], strictly increasing prices. */
+export function netCurve(demand: readonly CurvePoint[], supply: readonly CurvePoint[], lo: number, hi: number): CurvePoint[] {
+  const prices = [...new Set([...demand, ...supply].map((p) => p.priceTicks).filter((p) => p >= lo && p <= hi))].sort((a, b) => a - b);
+  return prices.map((p) => ({ priceTicks: p, quantityLots: Math.round(interpolate(demand, p) - interpolate(supply, p)) }));
+}
+
+function interpolate(curve: readonly CurvePoint[], p: number): number {
+  if (curve.length === 0) return 0;
+  if (p <= curve[0]!.priceTicks) return curve[0]!.quantityLots;
+  for (let i = 1; i < curve.length; i++) {
+    const a = curve[i - 1]!;
+    const b = curve[i]!;
+    if (p <= b.priceTicks) return a.quantityLots + ((b.quantityLots - a.quantityLots) * (p - a.priceTicks)) / (b.priceTicks - a.priceTicks);
+  }
+  return curve.at(-1)!.quantityLots;
+}

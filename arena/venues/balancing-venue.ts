@@ -1,0 +1,286 @@
+// Balancing as a venue: the aFRR capacity auction per day (six 4-hour products, up and down),
+// balancing energy bids per quarter-hour with a gate closure, and activation at delivery, which
+// settlement calls with the period's system imbalance. The world supplies the exogenous offers.
+import { BalancingDirection as ProtoDirection } from '../../gen/flexarena/v1/balancing.js';
+import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
+import {
+  type ActivationResult,
+  type BalancingDirection,
+  CAPACITY_CASH_UNITS_PER_LOT_TICK,
+  CapacityAuction,
+  type CapacityBid,
+  EnergyMarket,
+  type EnergyBid,
+  PERIODS_PER_CAPACITY_PRODUCT,
+} from '../../market/index.js';
+import { rejectCodeToProto } from '../core/convert.js';
+import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
+import { dayStartMs, dayToken } from '../world/products.js';
+import type { ScheduledEvent, Venue } from './venue.js';
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+export function capacityProductId(day: string, k: number): string {
+  return `afrr-${dayToken(day)}-${k}`;
+}
+
+function toDirection(d: ProtoDirection): BalancingDirection {
+  return d === ProtoDirection.BALANCING_DIRECTION_DOWN ? 'down' : 'up';
+}
+
+export function directionToProto(d: BalancingDirection): ProtoDirection {
+  return d === 'up' ? ProtoDirection.BALANCING_DIRECTION_UP : ProtoDirection.BALANCING_DIRECTION_DOWN;
+}
+
+export class BalancingVenue implements Venue {
+  readonly name = 'balancing';
+  readonly actionKinds = ['capacityBid', 'energyBid'] as const;
+  private readonly capacity: CapacityAuction[];
+  readonly energy: EnergyMarket;
+  /** agent → "<dayIndex>:<product>:<direction>" → awarded lots and price. */
+  private readonly awards = new Map<string, Map<string, { lots: number; priceTicks: number }>>();
+  private bidSeq = 0;
+
+  constructor(private readonly ctx: RunContext) {
+    const b = ctx.cfg.market.balancing;
+    this.capacity = ctx.products.days.map(() => new CapacityAuction({ pricing: b.capacityPricing }));
+    this.energy = new EnergyMarket({ activationPricing: b.energyPricing });
+  }
+
+  capacityProductIds(): string[] {
+    return this.ctx.products.days.flatMap((d) => Array.from({ length: 6 }, (_, k) => capacityProductId(d, k)));
+  }
+
+  capacityGateMs(dayIndex: number): number {
+    return dayStartMs(this.ctx.products.days[dayIndex]!) - this.ctx.cfg.market.balancing.capacityGateHoursBeforeDay * HOUR;
+  }
+
+  energyGateMs(step: number): number {
+    return this.ctx.products.quarterHours[step]!.deliveryStartMs - this.ctx.cfg.market.balancing.energyGateMinutes * MINUTE;
+  }
+
+  scheduledEvents(): ScheduledEvent[] {
+    const out: ScheduledEvent[] = this.ctx.products.days.map((_, d) => ({
+      time: this.capacityGateMs(d),
+      phase: 1,
+      label: `afrr capacity day ${d}`,
+      run: () => this.clearCapacity(d),
+    }));
+    this.ctx.products.quarterHours.forEach((_, step) =>
+      out.push({ time: this.energyGateMs(step), phase: 1, label: `energy gate ${step}`, run: () => this.closeEnergy(step) }),
+    );
+    return out;
+  }
+
+  handle(agentId: string, action: Action, time: number, result: ActionResult): void {
+    const kind = action.kind;
+    const ledger = this.ctx.ledger(agentId);
+    ledger.orders++;
+    const reject = (r: { code: string; field: string; limit: string; message: string }) => {
+      ledger.rejects++;
+      Object.assign(result, { status: ActionStatus.ACTION_STATUS_REJECTED, rejectCode: rejectCodeToProto(r.code), field: r.field, limit: r.limit, message: r.message });
+    };
+    const bidId = `${agentId}:${String(++this.bidSeq).padStart(9, '0')}`;
+    if (kind?.$case === 'capacityBid') {
+      const m = /^afrr-(\d{8})-([0-5])$/.exec(kind.value.productId);
+      const dayIndex = m ? this.ctx.products.days.findIndex((d) => dayToken(d) === m[1]) : -1;
+      if (!m || dayIndex < 0) {
+        reject({ code: 'UNKNOWN_PRODUCT', field: 'product_id', limit: 'afrr-YYYYMMDD-K of a run day, K in 0..5', message: `no capacity product ${kind.value.productId}` });
+        return;
+      }
+      const bid: CapacityBid = {
+        bidId,
+        agentId,
+        product: Number(m[2]),
+        direction: toDirection(kind.value.direction),
+        quantityLots: kind.value.quantityLots,
+        capacityPriceTicks: kind.value.priceTicks,
+        divisible: !kind.value.indivisible,
+      };
+      const r = this.capacity[dayIndex]!.submit(bid);
+      if (!r.accepted) return reject(r.rejection);
+      result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
+      this.ctx.tape.write({ type: 'capacity-bid', t: time, bid });
+      return;
+    }
+    if (kind?.$case === 'energyBid') {
+      const step = this.ctx.products.stepOf(kind.value.productId);
+      if (step === undefined) {
+        reject({ code: 'UNKNOWN_PRODUCT', field: 'product_id', limit: 'a quarter-hour product id of the run', message: `no quarter-hour ${kind.value.productId}` });
+        return;
+      }
+      const direction = toDirection(kind.value.direction);
+      const bid: EnergyBid = { bidId, agentId, period: step, direction, quantityLots: kind.value.quantityLots, energyPriceTicks: kind.value.priceTicks };
+      const obligation = this.awardedLots(agentId, step, direction);
+      const offered = this.energy.offeredLots(agentId, step, direction) + bid.quantityLots;
+      if (!this.energy.isPeriodClosed(step) && offered < obligation) {
+        reject({
+          code: 'ENERGY_BELOW_AWARDED_CAPACITY',
+          field: 'quantity_lots',
+          limit: `>= ${obligation - (offered - bid.quantityLots)} lots`,
+          message: `awarded ${direction} capacity of ${obligation} lots obliges energy bids of at least that size for ${kind.value.productId}; offered ${offered}`,
+        });
+        return;
+      }
+      const r = this.energy.submit(bid);
+      if (!r.accepted) return reject(r.rejection);
+      result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
+      this.ctx.tape.write({ type: 'energy-bid', t: time, bid });
+      return;
+    }
+    throw new Error(`not a balancing action: ${kind?.$case}`);
+  }
+
+  publish(): void {}
+
+  /** Awarded capacity of `agentId` covering quarter-hour `step` in `direction`, lots. */
+  awardedLots(agentId: string, step: number, direction: BalancingDirection): number {
+    const dayIndex = Math.floor(step / 96);
+    const product = Math.floor((step % 96) / PERIODS_PER_CAPACITY_PRODUCT);
+    return this.awards.get(agentId)?.get(`${dayIndex}:${product}:${direction}`)?.lots ?? 0;
+  }
+
+  /** Activation for one delivery period; cash flows between providers and the TSO are booked here. */
+  activate(step: number, systemImbalanceKwh: number): ActivationResult {
+    const result = this.energy.activate(step, systemImbalanceKwh);
+    const productId = this.ctx.products.quarterHours[step]!.id;
+    for (const a of result.activations) {
+      this.ctx.ledger(a.agentId).addCash('balancingEnergy', a.cashUnits);
+      this.ctx.tso.addCash('balancingEnergy', -a.cashUnits);
+      if (a.agentId !== WORLD_PARTY)
+        this.ctx.ledger(a.agentId).report('activations', {
+          productId,
+          direction: directionToProto(a.direction),
+          energyKwh: a.activatedKwh,
+          priceTicks: a.settlementPriceTicks,
+        });
+    }
+    if (step >= 96) this.energy.prune(step - 96);
+    return result;
+  }
+
+  private clearCapacity(dayIndex: number): void {
+    const b = this.ctx.cfg.market.balancing;
+    const auction = this.capacity[dayIndex]!;
+    const demand = { up: Array(6).fill(Math.round(b.capacityDemandMw.up * 10)), down: Array(6).fill(Math.round(b.capacityDemandMw.down * 10)) };
+    for (const bid of this.exogenousCapacityBids(demand)) {
+      const r = auction.submit(bid);
+      if (!r.accepted) throw new Error(`exogenous capacity bid rejected: ${r.rejection.message}`);
+    }
+    const result = auction.clear(demand);
+    const day = this.ctx.products.days[dayIndex]!;
+    for (const award of result.awards) {
+      this.ctx.ledger(award.agentId).addCash('capacity', award.paymentCashUnits);
+      this.ctx.tso.addCash('capacity', -award.paymentCashUnits);
+      let mine = this.awards.get(award.agentId);
+      if (!mine) {
+        mine = new Map();
+        this.awards.set(award.agentId, mine);
+      }
+      const key = `${dayIndex}:${award.product}:${award.direction}`;
+      const prev = mine.get(key);
+      mine.set(key, { lots: (prev?.lots ?? 0) + award.awardedLots, priceTicks: award.settlementPriceTicks });
+      if (award.agentId !== WORLD_PARTY)
+        this.ctx.ledger(award.agentId).report('capacityAwards', {
+          productId: capacityProductId(day, award.product),
+          direction: directionToProto(award.direction),
+          quantityLots: award.awardedLots,
+          priceTicks: award.settlementPriceTicks,
+          paymentCashUnits: award.paymentCashUnits,
+        });
+    }
+    const summary = result.products.map((p) => ({
+      productId: capacityProductId(day, p.product),
+      direction: p.direction,
+      demandLots: p.demandLots,
+      awardedLots: p.awardedLots,
+      clearingPriceTicks: p.clearingPriceTicks,
+    }));
+    this.ctx.tape.write({ type: 'capacity-result', t: this.capacityGateMs(dayIndex), day, pricing: result.pricing, products: summary, awards: result.awards.filter((a) => a.agentId !== WORLD_PARTY) });
+    this.ctx.publisher.publish('balancing.capacity', { day, products: summary });
+  }
+
+  /** Tranches from cheap to dear that cover `coverage` × demand. */
+  private exogenousCapacityBids(demand: { up: number[]; down: number[] }): CapacityBid[] {
+    const x = this.ctx.cfg.market.balancing.exogenousCapacity;
+    const out: CapacityBid[] = [];
+    for (const direction of ['up', 'down'] as const) {
+      for (let product = 0; product < 6; product++) {
+        const lots = Math.max(1, Math.round((demand[direction][product]! * x.coverage) / x.tranches));
+        for (let k = 0; k < x.tranches; k++) {
+          const eur = x.tranches === 1 ? x.priceMinEur : x.priceMinEur + ((x.priceMaxEur - x.priceMinEur) * k) / (x.tranches - 1);
+          out.push({
+            bidId: `${WORLD_PARTY}:cap-${product}-${direction}-${String(k).padStart(3, '0')}`,
+            agentId: WORLD_PARTY,
+            product,
+            direction,
+            quantityLots: lots,
+            capacityPriceTicks: Math.round(eur * 100),
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Gate closure of a period: the world's ladder goes in, obligations are checked, the period closes. */
+  private closeEnergy(step: number): void {
+    const x = this.ctx.cfg.market.balancing.exogenousEnergy;
+    const ref = this.ctx.world.realised(step).priceTicks;
+    const lots = Math.round(x.trancheMw * 10);
+    for (let k = 0; k < x.tranches; k++) {
+      const markup = Math.round((x.firstMarkupEur + k * x.stepEur) * 100);
+      for (const [direction, price] of [
+        ['up', ref + markup],
+        ['down', ref - markup],
+      ] as const) {
+        const r = this.energy.submit({
+          bidId: `${WORLD_PARTY}:e-${String(step).padStart(6, '0')}-${direction}-${String(k).padStart(3, '0')}`,
+          agentId: WORLD_PARTY,
+          period: step,
+          direction,
+          quantityLots: lots,
+          energyPriceTicks: Math.max(-1_500_000, Math.min(1_500_000, price)),
+        });
+        if (!r.accepted) throw new Error(`exogenous energy bid rejected: ${r.rejection.message}`);
+      }
+    }
+    this.penaliseUnofferedCapacity(step);
+    this.energy.closePeriod(step);
+  }
+
+  /**
+   * A provider that did not offer the energy its awarded capacity obliges it to offer forfeits
+   * that period's share of its capacity payment for the missing lots (1/16 of a 4-hour product).
+   */
+  private penaliseUnofferedCapacity(step: number): void {
+    for (const [agentId] of this.awards) {
+      if (agentId === WORLD_PARTY) continue;
+      for (const direction of ['up', 'down'] as const) {
+        const required = this.awardedLots(agentId, step, direction);
+        if (required === 0) continue;
+        const offered = this.energy.offeredLots(agentId, step, direction);
+        if (offered >= required) continue;
+        const dayIndex = Math.floor(step / 96);
+        const product = Math.floor((step % 96) / PERIODS_PER_CAPACITY_PRODUCT);
+        const price = this.awards.get(agentId)!.get(`${dayIndex}:${product}:${direction}`)!.priceTicks;
+        const penalty = ((required - offered) * price * CAPACITY_CASH_UNITS_PER_LOT_TICK) / PERIODS_PER_CAPACITY_PRODUCT;
+        this.ctx.ledger(agentId).addCash('penalty', -penalty);
+        this.ctx.tso.addCash('penalty', penalty);
+        this.ctx.tape.write({
+          type: 'obligation-shortfall',
+          t: this.energyGateMs(step),
+          agent: agentId,
+          productId: this.ctx.products.quarterHours[step]!.id,
+          direction,
+          requiredLots: required,
+          offeredLots: offered,
+          penaltyCashUnits: penalty,
+        });
+        this.ctx.faults.fault(agentId, 'obligation-shortfall', `${direction} ${offered}/${required} lots offered for step ${step}`);
+      }
+    }
+  }
+}
+

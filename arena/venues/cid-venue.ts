@@ -1,0 +1,136 @@
+// The continuous intraday market as a venue: one CidMarket for every product of the run, the
+// market clock (openings, gate closures), fills to both sides' ledgers, and public trades and
+// depth coalesced per decision point.
+import { Side as ProtoSide, type Fill } from '../../gen/flexarena/v1/market.js';
+import { type Action, type ActionResult, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
+import { type CidCommand, type CidEvent, CidMarket, type TradeEvent, tradeCashUnits } from '../../market/index.js';
+import { actionToCommand, depthToProto, orderToProto, rejectCodeToProto } from '../core/convert.js';
+import type { RunContext } from '../core/run-context.js';
+import type { ScheduledEvent, Venue } from './venue.js';
+
+const MINUTE = 60_000;
+
+export class CidVenue implements Venue {
+  readonly name = 'cid';
+  readonly actionKinds = ['submit', 'cancel', 'modify'] as const;
+  readonly market: CidMarket;
+  private tradesSincePublish = new Map<string, object[]>();
+  private booksTouched = new Set<string>();
+  trades = 0;
+
+  constructor(private readonly ctx: RunContext) {
+    const cid = ctx.cfg.market.cid;
+    this.market = new CidMarket({
+      priceMinTicks: Math.round(cid.priceMinEur * 100),
+      priceMaxTicks: Math.round(cid.priceMaxEur * 100),
+      maxQuantityLots: 100_000,
+      products: ctx.products.all,
+    });
+  }
+
+  scheduledEvents(): ScheduledEvent[] {
+    const times = new Set<number>();
+    for (const p of this.ctx.products.all) {
+      times.add(p.openMs);
+      times.add(p.gateClosureMs);
+    }
+    return [...times].map((time) => ({ time, phase: 0, label: 'cid clock', run: () => void this.apply({ type: 'advance', time }) }));
+  }
+
+  handle(agentId: string, action: Action, time: number, result: ActionResult): void {
+    const ledger = this.ctx.ledger(agentId);
+    const command = actionToCommand(action, agentId, time);
+    if (command.type === 'submit') ledger.orders++;
+    for (const ev of this.apply(command)) {
+      if (ev.type === 'rejected') {
+        ledger.rejects++;
+        Object.assign(result, {
+          status: ActionStatus.ACTION_STATUS_REJECTED,
+          rejectCode: rejectCodeToProto(ev.code),
+          field: ev.field,
+          limit: ev.limit,
+          message: ev.message,
+          orderId: ev.orderId ?? 0,
+        });
+      } else if (ev.type === 'accepted' || ev.type === 'modified' || (ev.type === 'cancelled' && ev.reason === 'user')) {
+        result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
+        result.orderId = ev.orderId;
+      } else if (ev.type === 'trade' && (ev.buyAgentId === agentId || ev.sellAgentId === agentId)) {
+        result.fills.push(fillFor(ev, agentId));
+      }
+    }
+  }
+
+  /** The agent's open orders and the public depth of open products, for a wake-up. */
+  wakeUpPart(agentId: string, books: WakeUp['books']): Pick<WakeUp, 'openOrders' | 'books'> {
+    return { openOrders: this.market.openOrders(agentId).map(orderToProto), books };
+  }
+
+  openBooks(): WakeUp['books'] {
+    const levels = this.ctx.cfg.market.cid.depthLevels;
+    return this.ctx.products.all
+      .filter((p) => this.market.productStatus(p.id) === 'open')
+      .map((p) => depthToProto(this.market.depth(p.id, levels)));
+  }
+
+  publish(time: number): void {
+    const pub = this.ctx.publisher;
+    for (const [productId, trades] of this.tradesSincePublish) pub.trades(productId, trades);
+    this.tradesSincePublish = new Map();
+    const levels = this.ctx.cfg.market.cid.depthLevels;
+    for (const productId of this.booksTouched) pub.book(productId, { timeMs: time, ...this.market.depth(productId, levels) });
+    this.booksTouched = new Set();
+  }
+
+  private apply(command: CidCommand): CidEvent[] {
+    const events = this.market.apply(command);
+    for (const ev of events) {
+      const { type, time, ...rest } = ev;
+      this.ctx.tape.write({ type, t: time, ...rest });
+      if (ev.type === 'trade') this.onTrade(ev);
+      if ('productId' in ev) this.booksTouched.add(ev.productId);
+    }
+    return events;
+  }
+
+  private onTrade(ev: TradeEvent): void {
+    this.trades++;
+    const product = this.ctx.products.byId.get(ev.productId)!;
+    const cash = tradeCashUnits(ev.priceTicks, ev.quantityLots, (product.deliveryEndMs - product.deliveryStartMs) / MINUTE);
+    for (const [agentId, sign] of [
+      [ev.buyAgentId, 1],
+      [ev.sellAgentId, -1],
+    ] as const) {
+      const ledger = this.ctx.ledger(agentId);
+      ledger.addTrade(ev.productId, sign * ev.quantityLots, -sign * cash, 'cid');
+      ledger.report('fills', fillFor(ev, agentId));
+    }
+    let list = this.tradesSincePublish.get(ev.productId);
+    if (!list) {
+      list = [];
+      this.tradesSincePublish.set(ev.productId, list);
+    }
+    list.push({
+      tradeId: ev.tradeId,
+      timeMs: ev.time,
+      productId: ev.productId,
+      priceTicks: ev.priceTicks,
+      quantityLots: ev.quantityLots,
+      aggressorSide: ev.aggressorSide,
+    });
+  }
+}
+
+export function fillFor(ev: TradeEvent, agentId: string): Fill {
+  const isBuy = ev.buyAgentId === agentId;
+  return {
+    tradeId: ev.tradeId,
+    orderId: isBuy ? ev.buyOrderId : ev.sellOrderId,
+    productId: ev.productId,
+    side: isBuy ? ProtoSide.SIDE_BUY : ProtoSide.SIDE_SELL,
+    priceTicks: ev.priceTicks,
+    quantityLots: ev.quantityLots,
+    timeMs: ev.time,
+    aggressor: ev.aggressorSide === (isBuy ? 'buy' : 'sell'),
+  };
+}

@@ -1,0 +1,269 @@
+import type { CurveBid } from './types.js';
+
+// The aggregated net demand D(p) of all curve bids of one period, and its clearing for a given fixed
+// net demand K of accepted blocks (K > 0: blocks buy on balance, the curves must sell K).
+//
+// D is stored at its breakpoints π_0 = priceMin < … < π_m = priceMax: L_j = D(π_j−) and R_j = D(π_j)
+// (R_j <= L_j; they differ where step curves step). Between breakpoints D is linear (constant without
+// linear curves). With the price-limit extension the acceptable range at π_0 is [R_0, L0ext] and at π_m
+// [RmExt, L_m], where L0ext = Σ max(Q_first, 0) (all sells curtailable at the minimum price) and RmExt =
+// Σ min(Q_last, 0) (all buys curtailable at the maximum price).
+//
+// Welfare: with F(p) = max_x Σ U_b(x_b) − p·Σ x_b = const + ∫_p^{pmax} D(s) ds (convex, F' = −D), the
+// best welfare of the curves when they must take net quantity X is V(X) = F(p) + p·X for any clearing
+// price p of X. value() returns V without the constant, which is all the block selection needs.
+
+export interface PeriodClearing {
+  /** Published clearing price, on the tick grid (tie rule applied). */
+  priceTicks: number;
+  /** Price at which curve awards are read: = priceTicks, or the exact crossing of linear curves. */
+  allocationPrice: number;
+  /** Lowest and highest clearing price (the set of prices that balance the period). */
+  lowPrice: number;
+  highPrice: number;
+  /** V(−K) without its constant, in tick·lots. */
+  value: number;
+}
+
+const INDEX_SPACE = 2 ** 21;
+
+export class PeriodAggregate {
+  readonly prices: number[] = [];
+  readonly left: number[] = [];
+  readonly right: number[] = [];
+  /** ∫_{π_j}^{pmax} D(s) ds. */
+  readonly tail: number[] = [];
+  readonly leftExt0: number;
+  readonly rightExtM: number;
+  /** True when there is no linear curve: every quantity and area is an integer, comparisons are exact. */
+  readonly exact: boolean;
+  /** Comparison tolerance in lots (0 when exact). */
+  readonly eps: number;
+  private readonly cache = new Map<number, PeriodClearing | null>();
+
+  constructor(
+    curves: readonly CurveBid[],
+    readonly priceMin: number,
+    readonly priceMax: number,
+  ) {
+    // Events: a step's jump or a linear segment's slope change, at a price.
+    const evPrice: number[] = [];
+    const evJump: number[] = [];
+    const evSlope: number[] = [];
+    let base = 0;
+    let ext0 = 0;
+    let extM = 0;
+    let absTotal = 0;
+    let exact = true;
+    for (const bid of curves) {
+      const pts = bid.points;
+      const first = pts[0]!.quantityLots;
+      const last = pts[pts.length - 1]!.quantityLots;
+      base += first;
+      ext0 += Math.max(first, 0);
+      extM += Math.min(last, 0);
+      absTotal += Math.abs(first) + Math.abs(last);
+      const step = bid.interpolation === 'step';
+      for (let k = 1; k < pts.length; k++) {
+        const a = pts[k - 1]!;
+        const b = pts[k]!;
+        if (a.quantityLots === b.quantityLots) continue;
+        if (step) {
+          evPrice.push(b.priceTicks);
+          evJump.push(b.quantityLots - a.quantityLots);
+          evSlope.push(0);
+        } else {
+          exact = false;
+          const slope = (b.quantityLots - a.quantityLots) / (b.priceTicks - a.priceTicks);
+          evPrice.push(a.priceTicks, b.priceTicks);
+          evJump.push(0, 0);
+          evSlope.push(slope, -slope);
+        }
+      }
+    }
+    // Sort events by price through packed numeric keys ((price − min) · 2^21 + event index): a typed-array
+    // sort without a comparator is several times faster than sorting objects.
+    const n = evPrice.length;
+    if (n >= INDEX_SPACE) throw new RangeError(`too many curve steps in one period: ${n}`);
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = (evPrice[i]! - priceMin) * INDEX_SPACE + i;
+    keys.sort();
+    let value = base;
+    let slope = 0;
+    let prev = priceMin;
+    let e = 0;
+    const visit = (p: number) => {
+      const l = value + slope * (p - prev);
+      let jump = 0;
+      let slopeChange = 0;
+      while (e < n) {
+        const i = keys[e]! % INDEX_SPACE;
+        if (evPrice[i] !== p) break;
+        jump += evJump[i]!;
+        slopeChange += evSlope[i]!;
+        e++;
+      }
+      this.prices.push(p);
+      this.left.push(l);
+      this.right.push(l + jump);
+      value = l + jump;
+      slope += slopeChange;
+      prev = p;
+    };
+    visit(priceMin);
+    while (e < n) {
+      const p = evPrice[keys[e]! % INDEX_SPACE]!;
+      if (p >= priceMax) break;
+      visit(p);
+    }
+    visit(priceMax);
+    const m = this.prices.length - 1;
+    this.tail.length = m + 1;
+    this.tail[m] = 0;
+    for (let j = m - 1; j >= 0; j--) {
+      const width = this.prices[j + 1]! - this.prices[j]!;
+      this.tail[j] = this.tail[j + 1]! + (width * (this.right[j]! + this.left[j + 1]!)) / 2;
+    }
+    this.leftExt0 = ext0;
+    this.rightExtM = extM;
+    this.exact = exact;
+    this.eps = exact ? 0 : 1e-9 * (1 + absTotal);
+  }
+
+  /** Lowest acceptable aggregate net demand at breakpoint j (with the extension at π_m). */
+  private loAt(j: number): number {
+    return j === this.prices.length - 1 ? this.rightExtM : this.right[j]!;
+  }
+
+  /** Highest acceptable aggregate net demand at breakpoint j (with the extension at π_0). */
+  private hiAt(j: number): number {
+    return j === 0 ? this.leftExt0 : this.left[j]!;
+  }
+
+  /** The range of net quantities the curves can take at all: [Σ min(Q_last,0), Σ max(Q_first,0)]. */
+  get feasibleRange(): { lo: number; hi: number } {
+    return { lo: this.rightExtM, hi: this.leftExt0 };
+  }
+
+  /** Clears the period with blocks' fixed net demand K; null if the curves cannot absorb K. */
+  clear(blockNetDemand: number): PeriodClearing | null {
+    const cached = this.cache.get(blockNetDemand);
+    if (cached !== undefined) return cached;
+    const result = this.compute(blockNetDemand);
+    this.cache.set(blockNetDemand, result);
+    return result;
+  }
+
+  private compute(k: number): PeriodClearing | null {
+    const eps = this.eps;
+    const m = this.prices.length - 1;
+    if (k + this.leftExt0 < -eps || k + this.rightExtM > eps) return null;
+    const { prices, left, right } = this;
+
+    // Lowest clearing price: the first breakpoint where demand can fall to <= 0, or a linear crossing before it.
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (k + this.loAt(mid) <= eps) hi = mid;
+      else lo = mid + 1;
+    }
+    let lowPrice = prices[lo]!;
+    if (lo > 0 && k + left[lo]! < -eps) {
+      const a = k + right[lo - 1]!;
+      const b = k + left[lo]!;
+      lowPrice = prices[lo - 1]! + (a / (a - b)) * (prices[lo]! - prices[lo - 1]!);
+    }
+
+    // Highest clearing price: the last breakpoint where demand can still be >= 0, or a linear crossing after it.
+    lo = 0;
+    hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (k + this.hiAt(mid) >= -eps) lo = mid;
+      else hi = mid - 1;
+    }
+    let highPrice = prices[lo]!;
+    if (lo < m && k + right[lo]! > eps) {
+      const a = k + right[lo]!;
+      const b = k + left[lo + 1]!;
+      highPrice = prices[lo]! + (a / (a - b)) * (prices[lo + 1]! - prices[lo]!);
+    }
+    if (highPrice < lowPrice) {
+      if (lowPrice - highPrice > 1e-6)
+        throw new Error(`clearing interval inverted: ${lowPrice} > ${highPrice}`);
+      highPrice = lowPrice;
+    }
+
+    const priceTicks = tieRulePrice(lowPrice, highPrice);
+    let allocationPrice = priceTicks;
+    if (priceTicks < lowPrice - 1e-9) allocationPrice = lowPrice;
+    else if (priceTicks > highPrice + 1e-9) allocationPrice = highPrice;
+    return {
+      priceTicks,
+      allocationPrice,
+      lowPrice,
+      highPrice,
+      value: this.tailFrom(allocationPrice) - allocationPrice * k,
+    };
+  }
+
+  /** ∫_p^{pmax} D(s) ds for any p in [pmin, pmax]. */
+  tailFrom(p: number): number {
+    const { prices } = this;
+    let lo = 0;
+    let hi = prices.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (prices[mid]! <= p) lo = mid;
+      else hi = mid - 1;
+    }
+    if (prices[lo] === p || lo === prices.length - 1) return this.tail[lo]!;
+    const a = prices[lo]!;
+    const b = prices[lo + 1]!;
+    const dAtP = this.right[lo]! + ((this.left[lo + 1]! - this.right[lo]!) * (p - a)) / (b - a);
+    return this.tail[lo + 1]! + ((b - p) * (dAtP + this.left[lo + 1]!)) / 2;
+  }
+
+  /**
+   * The concave welfare curve V(X) on [xFrom, xTo] as linear pieces in increasing X (so decreasing
+   * marginal price): vertical parts of D give pieces at one price, linear parts are split at every tick
+   * (chords, price = mid-tick). Exact for step curves; a chord approximation for linear ones.
+   */
+  welfarePieces(xFrom: number, xTo: number): { length: number; price: number }[] {
+    const out: { length: number; price: number }[] = [];
+    const push = (x0: number, x1: number, price: number) => {
+      const a = Math.max(x0, xFrom);
+      const b = Math.min(x1, xTo);
+      if (b - a > 1e-9) out.push({ length: b - a, price });
+    };
+    const { prices, left, right } = this;
+    for (let j = prices.length - 1; j >= 0; j--) {
+      push(this.loAt(j), this.hiAt(j), prices[j]!);
+      if (j === 0) break;
+      // Between π_(j-1) and π_j, D falls linearly from R_(j-1) to L_j.
+      const p0 = prices[j - 1]!;
+      const p1 = prices[j]!;
+      const x0 = right[j - 1]!;
+      const x1 = left[j]!;
+      if (x0 - x1 <= 1e-9) continue;
+      const xAt = (p: number) => x0 + ((x1 - x0) * (p - p0)) / (p1 - p0);
+      const pAt = (x: number) => p0 + ((x - x0) * (p1 - p0)) / (x1 - x0);
+      // Only ticks whose chord meets [xFrom, xTo]; X falls as p rises.
+      const top = Math.min(p1, Math.ceil(pAt(Math.max(xFrom, x1))));
+      const bottom = Math.max(p0, Math.floor(pAt(Math.min(xTo, x0))));
+      for (let p = top; p > bottom; p--) push(xAt(p), xAt(p - 1), p - 0.5);
+    }
+    return out;
+  }
+}
+
+/**
+ * The tie rule: the midpoint of the clearing interval, rounded to the nearest tick, a half tick rounded
+ * down (toward the lower price).
+ */
+export function tieRulePrice(lowPrice: number, highPrice: number): number {
+  if (Number.isInteger(lowPrice) && Number.isInteger(highPrice))
+    return Math.floor((lowPrice + highPrice) / 2);
+  return Math.ceil((lowPrice + highPrice) / 2 - 0.5 - 1e-9);
+}

@@ -1,0 +1,300 @@
+import type {
+  AuctionBid,
+  AuctionBookResult,
+  AuctionConfig,
+  AuctionRejectCode,
+  AuctionRejection,
+  BlockBid,
+  CurveBid,
+} from './types.js';
+import { DEFAULT_AUCTION_LIMITS } from './types.js';
+
+// Business rules of a single bid. A rejection is a value (code, field, limit, message); exceptions are
+// reserved for caller bugs such as an invalid config.
+
+const MAX_ID_LENGTH = 128;
+
+/** Renders whatever the client sent, even if it is not the declared type. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function reject(code: AuctionRejectCode, field: string, limit: string, message: string): AuctionRejection {
+  return { code, field, limit, message };
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+export function maxCurvePoints(config: AuctionConfig): number {
+  return config.maxCurvePoints ?? DEFAULT_AUCTION_LIMITS.maxCurvePoints;
+}
+
+export function periodMinutes(config: AuctionConfig): number {
+  return config.periodMinutes ?? DEFAULT_AUCTION_LIMITS.periodMinutes;
+}
+
+/** Throws on a config no auction can run with (a caller bug, not a business rejection). */
+export function assertValidAuctionConfig(config: AuctionConfig): void {
+  const { periods, priceMinTicks, priceMaxTicks, maxQuantityLots } = config;
+  if (!isInt(periods) || periods < 1) throw new RangeError(`periods must be an integer >= 1, got ${periods}`);
+  if (!isInt(priceMinTicks) || !isInt(priceMaxTicks) || priceMinTicks >= priceMaxTicks) {
+    throw new RangeError(
+      `price limits must be integers with min < max, got ${priceMinTicks} … ${priceMaxTicks}`,
+    );
+  }
+  if (priceMaxTicks - priceMinTicks > 2 ** 31) {
+    throw new RangeError(
+      `the price range must span at most 2^31 ticks, got ${priceMaxTicks - priceMinTicks}`,
+    );
+  }
+  if (!isInt(maxQuantityLots) || maxQuantityLots < 1) {
+    throw new RangeError(`maxQuantityLots must be an integer >= 1, got ${maxQuantityLots}`);
+  }
+  const points = maxCurvePoints(config);
+  if (!isInt(points) || points < 1)
+    throw new RangeError(`maxCurvePoints must be an integer >= 1, got ${points}`);
+  const minutes = periodMinutes(config);
+  if (!isInt(minutes) || minutes < 3 || minutes % 3 !== 0) {
+    throw new RangeError(`periodMinutes must be a positive multiple of 3, got ${minutes}`);
+  }
+}
+
+function priceCheck(config: AuctionConfig, value: unknown, field: string): AuctionRejection | null {
+  if (isInt(value) && value >= config.priceMinTicks && value <= config.priceMaxTicks) return null;
+  const limit = `>= ${config.priceMinTicks} and <= ${config.priceMaxTicks}`;
+  return reject(
+    'PRICE_OUT_OF_RANGE',
+    field,
+    limit,
+    `${field} must be an integer ${limit}; got ${show(value)}`,
+  );
+}
+
+function idCheck(value: unknown, field: string): AuctionRejection | null {
+  if (typeof value === 'string' && value.length >= 1 && value.length <= MAX_ID_LENGTH) return null;
+  const limit = `a string of 1 to ${MAX_ID_LENGTH} characters`;
+  return reject('INVALID_FIELD', field, limit, `${field} must be ${limit}; got ${show(value)}`);
+}
+
+function periodCheck(config: AuctionConfig, value: unknown, field: string, min = 0): AuctionRejection | null {
+  if (isInt(value) && value >= min && value <= config.periods - 1) return null;
+  const limit = `>= ${min} and <= ${config.periods - 1}`;
+  return reject(
+    'PERIOD_OUT_OF_RANGE',
+    field,
+    limit,
+    `${field} must be an integer ${limit}; got ${show(value)}`,
+  );
+}
+
+function validateCurve(config: AuctionConfig, bid: CurveBid): AuctionRejection | null {
+  const period = periodCheck(config, bid.period, 'period');
+  if (period) return period;
+  if (bid.interpolation !== 'step' && bid.interpolation !== 'linear') {
+    const limit = "'step' or 'linear'";
+    return reject(
+      'INVALID_FIELD',
+      'interpolation',
+      limit,
+      `interpolation must be ${limit}; got ${show(bid.interpolation)}`,
+    );
+  }
+  const points: unknown = bid.points;
+  if (!Array.isArray(points) || points.length === 0) {
+    return reject(
+      'CURVE_EMPTY',
+      'points',
+      '>= 1 point',
+      `points must hold at least one point; got ${show(points)}`,
+    );
+  }
+  const maxPoints = maxCurvePoints(config);
+  if (points.length > maxPoints) {
+    const limit = `<= ${maxPoints} points`;
+    return reject('TOO_MANY_POINTS', 'points', limit, `points must hold ${limit}; got ${points.length}`);
+  }
+  const maxQ = config.maxQuantityLots;
+  for (let i = 0; i < points.length; i++) {
+    const point: unknown = points[i];
+    if (point === null || typeof point !== 'object') {
+      const limit = 'an object { priceTicks, quantityLots }';
+      return reject(
+        'INVALID_FIELD',
+        `points[${i}]`,
+        limit,
+        `points[${i}] must be ${limit}; got ${show(point)}`,
+      );
+    }
+    const { priceTicks, quantityLots } = point as Record<string, unknown>;
+    const price = priceCheck(config, priceTicks, `points[${i}].priceTicks`);
+    if (price) return price;
+    if (!isInt(quantityLots) || Math.abs(quantityLots) > maxQ) {
+      const field = `points[${i}].quantityLots`;
+      const limit = `>= ${-maxQ} and <= ${maxQ}`;
+      return reject(
+        'QUANTITY_INVALID',
+        field,
+        limit,
+        `${field} must be an integer ${limit}; got ${show(quantityLots)}`,
+      );
+    }
+    if (i > 0) {
+      const prev = points[i - 1] as { priceTicks: number; quantityLots: number };
+      if ((priceTicks as number) <= prev.priceTicks) {
+        const field = `points[${i}].priceTicks`;
+        const limit = `> ${prev.priceTicks}`;
+        const message = `${field} must be ${limit}: prices strictly increase along a curve; got ${priceTicks}`;
+        return reject('CURVE_NOT_MONOTONE', field, limit, message);
+      }
+      if (quantityLots > prev.quantityLots) {
+        const field = `points[${i}].quantityLots`;
+        const limit = `<= ${prev.quantityLots}`;
+        const message = `${field} must be ${limit}: net demand never rises with price; got ${quantityLots}`;
+        return reject('CURVE_NOT_MONOTONE', field, limit, message);
+      }
+    }
+  }
+  return null;
+}
+
+function validateBlock(config: AuctionConfig, bid: BlockBid): AuctionRejection | null {
+  if (bid.side !== 'buy' && bid.side !== 'sell') {
+    const limit = "'buy' or 'sell'";
+    return reject('INVALID_FIELD', 'side', limit, `side must be ${limit}; got ${show(bid.side)}`);
+  }
+  const first = periodCheck(config, bid.firstPeriod, 'firstPeriod');
+  if (first) return first;
+  const last = periodCheck(config, bid.lastPeriod, 'lastPeriod', bid.firstPeriod);
+  if (last) return last;
+  const price = priceCheck(config, bid.priceTicks, 'priceTicks');
+  if (price) return price;
+  const q: unknown = bid.quantityLots;
+  if (!isInt(q) || q < 1 || q > config.maxQuantityLots) {
+    const limit = `>= 1 and <= ${config.maxQuantityLots}`;
+    return reject(
+      'QUANTITY_INVALID',
+      'quantityLots',
+      limit,
+      `quantityLots must be an integer ${limit}; got ${show(q)}`,
+    );
+  }
+  return null;
+}
+
+/** The first rule the bid breaks, or null if it is valid for this config. Duplicates are the book's business. */
+export function validateBid(config: AuctionConfig, bid: AuctionBid): AuctionRejection | null {
+  const raw: unknown = bid;
+  if (raw === null || typeof raw !== 'object') {
+    return reject('INVALID_FIELD', 'kind', "'curve' or 'block'", `a bid must be an object; got ${show(raw)}`);
+  }
+  const id = idCheck(bid.bidId, 'bidId') ?? idCheck(bid.agentId, 'agentId');
+  if (id) return id;
+  if (bid.kind === 'curve') return validateCurve(config, bid);
+  if (bid.kind === 'block') return validateBlock(config, bid);
+  const limit = "'curve' or 'block'";
+  return reject(
+    'INVALID_FIELD',
+    'kind',
+    limit,
+    `kind must be ${limit}; got ${show((bid as { kind: unknown }).kind)}`,
+  );
+}
+
+function copyBid(bid: AuctionBid): AuctionBid {
+  if (bid.kind === 'block') {
+    const { bidId, agentId, side, firstPeriod, lastPeriod, priceTicks, quantityLots } = bid;
+    return Object.freeze({
+      kind: 'block',
+      bidId,
+      agentId,
+      side,
+      firstPeriod,
+      lastPeriod,
+      priceTicks,
+      quantityLots,
+    });
+  }
+  const points = Object.freeze(
+    bid.points.map((p) => Object.freeze({ priceTicks: p.priceTicks, quantityLots: p.quantityLots })),
+  ) as CurveBid['points'];
+  const { bidId, agentId, period, interpolation } = bid;
+  return Object.freeze({ kind: 'curve', bidId, agentId, period, interpolation, points });
+}
+
+/**
+ * The bids of one auction until gate closure. The caller (the arena) decides when the gate closes and
+ * calls close(); from then on submit and cancel answer GATE_CLOSED.
+ *
+ * - bidId must be unique among the live bids of the auction (a cancelled id may be reused).
+ * - An agent may hold several curves for the same period; they simply add up.
+ * - cancel answers UNKNOWN_BID for unknown ids and for other agents' bids alike, so nothing leaks.
+ */
+export class AuctionBook {
+  private readonly config: AuctionConfig;
+  private readonly live = new Map<string, AuctionBid>();
+  private closed = false;
+
+  constructor(config: AuctionConfig) {
+    assertValidAuctionConfig(config);
+    this.config = { ...config };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  submit(bid: AuctionBid): AuctionBookResult {
+    if (this.closed) return { ok: false, rejection: gateClosed() };
+    const rejection = validateBid(this.config, bid);
+    if (rejection) return { ok: false, rejection };
+    if (this.live.has(bid.bidId)) {
+      const limit = 'unique among the live bids of this auction';
+      const message = `bidId ${show(bid.bidId)} must be ${limit}`;
+      return { ok: false, rejection: reject('DUPLICATE_BID_ID', 'bidId', limit, message) };
+    }
+    this.live.set(bid.bidId, copyBid(bid));
+    return { ok: true };
+  }
+
+  cancel(bidId: string, agentId: string): AuctionBookResult {
+    if (this.closed) return { ok: false, rejection: gateClosed() };
+    const bid = this.live.get(bidId);
+    if (bid === undefined || bid.agentId !== agentId) {
+      const limit = 'a live bid of this agent';
+      return {
+        ok: false,
+        rejection: reject('UNKNOWN_BID', 'bidId', limit, `bidId ${show(bidId)} is not ${limit}`),
+      };
+    }
+    this.live.delete(bidId);
+    return { ok: true };
+  }
+
+  /** Gate closure: no submit or cancel after this. Idempotent. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** The live bids in submission order (frozen copies); this order breaks rounding ties in the clearing. */
+  bids(): AuctionBid[] {
+    return [...this.live.values()];
+  }
+
+  /** Live bids of one agent, in submission order. */
+  bidsOf(agentId: string): AuctionBid[] {
+    return this.bids().filter((b) => b.agentId === agentId);
+  }
+}
+
+function gateClosed(): AuctionRejection {
+  const limit = 'before gate closure';
+  return reject(
+    'GATE_CLOSED',
+    'bidId',
+    limit,
+    `the auction's gate has closed; bids are accepted only ${limit}`,
+  );
+}
