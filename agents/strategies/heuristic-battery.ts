@@ -53,8 +53,6 @@ export class HeuristicBattery implements Strategy {
     const idx = forecasts.findIndex(
       (f) => open.has(f.productId) && (this.gateClosure.get(f.productId) ?? 0) > wake.timeMs + this.params.gateMarginMs,
     );
-      (f) => (this.gateClosure.get(f.productId) ?? 0) > wake.timeMs + this.params.gateMarginMs,
-    );
     if (idx < 0) return [];
     const target = forecasts[idx]!;
     const nextHour = forecasts.slice(idx + 1, idx + 5);

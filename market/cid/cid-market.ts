@@ -121,7 +121,10 @@ interface IdChunk {
   live: number;
 }
 
-const ID_CHUNK = 1 << 14;
+const ID_BITS = 14;
+const ID_CHUNK = 1 << ID_BITS;
+/** Ids index chunks with 32-bit shifts. */
+const MAX_ORDER_ID = 0xffff_ffff;
 const ID_MASK = ID_CHUNK - 1;
 
 const FILLED = 0;
@@ -198,6 +201,8 @@ export class CidMarket {
   /**
    * Resting orders by id. Ids are dense, so this is an array indexed by id, cut into fixed-size
    * chunks: growing it never copies, and a chunk none of whose orders rest any more is dropped.
+   * A slot is not cleared when its order leaves (that would be one more cache miss per fill): a
+   * lookup only believes a node that still carries that id and sits in a book.
    */
   private readonly idChunks: (IdChunk | null)[] = [];
   private readonly spareNodes: OrderNode[] = [];
@@ -364,7 +369,9 @@ export class CidMarket {
     let indexed = 0;
     for (const [c, chunk] of this.idChunks.entries()) {
       let live = 0;
-      for (const node of chunk?.nodes ?? []) if (node !== undefined) live++;
+      for (const [i, node] of (chunk?.nodes ?? []).entries()) {
+        if (node !== undefined && node.orderId === c * ID_CHUNK + i && node.level !== null) live++;
+      }
       if (live !== (chunk?.live ?? 0)) throw new Error(`id chunk ${c} counts ${chunk?.live} orders, holds ${live}`);
       indexed += live;
     }
@@ -479,6 +486,7 @@ export class CidMarket {
     node.entryTime = time;
     node.clientRef = o.clientRef;
     if ((node.orderId & ID_MASK) === 0 || this.idChunks.length === 0) this.openIdChunk(node.orderId);
+    if (node.orderId > MAX_ORDER_ID) tooManyOrders();
     ev.accepted(node.orderId, o.agent, o.product);
     this.execute(book, node, time, false);
   }
@@ -673,7 +681,7 @@ export class CidMarket {
 
   /** Makes room for ids from `firstId` on, dropping the previous chunk if no order of it rests. */
   private openIdChunk(firstId: number): void {
-    const c = Math.floor(firstId / ID_CHUNK);
+    const c = firstId >>> ID_BITS;
     while (this.idChunks.length < c) this.idChunks.push(null);
     const previous = this.idChunks.length - 1;
     if (previous >= 0 && this.idChunks[previous]?.live === 0) this.idChunks[previous] = null;
@@ -682,8 +690,9 @@ export class CidMarket {
 
   private restingNode(orderId: number): OrderNode | null {
     if (!Number.isInteger(orderId) || orderId < 1 || orderId >= this.nextOrderId) return null;
-    const chunk = this.idChunks[Math.floor(orderId / ID_CHUNK)];
-    return chunk == null ? null : (chunk.nodes[orderId & ID_MASK] ?? null);
+    const chunk = this.idChunks[orderId >>> ID_BITS];
+    const node = chunk == null ? undefined : chunk.nodes[orderId & ID_MASK];
+    return node !== undefined && node.orderId === orderId && node.level !== null ? node : null;
   }
 
   private ownedOrder(agent: number, orderId: number): OrderNode | null {
@@ -692,7 +701,7 @@ export class CidMarket {
   }
 
   private index(node: OrderNode): void {
-    const chunk = this.idChunks[Math.floor(node.orderId / ID_CHUNK)]!;
+    const chunk = this.idChunks[node.orderId >>> ID_BITS]!;
     chunk.nodes[node.orderId & ID_MASK] = node;
     chunk.live++;
     this.resting++;
@@ -702,9 +711,8 @@ export class CidMarket {
   }
 
   private unindex(node: OrderNode): void {
-    const c = Math.floor(node.orderId / ID_CHUNK);
+    const c = node.orderId >>> ID_BITS;
     const chunk = this.idChunks[c]!;
-    chunk.nodes[node.orderId & ID_MASK] = undefined;
     // A chunk behind the one new ids come from is finished: drop it once it holds no order.
     if (--chunk.live === 0 && c < this.idChunks.length - 1) this.idChunks[c] = null;
     this.resting--;
@@ -914,6 +922,10 @@ export class CidMarket {
 function badTime(time: number, lastTime: number): never {
   if (!Number.isSafeInteger(time)) throw new Error(`command time must be an integer ms timestamp, got ${time}`);
   throw new Error(`command time ${time} is before the previous command time ${lastTime}`);
+}
+
+function tooManyOrders(): never {
+  throw new Error(`more than ${MAX_ORDER_ID} orders in one market`);
 }
 
 function badAgentIndex(agent: number): never {
