@@ -6,14 +6,12 @@ import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { type MarketSpec, ProductKind } from '../gen/flexarena/v1/market.js';
 import { CASH_UNITS_PER_EUR, PRICE_TICK_EUR_PER_MWH, QUANTITY_LOT_MW } from '../market/index.js';
-import type { RunConfig } from './config/run-config.js';
 import { createAssetTwin } from './assets/asset-factory.js';
+import type { RunConfig } from './config/run-config.js';
 import { FileFaultLog } from './core/fault-log.js';
 import { NamedRng } from './core/named-rng.js';
 import { RunContext } from './core/run-context.js';
 import { RunEngine } from './core/run-engine.js';
-import { createWorld } from './world/world.js';
-import { ProductCatalog, consecutiveDays } from './world/products.js';
 import { GrpcGateway } from './gateway/grpc-gateway.js';
 import { type LaunchedAgent, launchAgent, stopAgents } from './launcher/agent-launcher.js';
 import {
@@ -24,6 +22,8 @@ import {
 import { type NatsServerHandle, startNatsServer } from './nats/nats-server-launcher.js';
 import { agentResults, type RunResults, writeResults } from './results/results.js';
 import { TapeWriter } from './tape/tape-writer.js';
+import { consecutiveDays, ProductCatalog } from './world/products.js';
+import { createWorld } from './world/world.js';
 
 export interface RunOptions {
   runId?: string;
@@ -86,7 +86,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     const world = createWorld(cfg.world, rng, products.days, { baseDir: opts.baseDir });
     const tape = new TapeWriter(join(runDir, 'tape.jsonl'));
     const ctx = new RunContext(cfg, runId, products, world, rng, tape, publisher, faults);
-    for (const a of cfg.agents) if (a.asset) ctx.assets.set(a.id, createAssetTwin(`${a.id}-${a.asset.type}`, a.asset, { world, rng, stepHours: 0.25 }));
+    for (const a of cfg.agents)
+      if (a.asset)
+        ctx.assets.set(
+          a.id,
+          createAssetTwin(`${a.id}-${a.asset.type}`, a.asset, { world, rng, stepHours: 0.25 }),
+        );
     let engine: RunEngine | undefined;
     const spec = marketSpec(cfg, products);
     const limits = {
@@ -122,17 +127,30 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       },
     });
     engine = new RunEngine(ctx, gateway);
-    for (const kind of ['submit', 'cancel', 'modify', 'auctionBid', 'cancelAuctionBid', 'capacityBid', 'energyBid'])
+    for (const kind of [
+      'submit',
+      'cancel',
+      'modify',
+      'auctionBid',
+      'cancelAuctionBid',
+      'capacityBid',
+      'energyBid',
+    ])
       if (engine.acceptsAction(kind)) limits.enabledKinds.add(kind);
     const host = opts.host ?? '127.0.0.1';
     const port = await gateway.listen(host, cfg.port);
     const address = `${host}:${port}`;
     // Machine-readable line for tools and tests that start the arena as a process.
-    process.stdout.write(`FLEXARENA_LISTENING ${address} ${runId} ${runDir}${natsUrl ? ` ${natsUrl}` : ''}\n`);
+    process.stdout.write(
+      `FLEXARENA_LISTENING ${address} ${runId} ${runDir}${natsUrl ? ` ${natsUrl}` : ''}\n`,
+    );
     log(`arena ${runId} listening on ${address}`);
     for (const a of cfg.agents) {
       if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
-      else log(`waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`);
+      else
+        log(
+          `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
+        );
     }
 
     const summary = await engine.run();
@@ -149,7 +167,9 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         tapeEvents: tape.count,
       },
       agents: agentResults(ctx, summary.ledgers),
-      parties: ctx.allLedgers().map((l) => ({ party: l.agentId, cashUnits: { ...l.cash }, totalCashUnits: l.totalCashUnits })),
+      parties: ctx
+        .allLedgers()
+        .map((l) => ({ party: l.agentId, cashUnits: { ...l.cash }, totalCashUnits: l.totalCashUnits })),
     };
     for (const r of results.agents) gateway.end(r.agentId, { reason: 'run complete', result: r });
     writeResults(runDir, results);

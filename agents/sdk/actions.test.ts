@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { ExecutionRestriction, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { cancel, modify, priceTicks, quantityLots, submit } from './actions.js';
 import { ActionBuildError, AgentSdkError } from './errors.js';
 
@@ -80,6 +80,8 @@ describe('action builders', () => {
             priceTicks: 8000,
             quantityLots: 5,
             timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+            restriction: ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
+            peakLots: 0,
           },
         },
       },

@@ -60,7 +60,9 @@ export function submit(o: OrderArgs): Action {
         priceTicks: o.priceTicks,
         quantityLots: o.quantityLots,
         timeInForce: TIF[o.tif ?? 'GTC'],
-        restriction: o.aon ? ExecutionRestriction.EXECUTION_RESTRICTION_AON : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
+        restriction: o.aon
+          ? ExecutionRestriction.EXECUTION_RESTRICTION_AON
+          : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
         peakLots: o.peakLots ?? 0,
       },
     },
@@ -105,7 +107,10 @@ export function auctionCurve(
           $case: 'curve',
           value: {
             period,
-            interpolation: interpolation === 'linear' ? CurveInterpolation.CURVE_INTERPOLATION_LINEAR : CurveInterpolation.CURVE_INTERPOLATION_STEP,
+            interpolation:
+              interpolation === 'linear'
+                ? CurveInterpolation.CURVE_INTERPOLATION_LINEAR
+                : CurveInterpolation.CURVE_INTERPOLATION_STEP,
             points,
           },
         },
@@ -118,7 +123,13 @@ export function auctionCurve(
 export function auctionBlock(
   auctionId: string,
   bidId: string,
-  b: { side: 'buy' | 'sell'; firstPeriod: number; lastPeriod: number; priceTicks: number; quantityLots: number },
+  b: {
+    side: 'buy' | 'sell';
+    firstPeriod: number;
+    lastPeriod: number;
+    priceTicks: number;
+    quantityLots: number;
+  },
 ): Action {
   return {
     clientRef: bidId,
@@ -138,14 +149,23 @@ export function cancelAuctionBid(auctionId: string, bidId: string): Action {
 }
 
 /** aFRR capacity for product "afrr-YYYYMMDD-K"; price in ticks of 0.01 EUR/MW/h. */
-export function capacityBid(productId: string, direction: 'up' | 'down', quantityLots: number, priceTicks: number, indivisible = false): Action {
+export function capacityBid(
+  productId: string,
+  direction: 'up' | 'down',
+  quantityLots: number,
+  priceTicks: number,
+  indivisible = false,
+): Action {
   return {
     clientRef: '',
     kind: {
       $case: 'capacityBid',
       value: {
         productId,
-        direction: direction === 'up' ? BalancingDirection.BALANCING_DIRECTION_UP : BalancingDirection.BALANCING_DIRECTION_DOWN,
+        direction:
+          direction === 'up'
+            ? BalancingDirection.BALANCING_DIRECTION_UP
+            : BalancingDirection.BALANCING_DIRECTION_DOWN,
         quantityLots,
         priceTicks,
         indivisible,
@@ -155,14 +175,22 @@ export function capacityBid(productId: string, direction: 'up' | 'down', quantit
 }
 
 /** Balancing energy for one quarter-hour product. */
-export function energyBid(productId: string, direction: 'up' | 'down', quantityLots: number, priceTicks: number): Action {
+export function energyBid(
+  productId: string,
+  direction: 'up' | 'down',
+  quantityLots: number,
+  priceTicks: number,
+): Action {
   return {
     clientRef: '',
     kind: {
       $case: 'energyBid',
       value: {
         productId,
-        direction: direction === 'up' ? BalancingDirection.BALANCING_DIRECTION_UP : BalancingDirection.BALANCING_DIRECTION_DOWN,
+        direction:
+          direction === 'up'
+            ? BalancingDirection.BALANCING_DIRECTION_UP
+            : BalancingDirection.BALANCING_DIRECTION_DOWN,
         quantityLots,
         priceTicks,
       },

@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type BatteryLpProblem, buildBatteryLp, type LpSolver, loadHighs, solveBatteryLp } from './battery-lp.js';
+import {
+  type BatteryLpProblem,
+  buildBatteryLp,
+  type LpSolver,
+  loadHighs,
+  solveBatteryLp,
+} from './battery-lp.js';
 import { mulberry32 } from './strategy-utils.js';
 
 let solver: LpSolver;
@@ -67,7 +73,9 @@ describe('buildBatteryLp', () => {
     expect(() => buildBatteryLp({ ...FOUR, periods: [] })).toThrow(/periods/);
     expect(() => buildBatteryLp({ ...FOUR, etaCharge: 0 })).toThrow(/etaCharge/);
     expect(() => buildBatteryLp({ ...FOUR, socMinMwh: 2 })).toThrow(/socMinMwh/);
-    expect(() => buildBatteryLp({ ...FOUR, periods: [{ priceEurPerMwh: Number.NaN }] })).toThrow(/priceEurPerMwh/);
+    expect(() => buildBatteryLp({ ...FOUR, periods: [{ priceEurPerMwh: Number.NaN }] })).toThrow(
+      /priceEurPerMwh/,
+    );
   });
 });
 

@@ -7,7 +7,7 @@ import {
   Side,
   TimeInForce,
 } from '../../gen/flexarena/v1/market.js';
-import type { Action, SubmitOrder, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { type Action, type SubmitOrder, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import { HeuristicBattery } from './heuristic-battery.js';
 
@@ -47,7 +47,7 @@ const PRODUCTS: ProductSpec[] = Array.from({ length: 96 }, (_, i) => {
 });
 
 function welcome(withBattery = true): Welcome {
-  return {
+  return Welcome.fromPartial({
     runId: 'r',
     agentId: 'heuristic',
     market: {
@@ -65,7 +65,7 @@ function welcome(withBattery = true): Welcome {
     simStartMs: DAY - 8 * 3_600_000,
     simEndMs: DAY + 24 * 3_600_000,
     resumed: false,
-  };
+  });
 }
 
 function position(productId: string, netLots: number): Position {
@@ -89,7 +89,7 @@ function wake(opts: {
   prices: { productId: string; priceTicks: number }[];
   positions?: Position[];
 }): WakeUp {
-  return {
+  return WakeUp.fromPartial({
     wakeId: 1,
     timeMs: opts.timeMs ?? T0900,
     fills: [],
@@ -97,9 +97,16 @@ function wake(opts: {
     positions: opts.positions ?? [],
     assets: [{ assetId: 'heuristic.battery', socMwh: opts.socMwh ?? 10, clippedPeriods: 0, shortfallMwh: 0 }],
     priceForecasts: opts.prices,
-    books: [],
+    // Every forecast product's book is open.
+    books: opts.prices.map((p) => ({
+      productId: p.productId,
+      bids: [],
+      asks: [],
+      hasLastTrade: false,
+      lastTradePriceTicks: 0,
+    })),
     cashUnits: 0,
-  };
+  });
 }
 
 function ready(params: Record<string, unknown> = {}): HeuristicBattery {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type BookDepth, type Order, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
-import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
+import { type BookDepth, Order, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { type Action, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { ParamError } from '../sdk/errors.js';
 import { deliveryStartOf, LiquidityProvider } from './liquidity-provider.js';
 
@@ -32,7 +32,7 @@ function wake(opts: {
   open?: string[];
   orders?: Order[];
 }): WakeUp {
-  return {
+  return WakeUp.fromPartial({
     wakeId: 1,
     timeMs: opts.timeMs ?? NOW,
     fills: [],
@@ -42,7 +42,7 @@ function wake(opts: {
     priceForecasts: opts.forecasts.map(([productId, priceTicks]) => ({ productId, priceTicks })),
     books: (opts.open ?? opts.forecasts.map(([p]) => p)).map(book),
     cashUnits: 0,
-  };
+  });
 }
 
 let nextOrderId = 1;
@@ -53,7 +53,7 @@ function order(
   remainingLots: number,
   originalLots = 10,
 ): Order {
-  return {
+  return Order.fromPartial({
     orderId: nextOrderId++,
     productId,
     side,
@@ -63,7 +63,7 @@ function order(
     timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
     clientRef: '',
     entryTimeMs: NOW - 60_000,
-  };
+  });
 }
 
 interface Sub {

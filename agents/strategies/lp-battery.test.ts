@@ -201,7 +201,9 @@ describe('LpBattery', () => {
     expect(submitsOf(await s.decide({ ...wake, positions: held }))).toEqual([]);
     // Holding too much of the first product, it sells the excess back.
     const first = subs[0]!;
-    const over = held.map((p) => (p.productId === first.productId ? position(p.productId, p.netLots + 7) : p));
+    const over = held.map((p) =>
+      p.productId === first.productId ? position(p.productId, p.netLots + 7) : p,
+    );
     const fix = submitsOf(await s.decide({ ...wake, positions: over }));
     expect(fix).toHaveLength(1);
     expect(fix[0]).toMatchObject({ productId: first.productId, side: Side.SIDE_SELL, quantityLots: 7 });
@@ -219,15 +221,25 @@ describe('LpBattery', () => {
     const free = submitsOf(await s.decide(base));
     // The 09:00 quarter-hour (in delivery, gate closed) charges 100 lots = +2.375 MWh: less room.
     const fixed = submitsOf(await s.decide({ ...base, positions: [position(qhIdAt(now), 100)] }));
-    const lots = (xs: typeof free) => xs.filter((x) => x.side === Side.SIDE_BUY).reduce((a, x) => a + x.quantityLots, 0);
+    const lots = (xs: typeof free) =>
+      xs.filter((x) => x.side === Side.SIDE_BUY).reduce((a, x) => a + x.quantityLots, 0);
     expect(lots(fixed)).toBeLessThan(lots(free));
   });
 
   it('works without a day-ahead auction and without books (products from the welcome)', async () => {
     const s = new LpBattery({}, solver);
-    s.onWelcome(makeWelcome({ assets: [batteryAsset()], market: { ...makeWelcome().market!, products: quarterHourProductSpecs(DAY, 2) } }));
+    s.onWelcome(
+      makeWelcome({
+        assets: [batteryAsset()],
+        market: { ...makeWelcome().market!, products: quarterHourProductSpecs(DAY, 2) },
+      }),
+    );
     const now = DAY + 23 * HOUR_MS;
-    const wake = makeWakeUp({ timeMs: now, assets: [assetState()], priceForecasts: forecasts(now + QH_MS, [5_000, 9_000, 9_000]) });
+    const wake = makeWakeUp({
+      timeMs: now,
+      assets: [assetState()],
+      priceForecasts: forecasts(now + QH_MS, [5_000, 9_000, 9_000]),
+    });
     const subs = submitsOf(await s.decide(wake));
     for (const x of subs) expect(x.productId.startsWith('qh-2026112')).toBe(true);
   });

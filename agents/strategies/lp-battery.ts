@@ -14,8 +14,8 @@
 // trade the difference between the new optimal schedule and the net positions on the next
 // `tradePeriods` tradable quarter-hours with IOC limit orders within slippageEur of the forecast.
 import { z } from 'zod';
-import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
+import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { auctionCurve } from '../sdk/actions.js';
@@ -177,7 +177,9 @@ export class LpBattery implements Strategy {
 
   private intradayTrades(wake: WakeUp, b: BatterySpec, soc: number, prices: Map<string, number>): Action[] {
     const margin = this.params.gateMarginMs;
-    const tradable = tradableQuarterHours(this.products, wake.timeMs, margin).filter((p) => prices.has(p.productId));
+    const tradable = tradableQuarterHours(this.products, wake.timeMs, margin).filter((p) =>
+      prices.has(p.productId),
+    );
     if (tradable.length === 0) return [];
     // Horizon: from the quarter-hour in delivery to the end of the first tradable one's day, or
     // of the latest planned day, capped by horizonHours and the forecasts' reach.
@@ -211,7 +213,8 @@ export class LpBattery implements Strategy {
       );
     }
     const lastDay = dayTokenOf(ids[ids.length - 1]!);
-    const target = this.endTarget(b, (lastDay && this.dayStartSoc.get(lastDay)) ?? this.firstSoc ?? soc);
+    const planned = lastDay === undefined ? undefined : this.dayStartSoc.get(lastDay);
+    const target = this.endTarget(b, planned ?? this.firstSoc ?? soc);
     const plan = solveBatteryLp(this.solver!, {
       ...this.lpBase(b),
       periods,
@@ -268,13 +271,18 @@ export function scheduleToLots(
       lots = fixed;
     } else {
       const maxCharge = Math.min(powerLots, Math.floor((b.socMaxMwh - soc) / (b.etaCharge * lotMwh) + 1e-9));
-      const maxDischarge = Math.min(powerLots, Math.floor(((soc - b.socMinMwh) * b.etaDischarge) / lotMwh + 1e-9));
+      const maxDischarge = Math.min(
+        powerLots,
+        Math.floor(((soc - b.socMinMwh) * b.etaDischarge) / lotMwh + 1e-9),
+      );
       const clamp = (x: number) => Math.min(Math.max(maxCharge, 0), Math.max(-Math.max(maxDischarge, 0), x));
       const want = plan.socMwh[t + 1] ?? soc;
       const x = mw * 10;
       const candidates = [clamp(Math.floor(x + 1e-6)), clamp(Math.ceil(x - 1e-6))];
       lots = candidates.reduce((best, c) =>
-        Math.abs(soc + socDeltaMwh(c, b) - want) < Math.abs(soc + socDeltaMwh(best, b) - want) - 1e-12 ? c : best,
+        Math.abs(soc + socDeltaMwh(c, b) - want) < Math.abs(soc + socDeltaMwh(best, b) - want) - 1e-12
+          ? c
+          : best,
       );
     }
     out.push(lots);

@@ -1,8 +1,13 @@
 // Strategies by name. `flexarena agent <name>` and run configurations refer to these keys.
 import type { Strategy, StrategyFactory } from '../sdk/strategy.js';
+import { BalancingBattery } from './balancing-battery.js';
+import { EvFleetCharger } from './ev-fleet-charger.js';
 import { HeuristicBattery } from './heuristic-battery.js';
 import { IdleStrategy } from './idle.js';
 import { LiquidityProvider } from './liquidity-provider.js';
+import { LpBattery } from './lp-battery.js';
+import { PoolAggregator } from './pool-aggregator.js';
+import { TabularQ } from './tabular-q.js';
 
 const registry = new Map<string, { factory: StrategyFactory; description: string }>([
   ['idle', { factory: () => new IdleStrategy(), description: 'baseline: never trades' }],
@@ -18,6 +23,41 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     {
       factory: (p) => new HeuristicBattery(p),
       description: 'seed 002 §4.1: charge if the next hour is dearer, else discharge',
+    },
+  ],
+  [
+    'lp-battery',
+    {
+      factory: (p) => new LpBattery(p),
+      description: 'perfect-foresight HiGHS LP: DA step curves from the plan, CID re-optimisation',
+    },
+  ],
+  [
+    'balancing-battery',
+    {
+      factory: (p) => new BalancingBattery(p),
+      description: 'aFRR capacity up/down, energy bids covering the awards, SoC kept mid-range',
+    },
+  ],
+  [
+    'ev-fleet-charger',
+    {
+      factory: (p) => new EvFleetCharger(p),
+      description: 'seed 004 eqs. 4-5: EV fleet buys cheap charging, commitment scaled by risk λ',
+    },
+  ],
+  [
+    'pool-aggregator',
+    {
+      factory: (p) => new PoolAggregator(p),
+      description: 'seed 001 pool: trades the learned baseline, sells flexibility on CID price deviations',
+    },
+  ],
+  [
+    'tabular-q',
+    {
+      factory: (p) => new TabularQ(p),
+      description: 'seed 003 tabular Q-learning: 5 CID actions on (hour, SoC, price-vs-forecast)',
     },
   ],
 ]);

@@ -1,8 +1,8 @@
 // Small helpers shared by the strategies: product ids and times, schedules from positions,
 // tradable quarter-hours, IOC orders around a forecast, battery SoC projection, a seeded PRNG.
 // Everything here reads only what the protocol gives an agent.
-import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
-import { type ProductSpec, ProductKind, Side } from '../../gen/flexarena/v1/market.js';
+import type { AssetSpec, BatterySpec } from '../../gen/flexarena/v1/asset.js';
+import { ProductKind, type ProductSpec, Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { submit } from '../sdk/actions.js';
 import { deliveryStartOf } from './liquidity-provider.js';
@@ -78,7 +78,11 @@ export function quarterHourProducts(welcome: Welcome): Map<string, ProductSpec> 
 }
 
 /** Quarter-hours open for trading now whose gate closes after now + margin, by delivery start. */
-export function tradableQuarterHours(products: Map<string, ProductSpec>, nowMs: number, marginMs: number): ProductSpec[] {
+export function tradableQuarterHours(
+  products: Map<string, ProductSpec>,
+  nowMs: number,
+  marginMs: number,
+): ProductSpec[] {
   return [...products.values()]
     .filter((p) => p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs)
     .sort((a, b) => a.deliveryStartMs - b.deliveryStartMs);
@@ -148,8 +152,7 @@ export function projectSoc(socMwh: number, b: BatterySpec, wake: WakeUp, untilMs
   for (const p of wake.positions) {
     const start = safeStart(p.productId);
     if (start === undefined || start >= untilMs || start + HOUR_MS <= wake.timeMs) continue;
-    if (p.productId.startsWith('h-'))
-      for (let k = 0; k < 4; k++) ids.add(qhIdAt(start + k * QH_MS));
+    if (p.productId.startsWith('h-')) for (let k = 0; k < 4; k++) ids.add(qhIdAt(start + k * QH_MS));
     else ids.add(p.productId);
   }
   const qhs = [...ids]
@@ -174,7 +177,12 @@ export function safeStart(productId: string): number | undefined {
 }
 
 /** Cash in EUR of a fill on a quarter-hour product: sales +, purchases −. */
-export function fillCashEur(f: { side: Side; priceTicks: number; quantityLots: number; productId: string }): number {
+export function fillCashEur(f: {
+  side: Side;
+  priceTicks: number;
+  quantityLots: number;
+  productId: string;
+}): number {
   const hours = f.productId.startsWith('h-') ? 1 : QH_HOURS;
   const eur = (f.priceTicks / 100) * (f.quantityLots / 10) * hours;
   return f.side === Side.SIDE_SELL ? eur : -eur;
@@ -192,22 +200,24 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+type AssetKind = NonNullable<AssetSpec['kind']>;
+/** Spec type of each asset kind ('battery' → BatterySpec, …). */
+export type AssetSpecOf<K extends AssetKind['$case']> = Extract<AssetKind, { $case: K }>['value'];
+
 /** The first asset of a kind in the welcome, or undefined. */
-export function findAsset<K extends NonNullable<Welcome['assets'][number]['kind']>['$case']>(
+export function findAsset<K extends AssetKind['$case']>(
   welcome: Welcome,
   kind: K,
-): { assetId: string; spec: Extract<NonNullable<Welcome['assets'][number]['kind']>, { $case: K }>['value'] } | undefined {
+): { assetId: string; spec: AssetSpecOf<K> } | undefined {
   for (const a of welcome.assets) {
-    if (a.kind?.$case === kind)
-      return {
-        assetId: a.assetId,
-        spec: a.kind.value as Extract<NonNullable<Welcome['assets'][number]['kind']>, { $case: K }>['value'],
-      };
+    if (a.kind?.$case === kind) return { assetId: a.assetId, spec: a.kind.value as AssetSpecOf<K> };
   }
   return undefined;
 }
 
 /** The wake-up's state of `assetId` (or its only asset state). */
 export function assetState(wake: WakeUp, assetId: string | undefined): WakeUp['assets'][number] | undefined {
-  return wake.assets.find((a) => a.assetId === assetId) ?? (wake.assets.length === 1 ? wake.assets[0] : undefined);
+  return (
+    wake.assets.find((a) => a.assetId === assetId) ?? (wake.assets.length === 1 ? wake.assets[0] : undefined)
+  );
 }

@@ -147,7 +147,13 @@ export function book(
   };
 }
 
-export function fill(productId: string, side: Side, priceTicks: number, quantityLots: number, timeMs = DAY): Fill {
+export function fill(
+  productId: string,
+  side: Side,
+  priceTicks: number,
+  quantityLots: number,
+  timeMs = DAY,
+): Fill {
   return { tradeId: 1, orderId: 1, productId, side, priceTicks, quantityLots, timeMs, aggressor: true };
 }
 
@@ -170,7 +176,9 @@ export function order(productId: string, side: Side, priceTicks: number, remaini
 
 /** The CID submits of a batch, with their client refs. */
 export function submitsOf(actions: Action[]): (SubmitOrder & { clientRef: string })[] {
-  return actions.flatMap((a) => (a.kind?.$case === 'submit' ? [{ ...a.kind.value, clientRef: a.clientRef }] : []));
+  return actions.flatMap((a) =>
+    a.kind?.$case === 'submit' ? [{ ...a.kind.value, clientRef: a.clientRef }] : [],
+  );
 }
 
 /** Signed lots of a submit: buys +, sells −. */

@@ -38,8 +38,9 @@ describe('parseRunConfig', () => {
       name: 'run',
       seed: 1,
       day: '2026-11-22',
+      days: 1,
+      simStartHoursBeforeDay: 16,
       mode: 'lockstep',
-      speed: 600,
       decisionIntervalMinutes: 15,
       deadlineMs: 5000,
       connectTimeoutMs: 30_000,
@@ -48,14 +49,25 @@ describe('parseRunConfig', () => {
       market: {
         cid: {
           openHoursBeforeDay: 8,
-          gateClosureMinutes: 5,
+          hourlyOpenHoursBeforeDay: 9,
+          hourlyProducts: true,
+          gateClosure: 'local',
+          localGateMinutes: 5,
+          crossBorderGateMinutes: 60,
           priceMinEur: -9999,
           priceMaxEur: 9999,
-          depthLevels: 10,
+          depthLevels: 20,
         },
+        auctions: { dayAhead: true, intraday: true, priceMinEur: -500, priceMaxEur: 4000 },
+        balancing: {
+          enabled: true,
+          capacityGateHoursBeforeDay: 15,
+          capacityPricing: 'pay-as-bid',
+          energyGateMinutes: 25,
+        },
+        imbalance: { pricing: 'single' },
       },
-      world: { baseEur: 80, forecastErrorEur: 8 },
-      imbalance: { spreadEur: 50 },
+      world: { difficulty: 'forecast-errors' },
       nats: { enabled: true },
     });
     const agent = cfg.agents[0]!;
@@ -75,16 +87,17 @@ describe('parseRunConfig', () => {
         socMin: 0.05,
         socMax: 0.95,
         socInitial: 0.5,
+        degradationEurPerMwh: 0,
       },
     });
   });
 
   it('keeps given values instead of defaults', () => {
-    const cfg = parseRunConfig(minimal({ seed: 7, market: { cid: { gateClosureMinutes: 60 } } }));
+    const cfg = parseRunConfig(minimal({ seed: 7, market: { cid: { localGateMinutes: 60 } } }));
     expect(cfg.seed).toBe(7);
-    expect(cfg.market.cid.gateClosureMinutes).toBe(60);
+    expect(cfg.market.cid.localGateMinutes).toBe(60);
     // Defaults inside a partially given object are still filled in.
-    expect(cfg.market.cid.depthLevels).toBe(10);
+    expect(cfg.market.cid.depthLevels).toBe(20);
   });
 
   it('names the dotted path, the value and the expectation of a wrong field', () => {
@@ -113,9 +126,9 @@ describe('parseRunConfig', () => {
   });
 
   it('names nested object paths and wrong types', () => {
-    const issues = issuesOf(minimal({ world: { baseEur: 'eighty' } }));
-    const issue = issueAt(issues, 'world.baseEur');
-    expect(issue.value).toBe('eighty');
+    const issues = issuesOf(minimal({ market: { balancing: { capacityDemandMw: { up: 'lots' } } } }));
+    const issue = issueAt(issues, 'market.balancing.capacityDemandMw.up');
+    expect(issue.value).toBe('lots');
     expect(issue.message).toMatch(/number/);
   });
 
@@ -203,7 +216,7 @@ describe('parseRunConfig', () => {
         ],
       }),
     );
-    expect(edge.agents[0]!.asset!.socInitial).toBe(0.8);
+    expect(edge.agents[0]!.asset).toMatchObject({ type: 'battery', socInitial: 0.8 });
   });
 
   it('rejects latency min > max and a run without agents', () => {

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 import { worldConfigSchema } from '../world/world-config.js';
 
 const isoDay = z
@@ -103,7 +103,10 @@ const balancingSchema = z
     capacityPricing: z.enum(['pay-as-bid', 'pay-as-cleared']).default('pay-as-bid'),
     /** TSO demand per 4-hour product and direction. */
     capacityDemandMw: z
-      .object({ up: z.number().min(0).max(100_000).default(2000), down: z.number().min(0).max(100_000).default(2000) })
+      .object({
+        up: z.number().min(0).max(100_000).default(2000),
+        down: z.number().min(0).max(100_000).default(2000),
+      })
       .strict()
       .default({ up: 2000, down: 2000 }),
     /** Balancing energy bids for a quarter-hour close this many minutes before delivery (T-25). */
@@ -140,8 +143,16 @@ const imbalanceSchema = z
 
 export const runConfigSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes').default('run'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes')
+      .default('run'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     /** First delivery day. */
     day: isoDay,
     days: z.number().int().min(1).max(366).default(1),

@@ -1,8 +1,14 @@
 // Per-party private state kept by the arena: positions per product, cash by category, what is
 // still to be reported at the next wake-up, and counters for the results. A party is an agent
 // or one of the arena's own counterparties ("world", "tso").
-import type { Activation, BalancingPeriodResult, CapacityAward, PeriodSettlement } from '../../gen/flexarena/v1/balancing.js';
+
 import type { AuctionAward, AuctionResult } from '../../gen/flexarena/v1/auction.js';
+import type {
+  Activation,
+  BalancingPeriodResult,
+  CapacityAward,
+  PeriodSettlement,
+} from '../../gen/flexarena/v1/balancing.js';
 import type { Fill, Position } from '../../gen/flexarena/v1/market.js';
 
 export interface ProductPosition {
@@ -11,7 +17,15 @@ export interface ProductPosition {
   cashUnits: number;
 }
 
-export const CASH_KINDS = ['cid', 'auction', 'capacity', 'balancingEnergy', 'imbalance', 'penalty', 'positionValue'] as const;
+export const CASH_KINDS = [
+  'cid',
+  'auction',
+  'capacity',
+  'balancingEnergy',
+  'imbalance',
+  'penalty',
+  'positionValue',
+] as const;
 export type CashKind = (typeof CASH_KINDS)[number];
 
 /** What an agent learns at its next wake-up. */
@@ -26,12 +40,28 @@ export interface PendingReports {
 }
 
 function emptyReports(): PendingReports {
-  return { fills: [], auctionAwards: [], auctionResults: [], capacityAwards: [], activations: [], balancingResults: [], settlements: [] };
+  return {
+    fills: [],
+    auctionAwards: [],
+    auctionResults: [],
+    capacityAwards: [],
+    activations: [],
+    balancingResults: [],
+    settlements: [],
+  };
 }
 
 export class AgentLedger {
   readonly positions = new Map<string, ProductPosition>();
-  readonly cash: Record<CashKind, number> = { cid: 0, auction: 0, capacity: 0, balancingEnergy: 0, imbalance: 0, penalty: 0, positionValue: 0 };
+  readonly cash: Record<CashKind, number> = {
+    cid: 0,
+    auction: 0,
+    capacity: 0,
+    balancingEnergy: 0,
+    imbalance: 0,
+    penalty: 0,
+    positionValue: 0,
+  };
   private pending: PendingReports = emptyReports();
   tradedLots = 0;
   imbalanceKwhAbs = 0;

@@ -71,7 +71,9 @@ export function actionToCommand(action: Action, agentId: string, time: number): 
         priceTicks: kind.value.priceTicks,
         quantityLots: kind.value.quantityLots,
         tif: tifFromProto(kind.value.timeInForce),
-        ...(kind.value.restriction === ExecutionRestriction.EXECUTION_RESTRICTION_AON ? { restriction: 'AON' as const } : {}),
+        ...(kind.value.restriction === ExecutionRestriction.EXECUTION_RESTRICTION_AON
+          ? { restriction: 'AON' as const }
+          : {}),
         ...(kind.value.peakLots > 0 ? { peakLots: kind.value.peakLots } : {}),
         clientRef,
       };
@@ -103,7 +105,10 @@ export function orderToProto(o: RestingOrder): Order {
     timeInForce: tifToProto(o.tif),
     clientRef: o.clientRef ?? '',
     entryTimeMs: o.entryTime,
-    restriction: o.restriction === 'AON' ? ExecutionRestriction.EXECUTION_RESTRICTION_AON : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
+    restriction:
+      o.restriction === 'AON'
+        ? ExecutionRestriction.EXECUTION_RESTRICTION_AON
+        : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
     peakLots: o.peakLots ?? 0,
     hiddenLots: o.hiddenLots ?? 0,
   };

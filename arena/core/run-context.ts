@@ -1,10 +1,11 @@
 // Everything the sequencer, the venues and settlement share during one run.
-import type { RunConfig } from '../config/run-config.js';
+
 import type { AssetTwin } from '../assets/asset-twin.js';
+import type { RunConfig } from '../config/run-config.js';
 import type { MarketDataPublisher } from '../nats/market-data-publisher.js';
 import type { TapeWriter } from '../tape/tape-writer.js';
-import type { World } from '../world/world.js';
 import type { ProductCatalog } from '../world/products.js';
+import type { World } from '../world/world.js';
 import type { FaultLog } from './agent-channel.js';
 import { AgentLedger } from './agent-ledger.js';
 import type { NamedRng } from './named-rng.js';

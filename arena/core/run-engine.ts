@@ -18,7 +18,9 @@ const HOUR = 60 * MINUTE;
 const PHASE_SETTLE = 2;
 const PHASE_DECIDE = 3;
 
-type QueueItem = { kind: 'scheduled'; event: ScheduledEvent } | { kind: 'action'; batch: PendingBatch; index: number };
+type QueueItem =
+  | { kind: 'scheduled'; event: ScheduledEvent }
+  | { kind: 'action'; batch: PendingBatch; index: number };
 
 interface PendingBatch {
   agentId: string;
@@ -61,7 +63,9 @@ export class RunEngine {
     this.cid = new CidVenue(ctx);
     this.auctions = m.auctions.dayAhead || m.auctions.intraday ? new AuctionVenue(ctx) : undefined;
     this.balancing = m.balancing.enabled ? new BalancingVenue(ctx) : undefined;
-    this.venues = [this.cid, this.auctions, this.balancing].filter((v): v is NonNullable<typeof v> => v !== undefined);
+    this.venues = [this.cid, this.auctions, this.balancing].filter(
+      (v): v is NonNullable<typeof v> => v !== undefined,
+    );
     for (const v of this.venues) for (const k of v.actionKinds) this.venueByAction.set(k, v);
     this.simStartMs = ctx.products.firstDayStartMs - ctx.cfg.simStartHoursBeforeDay * HOUR;
     this.simEndMs = ctx.products.endMs;
@@ -76,14 +80,20 @@ export class RunEngine {
   async run(): Promise<RunSummary> {
     const { ctx } = this;
     const missing = await this.channel.waitForAgents(ctx.cfg.connectTimeoutMs);
-    for (const id of missing) ctx.faults.fault(id, 'never-connected', `no hello within ${ctx.cfg.connectTimeoutMs} ms`);
+    for (const id of missing)
+      ctx.faults.fault(id, 'never-connected', `no hello within ${ctx.cfg.connectTimeoutMs} ms`);
     ctx.tape.write({
       type: 'run-start',
       t: this.simStartMs,
       name: ctx.cfg.name,
       seed: ctx.cfg.seed,
       days: ctx.products.days,
-      agents: ctx.cfg.agents.map((a) => ({ id: a.id, strategy: a.strategy, role: a.role, asset: a.asset?.type ?? null })),
+      agents: ctx.cfg.agents.map((a) => ({
+        id: a.id,
+        strategy: a.strategy,
+        role: a.role,
+        asset: a.asset?.type ?? null,
+      })),
       products: ctx.products.all.length,
       realisedPriceTicks: Array.from(ctx.world.realisedPriceTicks()),
     });
@@ -101,7 +111,12 @@ export class RunEngine {
   private schedule(): void {
     const events: ScheduledEvent[] = this.venues.flatMap((v) => v.scheduledEvents());
     this.ctx.products.quarterHours.forEach((qh, step) =>
-      events.push({ time: qh.deliveryEndMs, phase: PHASE_SETTLE, label: `settle ${qh.id}`, run: () => this.settle(step) }),
+      events.push({
+        time: qh.deliveryEndMs,
+        phase: PHASE_SETTLE,
+        label: `settle ${qh.id}`,
+        run: () => this.settle(step),
+      }),
     );
     const interval = this.ctx.cfg.decisionIntervalMinutes * MINUTE;
     for (let t = this.simStartMs; t < this.lastDecisionMs; t += interval)
@@ -121,7 +136,9 @@ export class RunEngine {
     const agents = ctx.cfg.agents;
     // Latency is drawn for every agent at every decision point, answered or not, so one agent's
     // behaviour never shifts another's random stream.
-    const latencies = agents.map((a) => ctx.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max));
+    const latencies = agents.map((a) =>
+      ctx.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max),
+    );
     const outcomes = await Promise.all(
       agents.map((a) => {
         const ledger = ctx.ledger(a.id);
@@ -147,7 +164,13 @@ export class RunEngine {
       }
       if (outcome.kind !== 'batch' || outcome.actions.length === 0) return;
       const arrival = this.now + latencies[i]!;
-      const batch: PendingBatch = { agentId: a.id, wakeId, actions: outcome.actions, results: [], remaining: outcome.actions.length };
+      const batch: PendingBatch = {
+        agentId: a.id,
+        wakeId,
+        actions: outcome.actions,
+        results: [],
+        remaining: outcome.actions.length,
+      };
       ctx.tape.write({ type: 'batch', t: arrival, agent: a.id, wakeId, actions: outcome.actions });
       outcome.actions.forEach((action, index) => {
         batch.results[index] = {
@@ -180,7 +203,12 @@ export class RunEngine {
     return out;
   }
 
-  private wakeUpFor(agentId: string, wakeId: number, books: WakeUp['books'], priceForecasts: WakeUp['priceForecasts']): WakeUp {
+  private wakeUpFor(
+    agentId: string,
+    wakeId: number,
+    books: WakeUp['books'],
+    priceForecasts: WakeUp['priceForecasts'],
+  ): WakeUp {
     const ledger = this.ctx.ledger(agentId);
     const asset = this.ctx.assets.get(agentId);
     const r = ledger.takeReports();
@@ -210,7 +238,8 @@ export class RunEngine {
     this.stats.actions++;
     const venue = this.venueByAction.get(action.kind!.$case)!;
     venue.handle(batch.agentId, action, this.now, result);
-    if (--batch.remaining === 0) this.channel.ack(batch.agentId, { wakeId: batch.wakeId, results: batch.results });
+    if (--batch.remaining === 0)
+      this.channel.ack(batch.agentId, { wakeId: batch.wakeId, results: batch.results });
   }
 
   // ---- settlement and publication ----
@@ -242,7 +271,11 @@ export class RunEngine {
     for (const s of outcome.agents) {
       ctx.tape.write({ type: 'settlement', t: this.now, ...s });
       ctx.ledger(s.agent).report('settlements', periodSettlementMessage(s));
-      await ctx.publisher.settlement(s.agent, `${ctx.runId}:${s.productId}:${s.agent}`, { runId: ctx.runId, timeMs: this.now, ...s });
+      await ctx.publisher.settlement(s.agent, `${ctx.runId}:${s.productId}:${s.agent}`, {
+        runId: ctx.runId,
+        timeMs: this.now,
+        ...s,
+      });
     }
   }
 
@@ -258,10 +291,20 @@ export class RunEngine {
       type: 'run-end',
       t: this.now,
       stats,
-      parties: ctx.allLedgers().map((l) => ({ party: l.agentId, cashUnits: l.cash, totalCashUnits: l.totalCashUnits })),
-      assets: [...ctx.assets.values()].map((a) => ({ id: a.id, finalSocMwh: a.finalSocMwh(), costs: a.costs() })),
+      parties: ctx
+        .allLedgers()
+        .map((l) => ({ party: l.agentId, cashUnits: l.cash, totalCashUnits: l.totalCashUnits })),
+      assets: [...ctx.assets.values()].map((a) => ({
+        id: a.id,
+        finalSocMwh: a.finalSocMwh(),
+        costs: a.costs(),
+      })),
       bookHash: this.cid.market.stateHash(),
     });
-    return { ...stats, ledgers: ctx.cfg.agents.map((a) => ctx.ledger(a.id)), tapeHash: await ctx.tape.close() };
+    return {
+      ...stats,
+      ledgers: ctx.cfg.agents.map((a) => ctx.ledger(a.id)),
+      tapeHash: await ctx.tape.close(),
+    };
   }
 }

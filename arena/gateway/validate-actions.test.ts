@@ -22,6 +22,8 @@ function submitAction(over: Partial<SubmitOrder> = {}, clientRef = ''): Action {
         side: Side.SIDE_BUY,
         priceTicks: 8_000,
         quantityLots: 10,
+        restriction: 0,
+        peakLots: 0,
         timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
         ...over,
       },

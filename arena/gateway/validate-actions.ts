@@ -58,9 +58,15 @@ export function validateActionBatch(batch: ActionBatch, l: ProtocolLimits): Prot
       return violation(`${at}.client_ref`, `length ${a.clientRef.length} exceeds ${l.maxClientRefLength}`);
     const k = a.kind;
     if (!k)
-      return violation(`${at}.kind`, 'one of submit, cancel, modify, auction_bid, cancel_auction_bid, capacity_bid, energy_bid is required');
+      return violation(
+        `${at}.kind`,
+        'one of submit, cancel, modify, auction_bid, cancel_auction_bid, capacity_bid, energy_bid is required',
+      );
     if (l.enabledKinds && !l.enabledKinds.has(k.$case))
-      return violation(`${at}.${snake(k.$case)}`, `this run has no venue for ${snake(k.$case)} (its market is switched off)`);
+      return violation(
+        `${at}.${snake(k.$case)}`,
+        `this run has no venue for ${snake(k.$case)} (its market is switched off)`,
+      );
     let v: ProtocolViolation | undefined;
     switch (k.$case) {
       case 'submit': {

@@ -26,7 +26,9 @@ export function agentResults(ctx: RunContext, ledgers: readonly AgentLedger[]): 
   return ledgers.map((l) => {
     const asset = ctx.assets.get(l.agentId);
     const costs = asset?.costs();
-    const assetCostEur = costs ? costs.degradationEur + costs.lostRentalEur + costs.tariffEur + costs.penaltyEur : 0;
+    const assetCostEur = costs
+      ? costs.degradationEur + costs.lostRentalEur + costs.tariffEur + costs.penaltyEur
+      : 0;
     return {
       agentId: l.agentId,
       strategy: l.strategy,

@@ -9,7 +9,12 @@
 // Every cash flow has a counterparty (the TSO or the world), so the period sums to zero.
 // Energies are kWh taken from the grid: > 0 consumption, < 0 injection; 1 lot for 15 min = 25 kWh.
 import type { PeriodSettlement } from '../../gen/flexarena/v1/balancing.js';
-import { type ActivationResult, imbalancePrices, nonDeliveryPenalty, settleImbalance } from '../../market/index.js';
+import {
+  type ActivationResult,
+  imbalancePrices,
+  nonDeliveryPenalty,
+  settleImbalance,
+} from '../../market/index.js';
 import type { PeriodInfo } from '../assets/asset-twin.js';
 import type { RunContext } from '../core/run-context.js';
 import type { BalancingVenue } from '../venues/balancing-venue.js';
@@ -46,7 +51,11 @@ export interface PeriodOutcome {
   agents: AgentSettlement[];
 }
 
-export function settlePeriod(ctx: RunContext, step: number, balancing: BalancingVenue | undefined): PeriodOutcome {
+export function settlePeriod(
+  ctx: RunContext,
+  step: number,
+  balancing: BalancingVenue | undefined,
+): PeriodOutcome {
   const qh = ctx.products.quarterHours[step]!;
   const hour = ctx.products.hourOf(step);
   const period: PeriodInfo = { step, deliveryStartMs: qh.deliveryStartMs, hours: 0.25 };
@@ -61,7 +70,9 @@ export function settlePeriod(ctx: RunContext, step: number, balancing: Balancing
     return { agent: a.id, ledger, asset, liquidity, positionKwh, previewKwh };
   });
 
-  const agentImbalancesMw = rows.filter((r) => !r.liquidity).map((r) => (r.positionKwh - r.previewKwh) / KWH_PER_MW_QH);
+  const agentImbalancesMw = rows
+    .filter((r) => !r.liquidity)
+    .map((r) => (r.positionKwh - r.previewKwh) / KWH_PER_MW_QH);
   const systemImbalanceKwh = Math.round(ctx.world.systemImbalanceMw(step, agentImbalancesMw) * KWH_PER_MW_QH);
   const activation = balancing ? balancing.activate(step, systemImbalanceKwh) : null;
   const prices = imbalancePrices({
@@ -71,7 +82,10 @@ export function settlePeriod(ctx: RunContext, step: number, balancing: Balancing
     downPriceTicks: activation?.downPriceTicks ?? null,
     referencePriceTicks: ref,
   });
-  const balancingPrices = { upPriceTicks: activation?.upPriceTicks ?? null, downPriceTicks: activation?.downPriceTicks ?? null };
+  const balancingPrices = {
+    upPriceTicks: activation?.upPriceTicks ?? null,
+    downPriceTicks: activation?.downPriceTicks ?? null,
+  };
 
   const agents: AgentSettlement[] = rows.map((r) => {
     let up = 0;
@@ -98,7 +112,10 @@ export function settlePeriod(ctx: RunContext, step: number, balancing: Balancing
       ['down', down, deliveredDown],
     ] as const) {
       if (activatedKwh > 0)
-        penaltyCashUnits += nonDeliveryPenalty({ agentId: r.agent, direction, activatedKwh, deliveredKwh }, balancingPrices).penaltyCashUnits;
+        penaltyCashUnits += nonDeliveryPenalty(
+          { agentId: r.agent, direction, activatedKwh, deliveredKwh },
+          balancingPrices,
+        ).penaltyCashUnits;
     }
     const positionValueCashUnits = r.liquidity ? r.positionKwh * ref : 0;
 

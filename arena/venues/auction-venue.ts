@@ -1,7 +1,12 @@
 // Day-ahead and intraday auctions as a venue: one AuctionBook per auction and delivery day,
 // cleared at its gate closure with the world's exogenous curves beside the agents' bids. Awards
 // become positions in the quarter-hour products, so settlement treats them like CID trades.
-import { type AuctionResult as ProtoAuctionResult, AuctionKind, type AuctionSpec, CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
+import {
+  AuctionKind,
+  type AuctionSpec,
+  CurveInterpolation,
+  type AuctionResult as ProtoAuctionResult,
+} from '../../gen/flexarena/v1/auction.js';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
 import {
@@ -64,7 +69,10 @@ export class AuctionVenue implements Venue {
             lastPeriod: entry.lastPeriod,
             priceMinTicks: config.priceMinTicks,
             priceMaxTicks: config.priceMaxTicks,
-            periodProductIds: Array.from({ length: config.periods }, (_, i) => ctx.products.quarterHours[firstStep + i]!.id),
+            periodProductIds: Array.from(
+              { length: config.periods },
+              (_, i) => ctx.products.quarterHours[firstStep + i]!.id,
+            ),
           },
         });
       }
@@ -86,15 +94,27 @@ export class AuctionVenue implements Venue {
 
   handle(agentId: string, action: Action, time: number, result: ActionResult): void {
     const kind = action.kind;
-    if (kind?.$case !== 'auctionBid' && kind?.$case !== 'cancelAuctionBid') throw new Error(`not an auction action: ${kind?.$case}`);
+    if (kind?.$case !== 'auctionBid' && kind?.$case !== 'cancelAuctionBid')
+      throw new Error(`not an auction action: ${kind?.$case}`);
     const ledger = this.ctx.ledger(agentId);
     const auction = this.auctions.get(kind.value.auctionId);
     const reject = (code: string, field: string, limit: string, message: string) => {
       ledger.rejects++;
-      Object.assign(result, { status: ActionStatus.ACTION_STATUS_REJECTED, rejectCode: rejectCodeToProto(code), field, limit, message });
+      Object.assign(result, {
+        status: ActionStatus.ACTION_STATUS_REJECTED,
+        rejectCode: rejectCodeToProto(code),
+        field,
+        limit,
+        message,
+      });
     };
     if (!auction) {
-      reject('UNKNOWN_AUCTION', 'auction_id', `one of ${[...this.auctions.keys()].join(', ')}`, `no auction ${kind.value.auctionId}`);
+      reject(
+        'UNKNOWN_AUCTION',
+        'auction_id',
+        `one of ${[...this.auctions.keys()].join(', ')}`,
+        `no auction ${kind.value.auctionId}`,
+      );
       return;
     }
     const internalId = `${agentId}:${kind.value.bidId}`;
@@ -151,8 +171,10 @@ export class AuctionVenue implements Venue {
     }
     if (bid?.$case === 'block') {
       const b = bid.value;
-      if (b.firstPeriod < first || b.firstPeriod > last) return outOfRange('block.first_period', b.firstPeriod);
-      if (b.lastPeriod < b.firstPeriod || b.lastPeriod > last) return outOfRange('block.last_period', b.lastPeriod);
+      if (b.firstPeriod < first || b.firstPeriod > last)
+        return outOfRange('block.first_period', b.firstPeriod);
+      if (b.lastPeriod < b.firstPeriod || b.lastPeriod > last)
+        return outOfRange('block.last_period', b.lastPeriod);
       return {
         kind: 'block',
         bidId,
@@ -177,7 +199,8 @@ export class AuctionVenue implements Venue {
     for (const award of result.awards) {
       const product = ctx.products.quarterHours[auction.firstStep + award.period]!;
       const price = result.pricesTicks[award.period]!;
-      const cash = tradeCashUnits(price, Math.abs(award.quantityLots), 15) * (award.quantityLots > 0 ? -1 : 1);
+      const cash =
+        tradeCashUnits(price, Math.abs(award.quantityLots), 15) * (award.quantityLots > 0 ? -1 : 1);
       const ledger = ctx.ledger(award.agentId);
       ledger.addTrade(product.id, award.quantityLots, cash, 'auction');
       if (award.agentId !== WORLD_PARTY) {
@@ -199,7 +222,13 @@ export class AuctionVenue implements Venue {
       acceptedBlocks: result.acceptedBlocks.filter((b) => !b.startsWith(`${WORLD_PARTY}:`)),
       paradoxicallyRejectedBlocks: result.paradoxicallyRejectedBlocks,
     };
-    ctx.tape.write({ type: 'auction-result', t: auction.spec.gateClosureMs, ...publicResult, method: result.method, welfareCashUnits: result.welfareCashUnits });
+    ctx.tape.write({
+      type: 'auction-result',
+      t: auction.spec.gateClosureMs,
+      ...publicResult,
+      method: result.method,
+      welfareCashUnits: result.welfareCashUnits,
+    });
     for (const a of ctx.cfg.agents) ctx.ledger(a.id).report('auctionResults', publicResult);
     ctx.publisher.publish(auction.entry.id === 'DA' ? 'da.results' : 'ida.results', publicResult);
   }
@@ -218,25 +247,45 @@ export class AuctionVenue implements Venue {
     for (let period = 0; period < auction.config.periods; period++) {
       const step = auction.firstStep + period;
       let points: CurvePoint[];
-      if (!forecast) points = netCurve(world.exogenousDemandCurve(step), world.exogenousSupplyCurve(step), lo, hi);
+      if (!forecast)
+        points = netCurve(world.exogenousDemandCurve(step), world.exogenousSupplyCurve(step), lo, hi);
       else {
         const f = forecast.at(step)?.priceTicks ?? world.realised(step).priceTicks;
         points = [];
         for (let k = -10; k <= 10; k++) {
           const p = f + k * 1000;
-          if (p >= lo && p <= hi) points.push({ priceTicks: p, quantityLots: Math.round(-k * 1000 * depthLotsPerTick) });
+          if (p >= lo && p <= hi)
+            points.push({ priceTicks: p, quantityLots: Math.round(-k * 1000 * depthLotsPerTick) });
         }
       }
-      if (points.length > 0) out.push({ kind: 'curve', bidId: `${WORLD_PARTY}:${auction.spec.auctionId}-${period}`, agentId: WORLD_PARTY, period, interpolation: 'linear', points });
+      if (points.length > 0)
+        out.push({
+          kind: 'curve',
+          bidId: `${WORLD_PARTY}:${auction.spec.auctionId}-${period}`,
+          agentId: WORLD_PARTY,
+          period,
+          interpolation: 'linear',
+          points,
+        });
     }
     return out;
   }
 }
 
 /** demand(p) − supply(p) on the union of both curves' prices, inside [lo, hi], strictly increasing prices. */
-export function netCurve(demand: readonly CurvePoint[], supply: readonly CurvePoint[], lo: number, hi: number): CurvePoint[] {
-  const prices = [...new Set([...demand, ...supply].map((p) => p.priceTicks).filter((p) => p >= lo && p <= hi))].sort((a, b) => a - b);
-  return prices.map((p) => ({ priceTicks: p, quantityLots: Math.round(interpolate(demand, p) - interpolate(supply, p)) }));
+export function netCurve(
+  demand: readonly CurvePoint[],
+  supply: readonly CurvePoint[],
+  lo: number,
+  hi: number,
+): CurvePoint[] {
+  const prices = [
+    ...new Set([...demand, ...supply].map((p) => p.priceTicks).filter((p) => p >= lo && p <= hi)),
+  ].sort((a, b) => a - b);
+  return prices.map((p) => ({
+    priceTicks: p,
+    quantityLots: Math.round(interpolate(demand, p) - interpolate(supply, p)),
+  }));
 }
 
 function interpolate(curve: readonly CurvePoint[], p: number): number {
@@ -245,7 +294,11 @@ function interpolate(curve: readonly CurvePoint[], p: number): number {
   for (let i = 1; i < curve.length; i++) {
     const a = curve[i - 1]!;
     const b = curve[i]!;
-    if (p <= b.priceTicks) return a.quantityLots + ((b.quantityLots - a.quantityLots) * (p - a.priceTicks)) / (b.priceTicks - a.priceTicks);
+    if (p <= b.priceTicks)
+      return (
+        a.quantityLots +
+        ((b.quantityLots - a.quantityLots) * (p - a.priceTicks)) / (b.priceTicks - a.priceTicks)
+      );
   }
   return curve.at(-1)!.quantityLots;
 }

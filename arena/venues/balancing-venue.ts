@@ -9,8 +9,8 @@ import {
   CAPACITY_CASH_UNITS_PER_LOT_TICK,
   CapacityAuction,
   type CapacityBid,
-  EnergyMarket,
   type EnergyBid,
+  EnergyMarket,
   PERIODS_PER_CAPACITY_PRODUCT,
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
@@ -49,15 +49,23 @@ export class BalancingVenue implements Venue {
   }
 
   capacityProductIds(): string[] {
-    return this.ctx.products.days.flatMap((d) => Array.from({ length: 6 }, (_, k) => capacityProductId(d, k)));
+    return this.ctx.products.days.flatMap((d) =>
+      Array.from({ length: 6 }, (_, k) => capacityProductId(d, k)),
+    );
   }
 
   capacityGateMs(dayIndex: number): number {
-    return dayStartMs(this.ctx.products.days[dayIndex]!) - this.ctx.cfg.market.balancing.capacityGateHoursBeforeDay * HOUR;
+    return (
+      dayStartMs(this.ctx.products.days[dayIndex]!) -
+      this.ctx.cfg.market.balancing.capacityGateHoursBeforeDay * HOUR
+    );
   }
 
   energyGateMs(step: number): number {
-    return this.ctx.products.quarterHours[step]!.deliveryStartMs - this.ctx.cfg.market.balancing.energyGateMinutes * MINUTE;
+    return (
+      this.ctx.products.quarterHours[step]!.deliveryStartMs -
+      this.ctx.cfg.market.balancing.energyGateMinutes * MINUTE
+    );
   }
 
   scheduledEvents(): ScheduledEvent[] {
@@ -68,7 +76,12 @@ export class BalancingVenue implements Venue {
       run: () => this.clearCapacity(d),
     }));
     this.ctx.products.quarterHours.forEach((_, step) =>
-      out.push({ time: this.energyGateMs(step), phase: 1, label: `energy gate ${step}`, run: () => this.closeEnergy(step) }),
+      out.push({
+        time: this.energyGateMs(step),
+        phase: 1,
+        label: `energy gate ${step}`,
+        run: () => this.closeEnergy(step),
+      }),
     );
     return out;
   }
@@ -79,14 +92,25 @@ export class BalancingVenue implements Venue {
     ledger.orders++;
     const reject = (r: { code: string; field: string; limit: string; message: string }) => {
       ledger.rejects++;
-      Object.assign(result, { status: ActionStatus.ACTION_STATUS_REJECTED, rejectCode: rejectCodeToProto(r.code), field: r.field, limit: r.limit, message: r.message });
+      Object.assign(result, {
+        status: ActionStatus.ACTION_STATUS_REJECTED,
+        rejectCode: rejectCodeToProto(r.code),
+        field: r.field,
+        limit: r.limit,
+        message: r.message,
+      });
     };
     const bidId = `${agentId}:${String(++this.bidSeq).padStart(9, '0')}`;
     if (kind?.$case === 'capacityBid') {
       const m = /^afrr-(\d{8})-([0-5])$/.exec(kind.value.productId);
       const dayIndex = m ? this.ctx.products.days.findIndex((d) => dayToken(d) === m[1]) : -1;
       if (!m || dayIndex < 0) {
-        reject({ code: 'UNKNOWN_PRODUCT', field: 'product_id', limit: 'afrr-YYYYMMDD-K of a run day, K in 0..5', message: `no capacity product ${kind.value.productId}` });
+        reject({
+          code: 'UNKNOWN_PRODUCT',
+          field: 'product_id',
+          limit: 'afrr-YYYYMMDD-K of a run day, K in 0..5',
+          message: `no capacity product ${kind.value.productId}`,
+        });
         return;
       }
       const bid: CapacityBid = {
@@ -107,11 +131,23 @@ export class BalancingVenue implements Venue {
     if (kind?.$case === 'energyBid') {
       const step = this.ctx.products.stepOf(kind.value.productId);
       if (step === undefined) {
-        reject({ code: 'UNKNOWN_PRODUCT', field: 'product_id', limit: 'a quarter-hour product id of the run', message: `no quarter-hour ${kind.value.productId}` });
+        reject({
+          code: 'UNKNOWN_PRODUCT',
+          field: 'product_id',
+          limit: 'a quarter-hour product id of the run',
+          message: `no quarter-hour ${kind.value.productId}`,
+        });
         return;
       }
       const direction = toDirection(kind.value.direction);
-      const bid: EnergyBid = { bidId, agentId, period: step, direction, quantityLots: kind.value.quantityLots, energyPriceTicks: kind.value.priceTicks };
+      const bid: EnergyBid = {
+        bidId,
+        agentId,
+        period: step,
+        direction,
+        quantityLots: kind.value.quantityLots,
+        energyPriceTicks: kind.value.priceTicks,
+      };
       const obligation = this.awardedLots(agentId, step, direction);
       const offered = this.energy.offeredLots(agentId, step, direction) + bid.quantityLots;
       if (!this.energy.isPeriodClosed(step) && offered < obligation) {
@@ -163,7 +199,10 @@ export class BalancingVenue implements Venue {
   private clearCapacity(dayIndex: number): void {
     const b = this.ctx.cfg.market.balancing;
     const auction = this.capacity[dayIndex]!;
-    const demand = { up: Array(6).fill(Math.round(b.capacityDemandMw.up * 10)), down: Array(6).fill(Math.round(b.capacityDemandMw.down * 10)) };
+    const demand = {
+      up: Array(6).fill(Math.round(b.capacityDemandMw.up * 10)),
+      down: Array(6).fill(Math.round(b.capacityDemandMw.down * 10)),
+    };
     for (const bid of this.exogenousCapacityBids(demand)) {
       const r = auction.submit(bid);
       if (!r.accepted) throw new Error(`exogenous capacity bid rejected: ${r.rejection.message}`);
@@ -197,7 +236,14 @@ export class BalancingVenue implements Venue {
       awardedLots: p.awardedLots,
       clearingPriceTicks: p.clearingPriceTicks,
     }));
-    this.ctx.tape.write({ type: 'capacity-result', t: this.capacityGateMs(dayIndex), day, pricing: result.pricing, products: summary, awards: result.awards.filter((a) => a.agentId !== WORLD_PARTY) });
+    this.ctx.tape.write({
+      type: 'capacity-result',
+      t: this.capacityGateMs(dayIndex),
+      day,
+      pricing: result.pricing,
+      products: summary,
+      awards: result.awards.filter((a) => a.agentId !== WORLD_PARTY),
+    });
     this.ctx.publisher.publish('balancing.capacity', { day, products: summary });
   }
 
@@ -209,7 +255,10 @@ export class BalancingVenue implements Venue {
       for (let product = 0; product < 6; product++) {
         const lots = Math.max(1, Math.round((demand[direction][product]! * x.coverage) / x.tranches));
         for (let k = 0; k < x.tranches; k++) {
-          const eur = x.tranches === 1 ? x.priceMinEur : x.priceMinEur + ((x.priceMaxEur - x.priceMinEur) * k) / (x.tranches - 1);
+          const eur =
+            x.tranches === 1
+              ? x.priceMinEur
+              : x.priceMinEur + ((x.priceMaxEur - x.priceMinEur) * k) / (x.tranches - 1);
           out.push({
             bidId: `${WORLD_PARTY}:cap-${product}-${direction}-${String(k).padStart(3, '0')}`,
             agentId: WORLD_PARTY,
@@ -265,7 +314,8 @@ export class BalancingVenue implements Venue {
         const dayIndex = Math.floor(step / 96);
         const product = Math.floor((step % 96) / PERIODS_PER_CAPACITY_PRODUCT);
         const price = this.awards.get(agentId)!.get(`${dayIndex}:${product}:${direction}`)!.priceTicks;
-        const penalty = ((required - offered) * price * CAPACITY_CASH_UNITS_PER_LOT_TICK) / PERIODS_PER_CAPACITY_PRODUCT;
+        const penalty =
+          ((required - offered) * price * CAPACITY_CASH_UNITS_PER_LOT_TICK) / PERIODS_PER_CAPACITY_PRODUCT;
         this.ctx.ledger(agentId).addCash('penalty', -penalty);
         this.ctx.tso.addCash('penalty', penalty);
         this.ctx.tape.write({
@@ -278,9 +328,12 @@ export class BalancingVenue implements Venue {
           offeredLots: offered,
           penaltyCashUnits: penalty,
         });
-        this.ctx.faults.fault(agentId, 'obligation-shortfall', `${direction} ${offered}/${required} lots offered for step ${step}`);
+        this.ctx.faults.fault(
+          agentId,
+          'obligation-shortfall',
+          `${direction} ${offered}/${required} lots offered for step ${step}`,
+        );
       }
     }
   }
 }
-

@@ -1,9 +1,15 @@
 // The continuous intraday market as a venue: one CidMarket for every product of the run, the
 // market clock (openings, gate closures), fills to both sides' ledgers, and public trades and
 // depth coalesced per decision point.
-import { Side as ProtoSide, type Fill } from '../../gen/flexarena/v1/market.js';
+import { type Fill, Side as ProtoSide } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
-import { type CidCommand, type CidEvent, CidMarket, type TradeEvent, tradeCashUnits } from '../../market/index.js';
+import {
+  type CidCommand,
+  type CidEvent,
+  CidMarket,
+  type TradeEvent,
+  tradeCashUnits,
+} from '../../market/index.js';
 import { actionToCommand, depthToProto, orderToProto, rejectCodeToProto } from '../core/convert.js';
 import type { RunContext } from '../core/run-context.js';
 import type { ScheduledEvent, Venue } from './venue.js';
@@ -34,7 +40,12 @@ export class CidVenue implements Venue {
       times.add(p.openMs);
       times.add(p.gateClosureMs);
     }
-    return [...times].map((time) => ({ time, phase: 0, label: 'cid clock', run: () => void this.apply({ type: 'advance', time }) }));
+    return [...times].map((time) => ({
+      time,
+      phase: 0,
+      label: 'cid clock',
+      run: () => void this.apply({ type: 'advance', time }),
+    }));
   }
 
   handle(agentId: string, action: Action, time: number, result: ActionResult): void {
@@ -52,7 +63,11 @@ export class CidVenue implements Venue {
           message: ev.message,
           orderId: ev.orderId ?? 0,
         });
-      } else if (ev.type === 'accepted' || ev.type === 'modified' || (ev.type === 'cancelled' && ev.reason === 'user')) {
+      } else if (
+        ev.type === 'accepted' ||
+        ev.type === 'modified' ||
+        (ev.type === 'cancelled' && ev.reason === 'user')
+      ) {
         result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
         result.orderId = ev.orderId;
       } else if (ev.type === 'trade' && (ev.buyAgentId === agentId || ev.sellAgentId === agentId)) {
@@ -78,7 +93,8 @@ export class CidVenue implements Venue {
     for (const [productId, trades] of this.tradesSincePublish) pub.trades(productId, trades);
     this.tradesSincePublish = new Map();
     const levels = this.ctx.cfg.market.cid.depthLevels;
-    for (const productId of this.booksTouched) pub.book(productId, { timeMs: time, ...this.market.depth(productId, levels) });
+    for (const productId of this.booksTouched)
+      pub.book(productId, { timeMs: time, ...this.market.depth(productId, levels) });
     this.booksTouched = new Set();
   }
 
@@ -96,7 +112,11 @@ export class CidVenue implements Venue {
   private onTrade(ev: TradeEvent): void {
     this.trades++;
     const product = this.ctx.products.byId.get(ev.productId)!;
-    const cash = tradeCashUnits(ev.priceTicks, ev.quantityLots, (product.deliveryEndMs - product.deliveryStartMs) / MINUTE);
+    const cash = tradeCashUnits(
+      ev.priceTicks,
+      ev.quantityLots,
+      (product.deliveryEndMs - product.deliveryStartMs) / MINUTE,
+    );
     for (const [agentId, sign] of [
       [ev.buyAgentId, 1],
       [ev.sellAgentId, -1],

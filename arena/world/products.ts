@@ -48,7 +48,10 @@ export interface ProductWindow {
 }
 
 /** Quarter-hour products of one day (UTC). */
-export function quarterHourProducts(day: string, w: Pick<ProductWindow, 'openHoursBeforeDay' | 'gateClosureMinutes'>): ProductDef[] {
+export function quarterHourProducts(
+  day: string,
+  w: Pick<ProductWindow, 'openHoursBeforeDay' | 'gateClosureMinutes'>,
+): ProductDef[] {
   const start = dayStartMs(day);
   const openMs = start - w.openHoursBeforeDay * HOUR;
   const out: ProductDef[] = [];
@@ -97,7 +100,9 @@ export class ProductCatalog {
   ) {
     this.quarterHours = days.flatMap((d) => quarterHourProducts(d, w));
     const hours = w.hourlyProducts ? days.flatMap((d) => hourlyProducts(d, w)) : [];
-    this.all = [...hours, ...this.quarterHours].sort((a, b) => a.deliveryStartMs - b.deliveryStartMs || (a.kind === 'H' ? -1 : 1));
+    this.all = [...hours, ...this.quarterHours].sort(
+      (a, b) => a.deliveryStartMs - b.deliveryStartMs || (a.kind === 'H' ? -1 : 1),
+    );
     this.byId = new Map(this.all.map((p) => [p.id, p]));
     this.firstDayStartMs = dayStartMs(days[0]!);
   }

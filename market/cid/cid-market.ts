@@ -116,8 +116,13 @@ export function newRawSubmit(): RawSubmit {
   };
 }
 
+/**
+ * Ids ID_CHUNK * k .. ID_CHUNK * (k + 1) - 1: for each, 1 + the pool slot of the node that last
+ * held it (0 = none). A typed array, so the garbage collector never scans or copies it.
+ */
 interface IdChunk {
-  readonly nodes: (OrderNode | undefined)[];
+  readonly slots: Int32Array;
+  /** Orders of this chunk that rest right now. */
   live: number;
 }
 
@@ -205,12 +210,16 @@ export class CidMarket {
    * lookup only believes a node that still carries that id and sits in a book.
    */
   private readonly idChunks: (IdChunk | null)[] = [];
+  /** Every node ever made, by OrderNode.slot; spareNodes are those not in use. */
+  private readonly allNodes: OrderNode[] = [];
   private readonly spareNodes: OrderNode[] = [];
   private readonly scratch = newRawSubmit();
   private resting = 0;
   private nextOrderId = 1;
   private nextTradeId = 1;
   private lastTime = Number.NEGATIVE_INFINITY;
+  /** The time of the command being applied. */
+  private now = 0.5;
 
   constructor(config: CidConfig) {
     assertValidConfig(config);
@@ -224,7 +233,7 @@ export class CidMarket {
   }
 
   apply(command: CidCommand): CidEvent[] {
-    this.assertTime(command.time);
+    this.enter(command.time);
     this.events.reset();
     switch (command.type) {
       case 'submit':
@@ -235,7 +244,6 @@ export class CidMarket {
         break;
       case 'modify':
         this.modifyCore(
-          command.time,
           this.agentIndex(command.agentId),
           command.orderId,
           command.priceTicks,
@@ -243,7 +251,7 @@ export class CidMarket {
         );
         break;
       case 'advance':
-        this.advanceCore(command.time);
+        this.advanceCore();
         break;
       default:
         throw new Error(`unknown command type ${JSON.stringify((command as { type?: unknown }).type)}`);
@@ -280,31 +288,37 @@ export class CidMarket {
 
   /** Like apply() for a submit; the events are in `events`. Returns their number. */
   submitRaw(order: RawSubmit): number {
-    this.begin(order.time, order.agent);
+    this.enter(order.time);
+    this.checkAgent(order.agent);
+    this.events.reset();
     this.submitCore(order);
-    this.lastTime = order.time;
+    this.lastTime = this.now;
     return this.events.count;
   }
 
   cancelRaw(time: number, agent: number, orderId: number): number {
-    this.begin(time, agent);
+    this.enter(time);
+    this.checkAgent(agent);
+    this.events.reset();
     this.cancelCore(agent, orderId);
-    this.lastTime = time;
+    this.lastTime = this.now;
     return this.events.count;
   }
 
   modifyRaw(time: number, agent: number, orderId: number, priceTicks: number, quantityLots: number): number {
-    this.begin(time, agent);
-    this.modifyCore(time, agent, orderId, priceTicks, quantityLots);
-    this.lastTime = time;
+    this.enter(time);
+    this.checkAgent(agent);
+    this.events.reset();
+    this.modifyCore(agent, orderId, priceTicks, quantityLots);
+    this.lastTime = this.now;
     return this.events.count;
   }
 
   advanceRaw(time: number): number {
-    this.assertTime(time);
+    this.enter(time);
     this.events.reset();
-    this.advanceCore(time);
-    this.lastTime = time;
+    this.advanceCore();
+    this.lastTime = this.now;
     return this.events.count;
   }
 
@@ -369,8 +383,8 @@ export class CidMarket {
     let indexed = 0;
     for (const [c, chunk] of this.idChunks.entries()) {
       let live = 0;
-      for (const [i, node] of (chunk?.nodes ?? []).entries()) {
-        if (node !== undefined && node.orderId === c * ID_CHUNK + i && node.level !== null) live++;
+      for (let i = 0; chunk !== null && i < ID_CHUNK; i++) {
+        if (this.restingNode(c * ID_CHUNK + i) !== null) live++;
       }
       if (live !== (chunk?.live ?? 0)) throw new Error(`id chunk ${c} counts ${chunk?.live} orders, holds ${live}`);
       indexed += live;
@@ -395,14 +409,18 @@ export class CidMarket {
   // Hot checks only call out to build their messages: V8 runs a function that formats numbers
   // into strings on its cold paths markedly slower, even when those paths never run.
 
-  private begin(time: number, agent: number): void {
-    this.assertTime(time);
-    if (!(agent >= 0 && agent < this.agentList.length && Number.isInteger(agent))) badAgentIndex(agent);
-    this.events.reset();
+  /**
+   * Checks the command time and makes it `now` for the rest of the command. The core reads the
+   * time from this field rather than taking it as an argument: a float passed to a call V8 does
+   * not inline is boxed into a fresh heap number, i.e. garbage on every command.
+   */
+  private enter(time: number): void {
+    if (!Number.isSafeInteger(time) || time < this.lastTime) badTime(time, this.lastTime);
+    this.now = time;
   }
 
-  private assertTime(time: number): void {
-    if (!Number.isSafeInteger(time) || time < this.lastTime) badTime(time, this.lastTime);
+  private checkAgent(agent: number): void {
+    if (!(agent >= 0 && agent < this.agentList.length && Number.isInteger(agent))) badAgentIndex(agent);
   }
 
   /** The string-typed checks of a submit, then the shared core. */
@@ -442,7 +460,7 @@ export class CidMarket {
       ev.rejected(REJ_UNKNOWN_PRODUCT, o.agent, 0, 0);
       return;
     }
-    const { side, tif, priceTicks, quantityLots, peakLots, aon, time } = o;
+    const { side, tif, priceTicks, quantityLots, peakLots, aon } = o;
     const code =
       side !== BUY && side !== SELL
         ? REJ_SIDE
@@ -458,7 +476,7 @@ export class CidMarket {
       if (tif !== GTC) return ev.rejected(REJ_ICEBERG, o.agent, 0, 0);
       if (aon) return ev.rejected(REJ_ICEBERG, o.agent, 0, 1);
     }
-    const window = checkWindow(time, product.def);
+    const window = this.checkWindow(product.def);
     if (window >= 0) {
       ev.rejected(window, o.agent, 0, 0);
       return;
@@ -471,7 +489,7 @@ export class CidMarket {
         return;
       }
     }
-    const node = this.spareNodes.pop() ?? new OrderNode();
+    const node = this.spareNodes.pop() ?? this.newNode();
     node.orderId = this.nextOrderId++;
     node.agent = o.agent;
     node.product = o.product;
@@ -483,12 +501,12 @@ export class CidMarket {
     node.hidden = 0;
     node.peak = peakLots;
     node.originalLots = quantityLots;
-    node.entryTime = time;
+    node.entryTime = this.now;
     node.clientRef = o.clientRef;
-    if ((node.orderId & ID_MASK) === 0 || this.idChunks.length === 0) this.openIdChunk(node.orderId);
     if (node.orderId > MAX_ORDER_ID) tooManyOrders();
+    if ((node.orderId & ID_MASK) === 0 || this.idChunks.length === 0) this.openIdChunk(node.orderId);
     ev.accepted(node.orderId, o.agent, o.product);
-    this.execute(book, node, time, false);
+    this.execute(book, node, false);
   }
 
   private cancelCore(agent: number, orderId: number): void {
@@ -502,7 +520,7 @@ export class CidMarket {
     this.forget(node);
   }
 
-  private modifyCore(time: number, agent: number, orderId: number, priceTicks: number, lots: number): void {
+  private modifyCore(agent: number, orderId: number, priceTicks: number, lots: number): void {
     const ev = this.events;
     const node = this.ownedOrder(agent, orderId);
     if (node === null) {
@@ -511,7 +529,7 @@ export class CidMarket {
     }
     const { def, book } = this.productList[node.product]!;
     let code = this.checkPriceAndQuantity(priceTicks, lots);
-    if (code < 0) code = checkWindow(time, def);
+    if (code < 0) code = this.checkWindow(def);
     if (code >= 0) {
       ev.rejected(code, agent, orderId, 0);
       return;
@@ -528,12 +546,13 @@ export class CidMarket {
     node.visible = lots;
     node.hidden = 0;
     node.originalLots = lots;
-    node.entryTime = time;
+    node.entryTime = this.now;
     ev.modified(orderId, agent, node.product, priceTicks, lots, false);
-    this.execute(book, node, time, true);
+    this.execute(book, node, true);
   }
 
-  private advanceCore(time: number): void {
+  private advanceCore(): void {
+    const time = this.now;
     for (const product of this.productList) {
       const { def } = product;
       if (product.status === 'pending' && def.openMs <= time) {
@@ -575,11 +594,11 @@ export class CidMarket {
    * Matches an order that is not in the book, then rests, cancels or forgets what is left of it.
    * `indexed` says whether the order is in the indexes already (a modify) or new.
    */
-  private execute(book: OrderBook, node: OrderNode, time: number, indexed: boolean): void {
+  private execute(book: OrderBook, node: OrderNode, indexed: boolean): void {
     let outcome = EXHAUSTED;
     // An AON order trades only if it fills in full right now; IOC/FOK AON were checked on entry.
     if (!node.aon || book.fillable(node.side, node.priceTicks, node.agent, node.visible) >= node.visible) {
-      outcome = this.match(book, node, time);
+      outcome = this.match(book, node);
     }
     if (node.visible === 0) {
       if (indexed) this.unindex(node);
@@ -608,7 +627,7 @@ export class CidMarket {
    * Trades the incoming order (its whole quantity sits in `visible` while it matches) against the
    * opposite side, best level first, oldest order first, under the AON and iceberg rules above.
    */
-  private match(book: OrderBook, taker: OrderNode, time: number): number {
+  private match(book: OrderBook, taker: OrderNode): number {
     const makers = book.opposite(taker.side);
     const ev = this.events;
     let i = 0;
@@ -647,7 +666,7 @@ export class CidMarket {
             node.hidden -= clip;
             node.visible = clip;
             level.visibleLots += clip;
-            node.entryTime = time;
+            node.entryTime = this.now;
             book.moveToBack(node);
             if (taker.visible === 0) return FILLED;
             node = next ?? node; // it was the last order: the new clip is next in line
@@ -677,7 +696,21 @@ export class CidMarket {
     return -1;
   }
 
+  /** A reject code for the trading window at `now`, or -1. */
+  private checkWindow(product: ProductDef): number {
+    if (this.now < product.openMs) return REJ_NOT_OPEN;
+    if (this.now >= product.gateClosureMs) return REJ_GATE_CLOSED;
+    return -1;
+  }
+
   // ---- Indexes ----
+
+  private newNode(): OrderNode {
+    const node = new OrderNode();
+    node.slot = this.allNodes.length;
+    this.allNodes.push(node);
+    return node;
+  }
 
   /** Makes room for ids from `firstId` on, dropping the previous chunk if no order of it rests. */
   private openIdChunk(firstId: number): void {
@@ -685,13 +718,14 @@ export class CidMarket {
     while (this.idChunks.length < c) this.idChunks.push(null);
     const previous = this.idChunks.length - 1;
     if (previous >= 0 && this.idChunks[previous]?.live === 0) this.idChunks[previous] = null;
-    this.idChunks.push({ nodes: new Array<OrderNode | undefined>(ID_CHUNK).fill(undefined), live: 0 });
+    this.idChunks.push({ slots: new Int32Array(ID_CHUNK), live: 0 });
   }
 
   private restingNode(orderId: number): OrderNode | null {
     if (!Number.isInteger(orderId) || orderId < 1 || orderId >= this.nextOrderId) return null;
     const chunk = this.idChunks[orderId >>> ID_BITS];
-    const node = chunk == null ? undefined : chunk.nodes[orderId & ID_MASK];
+    if (chunk == null) return null;
+    const node = this.allNodes[chunk.slots[orderId & ID_MASK]! - 1];
     return node !== undefined && node.orderId === orderId && node.level !== null ? node : null;
   }
 
@@ -702,7 +736,7 @@ export class CidMarket {
 
   private index(node: OrderNode): void {
     const chunk = this.idChunks[node.orderId >>> ID_BITS]!;
-    chunk.nodes[node.orderId & ID_MASK] = node;
+    chunk.slots[node.orderId & ID_MASK] = node.slot + 1;
     chunk.live++;
     this.resting++;
     const orders = this.agentList[node.agent]!.orders;
@@ -932,12 +966,6 @@ function badAgentIndex(agent: number): never {
   throw new Error(`agent index ${agent} was never handed out by agentIndex()`);
 }
 
-/** A reject code for the trading window, or -1. */
-function checkWindow(time: number, product: ProductDef): number {
-  if (time < product.openMs) return REJ_NOT_OPEN;
-  if (time >= product.gateClosureMs) return REJ_GATE_CLOSED;
-  return -1;
-}
 
 function isIntegerIn(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;

@@ -40,6 +40,8 @@ export class OrderNode {
   level: PriceLevel | null = null;
   /** Position in its agent's order list (see CidMarket). */
   agentSlot = 0;
+  /** Position in CidMarket's node pool, fixed for the node's life. */
+  slot = -1;
 
   get remainingLots(): number {
     return this.visible + this.hidden;

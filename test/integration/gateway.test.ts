@@ -27,6 +27,8 @@ function externalAgentConfig(extra: Record<string, unknown> = {}) {
   const agents = base.agents as Record<string, unknown>[];
   return {
     ...base,
+    // Start at CID opening so the first wake-up can already trade.
+    simStartHoursBeforeDay: 8,
     connectTimeoutMs: 20_000,
     agents: [...agents, { id: 'manual', strategy: 'idle', launch: false, token: TOKEN }],
   };
@@ -60,7 +62,8 @@ describe('gateway', () => {
     if (welcome?.$case !== 'welcome') throw new Error('expected welcome');
     expect(welcome.value.agentId).toBe('manual');
     expect(welcome.value.resumed).toBe(false);
-    const product = welcome.value.market!.products[90]!.productId;
+    // A late quarter-hour of the day, open from the first wake-up (the clock starts at CID opening here).
+    const product = welcome.value.market!.products.filter((p) => p.productId.startsWith('qh-')).at(-4)!.productId;
 
     // A valid resting order first: it must survive the violation that follows.
     let wake = (await s.next('wakeUp')).kind;
@@ -81,6 +84,8 @@ describe('gateway', () => {
                   priceTicks: 100,
                   quantityLots: 3,
                   timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+                  restriction: 0,
+                  peakLots: 0,
                 },
               },
             },
@@ -111,6 +116,8 @@ describe('gateway', () => {
                   priceTicks: 1_000_000,
                   quantityLots: 1,
                   timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+                  restriction: 0,
+                  peakLots: 0,
                 },
               },
             },
@@ -152,6 +159,8 @@ describe('gateway', () => {
                   priceTicks: 100,
                   quantityLots: 1,
                   timeInForce: 0,
+                  restriction: 0,
+                  peakLots: 0,
                 },
               },
             },

@@ -1,0 +1,224 @@
+// A battery that lives from aFRR balancing (DESIGN.md §3 "Balancing").
+//
+// Capacity: before each day's capacity gate (Welcome.capacityGateClosureMs for the first day of
+// capacity products, a day later for each later day), offer `capacityShare` of the power as
+// capacity in every 4-hour product, up and down, at `capacityPriceEur` EUR/MW/h.
+// Energy: once awards arrive, offer balancing energy of exactly the awarded lots (the obligation;
+// never less) in every quarter-hour of the awarded products, up at forecast + energyMarkupEur and
+// down at forecast − energyMarkupEur, at the last wake-ups before each energy gate (delivery −
+// Welcome.energyGateClosureLeadMs), so the price uses the freshest forecast.
+// SoC: keeps it near the middle of its range, where it can serve both directions: when the
+// projected SoC drifts more than socBandShare of the range from the middle, it trades the next
+// tradable quarter-hour back toward the middle with an IOC order, using only the power not
+// reserved for awarded capacity in that quarter-hour.
+import { z } from 'zod';
+import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
+import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
+import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
+import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { capacityBid, energyBid } from '../sdk/actions.js';
+import { AgentSdkError } from '../sdk/errors.js';
+import type { Strategy } from '../sdk/strategy.js';
+import { parseParams } from './params.js';
+import {
+  assetState,
+  capacityProductQuarterHours,
+  clampTicks,
+  DAY_MS,
+  dayTokenOf,
+  dayTokenStartMs,
+  deliveryStartOf,
+  findAsset,
+  forecastMap,
+  iocAround,
+  KWH_PER_LOT_QH,
+  type PriceLimits,
+  priceLimits,
+  projectSoc,
+  quarterHourProducts,
+  scheduleLots,
+  tradableQuarterHours,
+} from './strategy-utils.js';
+
+const paramsSchema = z
+  .object({
+    /** Share of the battery's power offered as capacity, in each direction. */
+    capacityShare: z.number().min(0).max(1).default(0.5),
+    /** Capacity price, EUR per MW and hour. */
+    capacityPriceEur: z.number().min(0).max(10_000).default(5),
+    /** Energy bids: up at forecast + markup, down at forecast − markup (EUR/MWh). */
+    energyMarkupEur: z.number().min(0).max(10_000).default(20),
+    /** Energy bids are placed for quarter-hours whose energy gate is at most this far ahead. */
+    energyBidLeadMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(48 * 3_600_000)
+      .default(2 * 3_600_000),
+    /** Latency headroom before any gate closure. */
+    gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    /** Rebalance when the projected SoC is further than this share of the range from the middle. */
+    socBandShare: z.number().min(0).max(0.5).default(0.15),
+    /** Slippage of the rebalancing IOC orders against the forecast (EUR/MWh). */
+    rebalanceSlippageEur: z.number().min(0).max(1000).default(10),
+  })
+  .strict();
+
+export type BalancingBatteryParams = z.infer<typeof paramsSchema>;
+
+type Dir = 'up' | 'down';
+
+export class BalancingBattery implements Strategy {
+  readonly name = 'balancing-battery';
+  readonly params: BalancingBatteryParams;
+  private battery?: BatterySpec;
+  private assetId?: string;
+  private products = new Map<string, ProductSpec>();
+  private limits: PriceLimits = priceLimits(undefined);
+  private capacityProducts: string[] = [];
+  private firstGateMs = 0;
+  private firstDayMs = 0;
+  private energyLeadMs = 0;
+  private decisionIntervalMs = 0;
+  private readonly capacityBid = new Set<string>();
+  /** "<capacity product>|<dir>" → awarded lots. */
+  private readonly awards = new Map<string, number>();
+  /** "<quarter-hour>|<dir>" of energy bids already sent. */
+  private readonly energyBid = new Set<string>();
+
+  constructor(params: Record<string, unknown> = {}) {
+    this.params = parseParams('balancing-battery', paramsSchema, params);
+  }
+
+  onWelcome(welcome: Welcome): void {
+    const asset = findAsset(welcome, 'battery');
+    if (!asset) throw new AgentSdkError('balancing-battery needs a battery asset in its run configuration');
+    this.battery = asset.spec;
+    this.assetId = asset.assetId;
+    this.products = quarterHourProducts(welcome);
+    this.limits = priceLimits(welcome);
+    this.capacityProducts = [...welcome.capacityProductIds];
+    this.firstGateMs = welcome.capacityGateClosureMs;
+    const days = this.capacityProducts
+      .map((id) => dayTokenOf(id))
+      .filter((t): t is string => t !== undefined);
+    this.firstDayMs = days.length ? Math.min(...days.map(dayTokenStartMs)) : 0;
+    this.energyLeadMs = welcome.energyGateClosureLeadMs;
+    this.decisionIntervalMs = welcome.decisionIntervalMs;
+  }
+
+  /** Capacity offered per direction, lots. */
+  capacityLots(): number {
+    const b = this.battery;
+    return b ? Math.floor(b.powerMw * 10 * this.params.capacityShare + 1e-9) : 0;
+  }
+
+  /** Gate of a capacity product: the welcome's gate for the first day, one day later per day. */
+  capacityGateMs(productId: string): number {
+    const token = dayTokenOf(productId);
+    if (token === undefined) return Number.NEGATIVE_INFINITY;
+    return this.firstGateMs + Math.round((dayTokenStartMs(token) - this.firstDayMs) / DAY_MS) * DAY_MS;
+  }
+
+  /** Awarded lots covering a quarter-hour in a direction. */
+  obligationLots(qhId: string, dir: Dir): number {
+    let lots = 0;
+    for (const [key, awarded] of this.awards) {
+      const [product, d] = key.split('|');
+      if (d === dir && capacityProductQuarterHours(product!).includes(qhId)) lots += awarded;
+    }
+    return lots;
+  }
+
+  decide(wake: WakeUp): Action[] {
+    const b = this.battery;
+    if (!b) return [];
+    for (const a of wake.capacityAwards) {
+      const dir: Dir = a.direction === BalancingDirection.BALANCING_DIRECTION_DOWN ? 'down' : 'up';
+      const key = `${a.productId}|${dir}`;
+      this.awards.set(key, (this.awards.get(key) ?? 0) + a.quantityLots);
+    }
+    const prices = forecastMap(wake);
+    return [...this.capacityBids(wake), ...this.energyBids(wake, prices), ...this.rebalance(wake, b, prices)];
+  }
+
+  private capacityBids(wake: WakeUp): Action[] {
+    const lots = this.capacityLots();
+    if (lots <= 0) return [];
+    const price = Math.round(this.params.capacityPriceEur * 100);
+    const out: Action[] = [];
+    for (const id of this.capacityProducts) {
+      if (this.capacityBid.has(id) || wake.timeMs >= this.capacityGateMs(id) - this.params.gateMarginMs)
+        continue;
+      this.capacityBid.add(id);
+      out.push(capacityBid(id, 'up', lots, price), capacityBid(id, 'down', lots, price));
+    }
+    return out;
+  }
+
+  private energyBids(wake: WakeUp, prices: Map<string, number>): Action[] {
+    if (this.awards.size === 0) return [];
+    // Bid early enough that a wake-up always falls inside the window before the gate.
+    const lead = Math.max(
+      this.params.energyBidLeadMs,
+      2 * this.decisionIntervalMs + this.params.gateMarginMs,
+    );
+    const known = [...prices.values()];
+    const fallback = known.length ? Math.round(known.reduce((a, x) => a + x, 0) / known.length) : 0;
+    const markup = Math.round(this.params.energyMarkupEur * 100);
+    const out: Action[] = [];
+    const qhs = new Set<string>();
+    for (const key of this.awards.keys())
+      for (const id of capacityProductQuarterHours(key.split('|')[0]!)) qhs.add(id);
+    for (const qh of [...qhs].sort()) {
+      const gate = deliveryStartOf(qh) - this.energyLeadMs;
+      if (gate <= wake.timeMs + this.params.gateMarginMs || gate > wake.timeMs + lead) continue;
+      const ref = prices.get(qh) ?? fallback;
+      for (const dir of ['up', 'down'] as const) {
+        const lots = this.obligationLots(qh, dir);
+        const key = `${qh}|${dir}`;
+        if (lots <= 0 || this.energyBid.has(key)) continue;
+        this.energyBid.add(key);
+        out.push(
+          energyBid(qh, dir, lots, clampTicks(dir === 'up' ? ref + markup : ref - markup, this.limits)),
+        );
+      }
+    }
+    return out;
+  }
+
+  private rebalance(wake: WakeUp, b: BatterySpec, prices: Map<string, number>): Action[] {
+    const target = tradableQuarterHours(this.products, wake.timeMs, this.params.gateMarginMs).find((p) =>
+      prices.has(p.productId),
+    );
+    if (!target) return [];
+    const soc = projectSoc(
+      assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh,
+      b,
+      wake,
+      target.deliveryStartMs,
+    );
+    const mid = (b.socMinMwh + b.socMaxMwh) / 2;
+    const band = this.params.socBandShare * (b.socMaxMwh - b.socMinMwh);
+    if (Math.abs(soc - mid) <= band) return [];
+    const reserved = Math.max(
+      this.obligationLots(target.productId, 'up'),
+      this.obligationLots(target.productId, 'down'),
+    );
+    const free = Math.floor(b.powerMw * 10 + 1e-9) - reserved;
+    if (free <= 0) return [];
+    // Grid energy that brings the SoC back to the middle, in lots over one quarter-hour.
+    const gridMwh = soc < mid ? (mid - soc) / b.etaCharge : -(soc - mid) * b.etaDischarge;
+    const want = Math.trunc((gridMwh * 1000) / KWH_PER_LOT_QH);
+    const lots =
+      Math.sign(want) * Math.min(free, Math.abs(want)) - scheduleLots(wake.positions, target.productId);
+    return iocAround(
+      target.productId,
+      lots,
+      prices.get(target.productId)!,
+      Math.round(this.params.rebalanceSlippageEur * 100),
+      this.limits,
+      'rebalance',
+    );
+  }
+}

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import type { AssetSpec, ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
+import type { PeriodSettlement } from '../../gen/flexarena/v1/balancing.js';
+import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { AgentSdkError, ParamError } from '../sdk/errors.js';
+import { PoolAggregator, priorBaselineKwh } from './pool-aggregator.js';
+import { HOUR_MS, periodOfDay, QH_MS, qhIdAt } from './strategy-utils.js';
+import {
+  assetState,
+  book,
+  DAY,
+  forecasts,
+  makeWakeUp,
+  makeWelcome,
+  position,
+  submitsOf,
+} from './test-fixtures.js';
+
+/** 1 000 households: 4 MW charge / discharge, 10 MWh usable between 2 and 12. */
+const POOL: ResidentialPoolSpec = {
+  households: 1_000,
+  pvKwpTotal: 6_000,
+  loadMwhPerDay: 12,
+  batteryCapacityMwh: 13,
+  batteryChargeMw: 4,
+  batteryDischargeMw: 4,
+  socMinMwh: 2,
+  socMaxMwh: 12,
+  socInitialMwh: 7,
+  betaChargeMinEurPerMwh: 2,
+  betaChargeMaxEurPerMwh: 8,
+  betaDischargeMinEurPerMwh: 3,
+  betaDischargeMaxEurPerMwh: 9,
+};
+const ASSET: AssetSpec = { assetId: 'agent.pool', kind: { $case: 'residentialPool', value: POOL } };
+
+const NOW = DAY + 9 * HOUR_MS;
+const NEXT = qhIdAt(NOW + QH_MS); // 09:15, the first tradable quarter-hour
+const AFTER = qhIdAt(NOW + 2 * QH_MS);
+
+function ready(params: Record<string, unknown> = {}): PoolAggregator {
+  const s = new PoolAggregator(params);
+  s.onWelcome(makeWelcome({ assets: [ASSET] }));
+  return s;
+}
+
+function settlement(productId: string, positionKwh: number, meteredKwh: number): PeriodSettlement {
+  return {
+    productId,
+    positionKwh,
+    meteredKwh,
+    imbalanceKwh: positionKwh - meteredKwh,
+    imbalancePriceTicks: 0,
+    imbalanceCashUnits: 0,
+    activatedKwh: 0,
+    penaltyCashUnits: 0,
+  };
+}
+
+function poolState(socMwh = 7, deliveredFlexibilityMwh?: number) {
+  return assetState({
+    assetId: 'agent.pool',
+    socMwh,
+    ...(deliveredFlexibilityMwh === undefined ? {} : { deliveredFlexibilityMwh }),
+  });
+}
+
+const PRICES = forecasts(NOW + QH_MS, [8_000, 8_000, 8_000, 8_000]);
+
+describe('priorBaselineKwh', () => {
+  it('is the mean load at night and load minus the PV bell at solar noon', () => {
+    expect(priorBaselineKwh(POOL, 0, 0.3)).toBeCloseTo(125, 9); // 0.5 MW × 0.25 h
+    // 12:00-12:15: sin(π · 6.125 / 12) ≈ 0.9990; 6 MW × 0.3 × that = 1.798 MW.
+    expect(priorBaselineKwh(POOL, 48, 0.3)).toBeCloseTo(
+      (0.5 - 1.8 * Math.sin((Math.PI * 6.125) / 12)) * 250,
+      9,
+    );
+  });
+});
+
+describe('PoolAggregator', () => {
+  it('refuses a run without a residential pool and validates its parameters', () => {
+    expect(() => new PoolAggregator().onWelcome(makeWelcome())).toThrow(AgentSdkError);
+    expect(() => new PoolAggregator({ flexShare: 3 })).toThrow(ParamError);
+  });
+
+  it('learns the baseline from metered exchange and the growth of delivered flexibility', () => {
+    const s = ready({ baselineLearningRate: 0.5 });
+    const k = periodOfDay('qh-20261122-0845')!;
+    const prior = s.baselineKwh(k);
+    expect(prior).toBeCloseTo(125 - 1.8 * Math.max(0, Math.sin((Math.PI * (8.875 - 6)) / 12)) * 250, 9);
+    s.decide(makeWakeUp({ timeMs: NOW - HOUR_MS, assets: [poolState(7, 1)] }));
+    // No flexibility delivered since: the metered 40 kWh is the baseline.
+    s.decide(
+      makeWakeUp({
+        timeMs: NOW,
+        assets: [poolState(7, 1)],
+        settlements: [settlement('qh-20261122-0845', 40, 40)],
+      }),
+    );
+    expect(s.baselineKwh(k)).toBeCloseTo((prior + 40) / 2, 9);
+    // 50 kWh of flexibility delivered while metering 100: the baseline was 50 or 150; 50 is nearer.
+    const est = s.baselineKwh(k);
+    s.decide(
+      makeWakeUp({
+        timeMs: NOW + QH_MS,
+        assets: [poolState(7, 1.05)],
+        settlements: [settlement('qh-20261122-0845', 100, 100)],
+      }),
+    );
+    expect(s.baselineKwh(k)).toBeCloseTo((est + 50) / 2, 9);
+  });
+
+  it('holds the baseline on the next tradable quarter-hours with IOC orders around the forecast', () => {
+    const s = ready({ baselineLearningRate: 1, baselineAheadPeriods: 2, slippageEur: 10 });
+    // Learn 250 kWh (10 lots) import for 09:15 and 100 kWh export (−4 lots) for 09:30.
+    s.decide(makeWakeUp({ timeMs: NOW - HOUR_MS, settlements: [settlement(NEXT, 0, 250)] }));
+    s.decide(makeWakeUp({ timeMs: NOW - HOUR_MS, settlements: [settlement(AFTER, 0, -100)] }));
+    const subs = submitsOf(
+      s.decide(
+        makeWakeUp({
+          timeMs: NOW,
+          assets: [poolState()],
+          priceForecasts: PRICES,
+          positions: [position(NEXT, 3)],
+        }),
+      ),
+    );
+    expect(subs).toEqual([
+      expect.objectContaining({
+        productId: NEXT,
+        side: Side.SIDE_BUY,
+        quantityLots: 7,
+        priceTicks: 9_000,
+        timeInForce: TimeInForce.TIME_IN_FORCE_IOC,
+      }),
+      expect.objectContaining({ productId: AFTER, side: Side.SIDE_SELL, quantityLots: 4, priceTicks: 7_000 }),
+    ]);
+    // Holding the baseline: nothing to do.
+    const held = [position(NEXT, 10), position(AFTER, -4)];
+    expect(
+      s.decide(makeWakeUp({ timeMs: NOW, assets: [poolState()], priceForecasts: PRICES, positions: held })),
+    ).toEqual([]);
+  });
+
+  it('buys flexibility when the CID is cheaper than forecast − threshold − β, sells when dearer', () => {
+    const s = ready({ baselineLearningRate: 1, baselineAheadPeriods: 1, thresholdEur: 10, flexShare: 0.5 });
+    s.decide(
+      makeWakeUp({ timeMs: NOW - HOUR_MS, settlements: [settlement(NEXT, 0, 0)], assets: [poolState()] }),
+    );
+    const wake = (bids: [number, number][], asks: [number, number][], soc = 7) =>
+      makeWakeUp({
+        timeMs: NOW,
+        assets: [poolState(soc)],
+        priceForecasts: PRICES,
+        positions: [position(NEXT, 0), position(AFTER, 0)],
+        books: [book(NEXT, bids, asks)],
+      });
+    // Ask 67.99 < 80 − 10 − 2: buy 2 MW (half of 4 MW) at 68.00.
+    const buy = submitsOf(s.decide(wake([[6_000, 50]], [[6_799, 50]])));
+    expect(buy).toEqual([
+      expect.objectContaining({
+        productId: NEXT,
+        side: Side.SIDE_BUY,
+        quantityLots: 20,
+        priceTicks: 6_800,
+        clientRef: 'flex-buy',
+      }),
+    ]);
+    // Within the threshold: nothing.
+    const t = ready({ baselineLearningRate: 1, baselineAheadPeriods: 1 });
+    t.decide(makeWakeUp({ timeMs: NOW - HOUR_MS, settlements: [settlement(NEXT, 0, 0)] }));
+    expect(t.decide(wake([[8_500, 5]], [[7_000, 5]]))).toEqual([]);
+    // Bid 93.01 > 80 + 10 + 3: sell 2 MW at 93.00.
+    const sell = submitsOf(t.decide(wake([[9_301, 50]], [[9_500, 50]])));
+    expect(sell).toEqual([
+      expect.objectContaining({
+        side: Side.SIDE_SELL,
+        quantityLots: 20,
+        priceTicks: 9_300,
+        clientRef: 'flex-sell',
+      }),
+    ]);
+  });
+
+  it('limits flexibility by the SoC room and by what it already used; flexMw overrides the share', () => {
+    const s = ready({
+      baselineLearningRate: 1,
+      baselineAheadPeriods: 1,
+      thresholdEur: 0,
+      addParticipationCost: false,
+      flexMw: 3,
+    });
+    s.decide(makeWakeUp({ timeMs: NOW - HOUR_MS, settlements: [settlement(NEXT, 0, 0)] }));
+    const wake = (soc: number, held: number) =>
+      makeWakeUp({
+        timeMs: NOW,
+        assets: [poolState(soc)],
+        priceForecasts: PRICES,
+        positions: [position(NEXT, held), position(AFTER, 0)],
+        books: [book(NEXT, [], [[7_000, 100]])],
+      });
+    expect(submitsOf(s.decide(wake(7, 0)))[0]!.quantityLots).toBe(30); // flexMw 3
+    expect(submitsOf(s.decide(wake(11.6, 0)))[0]!.quantityLots).toBe(16); // 0.4 MWh room / 0.25 h
+    expect(submitsOf(s.decide(wake(7, 25)))[0]!.quantityLots).toBe(5); // 25 lots already used
+  });
+});

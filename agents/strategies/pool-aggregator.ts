@@ -1,0 +1,225 @@
+// Aggregator of a residential battery pool (seed 001, Chasparis et al. 2019).
+//
+// Baseline: the pool's net grid exchange when its households run self-consumption (Alg. 1) is
+// what it meters with no flexibility activated; an aggregator that trades nothing is imbalanced
+// by exactly that. The arena does not reveal it, so the aggregator learns it per quarter-hour of
+// the day from its settlements: with one settled period since the last wake-up, the growth of
+// AssetState.deliveredFlexibilityMwh is |metered − baseline|, so the baseline is metered ∓ that
+// (the sign chosen closest to the current estimate); without that field the metered exchange is
+// used as it is. An exponential average (baselineLearningRate) starts from a prior built from the
+// spec: mean load minus a PV bell around midday (pvPriorFactor × kWp).
+// Trading: it holds the baseline on the next `baselineAheadPeriods` tradable quarter-hours with
+// IOC orders within slippage of the forecast. Flexibility (the seed's E(t), sold on the CID): when
+// the best ask of the next tradable quarter-hour is below forecast − threshold it buys up to the
+// charge flexibility at forecast − threshold (charge more / discharge less); when the best bid is
+// above forecast + threshold it sells up to the discharge flexibility at forecast + threshold.
+// The threshold adds the cheapest participation cost β of that direction (the households paid
+// first in Alg. 4's merit order). Flexibility: `flexMw` if configured, else flexShare × the pool's
+// charge / discharge power, limited by the SoC room over one quarter-hour.
+import { z } from 'zod';
+import type { ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
+import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
+import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { AgentSdkError } from '../sdk/errors.js';
+import type { Strategy } from '../sdk/strategy.js';
+import { parseParams } from './params.js';
+import {
+  assetState,
+  clampTicks,
+  findAsset,
+  forecastMap,
+  iocAround,
+  KWH_PER_LOT_QH,
+  type PriceLimits,
+  periodOfDay,
+  priceLimits,
+  QH_HOURS,
+  quarterHourProducts,
+  scheduleLots,
+  tradableQuarterHours,
+} from './strategy-utils.js';
+
+const paramsSchema = z
+  .object({
+    /** Minimum deviation of the CID price from the forecast before flexibility is traded (EUR/MWh). */
+    thresholdEur: z.number().min(0).max(10_000).default(10),
+    /** Add the cheapest participation cost β of the direction to the threshold. */
+    addParticipationCost: z.boolean().default(true),
+    /** Flexibility in each direction, MW; default: flexShare × the pool's battery power. */
+    flexMw: z.number().min(0).max(10_000).optional(),
+    flexShare: z.number().min(0).max(1).default(0.5),
+    /** Weight of a new observation in the baseline average. */
+    baselineLearningRate: z.number().positive().max(1).default(0.3),
+    /** PV share of the kWp in the prior at solar noon. */
+    pvPriorFactor: z.number().min(0).max(1).default(0.3),
+    baselineAheadPeriods: z.number().int().min(1).max(96).default(2),
+    /** Differences to the baseline up to this many lots are left alone. */
+    baselineToleranceLots: z.number().int().min(0).max(10_000).default(1),
+    slippageEur: z.number().min(0).max(1000).default(10),
+    gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
+  })
+  .strict();
+
+export type PoolAggregatorParams = z.infer<typeof paramsSchema>;
+
+export class PoolAggregator implements Strategy {
+  readonly name = 'pool-aggregator';
+  readonly params: PoolAggregatorParams;
+  private spec?: ResidentialPoolSpec;
+  private assetId?: string;
+  private products = new Map<string, ProductSpec>();
+  private limits: PriceLimits = priceLimits(undefined);
+  /** Baseline estimate per quarter-hour of the UTC day, kWh (> 0 import). */
+  private readonly baseline: number[] = new Array(96).fill(0);
+  private lastFlexMwh?: number;
+  /** Products on which flexibility was traded: their deviation from the baseline is deliberate. */
+  private readonly flexTouched = new Set<string>();
+
+  constructor(params: Record<string, unknown> = {}) {
+    this.params = parseParams('pool-aggregator', paramsSchema, params);
+  }
+
+  onWelcome(welcome: Welcome): void {
+    const asset = findAsset(welcome, 'residentialPool');
+    if (!asset)
+      throw new AgentSdkError('pool-aggregator needs a residential-pool asset in its run configuration');
+    this.spec = asset.spec;
+    this.assetId = asset.assetId;
+    this.products = quarterHourProducts(welcome);
+    this.limits = priceLimits(welcome);
+    for (let k = 0; k < 96; k++)
+      this.baseline[k] = priorBaselineKwh(asset.spec, k, this.params.pvPriorFactor);
+  }
+
+  /** The current baseline estimate of quarter-hour `period` (0..95, UTC), kWh. */
+  baselineKwh(period: number): number {
+    return this.baseline[period]!;
+  }
+
+  decide(wake: WakeUp): Action[] {
+    const spec = this.spec;
+    if (!spec) return [];
+    const state = assetState(wake, this.assetId);
+    this.learn(wake, state?.deliveredFlexibilityMwh);
+    const prices = forecastMap(wake);
+    const tradable = tradableQuarterHours(this.products, wake.timeMs, this.params.gateMarginMs).filter((p) =>
+      prices.has(p.productId),
+    );
+    const out: Action[] = [];
+    const slip = Math.round(this.params.slippageEur * 100);
+    const expected = new Map<string, number>();
+    for (const p of tradable.slice(0, this.params.baselineAheadPeriods)) {
+      const held = scheduleLots(wake.positions, p.productId);
+      expected.set(p.productId, held);
+      if (this.flexTouched.has(p.productId)) continue;
+      const diff = this.baselineLots(p.productId) - held;
+      if (Math.abs(diff) <= this.params.baselineToleranceLots) continue;
+      out.push(...iocAround(p.productId, diff, prices.get(p.productId)!, slip, this.limits, 'baseline'));
+      expected.set(p.productId, held + diff);
+    }
+    const target = tradable[0];
+    if (target)
+      out.push(
+        ...this.flexibility(
+          wake,
+          spec,
+          target.productId,
+          prices.get(target.productId)!,
+          state?.socMwh,
+          expected,
+        ),
+      );
+    return out;
+  }
+
+  private baselineLots(productId: string): number {
+    const k = periodOfDay(productId);
+    return k === undefined ? 0 : Math.round(this.baseline[k]! / KWH_PER_LOT_QH);
+  }
+
+  private learn(wake: WakeUp, flexMwh: number | undefined): void {
+    const delta =
+      flexMwh !== undefined && this.lastFlexMwh !== undefined ? flexMwh - this.lastFlexMwh : undefined;
+    if (flexMwh !== undefined) this.lastFlexMwh = flexMwh;
+    const a = this.params.baselineLearningRate;
+    for (const s of wake.settlements) {
+      const k = periodOfDay(s.productId);
+      if (k === undefined) continue;
+      const est = this.baseline[k]!;
+      let obs = s.meteredKwh;
+      if (delta !== undefined && wake.settlements.length === 1) {
+        const d = Math.max(0, delta * 1000);
+        if (d >= 0.5) {
+          const lo = s.meteredKwh - d;
+          const hi = s.meteredKwh + d;
+          obs = Math.abs(lo - est) <= Math.abs(hi - est) ? lo : hi;
+        }
+      }
+      this.baseline[k] = (1 - a) * est + a * obs;
+    }
+  }
+
+  private flexibility(
+    wake: WakeUp,
+    spec: ResidentialPoolSpec,
+    productId: string,
+    forecast: number,
+    socMwh: number | undefined,
+    expectedHeld: Map<string, number>,
+  ): Action[] {
+    const book = wake.books.find((b) => b.productId === productId);
+    if (!book) return [];
+    const soc = socMwh ?? spec.socInitialMwh;
+    const shareMw = (mw: number) => this.params.flexMw ?? mw * this.params.flexShare;
+    const upLots = Math.floor(
+      Math.min(shareMw(spec.batteryChargeMw), Math.max(0, spec.socMaxMwh - soc) / QH_HOURS) * 10 + 1e-9,
+    );
+    const downLots = Math.floor(
+      Math.min(shareMw(spec.batteryDischargeMw), Math.max(0, soc - spec.socMinMwh) / QH_HOURS) * 10 + 1e-9,
+    );
+    const held = expectedHeld.get(productId) ?? scheduleLots(wake.positions, productId);
+    const used = held - this.baselineLots(productId); // > 0: already charging more than the baseline
+    const thr = Math.round(this.params.thresholdEur * 100);
+    const betaC = this.params.addParticipationCost ? Math.round(spec.betaChargeMinEurPerMwh * 100) : 0;
+    const betaD = this.params.addParticipationCost ? Math.round(spec.betaDischargeMinEurPerMwh * 100) : 0;
+    const ask = book.asks[0];
+    const bid = book.bids[0];
+    if (ask && ask.priceTicks < forecast - thr - betaC) {
+      const lots = upLots - Math.max(0, used);
+      if (lots > 0) {
+        this.flexTouched.add(productId);
+        return iocAround(
+          productId,
+          lots,
+          clampTicks(forecast - thr - betaC, this.limits),
+          0,
+          this.limits,
+          'flex-buy',
+        );
+      }
+    }
+    if (bid && bid.priceTicks > forecast + thr + betaD) {
+      const lots = downLots + Math.min(0, used);
+      if (lots > 0) {
+        this.flexTouched.add(productId);
+        return iocAround(
+          productId,
+          -lots,
+          clampTicks(forecast + thr + betaD, this.limits),
+          0,
+          this.limits,
+          'flex-sell',
+        );
+      }
+    }
+    return [];
+  }
+}
+
+/** Prior baseline of quarter-hour k (UTC): mean load minus a PV bell 06:00–18:00, kWh. */
+export function priorBaselineKwh(spec: ResidentialPoolSpec, k: number, pvFactor: number): number {
+  const hour = (k + 0.5) / 4;
+  const loadMw = spec.loadMwhPerDay / 24;
+  const pvMw = (spec.pvKwpTotal / 1000) * pvFactor * Math.max(0, Math.sin((Math.PI * (hour - 6)) / 12));
+  return (loadMw - pvMw) * QH_HOURS * 1000;
+}

@@ -1,0 +1,224 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import type { WakeUp } from '../../gen/flexarena/v1/session.js';
+import { AgentSdkError, ParamError } from '../sdk/errors.js';
+import { HOUR_MS, QH_MS, qhIdAt } from './strategy-utils.js';
+import { bucketOf, Q_ACTIONS, type QTableFile, qUpdate, TabularQ } from './tabular-q.js';
+import {
+  assetState,
+  batteryAsset,
+  book,
+  DAY,
+  fill,
+  forecasts,
+  makeWakeUp,
+  makeWelcome,
+  position,
+  signedLots,
+  submitsOf,
+} from './test-fixtures.js';
+
+const NOW = DAY + 9 * HOUR_MS; // target 09:15
+const FLAT = (t: number) =>
+  forecasts(
+    t + QH_MS,
+    Array.from({ length: 8 }, () => 8_000),
+  );
+
+function tableFile(table: Record<string, number[]>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flexarena-q-'));
+  const path = join(dir, 'q.json');
+  const file: QTableFile = {
+    version: 1,
+    actions: [...Q_ACTIONS],
+    socBuckets: 5,
+    priceBucketsEur: [-10, -3, 3, 10],
+    updates: 0,
+    table,
+  };
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+}
+
+function ready(params: Record<string, unknown> = {}): TabularQ {
+  const s = new TabularQ({ epsilon: 0, socShaping: false, ...params });
+  s.onWelcome(makeWelcome({ assets: [batteryAsset()] }));
+  return s;
+}
+
+describe('qUpdate and bucketOf', () => {
+  it('applies seed 003 eq. (2)', () => {
+    // 0.8 × 2 + 0.2 × (10 + 0.9 × 5) = 1.6 + 2.9
+    expect(qUpdate(2, 10, 5, 0.2, 0.9)).toBeCloseTo(4.5, 12);
+    expect(qUpdate(0, -200, 50, 0.2, 0.9)).toBeCloseTo(-31, 12);
+    expect(qUpdate(7, 1, 3, 0, 0.9)).toBe(7);
+  });
+
+  it('counts the edges at or below a value', () => {
+    const edges = [-10, -3, 3, 10];
+    expect([-11, -10, -5, 0, 3, 9.99, 10, 50].map((x) => bucketOf(x, edges))).toEqual([
+      0, 1, 1, 2, 3, 3, 4, 4,
+    ]);
+  });
+});
+
+describe('TabularQ', () => {
+  it('refuses a run without a battery and validates its parameters', () => {
+    expect(() => new TabularQ().onWelcome(makeWelcome())).toThrow(AgentSdkError);
+    expect(() => new TabularQ({ alpha: 2 })).toThrow(ParamError);
+    expect(() => new TabularQ({ priceBucketsEur: [3, 1] })).toThrow(ParamError);
+    expect(() => new TabularQ({ seed: 1.5 })).toThrow(ParamError);
+  });
+
+  it('acts greedily as an IOC order on the next quarter-hour and learns the hand-computed transition', () => {
+    // s = (09, SoC 10 of [1, 19] → bucket 2, no book → price diff 0 → bucket 2); Q(s) prefers +1 (charge).
+    // s' = (09, SoC 10 + 2.375 = 12.375 → bucket 3, bucket 2) with max Q = 50.
+    const path = tableFile({ '9|2|2': [0, 0, 0, 0, 1], '9|3|2': [0, 0, 0, 20, 50] });
+    const s = ready({ qTablePath: path, saveEvery: 0 });
+    const first = submitsOf(
+      s.decide(makeWakeUp({ timeMs: NOW, assets: [assetState({ socMwh: 10 })], priceForecasts: FLAT(NOW) })),
+    );
+    expect(first).toEqual([
+      expect.objectContaining({
+        productId: qhIdAt(NOW + QH_MS),
+        side: Side.SIDE_BUY,
+        quantityLots: 100, // 1 × P̄ = 10 MW
+        priceTicks: 9_000,
+        timeInForce: TimeInForce.TIME_IN_FORCE_IOC,
+        clientRef: 'q1',
+      }),
+    ]);
+    // It bought 100 lots at 80.00: −80 EUR/MWh × 10 MW × 0.25 h = −200 EUR; an imbalance credit of
+    // 3 EUR and a 1 EUR penalty arrive too: r = −198.
+    const t2 = NOW + QH_MS;
+    s.decide(
+      makeWakeUp({
+        timeMs: t2,
+        assets: [assetState({ socMwh: 10 })],
+        positions: [position(qhIdAt(t2), 100)],
+        fills: [fill(qhIdAt(t2), Side.SIDE_BUY, 8_000, 100)],
+        settlements: [
+          {
+            productId: qhIdAt(NOW),
+            positionKwh: 0,
+            meteredKwh: 0,
+            imbalanceKwh: 0,
+            imbalancePriceTicks: 0,
+            imbalanceCashUnits: 300_000,
+            activatedKwh: 0,
+            penaltyCashUnits: 100_000,
+          },
+        ],
+        priceForecasts: FLAT(t2),
+      }),
+    );
+    // 0.8 × 1 + 0.2 × (−198 + 0.9 × 50) = 0.8 − 30.6
+    expect(s.qValues('9|2|2')[4]).toBeCloseTo(-29.8, 9);
+    expect(s.qValues('9|2|2').slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(s.updateCount).toBe(1);
+  });
+
+  it('does not decide twice for the same quarter-hour, and accumulates the reward in between', () => {
+    const s = ready({ alpha: 1, gamma: 0 });
+    s.decide(makeWakeUp({ timeMs: NOW, assets: [assetState()], priceForecasts: FLAT(NOW) }));
+    // Five minutes later the target is still 09:15: nothing, but the fill counts.
+    expect(
+      s.decide(
+        makeWakeUp({
+          timeMs: NOW + 5 * 60_000,
+          fills: [fill('qh-20261122-0915', Side.SIDE_SELL, 4_000, 10)],
+          priceForecasts: FLAT(NOW),
+        }),
+      ),
+    ).toEqual([]);
+    s.decide(
+      makeWakeUp({
+        timeMs: NOW + QH_MS,
+        fills: [fill('qh-20261122-0915', Side.SIDE_SELL, 4_000, 10)],
+        priceForecasts: FLAT(NOW + QH_MS),
+      }),
+    );
+    // Idle was chosen (all zeros: ties go to 0); r = 2 × 40 × 1 MW × 0.25 h = 20.
+    expect(s.qValues('9|2|2')[2]).toBeCloseTo(20, 9);
+  });
+
+  it('masks actions that would leave the SoC bounds', () => {
+    const s = ready({ epsilon: 1, seed: 3 });
+    for (let k = 0; k < 30; k++) {
+      const t = NOW + k * QH_MS;
+      const subs = submitsOf(
+        s.decide(makeWakeUp({ timeMs: t, assets: [assetState({ socMwh: 18.5 })], priceForecasts: FLAT(t) })),
+      );
+      // 18.5 MWh of 19: any charge (≥ 50 lots = 1.19 MWh) is infeasible.
+      for (const x of subs) expect(x.side).toBe(Side.SIDE_SELL);
+    }
+  });
+
+  it('explores with its seeded PRNG: the same seed gives the same actions, another seed others', () => {
+    const run = (seed: number) => {
+      const s = ready({ epsilon: 0.5, seed });
+      const out: number[] = [];
+      for (let k = 0; k < 40; k++) {
+        const t = NOW + k * QH_MS;
+        const wake: WakeUp = makeWakeUp({
+          timeMs: t,
+          assets: [assetState()],
+          priceForecasts: FLAT(t),
+          books: [book(qhIdAt(t + QH_MS), [[7_000, 5]], [[7_100, 5]])],
+        });
+        out.push(submitsOf(s.decide(wake)).reduce((a, x) => a + signedLots(x), 0));
+      }
+      return out;
+    };
+    expect(run(42)).toEqual(run(42));
+    expect(run(42)).not.toEqual(run(43));
+    expect(new Set(run(42)).size).toBeGreaterThan(2);
+  });
+
+  it('buckets the book price against the forecast in its state', () => {
+    const s = ready();
+    const spec = { productId: 'qh-20261122-0915', deliveryStartMs: DAY + 9.25 * HOUR_MS } as Parameters<
+      TabularQ['stateKey']
+    >[0];
+    const b = {
+      powerMw: 10,
+      energyMwh: 20,
+      etaCharge: 1,
+      etaDischarge: 1,
+      socMinMwh: 0,
+      socMaxMwh: 10,
+      socInitialMwh: 5,
+    };
+    expect(s.stateKey(spec, 0, -1_500, b)).toBe('9|0|0');
+    expect(s.stateKey(spec, 10, 400, b)).toBe('9|4|3');
+    expect(s.stateKey(spec, 5, 0, b)).toBe('9|2|2');
+  });
+
+  it('saves its table at the end and a new agent continues from it; a mismatched file is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flexarena-q-'));
+    const path = join(dir, 'sub', 'q.json');
+    const a = ready({ qTablePath: path, alpha: 0.5, gamma: 0 });
+    a.decide(makeWakeUp({ timeMs: NOW, assets: [assetState()], priceForecasts: FLAT(NOW) }));
+    a.decide(
+      makeWakeUp({
+        timeMs: NOW + QH_MS,
+        fills: [fill('qh-20261122-0915', Side.SIDE_SELL, 4_000, 10)],
+        priceForecasts: FLAT(NOW + QH_MS),
+      }),
+    );
+    a.onEnd();
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as QTableFile;
+    // Idle in (09, 2, 2) earned 10 EUR: Q = 0.5 × 10 = 5; the next decision is idle in the same
+    // state again, and the terminal transition (reward 0, no bootstrap) halves it: 2.5.
+    expect(saved.table['9|2|2']![2]).toBeCloseTo(2.5, 9);
+    expect(saved.updates).toBe(2);
+    const b = ready({ qTablePath: path });
+    expect(b.qValues('9|2|2')).toEqual(saved.table['9|2|2']);
+    expect(() => new TabularQ({ qTablePath: path, socBuckets: 7 })).toThrow(/other actions or buckets/);
+    writeFileSync(path, '{not json');
+    expect(() => new TabularQ({ qTablePath: path })).toThrow(ParamError);
+  });
+});

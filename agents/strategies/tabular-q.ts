@@ -1,0 +1,339 @@
+// Reinforcement learning (seed 000's third paradigm) as in seed 003 (Mohammadi & Hesamzadeh):
+// tabular Q-learning for a battery trading the continuous intraday market.
+//
+// State: (hour of the next tradable quarter-hour, SoC bucket, price-vs-forecast bucket), the SoC
+// projected to that quarter-hour's start, the price the book's mid (else one side, else the last
+// trade, else the forecast) minus the forecast, bucketed at priceBucketsEur.
+// Actions: {−1, −0.5, 0, 0.5, 1} × P̄ (> 0 charge), executed as one IOC order on the next
+// tradable quarter-hour within slippageEur of the forecast; actions that would take the SoC out of
+// its bounds are masked (seed 003: "another action is used to avoid this violation").
+// Reward, credited at the next decision: cash of own fills + imbalance cash − penalties from
+// settlements − degradation of the traded energy − clipPenaltyEur per clipped period, plus
+// (socShaping) the potential-based term γΦ(s') − Φ(s) with Φ = projected SoC × mean forecast, so
+// stored energy counts before it is sold (γ = 0.9 per quarter-hour is otherwise very myopic).
+// Update (seed 003 eq. 2): Q(s,a) ← (1 − α) Q(s,a) + α (r + γ max_a' Q(s',a')), α = 0.2, γ = 0.9.
+// Exploration: ε-greedy on a seeded PRNG (mulberry32(seed)); ties go to the smallest |action|.
+// The Q-table can be loaded from and saved to `qTablePath` (JSON), so training spans runs.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
+import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
+import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { AgentSdkError, ParamError } from '../sdk/errors.js';
+import type { Strategy } from '../sdk/strategy.js';
+import { parseParams } from './params.js';
+import {
+  assetState,
+  DEFAULT_CASH_UNITS_PER_EUR,
+  fillCashEur,
+  findAsset,
+  forecastMap,
+  HOUR_MS,
+  iocAround,
+  KWH_PER_LOT_QH,
+  mulberry32,
+  type PriceLimits,
+  priceLimits,
+  projectSoc,
+  quarterHourProducts,
+  scheduleLots,
+  socDeltaMwh,
+  tradableQuarterHours,
+} from './strategy-utils.js';
+
+export const Q_ACTIONS = [-1, -0.5, 0, 0.5, 1] as const;
+
+const paramsSchema = z
+  .object({
+    alpha: z.number().min(0).max(1).default(0.2),
+    gamma: z.number().min(0).max(1).default(0.9),
+    epsilon: z.number().min(0).max(1).default(0.1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1),
+    socBuckets: z.number().int().min(1).max(100).default(5),
+    /** Bucket edges of (market price − forecast), EUR/MWh, strictly increasing. */
+    priceBucketsEur: z
+      .array(z.number().min(-10_000).max(10_000))
+      .max(20)
+      .refine((xs) => xs.every((x, i) => i === 0 || x > xs[i - 1]!), 'must be strictly increasing')
+      .default([-10, -3, 3, 10]),
+    slippageEur: z.number().min(0).max(1000).default(10),
+    gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    /** Update the table (false: act greedily-with-ε on a fixed table). */
+    learn: z.boolean().default(true),
+    socShaping: z.boolean().default(true),
+    clipPenaltyEur: z.number().min(0).max(1e6).default(100),
+    /** JSON file the Q-table is loaded from (if it exists) and saved to. */
+    qTablePath: z.string().min(1).optional(),
+    /** Save every this many updates (0: only at the end of the run). */
+    saveEvery: z.number().int().min(0).max(1e6).default(96),
+  })
+  .strict();
+
+export type TabularQParams = z.infer<typeof paramsSchema>;
+
+export interface QTableFile {
+  version: 1;
+  actions: number[];
+  socBuckets: number;
+  priceBucketsEur: number[];
+  updates: number;
+  table: Record<string, number[]>;
+}
+
+/** Seed 003 eq. (2). */
+export function qUpdate(q: number, reward: number, maxNext: number, alpha: number, gamma: number): number {
+  return (1 - alpha) * q + alpha * (reward + gamma * maxNext);
+}
+
+/** Index of the bucket of `x` among strictly increasing `edges`: the number of edges ≤ x. */
+export function bucketOf(x: number, edges: readonly number[]): number {
+  let k = 0;
+  while (k < edges.length && edges[k]! <= x) k++;
+  return k;
+}
+
+interface Pending {
+  key: string;
+  action: number;
+  productId: string;
+  potential: number;
+}
+
+export class TabularQ implements Strategy {
+  readonly name = 'tabular-q';
+  readonly params: TabularQParams;
+  private battery?: BatterySpec;
+  private assetId?: string;
+  private products = new Map<string, ProductSpec>();
+  private limits: PriceLimits = priceLimits(undefined);
+  private cashUnitsPerEur = DEFAULT_CASH_UNITS_PER_EUR;
+  private readonly table = new Map<string, number[]>();
+  private readonly rng: () => number;
+  private pending?: Pending;
+  private reward = 0;
+  private lastClipped?: number;
+  private updates = 0;
+
+  constructor(params: Record<string, unknown> = {}) {
+    this.params = parseParams('tabular-q', paramsSchema, params);
+    this.rng = mulberry32(this.params.seed);
+    const path = this.params.qTablePath;
+    if (path && existsSync(path)) this.load(path);
+  }
+
+  onWelcome(welcome: Welcome): void {
+    const asset = findAsset(welcome, 'battery');
+    if (!asset) throw new AgentSdkError('tabular-q needs a battery asset in its run configuration');
+    this.battery = asset.spec;
+    this.assetId = asset.assetId;
+    this.products = quarterHourProducts(welcome);
+    this.limits = priceLimits(welcome);
+    if (welcome.market && welcome.market.cashUnitsPerEur > 0)
+      this.cashUnitsPerEur = welcome.market.cashUnitsPerEur;
+  }
+
+  /** Q-values of a state (zeros for an unseen one); a copy. */
+  qValues(key: string): number[] {
+    return [...(this.table.get(key) ?? Q_ACTIONS.map(() => 0))];
+  }
+
+  get updateCount(): number {
+    return this.updates;
+  }
+
+  decide(wake: WakeUp): Action[] {
+    const b = this.battery;
+    if (!b) return [];
+    this.reward += this.stepReward(wake, b);
+    const prices = forecastMap(wake);
+    const target = tradableQuarterHours(this.products, wake.timeMs, this.params.gateMarginMs).find((p) =>
+      prices.has(p.productId),
+    );
+    if (!target || target.productId === this.pending?.productId) return [];
+
+    const forecast = prices.get(target.productId)!;
+    const soc = projectSoc(
+      assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh,
+      b,
+      wake,
+      target.deliveryStartMs,
+    );
+    const key = this.stateKey(target, soc, this.marketPrice(wake, target.productId, forecast) - forecast, b);
+    const feasible = this.feasibleActions(b, soc);
+    const potential = this.params.socShaping ? soc * meanForecastEur(prices) : 0;
+
+    if (this.pending && this.params.learn) {
+      const next = this.qValues(key);
+      const maxNext = Math.max(...feasible.map((a) => next[a]!));
+      this.update(
+        this.pending,
+        this.reward + this.params.gamma * potential - this.pending.potential,
+        maxNext,
+      );
+    }
+    this.reward = 0;
+
+    const action = this.choose(key, feasible);
+    this.pending = { key, action, productId: target.productId, potential };
+    const lots = this.actionLots(b, action) - scheduleLots(wake.positions, target.productId);
+    return iocAround(
+      target.productId,
+      lots,
+      forecast,
+      Math.round(this.params.slippageEur * 100),
+      this.limits,
+      `q${Q_ACTIONS[action]}`,
+    );
+  }
+
+  onEnd(): void {
+    // Terminal transition: no bootstrap.
+    if (this.pending && this.params.learn) this.update(this.pending, this.reward - this.pending.potential, 0);
+    this.pending = undefined;
+    this.reward = 0;
+    if (this.params.qTablePath) this.save(this.params.qTablePath);
+  }
+
+  stateKey(target: ProductSpec, socMwh: number, priceDiffTicks: number, b: BatterySpec): string {
+    const hour = new Date(target.deliveryStartMs).getUTCHours();
+    const range = b.socMaxMwh - b.socMinMwh;
+    const n = this.params.socBuckets;
+    const socBucket =
+      range > 0 ? Math.min(n - 1, Math.max(0, Math.floor(((socMwh - b.socMinMwh) / range) * n))) : 0;
+    return `${hour}|${socBucket}|${bucketOf(priceDiffTicks / 100, this.params.priceBucketsEur)}`;
+  }
+
+  private actionLots(b: BatterySpec, action: number): number {
+    return Math.round(Q_ACTIONS[action]! * Math.floor(b.powerMw * 10 + 1e-9));
+  }
+
+  /** Actions whose schedule keeps the SoC within its bounds; never empty. */
+  private feasibleActions(b: BatterySpec, socMwh: number): number[] {
+    const ok = Q_ACTIONS.map((_, i) => i).filter((i) => {
+      const after = socMwh + socDeltaMwh(this.actionLots(b, i), b);
+      return after >= b.socMinMwh - 1e-9 && after <= b.socMaxMwh + 1e-9;
+    });
+    return ok.length ? ok : [Q_ACTIONS.indexOf(0)];
+  }
+
+  private choose(key: string, feasible: number[]): number {
+    if (this.params.epsilon > 0 && this.rng() < this.params.epsilon)
+      return feasible[Math.min(feasible.length - 1, Math.floor(this.rng() * feasible.length))]!;
+    const q = this.qValues(key);
+    let best = feasible[0]!;
+    for (const a of feasible) {
+      const better = q[a]! > q[best]! + 1e-12;
+      const tie = Math.abs(q[a]! - q[best]!) <= 1e-12 && Math.abs(Q_ACTIONS[a]!) < Math.abs(Q_ACTIONS[best]!);
+      if (better || tie) best = a;
+    }
+    return best;
+  }
+
+  private update(p: Pending, reward: number, maxNext: number): void {
+    const q = this.qValues(p.key);
+    q[p.action] = qUpdate(q[p.action]!, reward, maxNext, this.params.alpha, this.params.gamma);
+    this.table.set(p.key, q);
+    this.updates++;
+    const every = this.params.saveEvery;
+    if (this.params.qTablePath && every > 0 && this.updates % every === 0) this.save(this.params.qTablePath);
+  }
+
+  /** What happened since the previous wake-up, in EUR. */
+  private stepReward(wake: WakeUp, b: BatterySpec): number {
+    let r = 0;
+    let tradedLots = 0;
+    for (const f of wake.fills) {
+      r += fillCashEur(f);
+      tradedLots += f.quantityLots * (f.productId.startsWith('h-') ? 4 : 1);
+    }
+    for (const s of wake.settlements) r += (s.imbalanceCashUnits - s.penaltyCashUnits) / this.cashUnitsPerEur;
+    r -= ((b.degradationEurPerMwh ?? 0) * tradedLots * KWH_PER_LOT_QH) / 1000;
+    const clipped = assetState(wake, this.assetId)?.clippedPeriods;
+    if (clipped !== undefined) {
+      if (this.lastClipped !== undefined && clipped > this.lastClipped)
+        r -= (clipped - this.lastClipped) * this.params.clipPenaltyEur;
+      this.lastClipped = clipped;
+    }
+    return r;
+  }
+
+  private marketPrice(wake: WakeUp, productId: string, forecast: number): number {
+    const book = wake.books.find((x) => x.productId === productId);
+    const bid = book?.bids[0]?.priceTicks;
+    const ask = book?.asks[0]?.priceTicks;
+    if (bid !== undefined && ask !== undefined) return (bid + ask) / 2;
+    if (bid !== undefined) return bid;
+    if (ask !== undefined) return ask;
+    if (book?.hasLastTrade) return book.lastTradePriceTicks;
+    return forecast;
+  }
+
+  toJSON(): QTableFile {
+    return {
+      version: 1,
+      actions: [...Q_ACTIONS],
+      socBuckets: this.params.socBuckets,
+      priceBucketsEur: this.params.priceBucketsEur,
+      updates: this.updates,
+      table: Object.fromEntries([...this.table.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    };
+  }
+
+  save(path: string): void {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(this.toJSON(), null, 1)}\n`);
+    renameSync(tmp, path);
+  }
+
+  private load(path: string): void {
+    let data: QTableFile;
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8')) as QTableFile;
+    } catch (err) {
+      throw new ParamError(
+        'tabular-q',
+        'qTablePath',
+        `cannot read a Q-table from ${path}: ${(err as Error).message}`,
+      );
+    }
+    const same = (a: readonly number[], b: readonly number[]) =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    if (
+      data?.version !== 1 ||
+      !same(data.actions ?? [], Q_ACTIONS) ||
+      data.socBuckets !== this.params.socBuckets ||
+      !same(data.priceBucketsEur ?? [], this.params.priceBucketsEur)
+    )
+      throw new ParamError(
+        'tabular-q',
+        'qTablePath',
+        `${path} was trained with other actions or buckets (socBuckets ${data?.socBuckets}, priceBucketsEur ${JSON.stringify(data?.priceBucketsEur)})`,
+      );
+    for (const [k, v] of Object.entries(data.table ?? {})) {
+      if (!Array.isArray(v) || v.length !== Q_ACTIONS.length || !v.every(Number.isFinite))
+        throw new ParamError(
+          'tabular-q',
+          'qTablePath',
+          `${path}: state ${k} needs ${Q_ACTIONS.length} finite values`,
+        );
+      this.table.set(k, [...v]);
+    }
+    this.updates = data.updates ?? 0;
+  }
+}
+
+/** Mean forecast over the next 24 hours of forecasts, EUR/MWh (0 without any). */
+function meanForecastEur(prices: Map<string, number>): number {
+  const xs = [...prices.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, (24 * HOUR_MS) / (15 * 60_000))
+    .map(([, p]) => p);
+  return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length / 100 : 0;
+}
