@@ -7,6 +7,7 @@ export default defineConfig({
       'arena/**/*.test.ts',
       'agents/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'scenarios/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     // Integration tests start real processes (arena, agents, nats-server); give them room on a 2-core box.

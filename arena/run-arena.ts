@@ -123,6 +123,10 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
           capacityProductIds: e.balancing?.capacityProductIds() ?? [],
           capacityGateClosureMs: e.balancing?.capacityGateMs(0) ?? 0,
           energyGateClosureLeadMs: cfg.market.balancing.energyGateMinutes * 60_000,
+          world: {
+            windCapacityMw: cfg.world.calibration.wind.capacityMw,
+            solarCapacityMw: cfg.world.calibration.solar.capacityMw,
+          },
         };
       },
     });

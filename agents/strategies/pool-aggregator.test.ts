@@ -38,8 +38,9 @@ const NOW = DAY + 9 * HOUR_MS;
 const NEXT = qhIdAt(NOW + QH_MS); // 09:15, the first tradable quarter-hour
 const AFTER = qhIdAt(NOW + 2 * QH_MS);
 
+/** Without anomaly persistence unless a test asks for it: the profile alone is easier to check. */
 function ready(params: Record<string, unknown> = {}): PoolAggregator {
-  const s = new PoolAggregator(params);
+  const s = new PoolAggregator({ anomalyPersistence: 0, ...params });
   s.onWelcome(makeWelcome({ assets: [ASSET] }));
   return s;
 }
@@ -88,7 +89,7 @@ describe('PoolAggregator', () => {
     const s = ready({ baselineLearningRate: 0.5 });
     const k = periodOfDay('qh-20261122-0845')!;
     const prior = s.baselineKwh(k);
-    expect(prior).toBeCloseTo(125 - 1.8 * Math.max(0, Math.sin((Math.PI * (8.875 - 6)) / 12)) * 250, 9);
+    expect(prior).toBeCloseTo(priorBaselineKwh(POOL, k, 0.2), 9); // the default pvPriorFactor
     s.decide(makeWakeUp({ timeMs: NOW - HOUR_MS, assets: [poolState(7, 1)] }));
     // No flexibility delivered since: the metered 40 kWh is the baseline.
     s.decide(
@@ -109,6 +110,33 @@ describe('PoolAggregator', () => {
       }),
     );
     expect(s.baselineKwh(k)).toBeCloseTo((est + 50) / 2, 9);
+  });
+
+  it('carries the latest deviation from the profile to the next quarter-hours, within a window', () => {
+    const s = ready({
+      anomalyPersistence: 1,
+      anomalyWindowHours: 3,
+      baselineLearningRate: 0.5,
+      baselineAheadPeriods: 1,
+    });
+    const prior0845 = s.baselineKwh(periodOfDay('qh-20261122-0845')!);
+    const prior0915 = s.baselineKwh(periodOfDay(NEXT)!);
+    // 08:45 metered 300 kWh above its profile (no flexibility delivered): the anomaly is +300.
+    s.decide(makeWakeUp({ timeMs: NOW, settlements: [settlement('qh-20261122-0845', 0, prior0845 + 300)] }));
+    expect(s.expectedBaselineKwh(NEXT, NOW)).toBeCloseTo(prior0915 + 300, 9);
+    expect(Math.round((prior0915 + 300) / 25)).toBeGreaterThan(0);
+    const subs = submitsOf(
+      s.decide(makeWakeUp({ timeMs: NOW, assets: [poolState()], priceForecasts: PRICES })),
+    );
+    expect(subs).toEqual([
+      expect.objectContaining({
+        productId: NEXT,
+        side: Side.SIDE_BUY,
+        quantityLots: Math.round((prior0915 + 300) / 25),
+      }),
+    ]);
+    // Four hours later the anomaly is stale: the profile alone.
+    expect(s.expectedBaselineKwh(NEXT, DAY + 12 * HOUR_MS + 45 * 60_000)).toBeCloseTo(prior0915, 9);
   });
 
   it('holds the baseline on the next tradable quarter-hours with IOC orders around the forecast', () => {

@@ -6,8 +6,12 @@
 // the day from its settlements: with one settled period since the last wake-up, the growth of
 // AssetState.deliveredFlexibilityMwh is |metered − baseline|, so the baseline is metered ∓ that
 // (the sign chosen closest to the current estimate); without that field the metered exchange is
-// used as it is. An exponential average (baselineLearningRate) starts from a prior built from the
-// spec: mean load minus a PV bell around midday (pvPriorFactor × kWp).
+// used as it is. A daily profile per quarter-hour (exponential average, baselineLearningRate)
+// starts from a prior built from the spec: mean load minus a PV bell around midday
+// (pvPriorFactor × kWp). The expected baseline of a quarter-hour is its profile value plus the
+// latest observed deviation from the profile (anomalyPersistence × (observed − profile), if
+// observed within anomalyWindowHours): within a day the weather and the SoCs persist, and the
+// profile alone would only learn from one day to the next.
 // Trading: it holds the baseline on the next `baselineAheadPeriods` tradable quarter-hours with
 // IOC orders within slippage of the forecast. Flexibility (the seed's E(t), sold on the CID): when
 // the best ask of the next tradable quarter-hour is below forecast − threshold it buys up to the
@@ -28,6 +32,7 @@ import {
   clampTicks,
   findAsset,
   forecastMap,
+  HOUR_MS,
   iocAround,
   KWH_PER_LOT_QH,
   type PriceLimits,
@@ -35,6 +40,7 @@ import {
   priceLimits,
   QH_HOURS,
   quarterHourProducts,
+  safeStart,
   scheduleLots,
   tradableQuarterHours,
 } from './strategy-utils.js';
@@ -51,10 +57,13 @@ const paramsSchema = z
     /** Weight of a new observation in the baseline average. */
     baselineLearningRate: z.number().positive().max(1).default(0.3),
     /** PV share of the kWp in the prior at solar noon. */
-    pvPriorFactor: z.number().min(0).max(1).default(0.3),
+    pvPriorFactor: z.number().min(0).max(1).default(0.2),
+    /** Share of the latest deviation from the profile carried to the next quarter-hours. */
+    anomalyPersistence: z.number().min(0).max(1).default(1),
+    anomalyWindowHours: z.number().positive().max(48).default(3),
     baselineAheadPeriods: z.number().int().min(1).max(96).default(2),
     /** Differences to the baseline up to this many lots are left alone. */
-    baselineToleranceLots: z.number().int().min(0).max(10_000).default(1),
+    baselineToleranceLots: z.number().int().min(0).max(10_000).default(0),
     slippageEur: z.number().min(0).max(1000).default(10),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
   })
@@ -72,6 +81,8 @@ export class PoolAggregator implements Strategy {
   /** Baseline estimate per quarter-hour of the UTC day, kWh (> 0 import). */
   private readonly baseline: number[] = new Array(96).fill(0);
   private lastFlexMwh?: number;
+  /** The latest observed deviation from the profile and the delivery start it was observed for. */
+  private anomaly?: { kwh: number; atMs: number };
   /** Products on which flexibility was traded: their deviation from the baseline is deliberate. */
   private readonly flexTouched = new Set<string>();
 
@@ -91,9 +102,18 @@ export class PoolAggregator implements Strategy {
       this.baseline[k] = priorBaselineKwh(asset.spec, k, this.params.pvPriorFactor);
   }
 
-  /** The current baseline estimate of quarter-hour `period` (0..95, UTC), kWh. */
+  /** The daily profile's baseline of quarter-hour `period` (0..95, UTC), kWh. */
   baselineKwh(period: number): number {
     return this.baseline[period]!;
+  }
+
+  /** Expected baseline of a quarter-hour product at `nowMs`: profile + persisting anomaly, kWh. */
+  expectedBaselineKwh(productId: string, nowMs: number): number {
+    const k = periodOfDay(productId);
+    if (k === undefined) return 0;
+    const a = this.anomaly;
+    const fresh = a !== undefined && nowMs - a.atMs <= this.params.anomalyWindowHours * HOUR_MS;
+    return this.baseline[k]! + (fresh ? this.params.anomalyPersistence * a.kwh : 0);
   }
 
   decide(wake: WakeUp): Action[] {
@@ -112,7 +132,7 @@ export class PoolAggregator implements Strategy {
       const held = scheduleLots(wake.positions, p.productId);
       expected.set(p.productId, held);
       if (this.flexTouched.has(p.productId)) continue;
-      const diff = this.baselineLots(p.productId) - held;
+      const diff = this.baselineLots(p.productId, wake.timeMs) - held;
       if (Math.abs(diff) <= this.params.baselineToleranceLots) continue;
       out.push(...iocAround(p.productId, diff, prices.get(p.productId)!, slip, this.limits, 'baseline'));
       expected.set(p.productId, held + diff);
@@ -132,9 +152,8 @@ export class PoolAggregator implements Strategy {
     return out;
   }
 
-  private baselineLots(productId: string): number {
-    const k = periodOfDay(productId);
-    return k === undefined ? 0 : Math.round(this.baseline[k]! / KWH_PER_LOT_QH);
+  private baselineLots(productId: string, nowMs: number): number {
+    return Math.round(this.expectedBaselineKwh(productId, nowMs) / KWH_PER_LOT_QH);
   }
 
   private learn(wake: WakeUp, flexMwh: number | undefined): void {
@@ -156,6 +175,9 @@ export class PoolAggregator implements Strategy {
         }
       }
       this.baseline[k] = (1 - a) * est + a * obs;
+      const start = safeStart(s.productId);
+      if (start !== undefined && (this.anomaly === undefined || start >= this.anomaly.atMs))
+        this.anomaly = { kwh: obs - est, atMs: start };
     }
   }
 
@@ -178,7 +200,7 @@ export class PoolAggregator implements Strategy {
       Math.min(shareMw(spec.batteryDischargeMw), Math.max(0, soc - spec.socMinMwh) / QH_HOURS) * 10 + 1e-9,
     );
     const held = expectedHeld.get(productId) ?? scheduleLots(wake.positions, productId);
-    const used = held - this.baselineLots(productId); // > 0: already charging more than the baseline
+    const used = held - this.baselineLots(productId, wake.timeMs); // > 0: charging more than the baseline
     const thr = Math.round(this.params.thresholdEur * 100);
     const betaC = this.params.addParticipationCost ? Math.round(spec.betaChargeMinEurPerMwh * 100) : 0;
     const betaD = this.params.addParticipationCost ? Math.round(spec.betaDischargeMinEurPerMwh * 100) : 0;

@@ -7,9 +7,17 @@ import { IdleStrategy } from './idle.js';
 import { LiquidityProvider } from './liquidity-provider.js';
 import { LpBattery } from './lp-battery.js';
 import { PoolAggregator } from './pool-aggregator.js';
+import { ProsumerTrader } from './prosumer-trader.js';
 import { TabularQ } from './tabular-q.js';
 
 const registry = new Map<string, { factory: StrategyFactory; description: string }>([
+  [
+    'prosumer-trader',
+    {
+      factory: (p) => new ProsumerTrader(p),
+      description: 'renewable + battery: sells its forecast generation in the CID',
+    },
+  ],
   ['idle', { factory: () => new IdleStrategy(), description: 'baseline: never trades' }],
   [
     'liquidity',

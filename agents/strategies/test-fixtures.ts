@@ -22,6 +22,7 @@ export const DAY_TOKEN = '20261122';
 
 export function makeWakeUp(partial: Partial<WakeUp> = {}): WakeUp {
   return {
+    fundamentalsForecasts: [],
     wakeId: 1,
     timeMs: DAY + 9 * HOUR_MS,
     fills: [],
@@ -73,6 +74,7 @@ export function dayAheadAuction(dayMs = DAY): AuctionSpec {
 
 export function makeWelcome(partial: Partial<Welcome> = {}): Welcome {
   return {
+    world: { windCapacityMw: 60_000, solarCapacityMw: 80_000 },
     runId: 'run',
     agentId: 'agent',
     market: {

@@ -131,7 +131,7 @@ export class RunEngine {
     const { ctx } = this;
     this.publish('decision');
     const books = this.cid.openBooks();
-    const forecast = this.priceForecast();
+    const forecast = this.forecasts();
     const wakeId = ++this.wakeSeq;
     const agents = ctx.cfg.agents;
     // Latency is drawn for every agent at every decision point, answered or not, so one agent's
@@ -190,15 +190,17 @@ export class RunEngine {
     });
   }
 
-  /** The world's latest price forecast for every quarter-hour not yet delivered. */
-  private priceForecast(): WakeUp['priceForecasts'] {
+  /** The world's latest forecast for every quarter-hour not yet delivered. */
+  private forecasts(): Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> {
     const { world, products } = this.ctx;
     const f = world.forecastAt(this.now);
-    const out: WakeUp['priceForecasts'] = [];
+    const out: Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> = { priceForecasts: [], fundamentalsForecasts: [] };
     products.quarterHours.forEach((qh, step) => {
       if (qh.deliveryStartMs <= this.now) return;
-      const point = f.at(step);
-      if (point) out.push({ productId: qh.id, priceTicks: point.priceTicks });
+      const p = f.at(step);
+      if (!p) return;
+      out.priceForecasts.push({ productId: qh.id, priceTicks: p.priceTicks });
+      out.fundamentalsForecasts.push({ productId: qh.id, demandMw: p.demandMw, windMw: p.windMw, solarMw: p.solarMw, residualMw: p.residualMw });
     });
     return out;
   }
@@ -207,7 +209,7 @@ export class RunEngine {
     agentId: string,
     wakeId: number,
     books: WakeUp['books'],
-    priceForecasts: WakeUp['priceForecasts'],
+    forecast: Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'>,
   ): WakeUp {
     const ledger = this.ctx.ledger(agentId);
     const asset = this.ctx.assets.get(agentId);
@@ -219,7 +221,7 @@ export class RunEngine {
       ...this.cid.wakeUpPart(agentId, books),
       positions: ledger.positionMessages(),
       assets: asset ? [asset.state()] : [],
-      priceForecasts,
+      ...forecast,
       cashUnits: ledger.totalCashUnits,
       auctionAwards: r.auctionAwards,
       auctionResults: r.auctionResults,
@@ -247,6 +249,7 @@ export class RunEngine {
   private async settle(step: number): Promise<void> {
     const { ctx } = this;
     const outcome = settlePeriod(ctx, step, this.balancing);
+    this.checkConservation(step);
     const publicResult = {
       productId: outcome.productId,
       systemImbalanceKwh: outcome.systemImbalanceKwh,
@@ -277,6 +280,21 @@ export class RunEngine {
         ...s,
       });
     }
+  }
+
+  /**
+   * Every euro and every lot has two sides: after each settlement, cash over all agents, the world
+   * and the TSO sums to zero, and so do the positions in the settled quarter-hour and its hour.
+   * A violation is a bug in the arena, never an agent's fault.
+   */
+  private checkConservation(step: number): void {
+    const { ctx } = this;
+    const ledgers = ctx.allLedgers();
+    const cash = ledgers.reduce((sum, l) => sum + l.totalCashUnits, 0);
+    const products = [ctx.products.quarterHours[step]!.id, ctx.products.hourOf(step)?.id].filter((p): p is string => !!p);
+    const lots = products.map((p) => ledgers.reduce((sum, l) => sum + l.netLots(p), 0));
+    if (cash !== 0 || lots.some((l) => l !== 0))
+      throw new Error(`conservation broken after settling step ${step}: cash sum ${cash}, net lots ${products.map((p, i) => `${p}=${lots[i]}`).join(' ')}`);
   }
 
   private publish(phase: string): void {

@@ -219,33 +219,56 @@ export class MeritOrder {
    * conventional + renewables offered + imports/turbining, piecewise linear between the points
    * (ascending price, non-decreasing quantity). `shiftEur` moves both exogenous curves up by the
    * part of the realised price the stack does not explain (sawtooth, noise, spikes), so that
-   * without agents they cross exactly at the realised price.
+   * without agents they cross exactly at the realised price. Linear interpolation between the
+   * published nodes is not exact (up to ~0.6 EUR/MWh off at 5 EUR node spacing), so callers pass the
+   * fundamental price in `extraNodesEur`: both curves then carry a point there, where they are equal.
    */
-  exogenousSupplyCurve(renewableMw: number, shiftEur = 0): CurvePoint[] {
-    return this.curve(shiftEur, (p) => {
-      const flex = this.flexMw(p);
-      return this.conventionalMw(p) + renewableMw * this.renewableOfferedShare(p) + Math.max(0, flex);
-    });
+  exogenousSupplyCurve(
+    renewableMw: number,
+    shiftEur = 0,
+    extraNodesEur: readonly number[] = [],
+  ): CurvePoint[] {
+    return this.curve(
+      shiftEur,
+      (p) => {
+        const flex = this.flexMw(p);
+        return this.conventionalMw(p) + renewableMw * this.renewableOfferedShare(p) + Math.max(0, flex);
+      },
+      extraNodesEur,
+    );
   }
 
   /**
    * The exogenous buy side: load minus demand response, plus exports/pumping at low prices
    * (ascending price, non-increasing quantity).
    */
-  exogenousDemandCurve(demandMw: number, shiftEur = 0): CurvePoint[] {
-    return this.curve(shiftEur, (p) => {
-      const flex = this.flexMw(p);
-      return demandMw - this.demandResponseMw(p) + Math.max(0, -flex);
-    });
+  exogenousDemandCurve(demandMw: number, shiftEur = 0, extraNodesEur: readonly number[] = []): CurvePoint[] {
+    return this.curve(
+      shiftEur,
+      (p) => {
+        const flex = this.flexMw(p);
+        return demandMw - this.demandResponseMw(p) + Math.max(0, -flex);
+      },
+      extraNodesEur,
+    );
   }
 
-  private curve(shiftEur: number, mwAt: (priceEur: number) => number): CurvePoint[] {
+  private curve(
+    shiftEur: number,
+    mwAt: (priceEur: number) => number,
+    extraNodesEur: readonly number[] = [],
+  ): CurvePoint[] {
     const { priceFloorEur: floor, priceCapEur: cap } = this.params;
+    const nodes = [...curveNodesEur(floor, cap), ...extraNodesEur.filter((p) => p >= floor && p <= cap)];
+    if (extraNodesEur.length > 0) nodes.sort((a, b) => a - b);
     const out: CurvePoint[] = [];
-    for (const node of curveNodesEur(floor, cap)) {
+    for (const node of nodes) {
       const shifted = node + shiftEur;
       if (shifted < floor || shifted > cap) continue;
-      out.push({ priceTicks: toTicks(shifted), quantityLots: toLots(mwAt(node)) });
+      const priceTicks = toTicks(shifted);
+      // Strictly increasing prices: a node that rounds onto the previous one's tick is dropped.
+      if (out.length > 0 && out[out.length - 1]!.priceTicks >= priceTicks) continue;
+      out.push({ priceTicks, quantityLots: toLots(mwAt(node)) });
     }
     return out;
   }

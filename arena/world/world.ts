@@ -245,13 +245,18 @@ class WorldImpl implements World {
     this.check(step);
     const f = this.fund;
     const shift = this.priceEur[step]! - this.fundamentalEur[step]!;
-    return this.meritOrder.exogenousSupplyCurve(f.windMw[step]! + f.solarMw[step]!, shift);
+    // A node at the fundamental price (= the realised price once shifted) makes the curves cross there exactly.
+    return this.meritOrder.exogenousSupplyCurve(f.windMw[step]! + f.solarMw[step]!, shift, [
+      this.fundamentalEur[step]!,
+    ]);
   }
 
   exogenousDemandCurve(step: number): CurvePoint[] {
     this.check(step);
     const shift = this.priceEur[step]! - this.fundamentalEur[step]!;
-    return this.meritOrder.exogenousDemandCurve(this.fund.demandMw[step]!, shift);
+    return this.meritOrder.exogenousDemandCurve(this.fund.demandMw[step]!, shift, [
+      this.fundamentalEur[step]!,
+    ]);
   }
 }
 
