@@ -99,37 +99,57 @@ function findOnPath(bin) {
   return undefined;
 }
 
+function aptInstall(packages, why) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const canApt = Boolean(findOnPath('apt-get')) && (isRoot || Boolean(findOnPath('sudo')));
+  if (!canApt) return false;
+  log(`${why}: installing ${packages.join(' ')} with apt-get…`);
+  const prefix = isRoot ? [] : ['sudo', '-n'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => {
+    const [cmd, ...rest] = [...prefix, 'apt-get', ...args];
+    run(cmd, rest, { env });
+  };
+  try {
+    apt(['update', '-qq']);
+    apt(['install', '-y', '-qq', ...packages]);
+    return true;
+  } catch (err) {
+    log(`apt-get failed: ${err.message}`);
+    return false;
+  }
+}
+
 function ensureNatsServer() {
   if (process.env.FLEXARENA_NATS_SERVER && existsSync(process.env.FLEXARENA_NATS_SERVER)) return;
   if (findOnPath('nats-server')) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = Boolean(findOnPath('apt-get'));
-  const hasSudo = Boolean(findOnPath('sudo'));
-  if (hasApt && (isRoot || hasSudo)) {
-    log('nats-server not found: installing it with apt-get (Debian package nats-server)…');
-    const prefix = isRoot ? [] : ['sudo', '-n'];
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const apt = (args) => {
-      const [cmd, ...rest] = [...prefix, 'apt-get', ...args];
-      run(cmd, rest, { env });
-    };
-    try {
-      apt(['update', '-qq']);
-      apt(['install', '-y', '-qq', 'nats-server']);
-    } catch (err) {
-      throw new Error(
-        `could not install nats-server with apt-get (${err.message}). Install it yourself ` +
-          '(`sudo apt-get install nats-server`, or a release binary on PATH) or point ' +
-          'FLEXARENA_NATS_SERVER at the binary.',
-      );
-    }
-    if (findOnPath('nats-server')) return;
-  }
+  aptInstall(['nats-server'], 'nats-server not found');
+  if (findOnPath('nats-server')) return;
   throw new Error(
-    'nats-server is not installed and this machine has no way for setup to install it ' +
-      '(needs apt-get as root or with passwordless sudo). Install nats-server (Debian/Ubuntu: ' +
-      '`sudo apt-get install nats-server`) or set FLEXARENA_NATS_SERVER to its path.',
+    'nats-server is not installed and setup could not install it (needs apt-get as root or with ' +
+      'passwordless sudo). Install nats-server (Debian/Ubuntu: `sudo apt-get install nats-server`) or ' +
+      'set FLEXARENA_NATS_SERVER to its path.',
   );
+}
+
+// The Python agent SDK path uses Debian's gRPC for the system interpreter and protoc's Python
+// plugin; only needed for Python agents (and their test), so a failure is a warning here.
+function pythonGrpcReady() {
+  const py = spawnSync('/usr/bin/python3', ['-c', 'import grpc'], { stdio: 'ignore' });
+  return py.status === 0 && existsSync('/usr/bin/grpc_python_plugin') && Boolean(findOnPath('protoc'));
+}
+
+function ensurePythonGrpc() {
+  if (pythonGrpcReady()) return;
+  aptInstall(
+    ['python3-grpcio', 'protobuf-compiler', 'protobuf-compiler-grpc'],
+    'Python gRPC tooling not found',
+  );
+  if (!pythonGrpcReady())
+    log(
+      'WARNING: Python agents need `apt-get install python3-grpcio protobuf-compiler protobuf-compiler-grpc` ' +
+        '(used with /usr/bin/python3); the Python agent test will fail without them.',
+    );
 }
 
 try {
@@ -137,7 +157,10 @@ try {
   const stamp = readStamp();
   const deps = codegenOnly ? stamp.deps : ensureDependencies(stamp);
   const proto = ensureCodegen(stamp);
-  if (!codegenOnly) ensureNatsServer();
+  if (!codegenOnly) {
+    ensureNatsServer();
+    ensurePythonGrpc();
+  }
   writeFileSync(stampPath, JSON.stringify({ deps, proto }, null, 2));
 } catch (err) {
   log(`FAILED: ${err.message}`);

@@ -290,8 +290,28 @@ describe('loadRunConfig', () => {
     const cfg = loadRunConfig(new URL('../../scenarios/demo.yaml', import.meta.url).pathname);
     expect(cfg.name).toBe('demo');
     expect(cfg.seed).toBe(42);
-    expect(cfg.agents.map((a) => a.id)).toEqual(['liquidity', 'heuristic', 'idle']);
+    expect(cfg.agents.map((a) => a.id)).toEqual(['liquidity', 'heuristic', 'optimiser', 'reserve', 'idle']);
     expect(cfg.agents[0]!.role).toBe('liquidity');
     expect(cfg.agents[1]!.asset).toMatchObject({ type: 'battery', powerMw: 10, energyMwh: 20 });
+  });
+});
+
+describe('strategies of launched agents', () => {
+  it('rejects an unknown strategy the arena would have to launch, and allows any label for agents started by hand', () => {
+    const bad = (() => {
+      try {
+        parseRunConfig({ day: '2026-11-22', agents: [{ id: 'a', strategy: 'no-such-thing' }] });
+      } catch (err) {
+        return (err as ConfigError).issues;
+      }
+      return [];
+    })();
+    expect(bad[0]).toMatchObject({ path: 'agents[0].strategy', value: 'no-such-thing' });
+    expect(bad[0]!.message).toMatch(/unknown strategy.*known: .*heuristic-battery/);
+    const byHand = parseRunConfig({
+      day: '2026-11-22',
+      agents: [{ id: 'a', strategy: 'my-python-bot', launch: false, token: 'tok-12345' }],
+    });
+    expect(byHand.agents[0]!.strategy).toBe('my-python-bot');
   });
 });

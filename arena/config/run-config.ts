@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { hasStrategy, listStrategies } from '../../agents/strategies/registry.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { worldConfigSchema } from '../world/world-config.js';
@@ -201,6 +202,14 @@ export const runConfigSchema = z
           message: `duplicate agent id (also agents[${prev}])`,
         });
       seen.set(a.id, i);
+      if (a.launch && !hasStrategy(a.strategy))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'strategy'],
+          message: `unknown strategy "${a.strategy}" for an agent the arena launches; known: ${listStrategies()
+            .map((s) => s.name)
+            .join(', ')}`,
+        });
       if (!a.launch && !a.token)
         ctx.addIssue({
           code: 'custom',
