@@ -1,4 +1,5 @@
 // The `flexarena` command: `run <config>` runs one arena; `agent <strategy>` connects one agent.
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runAgent } from '../agents/sdk/agent-client.js';
 import { createStrategy, listStrategies } from '../agents/strategies/registry.js';
@@ -33,7 +34,7 @@ program
     async (file: string, o: { seed?: number; port?: number; out?: string; runId?: string; host: string }) => {
       const cfg = loadRunConfig(file, { seed: o.seed, port: o.port, outDir: o.out });
       const started = Date.now();
-      const { runDir, results } = await runArena(cfg, { runId: o.runId, host: o.host });
+      const { runDir, results } = await runArena(cfg, { runId: o.runId, host: o.host, baseDir: dirname(resolve(file)) });
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       process.stdout.write(
         `\nFlexArena run ${results.runId} — ${cfg.day}, seed ${cfg.seed}, ${secs} s wall\n`,
