@@ -65,15 +65,34 @@ function makeContext(balancing = false): { ctx: RunContext; faults: string[] } {
   }
   const faults: string[] = [];
   const faultLog: FaultLog = { fault: (agent, kind, detail) => faults.push(`${agent} ${kind} ${detail}`) };
-  const ctx = new RunContext(cfg, 'unit-run', products, world, rng, new TapeWriter(), new NullPublisher(), faultLog);
+  const ctx = new RunContext(
+    cfg,
+    'unit-run',
+    products,
+    world,
+    rng,
+    new TapeWriter(),
+    new NullPublisher(),
+    faultLog,
+  );
   for (const a of cfg.agents)
     if (a.asset)
-      ctx.assets.set(a.id, createAssetTwin(`${a.id}-${a.asset.type}`, a.asset, { world, rng, stepHours: 0.25 }));
+      ctx.assets.set(
+        a.id,
+        createAssetTwin(`${a.id}-${a.asset.type}`, a.asset, { world, rng, stepHours: 0.25 }),
+      );
   return { ctx, faults };
 }
 
 /** A CID trade booked on both sides, as CidVenue does. */
-function trade(ctx: RunContext, buyer: string, seller: string, productId: string, lots: number, priceTicks: number) {
+function trade(
+  ctx: RunContext,
+  buyer: string,
+  seller: string,
+  productId: string,
+  lots: number,
+  priceTicks: number,
+) {
   const p = ctx.products.byId.get(productId)!;
   const cash = tradeCashUnits(priceTicks, lots, (p.deliveryEndMs - p.deliveryStartMs) / 60_000);
   ctx.ledger(buyer).addTrade(productId, lots, -cash, 'cid');
@@ -267,7 +286,7 @@ describe('settlePeriod without balancing', () => {
     const o = settle(ctx, step);
     expect(row(o, 'bare').imbalanceKwh).toBe(1_000);
     expect(row(o, 'bat').imbalanceKwh).toBe(500);
-    // The liquidity role (short 1 600 lots·kWh here) is not part of the system imbalance.
+    // The liquidity role (short 4 000 kWh here) is not part of the system imbalance.
     expect(Math.abs(o.systemImbalanceKwh - (exoKwh - 1_500))).toBeLessThanOrEqual(1);
     expect(o.systemImbalanceKwh).toBeLessThan(quiet.systemImbalanceKwh);
   });
@@ -373,7 +392,9 @@ describe('settlePeriod with balancing', () => {
     const step = longStep(ctx);
     const qh = qhId(ctx, step);
     // Down bids: the provider pays its price; the highest goes first.
-    expect(energyBid(venue, 'bat', qh, 'down', 40, 1_000_000).status).toBe(ActionStatus.ACTION_STATUS_ACCEPTED);
+    expect(energyBid(venue, 'bat', qh, 'down', 40, 1_000_000).status).toBe(
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+    );
     await closeEnergyGate(venue, step);
     trade(ctx, 'bare', 'liq', qh, 400, 8_000); // bare long 10 000 kWh: the system longer still
     const before = cashSum(ctx);

@@ -38,8 +38,14 @@ export class BalancingVenue implements Venue {
   readonly actionKinds = ['capacityBid', 'energyBid'] as const;
   private readonly capacity: CapacityAuction[];
   readonly energy: EnergyMarket;
-  /** agent → "<dayIndex>:<product>:<direction>" → awarded lots and price. */
-  private readonly awards = new Map<string, Map<string, { lots: number; priceTicks: number }>>();
+  /**
+   * agent → "<dayIndex>:<product>:<direction>" → awarded lots, and each award's lots and price (an
+   * agent's several bids may clear at different prices under pay-as-bid).
+   */
+  private readonly awards = new Map<
+    string,
+    Map<string, { lots: number; parts: { lots: number; priceTicks: number }[] }>
+  >();
   private bidSeq = 0;
 
   constructor(private readonly ctx: RunContext) {
@@ -123,7 +129,10 @@ export class BalancingVenue implements Venue {
         divisible: !kind.value.indivisible,
       };
       const r = this.capacity[dayIndex]!.submit(bid);
-      if (!r.accepted) return reject(r.rejection);
+      if (!r.accepted) {
+        reject(r.rejection);
+        return;
+      }
       result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
       this.ctx.tape.write({ type: 'capacity-bid', t: time, bid });
       return;
@@ -160,7 +169,10 @@ export class BalancingVenue implements Venue {
         return;
       }
       const r = this.energy.submit(bid);
-      if (!r.accepted) return reject(r.rejection);
+      if (!r.accepted) {
+        reject(r.rejection);
+        return;
+      }
       result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
       this.ctx.tape.write({ type: 'energy-bid', t: time, bid });
       return;
@@ -218,8 +230,10 @@ export class BalancingVenue implements Venue {
         this.awards.set(award.agentId, mine);
       }
       const key = `${dayIndex}:${award.product}:${award.direction}`;
-      const prev = mine.get(key);
-      mine.set(key, { lots: (prev?.lots ?? 0) + award.awardedLots, priceTicks: award.settlementPriceTicks });
+      const entry = mine.get(key) ?? { lots: 0, parts: [] };
+      entry.lots += award.awardedLots;
+      entry.parts.push({ lots: award.awardedLots, priceTicks: award.settlementPriceTicks });
+      mine.set(key, entry);
       if (award.agentId !== WORLD_PARTY)
         this.ctx.ledger(award.agentId).report('capacityAwards', {
           productId: capacityProductId(day, award.product),
@@ -302,6 +316,8 @@ export class BalancingVenue implements Venue {
   /**
    * A provider that did not offer the energy its awarded capacity obliges it to offer forfeits
    * that period's share of its capacity payment for the missing lots (1/16 of a 4-hour product).
+   * With awards at different prices the missing lots are the dearest ones, so a period with nothing
+   * offered forfeits exactly 1/16 of the payment and sixteen such periods never more than all of it.
    */
   private penaliseUnofferedCapacity(step: number): void {
     for (const [agentId] of this.awards) {
@@ -313,9 +329,16 @@ export class BalancingVenue implements Venue {
         if (offered >= required) continue;
         const dayIndex = Math.floor(step / 96);
         const product = Math.floor((step % 96) / PERIODS_PER_CAPACITY_PRODUCT);
-        const price = this.awards.get(agentId)!.get(`${dayIndex}:${product}:${direction}`)!.priceTicks;
-        const penalty =
-          ((required - offered) * price * CAPACITY_CASH_UNITS_PER_LOT_TICK) / PERIODS_PER_CAPACITY_PRODUCT;
+        const parts = this.awards.get(agentId)!.get(`${dayIndex}:${product}:${direction}`)!.parts;
+        let missing = required - offered;
+        let lotTicks = 0;
+        for (const part of [...parts].sort((a, b) => b.priceTicks - a.priceTicks)) {
+          const lots = Math.min(missing, part.lots);
+          lotTicks += lots * part.priceTicks;
+          missing -= lots;
+        }
+        // 400 cash units per lot·tick for the block, 1/16 of it per quarter-hour: exactly 25.
+        const penalty = (lotTicks * CAPACITY_CASH_UNITS_PER_LOT_TICK) / PERIODS_PER_CAPACITY_PRODUCT;
         this.ctx.ledger(agentId).addCash('penalty', -penalty);
         this.ctx.tso.addCash('penalty', penalty);
         this.ctx.tape.write({

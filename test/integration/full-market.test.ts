@@ -24,7 +24,11 @@ describe('the complete market over one day', () => {
     const sub = nc.subscribe('flexarena.*.>', {
       callback: (_e, m) => {
         const tail = m.subject.split('.').slice(2).join('.');
-        const key = tail.startsWith('balancing.qh-') ? 'balancing.qh' : tail.startsWith('cid.') ? 'cid' : tail;
+        const key = tail.startsWith('balancing.qh-')
+          ? 'balancing.qh'
+          : tail.startsWith('cid.')
+            ? 'cid'
+            : tail;
         seen.set(key, [...(seen.get(key) ?? []), m.json()]);
       },
     });
@@ -38,7 +42,12 @@ describe('the complete market over one day', () => {
       deadlineMs: 15_000,
       nats: { url: nats.url },
       agents: [
-        { id: 'liquidity', strategy: 'liquidity', role: 'liquidity', params: { depthMwPerEur: 1, levels: 10, horizonHours: 4 } },
+        {
+          id: 'liquidity',
+          strategy: 'liquidity',
+          role: 'liquidity',
+          params: { depthMwPerEur: 1, levels: 10, horizonHours: 4 },
+        },
         { id: 'optimiser', strategy: 'lp-battery', asset: battery },
         { id: 'reserve', strategy: 'balancing-battery', asset: battery },
         { id: 'trader', strategy: 'heuristic-battery' },
@@ -57,13 +66,24 @@ describe('the complete market over one day', () => {
 
     // Day-ahead and the three intraday auctions cleared, within the SDAC price limits, and were published.
     const auctions = tape.filter((e) => e.type === 'auction-result');
-    expect(auctions.map((a) => a.auctionId)).toEqual(['da-20261122', 'ida1-20261122', 'ida2-20261122', 'ida3-20261122']);
-    for (const a of auctions) for (const p of a.pricesTicks as number[]) expect(p).toBeGreaterThanOrEqual(-50_000), expect(p).toBeLessThanOrEqual(400_000);
+    expect(auctions.map((a) => a.auctionId)).toEqual([
+      'da-20261122',
+      'ida1-20261122',
+      'ida2-20261122',
+      'ida3-20261122',
+    ]);
+    for (const a of auctions)
+      for (const p of a.pricesTicks as number[])
+        expect(p).toBeGreaterThanOrEqual(-50_000), expect(p).toBeLessThanOrEqual(400_000);
     expect((auctions[3]!.pricesTicks as number[]).length).toBe(48);
-    expect((seen.get('da.results') as { pricesTicks: number[] }[])[0]!.pricesTicks).toEqual(auctions[0]!.pricesTicks);
+    expect((seen.get('da.results') as { pricesTicks: number[] }[])[0]!.pricesTicks).toEqual(
+      auctions[0]!.pricesTicks,
+    );
     expect(seen.get('ida.results')).toHaveLength(3);
     // The optimiser bid the day-ahead and was awarded; the reserve provider won capacity.
-    expect(tape.some((e) => e.type === 'auction-bid' && (e.bid as { agentId: string }).agentId === 'optimiser')).toBe(true);
+    expect(
+      tape.some((e) => e.type === 'auction-bid' && (e.bid as { agentId: string }).agentId === 'optimiser'),
+    ).toBe(true);
     expect(agent('optimiser').auctionCashEur).not.toBe(0);
     const capacity = tape.find((e) => e.type === 'capacity-result')!;
     expect((capacity.awards as { agentId: string }[]).some((a) => a.agentId === 'reserve')).toBe(true);
@@ -73,7 +93,10 @@ describe('the complete market over one day', () => {
     const balancing = tape.filter((e) => e.type === 'balancing-result');
     expect(balancing).toHaveLength(96);
     expect(seen.get('balancing.qh')).toHaveLength(96);
-    expect(balancing.some((b) => (b.activatedUpKwh as number) > 0) || balancing.some((b) => (b.activatedDownKwh as number) > 0)).toBe(true);
+    expect(
+      balancing.some((b) => (b.activatedUpKwh as number) > 0) ||
+        balancing.some((b) => (b.activatedDownKwh as number) > 0),
+    ).toBe(true);
     // A trader without any asset is short or long by its whole position, settled exactly.
     for (const s of tape.filter((e) => e.type === 'settlement')) {
       // (+ 0 folds the -0 of 0 kWh at a negative price; JSON has no -0.)
@@ -83,7 +106,14 @@ describe('the complete market over one day', () => {
 
     // Conservation: agents + world + TSO sum to exactly zero.
     const parties = results.parties as { party: string; totalCashUnits: number }[];
-    expect(parties.map((p) => p.party)).toEqual(['liquidity', 'optimiser', 'reserve', 'trader', 'world', 'tso']);
+    expect(parties.map((p) => p.party)).toEqual([
+      'liquidity',
+      'optimiser',
+      'reserve',
+      'trader',
+      'world',
+      'tso',
+    ]);
     expect(parties.reduce((s, p) => s + p.totalCashUnits, 0)).toBe(0);
   });
 });

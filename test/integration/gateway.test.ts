@@ -63,7 +63,9 @@ describe('gateway', () => {
     expect(welcome.value.agentId).toBe('manual');
     expect(welcome.value.resumed).toBe(false);
     // A late quarter-hour of the day, open from the first wake-up (the clock starts at CID opening here).
-    const product = welcome.value.market!.products.filter((p) => p.productId.startsWith('qh-')).at(-4)!.productId;
+    const product = welcome.value
+      .market!.products.filter((p) => p.productId.startsWith('qh-'))
+      .at(-4)!.productId;
 
     // A valid resting order first: it must survive the violation that follows.
     let wake = (await s.next('wakeUp')).kind;
