@@ -34,7 +34,11 @@ program
     async (file: string, o: { seed?: number; port?: number; out?: string; runId?: string; host: string }) => {
       const cfg = loadRunConfig(file, { seed: o.seed, port: o.port, outDir: o.out });
       const started = Date.now();
-      const { runDir, results } = await runArena(cfg, { runId: o.runId, host: o.host, baseDir: dirname(resolve(file)) });
+      const { runDir, results } = await runArena(cfg, {
+        runId: o.runId,
+        host: o.host,
+        baseDir: dirname(resolve(file)),
+      });
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       process.stdout.write(
         `\nFlexArena run ${results.runId} — ${cfg.day}, seed ${cfg.seed}, ${secs} s wall\n`,

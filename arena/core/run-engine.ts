@@ -110,14 +110,14 @@ export class RunEngine {
   /** Static schedule, pushed in phase order so equal times resolve deterministically. */
   private schedule(): void {
     const events: ScheduledEvent[] = this.venues.flatMap((v) => v.scheduledEvents());
-    this.ctx.products.quarterHours.forEach((qh, step) =>
+    this.ctx.products.quarterHours.forEach((qh, step) => {
       events.push({
         time: qh.deliveryEndMs,
         phase: PHASE_SETTLE,
         label: `settle ${qh.id}`,
         run: () => this.settle(step),
-      }),
-    );
+      });
+    });
     const interval = this.ctx.cfg.decisionIntervalMinutes * MINUTE;
     for (let t = this.simStartMs; t < this.lastDecisionMs; t += interval)
       events.push({ time: t, phase: PHASE_DECIDE, label: 'decision', run: () => this.decide() });
@@ -194,13 +194,22 @@ export class RunEngine {
   private forecasts(): Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> {
     const { world, products } = this.ctx;
     const f = world.forecastAt(this.now);
-    const out: Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> = { priceForecasts: [], fundamentalsForecasts: [] };
+    const out: Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> = {
+      priceForecasts: [],
+      fundamentalsForecasts: [],
+    };
     products.quarterHours.forEach((qh, step) => {
       if (qh.deliveryStartMs <= this.now) return;
       const p = f.at(step);
       if (!p) return;
       out.priceForecasts.push({ productId: qh.id, priceTicks: p.priceTicks });
-      out.fundamentalsForecasts.push({ productId: qh.id, demandMw: p.demandMw, windMw: p.windMw, solarMw: p.solarMw, residualMw: p.residualMw });
+      out.fundamentalsForecasts.push({
+        productId: qh.id,
+        demandMw: p.demandMw,
+        windMw: p.windMw,
+        solarMw: p.solarMw,
+        residualMw: p.residualMw,
+      });
     });
     return out;
   }
@@ -291,10 +300,14 @@ export class RunEngine {
     const { ctx } = this;
     const ledgers = ctx.allLedgers();
     const cash = ledgers.reduce((sum, l) => sum + l.totalCashUnits, 0);
-    const products = [ctx.products.quarterHours[step]!.id, ctx.products.hourOf(step)?.id].filter((p): p is string => !!p);
+    const products = [ctx.products.quarterHours[step]!.id, ctx.products.hourOf(step)?.id].filter(
+      (p): p is string => !!p,
+    );
     const lots = products.map((p) => ledgers.reduce((sum, l) => sum + l.netLots(p), 0));
     if (cash !== 0 || lots.some((l) => l !== 0))
-      throw new Error(`conservation broken after settling step ${step}: cash sum ${cash}, net lots ${products.map((p, i) => `${p}=${lots[i]}`).join(' ')}`);
+      throw new Error(
+        `conservation broken after settling step ${step}: cash sum ${cash}, net lots ${products.map((p, i) => `${p}=${lots[i]}`).join(' ')}`,
+      );
   }
 
   private publish(phase: string): void {

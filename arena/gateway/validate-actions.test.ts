@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { type ExecutionRestriction, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { Action, ActionBatch, ModifyOrder, SubmitOrder } from '../../gen/flexarena/v1/session.js';
 import { type ProtocolLimits, validateActionBatch } from './validate-actions.js';
 
@@ -168,5 +168,84 @@ describe('validateActionBatch', () => {
       LIMITS,
     );
     expect(v?.field).toBe('actions[2].submit.quantity_lots');
+  });
+});
+
+describe('validateActionBatch: auction, balancing and order-type fields', () => {
+  const one = (action: Action, limits: ProtocolLimits = LIMITS) =>
+    validateActionBatch({ wakeId: 1, actions: [action] }, limits);
+  const auction = (bid: Extract<Action['kind'], { $case: 'auctionBid' }>['value']): Action => ({
+    clientRef: '',
+    kind: { $case: 'auctionBid', value: bid },
+  });
+
+  it('requires an auction id, a well-formed bid id and a curve or block', () => {
+    expect(one(auction({ auctionId: '', bidId: 'b1', bid: undefined }))?.field).toBe(
+      'actions[0].auction_bid.auction_id',
+    );
+    expect(one(auction({ auctionId: 'da-20261122', bidId: 'has space', bid: undefined }))?.field).toBe(
+      'actions[0].auction_bid.bid_id',
+    );
+    expect(one(auction({ auctionId: 'da-20261122', bidId: 'b1', bid: undefined }))?.field).toBe(
+      'actions[0].auction_bid.bid',
+    );
+    const block = {
+      side: Side.SIDE_UNSPECIFIED,
+      firstPeriod: 0,
+      lastPeriod: 3,
+      priceTicks: 5000,
+      quantityLots: 10,
+    };
+    expect(
+      one(auction({ auctionId: 'da-20261122', bidId: 'b1', bid: { $case: 'block', value: block } }))?.field,
+    ).toBe('actions[0].auction_bid.block.side');
+    expect(
+      one(
+        auction({
+          auctionId: 'da-20261122',
+          bidId: 'b1',
+          bid: { $case: 'block', value: { ...block, side: Side.SIDE_SELL } },
+        }),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('requires a product and a direction on balancing bids', () => {
+    const cap: Action = {
+      clientRef: '',
+      kind: {
+        $case: 'capacityBid',
+        value: {
+          productId: 'afrr-20261122-0',
+          direction: 0,
+          quantityLots: 10,
+          priceTicks: 500,
+          indivisible: false,
+        },
+      },
+    };
+    const v = one(cap);
+    expect(v?.code).toBe(status.INVALID_ARGUMENT);
+    expect(v?.field).toBe('actions[0].capacity_bid.direction');
+    const energy: Action = {
+      clientRef: '',
+      kind: { $case: 'energyBid', value: { productId: '', direction: 1, quantityLots: 10, priceTicks: 500 } },
+    };
+    expect(one(energy)?.field).toBe('actions[0].energy_bid.product_id');
+  });
+
+  it('refuses unknown execution restrictions and negative iceberg peaks', () => {
+    expect(one(submitAction({ restriction: 7 as ExecutionRestriction }))?.field).toBe('actions[0].submit.restriction');
+    expect(one(submitAction({ peakLots: -1 }))?.field).toBe('actions[0].submit.peak_lots');
+    expect(one(submitAction({ restriction: 2, peakLots: 0 }))).toBeUndefined();
+  });
+
+  it('refuses actions for a market this run has switched off', () => {
+    const v = one(auction({ auctionId: 'da-20261122', bidId: 'b1', bid: undefined }), {
+      ...LIMITS,
+      enabledKinds: new Set(['submit']),
+    });
+    expect(v?.field).toBe('actions[0].auction_bid');
+    expect(v?.message).toMatch(/switched off/);
   });
 });

@@ -76,10 +76,54 @@ export function validateActionBatch(batch: ActionBatch, l: ProtocolLimits): Prot
           v = violation(`${at}.submit.side`, `${s.side} is not SIDE_BUY (1) or SIDE_SELL (2)`);
         else if (!(s.timeInForce in TimeInForce) || s.timeInForce < 0)
           v = violation(`${at}.submit.time_in_force`, `${s.timeInForce} is not a known time in force`);
+        else if (!(s.restriction in ExecutionRestriction) || s.restriction < 0)
+          v = violation(`${at}.submit.restriction`, `${s.restriction} is not a known execution restriction`);
+        else if (!Number.isSafeInteger(s.peakLots) || s.peakLots < 0)
+          v = violation(
+            `${at}.submit.peak_lots`,
+            `${s.peakLots} must be 0 (no iceberg) or a positive number of lots`,
+          );
         else
           v =
             checkPrice(`${at}.submit.price_ticks`, s.priceTicks, l) ??
             checkQuantity(`${at}.submit.quantity_lots`, s.quantityLots, l);
+        break;
+      }
+      case 'auctionBid': {
+        const b = k.value;
+        if (!b.auctionId) v = violation(`${at}.auction_bid.auction_id`, 'is required');
+        else if (!/^[A-Za-z0-9_.-]{1,64}$/.test(b.bidId))
+          v = violation(
+            `${at}.auction_bid.bid_id`,
+            'must be 1-64 characters: letters, digits, "_", "." or "-"',
+          );
+        else if (!b.bid) v = violation(`${at}.auction_bid.bid`, 'one of curve, block is required');
+        else if (
+          b.bid.$case === 'block' &&
+          b.bid.value.side !== Side.SIDE_BUY &&
+          b.bid.value.side !== Side.SIDE_SELL
+        )
+          v = violation(
+            `${at}.auction_bid.block.side`,
+            `${b.bid.value.side} is not SIDE_BUY (1) or SIDE_SELL (2)`,
+          );
+        break;
+      }
+      case 'cancelAuctionBid':
+        if (!k.value.auctionId) v = violation(`${at}.cancel_auction_bid.auction_id`, 'is required');
+        else if (!k.value.bidId) v = violation(`${at}.cancel_auction_bid.bid_id`, 'is required');
+        break;
+      case 'capacityBid':
+      case 'energyBid': {
+        const b = k.value;
+        const name = snake(k.$case);
+        const { BALANCING_DIRECTION_UP: UP, BALANCING_DIRECTION_DOWN: DOWN } = BalancingDirection;
+        if (!b.productId) v = violation(`${at}.${name}.product_id`, 'is required');
+        else if (b.direction !== UP && b.direction !== DOWN)
+          v = violation(
+            `${at}.${name}.direction`,
+            `${b.direction} is not BALANCING_DIRECTION_UP (1) or _DOWN (2)`,
+          );
         break;
       }
       case 'cancel':

@@ -81,14 +81,14 @@ export class BalancingVenue implements Venue {
       label: `afrr capacity day ${d}`,
       run: () => this.clearCapacity(d),
     }));
-    this.ctx.products.quarterHours.forEach((_, step) =>
+    this.ctx.products.quarterHours.forEach((_, step) => {
       out.push({
         time: this.energyGateMs(step),
         phase: 1,
         label: `energy gate ${step}`,
         run: () => this.closeEnergy(step),
-      }),
-    );
+      });
+    });
     return out;
   }
 

@@ -115,7 +115,7 @@ export class ProductCatalog {
 
   stepOf(quarterHourIdValue: string): number | undefined {
     const p = this.byId.get(quarterHourIdValue);
-    if (!p || p.kind !== 'QH') return undefined;
+    if (p?.kind !== 'QH') return undefined;
     return Math.round((p.deliveryStartMs - this.firstDayStartMs) / (15 * MINUTE));
   }
 
