@@ -11,7 +11,14 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 describe('shipped scenarios', () => {
   it('include the five study set-ups and the demo', () => {
     expect(files.sort()).toEqual(
-      ['battery-pool-day', 'demo', 'ev-fleet-week', 'price-maker-study', 'quiet-price-taker', 'volatile-renewable'].map((n) => `${n}.yaml`),
+      [
+        'battery-pool-day',
+        'demo',
+        'ev-fleet-week',
+        'price-maker-study',
+        'quiet-price-taker',
+        'volatile-renewable',
+      ].map((n) => `${n}.yaml`),
     );
   });
 

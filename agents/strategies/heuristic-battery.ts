@@ -51,7 +51,9 @@ export class HeuristicBattery implements Strategy {
     );
     const open = new Set(wake.books.map((b) => b.productId));
     const idx = forecasts.findIndex(
-      (f) => open.has(f.productId) && (this.gateClosure.get(f.productId) ?? 0) > wake.timeMs + this.params.gateMarginMs,
+      (f) =>
+        open.has(f.productId) &&
+        (this.gateClosure.get(f.productId) ?? 0) > wake.timeMs + this.params.gateMarginMs,
     );
     if (idx < 0) return [];
     const target = forecasts[idx]!;

@@ -139,6 +139,9 @@ export function withHourlyForecasts(forecasts: WakeUp['priceForecasts']): WakeUp
   }
   const hourly = [...hours.entries()]
     .filter(([, prices]) => prices.length === 4)
-    .map(([productId, prices]) => ({ productId, priceTicks: Math.round(prices.reduce((a, b) => a + b, 0) / 4) }));
+    .map(([productId, prices]) => ({
+      productId,
+      priceTicks: Math.round(prices.reduce((a, b) => a + b, 0) / 4),
+    }));
   return [...forecasts, ...hourly];
 }

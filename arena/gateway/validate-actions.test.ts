@@ -235,7 +235,9 @@ describe('validateActionBatch: auction, balancing and order-type fields', () => 
   });
 
   it('refuses unknown execution restrictions and negative iceberg peaks', () => {
-    expect(one(submitAction({ restriction: 7 as ExecutionRestriction }))?.field).toBe('actions[0].submit.restriction');
+    expect(one(submitAction({ restriction: 7 as ExecutionRestriction }))?.field).toBe(
+      'actions[0].submit.restriction',
+    );
     expect(one(submitAction({ peakLots: -1 }))?.field).toBe('actions[0].submit.peak_lots');
     expect(one(submitAction({ restriction: 2, peakLots: 0 }))).toBeUndefined();
   });
