@@ -11,7 +11,8 @@
 //
 // Numbers that the seeds do not give are assumptions and say so.
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { configIssues } from '../config/config-issues.js';
+import { ConfigError } from '../errors.js';
 import { DEFAULT_EV_FLEET_PARAMS } from './ev-fleet.js';
 import { DEFAULT_RENTAL_PROFILE } from './ev-fleet-rentals.js';
 
@@ -195,22 +196,6 @@ export type ResidentialPoolAssetConfig = z.infer<typeof residentialPoolAssetSche
 export type EvFleetAssetConfig = z.infer<typeof evFleetAssetSchema>;
 export type AssetKind = AssetConfig['type'];
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-    '',
-  );
-}
-
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = doc;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[p];
-  }
-  return cur;
-}
-
 /**
  * Validates an asset block. Issue paths are relative to the block, prefixed with `prefix`
  * (e.g. "agents[1].asset"); `source` names the document in the error.
@@ -218,19 +203,5 @@ function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
 export function parseAssetConfig(doc: unknown, source = '<inline>', prefix = 'asset'): AssetConfig {
   const res = assetConfigSchema.safeParse(doc);
   if (res.success) return res.data;
-  const base: PropertyKey[] = prefix ? [prefix] : [];
-  const issues: ConfigIssue[] = res.error.issues.flatMap((i): ConfigIssue[] => {
-    // An unknown key is named by its own path, not its parent's.
-    if (i.code === 'unrecognized_keys')
-      return i.keys.map((k) => ({ path: formatPath([...base, ...i.path, k]), message: 'unknown field' }));
-    const value = valueAt(doc, i.path);
-    return [
-      {
-        path: formatPath([...base, ...i.path]),
-        message: i.message,
-        ...(value === undefined ? {} : { value }),
-      },
-    ];
-  });
-  throw new ConfigError(source, issues);
+  throw new ConfigError(source, configIssues(res.error, doc, prefix));
 }

@@ -141,15 +141,15 @@ describe('parseRunConfig', () => {
 
   it('rejects unknown keys at the top level and inside agents and assets (strict)', () => {
     const top = issuesOf(minimal({ sede: 3 }));
-    expect(top.some((i) => i.path === '' && i.message.includes('sede'))).toBe(true);
+    expect(top.some((i) => i.path === 'sede' && i.message.includes('sede') && i.value === 3)).toBe(true);
 
     const inAgent = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', stratgy: 'x' }] }));
-    expect(inAgent.some((i) => i.path === 'agents[0]' && i.message.includes('stratgy'))).toBe(true);
+    expect(inAgent.some((i) => i.path === 'agents[0].stratgy' && i.message.includes('stratgy'))).toBe(true);
 
     const inAsset = issuesOf(
       minimal({ agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, kwh: 1 } }] }),
     );
-    expect(inAsset.some((i) => i.path === 'agents[0].asset' && i.message.includes('kwh'))).toBe(true);
+    expect(inAsset.some((i) => i.path === 'agents[0].asset.kwh' && i.message.includes('kwh'))).toBe(true);
   });
 
   it('rejects duplicate agent ids, naming the second one and the first', () => {

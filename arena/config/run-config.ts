@@ -5,8 +5,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { hasStrategy, listStrategies } from '../../agents/strategies/registry.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { worldConfigSchema } from '../world/world-config.js';
+import { configIssues } from './config-issues.js';
 
 const isoDay = z
   .string()
@@ -225,32 +226,11 @@ export type BatteryConfig = z.infer<typeof batterySchema>;
 export type CidConfigSection = z.infer<typeof cidSchema>;
 export type BalancingConfigSection = z.infer<typeof balancingSchema>;
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-    '',
-  );
-}
-
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = doc;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[p];
-  }
-  return cur;
-}
-
 /** Validates an already parsed document; `source` names it in errors. */
 export function parseRunConfig(doc: unknown, source = '<inline>'): RunConfig {
   const res = runConfigSchema.safeParse(doc);
   if (res.success) return res.data;
-  const issues: ConfigIssue[] = res.error.issues.map((i) => ({
-    path: formatPath(i.path),
-    message: i.message,
-    value: valueAt(doc, i.path),
-  }));
-  throw new ConfigError(source, issues);
+  throw new ConfigError(source, configIssues(res.error, doc));
 }
 
 export function loadRunConfig(

@@ -2,7 +2,8 @@
 // spikes, forecast errors and the untraded share of the system imbalance. Every field has a
 // default (Germany 2024); errors name the field path.
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { configIssues } from '../config/config-issues.js';
+import { ConfigError } from '../errors.js';
 import { DIFFICULTY_LEVELS } from './difficulty.js';
 import { DEFAULT_FORECAST_ERRORS as FE, DEFAULT_FORECAST_SCHEDULE as FS } from './forecasts.js';
 import { GERMANY_2024_FUNDAMENTALS as F } from './fundamentals.js';
@@ -211,22 +212,6 @@ export const worldConfigSchema = z
 export type WorldConfig = z.output<typeof worldConfigSchema>;
 export type WorldConfigInput = z.input<typeof worldConfigSchema>;
 
-function formatPath(prefix: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-    prefix,
-  );
-}
-
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = doc;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[p];
-  }
-  return cur;
-}
-
 /**
  * Validates the `world:` section; throws ConfigError whose issues name the field
  * (e.g. "world.forecast.windPctOfCapacity"). `undefined` gives all defaults.
@@ -234,10 +219,5 @@ function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
 export function parseWorldConfig(doc: unknown, source = '<inline>', pathPrefix = 'world'): WorldConfig {
   const res = worldConfigSchema.safeParse(doc ?? {});
   if (res.success) return res.data;
-  const issues: ConfigIssue[] = res.error.issues.map((i) => ({
-    path: formatPath(pathPrefix, i.path),
-    message: i.message,
-    value: valueAt(doc, i.path),
-  }));
-  throw new ConfigError(source, issues);
+  throw new ConfigError(source, configIssues(res.error, doc, pathPrefix));
 }
