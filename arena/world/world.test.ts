@@ -73,7 +73,8 @@ imbalance: { untradedShare: 0.5 }
         },
       }).path,
     ).toBe('world.calibration.meritOrder.blocks[0].costMinEur');
-    expect(issue({ calibration: { wind: { capacityMW: 1 } } }).path).toBe('world.calibration.wind');
+    // A misspelt key is named by its own path.
+    expect(issue({ calibration: { wind: { capacityMW: 1 } } }).path).toBe('world.calibration.wind.capacityMW');
     expect(issue({ source: { csv: 'x' } }).path).toBe('world.source');
     expect(issue({ spikes: { minEur: 500, maxEur: 100 } }).path).toBe('world.spikes.minEur');
   });
