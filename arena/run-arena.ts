@@ -6,11 +6,9 @@ import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { type MarketSpec, ProductKind } from '../gen/flexarena/v1/market.js';
 import { CASH_UNITS_PER_EUR, PRICE_TICK_EUR_PER_MWH, QUANTITY_LOT_MW } from '../market/index.js';
-import { createAssetTwin } from './assets/asset-factory.js';
 import type { RunConfig } from './config/run-config.js';
 import { FileFaultLog } from './core/fault-log.js';
-import { NamedRng } from './core/named-rng.js';
-import { RunContext } from './core/run-context.js';
+import { createRunContext } from './core/run-context.js';
 import { RunEngine } from './core/run-engine.js';
 import { GrpcGateway } from './gateway/grpc-gateway.js';
 import { type LaunchedAgent, launchAgent, stopAgents } from './launcher/agent-launcher.js';
@@ -22,8 +20,7 @@ import {
 import { type NatsServerHandle, startNatsServer } from './nats/nats-server-launcher.js';
 import { agentResults, type RunResults, writeResults } from './results/results.js';
 import { TapeWriter } from './tape/tape-writer.js';
-import { consecutiveDays, ProductCatalog } from './world/products.js';
-import { createWorld } from './world/world.js';
+import type { ProductCatalog } from './world/products.js';
 
 export interface RunOptions {
   runId?: string;
@@ -75,23 +72,9 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       tokens.set(token, a.id);
       tokenOf.set(a.id, token);
     }
-    const cid = cfg.market.cid;
-    const products = new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
-      openHoursBeforeDay: cid.openHoursBeforeDay,
-      hourlyOpenHoursBeforeDay: cid.hourlyOpenHoursBeforeDay,
-      hourlyProducts: cid.hourlyProducts,
-      gateClosureMinutes: cid.gateClosure === 'local' ? cid.localGateMinutes : cid.crossBorderGateMinutes,
-    });
-    const rng = new NamedRng(cfg.seed);
-    const world = createWorld(cfg.world, rng, products.days, { baseDir: opts.baseDir });
     const tape = new TapeWriter(join(runDir, 'tape.jsonl'));
-    const ctx = new RunContext(cfg, runId, products, world, rng, tape, publisher, faults);
-    for (const a of cfg.agents)
-      if (a.asset)
-        ctx.assets.set(
-          a.id,
-          createAssetTwin(`${a.id}-${a.asset.type}`, a.asset, { world, rng, stepHours: 0.25 }),
-        );
+    const ctx = createRunContext(cfg, runId, { tape, publisher, faults, baseDir: opts.baseDir });
+    const products = ctx.products;
     let engine: RunEngine | undefined;
     const spec = marketSpec(cfg, products);
     const limits = {

@@ -1,14 +1,14 @@
 // Everything the sequencer, the venues and settlement share during one run.
-
+import { createAssetTwin } from '../assets/asset-factory.js';
 import type { AssetTwin } from '../assets/asset-twin.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { MarketDataPublisher } from '../nats/market-data-publisher.js';
 import type { TapeWriter } from '../tape/tape-writer.js';
-import type { ProductCatalog } from '../world/products.js';
-import type { World } from '../world/world.js';
+import { consecutiveDays, ProductCatalog } from '../world/products.js';
+import { createWorld, type World } from '../world/world.js';
 import type { FaultLog } from './agent-channel.js';
 import { AgentLedger } from './agent-ledger.js';
-import type { NamedRng } from './named-rng.js';
+import { NamedRng } from './named-rng.js';
 
 /** The arena's own counterparties, so that every euro and every kWh has two sides. */
 export const WORLD_PARTY = 'world';
@@ -52,4 +52,38 @@ export class RunContext {
   isLiquidity(agentId: string): boolean {
     return this.cfg.agents.find((a) => a.id === agentId)?.role === 'liquidity';
   }
+}
+
+export interface RunContextDeps {
+  tape: TapeWriter;
+  publisher: MarketDataPublisher;
+  faults: FaultLog;
+  /** Relative paths in the configuration (a world CSV) resolve against this folder. */
+  baseDir?: string;
+}
+
+/** The products of a run's days with its continuous-market windows. */
+export function productCatalogFor(cfg: RunConfig): ProductCatalog {
+  const cid = cfg.market.cid;
+  return new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
+    openHoursBeforeDay: cid.openHoursBeforeDay,
+    hourlyOpenHoursBeforeDay: cid.hourlyOpenHoursBeforeDay,
+    hourlyProducts: cid.hourlyProducts,
+    gateClosureMinutes: cid.gateClosure === 'local' ? cid.localGateMinutes : cid.crossBorderGateMinutes,
+  });
+}
+
+/** Everything a run shares, built from its configuration: products, seeded world, asset twins. */
+export function createRunContext(cfg: RunConfig, runId: string, deps: RunContextDeps): RunContext {
+  const products = productCatalogFor(cfg);
+  const rng = new NamedRng(cfg.seed);
+  const world = createWorld(cfg.world, rng, products.days, { baseDir: deps.baseDir });
+  const ctx = new RunContext(cfg, runId, products, world, rng, deps.tape, deps.publisher, deps.faults);
+  for (const a of cfg.agents)
+    if (a.asset)
+      ctx.assets.set(
+        a.id,
+        createAssetTwin(`${a.id}-${a.asset.type}`, a.asset, { world, rng, stepHours: 0.25 }),
+      );
+  return ctx;
 }

@@ -41,6 +41,22 @@ export interface RunSummary extends RunStats {
   tapeHash: string;
 }
 
+/** The result of an action before its venue has handled it. */
+export function pendingResult(index: number, clientRef: string, timeMs: number): ActionResult {
+  return {
+    index,
+    clientRef,
+    status: ActionStatus.ACTION_STATUS_UNSPECIFIED,
+    orderId: 0,
+    rejectCode: 0,
+    field: '',
+    limit: '',
+    message: '',
+    timeMs,
+    fills: [],
+  };
+}
+
 export class RunEngine {
   readonly cid: CidVenue;
   readonly auctions: AuctionVenue | undefined;
@@ -173,18 +189,7 @@ export class RunEngine {
       };
       ctx.tape.write({ type: 'batch', t: arrival, agent: a.id, wakeId, actions: outcome.actions });
       outcome.actions.forEach((action, index) => {
-        batch.results[index] = {
-          index,
-          clientRef: action.clientRef,
-          status: ActionStatus.ACTION_STATUS_UNSPECIFIED,
-          orderId: 0,
-          rejectCode: 0,
-          field: '',
-          limit: '',
-          message: '',
-          timeMs: arrival,
-          fills: [],
-        };
+        batch.results[index] = pendingResult(index, action.clientRef, arrival);
         this.queue.push(arrival, { kind: 'action', batch, index });
       });
     });

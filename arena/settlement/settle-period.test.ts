@@ -6,16 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { BalancingDirection as ProtoDirection } from '../../gen/flexarena/v1/balancing.js';
 import { type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
 import { tradeCashUnits } from '../../market/index.js';
-import { createAssetTwin } from '../assets/asset-factory.js';
-import { parseRunConfig } from '../config/run-config.js';
-import type { FaultLog } from '../core/agent-channel.js';
-import { NamedRng } from '../core/named-rng.js';
-import { RunContext } from '../core/run-context.js';
-import { NullPublisher } from '../nats/market-data-publisher.js';
-import { TapeWriter } from '../tape/tape-writer.js';
+import type { RunContext } from '../core/run-context.js';
+import { emptyResult, unitContext } from '../core/test-support.js';
 import { BalancingVenue } from '../venues/balancing-venue.js';
-import { consecutiveDays, ProductCatalog } from '../world/products.js';
-import { createWorld, type World } from '../world/world.js';
 import { type AgentSettlement, KWH_PER_LOT_QH, type PeriodOutcome, settlePeriod } from './settle-period.js';
 
 const DAY = '2026-11-22';
@@ -37,51 +30,14 @@ const AGENTS = [
   { id: 'liq', strategy: 'liquidity', role: 'liquidity' },
 ];
 
-const worlds = new Map<string, World>();
-
-function makeContext(balancing = false): { ctx: RunContext; faults: string[] } {
-  const cfg = parseRunConfig({
+function makeContext(balancing = false): { ctx: RunContext } {
+  return unitContext({
     name: 'settle',
     seed: SEED,
     day: DAY,
-    nats: { enabled: false },
     market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: balancing } },
     agents: AGENTS,
   });
-  const cid = cfg.market.cid;
-  const products = new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
-    openHoursBeforeDay: cid.openHoursBeforeDay,
-    hourlyOpenHoursBeforeDay: cid.hourlyOpenHoursBeforeDay,
-    hourlyProducts: cid.hourlyProducts,
-    gateClosureMinutes: cid.localGateMinutes,
-  });
-  const rng = new NamedRng(cfg.seed);
-  // The world is immutable: build it once per file.
-  const key = `${cfg.seed}`;
-  let world = worlds.get(key);
-  if (!world) {
-    world = createWorld(cfg.world, new NamedRng(cfg.seed), products.days);
-    worlds.set(key, world);
-  }
-  const faults: string[] = [];
-  const faultLog: FaultLog = { fault: (agent, kind, detail) => faults.push(`${agent} ${kind} ${detail}`) };
-  const ctx = new RunContext(
-    cfg,
-    'unit-run',
-    products,
-    world,
-    rng,
-    new TapeWriter(),
-    new NullPublisher(),
-    faultLog,
-  );
-  for (const a of cfg.agents)
-    if (a.asset)
-      ctx.assets.set(
-        a.id,
-        createAssetTwin(`${a.id}-${a.asset.type}`, a.asset, { world, rng, stepHours: 0.25 }),
-      );
-  return { ctx, faults };
 }
 
 /** A CID trade booked on both sides, as CidVenue does. */
@@ -142,21 +98,6 @@ function energyBid(
     result,
   );
   return result;
-}
-
-function emptyResult(): ActionResult {
-  return {
-    index: 0,
-    clientRef: '',
-    status: ActionStatus.ACTION_STATUS_UNSPECIFIED,
-    orderId: 0,
-    rejectCode: 0,
-    field: '',
-    limit: '',
-    message: '',
-    timeMs: 0,
-    fills: [],
-  };
 }
 
 /** Runs the energy gate of `step` (the world's ladder goes in, the period closes). */

@@ -7,12 +7,9 @@ import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { RejectCode, Side } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
 import type { CurvePoint } from '../../market/index.js';
-import { parseRunConfig } from '../config/run-config.js';
 import { NamedRng } from '../core/named-rng.js';
-import { RunContext, WORLD_PARTY } from '../core/run-context.js';
-import { NullPublisher } from '../nats/market-data-publisher.js';
-import { type TapeRecord, TapeWriter } from '../tape/tape-writer.js';
-import { consecutiveDays, ProductCatalog } from '../world/products.js';
+import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
+import { emptyResult, type RecordingTape, unitContext } from '../core/test-support.js';
 import { createWorld, type World } from '../world/world.js';
 import { AuctionVenue, netCurve } from './auction-venue.js';
 
@@ -20,57 +17,23 @@ const DAY = '2026-11-22';
 const DAY_MS = Date.parse(`${DAY}T00:00:00Z`);
 const HOUR = 3_600_000;
 
-class RecordingTape extends TapeWriter {
-  readonly records: TapeRecord[] = [];
-  override write(record: TapeRecord): void {
-    this.records.push(record);
-    super.write(record);
-  }
-}
-
 let world: World;
 beforeAll(() => {
   world = createWorld(undefined, new NamedRng(5), [DAY]);
 });
 
 function makeVenue(): { ctx: RunContext; venue: AuctionVenue; tape: RecordingTape } {
-  const cfg = parseRunConfig({
+  const { ctx, tape } = unitContext({
     name: 'auctions',
     seed: 5,
     day: DAY,
-    nats: { enabled: false },
     market: { balancing: { enabled: false } },
     agents: [
       { id: 'buyer', strategy: 'idle' },
       { id: 'seller', strategy: 'idle' },
     ],
   });
-  const products = new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
-    openHoursBeforeDay: 8,
-    hourlyOpenHoursBeforeDay: 9,
-    hourlyProducts: true,
-    gateClosureMinutes: 5,
-  });
-  const tape = new RecordingTape();
-  const ctx = new RunContext(cfg, 'unit-run', products, world, new NamedRng(5), tape, new NullPublisher(), {
-    fault: () => {},
-  });
   return { ctx, venue: new AuctionVenue(ctx), tape };
-}
-
-function emptyResult(): ActionResult {
-  return {
-    index: 0,
-    clientRef: '',
-    status: ActionStatus.ACTION_STATUS_UNSPECIFIED,
-    orderId: 0,
-    rejectCode: 0,
-    field: '',
-    limit: '',
-    message: '',
-    timeMs: 0,
-    fills: [],
-  };
 }
 
 function handle(venue: AuctionVenue, agent: string, action: Action, time = DAY_MS - 20 * HOUR): ActionResult {

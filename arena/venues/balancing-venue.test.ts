@@ -5,12 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BalancingDirection as ProtoDirection } from '../../gen/flexarena/v1/balancing.js';
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
-import { parseRunConfig } from '../config/run-config.js';
 import { NamedRng } from '../core/named-rng.js';
-import { RunContext, WORLD_PARTY } from '../core/run-context.js';
-import { NullPublisher } from '../nats/market-data-publisher.js';
-import { type TapeRecord, TapeWriter } from '../tape/tape-writer.js';
-import { consecutiveDays, ProductCatalog } from '../world/products.js';
+import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
+import { emptyResult, unitContext } from '../core/test-support.js';
 import { createWorld, type World } from '../world/world.js';
 import { BalancingVenue, capacityProductId } from './balancing-venue.js';
 
@@ -21,58 +18,23 @@ const MINUTE = 60_000;
 /** Capacity product 2 covers 08:00-12:00 UTC, quarter-hours 32..47. */
 const CAP = 'afrr-20261122-2';
 
-class RecordingTape extends TapeWriter {
-  readonly records: TapeRecord[] = [];
-  override write(record: TapeRecord): void {
-    this.records.push(record);
-    super.write(record);
-  }
-}
-
-let world: World;
+let _world: World;
 beforeAll(() => {
-  world = createWorld(undefined, new NamedRng(5), [DAY]);
+  _world = createWorld(undefined, new NamedRng(5), [DAY]);
 });
 
 function makeVenue(balancing: Record<string, unknown> = {}) {
-  const cfg = parseRunConfig({
+  const { ctx, tape, faults } = unitContext({
     name: 'balancing',
     seed: 5,
     day: DAY,
-    nats: { enabled: false },
     market: { auctions: { dayAhead: false, intraday: false }, balancing },
     agents: [
       { id: 'prov', strategy: 'idle' },
       { id: 'other', strategy: 'idle' },
     ],
   });
-  const products = new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
-    openHoursBeforeDay: 8,
-    hourlyOpenHoursBeforeDay: 9,
-    hourlyProducts: true,
-    gateClosureMinutes: 5,
-  });
-  const tape = new RecordingTape();
-  const faults: { agent: string; kind: string; detail: string }[] = [];
-  const ctx = new RunContext(cfg, 'unit-run', products, world, new NamedRng(5), tape, new NullPublisher(), {
-    fault: (agent, kind, detail) => faults.push({ agent, kind, detail }),
-  });
   return { ctx, venue: new BalancingVenue(ctx), tape, faults };
-}
-
-function emptyResult(): ActionResult {
-  return {
-    index: 0,
-    clientRef: '',
-    status: ActionStatus.ACTION_STATUS_UNSPECIFIED,
-    orderId: 0,
-    rejectCode: 0,
-    field: '',
-    limit: '',
-    message: '',
-    timeMs: 0,
-    fills: [],
-  };
 }
 
 const dir = (d: 'up' | 'down') =>

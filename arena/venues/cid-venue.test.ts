@@ -5,12 +5,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
 import type { CidCommand } from '../../market/index.js';
-import { parseRunConfig } from '../config/run-config.js';
 import { NamedRng } from '../core/named-rng.js';
-import { RunContext } from '../core/run-context.js';
+import { emptyResult, unitContext } from '../core/test-support.js';
 import type { MarketDataPublisher } from '../nats/market-data-publisher.js';
-import { type TapeRecord, TapeWriter } from '../tape/tape-writer.js';
-import { consecutiveDays, ProductCatalog } from '../world/products.js';
 import { createWorld, type World } from '../world/world.js';
 import { CidVenue } from './cid-venue.js';
 
@@ -22,14 +19,6 @@ const H0 = 'h-20261122-0000';
 const Q0 = 'qh-20261122-0000';
 /** D-1 17:00: hourly (D-1 15:00) and quarter-hour (D-1 16:00) products of D are open. */
 const OPEN_TIME = DAY_MS - 7 * HOUR;
-
-class RecordingTape extends TapeWriter {
-  readonly records: TapeRecord[] = [];
-  override write(record: TapeRecord): void {
-    this.records.push(record);
-    super.write(record);
-  }
-}
 
 class RecordingPublisher implements MarketDataPublisher {
   readonly trades_: { productId: string; trades: readonly object[] }[] = [];
@@ -46,34 +35,26 @@ class RecordingPublisher implements MarketDataPublisher {
   async close(): Promise<void> {}
 }
 
-let world: World;
+let _world: World;
 beforeAll(() => {
-  world = createWorld(undefined, new NamedRng(5), [DAY]);
+  _world = createWorld(undefined, new NamedRng(5), [DAY]);
 });
 
 function makeVenue() {
-  const cfg = parseRunConfig({
-    name: 'cid',
-    seed: 5,
-    day: DAY,
-    nats: { enabled: false },
-    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
-    agents: [
-      { id: 'alice', strategy: 'idle' },
-      { id: 'bob', strategy: 'idle' },
-    ],
-  });
-  const products = new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
-    openHoursBeforeDay: 8,
-    hourlyOpenHoursBeforeDay: 9,
-    hourlyProducts: true,
-    gateClosureMinutes: 5,
-  });
-  const tape = new RecordingTape();
   const publisher = new RecordingPublisher();
-  const ctx = new RunContext(cfg, 'unit-run', products, world, new NamedRng(5), tape, publisher, {
-    fault: () => {},
-  });
+  const { ctx, tape } = unitContext(
+    {
+      name: 'cid',
+      seed: 5,
+      day: DAY,
+      market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+      agents: [
+        { id: 'alice', strategy: 'idle' },
+        { id: 'bob', strategy: 'idle' },
+      ],
+    },
+    publisher,
+  );
   const venue = new CidVenue(ctx);
   /** Runs the market clock up to and including `time`. */
   let clock = -Infinity;
@@ -86,21 +67,6 @@ function makeVenue() {
     clock = time;
   };
   return { ctx, venue, tape, publisher, advanceTo };
-}
-
-function emptyResult(): ActionResult {
-  return {
-    index: 0,
-    clientRef: '',
-    status: ActionStatus.ACTION_STATUS_UNSPECIFIED,
-    orderId: 0,
-    rejectCode: 0,
-    field: '',
-    limit: '',
-    message: '',
-    timeMs: 0,
-    fills: [],
-  };
 }
 
 interface Order {

@@ -74,7 +74,9 @@ imbalance: { untradedShare: 0.5 }
       }).path,
     ).toBe('world.calibration.meritOrder.blocks[0].costMinEur');
     // A misspelt key is named by its own path.
-    expect(issue({ calibration: { wind: { capacityMW: 1 } } }).path).toBe('world.calibration.wind.capacityMW');
+    expect(issue({ calibration: { wind: { capacityMW: 1 } } }).path).toBe(
+      'world.calibration.wind.capacityMW',
+    );
     expect(issue({ source: { csv: 'x' } }).path).toBe('world.source');
     expect(issue({ spikes: { minEur: 500, maxEur: 100 } }).path).toBe('world.spikes.minEur');
   });
