@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { eurToTicks, lotsToMw, mwToLots, ticksToEur, tradeCashUnits } from './index.js';
+import {
+  deliveryMinutes,
+  eurToTicks,
+  lotsToMw,
+  mwToLots,
+  productTradeCashUnits,
+  ticksToEur,
+  tradeCashUnits,
+} from './index.js';
 
 describe('unit conversions', () => {
   it('converts prices on the tick grid both ways', () => {
@@ -41,5 +49,29 @@ describe('tradeCashUnits', () => {
     expect(() => tradeCashUnits(1, 1, 0)).toThrow(/durationMinutes/);
     expect(() => tradeCashUnits(1.5, 1, 15)).toThrow(/priceTicks/);
     expect(() => tradeCashUnits(1, 0.5, 15)).toThrow(/quantityLots/);
+  });
+});
+
+describe('product cash', () => {
+  const start = Date.UTC(2026, 10, 22, 12);
+  const quarter = { id: 'qh', deliveryStartMs: start, deliveryEndMs: start + 15 * 60_000 };
+  const hour = { id: 'h', deliveryStartMs: start, deliveryEndMs: start + 60 * 60_000 };
+
+  it('values a trade over the product delivery length: 15 minutes or an hour', () => {
+    expect(deliveryMinutes(quarter)).toBe(15);
+    expect(deliveryMinutes(hour)).toBe(60);
+    expect(productTradeCashUnits(quarter, 5000, 10)).toBe(tradeCashUnits(5000, 10, 15));
+    // 50.00 EUR/MWh x 1 MW x 1 h = 50 EUR.
+    expect(productTradeCashUnits(hour, 5000, 10)).toBe(5_000_000);
+  });
+
+  it('refuses a delivery that is empty or not whole minutes', () => {
+    expect(() => deliveryMinutes({ ...hour, deliveryEndMs: start })).toThrow(
+      /positive whole number of minutes/,
+    );
+    expect(() => deliveryMinutes({ ...hour, deliveryEndMs: start + 90_000 })).toThrow(/minutes/);
+    expect(() => productTradeCashUnits({ ...hour, deliveryEndMs: start + 10 * 60_000 }, 1, 1)).toThrow(
+      /multiple of 3/,
+    );
   });
 });

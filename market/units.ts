@@ -61,10 +61,14 @@ export function tradeCashUnits(priceTicks: number, quantityLots: number, duratio
 }
 
 /** Delivery length of a product in whole minutes (15 for a quarter-hour, 60 for an hourly product). */
-export function deliveryMinutes(product: Pick<ProductDef, 'id' | 'deliveryStartMs' | 'deliveryEndMs'>): number {
+export function deliveryMinutes(
+  product: Pick<ProductDef, 'id' | 'deliveryStartMs' | 'deliveryEndMs'>,
+): number {
   const ms = product.deliveryEndMs - product.deliveryStartMs;
   if (!Number.isSafeInteger(ms) || ms <= 0 || ms % 60_000 !== 0) {
-    throw new RangeError(`product ${product.id}: delivery must last a positive whole number of minutes, got ${ms} ms`);
+    throw new RangeError(
+      `product ${product.id}: delivery must last a positive whole number of minutes, got ${ms} ms`,
+    );
   }
   return ms / 60_000;
 }

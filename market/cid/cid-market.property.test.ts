@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { CidCommand, CidEvent, RestingOrder } from '../types.js';
 import { CidMarket } from './cid-market.js';
 import { ReferenceBook } from './reference-book.js';
-import { config, product } from './test-helpers.js';
+import { applyRaw, config, hourlyProduct, product } from './test-helpers.js';
 
-// Random command streams over a few products whose windows open and close while the stream runs,
-// so every rule (matching, STP, IOC/FOK, modify, gate closure, validation) gets exercised together.
+// Random command streams over a few products (quarter-hourly and hourly) whose windows open and
+// close while the stream runs, so every rule (matching, STP, IOC/FOK, AON, icebergs, modify, gate
+// closure, validation) gets exercised together — through apply() and through the low-level API.
 
 const BASE = Date.UTC(2026, 10, 21, 16, 0, 0);
 const PRODUCTS = [
@@ -14,6 +15,7 @@ const PRODUCTS = [
   product('b', BASE + 20, BASE + 1000),
   product('c', BASE + 50, BASE + 300),
   product('d', BASE, BASE + 100_000),
+  hourlyProduct('h', BASE + 10, BASE + 800),
 ];
 const PRODUCT_IDS = PRODUCTS.map((p) => p.id);
 const AGENTS = ['a1', 'a2', 'a3', 'a4'];
@@ -33,19 +35,41 @@ const clientRef = fc.option(fc.constantFrom('r1', 'r2'), { nil: undefined });
 /** A command without its time, which the stream assigns as it advances. */
 type Body = CidCommand extends infer C ? (C extends CidCommand ? Omit<C, 'time'> : never) : never;
 
-const submitBody: fc.Arbitrary<Body> = fc.record({
-  type: fc.constant('submit' as const),
-  agentId,
-  productId: mostly(fc.constantFrom(...PRODUCT_IDS), 'nope'),
-  side: mostly(fc.constantFrom('buy' as const, 'sell' as const), 'hold' as never),
-  priceTicks,
-  quantityLots,
-  tif: mostly(
-    fc.constantFrom('GTC' as const, 'GTC' as const, 'IOC' as const, 'FOK' as const),
-    'DAY' as never,
-  ),
-  clientRef,
-});
+// About one order in five is AON and one in five an iceberg, with rare invalid values and combinations.
+const restriction = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant('NONE' as const) },
+  { weight: 4, arbitrary: fc.constant('AON' as const) },
+  { weight: 1, arbitrary: fc.constantFrom('FAK' as never, null as never) },
+);
+const peakLots = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(undefined) },
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 3 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, 7) },
+);
+
+const submitBody: fc.Arbitrary<Body> = fc
+  .record({
+    type: fc.constant('submit' as const),
+    agentId,
+    productId: mostly(fc.constantFrom(...PRODUCT_IDS), 'nope'),
+    side: mostly(fc.constantFrom('buy' as const, 'sell' as const), 'hold' as never),
+    priceTicks,
+    quantityLots,
+    tif: mostly(
+      fc.constantFrom('GTC' as const, 'GTC' as const, 'IOC' as const, 'FOK' as const),
+      'DAY' as never,
+    ),
+    restriction,
+    peakLots,
+    clientRef,
+  })
+  // Optional fields are left out rather than set to undefined, as a client would send them.
+  .map(({ restriction, peakLots, ...rest }) => ({
+    ...rest,
+    ...(restriction === undefined ? {} : { restriction }),
+    ...(peakLots === undefined ? {} : { peakLots }),
+  }));
 const cancelBody: fc.Arbitrary<Body> = fc.record({
   type: fc.constant('cancel' as const),
   agentId,
@@ -109,18 +133,22 @@ function allOpenOrders(book: { openOrders(agentId: string): RestingOrder[] }): R
   return AGENTS.flatMap((a) => book.openOrders(a)).sort((x, y) => x.orderId - y.orderId);
 }
 
+type Entry = (market: CidMarket, cmd: CidCommand) => CidEvent[];
+const viaApply: Entry = (market, cmd) => market.apply(cmd);
+
 /** Feeds the steps to the market, resolving each against the market's own open orders. */
 function drive(
   market: CidMarket,
   stream: readonly Step[],
   each?: (cmd: CidCommand, events: CidEvent[]) => void,
+  entry: Entry = viaApply,
 ) {
   let time = BASE - 3;
   const all: CidEvent[] = [];
   for (const s of stream) {
     time += s.dt;
     const cmd = toCommand(s, time, allOpenOrders(market));
-    const events = market.apply(cmd);
+    const events = entry(market, cmd);
     each?.(cmd, events);
     all.push(...events);
   }
@@ -176,6 +204,26 @@ describe('CidMarket against the reference book', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('gives the same events and state through the low-level entry points (submitRaw etc.)', () => {
+    fc.assert(
+      fc.property(steps, (stream) => {
+        const market = new CidMarket(CONFIG);
+        const reference = new ReferenceBook(CONFIG);
+        drive(
+          market,
+          stream,
+          (cmd, events) => {
+            expect(events).toStrictEqual(reference.apply(cmd));
+            market.validateInternalState();
+            expect(observable(market)).toBe(observable(reference));
+          },
+          applyRaw,
+        );
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -1,45 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { CidCommand, CidEvent, RejectedEvent } from '../types.js';
+import type { CidCommand, RejectedEvent } from '../types.js';
+import { productTradeCashUnits } from '../units.js';
 import { CidMarket } from './cid-market.js';
 import {
   buy,
   cancel,
   config,
   GATE,
+  hourlyProduct,
   modify,
   OPEN,
+  openMarket,
   P1,
   P2,
   product,
+  rejection,
+  run,
   sell,
   submit,
   T,
   trades,
   types,
 } from './test-helpers.js';
-
-function openMarket(): CidMarket {
-  const market = new CidMarket(config());
-  market.apply({ type: 'advance', time: OPEN });
-  return market;
-}
-
-/** Applies commands in turn and returns the events of the last one. */
-function run(market: CidMarket, ...commands: CidCommand[]): CidEvent[] {
-  let events: CidEvent[] = [];
-  for (const command of commands) {
-    events = market.apply(command);
-    market.validateInternalState();
-  }
-  return events;
-}
-
-function rejection(events: CidEvent[]): RejectedEvent {
-  expect(events).toHaveLength(1);
-  const [event] = events;
-  if (event?.type !== 'rejected') throw new Error(`expected a rejection, got ${JSON.stringify(event)}`);
-  return event;
-}
 
 describe('submit and matching', () => {
   it('accepts a resting order with a server-assigned id and shows it in depth', () => {
@@ -647,5 +629,62 @@ describe('queries and determinism', () => {
     expect(market.products().map((p) => p.id)).toStrictEqual([P1, P2]);
     expect(() => market.depth('nope', 1)).toThrow(/unknown product/);
     expect(() => market.productStatus('nope')).toThrow(/unknown product/);
+  });
+});
+
+describe('hourly products', () => {
+  it('trades hourly and quarter-hourly products side by side, each in its own book', () => {
+    const market = openMarket();
+    const [qh, h] = market.products();
+    expect([qh?.kind, h?.kind]).toStrictEqual(['QH', 'H']);
+    run(market, sell('s', 5000, 10, { productId: P2 }), sell('s', 5100, 10));
+    const hourly = trades(run(market, buy('b', 5100, 4, { productId: P2 })));
+    expect(hourly).toMatchObject([{ productId: P2, priceTicks: 5000, quantityLots: 4 }]);
+    expect(market.depth(P1, 1).asks).toStrictEqual([{ priceTicks: 5100, quantityLots: 10, orderCount: 1 }]);
+    expect(market.depth(P2, 1)).toMatchObject({ asks: [{ quantityLots: 6 }], lastTradePriceTicks: 5000 });
+    // 50.00 EUR/MWh x 0.4 MW x 1 h = 20 EUR, four times a quarter-hour's cash for the same trade.
+    expect(productTradeCashUnits(h!, 5000, 4)).toBe(2_000_000);
+    expect(productTradeCashUnits(qh!, 5000, 4)).toBe(500_000);
+  });
+
+  it('opens and closes an hourly product on its own window and removes its orders at its gate', () => {
+    const market = new CidMarket(
+      config([product(P1, OPEN, GATE), hourlyProduct('h', OPEN - 60_000, GATE - 60_000)]),
+    );
+    expect(market.apply({ type: 'advance', time: OPEN - 60_000 })).toStrictEqual([
+      { type: 'product-opened', time: OPEN - 60_000, productId: 'h' },
+    ]);
+    run(
+      market,
+      { type: 'advance', time: OPEN },
+      buy('a1', 4000, 3, { productId: 'h', time: OPEN }),
+      buy('a1', 4000, 1, { time: OPEN }),
+    );
+    expect(run(market, { type: 'advance', time: GATE - 60_000 })).toStrictEqual([
+      {
+        type: 'cancelled',
+        time: GATE - 60_000,
+        orderId: 1,
+        agentId: 'a1',
+        productId: 'h',
+        remainingLots: 3,
+        reason: 'gate-closure',
+      },
+      { type: 'gate-closed', time: GATE - 60_000, productId: 'h' },
+    ]);
+    expect(market.productStatus(P1)).toBe('open');
+    expect(market.openOrders('a1').map((o) => o.productId)).toStrictEqual([P1]);
+  });
+
+  it('rejects a configuration whose delivery length does not match the product kind', () => {
+    const quarter = product('q', OPEN, GATE);
+    expect(() => new CidMarket(config([{ ...quarter, kind: 'H' }]))).toThrow(
+      /H product must deliver for 60 minutes/,
+    );
+    const hour = hourlyProduct('h', OPEN, GATE);
+    expect(() => new CidMarket(config([{ ...hour, kind: 'QH' }]))).toThrow(
+      /QH product must deliver for 15 minutes/,
+    );
+    expect(() => new CidMarket(config([{ ...hour, kind: 'D' as never }]))).toThrow(/unknown kind "D"/);
   });
 });

@@ -46,8 +46,8 @@ import {
   REJECT_CODES,
 } from './event-buffer.js';
 import {
-  BUY,
   type BookSide,
+  BUY,
   crosses,
   FOK,
   GTC,
@@ -117,16 +117,16 @@ export function newRawSubmit(): RawSubmit {
 }
 
 /**
- * Ids ID_CHUNK * k .. ID_CHUNK * (k + 1) - 1: for each, 1 + the pool slot of the node that last
- * held it (0 = none). A typed array, so the garbage collector never scans or copies it.
+ * Ids ID_CHUNK * k .. ID_CHUNK * (k + 1) - 1: for each, the node that last held it. Large enough
+ * (256 KiB) for V8 to place it in large-object space, where scavenges never copy it.
  */
 interface IdChunk {
-  readonly slots: Int32Array;
+  readonly nodes: (OrderNode | undefined)[];
   /** Orders of this chunk that rest right now. */
   live: number;
 }
 
-const ID_BITS = 14;
+const ID_BITS = 16;
 const ID_CHUNK = 1 << ID_BITS;
 /** Ids index chunks with 32-bit shifts. */
 const MAX_ORDER_ID = 0xffff_ffff;
@@ -210,8 +210,7 @@ export class CidMarket {
    * lookup only believes a node that still carries that id and sits in a book.
    */
   private readonly idChunks: (IdChunk | null)[] = [];
-  /** Every node ever made, by OrderNode.slot; spareNodes are those not in use. */
-  private readonly allNodes: OrderNode[] = [];
+  /** Nodes of orders that have left, for reuse: steady-state trading allocates no nodes. */
   private readonly spareNodes: OrderNode[] = [];
   private readonly scratch = newRawSubmit();
   private resting = 0;
@@ -257,7 +256,7 @@ export class CidMarket {
         throw new Error(`unknown command type ${JSON.stringify((command as { type?: unknown }).type)}`);
     }
     this.lastTime = command.time;
-    return this.toEvents(command);
+    return this.eventsOf(command);
   }
 
   // ---- Low-level entry points ----
@@ -278,10 +277,12 @@ export class CidMarket {
     return index;
   }
 
+  /** The agent id behind an index from agentIndex() (e.g. the maker agent of a trade record). */
   agentIdOf(agent: number): string {
     return this.agentList[agent]!.id;
   }
 
+  /** The product id behind an index from productIndex(). */
   productIdOf(product: number): string {
     return this.productList[product]!.def.id;
   }
@@ -367,7 +368,13 @@ export class CidMarket {
     return fnv1a64(parts.join(''));
   }
 
-  /** Walks all books and indexes; throws on the first broken invariant. */
+  /**
+   * Walks all books and indexes; throws on the first broken invariant: levels sorted and consistent
+   * with their orders, FIFO by entry time, every remainder an integer (clip > 0, hidden >= 0, iceberg
+   * clips within the peak), only GTC orders resting, no cross among non-AON orders (best non-AON bid
+   * < best non-AON ask; a resting AON order may cross, see the class comment), nothing left in a
+   * closed product, and the id and agent indexes agreeing with the books.
+   */
   validateInternalState(): void {
     let inBooks = 0;
     for (const { def, book, status, index } of this.productList) {
@@ -386,7 +393,8 @@ export class CidMarket {
       for (let i = 0; chunk !== null && i < ID_CHUNK; i++) {
         if (this.restingNode(c * ID_CHUNK + i) !== null) live++;
       }
-      if (live !== (chunk?.live ?? 0)) throw new Error(`id chunk ${c} counts ${chunk?.live} orders, holds ${live}`);
+      if (live !== (chunk?.live ?? 0))
+        throw new Error(`id chunk ${c} counts ${chunk?.live} orders, holds ${live}`);
       indexed += live;
     }
     if (indexed !== inBooks || this.resting !== inBooks)
@@ -472,9 +480,16 @@ export class CidMarket {
       return;
     }
     if (peakLots !== 0) {
-      if (!isIntegerIn(peakLots, 1, quantityLots)) return ev.rejected(REJ_PEAK, o.agent, 0, 0);
-      if (tif !== GTC) return ev.rejected(REJ_ICEBERG, o.agent, 0, 0);
-      if (aon) return ev.rejected(REJ_ICEBERG, o.agent, 0, 1);
+      // aux 0: an iceberg must be GTC; aux 1: an iceberg cannot be AON.
+      const iceberg = !isIntegerIn(peakLots, 1, quantityLots)
+        ? REJ_PEAK
+        : tif !== GTC || aon
+          ? REJ_ICEBERG
+          : -1;
+      if (iceberg >= 0) {
+        ev.rejected(iceberg, o.agent, 0, tif !== GTC ? 0 : 1);
+        return;
+      }
     }
     const window = this.checkWindow(product.def);
     if (window >= 0) {
@@ -489,7 +504,7 @@ export class CidMarket {
         return;
       }
     }
-    const node = this.spareNodes.pop() ?? this.newNode();
+    const node = this.spareNodes.pop() ?? new OrderNode();
     node.orderId = this.nextOrderId++;
     node.agent = o.agent;
     node.product = o.product;
@@ -644,7 +659,7 @@ export class CidMarket {
         }
         // Cancel-newest self-trade prevention: the resting own order keeps its place.
         if (node.agent === taker.agent) return SELF_TRADE;
-        const lots = taker.visible < node.visible ? taker.visible : node.visible;
+        const lots = Math.min(taker.visible, node.visible);
         ev.trade(
           taker.orderId,
           node.orderId,
@@ -662,7 +677,7 @@ export class CidMarket {
         if (node.visible === 0) {
           if (node.hidden > 0) {
             // The iceberg shows its next clip at the back of the level, with a new timestamp.
-            const clip = node.hidden < node.peak ? node.hidden : node.peak;
+            const clip = Math.min(node.hidden, node.peak);
             node.hidden -= clip;
             node.visible = clip;
             level.visibleLots += clip;
@@ -705,27 +720,20 @@ export class CidMarket {
 
   // ---- Indexes ----
 
-  private newNode(): OrderNode {
-    const node = new OrderNode();
-    node.slot = this.allNodes.length;
-    this.allNodes.push(node);
-    return node;
-  }
-
   /** Makes room for ids from `firstId` on, dropping the previous chunk if no order of it rests. */
   private openIdChunk(firstId: number): void {
     const c = firstId >>> ID_BITS;
     while (this.idChunks.length < c) this.idChunks.push(null);
     const previous = this.idChunks.length - 1;
     if (previous >= 0 && this.idChunks[previous]?.live === 0) this.idChunks[previous] = null;
-    this.idChunks.push({ slots: new Int32Array(ID_CHUNK), live: 0 });
+    this.idChunks.push({ nodes: new Array<OrderNode | undefined>(ID_CHUNK).fill(undefined), live: 0 });
   }
 
   private restingNode(orderId: number): OrderNode | null {
     if (!Number.isInteger(orderId) || orderId < 1 || orderId >= this.nextOrderId) return null;
     const chunk = this.idChunks[orderId >>> ID_BITS];
     if (chunk == null) return null;
-    const node = this.allNodes[chunk.slots[orderId & ID_MASK]! - 1];
+    const node = chunk.nodes[orderId & ID_MASK];
     return node !== undefined && node.orderId === orderId && node.level !== null ? node : null;
   }
 
@@ -736,7 +744,7 @@ export class CidMarket {
 
   private index(node: OrderNode): void {
     const chunk = this.idChunks[node.orderId >>> ID_BITS]!;
-    chunk.slots[node.orderId & ID_MASK] = node.slot + 1;
+    chunk.nodes[node.orderId & ID_MASK] = node;
     chunk.live++;
     this.resting++;
     const orders = this.agentList[node.agent]!.orders;
@@ -825,8 +833,12 @@ export class CidMarket {
     }
   }
 
-  /** The records of the last command as CidEvent objects; `cmd` supplies what records leave out. */
-  private toEvents(cmd: CidCommand): CidEvent[] {
+  /**
+   * The records of the last command as the CidEvent objects apply() returns. `cmd` is that command
+   * as a CidCommand: it supplies what records leave out (time, clientRef, the submit's fields and
+   * the texts of rejections). For callers of the low-level entry points that want objects now and then.
+   */
+  eventsOf(cmd: CidCommand): CidEvent[] {
     const ev = this.events;
     const out: CidEvent[] = [];
     const time = cmd.time;
@@ -875,7 +887,9 @@ export class CidMarket {
           );
           break;
         case EV_REJECTED:
-          out.push(this.rejectedEvent(cmd as Exclude<CidCommand, { type: 'advance' }>, ev.code(i), ev.aux(i)));
+          out.push(
+            this.rejectedEvent(cmd as Exclude<CidCommand, { type: 'advance' }>, ev.code(i), ev.aux(i)),
+          );
           break;
         case EV_PRODUCT_OPENED:
           out.push({ type: 'product-opened', time, productId: this.productList[ev.product(i)]!.def.id });
@@ -954,7 +968,8 @@ export class CidMarket {
 }
 
 function badTime(time: number, lastTime: number): never {
-  if (!Number.isSafeInteger(time)) throw new Error(`command time must be an integer ms timestamp, got ${time}`);
+  if (!Number.isSafeInteger(time))
+    throw new Error(`command time must be an integer ms timestamp, got ${time}`);
   throw new Error(`command time ${time} is before the previous command time ${lastTime}`);
 }
 
@@ -965,7 +980,6 @@ function tooManyOrders(): never {
 function badAgentIndex(agent: number): never {
   throw new Error(`agent index ${agent} was never handed out by agentIndex()`);
 }
-
 
 function isIntegerIn(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;

@@ -14,7 +14,12 @@ export const EV_PRODUCT_OPENED = 6;
 export const EV_GATE_CLOSED = 7;
 
 /** CancelReason codes, in CidEventBuffer.code(i) of an EV_CANCELLED record. */
-export const CANCEL_REASONS: readonly CancelReason[] = ['user', 'ioc-remainder', 'gate-closure', 'self-trade'];
+export const CANCEL_REASONS: readonly CancelReason[] = [
+  'user',
+  'ioc-remainder',
+  'gate-closure',
+  'self-trade',
+];
 export const REASON_USER = 0;
 export const REASON_IOC_REMAINDER = 1;
 export const REASON_GATE_CLOSURE = 2;

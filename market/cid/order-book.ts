@@ -40,12 +40,6 @@ export class OrderNode {
   level: PriceLevel | null = null;
   /** Position in its agent's order list (see CidMarket). */
   agentSlot = 0;
-  /** Position in CidMarket's node pool, fixed for the node's life. */
-  slot = -1;
-
-  get remainingLots(): number {
-    return this.visible + this.hidden;
-  }
 }
 
 /** All orders at one price, oldest first (an intrusive doubly-linked list, so removal is O(1)). */
@@ -333,7 +327,8 @@ function assertLevel(side: number, level: PriceLevel, where: string): number {
   if (count === 0) throw new Error(`${where}: empty level kept`);
   if (level.tail !== prev) throw new Error(`${where}: tail is not the last order`);
   if (count !== level.orderCount) throw new Error(`${where}: orderCount ${level.orderCount} != ${count}`);
-  if (lots !== level.visibleLots) throw new Error(`${where}: visibleLots ${level.visibleLots} != sum ${lots}`);
+  if (lots !== level.visibleLots)
+    throw new Error(`${where}: visibleLots ${level.visibleLots} != sum ${lots}`);
   return count;
 }
 
@@ -356,7 +351,9 @@ function assertNode(
     throw new Error(`${where}: order ${id} has hidden remainder ${node.hidden}`);
   }
   if (node.peak === 0 ? node.hidden !== 0 : node.visible > node.peak || node.aon) {
-    throw new Error(`${where}: order ${id} breaks the iceberg rules (peak ${node.peak}, visible ${node.visible})`);
+    throw new Error(
+      `${where}: order ${id} breaks the iceberg rules (peak ${node.peak}, visible ${node.visible})`,
+    );
   }
   if (node.tif !== GTC) throw new Error(`${where}: order ${id} rests with tif ${TIF_NAMES[node.tif]}`);
   if (prev !== null && prev.entryTime > node.entryTime) {

@@ -1,13 +1,18 @@
+import { expect } from 'vitest';
 import type {
   CancelCommand,
+  CidCommand,
   CidConfig,
   CidEvent,
   ModifyCommand,
   ProductDef,
+  RejectedEvent,
   SubmitCommand,
   TradeEvent,
 } from '../types.js';
 import { DEFAULT_CID_LIMITS } from '../types.js';
+import { CidMarket, newRawSubmit } from './cid-market.js';
+import { BUY, FOK, GTC, IOC, SELL } from './order-book.js';
 
 // Shared fixtures for the CID tests: a day with two products and terse command builders.
 
@@ -96,4 +101,75 @@ export function trades(events: readonly CidEvent[]): TradeEvent[] {
 
 export function types(events: readonly CidEvent[]): string[] {
   return events.map((e) => e.type);
+}
+
+const rawOrder = newRawSubmit();
+
+/**
+ * Applies a command through the low-level entry points (submitRaw, cancelRaw, modifyRaw,
+ * advanceRaw) and returns the records as objects (eventsOf). Strings the raw API has no code for
+ * become codes it rejects; only an invalid `restriction`, which the raw API cannot express at all,
+ * goes through apply().
+ */
+export function applyRaw(market: CidMarket, cmd: CidCommand): CidEvent[] {
+  switch (cmd.type) {
+    case 'advance':
+      market.advanceRaw(cmd.time);
+      break;
+    case 'cancel':
+      market.cancelRaw(cmd.time, market.agentIndex(cmd.agentId), cmd.orderId);
+      break;
+    case 'modify':
+      market.modifyRaw(
+        cmd.time,
+        market.agentIndex(cmd.agentId),
+        cmd.orderId,
+        cmd.priceTicks,
+        cmd.quantityLots,
+      );
+      break;
+    case 'submit': {
+      if (cmd.restriction !== undefined && cmd.restriction !== 'NONE' && cmd.restriction !== 'AON') {
+        return market.apply(cmd);
+      }
+      const o = rawOrder;
+      o.time = cmd.time;
+      o.agent = market.agentIndex(cmd.agentId);
+      o.product = market.productIndex(cmd.productId);
+      o.side = cmd.side === 'buy' ? BUY : cmd.side === 'sell' ? SELL : 9;
+      o.tif = cmd.tif === 'GTC' ? GTC : cmd.tif === 'IOC' ? IOC : cmd.tif === 'FOK' ? FOK : 9;
+      o.priceTicks = cmd.priceTicks;
+      o.quantityLots = cmd.quantityLots;
+      o.aon = cmd.restriction === 'AON';
+      o.peakLots = cmd.peakLots === undefined ? 0 : cmd.peakLots === 0 ? -1 : cmd.peakLots;
+      o.clientRef = cmd.clientRef;
+      market.submitRaw(o);
+      break;
+    }
+  }
+  return market.eventsOf(cmd);
+}
+
+/** A market over the default products, opened at OPEN. */
+export function openMarket(products?: ProductDef[]): CidMarket {
+  const market = new CidMarket(config(products));
+  market.apply({ type: 'advance', time: OPEN });
+  return market;
+}
+
+/** Applies commands in turn, checking the invariants after each, and returns the events of the last. */
+export function run(market: CidMarket, ...commands: CidCommand[]): CidEvent[] {
+  let events: CidEvent[] = [];
+  for (const command of commands) {
+    events = market.apply(command);
+    market.validateInternalState();
+  }
+  return events;
+}
+
+export function rejection(events: CidEvent[]): RejectedEvent {
+  expect(events).toHaveLength(1);
+  const [event] = events;
+  if (event?.type !== 'rejected') throw new Error(`expected a rejection, got ${JSON.stringify(event)}`);
+  return event;
 }
