@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadRunConfig } from '../arena/config/run-config.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 
 const root = join(import.meta.dirname, '..');
@@ -44,12 +45,20 @@ for (let i = 0; i < runs; i++) {
   process.stderr.write(`run ${i + 1}/${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
 }
 const s0 = samples[0]!;
+const cfg = loadRunConfig(join(root, config));
+const markets = [
+  cfg.market.auctions.dayAhead ? 'day-ahead auction' : '',
+  cfg.market.auctions.intraday ? 'three intraday auctions' : '',
+  `continuous intraday (96 quarter-hours${cfg.market.cid.hourlyProducts ? ' and 24 hours' : ''})`,
+  cfg.market.balancing.enabled ? 'aFRR capacity and balancing energy' : '',
+].filter(Boolean);
 const med = median(samples.map((s) => s.wallMs));
 const body = `## Demo day (\`npm run bench:demo\`)
 
-One simulated delivery day (96 quarter-hour products, trading from D-1 16:00, 15-minute decision
-points, lock-step), end to end as \`npm start\` runs it: arena process, its own nats-server, three
-agent processes over gRPC. Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${runs} runs.
+\`${config}\`: ${cfg.days} delivery day(s) on ${markets.join(', ')}; the clock runs from
+${cfg.simStartHoursBeforeDay} h before the first day, ${cfg.decisionIntervalMinutes}-minute decision points, lock-step; end to end as
+\`npm start\` runs it: arena process, its own nats-server, ${cfg.agents.length} agent processes over gRPC.
+Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${runs} runs.
 
 | figure | value |
 |---|---|
@@ -62,6 +71,6 @@ agent processes over gRPC. Measured ${new Date().toISOString().slice(0, 10)} on 
 | wake-ups per wall second (median run) | ${Math.round(s0.wakeUps / (med / 1000))} |
 | actions per wall second (median run) | ${Math.round(s0.actions / (med / 1000))} |
 
-Process start-up (Node + tsx, four processes, nats-server) is part of the wall time.`;
+Process start-up (Node + tsx for ${cfg.agents.length + 1} processes, nats-server) is part of the wall time.`;
 writeBenchmarkSection('demo', body);
 process.stdout.write(`${body}\n`);
