@@ -1,7 +1,7 @@
 // `npm run bench:auction`: day-ahead clearing time for 96 periods × 1 000 bid steps, with and
 // without block orders (HiGHS). Writes its section of BENCHMARKS.md.
 import { cpus } from 'node:os';
-import { benchAuctionClearing } from '../market/auction/bench-clearing.js';
+import { benchAuctionClearing } from '../market/auction/clearing.bench.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 
 const b = await benchAuctionClearing();

@@ -4,7 +4,7 @@
 Each wake-up it places one small GTC buy order 20 EUR/MWh below the forecast of the furthest open
 quarter-hour (a patient bargain hunter) and prints what happened to its previous orders.
 
-Generate the stubs first (Debian: apt-get install python3-grpcio protobuf-compiler-grpc):
+Generate the Python protocol code first (Debian: apt-get install python3-grpcio protobuf-compiler-grpc):
   protoc -I proto --python_out=GEN --grpc_python_out=GEN \
     --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin proto/flexarena/v1/*.proto
 Run:
@@ -19,7 +19,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--arena", required=True, help="host:port of the arena")
     ap.add_argument("--token", required=True)
-    ap.add_argument("--gen", required=True, help="folder with the generated flexarena/v1 stubs")
+    ap.add_argument("--gen", required=True, help="folder with the generated flexarena/v1 Python code")
     ap.add_argument("--discount-eur", type=float, default=20.0)
     args = ap.parse_args()
 
@@ -37,8 +37,8 @@ def main() -> int:
             yield msg
 
     channel = grpc.insecure_channel(args.arena)
-    stub = arena_service_pb2_grpc.ArenaServiceStub(channel)
-    responses = stub.Session(requests(), metadata=[("authorization", f"Bearer {args.token}")])
+    client = arena_service_pb2_grpc.ArenaServiceStub(channel)
+    responses = client.Session(requests(), metadata=[("authorization", f"Bearer {args.token}")])
     outbox.put(arena_service_pb2.SessionRequest(hello=session_pb2.Hello(sdk_name="python-example", sdk_version="0.1", strategy="bargain-hunter")))
 
     accepted = rejected = wakes = 0
