@@ -73,8 +73,10 @@ describe('the complete market over one day', () => {
       'ida3-20261122',
     ]);
     for (const a of auctions)
-      for (const p of a.pricesTicks as number[])
-        expect(p).toBeGreaterThanOrEqual(-50_000), expect(p).toBeLessThanOrEqual(400_000);
+      for (const p of a.pricesTicks as number[]) {
+        expect(p).toBeGreaterThanOrEqual(-50_000);
+        expect(p).toBeLessThanOrEqual(400_000);
+      }
     expect((auctions[3]!.pricesTicks as number[]).length).toBe(48);
     expect((seen.get('da.results') as { pricesTicks: number[] }[])[0]!.pricesTicks).toEqual(
       auctions[0]!.pricesTicks,
