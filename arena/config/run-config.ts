@@ -114,6 +114,14 @@ const balancingSchema = z
     /** Balancing energy bids for a quarter-hour close this many minutes before delivery (T-25). */
     energyGateMinutes: z.number().int().min(0).max(240).default(25),
     energyPricing: z.enum(['pay-as-cleared', 'pay-as-bid']).default('pay-as-cleared'),
+    /**
+     * Activation steps per quarter-hour: 1 nets the period at once; 5 activates every 3 minutes
+     * against an intra-period imbalance profile, so both directions can be activated in one period
+     * (regulation state 2, which dual imbalance pricing needs).
+     */
+    subPeriods: z.union([z.literal(1), z.literal(5)]).default(1),
+    /** Standard deviation of the intra-period imbalance around the period mean, MW (subPeriods 5). */
+    intraPeriodNoiseMw: z.number().min(0).max(100_000).default(60),
     /** Exogenous energy bids: a ladder around the realised price. */
     exogenousEnergy: z
       .object({

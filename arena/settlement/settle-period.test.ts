@@ -403,3 +403,50 @@ describe('settlePeriod with balancing', () => {
     );
   });
 });
+
+describe('activation in sub-periods with dual imbalance pricing', () => {
+  it('activates both directions within some quarter-hours (regulation state 2), where long and short prices differ', async () => {
+    const { ctx } = unitContext({
+      name: 'dual',
+      seed: SEED,
+      day: DAY,
+      market: {
+        auctions: { dayAhead: false, intraday: false },
+        balancing: { enabled: true, subPeriods: 5, intraPeriodNoiseMw: 400 },
+        imbalance: { pricing: 'dual' },
+      },
+      agents: AGENTS,
+    });
+    const venue = new BalancingVenue(ctx);
+    const outcomes: PeriodOutcome[] = [];
+    for (let step = 0; step < 96; step++) {
+      await closeEnergyGate(venue, step);
+      outcomes.push(settle(ctx, step, venue));
+    }
+    const state2 = outcomes.filter((o) => o.regulationState === 2);
+    expect(state2.length).toBeGreaterThan(0);
+    for (const o of state2) {
+      // Short pays the up price, long receives the down price.
+      expect(o.shortPriceTicks).toBe(o.activation!.upPriceTicks);
+      expect(o.longPriceTicks).toBe(o.activation!.downPriceTicks);
+      expect(o.activation!.activatedUpKwh).toBeGreaterThan(0);
+      expect(o.activation!.activatedDownKwh).toBeGreaterThan(0);
+    }
+    // The sub-periods add up to the period: what was activated nets the system imbalance.
+    for (const o of outcomes) {
+      const a = o.activation!;
+      expect(a.activatedUpKwh - a.activatedDownKwh + a.unresolvedKwh).toBe(o.systemImbalanceKwh);
+    }
+  });
+
+  it('spreads a period imbalance over the sub-periods without changing its total', () => {
+    const { ctx } = makeContext(true);
+    const venue = new BalancingVenue(ctx);
+    for (const total of [0, 12_345, -98_765]) {
+      const parts = venue.subPeriodImbalances(total, 5);
+      expect(parts).toHaveLength(5);
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+      for (const p of parts) expect(Number.isInteger(p)).toBe(true);
+    }
+  });
+});

@@ -5,10 +5,13 @@ import { BalancingDirection as ProtoDirection } from '../../gen/flexarena/v1/bal
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
 import {
   type ActivationResult,
+  activateEnergyBids,
   type BalancingDirection,
   CAPACITY_CASH_UNITS_PER_LOT_TICK,
   CapacityAuction,
   type CapacityBid,
+  DEFAULT_ENERGY_MARKET_CONFIG,
+  type EnergyActivation,
   type EnergyBid,
   EnergyMarket,
   PERIODS_PER_CAPACITY_PRODUCT,
@@ -191,7 +194,11 @@ export class BalancingVenue implements Venue {
 
   /** Activation for one delivery period; cash flows between providers and the TSO are booked here. */
   activate(step: number, systemImbalanceKwh: number): ActivationResult {
-    const result = this.energy.activate(step, systemImbalanceKwh);
+    const n = this.ctx.cfg.market.balancing.subPeriods;
+    const result =
+      n === 1
+        ? this.energy.activate(step, systemImbalanceKwh)
+        : this.activateInSubPeriods(step, systemImbalanceKwh, n);
     const productId = this.ctx.products.quarterHours[step]!.id;
     for (const a of result.activations) {
       this.ctx.ledger(a.agentId).addCash('balancingEnergy', a.cashUnits);
@@ -206,6 +213,73 @@ export class BalancingVenue implements Venue {
     }
     if (step >= 96) this.energy.prune(step - 96);
     return result;
+  }
+
+  /**
+   * Activation every 15/n minutes: the period's imbalance is spread over the sub-periods with a
+   * seeded zero-sum deviation (so the period total is unchanged), each sub-period is netted in merit
+   * order on its share of every bid's energy, and the period's balancing price per direction is the
+   * most extreme marginal price activated in it (highest up, lowest down), as TSOs publish it.
+   */
+  private activateInSubPeriods(step: number, systemImbalanceKwh: number, n: number): ActivationResult {
+    const bids = this.energy.bidsForPeriod(step);
+    const config = {
+      ...DEFAULT_ENERGY_MARKET_CONFIG,
+      activationPricing: this.ctx.cfg.market.balancing.energyPricing,
+      periodMinutes: 15 / n,
+    };
+    const byBid = new Map<string, EnergyActivation>();
+    const total: ActivationResult = {
+      period: step,
+      systemImbalanceKwh,
+      activations: [],
+      upPriceTicks: null,
+      downPriceTicks: null,
+      activatedUpKwh: 0,
+      activatedDownKwh: 0,
+      unresolvedKwh: 0,
+      availableUpKwh: 0,
+      availableDownKwh: 0,
+    };
+    for (const imbalance of this.subPeriodImbalances(systemImbalanceKwh, n)) {
+      const r = activateEnergyBids(step, bids, imbalance, config);
+      for (const a of r.activations) {
+        const prev = byBid.get(a.bidId);
+        byBid.set(
+          a.bidId,
+          prev
+            ? {
+                ...prev,
+                activatedKwh: prev.activatedKwh + a.activatedKwh,
+                cashUnits: prev.cashUnits + a.cashUnits,
+              }
+            : { ...a },
+        );
+      }
+      if (r.upPriceTicks !== null)
+        total.upPriceTicks = Math.max(total.upPriceTicks ?? r.upPriceTicks, r.upPriceTicks);
+      if (r.downPriceTicks !== null)
+        total.downPriceTicks = Math.min(total.downPriceTicks ?? r.downPriceTicks, r.downPriceTicks);
+      total.activatedUpKwh += r.activatedUpKwh;
+      total.activatedDownKwh += r.activatedDownKwh;
+      total.unresolvedKwh += r.unresolvedKwh;
+      total.availableUpKwh += r.availableUpKwh;
+      total.availableDownKwh += r.availableDownKwh;
+    }
+    total.activations = [...byBid.values()];
+    return total;
+  }
+
+  /** n integer kWh amounts summing to `totalKwh`, around the mean by a seeded zero-sum deviation. */
+  subPeriodImbalances(totalKwh: number, n: number): number[] {
+    const stream = this.ctx.rng.stream('world.imbalance.subperiod');
+    const sdKwh = (this.ctx.cfg.market.balancing.intraPeriodNoiseMw * 1000 * 15) / n / 60;
+    const z = Array.from({ length: n }, () => stream.normal());
+    const meanZ = z.reduce((a, b) => a + b, 0) / n;
+    const raw = z.map((x) => totalKwh / n + (x - meanZ) * sdKwh);
+    const out = raw.map(Math.round);
+    out[n - 1]! += totalKwh - out.reduce((a, b) => a + b, 0);
+    return out;
   }
 
   private clearCapacity(dayIndex: number): void {
