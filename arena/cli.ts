@@ -45,6 +45,9 @@ program
       );
       process.stdout.write(`${formatResultsTable(results)}\n`);
       process.stdout.write(
+        'cash in EUR; "other" = penalties + position value − asset costs (details in results.csv)\n',
+      );
+      process.stdout.write(
         `wake-ups ${results.stats.wakeUps}, actions ${results.stats.actions}, trades ${results.stats.trades}, tape events ${results.stats.tapeEvents}\n` +
           `tape sha256 ${results.tapeSha256}\nresults in ${runDir}/ (results.json, results.csv, tape.jsonl, agent-faults.log, agents/)\n`,
       );
