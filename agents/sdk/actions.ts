@@ -88,6 +88,18 @@ export function modify(
   };
 }
 
+type AuctionBidKind = Extract<NonNullable<Action['kind']>, { $case: 'auctionBid' }>['value']['bid'];
+
+function auctionBidAction(auctionId: string, bidId: string, bid: AuctionBidKind): Action {
+  return { clientRef: bidId, kind: { $case: 'auctionBid', value: { auctionId, bidId, bid } } };
+}
+
+function protoDirection(direction: 'up' | 'down'): BalancingDirection {
+  return direction === 'up'
+    ? BalancingDirection.BALANCING_DIRECTION_UP
+    : BalancingDirection.BALANCING_DIRECTION_DOWN;
+}
+
 /** A step or linear curve for one quarter-hour (`period` 0..95 of the day) of an auction. */
 export function auctionCurve(
   auctionId: string,
@@ -96,27 +108,14 @@ export function auctionCurve(
   points: { priceTicks: number; quantityLots: number }[],
   interpolation: 'step' | 'linear' = 'step',
 ): Action {
-  return {
-    clientRef: bidId,
-    kind: {
-      $case: 'auctionBid',
-      value: {
-        auctionId,
-        bidId,
-        bid: {
-          $case: 'curve',
-          value: {
-            period,
-            interpolation:
-              interpolation === 'linear'
-                ? CurveInterpolation.CURVE_INTERPOLATION_LINEAR
-                : CurveInterpolation.CURVE_INTERPOLATION_STEP,
-            points,
-          },
-        },
-      },
-    },
-  };
+  const kind =
+    interpolation === 'linear'
+      ? CurveInterpolation.CURVE_INTERPOLATION_LINEAR
+      : CurveInterpolation.CURVE_INTERPOLATION_STEP;
+  return auctionBidAction(auctionId, bidId, {
+    $case: 'curve',
+    value: { period, interpolation: kind, points },
+  });
 }
 
 /** A simple block order over quarter-hours firstPeriod..lastPeriod of the day. */
@@ -131,17 +130,10 @@ export function auctionBlock(
     quantityLots: number;
   },
 ): Action {
-  return {
-    clientRef: bidId,
-    kind: {
-      $case: 'auctionBid',
-      value: {
-        auctionId,
-        bidId,
-        bid: { $case: 'block', value: { ...b, side: b.side === 'buy' ? Side.SIDE_BUY : Side.SIDE_SELL } },
-      },
-    },
-  };
+  return auctionBidAction(auctionId, bidId, {
+    $case: 'block',
+    value: { ...b, side: b.side === 'buy' ? Side.SIDE_BUY : Side.SIDE_SELL },
+  });
 }
 
 export function cancelAuctionBid(auctionId: string, bidId: string): Action {
@@ -162,10 +154,7 @@ export function capacityBid(
       $case: 'capacityBid',
       value: {
         productId,
-        direction:
-          direction === 'up'
-            ? BalancingDirection.BALANCING_DIRECTION_UP
-            : BalancingDirection.BALANCING_DIRECTION_DOWN,
+        direction: protoDirection(direction),
         quantityLots,
         priceTicks,
         indivisible,
@@ -187,10 +176,7 @@ export function energyBid(
       $case: 'energyBid',
       value: {
         productId,
-        direction:
-          direction === 'up'
-            ? BalancingDirection.BALANCING_DIRECTION_UP
-            : BalancingDirection.BALANCING_DIRECTION_DOWN,
+        direction: protoDirection(direction),
         quantityLots,
         priceTicks,
       },

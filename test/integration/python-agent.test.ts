@@ -10,7 +10,7 @@ afterEach(stopAll);
 const root = join(import.meta.dirname, '..', '..');
 const PYTHON = '/usr/bin/python3';
 
-function generateStubs(out: string): void {
+function generatePythonCode(out: string): void {
   const protos = ['arena_service', 'asset', 'auction', 'balancing', 'market', 'session'].map((n) =>
     join(root, 'proto', 'flexarena', 'v1', `${n}.proto`),
   );
@@ -33,7 +33,7 @@ function generateStubs(out: string): void {
 describe('a Python agent', () => {
   it('connects with its token, places orders the arena accepts, and sees the run end', async () => {
     const dir = tempDir();
-    generateStubs(dir);
+    generatePythonCode(dir);
     const cfg = demoConfig({
       simStartHoursBeforeDay: 8,
       market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
