@@ -3,9 +3,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
+      'lib/**/*.test.ts',
       'market/**/*.test.ts',
+      'sim/**/*.test.ts',
       'arena/**/*.test.ts',
       'agents/**/*.test.ts',
+      'cli/**/*.test.ts',
       'scripts/**/*.test.ts',
       'scenarios/**/*.test.ts',
       'test/**/*.test.ts',

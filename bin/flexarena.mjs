@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../arena/cli.ts');
+await import('../cli/main.ts');

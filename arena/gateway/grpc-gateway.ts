@@ -15,7 +15,7 @@ import {
   type SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
 import type { ActionAck, ActionBatch, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import type { AgentChannel, FaultLog, WakeOutcome } from '../core/agent-channel.js';
+import type { AgentChannel, FaultLog, WakeOutcome } from '../../sim/core/agent-channel.js';
 import { type ProtocolLimits, validateActionBatch } from './validate-actions.js';
 
 type Call = ServerDuplexStream<SessionRequest, SessionResponse>;

@@ -7,7 +7,7 @@ import { assertSafeInteger, safeProduct, show } from './rejections.js';
 //   EnergyMarket.activate.
 // - An agent's imbalanceKwh > 0: the agent is LONG (it injected more / took less than its market
 //   position: metered − position in generation sign, position − metered in consumption sign, as
-//   arena/settlement does). < 0: SHORT. A long agent makes the system longer, so
+//   sim/settlement does). < 0: SHORT. A long agent makes the system longer, so
 //   systemImbalanceKwh = exogenous − Σ agent imbalances (see systemImbalanceFromParties).
 // - upPriceTicks / downPriceTicks are the period's marginal balancing prices (ActivationResult);
 //   null means that direction was not activated.

@@ -1,0 +1,37 @@
+// Turns a zod validation error into ConfigIssues that name the dotted field path, the value
+// found and what was expected, the same way for every configuration section.
+import type { z } from 'zod';
+import type { ConfigIssue } from './errors.js';
+
+export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    prefix,
+  );
+}
+
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = doc;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+/** Issues of `error` for document `doc`; paths get `prefix` (e.g. "world" or "agents[1].asset"). */
+export function configIssues(error: z.ZodError, doc: unknown, prefix = ''): ConfigIssue[] {
+  return error.issues.flatMap((i): ConfigIssue[] => {
+    // An unknown key is named by its own path, not its parent's, so a typo points at itself.
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => ({
+        path: formatPath([...i.path, k], prefix),
+        message: `unknown field "${k}"`,
+        value: valueAt(doc, [...i.path, k]),
+      }));
+    const value = valueAt(doc, i.path);
+    return [
+      { path: formatPath(i.path, prefix), message: i.message, ...(value === undefined ? {} : { value }) },
+    ];
+  });
+}

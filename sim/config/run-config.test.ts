@@ -1,0 +1,317 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, type ConfigIssue } from '../../lib/errors.js';
+import { loadRunConfig, parseRunConfig } from './run-config.js';
+
+const battery = { type: 'battery', powerMw: 10, energyMwh: 20 };
+
+function minimal(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { day: '2026-11-22', agents: [{ id: 'a', strategy: 'idle' }], ...extra };
+}
+
+/** Parses `doc`, expecting a ConfigError, and returns its issues. */
+function issuesOf(doc: unknown): ConfigIssue[] {
+  try {
+    parseRunConfig(doc, 'test.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    const ce = err as ConfigError;
+    expect(ce.file).toBe('test.yaml');
+    expect(ce.issues.length).toBeGreaterThan(0);
+    return ce.issues;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function issueAt(issues: ConfigIssue[], path: string): ConfigIssue {
+  const hit = issues.find((i) => i.path === path);
+  if (!hit) throw new Error(`no issue at ${path}; got ${JSON.stringify(issues)}`);
+  return hit;
+}
+
+describe('parseRunConfig', () => {
+  it('fills in defaults for everything but day and agents', () => {
+    const cfg = parseRunConfig(minimal({ agents: [{ id: 'a', strategy: 'idle', asset: battery }] }));
+    expect(cfg).toMatchObject({
+      name: 'run',
+      seed: 1,
+      day: '2026-11-22',
+      days: 1,
+      simStartHoursBeforeDay: 16,
+      mode: 'lockstep',
+      decisionIntervalMinutes: 15,
+      deadlineMs: 5000,
+      connectTimeoutMs: 30_000,
+      port: 0,
+      outDir: 'runs',
+      market: {
+        cid: {
+          openHoursBeforeDay: 8,
+          hourlyOpenHoursBeforeDay: 9,
+          hourlyProducts: true,
+          gateClosure: 'local',
+          localGateMinutes: 5,
+          crossBorderGateMinutes: 60,
+          priceMinEur: -9999,
+          priceMaxEur: 9999,
+          depthLevels: 20,
+        },
+        auctions: { dayAhead: true, intraday: true, priceMinEur: -500, priceMaxEur: 4000 },
+        balancing: {
+          enabled: true,
+          capacityGateHoursBeforeDay: 15,
+          capacityPricing: 'pay-as-bid',
+          energyGateMinutes: 25,
+        },
+        imbalance: { pricing: 'single' },
+      },
+      world: { difficulty: 'forecast-errors' },
+      nats: { enabled: true },
+    });
+    const agent = cfg.agents[0]!;
+    expect(agent).toEqual({
+      id: 'a',
+      strategy: 'idle',
+      params: {},
+      role: 'trader',
+      launch: true,
+      latencyMs: { min: 20, max: 200 },
+      asset: {
+        type: 'battery',
+        powerMw: 10,
+        energyMwh: 20,
+        etaCharge: 0.95,
+        etaDischarge: 0.95,
+        socMin: 0.05,
+        socMax: 0.95,
+        socInitial: 0.5,
+        degradationEurPerMwh: 0,
+      },
+    });
+  });
+
+  it('keeps given values instead of defaults', () => {
+    const cfg = parseRunConfig(minimal({ seed: 7, market: { cid: { localGateMinutes: 60 } } }));
+    expect(cfg.seed).toBe(7);
+    expect(cfg.market.cid.localGateMinutes).toBe(60);
+    // Defaults inside a partially given object are still filled in.
+    expect(cfg.market.cid.depthLevels).toBe(20);
+  });
+
+  it('names the dotted path, the value and the expectation of a wrong field', () => {
+    const doc = minimal({
+      agents: [
+        { id: 'a', strategy: 'idle' },
+        { id: 'b', strategy: 'idle', asset: { ...battery, powerMw: -5 } },
+      ],
+    });
+    let caught: unknown;
+    try {
+      parseRunConfig(doc, 'wrong.yaml');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const ce = caught as ConfigError;
+    expect(ce.issues).toHaveLength(1);
+    const issue = ce.issues[0]!;
+    expect(issue.path).toBe('agents[1].asset.powerMw');
+    expect(issue.value).toBe(-5);
+    expect(issue.message).toMatch(/>\s*0/);
+    expect(ce.message).toContain('wrong.yaml');
+    expect(ce.message).toContain('agents[1].asset.powerMw');
+    expect(ce.message).toContain('(got -5)');
+  });
+
+  it('names nested object paths and wrong types', () => {
+    const issues = issuesOf(minimal({ market: { balancing: { capacityDemandMw: { up: 'lots' } } } }));
+    const issue = issueAt(issues, 'market.balancing.capacityDemandMw.up');
+    expect(issue.value).toBe('lots');
+    expect(issue.message).toMatch(/number/);
+  });
+
+  it('rejects a day that is not YYYY-MM-DD or not in the calendar', () => {
+    expect(issueAt(issuesOf(minimal({ day: '22.11.2026' })), 'day').message).toMatch(/YYYY-MM-DD/);
+    expect(issueAt(issuesOf(minimal({ day: '2026-13-01' })), 'day').message).toMatch(/calendar/);
+    expect(issueAt(issuesOf(minimal({ day: '2026-02-30' })), 'day').message).toMatch(/calendar/);
+    expect(parseRunConfig(minimal({ day: '2028-02-29' })).day).toBe('2028-02-29');
+  });
+
+  it('rejects unknown keys at the top level and inside agents and assets (strict)', () => {
+    const top = issuesOf(minimal({ sede: 3 }));
+    expect(top.some((i) => i.path === 'sede' && i.message.includes('sede') && i.value === 3)).toBe(true);
+
+    const inAgent = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', stratgy: 'x' }] }));
+    expect(inAgent.some((i) => i.path === 'agents[0].stratgy' && i.message.includes('stratgy'))).toBe(true);
+
+    const inAsset = issuesOf(
+      minimal({ agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, kwh: 1 } }] }),
+    );
+    expect(inAsset.some((i) => i.path === 'agents[0].asset.kwh' && i.message.includes('kwh'))).toBe(true);
+  });
+
+  it('rejects duplicate agent ids, naming the second one and the first', () => {
+    const issues = issuesOf(
+      minimal({
+        agents: [
+          { id: 'a', strategy: 'idle' },
+          { id: 'b', strategy: 'idle' },
+          { id: 'a', strategy: 'idle' },
+        ],
+      }),
+    );
+    const dup = issueAt(issues, 'agents[2].id');
+    expect(dup.value).toBe('a');
+    expect(dup.message).toContain('duplicate');
+    expect(dup.message).toContain('agents[0]');
+    expect(issues.some((i) => i.path === 'agents[1].id')).toBe(false);
+  });
+
+  it('requires a token for an agent with launch: false', () => {
+    const issues = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', launch: false }] }));
+    expect(issueAt(issues, 'agents[0].token').message).toMatch(/token/);
+    const ok = parseRunConfig(
+      minimal({ agents: [{ id: 'a', strategy: 'idle', launch: false, token: 'secret-token' }] }),
+    );
+    expect(ok.agents[0]!.token).toBe('secret-token');
+    expect(ok.agents[0]!.launch).toBe(false);
+  });
+
+  it('rejects socMin > socMax', () => {
+    const issues = issuesOf(
+      minimal({
+        agents: [
+          { id: 'a', strategy: 'idle', asset: { ...battery, socMin: 0.8, socMax: 0.2, socInitial: 0.5 } },
+        ],
+      }),
+    );
+    const issue = issueAt(issues, 'agents[0].asset.socMin');
+    expect(issue.value).toBe(0.8);
+    expect(issue.message).toContain('socMax');
+    expect(issue.message).toContain('0.2');
+  });
+
+  it('rejects socInitial outside [socMin, socMax], also against the defaults', () => {
+    const above = issuesOf(
+      minimal({ agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, socInitial: 0.99 } }] }),
+    );
+    const issue = issueAt(above, 'agents[0].asset.socInitial');
+    expect(issue.value).toBe(0.99);
+    expect(issue.message).toContain('[0.05, 0.95]');
+
+    const below = issuesOf(
+      minimal({
+        agents: [{ id: 'a', strategy: 'idle', asset: { ...battery, socMin: 0.3, socInitial: 0.2 } }],
+      }),
+    );
+    expect(issueAt(below, 'agents[0].asset.socInitial').value).toBe(0.2);
+
+    // On the bounds is fine.
+    const edge = parseRunConfig(
+      minimal({
+        agents: [
+          { id: 'a', strategy: 'idle', asset: { ...battery, socMin: 0.2, socMax: 0.8, socInitial: 0.8 } },
+        ],
+      }),
+    );
+    expect(edge.agents[0]!.asset).toMatchObject({ type: 'battery', socInitial: 0.8 });
+  });
+
+  it('rejects latency min > max and a run without agents', () => {
+    const lat = issuesOf(
+      minimal({ agents: [{ id: 'a', strategy: 'idle', latencyMs: { min: 300, max: 100 } }] }),
+    );
+    expect(issueAt(lat, 'agents[0].latencyMs.min').value).toBe(300);
+    expect(issueAt(issuesOf(minimal({ agents: [] })), 'agents').message).toMatch(/at least one agent/);
+  });
+
+  it('reports every broken field, not just the first', () => {
+    const issues = issuesOf({ seed: -1, agents: [{ id: 'Bad Id', strategy: '' }] });
+    const paths = issues.map((i) => i.path).sort();
+    expect(paths).toEqual(expect.arrayContaining(['agents[0].id', 'agents[0].strategy', 'day', 'seed']));
+  });
+});
+
+describe('loadRunConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flexarena-run-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives a ConfigError naming the file when it does not exist', () => {
+    const file = join(dir, 'missing.yaml');
+    expect(() => loadRunConfig(file)).toThrow(ConfigError);
+    try {
+      loadRunConfig(file);
+    } catch (err) {
+      const ce = err as ConfigError;
+      expect(ce.file).toBe(file);
+      expect(ce.issues[0]!.message).toMatch(/cannot read file/);
+      expect(ce.cause).toBeDefined();
+    }
+  });
+
+  it('gives a ConfigError on invalid YAML', () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'day: 2026-11-22\nagents: [\n  - id: a\n');
+    expect(() => loadRunConfig(file)).toThrow(ConfigError);
+    try {
+      loadRunConfig(file);
+    } catch (err) {
+      expect((err as ConfigError).issues[0]!.message).toMatch(/not valid YAML/);
+    }
+  });
+
+  it('validates the document and names the file in errors', () => {
+    const file = join(dir, 'wrong.yaml');
+    writeFileSync(
+      file,
+      'day: 2026-11-22\nagents:\n  - id: a\n    strategy: idle\n    asset: {type: battery, powerMw: 0, energyMwh: 1}\n',
+    );
+    try {
+      loadRunConfig(file);
+      expect.unreachable('should have thrown');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).file).toBe(file);
+      expect((err as ConfigError).issues[0]!.path).toBe('agents[0].asset.powerMw');
+    }
+  });
+
+  it('applies overrides over the file', () => {
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(file, 'seed: 3\nday: 2026-11-22\nagents:\n  - id: a\n    strategy: idle\n');
+    expect(loadRunConfig(file).seed).toBe(3);
+    expect(loadRunConfig(file, { seed: 99, port: 1234 })).toMatchObject({ seed: 99, port: 1234 });
+    expect(loadRunConfig(file, { seed: undefined }).seed).toBe(3);
+  });
+
+  it('loads scenarios/demo.yaml', () => {
+    const cfg = loadRunConfig(new URL('../../scenarios/demo.yaml', import.meta.url).pathname);
+    expect(cfg.name).toBe('demo');
+    expect(cfg.seed).toBe(42);
+    expect(cfg.agents.map((a) => a.id)).toEqual(['liquidity', 'heuristic', 'optimiser', 'reserve', 'idle']);
+    expect(cfg.agents[0]!.role).toBe('liquidity');
+    expect(cfg.agents[1]!.asset).toMatchObject({ type: 'battery', powerMw: 10, energyMwh: 20 });
+  });
+});
+
+describe('strategies of launched agents', () => {
+  it('rejects an unknown strategy the arena would have to launch, and allows any label for agents started by hand', () => {
+    const bad = (() => {
+      try {
+        parseRunConfig({ day: '2026-11-22', agents: [{ id: 'a', strategy: 'no-such-thing' }] });
+      } catch (err) {
+        return (err as ConfigError).issues;
+      }
+      return [];
+    })();
+    expect(bad[0]).toMatchObject({ path: 'agents[0].strategy', value: 'no-such-thing' });
+    expect(bad[0]!.message).toMatch(/unknown strategy.*known: .*heuristic-battery/);
+    const byHand = parseRunConfig({
+      day: '2026-11-22',
+      agents: [{ id: 'a', strategy: 'my-python-bot', launch: false, token: 'tok-12345' }],
+    });
+    expect(byHand.agents[0]!.strategy).toBe('my-python-bot');
+  });
+});

@@ -1,0 +1,267 @@
+// The run configuration: a YAML file validated against a schema. Errors name the field path,
+// the value found and what was expected.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { hasStrategy, listStrategies } from '../../agents/strategies/registry.js';
+import { assetConfigSchema } from '../assets/asset-config.js';
+import { ConfigError } from '../../lib/errors.js';
+import { worldConfigSchema } from '../world/world-config.js';
+import { configIssues } from '../../lib/config-issues.js';
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a delivery day as YYYY-MM-DD')
+  // Date.parse rolls 2026-02-30 over to March 2nd; a round trip catches days that do not exist.
+  .refine((s) => {
+    const ms = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+  }, 'not a calendar day');
+
+const batterySchema = z
+  .object({
+    type: z.literal('battery'),
+    powerMw: z.number().positive().max(10_000),
+    energyMwh: z.number().positive().max(100_000),
+    etaCharge: z.number().gt(0).lte(1).default(0.95),
+    etaDischarge: z.number().gt(0).lte(1).default(0.95),
+    socMin: z.number().min(0).max(1).default(0.05).describe('fraction of energyMwh'),
+    socMax: z.number().min(0).max(1).default(0.95).describe('fraction of energyMwh'),
+    socInitial: z.number().min(0).max(1).default(0.5).describe('fraction of energyMwh'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.socMin > b.socMax)
+      ctx.addIssue({ code: 'custom', path: ['socMin'], message: `must be <= socMax (${b.socMax})` });
+    if (b.socInitial < b.socMin || b.socInitial > b.socMax)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['socInitial'],
+        message: `must lie within [socMin, socMax] = [${b.socMin}, ${b.socMax}]`,
+      });
+  });
+
+const agentSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,31}$/,
+        'expected 1-32 chars: lowercase letters, digits, dashes; starting with a letter',
+      ),
+    strategy: z.string().min(1),
+    params: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * trader: balance responsible, imbalances settled. liquidity: stands for the rest of the
+     * market (background liquidity): its position is delivered and valued at the reference price.
+     */
+    role: z.enum(['trader', 'liquidity']).default('trader'),
+    asset: assetConfigSchema.optional(),
+    /** false: the arena does not start this agent; someone connects it by hand with the token. */
+    launch: z.boolean().default(true),
+    /** Fixed token for agents started by hand; launched agents get a random one. */
+    token: z.string().min(8).optional(),
+    latencyMs: z
+      .object({ min: z.number().int().min(0).max(60_000), max: z.number().int().min(0).max(60_000) })
+      .strict()
+      .refine((l) => l.min <= l.max, { message: 'latencyMs.min must be <= latencyMs.max', path: ['min'] })
+      .default({ min: 20, max: 200 }),
+  })
+  .strict();
+
+const cidSchema = z
+  .object({
+    /** Quarter-hours of day D open at D-1 16:00: 8 hours before the day starts. */
+    openHoursBeforeDay: z.number().min(0).max(72).default(8),
+    /** Hourly products open at D-1 15:00. */
+    hourlyOpenHoursBeforeDay: z.number().min(0).max(72).default(9),
+    hourlyProducts: z.boolean().default(true),
+    /** 'local': gate closure localGateMinutes before delivery (5); 'cross-border': crossBorderGateMinutes (60). */
+    gateClosure: z.enum(['local', 'cross-border']).default('local'),
+    localGateMinutes: z.number().int().min(0).max(240).default(5),
+    crossBorderGateMinutes: z.number().int().min(0).max(240).default(60),
+    priceMinEur: z.number().min(-9999).max(0).default(-9999),
+    priceMaxEur: z.number().min(0).max(9999).default(9999),
+    depthLevels: z.number().int().min(1).max(50).default(20),
+  })
+  .strict();
+
+const auctionsSchema = z
+  .object({
+    dayAhead: z.boolean().default(true),
+    intraday: z.boolean().default(true),
+    priceMinEur: z.number().min(-9999).max(0).default(-500),
+    priceMaxEur: z.number().min(0).max(9999).default(4000),
+    /** Depth of the exogenous side of the intraday auctions around the forecast, MW per EUR/MWh. */
+    intradayDepthMwPerEur: z.number().positive().max(100_000).default(50),
+  })
+  .strict();
+
+const balancingSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** aFRR capacity auction gate: D-1 09:00 = 15 hours before the day starts. */
+    capacityGateHoursBeforeDay: z.number().min(0).max(72).default(15),
+    capacityPricing: z.enum(['pay-as-bid', 'pay-as-cleared']).default('pay-as-bid'),
+    /** TSO demand per 4-hour product and direction. */
+    capacityDemandMw: z
+      .object({
+        up: z.number().min(0).max(100_000).default(2000),
+        down: z.number().min(0).max(100_000).default(2000),
+      })
+      .strict()
+      .default({ up: 2000, down: 2000 }),
+    /** Balancing energy bids for a quarter-hour close this many minutes before delivery (T-25). */
+    energyGateMinutes: z.number().int().min(0).max(240).default(25),
+    energyPricing: z.enum(['pay-as-cleared', 'pay-as-bid']).default('pay-as-cleared'),
+    /**
+     * Activation steps per quarter-hour: 1 nets the period at once; 5 activates every 3 minutes
+     * against an intra-period imbalance profile, so both directions can be activated in one period
+     * (regulation state 2, which dual imbalance pricing needs).
+     */
+    subPeriods: z.union([z.literal(1), z.literal(5)]).default(1),
+    /** Standard deviation of the intra-period imbalance around the period mean, MW (subPeriods 5). */
+    intraPeriodNoiseMw: z.number().min(0).max(100_000).default(60),
+    /** Exogenous energy bids: a ladder around the realised price. */
+    exogenousEnergy: z
+      .object({
+        tranches: z.number().int().min(1).max(100).default(10),
+        trancheMw: z.number().positive().max(100_000).default(300),
+        firstMarkupEur: z.number().min(0).max(10_000).default(20),
+        stepEur: z.number().min(0).max(10_000).default(15),
+      })
+      .strict()
+      .default({ tranches: 10, trancheMw: 300, firstMarkupEur: 20, stepEur: 15 }),
+    /** Exogenous capacity offers: tranches covering this multiple of demand, from min to max EUR/MW/h. */
+    exogenousCapacity: z
+      .object({
+        coverage: z.number().min(0).max(10).default(1.5),
+        tranches: z.number().int().min(1).max(100).default(10),
+        priceMinEur: z.number().min(0).max(10_000).default(3),
+        priceMaxEur: z.number().min(0).max(10_000).default(25),
+      })
+      .strict()
+      .default({ coverage: 1.5, tranches: 10, priceMinEur: 3, priceMaxEur: 25 }),
+  })
+  .strict();
+
+const imbalanceSchema = z
+  .object({
+    pricing: z.enum(['single', 'dual']).default('single'),
+  })
+  .strict();
+
+export const runConfigSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes')
+      .default('run'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
+    /** First delivery day. */
+    day: isoDay,
+    days: z.number().int().min(1).max(366).default(1),
+    /** The virtual clock starts this many hours before the first day (16: D-1 08:00, before the auctions). */
+    simStartHoursBeforeDay: z.number().min(0).max(72).default(16),
+    mode: z.literal('lockstep').default('lockstep'),
+    decisionIntervalMinutes: z.number().int().min(1).max(240).default(15),
+    deadlineMs: z.number().int().min(10).max(600_000).default(5_000),
+    connectTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    port: z.number().int().min(0).max(65_535).default(0),
+    outDir: z.string().default('runs'),
+    market: z
+      .object({
+        cid: cidSchema.default(cidSchema.parse({})),
+        auctions: auctionsSchema.default(auctionsSchema.parse({})),
+        balancing: balancingSchema.default(balancingSchema.parse({})),
+        imbalance: imbalanceSchema.default(imbalanceSchema.parse({})),
+      })
+      .strict()
+      .default({
+        cid: cidSchema.parse({}),
+        auctions: auctionsSchema.parse({}),
+        balancing: balancingSchema.parse({}),
+        imbalance: imbalanceSchema.parse({}),
+      }),
+    world: worldConfigSchema.default(worldConfigSchema.parse({})),
+    nats: z
+      .object({
+        /** Use this server; when absent the arena starts its own nats-server on a free port. */
+        url: z.string().optional(),
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: true }),
+    agents: z.array(agentSchema).min(1, 'a run needs at least one agent'),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.agents.forEach((a, i) => {
+      const prev = seen.get(a.id);
+      if (prev !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'id'],
+          message: `duplicate agent id (also agents[${prev}])`,
+        });
+      seen.set(a.id, i);
+      if (a.launch && !hasStrategy(a.strategy))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'strategy'],
+          message: `unknown strategy "${a.strategy}" for an agent the arena launches; known: ${listStrategies()
+            .map((s) => s.name)
+            .join(', ')}`,
+        });
+      if (!a.launch && !a.token)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'token'],
+          message: 'an agent with launch: false needs a token to connect with',
+        });
+    });
+  });
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type AgentConfig = RunConfig['agents'][number];
+export type BatteryConfig = z.infer<typeof batterySchema>;
+export type CidConfigSection = z.infer<typeof cidSchema>;
+export type BalancingConfigSection = z.infer<typeof balancingSchema>;
+
+/** Validates an already parsed document; `source` names it in errors. */
+export function parseRunConfig(doc: unknown, source = '<inline>'): RunConfig {
+  const res = runConfigSchema.safeParse(doc);
+  if (res.success) return res.data;
+  throw new ConfigError(source, configIssues(res.error, doc));
+}
+
+export function loadRunConfig(
+  file: string,
+  overrides: Partial<Pick<RunConfig, 'seed' | 'port' | 'outDir'>> = {},
+): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(cause as Error).message}` }], {
+      cause,
+    });
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (cause) {
+    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${(cause as Error).message}` }], {
+      cause,
+    });
+  }
+  if (doc && typeof doc === 'object')
+    Object.assign(doc, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
+  return parseRunConfig(doc, file);
+}

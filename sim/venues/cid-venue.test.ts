@@ -1,0 +1,394 @@
+// The continuous intraday market as a venue (cid-venue.ts): the market clock, protocol actions
+// to market commands, fills on both sides' ledgers with exact cash, results, tape and coalesced
+// public data.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
+import type { CidCommand } from '../../market/index.js';
+import { NamedRng } from '../../lib/random.js';
+import { emptyResult, unitContext } from '../core/test-support.js';
+import type { MarketDataPublisher } from '../../arena/nats/market-data-publisher.js';
+import { createWorld, type World } from '../world/world.js';
+import { CidVenue } from './cid-venue.js';
+
+const DAY = '2026-11-22';
+const DAY_MS = Date.parse(`${DAY}T00:00:00Z`);
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const H0 = 'h-20261122-0000';
+const Q0 = 'qh-20261122-0000';
+/** D-1 17:00: hourly (D-1 15:00) and quarter-hour (D-1 16:00) products of D are open. */
+const OPEN_TIME = DAY_MS - 7 * HOUR;
+
+class RecordingPublisher implements MarketDataPublisher {
+  readonly trades_: { productId: string; trades: readonly object[] }[] = [];
+  readonly books: { productId: string; depth: object }[] = [];
+  trades(productId: string, trades: readonly object[]): void {
+    this.trades_.push({ productId, trades });
+  }
+  book(productId: string, depth: object): void {
+    this.books.push({ productId, depth });
+  }
+  clock(): void {}
+  publish(): void {}
+  async settlement(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+let _world: World;
+beforeAll(() => {
+  _world = createWorld(undefined, new NamedRng(5), [DAY]);
+});
+
+function makeVenue() {
+  const publisher = new RecordingPublisher();
+  const { ctx, tape } = unitContext(
+    {
+      name: 'cid',
+      seed: 5,
+      day: DAY,
+      market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+      agents: [
+        { id: 'alice', strategy: 'idle' },
+        { id: 'bob', strategy: 'idle' },
+      ],
+    },
+    publisher,
+  );
+  const venue = new CidVenue(ctx);
+  /** Runs the market clock up to and including `time`. */
+  let clock = -Infinity;
+  const advanceTo = async (time: number) => {
+    const due = venue
+      .scheduledEvents()
+      .filter((e) => e.time > clock && e.time <= time)
+      .sort((a, b) => a.time - b.time);
+    for (const e of due) await e.run();
+    clock = time;
+  };
+  return { ctx, venue, tape, publisher, advanceTo };
+}
+
+interface Order {
+  productId: string;
+  side: 'buy' | 'sell';
+  priceTicks: number;
+  quantityLots: number;
+  tif?: TimeInForce;
+  restriction?: ExecutionRestriction;
+  peakLots?: number;
+  clientRef?: string;
+}
+
+function submit(o: Order): Action {
+  return {
+    clientRef: o.clientRef ?? '',
+    kind: {
+      $case: 'submit',
+      value: {
+        productId: o.productId,
+        side: o.side === 'buy' ? Side.SIDE_BUY : Side.SIDE_SELL,
+        priceTicks: o.priceTicks,
+        quantityLots: o.quantityLots,
+        timeInForce: o.tif ?? TimeInForce.TIME_IN_FORCE_GTC,
+        restriction: o.restriction ?? ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
+        peakLots: o.peakLots ?? 0,
+      },
+    },
+  };
+}
+
+function handle(venue: CidVenue, agent: string, action: Action, time = OPEN_TIME): ActionResult {
+  const result = emptyResult();
+  venue.handle(agent, action, time, result);
+  return result;
+}
+
+describe('CidVenue', () => {
+  it('opens hourly products at D-1 15:00 and quarter-hours at D-1 16:00, closes them 5 min before delivery', async () => {
+    const { venue, tape, advanceTo } = makeVenue();
+    const times = [...new Set(venue.scheduledEvents().map((e) => e.time))];
+    expect(times).toContain(DAY_MS - 9 * HOUR);
+    expect(times).toContain(DAY_MS - 8 * HOUR);
+    await advanceTo(DAY_MS - 9 * HOUR);
+    expect(venue.market.productStatus(H0)).toBe('open');
+    expect(venue.market.productStatus(Q0)).toBe('pending');
+    expect(venue.openBooks()).toHaveLength(24);
+    await advanceTo(DAY_MS - 8 * HOUR);
+    expect(venue.openBooks()).toHaveLength(24 + 96);
+    await advanceTo(DAY_MS - 5 * MINUTE);
+    expect(venue.market.productStatus(Q0)).toBe('closed');
+    expect(venue.market.productStatus(H0)).toBe('closed');
+    expect(venue.market.productStatus('qh-20261122-0015')).toBe('open');
+    expect(tape.records.filter((r) => r.type === 'product-opened')).toHaveLength(120);
+    expect(tape.records.filter((r) => r.type === 'gate-closed').map((r) => r.productId)).toEqual([H0, Q0]);
+  });
+
+  it('books a fill on both ledgers with exact cash: hourly product, 100 units per lot·tick', async () => {
+    const { ctx, venue, tape, advanceTo } = makeVenue();
+    await advanceTo(OPEN_TIME);
+    const resting = handle(
+      venue,
+      'alice',
+      submit({ productId: H0, side: 'sell', priceTicks: 8_000, quantityLots: 10 }),
+    );
+    expect(resting.status).toBe(ActionStatus.ACTION_STATUS_ACCEPTED);
+    expect(resting.fills).toEqual([]);
+    const agg = handle(
+      venue,
+      'bob',
+      submit({
+        productId: H0,
+        side: 'buy',
+        priceTicks: 8_100,
+        quantityLots: 4,
+        tif: TimeInForce.TIME_IN_FORCE_IOC,
+      }),
+      OPEN_TIME + 1_000,
+    );
+    expect(agg.status).toBe(ActionStatus.ACTION_STATUS_ACCEPTED);
+    // The trade executes at the resting order's price.
+    const cash = 4 * 8_000 * 100;
+    const bob = ctx.ledger('bob');
+    const alice = ctx.ledger('alice');
+    expect(bob.position(H0)).toEqual({ boughtLots: 4, soldLots: 0, cashUnits: -cash });
+    expect(alice.position(H0)).toEqual({ boughtLots: 0, soldLots: 4, cashUnits: cash });
+    expect([bob.cash.cid, alice.cash.cid]).toEqual([-cash, cash]);
+    expect([bob.tradedLots, alice.tradedLots]).toEqual([4, 4]);
+    expect([bob.orders, alice.orders]).toEqual([1, 1]);
+    expect(venue.trades).toBe(1);
+    const trade = tape.records.find((r) => r.type === 'trade')!;
+    expect(trade).toMatchObject({
+      t: OPEN_TIME + 1_000,
+      productId: H0,
+      priceTicks: 8_000,
+      quantityLots: 4,
+      buyAgentId: 'bob',
+      sellAgentId: 'alice',
+      aggressorSide: 'buy',
+    });
+    const fill = {
+      tradeId: trade.tradeId,
+      productId: H0,
+      priceTicks: 8_000,
+      quantityLots: 4,
+      timeMs: OPEN_TIME + 1_000,
+    };
+    expect(agg.fills).toEqual([{ ...fill, orderId: agg.orderId, side: Side.SIDE_BUY, aggressor: true }]);
+    expect(bob.takeReports().fills).toEqual(agg.fills);
+    expect(alice.takeReports().fills).toEqual([
+      { ...fill, orderId: resting.orderId, side: Side.SIDE_SELL, aggressor: false },
+    ]);
+  });
+
+  it('books quarter-hour fills at 25 units per lot·tick, negative prices included', async () => {
+    const { ctx, venue, advanceTo } = makeVenue();
+    await advanceTo(OPEN_TIME);
+    handle(venue, 'bob', submit({ productId: Q0, side: 'buy', priceTicks: -1_234, quantityLots: 7 }));
+    handle(venue, 'alice', submit({ productId: Q0, side: 'sell', priceTicks: -2_000, quantityLots: 3 }));
+    expect(ctx.ledger('alice').cash.cid).toBe(3 * -1_234 * 25);
+    expect(ctx.ledger('bob').cash.cid).toBe(-3 * -1_234 * 25);
+    expect(ctx.ledger('bob').netLots(Q0)).toBe(3);
+    expect(ctx.ledger('alice').netLots(Q0)).toBe(-3);
+  });
+
+  it('passes AON and iceberg fields from the protocol to the market', async () => {
+    const { ctx, venue, advanceTo } = makeVenue();
+    await advanceTo(OPEN_TIME);
+    const apply = vi.spyOn(venue.market, 'apply');
+    handle(
+      venue,
+      'alice',
+      submit({
+        productId: Q0,
+        side: 'sell',
+        priceTicks: 9_000,
+        quantityLots: 20,
+        restriction: ExecutionRestriction.EXECUTION_RESTRICTION_AON,
+        clientRef: 'aon',
+      }),
+    );
+    handle(
+      venue,
+      'alice',
+      submit({ productId: Q0, side: 'sell', priceTicks: 9_100, quantityLots: 10, peakLots: 3 }),
+    );
+    handle(venue, 'alice', submit({ productId: Q0, side: 'sell', priceTicks: 9_200, quantityLots: 5 }));
+    const commands = apply.mock.calls.map(
+      (c) => c[0] as CidCommand & { restriction?: string; peakLots?: number },
+    );
+    expect(commands[0]).toMatchObject({
+      type: 'submit',
+      agentId: 'alice',
+      restriction: 'AON',
+      clientRef: 'aon',
+    });
+    expect(commands[0]!.peakLots).toBeUndefined();
+    expect(commands[1]).toMatchObject({ type: 'submit', peakLots: 3 });
+    expect(commands[1]!.restriction).toBeUndefined();
+    expect(commands[2]!.restriction).toBeUndefined();
+    expect(commands[2]!.peakLots).toBeUndefined();
+    apply.mockRestore();
+
+    const { openOrders } = venue.wakeUpPart('alice', []);
+    expect(
+      openOrders.map((o) => [o.priceTicks, o.restriction, o.peakLots, o.hiddenLots, o.remainingLots]),
+    ).toEqual([
+      [9_000, ExecutionRestriction.EXECUTION_RESTRICTION_AON, 0, 0, 20],
+      [9_100, ExecutionRestriction.EXECUTION_RESTRICTION_NONE, 3, 7, 10],
+      [9_200, ExecutionRestriction.EXECUTION_RESTRICTION_NONE, 0, 0, 5],
+    ]);
+    // Depth shows the iceberg's clip only.
+    const book = venue.openBooks().find((b) => b.productId === Q0)!;
+    expect(book.asks.map((l) => [l.priceTicks, l.quantityLots])).toEqual([
+      [9_000, 20],
+      [9_100, 3],
+      [9_200, 5],
+    ]);
+    // 15 lots cannot take the AON order whole: matching passes over it to the iceberg and beyond.
+    const r = handle(
+      venue,
+      'bob',
+      submit({
+        productId: Q0,
+        side: 'buy',
+        priceTicks: 9_200,
+        quantityLots: 15,
+        tif: TimeInForce.TIME_IN_FORCE_IOC,
+      }),
+    );
+    expect(r.fills.map((f) => [f.priceTicks, f.quantityLots])).toEqual([
+      [9_100, 3],
+      [9_100, 3],
+      [9_100, 3],
+      [9_100, 1],
+      [9_200, 5],
+    ]);
+    expect(ctx.ledger('bob').cash.cid).toBe(-(10 * 9_100 + 5 * 9_200) * 25);
+    // An IOC AON that cannot fill in full is refused like FOK.
+    const aon = handle(
+      venue,
+      'bob',
+      submit({
+        productId: Q0,
+        side: 'buy',
+        priceTicks: 9_000,
+        quantityLots: 25,
+        tif: TimeInForce.TIME_IN_FORCE_IOC,
+        restriction: ExecutionRestriction.EXECUTION_RESTRICTION_AON,
+      }),
+    );
+    expect(aon.rejectCode).toBe(RejectCode.REJECT_CODE_FOK_NOT_FILLABLE);
+  });
+
+  it('returns typed rejections and counts them; cancels and modifies only own orders', async () => {
+    const { ctx, venue, advanceTo } = makeVenue();
+    await advanceTo(DAY_MS - 9 * HOUR + 30 * MINUTE); // hourly open, quarter-hours not yet
+    const early = handle(
+      venue,
+      'bob',
+      submit({ productId: Q0, side: 'buy', priceTicks: 5_000, quantityLots: 1 }),
+      DAY_MS - 9 * HOUR + 30 * MINUTE,
+    );
+    expect(early.status).toBe(ActionStatus.ACTION_STATUS_REJECTED);
+    expect(early.rejectCode).toBe(RejectCode.REJECT_CODE_MARKET_NOT_OPEN);
+    const unknown = handle(
+      venue,
+      'bob',
+      submit({ productId: 'qh-20261123-0000', side: 'buy', priceTicks: 1, quantityLots: 1 }),
+    );
+    expect(unknown).toMatchObject({
+      rejectCode: RejectCode.REJECT_CODE_UNKNOWN_PRODUCT,
+      field: expect.any(String),
+    });
+    expect(unknown.field).not.toBe('');
+    const high = handle(
+      venue,
+      'bob',
+      submit({ productId: H0, side: 'buy', priceTicks: 1_000_000, quantityLots: 1 }),
+    );
+    expect(high).toMatchObject({ rejectCode: RejectCode.REJECT_CODE_PRICE_OUT_OF_RANGE });
+    expect(high.limit).toContain('999900');
+
+    const mine = handle(
+      venue,
+      'alice',
+      submit({ productId: H0, side: 'sell', priceTicks: 9_000, quantityLots: 5 }),
+    );
+    const cancelOther = handle(venue, 'bob', {
+      clientRef: '',
+      kind: { $case: 'cancel', value: { orderId: mine.orderId } },
+    });
+    expect(cancelOther.rejectCode).toBe(RejectCode.REJECT_CODE_UNKNOWN_ORDER);
+    const modifyOther = handle(venue, 'bob', {
+      clientRef: '',
+      kind: { $case: 'modify', value: { orderId: mine.orderId, priceTicks: 9_000, quantityLots: 1 } },
+    });
+    expect(modifyOther.rejectCode).toBe(RejectCode.REJECT_CODE_UNKNOWN_ORDER);
+    expect(ctx.ledger('bob').rejects).toBe(5);
+    const modify = handle(venue, 'alice', {
+      clientRef: '',
+      kind: { $case: 'modify', value: { orderId: mine.orderId, priceTicks: 9_000, quantityLots: 2 } },
+    });
+    expect(modify).toMatchObject({ status: ActionStatus.ACTION_STATUS_ACCEPTED, orderId: mine.orderId });
+    const cancel = handle(venue, 'alice', {
+      clientRef: '',
+      kind: { $case: 'cancel', value: { orderId: mine.orderId } },
+    });
+    expect(cancel).toMatchObject({ status: ActionStatus.ACTION_STATUS_ACCEPTED, orderId: mine.orderId });
+    expect(venue.market.openOrders('alice')).toEqual([]);
+    expect(ctx.ledger('alice').rejects).toBe(0);
+  });
+
+  it('never trades an agent with itself', async () => {
+    const { ctx, venue, advanceTo } = makeVenue();
+    await advanceTo(OPEN_TIME);
+    handle(venue, 'alice', submit({ productId: Q0, side: 'sell', priceTicks: 8_000, quantityLots: 5 }));
+    const r = handle(
+      venue,
+      'alice',
+      submit({ productId: Q0, side: 'buy', priceTicks: 8_000, quantityLots: 5 }),
+    );
+    expect(r.fills).toEqual([]);
+    expect(venue.trades).toBe(0);
+    expect(ctx.ledger('alice').positions.get(Q0)).toBeUndefined();
+  });
+
+  it('rejects orders after the gate and removes resting ones at gate closure', async () => {
+    const { ctx, venue, tape, advanceTo } = makeVenue();
+    await advanceTo(OPEN_TIME);
+    handle(venue, 'alice', submit({ productId: Q0, side: 'sell', priceTicks: 8_000, quantityLots: 5 }));
+    await advanceTo(DAY_MS - 5 * MINUTE);
+    expect(venue.market.openOrders('alice')).toEqual([]);
+    expect(tape.records.some((r) => r.type === 'cancelled' && r.reason === 'gate-closure')).toBe(true);
+    const late = handle(
+      venue,
+      'bob',
+      submit({ productId: Q0, side: 'buy', priceTicks: 8_000, quantityLots: 5 }),
+      DAY_MS - 4 * MINUTE,
+    );
+    expect(late.rejectCode).toBe(RejectCode.REJECT_CODE_GATE_CLOSED);
+    expect(ctx.ledger('bob').positions.size).toBe(0);
+  });
+
+  it('publishes trades and depth per touched product once per decision point', async () => {
+    const { venue, publisher, advanceTo } = makeVenue();
+    await advanceTo(OPEN_TIME);
+    venue.publish(OPEN_TIME); // the openings touched every book
+    publisher.books.length = 0;
+    handle(venue, 'alice', submit({ productId: Q0, side: 'sell', priceTicks: 8_000, quantityLots: 5 }));
+    handle(venue, 'bob', submit({ productId: Q0, side: 'buy', priceTicks: 8_000, quantityLots: 2 }));
+    handle(venue, 'bob', submit({ productId: Q0, side: 'buy', priceTicks: 8_000, quantityLots: 1 }));
+    handle(venue, 'bob', submit({ productId: H0, side: 'buy', priceTicks: 7_000, quantityLots: 1 }));
+    venue.publish(OPEN_TIME + 15 * MINUTE);
+    expect(publisher.trades_.map((t) => [t.productId, t.trades.length])).toEqual([[Q0, 2]]);
+    expect(publisher.books.map((b) => b.productId).sort()).toEqual([H0, Q0]);
+    expect(publisher.books.find((b) => b.productId === Q0)!.depth).toMatchObject({
+      timeMs: OPEN_TIME + 15 * MINUTE,
+      asks: [{ priceTicks: 8_000, quantityLots: 2, orderCount: 1 }],
+    });
+    venue.publish(OPEN_TIME + 30 * MINUTE);
+    expect(publisher.trades_).toHaveLength(1);
+    expect(publisher.books).toHaveLength(2);
+  });
+});

@@ -1,0 +1,76 @@
+// `node --import tsx sim/world/bench-world.ts [--runs N] [--write-benchmarks]`: time to generate a
+// full year of the world at 15-minute resolution (35 040 steps, 2025) with the default config
+// (difficulty 'forecast-errors'): fundamentals, merit-order prices, system imbalance, and every
+// hourly forecast (8 784 issues, each 24-48 h ahead) retrieved once. Median of 5 runs.
+// --write-benchmarks also records the result in BENCHMARKS.md (its own section).
+import { cpus } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { NamedRng } from '../../lib/random.js';
+import { consecutiveDays, HOUR_MS } from './time.js';
+import { createWorld } from './world.js';
+
+export interface WorldBench {
+  steps: number;
+  /** Median wall time of one full generation, ms. */
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Forecast issues and forecast points retrieved per run. */
+  forecastIssues: number;
+  forecastPoints: number;
+  runs: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** One full year: create the world, then read every hourly forecast in publication order. */
+function once(seed: number): { ms: number; steps: number; issues: number; points: number } {
+  const t0 = performance.now();
+  const world = createWorld({}, new NamedRng(seed), consecutiveDays('2025-01-01', 365));
+  const first = world.stepStartMs(0) - 24 * HOUR_MS;
+  let points = 0;
+  const issues = world.forecastIssueTimes(first, world.stepStartMs(world.steps - 1));
+  for (const t of issues) points += world.forecastAt(t).length;
+  return { ms: performance.now() - t0, steps: world.steps, issues: issues.length, points };
+}
+
+export function benchWorldYear(runs = 5): WorldBench {
+  once(0); // warm-up (JIT), not counted
+  const samples = Array.from({ length: runs }, (_, i) => once(i + 1));
+  const ms = samples.map((s) => s.ms);
+  return {
+    steps: samples[0]!.steps,
+    medianMs: median(ms),
+    minMs: Math.min(...ms),
+    maxMs: Math.max(...ms),
+    forecastIssues: samples[0]!.issues,
+    forecastPoints: samples[0]!.points,
+    runs,
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+  const r = benchWorldYear(runs);
+  const body = `## World generation (\`node --import tsx sim/world/bench-world.ts\`)
+
+A full year of the world (2025, ${r.steps} quarter-hours, default config: difficulty
+'forecast-errors') generated from scratch — fundamentals, merit-order prices, system imbalance —
+and every hourly forecast (${r.forecastIssues} issues, ${r.forecastPoints} forecast points) read once.
+Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${r.runs} runs after a warm-up.
+
+| figure | value |
+|---|---|
+| wall time, median of ${r.runs} | ${(r.medianMs / 1000).toFixed(2)} s |
+| wall time, min / max | ${(r.minMs / 1000).toFixed(2)} s / ${(r.maxMs / 1000).toFixed(2)} s |
+| steps per second (median) | ${Math.round(r.steps / (r.medianMs / 1000))} |`;
+  process.stdout.write(`${body}\n`);
+  if (process.argv.includes('--write-benchmarks')) {
+    const { writeBenchmarkSection } = await import('../../scripts/benchmarks-file.js');
+    writeBenchmarkSection('world', body);
+  }
+}
