@@ -3,10 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runAgent } from '../agents/sdk/agent-client.js';
 import { createStrategy, listStrategies } from '../agents/strategies/registry.js';
-import { loadRunConfig } from '../sim/config/run-config.js';
-import { FlexArenaError } from '../lib/errors.js';
-import { formatResultsTable } from '../sim/results/results.js';
 import { runArena } from '../arena/run/run-arena.js';
+import { FlexArenaError } from '../lib/errors.js';
+import { loadRunConfig } from '../arena/run/load-config.js';
+import { formatResultsTable } from '../sim/results/results.js';
 
 function intOption(name: string) {
   return (v: string) => {

@@ -5,7 +5,18 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
-export class RandomStream {
+/** What every consumer of randomness draws from. */
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [from, to], both included. */
+  int(from: number, to: number): number;
+  /** Standard normal. */
+  normal(): number;
+}
+
+/** One seeded stream (xoroshiro128+): the only random generator of the project. */
+export class RandomStream implements Random {
   private readonly gen: ReturnType<typeof xoroshiro128plus>;
 
   constructor(
@@ -13,6 +24,11 @@ export class RandomStream {
     seed: number,
   ) {
     this.gen = xoroshiro128plus(seed);
+  }
+
+  /** An unnamed stream from a 32-bit seed (e.g. one drawn from a named stream with drawSeed). */
+  static fromSeed(seed: number): RandomStream {
+    return new RandomStream(`seed:${seed}`, seed);
   }
 
   /** Uniform in [0, 1). */
@@ -51,4 +67,9 @@ export class NamedRng {
 /** A 32-bit seed from (run seed, stream name) that does not depend on creation order. */
 export function deriveSeed(seed: number, name: string): number {
   return createHash('sha256').update(`${seed}\u0000${name}`).digest().readInt32LE(0);
+}
+
+/** Draws a 32-bit seed from a stream (one draw), for a stream that must be re-creatable. */
+export function drawSeed(stream: Random): number {
+  return stream.int(-0x80000000, 0x7fffffff);
 }

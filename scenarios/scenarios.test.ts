@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasStrategy } from '../agents/strategies/registry.js';
-import { loadRunConfig } from '../sim/config/run-config.js';
+import { loadRunConfig } from '../arena/run/load-config.js';
 
 const dir = import.meta.dirname;
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { BalancingDirection, type CapacityAward } from '../../gen/flexarena/v1/balancing.js';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { Action } from '../../gen/flexarena/v1/session.js';
+import { deliveryStartOf, quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import { BalancingBattery } from './balancing-battery.js';
-import { deliveryStartOf, HOUR_MS, QH_MS, qhIdAt } from './strategy-utils.js';
+import { HOUR_MS, QH_MS } from './strategy-utils.js';
 import {
   assetState,
   batteryAsset,
@@ -125,10 +126,10 @@ describe('BalancingBattery', () => {
     }
     const expected = new Map<string, number>();
     for (let k = 32; k < 48; k++) {
-      expected.set(`${qhIdAt(DAY + k * QH_MS)}|up`, 30);
-      expected.set(`${qhIdAt(DAY + k * QH_MS)}|down`, 20);
+      expected.set(`${quarterHourId(DAY + k * QH_MS)}|up`, 30);
+      expected.set(`${quarterHourId(DAY + k * QH_MS)}|down`, 20);
     }
-    for (let k = 48; k < 64; k++) expected.set(`${qhIdAt(DAY + k * QH_MS)}|up`, 10);
+    for (let k = 48; k < 64; k++) expected.set(`${quarterHourId(DAY + k * QH_MS)}|up`, 10);
     expect(new Set(seen.keys())).toEqual(new Set(expected.keys()));
     for (const [key, lots] of expected) {
       const bids = seen.get(key)!;
@@ -165,7 +166,7 @@ describe('BalancingBattery', () => {
     );
     expect(high).toHaveLength(1);
     expect(high[0]).toMatchObject({
-      productId: qhIdAt(now + QH_MS),
+      productId: quarterHourId(now + QH_MS),
       side: Side.SIDE_SELL,
       quantityLots: 70, // 100 lots of power − 30 reserved
       priceTicks: 7_000,

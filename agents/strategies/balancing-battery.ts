@@ -11,23 +11,21 @@
 // projected SoC drifts more than socBandShare of the range from the middle, it trades the next
 // tradable quarter-hour back toward the middle with an IOC order, using only the power not
 // reserved for awarded capacity in that quarter-hour.
+
 import { z } from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { dayTokenOf, dayTokenStartMs, deliveryStartOf, quarterHoursOf } from '../../lib/product-id.js';
 import { capacityBid, energyBid } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { parseParams } from './params.js';
 import {
   assetState,
-  capacityProductQuarterHours,
   clampTicks,
   DAY_MS,
-  dayTokenOf,
-  dayTokenStartMs,
-  deliveryStartOf,
   findAsset,
   forecastMap,
   iocAround,
@@ -125,7 +123,7 @@ export class BalancingBattery implements Strategy {
     let lots = 0;
     for (const [key, awarded] of this.awards) {
       const [product, d] = key.split('|');
-      if (d === dir && capacityProductQuarterHours(product!).includes(qhId)) lots += awarded;
+      if (d === dir && quarterHoursOf(product!).includes(qhId)) lots += awarded;
     }
     return lots;
   }
@@ -168,8 +166,7 @@ export class BalancingBattery implements Strategy {
     const markup = Math.round(this.params.energyMarkupEur * 100);
     const out: Action[] = [];
     const qhs = new Set<string>();
-    for (const key of this.awards.keys())
-      for (const id of capacityProductQuarterHours(key.split('|')[0]!)) qhs.add(id);
+    for (const key of this.awards.keys()) for (const id of quarterHoursOf(key.split('|')[0]!)) qhs.add(id);
     for (const qh of [...qhs].sort()) {
       const gate = deliveryStartOf(qh) - this.energyLeadMs;
       if (gate <= wake.timeMs + this.params.gateMarginMs || gate > wake.timeMs + lead) continue;

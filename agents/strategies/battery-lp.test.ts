@@ -1,11 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BatteryLpProblem,
-  buildBatteryLp,
-  type LpSolver,
-  loadHighs,
-  solveBatteryLp,
-} from './battery-lp.js';
+import { type LpSolver, loadHighs } from '../../lib/highs.js';
+import { type BatteryLpProblem, buildBatteryLp, solveBatteryLp } from './battery-lp.js';
 import { mulberry32 } from './strategy-utils.js';
 
 let solver: LpSolver;

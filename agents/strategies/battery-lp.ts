@@ -12,6 +12,8 @@
 // keep the model solvable when fixed periods (positions that can no longer be traded) already
 // break a bound. The schedule an agent trades is the net grid power c_t − d_t.
 
+import type { LpSolver } from '../../lib/highs.js';
+
 export interface BatteryLpPeriod {
   /** Price forecast, EUR/MWh (ignored for a fixed period). */
   priceEurPerMwh: number;
@@ -48,27 +50,6 @@ export interface BatteryLpSchedule {
   profitEur: number;
   /** Σ of all slacks, MWh (0 when the hard problem was feasible). */
   slackMwh: number;
-}
-
-/** The subset of the HiGHS legacy API used here (injectable for tests). */
-export interface LpSolver {
-  solve(
-    lp: string,
-    options?: Record<string, unknown>,
-  ): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal?: number }> };
-}
-
-let highsPromise: Promise<LpSolver> | undefined;
-
-/** Loads the HiGHS WebAssembly solver once per process. */
-export function loadHighs(): Promise<LpSolver> {
-  highsPromise ??= import('highs').then(async (mod) => {
-    // The ESM build exports the loader as default; the typings describe the CommonJS shape.
-    const m = mod as unknown as { default: (() => Promise<unknown>) | { default: () => Promise<unknown> } };
-    const loader = typeof m.default === 'function' ? m.default : m.default.default;
-    return (await loader()) as LpSolver;
-  });
-  return highsPromise;
 }
 
 /** Plain decimal text for the LP reader (no exponent). */

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type AssetSpec, EvRentalPolicy } from '../../gen/flexarena/v1/asset.js';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { Action } from '../../gen/flexarena/v1/session.js';
+import { quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import { cheapThreshold, EvFleetCharger, intradayLots } from './ev-fleet-charger.js';
-import { HOUR_MS, QH_MS, qhIdAt } from './strategy-utils.js';
+import { HOUR_MS, QH_MS } from './strategy-utils.js';
 import {
   assetState,
   DAY,
@@ -39,7 +40,7 @@ const FLEET: AssetSpec = {
 
 const DA = dayAheadAuction(DAY);
 const NOW = DAY + 15 * HOUR_MS - 30 * 60_000; // 14:30, target 14:45 (gate 14:40)
-const TARGET = qhIdAt(NOW + QH_MS);
+const TARGET = quarterHourId(NOW + QH_MS);
 
 function ready(params: Record<string, unknown> = {}): EvFleetCharger {
   const s = new EvFleetCharger(params);

@@ -14,11 +14,13 @@
 // before the gate, buy P_da = P̂_da × (1 − λ_da) in the cheapest quarter-hours of the day whose
 // forecast is below the tariff, as step curves up to min(forecast + margin, tariff). P̂_da is the
 // configured or spec fleet power × dayAheadAvailabilityShare (the day-ahead prediction).
+
 import { z } from 'zod';
 import type { EvFleetSpec } from '../../gen/flexarena/v1/asset.js';
 import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { deliveryStartOf } from '../../lib/product-id.js';
 import { auctionCurve, submit } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
@@ -27,7 +29,6 @@ import { parseParams } from './params.js';
 import {
   assetState,
   clampTicks,
-  deliveryStartOf,
   findAsset,
   forecastMap,
   HOUR_MS,

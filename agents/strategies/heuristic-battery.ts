@@ -3,13 +3,15 @@
 // after it is above its own forecast, the price is rising, so charge fully now; if below,
 // discharge fully. Orders are IOC limit orders that accept at most `maxSlippageEur` against
 // the forecast, so the battery pays for the depth it consumes.
+
 import { z } from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { deliveryStartOf } from '../../lib/product-id.js';
 import { submit } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { deliveryStartOf } from './liquidity-provider.js';
+
 import { parseParams } from './params.js';
 
 const paramsSchema = z

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type BookDepth, Order, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { type Action, WakeUp } from '../../gen/flexarena/v1/session.js';
+import { deliveryStartOf } from '../../lib/product-id.js';
 import { ParamError } from '../sdk/errors.js';
-import { deliveryStartOf, LiquidityProvider } from './liquidity-provider.js';
+import { LiquidityProvider } from './liquidity-provider.js';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0);
 const HOUR = 3_600_000;
@@ -290,13 +291,5 @@ describe('LiquidityProvider.decide', () => {
     expect(submits(actions).some((s) => s.side === Side.SIDE_BUY && s.priceTicks === 7_925)).toBe(true);
     // The new levels sit on odd quarter-euros, none on an old half-euro level: all eight move.
     expect(cancels(actions)).toHaveLength(8);
-  });
-});
-
-describe('deliveryStartOf', () => {
-  it('parses quarter-hour and hourly product ids as UTC', () => {
-    expect(deliveryStartOf('qh-20261122-0015')).toBe(Date.UTC(2026, 10, 22, 0, 15));
-    expect(deliveryStartOf('h-20261122-2300')).toBe(Date.UTC(2026, 10, 22, 23, 0));
-    expect(() => deliveryStartOf('x-20261122-0015')).toThrow(/unrecognised product id/);
   });
 });

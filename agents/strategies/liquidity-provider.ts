@@ -2,9 +2,11 @@
 // depth (MW per EUR/MWh), so that a large order walks the ladder and moves the price by about
 // size / depth. Levels that were hit are replenished at the next wake-up; when the forecast
 // moves, levels that no longer belong to the ladder are cancelled and re-quoted.
+
 import { z } from 'zod';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
+import { deliveryStartOf, hourIdOf } from '../../lib/product-id.js';
 import { cancel, submit } from '../sdk/actions.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { parseParams } from './params.js';
@@ -116,13 +118,6 @@ export class LiquidityProvider implements Strategy {
   }
 }
 
-/** Delivery start of a product id "qh-YYYYMMDD-HHMM" (UTC). */
-export function deliveryStartOf(productId: string): number {
-  const m = /^(?:qh|h)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})$/.exec(productId);
-  if (!m) throw new Error(`unrecognised product id ${productId}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
-}
-
 /**
  * Forecasts come per quarter-hour; an hourly product's fair price is the mean of its four
  * quarter-hours (rounded to the tick). Only complete hours get one.
@@ -130,9 +125,8 @@ export function deliveryStartOf(productId: string): number {
 export function withHourlyForecasts(forecasts: WakeUp['priceForecasts']): WakeUp['priceForecasts'] {
   const hours = new Map<string, number[]>();
   for (const f of forecasts) {
-    const m = /^qh-(\d{8})-(\d{2})\d{2}$/.exec(f.productId);
-    if (!m) continue;
-    const id = `h-${m[1]}-${m[2]}00`;
+    const id = hourIdOf(f.productId);
+    if (!id) continue;
     const list = hours.get(id) ?? [];
     list.push(f.priceTicks);
     hours.set(id, list);

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
+import { type LpSolver, loadHighs } from '../../lib/highs.js';
+import { quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
-import { type LpSolver, loadHighs, solveBatteryLp } from './battery-lp.js';
+import { solveBatteryLp } from './battery-lp.js';
 import { LpBattery, scheduleToLots, stepCurve } from './lp-battery.js';
-import { HOUR_MS, mulberry32, QH_MS, qhIdAt, socDeltaMwh } from './strategy-utils.js';
+import { HOUR_MS, mulberry32, QH_MS, socDeltaMwh } from './strategy-utils.js';
 import {
   assetState,
   BATTERY,
@@ -188,7 +190,9 @@ describe('LpBattery', () => {
     const subs = submitsOf(await s.decide(wake));
     expect(subs.length).toBeGreaterThan(0);
     expect(subs.map((x) => x.productId)).toEqual(
-      subs.map((_, i) => qhIdAt(now + (i + 1) * QH_MS)).filter((id) => subs.some((x) => x.productId === id)),
+      subs
+        .map((_, i) => quarterHourId(now + (i + 1) * QH_MS))
+        .filter((id) => subs.some((x) => x.productId === id)),
     );
     for (const x of subs) {
       expect(x.timeInForce).toBe(TimeInForce.TIME_IN_FORCE_IOC);
@@ -220,7 +224,7 @@ describe('LpBattery', () => {
     });
     const free = submitsOf(await s.decide(base));
     // The 09:00 quarter-hour (in delivery, gate closed) charges 100 lots = +2.375 MWh: less room.
-    const fixed = submitsOf(await s.decide({ ...base, positions: [position(qhIdAt(now), 100)] }));
+    const fixed = submitsOf(await s.decide({ ...base, positions: [position(quarterHourId(now), 100)] }));
     const lots = (xs: typeof free) =>
       xs.filter((x) => x.side === Side.SIDE_BUY).reduce((a, x) => a + x.quantityLots, 0);
     expect(lots(fixed)).toBeLessThan(lots(free));

@@ -13,27 +13,22 @@
 // current SoC; quarter-hours that can no longer be traded are fixed at their positions. Then
 // trade the difference between the new optimal schedule and the net positions on the next
 // `tradePeriods` tradable quarter-hours with IOC limit orders within slippageEur of the forecast.
+
 import { z } from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { type LpSolver, loadHighs } from '../../lib/highs.js';
+import { dayTokenOf, deliveryStartOf, quarterHourId } from '../../lib/product-id.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
-import {
-  type BatteryLpPeriod,
-  type BatteryLpSchedule,
-  type LpSolver,
-  loadHighs,
-  solveBatteryLp,
-} from './battery-lp.js';
+import { type BatteryLpPeriod, type BatteryLpSchedule, solveBatteryLp } from './battery-lp.js';
 import { parseParams } from './params.js';
 import {
   assetState,
   DAY_MS,
-  dayTokenOf,
-  deliveryStartOf,
   findAsset,
   forecastMap,
   HOUR_MS,
@@ -44,7 +39,6 @@ import {
   projectSoc,
   QH_HOURS,
   QH_MS,
-  qhIdAt,
   quarterHourProducts,
   scheduleLots,
   socDeltaMwh,
@@ -201,7 +195,7 @@ export class LpBattery implements Strategy {
     const ids: string[] = [];
     const periods: BatteryLpPeriod[] = [];
     for (let start = currentStart; start < end; start += QH_MS) {
-      const id = qhIdAt(start);
+      const id = quarterHourId(start);
       const spec = this.products.get(id);
       const price = prices.get(id);
       const open = spec !== undefined && spec.gateClosureMs > wake.timeMs + margin && start > wake.timeMs;

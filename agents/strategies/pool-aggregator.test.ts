@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AssetSpec, ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
 import type { PeriodSettlement } from '../../gen/flexarena/v1/balancing.js';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { periodOfDay, quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import { PoolAggregator, priorBaselineKwh } from './pool-aggregator.js';
-import { HOUR_MS, periodOfDay, QH_MS, qhIdAt } from './strategy-utils.js';
+import { HOUR_MS, QH_MS } from './strategy-utils.js';
 import {
   assetState,
   book,
@@ -35,8 +36,8 @@ const POOL: ResidentialPoolSpec = {
 const ASSET: AssetSpec = { assetId: 'agent.pool', kind: { $case: 'residentialPool', value: POOL } };
 
 const NOW = DAY + 9 * HOUR_MS;
-const NEXT = qhIdAt(NOW + QH_MS); // 09:15, the first tradable quarter-hour
-const AFTER = qhIdAt(NOW + 2 * QH_MS);
+const NEXT = quarterHourId(NOW + QH_MS); // 09:15, the first tradable quarter-hour
+const AFTER = quarterHourId(NOW + 2 * QH_MS);
 
 /** Without anomaly persistence unless a test asks for it: the profile alone is easier to check. */
 function ready(params: Record<string, unknown> = {}): PoolAggregator {

@@ -20,10 +20,12 @@
 // The threshold adds the cheapest participation cost β of that direction (the households paid
 // first in Alg. 4's merit order). Flexibility: `flexMw` if configured, else flexShare × the pool's
 // charge / discharge power, limited by the SoC room over one quarter-hour.
+
 import { z } from 'zod';
 import type { ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { periodOfDay } from '../../lib/product-id.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { parseParams } from './params.js';
@@ -36,7 +38,6 @@ import {
   iocAround,
   KWH_PER_LOT_QH,
   type PriceLimits,
-  periodOfDay,
   priceLimits,
   QH_HOURS,
   quarterHourProducts,

@@ -1,11 +1,12 @@
 // Small helpers shared by the strategies: product ids and times, schedules from positions,
 // tradable quarter-hours, IOC orders around a forecast, battery SoC projection, a seeded PRNG.
 // Everything here reads only what the protocol gives an agent.
+
 import type { AssetSpec, BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { ProductKind, type ProductSpec, Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { deliveryStartOf, hourIdOf, parseProductId, quarterHourId } from '../../lib/product-id.js';
 import { submit } from '../sdk/actions.js';
-import { deliveryStartOf } from './liquidity-provider.js';
 
 export const QH_MS = 15 * 60_000;
 export const HOUR_MS = 3_600_000;
@@ -15,47 +16,6 @@ export const KWH_PER_LOT_QH = 25;
 export const QH_HOURS = 0.25;
 /** Protocol default when the welcome does not say (0.00001 EUR per cash unit). */
 export const DEFAULT_CASH_UNITS_PER_EUR = 100_000;
-
-export { deliveryStartOf };
-
-const QH_RE = /^qh-(\d{8})-(\d{2})(\d{2})$/;
-
-/** Quarter-hour of the UTC day, 0..95, of "qh-YYYYMMDD-HHMM"; undefined for other ids. */
-export function periodOfDay(productId: string): number | undefined {
-  const m = QH_RE.exec(productId);
-  return m ? Number(m[2]) * 4 + Number(m[3]) / 15 : undefined;
-}
-
-/** "YYYYMMDD" of a quarter-hour or capacity product id. */
-export function dayTokenOf(productId: string): string | undefined {
-  return /^(?:qh|h|afrr)-(\d{8})/.exec(productId)?.[1];
-}
-
-/** UTC midnight of "YYYYMMDD". */
-export function dayTokenStartMs(token: string): number {
-  return Date.UTC(Number(token.slice(0, 4)), Number(token.slice(4, 6)) - 1, Number(token.slice(6, 8)));
-}
-
-/** Product id of the quarter-hour starting at `startMs` (UTC). */
-export function qhIdAt(startMs: number): string {
-  const d = new Date(startMs);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `qh-${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
-}
-
-/** The hourly product a quarter-hour belongs to ("qh-20261122-0915" → "h-20261122-0900"). */
-export function hourIdOf(qhId: string): string | undefined {
-  const m = QH_RE.exec(qhId);
-  return m ? `h-${m[1]}-${m[2]}00` : undefined;
-}
-
-/** "afrr-YYYYMMDD-K" → the 16 quarter-hour ids of that 4-hour block; [] if malformed. */
-export function capacityProductQuarterHours(productId: string): string[] {
-  const m = /^afrr-(\d{8})-([0-5])$/.exec(productId);
-  if (!m) return [];
-  const start = dayTokenStartMs(m[1]!) + Number(m[2]) * 4 * HOUR_MS;
-  return Array.from({ length: 16 }, (_, i) => qhIdAt(start + i * QH_MS));
-}
 
 /** Net lots scheduled for a quarter-hour: its own position plus its hourly product's position. */
 export function scheduleLots(positions: WakeUp['positions'], qhId: string): number {
@@ -73,7 +33,8 @@ export function forecastMap(wake: WakeUp): Map<string, number> {
 export function quarterHourProducts(welcome: Welcome): Map<string, ProductSpec> {
   const out = new Map<string, ProductSpec>();
   for (const p of welcome.market?.products ?? [])
-    if (p.kind === ProductKind.PRODUCT_KIND_QUARTER_HOUR || QH_RE.test(p.productId)) out.set(p.productId, p);
+    if (p.kind === ProductKind.PRODUCT_KIND_QUARTER_HOUR || parseProductId(p.productId)?.kind === 'QH')
+      out.set(p.productId, p);
   return out;
 }
 
@@ -152,7 +113,7 @@ export function projectSoc(socMwh: number, b: BatterySpec, wake: WakeUp, untilMs
   for (const p of wake.positions) {
     const start = safeStart(p.productId);
     if (start === undefined || start >= untilMs || start + HOUR_MS <= wake.timeMs) continue;
-    if (p.productId.startsWith('h-')) for (let k = 0; k < 4; k++) ids.add(qhIdAt(start + k * QH_MS));
+    if (p.productId.startsWith('h-')) for (let k = 0; k < 4; k++) ids.add(quarterHourId(start + k * QH_MS));
     else ids.add(p.productId);
   }
   const qhs = [...ids]

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { WakeUp } from '../../gen/flexarena/v1/session.js';
+import { quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
-import { HOUR_MS, QH_MS, qhIdAt } from './strategy-utils.js';
+import { HOUR_MS, QH_MS } from './strategy-utils.js';
 import { bucketOf, Q_ACTIONS, type QTableFile, qUpdate, TabularQ } from './tabular-q.js';
 import {
   assetState,
@@ -83,7 +84,7 @@ describe('TabularQ', () => {
     );
     expect(first).toEqual([
       expect.objectContaining({
-        productId: qhIdAt(NOW + QH_MS),
+        productId: quarterHourId(NOW + QH_MS),
         side: Side.SIDE_BUY,
         quantityLots: 100, // 1 × P̄ = 10 MW
         priceTicks: 9_000,
@@ -98,11 +99,11 @@ describe('TabularQ', () => {
       makeWakeUp({
         timeMs: t2,
         assets: [assetState({ socMwh: 10 })],
-        positions: [position(qhIdAt(t2), 100)],
-        fills: [fill(qhIdAt(t2), Side.SIDE_BUY, 8_000, 100)],
+        positions: [position(quarterHourId(t2), 100)],
+        fills: [fill(quarterHourId(t2), Side.SIDE_BUY, 8_000, 100)],
         settlements: [
           {
-            productId: qhIdAt(NOW),
+            productId: quarterHourId(NOW),
             positionKwh: 0,
             meteredKwh: 0,
             imbalanceKwh: 0,
@@ -167,7 +168,7 @@ describe('TabularQ', () => {
           timeMs: t,
           assets: [assetState()],
           priceForecasts: FLAT(t),
-          books: [book(qhIdAt(t + QH_MS), [[7_000, 5]], [[7_100, 5]])],
+          books: [book(quarterHourId(t + QH_MS), [[7_000, 5]], [[7_100, 5]])],
         });
         out.push(submitsOf(s.decide(wake)).reduce((a, x) => a + signedLots(x), 0));
       }

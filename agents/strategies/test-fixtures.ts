@@ -1,5 +1,6 @@
 // Hand-made protocol messages for strategy unit tests: every required field filled with a
 // neutral default, so a test states only what matters to it.
+
 import type { AssetSpec, AssetState, BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import {
@@ -14,7 +15,8 @@ import {
   TimeInForce,
 } from '../../gen/flexarena/v1/market.js';
 import type { Action, SubmitOrder, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { DAY_MS, HOUR_MS, QH_MS, qhIdAt } from './strategy-utils.js';
+import { quarterHourId } from '../../lib/product-id.js';
+import { DAY_MS, HOUR_MS, QH_MS } from './strategy-utils.js';
 
 /** 2026-11-22 00:00 UTC: the delivery day of the fixtures. */
 export const DAY = Date.UTC(2026, 10, 22);
@@ -48,7 +50,7 @@ export function quarterHourProductSpecs(firstDayMs = DAY, days = 1): ProductSpec
     const start = firstDayMs + i * QH_MS;
     const day = firstDayMs + Math.floor(i / 96) * DAY_MS;
     return {
-      productId: qhIdAt(start),
+      productId: quarterHourId(start),
       kind: ProductKind.PRODUCT_KIND_QUARTER_HOUR,
       deliveryStartMs: start,
       deliveryEndMs: start + QH_MS,
@@ -61,14 +63,14 @@ export function quarterHourProductSpecs(firstDayMs = DAY, days = 1): ProductSpec
 /** The day-ahead auction of the day starting at `dayMs`, gate D-1 12:00. */
 export function dayAheadAuction(dayMs = DAY): AuctionSpec {
   return {
-    auctionId: `da-${qhIdAt(dayMs).slice(3, 11)}`,
+    auctionId: `da-${quarterHourId(dayMs).slice(3, 11)}`,
     kind: AuctionKind.AUCTION_KIND_DAY_AHEAD,
     gateClosureMs: dayMs - 12 * HOUR_MS,
     firstPeriod: 0,
     lastPeriod: 95,
     priceMinTicks: -50_000,
     priceMaxTicks: 400_000,
-    periodProductIds: Array.from({ length: 96 }, (_, k) => qhIdAt(dayMs + k * QH_MS)),
+    periodProductIds: Array.from({ length: 96 }, (_, k) => quarterHourId(dayMs + k * QH_MS)),
   };
 }
 
@@ -131,7 +133,7 @@ export function position(productId: string, netLots: number): Position {
 
 /** Forecasts for consecutive quarter-hours from `firstStartMs`. */
 export function forecasts(firstStartMs: number, prices: number[]): WakeUp['priceForecasts'] {
-  return prices.map((priceTicks, i) => ({ productId: qhIdAt(firstStartMs + i * QH_MS), priceTicks }));
+  return prices.map((priceTicks, i) => ({ productId: quarterHourId(firstStartMs + i * QH_MS), priceTicks }));
 }
 
 export function book(

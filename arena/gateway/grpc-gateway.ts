@@ -1,46 +1,54 @@
-// The gRPC face of the arena: one long-lived bidirectional session per agent. Identity comes
-// only from the token in the call metadata. Implements AgentChannel for the sequencer.
+// The gRPC face of the arena: one long-lived bidirectional session per agent, identity only from
+// the token in the call metadata. The gateway owns sessions (hello, resume, protocol violations);
+// each agent is reached through a RemoteAgentPort the lock-step driver uses like any other port.
+// gRPC status codes end a stream only for protocol violations (a first message that is not hello,
+// a second session, an impossible resume point); everything about actions is the core's door.
 import {
   type Metadata,
   Server,
   ServerCredentials,
   type ServerDuplexStream,
   type ServiceError,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
   status,
 } from '@grpc/grpc-js';
 import {
   ArenaServiceService,
+  GetMarketSpecRequest,
   type GetMarketSpecResponse,
-  type SessionRequest,
+  SessionRequest,
   type SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
-import type { ActionAck, ActionBatch, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import type { AgentChannel, FaultLog, WakeOutcome } from '../../sim/core/agent-channel.js';
-import { type ProtocolLimits, validateActionBatch } from './validate-actions.js';
+import type { ActionAck, ActionBatch, Hello, RunEnded, Welcome } from '../../gen/flexarena/v1/session.js';
+import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
+import { RemoteAgentPort } from './remote-port.js';
+import { SafeInt64Reader } from './safe-int64-reader.js';
 
-type Call = ServerDuplexStream<SessionRequest, SessionResponse>;
+export type Call = ServerDuplexStream<SessionRequest, SessionResponse>;
 
-interface PendingWake {
-  wakeId: number;
-  resolve: (o: WakeOutcome) => void;
-  timer: NodeJS.Timeout;
-}
-
-interface Session {
-  agentId: string;
-  call: Call;
-  open: boolean;
-  pending?: PendingWake;
+/** Wall-clock facts about agents (disconnects, violations), kept off the deterministic tape. */
+export interface FaultLog {
+  fault(agentId: string, kind: string, detail: string): void;
 }
 
 export interface GatewayOptions {
   runId: string;
   /** token → agent id */
   tokens: ReadonlyMap<string, string>;
-  limits: ProtocolLimits;
   welcome(agentId: string): Omit<Welcome, 'resumed'>;
   marketSpec(): GetMarketSpecResponse;
   faults: FaultLog;
+  /** The last report_seq produced for an agent: a resuming agent cannot claim more. */
+  lastReportSeq(agentId: string): number;
+  /** A batch that arrived while the agent had no open decision request (late, stale, duplicate). */
+  answerOutside(agentId: string, batch: ActionBatch): AnswerReceipt;
+  /**
+   * A dropped agent is waited for up to its deadline at each decision point; after this many
+   * consecutive wake-ups missed while disconnected it counts as absent (not waited for) until it
+   * reconnects.
+   */
+  goneAfterMissed?: number;
 }
 
 export function tokenFromMetadata(md: Metadata): string | undefined {
@@ -55,18 +63,46 @@ function fail(call: Call, code: status, details: string): void {
   call.emit('error', err);
 }
 
-export class GrpcGateway implements AgentChannel {
+/** Session decoding that turns out-of-range 64-bit values into NaN for the door (see SafeInt64Reader). */
+const SERVICE = {
+  ...ArenaServiceService,
+  session: {
+    ...ArenaServiceService.session,
+    requestDeserialize: (value: Buffer): SessionRequest => SessionRequest.decode(new SafeInt64Reader(value)),
+  },
+  getMarketSpec: {
+    ...ArenaServiceService.getMarketSpec,
+    requestDeserialize: (value: Buffer) => GetMarketSpecRequest.decode(new SafeInt64Reader(value)),
+  },
+} as unknown as ServiceDefinition<UntypedServiceImplementation>;
+
+export interface Session {
+  agentId: string;
+  call: Call;
+  open: boolean;
+  /** Set by a resuming hello; applied by the port at the next decision point. */
+  resumeFrom?: number;
+}
+
+export class GrpcGateway {
   private readonly server = new Server();
   private readonly sessions = new Map<string, Session>();
   private readonly everConnected = new Set<string>();
+  private readonly ports = new Map<string, RemoteAgentPort>();
   private connectWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: GatewayOptions) {
-    this.server.addService(ArenaServiceService, {
+    this.server.addService(SERVICE, {
       session: (call: Call) => this.onSession(call),
-      getMarketSpec: (_call: unknown, cb: (err: null, res: GetMarketSpecResponse) => void) =>
-        cb(null, opts.marketSpec()),
+      getMarketSpec: (call: { metadata: Metadata }, cb: (err: Partial<ServiceError> | null, res?: GetMarketSpecResponse) => void) => {
+        const token = tokenFromMetadata(call.metadata);
+        if (!token || !opts.tokens.has(token))
+          cb({ code: status.UNAUTHENTICATED, details: token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata' });
+        else cb(null, opts.marketSpec());
+      },
     });
+    for (const agentId of new Set(opts.tokens.values()))
+      this.ports.set(agentId, new RemoteAgentPort(agentId, this, opts.goneAfterMissed ?? 3));
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -91,48 +127,58 @@ export class GrpcGateway implements AgentChannel {
     });
   }
 
-  // ---- AgentChannel ----
+  /** The port through which the driver reaches `agentId`. */
+  port(agentId: string): RemoteAgentPort {
+    const p = this.ports.get(agentId);
+    if (!p) throw new Error(`no token was issued for agent ${agentId}`);
+    return p;
+  }
 
+  /** Resolves when every agent has said hello, or when the timeout passes; returns who is missing. */
   waitForAgents(timeoutMs: number): Promise<string[]> {
-    const expected = [...new Set(this.opts.tokens.values())];
+    const expected = [...this.ports.keys()];
     const missing = () => expected.filter((id) => !this.everConnected.has(id));
     if (missing().length === 0) return Promise.resolve([]);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(missing()), timeoutMs);
-      const check = () => {
+      this.connectWaiters.push(() => {
         if (missing().length > 0) return;
         clearTimeout(timer);
         resolve([]);
-      };
-      this.connectWaiters.push(check);
+      });
     });
   }
 
-  isConnected(agentId: string): boolean {
-    return this.sessions.get(agentId)?.open ?? false;
+  session(agentId: string): Session | undefined {
+    const s = this.sessions.get(agentId);
+    return s?.open ? s : undefined;
   }
 
-  wake(agentId: string, wake: WakeUp, deadlineMs: number): Promise<WakeOutcome> {
-    const s = this.sessions.get(agentId);
-    if (!s?.open) return Promise.resolve({ kind: 'disconnected' });
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        if (s.pending?.wakeId === wake.wakeId) s.pending = undefined;
-        resolve({ kind: 'missed' });
-      }, deadlineMs);
-      s.pending = { wakeId: wake.wakeId, resolve, timer };
-      s.call.write({ kind: { $case: 'wakeUp', value: wake } });
-    });
+  hasConnected(agentId: string): boolean {
+    return this.everConnected.has(agentId);
   }
 
-  ack(agentId: string, ack: ActionAck): void {
-    const s = this.sessions.get(agentId);
-    if (s?.open) s.call.write({ kind: { $case: 'actionAck', value: ack } });
+  fault(agentId: string, kind: string, detail: string): void {
+    this.opts.faults.fault(agentId, kind, detail);
+  }
+
+  send(s: Session, messages: readonly OutboundMessage[]): void {
+    if (!s.open) return;
+    for (const m of messages)
+      s.call.write(
+        m.kind === 'wakeUp'
+          ? { kind: { $case: 'wakeUp', value: m.value } }
+          : { kind: { $case: 'actionAck', value: m.value } },
+      );
+  }
+
+  sendAck(s: Session, ack: ActionAck): void {
+    if (s.open) s.call.write({ kind: { $case: 'actionAck', value: ack } });
   }
 
   end(agentId: string, ended: RunEnded): void {
-    const s = this.sessions.get(agentId);
-    if (!s?.open) return;
+    const s = this.session(agentId);
+    if (!s) return;
     s.call.write({ kind: { $case: 'runEnded', value: ended } });
     s.call.end();
     this.closeSession(s);
@@ -144,26 +190,18 @@ export class GrpcGateway implements AgentChannel {
     const token = tokenFromMetadata(call.metadata);
     const agentId = token ? this.opts.tokens.get(token) : undefined;
     if (!agentId) {
-      fail(
-        call,
-        status.UNAUTHENTICATED,
-        token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata',
-      );
+      fail(call, status.UNAUTHENTICATED, token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata');
       return;
     }
     let session: Session | undefined;
     call.on('data', (msg: SessionRequest) => {
       if (!session) {
-        session = this.onFirstMessage(call, agentId, msg);
+        session = this.onHello(call, agentId, msg);
         return;
       }
-      if (msg.kind?.$case === 'actionBatch') this.onBatch(session, msg.kind.value);
-      else
-        this.violation(
-          session,
-          status.INVALID_ARGUMENT,
-          'kind: after hello only action_batch messages are allowed',
-        );
+      if (!session.open) return;
+      if (msg.kind?.$case === 'actionBatch') this.port(agentId).onBatch(session, msg.kind.value);
+      else this.violation(session, status.INVALID_ARGUMENT, 'kind: after hello only action_batch messages are allowed');
     });
     const gone = (why: string) => {
       if (session?.open) {
@@ -179,59 +217,54 @@ export class GrpcGateway implements AgentChannel {
     call.on('error', (err) => gone(`stream error: ${err.message}`));
   }
 
-  private onFirstMessage(call: Call, agentId: string, msg: SessionRequest): Session | undefined {
+  private onHello(call: Call, agentId: string, msg: SessionRequest): Session | undefined {
     if (msg.kind?.$case !== 'hello') {
       fail(call, status.INVALID_ARGUMENT, 'kind: the first message of a session must be hello');
       return undefined;
     }
+    const hello: Hello = msg.kind.value;
     const existing = this.sessions.get(agentId);
     if (existing?.open) {
       fail(call, status.ALREADY_EXISTS, `agent ${agentId} already has an open session`);
       return undefined;
     }
-    const session: Session = { agentId, call, open: true };
-    this.sessions.set(agentId, session);
+    const last = this.opts.lastReportSeq(agentId);
+    if (!Number.isSafeInteger(hello.lastReportSeq) || hello.lastReportSeq < 0 || hello.lastReportSeq > last) {
+      fail(
+        call,
+        status.INVALID_ARGUMENT,
+        `hello.last_report_seq: ${hello.lastReportSeq} is outside [0, ${last}] (the last report sent to ${agentId})`,
+      );
+      return undefined;
+    }
     const resumed = this.everConnected.has(agentId);
+    const session: Session = { agentId, call, open: true, ...(resumed ? { resumeFrom: hello.lastReportSeq } : {}) };
+    this.sessions.set(agentId, session);
     this.everConnected.add(agentId);
     call.write({ kind: { $case: 'welcome', value: { ...this.opts.welcome(agentId), resumed } } });
     for (const w of this.connectWaiters) w();
+    this.port(agentId).onConnected(session);
     return session;
   }
 
-  private onBatch(s: Session, batch: ActionBatch): void {
-    if (!s.open) return;
-    const v = validateActionBatch(batch, this.opts.limits);
-    if (v) {
-      this.violation(s, v.code, v.message);
-      return;
+  /** A batch outside an open decision request: the core says what it is (late, stale, duplicate). */
+  answerOutside(s: Session, batch: ActionBatch): void {
+    const receipt = this.opts.answerOutside(s.agentId, batch);
+    if (!receipt.taken) {
+      this.sendAck(s, receipt.ack);
+      this.opts.faults.fault(s.agentId, 'refused-batch', receipt.ack.message);
     }
-    const p = s.pending;
-    if (!p || p.wakeId !== batch.wakeId) {
-      this.opts.faults.fault(
-        s.agentId,
-        'late-batch',
-        `batch for wake ${batch.wakeId} arrived after its deadline or unasked; ignored`,
-      );
-      return;
-    }
-    clearTimeout(p.timer);
-    s.pending = undefined;
-    p.resolve({ kind: 'batch', actions: batch.actions });
   }
 
-  private violation(s: Session, code: status, details: string): void {
+  violation(s: Session, code: status, details: string): void {
     this.opts.faults.fault(s.agentId, 'protocol-violation', details);
     this.closeSession(s);
     fail(s.call, code, details);
   }
 
   private closeSession(s: Session): void {
+    if (!s.open) return;
     s.open = false;
-    const p = s.pending;
-    if (p) {
-      clearTimeout(p.timer);
-      s.pending = undefined;
-      p.resolve({ kind: 'disconnected' });
-    }
+    this.port(s.agentId).onDisconnected(s);
   }
 }

@@ -7,9 +7,10 @@ import { stringify as toYaml } from 'yaml';
 import { type MarketSpec, ProductKind } from '../../gen/flexarena/v1/market.js';
 import { CASH_UNITS_PER_EUR, PRICE_TICK_EUR_PER_MWH, QUANTITY_LOT_MW } from '../../market/index.js';
 import type { RunConfig } from '../../sim/config/run-config.js';
-import { FileFaultLog } from './fault-log.js';
 import { createRunContext } from '../../sim/core/run-context.js';
 import { RunEngine } from '../../sim/core/run-engine.js';
+import { agentResults, type RunResults, writeResults } from '../../sim/results/results.js';
+import type { ProductCatalog } from '../../sim/world/products.js';
 import { GrpcGateway } from '../gateway/grpc-gateway.js';
 import { type LaunchedAgent, launchAgent, stopAgents } from '../launcher/agent-launcher.js';
 import {
@@ -18,9 +19,8 @@ import {
   NullPublisher,
 } from '../nats/market-data-publisher.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
-import { agentResults, type RunResults, writeResults } from '../../sim/results/results.js';
 import { TapeWriter } from '../tape/tape-writer.js';
-import type { ProductCatalog } from '../../sim/world/products.js';
+import { FileFaultLog } from './fault-log.js';
 
 export interface RunOptions {
   runId?: string;

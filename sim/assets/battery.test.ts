@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BatteryConfig } from '../config/run-config.js';
+import type { BatteryAssetConfig as BatteryConfig } from './asset-config.js';
 import { BatteryTwin } from './battery.js';
 
 /** 10 MW / 20 MWh, eta 0.9 each way, SoC in [2, 18] MWh, starting at 10 MWh. */
@@ -14,6 +14,7 @@ function spec(over: Partial<BatteryConfig> = {}): BatteryConfig {
     socMin: 0.1,
     socMax: 0.9,
     socInitial: 0.5,
+    degradationEurPerMwh: 0,
     ...over,
   };
 }

@@ -17,7 +17,7 @@
 // Baseline: 0 — with no position the fleet buys nothing on the market (its cars still charge at
 //   the tariff, which is not metered).
 // Preview without advancing the rentals: the period's randomness (rental requests, trips and the
-//   plug-in draws of returning cars) comes from a SeededStream whose seed is drawn once per
+//   plug-in draws of returning cars) comes from a RandomStream whose seed is drawn once per
 //   market period from the asset's `rentals` stream, before the first preview or step of that
 //   period. preview snapshots the fleet, runs the period on a fresh stream from that seed,
 //   and restores the fleet; step runs the period on another fresh stream from the same seed.
@@ -29,6 +29,7 @@
 // Costs: lostRentalEur = Σ ρ of refused rentals (seed eq. 7; low-charge refusals included, they
 //   happen with or without a position); tariffEur = metered tariff-fallback kWh × tariffEurPerMwh.
 import { type AssetSpec, type AssetState, EvRentalPolicy } from '../../gen/flexarena/v1/asset.js';
+import { drawSeed, RandomStream } from '../../lib/random.js';
 import {
   assertHours,
   assertNotPast,
@@ -38,7 +39,7 @@ import {
   metered,
   ScheduleTracker,
 } from './asset-common.js';
-import { type AssetRandom, drawSeed, SeededStream, SwitchableRandom } from './asset-random.js';
+import { type AssetRandom, SwitchableRandom } from './asset-random.js';
 import type { AssetCosts, AssetTwin, MeteredPeriod, PeriodInfo } from './asset-twin.js';
 import { EvFleet, type EvFleetParams, type EvMarketPeriodReport } from './ev-fleet.js';
 
@@ -150,7 +151,7 @@ export class EvFleetAsset implements AssetTwin {
 
   /** Runs the next market period (step `nextStep`) for a schedule, on the period's stream. */
   private run(scheduleKwh: number): EvMarketPeriodReport {
-    this.random.current = new SeededStream(this.seedOf(this.nextStep));
+    this.random.current = RandomStream.fromSeed(this.seedOf(this.nextStep));
     const intradayMw = Math.max(0, scheduleKwh) / 1000 / this.options.stepHours;
     return this.fleet.stepMarketPeriod({ balancingMw: 0, intradayMw });
   }

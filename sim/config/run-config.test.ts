@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from '../../lib/errors.js';
-import { loadRunConfig, parseRunConfig } from './run-config.js';
+import { parseRunConfig } from './run-config.js';
 
 const battery = { type: 'battery', powerMw: 10, energyMwh: 20 };
 
@@ -231,87 +231,5 @@ describe('parseRunConfig', () => {
     const issues = issuesOf({ seed: -1, agents: [{ id: 'Bad Id', strategy: '' }] });
     const paths = issues.map((i) => i.path).sort();
     expect(paths).toEqual(expect.arrayContaining(['agents[0].id', 'agents[0].strategy', 'day', 'seed']));
-  });
-});
-
-describe('loadRunConfig', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flexarena-run-config-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('gives a ConfigError naming the file when it does not exist', () => {
-    const file = join(dir, 'missing.yaml');
-    expect(() => loadRunConfig(file)).toThrow(ConfigError);
-    try {
-      loadRunConfig(file);
-    } catch (err) {
-      const ce = err as ConfigError;
-      expect(ce.file).toBe(file);
-      expect(ce.issues[0]!.message).toMatch(/cannot read file/);
-      expect(ce.cause).toBeDefined();
-    }
-  });
-
-  it('gives a ConfigError on invalid YAML', () => {
-    const file = join(dir, 'broken.yaml');
-    writeFileSync(file, 'day: 2026-11-22\nagents: [\n  - id: a\n');
-    expect(() => loadRunConfig(file)).toThrow(ConfigError);
-    try {
-      loadRunConfig(file);
-    } catch (err) {
-      expect((err as ConfigError).issues[0]!.message).toMatch(/not valid YAML/);
-    }
-  });
-
-  it('validates the document and names the file in errors', () => {
-    const file = join(dir, 'wrong.yaml');
-    writeFileSync(
-      file,
-      'day: 2026-11-22\nagents:\n  - id: a\n    strategy: idle\n    asset: {type: battery, powerMw: 0, energyMwh: 1}\n',
-    );
-    try {
-      loadRunConfig(file);
-      expect.unreachable('should have thrown');
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).file).toBe(file);
-      expect((err as ConfigError).issues[0]!.path).toBe('agents[0].asset.powerMw');
-    }
-  });
-
-  it('applies overrides over the file', () => {
-    const file = join(dir, 'ok.yaml');
-    writeFileSync(file, 'seed: 3\nday: 2026-11-22\nagents:\n  - id: a\n    strategy: idle\n');
-    expect(loadRunConfig(file).seed).toBe(3);
-    expect(loadRunConfig(file, { seed: 99, port: 1234 })).toMatchObject({ seed: 99, port: 1234 });
-    expect(loadRunConfig(file, { seed: undefined }).seed).toBe(3);
-  });
-
-  it('loads scenarios/demo.yaml', () => {
-    const cfg = loadRunConfig(new URL('../../scenarios/demo.yaml', import.meta.url).pathname);
-    expect(cfg.name).toBe('demo');
-    expect(cfg.seed).toBe(42);
-    expect(cfg.agents.map((a) => a.id)).toEqual(['liquidity', 'heuristic', 'optimiser', 'reserve', 'idle']);
-    expect(cfg.agents[0]!.role).toBe('liquidity');
-    expect(cfg.agents[1]!.asset).toMatchObject({ type: 'battery', powerMw: 10, energyMwh: 20 });
-  });
-});
-
-describe('strategies of launched agents', () => {
-  it('rejects an unknown strategy the arena would have to launch, and allows any label for agents started by hand', () => {
-    const bad = (() => {
-      try {
-        parseRunConfig({ day: '2026-11-22', agents: [{ id: 'a', strategy: 'no-such-thing' }] });
-      } catch (err) {
-        return (err as ConfigError).issues;
-      }
-      return [];
-    })();
-    expect(bad[0]).toMatchObject({ path: 'agents[0].strategy', value: 'no-such-thing' });
-    expect(bad[0]!.message).toMatch(/unknown strategy.*known: .*heuristic-battery/);
-    const byHand = parseRunConfig({
-      day: '2026-11-22',
-      agents: [{ id: 'a', strategy: 'my-python-bot', launch: false, token: 'tok-12345' }],
-    });
-    expect(byHand.agents[0]!.strategy).toBe('my-python-bot');
   });
 });

@@ -1,13 +1,10 @@
 // The run configuration: a YAML file validated against a schema. Errors name the field path,
 // the value found and what was expected.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { hasStrategy, listStrategies } from '../../agents/strategies/registry.js';
-import { assetConfigSchema } from '../assets/asset-config.js';
-import { ConfigError } from '../../lib/errors.js';
-import { worldConfigSchema } from '../world/world-config.js';
 import { configIssues } from '../../lib/config-issues.js';
+import { ConfigError } from '../../lib/errors.js';
+import { assetConfigSchema } from '../assets/asset-config.js';
+import { worldConfigSchema } from '../world/world-config.js';
 
 const isoDay = z
   .string()
@@ -17,29 +14,6 @@ const isoDay = z
     const ms = Date.parse(`${s}T00:00:00Z`);
     return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
   }, 'not a calendar day');
-
-const batterySchema = z
-  .object({
-    type: z.literal('battery'),
-    powerMw: z.number().positive().max(10_000),
-    energyMwh: z.number().positive().max(100_000),
-    etaCharge: z.number().gt(0).lte(1).default(0.95),
-    etaDischarge: z.number().gt(0).lte(1).default(0.95),
-    socMin: z.number().min(0).max(1).default(0.05).describe('fraction of energyMwh'),
-    socMax: z.number().min(0).max(1).default(0.95).describe('fraction of energyMwh'),
-    socInitial: z.number().min(0).max(1).default(0.5).describe('fraction of energyMwh'),
-  })
-  .strict()
-  .superRefine((b, ctx) => {
-    if (b.socMin > b.socMax)
-      ctx.addIssue({ code: 'custom', path: ['socMin'], message: `must be <= socMax (${b.socMax})` });
-    if (b.socInitial < b.socMin || b.socInitial > b.socMax)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['socInitial'],
-        message: `must lie within [socMin, socMax] = [${b.socMin}, ${b.socMax}]`,
-      });
-  });
 
 const agentSchema = z
   .object({
@@ -211,14 +185,6 @@ export const runConfigSchema = z
           message: `duplicate agent id (also agents[${prev}])`,
         });
       seen.set(a.id, i);
-      if (a.launch && !hasStrategy(a.strategy))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['agents', i, 'strategy'],
-          message: `unknown strategy "${a.strategy}" for an agent the arena launches; known: ${listStrategies()
-            .map((s) => s.name)
-            .join(', ')}`,
-        });
       if (!a.launch && !a.token)
         ctx.addIssue({
           code: 'custom',
@@ -230,7 +196,6 @@ export const runConfigSchema = z
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type AgentConfig = RunConfig['agents'][number];
-export type BatteryConfig = z.infer<typeof batterySchema>;
 export type CidConfigSection = z.infer<typeof cidSchema>;
 export type BalancingConfigSection = z.infer<typeof balancingSchema>;
 
@@ -239,29 +204,4 @@ export function parseRunConfig(doc: unknown, source = '<inline>'): RunConfig {
   const res = runConfigSchema.safeParse(doc);
   if (res.success) return res.data;
   throw new ConfigError(source, configIssues(res.error, doc));
-}
-
-export function loadRunConfig(
-  file: string,
-  overrides: Partial<Pick<RunConfig, 'seed' | 'port' | 'outDir'>> = {},
-): RunConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(cause as Error).message}` }], {
-      cause,
-    });
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${(cause as Error).message}` }], {
-      cause,
-    });
-  }
-  if (doc && typeof doc === 'object')
-    Object.assign(doc, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
-  return parseRunConfig(doc, file);
 }

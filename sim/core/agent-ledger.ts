@@ -51,17 +51,22 @@ function emptyReports(): PendingReports {
   };
 }
 
+export type CashByKind = Record<CashKind, number>;
+
+export function zeroCash(): CashByKind {
+  return { cid: 0, auction: 0, capacity: 0, balancingEnergy: 0, imbalance: 0, penalty: 0, positionValue: 0 };
+}
+
 export class AgentLedger {
   readonly positions = new Map<string, ProductPosition>();
-  readonly cash: Record<CashKind, number> = {
-    cid: 0,
-    auction: 0,
-    capacity: 0,
-    balancingEnergy: 0,
-    imbalance: 0,
-    penalty: 0,
-    positionValue: 0,
-  };
+  /**
+   * Cash by the product it belongs to (a quarter-hour, an hour, an aFRR capacity block) and kind,
+   * so settlement records can attribute every cash flow to a delivery quarter-hour.
+   */
+  readonly cashByProduct = new Map<string, CashByKind>();
+  /** Lots bought plus lots sold per product (CID and auctions). */
+  readonly tradedLotsByProduct = new Map<string, number>();
+  readonly cash: CashByKind = zeroCash();
   private pending: PendingReports = emptyReports();
   tradedLots = 0;
   imbalanceKwhAbs = 0;
@@ -95,12 +100,26 @@ export class AgentLedger {
     if (lots > 0) p.boughtLots += lots;
     else p.soldLots -= lots;
     p.cashUnits += cashUnits;
-    this.cash[kind] += cashUnits;
+    this.addCash(kind, cashUnits, productId);
     this.tradedLots += Math.abs(lots);
+    this.tradedLotsByProduct.set(productId, (this.tradedLotsByProduct.get(productId) ?? 0) + Math.abs(lots));
   }
 
-  addCash(kind: CashKind, units: number): void {
+  /** Cash of `kind` for `productId` (the quarter-hour, hour or capacity product it belongs to). */
+  addCash(kind: CashKind, units: number, productId: string): void {
     this.cash[kind] += units;
+    let c = this.cashByProduct.get(productId);
+    if (!c) {
+      c = zeroCash();
+      this.cashByProduct.set(productId, c);
+    }
+    c[kind] += units;
+  }
+
+  /** Puts reports back in front of what is pending (a resumed agent gets them again). */
+  prependReports(r: PendingReports): void {
+    for (const k of Object.keys(r) as (keyof PendingReports)[])
+      (this.pending[k] as unknown[]) = [...r[k], ...this.pending[k]];
   }
 
   get totalCashUnits(): number {

@@ -1,14 +1,13 @@
 // Everything the sequencer, the venues and settlement share during one run.
+
+import { NamedRng } from '../../lib/random.js';
 import { createAssetTwin } from '../assets/asset-factory.js';
 import type { AssetTwin } from '../assets/asset-twin.js';
 import type { RunConfig } from '../config/run-config.js';
-import type { MarketDataPublisher } from '../../arena/nats/market-data-publisher.js';
-import type { TapeWriter } from '../../arena/tape/tape-writer.js';
 import { consecutiveDays, ProductCatalog } from '../world/products.js';
-import { createWorld, type World } from '../world/world.js';
-import type { FaultLog } from './agent-channel.js';
+import { type CreateWorldOptions, createWorld, type World } from '../world/world.js';
+import type { Output } from '../records/records.js';
 import { AgentLedger } from './agent-ledger.js';
-import { NamedRng } from '../../lib/random.js';
 
 /** The arena's own counterparties, so that every euro and every kWh has two sides. */
 export const WORLD_PARTY = 'world';
@@ -26,9 +25,7 @@ export class RunContext {
     readonly products: ProductCatalog,
     readonly world: World,
     readonly rng: NamedRng,
-    readonly tape: TapeWriter,
-    readonly publisher: MarketDataPublisher,
-    readonly faults: FaultLog,
+    readonly out: Output,
   ) {
     for (const a of cfg.agents) this.ledgers.set(a.id, new AgentLedger(a.id, a.strategy));
     this.world_ = new AgentLedger(WORLD_PARTY, 'exogenous');
@@ -55,11 +52,9 @@ export class RunContext {
 }
 
 export interface RunContextDeps {
-  tape: TapeWriter;
-  publisher: MarketDataPublisher;
-  faults: FaultLog;
-  /** Relative paths in the configuration (a world CSV) resolve against this folder. */
-  baseDir?: string;
+  out: Output;
+  /** Files the configuration names, read by the caller. */
+  files?: CreateWorldOptions;
 }
 
 /** The products of a run's days with its continuous-market windows. */
@@ -77,8 +72,8 @@ export function productCatalogFor(cfg: RunConfig): ProductCatalog {
 export function createRunContext(cfg: RunConfig, runId: string, deps: RunContextDeps): RunContext {
   const products = productCatalogFor(cfg);
   const rng = new NamedRng(cfg.seed);
-  const world = createWorld(cfg.world, rng, products.days, { baseDir: deps.baseDir });
-  const ctx = new RunContext(cfg, runId, products, world, rng, deps.tape, deps.publisher, deps.faults);
+  const world = createWorld(cfg.world, rng, products.days, deps.files ?? {});
+  const ctx = new RunContext(cfg, runId, products, world, rng, deps.out);
   for (const a of cfg.agents)
     if (a.asset)
       ctx.assets.set(

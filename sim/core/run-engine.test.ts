@@ -3,17 +3,17 @@
 // agents are recorded as facts, latency streams are per agent, and a full market day settles
 // every quarter-hour with cash summing to zero over all parties.
 import { describe, expect, it } from 'vitest';
+import { NullPublisher } from '../../arena/nats/market-data-publisher.js';
+import { type TapeRecord, TapeWriter } from '../../arena/tape/tape-writer.js';
 import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionAck, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
+import { NamedRng } from '../../lib/random.js';
 import { parseRunConfig } from '../config/run-config.js';
-import { NullPublisher } from '../../arena/nats/market-data-publisher.js';
-import { type TapeRecord, TapeWriter } from '../../arena/tape/tape-writer.js';
 import { consecutiveDays, ProductCatalog } from '../world/products.js';
 import { createWorld, type World } from '../world/world.js';
 import type { AgentChannel, WakeOutcome } from './agent-channel.js';
-import { NamedRng } from '../../lib/random.js';
 import { RunContext } from './run-context.js';
 import { RunEngine } from './run-engine.js';
 

@@ -1,10 +1,11 @@
 // Shared pieces for in-process tests of venues, settlement and the sequencer: a run context
 // built from a configuration document exactly as a run builds it, with a tape and fault log
 // that keep what they are given.
-import type { ActionResult } from '../../gen/flexarena/v1/session.js';
-import { parseRunConfig } from '../config/run-config.js';
+
 import { type MarketDataPublisher, NullPublisher } from '../../arena/nats/market-data-publisher.js';
 import { type TapeRecord, TapeWriter } from '../../arena/tape/tape-writer.js';
+import type { ActionResult } from '../../gen/flexarena/v1/session.js';
+import { parseRunConfig } from '../config/run-config.js';
 import { createRunContext, type RunContext } from './run-context.js';
 import { pendingResult } from './run-engine.js';
 

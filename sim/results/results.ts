@@ -1,130 +1,89 @@
-// Per-agent results of a run: computed from the ledgers, printed as a table, written as files.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Table from 'cli-table3';
+// Per-agent results of a run, from the sums of the agent's settlement records (exact, in integer
+// units) with the EUR figures people read beside them, and the counters the ledgers keep.
 import type { AgentResult } from '../../gen/flexarena/v1/session.js';
 import { CASH_UNITS_PER_EUR } from '../../market/index.js';
-import type { AgentLedger } from '../core/agent-ledger.js';
+import { CASH_KINDS } from '../core/agent-ledger.js';
 import type { RunContext } from '../core/run-context.js';
+import type { RunSummary } from '../core/simulation.js';
+import type { RecordTotals } from './record-totals.js';
 
 export interface RunResults {
   runId: string;
   name: string;
   seed: number;
   day: string;
+  days: number;
   tapeSha256: string;
-  stats: { wakeUps: number; actions: number; trades: number; tapeEvents: number };
+  stats: { wakeUps: number; actions: number; trades: number; tapeEvents: number; settlementRecords: number };
   agents: AgentResult[];
   /** Cash of every party by category, the arena's own counterparties (world, tso) included: sums to zero. */
   parties: { party: string; cashUnits: Record<string, number>; totalCashUnits: number }[];
 }
 
-const eur = (units: number) => Math.round((units / CASH_UNITS_PER_EUR) * 100) / 100;
-const round2 = (x: number) => Math.round(x * 100) / 100;
+/** EUR with cent precision for people; the exact integer units stand beside it. */
+const eur = (units: number) => Math.round(units / (CASH_UNITS_PER_EUR / 100)) / 100;
 
-export function agentResults(ctx: RunContext, ledgers: readonly AgentLedger[]): AgentResult[] {
-  return ledgers.map((l) => {
-    const asset = ctx.assets.get(l.agentId);
-    const costs = asset?.costs();
-    const assetCostEur = costs
-      ? costs.degradationEur + costs.lostRentalEur + costs.tariffEur + costs.penaltyEur
-      : 0;
+export function agentResults(ctx: RunContext, totals: RecordTotals): AgentResult[] {
+  return ctx.cfg.agents.map((a) => {
+    const l = ctx.ledger(a.id);
+    const t = totals.of(a.id);
+    // The records must add up to the ledger: a mismatch is an arena bug, never an agent's doing.
+    for (const k of CASH_KINDS)
+      if (t.cash[k] !== l.cash[k])
+        throw new Error(`settlement records of ${a.id} sum to ${t.cash[k]} ${k} cash units, the ledger holds ${l.cash[k]}`);
+    const costUnits = t.costs.degradation + t.costs.lostRental + t.costs.tariff + t.costs.assetPenalty;
     return {
-      agentId: l.agentId,
+      agentId: a.id,
       strategy: l.strategy,
-      tradingCashEur: eur(l.cash.cid),
-      auctionCashEur: eur(l.cash.auction),
-      capacityCashEur: eur(l.cash.capacity),
-      balancingEnergyCashEur: eur(l.cash.balancingEnergy),
-      imbalanceCashEur: eur(l.cash.imbalance),
-      penaltyCashEur: eur(l.cash.penalty),
-      positionValueEur: eur(l.cash.positionValue),
-      assetCostEur: round2(assetCostEur),
-      profitEur: round2(l.totalCashUnits / CASH_UNITS_PER_EUR - assetCostEur),
-      finalSocMwh: Math.round((asset?.finalSocMwh() ?? 0) * 1000) / 1000,
-      tradedMwh: l.tradedLots * 0.1 * 0.25,
-      imbalanceMwh: l.imbalanceKwhAbs / 1000,
+      tradingCashEur: eur(t.cash.cid),
+      auctionCashEur: eur(t.cash.auction),
+      capacityCashEur: eur(t.cash.capacity),
+      balancingEnergyCashEur: eur(t.cash.balancingEnergy),
+      imbalanceCashEur: eur(t.cash.imbalance),
+      penaltyCashEur: eur(t.cash.penalty),
+      positionValueEur: eur(t.cash.positionValue),
+      assetCostEur: eur(costUnits),
+      profitEur: eur(t.profitCashUnits),
+      finalSocMwh: Math.round((ctx.assets.get(a.id)?.finalSocMwh() ?? 0) * 1000) / 1000,
+      tradedMwh: t.tradedKwh / 1000,
+      imbalanceMwh: t.imbalanceKwhAbs / 1000,
       missedDeadlines: l.missedDeadlines,
       orders: l.orders,
       rejects: l.rejects,
+      cashUnits: { ...t.cash },
+      costUnits: { ...t.costs },
+      profitCashUnits: t.profitCashUnits,
+      tradedKwh: t.tradedKwh,
+      imbalanceKwhAbs: t.imbalanceKwhAbs,
+      clippedPeriods: t.clippedPeriods,
+      settledPeriods: t.periods,
     };
   });
 }
 
-export function formatResultsTable(results: RunResults): string {
-  const table = new Table({
-    head: [
-      'agent',
-      'strategy',
-      'CID',
-      'auctions',
-      'balancing',
-      'imbalance',
-      'other',
-      'profit €',
-      'SoC MWh',
-      'traded MWh',
-      'orders',
-      'missed',
-    ],
-    colAligns: [
-      'left',
-      'left',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-    ],
-    style: { head: [], border: [], compact: true },
-  });
-  for (const a of results.agents) {
-    table.push([
-      a.agentId,
-      a.strategy,
-      a.tradingCashEur.toFixed(0),
-      a.auctionCashEur.toFixed(0),
-      (a.capacityCashEur + a.balancingEnergyCashEur).toFixed(0),
-      a.imbalanceCashEur.toFixed(0),
-      // Penalties and the liquidity provider's position value, less the asset's own costs.
-      (a.penaltyCashEur + a.positionValueEur - a.assetCostEur).toFixed(0),
-      a.profitEur.toFixed(2),
-      a.finalSocMwh.toFixed(2),
-      a.tradedMwh.toFixed(1),
-      a.rejects > 0 ? `${a.orders} (${a.rejects} rej.)` : String(a.orders),
-      String(a.missedDeadlines),
-    ]);
-  }
-  return table.toString();
-}
-
-export function writeResults(dir: string, results: RunResults): void {
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const cols = [
-    'agentId',
-    'strategy',
-    'tradingCashEur',
-    'auctionCashEur',
-    'capacityCashEur',
-    'balancingEnergyCashEur',
-    'imbalanceCashEur',
-    'penaltyCashEur',
-    'positionValueEur',
-    'assetCostEur',
-    'profitEur',
-    'finalSocMwh',
-    'tradedMwh',
-    'imbalanceMwh',
-    'orders',
-    'rejects',
-    'missedDeadlines',
-  ] as const;
-  const rows = results.agents.map((a) => cols.map((c) => String(a[c])).join(','));
-  writeFileSync(join(dir, 'results.csv'), `${[cols.join(','), ...rows].join('\n')}\n`);
-  writeFileSync(join(dir, 'tape.sha256'), `${results.tapeSha256}  tape.jsonl\n`);
+export function runResults(
+  ctx: RunContext,
+  summary: RunSummary,
+  totals: RecordTotals,
+  tapeSha256: string,
+): RunResults {
+  return {
+    runId: ctx.runId,
+    name: ctx.cfg.name,
+    seed: ctx.cfg.seed,
+    day: ctx.cfg.day,
+    days: ctx.cfg.days,
+    tapeSha256,
+    stats: {
+      wakeUps: summary.wakeUps,
+      actions: summary.actions,
+      trades: summary.trades,
+      tapeEvents: summary.tapeEvents,
+      settlementRecords: summary.settlementRecords,
+    },
+    agents: agentResults(ctx, totals),
+    parties: ctx
+      .allLedgers()
+      .map((l) => ({ party: l.agentId, cashUnits: { ...l.cash }, totalCashUnits: l.totalCashUnits })),
+  };
 }

@@ -119,14 +119,14 @@ export function settlePeriod(
     }
     const positionValueCashUnits = r.liquidity ? r.positionKwh * ref : 0;
 
-    r.ledger.addCash('imbalance', imbalanceCashUnits);
-    r.ledger.addCash('penalty', -penaltyCashUnits);
-    r.ledger.addCash('positionValue', positionValueCashUnits);
+    r.ledger.addCash('imbalance', imbalanceCashUnits, qh.id);
+    r.ledger.addCash('penalty', -penaltyCashUnits, qh.id);
+    r.ledger.addCash('positionValue', positionValueCashUnits, qh.id);
     r.ledger.imbalanceKwhAbs += Math.abs(imbalanceKwh);
-    ctx.tso.addCash('imbalance', -imbalanceCashUnits);
-    ctx.tso.addCash('penalty', penaltyCashUnits);
+    ctx.tso.addCash('imbalance', -imbalanceCashUnits, qh.id);
+    ctx.tso.addCash('penalty', penaltyCashUnits, qh.id);
     // The liquidity provider's position is delivered by the rest of the system at the reference price.
-    ctx.world_.addCash('positionValue', -positionValueCashUnits);
+    ctx.world_.addCash('positionValue', -positionValueCashUnits, qh.id);
 
     return {
       agent: r.agent,

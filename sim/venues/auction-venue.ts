@@ -1,14 +1,17 @@
 // Day-ahead and intraday auctions as a venue: one AuctionBook per auction and delivery day,
 // cleared at its gate closure with the world's exogenous curves beside the agents' bids. Awards
 // become positions in the quarter-hour products, so settlement treats them like CID trades.
+
 import {
   AuctionKind,
   type AuctionSpec,
   CurveInterpolation,
   type AuctionResult as ProtoAuctionResult,
+  AuctionResult as ProtoAuctionResultCodec,
 } from '../../gen/flexarena/v1/auction.js';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
+import { auctionId, dayStartMs } from '../../lib/product-id.js';
 import {
   type AuctionBid,
   AuctionBook,
@@ -23,7 +26,8 @@ import {
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
-import { dayStartMs, dayToken } from '../world/products.js';
+
+import { PHASE } from '../core/phases.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 /** Auction-side quantity limit: the exogenous curves carry the whole system's load (≈ 100 GW). */
@@ -49,20 +53,20 @@ export class AuctionVenue implements Venue {
     const entries = IDA_SCHEDULE.filter((e) => (e.id === 'DA' ? a.dayAhead : a.intraday));
     ctx.products.days.forEach((day, dayIndex) => {
       for (const entry of entries) {
-        const auctionId = `${entry.id.toLowerCase()}-${dayToken(day)}`;
+        const id = auctionId(entry.id, day);
         const config = auctionConfigFor(entry, {
           priceMinTicks: Math.round(a.priceMinEur * 100),
           priceMaxTicks: Math.round(a.priceMaxEur * 100),
           maxQuantityLots: AUCTION_MAX_LOTS,
         });
         const firstStep = dayIndex * 96 + entry.firstPeriod;
-        this.auctions.set(auctionId, {
+        this.auctions.set(id, {
           entry,
           firstStep,
           config,
           book: new AuctionBook(config),
           spec: {
-            auctionId,
+            auctionId: id,
             kind: entry.id === 'DA' ? AuctionKind.AUCTION_KIND_DAY_AHEAD : AuctionKind.AUCTION_KIND_INTRADAY,
             gateClosureMs: dayStartMs(day) + entry.gateClosureOffsetMs,
             firstPeriod: entry.firstPeriod,
@@ -86,7 +90,7 @@ export class AuctionVenue implements Venue {
   scheduledEvents(): ScheduledEvent[] {
     return [...this.auctions.values()].map((a) => ({
       time: a.spec.gateClosureMs,
-      phase: 1,
+      phase: PHASE.GATES_AND_CLEARING,
       label: `auction ${a.spec.auctionId}`,
       run: () => this.clear(a),
     }));
@@ -133,7 +137,7 @@ export class AuctionVenue implements Venue {
     const r = auction.book.submit(bid);
     if (r.ok) {
       result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
-      this.ctx.tape.write({ type: 'auction-bid', t: time, auctionId: auction.spec.auctionId, bid });
+      this.ctx.out.tape({ type: 'auction-bid', t: time, auctionId: auction.spec.auctionId, bid });
     } else reject(r.rejection.code, r.rejection.field, r.rejection.limit, r.rejection.message);
   }
 
@@ -222,7 +226,7 @@ export class AuctionVenue implements Venue {
       acceptedBlocks: result.acceptedBlocks.filter((b) => !b.startsWith(`${WORLD_PARTY}:`)),
       paradoxicallyRejectedBlocks: result.paradoxicallyRejectedBlocks,
     };
-    ctx.tape.write({
+    ctx.out.tape({
       type: 'auction-result',
       t: auction.spec.gateClosureMs,
       ...publicResult,
@@ -230,7 +234,12 @@ export class AuctionVenue implements Venue {
       welfareCashUnits: result.welfareCashUnits,
     });
     for (const a of ctx.cfg.agents) ctx.ledger(a.id).report('auctionResults', publicResult);
-    ctx.publisher.publish(auction.entry.id === 'DA' ? 'da.results' : 'ida.results', publicResult);
+    ctx.out.publish(
+      auction.entry.id === 'DA' ? 'da.results' : 'ida.results',
+      'flexarena.v1.AuctionResult',
+      publicResult,
+      ProtoAuctionResultCodec,
+    );
   }
 
   /**

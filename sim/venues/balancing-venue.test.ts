@@ -5,11 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BalancingDirection as ProtoDirection } from '../../gen/flexarena/v1/balancing.js';
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
+import { capacityProductId } from '../../lib/product-id.js';
 import { NamedRng } from '../../lib/random.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
 import { emptyResult, unitContext } from '../core/test-support.js';
 import { createWorld, type World } from '../world/world.js';
-import { BalancingVenue, capacityProductId } from './balancing-venue.js';
+import { BalancingVenue } from './balancing-venue.js';
 
 const DAY = '2026-11-22';
 const DAY_MS = Date.parse(`${DAY}T00:00:00Z`);

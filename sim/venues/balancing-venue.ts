@@ -1,8 +1,16 @@
 // Balancing as a venue: the aFRR capacity auction per day (six 4-hour products, up and down),
 // balancing energy bids per quarter-hour with a gate closure, and activation at delivery, which
 // settlement calls with the period's system imbalance. The world supplies the exogenous offers.
+
 import { BalancingDirection as ProtoDirection } from '../../gen/flexarena/v1/balancing.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
+import {
+  CAPACITY_BLOCK_MS,
+  capacityProductId,
+  dayStartMs,
+  dayToken,
+  parseProductId,
+} from '../../lib/product-id.js';
 import {
   type ActivationResult,
   activateEnergyBids,
@@ -18,15 +26,13 @@ import {
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
-import { dayStartMs, dayToken } from '../world/products.js';
+
+import { CapacityAuctionResult } from '../../gen/flexarena/v1/public.js';
+import { PHASE } from '../core/phases.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-
-export function capacityProductId(day: string, k: number): string {
-  return `afrr-${dayToken(day)}-${k}`;
-}
 
 function toDirection(d: ProtoDirection): BalancingDirection {
   return d === ProtoDirection.BALANCING_DIRECTION_DOWN ? 'down' : 'up';
@@ -80,14 +86,14 @@ export class BalancingVenue implements Venue {
   scheduledEvents(): ScheduledEvent[] {
     const out: ScheduledEvent[] = this.ctx.products.days.map((_, d) => ({
       time: this.capacityGateMs(d),
-      phase: 1,
+      phase: PHASE.GATES_AND_CLEARING,
       label: `afrr capacity day ${d}`,
       run: () => this.clearCapacity(d),
     }));
     this.ctx.products.quarterHours.forEach((_, step) => {
       out.push({
         time: this.energyGateMs(step),
-        phase: 1,
+        phase: PHASE.GATES_AND_CLEARING,
         label: `energy gate ${step}`,
         run: () => this.closeEnergy(step),
       });
@@ -111,9 +117,10 @@ export class BalancingVenue implements Venue {
     };
     const bidId = `${agentId}:${String(++this.bidSeq).padStart(9, '0')}`;
     if (kind?.$case === 'capacityBid') {
-      const m = /^afrr-(\d{8})-([0-5])$/.exec(kind.value.productId);
-      const dayIndex = m ? this.ctx.products.days.findIndex((d) => dayToken(d) === m[1]) : -1;
-      if (!m || dayIndex < 0) {
+      const p = parseProductId(kind.value.productId);
+      const dayIndex =
+        p?.kind === 'AFRR' ? this.ctx.products.days.findIndex((d) => dayToken(d) === p.dayToken) : -1;
+      if (!p || dayIndex < 0) {
         reject({
           code: 'UNKNOWN_PRODUCT',
           field: 'product_id',
@@ -125,7 +132,7 @@ export class BalancingVenue implements Venue {
       const bid: CapacityBid = {
         bidId,
         agentId,
-        product: Number(m[2]),
+        product: (p.deliveryStartMs - dayStartMs(this.ctx.products.days[dayIndex]!)) / CAPACITY_BLOCK_MS,
         direction: toDirection(kind.value.direction),
         quantityLots: kind.value.quantityLots,
         capacityPriceTicks: kind.value.priceTicks,
@@ -137,7 +144,7 @@ export class BalancingVenue implements Venue {
         return;
       }
       result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
-      this.ctx.tape.write({ type: 'capacity-bid', t: time, bid });
+      this.ctx.out.tape({ type: 'capacity-bid', t: time, bid });
       return;
     }
     if (kind?.$case === 'energyBid') {
@@ -177,7 +184,7 @@ export class BalancingVenue implements Venue {
         return;
       }
       result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
-      this.ctx.tape.write({ type: 'energy-bid', t: time, bid });
+      this.ctx.out.tape({ type: 'energy-bid', t: time, bid });
       return;
     }
     throw new Error(`not a balancing action: ${kind?.$case}`);
@@ -201,8 +208,8 @@ export class BalancingVenue implements Venue {
         : this.activateInSubPeriods(step, systemImbalanceKwh, n);
     const productId = this.ctx.products.quarterHours[step]!.id;
     for (const a of result.activations) {
-      this.ctx.ledger(a.agentId).addCash('balancingEnergy', a.cashUnits);
-      this.ctx.tso.addCash('balancingEnergy', -a.cashUnits);
+      this.ctx.ledger(a.agentId).addCash('balancingEnergy', a.cashUnits, productId);
+      this.ctx.tso.addCash('balancingEnergy', -a.cashUnits, productId);
       if (a.agentId !== WORLD_PARTY)
         this.ctx.ledger(a.agentId).report('activations', {
           productId,
@@ -296,8 +303,9 @@ export class BalancingVenue implements Venue {
     const result = auction.clear(demand);
     const day = this.ctx.products.days[dayIndex]!;
     for (const award of result.awards) {
-      this.ctx.ledger(award.agentId).addCash('capacity', award.paymentCashUnits);
-      this.ctx.tso.addCash('capacity', -award.paymentCashUnits);
+      const capacityProduct = capacityProductId(day, award.product);
+      this.ctx.ledger(award.agentId).addCash('capacity', award.paymentCashUnits, capacityProduct);
+      this.ctx.tso.addCash('capacity', -award.paymentCashUnits, capacityProduct);
       let mine = this.awards.get(award.agentId);
       if (!mine) {
         mine = new Map();
@@ -324,7 +332,7 @@ export class BalancingVenue implements Venue {
       awardedLots: p.awardedLots,
       clearingPriceTicks: p.clearingPriceTicks,
     }));
-    this.ctx.tape.write({
+    this.ctx.out.tape({
       type: 'capacity-result',
       t: this.capacityGateMs(dayIndex),
       day,
@@ -332,7 +340,19 @@ export class BalancingVenue implements Venue {
       products: summary,
       awards: result.awards.filter((a) => a.agentId !== WORLD_PARTY),
     });
-    this.ctx.publisher.publish('balancing.capacity', { day, products: summary });
+    this.ctx.out.publish(
+      'balancing.capacity',
+      'flexarena.v1.CapacityAuctionResult',
+      {
+        day,
+        products: summary.map((p) => ({
+          ...p,
+          clearingPriceTicks: p.clearingPriceTicks ?? 0,
+          hasClearingPrice: p.clearingPriceTicks !== null,
+        })),
+      },
+      CapacityAuctionResult,
+    );
   }
 
   /** Tranches from cheap to dear that cover `coverage` × demand. */
@@ -413,9 +433,10 @@ export class BalancingVenue implements Venue {
         }
         // 400 cash units per lot·tick for the block, 1/16 of it per quarter-hour: exactly 25.
         const penalty = (lotTicks * CAPACITY_CASH_UNITS_PER_LOT_TICK) / PERIODS_PER_CAPACITY_PRODUCT;
-        this.ctx.ledger(agentId).addCash('penalty', -penalty);
-        this.ctx.tso.addCash('penalty', penalty);
-        this.ctx.tape.write({
+        const qhId = this.ctx.products.quarterHours[step]!.id;
+        this.ctx.ledger(agentId).addCash('penalty', -penalty, qhId);
+        this.ctx.tso.addCash('penalty', penalty, qhId);
+        this.ctx.out.tape({
           type: 'obligation-shortfall',
           t: this.energyGateMs(step),
           agent: agentId,
@@ -425,11 +446,12 @@ export class BalancingVenue implements Venue {
           offeredLots: offered,
           penaltyCashUnits: penalty,
         });
-        this.ctx.faults.fault(
+        this.ctx.out.fault({
           agentId,
-          'obligation-shortfall',
-          `${direction} ${offered}/${required} lots offered for step ${step}`,
-        );
+          kind: 'obligation-shortfall',
+          detail: `${direction} ${offered}/${required} lots offered for step ${step}`,
+          t: this.energyGateMs(step),
+        });
       }
     }
   }

@@ -2,12 +2,12 @@
 // to market commands, fills on both sides' ledgers with exact cash, results, tape and coalesced
 // public data.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { MarketDataPublisher } from '../../arena/nats/market-data-publisher.js';
 import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
-import type { CidCommand } from '../../market/index.js';
 import { NamedRng } from '../../lib/random.js';
+import type { CidCommand } from '../../market/index.js';
 import { emptyResult, unitContext } from '../core/test-support.js';
-import type { MarketDataPublisher } from '../../arena/nats/market-data-publisher.js';
 import { createWorld, type World } from '../world/world.js';
 import { CidVenue } from './cid-venue.js';
 

@@ -7,31 +7,45 @@ import {
   type CidCommand,
   type CidEvent,
   CidMarket,
+  DEFAULT_CID_LIMITS,
+  eurToTicks,
   type TradeEvent,
   tradeCashUnits,
 } from '../../market/index.js';
 import { actionToCommand, depthToProto, orderToProto, rejectCodeToProto } from '../core/convert.js';
 import type { RunContext } from '../core/run-context.js';
+import { BookUpdate, type PublicTrade, TradesUpdate } from '../../gen/flexarena/v1/public.js';
+import type { RunConfig } from '../config/run-config.js';
+import { PHASE } from '../core/phases.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 const MINUTE = 60_000;
+
+export interface CidLimits {
+  priceMinTicks: number;
+  priceMaxTicks: number;
+  maxQuantityLots: number;
+}
+
+/** The continuous market's order limits of a run. */
+export function cidLimits(cfg: RunConfig): CidLimits {
+  return {
+    priceMinTicks: eurToTicks(cfg.market.cid.priceMinEur),
+    priceMaxTicks: eurToTicks(cfg.market.cid.priceMaxEur),
+    maxQuantityLots: DEFAULT_CID_LIMITS.maxQuantityLots,
+  };
+}
 
 export class CidVenue implements Venue {
   readonly name = 'cid';
   readonly actionKinds = ['submit', 'cancel', 'modify'] as const;
   readonly market: CidMarket;
-  private tradesSincePublish = new Map<string, object[]>();
+  private tradesSincePublish = new Map<string, PublicTrade[]>();
   private booksTouched = new Set<string>();
   trades = 0;
 
   constructor(private readonly ctx: RunContext) {
-    const cid = ctx.cfg.market.cid;
-    this.market = new CidMarket({
-      priceMinTicks: Math.round(cid.priceMinEur * 100),
-      priceMaxTicks: Math.round(cid.priceMaxEur * 100),
-      maxQuantityLots: 100_000,
-      products: ctx.products.all,
-    });
+    this.market = new CidMarket({ ...cidLimits(ctx.cfg), products: ctx.products.all });
   }
 
   scheduledEvents(): ScheduledEvent[] {
@@ -42,7 +56,7 @@ export class CidVenue implements Venue {
     }
     return [...times].map((time) => ({
       time,
-      phase: 0,
+      phase: PHASE.MARKET_CLOCK,
       label: 'cid clock',
       run: () => void this.apply({ type: 'advance', time }),
     }));
@@ -88,13 +102,20 @@ export class CidVenue implements Venue {
       .map((p) => depthToProto(this.market.depth(p.id, levels)));
   }
 
+  /** Trades since the previous decision point and the depth of every book they or orders touched. */
   publish(time: number): void {
-    const pub = this.ctx.publisher;
-    for (const [productId, trades] of this.tradesSincePublish) pub.trades(productId, trades);
+    const out = this.ctx.out;
+    for (const [productId, trades] of this.tradesSincePublish)
+      out.publish(`cid.${productId}.trades`, 'flexarena.v1.TradesUpdate', { productId, timeMs: time, trades }, TradesUpdate);
     this.tradesSincePublish = new Map();
     const levels = this.ctx.cfg.market.cid.depthLevels;
     for (const productId of this.booksTouched)
-      pub.book(productId, { timeMs: time, ...this.market.depth(productId, levels) });
+      out.publish(
+        `cid.${productId}.book`,
+        'flexarena.v1.BookUpdate',
+        { timeMs: time, depth: depthToProto(this.market.depth(productId, levels)) },
+        BookUpdate,
+      );
     this.booksTouched = new Set();
   }
 
@@ -102,7 +123,7 @@ export class CidVenue implements Venue {
     const events = this.market.apply(command);
     for (const ev of events) {
       const { type, time, ...rest } = ev;
-      this.ctx.tape.write({ type, t: time, ...rest });
+      this.ctx.out.tape({ type, t: time, ...rest });
       if (ev.type === 'trade') this.onTrade(ev);
       if ('productId' in ev) this.booksTouched.add(ev.productId);
     }
@@ -136,7 +157,7 @@ export class CidVenue implements Venue {
       productId: ev.productId,
       priceTicks: ev.priceTicks,
       quantityLots: ev.quantityLots,
-      aggressorSide: ev.aggressorSide,
+      aggressorSide: ev.aggressorSide === 'buy' ? ProtoSide.SIDE_BUY : ProtoSide.SIDE_SELL,
     });
   }
 }

@@ -13,7 +13,6 @@
 // Other columns (AreaDisplayName, UpdateTime(UTC), ContractType, Sequence, …) are kept for
 // `where` filters and otherwise ignored. Every problem is an EntsoeCsvError naming the line
 // (1-based, the header is line 1), the column and the offending value.
-import { readFileSync } from 'node:fs';
 import { FlexArenaError } from '../../lib/errors.js';
 import { DAY_MS, isoDayOf, STEP_MS, utcDayStartMs } from './time.js';
 
@@ -315,18 +314,4 @@ export function parseEntsoePriceCsv(text: string, opts: EntsoeParseOptions): Ent
     used.push(v!.line);
   }
   return { startDay: isoDayOf(startMs), startMs, priceTicks, area: area ?? '', lines: used };
-}
-
-/** Reads and parses a file (see `parseEntsoePriceCsv`). */
-export function readEntsoePriceCsv(
-  path: string,
-  opts: Omit<EntsoeParseOptions, 'source'>,
-): EntsoePriceSeries {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new EntsoeCsvError(path, 0, undefined, undefined, `cannot read file: ${(cause as Error).message}`);
-  }
-  return parseEntsoePriceCsv(text, { ...opts, source: path });
 }

@@ -2,8 +2,9 @@
 // midday solar dip, evening peak, quarter-hour sawtooth) plus seeded noise, and hourly forecasts
 // whose error shrinks toward delivery. The full world model (fundamentals, merit order) replaces
 // the shape later; the interface stays.
-import { eurToTicks } from '../../market/index.js';
+
 import type { NamedRng } from '../../lib/random.js';
+import { eurToTicks } from '../../market/index.js';
 
 export interface PriceShape {
   baseEur: number;

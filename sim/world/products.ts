@@ -1,36 +1,11 @@
 // The delivery products of a run: per day 96 quarter-hours and (optionally) 24 hours, with ids
 // safe as NATS subject tokens ("qh-20261122-0015", "h-20261122-0100"), all times UTC.
+import { dayStartMs, hourId, quarterHourId } from '../../lib/product-id.js';
 import type { ProductDef } from '../../market/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-export function dayStartMs(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`);
-}
-
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, '0');
-}
-
-function stamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
-}
-
-export function quarterHourId(startMs: number): string {
-  return `qh-${stamp(startMs)}`;
-}
-
-export function hourId(startMs: number): string {
-  return `h-${stamp(startMs)}`;
-}
-
-/** "20261122" for a day's start. */
-export function dayToken(day: string): string {
-  return day.replaceAll('-', '');
-}
 
 export function consecutiveDays(first: string, count: number): string[] {
   const start = dayStartMs(first);

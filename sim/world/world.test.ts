@@ -1,13 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { NamedRng } from '../../lib/random.js';
 import { ConfigError } from '../../lib/errors.js';
+import { NamedRng } from '../../lib/random.js';
 import { EntsoeCsvError } from './entsoe-csv.js';
 import { consecutiveDays } from './time.js';
 import { createWorld, parseWorldConfig, type World, worldConfigSchema } from './world.js';
 
-const DATA_DIR = fileURLToPath(new URL('./data/', import.meta.url));
+const SAMPLE_PATH = fileURLToPath(new URL('./data/entsoe-sample-de-2024-06-01.csv', import.meta.url));
+const SAMPLE_CSV = { text: readFileSync(SAMPLE_PATH, 'utf8'), source: SAMPLE_PATH };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const dayPrices = (w: World, d: number) =>
   Array.from({ length: 96 }, (_, q) => w.realised(d * 96 + q).priceTicks / 100);
@@ -234,7 +236,7 @@ describe('world', () => {
       { source: { entsoeCsv: 'entsoe-sample-de-2024-06-01.csv', mapCode: 'DE_LU' } },
       new NamedRng(1),
       ['2024-06-01', '2024-06-02'],
-      { baseDir: DATA_DIR },
+      { entsoeCsv: SAMPLE_CSV },
     );
     expect(w.realised(0).priceTicks).toBe(8841);
     expect(w.realised(3).priceTicks).toBe(8841);
@@ -248,9 +250,7 @@ describe('world', () => {
         { source: { entsoeCsv: 'entsoe-sample-de-2024-06-01.csv' } },
         new NamedRng(1),
         ['2024-06-03'],
-        {
-          baseDir: DATA_DIR,
-        },
+        { entsoeCsv: SAMPLE_CSV },
       ),
     ).toThrow(EntsoeCsvError);
   });

@@ -8,10 +8,10 @@
 //   merit order of (residual load, wind + solar) + quarter-hour sawtooth + noise + spikes
 // With an ENTSO-E source the price is the file's; fundamentals, forecasts and system imbalance
 // stay synthetic.
-import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../../lib/errors.js';
 import type { NamedRng } from '../../lib/random.js';
 import { type Difficulty, difficultyFeatures, spikeSeries, uniformNoise } from './difficulty.js';
-import { readEntsoePriceCsv } from './entsoe-csv.js';
+import { parseEntsoePriceCsv } from './entsoe-csv.js';
 import { type Forecast, ForecastEngine } from './forecasts.js';
 import { type FundamentalSeries, generateFundamentals } from './fundamentals.js';
 import { type CurvePoint, MeritOrder, type MeritOrderParams, quarterHourSawtooth } from './merit-order.js';
@@ -70,8 +70,11 @@ export interface World {
 }
 
 export interface CreateWorldOptions {
-  /** Directory relative CSV paths resolve against (the scenario file's); default: cwd. */
-  baseDir?: string;
+  /**
+   * The ENTSO-E CSV a `source: { entsoeCsv }` world names, read by the caller (the simulation
+   * does no I/O): its text and a name for error messages (the resolved path).
+   */
+  entsoeCsv?: { text: string; source: string };
 }
 
 export function meritOrderParams(cfg: WorldConfig): MeritOrderParams {
@@ -148,12 +151,15 @@ class WorldImpl implements World {
       }
     } else {
       const src = config.source;
-      const path = isAbsolute(src.entsoeCsv)
-        ? src.entsoeCsv
-        : resolve(opts.baseDir ?? process.cwd(), src.entsoeCsv);
+      const csv = opts.entsoeCsv;
+      if (!csv)
+        throw new ConfigError('world', [
+          { path: 'world.source.entsoeCsv', message: 'the file was not read: pass its text in CreateWorldOptions.entsoeCsv', value: src.entsoeCsv },
+        ]);
       const first = this.grid.dayStarts[0]!;
       const spanDays = Math.round((this.grid.dayStarts[this.grid.days.length - 1]! - first) / DAY_MS) + 1;
-      const series = readEntsoePriceCsv(path, {
+      const series = parseEntsoePriceCsv(csv.text, {
+        source: csv.source,
         startDay: this.grid.days[0]!,
         days: spanDays,
         ...(src.mapCode === undefined ? {} : { mapCode: src.mapCode }),

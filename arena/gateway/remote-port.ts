@@ -1,0 +1,88 @@
+// One agent behind a gRPC session, as the lock-step driver sees it. At a decision point the port
+// sends what the agent has not been sent (acks, then the wake-up) and waits for the batch up to the
+// deadline. A stream that drops is waited for within the same deadline: when the agent comes back
+// it says which report it processed last, gets everything after it again, and can still answer —
+// so a run in which an agent reconnects in time leaves the same tape as one in which it never
+// dropped.
+import type { ActionBatch, RunEnded } from '../../gen/flexarena/v1/session.js';
+import type { AgentPort, DecisionOutcome, DecisionRequest } from '../../sim/index.js';
+import type { GrpcGateway, Session } from './grpc-gateway.js';
+
+interface Pending {
+  request: DecisionRequest;
+  woken: boolean;
+  settle: (o: DecisionOutcome) => void;
+}
+
+export class RemoteAgentPort implements AgentPort {
+  private pending: Pending | undefined;
+  /** Consecutive wake-ups missed while disconnected. */
+  private missedWhileAway = 0;
+
+  constructor(
+    readonly agentId: string,
+    private readonly gateway: GrpcGateway,
+    private readonly goneAfterMissed: number,
+  ) {}
+
+  decide(request: DecisionRequest): Promise<DecisionOutcome> {
+    const session = this.gateway.session(this.agentId);
+    if (!session && (!this.gateway.hasConnected(this.agentId) || this.missedWhileAway >= this.goneAfterMissed))
+      return Promise.resolve('absent');
+    return new Promise((resolve) => {
+      // Woken or waited for: either way the deadline passed without an answer.
+      const timer = setTimeout(() => finish('missed'), request.deadlineMs);
+      const finish = (o: DecisionOutcome) => {
+        if (this.pending !== p) return;
+        clearTimeout(timer);
+        this.pending = undefined;
+        const away = !this.gateway.session(this.agentId);
+        this.missedWhileAway = o === 'answered' ? 0 : away ? this.missedWhileAway + 1 : 0;
+        resolve(o);
+      };
+      const p: Pending = { request, woken: false, settle: finish };
+      this.pending = p;
+      if (session) this.wake(session, p);
+    });
+  }
+
+  end(ended: RunEnded): void {
+    this.gateway.end(this.agentId, ended);
+  }
+
+  // ---- session events from the gateway ----
+
+  onConnected(session: Session): void {
+    this.missedWhileAway = 0;
+    if (this.pending) this.wake(session, this.pending);
+  }
+
+  onDisconnected(_session: Session): void {
+    // Nothing to do: a pending decision keeps waiting for a reconnect until its deadline.
+  }
+
+  onBatch(session: Session, batch: ActionBatch): void {
+    const p = this.pending;
+    if (!p?.woken) {
+      this.gateway.answerOutside(session, batch);
+      return;
+    }
+    const receipt = p.request.submit(batch);
+    if (receipt.taken) p.settle('answered');
+    else {
+      this.gateway.sendAck(session, receipt.ack);
+      this.gateway.fault(this.agentId, 'refused-batch', receipt.ack.message);
+    }
+  }
+
+  /** Sends the acks and the wake-up; after a resume, first replays what the agent had not processed. */
+  private wake(session: Session, p: Pending): void {
+    if (session.resumeFrom !== undefined) {
+      p.request.resume(session.resumeFrom);
+      session.resumeFrom = undefined;
+    }
+    this.gateway.send(session, p.request.takeMessages());
+    this.gateway.send(session, [{ kind: 'wakeUp', value: p.request.wakeUp() }]);
+    p.woken = true;
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/errors.js';
+import { loadRunConfig } from './load-config.js';
+
+describe('loadRunConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flexarena-run-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives a ConfigError naming the file when it does not exist', () => {
+    const file = join(dir, 'missing.yaml');
+    expect(() => loadRunConfig(file)).toThrow(ConfigError);
+    try {
+      loadRunConfig(file);
+    } catch (err) {
+      const ce = err as ConfigError;
+      expect(ce.file).toBe(file);
+      expect(ce.issues[0]!.message).toMatch(/cannot read file/);
+      expect(ce.cause).toBeDefined();
+    }
+  });
+
+  it('gives a ConfigError on invalid YAML', () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'day: 2026-11-22\nagents: [\n  - id: a\n');
+    expect(() => loadRunConfig(file)).toThrow(ConfigError);
+    try {
+      loadRunConfig(file);
+    } catch (err) {
+      expect((err as ConfigError).issues[0]!.message).toMatch(/not valid YAML/);
+    }
+  });
+
+  it('validates the document and names the file in errors', () => {
+    const file = join(dir, 'wrong.yaml');
+    writeFileSync(
+      file,
+      'day: 2026-11-22\nagents:\n  - id: a\n    strategy: idle\n    asset: {type: battery, powerMw: 0, energyMwh: 1}\n',
+    );
+    try {
+      loadRunConfig(file);
+      expect.unreachable('should have thrown');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).file).toBe(file);
+      expect((err as ConfigError).issues[0]!.path).toBe('agents[0].asset.powerMw');
+    }
+  });
+
+  it('applies overrides over the file', () => {
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(file, 'seed: 3\nday: 2026-11-22\nagents:\n  - id: a\n    strategy: idle\n');
+    expect(loadRunConfig(file).seed).toBe(3);
+    expect(loadRunConfig(file, { seed: 99, port: 1234 })).toMatchObject({ seed: 99, port: 1234 });
+    expect(loadRunConfig(file, { seed: undefined }).seed).toBe(3);
+  });
+
+  it('loads scenarios/demo.yaml', () => {
+    const cfg = loadRunConfig(new URL('../../scenarios/demo.yaml', import.meta.url).pathname);
+    expect(cfg.name).toBe('demo');
+    expect(cfg.seed).toBe(42);
+    expect(cfg.agents.map((a) => a.id)).toEqual(['liquidity', 'heuristic', 'optimiser', 'reserve', 'idle']);
+    expect(cfg.agents[0]!.role).toBe('liquidity');
+    expect(cfg.agents[1]!.asset).toMatchObject({ type: 'battery', powerMw: 10, energyMwh: 20 });
+  });
+});
+

@@ -1,0 +1,31 @@
+// Reads a run configuration file (YAML) and validates it with the simulation's schema; the file's
+// own errors (unreadable, not YAML) are ConfigErrors naming the file like schema errors do.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../../lib/errors.js';
+import { parseRunConfig, type RunConfig } from '../../sim/config/run-config.js';
+
+export function loadRunConfig(
+  file: string,
+  overrides: Partial<Pick<RunConfig, 'seed' | 'port' | 'outDir'>> = {},
+): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(cause as Error).message}` }], {
+      cause,
+    });
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (cause) {
+    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${(cause as Error).message}` }], {
+      cause,
+    });
+  }
+  if (doc && typeof doc === 'object')
+    Object.assign(doc, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
+  return parseRunConfig(doc, file);
+}

@@ -1,0 +1,138 @@
+// The one place that knows the shape of FlexArena's ids. Product ids are safe as NATS subject
+// tokens and carry their delivery time (UTC):
+//   qh-YYYYMMDD-HHMM   a quarter-hour            h-YYYYMMDD-HH00   an hour
+//   afrr-YYYYMMDD-K    a 4-hour aFRR capacity product, K = 0..5 (00-04 … 20-24)
+//   da-YYYYMMDD, ida1-YYYYMMDD …                 an auction for delivery day YYYY-MM-DD
+
+export const QH_MS = 15 * 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+export const CAPACITY_BLOCK_MS = 4 * HOUR_MS;
+
+export type ProductKindCode = 'QH' | 'H' | 'AFRR';
+
+export interface ParsedProductId {
+  kind: ProductKindCode;
+  /** "YYYYMMDD" of the delivery day. */
+  dayToken: string;
+  deliveryStartMs: number;
+  deliveryEndMs: number;
+}
+
+const PRODUCT_RE = /^(qh|h|afrr)-(\d{4})(\d{2})(\d{2})-(\d{2})?(\d{2}|[0-5])$/;
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** "YYYYMMDD-HHMM" of a UTC instant. */
+function stamp(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
+}
+
+/** UTC midnight of an ISO day "YYYY-MM-DD". */
+export function dayStartMs(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+/** "20261122" for "2026-11-22". */
+export function dayToken(day: string): string {
+  return day.replaceAll('-', '');
+}
+
+/** UTC midnight of "YYYYMMDD". */
+export function dayTokenStartMs(token: string): number {
+  return Date.UTC(Number(token.slice(0, 4)), Number(token.slice(4, 6)) - 1, Number(token.slice(6, 8)));
+}
+
+export function quarterHourId(startMs: number): string {
+  return `qh-${stamp(startMs)}`;
+}
+
+export function hourId(startMs: number): string {
+  return `h-${stamp(startMs)}`;
+}
+
+/** aFRR capacity product K (0..5) of an ISO day. */
+export function capacityProductId(day: string, k: number): string {
+  return `afrr-${dayToken(day)}-${k}`;
+}
+
+/** An auction's id: its schedule entry ("DA", "IDA1"…) in lower case and the delivery day. */
+export function auctionId(entryId: string, day: string): string {
+  return `${entryId.toLowerCase()}-${dayToken(day)}`;
+}
+
+/**
+ * Kind, day and delivery window of a product id; undefined for anything that is not a well-formed
+ * id of an existing calendar time (so "qh-20260230-0000" or "qh-20261122-0010" are not products).
+ */
+export function parseProductId(id: string): ParsedProductId | undefined {
+  const m = PRODUCT_RE.exec(id);
+  if (!m) return undefined;
+  const [, kind, y, mo, d, hh, last] = m;
+  const day = Date.UTC(Number(y), Number(mo) - 1, Number(d));
+  const token = `${y}${mo}${d}`;
+  if (new Date(day).toISOString().slice(0, 10).replaceAll('-', '') !== token) return undefined;
+  if (kind === 'afrr') {
+    if (hh !== undefined || last!.length !== 1) return undefined;
+    const start = day + Number(last) * CAPACITY_BLOCK_MS;
+    return {
+      kind: 'AFRR',
+      dayToken: token,
+      deliveryStartMs: start,
+      deliveryEndMs: start + CAPACITY_BLOCK_MS,
+    };
+  }
+  if (hh === undefined || last!.length !== 2) return undefined;
+  const hour = Number(hh);
+  const minute = Number(last);
+  if (hour > 23) return undefined;
+  if (kind === 'h' && minute !== 0) return undefined;
+  if (kind === 'qh' && minute % 15 !== 0) return undefined;
+  const start = day + hour * HOUR_MS + minute * 60_000;
+  return kind === 'qh'
+    ? { kind: 'QH', dayToken: token, deliveryStartMs: start, deliveryEndMs: start + QH_MS }
+    : { kind: 'H', dayToken: token, deliveryStartMs: start, deliveryEndMs: start + HOUR_MS };
+}
+
+/** Thrown where a caller needs a product id and got something else (a bug, never agent input). */
+export class ProductIdError extends Error {
+  constructor(readonly id: string) {
+    super(`"${id}" is not a product id (qh-YYYYMMDD-HHMM, h-YYYYMMDD-HH00 or afrr-YYYYMMDD-K)`);
+    this.name = 'ProductIdError';
+  }
+}
+
+/** Delivery start of a quarter-hour, hour or capacity product id (UTC). */
+export function deliveryStartOf(id: string): number {
+  const p = parseProductId(id);
+  if (!p) throw new ProductIdError(id);
+  return p.deliveryStartMs;
+}
+
+/** Quarter-hour of the UTC day, 0..95, of "qh-YYYYMMDD-HHMM"; undefined for other ids. */
+export function periodOfDay(id: string): number | undefined {
+  const p = parseProductId(id);
+  return p?.kind === 'QH' ? (p.deliveryStartMs - dayTokenStartMs(p.dayToken)) / QH_MS : undefined;
+}
+
+/** "YYYYMMDD" of a quarter-hour, hour or capacity product id. */
+export function dayTokenOf(id: string): string | undefined {
+  return parseProductId(id)?.dayToken;
+}
+
+/** The hourly product a quarter-hour belongs to ("qh-20261122-0915" → "h-20261122-0900"). */
+export function hourIdOf(qhId: string): string | undefined {
+  const p = parseProductId(qhId);
+  return p?.kind === 'QH' ? hourId(p.deliveryStartMs - (p.deliveryStartMs % HOUR_MS)) : undefined;
+}
+
+/** The quarter-hour ids a product delivers in: itself, the 4 of an hour, the 16 of a capacity block. */
+export function quarterHoursOf(id: string): string[] {
+  const p = parseProductId(id);
+  if (!p) return [];
+  const n = (p.deliveryEndMs - p.deliveryStartMs) / QH_MS;
+  return Array.from({ length: n }, (_, i) => quarterHourId(p.deliveryStartMs + i * QH_MS));
+}

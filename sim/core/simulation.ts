@@ -1,0 +1,682 @@
+// The simulation core: one virtual clock, one event queue, the venues, the world, the asset twins
+// and settlement — and no I/O. It exposes the decision cycle so that any driver (gRPC lock-step,
+// in-process strategies, real-time pacing, a training environment, a tournament worker) runs the
+// same engine:
+//
+//   const sim = await Simulation.create(cfg, { runId, sinks });
+//   for (let dp = await sim.advance(); dp; dp = await sim.advance()) {
+//     for (const id of dp.agentIds) {           // a simultaneous move
+//       deliver(sim.takeMessages(id));         //   acks produced since the last decision point
+//       const wake = sim.wakeUp(id);           //   everything the agent may know now
+//       sim.answer(id, { kind: 'batch', batch: await decide(wake) });   // or missed / absent
+//     }
+//   }
+//   const summary = await sim.finish();
+//
+// At each instant the named phases run in order (market clock → gates and clearings → settlement →
+// decision point). Answers are committed in configuration order when the clock moves on, so the
+// tape never depends on which agent answered first. Every action passes the door (validation)
+// first; each gets a result in its batch's ack, bad ones a typed rejection naming field and limit.
+import { ActionStatus, type Action, type ActionAck, type ActionBatch, type ActionResult, BatchStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
+import type { Welcome } from '../../gen/flexarena/v1/session.js';
+import type { MarketSpec } from '../../gen/flexarena/v1/market.js';
+import { RejectCode } from '../../gen/flexarena/v1/market.js';
+import { BalancingPeriodResult } from '../../gen/flexarena/v1/balancing.js';
+import { ClockTick, RunEvent } from '../../gen/flexarena/v1/public.js';
+import type { RunConfig } from '../config/run-config.js';
+import { admitAction, type ActionKind, type DoorLimits } from '../door/validate-action.js';
+import { fieldPath } from '../door/field-path.js';
+import { Output, type RecordSink } from '../records/records.js';
+import { periodSettlementMessage, settlePeriod } from '../settlement/settle-period.js';
+import { RecordAttribution, settlementRecord } from '../settlement/settlement-record.js';
+import type { AuctionVenue } from '../venues/auction-venue.js';
+import type { BalancingVenue } from '../venues/balancing-venue.js';
+import { type CidVenue, cidLimits } from '../venues/cid-venue.js';
+import { createVenues } from '../venues/registry.js';
+import type { ScheduledEvent, Venue } from '../venues/venue.js';
+import type { CreateWorldOptions } from '../world/world.js';
+import { AgentOutbox, type OutboundMessage } from './agent-outbox.js';
+import type { AgentLedger } from './agent-ledger.js';
+import { EventQueue } from './event-queue.js';
+import { PHASE } from './phases.js';
+import { createRunContext, type RunContext } from './run-context.js';
+import { marketSpec, welcomeFor } from './welcome.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Files a configuration names, read by the caller (the core does no I/O). */
+export type SimulationFiles = CreateWorldOptions;
+
+export interface SimulationOptions {
+  runId: string;
+  sinks?: readonly RecordSink[];
+  files?: SimulationFiles;
+  /** Per-batch action limit and id/text lengths at the door (defaults in DEFAULT_DOOR_LIMITS). */
+  door?: Partial<Pick<DoorLimits, 'maxClientRefLength' | 'maxIdLength' | 'maxCurvePoints'>> & {
+    maxActionsPerBatch?: number;
+  };
+}
+
+export const DEFAULT_DOOR_LIMITS = {
+  maxActionsPerBatch: 10_000,
+  maxClientRefLength: 64,
+  maxIdLength: 64,
+  maxCurvePoints: 200,
+  maxAuctionLots: 5_000_000,
+};
+
+/** A simultaneous move: every agent is asked at the same virtual time. */
+export interface DecisionPoint {
+  wakeId: number;
+  timeMs: number;
+  agentIds: readonly string[];
+}
+
+export type Answer =
+  | { kind: 'batch'; batch: ActionBatch }
+  /** Woken but no answer within the deadline. */
+  | { kind: 'missed' }
+  /** Could not be woken: not connected. */
+  | { kind: 'absent' };
+
+/** What `answer` made of a batch: taken, or refused as a whole with an ack saying why. */
+export type AnswerReceipt = { taken: true } | { taken: false; ack: ActionAck };
+
+export interface RunStats {
+  wakeUps: number;
+  actions: number;
+  trades: number;
+}
+
+export interface RunSummary extends RunStats {
+  ledgers: AgentLedger[];
+  tapeEvents: number;
+  settlementRecords: number;
+}
+
+type QueueItem = { kind: 'scheduled'; event: ScheduledEvent } | { kind: 'action'; batch: PendingBatch; index: number };
+
+interface PendingBatch {
+  agentId: string;
+  wakeId: number;
+  actions: Action[];
+  results: ActionResult[];
+  remaining: number;
+}
+
+interface OpenDecision {
+  point: DecisionPoint;
+  latencies: Map<string, number>;
+  books: WakeUp['books'];
+  forecast: Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'>;
+  answers: Map<string, Answer>;
+  woken: Set<string>;
+}
+
+/** The result of an action before its venue has handled it. */
+export function pendingResult(index: number, clientRef: string, timeMs: number): ActionResult {
+  return {
+    index,
+    clientRef,
+    status: ActionStatus.ACTION_STATUS_UNSPECIFIED,
+    orderId: 0,
+    rejectCode: 0,
+    field: '',
+    limit: '',
+    message: '',
+    timeMs,
+    fills: [],
+    cancelledLots: 0,
+    cancelReason: 0,
+  };
+}
+
+function refOf(raw: unknown): string {
+  const ref = (raw as { clientRef?: unknown } | null)?.clientRef;
+  return typeof ref === 'string' ? ref : '';
+}
+
+export class Simulation {
+  readonly ctx: RunContext;
+  readonly cid: CidVenue;
+  readonly auctions: AuctionVenue | undefined;
+  readonly balancing: BalancingVenue | undefined;
+  readonly simStartMs: number;
+  readonly simEndMs: number;
+  readonly lastDecisionMs: number;
+  readonly agentIds: readonly string[];
+  private readonly venues: Venue[];
+  private readonly venueByAction = new Map<string, Venue>();
+  private readonly queue = new EventQueue<QueueItem>();
+  private readonly outboxes = new Map<string, AgentOutbox>();
+  private readonly attributions = new Map<string, RecordAttribution>();
+  /** Per agent: the last wake-up it answered with a batch, and the ones it missed. */
+  private readonly answered = new Map<string, number>();
+  private readonly missedWakes = new Map<string, Set<number>>();
+  private readonly door: DoorLimits;
+  private readonly maxActionsPerBatch: number;
+  private readonly spec: MarketSpec;
+  private now = 0;
+  private wakeSeq = 0;
+  private stats = { wakeUps: 0, actions: 0 };
+  private started = false;
+  private finished = false;
+  private open: OpenDecision | undefined;
+
+  private constructor(ctx: RunContext, opts: SimulationOptions) {
+    this.ctx = ctx;
+    const v = createVenues(ctx);
+    this.cid = v.cid;
+    this.auctions = v.auctions;
+    this.balancing = v.balancing;
+    this.venues = v.all;
+    for (const venue of this.venues) for (const k of venue.actionKinds) this.venueByAction.set(k, venue);
+    this.simStartMs = ctx.products.firstDayStartMs - ctx.cfg.simStartHoursBeforeDay * HOUR;
+    this.simEndMs = ctx.products.endMs;
+    this.lastDecisionMs = Math.max(...ctx.products.all.map((p) => p.gateClosureMs));
+    this.agentIds = ctx.cfg.agents.map((a) => a.id);
+    for (const id of this.agentIds) {
+      this.outboxes.set(id, new AgentOutbox(ctx.ledger(id)));
+      this.attributions.set(id, new RecordAttribution(id));
+      this.missedWakes.set(id, new Set());
+    }
+    const limits = cidLimits(ctx.cfg);
+    this.spec = marketSpec(ctx.products, limits);
+    const d = { ...DEFAULT_DOOR_LIMITS, ...opts.door };
+    this.maxActionsPerBatch = d.maxActionsPerBatch;
+    this.door = {
+      enabledKinds: new Set([...this.venueByAction.keys()] as ActionKind[]),
+      priceMinTicks: limits.priceMinTicks,
+      priceMaxTicks: limits.priceMaxTicks,
+      maxQuantityLots: limits.maxQuantityLots,
+      maxAuctionLots: d.maxAuctionLots,
+      maxCurvePoints: d.maxCurvePoints,
+      maxClientRefLength: d.maxClientRefLength,
+      maxIdLength: d.maxIdLength,
+    };
+  }
+
+  /** A simulation of `cfg`; records go to `sinks` (more can be added before the first advance). */
+  static async create(cfg: RunConfig, opts: SimulationOptions): Promise<Simulation> {
+    const out = new Output(opts.sinks ?? []);
+    const ctx = createRunContext(cfg, opts.runId, { out, files: opts.files });
+    return new Simulation(ctx, opts);
+  }
+
+  get cfg(): RunConfig {
+    return this.ctx.cfg;
+  }
+
+  get runId(): string {
+    return this.ctx.runId;
+  }
+
+  get timeMs(): number {
+    return this.now;
+  }
+
+  get doorLimits(): DoorLimits {
+    return this.door;
+  }
+
+  addSink(sink: RecordSink): void {
+    this.ctx.out.add(sink);
+  }
+
+  marketSpec(): MarketSpec {
+    return this.spec;
+  }
+
+  welcome(agentId: string): Omit<Welcome, 'resumed'> {
+    this.ctx.ledger(agentId);
+    return welcomeFor(agentId, {
+      ctx: this.ctx,
+      market: this.spec,
+      simStartMs: this.simStartMs,
+      simEndMs: this.simEndMs,
+      auctions: this.auctions,
+      balancing: this.balancing,
+    });
+  }
+
+  /** The current decision point, if the clock stands at one. */
+  get decision(): DecisionPoint | undefined {
+    return this.open?.point;
+  }
+
+  // ---- the decision cycle ----
+
+  /**
+   * Commits the answers of the current decision point (if any) and runs the clock to the next
+   * one. Returns it, or undefined when no decision point is left (then call finish()).
+   */
+  async advance(): Promise<DecisionPoint | undefined> {
+    if (this.finished) throw new Error('advance() after finish()');
+    if (!this.started) this.start();
+    if (this.open) this.commit(this.open);
+    this.open = undefined;
+    for (let ev = this.queue.pop(); ev; ev = this.queue.pop()) {
+      this.now = ev.time;
+      if (ev.item.kind === 'action') this.processAction(ev.item.batch, ev.item.index);
+      else if (ev.item.event.phase === PHASE.DECISION) return this.openDecision();
+      else await ev.item.event.run();
+    }
+    return undefined;
+  }
+
+  /** Acks (and other messages) for `agentId` produced since the last call, in report_seq order. */
+  takeMessages(agentId: string): OutboundMessage[] {
+    return this.outbox(agentId).take();
+  }
+
+  /**
+   * The wake-up of `agentId` at the current decision point: its positions, orders, asset state,
+   * forecasts, books and every private report it has not been sent. After a resume, call it again
+   * for the same decision point: the new message carries what the agent had not processed.
+   */
+  wakeUp(agentId: string): WakeUp {
+    const d = this.requireOpen('wakeUp');
+    const ledger = this.ctx.ledger(agentId);
+    if (!d.woken.has(agentId)) {
+      d.woken.add(agentId);
+      this.stats.wakeUps++;
+    }
+    ledger.disconnected = false;
+    const asset = this.ctx.assets.get(agentId);
+    return this.outbox(agentId).wakeUp({
+      wakeId: d.point.wakeId,
+      timeMs: this.now,
+      ...this.cid.wakeUpPart(agentId, d.books),
+      positions: ledger.positionMessages(),
+      assets: asset ? [asset.state()] : [],
+      ...d.forecast,
+      cashUnits: ledger.totalCashUnits,
+    });
+  }
+
+  /**
+   * The agent's answer to the current decision point. A batch for another wake-up, after a
+   * missed deadline, or a second one is refused as a whole, with an ack that says why.
+   */
+  answer(agentId: string, answer: Answer): AnswerReceipt {
+    this.ctx.ledger(agentId);
+    if (answer.kind !== 'batch') {
+      const d = this.requireOpen('answer');
+      if (!d.answers.has(agentId)) d.answers.set(agentId, answer);
+      return { taken: true };
+    }
+    const batch = answer.batch;
+    const refusal = this.refusal(agentId, batch);
+    if (refusal) return { taken: false, ack: refusal };
+    this.open!.answers.set(agentId, answer);
+    this.answered.set(agentId, batch.wakeId);
+    this.outbox(agentId).confirm(batch.wakeId);
+    return { taken: true };
+  }
+
+  /** A session resumed: the agent has processed its private messages up to `lastReportSeq`. */
+  resume(agentId: string, lastReportSeq: number): number {
+    return this.outbox(agentId).resume(lastReportSeq);
+  }
+
+  /** The last report_seq produced for `agentId` (a resuming agent cannot claim more). */
+  lastReportSeq(agentId: string): number {
+    return this.outbox(agentId).lastSeq;
+  }
+
+  /** Ends the run after the last decision point: final records, the summary. */
+  async finish(): Promise<RunSummary> {
+    if (this.finished) throw new Error('finish() called twice');
+    if (!this.started || this.open || this.queue.size > 0)
+      throw new Error('finish() before the clock ran out: call advance() until it returns undefined');
+    this.finished = true;
+    this.publish('end');
+    const { ctx } = this;
+    const stats = { ...this.stats, trades: this.cid.trades };
+    ctx.out.tape({
+      type: 'run-end',
+      t: this.now,
+      stats,
+      parties: ctx
+        .allLedgers()
+        .map((l) => ({ party: l.agentId, cashUnits: l.cash, totalCashUnits: l.totalCashUnits })),
+      assets: [...ctx.assets.values()].map((a) => ({
+        id: a.id,
+        finalSocMwh: a.finalSocMwh(),
+        costs: a.costs(),
+      })),
+      bookHash: this.cid.market.stateHash(),
+    });
+    ctx.out.publish('run', 'flexarena.v1.RunEvent', this.runEvent('ended'), RunEvent);
+    return {
+      ...stats,
+      ledgers: ctx.cfg.agents.map((a) => ctx.ledger(a.id)),
+      tapeEvents: ctx.out.tapeCount,
+      settlementRecords: ctx.out.settlementCount,
+    };
+  }
+
+  // ---- internals ----
+
+  private outbox(agentId: string): AgentOutbox {
+    const o = this.outboxes.get(agentId);
+    if (!o) throw new Error(`unknown agent ${agentId}`);
+    return o;
+  }
+
+  private requireOpen(what: string): OpenDecision {
+    if (!this.open) throw new Error(`${what}() outside a decision point`);
+    return this.open;
+  }
+
+  private start(): void {
+    this.started = true;
+    const { ctx } = this;
+    ctx.out.tape({
+      type: 'run-start',
+      t: this.simStartMs,
+      name: ctx.cfg.name,
+      seed: ctx.cfg.seed,
+      days: ctx.products.days,
+      agents: ctx.cfg.agents.map((a) => ({
+        id: a.id,
+        strategy: a.strategy,
+        role: a.role,
+        asset: a.asset?.type ?? null,
+      })),
+      products: ctx.products.all.length,
+      realisedPriceTicks: Array.from(ctx.world.realisedPriceTicks()),
+    });
+    ctx.out.publish('run', 'flexarena.v1.RunEvent', this.runEvent('started'), RunEvent);
+    this.schedule();
+  }
+
+  private runEvent(event: string): RunEvent {
+    return {
+      runId: this.runId,
+      event,
+      timeMs: event === 'started' ? this.simStartMs : this.now,
+      name: this.cfg.name,
+      seed: this.cfg.seed,
+      agentIds: [...this.agentIds],
+      productIds: this.ctx.products.all.map((p) => p.id),
+    };
+  }
+
+  /** Static schedule, pushed in phase order so equal times resolve deterministically. */
+  private schedule(): void {
+    const events: ScheduledEvent[] = this.venues.flatMap((v) => v.scheduledEvents());
+    this.ctx.products.quarterHours.forEach((qh, step) => {
+      events.push({
+        time: qh.deliveryEndMs,
+        phase: PHASE.SETTLEMENT,
+        label: `settle ${qh.id}`,
+        run: () => this.settle(step),
+      });
+    });
+    const interval = this.ctx.cfg.decisionIntervalMinutes * MINUTE;
+    for (let t = this.simStartMs; t < this.lastDecisionMs; t += interval)
+      events.push({ time: t, phase: PHASE.DECISION, label: 'decision', run: () => undefined });
+    events.sort((a, b) => a.time - b.time || a.phase - b.phase);
+    for (const event of events) this.queue.push(event.time, { kind: 'scheduled', event });
+  }
+
+  private openDecision(): DecisionPoint {
+    const { ctx } = this;
+    this.publish('decision');
+    const wakeId = ++this.wakeSeq;
+    // Latency is drawn for every agent at every decision point, answered or not, so one agent's
+    // behaviour never shifts another's random stream.
+    const latencies = new Map(
+      ctx.cfg.agents.map((a) => [a.id, ctx.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max)]),
+    );
+    const point = { wakeId, timeMs: this.now, agentIds: this.agentIds };
+    this.open = {
+      point,
+      latencies,
+      books: this.cid.openBooks(),
+      forecast: this.forecasts(),
+      answers: new Map(),
+      woken: new Set(),
+    };
+    return point;
+  }
+
+  /** Why a batch cannot be this decision point's answer, as an ack; undefined if it can. */
+  private refusal(agentId: string, batch: ActionBatch): ActionAck | undefined {
+    const d = this.open;
+    const wakeId = typeof batch?.wakeId === 'number' ? batch.wakeId : Number.NaN;
+    let status: BatchStatus | undefined;
+    let code = RejectCode.REJECT_CODE_STALE_WAKE;
+    let message = '';
+    if (this.missedWakes.get(agentId)!.has(wakeId) || (d?.point.wakeId === wakeId && d.answers.get(agentId)?.kind === 'missed')) {
+      status = BatchStatus.BATCH_STATUS_LATE;
+      code = RejectCode.REJECT_CODE_LATE_BATCH;
+      message = `wake ${wakeId}: the batch came after the deadline; the wake-up counted as missed`;
+    } else if (this.answered.get(agentId) === wakeId || (d?.point.wakeId === wakeId && d.answers.has(agentId))) {
+      status = BatchStatus.BATCH_STATUS_DUPLICATE;
+      code = RejectCode.REJECT_CODE_DUPLICATE_BATCH;
+      message = `wake ${wakeId}: already answered; only the first batch counts`;
+    } else if (!d || d.point.wakeId !== wakeId || !d.woken.has(agentId)) {
+      status = BatchStatus.BATCH_STATUS_STALE_WAKE;
+      message = d
+        ? `wake_id ${batch?.wakeId}: the current decision point is wake ${d.point.wakeId}`
+        : `wake_id ${batch?.wakeId}: no decision point is open`;
+    }
+    if (status === undefined) return undefined;
+    const actions: unknown[] = Array.isArray(batch?.actions) ? batch.actions : [];
+    return {
+      wakeId: Number.isSafeInteger(wakeId) ? wakeId : 0,
+      reportSeq: 0,
+      batchStatus: status,
+      message,
+      results: actions.map((a, index) => ({
+        ...pendingResult(index, refOf(a), this.now),
+        status: ActionStatus.ACTION_STATUS_REJECTED,
+        rejectCode: code,
+        field: 'wake_id',
+        limit: d ? `${d.point.wakeId}` : 'an open decision point',
+        message,
+      })),
+    };
+  }
+
+  /** Applies the answers of a closed decision point, in configuration order. */
+  private commit(d: OpenDecision): void {
+    const { ctx } = this;
+    const agents = ctx.cfg.agents;
+    for (const a of agents) {
+      const ledger = ctx.ledger(a.id);
+      if (d.answers.get(a.id)?.kind === 'absent' && !ledger.disconnected) {
+        ledger.disconnected = true;
+        ctx.out.tape({ type: 'agent-absent', t: this.now, agent: a.id });
+      }
+    }
+    for (const a of agents) {
+      const answer = d.answers.get(a.id) ?? (d.woken.has(a.id) ? { kind: 'missed' as const } : { kind: 'absent' as const });
+      if (answer.kind === 'missed') {
+        ctx.ledger(a.id).missedDeadlines++;
+        this.missedWakes.get(a.id)!.add(d.point.wakeId);
+        ctx.out.tape({ type: 'missed-deadline', t: this.now, agent: a.id, wakeId: d.point.wakeId });
+        ctx.out.fault({
+          agentId: a.id,
+          kind: 'missed-deadline',
+          detail: `wake ${d.point.wakeId} at ${new Date(this.now).toISOString()}`,
+          t: this.now,
+        });
+      } else if (answer.kind === 'batch') this.enqueueBatch(a.id, d, answer.batch);
+    }
+  }
+
+  /** Door checks, then the valid actions enter the queue at wake-up time + the agent's latency. */
+  private enqueueBatch(agentId: string, d: OpenDecision, batch: ActionBatch): void {
+    const raw: unknown[] = Array.isArray(batch.actions) ? batch.actions : [];
+    if (raw.length === 0) return;
+    const arrival = this.now + d.latencies.get(agentId)!;
+    const admitted = raw.map((a, i) =>
+      i < this.maxActionsPerBatch
+        ? admitAction(a, this.door)
+        : {
+            ok: false as const,
+            rejection: {
+              code: RejectCode.REJECT_CODE_TOO_MANY_ACTIONS,
+              field: 'actions',
+              limit: `at most ${this.maxActionsPerBatch} actions per wake-up`,
+              message: `action ${i} is beyond the limit of ${this.maxActionsPerBatch} actions per wake-up`,
+            },
+          },
+    );
+    const actions = admitted.map((a, i) => (a.ok ? a.action : (raw[i] as Action)));
+    const rejected = admitted.flatMap((a, index) =>
+      a.ok ? [] : [{ index, code: RejectCode[a.rejection.code], field: a.rejection.field }],
+    );
+    this.ctx.out.tape({
+      type: 'batch',
+      t: arrival,
+      agent: agentId,
+      wakeId: d.point.wakeId,
+      actions,
+      ...(rejected.length > 0 ? { rejected } : {}),
+    });
+    const pending: PendingBatch = { agentId, wakeId: d.point.wakeId, actions, results: [], remaining: 0 };
+    admitted.forEach((a, index) => {
+      const result = pendingResult(index, refOf(raw[index]), arrival);
+      pending.results[index] = result;
+      if (a.ok) {
+        pending.remaining++;
+        this.queue.push(arrival, { kind: 'action', batch: pending, index });
+      } else {
+        this.ctx.ledger(agentId).rejects++;
+        Object.assign(result, {
+          status: ActionStatus.ACTION_STATUS_REJECTED,
+          rejectCode: a.rejection.code,
+          field: a.rejection.field,
+          limit: a.rejection.limit,
+          message: a.rejection.message,
+        });
+      }
+    });
+    if (pending.remaining === 0) this.ackBatch(pending);
+  }
+
+  private processAction(batch: PendingBatch, index: number): void {
+    const action = batch.actions[index]!;
+    const result = batch.results[index]!;
+    this.stats.actions++;
+    const venue = this.venueByAction.get(action.kind!.$case)!;
+    venue.handle(batch.agentId, action, this.now, result);
+    if (result.status === ActionStatus.ACTION_STATUS_REJECTED) result.field = fieldPath(action, result.field);
+    if (--batch.remaining === 0) this.ackBatch(batch);
+  }
+
+  private ackBatch(batch: PendingBatch): void {
+    this.outbox(batch.agentId).ack({
+      wakeId: batch.wakeId,
+      results: batch.results,
+      batchStatus: BatchStatus.BATCH_STATUS_PROCESSED,
+      message: '',
+    });
+  }
+
+  /** The world's latest forecast for every quarter-hour not yet delivered. */
+  private forecasts(): Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> {
+    const { world, products } = this.ctx;
+    const f = world.forecastAt(this.now);
+    const out: Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> = {
+      priceForecasts: [],
+      fundamentalsForecasts: [],
+    };
+    products.quarterHours.forEach((qh, step) => {
+      if (qh.deliveryStartMs <= this.now) return;
+      const p = f.at(step);
+      if (!p) return;
+      out.priceForecasts.push({ productId: qh.id, priceTicks: p.priceTicks });
+      out.fundamentalsForecasts.push({
+        productId: qh.id,
+        demandMw: p.demandMw,
+        windMw: p.windMw,
+        solarMw: p.solarMw,
+        residualMw: p.residualMw,
+      });
+    });
+    return out;
+  }
+
+  // ---- settlement and publication ----
+
+  private settle(step: number): void {
+    const { ctx } = this;
+    const outcome = settlePeriod(ctx, step, this.balancing);
+    this.checkConservation(step);
+    const publicResult: BalancingPeriodResult = {
+      productId: outcome.productId,
+      systemImbalanceKwh: outcome.systemImbalanceKwh,
+      activatedUpKwh: outcome.activation?.activatedUpKwh ?? 0,
+      activatedDownKwh: outcome.activation?.activatedDownKwh ?? 0,
+      upPriceTicks: outcome.activation?.upPriceTicks ?? 0,
+      downPriceTicks: outcome.activation?.downPriceTicks ?? 0,
+      imbalanceLongPriceTicks: outcome.longPriceTicks,
+      imbalanceShortPriceTicks: outcome.shortPriceTicks,
+    };
+    ctx.out.tape({
+      type: 'balancing-result',
+      t: this.now,
+      ...publicResult,
+      upActivated: outcome.activation?.upPriceTicks !== null && outcome.activation !== null,
+      downActivated: outcome.activation?.downPriceTicks !== null && outcome.activation !== null,
+      referencePriceTicks: outcome.referencePriceTicks,
+      regulationState: outcome.regulationState,
+    });
+    ctx.out.publish(`balancing.${outcome.productId}`, 'flexarena.v1.BalancingPeriodResult', publicResult, BalancingPeriodResult);
+    for (const a of ctx.cfg.agents) ctx.ledger(a.id).report('balancingResults', publicResult);
+    const qh = ctx.products.quarterHours[step]!;
+    for (const s of outcome.agents) {
+      ctx.out.tape({ type: 'settlement', t: this.now, ...s });
+      const ledger = ctx.ledger(s.agent);
+      ledger.report('settlements', periodSettlementMessage(s));
+      ctx.out.settlement(
+        settlementRecord({
+          runId: ctx.runId,
+          strategy: ledger.strategy,
+          settledAtMs: this.now,
+          deliveryStartMs: qh.deliveryStartMs,
+          referencePriceTicks: outcome.referencePriceTicks,
+          ledger,
+          asset: ctx.assets.get(s.agent),
+          settlement: s,
+          attribution: this.attributions.get(s.agent)!,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Every euro and every lot has two sides: after each settlement, cash over all agents, the world
+   * and the TSO sums to zero, and so do the positions in the settled quarter-hour and its hour.
+   * A violation is a bug in the arena, never an agent's fault.
+   */
+  private checkConservation(step: number): void {
+    const { ctx } = this;
+    const ledgers = ctx.allLedgers();
+    const cash = ledgers.reduce((sum, l) => sum + l.totalCashUnits, 0);
+    const products = [ctx.products.quarterHours[step]!.id, ctx.products.hourOf(step)?.id].filter(
+      (p): p is string => !!p,
+    );
+    const lots = products.map((p) => ledgers.reduce((sum, l) => sum + l.netLots(p), 0));
+    if (cash !== 0 || lots.some((l) => l !== 0))
+      throw new Error(
+        `conservation broken after settling step ${step}: cash sum ${cash}, net lots ${products.map((p, i) => `${p}=${lots[i]}`).join(' ')}`,
+      );
+  }
+
+  private publish(phase: string): void {
+    for (const v of this.venues) v.publish(this.now);
+    this.ctx.out.publish(
+      'clock',
+      'flexarena.v1.ClockTick',
+      { timeMs: this.now, time: new Date(this.now).toISOString(), phase },
+      ClockTick,
+    );
+  }
+}

@@ -1,0 +1,324 @@
+// Validation at the core's door. Every action from every driver — decoded from gRPC, built by an
+// in-process strategy, produced by a learning agent — passes here before it may enter the event
+// queue. Whatever the action holds (a missing oneof, an unknown enum value, NaN, a float, a string
+// where a number belongs, 2^62), the answer is a typed rejection naming the proto field path and
+// the limit; it never throws and never stores a default in place of a bad value. Business rules
+// that need market state (gate closures, unknown orders, curve monotonicity, obligations) stay
+// with the venues and come back in the same shape.
+import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
+import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
+import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { Action } from '../../gen/flexarena/v1/session.js';
+
+export type ActionKind = NonNullable<Action['kind']>['$case'];
+
+export const ACTION_KINDS: readonly ActionKind[] = [
+  'submit',
+  'cancel',
+  'modify',
+  'auctionBid',
+  'cancelAuctionBid',
+  'capacityBid',
+  'energyBid',
+];
+
+export interface DoorLimits {
+  /** Action kinds some venue of this run accepts. */
+  enabledKinds: ReadonlySet<ActionKind>;
+  priceMinTicks: number;
+  priceMaxTicks: number;
+  maxQuantityLots: number;
+  /** Auction and balancing quantities and prices (their venues apply the exact limits). */
+  maxAuctionLots: number;
+  maxCurvePoints: number;
+  maxClientRefLength: number;
+  maxIdLength: number;
+}
+
+export interface DoorRejection {
+  code: RejectCode;
+  /** Proto field path inside the action, e.g. "submit.price_ticks". */
+  field: string;
+  limit: string;
+  message: string;
+}
+
+/** A validated action, normalised exactly as the wire would deliver it (proto3 defaults filled). */
+export type Admitted =
+  | { ok: true; action: Action; kind: ActionKind }
+  | { ok: false; rejection: DoorRejection };
+
+export function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'number' && Number.isNaN(v)) return 'a value outside the 64-bit safe range';
+  try {
+    return typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v));
+  } catch {
+    return String(v);
+  }
+}
+
+function reject(code: RejectCode, field: string, limit: string, got: unknown): DoorRejection {
+  return { code, field, limit, message: `${field} must be ${limit}; got ${show(got)}` };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function intIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
+}
+
+type Check = DoorRejection | undefined;
+
+function text(v: unknown, field: string, maxLength: number, required: boolean): Check {
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string') return reject(RejectCode.REJECT_CODE_INVALID_FIELD, field, 'a string', v);
+  if (required && v.length === 0)
+    return reject(
+      RejectCode.REJECT_CODE_INVALID_FIELD,
+      field,
+      `a non-empty string of at most ${maxLength} characters`,
+      v,
+    );
+  if (v.length > maxLength)
+    return reject(RejectCode.REJECT_CODE_INVALID_FIELD, field, `at most ${maxLength} characters`, v);
+  return undefined;
+}
+
+function enumValue(
+  v: unknown,
+  field: string,
+  allowed: readonly number[],
+  names: string,
+  code: RejectCode,
+): Check {
+  return typeof v === 'number' && allowed.includes(v) ? undefined : reject(code, field, `one of ${names}`, v);
+}
+
+function int(v: unknown, field: string, min: number, max: number, code: RejectCode, unit = ''): Check {
+  return intIn(v, min, max) ? undefined : reject(code, field, `an integer within [${min}, ${max}]${unit}`, v);
+}
+
+/** Optional proto3 scalar: absent means the proto default (0), as on the wire. */
+function optionalInt(v: unknown, field: string, min: number, max: number, code: RejectCode): Check {
+  return v === undefined ? undefined : int(v, field, min, max, code);
+}
+
+const PRICE = RejectCode.REJECT_CODE_PRICE_OUT_OF_RANGE;
+const QUANTITY = RejectCode.REJECT_CODE_QUANTITY_INVALID;
+
+function orderId(v: unknown, field: string): Check {
+  // An id the arena never issued is simply an order the agent does not have.
+  return intIn(v, 1, Number.MAX_SAFE_INTEGER)
+    ? undefined
+    : reject(
+        RejectCode.REJECT_CODE_UNKNOWN_ORDER,
+        field,
+        'an order id the arena issued to you (1 … 2^53−1)',
+        v,
+      );
+}
+
+function checkSubmit(s: Record<string, unknown>, l: DoorLimits): Check {
+  const f = (n: string) => `submit.${n}`;
+  return (
+    text(s.productId, f('product_id'), l.maxIdLength, true) ??
+    enumValue(
+      s.side,
+      f('side'),
+      [Side.SIDE_BUY, Side.SIDE_SELL],
+      'SIDE_BUY (1), SIDE_SELL (2)',
+      RejectCode.REJECT_CODE_INVALID_SIDE,
+    ) ??
+    (s.timeInForce === undefined
+      ? undefined
+      : enumValue(
+          s.timeInForce,
+          f('time_in_force'),
+          [0, TimeInForce.TIME_IN_FORCE_GTC, TimeInForce.TIME_IN_FORCE_IOC, TimeInForce.TIME_IN_FORCE_FOK],
+          'TIME_IN_FORCE_UNSPECIFIED (0, = GTC), _GTC (1), _IOC (2), _FOK (3)',
+          RejectCode.REJECT_CODE_INVALID_TIME_IN_FORCE,
+        )) ??
+    (s.restriction === undefined
+      ? undefined
+      : enumValue(
+          s.restriction,
+          f('restriction'),
+          [
+            0,
+            ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
+            ExecutionRestriction.EXECUTION_RESTRICTION_AON,
+          ],
+          'EXECUTION_RESTRICTION_UNSPECIFIED (0, = NONE), _NONE (1), _AON (2)',
+          RejectCode.REJECT_CODE_INVALID_RESTRICTION,
+        )) ??
+    int(s.priceTicks, f('price_ticks'), l.priceMinTicks, l.priceMaxTicks, PRICE, ' ticks of 0.01 EUR/MWh') ??
+    int(s.quantityLots, f('quantity_lots'), 1, l.maxQuantityLots, QUANTITY, ' lots of 0.1 MW') ??
+    optionalInt(s.peakLots, f('peak_lots'), 0, l.maxQuantityLots, RejectCode.REJECT_CODE_PEAK_INVALID)
+  );
+}
+
+function checkModify(m: Record<string, unknown>, l: DoorLimits): Check {
+  return (
+    orderId(m.orderId, 'modify.order_id') ??
+    int(
+      m.priceTicks,
+      'modify.price_ticks',
+      l.priceMinTicks,
+      l.priceMaxTicks,
+      PRICE,
+      ' ticks of 0.01 EUR/MWh',
+    ) ??
+    int(m.quantityLots, 'modify.quantity_lots', 1, l.maxQuantityLots, QUANTITY, ' lots of 0.1 MW')
+  );
+}
+
+const BID_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function checkCurve(c: Record<string, unknown>, l: DoorLimits): Check {
+  const f = (n: string) => `auction_bid.curve.${n}`;
+  const first =
+    optionalInt(c.period, f('period'), 0, 95, RejectCode.REJECT_CODE_PERIOD_OUT_OF_RANGE) ??
+    (c.interpolation === undefined
+      ? undefined
+      : enumValue(
+          c.interpolation,
+          f('interpolation'),
+          [0, CurveInterpolation.CURVE_INTERPOLATION_STEP, CurveInterpolation.CURVE_INTERPOLATION_LINEAR],
+          'CURVE_INTERPOLATION_UNSPECIFIED (0, = STEP), _STEP (1), _LINEAR (2)',
+          RejectCode.REJECT_CODE_INVALID_FIELD,
+        ));
+  if (first) return first;
+  const points = c.points ?? [];
+  if (!Array.isArray(points))
+    return reject(RejectCode.REJECT_CODE_INVALID_FIELD, f('points'), 'a list of points', points);
+  if (points.length > l.maxCurvePoints)
+    return reject(
+      RejectCode.REJECT_CODE_TOO_MANY_POINTS,
+      f('points'),
+      `at most ${l.maxCurvePoints} points`,
+      points.length,
+    );
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    const at = f(`points[${i}]`);
+    if (!isObject(p)) return reject(RejectCode.REJECT_CODE_INVALID_FIELD, at, 'a curve point', p);
+    const bad =
+      int(p.priceTicks, `${at}.price_ticks`, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, PRICE) ??
+      int(p.quantityLots, `${at}.quantity_lots`, -l.maxAuctionLots, l.maxAuctionLots, QUANTITY);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+function checkBlock(b: Record<string, unknown>, l: DoorLimits): Check {
+  const f = (n: string) => `auction_bid.block.${n}`;
+  return (
+    enumValue(
+      b.side,
+      f('side'),
+      [Side.SIDE_BUY, Side.SIDE_SELL],
+      'SIDE_BUY (1), SIDE_SELL (2)',
+      RejectCode.REJECT_CODE_INVALID_SIDE,
+    ) ??
+    optionalInt(b.firstPeriod, f('first_period'), 0, 95, RejectCode.REJECT_CODE_PERIOD_OUT_OF_RANGE) ??
+    optionalInt(b.lastPeriod, f('last_period'), 0, 95, RejectCode.REJECT_CODE_PERIOD_OUT_OF_RANGE) ??
+    int(b.priceTicks, f('price_ticks'), -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, PRICE) ??
+    int(b.quantityLots, f('quantity_lots'), 1, l.maxAuctionLots, QUANTITY)
+  );
+}
+
+function checkAuctionBid(a: Record<string, unknown>, l: DoorLimits): Check {
+  const bad =
+    text(a.auctionId, 'auction_bid.auction_id', l.maxIdLength, true) ??
+    (typeof a.bidId === 'string' && BID_ID.test(a.bidId)
+      ? undefined
+      : reject(
+          RejectCode.REJECT_CODE_BID_ID_INVALID,
+          'auction_bid.bid_id',
+          '1-64 characters: letters, digits, "_", "." or "-"',
+          a.bidId,
+        ));
+  if (bad) return bad;
+  const bid = a.bid;
+  if (!isObject(bid) || !isObject(bid.value) || (bid.$case !== 'curve' && bid.$case !== 'block'))
+    return reject(RejectCode.REJECT_CODE_INVALID_FIELD, 'auction_bid.bid', 'one of curve, block', bid);
+  return bid.$case === 'curve' ? checkCurve(bid.value, l) : checkBlock(bid.value, l);
+}
+
+function checkBalancing(
+  name: 'capacity_bid' | 'energy_bid',
+  b: Record<string, unknown>,
+  l: DoorLimits,
+): Check {
+  const f = (n: string) => `${name}.${n}`;
+  return (
+    text(b.productId, f('product_id'), l.maxIdLength, true) ??
+    enumValue(
+      b.direction,
+      f('direction'),
+      [BalancingDirection.BALANCING_DIRECTION_UP, BalancingDirection.BALANCING_DIRECTION_DOWN],
+      'BALANCING_DIRECTION_UP (1), BALANCING_DIRECTION_DOWN (2)',
+      RejectCode.REJECT_CODE_DIRECTION_INVALID,
+    ) ??
+    int(b.quantityLots, f('quantity_lots'), 1, l.maxAuctionLots, QUANTITY, ' lots of 0.1 MW') ??
+    int(b.priceTicks, f('price_ticks'), -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, PRICE) ??
+    (name === 'capacity_bid' && b.indivisible !== undefined && typeof b.indivisible !== 'boolean'
+      ? reject(RejectCode.REJECT_CODE_DIVISIBLE_INVALID, f('indivisible'), 'true or false', b.indivisible)
+      : undefined)
+  );
+}
+
+function checkKind(kind: ActionKind, v: Record<string, unknown>, l: DoorLimits): Check {
+  switch (kind) {
+    case 'submit':
+      return checkSubmit(v, l);
+    case 'cancel':
+      return orderId(v.orderId, 'cancel.order_id');
+    case 'modify':
+      return checkModify(v, l);
+    case 'auctionBid':
+      return checkAuctionBid(v, l);
+    case 'cancelAuctionBid':
+      return (
+        text(v.auctionId, 'cancel_auction_bid.auction_id', l.maxIdLength, true) ??
+        text(v.bidId, 'cancel_auction_bid.bid_id', l.maxIdLength, true)
+      );
+    case 'capacityBid':
+      return checkBalancing('capacity_bid', v, l);
+    case 'energyBid':
+      return checkBalancing('energy_bid', v, l);
+  }
+}
+
+/** Checks one action; on success returns it normalised as the wire would deliver it. */
+export function admitAction(raw: unknown, l: DoorLimits): Admitted {
+  const no = (rejection: DoorRejection): Admitted => ({ ok: false, rejection });
+  if (!isObject(raw))
+    return no(reject(RejectCode.REJECT_CODE_INVALID_FIELD, 'action', 'an Action message', raw));
+  const ref = text(raw.clientRef, 'client_ref', l.maxClientRefLength, false);
+  if (ref) return no(ref);
+  const k = raw.kind;
+  const names = ACTION_KINDS.map(snake).join(', ');
+  if (!isObject(k) || !ACTION_KINDS.includes(k.$case as ActionKind) || !isObject(k.value))
+    return no(reject(RejectCode.REJECT_CODE_INVALID_FIELD, 'kind', `one of ${names}`, isObject(k) ? k.$case : k));
+  const kind = k.$case as ActionKind;
+  if (!l.enabledKinds.has(kind))
+    return no({
+      code: RejectCode.REJECT_CODE_MARKET_NOT_IN_RUN,
+      field: snake(kind),
+      limit: `one of ${[...l.enabledKinds].map(snake).join(', ')}`,
+      message: `${snake(kind)}: this run has no venue for it (its market is switched off)`,
+    });
+  const bad = checkKind(kind, k.value, l);
+  if (bad) return no(bad);
+  // Validated: fromPartial fills proto3 defaults and drops unknown properties, exactly what a
+  // decode of the same message from the wire gives, so in-process and gRPC runs see equal actions.
+  return { ok: true, action: Action.fromPartial(raw as unknown as Action), kind };
+}

@@ -1,0 +1,54 @@
+// The lock-step loop over any mix of agent ports: at each decision point every agent is asked at
+// once (a simultaneous move), the clock waits for all of them (each within its deadline), then it
+// moves on. The core commits answers in configuration order, so the order in which ports answer
+// never shows on the tape.
+import type { RunEnded } from '../../gen/flexarena/v1/session.js';
+import type { DecisionPoint, RunSummary, Simulation } from '../core/simulation.js';
+import type { AgentPort, DecisionRequest } from './agent-port.js';
+
+export interface LockstepOptions {
+  /** Called after each decision point's answers are in (progress, pacing, observers). */
+  onDecision?(point: DecisionPoint): void | Promise<void>;
+}
+
+export function decisionRequest(sim: Simulation, agentId: string, point: DecisionPoint): DecisionRequest {
+  return {
+    agentId,
+    wakeId: point.wakeId,
+    timeMs: point.timeMs,
+    deadlineMs: sim.cfg.deadlineMs,
+    takeMessages: () => sim.takeMessages(agentId),
+    wakeUp: () => sim.wakeUp(agentId),
+    resume: (seq) => void sim.resume(agentId, seq),
+    submit: (batch) => sim.answer(agentId, { kind: 'batch', batch }),
+  };
+}
+
+/** Runs the clock to its end; returns the summary after sim.finish(). */
+export async function runLockstep(
+  sim: Simulation,
+  ports: ReadonlyMap<string, AgentPort>,
+  opts: LockstepOptions = {},
+): Promise<RunSummary> {
+  for (const id of sim.agentIds) await ports.get(id)?.start?.(sim.welcome(id));
+  for (let point = await sim.advance(); point; point = await sim.advance()) {
+    const p = point;
+    await Promise.all(
+      sim.agentIds.map(async (id) => {
+        const port = ports.get(id);
+        const outcome = port ? await port.decide(decisionRequest(sim, id, p)) : 'absent';
+        if (outcome !== 'answered') sim.answer(id, { kind: outcome });
+      }),
+    );
+    await opts.onDecision?.(p);
+  }
+  return sim.finish();
+}
+
+/** Tells every port the run is over, with its result. */
+export async function endPorts(
+  ports: ReadonlyMap<string, AgentPort>,
+  ended: (agentId: string) => RunEnded,
+): Promise<void> {
+  await Promise.all([...ports.values()].map((p) => p.end(ended(p.agentId))));
+}

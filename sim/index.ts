@@ -1,0 +1,36 @@
+// The public entry of the simulation core: import from here, not from the files behind it.
+// The core has no I/O: the runtime (arena/), the evaluator, the training API and the tournament
+// runner drive it through Simulation and read it through record sinks.
+
+export type { OutboundMessage } from './core/agent-outbox.js';
+export { type AgentLedger, CASH_KINDS, type CashKind } from './core/agent-ledger.js';
+export { PHASE, type Phase } from './core/phases.js';
+export { type RunContext, TSO_PARTY, WORLD_PARTY } from './core/run-context.js';
+export {
+  type Answer,
+  type AnswerReceipt,
+  DEFAULT_DOOR_LIMITS,
+  type DecisionPoint,
+  type RunStats,
+  type RunSummary,
+  Simulation,
+  type SimulationFiles,
+  type SimulationOptions,
+} from './core/simulation.js';
+export { type AgentConfig, parseRunConfig, type RunConfig, runConfigSchema } from './config/run-config.js';
+export { type ActionKind, admitAction, type DoorLimits, type DoorRejection } from './door/validate-action.js';
+export type { AgentPort, DecisionOutcome, DecisionRequest } from './drivers/agent-port.js';
+export { type LocalAgent, LocalAgentPort, type LocalPortOptions } from './drivers/local-port.js';
+export { decisionRequest, endPorts, type LockstepOptions, runLockstep } from './drivers/lockstep.js';
+export {
+  type FaultRecord,
+  Output,
+  type PublicRecord,
+  type RecordSink,
+  type SequencedTapeRecord,
+  type TapeRecord,
+} from './records/records.js';
+export { TapeEncoder } from './records/tape-encoder.js';
+export { addRecord, type RecordTotal, RecordTotals } from './results/record-totals.js';
+export { agentResults, type RunResults, runResults } from './results/results.js';
+export { cashTotal, costTotal } from './settlement/settlement-record.js';
