@@ -1,0 +1,87 @@
+// A TCP proxy on 127.0.0.1 for fault tests: forwards bytes to a target port and can
+//  - drop everything the server sends back (the server still gets and acts on every request,
+//    the client never sees the replies: "acknowledged, but the ack was lost"),
+//  - cut every open connection,
+//  - refuse new connections for a while (a network outage with the server still up).
+// Real sockets only; nothing about the NATS protocol is faked.
+import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
+
+export class TcpFaultProxy {
+  private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
+  private dropReplies = false;
+  private refusing = false;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    readonly targetPort: number,
+  ) {}
+
+  static start(targetPort: number): Promise<TcpFaultProxy> {
+    return new Promise((resolve, reject) => {
+      let proxy: TcpFaultProxy | undefined;
+      const server = createServer((client) => proxy?.accept(client));
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const addr = server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : 0;
+        proxy = new TcpFaultProxy(server, port, targetPort);
+        resolve(proxy);
+      });
+    });
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  get connectionCount(): number {
+    return this.pairs.size;
+  }
+
+  private accept(client: Socket): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = tcpConnect(this.targetPort, '127.0.0.1');
+    const pair = { client, upstream };
+    this.pairs.add(pair);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      this.pairs.delete(pair);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.on('data', (b) => upstream.write(b));
+    upstream.on('data', (b) => {
+      if (!this.dropReplies) client.write(b);
+    });
+  }
+
+  /** From now on, bytes from the server are discarded (until `cutAll`). */
+  startDroppingReplies(): void {
+    this.dropReplies = true;
+  }
+
+  /** Destroys every open connection; new ones forward normally unless `refuse` is on. */
+  cutAll(): void {
+    for (const { client, upstream } of this.pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+    this.pairs.clear();
+    this.dropReplies = false;
+  }
+
+  refuse(on: boolean): void {
+    this.refusing = on;
+  }
+
+  close(): Promise<void> {
+    this.refusing = true;
+    this.cutAll();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
