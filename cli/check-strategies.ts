@@ -9,7 +9,7 @@ export function checkLaunchedStrategies(
   known: { has(name: string): boolean; names(): string[] },
 ): void {
   const issues = cfg.agents.flatMap((a, i) =>
-    a.launch && !a.command && !known.has(a.strategy)
+    a.launch && !known.has(a.strategy)
       ? [
           {
             path: `agents[${i}].strategy`,

@@ -2,8 +2,9 @@
 // The core has no I/O: the runtime (arena/), the evaluator, the training API and the tournament
 // runner drive it through Simulation and read it through record sinks.
 
-export type { OutboundMessage } from './core/agent-outbox.js';
+export { type AgentConfig, parseRunConfig, type RunConfig, runConfigSchema } from './config/run-config.js';
 export { type AgentLedger, CASH_KINDS, type CashKind } from './core/agent-ledger.js';
+export type { OutboundMessage } from './core/agent-outbox.js';
 export { PHASE, type Phase } from './core/phases.js';
 export { type RunContext, TSO_PARTY, WORLD_PARTY } from './core/run-context.js';
 export {
@@ -17,7 +18,6 @@ export {
   type SimulationFiles,
   type SimulationOptions,
 } from './core/simulation.js';
-export { type AgentConfig, parseRunConfig, type RunConfig, runConfigSchema } from './config/run-config.js';
 export { type ActionKind, admitAction, type DoorLimits, type DoorRejection } from './door/validate-action.js';
 export type { AgentPort, DecisionOutcome, DecisionRequest } from './drivers/agent-port.js';
 export { type LocalAgent, LocalAgentPort, type LocalPortOptions } from './drivers/local-port.js';

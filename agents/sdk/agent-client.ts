@@ -1,5 +1,7 @@
 // Connects a strategy to a running arena over one gRPC session stream and drives it until the
-// run ends.
+// run ends. Every wake-up and ack carries a report_seq; the client reports each one as processed
+// once the strategy has handled it (and, for a wake-up, its batch is on the wire), so an agent that
+// keeps that number can resume after a crash without losing or repeating a fill.
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import {
   ArenaServiceClient,
@@ -15,12 +17,18 @@ export interface ConnectOptions {
   address: string;
   token: string;
   sdkName?: string;
+  /** The report_seq of the last wake-up or ack this agent processed before (0: none). */
+  lastReportSeq?: number;
+  /** Called with a message's report_seq once it is fully processed (persist it to resume). */
+  onProcessed?(reportSeq: number): void;
 }
 
 export interface AgentRunOutcome {
   welcome?: Welcome;
   ended?: RunEnded;
   wakeUps: number;
+  /** The report_seq of the last message processed. */
+  lastReportSeq: number;
 }
 
 export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<AgentRunOutcome> {
@@ -28,8 +36,15 @@ export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<Agen
   const md = new Metadata();
   md.set('authorization', `Bearer ${opts.token}`);
   const call = client.session(md);
-  const outcome: AgentRunOutcome = { wakeUps: 0 };
+  const outcome: AgentRunOutcome = { wakeUps: 0, lastReportSeq: opts.lastReportSeq ?? 0 };
   const send = (req: SessionRequest) => call.write(req);
+  const processed = (seq: number) => {
+    if (seq <= outcome.lastReportSeq) return;
+    outcome.lastReportSeq = seq;
+    opts.onProcessed?.(seq);
+  };
+  // Messages are handled one at a time, in arrival (= report_seq) order, even when decide is async.
+  let chain: Promise<void> = Promise.resolve();
 
   return new Promise((resolve, reject) => {
     let done = false;
@@ -40,43 +55,53 @@ export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<Agen
       if (err) reject(err);
       else resolve(outcome);
     };
-    call.on('data', async (msg: SessionResponse) => {
-      try {
-        switch (msg.kind?.$case) {
-          case 'welcome':
-            outcome.welcome = msg.kind.value;
-            strategy.onWelcome?.(msg.kind.value);
-            break;
-          case 'wakeUp': {
-            outcome.wakeUps++;
-            const wake = msg.kind.value;
-            const actions = await strategy.decide(wake);
-            send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
-            break;
-          }
-          case 'actionAck':
-            strategy.onAck?.(msg.kind.value);
-            break;
-          case 'runEnded':
-            outcome.ended = msg.kind.value;
-            strategy.onEnd?.(msg.kind.value);
-            call.end();
-            break;
+    const handle = async (msg: SessionResponse) => {
+      switch (msg.kind?.$case) {
+        case 'welcome':
+          outcome.welcome = msg.kind.value;
+          await strategy.onWelcome?.(msg.kind.value);
+          break;
+        case 'wakeUp': {
+          outcome.wakeUps++;
+          const wake = msg.kind.value;
+          const actions = await strategy.decide(wake);
+          send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
+          processed(wake.reportSeq);
+          break;
         }
-      } catch (err) {
-        call.cancel();
-        finish(err as Error);
+        case 'actionAck':
+          strategy.onAck?.(msg.kind.value);
+          if (msg.kind.value.reportSeq > 0) processed(msg.kind.value.reportSeq);
+          break;
+        case 'runEnded':
+          outcome.ended = msg.kind.value;
+          await strategy.onEnd?.(msg.kind.value);
+          call.end();
+          break;
       }
+    };
+    call.on('data', (msg: SessionResponse) => {
+      chain = chain
+        .then(() => handle(msg))
+        .catch((err) => {
+          call.cancel();
+          finish(err as Error);
+        });
     });
     call.on('error', (err: ServiceError) => {
       if (outcome.ended) return finish();
       finish(new SessionError(err.code, err.details, { cause: err }));
     });
-    call.on('end', () => finish());
+    call.on('end', () => void chain.then(() => finish()));
     send({
       kind: {
         $case: 'hello',
-        value: { sdkName: opts.sdkName ?? 'flexarena-ts', sdkVersion: '0.1.0', strategy: strategy.name },
+        value: {
+          sdkName: opts.sdkName ?? 'flexarena-ts',
+          sdkVersion: '0.2.0',
+          strategy: strategy.name,
+          lastReportSeq: opts.lastReportSeq ?? 0,
+        },
       },
     });
   });

@@ -4,10 +4,10 @@ import type { Action, ActionAck, RunEnded, WakeUp, Welcome } from '../../gen/fle
 
 export interface Strategy {
   readonly name: string;
-  onWelcome?(welcome: Welcome): void;
+  onWelcome?(welcome: Welcome): void | Promise<void>;
   decide(wake: WakeUp): Action[] | Promise<Action[]>;
   onAck?(ack: ActionAck): void;
-  onEnd?(ended: RunEnded): void;
+  onEnd?(ended: RunEnded): void | Promise<void>;
 }
 
 export type StrategyFactory = (params: Record<string, unknown>) => Strategy;

@@ -8,10 +8,10 @@ import {
   Server,
   ServerCredentials,
   type ServerDuplexStream,
-  type ServiceError,
   type ServiceDefinition,
-  type UntypedServiceImplementation,
+  type ServiceError,
   status,
+  type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import {
   ArenaServiceService,
@@ -94,10 +94,16 @@ export class GrpcGateway {
   constructor(private readonly opts: GatewayOptions) {
     this.server.addService(SERVICE, {
       session: (call: Call) => this.onSession(call),
-      getMarketSpec: (call: { metadata: Metadata }, cb: (err: Partial<ServiceError> | null, res?: GetMarketSpecResponse) => void) => {
+      getMarketSpec: (
+        call: { metadata: Metadata },
+        cb: (err: Partial<ServiceError> | null, res?: GetMarketSpecResponse) => void,
+      ) => {
         const token = tokenFromMetadata(call.metadata);
         if (!token || !opts.tokens.has(token))
-          cb({ code: status.UNAUTHENTICATED, details: token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata' });
+          cb({
+            code: status.UNAUTHENTICATED,
+            details: token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata',
+          });
         else cb(null, opts.marketSpec());
       },
     });
@@ -190,7 +196,11 @@ export class GrpcGateway {
     const token = tokenFromMetadata(call.metadata);
     const agentId = token ? this.opts.tokens.get(token) : undefined;
     if (!agentId) {
-      fail(call, status.UNAUTHENTICATED, token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata');
+      fail(
+        call,
+        status.UNAUTHENTICATED,
+        token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata',
+      );
       return;
     }
     let session: Session | undefined;
@@ -201,7 +211,12 @@ export class GrpcGateway {
       }
       if (!session.open) return;
       if (msg.kind?.$case === 'actionBatch') this.port(agentId).onBatch(session, msg.kind.value);
-      else this.violation(session, status.INVALID_ARGUMENT, 'kind: after hello only action_batch messages are allowed');
+      else
+        this.violation(
+          session,
+          status.INVALID_ARGUMENT,
+          'kind: after hello only action_batch messages are allowed',
+        );
     });
     const gone = (why: string) => {
       if (session?.open) {
@@ -238,7 +253,12 @@ export class GrpcGateway {
       return undefined;
     }
     const resumed = this.everConnected.has(agentId);
-    const session: Session = { agentId, call, open: true, ...(resumed ? { resumeFrom: hello.lastReportSeq } : {}) };
+    const session: Session = {
+      agentId,
+      call,
+      open: true,
+      ...(resumed ? { resumeFrom: hello.lastReportSeq } : {}),
+    };
     this.sessions.set(agentId, session);
     this.everConnected.add(agentId);
     call.write({ kind: { $case: 'welcome', value: { ...this.opts.welcome(agentId), resumed } } });

@@ -27,7 +27,10 @@ export class RemoteAgentPort implements AgentPort {
 
   decide(request: DecisionRequest): Promise<DecisionOutcome> {
     const session = this.gateway.session(this.agentId);
-    if (!session && (!this.gateway.hasConnected(this.agentId) || this.missedWhileAway >= this.goneAfterMissed))
+    if (
+      !session &&
+      (!this.gateway.hasConnected(this.agentId) || this.missedWhileAway >= this.goneAfterMissed)
+    )
       return Promise.resolve('absent');
     return new Promise((resolve) => {
       // Woken or waited for: either way the deadline passed without an answer.

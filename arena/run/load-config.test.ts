@@ -66,4 +66,3 @@ describe('loadRunConfig', () => {
     expect(cfg.agents[1]!.asset).toMatchObject({ type: 'battery', powerMw: 10, energyMwh: 20 });
   });
 });
-

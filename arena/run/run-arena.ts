@@ -1,26 +1,33 @@
-// One run, end to end: run folder, NATS, gRPC gateway, agent processes, the sequencer, results.
-// Every process started here is stopped here, whatever happens.
+// One run, end to end: run folder, NATS, the gRPC gateway for agents in other processes, the
+// lock-step driver over the simulation core, results. Agents given as objects in `local` play
+// in this process (no network, same tape); every other agent is a process reached over gRPC —
+// launched here, or started by hand. Every process started here is stopped here.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { stringify as toYaml } from 'yaml';
-import { type MarketSpec, ProductKind } from '../../gen/flexarena/v1/market.js';
-import { CASH_UNITS_PER_EUR, PRICE_TICK_EUR_PER_MWH, QUANTITY_LOT_MW } from '../../market/index.js';
-import type { RunConfig } from '../../sim/config/run-config.js';
-import { createRunContext } from '../../sim/core/run-context.js';
-import { RunEngine } from '../../sim/core/run-engine.js';
-import { agentResults, type RunResults, writeResults } from '../../sim/results/results.js';
-import type { ProductCatalog } from '../../sim/world/products.js';
+import {
+  type AgentPort,
+  endPorts,
+  type LocalAgent,
+  LocalAgentPort,
+  type RecordSink,
+  RecordTotals,
+  type RunConfig,
+  type RunResults,
+  runLockstep,
+  runResults,
+  Simulation,
+} from '../../sim/index.js';
 import { GrpcGateway } from '../gateway/grpc-gateway.js';
 import { type LaunchedAgent, launchAgent, stopAgents } from '../launcher/agent-launcher.js';
-import {
-  type MarketDataPublisher,
-  NatsMarketDataPublisher,
-  NullPublisher,
-} from '../nats/market-data-publisher.js';
+import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
-import { TapeWriter } from '../tape/tape-writer.js';
-import { FileFaultLog } from './fault-log.js';
+import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
+import { FaultLogSink, SettlementFileSink, TapeFileSink } from './file-sinks.js';
+import { writeResults } from './run-folder.js';
+import { readWorldFiles } from './world-files.js';
 
 export interface RunOptions {
   runId?: string;
@@ -29,17 +36,105 @@ export interface RunOptions {
   host?: string;
   /** Progress and diagnostics; results are returned. */
   log?: (line: string) => void;
+  /** Agents that play in this process, by agent id; all others connect over gRPC. */
+  local?: ReadonlyMap<string, LocalAgent>;
+  /** Further record sinks (an in-process evaluator, a dashboard bridge, a test). */
+  sinks?: readonly RecordSink[];
+}
+
+/** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
+export interface NatsDelivery {
+  url: string;
+  settlementRecords: number;
+  delivered: number;
+  duplicates: number;
+  undelivered: number;
+  outages: { fromMs: number; toMs?: number; cause: string }[];
+  /** Written when something could not be delivered: the records themselves, one per line. */
+  undeliveredFile?: string;
+  publicMessages: number;
+  publicDropped: number;
 }
 
 export interface RunOutput {
   runDir: string;
-  results: RunResults;
+  results: RunResults & { nats?: NatsDelivery };
   natsUrl?: string;
 }
 
 export function makeRunId(cfg: RunConfig): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   return `${cfg.name}-s${cfg.seed}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+interface NatsParts {
+  url: string;
+  server?: NatsServerHandle;
+  nc: NatsConnection;
+  outbox: JetStreamOutbox;
+  sink: NatsSink;
+}
+
+async function openNats(
+  cfg: RunConfig,
+  runId: string,
+  runDir: string,
+  log: (l: string) => void,
+): Promise<NatsParts | undefined> {
+  if (!cfg.nats.enabled) return undefined;
+  let url = cfg.nats.url ?? process.env.FLEXARENA_NATS_URL;
+  let server: NatsServerHandle | undefined;
+  if (!url) {
+    server = await startNatsServer();
+    url = server.url;
+    log(`nats-server started at ${url}`);
+  }
+  const nc = await connect({
+    servers: url,
+    name: `flexarena-arena-${runId}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+  const outbox = await JetStreamOutbox.open({
+    servers: url,
+    connectionName: `flexarena-settlement-${runId}`,
+    stream: {
+      name: SETTLEMENT_STREAM,
+      subjects: [SETTLEMENT_SUBJECTS],
+      duplicateWindowMs: cfg.nats.duplicateWindowMs,
+    },
+    spoolPath: join(runDir, '.settlement-spool'),
+  });
+  return { url, server, nc, outbox, sink: new NatsSink(nc, runId, outbox) };
+}
+
+/** Waits for the outbox (up to the configured time), then says what was and was not delivered. */
+async function closeNats(
+  n: NatsParts,
+  cfg: RunConfig,
+  runDir: string,
+  log: (l: string) => void,
+): Promise<NatsDelivery> {
+  await n.outbox.drain({ timeoutMs: cfg.nats.deliveryTimeoutMs });
+  const report: OutboxReport = await n.outbox.close({
+    undeliveredPath: join(runDir, 'undelivered-settlements.jsonl'),
+  });
+  if (report.undeliveredCount > 0)
+    log(
+      `NATS: ${report.undeliveredCount} of ${report.enqueued} settlement records were NOT delivered to JetStream ` +
+        `(they are in ${report.undeliveredFile}); ${report.delivered} were`,
+    );
+  return {
+    url: n.url,
+    settlementRecords: report.enqueued,
+    delivered: report.delivered,
+    duplicates: report.duplicates,
+    undelivered: report.undeliveredCount + report.rejected.length,
+    outages: report.outages,
+    ...(report.undeliveredFile ? { undeliveredFile: report.undeliveredFile } : {}),
+    publicMessages: n.sink.published,
+    publicDropped: n.sink.droppedPublic,
+  };
 }
 
 export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<RunOutput> {
@@ -50,140 +145,92 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   const runDir = resolve(cfg.outDir, runId);
   mkdirSync(join(runDir, 'agents'), { recursive: true });
   writeFileSync(join(runDir, 'config.yaml'), toYaml(cfg));
-  const faults = new FileFaultLog(join(runDir, 'agent-faults.log'), log);
+  const local = opts.local ?? new Map<string, LocalAgent>();
+  const faults = new FaultLogSink(join(runDir, 'agent-faults.log'), log);
+  const tape = new TapeFileSink(join(runDir, 'tape.jsonl'));
+  const settlements = new SettlementFileSink(join(runDir, 'settlements.jsonl'));
+  const totals = new RecordTotals();
 
-  let nats: NatsServerHandle | undefined;
-  let publisher: MarketDataPublisher = new NullPublisher();
+  let nats: NatsParts | undefined;
   let gateway: GrpcGateway | undefined;
   const launched: LaunchedAgent[] = [];
   try {
-    let natsUrl = cfg.nats.url ?? process.env.FLEXARENA_NATS_URL;
-    if (cfg.nats.enabled && !natsUrl) {
-      nats = await startNatsServer();
-      natsUrl = nats.url;
-      log(`nats-server started at ${natsUrl}`);
-    }
-    if (cfg.nats.enabled && natsUrl) publisher = await NatsMarketDataPublisher.connect(natsUrl, runId);
-
-    const tokens = new Map<string, string>();
-    const tokenOf = new Map<string, string>();
-    for (const a of cfg.agents) {
-      const token = a.token ?? randomBytes(18).toString('base64url');
-      tokens.set(token, a.id);
-      tokenOf.set(a.id, token);
-    }
-    const tape = new TapeWriter(join(runDir, 'tape.jsonl'));
-    const ctx = createRunContext(cfg, runId, { tape, publisher, faults, baseDir: opts.baseDir });
-    const products = ctx.products;
-    let engine: RunEngine | undefined;
-    const spec = marketSpec(cfg, products);
-    const limits = {
-      priceMinTicks: spec.priceMinTicks,
-      priceMaxTicks: spec.priceMaxTicks,
-      maxQuantityLots: spec.maxQuantityLots,
-      maxActionsPerBatch: 10_000,
-      maxClientRefLength: 64,
-      enabledKinds: new Set<string>(),
-    };
-    gateway = new GrpcGateway({
-      runId,
-      tokens,
+    nats = await openNats(cfg, runId, runDir, log);
+    const sinks: RecordSink[] = [
+      tape,
+      settlements,
       faults,
-      limits,
-      marketSpec: () => ({ runId, market: spec }),
-      welcome: (agentId) => {
-        const e = engine!;
-        return {
-          runId,
-          agentId,
-          market: spec,
-          assets: ctx.assets.has(agentId) ? [ctx.assets.get(agentId)!.spec()] : [],
-          decisionIntervalMs: cfg.decisionIntervalMinutes * 60_000,
-          deadlineMs: cfg.deadlineMs,
-          simStartMs: e.simStartMs,
-          simEndMs: e.simEndMs,
-          auctions: e.auctions?.specs() ?? [],
-          capacityProductIds: e.balancing?.capacityProductIds() ?? [],
-          capacityGateClosureMs: e.balancing?.capacityGateMs(0) ?? 0,
-          energyGateClosureLeadMs: cfg.market.balancing.energyGateMinutes * 60_000,
-          world: {
-            windCapacityMw: cfg.world.calibration.wind.capacityMw,
-            solarCapacityMw: cfg.world.calibration.solar.capacityMw,
-          },
-        };
-      },
-    });
-    engine = new RunEngine(ctx, gateway);
-    for (const kind of [
-      'submit',
-      'cancel',
-      'modify',
-      'auctionBid',
-      'cancelAuctionBid',
-      'capacityBid',
-      'energyBid',
-    ])
-      if (engine.acceptsAction(kind)) limits.enabledKinds.add(kind);
-    const host = opts.host ?? '127.0.0.1';
-    const port = await gateway.listen(host, cfg.port);
-    const address = `${host}:${port}`;
-    // Machine-readable line for tools and tests that start the arena as a process.
-    process.stdout.write(
-      `FLEXARENA_LISTENING ${address} ${runId} ${runDir}${natsUrl ? ` ${natsUrl}` : ''}\n`,
-    );
-    log(`arena ${runId} listening on ${address}`);
-    for (const a of cfg.agents) {
-      if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
-      else
-        log(
-          `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
-        );
+      totals,
+      ...(nats ? [nats.sink] : []),
+      ...(opts.sinks ?? []),
+    ];
+    const sim = await Simulation.create(cfg, { runId, sinks, files: readWorldFiles(cfg, opts.baseDir) });
+    const ports = new Map<string, AgentPort>();
+    for (const [id, agent] of local)
+      ports.set(
+        id,
+        new LocalAgentPort(id, agent, { onFault: (a, kind, detail) => faults.write(a, kind, detail) }),
+      );
+
+    const remote = cfg.agents.filter((a) => !local.has(a.id));
+    if (remote.length > 0) {
+      const tokens = new Map<string, string>();
+      const tokenOf = new Map<string, string>();
+      for (const a of remote) {
+        const token = a.token ?? randomBytes(18).toString('base64url');
+        tokens.set(token, a.id);
+        tokenOf.set(a.id, token);
+      }
+      gateway = new GrpcGateway({
+        runId,
+        tokens,
+        faults: { fault: (a, kind, detail) => faults.write(a, kind, detail) },
+        welcome: (agentId) => sim.welcome(agentId),
+        marketSpec: () => ({ runId, market: sim.marketSpec() }),
+        lastReportSeq: (agentId) => sim.lastReportSeq(agentId),
+        answerOutside: (agentId, batch) => sim.answer(agentId, { kind: 'batch', batch }),
+      });
+      const host = opts.host ?? '127.0.0.1';
+      const port = await gateway.listen(host, cfg.port);
+      const address = `${host}:${port}`;
+      // Machine-readable line for tools and tests that start the arena as a process.
+      process.stdout.write(
+        `FLEXARENA_LISTENING ${address} ${runId} ${runDir}${nats ? ` ${nats.url}` : ''}\n`,
+      );
+      log(`arena ${runId} listening on ${address}`);
+      for (const a of remote) {
+        ports.set(a.id, gateway.port(a.id));
+        if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
+        else
+          log(
+            `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
+          );
+      }
+      const missing = await gateway.waitForAgents(cfg.connectTimeoutMs);
+      for (const id of missing)
+        faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }
 
-    const summary = await engine.run();
-    const results: RunResults = {
-      runId,
-      name: cfg.name,
-      seed: cfg.seed,
-      day: cfg.day,
-      tapeSha256: summary.tapeHash,
-      stats: {
-        wakeUps: summary.wakeUps,
-        actions: summary.actions,
-        trades: summary.trades,
-        tapeEvents: tape.count,
-      },
-      agents: agentResults(ctx, summary.ledgers),
-      parties: ctx
-        .allLedgers()
-        .map((l) => ({ party: l.agentId, cashUnits: { ...l.cash }, totalCashUnits: l.totalCashUnits })),
-    };
-    for (const r of results.agents) gateway.end(r.agentId, { reason: 'run complete', result: r });
+    const summary = await runLockstep(sim, ports);
+    const tapeSha256 = await tape.close();
+    await settlements.close();
+    const results: RunOutput['results'] = runResults(sim.ctx, summary, totals, tapeSha256);
+    await endPorts(ports, (agentId) => ({
+      reason: 'run complete',
+      result: results.agents.find((r) => r.agentId === agentId),
+    }));
+    if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
     writeResults(runDir, results);
-    return { runDir, results, natsUrl };
+    return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}) };
   } finally {
     await stopAgents(launched);
     await gateway?.close();
-    await publisher.close().catch((err) => log(`closing NATS publisher: ${(err as Error).message}`));
-    await nats?.stop();
+    if (nats) {
+      await nats.outbox
+        .close()
+        .catch((err) => log(`closing the settlement outbox: ${(err as Error).message}`));
+      await nats.nc.close().catch((err) => log(`closing NATS: ${(err as Error).message}`));
+      await nats.server?.stop();
+    }
   }
-}
-
-function marketSpec(cfg: RunConfig, products: ProductCatalog): MarketSpec {
-  return {
-    priceMinTicks: Math.round(cfg.market.cid.priceMinEur * 100),
-    priceMaxTicks: Math.round(cfg.market.cid.priceMaxEur * 100),
-    priceTickEurPerMwh: PRICE_TICK_EUR_PER_MWH,
-    quantityLotMw: QUANTITY_LOT_MW,
-    cashUnitsPerEur: CASH_UNITS_PER_EUR,
-    maxQuantityLots: 100_000,
-    products: products.all.map((p) => ({
-      productId: p.id,
-      kind: p.kind === 'QH' ? ProductKind.PRODUCT_KIND_QUARTER_HOUR : ProductKind.PRODUCT_KIND_HOUR,
-      deliveryStartMs: p.deliveryStartMs,
-      deliveryEndMs: p.deliveryEndMs,
-      tradingOpenMs: p.openMs,
-      gateClosureMs: p.gateClosureMs,
-    })),
-  };
 }

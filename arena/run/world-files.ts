@@ -14,7 +14,13 @@ export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd()): Simulat
   } catch (cause) {
     throw new ConfigError(
       'world',
-      [{ path: 'world.source.entsoeCsv', message: `cannot read file: ${(cause as Error).message}`, value: path }],
+      [
+        {
+          path: 'world.source.entsoeCsv',
+          message: `cannot read file: ${(cause as Error).message}`,
+          value: path,
+        },
+      ],
       { cause },
     );
   }

@@ -168,9 +168,20 @@ export const runConfigSchema = z
         /** Use this server; when absent the arena starts its own nats-server on a free port. */
         url: z.string().optional(),
         enabled: z.boolean().default(true),
+        /**
+         * At the end of a run, how long to wait for JetStream to acknowledge every settlement
+         * record (NATS may be down); what is still undelivered then is reported and kept in the
+         * run folder.
+         */
+        deliveryTimeoutMs: z.number().int().min(0).max(3_600_000).default(30_000),
+        /**
+         * Duplicate window of the settlement stream when the arena creates it: a record re-sent
+         * after an outage within this time is stored once (Nats-Msg-Id). Default one hour.
+         */
+        duplicateWindowMs: z.number().int().min(1_000).max(86_400_000).default(3_600_000),
       })
       .strict()
-      .default({ enabled: true }),
+      .default({ enabled: true, deliveryTimeoutMs: 30_000, duplicateWindowMs: 3_600_000 }),
     agents: z.array(agentSchema).min(1, 'a run needs at least one agent'),
   })
   .strict()

@@ -9,7 +9,9 @@ import type { AgentLedger, PendingReports } from './agent-ledger.js';
 
 export type OutboundMessage = { kind: 'actionAck'; value: ActionAck } | { kind: 'wakeUp'; value: WakeUp };
 
-type Logged = { seq: number; kind: 'ack'; ack: ActionAck } | { seq: number; kind: 'wake'; reports: PendingReports };
+type Logged =
+  | { seq: number; kind: 'ack'; ack: ActionAck }
+  | { seq: number; kind: 'wake'; reports: PendingReports };
 
 /** The parts of a wake-up that are not reports: the same whether or not something is replayed. */
 export type WakeUpBase = Omit<WakeUp, keyof PendingReports | 'reportSeq'>;

@@ -4,9 +4,9 @@ import { NamedRng } from '../../lib/random.js';
 import { createAssetTwin } from '../assets/asset-factory.js';
 import type { AssetTwin } from '../assets/asset-twin.js';
 import type { RunConfig } from '../config/run-config.js';
+import type { Output } from '../records/records.js';
 import { consecutiveDays, ProductCatalog } from '../world/products.js';
 import { type CreateWorldOptions, createWorld, type World } from '../world/world.js';
-import type { Output } from '../records/records.js';
 import { AgentLedger } from './agent-ledger.js';
 
 /** The arena's own counterparties, so that every euro and every kWh has two sides. */

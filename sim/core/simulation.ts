@@ -17,15 +17,24 @@
 // decision point). Answers are committed in configuration order when the clock moves on, so the
 // tape never depends on which agent answered first. Every action passes the door (validation)
 // first; each gets a result in its batch's ack, bad ones a typed rejection naming field and limit.
-import { ActionStatus, type Action, type ActionAck, type ActionBatch, type ActionResult, BatchStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
-import type { Welcome } from '../../gen/flexarena/v1/session.js';
+
+import { BalancingPeriodResult } from '../../gen/flexarena/v1/balancing.js';
 import type { MarketSpec } from '../../gen/flexarena/v1/market.js';
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
-import { BalancingPeriodResult } from '../../gen/flexarena/v1/balancing.js';
 import { ClockTick, RunEvent } from '../../gen/flexarena/v1/public.js';
+import type { Welcome } from '../../gen/flexarena/v1/session.js';
+import {
+  type Action,
+  type ActionAck,
+  type ActionBatch,
+  type ActionResult,
+  ActionStatus,
+  BatchStatus,
+  type WakeUp,
+} from '../../gen/flexarena/v1/session.js';
 import type { RunConfig } from '../config/run-config.js';
-import { admitAction, type ActionKind, type DoorLimits } from '../door/validate-action.js';
 import { fieldPath } from '../door/field-path.js';
+import { type ActionKind, admitAction, type DoorLimits } from '../door/validate-action.js';
 import { Output, type RecordSink } from '../records/records.js';
 import { periodSettlementMessage, settlePeriod } from '../settlement/settle-period.js';
 import { RecordAttribution, settlementRecord } from '../settlement/settlement-record.js';
@@ -35,8 +44,8 @@ import { type CidVenue, cidLimits } from '../venues/cid-venue.js';
 import { createVenues } from '../venues/registry.js';
 import type { ScheduledEvent, Venue } from '../venues/venue.js';
 import type { CreateWorldOptions } from '../world/world.js';
-import { AgentOutbox, type OutboundMessage } from './agent-outbox.js';
 import type { AgentLedger } from './agent-ledger.js';
+import { AgentOutbox, type OutboundMessage } from './agent-outbox.js';
 import { EventQueue } from './event-queue.js';
 import { PHASE } from './phases.js';
 import { createRunContext, type RunContext } from './run-context.js';
@@ -95,7 +104,9 @@ export interface RunSummary extends RunStats {
   settlementRecords: number;
 }
 
-type QueueItem = { kind: 'scheduled'; event: ScheduledEvent } | { kind: 'action'; batch: PendingBatch; index: number };
+type QueueItem =
+  | { kind: 'scheduled'; event: ScheduledEvent }
+  | { kind: 'action'; batch: PendingBatch; index: number };
 
 interface PendingBatch {
   agentId: string;
@@ -429,7 +440,10 @@ export class Simulation {
     // Latency is drawn for every agent at every decision point, answered or not, so one agent's
     // behaviour never shifts another's random stream.
     const latencies = new Map(
-      ctx.cfg.agents.map((a) => [a.id, ctx.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max)]),
+      ctx.cfg.agents.map((a) => [
+        a.id,
+        ctx.rng.stream(`agent.${a.id}.latency`).int(a.latencyMs.min, a.latencyMs.max),
+      ]),
     );
     const point = { wakeId, timeMs: this.now, agentIds: this.agentIds };
     this.open = {
@@ -450,11 +464,17 @@ export class Simulation {
     let status: BatchStatus | undefined;
     let code = RejectCode.REJECT_CODE_STALE_WAKE;
     let message = '';
-    if (this.missedWakes.get(agentId)!.has(wakeId) || (d?.point.wakeId === wakeId && d.answers.get(agentId)?.kind === 'missed')) {
+    if (
+      this.missedWakes.get(agentId)!.has(wakeId) ||
+      (d?.point.wakeId === wakeId && d.answers.get(agentId)?.kind === 'missed')
+    ) {
       status = BatchStatus.BATCH_STATUS_LATE;
       code = RejectCode.REJECT_CODE_LATE_BATCH;
       message = `wake ${wakeId}: the batch came after the deadline; the wake-up counted as missed`;
-    } else if (this.answered.get(agentId) === wakeId || (d?.point.wakeId === wakeId && d.answers.has(agentId))) {
+    } else if (
+      this.answered.get(agentId) === wakeId ||
+      (d?.point.wakeId === wakeId && d.answers.has(agentId))
+    ) {
       status = BatchStatus.BATCH_STATUS_DUPLICATE;
       code = RejectCode.REJECT_CODE_DUPLICATE_BATCH;
       message = `wake ${wakeId}: already answered; only the first batch counts`;
@@ -494,7 +514,9 @@ export class Simulation {
       }
     }
     for (const a of agents) {
-      const answer = d.answers.get(a.id) ?? (d.woken.has(a.id) ? { kind: 'missed' as const } : { kind: 'absent' as const });
+      const answer =
+        d.answers.get(a.id) ??
+        (d.woken.has(a.id) ? { kind: 'missed' as const } : { kind: 'absent' as const });
       if (answer.kind === 'missed') {
         ctx.ledger(a.id).missedDeadlines++;
         this.missedWakes.get(a.id)!.add(d.point.wakeId);
@@ -628,7 +650,12 @@ export class Simulation {
       referencePriceTicks: outcome.referencePriceTicks,
       regulationState: outcome.regulationState,
     });
-    ctx.out.publish(`balancing.${outcome.productId}`, 'flexarena.v1.BalancingPeriodResult', publicResult, BalancingPeriodResult);
+    ctx.out.publish(
+      `balancing.${outcome.productId}`,
+      'flexarena.v1.BalancingPeriodResult',
+      publicResult,
+      BalancingPeriodResult,
+    );
     for (const a of ctx.cfg.agents) ctx.ledger(a.id).report('balancingResults', publicResult);
     const qh = ctx.products.quarterHours[step]!;
     for (const s of outcome.agents) {

@@ -2,8 +2,9 @@
 // to NATS and never wait on anything: they emit typed records here, and sinks — the tape file,
 // the NATS publisher, an in-process evaluator, a dashboard, a test — consume them. A sink must
 // return at once; one that does I/O buffers.
-import type { MessageFns } from '../../gen/flexarena/v1/market.js';
+
 import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import type { MessageFns } from '../../gen/flexarena/v1/market.js';
 
 /** One line of the deterministic event tape: no wall-clock content, ordered by `seq`. */
 export type TapeRecord = { type: string; t: number } & Record<string, unknown>;

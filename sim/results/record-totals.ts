@@ -1,11 +1,15 @@
 // A sink that adds up each agent's settlement records: the exact figures of results.json come
 // from here, and the core checks them against its ledgers when the run ends.
-import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import type {
+  AssetCostBreakdown,
+  CashBreakdown,
+  SettlementRecord,
+} from '../../gen/flexarena/v1/evaluation.js';
 import type { RecordSink } from '../records/records.js';
 
 export interface RecordTotal {
-  cash: Record<keyof SettlementRecord['cash'] & string, number>;
-  costs: Record<keyof SettlementRecord['costs'] & string, number>;
+  cash: CashBreakdown;
+  costs: AssetCostBreakdown;
   profitCashUnits: number;
   tradedKwh: number;
   imbalanceKwhAbs: number;

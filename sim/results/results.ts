@@ -30,7 +30,9 @@ export function agentResults(ctx: RunContext, totals: RecordTotals): AgentResult
     // The records must add up to the ledger: a mismatch is an arena bug, never an agent's doing.
     for (const k of CASH_KINDS)
       if (t.cash[k] !== l.cash[k])
-        throw new Error(`settlement records of ${a.id} sum to ${t.cash[k]} ${k} cash units, the ledger holds ${l.cash[k]}`);
+        throw new Error(
+          `settlement records of ${a.id} sum to ${t.cash[k]} ${k} cash units, the ledger holds ${l.cash[k]}`,
+        );
     const costUnits = t.costs.degradation + t.costs.lostRental + t.costs.tariff + t.costs.assetPenalty;
     return {
       agentId: a.id,

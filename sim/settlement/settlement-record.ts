@@ -93,7 +93,13 @@ export class RecordAttribution {
     };
   }
 
-  private addShare(out: CashByKind, ledger: AgentLedger, productId: string, parts: number, index: number): void {
+  private addShare(
+    out: CashByKind,
+    ledger: AgentLedger,
+    productId: string,
+    parts: number,
+    index: number,
+  ): void {
     const cash = ledger.cashByProduct.get(productId);
     if (!cash) return;
     let frozen = this.frozen.get(productId);

@@ -25,9 +25,8 @@ import {
   tradeCashUnits,
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
-import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
-
 import { PHASE } from '../core/phases.js';
+import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 /** Auction-side quantity limit: the exogenous curves carry the whole system's load (≈ 100 GW). */

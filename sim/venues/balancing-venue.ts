@@ -3,6 +3,7 @@
 // settlement calls with the period's system imbalance. The world supplies the exogenous offers.
 
 import { BalancingDirection as ProtoDirection } from '../../gen/flexarena/v1/balancing.js';
+import { CapacityAuctionResult } from '../../gen/flexarena/v1/public.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
 import {
   CAPACITY_BLOCK_MS,
@@ -25,10 +26,8 @@ import {
   PERIODS_PER_CAPACITY_PRODUCT,
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
-import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
-
-import { CapacityAuctionResult } from '../../gen/flexarena/v1/public.js';
 import { PHASE } from '../core/phases.js';
+import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 const HOUR = 3_600_000;

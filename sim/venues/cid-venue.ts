@@ -2,6 +2,7 @@
 // market clock (openings, gate closures), fills to both sides' ledgers, and public trades and
 // depth coalesced per decision point.
 import { type Fill, Side as ProtoSide } from '../../gen/flexarena/v1/market.js';
+import { BookUpdate, type PublicTrade, TradesUpdate } from '../../gen/flexarena/v1/public.js';
 import { type Action, type ActionResult, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
 import {
   type CidCommand,
@@ -12,11 +13,10 @@ import {
   type TradeEvent,
   tradeCashUnits,
 } from '../../market/index.js';
-import { actionToCommand, depthToProto, orderToProto, rejectCodeToProto } from '../core/convert.js';
-import type { RunContext } from '../core/run-context.js';
-import { BookUpdate, type PublicTrade, TradesUpdate } from '../../gen/flexarena/v1/public.js';
 import type { RunConfig } from '../config/run-config.js';
+import { actionToCommand, depthToProto, orderToProto, rejectCodeToProto } from '../core/convert.js';
 import { PHASE } from '../core/phases.js';
+import type { RunContext } from '../core/run-context.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 const MINUTE = 60_000;
@@ -106,7 +106,12 @@ export class CidVenue implements Venue {
   publish(time: number): void {
     const out = this.ctx.out;
     for (const [productId, trades] of this.tradesSincePublish)
-      out.publish(`cid.${productId}.trades`, 'flexarena.v1.TradesUpdate', { productId, timeMs: time, trades }, TradesUpdate);
+      out.publish(
+        `cid.${productId}.trades`,
+        'flexarena.v1.TradesUpdate',
+        { productId, timeMs: time, trades },
+        TradesUpdate,
+      );
     this.tradesSincePublish = new Map();
     const levels = this.ctx.cfg.market.cid.depthLevels;
     for (const productId of this.booksTouched)

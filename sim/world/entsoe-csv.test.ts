@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  EntsoeCsvError,
-  parseEntsoeDateTime,
-  parseEntsoePriceCsv,
-} from './entsoe-csv.js';
+import { EntsoeCsvError, parseEntsoeDateTime, parseEntsoePriceCsv } from './entsoe-csv.js';
 
 const SAMPLE = fileURLToPath(new URL('./data/entsoe-sample-de-2024-06-01.csv', import.meta.url));
 const TEXT = readFileSync(SAMPLE, 'utf8');

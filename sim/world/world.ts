@@ -154,7 +154,11 @@ class WorldImpl implements World {
       const csv = opts.entsoeCsv;
       if (!csv)
         throw new ConfigError('world', [
-          { path: 'world.source.entsoeCsv', message: 'the file was not read: pass its text in CreateWorldOptions.entsoeCsv', value: src.entsoeCsv },
+          {
+            path: 'world.source.entsoeCsv',
+            message: 'the file was not read: pass its text in CreateWorldOptions.entsoeCsv',
+            value: src.entsoeCsv,
+          },
         ]);
       const first = this.grid.dayStarts[0]!;
       const spanDays = Math.round((this.grid.dayStarts[this.grid.days.length - 1]! - first) / DAY_MS) + 1;

@@ -1,0 +1,77 @@
+// `flexarena agent <strategy>`: one built-in strategy as an agent process connected to an arena.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { runAgent } from '../../agents/sdk/index.js';
+import { createStrategy, listStrategies } from '../../agents/strategies/index.js';
+
+interface AgentFlags {
+  arena: string;
+  token?: string;
+  params: string;
+  logWakeups?: boolean;
+  resumeFile?: string;
+}
+
+function readResumePoint(path: string | undefined): number {
+  if (!path || !existsSync(path)) return 0;
+  const seq = Number(readFileSync(path, 'utf8').trim());
+  if (!Number.isSafeInteger(seq) || seq < 0)
+    throw new InvalidArgumentError(`--resume-file ${path} holds no report sequence number`);
+  return seq;
+}
+
+export function registerAgent(program: Command): void {
+  program
+    .command('agent')
+    .description('connect one agent process to a running arena')
+    .argument(
+      '<strategy>',
+      `strategy name (${listStrategies()
+        .map((s) => s.name)
+        .join(', ')})`,
+    )
+    .requiredOption('--arena <host:port>', 'arena gRPC address')
+    .option('--token <token>', 'agent token (or FLEXARENA_TOKEN)')
+    .option('--params <json>', 'strategy parameters as JSON', '{}')
+    .option('--log-wakeups', 'print one line per wake-up (virtual time, fills, actions)')
+    .option('--resume-file <path>', 'keep the last processed report sequence here and resume from it')
+    .action(async (name: string, o: AgentFlags) => {
+      const token = o.token ?? process.env.FLEXARENA_TOKEN;
+      if (!token) throw new InvalidArgumentError('--token (or FLEXARENA_TOKEN) is required');
+      let params: Record<string, unknown>;
+      try {
+        params = JSON.parse(o.params);
+      } catch (err) {
+        throw new InvalidArgumentError(`--params is not valid JSON: ${(err as Error).message}`);
+      }
+      const strategy = createStrategy(name, params);
+      if (o.logWakeups) {
+        const decide = strategy.decide.bind(strategy);
+        strategy.decide = async (wake) => {
+          const actions = await decide(wake);
+          process.stdout.write(
+            `wake ${wake.wakeId} ${new Date(wake.timeMs).toISOString()} fills=${wake.fills.length} actions=${actions.length}\n`,
+          );
+          return actions;
+        };
+      }
+      const resumeFile = o.resumeFile;
+      const outcome = await runAgent(strategy, {
+        address: o.arena,
+        token,
+        lastReportSeq: readResumePoint(resumeFile),
+        ...(resumeFile
+          ? {
+              onProcessed: (seq: number) => {
+                writeFileSync(`${resumeFile}.tmp`, `${seq}\n`);
+                renameSync(`${resumeFile}.tmp`, resumeFile);
+              },
+            }
+          : {}),
+      });
+      const r = outcome.ended?.result;
+      process.stdout.write(
+        `${name}: ${outcome.wakeUps} wake-ups${r ? `, profit ${r.profitEur.toFixed(2)} EUR` : ''}; ${outcome.ended?.reason ?? 'session closed'}\n`,
+      );
+    });
+}

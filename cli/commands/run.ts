@@ -1,0 +1,74 @@
+// `flexarena run <config>`: one run of the arena. Agents play as separate processes over gRPC by
+// default; with --in-process every agent the arena would launch plays as an object in this
+// process instead (same core, same tape), which is several times faster.
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createStrategy, hasStrategy, listStrategies } from '../../agents/strategies/index.js';
+import { loadRunConfig, runArena } from '../../arena/index.js';
+import type { LocalAgent, RunConfig } from '../../sim/index.js';
+import { checkLaunchedStrategies } from '../check-strategies.js';
+import { intOption } from '../options.js';
+import { formatResultsTable } from '../results-table.js';
+
+export const strategyNames = {
+  has: hasStrategy,
+  names: () => listStrategies().map((s) => s.name),
+};
+
+/** The agents of `cfg` that the arena would launch, as strategy objects. */
+export function inProcessAgents(cfg: RunConfig): Map<string, LocalAgent> {
+  return new Map(cfg.agents.filter((a) => a.launch).map((a) => [a.id, createStrategy(a.strategy, a.params)]));
+}
+
+interface RunFlags {
+  seed?: number;
+  port?: number;
+  out?: string;
+  runId?: string;
+  host: string;
+  inProcess?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run one simulation from a run configuration (YAML)')
+    .argument('<config>', 'run configuration file')
+    .option('--seed <n>', 'override the seed', intOption('--seed'))
+    .option('--port <n>', 'gRPC port (0: any free port)', intOption('--port'))
+    .option('--out <dir>', 'parent folder of the run folder')
+    .option('--run-id <id>', 'run id (default: <name>-s<seed>-<timestamp>-<rand>)')
+    .option('--host <host>', 'interface the gRPC server binds to', '127.0.0.1')
+    .option('--in-process', 'run the launched agents as objects in this process (no gRPC)')
+    .action(async (file: string, o: RunFlags) => {
+      const cfg = loadRunConfig(file, { seed: o.seed, port: o.port, outDir: o.out });
+      checkLaunchedStrategies(cfg, file, strategyNames);
+      const started = Date.now();
+      const { runDir, results } = await runArena(cfg, {
+        runId: o.runId,
+        host: o.host,
+        baseDir: dirname(resolve(file)),
+        ...(o.inProcess ? { local: inProcessAgents(cfg) } : {}),
+      });
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      const days = cfg.days === 1 ? cfg.day : `${cfg.day} + ${cfg.days - 1} days`;
+      process.stdout.write(
+        `\nFlexArena run ${results.runId} — ${days}, seed ${cfg.seed}, ${o.inProcess ? 'in-process' : 'agent processes over gRPC'}, ${secs} s wall\n`,
+      );
+      process.stdout.write(`${formatResultsTable(results)}\n`);
+      process.stdout.write(
+        'cash in EUR; "other" = penalties + position value − asset costs (details in results.csv)\n',
+      );
+      const n = results.nats;
+      if (n)
+        process.stdout.write(
+          n.undelivered === 0
+            ? `NATS: all ${n.settlementRecords} settlement records delivered to JetStream exactly once (${n.outages.length} outage(s))\n`
+            : `NATS: ${n.undelivered} of ${n.settlementRecords} settlement records NOT delivered; they are in ${n.undeliveredFile}\n`,
+        );
+      process.stdout.write(
+        `wake-ups ${results.stats.wakeUps}, actions ${results.stats.actions}, trades ${results.stats.trades}, tape events ${results.stats.tapeEvents}, settlement records ${results.stats.settlementRecords}\n` +
+          `tape sha256 ${results.tapeSha256}\nresults in ${runDir}/ (results.json, results.csv, settlements.jsonl, tape.jsonl, agent-faults.log, agents/)\n`,
+      );
+    });
+}

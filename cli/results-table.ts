@@ -1,0 +1,55 @@
+// The results table printed at the end of a run; the full detail stays in results.csv/json.
+import Table from 'cli-table3';
+import type { RunResults } from '../sim/index.js';
+
+export function formatResultsTable(results: RunResults): string {
+  const table = new Table({
+    head: [
+      'agent',
+      'strategy',
+      'CID',
+      'auctions',
+      'balancing',
+      'imbalance',
+      'other',
+      'profit €',
+      'SoC MWh',
+      'traded MWh',
+      'orders',
+      'missed',
+    ],
+    colAligns: [
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+    ],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const a of results.agents) {
+    table.push([
+      a.agentId,
+      a.strategy,
+      a.tradingCashEur.toFixed(0),
+      a.auctionCashEur.toFixed(0),
+      (a.capacityCashEur + a.balancingEnergyCashEur).toFixed(0),
+      a.imbalanceCashEur.toFixed(0),
+      // Penalties and the liquidity provider's position value, less the asset's own costs.
+      (a.penaltyCashEur + a.positionValueEur - a.assetCostEur).toFixed(0),
+      a.profitEur.toFixed(2),
+      a.finalSocMwh.toFixed(2),
+      a.tradedMwh.toFixed(1),
+      a.rejects > 0 ? `${a.orders} (${a.rejects} rej.)` : String(a.orders),
+      String(a.missedDeadlines),
+    ]);
+  }
+  return table.toString();
+}
