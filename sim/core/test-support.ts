@@ -1,51 +1,62 @@
-// Shared pieces for in-process tests of venues, settlement and the sequencer: a run context
-// built from a configuration document exactly as a run builds it, with a tape and fault log
-// that keep what they are given.
-
-import { type MarketDataPublisher, NullPublisher } from '../../arena/nats/market-data-publisher.js';
-import { type TapeRecord, TapeWriter } from '../../arena/tape/tape-writer.js';
+// Shared pieces for in-process tests of venues, settlement and the simulation: a run context
+// built from a configuration document exactly as a run builds it, with a sink that keeps every
+// record it is given.
+import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import type { ActionResult } from '../../gen/flexarena/v1/session.js';
 import { parseRunConfig } from '../config/run-config.js';
+import {
+  type FaultRecord,
+  Output,
+  type PublicRecord,
+  type RecordSink,
+  type SequencedTapeRecord,
+} from '../records/records.js';
 import { createRunContext, type RunContext } from './run-context.js';
-import { pendingResult } from './run-engine.js';
+import { pendingResult } from './simulation.js';
 
-export class RecordingTape extends TapeWriter {
-  readonly records: TapeRecord[] = [];
-  override write(record: TapeRecord): void {
-    this.records.push(record);
-    super.write(record);
+/** Keeps every record: tape, public data, settlement records, faults. */
+export class RecordingSink implements RecordSink {
+  readonly records: SequencedTapeRecord[] = [];
+  readonly published: PublicRecord[] = [];
+  readonly settlements: SettlementRecord[] = [];
+  readonly faults: FaultRecord[] = [];
+
+  tape(r: SequencedTapeRecord): void {
+    this.records.push(r);
   }
-}
-
-export interface FaultRecord {
-  agent: string;
-  kind: string;
-  detail: string;
+  public(r: PublicRecord): void {
+    this.published.push(r);
+  }
+  settlement(r: SettlementRecord): void {
+    this.settlements.push(r);
+  }
+  fault(r: FaultRecord): void {
+    this.faults.push(r);
+  }
 }
 
 export interface UnitContext {
   ctx: RunContext;
-  tape: RecordingTape;
-  faults: FaultRecord[];
+  tape: RecordingSink;
+  /** Faults as "agent kind" strings. */
+  faults: { agent: string; kind: string; detail: string }[];
 }
 
 /** A context for `doc` (a run configuration document; NATS off unless it says otherwise). */
-export function unitContext(
-  doc: Record<string, unknown>,
-  publisher: MarketDataPublisher = new NullPublisher(),
-): UnitContext {
-  const tape = new RecordingTape();
-  const faults: FaultRecord[] = [];
+export function unitContext(doc: Record<string, unknown>, extraSinks: RecordSink[] = []): UnitContext {
+  const tape = new RecordingSink();
+  const faults: UnitContext['faults'] = [];
   const cfg = parseRunConfig({ nats: { enabled: false }, ...doc });
-  const ctx = createRunContext(cfg, 'unit-run', {
+  const out = new Output([
     tape,
-    publisher,
-    faults: { fault: (agent, kind, detail) => faults.push({ agent, kind, detail }) },
-  });
+    { fault: (f) => faults.push({ agent: f.agentId, kind: f.kind, detail: f.detail }) },
+    ...extraSinks,
+  ]);
+  const ctx = createRunContext(cfg, 'unit-run', { out });
   return { ctx, tape, faults };
 }
 
-/** An action result as the sequencer hands it to a venue, before the venue fills it in. */
+/** An action result as the simulation hands it to a venue, before the venue fills it in. */
 export function emptyResult(index = 0): ActionResult {
   return pendingResult(index, '', 0);
 }

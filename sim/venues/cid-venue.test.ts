@@ -2,7 +2,6 @@
 // to market commands, fills on both sides' ledgers with exact cash, results, tape and coalesced
 // public data.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { MarketDataPublisher } from '../../arena/nats/market-data-publisher.js';
 import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
 import { NamedRng } from '../../lib/random.js';
@@ -20,28 +19,12 @@ const Q0 = 'qh-20261122-0000';
 /** D-1 17:00: hourly (D-1 15:00) and quarter-hour (D-1 16:00) products of D are open. */
 const OPEN_TIME = DAY_MS - 7 * HOUR;
 
-class RecordingPublisher implements MarketDataPublisher {
-  readonly trades_: { productId: string; trades: readonly object[] }[] = [];
-  readonly books: { productId: string; depth: object }[] = [];
-  trades(productId: string, trades: readonly object[]): void {
-    this.trades_.push({ productId, trades });
-  }
-  book(productId: string, depth: object): void {
-    this.books.push({ productId, depth });
-  }
-  clock(): void {}
-  publish(): void {}
-  async settlement(): Promise<void> {}
-  async close(): Promise<void> {}
-}
-
 let _world: World;
 beforeAll(() => {
   _world = createWorld(undefined, new NamedRng(5), [DAY]);
 });
 
 function makeVenue() {
-  const publisher = new RecordingPublisher();
   const { ctx, tape } = unitContext(
     {
       name: 'cid',
@@ -53,8 +36,22 @@ function makeVenue() {
         { id: 'bob', strategy: 'idle' },
       ],
     },
-    publisher,
   );
+  const publisher = {
+    get trades_() {
+      return tape.published
+        .filter((p) => p.topic.endsWith('.trades'))
+        .map((p) => p.message as { productId: string; trades: readonly object[] });
+    },
+    get books() {
+      return tape.published
+        .filter((p) => p.topic.endsWith('.book'))
+        .map((p) => {
+          const m = p.message as { timeMs: number; depth: { productId: string } };
+          return { productId: m.depth.productId, depth: { timeMs: m.timeMs, ...m.depth } };
+        });
+    },
+  };
   const venue = new CidVenue(ctx);
   /** Runs the market clock up to and including `time`. */
   let clock = -Infinity;
@@ -372,10 +369,10 @@ describe('CidVenue', () => {
   });
 
   it('publishes trades and depth per touched product once per decision point', async () => {
-    const { venue, publisher, advanceTo } = makeVenue();
+    const { venue, tape, publisher, advanceTo } = makeVenue();
     await advanceTo(OPEN_TIME);
     venue.publish(OPEN_TIME); // the openings touched every book
-    publisher.books.length = 0;
+    tape.published.length = 0;
     handle(venue, 'alice', submit({ productId: Q0, side: 'sell', priceTicks: 8_000, quantityLots: 5 }));
     handle(venue, 'bob', submit({ productId: Q0, side: 'buy', priceTicks: 8_000, quantityLots: 2 }));
     handle(venue, 'bob', submit({ productId: Q0, side: 'buy', priceTicks: 8_000, quantityLots: 1 }));
