@@ -161,8 +161,11 @@ function pythonGrpcReady() {
 // System tools, each with the Debian packages that provide it. `required` ones stop the setup;
 // the others are only needed by one test each, which fails with its own clear message without them.
 function systemTools() {
-  const tools = [
-    {
+  const tools = [];
+  // A run given FLEXARENA_NATS_URL (as in docker-compose.yml) uses that server instead of starting
+  // one; tests always start their own.
+  if (forTests || !process.env.FLEXARENA_NATS_URL) {
+    tools.push({
       name: 'nats-server',
       packages: ['nats-server'],
       ready: natsServerReady,
@@ -171,8 +174,8 @@ function systemTools() {
         'nats-server is not installed and setup could not install it (needs apt-get as root or ' +
         'with passwordless sudo). Install nats-server (Debian/Ubuntu: `sudo apt-get install ' +
         'nats-server`) or set FLEXARENA_NATS_SERVER to its path.',
-    },
-  ];
+    });
+  }
   if (!forTests) return tools;
   tools.push(
     {

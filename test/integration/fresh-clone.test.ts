@@ -1,7 +1,8 @@
-// A fresh clone stays clean: `npm start` (with its setup) and the arena command of
-// docker-compose.yml install exactly the committed lock with `npm ci`, run the demo day, and leave
-// `git status` empty, because everything they write is ignored or outside the tree. About a minute:
-// two `npm ci` (served from npm's cache) and two demo days.
+// A fresh clone stays clean. The arena command of docker-compose.yml is `npm start` with a host and
+// port: run on a fresh copy of the repository against a NATS server it is given (as in the
+// container), its setup installs exactly the committed lock with `npm ci` and generates gen/, the
+// demo day runs, and `git status` stays empty because everything written is ignored or outside the
+// tree. About half a minute alone: one `npm ci` (served from npm's cache) and one demo day.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +29,18 @@ interface Finished {
   output: string;
 }
 
-/** Runs a command in a process group of its own, so that everything it starts can be killed. */
-function run(cwd: string, cmd: string, args: string[], env = childEnv()): Promise<Finished> {
+/**
+ * Runs a command in a process group of its own, so that everything it starts can be killed, and at
+ * low priority: the suite's timing-sensitive tests run beside it on two cores.
+ */
+function run(cwd: string, cmd: string[], env = childEnv()): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('nice', ['-n', '10', ...cmd], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (child.pid) processGroups.add(child.pid);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
@@ -71,17 +80,32 @@ describe('a fresh clone', () => {
   });
 
   it(
-    '`npm start` installs with npm ci, runs the demo, leaves git status clean; setup then does nothing',
+    "docker-compose.yml's arena command (npm start) installs, runs the demo, leaves git status clean",
     async () => {
-      const start = await run(dir, 'npm', ['start']);
-      expect(start.code, tail(start)).toBe(0);
-      expect(start.output).toMatch(/\[setup\] installing npm dependencies \(npm ci\)/);
-      expect(start.output).toMatch(/FlexArena run demo-s42-/);
+      const compose = parseYaml(readFileSync(join(dir, 'docker-compose.yml'), 'utf8'));
+      const arena = compose.services.arena;
+      expect(arena.environment).toHaveProperty('FLEXARENA_NATS_URL');
+      const command: string[] = arena.command;
+      expect(command.slice(0, 2)).toEqual(['npm', 'start']);
+      // The container publishes the fixed port 50051; here any free port does, as in other tests.
+      expect(command).toContain('50051');
+      nats = await startNatsServer();
+      const res = await run(
+        dir,
+        command.map((a) => (a === '50051' ? '0' : a)),
+        childEnv({ FLEXARENA_NATS_URL: nats.url }),
+      );
+      expect(res.code, tail(res)).toBe(0);
+      expect(res.output).toMatch(/\[setup\] installing npm dependencies \(npm ci\)/);
+      expect(res.output).toMatch(/\[setup\] generating TypeScript gRPC code/);
+      // It used the NATS it was given instead of starting its own.
+      expect(res.output).toMatch(new RegExp(`FLEXARENA_LISTENING 0\\.0\\.0\\.0:\\d+ \\S+ \\S+ ${nats.url}`));
+      expect(res.output).toMatch(/FlexArena run demo-s42-/);
       expect(gitStatus(dir)).toEqual([]);
       // What it wrote is there, and ignored: the check above is not clean for want of files.
       expect(ignoredPaths(dir)).toEqual(expect.arrayContaining(['gen/', 'node_modules/', 'runs/']));
 
-      const again = await run(dir, 'node', ['scripts/setup.mjs']);
+      const again = await run(dir, ['node', 'scripts/setup.mjs']);
       expect(again.code, tail(again)).toBe(0);
       expect(again.output).not.toMatch(/\[setup\] (installing|generating)/);
     },
@@ -96,39 +120,13 @@ describe('a fresh clone', () => {
       pkg.dependencies.commander = '^13.0.0'; // the lock pins 14.x
       writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
       try {
-        const res = await run(dir, 'node', ['scripts/setup.mjs']);
+        const res = await run(dir, ['node', 'scripts/setup.mjs']);
         expect(res.code, tail(res)).not.toBe(0);
         expect(res.output).toMatch(/update the lock with `npm install`/);
         expect(gitStatus(dir)).toEqual([' M package.json']);
       } finally {
         git(dir, ['checkout', '--', 'package.json']);
       }
-    },
-    TIMEOUT_MS,
-  );
-
-  it(
-    "docker-compose.yml's arena command runs against an external NATS and leaves git status clean",
-    async () => {
-      const compose = parseYaml(readFileSync(join(dir, 'docker-compose.yml'), 'utf8'));
-      const arena = compose.services.arena;
-      expect(arena.environment).toHaveProperty('FLEXARENA_NATS_URL');
-      expect(arena.command.slice(0, 2)).toEqual(['sh', '-c']);
-      const script: string = arena.command[2];
-      // The container publishes the fixed port 50051; here any free port does, as in other tests.
-      expect(script).toContain('--port 50051');
-      nats = await startNatsServer();
-      const res = await run(
-        dir,
-        'sh',
-        ['-c', script.replace('--port 50051', '--port 0')],
-        childEnv({ FLEXARENA_NATS_URL: nats.url }),
-      );
-      expect(res.code, tail(res)).toBe(0);
-      // It used the NATS it was given instead of starting its own.
-      expect(res.output).toMatch(new RegExp(`FLEXARENA_LISTENING 0\\.0\\.0\\.0:\\d+ \\S+ \\S+ ${nats.url}`));
-      expect(res.output).toMatch(/FlexArena run demo-s42-/);
-      expect(gitStatus(dir)).toEqual([]);
     },
     TIMEOUT_MS,
   );
