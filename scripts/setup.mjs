@@ -1,16 +1,27 @@
 #!/usr/bin/env node
-// Dependency-free setup, run before `npm start` and `npm test` (npm's pre-hooks):
-// installs npm packages when missing or stale, generates gRPC code from proto/, and makes sure a
-// nats-server binary exists. It must run on a fresh clone with nothing but Node and npm.
+// Dependency-free setup, run before `npm start` and `npm test` (npm's pre-hooks): installs the npm
+// packages the lock file pins, generates gRPC code from proto/, and makes sure the system tools
+// exist (nats-server; for tests also Python gRPC and docker-compose). It must run on a fresh clone
+// with nothing but Node and npm, do nothing slow when nothing changed, and leave `git status`
+// clean: it never writes a tracked file, and what it writes is ignored (node_modules/, gen/).
+//
+//   node scripts/setup.mjs                 before `npm start`
+//   node scripts/setup.mjs --for-tests     before `npm test`: also the tools only tests use
+//   node scripts/setup.mjs --codegen-only  `npm run codegen`: only regenerate gen/
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const stampPath = join(root, '.setup-stamp.json');
+// The stamp describes what is installed in node_modules, so it lives there: `npm ci` (which empties
+// node_modules) drops it together with what it described, and it is never in the work tree.
+const stampPath = join(root, 'node_modules', '.cache', 'flexarena-setup.json');
+// Where earlier versions kept the stamp; removed so old clones do not keep a stale copy around.
+const legacyStampPath = join(root, '.setup-stamp.json');
 const codegenOnly = process.argv.includes('--codegen-only');
+const forTests = process.argv.includes('--for-tests');
 
 function log(msg) {
   process.stderr.write(`[setup] ${msg}\n`);
@@ -24,8 +35,8 @@ function run(cmd, args, opts = {}) {
 
 function hashFiles(paths) {
   const h = createHash('sha256');
-  for (const p of paths.sort()) {
-    h.update(p);
+  for (const p of [...paths].sort()) {
+    h.update(p.slice(root.length));
     h.update(readFileSync(p));
   }
   return h.digest('hex');
@@ -50,6 +61,11 @@ function readStamp() {
   }
 }
 
+function writeStamp(stamp) {
+  mkdirSync(dirname(stampPath), { recursive: true });
+  writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
+}
+
 function ensureNodeVersion() {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19)) {
@@ -57,28 +73,34 @@ function ensureNodeVersion() {
   }
 }
 
+// Always `npm ci`, never `npm install`: ci installs exactly what package-lock.json pins and never
+// rewrites it, so a fresh clone stays clean. If package.json and the lock disagree, ci refuses;
+// updating the lock is then a deliberate `npm install` by whoever changed package.json.
 function ensureDependencies(stamp) {
   const lock = join(root, 'package-lock.json');
-  const depsHash = hashFiles([join(root, 'package.json'), ...(existsSync(lock) ? [lock] : [])]);
+  if (!existsSync(lock)) {
+    throw new Error(
+      'package-lock.json is missing. Restore it (`git checkout package-lock.json`); setup installs ' +
+        'exactly what it pins with `npm ci`.',
+    );
+  }
+  const depsHash = hashFiles([join(root, 'package.json'), lock]);
   const installed = existsSync(join(root, 'node_modules', '.package-lock.json'));
   if (installed && stamp.deps === depsHash) return depsHash;
-  const flags = ['--no-audit', '--no-fund', '--loglevel=error'];
-  if (existsSync(lock) && !installed) {
-    log('installing npm dependencies (npm ci)…');
-    try {
-      run('npm', ['ci', ...flags]);
-    } catch (err) {
-      // npm versions disagree on which platform-optional packages a lock file must list; a lock
-      // written by one may be "out of sync" for another's `npm ci`. `npm install` still honours it.
-      log(`npm ci failed (${err.message}); falling back to npm install`);
-      run('npm', ['install', ...flags]);
-    }
-  } else {
-    log('installing npm dependencies (npm install)…');
-    run('npm', ['install', ...flags]);
+  log('installing npm dependencies (npm ci)…');
+  try {
+    // --prefer-offline: the lock pins versions and integrity hashes, so cached packages are as good
+    // as fresh ones; a second clone on the same machine installs without the network.
+    run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
+  } catch (err) {
+    throw new Error(
+      `${err.message}. If package.json changed, update the lock with \`npm install\` and commit ` +
+        'package-lock.json; if npm reports missing platform packages, regenerate it without ' +
+        'node_modules: `rm -rf node_modules && npm install --package-lock-only`.',
+      { cause: err },
+    );
   }
-  // npm install may rewrite the lock file; hash what is on disk now.
-  return hashFiles([join(root, 'package.json'), ...(existsSync(lock) ? [lock] : [])]);
+  return depsHash;
 }
 
 function ensureCodegen(stamp) {
@@ -99,69 +121,107 @@ function findOnPath(bin) {
   return undefined;
 }
 
+// One `apt-get update` and one `apt-get install` for everything missing. No recommended packages:
+// Debian's docker-compose recommends the whole docker.io engine, which nothing here uses.
 function aptInstall(packages, why) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const canApt = Boolean(findOnPath('apt-get')) && (isRoot || Boolean(findOnPath('sudo')));
-  if (!canApt) return false;
+  if (!canApt) {
+    log(`${why}; apt-get is not usable here (needs root or passwordless sudo)`);
+    return;
+  }
   log(`${why}: installing ${packages.join(' ')} with apt-get…`);
   const prefix = isRoot ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (args) => {
     const [cmd, ...rest] = [...prefix, 'apt-get', ...args];
-    run(cmd, rest, { env });
+    // dpkg's progress on stdout is noise; errors come on stderr.
+    run(cmd, rest, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   };
   try {
     apt(['update', '-qq']);
-    apt(['install', '-y', '-qq', ...packages]);
-    return true;
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
   } catch (err) {
     log(`apt-get failed: ${err.message}`);
-    return false;
   }
 }
 
-function ensureNatsServer() {
-  if (process.env.FLEXARENA_NATS_SERVER && existsSync(process.env.FLEXARENA_NATS_SERVER)) return;
-  if (findOnPath('nats-server')) return;
-  aptInstall(['nats-server'], 'nats-server not found');
-  if (findOnPath('nats-server')) return;
-  throw new Error(
-    'nats-server is not installed and setup could not install it (needs apt-get as root or with ' +
-      'passwordless sudo). Install nats-server (Debian/Ubuntu: `sudo apt-get install nats-server`) or ' +
-      'set FLEXARENA_NATS_SERVER to its path.',
-  );
+function natsServerReady() {
+  const explicit = process.env.FLEXARENA_NATS_SERVER;
+  return Boolean((explicit && existsSync(explicit)) || findOnPath('nats-server'));
 }
 
 // The Python agent SDK path uses Debian's gRPC for the system interpreter and protoc's Python
-// plugin; only needed for Python agents (and their test), so a failure is a warning here.
+// plugin.
 function pythonGrpcReady() {
   const py = spawnSync('/usr/bin/python3', ['-c', 'import grpc'], { stdio: 'ignore' });
   return py.status === 0 && existsSync('/usr/bin/grpc_python_plugin') && Boolean(findOnPath('protoc'));
 }
 
-function ensurePythonGrpc() {
-  if (pythonGrpcReady()) return;
-  aptInstall(
-    ['python3-grpcio', 'protobuf-compiler', 'protobuf-compiler-grpc'],
-    'Python gRPC tooling not found',
-  );
-  if (!pythonGrpcReady())
-    log(
-      'WARNING: Python agents need `apt-get install python3-grpcio protobuf-compiler protobuf-compiler-grpc` ' +
+// System tools, each with the Debian packages that provide it. `required` ones stop the setup;
+// the others are only needed by one test each, which fails with its own clear message without them.
+function systemTools() {
+  const tools = [];
+  // A run given FLEXARENA_NATS_URL (as in docker-compose.yml) uses that server instead of starting
+  // one; tests always start their own.
+  if (forTests || !process.env.FLEXARENA_NATS_URL) {
+    tools.push({
+      name: 'nats-server',
+      packages: ['nats-server'],
+      ready: natsServerReady,
+      required: true,
+      help:
+        'nats-server is not installed and setup could not install it (needs apt-get as root or ' +
+        'with passwordless sudo). Install nats-server (Debian/Ubuntu: `sudo apt-get install ' +
+        'nats-server`) or set FLEXARENA_NATS_SERVER to its path.',
+    });
+  }
+  if (!forTests) return tools;
+  tools.push(
+    {
+      name: 'Python gRPC tooling',
+      packages: ['python3-grpcio', 'protobuf-compiler', 'protobuf-compiler-grpc'],
+      ready: pythonGrpcReady,
+      required: false,
+      help:
+        'Python agents need `apt-get install python3-grpcio protobuf-compiler protobuf-compiler-grpc` ' +
         '(used with /usr/bin/python3); the Python agent test will fail without them.',
-    );
+    },
+    {
+      name: 'docker-compose',
+      packages: ['docker-compose'],
+      ready: () => Boolean(findOnPath('docker-compose')),
+      required: false,
+      help:
+        'docker-compose is not installed (Debian: `apt-get install --no-install-recommends ' +
+        'docker-compose`); the test that validates docker-compose.yml will fail without it.',
+    },
+  );
+  return tools;
+}
+
+function ensureSystemTools() {
+  const missing = systemTools().filter((t) => !t.ready());
+  if (missing.length === 0) return;
+  aptInstall(
+    missing.flatMap((t) => t.packages),
+    `not found: ${missing.map((t) => t.name).join(', ')}`,
+  );
+  for (const tool of missing) {
+    if (tool.ready()) continue;
+    if (tool.required) throw new Error(tool.help);
+    log(`WARNING: ${tool.help}`);
+  }
 }
 
 try {
   ensureNodeVersion();
+  rmSync(legacyStampPath, { force: true });
   const stamp = readStamp();
   const deps = codegenOnly ? stamp.deps : ensureDependencies(stamp);
   const proto = ensureCodegen(stamp);
-  if (!codegenOnly) {
-    ensureNatsServer();
-    ensurePythonGrpc();
-  }
-  writeFileSync(stampPath, JSON.stringify({ deps, proto }, null, 2));
+  writeStamp({ deps, proto });
+  if (!codegenOnly) ensureSystemTools();
 } catch (err) {
   log(`FAILED: ${err.message}`);
   process.exit(1);
