@@ -9,7 +9,7 @@ import { type Action, type ActionResult, ActionStatus } from '../../gen/flexaren
 import { NamedRng } from '../../lib/random.js';
 import type { CurvePoint } from '../../market/index.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
-import { emptyResult, type RecordingTape, unitContext } from '../core/test-support.js';
+import { emptyResult, type RecordingSink, unitContext } from '../core/test-support.js';
 import { createWorld, type World } from '../world/world.js';
 import { AuctionVenue, netCurve } from './auction-venue.js';
 
@@ -22,7 +22,7 @@ beforeAll(() => {
   world = createWorld(undefined, new NamedRng(5), [DAY]);
 });
 
-function makeVenue(): { ctx: RunContext; venue: AuctionVenue; tape: RecordingTape } {
+function makeVenue(): { ctx: RunContext; venue: AuctionVenue; tape: RecordingSink } {
   const { ctx, tape } = unitContext({
     name: 'auctions',
     seed: 5,

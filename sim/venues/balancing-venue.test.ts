@@ -239,7 +239,9 @@ describe('BalancingVenue: energy', () => {
     handle(venue, 'prov', energyBid(qh(32), 'up', 100, 500));
     const capacityCash = ctx.ledger('prov').cash.capacity;
     for (const step of [32, 33, 34]) await runEvent(venue, `energy gate ${step}`);
-    const shortfalls = tape.records.filter((r) => r.type === 'obligation-shortfall');
+    const shortfalls = tape.records
+      .filter((r) => r.type === 'obligation-shortfall')
+      .map(({ seq: _seq, ...r }) => r);
     // 100 lots × 100 ticks × 400 / 16 per quarter-hour: 250 000 units for nothing offered.
     expect(shortfalls).toEqual([
       {

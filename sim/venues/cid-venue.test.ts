@@ -25,18 +25,16 @@ beforeAll(() => {
 });
 
 function makeVenue() {
-  const { ctx, tape } = unitContext(
-    {
-      name: 'cid',
-      seed: 5,
-      day: DAY,
-      market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
-      agents: [
-        { id: 'alice', strategy: 'idle' },
-        { id: 'bob', strategy: 'idle' },
-      ],
-    },
-  );
+  const { ctx, tape } = unitContext({
+    name: 'cid',
+    seed: 5,
+    day: DAY,
+    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+    agents: [
+      { id: 'alice', strategy: 'idle' },
+      { id: 'bob', strategy: 'idle' },
+    ],
+  });
   const publisher = {
     get trades_() {
       return tape.published

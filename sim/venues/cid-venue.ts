@@ -1,7 +1,7 @@
 // The continuous intraday market as a venue: one CidMarket for every product of the run, the
 // market clock (openings, gate closures), fills to both sides' ledgers, and public trades and
 // depth coalesced per decision point.
-import { type Fill, Side as ProtoSide } from '../../gen/flexarena/v1/market.js';
+import { CancelReason, type Fill, Side as ProtoSide } from '../../gen/flexarena/v1/market.js';
 import { BookUpdate, type PublicTrade, TradesUpdate } from '../../gen/flexarena/v1/public.js';
 import { type Action, type ActionResult, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
 import {
@@ -20,6 +20,13 @@ import type { RunContext } from '../core/run-context.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 const MINUTE = 60_000;
+
+const CANCEL_REASON = {
+  user: CancelReason.CANCEL_REASON_USER,
+  'ioc-remainder': CancelReason.CANCEL_REASON_IOC_REMAINDER,
+  'self-trade': CancelReason.CANCEL_REASON_SELF_TRADE,
+  'gate-closure': CancelReason.CANCEL_REASON_GATE_CLOSURE,
+} as const;
 
 export interface CidLimits {
   priceMinTicks: number;
@@ -77,13 +84,22 @@ export class CidVenue implements Venue {
           message: ev.message,
           orderId: ev.orderId ?? 0,
         });
-      } else if (
-        ev.type === 'accepted' ||
-        ev.type === 'modified' ||
-        (ev.type === 'cancelled' && ev.reason === 'user')
-      ) {
+      } else if (ev.type === 'accepted' || ev.type === 'modified') {
         result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
         result.orderId = ev.orderId;
+      } else if (
+        ev.type === 'cancelled' &&
+        ev.agentId === agentId &&
+        (ev.reason === 'user' || ev.orderId === result.orderId)
+      ) {
+        // The rest of the order was cancelled at once (IOC remainder, self-trade prevention), or
+        // this action was the agent's own cancel: the ack says how much and why.
+        if (ev.reason === 'user') {
+          result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
+          result.orderId = ev.orderId;
+        }
+        result.cancelledLots += ev.remainingLots;
+        result.cancelReason = CANCEL_REASON[ev.reason];
       } else if (ev.type === 'trade' && (ev.buyAgentId === agentId || ev.sellAgentId === agentId)) {
         result.fills.push(fillFor(ev, agentId));
       }

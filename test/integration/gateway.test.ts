@@ -1,11 +1,13 @@
-// The gateway against a real arena process: authentication, malformed input, reconnection, and
-// an agent process killed in the middle of a run.
+// The gateway against a real arena process: authentication, typed rejections for malformed
+// actions on a session that stays open, answers for stale batches, 64-bit ids, reconnection with
+// resume, and an agent process killed in the middle of a run.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { ActionStatus, BatchStatus } from '../../gen/flexarena/v1/session.js';
 import {
   demoConfig,
   readTape,
@@ -40,7 +42,12 @@ describe('gateway', () => {
     const arena = await startArena(writeConfig(dir, externalAgentConfig()), ['--out', dir]);
     for (const token of ['not-a-real-token', undefined]) {
       const s = openSession(arena.address, token);
-      s.call.write({ kind: { $case: 'hello', value: { sdkName: 'test', sdkVersion: '0', strategy: 'x' } } });
+      s.call.write({
+        kind: {
+          $case: 'hello',
+          value: { sdkName: 'test', sdkVersion: '0', strategy: 'x', lastReportSeq: 0 },
+        },
+      });
       const err = await s.error;
       expect(err.code).toBe(status.UNAUTHENTICATED);
       expect(err.details).toMatch(token ? /unknown token/ : /missing token/);
@@ -48,7 +55,7 @@ describe('gateway', () => {
     }
   });
 
-  it('ends the session with INVALID_ARGUMENT naming the field and limit, keeps accepted orders, and lets the agent resume', async () => {
+  it('answers malformed actions with typed rejections on a session that stays open, answers stale batches, and resumes', async () => {
     const dir = tempDir();
     const arena = await startArena(writeConfig(dir, externalAgentConfig({ deadlineMs: 20_000 })), [
       '--out',
@@ -56,7 +63,10 @@ describe('gateway', () => {
     ]);
     const s = openSession(arena.address, TOKEN);
     s.call.write({
-      kind: { $case: 'hello', value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual' } },
+      kind: {
+        $case: 'hello',
+        value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual', lastReportSeq: 0 },
+      },
     });
     const welcome = (await s.next('welcome')).kind;
     if (welcome?.$case !== 'welcome') throw new Error('expected welcome');
@@ -66,9 +76,25 @@ describe('gateway', () => {
     const product = welcome.value
       .market!.products.filter((p) => p.productId.startsWith('qh-'))
       .at(-4)!.productId;
+    const submit = (clientRef: string, priceTicks: number, side = Side.SIDE_BUY) => ({
+      clientRef,
+      kind: {
+        $case: 'submit' as const,
+        value: {
+          productId: product,
+          side,
+          priceTicks,
+          quantityLots: 3,
+          timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+          restriction: 0,
+          peakLots: 0,
+        },
+      },
+    });
 
-    // A valid resting order first: it must survive the violation that follows.
-    let wake = (await s.next('wakeUp')).kind;
+    // One batch: a valid order, an out-of-range price, an unspecified side, a cancel of order 2^62
+    // (a 64-bit id beyond JavaScript's safe integers), and another valid order.
+    const wake = (await s.next('wakeUp')).kind;
     if (wake?.$case !== 'wakeUp') throw new Error('expected wake-up');
     s.call.write({
       kind: {
@@ -76,110 +102,87 @@ describe('gateway', () => {
         value: {
           wakeId: wake.value.wakeId,
           actions: [
+            submit('keep', 100),
+            submit('too-dear', 1_000_000),
+            submit('no-side', 100, Side.SIDE_UNSPECIFIED),
+            // The encoder writes a bigint exactly; 2^62 cannot even be held in a JS number's integer range.
             {
-              clientRef: 'keep',
-              kind: {
-                $case: 'submit',
-                value: {
-                  productId: product,
-                  side: Side.SIDE_BUY,
-                  priceTicks: 100,
-                  quantityLots: 3,
-                  timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
-                  restriction: 0,
-                  peakLots: 0,
-                },
-              },
+              clientRef: 'huge-id',
+              kind: { $case: 'cancel', value: { orderId: (2n ** 62n) as unknown as number } },
             },
+            submit('keep-too', 101),
           ],
         },
       },
     });
     const ack = (await s.next('actionAck')).kind;
     if (ack?.$case !== 'actionAck') throw new Error('expected ack');
-    const orderId = ack.value.results[0]!.orderId;
-    expect(orderId).toBeGreaterThan(0);
-
-    wake = (await s.next('wakeUp')).kind;
-    if (wake?.$case !== 'wakeUp') throw new Error('expected wake-up');
-    s.call.write({
-      kind: {
-        $case: 'actionBatch',
-        value: {
-          wakeId: wake.value.wakeId,
-          actions: [
-            {
-              clientRef: 'bad',
-              kind: {
-                $case: 'submit',
-                value: {
-                  productId: product,
-                  side: Side.SIDE_BUY,
-                  priceTicks: 1_000_000,
-                  quantityLots: 1,
-                  timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
-                  restriction: 0,
-                  peakLots: 0,
-                },
-              },
-            },
-          ],
-        },
-      },
+    const r = ack.value.results;
+    expect(ack.value.batchStatus).toBe(BatchStatus.BATCH_STATUS_PROCESSED);
+    expect(ack.value.reportSeq).toBeGreaterThan(wake.value.reportSeq);
+    expect(r.map((x) => x.status)).toEqual([1, 2, 2, 2, 1]);
+    expect(r[1]).toMatchObject({
+      rejectCode: RejectCode.REJECT_CODE_PRICE_OUT_OF_RANGE,
+      field: 'submit.price_ticks',
     });
-    const err = await s.error;
-    expect(err.code).toBe(status.INVALID_ARGUMENT);
-    expect(err.details).toContain('actions[0].submit.price_ticks');
-    expect(err.details).toContain('999900');
+    expect(r[1]!.limit).toContain('999900');
+    expect(r[2]).toMatchObject({ rejectCode: RejectCode.REJECT_CODE_INVALID_SIDE, field: 'submit.side' });
+    expect(r[3]).toMatchObject({
+      rejectCode: RejectCode.REJECT_CODE_UNKNOWN_ORDER,
+      field: 'cancel.order_id',
+    });
+    const orderIds = [r[0]!.orderId, r[4]!.orderId];
+    expect(orderIds.every((id) => id > 0)).toBe(true);
+
+    // A batch for a wake-up that is not the current one gets an answer, not silence.
+    s.call.write({
+      kind: { $case: 'actionBatch', value: { wakeId: 999_999, actions: [submit('stale', 100)] } },
+    });
+    const stale = (await s.next('actionAck')).kind;
+    if (stale?.$case !== 'actionAck') throw new Error('expected ack');
+    expect(stale.value.batchStatus).toBe(BatchStatus.BATCH_STATUS_STALE_WAKE);
+    expect(stale.value.results).toMatchObject([
+      { status: ActionStatus.ACTION_STATUS_REJECTED, rejectCode: RejectCode.REJECT_CODE_STALE_WAKE },
+    ]);
     s.close();
 
-    // Reconnect with the same token: resumed, and the earlier order is still there.
+    // Reconnect with the same token, saying what was processed: resumed, both orders still there.
     const again = openSession(arena.address, TOKEN);
     again.call.write({
-      kind: { $case: 'hello', value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual' } },
+      kind: {
+        $case: 'hello',
+        value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual', lastReportSeq: ack.value.reportSeq },
+      },
     });
     const w2 = (await again.next('welcome')).kind;
     expect(w2?.$case === 'welcome' && w2.value.resumed).toBe(true);
     const wake2 = (await again.next('wakeUp')).kind;
     if (wake2?.$case !== 'wakeUp') throw new Error('expected wake-up');
-    expect(wake2.value.openOrders.map((o) => o.orderId)).toContain(orderId);
+    expect(wake2.value.openOrders.map((o) => o.orderId)).toEqual(expect.arrayContaining(orderIds));
+    again.close();
 
-    // A side left UNSPECIFIED is malformed too.
-    again.call.write({
+    // A resume point beyond anything sent is a protocol violation.
+    const liar = openSession(arena.address, TOKEN);
+    liar.call.write({
       kind: {
-        $case: 'actionBatch',
-        value: {
-          wakeId: wake2.value.wakeId,
-          actions: [
-            {
-              clientRef: '',
-              kind: {
-                $case: 'submit',
-                value: {
-                  productId: product,
-                  side: Side.SIDE_UNSPECIFIED,
-                  priceTicks: 100,
-                  quantityLots: 1,
-                  timeInForce: 0,
-                  restriction: 0,
-                  peakLots: 0,
-                },
-              },
-            },
-          ],
-        },
+        $case: 'hello',
+        value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual', lastReportSeq: 1_000_000 },
       },
     });
-    const err2 = await again.error;
-    expect(err2.code).toBe(status.INVALID_ARGUMENT);
-    expect(err2.details).toContain('actions[0].submit.side');
-    again.close();
+    const err = await liar.error;
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toContain('hello.last_report_seq');
+    liar.close();
     arena.child.kill('SIGTERM');
   });
 
   it('keeps running when an agent process is killed mid-run, and records its absence', async () => {
     const dir = tempDir();
-    const arena = await startArena(writeConfig(dir, externalAgentConfig()), ['--out', dir]);
+    // A dropped agent is waited for up to its deadline, three times, before it counts as absent.
+    const arena = await startArena(writeConfig(dir, externalAgentConfig({ deadlineMs: 1_000 })), [
+      '--out',
+      dir,
+    ]);
     const agent = startAgentProcess('idle', arena.address, TOKEN, ['--log-wakeups']);
     await waitForOutput(agent, /wake 20 /);
     agent.kill('SIGKILL');
