@@ -1,6 +1,6 @@
 // Agents the arena launches run a built-in strategy by name; a misspelt name is a configuration
 // error before anything starts. Agents started by hand (launch: false) may carry any label.
-import { ConfigError } from '../lib/errors.js';
+import { ConfigError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 
 export function checkLaunchedStrategies(

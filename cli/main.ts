@@ -1,7 +1,7 @@
 // The `flexarena` command, and the only composition root of the project: it is the one place that
 // puts the simulation core, the runtime and the agents together.
 import { Command } from 'commander';
-import { FlexArenaError } from '../lib/errors.js';
+import { FlexArenaError } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';

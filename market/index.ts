@@ -23,9 +23,11 @@ export * from './types.js';
 export {
   deliveryMinutes,
   eurToTicks,
+  isOnTickGrid,
   lotsToMw,
   mwToLots,
   productTradeCashUnits,
+  quantizeEurToTicks,
   ticksToEur,
   tradeCashUnits,
 } from './units.js';

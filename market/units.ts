@@ -27,6 +27,29 @@ export function eurToTicks(eurPerMwh: number): number {
   return toGrid(eurPerMwh, TICKS_PER_EUR, 'price in EUR/MWh');
 }
 
+/**
+ * A price the arena computed — a model output such as a merit-order price or a forecast, never
+ * an agent's or a user's input — on the tick grid: the nearest tick, halves up (Math.round).
+ * Inputs go through eurToTicks, which refuses what is off the grid.
+ */
+export function quantizeEurToTicks(eurPerMwh: number): number {
+  if (!Number.isFinite(eurPerMwh))
+    throw new RangeError(`price in EUR/MWh must be a finite number, got ${eurPerMwh}`);
+  const ticks = Math.round(eurPerMwh * TICKS_PER_EUR);
+  if (!Number.isSafeInteger(ticks)) throw new RangeError(`price ${eurPerMwh} EUR/MWh is too large`);
+  return ticks + 0;
+}
+
+/** True when `eurPerMwh` lies on the tick grid (what eurToTicks accepts). */
+export function isOnTickGrid(eurPerMwh: number): boolean {
+  try {
+    eurToTicks(eurPerMwh);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function ticksToEur(priceTicks: number): number {
   assertInteger(priceTicks, 'priceTicks');
   // Division, not multiplication by 0.01, gives the closest double (1234 / 100 = 12.34 exactly as printed).

@@ -1,9 +1,9 @@
 // `npm run bench:world`: scenario generation for a year at 15-minute resolution, and steps per
 // second of each asset twin. Writes both sections of BENCHMARKS.md.
 import { cpus } from 'node:os';
-import { benchTwins } from '../sim/assets/bench-twins.js';
-import { benchEvFleet } from '../sim/assets/ev-fleet-bench.js';
-import { benchWorldYear } from '../sim/world/bench-world.js';
+import { benchEvFleet } from './bench/ev-fleet.js';
+import { benchTwins } from './bench/twins.js';
+import { benchWorldYear } from './bench/world-year.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node}`;

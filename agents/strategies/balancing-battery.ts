@@ -17,11 +17,12 @@ import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { dayTokenOf, dayTokenStartMs, deliveryStartOf, quarterHoursOf } from '../../lib/product-id.js';
+import { dayTokenOf, dayTokenStartMs, deliveryStartOf, quarterHoursOf } from '../../lib/index.js';
+import { eurToTicks } from '../../market/index.js';
 import { capacityBid, energyBid } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
   clampTicks,
@@ -43,9 +44,9 @@ const paramsSchema = z
     /** Share of the battery's power offered as capacity, in each direction. */
     capacityShare: z.number().min(0).max(1).default(0.5),
     /** Capacity price, EUR per MW and hour. */
-    capacityPriceEur: z.number().min(0).max(10_000).default(5),
+    capacityPriceEur: eurPerMwh(0, 10_000).default(5),
     /** Energy bids: up at forecast + markup, down at forecast − markup (EUR/MWh). */
-    energyMarkupEur: z.number().min(0).max(10_000).default(20),
+    energyMarkupEur: eurPerMwh(0, 10_000).default(20),
     /** Energy bids are placed for quarter-hours whose energy gate is at most this far ahead. */
     energyBidLeadMs: z
       .number()
@@ -58,7 +59,7 @@ const paramsSchema = z
     /** Rebalance when the projected SoC is further than this share of the range from the middle. */
     socBandShare: z.number().min(0).max(0.5).default(0.15),
     /** Slippage of the rebalancing IOC orders against the forecast (EUR/MWh). */
-    rebalanceSlippageEur: z.number().min(0).max(1000).default(10),
+    rebalanceSlippageEur: eurPerMwh(0, 1000).default(10),
   })
   .strict();
 
@@ -143,7 +144,7 @@ export class BalancingBattery implements Strategy {
   private capacityBids(wake: WakeUp): Action[] {
     const lots = this.capacityLots();
     if (lots <= 0) return [];
-    const price = Math.round(this.params.capacityPriceEur * 100);
+    const price = eurToTicks(this.params.capacityPriceEur);
     const out: Action[] = [];
     for (const id of this.capacityProducts) {
       if (this.capacityBid.has(id) || wake.timeMs >= this.capacityGateMs(id) - this.params.gateMarginMs)
@@ -163,7 +164,7 @@ export class BalancingBattery implements Strategy {
     );
     const known = [...prices.values()];
     const fallback = known.length ? Math.round(known.reduce((a, x) => a + x, 0) / known.length) : 0;
-    const markup = Math.round(this.params.energyMarkupEur * 100);
+    const markup = eurToTicks(this.params.energyMarkupEur);
     const out: Action[] = [];
     const qhs = new Set<string>();
     for (const key of this.awards.keys()) for (const id of quarterHoursOf(key.split('|')[0]!)) qhs.add(id);
@@ -213,7 +214,7 @@ export class BalancingBattery implements Strategy {
       target.productId,
       lots,
       prices.get(target.productId)!,
-      Math.round(this.params.rebalanceSlippageEur * 100),
+      eurToTicks(this.params.rebalanceSlippageEur),
       this.limits,
       'rebalance',
     );

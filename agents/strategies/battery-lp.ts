@@ -12,7 +12,7 @@
 // keep the model solvable when fixed periods (positions that can no longer be traded) already
 // break a bound. The schedule an agent trades is the net grid power c_t − d_t.
 
-import type { LpSolver } from '../../lib/highs.js';
+import type { LpSolver } from '../../lib/index.js';
 
 export interface BatteryLpPeriod {
   /** Price forecast, EUR/MWh (ignored for a fixed period). */

@@ -20,12 +20,13 @@ import type { EvFleetSpec } from '../../gen/flexarena/v1/asset.js';
 import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { deliveryStartOf } from '../../lib/product-id.js';
+import { deliveryStartOf } from '../../lib/index.js';
+import { eurToTicks } from '../../market/index.js';
 import { auctionCurve, submit } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { stepCurve } from './lp-battery.js';
-import { parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
   clampTicks,
@@ -61,8 +62,8 @@ const paramsSchema = z
     cheapestShare: z.number().positive().max(1).default(0.5),
     lookaheadHours: z.number().positive().max(48).default(12),
     /** Intraday IOC orders pay at most forecast + slippage (and never more than the tariff). */
-    slippageEur: z.number().min(0).max(1000).default(5),
-    daPriceMarginEur: z.number().min(0).max(1000).default(5),
+    slippageEur: eurPerMwh(0, 1000).default(5),
+    daPriceMarginEur: eurPerMwh(0, 1000).default(5),
     /** Override of the spec's industry tariff, EUR/MWh. */
     tariffEurPerMwh: z.number().min(-10_000).max(10_000).optional(),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
@@ -151,7 +152,7 @@ export class EvFleetCharger implements Strategy {
       if (lots <= 0) continue;
       const day = a.periodProductIds.map((id) => prices.get(id)!);
       const cheap = cheapThreshold(day, this.params.cheapestShare);
-      const margin = Math.round(this.params.daPriceMarginEur * 100);
+      const margin = eurToTicks(this.params.daPriceMarginEur);
       a.periodProductIds.forEach((_id, i) => {
         const f = day[i]!;
         if (f >= tariff || f > cheap) return;
@@ -171,7 +172,7 @@ export class EvFleetCharger implements Strategy {
     const f = prices.get(target.productId)!;
     const held = scheduleLots(wake.positions, target.productId);
     const available = this.availableLots(wake);
-    const slip = Math.round(this.params.slippageEur * 100);
+    const slip = eurToTicks(this.params.slippageEur);
     if (held > available) {
       // More committed than the fleet can charge: sell the excess back.
       return [

@@ -7,20 +7,21 @@
 import { z } from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { deliveryStartOf } from '../../lib/product-id.js';
+import { deliveryStartOf } from '../../lib/index.js';
+import { eurToTicks } from '../../market/index.js';
 import { submit } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
 
-import { parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 
 const paramsSchema = z
   .object({
-    maxSlippageEur: z.number().min(0).max(1000).default(15),
+    maxSlippageEur: eurPerMwh(0, 1000).default(15),
     /** Do not act on a product whose gate closes sooner than this (latency headroom). */
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
     /** Ignore signals smaller than this (EUR/MWh). */
-    thresholdEur: z.number().min(0).max(1000).default(0),
+    thresholdEur: eurPerMwh(0, 1000).default(0),
   })
   .strict();
 
@@ -63,12 +64,12 @@ export class HeuristicBattery implements Strategy {
     if (nextHour.length === 0) return [];
     const avgNext = nextHour.reduce((s, f) => s + f.priceTicks, 0) / nextHour.length;
     const signal = avgNext - target.priceTicks;
-    if (Math.abs(signal) <= this.params.thresholdEur * 100) return [];
+    if (Math.abs(signal) <= eurToTicks(this.params.thresholdEur)) return [];
 
     const soc = this.projectedSoc(wake, b, deliveryStartOf(target.productId));
     const held = wake.positions.find((p) => p.productId === target.productId)?.netLots ?? 0;
     const powerLots = Math.floor(b.powerMw * 10 + 1e-9);
-    const slip = Math.round(this.params.maxSlippageEur * 100);
+    const slip = eurToTicks(this.params.maxSlippageEur);
     if (signal > 0) {
       const roomLots = Math.floor((((b.socMaxMwh - soc) / b.etaCharge) * 1000) / KWH_PER_LOT_QH + 1e-9);
       const lots = Math.min(powerLots, roomLots) - held;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type BookDepth, Order, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { type Action, WakeUp } from '../../gen/flexarena/v1/session.js';
-import { deliveryStartOf } from '../../lib/product-id.js';
 import { ParamError } from '../sdk/errors.js';
 import { LiquidityProvider } from './liquidity-provider.js';
 

@@ -6,15 +6,16 @@
 import { z } from 'zod';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
-import { deliveryStartOf, hourIdOf } from '../../lib/product-id.js';
+import { deliveryStartOf, hourIdOf } from '../../lib/index.js';
+import { eurToTicks } from '../../market/index.js';
 import { cancel, submit } from '../sdk/actions.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 
 const paramsSchema = z
   .object({
     depthMwPerEur: z.number().positive().max(1000).default(1),
-    halfSpreadEur: z.number().min(0).max(500).default(0.5),
+    halfSpreadEur: eurPerMwh(0, 500).default(0.5),
     levelStepEur: z.number().positive().max(500).default(1),
     levels: z.number().int().min(1).max(100).default(10),
     /** Only products delivering within this many hours are quoted (liquidity gathers near delivery). */
@@ -22,7 +23,7 @@ const paramsSchema = z
     /** Closer to delivery than this the half-spread narrows to half its size. */
     narrowingHours: z.number().positive().max(48).default(2),
     /** Keep the ladder where it is until the forecast moved at least this much (EUR/MWh). */
-    requoteThresholdEur: z.number().min(0).max(500).default(1),
+    requoteThresholdEur: eurPerMwh(0, 500).default(1),
   })
   .strict();
 
@@ -50,7 +51,7 @@ export class LiquidityProvider implements Strategy {
     // Stepwise, not continuous, so the ladder does not move at every wake-up.
     const narrowing = leadMs < p.narrowingHours * 3_600_000 ? 0.5 : 1;
     const half = Math.round(p.halfSpreadEur * 100 * narrowing);
-    const step = Math.round(p.levelStepEur * 100);
+    const step = eurToTicks(p.levelStepEur);
     const lots = Math.max(1, Math.round(p.depthMwPerEur * p.levelStepEur * 10));
     const out: Level[] = [];
     for (let k = 0; k < p.levels; k++) {

@@ -19,13 +19,13 @@ import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { type LpSolver, loadHighs } from '../../lib/highs.js';
-import { dayTokenOf, deliveryStartOf, quarterHourId } from '../../lib/product-id.js';
+import { dayTokenOf, deliveryStartOf, type LpSolver, loadHighs, quarterHourId } from '../../lib/index.js';
+import { eurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { type BatteryLpPeriod, type BatteryLpSchedule, solveBatteryLp } from './battery-lp.js';
-import { parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
   DAY_MS,
@@ -50,9 +50,9 @@ const paramsSchema = z
     /** Bid into day-ahead auctions. */
     dayAhead: z.boolean().default(true),
     /** DA curves buy up to forecast + this, sell from forecast − this (EUR/MWh). */
-    daPriceMarginEur: z.number().min(0).max(1000).default(20),
+    daPriceMarginEur: eurPerMwh(0, 1000).default(20),
     /** CID IOC orders accept at most this against the forecast (EUR/MWh). */
-    slippageEur: z.number().min(0).max(1000).default(10),
+    slippageEur: eurPerMwh(0, 1000).default(10),
     /** Latency headroom before any gate closure. */
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
     /** How many of the next tradable quarter-hours are traded toward the plan at each wake-up. */
@@ -161,7 +161,7 @@ export class LpBattery implements Strategy {
             auction.auctionId,
             `lp-${period}`,
             period,
-            stepCurve(lots, prices.get(id)!, Math.round(this.params.daPriceMarginEur * 100), auction),
+            stepCurve(lots, prices.get(id)!, eurToTicks(this.params.daPriceMarginEur), auction),
           ),
         );
       });
@@ -233,7 +233,7 @@ export class LpBattery implements Strategy {
           p.productId,
           diff,
           prices.get(p.productId)!,
-          Math.round(this.params.slippageEur * 100),
+          eurToTicks(this.params.slippageEur),
           this.limits,
           diff > 0 ? 'lp-charge' : 'lp-discharge',
         ),

@@ -1,5 +1,6 @@
 // Strategy parameters are validated like every other input: an error names the field.
-import type { z } from 'zod';
+import { z } from 'zod';
+import { isOnTickGrid } from '../../market/index.js';
 import { ParamError } from '../sdk/errors.js';
 
 export function parseParams<S extends z.ZodType>(strategy: string, schema: S, params: unknown): z.infer<S> {
@@ -7,4 +8,13 @@ export function parseParams<S extends z.ZodType>(strategy: string, schema: S, pa
   if (res.success) return res.data;
   const first = res.error.issues[0]!;
   throw new ParamError(strategy, first.path.join('.') || '(root)', first.message);
+}
+
+/** A price or price offset in EUR/MWh: within [min, max] and on the 0.01 EUR/MWh tick grid. */
+export function eurPerMwh(min: number, max: number) {
+  return z
+    .number()
+    .min(min)
+    .max(max)
+    .refine(isOnTickGrid, 'must be a multiple of 0.01 EUR/MWh (one price tick)');
 }

@@ -25,10 +25,11 @@ import { z } from 'zod';
 import type { ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { periodOfDay } from '../../lib/product-id.js';
+import { periodOfDay } from '../../lib/index.js';
+import { eurToTicks, quantizeEurToTicks } from '../../market/index.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
   clampTicks,
@@ -49,7 +50,7 @@ import {
 const paramsSchema = z
   .object({
     /** Minimum deviation of the CID price from the forecast before flexibility is traded (EUR/MWh). */
-    thresholdEur: z.number().min(0).max(10_000).default(10),
+    thresholdEur: eurPerMwh(0, 10_000).default(10),
     /** Add the cheapest participation cost β of the direction to the threshold. */
     addParticipationCost: z.boolean().default(true),
     /** Flexibility in each direction, MW; default: flexShare × the pool's battery power. */
@@ -65,7 +66,7 @@ const paramsSchema = z
     baselineAheadPeriods: z.number().int().min(1).max(96).default(2),
     /** Differences to the baseline up to this many lots are left alone. */
     baselineToleranceLots: z.number().int().min(0).max(10_000).default(0),
-    slippageEur: z.number().min(0).max(1000).default(10),
+    slippageEur: eurPerMwh(0, 1000).default(10),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
   })
   .strict();
@@ -127,7 +128,7 @@ export class PoolAggregator implements Strategy {
       prices.has(p.productId),
     );
     const out: Action[] = [];
-    const slip = Math.round(this.params.slippageEur * 100);
+    const slip = eurToTicks(this.params.slippageEur);
     const expected = new Map<string, number>();
     for (const p of tradable.slice(0, this.params.baselineAheadPeriods)) {
       const held = scheduleLots(wake.positions, p.productId);
@@ -202,9 +203,9 @@ export class PoolAggregator implements Strategy {
     );
     const held = expectedHeld.get(productId) ?? scheduleLots(wake.positions, productId);
     const used = held - this.baselineLots(productId, wake.timeMs); // > 0: charging more than the baseline
-    const thr = Math.round(this.params.thresholdEur * 100);
-    const betaC = this.params.addParticipationCost ? Math.round(spec.betaChargeMinEurPerMwh * 100) : 0;
-    const betaD = this.params.addParticipationCost ? Math.round(spec.betaDischargeMinEurPerMwh * 100) : 0;
+    const thr = eurToTicks(this.params.thresholdEur);
+    const betaC = this.params.addParticipationCost ? quantizeEurToTicks(spec.betaChargeMinEurPerMwh) : 0;
+    const betaD = this.params.addParticipationCost ? quantizeEurToTicks(spec.betaDischargeMinEurPerMwh) : 0;
     const ask = book.asks[0];
     const bid = book.bids[0];
     if (ask && ask.priceTicks < forecast - thr - betaC) {

@@ -3,12 +3,14 @@
 // own generation in the continuous market and re-trades as forecasts change. Its generation
 // forecast is the system's wind or solar forecast scaled by its share of installed capacity.
 // The battery behind the meter is left to absorb what is not sold (the twin does that by itself).
+
 import { z } from 'zod';
 import { GenerationSource, type ProsumerSpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { eurToTicks } from '../../market/index.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 import {
   findAsset,
   iocAround,
@@ -23,7 +25,7 @@ const paramsSchema = z
   .object({
     /** Trade quarter-hours delivering within this many hours. */
     horizonHours: z.number().positive().max(48).default(6),
-    slippageEur: z.number().min(0).max(1000).default(10),
+    slippageEur: eurPerMwh(0, 1000).default(10),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
     /** Re-trade only when the target moved by at least this many lots. */
     minTradeLots: z.number().int().min(1).max(100_000).default(1),
@@ -75,7 +77,7 @@ export class ProsumerTrader implements Strategy {
     const prices = new Map(wake.priceForecasts.map((f) => [f.productId, f.priceTicks]));
     const open = new Set(wake.books.map((b) => b.productId));
     const horizonEnd = wake.timeMs + this.params.horizonHours * 3_600_000;
-    const slip = Math.round(this.params.slippageEur * 100);
+    const slip = eurToTicks(this.params.slippageEur);
     const actions: Action[] = [];
     for (const p of tradableQuarterHours(this.products, wake.timeMs, this.params.gateMarginMs)) {
       if (p.deliveryStartMs > horizonEnd || !open.has(p.productId)) continue;

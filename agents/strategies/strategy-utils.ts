@@ -5,7 +5,7 @@
 import type { AssetSpec, BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { ProductKind, type ProductSpec, Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { deliveryStartOf, hourIdOf, parseProductId, quarterHourId } from '../../lib/product-id.js';
+import { deliveryStartOf, hourIdOf, parseProductId, quarterHourId } from '../../lib/index.js';
 import { submit } from '../sdk/actions.js';
 
 export const QH_MS = 15 * 60_000;

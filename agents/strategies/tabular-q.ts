@@ -14,15 +14,17 @@
 // Update (seed 003 eq. 2): Q(s,a) ← (1 − α) Q(s,a) + α (r + γ max_a' Q(s',a')), α = 0.2, γ = 0.9.
 // Exploration: ε-greedy on a seeded PRNG (mulberry32(seed)); ties go to the smallest |action|.
 // The Q-table can be loaded from and saved to `qTablePath` (JSON), so training spans runs.
+
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { eurToTicks } from '../../market/index.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
   DEFAULT_CASH_UNITS_PER_EUR,
@@ -62,12 +64,12 @@ const paramsSchema = z
       .max(20)
       .refine((xs) => xs.every((x, i) => i === 0 || x > xs[i - 1]!), 'must be strictly increasing')
       .default([-10, -3, 3, 10]),
-    slippageEur: z.number().min(0).max(1000).default(10),
+    slippageEur: eurPerMwh(0, 1000).default(10),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
     /** Update the table (false: act greedily-with-ε on a fixed table). */
     learn: z.boolean().default(true),
     socShaping: z.boolean().default(true),
-    clipPenaltyEur: z.number().min(0).max(1e6).default(100),
+    clipPenaltyEur: eurPerMwh(0, 1e6).default(100),
     /** JSON file the Q-table is loaded from (if it exists) and saved to. */
     qTablePath: z.string().min(1).optional(),
     /** Save every this many updates (0: only at the end of the run). */
@@ -186,7 +188,7 @@ export class TabularQ implements Strategy {
       target.productId,
       lots,
       forecast,
-      Math.round(this.params.slippageEur * 100),
+      eurToTicks(this.params.slippageEur),
       this.limits,
       `q${Q_ACTIONS[action]}`,
     );

@@ -15,7 +15,7 @@ import {
   TimeInForce,
 } from '../../gen/flexarena/v1/market.js';
 import type { Action, SubmitOrder, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { quarterHourId } from '../../lib/product-id.js';
+import { quarterHourId } from '../../lib/index.js';
 import { DAY_MS, HOUR_MS, QH_MS } from './strategy-utils.js';
 
 /** 2026-11-22 00:00 UTC: the delivery day of the fixtures. */

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentConfig } from '../../sim/config/run-config.js';
+import type { AgentConfig } from '../../sim/index.js';
 import { killAndWait } from '../nats/nats-server-launcher.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'flexarena.mjs');

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NatsServerError } from '../../lib/errors.js';
+import { NatsServerError } from '../../lib/index.js';
 
 export interface NatsServerHandle {
   url: string;

@@ -1,7 +1,7 @@
 // Typed errors of the JetStream outbox. None of them is about NATS being down: the outbox absorbs
 // outages. They are for misuse (bad arguments, use after close), for a full disk spool, for a
 // first connection that cannot be made, and for a spool file that does not read back.
-import { FlexArenaError } from '../../lib/errors.js';
+import { FlexArenaError } from '../../lib/index.js';
 
 /** An argument to the outbox is out of its domain; `field` names it and the message the limit. */
 export class OutboxInputError extends FlexArenaError {

@@ -2,7 +2,7 @@
 // resolve against the configuration file's folder.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../../lib/errors.js';
+import { ConfigError } from '../../lib/index.js';
 import type { RunConfig, SimulationFiles } from '../../sim/index.js';
 
 export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd()): SimulationFiles {

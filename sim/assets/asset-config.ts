@@ -11,8 +11,7 @@
 //
 // Numbers that the seeds do not give are assumptions and say so.
 import { z } from 'zod';
-import { configIssues } from '../../lib/config-issues.js';
-import { ConfigError } from '../../lib/errors.js';
+import { ConfigError, configIssues } from '../../lib/index.js';
 import { DEFAULT_EV_FLEET_PARAMS } from './ev-fleet.js';
 import { DEFAULT_RENTAL_PROFILE } from './ev-fleet-rentals.js';
 

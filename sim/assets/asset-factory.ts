@@ -8,7 +8,7 @@
 //                      asset.<id>.profiles    PV day factors and load noise
 //   ev-fleet           asset.<id>.fleet       initial SoC and plug-in of every car
 //                      asset.<id>.rentals     one seed per market period (rentals, returns)
-import type { NamedRng } from '../../lib/random.js';
+import type { NamedRng } from '../../lib/index.js';
 import { berlinLocal } from '../world/time.js';
 import type { World } from '../world/world.js';
 import type { AssetConfig, EvFleetAssetConfig } from './asset-config.js';

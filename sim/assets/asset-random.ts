@@ -3,7 +3,7 @@
 // period is stochastic (the EV fleet) draws one 32-bit seed per market period from its named
 // stream (drawSeed) and runs the period on a fresh RandomStream from that seed: the preview and
 // the step of the same period start from the same seed and therefore make identical draws.
-import type { Random } from '../../lib/random.js';
+import type { Random } from '../../lib/index.js';
 
 /** What the twins draw from: any stream of lib/random.ts. */
 export type AssetRandom = Random;

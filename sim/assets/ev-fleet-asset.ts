@@ -29,7 +29,7 @@
 // Costs: lostRentalEur = Σ ρ of refused rentals (seed eq. 7; low-charge refusals included, they
 //   happen with or without a position); tariffEur = metered tariff-fallback kWh × tariffEurPerMwh.
 import { type AssetSpec, type AssetState, EvRentalPolicy } from '../../gen/flexarena/v1/asset.js';
-import { drawSeed, RandomStream } from '../../lib/random.js';
+import { drawSeed, RandomStream } from '../../lib/index.js';
 import {
   assertHours,
   assertNotPast,

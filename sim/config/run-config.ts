@@ -1,8 +1,7 @@
 // The run configuration: a YAML file validated against a schema. Errors name the field path,
 // the value found and what was expected.
 import { z } from 'zod';
-import { configIssues } from '../../lib/config-issues.js';
-import { ConfigError } from '../../lib/errors.js';
+import { ConfigError, configIssues } from '../../lib/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { worldConfigSchema } from '../world/world-config.js';
 

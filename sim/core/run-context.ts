@@ -1,6 +1,6 @@
 // Everything the sequencer, the venues and settlement share during one run.
 
-import { NamedRng } from '../../lib/random.js';
+import { NamedRng } from '../../lib/index.js';
 import { createAssetTwin } from '../assets/asset-factory.js';
 import type { AssetTwin } from '../assets/asset-twin.js';
 import type { RunConfig } from '../config/run-config.js';

@@ -2,7 +2,7 @@
 // door and the same tape as over gRPC. A strategy that throws has missed its deadline (recorded
 // as a fault), exactly as a crashed agent process would; the run goes on.
 import type { Action, ActionAck, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { deepFreeze } from '../../lib/deep-freeze.js';
+import { deepFreeze } from '../../lib/index.js';
 import type { AgentPort, DecisionOutcome, DecisionRequest } from './agent-port.js';
 
 /** Structurally the SDK's Strategy: one decision method and optional hooks. */

@@ -8,7 +8,7 @@ import type {
   CashBreakdown,
   SettlementRecord,
 } from '../../gen/flexarena/v1/evaluation.js';
-import { capacityProductId, hourIdOf, QH_MS } from '../../lib/product-id.js';
+import { capacityProductId, hourIdOf, QH_MS } from '../../lib/index.js';
 import { CASH_UNITS_PER_EUR } from '../../market/index.js';
 import type { AssetCosts, AssetTwin } from '../assets/asset-twin.js';
 import { type AgentLedger, CASH_KINDS, type CashByKind, zeroCash } from '../core/agent-ledger.js';

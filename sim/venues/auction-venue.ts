@@ -11,7 +11,7 @@ import {
 } from '../../gen/flexarena/v1/auction.js';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
-import { auctionId, dayStartMs } from '../../lib/product-id.js';
+import { auctionId, dayStartMs } from '../../lib/index.js';
 import {
   type AuctionBid,
   AuctionBook,
@@ -21,6 +21,7 @@ import {
   auctionConfigFor,
   type CurvePoint,
   clearAuctionAsync,
+  eurToTicks,
   IDA_SCHEDULE,
   tradeCashUnits,
 } from '../../market/index.js';
@@ -54,8 +55,8 @@ export class AuctionVenue implements Venue {
       for (const entry of entries) {
         const id = auctionId(entry.id, day);
         const config = auctionConfigFor(entry, {
-          priceMinTicks: Math.round(a.priceMinEur * 100),
-          priceMaxTicks: Math.round(a.priceMaxEur * 100),
+          priceMinTicks: eurToTicks(a.priceMinEur),
+          priceMaxTicks: eurToTicks(a.priceMaxEur),
           maxQuantityLots: AUCTION_MAX_LOTS,
         });
         const firstStep = dayIndex * 96 + entry.firstPeriod;

@@ -11,7 +11,7 @@ import {
   dayStartMs,
   dayToken,
   parseProductId,
-} from '../../lib/product-id.js';
+} from '../../lib/index.js';
 import {
   type ActivationResult,
   activateEnergyBids,
@@ -24,6 +24,7 @@ import {
   type EnergyBid,
   EnergyMarket,
   PERIODS_PER_CAPACITY_PRODUCT,
+  quantizeEurToTicks,
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
 import { PHASE } from '../core/phases.js';
@@ -372,7 +373,7 @@ export class BalancingVenue implements Venue {
             product,
             direction,
             quantityLots: lots,
-            capacityPriceTicks: Math.round(eur * 100),
+            capacityPriceTicks: quantizeEurToTicks(eur),
           });
         }
       }

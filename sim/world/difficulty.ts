@@ -11,7 +11,7 @@
 //                    jittered position and a duration of a few quarter-hours.
 //   forecast-errors  + forecasts that differ from the realisation, with errors that shrink
 //                    toward delivery; untraded errors become system imbalance.
-import type { RandomStream } from '../../lib/random.js';
+import type { RandomStream } from '../../lib/index.js';
 import { HOUR_MS, STEP_MS } from './time.js';
 
 export const DIFFICULTY_LEVELS = ['clean', 'noise', 'spikes', 'forecast-errors'] as const;

@@ -13,7 +13,9 @@
 // Other columns (AreaDisplayName, UpdateTime(UTC), ContractType, Sequence, …) are kept for
 // `where` filters and otherwise ignored. Every problem is an EntsoeCsvError naming the line
 // (1-based, the header is line 1), the column and the offending value.
-import { FlexArenaError } from '../../lib/errors.js';
+
+import { FlexArenaError } from '../../lib/index.js';
+import { eurToTicks, isOnTickGrid } from '../../market/index.js';
 import { DAY_MS, isoDayOf, STEP_MS, utcDayStartMs } from './time.js';
 
 export class EntsoeCsvError extends FlexArenaError {
@@ -263,7 +265,10 @@ export function parseEntsoePriceCsv(text: string, opts: EntsoeParseOptions): Ent
     const priceText = f[iPrice]!;
     const price = parsePrice(priceText, delim);
     if (!Number.isFinite(price)) err(lineNo, header[iPrice], priceText, 'price is not a number');
-    const ticks = Math.round(price * 100) + 0;
+    // A market price has at most two decimals; anything finer is refused, not rounded away.
+    if (!isOnTickGrid(price))
+      err(lineNo, header[iPrice], priceText, 'price must be a multiple of 0.01 EUR/MWh');
+    const ticks = eurToTicks(price);
     rowStarts.push({ start, line: lineNo, text: timeText });
     for (let q = 0; q < quarters!; q++) {
       const t = start + q * STEP_MS;

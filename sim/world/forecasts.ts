@@ -19,7 +19,9 @@
 // realised one) − (1 − exp(−lead / 2 h)) × the unpredictable part of the realised price (noise,
 // spikes) + its own error. Without forecast errors (levels below 'forecast-errors') every
 // forecast equals the realisation.
-import type { NamedRng, RandomStream } from '../../lib/random.js';
+
+import type { NamedRng, RandomStream } from '../../lib/index.js';
+import { quantizeEurToTicks } from '../../market/index.js';
 import type { FundamentalSeries } from './fundamentals.js';
 import type { MeritOrder } from './merit-order.js';
 import { worldStream } from './streams.js';
@@ -344,7 +346,7 @@ export class ForecastEngine {
         wind[i] = f.windMw[s]!;
         sol[i] = f.solarMw[s]!;
         res[i] = f.residualMw[s]!;
-        price[i] = Math.round(this.inp.realisedPriceEur[s]! * 100);
+        price[i] = quantizeEurToTicks(this.inp.realisedPriceEur[s]!);
         continue;
       }
       const lead = start - t;

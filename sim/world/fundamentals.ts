@@ -6,7 +6,7 @@
 // from named streams (world.weather.wind, world.weather.cloud, world.noise.*). The weather
 // processes are AR(1) in hours, advanced exactly across gaps between non-consecutive days, so the
 // realisation depends on the seed and the list of days only.
-import type { NamedRng } from '../../lib/random.js';
+import type { NamedRng } from '../../lib/index.js';
 import { uniformNoise } from './difficulty.js';
 import { worldStream } from './streams.js';
 import { berlinLocal, HOUR_MS, STEP_MS, type StepGrid } from './time.js';

@@ -16,6 +16,7 @@
 //   residualSupply(p) = conventional(p) + flex(p) + demandResponse(p) − curtailedRenewables(p) = R.
 // residualSupply is non-decreasing in p, so the price is its inverse; it is tabulated on a
 // 0.5 EUR/MWh grid from the floor to the cap and inverted by binary search plus interpolation.
+import { quantizeEurToTicks } from '../../market/index.js';
 import { HOUR_MS } from './time.js';
 
 export type Technology =
@@ -125,7 +126,7 @@ function curveNodesEur(floor: number, cap: number): number[] {
 }
 
 const toLots = (mw: number) => Math.max(0, Math.round(mw * 10));
-const toTicks = (eur: number) => Math.round(eur * 100);
+const toTicks = quantizeEurToTicks;
 
 export class MeritOrder {
   private readonly prices: Float64Array;

@@ -3,8 +3,8 @@
 // whose error shrinks toward delivery. The full world model (fundamentals, merit order) replaces
 // the shape later; the interface stays.
 
-import type { NamedRng } from '../../lib/random.js';
-import { eurToTicks } from '../../market/index.js';
+import type { NamedRng } from '../../lib/index.js';
+import { quantizeEurToTicks } from '../../market/index.js';
 
 export interface PriceShape {
   baseEur: number;
@@ -31,7 +31,7 @@ export function realisedPrices(shape: PriceShape, rng: NamedRng): number[] {
     const saw =
       shape.sawtoothEur * (((q % 4) - 1.5) / 1.5) * Math.sign(Math.sin((2 * Math.PI * (h - 3)) / 24) || 1);
     const price = shape.baseEur + diurnal + dip + peak + saw + shape.noiseEur * noise.normal();
-    out.push(eurToTicks(Math.round(price * 100) / 100));
+    out.push(quantizeEurToTicks(price));
   }
   return out;
 }
@@ -66,7 +66,7 @@ export class PriceForecaster {
       if (lead <= 0) return;
       this.z[q] = rho * this.z[q]! + Math.sqrt(1 - rho * rho) * this.draws.normal();
       const sigma = this.shape.forecastErrorEur * Math.min(1, lead / (24 * HOUR));
-      out.set(q, truth + eurToTicks(Math.round(sigma * this.z[q]! * 100) / 100));
+      out.set(q, truth + quantizeEurToTicks(sigma * this.z[q]!));
     });
     return out;
   }

@@ -1,6 +1,6 @@
 // The delivery products of a run: per day 96 quarter-hours and (optionally) 24 hours, with ids
 // safe as NATS subject tokens ("qh-20261122-0015", "h-20261122-0100"), all times UTC.
-import { dayStartMs, hourId, quarterHourId } from '../../lib/product-id.js';
+import { dayStartMs, hourId, quarterHourId } from '../../lib/index.js';
 import type { ProductDef } from '../../market/index.js';
 
 const MINUTE = 60_000;

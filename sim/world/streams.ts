@@ -3,7 +3,7 @@
 // the world is then a pure function of (config, seed, days) — another consumer of the run's
 // NamedRng, or a second createWorld with the same instance, cannot shift its numbers — and a
 // forecast issue can be replayed from its own stream at any time.
-import { deriveSeed, type NamedRng, RandomStream } from '../../lib/random.js';
+import { deriveSeed, type NamedRng, RandomStream } from '../../lib/index.js';
 
 export function worldStream(rng: NamedRng, name: string): RandomStream {
   return new RandomStream(name, deriveSeed(rng.seed, name));

@@ -2,8 +2,7 @@
 // spikes, forecast errors and the untraded share of the system imbalance. Every field has a
 // default (Germany 2024); errors name the field path.
 import { z } from 'zod';
-import { configIssues } from '../../lib/config-issues.js';
-import { ConfigError } from '../../lib/errors.js';
+import { ConfigError, configIssues } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS } from './difficulty.js';
 import { DEFAULT_FORECAST_ERRORS as FE, DEFAULT_FORECAST_SCHEDULE as FS } from './forecasts.js';
 import { GERMANY_2024_FUNDAMENTALS as F } from './fundamentals.js';

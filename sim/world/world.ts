@@ -8,8 +8,9 @@
 //   merit order of (residual load, wind + solar) + quarter-hour sawtooth + noise + spikes
 // With an ENTSO-E source the price is the file's; fundamentals, forecasts and system imbalance
 // stay synthetic.
-import { ConfigError } from '../../lib/errors.js';
-import type { NamedRng } from '../../lib/random.js';
+
+import { ConfigError, type NamedRng } from '../../lib/index.js';
+import { quantizeEurToTicks } from '../../market/index.js';
 import { type Difficulty, difficultyFeatures, spikeSeries, uniformNoise } from './difficulty.js';
 import { parseEntsoePriceCsv } from './entsoe-csv.js';
 import { type Forecast, ForecastEngine } from './forecasts.js';
@@ -176,7 +177,7 @@ class WorldImpl implements World {
       }
     }
     this.priceTicks = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.priceTicks[i] = Math.round(this.priceEur[i]! * 100);
+    for (let i = 0; i < n; i++) this.priceTicks[i] = quantizeEurToTicks(this.priceEur[i]!);
 
     this.forecasts = new ForecastEngine({
       grid: this.grid,

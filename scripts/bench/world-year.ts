@@ -1,13 +1,12 @@
-// `node --import tsx sim/world/bench-world.ts [--runs N] [--write-benchmarks]`: time to generate a
+// `npm run bench:world`: time to generate a
 // full year of the world at 15-minute resolution (35 040 steps, 2025) with the default config
 // (difficulty 'forecast-errors'): fundamentals, merit-order prices, system imbalance, and every
 // hourly forecast (8 784 issues, each 24-48 h ahead) retrieved once. Median of 5 runs.
 // --write-benchmarks also records the result in BENCHMARKS.md (its own section).
 import { cpus } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { NamedRng } from '../../lib/random.js';
-import { consecutiveDays, HOUR_MS } from './time.js';
-import { createWorld } from './world.js';
+import { NamedRng } from '../../lib/index.js';
+import { consecutiveDays, HOUR_MS } from '../../sim/world/time.js';
+import { createWorld } from '../../sim/world/world.js';
 
 export interface WorldBench {
   steps: number;
@@ -50,27 +49,4 @@ export function benchWorldYear(runs = 5): WorldBench {
     forecastPoints: samples[0]!.points,
     runs,
   };
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const runsArg = process.argv.indexOf('--runs');
-  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
-  const r = benchWorldYear(runs);
-  const body = `## World generation (\`node --import tsx sim/world/bench-world.ts\`)
-
-A full year of the world (2025, ${r.steps} quarter-hours, default config: difficulty
-'forecast-errors') generated from scratch — fundamentals, merit-order prices, system imbalance —
-and every hourly forecast (${r.forecastIssues} issues, ${r.forecastPoints} forecast points) read once.
-Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${r.runs} runs after a warm-up.
-
-| figure | value |
-|---|---|
-| wall time, median of ${r.runs} | ${(r.medianMs / 1000).toFixed(2)} s |
-| wall time, min / max | ${(r.minMs / 1000).toFixed(2)} s / ${(r.maxMs / 1000).toFixed(2)} s |
-| steps per second (median) | ${Math.round(r.steps / (r.medianMs / 1000))} |`;
-  process.stdout.write(`${body}\n`);
-  if (process.argv.includes('--write-benchmarks')) {
-    const { writeBenchmarkSection } = await import('../../scripts/benchmarks-file.js');
-    writeBenchmarkSection('world', body);
-  }
 }

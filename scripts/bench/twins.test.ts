@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchTwins } from './bench-twins.js';
+import { benchTwins } from './twins.js';
 
 describe('benchTwins', () => {
   it('reports a positive, finite throughput for every twin', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchEvFleet } from './ev-fleet-bench.js';
+import { benchEvFleet } from './ev-fleet.js';
 
 describe('benchEvFleet', () => {
   it('reports a positive market-period throughput for |F| = 500', () => {

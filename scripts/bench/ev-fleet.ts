@@ -1,8 +1,8 @@
 // Throughput of the EV-fleet twin: market periods (three 5-minute control periods each) per wall
 // second for |F| = 500 cars with the default stochastic rentals and a commitment that varies
 // between 0 and 1.2 MW, so dispatch, substitution, refusals and imbalance are all exercised.
-import { RandomStream } from '../../lib/random.js';
-import { EvFleet } from './ev-fleet.js';
+import { RandomStream } from '../../lib/index.js';
+import { EvFleet } from '../../sim/assets/ev-fleet.js';
 
 export interface EvFleetBenchOptions {
   /** Market periods to time (default 20 000 ≈ 208 days). */

@@ -1,11 +1,18 @@
-// Throughput of the asset twins: `node --import tsx sim/assets/bench-twins.ts`.
+// Throughput of the asset twins: `npm run bench:world`.
 // Inputs are deterministic (fixed patterns and seeded synthetic profiles); only the timing varies.
-import { pathToFileURL } from 'node:url';
-import { NamedRng } from '../../lib/random.js';
-import { BatteryTwin, type BatteryTwinSpec } from './battery.js';
-import { syntheticGenerationMw } from './profiles.js';
-import { DiscreteActionProsumer, RenewableBatteryProsumer, SEED003_ACTIONS } from './prosumer.js';
-import { type HouseholdSpec, ResidentialPool, syntheticPoolHouseholds } from './residential-pool.js';
+import { NamedRng } from '../../lib/index.js';
+import { BatteryTwin, type BatteryTwinSpec } from '../../sim/assets/battery.js';
+import { syntheticGenerationMw } from '../../sim/assets/profiles.js';
+import {
+  DiscreteActionProsumer,
+  RenewableBatteryProsumer,
+  SEED003_ACTIONS,
+} from '../../sim/assets/prosumer.js';
+import {
+  type HouseholdSpec,
+  ResidentialPool,
+  syntheticPoolHouseholds,
+} from '../../sim/assets/residential-pool.js';
 
 export interface TwinBench {
   name: string;
@@ -122,11 +129,4 @@ export function benchTwins(options: BenchOptions = {}): TwinBench[] {
 
   if (Number.isNaN(sink)) throw new Error('bench sink is NaN');
   return out;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = benchTwins();
-  const width = Math.max(...rows.map((r) => r.name.length));
-  for (const r of rows)
-    console.log(`${r.name.padEnd(width)}  ${Math.round(r.stepsPerSecond).toLocaleString('en-US')} steps/s`);
 }

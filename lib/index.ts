@@ -1,0 +1,15 @@
+// The public entry of the shared leaf utilities: one seeded random stream, one HiGHS loader, one
+// product-id parser, the typed error base and the configuration-error converter. lib/ imports
+// nothing of the project; everything else may import it.
+export { configIssues, formatPath } from './config-issues.js';
+export { deepFreeze } from './deep-freeze.js';
+export {
+  AgentLaunchError,
+  ConfigError,
+  type ConfigIssue,
+  FlexArenaError,
+  NatsServerError,
+} from './errors.js';
+export { type LpSolver, loadHighs } from './highs.js';
+export * from './product-id.js';
+export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
