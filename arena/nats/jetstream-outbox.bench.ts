@@ -78,7 +78,9 @@ async function outboxRun(url: string, subjects: number): Promise<{ perSec: numbe
   return { perSec: N / s, enqueueUs: (enqueueMs * 1000) / N };
 }
 
-async function outageRun(server: NatsServerProcess): Promise<{ recoveryMs: number; outboxReport: string }> {
+async function outageRun(
+  server: NatsServerProcess,
+): Promise<{ recoveryMs: number; backlogAtRestart: number; outboxReport: string }> {
   const r = round++;
   const outbox = await JetStreamOutbox.open({
     servers: server.url,
@@ -91,6 +93,7 @@ async function outageRun(server: NatsServerProcess): Promise<{ recoveryMs: numbe
   for (let i = N / 2; i < N; i++) outbox.enqueue(`bench.k.${i % 4}`, `k-${r}-${i}`, payload(i));
   await new Promise((res) => setTimeout(res, 1_000));
   await server.restart();
+  const backlogAtRestart = outbox.counters().backlog;
   const t0 = performance.now();
   const report = await outbox.drain({ timeoutMs: 300_000 });
   const recoveryMs = performance.now() - t0;
@@ -99,6 +102,7 @@ async function outageRun(server: NatsServerProcess): Promise<{ recoveryMs: numbe
   const c = report.counters;
   return {
     recoveryMs,
+    backlogAtRestart,
     outboxReport: `delivered ${c.delivered}, duplicates ${c.duplicates}, recovered by look-up ${c.recoveredByLookup}, failed attempts ${c.failedAttempts}`,
   };
 }
@@ -141,8 +145,9 @@ async function main(): Promise<void> {
     }
     const outage = await outageRun(server);
     console.log(
-      `outage: ${N / 2} records acked or in flight, SIGKILL, ${N / 2} enqueued while down, restart after 1 s: ` +
-        `all delivered ${outage.recoveryMs.toFixed(0)} ms after the server was ready (${outage.outboxReport})`,
+      `outage: ${N / 2} records enqueued, SIGKILL at once, ${N / 2} more enqueued while down, restart after 1 s: ` +
+        `backlog of ${outage.backlogAtRestart} delivered ${outage.recoveryMs.toFixed(0)} ms after the server was ready ` +
+        `(${outage.outboxReport})`,
     );
   } finally {
     await stopAllNatsServers();
