@@ -374,6 +374,26 @@ describe('JetStreamOutbox against a real nats-server', () => {
     expectExactlyOnceInOrder(await readStream(server.url), [0, 2]);
   });
 
+  it('works on a connection the caller owns and leaves it open', async () => {
+    const server = await NatsServerProcess.start();
+    const nc = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    conns.push(nc);
+    const outbox = await JetStreamOutbox.open({
+      connection: nc,
+      stream: { name: STREAM, subjects: [SUBJECT_FILTER] },
+      spoolPath: join(dir, 'spool'),
+    });
+    opened.push(outbox);
+    enqueueRange(outbox, 0, 500, 3);
+    await server.kill9();
+    await server.restart();
+    const report = await outbox.drain({ timeoutMs: 60_000 });
+    expect(report).toMatchObject({ complete: true, delivered: 500 });
+    await outbox.close();
+    expect(nc.isClosed()).toBe(false);
+    expectExactlyOnceInOrder(await readStream(server.url), range(0, 500));
+  });
+
   it('rejects bad arguments with typed errors that name the field', async () => {
     const server = await NatsServerProcess.start();
     const outbox = await openOutbox(server.url, { maxMemoryBytes: 1_000 });

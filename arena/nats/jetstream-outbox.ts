@@ -201,7 +201,15 @@ export class JetStreamOutbox {
     }
     const js = jetstream(nc, { timeout: o.publishTimeoutMs });
     const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: o.publishTimeoutMs });
-    const outbox = new JetStreamOutbox(nc, !o.connection, js, jsm, o);
+    let outbox: JetStreamOutbox;
+    try {
+      outbox = new JetStreamOutbox(nc, !o.connection, js, jsm, o);
+    } catch (err) {
+      if (!o.connection) await nc.close().catch(() => undefined);
+      throw new OutboxInputError('options.spoolPath', `cannot create ${o.spoolPath}: ${String(err)}`, {
+        cause: err,
+      });
+    }
     try {
       await outbox.ensureStream();
     } catch (err) {
@@ -228,8 +236,8 @@ export class JetStreamOutbox {
   enqueue(subject: string, msgId: string, payload: Uint8Array | string): void {
     let bytes: Uint8Array;
     if (typeof payload === 'string') bytes = encoder.encode(payload);
-    else if (payload instanceof Uint8Array)
-      bytes = payload.slice(); // the caller may reuse its buffer
+    // A copy: the caller may reuse its buffer (and Buffer#slice would share memory, not copy).
+    else if (payload instanceof Uint8Array) bytes = new Uint8Array(payload);
     else throw new OutboxInputError('payload', 'must be a Uint8Array or a string');
     this.admit({ subject, msgId, payload: bytes, attempts: 0 });
   }
