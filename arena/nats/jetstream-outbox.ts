@@ -77,6 +77,8 @@ export interface OutboxCounters {
   memoryRecords: number;
   memoryBytes: number;
   spoolBytes: number;
+  /** Of `spoolBytes`: still in memory on the way to the file (a slow disk). */
+  spoolBufferedBytes: number;
   connected: boolean;
 }
 
@@ -165,7 +167,8 @@ export class JetStreamOutbox {
     private readonly jsm: JetStreamManager,
     private readonly o: ResolvedOutboxOptions,
   ) {
-    this.spool = new SpoolFile(o.spoolPath, o.maxSpoolBytes);
+    // When spooled records reach the file they can be read back: let the pump look.
+    this.spool = new SpoolFile(o.spoolPath, o.maxSpoolBytes, () => this.kick());
     void this.watchStatus();
     nc.closed().then(() => this.onDisconnect('connection closed'));
   }
@@ -198,7 +201,15 @@ export class JetStreamOutbox {
     }
     const js = jetstream(nc, { timeout: o.publishTimeoutMs });
     const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: o.publishTimeoutMs });
-    const outbox = new JetStreamOutbox(nc, !o.connection, js, jsm, o);
+    let outbox: JetStreamOutbox;
+    try {
+      outbox = new JetStreamOutbox(nc, !o.connection, js, jsm, o);
+    } catch (err) {
+      if (!o.connection) await nc.close().catch(() => undefined);
+      throw new OutboxInputError('options.spoolPath', `cannot create ${o.spoolPath}: ${String(err)}`, {
+        cause: err,
+      });
+    }
     try {
       await outbox.ensureStream();
     } catch (err) {
@@ -225,8 +236,8 @@ export class JetStreamOutbox {
   enqueue(subject: string, msgId: string, payload: Uint8Array | string): void {
     let bytes: Uint8Array;
     if (typeof payload === 'string') bytes = encoder.encode(payload);
-    else if (payload instanceof Uint8Array)
-      bytes = payload.slice(); // the caller may reuse its buffer
+    // A copy: the caller may reuse its buffer (and Buffer#slice would share memory, not copy).
+    else if (payload instanceof Uint8Array) bytes = new Uint8Array(payload);
     else throw new OutboxInputError('payload', 'must be a Uint8Array or a string');
     this.admit({ subject, msgId, payload: bytes, attempts: 0 });
   }
@@ -274,6 +285,7 @@ export class JetStreamOutbox {
       memoryRecords: this.memRecords,
       memoryBytes: this.memBytes,
       spoolBytes: this.spool.sizeBytes,
+      spoolBufferedBytes: this.spool.bufferedBytes,
       connected: this.connected,
     };
   }
@@ -294,7 +306,7 @@ export class JetStreamOutbox {
     outer: for (const q of this.queues.values()) {
       for (const rec of q) if (!add(rec)) break outer;
     }
-    if (!truncated) this.spool.peek(add);
+    if (!truncated) for (const rec of this.spool.unreadRecordsInOrder()) if (!add(rec)) break;
     const backlog = this.backlog();
     return {
       complete: backlog === 0,
@@ -505,7 +517,9 @@ export class JetStreamOutbox {
     this.memBytes -= recordBytes(rec);
     if (q.length > 0) this.makeReady(subject);
     else this.queues.delete(subject);
-    this.kick();
+    // Send the subject's next record now rather than on the next loop turn: with one publish per
+    // subject in flight, that hop would add to every record's round trip.
+    this.pump();
     this.notifyIdle();
     if (this.backlog() === 0) for (const done of [...this.drainWaiters]) done();
   }
@@ -652,7 +666,7 @@ export class JetStreamOutbox {
       await writeUndeliveredFile(opts.undeliveredPath, this.leftovers());
       report.undeliveredFile = opts.undeliveredPath;
     }
-    this.spool.remove();
+    await this.spool.remove();
     return report;
   }
 
@@ -660,10 +674,7 @@ export class JetStreamOutbox {
   private *leftovers(): Generator<UndeliveredEntry> {
     for (const record of this.rejectedRecs) yield { status: 'rejected', record };
     for (const q of this.queues.values()) for (const record of q) yield { status: 'undelivered', record };
-    for (let batch = this.spool.read(10_000, Number.POSITIVE_INFINITY); batch.length > 0; ) {
-      for (const record of batch) yield { status: 'undelivered', record };
-      batch = this.spool.read(10_000, Number.POSITIVE_INFINITY);
-    }
+    for (const record of this.spool.unreadRecordsInOrder()) yield { status: 'undelivered', record };
   }
 }
 

@@ -34,6 +34,8 @@ export interface NatsServerProcessOptions {
 export class NatsServerProcess {
   private child: ChildProcess | null = null;
   private log = '';
+  /** Set by cleanup(): a restart still pending in a failed test must not start an untracked server. */
+  private disposed = false;
   private readonly ownsStoreDir: boolean;
   readonly storeDir: string;
   readonly readyTimeoutMs: number;
@@ -70,6 +72,7 @@ export class NatsServerProcess {
 
   /** Starts the server (again) on the same port with the same store dir. */
   async restart(): Promise<void> {
+    if (this.disposed) throw new Error(`nats-server helper for port ${this.port} was cleaned up`);
     if (this.child) throw new Error(`nats-server on port ${this.port} is already running`);
     // A port just released by a killed server can linger briefly; retry a few times.
     let lastErr: unknown;
@@ -96,6 +99,7 @@ export class NatsServerProcess {
       },
     );
     return new Promise((resolve, reject) => {
+      let ready = false;
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(
@@ -118,9 +122,15 @@ export class NatsServerProcess {
       child.stderr?.on('data', (chunk: Buffer) => {
         // Keep only the tail: the server logs on for as long as it runs.
         this.log = (this.log + chunk.toString()).slice(-20_000);
-        if (this.child !== child && /Server is ready/.test(this.log)) {
+        if (!ready && /Server is ready/.test(this.log)) {
+          ready = true;
           clearTimeout(timer);
           child.off('exit', onExit);
+          if (this.disposed) {
+            child.kill('SIGKILL');
+            reject(new Error(`nats-server helper for port ${this.port} was cleaned up while starting`));
+            return;
+          }
           this.child = child;
           child.once('exit', () => {
             if (this.child === child) this.child = null;
@@ -160,6 +170,7 @@ export class NatsServerProcess {
 
   /** Stops the server and removes the store dir if this helper created it. */
   async cleanup(): Promise<void> {
+    this.disposed = true;
     await this.stop();
     live.delete(this);
     if (this.ownsStoreDir) rmSync(this.storeDir, { recursive: true, force: true });
