@@ -73,7 +73,8 @@ function edges(): Edge[] {
 }
 
 const top = (path: string) => path.split('/')[0]!;
-const isTest = (file: string) => /\.test\.ts$|\.bench\.ts$|test-support\.ts$|test-helpers\.ts$|test-fixtures\.ts$/.test(file);
+const isTest = (file: string) =>
+  /\.test\.ts$|\.bench\.ts$|test-support\.ts$|test-helpers\.ts$|test-fixtures\.ts$/.test(file);
 
 describe('architecture', () => {
   const all = edges();
@@ -110,7 +111,9 @@ describe('architecture', () => {
     );
     const text = (f: string) => readFileSync(join(ROOT, f), 'utf8');
     const files = [...new Set(io.map((e) => e.file))];
-    const offenders = files.filter((f) => /from 'node:(fs|net|http|child_process|dgram|worker_threads)'/.test(text(f)));
+    const offenders = files.filter((f) =>
+      /from 'node:(fs|net|http|child_process|dgram|worker_threads)'/.test(text(f)),
+    );
     expect(offenders).toEqual([]);
   });
 });

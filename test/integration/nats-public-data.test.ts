@@ -3,8 +3,9 @@
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLEMENT_STREAM } from '../../arena/nats/market-data-publisher.js';
+import { SETTLEMENT_STREAM } from '../../arena/index.js';
 import { type NatsServerHandle, startNatsServer } from '../../arena/nats/nats-server-launcher.js';
+import { ClockTick, TradesUpdate } from '../../gen/flexarena/v1/public.js';
 import { demoConfig, readTape, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 
 let nats: NatsServerHandle;
@@ -23,12 +24,14 @@ describe('NATS public market data', () => {
     const sub = nc.subscribe('flexarena.*.cid.*.trades', {
       callback: (_err, msg) => {
         subjects.add(msg.subject);
-        published.push(...msg.json<typeof published>());
+        // proto3 JSON of flexarena.v1.TradesUpdate: 64-bit integers may arrive as strings.
+        const update = TradesUpdate.fromJSON(msg.json());
+        published.push(...update.trades);
       },
     });
     const clockSub = nc.subscribe('flexarena.*.clock', {
       callback: (_e, m) => {
-        clock.push(m.json<{ timeMs: number }>().timeMs);
+        clock.push(ClockTick.fromJSON(m.json()).timeMs);
       },
     });
     await nc.flush();
@@ -81,7 +84,9 @@ describe('NATS public market data', () => {
     }
     expect(got.length).toBe(expected);
     expect(new Set(got).size).toBe(expected);
-    expect(got[0]).toMatch(new RegExp(`^${arena.runId}:qh-`));
+    // Msg ids are "<run>:<seq>", seq 1… without gaps: the evaluation contract's record numbers.
+    expect(got.map((id) => Number(id.split(':')[1])).sort((a, b) => a - b)).toEqual(got.map((_, i) => i + 1));
+    expect(got[0]).toMatch(new RegExp(`^${arena.runId}:\\d+$`));
     await nc.close();
   });
 });
