@@ -25,11 +25,19 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
-/** "YYYYMMDD-HHMM" of a UTC instant. */
+/** "YYYYMMDD-HHMM" of a UTC instant; formatted once per instant (a bounded cache). */
 function stamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
+  let text = stamps.get(ms);
+  if (text === undefined) {
+    if (stamps.size >= STAMPS_MAX) stamps.clear();
+    const d = new Date(ms);
+    text = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
+    stamps.set(ms, text);
+  }
+  return text;
 }
+const stamps = new Map<number, string>();
+const STAMPS_MAX = 10_000;
 
 /** UTC midnight of an ISO day "YYYY-MM-DD". */
 export function dayStartMs(day: string): number {
