@@ -2,8 +2,8 @@
 // (scenarios/pace.yaml) over gRPC with ten agent processes and in-process, interleaved, each run
 // in a fresh process; then one profiled run of each mode, summarised by where the time goes.
 // BENCH_RUNS (default 3) sets the timed runs per mode; BENCH_PROFILE=0 skips the profiled runs.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRunConfig } from '../arena/run/load-config.js';
@@ -34,20 +34,34 @@ interface Sample {
   missedDeadlines: number;
   natsUndelivered: number | null;
   load: number;
+  /** CPU seconds (user + system) of every process of the run: arena, agents, nats-server. */
+  cpuS: number;
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU time of this process's waited-for descendants (the run and everything it waited for). */
+function childrenCpuS(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: field 3 is [0]; cutime and cstime are fields 16 and 17.
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
 }
 
 function once(mode: Mode, env: NodeJS.ProcessEnv = {}): Sample {
   const out = mkdtempSync(join(tmpdir(), 'flexarena-pace-'));
   const load = loadavg()[0]!;
+  const cpu0 = childrenCpuS();
   const res = spawnSync(
     process.execPath,
     ['--import', 'tsx', join('scripts', 'bench', 'pace-run.ts'), config, mode, out],
     { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
   );
+  const cpuS = childrenCpuS() - cpu0;
   rmSync(out, { recursive: true, force: true });
   if (res.status !== 0) throw new Error(`${mode} run failed (${res.status}):\n${res.stderr}`);
   const line = res.stdout.trim().split('\n').at(-1)!;
-  return { ...(JSON.parse(line) as Omit<Sample, 'load'>), load };
+  return { ...(JSON.parse(line) as Omit<Sample, 'load' | 'cpuS'>), load, cpuS };
 }
 
 const median = (xs: number[]) => {
@@ -64,7 +78,7 @@ for (let i = 0; i < runs; i++)
     samples[mode].push(s);
     process.stderr.write(
       `run ${i + 1}/${runs} ${mode}: clock ${(s.loopMs / 1000).toFixed(2)} s (${f1(perMinute(s.days, s.loopMs))} sim-days/min), ` +
-        `process ${(s.totalMs / 1000).toFixed(2)} s, tape ${s.tapeSha256.slice(0, 12)}, missed ${s.missedDeadlines}, load ${s.load.toFixed(1)}\n`,
+        `process ${(s.totalMs / 1000).toFixed(2)} s, CPU ${s.cpuS.toFixed(1)} s, tape ${s.tapeSha256.slice(0, 12)}, missed ${s.missedDeadlines}, load ${s.load.toFixed(1)}\n`,
     );
   }
 
@@ -131,7 +145,8 @@ ${CATEGORIES.map(
 const row = (m: Mode) => {
   const xs = samples[m];
   const loops = xs.map((s) => perMinute(days, s.loopMs));
-  return `| ${LABEL[m]} | **${f1(rate(m, 'loop'))}** | ${f1(Math.min(...loops))} / ${f1(Math.max(...loops))} | ${(med[m].loop / 1000).toFixed(2)} s | ${f1(rate(m, 'total'))} | ${(median(xs.map((s) => s.startupMs)) / 1000).toFixed(2)} s | ${xs.reduce((a, s) => a + s.missedDeadlines, 0)} |`;
+  const cpu = median(xs.map((s) => s.cpuS));
+  return `| ${LABEL[m]} | **${f1(rate(m, 'loop'))}** | ${f1(Math.min(...loops))} / ${f1(Math.max(...loops))} | ${(med[m].loop / 1000).toFixed(2)} s | ${f1(rate(m, 'total'))} | ${(median(xs.map((s) => s.startupMs)) / 1000).toFixed(2)} s | ${cpu.toFixed(1)} s | ${f1((days * 60) / cpu)} | ${xs.reduce((a, s) => a + s.missedDeadlines, 0)} |`;
 };
 const s0 = samples.grpc[0]!;
 const body = `## Game pace (\`npm run bench:pace\`)
@@ -147,10 +162,14 @@ connected) to the end of the run; **end to end** = from the arena process's star
 Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${runs} runs per mode, interleaved;
 1-minute load average during the runs ${f1(Math.min(...MODES.flatMap((m) => samples[m].map((s) => s.load))))}–${f1(Math.max(...MODES.flatMap((m) => samples[m].map((s) => s.load))))} (the machine is shared).
 
-| mode | sim-days/min, clock (median) | min / max | clock time (median) | sim-days/min, end to end | start-up until the first decision point | missed deadlines (all runs) |
-|---|---|---|---|---|---|---|
+| mode | sim-days/min, clock (median) | min / max | clock time (median) | sim-days/min, end to end | start-up until the first decision point | CPU time, all processes (median) | sim-days per CPU-minute | missed deadlines (all runs) |
+|---|---|---|---|---|---|---|---|---|
 ${row('grpc')}
 ${row('in-process')}
+
+CPU time counts every process of a run (arena, agents, nats-server) from start to exit, so it
+does not depend on what else the machine runs; on an otherwise idle 2-core machine a run's wall
+time is at least its CPU time divided by two.
 
 Ratio in-process / gRPC in this run: **${f1(rate('in-process', 'loop') / rate('grpc', 'loop'))}×** on the clock, ${f1(rate('in-process', 'total') / rate('grpc', 'total'))}× end to end.
 Tapes: ${hashes.size === 1 ? `all ${runs * 2} runs wrote the same tape (sha256 \`${[...hashes][0]}\`)` : `${hashes.size} different tape hashes over the runs (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}) — a run with a missed deadline or a late connection differs`}.
