@@ -12,4 +12,5 @@ export {
 } from './errors.js';
 export { type LpSolver, loadHighs } from './highs.js';
 export * from './product-id.js';
+export { FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';

@@ -25,11 +25,19 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
-/** "YYYYMMDD-HHMM" of a UTC instant. */
+/** "YYYYMMDD-HHMM" of a UTC instant; formatted once per instant (a bounded cache). */
 function stamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
+  let text = stamps.get(ms);
+  if (text === undefined) {
+    if (stamps.size >= STAMPS_MAX) stamps.clear();
+    const d = new Date(ms);
+    text = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
+    stamps.set(ms, text);
+  }
+  return text;
 }
+const stamps = new Map<number, string>();
+const STAMPS_MAX = 10_000;
 
 /** UTC midnight of an ISO day "YYYY-MM-DD". */
 export function dayStartMs(day: string): number {
@@ -69,6 +77,19 @@ export function auctionId(entryId: string, day: string): string {
  * id of an existing calendar time (so "qh-20260230-0000" or "qh-20261122-0010" are not products).
  */
 export function parseProductId(id: string): ParsedProductId | undefined {
+  // Strategies and the core ask about the same few hundred ids at every wake-up.
+  if (parsedIds.has(id)) return parsedIds.get(id);
+  if (parsedIds.size >= PARSED_IDS_MAX) parsedIds.clear();
+  const parsed = parseUncached(id);
+  parsedIds.set(id, parsed === undefined ? undefined : Object.freeze(parsed));
+  return parsed === undefined ? undefined : parsedIds.get(id);
+}
+
+/** Parsed ids by text; bounded, since ids can come from agents. */
+const parsedIds = new Map<string, ParsedProductId | undefined>();
+const PARSED_IDS_MAX = 10_000;
+
+function parseUncached(id: string): ParsedProductId | undefined {
   const m = PRODUCT_RE.exec(id);
   if (!m) return undefined;
   const [, kind, y, mo, d, hh, last] = m;

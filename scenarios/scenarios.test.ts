@@ -9,12 +9,13 @@ const dir = import.meta.dirname;
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 
 describe('shipped scenarios', () => {
-  it('include the five study set-ups and the demo', () => {
+  it('include the five study set-ups, the demo and the pace benchmark', () => {
     expect(files.sort()).toEqual(
       [
         'battery-pool-day',
         'demo',
         'ev-fleet-week',
+        'pace',
         'price-maker-study',
         'quiet-price-taker',
         'volatile-renewable',

@@ -2,13 +2,15 @@
 // run ends. Every wake-up and ack carries a report_seq; the client reports each one as processed
 // once the strategy has handled it (and, for a wake-up, its batch is on the wire), so an agent that
 // keeps that number can resume after a crash without losing or repeating a fill.
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import {
   ArenaServiceClient,
-  type SessionRequest,
-  type SessionResponse,
+  ArenaServiceService,
+  SessionRequest,
+  SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
 import type { RunEnded, Welcome } from '../../gen/flexarena/v1/session.js';
+import { FastBinaryReader, FastBinaryWriter } from '../../lib/index.js';
 import { SessionError } from './errors.js';
 import type { Strategy } from './strategy.js';
 
@@ -31,8 +33,26 @@ export interface AgentRunOutcome {
   lastReportSeq: number;
 }
 
+/**
+ * The generated client with 64-bit integers decoded and encoded without BigInt (the same
+ * messages, see lib/proto-wire.ts): a wake-up holds thousands of them.
+ */
+const SessionClient = makeGenericClientConstructor(
+  {
+    ...ArenaServiceService,
+    session: {
+      ...ArenaServiceService.session,
+      requestSerialize: (value: SessionRequest): Buffer =>
+        Buffer.from(SessionRequest.encode(value, new FastBinaryWriter()).finish()),
+      responseDeserialize: (value: Buffer): SessionResponse =>
+        SessionResponse.decode(new FastBinaryReader(value)),
+    },
+  },
+  ArenaServiceClient.serviceName,
+) as unknown as typeof ArenaServiceClient;
+
 export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<AgentRunOutcome> {
-  const client = new ArenaServiceClient(opts.address, credentials.createInsecure());
+  const client = new SessionClient(opts.address, credentials.createInsecure());
   const md = new Metadata();
   md.set('authorization', `Bearer ${opts.token}`);
   const call = client.session(md);

@@ -82,6 +82,7 @@ export class BalancingBattery implements Strategy {
   private readonly capacityBid = new Set<string>();
   /** "<capacity product>|<dir>" → awarded lots. */
   private readonly awards = new Map<string, number>();
+  private readonly qhsOfProduct = new Map<string, ReadonlySet<string>>();
   /** "<quarter-hour>|<dir>" of energy bids already sent. */
   private readonly energyBid = new Set<string>();
 
@@ -124,9 +125,19 @@ export class BalancingBattery implements Strategy {
     let lots = 0;
     for (const [key, awarded] of this.awards) {
       const [product, d] = key.split('|');
-      if (d === dir && quarterHoursOf(product!).includes(qhId)) lots += awarded;
+      if (d === dir && this.quarterHoursOf(product!).has(qhId)) lots += awarded;
     }
     return lots;
+  }
+
+  /** The quarter-hours of an awarded capacity product (asked at every wake-up for every award). */
+  private quarterHoursOf(productId: string): ReadonlySet<string> {
+    let qhs = this.qhsOfProduct.get(productId);
+    if (!qhs) {
+      qhs = new Set(quarterHoursOf(productId));
+      this.qhsOfProduct.set(productId, qhs);
+    }
+    return qhs;
   }
 
   decide(wake: WakeUp): Action[] {

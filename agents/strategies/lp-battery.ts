@@ -89,7 +89,7 @@ export class LpBattery implements Strategy {
     this.solver = solver;
   }
 
-  onWelcome(welcome: Welcome): void {
+  async onWelcome(welcome: Welcome): Promise<void> {
     const asset = findAsset(welcome, 'battery');
     if (!asset) throw new AgentSdkError('lp-battery needs a battery asset in its run configuration');
     this.battery = asset.spec;
@@ -97,6 +97,8 @@ export class LpBattery implements Strategy {
     this.products = quarterHourProducts(welcome);
     this.auctions = welcome.auctions.filter((a) => a.kind === AuctionKind.AUCTION_KIND_DAY_AHEAD);
     this.limits = priceLimits(welcome);
+    // Compile the solver now, before the clock runs, not inside the first wake-up's deadline.
+    this.solver ??= await loadHighs();
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {

@@ -24,6 +24,7 @@ import type { ActionAck, ActionBatch, Hello, RunEnded, Welcome } from '../../gen
 import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
 import { RemoteAgentPort } from './remote-port.js';
 import { SafeInt64Reader } from './safe-int64-reader.js';
+import { SessionEncoder } from './session-encoder.js';
 
 export type Call = ServerDuplexStream<SessionRequest, SessionResponse>;
 
@@ -63,18 +64,25 @@ function fail(call: Call, code: status, details: string): void {
   call.emit('error', err);
 }
 
-/** Session decoding that turns out-of-range 64-bit values into NaN for the door (see SafeInt64Reader). */
-const SERVICE = {
-  ...ArenaServiceService,
-  session: {
-    ...ArenaServiceService.session,
-    requestDeserialize: (value: Buffer): SessionRequest => SessionRequest.decode(new SafeInt64Reader(value)),
-  },
-  getMarketSpec: {
-    ...ArenaServiceService.getMarketSpec,
-    requestDeserialize: (value: Buffer) => GetMarketSpecRequest.decode(new SafeInt64Reader(value)),
-  },
-} as unknown as ServiceDefinition<UntypedServiceImplementation>;
+/**
+ * Session decoding that turns out-of-range 64-bit values into NaN for the door (see
+ * SafeInt64Reader); responses through the gateway's SessionEncoder (shared wake-up bytes).
+ */
+function serviceDefinition(encoder: SessionEncoder): ServiceDefinition<UntypedServiceImplementation> {
+  return {
+    ...ArenaServiceService,
+    session: {
+      ...ArenaServiceService.session,
+      requestDeserialize: (value: Buffer): SessionRequest =>
+        SessionRequest.decode(new SafeInt64Reader(value)),
+      responseSerialize: (value: SessionResponse): Buffer => encoder.encode(value),
+    },
+    getMarketSpec: {
+      ...ArenaServiceService.getMarketSpec,
+      requestDeserialize: (value: Buffer) => GetMarketSpecRequest.decode(new SafeInt64Reader(value)),
+    },
+  } as unknown as ServiceDefinition<UntypedServiceImplementation>;
+}
 
 export interface Session {
   agentId: string;
@@ -90,9 +98,10 @@ export class GrpcGateway {
   private readonly everConnected = new Set<string>();
   private readonly ports = new Map<string, RemoteAgentPort>();
   private connectWaiters: (() => void)[] = [];
+  readonly encoder = new SessionEncoder();
 
   constructor(private readonly opts: GatewayOptions) {
-    this.server.addService(SERVICE, {
+    this.server.addService(serviceDefinition(this.encoder), {
       session: (call: Call) => this.onSession(call),
       getMarketSpec: (
         call: { metadata: Metadata },

@@ -15,7 +15,7 @@ export class TapeFileSink implements RecordSink {
 
   constructor(path: string) {
     this.out = createWriteStream(path);
-    this.encoder = new TapeEncoder((line) => this.out.write(line));
+    this.encoder = new TapeEncoder((lines) => this.out.write(lines));
   }
 
   get count(): number {
@@ -26,10 +26,11 @@ export class TapeFileSink implements RecordSink {
     this.encoder.tape(record);
   }
 
-  /** Flushes the file; returns the tape's sha256. */
+  /** Writes the last lines and flushes the file; returns the tape's sha256. */
   async close(): Promise<string> {
+    const sha256 = this.encoder.seal();
     await closeStream(this.out);
-    return this.encoder.seal();
+    return sha256;
   }
 }
 

@@ -4,7 +4,6 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createStrategy, hasStrategy, listStrategies } from '../../agents/strategies/index.js';
-import { loadRunConfig, runArena } from '../../arena/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
 import { intOption } from '../options.js';
@@ -41,6 +40,9 @@ export function registerRun(program: Command): void {
     .option('--host <host>', 'interface the gRPC server binds to', '127.0.0.1')
     .option('--in-process', 'run the launched agents as objects in this process (no gRPC)')
     .action(async (file: string, o: RunFlags) => {
+      // Loaded here, not at the top: every `flexarena agent` process starts through this file and
+      // needs none of the runtime (NATS, the gateway, the core) — about a second of start-up each.
+      const { loadRunConfig, runArena } = await import('../../arena/index.js');
       const cfg = loadRunConfig(file, { seed: o.seed, port: o.port, outDir: o.out });
       checkLaunchedStrategies(cfg, file, strategyNames);
       const started = Date.now();

@@ -4,25 +4,40 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { RecordSink, SequencedTapeRecord } from './records.js';
 
+/** Lines are handed on (and hashed) in chunks of about this many characters. */
+const CHUNK_CHARS = 64 * 1024;
+
 export class TapeEncoder implements RecordSink {
   private readonly hash: Hash = createHash('sha256');
   private digest: string | undefined;
+  /** Encoded lines not yet hashed or written: one hash update and one write per chunk, not per line. */
+  private pending = '';
   count = 0;
 
-  /** `write` receives each encoded line (with its newline); omit it to only hash. */
-  constructor(private readonly write?: (line: string) => void) {}
+  /** `write` receives the encoded lines (each with its newline) in chunks; omit it to only hash. */
+  constructor(private readonly write?: (lines: string) => void) {}
 
   tape(record: SequencedTapeRecord): void {
     if (this.digest !== undefined) throw new Error('tape record after the tape was sealed');
-    const line = `${JSON.stringify(record)}\n`;
-    this.hash.update(line);
+    this.pending += `${JSON.stringify(record)}\n`;
     this.count++;
-    this.write?.(line);
+    if (this.pending.length >= CHUNK_CHARS) this.flush();
   }
 
-  /** The sha256 (hex) of every line written; no record may follow. */
+  /** Hashes and writes every line encoded so far. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.hash.update(this.pending);
+    this.write?.(this.pending);
+    this.pending = '';
+  }
+
+  /** The sha256 (hex) of every line written, after writing the last ones; no record may follow. */
   seal(): string {
-    this.digest ??= this.hash.digest('hex');
+    if (this.digest === undefined) {
+      this.flush();
+      this.digest = this.hash.digest('hex');
+    }
     return this.digest;
   }
 }

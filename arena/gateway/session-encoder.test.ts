@@ -1,0 +1,102 @@
+// A wake-up encoded as own fields + shared bytes decodes to exactly the message the generated
+// encoder gives, for every agent of a decision point; the shared part is encoded once per point.
+import { describe, expect, it } from 'vitest';
+import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
+import { WakeUp } from '../../gen/flexarena/v1/session.js';
+import { SessionEncoder } from './session-encoder.js';
+
+function shared(k: number): Pick<WakeUp, 'books' | 'priceForecasts' | 'fundamentalsForecasts'> {
+  return {
+    books: Array.from({ length: 30 }, (_, i) => ({
+      productId: `qh-20261122-${String(i).padStart(4, '0')}`,
+      bids: Array.from({ length: 20 }, (_, j) => ({
+        priceTicks: 8000 - j * 100 - k,
+        quantityLots: j + 1,
+        orderCount: 1,
+      })),
+      asks: Array.from({ length: 20 }, (_, j) => ({
+        priceTicks: -8000 + j * 100,
+        quantityLots: 2 ** 33 + j,
+        orderCount: 2,
+      })),
+      hasLastTrade: i % 2 === 0,
+      lastTradePriceTicks: i % 2 === 0 ? -12_345 : 0,
+    })),
+    priceForecasts: [{ productId: 'qh-20261122-0000', priceTicks: 9_999 + k }],
+    fundamentalsForecasts: [
+      { productId: 'qh-20261122-0000', demandMw: 1.5, windMw: 2.25, solarMw: 0, residualMw: -0.75 },
+    ],
+  };
+}
+
+function wake(agent: number, s: ReturnType<typeof shared>): SessionResponse {
+  return {
+    kind: {
+      $case: 'wakeUp',
+      // Shared arrays by reference, as the core hands them out for one decision point.
+      value: {
+        ...WakeUp.fromPartial({
+          wakeId: 7,
+          timeMs: 1_795_000_000_000,
+          reportSeq: 40 + agent,
+          cashUnits: -(2 ** 40) + agent,
+          fills: [
+            {
+              tradeId: 2 ** 50,
+              orderId: agent,
+              productId: 'h-20261122-01',
+              priceTicks: -5,
+              quantityLots: 3,
+              timeMs: 1,
+            },
+          ],
+          positions: [
+            {
+              productId: 'qh-20261122-0003',
+              netLots: -agent - 1,
+              boughtLots: 1,
+              soldLots: agent + 2,
+              cashUnits: 77,
+            },
+          ],
+        }),
+        ...s,
+      },
+    },
+  };
+}
+
+describe('SessionEncoder', () => {
+  it('gives every agent a wake-up that decodes exactly as the plain encoding, encoding the shared part once', () => {
+    const enc = new SessionEncoder();
+    const s = shared(0);
+    for (let agent = 0; agent < 5; agent++) {
+      const msg = wake(agent, s);
+      const bytes = enc.encode(msg);
+      expect(SessionResponse.decode(bytes)).toEqual(
+        SessionResponse.decode(SessionResponse.encode(msg).finish()),
+      );
+      expect(SessionResponse.decode(bytes)).toEqual(msg);
+    }
+    expect(enc.reused).toBe(4);
+  });
+
+  it('encodes the shared part again for the next decision point', () => {
+    const enc = new SessionEncoder();
+    enc.encode(wake(1, shared(0)));
+    const next = wake(1, shared(1));
+    expect(SessionResponse.decode(enc.encode(next))).toEqual(next);
+    expect(enc.reused).toBe(0);
+  });
+
+  it('encodes other messages exactly as the generated encoder', () => {
+    const enc = new SessionEncoder();
+    const ack: SessionResponse = {
+      kind: {
+        $case: 'actionAck',
+        value: { wakeId: 3, reportSeq: 9, batchStatus: 1, message: 'x', results: [] },
+      },
+    };
+    expect([...enc.encode(ack)]).toEqual([...SessionResponse.encode(ack).finish()]);
+  });
+});

@@ -1,0 +1,72 @@
+// Faster 64-bit integers for the protobuf wire, byte for byte the same as @bufbuild/protobuf's.
+// The generated code (ts-proto, forceLong=number) hands every int64 field to the writer as a
+// JavaScript number, and the library converts each one through BigInt before writing its varint;
+// a wake-up carries thousands of them (prices and quantities of every book level), so that
+// conversion was most of the arena's encoding time. Here a safe integer is split into its two
+// 32-bit halves with plain arithmetic; anything else takes the library's own path. The reader does
+// the reverse: a varint that fits a safe integer becomes a number (which the generated decoder's
+// `longToNumber` accepts like the BigInt it gets otherwise); a larger one goes the library's way.
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+
+const TWO_32 = 4294967296;
+
+/** The library's varint internals (private in its typings, stable in its code; tested against it). */
+interface WriterInternals {
+  writeVarint64(lo: number, hi: number): unknown;
+}
+interface ReaderInternals {
+  varint64(): void;
+  varint64Lo: number;
+  varint64Hi: number;
+}
+
+/** The two's-complement halves of a safe integer, as the library's writeVarint64 expects them. */
+function split(value: number): [lo: number, hi: number] {
+  const abs = Math.abs(value);
+  let lo = abs % TWO_32;
+  let hi = Math.floor(abs / TWO_32);
+  if (value < 0) {
+    // Negate the 64-bit value: invert both halves and add one, carrying into the high half.
+    lo = (~lo + 1) >>> 0;
+    hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+  }
+  return [lo | 0, hi | 0];
+}
+
+export class FastBinaryWriter extends BinaryWriter {
+  override int64(value: string | number | bigint): this {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return super.int64(value);
+    // Below 2^31 the int64 varint is the uint32 varint (no sign extension needed).
+    if (value >= 0 && value < 0x80000000) return this.uint32(value);
+    const [lo, hi] = split(value);
+    (this as unknown as WriterInternals).writeVarint64(lo, hi);
+    return this;
+  }
+
+  override uint64(value: string | number | bigint): this {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return super.uint64(value);
+    if (value < 0x80000000) return this.uint32(value);
+    const [lo, hi] = split(value);
+    (this as unknown as WriterInternals).writeVarint64(lo, hi);
+    return this;
+  }
+}
+
+export class FastBinaryReader extends BinaryReader {
+  override int64(): bigint {
+    const r = this as unknown as ReaderInternals;
+    r.varint64();
+    const v = (r.varint64Hi | 0) * TWO_32 + (r.varint64Lo >>> 0);
+    // Typed as the library's bigint: the generated decoder only calls toString() on it.
+    if (Number.isSafeInteger(v)) return v as unknown as bigint;
+    return BigInt.asIntN(64, (BigInt(r.varint64Hi >>> 0) << 32n) | BigInt(r.varint64Lo >>> 0));
+  }
+
+  override uint64(): bigint {
+    const r = this as unknown as ReaderInternals;
+    r.varint64();
+    const v = (r.varint64Hi >>> 0) * TWO_32 + (r.varint64Lo >>> 0);
+    if (Number.isSafeInteger(v)) return v as unknown as bigint;
+    return (BigInt(r.varint64Hi >>> 0) << 32n) | BigInt(r.varint64Lo >>> 0);
+  }
+}

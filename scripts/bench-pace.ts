@@ -1,0 +1,178 @@
+// `npm run bench:pace`: simulated days per wall-clock minute of one line-up of ten agents
+// (scenarios/pace.yaml) over gRPC with ten agent processes and in-process, interleaved, each run
+// in a fresh process; then one profiled run of each mode, summarised by where the time goes.
+// BENCH_RUNS (default 3) sets the timed runs per mode; BENCH_PROFILE=0 skips the profiled runs.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRunConfig } from '../arena/run/load-config.js';
+import {
+  CATEGORIES,
+  CATEGORY_NOTES,
+  type Category,
+  summariseProfileFile,
+} from './bench/cpu-profile-summary.js';
+import { writeBenchmarkSection } from './benchmarks-file.js';
+
+const root = join(import.meta.dirname, '..');
+const config = process.env.BENCH_CONFIG ?? 'scenarios/pace.yaml';
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const profile = process.env.BENCH_PROFILE !== '0';
+const MODES = ['grpc', 'in-process'] as const;
+type Mode = (typeof MODES)[number];
+const LABEL: Record<Mode, string> = { grpc: 'gRPC, 10 agent processes', 'in-process': 'in-process' };
+
+interface Sample {
+  mode: Mode;
+  days: number;
+  startupMs: number;
+  loopMs: number;
+  totalMs: number;
+  tapeSha256: string;
+  stats: { wakeUps: number; actions: number; trades: number; tapeEvents: number };
+  missedDeadlines: number;
+  natsUndelivered: number | null;
+  load: number;
+  /** CPU seconds (user + system) of every process of the run: arena, agents, nats-server. */
+  cpuS: number;
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU time of this process's waited-for descendants (the run and everything it waited for). */
+function childrenCpuS(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: field 3 is [0]; cutime and cstime are fields 16 and 17.
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+function once(mode: Mode, env: NodeJS.ProcessEnv = {}): Sample {
+  const out = mkdtempSync(join(tmpdir(), 'flexarena-pace-'));
+  const load = loadavg()[0]!;
+  const cpu0 = childrenCpuS();
+  const res = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join('scripts', 'bench', 'pace-run.ts'), config, mode, out],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+  );
+  const cpuS = childrenCpuS() - cpu0;
+  rmSync(out, { recursive: true, force: true });
+  if (res.status !== 0) throw new Error(`${mode} run failed (${res.status}):\n${res.stderr}`);
+  const line = res.stdout.trim().split('\n').at(-1)!;
+  return { ...(JSON.parse(line) as Omit<Sample, 'load' | 'cpuS'>), load, cpuS };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const perMinute = (days: number, ms: number) => (days * 60_000) / ms;
+const f1 = (x: number) => x.toFixed(1);
+
+const samples: Record<Mode, Sample[]> = { grpc: [], 'in-process': [] };
+for (let i = 0; i < runs; i++)
+  for (const mode of MODES) {
+    const s = once(mode);
+    samples[mode].push(s);
+    process.stderr.write(
+      `run ${i + 1}/${runs} ${mode}: clock ${(s.loopMs / 1000).toFixed(2)} s (${f1(perMinute(s.days, s.loopMs))} sim-days/min), ` +
+        `process ${(s.totalMs / 1000).toFixed(2)} s, CPU ${s.cpuS.toFixed(1)} s, tape ${s.tapeSha256.slice(0, 12)}, missed ${s.missedDeadlines}, load ${s.load.toFixed(1)}\n`,
+    );
+  }
+
+/** One profiled run: every process sampled; per category, summed over the agent processes. */
+function profiled(mode: Mode): {
+  arena: Record<Category, number>;
+  agents: Record<Category, number>;
+  n: number;
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'flexarena-pace-prof-'));
+  mkdirSync(dir, { recursive: true });
+  once(mode, {
+    FLEXARENA_CPU_PROFILE_DIR: dir,
+    NODE_OPTIONS: `--import=${join(root, 'scripts', 'bench', 'cpu-profiler-preload.mjs')}`,
+  });
+  const zero = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  const arena = zero();
+  const agents = zero();
+  let n = 0;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+    const { summary, isAgentProcess } = summariseProfileFile(join(dir, f));
+    const into = isAgentProcess ? agents : arena;
+    if (isAgentProcess) n++;
+    for (const c of CATEGORIES) into[c] += summary[c];
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { arena, agents, n };
+}
+
+const cfg = loadRunConfig(join(root, config));
+const med = Object.fromEntries(
+  MODES.map((m) => [
+    m,
+    { loop: median(samples[m].map((s) => s.loopMs)), total: median(samples[m].map((s) => s.totalMs)) },
+  ]),
+) as Record<Mode, { loop: number; total: number }>;
+const days = cfg.days;
+const rate = (m: Mode, k: 'loop' | 'total') => perMinute(days, med[m][k]);
+const hashes = new Set(MODES.flatMap((m) => samples[m].map((s) => s.tapeSha256)));
+
+let profileTable = '';
+if (profile) {
+  const ip = profiled('in-process');
+  const gr = profiled('grpc');
+  const ms = (us: number) => (us / 1000).toFixed(0);
+  const share = (r: Record<Category, number>, c: Category) => {
+    const busy = CATEGORIES.filter((k) => k !== 'idle').reduce((a, k) => a + r[k], 0);
+    return c === 'idle' ? '' : ` (${Math.round((100 * r[c]) / busy)} %)`;
+  };
+  profileTable = `
+**Where the time goes** (one profiled run per mode, every process sampled by the V8 profiler
+through the inspector; ms of samples per category, % of the process's busy samples; the agent
+column sums the ${gr.n} agent processes):
+
+| category | in-process | gRPC: arena process | gRPC: ${gr.n} agent processes | what it holds |
+|---|---|---|---|---|
+${CATEGORIES.map(
+  (c) =>
+    `| ${c} | ${ms(ip.arena[c])}${share(ip.arena, c)} | ${ms(gr.arena[c])}${share(gr.arena, c)} | ${ms(gr.agents[c])}${share(gr.agents, c)} | ${CATEGORY_NOTES[c]} |`,
+).join('\n')}
+`;
+}
+
+const row = (m: Mode) => {
+  const xs = samples[m];
+  const loops = xs.map((s) => perMinute(days, s.loopMs));
+  const cpu = median(xs.map((s) => s.cpuS));
+  return `| ${LABEL[m]} | **${f1(rate(m, 'loop'))}** | ${f1(Math.min(...loops))} / ${f1(Math.max(...loops))} | ${(med[m].loop / 1000).toFixed(2)} s | ${f1(rate(m, 'total'))} | ${(median(xs.map((s) => s.startupMs)) / 1000).toFixed(2)} s | ${cpu.toFixed(1)} s | ${f1((days * 60) / cpu)} | ${xs.reduce((a, s) => a + s.missedDeadlines, 0)} |`;
+};
+const s0 = samples.grpc[0]!;
+const body = `## Game pace (\`npm run bench:pace\`)
+
+\`${config}\`: ${cfg.agents.length} agents (${cfg.agents.map((a) => a.strategy).join(', ')}),
+${days} delivery days, ${cfg.decisionIntervalMinutes}-minute decision points from ${cfg.simStartHoursBeforeDay} h before the first day
+(${s0.stats.wakeUps / cfg.agents.length} decision points, ${s0.stats.wakeUps} wake-ups, ${s0.stats.actions} actions, ${s0.stats.trades} trades, ${s0.stats.tapeEvents} tape events).
+Each run is a fresh \`node\` process running the configuration as \`flexarena run\` does, with its
+own nats-server (public data and the JetStream settlement stream are published as in every run).
+Simulated days per wall-clock minute: **clock** = from the first decision point (every agent
+connected) to the end of the run; **end to end** = from the arena process's start to its exit
+(Node and tsx start-up, nats-server, agent processes connecting, NATS delivery at the end).
+Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${runs} runs per mode, interleaved;
+1-minute load average during the runs ${f1(Math.min(...MODES.flatMap((m) => samples[m].map((s) => s.load))))}–${f1(Math.max(...MODES.flatMap((m) => samples[m].map((s) => s.load))))} (the machine is shared).
+
+| mode | sim-days/min, clock (median) | min / max | clock time (median) | sim-days/min, end to end | start-up until the first decision point | CPU time, all processes (median) | sim-days per CPU-minute | missed deadlines (all runs) |
+|---|---|---|---|---|---|---|---|---|
+${row('grpc')}
+${row('in-process')}
+
+CPU time counts every process of a run (arena, agents, nats-server) from start to exit, so it
+does not depend on what else the machine runs; on an otherwise idle 2-core machine a run's wall
+time is at least its CPU time divided by two.
+
+Ratio in-process / gRPC in this run: **${f1(rate('in-process', 'loop') / rate('grpc', 'loop'))}×** on the clock, ${f1(rate('in-process', 'total') / rate('grpc', 'total'))}× end to end.
+Tapes: ${hashes.size === 1 ? `all ${runs * 2} runs wrote the same tape (sha256 \`${[...hashes][0]}\`)` : `${hashes.size} different tape hashes over the runs (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}) — a run with a missed deadline or a late connection differs`}.
+${profileTable}`;
+writeBenchmarkSection('pace', body);
+process.stdout.write(`${body}\n`);

@@ -1,0 +1,57 @@
+// One timed run for `npm run bench:pace`, in a fresh process (no JIT warmth carried between runs):
+// `node --import tsx scripts/bench/pace-run.ts <config> <grpc|in-process> <outDir>` runs the
+// configuration exactly as `flexarena run [--in-process]` does (its own nats-server, agent
+// processes over gRPC or strategy objects in this process) and prints one JSON line of timings.
+// The clock part is measured by a record sink: from the run-start tape record (every agent
+// connected, first advance) to the run-end record (last settlement).
+import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createStrategy } from '../../agents/strategies/index.js';
+import { loadRunConfig, runArena } from '../../arena/index.js';
+import type { LocalAgent, RecordSink } from '../../sim/index.js';
+
+const [file, mode, outDir] = process.argv.slice(2);
+if (!file || (mode !== 'grpc' && mode !== 'in-process') || !outDir)
+  throw new Error('usage: pace-run.ts <config> <grpc|in-process> <outDir>');
+
+const cfg = loadRunConfig(file, { outDir });
+const marks: { startMs?: number; endMs?: number } = {};
+const clock: RecordSink = {
+  tape(r) {
+    if (r.type === 'run-start') marks.startMs = performance.now();
+    else if (r.type === 'run-end') marks.endMs = performance.now();
+  },
+};
+const local =
+  mode === 'in-process'
+    ? new Map<string, LocalAgent>(
+        cfg.agents.filter((a) => a.launch).map((a) => [a.id, createStrategy(a.strategy, a.params)]),
+      )
+    : undefined;
+const lines: string[] = [];
+const { runDir, results } = await runArena(cfg, {
+  baseDir: dirname(resolve(file)),
+  sinks: [clock],
+  log: (l) => lines.push(l),
+  ...(local ? { local } : {}),
+});
+const exitMs = performance.now();
+if (marks.startMs === undefined || marks.endMs === undefined) throw new Error('run-start/run-end not seen');
+const faults = results.agents.reduce((n, a) => n + a.missedDeadlines, 0);
+process.stdout.write(
+  `${JSON.stringify({
+    mode,
+    days: cfg.days,
+    // Process start (Node, tsx, imports) to the first decision point: start-up of every process.
+    startupMs: marks.startMs,
+    loopMs: marks.endMs - marks.startMs,
+    totalMs: exitMs,
+    tapeSha256: results.tapeSha256,
+    stats: results.stats,
+    missedDeadlines: faults,
+    natsUndelivered: results.nats?.undelivered ?? null,
+    log: lines.filter((l) => /fault|NOT delivered/.test(l)).slice(0, 5),
+  })}\n`,
+);
+rmSync(runDir, { recursive: true, force: true });
