@@ -4,9 +4,19 @@
 // points, never inside one, so agents' deadlines are unaffected.
 import { DashboardError } from '../errors.js';
 
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const wallClock: PacerClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 export function pacer(
   speed: number,
-  now: () => number = Date.now,
+  clock: PacerClock = wallClock,
 ): (point: { timeMs: number }) => Promise<void> {
   if (!Number.isFinite(speed) || speed <= 0)
     throw new DashboardError(
@@ -14,9 +24,8 @@ export function pacer(
     );
   let origin: { wall: number; virtual: number } | undefined;
   return async (point) => {
-    origin ??= { wall: now(), virtual: point.timeMs };
-    const due = origin.wall + (point.timeMs - origin.virtual) / speed;
-    const wait = due - now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    origin ??= { wall: clock.now(), virtual: point.timeMs };
+    const wait = origin.wall + (point.timeMs - origin.virtual) / speed - clock.now();
+    if (wait > 0) await clock.sleep(wait);
   };
 }

@@ -117,6 +117,9 @@ export class DashboardStore {
   private started = false;
   /** Which views need drawing again. */
   readonly changed = new Set<View>();
+  /** Products whose book or trades changed since the views were last drawn. */
+  readonly changedBooks = new Set<string>();
+  readonly changedTrades = new Set<string>();
   /** Trades taken in since the views were last drawn (the page notes when they appear). */
   newTradeIds: number[] = [];
   /** Messages that could not be read, by subject. */
@@ -231,10 +234,17 @@ export class DashboardStore {
   }
 
   private qh(startMs: number): QuarterHourPrices {
-    const q = this.quarterHours.get(startMs) ?? { startMs, cidValue: 0, cidLots: 0 };
-    this.quarterHours.set(startMs, q);
+    let q = this.quarterHours.get(startMs);
+    if (!q) {
+      q = { startMs, cidValue: 0, cidLots: 0 };
+      this.quarterHours.set(startMs, q);
+      this.sortedQuarterHours = undefined;
+    }
     return q;
   }
+
+  /** The quarter-hours in delivery order; sorted again only when one was added. */
+  private sortedQuarterHours: QuarterHourPrices[] | undefined;
 
   private onTrades(u: TradesUpdateJson): void {
     const productId = u.productId ?? '';
@@ -262,6 +272,7 @@ export class DashboardStore {
       }
     }
     if (this.ticker.length > TICKER) this.ticker = this.ticker.slice(-TICKER);
+    this.changedTrades.add(productId);
     this.changed.add('trades').add('ticker').add('prices');
   }
 
@@ -274,6 +285,7 @@ export class DashboardStore {
       asks: list(d.asks).map(level),
       ...(d.hasLastTrade ? { lastTradePriceTicks: int(d.lastTradePriceTicks) } : {}),
     });
+    this.changedBooks.add(productId);
     this.changed.add('book');
   }
 
@@ -339,7 +351,9 @@ export class DashboardStore {
 
   /** The chart's columns: delivery start (s), DA, CID VWAP and imbalance price (EUR/MWh), null where none. */
   priceColumns(): [number[], (number | null)[], (number | null)[], (number | null)[]] {
-    const qhs = [...this.quarterHours.values()].sort((a, b) => a.startMs - b.startMs);
+    if (this.sortedQuarterHours?.length !== this.quarterHours.size)
+      this.sortedQuarterHours = [...this.quarterHours.values()].sort((a, b) => a.startMs - b.startMs);
+    const qhs = this.sortedQuarterHours;
     return [
       qhs.map((q) => q.startMs / 1000),
       qhs.map((q) => (q.daTicks === undefined ? null : q.daTicks / 100)),

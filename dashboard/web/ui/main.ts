@@ -15,9 +15,12 @@ import { renderAgents, renderResults } from './tables-view.js';
 /** What tests and benchmarks read from the page (window.flexarenaDashboard). */
 export interface PageProbe {
   store: DashboardStore;
-  /** Wall time (ms since the epoch) at which each trade was first drawn. */
+  /** Wall time (ms since the epoch) at which each trade arrived, and at which it was first drawn. */
+  tradeReceivedAt: Map<number, number>;
   tradeShownAt: Map<number, number>;
   frames: number;
+  /** Main-thread time spent taking in messages, drawing tables and drawing charts (ms). */
+  busyMs: { messages: number; tables: number; charts: number };
   replayState?: ReplayState;
 }
 
@@ -32,7 +35,13 @@ async function main(): Promise<void> {
   byId('run-id').textContent = cfg.runId;
   document.title = `FlexArena · ${cfg.runId}`;
   let store = new DashboardStore(cfg.runId);
-  const probe: PageProbe = { store, tradeShownAt: new Map(), frames: 0 };
+  const probe: PageProbe = {
+    store,
+    tradeReceivedAt: new Map(),
+    tradeShownAt: new Map(),
+    frames: 0,
+    busyMs: { messages: 0, tables: 0, charts: 0 },
+  };
   window.flexarenaDashboard = probe;
 
   const all = new Set<string>([
@@ -47,30 +56,50 @@ async function main(): Promise<void> {
   ]);
   const products = new ProductView(
     () => store,
-    () => draw(new Set(['products', 'book', 'trades'])),
+    () => products.render(new Set(), true),
   );
   const prices = new PriceChart(byId('price-chart'));
   const profits = new ProfitChart(byId('profit-chart'));
 
-  function draw(views: ReadonlySet<string>): void {
+  // Tables are cheap to redraw at every frame; charts are redrawn at most every CHART_MS.
+  const CHART_MS = 200;
+  let chartsDrawnAt = 0;
+  let chartsDue = new Set<string>();
+  let chartTimer: ReturnType<typeof setTimeout> | undefined;
+  function draw(views: ReadonlySet<string>, all: boolean): void {
     if (views.has('clock')) renderHeader(store);
-    products.render(views);
+    products.render(views, all);
     if (views.has('ticker')) renderTicker(store);
-    if (views.has('prices')) prices.render(store);
-    if (views.has('agents')) {
-      renderAgents(store);
-      profits.render(store);
-    }
+    if (views.has('agents')) renderAgents(store);
     if (views.has('results')) renderResults(store);
+    for (const v of ['prices', 'agents']) if (views.has(v)) chartsDue.add(v);
+    const wait = chartsDrawnAt + CHART_MS - performance.now();
+    if (wait <= 0 || all) drawCharts();
+    else chartTimer ??= setTimeout(drawCharts, wait);
+  }
+  function drawCharts(): void {
+    clearTimeout(chartTimer);
+    chartTimer = undefined;
+    chartsDrawnAt = performance.now();
+    if (chartsDue.has('prices')) prices.render(store);
+    if (chartsDue.has('agents')) profits.render(store);
+    chartsDue = new Set();
+    probe.busyMs.charts += performance.now() - chartsDrawnAt;
   }
 
   let scheduled = false;
+  let redrawAll = true;
   const frame = () => {
     scheduled = false;
     if (store.changed.size === 0) return;
     const views = new Set<string>(store.changed);
     store.changed.clear();
-    draw(views);
+    const t0 = performance.now();
+    draw(views, redrawAll);
+    probe.busyMs.tables += performance.now() - t0;
+    redrawAll = false;
+    store.changedBooks.clear();
+    store.changedTrades.clear();
     probe.frames++;
     const now = Date.now();
     for (const id of store.newTradeIds) if (!probe.tradeShownAt.has(id)) probe.tradeShownAt.set(id, now);
@@ -100,7 +129,14 @@ async function main(): Promise<void> {
   let controls: ReplayControls | undefined;
   const handlers: FeedHandlers = {
     message(subject, data) {
+      const t0 = performance.now();
       store.apply(subject, data);
+      if (subject.endsWith('.trades')) {
+        const now = Date.now();
+        for (const id of store.newTradeIds)
+          if (!probe.tradeReceivedAt.has(id)) probe.tradeReceivedAt.set(id, now);
+      }
+      probe.busyMs.messages += performance.now() - t0;
       // The settlement stream exists once the run has started.
       if (subject.endsWith('.run') && (data as { event?: string }).event === 'started') readStream();
       schedule();
@@ -113,6 +149,7 @@ async function main(): Promise<void> {
       store = new DashboardStore(cfg.runId);
       probe.store = store;
       for (const v of all) store.changed.add(v as never);
+      redrawAll = true;
       schedule();
     },
     replayState(state) {

@@ -24,7 +24,8 @@ export class ProductView {
     });
   }
 
-  render(views: ReadonlySet<string>): void {
+  /** Draws what changed; `all` after a product switch or a reset. */
+  render(views: ReadonlySet<string>, all = false): void {
     const store = this.store();
     if (!this.chosenByUser && (!this.chosen || !store.books.get(this.chosen)?.bids.length)) {
       const first = store.products.find((p) => {
@@ -33,12 +34,13 @@ export class ProductView {
       });
       if (first && first !== this.chosen) {
         this.chosen = first;
-        views = new Set(['products', 'book', 'trades']);
+        all = true;
       }
     }
-    if (views.has('products')) this.renderOptions(store);
-    if (views.has('book')) this.renderBook(store);
-    if (views.has('trades')) this.renderTrades(store);
+    const chosen = this.chosen ?? '';
+    if (all || views.has('products')) this.renderOptions(store);
+    if (all || (views.has('book') && store.changedBooks.has(chosen))) this.renderBook(store);
+    if (all || (views.has('trades') && store.changedTrades.has(chosen))) this.renderTrades(store);
   }
 
   private renderOptions(store: DashboardStore): void {
