@@ -13,12 +13,13 @@ import { artifactPath, launchChromium, openPage } from '../helpers/chromium.js';
 import { type DashboardProcess, startDashboardProcess } from '../helpers/dashboard-process.js';
 
 // One delivery day from D-1 08:00 (capacity, day-ahead and intraday auctions all clear), three
-// in-process agents; paced so that the page can be watched while the books are open.
+// in-process agents deciding every half hour; paced so that the page can be watched while the
+// books are open.
 const CONFIG = {
   name: 'dash-test',
   seed: 7,
   day: '2026-11-22',
-  decisionIntervalMinutes: 15,
+  decisionIntervalMinutes: 30,
   agents: [
     {
       id: 'liquidity',
@@ -277,7 +278,8 @@ describe('dashboard, replay', () => {
       },
       noon,
     );
-    await page.waitForFunction((t) => Number(document.getElementById('clock')?.dataset.timeMs) <= t, noon);
+    // The player stopped at the end, so it stays at noon: the decision point at 12:00 is the last shown.
+    await page.waitForFunction((t) => Number(document.getElementById('clock')?.dataset.timeMs) === t, noon);
     const records = await page.$$eval('#agents-body tr', (rows) =>
       rows.map((r) => r.children[6]!.textContent),
     );
