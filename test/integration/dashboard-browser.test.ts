@@ -195,6 +195,8 @@ describe('dashboard, live', () => {
       expect(profits[a.agentId]!.cashUnits).toBe(a.profitCashUnits);
       expect(profits[a.agentId]!.text).toBe((a.profitCashUnits / 100_000).toFixed(2));
     }
+    // The page reads the settlement stream (it exists once the run has started) and says so.
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'live');
     await page.screenshot({ path: artifactPath('dashboard-live.png'), fullPage: true });
 
     const latencies = tape

@@ -123,7 +123,11 @@ async function main(): Promise<void> {
     readingStream = true;
     feed.readSettlementStream(handlers).catch((err: Error) => {
       readingStream = false;
-      setStatus(`settlement stream not readable yet: ${err.message}`, 'warn');
+      // Before the run starts its stream does not exist yet; the run-started event tries again.
+      // After that, a failure is worth saying and trying again.
+      if (!store.run) return;
+      setStatus(`settlement stream: ${err.message}; retrying`, 'warn');
+      setTimeout(readStream, 1_000);
     });
   };
   let controls: ReplayControls | undefined;

@@ -83,6 +83,7 @@ export class NatsFeed {
       filter_subjects: settlementSubjects(this.cfg.runId),
     });
     const messages = await consumer.consume();
+    on.status('live');
     (async () => {
       for await (const m of messages) on.settlement(m.json() as SettlementRecordJson);
     })().catch((err: Error) => on.status(`settlement stream: ${err.message}`, 'warn'));
