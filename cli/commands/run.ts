@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createStrategy, hasStrategy, listStrategies } from '../../agents/strategies/index.js';
 import { loadRunConfig, makeRunId, runArena } from '../../arena/index.js';
-import { DashboardError, type LiveDashboard, pacer, startLiveDashboard } from '../../dashboard/index.js';
+import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
 import { intOption, numberOption, untilSignal } from '../options.js';
@@ -36,6 +36,8 @@ interface RunFlags {
 
 /** Starts the page and the nats-server it reads before the run, and points the run at that server. */
 async function openDashboard(cfg: RunConfig, runId: string, o: RunFlags): Promise<LiveDashboard> {
+  // Loaded only when asked for: every agent process runs this command file too.
+  const { DashboardError, startLiveDashboard } = await import('../../dashboard/index.js');
   if (!cfg.nats.enabled)
     throw new DashboardError('--dashboard needs NATS: the configuration sets nats.enabled: false');
   if (cfg.nats.url || process.env.FLEXARENA_NATS_URL)
@@ -89,7 +91,7 @@ export function registerRun(program: Command): void {
         host: o.host,
         baseDir: dirname(resolve(file)),
         ...(o.inProcess ? { local: inProcessAgents(cfg) } : {}),
-        ...(o.pace ? { onDecision: pacer(o.pace) } : {}),
+        ...(o.pace ? { onDecision: (await import('../../dashboard/index.js')).pacer(o.pace) } : {}),
         ...(dash ? { natsUrl: dash.natsUrl } : {}),
       }).catch(async (err) => {
         await dash?.close();
