@@ -9,6 +9,7 @@ export default defineConfig({
       'arena/**/*.test.ts',
       'agents/**/*.test.ts',
       'cli/**/*.test.ts',
+      'dashboard/**/*.test.ts',
       'scripts/**/*.test.ts',
       'scenarios/**/*.test.ts',
       'test/**/*.test.ts',

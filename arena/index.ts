@@ -3,7 +3,12 @@
 export { GrpcGateway, tokenFromMetadata } from './gateway/grpc-gateway.js';
 export { type LaunchedAgent, launchAgent, stopAgents } from './launcher/agent-launcher.js';
 export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
-export { findNatsServerBinary, type NatsServerHandle, startNatsServer } from './nats/nats-server-launcher.js';
+export {
+  findNatsServerBinary,
+  type NatsServerHandle,
+  type NatsServerOptions,
+  startNatsServer,
+} from './nats/nats-server-launcher.js';
 export {
   NatsSink,
   SETTLEMENT_STREAM,

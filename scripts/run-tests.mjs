@@ -27,6 +27,7 @@ if (extraArgs.length === 0) {
     ['biome', bin('biome'), ['check', '.']],
     ['buf lint', bin('buf'), ['lint']],
     ['tsc', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+    ['tsc (dashboard page)', bin('tsc'), ['--noEmit', '-p', 'dashboard/web/tsconfig.json']],
   ]) {
     if (check(name, cmd, args)) passed++;
     else failed++;

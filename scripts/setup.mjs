@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Dependency-free setup, run before `npm start` and `npm test` (npm's pre-hooks): installs the npm
 // packages the lock file pins, generates gRPC code from proto/, and makes sure the system tools
-// exist (nats-server; for tests also Python gRPC and docker-compose). It must run on a fresh clone
-// with nothing but Node and npm, do nothing slow when nothing changed, and leave `git status`
-// clean: it never writes a tracked file, and what it writes is ignored (node_modules/, gen/).
+// exist (nats-server; for tests also Python gRPC, docker-compose and Chromium), and bundles the
+// dashboard page with esbuild. It must run on a fresh clone with nothing but Node and npm, do
+// nothing slow when nothing changed, and leave `git status` clean: it never writes a tracked file,
+// and what it writes is ignored (node_modules/, gen/, dashboard/web/dist/).
 //
 //   node scripts/setup.mjs                 before `npm start`
 //   node scripts/setup.mjs --for-tests     before `npm test`: also the tools only tests use
@@ -113,6 +114,35 @@ function ensureCodegen(stamp) {
   return protoHash;
 }
 
+// The dashboard page (dashboard/web/) as one JavaScript and one CSS file for the browser, built
+// with the esbuild the lock file pins; rebuilt only when its sources or the packages changed.
+function ensureDashboardBundle(stamp, deps) {
+  const web = join(root, 'dashboard', 'web');
+  const dist = join(web, 'dist');
+  const sources = [
+    ...listFiles(join(web, 'ui'), '.ts'),
+    ...listFiles(join(web, 'model'), '.ts').filter((p) => !p.endsWith('.test.ts')),
+    join(web, 'style.css'),
+    join(root, 'dashboard', 'protocol.ts'),
+  ];
+  const webHash = `${hashFiles(sources)}:${deps}`;
+  const built = existsSync(join(dist, 'app.js')) && existsSync(join(dist, 'app.css'));
+  if (built && stamp.web === webHash) return webHash;
+  log('bundling the dashboard page (esbuild)…');
+  run(join(root, 'node_modules', '.bin', 'esbuild'), [
+    join(web, 'ui', 'main.ts'),
+    '--bundle',
+    '--minify',
+    '--format=esm',
+    '--target=es2022',
+    '--platform=browser',
+    '--legal-comments=none',
+    `--outfile=${join(dist, 'app.js')}`,
+    '--log-level=warning',
+  ]);
+  return webHash;
+}
+
 function findOnPath(bin) {
   const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/bin', '/usr/bin']);
   for (const d of dirs) {
@@ -188,6 +218,15 @@ function systemTools() {
         '(used with /usr/bin/python3); the Python agent test will fail without them.',
     },
     {
+      name: 'Chromium',
+      packages: ['chromium'],
+      ready: () => existsSync('/usr/bin/chromium'),
+      required: false,
+      help:
+        'Chromium is not installed (Debian: `apt-get install --no-install-recommends chromium`); the ' +
+        'dashboard browser tests will fail without it.',
+    },
+    {
       name: 'docker-compose',
       packages: ['docker-compose'],
       ready: () => Boolean(findOnPath('docker-compose')),
@@ -220,7 +259,8 @@ try {
   const stamp = readStamp();
   const deps = codegenOnly ? stamp.deps : ensureDependencies(stamp);
   const proto = ensureCodegen(stamp);
-  writeStamp({ deps, proto });
+  const web = codegenOnly ? stamp.web : ensureDashboardBundle(stamp, deps);
+  writeStamp({ deps, proto, web });
   if (!codegenOnly) ensureSystemTools();
 } catch (err) {
   log(`FAILED: ${err.message}`);

@@ -1,7 +1,8 @@
 // Starts a private nats-server (JetStream on) on a random free port and stops it again.
-// Used by the arena when no server URL is configured, and by tests.
+// Used by the arena when no server URL is configured, by the dashboard (which also wants a
+// WebSocket listener for the browser) and by tests.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsServerError } from '../../lib/index.js';
@@ -9,6 +10,8 @@ import { NatsServerError } from '../../lib/index.js';
 export interface NatsServerHandle {
   url: string;
   port: number;
+  /** ws://127.0.0.1:<port> when started with `websocket: true`. */
+  wsUrl?: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -30,13 +33,27 @@ export function findNatsServerBinary(): string {
   );
 }
 
-export async function startNatsServer(opts: { timeoutMs?: number } = {}): Promise<NatsServerHandle> {
+export interface NatsServerOptions {
+  timeoutMs?: number;
+  /**
+   * Also listen for WebSocket clients (a browser page) on a free loopback port, without TLS: the
+   * server only ever binds 127.0.0.1. nats-server takes this only from a configuration file, which
+   * is written into the server's temporary store folder.
+   */
+  websocket?: boolean;
+}
+
+export async function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const bin = findNatsServerBinary();
   const storeDir = mkdtempSync(join(tmpdir(), 'flexarena-nats-'));
-  const child = spawn(bin, ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', storeDir, '--http_port', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const port = await waitForPort(child, opts.timeoutMs ?? 15_000).catch((err) => {
+  const args = ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', storeDir, '--http_port', '0'];
+  if (opts.websocket) {
+    const conf = join(storeDir, 'websocket.conf');
+    writeFileSync(conf, 'websocket {\n  listen: "127.0.0.1:-1"\n  no_tls: true\n}\n');
+    args.unshift('-c', conf);
+  }
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ready = await waitForPort(child, opts.timeoutMs ?? 15_000).catch((err) => {
     child.kill('SIGKILL');
     rmSync(storeDir, { recursive: true, force: true });
     throw err;
@@ -44,9 +61,16 @@ export async function startNatsServer(opts: { timeoutMs?: number } = {}): Promis
   // The server keeps logging to stderr; drain it so the pipe never blocks the server.
   child.stderr?.resume();
   let stopped = false;
+  const { port, wsPort } = ready;
+  if (opts.websocket && wsPort === undefined) {
+    await killAndWait(child);
+    rmSync(storeDir, { recursive: true, force: true });
+    throw new NatsServerError('nats-server started without the WebSocket listener it was configured with');
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    ...(wsPort === undefined ? {} : { wsUrl: `ws://127.0.0.1:${wsPort}` }),
     pid: child.pid ?? -1,
     async stop() {
       if (stopped) return;
@@ -57,7 +81,7 @@ export async function startNatsServer(opts: { timeoutMs?: number } = {}): Promis
   };
 }
 
-function waitForPort(child: ChildProcess, timeoutMs: number): Promise<number> {
+function waitForPort(child: ChildProcess, timeoutMs: number): Promise<{ port: number; wsPort?: number }> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(
@@ -79,7 +103,8 @@ function waitForPort(child: ChildProcess, timeoutMs: number): Promise<number> {
         clearTimeout(timer);
         child.stderr?.off('data', onData);
         child.removeAllListeners('exit');
-        resolve(Number(m[1]));
+        const ws = /Listening for websocket clients on ws:\/\/[^\s]*:(\d+)/.exec(buf);
+        resolve({ port: Number(m[1]), ...(ws ? { wsPort: Number(ws[1]) } : {}) });
       }
     });
   });

@@ -12,6 +12,7 @@ import {
   endPorts,
   type LocalAgent,
   LocalAgentPort,
+  type LockstepOptions,
   type RecordSink,
   RecordTotals,
   type RunConfig,
@@ -40,6 +41,13 @@ export interface RunOptions {
   local?: ReadonlyMap<string, LocalAgent>;
   /** Further record sinks (an in-process evaluator, a dashboard bridge, a test). */
   sinks?: readonly RecordSink[];
+  /**
+   * A nats-server someone else started for this run (the dashboard's, which also serves the
+   * browser over WebSocket); it overrides `nats.url` and is not written into config.yaml.
+   */
+  natsUrl?: string;
+  /** Called after each decision point (progress, pacing a run for people watching it). */
+  onDecision?: LockstepOptions['onDecision'];
 }
 
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
@@ -80,9 +88,10 @@ async function openNats(
   runId: string,
   runDir: string,
   log: (l: string) => void,
+  givenUrl?: string,
 ): Promise<NatsParts | undefined> {
   if (!cfg.nats.enabled) return undefined;
-  let url = cfg.nats.url ?? process.env.FLEXARENA_NATS_URL;
+  let url = givenUrl ?? cfg.nats.url ?? process.env.FLEXARENA_NATS_URL;
   let server: NatsServerHandle | undefined;
   if (!url) {
     server = await startNatsServer();
@@ -155,7 +164,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   let gateway: GrpcGateway | undefined;
   const launched: LaunchedAgent[] = [];
   try {
-    nats = await openNats(cfg, runId, runDir, log);
+    nats = await openNats(cfg, runId, runDir, log, opts.natsUrl);
     const sinks: RecordSink[] = [
       tape,
       settlements,
@@ -211,7 +220,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }
 
-    const summary = await runLockstep(sim, ports);
+    const summary = await runLockstep(sim, ports, opts.onDecision ? { onDecision: opts.onDecision } : {});
     const tapeSha256 = await tape.close();
     await settlements.close();
     const results: RunOutput['results'] = runResults(sim.ctx, summary, totals, tapeSha256);

@@ -1,0 +1,36 @@
+// `flexarena dashboard <run-folder>`: replays a finished run into the dashboard page. The run is
+// regenerated from its configuration and the agents' answers on its tape (checked line by line
+// against the recorded tape), then played onto a private NATS at the chosen speed.
+import type { Command } from 'commander';
+import { intOption, numberOption, untilSignal } from '../options.js';
+
+interface DashboardFlags {
+  speed: number;
+  port?: number;
+}
+
+export function registerDashboard(program: Command): void {
+  program
+    .command('dashboard')
+    .description('replay a finished run in the dashboard page (served on localhost)')
+    .argument('<run-folder>', 'a run folder (runs/<run-id>/)')
+    .option('--speed <x>', 'virtual seconds per wall second', numberOption('--speed'), 900)
+    .option('--port <n>', 'HTTP port of the page (0: any free port)', intOption('--port'))
+    .action(async (runDir: string, o: DashboardFlags) => {
+      const { loadReplay, startReplayDashboard } = await import('../../dashboard/index.js');
+      process.stderr.write(`replaying ${runDir}: re-running the simulation from its tape…\n`);
+      const t0 = Date.now();
+      const { timeline, tapeLines } = await loadReplay(runDir);
+      process.stderr.write(
+        `tape reproduced exactly (${tapeLines} lines) in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
+          `${timeline.messages.length} messages to play\n`,
+      );
+      const dash = await startReplayDashboard(timeline, { speed: o.speed, port: o.port });
+      process.stdout.write(
+        `FLEXARENA_DASHBOARD ${dash.pageUrl} ${timeline.runId} ${dash.natsUrl} ${dash.wsUrl}\n`,
+      );
+      process.stderr.write(`dashboard: ${dash.pageUrl} (Ctrl-C to stop)\n`);
+      await untilSignal();
+      await dash.close();
+    });
+}

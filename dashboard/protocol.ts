@@ -1,0 +1,51 @@
+// What the dashboard's server and its page agree on: the JSON the page fetches to learn where
+// NATS is and which run to show, and the replay player's subjects. The market data itself needs
+// no agreement of its own: it is the run's public subjects (proto/flexarena/v1/public.proto) and
+// the settlement records of the evaluation contract, exactly as the arena publishes them.
+// Imported by the server (Node) and by the page (browser): no Node or DOM types here.
+
+export type DashboardMode = 'live' | 'replay';
+
+/** GET /api/config */
+export interface DashboardConfig {
+  mode: DashboardMode;
+  runId: string;
+  /** The nats-server's WebSocket listener, e.g. ws://127.0.0.1:41234 */
+  wsUrl: string;
+  /** Live: read earlier settlement records from this JetStream stream (page opened late). */
+  settlementStream?: string;
+  /** Replay: where the player starts and ends (virtual ms) and its speed (virtual s per wall s). */
+  replay?: { startMs: number; endMs: number; speed: number; speeds: number[] };
+}
+
+/** The page has subscribed to the run's subjects (POST /api/ready): a live run may start. */
+export const READY_PATH = '/api/ready';
+export const CONFIG_PATH = '/api/config';
+
+/** Subjects of the run's public data and settlement records (everything the page reads). */
+export const runSubjects = (runId: string) => `flexarena.${runId}.>`;
+export const settlementSubjects = (runId: string) => `flexarena.${runId}.settlement.>`;
+
+/** The replay player's own subjects, beside the run's: state (player → page) and control (page → player). */
+export const replayStateSubject = (runId: string) => `flexarena-replay.${runId}.state`;
+export const replayControlSubject = (runId: string) => `flexarena-replay.${runId}.control`;
+/** Published before the player sends a run's history again from its start (after a seek). */
+export const replayResetSubject = (runId: string) => `flexarena-replay.${runId}.reset`;
+
+export interface ReplayState {
+  positionMs: number;
+  startMs: number;
+  endMs: number;
+  speed: number;
+  playing: boolean;
+}
+
+export type ReplayControl =
+  | { action: 'sync' }
+  | { action: 'play' }
+  | { action: 'pause' }
+  | { action: 'speed'; speed: number }
+  | { action: 'seek'; positionMs: number };
+
+/** The player's answer to a control request. */
+export type ReplayControlReply = { ok: true; state: ReplayState } | { ok: false; error: string };

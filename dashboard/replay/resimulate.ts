@@ -1,0 +1,134 @@
+// A finished run's public data, regenerated from its folder: the configuration (config.yaml) and
+// the agents' answers on the tape (tape.jsonl) drive the simulation core again, and a sink
+// collects what it publishes. The core is deterministic, so this is the run's data itself — the
+// order books at every decision point included, which no file keeps. Every tape line the replay
+// produces is compared with the recorded one; a difference stops the replay, naming the line.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { loadRunConfig, readWorldFiles, subjects } from '../../arena/index.js';
+import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import {
+  type AgentPort,
+  type PublicRecord,
+  type RecordSink,
+  type RunConfig,
+  runLockstep,
+  Simulation,
+  TapeEncoder,
+} from '../../sim/index.js';
+import { ReplayInputError, ReplayMismatchError } from '../errors.js';
+import { ReplayPort } from './replay-port.js';
+import { readTapeAnswers } from './tape-answers.js';
+import type { TimedMessage, Timeline } from './timeline.js';
+
+function readRequired(runDir: string, name: string): string {
+  const path = join(runDir, name);
+  if (!existsSync(path)) throw new ReplayInputError(path, 'missing: is this a finished run folder?');
+  return readFileSync(path, 'utf8');
+}
+
+/** The run id the run was published under: results.json says; else the folder's name. */
+function runIdOf(runDir: string): string {
+  const path = join(runDir, 'results.json');
+  if (!existsSync(path)) return basename(resolve(runDir));
+  try {
+    const id = JSON.parse(readFileSync(path, 'utf8')).runId;
+    if (typeof id === 'string' && id) return id;
+  } catch (cause) {
+    throw new ReplayInputError(path, 'not JSON', { cause });
+  }
+  throw new ReplayInputError(path, 'has no runId');
+}
+
+/** A world CSV named relative to the original configuration's folder: look beside the run, then here. */
+function worldBaseDir(cfg: RunConfig, runDir: string): string {
+  const src = cfg.world.source;
+  if (src === 'synthetic' || isAbsolute(src.entsoeCsv)) return runDir;
+  return existsSync(resolve(runDir, src.entsoeCsv)) ? runDir : process.cwd();
+}
+
+/** Collects what the core publishes, stamped with the virtual time it was published at. */
+class TimelineSink implements RecordSink {
+  readonly messages: TimedMessage[] = [];
+  clock: () => number = () => 0;
+  /** The run-started event comes before the clock's first tick: it carries its own time. */
+  private floorMs = 0;
+  private readonly subj;
+
+  constructor(runId: string) {
+    this.subj = subjects(runId);
+  }
+
+  public(r: PublicRecord): void {
+    const book = /^cid\.(.+)\.book$/.exec(r.topic);
+    if (r.topic === 'run' && this.messages.length === 0)
+      this.floorMs = (r.message as { timeMs: number }).timeMs;
+    this.messages.push({
+      t: Math.max(this.clock(), this.floorMs),
+      subject: this.subj.tail(r.topic),
+      data: JSON.stringify(r.codec.toJSON(r.message)),
+      ...(book ? { supersedes: `book:${book[1]}` } : r.topic === 'clock' ? { supersedes: 'clock' } : {}),
+    });
+  }
+
+  settlement(r: SettlementRecord): void {
+    this.messages.push({
+      t: Math.max(this.clock(), this.floorMs),
+      subject: this.subj.settlement(r.agentId),
+      data: JSON.stringify(SettlementRecord.toJSON(r)),
+    });
+  }
+}
+
+export interface ReplayLoad {
+  timeline: Timeline;
+  tapeSha256: string;
+  tapeLines: number;
+}
+
+export async function loadReplay(runDir: string): Promise<ReplayLoad> {
+  const configPath = join(runDir, 'config.yaml');
+  if (!existsSync(configPath)) throw new ReplayInputError(configPath, 'missing: is this a run folder?');
+  const cfg = loadRunConfig(configPath);
+  const tapePath = join(runDir, 'tape.jsonl');
+  const tape = readTapeAnswers(readRequired(runDir, 'tape.jsonl'), tapePath);
+  const recordedSha = readRequired(runDir, 'tape.sha256').trim().split(/\s+/)[0]!;
+  const runId = runIdOf(runDir);
+
+  const timeline = new TimelineSink(runId);
+  let line = 0;
+  const check = new TapeEncoder((text) => {
+    const expected = tape.lines[line];
+    if (`${expected}\n` !== text)
+      throw new ReplayMismatchError(
+        `replaying ${tapePath} produced a different tape at line ${line + 1}` +
+          (expected === undefined ? ' (beyond the recorded end)' : '') +
+          ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
+      );
+    line++;
+  });
+  const sim = await Simulation.create(cfg, {
+    runId,
+    sinks: [check, timeline],
+    files: readWorldFiles(cfg, worldBaseDir(cfg, runDir)),
+  });
+  timeline.clock = () => sim.timeMs;
+  const ports = new Map<string, AgentPort>(cfg.agents.map((a) => [a.id, new ReplayPort(a.id, tape)]));
+  await runLockstep(sim, ports);
+  const sha = check.seal();
+  if (line !== tape.lines.length || sha !== recordedSha)
+    throw new ReplayMismatchError(
+      `replaying ${tapePath} gave ${line} lines with sha256 ${sha}; the run recorded ${tape.lines.length} lines with ${recordedSha}`,
+    );
+  const messages = timeline.messages;
+  return {
+    timeline: {
+      runId,
+      startMs: messages[0]?.t ?? 0,
+      endMs: messages.at(-1)?.t ?? 0,
+      messages,
+    },
+    tapeSha256: sha,
+    tapeLines: line,
+  };
+}

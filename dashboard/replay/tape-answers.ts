@@ -1,0 +1,60 @@
+// What each agent answered at each decision point, read back from a run's tape: the tape holds
+// every batch an agent sent (with its wake-up id and its actions exactly as they reached the door),
+// every missed deadline, and the moment an agent went absent. That is all the core needs to play
+// the run again: the world and the markets are deterministic given the configuration and seed.
+import { ReplayInputError } from '../errors.js';
+
+export type TapeAnswer = { kind: 'batch'; actions: unknown[] } | { kind: 'missed' };
+
+export interface TapeAnswers {
+  /** key `${agent}:${wakeId}` */
+  answers: Map<string, TapeAnswer>;
+  /** Decision-point times at which an agent was recorded absent, per agent. */
+  absentAt: Map<string, Set<number>>;
+  /** The tape's lines, without their newlines, to compare the replayed tape with. */
+  lines: string[];
+}
+
+export const answerKey = (agentId: string, wakeId: number) => `${agentId}:${wakeId}`;
+
+export function readTapeAnswers(text: string, file: string): TapeAnswers {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const answers = new Map<string, TapeAnswer>();
+  const absentAt = new Map<string, Set<number>>();
+  lines.forEach((line, i) => {
+    // Only the three record types that carry answers are parsed; the rest is compared as text.
+    if (
+      !line.includes('"type":"batch"') &&
+      !line.includes('"type":"missed-deadline"') &&
+      !line.includes('"type":"agent-absent"')
+    )
+      return;
+    let rec: { type?: unknown; agent?: unknown; wakeId?: unknown; actions?: unknown; t?: unknown };
+    try {
+      rec = JSON.parse(line);
+    } catch (cause) {
+      throw new ReplayInputError(file, `line ${i + 1} is not JSON`, { cause });
+    }
+    const agent = String(rec.agent);
+    if (rec.type === 'batch') {
+      if (typeof rec.wakeId !== 'number' || !Array.isArray(rec.actions))
+        throw new ReplayInputError(
+          file,
+          `line ${i + 1}: a batch record needs a numeric wakeId and an actions array`,
+        );
+      answers.set(answerKey(agent, rec.wakeId), { kind: 'batch', actions: rec.actions });
+    } else if (rec.type === 'missed-deadline') {
+      if (typeof rec.wakeId !== 'number')
+        throw new ReplayInputError(file, `line ${i + 1}: a missed-deadline record needs a numeric wakeId`);
+      answers.set(answerKey(agent, rec.wakeId), { kind: 'missed' });
+    } else if (rec.type === 'agent-absent') {
+      if (typeof rec.t !== 'number')
+        throw new ReplayInputError(file, `line ${i + 1}: agent-absent needs a time t`);
+      const set = absentAt.get(agent) ?? new Set<number>();
+      absentAt.set(agent, set);
+      set.add(rec.t);
+    }
+  });
+  return { answers, absentAt, lines };
+}
