@@ -113,9 +113,13 @@ export function startAgentProcess(
 }
 
 /** A TypeScript file under test/helpers run as its own process (through tsx); stopped by stopAll(). */
-export function startHelperProcess(file: string, args: string[]): ChildProcess {
+export function startHelperProcess(
+  file: string,
+  args: string[],
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
     // tsx is resolved from the working directory.
     cwd: join(import.meta.dirname, '..', '..'),
   });

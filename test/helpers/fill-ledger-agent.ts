@@ -5,7 +5,11 @@
 // restarted process resumes from it.
 //
 //   node --import tsx test/helpers/fill-ledger-agent.ts --arena host:port --token T --state f.json
-//     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200]
+//     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200] [--wait-for-go]
+//
+// With --wait-for-go the process loads and then waits for a line "go" on stdin before it reads its
+// state file and connects: a test can start the replacement of a process it is about to kill, so
+// that the restart itself does not depend on how long a loaded machine takes to start Node.
 //
 // The decisions depend only on the wake-up's content, so two runs of the same seed give the same
 // tape. With --drops the process closes its stream once at each listed wake-up (before deciding
@@ -45,6 +49,7 @@ const { values: args } = parseArgs({
     state: { type: 'string' },
     drops: { type: 'string', default: '' },
     'drop-pause-ms': { type: 'string', default: '200' },
+    'wait-for-go': { type: 'boolean', default: false },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -68,7 +73,7 @@ function load(): FillLedgerState {
   return JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState;
 }
 
-const state = load();
+let state: FillLedgerState;
 
 function persist(): void {
   writeFileSync(`${statePath}.tmp`, JSON.stringify(state));
@@ -146,7 +151,25 @@ class FillLedgerStrategy implements Strategy {
 
 const strategy = new FillLedgerStrategy();
 
+function go(): Promise<void> {
+  return new Promise((resolve) => {
+    let buf = '';
+    process.stdin.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('go\n')) {
+        process.stdin.pause();
+        resolve();
+      }
+    });
+  });
+}
+
 async function main(): Promise<void> {
+  if (args['wait-for-go']) {
+    process.stdout.write('ready\n');
+    await go();
+  }
+  state = load();
   for (let attempt = 0; ; attempt++) {
     state.sessions++;
     try {

@@ -27,9 +27,10 @@ export function watchLines(child: ChildProcess): LineWatcher {
   child.on('exit', () => {
     for (const l of listeners) l();
   });
+  const text = () => `${lines.slice(-40).join('\n')}\n${partial}\n--- stderr ---\n${stderr}`;
   return {
     lines,
-    text: () => `${lines.join('\n')}\n${partial}\n--- stderr ---\n${stderr}`,
+    text,
     waitFor(match, timeoutMs, from = 0) {
       return new Promise((resolve, reject) => {
         let checked = from;
@@ -43,12 +44,16 @@ export function watchLines(child: ChildProcess): LineWatcher {
           }
           if (child.exitCode !== null || child.signalCode !== null) {
             done();
-            reject(new Error(`process exited (${child.exitCode ?? child.signalCode}) before the line came`));
+            reject(
+              new Error(
+                `process exited (${child.exitCode ?? child.signalCode}) before the line came:\n${text()}`,
+              ),
+            );
           }
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`no matching line within ${timeoutMs} ms`));
+          reject(new Error(`no matching line within ${timeoutMs} ms:\n${text()}`));
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);

@@ -37,16 +37,26 @@ export interface TraderProcess {
 }
 
 export function startTrader(address: string, statePath: string, extra: string[] = []): TraderProcess {
-  const child = startHelperProcess('fill-ledger-agent.ts', [
-    '--arena',
-    address,
-    '--token',
-    TRADER_TOKEN,
-    '--state',
-    statePath,
-    ...extra,
-  ]);
+  const waits = extra.includes('--wait-for-go');
+  const child = startHelperProcess(
+    'fill-ledger-agent.ts',
+    ['--arena', address, '--token', TRADER_TOKEN, '--state', statePath, ...extra],
+    waits ? 'pipe' : 'ignore',
+  );
   return { child, watch: watchLines(child) };
+}
+
+/**
+ * A trader process loaded and waiting (--wait-for-go); `go()` lets it read its state file and
+ * connect. Started ahead of a kill, it makes the restart independent of Node's start-up time.
+ */
+export async function readyTrader(
+  address: string,
+  statePath: string,
+): Promise<TraderProcess & { go(): void }> {
+  const t = startTrader(address, statePath, ['--wait-for-go']);
+  await t.watch.waitFor((l) => l === 'ready', 60_000);
+  return { ...t, go: () => t.child.stdin!.write('go\n') };
 }
 
 /** The wake id of a "wake N seq S fills F" line of the trader, -1 for other lines. */

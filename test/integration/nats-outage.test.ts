@@ -4,7 +4,8 @@
 // - Back after ~1 s: the run finishes, and the stream holds every settlement record of the run
 //   exactly once (count and distinct Nats-Msg-Id equal settlements.jsonl and the run's stats).
 // - Never back: the run still finishes and writes its folder; results.json, the terminal and
-//   undelivered-settlements.jsonl say exactly which records did not reach JetStream.
+//   undelivered-settlements.jsonl say exactly which records did not reach JetStream, and the public
+//   messages published after the kill are counted as dropped.
 // The pace comes from an agent process over gRPC (the fill-ledger trader); the liquidity provider
 // plays inside the arena.
 import { existsSync, readFileSync } from 'node:fs';
@@ -90,6 +91,9 @@ describe('a NATS outage during a run', () => {
       `NATS 1 s outage: stream holds ${stored.length} records, ${ids.size} distinct msg ids, expected ${records}; ` +
         `outages ${JSON.stringify(n.outages)}; duplicates acked ${n.duplicates}; public ${n.publicMessages} sent, ${n.publicDropped} dropped`,
     );
+    // Public data published during the outage was held by the client and sent on its return.
+    expect(n.publicMessages).toBeGreaterThan(1_000);
+    expect(n.publicDropped).toBe(0);
     expect(stored).toHaveLength(records);
     expect(ids.size).toBe(records);
     const seqs = stored.map((s) => s.seq).sort((a, b) => a - b);
@@ -140,6 +144,9 @@ describe('a NATS outage during a run', () => {
         `public ${n.publicMessages} sent, ${n.publicDropped} dropped`,
     );
     expect(stored.length).toBe(n.delivered + both.length);
+    // Public data published after the kill never left: counted as dropped, not as published.
+    expect(n.publicDropped).toBeGreaterThan(100);
+    expect(n.publicMessages).toBeGreaterThan(100);
     expect(both.length).toBeLessThanOrEqual(2);
     for (let seq = 1; seq <= records; seq++) {
       const id = `${runId}:${seq}`;
