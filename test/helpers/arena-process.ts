@@ -21,6 +21,12 @@ export interface ArenaProcess {
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
+/**
+ * How long tests give a process to start (Node, tsx, the project's modules): generous, because
+ * on a two-core machine shared with other work a start-up can take tens of seconds.
+ */
+export const STARTUP_MS = 120_000;
+
 export function tempDir(prefix = 'flexarena-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -2,7 +2,7 @@
 // in the arena's process (`flexarena run --in-process`), the trader (fill-ledger-agent.ts) is an
 // agent process over gRPC with a fixed token, started — and restarted — by the test.
 import type { ChildProcess } from 'node:child_process';
-import { startHelperProcess } from './arena-process.js';
+import { STARTUP_MS, startHelperProcess } from './arena-process.js';
 import { type LineWatcher, watchLines } from './line-watcher.js';
 
 export const TRADER_TOKEN = 'trader-token-0001';
@@ -16,7 +16,7 @@ export function traderRunConfig(overrides: Record<string, unknown> = {}): Record
     simStartHoursBeforeDay: 8,
     decisionIntervalMinutes: 15,
     deadlineMs: 3_000,
-    connectTimeoutMs: 60_000,
+    connectTimeoutMs: 180_000,
     nats: { enabled: false },
     agents: [
       {
@@ -55,7 +55,7 @@ export async function readyTrader(
   statePath: string,
 ): Promise<TraderProcess & { go(): void }> {
   const t = startTrader(address, statePath, ['--wait-for-go']);
-  await t.watch.waitFor((l) => l === 'ready', 60_000);
+  await t.watch.waitFor((l) => l === 'ready', STARTUP_MS);
   return { ...t, go: () => t.child.stdin!.write('go\n') };
 }
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RandomStream } from '../../lib/index.js';
-import { readTape, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { readTape, STARTUP_MS, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
 import { kill9, sleep } from '../helpers/process-control.js';
 import { netLotsByProduct, tradesOf } from '../helpers/tape-facts.js';
@@ -27,11 +27,11 @@ describe('an agent process killed five times', () => {
     const dir = tempDir();
     const statePath = join(dir, 'trader-state.json');
     // The liquidity provider plays in the arena's process; the trader is a process over gRPC.
-    const arena = await startArena(writeConfig(dir, traderRunConfig({ deadlineMs: DEADLINE_MS })), [
-      '--out',
-      dir,
-      '--in-process',
-    ]);
+    const arena = await startArena(
+      writeConfig(dir, traderRunConfig({ deadlineMs: DEADLINE_MS })),
+      ['--out', dir, '--in-process'],
+      STARTUP_MS,
+    );
     // All six processes (the first and its five replacements) are loaded before the first one
     // connects, and each connects on "go": a restart lands where the test puts it, not where a
     // loaded machine's start-up time would (meanwhile the run would go on without the agent).

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { STARTUP_MS, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { sleep } from '../helpers/process-control.js';
 import { readRunSettlements } from '../helpers/settlement-stream.js';
@@ -24,6 +24,8 @@ afterEach(async () => {
 
 // The trader's clock starts at D-1 16:00: quarter-hours settle from wake 33 on, the last wake is ~127.
 const KILL_AT_WAKE = 60;
+/** An arena and an agent process on a loaded two-core machine: room beyond vitest's default. */
+const TEST_MS = 300_000;
 
 interface NatsResults {
   settlementRecords: number;
@@ -49,7 +51,11 @@ async function runWithOutage(runId: string, nats: NatsServerProcess, outageMs: n
     deadlineMs: 20_000,
     nats: { url: nats.url, deliveryTimeoutMs: outageMs === 'forever' ? 2_000 : 60_000 },
   });
-  const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--run-id', runId, '--in-process']);
+  const arena = await startArena(
+    writeConfig(dir, cfg),
+    ['--out', dir, '--run-id', runId, '--in-process'],
+    STARTUP_MS,
+  );
   const trader = startTrader(arena.address, join(dir, 'trader-state.json'));
   await trader.watch.waitFor((l) => wakeIdOf(l) >= KILL_AT_WAKE, 120_000);
   await nats.kill9();
@@ -66,7 +72,9 @@ async function runWithOutage(runId: string, nats: NatsServerProcess, outageMs: n
 }
 
 describe('a NATS outage during a run', () => {
-  it('of ~1 s: the run finishes and the stream holds every settlement record exactly once', async () => {
+  it('of ~1 s: the run finishes and the stream holds every settlement record exactly once', {
+    timeout: TEST_MS,
+  }, async () => {
     const nats = await NatsServerProcess.start();
     const runId = 'outage-short';
     const { res, results, settlementLines, lastWakeBeforeRestart } = await runWithOutage(runId, nats, 1_000);
@@ -101,7 +109,9 @@ describe('a NATS outage during a run', () => {
     for (const s of stored) expect(s.msgId).toBe(`${runId}:${s.seq}`);
   });
 
-  it('for the rest of the run: the run finishes and says exactly what was not delivered', async () => {
+  it('for the rest of the run: the run finishes and says exactly what was not delivered', {
+    timeout: TEST_MS,
+  }, async () => {
     const nats = await NatsServerProcess.start();
     const runId = 'outage-forever';
     const { arena, res, results, settlementLines } = await runWithOutage(runId, nats, 'forever');

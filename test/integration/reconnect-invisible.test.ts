@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readTape, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { readTape, STARTUP_MS, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
 import { tradesOf } from '../helpers/tape-facts.js';
 import { startTrader, traderRunConfig } from '../helpers/trader-run.js';
@@ -28,7 +28,7 @@ async function runWith(drops: string): Promise<RunFacts> {
   const statePath = join(dir, 'trader-state.json');
   // A deadline far above a 200 ms pause, even on a loaded machine: no wake-up may be missed.
   const cfg = traderRunConfig({ deadlineMs: 20_000, decisionIntervalMinutes: 30 });
-  const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process']);
+  const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
   const trader = startTrader(arena.address, statePath, [
     ...(drops ? ['--drops', drops] : []),
     '--drop-pause-ms',

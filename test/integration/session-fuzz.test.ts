@@ -13,7 +13,7 @@ import type { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { type ActionAck, ActionStatus, BatchStatus, type Welcome } from '../../gen/flexarena/v1/session.js';
 import { RandomStream } from '../../lib/index.js';
 import { type FuzzAction, type FuzzContext, fuzzBatch } from '../helpers/action-fuzz.js';
-import { readTape, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { readTape, STARTUP_MS, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import { openSession } from '../helpers/grpc-client.js';
 
 afterEach(stopAll);
@@ -51,7 +51,10 @@ function inbox(call: ReturnType<typeof openSession>['call']) {
 }
 
 describe('a live session under fuzzed actions', () => {
-  it('answers every action exactly once, refuses each malformed one by field, processes every valid one', async () => {
+  // An arena process on a loaded two-core machine: room beyond vitest's default.
+  it('answers every action exactly once, refuses each malformed one by field, processes every valid one', {
+    timeout: 300_000,
+  }, async () => {
     const dir = tempDir();
     const cfg = {
       name: 'fuzz',
@@ -71,7 +74,7 @@ describe('a live session under fuzzed actions', () => {
         { id: 'fuzzer', strategy: 'fuzz', launch: false, token: TOKEN },
       ],
     };
-    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process']);
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
     const s = openSession(arena.address, TOKEN);
     let serverError: ServiceError | undefined;
     s.call.on('error', (e: ServiceError) => {
@@ -145,6 +148,10 @@ describe('a live session under fuzzed actions', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(serverError).toBeUndefined();
     s.close();
+    const faults = readFileSync(join(arena.runDir, 'agent-faults.log'), 'utf8');
+    expect(faults).not.toMatch(/protocol-violation|disconnected/);
+    // Exactly one wake-up missed: the one answered late on purpose.
+    expect(faults.match(/"missed-deadline"/g)).toHaveLength(1);
 
     // ---- every batch exactly one ack, one result per action, index by index ----
     const actionsSent = sent.reduce((n, b) => n + b.actions.length, 0);
