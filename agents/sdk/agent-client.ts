@@ -1,7 +1,9 @@
 // Connects a strategy to a running arena over one gRPC session stream and drives it until the
 // run ends. Every wake-up and ack carries a report_seq; the client reports each one as processed
-// once the strategy has handled it (and, for a wake-up, its batch is on the wire), so an agent that
-// keeps that number can resume after a crash without losing or repeating a fill.
+// once the strategy has handled it, so an agent that keeps that number can resume after a crash
+// without losing or repeating a fill. A wake-up is reported processed before its batch is sent:
+// the arena takes the answer as proof that the wake-up was processed and stops keeping it for a
+// resume, so the number must be stored first.
 import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import {
   ArenaServiceClient,
@@ -21,7 +23,11 @@ export interface ConnectOptions {
   sdkName?: string;
   /** The report_seq of the last wake-up or ack this agent processed before (0: none). */
   lastReportSeq?: number;
-  /** Called with a message's report_seq once it is fully processed (persist it to resume). */
+  /**
+   * Called with a message's report_seq once it is fully processed (persist it here, synchronously,
+   * to resume); for a wake-up before its batch is sent, for the run's final report before onEnd
+   * returns to the caller.
+   */
   onProcessed?(reportSeq: number): void;
 }
 
@@ -85,8 +91,8 @@ export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<Agen
           outcome.wakeUps++;
           const wake = msg.kind.value;
           const actions = await strategy.decide(wake);
-          send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
           processed(wake.reportSeq);
+          send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
           break;
         }
         case 'actionAck':
@@ -96,6 +102,8 @@ export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<Agen
         case 'runEnded':
           outcome.ended = msg.kind.value;
           await strategy.onEnd?.(msg.kind.value);
+          // The final report (fills of the last batch, last settlements) is part of the sequence.
+          if (msg.kind.value.finalReport) processed(msg.kind.value.finalReport.reportSeq);
           call.end();
           break;
       }

@@ -191,9 +191,10 @@ export class GrpcGateway {
     if (s.open) s.call.write({ kind: { $case: 'actionAck', value: ack } });
   }
 
-  end(agentId: string, ended: RunEnded): void {
+  end(agentId: string, ended: RunEnded, acks: readonly OutboundMessage[] = []): void {
     const s = this.session(agentId);
     if (!s) return;
+    this.send(s, acks);
     s.call.write({ kind: { $case: 'runEnded', value: ended } });
     s.call.end();
     this.closeSession(s);

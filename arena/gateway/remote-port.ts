@@ -5,7 +5,7 @@
 // so a run in which an agent reconnects in time leaves the same tape as one in which it never
 // dropped.
 import type { ActionBatch, RunEnded } from '../../gen/flexarena/v1/session.js';
-import type { AgentPort, DecisionOutcome, DecisionRequest } from '../../sim/index.js';
+import type { AgentPort, DecisionOutcome, DecisionRequest, OutboundMessage } from '../../sim/index.js';
 import type { GrpcGateway, Session } from './grpc-gateway.js';
 
 interface Pending {
@@ -49,8 +49,8 @@ export class RemoteAgentPort implements AgentPort {
     });
   }
 
-  end(ended: RunEnded): void {
-    this.gateway.end(this.agentId, ended);
+  end(ended: RunEnded, acks: readonly OutboundMessage[]): void {
+    this.gateway.end(this.agentId, ended, acks);
   }
 
   // ---- session events from the gateway ----

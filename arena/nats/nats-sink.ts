@@ -1,7 +1,10 @@
 // Records onto NATS: public market data on core NATS (best effort, as any market data feed;
 // nats.js buffers while it reconnects) and settlement records into the JetStream outbox, which
 // keeps them until the stream has acknowledged each one exactly once (Nats-Msg-Id "<run>:<seq>").
-// Nothing here waits: the simulation's clock never stops for NATS.
+// Nothing here waits: the simulation's clock never stops for NATS. Public messages published
+// while the connection is away are counted apart: they leave only if it comes back, so the run's
+// figures do not claim as published what sat in a buffer until the end; past a bound they are
+// dropped (and counted) rather than held, so a long outage cannot grow the buffer without end.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import type { PublicRecord, RecordSink } from '../../sim/index.js';
@@ -28,11 +31,15 @@ export interface SettlementOutbox {
   enqueue(subject: string, msgId: string, payload: string): void;
 }
 
+/** Public messages held in nats.js's buffer while the connection is away, at most. */
+export const MAX_PUBLIC_HELD_WHILE_AWAY = 10_000;
+
 export class NatsSink implements RecordSink {
   private readonly subj;
-  /** Public messages the connection refused (closed for good); core NATS has no retry. */
-  droppedPublic = 0;
-  published = 0;
+  private away = false;
+  private sent = 0;
+  private held = 0;
+  private dropped = 0;
 
   constructor(
     private readonly nc: NatsConnection | undefined,
@@ -40,15 +47,43 @@ export class NatsSink implements RecordSink {
     private readonly outbox: SettlementOutbox | undefined,
   ) {
     this.subj = subjects(runId);
+    if (nc) void this.watch(nc);
+  }
+
+  /** Public messages handed to a connected client, or held while away and sent on its return. */
+  get published(): number {
+    return this.sent;
+  }
+
+  /** Public messages refused by the client, beyond the bound while away, or still held (away now). */
+  get droppedPublic(): number {
+    return this.dropped + (this.away ? this.held : 0);
+  }
+
+  private async watch(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') this.away = true;
+      else if (s.type === 'reconnect') {
+        // nats.js flushes what it held as soon as it is connected again.
+        this.away = false;
+        this.sent += this.held;
+        this.held = 0;
+      }
+    }
   }
 
   public(r: PublicRecord): void {
     if (!this.nc) return;
+    if (this.away && this.held >= MAX_PUBLIC_HELD_WHILE_AWAY) {
+      this.dropped++;
+      return;
+    }
     try {
       this.nc.publish(this.subj.tail(r.topic), JSON.stringify(r.codec.toJSON(r.message)));
-      this.published++;
+      if (this.away) this.held++;
+      else this.sent++;
     } catch {
-      this.droppedPublic++;
+      this.dropped++;
     }
   }
 

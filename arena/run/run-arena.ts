@@ -224,7 +224,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     const tapeSha256 = await tape.close();
     await settlements.close();
     const results: RunOutput['results'] = runResults(sim.ctx, summary, totals, tapeSha256);
-    await endPorts(ports, (agentId) => ({
+    await endPorts(sim, ports, (agentId) => ({
       reason: 'run complete',
       result: results.agents.find((r) => r.agentId === agentId),
     }));

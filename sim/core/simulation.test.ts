@@ -460,3 +460,57 @@ describe('Simulation: private messages resume', () => {
     expect(fillsSeen.length).toBe(sim.ctx.ledger('maker').tradedLots);
   });
 });
+
+describe('Simulation: the end of a run', () => {
+  it('hands each agent what came after its last wake-up: the acks and fills of its last batch, the last settlements', async () => {
+    const { sim, ctx } = await setup({
+      ...cidOnly,
+      agents: [
+        { id: 'maker', strategy: 'idle', latencyMs: { min: 5, max: 5 } },
+        { id: 'taker', strategy: 'idle', latencyMs: { min: 10, max: 10 } },
+      ],
+    });
+    const lastQh = 'qh-20261122-2345';
+    const takerWakes: WakeUp[] = [];
+    for (let dp = await sim.advance(); dp; dp = await sim.advance()) {
+      // The taker lifts the maker's offer at the last decision point: the fill happens after its
+      // last wake-up, when no wake-up is left to report it.
+      const isLast = dp.timeMs + 15 * MINUTE >= sim.lastDecisionMs;
+      sim.takeMessages('maker');
+      sim.wakeUp('maker');
+      sim.answer('maker', {
+        kind: 'batch',
+        batch: { wakeId: dp.wakeId, actions: dp.wakeId === 1 ? [order(lastQh, 'sell', 8_000, 3)] : [] },
+      });
+      sim.takeMessages('taker');
+      takerWakes.push(sim.wakeUp('taker'));
+      sim.answer('taker', {
+        kind: 'batch',
+        batch: { wakeId: dp.wakeId, actions: isLast ? [order(lastQh, 'buy', 8_000, 2, true)] : [] },
+      });
+    }
+    expect(() => sim.finalMessages('taker')).toThrow(/before finish/);
+    const summary = await sim.finish();
+    expect(summary.trades).toBe(1);
+    expect(takerWakes.flatMap((w) => w.fills)).toEqual([]);
+
+    const taker = sim.finalMessages('taker');
+    const lastSeq = takerWakes.at(-1)!.reportSeq;
+    expect(taker.acks).toHaveLength(1);
+    const ack = taker.acks[0]!;
+    if (ack.kind !== 'actionAck') throw new Error('expected an ack');
+    expect(ack.value.reportSeq).toBe(lastSeq + 1);
+    expect(ack.value.results[0]!.fills).toMatchObject([{ quantityLots: 2 }]);
+    const report = taker.finalReport;
+    expect(report).toMatchObject({ wakeId: 0, reportSeq: lastSeq + 2 });
+    expect(report.fills).toMatchObject([{ productId: lastQh, side: Side.SIDE_BUY, quantityLots: 2 }]);
+    expect(report.positions).toMatchObject([{ productId: lastQh, netLots: 2 }]);
+    expect(report.cashUnits).toBe(ctx.ledger('taker').totalCashUnits);
+    // The last quarter-hour is settled after the last decision point: its settlement is here too.
+    expect(report.settlements.map((s) => s.productId)).toContain(lastQh);
+    // The maker's fill on its resting order reaches it the same way.
+    expect(sim.finalMessages('maker').finalReport.fills).toMatchObject([
+      { productId: lastQh, side: Side.SIDE_SELL, quantityLots: 2, aggressor: false },
+    ]);
+  });
+});

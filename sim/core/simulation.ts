@@ -368,6 +368,32 @@ export class Simulation {
     };
   }
 
+  /**
+   * After finish(): what `agentId` has not been sent. The actions of the last decision point are
+   * processed after the last wake-up, so their acks and fills (and the last settlements) would
+   * otherwise never reach the agent. Returns the pending acks and a final report (wake_id 0,
+   * nothing to answer) with every report since the last wake-up and the final positions, cash
+   * and asset state; both continue the agent's report_seq.
+   */
+  finalMessages(agentId: string): { acks: OutboundMessage[]; finalReport: WakeUp } {
+    if (!this.finished) throw new Error('finalMessages() before finish()');
+    const ledger = this.ctx.ledger(agentId);
+    const outbox = this.outbox(agentId);
+    const acks = outbox.take();
+    const asset = this.ctx.assets.get(agentId);
+    const finalReport = outbox.wakeUp({
+      wakeId: 0,
+      timeMs: this.now,
+      ...this.cid.wakeUpPart(agentId, []),
+      positions: ledger.positionMessages(),
+      assets: asset ? [asset.state()] : [],
+      priceForecasts: [],
+      fundamentalsForecasts: [],
+      cashUnits: ledger.totalCashUnits,
+    });
+    return { acks, finalReport };
+  }
+
   // ---- internals ----
 
   private outbox(agentId: string): AgentOutbox {

@@ -30,6 +30,6 @@ export interface AgentPort {
   /** Before the first decision point. */
   start?(welcome: Omit<Welcome, 'resumed'>): void | Promise<void>;
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
-  /** The run is over; `ended` carries the agent's result. */
-  end(ended: RunEnded): void | Promise<void>;
+  /** The run is over: deliver `acks` (of the last batch), then `ended` (result and final report). */
+  end(ended: RunEnded, acks: readonly OutboundMessage[]): void | Promise<void>;
 }

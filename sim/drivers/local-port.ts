@@ -3,6 +3,7 @@
 // as a fault), exactly as a crashed agent process would; the run goes on.
 import type { Action, ActionAck, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { deepFreeze } from '../../lib/index.js';
+import type { OutboundMessage } from '../core/agent-outbox.js';
 import type { AgentPort, DecisionOutcome, DecisionRequest } from './agent-port.js';
 
 /** Structurally the SDK's Strategy: one decision method and optional hooks. */
@@ -47,7 +48,8 @@ export class LocalAgentPort implements AgentPort {
     return 'answered';
   }
 
-  async end(ended: RunEnded): Promise<void> {
-    await this.agent.onEnd?.(ended);
+  async end(ended: RunEnded, acks: readonly OutboundMessage[]): Promise<void> {
+    for (const m of acks) if (m.kind === 'actionAck') this.agent.onAck?.(m.value);
+    await this.agent.onEnd?.(deepFreeze(ended));
   }
 }

@@ -45,10 +45,19 @@ export async function runLockstep(
   return sim.finish();
 }
 
-/** Tells every port the run is over, with its result. */
+/**
+ * Tells every port the run is over, with its result — after the acks of its last batch, and with
+ * the reports produced since its last wake-up as the final report (see Simulation.finalMessages).
+ */
 export async function endPorts(
+  sim: Simulation,
   ports: ReadonlyMap<string, AgentPort>,
-  ended: (agentId: string) => RunEnded,
+  ended: (agentId: string) => Omit<RunEnded, 'finalReport'>,
 ): Promise<void> {
-  await Promise.all([...ports.values()].map((p) => p.end(ended(p.agentId))));
+  await Promise.all(
+    [...ports.values()].map((p) => {
+      const last = sim.finalMessages(p.agentId);
+      return p.end({ ...ended(p.agentId), finalReport: last.finalReport }, last.acks);
+    }),
+  );
 }

@@ -21,6 +21,12 @@ export interface ArenaProcess {
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
+/**
+ * How long tests give a process to start (Node, tsx, the project's modules): generous, because
+ * on a two-core machine shared with other work a start-up can take tens of seconds.
+ */
+export const STARTUP_MS = 120_000;
+
 export function tempDir(prefix = 'flexarena-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -70,6 +76,30 @@ export function startArena(
   });
 }
 
+/**
+ * Runs `flexarena run` to its end (also when no agent connects over gRPC, so the arena never
+ * prints its listening line); resolves with the exit code and the output.
+ */
+export function runArenaToEnd(
+  configPath: string,
+  args: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'run', configPath, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
 export function startAgentProcess(
   strategy: string,
   address: string,
@@ -83,6 +113,22 @@ export function startAgentProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+/** A TypeScript file under test/helpers run as its own process (through tsx); stopped by stopAll(). */
+export function startHelperProcess(
+  file: string,
+  args: string[],
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file), ...args], {
+    stdio: [stdin, 'pipe', 'pipe'],
+    // tsx is resolved from the working directory.
+    cwd: join(import.meta.dirname, '..', '..'),
+  });
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;

@@ -1,0 +1,202 @@
+// A test agent process (TypeScript SDK) that trades aggressively against the liquidity provider and
+// keeps a ledger of every fill it processed, so a test can kill it, restart it and check that each
+// fill of the tape reached it exactly once. Its state file is replaced atomically (write, rename)
+// each time the SDK reports a message as processed, and holds the last processed report_seq: a
+// restarted process resumes from it.
+//
+//   node --import tsx test/helpers/fill-ledger-agent.ts --arena host:port --token T --state f.json
+//     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200] [--wait-for-go]
+//
+// With --wait-for-go the process loads and then waits for a line "go" on stdin before it reads its
+// state file and connects: a test can start the replacement of a process it is about to kill, so
+// that the restart itself does not depend on how long a loaded machine takes to start Node.
+//
+// The decisions depend only on the wake-up's content, so two runs of the same seed give the same
+// tape. With --drops the process closes its stream once at each listed wake-up (before deciding
+// it, or when the ack of its answer arrives) and reopens it after the pause, stating its last
+// processed report_seq: a reconnect within the deadline.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { status } from '@grpc/grpc-js';
+import {
+  type Action,
+  type ActionAck,
+  cancel,
+  type RunEnded,
+  runAgent,
+  SessionError,
+  type Strategy,
+  submit,
+  type WakeUp,
+} from '../../agents/sdk/index.js';
+import type { Position } from '../../gen/flexarena/v1/market.js';
+
+export interface FillLedgerState {
+  lastReportSeq: number;
+  /** Trade ids of every fill processed, in processing order (a trade id twice would be a duplicate). */
+  fills: number[];
+  wakeUps: number;
+  /** Positions of the last wake-up (or of the run's final report) processed. */
+  positions: Position[];
+  sessions: number;
+  ended?: { reason: string; profitEur: number | undefined; finalReportFills: number };
+}
+
+const { values: args } = parseArgs({
+  options: {
+    arena: { type: 'string' },
+    token: { type: 'string' },
+    state: { type: 'string' },
+    drops: { type: 'string', default: '' },
+    'drop-pause-ms': { type: 'string', default: '200' },
+    'wait-for-go': { type: 'boolean', default: false },
+  },
+});
+if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
+const statePath = args.state;
+type DropWhen = 'before-decide' | 'after-ack';
+/** wake id → when to drop the stream (each once). */
+const drops = new Map<number, DropWhen>(
+  args
+    .drops!.split(',')
+    .filter((d) => d !== '')
+    .map((d) => {
+      const [wake, when] = d.split(':');
+      if (when !== 'before-decide' && when !== 'after-ack') throw new Error(`--drops: bad entry ${d}`);
+      return [Number(wake), when];
+    }),
+);
+const dropPauseMs = Number(args['drop-pause-ms']);
+
+function load(): FillLedgerState {
+  if (!existsSync(statePath)) return { lastReportSeq: 0, fills: [], wakeUps: 0, positions: [], sessions: 0 };
+  return JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState;
+}
+
+let state: FillLedgerState;
+
+function persist(): void {
+  writeFileSync(`${statePath}.tmp`, JSON.stringify(state));
+  renameSync(`${statePath}.tmp`, statePath);
+}
+
+/** Thrown from inside a handler: the SDK cancels the call, which is the drop we want. */
+class DropStream extends Error {}
+
+class FillLedgerStrategy implements Strategy {
+  readonly name = 'fill-ledger';
+  decide(wake: WakeUp): Action[] {
+    if (drops.get(wake.wakeId) === 'before-decide') {
+      drops.delete(wake.wakeId);
+      throw new DropStream(`drop before deciding wake ${wake.wakeId}`);
+    }
+    for (const f of wake.fills) state.fills.push(f.tradeId);
+    state.wakeUps++;
+    state.positions = wake.positions;
+    process.stdout.write(`wake ${wake.wakeId} seq ${wake.reportSeq} fills ${wake.fills.length}\n`);
+    return this.actions(wake);
+  }
+
+  onAck(ack: ActionAck): void {
+    if (drops.get(ack.wakeId) === 'after-ack') {
+      drops.delete(ack.wakeId);
+      throw new DropStream(`drop on the ack of wake ${ack.wakeId}`);
+    }
+  }
+
+  onEnd(ended: RunEnded): void {
+    const last = ended.finalReport;
+    for (const f of last?.fills ?? []) state.fills.push(f.tradeId);
+    if (last) state.positions = last.positions;
+    state.ended = {
+      reason: ended.reason,
+      profitEur: ended.result?.profitEur,
+      finalReportFills: last?.fills.length ?? 0,
+    };
+    persist();
+    process.stdout.write(`ended ${ended.reason}\n`);
+  }
+
+  /**
+   * Cancel what rests, then on up to three books: take the best ask and the best bid (immediate
+   * fills against the liquidity provider) and rest one lot just inside the spread (filled later,
+   * when the provider's ladder moves through it).
+   */
+  private actions(wake: WakeUp): Action[] {
+    const out: Action[] = wake.openOrders.map((o) => cancel(o.orderId, `c${o.orderId}`));
+    const books = wake.books.filter((b) => b.bids.length > 0 && b.asks.length > 0);
+    const start = books.length > 0 ? wake.wakeId % books.length : 0;
+    for (let k = 0; k < Math.min(3, books.length); k++) {
+      const b = books[(start + k) % books.length]!;
+      const bid = b.bids[0]!.priceTicks;
+      const ask = b.asks[0]!.priceTicks;
+      const lots = 1 + ((wake.wakeId + k) % 3);
+      out.push(
+        submit({ productId: b.productId, side: 'buy', priceTicks: ask, quantityLots: lots, tif: 'IOC' }),
+        submit({ productId: b.productId, side: 'sell', priceTicks: bid, quantityLots: lots, tif: 'IOC' }),
+      );
+      if (ask - bid > 2)
+        out.push(
+          submit({
+            productId: b.productId,
+            side: (wake.wakeId + k) % 2 === 0 ? 'buy' : 'sell',
+            priceTicks: (wake.wakeId + k) % 2 === 0 ? bid + 1 : ask - 1,
+            quantityLots: 1,
+          }),
+        );
+    }
+    return out;
+  }
+}
+
+const strategy = new FillLedgerStrategy();
+
+function go(): Promise<void> {
+  return new Promise((resolve) => {
+    let buf = '';
+    process.stdin.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('go\n')) {
+        process.stdin.pause();
+        resolve();
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  if (args['wait-for-go']) {
+    process.stdout.write('ready\n');
+    await go();
+  }
+  state = load();
+  for (let attempt = 0; ; attempt++) {
+    state.sessions++;
+    try {
+      const outcome = await runAgent(strategy, {
+        address: args.arena!,
+        token: args.token!,
+        sdkName: 'fill-ledger-test',
+        lastReportSeq: state.lastReportSeq,
+        onProcessed: (seq) => {
+          state.lastReportSeq = seq;
+          persist();
+        },
+      });
+      process.stdout.write(`session over after ${outcome.wakeUps} wake-ups\n`);
+      return;
+    } catch (err) {
+      const retry =
+        err instanceof DropStream ||
+        // The arena has not yet noticed the old stream of a killed process, or is not up yet.
+        (err instanceof SessionError &&
+          (err.code === status.ALREADY_EXISTS || err.code === status.UNAVAILABLE) &&
+          attempt < 50);
+      if (!retry) throw err;
+      process.stdout.write(`reconnecting: ${(err as Error).message}\n`);
+      await new Promise((r) => setTimeout(r, err instanceof DropStream ? dropPauseMs : 100));
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,45 @@
+// Reads back what the JetStream settlement stream holds for one run: every message on
+// `flexarena.<run>.settlement.>`, with its Nats-Msg-Id, read with an ordered consumer.
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { SETTLEMENT_STREAM } from '../../arena/index.js';
+
+export interface StoredSettlement {
+  subject: string;
+  msgId: string;
+  /** The record's run-wide sequence number, from its payload. */
+  seq: number;
+}
+
+export async function readRunSettlements(url: string, runId: string): Promise<StoredSettlement[]> {
+  const nc = await connect({ servers: url });
+  try {
+    const filter = `flexarena.${runId}.settlement.>`;
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(SETTLEMENT_STREAM, { subjects_filter: filter });
+    const expected = Object.values(info.state.subjects ?? {}).reduce((s, n) => s + n, 0);
+    const total = info.state.messages;
+    const out: StoredSettlement[] = [];
+    if (expected === 0) return out;
+    // The whole stream, filtered here: a consumer filter on a wildcard needs nats-server 2.10.
+    const consumer = await jetstream(nc).consumers.get(SETTLEMENT_STREAM);
+    const iter = await consumer.consume({ max_messages: 1_000 });
+    const guard = setTimeout(() => iter.stop(), 30_000);
+    let read = 0;
+    for await (const m of iter) {
+      read++;
+      if (m.subject.startsWith(`flexarena.${runId}.settlement.`))
+        out.push({
+          subject: m.subject,
+          msgId: m.headers?.get('Nats-Msg-Id') ?? '',
+          seq: Number((m.json() as { seq: number | string }).seq),
+        });
+      if (read >= total) break;
+    }
+    clearTimeout(guard);
+    await iter.close();
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
