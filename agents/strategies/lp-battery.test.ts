@@ -105,8 +105,8 @@ describe('scheduleToLots', () => {
 });
 
 describe('LpBattery', () => {
-  it('refuses a run without a battery and validates its parameters', () => {
-    expect(() => new LpBattery({}, solver).onWelcome(makeWelcome())).toThrow(AgentSdkError);
+  it('refuses a run without a battery and validates its parameters', async () => {
+    await expect(new LpBattery({}, solver).onWelcome(makeWelcome())).rejects.toThrow(AgentSdkError);
     expect(() => new LpBattery({ slippageEur: -1 })).toThrow(ParamError);
     expect(() => new LpBattery({ unknown: 1 })).toThrow(ParamError);
   });

@@ -84,6 +84,9 @@ function serviceDefinition(encoder: SessionEncoder): ServiceDefinition<UntypedSe
   } as unknown as ServiceDefinition<UntypedServiceImplementation>;
 }
 
+/** What an agent gets when it comes back after the run ended: acks it had not seen, then the end. */
+export type Finale = (agentId: string, resumeFrom: number) => { ended: RunEnded; acks: OutboundMessage[] };
+
 export interface Session {
   agentId: string;
   call: Call;
@@ -98,6 +101,11 @@ export class GrpcGateway {
   private readonly everConnected = new Set<string>();
   private readonly ports = new Map<string, RemoteAgentPort>();
   private connectWaiters: (() => void)[] = [];
+  /** Set when the run is over: agents that still owe a final report get it on their next hello. */
+  private finale: Finale | undefined;
+  /** Agents whose stream was down when the run ended, so they have not had their RunEnded. */
+  private readonly owedFinale = new Set<string>();
+  private finaleWaiters: (() => void)[] = [];
   readonly encoder = new SessionEncoder();
 
   constructor(private readonly opts: GatewayOptions) {
@@ -193,11 +201,39 @@ export class GrpcGateway {
 
   end(agentId: string, ended: RunEnded, acks: readonly OutboundMessage[] = []): void {
     const s = this.session(agentId);
-    if (!s) return;
+    if (!s) {
+      if (this.everConnected.has(agentId)) this.owedFinale.add(agentId);
+      return;
+    }
     this.send(s, acks);
     s.call.write({ kind: { $case: 'runEnded', value: ended } });
     s.call.end();
     this.closeSession(s);
+  }
+
+  /**
+   * The run is over: agents whose stream was down at the end may still come back, resume, and get
+   * what they had not processed plus their final report. Resolves with the agents that did not
+   * come back within `graceMs` (or at once when none is owed); `mayReturn` rules out agents that
+   * cannot come back (a launched process that exited).
+   */
+  awaitFinales(finale: Finale, graceMs: number, mayReturn: (agentId: string) => boolean): Promise<string[]> {
+    this.finale = finale;
+    const waiting = () => [...this.owedFinale].filter(mayReturn);
+    if (waiting().length === 0 || graceMs === 0) return Promise.resolve(waiting());
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(waiting()), graceMs);
+      this.finaleWaiters.push(() => {
+        if (waiting().length > 0) return;
+        clearTimeout(timer);
+        resolve([]);
+      });
+    });
+  }
+
+  /** Agents that had their stream down at the end of the run and have not come back since. */
+  get owedFinales(): readonly string[] {
+    return [...this.owedFinale];
   }
 
   // ---- sessions ----
@@ -273,6 +309,15 @@ export class GrpcGateway {
     this.everConnected.add(agentId);
     call.write({ kind: { $case: 'welcome', value: { ...this.opts.welcome(agentId), resumed } } });
     for (const w of this.connectWaiters) w();
+    if (this.finale) {
+      // After the run: what it had not processed (from its resume point), then the final report.
+      const { ended, acks } = this.finale(agentId, hello.lastReportSeq);
+      session.resumeFrom = undefined;
+      this.owedFinale.delete(agentId);
+      this.end(agentId, ended, acks);
+      for (const w of this.finaleWaiters) w();
+      return session;
+    }
     this.port(agentId).onConnected(session);
     return session;
   }

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { stringify as toYaml } from 'yaml';
+import type { RunEnded } from '../../gen/flexarena/v1/session.js';
 import {
   type AgentPort,
   endPorts,
@@ -146,6 +147,46 @@ async function closeNats(
   };
 }
 
+/**
+ * Agents whose stream was down when the run ended are waited for (up to the configured grace):
+ * when one comes back it resumes from its last processed report and gets its final report, so a
+ * process killed near the end loses nothing either.
+ */
+async function awaitFinales(
+  gateway: GrpcGateway,
+  sim: Simulation,
+  ended: (agentId: string) => Omit<RunEnded, 'finalReport'>,
+  cfg: RunConfig,
+  launched: readonly LaunchedAgent[],
+  faults: FaultLogSink,
+  log: (l: string) => void,
+): Promise<void> {
+  const exited = (id: string) => {
+    const child = launched.find((l) => l.agentId === id)?.child;
+    return child !== undefined && (child.exitCode !== null || child.signalCode !== null);
+  };
+  const owed = gateway.owedFinales.filter((id) => !exited(id));
+  if (owed.length === 0) return;
+  log(
+    `run over; waiting up to ${cfg.finalReportGraceMs} ms for ${owed.join(', ')} to reconnect for the final report`,
+  );
+  const missing = await gateway.awaitFinales(
+    (agentId, resumeFrom) => {
+      sim.resume(agentId, resumeFrom);
+      const last = sim.finalMessages(agentId);
+      return { ended: { ...ended(agentId), finalReport: last.finalReport }, acks: last.acks };
+    },
+    cfg.finalReportGraceMs,
+    (id) => !exited(id),
+  );
+  for (const id of missing)
+    faults.write(
+      id,
+      'no-final-report',
+      `did not reconnect within ${cfg.finalReportGraceMs} ms after the run`,
+    );
+}
+
 export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<RunOutput> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const runId = opts.runId ?? makeRunId(cfg);
@@ -224,10 +265,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     const tapeSha256 = await tape.close();
     await settlements.close();
     const results: RunOutput['results'] = runResults(sim.ctx, summary, totals, tapeSha256);
-    await endPorts(sim, ports, (agentId) => ({
+    const ended = (agentId: string) => ({
       reason: 'run complete',
       result: results.agents.find((r) => r.agentId === agentId),
-    }));
+    });
+    await endPorts(sim, ports, ended);
+    if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
     writeResults(runDir, results);
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}) };

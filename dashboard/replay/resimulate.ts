@@ -97,15 +97,20 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
 
   const timeline = new TimelineSink(runId);
   let line = 0;
-  const check = new TapeEncoder((text) => {
-    const expected = tape.lines[line];
-    if (`${expected}\n` !== text)
-      throw new ReplayMismatchError(
-        `replaying ${tapePath} produced a different tape at line ${line + 1}` +
-          (expected === undefined ? ' (beyond the recorded end)' : '') +
-          ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
-      );
-    line++;
+  // The encoder hands on its lines in chunks: each line of a chunk is compared in turn.
+  const check = new TapeEncoder((chunk) => {
+    const produced = chunk.split('\n');
+    produced.pop(); // every chunk ends with a newline
+    for (const text of produced) {
+      const expected = tape.lines[line];
+      if (expected !== text)
+        throw new ReplayMismatchError(
+          `replaying ${tapePath} produced a different tape at line ${line + 1}` +
+            (expected === undefined ? ' (beyond the recorded end)' : '') +
+            ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
+        );
+      line++;
+    }
   });
   const sim = await Simulation.create(cfg, {
     runId,

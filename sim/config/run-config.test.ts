@@ -41,6 +41,7 @@ describe('parseRunConfig', () => {
       decisionIntervalMinutes: 15,
       deadlineMs: 5000,
       connectTimeoutMs: 30_000,
+      finalReportGraceMs: 15_000,
       port: 0,
       outDir: 'runs',
       market: {

@@ -145,6 +145,11 @@ export const runConfigSchema = z
     decisionIntervalMinutes: z.number().int().min(1).max(240).default(15),
     deadlineMs: z.number().int().min(10).max(600_000).default(5_000),
     connectTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    /**
+     * After the last decision point, how long the arena stays up for agents whose stream dropped
+     * to come back (resume) and collect what they had not processed and their final report.
+     */
+    finalReportGraceMs: z.number().int().min(0).max(600_000).default(15_000),
     port: z.number().int().min(0).max(65_535).default(0),
     outDir: z.string().default('runs'),
     market: z

@@ -5,7 +5,7 @@
 // restarted process resumes from it.
 //
 //   node --import tsx test/helpers/fill-ledger-agent.ts --arena host:port --token T --state f.json
-//     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200] [--wait-for-go]
+//     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200] [--wait-for-go] [--think-ms 25]
 //
 // With --wait-for-go the process loads and then waits for a line "go" on stdin before it reads its
 // state file and connects: a test can start the replacement of a process it is about to kill, so
@@ -50,6 +50,8 @@ const { values: args } = parseArgs({
     drops: { type: 'string', default: '' },
     'drop-pause-ms': { type: 'string', default: '200' },
     'wait-for-go': { type: 'boolean', default: false },
+    /** Time spent deciding each wake-up, so that a fast machine does not outrun a test's kills. */
+    'think-ms': { type: 'string', default: '0' },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -67,6 +69,7 @@ const drops = new Map<number, DropWhen>(
     }),
 );
 const dropPauseMs = Number(args['drop-pause-ms']);
+const thinkMs = Number(args['think-ms']);
 
 function load(): FillLedgerState {
   if (!existsSync(statePath)) return { lastReportSeq: 0, fills: [], wakeUps: 0, positions: [], sessions: 0 };
@@ -85,7 +88,8 @@ class DropStream extends Error {}
 
 class FillLedgerStrategy implements Strategy {
   readonly name = 'fill-ledger';
-  decide(wake: WakeUp): Action[] {
+  async decide(wake: WakeUp): Promise<Action[]> {
+    if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs));
     if (drops.get(wake.wakeId) === 'before-decide') {
       drops.delete(wake.wakeId);
       throw new DropStream(`drop before deciding wake ${wake.wakeId}`);

@@ -53,8 +53,9 @@ export function startTrader(address: string, statePath: string, extra: string[] 
 export async function readyTrader(
   address: string,
   statePath: string,
+  extra: string[] = [],
 ): Promise<TraderProcess & { go(): void }> {
-  const t = startTrader(address, statePath, ['--wait-for-go']);
+  const t = startTrader(address, statePath, ['--wait-for-go', ...extra]);
   await t.watch.waitFor((l) => l === 'ready', STARTUP_MS);
   return { ...t, go: () => t.child.stdin!.write('go\n') };
 }

@@ -36,7 +36,7 @@ describe('an agent process killed five times', () => {
     // connects, and each connects on "go": a restart lands where the test puts it, not where a
     // loaded machine's start-up time would (meanwhile the run would go on without the agent).
     const processes = await Promise.all(
-      Array.from({ length: 6 }, () => readyTrader(arena.address, statePath)),
+      Array.from({ length: 6 }, () => readyTrader(arena.address, statePath, ['--think-ms', '25'])),
     );
 
     const rng = new RandomStream('agent-kills', 20261122);
@@ -45,11 +45,17 @@ describe('an agent process killed five times', () => {
     const kills: { afterWake: number; delayMs: number; restart: 'at once' | 'after the deadline' }[] = [];
     // Five kills spread over the run (it has ~127 decision points), each at a random wake-up and a
     // random moment after it: deciding, persisting, sending, idle, or already in the next one.
+    // The last kill comes at wake-up 90 at most, so that a fast machine cannot finish the run's
+    // remaining ~37 decision points (25 ms of thinking each) within the delay: each kill must hit a live session.
     for (let k = 0; k < 5; k++) {
-      const target = 12 + k * 20 + rng.int(0, 10);
+      const target = 10 + k * 18 + rng.int(0, 8);
       await agent.watch.waitFor((l) => wakeIdOf(l) >= target, 90_000);
       const delayMs = rng.int(0, 400);
       await sleep(delayMs);
+      expect(
+        agent.watch.lines.some((l) => l.startsWith('session over')),
+        `kill ${k + 1} came after the run ended`,
+      ).toBe(false);
       await kill9(agent.child);
       const restart = k % 2 === 0 ? 'at once' : 'after the deadline';
       if (restart === 'after the deadline') await sleep(DEADLINE_MS + 1_000);
@@ -88,5 +94,47 @@ describe('an agent process killed five times', () => {
     const r = results.agents.find((a: { agentId: string }) => a.agentId === 'trader');
     // Trading cash per product, as the agent last saw it, adds up to the run's CID cash.
     expect(state.positions.reduce((s, p) => s + p.cashUnits, 0)).toBe(r.cashUnits.cid);
+  });
+});
+
+describe('an agent process killed near the end of the run', () => {
+  it('comes back after the last decision point and still gets every fill and its final report', {
+    timeout: 300_000,
+  }, async () => {
+    const dir = tempDir();
+    const statePath = join(dir, 'trader-state.json');
+    const arena = await startArena(
+      writeConfig(dir, traderRunConfig({ deadlineMs: 1_000, finalReportGraceMs: 60_000 })),
+      ['--out', dir, '--in-process'],
+      STARTUP_MS,
+    );
+    let arenaLog = '';
+    arena.child.stderr!.on('data', (d) => (arenaLog += d));
+    const [first, second] = await Promise.all(
+      [0, 1].map(() => readyTrader(arena.address, statePath, ['--think-ms', '25'])),
+    );
+    first!.go();
+    await first!.watch.waitFor((l) => wakeIdOf(l) >= 110, 90_000);
+    await kill9(first!.child);
+    // The run goes on without it (missed deadlines, then absent) and ends; the arena waits.
+    for (let t = 0; !arenaLog.includes('to reconnect for the final report'); t += 100) {
+      expect(t, `the arena did not wait for the agent:\n${arenaLog}`).toBeLessThan(120_000);
+      await sleep(100);
+    }
+    second!.go();
+    await second!.watch.waitFor((l) => l.startsWith('session over'), 60_000);
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState;
+    const trades = tradesOf(readTape(arena.runDir), 'trader');
+    expect(state.ended?.reason).toBe('run complete');
+    expect([...state.fills].sort((a, b) => a - b)).toEqual(
+      trades.map((t) => t.tradeId).sort((a, b) => a - b),
+    );
+    expect(new Map(state.positions.map((p) => [p.productId, p.netLots]))).toEqual(
+      netLotsByProduct(trades, 'trader'),
+    );
+    expect(readFileSync(join(arena.runDir, 'agent-faults.log'), 'utf8')).not.toContain('no-final-report');
   });
 });
