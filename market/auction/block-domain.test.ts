@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCEPTED, type Domain, FREE, propagate, REJECTED, rootDomain } from './block-domain.js';
+import { ACCEPTED, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
 import { BlockSpace } from './block-space.js';
 import { blockNetDemand, evaluateSelection, isAdmissible, type Problem, prepareProblem } from './problem.js';
 import { seededInts, smallBlockAuction } from './test-helpers.js';
@@ -28,7 +28,7 @@ function randomPartial(rnd: (min: number, max: number) => number, n: number): In
   });
 }
 
-describe('propagate', () => {
+describe('Propagator', () => {
   it('keeps every admissible completion: statuses and K ranges contain them; "empty" only if none exists', () => {
     let fixedByPropagation = 0;
     let narrowed = 0;
@@ -45,7 +45,7 @@ describe('propagate', () => {
             : randomPartial(rnd, problem.blocks.length);
         const domain: Domain = { ...rootDomain(space), status: Int8Array.from(fixed) };
         const before = { kLow: Float64Array.from(domain.kLow), kHigh: Float64Array.from(domain.kHigh) };
-        const feasible = propagate(space, domain);
+        const feasible = new Propagator(space).run(domain);
         const completions = admissibleCompletions(problem, fixed);
         if (!feasible) {
           emptied++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCEPTED, type Domain, FREE, propagate, REJECTED, rootDomain } from './block-domain.js';
+import { ACCEPTED, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
 import { PriceRelaxation, ROOT_SMOOTHING } from './block-relaxation.js';
 import { BlockSpace } from './block-space.js';
 import { evaluateSelection, isAdmissible, type Problem, prepareProblem } from './problem.js';
@@ -54,7 +54,7 @@ describe('PriceRelaxation', () => {
             return trial === 0 || r >= 4 ? FREE : r < 2 ? ACCEPTED : REJECTED;
           });
           const domain: Domain = { ...rootDomain(space), status: Int8Array.from(fixed) };
-          if (!propagate(space, domain)) continue;
+          if (!new Propagator(space).run(domain)) continue;
           const best = bestAdmissible(problem, fixed);
           const slack = 1e-9 * (1 + Math.abs(best));
           const relaxation = new PriceRelaxation(space, domain);
@@ -88,7 +88,7 @@ describe('PriceRelaxation', () => {
         ...rootDomain(space),
         status: Int8Array.from(accepted, (a) => (a ? ACCEPTED : REJECTED)),
       };
-      if (!propagate(space, domain)) {
+      if (!new Propagator(space).run(domain)) {
         expect(isAdmissible(e)).toBe(false);
         continue;
       }

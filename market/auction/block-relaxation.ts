@@ -43,8 +43,6 @@ export class PriceRelaxation {
   private size = 0;
   /** The smoothing level λ was last computed at (Infinity: not at all). */
   private lastTau = Number.POSITIVE_INFINITY;
-  /** Work counter: period solves. */
-  periodSolves = 0;
   /** g at λ after solve(). */
   value = Number.POSITIVE_INFINITY;
 
@@ -152,20 +150,7 @@ export class PriceRelaxation {
           for (const p of b.periods) this.enqueue(p);
       });
       this.lastTau = tau;
-      let budget = PASSES_PER_LEVEL * this.space.periodCount;
-      while (this.size > 0 && budget-- > 0) {
-        const p = this.queue[this.head]!;
-        this.head = (this.head + 1) % this.queue.length;
-        this.size--;
-        this.dirty[p] = 0;
-        const old = this.lambda[p]!;
-        this.solvePeriod(p, tau);
-        if (Math.abs(this.lambda[p]! - old) <= PRICE_STEP) continue;
-        for (const i of this.space.periodBlocks[p]!) {
-          if (this.domain.status[i] !== FREE) continue;
-          for (const q of this.space.blocks[i]!.periods) if (q !== p) this.enqueue(q);
-        }
-      }
+      this.drain(tau);
       const g = this.bound();
       if (g < best) {
         best = g;
@@ -177,6 +162,28 @@ export class PriceRelaxation {
     this.resum();
     this.value = best;
     return best;
+  }
+
+  /**
+   * Gauss–Seidel over the queued periods: re-solving a period whose price moved queues the periods of
+   * the free blocks covering it (their responses depend on it). Bounded per level; what is left stays
+   * queued for the next.
+   */
+  private drain(tau: number): void {
+    let budget = PASSES_PER_LEVEL * this.space.periodCount;
+    while (this.size > 0 && budget-- > 0) {
+      const p = this.queue[this.head]!;
+      this.head = (this.head + 1) % this.queue.length;
+      this.size--;
+      this.dirty[p] = 0;
+      const old = this.lambda[p]!;
+      this.solvePeriod(p, tau);
+      if (Math.abs(this.lambda[p]! - old) <= PRICE_STEP) continue;
+      for (const i of this.space.periodBlocks[p]!) {
+        if (this.domain.status[i] !== FREE) continue;
+        for (const q of this.space.blocks[i]!.periods) if (q !== p) this.enqueue(q);
+      }
+    }
   }
 
   // Scratch for solvePeriod: the free blocks of the period being solved.
@@ -200,7 +207,6 @@ export class PriceRelaxation {
 
   /** Sets λ_p to where the period clears against the curves (restricted K) and the blocks' responses. */
   private solvePeriod(p: number, tau: number): void {
-    this.periodSolves++;
     const { space, domain } = this;
     const agg = space.aggregates[p]!;
     const old = this.lambda[p]!;

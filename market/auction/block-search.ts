@@ -1,4 +1,4 @@
-import { ACCEPTED, branch, type Domain, FREE, propagate, REJECTED, rootDomain } from './block-domain.js';
+import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
 import { CHILD_SMOOTHING, PriceRelaxation, ROOT_SMOOTHING } from './block-relaxation.js';
 import { BlockSpace } from './block-space.js';
 import {
@@ -52,81 +52,134 @@ interface Node {
 }
 
 export function searchBlocks(problem: Problem, limits: BlockSearchLimits): BlockSearchResult {
-  const space = new BlockSpace(problem);
-  const n = space.blocks.length;
-  const memo = new Map<string, Evaluation>();
-  const evaluate = (accepted: readonly boolean[]): Evaluation => {
+  return new BlockSearch(problem, limits.maxNodes).run();
+}
+
+class BlockSearch {
+  private readonly space: BlockSpace;
+  private readonly propagator: Propagator;
+  private readonly n: number;
+  /** Exact evaluations by selection (candidates and repairs recur across nodes). */
+  private readonly memo = new Map<string, Evaluation>();
+  /** The incumbent: the best admissible selection found. */
+  private best: Evaluation;
+  private nodes = 0;
+  private exhausted = false;
+
+  constructor(
+    private readonly problem: Problem,
+    private readonly maxNodes: number,
+  ) {
+    this.space = new BlockSpace(problem);
+    this.propagator = new Propagator(this.space);
+    this.n = this.space.blocks.length;
+    this.best = this.evaluate(problem.blocks.map(() => false));
+  }
+
+  run(): BlockSearchResult {
+    const domain = rootDomain(this.space);
+    const root: Node = this.propagator.run(domain)
+      ? this.relax(domain, null, Number.POSITIVE_INFINITY)
+      : { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
+    const upperBound = this.visit(root);
+    return {
+      best: this.best,
+      provenOptimal: !this.exhausted,
+      nodes: this.nodes,
+      upperBound: Math.max(upperBound, this.best.value),
+    };
+  }
+
+  private evaluate(accepted: readonly boolean[]): Evaluation {
     const key = accepted.map((a) => (a ? '1' : '0')).join('');
-    let e = memo.get(key);
+    let e = this.memo.get(key);
     if (e === undefined) {
-      e = evaluateSelection(problem, accepted);
-      memo.set(key, e);
+      e = evaluateSelection(this.problem, accepted);
+      this.memo.set(key, e);
     }
     return e;
-  };
-  let best = evaluate(problem.blocks.map(() => false));
-  let nodes = 0;
-  let exhausted = false;
-  const tolerance = (value: number) => welfareTolerance(problem, value);
-  /** A node is pruned if its bound is below this: it cannot even tie with the incumbent. */
-  const pruneBelow = () => best.value - tolerance(best.value);
+  }
 
-  const consider = (e: Evaluation) => {
-    if (isAdmissible(e) && isBetter(problem, e, best)) best = e;
-  };
+  private tolerance(value: number): number {
+    return welfareTolerance(this.problem, value);
+  }
+
+  /** A node is pruned if its bound is below this: it cannot even tie with the incumbent. */
+  private pruneBelow(): number {
+    return this.best.value - this.tolerance(this.best.value);
+  }
+
+  private consider(e: Evaluation): void {
+    if (isAdmissible(e) && isBetter(this.problem, e, this.best)) this.best = e;
+  }
+
   /** Drops paradoxically accepted blocks until none is left, and considers the result. */
-  const repair = (start: Evaluation) => {
+  private repair(start: Evaluation): void {
     let e = start;
-    for (let guard = 0; guard <= n && e.feasible; guard++) {
-      if (isAdmissible(e)) return consider(e);
-      e = evaluate(e.accepted.map((a, i) => a && !e.paradoxical[i]));
+    for (let guard = 0; guard <= this.n && e.feasible; guard++) {
+      if (isAdmissible(e)) {
+        this.consider(e);
+        return;
+      }
+      const paradoxical = e.paradoxical;
+      e = this.evaluate(e.accepted.map((a, i) => a && !paradoxical[i]));
     }
-  };
+  }
+
   /** Could the node hold a selection better than the incumbent: more welfare, or as much and more volume? */
-  const canImprove = (node: Node) => {
-    if (node.bound > best.value + tolerance(best.value)) return true;
-    if (node.bound < pruneBelow()) return false;
+  private canImprove(node: Node): boolean {
+    if (node.bound > this.best.value + this.tolerance(this.best.value)) return true;
+    if (node.bound < this.pruneBelow()) return false;
     let volume = 0;
-    space.blocks.forEach((b, i) => {
+    this.space.blocks.forEach((b, i) => {
       if (node.domain.status[i] !== REJECTED) volume += b.volume;
     });
-    return volume >= best.volume;
-  };
-  const changedPeriods = (before: Domain, after: Domain): number[] => {
+    return volume >= this.best.volume;
+  }
+
+  /** Periods where two domains differ (K range, or a block whose status changed). */
+  private changedPeriods(before: Domain, after: Domain): number[] {
     const out = new Set<number>();
-    for (let p = 0; p < space.periodCount; p++)
+    for (let p = 0; p < this.space.periodCount; p++)
       if (before.kLow[p] !== after.kLow[p] || before.kHigh[p] !== after.kHigh[p]) out.add(p);
-    space.blocks.forEach((b, i) => {
+    this.space.blocks.forEach((b, i) => {
       if (before.status[i] !== after.status[i]) for (const p of b.periods) out.add(p);
     });
     return [...out];
-  };
+  }
+
   /** Bounds `domain` (already propagated), starting from the prices of the node it was derived from. */
-  const relax = (domain: Domain, from: Node | null, bound: number): Node => {
-    nodes++;
+  private relax(domain: Domain, from: Node | null, bound: number): Node {
+    this.nodes++;
     const relaxation = from
-      ? new PriceRelaxation(space, domain, from.relaxation!.lambda, changedPeriods(from.domain, domain))
-      : new PriceRelaxation(space, domain);
-    const value = relaxation.solve(from ? CHILD_SMOOTHING : ROOT_SMOOTHING, pruneBelow() - 1);
+      ? new PriceRelaxation(
+          this.space,
+          domain,
+          from.relaxation!.lambda,
+          this.changedPeriods(from.domain, domain),
+        )
+      : new PriceRelaxation(this.space, domain);
+    const value = relaxation.solve(from ? CHILD_SMOOTHING : ROOT_SMOOTHING, this.pruneBelow() - 1);
     return { domain, bound: Math.min(bound, value), relaxation };
-  };
-  const child = (parent: Node, block: number, value: number): Node => {
+  }
+
+  private child(parent: Node, block: number, value: number): Node {
     const domain = branch(parent.domain, block, value);
-    if (!propagate(space, domain)) return { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
-    return relax(domain, parent, parent.bound);
-  };
+    if (!this.propagator.run(domain)) return { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
+    return this.relax(domain, parent, parent.bound);
+  }
 
   /** Rounds the relaxation to a selection and evaluates it exactly (repaired if paradoxical). */
-  const tryCandidate = (node: Node): Evaluation => {
-    const accepted = space.blocks.map((_, i) => {
+  private tryCandidate(node: Node): Evaluation {
+    const accepted = this.space.blocks.map((_, i) => {
       const s = node.domain.status[i]!;
       return s === ACCEPTED || (s === FREE && node.relaxation!.margin(i) > 0);
     });
-    const candidate = evaluate(accepted);
-    consider(candidate);
-    if (!isAdmissible(candidate)) repair(candidate);
+    const candidate = this.evaluate(accepted);
+    this.consider(candidate);
+    if (!isAdmissible(candidate)) this.repair(candidate);
     return candidate;
-  };
+  }
 
   /**
    * Reduced-cost fixing: at the node's prices λ, forcing a free block against the sign of its surplus s
@@ -134,16 +187,16 @@ export function searchBlocks(problem: Problem, limits: BlockSearchLimits): Block
    * the child). If that is below the incumbent, the block takes the other value. Returns the copy of the
    * domain before fixing, or null if nothing was fixed.
    */
-  const fixByBound = (node: Node): Domain | null => {
+  private fixByBound(node: Node): Domain | null {
     const relaxation = node.relaxation!;
-    const limit = pruneBelow();
+    const limit = this.pruneBelow();
     const before: Domain = {
       status: Int8Array.from(node.domain.status),
       kLow: Float64Array.from(node.domain.kLow),
       kHigh: Float64Array.from(node.domain.kHigh),
     };
     let fixed = false;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < this.n; i++) {
       if (node.domain.status[i] !== FREE) continue;
       const s = relaxation.surplus(i);
       if (relaxation.value - Math.abs(s) >= limit) continue;
@@ -151,45 +204,43 @@ export function searchBlocks(problem: Problem, limits: BlockSearchLimits): Block
       fixed = true;
     }
     return fixed ? before : null;
-  };
+  }
 
-  const pickBranch = (node: Node): number => {
+  /** The free block with the largest volume (lots × periods), discounted by its distance from the money at λ. */
+  private pickBranch(node: Node): number {
     let pick = -1;
     let score = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < this.n; i++) {
       if (node.domain.status[i] !== FREE) continue;
-      const b = space.blocks[i]!;
+      const b = this.space.blocks[i]!;
       const margin = Math.abs(node.relaxation!.margin(i));
-      const s = Math.abs(b.netDemand) * b.length * Math.exp(-margin / BRANCH_MARGIN_SCALE);
+      const s = b.volume * Math.exp(-margin / BRANCH_MARGIN_SCALE);
       if (s > score) {
         score = s;
         pick = i;
       }
     }
     return pick;
-  };
+  }
 
-  const visit = (start: Node): number => {
+  /** Searches the subtree; returns an upper bound on the welfare of its admissible selections. */
+  private visit(start: Node): number {
     let node = start;
     let candidate: Evaluation;
     for (;;) {
-      if (node.relaxation === null || !canImprove(node)) return node.bound;
-      candidate = tryCandidate(node);
-      if (!canImprove(node)) return node.bound;
-      const before = fixByBound(node);
+      if (node.relaxation === null || !this.canImprove(node)) return node.bound;
+      candidate = this.tryCandidate(node);
+      if (!this.canImprove(node)) return node.bound;
+      const before = this.fixByBound(node);
       if (before === null) break;
-      if (!propagate(space, node.domain)) return Number.NEGATIVE_INFINITY;
-      if (nodes >= limits.maxNodes) {
-        exhausted = true;
+      if (!this.propagator.run(node.domain)) return Number.NEGATIVE_INFINITY;
+      if (this.nodes >= this.maxNodes) {
+        this.exhausted = true;
         return node.bound;
       }
-      node = relax(
-        node.domain,
-        { domain: before, bound: node.bound, relaxation: node.relaxation },
-        node.bound,
-      );
+      node = this.relax(node.domain, { ...node, domain: before }, node.bound);
     }
-    const pick = pickBranch(node);
+    const pick = this.pickBranch(node);
     // Every block fixed: the candidate was this node's only selection.
     if (pick < 0)
       return isAdmissible(candidate) ? Math.min(node.bound, candidate.value) : Number.NEGATIVE_INFINITY;
@@ -197,20 +248,13 @@ export function searchBlocks(problem: Problem, limits: BlockSearchLimits): Block
     const first = candidate.accepted[pick] && !candidate.paradoxical[pick] ? ACCEPTED : REJECTED;
     let high = Number.NEGATIVE_INFINITY;
     for (const value of [first, first === ACCEPTED ? REJECTED : ACCEPTED]) {
-      if (nodes >= limits.maxNodes) {
-        exhausted = true;
+      if (this.nodes >= this.maxNodes) {
+        this.exhausted = true;
         high = Math.max(high, node.bound);
         continue;
       }
-      high = Math.max(high, visit(child(node, pick, value)));
+      high = Math.max(high, this.visit(this.child(node, pick, value)));
     }
     return Math.min(node.bound, high);
-  };
-
-  const domain = rootDomain(space);
-  const root: Node = propagate(space, domain)
-    ? relax(domain, null, Number.POSITIVE_INFINITY)
-    : { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
-  const upperBound = visit(root);
-  return { best, provenOptimal: !exhausted, nodes, upperBound: Math.max(upperBound, best.value) };
+  }
 }
