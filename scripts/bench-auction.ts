@@ -1,7 +1,7 @@
 // `npm run bench:auction`: day-ahead clearing time for 96 periods × 1 000 curve steps, without blocks and
 // with 12–50 block orders (step and linear curves, and blocks all near the money), each against the old
 // block-selection path measured in the same run. Writes its section of BENCHMARKS.md.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { benchAuctionClearing, formatBench } from '../market/auction/clearing.bench.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 
@@ -10,10 +10,12 @@ const body = `## Day-ahead clearing (\`npm run bench:auction\`)
 
 96 periods × 1000 curve steps per period (seeded random curves; \`linear\`: the same points with linear
 interpolation), block orders of 4–16 periods (near the money: 1–16 periods, limits within ±3 €/MWh of
-the price without blocks). Current path: \`clearAuction\` (branch-and-bound block selection), median of 10
+their periods' average price without blocks; the last case: 1–96 periods within ±1 €/MWh, an
+adversarial instance, run 3 times). Current path: \`clearAuction\` (branch-and-bound block selection), median of 10
 after a warm-up, including the aggregation of the curves. Old path, in the same run: enumeration of all
 subsets up to 12 blocks, the former HiGHS MIP with no-good cuts above (median of up to 3 runs, stopped
-after 60 s). ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node}.
+after 60 s). ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node},
+load average ${loadavg()[0]!.toFixed(1)} at the end (other processes share the cores; the ratios are from the same run).
 
 ${formatBench(cases)}`;
 writeBenchmarkSection('auction', body);

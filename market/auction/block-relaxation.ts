@@ -257,18 +257,18 @@ export class PriceRelaxation {
    * there. Illinois (regula falsi): excess demand is continuous and decreasing on the interval.
    */
   private crossing(a: number, b: number, qa: number, qb: number, dMin: number, dMax: number): number {
+    // The curves' part of the excess demand at y is clamp(qa + slope·(y − a0)).
     const a0 = a;
     const slope = (qb - qa) / (b - a);
-    const excess = (y: number) => clamp(qa + slope * (y - a0), dMin, dMax) + this.blocksAt(y);
-    let fa = excess(a);
-    let fb = excess(b);
+    let fa = clamp(qa, dMin, dMax) + this.blocksAt(a);
+    let fb = clamp(qb, dMin, dMax) + this.blocksAt(b);
     if (fa <= 0) return a;
     if (fb >= 0) return b;
     let side = 0;
     for (let it = 0; it < 100 && b - a > 1e-7 * (1 + Math.abs(b)); it++) {
       let c = (a * fb - b * fa) / (fb - fa);
       if (!(c > a && c < b)) c = (a + b) / 2;
-      const fc = excess(c);
+      const fc = clamp(qa + slope * (c - a0), dMin, dMax) + this.blocksAt(c);
       if (fc > 0) {
         a = c;
         fa = fc;

@@ -474,7 +474,9 @@ describe('entry points', () => {
       expect((error as ClearAuctionOptionError).field).toBe(field);
       expect((error as Error).message).toContain(field);
     }
-    expect(() => clearAuction(cfg(4), manyBlocks(31), { method: 'enumeration' })).toThrow(/at most 30/);
+    expect(() => clearAuction(cfg(4), manyBlocks(31), { method: 'enumeration' })).toThrow(
+      /method must be 'auto' for more than 30 blocks/,
+    );
   });
 
   it('deterministic and does not touch its input', () => {

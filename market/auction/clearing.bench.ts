@@ -91,18 +91,23 @@ export function benchBids(
 }
 
 /**
- * The hard case: the benchmark's step curves and `blocks` blocks of 1–16 periods whose limits lie within
- * ±3 EUR/MWh of the average price their periods clear at without blocks, 50–500 lots each — every block
- * near the money and able to move the price past its own limit.
+ * Blocks near the money: the benchmark's step curves and `blocks` blocks of 1 to `maxPeriods` periods
+ * whose limits lie within ±`spreadTicks` of the average price their periods clear at without blocks,
+ * 50–500 lots each, so that each can move the price past its own limit.
  */
-export function nearTheMoneyBids(blocks: number, seed = 20_261_129): AuctionBid[] {
+export function nearTheMoneyBids(
+  blocks: number,
+  seed = 20_261_129,
+  spreadTicks = 300,
+  maxPeriods = 16,
+): AuctionBid[] {
   const curves = benchBids(0, seed);
   const prices = clearAuction(defaultAuctionConfig(PERIODS), curves).pricesTicks;
   const rnd = lcg(seed * 31);
   const bids = [...curves];
   for (let i = 0; i < blocks; i++) {
     const first = rnd(0, PERIODS - 4);
-    const last = Math.min(PERIODS - 1, first + rnd(0, 15));
+    const last = Math.min(PERIODS - 1, first + rnd(0, maxPeriods - 1));
     let sum = 0;
     for (let t = first; t <= last; t++) sum += prices[t]!;
     const sell = i % 2 === 0;
@@ -113,7 +118,7 @@ export function nearTheMoneyBids(blocks: number, seed = 20_261_129): AuctionBid[
       side: sell ? 'sell' : 'buy',
       firstPeriod: first,
       lastPeriod: last,
-      priceTicks: Math.round(sum / (last - first + 1)) + rnd(-300, 300),
+      priceTicks: Math.round(sum / (last - first + 1)) + rnd(-spreadTicks, spreadTicks),
       quantityLots: rnd(50, 500),
     });
   }
@@ -253,6 +258,8 @@ export async function benchAuctionClearing(runs = RUNS): Promise<BenchCase[]> {
     benchCase('50 blocks', benchBids(50), solver, runs),
     benchCase('50 blocks near the money', nearTheMoneyBids(50), solver, runs),
     benchCase('50 blocks, linear curves', benchBids(50, 20_261_122, 'linear'), solver, runs),
+    // Adversarial: every block within ±1 EUR/MWh of the money, up to a whole day long, all overlapping.
+    benchCase('50 day-long blocks at ±1 €/MWh', nearTheMoneyBids(50, 62, 100, 96), solver, 3),
   ];
 }
 
