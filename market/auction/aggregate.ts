@@ -131,12 +131,12 @@ export class PeriodAggregate {
   }
 
   /** Lowest acceptable aggregate net demand at breakpoint j (with the extension at π_m). */
-  private loAt(j: number): number {
+  loAt(j: number): number {
     return j === this.prices.length - 1 ? this.rightExtM : this.right[j]!;
   }
 
   /** Highest acceptable aggregate net demand at breakpoint j (with the extension at π_0). */
-  private hiAt(j: number): number {
+  hiAt(j: number): number {
     return j === 0 ? this.leftExt0 : this.left[j]!;
   }
 
@@ -208,8 +208,22 @@ export class PeriodAggregate {
     };
   }
 
-  /** ∫_p^{pmax} D(s) ds for any p in [pmin, pmax]. */
-  tailFrom(p: number): number {
+  /**
+   * The range of aggregate net demand the curves accept at any real price p in [pmin, pmax]: an interval
+   * at a breakpoint (a step, or the price-limit extension), a single value between breakpoints.
+   */
+  demandRangeAt(p: number): { lo: number; hi: number } {
+    const { prices } = this;
+    const j = this.lastBreakpointAtOrBelow(p);
+    if (prices[j] === p) return { lo: this.loAt(j), hi: this.hiAt(j) };
+    const a = prices[j]!;
+    const b = prices[j + 1]!;
+    const d = this.right[j]! + ((this.left[j + 1]! - this.right[j]!) * (p - a)) / (b - a);
+    return { lo: d, hi: d };
+  }
+
+  /** Index of the last breakpoint at or below p (0 for p below the minimum price). */
+  lastBreakpointAtOrBelow(p: number): number {
     const { prices } = this;
     let lo = 0;
     let hi = prices.length - 1;
@@ -218,6 +232,13 @@ export class PeriodAggregate {
       if (prices[mid]! <= p) lo = mid;
       else hi = mid - 1;
     }
+    return lo;
+  }
+
+  /** ∫_p^{pmax} D(s) ds for any p in [pmin, pmax]. */
+  tailFrom(p: number): number {
+    const { prices } = this;
+    const lo = this.lastBreakpointAtOrBelow(p);
     if (prices[lo] === p || lo === prices.length - 1) return this.tail[lo]!;
     const a = prices[lo]!;
     const b = prices[lo + 1]!;

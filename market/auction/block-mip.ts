@@ -7,6 +7,12 @@ import {
   welfareTolerance,
 } from './problem.js';
 
+// BENCHMARK BASELINE ONLY — not used by the clearing. This is the block selection the auction used
+// before the branch-and-bound (block-search.ts), kept so that `npm run bench:auction` can measure the
+// new path against it in the same run. Known shortcomings, which are why it was replaced: no-good cuts
+// remove one selection per solve, so hard instances run into the solve limit with a suboptimal result;
+// linear curves enter as one chord per tick (huge models, and not exact).
+//
 // Block selection for many blocks: a welfare-maximising MIP (HiGHS) with one binary per block, plus
 // EUPHEMIA-style iterations. Each MIP optimum is checked with the exact clearing; if it accepts a block
 // paradoxically, a no-good cut removes exactly that selection and the MIP is solved again. A repair
@@ -154,7 +160,19 @@ export interface MipSelection {
   provenOptimal: boolean;
 }
 
-export function selectBlocksMip(problem: Problem, solver: LpSolver, maxSolves: number): MipSelection {
+/** Bench controls: extra HiGHS options per solve (e.g. a time limit) and a stop check before each solve. */
+export interface MipBaselineControls {
+  solverOptions?: () => Record<string, unknown>;
+  /** Checked before every solve; true stops the loop (the result is then not proven optimal). */
+  stop?: () => boolean;
+}
+
+export function selectBlocksMip(
+  problem: Problem,
+  solver: LpSolver,
+  maxSolves: number,
+  controls: MipBaselineControls = {},
+): MipSelection {
   const model = buildModel(problem);
   const cuts: string[] = [];
   let best = evaluateSelection(
@@ -163,10 +181,12 @@ export function selectBlocksMip(problem: Problem, solver: LpSolver, maxSolves: n
   );
   let solves = 0;
   while (solves < maxSolves) {
+    if (controls.stop?.()) break;
     const constraints = cuts.length > 0 ? `${cuts.join('\n')}\n` : '';
     const lp = `${model.head}${constraints}${model.bounds}${model.binaries}End\n`;
-    const solution = solver.solve(lp, SOLVER_OPTIONS);
+    const solution = solver.solve(lp, { ...SOLVER_OPTIONS, ...controls.solverOptions?.() });
     solves++;
+    if (solution.Status === 'Time limit reached') break;
     if (solution.Status !== 'Optimal') throw new Error(`HiGHS returned ${solution.Status} for the block MIP`);
     const bound = solution.ObjectiveValue + model.offset;
     if (bound <= best.value + welfareTolerance(problem, best.value))

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ClearAuctionOptions, clearAuction, clearAuctionAsync } from './clear-auction.js';
+import { clearAuction } from './clear-auction.js';
 import { curveQuantityAt } from './curve.js';
 import { bruteBestWelfare, bruteRange, bruteSelection } from './test-helpers.js';
 import type { AuctionBid, AuctionConfig, AuctionResult, BlockBid, CurveBid } from './types.js';
@@ -8,6 +8,7 @@ import type { AuctionBid, AuctionConfig, AuctionResult, BlockBid, CurveBid } fro
 // Small random auctions checked against a brute force that scans every price tick of every period for
 // every block subset (test-helpers.ts). With step curves everything is integral, so the tolerance on
 // welfare is zero: the library's welfare must equal the best admissible subset's welfare exactly.
+// Larger block counts (13–16) against brute force: block-search.test.ts.
 
 const PMIN = -20;
 const PMAX = 60;
@@ -145,7 +146,7 @@ function checkAgainstBruteForce(inst: Instance, result: AuctionResult): void {
 }
 
 describe('clearAuction against brute force (step curves, 0-4 blocks)', () => {
-  it('enumeration: optimal welfare, same prices, no PAB, awards net to zero and match the bids', () => {
+  it('default (branch-and-bound): optimal welfare, same prices, no PAB, awards net to zero and match the bids', () => {
     fc.assert(
       fc.property(instance('step', 4), (inst) => {
         checkAgainstBruteForce(inst, clearAuction(inst.config, inst.bids));
@@ -154,26 +155,25 @@ describe('clearAuction against brute force (step curves, 0-4 blocks)', () => {
     );
   });
 
-  it('HiGHS MIP with no-good cuts: the same welfare', async () => {
-    const options: ClearAuctionOptions = { method: 'mip' };
-    await fc.assert(
-      fc.asyncProperty(instance('step', 4), async (inst) => {
-        const result = await clearAuctionAsync(inst.config, inst.bids, options);
-        checkAgainstBruteForce(inst, result);
+  it('enumeration: the same', () => {
+    fc.assert(
+      fc.property(instance('step', 4), (inst) => {
+        checkAgainstBruteForce(inst, clearAuction(inst.config, inst.bids, { method: 'enumeration' }));
       }),
-      { numRuns: 120 },
+      { numRuns: 150 },
     );
   });
 
-  it('MIP and enumeration agree on welfare with up to 8 blocks', async () => {
-    await fc.assert(
-      fc.asyncProperty(instance('step', 8), async (inst) => {
-        const viaMip = await clearAuctionAsync(inst.config, inst.bids, { method: 'mip' });
-        const viaEnumeration = clearAuction(inst.config, inst.bids);
-        checkInvariants(inst, viaMip);
-        expect(viaMip.welfareCashUnits).toBe(viaEnumeration.welfareCashUnits);
+  it('branch-and-bound and enumeration give the same result with up to 10 blocks', () => {
+    fc.assert(
+      fc.property(instance('step', 10), (inst) => {
+        const searched = clearAuction(inst.config, inst.bids);
+        const enumerated = clearAuction(inst.config, inst.bids, { method: 'enumeration' });
+        checkInvariants(inst, searched);
+        expect(searched.provenOptimal).toBe(true);
+        expect({ ...searched, method: enumerated.method, searchNodes: 0 }).toEqual(enumerated);
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 });
@@ -201,19 +201,16 @@ describe('clearAuction with linear curves', () => {
     );
   });
 
-  it('MIP (linear curves enter as per-tick chords) matches enumeration within the chord error', async () => {
-    await fc.assert(
-      fc.asyncProperty(instance('linear', 5), async (inst) => {
-        const viaMip = await clearAuctionAsync(inst.config, inst.bids, { method: 'mip' });
-        const viaEnumeration = clearAuction(inst.config, inst.bids);
-        checkInvariants(inst, viaMip);
-        // Documented tolerance: a chord misses the quadratic welfare by at most ΔX/8 tick·lots per tick.
-        const tolerance = 1e-6 * Math.abs(viaEnumeration.welfareCashUnits) + MAXQ * CASH_PER_TICK_LOT;
-        expect(Math.abs(viaMip.welfareCashUnits - viaEnumeration.welfareCashUnits)).toBeLessThanOrEqual(
-          tolerance,
-        );
+  it('branch-and-bound and enumeration select the same blocks (the same evaluation, so the same welfare)', () => {
+    fc.assert(
+      fc.property(instance('linear', 8), (inst) => {
+        const searched = clearAuction(inst.config, inst.bids);
+        const enumerated = clearAuction(inst.config, inst.bids, { method: 'enumeration' });
+        checkInvariants(inst, searched);
+        expect(searched.provenOptimal).toBe(true);
+        expect({ ...searched, method: enumerated.method, searchNodes: 0 }).toEqual(enumerated);
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clearAuction, clearAuctionAsync, DEFAULT_MAX_ENUMERATED_BLOCKS } from './clear-auction.js';
+import {
+  ClearAuctionOptionError,
+  type ClearAuctionOptions,
+  clearAuction,
+  clearAuctionAsync,
+  DEFAULT_MAX_ENUMERATED_BLOCKS,
+} from './clear-auction.js';
 import { block, curve, stepBuy, stepSell } from './test-helpers.js';
 import { type AuctionBid, type AuctionConfig, type AuctionResult, defaultAuctionConfig } from './types.js';
 
@@ -306,8 +312,10 @@ describe('block orders', () => {
     const bids = [...curves, block('K', 'sell', 0, 1, 3000, 50)];
     for (const result of [
       clearAuction(cfg(2), bids),
-      await clearAuctionAsync(cfg(2), bids, { method: 'mip' }),
+      clearAuction(cfg(2), bids, { method: 'enumeration' }),
+      await clearAuctionAsync(cfg(2), bids),
     ]) {
+      expect(result.provenOptimal).toBe(true);
       expect(result.acceptedBlocks).toEqual([]);
       expect(result.paradoxicallyRejectedBlocks).toEqual(['K']);
       expect(result.pricesTicks).toEqual([7000, 8500]);
@@ -319,8 +327,10 @@ describe('block orders', () => {
     const bids = [...curves, block('K', 'sell', 0, 1, 1000, 50)];
     for (const result of [
       clearAuction(cfg(2), bids),
-      await clearAuctionAsync(cfg(2), bids, { method: 'mip' }),
+      clearAuction(cfg(2), bids, { method: 'enumeration' }),
+      await clearAuctionAsync(cfg(2), bids),
     ]) {
+      expect(result.provenOptimal).toBe(true);
       expect(result.acceptedBlocks).toEqual(['K']);
       expect(result.paradoxicallyRejectedBlocks).toEqual([]);
       expect(result.pricesTicks).toEqual([3500, 150]);
@@ -408,16 +418,65 @@ describe('entry points', () => {
     return bids;
   }
 
-  it('sync clearAuction refuses more blocks than it enumerates; async uses HiGHS and agrees with enumeration', async () => {
+  it('more blocks than the enumeration limit: branch-and-bound, proven optimal, the same result as enumeration', async () => {
     const bids = manyBlocks(DEFAULT_MAX_ENUMERATED_BLOCKS + 1);
-    expect(() => clearAuction(cfg(4), bids)).toThrow(/clearAuctionAsync/);
-    const viaMip = await clearAuctionAsync(cfg(4), bids);
-    expect(viaMip.method).toBe('mip');
-    expect(viaMip.mipSolves).toBeGreaterThan(0);
-    const viaEnumeration = clearAuction(cfg(4), bids, { maxEnumeratedBlocks: 13 });
-    expect(viaEnumeration.method).toBe('enumeration');
-    expect(viaMip.welfareCashUnits).toBe(viaEnumeration.welfareCashUnits);
-    expect(viaMip.pricesTicks).toEqual(viaEnumeration.pricesTicks);
+    const searched = clearAuction(cfg(4), bids);
+    expect(searched.method).toBe('branch-and-bound');
+    expect(searched.provenOptimal).toBe(true);
+    expect(searched.welfareGapBoundCashUnits).toBe(0);
+    expect(searched.searchNodes).toBeGreaterThan(0);
+    const enumerated = clearAuction(cfg(4), bids, { method: 'enumeration' });
+    expect(enumerated.method).toBe('enumeration');
+    expect(enumerated.provenOptimal).toBe(true);
+    expect(enumerated.searchNodes).toBe(0);
+    // Identical selection (same tie rule), hence identical prices, awards and welfare.
+    expect(searched).toEqual({
+      ...enumerated,
+      method: 'branch-and-bound',
+      searchNodes: searched.searchNodes,
+    });
+    expect(await clearAuctionAsync(cfg(4), bids)).toEqual(searched);
+  });
+
+  it('a search stopped by its node limit says so; up to maxEnumeratedBlocks, enumeration takes over', () => {
+    const bids = manyBlocks(DEFAULT_MAX_ENUMERATED_BLOCKS + 1);
+    const optimum = clearAuction(cfg(4), bids, { method: 'enumeration' });
+    const stopped = clearAuction(cfg(4), bids, { maxSearchNodes: 1, maxEnumeratedBlocks: 0 });
+    expect(stopped.method).toBe('branch-and-bound');
+    expect(stopped.searchNodes).toBe(1);
+    expect(stopped.provenOptimal).toBe(false);
+    expect(optimum.welfareCashUnits - stopped.welfareCashUnits).toBeLessThanOrEqual(
+      stopped.welfareGapBoundCashUnits,
+    );
+    const fallback = clearAuction(cfg(4), bids, { maxSearchNodes: 1, maxEnumeratedBlocks: 13 });
+    expect(fallback.method).toBe('enumeration');
+    expect(fallback.provenOptimal).toBe(true);
+    expect(fallback.searchNodes).toBe(1);
+    expect(fallback.welfareCashUnits).toBe(optimum.welfareCashUnits);
+  });
+
+  it('invalid options are refused with the field and its limit', () => {
+    const bids = manyBlocks(2);
+    const cases: [ClearAuctionOptions, string][] = [
+      [{ maxSearchNodes: 0 }, 'maxSearchNodes'],
+      [{ maxSearchNodes: 1.5 }, 'maxSearchNodes'],
+      [{ maxEnumeratedBlocks: 31 }, 'maxEnumeratedBlocks'],
+      [{ method: 'mip' as 'auto' }, 'method'],
+    ];
+    for (const [options, field] of cases) {
+      let error: unknown;
+      try {
+        clearAuction(cfg(4), bids, options);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ClearAuctionOptionError);
+      expect((error as ClearAuctionOptionError).field).toBe(field);
+      expect((error as Error).message).toContain(field);
+    }
+    expect(() => clearAuction(cfg(4), manyBlocks(31), { method: 'enumeration' })).toThrow(
+      /method must be 'auto' for more than 30 blocks/,
+    );
   });
 
   it('deterministic and does not touch its input', () => {
@@ -433,20 +492,5 @@ describe('entry points', () => {
       /duplicate/,
     );
     expect(() => clearAuction({ ...cfg(1), priceMinTicks: 10, priceMaxTicks: 10 }, [])).toThrow(RangeError);
-  });
-
-  it('an injected solver is used for the MIP', async () => {
-    const { loadHighs } = await import('./block-mip.js');
-    const highs = await loadHighs();
-    let calls = 0;
-    const solver = {
-      solve: (lp: string, options?: Record<string, unknown>) => {
-        calls++;
-        return highs.solve(lp, options);
-      },
-    };
-    const result = await clearAuctionAsync(cfg(4), manyBlocks(3), { method: 'mip', solver });
-    expect(calls).toBe(result.mipSolves);
-    expect(calls).toBeGreaterThan(0);
   });
 });

@@ -1,46 +1,104 @@
-import { type LpSolver, loadHighs, selectBlocksMip } from './block-mip.js';
-import { buildResult, enumerateSelections, type Problem, prepareProblem } from './problem.js';
+import { searchBlocks } from './block-search.js';
+import {
+  buildResult,
+  enumerateSelections,
+  type Problem,
+  prepareProblem,
+  type SelectionOutcome,
+} from './problem.js';
 import type { AuctionBid, AuctionConfig, AuctionResult } from './types.js';
 
 // Clearing of the day-ahead and intraday auctions. The rules (curve semantics, tie rule, curtailment
-// and rounding, block admissibility) are written out in README.md beside this file.
+// and rounding, block admissibility) and the block-selection algorithm are written out in README.md
+// beside this file.
 //
-// Entry points:
-// - clearAuction (sync): curves only, or up to `maxEnumeratedBlocks` (default 12) blocks by exact
-//   enumeration of all block subsets. More blocks (or method 'mip') throw: use clearAuctionAsync.
-// - clearAuctionAsync: the same, and above the enumeration limit a HiGHS MIP with no-good cuts against
-//   paradoxically accepted blocks. HiGHS is loaded lazily, once per process.
+// Block selection: a branch-and-bound (block-search.ts) that returns the welfare-optimal admissible
+// selection and proves it, within a node budget (a count, so the result does not depend on the machine).
+// If the budget runs out first, up to `maxEnumeratedBlocks` blocks are enumerated instead (always exact);
+// above that the best selection found is used and the result says it is not proven optimal.
 
 export interface ClearAuctionOptions {
-  /** 'auto' (default): enumeration up to maxEnumeratedBlocks, MIP above. */
-  method?: 'auto' | 'enumeration' | 'mip';
-  /** Default 12 (4096 subsets). */
+  /** 'auto' (default): branch-and-bound; 'enumeration': every subset (at most 30 blocks). */
+  method?: 'auto' | 'enumeration';
+  /** Up to this many blocks, enumeration takes over if the search stops at its limit; default 12. */
   maxEnumeratedBlocks?: number;
-  /** Budget of MIP solves (each adds one cut); default 200. If exhausted, the best admissible selection found is used. */
-  maxMipSolves?: number;
-  /** A loaded HiGHS instance (or a test double); default: the `highs` package. */
-  solver?: LpSolver;
+  /** Relaxations the branch-and-bound may solve; default 1000 (integer >= 1). */
+  maxSearchNodes?: number;
 }
 
 export const DEFAULT_MAX_ENUMERATED_BLOCKS = 12;
-const DEFAULT_MAX_MIP_SOLVES = 200;
+export const DEFAULT_MAX_SEARCH_NODES = 1000;
+/** Enumeration visits 2^n subsets; beyond this it is refused. */
+const ENUMERATION_LIMIT = 30;
 
-function needsMip(problem: Problem, options: ClearAuctionOptions): boolean {
-  const method = options.method ?? 'auto';
-  if (method === 'mip') return problem.blocks.length > 0;
-  if (method === 'enumeration') return false;
-  return problem.blocks.length > (options.maxEnumeratedBlocks ?? DEFAULT_MAX_ENUMERATED_BLOCKS);
+/** An invalid option: names the field and its limit. */
+export class ClearAuctionOptionError extends RangeError {
+  constructor(
+    readonly field: string,
+    readonly limit: string,
+    value: unknown,
+  ) {
+    super(`option ${field} must be ${limit}, got ${JSON.stringify(value)}`);
+    this.name = 'ClearAuctionOptionError';
+  }
 }
 
-function clearWithoutMip(problem: Problem): AuctionResult {
-  if (problem.blocks.length === 0) return buildResult(problem, [], 'curves-only', 0);
-  const best = enumerateSelections(problem);
-  return buildResult(problem, best.accepted, 'enumeration', 0);
+function integerOption(value: unknown, field: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new ClearAuctionOptionError(field, `an integer in [${min}, ${max}]`, value);
+  return value;
+}
+
+function selectBlocks(problem: Problem, options: ClearAuctionOptions): [boolean[], SelectionOutcome] {
+  const n = problem.blocks.length;
+  const method = options.method ?? 'auto';
+  if (method !== 'auto' && method !== 'enumeration')
+    throw new ClearAuctionOptionError('method', "'auto' or 'enumeration'", method);
+  const maxEnumerated = integerOption(
+    options.maxEnumeratedBlocks,
+    'maxEnumeratedBlocks',
+    0,
+    ENUMERATION_LIMIT,
+    DEFAULT_MAX_ENUMERATED_BLOCKS,
+  );
+  const maxNodes = integerOption(
+    options.maxSearchNodes,
+    'maxSearchNodes',
+    1,
+    Number.MAX_SAFE_INTEGER,
+    DEFAULT_MAX_SEARCH_NODES,
+  );
+  if (n === 0) return [[], { method: 'curves-only', provenOptimal: true, gapBound: 0, searchNodes: 0 }];
+  const enumerate = (searchNodes: number): [boolean[], SelectionOutcome] => [
+    enumerateSelections(problem).accepted,
+    { method: 'enumeration', provenOptimal: true, gapBound: 0, searchNodes },
+  ];
+  if (method === 'enumeration') {
+    if (n > ENUMERATION_LIMIT)
+      throw new ClearAuctionOptionError(
+        'method',
+        `'auto' for more than ${ENUMERATION_LIMIT} blocks (there are ${n})`,
+        method,
+      );
+    return enumerate(0);
+  }
+  const search = searchBlocks(problem, { maxNodes });
+  if (!search.provenOptimal && n <= maxEnumerated) return enumerate(search.nodes);
+  return [
+    search.best.accepted,
+    {
+      method: 'branch-and-bound',
+      provenOptimal: search.provenOptimal,
+      gapBound: search.upperBound - search.best.value,
+      searchNodes: search.nodes,
+    },
+  ];
 }
 
 /**
- * Clears one auction synchronously. `bids` must be valid (as AuctionBook accepts them); their order
- * breaks rounding ties. Throws a RangeError for invalid input or when the block count needs the MIP.
+ * Clears one auction. `bids` must be valid (as AuctionBook accepts them); their order breaks rounding
+ * and selection ties. Throws a RangeError for invalid input or options.
  */
 export function clearAuction(
   config: AuctionConfig,
@@ -48,24 +106,15 @@ export function clearAuction(
   options: ClearAuctionOptions = {},
 ): AuctionResult {
   const problem = prepareProblem(config, bids);
-  if (needsMip(problem, options)) {
-    throw new RangeError(
-      `${problem.blocks.length} block orders need the MIP; call clearAuctionAsync (the sync path enumerates ` +
-        `up to ${options.maxEnumeratedBlocks ?? DEFAULT_MAX_ENUMERATED_BLOCKS})`,
-    );
-  }
-  return clearWithoutMip(problem);
+  const [accepted, outcome] = selectBlocks(problem, options);
+  return buildResult(problem, accepted, outcome);
 }
 
-/** Clears one auction; uses HiGHS only when the block count exceeds the enumeration limit (or method 'mip'). */
+/** clearAuction behind a promise (callers written for the former HiGHS path keep working). */
 export async function clearAuctionAsync(
   config: AuctionConfig,
   bids: readonly AuctionBid[],
   options: ClearAuctionOptions = {},
 ): Promise<AuctionResult> {
-  const problem = prepareProblem(config, bids);
-  if (!needsMip(problem, options)) return clearWithoutMip(problem);
-  const solver = options.solver ?? (await loadHighs());
-  const selection = selectBlocksMip(problem, solver, options.maxMipSolves ?? DEFAULT_MAX_MIP_SOLVES);
-  return buildResult(problem, selection.best.accepted, 'mip', selection.solves);
+  return clearAuction(config, bids, options);
 }

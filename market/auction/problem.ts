@@ -149,9 +149,13 @@ export function isAdmissible(e: Evaluation): boolean {
   return e.feasible && !e.paradoxical.some(Boolean);
 }
 
-/** Welfare tolerance for comparing selections: exact for step curves, relative for linear ones. */
+/**
+ * Welfare tolerance for comparing selections (tick·lots): below one unit for step curves, whose welfare is
+ * an integer; relative 10⁻⁹ for linear curves, far above the rounding error of their floating-point
+ * areas (≈ 10⁻¹⁴ relative) and far below any welfare difference worth a cent.
+ */
 export function welfareTolerance(problem: Problem, value: number): number {
-  return problem.exact ? 0.5 : 1e-7 * (1 + Math.abs(value));
+  return problem.exact ? 0.5 : 1e-9 * (1 + Math.abs(value));
 }
 
 /**
@@ -264,11 +268,19 @@ export function allocatePeriod(ranges: readonly QuantityRange[], k: number): num
 
 // ---- Result ----
 
+/** How the block selection was found, for the result. */
+export interface SelectionOutcome {
+  method: ClearingMethod;
+  provenOptimal: boolean;
+  /** Upper bound on how much more welfare (tick·lots) any admissible selection has; 0 if proven optimal. */
+  gapBound: number;
+  searchNodes: number;
+}
+
 export function buildResult(
   problem: Problem,
   accepted: readonly boolean[],
-  method: ClearingMethod,
-  mipSolves: number,
+  outcome: SelectionOutcome,
 ): AuctionResult {
   const { config } = problem;
   const k = blockNetDemand(problem, accepted);
@@ -340,7 +352,11 @@ export function buildResult(
     acceptedBlocks,
     paradoxicallyRejectedBlocks,
     welfareCashUnits,
-    method,
-    mipSolves,
+    method: outcome.method,
+    provenOptimal: outcome.provenOptimal,
+    welfareGapBoundCashUnits: outcome.provenOptimal
+      ? 0
+      : Math.ceil(outcome.gapBound * cashPerTickLot - 1e-9) + 0,
+    searchNodes: outcome.searchNodes,
   };
 }

@@ -104,7 +104,7 @@ export interface AuctionAward {
   quantityLots: number;
 }
 
-export type ClearingMethod = 'curves-only' | 'enumeration' | 'mip';
+export type ClearingMethod = 'curves-only' | 'enumeration' | 'branch-and-bound';
 
 export interface AuctionResult {
   /** Uniform clearing price per period. */
@@ -124,8 +124,20 @@ export interface AuctionResult {
   welfareCashUnits: number;
   /** How the block selection was found. */
   method: ClearingMethod;
-  /** HiGHS solves used (0 unless method = 'mip'). */
-  mipSolves: number;
+  /**
+   * True if no admissible block selection has more welfare than the one used (then `acceptedBlocks` is
+   * the welfare optimum, ties broken as documented). False only when the branch-and-bound stopped at
+   * its node limit first: the selection is then the best admissible one found, and
+   * `welfareGapBoundCashUnits` bounds what it may have missed.
+   */
+  provenOptimal: boolean;
+  /**
+   * At most how much more welfare (cash units, rounded up) another admissible block selection could
+   * have; 0 when provenOptimal.
+   */
+  welfareGapBoundCashUnits: number;
+  /** Relaxations solved by the branch-and-bound (0 for 'curves-only' and 'enumeration'). */
+  searchNodes: number;
 }
 
 /** One auction of a delivery day, as data for the arena's scheduler. */

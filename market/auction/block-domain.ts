@@ -1,0 +1,246 @@
+import type { BlockSpace } from './block-space.js';
+
+// A node of the block search: each block accepted, rejected or still free, and per period the range of
+// block net demand K that any admissible completion can have. Propagation narrows both from three facts:
+// K is the sum of the accepted blocks' net demands; prices are non-decreasing in K; an accepted block
+// must not be paradoxical at the published prices. Everything it removes is provably not admissible, so
+// propagation never cuts off an admissible selection — it only saves the search from visiting it.
+
+export const ACCEPTED = 1;
+export const REJECTED = 0;
+export const FREE = -1;
+
+export interface Domain {
+  /** Per block: ACCEPTED, REJECTED or FREE. */
+  status: Int8Array;
+  /** Per period position: lowest and highest block net demand of any admissible completion. */
+  kLow: Float64Array;
+  kHigh: Float64Array;
+}
+
+export function rootDomain(space: BlockSpace): Domain {
+  return {
+    status: new Int8Array(space.blocks.length).fill(FREE),
+    kLow: Float64Array.from(space.kMin),
+    kHigh: Float64Array.from(space.kMax),
+  };
+}
+
+/** A copy of `domain` with one block fixed. */
+export function branch(domain: Domain, block: number, value: number): Domain {
+  const status = Int8Array.from(domain.status);
+  status[block] = value;
+  return { status, kLow: Float64Array.from(domain.kLow), kHigh: Float64Array.from(domain.kHigh) };
+}
+
+/** Rounds of propagation per node at most (each is cheap; stopping early only weakens the inference). */
+const MAX_ROUNDS = 64;
+
+/** Propagation over one BlockSpace, with its scratch arrays (one per search; not re-entrant). */
+export class Propagator {
+  private readonly sumLow: Float64Array;
+  private readonly sumHigh: Float64Array;
+  private readonly priceLow: Float64Array;
+  private readonly priceHigh: Float64Array;
+  /** Prefix sums over period positions: prefixLow[p] = Σ_{q<p} priceLow[q], likewise prefixHigh. */
+  private readonly prefixLow: Float64Array;
+  private readonly prefixHigh: Float64Array;
+  /** For the free block at hand: prefix sums, from its first period, of its price shifts (see below). */
+  private readonly shiftLow: Float64Array;
+  private readonly shiftHigh: Float64Array;
+
+  constructor(private readonly space: BlockSpace) {
+    const t = space.periodCount;
+    this.sumLow = new Float64Array(t);
+    this.sumHigh = new Float64Array(t);
+    this.priceLow = new Float64Array(t);
+    this.priceHigh = new Float64Array(t);
+    this.prefixLow = new Float64Array(t + 1);
+    this.prefixHigh = new Float64Array(t + 1);
+    this.shiftLow = new Float64Array(t + 1);
+    this.shiftHigh = new Float64Array(t + 1);
+  }
+
+  /**
+   * Narrows `domain` in place. Returns false if no admissible selection is left in it (some period
+   * cannot absorb every possible K, or an accepted block is paradoxical even at its most favourable
+   * prices).
+   */
+  run(domain: Domain): boolean {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const outcome = this.round(domain);
+      if (outcome === 'infeasible') return false;
+      if (outcome === 'stable') return true;
+    }
+    return true;
+  }
+
+  /**
+   * One round: K and price ranges from the statuses, then what accepted and free blocks imply.
+   * 'changed' if it narrowed anything (another round may narrow more).
+   */
+  private round(domain: Domain): 'infeasible' | 'stable' | 'changed' {
+    if (!this.ranges(domain)) return 'infeasible';
+    const accepted = this.narrowForAccepted(domain);
+    if (accepted === 'infeasible') return 'infeasible';
+    const free = this.fixFree(domain);
+    if (free === 'infeasible') return 'infeasible';
+    return accepted === 'changed' || free === 'changed' ? 'changed' : 'stable';
+  }
+
+  /**
+   * K lies between sumLow (the accepted blocks plus every free sell) and sumHigh (plus every free buy),
+   * so in [max(kLow, sumLow), min(kHigh, sumHigh)], and prices in [price(kLow), price(kHigh)].
+   * False if some period's range is empty.
+   */
+  private ranges(domain: Domain): boolean {
+    const { space, sumLow, sumHigh, priceLow, priceHigh, prefixLow, prefixHigh } = this;
+    const { status, kLow, kHigh } = domain;
+    sumLow.fill(0);
+    sumHigh.fill(0);
+    space.blocks.forEach((b, i) => {
+      const s = status[i]!;
+      if (s === REJECTED) return;
+      const toLow = s === ACCEPTED || b.sell;
+      const toHigh = s === ACCEPTED || !b.sell;
+      for (let p = b.first; p <= b.last; p++) {
+        if (toLow) sumLow[p]! += b.netDemand;
+        if (toHigh) sumHigh[p]! += b.netDemand;
+      }
+    });
+    for (let p = 0; p < space.periodCount; p++) {
+      if (sumLow[p]! > kLow[p]!) kLow[p] = sumLow[p]!;
+      if (sumHigh[p]! < kHigh[p]!) kHigh[p] = sumHigh[p]!;
+      if (kLow[p]! > kHigh[p]!) return false;
+      priceLow[p] = space.price(p, kLow[p]!);
+      priceHigh[p] = space.price(p, kHigh[p]!);
+      prefixLow[p + 1] = prefixLow[p]! + priceLow[p]!;
+      prefixHigh[p + 1] = prefixHigh[p]! + priceHigh[p]!;
+    }
+    return true;
+  }
+
+  /**
+   * An accepted block must be admissible at its most favourable prices; given the others' best prices,
+   * each of its periods then needs K high (sell) or low (buy) enough, which narrows kLow / kHigh. The
+   * price arrays are not updated here: later checks this round see slightly optimistic prices, which
+   * only weakens them.
+   */
+  private narrowForAccepted(domain: Domain): 'infeasible' | 'stable' | 'changed' {
+    const { space, priceLow, priceHigh, prefixLow, prefixHigh } = this;
+    const { status, kLow, kHigh } = domain;
+    let changed = false;
+    for (let i = 0; i < status.length; i++) {
+      if (status[i] !== ACCEPTED) continue;
+      const b = space.blocks[i]!;
+      if (b.sell) {
+        const best = prefixHigh[b.last + 1]! - prefixHigh[b.first]!;
+        if (best < b.limitSum) return 'infeasible';
+        for (let p = b.first; p <= b.last; p++) {
+          const need = b.limitSum - (best - priceHigh[p]!);
+          if (need <= priceLow[p]!) continue;
+          const k = space.lowestKPricedAtLeast(p, need, kLow[p]!, kHigh[p]!);
+          if (k === null) return 'infeasible';
+          kLow[p] = k;
+          changed = true;
+        }
+      } else {
+        const best = prefixLow[b.last + 1]! - prefixLow[b.first]!;
+        if (best > b.limitSum) return 'infeasible';
+        for (let p = b.first; p <= b.last; p++) {
+          const allowed = b.limitSum - (best - priceLow[p]!);
+          if (allowed >= priceHigh[p]!) continue;
+          const k = space.highestKPricedAtMost(p, allowed, kLow[p]!, kHigh[p]!);
+          if (k === null) return 'infeasible';
+          kHigh[p] = k;
+          changed = true;
+        }
+      }
+    }
+    return changed ? 'changed' : 'stable';
+  }
+
+  /**
+   * A free block is rejected if accepting it leaves some period unable to absorb K, makes it paradoxical
+   * even at its best prices, or makes an accepted block it overlaps so; accepted if rejecting it does.
+   */
+  private fixFree(domain: Domain): 'infeasible' | 'stable' | 'changed' {
+    const { status } = domain;
+    let changed = false;
+    for (let i = 0; i < status.length; i++) {
+      if (status[i] !== FREE) continue;
+      const verdict = this.judgeFree(domain, i);
+      if (verdict === 'infeasible') return 'infeasible';
+      if (verdict === 'free') continue;
+      status[i] = verdict === 'accept' ? ACCEPTED : REJECTED;
+      changed = true;
+    }
+    return changed ? 'changed' : 'stable';
+  }
+
+  /**
+   * A free sell lowers the highest possible K when accepted, a free buy when rejected ("high shift"); a
+   * free buy raises the lowest possible K when accepted, a free sell when rejected ("low shift").
+   * shiftHigh / shiftLow get the prefix sums, over the block's periods, of the price changes that causes.
+   */
+  private judgeFree(domain: Domain, i: number): 'infeasible' | 'free' | 'accept' | 'reject' {
+    const { space, sumLow, sumHigh, priceLow, priceHigh, prefixLow, prefixHigh, shiftLow, shiftHigh } = this;
+    const { status, kLow, kHigh } = domain;
+    const b = space.blocks[i]!;
+    const q = Math.abs(b.netDemand);
+    let rejectOnly = false; // accepting it is impossible
+    let acceptOnly = false; // rejecting it is impossible
+    for (let p = b.first; p <= b.last; p++) {
+      const high = sumHigh[p]! - q;
+      const low = sumLow[p]! + q;
+      if (high < kLow[p]!) {
+        if (b.sell) rejectOnly = true;
+        else acceptOnly = true;
+      }
+      if (low > kHigh[p]!) {
+        if (b.sell) acceptOnly = true;
+        else rejectOnly = true;
+      }
+      const ph = space.price(p, Math.max(kLow[p]!, Math.min(kHigh[p]!, high))) - priceHigh[p]!;
+      const pl = space.price(p, Math.min(kHigh[p]!, Math.max(kLow[p]!, low))) - priceLow[p]!;
+      shiftHigh[p + 1] = (p === b.first ? 0 : shiftHigh[p]!) + ph;
+      shiftLow[p + 1] = (p === b.first ? 0 : shiftLow[p]!) + pl;
+    }
+    // Its own admissibility if accepted, at the best prices it leaves itself.
+    if (b.sell) {
+      const best = prefixHigh[b.last + 1]! - prefixHigh[b.first]! + shiftHigh[b.last + 1]!;
+      if (best < b.limitSum) rejectOnly = true;
+    } else {
+      const best = prefixLow[b.last + 1]! - prefixLow[b.first]! + shiftLow[b.last + 1]!;
+      if (best > b.limitSum) rejectOnly = true;
+    }
+    // Accepted blocks it overlaps, at their best prices with this block's shift.
+    for (const j of space.overlaps[i]!) {
+      if (rejectOnly && acceptOnly) break;
+      if (status[j] !== ACCEPTED) continue;
+      const a = space.blocks[j]!;
+      const from = Math.max(a.first, b.first);
+      const to = Math.min(a.last, b.last);
+      if (a.sell) {
+        const best = prefixHigh[a.last + 1]! - prefixHigh[a.first]! + partial(shiftHigh, b.first, from, to);
+        if (best < a.limitSum) {
+          if (b.sell) rejectOnly = true;
+          else acceptOnly = true;
+        }
+      } else {
+        const best = prefixLow[a.last + 1]! - prefixLow[a.first]! + partial(shiftLow, b.first, from, to);
+        if (best > a.limitSum) {
+          if (b.sell) acceptOnly = true;
+          else rejectOnly = true;
+        }
+      }
+    }
+    if (rejectOnly && acceptOnly) return 'infeasible';
+    return acceptOnly ? 'accept' : rejectOnly ? 'reject' : 'free';
+  }
+}
+
+/** Σ over positions from…to of a block-local prefix sum that starts at position `first`. */
+function partial(prefix: Float64Array, first: number, from: number, to: number): number {
+  return prefix[to + 1]! - (from === first ? 0 : prefix[from]!);
+}

@@ -1,0 +1,290 @@
+import { ACCEPTED, type Domain, FREE } from './block-domain.js';
+import type { BlockSpace } from './block-space.js';
+
+// Upper bound on the welfare of every selection in a search node, from prices (Lagrangian duality).
+//
+// For a selection with block net demand K_p in period p, welfare = Σ_p val_p(K_p) + Σ_accepted value_i,
+// where val_p(K) is the curves' best welfare when they absorb K (concave in K; PeriodAggregate.clear).
+// For ANY price vector λ and every K in the node's range [kLow_p, kHigh_p]:
+//     val_p(K) <= G_p(λ_p) − λ_p·K,   G_p(λ) = max over K' in [kLow_p, kHigh_p] of val_p(K') + λ·K'
+// so welfare <= Σ_p G_p(λ_p) + Σ_i u_i·s_i(λ), with s_i(λ) = value_i − netDemand_i·Σ_{p∈i} λ_p the block's
+// surplus at λ, and u_i·s_i <= max(0, s_i) for a free block. That is the bound g(λ). It holds for every λ,
+// however it was found, which is what keeps the search exact although λ is computed numerically. Its
+// minimum over λ is the welfare of the relaxation with fractional blocks and no admissibility condition,
+// tightened by the node's K ranges (which do encode admissibility, see block-domain.ts).
+//
+// λ is found by Gauss–Seidel over periods: each period's price minimises g with the other prices fixed,
+// i.e. it clears the period against the curves (K restricted to the node's range) and the blocks'
+// responses. At the root, free blocks respond smoothly, σ(margin/τ), with τ (ticks of average price
+// margin) falling towards zero, because exact coordinate descent can stall on blocks spanning several
+// periods; a child starts from its parent's prices and re-solves, exactly, only the periods its changes
+// reach (a work queue), since most of a child's prices equal its parent's.
+
+/** Smoothing levels τ (ticks) at the root, coarse to (practically) exact. */
+export const ROOT_SMOOTHING: readonly number[] = [256, 64, 16, 4, 1, 1 / 4, 1 / 16, 1 / 64, 1e-9];
+/** A child's smoothing: exact responses from its parent's prices. */
+export const CHILD_SMOOTHING: readonly number[] = [1e-9];
+/** A block's response σ(z) is within 2·10⁻⁹ of 0 or 1 beyond |z| = 20. */
+const SATURATION = 20;
+/** Price changes (ticks) below this do not requeue the neighbouring periods. */
+const PRICE_STEP = 1e-6;
+/** Period solves per smoothing level at most, in multiples of the number of periods. */
+const PASSES_PER_LEVEL = 4;
+
+export class PriceRelaxation {
+  /** Prices per period position (the best λ found, after solve()). */
+  readonly lambda: Float64Array;
+  /** Σ λ over each block's periods. */
+  private readonly sums: Float64Array;
+  /** Periods whose price must be recomputed (queued). */
+  private readonly dirty: Uint8Array;
+  private readonly queue: Int32Array;
+  private head = 0;
+  private size = 0;
+  /** The smoothing level λ was last computed at (Infinity: not at all). */
+  private lastTau = Number.POSITIVE_INFINITY;
+  /** g at λ after solve(). */
+  value = Number.POSITIVE_INFINITY;
+
+  /**
+   * Starts from `start` (the parent node's prices) if given; then only the periods listed in `changed`
+   * (where the child differs from its parent) are recomputed first, the rest as the changes spread.
+   */
+  constructor(
+    private readonly space: BlockSpace,
+    private readonly domain: Domain,
+    start?: Float64Array,
+    changed?: Iterable<number>,
+  ) {
+    this.lambda = start ? Float64Array.from(start) : this.initialPrices();
+    this.sums = new Float64Array(space.blocks.length);
+    this.dirty = new Uint8Array(space.periodCount);
+    this.queue = new Int32Array(space.periodCount);
+    if (start && changed) {
+      // The parent ended at the sharpest level, so only the changes need re-solving.
+      this.lastTau = CHILD_SMOOTHING[0]!;
+      for (const p of changed) this.enqueue(p);
+    } else for (let p = 0; p < space.periodCount; p++) this.enqueue(p);
+    const cover = space.periodBlocks.reduce((mx, list) => Math.max(mx, list.length), 0);
+    this.d = new Float64Array(cover);
+    this.sign = new Float64Array(cover);
+    this.offset = new Float64Array(cover);
+    this.scale = new Float64Array(cover);
+    this.resum();
+  }
+
+  private initialPrices(): Float64Array {
+    const { space, domain } = this;
+    return Float64Array.from(space.aggregates, (a, p) => {
+      const k = Math.min(Math.max(0, domain.kLow[p]!), domain.kHigh[p]!);
+      return a.clear(k)!.allocationPrice;
+    });
+  }
+
+  private resum(): void {
+    this.space.blocks.forEach((b, i) => {
+      let sum = 0;
+      for (const p of b.periods) sum += this.lambda[p]!;
+      this.sums[i] = sum;
+    });
+  }
+
+  /** The block's average price margin at λ (ticks; > 0: in the money). */
+  margin(i: number): number {
+    const b = this.space.blocks[i]!;
+    return (b.sell ? this.sums[i]! - b.limitSum : b.limitSum - this.sums[i]!) / b.length;
+  }
+
+  /** The block's surplus at λ (tick·lots): its gain if accepted at these prices. */
+  surplus(i: number): number {
+    const b = this.space.blocks[i]!;
+    return b.value - b.netDemand * this.sums[i]!;
+  }
+
+  /** g(λ) at the current prices: an upper bound on the welfare of every selection in the domain. */
+  bound(): number {
+    this.resum();
+    const { space, domain } = this;
+    let g = 0;
+    for (let p = 0; p < space.periodCount; p++) g += this.periodTerm(p, this.lambda[p]!);
+    for (let i = 0; i < space.blocks.length; i++) {
+      const s = domain.status[i]!;
+      if (s !== ACCEPTED && s !== FREE) continue;
+      const surplus = this.surplus(i);
+      g += s === ACCEPTED ? surplus : Math.max(0, surplus);
+    }
+    return g;
+  }
+
+  /** G_p(x): the curves' surplus at price x with K restricted to the domain's range. */
+  private periodTerm(p: number, x: number): number {
+    const agg = this.space.aggregates[p]!;
+    const kLow = this.domain.kLow[p]!;
+    const kHigh = this.domain.kHigh[p]!;
+    const range = agg.demandRangeAt(x);
+    // The curves absorb K in [−hi, −lo] at price x.
+    if (-range.lo < kLow) return agg.clear(kLow)!.value + x * kLow;
+    if (-range.hi > kHigh) return agg.clear(kHigh)!.value + x * kHigh;
+    return agg.tailFrom(x);
+  }
+
+  private enqueue(p: number): void {
+    if (this.dirty[p]) return;
+    this.dirty[p] = 1;
+    this.queue[(this.head + this.size) % this.queue.length] = p;
+    this.size++;
+  }
+
+  /**
+   * Gauss–Seidel at the given smoothing levels; returns the lowest bound seen and leaves λ at its prices
+   * (also in `value`). Stops early once the bound is at or below `enough` (the node can be pruned).
+   */
+  solve(taus: readonly number[], enough: number): number {
+    let best = Number.POSITIVE_INFINITY;
+    const bestLambda = Float64Array.from(this.lambda);
+    for (const tau of taus) {
+      // A block's response σ(margin/τ) only changes with τ where it is not saturated.
+      const reach = SATURATION * Math.max(tau, Math.min(this.lastTau, 1e300));
+      this.space.blocks.forEach((b, i) => {
+        if (this.domain.status[i] === FREE && Math.abs(this.margin(i)) < reach)
+          for (const p of b.periods) this.enqueue(p);
+      });
+      this.lastTau = tau;
+      this.drain(tau);
+      const g = this.bound();
+      if (g < best) {
+        best = g;
+        bestLambda.set(this.lambda);
+      }
+      if (best <= enough) break;
+    }
+    this.lambda.set(bestLambda);
+    this.resum();
+    this.value = best;
+    return best;
+  }
+
+  /**
+   * Gauss–Seidel over the queued periods: re-solving a period whose price moved queues the periods of
+   * the free blocks covering it (their responses depend on it). Bounded per level; what is left stays
+   * queued for the next.
+   */
+  private drain(tau: number): void {
+    let budget = PASSES_PER_LEVEL * this.space.periodCount;
+    while (this.size > 0 && budget-- > 0) {
+      const p = this.queue[this.head]!;
+      this.head = (this.head + 1) % this.queue.length;
+      this.size--;
+      this.dirty[p] = 0;
+      const old = this.lambda[p]!;
+      this.solvePeriod(p, tau);
+      if (Math.abs(this.lambda[p]! - old) <= PRICE_STEP) continue;
+      for (const i of this.space.periodBlocks[p]!) {
+        if (this.domain.status[i] !== FREE) continue;
+        for (const q of this.space.blocks[i]!.periods) if (q !== p) this.enqueue(q);
+      }
+    }
+  }
+
+  // Scratch for solvePeriod: the free blocks of the period being solved.
+  private count = 0;
+  private fixed = 0;
+  private readonly d: Float64Array;
+  private readonly sign: Float64Array;
+  private readonly offset: Float64Array;
+  private readonly scale: Float64Array;
+
+  /** Net demand of the period's blocks at price x (accepted ones fixed, free ones smoothed). */
+  private blocksAt(x: number): number {
+    let e = this.fixed;
+    const { d, sign, offset, scale } = this;
+    for (let j = 0; j < this.count; j++) {
+      const z = sign[j]! * (offset[j]! + x) * scale[j]!;
+      e += z >= 0 ? d[j]! / (1 + Math.exp(-z)) : (d[j]! * Math.exp(z)) / (1 + Math.exp(z));
+    }
+    return e;
+  }
+
+  /** Sets λ_p to where the period clears against the curves (restricted K) and the blocks' responses. */
+  private solvePeriod(p: number, tau: number): void {
+    const { space, domain } = this;
+    const agg = space.aggregates[p]!;
+    const old = this.lambda[p]!;
+    let fixed = 0;
+    let count = 0;
+    for (const i of space.periodBlocks[p]!) {
+      const s = domain.status[i]!;
+      const b = space.blocks[i]!;
+      if (s === ACCEPTED) fixed += b.netDemand;
+      else if (s === FREE) {
+        this.d[count] = b.netDemand;
+        // margin/τ = sign·(sumWithout + x − limitSum)/(length·τ)
+        this.sign[count] = b.sell ? 1 : -1;
+        this.offset[count] = this.sums[i]! - old - b.limitSum;
+        this.scale[count] = 1 / (b.length * tau);
+        count++;
+      }
+    }
+    this.fixed = fixed;
+    this.count = count;
+    // Curves' net demand clamped to the K range: the curves absorb −K, so D ∈ [−kHigh, −kLow].
+    const dMin = -domain.kHigh[p]!;
+    const dMax = -domain.kLow[p]!;
+    const { prices, left, right } = agg;
+    const m = prices.length - 1;
+    let x: number;
+    if (clamp(agg.loAt(m), dMin, dMax) + this.blocksAt(prices[m]!) > 0) x = prices[m]!;
+    else {
+      // First breakpoint where excess demand can be <= 0.
+      let lo = 0;
+      let hi = m;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (clamp(agg.loAt(mid), dMin, dMax) + this.blocksAt(prices[mid]!) <= 0) hi = mid;
+        else lo = mid + 1;
+      }
+      const j = lo;
+      if (j === 0) x = prices[0]!;
+      else if (clamp(left[j]!, dMin, dMax) + this.blocksAt(prices[j]!) > 0) x = prices[j]!;
+      else x = this.crossing(prices[j - 1]!, prices[j]!, right[j - 1]!, left[j]!, dMin, dMax);
+    }
+    this.lambda[p] = x;
+    for (const i of space.periodBlocks[p]!) this.sums[i]! += x - old;
+  }
+
+  /**
+   * The price in (a, b] where excess demand crosses zero; the curves' demand runs linearly from qa to qb
+   * there. Illinois (regula falsi): excess demand is continuous and decreasing on the interval.
+   */
+  private crossing(a: number, b: number, qa: number, qb: number, dMin: number, dMax: number): number {
+    // The curves' part of the excess demand at y is clamp(qa + slope·(y − a0)).
+    const a0 = a;
+    const slope = (qb - qa) / (b - a);
+    let fa = clamp(qa, dMin, dMax) + this.blocksAt(a);
+    let fb = clamp(qb, dMin, dMax) + this.blocksAt(b);
+    if (fa <= 0) return a;
+    if (fb >= 0) return b;
+    let side = 0;
+    for (let it = 0; it < 100 && b - a > 1e-7 * (1 + Math.abs(b)); it++) {
+      let c = (a * fb - b * fa) / (fb - fa);
+      if (!(c > a && c < b)) c = (a + b) / 2;
+      const fc = clamp(qa + slope * (c - a0), dMin, dMax) + this.blocksAt(c);
+      if (fc > 0) {
+        a = c;
+        fa = fc;
+        if (side === -1) fb /= 2;
+        side = -1;
+      } else if (fc < 0) {
+        b = c;
+        fb = fc;
+        if (side === 1) fa /= 2;
+        side = 1;
+      } else return c;
+    }
+    return (a + b) / 2;
+  }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
+}

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { clearAuction } from './clear-auction.js';
+import { benchBids } from './clearing.bench.js';
+import { evaluateSelection, isAdmissible, prepareProblem } from './problem.js';
+import { bruteBestSelection, curve, seededInts, smallBlockAuction } from './test-helpers.js';
+import {
+  type AuctionBid,
+  type AuctionConfig,
+  type AuctionResult,
+  type BlockBid,
+  defaultAuctionConfig,
+} from './types.js';
+
+// The branch-and-bound block selection against references it shares no search code with: for 13–16
+// blocks, a brute force that clears every one of the 2^n subsets by scanning every price tick
+// (test-helpers.ts); for linear curves, where a tick scan cannot find the crossing, the library's own
+// enumeration of all subsets. Step-curve welfare is an integer number of tick·lots, so the comparison
+// is exact: the same welfare, the same volume, the same blocks (the tie rule of README.md).
+
+const CASH_PER_TICK_LOT = 25; // 15-minute periods
+
+function blocksOf(bids: readonly AuctionBid[]): BlockBid[] {
+  return bids.filter((b): b is BlockBid => b.kind === 'block');
+}
+
+function acceptedFlags(bids: readonly AuctionBid[], result: AuctionResult): boolean[] {
+  return blocksOf(bids).map((b) => result.acceptedBlocks.includes(b.bidId));
+}
+
+/** Compares the default clearing with brute force; returns the brute-force outcome for statistics. */
+function checkAgainstBruteForce(config: AuctionConfig, bids: AuctionBid[]) {
+  const result = clearAuction(config, bids);
+  const brute = bruteBestSelection(config, bids);
+  expect(result.method).toBe('branch-and-bound');
+  expect(result.provenOptimal).toBe(true);
+  expect(result.welfareGapBoundCashUnits).toBe(0);
+  expect(result.welfareCashUnits).toBe(brute.welfare * CASH_PER_TICK_LOT);
+  expect(acceptedFlags(bids, result)).toEqual(brute.accepted);
+  return { result, brute };
+}
+
+describe('branch-and-bound against brute force over all 2^n subsets (13–16 blocks, step curves)', () => {
+  it('random portfolio curves and blocks', () => {
+    for (let seed = 1; seed <= 16; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 7919, 13 + (seed % 4), false);
+      checkAgainstBruteForce(config, bids);
+    }
+  });
+
+  it('hard: many overlapping blocks near the money', () => {
+    let paradoxHeavy = 0;
+    let blocksRejected = 0;
+    for (let seed = 1; seed <= 16; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 104_729, 13 + (seed % 4), true);
+      const { result, brute } = checkAgainstBruteForce(config, bids);
+      const n = blocksOf(bids).length;
+      // Most subsets have a paradoxically accepted block (or cannot clear).
+      if (brute.admissibleCount < 2 ** n / 4) paradoxHeavy++;
+      blocksRejected += n - result.acceptedBlocks.length;
+    }
+    // The instances are what they claim to be, so the comparison above is not vacuous.
+    expect(paradoxHeavy).toBeGreaterThanOrEqual(12);
+    expect(blocksRejected).toBeGreaterThan(16 * 4);
+  });
+});
+
+describe('branch-and-bound with linear curves', () => {
+  /** Four periods over the full price range, shallow linear curves (well under a lot per tick). */
+  function shallowLinear(seed: number, blocks: number): { config: AuctionConfig; bids: AuctionBid[] } {
+    const rnd = seededInts(seed);
+    const config = defaultAuctionConfig(4);
+    const bids: AuctionBid[] = [];
+    for (let t = 0; t < 4; t++) {
+      for (let c = 0; c < 3; c++) {
+        const from = rnd(1000, 4000);
+        bids.push(
+          curve(
+            `b${t}-${c}`,
+            t,
+            [
+              [from, rnd(50, 300)],
+              [from + rnd(3000, 8000), 0],
+            ],
+            'linear',
+          ),
+        );
+        const to = rnd(5000, 9000);
+        bids.push(
+          curve(
+            `s${t}-${c}`,
+            t,
+            [
+              [to - rnd(3000, 8000), 0],
+              [to, -rnd(50, 300)],
+            ],
+            'linear',
+          ),
+        );
+      }
+    }
+    for (let i = 0; i < blocks; i++) {
+      const first = rnd(0, 3);
+      const last = Math.min(3, first + rnd(0, 3));
+      bids.push({
+        kind: 'block',
+        bidId: `k${i}`,
+        agentId: `k${i}`,
+        side: rnd(0, 1) === 0 ? 'buy' : 'sell',
+        firstPeriod: first,
+        lastPeriod: last,
+        priceTicks: rnd(4000, 7000),
+        quantityLots: rnd(10, 120),
+      });
+    }
+    return { config, bids };
+  }
+
+  it('14 blocks: the same selection as enumerating all subsets, hence the same welfare to the cash unit', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const { config, bids } = shallowLinear(seed * 31_337, 14);
+      const searched = clearAuction(config, bids);
+      const enumerated = clearAuction(config, bids, { method: 'enumeration' });
+      expect(searched.method).toBe('branch-and-bound');
+      expect(searched.provenOptimal).toBe(true);
+      expect(searched.acceptedBlocks).toEqual(enumerated.acceptedBlocks);
+      expect(searched.welfareCashUnits).toBe(enumerated.welfareCashUnits);
+      expect(searched.pricesTicks).toEqual(enumerated.pricesTicks);
+    }
+  });
+});
+
+describe('node limit', () => {
+  it('when the limit stops the search: flagged, admissible, and the gap bound covers the shortfall', () => {
+    let stopped = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 104_729, 14, true);
+      const brute = bruteBestSelection(config, bids);
+      for (const maxSearchNodes of [1, 2, 4]) {
+        const result = clearAuction(config, bids, { maxSearchNodes, maxEnumeratedBlocks: 0 });
+        expect(result.searchNodes).toBeLessThanOrEqual(maxSearchNodes);
+        if (result.provenOptimal) {
+          expect(result.welfareCashUnits).toBe(brute.welfare * CASH_PER_TICK_LOT);
+          continue;
+        }
+        const shortfall = brute.welfare * CASH_PER_TICK_LOT - result.welfareCashUnits;
+        expect(shortfall).toBeGreaterThanOrEqual(0);
+        expect(shortfall).toBeLessThanOrEqual(result.welfareGapBoundCashUnits);
+        if (result.welfareGapBoundCashUnits > 0) stopped++;
+      }
+    }
+    // Some of these searches really were cut short with a gap left open.
+    expect(stopped).toBeGreaterThan(3);
+  });
+});
+
+describe('day-ahead size: 96 periods × 1000 curve steps, 50 blocks', () => {
+  it('proven optimal, and no single block flipped gives an admissible selection with more welfare', () => {
+    const config = defaultAuctionConfig(96);
+    const bids = benchBids(50);
+    const result = clearAuction(config, bids);
+    expect(result.method).toBe('branch-and-bound');
+    expect(result.provenOptimal).toBe(true);
+    expect(result.welfareGapBoundCashUnits).toBe(0);
+    // Local optimality, checked with the exact clearing of single selections.
+    const problem = prepareProblem(config, bids);
+    const chosen = acceptedFlags(bids, result);
+    const own = evaluateSelection(problem, chosen);
+    expect(isAdmissible(own)).toBe(true);
+    expect(Number.isInteger(own.value)).toBe(true);
+    let admissibleFlips = 0;
+    for (let i = 0; i < chosen.length; i++) {
+      const flipped = evaluateSelection(
+        problem,
+        chosen.map((a, j) => (j === i ? !a : a)),
+      );
+      if (!isAdmissible(flipped)) continue;
+      admissibleFlips++;
+      expect(flipped.value).toBeLessThanOrEqual(own.value);
+    }
+    expect(admissibleFlips).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,260 @@
+import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
+import { CHILD_SMOOTHING, PriceRelaxation, ROOT_SMOOTHING } from './block-relaxation.js';
+import { BlockSpace } from './block-space.js';
+import {
+  type Evaluation,
+  evaluateSelection,
+  isAdmissible,
+  isBetter,
+  type Problem,
+  welfareTolerance,
+} from './problem.js';
+
+// Exact block selection by branch-and-bound: depth first over the blocks, each node a Domain (blocks
+// accepted / rejected / free, per-period K ranges; block-domain.ts), narrowed by propagation and bounded
+// by the price relaxation (block-relaxation.ts). Selections are only ever judged by the exact clearing
+// (evaluateSelection), so the result is an admissible selection; it is the best one — by the same order
+// as the enumeration: welfare, then accepted volume, then the earliest accepted block — whenever the
+// search finishes within its node budget, and then `provenOptimal` is true. Otherwise the best selection
+// found is returned with provenOptimal false and an upper bound on what any admissible selection could
+// reach, so the caller can say how far from optimal it might be.
+//
+// Per node: propagate; bound; round the relaxation to a candidate selection, evaluate it exactly and, if
+// a block is paradoxically accepted, drop such blocks until it is admissible (an incumbent); fix blocks
+// whose flip would cost more than the gap to the incumbent (reduced-cost fixing) and repeat; else branch
+// on the free block with the largest volume weighted by how close to the money it is at the relaxation's
+// prices, trying first the side the relaxation prefers.
+
+export interface BlockSearchLimits {
+  /** Relaxations solved at most (root, children and re-solves after fixing). */
+  maxNodes: number;
+}
+
+export interface BlockSearchResult {
+  best: Evaluation;
+  /** True if no admissible selection is better than `best` (the search finished). */
+  provenOptimal: boolean;
+  /** Relaxations solved. */
+  nodes: number;
+  /** No admissible selection has more welfare than this (Evaluation.value frame); >= best.value. */
+  upperBound: number;
+}
+
+/** Branching prefers large blocks near the money; margins (ticks) are compared on this scale. */
+const BRANCH_MARGIN_SCALE = 200;
+
+interface Node {
+  domain: Domain;
+  /** Upper bound on the welfare of the node's selections; −∞ if it has none. */
+  bound: number;
+  /** Null if propagation found the node empty. */
+  relaxation: PriceRelaxation | null;
+}
+
+export function searchBlocks(problem: Problem, limits: BlockSearchLimits): BlockSearchResult {
+  return new BlockSearch(problem, limits.maxNodes).run();
+}
+
+class BlockSearch {
+  private readonly space: BlockSpace;
+  private readonly propagator: Propagator;
+  private readonly n: number;
+  /** Exact evaluations by selection (candidates and repairs recur across nodes). */
+  private readonly memo = new Map<string, Evaluation>();
+  /** The incumbent: the best admissible selection found. */
+  private best: Evaluation;
+  private nodes = 0;
+  private exhausted = false;
+
+  constructor(
+    private readonly problem: Problem,
+    private readonly maxNodes: number,
+  ) {
+    this.space = new BlockSpace(problem);
+    this.propagator = new Propagator(this.space);
+    this.n = this.space.blocks.length;
+    this.best = this.evaluate(problem.blocks.map(() => false));
+  }
+
+  run(): BlockSearchResult {
+    const domain = rootDomain(this.space);
+    const root: Node = this.propagator.run(domain)
+      ? this.relax(domain, null, Number.POSITIVE_INFINITY)
+      : { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
+    const upperBound = this.visit(root);
+    return {
+      best: this.best,
+      provenOptimal: !this.exhausted,
+      nodes: this.nodes,
+      upperBound: Math.max(upperBound, this.best.value),
+    };
+  }
+
+  private evaluate(accepted: readonly boolean[]): Evaluation {
+    const key = accepted.map((a) => (a ? '1' : '0')).join('');
+    let e = this.memo.get(key);
+    if (e === undefined) {
+      e = evaluateSelection(this.problem, accepted);
+      this.memo.set(key, e);
+    }
+    return e;
+  }
+
+  private tolerance(value: number): number {
+    return welfareTolerance(this.problem, value);
+  }
+
+  /** A node is pruned if its bound is below this: it cannot even tie with the incumbent. */
+  private pruneBelow(): number {
+    return this.best.value - this.tolerance(this.best.value);
+  }
+
+  private consider(e: Evaluation): void {
+    if (isAdmissible(e) && isBetter(this.problem, e, this.best)) this.best = e;
+  }
+
+  /** Drops paradoxically accepted blocks until none is left, and considers the result. */
+  private repair(start: Evaluation): void {
+    let e = start;
+    for (let guard = 0; guard <= this.n && e.feasible; guard++) {
+      if (isAdmissible(e)) {
+        this.consider(e);
+        return;
+      }
+      const paradoxical = e.paradoxical;
+      e = this.evaluate(e.accepted.map((a, i) => a && !paradoxical[i]));
+    }
+  }
+
+  /** Could the node hold a selection better than the incumbent: more welfare, or as much and more volume? */
+  private canImprove(node: Node): boolean {
+    if (node.bound > this.best.value + this.tolerance(this.best.value)) return true;
+    if (node.bound < this.pruneBelow()) return false;
+    let volume = 0;
+    this.space.blocks.forEach((b, i) => {
+      if (node.domain.status[i] !== REJECTED) volume += b.volume;
+    });
+    return volume >= this.best.volume;
+  }
+
+  /** Periods where two domains differ (K range, or a block whose status changed). */
+  private changedPeriods(before: Domain, after: Domain): number[] {
+    const out = new Set<number>();
+    for (let p = 0; p < this.space.periodCount; p++)
+      if (before.kLow[p] !== after.kLow[p] || before.kHigh[p] !== after.kHigh[p]) out.add(p);
+    this.space.blocks.forEach((b, i) => {
+      if (before.status[i] !== after.status[i]) for (const p of b.periods) out.add(p);
+    });
+    return [...out];
+  }
+
+  /** Bounds `domain` (already propagated), starting from the prices of the node it was derived from. */
+  private relax(domain: Domain, from: Node | null, bound: number): Node {
+    this.nodes++;
+    const relaxation = from
+      ? new PriceRelaxation(
+          this.space,
+          domain,
+          from.relaxation!.lambda,
+          this.changedPeriods(from.domain, domain),
+        )
+      : new PriceRelaxation(this.space, domain);
+    const value = relaxation.solve(from ? CHILD_SMOOTHING : ROOT_SMOOTHING, this.pruneBelow() - 1);
+    return { domain, bound: Math.min(bound, value), relaxation };
+  }
+
+  private child(parent: Node, block: number, value: number): Node {
+    const domain = branch(parent.domain, block, value);
+    if (!this.propagator.run(domain)) return { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
+    return this.relax(domain, parent, parent.bound);
+  }
+
+  /** Rounds the relaxation to a selection and evaluates it exactly (repaired if paradoxical). */
+  private tryCandidate(node: Node): Evaluation {
+    const accepted = this.space.blocks.map((_, i) => {
+      const s = node.domain.status[i]!;
+      return s === ACCEPTED || (s === FREE && node.relaxation!.margin(i) > 0);
+    });
+    const candidate = this.evaluate(accepted);
+    this.consider(candidate);
+    if (!isAdmissible(candidate)) this.repair(candidate);
+    return candidate;
+  }
+
+  /**
+   * Reduced-cost fixing: at the node's prices λ, forcing a free block against the sign of its surplus s
+   * lowers g(λ) by |s| (its term goes from max(0, s) to s or to 0, and every other term can only fall in
+   * the child). If that is below the incumbent, the block takes the other value. Returns the copy of the
+   * domain before fixing, or null if nothing was fixed.
+   */
+  private fixByBound(node: Node): Domain | null {
+    const relaxation = node.relaxation!;
+    const limit = this.pruneBelow();
+    const before: Domain = {
+      status: Int8Array.from(node.domain.status),
+      kLow: Float64Array.from(node.domain.kLow),
+      kHigh: Float64Array.from(node.domain.kHigh),
+    };
+    let fixed = false;
+    for (let i = 0; i < this.n; i++) {
+      if (node.domain.status[i] !== FREE) continue;
+      const s = relaxation.surplus(i);
+      if (relaxation.value - Math.abs(s) >= limit) continue;
+      node.domain.status[i] = s > 0 ? ACCEPTED : REJECTED;
+      fixed = true;
+    }
+    return fixed ? before : null;
+  }
+
+  /** The free block with the largest volume (lots × periods), discounted by its distance from the money at λ. */
+  private pickBranch(node: Node): number {
+    let pick = -1;
+    let score = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.n; i++) {
+      if (node.domain.status[i] !== FREE) continue;
+      const b = this.space.blocks[i]!;
+      const margin = Math.abs(node.relaxation!.margin(i));
+      const s = b.volume * Math.exp(-margin / BRANCH_MARGIN_SCALE);
+      if (s > score) {
+        score = s;
+        pick = i;
+      }
+    }
+    return pick;
+  }
+
+  /** Searches the subtree; returns an upper bound on the welfare of its admissible selections. */
+  private visit(start: Node): number {
+    let node = start;
+    let candidate: Evaluation;
+    for (;;) {
+      if (node.relaxation === null || !this.canImprove(node)) return node.bound;
+      candidate = this.tryCandidate(node);
+      if (!this.canImprove(node)) return node.bound;
+      const before = this.fixByBound(node);
+      if (before === null) break;
+      if (!this.propagator.run(node.domain)) return Number.NEGATIVE_INFINITY;
+      if (this.nodes >= this.maxNodes) {
+        this.exhausted = true;
+        return node.bound;
+      }
+      node = this.relax(node.domain, { ...node, domain: before }, node.bound);
+    }
+    const pick = this.pickBranch(node);
+    // Every block fixed: the candidate was this node's only selection.
+    if (pick < 0)
+      return isAdmissible(candidate) ? Math.min(node.bound, candidate.value) : Number.NEGATIVE_INFINITY;
+    // First the side the relaxation's rounding took, unless that made the block paradoxical.
+    const first = candidate.accepted[pick] && !candidate.paradoxical[pick] ? ACCEPTED : REJECTED;
+    let high = Number.NEGATIVE_INFINITY;
+    for (const value of [first, first === ACCEPTED ? REJECTED : ACCEPTED]) {
+      if (this.nodes >= this.maxNodes) {
+        this.exhausted = true;
+        high = Math.max(high, node.bound);
+        continue;
+      }
+      high = Math.max(high, this.visit(this.child(node, pick, value)));
+    }
+    return Math.min(node.bound, high);
+  }
+}

@@ -1,0 +1,114 @@
+import type { PeriodAggregate } from './aggregate.js';
+import type { Problem } from './problem.js';
+
+// The block-selection problem as the search sees it: blocks as sets of period positions (indices into
+// problem.touched, the periods covered by at least one block), and per period the aggregated curves with
+// the range of block net demand K they can absorb. Also the one monotonicity fact everything rests on:
+// a period's published price is non-decreasing in K (both ends of the clearing interval are, and so is
+// the tie rule's midpoint), so price bounds follow from bounds on K.
+
+export interface SpaceBlock {
+  /** Period positions (indices into problem.touched), ascending and consecutive. */
+  periods: Int32Array;
+  /** First and last period position. */
+  first: number;
+  last: number;
+  /** Net demand per period when accepted: +q buy, −q sell. */
+  netDemand: number;
+  sell: boolean;
+  /** Number of periods. */
+  length: number;
+  /** Limit price × periods: the bound on the sum of the block's period prices. */
+  limitSum: number;
+  /** Gross value at the limit (tick·lots), as BlockInfo.value. */
+  value: number;
+  /** Lots × periods, for the volume tie-break. */
+  volume: number;
+}
+
+export class BlockSpace {
+  readonly blocks: SpaceBlock[];
+  /** Per period position: the blocks covering it. */
+  readonly periodBlocks: Int32Array[];
+  /** Per block: the other blocks sharing a period with it. */
+  readonly overlaps: Int32Array[];
+  readonly aggregates: PeriodAggregate[];
+  /** Per period position: the block net demand the curves can absorb at all, [kMin, kMax]. */
+  readonly kMin: Float64Array;
+  readonly kMax: Float64Array;
+
+  constructor(readonly problem: Problem) {
+    const position = new Map<number, number>();
+    problem.touched.forEach((t, p) => {
+      position.set(t, p);
+    });
+    this.aggregates = problem.touched.map((t) => problem.aggregates[t]!);
+    const covering: number[][] = problem.touched.map(() => []);
+    this.blocks = problem.blocks.map((b, i) => {
+      const periods = new Int32Array(b.periods);
+      for (let t = b.bid.firstPeriod; t <= b.bid.lastPeriod; t++) {
+        const p = position.get(t)!;
+        periods[t - b.bid.firstPeriod] = p;
+        covering[p]!.push(i);
+      }
+      return {
+        periods,
+        first: periods[0]!,
+        last: periods[periods.length - 1]!,
+        netDemand: b.netDemand,
+        sell: b.netDemand < 0,
+        length: b.periods,
+        limitSum: b.bid.priceTicks * b.periods,
+        value: b.value,
+        volume: b.volume,
+      };
+    });
+    this.periodBlocks = covering.map((list) => Int32Array.from(list));
+    this.overlaps = this.blocks.map((b, i) =>
+      Int32Array.from(
+        this.blocks
+          .map((_, j) => j)
+          .filter((j) => j !== i && this.blocks[j]!.first <= b.last && b.first <= this.blocks[j]!.last),
+      ),
+    );
+    this.kMin = Float64Array.from(this.aggregates, (a) => -a.feasibleRange.hi);
+    this.kMax = Float64Array.from(this.aggregates, (a) => -a.feasibleRange.lo);
+  }
+
+  get periodCount(): number {
+    return this.aggregates.length;
+  }
+
+  /** Published price of period position p when blocks net K (which must be absorbable). */
+  price(p: number, k: number): number {
+    const c = this.aggregates[p]!.clear(k);
+    if (c === null) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
+    return c.priceTicks;
+  }
+
+  /** Smallest integer K in [from, to] whose price is >= need, or null. */
+  lowestKPricedAtLeast(p: number, need: number, from: number, to: number): number | null {
+    if (this.price(p, to) < need) return null;
+    let lo = from;
+    let hi = to;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.price(p, mid) >= need) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** Largest integer K in [from, to] whose price is <= limit, or null. */
+  highestKPricedAtMost(p: number, limit: number, from: number, to: number): number | null {
+    if (this.price(p, from) > limit) return null;
+    let lo = from;
+    let hi = to;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.price(p, mid) <= limit) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
