@@ -25,32 +25,10 @@ import {
 // X_t can take (from all buy blocks accepted to all sell blocks accepted, within what the curves can
 // absorb). Exact for step curves; linear curves enter as chords at every tick.
 
-/** The subset of the HiGHS legacy API used here (injectable for tests). */
-export interface LpSolver {
-  solve(
-    lp: string,
-    options?: Record<string, unknown>,
-  ): {
-    Status: string;
-    ObjectiveValue: number;
-    Columns: Record<string, { Primal?: number }>;
-  };
-}
+// The solver comes from the project's one HiGHS loader.
+export { type LpSolver, loadHighs } from '../../lib/index.js';
 
-type HighsLoader = () => Promise<unknown>;
-
-let highsPromise: Promise<LpSolver> | undefined;
-
-/** Loads the HiGHS WebAssembly solver once per process. */
-export function loadHighs(): Promise<LpSolver> {
-  highsPromise ??= import('highs').then(async (mod) => {
-    // The package's ESM build exports the loader as default; its typings describe the CommonJS shape.
-    const m = mod as unknown as { default: HighsLoader | { default: HighsLoader } };
-    const loader = typeof m.default === 'function' ? m.default : m.default.default;
-    return (await loader()) as LpSolver;
-  });
-  return highsPromise;
-}
+import type { LpSolver } from '../../lib/index.js';
 
 const SOLVER_OPTIONS = {
   output_flag: false,

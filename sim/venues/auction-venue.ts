@@ -225,6 +225,8 @@ export class AuctionVenue implements Venue {
       volumesLots: result.volumesLots,
       acceptedBlocks: result.acceptedBlocks.filter((b) => !b.startsWith(`${WORLD_PARTY}:`)),
       paradoxicallyRejectedBlocks: result.paradoxicallyRejectedBlocks,
+      provenOptimal: result.provenOptimal,
+      welfareGapBoundCashUnits: result.welfareGapBoundCashUnits,
     };
     ctx.out.tape({
       type: 'auction-result',
@@ -232,6 +234,7 @@ export class AuctionVenue implements Venue {
       ...publicResult,
       method: result.method,
       welfareCashUnits: result.welfareCashUnits,
+      searchNodes: result.searchNodes,
     });
     for (const a of ctx.cfg.agents) ctx.ledger(a.id).report('auctionResults', publicResult);
     ctx.out.publish(

@@ -137,6 +137,8 @@ describe('DashboardStore', () => {
         volumesLots: [10, 0],
         acceptedBlocks: [],
         paradoxicallyRejectedBlocks: [],
+        provenOptimal: true,
+        welfareGapBoundCashUnits: 0,
       }),
     );
     store.apply(
