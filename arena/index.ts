@@ -5,13 +5,15 @@ export { type LaunchedAgent, launchAgent, stopAgents } from './launcher/agent-la
 export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
 export { findNatsServerBinary, type NatsServerHandle, startNatsServer } from './nats/nats-server-launcher.js';
 export {
+  manifestMsgId,
   NatsSink,
+  runEndMsgId,
   SETTLEMENT_STREAM,
   SETTLEMENT_SUBJECTS,
   settlementMsgId,
   subjects,
 } from './nats/nats-sink.js';
-export { FaultLogSink, SettlementFileSink, TapeFileSink } from './run/file-sinks.js';
+export { FaultLogSink, RunInfoFileSink, SettlementFileSink, TapeFileSink } from './run/file-sinks.js';
 export { loadRunConfig } from './run/load-config.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
 export { writeResults } from './run/run-folder.js';

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { FlexArenaError } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
 
@@ -14,6 +15,7 @@ const program = new Command()
 registerRun(program);
 registerAgent(program);
 registerStrategies(program);
+registerEvaluate(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,7 +25,7 @@ import { type LaunchedAgent, launchAgent, stopAgents } from '../launcher/agent-l
 import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
-import { FaultLogSink, SettlementFileSink, TapeFileSink } from './file-sinks.js';
+import { FaultLogSink, RunInfoFileSink, SettlementFileSink, TapeFileSink } from './file-sinks.js';
 import { writeResults } from './run-folder.js';
 import { readWorldFiles } from './world-files.js';
 
@@ -159,6 +159,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     const sinks: RecordSink[] = [
       tape,
       settlements,
+      new RunInfoFileSink(runDir),
       faults,
       totals,
       ...(nats ? [nats.sink] : []),
