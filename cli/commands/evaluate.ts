@@ -17,6 +17,7 @@ interface EvaluateFlags {
   httpPort: number;
   runDir?: string;
   solver: string;
+  ackWaitMs: number;
 }
 
 async function boundSolver(name: string): Promise<BoundSolver> {
@@ -41,6 +42,12 @@ export function registerEvaluate(program: Command): void {
     .option('--durable <name>', 'durable consumer name', 'flexarena-evaluator')
     .option('--http-host <host>', 'interface of the HTTP endpoint', '127.0.0.1')
     .option('--http-port <n>', 'port of the HTTP endpoint (0: any free port)', intOption('--http-port'), 8787)
+    .option(
+      '--ack-wait-ms <n>',
+      'redelivery of unacknowledged messages (new consumers)',
+      intOption('--ack-wait-ms'),
+      30_000,
+    )
     .option('--run-dir <dir>', 'score this run folder from its files and exit')
     .option('--solver <name>', 'perfect-foresight bound solver: dp (exact, fast) or highs (LP/MIP)', 'dp')
     .action(async (o: EvaluateFlags) => {
@@ -62,6 +69,7 @@ export function registerEvaluate(program: Command): void {
         httpHost: o.httpHost,
         httpPort: o.httpPort,
         solver,
+        ackWaitMs: o.ackWaitMs,
       });
       let stopping = false;
       const stop = async () => {
@@ -72,12 +80,12 @@ export function registerEvaluate(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      await service.start();
+      await service.open();
       // Machine-readable line for tools and tests.
       process.stdout.write(`FLEXARENA_EVALUATOR_LISTENING http://${o.httpHost}:${service.httpPort}\n`);
-      process.stderr.write(
-        `evaluator consuming settlement records; HTTP on http://${o.httpHost}:${service.httpPort}/runs\n`,
-      );
+      process.stderr.write(`evaluator: HTTP on http://${o.httpHost}:${service.httpPort}/runs\n`);
+      await service.connect();
+      process.stderr.write('evaluator: consuming settlement records\n');
       await new Promise(() => undefined);
     });
 }

@@ -170,9 +170,16 @@ export function boundLpText(p: BoundProblem, binary: ReadonlySet<number> = new S
     const ref = p.terminal.refEurPerMwh;
     rows.push(` end: ${last} - up + down = ${num(s.socStartMwh)}`);
     obj.push(term(ref * s.etaDischarge, 'up', false), term(-ref / s.etaCharge, 'down', false));
+    const upMax = Math.max(0, s.socMaxMwh - s.socStartMwh);
+    const downMax = Math.max(0, s.socStartMwh - s.socMinMwh);
+    bounds.push(` 0 <= up <= ${num(upMax)}`, ` 0 <= down <= ${num(downMax)}`);
+    // A negative reference price makes the valuation convex: one side only, by a binary.
+    if (ref < 0)
+      rows.push(` tu: up - ${num(upMax)} z <= 0`, ` td: down + ${num(downMax)} z <= ${num(downMax)}`);
   }
   const objective = obj.filter((x) => x !== '').join(' ') || '0 c0';
   const ints = [...binary].filter((t) => p.periods[t]?.buyEurPerMwh !== undefined).map((t) => `u${t}`);
+  if (p.terminal.kind === 'valued' && p.terminal.refEurPerMwh < 0) ints.push('z');
   return [
     'Maximize',
     ` obj: ${objective}`,

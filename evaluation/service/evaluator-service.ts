@@ -40,6 +40,8 @@ export interface EvaluatorOptions {
   httpPort?: number;
   solver?: BoundSolver;
   log?: (line: string) => void;
+  /** Redelivery of unacknowledged messages, ms (default 30 000). */
+  ackWaitMs?: number;
   /** How long to wait for the settlement stream to exist, ms (the arena creates it). */
   streamWaitMs?: number;
 }
@@ -69,8 +71,14 @@ export class EvaluatorService {
     this.log = o.log ?? ((l) => process.stderr.write(`${l}\n`));
   }
 
-  /** Replays the journal, starts the endpoint, connects and consumes until stop(). */
+  /** Replays the journal, starts the endpoint, then connects and consumes until stop(). */
   async start(): Promise<void> {
+    await this.open();
+    await this.connect();
+  }
+
+  /** The journal read back and the HTTP endpoint up: scores of journalled runs are served. */
+  async open(): Promise<void> {
     this.replay();
     if (this.o.httpPort !== undefined) {
       this.endpoint = new HttpEndpoint({
@@ -80,6 +88,10 @@ export class EvaluatorService {
       });
       this.httpPort = await this.endpoint.listen(this.o.httpHost ?? '127.0.0.1', this.o.httpPort);
     }
+  }
+
+  /** Waits for the settlement stream, then consumes it through the durable consumer. */
+  async connect(): Promise<void> {
     this.nc = await connect({
       servers: this.o.natsUrl,
       name: 'flexarena-evaluator',
@@ -97,7 +109,8 @@ export class EvaluatorService {
         filter_subject: SETTLEMENT_SUBJECTS,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        ack_wait: nanos(30_000),
+        // A message delivered to an evaluator that died unacknowledged comes again after this.
+        ack_wait: nanos(this.o.ackWaitMs ?? 30_000),
         max_ack_pending: 20_000,
       });
     }
