@@ -54,37 +54,73 @@ function evalAt(f: Pwl, x: number): number {
   return vs[lo]! + ((vs[hi]! - vs[lo]!) * (x - x0)) / (x1 - x0);
 }
 
-/** A line v = m·x + c on an interval. */
-interface Line {
-  m: number;
-  c: number;
-}
+/** Scratch space of envelope(): at most 2 ends + 3 crossings. */
+const PTS = new Float64Array(5);
 
-function lineThrough(f: Pwl, x0: number, x1: number, shift: number): Line {
-  // f(x + shift) on [x0, x1], where no breakpoint of f lies strictly inside [x0+shift, x1+shift].
-  const v0 = evalAt(f, x0 + shift);
-  if (x1 - x0 < EPS_X) return { m: 0, c: v0 - 0 * x0 };
-  const v1 = evalAt(f, x1 + shift);
-  const m = (v1 - v0) / (x1 - x0);
-  return { m, c: v0 - m * x0 };
-}
-
-/** Pushes the upper envelope of `lines` on [a, b] (both ends and crossings) into out. */
-function envelope(lines: readonly Line[], a: number, b: number, out: Pwl): void {
-  const pts = [a, b];
-  for (let i = 0; i < lines.length; i++)
-    for (let j = i + 1; j < lines.length; j++) {
-      const dm = lines[i]!.m - lines[j]!.m;
+/** Pushes the upper envelope of `count` lines (ms, cs) on [a, b] (both ends and crossings) into out. */
+function envelope(ms: Float64Array, cs: Float64Array, count: number, a: number, b: number, out: Pwl): void {
+  let n = 0;
+  PTS[n++] = a;
+  for (let i = 0; i < count; i++)
+    for (let j = i + 1; j < count; j++) {
+      const dm = ms[i]! - ms[j]!;
       if (dm === 0) continue;
-      const x = (lines[j]!.c - lines[i]!.c) / dm;
-      if (x > a + EPS_X && x < b - EPS_X) pts.push(x);
+      const x = (cs[j]! - cs[i]!) / dm;
+      if (x > a + EPS_X && x < b - EPS_X) PTS[n++] = x;
     }
-  pts.sort((p, q) => p - q);
-  for (const x of pts) {
+  PTS[n++] = b;
+  // Insertion sort of at most five points.
+  for (let i = 1; i < n; i++) {
+    const x = PTS[i]!;
+    let j = i - 1;
+    while (j >= 0 && PTS[j]! > x) {
+      PTS[j + 1] = PTS[j]!;
+      j--;
+    }
+    PTS[j + 1] = x;
+  }
+  for (let p = 0; p < n; p++) {
+    const x = PTS[p]!;
     let v = Number.NEGATIVE_INFINITY;
-    for (const l of lines) v = Math.max(v, l.m * x + l.c);
+    for (let l = 0; l < count; l++) v = Math.max(v, ms[l]! * x + cs[l]!);
     push(out, x, v);
   }
+}
+
+const LM = new Float64Array(3);
+const LC = new Float64Array(3);
+
+/** Sets line `i` of the scratch lines to f(x + shift) on [x0, x1] (f linear there). */
+function setLine(i: number, f: Pwl, x0: number, x1: number, shift: number): void {
+  const v0 = evalAt(f, x0 + shift);
+  if (x1 - x0 < EPS_X) {
+    LM[i] = 0;
+    LC[i] = v0;
+    return;
+  }
+  const m = (evalAt(f, x1 + shift) - v0) / (x1 - x0);
+  LM[i] = m;
+  LC[i] = v0 - m * x0;
+}
+
+/** The sorted union of two ascending sequences a[i] + da and b[j] + db, inside (lo, hi), with lo and hi. */
+function mergedPoints(
+  a: readonly number[],
+  da: number,
+  b: readonly number[],
+  db: number,
+  lo: number,
+  hi: number,
+): number[] {
+  const out = [lo];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && a[i]! + da <= b[j]! + db) ? a[i++]! + da : b[j++]! + db;
+    if (x > lo && x < hi) out.push(x);
+  }
+  out.push(hi);
+  return out;
 }
 
 function push(out: Pwl, x: number, v: number): void {
@@ -133,18 +169,17 @@ function windowMax(f: Pwl, k: number, from: number, to: number, dLo: number, dHi
   const a = Math.max(dLo, lo - to);
   const b = Math.min(dHi, hi - from);
   if (a > b + EPS_X) return undefined;
-  const phi: Pwl = { xs: f.xs, vs: f.vs.map((v, i) => v - k * f.xs[i]!) };
-  const cand = [a, b];
-  for (const x of f.xs) {
-    for (const s of [x - from, x - to]) if (s > a && s < b) cand.push(s);
-  }
-  cand.sort((p, q) => p - q);
+  const phiVs = new Array<number>(f.xs.length);
+  for (let i = 0; i < f.xs.length; i++) phiVs[i] = f.vs[i]! - k * f.xs[i]!;
+  const phi: Pwl = { xs: f.xs, vs: phiVs };
+  const cand = mergedPoints(f.xs, -to, f.xs, -from, a, b);
   const out: Pwl = { xs: [], vs: [] };
   // Breakpoints strictly inside the window, kept in a deque of decreasing phi values as the
   // window slides right.
   const n = f.xs.length;
   let enter = 0;
   const deque: number[] = [];
+  let head = 0;
   for (let i = 0; i + 1 < cand.length; i++) {
     const s0 = cand[i]!;
     const s1 = cand[i + 1]!;
@@ -153,15 +188,18 @@ function windowMax(f: Pwl, k: number, from: number, to: number, dLo: number, dHi
     const wLo = mid + from;
     const wHi = mid + to;
     while (enter < n && f.xs[enter]! < wHi) {
-      while (deque.length > 0 && phi.vs[deque[deque.length - 1]!]! <= phi.vs[enter]!) deque.pop();
+      while (deque.length > head && phiVs[deque[deque.length - 1]!]! <= phiVs[enter]!) deque.pop();
       deque.push(enter++);
     }
-    while (deque.length > 0 && f.xs[deque[0]!]! <= wLo) deque.shift();
-    const lines: Line[] = [];
-    if (deque.length > 0) lines.push({ m: 0, c: phi.vs[deque[0]!]! });
-    if (wLo >= lo) lines.push(lineThrough(phi, s0, s1, from));
-    if (wHi <= hi) lines.push(lineThrough(phi, s0, s1, to));
-    envelope(lines, s0, s1, out);
+    while (deque.length > head && f.xs[deque[head]!]! <= wLo) head++;
+    let count = 0;
+    if (deque.length > head) {
+      LM[count] = 0;
+      LC[count++] = phiVs[deque[head]!]!;
+    }
+    if (wLo >= lo) setLine(count++, phi, s0, s1, from);
+    if (wHi <= hi) setLine(count++, phi, s0, s1, to);
+    envelope(LM, LC, count, s0, s1, out);
   }
   if (cand.length === 1 || b - a < EPS_X) {
     // A single point: the window's best value there.
@@ -169,7 +207,8 @@ function windowMax(f: Pwl, k: number, from: number, to: number, dLo: number, dHi
     out.xs = [a];
     out.vs = [v];
   }
-  return { xs: out.xs, vs: out.vs.map((v, i) => v + k * out.xs[i]!) };
+  for (let i = 0; i < out.xs.length; i++) out.vs[i] = out.vs[i]! + k * out.xs[i]!;
+  return out;
 }
 
 /** max of f over [u0, u1] ∩ dom f (a breakpoint or an end). */
@@ -185,21 +224,32 @@ function bestInWindow(f: Pwl, u0: number, u1: number): number {
 function upperMax(f: Pwl | undefined, g: Pwl | undefined): Pwl | undefined {
   if (!f) return g;
   if (!g) return f;
-  const xs = [...new Set([...f.xs, ...g.xs])].sort((p, q) => p - q);
-  const inF = (x: number) => x >= f.xs[0]! - EPS_X && x <= f.xs[f.xs.length - 1]! + EPS_X;
-  const inG = (x: number) => x >= g.xs[0]! - EPS_X && x <= g.xs[g.xs.length - 1]! + EPS_X;
+  const xs = mergedPoints(
+    f.xs,
+    0,
+    g.xs,
+    0,
+    Math.min(f.xs[0]!, g.xs[0]!),
+    Math.max(f.xs.at(-1)!, g.xs.at(-1)!),
+  );
+  const fLo = f.xs[0]! - EPS_X;
+  const fHi = f.xs[f.xs.length - 1]! + EPS_X;
+  const gLo = g.xs[0]! - EPS_X;
+  const gHi = g.xs[g.xs.length - 1]! + EPS_X;
+  const inF = (x: number) => x >= fLo && x <= fHi;
+  const inG = (x: number) => x >= gLo && x <= gHi;
   const out: Pwl = { xs: [], vs: [] };
   for (let i = 0; i + 1 < xs.length; i++) {
     const a = xs[i]!;
     const b = xs[i + 1]!;
     if (b - a < EPS_X) continue;
     const mid = (a + b) / 2;
-    const lines: Line[] = [];
-    if (inF(mid)) lines.push(lineThrough(f, a, b, 0));
-    if (inG(mid)) lines.push(lineThrough(g, a, b, 0));
-    envelope(lines, a, b, out);
+    let count = 0;
+    if (inF(mid)) setLine(count++, f, a, b, 0);
+    if (inG(mid)) setLine(count++, g, a, b, 0);
+    envelope(LM, LC, count, a, b, out);
   }
-  if (xs.length === 1) {
+  if (out.xs.length === 0) {
     out.xs = [xs[0]!];
     out.vs = [
       Math.max(
