@@ -1,7 +1,7 @@
 // The public entry of the runtime: running the simulation core with real processes, gRPC, NATS
 // and files.
 export { GrpcGateway, tokenFromMetadata } from './gateway/grpc-gateway.js';
-export { type LaunchedAgent, launchAgent, stopAgents } from './launcher/agent-launcher.js';
+export { type LaunchedAgent, launchAgent, launchCommand, stopAgents } from './launcher/agent-launcher.js';
 export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
 export { findNatsServerBinary, type NatsServerHandle, startNatsServer } from './nats/nats-server-launcher.js';
 export {

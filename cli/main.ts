@@ -6,6 +6,7 @@ import { registerAgent } from './commands/agent.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
+import { registerTournament } from './commands/tournament.js';
 
 const program = new Command()
   .name('flexarena')
@@ -16,6 +17,7 @@ registerRun(program);
 registerAgent(program);
 registerStrategies(program);
 registerEvaluate(program);
+registerTournament(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -153,7 +153,7 @@ describe('RunScorer', () => {
 
   it('gives the same scores for any order and any number of repeats, and counts the repeats', () => {
     const reference = JSON.stringify(fullScorer().scores());
-    const rng = new RandomStream(8);
+    const rng = new RandomStream('scorer-test', 8);
     for (let k = 0; k < 5; k++) {
       const recs = records();
       const shuffled = [...recs, ...recs.filter(() => rng.next() < 0.5)];

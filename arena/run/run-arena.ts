@@ -21,7 +21,7 @@ import {
   Simulation,
 } from '../../sim/index.js';
 import { GrpcGateway } from '../gateway/grpc-gateway.js';
-import { type LaunchedAgent, launchAgent, stopAgents } from '../launcher/agent-launcher.js';
+import { type LaunchedAgent, launchAgent, launchCommand, stopAgents } from '../launcher/agent-launcher.js';
 import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
@@ -40,6 +40,11 @@ export interface RunOptions {
   local?: ReadonlyMap<string, LocalAgent>;
   /** Further record sinks (an in-process evaluator, a dashboard bridge, a test). */
   sinks?: readonly RecordSink[];
+  /**
+   * Agents launched from a command line instead of `flexarena agent <strategy>` (agents in other
+   * languages), by agent id; `{arena}` and `{token}` in the arguments are filled in.
+   */
+  commands?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
@@ -201,7 +206,10 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       log(`arena ${runId} listening on ${address}`);
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
-        if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
+        const command = opts.commands?.get(a.id);
+        if (command)
+          launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
+        else if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
         else
           log(
             `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,

@@ -139,7 +139,7 @@ function randomProblem(rng: RandomStream, k: number): BoundProblem {
 describe('perfect-foresight bound: the DP equals HiGHS', () => {
   it('on 45 random problems (negative prices, spreads beyond the round-trip loss, both terminals)', async () => {
     const highs = await loadHighs();
-    const rng = new RandomStream(20261129);
+    const rng = new RandomStream('bound-test', 20261129);
     let nonConcave = 0;
     for (let k = 0; k < 45; k++) {
       const p = randomProblem(rng, k);
