@@ -103,12 +103,10 @@ export const tournamentSchema = z
             message: `${k} entrants per game, but scenarios[${j}] has ${s.seats.length} seats`,
           });
     });
-    t.lineups?.forEach((l, i) =>
-      l.forEach((n, j) => {
+    for (const [i, l] of (t.lineups ?? []).entries())
+      for (const [j, n] of l.entries())
         if (!names.has(n))
           ctx.addIssue({ code: 'custom', path: ['lineups', i, j], message: `unknown entrant "${n}"` });
-      }),
-    );
   });
 
 export type TournamentConfig = z.infer<typeof tournamentSchema>;

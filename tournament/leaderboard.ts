@@ -101,7 +101,7 @@ export function leaderboard(t: TournamentConfig, results: readonly GameResult[])
       zOverall: z.overall[entrant] ?? 0,
     }))
     .sort((a, b) => b.ordinal - a.ordinal || (b.metric.mean ?? 0) - (a.metric.mean ?? 0));
-  rows.forEach((r, i) => (r.rank = i + 1));
+  for (const [i, r] of rows.entries()) r.rank = i + 1;
   return {
     tournament: t.name,
     metric: t.metric,

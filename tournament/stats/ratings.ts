@@ -29,7 +29,7 @@ export function rateGames(
     if (g.seats.length < 2) continue;
     const teams = g.seats.map((s) => [r.get(s.entrant)!]);
     const out = rate(teams, { rank: ranksOf(g.seats.map((s) => s.value)) });
-    g.seats.forEach((s, i) => r.set(s.entrant, out[i]![0]!));
+    for (const [i, s] of g.seats.entries()) r.set(s.entrant, out[i]![0]!);
   }
   return Object.fromEntries([...r].map(([e, x]) => [e, { mu: x.mu, sigma: x.sigma, ordinal: ordinal(x) }]));
 }

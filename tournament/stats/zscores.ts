@@ -31,7 +31,10 @@ export function zScoresBySize(results: readonly SizedResult[]): ZScores {
       acc.n++;
       sums.set(r.entrant, acc);
     }
-    for (const [e, { s, n }] of sums) (bySize[e] ??= {})[String(k)] = s / n;
+    for (const [e, { s, n }] of sums) {
+      bySize[e] ??= {};
+      bySize[e][String(k)] = s / n;
+    }
   }
   const overall: Record<string, number> = {};
   for (const [e, m] of Object.entries(bySize)) {
