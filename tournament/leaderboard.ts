@@ -64,8 +64,10 @@ function cellMatrix(
 }
 
 export function leaderboard(t: TournamentConfig, results: readonly GameResult[]): Leaderboard {
-  const names = t.entrants.map((e) => e.name);
   const ordered = [...results].sort((a, b) => a.index - b.index);
+  // Entrants that played (explicit line-ups may leave some out).
+  const played = new Set(ordered.flatMap((g) => g.seats.map((s) => s.entrant)));
+  const names = t.entrants.map((e) => e.name).filter((n) => played.has(n));
   const metric = METRIC[t.metric];
   const boot = (f: (s: SeatResult) => number | null, stream: string) => {
     const { matrix } = cellMatrix(ordered, names, f);

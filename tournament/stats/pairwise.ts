@@ -18,13 +18,16 @@ export interface PairTest {
   pHolm: number;
 }
 
-/** Wilcoxon signed-rank on paired values; p = 1 when no difference is non-zero. */
+/**
+ * Wilcoxon signed-rank on paired values. With no non-zero difference, or a single pair, nothing
+ * can be told apart: p = 1 (the exact two-sided p of one pair is 1 as well).
+ */
 export function signedRank(
   x: readonly number[],
   y: readonly number[],
 ): { statistic: number | null; pValue: number } {
   const d = x.map((v, i) => v - y[i]!);
-  if (d.every((v) => v === 0)) return { statistic: null, pValue: 1 };
+  if (d.every((v) => v === 0) || d.length < 2) return { statistic: null, pValue: 1 };
   const r = wilcoxon(Float64Array.from(x), Float64Array.from(y), { alternative: 'two-sided' });
   return { statistic: r.statistic, pValue: r.pValue };
 }
