@@ -6,33 +6,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { fastScenario } from '../helpers/tournament-fixtures.js';
 
 const groups = new Set<number>();
-
-/** A fast one-day scenario: thin liquidity, no intraday auctions or balancing, 30-minute decisions. */
-export function fastScenario(): Record<string, unknown> {
-  return {
-    name: 'fast',
-    seed: 3,
-    day: '2026-11-22',
-    simStartHoursBeforeDay: 8,
-    decisionIntervalMinutes: 30,
-    nats: { enabled: false },
-    market: { auctions: { intraday: false }, balancing: { enabled: false } },
-    agents: [
-      {
-        id: 'liquidity',
-        strategy: 'liquidity',
-        role: 'liquidity',
-        params: { depthMwPerEur: 2, levels: 4, horizonHours: 3 },
-      },
-      { id: 'seat-a', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
-      { id: 'seat-b', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
-    ],
-  };
-}
 
 function startTournament(file: string, out: string) {
   // Its own process group, so a kill also ends the agent processes it started.
@@ -81,25 +58,29 @@ describe('flexarena tournament', () => {
     writeConfig(dir, fastScenario(), 'fast.yaml');
     const file = join(dir, 't.yaml');
     const out = join(dir, 'out');
-    require_write(file, {
-      name: 'resume',
-      seed: 5,
-      seeds: 1,
-      gameSizes: [2],
-      keepRuns: true,
-      entrants: [
-        { name: 'heuristic', strategy: 'heuristic-battery' },
-        { name: 'idle', strategy: 'idle' },
-        { name: 'lp', strategy: 'lp-battery' },
-        { name: 'idle-process', strategy: 'idle', mode: 'process' },
-      ],
-      // The in-process game first; the one with a process entrant is left for the restart.
-      lineups: [
-        ['heuristic', 'lp'],
-        ['heuristic', 'idle-process'],
-      ],
-      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-    });
+    writeConfig(
+      dir,
+      {
+        name: 'resume',
+        seed: 5,
+        seeds: 1,
+        gameSizes: [2],
+        keepRuns: true,
+        entrants: [
+          { name: 'heuristic', strategy: 'heuristic-battery' },
+          { name: 'idle', strategy: 'idle' },
+          { name: 'lp', strategy: 'lp-battery' },
+          { name: 'idle-process', strategy: 'idle', mode: 'process' },
+        ],
+        // The in-process game first; the one with a process entrant is left for the restart.
+        lineups: [
+          ['heuristic', 'lp'],
+          ['heuristic', 'idle-process'],
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      },
+      't.yaml',
+    );
     const games = join(out, 'games.jsonl');
     const first = startTournament(file, out);
     const deadline = Date.now() + 180_000;
@@ -143,7 +124,3 @@ describe('flexarena tournament', () => {
     expect(r.stdout).toMatch(/ordinal/);
   }, 400_000);
 });
-
-function require_write(path: string, doc: object): void {
-  writeConfig(join(path, '..'), doc, 't.yaml');
-}
