@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { FlexArenaError } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
 import { registerTournament } from './commands/tournament.js';
@@ -18,6 +19,7 @@ registerAgent(program);
 registerStrategies(program);
 registerEvaluate(program);
 registerTournament(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,6 +14,16 @@ export {
 } from './bound/battery-bound.js';
 export { type BoundSolver, dayAheadPeriod, multiMarketPeriod, popScores } from './bound/pop.js';
 export { computeScores, type ScoreInputs } from './compute-scores.js';
+export { type ChartSpec, escapeHtml, htmlTable, type ReportPage, reportHtml } from './report/html-page.js';
+export {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  type RenderedReport,
+  ReportRenderError,
+  renderPngs,
+} from './report/render-png.js';
+export { runReport, runReportCharts } from './report/run-report.js';
+export { type WrittenReport, writeReport } from './report/write-report.js';
 export { RunFolderError, scoreRunFolder, scorerFromRunFolder, scoresCsv, writeScores } from './run-folder.js';
 export { type AddResult, EvaluationInputError, RunScorer } from './run-scorer.js';
 export type { AgentScores, PopFigure, PopScores, RunScores, RunSeries } from './scores.js';

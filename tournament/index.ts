@@ -11,6 +11,7 @@ export { type GameContext, type GameResult, gameConfig, playGame, type SeatResul
 export { type Leaderboard, type LeaderboardRow, leaderboard, topKSeparated } from './leaderboard.js';
 export { gamesCsv, leaderboardCsv, pairwiseCsv, writeTournamentFiles } from './output.js';
 export { type GameSpec, lineups, planGames, type Seat, worldSeed } from './plan.js';
+export { tournamentCharts, tournamentReport } from './report.js';
 export {
   type GameExecutor,
   loadScenarios,
