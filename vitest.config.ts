@@ -8,6 +8,8 @@ export default defineConfig({
       'sim/**/*.test.ts',
       'arena/**/*.test.ts',
       'agents/**/*.test.ts',
+      'evaluation/**/*.test.ts',
+      'tournament/**/*.test.ts',
       'cli/**/*.test.ts',
       'dashboard/**/*.test.ts',
       'scripts/**/*.test.ts',

@@ -1,7 +1,7 @@
 // The public entry of the runtime: running the simulation core with real processes, gRPC, NATS
 // and files.
 export { GrpcGateway, tokenFromMetadata } from './gateway/grpc-gateway.js';
-export { type LaunchedAgent, launchAgent, stopAgents } from './launcher/agent-launcher.js';
+export { type LaunchedAgent, launchAgent, launchCommand, stopAgents } from './launcher/agent-launcher.js';
 export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
 export {
   findNatsServerBinary,
@@ -10,13 +10,15 @@ export {
   startNatsServer,
 } from './nats/nats-server-launcher.js';
 export {
+  manifestMsgId,
   NatsSink,
+  runEndMsgId,
   SETTLEMENT_STREAM,
   SETTLEMENT_SUBJECTS,
   settlementMsgId,
   subjects,
 } from './nats/nats-sink.js';
-export { FaultLogSink, SettlementFileSink, TapeFileSink } from './run/file-sinks.js';
+export { FaultLogSink, RunInfoFileSink, SettlementFileSink, TapeFileSink } from './run/file-sinks.js';
 export { loadRunConfig } from './run/load-config.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
 export { writeResults } from './run/run-folder.js';

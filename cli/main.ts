@@ -4,8 +4,11 @@ import { Command } from 'commander';
 import { FlexArenaError } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerEvaluate } from './commands/evaluate.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
+import { registerTournament } from './commands/tournament.js';
 
 const program = new Command()
   .name('flexarena')
@@ -16,6 +19,9 @@ registerRun(program);
 registerAgent(program);
 registerStrategies(program);
 registerDashboard(program);
+registerEvaluate(program);
+registerTournament(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -235,6 +235,15 @@ function systemTools() {
         'docker-compose is not installed (Debian: `apt-get install --no-install-recommends ' +
         'docker-compose`); the test that validates docker-compose.yml will fail without it.',
     },
+    {
+      name: 'Chromium',
+      packages: ['chromium'],
+      ready: () => existsSync('/usr/bin/chromium'),
+      required: false,
+      help:
+        'Chromium is not installed (Debian: `apt-get install --no-install-recommends chromium`); the ' +
+        'report PNGs and the browser test of the reports need /usr/bin/chromium.',
+    },
   );
   return tools;
 }

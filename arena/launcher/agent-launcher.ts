@@ -32,6 +32,31 @@ export function launchAgent(
   return { agentId: agent.id, child };
 }
 
+/**
+ * Starts an agent given as a command line (any language): `{arena}` and `{token}` in its arguments
+ * are replaced by the arena's address and the agent's token, which are also in the environment
+ * (FLEXARENA_ARENA, FLEXARENA_TOKEN).
+ */
+export function launchCommand(
+  agentId: string,
+  command: readonly string[],
+  address: string,
+  token: string,
+  logDir: string,
+): LaunchedAgent {
+  const [cmd, ...args] = command.map((a) => a.replaceAll('{arena}', address).replaceAll('{token}', token));
+  if (!cmd) throw new Error(`agent ${agentId}: empty command`);
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FLEXARENA_ARENA: address, FLEXARENA_TOKEN: token },
+  });
+  const log = createWriteStream(join(logDir, `${agentId}.log`));
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  child.on('error', (err) => log.write(`could not start ${cmd}: ${err.message}\n`));
+  return { agentId, child };
+}
+
 export async function stopAgents(agents: LaunchedAgent[], graceMs = 3_000): Promise<void> {
   await Promise.all(agents.map((a) => waitOrKill(a.child, graceMs)));
 }

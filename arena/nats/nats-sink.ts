@@ -6,7 +6,7 @@
 // figures do not claim as published what sat in a buffer until the end; past a bound they are
 // dropped (and counted) rather than held, so a long outage cannot grow the buffer without end.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import type { PublicRecord, RecordSink } from '../../sim/index.js';
 
 export const SETTLEMENT_STREAM = 'FLEXARENA_SETTLEMENT';
@@ -18,8 +18,15 @@ export function subjects(runId: string) {
     base,
     tail: (t: string) => `${base}.${t}`,
     settlement: (agentId: string) => `${base}.settlement.${agentId}`,
+    /** Agent ids start with a letter, so these never clash with an agent's subject. */
+    manifest: `${base}.settlement._manifest`,
+    runEnd: `${base}.settlement._end`,
   };
 }
+
+/** Nats-Msg-Ids of a run's manifest and end message. */
+export const manifestMsgId = (runId: string) => `${runId}:manifest`;
+export const runEndMsgId = (runId: string) => `${runId}:end`;
 
 /** Nats-Msg-Id of a settlement record: unique per run and record. */
 export function settlementMsgId(runId: string, seq: number): string {
@@ -85,6 +92,18 @@ export class NatsSink implements RecordSink {
     } catch {
       this.dropped++;
     }
+  }
+
+  manifest(m: RunManifest): void {
+    this.outbox?.enqueue(
+      this.subj.manifest,
+      manifestMsgId(this.runId),
+      JSON.stringify(RunManifest.toJSON(m)),
+    );
+  }
+
+  runEnd(e: RunEnd): void {
+    this.outbox?.enqueue(this.subj.runEnd, runEndMsgId(this.runId), JSON.stringify(RunEnd.toJSON(e)));
   }
 
   settlement(r: SettlementRecord): void {

@@ -1,7 +1,8 @@
 // Sinks that write a run's records into its folder: the tape (and its hash), the settlement
 // records of the evaluation contract, and the agent fault log with wall-clock times.
-import { appendFileSync, createWriteStream, type WriteStream } from 'node:fs';
-import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { appendFileSync, createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import { type FaultRecord, type RecordSink, type SequencedTapeRecord, TapeEncoder } from '../../sim/index.js';
 
 function closeStream(out: WriteStream): Promise<void> {
@@ -48,6 +49,25 @@ export class SettlementFileSink implements RecordSink {
 
   close(): Promise<void> {
     return closeStream(this.out);
+  }
+}
+
+/**
+ * run-manifest.json (who played with which asset) and run-end.json (how many settlement records,
+ * the ledgers' counters): with settlements.jsonl, everything an evaluator needs, in proto3 JSON.
+ */
+export class RunInfoFileSink implements RecordSink {
+  constructor(private readonly runDir: string) {}
+
+  manifest(m: RunManifest): void {
+    writeFileSync(
+      join(this.runDir, 'run-manifest.json'),
+      `${JSON.stringify(RunManifest.toJSON(m), null, 2)}\n`,
+    );
+  }
+
+  runEnd(e: RunEnd): void {
+    writeFileSync(join(this.runDir, 'run-end.json'), `${JSON.stringify(RunEnd.toJSON(e), null, 2)}\n`);
   }
 }
 

@@ -23,11 +23,11 @@ import {
   Simulation,
 } from '../../sim/index.js';
 import { GrpcGateway } from '../gateway/grpc-gateway.js';
-import { type LaunchedAgent, launchAgent, stopAgents } from '../launcher/agent-launcher.js';
+import { type LaunchedAgent, launchAgent, launchCommand, stopAgents } from '../launcher/agent-launcher.js';
 import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
-import { FaultLogSink, SettlementFileSink, TapeFileSink } from './file-sinks.js';
+import { FaultLogSink, RunInfoFileSink, SettlementFileSink, TapeFileSink } from './file-sinks.js';
 import { writeResults } from './run-folder.js';
 import { readWorldFiles } from './world-files.js';
 
@@ -49,6 +49,11 @@ export interface RunOptions {
   natsUrl?: string;
   /** Called after each decision point (progress, pacing a run for people watching it). */
   onDecision?: LockstepOptions['onDecision'];
+  /**
+   * Agents launched from a command line instead of `flexarena agent <strategy>` (agents in other
+   * languages), by agent id; `{arena}` and `{token}` in the arguments are filled in.
+   */
+  commands?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
@@ -209,6 +214,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     const sinks: RecordSink[] = [
       tape,
       settlements,
+      new RunInfoFileSink(runDir),
       faults,
       totals,
       ...(nats ? [nats.sink] : []),
@@ -250,7 +256,10 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       log(`arena ${runId} listening on ${address}`);
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
-        if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
+        const command = opts.commands?.get(a.id);
+        if (command)
+          launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
+        else if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
         else
           log(
             `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,

@@ -36,6 +36,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { fieldPath } from '../door/field-path.js';
 import { type ActionKind, admitAction, type DoorLimits } from '../door/validate-action.js';
 import { Output, type RecordSink } from '../records/records.js';
+import { quarterHourPrices } from '../settlement/quarter-hour-prices.js';
 import { periodSettlementMessage, settlePeriod } from '../settlement/settle-period.js';
 import { RecordAttribution, settlementRecord } from '../settlement/settlement-record.js';
 import type { AuctionVenue } from '../venues/auction-venue.js';
@@ -360,6 +361,20 @@ export class Simulation {
       bookHash: this.cid.market.stateHash(),
     });
     ctx.out.publish('run', 'flexarena.v1.RunEvent', this.runEvent('ended'), RunEvent);
+    ctx.out.runEnd({
+      runId: this.runId,
+      agents: ctx.cfg.agents.map((a) => {
+        const l = ctx.ledger(a.id);
+        const asset = ctx.assets.get(a.id);
+        return {
+          agentId: a.id,
+          missedDeadlines: l.missedDeadlines,
+          orders: l.orders,
+          rejects: l.rejects,
+          finalAssetState: asset?.state(),
+        };
+      }),
+    });
     return {
       ...stats,
       ledgers: ctx.cfg.agents.map((a) => ctx.ledger(a.id)),
@@ -426,6 +441,24 @@ export class Simulation {
       realisedPriceTicks: Array.from(ctx.world.realisedPriceTicks()),
     });
     ctx.out.publish('run', 'flexarena.v1.RunEvent', this.runEvent('started'), RunEvent);
+    ctx.out.manifest({
+      runId: this.runId,
+      name: ctx.cfg.name,
+      seed: ctx.cfg.seed,
+      day: ctx.cfg.day,
+      days: ctx.products.days.length,
+      firstDeliveryStartMs: ctx.products.firstDayStartMs,
+      quarterHours: ctx.products.quarterHours.length,
+      agents: ctx.cfg.agents.map((a) => {
+        const asset = ctx.assets.get(a.id);
+        return {
+          agentId: a.id,
+          strategy: a.strategy,
+          role: a.role,
+          asset: asset?.spec(),
+        };
+      }),
+    });
     this.schedule();
   }
 
@@ -684,6 +717,12 @@ export class Simulation {
     );
     for (const a of ctx.cfg.agents) ctx.ledger(a.id).report('balancingResults', publicResult);
     const qh = ctx.products.quarterHours[step]!;
+    const prices = quarterHourPrices(
+      step,
+      [qh.id, ctx.products.hourOf(step)?.id].filter((p): p is string => !!p),
+      this.cid,
+      this.auctions,
+    );
     for (const s of outcome.agents) {
       ctx.out.tape({ type: 'settlement', t: this.now, ...s });
       const ledger = ctx.ledger(s.agent);
@@ -695,6 +734,7 @@ export class Simulation {
           settledAtMs: this.now,
           deliveryStartMs: qh.deliveryStartMs,
           referencePriceTicks: outcome.referencePriceTicks,
+          prices,
           ledger,
           asset: ctx.assets.get(s.agent),
           settlement: s,

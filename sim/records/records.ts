@@ -3,7 +3,7 @@
 // the NATS publisher, an in-process evaluator, a dashboard, a test — consume them. A sink must
 // return at once; one that does I/O buffers.
 
-import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import type { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import type { MessageFns } from '../../gen/flexarena/v1/market.js';
 
 /** One line of the deterministic event tape: no wall-clock content, ordered by `seq`. */
@@ -37,6 +37,10 @@ export interface RecordSink {
   public?(record: PublicRecord): void;
   settlement?(record: SettlementRecord): void;
   fault?(record: FaultRecord): void;
+  /** Once, before the first settlement record: who plays with which asset. */
+  manifest?(manifest: RunManifest): void;
+  /** Once, after the last settlement record: how many there were, and the ledgers' counters. */
+  runEnd?(end: RunEnd): void;
 }
 
 /** Fans records out to the sinks; numbers tape records so every tape sink sees the same sequence. */
@@ -81,5 +85,15 @@ export class Output {
 
   fault(record: FaultRecord): void {
     for (const s of this.sinks) s.fault?.(record);
+  }
+
+  manifest(manifest: RunManifest): void {
+    for (const s of this.sinks) s.manifest?.(manifest);
+  }
+
+  runEnd(end: Omit<RunEnd, 'settlementRecords'>): RunEnd {
+    const full: RunEnd = { ...end, settlementRecords: this.settlementSeq };
+    for (const s of this.sinks) s.runEnd?.(full);
+    return full;
   }
 }

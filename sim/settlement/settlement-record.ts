@@ -6,6 +6,7 @@
 import type {
   AssetCostBreakdown,
   CashBreakdown,
+  QuarterHourPrices,
   SettlementRecord,
 } from '../../gen/flexarena/v1/evaluation.js';
 import { capacityProductId, hourIdOf, QH_MS } from '../../lib/index.js';
@@ -123,6 +124,7 @@ export interface RecordInputs {
   settledAtMs: number;
   deliveryStartMs: number;
   referencePriceTicks: number;
+  prices: QuarterHourPrices;
   ledger: AgentLedger;
   asset: AssetTwin | undefined;
   settlement: AgentSettlement;
@@ -159,5 +161,6 @@ export function settlementRecord(i: RecordInputs): Omit<SettlementRecord, 'seq'>
     socMwh: i.asset?.finalSocMwh() ?? 0,
     clipped: s.clipped,
     referencePriceTicks: i.referencePriceTicks,
+    prices: i.prices,
   };
 }

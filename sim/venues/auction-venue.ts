@@ -83,6 +83,21 @@ export class AuctionVenue implements Venue {
     });
   }
 
+  /** Clearing prices of quarter-hour `step`: the day-ahead one and the intraday auctions', in gate order. */
+  pricesOf(step: number): { dayAheadTicks?: number; intradayTicks: number[] } {
+    const out: { dayAheadTicks?: number; intradayTicks: number[] } = { intradayTicks: [] };
+    const cleared = [...this.auctions.values()]
+      .filter((a) => a.result)
+      .sort((a, b) => a.spec.gateClosureMs - b.spec.gateClosureMs);
+    for (const a of cleared) {
+      const price = a.result!.pricesTicks[step - a.firstStep];
+      if (price === undefined || step < a.firstStep) continue;
+      if (a.entry.id === 'DA') out.dayAheadTicks = price;
+      else out.intradayTicks.push(price);
+    }
+    return out;
+  }
+
   specs(): AuctionSpec[] {
     return [...this.auctions.values()].map((a) => a.spec);
   }

@@ -43,12 +43,22 @@ export function cidLimits(cfg: RunConfig): CidLimits {
   };
 }
 
+/** What a product's continuous trades added up to: price range, volume and turnover. */
+export interface CidTradeStats {
+  lowTicks: number;
+  highTicks: number;
+  volumeLots: number;
+  /** Σ price ticks × lots: VWAP = turnover / volume exactly. */
+  turnoverTickLots: number;
+}
+
 export class CidVenue implements Venue {
   readonly name = 'cid';
   readonly actionKinds = ['submit', 'cancel', 'modify'] as const;
   readonly market: CidMarket;
   private tradesSincePublish = new Map<string, PublicTrade[]>();
   private booksTouched = new Set<string>();
+  private readonly statsByProduct = new Map<string, CidTradeStats>();
   trades = 0;
 
   constructor(private readonly ctx: RunContext) {
@@ -151,8 +161,26 @@ export class CidVenue implements Venue {
     return events;
   }
 
+  /** The trades of `productId` so far; undefined when it has not traded. */
+  tradeStats(productId: string): CidTradeStats | undefined {
+    return this.statsByProduct.get(productId);
+  }
+
   private onTrade(ev: TradeEvent): void {
     this.trades++;
+    const st = this.statsByProduct.get(ev.productId);
+    if (st) {
+      st.lowTicks = Math.min(st.lowTicks, ev.priceTicks);
+      st.highTicks = Math.max(st.highTicks, ev.priceTicks);
+      st.volumeLots += ev.quantityLots;
+      st.turnoverTickLots += ev.priceTicks * ev.quantityLots;
+    } else
+      this.statsByProduct.set(ev.productId, {
+        lowTicks: ev.priceTicks,
+        highTicks: ev.priceTicks,
+        volumeLots: ev.quantityLots,
+        turnoverTickLots: ev.priceTicks * ev.quantityLots,
+      });
     const product = this.ctx.products.byId.get(ev.productId)!;
     const cash = tradeCashUnits(
       ev.priceTicks,

@@ -77,11 +77,15 @@ describe('NATS public market data', () => {
     const consumer = await jetstream(nc).consumers.get(SETTLEMENT_STREAM, 'test-evaluator');
     const expected = tape.filter((e) => e.type === 'settlement').length;
     const got: string[] = [];
+    const others: string[] = [];
     const iter = await consumer.fetch({ max_messages: expected + 10, expires: 3_000 });
     for await (const m of iter) {
-      got.push(m.headers?.get('Nats-Msg-Id') ?? '');
+      const id = m.headers?.get('Nats-Msg-Id') ?? '';
+      (/:\d+$/.test(id) ? got : others).push(id);
       m.ack();
     }
+    // Besides the records: the run's manifest (before them) and its end message (after them).
+    expect(others.sort()).toEqual([`${arena.runId}:end`, `${arena.runId}:manifest`]);
     expect(got.length).toBe(expected);
     expect(new Set(got).size).toBe(expected);
     // Msg ids are "<run>:<seq>", seq 1… without gaps: the evaluation contract's record numbers.

@@ -1,0 +1,91 @@
+// `flexarena evaluate`: the evaluation service. Without --run-dir it runs as its own process: a
+// durable JetStream consumer of the settlement stream that writes scores.json into each run
+// folder when the run is complete and answers on a small HTTP endpoint (GET /runs, /runs/<id>).
+// With --run-dir it scores one run folder from its files and exits.
+import type { Command } from 'commander';
+import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
+import { loadHighs } from '../../lib/index.js';
+import { intOption } from '../options.js';
+import { formatScoresTable } from '../scores-table.js';
+
+interface EvaluateFlags {
+  nats?: string;
+  runsDir: string;
+  stateDir?: string;
+  durable: string;
+  httpHost: string;
+  httpPort: number;
+  runDir?: string;
+  solver: string;
+  ackWaitMs: number;
+}
+
+async function boundSolver(name: string): Promise<BoundSolver> {
+  if (name === 'dp') return { kind: 'dp' };
+  if (name === 'highs') return { kind: 'highs', solver: await loadHighs() };
+  throw new Error(`--solver must be dp or highs, got "${name}"`);
+}
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description(
+      'score runs: a durable JetStream consumer of settlement records (or one run folder with --run-dir)',
+    )
+    .option('--nats <url>', 'NATS server (default: $FLEXARENA_NATS_URL or nats://127.0.0.1:4222)')
+    .option(
+      '--runs-dir <dir>',
+      'parent folder of the run folders (scores.json goes into <dir>/<run-id>/)',
+      'runs',
+    )
+    .option('--state-dir <dir>', "the evaluator's journal (default <runs-dir>/.evaluator)")
+    .option('--durable <name>', 'durable consumer name', 'flexarena-evaluator')
+    .option('--http-host <host>', 'interface of the HTTP endpoint', '127.0.0.1')
+    .option('--http-port <n>', 'port of the HTTP endpoint (0: any free port)', intOption('--http-port'), 8787)
+    .option(
+      '--ack-wait-ms <n>',
+      'redelivery of unacknowledged messages (new consumers)',
+      intOption('--ack-wait-ms'),
+      30_000,
+    )
+    .option('--run-dir <dir>', 'score this run folder from its files and exit')
+    .option('--solver <name>', 'perfect-foresight bound solver: dp (exact, fast) or highs (LP/MIP)', 'dp')
+    .action(async (o: EvaluateFlags) => {
+      const solver = await boundSolver(o.solver);
+      if (o.runDir) {
+        const scores = scoreRunFolder(o.runDir, solver);
+        writeScores(o.runDir, scores);
+        process.stdout.write(`${formatScoresTable(scores)}\n`);
+        process.stdout.write(
+          `${scores.complete ? 'final' : `provisional (${scores.records} of ${scores.expectedRecords ?? '?'} records)`} scores in ${o.runDir}/scores.json, scores.csv\n`,
+        );
+        return;
+      }
+      const service = new EvaluatorService({
+        natsUrl: o.nats ?? process.env.FLEXARENA_NATS_URL ?? 'nats://127.0.0.1:4222',
+        runsDir: o.runsDir,
+        ...(o.stateDir ? { stateDir: o.stateDir } : {}),
+        durableName: o.durable,
+        httpHost: o.httpHost,
+        httpPort: o.httpPort,
+        solver,
+        ackWaitMs: o.ackWaitMs,
+      });
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        await service.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await service.open();
+      // Machine-readable line for tools and tests.
+      process.stdout.write(`FLEXARENA_EVALUATOR_LISTENING http://${o.httpHost}:${service.httpPort}\n`);
+      process.stderr.write(`evaluator: HTTP on http://${o.httpHost}:${service.httpPort}/runs\n`);
+      await service.connect();
+      process.stderr.write('evaluator: consuming settlement records\n');
+      await new Promise(() => undefined);
+    });
+}

@@ -1,0 +1,80 @@
+// `flexarena tournament <file.yaml>`: duplicate games between strategies, in this process by
+// default (entrants with mode 'process' or a command play over gRPC in the same games), resumable
+// (finished games are kept in the tournament folder and not played again), with a progress bar,
+// a leaderboard at the end and everything in files.
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { hasStrategy } from '../../agents/strategies/index.js';
+import { ConfigError } from '../../lib/index.js';
+import {
+  loadTournament,
+  runTournament,
+  type TournamentConfig,
+  writeTournamentFiles,
+} from '../../tournament/index.js';
+import { formatLeaderboard } from '../leaderboard-table.js';
+
+/** Every built-in strategy an entrant names must exist (commands are checked when they start). */
+export function checkEntrants(t: TournamentConfig, file: string): void {
+  const issues = t.entrants.flatMap((e, i) =>
+    !e.command && e.strategy && !hasStrategy(e.strategy)
+      ? [
+          {
+            path: `entrants[${i}].strategy`,
+            message: `unknown strategy "${e.strategy}" (see flexarena strategies)`,
+          },
+        ]
+      : [],
+  );
+  if (issues.length > 0) throw new ConfigError(file, issues);
+}
+
+interface TournamentFlags {
+  out?: string;
+  progress: boolean;
+}
+
+export function registerTournament(program: Command): void {
+  program
+    .command('tournament')
+    .description('run a tournament of duplicate games between strategies (resumable)')
+    .argument('<file>', 'tournament file (YAML)')
+    .option('--out <dir>', 'tournament folder (default runs/tournaments/<name>)')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, o: TournamentFlags) => {
+      const t = loadTournament(file);
+      checkEntrants(t, file);
+      const bar = o.progress
+        ? new cliProgress.SingleBar(
+            {
+              format: ' {bar} {value}/{total} games | {eta_formatted} left | {last}',
+              stream: process.stderr,
+              hideCursor: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      let started = false;
+      const outcome = await runTournament(t, {
+        ...(o.out ? { dir: o.out } : {}),
+        onProgress: (p) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(p.total, p.finished, { last: p.resumed > 0 ? `${p.resumed} finished before` : '' });
+            started = true;
+          }
+          bar.setTotal(p.total);
+          bar.update(p.finished, {
+            last: p.last ? `${p.last.id} ${(p.last.wallMs / 1000).toFixed(1)} s` : '',
+          });
+        },
+      });
+      bar?.stop();
+      const files = writeTournamentFiles(outcome.dir, outcome.board, outcome.results);
+      process.stdout.write(
+        `\nTournament ${t.name}: ${outcome.played} game(s) played now, ${outcome.resumed} resumed\n`,
+      );
+      process.stdout.write(`${formatLeaderboard(outcome.board)}\n`);
+      process.stdout.write(`files: ${[`${outcome.dir}/games.jsonl`, ...files].join(', ')}\n`);
+    });
+}

@@ -1,0 +1,59 @@
+// The leaderboard printed at the end of a tournament; everything is also in its files.
+import Table from 'cli-table3';
+import type { Interval, Leaderboard } from '../tournament/index.js';
+
+const ci = (i: Interval, digits = 0, scale = 1) =>
+  i.mean === null
+    ? '–'
+    : `${(i.mean * scale).toFixed(digits)} [${i.lo === null ? '?' : (i.lo * scale).toFixed(digits)}, ${i.hi === null ? '?' : (i.hi * scale).toFixed(digits)}]`;
+
+export function formatLeaderboard(b: Leaderboard): string {
+  const sizes = [...new Set(b.rows.flatMap((r) => Object.keys(r.zBySize)))].sort(
+    (x, y) => Number(x) - Number(y),
+  );
+  const table = new Table({
+    head: [
+      '#',
+      'entrant',
+      'games',
+      `${b.metric === 'profit' ? 'profit' : 'SoC-neutral profit'} € [95 % CI]`,
+      'PoP multi % [95 % CI]',
+      'μ',
+      'σ',
+      'ordinal',
+      ...sizes.map((k) => `z (${k})`),
+    ],
+    colAligns: [
+      'right',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      ...sizes.map(() => 'right' as const),
+    ],
+  });
+  for (const r of b.rows)
+    table.push([
+      r.rank,
+      r.entrant,
+      r.games,
+      ci(r.metric),
+      ci(r.popMultiMarket, 1, 100),
+      r.mu.toFixed(2),
+      r.sigma.toFixed(2),
+      r.ordinal.toFixed(2),
+      ...sizes.map((k) => (r.zBySize[k] === undefined ? '–' : r.zBySize[k]!.toFixed(2))),
+    ]);
+  const sig = b.pairwise.filter((p) => p.pHolm < 0.05);
+  const lines = [
+    table.toString(),
+    `${b.games} games in ${b.cells} duplicate cells; intervals: paired bootstrap, ${b.resamples} resamples; ranked by OpenSkill ordinal (μ − 3σ).`,
+    sig.length === 0
+      ? 'No pair differs significantly (Wilcoxon signed-rank, Holm-adjusted p < 0.05).'
+      : `Significant pairs (Wilcoxon signed-rank, Holm p < 0.05): ${sig.map((p) => `${p.meanDifference! > 0 ? `${p.a} > ${p.b}` : `${p.b} > ${p.a}`} (p ${p.pHolm.toFixed(3)})`).join('; ')}`,
+  ];
+  return lines.join('\n');
+}

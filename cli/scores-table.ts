@@ -1,0 +1,54 @@
+// The scores table printed by `flexarena evaluate --run-dir`; every figure is in scores.json.
+import Table from 'cli-table3';
+import type { RunScores } from '../evaluation/index.js';
+
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`;
+const num = (x: number | null | undefined, digits = 2) =>
+  x === null || x === undefined ? '–' : x.toFixed(digits);
+
+export function formatScoresTable(scores: RunScores): string {
+  const table = new Table({
+    head: [
+      'agent',
+      'strategy',
+      'profit €',
+      'SoC-neutral €',
+      'ΔSoC MWh',
+      '€/MW',
+      'cycles',
+      'PoP DA',
+      'PoP multi',
+      'PoP DA (SoC-n.)',
+      'PoP multi (SoC-n.)',
+    ],
+    colAligns: [
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+    ],
+  });
+  for (const a of scores.agents)
+    table.push([
+      a.agentId,
+      a.strategy,
+      num(a.profitEur),
+      num(a.socNeutralProfitEur),
+      num(a.storedEnergyChangeMwh),
+      num(a.profitPerMwEur),
+      num(a.fullCycles),
+      pct(a.pop?.dayAhead.pop),
+      pct(a.pop?.multiMarket.pop),
+      pct(a.pop?.socNeutralDayAhead.pop),
+      pct(a.pop?.socNeutralMultiMarket.pop),
+    ]);
+  return table.toString();
+}

@@ -1,0 +1,107 @@
+// Scores from and into a run folder: settlements.jsonl, run-manifest.json and run-end.json in,
+// scores.json (every figure and the per-quarter-hour series) and scores.csv (one row per agent) out.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { RunEnd, RunManifest, SettlementRecord } from '../gen/flexarena/v1/evaluation.js';
+import type { BoundSolver } from './bound/pop.js';
+import { RunScorer } from './run-scorer.js';
+import type { RunScores } from './scores.js';
+
+export class RunFolderError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RunFolderError';
+  }
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new RunFolderError(path, `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** A RunScorer fed from the run folder's files. */
+export function scorerFromRunFolder(dir: string): RunScorer {
+  const settlements = join(dir, 'settlements.jsonl');
+  if (!existsSync(settlements))
+    throw new RunFolderError(settlements, `${dir} is not a run folder: it has no settlements.jsonl`);
+  const manifestPath = join(dir, 'run-manifest.json');
+  const manifest = existsSync(manifestPath) ? RunManifest.fromJSON(readJson(manifestPath)) : undefined;
+  const scorer = new RunScorer(manifest?.runId ?? basename(dir));
+  if (manifest) scorer.addManifest(manifest);
+  const lines = readFileSync(settlements, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line);
+    } catch (err) {
+      throw new RunFolderError(settlements, `${settlements}:${i + 1}: not JSON: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    scorer.add(SettlementRecord.fromJSON(doc));
+  });
+  const endPath = join(dir, 'run-end.json');
+  if (existsSync(endPath)) scorer.addEnd(RunEnd.fromJSON(readJson(endPath)));
+  return scorer;
+}
+
+export function scoreRunFolder(dir: string, solver?: BoundSolver): RunScores {
+  return scorerFromRunFolder(dir).scores(solver ? { solver } : {});
+}
+
+const CSV_COLUMNS = [
+  'agentId',
+  'strategy',
+  'asset',
+  'profitEur',
+  'socNeutralProfitEur',
+  'profitPerMwEur',
+  'profitPerMwhEur',
+  'storedEnergyChangeMwh',
+  'tradedMwh',
+  'imbalanceMwh',
+  'fullCycles',
+  'clippedPeriods',
+  'missedDeadlines',
+  'lostRentals',
+  'popDayAhead',
+  'popMultiMarket',
+  'popSocNeutralDayAhead',
+  'popSocNeutralMultiMarket',
+  'profitCashUnits',
+] as const;
+
+export function scoresCsv(scores: RunScores): string {
+  const rows = scores.agents.map((a) => {
+    const cell: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+      ...a,
+      popDayAhead: a.pop?.dayAhead.pop,
+      popMultiMarket: a.pop?.multiMarket.pop,
+      popSocNeutralDayAhead: a.pop?.socNeutralDayAhead.pop,
+      popSocNeutralMultiMarket: a.pop?.socNeutralMultiMarket.pop,
+    };
+    return CSV_COLUMNS.map((c) => (cell[c] === null || cell[c] === undefined ? '' : String(cell[c]))).join(
+      ',',
+    );
+  });
+  return `${[CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
+}
+
+/** Writes scores.json and scores.csv atomically (a reader never sees half a file). */
+export function writeScores(dir: string, scores: RunScores): void {
+  const write = (name: string, text: string) => {
+    const tmp = join(dir, `.${name}.tmp`);
+    writeFileSync(tmp, text);
+    renameSync(tmp, join(dir, name));
+  };
+  write('scores.json', `${JSON.stringify(scores, null, 2)}\n`);
+  write('scores.csv', scoresCsv(scores));
+}

@@ -1,0 +1,132 @@
+// Collects one run's evaluation messages — manifest, settlement records, end — idempotently: a
+// record is kept once per sequence number, whatever the number of deliveries, so scores depend
+// only on the set of records. Usable as an in-process record sink (tournaments) and behind the
+// JetStream consumer of the evaluator process.
+import { type RunEnd, type RunManifest, SettlementRecord } from '../gen/flexarena/v1/evaluation.js';
+import type { RecordSink } from '../sim/index.js';
+import type { BoundSolver } from './bound/pop.js';
+import { computeScores } from './compute-scores.js';
+import type { RunScores } from './scores.js';
+
+/** What became of a message: kept, a repeat of one already kept, or a different one under a seq already used. */
+export type AddResult = 'added' | 'duplicate' | 'conflict';
+
+export class EvaluationInputError extends Error {
+  constructor(
+    readonly field: string,
+    readonly limit: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EvaluationInputError';
+  }
+}
+
+export class RunScorer implements RecordSink {
+  private manifestMsg: RunManifest | undefined;
+  private endMsg: RunEnd | undefined;
+  private readonly records = new Map<number, SettlementRecord>();
+  duplicates = 0;
+  conflicts = 0;
+
+  constructor(readonly runId: string) {}
+
+  get recordCount(): number {
+    return this.records.size;
+  }
+
+  get hasManifest(): boolean {
+    return this.manifestMsg !== undefined;
+  }
+
+  get expectedRecords(): number | undefined {
+    return this.endMsg?.settlementRecords;
+  }
+
+  /** Manifest, end and every record 1…n are in. */
+  get complete(): boolean {
+    const n = this.endMsg?.settlementRecords;
+    if (n === undefined || !this.manifestMsg || this.records.size !== n) return false;
+    for (let s = 1; s <= n; s++) if (!this.records.has(s)) return false;
+    return true;
+  }
+
+  // RecordSink: the core's records, in process.
+  manifest(m: RunManifest): void {
+    this.addManifest(m);
+  }
+
+  runEnd(e: RunEnd): void {
+    this.addEnd(e);
+  }
+
+  settlement(r: SettlementRecord): void {
+    this.add(r);
+  }
+
+  addManifest(m: RunManifest): AddResult {
+    this.checkRun(m.runId, 'manifest.run_id');
+    if (!this.manifestMsg) {
+      this.manifestMsg = m;
+      return 'added';
+    }
+    return 'duplicate';
+  }
+
+  addEnd(e: RunEnd): AddResult {
+    this.checkRun(e.runId, 'run_end.run_id');
+    if (!Number.isSafeInteger(e.settlementRecords) || e.settlementRecords < 0)
+      throw new EvaluationInputError(
+        'run_end.settlement_records',
+        'an integer >= 0',
+        `run ${this.runId}: settlement_records ${e.settlementRecords} is not an integer >= 0`,
+      );
+    if (!this.endMsg) {
+      this.endMsg = e;
+      return 'added';
+    }
+    return 'duplicate';
+  }
+
+  add(r: SettlementRecord): AddResult {
+    this.checkRun(r.runId, 'record.run_id');
+    if (!Number.isSafeInteger(r.seq) || r.seq < 1)
+      throw new EvaluationInputError(
+        'record.seq',
+        'an integer >= 1',
+        `run ${this.runId}: record seq ${r.seq} is not an integer >= 1`,
+      );
+    const seen = this.records.get(r.seq);
+    if (!seen) {
+      this.records.set(r.seq, r);
+      return 'added';
+    }
+    this.duplicates++;
+    const same = JSON.stringify(SettlementRecord.toJSON(seen)) === JSON.stringify(SettlementRecord.toJSON(r));
+    if (same) return 'duplicate';
+    this.conflicts++;
+    return 'conflict';
+  }
+
+  /** Scores of what is in: final (with PoP) when complete, provisional otherwise. */
+  scores(opts: { solver?: BoundSolver; withPop?: boolean } = {}): RunScores {
+    return computeScores({
+      runId: this.runId,
+      ...(this.manifestMsg ? { manifest: this.manifestMsg } : {}),
+      ...(this.endMsg ? { end: this.endMsg } : {}),
+      records: [...this.records.values()],
+      duplicates: this.duplicates,
+      ...(opts.solver ? { solver: opts.solver } : {}),
+      ...(opts.withPop !== undefined ? { withPop: opts.withPop } : {}),
+    });
+  }
+
+  private checkRun(runId: string, field: string): void {
+    if (runId !== this.runId)
+      throw new EvaluationInputError(
+        field,
+        `"${this.runId}"`,
+        `${field} "${runId}" does not belong to run "${this.runId}"`,
+      );
+  }
+}

@@ -1,0 +1,247 @@
+// The evaluation service as its own process: a durable JetStream consumer of the settlement
+// stream (manifests, records, end messages of every run), one RunScorer per run, a journal that
+// makes restarts lossless, scores.json into the run folder when a run is complete, and a small
+// HTTP endpoint while it runs.
+//
+// Exactly-once counting: a message is journalled before it is acknowledged. A crash before the
+// journal write → JetStream redelivers it; after the write but before the ack → it is redelivered
+// and recognised by its seq. Either way each record counts once.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AckPolicy,
+  type Consumer,
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../../arena/index.js';
+import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import type { BoundSolver } from '../bound/pop.js';
+import { writeScores } from '../run-folder.js';
+import { type AddResult, RunScorer } from '../run-scorer.js';
+import type { RunScores } from '../scores.js';
+import { HttpEndpoint, type RunStatus } from './http-endpoint.js';
+import { Journal, type JournalKind } from './journal.js';
+
+export interface EvaluatorOptions {
+  natsUrl: string;
+  /** Parent folder of the run folders: scores go to <runsDir>/<run-id>/scores.json. */
+  runsDir: string;
+  /** The journal's folder (default <runsDir>/.evaluator). */
+  stateDir?: string;
+  durableName?: string;
+  httpHost?: string;
+  /** 0: any free port. undefined: no endpoint. */
+  httpPort?: number;
+  solver?: BoundSolver;
+  log?: (line: string) => void;
+  /** Redelivery of unacknowledged messages, ms (default 30 000). */
+  ackWaitMs?: number;
+  /** How long to wait for the settlement stream to exist, ms (the arena creates it). */
+  streamWaitMs?: number;
+}
+
+interface RunState {
+  scorer: RunScorer;
+  final?: RunScores;
+  scoresFile?: string;
+}
+
+const SUBJECT = /^flexarena\.([a-z0-9][a-z0-9-]*)\.settlement\.(.+)$/;
+
+export class EvaluatorService {
+  private readonly runs = new Map<string, RunState>();
+  private readonly journal: Journal;
+  private readonly log: (line: string) => void;
+  private nc: NatsConnection | undefined;
+  private messages: ConsumerMessages | undefined;
+  private endpoint: HttpEndpoint | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  readonly counters = { messages: 0, added: 0, duplicates: 0, conflicts: 0, rejected: 0 };
+  httpPort: number | undefined;
+
+  constructor(private readonly o: EvaluatorOptions) {
+    this.journal = new Journal(o.stateDir ?? join(o.runsDir, '.evaluator'));
+    this.log = o.log ?? ((l) => process.stderr.write(`${l}\n`));
+  }
+
+  /** Replays the journal, starts the endpoint, then connects and consumes until stop(). */
+  async start(): Promise<void> {
+    await this.open();
+    await this.connect();
+  }
+
+  /** The journal read back and the HTTP endpoint up: scores of journalled runs are served. */
+  async open(): Promise<void> {
+    this.replay();
+    if (this.o.httpPort !== undefined) {
+      this.endpoint = new HttpEndpoint({
+        health: () => ({ status: 'ok', runs: this.runs.size, ...this.counters }),
+        runs: () => this.statuses(),
+        scores: (runId) => this.scoresOf(runId),
+      });
+      this.httpPort = await this.endpoint.listen(this.o.httpHost ?? '127.0.0.1', this.o.httpPort);
+    }
+  }
+
+  /** Waits for the settlement stream, then consumes it through the durable consumer. */
+  async connect(): Promise<void> {
+    this.nc = await connect({
+      servers: this.o.natsUrl,
+      name: 'flexarena-evaluator',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+    const jsm = await jetstreamManager(this.nc);
+    await this.waitForStream(jsm);
+    const durable = this.o.durableName ?? 'flexarena-evaluator';
+    try {
+      await jsm.consumers.info(SETTLEMENT_STREAM, durable);
+    } catch {
+      await jsm.consumers.add(SETTLEMENT_STREAM, {
+        durable_name: durable,
+        filter_subject: SETTLEMENT_SUBJECTS,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        // A message delivered to an evaluator that died unacknowledged comes again after this.
+        ack_wait: nanos(this.o.ackWaitMs ?? 30_000),
+        max_ack_pending: 20_000,
+      });
+    }
+    const consumer: Consumer = await jetstream(this.nc).consumers.get(SETTLEMENT_STREAM, durable);
+    this.messages = await consumer.consume({ max_messages: 1_000 });
+    this.loop = this.consume(this.messages);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.messages?.close().catch(() => undefined);
+    await this.loop?.catch(() => undefined);
+    await this.nc?.close().catch(() => undefined);
+    await this.endpoint?.close();
+  }
+
+  statuses(): RunStatus[] {
+    return [...this.runs.values()].map(({ scorer, scoresFile }) => ({
+      runId: scorer.runId,
+      records: scorer.recordCount,
+      expectedRecords: scorer.expectedRecords ?? null,
+      hasManifest: scorer.hasManifest,
+      complete: scorer.complete,
+      duplicates: scorer.duplicates,
+      conflicts: scorer.conflicts,
+      scoresFile: scoresFile ?? null,
+    }));
+  }
+
+  /** Final scores of a complete run; provisional ones (no PoP yet) otherwise. */
+  scoresOf(runId: string): RunScores | undefined {
+    const st = this.runs.get(runId);
+    if (!st) return undefined;
+    return st.final ?? st.scorer.scores(this.o.solver ? { solver: this.o.solver } : {});
+  }
+
+  private async waitForStream(jsm: JetStreamManager): Promise<void> {
+    const until = Date.now() + (this.o.streamWaitMs ?? 600_000);
+    let told = false;
+    for (;;) {
+      try {
+        await jsm.streams.info(SETTLEMENT_STREAM);
+        return;
+      } catch (err) {
+        if (Date.now() > until) throw new Error(`stream ${SETTLEMENT_STREAM} did not appear`, { cause: err });
+        if (!told) this.log(`waiting for the stream ${SETTLEMENT_STREAM} (an arena creates it)…`);
+        told = true;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  private state(runId: string): RunState {
+    let st = this.runs.get(runId);
+    if (!st) {
+      st = { scorer: new RunScorer(runId) };
+      this.runs.set(runId, st);
+    }
+    return st;
+  }
+
+  private apply(runId: string, kind: JournalKind, data: unknown): AddResult {
+    const { scorer } = this.state(runId);
+    if (kind === 'manifest') return scorer.addManifest(RunManifest.fromJSON(data));
+    if (kind === 'end') return scorer.addEnd(RunEnd.fromJSON(data));
+    return scorer.add(SettlementRecord.fromJSON(data));
+  }
+
+  private replay(): void {
+    let entries = 0;
+    for (const runId of this.journal.runs()) {
+      for (const e of this.journal.read(runId)) {
+        this.apply(runId, e.kind, e.data);
+        entries++;
+      }
+      this.finishIfComplete(runId, { rewrite: false });
+    }
+    if (entries > 0)
+      this.log(`evaluator: replayed ${entries} journalled messages of ${this.runs.size} run(s)`);
+  }
+
+  private async consume(messages: ConsumerMessages): Promise<void> {
+    for await (const m of messages) {
+      this.handle(m);
+      if (this.stopping) break;
+    }
+  }
+
+  private handle(m: JsMsg): void {
+    this.counters.messages++;
+    const match = SUBJECT.exec(m.subject);
+    let kind: JournalKind = 'record';
+    let data: unknown;
+    try {
+      if (!match) throw new Error(`subject ${m.subject} is not flexarena.<run>.settlement.<agent>`);
+      kind = match[2] === '_manifest' ? 'manifest' : match[2] === '_end' ? 'end' : 'record';
+      data = JSON.parse(new TextDecoder().decode(m.data));
+      const runId = match[1]!;
+      const result = this.apply(runId, kind, data);
+      if (result === 'added') {
+        this.journal.append(runId, { kind, data });
+        this.counters.added++;
+        this.finishIfComplete(runId, { rewrite: true });
+      } else if (result === 'duplicate') this.counters.duplicates++;
+      else {
+        this.counters.conflicts++;
+        this.log(
+          `evaluator: ${m.subject} seq ${m.info.streamSequence}: a different record under a seq already scored; the first one counts`,
+        );
+      }
+      m.ack();
+    } catch (err) {
+      // A message that can never be scored is not redelivered forever.
+      this.counters.rejected++;
+      this.log(`evaluator: rejected ${m.subject}: ${(err as Error).message}`);
+      m.term();
+    }
+  }
+
+  private finishIfComplete(runId: string, o: { rewrite: boolean }): void {
+    const st = this.runs.get(runId)!;
+    if (st.final || !st.scorer.complete) return;
+    st.final = st.scorer.scores(this.o.solver ? { solver: this.o.solver } : {});
+    const dir = join(this.o.runsDir, runId);
+    const file = join(dir, 'scores.json');
+    st.scoresFile = file;
+    if (!o.rewrite && existsSync(file)) return;
+    mkdirSync(dir, { recursive: true });
+    writeScores(dir, st.final);
+    // Machine-readable line for tools and tests.
+    process.stdout.write(`FLEXARENA_SCORES ${runId} ${file}\n`);
+    this.log(`evaluator: run ${runId} complete (${st.scorer.recordCount} records); scores in ${file}`);
+  }
+}

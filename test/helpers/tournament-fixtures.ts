@@ -1,0 +1,24 @@
+// Small, fast scenarios for tournament, study and worker tests.
+
+/** A fast one-day scenario: thin liquidity, no intraday auctions or balancing, 30-minute decisions. */
+export function fastScenario(): Record<string, unknown> {
+  return {
+    name: 'fast',
+    seed: 3,
+    day: '2026-11-22',
+    simStartHoursBeforeDay: 8,
+    decisionIntervalMinutes: 30,
+    nats: { enabled: false },
+    market: { auctions: { intraday: false }, balancing: { enabled: false } },
+    agents: [
+      {
+        id: 'liquidity',
+        strategy: 'liquidity',
+        role: 'liquidity',
+        params: { depthMwPerEur: 2, levels: 4, horizonHours: 3 },
+      },
+      { id: 'seat-a', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+      { id: 'seat-b', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+    ],
+  };
+}

@@ -1,0 +1,126 @@
+// A tournament as a person runs it: `flexarena tournament <file>` with built-in strategies in
+// process and one entrant as its own process over gRPC in the same games; killed after its first
+// game and started again, it plays only the games that were not finished, and writes its
+// leaderboard and files.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { fastScenario } from '../helpers/tournament-fixtures.js';
+
+const groups = new Set<number>();
+
+function startTournament(file: string, out: string) {
+  // Its own process group, so a kill also ends the agent processes it started.
+  const child = spawn(process.execPath, [BIN, 'tournament', file, '--out', out, '--no-progress'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  groups.add(child.pid!);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, exited };
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+const lines = (f: string) =>
+  existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+    : [];
+
+afterAll(() => {
+  for (const pid of groups)
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+});
+
+describe('flexarena tournament', () => {
+  it('resumes after a kill without replaying finished games; in-process and gRPC entrants share games', async () => {
+    const dir = tempDir('flexarena-tournament-');
+    writeConfig(dir, fastScenario(), 'fast.yaml');
+    const file = join(dir, 't.yaml');
+    const out = join(dir, 'out');
+    writeConfig(
+      dir,
+      {
+        name: 'resume',
+        seed: 5,
+        seeds: 1,
+        gameSizes: [2],
+        keepRuns: true,
+        entrants: [
+          { name: 'heuristic', strategy: 'heuristic-battery' },
+          { name: 'idle', strategy: 'idle' },
+          { name: 'lp', strategy: 'lp-battery' },
+          { name: 'idle-process', strategy: 'idle', mode: 'process' },
+        ],
+        // The in-process game first; the one with a process entrant is left for the restart.
+        lineups: [
+          ['heuristic', 'lp'],
+          ['heuristic', 'idle-process'],
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      },
+      't.yaml',
+    );
+    const games = join(out, 'games.jsonl');
+    const first = startTournament(file, out);
+    const deadline = Date.now() + 180_000;
+    while (lines(games).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    killGroup(first.child);
+    await first.exited;
+    const done = lines(games);
+    expect(done).toHaveLength(1);
+
+    const second = startTournament(file, out);
+    const r = await second.exited;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('1 game(s) played now, 1 resumed');
+    const all = lines(games);
+    expect(all).toHaveLength(2);
+    expect(all.slice(0, done.length)).toEqual(done);
+    const results = all.map(
+      (l) => JSON.parse(l) as { id: string; seats: { entrant: string; seat: string }[]; runId: string },
+    );
+    expect(new Set(results.map((g) => g.id)).size).toBe(2);
+
+    // The gRPC entrant played as its own process: its agent log is in its games' run folders.
+    const viaGrpc = results.filter((g) => g.seats.some((s) => s.entrant === 'idle-process'));
+    expect(viaGrpc).toHaveLength(1);
+    for (const g of viaGrpc) {
+      const seat = g.seats.find((s) => s.entrant === 'idle-process')!.seat;
+      const log = join(out, 'runs', g.runId, 'agents', `${seat}.log`);
+      expect(statSync(log).size).toBeGreaterThan(0);
+      expect(readdirSync(join(out, 'runs', g.runId, 'agents'))).toEqual([`${seat}.log`]);
+    }
+    const board = JSON.parse(readFileSync(join(out, 'leaderboard.json'), 'utf8')) as {
+      rows: { entrant: string; games: number; metric: { lo: number; hi: number } }[];
+      pairwise: unknown[];
+    };
+    expect(board.rows.map((x) => x.entrant).sort()).toEqual(['heuristic', 'idle-process', 'lp']);
+    expect(board.rows.map((x) => x.games).sort()).toEqual([1, 1, 2]);
+    expect(board.pairwise).toHaveLength(3);
+    expect(readFileSync(join(out, 'leaderboard.csv'), 'utf8').split('\n')[0]).toMatch(
+      /^rank,entrant,games,metricMean/,
+    );
+    expect(r.stdout).toMatch(/ordinal/);
+  }, 400_000);
+});

@@ -1,0 +1,133 @@
+// The tournament file (`flexarena tournament <file.yaml>`): who plays (entrants: a built-in
+// strategy in process or as its own process, or any command line over gRPC), where (scenarios and
+// the seats the entrants take in them), how often (world seeds, game sizes) and how results are
+// judged (metric, bootstrap resamples, optional adaptive scheduling). Validated with every error
+// naming its field.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, configIssues } from '../lib/index.js';
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'expected 1-32 chars: lowercase letters, digits, dashes');
+
+const entrantSchema = z
+  .object({
+    name,
+    /** A built-in strategy (agents/strategies); with `command`, only a label. */
+    strategy: z.string().min(1).optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+    /** 'in-process' (fast, the default) or 'process': `flexarena agent <strategy>` over gRPC. */
+    mode: z.enum(['in-process', 'process']).default('in-process'),
+    /** Any agent over gRPC: the command line, with {arena} and {token} filled in. */
+    command: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict()
+  .refine((e) => e.strategy !== undefined || e.command !== undefined, {
+    message: 'an entrant needs a strategy or a command',
+    path: ['strategy'],
+  });
+
+const scenarioSchema = z
+  .object({
+    /** A run configuration file (relative to the tournament file). */
+    file: z.string().min(1),
+    /** Agent ids of the scenario that entrants take, in seat order; the others play as configured. */
+    seats: z.array(name).min(1),
+  })
+  .strict();
+
+export const tournamentSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes'),
+    /** Everything random in the tournament (world seeds, bootstrap) derives from this. */
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
+    /** World seeds every line-up plays (duplicate games). */
+    seeds: z.number().int().min(1).max(10_000).default(3),
+    /** Entrants per game; every size plays every combination of entrants (or `lineups`). */
+    gameSizes: z.array(z.number().int().min(1).max(64)).min(1).default([2]),
+    /** Rotate entrants through the seats: where the seats' assets differ (auto), always, never. */
+    rotateSeats: z.enum(['auto', 'always', 'never']).default('auto'),
+    /** What ranks: cash profit or the SoC-neutral profit (stored energy counts, the default). */
+    metric: z.enum(['profit', 'socNeutralProfit']).default('socNeutralProfit'),
+    entrants: z.array(entrantSchema).min(2),
+    scenarios: z.array(scenarioSchema).min(1),
+    /** Explicit line-ups (entrant names) instead of every combination. */
+    lineups: z.array(z.array(name).min(1)).optional(),
+    bootstrap: z
+      .object({ resamples: z.number().int().min(2_000).max(1_000_000).default(2_000) })
+      .strict()
+      .default({ resamples: 2_000 }),
+    /** Keep adding seeds until the top-k are separated by non-overlapping intervals, or the budget is spent. */
+    adaptive: z
+      .object({
+        topK: z.number().int().min(1).max(64).default(3),
+        maxGames: z.number().int().min(1).max(1_000_000),
+      })
+      .strict()
+      .optional(),
+    /** Keep each game's run folder (tape, records); by default only the results are kept. */
+    keepRuns: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const names = new Set<string>();
+    t.entrants.forEach((e, i) => {
+      if (names.has(e.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entrants', i, 'name'],
+          message: `duplicate entrant "${e.name}"`,
+        });
+      names.add(e.name);
+    });
+    t.gameSizes.forEach((k, i) => {
+      if (!t.lineups && k > t.entrants.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gameSizes', i],
+          message: `${k} entrants per game, but only ${t.entrants.length} entrants`,
+        });
+      for (const [j, s] of t.scenarios.entries())
+        if (k > s.seats.length)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['gameSizes', i],
+            message: `${k} entrants per game, but scenarios[${j}] has ${s.seats.length} seats`,
+          });
+    });
+    for (const [i, l] of (t.lineups ?? []).entries())
+      for (const [j, n] of l.entries())
+        if (!names.has(n))
+          ctx.addIssue({ code: 'custom', path: ['lineups', i, j], message: `unknown entrant "${n}"` });
+  });
+
+export type TournamentConfig = z.infer<typeof tournamentSchema>;
+export type Entrant = TournamentConfig['entrants'][number];
+
+export function parseTournament(doc: unknown, source = '<inline>', baseDir = '.'): TournamentConfig {
+  const res = tournamentSchema.safeParse(doc);
+  if (!res.success) throw new ConfigError(source, configIssues(res.error, doc));
+  const t = res.data;
+  for (const s of t.scenarios) if (!isAbsolute(s.file)) s.file = resolve(baseDir, s.file);
+  return t;
+}
+
+export function loadTournament(file: string): TournamentConfig {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read: ${(cause as Error).message}` }], {
+      cause,
+    });
+  }
+  return parseTournament(doc, file, dirname(resolve(file)));
+}

@@ -1,0 +1,122 @@
+// One tournament game: the scenario with the line-up in its seats, run in process by default
+// (entrants with mode 'process' or a command play over gRPC in the same game), scored by the
+// in-process evaluator. The same function runs in the tournament process and in workers.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createStrategy } from '../agents/strategies/index.js';
+import { runArena } from '../arena/index.js';
+import { RunScorer } from '../evaluation/index.js';
+import type { LocalAgent, RunConfig } from '../sim/index.js';
+import type { Entrant, TournamentConfig } from './config.js';
+import type { GameSpec } from './plan.js';
+
+export interface SeatResult {
+  seat: string;
+  entrant: string;
+  profitEur: number;
+  socNeutralProfitEur: number;
+  /** Multi-market and day-ahead PoP (fixed terminal), null without a battery or a positive bound. */
+  popMultiMarket: number | null;
+  popDayAhead: number | null;
+  popSocNeutralMultiMarket: number | null;
+}
+
+export interface GameResult {
+  id: string;
+  index: number;
+  cell: string;
+  scenario: number;
+  size: number;
+  seedIndex: number;
+  seed: number;
+  runId: string;
+  tapeSha256: string;
+  wallMs: number;
+  seats: SeatResult[];
+  /** Who played it (a worker's name; "local" in the tournament process). */
+  playedBy: string;
+}
+
+export interface GameContext {
+  tournament: TournamentConfig;
+  scenarios: readonly RunConfig[];
+  /** Run folders go below this. */
+  outDir: string;
+  playedBy?: string;
+}
+
+/** The scenario with the entrants in their seats and unused seats removed. */
+export function gameConfig(ctx: GameContext, spec: GameSpec): RunConfig {
+  const base = ctx.scenarios[spec.scenario]!;
+  const seats = ctx.tournament.scenarios[spec.scenario]!.seats;
+  const taken = new Map(spec.seats.map((s) => [s.seat, s.entrant]));
+  const entrants = new Map(ctx.tournament.entrants.map((e) => [e.name, e]));
+  const agents = base.agents
+    .filter((a) => !seats.includes(a.id) || taken.has(a.id))
+    .map((a) => {
+      const name = taken.get(a.id);
+      if (!name) return { ...a, launch: true };
+      const e = entrants.get(name)!;
+      return { ...a, strategy: e.strategy ?? e.name, params: e.params, launch: true };
+    });
+  return {
+    ...structuredClone(base),
+    name: ctx.tournament.name.slice(0, 40),
+    seed: spec.seed,
+    outDir: join(ctx.outDir, 'runs'),
+    nats: { ...base.nats, enabled: false },
+    agents,
+  };
+}
+
+function entrantOf(ctx: GameContext, spec: GameSpec, agentId: string): Entrant | undefined {
+  const name = spec.seats.find((s) => s.seat === agentId)?.entrant;
+  return name === undefined ? undefined : ctx.tournament.entrants.find((e) => e.name === name);
+}
+
+export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameResult> {
+  const cfg = gameConfig(ctx, spec);
+  const runId = `${ctx.tournament.name.slice(0, 30)}-g${spec.index}-${spec.id.replace(/[^a-z0-9-]/g, '-')}`
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  const local = new Map<string, LocalAgent>();
+  const commands = new Map<string, readonly string[]>();
+  for (const a of cfg.agents) {
+    const e = entrantOf(ctx, spec, a.id);
+    if (e?.command) commands.set(a.id, e.command);
+    else if (e?.mode === 'process') continue;
+    else local.set(a.id, createStrategy(a.strategy, a.params));
+  }
+  const scorer = new RunScorer(runId);
+  const started = Date.now();
+  const out = await runArena(cfg, { runId, local, commands, sinks: [scorer], log: () => undefined });
+  const scores = scorer.scores();
+  if (!scores.complete) throw new Error(`game ${spec.id}: the run's records are incomplete`);
+  const seats = spec.seats.map((s): SeatResult => {
+    const a = scores.agents.find((x) => x.agentId === s.seat)!;
+    return {
+      seat: s.seat,
+      entrant: s.entrant,
+      profitEur: a.profitEur,
+      socNeutralProfitEur: a.socNeutralProfitEur,
+      popMultiMarket: a.pop?.multiMarket.pop ?? null,
+      popDayAhead: a.pop?.dayAhead.pop ?? null,
+      popSocNeutralMultiMarket: a.pop?.socNeutralMultiMarket.pop ?? null,
+    };
+  });
+  if (!ctx.tournament.keepRuns) rmSync(out.runDir, { recursive: true, force: true });
+  return {
+    id: spec.id,
+    index: spec.index,
+    cell: spec.cell,
+    scenario: spec.scenario,
+    size: spec.size,
+    seedIndex: spec.seedIndex,
+    seed: spec.seed,
+    runId,
+    tapeSha256: out.results.tapeSha256,
+    wallMs: Date.now() - started,
+    seats,
+    playedBy: ctx.playedBy ?? 'local',
+  };
+}

@@ -1,0 +1,67 @@
+// Planning duplicate games: every line-up of a cell plays the same world seed, entrants rotate
+// through seats whose assets differ, and the plan is a function of the tournament file alone
+// (seeds added later extend it without renumbering earlier games).
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../sim/index.js';
+import { parseTournament } from './config.js';
+import { planGames } from './plan.js';
+
+const battery = (powerMw: number) => ({ type: 'battery', powerMw, energyMwh: 2 * powerMw });
+const scenario = (assets: number[]) =>
+  parseRunConfig({
+    day: '2026-11-22',
+    agents: [
+      { id: 'liq', strategy: 'liquidity', role: 'liquidity' },
+      ...assets.map((p, i) => ({ id: `s${i}`, strategy: 'idle', asset: battery(p) })),
+    ],
+  });
+const tournament = (doc: Record<string, unknown>) =>
+  parseTournament({
+    name: 'plan',
+    seed: 11,
+    seeds: 2,
+    entrants: ['a', 'b', 'c', 'd'].map((name) => ({ name, strategy: 'idle' })),
+    scenarios: [{ file: 'x.yaml', seats: ['s0', 's1', 's2'] }],
+    ...doc,
+  });
+
+describe('tournament plan', () => {
+  it('plays every combination on the same seeds per cell, without rotation where seats are equal', () => {
+    const t = tournament({ gameSizes: [2, 3] });
+    const games = planGames(t, [scenario([5, 5, 5])], 0, t.seeds);
+    // 2 seeds × (C(4,2) + C(4,3)) line-ups, one rotation each.
+    expect(games).toHaveLength(2 * (6 + 4));
+    const cells = new Map<string, Set<number>>();
+    for (const g of games) cells.set(g.cell, (cells.get(g.cell) ?? new Set()).add(g.seed));
+    expect([...cells.values()].every((s) => s.size === 1)).toBe(true);
+    expect(new Set(games.filter((g) => g.size === 2).map((g) => g.seed)).size).toBe(2);
+    expect(new Set(games.map((g) => g.id)).size).toBe(games.length);
+    expect(games.map((g) => g.index)).toEqual(games.map((_, i) => i));
+  });
+
+  it('rotates entrants through seats whose assets differ: each entrant sits in each seat equally', () => {
+    const t = tournament({ gameSizes: [3] });
+    const games = planGames(t, [scenario([5, 10, 20])], 0, 1);
+    expect(games).toHaveLength(4 * 3);
+    for (const e of ['a', 'b', 'c', 'd'])
+      for (const seat of ['s0', 's1', 's2'])
+        expect(games.filter((g) => g.seats.some((s) => s.seat === seat && s.entrant === e))).toHaveLength(3);
+    expect(
+      planGames(tournament({ gameSizes: [3], rotateSeats: 'never' }), [scenario([5, 10, 20])], 0, 1),
+    ).toHaveLength(4);
+  });
+
+  it('is reproducible from the tournament seed, and more seeds extend the plan without renumbering', () => {
+    const t = tournament({ gameSizes: [2] });
+    const s = [scenario([5, 5, 5])];
+    expect(planGames(t, s, 0, 2)).toEqual(planGames(t, s, 0, 2));
+    expect(planGames(t, s, 0, 3).slice(0, 12)).toEqual(planGames(t, s, 0, 2));
+    const other = planGames(tournament({ gameSizes: [2], seed: 12 }), s, 0, 2);
+    expect(other.map((g) => g.seed)).not.toEqual(planGames(t, s, 0, 2).map((g) => g.seed));
+  });
+
+  it('refuses a game size larger than the seats or the entrants, naming the field', () => {
+    expect(() => tournament({ gameSizes: [4] })).toThrow(/gameSizes\[0\].*scenarios\[0\] has 3 seats/s);
+    expect(() => tournament({ lineups: [['a', 'z']] })).toThrow(/lineups\[0\]\[1\].*unknown entrant "z"/s);
+  });
+});

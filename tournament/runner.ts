@@ -1,0 +1,91 @@
+// Runs a tournament: plans its games, skips the ones already in its folder, has the rest played
+// (in this process by default, or by workers through a JetStream work queue), appends each result
+// as it comes, and judges. With `adaptive`, seeds are added until the top-k are separated or the
+// game budget is spent.
+import { join } from 'node:path';
+import { loadRunConfig } from '../arena/index.js';
+import type { RunConfig } from '../sim/index.js';
+import type { TournamentConfig } from './config.js';
+import { type GameContext, type GameResult, playGame } from './game.js';
+import { type Leaderboard, leaderboard } from './leaderboard.js';
+import { type GameSpec, planGames } from './plan.js';
+import { TournamentStore } from './store.js';
+
+/** Plays games and reports each result (in any order). */
+export type GameExecutor = (games: readonly GameSpec[], done: (result: GameResult) => void) => Promise<void>;
+
+export interface TournamentProgress {
+  finished: number;
+  total: number;
+  /** Games found already finished in the folder when this invocation started. */
+  resumed: number;
+  last?: GameResult;
+}
+
+export interface TournamentOptions {
+  /** The tournament's folder (default runs/tournaments/<name>). */
+  dir?: string;
+  executor?: GameExecutor;
+  onProgress?: (p: TournamentProgress) => void;
+}
+
+export interface TournamentOutcome {
+  dir: string;
+  results: GameResult[];
+  board: Leaderboard;
+  /** Games played by this invocation (the rest were already finished). */
+  played: number;
+  resumed: number;
+}
+
+export function loadScenarios(t: TournamentConfig): RunConfig[] {
+  return t.scenarios.map((s) => loadRunConfig(s.file));
+}
+
+export function localExecutor(ctx: GameContext): GameExecutor {
+  return async (games, done) => {
+    for (const g of games) done(await playGame(ctx, g));
+  };
+}
+
+export async function runTournament(
+  t: TournamentConfig,
+  o: TournamentOptions = {},
+): Promise<TournamentOutcome> {
+  const dir = o.dir ?? join('runs', 'tournaments', t.name);
+  const store = new TournamentStore(dir, t);
+  const scenarios = loadScenarios(t);
+  const executor = o.executor ?? localExecutor({ tournament: t, scenarios, outDir: dir });
+  const results = new Map(store.results().map((g) => [g.id, g]));
+  const resumed = results.size;
+  let played = 0;
+  let seeds = t.seeds;
+  for (;;) {
+    const plan = planGames(t, scenarios, 0, seeds);
+    const todo = plan.filter((g) => !results.has(g.id));
+    const progress = (last?: GameResult) =>
+      o.onProgress?.({
+        finished: plan.filter((g) => results.has(g.id)).length,
+        total: plan.length,
+        resumed,
+        ...(last ? { last } : {}),
+      });
+    progress();
+    await executor(todo, (r) => {
+      if (results.has(r.id)) return;
+      results.set(r.id, r);
+      store.append(r);
+      played++;
+      progress(r);
+    });
+    const missing = plan.filter((g) => !results.has(g.id));
+    if (missing.length > 0)
+      throw new Error(`${missing.length} game(s) were not played, e.g. ${missing[0]!.id}`);
+    const ofPlan = plan.map((g) => results.get(g.id)!);
+    const board = leaderboard(t, ofPlan);
+    const next = t.adaptive ? planGames(t, scenarios, 0, seeds + 1).length : 0;
+    if (!t.adaptive || board.separated || next > t.adaptive.maxGames)
+      return { dir, results: ofPlan, board, played, resumed };
+    seeds++;
+  }
+}
