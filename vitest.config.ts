@@ -8,6 +8,7 @@ export default defineConfig({
       'sim/**/*.test.ts',
       'arena/**/*.test.ts',
       'agents/**/*.test.ts',
+      'training/**/*.test.ts',
       'cli/**/*.test.ts',
       'scripts/**/*.test.ts',
       'scenarios/**/*.test.ts',
