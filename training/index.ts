@@ -10,6 +10,12 @@ export {
   REWARDS,
 } from './env/battery-env-config.js';
 export {
+  type MarketAction,
+  MarketEnv,
+  type MarketEnvOptions,
+  MultiAgentMarketEnv,
+} from './env/market-env.js';
+export {
   type ActionRejection,
   type ArraySpec,
   checkAction,
