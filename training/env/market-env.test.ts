@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MarketEnv, MultiAgentMarketEnv } from './market-env.js';
 import { StepType, type TimeStep } from './time-step.js';
 
-export const marketRun = (learners: string[]) => ({
+const marketRun = (learners: string[]) => ({
   name: 'market-env-test',
   seed: 11,
   day: '2026-01-14',
