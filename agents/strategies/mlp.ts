@@ -85,7 +85,7 @@ export class Mlp {
         const row = i * l.outputs;
         for (let j = 0; j < l.outputs; j++) o[j]! += xi * w[row + j]!;
       }
-      if (l.activation === 'relu') for (let j = 0; j < l.outputs; j++) o[j] = o[j]! > 0 ? o[j]! : 0;
+      if (l.activation === 'relu') for (let j = 0; j < l.outputs; j++) o[j] = Math.max(o[j]!, 0);
       else if (l.activation === 'tanh') for (let j = 0; j < l.outputs; j++) o[j] = Math.tanh(o[j]!);
       input = o;
     });
