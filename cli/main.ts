@@ -5,6 +5,7 @@ import { FlexArenaError } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
+import { registerTrain } from './commands/train.js';
 
 const program = new Command()
   .name('flexarena')
@@ -14,6 +15,7 @@ const program = new Command()
 registerRun(program);
 registerAgent(program);
 registerStrategies(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -29,3 +29,14 @@ export {
   type TimeStep,
 } from './env/time-step.js';
 export { type Bin, SEED003_BINS, TabularQLearner, type TabularQSnapshot } from './methods/tabular-q.js';
+export { EvFleetEnv, RISK_FACTORS } from './env/ev-fleet-env.js';
+export { ADP_FEATURES, adpFeatures, PoolAdp, PoolDays, RecursiveLeastSquares } from './methods/adp.js';
+export { behaviourCloning, forecastHeuristic } from './methods/behaviour-cloning.js';
+export { DoubleDqn } from './methods/dqn.js';
+export { Ppo } from './methods/ppo.js';
+export { Td3 } from './methods/td3.js';
+export { buildMlp, exportMlp, importMlp } from './nn/networks.js';
+export { initTf, tf } from './nn/tf.js';
+export { htmlReport, lineChartPng, movingAverage } from './run/plot.js';
+export { parseTrainConfig, type TrainConfig, trainConfigSchema } from './run/train-config.js';
+export { type TrainProgress, type TrainResult, train } from './run/trainer.js';

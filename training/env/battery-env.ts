@@ -83,7 +83,7 @@ export class BatteryEnv implements Environment {
   readonly info: BatteryStepInfo;
   private readonly sub: number;
   private readonly stepHours: number;
-  private readonly rng: RandomStream;
+  private rng: RandomStream;
   private readonly worlds = new Map<Difficulty, WorldDays>();
   private level: Difficulty;
   private readonly obsSpec: ArraySpec;
@@ -154,6 +154,12 @@ export class BatteryEnv implements Environment {
 
   get difficulty(): Difficulty {
     return this.level;
+  }
+
+  /** A new stream for the environment's own draws (trainers re-key at every checkpoint, so a
+   *  resumed run draws exactly what an uninterrupted one draws). */
+  reseed(seed: number): void {
+    this.rng = new RandomStream('training.battery-env', seed);
   }
 
   /** Curriculum: the next reset draws its day from the world of this level. */

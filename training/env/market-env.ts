@@ -71,7 +71,7 @@ const zeros = () => new Float32Array(STANDARD_OBSERVATION_SIZE);
 export class MultiAgentMarketEnv {
   readonly learners: readonly string[];
   private readonly base: RunConfig;
-  private readonly opts: Required<
+  private opts: Required<
     Omit<MarketEnvOptions, 'run' | 'learners' | 'rewardScaleEur' | 'opponents'>
   > &
     Pick<MarketEnvOptions, 'rewardScaleEur' | 'opponents'>;
@@ -117,6 +117,11 @@ export class MultiAgentMarketEnv {
       minimum: [-1],
       maximum: [1],
     };
+  }
+
+  /** League training: the strategies the named zoo agents play from the next reset on. */
+  setOpponents(opponents: MarketEnvOptions['opponents']): void {
+    this.opts.opponents = opponents;
   }
 
   /** The simulation of the current episode (its ledgers, records and tape for evaluation). */

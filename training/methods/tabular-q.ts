@@ -68,7 +68,7 @@ export class TabularQLearner {
   private table: Float64Array;
   private best: Float64Array | null = null;
   private bestReturn: number | null = null;
-  private readonly rng: RandomStream;
+  private rng: RandomStream;
   private readonly opts: Required<Omit<TabularQOptions, 'bins' | 'seed' | 'alpha' | 'gamma'>>;
   episodes = 0;
   updates = 0;
@@ -90,6 +90,10 @@ export class TabularQLearner {
       epsilonEnd: options.epsilonEnd ?? 0.02,
       decayEpisodes: options.decayEpisodes ?? 500,
     };
+  }
+
+  reseed(seed: number): void {
+    this.rng = new RandomStream('training.tabular-q', seed);
   }
 
   state(obs: ArrayLike<number>): number {
