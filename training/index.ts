@@ -9,6 +9,7 @@ export {
   parseBatteryEnvConfig,
   REWARDS,
 } from './env/battery-env-config.js';
+export { EvFleetEnv, RISK_FACTORS } from './env/ev-fleet-env.js';
 export {
   type MarketAction,
   MarketEnv,
@@ -28,12 +29,11 @@ export {
   StepType,
   type TimeStep,
 } from './env/time-step.js';
-export { type Bin, SEED003_BINS, TabularQLearner, type TabularQSnapshot } from './methods/tabular-q.js';
-export { EvFleetEnv, RISK_FACTORS } from './env/ev-fleet-env.js';
 export { ADP_FEATURES, adpFeatures, PoolAdp, PoolDays, RecursiveLeastSquares } from './methods/adp.js';
 export { behaviourCloning, forecastHeuristic } from './methods/behaviour-cloning.js';
 export { DoubleDqn } from './methods/dqn.js';
 export { Ppo } from './methods/ppo.js';
+export { type Bin, SEED003_BINS, TabularQLearner, type TabularQSnapshot } from './methods/tabular-q.js';
 export { Td3 } from './methods/td3.js';
 export { buildMlp, exportMlp, importMlp } from './nn/networks.js';
 export { initTf, tf } from './nn/tf.js';

@@ -61,6 +61,14 @@ export class PolicyStrategy implements Strategy {
     return a.values[best]!;
   }
 
+  /** Reports the action latency of the network in this process (the agent's log). */
+  onEnd(): void {
+    const us = this.decisions ? Number(this.inferenceNs / BigInt(this.decisions)) / 1000 : 0;
+    process.stdout.write(
+      `policy ${this.file.method}: ${this.decisions} decisions, mean network time ${us.toFixed(2)} µs\n`,
+    );
+  }
+
   decide(wake: WakeUp): Action[] {
     const f = this.features;
     if (!f) return [];

@@ -11,7 +11,9 @@ import { parseTrainConfig, train } from '../../training/index.js';
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train a policy (tabular-q, dqn, td3, ppo, bc, adp) from a training file; resumes from its checkpoint')
+    .description(
+      'train a policy (tabular-q, dqn, td3, ppo, bc, adp) from a training file; resumes from its checkpoint',
+    )
     .argument('<file>', 'training configuration (YAML)')
     .option('--out <dir>', 'output folder (default: the file’s outDir, relative to the file)')
     .option('--no-progress', 'no progress bar (logs one line per checkpoint instead)')
@@ -19,12 +21,16 @@ export function registerTrain(program: Command): void {
       const text = readFileSync(file, 'utf8');
       const cfg = parseTrainConfig(parse(text), file);
       const outDir = opts.out ?? (isAbsolute(cfg.outDir) ? cfg.outDir : resolve(dirname(file), cfg.outDir));
-      const bar = opts.progress && process.stdout.isTTY
-        ? new cliProgress.SingleBar(
-            { format: 'train {bar} {percentage}% | {value}/{total} steps | ep {episodes} | last {last} € | eval {eval} € | {eta_formatted}' },
-            cliProgress.Presets.shades_classic,
-          )
-        : undefined;
+      const bar =
+        opts.progress && process.stdout.isTTY
+          ? new cliProgress.SingleBar(
+              {
+                format:
+                  'train {bar} {percentage}% | {value}/{total} steps | ep {episodes} | last {last} € | eval {eval} € | {eta_formatted}',
+              },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
       let lastCheckpointLogged = 0;
       bar?.start(cfg.steps, 0, { episodes: 0, last: '-', eval: '-' });
       const result = await train(cfg, {
@@ -38,7 +44,9 @@ export function registerTrain(program: Command): void {
           if (bar) bar.update(Math.min(p.envSteps, cfg.steps), payload);
           else if (p.lastEval && p.lastEval.checkpoint !== lastCheckpointLogged) {
             lastCheckpointLogged = p.lastEval.checkpoint;
-            process.stdout.write(`checkpoint ${p.lastEval.checkpoint}: ${p.envSteps}/${cfg.steps} steps, ${p.episodes} episodes, eval ${payload.eval} €/day\n`);
+            process.stdout.write(
+              `checkpoint ${p.lastEval.checkpoint}: ${p.envSteps}/${cfg.steps} steps, ${p.episodes} episodes, eval ${payload.eval} €/day\n`,
+            );
           }
         },
       });

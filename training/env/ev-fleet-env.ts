@@ -22,7 +22,16 @@ import {
   STEPS_PER_DAY,
 } from '../../sim/index.js';
 import { ObservationSlab } from './observation-slab.js';
-import { type ActionRejection, type ArraySpec, checkAction, type DiscreteSpec, EnvironmentUsageError, type Environment, StepType, type TimeStep } from './time-step.js';
+import {
+  type ActionRejection,
+  type ArraySpec,
+  checkAction,
+  type DiscreteSpec,
+  type Environment,
+  EnvironmentUsageError,
+  StepType,
+  type TimeStep,
+} from './time-step.js';
 import { WorldDays } from './world-days.js';
 
 export const RISK_FACTORS: readonly number[] = Array.from({ length: 11 }, (_, k) => k / 10);
@@ -47,7 +56,12 @@ export class EvFleetEnv implements Environment<number, Float32Array> {
   private rng: RandomStream;
   private readonly world: WorldDays;
   private readonly slab = new ObservationSlab(4);
-  private readonly spec: DiscreteSpec = { kind: 'discrete', name: 'action.risk-intraday', n: RISK_FACTORS.length, values: RISK_FACTORS };
+  private readonly spec: DiscreteSpec = {
+    kind: 'discrete',
+    name: 'action.risk-intraday',
+    n: RISK_FACTORS.length,
+    values: RISK_FACTORS,
+  };
   private fleet!: EvFleet;
   private prices!: Float64Array;
   private t = 0;
@@ -74,11 +88,20 @@ export class EvFleetEnv implements Environment<number, Float32Array> {
       throw new RangeError(`fleetSize must be an integer >= 1, got ${this.config.fleetSize}`);
     this.rng = new RandomStream('training.ev-fleet-env', this.config.seed);
     const d = this.config.days;
-    this.world = new WorldDays(this.config.difficulty, this.config.worldSeed, d.start, d.count, { peakMw: 0, windShare: 0 });
+    this.world = new WorldDays(this.config.difficulty, this.config.worldSeed, d.start, d.count, {
+      peakMw: 0,
+      windShare: 0,
+    });
   }
 
   observationSpec(): ArraySpec {
-    return { kind: 'array', name: 'observation.ev-fleet', shape: [4], dtype: 'float32', labels: ['hour', 'vpp', 'vppPredicted', 'price'] };
+    return {
+      kind: 'array',
+      name: 'observation.ev-fleet',
+      shape: [4],
+      dtype: 'float32',
+      labels: ['hour', 'vpp', 'vppPredicted', 'price'],
+    };
   }
 
   actionSpec(): DiscreteSpec {
@@ -92,12 +115,20 @@ export class EvFleetEnv implements Environment<number, Float32Array> {
   reset(dayIndex?: number): TimeStep {
     const day = dayIndex ?? this.rng.int(0, this.world.count - 1);
     this.prices = this.world.day(day).priceEur;
-    this.fleet = new EvFleet(new RandomStream('ev-fleet', this.rng.int(0, 2 ** 31 - 1)), { fleetSize: this.config.fleetSize });
+    this.fleet = new EvFleet(new RandomStream('ev-fleet', this.rng.int(0, 2 ** 31 - 1)), {
+      fleetSize: this.config.fleetSize,
+    });
     this.t = 0;
     this.running = true;
     this.episodeCostEur = 0;
     this.episodeSavingEur = 0;
-    return { stepType: StepType.FIRST, reward: 0, discount: 1, observation: this.observe(), rejections: NONE };
+    return {
+      stepType: StepType.FIRST,
+      reward: 0,
+      discount: 1,
+      observation: this.observe(),
+      rejections: NONE,
+    };
   }
 
   step(action: number): TimeStep {

@@ -71,9 +71,7 @@ const zeros = () => new Float32Array(STANDARD_OBSERVATION_SIZE);
 export class MultiAgentMarketEnv {
   readonly learners: readonly string[];
   private readonly base: RunConfig;
-  private opts: Required<
-    Omit<MarketEnvOptions, 'run' | 'learners' | 'rewardScaleEur' | 'opponents'>
-  > &
+  private opts: Required<Omit<MarketEnvOptions, 'run' | 'learners' | 'rewardScaleEur' | 'opponents'>> &
     Pick<MarketEnvOptions, 'rewardScaleEur' | 'opponents'>;
   private sim?: Simulation;
   private zoo = new Map<string, LocalAgentPort>();

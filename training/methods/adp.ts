@@ -13,13 +13,24 @@
 // α1…α6 ≥ 0. The pool twin is the arena's ResidentialPool (Algs. 1–4); DA prices and their
 // day-ahead forecasts are the world's.
 import { NamedRng, RandomStream } from '../../lib/index.js';
-import { type HouseholdSpec, ResidentialPool, STEPS_PER_DAY, syntheticPoolHouseholds } from '../../sim/index.js';
+import {
+  type HouseholdSpec,
+  ResidentialPool,
+  STEPS_PER_DAY,
+  syntheticPoolHouseholds,
+} from '../../sim/index.js';
 import { WorldDays } from '../env/world-days.js';
 
 export const ADP_FEATURES = 7;
 
 /** φ_t(E) of eq. 13 (signs folded in, so Q_t = φᵀα with α1…α6 ≥ 0). */
-export function adpFeatures(E: number, p: number, pf: number, pp: number, out = new Float64Array(ADP_FEATURES)): Float64Array {
+export function adpFeatures(
+  E: number,
+  p: number,
+  pf: number,
+  pp: number,
+  out = new Float64Array(ADP_FEATURES),
+): Float64Array {
   const ep = Math.max(E, 0);
   const em = Math.min(E, 0);
   const up = Math.max(pf - p, 0);
@@ -77,7 +88,8 @@ export class RecursiveLeastSquares {
     const err = target - this.predict(phi);
     for (let i = 0; i < n; i++) this.theta[i]! += (Pphi[i]! / denom) * err;
     for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) this.P[i * n + j] = (this.P[i * n + j]! - (Pphi[i]! * Pphi[j]!) / denom) / this.forgetting;
+      for (let j = 0; j < n; j++)
+        this.P[i * n + j] = (this.P[i * n + j]! - (Pphi[i]! * Pphi[j]!) / denom) / this.forgetting;
     // Projection onto α1…α6 ≥ 0; the intercept takes up what the clipped terms predicted for this
     // sample, so the projection does not bias the fit of the utility-to-go.
     let shift = 0;
@@ -126,8 +138,13 @@ export class PoolDays {
       seed: options.seed ?? 1,
     };
     const d = this.opts.days;
-    this.world = new WorldDays('forecast-errors', this.opts.worldSeed, d.start, d.count, { peakMw: 0, windShare: 0 });
-    this.base = syntheticPoolHouseholds(new RandomStream('pool.specs', this.opts.seed), { households: this.opts.households });
+    this.world = new WorldDays('forecast-errors', this.opts.worldSeed, d.start, d.count, {
+      peakMw: 0,
+      windShare: 0,
+    });
+    this.base = syntheticPoolHouseholds(new RandomStream('pool.specs', this.opts.seed), {
+      households: this.opts.households,
+    });
   }
 
   get count(): number {
@@ -136,9 +153,16 @@ export class PoolDays {
 
   day(index: number): PoolDay {
     const rng = new NamedRng(this.opts.seed * 7919 + index);
-    const profiles = syntheticPoolHouseholds(rng.stream('pool.profiles'), { households: this.opts.households });
+    const profiles = syntheticPoolHouseholds(rng.stream('pool.profiles'), {
+      households: this.opts.households,
+    });
     const err = rng.stream('pool.forecast-errors');
-    const actual = this.base.map((h, i) => ({ ...h, socInitial: 0.5, pvMw: profiles[i]!.pvMw, loadMw: profiles[i]!.loadMw }));
+    const actual = this.base.map((h, i) => ({
+      ...h,
+      socInitial: 0.5,
+      pvMw: profiles[i]!.pvMw,
+      loadMw: profiles[i]!.loadMw,
+    }));
     const forecast = actual.map((h) => {
       const cloud = Math.max(0, 1 + this.opts.pvForecastError * err.normal());
       return {
@@ -188,7 +212,10 @@ export class PoolAdp {
     readonly days: PoolDays,
     options: AdpOptions = {},
   ) {
-    this.rls = Array.from({ length: STEPS_PER_DAY }, () => new RecursiveLeastSquares(ADP_FEATURES, options.forgetting ?? 1));
+    this.rls = Array.from(
+      { length: STEPS_PER_DAY },
+      () => new RecursiveLeastSquares(ADP_FEATURES, options.forgetting ?? 1),
+    );
     this.rng = new RandomStream('training.adp', options.seed ?? 1);
     this.epsilon = options.epsilon ?? 0.2;
   }

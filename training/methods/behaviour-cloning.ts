@@ -72,7 +72,11 @@ export async function behaviourCloning(
         const ids = tf.tensor1d(perm.slice(start, start + batch), 'int32');
         const x = X.gather(ids);
         const y = Y.gather(ids);
-        opt.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar, false, variablesOf(model));
+        opt.minimize(
+          () => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar,
+          false,
+          variablesOf(model),
+        );
       });
     }
     losses.push(tf.tidy(() => tf.losses.meanSquaredError(Y, model.predict(X) as tf.Tensor).dataSync()[0]!));

@@ -5,7 +5,15 @@
 // plain-JS copy of the online network.
 import { Mlp, type MlpSpec } from '../../agents/strategies/index.js';
 import { RandomStream } from '../../lib/index.js';
-import { buildMlp, exportMlp, importMlp, optimizerState, setOptimizerState, softUpdate, variablesOf } from '../nn/networks.js';
+import {
+  buildMlp,
+  exportMlp,
+  importMlp,
+  optimizerState,
+  setOptimizerState,
+  softUpdate,
+  variablesOf,
+} from '../nn/networks.js';
 import { type Batch, ReplayBuffer } from '../nn/replay-buffer.js';
 import { tf } from '../nn/tf.js';
 
@@ -93,11 +101,22 @@ export class DoubleDqn {
     return this.rng.next() < this.epsilon ? this.rng.int(0, this.actions - 1) : this.greedy(obs);
   }
 
-  observe(obs: ArrayLike<number>, action: number, reward: number, discount: number, next: ArrayLike<number>): void {
+  observe(
+    obs: ArrayLike<number>,
+    action: number,
+    reward: number,
+    discount: number,
+    next: ArrayLike<number>,
+  ): void {
     this.buffer.add(obs, [action], reward, discount, next);
     this.envSteps++;
     const o = this.opts;
-    if (this.envSteps >= o.startSteps && this.buffer.size >= o.batchSize && this.envSteps % o.trainEvery === 0) this.update();
+    if (
+      this.envSteps >= o.startSteps &&
+      this.buffer.size >= o.batchSize &&
+      this.envSteps % o.trainEvery === 0
+    )
+      this.update();
   }
 
   update(): void {

@@ -8,7 +8,14 @@ import { Mlp, type MlpSpec } from '../../agents/strategies/index.js';
 import { RandomStream } from '../../lib/index.js';
 import type { Environment, TimeStep } from '../env/time-step.js';
 import { StepType } from '../env/time-step.js';
-import { buildMlp, exportMlp, importMlp, optimizerState, setOptimizerState, variablesOf } from '../nn/networks.js';
+import {
+  buildMlp,
+  exportMlp,
+  importMlp,
+  optimizerState,
+  setOptimizerState,
+  variablesOf,
+} from '../nn/networks.js';
 import { tf } from '../nn/tf.js';
 
 export interface PpoOptions {
@@ -131,7 +138,8 @@ export class Ppo {
       this.current = next;
     }
     // Bootstrap value after the rollout (0 if it ended an episode).
-    val[n] = this.current!.stepType === StepType.LAST ? 0 : this.criticJs.forward(this.current!.observation)[0]!;
+    val[n] =
+      this.current!.stepType === StepType.LAST ? 0 : this.criticJs.forward(this.current!.observation)[0]!;
     const adv = new Float32Array(n);
     let gae = 0;
     for (let t = n - 1; t >= 0; t--) {
@@ -151,7 +159,13 @@ export class Ppo {
     this.learn(obs, act, logp, advN, ret);
   }
 
-  private learn(obs: Float32Array, act: Float32Array, logp: Float32Array, adv: Float32Array, ret: Float32Array): void {
+  private learn(
+    obs: Float32Array,
+    act: Float32Array,
+    logp: Float32Array,
+    adv: Float32Array,
+    ret: Float32Array,
+  ): void {
     const o = this.opts;
     const n = o.rolloutSteps;
     const idx = Array.from({ length: n }, (_, i) => i);

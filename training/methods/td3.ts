@@ -5,7 +5,15 @@
 // (refreshed after every actor update): an action costs microseconds instead of a tf call.
 import { Mlp, type MlpSpec } from '../../agents/strategies/index.js';
 import { RandomStream } from '../../lib/index.js';
-import { buildMlp, exportMlp, importMlp, optimizerState, setOptimizerState, softUpdate, variablesOf } from '../nn/networks.js';
+import {
+  buildMlp,
+  exportMlp,
+  importMlp,
+  optimizerState,
+  setOptimizerState,
+  softUpdate,
+  variablesOf,
+} from '../nn/networks.js';
 import { type Batch, ReplayBuffer } from '../nn/replay-buffer.js';
 import { tf } from '../nn/tf.js';
 
@@ -68,7 +76,12 @@ export class Td3 {
     this.opts = { ...DEFAULTS, ...options };
     const o = this.opts;
     const actorShape = { inputs: obsSize, hidden: o.hidden, outputs: actionSize, output: 'tanh' as const };
-    const criticShape = { inputs: obsSize + actionSize, hidden: o.hidden, outputs: 1, output: 'linear' as const };
+    const criticShape = {
+      inputs: obsSize + actionSize,
+      hidden: o.hidden,
+      outputs: 1,
+      output: 'linear' as const,
+    };
     this.actor = buildMlp(actorShape, o.seed);
     this.actorT = buildMlp(actorShape, o.seed);
     this.critics = [buildMlp(criticShape, o.seed + 1), buildMlp(criticShape, o.seed + 2)];
@@ -98,15 +111,28 @@ export class Td3 {
 
   /** The exploring action: uniform before startSteps, then π(s) + N(0, σ) clipped to [−1, 1]. */
   explore(obs: ArrayLike<number>): number[] {
-    if (this.envSteps < this.opts.startSteps) return Array.from({ length: this.actionSize }, () => 2 * this.rng.next() - 1);
-    return this.policy(obs).map((a) => Math.max(-1, Math.min(1, a + this.opts.explorationNoise * this.rng.normal())));
+    if (this.envSteps < this.opts.startSteps)
+      return Array.from({ length: this.actionSize }, () => 2 * this.rng.next() - 1);
+    return this.policy(obs).map((a) =>
+      Math.max(-1, Math.min(1, a + this.opts.explorationNoise * this.rng.normal())),
+    );
   }
 
   /** Records a transition; trains when due. Returns true if a gradient step was taken. */
-  observe(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, discount: number, next: ArrayLike<number>): boolean {
+  observe(
+    obs: ArrayLike<number>,
+    action: ArrayLike<number>,
+    reward: number,
+    discount: number,
+    next: ArrayLike<number>,
+  ): boolean {
     this.buffer.add(obs, action, reward, discount, next);
     this.envSteps++;
-    if (this.envSteps >= this.opts.startSteps && this.buffer.size >= this.opts.batchSize && this.envSteps % this.opts.trainEvery === 0) {
+    if (
+      this.envSteps >= this.opts.startSteps &&
+      this.buffer.size >= this.opts.batchSize &&
+      this.envSteps % this.opts.trainEvery === 0
+    ) {
       this.update();
       return true;
     }
@@ -126,10 +152,15 @@ export class Td3 {
       const r = tf.tensor2d(b.reward, [n, 1]);
       const d = tf.tensor2d(b.discount, [n, 1]);
       const s2 = tf.tensor2d(b.next, [n, this.obsSize]);
-      const noise = tf.randomNormal([n, this.actionSize], 0, o.policyNoise, 'float32', noiseSeed).clipByValue(-o.noiseClip, o.noiseClip);
+      const noise = tf
+        .randomNormal([n, this.actionSize], 0, o.policyNoise, 'float32', noiseSeed)
+        .clipByValue(-o.noiseClip, o.noiseClip);
       const a2 = (this.actorT.apply(s2) as tf.Tensor).add(noise).clipByValue(-1, 1);
       const sa2 = tf.concat([s2, a2], 1);
-      const q2 = tf.minimum(this.criticsT[0]!.apply(sa2) as tf.Tensor, this.criticsT[1]!.apply(sa2) as tf.Tensor);
+      const q2 = tf.minimum(
+        this.criticsT[0]!.apply(sa2) as tf.Tensor,
+        this.criticsT[1]!.apply(sa2) as tf.Tensor,
+      );
       const y = r.add(d.mul(o.gamma).mul(q2));
       const sa = tf.concat([s, a], 1);
       this.criticOpt.minimize(
@@ -142,7 +173,10 @@ export class Td3 {
       );
       if (this.updates % o.policyDelay === 0) {
         this.actorOpt.minimize(
-          () => (this.critics[0]!.apply(tf.concat([s, this.actor.apply(s) as tf.Tensor], 1)) as tf.Tensor).mean().neg() as tf.Scalar,
+          () =>
+            (this.critics[0]!.apply(tf.concat([s, this.actor.apply(s) as tf.Tensor], 1)) as tf.Tensor)
+              .mean()
+              .neg() as tf.Scalar,
           false,
           variablesOf(this.actor),
         );

@@ -78,7 +78,9 @@ export function variablesOf(...models: tf.LayersModel[]): tf.Variable[] {
 }
 
 /** An optimizer's state (Adam moments) as plain arrays, and back: checkpoints resume exactly. */
-export async function optimizerState(opt: tf.Optimizer): Promise<{ name: string; shape: number[]; values: number[] }[]> {
+export async function optimizerState(
+  opt: tf.Optimizer,
+): Promise<{ name: string; shape: number[]; values: number[] }[]> {
   const ws = await opt.getWeights();
   return ws.map((w) => ({ name: w.name, shape: w.tensor.shape, values: Array.from(w.tensor.dataSync()) }));
 }

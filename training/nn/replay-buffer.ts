@@ -37,7 +37,13 @@ export class ReplayBuffer {
     return this.filled;
   }
 
-  add(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, discount: number, next: ArrayLike<number>): void {
+  add(
+    obs: ArrayLike<number>,
+    action: ArrayLike<number>,
+    reward: number,
+    discount: number,
+    next: ArrayLike<number>,
+  ): void {
     const i = this.cursor;
     this.obs.set(obs, i * this.obsSize);
     this.act.set(action, i * this.actionSize);
@@ -74,7 +80,8 @@ export class ReplayBuffer {
   toJSON(): Record<string, unknown> {
     // Only the filled part (a buffer that has not wrapped yet is mostly empty).
     const n = this.filled;
-    const enc = (x: Float32Array, w: number) => Buffer.from(x.buffer, x.byteOffset, n * w * 4).toString('base64');
+    const enc = (x: Float32Array, w: number) =>
+      Buffer.from(x.buffer, x.byteOffset, n * w * 4).toString('base64');
     return {
       capacity: this.capacity,
       obsSize: this.obsSize,

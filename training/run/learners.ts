@@ -57,7 +57,13 @@ async function evalBattery(env: BatteryEnv, act: (o: Float32Array) => number | n
   return total / env.dayCount;
 }
 
-function networkPolicy(method: string, env: BatteryCfg | undefined, network: PolicyFile['network'], action: PolicyFile['action'], trainedWith: unknown): PolicyFile | undefined {
+function networkPolicy(
+  method: string,
+  env: BatteryCfg | undefined,
+  network: PolicyFile['network'],
+  action: PolicyFile['action'],
+  trainedWith: unknown,
+): PolicyFile | undefined {
   // Deployable only with the standard observation (the one an agent process can build).
   if (env && env.observation !== 'standard') return undefined;
   return {
@@ -79,7 +85,12 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
   if (m.name === 'adp') {
     if (e.kind !== 'pool') throw new RangeError('method adp trains on env.kind pool');
     const days = new PoolDays({ worldSeed: e.worldSeed, days: e.days, households: m.households, seed });
-    const evalDays = new PoolDays({ worldSeed: cfg.eval.worldSeed, days: { start: e.days.start, count: cfg.eval.days }, households: m.households, seed });
+    const evalDays = new PoolDays({
+      worldSeed: cfg.eval.worldSeed,
+      days: { start: e.days.start, count: cfg.eval.days },
+      households: m.households,
+      seed,
+    });
     const adp = new PoolAdp(days, { epsilon: m.epsilon, forgetting: m.forgetting, seed });
     let k = 0;
     return {
@@ -112,8 +123,12 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
 
   if (e.kind === 'ev-fleet') {
     if (m.name !== 'dqn') throw new RangeError('env.kind ev-fleet trains with method dqn (seed 004)');
-    const env = new EvFleetEnv({ ...e, seed: deriveSeed(seed, 'env') });
-    const evalEnv = new EvFleetEnv({ ...e, worldSeed: cfg.eval.worldSeed, days: { start: e.days.start, count: cfg.eval.days } });
+    const env = new EvFleetEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });
+    const evalEnv = new EvFleetEnv({
+      ...e,
+      worldSeed: cfg.eval.worldSeed,
+      days: { start: e.days.start, count: cfg.eval.days },
+    });
     const dqn = new DoubleDqn(4, env.actionSpec().n, { ...m, seed });
     return {
       get envSteps() {
@@ -146,7 +161,7 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
       restore: (s) => dqn.restore(s as Record<string, unknown>),
       reseed: (s) => {
         dqn.reseed(s);
-        env.reseed(deriveSeed(s, 'env'));
+        env.reseed(deriveSeed(s, 'env') & 0x7fffffff);
       },
       policyFile: () => undefined,
     };
@@ -161,7 +176,9 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
     const pickLeague = () => {
       if (!e.league) return;
       const pool = e.league.pool;
-      opponents = Object.fromEntries(e.league.agents.map((id, i) => [id, pool[(leagueDraw + i) % pool.length]!]));
+      opponents = Object.fromEntries(
+        e.league.agents.map((id, i) => [id, pool[(leagueDraw + i) % pool.length]!]),
+      );
       leagueDraw++;
       env.multi.setOpponents(opponents);
     };
@@ -196,21 +213,27 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
         leagueDraw = (s as { leagueDraw: number }).leagueDraw;
       },
       reseed: (s) => td3.reseed(s),
-      policyFile: (trainedWith) => networkPolicy('td3', undefined, td3.actorSpec(), { kind: 'continuous' }, trainedWith),
+      policyFile: (trainedWith) =>
+        networkPolicy('td3', undefined, td3.actorSpec(), { kind: 'continuous' }, trainedWith),
     };
   }
 
   // The fast battery environment.
-  const env = new BatteryEnv({ ...e, seed: deriveSeed(seed, 'env') });
+  const env = new BatteryEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });
   const evalEnv = evalBatteryEnv(cfg, e);
   const obsSize = env.observationSpec().shape[0]!;
   const batteryCommon = {
-    reseedEnv: (s: number) => env.reseed(deriveSeed(s, 'env')),
+    reseedEnv: (s: number) => env.reseed(deriveSeed(s, 'env') & 0x7fffffff),
     setDifficulty: (level: BatteryEnvConfig['difficulty']) => env.setDifficulty(level),
   };
   if (m.name === 'tabular-q') {
     if (e.action !== 'discrete') throw new RangeError('method tabular-q needs env.action discrete');
-    const q = new TabularQLearner(5, { alpha: m.alpha, gamma: m.gamma, decayEpisodes: m.decayEpisodes, seed });
+    const q = new TabularQLearner(5, {
+      alpha: m.alpha,
+      gamma: m.gamma,
+      decayEpisodes: m.decayEpisodes,
+      seed,
+    });
     let steps = 0;
     return {
       get envSteps() {
@@ -249,7 +272,11 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
         return steps;
       },
       async runEpisode() {
-        result = await behaviourCloning(env, forecastHeuristic, m.episodes, { hidden: m.hidden, epochs: m.epochs, seed });
+        result = await behaviourCloning(env, forecastHeuristic, m.episodes, {
+          hidden: m.hidden,
+          epochs: m.epochs,
+          seed,
+        });
         steps += result.samples;
         return { return: -result.losses.at(-1)!, steps: result.samples, valueEur: 0 };
       },
@@ -267,13 +294,25 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
       },
       reseed: batteryCommon.reseedEnv,
       setDifficulty: batteryCommon.setDifficulty,
-      policyFile: (t) => (result ? networkPolicy('bc', e, result.actor, { kind: 'continuous' }, t) : undefined),
+      policyFile: (t) =>
+        result ? networkPolicy('bc', e, result.actor, { kind: 'continuous' }, t) : undefined,
     };
   }
   if (m.name === 'dqn') throw new RangeError('method dqn trains on env.kind ev-fleet (seed 004)');
-  const warm = m.warmStartEpisodes > 0 ? await behaviourCloning(env, forecastHeuristic, m.warmStartEpisodes, { hidden: m.hidden, seed }) : undefined;
+  const warm =
+    m.warmStartEpisodes > 0
+      ? await behaviourCloning(env, forecastHeuristic, m.warmStartEpisodes, { hidden: m.hidden, seed })
+      : undefined;
   if (m.name === 'ppo') {
-    const ppo = new Ppo(obsSize, 1, { hidden: m.hidden, lr: m.lr, gamma: m.gamma, rolloutSteps: m.rolloutSteps, epochs: m.epochs, minibatch: m.minibatch, seed });
+    const ppo = new Ppo(obsSize, 1, {
+      hidden: m.hidden,
+      lr: m.lr,
+      gamma: m.gamma,
+      rolloutSteps: m.rolloutSteps,
+      epochs: m.epochs,
+      minibatch: m.minibatch,
+      seed,
+    });
     if (warm) ppo.warmStart(warm.actor);
     return {
       get envSteps() {

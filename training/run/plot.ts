@@ -43,7 +43,9 @@ export function lineChartPng(spec: ChartSpec): Buffer {
   const g = canvas.getContext('2d');
   g.fillStyle = '#ffffff';
   g.fillRect(0, 0, W, H);
-  const pts = spec.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const pts = spec.series
+    .flatMap((s) => s.points)
+    .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   const xs = pts.map((p) => p.x);
   const ys = pts.map((p) => p.y);
   let [x0, x1] = [Math.min(...xs, 0), Math.max(...xs, 1)];
@@ -113,7 +115,12 @@ export function movingAverage(points: CurvePoint[], w: number): CurvePoint[] {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A self-contained HTML report: title, key figures, the figure, and the configuration verbatim. */
-export function htmlReport(title: string, figures: Record<string, string | number>, png: Buffer, config: unknown): string {
+export function htmlReport(
+  title: string,
+  figures: Record<string, string | number>,
+  png: Buffer,
+  config: unknown,
+): string {
   const rows = Object.entries(figures)
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`)
     .join('\n');

@@ -11,25 +11,70 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const hidden = z.array(int(1, 1024)).min(1).max(4);
 
 const methodSchema = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('tabular-q'), alpha: z.number().gt(0).max(1).default(0.2), gamma: z.number().min(0).max(1).default(0.9), decayEpisodes: int(1, 1e7).default(500) }).strict(),
-  z.object({ name: z.literal('dqn'), hidden: hidden.default([64, 64]), lr: z.number().gt(0).max(1).default(1e-3), gamma: z.number().min(0).max(1).default(0.99), batchSize: int(1, 4096).default(64), trainEvery: int(1, 1000).default(4), epsilonDecaySteps: int(1, 1e9).default(20_000), startSteps: int(0, 1e9).default(1_000) }).strict(),
-  z.object({
-    name: z.literal('td3'),
-    hidden: hidden.default([64, 64]),
-    actorLr: z.number().gt(0).max(1).default(1e-3),
-    criticLr: z.number().gt(0).max(1).default(1e-3),
-    gamma: z.number().min(0).max(1).default(0.99),
-    batchSize: int(1, 4096).default(128),
-    trainEvery: int(1, 1000).default(4),
-    startSteps: int(0, 1e9).default(2_000),
-    explorationNoise: z.number().min(0).max(2).default(0.1),
-    bufferSize: int(1_000, 10_000_000).default(100_000),
-    /** Behaviour cloning of the forecast heuristic before TD3 (seed 002 §4.3): episodes of demonstrations. */
-    warmStartEpisodes: int(0, 100_000).default(0),
-  }).strict(),
-  z.object({ name: z.literal('ppo'), hidden: hidden.default([64, 64]), lr: z.number().gt(0).max(1).default(3e-4), gamma: z.number().min(0).max(1).default(0.99), rolloutSteps: int(64, 1e6).default(2048), epochs: int(1, 100).default(4), minibatch: int(8, 1e5).default(256), warmStartEpisodes: int(0, 100_000).default(0) }).strict(),
-  z.object({ name: z.literal('bc'), hidden: hidden.default([64, 64]), episodes: int(1, 100_000).default(50), epochs: int(1, 1000).default(20) }).strict(),
-  z.object({ name: z.literal('adp'), epsilon: z.number().min(0).max(1).default(0.1), forgetting: z.number().gt(0).max(1).default(1), households: int(1, 1000).default(30) }).strict(),
+  z
+    .object({
+      name: z.literal('tabular-q'),
+      alpha: z.number().gt(0).max(1).default(0.2),
+      gamma: z.number().min(0).max(1).default(0.9),
+      decayEpisodes: int(1, 1e7).default(500),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('dqn'),
+      hidden: hidden.default([64, 64]),
+      lr: z.number().gt(0).max(1).default(1e-3),
+      gamma: z.number().min(0).max(1).default(0.99),
+      batchSize: int(1, 4096).default(64),
+      trainEvery: int(1, 1000).default(4),
+      epsilonDecaySteps: int(1, 1e9).default(20_000),
+      startSteps: int(0, 1e9).default(1_000),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('td3'),
+      hidden: hidden.default([64, 64]),
+      actorLr: z.number().gt(0).max(1).default(1e-3),
+      criticLr: z.number().gt(0).max(1).default(1e-3),
+      gamma: z.number().min(0).max(1).default(0.99),
+      batchSize: int(1, 4096).default(128),
+      trainEvery: int(1, 1000).default(4),
+      startSteps: int(0, 1e9).default(2_000),
+      explorationNoise: z.number().min(0).max(2).default(0.1),
+      bufferSize: int(1_000, 10_000_000).default(100_000),
+      /** Behaviour cloning of the forecast heuristic before TD3 (seed 002 §4.3): episodes of demonstrations. */
+      warmStartEpisodes: int(0, 100_000).default(0),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('ppo'),
+      hidden: hidden.default([64, 64]),
+      lr: z.number().gt(0).max(1).default(3e-4),
+      gamma: z.number().min(0).max(1).default(0.99),
+      rolloutSteps: int(64, 1e6).default(2048),
+      epochs: int(1, 100).default(4),
+      minibatch: int(8, 1e5).default(256),
+      warmStartEpisodes: int(0, 100_000).default(0),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('bc'),
+      hidden: hidden.default([64, 64]),
+      episodes: int(1, 100_000).default(50),
+      epochs: int(1, 1000).default(20),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('adp'),
+      epsilon: z.number().min(0).max(1).default(0.1),
+      forgetting: z.number().gt(0).max(1).default(1),
+      households: int(1, 1000).default(30),
+    })
+    .strict(),
 ]);
 
 const evFleetEnvSchema = z
@@ -37,7 +82,10 @@ const evFleetEnvSchema = z
     kind: z.literal('ev-fleet'),
     seed: int(0, 2 ** 31 - 1).default(1),
     worldSeed: int(0, 2 ** 31 - 1).default(1),
-    days: z.object({ start: z.string(), count: int(1, 3660) }).strict().default({ start: '2024-06-03', count: 14 }),
+    days: z
+      .object({ start: z.string(), count: int(1, 3660) })
+      .strict()
+      .default({ start: '2024-06-03', count: 14 }),
     difficulty: z.enum(DIFFICULTY_LEVELS).default('noise'),
     fleetSize: int(1, 100_000).default(100),
   })
@@ -53,7 +101,13 @@ const marketEnvSchema = z
     league: z
       .object({
         agents: z.array(z.string().min(1)).min(1),
-        pool: z.array(z.object({ strategy: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) }).strict()).min(1),
+        pool: z
+          .array(
+            z
+              .object({ strategy: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) })
+              .strict(),
+          )
+          .min(1),
       })
       .strict()
       .optional(),
@@ -64,17 +118,28 @@ const poolEnvSchema = z
   .object({
     kind: z.literal('pool'),
     worldSeed: int(0, 2 ** 31 - 1).default(1),
-    days: z.object({ start: z.string(), count: int(1, 3660) }).strict().default({ start: '2024-05-01', count: 30 }),
+    days: z
+      .object({ start: z.string(), count: int(1, 3660) })
+      .strict()
+      .default({ start: '2024-05-01', count: 30 }),
   })
   .strict();
 
 export const trainConfigSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes').default('train'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes')
+      .default('train'),
     /** The one seed every stream of the run is derived from (learner, environment, checkpoints). */
     seed: int(0, 2 ** 31 - 1).default(1),
     method: methodSchema,
-    env: z.union([batteryEnvSchema.and(z.object({ kind: z.literal('battery').default('battery') })), evFleetEnvSchema, marketEnvSchema, poolEnvSchema]),
+    env: z.union([
+      batteryEnvSchema.and(z.object({ kind: z.literal('battery').default('battery') })),
+      evFleetEnvSchema,
+      marketEnvSchema,
+      poolEnvSchema,
+    ]),
     /** Environment steps to train (episodes are finished: a run may go a little beyond). ADP: sample days. */
     steps: int(1, 1e10),
     checkpointEvery: int(1, 1e10).default(10_000),
@@ -84,7 +149,9 @@ export const trainConfigSchema = z
       .strict()
       .default({ worldSeed: 1001, days: 7 }),
     /** Curriculum over difficulty levels (battery env): the level from each step count on. */
-    curriculum: z.array(z.object({ fromStep: int(0, 1e10), difficulty: z.enum(DIFFICULTY_LEVELS) }).strict()).default([]),
+    curriculum: z
+      .array(z.object({ fromStep: int(0, 1e10), difficulty: z.enum(DIFFICULTY_LEVELS) }).strict())
+      .default([]),
     /** Where checkpoints, metrics, the policy and the report go (relative to the file). */
     outDir: z.string().min(1).default('runs/train'),
   })

@@ -73,7 +73,10 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
   const backend = await initTf('wasm');
   mkdirSync(opts.outDir, { recursive: true });
   const ckptPath = join(opts.outDir, 'checkpoint.json');
-  writeAtomic(join(opts.outDir, 'config.json'), `${JSON.stringify({ ...cfg, tfBackend: backend }, null, 2)}\n`);
+  writeAtomic(
+    join(opts.outDir, 'config.json'),
+    `${JSON.stringify({ ...cfg, tfBackend: backend }, null, 2)}\n`,
+  );
   const runner = await createRunner(cfg);
   let checkpoint = 0;
   let episodes = 0;
@@ -95,16 +98,34 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
   // metrics.jsonl is rewritten from the checkpoint: lines of episodes after it are run again.
   writeAtomic(join(opts.outDir, 'metrics.jsonl'), metrics.map((m) => `${JSON.stringify(m)}\n`).join(''));
   const difficultyAt = (steps: number) =>
-    [...cfg.curriculum].sort((a, b) => a.fromStep - b.fromStep).filter((c) => c.fromStep <= steps).at(-1)?.difficulty;
+    [...cfg.curriculum]
+      .sort((a, b) => a.fromStep - b.fromStep)
+      .filter((c) => c.fromStep <= steps)
+      .at(-1)?.difficulty;
   let completed = true;
   const progress = () =>
-    opts.onProgress?.({ envSteps: runner.envSteps, totalSteps: cfg.steps, episodes, last: metrics.at(-1), lastEval: evals.at(-1) });
+    opts.onProgress?.({
+      envSteps: runner.envSteps,
+      totalSteps: cfg.steps,
+      episodes,
+      last: metrics.at(-1),
+      lastEval: evals.at(-1),
+    });
   progress();
   const save = async () => {
     checkpoint++;
     const evalEur = await runner.evaluate();
     evals.push({ checkpoint, envSteps: runner.envSteps, evalEur });
-    const c: Checkpoint = { version: 1, config: cfg, checkpoint, envSteps: runner.envSteps, episodes, metrics, evals, learner: await runner.snapshot() };
+    const c: Checkpoint = {
+      version: 1,
+      config: cfg,
+      checkpoint,
+      envSteps: runner.envSteps,
+      episodes,
+      metrics,
+      evals,
+      learner: await runner.snapshot(),
+    };
     writeAtomic(ckptPath, JSON.stringify(c));
     runner.reseed(deriveSeed(cfg.seed, `checkpoint-${checkpoint}`));
   };
@@ -114,7 +135,12 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     const before = runner.envSteps;
     const log = await runner.runEpisode();
     episodes++;
-    const line: MetricLine = { episode: episodes, envSteps: runner.envSteps, ...log, ...(level ? { difficulty: level } : {}) };
+    const line: MetricLine = {
+      episode: episodes,
+      envSteps: runner.envSteps,
+      ...log,
+      ...(level ? { difficulty: level } : {}),
+    };
     metrics.push(line);
     writeFileSync(join(opts.outDir, 'metrics.jsonl'), `${JSON.stringify(line)}\n`, { flag: 'a' });
     const due = Math.floor(runner.envSteps / cfg.checkpointEvery) > Math.floor(before / cfg.checkpointEvery);
@@ -162,7 +188,12 @@ function writeReport(cfg: TrainConfig, outDir: string, metrics: MetricLine[], ev
     series: [
       { name: 'training episodes', color: '#bbbbbb', points: raw },
       { name: 'moving average (20)', color: '#1f77b4', points: movingAverage(raw, 20) },
-      { name: 'greedy evaluation', color: '#d62728', points: evals.map((e) => ({ x: e.envSteps, y: e.evalEur })), markers: true },
+      {
+        name: 'greedy evaluation',
+        color: '#d62728',
+        points: evals.map((e) => ({ x: e.envSteps, y: e.evalEur })),
+        markers: true,
+      },
     ],
   });
   writeFileSync(join(outDir, 'learning-curve.png'), png);
