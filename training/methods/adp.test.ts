@@ -18,7 +18,9 @@ describe('ADP with linear Q-factors (seed 001)', () => {
       const phi = [1, Math.sin(k), Math.cos(3 * k)];
       rls.update(phi, truth[0]! + truth[1]! * phi[1]! + truth[2]! * phi[2]!);
     }
-    Array.from(rls.theta).forEach((v, i) => expect(v).toBeCloseTo(truth[i]!, 4));
+    Array.from(rls.theta).forEach((v, i) => {
+      expect(v).toBeCloseTo(truth[i]!, 4);
+    });
     const neg = new RecursiveLeastSquares(2);
     for (let k = 0; k < 50; k++) neg.update([1, k % 5], 10 - 3 * (k % 5));
     expect(neg.theta[1]).toBeGreaterThanOrEqual(0);

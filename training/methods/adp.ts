@@ -225,8 +225,12 @@ export class PoolAdp {
   }
 
   restore(s: Record<string, unknown>): void {
-    (s.alpha as number[][]).forEach((a, t) => this.rls[t]!.theta.set(a));
-    (s.P as number[][]).forEach((p, t) => this.rls[t]!.setCovariance(p));
+    (s.alpha as number[][]).forEach((a, t) => {
+      this.rls[t]!.theta.set(a);
+    });
+    (s.P as number[][]).forEach((p, t) => {
+      this.rls[t]!.setCovariance(p);
+    });
     this.samplePaths = s.samplePaths as number;
   }
 

@@ -180,7 +180,9 @@ export class Ppo {
         const k = ids.length;
         const pick = (src: Float32Array, w: number) => {
           const out = new Float32Array(k * w);
-          ids.forEach((id, r) => out.set(src.subarray(id * w, id * w + w), r * w));
+          ids.forEach((id, r) => {
+            out.set(src.subarray(id * w, id * w + w), r * w);
+          });
           return out;
         };
         tf.tidy(() => {

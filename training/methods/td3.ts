@@ -87,7 +87,9 @@ export class Td3 {
     this.critics = [buildMlp(criticShape, o.seed + 1), buildMlp(criticShape, o.seed + 2)];
     this.criticsT = [buildMlp(criticShape, o.seed + 1), buildMlp(criticShape, o.seed + 2)];
     softUpdate(this.actorT, this.actor, 1);
-    this.critics.forEach((c, i) => softUpdate(this.criticsT[i]!, c, 1));
+    this.critics.forEach((c, i) => {
+      softUpdate(this.criticsT[i]!, c, 1);
+    });
     this.actorOpt = tf.train.adam(o.actorLr);
     this.criticOpt = tf.train.adam(o.criticLr);
     this.buffer = new ReplayBuffer(o.bufferSize, obsSize, actionSize);
@@ -184,7 +186,9 @@ export class Td3 {
     });
     if (this.updates % o.policyDelay === 0) {
       softUpdate(this.actorT, this.actor, o.tau);
-      this.critics.forEach((c, i) => softUpdate(this.criticsT[i]!, c, o.tau));
+      this.critics.forEach((c, i) => {
+        softUpdate(this.criticsT[i]!, c, o.tau);
+      });
       this.mirror = new Mlp(exportMlp(this.actor));
     }
     this.updates++;
@@ -220,8 +224,12 @@ export class Td3 {
   async restore(s: Record<string, unknown>): Promise<void> {
     importMlp(this.actor, s.actor as MlpSpec);
     importMlp(this.actorT, s.actorT as MlpSpec);
-    (s.critics as MlpSpec[]).forEach((c, i) => importMlp(this.critics[i]!, c));
-    (s.criticsT as MlpSpec[]).forEach((c, i) => importMlp(this.criticsT[i]!, c));
+    (s.critics as MlpSpec[]).forEach((c, i) => {
+      importMlp(this.critics[i]!, c);
+    });
+    (s.criticsT as MlpSpec[]).forEach((c, i) => {
+      importMlp(this.criticsT[i]!, c);
+    });
     await setOptimizerState(this.actorOpt, s.actorOpt as never);
     await setOptimizerState(this.criticOpt, s.criticOpt as never);
     this.buffer = ReplayBuffer.fromJSON(s.buffer as Record<string, unknown>);

@@ -14,7 +14,9 @@ describe('networks on tfjs-wasm', () => {
     const js = new Mlp(spec);
     const x = Array.from({ length: 20 }, (_, i) => Math.sin(i) * 0.7);
     const tfOut = Array.from((model.predict(tf.tensor2d([x])) as tf.Tensor).dataSync());
-    js.forward(x).forEach((v, i) => expect(v).toBeCloseTo(tfOut[i]!, 5));
+    js.forward(x).forEach((v, i) => {
+      expect(v).toBeCloseTo(tfOut[i]!, 5);
+    });
     expect(spec.layers.map((l) => l.activation)).toEqual(['relu', 'relu', 'tanh']);
   });
 

@@ -90,7 +90,9 @@ export function lineChartPng(spec: ChartSpec): Buffer {
     if (s.markers) for (const p of ps) g.fillRect(X(p.x) - 3, Y(p.y) - 3, 6, 6);
     else {
       g.beginPath();
-      ps.forEach((p, i) => (i === 0 ? g.moveTo(X(p.x), Y(p.y)) : g.lineTo(X(p.x), Y(p.y))));
+      ps.forEach((p, i) => {
+        i === 0 ? g.moveTo(X(p.x), Y(p.y)) : g.lineTo(X(p.x), Y(p.y));
+      });
       g.stroke();
     }
     g.fillRect(W - m.r - 200, m.t + 10 + k * 18, 12, 12);
