@@ -77,17 +77,32 @@ export function variablesOf(...models: tf.LayersModel[]): tf.Variable[] {
   return models.flatMap((m) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
 }
 
-/** An optimizer's state (Adam moments) as plain arrays, and back: checkpoints resume exactly. */
-export async function optimizerState(
-  opt: tf.Optimizer,
-): Promise<{ name: string; shape: number[]; values: number[] }[]> {
-  const ws = await opt.getWeights();
-  return ws.map((w) => ({ name: w.name, shape: w.tensor.shape, values: Array.from(w.tensor.dataSync()) }));
+/**
+ * An optimizer's state (Adam moments, iterations, and Adam's running β^t products, which
+ * setWeights would recompute with pow and so differ in the last float bit from the live ones)
+ * as plain arrays, and back: a resumed run continues bit for bit.
+ */
+export interface OptimizerState {
+  weights: { name: string; shape: number[]; values: number[] }[];
+  accBeta?: number[];
 }
 
-export async function setOptimizerState(
-  opt: tf.Optimizer,
-  state: { name: string; shape: number[]; values: number[] }[],
-): Promise<void> {
-  await opt.setWeights(state.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape) })));
+type WithAccBeta = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+
+export async function optimizerState(opt: tf.Optimizer): Promise<OptimizerState> {
+  const ws = await opt.getWeights();
+  const a = opt as unknown as WithAccBeta;
+  return {
+    weights: ws.map((w) => ({ name: w.name, shape: w.tensor.shape, values: Array.from(w.tensor.dataSync()) })),
+    ...(a.accBeta1 && a.accBeta2 ? { accBeta: [a.accBeta1.dataSync()[0]!, a.accBeta2.dataSync()[0]!] } : {}),
+  };
+}
+
+export async function setOptimizerState(opt: tf.Optimizer, state: OptimizerState): Promise<void> {
+  await opt.setWeights(state.weights.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape) })));
+  const a = opt as unknown as WithAccBeta;
+  if (state.accBeta && a.accBeta1 && a.accBeta2) {
+    a.accBeta1.assign(tf.scalar(state.accBeta[0]!));
+    a.accBeta2.assign(tf.scalar(state.accBeta[1]!));
+  }
 }
