@@ -53,7 +53,7 @@ export class DoubleDqn {
   private readonly target: tf.Sequential;
   private readonly opt: tf.Optimizer;
   private buffer: ReplayBuffer;
-  private mirror: Mlp;
+  private mirrorCache: Mlp | undefined;
   private rng: RandomStream;
   private batch?: Batch;
   envSteps = 0;
@@ -72,7 +72,6 @@ export class DoubleDqn {
     softUpdate(this.target, this.online, 1);
     this.opt = tf.train.adam(o.lr);
     this.buffer = new ReplayBuffer(o.bufferSize, obsSize, 1);
-    this.mirror = new Mlp(exportMlp(this.online));
     this.rng = new RandomStream('training.dqn', o.seed);
   }
 
@@ -84,6 +83,12 @@ export class DoubleDqn {
     const o = this.opts;
     const f = Math.min(1, this.envSteps / Math.max(1, o.epsilonDecaySteps));
     return o.epsilonStart + (o.epsilonEnd - o.epsilonStart) * f;
+  }
+
+  /** The plain-JS copy of the online network, rebuilt lazily after updates (only when acting). */
+  private get mirror(): Mlp {
+    this.mirrorCache ??= new Mlp(exportMlp(this.online));
+    return this.mirrorCache;
   }
 
   qValues(obs: ArrayLike<number>): number[] {
@@ -140,7 +145,7 @@ export class DoubleDqn {
     });
     this.updates++;
     if (this.updates % o.targetEvery === 0) softUpdate(this.target, this.online, 1);
-    this.mirror = new Mlp(exportMlp(this.online));
+    this.mirrorCache = undefined;
   }
 
   networkSpec(): MlpSpec {
@@ -167,6 +172,6 @@ export class DoubleDqn {
     this.buffer = ReplayBuffer.fromJSON(s.buffer as Record<string, unknown>);
     this.envSteps = s.envSteps as number;
     this.updates = s.updates as number;
-    this.mirror = new Mlp(exportMlp(this.online));
+    this.mirrorCache = undefined;
   }
 }

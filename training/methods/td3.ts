@@ -62,7 +62,7 @@ export class Td3 {
   private readonly actorOpt: tf.Optimizer;
   private readonly criticOpt: tf.Optimizer;
   private buffer: ReplayBuffer;
-  private mirror: Mlp;
+  private mirrorCache: Mlp | undefined;
   private rng: RandomStream;
   private batch?: Batch;
   updates = 0;
@@ -93,7 +93,6 @@ export class Td3 {
     this.actorOpt = tf.train.adam(o.actorLr);
     this.criticOpt = tf.train.adam(o.criticLr);
     this.buffer = new ReplayBuffer(o.bufferSize, obsSize, actionSize);
-    this.mirror = new Mlp(exportMlp(this.actor));
     this.rng = new RandomStream('training.td3', o.seed);
   }
 
@@ -104,6 +103,12 @@ export class Td3 {
 
   get replaySize(): number {
     return this.buffer.size;
+  }
+
+  /** The plain-JS copy of the actor, rebuilt lazily after actor updates (only when acting). */
+  private get mirror(): Mlp {
+    this.mirrorCache ??= new Mlp(exportMlp(this.actor));
+    return this.mirrorCache;
   }
 
   /** The deterministic action π(s) (plain-JS actor copy). */
@@ -189,7 +194,7 @@ export class Td3 {
       this.critics.forEach((c, i) => {
         softUpdate(this.criticsT[i]!, c, o.tau);
       });
-      this.mirror = new Mlp(exportMlp(this.actor));
+      this.mirrorCache = undefined;
     }
     this.updates++;
   }
@@ -198,7 +203,7 @@ export class Td3 {
   warmStart(actor: MlpSpec): void {
     importMlp(this.actor, actor);
     softUpdate(this.actorT, this.actor, 1);
-    this.mirror = new Mlp(exportMlp(this.actor));
+    this.mirrorCache = undefined;
   }
 
   actorSpec(): MlpSpec {
@@ -235,6 +240,6 @@ export class Td3 {
     this.buffer = ReplayBuffer.fromJSON(s.buffer as Record<string, unknown>);
     this.updates = s.updates as number;
     this.envSteps = s.envSteps as number;
-    this.mirror = new Mlp(exportMlp(this.actor));
+    this.mirrorCache = undefined;
   }
 }
