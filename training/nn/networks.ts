@@ -93,7 +93,11 @@ export async function optimizerState(opt: tf.Optimizer): Promise<OptimizerState>
   const ws = await opt.getWeights();
   const a = opt as unknown as WithAccBeta;
   return {
-    weights: ws.map((w) => ({ name: w.name, shape: w.tensor.shape, values: Array.from(w.tensor.dataSync()) })),
+    weights: ws.map((w) => ({
+      name: w.name,
+      shape: w.tensor.shape,
+      values: Array.from(w.tensor.dataSync()),
+    })),
     ...(a.accBeta1 && a.accBeta2 ? { accBeta: [a.accBeta1.dataSync()[0]!, a.accBeta2.dataSync()[0]!] } : {}),
   };
 }
