@@ -29,6 +29,9 @@ export class PolicyStrategy implements Strategy {
   /** Decisions made and the time the network took, for the latency figure. */
   decisions = 0;
   inferenceNs = 0n;
+  /** Wake-ups answered and the whole decide() time (observation, network, orders). */
+  wakeUps = 0;
+  decideNs = 0n;
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('policy', paramsSchema, params);
@@ -70,10 +73,16 @@ export class PolicyStrategy implements Strategy {
   }
 
   decide(wake: WakeUp): Action[] {
-    const f = this.features;
-    if (!f) return [];
-    const ctx = f.observe(wake);
-    if (!ctx) return [];
-    return f.actions(wake, ctx, this.act(ctx.observation), `policy:${this.file.method}`);
+    const t0 = process.hrtime.bigint();
+    try {
+      const f = this.features;
+      if (!f) return [];
+      const ctx = f.observe(wake);
+      if (!ctx) return [];
+      return f.actions(wake, ctx, this.act(ctx.observation), `policy:${this.file.method}`);
+    } finally {
+      this.wakeUps++;
+      this.decideNs += process.hrtime.bigint() - t0;
+    }
   }
 }

@@ -32,6 +32,7 @@ const log = (k: string, v: string) => {
   env.reset();
   const action = [0];
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (performance.now() - t0 < SECONDS * 1000) {
     let ts = env.reset();
@@ -41,7 +42,13 @@ const log = (k: string, v: string) => {
       n++;
     }
   }
-  log('battery env steps/s (continuous, standard observation, 1 process)', ((n * 1000) / (performance.now() - t0)).toFixed(0));
+  const cpu = process.cpuUsage(cpu0);
+  log(
+    'battery env steps/s (continuous, standard observation, 1 process)',
+    ((n * 1000) / (performance.now() - t0)).toFixed(0),
+  );
+  // Per second of this process's CPU time: what one free core gives, whatever the machine's load.
+  log('battery env steps per CPU-second', ((n * 1e6) / (cpu.user + cpu.system)).toFixed(0));
 }
 
 // 1b. The full-market environment.
@@ -54,8 +61,17 @@ const log = (k: string, v: string) => {
       world: { difficulty: 'noise' },
       nats: { enabled: false },
       agents: [
-        { id: 'liquidity', strategy: 'liquidity', role: 'liquidity', params: { depthMwPerEur: 20, levels: 20, horizonHours: 10 } },
-        { id: 'heuristic', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+        {
+          id: 'liquidity',
+          strategy: 'liquidity',
+          role: 'liquidity',
+          params: { depthMwPerEur: 20, levels: 20, horizonHours: 10 },
+        },
+        {
+          id: 'heuristic',
+          strategy: 'heuristic-battery',
+          asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        },
         { id: 'learner', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
       ],
     },
@@ -71,7 +87,10 @@ const log = (k: string, v: string) => {
   }
   const ms = performance.now() - t0;
   log('full-market env: learner steps/s (one day incl. reset)', ((n * 1000) / ms).toFixed(1));
-  log('full-market env: decision points/s (all agents answered)', ((env.multi.decisionPoints * 1000) / ms).toFixed(1));
+  log(
+    'full-market env: decision points/s (all agents answered)',
+    ((env.multi.decisionPoints * 1000) / ms).toFixed(1),
+  );
   log('full-market env: reset (world + simulation) ms', tReset.toFixed(0));
 }
 
@@ -102,7 +121,9 @@ await initTf('wasm');
   // The bare loop: the same networks and ops, fixed tensors, no replay, no actor copy.
   const actor = buildMlp({ inputs: 20, hidden: [64, 64], outputs: 1, output: 'tanh' }, 1);
   const actorT = buildMlp({ inputs: 20, hidden: [64, 64], outputs: 1, output: 'tanh' }, 1);
-  const cs = [1, 2, 3, 4].map((k) => buildMlp({ inputs: 21, hidden: [64, 64], outputs: 1, output: 'linear' }, k));
+  const cs = [1, 2, 3, 4].map((k) =>
+    buildMlp({ inputs: 21, hidden: [64, 64], outputs: 1, output: 'linear' }, k),
+  );
   const [c1, c2, c1t, c2t] = cs as [tf.Sequential, tf.Sequential, tf.Sequential, tf.Sequential];
   const aOpt = tf.train.adam(1e-3);
   const cOpt = tf.train.adam(1e-3);
@@ -120,9 +141,21 @@ await initTf('wasm');
       const sa2 = tf.concat([s2, a2], 1);
       const y = r.add(d.mul(0.99).mul(tf.minimum(c1t.apply(sa2) as tf.Tensor, c2t.apply(sa2) as tf.Tensor)));
       const sa = tf.concat([s, a], 1);
-      cOpt.minimize(() => tf.losses.meanSquaredError(y, c1.apply(sa) as tf.Tensor).add(tf.losses.meanSquaredError(y, c2.apply(sa) as tf.Tensor)) as tf.Scalar, false, variablesOf(c1, c2));
+      cOpt.minimize(
+        () =>
+          tf.losses
+            .meanSquaredError(y, c1.apply(sa) as tf.Tensor)
+            .add(tf.losses.meanSquaredError(y, c2.apply(sa) as tf.Tensor)) as tf.Scalar,
+        false,
+        variablesOf(c1, c2),
+      );
       if (k % 2 === 0)
-        aOpt.minimize(() => (c1.apply(tf.concat([s, actor.apply(s) as tf.Tensor], 1)) as tf.Tensor).mean().neg() as tf.Scalar, false, variablesOf(actor));
+        aOpt.minimize(
+          () =>
+            (c1.apply(tf.concat([s, actor.apply(s) as tf.Tensor], 1)) as tf.Tensor).mean().neg() as tf.Scalar,
+          false,
+          variablesOf(actor),
+        );
     });
     if (k++ % 2 === 0) {
       softUpdate(actorT, actor, 0.005);
@@ -133,7 +166,10 @@ await initTf('wasm');
   const bareRate = timeIt(bare);
   const ourRate = timeIt(() => td3.update());
   log('TD3 gradient steps/s: trainer (batch 128, [64, 64])', ourRate.toFixed(1));
-  log('TD3 gradient steps/s: bare tfjs-wasm loop, same networks and ops, tensors made once', bareRate.toFixed(1));
+  log(
+    'TD3 gradient steps/s: bare tfjs-wasm loop, same networks and ops, tensors made once',
+    bareRate.toFixed(1),
+  );
   log('TD3 trainer / bare loop', `${(ourRate / bareRate).toFixed(2)}×`);
 }
 
@@ -156,11 +192,18 @@ await initTf('wasm');
       tf.tidy(() => {
         const x = X.slice([start, 0], [size, 20]);
         const y = Y.slice([start, 0], [size, 1]);
-        opt.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar, false, variablesOf(model));
+        opt.minimize(
+          () => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar,
+          false,
+          variablesOf(model),
+        );
       });
     }
   const bareSamples = (bc.samples * epochs * 1000) / (performance.now() - t1);
-  log('behaviour cloning samples/s: trainer (collection + shuffling + evaluation included)', ourSamples.toFixed(0));
+  log(
+    'behaviour cloning samples/s: trainer (collection + shuffling + evaluation included)',
+    ourSamples.toFixed(0),
+  );
   log('behaviour cloning samples/s: bare minimize loop, same MLP, batch 256', bareSamples.toFixed(0));
   log('behaviour cloning trainer / bare loop', `${(ourSamples / bareSamples).toFixed(2)}×`);
 }
@@ -179,6 +222,7 @@ await initTf('wasm');
   }
   const steps0 = td3.envSteps;
   const updates0 = td3.updates;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (performance.now() - t0 < SECONDS * 3000) {
     if (ts.stepType === StepType.LAST) ts = env.reset();
@@ -188,7 +232,15 @@ await initTf('wasm');
     td3.observe(o, a, ts.reward, ts.discount, ts.observation);
   }
   const h = (performance.now() - t0) / 3.6e6;
-  log('TD3 env steps/hour incl. updates (1 gradient step per 4 env steps)', ((td3.envSteps - steps0) / h).toFixed(0));
+  log(
+    'TD3 env steps/hour incl. updates (1 gradient step per 4 env steps)',
+    ((td3.envSteps - steps0) / h).toFixed(0),
+  );
   log('TD3 gradient steps/hour', ((td3.updates - updates0) / h).toFixed(0));
+  const cpu = process.cpuUsage(cpu0);
+  log(
+    'TD3 env steps per CPU-hour incl. updates',
+    (((td3.envSteps - steps0) * 3.6e9) / (cpu.user + cpu.system)).toFixed(0),
+  );
 }
 console.log(JSON.stringify(out));

@@ -19,7 +19,12 @@ const arg = (name: string, d: string) => {
 const PATHS = Number(arg('paths', '1200'));
 const OUT = arg('out', 'docs/figures/seed001-fig2.png');
 
-const days = new PoolDays({ worldSeed: 1, days: { start: '2024-04-01', count: 40 }, households: 30, seed: 1 });
+const days = new PoolDays({
+  worldSeed: 1,
+  days: { start: '2024-04-01', count: 40 },
+  households: 30,
+  seed: 1,
+});
 const adp = new PoolAdp(days, { epsilon: 0.1, forgetting: 0.999, seed: 1 });
 const q: number[] = [];
 const j: number[] = [];
@@ -48,7 +53,12 @@ const stats = (a: number[], b: number[]) => {
 const quarter = Math.floor(PATHS / 4);
 const first = stats(q.slice(0, quarter), j.slice(0, quarter));
 const last = stats(q.slice(-quarter), j.slice(-quarter));
-const held = new PoolDays({ worldSeed: 1001, days: { start: '2024-04-01', count: 10 }, households: 30, seed: 1 });
+const held = new PoolDays({
+  worldSeed: 1001,
+  days: { start: '2024-04-01', count: 10 },
+  households: 30,
+  seed: 1,
+});
 const evaluator = new PoolAdp(held);
 evaluator.restore(adp.snapshot());
 const hq: number[] = [];
@@ -60,9 +70,15 @@ for (let d = 0; d < held.count; d++) {
 }
 const h = stats(hq, hj);
 console.log(`${PATHS} sample paths in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-console.log(`first quarter: mean |Q1 − J1| ${first.mae.toFixed(2)} €, correlation ${first.corr.toFixed(3)}, mean J1 ${first.meanJ.toFixed(2)} €`);
-console.log(`last quarter:  mean |Q1 − J1| ${last.mae.toFixed(2)} €, correlation ${last.corr.toFixed(3)}, mean J1 ${last.meanJ.toFixed(2)} €`);
-console.log(`held-out days (greedy): mean |Q1 − J1| ${h.mae.toFixed(2)} €, correlation ${h.corr.toFixed(3)}, mean J1 ${h.meanJ.toFixed(2)} €`);
+console.log(
+  `first quarter: mean |Q1 − J1| ${first.mae.toFixed(2)} €, correlation ${first.corr.toFixed(3)}, mean J1 ${first.meanJ.toFixed(2)} €`,
+);
+console.log(
+  `last quarter:  mean |Q1 − J1| ${last.mae.toFixed(2)} €, correlation ${last.corr.toFixed(3)}, mean J1 ${last.meanJ.toFixed(2)} €`,
+);
+console.log(
+  `held-out days (greedy): mean |Q1 − J1| ${h.mae.toFixed(2)} €, correlation ${h.corr.toFixed(3)}, mean J1 ${h.meanJ.toFixed(2)} €`,
+);
 const pts = (a: number[]) => a.map((y, x) => ({ x: x + 1, y }));
 writeFileSync(
   OUT,

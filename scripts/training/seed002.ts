@@ -20,18 +20,43 @@ const SEEDS = arg('seeds', 5);
 const STEPS = arg('steps', 40_960);
 const TEST_DAYS = 14;
 // Student t quantiles (0.975) for n − 1 degrees of freedom.
-const T975: Record<number, number> = { 1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262 };
+const T975: Record<number, number> = {
+  1: 12.706,
+  2: 4.303,
+  3: 3.182,
+  4: 2.776,
+  5: 2.571,
+  6: 2.447,
+  7: 2.365,
+  8: 2.306,
+  9: 2.262,
+};
 
 await initTf('wasm');
 const base = {
   generation: { peakMw: 0 },
   allowImport: true,
   observation: 'standard' as const,
-  battery: { powerMw: 10, energyMwh: 20, etaCharge: 0.9, etaDischarge: 0.9, socMin: 0, socMax: 1, socInitial: 0.5 },
+  battery: {
+    powerMw: 10,
+    energyMwh: 20,
+    etaCharge: 0.9,
+    etaDischarge: 0.9,
+    socMin: 0,
+    socMax: 1,
+    socInitial: 0.5,
+  },
 };
 
 function evaluate(level: 'noise' | 'spikes', act: (o: Float32Array) => number | number[]): number {
-  const env = new BatteryEnv({ ...base, difficulty: level, worldSeed: 1001, days: { start: '2024-04-01', count: TEST_DAYS }, illegal: 'clip', reward: 'revenue' });
+  const env = new BatteryEnv({
+    ...base,
+    difficulty: level,
+    worldSeed: 1001,
+    days: { start: '2024-04-01', count: TEST_DAYS },
+    illegal: 'clip',
+    reward: 'revenue',
+  });
   let total = 0;
   for (let d = 0; d < TEST_DAYS; d++) {
     let ts = env.reset(d);
@@ -46,14 +71,31 @@ for (const level of ['noise', 'spikes'] as const) {
   const heuristic = evaluate(level, forecastHeuristic);
   const diffs: number[] = [];
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const env = new BatteryEnv({ ...base, difficulty: level, worldSeed: 100 + seed, seed, days: { start: '2024-03-01', count: 28 }, illegal: 'clip', reward: 'scaled-penalty' });
+    const env = new BatteryEnv({
+      ...base,
+      difficulty: level,
+      worldSeed: 100 + seed,
+      seed,
+      days: { start: '2024-03-01', count: 28 },
+      illegal: 'clip',
+      reward: 'scaled-penalty',
+    });
     const bc = await behaviourCloning(env, forecastHeuristic, 20, { seed });
-    const ppo = new Ppo(20, 1, { seed, rolloutSteps: 2048, epochs: 4, minibatch: 256, lr: 3e-4, initLogStd: -1 });
+    const ppo = new Ppo(20, 1, {
+      seed,
+      rolloutSteps: 2048,
+      epochs: 4,
+      minibatch: 256,
+      lr: 3e-4,
+      initLogStd: -1,
+    });
     ppo.warmStart(bc.actor);
     while (ppo.envSteps < STEPS) ppo.iterate(env);
     const learned = evaluate(level, (o) => ppo.policy(o));
     diffs.push(learned - heuristic);
-    console.log(`${level} seed ${seed}: heuristic ${heuristic.toFixed(1)} €/day, learned ${learned.toFixed(1)} €/day, difference ${(learned - heuristic).toFixed(1)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(
+      `${level} seed ${seed}: heuristic ${heuristic.toFixed(1)} €/day, learned ${learned.toFixed(1)} €/day, difference ${(learned - heuristic).toFixed(1)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
   }
   const n = diffs.length;
   const mean = diffs.reduce((s, x) => s + x, 0) / n;

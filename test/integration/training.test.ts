@@ -14,7 +14,10 @@ afterEach(async () => {
   await stopAll();
 });
 
-function flexarena(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; out: string }> } {
+function flexarena(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; out: string }>;
+} {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
@@ -73,7 +76,8 @@ describe('flexarena train', () => {
     expect(rc.out).toMatch(/resumed from checkpoint [1-9]/);
     const policy = (d: string) => JSON.parse(readFileSync(join(d, 'policy.json'), 'utf8'));
     expect(policy(cut).network).toEqual(policy(full).network);
-    for (const f of ['learning-curve.png', 'report.html', 'metrics.jsonl', 'config.json']) expect(existsSync(join(full, f))).toBe(true);
+    for (const f of ['learning-curve.png', 'report.html', 'metrics.jsonl', 'config.json'])
+      expect(existsSync(join(full, f))).toBe(true);
 
     // The trained policy as an agent process of a real run.
     const run = {
@@ -86,9 +90,23 @@ describe('flexarena train', () => {
       nats: { enabled: false },
       world: { difficulty: 'noise' },
       agents: [
-        { id: 'liquidity', strategy: 'liquidity', role: 'liquidity', params: { depthMwPerEur: 5, levels: 10, horizonHours: 6 } },
-        { id: 'learned', strategy: 'policy', params: { checkpoint: join(full, 'policy.json') }, asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
-        { id: 'heuristic', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+        {
+          id: 'liquidity',
+          strategy: 'liquidity',
+          role: 'liquidity',
+          params: { depthMwPerEur: 5, levels: 10, horizonHours: 6 },
+        },
+        {
+          id: 'learned',
+          strategy: 'policy',
+          params: { checkpoint: join(full, 'policy.json') },
+          asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        },
+        {
+          id: 'heuristic',
+          strategy: 'heuristic-battery',
+          asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        },
       ],
     };
     const arena = await startArena(writeConfig(dir, { ...run, outDir: join(dir, 'runs') }));
@@ -99,10 +117,14 @@ describe('flexarena train', () => {
     expect(learned.orders).toBeGreaterThan(10);
     expect(learned.missedDeadlines).toBe(0);
     const log = readFileSync(join(arena.runDir, 'agents', 'learned.log'), 'utf8');
-    expect(log).toMatch(/policy td3: \d+ decisions, mean network time [\d.]+ µs/);
+    expect(log).toMatch(/policy td3: \d+ decisions, mean network time [\d.]+ µs, mean decide\(\) [\d.]+ µs/);
 
     // The same policy in-process: the run completes with the same agent.
-    const inproc = flexarena(['run', writeConfig(dir, { ...run, outDir: join(dir, 'runs-inproc') }, 'inproc.yaml'), '--in-process']);
+    const inproc = flexarena([
+      'run',
+      writeConfig(dir, { ...run, outDir: join(dir, 'runs-inproc') }, 'inproc.yaml'),
+      '--in-process',
+    ]);
     const ri = await inproc.done;
     expect(ri.code, ri.out).toBe(0);
   }, 600_000);
