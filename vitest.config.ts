@@ -10,6 +10,7 @@ export default defineConfig({
       'agents/**/*.test.ts',
       'evaluation/**/*.test.ts',
       'tournament/**/*.test.ts',
+      'training/**/*.test.ts',
       'cli/**/*.test.ts',
       'dashboard/**/*.test.ts',
       'scripts/**/*.test.ts',

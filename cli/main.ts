@@ -9,6 +9,7 @@ import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
 import { registerTournament } from './commands/tournament.js';
+import { registerTrain } from './commands/train.js';
 
 const program = new Command()
   .name('flexarena')
@@ -22,6 +23,7 @@ registerDashboard(program);
 registerEvaluate(program);
 registerTournament(program);
 registerReport(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

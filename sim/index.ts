@@ -2,6 +2,25 @@
 // The core has no I/O: the runtime (arena/), the evaluator, the training API and the tournament
 // runner drive it through Simulation and read it through record sinks.
 
+// The pieces the training API builds its fast environments from (the same twins and world a run
+// uses, without the venues): the world with its difficulty levels and forecasts, and the assets.
+export { BatteryTwin, type BatteryTwinSpec } from './assets/battery.js';
+export { DEFAULT_EV_FLEET_PARAMS, EvFleet, type EvFleetParams } from './assets/ev-fleet.js';
+export {
+  balancingBidQuantityKw,
+  balancingCostEur,
+  imbalanceCostEur,
+  industryTariffCostEur,
+  intradayBidQuantityKw,
+  intradayCostEur,
+} from './assets/ev-fleet-costs.js';
+export {
+  DiscreteActionProsumer,
+  type IllegalReason,
+  RenewableBatteryProsumer,
+  SEED003_ACTIONS,
+} from './assets/prosumer.js';
+export { type HouseholdSpec, ResidentialPool, syntheticPoolHouseholds } from './assets/residential-pool.js';
 export { type AgentConfig, parseRunConfig, type RunConfig, runConfigSchema } from './config/run-config.js';
 export { type AgentLedger, CASH_KINDS, type CashKind } from './core/agent-ledger.js';
 export type { OutboundMessage } from './core/agent-outbox.js';
@@ -34,3 +53,6 @@ export { TapeEncoder } from './records/tape-encoder.js';
 export { addRecord, type RecordTotal, RecordTotals } from './results/record-totals.js';
 export { agentResults, type RunResults, runResults } from './results/results.js';
 export { cashTotal, costTotal } from './settlement/settlement-record.js';
+export { DIFFICULTY_LEVELS, type Difficulty } from './world/difficulty.js';
+export { consecutiveDays, DAY_MS, HOUR_MS, STEP_MS, STEPS_PER_DAY } from './world/time.js';
+export { createWorld, type World, type WorldConfigInput } from './world/world.js';

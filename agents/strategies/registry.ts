@@ -6,6 +6,7 @@ import { HeuristicBattery } from './heuristic-battery.js';
 import { IdleStrategy } from './idle.js';
 import { LiquidityProvider } from './liquidity-provider.js';
 import { LpBattery } from './lp-battery.js';
+import { PolicyStrategy } from './policy.js';
 import { PoolAggregator } from './pool-aggregator.js';
 import { ProsumerTrader } from './prosumer-trader.js';
 import { TabularQ } from './tabular-q.js';
@@ -59,6 +60,13 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     {
       factory: (p) => new PoolAggregator(p),
       description: 'seed 001 pool: trades the learned baseline, sells flexibility on CID price deviations',
+    },
+  ],
+  [
+    'policy',
+    {
+      factory: (p) => new PolicyStrategy(p),
+      description: 'a trained network (flexarena train → policy.json, param checkpoint) trading a battery',
     },
   ],
   [

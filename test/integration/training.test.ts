@@ -1,0 +1,131 @@
+// The train command end to end with real processes: a training run killed (SIGKILL) after its
+// first checkpoint resumes to exactly the policy of an uninterrupted run, and the trained policy
+// then plays in a real run as its own agent process over gRPC (and in-process).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { killAndWait } from '../../arena/nats/nats-server-launcher.js';
+import { BIN, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+
+const children = new Set<ChildProcess>();
+afterEach(async () => {
+  await Promise.all([...children].map((c) => killAndWait(c)));
+  await stopAll();
+});
+
+function flexarena(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; out: string }>;
+} {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const done = new Promise<{ code: number | null; out: string }>((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      resolve({ code, out });
+    }),
+  );
+  return { child, done };
+}
+
+const trainConfig = {
+  name: 'tiny-policy',
+  seed: 21,
+  method: { name: 'td3', startSteps: 192, trainEvery: 8, batchSize: 32, hidden: [16, 16] },
+  env: {
+    kind: 'battery',
+    days: { start: '2026-01-10', count: 5 },
+    difficulty: 'noise',
+    generation: { peakMw: 0 },
+    allowImport: true,
+    battery: { powerMw: 5, energyMwh: 10 },
+    observation: 'standard',
+  },
+  steps: 768,
+  checkpointEvery: 256,
+  eval: { days: 1 },
+};
+
+describe('flexarena train', () => {
+  it('resumes after a kill to the policy of an uninterrupted run; the policy plays over gRPC', async () => {
+    const dir = tempDir('flexarena-train-it-');
+    const file = writeConfig(dir, trainConfig, 'train.yaml');
+    const full = join(dir, 'full');
+    const a = flexarena(['train', file, '--out', full, '--no-progress']);
+    const ra = await a.done;
+    expect(ra.code, ra.out).toBe(0);
+    expect(ra.out).toMatch(/trained 768 steps/);
+
+    const cut = join(dir, 'cut');
+    const b = flexarena(['train', file, '--out', cut, '--no-progress']);
+    const ckpt = join(cut, 'checkpoint.json');
+    const t0 = Date.now();
+    while (!existsSync(ckpt) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(ckpt)).toBe(true);
+    b.child.kill('SIGKILL');
+    const rb = await b.done;
+    expect(rb.code).toBeNull(); // killed, not finished
+    expect(existsSync(join(cut, 'policy.json'))).toBe(false);
+    const c = flexarena(['train', file, '--out', cut, '--no-progress']);
+    const rc = await c.done;
+    expect(rc.code, rc.out).toBe(0);
+    expect(rc.out).toMatch(/resumed from checkpoint [1-9]/);
+    const policy = (d: string) => JSON.parse(readFileSync(join(d, 'policy.json'), 'utf8'));
+    expect(policy(cut).network).toEqual(policy(full).network);
+    for (const f of ['learning-curve.png', 'report.html', 'metrics.jsonl', 'config.json'])
+      expect(existsSync(join(full, f))).toBe(true);
+
+    // The trained policy as an agent process of a real run.
+    const run = {
+      name: 'policy-play',
+      seed: 4,
+      day: '2026-01-14',
+      deadlineMs: 10_000,
+      // Three agent processes start at once; on a loaded 2-core machine that can take a while.
+      connectTimeoutMs: 180_000,
+      nats: { enabled: false },
+      world: { difficulty: 'noise' },
+      agents: [
+        {
+          id: 'liquidity',
+          strategy: 'liquidity',
+          role: 'liquidity',
+          params: { depthMwPerEur: 5, levels: 10, horizonHours: 6 },
+        },
+        {
+          id: 'learned',
+          strategy: 'policy',
+          params: { checkpoint: join(full, 'policy.json') },
+          asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        },
+        {
+          id: 'heuristic',
+          strategy: 'heuristic-battery',
+          asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        },
+      ],
+    };
+    const arena = await startArena(writeConfig(dir, { ...run, outDir: join(dir, 'runs') }));
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(arena.runDir, 'results.json'), 'utf8'));
+    const learned = results.agents.find((x: { agentId: string }) => x.agentId === 'learned');
+    expect(learned.orders).toBeGreaterThan(10);
+    expect(learned.missedDeadlines).toBe(0);
+    const log = readFileSync(join(arena.runDir, 'agents', 'learned.log'), 'utf8');
+    expect(log).toMatch(/policy td3: \d+ decisions, mean network time [\d.]+ µs, mean decide\(\) [\d.]+ µs/);
+
+    // The same policy in-process: the run completes with the same agent.
+    const inproc = flexarena([
+      'run',
+      writeConfig(dir, { ...run, outDir: join(dir, 'runs-inproc') }, 'inproc.yaml'),
+      '--in-process',
+    ]);
+    const ri = await inproc.done;
+    expect(ri.code, ri.out).toBe(0);
+  }, 600_000);
+});

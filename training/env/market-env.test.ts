@@ -1,0 +1,140 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MarketEnv, MultiAgentMarketEnv } from './market-env.js';
+import { StepType, type TimeStep } from './time-step.js';
+
+const marketRun = (learners: string[]) => ({
+  name: 'market-env-test',
+  seed: 11,
+  day: '2026-01-14',
+  world: { difficulty: 'noise' },
+  nats: { enabled: false },
+  agents: [
+    {
+      id: 'liquidity',
+      strategy: 'liquidity',
+      role: 'liquidity',
+      params: { depthMwPerEur: 20, halfSpreadEur: 0.25, levelStepEur: 0.5, levels: 20, horizonHours: 10 },
+    },
+    { id: 'heuristic', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+    ...learners.map((id) => ({
+      id,
+      strategy: 'idle',
+      asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+    })),
+  ],
+});
+
+describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
+  it('runs an episode on the real core; rewards add up to the learner’s cash minus costs', async () => {
+    const env = new MarketEnv({ run: marketRun(['learner']), learner: 'learner', seeds: 'fixed' });
+    let ts: TimeStep = await env.reset();
+    expect(ts.stepType).toBe(StepType.FIRST);
+    expect(ts.observation).toHaveLength(20);
+    let total = 0;
+    let steps = 0;
+    const rewards: number[] = [];
+    while (ts.stepType !== StepType.LAST) {
+      ts = await env.step(steps % 8 < 4 ? 0.6 : -0.6);
+      total += ts.reward;
+      rewards.push(ts.reward);
+      expect(ts.rejections).toEqual([]);
+      steps++;
+    }
+    expect(steps).toBeGreaterThan(90);
+    const sim = env.multi.simulation!;
+    const cash = sim.ctx.ledger('learner').totalCashUnits / 100_000;
+    const costs = sim.ctx.assets.get('learner')!.costs();
+    expect(total).toBeCloseTo(
+      cash - costs.degradationEur - costs.penaltyEur - costs.tariffEur - costs.lostRentalEur,
+      6,
+    );
+    expect(rewards.some((r) => r !== 0)).toBe(true);
+    // Same seed, same actions: the same episode (its first 40 steps).
+    const again = new MarketEnv({ run: marketRun(['learner']), learner: 'learner', seeds: 'fixed' });
+    await again.reset();
+    const rewards2: number[] = [];
+    for (let k = 0; k < 40; k++) rewards2.push((await again.step(k % 8 < 4 ? 0.6 : -0.6)).reward);
+    expect(rewards2).toEqual(rewards.slice(0, 40));
+  });
+
+  it('returns door and action rejections inside the time step, never throws', async () => {
+    const env = new MarketEnv({ run: marketRun(['learner']), learner: 'learner' });
+    await env.reset();
+    const bad = await env.step(Number.NaN);
+    expect(bad.rejections[0]).toMatchObject({ code: 'non-finite', field: 'action' });
+    const qh = env.multi.simulation!.ctx.products.quarterHours.at(-1)!.id;
+    const raw = await env.step({
+      actions: [
+        {
+          kind: {
+            $case: 'submit',
+            value: {
+              productId: qh,
+              side: 1,
+              priceTicks: 12.5,
+              quantityLots: 1,
+              timeInForce: 2,
+              clientRef: 'x',
+            },
+          },
+        },
+      ] as never,
+    });
+    expect(raw.stepType).toBe(StepType.MID);
+    expect(raw.rejections.length).toBe(1);
+    expect(raw.rejections[0]!.field).toBe('submit.price_ticks');
+    expect(raw.rejections[0]!.limit).toMatch(/integer/);
+  });
+
+  it('league: zoo agents can play other strategies, e.g. a frozen checkpoint as policy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'league-'));
+    const checkpoint = join(dir, 'frozen.json');
+    const weights = new Array(20).fill(0);
+    weights[5] = 3;
+    weights[4] = -3;
+    writeFileSync(
+      checkpoint,
+      JSON.stringify({
+        format: 'flexarena-policy',
+        version: 1,
+        method: 'frozen',
+        observation: 'standard',
+        priceScaleEur: 100,
+        action: { kind: 'continuous' },
+        network: { layers: [{ inputs: 20, outputs: 1, activation: 'tanh', weights, bias: [0] }] },
+      }),
+    );
+    const env = new MultiAgentMarketEnv({
+      run: marketRun(['learner']),
+      learners: ['learner'],
+      seeds: 'fixed',
+    });
+    env.setOpponents({ heuristic: { strategy: 'policy', params: { checkpoint } } });
+    await env.reset();
+    for (let k = 0; k < 30; k++) await env.step({ learner: 0 });
+    const sim = env.simulation!;
+    expect(sim.cfg.agents.find((a) => a.id === 'heuristic')!.strategy).toBe('policy');
+    expect(sim.ctx.ledger('heuristic').positionMessages().length).toBeGreaterThan(0);
+  });
+
+  it('lets several learners answer the same decision points', async () => {
+    const env = new MultiAgentMarketEnv({ run: marketRun(['a', 'b']), learners: ['a', 'b'], seeds: 'fixed' });
+    let ts = await env.reset();
+    expect(Object.keys(ts).sort()).toEqual(['a', 'b']);
+    for (let k = 0; k < 20; k++) {
+      ts = await env.step({ a: 0.8, b: -0.8 });
+      expect(ts.a!.stepType).toBe(StepType.MID);
+    }
+    const sim = env.simulation!;
+    const lots = (id: string) =>
+      sim.ctx
+        .ledger(id)
+        .positionMessages()
+        .reduce((s, p) => s + p.netLots, 0);
+    expect(lots('a')).toBeGreaterThan(0);
+    expect(lots('b')).toBeLessThanOrEqual(0);
+  });
+});

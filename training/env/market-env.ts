@@ -1,0 +1,309 @@
+// The full-market environment: the arena's Simulation itself — order book, auctions, balancing,
+// settlement, the door — with the other agents of the run played in-process by strategies from
+// the zoo (fixed LocalAgents) and one or several learners answering the same decision points
+// through step(). A learner's observation and action are the deployable policy's (the standard
+// battery observation of policy-features.ts; a battery share traded as an IOC order), or, with
+// a raw action ({ actions: Action[] }), any batch of protocol actions. Whatever the door or a
+// venue rejects comes back as typed rejections in the learner's next time step (the proto field
+// path and the limit), exactly as an agent process would see them in its ack.
+//
+// Async, unlike the fast environment: the core's advance() is (it may clear auctions with HiGHS).
+// Reward: the change of the learner's cash minus its asset costs, € (÷ rewardScaleEur if set).
+
+import {
+  type BatteryDecisionContext,
+  BatteryPolicyFeatures,
+  createStrategy,
+  STANDARD_OBSERVATION_SIZE,
+} from '../../agents/strategies/index.js';
+import { RejectCode } from '../../gen/flexarena/v1/market.js';
+import { type Action, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
+import {
+  type DecisionPoint,
+  decisionRequest,
+  type LocalAgent,
+  LocalAgentPort,
+  parseRunConfig,
+  type RunConfig,
+  Simulation,
+} from '../../sim/index.js';
+import { OBSERVATION_LABELS } from './battery-env.js';
+import {
+  type ActionRejection,
+  type ArraySpec,
+  checkAction,
+  EnvironmentUsageError,
+  type Spec,
+  StepType,
+  type TimeStep,
+} from './time-step.js';
+
+/** A learner's action: a battery share in [−1, 1] (charge > 0), or raw protocol actions. */
+export type MarketAction = number | ArrayLike<number> | { actions: Action[] };
+
+export interface MarketEnvOptions {
+  /** A run configuration document (a scenario); the learners are agents of it. */
+  run: unknown;
+  /** Ids of the agents whose decisions come from step(); the others play their strategies. */
+  learners: readonly string[];
+  /** 'per-episode': episode k runs with seed run.seed + k (a new world draw); 'fixed': always run.seed. */
+  seeds?: 'per-episode' | 'fixed';
+  priceScaleEur?: number;
+  slippageEur?: number;
+  gateMarginMs?: number;
+  rewardScaleEur?: number;
+  /** Replace zoo agents' strategies (league training: frozen checkpoints as 'policy' agents). */
+  opponents?: Record<string, { strategy: string; params?: Record<string, unknown> }>;
+}
+
+interface Learner {
+  id: string;
+  features: BatteryPolicyFeatures;
+  wake?: WakeUp;
+  ctx?: BatteryDecisionContext;
+  valueEur: number;
+  cashUnitsPerEur: number;
+  pending: ActionRejection[];
+}
+
+const zeros = () => new Float32Array(STANDARD_OBSERVATION_SIZE);
+
+export class MultiAgentMarketEnv {
+  readonly learners: readonly string[];
+  private readonly base: RunConfig;
+  private opts: Required<Omit<MarketEnvOptions, 'run' | 'learners' | 'rewardScaleEur' | 'opponents'>> &
+    Pick<MarketEnvOptions, 'rewardScaleEur' | 'opponents'>;
+  private sim?: Simulation;
+  private zoo = new Map<string, LocalAgentPort>();
+  private state = new Map<string, Learner>();
+  private point?: DecisionPoint;
+  private episodes = 0;
+  private running = false;
+  /** Decision points stepped through (for the steps/s figure). */
+  decisionPoints = 0;
+
+  constructor(options: MarketEnvOptions) {
+    this.base = parseRunConfig(options.run, 'env.run');
+    const ids = new Set(this.base.agents.map((a) => a.id));
+    if (options.learners.length === 0)
+      throw new RangeError('env.learners: name at least one agent of the run');
+    for (const l of options.learners)
+      if (!ids.has(l))
+        throw new RangeError(`env.learners: ${l} is not an agent of the run (${[...ids].join(', ')})`);
+    this.learners = [...options.learners];
+    this.opts = {
+      seeds: options.seeds ?? 'per-episode',
+      priceScaleEur: options.priceScaleEur ?? 100,
+      slippageEur: options.slippageEur ?? 10,
+      gateMarginMs: options.gateMarginMs ?? 60_000,
+      rewardScaleEur: options.rewardScaleEur,
+      opponents: options.opponents,
+    };
+  }
+
+  observationSpec(): ArraySpec {
+    const labels = OBSERVATION_LABELS.standard;
+    return { kind: 'array', name: 'observation.standard', shape: [labels.length], dtype: 'float32', labels };
+  }
+
+  actionSpec(): Spec {
+    return {
+      kind: 'array',
+      name: 'action.battery-share',
+      shape: [1],
+      dtype: 'float32',
+      minimum: [-1],
+      maximum: [1],
+    };
+  }
+
+  /** League training: the strategies the named zoo agents play from the next reset on. */
+  setOpponents(opponents: MarketEnvOptions['opponents']): void {
+    this.opts.opponents = opponents;
+  }
+
+  /** The simulation of the current episode (its ledgers, records and tape for evaluation). */
+  get simulation(): Simulation | undefined {
+    return this.sim;
+  }
+
+  async reset(): Promise<Record<string, TimeStep>> {
+    const k = this.episodes++;
+    const cfg: RunConfig = {
+      ...this.base,
+      seed: this.opts.seeds === 'fixed' ? this.base.seed : (this.base.seed + k) % 2 ** 31,
+      agents: this.base.agents.map((a) => {
+        const o = this.opts.opponents?.[a.id];
+        return o ? { ...a, strategy: o.strategy, params: o.params ?? {} } : a;
+      }),
+    };
+    this.sim = await Simulation.create(cfg, { runId: `train-${k}` });
+    const sim = this.sim;
+    this.zoo = new Map();
+    this.state = new Map();
+    for (const a of cfg.agents) {
+      const welcome = { ...sim.welcome(a.id), resumed: false };
+      if (this.learners.includes(a.id)) {
+        this.state.set(a.id, {
+          id: a.id,
+          features: new BatteryPolicyFeatures(welcome, {
+            priceScaleEur: this.opts.priceScaleEur,
+            gateMarginMs: this.opts.gateMarginMs,
+            slippageTicks: Math.round(this.opts.slippageEur * 100),
+          }),
+          valueEur: 0,
+          cashUnitsPerEur: welcome.market?.cashUnitsPerEur || 100_000,
+          pending: [],
+        });
+      } else {
+        const port = new LocalAgentPort(a.id, createStrategy(a.strategy, a.params) as LocalAgent);
+        await port.start(sim.welcome(a.id));
+        this.zoo.set(a.id, port);
+      }
+    }
+    this.running = true;
+    const more = await this.nextPoint();
+    return this.timeSteps(StepType.FIRST, !more);
+  }
+
+  async step(actions: Readonly<Record<string, MarketAction>>): Promise<Record<string, TimeStep>> {
+    if (!this.running || !this.sim || !this.point)
+      throw new EnvironmentUsageError('step() before reset() or after the last step');
+    const sim = this.sim;
+    for (const l of this.state.values()) {
+      const action = actions[l.id];
+      let batch: Action[] = [];
+      if (action === undefined) {
+        l.pending.push({
+          code: 'missing',
+          field: l.id,
+          limit: 'one action per learner',
+          message: `no action for learner ${l.id}: it did nothing`,
+        });
+      } else if (typeof action === 'object' && action !== null && 'actions' in action) {
+        batch = action.actions;
+      } else if (l.ctx && l.wake) {
+        const checked = checkAction(this.actionSpec(), action);
+        if (checked.ok) batch = l.features.actions(l.wake, l.ctx, checked.values[0]!, 'learner');
+        else l.pending.push(...checked.rejections);
+      }
+      const receipt = sim.answer(l.id, {
+        kind: 'batch',
+        batch: { wakeId: this.point.wakeId, actions: batch },
+      });
+      if (!receipt.taken) l.pending.push(...receipt.ack.results.map(rejectionOf));
+    }
+    const more = await this.nextPoint();
+    return this.timeSteps(more ? StepType.MID : StepType.LAST, !more);
+  }
+
+  /**
+   * Runs the clock to the next decision point at which a learner has a tradable quarter-hour,
+   * the zoo answering every point on the way (learners answer an empty batch where they have
+   * nothing to trade). False when the run is over (then it is finished).
+   */
+  private async nextPoint(): Promise<boolean> {
+    const sim = this.sim!;
+    for (;;) {
+      const point = await sim.advance();
+      if (!point) {
+        await sim.finish();
+        this.point = undefined;
+        this.running = false;
+        for (const l of this.state.values()) this.collect(l);
+        return false;
+      }
+      this.point = point;
+      this.decisionPoints++;
+      await Promise.all(
+        [...this.zoo].map(async ([id, port]) => {
+          const outcome = await port.decide(decisionRequest(sim, id, point));
+          if (outcome !== 'answered') sim.answer(id, { kind: outcome });
+        }),
+      );
+      let any = false;
+      for (const l of this.state.values()) {
+        this.collect(l);
+        l.wake = sim.wakeUp(l.id);
+        l.ctx = l.features.observe(l.wake);
+        if (l.ctx) any = true;
+      }
+      if (any) return true;
+      for (const l of this.state.values())
+        sim.answer(l.id, { kind: 'batch', batch: { wakeId: point.wakeId, actions: [] } });
+    }
+  }
+
+  /** Rejections from the acks the learner's last batches produced. */
+  private collect(l: Learner): void {
+    for (const m of this.sim!.takeMessages(l.id))
+      if (m.kind === 'actionAck')
+        for (const r of m.value.results)
+          if (r.status === ActionStatus.ACTION_STATUS_REJECTED) l.pending.push(rejectionOf(r));
+  }
+
+  private timeSteps(type: StepType, last: boolean): Record<string, TimeStep> {
+    const out: Record<string, TimeStep> = {};
+    const sim = this.sim!;
+    for (const l of this.state.values()) {
+      const ledger = sim.ctx.ledger(l.id);
+      const costs = sim.ctx.assets.get(l.id)?.costs();
+      const costEur = costs
+        ? costs.degradationEur + costs.lostRentalEur + costs.tariffEur + costs.penaltyEur
+        : 0;
+      const value = ledger.totalCashUnits / l.cashUnitsPerEur - costEur;
+      const reward = type === StepType.FIRST ? 0 : (value - l.valueEur) / (this.opts.rewardScaleEur ?? 1);
+      l.valueEur = value;
+      const obs = l.ctx && !last ? Float32Array.from(l.ctx.observation) : zeros();
+      out[l.id] = { stepType: type, reward, discount: last ? 0 : 1, observation: obs, rejections: l.pending };
+      l.pending = [];
+    }
+    return out;
+  }
+
+  /** € of cash minus asset costs of a learner so far in this episode. */
+  valueEur(id: string): number {
+    return this.state.get(id)?.valueEur ?? 0;
+  }
+}
+
+function rejectionOf(r: {
+  rejectCode: number;
+  field: string;
+  limit: string;
+  message: string;
+}): ActionRejection {
+  return {
+    code: RejectCode[r.rejectCode] ?? String(r.rejectCode),
+    field: r.field,
+    limit: r.limit,
+    message: r.message,
+  };
+}
+
+/** The full-market environment with one learner: the same API as the fast one, async. */
+export class MarketEnv {
+  readonly multi: MultiAgentMarketEnv;
+  readonly learner: string;
+
+  constructor(options: Omit<MarketEnvOptions, 'learners'> & { learner: string }) {
+    this.learner = options.learner;
+    this.multi = new MultiAgentMarketEnv({ ...options, learners: [options.learner] });
+  }
+
+  observationSpec(): ArraySpec {
+    return this.multi.observationSpec();
+  }
+
+  actionSpec(): Spec {
+    return this.multi.actionSpec();
+  }
+
+  async reset(): Promise<TimeStep> {
+    return (await this.multi.reset())[this.learner]!;
+  }
+
+  async step(action: MarketAction): Promise<TimeStep> {
+    return (await this.multi.step({ [this.learner]: action }))[this.learner]!;
+  }
+}

@@ -1,0 +1,42 @@
+// The public entry of the training API: environments on the simulation core (dm_env style),
+// the learning methods of the seeds, and the train command's runner.
+export { BatteryEnv, type BatteryStepInfo, OBSERVATION_LABELS } from './env/battery-env.js';
+export {
+  type BatteryEnvConfig,
+  type BatteryEnvConfigInput,
+  batteryEnvSchema,
+  OBSERVATIONS,
+  parseBatteryEnvConfig,
+  REWARDS,
+} from './env/battery-env-config.js';
+export { EvFleetEnv, RISK_FACTORS } from './env/ev-fleet-env.js';
+export {
+  type MarketAction,
+  MarketEnv,
+  type MarketEnvOptions,
+  MultiAgentMarketEnv,
+} from './env/market-env.js';
+export {
+  type ActionRejection,
+  type ArraySpec,
+  checkAction,
+  type DiscreteSpec,
+  type Environment,
+  EnvironmentUsageError,
+  isFirst,
+  isLast,
+  type Spec,
+  StepType,
+  type TimeStep,
+} from './env/time-step.js';
+export { ADP_FEATURES, adpFeatures, PoolAdp, PoolDays, RecursiveLeastSquares } from './methods/adp.js';
+export { behaviourCloning, forecastHeuristic } from './methods/behaviour-cloning.js';
+export { DoubleDqn } from './methods/dqn.js';
+export { Ppo } from './methods/ppo.js';
+export { type Bin, SEED003_BINS, TabularQLearner, type TabularQSnapshot } from './methods/tabular-q.js';
+export { Td3 } from './methods/td3.js';
+export { buildMlp, exportMlp, importMlp } from './nn/networks.js';
+export { initTf, tf } from './nn/tf.js';
+export { htmlReport, lineChartPng, movingAverage } from './run/plot.js';
+export { parseTrainConfig, type TrainConfig, trainConfigSchema } from './run/train-config.js';
+export { type TrainProgress, type TrainResult, train } from './run/trainer.js';

@@ -1,0 +1,369 @@
+// Each method of a train configuration as one Runner: episodes, greedy evaluation, snapshot and
+// restore (checkpoints), re-keying of its streams, and the deployable policy it exports.
+import { POLICY_FORMAT, type PolicyFile } from '../../agents/strategies/index.js';
+import { deriveSeed } from '../../lib/index.js';
+import { BatteryEnv } from '../env/battery-env.js';
+import type { BatteryEnvConfig } from '../env/battery-env-config.js';
+import { EvFleetEnv } from '../env/ev-fleet-env.js';
+import { MarketEnv } from '../env/market-env.js';
+import { StepType } from '../env/time-step.js';
+import { PoolAdp, PoolDays } from '../methods/adp.js';
+import { behaviourCloning, forecastHeuristic } from '../methods/behaviour-cloning.js';
+import { DoubleDqn } from '../methods/dqn.js';
+import { Ppo } from '../methods/ppo.js';
+import { TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
+import { Td3 } from '../methods/td3.js';
+import type { TrainConfig } from './train-config.js';
+
+export interface EpisodeLog {
+  /** Sum of rewards of the episode (PPO: mean over the rollout's finished episodes). */
+  return: number;
+  steps: number;
+  /** € the episode made (battery: revenue; EV fleet: saving; market: cash − costs; pool: J1). */
+  valueEur: number;
+}
+
+export interface Runner {
+  readonly envSteps: number;
+  runEpisode(): Promise<EpisodeLog>;
+  /** Mean € per evaluation day of the greedy policy on the evaluation world. */
+  evaluate(): Promise<number>;
+  snapshot(): Promise<unknown>;
+  restore(s: unknown): Promise<void>;
+  reseed(seed: number): void;
+  setDifficulty?(level: BatteryEnvConfig['difficulty']): void;
+  policyFile(trainedWith: unknown): PolicyFile | undefined;
+}
+
+type BatteryCfg = Extract<TrainConfig['env'], { kind: 'battery' }>;
+
+function evalBatteryEnv(cfg: TrainConfig, env: BatteryCfg): BatteryEnv {
+  return new BatteryEnv({
+    ...env,
+    worldSeed: cfg.eval.worldSeed,
+    days: { start: env.days.start, count: cfg.eval.days },
+    episodeOrder: 'sequential',
+    illegal: 'ignore',
+  });
+}
+
+async function evalBattery(env: BatteryEnv, act: (o: Float32Array) => number | number[]): Promise<number> {
+  let total = 0;
+  for (let d = 0; d < env.dayCount; d++) {
+    let ts = env.reset(d);
+    while (ts.stepType !== StepType.LAST) ts = env.step(act(ts.observation));
+    total += env.episodeRevenueEur;
+  }
+  return total / env.dayCount;
+}
+
+function networkPolicy(
+  method: string,
+  env: BatteryCfg | undefined,
+  network: PolicyFile['network'],
+  action: PolicyFile['action'],
+  trainedWith: unknown,
+): PolicyFile | undefined {
+  // Deployable only with the standard observation (the one an agent process can build).
+  if (env && env.observation !== 'standard') return undefined;
+  return {
+    format: POLICY_FORMAT,
+    version: 1,
+    method,
+    observation: 'standard',
+    priceScaleEur: env?.priceScaleEur ?? 100,
+    action,
+    network,
+    trainedWith,
+  };
+}
+
+export async function createRunner(cfg: TrainConfig): Promise<Runner> {
+  const m = cfg.method;
+  const e = cfg.env;
+  const seed = cfg.seed;
+  if (m.name === 'adp') {
+    if (e.kind !== 'pool') throw new RangeError('method adp trains on env.kind pool');
+    const days = new PoolDays({ worldSeed: e.worldSeed, days: e.days, households: m.households, seed });
+    const evalDays = new PoolDays({
+      worldSeed: cfg.eval.worldSeed,
+      days: { start: e.days.start, count: cfg.eval.days },
+      households: m.households,
+      seed,
+    });
+    const adp = new PoolAdp(days, { epsilon: m.epsilon, forgetting: m.forgetting, seed });
+    let k = 0;
+    return {
+      get envSteps() {
+        return adp.samplePaths;
+      },
+      async runEpisode() {
+        const r = adp.trainDay(k++ % days.count);
+        return { return: r.utilityToGo[0]!, steps: 1, valueEur: r.utilityToGo[0]! };
+      },
+      async evaluate() {
+        const evaluator = new PoolAdp(evalDays);
+        evaluator.restore(adp.snapshot());
+        let s = 0;
+        for (let d = 0; d < evalDays.count; d++) s += evaluator.trainDay(d, false).utilityToGo[0]!;
+        return s / evalDays.count;
+      },
+      async snapshot() {
+        return { ...adp.snapshot(), k };
+      },
+      async restore(s) {
+        adp.restore(s as Record<string, unknown>);
+        k = (s as { k: number }).k;
+      },
+      reseed: (s) => adp.reseed(s),
+      policyFile: () => undefined,
+    };
+  }
+  if (e.kind === 'pool') throw new RangeError(`method ${m.name} does not train on env.kind pool (adp does)`);
+
+  if (e.kind === 'ev-fleet') {
+    if (m.name !== 'dqn') throw new RangeError('env.kind ev-fleet trains with method dqn (seed 004)');
+    const env = new EvFleetEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });
+    const evalEnv = new EvFleetEnv({
+      ...e,
+      worldSeed: cfg.eval.worldSeed,
+      days: { start: e.days.start, count: cfg.eval.days },
+    });
+    const dqn = new DoubleDqn(4, env.actionSpec().n, { ...m, seed });
+    return {
+      get envSteps() {
+        return dqn.envSteps;
+      },
+      async runEpisode() {
+        let ts = env.reset();
+        let ret = 0;
+        let steps = 0;
+        while (ts.stepType !== StepType.LAST) {
+          const o = ts.observation;
+          const a = dqn.explore(o);
+          ts = env.step(a);
+          dqn.observe(o, a, ts.reward, ts.discount, ts.observation);
+          ret += ts.reward;
+          steps++;
+        }
+        return { return: ret, steps, valueEur: env.episodeSavingEur };
+      },
+      async evaluate() {
+        let s = 0;
+        for (let d = 0; d < cfg.eval.days; d++) {
+          let ts = evalEnv.reset(d);
+          while (ts.stepType !== StepType.LAST) ts = evalEnv.step(dqn.greedy(ts.observation));
+          s += evalEnv.episodeSavingEur;
+        }
+        return s / cfg.eval.days;
+      },
+      snapshot: () => dqn.snapshot(),
+      restore: (s) => dqn.restore(s as Record<string, unknown>),
+      reseed: (s) => {
+        dqn.reseed(s);
+        env.reseed(deriveSeed(s, 'env') & 0x7fffffff);
+      },
+      policyFile: () => undefined,
+    };
+  }
+
+  if (e.kind === 'market') {
+    if (m.name !== 'td3') throw new RangeError('env.kind market trains with method td3');
+    const env = new MarketEnv({ run: e.run, learner: e.learner, seeds: 'per-episode' });
+    let opponents: Record<string, { strategy: string; params?: Record<string, unknown> }> | undefined;
+    const td3 = new Td3(20, 1, { ...m, seed });
+    let leagueDraw = 0;
+    const pickLeague = () => {
+      if (!e.league) return;
+      const pool = e.league.pool;
+      opponents = Object.fromEntries(
+        e.league.agents.map((id, i) => [id, pool[(leagueDraw + i) % pool.length]!]),
+      );
+      leagueDraw++;
+      env.multi.setOpponents(opponents);
+    };
+    return {
+      get envSteps() {
+        return td3.envSteps;
+      },
+      async runEpisode() {
+        pickLeague();
+        let ts = await env.reset();
+        let ret = 0;
+        let steps = 0;
+        while (ts.stepType !== StepType.LAST) {
+          const o = ts.observation;
+          const a = td3.explore(o);
+          ts = await env.step(a);
+          td3.observe(o, a, ts.reward, ts.discount, ts.observation);
+          ret += ts.reward;
+          steps++;
+        }
+        return { return: ret, steps, valueEur: env.multi.valueEur(e.learner) };
+      },
+      async evaluate() {
+        const ev = new MarketEnv({ run: e.run, learner: e.learner, seeds: 'fixed' });
+        let ts = await ev.reset();
+        while (ts.stepType !== StepType.LAST) ts = await ev.step(td3.policy(ts.observation));
+        return ev.multi.valueEur(e.learner);
+      },
+      snapshot: async () => ({ ...(await td3.snapshot()), leagueDraw }),
+      restore: async (s) => {
+        await td3.restore(s as Record<string, unknown>);
+        leagueDraw = (s as { leagueDraw: number }).leagueDraw;
+      },
+      reseed: (s) => td3.reseed(s),
+      policyFile: (trainedWith) =>
+        networkPolicy('td3', undefined, td3.actorSpec(), { kind: 'continuous' }, trainedWith),
+    };
+  }
+
+  // The fast battery environment.
+  const env = new BatteryEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });
+  const evalEnv = evalBatteryEnv(cfg, e);
+  const obsSize = env.observationSpec().shape[0]!;
+  const batteryCommon = {
+    reseedEnv: (s: number) => env.reseed(deriveSeed(s, 'env') & 0x7fffffff),
+    setDifficulty: (level: BatteryEnvConfig['difficulty']) => env.setDifficulty(level),
+  };
+  if (m.name === 'tabular-q') {
+    if (e.action !== 'discrete') throw new RangeError('method tabular-q needs env.action discrete');
+    const q = new TabularQLearner(5, {
+      alpha: m.alpha,
+      gamma: m.gamma,
+      decayEpisodes: m.decayEpisodes,
+      seed,
+    });
+    let steps = 0;
+    return {
+      get envSteps() {
+        return steps;
+      },
+      async runEpisode() {
+        const r = q.trainEpisode(env);
+        steps += r.steps;
+        return { return: r.return, steps: r.steps, valueEur: env.episodeRevenueEur };
+      },
+      async evaluate() {
+        const v = await evalBattery(evalEnv, (o) => q.greedy(o));
+        // Algorithm 1: keep the table when its greedy result beats the saved one.
+        q.considerSaving(v);
+        return v;
+      },
+      snapshot: async () => ({ ...q.snapshot(), steps }),
+      restore: async (s) => {
+        q.restore(s as TabularQSnapshot);
+        steps = (s as { steps: number }).steps;
+      },
+      reseed: (s) => {
+        q.reseed(s);
+        batteryCommon.reseedEnv(s);
+      },
+      setDifficulty: batteryCommon.setDifficulty,
+      policyFile: () => undefined,
+    };
+  }
+  if (e.action !== 'continuous') throw new RangeError(`method ${m.name} needs env.action continuous`);
+  if (m.name === 'bc') {
+    let result: Awaited<ReturnType<typeof behaviourCloning>> | undefined;
+    let steps = 0;
+    return {
+      get envSteps() {
+        return steps;
+      },
+      async runEpisode() {
+        result = await behaviourCloning(env, forecastHeuristic, m.episodes, {
+          hidden: m.hidden,
+          epochs: m.epochs,
+          seed,
+        });
+        steps += result.samples;
+        return { return: -result.losses.at(-1)!, steps: result.samples, valueEur: 0 };
+      },
+      async evaluate() {
+        if (!result) return 0;
+        const { Mlp } = await import('../../agents/strategies/index.js');
+        const net = new Mlp(result.actor);
+        return evalBattery(evalEnv, (o) => net.forward(o));
+      },
+      snapshot: async () => ({ method: 'bc', steps, result }),
+      restore: async (s) => {
+        const x = s as { steps: number; result: typeof result };
+        steps = x.steps;
+        result = x.result;
+      },
+      reseed: batteryCommon.reseedEnv,
+      setDifficulty: batteryCommon.setDifficulty,
+      policyFile: (t) =>
+        result ? networkPolicy('bc', e, result.actor, { kind: 'continuous' }, t) : undefined,
+    };
+  }
+  if (m.name === 'dqn') throw new RangeError('method dqn trains on env.kind ev-fleet (seed 004)');
+  const warm =
+    m.warmStartEpisodes > 0
+      ? await behaviourCloning(env, forecastHeuristic, m.warmStartEpisodes, { hidden: m.hidden, seed })
+      : undefined;
+  if (m.name === 'ppo') {
+    const ppo = new Ppo(obsSize, 1, {
+      hidden: m.hidden,
+      lr: m.lr,
+      gamma: m.gamma,
+      rolloutSteps: m.rolloutSteps,
+      epochs: m.epochs,
+      minibatch: m.minibatch,
+      seed,
+    });
+    if (warm) ppo.warmStart(warm.actor);
+    return {
+      get envSteps() {
+        return ppo.envSteps;
+      },
+      async runEpisode() {
+        ppo.iterate(env);
+        const f = ppo.finished;
+        const mean = f.length ? f.reduce((s, x) => s + x, 0) / f.length : 0;
+        return { return: mean, steps: m.rolloutSteps, valueEur: env.episodeRevenueEur };
+      },
+      evaluate: () => evalBattery(evalEnv, (o) => ppo.policy(o)),
+      snapshot: () => ppo.snapshot(),
+      restore: (s) => ppo.restore(s as Record<string, unknown>),
+      reseed: (s) => {
+        ppo.reseed(s);
+        ppo.endEpisode();
+        batteryCommon.reseedEnv(s);
+      },
+      setDifficulty: batteryCommon.setDifficulty,
+      policyFile: (t) => networkPolicy('ppo', e, ppo.actorSpec(), { kind: 'continuous' }, t),
+    };
+  }
+  const td3 = new Td3(obsSize, 1, { ...m, seed });
+  if (warm) td3.warmStart(warm.actor);
+  return {
+    get envSteps() {
+      return td3.envSteps;
+    },
+    async runEpisode() {
+      let ts = env.reset();
+      let ret = 0;
+      let steps = 0;
+      while (ts.stepType !== StepType.LAST) {
+        const o = ts.observation;
+        const a = td3.explore(o);
+        ts = env.step(a);
+        td3.observe(o, a, ts.reward, ts.discount, ts.observation);
+        ret += ts.reward;
+        steps++;
+      }
+      return { return: ret, steps, valueEur: env.episodeRevenueEur };
+    },
+    evaluate: () => evalBattery(evalEnv, (o) => td3.policy(o)),
+    snapshot: () => td3.snapshot(),
+    restore: (s) => td3.restore(s as Record<string, unknown>),
+    reseed: (s) => {
+      td3.reseed(s);
+      batteryCommon.reseedEnv(s);
+    },
+    setDifficulty: batteryCommon.setDifficulty,
+    policyFile: (t) => networkPolicy(warm ? 'bc+td3' : 'td3', e, td3.actorSpec(), { kind: 'continuous' }, t),
+  };
+}

@@ -1,0 +1,166 @@
+// The file `flexarena train <file.yaml>` reads: the method, its environment, the budget, the
+// checkpoints and the seeds. Every seed of a run is in it (or derived from `seed` by name), so a
+// training run is repeated by running the same file again. Validated with zod; an error names
+// the field and the limit.
+import { z } from 'zod';
+import { ConfigError, configIssues } from '../../lib/index.js';
+import { DIFFICULTY_LEVELS } from '../../sim/index.js';
+import { batteryEnvSchema } from '../env/battery-env-config.js';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const hidden = z.array(int(1, 1024)).min(1).max(4);
+
+const methodSchema = z.discriminatedUnion('name', [
+  z
+    .object({
+      name: z.literal('tabular-q'),
+      alpha: z.number().gt(0).max(1).default(0.2),
+      gamma: z.number().min(0).max(1).default(0.9),
+      decayEpisodes: int(1, 1e7).default(500),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('dqn'),
+      hidden: hidden.default([64, 64]),
+      lr: z.number().gt(0).max(1).default(1e-3),
+      gamma: z.number().min(0).max(1).default(0.99),
+      batchSize: int(1, 4096).default(64),
+      trainEvery: int(1, 1000).default(4),
+      epsilonDecaySteps: int(1, 1e9).default(20_000),
+      startSteps: int(0, 1e9).default(1_000),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('td3'),
+      hidden: hidden.default([64, 64]),
+      actorLr: z.number().gt(0).max(1).default(1e-3),
+      criticLr: z.number().gt(0).max(1).default(1e-3),
+      gamma: z.number().min(0).max(1).default(0.99),
+      batchSize: int(1, 4096).default(128),
+      trainEvery: int(1, 1000).default(4),
+      startSteps: int(0, 1e9).default(2_000),
+      explorationNoise: z.number().min(0).max(2).default(0.1),
+      bufferSize: int(1_000, 10_000_000).default(100_000),
+      /** Behaviour cloning of the forecast heuristic before TD3 (seed 002 §4.3): episodes of demonstrations. */
+      warmStartEpisodes: int(0, 100_000).default(0),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('ppo'),
+      hidden: hidden.default([64, 64]),
+      lr: z.number().gt(0).max(1).default(3e-4),
+      gamma: z.number().min(0).max(1).default(0.99),
+      rolloutSteps: int(64, 1e6).default(2048),
+      epochs: int(1, 100).default(4),
+      minibatch: int(8, 1e5).default(256),
+      warmStartEpisodes: int(0, 100_000).default(0),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('bc'),
+      hidden: hidden.default([64, 64]),
+      episodes: int(1, 100_000).default(50),
+      epochs: int(1, 1000).default(20),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('adp'),
+      epsilon: z.number().min(0).max(1).default(0.1),
+      forgetting: z.number().gt(0).max(1).default(1),
+      households: int(1, 1000).default(30),
+    })
+    .strict(),
+]);
+
+const evFleetEnvSchema = z
+  .object({
+    kind: z.literal('ev-fleet'),
+    seed: int(0, 2 ** 31 - 1).default(1),
+    worldSeed: int(0, 2 ** 31 - 1).default(1),
+    days: z
+      .object({ start: z.string(), count: int(1, 3660) })
+      .strict()
+      .default({ start: '2024-06-03', count: 14 }),
+    difficulty: z.enum(DIFFICULTY_LEVELS).default('noise'),
+    fleetSize: int(1, 100_000).default(100),
+  })
+  .strict();
+
+const marketEnvSchema = z
+  .object({
+    kind: z.literal('market'),
+    /** A run configuration (scenario) document; `learner` is one of its agents with a battery. */
+    run: z.record(z.string(), z.unknown()),
+    learner: z.string().min(1),
+    /** League: each episode the listed agents play a strategy drawn from `pool` (frozen checkpoints: strategy 'policy'). */
+    league: z
+      .object({
+        agents: z.array(z.string().min(1)).min(1),
+        pool: z
+          .array(
+            z
+              .object({ strategy: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) })
+              .strict(),
+          )
+          .min(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const poolEnvSchema = z
+  .object({
+    kind: z.literal('pool'),
+    worldSeed: int(0, 2 ** 31 - 1).default(1),
+    days: z
+      .object({ start: z.string(), count: int(1, 3660) })
+      .strict()
+      .default({ start: '2024-05-01', count: 30 }),
+  })
+  .strict();
+
+export const trainConfigSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes')
+      .default('train'),
+    /** The one seed every stream of the run is derived from (learner, environment, checkpoints). */
+    seed: int(0, 2 ** 31 - 1).default(1),
+    method: methodSchema,
+    env: z.union([
+      batteryEnvSchema.and(z.object({ kind: z.literal('battery').default('battery') })),
+      evFleetEnvSchema,
+      marketEnvSchema,
+      poolEnvSchema,
+    ]),
+    /** Environment steps to train (episodes are finished: a run may go a little beyond). ADP: sample days. */
+    steps: int(1, 1e10),
+    checkpointEvery: int(1, 1e10).default(10_000),
+    /** Greedy evaluation at every checkpoint on these days of a world with its own seed. */
+    eval: z
+      .object({ worldSeed: int(0, 2 ** 31 - 1).default(1001), days: int(1, 366).default(7) })
+      .strict()
+      .default({ worldSeed: 1001, days: 7 }),
+    /** Curriculum over difficulty levels (battery env): the level from each step count on. */
+    curriculum: z
+      .array(z.object({ fromStep: int(0, 1e10), difficulty: z.enum(DIFFICULTY_LEVELS) }).strict())
+      .default([]),
+    /** Where checkpoints, metrics, the policy and the report go (relative to the file). */
+    outDir: z.string().min(1).default('runs/train'),
+  })
+  .strict();
+
+export type TrainConfig = z.output<typeof trainConfigSchema>;
+
+export function parseTrainConfig(doc: unknown, source = '<inline>'): TrainConfig {
+  const res = trainConfigSchema.safeParse(doc);
+  if (res.success) return res.data;
+  throw new ConfigError(source, configIssues(res.error, doc, ''));
+}

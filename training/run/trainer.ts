@@ -1,0 +1,217 @@
+// The train loop behind `flexarena train`: whole episodes until the step budget is spent, a
+// checkpoint (learner, optimiser state, replay buffer, counters, curve) every `checkpointEvery`
+// steps written atomically, and resume from the last checkpoint after a kill. Every checkpoint
+// re-keys the learner's and the environment's random streams from (seed, checkpoint number), so
+// a run killed and resumed draws exactly what an uninterrupted run draws: the same weights.
+// At the end: policy.json (the deployable policy), the learning curve as PNG and an HTML report.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deriveSeed } from '../../lib/index.js';
+import { initTf } from '../nn/tf.js';
+import { createRunner, type EpisodeLog } from './learners.js';
+import { htmlReport, lineChartPng, movingAverage } from './plot.js';
+import type { TrainConfig } from './train-config.js';
+
+export interface MetricLine extends EpisodeLog {
+  episode: number;
+  envSteps: number;
+  difficulty?: string;
+}
+
+export interface EvalLine {
+  checkpoint: number;
+  envSteps: number;
+  evalEur: number;
+}
+
+export interface TrainProgress {
+  envSteps: number;
+  totalSteps: number;
+  episodes: number;
+  last?: MetricLine;
+  lastEval?: EvalLine;
+}
+
+export interface TrainOptions {
+  outDir: string;
+  onProgress?(p: TrainProgress): void;
+  /** Stop after this checkpoint (tests: a deterministic "kill"). */
+  stopAfterCheckpoint?: number;
+}
+
+export interface TrainResult {
+  outDir: string;
+  envSteps: number;
+  episodes: number;
+  resumedFromCheckpoint: number | null;
+  checkpoints: number;
+  finalEvalEur: number | null;
+  policyPath: string | null;
+  wallMs: number;
+  completed: boolean;
+}
+
+interface Checkpoint {
+  version: 1;
+  config: TrainConfig;
+  checkpoint: number;
+  envSteps: number;
+  episodes: number;
+  metrics: MetricLine[];
+  evals: EvalLine[];
+  learner: unknown;
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+  const t0 = Date.now();
+  const backend = await initTf('wasm');
+  mkdirSync(opts.outDir, { recursive: true });
+  const ckptPath = join(opts.outDir, 'checkpoint.json');
+  writeAtomic(
+    join(opts.outDir, 'config.json'),
+    `${JSON.stringify({ ...cfg, tfBackend: backend }, null, 2)}\n`,
+  );
+  const runner = await createRunner(cfg);
+  let checkpoint = 0;
+  let episodes = 0;
+  let metrics: MetricLine[] = [];
+  let evals: EvalLine[] = [];
+  let resumed: number | null = null;
+  if (existsSync(ckptPath)) {
+    const c = JSON.parse(readFileSync(ckptPath, 'utf8')) as Checkpoint;
+    if (JSON.stringify(c.config) !== JSON.stringify(cfg))
+      throw new Error(`${ckptPath} belongs to another configuration; use another outDir or delete it`);
+    await runner.restore(c.learner);
+    checkpoint = c.checkpoint;
+    episodes = c.episodes;
+    metrics = c.metrics;
+    evals = c.evals;
+    resumed = checkpoint;
+  }
+  runner.reseed(deriveSeed(cfg.seed, `checkpoint-${checkpoint}`));
+  // metrics.jsonl is rewritten from the checkpoint: lines of episodes after it are run again.
+  writeAtomic(join(opts.outDir, 'metrics.jsonl'), metrics.map((m) => `${JSON.stringify(m)}\n`).join(''));
+  const difficultyAt = (steps: number) =>
+    [...cfg.curriculum]
+      .sort((a, b) => a.fromStep - b.fromStep)
+      .filter((c) => c.fromStep <= steps)
+      .at(-1)?.difficulty;
+  let completed = true;
+  const progress = () =>
+    opts.onProgress?.({
+      envSteps: runner.envSteps,
+      totalSteps: cfg.steps,
+      episodes,
+      last: metrics.at(-1),
+      lastEval: evals.at(-1),
+    });
+  progress();
+  const save = async () => {
+    checkpoint++;
+    const evalEur = await runner.evaluate();
+    evals.push({ checkpoint, envSteps: runner.envSteps, evalEur });
+    const c: Checkpoint = {
+      version: 1,
+      config: cfg,
+      checkpoint,
+      envSteps: runner.envSteps,
+      episodes,
+      metrics,
+      evals,
+      learner: await runner.snapshot(),
+    };
+    writeAtomic(ckptPath, JSON.stringify(c));
+    runner.reseed(deriveSeed(cfg.seed, `checkpoint-${checkpoint}`));
+  };
+  while (runner.envSteps < cfg.steps) {
+    const level = difficultyAt(runner.envSteps);
+    if (level && runner.setDifficulty) runner.setDifficulty(level);
+    const before = runner.envSteps;
+    const log = await runner.runEpisode();
+    episodes++;
+    const line: MetricLine = {
+      episode: episodes,
+      envSteps: runner.envSteps,
+      ...log,
+      ...(level ? { difficulty: level } : {}),
+    };
+    metrics.push(line);
+    writeFileSync(join(opts.outDir, 'metrics.jsonl'), `${JSON.stringify(line)}\n`, { flag: 'a' });
+    const due = Math.floor(runner.envSteps / cfg.checkpointEvery) > Math.floor(before / cfg.checkpointEvery);
+    if (due && runner.envSteps < cfg.steps) {
+      await save();
+      if (opts.stopAfterCheckpoint !== undefined && checkpoint >= opts.stopAfterCheckpoint) {
+        completed = false;
+        break;
+      }
+    }
+    progress();
+  }
+  let policyPath: string | null = null;
+  if (completed) {
+    await save();
+    const policy = runner.policyFile({ config: cfg, checkpoint, envSteps: runner.envSteps });
+    if (policy) {
+      policyPath = join(opts.outDir, 'policy.json');
+      writeAtomic(policyPath, `${JSON.stringify(policy)}\n`);
+    }
+    writeReport(cfg, opts.outDir, metrics, evals);
+  }
+  progress();
+  const result: TrainResult = {
+    outDir: opts.outDir,
+    envSteps: runner.envSteps,
+    episodes,
+    resumedFromCheckpoint: resumed,
+    checkpoints: checkpoint,
+    finalEvalEur: evals.at(-1)?.evalEur ?? null,
+    policyPath,
+    wallMs: Date.now() - t0,
+    completed,
+  };
+  if (completed) writeAtomic(join(opts.outDir, 'summary.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+function writeReport(cfg: TrainConfig, outDir: string, metrics: MetricLine[], evals: EvalLine[]): void {
+  const raw = metrics.map((m) => ({ x: m.envSteps, y: m.valueEur }));
+  const png = lineChartPng({
+    title: `${cfg.name}: ${cfg.method.name} on ${cfg.env.kind}`,
+    xLabel: cfg.method.name === 'adp' ? 'sample days' : 'environment steps',
+    yLabel: '€ per episode (day)',
+    series: [
+      { name: 'training episodes', color: '#bbbbbb', points: raw },
+      { name: 'moving average (20)', color: '#1f77b4', points: movingAverage(raw, 20) },
+      {
+        name: 'greedy evaluation',
+        color: '#d62728',
+        points: evals.map((e) => ({ x: e.envSteps, y: e.evalEur })),
+        markers: true,
+      },
+    ],
+  });
+  writeFileSync(join(outDir, 'learning-curve.png'), png);
+  const last = evals.at(-1);
+  writeFileSync(
+    join(outDir, 'report.html'),
+    htmlReport(
+      `Training run ${cfg.name}`,
+      {
+        method: cfg.method.name,
+        environment: cfg.env.kind,
+        seed: cfg.seed,
+        'environment steps': metrics.at(-1)?.envSteps ?? 0,
+        episodes: metrics.length,
+        'final greedy evaluation (€ per day)': last ? last.evalEur.toFixed(2) : '—',
+      },
+      png,
+      cfg,
+    ),
+  );
+}
