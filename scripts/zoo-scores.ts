@@ -10,8 +10,8 @@
 // Σ bound over its seeds; "mean (forecast errors)" averages that over the scenarios whose world has
 // forecast errors (difficulty forecast-errors).
 import { join } from 'node:path';
-import { loadRunConfig } from '../arena/index.js';
 import { createStrategy } from '../agents/strategies/index.js';
+import { loadRunConfig } from '../arena/index.js';
 import { loadHighs } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import { runLocal } from './zoo/run-local.js';
@@ -79,6 +79,10 @@ export interface ScoreRow {
   boundEur: number;
   finalSocMwh: number;
   tradedMwh: number;
+  /** Cash by market, EUR: continuous intraday, auctions, imbalance. */
+  cidEur: number;
+  auctionEur: number;
+  imbalanceEur: number;
 }
 
 async function scoreOne(cfg: RunConfig, slot: string, strategy: string, params: Record<string, unknown>) {
@@ -105,6 +109,9 @@ async function scoreOne(cfg: RunConfig, slot: string, strategy: string, params: 
     boundEur: perfectForesightBoundEur(solver, run.realisedPriceTicks, battery, ref),
     finalSocMwh: score.finalSocMwh,
     tradedMwh: result.tradedMwh,
+    cidEur: result.tradingCashEur,
+    auctionEur: result.auctionCashEur,
+    imbalanceEur: result.imbalanceCashEur,
   };
   const strategyFaults = run.faults.filter((f) => f.agentId === slot && f.kind === 'strategy-error');
   if (strategyFaults.length > 0)
@@ -130,7 +137,9 @@ async function main(): Promise<void> {
         process.stderr.write(
           `${scenario} seed ${cfg.seed} ${strategy}: profit ${row.socNeutralProfitEur.toFixed(0)} € ` +
             `(cash ${row.cashProfitEur.toFixed(0)}), bound ${row.boundEur.toFixed(0)} €, ` +
-            `PoP ${pct(row.socNeutralProfitEur / row.boundEur)}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+            `PoP ${pct(row.socNeutralProfitEur / row.boundEur)}; CID ${row.cidEur.toFixed(0)}, auctions ${row.auctionEur.toFixed(0)}, ` +
+            `imbalance ${row.imbalanceEur.toFixed(0)}, SoC ${row.finalSocMwh.toFixed(1)} MWh, traded ${row.tradedMwh.toFixed(0)} MWh; ` +
+            `${((Date.now() - started) / 1000).toFixed(1)} s\n`,
         );
       }
     }
@@ -145,7 +154,11 @@ function printSummary(rows: ScoreRow[], args: Args, withErrors: Set<string>): vo
     const bound = rs.reduce((a, r) => a + r.boundEur, 0);
     return { profit: profit / rs.length, bound: bound / rs.length, pop: profit / bound, rs };
   };
-  const header = ['strategy', ...args.scenarios.map((s) => `${s} (${args.slots[s]})`), 'mean PoP (forecast errors)'];
+  const header = [
+    'strategy',
+    ...args.scenarios.map((s) => `${s} (${args.slots[s]})`),
+    'mean PoP (forecast errors)',
+  ];
   const lines: string[][] = [];
   for (const strategy of args.strategies) {
     const cells = args.scenarios.map((s) => {

@@ -28,7 +28,11 @@ function hourProduct(startMs: number) {
 
 function view() {
   const qhs = quarterHourProductSpecs(DAY, 1);
-  const ida = { ...dayAheadAuction(DAY), auctionId: 'ida3-20261122', kind: AuctionKind.AUCTION_KIND_INTRADAY };
+  const ida = {
+    ...dayAheadAuction(DAY),
+    auctionId: 'ida3-20261122',
+    kind: AuctionKind.AUCTION_KIND_INTRADAY,
+  };
   return MarketView.fromWelcome(
     makeWelcome({
       market: {
@@ -138,7 +142,9 @@ describe('MarketView', () => {
     const wake = makeWakeUp({
       priceForecasts: [{ productId: 'qh-20261122-0915', priceTicks: 8_000 }],
       positions: [position('qh-20261122-0915', 30), position('h-20261122-0900', -10)],
-      books: [{ productId: 'qh-20261122-0915', bids: [], asks: [], hasLastTrade: false, lastTradePriceTicks: 0 }],
+      books: [
+        { productId: 'qh-20261122-0915', bids: [], asks: [], hasLastTrade: false, lastTradePriceTicks: 0 },
+      ],
       assets: [{ assetId: 'agent.battery', socMwh: 7, clippedPeriods: 0, shortfallMwh: 0 }],
     });
     expect(MarketView.forecasts(wake).get('qh-20261122-0915')).toBe(8_000);

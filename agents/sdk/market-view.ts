@@ -215,7 +215,10 @@ export class MarketView {
   }
 
   /** The first asset of a kind; a MarketViewError naming the strategy when there is none. */
-  requireAsset<K extends AssetKindName>(kind: K, strategy: string): { assetId: string; spec: AssetSpecOf<K> } {
+  requireAsset<K extends AssetKindName>(
+    kind: K,
+    strategy: string,
+  ): { assetId: string; spec: AssetSpecOf<K> } {
     const a = this.asset(kind);
     if (!a) throw new MarketViewError(`${strategy} needs a ${kind} asset in its run configuration`);
     return a;
@@ -244,7 +247,8 @@ export class MarketView {
   /** The wake-up's state of `assetId` (or its only asset state). */
   static assetState(wake: WakeUp, assetId: string | undefined): WakeUp['assets'][number] | undefined {
     return (
-      wake.assets.find((a) => a.assetId === assetId) ?? (wake.assets.length === 1 ? wake.assets[0] : undefined)
+      wake.assets.find((a) => a.assetId === assetId) ??
+      (wake.assets.length === 1 ? wake.assets[0] : undefined)
     );
   }
 }

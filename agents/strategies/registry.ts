@@ -7,6 +7,7 @@ import { IdleStrategy } from './idle.js';
 import { LiquidityProvider } from './liquidity-provider.js';
 import { LpBattery } from './lp-battery.js';
 import { PoolAggregator } from './pool-aggregator.js';
+import { PriceMakerBattery } from './price-maker-battery.js';
 import { ProsumerTrader } from './prosumer-trader.js';
 import { TabularQ } from './tabular-q.js';
 
@@ -66,6 +67,14 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     {
       factory: (p) => new TabularQ(p),
       description: 'seed 003 tabular Q-learning: 5 CID actions on (hour, SoC, price-vs-forecast)',
+    },
+  ],
+  [
+    'price-maker-battery',
+    {
+      factory: (p) => new PriceMakerBattery(p),
+      description:
+        'book LP with its own price impact: trades only where the spread pays for the depth it walks',
     },
   ],
 ]);

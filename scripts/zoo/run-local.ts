@@ -1,9 +1,10 @@
 // One run with every agent as a strategy object in this process and no files or NATS: the
 // simulation core, the lock-step driver and local ports, as `flexarena run --in-process` drives
 // them, keeping only what scoring needs (the run-start record and the settlement records).
-import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+
 import { createStrategy } from '../../agents/strategies/index.js';
 import { readWorldFiles } from '../../arena/index.js';
+import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import {
   type AgentPort,
   type LocalAgent,
@@ -47,11 +48,14 @@ export async function runLocal(
   };
   const totals = new RecordTotals();
   const runId = `${cfg.name}-s${cfg.seed}-local`;
-  const sim = await Simulation.create({ ...cfg, nats: { ...cfg.nats, enabled: false } }, {
-    runId,
-    sinks: [collect, totals],
-    files: readWorldFiles(cfg, opts.baseDir),
-  });
+  const sim = await Simulation.create(
+    { ...cfg, nats: { ...cfg.nats, enabled: false } },
+    {
+      runId,
+      sinks: [collect, totals],
+      files: readWorldFiles(cfg, opts.baseDir),
+    },
+  );
   const ports = new Map<string, AgentPort>();
   for (const a of cfg.agents) {
     const agent = opts.agents?.get(a.id) ?? createStrategy(a.strategy, a.params);

@@ -16,9 +16,10 @@
 //                           foresight bound of a price taker valued exactly as the profit above,
 //                           so a price taker trading at the realised prices cannot exceed it.
 //   PoP                     SoC-neutral profit / bound.
+
+import { solveBatteryLp } from '../../agents/strategies/battery-lp.js';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import { solveBatteryLp } from '../../agents/strategies/battery-lp.js';
 import type { LpSolver } from '../../lib/index.js';
 import type { AgentConfig } from '../../sim/index.js';
 
@@ -78,7 +79,10 @@ export interface AgentScore {
   socNeutralProfitEur: number;
 }
 
-/** SoC-neutral profit of one agent from its settlement records (see the header). */
+/**
+ * SoC-neutral profit of one agent from its settlement records (see the header). Records read from
+ * settlements.jsonl are proto3 JSON, which leaves out zero fields: a missing number counts as 0.
+ */
 export function socNeutralProfit(
   records: readonly Pick<SettlementRecord, 'profitCashUnits' | 'socMwh' | 'deliveryStartMs'>[],
   initialSocMwh: number,
@@ -88,13 +92,13 @@ export function socNeutralProfit(
   let cash = 0;
   let last = records[0]!;
   for (const r of records) {
-    cash += r.profitCashUnits;
-    if (r.deliveryStartMs >= last.deliveryStartMs) last = r;
+    cash += Number(r.profitCashUnits ?? 0);
+    if (Number(r.deliveryStartMs) >= Number(last.deliveryStartMs)) last = r;
   }
   const cashProfitEur = cash / CASH_UNITS_PER_EUR;
   return {
     cashProfitEur,
-    finalSocMwh: last.socMwh,
-    socNeutralProfitEur: cashProfitEur + (last.socMwh - initialSocMwh) * refEur,
+    finalSocMwh: last.socMwh ?? 0,
+    socNeutralProfitEur: cashProfitEur + ((last.socMwh ?? 0) - initialSocMwh) * refEur,
   };
 }
