@@ -9,6 +9,7 @@ import { LpBattery } from './lp-battery.js';
 import { PoolAggregator } from './pool-aggregator.js';
 import { PriceMakerBattery } from './price-maker-battery.js';
 import { ProsumerTrader } from './prosumer-trader.js';
+import { RollingIntrinsic } from './rolling-intrinsic.js';
 import { TabularQ } from './tabular-q.js';
 
 const registry = new Map<string, { factory: StrategyFactory; description: string }>([
@@ -75,6 +76,14 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
       factory: (p) => new PriceMakerBattery(p),
       description:
         'book LP with its own price impact: trades only where the spread pays for the depth it walks',
+    },
+  ],
+  [
+    'rolling-intrinsic',
+    {
+      factory: (p) => new RollingIntrinsic(p),
+      description:
+        'rolling intrinsic: re-optimises against the open books on every change, trades the difference',
     },
   ],
 ]);
