@@ -11,6 +11,7 @@ import { PriceMakerBattery } from './price-maker-battery.js';
 import { ProsumerTrader } from './prosumer-trader.js';
 import { RollingIntrinsic } from './rolling-intrinsic.js';
 import { TabularQ } from './tabular-q.js';
+import { YesterdayPrices } from './yesterday-prices.js';
 
 const registry = new Map<string, { factory: StrategyFactory; description: string }>([
   [
@@ -84,6 +85,13 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
       factory: (p) => new RollingIntrinsic(p),
       description:
         'rolling intrinsic: re-optimises against the open books on every change, trades the difference',
+    },
+  ],
+  [
+    'yesterday-prices',
+    {
+      factory: (p) => new YesterdayPrices(p),
+      description: "industry baseline: today's schedule is the perfect-foresight plan on yesterday's prices",
     },
   ],
 ]);
