@@ -10,6 +10,7 @@ import { PoolAggregator } from './pool-aggregator.js';
 import { PriceMakerBattery } from './price-maker-battery.js';
 import { ProsumerTrader } from './prosumer-trader.js';
 import { RollingIntrinsic } from './rolling-intrinsic.js';
+import { RuleTreeBattery } from './rule-tree-battery.js';
 import { TabularQ } from './tabular-q.js';
 import { YesterdayPrices } from './yesterday-prices.js';
 
@@ -92,6 +93,13 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     {
       factory: (p) => new YesterdayPrices(p),
       description: "industry baseline: today's schedule is the perfect-foresight plan on yesterday's prices",
+    },
+  ],
+  [
+    'rule-tree-battery',
+    {
+      factory: (p) => new RuleTreeBattery(p),
+      description: 'seed 000 expert rules: a decision tree over price, forecast spread, SoC and time to gate',
     },
   ],
 ]);

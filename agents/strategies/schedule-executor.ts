@@ -4,7 +4,8 @@
 // ± slippage (the reference: the caller's price for the quarter-hour, else the book's touch on the
 // side it hits). Each order is cut so that the SoC projected through the positions already held
 // stays within the battery's bounds: a target that the fills so far made infeasible is followed
-// as far as it still can be, never into clipping.
+// as far as it still can be, never into clipping (an order that trades against the target's
+// direction for that reason carries the client ref "<clientRef>-soc").
 
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
@@ -24,6 +25,8 @@ export interface ExecutionInput {
   /** Limit reference for a quarter-hour, ticks; undefined: the book's touch. */
   reference?: (qhId: string) => number | undefined;
   slippageTicks: number;
+  /** Per quarter-hour slippage, ticks, instead of slippageTicks. */
+  slippageOf?: (qhId: string) => number | undefined;
   minTradeLots?: number;
   clientRef: string;
 }
@@ -65,7 +68,8 @@ export function tradeTowardSchedule(i: ExecutionInput): Action[] {
       const touch = side === 'buy' ? book?.asks[0]?.priceTicks : book?.bids[0]?.priceTicks;
       const ref = i.reference?.(p.productId) ?? touch;
       if (Math.abs(diff) >= (i.minTradeLots ?? 1) && ref !== undefined) {
-        const limit = i.view.clampPrice(side === 'buy' ? ref + i.slippageTicks : ref - i.slippageTicks);
+        const slip = i.slippageOf?.(p.productId) ?? i.slippageTicks;
+        const limit = i.view.clampPrice(side === 'buy' ? ref + slip : ref - slip);
         out.push(
           submit({
             productId: p.productId,
@@ -73,7 +77,8 @@ export function tradeTowardSchedule(i: ExecutionInput): Action[] {
             priceTicks: limit,
             quantityLots: Math.abs(diff),
             tif: 'IOC',
-            clientRef: i.clientRef,
+            // Marked when the SoC, not the target, made it trade against the target's direction.
+            clientRef: Math.sign(diff) !== Math.sign(want - held) ? `${i.clientRef}-soc` : i.clientRef,
           }),
         );
         next = goal;
