@@ -90,30 +90,28 @@ export interface RuleDecision {
 /** The tree of the header, evaluated on one quarter-hour's features. */
 export function decideByRules(f: RuleFeatures, p: RuleTreeParams): RuleDecision {
   const path: string[] = [];
-  const leaf = (action: RuleAction) => ({ action, path });
+  const leaf = (action: RuleAction, ...tests: string[]): RuleDecision => {
+    path.push(...tests);
+    return { action, path };
+  };
   const canBuy = f.askVsForecastEur !== undefined && f.askVsForecastEur <= p.edgeEur;
   const canSell = f.bidVsForecastEur !== undefined && f.bidVsForecastEur >= -p.edgeEur;
   const lastCall = f.gateMinutes <= p.lastCallMinutes;
   const floor = f.hoursLeft <= p.endGuardHours ? Math.max(p.socLow, f.startSoc) : p.socLow;
-  if (f.spreadEur < p.minSpreadEur) {
-    path.push('spread < minSpread');
-    return leaf('hold');
-  }
+  if (f.spreadEur < p.minSpreadEur) return leaf('hold', 'spread < minSpread');
   if (f.rank <= p.cheapRank) {
     path.push('rank ≤ cheapRank');
-    if (f.soc >= p.socHigh) return (path.push('soc ≥ socHigh'), leaf('hold'));
-    if (canBuy) return (path.push('ask ≤ forecast + edge'), leaf('charge'));
-    if (lastCall && f.askVsForecastEur !== undefined)
-      return (path.push('gate ≤ lastCall'), leaf('charge-half'));
-    return (path.push('wait'), leaf('hold'));
+    if (f.soc >= p.socHigh) return leaf('hold', 'soc ≥ socHigh');
+    if (canBuy) return leaf('charge', 'ask ≤ forecast + edge');
+    if (lastCall && f.askVsForecastEur !== undefined) return leaf('charge-half', 'gate ≤ lastCall');
+    return leaf('hold', 'wait');
   }
   if (f.rank >= p.dearRank) {
     path.push('rank ≥ dearRank');
-    if (f.soc <= floor) return (path.push('soc ≤ floor'), leaf('hold'));
-    if (canSell) return (path.push('bid ≥ forecast − edge'), leaf('discharge'));
-    if (lastCall && f.bidVsForecastEur !== undefined)
-      return (path.push('gate ≤ lastCall'), leaf('discharge-half'));
-    return (path.push('wait'), leaf('hold'));
+    if (f.soc <= floor) return leaf('hold', 'soc ≤ floor');
+    if (canSell) return leaf('discharge', 'bid ≥ forecast − edge');
+    if (lastCall && f.bidVsForecastEur !== undefined) return leaf('discharge-half', 'gate ≤ lastCall');
+    return leaf('hold', 'wait');
   }
   path.push('middle rank');
   if (
@@ -121,10 +119,10 @@ export function decideByRules(f: RuleFeatures, p: RuleTreeParams): RuleDecision 
     f.bidVsForecastEur >= p.opportunityEur &&
     f.soc > Math.max(0.5, floor)
   )
-    return (path.push('bid ≥ forecast + opportunity'), leaf('discharge-half'));
+    return leaf('discharge-half', 'bid ≥ forecast + opportunity');
   if (f.askVsForecastEur !== undefined && f.askVsForecastEur <= -p.opportunityEur && f.soc < 0.5)
-    return (path.push('ask ≤ forecast − opportunity'), leaf('charge-half'));
-  return (path.push('no opportunity'), leaf('hold'));
+    return leaf('charge-half', 'ask ≤ forecast − opportunity');
+  return leaf('hold', 'no opportunity');
 }
 
 const SHARE: Record<RuleAction, number> = {
