@@ -11,6 +11,7 @@ import { PriceMakerBattery } from './price-maker-battery.js';
 import { ProsumerTrader } from './prosumer-trader.js';
 import { RollingIntrinsic } from './rolling-intrinsic.js';
 import { RuleTreeBattery } from './rule-tree-battery.js';
+import { StochasticBattery } from './stochastic-battery.js';
 import { TabularQ } from './tabular-q.js';
 import { YesterdayPrices } from './yesterday-prices.js';
 
@@ -100,6 +101,13 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     {
       factory: (p) => new RuleTreeBattery(p),
       description: 'seed 000 expert rules: a decision tree over price, forecast spread, SoC and time to gate',
+    },
+  ],
+  [
+    'stochastic-battery',
+    {
+      factory: (p) => new StochasticBattery(p),
+      description: 'seed 003 stochastic benchmark: two-stage LP over sampled forecast scenarios (HiGHS)',
     },
   ],
 ]);
