@@ -138,8 +138,12 @@ export function buildStochasticLp(p: StochasticProblem): string {
         obj.add(-tau * price * h, `xa${t}`).add(tau * price * h, `ya${t}`);
         net.add(-1, `xa${t}`).add(1, `ya${t}`);
       }
-      (per.bookBuy ?? []).forEach((_, k) => net.add(-1, `zb${t}_${k}`));
-      (per.bookSell ?? []).forEach((_, k) => net.add(1, `zs${t}_${k}`));
+      (per.bookBuy ?? []).forEach((_, k) => {
+        net.add(-1, `zb${t}_${k}`);
+      });
+      (per.bookSell ?? []).forEach((_, k) => {
+        net.add(1, `zs${t}_${k}`);
+      });
       if (per.recourse) {
         obj.add(-tau * (price + p.recourseCostEurPerMwh) * h, v('rb'));
         obj.add(tau * (price - p.recourseCostEurPerMwh) * h, v('rs'));
