@@ -6,6 +6,7 @@ import { HeuristicBattery } from './heuristic-battery.js';
 import { IdleStrategy } from './idle.js';
 import { LiquidityProvider } from './liquidity-provider.js';
 import { LpBattery } from './lp-battery.js';
+import { MarketMaker } from './market-maker.js';
 import { PoolAggregator } from './pool-aggregator.js';
 import { PriceMakerBattery } from './price-maker-battery.js';
 import { ProsumerTrader } from './prosumer-trader.js';
@@ -108,6 +109,13 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     {
       factory: (p) => new StochasticBattery(p),
       description: 'seed 003 stochastic benchmark: two-stage LP over sampled forecast scenarios (HiGHS)',
+    },
+  ],
+  [
+    'market-maker',
+    {
+      factory: (p) => new MarketMaker(p),
+      description: 'two-sided quotes around the forecast, skewed against inventory (reservation price)',
     },
   ],
 ]);

@@ -23,20 +23,24 @@ export interface LocalRun {
   settlements: SettlementRecord[];
   results: RunResults;
   faults: { agentId: string; kind: string; detail: string }[];
+  /** The whole tape, when asked for (opts.keepTape). */
+  tape: Record<string, unknown>[];
 }
 
 export async function runLocal(
   cfg: RunConfig,
-  opts: { baseDir?: string; agents?: ReadonlyMap<string, LocalAgent> } = {},
+  opts: { baseDir?: string; agents?: ReadonlyMap<string, LocalAgent>; keepTape?: boolean } = {},
 ): Promise<LocalRun> {
   const out: LocalRun = {
     realisedPriceTicks: [],
     settlements: [],
     results: undefined as unknown as RunResults,
     faults: [],
+    tape: [],
   };
   const collect: RecordSink = {
     tape(r) {
+      if (opts.keepTape) out.tape.push(r);
       if (r.type === 'run-start') out.realisedPriceTicks = [...(r.realisedPriceTicks as number[])];
     },
     settlement(r) {
