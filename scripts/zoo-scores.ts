@@ -89,7 +89,6 @@ async function scoreOne(cfg: RunConfig, slot: string, strategy: string, params: 
   const agent = cfg.agents.find((x) => x.id === slot);
   if (!agent) throw new Error(`${cfg.name}: no agent "${slot}"`);
   const battery = batteryOf(agent);
-  if (!battery) throw new Error(`${cfg.name}: agent "${slot}" has no battery`);
   const run = await runLocal(
     { ...cfg, agents: cfg.agents.map((x) => (x.id === slot ? { ...x, strategy, params } : x)) },
     { baseDir: join(ROOT, 'scenarios'), agents: new Map([[slot, createStrategy(strategy, params)]]) },
@@ -97,8 +96,15 @@ async function scoreOne(cfg: RunConfig, slot: string, strategy: string, params: 
   const solver = await loadHighs();
   const ref = referencePriceEur(run.realisedPriceTicks);
   const records = run.settlements.filter((r) => r.agentId === slot);
-  const score = socNeutralProfit(records, battery.socInitialMwh, ref);
   const result = run.results.agents.find((r) => r.agentId === slot)!;
+  // Assets without a battery (EV fleet, pool) are scored by their profit alone: no bound.
+  const score = battery
+    ? socNeutralProfit(records, battery.socInitialMwh, ref)
+    : {
+        cashProfitEur: result.profitEur,
+        socNeutralProfitEur: result.profitEur,
+        finalSocMwh: result.finalSocMwh,
+      };
   const row: ScoreRow = {
     scenario: cfg.name,
     seed: cfg.seed,
@@ -106,7 +112,7 @@ async function scoreOne(cfg: RunConfig, slot: string, strategy: string, params: 
     agent: slot,
     cashProfitEur: score.cashProfitEur,
     socNeutralProfitEur: score.socNeutralProfitEur,
-    boundEur: perfectForesightBoundEur(solver, run.realisedPriceTicks, battery, ref),
+    boundEur: battery ? perfectForesightBoundEur(solver, run.realisedPriceTicks, battery, ref) : Number.NaN,
     finalSocMwh: score.finalSocMwh,
     tradedMwh: result.tradedMwh,
     cidEur: result.tradingCashEur,
@@ -164,9 +170,11 @@ function printSummary(rows: ScoreRow[], args: Args, withErrors: Set<string>): vo
     const cells = args.scenarios.map((s) => {
       const p = pop(s, strategy);
       const seeds = p.rs.map((r) => r.socNeutralProfitEur.toFixed(0)).join(' / ');
-      return `${p.profit.toFixed(0)} € (${seeds}); ${pct(p.pop)}`;
+      return Number.isNaN(p.bound)
+        ? `${p.profit.toFixed(0)} € (${seeds})`
+        : `${p.profit.toFixed(0)} € (${seeds}); ${pct(p.pop)}`;
     });
-    const errs = args.scenarios.filter((s) => withErrors.has(s));
+    const errs = args.scenarios.filter((s) => withErrors.has(s) && !Number.isNaN(pop(s, strategy).bound));
     const mean = errs.length ? errs.reduce((a, s) => a + pop(s, strategy).pop, 0) / errs.length : Number.NaN;
     lines.push([strategy, ...cells, pct(mean)]);
   }

@@ -1,6 +1,7 @@
 // Strategies by name. `flexarena agent <name>` and run configurations refer to these keys.
 import type { Strategy, StrategyFactory } from '../sdk/strategy.js';
 import { BalancingBattery } from './balancing-battery.js';
+import { EvFleetBidder } from './ev-fleet-bidder.js';
 import { EvFleetCharger } from './ev-fleet-charger.js';
 import { HeuristicBattery } from './heuristic-battery.js';
 import { IdleStrategy } from './idle.js';
@@ -116,6 +117,14 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     {
       factory: (p) => new MarketMaker(p),
       description: 'two-sided quotes around the forecast, skewed against inventory (reservation price)',
+    },
+  ],
+  [
+    'ev-fleet-bidder',
+    {
+      factory: (p) => new EvFleetBidder(p),
+      description:
+        'seed 004 control mechanism: down-capacity bids, 30-min-ahead intraday bids scaled by λ, dispatch',
     },
   ],
 ]);
