@@ -18,4 +18,12 @@ export {
 } from './actions.js';
 export { type AgentRunOutcome, type ConnectOptions, runAgent } from './agent-client.js';
 export { ActionBuildError, AgentSdkError, ParamError, SessionError } from './errors.js';
+export {
+  type AssetKindName,
+  type AssetSpecOf,
+  type AuctionKindName,
+  type MarketLimits,
+  MarketView,
+  MarketViewError,
+} from './market-view.js';
 export type { Strategy, StrategyFactory } from './strategy.js';

@@ -1,7 +1,7 @@
 // The perfect-foresight battery LP (mathematical programming paradigm, seed 000) as pure
 // functions: build the CPLEX LP text, read HiGHS's solution back into a schedule.
 //
-//   maximise  Σ_t p_t (d_t − c_t) h − deg (c_t + d_t) h − M Σ_t (lo_t + hi_t) − M e
+//   maximise  Σ_t p_t (d_t − c_t) h − deg (c_t + d_t) h + v s_n − M Σ_t (lo_t + hi_t) − M e
 //   s.t.      s_{t+1} = s_t + η_c c_t h − d_t h / η_d          (s_0 = soc0, a constant)
 //             s_t + lo_t ≥ socMin,  s_t − hi_t ≤ socMax         (t = 1..n)
 //             s_n + e ≥ endSocMin
@@ -10,7 +10,9 @@
 // c, d are grid-side MW (charge, discharge), p in EUR/MWh, h the period length in hours. The
 // slacks lo, hi, e cost M EUR/MWh: they are zero whenever the hard problem is feasible and only
 // keep the model solvable when fixed periods (positions that can no longer be traded) already
-// break a bound. The schedule an agent trades is the net grid power c_t − d_t.
+// break a bound. The schedule an agent trades is the net grid power c_t − d_t. The terminal value
+// v (EUR per MWh stored at the end, default 0) lets a plan value what it leaves in the battery
+// instead of (or besides) a hard end target.
 
 import type { LpSolver } from '../../lib/index.js';
 
@@ -37,6 +39,8 @@ export interface BatteryLpProblem {
   degradationEurPerMwh?: number;
   /** Cost of the slack on the SoC bounds, EUR/MWh; default 100 000. */
   slackPenaltyEurPerMwh?: number;
+  /** Value of the energy stored after the last period, EUR/MWh; default 0. */
+  terminalValueEurPerMwh?: number;
 }
 
 export interface BatteryLpSchedule {
@@ -83,6 +87,8 @@ export function validateBatteryLp(p: BatteryLpProblem): void {
   if (!(p.etaCharge > 0 && p.etaCharge <= 1)) bad('etaCharge', 'must be in (0, 1]');
   if (!(p.etaDischarge > 0 && p.etaDischarge <= 1)) bad('etaDischarge', 'must be in (0, 1]');
   if (!(p.socMinMwh <= p.socMaxMwh)) bad('socMinMwh', 'must be <= socMaxMwh');
+  if (p.terminalValueEurPerMwh !== undefined && !Number.isFinite(p.terminalValueEurPerMwh))
+    bad('terminalValueEurPerMwh', 'must be finite');
   for (const [i, per] of p.periods.entries()) {
     if (!Number.isFinite(per.priceEurPerMwh)) bad(`periods[${i}].priceEurPerMwh`, 'must be finite');
     if (per.fixedNetMw !== undefined && !Number.isFinite(per.fixedNetMw))
@@ -104,6 +110,7 @@ export function buildBatteryLp(p: BatteryLpProblem): string {
   }
   for (let t = 1; t <= n; t++) obj.push([-m, `lo${t}`], [-m, `hi${t}`]);
   obj.push([-m, 'e']);
+  if (p.terminalValueEurPerMwh) obj.push([p.terminalValueEurPerMwh, `s${n}`]);
 
   const rows: string[] = [];
   for (let t = 0; t < n; t++) {

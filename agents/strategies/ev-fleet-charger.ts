@@ -41,7 +41,7 @@ import {
 } from './strategy-utils.js';
 
 /** λ in [0, 1] in steps of 0.1, as in the seed's action space. */
-const lambda = z
+export const riskFactor = z
   .number()
   .min(0)
   .max(1)
@@ -50,9 +50,9 @@ const lambda = z
 const paramsSchema = z
   .object({
     /** Risk factor of the intraday commitment, λ_intr. */
-    lambdaIntraday: lambda.default(0.2),
+    lambdaIntraday: riskFactor.default(0.2),
     /** Risk factor of the day-ahead commitment (the seed's λ_bal). */
-    lambdaDayAhead: lambda.default(0.5),
+    lambdaDayAhead: riskFactor.default(0.5),
     dayAhead: z.boolean().default(false),
     /** Fleet charging power to assume when the asset state has no vppCars, MW. */
     fleetMw: z.number().positive().max(10_000).optional(),

@@ -1,15 +1,22 @@
 // Strategies by name. `flexarena agent <name>` and run configurations refer to these keys.
 import type { Strategy, StrategyFactory } from '../sdk/strategy.js';
 import { BalancingBattery } from './balancing-battery.js';
+import { EvFleetBidder } from './ev-fleet-bidder.js';
 import { EvFleetCharger } from './ev-fleet-charger.js';
 import { HeuristicBattery } from './heuristic-battery.js';
 import { IdleStrategy } from './idle.js';
 import { LiquidityProvider } from './liquidity-provider.js';
 import { LpBattery } from './lp-battery.js';
+import { MarketMaker } from './market-maker.js';
 import { PolicyStrategy } from './policy.js';
 import { PoolAggregator } from './pool-aggregator.js';
+import { PriceMakerBattery } from './price-maker-battery.js';
 import { ProsumerTrader } from './prosumer-trader.js';
+import { RollingIntrinsic } from './rolling-intrinsic.js';
+import { RuleTreeBattery } from './rule-tree-battery.js';
+import { StochasticBattery } from './stochastic-battery.js';
 import { TabularQ } from './tabular-q.js';
+import { YesterdayPrices } from './yesterday-prices.js';
 
 const registry = new Map<string, { factory: StrategyFactory; description: string }>([
   [
@@ -74,6 +81,58 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     {
       factory: (p) => new TabularQ(p),
       description: 'seed 003 tabular Q-learning: 5 CID actions on (hour, SoC, price-vs-forecast)',
+    },
+  ],
+  [
+    'price-maker-battery',
+    {
+      factory: (p) => new PriceMakerBattery(p),
+      description:
+        'book LP with its own price impact: trades only where the spread pays for the depth it walks',
+    },
+  ],
+  [
+    'rolling-intrinsic',
+    {
+      factory: (p) => new RollingIntrinsic(p),
+      description:
+        'rolling intrinsic: re-optimises against the open books on every change, trades the difference',
+    },
+  ],
+  [
+    'yesterday-prices',
+    {
+      factory: (p) => new YesterdayPrices(p),
+      description: "industry baseline: today's schedule is the perfect-foresight plan on yesterday's prices",
+    },
+  ],
+  [
+    'rule-tree-battery',
+    {
+      factory: (p) => new RuleTreeBattery(p),
+      description: 'seed 000 expert rules: a decision tree over price, forecast spread, SoC and time to gate',
+    },
+  ],
+  [
+    'stochastic-battery',
+    {
+      factory: (p) => new StochasticBattery(p),
+      description: 'seed 003 stochastic benchmark: two-stage LP over sampled forecast scenarios (HiGHS)',
+    },
+  ],
+  [
+    'market-maker',
+    {
+      factory: (p) => new MarketMaker(p),
+      description: 'two-sided quotes around the forecast, skewed against inventory (reservation price)',
+    },
+  ],
+  [
+    'ev-fleet-bidder',
+    {
+      factory: (p) => new EvFleetBidder(p),
+      description:
+        'seed 004 control mechanism: down-capacity bids, 30-min-ahead intraday bids scaled by λ, dispatch',
     },
   ],
 ]);

@@ -1,0 +1,261 @@
+// What a strategy needs to know about the market it plays in, built once from the Welcome:
+// products and their trading windows, price and quantity limits, auctions, the balancing
+// products and gates, the agent's assets, and product-id parsing. Strategies ask it instead of
+// walking the Welcome again. A few helpers read a wake-up through the same view (forecasts by
+// product, books, the net position scheduled for a quarter-hour, an asset's state).
+import type { AssetSpec } from '../../gen/flexarena/v1/asset.js';
+import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
+import { type BookDepth, ProductKind, type ProductSpec } from '../../gen/flexarena/v1/market.js';
+import type { WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import {
+  DAY_MS,
+  dayTokenOf,
+  dayTokenStartMs,
+  hourIdOf,
+  type ParsedProductId,
+  parseProductId,
+  periodOfDay,
+  quarterHoursOf,
+} from '../../lib/index.js';
+import { AgentSdkError } from './errors.js';
+
+export type AssetKindName = NonNullable<AssetSpec['kind']>['$case'];
+type AssetKindUnion = NonNullable<AssetSpec['kind']>;
+/** Spec type of each asset kind ('battery' → BatterySpec, …). */
+export type AssetSpecOf<K extends AssetKindName> = Extract<AssetKindUnion, { $case: K }>['value'];
+
+export interface MarketLimits {
+  priceMinTicks: number;
+  priceMaxTicks: number;
+  maxQuantityLots: number;
+  cashUnitsPerEur: number;
+}
+
+/** Protocol defaults where a Welcome leaves a field at zero. */
+const DEFAULT_LIMITS: MarketLimits = {
+  priceMinTicks: -999_900,
+  priceMaxTicks: 999_900,
+  maxQuantityLots: 100_000,
+  cashUnitsPerEur: 100_000,
+};
+
+export type AuctionKindName = 'day-ahead' | 'intraday';
+
+/** Raised when a strategy asks for something the Welcome does not have (a missing asset kind). */
+export class MarketViewError extends AgentSdkError {}
+
+export class MarketView {
+  readonly agentId: string;
+  readonly runId: string;
+  readonly limits: MarketLimits;
+  readonly decisionIntervalMs: number;
+  readonly simStartMs: number;
+  readonly simEndMs: number;
+  /** Quarter-hour products by delivery start. */
+  readonly quarterHours: readonly ProductSpec[];
+  /** Hourly products by delivery start. */
+  readonly hours: readonly ProductSpec[];
+  readonly auctions: readonly AuctionSpec[];
+  readonly assets: readonly AssetSpec[];
+  /** aFRR capacity products ("afrr-YYYYMMDD-K"). */
+  readonly capacityProductIds: readonly string[];
+  /** Balancing energy bids for a quarter-hour close this long before its delivery start. */
+  readonly energyGateLeadMs: number;
+  private readonly products = new Map<string, ProductSpec>();
+  private readonly firstCapacityGateMs: number;
+  private readonly firstCapacityDayMs: number;
+
+  private constructor(w: Welcome) {
+    this.agentId = w.agentId;
+    this.runId = w.runId;
+    const m = w.market;
+    const ok = m !== undefined && m.priceMinTicks < m.priceMaxTicks;
+    this.limits = {
+      priceMinTicks: ok ? m.priceMinTicks : DEFAULT_LIMITS.priceMinTicks,
+      priceMaxTicks: ok ? m.priceMaxTicks : DEFAULT_LIMITS.priceMaxTicks,
+      maxQuantityLots: m && m.maxQuantityLots > 0 ? m.maxQuantityLots : DEFAULT_LIMITS.maxQuantityLots,
+      cashUnitsPerEur: m && m.cashUnitsPerEur > 0 ? m.cashUnitsPerEur : DEFAULT_LIMITS.cashUnitsPerEur,
+    };
+    this.decisionIntervalMs = w.decisionIntervalMs;
+    this.simStartMs = w.simStartMs;
+    this.simEndMs = w.simEndMs;
+    const byStart = (a: ProductSpec, b: ProductSpec) => a.deliveryStartMs - b.deliveryStartMs;
+    const qh: ProductSpec[] = [];
+    const h: ProductSpec[] = [];
+    for (const p of m?.products ?? []) {
+      this.products.set(p.productId, p);
+      const kind = productKind(p);
+      if (kind === 'QH') qh.push(p);
+      else if (kind === 'H') h.push(p);
+    }
+    this.quarterHours = qh.sort(byStart);
+    this.hours = h.sort(byStart);
+    this.auctions = [...w.auctions].sort((a, b) => a.gateClosureMs - b.gateClosureMs);
+    this.assets = [...w.assets];
+    this.capacityProductIds = [...w.capacityProductIds];
+    this.energyGateLeadMs = w.energyGateClosureLeadMs;
+    this.firstCapacityGateMs = w.capacityGateClosureMs;
+    const days = w.capacityProductIds.map(dayTokenOf).filter((t): t is string => t !== undefined);
+    this.firstCapacityDayMs = days.length ? Math.min(...days.map(dayTokenStartMs)) : 0;
+  }
+
+  static fromWelcome(welcome: Welcome): MarketView {
+    return new MarketView(welcome);
+  }
+
+  // ---- products ----
+
+  product(id: string): ProductSpec | undefined {
+    return this.products.get(id);
+  }
+
+  /** Open for trading at `nowMs`, with its gate later than `nowMs + marginMs`. */
+  isTradable(id: string, nowMs: number, marginMs = 0): boolean {
+    const p = this.products.get(id);
+    return p !== undefined && p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs;
+  }
+
+  /** Quarter-hours tradable at `nowMs` (gate later than now + margin), by delivery start. */
+  tradableQuarterHours(nowMs: number, marginMs = 0): ProductSpec[] {
+    return this.quarterHours.filter((p) => p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs);
+  }
+
+  /** Quarter-hours delivering in [fromMs, toMs), by delivery start. */
+  quarterHoursBetween(fromMs: number, toMs: number): ProductSpec[] {
+    return this.quarterHours.filter((p) => p.deliveryStartMs >= fromMs && p.deliveryStartMs < toMs);
+  }
+
+  /** Start of the first delivery day and end of the last (UTC), from the quarter-hour products. */
+  deliveryWindow(): { startMs: number; endMs: number } | undefined {
+    const first = this.quarterHours[0];
+    const last = this.quarterHours[this.quarterHours.length - 1];
+    return first && last ? { startMs: first.deliveryStartMs, endMs: last.deliveryEndMs } : undefined;
+  }
+
+  // ---- product ids ----
+
+  static parse(id: string): ParsedProductId | undefined {
+    return parseProductId(id);
+  }
+
+  /** Delivery start of a product id, undefined when it is not one. */
+  static deliveryStart(id: string): number | undefined {
+    return parseProductId(id)?.deliveryStartMs;
+  }
+
+  /** Quarter-hour of the UTC day (0..95) of a quarter-hour id. */
+  static periodOfDay(id: string): number | undefined {
+    return periodOfDay(id);
+  }
+
+  /** "YYYYMMDD" of a product id. */
+  static dayOf(id: string): string | undefined {
+    return dayTokenOf(id);
+  }
+
+  /** The hourly product of a quarter-hour. */
+  static hourOf(qhId: string): string | undefined {
+    return hourIdOf(qhId);
+  }
+
+  /** The quarter-hours a product delivers in (itself, the 4 of an hour, the 16 of a capacity block). */
+  static quarterHoursOf(id: string): string[] {
+    return quarterHoursOf(id);
+  }
+
+  // ---- prices ----
+
+  /** `ticks` if within the market's price limits; otherwise the nearest limit. */
+  clampPrice(ticks: number): number {
+    return Math.min(this.limits.priceMaxTicks, Math.max(this.limits.priceMinTicks, Math.round(ticks)));
+  }
+
+  // ---- auctions ----
+
+  auctionsOf(kind: AuctionKindName): AuctionSpec[] {
+    const k = kind === 'day-ahead' ? AuctionKind.AUCTION_KIND_DAY_AHEAD : AuctionKind.AUCTION_KIND_INTRADAY;
+    return this.auctions.filter((a) => a.kind === k);
+  }
+
+  /** Auctions whose gate is later than `nowMs + marginMs`. */
+  openAuctions(nowMs: number, marginMs = 0, kind?: AuctionKindName): AuctionSpec[] {
+    return (kind ? this.auctionsOf(kind) : this.auctions).filter((a) => a.gateClosureMs > nowMs + marginMs);
+  }
+
+  /** The auction period (0..95 of the day) of a quarter-hour in `auction`, undefined if not covered. */
+  static auctionPeriod(auction: AuctionSpec, qhId: string): number | undefined {
+    const i = auction.periodProductIds.indexOf(qhId);
+    return i < 0 ? undefined : auction.firstPeriod + i;
+  }
+
+  // ---- balancing ----
+
+  /** Gate closure of an aFRR capacity product: the Welcome's for the first day, a day later per day. */
+  capacityGateMs(productId: string): number | undefined {
+    const token = dayTokenOf(productId);
+    if (token === undefined || !this.capacityProductIds.includes(productId)) return undefined;
+    const days = Math.round((dayTokenStartMs(token) - this.firstCapacityDayMs) / DAY_MS);
+    return this.firstCapacityGateMs + days * DAY_MS;
+  }
+
+  /** Gate closure of balancing energy bids for a quarter-hour. */
+  energyGateMs(qhId: string): number | undefined {
+    const p = this.products.get(qhId) ?? undefined;
+    const start = p?.deliveryStartMs ?? parseProductId(qhId)?.deliveryStartMs;
+    return start === undefined ? undefined : start - this.energyGateLeadMs;
+  }
+
+  // ---- assets ----
+
+  /** The first asset of a kind, or undefined. */
+  asset<K extends AssetKindName>(kind: K): { assetId: string; spec: AssetSpecOf<K> } | undefined {
+    for (const a of this.assets)
+      if (a.kind?.$case === kind) return { assetId: a.assetId, spec: a.kind.value as AssetSpecOf<K> };
+    return undefined;
+  }
+
+  /** The first asset of a kind; a MarketViewError naming the strategy when there is none. */
+  requireAsset<K extends AssetKindName>(
+    kind: K,
+    strategy: string,
+  ): { assetId: string; spec: AssetSpecOf<K> } {
+    const a = this.asset(kind);
+    if (!a) throw new MarketViewError(`${strategy} needs a ${kind} asset in its run configuration`);
+    return a;
+  }
+
+  // ---- reading a wake-up ----
+
+  /** Price forecasts of a wake-up by product id, ticks. */
+  static forecasts(wake: WakeUp): Map<string, number> {
+    return new Map(wake.priceForecasts.map((f) => [f.productId, f.priceTicks]));
+  }
+
+  /** Books of a wake-up by product id. */
+  static books(wake: WakeUp): Map<string, BookDepth> {
+    return new Map(wake.books.map((b) => [b.productId, b]));
+  }
+
+  /** Net lots held for a quarter-hour: its own position plus its hourly product's. */
+  static heldLots(wake: WakeUp, qhId: string): number {
+    const hour = hourIdOf(qhId);
+    let lots = 0;
+    for (const p of wake.positions) if (p.productId === qhId || p.productId === hour) lots += p.netLots;
+    return lots;
+  }
+
+  /** The wake-up's state of `assetId` (or its only asset state). */
+  static assetState(wake: WakeUp, assetId: string | undefined): WakeUp['assets'][number] | undefined {
+    return (
+      wake.assets.find((a) => a.assetId === assetId) ??
+      (wake.assets.length === 1 ? wake.assets[0] : undefined)
+    );
+  }
+}
+
+function productKind(p: ProductSpec): 'QH' | 'H' | undefined {
+  if (p.kind === ProductKind.PRODUCT_KIND_QUARTER_HOUR) return 'QH';
+  if (p.kind === ProductKind.PRODUCT_KIND_HOUR) return 'H';
+  const parsed = parseProductId(p.productId)?.kind;
+  return parsed === 'QH' || parsed === 'H' ? parsed : undefined;
+}

@@ -1,0 +1,276 @@
+// The EV-fleet VPP control mechanism of seed 004 (Richter 2019, §1.2), phase by phase:
+//
+// Bidding phase I — balancing capacity (before the aFRR capacity gate, the day before; the seed's
+// is a week ahead). Per 4-hour capacity product h: the predicted fleet charging power P̂_h is the
+// smallest predicted over its hours (eq. 1; the prediction: a per-hour-of-day profile of the cars
+// the arena reported as able to charge, learned from the first delivery day on — before it the
+// fleet's starting state says little about a normal day — starting from
+// cars × charger × availabilityPrior). Market decision (eq. 4): with the critical prices p̄_c (the
+// capacity price it bids), p̄_e (the down-energy price it offers, below) and p̄_u (the intraday
+// forecast), C_bal(P) = −P·p̄_c·Δh + P·Δh·p̄_e, C_intr(P) = P·Δh·p̄_u and the tariff cost P·Δh·p^i:
+// it offers P_bal = P̂_h × (1 − λ_bal) of DOWNWARD capacity (extra consumption: charging) only if
+// C_bal < C_intr and C_bal < the tariff cost. Awarded capacity obliges energy bids: for every
+// quarter-hour of an award it offers exactly the awarded lots of down energy at
+// p̄_e = min(forecast, tariff) − energyDiscountEur (what it is willing to pay for that charging);
+// when, at the last wake-up before the energy gate, the cars able to charge cannot take the
+// awarded power, the offer (still the obligation) is priced unavailableDiscountEur lower, so the
+// TSO activates it last.
+//
+// Bidding phase II — intraday, 30 minutes ahead (every wake-up): for the quarter-hours delivering
+// in [now + leadMinutes, now + leadMinutes + decision interval), P̂ is the cars able to charge now
+// × charger (persistence, the seed's accurate short-term prediction), and (eq. 5)
+// P_intr = (P̂ − P_bal) × (1 − λ_intr) if the forecast is below the tariff, else 0, where P_bal is
+// the awarded down capacity covering that quarter-hour. It buys P_intr less what it holds with an
+// IOC order at forecast + slippage, never at or above the tariff.
+//
+// Dispatch phase: the twin assigns the plugged cars to the commitment every control period and
+// refuses rentals as its policy says; what the agent controls is the commitment itself — for the
+// next tradable quarter-hour, anything committed beyond what the cars able to charge now can take
+// (market position + awarded down capacity > P̂) is sold back, so a commitment it cannot charge
+// does not become imbalance or refused rentals.
+//
+// λ_bal and λ_intr are the seed's risk factors: in [0, 1] in steps of 0.1 (§1.3.1).
+
+import { z } from 'zod';
+import type { EvFleetSpec } from '../../gen/flexarena/v1/asset.js';
+import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
+import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { eurToTicks } from '../../market/index.js';
+import { capacityBid, energyBid, submit } from '../sdk/actions.js';
+import { MarketView } from '../sdk/market-view.js';
+import type { Strategy } from '../sdk/strategy.js';
+import { riskFactor } from './ev-fleet-charger.js';
+import { eurPerMwh, parseParams } from './params.js';
+import { HOUR_MS } from './strategy-utils.js';
+
+const paramsSchema = z
+  .object({
+    lambdaBalancing: riskFactor.default(0.5),
+    lambdaIntraday: riskFactor.default(0.3),
+    balancing: z.boolean().default(true),
+    /** p̄_c: capacity price bid, EUR per MW and hour. */
+    capacityPriceEur: eurPerMwh(0, 10_000).default(5),
+    /** p̄_e = min(forecast, tariff) − this: the down-energy price offered, EUR/MWh. */
+    energyDiscountEur: eurPerMwh(0, 10_000).default(10),
+    unavailableDiscountEur: eurPerMwh(0, 10_000).default(100),
+    /** Share of the fleet's charging power expected able to charge before anything is learned. */
+    availabilityPrior: z.number().min(0).max(1).default(0.15),
+    /** Weight of a new observation in the hour-of-day availability profile. */
+    learningRate: z.number().positive().max(1).default(0.3),
+    /** Intraday bids are for quarter-hours starting this far ahead (seed: 30 minutes). */
+    leadMinutes: z.number().int().min(5).max(240).default(30),
+    slippageEur: eurPerMwh(0, 1000).default(5),
+    /** Override of the spec's industry tariff, EUR/MWh. */
+    tariffEurPerMwh: z.number().min(-10_000).max(10_000).optional(),
+    gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
+  })
+  .strict();
+
+export type EvFleetBidderParams = z.infer<typeof paramsSchema>;
+
+/** Eq. 4's quantity: P̂ × (1 − λ), in whole lots. */
+export function riskScaledLots(predictedMw: number, lambda: number): number {
+  return Math.max(0, Math.floor(predictedMw * (1 - lambda) * 10 + 1e-9));
+}
+
+/** Eq. 4's market decision for one block: is charging from balancing cheaper than both alternatives? */
+export function balancingPays(o: {
+  capacityPriceEur: number;
+  energyPriceEur: number;
+  intradayPriceEur: number;
+  tariffEur: number;
+}): boolean {
+  // Per MW and hour: C_bal = −p̄_c + p̄_e, C_intr = p̄_u, tariff p^i.
+  const bal = -o.capacityPriceEur + o.energyPriceEur;
+  return bal < o.intradayPriceEur && bal < o.tariffEur;
+}
+
+export class EvFleetBidder implements Strategy {
+  readonly name = 'ev-fleet-bidder';
+  readonly params: EvFleetBidderParams;
+  private view?: MarketView;
+  private spec?: EvFleetSpec;
+  private assetId?: string;
+  /** Predicted cars able to charge, by UTC hour of day. */
+  private readonly profile: number[] = [];
+  private readonly capacityBidDone = new Set<string>();
+  /** Awarded down capacity, lots, by capacity product. */
+  readonly awards = new Map<string, number>();
+  private readonly energyBidDone = new Set<string>();
+
+  constructor(params: Record<string, unknown> = {}) {
+    this.params = parseParams('ev-fleet-bidder', paramsSchema, params);
+  }
+
+  onWelcome(welcome: Welcome): void {
+    this.view = MarketView.fromWelcome(welcome);
+    const a = this.view.requireAsset('evFleet', this.name);
+    this.spec = a.spec;
+    this.assetId = a.assetId;
+    const prior = a.spec.cars * this.params.availabilityPrior;
+    for (let h = 0; h < 24; h++) this.profile[h] = prior;
+  }
+
+  private tariffEur(): number {
+    return this.params.tariffEurPerMwh ?? this.spec?.tariffEurPerMwh ?? 0;
+  }
+
+  private mwOfCars(cars: number): number {
+    return (cars * (this.spec?.chargerKw ?? 0)) / 1000;
+  }
+
+  /** Predicted charging power at an instant, MW (the hour-of-day profile). */
+  predictedMw(atMs: number): number {
+    return this.mwOfCars(this.profile[new Date(atMs).getUTCHours()]!);
+  }
+
+  /** Awarded down capacity covering a quarter-hour, lots. */
+  balancingLots(qhId: string): number {
+    let lots = 0;
+    for (const [product, awarded] of this.awards)
+      if (MarketView.quarterHoursOf(product).includes(qhId)) lots += awarded;
+    return lots;
+  }
+
+  decide(wake: WakeUp): Action[] {
+    const view = this.view;
+    const spec = this.spec;
+    if (!view || !spec) return [];
+    const vpp = MarketView.assetState(wake, this.assetId)?.vppCars;
+    const deliveryStart = view.deliveryWindow()?.startMs ?? 0;
+    if (vpp !== undefined && wake.timeMs >= deliveryStart) {
+      const h = new Date(wake.timeMs).getUTCHours();
+      this.profile[h] = (1 - this.params.learningRate) * this.profile[h]! + this.params.learningRate * vpp;
+    }
+    for (const a of wake.capacityAwards)
+      if (a.direction === BalancingDirection.BALANCING_DIRECTION_DOWN)
+        this.awards.set(a.productId, (this.awards.get(a.productId) ?? 0) + a.quantityLots);
+    const prices = MarketView.forecasts(wake);
+    const nowMw = vpp !== undefined ? this.mwOfCars(vpp) : this.predictedMw(wake.timeMs);
+    return [
+      ...(this.params.balancing ? this.capacityBids(wake, view, prices) : []),
+      ...this.energyBids(wake, view, prices, nowMw),
+      ...this.intradayBids(wake, view, prices, nowMw),
+      ...this.dispatch(wake, view, prices, nowMw),
+    ];
+  }
+
+  private energyPriceTicks(forecastTicks: number | undefined): number {
+    const tariff = eurToTicks(this.tariffEur());
+    const base = forecastTicks === undefined ? tariff : Math.min(forecastTicks, tariff);
+    return this.view!.clampPrice(base - eurToTicks(this.params.energyDiscountEur));
+  }
+
+  /** Phase I: downward capacity per 4-hour product, eq. 1 and eq. 4. */
+  private capacityBids(wake: WakeUp, view: MarketView, prices: Map<string, number>): Action[] {
+    const out: Action[] = [];
+    for (const product of view.capacityProductIds) {
+      const gate = view.capacityGateMs(product);
+      if (
+        gate === undefined ||
+        this.capacityBidDone.has(product) ||
+        wake.timeMs >= gate - this.params.gateMarginMs
+      )
+        continue;
+      const qhs = MarketView.quarterHoursOf(product);
+      const fc = qhs.map((id) => prices.get(id)).filter((x): x is number => x !== undefined);
+      if (fc.length < qhs.length) continue; // the day's forecast is not out yet
+      this.capacityBidDone.add(product);
+      const start = MarketView.deliveryStart(product)!;
+      const predicted = Math.min(...[0, 1, 2, 3].map((k) => this.predictedMw(start + k * HOUR_MS)));
+      const meanFc = fc.reduce((a, x) => a + x, 0) / fc.length;
+      const pays = balancingPays({
+        capacityPriceEur: this.params.capacityPriceEur,
+        energyPriceEur: this.energyPriceTicks(Math.round(meanFc)) / 100,
+        intradayPriceEur: meanFc / 100,
+        tariffEur: this.tariffEur(),
+      });
+      const lots = riskScaledLots(predicted, this.params.lambdaBalancing);
+      if (!pays || lots <= 0) continue;
+      out.push(capacityBid(product, 'down', lots, eurToTicks(this.params.capacityPriceEur)));
+    }
+    return out;
+  }
+
+  /** Energy bids covering every awarded quarter-hour, before its energy gate. */
+  private energyBids(wake: WakeUp, view: MarketView, prices: Map<string, number>, nowMw: number): Action[] {
+    const out: Action[] = [];
+    for (const product of this.awards.keys())
+      for (const qh of MarketView.quarterHoursOf(product)) {
+        const gate = view.energyGateMs(qh);
+        const lots = this.balancingLots(qh);
+        if (gate === undefined || lots <= 0 || this.energyBidDone.has(qh)) continue;
+        // Bid at the last wake-up before the gate, so the price uses the freshest forecast.
+        if (
+          gate <= wake.timeMs + this.params.gateMarginMs ||
+          gate > wake.timeMs + 2 * view.decisionIntervalMs + this.params.gateMarginMs
+        )
+          continue;
+        this.energyBidDone.add(qh);
+        const able = Math.floor(nowMw * 10 + 1e-9) >= lots;
+        const price =
+          this.energyPriceTicks(prices.get(qh)) - (able ? 0 : eurToTicks(this.params.unavailableDiscountEur));
+        out.push(energyBid(qh, 'down', lots, view.clampPrice(price)));
+      }
+    return out;
+  }
+
+  /** Phase II: eq. 5 for the quarter-hours starting leadMinutes ahead. */
+  private intradayBids(wake: WakeUp, view: MarketView, prices: Map<string, number>, nowMw: number): Action[] {
+    const from = wake.timeMs + this.params.leadMinutes * 60_000;
+    const to = from + Math.max(view.decisionIntervalMs, 60_000);
+    const tariff = eurToTicks(this.tariffEur());
+    const out: Action[] = [];
+    for (const q of view.quarterHoursBetween(from, to)) {
+      if (!view.isTradable(q.productId, wake.timeMs, this.params.gateMarginMs)) continue;
+      const f = prices.get(q.productId);
+      if (f === undefined || f >= tariff) continue;
+      const pBalMw = this.balancingLots(q.productId) / 10;
+      const want = riskScaledLots(Math.max(0, nowMw - pBalMw), this.params.lambdaIntraday);
+      const lots = want - MarketView.heldLots(wake, q.productId);
+      if (lots <= 0) continue;
+      const limit = view.clampPrice(Math.min(f + eurToTicks(this.params.slippageEur), tariff - 1));
+      out.push(
+        submit({
+          productId: q.productId,
+          side: 'buy',
+          priceTicks: limit,
+          quantityLots: lots,
+          tif: 'IOC',
+          clientRef: 'ev-intraday',
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** Dispatch: sell back what the next tradable quarter-hour's cars cannot charge. */
+  private dispatch(wake: WakeUp, view: MarketView, prices: Map<string, number>, nowMw: number): Action[] {
+    const next = view
+      .tradableQuarterHours(wake.timeMs, this.params.gateMarginMs)
+      .find(
+        (q) =>
+          q.deliveryStartMs > wake.timeMs &&
+          q.deliveryStartMs < wake.timeMs + this.params.leadMinutes * 60_000,
+      );
+    if (!next) return [];
+    const held = MarketView.heldLots(wake, next.productId);
+    const capacity = Math.floor(nowMw * 10 + 1e-9) - this.balancingLots(next.productId);
+    const excess = held - Math.max(0, capacity);
+    if (excess <= 0 || held <= 0) return [];
+    const f = prices.get(next.productId);
+    if (f === undefined) return [];
+    const lots = Math.min(excess, held);
+    const limit = view.clampPrice(f - eurToTicks(this.params.slippageEur));
+    return [
+      submit({
+        productId: next.productId,
+        side: 'sell',
+        priceTicks: limit,
+        quantityLots: lots,
+        tif: 'IOC',
+        clientRef: 'ev-dispatch',
+      }),
+    ];
+  }
+}

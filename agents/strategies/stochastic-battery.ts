@@ -1,0 +1,304 @@
+// The stochastic optimiser of seed 003 (its stochastic benchmark: problem (1) solved over NS
+// equally likely scenarios of the uncertain prices; the seed found 30 enough): the battery
+// decides what it must decide now so that it is good on average over sampled price scenarios,
+// knowing it can still correct later at a cost (stochastic-lp.ts).
+//
+// Scenarios: forecast + an error that grows with lead time and is correlated across consecutive
+// quarter-hours (sd errorSd24hEur at 24 h lead, errorShortLeadShare of it at lead 0, AR(1)
+// errorStepRho), drawn from a seeded stream.
+// Day-ahead (once per auction, before its gate): first stage = the day's schedule, settled at each
+// scenario's price; recourse = continuous trades at scenario price ± recourseCostEur. The
+// schedule is bid as step curves (buy up to forecast + margin, sell from forecast − margin).
+// Continuous intraday (every wake-up): first stage = trades now on the books of the quarter-hours
+// of the next nearHours (each level a price segment); recourse = later trades at scenario
+// price ± recourseCostEur wherever a later wake-up comes before the gate; periods beyond
+// nearHours are hours (coarser, to keep NS × periods small). Energy left at the end is valued at
+// the mean forecast of the last day.
+
+import { z } from 'zod';
+import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
+import type { AuctionSpec } from '../../gen/flexarena/v1/auction.js';
+import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { type LpSolver, loadHighs, quarterHourId, RandomStream } from '../../lib/index.js';
+import { eurToTicks } from '../../market/index.js';
+import { auctionCurve, submit } from '../sdk/actions.js';
+import { MarketView } from '../sdk/market-view.js';
+import type { Strategy } from '../sdk/strategy.js';
+import { bookSegments, sweepLimitTicks } from './battery-book-lp.js';
+import { stepCurve } from './lp-battery.js';
+import { eurPerMwh, parseParams } from './params.js';
+import {
+  type ScenarioErrorModel,
+  type StochasticPeriod,
+  sampleScenarios,
+  solveStochasticLp,
+} from './stochastic-lp.js';
+import { HOUR_MS, projectSoc, QH_MS } from './strategy-utils.js';
+
+const paramsSchema = z
+  .object({
+    /** NS, the number of equally likely scenarios (seed 003: 30 suffice). */
+    scenarios: z.number().int().min(1).max(100).default(30),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(3),
+    errorSd24hEur: z.number().min(0).max(1000).default(10),
+    errorShortLeadShare: z.number().min(0).max(1).default(0.2),
+    errorStepRho: z.number().min(0).max(0.999).default(0.95),
+    /** Cost of a later continuous trade per MWh (half-spread and impact), EUR. */
+    recourseCostEur: z.number().min(0).max(1000).default(2),
+    dayAhead: z.boolean().default(true),
+    daPriceMarginEur: eurPerMwh(0, 1000).default(20),
+    /** Quarter-hours within this many hours are planned one by one (and traded now); later ones by the hour. */
+    nearHours: z.number().positive().max(24).default(2),
+    horizonHours: z.number().positive().max(48).default(24),
+    gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    minTradeLots: z.number().int().min(1).max(10_000).default(1),
+    degradationEurPerMwh: z.number().min(0).max(10_000).optional(),
+  })
+  .strict();
+
+export type StochasticBatteryParams = z.infer<typeof paramsSchema>;
+
+interface Slot {
+  /** The quarter-hours this period covers (1, or 4 for an hour). */
+  ids: string[];
+  startMs: number;
+}
+
+export class StochasticBattery implements Strategy {
+  readonly name = 'stochastic-battery';
+  readonly params: StochasticBatteryParams;
+  private view?: MarketView;
+  private battery?: BatterySpec;
+  private assetId?: string;
+  private solver?: LpSolver;
+  private random: RandomStream;
+  private readonly bidAuctions = new Set<string>();
+  private readonly dayMeanEur = new Map<string, number>();
+
+  constructor(params: Record<string, unknown> = {}, solver?: LpSolver) {
+    this.params = parseParams('stochastic-battery', paramsSchema, params);
+    this.solver = solver;
+    this.random = RandomStream.fromSeed(this.params.seed);
+  }
+
+  onWelcome(welcome: Welcome): void {
+    this.view = MarketView.fromWelcome(welcome);
+    const a = this.view.requireAsset('battery', this.name);
+    this.battery = a.spec;
+    this.assetId = a.assetId;
+  }
+
+  private get model(): ScenarioErrorModel {
+    return {
+      sd24hEur: this.params.errorSd24hEur,
+      shortLeadShare: this.params.errorShortLeadShare,
+      stepRho: this.params.errorStepRho,
+    };
+  }
+
+  private degradation(): number {
+    return this.params.degradationEurPerMwh ?? this.battery?.degradationEurPerMwh ?? 0;
+  }
+
+  private base(b: BatterySpec) {
+    return {
+      hours: 0.25,
+      powerMw: b.powerMw,
+      etaCharge: b.etaCharge,
+      etaDischarge: b.etaDischarge,
+      socMinMwh: b.socMinMwh,
+      socMaxMwh: b.socMaxMwh,
+      degradationEurPerMwh: this.degradation(),
+      recourseCostEurPerMwh: this.params.recourseCostEur,
+    };
+  }
+
+  async decide(wake: WakeUp): Promise<Action[]> {
+    const b = this.battery;
+    const view = this.view;
+    if (!b || !view) return [];
+    this.solver ??= await loadHighs();
+    const soc = MarketView.assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh;
+    const prices = MarketView.forecasts(wake);
+    this.learnDayMeans(prices);
+    const out: Action[] = [];
+    if (this.params.dayAhead)
+      for (const a of view.openAuctions(wake.timeMs, this.params.gateMarginMs, 'day-ahead')) {
+        if (this.bidAuctions.has(a.auctionId) || !a.periodProductIds.every((id) => prices.has(id))) continue;
+        this.bidAuctions.add(a.auctionId);
+        out.push(...this.dayAheadBids(wake, b, a, soc, prices));
+      }
+    out.push(...this.intraday(wake, b, view, soc, prices));
+    return out;
+  }
+
+  private learnDayMeans(prices: Map<string, number>): void {
+    const days = new Map<string, number[]>();
+    for (const [id, p] of prices) {
+      const day = MarketView.dayOf(id);
+      if (day === undefined || this.dayMeanEur.has(day)) continue;
+      days.set(day, [...(days.get(day) ?? []), p]);
+    }
+    for (const [day, list] of days)
+      if (list.length >= 96) this.dayMeanEur.set(day, list.reduce((a, p) => a + p, 0) / list.length / 100);
+  }
+
+  private terminalValue(lastId: string, fallbackEur: number): number {
+    const day = MarketView.dayOf(lastId);
+    return (day !== undefined ? this.dayMeanEur.get(day) : undefined) ?? fallbackEur;
+  }
+
+  private dayAheadBids(
+    wake: WakeUp,
+    b: BatterySpec,
+    auction: AuctionSpec,
+    soc: number,
+    prices: Map<string, number>,
+  ): Action[] {
+    const ids = auction.periodProductIds;
+    const start = MarketView.deliveryStart(ids[0]!)!;
+    const forecast = ids.map((id) => prices.get(id)! / 100);
+    const leads = ids.map((id) => (MarketView.deliveryStart(id)! - wake.timeMs) / HOUR_MS);
+    const scenarios = sampleScenarios(forecast, leads, this.params.scenarios, this.model, () =>
+      this.random.normal(),
+    );
+    const periods: StochasticPeriod[] = ids.map((id) => ({
+      heldMw: MarketView.heldLots(wake, id) / 10,
+      dayAhead: true,
+      recourse: true,
+    }));
+    const plan = solveStochasticLp(this.solver!, {
+      ...this.base(b),
+      periods,
+      scenarios,
+      soc0Mwh: projectSoc(soc, b, wake, start),
+      terminalValueEurPerMwh: this.terminalValue(ids[ids.length - 1]!, mean(forecast)),
+    });
+    const margin = eurToTicks(this.params.daPriceMarginEur);
+    const out: Action[] = [];
+    ids.forEach((id, k) => {
+      const lots = Math.trunc(plan.dayAheadMw[k]! * 10 + (plan.dayAheadMw[k]! > 0 ? 1e-6 : -1e-6));
+      if (lots === 0) return;
+      const period = auction.firstPeriod + k;
+      out.push(
+        auctionCurve(
+          auction.auctionId,
+          `st-${period}`,
+          period,
+          stepCurve(lots, prices.get(id)!, margin, auction),
+        ),
+      );
+    });
+    return out;
+  }
+
+  /** Quarter-hours from the one in delivery to nearHours, then whole hours to the horizon's end. */
+  private slots(wake: WakeUp, prices: Map<string, number>): Slot[] {
+    const first = Math.floor(wake.timeMs / QH_MS) * QH_MS;
+    let last = first;
+    const end = wake.timeMs + this.params.horizonHours * HOUR_MS;
+    for (const id of prices.keys()) {
+      const s = MarketView.deliveryStart(id);
+      if (s !== undefined && s < end && s > last) last = s;
+    }
+    const near = wake.timeMs + this.params.nearHours * HOUR_MS;
+    const out: Slot[] = [];
+    let s = first;
+    while (s <= last) {
+      const hourAligned = s % HOUR_MS === 0;
+      if (s >= near && hourAligned && s + 3 * QH_MS <= last) {
+        out.push({ ids: [0, 1, 2, 3].map((k) => quarterHourId(s + k * QH_MS)), startMs: s });
+        s += HOUR_MS;
+      } else {
+        out.push({ ids: [quarterHourId(s)], startMs: s });
+        s += QH_MS;
+      }
+    }
+    return out;
+  }
+
+  private intraday(
+    wake: WakeUp,
+    b: BatterySpec,
+    view: MarketView,
+    soc: number,
+    prices: Map<string, number>,
+  ): Action[] {
+    const slots = this.slots(wake, prices);
+    if (slots.length < 2) return [];
+    const books = MarketView.books(wake);
+    const margin = this.params.gateMarginMs;
+    const interval = Math.max(view.decisionIntervalMs, 60_000);
+    const nowTradable = new Set<number>();
+    const periods: StochasticPeriod[] = [];
+    const forecast: number[] = [];
+    slots.forEach((slot, t) => {
+      const held = mean(slot.ids.map((id) => MarketView.heldLots(wake, id) / 10));
+      const fc = slot.ids.map((id) => prices.get(id));
+      const known = fc.filter((x): x is number => x !== undefined);
+      forecast.push(known.length ? mean(known) / 100 : 0);
+      const spec = view.product(slot.ids[0]!);
+      const open =
+        spec !== undefined &&
+        known.length === slot.ids.length &&
+        slot.startMs > wake.timeMs &&
+        spec.gateClosureMs > wake.timeMs + margin;
+      if (!open) {
+        periods.push({ heldMw: held, hours: slot.ids.length * 0.25, recourse: false });
+        return;
+      }
+      const laterWake = spec.gateClosureMs - margin - wake.timeMs > interval;
+      const single = slot.ids.length === 1;
+      const book = single && spec.tradingOpenMs <= wake.timeMs ? books.get(slot.ids[0]!) : undefined;
+      if (book) nowTradable.add(t);
+      periods.push({
+        heldMw: held,
+        hours: slot.ids.length * 0.25,
+        recourse: laterWake || !single,
+        ...(book ? { bookBuy: bookSegments(book, 'buy'), bookSell: bookSegments(book, 'sell') } : {}),
+      });
+    });
+    if (nowTradable.size === 0) return [];
+    const leads = slots.map((s) => (s.startMs - wake.timeMs) / HOUR_MS);
+    const scenarios = sampleScenarios(forecast, leads, this.params.scenarios, this.model, () =>
+      this.random.normal(),
+    );
+    const plan = solveStochasticLp(this.solver!, {
+      ...this.base(b),
+      periods,
+      scenarios,
+      soc0Mwh: soc,
+      terminalValueEurPerMwh: this.terminalValue(slots[slots.length - 1]!.ids[0]!, mean(forecast)),
+    });
+    const out: Action[] = [];
+    for (const t of nowTradable) {
+      const id = slots[t]!.ids[0]!;
+      const net = plan.boughtMw[t]!.reduce((a, v) => a + v, 0) - plan.soldMw[t]!.reduce((a, v) => a + v, 0);
+      const lots = Math.trunc(net * 10 + (net > 0 ? 1e-6 : -1e-6));
+      if (Math.abs(lots) < this.params.minTradeLots) continue;
+      const side = lots > 0 ? 'buy' : 'sell';
+      const limit = sweepLimitTicks(books.get(id), side, Math.abs(lots));
+      if (limit === undefined) continue;
+      out.push(
+        submit({
+          productId: id,
+          side,
+          priceTicks: limit,
+          quantityLots: Math.abs(lots),
+          tif: 'IOC',
+          clientRef: `st-${side}`,
+        }),
+      );
+    }
+    return out;
+  }
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, x) => a + x, 0) / xs.length;
+}
