@@ -56,7 +56,9 @@ async function runWithOutage(runId: string, nats: NatsServerProcess, outageMs: n
     ['--out', dir, '--run-id', runId, '--in-process'],
     STARTUP_MS,
   );
-  const trader = startTrader(arena.address, join(dir, 'trader-state.json'));
+  // 40 ms of thinking per wake-up: the ~67 wake-ups after the kill take at least 2.7 s, so a fast
+  // machine cannot finish the run before the server is back.
+  const trader = startTrader(arena.address, join(dir, 'trader-state.json'), ['--think-ms', '40']);
   await trader.watch.waitFor((l) => wakeIdOf(l) >= KILL_AT_WAKE, 120_000);
   await nats.kill9();
   if (outageMs !== 'forever') {
