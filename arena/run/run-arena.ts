@@ -59,7 +59,8 @@ export interface RunOptions {
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
 export interface NatsDelivery {
   url: string;
-  settlementRecords: number;
+  /** Messages of the run on the settlement stream: its records, its manifest and its end message. */
+  messages: number;
   delivered: number;
   duplicates: number;
   undelivered: number;
@@ -141,7 +142,7 @@ async function closeNats(
     );
   return {
     url: n.url,
-    settlementRecords: report.enqueued,
+    messages: report.enqueued,
     delivered: report.delivered,
     duplicates: report.duplicates,
     undelivered: report.undeliveredCount + report.rejected.length,

@@ -112,8 +112,8 @@ export function registerRun(program: Command): void {
       if (n)
         process.stdout.write(
           n.undelivered === 0
-            ? `NATS: all ${n.settlementRecords} settlement records delivered to JetStream exactly once (${n.outages.length} outage(s))\n`
-            : `NATS: ${n.undelivered} of ${n.settlementRecords} settlement records NOT delivered; they are in ${n.undeliveredFile}\n`,
+            ? `NATS: all ${n.messages} settlement-stream messages (the records, the run's manifest and end message) delivered to JetStream exactly once (${n.outages.length} outage(s))\n`
+            : `NATS: ${n.undelivered} of ${n.messages} settlement-stream messages NOT delivered; they are in ${n.undeliveredFile}\n`,
         );
       process.stdout.write(
         `wake-ups ${results.stats.wakeUps}, actions ${results.stats.actions}, trades ${results.stats.trades}, tape events ${results.stats.tapeEvents}, settlement records ${results.stats.settlementRecords}\n` +

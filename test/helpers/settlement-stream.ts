@@ -28,7 +28,8 @@ export async function readRunSettlements(url: string, runId: string): Promise<St
     let read = 0;
     for await (const m of iter) {
       read++;
-      if (m.subject.startsWith(`flexarena.${runId}.settlement.`))
+      // The records only: the run's manifest and end message (`settlement._manifest`, `._end`) are not.
+      if (m.subject.startsWith(`flexarena.${runId}.settlement.`) && !/\.settlement\._/.test(m.subject))
         out.push({
           subject: m.subject,
           msgId: m.headers?.get('Nats-Msg-Id') ?? '',

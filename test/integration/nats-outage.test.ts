@@ -28,7 +28,7 @@ const KILL_AT_WAKE = 60;
 const TEST_MS = 300_000;
 
 interface NatsResults {
-  settlementRecords: number;
+  messages: number;
   delivered: number;
   duplicates: number;
   undelivered: number;
@@ -87,12 +87,14 @@ describe('a NATS outage during a run', () => {
     const records = results.stats.settlementRecords;
     expect(records).toBe(2 * 96);
     expect(settlementLines).toHaveLength(records);
-    expect(n.settlementRecords).toBe(records);
+    // The stream carries the records, the run's manifest and its end message.
+    const messages = records + 2;
+    expect(n.messages).toBe(messages);
     expect(n.undelivered).toBe(0);
-    expect(n.delivered).toBe(records);
+    expect(n.delivered).toBe(messages);
     expect(n.outages.length).toBeGreaterThanOrEqual(1);
     expect(res.stdout).toContain(
-      `NATS: all ${records} settlement records delivered to JetStream exactly once`,
+      `NATS: all ${messages} settlement-stream messages (the records, the run's manifest and end message) delivered to JetStream exactly once`,
     );
 
     const stored = await readRunSettlements(nats.url, runId);
@@ -124,13 +126,14 @@ describe('a NATS outage during a run', () => {
     const n = results.nats;
     const records = results.stats.settlementRecords;
     expect(settlementLines).toHaveLength(records);
-    expect(n.settlementRecords).toBe(records);
+    const messages = records + 2;
+    expect(n.messages).toBe(messages);
     // Half the day was settled after the kill: at least those are missing.
     expect(n.undelivered).toBeGreaterThan(records / 4);
-    expect(n.delivered + n.undelivered).toBe(records);
+    expect(n.delivered + n.undelivered).toBe(messages);
     expect(n.undeliveredFile).toBe(join(arena.runDir, 'undelivered-settlements.jsonl'));
     expect(res.stdout).toContain(
-      `NATS: ${n.undelivered} of ${records} settlement records NOT delivered; they are in ${n.undeliveredFile}`,
+      `NATS: ${n.undelivered} of ${messages} settlement-stream messages NOT delivered; they are in ${n.undeliveredFile}`,
     );
     const undelivered = readFileSync(n.undeliveredFile!, 'utf8')
       .trim()
@@ -138,9 +141,12 @@ describe('a NATS outage during a run', () => {
       .map((l) => JSON.parse(l) as { status: string; msgId: string; payload: string });
     expect(undelivered).toHaveLength(n.undelivered);
     expect(undelivered.every((u) => u.status === 'undelivered')).toBe(true);
-    // The file holds the records themselves, byte for byte as in settlements.jsonl.
+    // The file holds the records themselves, byte for byte as in settlements.jsonl, and the run's
+    // end message (published after the last record, so never delivered in this outage).
     const bySeq = new Map(settlementLines.map((l) => [JSON.parse(l).seq as number, l]));
-    for (const u of undelivered) expect(bySeq.get(Number(u.msgId.split(':')[1]))).toBe(u.payload);
+    const recordsUndelivered = undelivered.filter((u) => /:\d+$/.test(u.msgId));
+    expect(undelivered.map((u) => u.msgId)).toContain(`${runId}:end`);
+    for (const u of recordsUndelivered) expect(bySeq.get(Number(u.msgId.split(':')[1]))).toBe(u.payload);
 
     // After the run, the store read back: delivered ∪ undelivered is every record. A record whose
     // ack the kill swallowed (one in flight per agent) may be in both: it counts as undelivered.
@@ -155,7 +161,8 @@ describe('a NATS outage during a run', () => {
         `(${both.length} of them in the stream anyway: ack lost), stream holds ${stored.length}; ` +
         `public ${n.publicMessages} sent, ${n.publicDropped} dropped`,
     );
-    expect(stored.length).toBe(n.delivered + both.length);
+    // Delivered: the manifest (published before the first record) and the records in the stream.
+    expect(stored.length + 1).toBe(n.delivered + both.length);
     // Public data published after the kill never left: counted as dropped, not as published.
     expect(n.publicDropped).toBeGreaterThan(100);
     expect(n.publicMessages).toBeGreaterThan(100);
