@@ -33,7 +33,8 @@ export function tempDir(prefix = 'flexarena-test-'): string {
 
 export function writeConfig(dir: string, cfg: object, name = 'run.yaml'): string {
   const path = join(dir, name);
-  writeFileSync(path, stringify(cfg));
+  // Agent processes get the tests' start-up allowance unless a test sets its own.
+  writeFileSync(path, stringify({ connectTimeoutMs: STARTUP_MS, ...cfg }));
   return path;
 }
 

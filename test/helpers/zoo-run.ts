@@ -2,6 +2,7 @@
 // process (or some over gRPC), files in a temporary folder, NATS off; returns the results, the
 // settlement records and the realised prices, and scores battery agents as scripts/zoo/score.ts
 // defines (SoC-neutral profit, perfect-foresight bound).
+
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStrategy } from '../../agents/strategies/index.js';
@@ -15,7 +16,7 @@ import {
   socNeutralProfit,
 } from '../../scripts/zoo/score.js';
 import { type LocalAgent, parseRunConfig, type RunConfig, type RunResults } from '../../sim/index.js';
-import { tempDir } from './arena-process.js';
+import { STARTUP_MS, tempDir } from './arena-process.js';
 
 export interface ZooRun {
   cfg: RunConfig;
@@ -37,7 +38,14 @@ export async function zooRun(
 ): Promise<ZooRun> {
   const dir = tempDir('flexarena-zoo-');
   try {
-    const cfg = parseRunConfig({ ...doc, outDir: dir, nats: { enabled: false } });
+    // Agent processes get the tests' start-up allowance: a loaded two-core machine can take far
+    // longer than the default 30 s to start Node with tsx.
+    const cfg = parseRunConfig({
+      connectTimeoutMs: STARTUP_MS,
+      ...doc,
+      outDir: dir,
+      nats: { enabled: false },
+    });
     const local = new Map<string, LocalAgent>();
     for (const a of cfg.agents)
       if (!opts.remote?.includes(a.id))
