@@ -41,7 +41,7 @@ export function writeConfig(dir: string, cfg: object, name = 'run.yaml'): string
 export function startArena(
   configPath: string,
   args: string[] = [],
-  timeoutMs = 30_000,
+  timeoutMs = STARTUP_MS,
 ): Promise<ArenaProcess> {
   const child = spawn(process.execPath, [BIN, 'run', configPath, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
