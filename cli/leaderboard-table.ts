@@ -1,6 +1,6 @@
 // The leaderboard printed at the end of a tournament; everything is also in its files.
-import Table from 'cli-table3';
 import type { Interval, Leaderboard } from '../tournament/index.js';
+import { type Column, textTable } from './text-table.js';
 
 const ci = (i: Interval, digits = 0, scale = 1) =>
   i.mean === null
@@ -11,30 +11,17 @@ export function formatLeaderboard(b: Leaderboard): string {
   const sizes = [...new Set(b.rows.flatMap((r) => Object.keys(r.zBySize)))].sort(
     (x, y) => Number(x) - Number(y),
   );
-  const table = new Table({
-    head: [
-      '#',
-      'entrant',
-      'games',
-      `${b.metric === 'profit' ? 'profit' : 'SoC-neutral profit'} € [95 % CI]`,
-      'PoP multi % [95 % CI]',
-      'μ',
-      'σ',
-      'ordinal',
-      ...sizes.map((k) => `z (${k})`),
-    ],
-    colAligns: [
-      'right',
-      'left',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      ...sizes.map(() => 'right' as const),
-    ],
-  });
+  const table = textTable([
+    ['#', 'right'],
+    ['entrant', 'left'],
+    ['games', 'right'],
+    [`${b.metric === 'profit' ? 'profit' : 'SoC-neutral profit'} € [95 % CI]`, 'right'],
+    ['PoP multi % [95 % CI]', 'right'],
+    ['μ', 'right'],
+    ['σ', 'right'],
+    ['ordinal', 'right'],
+    ...sizes.map((k): Column => [`z (${k})`, 'right']),
+  ]);
   for (const r of b.rows)
     table.push([
       r.rank,

@@ -1,39 +1,25 @@
 // The results table printed at the end of a run; the full detail stays in results.csv/json.
-import Table from 'cli-table3';
 import type { RunResults } from '../sim/index.js';
+import { textTable } from './text-table.js';
 
 export function formatResultsTable(results: RunResults): string {
-  const table = new Table({
-    head: [
-      'agent',
-      'strategy',
-      'CID',
-      'auctions',
-      'balancing',
-      'imbalance',
-      'other',
-      'profit €',
-      'SoC MWh',
-      'traded MWh',
-      'orders',
-      'missed',
+  const table = textTable(
+    [
+      ['agent', 'left'],
+      ['strategy', 'left'],
+      ['CID', 'right'],
+      ['auctions', 'right'],
+      ['balancing', 'right'],
+      ['imbalance', 'right'],
+      ['other', 'right'],
+      ['profit €', 'right'],
+      ['SoC MWh', 'right'],
+      ['traded MWh', 'right'],
+      ['orders', 'right'],
+      ['missed', 'right'],
     ],
-    colAligns: [
-      'left',
-      'left',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-    ],
-    style: { head: [], border: [], compact: true },
-  });
+    true,
+  );
   for (const a of results.agents) {
     table.push([
       a.agentId,

@@ -1,6 +1,6 @@
 // The scores table printed by `flexarena evaluate --run-dir`; every figure is in scores.json.
-import Table from 'cli-table3';
 import type { RunScores } from '../evaluation/index.js';
+import { textTable } from './text-table.js';
 
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`;
@@ -8,34 +8,19 @@ const num = (x: number | null | undefined, digits = 2) =>
   x === null || x === undefined ? '–' : x.toFixed(digits);
 
 export function formatScoresTable(scores: RunScores): string {
-  const table = new Table({
-    head: [
-      'agent',
-      'strategy',
-      'profit €',
-      'SoC-neutral €',
-      'ΔSoC MWh',
-      '€/MW',
-      'cycles',
-      'PoP DA',
-      'PoP multi',
-      'PoP DA (SoC-n.)',
-      'PoP multi (SoC-n.)',
-    ],
-    colAligns: [
-      'left',
-      'left',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-    ],
-  });
+  const table = textTable([
+    ['agent', 'left'],
+    ['strategy', 'left'],
+    ['profit €', 'right'],
+    ['SoC-neutral €', 'right'],
+    ['ΔSoC MWh', 'right'],
+    ['€/MW', 'right'],
+    ['cycles', 'right'],
+    ['PoP DA', 'right'],
+    ['PoP multi', 'right'],
+    ['PoP DA (SoC-n.)', 'right'],
+    ['PoP multi (SoC-n.)', 'right'],
+  ]);
   for (const a of scores.agents)
     table.push([
       a.agentId,
