@@ -66,7 +66,8 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'pool-aggregator',
     {
       factory: (p) => new PoolAggregator(p),
-      description: 'seed 001 pool: trades the learned baseline, sells flexibility on CID price deviations',
+      description:
+        'seed 001 pool: day-ahead flexibility bids (merit-order LP), CID baseline tracking and flexibility',
     },
   ],
   [
