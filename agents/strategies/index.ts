@@ -19,5 +19,6 @@ export {
   PARADIGMS,
   type Paradigm,
   type StrategyInfo,
+  strategyNames,
   UnknownStrategyError,
 } from './registry.js';

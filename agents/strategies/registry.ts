@@ -210,6 +210,11 @@ function paramsOf(name: string, factory: StrategyFactory): ParamInfo[] {
   return schema ? describeParams(schema) : [];
 }
 
+/** The registered names, without building anything (listStrategies builds each to read its schema). */
+export function strategyNames(): string[] {
+  return [...registry.keys()];
+}
+
 export function listStrategies(): StrategyInfo[] {
   return [...registry.entries()].map(([name, e]) => ({
     name,
