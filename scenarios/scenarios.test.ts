@@ -48,3 +48,11 @@ describe('scenario descriptions', () => {
     expect(header).toMatch(says[cfg.world.difficulty]!);
   });
 });
+
+describe('price-maker-study', () => {
+  it('lets the price-making battery play the 200 MW battery', () => {
+    const cfg = loadRunConfig(join(dir, 'price-maker-study.yaml'));
+    const big = cfg.agents.find((a) => a.asset?.type === 'battery' && a.asset.powerMw === 200);
+    expect(big?.strategy).toBe('price-maker-battery');
+  });
+});
