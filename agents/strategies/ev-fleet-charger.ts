@@ -45,7 +45,8 @@ export const riskFactor = z
   .number()
   .min(0)
   .max(1)
-  .refine((x) => Math.abs(x * 10 - Math.round(x * 10)) < 1e-9, 'must be a multiple of 0.1 (seed 004 §1.3.1)');
+  .refine((x) => Math.abs(x * 10 - Math.round(x * 10)) < 1e-9, 'must be a multiple of 0.1 (seed 004 §1.3.1)')
+  .meta({ multipleOf: 0.1 }); // the refinement as a step the parameter listing can show
 
 const paramsSchema = z
   .object({

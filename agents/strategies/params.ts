@@ -3,7 +3,20 @@ import { z } from 'zod';
 import { isOnTickGrid } from '../../market/index.js';
 import { ParamError } from '../sdk/errors.js';
 
+/** The schema each strategy validated its parameters with, by strategy name (see paramSchemaOf). */
+const declared = new Map<string, z.ZodType>();
+
+/**
+ * The schema `strategy` validates its parameters with, as recorded by parseParams. The listing of
+ * `flexarena strategies` reads the parameters from here, so what it shows is what the strategy
+ * enforces and cannot drift from it.
+ */
+export function declaredParamSchema(strategy: string): z.ZodType | undefined {
+  return declared.get(strategy);
+}
+
 export function parseParams<S extends z.ZodType>(strategy: string, schema: S, params: unknown): z.infer<S> {
+  declared.set(strategy, schema);
   const res = schema.safeParse(params ?? {});
   if (res.success) return res.data;
   const first = res.error.issues[0]!;
@@ -16,5 +29,6 @@ export function eurPerMwh(min: number, max: number) {
     .number()
     .min(min)
     .max(max)
-    .refine(isOnTickGrid, 'must be a multiple of 0.01 EUR/MWh (one price tick)');
+    .refine(isOnTickGrid, 'must be a multiple of 0.01 EUR/MWh (one price tick)')
+    .meta({ multipleOf: 0.01 }); // the refinement as a step the parameter listing can show
 }

@@ -5,15 +5,17 @@ import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { periodOfDay, quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import { PoolAggregator, priorBaselineKwh } from './pool-aggregator.js';
-import { HOUR_MS, QH_MS } from './strategy-utils.js';
+import { DAY_MS, HOUR_MS, QH_MS } from './strategy-utils.js';
 import {
   assetState,
   book,
   DAY,
+  dayAheadAuction,
   forecasts,
   makeWakeUp,
   makeWelcome,
   position,
+  quarterHourProductSpecs,
   submitsOf,
 } from './test-fixtures.js';
 
@@ -232,5 +234,103 @@ describe('PoolAggregator', () => {
     expect(submitsOf(s.decide(wake(7, 0)))[0]!.quantityLots).toBe(30); // flexMw 3
     expect(submitsOf(s.decide(wake(11.6, 0)))[0]!.quantityLots).toBe(16); // 0.4 MWh room / 0.25 h
     expect(submitsOf(s.decide(wake(7, 25)))[0]!.quantityLots).toBe(5); // 25 lots already used
+  });
+});
+
+describe('PoolAggregator day-ahead flexibility', () => {
+  const TOMORROW = DAY + DAY_MS;
+  const auction = dayAheadAuction(TOMORROW);
+  const welcome = () =>
+    makeWelcome({
+      assets: [ASSET],
+      auctions: [auction],
+      market: { ...makeWelcome().market!, products: quarterHourProductSpecs(DAY, 2) },
+    });
+  // Cheap night (40 EUR/MWh) until 06:00, dear evening (140) from 18:00, 80 in between.
+  const dayPrices = Array.from({ length: 96 }, (_, k) => (k < 24 ? 4_000 : k >= 72 ? 14_000 : 8_000));
+
+  it('plans E_t with the merit-order LP and bids baseline + E_t, the extra only on the good side', async () => {
+    const s = new PoolAggregator({ anomalyPersistence: 0 });
+    await s.onWelcome(welcome());
+    const bids = s
+      .decide(makeWakeUp({ timeMs: DAY + 9 * HOUR_MS, priceForecasts: forecasts(TOMORROW, dayPrices) }))
+      .flatMap((a) => (a.kind?.$case === 'auctionBid' ? [a.kind.value] : []));
+    const base = (period: number) => Math.round(s.baselineKwh(period) / 25);
+    // One curve per period, except where there is nothing to bid (baseline 0 lots, no flexibility).
+    expect(bids.length).toBeGreaterThan(80);
+    const curveOf = (period: number) => {
+      const b = bids.find((x) => x.bidId === `pool-da-${period}`)?.bid;
+      if (b === undefined) return [{ priceTicks: auction.priceMinTicks, quantityLots: base(period) }];
+      if (b.$case !== 'curve') throw new Error('not a curve');
+      return b.value.points;
+    };
+    // Night: charge flexibility (up to 4 MW × 0.5 = 2 MW), the extra only below forecast + 5;
+    // evening: sell it back, only from forecast − 5. The LP spreads it over the cheapest merit-order
+    // segments, so not every night period carries some.
+    let charged = 0;
+    let sold = 0;
+    for (let k = 0; k < 96; k++) {
+      const [first, second] = curveOf(k);
+      if (!second) continue;
+      if (k < 24) {
+        expect(first!.quantityLots).toBeGreaterThan(base(k));
+        expect(second).toEqual({ priceTicks: 4_500, quantityLots: base(k) });
+        charged += (first!.quantityLots - base(k)) * 0.025;
+      } else {
+        expect(k).toBeGreaterThanOrEqual(72);
+        expect(first!.quantityLots).toBe(base(k));
+        expect(second.priceTicks).toBe(13_500);
+        expect(second.quantityLots).toBeLessThan(base(k));
+        sold += (base(k) - second.quantityLots) * 0.025;
+      }
+    }
+    // The room (0.3 × 10 MWh = 3 MWh, ±1.5 around the baseline) bounds what is moved, and
+    // D_n ≥ 0 leaves the households no emptier than the baseline.
+    expect(charged).toBeGreaterThan(1.2);
+    expect(charged).toBeLessThanOrEqual(1.5 + 1e-9);
+    expect(sold).toBeGreaterThan(1.2);
+    expect(sold).toBeLessThanOrEqual(charged + 1e-9);
+    // Midday: 80 is neither cheap nor dear enough to pay β: baseline only.
+    for (const k of [30, 48, 60])
+      expect(curveOf(k)).toEqual([{ priceTicks: auction.priceMinTicks, quantityLots: base(k) }]);
+    // Once per auction.
+    expect(
+      s.decide(makeWakeUp({ timeMs: DAY + 10 * HOUR_MS, priceForecasts: forecasts(TOMORROW, dayPrices) })),
+    ).toEqual([]);
+  });
+
+  it('tracks baseline + the awarded flexibility on the CID', async () => {
+    const s = new PoolAggregator({ anomalyPersistence: 0, baselineAheadPeriods: 1 });
+    await s.onWelcome(welcome());
+    s.decide(makeWakeUp({ timeMs: DAY + 9 * HOUR_MS, priceForecasts: forecasts(TOMORROW, dayPrices) }));
+    const id = quarterHourId(TOMORROW + 2 * QH_MS);
+    const award = Math.round(s.baselineKwh(2) / 25) + 6;
+    s.decide(
+      makeWakeUp({
+        timeMs: DAY + 13 * HOUR_MS,
+        auctionAwards: [
+          {
+            auctionId: auction.auctionId,
+            bidId: 'pool-da-2',
+            period: 2,
+            productId: id,
+            quantityLots: award,
+            priceTicks: 4_000,
+          },
+        ],
+      }),
+    );
+    expect(s.dayAheadFlexLots.get(id)).toBe(6);
+    // At 00:15 the next tradable quarter-hour is 00:30 (period 2): holding the award, nothing to do.
+    const at = TOMORROW + QH_MS;
+    const held = s.decide(
+      makeWakeUp({
+        timeMs: at,
+        assets: [poolState()],
+        priceForecasts: forecasts(at + QH_MS, [4_000, 4_000]),
+        positions: [position(id, award)],
+      }),
+    );
+    expect(submitsOf(held)).toEqual([]);
   });
 });

@@ -12,8 +12,17 @@
 // latest observed deviation from the profile (anomalyPersistence × (observed − profile), if
 // observed within anomalyWindowHours): within a day the weather and the SoCs persist, and the
 // profile alone would only learn from one day to the next.
-// Trading: it holds the baseline on the next `baselineAheadPeriods` tradable quarter-hours with
-// IOC orders within slippage of the forecast. Flexibility (the seed's E(t), sold on the CID): when
+// Day-ahead (seed 001's DA optimisation, eq. 10): while a day-ahead auction is open it plans the
+// flexibility E_t of every period on the price forecasts with the merit-order LP of
+// pool-flex-lp.ts (participation costs rising from β_min to β_max as Alg. 4 activates dearer
+// households) and bids each period as a step curve: the expected baseline at any price, plus E_t
+// only where the price clears on the right side of the forecast (buy the extra E_t > 0 below
+// forecast + dayAheadMarginEur, sell −E_t from forecast − dayAheadMarginEur). What it is awarded
+// beyond the baseline it bid is its DA flexibility commitment; the twin activates it in merit
+// order (Alg. 4) at delivery.
+// Trading: it holds the baseline plus its DA flexibility commitment on the next
+// `baselineAheadPeriods` tradable quarter-hours with IOC orders within slippage of the forecast
+// (correcting the baseline's forecast error on the CID). Flexibility (the seed's E(t), sold on the CID): when
 // the best ask of the next tradable quarter-hour is below forecast − threshold it buys up to the
 // charge flexibility at forecast − threshold (charge more / discharge less); when the best bid is
 // above forecast + threshold it sells up to the discharge flexibility at forecast + threshold.
@@ -25,11 +34,14 @@ import { z } from 'zod';
 import type { ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { periodOfDay } from '../../lib/index.js';
+import { type LpSolver, loadHighs, periodOfDay } from '../../lib/index.js';
 import { eurToTicks, quantizeEurToTicks } from '../../market/index.js';
+import { auctionCurve } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
+import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { solvePoolFlex } from './pool-flex-lp.js';
 import {
   assetState,
   clampTicks,
@@ -68,6 +80,14 @@ const paramsSchema = z
     baselineToleranceLots: z.number().int().min(0).max(10_000).default(0),
     slippageEur: eurPerMwh(0, 1000).default(10),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    /** Bid the planned flexibility in the day-ahead auction (when the run has one). */
+    dayAhead: z.boolean().default(true),
+    /** The extra E_t clears only at prices this much better than the forecast (EUR/MWh). */
+    dayAheadMarginEur: eurPerMwh(0, 1000).default(5),
+    /** Share of the pool's SoC range the day-ahead plan may move away from the baseline. */
+    dayAheadRoomShare: z.number().min(0).max(1).default(0.3),
+    /** Merit-order segments per direction in the day-ahead plan. */
+    meritSegments: z.number().int().min(1).max(50).default(10),
   })
   .strict();
 
@@ -87,12 +107,20 @@ export class PoolAggregator implements Strategy {
   private anomaly?: { kwh: number; atMs: number };
   /** Products on which flexibility was traded: their deviation from the baseline is deliberate. */
   private readonly flexTouched = new Set<string>();
+  private view?: MarketView;
+  private solver?: LpSolver;
+  private readonly dayAheadDone = new Set<string>();
+  /** Baseline lots bid in the day-ahead auction, by quarter-hour. */
+  private readonly dayAheadBaseline = new Map<string, number>();
+  /** DA flexibility commitment (awarded − baseline bid), lots, by quarter-hour. */
+  readonly dayAheadFlexLots = new Map<string, number>();
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('pool-aggregator', paramsSchema, params);
   }
 
-  onWelcome(welcome: Welcome): void {
+  onWelcome(welcome: Welcome): void | Promise<void> {
+    this.view = MarketView.fromWelcome(welcome);
     const asset = findAsset(welcome, 'residentialPool');
     if (!asset)
       throw new AgentSdkError('pool-aggregator needs a residential-pool asset in its run configuration');
@@ -102,6 +130,11 @@ export class PoolAggregator implements Strategy {
     this.limits = priceLimits(welcome);
     for (let k = 0; k < 96; k++)
       this.baseline[k] = priorBaselineKwh(asset.spec, k, this.params.pvPriorFactor);
+    // The solver only when there is a day-ahead auction to plan for (a run without one stays sync).
+    if (this.params.dayAhead && !this.solver && this.view.auctionsOf('day-ahead').length > 0)
+      return loadHighs().then((solver) => {
+        this.solver = solver;
+      });
   }
 
   /** The daily profile's baseline of quarter-hour `period` (0..95, UTC), kWh. */
@@ -127,14 +160,16 @@ export class PoolAggregator implements Strategy {
     const tradable = tradableQuarterHours(this.products, wake.timeMs, this.params.gateMarginMs).filter((p) =>
       prices.has(p.productId),
     );
-    const out: Action[] = [];
+    const out: Action[] = this.dayAheadBids(wake, spec, prices);
     const slip = eurToTicks(this.params.slippageEur);
     const expected = new Map<string, number>();
     for (const p of tradable.slice(0, this.params.baselineAheadPeriods)) {
       const held = scheduleLots(wake.positions, p.productId);
       expected.set(p.productId, held);
       if (this.flexTouched.has(p.productId)) continue;
-      const diff = this.baselineLots(p.productId, wake.timeMs) - held;
+      const target =
+        this.baselineLots(p.productId, wake.timeMs) + (this.dayAheadFlexLots.get(p.productId) ?? 0);
+      const diff = target - held;
       if (Math.abs(diff) <= this.params.baselineToleranceLots) continue;
       out.push(...iocAround(p.productId, diff, prices.get(p.productId)!, slip, this.limits, 'baseline'));
       expected.set(p.productId, held + diff);
@@ -151,6 +186,67 @@ export class PoolAggregator implements Strategy {
           expected,
         ),
       );
+    return out;
+  }
+
+  /**
+   * Day-ahead phase: plan E_t with the merit-order LP on the forecasts, bid baseline + E_t per
+   * period (E_t only on the good side of the forecast); awards beyond the baseline become the
+   * DA flexibility commitment.
+   */
+  private dayAheadBids(wake: WakeUp, spec: ResidentialPoolSpec, prices: Map<string, number>): Action[] {
+    for (const a of wake.auctionAwards) {
+      const bid = this.dayAheadBaseline.get(a.productId);
+      if (bid !== undefined && a.bidId.startsWith('pool-da-'))
+        this.dayAheadFlexLots.set(a.productId, a.quantityLots - bid);
+    }
+    const view = this.view;
+    if (!this.params.dayAhead || !this.solver || !view) return [];
+    const out: Action[] = [];
+    for (const auction of view.openAuctions(wake.timeMs, this.params.gateMarginMs, 'day-ahead')) {
+      if (this.dayAheadDone.has(auction.auctionId)) continue;
+      const ids = auction.periodProductIds;
+      const fc = ids.map((id) => prices.get(id));
+      if (fc.some((x) => x === undefined)) continue; // the day's forecast is not out yet
+      this.dayAheadDone.add(auction.auctionId);
+      const room = this.params.dayAheadRoomShare * Math.max(0, spec.socMaxMwh - spec.socMinMwh);
+      const plan = solvePoolFlex(this.solver, {
+        pricesEur: fc.map((x) => x! / 100),
+        hours: QH_HOURS,
+        chargeMw: this.params.flexShare * spec.batteryChargeMw,
+        dischargeMw: this.params.flexShare * spec.batteryDischargeMw,
+        roomUpMwh: room / 2,
+        roomDownMwh: room / 2,
+        betaChargeMinEur: spec.betaChargeMinEurPerMwh,
+        betaChargeMaxEur: spec.betaChargeMaxEurPerMwh,
+        betaDischargeMinEur: spec.betaDischargeMinEurPerMwh,
+        betaDischargeMaxEur: spec.betaDischargeMaxEurPerMwh,
+        segments: this.params.meritSegments,
+      });
+      const margin = eurToTicks(this.params.dayAheadMarginEur);
+      const at = (p: number) => Math.min(auction.priceMaxTicks, Math.max(auction.priceMinTicks + 1, p));
+      ids.forEach((id, k) => {
+        const base = Math.round(this.baseline[periodOfDay(id) ?? 0]! / KWH_PER_LOT_QH);
+        // Whole lots toward zero: a rounded-up E_t could exceed the pool's potential.
+        const flex = Math.trunc(plan.flexMw[k]! * 10 + Math.sign(plan.flexMw[k]!) * 1e-9);
+        if (base === 0 && flex === 0) return;
+        this.dayAheadBaseline.set(id, base);
+        const points =
+          flex > 0
+            ? [
+                { priceTicks: auction.priceMinTicks, quantityLots: base + flex },
+                { priceTicks: at(fc[k]! + margin), quantityLots: base },
+              ]
+            : flex < 0
+              ? [
+                  { priceTicks: auction.priceMinTicks, quantityLots: base },
+                  { priceTicks: at(fc[k]! - margin), quantityLots: base + flex },
+                ]
+              : [{ priceTicks: auction.priceMinTicks, quantityLots: base }];
+        const period = auction.firstPeriod + k;
+        out.push(auctionCurve(auction.auctionId, `pool-da-${period}`, period, points));
+      });
+    }
     return out;
   }
 

@@ -1,4 +1,6 @@
 // Strategies by name. `flexarena agent <name>` and run configurations refer to these keys.
+
+import { ParamError } from '../sdk/errors.js';
 import type { Strategy, StrategyFactory } from '../sdk/strategy.js';
 import { BalancingBattery } from './balancing-battery.js';
 import { EvFleetBidder } from './ev-fleet-bidder.js';
@@ -8,6 +10,8 @@ import { IdleStrategy } from './idle.js';
 import { LiquidityProvider } from './liquidity-provider.js';
 import { LpBattery } from './lp-battery.js';
 import { MarketMaker } from './market-maker.js';
+import { describeParams, type ParamInfo } from './param-info.js';
+import { declaredParamSchema } from './params.js';
 import { PolicyStrategy } from './policy.js';
 import { PoolAggregator } from './pool-aggregator.js';
 import { PriceMakerBattery } from './price-maker-battery.js';
@@ -18,19 +22,36 @@ import { StochasticBattery } from './stochastic-battery.js';
 import { TabularQ } from './tabular-q.js';
 import { YesterdayPrices } from './yesterday-prices.js';
 
-const registry = new Map<string, { factory: StrategyFactory; description: string }>([
+/** The families of seed 000 (expert rules, decision trees, mathematical programming, RL) and the rest. */
+export const PARADIGMS = [
+  'expert rule',
+  'decision tree',
+  'mathematical programming',
+  'stochastic programming',
+  'reinforcement learning',
+  'market making',
+  'baseline',
+] as const;
+export type Paradigm = (typeof PARADIGMS)[number];
+
+const registry = new Map<string, { factory: StrategyFactory; paradigm: Paradigm; description: string }>([
   [
     'prosumer-trader',
     {
       factory: (p) => new ProsumerTrader(p),
+      paradigm: 'expert rule',
       description: 'renewable + battery: sells its forecast generation in the CID',
     },
   ],
-  ['idle', { factory: () => new IdleStrategy(), description: 'baseline: never trades' }],
+  [
+    'idle',
+    { factory: () => new IdleStrategy(), paradigm: 'baseline', description: 'baseline: never trades' },
+  ],
   [
     'liquidity',
     {
       factory: (p) => new LiquidityProvider(p),
+      paradigm: 'market making',
       description: 'background liquidity: a depth ladder around the forecast',
     },
   ],
@@ -38,6 +59,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'heuristic-battery',
     {
       factory: (p) => new HeuristicBattery(p),
+      paradigm: 'expert rule',
       description: 'seed 002 §4.1: charge if the next hour is dearer, else discharge',
     },
   ],
@@ -45,6 +67,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'lp-battery',
     {
       factory: (p) => new LpBattery(p),
+      paradigm: 'mathematical programming',
       description: 'perfect-foresight HiGHS LP: DA step curves from the plan, CID re-optimisation',
     },
   ],
@@ -52,6 +75,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'balancing-battery',
     {
       factory: (p) => new BalancingBattery(p),
+      paradigm: 'expert rule',
       description: 'aFRR capacity up/down, energy bids covering the awards, SoC kept mid-range',
     },
   ],
@@ -59,6 +83,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'ev-fleet-charger',
     {
       factory: (p) => new EvFleetCharger(p),
+      paradigm: 'expert rule',
       description: 'seed 004 eqs. 4-5: EV fleet buys cheap charging, commitment scaled by risk λ',
     },
   ],
@@ -66,13 +91,16 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'pool-aggregator',
     {
       factory: (p) => new PoolAggregator(p),
-      description: 'seed 001 pool: trades the learned baseline, sells flexibility on CID price deviations',
+      paradigm: 'mathematical programming',
+      description:
+        'seed 001 pool: day-ahead flexibility bids (merit-order LP), CID baseline tracking and flexibility',
     },
   ],
   [
     'policy',
     {
       factory: (p) => new PolicyStrategy(p),
+      paradigm: 'reinforcement learning',
       description: 'a trained network (flexarena train → policy.json, param checkpoint) trading a battery',
     },
   ],
@@ -80,6 +108,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'tabular-q',
     {
       factory: (p) => new TabularQ(p),
+      paradigm: 'reinforcement learning',
       description: 'seed 003 tabular Q-learning: 5 CID actions on (hour, SoC, price-vs-forecast)',
     },
   ],
@@ -87,6 +116,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'price-maker-battery',
     {
       factory: (p) => new PriceMakerBattery(p),
+      paradigm: 'mathematical programming',
       description:
         'book LP with its own price impact: trades only where the spread pays for the depth it walks',
     },
@@ -95,6 +125,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'rolling-intrinsic',
     {
       factory: (p) => new RollingIntrinsic(p),
+      paradigm: 'mathematical programming',
       description:
         'rolling intrinsic: re-optimises against the open books on every change, trades the difference',
     },
@@ -103,6 +134,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'yesterday-prices',
     {
       factory: (p) => new YesterdayPrices(p),
+      paradigm: 'baseline',
       description: "industry baseline: today's schedule is the perfect-foresight plan on yesterday's prices",
     },
   ],
@@ -110,6 +142,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'rule-tree-battery',
     {
       factory: (p) => new RuleTreeBattery(p),
+      paradigm: 'decision tree',
       description: 'seed 000 expert rules: a decision tree over price, forecast spread, SoC and time to gate',
     },
   ],
@@ -117,6 +150,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'stochastic-battery',
     {
       factory: (p) => new StochasticBattery(p),
+      paradigm: 'stochastic programming',
       description: 'seed 003 stochastic benchmark: two-stage LP over sampled forecast scenarios (HiGHS)',
     },
   ],
@@ -124,6 +158,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'market-maker',
     {
       factory: (p) => new MarketMaker(p),
+      paradigm: 'market making',
       description: 'two-sided quotes around the forecast, skewed against inventory (reservation price)',
     },
   ],
@@ -131,6 +166,7 @@ const registry = new Map<string, { factory: StrategyFactory; description: string
     'ev-fleet-bidder',
     {
       factory: (p) => new EvFleetBidder(p),
+      paradigm: 'expert rule',
       description:
         'seed 004 control mechanism: down-capacity bids, 30-min-ahead intraday bids scaled by λ, dispatch',
     },
@@ -150,8 +186,42 @@ export function createStrategy(name: string, params: Record<string, unknown> = {
   return entry.factory(params);
 }
 
-export function listStrategies(): { name: string; description: string }[] {
-  return [...registry.entries()].map(([name, e]) => ({ name, description: e.description }));
+export interface StrategyInfo {
+  name: string;
+  paradigm: Paradigm;
+  description: string;
+  params: ParamInfo[];
+}
+
+/**
+ * The parameters of a registered strategy, read from the schema it validates them with. A
+ * strategy records that schema when it parses its parameters, so one is built with none (the
+ * defaults; a strategy with a required parameter refuses, having recorded its schema first).
+ */
+function paramsOf(name: string, factory: StrategyFactory): ParamInfo[] {
+  if (!declaredParamSchema(name)) {
+    try {
+      factory({});
+    } catch (err) {
+      if (!(err instanceof ParamError)) throw err;
+    }
+  }
+  const schema = declaredParamSchema(name);
+  return schema ? describeParams(schema) : [];
+}
+
+/** The registered names, without building anything (listStrategies builds each to read its schema). */
+export function strategyNames(): string[] {
+  return [...registry.keys()];
+}
+
+export function listStrategies(): StrategyInfo[] {
+  return [...registry.entries()].map(([name, e]) => ({
+    name,
+    paradigm: e.paradigm,
+    description: e.description,
+    params: paramsOf(name, e.factory),
+  }));
 }
 
 export function hasStrategy(name: string): boolean {

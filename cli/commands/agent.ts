@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { runAgent } from '../../agents/sdk/index.js';
-import { createStrategy, listStrategies } from '../../agents/strategies/index.js';
+import { createStrategy, strategyNames } from '../../agents/strategies/index.js';
 
 interface AgentFlags {
   arena: string;
@@ -24,12 +24,7 @@ export function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('connect one agent process to a running arena')
-    .argument(
-      '<strategy>',
-      `strategy name (${listStrategies()
-        .map((s) => s.name)
-        .join(', ')})`,
-    )
+    .argument('<strategy>', `strategy name (${strategyNames().join(', ')})`)
     .requiredOption('--arena <host:port>', 'arena gRPC address')
     .option('--token <token>', 'agent token (or FLEXARENA_TOKEN)')
     .option('--params <json>', 'strategy parameters as JSON', '{}')

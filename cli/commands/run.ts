@@ -3,7 +3,11 @@
 // process instead (same core, same tape), which is several times faster.
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createStrategy, hasStrategy, listStrategies } from '../../agents/strategies/index.js';
+import {
+  createStrategy,
+  hasStrategy,
+  strategyNames as registeredNames,
+} from '../../agents/strategies/index.js';
 import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
@@ -12,7 +16,7 @@ import { formatResultsTable } from '../results-table.js';
 
 export const strategyNames = {
   has: hasStrategy,
-  names: () => listStrategies().map((s) => s.name),
+  names: registeredNames,
 };
 
 /** The agents of `cfg` that the arena would launch, as strategy objects. */

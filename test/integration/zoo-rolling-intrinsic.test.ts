@@ -15,6 +15,9 @@ describe('rolling-intrinsic (zoo 3) over gRPC', () => {
         seed: 202,
         day: '2026-04-19',
         deadlineMs: 30_000,
+        // An agent process starting on a busy 2-core machine can take longer than the default 30 s
+        // to say hello; without it the run goes on and the agent never trades.
+        connectTimeoutMs: 120_000,
         market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
         agents: [
           {
@@ -32,6 +35,7 @@ describe('rolling-intrinsic (zoo 3) over gRPC', () => {
       },
       { remote: ['battery'], keepTape: true },
     );
+    expect(run.faults).not.toContain('never-connected');
     const result = resultOf(run, 'battery');
     expect(result.missedDeadlines).toBe(0);
     const batches = run.tape.filter((r) => r.type === 'batch' && r.agent === 'battery');
