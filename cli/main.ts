@@ -8,6 +8,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
+import { registerStudy } from './commands/study.js';
 import { registerTournament } from './commands/tournament.js';
 import { registerTrain } from './commands/train.js';
 
@@ -22,6 +23,7 @@ registerStrategies(program);
 registerDashboard(program);
 registerEvaluate(program);
 registerTournament(program);
+registerStudy(program);
 registerReport(program);
 registerTrain(program);
 
