@@ -11,6 +11,7 @@ import { registerStrategies } from './commands/strategies.js';
 import { registerStudy } from './commands/study.js';
 import { registerTournament } from './commands/tournament.js';
 import { registerTrain } from './commands/train.js';
+import { registerWorker } from './commands/worker.js';
 
 const program = new Command()
   .name('flexarena')
@@ -26,6 +27,7 @@ registerTournament(program);
 registerStudy(program);
 registerReport(program);
 registerTrain(program);
+registerWorker(program);
 
 try {
   await program.parseAsync(process.argv);
