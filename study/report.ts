@@ -21,13 +21,20 @@ function row(x: number | string, i: Interval, scale = 1): Row[] {
 }
 
 /** A line through the means with the intervals as error bars, x quantitative. */
-function curve(values: Row[], xTitle: string, yTitle: string): Record<string, unknown> {
+function curve(values: Row[], xTitle: string, yTitle: string, integerX = false): Record<string, unknown> {
   return {
     $schema: SCHEMA,
     width: 600,
     height: 280,
     data: { values },
-    encoding: { x: { field: 'x', type: 'quantitative', title: xTitle } },
+    encoding: {
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: xTitle,
+        ...(integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+      },
+    },
     layer: [
       { mark: { type: 'line' }, encoding: { y: { field: 'mean', type: 'quantitative', title: yTitle } } },
       { mark: { type: 'rule' }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
@@ -83,6 +90,7 @@ export function studyCharts(s: StudySummary): ChartSpec[] {
         s.fleetCurve.flatMap((p) => row(p.x, p.revenuePerMwEur)),
         'N batteries',
         'EUR per MW (mean over the N)',
+        true,
       ),
     });
     charts.push({
@@ -92,6 +100,7 @@ export function studyCharts(s: StudySummary): ChartSpec[] {
         s.fleetCurve.flatMap((p) => row(p.x, p.popMultiMarket, 100)),
         'N batteries',
         'PoP (%)',
+        true,
       ),
     });
   }
