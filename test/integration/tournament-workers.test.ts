@@ -129,7 +129,11 @@ describe('tournament over JetStream workers', () => {
     const killed = await victim.exited;
     expect(killed.signal).toBe('SIGKILL');
     // The guard that makes this test mean something: the game had not finished when it was killed.
-    expect(killed.stdout).not.toContain(`finished`);
+    // (It may have finished other games before.)
+    expect(killed.stdout).not.toMatch(new RegExp(`^finished \\S+ ${gameId.replaceAll('+', '\\+')} `, 'm'));
+    expect(killed.stdout).toMatch(
+      new RegExp(`^started \\S+ ${gameId.replaceAll('+', '\\+')} delivery 1$`, 'm'),
+    );
 
     const r = await runner.exited;
     expect(r.code, r.stderr).toBe(0);
