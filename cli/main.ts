@@ -8,8 +8,10 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
+import { registerStudy } from './commands/study.js';
 import { registerTournament } from './commands/tournament.js';
 import { registerTrain } from './commands/train.js';
+import { registerWorker } from './commands/worker.js';
 
 const program = new Command()
   .name('flexarena')
@@ -22,8 +24,10 @@ registerStrategies(program);
 registerDashboard(program);
 registerEvaluate(program);
 registerTournament(program);
+registerStudy(program);
 registerReport(program);
 registerTrain(program);
+registerWorker(program);
 
 try {
   await program.parseAsync(process.argv);

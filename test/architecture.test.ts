@@ -21,8 +21,20 @@ const ALLOWED: Record<string, readonly string[]> = {
   evaluation: ['lib', 'market', 'sim', 'arena'],
   training: ['lib', 'market', 'sim', 'agents', 'evaluation'],
   tournament: ['lib', 'market', 'sim', 'arena', 'agents', 'evaluation'],
+  study: ['lib', 'market', 'sim', 'arena', 'agents', 'evaluation', 'tournament'],
   dashboard: ['lib', 'market', 'sim', 'arena'],
-  cli: ['lib', 'market', 'sim', 'arena', 'agents', 'evaluation', 'training', 'tournament', 'dashboard'],
+  cli: [
+    'lib',
+    'market',
+    'sim',
+    'arena',
+    'agents',
+    'evaluation',
+    'training',
+    'tournament',
+    'study',
+    'dashboard',
+  ],
 };
 
 /** The public entry file of each folder that others import. */
@@ -35,6 +47,7 @@ const ENTRY: Record<string, readonly string[]> = {
   evaluation: ['evaluation/index.ts'],
   training: ['training/index.ts'],
   tournament: ['tournament/index.ts'],
+  study: ['study/index.ts'],
   dashboard: ['dashboard/index.ts'],
 };
 

@@ -9,6 +9,7 @@ export {
 } from './config.js';
 export { type GameContext, type GameResult, gameConfig, playGame, type SeatResult } from './game.js';
 export { type Leaderboard, type LeaderboardRow, leaderboard, topKSeparated } from './leaderboard.js';
+export { type NatsExecutorOptions, natsExecutor, tournamentKey, WorkerGameError } from './nats-executor.js';
 export { gamesCsv, leaderboardCsv, pairwiseCsv, writeTournamentFiles } from './output.js';
 export { type GameSpec, lineups, planGames, type Seat, worldSeed } from './plan.js';
 export { tournamentCharts, tournamentReport } from './report.js';
@@ -26,3 +27,11 @@ export { holm, type PairTest, pairwiseTests, signedRank } from './stats/pairwise
 export { type EntrantRating, ranksOf, rateGames } from './stats/ratings.js';
 export { zScoresBySize } from './stats/zscores.js';
 export { TournamentFolderError, TournamentStore } from './store.js';
+export {
+  GAMES_STREAM,
+  type GameMessage,
+  RESULTS_STREAM,
+  type ResultMessage,
+  WORKERS_CONSUMER,
+} from './work-queue.js';
+export { TournamentWorker, type WorkerOptions } from './worker.js';

@@ -11,6 +11,7 @@ import {
 import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
+import { applyExternalAgents, collectExternal } from '../external-agents.js';
 import { intOption, numberOption, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
 
@@ -35,6 +36,7 @@ interface RunFlags {
   dashboardPort?: number;
   dashboardWait: boolean;
   pace?: number;
+  external: string[];
 }
 
 /** Starts the page and the nats-server it reads before the run, and points the run at that server. */
@@ -83,11 +85,18 @@ export function registerRun(program: Command): void {
       'slow the run to x virtual seconds per wall second (for watching it)',
       numberOption('--pace'),
     )
+    .option(
+      '--external <id=token>',
+      'this agent connects by itself with this token instead of being launched (repeatable)',
+      collectExternal,
+      [],
+    )
     .action(async (file: string, o: RunFlags) => {
       // Loaded here, not at the top: every `flexarena agent` process starts through this file and
       // needs none of the runtime (NATS, the gateway, the core) — about a second of start-up each.
       const { loadRunConfig, makeRunId, runArena } = await import('../../arena/index.js');
       const cfg = loadRunConfig(file, { seed: o.seed, port: o.port, outDir: o.out });
+      applyExternalAgents(cfg, o.external, file);
       checkLaunchedStrategies(cfg, file, strategyNames);
       const runId = o.runId ?? makeRunId(cfg);
       const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;

@@ -1,13 +1,16 @@
 // `flexarena tournament <file.yaml>`: duplicate games between strategies, in this process by
 // default (entrants with mode 'process' or a command play over gRPC in the same games), resumable
 // (finished games are kept in the tournament folder and not played again), with a progress bar,
-// a leaderboard at the end and everything in files.
+// a leaderboard at the end and everything in files. With --nats the games go to a JetStream work
+// queue and `flexarena worker` processes play them.
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { hasStrategy } from '../../agents/strategies/index.js';
 import { ConfigError } from '../../lib/index.js';
 import {
+  loadScenarios,
   loadTournament,
+  natsExecutor,
   runTournament,
   type TournamentConfig,
   writeTournamentFiles,
@@ -31,6 +34,7 @@ export function checkEntrants(t: TournamentConfig, file: string): void {
 
 interface TournamentFlags {
   out?: string;
+  nats?: string;
   progress: boolean;
 }
 
@@ -41,9 +45,18 @@ export function registerTournament(program: Command): void {
     .argument('<file>', 'tournament file (YAML)')
     .option('--out <dir>', 'tournament folder (default runs/tournaments/<name>)')
     .option('--no-progress', 'no progress bar')
+    .option('--nats <url>', 'play the games on workers (flexarena worker) through a JetStream work queue')
     .action(async (file: string, o: TournamentFlags) => {
       const t = loadTournament(file);
       checkEntrants(t, file);
+      const executor = o.nats
+        ? natsExecutor({
+            natsUrl: o.nats,
+            tournament: t,
+            scenarios: loadScenarios(t),
+            log: (l) => process.stderr.write(`${l}\n`),
+          })
+        : undefined;
       const bar = o.progress
         ? new cliProgress.SingleBar(
             {
@@ -57,6 +70,7 @@ export function registerTournament(program: Command): void {
       let started = false;
       const outcome = await runTournament(t, {
         ...(o.out ? { dir: o.out } : {}),
+        ...(executor ? { executor } : {}),
         onProgress: (p) => {
           if (!bar) return;
           if (!started) {

@@ -49,7 +49,15 @@ describe('docker-compose.yml', () => {
     const res = compose(file, ['config']);
     expect(res.status, res.stderr).toBe(0);
     const { services } = parseYaml(res.stdout);
-    expect(Object.keys(services).sort()).toEqual(['arena', 'nats']);
+    expect(Object.keys(services).sort()).toEqual([
+      'arena',
+      'evaluator',
+      'example-agent',
+      'example-arena',
+      'nats',
+      'worker-1',
+      'worker-2',
+    ]);
 
     const { nats, arena } = services;
     expect(nats.command).toEqual(expect.arrayContaining(['nats-server', '-js']));
@@ -66,5 +74,60 @@ describe('docker-compose.yml', () => {
     const scenario = /^node bin\/flexarena\.mjs run (\S+)$/.exec(scripts.start)?.[1];
     expect(scenario && existsSync(join(root, scenario)), `scenario of npm start: ${scenario}`).toBe(true);
     expect(arena.ports).toEqual([expect.objectContaining({ published: 50051, target: 50051 })]);
+    expect(arena.healthcheck.test.join(' ')).toMatch(/connect\(50051/);
+  });
+
+  it('adds the evaluator, two workers and an example agent, all on the same NATS server', () => {
+    const res = compose(file, ['config']);
+    expect(res.status, res.stderr).toBe(0);
+    const { services } = parseYaml(res.stdout);
+    const flexarena = (name: string) => {
+      const s = services[name];
+      expect(s.image, name).toBe('node:20-bookworm');
+      // They share the arena's node_modules volume and start when its setup is done.
+      expect(s.volumes, name).toEqual(
+        expect.arrayContaining([expect.stringMatching(/:\/app\/node_modules/)]),
+      );
+      expect(s.command.slice(0, 2), name).toEqual(['node', 'bin/flexarena.mjs']);
+      return s;
+    };
+    const evaluator = flexarena('evaluator');
+    expect(evaluator.command.slice(2, 5)).toEqual(['evaluate', '--nats', 'nats://nats:4222']);
+    expect(evaluator.depends_on).toEqual({
+      nats: { condition: 'service_healthy' },
+      arena: { condition: 'service_healthy' },
+    });
+    for (const name of ['worker-1', 'worker-2']) {
+      const w = flexarena(name);
+      expect(w.command.slice(2, 7)).toEqual(['worker', '--nats', 'nats://nats:4222', '--name', name]);
+      expect(w.depends_on.nats).toEqual({ condition: 'service_healthy' });
+    }
+    const exampleArena = flexarena('example-arena');
+    const agent = flexarena('example-agent');
+    // The example arena leaves one seat to the example agent, which connects with the same token.
+    const external = exampleArena.command[exampleArena.command.indexOf('--external') + 1];
+    const [seat, token] = external.split('=');
+    expect(seat).toBe('idle');
+    expect(token).toBe('example-agent-token');
+    expect(agent.command.slice(2, 8)).toEqual([
+      'agent',
+      'heuristic-battery',
+      '--arena',
+      'example-arena:50052',
+      '--token',
+      token,
+    ]);
+    expect(agent.depends_on).toEqual({ 'example-arena': { condition: 'service_healthy' } });
+    const demo = parseYaml(readFileSync(join(root, exampleArena.command[3]), 'utf8'));
+    expect(demo.agents.map((a: { id: string }) => a.id)).toContain(seat);
+    // The token is interpolated: FLEXARENA_EXAMPLE_TOKEN replaces it in both services.
+    const custom = spawnSync('docker-compose', ['-f', file, 'config'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, FLEXARENA_EXAMPLE_TOKEN: 'another-token-42' },
+    });
+    const s2 = parseYaml(custom.stdout).services;
+    expect(s2['example-arena'].command).toContain('idle=another-token-42');
+    expect(s2['example-agent'].command).toContain('another-token-42');
   });
 });

@@ -10,8 +10,9 @@ import { createStrategy } from '../../agents/strategies/index.js';
 import { runArena } from '../../arena/index.js';
 import { CHROMIUM, CHROMIUM_ARGS, RunScorer, runReport, writeReport } from '../../evaluation/index.js';
 import { type LocalAgent, parseRunConfig } from '../../sim/index.js';
+import { parseStudy, runStudy, studyReport } from '../../study/index.js';
 import { type GameResult, leaderboard, parseTournament, tournamentReport } from '../../tournament/index.js';
-import { tempDir } from '../helpers/arena-process.js';
+import { tempDir, writeConfig } from '../helpers/arena-process.js';
 import { fastScenario } from '../helpers/tournament-fixtures.js';
 
 let browser: Awaited<ReturnType<typeof chromium.launch>>;
@@ -162,4 +163,44 @@ describe('reports in Chromium', () => {
     );
     for (const png of out.pngs) expect(await colours(png), png).toBeGreaterThan(8);
   }, 120_000);
+
+  it('study report: revenue per MW against size, cannibalisation curves, impacts drawn; PNGs not blank', async () => {
+    const dir = tempDir('flexarena-report-s-');
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      { id: 'big', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+      // Someone trades when big is not there, so the price impact has a 'without' price.
+      { id: 'small', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 2, energyMwh: 4 } },
+    ];
+    const scenario = writeConfig(dir, cfg, 'scenario.yaml');
+    const study = parseStudy(
+      { name: 'report', seeds: 2, scenario, agent: 'big', sizes: [0.5, 1], fleet: { counts: [1, 2] } },
+      'report.yaml',
+      dir,
+    );
+    const outcome = await runStudy(study, { dir: join(dir, 'study') });
+    const page = studyReport(outcome.summary);
+    expect(page.charts.map((c) => c.id)).toEqual([
+      'revenue-per-mw-vs-size',
+      'cannibalisation-revenue',
+      'cannibalisation-pop',
+      'price-impact',
+      'da-price-impact',
+      'spread-impact',
+      'depth-impact',
+    ]);
+    const out = await writeReport(join(dir, 'report'), page);
+    expect(out.consoleErrors).toEqual([]);
+    await checkInBrowser(
+      out.html,
+      page.charts.map((c) => c.id),
+    );
+    // The curves have a point (with its interval) per size and per N.
+    const size = page.charts[0]!.spec as { data: { values: { x: number; lo: number; hi: number }[] } };
+    expect(size.data.values.map((v) => v.x)).toEqual([2.5, 5]);
+    const fleet = page.charts[1]!.spec as { data: { values: { x: number }[] } };
+    expect(fleet.data.values.map((v) => v.x)).toEqual([1, 2]);
+    for (const png of out.pngs) expect(await colours(png), png).toBeGreaterThan(8);
+  }, 300_000);
 });

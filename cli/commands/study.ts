@@ -1,0 +1,105 @@
+// `flexarena study <file.yaml>`: a price-maker study — counterfactual runs of one scenario on the
+// same world seeds (without an agent, with its battery scaled, with N identical batteries),
+// resumable (finished runs are kept in the study folder), with a progress bar, a table at the end,
+// the files and the HTML report with PNG charts.
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { writeReport } from '../../evaluation/index.js';
+import { loadStudy, runStudy, type StudySummary, studyReport, writeStudyFiles } from '../../study/index.js';
+import type { Interval } from '../../tournament/index.js';
+
+const ci = (i: Interval, digits = 0, scale = 1) =>
+  i.mean === null
+    ? '–'
+    : `${(i.mean * scale).toFixed(digits)} [${((i.lo ?? i.mean) * scale).toFixed(digits)}, ${((i.hi ?? i.mean) * scale).toFixed(digits)}]`;
+
+export function formatStudy(s: StudySummary): string {
+  const table = new Table({
+    head: [
+      'variant',
+      'MW each',
+      '€/MW [95 % CI]',
+      'PoP % [95 % CI]',
+      'Δ CID VWAP €/MWh',
+      'Δ DA €/MWh',
+      'Δ spread €/MWh',
+      'Δ depth MW',
+    ],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  });
+  for (const v of s.variants)
+    table.push([
+      v.batteries > 1 ? `${v.variant} (${v.batteries} batteries)` : v.variant,
+      v.powerMwPerBattery ?? '–',
+      ci(v.revenuePerMwEur),
+      ci(v.popMultiMarket, 1, 100),
+      ci(v.impact.cidVwapEur, 2),
+      ci(v.impact.daMeanEur, 2),
+      ci(v.impact.spreadEur, 2),
+      ci(v.impact.depthMw),
+    ]);
+  return `${table.toString()}\n${s.seeds} world seed(s); revenue = ${s.metric}; Δ = variant − without, per seed; intervals: bootstrap over seeds, ${s.resamples} resamples.`;
+}
+
+interface StudyFlags {
+  out?: string;
+  progress: boolean;
+  report: boolean;
+  png: boolean;
+}
+
+export function registerStudy(program: Command): void {
+  program
+    .command('study')
+    .description('run a price-maker study: counterfactual runs on the same seeds (resumable)')
+    .argument('<file>', 'study file (YAML)')
+    .option('--out <dir>', 'study folder (default runs/studies/<name>)')
+    .option('--no-progress', 'no progress bar')
+    .option('--no-report', 'no HTML report')
+    .option('--no-png', 'the HTML report without PNG charts (no Chromium needed)')
+    .action(async (file: string, o: StudyFlags) => {
+      const s = loadStudy(file);
+      const bar = o.progress
+        ? new cliProgress.SingleBar(
+            {
+              format: ' {bar} {value}/{total} runs | {eta_formatted} left | {last}',
+              stream: process.stderr,
+              hideCursor: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      let started = false;
+      const outcome = await runStudy(s, {
+        file,
+        ...(o.out ? { dir: o.out } : {}),
+        onProgress: (p) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(p.total, p.finished, { last: p.resumed > 0 ? `${p.resumed} finished before` : '' });
+            started = true;
+          }
+          bar.update(p.finished, {
+            last: p.last
+              ? `seed ${p.last.seedIndex} ${p.last.variant} ${(p.last.wallMs / 1000).toFixed(1)} s`
+              : '',
+          });
+        },
+      });
+      bar?.stop();
+      const files = writeStudyFiles(outcome.dir, s, outcome.summary, outcome.runs);
+      process.stdout.write(`\nStudy ${s.name}: ${outcome.played} run(s) now, ${outcome.resumed} resumed\n`);
+      process.stdout.write(`${formatStudy(outcome.summary)}\n`);
+      process.stdout.write(`files: ${[`${outcome.dir}/runs.jsonl`, ...files].join(', ')}\n`);
+      if (o.report) {
+        const written = await writeReport(join(outcome.dir, 'report'), studyReport(outcome.summary), {
+          png: o.png,
+        });
+        process.stdout.write(
+          `report: ${written.html}${written.pngs.length > 0 ? ` (+ ${written.pngs.length} PNG)` : ''}\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,67 @@
+// Runs a study: every variant on every world seed (seed by seed, so a stopped study has whole
+// seeds first), skipping the runs already in its folder, then summarises over seeds.
+import { join } from 'node:path';
+import { loadRunConfig } from '../arena/index.js';
+import { deriveSeed } from '../lib/index.js';
+import type { StudyConfig } from './config.js';
+import { runVariant, type StudyRun } from './run-variant.js';
+import { StudyStore } from './store.js';
+import { type StudySummary, summarise } from './summary.js';
+import { checkStudy, type Variant, variants } from './variants.js';
+
+export interface StudyProgress {
+  finished: number;
+  total: number;
+  /** Runs found finished in the folder when this invocation started. */
+  resumed: number;
+  last?: StudyRun;
+}
+
+export interface StudyOptions {
+  /** The study's folder (default runs/studies/<name>). */
+  dir?: string;
+  /** For error messages: the study file. */
+  file?: string;
+  onProgress?: (p: StudyProgress) => void;
+}
+
+export interface StudyOutcome {
+  dir: string;
+  variants: Variant[];
+  runs: StudyRun[];
+  summary: StudySummary;
+  played: number;
+  resumed: number;
+}
+
+export function studySeed(s: StudyConfig, seedIndex: number): number {
+  return deriveSeed(s.seed, `study.seed.${seedIndex}`) >>> 1;
+}
+
+export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<StudyOutcome> {
+  const scenario = loadRunConfig(s.scenario);
+  checkStudy(s, scenario, o.file);
+  const dir = o.dir ?? join('runs', 'studies', s.name);
+  const store = new StudyStore(dir, s);
+  const vs = variants(s);
+  const done = store.runs();
+  const resumed = done.size;
+  const total = s.seeds * vs.length;
+  let played = 0;
+  o.onProgress?.({ finished: done.size, total, resumed });
+  for (let i = 0; i < s.seeds; i++)
+    for (const v of vs) {
+      if (done.has(`${i}:${v.id}`)) continue;
+      const r = await runVariant({ study: s, scenario, outDir: dir }, i, studySeed(s, i), v);
+      store.append(r);
+      done.set(r.key, r);
+      played++;
+      o.onProgress?.({ finished: done.size, total, resumed, last: r });
+    }
+  const runs = [...done.values()].sort(
+    (a, b) =>
+      a.seedIndex - b.seedIndex ||
+      vs.findIndex((v) => v.id === a.variant) - vs.findIndex((v) => v.id === b.variant),
+  );
+  return { dir, variants: vs, runs, summary: summarise(s, vs, runs), played, resumed };
+}

@@ -1,0 +1,100 @@
+// The counterfactual runs of a study, each a transformation of the scenario on the same world
+// seed: 'with' (the scenario as it is), 'without' (the agent under study removed), 'size' (its
+// battery's power and energy scaled) and 'fleet' (N identical copies of a battery sharing the
+// books). Scale 1 (and N = 1 of the studied agent) is the scenario itself: the 'with' run, not run
+// again.
+import { ConfigError } from '../lib/index.js';
+import type { AgentConfig, RunConfig } from '../sim/index.js';
+import type { StudyConfig } from './config.js';
+
+export type VariantKind = 'with' | 'without' | 'size' | 'fleet';
+
+export interface Variant {
+  /** Stable key: with, without, size-<factor>, fleet-<n>. */
+  id: string;
+  kind: VariantKind;
+  /** The size factor or the fleet's N (1 for 'with', 0 for 'without'). */
+  value: number;
+}
+
+export function variants(s: StudyConfig): Variant[] {
+  const out: Variant[] = [
+    { id: 'with', kind: 'with', value: 1 },
+    { id: 'without', kind: 'without', value: 0 },
+  ];
+  for (const f of s.sizes) if (f !== 1) out.push({ id: `size-${f}`, kind: 'size', value: f });
+  // N = 1 of another battery than the studied one is the scenario too, but about another agent.
+  const sameAgent = (s.fleet?.agent ?? s.agent) === s.agent;
+  for (const n of s.fleet?.counts ?? [])
+    if (n !== 1 || !sameAgent) out.push({ id: `fleet-${n}`, kind: 'fleet', value: n });
+  return out;
+}
+
+/** The agent ids whose batteries a variant's figures are about (in configuration order). */
+export function studiedAgents(s: StudyConfig, v: Variant): string[] {
+  if (v.kind === 'without') return [];
+  if (v.kind !== 'fleet') return [s.agent];
+  const base = s.fleet?.agent ?? s.agent;
+  return [base, ...copyIds(base, v.value)];
+}
+
+function copyIds(base: string, n: number): string[] {
+  return Array.from({ length: n - 1 }, (_, k) => `${base}-${k + 2}`);
+}
+
+/** The battery agent `id` of the scenario, or a ConfigError naming the study field. */
+function batteryAgent(scenario: RunConfig, id: string, field: string, file: string): AgentConfig {
+  const a = scenario.agents.find((x) => x.id === id);
+  if (!a)
+    throw new ConfigError(file, [
+      {
+        path: field,
+        message: `no agent "${id}" in the scenario (agents: ${scenario.agents.map((x) => x.id).join(', ')})`,
+      },
+    ]);
+  if (a.asset?.type !== 'battery')
+    throw new ConfigError(file, [
+      { path: field, message: `agent "${id}" has no battery asset (${a.asset?.type ?? 'no asset'})` },
+    ]);
+  return a;
+}
+
+/** Checks the study against its scenario (agents exist, have batteries, copies' ids are free). */
+export function checkStudy(s: StudyConfig, scenario: RunConfig, file = '<study>'): void {
+  batteryAgent(scenario, s.agent, 'agent', file);
+  if (!s.fleet) return;
+  const base = s.fleet.agent ?? s.agent;
+  batteryAgent(scenario, base, 'fleet.agent', file);
+  const taken = new Set(scenario.agents.map((a) => a.id));
+  const most = Math.max(...s.fleet.counts);
+  for (const id of copyIds(base, most))
+    if (taken.has(id) || id.length > 32)
+      throw new ConfigError(file, [
+        {
+          path: 'fleet.agent',
+          message: `copy id "${id}" ${taken.has(id) ? 'is taken by an agent of the scenario' : 'is longer than 32 chars'}`,
+        },
+      ]);
+}
+
+/** The scenario transformed into variant `v` (a deep copy; the world seed is set by the caller). */
+export function variantConfig(s: StudyConfig, scenario: RunConfig, v: Variant): RunConfig {
+  const cfg = structuredClone(scenario);
+  if (v.kind === 'without') cfg.agents = cfg.agents.filter((a) => a.id !== s.agent);
+  else if (v.kind === 'size') {
+    const a = cfg.agents.find((x) => x.id === s.agent)!;
+    if (a.asset?.type === 'battery')
+      a.asset = { ...a.asset, powerMw: a.asset.powerMw * v.value, energyMwh: a.asset.energyMwh * v.value };
+  } else if (v.kind === 'fleet') {
+    const base = s.fleet?.agent ?? s.agent;
+    const i = cfg.agents.findIndex((x) => x.id === base);
+    const original = cfg.agents[i]!;
+    // A copy is the same battery with the same strategy; a fixed token would be shared, so none.
+    const copies = copyIds(base, v.value).map((id) => {
+      const { token: _token, ...rest } = structuredClone(original);
+      return { ...rest, id, launch: true };
+    });
+    cfg.agents.splice(i + 1, 0, ...copies);
+  }
+  return cfg;
+}

@@ -1,0 +1,159 @@
+// A tiny price-maker study run for real (in-process runs, 2 world seeds, a 30-minute decision
+// grid): the files and their structure, facts checkable by hand (without the agent its revenue is
+// absent and its impact is zero; N = 1 is exactly the revenue of a separate run of the scenario on
+// the same seed; a fleet's copies and a scaled battery have the sizes asked for), resuming replays
+// nothing, and the market figures the study collects from the output seam equal those computed
+// from the run's tape.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStrategy } from '../../agents/strategies/index.js';
+import { loadRunConfig, runArena } from '../../arena/index.js';
+import { RunScorer } from '../../evaluation/index.js';
+import { parseProductId } from '../../lib/index.js';
+import type { LocalAgent } from '../../sim/index.js';
+import { MarketFiguresSink, parseStudy, runStudy, studySeed, writeStudyFiles } from '../../study/index.js';
+import { tempDir, writeConfig } from '../helpers/arena-process.js';
+import { fastScenario } from '../helpers/tournament-fixtures.js';
+
+const dir = tempDir('flexarena-study-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function scenarioFile(): string {
+  const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+  cfg.agents = [
+    cfg.agents[0]!,
+    { id: 'big', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+  ];
+  return writeConfig(dir, cfg, 'scenario.yaml');
+}
+
+async function scenarioRun(file: string, seed: number, keep: string) {
+  const cfg = loadRunConfig(file);
+  const run = { ...cfg, seed, outDir: keep };
+  const local = new Map<string, LocalAgent>(
+    run.agents.map((a) => [a.id, createStrategy(a.strategy, a.params)]),
+  );
+  const scorer = new RunScorer(`baseline-${seed}`);
+  const market = new MarketFiguresSink();
+  const out = await runArena(run, {
+    runId: `baseline-${seed}`,
+    local,
+    sinks: [scorer, market],
+    log: () => undefined,
+  });
+  return { scores: scorer.scores(), market: market.figures(), runDir: out.runDir };
+}
+
+describe('flexarena study (in process, tiny)', () => {
+  const scenario = scenarioFile();
+  const study = parseStudy(
+    { name: 'tiny', seed: 5, seeds: 2, scenario, agent: 'big', sizes: [1, 2], fleet: { counts: [1, 2] } },
+    'tiny.yaml',
+    dir,
+  );
+  const out = join(dir, 'study');
+  let outcome: Awaited<ReturnType<typeof runStudy>>;
+
+  it('runs every variant on every seed and writes its files', async () => {
+    const seen: number[] = [];
+    outcome = await runStudy(study, { dir: out, onProgress: (p) => seen.push(p.finished) });
+    expect(outcome.variants.map((v) => v.id)).toEqual(['with', 'without', 'size-2', 'fleet-2']);
+    expect(outcome.runs).toHaveLength(8);
+    expect(outcome.played).toBe(8);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    // Every variant of a seed plays the same world seed; the two seeds differ.
+    const seeds = new Set(outcome.runs.map((r) => `${r.seedIndex}:${r.seed}`));
+    expect([...seeds].sort()).toEqual([`0:${studySeed(study, 0)}`, `1:${studySeed(study, 1)}`]);
+    expect(studySeed(study, 0)).not.toBe(studySeed(study, 1));
+    const files = writeStudyFiles(out, study, outcome.summary, outcome.runs);
+    for (const f of files) expect(existsSync(f), f).toBe(true);
+    const json = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8'));
+    expect(json.runs).toHaveLength(8);
+    expect(json.summary.sizeCurve.map((p: { x: number }) => p.x)).toEqual([1, 2]);
+    expect(json.summary.fleetCurve.map((p: { x: number }) => p.x)).toEqual([1, 2]);
+    const csv = readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(9);
+    expect(csv[0]).toMatch(/^seed_index,seed,variant,kind,value,batteries,/);
+  }, 300_000);
+
+  it('has the sizes asked for, and without the agent no revenue and no impact', () => {
+    const r = (seed: number, v: string) => outcome.runs.find((x) => x.seedIndex === seed && x.variant === v)!;
+    for (const seed of [0, 1]) {
+      expect(r(seed, 'without').batteries).toEqual([]);
+      expect(r(seed, 'with').batteries.map((b) => [b.agentId, b.powerMw, b.energyMwh])).toEqual([
+        ['big', 5, 10],
+      ]);
+      expect(r(seed, 'size-2').batteries.map((b) => [b.agentId, b.powerMw, b.energyMwh])).toEqual([
+        ['big', 10, 20],
+      ]);
+      expect(r(seed, 'fleet-2').batteries.map((b) => [b.agentId, b.powerMw])).toEqual([
+        ['big', 5],
+        ['big-2', 5],
+      ]);
+      // The agent trades in the runs with it, not in the one without.
+      expect(r(seed, 'with').batteries[0]!.tradedMwh).toBeGreaterThan(0);
+    }
+    const without = outcome.summary.variants.find((v) => v.variant === 'without')!;
+    expect(without.revenuePerMwEur).toMatchObject({ mean: null, n: 0 });
+    expect(without.totalRevenueEur.mean).toBeNull();
+    expect(without.impact.spreadEur).toMatchObject({ mean: 0, lo: 0, hi: 0 });
+    expect(without.impact.depthMw).toMatchObject({ mean: 0, lo: 0, hi: 0 });
+    for (const v of outcome.summary.variants)
+      for (const i of [v.revenuePerMwEur, v.popMultiMarket, v.impact.spreadEur])
+        if (i.mean !== null) {
+          expect(i.lo!).toBeLessThanOrEqual(i.mean + 1e-9);
+          expect(i.hi!).toBeGreaterThanOrEqual(i.mean - 1e-9);
+        }
+  });
+
+  it('N = 1 is the revenue of the scenario run on its own; the market figures equal the tape', async () => {
+    const perMw: number[] = [];
+    for (const seedIndex of [0, 1]) {
+      const base = await scenarioRun(scenario, studySeed(study, seedIndex), join(dir, 'baseline'));
+      const big = base.scores.agents.find((a) => a.agentId === 'big')!;
+      const inStudy = outcome.runs.find((x) => x.seedIndex === seedIndex && x.variant === 'with')!;
+      expect(inStudy.batteries[0]!.socNeutralProfitEur).toBe(big.socNeutralProfitEur);
+      expect(inStudy.batteries[0]!.profitEur).toBe(big.profitEur);
+      expect(inStudy.market).toEqual(base.market);
+      perMw.push(big.socNeutralProfitEur / 5);
+      // The sink's volume-weighted CID price, recomputed from the trades on the tape.
+      const trades = readFileSync(join(base.runDir, 'tape.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((t) => t.type === 'trade');
+      expect(trades.length).toBeGreaterThan(0);
+      let turnover = 0;
+      let energy = 0;
+      for (const t of trades) {
+        const p = parseProductId(t.productId)!;
+        const mwh = (t.quantityLots / 10) * ((p.deliveryEndMs - p.deliveryStartMs) / 3_600_000);
+        turnover += (t.priceTicks / 100) * mwh;
+        energy += mwh;
+      }
+      expect(base.market.cidTrades).toBe(trades.length);
+      expect(base.market.cidTradedMwh).toBeCloseTo(energy, 9);
+      expect(base.market.cidVwapEur!).toBeCloseTo(turnover / energy, 9);
+    }
+    const n1 = outcome.summary.fleetCurve.find((p) => p.x === 1)!;
+    expect(n1.revenuePerMwEur.mean).toBeCloseTo((perMw[0]! + perMw[1]!) / 2, 9);
+  }, 300_000);
+
+  it('resumes without running anything again', async () => {
+    const again = await runStudy(study, { dir: out });
+    expect(again.played).toBe(0);
+    expect(again.resumed).toBe(8);
+    expect(again.summary).toEqual(outcome.summary);
+  });
+
+  it('names the field when the agent is not a battery of the scenario', async () => {
+    const bad = parseStudy({ name: 'bad', scenario, agent: 'liquidity' }, 'bad.yaml', dir);
+    await expect(runStudy(bad, { dir: join(dir, 'bad'), file: 'bad.yaml' })).rejects.toThrow(
+      /bad\.yaml[\s\S]*agent: agent "liquidity" has no battery asset/,
+    );
+    expect(() => parseStudy({ name: 'bad', scenario, agent: 'big', sizes: [0] }, 'b.yaml')).toThrow(
+      /sizes\[0\]: Too small/,
+    );
+  });
+});

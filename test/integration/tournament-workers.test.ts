@@ -1,0 +1,166 @@
+// A tournament spread over workers, as a person runs it: a real nats-server with JetStream, two
+// `flexarena worker` processes and `flexarena tournament --nats`. One worker is killed (SIGKILL,
+// with the agent process it launched) while it plays a game; that game is delivered again after
+// the ack wait and played by the other worker, and counted once. The final table and every
+// game's result (tape hash, profits, PoP) equal the same tournament run in a single process.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTournament, runTournament } from '../../tournament/index.js';
+import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
+import { fastScenario } from '../helpers/tournament-fixtures.js';
+
+const LEDGER_AGENT = join(import.meta.dirname, '..', 'helpers', 'fill-ledger-agent.ts');
+const groups = new Set<number>();
+
+interface Proc {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+}
+
+function start(args: string[]): Proc {
+  // Its own process group: a kill also ends the agent processes it launched.
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  groups.add(child.pid!);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, out: () => stdout, exited };
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
+
+afterAll(async () => {
+  for (const pid of groups) killGroup(pid);
+  await stopAllNatsServers();
+});
+
+async function until(what: string, cond: () => boolean, ms = 240_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+describe('tournament over JetStream workers', () => {
+  it('a worker killed mid-game: its game is played elsewhere, counted once; the table equals the single-process run', async () => {
+    const dir = tempDir('flexarena-workers-');
+    writeConfig(dir, fastScenario(), 'fast.yaml');
+    const file = writeConfig(
+      dir,
+      {
+        name: 'workers',
+        seed: 11,
+        seeds: 2,
+        gameSizes: [2],
+        entrants: [
+          // A gRPC agent process that thinks 30 ms per wake-up: its games outlast the kill.
+          {
+            name: 'ledger',
+            command: [
+              process.execPath,
+              '--import',
+              'tsx',
+              LEDGER_AGENT,
+              '--arena',
+              '{arena}',
+              '--token',
+              '{token}',
+              '--state',
+              join(dir, 'ledger-{token}.json'),
+              '--think-ms',
+              '30',
+            ],
+          },
+          { name: 'idle', strategy: 'idle' },
+          { name: 'heuristic', strategy: 'heuristic-battery' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      },
+      't.yaml',
+    );
+    const nats = await NatsServerProcess.start();
+    const worker = (name: string) =>
+      start([
+        'worker',
+        '--nats',
+        nats.url,
+        '--name',
+        name,
+        '--out',
+        join(dir, name),
+        '--ack-wait-ms',
+        '2000',
+      ]);
+    const w1 = worker('w1');
+    const w2 = worker('w2');
+    await until(
+      'both workers',
+      () => /waiting for games/.test(w1.out()) && /waiting for games/.test(w2.out()),
+    );
+
+    const out = join(dir, 'distributed');
+    const runner = start(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
+    // The first game with the slow gRPC agent that a worker starts: kill that worker at once.
+    const started = /^started \S+ (\S*ledger\S*) delivery 1$/m;
+    await until('a worker to start a ledger game', () => started.test(w1.out()) || started.test(w2.out()));
+    const [victim, survivor] = started.test(w1.out()) ? [w1, w2] : [w2, w1];
+    const gameId = started.exec(victim.out())![1]!;
+    killGroup(victim.child.pid!);
+    const killed = await victim.exited;
+    expect(killed.signal).toBe('SIGKILL');
+    // The guard that makes this test mean something: the game had not finished when it was killed.
+    // (It may have finished other games before.)
+    expect(killed.stdout).not.toMatch(new RegExp(`^finished \\S+ ${gameId.replaceAll('+', '\\+')} `, 'm'));
+    expect(killed.stdout).toMatch(
+      new RegExp(`^started \\S+ ${gameId.replaceAll('+', '\\+')} delivery 1$`, 'm'),
+    );
+
+    const r = await runner.exited;
+    expect(r.code, r.stderr).toBe(0);
+    killGroup(survivor.child.pid!);
+    // The survivor got the killed worker's game again (second delivery) and played it.
+    expect(survivor.out()).toMatch(
+      new RegExp(`^started \\S+ ${gameId.replaceAll('+', '\\+')} delivery [2-9]$`, 'm'),
+    );
+    const games = lines(readFileSync(join(out, 'games.jsonl'), 'utf8')).map((l) => JSON.parse(l));
+    expect(games).toHaveLength(6);
+    expect(new Set(games.map((g) => g.id)).size).toBe(6);
+    const survivorName = survivor === w1 ? 'w1' : 'w2';
+    expect(games.find((g) => g.id === gameId)!.playedBy).toBe(survivorName);
+
+    // The same tournament in one process.
+    const t = loadTournament(file);
+    const single = await runTournament(t, { dir: join(dir, 'single') });
+    const strip = (g: { playedBy?: string; wallMs?: number }) => {
+      const { playedBy: _p, wallMs: _w, ...rest } = g;
+      return rest;
+    };
+    const byId = new Map(games.map((g) => [g.id, g]));
+    expect(single.results).toHaveLength(6);
+    for (const g of single.results)
+      expect(strip(byId.get(g.id)!), g.id).toEqual(strip(JSON.parse(JSON.stringify(g))));
+    const board = JSON.parse(readFileSync(join(out, 'leaderboard.json'), 'utf8'));
+    expect(board).toEqual(JSON.parse(JSON.stringify(single.board)));
+    expect(r.stdout).toContain('6 game(s) played now, 0 resumed');
+  }, 600_000);
+});
