@@ -365,9 +365,14 @@ export class Simulation {
     this.ctx.out.tape({ type: 'agent-absent', t: this.liveNow(), agent: agentId });
   }
 
-  /** The virtual time of now in real-time mode: never before the last processed event. */
+  /**
+   * The virtual time of now in real-time mode, never before the last processed event. Virtual
+   * time has a resolution of 1 ms (market commands take integer times): the paced clock is read up
+   * to the next whole millisecond, never before the moment itself (float noise below a nanosecond
+   * aside, so that a paced time of exactly n ms stays n).
+   */
   private liveNow(): number {
-    return Math.max(this.now, this.live!.now());
+    return Math.max(this.now, Math.ceil(this.live!.now() - 1e-6));
   }
 
   /** A batch in real-time mode: applied on arrival if it answers a wake-up still open for the agent. */

@@ -47,6 +47,11 @@ class FakeClock implements WallClock {
     };
   }
 
+  /** Time passes without anything else running, as during a long computation. */
+  spend(ms: number): void {
+    this.t += ms;
+  }
+
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.timer(ms, resolve));
   }
@@ -197,6 +202,25 @@ describe('runRealtime', () => {
     });
     expect(checked).toBeGreaterThan(100);
     expect(batches(tape).length).toBeGreaterThan(5);
+  });
+
+  it('stops the virtual clock while the core is busy: its slowness makes the run longer, it is not charged to the agents', async () => {
+    const { sim, clock, tape } = await setup([{ id: 'a', latencyMs: 7 }]);
+    // Each gate closure takes 2 s of wall time to process (96 of them).
+    sim.addSink({ tape: (r) => (r.type === 'gate-closed' ? clock.spend(2_000) : undefined) });
+    const a = agent(clock, () => [order(Q0, 'buy', 5_000, 1)]);
+    const summary = await clock.drive(runRealtime(sim, portsOf({ a }), { speed: SPEED, clock }));
+    expect(summary.realtime.processingWallMs).toBeCloseTo(96 * 2_000, 6);
+    expect(summary.realtime.wallMs).toBeCloseTo((END - START) / SPEED + 96 * 2_000, 6);
+    // An agent that answers at once is stamped at its wake-up time, whatever the core spent before.
+    const own = batches(tape);
+    expect(own.length).toBe(a.wakes.length);
+    for (const b of own) expect(b.receivedT).toBe(a.wakes.find((w) => w.wakeId === b.wakeId)!.timeMs);
+    // And no event ever comes before its paced wall time.
+    tape.records.forEach((r, i) => {
+      if (r.type !== 'batch' && r.type !== 'run-start')
+        expect(tape.walls[i]!).toBeGreaterThanOrEqual((r.t - START) / SPEED - 1e-6);
+    });
   });
 
   it('applies a batch at the time it arrives plus the latency: thinking time counts, unlike lock-step', async () => {

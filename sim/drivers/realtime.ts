@@ -6,13 +6,17 @@
 // agent neither stalls the run nor piles up wake-ups it would answer late.
 //
 // The wall clock is an interface: the runtime passes the real one (arena/), tests a fake one.
-// The virtual clock never runs ahead of its schedule; it can fall behind when processing events
-// takes longer than the pace allows (reported as the largest lag), and catches up without waiting.
+// While the core processes events the virtual clock stands still, as in lock-step where processing
+// takes no virtual time: a slow machine (a day-ahead clearing that takes seconds) makes the run
+// longer instead of charging its own slowness to the agents' answers. So the wall duration is at
+// least the virtual span / speed, never less. The clock can still fall behind its schedule (a timer
+// that fires late, an in-process strategy computing on the arena's thread): that is reported as the
+// largest lag, and the clock catches up without waiting.
 
 import { FlexArenaError } from '../../lib/index.js';
 import { REALTIME_SPEED_LIMITS } from '../config/run-config.js';
 import type { DecisionPoint, RunSummary, Simulation } from '../core/simulation.js';
-import type { AgentPort } from './agent-port.js';
+import type { AgentPort, DecisionRequest } from './agent-port.js';
 import { decisionRequest } from './lockstep.js';
 
 /** Wall time in milliseconds and one-shot timers on it. */
@@ -34,6 +38,8 @@ export interface RealtimeStats {
   speed: number;
   /** Wall time from the first event to the end of the clock. */
   wallMs: number;
+  /** Of that, time the core spent processing events (the virtual clock stood still). */
+  processingWallMs: number;
   /** Virtual time the clock ran through. */
   virtualMs: number;
   /** The largest delay of an event behind its paced wall time, in wall milliseconds. */
@@ -67,8 +73,34 @@ export async function runRealtime(
   for (const id of sim.agentIds) await ports.get(id)?.start?.(sim.welcome(id));
 
   const origin = { wall: clock.now(), virtual: sim.simStartMs };
-  const virtualNow = () => origin.virtual + (clock.now() - origin.wall) * speed;
-  const wallAt = (virtualMs: number) => origin.wall + (virtualMs - origin.virtual) / speed;
+  /** Wall time spent processing events, and the start of the processing under way. */
+  let processingWallMs = 0;
+  let processingSince: number | undefined;
+  const virtualNow = () =>
+    origin.virtual + ((processingSince ?? clock.now()) - origin.wall - processingWallMs) * speed;
+  const wallAt = (virtualMs: number) => origin.wall + processingWallMs + (virtualMs - origin.virtual) / speed;
+  /** Runs `fn` as the core's work: the virtual clock stands still meanwhile. */
+  const coreWork = <T>(fn: () => T): T => {
+    if (processingSince !== undefined) return fn();
+    processingSince = clock.now();
+    try {
+      return fn();
+    } finally {
+      processingWallMs += clock.now() - processingSince;
+      processingSince = undefined;
+    }
+  };
+  const processUpTo = async (target: number) => {
+    processingSince = clock.now();
+    try {
+      return await sim.advanceTo(target);
+    } finally {
+      processingWallMs += clock.now() - processingSince;
+      processingSince = undefined;
+    }
+  };
+  /** One turn of the event loop, so in-process agents answer before the next decision point. */
+  const yieldTurn = () => new Promise<void>((resolve) => clock.timer(0, resolve));
   /** Set while the loop sleeps: a new batch (or a failure) wakes it to look again. */
   let rouse: (() => void) | undefined;
   sim.goLive({ now: virtualNow, onQueued: () => rouse?.() });
@@ -87,7 +119,15 @@ export async function runRealtime(
       return;
     }
     busy.add(id);
-    port.decide(decisionRequest(sim, id, point)).then(
+    // Building the wake-up and taking the batch in at the door are the core's work, not the agent's.
+    const req = decisionRequest(sim, id, point);
+    const request: DecisionRequest = {
+      ...req,
+      takeMessages: () => coreWork(() => req.takeMessages()),
+      wakeUp: () => coreWork(() => req.wakeUp()),
+      submit: (batch) => coreWork(() => req.submit(batch)),
+    };
+    port.decide(request).then(
       (outcome) => {
         busy.delete(id);
         // After the clock ran out nothing more is recorded (a port may settle late).
@@ -117,13 +157,14 @@ export async function runRealtime(
   try {
     for (;;) {
       if (failure) throw failure.error;
-      const wallNow = clock.now();
-      const target = virtualNow();
       const due = sim.nextEventMs;
-      if (due !== undefined && due <= target) maxLagWallMs = Math.max(maxLagWallMs, wallNow - wallAt(due));
-      for (let p = await sim.advanceTo(target); p; p = await sim.advanceTo(target)) {
-        for (const id of sim.agentIds) ask(id, p);
-        opts.onDecision?.(p);
+      if (due !== undefined) maxLagWallMs = Math.max(maxLagWallMs, clock.now() - wallAt(due));
+      const point = await processUpTo(virtualNow());
+      if (point) {
+        for (const id of sim.agentIds) ask(id, point);
+        opts.onDecision?.(point);
+        await yieldTurn();
+        continue;
       }
       if (sim.clockRanOut) break;
       await sleepUntil(sim.nextEventMs!);
@@ -133,7 +174,14 @@ export async function runRealtime(
     const summary = await sim.finish();
     return {
       ...summary,
-      realtime: { speed, wallMs, virtualMs: sim.timeMs - origin.virtual, maxLagWallMs, skipped },
+      realtime: {
+        speed,
+        wallMs,
+        processingWallMs,
+        virtualMs: sim.timeMs - origin.virtual,
+        maxLagWallMs,
+        skipped,
+      },
     };
   } finally {
     running = false;
