@@ -21,7 +21,13 @@ export {
   SEED003_ACTIONS,
 } from './assets/prosumer.js';
 export { type HouseholdSpec, ResidentialPool, syntheticPoolHouseholds } from './assets/residential-pool.js';
-export { type AgentConfig, parseRunConfig, type RunConfig, runConfigSchema } from './config/run-config.js';
+export {
+  type AgentConfig,
+  parseRunConfig,
+  REALTIME_SPEED_LIMITS,
+  type RunConfig,
+  runConfigSchema,
+} from './config/run-config.js';
 export { type AgentLedger, CASH_KINDS, type CashKind } from './core/agent-ledger.js';
 export type { OutboundMessage } from './core/agent-outbox.js';
 export { PHASE, type Phase } from './core/phases.js';
@@ -31,6 +37,7 @@ export {
   type AnswerReceipt,
   DEFAULT_DOOR_LIMITS,
   type DecisionPoint,
+  type LiveClock,
   type RunStats,
   type RunSummary,
   Simulation,
@@ -41,6 +48,14 @@ export { type ActionKind, admitAction, type DoorLimits, type DoorRejection } fro
 export type { AgentPort, DecisionOutcome, DecisionRequest } from './drivers/agent-port.js';
 export { type LocalAgent, LocalAgentPort, type LocalPortOptions } from './drivers/local-port.js';
 export { decisionRequest, endPorts, type LockstepOptions, runLockstep } from './drivers/lockstep.js';
+export {
+  RealtimeError,
+  type RealtimeOptions,
+  type RealtimeStats,
+  type RealtimeSummary,
+  runRealtime,
+  type WallClock,
+} from './drivers/realtime.js';
 export {
   type FaultRecord,
   Output,

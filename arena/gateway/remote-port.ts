@@ -1,6 +1,6 @@
-// One agent behind a gRPC session, as the lock-step driver sees it. At a decision point the port
-// sends what the agent has not been sent (acks, then the wake-up) and waits for the batch up to the
-// deadline. A stream that drops is waited for within the same deadline: when the agent comes back
+// One agent behind a gRPC session, as the lock-step and real-time drivers see it. At a decision
+// point the port sends what the agent has not been sent (acks, then the wake-up) and waits for the
+// batch up to the deadline. A stream that drops is waited for within the same deadline: when the agent comes back
 // it says which report it processed last, gets everything after it again, and can still answer —
 // so a run in which an agent reconnects in time leaves the same tape as one in which it never
 // dropped.
@@ -11,6 +11,8 @@ import type { GrpcGateway, Session } from './grpc-gateway.js';
 interface Pending {
   request: DecisionRequest;
   woken: boolean;
+  /** The wake_id of the wake-up sent for this request (a resume may send a newer one in real time). */
+  sentWakeId?: number;
   settle: (o: DecisionOutcome) => void;
 }
 
@@ -71,8 +73,10 @@ export class RemoteAgentPort implements AgentPort {
       return;
     }
     const receipt = p.request.submit(batch);
-    if (receipt.taken) p.settle('answered');
-    else {
+    // In real-time mode a late answer to an earlier wake-up is taken too; it does not answer this one.
+    if (receipt.taken) {
+      if (batch.wakeId === p.sentWakeId) p.settle('answered');
+    } else {
       this.gateway.sendAck(session, receipt.ack);
       this.gateway.fault(this.agentId, 'refused-batch', receipt.ack.message);
     }
@@ -85,7 +89,9 @@ export class RemoteAgentPort implements AgentPort {
       session.resumeFrom = undefined;
     }
     this.gateway.send(session, p.request.takeMessages());
-    this.gateway.send(session, [{ kind: 'wakeUp', value: p.request.wakeUp() }]);
+    const wake = p.request.wakeUp();
+    this.gateway.send(session, [{ kind: 'wakeUp', value: wake }]);
+    p.sentWakeId = wake.wakeId;
     p.woken = true;
   }
 }

@@ -7,7 +7,7 @@ import { parseRunConfig, type RunConfig } from '../../sim/index.js';
 
 export function loadRunConfig(
   file: string,
-  overrides: Partial<Pick<RunConfig, 'seed' | 'port' | 'outDir'>> = {},
+  overrides: Partial<Pick<RunConfig, 'seed' | 'port' | 'outDir' | 'mode' | 'realtime'>> = {},
 ): RunConfig {
   let text: string;
   try {

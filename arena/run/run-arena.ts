@@ -1,5 +1,5 @@
 // One run, end to end: run folder, NATS, the gRPC gateway for agents in other processes, the
-// lock-step driver over the simulation core, results. Agents given as objects in `local` play
+// driver over the simulation core (lock-step, or real-time paced by the wall clock), results. Agents given as objects in `local` play
 // in this process (no network, same tape); every other agent is a process reached over gRPC —
 // launched here, or started by hand. Every process started here is stopped here.
 import { randomBytes } from 'node:crypto';
@@ -14,11 +14,13 @@ import {
   type LocalAgent,
   LocalAgentPort,
   type LockstepOptions,
+  type RealtimeStats,
   type RecordSink,
   RecordTotals,
   type RunConfig,
   type RunResults,
   runLockstep,
+  runRealtime,
   runResults,
   Simulation,
 } from '../../sim/index.js';
@@ -29,6 +31,7 @@ import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-laun
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
 import { FaultLogSink, RunInfoFileSink, SettlementFileSink, TapeFileSink } from './file-sinks.js';
 import { writeResults } from './run-folder.js';
+import { wallClock } from './wall-clock.js';
 import { readWorldFiles } from './world-files.js';
 
 export interface RunOptions {
@@ -47,7 +50,10 @@ export interface RunOptions {
    * browser over WebSocket); it overrides `nats.url` and is not written into config.yaml.
    */
   natsUrl?: string;
-  /** Called after each decision point (progress, pacing a run for people watching it). */
+  /**
+   * Called after each decision point (progress, pacing a lock-step run for people watching it).
+   * A real-time run calls it without waiting for it.
+   */
   onDecision?: LockstepOptions['onDecision'];
   /**
    * Agents launched from a command line instead of `flexarena agent <strategy>` (agents in other
@@ -75,6 +81,8 @@ export interface RunOutput {
   runDir: string;
   results: RunResults & { nats?: NatsDelivery };
   natsUrl?: string;
+  /** A real-time run: its pace as measured (wall time, lag, decision points skipped by busy agents). */
+  realtime?: RealtimeStats;
 }
 
 export function makeRunId(cfg: RunConfig): string {
@@ -271,7 +279,31 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }
 
-    const summary = await runLockstep(sim, ports, opts.onDecision ? { onDecision: opts.onDecision } : {});
+    const summary =
+      cfg.mode === 'realtime'
+        ? await runRealtime(sim, ports, {
+            speed: cfg.realtime!.speed,
+            clock: wallClock,
+            ...(opts.onDecision ? { onDecision: (p) => void opts.onDecision!(p) } : {}),
+          })
+        : await runLockstep(sim, ports, opts.onDecision ? { onDecision: opts.onDecision } : {});
+    const realtime = 'realtime' in summary ? (summary.realtime as RealtimeStats) : undefined;
+    if (realtime && realtime.maxLagWallMs * realtime.speed > cfg.decisionIntervalMinutes * 60_000)
+      log(
+        `warning: the run fell behind its pace by up to ${((realtime.maxLagWallMs * realtime.speed) / 60_000).toFixed(0)} virtual minutes ` +
+          "(in-process strategies computing on the arena's thread, or a machine too slow for this speed): answers were stamped that late; " +
+          'lower realtime.speed or run the agents as processes',
+      );
+    if (realtime)
+      log(
+        `real time at ${realtime.speed}x: ${(realtime.wallMs / 1000).toFixed(1)} s wall for ${(realtime.virtualMs / 3_600_000).toFixed(1)} virtual hours, ` +
+          `of which ${(realtime.processingWallMs / 1000).toFixed(1)} s processing (the virtual clock stands still), largest lag ${realtime.maxLagWallMs.toFixed(0)} ms; ` +
+          'decision points skipped while busy: ' +
+          (Object.entries(realtime.skipped)
+            .filter(([, n]) => n > 0)
+            .map(([id, n]) => `${id} ${n}`)
+            .join(', ') || 'none'),
+      );
     const tapeSha256 = await tape.close();
     await settlements.close();
     const results: RunOutput['results'] = runResults(sim.ctx, summary, totals, tapeSha256);
@@ -283,7 +315,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
     writeResults(runDir, results);
-    return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}) };
+    return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
   } finally {
     await stopAgents(launched);
     await gateway?.close();

@@ -1,8 +1,9 @@
 // `flexarena run <config>`: one run of the arena. Agents play as separate processes over gRPC by
 // default; with --in-process every agent the arena would launch plays as an object in this
-// process instead (same core, same tape), which is several times faster.
+// process instead (same core, same tape), which is several times faster. With mode: realtime (or
+// --realtime <speed>) the virtual clock is paced against the wall clock and never waits for agents.
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import {
   createStrategy,
   hasStrategy,
@@ -37,6 +38,7 @@ interface RunFlags {
   dashboardWait: boolean;
   pace?: number;
   external: string[];
+  realtime?: number;
 }
 
 /** Starts the page and the nats-server it reads before the run, and points the run at that server. */
@@ -91,17 +93,31 @@ export function registerRun(program: Command): void {
       collectExternal,
       [],
     )
+    .option(
+      '--realtime <speed>',
+      'real-time mode: pace the virtual clock at <speed> virtual seconds per wall second (1 to 100000); agents are not waited for',
+      numberOption('--realtime'),
+    )
     .action(async (file: string, o: RunFlags) => {
       // Loaded here, not at the top: every `flexarena agent` process starts through this file and
       // needs none of the runtime (NATS, the gateway, the core) — about a second of start-up each.
       const { loadRunConfig, makeRunId, runArena } = await import('../../arena/index.js');
-      const cfg = loadRunConfig(file, { seed: o.seed, port: o.port, outDir: o.out });
+      const cfg = loadRunConfig(file, {
+        seed: o.seed,
+        port: o.port,
+        outDir: o.out,
+        ...(o.realtime !== undefined ? { mode: 'realtime' as const, realtime: { speed: o.realtime } } : {}),
+      });
+      if (cfg.mode === 'realtime' && o.pace)
+        throw new InvalidArgumentError(
+          `--pace slows a lock-step run; this run is in real time at realtime.speed ${cfg.realtime!.speed}`,
+        );
       applyExternalAgents(cfg, o.external, file);
       checkLaunchedStrategies(cfg, file, strategyNames);
       const runId = o.runId ?? makeRunId(cfg);
       const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;
       const started = Date.now();
-      const { runDir, results } = await runArena(cfg, {
+      const { runDir, results, realtime } = await runArena(cfg, {
         runId,
         host: o.host,
         baseDir: dirname(resolve(file)),
@@ -115,12 +131,18 @@ export function registerRun(program: Command): void {
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       const days = cfg.days === 1 ? cfg.day : `${cfg.day} + ${cfg.days - 1} days`;
       process.stdout.write(
-        `\nFlexArena run ${results.runId} — ${days}, seed ${cfg.seed}, ${o.inProcess ? 'in-process' : 'agent processes over gRPC'}, ${secs} s wall\n`,
+        `\nFlexArena run ${results.runId} — ${days}, seed ${cfg.seed}, ${o.inProcess ? 'in-process' : 'agent processes over gRPC'}, ${secs} s wall` +
+          `${cfg.mode === 'realtime' ? `, real time at ${cfg.realtime!.speed}x` : ''}\n`,
       );
       process.stdout.write(`${formatResultsTable(results)}\n`);
       process.stdout.write(
         'cash in EUR; "other" = penalties + position value − asset costs (details in results.csv)\n',
       );
+      if (realtime)
+        process.stdout.write(
+          `real time: ${(realtime.wallMs / 1000).toFixed(1)} s wall for ${(realtime.virtualMs / 3_600_000).toFixed(1)} virtual hours at ${realtime.speed}x ` +
+            `(${(realtime.processingWallMs / 1000).toFixed(1)} s of it processing, largest lag ${realtime.maxLagWallMs.toFixed(0)} ms)\n`,
+        );
       const n = results.nats;
       if (n)
         process.stdout.write(

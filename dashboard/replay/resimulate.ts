@@ -90,6 +90,13 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   const configPath = join(runDir, 'config.yaml');
   if (!existsSync(configPath)) throw new ReplayInputError(configPath, 'missing: is this a run folder?');
   const cfg = loadRunConfig(configPath);
+  // A real-time run's batches were applied when they arrived on the wall clock: its tape records
+  // when (receivedT), but the lock-step re-simulation here cannot play that back.
+  if (cfg.mode === 'realtime')
+    throw new ReplayInputError(
+      configPath,
+      'a real-time run (mode: realtime) cannot be replayed: its actions were applied at wall-clock arrival times',
+    );
   const tapePath = join(runDir, 'tape.jsonl');
   const tape = readTapeAnswers(readRequired(runDir, 'tape.jsonl'), tapePath);
   const recordedSha = readRequired(runDir, 'tape.sha256').trim().split(/\s+/)[0]!;

@@ -230,4 +230,28 @@ describe('parseRunConfig', () => {
     const paths = issues.map((i) => i.path).sort();
     expect(paths).toEqual(expect.arrayContaining(['agents[0].id', 'agents[0].strategy', 'day', 'seed']));
   });
+
+  it('takes mode realtime with a speed, and names the field and the limits when it is wrong', () => {
+    const cfg = parseRunConfig(minimal({ mode: 'realtime', realtime: { speed: 7200 } }));
+    expect(cfg).toMatchObject({ mode: 'realtime', realtime: { speed: 7200 } });
+    expect(issueAt(issuesOf(minimal({ mode: 'realtime' })), 'realtime').message).toMatch(
+      /needs realtime\.speed.*1 to 100000/,
+    );
+    const fast = issueAt(issuesOf(minimal({ mode: 'realtime', realtime: { speed: 1e6 } })), 'realtime.speed');
+    expect(fast.value).toBe(1e6);
+    expect(fast.message).toMatch(/100000/);
+    expect(
+      issueAt(issuesOf(minimal({ mode: 'realtime', realtime: { speed: 0.5 } })), 'realtime.speed').value,
+    ).toBe(0.5);
+    expect(
+      issueAt(issuesOf(minimal({ mode: 'realtime', realtime: { speed: '60' } })), 'realtime.speed').value,
+    ).toBe('60');
+    expect(issueAt(issuesOf(minimal({ realtime: { speed: 60 } })), 'realtime').message).toMatch(
+      /only with mode: realtime/,
+    );
+    expect(issueAt(issuesOf(minimal({ mode: 'fast' })), 'mode').value).toBe('fast');
+    expect(
+      issueAt(issuesOf(minimal({ mode: 'realtime', realtime: { speed: 60, pace: 2 } })), 'realtime.pace'),
+    ).toBeDefined();
+  });
 });

@@ -124,6 +124,16 @@ const imbalanceSchema = z
   })
   .strict();
 
+/** Real-time pacing limits: 1 is the market's own pace, 100 000 a day in under a second. */
+export const REALTIME_SPEED_LIMITS = { min: 1, max: 100_000 } as const;
+
+const realtimeSchema = z
+  .object({
+    /** Virtual seconds per wall-clock second. */
+    speed: z.number().min(REALTIME_SPEED_LIMITS.min).max(REALTIME_SPEED_LIMITS.max),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
     name: z
@@ -141,7 +151,13 @@ export const runConfigSchema = z
     days: z.number().int().min(1).max(366).default(1),
     /** The virtual clock starts this many hours before the first day (16: D-1 08:00, before the auctions). */
     simStartHoursBeforeDay: z.number().min(0).max(72).default(16),
-    mode: z.literal('lockstep').default('lockstep'),
+    /**
+     * lockstep: the clock waits for every agent at each decision point (deterministic tape).
+     * realtime: the clock is paced against the wall clock (`realtime.speed`) and never waits;
+     * batches are applied when they arrive (see docs/architecture.md, the real-time driver).
+     */
+    mode: z.enum(['lockstep', 'realtime']).default('lockstep'),
+    realtime: realtimeSchema.optional(),
     decisionIntervalMinutes: z.number().int().min(1).max(240).default(15),
     deadlineMs: z.number().int().min(10).max(600_000).default(5_000),
     connectTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
@@ -190,6 +206,20 @@ export const runConfigSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    // A pace is never guessed: real-time mode needs its speed, and a speed outside real-time
+    // mode would be silently ignored.
+    if (cfg.mode === 'realtime' && !cfg.realtime)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['realtime'],
+        message: `mode: realtime needs realtime.speed (virtual seconds per wall second, ${REALTIME_SPEED_LIMITS.min} to ${REALTIME_SPEED_LIMITS.max})`,
+      });
+    if (cfg.mode !== 'realtime' && cfg.realtime)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['realtime'],
+        message: 'realtime settings apply only with mode: realtime',
+      });
     const seen = new Map<string, number>();
     cfg.agents.forEach((a, i) => {
       const prev = seen.get(a.id);

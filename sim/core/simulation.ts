@@ -90,6 +90,16 @@ export type Answer =
   /** Could not be woken: not connected. */
   | { kind: 'absent' };
 
+/**
+ * Real-time mode (see goLive): the virtual time a batch reaches the core, from the driver's paced
+ * clock, and a hook called when a batch's actions entered the queue (the driver may sleep until
+ * the next event and must look again).
+ */
+export interface LiveClock {
+  now(): number;
+  onQueued?(): void;
+}
+
 /** What `answer` made of a batch: taken, or refused as a whole with an ack saying why. */
 export type AnswerReceipt = { taken: true } | { taken: false; ack: ActionAck };
 
@@ -175,6 +185,10 @@ export class Simulation {
   private started = false;
   private finished = false;
   private open: OpenDecision | undefined;
+  /** Real-time mode: the paced clock; per agent the wake-ups sent and not answered (→ latency). */
+  private live: LiveClock | undefined;
+  private readonly liveWakes = new Map<string, Map<number, number>>();
+  private readonly liveAnswered = new Map<string, Set<number>>();
 
   private constructor(ctx: RunContext, opts: SimulationOptions) {
     this.ctx = ctx;
@@ -192,6 +206,8 @@ export class Simulation {
       this.outboxes.set(id, new AgentOutbox(ctx.ledger(id)));
       this.attributions.set(id, new RecordAttribution(id));
       this.missedWakes.set(id, new Set());
+      this.liveWakes.set(id, new Map());
+      this.liveAnswered.set(id, new Set());
     }
     const limits = cidLimits(ctx.cfg);
     this.spec = marketSpec(ctx.products, limits);
@@ -265,6 +281,7 @@ export class Simulation {
    */
   async advance(): Promise<DecisionPoint | undefined> {
     if (this.finished) throw new Error('advance() after finish()');
+    if (this.live) throw new Error('advance() in real-time mode: use advanceTo()');
     if (!this.started) this.start();
     if (this.open) this.commit(this.open);
     this.open = undefined;
@@ -276,6 +293,129 @@ export class Simulation {
     }
     return undefined;
   }
+
+  // ---- real-time mode ----
+
+  /**
+   * Switches to real-time mode before the clock starts. The driver then runs the clock with
+   * advanceTo(), paced by its own wall clock; decision points do not wait for answers: a batch is
+   * applied on arrival — at the virtual time it reaches the core (`clock.now()`) plus the latency
+   * drawn for the agent at the decision point it answers — and may answer any wake-up the agent
+   * was sent and has not answered yet, until every product's gate has closed.
+   */
+  goLive(clock: LiveClock): void {
+    if (this.started) throw new Error('goLive() after the clock started');
+    this.live = clock;
+  }
+
+  get isLive(): boolean {
+    return this.live !== undefined;
+  }
+
+  /** Virtual time of the next queued event (undefined when the queue is empty). */
+  get nextEventMs(): number | undefined {
+    return this.queue.peek()?.time;
+  }
+
+  /** The clock started and nothing is left to process: call finish(). */
+  get clockRanOut(): boolean {
+    return this.started && this.queue.size === 0;
+  }
+
+  /**
+   * Real-time mode: processes every event up to virtual time `limitMs`, in (time, sequence) order.
+   * Stops at a decision point and returns it (the agents may then be woken); call again with the
+   * same limit to go on. Returns undefined when nothing is left before the limit.
+   */
+  async advanceTo(limitMs: number): Promise<DecisionPoint | undefined> {
+    if (!this.live) throw new Error('advanceTo() outside real-time mode: call goLive() first');
+    if (this.finished) throw new Error('advanceTo() after finish()');
+    if (!this.started) this.start();
+    for (let next = this.queue.peek(); next && next.time <= limitMs; next = this.queue.peek()) {
+      const ev = this.queue.pop()!;
+      this.now = ev.time;
+      if (ev.item.kind === 'action') this.processAction(ev.item.batch, ev.item.index);
+      else if (ev.item.event.phase === PHASE.DECISION) return this.openDecision();
+      else await ev.item.event.run();
+    }
+    return undefined;
+  }
+
+  /**
+   * Real-time mode: `agentId` did not answer wake-up `wakeId` within the deadline. Counted and
+   * recorded as in lock-step; the wake-up stays answerable (actions apply on arrival).
+   */
+  recordMissed(agentId: string, wakeId: number): void {
+    const t = this.liveNow();
+    this.ctx.ledger(agentId).missedDeadlines++;
+    this.ctx.out.tape({ type: 'missed-deadline', t, agent: agentId, wakeId });
+    this.ctx.out.fault({
+      agentId,
+      kind: 'missed-deadline',
+      detail: `wake ${wakeId}: no answer within ${this.cfg.deadlineMs} ms (wall) at ${new Date(t).toISOString()}`,
+      t,
+    });
+  }
+
+  /** Real-time mode: `agentId` could not be woken (not connected). */
+  recordAbsent(agentId: string): void {
+    const ledger = this.ctx.ledger(agentId);
+    if (ledger.disconnected) return;
+    ledger.disconnected = true;
+    this.ctx.out.tape({ type: 'agent-absent', t: this.liveNow(), agent: agentId });
+  }
+
+  /**
+   * The virtual time of now in real-time mode, never before the last processed event. Virtual
+   * time has a resolution of 1 ms (market commands take integer times): the paced clock is read up
+   * to the next whole millisecond, never before the moment itself (float noise below a nanosecond
+   * aside, so that a paced time of exactly n ms stays n).
+   */
+  private liveNow(): number {
+    return Math.max(this.now, Math.ceil(this.live!.now() - 1e-6));
+  }
+
+  /** A batch in real-time mode: applied on arrival if it answers a wake-up still open for the agent. */
+  private arrive(agentId: string, batch: ActionBatch): AnswerReceipt {
+    const receivedAt = this.liveNow();
+    const wakeId = typeof batch?.wakeId === 'number' ? batch.wakeId : Number.NaN;
+    const latency = this.liveWakes.get(agentId)!.get(wakeId);
+    if (this.finished || receivedAt >= this.lastDecisionMs) {
+      const closed = new Date(this.lastDecisionMs).toISOString();
+      const message = `wake ${wakeId}: the batch came at ${new Date(receivedAt).toISOString()}, after every product's gate had closed (${closed})`;
+      return this.refuse(
+        batch,
+        BatchStatus.BATCH_STATUS_LATE,
+        RejectCode.REJECT_CODE_LATE_BATCH,
+        message,
+        `before ${closed}`,
+      );
+    }
+    if (this.liveAnswered.get(agentId)!.has(wakeId))
+      return this.refuse(
+        batch,
+        BatchStatus.BATCH_STATUS_DUPLICATE,
+        RejectCode.REJECT_CODE_DUPLICATE_BATCH,
+        `wake ${wakeId}: already answered; only the first batch counts`,
+        'a wake-up not answered yet',
+      );
+    if (latency === undefined)
+      return this.refuse(
+        batch,
+        BatchStatus.BATCH_STATUS_STALE_WAKE,
+        RejectCode.REJECT_CODE_STALE_WAKE,
+        `wake_id ${batch?.wakeId}: no such wake-up was sent to ${agentId}`,
+        'the wake_id of a wake-up sent to this agent',
+      );
+    this.liveWakes.get(agentId)!.delete(wakeId);
+    this.liveAnswered.get(agentId)!.add(wakeId);
+    this.outbox(agentId).confirm(wakeId);
+    this.enqueueBatch(agentId, wakeId, receivedAt + latency, batch, receivedAt);
+    this.live!.onQueued?.();
+    return { taken: true };
+  }
+
+  // ---- messages ----
 
   /** Acks (and other messages) for `agentId` produced since the last call, in report_seq order. */
   takeMessages(agentId: string): OutboundMessage[] {
@@ -293,6 +433,7 @@ export class Simulation {
     if (!d.woken.has(agentId)) {
       d.woken.add(agentId);
       this.stats.wakeUps++;
+      if (this.live) this.liveWakes.get(agentId)!.set(d.point.wakeId, d.latencies.get(agentId)!);
     }
     ledger.disconnected = false;
     const asset = this.ctx.assets.get(agentId);
@@ -313,6 +454,11 @@ export class Simulation {
    */
   answer(agentId: string, answer: Answer): AnswerReceipt {
     this.ctx.ledger(agentId);
+    if (this.live) {
+      if (answer.kind !== 'batch')
+        throw new Error('answer() in real-time mode: use recordMissed/recordAbsent');
+      return this.arrive(agentId, answer.batch);
+    }
     if (answer.kind !== 'batch') {
       const d = this.requireOpen('answer');
       if (!d.answers.has(agentId)) d.answers.set(agentId, answer);
@@ -340,9 +486,10 @@ export class Simulation {
   /** Ends the run after the last decision point: final records, the summary. */
   async finish(): Promise<RunSummary> {
     if (this.finished) throw new Error('finish() called twice');
-    if (!this.started || this.open || this.queue.size > 0)
+    if (!this.started || (this.open && !this.live) || this.queue.size > 0)
       throw new Error('finish() before the clock ran out: call advance() until it returns undefined');
     this.finished = true;
+    this.open = undefined;
     this.publish('end');
     const { ctx } = this;
     const stats = { ...this.stats, trades: this.cid.trades };
@@ -544,6 +691,28 @@ export class Simulation {
         : `wake_id ${batch?.wakeId}: no decision point is open`;
     }
     if (status === undefined) return undefined;
+    return this.refusalAck(batch, status, code, message, d ? `${d.point.wakeId}` : 'an open decision point');
+  }
+
+  private refuse(
+    batch: ActionBatch,
+    status: BatchStatus,
+    code: RejectCode,
+    message: string,
+    limit: string,
+  ): AnswerReceipt {
+    return { taken: false, ack: this.refusalAck(batch, status, code, message, limit) };
+  }
+
+  /** A batch refused as a whole: one rejected result per action, all naming wake_id. */
+  private refusalAck(
+    batch: ActionBatch,
+    status: BatchStatus,
+    code: RejectCode,
+    message: string,
+    limit: string,
+  ): ActionAck {
+    const wakeId = typeof batch?.wakeId === 'number' ? batch.wakeId : Number.NaN;
     const actions: unknown[] = Array.isArray(batch?.actions) ? batch.actions : [];
     return {
       wakeId: Number.isSafeInteger(wakeId) ? wakeId : 0,
@@ -555,7 +724,7 @@ export class Simulation {
         status: ActionStatus.ACTION_STATUS_REJECTED,
         rejectCode: code,
         field: 'wake_id',
-        limit: d ? `${d.point.wakeId}` : 'an open decision point',
+        limit,
         message,
       })),
     };
@@ -586,15 +755,25 @@ export class Simulation {
           detail: `wake ${d.point.wakeId} at ${new Date(this.now).toISOString()}`,
           t: this.now,
         });
-      } else if (answer.kind === 'batch') this.enqueueBatch(a.id, d, answer.batch);
+      } else if (answer.kind === 'batch')
+        this.enqueueBatch(a.id, d.point.wakeId, this.now + d.latencies.get(a.id)!, answer.batch);
     }
   }
 
-  /** Door checks, then the valid actions enter the queue at wake-up time + the agent's latency. */
-  private enqueueBatch(agentId: string, d: OpenDecision, batch: ActionBatch): void {
+  /**
+   * Door checks, then the valid actions enter the queue at `arrival`: wake-up time + the agent's
+   * latency in lock-step; in real-time mode the time the batch reached the core (`receivedAt`, on
+   * the tape as `receivedT`) + that latency.
+   */
+  private enqueueBatch(
+    agentId: string,
+    wakeId: number,
+    arrival: number,
+    batch: ActionBatch,
+    receivedAt?: number,
+  ): void {
     const raw: unknown[] = Array.isArray(batch.actions) ? batch.actions : [];
     if (raw.length === 0) return;
-    const arrival = this.now + d.latencies.get(agentId)!;
     const admitted = raw.map((a, i) =>
       i < this.maxActionsPerBatch
         ? admitAction(a, this.door)
@@ -616,11 +795,12 @@ export class Simulation {
       type: 'batch',
       t: arrival,
       agent: agentId,
-      wakeId: d.point.wakeId,
+      wakeId,
+      ...(receivedAt !== undefined ? { receivedT: receivedAt } : {}),
       actions,
       ...(rejected.length > 0 ? { rejected } : {}),
     });
-    const pending: PendingBatch = { agentId, wakeId: d.point.wakeId, actions, results: [], remaining: 0 };
+    const pending: PendingBatch = { agentId, wakeId, actions, results: [], remaining: 0 };
     admitted.forEach((a, index) => {
       const result = pendingResult(index, refOf(raw[index]), arrival);
       pending.results[index] = result;

@@ -10,7 +10,7 @@ export interface DecisionRequest {
   agentId: string;
   wakeId: number;
   timeMs: number;
-  /** Wall-clock budget for the answer (lock-step). */
+  /** Wall-clock budget for the answer (lock-step: then it counts as missed; real time: see runRealtime). */
   deadlineMs: number;
   /** Acks produced since the last decision point, to deliver before the wake-up. */
   takeMessages(): OutboundMessage[];
