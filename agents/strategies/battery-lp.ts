@@ -24,7 +24,7 @@ export interface BatteryLpPeriod {
 }
 
 export interface BatteryLpProblem {
-  periods: BatteryLpPeriod[];
+  periods: readonly BatteryLpPeriod[];
   /** Period length, hours (0.25 for quarter-hours). */
   hours: number;
   powerMw: number;
