@@ -219,7 +219,7 @@ describe('solveBatteryPlan (lib/battery-plan.ts) against HiGHS', () => {
   it('gives the same schedule as solveBatteryLp where the optimum is unique', () => {
     const lp = solveBatteryLp(solver, { ...FOUR, etaCharge: 0.9, etaDischarge: 0.9, socMaxMwh: 0.9 });
     const dp = solveBatteryPlan({ ...FOUR, etaCharge: 0.9, etaDischarge: 0.9, socMaxMwh: 0.9 });
-    dp.netMw.forEach((x, t) => expect(x).toBeCloseTo(lp.netMw[t]!, 9));
+    for (const [t, x] of dp.netMw.entries()) expect(x).toBeCloseTo(lp.netMw[t]!, 9);
     expect(dp.profitEur).toBeCloseTo(lp.profitEur, 9);
   });
 });
