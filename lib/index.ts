@@ -1,6 +1,16 @@
 // The public entry of the shared leaf utilities: one seeded random stream, one HiGHS loader, one
-// product-id parser, the typed error base and the configuration-error converter. lib/ imports
+// product-id parser, the typed error base, the configuration-error converter and the exact
+// battery-schedule optimiser (the battery LP without an LP solver). lib/ imports
 // nothing of the project; everything else may import it.
+export {
+  type BatteryPlan,
+  BatteryPlanInputError,
+  type BatteryPlanPeriod,
+  type BatteryPlanProblem,
+  DEFAULT_SLACK_PENALTY_EUR_PER_MWH,
+  solveBatteryPlan,
+  validateBatteryPlanProblem,
+} from './battery-plan.js';
 export { configIssues, formatPath } from './config-issues.js';
 export { deepFreeze } from './deep-freeze.js';
 export {

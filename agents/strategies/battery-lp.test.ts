@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type BatteryPlan, solveBatteryPlan } from '../../lib/battery-plan.js';
 import { type LpSolver, loadHighs } from '../../lib/highs.js';
 import { type BatteryLpProblem, buildBatteryLp, solveBatteryLp } from './battery-lp.js';
 import { mulberry32 } from './strategy-utils.js';
@@ -146,5 +147,79 @@ describe('solveBatteryLp', () => {
       expect(s.slackMwh).toBeLessThan(1e-6);
       expect(s.profitEur).toBeGreaterThanOrEqual(-1e-6);
     }
+  });
+});
+
+/** Checks the plan against the LP's constraints and recomputes its objective from the schedule. */
+function objectiveOf(p: BatteryLpProblem, s: BatteryPlan): number {
+  const m = p.slackPenaltyEurPerMwh ?? 100_000;
+  const deg = p.degradationEurPerMwh ?? 0;
+  let soc = p.soc0Mwh;
+  let value = 0;
+  p.periods.forEach((per, t) => {
+    const c = s.chargeMw[t]!;
+    const d = s.dischargeMw[t]!;
+    expect(Math.min(c, d)).toBeGreaterThanOrEqual(-1e-9);
+    if (per.fixedNetMw !== undefined) expect(c - d).toBeCloseTo(per.fixedNetMw, 9);
+    else expect(Math.max(c, d)).toBeLessThanOrEqual(p.powerMw + 1e-9);
+    expect(s.netMw[t]).toBeCloseTo(c - d, 12);
+    soc += p.etaCharge * c * p.hours - (d * p.hours) / p.etaDischarge;
+    expect(s.socMwh[t + 1]!).toBeCloseTo(soc, 9);
+    value += per.priceEurPerMwh * (d - c) * p.hours - deg * (c + d) * p.hours;
+    value -= m * (Math.max(0, p.socMinMwh - soc) + Math.max(0, soc - p.socMaxMwh));
+  });
+  return value - m * Math.max(0, p.endSocMinMwh - soc) + (p.terminalValueEurPerMwh ?? 0) * soc;
+}
+
+describe('solveBatteryPlan (lib/battery-plan.ts) against HiGHS', () => {
+  it('reaches the optimum HiGHS finds for the same LP on random instances (fixed periods, slack, ties, negative prices)', () => {
+    const rnd = mulberry32(4711);
+    let withSlack = 0;
+    let tied = 0;
+    for (let k = 0; k < 100; k++) {
+      const n = 1 + Math.floor(rnd() * 192);
+      const socMin = rnd() < 0.3 ? 0 : rnd() * 2;
+      const socMax = socMin + rnd() * 20;
+      const soc0 = socMin - 1 + rnd() * (socMax - socMin + 2);
+      // A quarter of the instances draw prices from a few levels: many equally good schedules.
+      const levels = rnd() < 0.25;
+      if (levels) tied++;
+      const p: BatteryLpProblem = {
+        periods: Array.from({ length: n }, () => {
+          const price = levels ? 10 * Math.floor(rnd() * 5) - 10 : -200 + rnd() * 500;
+          return rnd() < 0.1
+            ? { priceEurPerMwh: price, fixedNetMw: (rnd() - 0.5) * 30 }
+            : { priceEurPerMwh: price };
+        }),
+        hours: rnd() < 0.8 ? 0.25 : 1,
+        powerMw: rnd() < 0.05 ? 0 : rnd() * 20,
+        etaCharge: 0.6 + rnd() * 0.4,
+        etaDischarge: rnd() < 0.3 ? 1 : 0.6 + rnd() * 0.4,
+        socMinMwh: socMin,
+        socMaxMwh: socMax,
+        soc0Mwh: soc0,
+        endSocMinMwh: socMin + rnd() * (socMax - socMin) * 1.2,
+        degradationEurPerMwh: rnd() < 0.3 ? 0 : rnd() * 30,
+        ...(rnd() < 0.5 ? { terminalValueEurPerMwh: rnd() * 200 - 50 } : {}),
+        ...(rnd() < 0.2 ? { slackPenaltyEurPerMwh: 50 + rnd() * 1000 } : {}),
+      };
+      const highs = solver.solve(buildBatteryLp(p), { output_flag: false, presolve: 'off', threads: 1 });
+      expect(highs.Status).toBe('Optimal');
+      const plan = solveBatteryPlan(p);
+      const scale = Math.max(1, Math.abs(highs.ObjectiveValue));
+      expect(Math.abs(plan.objectiveEur - highs.ObjectiveValue) / scale).toBeLessThan(1e-8);
+      expect(Math.abs(objectiveOf(p, plan) - plan.objectiveEur) / scale).toBeLessThan(1e-9);
+      if (plan.slackMwh > 1e-6) withSlack++;
+    }
+    // The random instances do reach the cases the slacks and the tie-breaking exist for.
+    expect(withSlack).toBeGreaterThan(10);
+    expect(tied).toBeGreaterThan(10);
+  });
+
+  it('gives the same schedule as solveBatteryLp where the optimum is unique', () => {
+    const lp = solveBatteryLp(solver, { ...FOUR, etaCharge: 0.9, etaDischarge: 0.9, socMaxMwh: 0.9 });
+    const dp = solveBatteryPlan({ ...FOUR, etaCharge: 0.9, etaDischarge: 0.9, socMaxMwh: 0.9 });
+    for (const [t, x] of dp.netMw.entries()) expect(x).toBeCloseTo(lp.netMw[t]!, 9);
+    expect(dp.profitEur).toBeCloseTo(lp.profitEur, 9);
   });
 });

@@ -13,6 +13,11 @@
 // break a bound. The schedule an agent trades is the net grid power c_t − d_t. The terminal value
 // v (EUR per MWh stored at the end, default 0) lets a plan value what it leaves in the battery
 // instead of (or besides) a hard end target.
+//
+// lib/battery-plan.ts solves exactly this LP without a solver (solveBatteryPlan, a concave dynamic
+// programme, ~10× faster); lp-battery uses it, and battery-lp.test.ts holds its optimum equal
+// to HiGHS's on random instances. This HiGHS path stays the reference and serves the strategies
+// that still call it.
 
 import type { LpSolver } from '../../lib/index.js';
 
@@ -24,7 +29,7 @@ export interface BatteryLpPeriod {
 }
 
 export interface BatteryLpProblem {
-  periods: BatteryLpPeriod[];
+  periods: readonly BatteryLpPeriod[];
   /** Period length, hours (0.25 for quarter-hours). */
   hours: number;
   powerMw: number;

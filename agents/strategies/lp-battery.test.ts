@@ -30,7 +30,7 @@ beforeAll(async () => {
 const DA = dayAheadAuction(DAY);
 
 function ready(params: Record<string, unknown> = {}): LpBattery {
-  const s = new LpBattery(params, solver);
+  const s = new LpBattery(params);
   s.onWelcome(makeWelcome({ assets: [batteryAsset()], auctions: [DA] }));
   return s;
 }
@@ -106,7 +106,7 @@ describe('scheduleToLots', () => {
 
 describe('LpBattery', () => {
   it('refuses a run without a battery and validates its parameters', async () => {
-    await expect(new LpBattery({}, solver).onWelcome(makeWelcome())).rejects.toThrow(AgentSdkError);
+    await expect(new LpBattery({}).onWelcome(makeWelcome())).rejects.toThrow(AgentSdkError);
     expect(() => new LpBattery({ slippageEur: -1 })).toThrow(ParamError);
     expect(() => new LpBattery({ unknown: 1 })).toThrow(ParamError);
   });
@@ -231,7 +231,7 @@ describe('LpBattery', () => {
   });
 
   it('works without a day-ahead auction and without books (products from the welcome)', async () => {
-    const s = new LpBattery({}, solver);
+    const s = new LpBattery({});
     s.onWelcome(
       makeWelcome({
         assets: [batteryAsset()],
@@ -246,5 +246,37 @@ describe('LpBattery', () => {
     });
     const subs = submitsOf(await s.decide(wake));
     for (const x of subs) expect(x.productId.startsWith('qh-2026112')).toBe(true);
+  });
+});
+
+describe('LpBattery planners', () => {
+  it('decides the same with the exact DP (default) as with HiGHS on random forecasts and positions', async () => {
+    const rnd = mulberry32(2026);
+    const highs = (p: Parameters<typeof solveBatteryLp>[1]) => solveBatteryLp(solver, p);
+    let acting = 0;
+    for (let k = 0; k < 12; k++) {
+      const params = { tradePeriods: 1 + Math.floor(rnd() * 8), dayAhead: rnd() < 0.5 };
+      const welcome = makeWelcome({ assets: [batteryAsset()], auctions: [DA] });
+      const dp = new LpBattery(params);
+      const lp = new LpBattery(params, highs);
+      await dp.onWelcome(welcome);
+      await lp.onWelcome(welcome);
+      // Before the day-ahead gate (day-ahead bids and intraday trades) or inside the day.
+      const now = rnd() < 0.4 ? BEFORE_GATE : DAY + Math.floor(rnd() * 80) * QH_MS;
+      const n = Math.floor((DAY + 24 * HOUR_MS - now) / QH_MS) - 1;
+      const prices = Array.from({ length: n }, () => Math.round(-5_000 + rnd() * 30_000));
+      const first = now + QH_MS;
+      const wake = makeWakeUp({
+        timeMs: now,
+        assets: [assetState({ socMwh: 1 + rnd() * 18 })],
+        priceForecasts: forecasts(first, prices),
+        positions: [position(quarterHourId(now), Math.round((rnd() - 0.5) * 150))],
+      });
+      const a = await dp.decide(wake);
+      expect(a).toEqual(await lp.decide(wake));
+      if (a.length > 0) acting++;
+    }
+    // Not a vacuous comparison: most situations call for trades.
+    expect(acting).toBeGreaterThanOrEqual(8);
   });
 });

@@ -1,5 +1,7 @@
 // Mathematical programming (seed 000's second paradigm): a perfect-foresight LP on the price
-// forecasts, solved with HiGHS (battery-lp.ts).
+// forecasts (the model of battery-lp.ts), solved exactly by the concave dynamic programme of
+// lib/battery-plan.ts — the same optimum as HiGHS (battery-lp.test.ts holds them equal) at a
+// fraction of the cost, which matters because the plan is re-optimised at every wake-up.
 //
 // Day-ahead: at the first wake-up before a day-ahead auction's gate (minus gateMarginMs) at
 // which forecasts cover all its quarter-hours, solve the LP over that day from the projected
@@ -19,12 +21,18 @@ import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { dayTokenOf, deliveryStartOf, type LpSolver, loadHighs, quarterHourId } from '../../lib/index.js';
+import {
+  type BatteryPlanProblem,
+  dayTokenOf,
+  deliveryStartOf,
+  quarterHourId,
+  solveBatteryPlan,
+} from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { type BatteryLpPeriod, type BatteryLpSchedule, solveBatteryLp } from './battery-lp.js';
+import type { BatteryLpPeriod, BatteryLpSchedule } from './battery-lp.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
@@ -70,6 +78,9 @@ const paramsSchema = z
 
 export type LpBatteryParams = z.infer<typeof paramsSchema>;
 
+/** Solves the battery LP; the default is the exact DP, tests compare it with HiGHS. */
+export type BatteryPlanner = (p: BatteryPlanProblem) => BatteryLpSchedule;
+
 export class LpBattery implements Strategy {
   readonly name = 'lp-battery';
   readonly params: LpBatteryParams;
@@ -82,11 +93,11 @@ export class LpBattery implements Strategy {
   /** SoC at the start of each planned delivery day ("YYYYMMDD"): the day's end target. */
   private readonly dayStartSoc = new Map<string, number>();
   private firstSoc?: number;
-  private solver?: LpSolver;
+  private readonly plan: BatteryPlanner;
 
-  constructor(params: Record<string, unknown> = {}, solver?: LpSolver) {
+  constructor(params: Record<string, unknown> = {}, planner: BatteryPlanner = solveBatteryPlan) {
     this.params = parseParams('lp-battery', paramsSchema, params);
-    this.solver = solver;
+    this.plan = planner;
   }
 
   async onWelcome(welcome: Welcome): Promise<void> {
@@ -97,14 +108,11 @@ export class LpBattery implements Strategy {
     this.products = quarterHourProducts(welcome);
     this.auctions = welcome.auctions.filter((a) => a.kind === AuctionKind.AUCTION_KIND_DAY_AHEAD);
     this.limits = priceLimits(welcome);
-    // Compile the solver now, before the clock runs, not inside the first wake-up's deadline.
-    this.solver ??= await loadHighs();
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {
     const b = this.battery;
     if (!b) return [];
-    this.solver ??= await loadHighs();
     const soc = assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh;
     this.firstSoc ??= soc;
     const prices = forecastMap(wake);
@@ -146,7 +154,7 @@ export class LpBattery implements Strategy {
       const soc0 = projectSoc(soc, b, wake, dayStart);
       const token = dayTokenOf(ids[0]!);
       if (token !== undefined && !this.dayStartSoc.has(token)) this.dayStartSoc.set(token, soc0);
-      const plan = solveBatteryLp(this.solver!, {
+      const plan = this.plan({
         ...this.lpBase(b),
         periods: ids.map((id) => ({ priceEurPerMwh: prices.get(id)! / 100 })),
         soc0Mwh: soc0,
@@ -211,7 +219,7 @@ export class LpBattery implements Strategy {
     const lastDay = dayTokenOf(ids[ids.length - 1]!);
     const planned = lastDay === undefined ? undefined : this.dayStartSoc.get(lastDay);
     const target = this.endTarget(b, planned ?? this.firstSoc ?? soc);
-    const plan = solveBatteryLp(this.solver!, {
+    const plan = this.plan({
       ...this.lpBase(b),
       periods,
       soc0Mwh: Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc)),

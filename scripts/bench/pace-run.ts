@@ -39,6 +39,9 @@ const { runDir, results } = await runArena(cfg, {
 const exitMs = performance.now();
 if (marks.startMs === undefined || marks.endMs === undefined) throw new Error('run-start/run-end not seen');
 const faults = results.agents.reduce((n, a) => n + a.missedDeadlines, 0);
+// A run in which an agent never connected measured a different game: no figure from it.
+const absent = lines.filter((l) => /never-connected/.test(l));
+if (absent.length > 0) throw new Error(`pace run without every agent:\n${absent.join('\n')}`);
 process.stdout.write(
   `${JSON.stringify({
     mode,

@@ -305,10 +305,14 @@ export function admitAction(raw: unknown, l: DoorLimits): Admitted {
   const ref = text(raw.clientRef, 'client_ref', l.maxClientRefLength, false);
   if (ref) return no(ref);
   const k = raw.kind;
-  const names = ACTION_KINDS.map(snake).join(', ');
   if (!isObject(k) || !ACTION_KINDS.includes(k.$case as ActionKind) || !isObject(k.value))
     return no(
-      reject(RejectCode.REJECT_CODE_INVALID_FIELD, 'kind', `one of ${names}`, isObject(k) ? k.$case : k),
+      reject(
+        RejectCode.REJECT_CODE_INVALID_FIELD,
+        'kind',
+        `one of ${ACTION_KINDS.map(snake).join(', ')}`,
+        isObject(k) ? k.$case : k,
+      ),
     );
   const kind = k.$case as ActionKind;
   if (!l.enabledKinds.has(kind))
