@@ -23,7 +23,13 @@ import {
   Simulation,
 } from '../../sim/index.js';
 import { GrpcGateway } from '../gateway/grpc-gateway.js';
-import { type LaunchedAgent, launchAgent, launchCommand, stopAgents } from '../launcher/agent-launcher.js';
+import {
+  agentCommand,
+  type LaunchedAgent,
+  launchAgent,
+  launchCommand,
+  stopAgents,
+} from '../launcher/agent-launcher.js';
 import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
@@ -49,11 +55,6 @@ export interface RunOptions {
   natsUrl?: string;
   /** Called after each decision point (progress, pacing a run for people watching it). */
   onDecision?: LockstepOptions['onDecision'];
-  /**
-   * Agents launched from a command line instead of `flexarena agent <strategy>` (agents in other
-   * languages), by agent id; `{arena}` and `{token}` in the arguments are filled in.
-   */
-  commands?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
@@ -256,7 +257,9 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       log(`arena ${runId} listening on ${address}`);
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
-        const command = opts.commands?.get(a.id);
+        // One path for every agent in another process: its configured command or runtime
+        // (tournament entrants with a command too), else `flexarena agent <strategy>`.
+        const command = agentCommand(a);
         if (command)
           launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
         else if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
