@@ -3,6 +3,9 @@
 // each agent is reached through a RemoteAgentPort the lock-step driver uses like any other port.
 // gRPC status codes end a stream only for protocol violations (a first message that is not hello,
 // a second session, an impossible resume point); everything about actions is the core's door.
+
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type Metadata,
   Server,
@@ -13,6 +16,8 @@ import {
   status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 import {
   ArenaServiceService,
   GetMarketSpecRequest,
@@ -84,6 +89,21 @@ function serviceDefinition(encoder: SessionEncoder): ServiceDefinition<UntypedSe
   } as unknown as ServiceDefinition<UntypedServiceImplementation>;
 }
 
+const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'proto');
+let reflection: ReflectionService | undefined;
+
+/**
+ * gRPC server reflection over the protocol's own .proto files (read once per process), so generic
+ * clients (`buf curl`, grpcurl) can list and describe ArenaService without a copy of the protos.
+ * The schema is public: reflection needs no token.
+ */
+function reflectionService(): ReflectionService {
+  reflection ??= new ReflectionService(
+    loadSync('flexarena/v1/arena_service.proto', { includeDirs: [PROTO_DIR] }),
+  );
+  return reflection;
+}
+
 /** What an agent gets when it comes back after the run ended: acks it had not seen, then the end. */
 export type Finale = (agentId: string, resumeFrom: number) => { ended: RunEnded; acks: OutboundMessage[] };
 
@@ -124,6 +144,7 @@ export class GrpcGateway {
         else cb(null, opts.marketSpec());
       },
     });
+    reflectionService().addToServer(this.server);
     for (const agentId of new Set(opts.tokens.values()))
       this.ports.set(agentId, new RemoteAgentPort(agentId, this, opts.goneAfterMissed ?? 3));
   }
