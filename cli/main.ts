@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { FlexArenaError } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
+import { registerCompliance } from './commands/compliance.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerReport } from './commands/report.js';
@@ -24,6 +25,7 @@ registerEvaluate(program);
 registerTournament(program);
 registerReport(program);
 registerTrain(program);
+registerCompliance(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,10 +19,22 @@ const ALLOWED: Record<string, readonly string[]> = {
   agents: ['lib', 'market'],
   arena: ['lib', 'market', 'sim'],
   evaluation: ['lib', 'market', 'sim', 'arena'],
+  compliance: ['lib', 'market', 'sim', 'arena', 'agents'],
   training: ['lib', 'market', 'sim', 'agents', 'evaluation'],
   tournament: ['lib', 'market', 'sim', 'arena', 'agents', 'evaluation'],
   dashboard: ['lib', 'market', 'sim', 'arena'],
-  cli: ['lib', 'market', 'sim', 'arena', 'agents', 'evaluation', 'training', 'tournament', 'dashboard'],
+  cli: [
+    'lib',
+    'market',
+    'sim',
+    'arena',
+    'agents',
+    'evaluation',
+    'training',
+    'tournament',
+    'dashboard',
+    'compliance',
+  ],
 };
 
 /** The public entry file of each folder that others import. */
@@ -33,6 +45,7 @@ const ENTRY: Record<string, readonly string[]> = {
   arena: ['arena/index.ts'],
   agents: ['agents/sdk/index.ts', 'agents/strategies/index.ts'],
   evaluation: ['evaluation/index.ts'],
+  compliance: ['compliance/index.ts'],
   training: ['training/index.ts'],
   tournament: ['tournament/index.ts'],
   dashboard: ['dashboard/index.ts'],

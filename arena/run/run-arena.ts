@@ -22,7 +22,7 @@ import {
   runResults,
   Simulation,
 } from '../../sim/index.js';
-import { GrpcGateway } from '../gateway/grpc-gateway.js';
+import { type GatewayObserver, GrpcGateway } from '../gateway/grpc-gateway.js';
 import {
   agentCommand,
   type LaunchedAgent,
@@ -55,6 +55,10 @@ export interface RunOptions {
   natsUrl?: string;
   /** Called after each decision point (progress, pacing a run for people watching it). */
   onDecision?: LockstepOptions['onDecision'];
+  /** Sees hellos and every message sent to an agent over gRPC (the compliance suite). */
+  observer?: GatewayObserver;
+  /** Called once the gateway listens, before agents are launched or waited for. */
+  onListening?(address: string, gateway: GrpcGateway): void;
 }
 
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
@@ -246,6 +250,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         marketSpec: () => ({ runId, market: sim.marketSpec() }),
         lastReportSeq: (agentId) => sim.lastReportSeq(agentId),
         answerOutside: (agentId, batch) => sim.answer(agentId, { kind: 'batch', batch }),
+        ...(opts.observer ? { observer: opts.observer } : {}),
       });
       const host = opts.host ?? '127.0.0.1';
       const port = await gateway.listen(host, cfg.port);
@@ -255,6 +260,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         `FLEXARENA_LISTENING ${address} ${runId} ${runDir}${nats ? ` ${nats.url}` : ''}\n`,
       );
       log(`arena ${runId} listening on ${address}`);
+      opts.onListening?.(address, gateway);
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
         // One path for every agent in another process: its configured command or runtime
