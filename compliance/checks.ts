@@ -69,6 +69,14 @@ export function typedRejections(o: Observed): CheckResult {
   );
 }
 
+/** The highest report_seq of a wake-up the agent answered on this session (0: none). */
+function answeredUpTo(s: SessionRecord): number {
+  const seqs = s.sent.flatMap((m) =>
+    m.kind?.$case === 'wakeUp' && s.answered.includes(m.kind.value.wakeId) ? [m.kind.value.reportSeq] : [],
+  );
+  return Math.max(0, ...seqs);
+}
+
 /** A resume point must cover every wake-up the agent answered (it stores before answering). */
 export function resume(o: Observed): CheckResult {
   if (!o.dropped)
@@ -77,12 +85,7 @@ export function resume(o: Observed): CheckResult {
   for (let i = 1; i < o.sessions.length; i++) {
     const prev = o.sessions[i - 1]!;
     const next = o.sessions[i]!;
-    const answeredSeqs = prev.sent.flatMap((m) =>
-      m.kind?.$case === 'wakeUp' && prev.answered.includes(m.kind.value.wakeId)
-        ? [m.kind.value.reportSeq]
-        : [],
-    );
-    const mustCover = Math.max(0, ...answeredSeqs);
+    const mustCover = answeredUpTo(prev);
     if (!next.resumed) problems.push(`session ${i + 1} was not a resume`);
     if (next.lastReportSeq < mustCover)
       problems.push(
@@ -103,14 +106,16 @@ export function resume(o: Observed): CheckResult {
 }
 
 /**
- * The fills the agent processed, by its own resume points: on every session but the last the
- * reports up to the next hello's last_report_seq, on the last one all of them. Each of its tape's
- * trades must be there exactly once.
+ * The fills the agent processed: on every session but the last the reports up to the next hello's
+ * last_report_seq — or further, up to the last wake-up it answered, since an answer proves the
+ * wake-up was processed — and on the last session all of them. Each of its tape's trades must be
+ * there exactly once.
  */
 export function fillsExactlyOnce(o: Observed): CheckResult {
   const processed: number[] = [];
   o.sessions.forEach((s, i) => {
-    const upTo = o.sessions[i + 1]?.lastReportSeq ?? Number.POSITIVE_INFINITY;
+    const next = o.sessions[i + 1];
+    const upTo = next ? Math.max(next.lastReportSeq, answeredUpTo(s)) : Number.POSITIVE_INFINITY;
     for (const m of s.sent) {
       const seq = reportSeqOf(m);
       if (seq > 0 && seq <= upTo) processed.push(...fillsOf(m));
