@@ -4,7 +4,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoConfig, readTape, runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import {
+  demoConfig,
+  readTape,
+  runArenaToEnd,
+  stopAll,
+  tempDir,
+  writeConfig,
+} from '../helpers/arena-process.js';
 import { tradesOf } from '../helpers/tape-facts.js';
 
 afterEach(stopAll);
