@@ -9,6 +9,7 @@ export default defineConfig({
       'arena/**/*.test.ts',
       'agents/**/*.test.ts',
       'evaluation/**/*.test.ts',
+      'compliance/**/*.test.ts',
       'tournament/**/*.test.ts',
       'training/**/*.test.ts',
       'cli/**/*.test.ts',

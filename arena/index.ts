@@ -1,7 +1,14 @@
 // The public entry of the runtime: running the simulation core with real processes, gRPC, NATS
 // and files.
-export { GrpcGateway, tokenFromMetadata } from './gateway/grpc-gateway.js';
-export { type LaunchedAgent, launchAgent, launchCommand, stopAgents } from './launcher/agent-launcher.js';
+export { type GatewayObserver, GrpcGateway, tokenFromMetadata } from './gateway/grpc-gateway.js';
+export {
+  type AgentCommand,
+  agentCommand,
+  type LaunchedAgent,
+  launchAgent,
+  launchCommand,
+  stopAgents,
+} from './launcher/agent-launcher.js';
 export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
 export {
   findNatsServerBinary,

@@ -1,5 +1,6 @@
 // Agents the arena launches run a built-in strategy by name; a misspelt name is a configuration
-// error before anything starts. Agents started by hand (launch: false) may carry any label.
+// error before anything starts. Agents started by hand (launch: false) or from their own command
+// line (`command`, `runtime`) may carry any label.
 import { ConfigError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 
@@ -9,7 +10,7 @@ export function checkLaunchedStrategies(
   known: { has(name: string): boolean; names(): string[] },
 ): void {
   const issues = cfg.agents.flatMap((a, i) =>
-    a.launch && !known.has(a.strategy)
+    a.launch && !a.command && !a.runtime && !known.has(a.strategy)
       ? [
           {
             path: `agents[${i}].strategy`,

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { FlexArenaError } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
+import { registerCompliance } from './commands/compliance.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerReport } from './commands/report.js';
@@ -28,6 +29,7 @@ registerStudy(program);
 registerReport(program);
 registerTrain(program);
 registerWorker(program);
+registerCompliance(program);
 
 try {
   await program.parseAsync(process.argv);

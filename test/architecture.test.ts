@@ -19,6 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   agents: ['lib', 'market'],
   arena: ['lib', 'market', 'sim'],
   evaluation: ['lib', 'market', 'sim', 'arena'],
+  compliance: ['lib', 'market', 'sim', 'arena', 'agents'],
   training: ['lib', 'market', 'sim', 'agents', 'evaluation'],
   tournament: ['lib', 'market', 'sim', 'arena', 'agents', 'evaluation'],
   study: ['lib', 'market', 'sim', 'arena', 'agents', 'evaluation', 'tournament'],
@@ -34,6 +35,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'tournament',
     'study',
     'dashboard',
+    'compliance',
   ],
 };
 
@@ -45,6 +47,7 @@ const ENTRY: Record<string, readonly string[]> = {
   arena: ['arena/index.ts'],
   agents: ['agents/sdk/index.ts', 'agents/strategies/index.ts'],
   evaluation: ['evaluation/index.ts'],
+  compliance: ['compliance/index.ts'],
   training: ['training/index.ts'],
   tournament: ['tournament/index.ts'],
   study: ['study/index.ts'],

@@ -57,7 +57,16 @@ export function gameConfig(ctx: GameContext, spec: GameSpec): RunConfig {
       const name = taken.get(a.id);
       if (!name) return { ...a, launch: true };
       const e = entrants.get(name)!;
-      return { ...a, strategy: e.strategy ?? e.name, params: e.params, launch: true };
+      // The seat's own way of starting (a command, a runtime) gives way to the entrant's.
+      const { command: _c, runtime: _r, module: _m, ...seat } = a;
+      return {
+        ...seat,
+        strategy: e.strategy ?? e.name,
+        params: e.params,
+        launch: true,
+        // An entrant's command line is launched by the arena like a configured agent's.
+        ...(e.command ? { command: e.command } : {}),
+      };
     });
   return {
     ...structuredClone(base),
@@ -80,16 +89,14 @@ export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameRe
     .slice(0, 64)
     .replace(/-+$/, '');
   const local = new Map<string, LocalAgent>();
-  const commands = new Map<string, readonly string[]>();
   for (const a of cfg.agents) {
     const e = entrantOf(ctx, spec, a.id);
-    if (e?.command) commands.set(a.id, e.command);
-    else if (e?.mode === 'process') continue;
+    if (e?.command || e?.mode === 'process') continue;
     else local.set(a.id, createStrategy(a.strategy, a.params));
   }
   const scorer = new RunScorer(runId);
   const started = Date.now();
-  const out = await runArena(cfg, { runId, local, commands, sinks: [scorer], log: () => undefined });
+  const out = await runArena(cfg, { runId, local, sinks: [scorer], log: () => undefined });
   const scores = scorer.scores();
   if (!scores.complete) throw new Error(`game ${spec.id}: the run's records are incomplete`);
   const seats = spec.seats.map((s): SeatResult => {

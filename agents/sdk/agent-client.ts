@@ -3,8 +3,15 @@
 // once the strategy has handled it, so an agent that keeps that number can resume after a crash
 // without losing or repeating a fill. A wake-up is reported processed before its batch is sent:
 // the arena takes the answer as proof that the wake-up was processed and stops keeping it for a
-// resume, so the number must be stored first.
-import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
+// resume, so the number must be stored first. A stream that fails with UNAVAILABLE after its
+// Welcome is resumed the same way by the client itself (ConnectOptions.resume).
+import {
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js';
 import {
   ArenaServiceClient,
   ArenaServiceService,
@@ -29,6 +36,12 @@ export interface ConnectOptions {
    * returns to the caller.
    */
   onProcessed?(reportSeq: number): void;
+  /**
+   * When the stream fails with UNAVAILABLE after a Welcome (a network cut, the arena dropping the
+   * stream), reconnect this many times, `delayMs` apart, saying hello with the last processed
+   * report_seq (default 5 × 200 ms; 0: never). Other statuses fail at once.
+   */
+  resume?: { attempts: number; delayMs: number };
 }
 
 export interface AgentRunOutcome {
@@ -37,6 +50,8 @@ export interface AgentRunOutcome {
   wakeUps: number;
   /** The report_seq of the last message processed. */
   lastReportSeq: number;
+  /** Sessions opened: 1 plus the resumes after dropped streams. */
+  sessions: number;
 }
 
 /**
@@ -57,12 +72,39 @@ const SessionClient = makeGenericClientConstructor(
   ArenaServiceClient.serviceName,
 ) as unknown as typeof ArenaServiceClient;
 
-export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<AgentRunOutcome> {
+export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<AgentRunOutcome> {
+  const outcome: AgentRunOutcome = { wakeUps: 0, lastReportSeq: opts.lastReportSeq ?? 0, sessions: 0 };
+  const resume = opts.resume ?? { attempts: 5, delayMs: 200 };
+  for (let failures = 0; ; ) {
+    const welcomesBefore = outcome.welcome;
+    outcome.welcome = undefined;
+    try {
+      await runSession(strategy, opts, outcome);
+      return outcome;
+    } catch (err) {
+      const welcomed = outcome.welcome !== undefined;
+      outcome.welcome ??= welcomesBefore;
+      // A fresh Welcome shows the resume worked: the count starts again.
+      if (welcomed) failures = 0;
+      const retry =
+        err instanceof SessionError &&
+        err.code === status.UNAVAILABLE &&
+        outcome.welcome !== undefined &&
+        failures < resume.attempts;
+      if (!retry) throw err;
+      failures++;
+      await new Promise((r) => setTimeout(r, resume.delayMs));
+    }
+  }
+}
+
+/** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
+function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
   const client = new SessionClient(opts.address, credentials.createInsecure());
   const md = new Metadata();
   md.set('authorization', `Bearer ${opts.token}`);
   const call = client.session(md);
-  const outcome: AgentRunOutcome = { wakeUps: 0, lastReportSeq: opts.lastReportSeq ?? 0 };
+  outcome.sessions++;
   const send = (req: SessionRequest) => call.write(req);
   const processed = (seq: number) => {
     if (seq <= outcome.lastReportSeq) return;
@@ -79,7 +121,7 @@ export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<Agen
       done = true;
       client.close();
       if (err) reject(err);
-      else resolve(outcome);
+      else resolve();
     };
     const handle = async (msg: SessionResponse) => {
       switch (msg.kind?.$case) {
@@ -128,7 +170,7 @@ export function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<Agen
           sdkName: opts.sdkName ?? 'flexarena-ts',
           sdkVersion: '0.2.0',
           strategy: strategy.name,
-          lastReportSeq: opts.lastReportSeq ?? 0,
+          lastReportSeq: outcome.lastReportSeq,
         },
       },
     });

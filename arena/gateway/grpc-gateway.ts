@@ -3,6 +3,9 @@
 // each agent is reached through a RemoteAgentPort the lock-step driver uses like any other port.
 // gRPC status codes end a stream only for protocol violations (a first message that is not hello,
 // a second session, an impossible resume point); everything about actions is the core's door.
+
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type Metadata,
   Server,
@@ -13,6 +16,8 @@ import {
   status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 import {
   ArenaServiceService,
   GetMarketSpecRequest,
@@ -33,6 +38,16 @@ export interface FaultLog {
   fault(agentId: string, kind: string, detail: string): void;
 }
 
+/**
+ * Sees what passes through the gateway, for tools that check agents against the protocol (the
+ * compliance suite): hellos, and every message sent to an agent.
+ */
+export interface GatewayObserver {
+  hello?(agentId: string, hello: Hello, resumed: boolean): void;
+  sent?(agentId: string, msg: SessionResponse): void;
+  batch?(agentId: string, batch: ActionBatch): void;
+}
+
 export interface GatewayOptions {
   runId: string;
   /** token → agent id */
@@ -50,6 +65,7 @@ export interface GatewayOptions {
    * reconnects.
    */
   goneAfterMissed?: number;
+  observer?: GatewayObserver;
 }
 
 export function tokenFromMetadata(md: Metadata): string | undefined {
@@ -82,6 +98,21 @@ function serviceDefinition(encoder: SessionEncoder): ServiceDefinition<UntypedSe
       requestDeserialize: (value: Buffer) => GetMarketSpecRequest.decode(new SafeInt64Reader(value)),
     },
   } as unknown as ServiceDefinition<UntypedServiceImplementation>;
+}
+
+const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'proto');
+let reflection: ReflectionService | undefined;
+
+/**
+ * gRPC server reflection over the protocol's own .proto files (read once per process), so generic
+ * clients (`buf curl`, grpcurl) can list and describe ArenaService without a copy of the protos.
+ * The schema is public: reflection needs no token.
+ */
+function reflectionService(): ReflectionService {
+  reflection ??= new ReflectionService(
+    loadSync('flexarena/v1/arena_service.proto', { includeDirs: [PROTO_DIR] }),
+  );
+  return reflection;
 }
 
 /** What an agent gets when it comes back after the run ended: acks it had not seen, then the end. */
@@ -124,6 +155,7 @@ export class GrpcGateway {
         else cb(null, opts.marketSpec());
       },
     });
+    reflectionService().addToServer(this.server);
     for (const agentId of new Set(opts.tokens.values()))
       this.ports.set(agentId, new RemoteAgentPort(agentId, this, opts.goneAfterMissed ?? 3));
   }
@@ -188,7 +220,8 @@ export class GrpcGateway {
   send(s: Session, messages: readonly OutboundMessage[]): void {
     if (!s.open) return;
     for (const m of messages)
-      s.call.write(
+      this.write(
+        s,
         m.kind === 'wakeUp'
           ? { kind: { $case: 'wakeUp', value: m.value } }
           : { kind: { $case: 'actionAck', value: m.value } },
@@ -196,7 +229,33 @@ export class GrpcGateway {
   }
 
   sendAck(s: Session, ack: ActionAck): void {
-    if (s.open) s.call.write({ kind: { $case: 'actionAck', value: ack } });
+    if (s.open) this.write(s, { kind: { $case: 'actionAck', value: ack } });
+  }
+
+  private write(s: Session, msg: SessionResponse): void {
+    this.opts.observer?.sent?.(s.agentId, msg);
+    s.call.write(msg);
+  }
+
+  /**
+   * Ends an agent's open stream with UNAVAILABLE, as a network cut would (a test of the agent's
+   * resume). Returns false when it had no open stream.
+   */
+  dropSession(agentId: string, details = 'stream dropped by the arena'): boolean {
+    const s = this.session(agentId);
+    if (!s) return false;
+    this.opts.faults.fault(agentId, 'dropped-by-arena', details);
+    this.closeSession(s);
+    fail(s.call, status.UNAVAILABLE, details);
+    return true;
+  }
+
+  /** Handles `batch` as if the agent had sent it now (a test of how it takes a refused batch). */
+  injectBatch(agentId: string, batch: ActionBatch): boolean {
+    const s = this.session(agentId);
+    if (!s) return false;
+    this.port(agentId).onBatch(s, batch);
+    return true;
   }
 
   end(agentId: string, ended: RunEnded, acks: readonly OutboundMessage[] = []): void {
@@ -206,7 +265,7 @@ export class GrpcGateway {
       return;
     }
     this.send(s, acks);
-    s.call.write({ kind: { $case: 'runEnded', value: ended } });
+    this.write(s, { kind: { $case: 'runEnded', value: ended } });
     s.call.end();
     this.closeSession(s);
   }
@@ -256,8 +315,10 @@ export class GrpcGateway {
         return;
       }
       if (!session.open) return;
-      if (msg.kind?.$case === 'actionBatch') this.port(agentId).onBatch(session, msg.kind.value);
-      else
+      if (msg.kind?.$case === 'actionBatch') {
+        this.opts.observer?.batch?.(agentId, msg.kind.value);
+        this.port(agentId).onBatch(session, msg.kind.value);
+      } else
         this.violation(
           session,
           status.INVALID_ARGUMENT,
@@ -307,6 +368,7 @@ export class GrpcGateway {
     };
     this.sessions.set(agentId, session);
     this.everConnected.add(agentId);
+    this.opts.observer?.hello?.(agentId, hello, resumed);
     call.write({ kind: { $case: 'welcome', value: { ...this.opts.welcome(agentId), resumed } } });
     for (const w of this.connectWaiters) w();
     if (this.finale) {

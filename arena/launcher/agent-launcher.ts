@@ -7,7 +7,33 @@ import { fileURLToPath } from 'node:url';
 import type { AgentConfig } from '../../sim/index.js';
 import { killAndWait } from '../nats/nats-server-launcher.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'flexarena.mjs');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'flexarena.mjs');
+/** The Python SDK's folder, put on PYTHONPATH for `runtime: python` agents. */
+export const PYTHON_SDK_DIR = join(ROOT, 'agents', 'python');
+
+/** A command line to start an agent with, and what it needs in its environment beyond the token. */
+export interface AgentCommand {
+  argv: readonly string[];
+  env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * How the arena starts `agent` when it is not a built-in strategy: its `command`, or the Python
+ * SDK for `runtime: python` (undefined: a built-in strategy, `flexarena agent <strategy>`).
+ */
+export function agentCommand(agent: AgentConfig): AgentCommand | undefined {
+  if (agent.command) return { argv: agent.command };
+  if (agent.runtime === 'python' && agent.module) {
+    const python = process.env.FLEXARENA_PYTHON ?? '/usr/bin/python3';
+    const path = [PYTHON_SDK_DIR, process.env.PYTHONPATH].filter(Boolean).join(':');
+    return {
+      argv: [python, '-m', agent.module, '--arena', '{arena}', '--params', JSON.stringify(agent.params)],
+      env: { PYTHONPATH: path },
+    };
+  }
+  return undefined;
+}
 
 export interface LaunchedAgent {
   agentId: string;
@@ -39,16 +65,18 @@ export function launchAgent(
  */
 export function launchCommand(
   agentId: string,
-  command: readonly string[],
+  command: AgentCommand,
   address: string,
   token: string,
   logDir: string,
 ): LaunchedAgent {
-  const [cmd, ...args] = command.map((a) => a.replaceAll('{arena}', address).replaceAll('{token}', token));
+  const [cmd, ...args] = command.argv.map((a) =>
+    a.replaceAll('{arena}', address).replaceAll('{token}', token),
+  );
   if (!cmd) throw new Error(`agent ${agentId}: empty command`);
   const child = spawn(cmd, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FLEXARENA_ARENA: address, FLEXARENA_TOKEN: token },
+    env: { ...process.env, ...command.env, FLEXARENA_ARENA: address, FLEXARENA_TOKEN: token },
   });
   const log = createWriteStream(join(logDir, `${agentId}.log`));
   child.stdout?.pipe(log);

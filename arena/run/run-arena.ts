@@ -24,8 +24,14 @@ import {
   runResults,
   Simulation,
 } from '../../sim/index.js';
-import { GrpcGateway } from '../gateway/grpc-gateway.js';
-import { type LaunchedAgent, launchAgent, launchCommand, stopAgents } from '../launcher/agent-launcher.js';
+import { type GatewayObserver, GrpcGateway } from '../gateway/grpc-gateway.js';
+import {
+  agentCommand,
+  type LaunchedAgent,
+  launchAgent,
+  launchCommand,
+  stopAgents,
+} from '../launcher/agent-launcher.js';
 import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
@@ -55,11 +61,10 @@ export interface RunOptions {
    * A real-time run calls it without waiting for it.
    */
   onDecision?: LockstepOptions['onDecision'];
-  /**
-   * Agents launched from a command line instead of `flexarena agent <strategy>` (agents in other
-   * languages), by agent id; `{arena}` and `{token}` in the arguments are filled in.
-   */
-  commands?: ReadonlyMap<string, readonly string[]>;
+  /** Sees hellos and every message sent to an agent over gRPC (the compliance suite). */
+  observer?: GatewayObserver;
+  /** Called once the gateway listens, before agents are launched or waited for. */
+  onListening?(address: string, gateway: GrpcGateway): void;
 }
 
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
@@ -254,6 +259,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         marketSpec: () => ({ runId, market: sim.marketSpec() }),
         lastReportSeq: (agentId) => sim.lastReportSeq(agentId),
         answerOutside: (agentId, batch) => sim.answer(agentId, { kind: 'batch', batch }),
+        ...(opts.observer ? { observer: opts.observer } : {}),
       });
       const host = opts.host ?? '127.0.0.1';
       const port = await gateway.listen(host, cfg.port);
@@ -263,9 +269,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         `FLEXARENA_LISTENING ${address} ${runId} ${runDir}${nats ? ` ${nats.url}` : ''}\n`,
       );
       log(`arena ${runId} listening on ${address}`);
+      opts.onListening?.(address, gateway);
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
-        const command = opts.commands?.get(a.id);
+        // One path for every agent in another process: its configured command or runtime
+        // (tournament entrants with a command too), else `flexarena agent <strategy>`.
+        const command = agentCommand(a);
         if (command)
           launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
         else if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));

@@ -21,9 +21,16 @@ export const strategyNames = {
   names: registeredNames,
 };
 
-/** The agents of `cfg` that the arena would launch, as strategy objects. */
+/**
+ * The built-in strategies of `cfg` that the arena would launch, as strategy objects; agents with
+ * their own command line (`command`, `runtime`) stay processes.
+ */
 export function inProcessAgents(cfg: RunConfig): Map<string, LocalAgent> {
-  return new Map(cfg.agents.filter((a) => a.launch).map((a) => [a.id, createStrategy(a.strategy, a.params)]));
+  return new Map(
+    cfg.agents
+      .filter((a) => a.launch && !a.command && !a.runtime)
+      .map((a) => [a.id, createStrategy(a.strategy, a.params)]),
+  );
 }
 
 interface RunFlags {

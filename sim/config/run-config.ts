@@ -34,6 +34,22 @@ const agentSchema = z
     launch: z.boolean().default(true),
     /** Fixed token for agents started by hand; launched agents get a random one. */
     token: z.string().min(8).optional(),
+    /**
+     * An agent in any language, launched by the arena from this command line instead of
+     * `flexarena agent <strategy>` (`strategy` is then only a label). `{arena}` and `{token}` in
+     * the arguments are filled in; both are also in the environment (FLEXARENA_ARENA,
+     * FLEXARENA_TOKEN), which keeps the token out of `ps`.
+     */
+    command: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * A Python SDK agent launched by the arena: `/usr/bin/python3 -m <module> --arena … --params
+     * <params as JSON>` with agents/python on PYTHONPATH (FLEXARENA_PYTHON overrides the interpreter).
+     */
+    runtime: z.enum(['python']).optional(),
+    module: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'expected a Python module path (a.b.c)')
+      .optional(),
     latencyMs: z
       .object({ min: z.number().int().min(0).max(60_000), max: z.number().int().min(0).max(60_000) })
       .strict()
@@ -236,8 +252,35 @@ export const runConfigSchema = z
           path: ['agents', i, 'token'],
           message: 'an agent with launch: false needs a token to connect with',
         });
+      for (const issue of launchIssues(a))
+        ctx.addIssue({ code: 'custom', path: ['agents', i, issue.field], message: issue.message });
     });
   });
+
+/** How an agent is started must be said once: a command, a runtime, or neither (a strategy). */
+function launchIssues(a: {
+  launch: boolean;
+  command?: string[] | undefined;
+  runtime?: string | undefined;
+  module?: string | undefined;
+}): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  if (a.command && a.runtime)
+    out.push({ field: 'runtime', message: 'give either command or runtime, not both' });
+  if (a.runtime === 'python' && !a.module)
+    out.push({
+      field: 'module',
+      message: 'runtime: python needs the module to run (e.g. flexarena_examples.battery)',
+    });
+  if (a.module && a.runtime !== 'python')
+    out.push({ field: 'module', message: 'module is only read with runtime: python' });
+  if (!a.launch && (a.command || a.runtime))
+    out.push({
+      field: a.command ? 'command' : 'runtime',
+      message: 'launch: false means the agent is started by hand; the arena would not run this',
+    });
+  return out;
+}
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type AgentConfig = RunConfig['agents'][number];

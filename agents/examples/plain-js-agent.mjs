@@ -1,0 +1,117 @@
+// A FlexArena agent in plain JavaScript: the protos are loaded at run time with @grpc/proto-loader
+// (no code generation, no build step, no TypeScript). It buys 0.1 MW (IOC) in the first open
+// quarter-hour whose best ask is 5 EUR/MWh or more below the forecast, and resumes after a
+// dropped stream with the last report_seq it processed.
+//
+//   node agents/examples/plain-js-agent.mjs --arena HOST:PORT   (token in FLEXARENA_TOKEN or --token)
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
+
+const { values: args } = parseArgs({
+  options: { arena: { type: 'string' }, token: { type: 'string' } },
+});
+const arena = args.arena ?? process.env.FLEXARENA_ARENA;
+const token = args.token ?? process.env.FLEXARENA_TOKEN;
+if (!arena || !token) {
+  console.error(
+    'usage: plain-js-agent.mjs --arena HOST:PORT [--token T] (or FLEXARENA_ARENA, FLEXARENA_TOKEN)',
+  );
+  process.exit(2);
+}
+
+const protoDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'proto');
+// keepCase: fields by their proto names; longs as Numbers (every value the arena sends is within
+// 2^53); enums as their names; oneofs: `msg.kind` names the field that is set.
+const definition = protoLoader.loadSync('flexarena/v1/arena_service.proto', {
+  includeDirs: [protoDir],
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
+const { ArenaService } = grpc.loadPackageDefinition(definition).flexarena.v1;
+const client = new ArenaService(arena, grpc.credentials.createInsecure());
+
+let lastReportSeq = 0; // the last wake-up or ack fully processed: where a resume starts
+let wakeUps = 0;
+let welcomed = false;
+const processed = (seq) => {
+  if (seq > lastReportSeq) lastReportSeq = seq;
+};
+
+function decide(wake) {
+  const forecasts = new Map(wake.price_forecasts.map((f) => [f.product_id, f.price_ticks]));
+  for (const book of wake.books) {
+    const ask = book.asks[0];
+    const forecast = forecasts.get(book.product_id);
+    if (!ask || forecast === undefined || ask.price_ticks > forecast - 500) continue;
+    const submit = {
+      product_id: book.product_id,
+      side: 'SIDE_BUY',
+      price_ticks: ask.price_ticks,
+      quantity_lots: 1,
+      time_in_force: 'TIME_IN_FORCE_IOC',
+      restriction: 'EXECUTION_RESTRICTION_NONE',
+    };
+    return [{ client_ref: `js-${wake.wake_id}`, submit }];
+  }
+  return [];
+}
+
+/** One session stream; resolves with RunEnded, or with undefined when the arena closed it. */
+function session() {
+  return new Promise((resolve, reject) => {
+    const md = new grpc.Metadata();
+    md.set('authorization', `Bearer ${token}`);
+    const call = client.Session(md);
+    let ended;
+    call.on('data', (msg) => {
+      if (msg.kind === 'welcome') welcomed = true;
+      else if (msg.kind === 'wake_up') {
+        wakeUps++;
+        const actions = decide(msg.wake_up);
+        processed(msg.wake_up.report_seq); // stored before the answer leaves
+        call.write({ action_batch: { wake_id: msg.wake_up.wake_id, actions } });
+      } else if (msg.kind === 'action_ack') {
+        if (msg.action_ack.report_seq > 0) processed(msg.action_ack.report_seq);
+      } else if (msg.kind === 'run_ended') {
+        ended = msg.run_ended;
+        if (ended.final_report) processed(ended.final_report.report_seq);
+        call.end();
+      }
+    });
+    call.on('error', (err) => (ended ? resolve(ended) : reject(err)));
+    call.on('end', () => resolve(ended));
+    call.write({
+      hello: {
+        sdk_name: 'plain-js',
+        sdk_version: '1',
+        strategy: 'bargain-js',
+        last_report_seq: lastReportSeq,
+      },
+    });
+  });
+}
+
+for (let failures = 0; ; ) {
+  try {
+    const ended = await session();
+    console.log(
+      `plain-js: ${wakeUps} wake-ups, last report ${lastReportSeq}; ${ended?.reason ?? 'stream closed'}`,
+    );
+    break;
+  } catch (err) {
+    // A dropped stream after the Welcome: resume from the last processed report.
+    if (err.code !== grpc.status.UNAVAILABLE || !welcomed || ++failures > 5) {
+      console.error(`plain-js: session failed: ${err.code} ${err.details}`);
+      process.exitCode = 1;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+client.close();

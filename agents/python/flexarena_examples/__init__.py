@@ -1,0 +1,1 @@
+"""Example agents written with the FlexArena Python SDK."""

@@ -1,0 +1,59 @@
+"""The command line every Python agent shares: where the arena is, the token, a state file."""
+import argparse
+import json
+import logging
+import os
+import sys
+
+from .client import run_agent
+from .errors import AgentSdkError
+
+
+def main(make_strategy, argv=None) -> int:
+    """Parses --arena/--token/--state/--params, plays one run, prints a summary; returns the exit
+    code (0: the run ended; 1: the session failed). The token is read from FLEXARENA_TOKEN when
+    --token is not given (the arena's launcher passes it there, out of `ps`)."""
+    ap = argparse.ArgumentParser(description="FlexArena agent (Python SDK)")
+    ap.add_argument("--arena", default=os.environ.get("FLEXARENA_ARENA"), help="host:port (default: $FLEXARENA_ARENA)")
+    ap.add_argument("--token", default=os.environ.get("FLEXARENA_TOKEN"), help="default: $FLEXARENA_TOKEN")
+    ap.add_argument("--state", help="file keeping the last processed report_seq, to resume after a restart")
+    ap.add_argument("--params", default="{}", help="strategy parameters as JSON")
+    ap.add_argument("--report", help="write what the agent processed (fills, positions, …) to this JSON file")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    if not args.arena:
+        ap.error("--arena is required (or set FLEXARENA_ARENA)")
+    try:
+        params = json.loads(args.params)
+    except json.JSONDecodeError as err:
+        ap.error(f"--params: not JSON: {err}")
+    strategy = make_strategy(params)
+    try:
+        out = run_agent(strategy, args.arena, args.token, state_file=args.state)
+    except AgentSdkError as err:
+        print(f"{strategy.name}: {type(err).__name__}: {err}", file=sys.stderr, flush=True)
+        return 1
+    if args.report:
+        write_report(args.report, out)
+    r = out.ended.result
+    print(f"{strategy.name}: agent {out.market.agent_id}, {out.wake_ups} wake-ups, {out.sessions} session(s), "
+          f"{len(out.rejections)} rejected actions, profit {r.profit_eur:.2f} EUR; {out.ended.reason}", flush=True)
+    return 0
+
+
+def write_report(path: str, out) -> None:
+    """The outcome as JSON, for tests and tools that compare it with the run's tape."""
+    doc = {
+        "agent_id": out.market.agent_id if out.market else None,
+        "wake_ups": out.wake_ups,
+        "sessions": out.sessions,
+        "last_report_seq": out.last_report_seq,
+        "late_answers": out.late_answers,
+        "fills": out.fills,
+        "positions": {p.product_id: p.net_lots for p in out.positions},
+        "rejections": [list(r) for r in out.rejections],
+        "ended": out.ended.reason if out.ended else None,
+        "final_report_seq": out.ended.final_report.report_seq if out.ended else None,
+    }
+    with open(path, "w", encoding="utf8") as f:
+        json.dump(doc, f, indent=1)

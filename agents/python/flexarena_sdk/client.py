@@ -1,0 +1,226 @@
+"""Drives a strategy over one gRPC session with the arena, until the run ends.
+
+Every wake-up and ack carries a report_seq. The SDK reports a message as processed once the
+strategy has handled it — a wake-up before its answer is sent, because the arena takes the answer
+as proof that the wake-up was processed and stops keeping its reports for a resume. When the
+stream drops, the SDK reconnects and says hello with the last processed report_seq; the arena
+sends everything after it again, so no fill is lost and none is applied twice. With a state file
+the number survives a crash of the process too.
+"""
+import logging
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional
+
+import grpc
+
+from .errors import ConnectTimeout, SessionError, StrategyError
+from .market import Market, Wake
+from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
+
+SDK_NAME = "flexarena-python"
+SDK_VERSION = "0.2.0"
+log = logging.getLogger("flexarena_sdk")
+
+# Statuses after which a resume can help: the network, or the arena not yet having noticed that
+# the previous stream of this agent is gone. Everything else (a bad token, a protocol violation)
+# would fail again the same way.
+RETRYABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED, grpc.StatusCode.ALREADY_EXISTS,
+             grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN}
+
+
+class Strategy:
+    """Subclass and implement decide(); the other hooks are optional."""
+
+    name = "python-strategy"
+
+    def on_welcome(self, market: Market) -> None:
+        pass
+
+    def decide(self, wake: Wake) -> list:
+        raise NotImplementedError
+
+    def on_ack(self, ack) -> None:
+        pass
+
+    def on_end(self, ended) -> None:
+        pass
+
+
+@dataclass
+class Outcome:
+    market: Optional[Market] = None
+    ended: object = None
+    wake_ups: int = 0
+    last_report_seq: int = 0
+    sessions: int = 0
+    # Wake-ups whose decide() took longer than the deadline (the arena counted them as missed).
+    late_answers: int = 0
+    # (reject code name, field, limit, message) of every action the arena rejected.
+    rejections: List[tuple] = field(default_factory=list)
+    # Trade ids of every fill processed (wake-ups and the final report), in processing order:
+    # after any number of resumes each trade of the agent is here exactly once.
+    fills: List[int] = field(default_factory=list)
+    # Positions of the last wake-up or final report processed.
+    positions: list = field(default_factory=list)
+
+
+class _StateFile:
+    """The last processed report_seq in a file, replaced atomically (write, rename)."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def load(self) -> int:
+        try:
+            with open(self.path, encoding="utf8") as f:
+                return int(f.read().strip() or 0)
+        except FileNotFoundError:
+            return 0
+
+    def store(self, seq: int) -> None:
+        tmp = f"{self.path}.tmp"
+        with open(tmp, "w", encoding="utf8") as f:
+            f.write(f"{seq}\n")
+        os.replace(tmp, self.path)
+
+
+def _requests(outbox: "queue.Queue"):
+    while True:
+        msg = outbox.get()
+        if msg is None:
+            return
+        yield msg
+
+
+class _Session:
+    """One agent's sessions: the first and every resume, with the processed-report bookkeeping."""
+
+    def __init__(self, strategy, address, token, last_report_seq, on_processed, state, connect_timeout_s):
+        self.strategy = strategy
+        self.address = address
+        self.metadata = (("authorization", f"Bearer {token}"),)
+        self.on_processed = on_processed
+        self.state = state
+        self.connect_timeout_s = connect_timeout_s
+        self.outcome = Outcome(last_report_seq=last_report_seq)
+
+    def processed(self, seq: int) -> None:
+        if seq <= self.outcome.last_report_seq:
+            return
+        self.outcome.last_report_seq = seq
+        if self.state:
+            self.state.store(seq)
+        if self.on_processed:
+            self.on_processed(seq)
+
+    def run_once(self, stub) -> bool:
+        """One stream; True when the run ended on it, False when it dropped (resume)."""
+        outbox: "queue.Queue" = queue.Queue()
+        outbox.put(arena_service_pb2.SessionRequest(hello=session_pb2.Hello(
+            sdk_name=SDK_NAME, sdk_version=SDK_VERSION, strategy=self.strategy.name,
+            last_report_seq=self.outcome.last_report_seq)))
+        call = stub.Session(_requests(outbox), metadata=self.metadata)
+        self.outcome.sessions += 1
+        welcomed = threading.Event()
+        # No Welcome within the connect timeout: give up on this stream.
+        timer = threading.Timer(self.connect_timeout_s, lambda: welcomed.is_set() or call.cancel())
+        timer.daemon = True
+        timer.start()
+        try:
+            for resp in call:
+                kind = resp.WhichOneof("kind")
+                if kind == "welcome":
+                    welcomed.set()
+                    self.outcome.market = Market(resp.welcome)
+                    self.strategy.on_welcome(self.outcome.market)
+                elif kind == "wake_up":
+                    outbox.put(self.answer(resp.wake_up))
+                elif kind == "action_ack":
+                    self.acked(resp.action_ack)
+                elif kind == "run_ended":
+                    self.outcome.ended = resp.run_ended
+                    self.strategy.on_end(resp.run_ended)
+                    if resp.run_ended.HasField("final_report"):
+                        self.took(resp.run_ended.final_report)
+                        self.processed(resp.run_ended.final_report.report_seq)
+                    return True
+            return False
+        except grpc.RpcError as err:
+            if not welcomed.is_set() and err.code() == grpc.StatusCode.CANCELLED:
+                raise ConnectTimeout(f"no Welcome from {self.address} within {self.connect_timeout_s} s") from err
+            if err.code() not in RETRYABLE:
+                raise SessionError(err.code(), err.details()) from err
+            log.warning("stream dropped (%s: %s); resuming from report %d", err.code().name, err.details(), self.outcome.last_report_seq)
+            return False
+        finally:
+            timer.cancel()
+            outbox.put(None)
+            call.cancel()
+
+    def answer(self, msg):
+        self.outcome.wake_ups += 1
+        started = time.monotonic()
+        wake = Wake(msg, self.outcome.market, started)
+        try:
+            actions = self.strategy.decide(wake)
+        except Exception as err:
+            raise StrategyError(f"{self.strategy.name}.decide raised at wake-up {msg.wake_id}: {err!r}") from err
+        if actions is None:
+            actions = []
+        if not isinstance(actions, (list, tuple)) or not all(isinstance(a, session_pb2.Action) for a in actions):
+            raise StrategyError(f"{self.strategy.name}.decide must return a list of actions (flexarena_sdk.actions), got {actions!r}")
+        if wake.seconds_left() < 0:
+            self.outcome.late_answers += 1
+            log.warning("wake-up %d answered %.0f ms after its deadline", msg.wake_id, -wake.seconds_left() * 1000)
+        self.took(msg)
+        # Stored before the answer leaves (see the module comment).
+        self.processed(msg.report_seq)
+        return arena_service_pb2.SessionRequest(action_batch=session_pb2.ActionBatch(wake_id=msg.wake_id, actions=actions))
+
+    def took(self, report) -> None:
+        self.outcome.fills.extend(f.trade_id for f in report.fills)
+        self.outcome.positions = list(report.positions)
+
+    def acked(self, ack) -> None:
+        for r in ack.results:
+            if r.status == session_pb2.ACTION_STATUS_REJECTED:
+                self.outcome.rejections.append((market_pb2.RejectCode.Name(r.reject_code), r.field, r.limit, r.message))
+        self.strategy.on_ack(ack)
+        if ack.report_seq > 0:
+            self.processed(ack.report_seq)
+
+
+def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: int = 0,
+              on_processed: Optional[Callable[[int], None]] = None, state_file: Optional[str] = None,
+              connect_timeout_s: float = 30.0, max_resumes: int = 20, resume_backoff_s: float = 0.05) -> Outcome:
+    """Plays `strategy` in the arena at `arena` (host:port) until RunEnded; returns what happened.
+
+    With `state_file` the last processed report_seq is read from it at the start (unless
+    `last_report_seq` is given) and stored in it after each processed message, so a restarted
+    process resumes where the previous one stopped. Raises SessionError for a status a resume
+    cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are used up.
+    """
+    if not token:
+        raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
+    state = _StateFile(state_file) if state_file else None
+    if state and last_report_seq == 0:
+        last_report_seq = state.load()
+    s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s)
+    channel = grpc.insecure_channel(arena, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)])
+    try:
+        try:
+            grpc.channel_ready_future(channel).result(timeout=connect_timeout_s)
+        except grpc.FutureTimeoutError as err:
+            raise ConnectTimeout(f"could not connect to {arena} within {connect_timeout_s} s") from err
+        stub = arena_service_pb2_grpc.ArenaServiceStub(channel)
+        for attempt in range(max_resumes + 1):
+            if s.run_once(stub):
+                return s.outcome
+            time.sleep(resume_backoff_s * min(attempt + 1, 20))
+        raise SessionError(grpc.StatusCode.UNAVAILABLE, f"stream dropped {max_resumes + 1} times; giving up")
+    finally:
+        channel.close()

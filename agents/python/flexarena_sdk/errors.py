@@ -1,0 +1,39 @@
+"""Typed errors of the Python SDK. Business rejections from the arena are not errors: they arrive
+as results in acks (`Ack.rejected`)."""
+
+
+class AgentSdkError(Exception):
+    """Base class of every error the SDK raises."""
+
+
+class ActionBuildError(AgentSdkError, ValueError):
+    """An action the SDK refuses to build: a value off the tick/lot grid, out of range or of the
+    wrong type. `field` is the proto field path (e.g. "submit.price_ticks"), `limit` the rule."""
+
+    def __init__(self, field: str, limit: str, message: str):
+        super().__init__(f"{field}: {message} (limit: {limit})")
+        self.field = field
+        self.limit = limit
+
+
+class ProtocolCodeMissing(AgentSdkError, ImportError):
+    """The generated protocol code is not there: run `node scripts/setup.mjs` (or
+    `npm run codegen`) in the FlexArena checkout."""
+
+
+class SessionError(AgentSdkError):
+    """The arena ended the session with a gRPC status (bad token, malformed message, …) and the
+    SDK did not or could not resume. `code` is the grpc.StatusCode."""
+
+    def __init__(self, code, details: str):
+        super().__init__(f"session ended with gRPC status {getattr(code, 'name', code)}: {details}")
+        self.code = code
+        self.details = details
+
+
+class ConnectTimeout(AgentSdkError, TimeoutError):
+    """No connection to the arena (or no Welcome) within the connect timeout."""
+
+
+class StrategyError(AgentSdkError):
+    """The strategy's decide() raised or returned something that is not a list of actions."""

@@ -1,0 +1,69 @@
+import os
+import tempfile
+import unittest
+
+from flexarena_sdk import Market, Strategy, StrategyError, buy
+from flexarena_sdk.client import _Session, _StateFile
+from flexarena_sdk.proto import market_pb2, session_pb2
+
+
+def welcome():
+    return session_pb2.Welcome(run_id="r", agent_id="a", deadline_ms=500, market=market_pb2.MarketSpec(
+        price_min_ticks=-999900, price_max_ticks=999900, max_quantity_lots=100000))
+
+
+class Recorder(Strategy):
+    name = "recorder"
+
+    def __init__(self, result):
+        self.result = result
+
+    def decide(self, wake):
+        return self.result
+
+
+class Answering(unittest.TestCase):
+    def session(self, strategy, seen):
+        s = _Session(strategy, "x", "t", 0, seen.append, None, 1)
+        s.outcome.market = Market(welcome())
+        return s
+
+    def test_wake_up_is_processed_before_its_answer_and_answers_its_wake_id(self):
+        seen = []
+        s = self.session(Recorder([buy("qh-1", 50, 1)]), seen)
+        req = s.answer(session_pb2.WakeUp(wake_id=9, report_seq=4))
+        self.assertEqual(seen, [4])
+        self.assertEqual(req.action_batch.wake_id, 9)
+        self.assertEqual(len(req.action_batch.actions), 1)
+
+    def test_reports_are_counted_once_and_batch_refusals_do_not_count(self):
+        seen = []
+        s = self.session(Recorder([]), seen)
+        s.acked(session_pb2.ActionAck(wake_id=1, report_seq=3))
+        s.acked(session_pb2.ActionAck(wake_id=1, report_seq=3))  # sent again after a resume
+        s.acked(session_pb2.ActionAck(wake_id=1, report_seq=0, batch_status=session_pb2.BATCH_STATUS_STALE_WAKE))
+        self.assertEqual(seen, [3])
+
+    def test_rejections_are_kept_with_code_field_and_limit(self):
+        s = self.session(Recorder([]), [])
+        s.acked(session_pb2.ActionAck(wake_id=1, report_seq=1, results=[session_pb2.ActionResult(
+            status=session_pb2.ACTION_STATUS_REJECTED, reject_code=market_pb2.REJECT_CODE_GATE_CLOSED,
+            field="submit.product_id", limit="before gate closure")]))
+        self.assertEqual(s.outcome.rejections[0][:3], ("REJECT_CODE_GATE_CLOSED", "submit.product_id", "before gate closure"))
+
+    def test_a_decide_that_returns_no_actions_is_a_strategy_error(self):
+        s = self.session(Recorder("buy everything"), [])
+        with self.assertRaises(StrategyError):
+            s.answer(session_pb2.WakeUp(wake_id=1, report_seq=1))
+
+    def test_state_file_round_trip(self):
+        with tempfile.TemporaryDirectory() as d:
+            f = _StateFile(os.path.join(d, "state"))
+            self.assertEqual(f.load(), 0)
+            f.store(42)
+            self.assertEqual(f.load(), 42)
+            self.assertEqual(os.listdir(d), ["state"])
+
+
+if __name__ == "__main__":
+    unittest.main()

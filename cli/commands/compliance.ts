@@ -1,0 +1,38 @@
+// `flexarena compliance -- <command>`: runs the protocol checks of compliance/ against any agent
+// implementation started by the command line (with {arena} and {token} filled in, both also in
+// FLEXARENA_ARENA and FLEXARENA_TOKEN), prints a pass/fail table, exits 1 when a check fails.
+import type { Command } from 'commander';
+import { formatChecks, runCompliance } from '../../compliance/index.js';
+import { intOption } from '../options.js';
+
+interface ComplianceFlags {
+  out?: string;
+  deadlineMs?: number;
+  verbose?: boolean;
+}
+
+export function registerCompliance(program: Command): void {
+  program
+    .command('compliance')
+    .description(
+      'check an agent implementation against the protocol (hello, deadlines, rejections, resume, leave)',
+    )
+    .argument(
+      '<command...>',
+      'the command that starts the agent, after --; {arena} and {token} are filled in',
+    )
+    .option('--out <dir>', 'where the run folder goes (default: a temporary folder)')
+    .option('--deadline-ms <ms>', 'answer deadline per wake-up', intOption('--deadline-ms'))
+    .option('--verbose', "print the arena's log lines and the agent's output")
+    .action(async (command: string[], o: ComplianceFlags) => {
+      const report = await runCompliance({
+        command,
+        ...(o.out ? { outDir: o.out } : {}),
+        ...(o.deadlineMs ? { deadlineMs: o.deadlineMs } : {}),
+        ...(o.verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}),
+      });
+      if (o.verbose) process.stderr.write(`--- agent output ---\n${report.agentLog}\n`);
+      process.stdout.write(`${formatChecks(report.checks)}\nrun folder: ${report.runDir}\n`);
+      if (!report.pass) process.exitCode = 1;
+    });
+}

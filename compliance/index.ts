@@ -1,0 +1,120 @@
+// `flexarena compliance -- <command>`: plays the compliance scenario with any agent implementation
+// started from a command line, steps in at fixed decision points (a stale batch, a duplicate batch,
+// a dropped stream), and checks what the agent did against the protocol (docs/protocol.md).
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStrategy } from '../agents/strategies/index.js';
+import { type GrpcGateway, launchCommand, runArena } from '../arena/index.js';
+import type { LocalAgent } from '../sim/index.js';
+import { allChecks, type CheckResult, type Observed } from './checks.js';
+import { CANDIDATE, complianceConfig, SCHEDULE } from './scenario.js';
+import { SessionLog } from './session-log.js';
+
+export type { CheckResult } from './checks.js';
+
+export interface ComplianceOptions {
+  /** The agent's command line; {arena} and {token} are filled in (also FLEXARENA_ARENA/TOKEN). */
+  command: readonly string[];
+  /** Run folder parent (default: a new temporary folder). */
+  outDir?: string;
+  deadlineMs?: number;
+  connectTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface ComplianceReport {
+  checks: CheckResult[];
+  pass: boolean;
+  runDir: string;
+  /** The agent's own output (stdout and stderr). */
+  agentLog: string;
+}
+
+function exitOf(child: ChildProcess, waitMs: number): Promise<Observed['exit']> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(undefined), waitMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(t);
+      resolve({ code, signal });
+    });
+  });
+}
+
+function tapeTradesOf(runDir: string, agentId: string): number[] {
+  return readFileSync(join(runDir, 'tape.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"type":"trade"'))
+    .map((l) => JSON.parse(l) as { tradeId: number; buyAgentId: string; sellAgentId: string })
+    .filter((t) => t.buyAgentId === agentId || t.sellAgentId === agentId)
+    .map((t) => t.tradeId);
+}
+
+export async function runCompliance(opts: ComplianceOptions): Promise<ComplianceReport> {
+  const log = opts.log ?? (() => undefined);
+  const outDir = opts.outDir ?? mkdtempSync(join(tmpdir(), 'flexarena-compliance-'));
+  const cfg = complianceConfig(outDir, opts.deadlineMs ?? 5_000, opts.connectTimeoutMs ?? 120_000);
+  const token = cfg.agents.find((a) => a.id === CANDIDATE)!.token!;
+  const sessions = new SessionLog(CANDIDATE);
+  const faults: string[] = [];
+  const injected = { stale: false, duplicate: false };
+  let dropped = false;
+  let gateway: GrpcGateway | undefined;
+  let child: ChildProcess | undefined;
+  let agentLog = '';
+  const local = new Map<string, LocalAgent>([
+    ['liquidity', createStrategy('liquidity', cfg.agents[0]!.params)],
+  ]);
+  try {
+    const out = await runArena(cfg, {
+      local,
+      observer: sessions,
+      log: (line) => {
+        const m = new RegExp(`^agent fault: ${CANDIDATE} ([a-z-]+):`).exec(line);
+        if (m) faults.push(m[1]!);
+        log(line);
+      },
+      onListening: (address, g) => {
+        gateway = g;
+        const launched = launchCommand(CANDIDATE, { argv: opts.command }, address, token, outDir);
+        child = launched.child;
+        child.stdout?.on('data', (d) => (agentLog += d));
+        child.stderr?.on('data', (d) => (agentLog += d));
+      },
+      onDecision: (point) => {
+        if (!gateway) return;
+        if (point.wakeId === SCHEDULE.staleAfterWake)
+          injected.stale = gateway.injectBatch(CANDIDATE, { wakeId: 0, actions: [] });
+        if (point.wakeId === SCHEDULE.duplicateAfterWake)
+          injected.duplicate = gateway.injectBatch(CANDIDATE, { wakeId: point.wakeId, actions: [] });
+        if (point.wakeId === SCHEDULE.dropAfterWake)
+          dropped = gateway.dropSession(CANDIDATE, 'dropped by the compliance suite');
+      },
+    });
+    const result = out.results.agents.find((a) => a.agentId === CANDIDATE);
+    const observed: Observed = {
+      sessions: sessions.sessions,
+      tapeTrades: tapeTradesOf(out.runDir, CANDIDATE),
+      missedDeadlines: result?.missedDeadlines ?? 0,
+      faults,
+      injected,
+      dropped,
+      exit: child ? await exitOf(child, 10_000) : undefined,
+    };
+    const checks = allChecks(observed);
+    return { checks, pass: checks.every((c) => c.pass), runDir: out.runDir, agentLog };
+  } finally {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** The pass/fail table the command prints. */
+export function formatChecks(checks: readonly CheckResult[]): string {
+  const width = Math.max(...checks.map((c) => c.name.length));
+  const lines = checks.map((c) => `${c.pass ? 'PASS' : 'FAIL'}  ${c.name.padEnd(width)}  ${c.detail}`);
+  const passed = checks.filter((c) => c.pass).length;
+  return `${lines.join('\n')}\n\n${passed} of ${checks.length} checks passed`;
+}

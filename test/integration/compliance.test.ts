@@ -1,0 +1,93 @@
+// `flexarena compliance` against the three example implementations — the TypeScript SDK template,
+// the Python SDK example and the plain-JavaScript agent — each must pass every check; and an agent
+// that breaks the protocol (it never resumes after the dropped stream) must fail with exit code 1.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, stopAll } from '../helpers/arena-process.js';
+
+afterEach(stopAll);
+
+const root = join(import.meta.dirname, '..', '..');
+const PY_DIR = join(root, 'agents', 'python');
+
+function compliance(
+  command: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [BIN, 'compliance', '--', ...command], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
+}
+
+const CHECKS = [
+  'hello / welcome',
+  'answers within the deadline',
+  'handles typed rejections',
+  'reconnect and resume',
+  'no fill lost or twice',
+  'clean leave at RunEnded',
+];
+
+function expectAllPass(res: { code: number | null; out: string }): void {
+  expect(res.code, res.out).toBe(0);
+  for (const name of CHECKS) expect(res.out, res.out).toMatch(new RegExp(`^PASS  ${name}`, 'm'));
+  expect(res.out).toMatch(/^6 of 6 checks passed$/m);
+}
+
+describe('flexarena compliance', () => {
+  it('passes the TypeScript SDK template agent', { timeout: 300_000 }, async () => {
+    expectAllPass(
+      await compliance([
+        process.execPath,
+        '--import',
+        'tsx',
+        join(root, 'agents', 'examples', 'template-agent.ts'),
+      ]),
+    );
+  });
+
+  it('passes the Python SDK example agent', { timeout: 300_000 }, async () => {
+    expectAllPass(
+      await compliance(
+        ['/usr/bin/python3', '-m', 'flexarena_examples.battery', '--arena', '{arena}', '--token', '{token}'],
+        {
+          PYTHONPATH: PY_DIR,
+        },
+      ),
+    );
+  });
+
+  it('passes the plain-JavaScript agent', { timeout: 300_000 }, async () => {
+    expectAllPass(
+      await compliance([process.execPath, join(root, 'agents', 'examples', 'plain-js-agent.mjs')]),
+    );
+  });
+
+  it('fails an agent that does not resume after its stream is dropped', { timeout: 300_000 }, async () => {
+    // The Python SDK with resumes switched off: it gives up when the suite drops its stream.
+    const script = [
+      'import sys',
+      'from flexarena_sdk import run_agent, SessionError',
+      'from flexarena_examples.battery import SpreadBattery',
+      'try:',
+      '    run_agent(SpreadBattery({}), sys.argv[1], sys.argv[2], max_resumes=0)',
+      'except SessionError as err:',
+      '    print(err)',
+      '    sys.exit(3)',
+    ].join('\n');
+    const res = await compliance(['/usr/bin/python3', '-c', script, '{arena}', '{token}'], {
+      PYTHONPATH: PY_DIR,
+    });
+    expect(res.code, res.out).toBe(1);
+    expect(res.out).toMatch(/^PASS {2}hello \/ welcome/m);
+    expect(res.out).toMatch(/^FAIL {2}reconnect and resume +no reconnect after the drop/m);
+    expect(res.out).toMatch(/^FAIL {2}clean leave at RunEnded .*exited with 3/m);
+  });
+});

@@ -1,0 +1,75 @@
+// Python SDK agents launched by the arena from the run configuration — one with `runtime: python`
+// and a module, one with a `command` line using {arena} and {token} — play a real run over gRPC
+// next to the built-in agents, and their fills are the tape's.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  demoConfig,
+  readTape,
+  runArenaToEnd,
+  stopAll,
+  tempDir,
+  writeConfig,
+} from '../helpers/arena-process.js';
+import { tradesOf } from '../helpers/tape-facts.js';
+
+afterEach(stopAll);
+
+const root = join(import.meta.dirname, '..', '..');
+const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
+
+describe('Python agents launched from the configuration', () => {
+  it('play a real run: runtime: python with a module, and a command line with {arena} and {token}', async () => {
+    const dir = tempDir();
+    const cfg = demoConfig({
+      simStartHoursBeforeDay: 8,
+      connectTimeoutMs: 60_000,
+      market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+    });
+    (cfg.agents as object[]).push(
+      {
+        id: 'py-runtime',
+        strategy: 'py-spread-battery',
+        runtime: 'python',
+        module: 'flexarena_examples.battery',
+        params: { margin_eur: 4, step_mw: 0.5 },
+        asset: battery,
+      },
+      {
+        id: 'py-command',
+        strategy: 'py-spread-battery',
+        command: [
+          'env',
+          `PYTHONPATH=${join(root, 'agents', 'python')}`,
+          '/usr/bin/python3',
+          '-m',
+          'flexarena_examples.battery',
+          '--arena',
+          '{arena}',
+          '--token',
+          '{token}',
+        ],
+        asset: battery,
+      },
+    );
+    // The built-in agents play in the arena's process; the two Python agents are launched by it.
+    const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir, '--in-process']);
+    expect(res.code, res.stderr).toBe(0);
+    const runDir = /FLEXARENA_LISTENING \S+ \S+ (\S+)/.exec(res.stdout)?.[1];
+    expect(runDir, res.stdout).toBeDefined();
+    const tape = readTape(runDir!);
+    for (const id of ['py-runtime', 'py-command']) {
+      const log = readFileSync(join(runDir!, 'agents', `${id}.log`), 'utf8');
+      expect(log).toMatch(new RegExp(`py-spread-battery: agent ${id}, \\d+ wake-ups, 1 session\\(s\\)`));
+      expect(tradesOf(tape, id).length, log).toBeGreaterThan(0);
+    }
+    const results = JSON.parse(readFileSync(join(runDir!, 'results.json'), 'utf8'));
+    const faultLog = join(runDir!, 'agent-faults.log');
+    const faults = existsSync(faultLog) ? readFileSync(faultLog, 'utf8') : '';
+    expect(faults).not.toMatch(/never-connected/);
+    expect(results.agents.map((a: { agentId: string }) => a.agentId)).toEqual(
+      expect.arrayContaining(['py-runtime', 'py-command']),
+    );
+  });
+});
