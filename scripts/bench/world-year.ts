@@ -1,9 +1,3 @@
-// `npm run bench:world`: time to generate a
-// full year of the world at 15-minute resolution (35 040 steps, 2025) with the default config
-// (difficulty 'forecast-errors'): fundamentals, merit-order prices, system imbalance, and every
-// hourly forecast (8 784 issues, each 24-48 h ahead) retrieved once. Median of 5 runs.
-// --write-benchmarks also records the result in BENCHMARKS.md (its own section).
-import { cpus } from 'node:os';
 import { NamedRng } from '../../lib/index.js';
 import { consecutiveDays, HOUR_MS } from '../../sim/world/time.js';
 import { createWorld } from '../../sim/world/world.js';
