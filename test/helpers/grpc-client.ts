@@ -30,7 +30,7 @@ export function openSession(address: string, token: string | undefined): RawSess
     call,
     client,
     error,
-    async next(kind, timeoutMs = 20_000) {
+    async next(kind, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const i = queue.findIndex((m) => m.kind?.$case === kind);

@@ -11,6 +11,7 @@ import { ActionStatus, BatchStatus } from '../../gen/flexarena/v1/session.js';
 import {
   demoConfig,
   readTape,
+  STARTUP_MS,
   startAgentProcess,
   startArena,
   stopAll,
@@ -31,7 +32,7 @@ function externalAgentConfig(extra: Record<string, unknown> = {}) {
     ...base,
     // Start at CID opening so the first wake-up can already trade.
     simStartHoursBeforeDay: 8,
-    connectTimeoutMs: 20_000,
+    connectTimeoutMs: STARTUP_MS,
     agents: [...agents, { id: 'manual', strategy: 'idle', launch: false, token: TOKEN }],
   };
 }
@@ -184,7 +185,7 @@ describe('gateway', () => {
       dir,
     ]);
     const agent = startAgentProcess('idle', arena.address, TOKEN, ['--log-wakeups']);
-    await waitForOutput(agent, /wake 20 /);
+    await waitForOutput(agent, /wake 20 /, STARTUP_MS);
     agent.kill('SIGKILL');
     const res = await arena.exited;
     expect(res.code, res.stderr).toBe(0);
