@@ -33,8 +33,10 @@ export function tempDir(prefix = 'flexarena-test-'): string {
 
 export function writeConfig(dir: string, cfg: object, name = 'run.yaml'): string {
   const path = join(dir, name);
-  // Agent processes get the tests' start-up allowance unless a test sets its own.
-  writeFileSync(path, stringify({ connectTimeoutMs: STARTUP_MS, ...cfg }));
+  // A run configuration (it has agents) gives agent processes the tests' start-up allowance
+  // unless the test sets its own; other files (tournaments, studies) are written as they are.
+  const doc = 'agents' in cfg ? { connectTimeoutMs: STARTUP_MS, ...cfg } : cfg;
+  writeFileSync(path, stringify(doc));
   return path;
 }
 
