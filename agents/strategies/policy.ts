@@ -67,8 +67,10 @@ export class PolicyStrategy implements Strategy {
   /** Reports the action latency of the network in this process (the agent's log). */
   onEnd(): void {
     const us = this.decisions ? Number(this.inferenceNs / BigInt(this.decisions)) / 1000 : 0;
+    const decideUs = this.wakeUps ? Number(this.decideNs / BigInt(this.wakeUps)) / 1000 : 0;
     process.stdout.write(
-      `policy ${this.file.method}: ${this.decisions} decisions, mean network time ${us.toFixed(2)} µs\n`,
+      `policy ${this.file.method}: ${this.decisions} decisions, mean network time ${us.toFixed(2)} µs, ` +
+        `mean decide() ${decideUs.toFixed(2)} µs over ${this.wakeUps} wake-ups\n`,
     );
   }
 
