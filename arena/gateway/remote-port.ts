@@ -66,6 +66,10 @@ export class RemoteAgentPort implements AgentPort {
 
   onBatch(session: Session, batch: ActionBatch): void {
     const p = this.pending;
+    // Only a batch that may answer the open decision request goes straight to the core; anything
+    // else (stale, late, duplicate, before the wake-up) counts against the agent's rate limit.
+    const mayAnswer = p?.woken === true && batch.wakeId === p.request.wakeId;
+    if (!mayAnswer && !this.gateway.admitOutside(session, batch)) return;
     if (!p?.woken) {
       this.gateway.answerOutside(session, batch);
       return;

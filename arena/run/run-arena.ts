@@ -201,7 +201,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   mkdirSync(join(runDir, 'agents'), { recursive: true });
   writeFileSync(join(runDir, 'config.yaml'), toYaml(cfg));
   const local = opts.local ?? new Map<string, LocalAgent>();
-  const faults = new FaultLogSink(join(runDir, 'agent-faults.log'), log);
+  const faults = new FaultLogSink(join(runDir, 'agent-faults.log'), log, cfg.limits.faultLog);
   const tape = new TapeFileSink(join(runDir, 'tape.jsonl'));
   const settlements = new SettlementFileSink(join(runDir, 'settlements.jsonl'));
   const totals = new RecordTotals();
@@ -245,6 +245,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         marketSpec: () => ({ runId, market: sim.marketSpec() }),
         lastReportSeq: (agentId) => sim.lastReportSeq(agentId),
         answerOutside: (agentId, batch) => sim.answer(agentId, { kind: 'batch', batch }),
+        limits: cfg.limits,
       });
       const host = opts.host ?? '127.0.0.1';
       const port = await gateway.listen(host, cfg.port);
@@ -280,12 +281,15 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     });
     await endPorts(sim, ports, ended);
     if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
+    faults.close();
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
     writeResults(runDir, results);
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}) };
   } finally {
     await stopAgents(launched);
     await gateway?.close();
+    // Summaries of suppressed faults still owed, also those of the disconnects at shutdown.
+    faults.close();
     if (nats) {
       await nats.outbox
         .close()
