@@ -8,6 +8,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
+import { registerTape } from './commands/tape.js';
 import { registerTournament } from './commands/tournament.js';
 import { registerTrain } from './commands/train.js';
 
@@ -24,6 +25,7 @@ registerEvaluate(program);
 registerTournament(program);
 registerReport(program);
 registerTrain(program);
+registerTape(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -154,6 +154,8 @@ export class GrpcGateway {
   private readonly owedFinale = new Set<string>();
   private finaleWaiters: (() => void)[] = [];
   private readonly rates = new Map<string, OutsideRateLimit>();
+  /** Agents disconnected for flooding: not waited for, and no hello accepted, until this time. */
+  private readonly barredUntil = new Map<string, number>();
   private readonly now: () => number;
   private readonly server: Server;
   readonly encoder = new SessionEncoder();
@@ -237,6 +239,11 @@ export class GrpcGateway {
   session(agentId: string): Session | undefined {
     const s = this.sessions.get(agentId);
     return s?.open ? s : undefined;
+  }
+
+  /** Milliseconds an agent disconnected for flooding must still wait before it may reconnect (0: none). */
+  barredFor(agentId: string): number {
+    return Math.max(0, (this.barredUntil.get(agentId) ?? 0) - this.now());
   }
 
   hasConnected(agentId: string): boolean {
@@ -363,6 +370,13 @@ export class GrpcGateway {
       return undefined;
     }
     const hello: Hello = msg.kind.value;
+    const barred = this.barredFor(agentId);
+    if (barred > 0) {
+      const why = `rate limit: disconnected for flooding; reconnect in ${Math.ceil(barred)} ms (limits.rate.cooldownMs)`;
+      this.opts.faults.fault(agentId, 'reconnect-too-soon', why);
+      fail(call, status.RESOURCE_EXHAUSTED, why);
+      return undefined;
+    }
     const existing = this.sessions.get(agentId);
     if (existing?.open) {
       fail(call, status.ALREADY_EXISTS, `agent ${agentId} already has an open session`);
@@ -425,8 +439,11 @@ export class GrpcGateway {
         `rate limit: ${rate.cfg.disconnectAfter} batches in a row refused, ${rate.describe()}; ` +
         'the stream is closed, reconnect (and resume) later';
       this.opts.faults.fault(s.agentId, 'rate-limit-disconnect', why);
+      this.barredUntil.set(s.agentId, this.now() + rate.cfg.cooldownMs);
       this.closeSession(s);
       fail(s.call, status.RESOURCE_EXHAUSTED, why);
+      // Not waited for: the others would otherwise wait for the flooder's reconnect.
+      this.port(s.agentId).onBarred();
       return false;
     }
     this.opts.faults.fault(s.agentId, 'rate-limited', `wake_id ${batch.wakeId}: ${rate.describe()}`);

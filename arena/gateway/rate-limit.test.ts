@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { OutsideRateLimit } from './rate-limit.js';
 
-function limiter(cfg = { outsidePerSecond: 10, burst: 3, disconnectAfter: 5 }) {
+function limiter(cfg = { outsidePerSecond: 10, burst: 3, disconnectAfter: 5, cooldownMs: 0 }) {
   let t = 0;
   const rl = new OutsideRateLimit(cfg, () => t);
   return { rl, advance: (ms: number) => (t += ms) };
@@ -32,7 +32,7 @@ describe('OutsideRateLimit', () => {
   });
 
   it('a steady flood above the rate is disconnected even though single batches pass in between', () => {
-    const { rl, advance } = limiter({ outsidePerSecond: 10, burst: 3, disconnectAfter: 50 });
+    const { rl, advance } = limiter({ outsidePerSecond: 10, burst: 3, disconnectAfter: 50, cooldownMs: 0 });
     let verdict = '';
     let sent = 0;
     while (verdict !== 'disconnect' && sent < 10_000) {

@@ -13,6 +13,8 @@ export interface RateLimitConfig {
   burst: number;
   /** Refusals in one streak after which the stream is ended. */
   disconnectAfter: number;
+  /** After that, how long the agent is not waited for and may not reconnect. */
+  cooldownMs: number;
 }
 
 /**

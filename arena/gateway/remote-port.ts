@@ -3,7 +3,8 @@
 // deadline. A stream that drops is waited for within the same deadline: when the agent comes back
 // it says which report it processed last, gets everything after it again, and can still answer —
 // so a run in which an agent reconnects in time leaves the same tape as one in which it never
-// dropped.
+// dropped. The exception is an agent the gateway disconnected for flooding: in lock-step everyone
+// waits for the slowest, so it is not waited for until its cooldown is over.
 import type { ActionBatch, RunEnded } from '../../gen/flexarena/v1/session.js';
 import type { AgentPort, DecisionOutcome, DecisionRequest, OutboundMessage } from '../../sim/index.js';
 import type { GrpcGateway, Session } from './grpc-gateway.js';
@@ -29,7 +30,9 @@ export class RemoteAgentPort implements AgentPort {
     const session = this.gateway.session(this.agentId);
     if (
       !session &&
-      (!this.gateway.hasConnected(this.agentId) || this.missedWhileAway >= this.goneAfterMissed)
+      (!this.gateway.hasConnected(this.agentId) ||
+        this.missedWhileAway >= this.goneAfterMissed ||
+        this.gateway.barredFor(this.agentId) > 0)
     )
       return Promise.resolve('absent');
     return new Promise((resolve) => {
@@ -62,6 +65,11 @@ export class RemoteAgentPort implements AgentPort {
 
   onDisconnected(_session: Session): void {
     // Nothing to do: a pending decision keeps waiting for a reconnect until its deadline.
+  }
+
+  /** Disconnected for flooding: its open decision is not waited for (it counts as missed). */
+  onBarred(): void {
+    this.pending?.settle('missed');
   }
 
   onBatch(session: Session, batch: ActionBatch): void {

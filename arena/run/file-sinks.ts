@@ -1,39 +1,13 @@
-// Sinks that write a run's records into its folder: the tape (and its hash), the settlement
+// Sinks that write a run's records into its folder (the tape is in tape-file.ts): the settlement
 // records of the evaluation contract, and the agent fault log with wall-clock times.
 import { appendFileSync, createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import { type FaultRecord, type RecordSink, type SequencedTapeRecord, TapeEncoder } from '../../sim/index.js';
+import type { FaultRecord, RecordSink } from '../../sim/index.js';
 import { type FaultLogLimits, FaultThrottle, type SuppressedSummary } from './fault-throttle.js';
 
 function closeStream(out: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
-
-/** tape.jsonl and its sha256. */
-export class TapeFileSink implements RecordSink {
-  private readonly out: WriteStream;
-  private readonly encoder: TapeEncoder;
-
-  constructor(path: string) {
-    this.out = createWriteStream(path);
-    this.encoder = new TapeEncoder((lines) => this.out.write(lines));
-  }
-
-  get count(): number {
-    return this.encoder.count;
-  }
-
-  tape(record: SequencedTapeRecord): void {
-    this.encoder.tape(record);
-  }
-
-  /** Writes the last lines and flushes the file; returns the tape's sha256. */
-  async close(): Promise<string> {
-    const sha256 = this.encoder.seal();
-    await closeStream(this.out);
-    return sha256;
-  }
 }
 
 /** settlements.jsonl: every SettlementRecord in the proto3 JSON encoding, one per line. */

@@ -27,8 +27,9 @@ import { type LaunchedAgent, launchAgent, launchCommand, stopAgents } from '../l
 import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
-import { FaultLogSink, RunInfoFileSink, SettlementFileSink, TapeFileSink } from './file-sinks.js';
+import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
 import { writeResults } from './run-folder.js';
+import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { readWorldFiles } from './world-files.js';
 
 export interface RunOptions {
@@ -202,7 +203,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   writeFileSync(join(runDir, 'config.yaml'), toYaml(cfg));
   const local = opts.local ?? new Map<string, LocalAgent>();
   const faults = new FaultLogSink(join(runDir, 'agent-faults.log'), log, cfg.limits.faultLog);
-  const tape = new TapeFileSink(join(runDir, 'tape.jsonl'));
+  const tape = new TapeFileSink(join(runDir, TAPE_FILE));
   const settlements = new SettlementFileSink(join(runDir, 'settlements.jsonl'));
   const totals = new RecordTotals();
 

@@ -5,7 +5,7 @@
 //     comes with the next decision point, so this is the decision cycle as an agent lives it).
 //   flood: answers every wake-up at once with an empty batch, then writes 1-action batches with a
 //     stale wake id as fast as the stream takes them until the next wake-up; when the arena ends
-//     its stream (RESOURCE_EXHAUSTED) it reconnects at once and resumes.
+//     its stream (RESOURCE_EXHAUSTED) it tries to reconnect every 100 ms and resumes.
 //   quiet: like flood without the flood.
 // At the end: one line `DOOR_AGENT_RESULT {json}`.
 import { parseArgs } from 'node:util';
@@ -46,6 +46,19 @@ function cancelUnknown(wakeId: number): SessionRequest {
   };
 }
 
+/** Resolves when the stream can take more or has failed; leaves no listener behind. */
+function drainOrError(call: ClientDuplexStream<SessionRequest, SessionResponse>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('error', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('error', done);
+  });
+}
+
 async function flood(
   call: ClientDuplexStream<SessionRequest, SessionResponse>,
   wakeId: number,
@@ -57,7 +70,7 @@ async function flood(
   while (!gone() && epoch === wakeEpoch) {
     const ok = call.write(stale);
     result.sent++;
-    if (!ok) await new Promise((r) => call.once('drain', r).once('error', r));
+    if (!ok) await drainOrError(call);
     else if (++n % 64 === 0) await new Promise((r) => setImmediate(r));
   }
 }
@@ -95,8 +108,9 @@ function open(): void {
   call.on('error', (e: ServiceError) => {
     closed = true;
     if (e.code === status.RESOURCE_EXHAUSTED) {
-      result.exhausted++;
-      setImmediate(open);
+      // Disconnected, or a hello refused during the cooldown: try again shortly.
+      if (!/reconnect in/.test(e.details)) result.exhausted++;
+      setTimeout(open, 100);
     }
   });
   call.on('end', () => {

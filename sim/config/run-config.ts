@@ -145,6 +145,12 @@ const rateSchema = z
      * after which the stream ends with RESOURCE_EXHAUSTED. The agent may reconnect and resume.
      */
     disconnectAfter: z.number().int().min(1).max(1_000_000).default(200),
+    /**
+     * After such a disconnect the agent is not waited for (its open wake-up counts as missed, later
+     * ones as absent), and a hello within this time is refused with RESOURCE_EXHAUSTED: in
+     * lock-step every agent waits for the slowest, so a flooder must not hold the others up.
+     */
+    cooldownMs: z.number().int().min(0).max(600_000).default(2_000),
   })
   .strict();
 

@@ -1,9 +1,9 @@
 // A test agent process that floods the arena the way a broken or hostile agent would: at the
 // listed wake-ups, before answering, it sends 1-action batches with a stale wake id in a tight loop
 // (waiting only for the stream's write buffer) until the arena ends its stream; then it reconnects
-// after a pause, resumes from its last processed report and answers the wake-up it was given
-// again. Between floods it answers every wake-up at once with an empty batch, so a run with
-// `--mode quiet` (no floods) must leave the same tape.
+// (at once, then every --pause-ms until the arena's cooldown lets it in again), resumes from its last processed
+// report and goes on. Between floods it answers every wake-up at once with an empty batch, so a run
+// with `--mode quiet` (no floods) differs only by the flooder's missed and absent wake-ups.
 //
 //   node --import tsx test/helpers/flooder-agent.ts --arena host:port --token T
 //     [--mode flood|quiet] [--flood-at 3,10,20] [--pause-ms 500]
@@ -43,6 +43,8 @@ const stats = {
   rateLimitedAcks: 0,
   rateLimitedCodesOk: true,
   errors: [] as { code: number; details: string }[],
+  /** Hellos refused with RESOURCE_EXHAUSTED during the cooldown after a disconnect. */
+  refusedHellos: 0,
   wakeUps: 0,
   answered: 0,
   ended: false,
@@ -81,6 +83,19 @@ function staleBatch(wakeId: number): SessionRequest {
   };
 }
 
+/** Resolves when the stream can take more or has failed; leaves no listener behind. */
+function drainOrError(call: ClientDuplexStream<SessionRequest, SessionResponse>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('error', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('error', done);
+  });
+}
+
 /** Writes stale batches as fast as the stream takes them until the arena ends the stream. */
 async function flood(
   call: ClientDuplexStream<SessionRequest, SessionResponse>,
@@ -94,7 +109,7 @@ async function flood(
     n++;
     stats.sent++;
     // Yield now and then (and whenever the buffer is full) so the arena's answer can arrive.
-    if (!ok) await new Promise((r) => call.once('drain', r).once('error', r));
+    if (!ok) await drainOrError(call);
     else if (n % 64 === 0) await new Promise((r) => setImmediate(r));
   }
 }
@@ -138,8 +153,11 @@ function open(): void {
   });
   call.on('error', (e: ServiceError) => {
     closed = true;
-    stats.errors.push({ code: e.code, details: e.details });
-    if (e.code === status.RESOURCE_EXHAUSTED) setTimeout(open, pauseMs);
+    const refusedHello = e.code === status.RESOURCE_EXHAUSTED && /reconnect in/.test(e.details);
+    if (refusedHello) stats.refusedHellos++;
+    else stats.errors.push({ code: e.code, details: e.details });
+    // Disconnected: try again at once (the cooldown refuses it); refused: try again after a pause.
+    if (e.code === status.RESOURCE_EXHAUSTED) setTimeout(open, refusedHello ? pauseMs : 0);
   });
   call.on('end', () => {
     closed = true;

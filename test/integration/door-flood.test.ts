@@ -1,15 +1,18 @@
 // A flooding agent beside normal ones, all real processes over real gRPC. The flooder
 // (test/helpers/flooder-agent.ts) sends 1-action batches with a stale wake id in a tight loop at
 // three of its wake-ups: each time it gets stale-batch refusals for its burst, then one typed
-// rate-limit refusal, then RESOURCE_EXHAUSTED and the end of its stream; it reconnects, resumes and
-// answers. The other agents never miss a deadline and have no faults, the tape is byte-identical
-// to the same run in which the flooder only answers, and the fault log holds a bounded number of
-// lines whose counts still account for every refused batch.
+// rate-limit refusal, then RESOURCE_EXHAUSTED and the end of its stream. That wake-up counts as
+// missed at once (in lock-step the others would otherwise wait for it), a hello during the
+// cooldown is refused, and then it reconnects, resumes and answers again. The other agents never
+// miss a deadline and have no faults; the tape is the tape of the same run in which the flooder
+// only answers, but for the flooder's missed and absent wake-ups; the fault log holds a bounded
+// number of lines whose counts still account for every refused batch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  readTape,
   STARTUP_MS,
   startArena,
   startHelperProcess,
@@ -26,6 +29,7 @@ const TOKEN = 'flooder-token-0001';
 interface FlooderResult {
   sessions: number;
   resumedSessions: number;
+  refusedHellos: number;
   floods: number;
   sent: number;
   staleAcks: number;
@@ -57,7 +61,7 @@ async function run(mode: 'flood' | 'quiet') {
     nats: { enabled: false },
     // Low limits, so that even a flood slowed down by a loaded machine is far above them
     // (the defaults are 20 per second, burst 40, disconnect after 200).
-    limits: { rate: { outsidePerSecond: 2, burst: 10, disconnectAfter: 50 } },
+    limits: { rate: { outsidePerSecond: 2, burst: 10, disconnectAfter: 50, cooldownMs: 5_000 } },
     agents: [
       {
         id: 'liquidity',
@@ -84,6 +88,8 @@ async function run(mode: 'flood' | 'quiet') {
     mode,
     '--flood-at',
     '3,10,20',
+    '--pause-ms',
+    '400',
   ]);
   const resultLine = waitForOutput(flooder, /FLOODER_RESULT .*\n/, 300_000);
   const res = await arena.exited;
@@ -100,7 +106,7 @@ async function run(mode: 'flood' | 'quiet') {
   } catch {
     // No fault at all: no file.
   }
-  return { flood, results, faults };
+  return { flood, results, faults, tape: readTape(arena.runDir) };
 }
 
 describe('a flooding agent', () => {
@@ -120,7 +126,9 @@ describe('a flooding agent', () => {
     expect(f.errors[0]!.details).toMatch(
       /rate limit: 50 batches in a row refused, at most 2 batches per second/,
     );
-    expect(f.sessions).toBe(4);
+    // It tries to reconnect at once after each disconnect: refused during the 5 s cooldown.
+    expect(f.refusedHellos).toBeGreaterThanOrEqual(3);
+    expect(f.sessions).toBe(4 + f.refusedHellos);
     expect(f.resumedSessions).toBe(3);
     expect(f.ended).toBe(true);
     // One typed refusal per run of refusals (at least one per flood), each action REJECT_CODE_RATE_LIMITED.
@@ -131,13 +139,21 @@ describe('a flooding agent', () => {
     expect(f.staleAcks + f.rateLimitedAcks).toBeLessThan(f.sent);
 
     // ---- everyone else: nothing ----
-    for (const r of [flooded, quiet]) {
-      expect(r.results.agents.map((a: { missedDeadlines: number }) => a.missedDeadlines)).toEqual([0, 0, 0]);
+    const missed = (r: typeof flooded) =>
+      r.results.agents.map((a: { missedDeadlines: number }) => a.missedDeadlines);
+    expect(missed(flooded)).toEqual([0, 0, 3]);
+    expect(missed(quiet)).toEqual([0, 0, 0]);
+    for (const r of [flooded, quiet])
       expect(r.faults.filter((l) => l.agent !== 'flooder' && l.kind !== 'disconnected')).toEqual([]);
-    }
     expect(quiet.faults.filter((l) => l.agent === 'flooder' && l.kind !== 'disconnected')).toEqual([]);
-    // The flood and the reconnects left no trace on the tape.
-    expect(flooded.results.tapeSha256).toBe(quiet.results.tapeSha256);
+    // The flood left no trace on the tape but the flooder's own missed and absent wake-ups.
+    const flooderGaps = flooded.tape.filter((l) => l.agent === 'flooder');
+    expect(flooderGaps.filter((l) => l.type === 'missed-deadline')).toHaveLength(3);
+    expect(flooderGaps.every((l) => l.type === 'missed-deadline' || l.type === 'agent-absent')).toBe(true);
+    expect(quiet.tape.filter((l) => l.agent === 'flooder')).toEqual([]);
+    const rest = (tape: Record<string, unknown>[]) =>
+      tape.filter((l) => l.agent !== 'flooder').map(({ seq: _seq, ...l }) => JSON.stringify(l));
+    expect(rest(flooded.tape)).toEqual(rest(quiet.tape));
 
     // ---- the fault log: bounded, and the counts account for every refused batch ----
     const of = (kind: string) => flooded.faults.filter((l) => l.agent === 'flooder' && l.kind === kind);
