@@ -21,6 +21,7 @@ import {
   waitForOutput,
   writeConfig,
 } from '../helpers/arena-process.js';
+import { startTrader, TRADER_TOKEN } from '../helpers/trader-run.js';
 
 afterEach(stopAll);
 
@@ -54,14 +55,14 @@ async function run(mode: 'flood' | 'quiet') {
     name: 'door',
     seed: 11,
     day: '2026-11-22',
-    decisionIntervalMinutes: 60,
+    decisionIntervalMinutes: 15,
     // Far above the flooder's pause before it reconnects, even on a loaded machine.
     deadlineMs: 60_000,
     connectTimeoutMs: 300_000,
     nats: { enabled: false },
     // Low limits, so that even a flood slowed down by a loaded machine is far above them
     // (the defaults are 20 per second, burst 40, disconnect after 200).
-    limits: { rate: { outsidePerSecond: 2, burst: 10, disconnectAfter: 50, cooldownMs: 5_000 } },
+    limits: { rate: { outsidePerSecond: 2, burst: 10, disconnectAfter: 50, cooldownMs: 1_000 } },
     agents: [
       {
         id: 'liquidity',
@@ -69,16 +70,15 @@ async function run(mode: 'flood' | 'quiet') {
         role: 'liquidity',
         params: { depthMwPerEur: 1, levels: 6, horizonHours: 6 },
       },
-      {
-        id: 'heuristic',
-        strategy: 'heuristic-battery',
-        asset: { type: 'battery', powerMw: 10, energyMwh: 20 },
-      },
+      // The normal agent: an agent process that trades against the liquidity and thinks 60 ms per
+      // wake-up, so the run outlasts the flooder's cooldowns even on a fast machine.
+      { id: 'trader', strategy: 'fill-ledger', launch: false, token: TRADER_TOKEN },
       { id: 'flooder', strategy: 'flooder', launch: false, token: TOKEN },
     ],
   };
-  // liquidity and heuristic are launched by the arena as agent processes; the flooder is ours.
+  // liquidity is launched by the arena as an agent process; the trader and the flooder are ours.
   const arena = await startArena(writeConfig(dir, cfg), ['--out', dir], STARTUP_MS);
+  startTrader(arena.address, join(dir, 'trader-state.json'), ['--think-ms', '60']);
   const flooder = startHelperProcess('flooder-agent.ts', [
     '--arena',
     arena.address,
@@ -87,7 +87,7 @@ async function run(mode: 'flood' | 'quiet') {
     '--mode',
     mode,
     '--flood-at',
-    '3,10,20',
+    '3,8,13',
     '--pause-ms',
     '400',
   ]);
@@ -126,7 +126,7 @@ describe('a flooding agent', () => {
     expect(f.errors[0]!.details).toMatch(
       /rate limit: 50 batches in a row refused, at most 2 batches per second/,
     );
-    // It tries to reconnect at once after each disconnect: refused during the 5 s cooldown.
+    // It tries to reconnect at once after each disconnect: refused during the 1 s cooldown.
     expect(f.refusedHellos).toBeGreaterThanOrEqual(3);
     expect(f.sessions).toBe(4 + f.refusedHellos);
     expect(f.resumedSessions).toBe(3);
@@ -147,12 +147,12 @@ describe('a flooding agent', () => {
       expect(r.faults.filter((l) => l.agent !== 'flooder' && l.kind !== 'disconnected')).toEqual([]);
     expect(quiet.faults.filter((l) => l.agent === 'flooder' && l.kind !== 'disconnected')).toEqual([]);
     // The flood left no trace on the tape but the flooder's own missed and absent wake-ups.
-    const flooderGaps = flooded.tape.filter((l) => l.agent === 'flooder');
-    expect(flooderGaps.filter((l) => l.type === 'missed-deadline')).toHaveLength(3);
-    expect(flooderGaps.every((l) => l.type === 'missed-deadline' || l.type === 'agent-absent')).toBe(true);
-    expect(quiet.tape.filter((l) => l.agent === 'flooder')).toEqual([]);
+    const gap = (l: Record<string, unknown>) =>
+      l.agent === 'flooder' && (l.type === 'missed-deadline' || l.type === 'agent-absent');
+    expect(flooded.tape.filter((l) => gap(l) && l.type === 'missed-deadline')).toHaveLength(3);
+    expect(quiet.tape.filter(gap)).toEqual([]);
     const rest = (tape: Record<string, unknown>[]) =>
-      tape.filter((l) => l.agent !== 'flooder').map(({ seq: _seq, ...l }) => JSON.stringify(l));
+      tape.filter((l) => !gap(l)).map(({ seq: _seq, ...l }) => JSON.stringify(l));
     expect(rest(flooded.tape)).toEqual(rest(quiet.tape));
 
     // ---- the fault log: bounded, and the counts account for every refused batch ----
