@@ -12,13 +12,48 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { credentials, Metadata } from '@grpc/grpc-js';
 import { stringify } from 'yaml';
+import { ArenaServiceClient } from '../gen/flexarena/v1/arena_service.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 2);
-const LINEUPS = ['baseline', 'flood, door on', 'flood, door off'] as const;
-type Lineup = (typeof LINEUPS)[number];
+const ALL = ['baseline', 'flood, door on', 'flood, door off'] as const;
+type Lineup = (typeof ALL)[number];
+/** BENCH_LINEUPS=baseline,on,off (default all three). */
+const LINEUPS: readonly Lineup[] = (process.env.BENCH_LINEUPS ?? 'baseline,on,off')
+  .split(',')
+  .map((k) => ALL.find((l) => l === k || l.endsWith(`door ${k}`))!)
+  .filter(Boolean);
+
+/**
+ * The arena's responsiveness to others, independent of lock-step: a unary GetMarketSpec call with
+ * a bystander's token every 50 ms while the run lasts; its round trips.
+ */
+function probe(address: string): { stop(): number[] } {
+  const client = new ArenaServiceClient(address, credentials.createInsecure());
+  const md = new Metadata();
+  md.set('authorization', 'Bearer bystander-a-token');
+  const rtts: number[] = [];
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    const t0 = performance.now();
+    client.getMarketSpec({}, md, (err) => {
+      if (!err) rtts.push(performance.now() - t0);
+      setTimeout(tick, 50);
+    });
+  };
+  tick();
+  return {
+    stop() {
+      stopped = true;
+      client.close();
+      return rtts;
+    },
+  };
+}
 
 const OFF = {
   rate: { outsidePerSecond: 100_000, burst: 1_000_000, disconnectAfter: 1_000_000 },
@@ -92,6 +127,7 @@ function agent(address: string, token: string, mode: string): ChildProcess {
 interface Sample {
   lineup: Lineup;
   latencies: number[];
+  probes: number[];
   floodSent: number;
   exhausted: number;
   missed: number;
@@ -111,6 +147,7 @@ async function once(lineup: Lineup): Promise<Sample> {
   );
   const exited = new Promise<number | null>((r) => arena.on('exit', r));
   const [, address, , runDir] = await lineOf(arena, /FLEXARENA_LISTENING (\S+) (\S+) (\S+)/);
+  const prober = probe(address!);
   const kids = [
     agent(address!, 'bystander-a-token', 'bystander'),
     agent(address!, 'bystander-b-token', 'bystander'),
@@ -119,6 +156,7 @@ async function once(lineup: Lineup): Promise<Sample> {
   const results = await Promise.all(
     kids.map(async (k) => JSON.parse((await lineOf(k, /DOOR_AGENT_RESULT (.*)\n/))[1]!) as AgentResult),
   );
+  const probes = prober.stop();
   const code = await exited;
   if (code !== 0) throw new Error(`arena exited with ${code}`);
   const wallS = (performance.now() - t0) / 1000;
@@ -128,6 +166,7 @@ async function once(lineup: Lineup): Promise<Sample> {
   const sample: Sample = {
     lineup,
     latencies: [...results[0]!.latenciesMs, ...results[1]!.latenciesMs],
+    probes,
     floodSent: results[2]!.sent,
     exhausted: results[2]!.exhausted,
     missed: res.agents
@@ -155,6 +194,7 @@ for (let i = 0; i < runs; i++)
     samples.push(s);
     process.stderr.write(
       `${lineup}: p50 ${quantile(s.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(s.latencies, 0.99).toFixed(1)} ms, ` +
+        `probe p50 ${quantile(s.probes, 0.5).toFixed(1)} ms p99 ${quantile(s.probes, 0.99).toFixed(1)} ms (${s.probes.length}), ` +
         `flood ${s.floodSent} batches, ${s.exhausted} disconnects, missed ${s.missed}, fault log ${s.faultLines} lines, ${s.wallS.toFixed(1)} s\n`,
     );
   }
