@@ -25,8 +25,20 @@ export {
   settlementMsgId,
   subjects,
 } from './nats/nats-sink.js';
-export { FaultLogSink, RunInfoFileSink, SettlementFileSink, TapeFileSink } from './run/file-sinks.js';
+export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
 export { loadRunConfig } from './run/load-config.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
 export { writeResults } from './run/run-folder.js';
+export {
+  LEGACY_TAPE_FILE,
+  openTapeStream,
+  readTapeRecords,
+  readTapeText,
+  recordedTapeSha256,
+  TAPE_FILE,
+  TAPE_SHA_FILE,
+  TapeFileError,
+  TapeFileSink,
+  verifyTape,
+} from './run/tape-file.js';
 export { readWorldFiles } from './run/world-files.js';

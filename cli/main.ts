@@ -10,6 +10,7 @@ import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStrategies } from './commands/strategies.js';
 import { registerStudy } from './commands/study.js';
+import { registerTape } from './commands/tape.js';
 import { registerTournament } from './commands/tournament.js';
 import { registerTrain } from './commands/train.js';
 import { registerWorker } from './commands/worker.js';
@@ -30,6 +31,7 @@ registerReport(program);
 registerTrain(program);
 registerWorker(program);
 registerCompliance(program);
+registerTape(program);
 
 try {
   await program.parseAsync(process.argv);

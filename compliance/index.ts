@@ -2,11 +2,11 @@
 // started from a command line, steps in at fixed decision points (a stale batch, a duplicate batch,
 // a dropped stream), and checks what the agent did against the protocol (docs/protocol.md).
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStrategy } from '../agents/strategies/index.js';
-import { type GrpcGateway, launchCommand, runArena } from '../arena/index.js';
+import { type GrpcGateway, launchCommand, readTapeText, runArena } from '../arena/index.js';
 import type { LocalAgent } from '../sim/index.js';
 import { allChecks, type CheckResult, type Observed } from './checks.js';
 import { CANDIDATE, complianceConfig, SCHEDULE } from './scenario.js';
@@ -45,7 +45,7 @@ function exitOf(child: ChildProcess, waitMs: number): Promise<Observed['exit']> 
 }
 
 function tapeTradesOf(runDir: string, agentId: string): number[] {
-  return readFileSync(join(runDir, 'tape.jsonl'), 'utf8')
+  return readTapeText(runDir)
     .split('\n')
     .filter((l) => l.includes('"type":"trade"'))
     .map((l) => JSON.parse(l) as { tradeId: number; buyAgentId: string; sellAgentId: string })

@@ -30,7 +30,9 @@ export type RejectCode =
   /** `peakLots` is not an integer in 1 .. quantityLots. */
   | 'PEAK_INVALID'
   /** An iceberg (`peakLots` set) with IOC/FOK or with AON. */
-  | 'ICEBERG_NOT_ALLOWED';
+  | 'ICEBERG_NOT_ALLOWED'
+  /** A run limit the simulation's venue applies before the book (resting orders per agent). */
+  | 'TOO_MANY_OPEN_ORDERS';
 
 export interface ProductDef {
   /** e.g. "qh-20261122-0015"; safe as a NATS subject token. */

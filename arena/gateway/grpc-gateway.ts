@@ -2,7 +2,10 @@
 // the token in the call metadata. The gateway owns sessions (hello, resume, protocol violations);
 // each agent is reached through a RemoteAgentPort the lock-step driver uses like any other port.
 // gRPC status codes end a stream only for protocol violations (a first message that is not hello,
-// a second session, an impossible resume point); everything about actions is the core's door.
+// a second session, an impossible resume point, a message that is not a SessionRequest, no hello
+// within limits.helloTimeoutMs, a message beyond limits.maxMessageBytes) and for an agent that
+// keeps flooding past its rate limit (RESOURCE_EXHAUSTED); everything about actions is the core's
+// door. One authentication header for every call: `authorization: Bearer <token>`.
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +28,19 @@ import {
   SessionRequest,
   type SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
-import type { ActionAck, ActionBatch, Hello, RunEnded, Welcome } from '../../gen/flexarena/v1/session.js';
+import { RejectCode } from '../../gen/flexarena/v1/market.js';
+import {
+  type Action,
+  type ActionAck,
+  type ActionBatch,
+  ActionStatus,
+  BatchStatus,
+  type Hello,
+  type RunEnded,
+  type Welcome,
+} from '../../gen/flexarena/v1/session.js';
 import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
+import { OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { RemoteAgentPort } from './remote-port.js';
 import { SafeInt64Reader } from './safe-int64-reader.js';
 import { SessionEncoder } from './session-encoder.js';
@@ -66,13 +80,42 @@ export interface GatewayOptions {
    */
   goneAfterMissed?: number;
   observer?: GatewayObserver;
+  limits: GatewayLimits;
+  /** Monotonic milliseconds for rate limits and timeouts (tests may drive it). */
+  now?: () => number;
 }
 
+/** The gateway's part of the run configuration's `limits`. */
+export interface GatewayLimits {
+  rate: RateLimitConfig;
+  helloTimeoutMs: number;
+  maxMessageBytes: number;
+}
+
+const MISSING_TOKEN = 'missing token: send "authorization: Bearer <token>" metadata';
+
+/** The token of `authorization: Bearer <token>`, the one header every call authenticates with. */
 export function tokenFromMetadata(md: Metadata): string | undefined {
   const auth = md.get('authorization')[0];
-  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
-  const raw = md.get('x-flexarena-token')[0];
-  return typeof raw === 'string' ? raw : undefined;
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim() || undefined;
+  return undefined;
+}
+
+/**
+ * What the session decoder makes of bytes that are not a SessionRequest: instead of throwing (which
+ * grpc-js would answer with INTERNAL), a message without a kind that the session ends with
+ * INVALID_ARGUMENT, naming what was wrong.
+ */
+export interface UndecodableRequest extends SessionRequest {
+  undecodable: string;
+}
+
+function decodeSessionRequest(value: Buffer): SessionRequest | UndecodableRequest {
+  try {
+    return SessionRequest.decode(new SafeInt64Reader(value));
+  } catch (err) {
+    return { kind: undefined, undecodable: (err as Error).message };
+  }
 }
 
 function fail(call: Call, code: status, details: string): void {
@@ -89,13 +132,18 @@ function serviceDefinition(encoder: SessionEncoder): ServiceDefinition<UntypedSe
     ...ArenaServiceService,
     session: {
       ...ArenaServiceService.session,
-      requestDeserialize: (value: Buffer): SessionRequest =>
-        SessionRequest.decode(new SafeInt64Reader(value)),
+      requestDeserialize: decodeSessionRequest,
       responseSerialize: (value: SessionResponse): Buffer => encoder.encode(value),
     },
     getMarketSpec: {
       ...ArenaServiceService.getMarketSpec,
-      requestDeserialize: (value: Buffer) => GetMarketSpecRequest.decode(new SafeInt64Reader(value)),
+      requestDeserialize: (value: Buffer): GetMarketSpecRequest | { undecodable: string } => {
+        try {
+          return GetMarketSpecRequest.decode(new SafeInt64Reader(value));
+        } catch (err) {
+          return { undecodable: (err as Error).message };
+        }
+      },
     },
   } as unknown as ServiceDefinition<UntypedServiceImplementation>;
 }
@@ -127,7 +175,6 @@ export interface Session {
 }
 
 export class GrpcGateway {
-  private readonly server = new Server();
   private readonly sessions = new Map<string, Session>();
   private readonly everConnected = new Set<string>();
   private readonly ports = new Map<string, RemoteAgentPort>();
@@ -137,27 +184,44 @@ export class GrpcGateway {
   /** Agents whose stream was down when the run ended, so they have not had their RunEnded. */
   private readonly owedFinale = new Set<string>();
   private finaleWaiters: (() => void)[] = [];
+  private readonly rates = new Map<string, OutsideRateLimit>();
+  /** Agents disconnected for flooding: not waited for, and no hello accepted, until this time. */
+  private readonly barredUntil = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly server: Server;
   readonly encoder = new SessionEncoder();
 
   constructor(private readonly opts: GatewayOptions) {
+    this.now = opts.now ?? (() => performance.now());
+    // A bigger message is refused by grpc-js itself with RESOURCE_EXHAUSTED before it is decoded.
+    this.server = new Server({
+      'grpc.max_receive_message_length': opts.limits.maxMessageBytes,
+    });
     this.server.addService(serviceDefinition(this.encoder), {
       session: (call: Call) => this.onSession(call),
       getMarketSpec: (
-        call: { metadata: Metadata },
+        call: { metadata: Metadata; request: object },
         cb: (err: Partial<ServiceError> | null, res?: GetMarketSpecResponse) => void,
       ) => {
         const token = tokenFromMetadata(call.metadata);
         if (!token || !opts.tokens.has(token))
           cb({
             code: status.UNAUTHENTICATED,
-            details: token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata',
+            details: token ? 'unknown token' : MISSING_TOKEN,
+          });
+        else if ('undecodable' in call.request)
+          cb({
+            code: status.INVALID_ARGUMENT,
+            details: `message: not a GetMarketSpecRequest (${(call.request as { undecodable: string }).undecodable})`,
           });
         else cb(null, opts.marketSpec());
       },
     });
     reflectionService().addToServer(this.server);
-    for (const agentId of new Set(opts.tokens.values()))
+    for (const agentId of new Set(opts.tokens.values())) {
       this.ports.set(agentId, new RemoteAgentPort(agentId, this, opts.goneAfterMissed ?? 3));
+      this.rates.set(agentId, new OutsideRateLimit(opts.limits.rate, this.now));
+    }
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -207,6 +271,11 @@ export class GrpcGateway {
   session(agentId: string): Session | undefined {
     const s = this.sessions.get(agentId);
     return s?.open ? s : undefined;
+  }
+
+  /** Milliseconds an agent disconnected for flooding must still wait before it may reconnect (0: none). */
+  barredFor(agentId: string): number {
+    return Math.max(0, (this.barredUntil.get(agentId) ?? 0) - this.now());
   }
 
   hasConnected(agentId: string): boolean {
@@ -301,20 +370,27 @@ export class GrpcGateway {
     const token = tokenFromMetadata(call.metadata);
     const agentId = token ? this.opts.tokens.get(token) : undefined;
     if (!agentId) {
-      fail(
-        call,
-        status.UNAUTHENTICATED,
-        token ? 'unknown token' : 'missing token: send "authorization: Bearer <token>" metadata',
-      );
+      fail(call, status.UNAUTHENTICATED, token ? 'unknown token' : MISSING_TOKEN);
       return;
     }
     let session: Session | undefined;
+    let answered = false;
+    // A stream that never says hello holds a connection and a slot: it is closed after the timeout.
+    const helloTimer = setTimeout(() => {
+      if (answered) return;
+      answered = true;
+      const why = `no hello within ${this.opts.limits.helloTimeoutMs} ms (limits.helloTimeoutMs)`;
+      this.opts.faults.fault(agentId, 'hello-timeout', why);
+      fail(call, status.DEADLINE_EXCEEDED, why);
+    }, this.opts.limits.helloTimeoutMs);
     call.on('data', (msg: SessionRequest) => {
-      if (!session) {
+      if (!answered) {
+        answered = true;
+        clearTimeout(helloTimer);
         session = this.onHello(call, agentId, msg);
         return;
       }
-      if (!session.open) return;
+      if (!session?.open) return;
       if (msg.kind?.$case === 'actionBatch') {
         this.opts.observer?.batch?.(agentId, msg.kind.value);
         this.port(agentId).onBatch(session, msg.kind.value);
@@ -322,10 +398,14 @@ export class GrpcGateway {
         this.violation(
           session,
           status.INVALID_ARGUMENT,
-          'kind: after hello only action_batch messages are allowed',
+          'undecodable' in msg
+            ? `message: not a SessionRequest (${(msg as UndecodableRequest).undecodable})`
+            : 'kind: after hello only action_batch messages are allowed',
         );
     });
     const gone = (why: string) => {
+      clearTimeout(helloTimer);
+      answered = true;
       if (session?.open) {
         this.opts.faults.fault(agentId, 'disconnected', why);
         this.closeSession(session);
@@ -341,10 +421,23 @@ export class GrpcGateway {
 
   private onHello(call: Call, agentId: string, msg: SessionRequest): Session | undefined {
     if (msg.kind?.$case !== 'hello') {
-      fail(call, status.INVALID_ARGUMENT, 'kind: the first message of a session must be hello');
+      fail(
+        call,
+        status.INVALID_ARGUMENT,
+        'undecodable' in msg
+          ? `message: not a SessionRequest (${(msg as UndecodableRequest).undecodable})`
+          : 'kind: the first message of a session must be hello',
+      );
       return undefined;
     }
     const hello: Hello = msg.kind.value;
+    const barred = this.barredFor(agentId);
+    if (barred > 0) {
+      const why = `rate limit: disconnected for flooding; reconnect in ${Math.ceil(barred)} ms (limits.rate.cooldownMs)`;
+      this.opts.faults.fault(agentId, 'reconnect-too-soon', why);
+      fail(call, status.RESOURCE_EXHAUSTED, why);
+      return undefined;
+    }
     const existing = this.sessions.get(agentId);
     if (existing?.open) {
       fail(call, status.ALREADY_EXISTS, `agent ${agentId} already has an open session`);
@@ -391,6 +484,58 @@ export class GrpcGateway {
       this.sendAck(s, receipt.ack);
       this.opts.faults.fault(s.agentId, 'refused-batch', receipt.ack.message);
     }
+  }
+
+  /**
+   * Rate limit for a batch that is not the answer to an open decision request: true when it may be
+   * processed. Otherwise the agent gets one typed refusal per run of refused batches
+   * (BATCH_STATUS_RATE_LIMITED), and a streak past `disconnectAfter` ends its stream with
+   * RESOURCE_EXHAUSTED; it may reconnect and resume.
+   */
+  admitOutside(s: Session, batch: ActionBatch): boolean {
+    const rate = this.rates.get(s.agentId)!;
+    const verdict = rate.take();
+    if (verdict === 'pass') return true;
+    if (verdict === 'disconnect') {
+      const why =
+        `rate limit: ${rate.cfg.disconnectAfter} batches in a row refused, ${rate.describe()}; ` +
+        'the stream is closed, reconnect (and resume) later';
+      this.opts.faults.fault(s.agentId, 'rate-limit-disconnect', why);
+      this.barredUntil.set(s.agentId, this.now() + rate.cfg.cooldownMs);
+      this.closeSession(s);
+      fail(s.call, status.RESOURCE_EXHAUSTED, why);
+      // Not waited for: the others would otherwise wait for the flooder's reconnect.
+      this.port(s.agentId).onBarred();
+      return false;
+    }
+    this.opts.faults.fault(s.agentId, 'rate-limited', `wake_id ${batch.wakeId}: ${rate.describe()}`);
+    if (verdict === 'refuse') this.sendAck(s, this.rateLimitedAck(batch, rate.describe()));
+    return false;
+  }
+
+  private rateLimitedAck(batch: ActionBatch, limit: string): ActionAck {
+    const message = `refused: ${limit}; further batches are refused without an answer until the bucket refills`;
+    const actions: unknown[] = Array.isArray(batch.actions) ? batch.actions : [];
+    return {
+      wakeId: Number.isSafeInteger(batch.wakeId) ? batch.wakeId : 0,
+      reportSeq: 0,
+      batchStatus: BatchStatus.BATCH_STATUS_RATE_LIMITED,
+      message,
+      results: actions.map((a, index) => ({
+        index,
+        clientRef: typeof (a as Action)?.clientRef === 'string' ? (a as Action).clientRef : '',
+        status: ActionStatus.ACTION_STATUS_REJECTED,
+        orderId: 0,
+        rejectCode: RejectCode.REJECT_CODE_RATE_LIMITED,
+        field: 'wake_id',
+        limit,
+        message,
+        timeMs: 0,
+        fills: [],
+        cancelledLots: 0,
+        cancelReason: 0,
+      })),
+    };
   }
 
   violation(s: Session, code: status, details: string): void {

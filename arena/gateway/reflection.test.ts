@@ -30,6 +30,11 @@ async function startGateway(): Promise<string> {
     answerOutside: () => {
       throw new Error('no batch is sent in this test');
     },
+    limits: {
+      rate: { outsidePerSecond: 20, burst: 40, disconnectAfter: 200, cooldownMs: 2_000 },
+      helloTimeoutMs: 10_000,
+      maxMessageBytes: 4 * 1024 * 1024,
+    },
   });
   const port = await gateway.listen('127.0.0.1', 0);
   return `http://127.0.0.1:${port}`;

@@ -3,7 +3,8 @@
 // batch up to the deadline. A stream that drops is waited for within the same deadline: when the agent comes back
 // it says which report it processed last, gets everything after it again, and can still answer —
 // so a run in which an agent reconnects in time leaves the same tape as one in which it never
-// dropped.
+// dropped. The exception is an agent the gateway disconnected for flooding: in lock-step everyone
+// waits for the slowest, so it is not waited for until its cooldown is over.
 import type { ActionBatch, RunEnded } from '../../gen/flexarena/v1/session.js';
 import type { AgentPort, DecisionOutcome, DecisionRequest, OutboundMessage } from '../../sim/index.js';
 import type { GrpcGateway, Session } from './grpc-gateway.js';
@@ -31,7 +32,9 @@ export class RemoteAgentPort implements AgentPort {
     const session = this.gateway.session(this.agentId);
     if (
       !session &&
-      (!this.gateway.hasConnected(this.agentId) || this.missedWhileAway >= this.goneAfterMissed)
+      (!this.gateway.hasConnected(this.agentId) ||
+        this.missedWhileAway >= this.goneAfterMissed ||
+        this.gateway.barredFor(this.agentId) > 0)
     )
       return Promise.resolve('absent');
     return new Promise((resolve) => {
@@ -66,8 +69,17 @@ export class RemoteAgentPort implements AgentPort {
     // Nothing to do: a pending decision keeps waiting for a reconnect until its deadline.
   }
 
+  /** Disconnected for flooding: its open decision is not waited for (it counts as missed). */
+  onBarred(): void {
+    this.pending?.settle('missed');
+  }
+
   onBatch(session: Session, batch: ActionBatch): void {
     const p = this.pending;
+    // Only a batch that may answer the open decision request goes straight to the core; anything
+    // else (stale, late, duplicate, before the wake-up) counts against the agent's rate limit.
+    const mayAnswer = p?.woken === true && batch.wakeId === p.request.wakeId;
+    if (!mayAnswer && !this.gateway.admitOutside(session, batch)) return;
     if (!p?.woken) {
       this.gateway.answerOutside(session, batch);
       return;

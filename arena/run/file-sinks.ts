@@ -1,38 +1,13 @@
-// Sinks that write a run's records into its folder: the tape (and its hash), the settlement
+// Sinks that write a run's records into its folder (the tape is in tape-file.ts): the settlement
 // records of the evaluation contract, and the agent fault log with wall-clock times.
 import { appendFileSync, createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import { type FaultRecord, type RecordSink, type SequencedTapeRecord, TapeEncoder } from '../../sim/index.js';
+import type { FaultRecord, RecordSink } from '../../sim/index.js';
+import { type FaultLogLimits, FaultThrottle, type SuppressedSummary } from './fault-throttle.js';
 
 function closeStream(out: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
-
-/** tape.jsonl and its sha256. */
-export class TapeFileSink implements RecordSink {
-  private readonly out: WriteStream;
-  private readonly encoder: TapeEncoder;
-
-  constructor(path: string) {
-    this.out = createWriteStream(path);
-    this.encoder = new TapeEncoder((lines) => this.out.write(lines));
-  }
-
-  get count(): number {
-    return this.encoder.count;
-  }
-
-  tape(record: SequencedTapeRecord): void {
-    this.encoder.tape(record);
-  }
-
-  /** Writes the last lines and flushes the file; returns the tape's sha256. */
-  async close(): Promise<string> {
-    const sha256 = this.encoder.seal();
-    await closeStream(this.out);
-    return sha256;
-  }
 }
 
 /** settlements.jsonl: every SettlementRecord in the proto3 JSON encoding, one per line. */
@@ -73,15 +48,22 @@ export class RunInfoFileSink implements RecordSink {
 
 /**
  * agent-faults.log: agent faults with wall-clock times (missed deadlines, disconnects, protocol
- * violations, strategy errors), in a log of their own so they never leak into the tape.
+ * violations, strategy errors), in a log of their own so they never leak into the tape. Rate
+ * limited per agent and kind (FaultThrottle): past the budget, faults are counted and written as
+ * "suppressed-faults" summary lines, so a flooding agent cannot fill the disk and nothing is lost.
  */
 export class FaultLogSink implements RecordSink {
+  /** Faults seen (written or summarised). */
   count = 0;
+  private readonly throttle: FaultThrottle;
 
   constructor(
     private readonly path: string,
     private readonly echo: (line: string) => void = () => {},
-  ) {}
+    limits: FaultLogLimits = { linesPerKind: 20, summaryEveryMs: 10_000 },
+  ) {
+    this.throttle = new FaultThrottle(limits, () => Date.now());
+  }
 
   fault(r: FaultRecord): void {
     this.write(r.agentId, r.kind, r.detail, r.t);
@@ -90,14 +72,42 @@ export class FaultLogSink implements RecordSink {
   /** For faults the runtime observes itself (not through the core). */
   write(agentId: string, kind: string, detail: string, virtualTimeMs?: number): void {
     this.count++;
-    const entry = {
-      wallTime: new Date().toISOString(),
-      ...(virtualTimeMs === undefined ? {} : { virtualTime: new Date(virtualTimeMs).toISOString() }),
-      agent: agentId,
-      kind,
+    const d = this.throttle.offer(agentId, kind);
+    if (d.write) {
+      this.line({
+        ...(virtualTimeMs === undefined ? {} : { virtualTime: new Date(virtualTimeMs).toISOString() }),
+        agent: agentId,
+        kind,
+        detail,
+      });
+      this.echo(`agent fault: ${agentId} ${kind}: ${detail}`);
+    } else if (d.summary) this.summary(d.summary);
+  }
+
+  /** Writes the summaries still owed (call at the end of a run); safe to call twice. */
+  close(): void {
+    for (const s of this.throttle.flush()) this.summary(s);
+  }
+
+  /** Faults per agent and kind, written or suppressed. */
+  totals(): { agentId: string; kind: string; total: number }[] {
+    return this.throttle.totals();
+  }
+
+  private summary(s: SuppressedSummary): void {
+    const detail = `suppressed ${s.suppressed} similar faults (${s.kind}; ${s.total} in all so far)`;
+    this.line({
+      agent: s.agentId,
+      kind: 'suppressed-faults',
+      of: s.kind,
+      suppressed: s.suppressed,
+      total: s.total,
       detail,
-    };
-    appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
-    this.echo(`agent fault: ${agentId} ${kind}: ${detail}`);
+    });
+    this.echo(`agent fault: ${s.agentId} ${detail}`);
+  }
+
+  private line(entry: Record<string, unknown>): void {
+    appendFileSync(this.path, `${JSON.stringify({ wallTime: new Date().toISOString(), ...entry })}\n`);
   }
 }

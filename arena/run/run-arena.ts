@@ -35,8 +35,9 @@ import {
 import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
-import { FaultLogSink, RunInfoFileSink, SettlementFileSink, TapeFileSink } from './file-sinks.js';
+import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
 import { writeResults } from './run-folder.js';
+import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
 import { readWorldFiles } from './world-files.js';
 
@@ -215,8 +216,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   mkdirSync(join(runDir, 'agents'), { recursive: true });
   writeFileSync(join(runDir, 'config.yaml'), toYaml(cfg));
   const local = opts.local ?? new Map<string, LocalAgent>();
-  const faults = new FaultLogSink(join(runDir, 'agent-faults.log'), log);
-  const tape = new TapeFileSink(join(runDir, 'tape.jsonl'));
+  const faults = new FaultLogSink(join(runDir, 'agent-faults.log'), log, cfg.limits.faultLog);
+  const tape = new TapeFileSink(join(runDir, TAPE_FILE));
   const settlements = new SettlementFileSink(join(runDir, 'settlements.jsonl'));
   const totals = new RecordTotals();
 
@@ -260,6 +261,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         lastReportSeq: (agentId) => sim.lastReportSeq(agentId),
         answerOutside: (agentId, batch) => sim.answer(agentId, { kind: 'batch', batch }),
         ...(opts.observer ? { observer: opts.observer } : {}),
+        limits: cfg.limits,
       });
       const host = opts.host ?? '127.0.0.1';
       const port = await gateway.listen(host, cfg.port);
@@ -322,12 +324,15 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     });
     await endPorts(sim, ports, ended);
     if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
+    faults.close();
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
     writeResults(runDir, results);
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
   } finally {
     await stopAgents(launched);
     await gateway?.close();
+    // Summaries of suppressed faults still owed, also those of the disconnects at shutdown.
+    faults.close();
     if (nats) {
       await nats.outbox
         .close()

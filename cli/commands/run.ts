@@ -159,7 +159,7 @@ export function registerRun(program: Command): void {
         );
       process.stdout.write(
         `wake-ups ${results.stats.wakeUps}, actions ${results.stats.actions}, trades ${results.stats.trades}, tape events ${results.stats.tapeEvents}, settlement records ${results.stats.settlementRecords}\n` +
-          `tape sha256 ${results.tapeSha256}\nresults in ${runDir}/ (results.json, results.csv, settlements.jsonl, tape.jsonl, agent-faults.log, agents/)\n`,
+          `tape sha256 ${results.tapeSha256}\nresults in ${runDir}/ (results.json, results.csv, settlements.jsonl, tape.jsonl.gz, agent-faults.log, agents/)\n`,
       );
       if (dash) {
         // The page stays to be looked at; its nats-server keeps the run's settlement stream.

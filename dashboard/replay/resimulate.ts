@@ -1,11 +1,19 @@
 // A finished run's public data, regenerated from its folder: the configuration (config.yaml) and
-// the agents' answers on the tape (tape.jsonl) drive the simulation core again, and a sink
+// the agents' answers on the tape (tape.jsonl.gz) drive the simulation core again, and a sink
 // collects what it publishes. The core is deterministic, so this is the run's data itself — the
 // order books at every decision point included, which no file keeps. Every tape line the replay
 // produces is compared with the recorded one; a difference stops the replay, naming the line.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { loadRunConfig, readWorldFiles, subjects } from '../../arena/index.js';
+import {
+  LEGACY_TAPE_FILE,
+  loadRunConfig,
+  readTapeText,
+  readWorldFiles,
+  subjects,
+  TAPE_FILE,
+  TapeFileError,
+} from '../../arena/index.js';
 import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import {
   type AgentPort,
@@ -25,6 +33,19 @@ function readRequired(runDir: string, name: string): string {
   const path = join(runDir, name);
   if (!existsSync(path)) throw new ReplayInputError(path, 'missing: is this a finished run folder?');
   return readFileSync(path, 'utf8');
+}
+
+/** The uncompressed tape (tape.jsonl.gz, or the tape.jsonl of older run folders). */
+function readTape(runDir: string): string {
+  try {
+    return readTapeText(runDir);
+  } catch (err) {
+    if (err instanceof TapeFileError)
+      throw new ReplayInputError(err.path, 'missing or unreadable: is this a finished run folder?', {
+        cause: err,
+      });
+    throw err;
+  }
 }
 
 /** The run id the run was published under: results.json says; else the folder's name. */
@@ -97,8 +118,8 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
       configPath,
       'a real-time run (mode: realtime) cannot be replayed: its actions were applied at wall-clock arrival times',
     );
-  const tapePath = join(runDir, 'tape.jsonl');
-  const tape = readTapeAnswers(readRequired(runDir, 'tape.jsonl'), tapePath);
+  const tapePath = join(runDir, existsSync(join(runDir, TAPE_FILE)) ? TAPE_FILE : LEGACY_TAPE_FILE);
+  const tape = readTapeAnswers(readTape(runDir), tapePath);
   const recordedSha = readRequired(runDir, 'tape.sha256').trim().split(/\s+/)[0]!;
   const runId = runIdOf(runDir);
 

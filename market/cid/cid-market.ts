@@ -344,6 +344,12 @@ export class CidMarket {
     return this.agentList[index]!.orders.map((n) => this.snapshot(n)).sort((a, b) => a.orderId - b.orderId);
   }
 
+  /** How many orders `agentId` has resting, without building snapshots (a per-submit check). */
+  openOrderCount(agentId: string): number {
+    const index = this.agentIndexById.get(agentId);
+    return index === undefined ? 0 : this.agentList[index]!.orders.length;
+  }
+
   getOrder(orderId: number): RestingOrder | undefined {
     const node = this.restingNode(orderId);
     return node === null ? undefined : this.snapshot(node);

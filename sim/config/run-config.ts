@@ -150,6 +150,67 @@ const realtimeSchema = z
   })
   .strict();
 
+/**
+ * Per-agent limits of the door and the gateway. Every limit has a typed answer: a rejected action
+ * (TOO_MANY_ACTIONS, TOO_MANY_OPEN_ORDERS), a refused batch (BATCH_STATUS_RATE_LIMITED) or a
+ * named gRPC status (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED). Defaults are far above what the
+ * shipped strategies need and low enough that one agent cannot bury the arena.
+ */
+const rateSchema = z
+  .object({
+    /**
+     * Batches an agent may send outside an open decision request (stale, late, duplicate, or not
+     * yet woken), per second on average. Answers to an open decision request are never counted:
+     * the arena paces those itself (one per wake-up), so the limit cannot change a tape.
+     */
+    outsidePerSecond: z.number().positive().max(100_000).default(20),
+    /** Bucket size: this many such batches may come at once. */
+    burst: z.number().int().min(1).max(1_000_000).default(40),
+    /**
+     * Refused (over-limit) batches in one streak — without the bucket filling up again in between —
+     * after which the stream ends with RESOURCE_EXHAUSTED. The agent may reconnect and resume.
+     */
+    disconnectAfter: z.number().int().min(1).max(1_000_000).default(200),
+    /**
+     * After such a disconnect the agent is not waited for (its open wake-up counts as missed, later
+     * ones as absent), and a hello within this time is refused with RESOURCE_EXHAUSTED: in
+     * lock-step every agent waits for the slowest, so a flooder must not hold the others up.
+     */
+    cooldownMs: z.number().int().min(0).max(600_000).default(2_000),
+  })
+  .strict();
+
+const faultLogSchema = z
+  .object({
+    /** Lines written per agent and fault kind before further ones of that kind are only counted. */
+    linesPerKind: z.number().int().min(1).max(1_000_000).default(20),
+    /** How often a "suppressed N similar faults" summary is written for a kind still being suppressed. */
+    summaryEveryMs: z.number().int().min(100).max(3_600_000).default(10_000),
+  })
+  .strict();
+
+const limitsSchema = z
+  .object({
+    /** Actions in one batch; those beyond are rejected with TOO_MANY_ACTIONS. */
+    maxActionsPerWakeUp: z.number().int().min(1).max(100_000).default(1_000),
+    /** Resting CID orders per agent; a GTC submit beyond is rejected with TOO_MANY_OPEN_ORDERS. */
+    maxOpenOrders: z.number().int().min(1).max(1_000_000).default(2_000),
+    /** Largest gRPC message the arena accepts; a bigger one ends the call with RESOURCE_EXHAUSTED. */
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
+    /** A session stream that has not sent its hello after this long is closed (DEADLINE_EXCEEDED). */
+    helloTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+    rate: rateSchema.default(rateSchema.parse({})),
+    faultLog: faultLogSchema.default(faultLogSchema.parse({})),
+  })
+  .strict();
+
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+
 export const runConfigSchema = z
   .object({
     name: z
@@ -218,6 +279,7 @@ export const runConfigSchema = z
       })
       .strict()
       .default({ enabled: true, deliveryTimeoutMs: 30_000, duplicateWindowMs: 3_600_000 }),
+    limits: limitsSchema.default(limitsSchema.parse({})),
     agents: z.array(agentSchema).min(1, 'a run needs at least one agent'),
   })
   .strict()

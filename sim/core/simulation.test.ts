@@ -408,6 +408,50 @@ describe('Simulation: the door', () => {
   });
 });
 
+describe('Simulation: per-agent limits', () => {
+  it('rejects actions beyond limits.maxActionsPerWakeUp and GTC submits beyond limits.maxOpenOrders, typed', async () => {
+    const { sim, ctx, tape } = await setup({
+      ...cidOnly,
+      limits: { maxActionsPerWakeUp: 5, maxOpenOrders: 3 },
+      agents: [
+        { id: 'a', strategy: 'idle', latencyMs: { min: 5, max: 5 } },
+        { id: 'b', strategy: 'idle', latencyMs: { min: 5, max: 5 } },
+      ],
+    });
+    // Wake 1: six passive buys (limit 5 actions): four pass the door, the fourth of them is one
+    // open order too many; the sixth action is beyond the batch limit.
+    // Wake 2: at the limit of open orders, an IOC sell still trades (it never rests).
+    const played = await play(sim, {
+      a: (w) =>
+        w.wakeId === 1
+          ? [1, 2, 3, 4, 5, 6].map((i) => order(Q0, 'buy', 1_000 + i, 1))
+          : w.wakeId === 2
+            ? [order(Q0, 'buy', 900, 1, true)]
+            : [],
+      b: (w) => (w.wakeId === 2 ? [order(Q0, 'sell', 1_000, 1, true)] : []),
+    });
+    const results = played.acks.get('a')![0]!.results;
+    expect(results.map((r) => RejectCode[r.rejectCode])).toEqual([
+      'REJECT_CODE_UNSPECIFIED',
+      'REJECT_CODE_UNSPECIFIED',
+      'REJECT_CODE_UNSPECIFIED',
+      'REJECT_CODE_TOO_MANY_OPEN_ORDERS',
+      'REJECT_CODE_TOO_MANY_OPEN_ORDERS',
+      'REJECT_CODE_TOO_MANY_ACTIONS',
+    ]);
+    expect(results[3]).toMatchObject({ field: 'submit', status: ActionStatus.ACTION_STATUS_REJECTED });
+    expect(results[3]!.limit).toBe('at most 3 open orders per agent (limits.maxOpenOrders)');
+    expect(results[5]).toMatchObject({ field: 'actions', limit: 'at most 5 actions per wake-up' });
+    // The refusal is a fact on the tape like any rejection.
+    expect(
+      tape.records.filter((r) => r.type === 'rejected' && r.code === 'TOO_MANY_OPEN_ORDERS'),
+    ).toHaveLength(2);
+    // b's IOC sell met a's best resting buy (1003): limits do not stop trading.
+    expect(ctx.ledger('b').netLots(Q0)).toBe(-1);
+    expect(played.acks.get('a')![1]!.results[0]!.status).toBe(ActionStatus.ACTION_STATUS_ACCEPTED);
+  });
+});
+
 describe('Simulation: private messages resume', () => {
   it('sends again, in new messages, everything after the last processed report; nothing twice', async () => {
     const { sim } = await setup({

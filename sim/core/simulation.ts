@@ -62,14 +62,16 @@ export interface SimulationOptions {
   runId: string;
   sinks?: readonly RecordSink[];
   files?: SimulationFiles;
-  /** Per-batch action limit and id/text lengths at the door (defaults in DEFAULT_DOOR_LIMITS). */
+  /**
+   * Id/text lengths at the door (defaults in DEFAULT_DOOR_LIMITS); the per-batch action limit
+   * comes from the configuration (`limits.maxActionsPerWakeUp`) unless given here.
+   */
   door?: Partial<Pick<DoorLimits, 'maxClientRefLength' | 'maxIdLength' | 'maxCurvePoints'>> & {
     maxActionsPerBatch?: number;
   };
 }
 
 export const DEFAULT_DOOR_LIMITS = {
-  maxActionsPerBatch: 10_000,
   maxClientRefLength: 64,
   maxIdLength: 64,
   maxCurvePoints: 200,
@@ -211,7 +213,11 @@ export class Simulation {
     }
     const limits = cidLimits(ctx.cfg);
     this.spec = marketSpec(ctx.products, limits);
-    const d = { ...DEFAULT_DOOR_LIMITS, ...opts.door };
+    const d = {
+      ...DEFAULT_DOOR_LIMITS,
+      maxActionsPerBatch: ctx.cfg.limits.maxActionsPerWakeUp,
+      ...opts.door,
+    };
     this.maxActionsPerBatch = d.maxActionsPerBatch;
     this.door = {
       enabledKinds: new Set([...this.venueByAction.keys()] as ActionKind[]),
@@ -774,8 +780,11 @@ export class Simulation {
   ): void {
     const raw: unknown[] = Array.isArray(batch.actions) ? batch.actions : [];
     if (raw.length === 0) return;
+    // The liquidity role stands for the rest of the market (configured by the run's owner, often
+    // thousands of quotes at once): the per-agent limits are for traders.
+    const max = this.ctx.isLiquidity(agentId) ? Number.POSITIVE_INFINITY : this.maxActionsPerBatch;
     const admitted = raw.map((a, i) =>
-      i < this.maxActionsPerBatch
+      i < max
         ? admitAction(a, this.door)
         : {
             ok: false as const,

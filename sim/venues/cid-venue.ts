@@ -83,7 +83,8 @@ export class CidVenue implements Venue {
     const ledger = this.ctx.ledger(agentId);
     const command = actionToCommand(action, agentId, time);
     if (command.type === 'submit') ledger.orders++;
-    for (const ev of this.apply(command)) {
+    const events = this.tooManyOpenOrders(command) ?? this.apply(command);
+    for (const ev of events) {
       if (ev.type === 'rejected') {
         ledger.rejects++;
         Object.assign(result, {
@@ -148,6 +149,34 @@ export class CidVenue implements Venue {
         BookUpdate,
       );
     this.booksTouched = new Set();
+  }
+
+  /**
+   * A submit that could rest while the agent already has `limits.maxOpenOrders` resting orders is
+   * refused (on the tape like any rejection), so one agent cannot grow the books without bound.
+   * IOC and FOK orders never rest, so they stay allowed: an agent at the limit can still trade.
+   * The liquidity role (the rest of the market, set up by the run's owner) is not limited.
+   */
+  private tooManyOpenOrders(command: CidCommand): CidEvent[] | undefined {
+    if (command.type !== 'submit' || command.tif !== 'GTC' || this.ctx.isLiquidity(command.agentId))
+      return undefined;
+    const max = this.ctx.cfg.limits.maxOpenOrders;
+    if (this.market.openOrderCount(command.agentId) < max) return undefined;
+    const limit = `at most ${max} open orders per agent (limits.maxOpenOrders)`;
+    const ev: CidEvent = {
+      type: 'rejected',
+      time: command.time,
+      agentId: command.agentId,
+      command: 'submit',
+      code: 'TOO_MANY_OPEN_ORDERS',
+      field: 'submit',
+      limit,
+      message: `submit: the agent already has ${max} open orders; ${limit}, cancel some or use IOC/FOK`,
+      ...(command.clientRef === undefined ? {} : { clientRef: command.clientRef }),
+    };
+    const { type, time, ...rest } = ev;
+    this.ctx.out.tape({ type, t: time, ...rest });
+    return [ev];
   }
 
   private apply(command: CidCommand): CidEvent[] {

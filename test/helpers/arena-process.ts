@@ -2,10 +2,11 @@
 // real agent processes (`flexarena agent`), for integration tests. Everything started here is
 // killed by `stopAll()`.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { readTapeRecords } from '../../arena/index.js';
 import { killAndWait } from '../../arena/nats/nats-server-launcher.js';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'flexarena.mjs');
@@ -162,11 +163,9 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...children].map((c) => killAndWait(c)));
 }
 
+/** The run's tape records (tape.jsonl.gz, uncompressed). */
 export function readTape(runDir: string): Record<string, unknown>[] {
-  return readFileSync(join(runDir, 'tape.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
+  return readTapeRecords(runDir);
 }
 
 /** A small, fast version of the demo: same agents, fewer quotes. */

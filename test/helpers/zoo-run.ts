@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStrategy } from '../../agents/strategies/index.js';
-import { runArena } from '../../arena/index.js';
+import { readTapeRecords, runArena } from '../../arena/index.js';
 import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import { loadHighs } from '../../lib/index.js';
 import {
@@ -56,7 +56,7 @@ export async function zooRun(
         .split('\n')
         .filter((l) => l.length > 0)
         .map((l) => JSON.parse(l));
-    const tape = lines('tape.jsonl') as Record<string, unknown>[];
+    const tape = readTapeRecords(runDir);
     return {
       cfg,
       results,

@@ -3,9 +3,11 @@
 // then the finished run replayed from its folder into the same page.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTapeText, TAPE_FILE } from '../../arena/index.js';
 import { ReplayInputError, ReplayMismatchError } from '../../dashboard/errors.js';
 import { loadReplay } from '../../dashboard/replay/resimulate.js';
 import { tempDir, writeConfig } from '../helpers/arena-process.js';
@@ -156,7 +158,7 @@ describe('dashboard, live', () => {
     results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
 
     // Every trade on the tape reached the page.
-    const tape: TapeTrade[] = readFileSync(join(runDir, 'tape.jsonl'), 'utf8')
+    const tape: TapeTrade[] = readTapeText(runDir)
       .split('\n')
       .filter((l) => l.includes('"type":"trade"'))
       .map((l) => JSON.parse(l));
@@ -295,14 +297,14 @@ describe('dashboard, replay input', () => {
     expect(runDir).not.toBe('');
     const copy = join(dir, 'tampered');
     cpSync(runDir, copy, { recursive: true });
-    const lines = readFileSync(join(copy, 'tape.jsonl'), 'utf8').split('\n');
+    const lines = readTapeText(copy).split('\n');
     // One recorded order of the heuristic agent, one tick dearer: the fills that follow differ.
     const i = lines.findIndex(
       (l) => l.includes('"type":"batch"') && l.includes('"agent":"heuristic"') && l.includes('"priceTicks"'),
     );
     expect(i).toBeGreaterThan(0);
     lines[i] = lines[i]!.replace(/"priceTicks":(-?\d+)/, (_m, p) => `"priceTicks":${Number(p) + 1}`);
-    writeFileSync(join(copy, 'tape.jsonl'), lines.join('\n'));
+    writeFileSync(join(copy, TAPE_FILE), gzipSync(lines.join('\n')));
     const err = await loadReplay(copy).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplayMismatchError);
     expect((err as Error).message).toMatch(/produced a different tape at line \d+/);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readTapeText } from '../../arena/index.js';
 import { demoConfig, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 
 afterEach(stopAll);
@@ -17,7 +18,7 @@ async function runOnce(seed: number): Promise<{ hash: string; tape: Buffer }> {
   const res = await arena.exited;
   expect(res.code, res.stderr).toBe(0);
   const hash = readFileSync(join(arena.runDir, 'tape.sha256'), 'utf8').split(' ')[0]!;
-  return { hash, tape: readFileSync(join(arena.runDir, 'tape.jsonl')) };
+  return { hash, tape: Buffer.from(readTapeText(arena.runDir)) };
 }
 
 describe('determinism', () => {

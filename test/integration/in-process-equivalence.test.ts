@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readTapeText } from '../../arena/index.js';
 import { runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 
 afterEach(stopAll);
@@ -42,7 +43,7 @@ async function runBoth(scenario: string): Promise<{ grpc: RunFiles; local: RunFi
     expect(res.stdout).toContain(mode === 'local' ? 'in-process' : 'agent processes over gRPC');
     const runDir = join(out, runId);
     return {
-      tape: readFileSync(join(runDir, 'tape.jsonl')),
+      tape: Buffer.from(readTapeText(runDir)),
       settlements: readFileSync(join(runDir, 'settlements.jsonl')),
       results: JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')),
     };

@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TAPE_FILE } from '../../arena/index.js';
 import { STARTUP_MS, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { sleep } from '../helpers/process-control.js';
@@ -120,7 +121,7 @@ describe('a NATS outage during a run', () => {
     const runId = 'outage-forever';
     const { arena, res, results, settlementLines } = await runWithOutage(runId, nats, 'forever');
     expect(res.code, res.stderr).toBe(0);
-    expect(existsSync(join(arena.runDir, 'tape.jsonl'))).toBe(true);
+    expect(existsSync(join(arena.runDir, TAPE_FILE))).toBe(true);
     expect(results.agents).toHaveLength(2);
 
     const n = results.nats;

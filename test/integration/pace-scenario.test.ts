@@ -1,11 +1,11 @@
 // The pace line-up (scenarios/pace.yaml, the `npm run bench:pace` configuration) validates and
 // runs: one day in-process, every agent answers every wake-up, every trading strategy trades and
 // the idle batteries never do. No speed is asserted here; the benchmark measures it.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStrategy, hasStrategy } from '../../agents/strategies/index.js';
-import { loadRunConfig, runArena } from '../../arena/index.js';
+import { loadRunConfig, readTapeText, runArena } from '../../arena/index.js';
 import type { LocalAgent } from '../../sim/index.js';
 import { tempDir } from '../helpers/arena-process.js';
 
@@ -46,7 +46,7 @@ describe('pace scenario', () => {
       else expect(a.orders, a.agentId).toBeGreaterThan(0);
     }
     expect(results.stats.trades).toBeGreaterThan(0);
-    const tape = readFileSync(join(runDir, 'tape.jsonl'), 'utf8').trimEnd().split('\n');
+    const tape = readTapeText(runDir).trimEnd().split('\n');
     expect(tape).toHaveLength(results.stats.tapeEvents);
     expect(JSON.parse(tape.at(-1)!).type).toBe('run-end');
     rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readTapeText } from '../../arena/index.js';
 import { readTape, STARTUP_MS, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
 import { tradesOf } from '../helpers/tape-facts.js';
@@ -39,7 +40,7 @@ async function runWith(drops: string): Promise<RunFacts> {
   await trader.watch.waitFor((l) => l.startsWith('session over'), 30_000);
   return {
     hash: readFileSync(join(arena.runDir, 'tape.sha256'), 'utf8').split(' ')[0]!,
-    tape: readFileSync(join(arena.runDir, 'tape.jsonl')),
+    tape: Buffer.from(readTapeText(arena.runDir)),
     state: JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState,
     agentLines: trader.watch.lines,
     // Written only when there is something to say.

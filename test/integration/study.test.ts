@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStrategy } from '../../agents/strategies/index.js';
-import { loadRunConfig, runArena } from '../../arena/index.js';
+import { loadRunConfig, readTapeRecords, runArena } from '../../arena/index.js';
 import { RunScorer } from '../../evaluation/index.js';
 import { parseProductId } from '../../lib/index.js';
 import type { LocalAgent } from '../../sim/index.js';
@@ -118,11 +118,11 @@ describe('flexarena study (in process, tiny)', () => {
       expect(inStudy.market).toEqual(base.market);
       perMw.push(big.socNeutralProfitEur / 5);
       // The sink's volume-weighted CID price, recomputed from the trades on the tape.
-      const trades = readFileSync(join(base.runDir, 'tape.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l))
-        .filter((t) => t.type === 'trade');
+      const trades = readTapeRecords(base.runDir).filter((t) => t.type === 'trade') as {
+        priceTicks: number;
+        quantityLots: number;
+        productId: string;
+      }[];
       expect(trades.length).toBeGreaterThan(0);
       let turnover = 0;
       let energy = 0;

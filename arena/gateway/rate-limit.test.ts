@@ -1,0 +1,60 @@
+// The outside-batch token bucket on a hand-driven clock: the burst passes, then one typed refusal
+// per run of refusals, the stream ends after `disconnectAfter` refusals in a streak, a quiet
+// period that refills the bucket ends the streak, and a reconnect does not refill it.
+import { describe, expect, it } from 'vitest';
+import { OutsideRateLimit } from './rate-limit.js';
+
+function limiter(cfg = { outsidePerSecond: 10, burst: 3, disconnectAfter: 5, cooldownMs: 0 }) {
+  let t = 0;
+  const rl = new OutsideRateLimit(cfg, () => t);
+  return { rl, advance: (ms: number) => (t += ms) };
+}
+
+describe('OutsideRateLimit', () => {
+  it('passes the burst, refuses once, then drops, and ends the stream after a streak of refusals', () => {
+    const { rl } = limiter();
+    const verdicts = Array.from({ length: 8 }, () => rl.take());
+    expect(verdicts).toEqual(['pass', 'pass', 'pass', 'refuse', 'drop', 'drop', 'drop', 'disconnect']);
+    expect(rl.refused).toBe(5);
+    expect(rl.disconnects).toBe(1);
+  });
+
+  it('refills at the configured rate: one more batch per 100 ms at 10/s, and answers again after it', () => {
+    const { rl, advance } = limiter();
+    for (let i = 0; i < 3; i++) rl.take();
+    expect(rl.take()).toBe('refuse');
+    advance(99);
+    expect(rl.take()).toBe('drop');
+    advance(1);
+    expect(rl.take()).toBe('pass');
+    // A new run of refusals gets its own typed refusal.
+    expect(rl.take()).toBe('refuse');
+  });
+
+  it('a steady flood above the rate is disconnected even though single batches pass in between', () => {
+    const { rl, advance } = limiter({ outsidePerSecond: 10, burst: 3, disconnectAfter: 50, cooldownMs: 0 });
+    let verdict = '';
+    let sent = 0;
+    while (verdict !== 'disconnect' && sent < 10_000) {
+      advance(1); // 1000 batches per second
+      verdict = rl.take();
+      sent++;
+    }
+    expect(verdict).toBe('disconnect');
+    expect(sent).toBeLessThan(60);
+  });
+
+  it('a quiet period that fills the bucket ends the streak; the bucket is not refilled by a reconnect', () => {
+    const { rl, advance } = limiter();
+    for (let i = 0; i < 7; i++) rl.take(); // 3 pass, 4 refused: one short of a disconnect
+    advance(300); // full again
+    expect(rl.take()).toBe('pass');
+    expect(rl.take()).toBe('pass');
+    expect(rl.take()).toBe('pass');
+    // A fresh streak: four refusals do not disconnect.
+    expect([rl.take(), rl.take(), rl.take(), rl.take()]).toEqual(['refuse', 'drop', 'drop', 'drop']);
+    expect(rl.take()).toBe('disconnect');
+    // Right after the disconnect (the agent reconnects at once) the bucket is still empty.
+    expect(rl.take()).toBe('refuse');
+  });
+});

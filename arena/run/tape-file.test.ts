@@ -1,0 +1,68 @@
+// The tape on disk: compressed as it is written, its hash over the uncompressed lines, read back
+// (also from the plain tape.jsonl of older run folders), verified, and a changed tape refused.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { SequencedTapeRecord } from '../../sim/index.js';
+import {
+  LEGACY_TAPE_FILE,
+  readTapeRecords,
+  readTapeText,
+  TAPE_FILE,
+  TapeFileError,
+  TapeFileSink,
+  verifyTape,
+} from './tape-file.js';
+
+async function writeTape(n: number): Promise<{ dir: string; sha: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'flexarena-tape-'));
+  const sink = new TapeFileSink(join(dir, TAPE_FILE));
+  for (let seq = 0; seq < n; seq++)
+    sink.tape({
+      seq,
+      type: 'batch',
+      t: 1_000 * seq,
+      agent: 'a',
+      actions: [{ clientRef: `r${seq % 7}` }],
+    } as SequencedTapeRecord);
+  const sha = await sink.close();
+  writeFileSync(join(dir, 'tape.sha256'), `${sha}  tape.jsonl\n`);
+  return { dir, sha };
+}
+
+describe('tape file', () => {
+  it('is gzip on disk, hashed over the uncompressed lines, and reads back record by record', async () => {
+    const { dir, sha } = await writeTape(20_000);
+    const gz = readFileSync(join(dir, TAPE_FILE));
+    const text = gunzipSync(gz).toString('utf8');
+    expect(createHash('sha256').update(text).digest('hex')).toBe(sha);
+    expect(readTapeText(dir)).toBe(text);
+    const records = readTapeRecords(dir);
+    expect(records).toHaveLength(20_000);
+    expect(records[19_999]).toMatchObject({ seq: 19_999, type: 'batch' });
+    // Repetitive JSON lines: far smaller compressed.
+    expect(gz.length * 5).toBeLessThan(text.length);
+    expect(await verifyTape(dir)).toEqual({ sha256: sha, lines: 20_000, bytes: text.length });
+  });
+
+  it('refuses a changed tape in verification, and reads the plain tape.jsonl of older run folders', async () => {
+    const { dir, sha } = await writeTape(100);
+    const text = readTapeText(dir);
+    writeFileSync(join(dir, TAPE_FILE), gzipSync(text.replace('"r3"', '"r4"')));
+    const err = await verifyTape(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TapeFileError);
+    expect((err as Error).message).toMatch(
+      /tape.jsonl.gz: its content has sha256 [0-9a-f]{64}, but tape.sha256 records/,
+    );
+    // An older run folder: the same content, uncompressed.
+    writeFileSync(join(dir, TAPE_FILE), gzipSync(text));
+    renameSync(join(dir, TAPE_FILE), join(dir, 'old.gz'));
+    writeFileSync(join(dir, LEGACY_TAPE_FILE), text);
+    expect(readTapeText(dir)).toBe(text);
+    expect((await verifyTape(dir)).sha256).toBe(sha);
+    expect(() => readTapeText(join(dir, 'nowhere'))).toThrow(TapeFileError);
+  });
+});

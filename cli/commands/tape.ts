@@ -1,0 +1,29 @@
+// `flexarena tape <run-dir>`: the run's tape, uncompressed, on standard output (the file is
+// tape.jsonl.gz; `zcat` does the same), or with --verify a check of its content against
+// tape.sha256.
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { openTapeStream, verifyTape } from '../../arena/index.js';
+
+export function registerTape(program: Command): void {
+  program
+    .command('tape')
+    .description("print a run's tape (tape.jsonl.gz) uncompressed, one JSON record per line")
+    .argument('<run-dir>', 'a run folder')
+    .option('--verify', 'instead of printing, check the content against tape.sha256')
+    .action(async (runDir: string, opts: { verify?: boolean }) => {
+      if (opts.verify) {
+        const v = await verifyTape(runDir);
+        process.stdout.write(
+          `tape ok: ${v.lines} lines, ${v.bytes} bytes uncompressed, sha256 ${v.sha256}\n`,
+        );
+        return;
+      }
+      // A closed pipe (`flexarena tape run | head`) ends the output quietly.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
+      await pipeline(openTapeStream(runDir), process.stdout);
+    });
+}

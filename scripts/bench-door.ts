@@ -1,0 +1,232 @@
+// `npm run bench:door`: what a flooding agent does to the others. One arena process, two bystander
+// agent processes and one flooder process (scripts/bench/door-agent.ts) over gRPC, background
+// liquidity in the arena's process. Three line-ups, interleaved, BENCH_RUNS (default 2) times each:
+//   baseline         — the third agent only answers (no flood);
+//   flood, door on   — it floods between its answers; the run's default limits apply;
+//   flood, door off  — the same flood with the rate limit and the fault-log budget set out of reach
+//                      (what the arena did before the door had limits).
+// Figure: the bystanders' wake-to-ack round trip (wake-up received → ack of its answer received),
+// p50 and p99 over both bystanders and all runs of a line-up, and p99 against the baseline of the
+// same invocation. Goal: flood with the door on within +20 % of the baseline p99.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { stringify } from 'yaml';
+import { ArenaServiceClient } from '../gen/flexarena/v1/arena_service.js';
+import { writeBenchmarkSection } from './benchmarks-file.js';
+
+const root = join(import.meta.dirname, '..');
+const runs = Number(process.env.BENCH_RUNS ?? 2);
+const ALL = ['baseline', 'flood, door on', 'flood, door off'] as const;
+type Lineup = (typeof ALL)[number];
+/** BENCH_LINEUPS=baseline,on,off (default all three). */
+const LINEUPS: readonly Lineup[] = (process.env.BENCH_LINEUPS ?? 'baseline,on,off')
+  .split(',')
+  .map((k) => ALL.find((l) => l === k || l.endsWith(`door ${k}`))!)
+  .filter(Boolean);
+
+/**
+ * The arena's responsiveness to others, independent of lock-step: a unary GetMarketSpec call with
+ * a bystander's token every 50 ms while the run lasts; its round trips.
+ */
+function probe(address: string): { stop(): number[] } {
+  const client = new ArenaServiceClient(address, credentials.createInsecure());
+  const md = new Metadata();
+  md.set('authorization', 'Bearer bystander-a-token');
+  const rtts: number[] = [];
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    const t0 = performance.now();
+    client.getMarketSpec({}, md, (err) => {
+      if (!err) rtts.push(performance.now() - t0);
+      setTimeout(tick, 50);
+    });
+  };
+  tick();
+  return {
+    stop() {
+      stopped = true;
+      client.close();
+      return rtts;
+    },
+  };
+}
+
+const OFF = {
+  rate: { outsidePerSecond: 100_000, burst: 1_000_000, disconnectAfter: 1_000_000 },
+  faultLog: { linesPerKind: 1_000_000 },
+};
+
+function config(lineup: Lineup) {
+  return {
+    name: 'bench-door',
+    seed: 5,
+    day: '2026-11-22',
+    decisionIntervalMinutes: 15,
+    deadlineMs: 10_000,
+    connectTimeoutMs: 300_000,
+    nats: { enabled: false },
+    ...(lineup === 'flood, door off' ? { limits: OFF } : {}),
+    agents: [
+      {
+        id: 'liquidity',
+        strategy: 'liquidity',
+        role: 'liquidity',
+        params: { depthMwPerEur: 1, levels: 6, horizonHours: 6 },
+      },
+      { id: 'bystander-a', strategy: 'bench', launch: false, token: 'bystander-a-token' },
+      { id: 'bystander-b', strategy: 'bench', launch: false, token: 'bystander-b-token' },
+      { id: 'third', strategy: 'bench', launch: false, token: 'third-agent-token' },
+    ],
+  };
+}
+
+interface AgentResult {
+  latenciesMs: number[];
+  sent: number;
+  exhausted: number;
+  sessions: number;
+  ended: boolean;
+}
+
+function lineOf(child: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const m = re.exec(buf);
+      if (m) resolve(m);
+    });
+    child.on('exit', (code) =>
+      reject(new Error(`process exited with ${code} before ${re}: ${buf.slice(-500)}`)),
+    );
+  });
+}
+
+function agent(address: string, token: string, mode: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join('scripts', 'bench', 'door-agent.ts'),
+      '--arena',
+      address,
+      '--token',
+      token,
+      '--mode',
+      mode,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+}
+
+interface Sample {
+  lineup: Lineup;
+  latencies: number[];
+  probes: number[];
+  floodSent: number;
+  exhausted: number;
+  missed: number;
+  faultLines: number;
+  wallS: number;
+}
+
+async function once(lineup: Lineup): Promise<Sample> {
+  const dir = mkdtempSync(join(tmpdir(), 'flexarena-bench-door-'));
+  const cfgPath = join(dir, 'run.yaml');
+  writeFileSync(cfgPath, stringify(config(lineup)));
+  const t0 = performance.now();
+  const arena = spawn(
+    process.execPath,
+    [join(root, 'bin', 'flexarena.mjs'), 'run', cfgPath, '--out', dir, '--in-process'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const exited = new Promise<number | null>((r) => arena.on('exit', r));
+  const [, address, , runDir] = await lineOf(arena, /FLEXARENA_LISTENING (\S+) (\S+) (\S+)/);
+  const prober = probe(address!);
+  const kids = [
+    agent(address!, 'bystander-a-token', 'bystander'),
+    agent(address!, 'bystander-b-token', 'bystander'),
+    agent(address!, 'third-agent-token', lineup === 'baseline' ? 'quiet' : 'flood'),
+  ];
+  const results = await Promise.all(
+    kids.map(async (k) => JSON.parse((await lineOf(k, /DOOR_AGENT_RESULT (.*)\n/))[1]!) as AgentResult),
+  );
+  const probes = prober.stop();
+  const code = await exited;
+  if (code !== 0) throw new Error(`arena exited with ${code}`);
+  const wallS = (performance.now() - t0) / 1000;
+  const res = JSON.parse(readFileSync(join(runDir!, 'results.json'), 'utf8'));
+  const faultsPath = join(runDir!, 'agent-faults.log');
+  const faultLines = existsSync(faultsPath) ? readFileSync(faultsPath, 'utf8').split('\n').length - 1 : 0;
+  const sample: Sample = {
+    lineup,
+    latencies: [...results[0]!.latenciesMs, ...results[1]!.latenciesMs],
+    probes,
+    floodSent: results[2]!.sent,
+    exhausted: results[2]!.exhausted,
+    missed: res.agents
+      .filter((a: { agentId: string }) => a.agentId.startsWith('bystander'))
+      .reduce((n: number, a: { missedDeadlines: number }) => n + a.missedDeadlines, 0),
+    faultLines,
+    wallS,
+  };
+  if (existsSync(faultsPath))
+    process.stderr.write(`  fault log ${(statSync(faultsPath).size / 1e6).toFixed(1)} MB\n`);
+  rmSync(dir, { recursive: true, force: true });
+  return sample;
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? Number.NaN;
+}
+
+const samples: Sample[] = [];
+const load0 = loadavg()[0]!;
+for (let i = 0; i < runs; i++)
+  for (const lineup of LINEUPS) {
+    const s = await once(lineup);
+    samples.push(s);
+    process.stderr.write(
+      `${lineup}: p50 ${quantile(s.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(s.latencies, 0.99).toFixed(1)} ms, ` +
+        `probe p50 ${quantile(s.probes, 0.5).toFixed(1)} ms p99 ${quantile(s.probes, 0.99).toFixed(1)} ms (${s.probes.length}), ` +
+        `flood ${s.floodSent} batches, ${s.exhausted} disconnects, missed ${s.missed}, fault log ${s.faultLines} lines, ${s.wallS.toFixed(1)} s\n`,
+    );
+  }
+const load1 = loadavg()[0]!;
+
+const by = (l: Lineup) => samples.filter((s) => s.lineup === l);
+const pooled = (l: Lineup) => by(l).flatMap((s) => s.latencies);
+const baseP99 = quantile(pooled('baseline'), 0.99);
+const rows = LINEUPS.map((l) => {
+  const xs = pooled(l);
+  const ss = by(l);
+  const p99 = quantile(xs, 0.99);
+  const sum = (f: (s: Sample) => number) => ss.reduce((n, s) => n + f(s), 0);
+  return `| ${l} | ${quantile(xs, 0.5).toFixed(1)} | ${p99.toFixed(1)} | ${(p99 / baseP99).toFixed(2)} | ${xs.length} | ${sum((s) => s.floodSent)} | ${sum((s) => s.exhausted)} | ${sum((s) => s.missed)} | ${ss.map((s) => s.faultLines).join(', ')} | ${ss.map((s) => s.wallS.toFixed(1)).join(', ')} |`;
+});
+const onRatio = quantile(pooled('flood, door on'), 0.99) / baseP99;
+const body = `## Door: a flooding agent beside others (\`npm run bench:door\`)
+
+One arena process, two bystander agent processes and a third agent process over gRPC (liquidity in
+the arena's process), one simulated day at 15-minute decisions, ${runs} runs per line-up, interleaved.
+The third agent either only answers (baseline) or, after answering each wake-up, writes 1-action
+batches with a stale wake id as fast as its stream takes them until the next wake-up, reconnecting
+at once when the arena ends its stream. "door off" sets the rate limit and the fault-log budget out
+of reach (the arena before this work). Wake-to-ack: a bystander's wake-up received → the ack of its
+answer received (the ack comes with the next decision point, so this is a whole decision cycle).
+
+| line-up | wake-to-ack p50 ms | p99 ms | p99 vs baseline | samples | flood batches sent | RESOURCE_EXHAUSTED | bystander missed deadlines | fault-log lines per run | wall s per run |
+|---|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Goal: flood with the door on within +20 % of the baseline p99: **${onRatio <= 1.2 ? 'met' : 'not met'}** (${onRatio.toFixed(2)}×).
+Machine: ${cpus().length} cores, load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after (shared with other work,
+so absolute figures are noisy; the ratio is measured within one invocation).`;
+writeBenchmarkSection('door', body);
+process.stdout.write(`${body}\n`);

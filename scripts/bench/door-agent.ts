@@ -1,0 +1,129 @@
+// An agent process for `npm run bench:door`, over a raw gRPC session.
+//   bystander: answers every wake-up at once with one cheap action (a cancel of an order it does
+//     not have: the venue rejects it, so the ack always comes and no state grows) and measures the
+//     wake-to-ack round trip: from receiving a wake-up to receiving the ack of its answer (the ack
+//     comes with the next decision point, so this is the decision cycle as an agent lives it).
+//   flood: answers every wake-up at once with an empty batch, then writes 1-action batches with a
+//     stale wake id as fast as the stream takes them until the next wake-up; when the arena ends
+//     its stream (RESOURCE_EXHAUSTED) it tries to reconnect every 100 ms and resumes.
+//   quiet: like flood without the flood.
+// At the end: one line `DOOR_AGENT_RESULT {json}`.
+import { parseArgs } from 'node:util';
+import { type ClientDuplexStream, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import {
+  ArenaServiceClient,
+  type SessionRequest,
+  type SessionResponse,
+} from '../../gen/flexarena/v1/arena_service.js';
+import { BatchStatus } from '../../gen/flexarena/v1/session.js';
+
+const { values: args } = parseArgs({
+  options: {
+    arena: { type: 'string' },
+    token: { type: 'string' },
+    mode: { type: 'string', default: 'bystander' },
+  },
+});
+if (!args.arena || !args.token) throw new Error('--arena and --token are required');
+const mode = args.mode as 'bystander' | 'flood' | 'quiet';
+
+const client = new ArenaServiceClient(args.arena, credentials.createInsecure());
+const result = { mode, latenciesMs: [] as number[], sent: 0, exhausted: 0, sessions: 0, ended: false };
+const wokenAt = new Map<number, number>();
+let lastReportSeq = 0;
+/** Bumped at every wake-up: a running flood stops when it changes. */
+let wakeEpoch = 0;
+
+function cancelUnknown(wakeId: number): SessionRequest {
+  return {
+    kind: {
+      $case: 'actionBatch',
+      value: {
+        wakeId,
+        actions: [{ clientRef: 'probe', kind: { $case: 'cancel', value: { orderId: 999_999_999 } } }],
+      },
+    },
+  };
+}
+
+/** Resolves when the stream can take more or has failed; leaves no listener behind. */
+function drainOrError(call: ClientDuplexStream<SessionRequest, SessionResponse>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('error', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('error', done);
+  });
+}
+
+async function flood(
+  call: ClientDuplexStream<SessionRequest, SessionResponse>,
+  wakeId: number,
+  gone: () => boolean,
+) {
+  const epoch = wakeEpoch;
+  const stale = cancelUnknown(wakeId + 1_000_000);
+  let n = 0;
+  while (!gone() && epoch === wakeEpoch) {
+    const ok = call.write(stale);
+    result.sent++;
+    if (!ok) await drainOrError(call);
+    else if (++n % 64 === 0) await new Promise((r) => setImmediate(r));
+  }
+}
+
+function open(): void {
+  const md = new Metadata();
+  md.set('authorization', `Bearer ${args.token}`);
+  const call = client.session(md);
+  result.sessions++;
+  let closed = false;
+  call.on('data', (m: SessionResponse) => {
+    const k = m.kind;
+    if (!k) return;
+    if (k.$case === 'wakeUp') {
+      const wake = k.value;
+      wakeEpoch++;
+      lastReportSeq = Math.max(lastReportSeq, wake.reportSeq);
+      if (mode === 'bystander') {
+        wokenAt.set(wake.wakeId, performance.now());
+        call.write(cancelUnknown(wake.wakeId));
+      } else {
+        call.write({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions: [] } } });
+        if (mode === 'flood') void flood(call, wake.wakeId, () => closed);
+      }
+    } else if (k.$case === 'actionAck') {
+      const ack = k.value;
+      if (ack.reportSeq > 0) lastReportSeq = Math.max(lastReportSeq, ack.reportSeq);
+      const t0 = wokenAt.get(ack.wakeId);
+      if (ack.batchStatus === BatchStatus.BATCH_STATUS_PROCESSED && t0 !== undefined) {
+        result.latenciesMs.push(performance.now() - t0);
+        wokenAt.delete(ack.wakeId);
+      }
+    } else if (k.$case === 'runEnded') result.ended = true;
+  });
+  call.on('error', (e: ServiceError) => {
+    closed = true;
+    if (e.code === status.RESOURCE_EXHAUSTED) {
+      // Disconnected, or a hello refused during the cooldown: try again shortly.
+      if (!/reconnect in/.test(e.details)) result.exhausted++;
+      setTimeout(open, 100);
+    }
+  });
+  call.on('end', () => {
+    closed = true;
+    if (result.ended) {
+      process.stdout.write(`DOOR_AGENT_RESULT ${JSON.stringify(result)}\n`);
+      client.close();
+      process.exit(0);
+    }
+  });
+  call.write({
+    kind: { $case: 'hello', value: { sdkName: 'bench', sdkVersion: '0', strategy: mode, lastReportSeq } },
+  });
+}
+
+open();

@@ -1,0 +1,117 @@
+// The gateway's session limits against a real arena process: every call needs the bearer token
+// (GetMarketSpec too; the old x-flexarena-token header is not read), a stream that never says
+// hello is closed with DEADLINE_EXCEEDED, bytes that are not a SessionRequest end the stream with
+// INVALID_ARGUMENT (not INTERNAL), a message over limits.maxMessageBytes with RESOURCE_EXHAUSTED —
+// and the agent can reconnect and resume after each.
+import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ArenaServiceClient } from '../../gen/flexarena/v1/arena_service.js';
+import {
+  demoConfig,
+  STARTUP_MS,
+  startArena,
+  stopAll,
+  tempDir,
+  writeConfig,
+} from '../helpers/arena-process.js';
+import { bearer, hello, nextMatching, openRawSession, rawClient } from '../helpers/raw-session.js';
+
+afterEach(stopAll);
+
+const TOKEN = 'hand-token-door-01';
+
+function marketSpec(address: string, md: Metadata): Promise<{ err?: ServiceError; runId?: string }> {
+  const client = new ArenaServiceClient(address, credentials.createInsecure());
+  return new Promise((resolve) =>
+    client.getMarketSpec({}, md, (err, res) => {
+      client.close();
+      resolve(err ? { err } : { runId: res!.runId });
+    }),
+  );
+}
+
+describe('gateway session limits', () => {
+  it('token on every call, hello timeout, undecodable and oversized messages: named statuses, then resume', {
+    timeout: 300_000,
+  }, async () => {
+    const dir = tempDir();
+    const base = demoConfig();
+    const cfg = {
+      ...base,
+      deadlineMs: 60_000,
+      connectTimeoutMs: 300_000,
+      limits: { helloTimeoutMs: 1_000, maxMessageBytes: 64 * 1024 },
+      agents: [...(base.agents as object[]), { id: 'manual', strategy: 'idle', launch: false, token: TOKEN }],
+    };
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
+
+    // ---- GetMarketSpec: only with the bearer token ----
+    const none = await marketSpec(arena.address, new Metadata());
+    expect(none.err?.code).toBe(status.UNAUTHENTICATED);
+    expect(none.err?.details).toMatch(/authorization: Bearer <token>/);
+    const oldHeader = await marketSpec(arena.address, bearer(TOKEN, 'x-flexarena-token'));
+    expect(oldHeader.err?.code).toBe(status.UNAUTHENTICATED);
+    expect((await marketSpec(arena.address, bearer('not-the-token'))).err?.code).toBe(status.UNAUTHENTICATED);
+    expect((await marketSpec(arena.address, bearer(TOKEN))).runId).toBe(arena.runId);
+
+    const client = rawClient(arena.address);
+    // ---- the old header does not open a session either ----
+    const old = openRawSession(client, bearer(TOKEN, 'x-flexarena-token'));
+    old.sendRequest(hello());
+    const oldEnd = await nextMatching(old, (e) => e.type === 'error');
+    expect(oldEnd.type === 'error' && oldEnd.error.code).toBe(status.UNAUTHENTICATED);
+
+    // ---- a stream that never says hello ----
+    const silent = openRawSession(client, bearer(TOKEN));
+    const silentEnd = await nextMatching(silent, (e) => e.type === 'error');
+    if (silentEnd.type !== 'error') throw new Error('unreachable');
+    expect(silentEnd.error.code).toBe(status.DEADLINE_EXCEEDED);
+    expect(silentEnd.error.details).toMatch(/no hello within 1000 ms \(limits.helloTimeoutMs\)/);
+
+    // ---- bytes that are not a SessionRequest, as the first message ----
+    const garbage = openRawSession(client, bearer(TOKEN));
+    garbage.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x07]));
+    const garbageEnd = await nextMatching(garbage, (e) => e.type === 'error');
+    if (garbageEnd.type !== 'error') throw new Error('unreachable');
+    expect(garbageEnd.error.code).toBe(status.INVALID_ARGUMENT);
+    expect(garbageEnd.error.details).toMatch(/^message: not a SessionRequest/);
+
+    // ---- a proper session; then an oversized message; then undecodable bytes after hello ----
+    let s = openRawSession(client, bearer(TOKEN));
+    s.sendRequest(hello());
+    const welcome = await nextMatching(s, (e) => e.type === 'data' && e.message.kind?.$case === 'welcome');
+    expect(
+      welcome.type === 'data' &&
+        welcome.message.kind?.$case === 'welcome' &&
+        welcome.message.kind.value.resumed,
+    ).toBe(false);
+    await nextMatching(s, (e) => e.type === 'data' && e.message.kind?.$case === 'wakeUp');
+    s.send(Buffer.alloc(64 * 1024 + 1));
+    const big = await nextMatching(s, (e) => e.type === 'error');
+    if (big.type !== 'error') throw new Error('unreachable');
+    expect(big.error.code).toBe(status.RESOURCE_EXHAUSTED);
+
+    s = openRawSession(client, bearer(TOKEN));
+    s.sendRequest(hello());
+    const again = await nextMatching(s, (e) => e.type === 'data' && e.message.kind?.$case === 'welcome');
+    expect(
+      again.type === 'data' && again.message.kind?.$case === 'welcome' && again.message.kind.value.resumed,
+    ).toBe(true);
+    await nextMatching(s, (e) => e.type === 'data' && e.message.kind?.$case === 'wakeUp');
+    s.send(Buffer.from([0x0a, 0x05, 0x01]));
+    const bad = await nextMatching(s, (e) => e.type === 'error');
+    if (bad.type !== 'error') throw new Error('unreachable');
+    expect(bad.error.code).toBe(status.INVALID_ARGUMENT);
+    expect(bad.error.details).toMatch(/^message: not a SessionRequest/);
+
+    // ---- and it still resumes ----
+    s = openRawSession(client, bearer(TOKEN));
+    s.sendRequest(hello());
+    const third = await nextMatching(s, (e) => e.type === 'data' && e.message.kind?.$case === 'welcome');
+    expect(
+      third.type === 'data' && third.message.kind?.$case === 'welcome' && third.message.kind.value.resumed,
+    ).toBe(true);
+    s.close();
+    client.close();
+  });
+});
