@@ -10,6 +10,7 @@ export default defineConfig({
       'agents/**/*.test.ts',
       'evaluation/**/*.test.ts',
       'compliance/**/*.test.ts',
+      'study/**/*.test.ts',
       'tournament/**/*.test.ts',
       'training/**/*.test.ts',
       'cli/**/*.test.ts',

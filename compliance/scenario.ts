@@ -42,7 +42,7 @@ export function complianceConfig(outDir: string, deadlineMs: number, connectTime
           id: CANDIDATE,
           strategy: 'candidate',
           launch: false,
-          token: randomBytes(18).toString('base64url'),
+          token: randomBytes(18).toString('hex'),
           asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
         },
       ],

@@ -248,7 +248,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       const tokens = new Map<string, string>();
       const tokenOf = new Map<string, string>();
       for (const a of remote) {
-        const token = a.token ?? randomBytes(18).toString('base64url');
+        // Hex: a token never starts with '-', which an agent's command-line parser would take for an option.
+        const token = a.token ?? randomBytes(18).toString('hex');
         tokens.set(token, a.id);
         tokenOf.set(a.id, token);
       }
