@@ -17,7 +17,9 @@
 // schedule.
 
 import type { BookDepth } from '../../gen/flexarena/v1/market.js';
+import type { Action } from '../../gen/flexarena/v1/session.js';
 import type { LpSolver } from '../../lib/index.js';
+import { submit } from '../sdk/actions.js';
 
 export interface PriceSegment {
   /** EUR/MWh. */
@@ -222,6 +224,32 @@ export function sweepLimitTicks(
     if (left <= 0) return l.priceTicks;
   }
   return undefined;
+}
+
+/**
+ * The IOC order that trades a plan's net MW in one product against the book, at the limit that
+ * sweeps it: whole lots toward zero, none below `minLots`, none when the book is too thin.
+ */
+export function sweepOrder(
+  book: BookDepth | undefined,
+  productId: string,
+  netMw: number,
+  minLots: number,
+  refPrefix: string,
+): Action | undefined {
+  const lots = Math.trunc(netMw * 10 + (netMw > 0 ? 1e-6 : -1e-6));
+  if (Math.abs(lots) < minLots) return undefined;
+  const side = lots > 0 ? 'buy' : 'sell';
+  const limit = sweepLimitTicks(book, side, Math.abs(lots));
+  if (limit === undefined) return undefined;
+  return submit({
+    productId,
+    side,
+    priceTicks: limit,
+    quantityLots: Math.abs(lots),
+    tif: 'IOC',
+    clientRef: `${refPrefix}-${side}`,
+  });
 }
 
 export interface DepthEstimate {

@@ -23,7 +23,6 @@ import type { AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { type LpSolver, loadHighs, quarterHourId } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
-import { submit } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import {
@@ -33,7 +32,7 @@ import {
   estimateDepth,
   impactSegments,
   solveBookLp,
-  sweepLimitTicks,
+  sweepOrder,
 } from './battery-book-lp.js';
 import { dayAheadPlanBids } from './day-ahead-plan.js';
 import { eurPerMwh, parseParams } from './params.js';
@@ -273,21 +272,8 @@ export class PriceMakerBattery implements Strategy {
       const sum = (mw: number[], segs: BookLpPeriod['buy']) =>
         mw.reduce((a, v, k) => a + (segs[k]!.now ? v : 0), 0);
       const net = sum(plan.boughtMw[t]!, per.buy) - sum(plan.soldMw[t]!, per.sell);
-      const lots = Math.trunc(net * 10 + (net > 0 ? 1e-6 : -1e-6));
-      if (Math.abs(lots) < this.params.minTradeLots) return;
-      const side = lots > 0 ? 'buy' : 'sell';
-      const limit = sweepLimitTicks(books.get(id), side, Math.abs(lots));
-      if (limit === undefined) return;
-      out.push(
-        submit({
-          productId: id,
-          side,
-          priceTicks: limit,
-          quantityLots: Math.abs(lots),
-          tif: 'IOC',
-          clientRef: `pm-${side}`,
-        }),
-      );
+      const order = sweepOrder(books.get(id), id, net, this.params.minTradeLots, 'pm');
+      if (order) out.push(order);
     });
     return out;
   }

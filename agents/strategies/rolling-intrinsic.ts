@@ -16,10 +16,9 @@ import { z } from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { type LpSolver, loadHighs, quarterHourId } from '../../lib/index.js';
-import { submit } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { type BookLpPeriod, bookSegments, solveBookLp, sweepLimitTicks } from './battery-book-lp.js';
+import { type BookLpPeriod, bookSegments, solveBookLp, sweepOrder } from './battery-book-lp.js';
 import { parseParams } from './params.js';
 import { QH_HOURS, QH_MS } from './strategy-utils.js';
 
@@ -141,21 +140,8 @@ export class RollingIntrinsic implements Strategy {
     ids.forEach((id, t) => {
       if (!isQuoted.has(id)) return;
       const net = plan.boughtMw[t]!.reduce((a, v) => a + v, 0) - plan.soldMw[t]!.reduce((a, v) => a + v, 0);
-      const lots = Math.trunc(net * 10 + (net > 0 ? 1e-6 : -1e-6));
-      if (Math.abs(lots) < this.params.minTradeLots) return;
-      const side = lots > 0 ? 'buy' : 'sell';
-      const limit = sweepLimitTicks(books.get(id), side, Math.abs(lots));
-      if (limit === undefined) return;
-      out.push(
-        submit({
-          productId: id,
-          side,
-          priceTicks: limit,
-          quantityLots: Math.abs(lots),
-          tif: 'IOC',
-          clientRef: `ri-${side}`,
-        }),
-      );
+      const order = sweepOrder(books.get(id), id, net, this.params.minTradeLots, 'ri');
+      if (order) out.push(order);
     });
     return out;
   }

@@ -21,10 +21,10 @@ import type { AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { type LpSolver, loadHighs, quarterHourId, RandomStream } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
-import { auctionCurve, submit } from '../sdk/actions.js';
+import { auctionCurve } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { bookSegments, sweepLimitTicks } from './battery-book-lp.js';
+import { bookSegments, sweepOrder } from './battery-book-lp.js';
 import { stepCurve } from './lp-battery.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
@@ -279,21 +279,8 @@ export class StochasticBattery implements Strategy {
     for (const t of nowTradable) {
       const id = slots[t]!.ids[0]!;
       const net = plan.boughtMw[t]!.reduce((a, v) => a + v, 0) - plan.soldMw[t]!.reduce((a, v) => a + v, 0);
-      const lots = Math.trunc(net * 10 + (net > 0 ? 1e-6 : -1e-6));
-      if (Math.abs(lots) < this.params.minTradeLots) continue;
-      const side = lots > 0 ? 'buy' : 'sell';
-      const limit = sweepLimitTicks(books.get(id), side, Math.abs(lots));
-      if (limit === undefined) continue;
-      out.push(
-        submit({
-          productId: id,
-          side,
-          priceTicks: limit,
-          quantityLots: Math.abs(lots),
-          tif: 'IOC',
-          clientRef: `st-${side}`,
-        }),
-      );
+      const order = sweepOrder(books.get(id), id, net, this.params.minTradeLots, 'st');
+      if (order) out.push(order);
     }
     return out;
   }
