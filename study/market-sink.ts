@@ -16,6 +16,17 @@ export interface MarketFigures {
   /** Day-ahead clearing prices: plain mean over periods and volume-weighted; null without a day-ahead auction. */
   daMeanEur: number | null;
   daVwapEur: number | null;
+  /**
+   * Mean over day-ahead auctions of the day's highest minus lowest clearing price, EUR/MWh: what a
+   * battery earns by moving energy across the day, and what its own bids compress.
+   */
+  daSpreadEur: number | null;
+  /**
+   * Every day-ahead clearing price in auction and period order, EUR/MWh. Runs of one world seed
+   * hold the same auctions, so the study compares them period by period: a battery raises cheap
+   * periods and lowers dear ones, changes that cancel in the mean price.
+   */
+  daPricesEur: number[];
   /** Book snapshots published (one per touched book and decision point) and those with both sides. */
   bookUpdates: number;
   twoSidedBooks: number;
@@ -41,6 +52,9 @@ export class MarketFiguresSink implements RecordSink {
   private daPeriods = 0;
   private daTurnover = 0;
   private daVolume = 0;
+  private daSpreadSum = 0;
+  private daAuctions = 0;
+  private readonly daPrices: number[] = [];
   private books = 0;
   private twoSided = 0;
   private spreadSum = 0;
@@ -80,7 +94,12 @@ export class MarketFiguresSink implements RecordSink {
   }
 
   private dayAhead(r: AuctionResult): void {
+    if (r.pricesTicks.length > 0) {
+      this.daAuctions++;
+      this.daSpreadSum += ticksToEur(Math.max(...r.pricesTicks) - Math.min(...r.pricesTicks));
+    }
     r.pricesTicks.forEach((p, i) => {
+      this.daPrices.push(ticksToEur(p));
       const v = lotsToMw(r.volumesLots[i] ?? 0);
       this.daPriceSum += ticksToEur(p);
       this.daPeriods++;
@@ -96,6 +115,8 @@ export class MarketFiguresSink implements RecordSink {
       cidTrades: this.cidTrades,
       daMeanEur: this.daPeriods > 0 ? this.daPriceSum / this.daPeriods : null,
       daVwapEur: this.daVolume > 0 ? this.daTurnover / this.daVolume : null,
+      daSpreadEur: this.daAuctions > 0 ? this.daSpreadSum / this.daAuctions : null,
+      daPricesEur: [...this.daPrices],
       bookUpdates: this.books,
       twoSidedBooks: this.twoSided,
       spreadEur: this.twoSided > 0 ? this.spreadSum / this.twoSided : null,

@@ -63,6 +63,8 @@ export function summaryCsv(s: StudySummary): string {
     add(v, 'pop_soc_neutral_multi_market', v.popSocNeutralMultiMarket);
     for (const f of IMPACT_FIGURES) add(v, f, v.market[f]);
     for (const f of IMPACT_FIGURES) add(v, `impact_${f}`, v.impact[f]);
+    add(v, 'da_mean_abs_change_eur', v.daMeanAbsChangeEur);
+    add(v, 'da_periods_changed_share', v.daPeriodsChangedShare);
   }
   return `${rows.map((r) => r.join(',')).join('\n')}\n`;
 }

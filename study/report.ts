@@ -114,10 +114,10 @@ export function studyCharts(s: StudySummary): ChartSpec[] {
       'Δ CID VWAP (EUR/MWh)',
     ],
     [
-      'da-price-impact',
-      'Price impact: mean day-ahead price, with − without the agent (EUR/MWh)',
-      'daMeanEur',
-      'Δ day-ahead (EUR/MWh)',
+      'da-spread-impact',
+      "Day-ahead spread compression: the day's highest − lowest clearing price, with − without (EUR/MWh)",
+      'daSpreadEur',
+      'Δ day-ahead spread (EUR/MWh)',
     ],
     [
       'spread-impact',
@@ -133,6 +133,14 @@ export function studyCharts(s: StudySummary): ChartSpec[] {
     const values = shown.flatMap((v) => row(v.variant, v.impact[figure]));
     if (values.length > 0) charts.push({ id, title, spec: perVariant(values, order, axis) });
   }
+  // Period by period, not the mean price: a battery raises cheap periods and lowers dear ones.
+  const daChange = shown.flatMap((v) => row(v.variant, v.daMeanAbsChangeEur));
+  if (daChange.length > 0)
+    charts.push({
+      id: 'da-price-change',
+      title: 'Day-ahead price impact: mean |price with − price without| over the periods (EUR/MWh)',
+      spec: perVariant(daChange, order, 'mean |Δ day-ahead price| (EUR/MWh)'),
+    });
   return charts;
 }
 
@@ -156,6 +164,10 @@ export function studyReport(s: StudySummary): ReportPage {
           'Δ CID VWAP',
           'DA mean €/MWh',
           'Δ DA',
+          'mean |Δ DA| per period',
+          'periods changed %',
+          'DA spread €/MWh',
+          'Δ DA spread',
           'spread €/MWh',
           'Δ spread',
           'depth MW',
@@ -171,6 +183,10 @@ export function studyReport(s: StudySummary): ReportPage {
           ci(v.impact.cidVwapEur),
           ci(v.market.daMeanEur),
           ci(v.impact.daMeanEur),
+          ci(v.daMeanAbsChangeEur, 1, 3),
+          ci(v.daPeriodsChangedShare, 100, 0),
+          ci(v.market.daSpreadEur),
+          ci(v.impact.daSpreadEur),
           ci(v.market.spreadEur),
           ci(v.impact.spreadEur),
           ci(v.market.depthMw, 1, 0),

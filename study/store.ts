@@ -47,6 +47,9 @@ export class StudyStore {
       if (line.trim() === '') continue;
       try {
         const r = JSON.parse(line) as StudyRun;
+        // A run stored before the per-period day-ahead prices were kept lacks figures the
+        // summary needs: it is run again rather than summarised with a hole.
+        if (!Array.isArray(r.market?.daPricesEur)) continue;
         if (!byKey.has(r.key)) byKey.set(r.key, r);
       } catch {
         // torn line

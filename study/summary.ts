@@ -13,6 +13,7 @@ export const IMPACT_FIGURES = [
   'cidVwapEur',
   'daMeanEur',
   'daVwapEur',
+  'daSpreadEur',
   'spreadEur',
   'topDepthMw',
   'depthMw',
@@ -30,6 +31,13 @@ export interface VariantSummary {
   market: Record<ImpactFigure, Interval>;
   /** This variant minus 'without', per seed. */
   impact: Record<ImpactFigure, Interval>;
+  /**
+   * The day-ahead prices period by period against 'without' (same seed): the mean absolute
+   * change (EUR/MWh) and the share of periods whose price changed. The mean price hides a
+   * battery's effect, which raises cheap periods and lowers dear ones.
+   */
+  daMeanAbsChangeEur: Interval;
+  daPeriodsChangedShare: Interval;
   /** Mean over the studied batteries of the metric per MW. */
   revenuePerMwEur: Interval;
   /** Sum over the studied batteries of the metric. */
@@ -61,6 +69,26 @@ export interface StudySummary {
 
 const mean = (xs: readonly number[]): number | null =>
   xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Period-by-period comparison of a run's day-ahead prices with the 'without' run of its seed. */
+function daPriceChange(run: StudyRun, base: StudyRun): { meanAbs: number; changedShare: number } | null {
+  const a = run.market.daPricesEur;
+  const b = base.market.daPricesEur;
+  if (a.length === 0 || b.length === 0) return null;
+  // Runs of one world seed clear the same auctions; a different count is a bug, not a result.
+  if (a.length !== b.length)
+    throw new Error(
+      `study: run ${run.key} has ${a.length} day-ahead prices, the run without the agent ${b.length}`,
+    );
+  let abs = 0;
+  let changed = 0;
+  a.forEach((p, i) => {
+    const d = Math.abs(p - b[i]!);
+    abs += d;
+    if (d > 0) changed++;
+  });
+  return { meanAbs: abs / a.length, changedShare: changed / a.length };
+}
 
 /** runs[seedIndex][variantIndex] → one number per cell (null: absent). */
 function intervals(
@@ -97,6 +125,15 @@ export function summarise(s: StudyConfig, vs: readonly Variant[], runs: readonly
     );
     impact[f] = pairedBootstrap(m, k, { resamples: s.bootstrap.resamples, seed: s.seed });
   }
+  const change = grid.map((row) => row.map((r) => daPriceChange(r, row[without]!)));
+  const changeIntervals = (f: (c: { meanAbs: number; changedShare: number }) => number) =>
+    pairedBootstrap(
+      change.map((row) => row.map((c) => (c === null ? null : f(c)))),
+      k,
+      { resamples: s.bootstrap.resamples, seed: s.seed },
+    );
+  const daAbs = changeIntervals((c) => c.meanAbs);
+  const daShare = changeIntervals((c) => c.changedShare);
   const perMw = intervals(grid, (r) => mean(r.batteries.map((b) => b.revenuePerMwEur)), s, k);
   const total = intervals(
     grid,
@@ -127,6 +164,8 @@ export function summarise(s: StudyConfig, vs: readonly Variant[], runs: readonly
         ImpactFigure,
         Interval
       >,
+      daMeanAbsChangeEur: daAbs[j]!,
+      daPeriodsChangedShare: daShare[j]!,
       revenuePerMwEur: perMw[j]!,
       totalRevenueEur: total[j]!,
       popMultiMarket: popMulti[j]!,

@@ -24,10 +24,12 @@ export function formatStudy(s: StudySummary): string {
       'PoP % [95 % CI]',
       'Δ CID VWAP €/MWh',
       'Δ DA €/MWh',
+      'mean |Δ DA| €/MWh',
+      'Δ DA spread €/MWh',
       'Δ spread €/MWh',
       'Δ depth MW',
     ],
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
   for (const v of s.variants)
     table.push([
@@ -37,6 +39,8 @@ export function formatStudy(s: StudySummary): string {
       ci(v.popMultiMarket, 1, 100),
       ci(v.impact.cidVwapEur, 2),
       ci(v.impact.daMeanEur, 2),
+      ci(v.daMeanAbsChangeEur, 3),
+      ci(v.impact.daSpreadEur, 2),
       ci(v.impact.spreadEur, 2),
       ci(v.impact.depthMw),
     ]);

@@ -99,6 +99,23 @@ describe('flexarena study (in process, tiny)', () => {
     expect(without.totalRevenueEur.mean).toBeNull();
     expect(without.impact.spreadEur).toMatchObject({ mean: 0, lo: 0, hi: 0 });
     expect(without.impact.depthMw).toMatchObject({ mean: 0, lo: 0, hi: 0 });
+    expect(without.daMeanAbsChangeEur).toMatchObject({ mean: 0, lo: 0, hi: 0 });
+    expect(without.daPeriodsChangedShare).toMatchObject({ mean: 0, lo: 0, hi: 0 });
+    // The period-by-period day-ahead change, recomputed by hand from the runs' prices.
+    const withSummary = outcome.summary.variants.find((v) => v.variant === 'with')!;
+    const byHand = [0, 1].map((seed) => {
+      const a = r(seed, 'with').market.daPricesEur;
+      const b = r(seed, 'without').market.daPricesEur;
+      expect(a.length).toBe(96);
+      expect(b.length).toBe(96);
+      return a.reduce((sum, p, i) => sum + Math.abs(p - b[i]!), 0) / a.length;
+    });
+    expect(withSummary.daMeanAbsChangeEur.mean).toBeCloseTo((byHand[0]! + byHand[1]!) / 2, 9);
+    // The day's spread is the highest minus the lowest price of the one auction.
+    for (const seed of [0, 1]) {
+      const m = r(seed, 'with').market;
+      expect(m.daSpreadEur).toBeCloseTo(Math.max(...m.daPricesEur) - Math.min(...m.daPricesEur), 9);
+    }
     for (const v of outcome.summary.variants)
       for (const i of [v.revenuePerMwEur, v.popMultiMarket, v.impact.spreadEur])
         if (i.mean !== null) {
@@ -135,6 +152,12 @@ describe('flexarena study (in process, tiny)', () => {
       expect(base.market.cidTrades).toBe(trades.length);
       expect(base.market.cidTradedMwh).toBeCloseTo(energy, 9);
       expect(base.market.cidVwapEur!).toBeCloseTo(turnover / energy, 9);
+      // The day-ahead prices are the clearing prices of the auction results on the tape.
+      const results = readTapeRecords(base.runDir).filter(
+        (t) => t.type === 'auction-result' && String(t.auctionId).startsWith('da-'),
+      ) as { pricesTicks: number[] }[];
+      expect(results).toHaveLength(1);
+      expect(base.market.daPricesEur).toEqual(results[0]!.pricesTicks.map((p) => p / 100));
     }
     const n1 = outcome.summary.fleetCurve.find((p) => p.x === 1)!;
     expect(n1.revenuePerMwEur.mean).toBeCloseTo((perMw[0]! + perMw[1]!) / 2, 9);
