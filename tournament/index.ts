@@ -9,7 +9,14 @@ export {
 } from './config.js';
 export { type GameContext, type GameResult, gameConfig, playGame, type SeatResult } from './game.js';
 export { type Leaderboard, type LeaderboardRow, leaderboard, topKSeparated } from './leaderboard.js';
-export { type NatsExecutorOptions, natsExecutor, tournamentKey, WorkerGameError } from './nats-executor.js';
+export {
+  DEFAULT_WORKER_TIMEOUT_MS,
+  type NatsExecutorOptions,
+  NoWorkerError,
+  natsExecutor,
+  tournamentKey,
+  WorkerGameError,
+} from './nats-executor.js';
 export { gamesCsv, leaderboardCsv, pairwiseCsv, writeTournamentFiles } from './output.js';
 export { type GameSpec, lineups, planGames, type Seat, worldSeed } from './plan.js';
 export { tournamentCharts, tournamentReport } from './report.js';

@@ -3,21 +3,34 @@
 // and collects results from its durable consumer on the results stream until every game is in.
 // The runner's store keeps each game once, whoever played it and however often.
 import { createHash } from 'node:crypto';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { FlexArenaError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
+import type { GameResult } from './game.js';
 import type { GameExecutor } from './runner.js';
 import {
   ensureResultsConsumer,
   ensureStreams,
+  GAMES_STREAM,
   type GameMessage,
   gameMsgId,
   gamesSubject,
   RESULTS_STREAM,
   type ResultMessage,
+  WORKERS_CONSUMER,
 } from './work-queue.js';
+
+/** How long the runner waits with no worker pulling or playing before it gives up (default). */
+export const DEFAULT_WORKER_TIMEOUT_MS = 300_000;
+/** How often the runner looks at the workers' consumer. */
+const WORKER_CHECK_MS = 1_000;
 
 export class WorkerGameError extends FlexArenaError {
   constructor(
@@ -26,6 +39,26 @@ export class WorkerGameError extends FlexArenaError {
   ) {
     super(`game ${gameId} failed on a worker: ${detail}`);
     this.name = 'WorkerGameError';
+  }
+}
+
+/**
+ * No worker pulled a game or played one for the whole timeout. The games stay in the work queue:
+ * start `flexarena worker` and run the tournament again (it resumes), or play it in process.
+ */
+export class NoWorkerError extends FlexArenaError {
+  constructor(
+    readonly timeoutMs: number,
+    readonly gamesWaiting: number,
+    readonly natsUrl: string,
+  ) {
+    super(
+      `no flexarena worker took or played a game for ${timeoutMs / 1000} s ` +
+        `(limit: --worker-timeout ${timeoutMs / 1000}); ${gamesWaiting} game(s) wait in the work queue ` +
+        `${GAMES_STREAM} on ${natsUrl}. Start \`flexarena worker --nats ${natsUrl}\` and run the ` +
+        'tournament again (it resumes), or run it without --nats to play in this process',
+    );
+    this.name = 'NoWorkerError';
   }
 }
 
@@ -39,6 +72,11 @@ export interface NatsExecutorOptions {
   tournament: TournamentConfig;
   scenarios: readonly RunConfig[];
   log?: (line: string) => void;
+  /**
+   * Give up with a NoWorkerError when no worker has a pull request waiting or a game in progress
+   * for this long (default 300 000 ms; 0 waits forever).
+   */
+  workerTimeoutMs?: number;
 }
 
 export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
@@ -64,21 +102,87 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
       const waiting = new Set(games.map((g) => g.id));
       const consumer = await js.consumers.get(RESULTS_STREAM, durable);
       const messages = await consumer.consume({ max_messages: 100 });
-      for await (const m of messages) {
-        const r = m.json<ResultMessage>();
-        if ('error' in r) {
-          m.ack();
-          throw new WorkerGameError(r.gameId, r.error);
-        }
-        // Results of games finished before a restart (already in the store) arrive too.
-        done(r.result);
-        m.ack();
-        waiting.delete(r.result.id);
-        if (waiting.size === 0) break;
+      const watchdog = watchWorkers(jsm, o, waiting, () => messages.stop());
+      try {
+        await collect(messages, waiting, done);
+      } finally {
+        watchdog.stop();
       }
+      if (watchdog.failure) throw watchdog.failure;
       await messages.close().catch(() => undefined);
     } finally {
       await nc.drain().catch(() => undefined);
     }
   };
+}
+
+/** Feeds every result to `done` until no game is waiting; a worker's error ends the tournament. */
+async function collect(
+  messages: ConsumerMessages,
+  waiting: Set<string>,
+  done: (r: GameResult) => void,
+): Promise<void> {
+  for await (const m of messages) {
+    const r = m.json<ResultMessage>();
+    if ('error' in r) {
+      m.ack();
+      throw new WorkerGameError(r.gameId, r.error);
+    }
+    // Results of games finished before a restart (already in the store) arrive too.
+    done(r.result);
+    m.ack();
+    waiting.delete(r.result.id);
+    if (waiting.size === 0) break;
+  }
+}
+
+/**
+ * Watches the workers' consumer: a worker waiting for a game has a pull request open
+ * (`num_waiting`), one playing a game holds it unacknowledged (`num_ack_pending`). When neither
+ * is seen for the whole timeout, the runner stops collecting and fails with a NoWorkerError
+ * instead of waiting forever on an empty room.
+ */
+function watchWorkers(
+  jsm: JetStreamManager,
+  o: NatsExecutorOptions,
+  waiting: Set<string>,
+  stopCollecting: () => void,
+): { stop: () => void; failure: NoWorkerError | undefined } {
+  const timeoutMs = o.workerTimeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS;
+  const state: { stop: () => void; failure: NoWorkerError | undefined } = {
+    stop: () => {},
+    failure: undefined,
+  };
+  if (timeoutMs === 0) return state;
+  let lastSeen = Date.now();
+  let told = false;
+  let checking = false;
+  const timer = setInterval(
+    async () => {
+      if (checking) return;
+      checking = true;
+      try {
+        const info = await jsm.consumers.info(GAMES_STREAM, WORKERS_CONSUMER).catch(() => null);
+        const now = Date.now();
+        if (info && (info.num_waiting > 0 || info.num_ack_pending > 0)) {
+          lastSeen = now;
+          told = false;
+          return;
+        }
+        if (!told && now - lastSeen >= Math.min(10_000, timeoutMs / 2)) {
+          told = true;
+          o.log?.(`waiting for a flexarena worker on ${o.natsUrl} (${waiting.size} game(s) to play)`);
+        }
+        if (now - lastSeen >= timeoutMs && !state.failure) {
+          state.failure = new NoWorkerError(timeoutMs, waiting.size, o.natsUrl);
+          stopCollecting();
+        }
+      } finally {
+        checking = false;
+      }
+    },
+    Math.min(WORKER_CHECK_MS, timeoutMs),
+  );
+  state.stop = () => clearInterval(timer);
+  return state;
 }

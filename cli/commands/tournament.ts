@@ -4,10 +4,11 @@
 // a leaderboard at the end and everything in files. With --nats the games go to a JetStream work
 // queue and `flexarena worker` processes play them.
 import cliProgress from 'cli-progress';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { hasStrategy } from '../../agents/strategies/index.js';
 import { ConfigError } from '../../lib/index.js';
 import {
+  DEFAULT_WORKER_TIMEOUT_MS,
   loadScenarios,
   loadTournament,
   natsExecutor,
@@ -35,7 +36,18 @@ export function checkEntrants(t: TournamentConfig, file: string): void {
 interface TournamentFlags {
   out?: string;
   nats?: string;
+  workerTimeout: number;
   progress: boolean;
+}
+
+/** `--worker-timeout <seconds>`: a number ≥ 0 (0 waits forever), never rounded. */
+export function parseWorkerTimeout(value: string): number {
+  const s = Number(value);
+  if (value.trim() === '' || !Number.isFinite(s) || s < 0)
+    throw new InvalidArgumentError(
+      `--worker-timeout must be a number of seconds ≥ 0 (0: wait forever), got "${value}"`,
+    );
+  return s;
 }
 
 export function registerTournament(program: Command): void {
@@ -46,6 +58,12 @@ export function registerTournament(program: Command): void {
     .option('--out <dir>', 'tournament folder (default runs/tournaments/<name>)')
     .option('--no-progress', 'no progress bar')
     .option('--nats <url>', 'play the games on workers (flexarena worker) through a JetStream work queue')
+    .option(
+      '--worker-timeout <seconds>',
+      'with --nats: give up when no worker pulls or plays a game for this long (0: wait forever)',
+      parseWorkerTimeout,
+      DEFAULT_WORKER_TIMEOUT_MS / 1000,
+    )
     .action(async (file: string, o: TournamentFlags) => {
       const t = loadTournament(file);
       checkEntrants(t, file);
@@ -55,6 +73,7 @@ export function registerTournament(program: Command): void {
             tournament: t,
             scenarios: loadScenarios(t),
             log: (l) => process.stderr.write(`${l}\n`),
+            workerTimeoutMs: o.workerTimeout * 1000,
           })
         : undefined;
       const bar = o.progress

@@ -163,4 +163,42 @@ describe('tournament over JetStream workers', () => {
     expect(board).toEqual(JSON.parse(JSON.stringify(single.board)));
     expect(r.stdout).toContain('6 game(s) played now, 0 resumed');
   }, 600_000);
+
+  it('with no worker the runner gives up after --worker-timeout, the games stay queued, and a worker then plays them', async () => {
+    const dir = tempDir('flexarena-no-worker-');
+    writeConfig(dir, fastScenario(), 'fast.yaml');
+    const file = writeConfig(
+      dir,
+      {
+        name: 'lonely',
+        seed: 3,
+        seeds: 1,
+        gameSizes: [2],
+        entrants: [
+          { name: 'idle', strategy: 'idle' },
+          { name: 'heuristic', strategy: 'heuristic-battery' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      },
+      't.yaml',
+    );
+    const nats = await NatsServerProcess.start();
+    const out = join(dir, 'out');
+    const args = ['tournament', file, '--nats', nats.url, '--out', out, '--no-progress'];
+    const lonely = await start([...args, '--worker-timeout', '2']).exited;
+    expect(lonely.code).not.toBe(0);
+    expect(lonely.stderr).toMatch(
+      /no flexarena worker took or played a game for 2 s \(limit: --worker-timeout 2\); 1 game\(s\) wait in the work queue/,
+    );
+    expect(lonely.stderr).toMatch(/waiting for a flexarena worker/);
+
+    // The games wait in the queue; a worker started now plays them when the tournament runs again.
+    const w = start(['worker', '--nats', nats.url, '--name', 'late', '--out', join(dir, 'late')]);
+    const again = await start(args).exited;
+    killGroup(w.child.pid!);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('1 game(s) played now, 0 resumed');
+    const games = lines(readFileSync(join(out, 'games.jsonl'), 'utf8')).map((l) => JSON.parse(l));
+    expect(games.map((g) => g.playedBy)).toEqual(['late']);
+  }, 300_000);
 });
