@@ -19,6 +19,17 @@ function check(name, cmd, args) {
   return ok;
 }
 
+/** The ten slowest test files: where the suite's wall time goes (it should stay well under 10 min). */
+function printSlowest(json) {
+  const files = (json.testResults ?? [])
+    .map((r) => ({ name: r.name.replace(`${root}/`, ''), ms: (r.endTime ?? 0) - (r.startTime ?? 0) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 10);
+  if (files.length === 0) return;
+  process.stdout.write('\nslowest test files:\n');
+  for (const f of files) process.stdout.write(`  ${(f.ms / 1000).toFixed(1).padStart(6)} s  ${f.name}\n`);
+}
+
 let passed = 0;
 let failed = 0;
 // Static checks are skipped when the caller narrows the run to some test files.
@@ -49,6 +60,7 @@ try {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   passed += json.numPassedTests;
   failed += json.numFailedTests;
+  printSlowest(json);
   if (json.numTotalTests === 0 || (res.status !== 0 && json.numFailedTests === 0)) failed++;
 } catch {
   process.stdout.write(`vitest wrote no report (exit ${res.status})\n`);
