@@ -2,38 +2,15 @@
 // puts the simulation core, the runtime and the agents together.
 import { Command } from 'commander';
 import { FlexArenaError } from '../lib/index.js';
-import { registerAgent } from './commands/agent.js';
-import { registerCompliance } from './commands/compliance.js';
-import { registerDashboard } from './commands/dashboard.js';
-import { registerEvaluate } from './commands/evaluate.js';
-import { registerReport } from './commands/report.js';
-import { registerRun } from './commands/run.js';
-import { registerStrategies } from './commands/strategies.js';
-import { registerStudy } from './commands/study.js';
-import { registerTape } from './commands/tape.js';
-import { registerTournament } from './commands/tournament.js';
-import { registerTrain } from './commands/train.js';
-import { registerWorker } from './commands/worker.js';
+import { COMMANDS, commandsFor } from './command-table.js';
 
 const program = new Command()
   .name('flexarena')
   .description('A multi-agent arena for European short-term power markets')
   .showHelpAfterError();
 
-registerRun(program);
-registerAgent(program);
-registerStrategies(program);
-registerDashboard(program);
-registerEvaluate(program);
-registerTournament(program);
-registerStudy(program);
-registerReport(program);
-registerTrain(program);
-registerWorker(program);
-registerCompliance(program);
-registerTape(program);
-
 try {
+  for (const name of commandsFor(process.argv)) (await COMMANDS[name]!())(program);
   await program.parseAsync(process.argv);
 } catch (err) {
   const e = err as Error;
