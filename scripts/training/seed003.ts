@@ -21,8 +21,8 @@ import {
   perStepGamma,
   quantileEdges,
   SEED003_BINS,
-  seed003Bins,
   StepType,
+  seed003Bins,
   TabularQLearner,
 } from '../../training/index.js';
 import { seed003Schedule, seed003ScheduleDp } from './seed003-milp.js';
@@ -40,7 +40,7 @@ const SOC_BINS = arg('soc-bins', 10);
 const PRICE_BINS = arg('price-bins', 7);
 const OTHER_WORLD = LEGACY || flag('other-world');
 const DAYS = 100;
-const STEP_MINUTES = 15;
+const STEP_MINUTES = 15 as const;
 const common = {
   action: 'discrete' as const,
   observation: 'seed003' as const,

@@ -49,7 +49,8 @@ export function perStepGamma(gammaPerHour: number, stepMinutes: number): number 
  * two or three bins, so the levels are taken from the training history's own distribution.
  */
 export function quantileEdges(values: ArrayLike<number>, n: number): number[] {
-  if (!(Number.isInteger(n) && n >= 2 && n <= 100)) throw new RangeError(`n must be an integer in [2, 100], got ${n}`);
+  if (!(Number.isInteger(n) && n >= 2 && n <= 100))
+    throw new RangeError(`n must be an integer in [2, 100], got ${n}`);
   if (values.length < n) throw new RangeError(`need at least n = ${n} values, got ${values.length}`);
   const sorted = Float64Array.from(values).sort();
   const edges: number[] = [];
