@@ -22,7 +22,12 @@ class LeagueMarketEnv {
   private finished: number[] = [];
 
   constructor(private readonly e: MarketCfg) {
-    this.env = new MarketEnv({ run: e.run, learner: e.learner, seeds: 'per-episode' });
+    this.env = new MarketEnv({
+      run: e.run,
+      learner: e.learner,
+      seeds: 'per-episode',
+      rewardScaleEur: e.rewardScaleEur,
+    });
   }
 
   async reset(): Promise<TimeStep> {

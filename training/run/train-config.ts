@@ -104,6 +104,8 @@ const marketEnvSchema = z
     /** A run configuration (scenario) document; `learner` is one of its agents with a battery. */
     run: z.record(z.string(), z.unknown()),
     learner: z.string().min(1),
+    /** Rewards are € of cash − costs per decision point divided by this (1: plain €). */
+    rewardScaleEur: z.number().positive().max(1e6).default(1),
     /** League: each episode the listed agents play a strategy drawn from `pool` (frozen checkpoints: strategy 'policy'). */
     league: z
       .object({
