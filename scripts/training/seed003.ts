@@ -1,6 +1,6 @@
 // Seed 003's result on this arena's world: tabular Q-learning's profit lies between the
 // stochastic and the deterministic optimiser on the same days.
-//   node --import tsx scripts/training/seed003.ts [--episodes 40000] [--seeds 5] [--test-days 14]
+//   node --import tsx scripts/training/seed003.ts [--episodes 300000] [--seeds 5] [--test-days 14]
 //     [--soc-bins 10] [--price-bins 7] [--milp] [--other-world] [--legacy]
 // World: 100 days from 2024-01-01 (level forecast-errors, world seed 7); the prosumer (5 MW
 // generation, half wind, half solar, may buy and sell) behind a 10 MW / 20 MWh battery with
@@ -33,7 +33,7 @@ const arg = (name: string, d: number) => {
 };
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const LEGACY = flag('legacy');
-const EPISODES = arg('episodes', LEGACY ? 4000 : 40000);
+const EPISODES = arg('episodes', LEGACY ? 4000 : 300000);
 const SEEDS = arg('seeds', 5);
 const TEST_DAYS = arg('test-days', 14);
 const SOC_BINS = arg('soc-bins', 10);
