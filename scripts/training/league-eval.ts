@@ -100,15 +100,17 @@ for (const z of zoo) {
   const d: number[] = [];
   const fv: number[] = [];
   const gv: number[] = [];
+  const rv: number[] = [];
   for (const s of seeds) {
-    const f = (await game(s, FINAL, { strategy: z })).seat;
-    const g = (await game(s, FIRST, { strategy: z })).seat;
-    fv.push(f);
-    gv.push(g);
-    d.push(f - g);
+    const f = await game(s, FINAL, { strategy: z });
+    const g = await game(s, FIRST, { strategy: z });
+    fv.push(f.seat);
+    gv.push(g.seat);
+    rv.push(f.rival, g.rival);
+    d.push(f.seat - g.seat);
   }
   const [l, h] = ci(d);
   console.log(
-    `against ${z}: final ${fmt(mean(fv))} €/day, first ${fmt(mean(gv))} €/day, final − first ${fmt(mean(d))} € [95 % CI ${fmt(l!)}, ${fmt(h!)}]`,
+    `against ${z}: final ${fmt(mean(fv))} €/day, first ${fmt(mean(gv))} €/day, final − first ${fmt(mean(d))} € [95 % CI ${fmt(l!)}, ${fmt(h!)}]; ${z} itself ${fmt(mean(rv))} €/day`,
   );
 }
