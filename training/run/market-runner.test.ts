@@ -62,10 +62,15 @@ describe('train runner on the full-market environment', () => {
     expect(Number.isFinite(r.finalEvalEur)).toBe(true);
   });
 
-  it('trains Double DQN on a grid of battery shares, whole episodes, and exports a discrete policy', async () => {
+  it('trains Double DQN on a grid of battery shares against a league draw and exports a discrete policy', async () => {
     const out = dir();
     const r = await train(
-      cfg({ name: 'dqn', hidden: [8], startSteps: 16, trainEvery: 4, batchSize: 16, actions: [-1, 0, 1] }, 1),
+      cfg(
+        { name: 'dqn', hidden: [8], startSteps: 16, trainEvery: 4, batchSize: 16, actions: [-1, 0, 1] },
+        1,
+        // League: the rival's seat plays the pool's draw (here the zoo's idle battery).
+        { agents: ['rival'], pool: [{ strategy: 'idle' }] },
+      ),
       { outDir: out },
     );
     expect(r.completed).toBe(true);
@@ -75,6 +80,7 @@ describe('train runner on the full-market environment', () => {
     expect(r.envSteps).toBe(episode.steps);
     const ckpt = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
     expect(ckpt.learner.updates).toBe(Math.floor(episode.steps / 4) - 3);
+    expect(ckpt.learner.leagueDraw).toBe(1);
     const policy = readPolicyFile(r.policyPath!);
     expect(policy).toMatchObject({ method: 'dqn', action: { kind: 'discrete', values: [-1, 0, 1] } });
     expect(policy.network.layers.at(-1)!.outputs).toBe(3);
