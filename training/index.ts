@@ -33,7 +33,15 @@ export { ADP_FEATURES, adpFeatures, PoolAdp, PoolDays, RecursiveLeastSquares } f
 export { behaviourCloning, forecastHeuristic } from './methods/behaviour-cloning.js';
 export { DoubleDqn } from './methods/dqn.js';
 export { Ppo } from './methods/ppo.js';
-export { type Bin, SEED003_BINS, TabularQLearner, type TabularQSnapshot } from './methods/tabular-q.js';
+export {
+  type Bin,
+  perStepGamma,
+  quantileEdges,
+  SEED003_BINS,
+  seed003Bins,
+  TabularQLearner,
+  type TabularQSnapshot,
+} from './methods/tabular-q.js';
 export { Td3 } from './methods/td3.js';
 export { buildMlp, exportMlp, importMlp } from './nn/networks.js';
 export { initTf, tf } from './nn/tf.js';

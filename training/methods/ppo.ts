@@ -49,6 +49,25 @@ const DEFAULTS: Required<PpoOptions> = {
 };
 
 const LOG_2PI = Math.log(2 * Math.PI);
+
+/** An environment whose reset and step are awaited (the full-market one). */
+export interface AsyncEnvironment {
+  reset(): Promise<TimeStep>;
+  step(action: number[]): Promise<TimeStep>;
+}
+
+/** The buffers of one rollout. */
+interface Rollout {
+  n: number;
+  obs: Float32Array;
+  act: Float32Array;
+  logp: Float32Array;
+  rew: Float32Array;
+  val: Float32Array;
+  done: Uint8Array;
+  std: number[];
+  logStdSum: number;
+}
 let instances = 0;
 
 export class Ppo {
@@ -98,45 +117,81 @@ export class Ppo {
 
   /** Collects one rollout from `env` (continuing episodes across calls) and updates on it. */
   iterate(env: Environment<number | ArrayLike<number>, Float32Array>): void {
-    const o = this.opts;
-    const n = o.rolloutSteps;
-    const obs = new Float32Array(n * this.obsSize);
-    const act = new Float32Array(n * this.actionSize);
-    const logp = new Float32Array(n);
-    const rew = new Float32Array(n);
-    const val = new Float32Array(n + 1);
-    const done = new Uint8Array(n);
-    const std = Array.from(this.logStd.dataSync()).map(Math.exp);
-    const logStdSum = Array.from(this.logStd.dataSync()).reduce((s, x) => s + x, 0);
-    this.finished = [];
-    for (let t = 0; t < n; t++) {
-      if (!this.current || this.current.stepType === StepType.LAST) {
-        this.current = env.reset();
-        this.episodeReturn = 0;
-      }
-      const s = this.current.observation;
-      obs.set(s, t * this.obsSize);
-      const mean = this.actorJs.forward(s);
-      let lp = -logStdSum - (this.actionSize * LOG_2PI) / 2;
-      const a = mean.map((m, i) => {
-        const z = this.rng.normal();
-        lp -= (z * z) / 2;
-        return m + std[i]! * z;
-      });
-      act.set(a, t * this.actionSize);
-      logp[t] = lp;
-      val[t] = this.criticJs.forward(s)[0]!;
-      const next = env.step(a.map((x) => Math.max(-1, Math.min(1, x))));
-      rew[t] = next.reward;
-      this.episodeReturn += next.reward;
-      this.envSteps++;
-      if (next.stepType === StepType.LAST) {
-        // The environments here end episodes with discount 0 (a finite horizon): no bootstrap.
-        done[t] = 1;
-        this.finished.push(this.episodeReturn);
-      }
-      this.current = next;
+    const r = this.beginRollout();
+    for (let t = 0; t < r.n; t++) {
+      if (!this.current || this.current.stepType === StepType.LAST) this.startEpisode(env.reset());
+      this.record(r, t, env.step(this.sample(r, t)));
     }
+    this.endRollout(r);
+  }
+
+  /**
+   * The same rollout on an asynchronous environment (the full-market one, whose core may clear
+   * auctions with HiGHS between decision points): identical draws and updates, awaited steps.
+   */
+  async iterateAsync(env: AsyncEnvironment): Promise<void> {
+    const r = this.beginRollout();
+    for (let t = 0; t < r.n; t++) {
+      if (!this.current || this.current.stepType === StepType.LAST) this.startEpisode(await env.reset());
+      this.record(r, t, await env.step(this.sample(r, t)));
+    }
+    this.endRollout(r);
+  }
+
+  private beginRollout(): Rollout {
+    const n = this.opts.rolloutSteps;
+    const logStd = Array.from(this.logStd.dataSync());
+    this.finished = [];
+    return {
+      n,
+      obs: new Float32Array(n * this.obsSize),
+      act: new Float32Array(n * this.actionSize),
+      logp: new Float32Array(n),
+      rew: new Float32Array(n),
+      val: new Float32Array(n + 1),
+      done: new Uint8Array(n),
+      std: logStd.map(Math.exp),
+      logStdSum: logStd.reduce((s, x) => s + x, 0),
+    };
+  }
+
+  private startEpisode(first: TimeStep): void {
+    this.current = first;
+    this.episodeReturn = 0;
+  }
+
+  /** Draws the action for step t of the rollout from the current observation; returns it clipped. */
+  private sample(r: Rollout, t: number): number[] {
+    const s = this.current!.observation;
+    r.obs.set(s, t * this.obsSize);
+    const mean = this.actorJs.forward(s);
+    let lp = -r.logStdSum - (this.actionSize * LOG_2PI) / 2;
+    const a = mean.map((m, i) => {
+      const z = this.rng.normal();
+      lp -= (z * z) / 2;
+      return m + r.std[i]! * z;
+    });
+    r.act.set(a, t * this.actionSize);
+    r.logp[t] = lp;
+    r.val[t] = this.criticJs.forward(s)[0]!;
+    return a.map((x) => Math.max(-1, Math.min(1, x)));
+  }
+
+  private record(r: Rollout, t: number, next: TimeStep): void {
+    r.rew[t] = next.reward;
+    this.episodeReturn += next.reward;
+    this.envSteps++;
+    if (next.stepType === StepType.LAST) {
+      // The environments here end episodes with discount 0 (a finite horizon): no bootstrap.
+      r.done[t] = 1;
+      this.finished.push(this.episodeReturn);
+    }
+    this.current = next;
+  }
+
+  private endRollout(r: Rollout): void {
+    const o = this.opts;
+    const { n, rew, val, done } = r;
     // Bootstrap value after the rollout (0 if it ended an episode).
     val[n] =
       this.current!.stepType === StepType.LAST ? 0 : this.criticJs.forward(this.current!.observation)[0]!;
@@ -156,7 +211,7 @@ export class Ppo {
     for (const x of adv) v += (x - m) ** 2;
     const sd = Math.sqrt(v / n) + 1e-8;
     const advN = adv.map((x) => (x - m) / sd);
-    this.learn(obs, act, logp, advN, ret);
+    this.learn(r.obs, r.act, r.logp, advN, ret);
   }
 
   private learn(

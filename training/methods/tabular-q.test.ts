@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatteryEnv } from '../env/battery-env.js';
 import { StepType } from '../env/time-step.js';
-import { binOf, TabularQLearner } from './tabular-q.js';
+import { binOf, perStepGamma, quantileEdges, seed003Bins, TabularQLearner } from './tabular-q.js';
 
 const seed003Env = () =>
   new BatteryEnv({
@@ -56,5 +56,27 @@ describe('TabularQLearner (seed 003)', () => {
     b.restore(JSON.parse(JSON.stringify(a.snapshot())));
     expect(b.snapshot()).toEqual(a.snapshot());
     expect(() => new TabularQLearner(3).restore(a.snapshot())).toThrow(/actions/);
+  });
+
+  it("converts seed 003's hourly γ to the step length and rejects what is not a discount", () => {
+    expect(perStepGamma(0.9, 60)).toBe(0.9);
+    expect(perStepGamma(0.9, 15) ** 4).toBeCloseTo(0.9, 12);
+    expect(() => perStepGamma(1.1, 15)).toThrow(/gammaPerHour must lie in \[0, 1\], got 1.1/);
+    expect(() => perStepGamma(0.9, 0)).toThrow(/stepMinutes/);
+  });
+
+  it('bins the price level by equal-frequency edges of the history and the SoC in equal shares', () => {
+    const values = Array.from({ length: 100 }, (_, k) => k);
+    expect(quantileEdges(values, 4)).toEqual([25, 50, 75]);
+    // Ties collapse instead of producing a non-increasing edge list.
+    expect(quantileEdges([1, 1, 1, 1, 2, 3], 3)).toEqual([1, 2]);
+    expect(() => quantileEdges([1, 2], 3)).toThrow(/at least n = 3/);
+    const bins = seed003Bins(10, [0.5, 1]);
+    const q = new TabularQLearner(5, { bins });
+    expect(q.states).toBe(24 * 10 * 3 * 3);
+    // SoC exactly at a bin's lower edge falls into that bin, 1.0 into the last.
+    expect(binOf(0.1, bins[1]!.edges)).toBe(1);
+    expect(binOf(1, bins[1]!.edges)).toBe(9);
+    expect(() => seed003Bins(0, [1])).toThrow(/socBins/);
   });
 });

@@ -29,6 +29,51 @@ export const SEED003_BINS: readonly Bin[] = [
   { index: 5, edges: [0.3, 0.6, 0.8, 1.0, 1.2, 1.5] },
 ];
 
+/**
+ * Seed 003's discount is per hour (its observations and Nord Pool prices are hourly); on this
+ * world's quarter-hour steps the same horizon needs γ^(step/60 min) per step — γ 0.9 applied
+ * per quarter-hour would discount the evening peak seen at noon by 0.9^24 ≈ 0.08 instead of
+ * 0.9^6 ≈ 0.53 and leave the table blind to multi-hour arbitrage.
+ */
+export function perStepGamma(gammaPerHour: number, stepMinutes: number): number {
+  if (!(gammaPerHour >= 0 && gammaPerHour <= 1))
+    throw new RangeError(`gammaPerHour must lie in [0, 1], got ${gammaPerHour}`);
+  if (!(stepMinutes > 0 && stepMinutes <= 60))
+    throw new RangeError(`stepMinutes must lie in (0, 60], got ${stepMinutes}`);
+  return gammaPerHour ** (stepMinutes / 60);
+}
+
+/**
+ * Equal-frequency edges (n bins) of the values: seed 003 observes the price per unit of a
+ * scale and does not say how it is discretised; fixed edges put most of this world's prices into
+ * two or three bins, so the levels are taken from the training history's own distribution.
+ */
+export function quantileEdges(values: ArrayLike<number>, n: number): number[] {
+  if (!(Number.isInteger(n) && n >= 2 && n <= 100))
+    throw new RangeError(`n must be an integer in [2, 100], got ${n}`);
+  if (values.length < n) throw new RangeError(`need at least n = ${n} values, got ${values.length}`);
+  const sorted = Float64Array.from(values).sort();
+  const edges: number[] = [];
+  for (let k = 1; k < n; k++) {
+    const e = sorted[Math.floor((k * sorted.length) / n)]!;
+    // Ties collapse edges; edges must stay strictly increasing.
+    if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
+  }
+  return edges;
+}
+
+/** Seed-003 bins with `socBins` equal SoC bins and the given (normalised) price edges. */
+export function seed003Bins(socBins: number, priceEdges: readonly number[]): Bin[] {
+  if (!(Number.isInteger(socBins) && socBins >= 1 && socBins <= 100))
+    throw new RangeError(`socBins must be an integer in [1, 100], got ${socBins}`);
+  return [
+    SEED003_BINS[0]!,
+    { index: 2, edges: uniform(socBins).map((x) => x - 1e-9) },
+    SEED003_BINS[2]!,
+    { index: 5, edges: [...priceEdges] },
+  ];
+}
+
 export interface TabularQOptions {
   alpha?: number;
   gamma?: number;

@@ -1,11 +1,9 @@
 // Each method of a train configuration as one Runner: episodes, greedy evaluation, snapshot and
 // restore (checkpoints), re-keying of its streams, and the deployable policy it exports.
-import { POLICY_FORMAT, type PolicyFile } from '../../agents/strategies/index.js';
 import { deriveSeed } from '../../lib/index.js';
 import { BatteryEnv } from '../env/battery-env.js';
 import type { BatteryEnvConfig } from '../env/battery-env-config.js';
 import { EvFleetEnv } from '../env/ev-fleet-env.js';
-import { MarketEnv } from '../env/market-env.js';
 import { StepType } from '../env/time-step.js';
 import { PoolAdp, PoolDays } from '../methods/adp.js';
 import { behaviourCloning, forecastHeuristic } from '../methods/behaviour-cloning.js';
@@ -13,27 +11,11 @@ import { DoubleDqn } from '../methods/dqn.js';
 import { Ppo } from '../methods/ppo.js';
 import { TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
 import { Td3 } from '../methods/td3.js';
+import { createMarketRunner } from './market-runner.js';
+import { type EpisodeLog, networkPolicy, type Runner } from './runner.js';
 import type { TrainConfig } from './train-config.js';
 
-export interface EpisodeLog {
-  /** Sum of rewards of the episode (PPO: mean over the rollout's finished episodes). */
-  return: number;
-  steps: number;
-  /** € the episode made (battery: revenue; EV fleet: saving; market: cash − costs; pool: J1). */
-  valueEur: number;
-}
-
-export interface Runner {
-  readonly envSteps: number;
-  runEpisode(): Promise<EpisodeLog>;
-  /** Mean € per evaluation day of the greedy policy on the evaluation world. */
-  evaluate(): Promise<number>;
-  snapshot(): Promise<unknown>;
-  restore(s: unknown): Promise<void>;
-  reseed(seed: number): void;
-  setDifficulty?(level: BatteryEnvConfig['difficulty']): void;
-  policyFile(trainedWith: unknown): PolicyFile | undefined;
-}
+export type { EpisodeLog, Runner };
 
 type BatteryCfg = Extract<TrainConfig['env'], { kind: 'battery' }>;
 
@@ -55,27 +37,6 @@ async function evalBattery(env: BatteryEnv, act: (o: Float32Array) => number | n
     total += env.episodeRevenueEur;
   }
   return total / env.dayCount;
-}
-
-function networkPolicy(
-  method: string,
-  env: BatteryCfg | undefined,
-  network: PolicyFile['network'],
-  action: PolicyFile['action'],
-  trainedWith: unknown,
-): PolicyFile | undefined {
-  // Deployable only with the standard observation (the one an agent process can build).
-  if (env && env.observation !== 'standard') return undefined;
-  return {
-    format: POLICY_FORMAT,
-    version: 1,
-    method,
-    observation: 'standard',
-    priceScaleEur: env?.priceScaleEur ?? 100,
-    action,
-    network,
-    trainedWith,
-  };
 }
 
 export async function createRunner(cfg: TrainConfig): Promise<Runner> {
@@ -167,56 +128,7 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
     };
   }
 
-  if (e.kind === 'market') {
-    if (m.name !== 'td3') throw new RangeError('env.kind market trains with method td3');
-    const env = new MarketEnv({ run: e.run, learner: e.learner, seeds: 'per-episode' });
-    let opponents: Record<string, { strategy: string; params?: Record<string, unknown> }> | undefined;
-    const td3 = new Td3(20, 1, { ...m, seed });
-    let leagueDraw = 0;
-    const pickLeague = () => {
-      if (!e.league) return;
-      const pool = e.league.pool;
-      opponents = Object.fromEntries(
-        e.league.agents.map((id, i) => [id, pool[(leagueDraw + i) % pool.length]!]),
-      );
-      leagueDraw++;
-      env.multi.setOpponents(opponents);
-    };
-    return {
-      get envSteps() {
-        return td3.envSteps;
-      },
-      async runEpisode() {
-        pickLeague();
-        let ts = await env.reset();
-        let ret = 0;
-        let steps = 0;
-        while (ts.stepType !== StepType.LAST) {
-          const o = ts.observation;
-          const a = td3.explore(o);
-          ts = await env.step(a);
-          td3.observe(o, a, ts.reward, ts.discount, ts.observation);
-          ret += ts.reward;
-          steps++;
-        }
-        return { return: ret, steps, valueEur: env.multi.valueEur(e.learner) };
-      },
-      async evaluate() {
-        const ev = new MarketEnv({ run: e.run, learner: e.learner, seeds: 'fixed' });
-        let ts = await ev.reset();
-        while (ts.stepType !== StepType.LAST) ts = await ev.step(td3.policy(ts.observation));
-        return ev.multi.valueEur(e.learner);
-      },
-      snapshot: async () => ({ ...(await td3.snapshot()), leagueDraw }),
-      restore: async (s) => {
-        await td3.restore(s as Record<string, unknown>);
-        leagueDraw = (s as { leagueDraw: number }).leagueDraw;
-      },
-      reseed: (s) => td3.reseed(s),
-      policyFile: (trainedWith) =>
-        networkPolicy('td3', undefined, td3.actorSpec(), { kind: 'continuous' }, trainedWith),
-    };
-  }
+  if (e.kind === 'market') return createMarketRunner(cfg, e);
 
   // The fast battery environment.
   const env = new BatteryEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });
@@ -298,7 +210,7 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
         result ? networkPolicy('bc', e, result.actor, { kind: 'continuous' }, t) : undefined,
     };
   }
-  if (m.name === 'dqn') throw new RangeError('method dqn trains on env.kind ev-fleet (seed 004)');
+  if (m.name === 'dqn') throw new RangeError('method dqn trains on env.kind ev-fleet (seed 004) or market');
   const warm =
     m.warmStartEpisodes > 0
       ? await behaviourCloning(env, forecastHeuristic, m.warmStartEpisodes, { hidden: m.hidden, seed })

@@ -29,6 +29,13 @@ const methodSchema = z.discriminatedUnion('name', [
       trainEvery: int(1, 1000).default(4),
       epsilonDecaySteps: int(1, 1e9).default(20_000),
       startSteps: int(0, 1e9).default(1_000),
+      /** Battery shares the action indexes on env.kind market (charge > 0); seed 003's five by default. */
+      actions: z
+        .array(z.number().min(-1).max(1))
+        .min(2)
+        .max(41)
+        .refine((xs) => xs.every((x, i) => i === 0 || x > xs[i - 1]!), 'expected strictly increasing shares')
+        .default([-1, -0.5, 0, 0.5, 1]),
     })
     .strict(),
   z
@@ -97,6 +104,8 @@ const marketEnvSchema = z
     /** A run configuration (scenario) document; `learner` is one of its agents with a battery. */
     run: z.record(z.string(), z.unknown()),
     learner: z.string().min(1),
+    /** Rewards are € of cash − costs per decision point divided by this (1: plain €). */
+    rewardScaleEur: z.number().positive().max(1e6).default(1),
     /** League: each episode the listed agents play a strategy drawn from `pool` (frozen checkpoints: strategy 'policy'). */
     league: z
       .object({

@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readPolicyFile } from '../../agents/strategies/index.js';
+import { parseTrainConfig } from './train-config.js';
+import { train } from './trainer.js';
+
+// A small market: a liquidity provider, the zoo's heuristic battery and the learner's battery.
+const run = {
+  name: 'market-runner-test',
+  seed: 21,
+  day: '2026-01-14',
+  world: { difficulty: 'noise' },
+  nats: { enabled: false },
+  agents: [
+    {
+      id: 'liquidity',
+      strategy: 'liquidity',
+      role: 'liquidity',
+      params: { depthMwPerEur: 20, halfSpreadEur: 0.25, levelStepEur: 0.5, levels: 20, horizonHours: 10 },
+    },
+    { id: 'rival', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+    { id: 'learner', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+  ],
+};
+
+const cfg = (method: Record<string, unknown>, steps: number, league?: unknown) =>
+  parseTrainConfig({
+    name: 'market-tiny',
+    seed: 3,
+    method,
+    env: { kind: 'market', run, learner: 'learner', ...(league ? { league } : {}) },
+    steps,
+    checkpointEvery: steps,
+    eval: { days: 1 },
+  });
+
+const dir = () => mkdtempSync(join(tmpdir(), 'flexarena-market-train-'));
+const lines = (d: string) =>
+  readFileSync(join(d, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
+describe('train runner on the full-market environment', () => {
+  it('trains PPO: asynchronous rollouts over the real core, updates, a deployable policy', async () => {
+    const out = dir();
+    const r = await train(
+      cfg({ name: 'ppo', hidden: [8], rolloutSteps: 64, minibatch: 32, epochs: 2 }, 128),
+      {
+        outDir: out,
+      },
+    );
+    expect(r.completed).toBe(true);
+    expect(r.envSteps).toBe(128);
+    const ckpt = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
+    // 2 rollouts × 2 epochs × 2 minibatches of 32.
+    expect(ckpt.learner.updates).toBe(8);
+    const policy = readPolicyFile(r.policyPath!);
+    expect(policy).toMatchObject({ method: 'ppo', action: { kind: 'continuous' } });
+    expect(Number.isFinite(r.finalEvalEur)).toBe(true);
+  });
+
+  it('trains Double DQN on a grid of battery shares against a league draw and exports a discrete policy', async () => {
+    const out = dir();
+    const r = await train(
+      cfg(
+        { name: 'dqn', hidden: [8], startSteps: 16, trainEvery: 4, batchSize: 16, actions: [-1, 0, 1] },
+        1,
+        // League: the rival's seat plays the pool's draw (here the zoo's idle battery).
+        { agents: ['rival'], pool: [{ strategy: 'idle' }] },
+      ),
+      { outDir: out },
+    );
+    expect(r.completed).toBe(true);
+    const [episode] = lines(out);
+    // One whole market day: a decision point per tradable quarter-hour the learner saw.
+    expect(episode.steps).toBeGreaterThan(90);
+    expect(r.envSteps).toBe(episode.steps);
+    const ckpt = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
+    expect(ckpt.learner.updates).toBe(Math.floor(episode.steps / 4) - 3);
+    expect(ckpt.learner.leagueDraw).toBe(1);
+    const policy = readPolicyFile(r.policyPath!);
+    expect(policy).toMatchObject({ method: 'dqn', action: { kind: 'discrete', values: [-1, 0, 1] } });
+    expect(policy.network.layers.at(-1)!.outputs).toBe(3);
+  });
+
+  it('rejects a method the market does not train and a non-increasing action grid, naming the field', async () => {
+    await expect(train(cfg({ name: 'tabular-q' }, 1), { outDir: dir() })).rejects.toThrow(/td3, ppo or dqn/);
+    expect(() => cfg({ name: 'dqn', actions: [0, 0] }, 1)).toThrow(/method.actions/);
+  });
+});

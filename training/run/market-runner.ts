@@ -1,0 +1,187 @@
+// The full-market environment (the Simulation with the zoo) as a Runner for TD3, PPO and
+// Double DQN. Its steps are awaited (the core may clear auctions with HiGHS between decision
+// points), so every method acts through the async loop here (PPO through iterateAsync). League
+// training: before each episode the listed zoo agents play the next draw from the pool (frozen
+// `policy` checkpoints and zoo strategies), round-robin, so a resumed run draws what an
+// uninterrupted one draws. DQN acts on a grid of battery shares (default seed 003's five).
+import { MarketEnv } from '../env/market-env.js';
+import { StepType, type TimeStep } from '../env/time-step.js';
+import { DoubleDqn } from '../methods/dqn.js';
+import { Ppo } from '../methods/ppo.js';
+import { Td3 } from '../methods/td3.js';
+import { type EpisodeLog, networkPolicy, type Runner } from './runner.js';
+import type { TrainConfig } from './train-config.js';
+
+type MarketCfg = Extract<TrainConfig['env'], { kind: 'market' }>;
+
+/** The market environment with the league's draw before every reset and each finished episode's €. */
+class LeagueMarketEnv {
+  readonly env: MarketEnv;
+  draws = 0;
+  /** € (cash − asset costs) of the episodes finished since the last take. */
+  private finished: number[] = [];
+
+  constructor(private readonly e: MarketCfg) {
+    this.env = new MarketEnv({
+      run: e.run,
+      learner: e.learner,
+      seeds: 'per-episode',
+      rewardScaleEur: e.rewardScaleEur,
+    });
+  }
+
+  async reset(): Promise<TimeStep> {
+    const league = this.e.league;
+    if (league) {
+      const pool = league.pool;
+      this.env.multi.setOpponents(
+        Object.fromEntries(league.agents.map((id, i) => [id, pool[(this.draws + i) % pool.length]!])),
+      );
+      this.draws++;
+    }
+    return this.env.reset();
+  }
+
+  async step(action: number | number[]): Promise<TimeStep> {
+    const ts = await this.env.step(action);
+    if (ts.stepType === StepType.LAST) this.finished.push(this.env.multi.valueEur(this.e.learner));
+    return ts;
+  }
+
+  takeFinished(): number[] {
+    const f = this.finished;
+    this.finished = [];
+    return f;
+  }
+}
+
+/** Greedy value (€) of a policy on the run's own seed, the zoo as configured (no league draw). */
+async function evaluateMarket(e: MarketCfg, act: (o: Float32Array) => number | number[]): Promise<number> {
+  const ev = new MarketEnv({ run: e.run, learner: e.learner, seeds: 'fixed' });
+  let ts = await ev.reset();
+  while (ts.stepType !== StepType.LAST) ts = await ev.step(act(ts.observation));
+  return ev.multi.valueEur(e.learner);
+}
+
+/** One episode of an off-policy learner (TD3, DQN) on the environment. */
+async function offPolicyEpisode<A extends number | number[]>(
+  env: LeagueMarketEnv,
+  explore: (o: Float32Array) => A,
+  observe: (o: Float32Array, a: A, ts: TimeStep) => void,
+  toEnv: (a: A) => number | number[],
+): Promise<EpisodeLog> {
+  let ts = await env.reset();
+  let ret = 0;
+  let steps = 0;
+  while (ts.stepType !== StepType.LAST) {
+    const o = ts.observation;
+    const a = explore(o);
+    ts = await env.step(toEnv(a));
+    observe(o, a, ts);
+    ret += ts.reward;
+    steps++;
+  }
+  return { return: ret, steps, valueEur: env.takeFinished().at(-1) ?? 0 };
+}
+
+export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
+  const m = cfg.method;
+  const seed = cfg.seed;
+  const env = new LeagueMarketEnv(e);
+  const obsSize = env.env.observationSpec().shape[0]!;
+  const league = {
+    snapshot: () => ({ leagueDraw: env.draws }),
+    restore: (s: unknown) => {
+      env.draws = (s as { leagueDraw: number }).leagueDraw;
+    },
+  };
+  if (m.name === 'td3') {
+    const td3 = new Td3(obsSize, 1, { ...m, seed });
+    return {
+      get envSteps() {
+        return td3.envSteps;
+      },
+      runEpisode: () =>
+        offPolicyEpisode(
+          env,
+          (o) => td3.explore(o),
+          (o, a, ts) => td3.observe(o, a, ts.reward, ts.discount, ts.observation),
+          (a) => a,
+        ),
+      evaluate: () => evaluateMarket(e, (o) => td3.policy(o)),
+      snapshot: async () => ({ ...(await td3.snapshot()), ...league.snapshot() }),
+      restore: async (s) => {
+        await td3.restore(s as Record<string, unknown>);
+        league.restore(s);
+      },
+      reseed: (s) => td3.reseed(s),
+      policyFile: (t) => networkPolicy('td3', undefined, td3.actorSpec(), { kind: 'continuous' }, t),
+    };
+  }
+  if (m.name === 'dqn') {
+    const levels = m.actions;
+    const dqn = new DoubleDqn(obsSize, levels.length, { ...m, seed });
+    return {
+      get envSteps() {
+        return dqn.envSteps;
+      },
+      runEpisode: () =>
+        offPolicyEpisode(
+          env,
+          (o) => dqn.explore(o),
+          (o, a, ts) => dqn.observe(o, a, ts.reward, ts.discount, ts.observation),
+          (a) => levels[a]!,
+        ),
+      evaluate: () => evaluateMarket(e, (o) => levels[dqn.greedy(o)]!),
+      snapshot: async () => ({ ...(await dqn.snapshot()), ...league.snapshot() }),
+      restore: async (s) => {
+        await dqn.restore(s as Record<string, unknown>);
+        league.restore(s);
+      },
+      reseed: (s) => dqn.reseed(s),
+      policyFile: (t) =>
+        networkPolicy('dqn', undefined, dqn.networkSpec(), { kind: 'discrete', values: [...levels] }, t),
+    };
+  }
+  if (m.name === 'ppo') {
+    if (m.warmStartEpisodes > 0)
+      throw new RangeError('method.warmStartEpisodes: behaviour cloning runs on env.kind battery only');
+    const ppo = new Ppo(obsSize, 1, {
+      hidden: m.hidden,
+      lr: m.lr,
+      gamma: m.gamma,
+      rolloutSteps: m.rolloutSteps,
+      epochs: m.epochs,
+      minibatch: m.minibatch,
+      seed,
+    });
+    return {
+      get envSteps() {
+        return ppo.envSteps;
+      },
+      async runEpisode() {
+        await ppo.iterateAsync(env);
+        const f = ppo.finished;
+        const values = env.takeFinished();
+        return {
+          return: f.length ? f.reduce((s, x) => s + x, 0) / f.length : 0,
+          steps: m.rolloutSteps,
+          valueEur: values.length ? values.reduce((s, x) => s + x, 0) / values.length : 0,
+        };
+      },
+      evaluate: () => evaluateMarket(e, (o) => ppo.policy(o)),
+      snapshot: async () => ({ ...(await ppo.snapshot()), ...league.snapshot() }),
+      restore: async (s) => {
+        await ppo.restore(s as Record<string, unknown>);
+        league.restore(s);
+      },
+      reseed: (s) => {
+        ppo.reseed(s);
+        // A checkpoint ends the episode in progress, so a resumed run starts where this one does.
+        ppo.endEpisode();
+      },
+      policyFile: (t) => networkPolicy('ppo', undefined, ppo.actorSpec(), { kind: 'continuous' }, t),
+    };
+  }
+  throw new RangeError(`env.kind market trains with method td3, ppo or dqn, not ${m.name}`);
+}
