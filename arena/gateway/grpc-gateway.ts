@@ -510,7 +510,14 @@ export class GrpcGateway {
     }
     this.opts.faults.fault(s.agentId, 'rate-limited', `wake_id ${batch.wakeId}: ${rate.describe()}`);
     if (verdict === 'refuse') this.sendAck(s, this.rateLimitedAck(batch, rate.describe()));
+    // Not waited for: in lock-step the others would wait for an answer stuck behind its own flood.
+    this.port(s.agentId).onOverLimit();
     return false;
+  }
+
+  /** True while the agent is over its rate limit (see OutsideRateLimit.overLimit): it is not waited for. */
+  overLimit(agentId: string): boolean {
+    return this.rates.get(agentId)?.overLimit() ?? false;
   }
 
   private rateLimitedAck(batch: ActionBatch, limit: string): ActionAck {
