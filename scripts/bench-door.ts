@@ -84,7 +84,35 @@ function config(lineup: Lineup) {
   };
 }
 
+/**
+ * CPU seconds (user + system) a child process has used so far, from /proc (Linux); sampled while it
+ * runs because the figure is gone once it has exited. On a shared machine CPU time is the figure
+ * that does not lie about what the flood costs.
+ */
+function cpuSampler(pid: number): { stop(): number } {
+  const tick = Number(process.env.CLK_TCK ?? 100);
+  let last = 0;
+  const read = () => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      last = (Number(rest[11]) + Number(rest[12])) / tick;
+    } catch {
+      // Gone already: keep the last sample.
+    }
+  };
+  const timer = setInterval(read, 100);
+  return {
+    stop() {
+      read();
+      clearInterval(timer);
+      return last;
+    },
+  };
+}
+
 interface AgentResult {
+  cpuS: number;
   latenciesMs: number[];
   sent: number;
   exhausted: number;
@@ -133,6 +161,9 @@ interface Sample {
   missed: number;
   faultLines: number;
   wallS: number;
+  arenaCpuS: number;
+  bystanderCpuS: number;
+  thirdCpuS: number;
 }
 
 async function once(lineup: Lineup): Promise<Sample> {
@@ -148,6 +179,7 @@ async function once(lineup: Lineup): Promise<Sample> {
   const exited = new Promise<number | null>((r) => arena.on('exit', r));
   const [, address, , runDir] = await lineOf(arena, /FLEXARENA_LISTENING (\S+) (\S+) (\S+)/);
   const prober = probe(address!);
+  const arenaCpu = cpuSampler(arena.pid!);
   const kids = [
     agent(address!, 'bystander-a-token', 'bystander'),
     agent(address!, 'bystander-b-token', 'bystander'),
@@ -157,6 +189,8 @@ async function once(lineup: Lineup): Promise<Sample> {
     kids.map(async (k) => JSON.parse((await lineOf(k, /DOOR_AGENT_RESULT (.*)\n/))[1]!) as AgentResult),
   );
   const probes = prober.stop();
+  // The run has ended for every agent; the arena is writing its files: sample before it exits.
+  const arenaCpuS = arenaCpu.stop();
   const code = await exited;
   if (code !== 0) throw new Error(`arena exited with ${code}`);
   const wallS = (performance.now() - t0) / 1000;
@@ -174,6 +208,9 @@ async function once(lineup: Lineup): Promise<Sample> {
       .reduce((n: number, a: { missedDeadlines: number }) => n + a.missedDeadlines, 0),
     faultLines,
     wallS,
+    arenaCpuS,
+    bystanderCpuS: (results[0]!.cpuS + results[1]!.cpuS) / 2,
+    thirdCpuS: results[2]!.cpuS,
   };
   if (existsSync(faultsPath))
     process.stderr.write(`  fault log ${(statSync(faultsPath).size / 1e6).toFixed(1)} MB\n`);
@@ -195,7 +232,8 @@ for (let i = 0; i < runs; i++)
     process.stderr.write(
       `${lineup}: p50 ${quantile(s.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(s.latencies, 0.99).toFixed(1)} ms, ` +
         `probe p50 ${quantile(s.probes, 0.5).toFixed(1)} ms p99 ${quantile(s.probes, 0.99).toFixed(1)} ms (${s.probes.length}), ` +
-        `flood ${s.floodSent} batches, ${s.exhausted} disconnects, missed ${s.missed}, fault log ${s.faultLines} lines, ${s.wallS.toFixed(1)} s\n`,
+        `flood ${s.floodSent} batches, ${s.exhausted} disconnects, missed ${s.missed}, fault log ${s.faultLines} lines, ${s.wallS.toFixed(1)} s, ` +
+        `CPU s arena ${s.arenaCpuS.toFixed(2)} bystander ${s.bystanderCpuS.toFixed(2)} third ${s.thirdCpuS.toFixed(2)}\n`,
     );
   }
 const load1 = loadavg()[0]!;
@@ -208,7 +246,8 @@ const rows = LINEUPS.map((l) => {
   const ss = by(l);
   const p99 = quantile(xs, 0.99);
   const sum = (f: (s: Sample) => number) => ss.reduce((n, s) => n + f(s), 0);
-  return `| ${l} | ${quantile(xs, 0.5).toFixed(1)} | ${p99.toFixed(1)} | ${(p99 / baseP99).toFixed(2)} | ${xs.length} | ${sum((s) => s.floodSent)} | ${sum((s) => s.exhausted)} | ${sum((s) => s.missed)} | ${ss.map((s) => s.faultLines).join(', ')} | ${ss.map((s) => s.wallS.toFixed(1)).join(', ')} |`;
+  const mean = (f: (s: Sample) => number) => (sum(f) / ss.length).toFixed(2);
+  return `| ${l} | ${quantile(xs, 0.5).toFixed(1)} | ${p99.toFixed(1)} | ${(p99 / baseP99).toFixed(2)} | ${xs.length} | ${sum((s) => s.floodSent)} | ${sum((s) => s.exhausted)} | ${sum((s) => s.missed)} | ${ss.map((s) => s.faultLines).join(', ')} | ${ss.map((s) => s.wallS.toFixed(1)).join(', ')} | ${mean((s) => s.arenaCpuS)} | ${mean((s) => s.bystanderCpuS)} | ${mean((s) => s.thirdCpuS)} |`;
 });
 const onRatio = quantile(pooled('flood, door on'), 0.99) / baseP99;
 const body = `## Door: a flooding agent beside others (\`npm run bench:door\`)
@@ -221,8 +260,8 @@ at once when the arena ends its stream. "door off" sets the rate limit and the f
 of reach (the arena before this work). Wake-to-ack: a bystander's wake-up received → the ack of its
 answer received (the ack comes with the next decision point, so this is a whole decision cycle).
 
-| line-up | wake-to-ack p50 ms | p99 ms | p99 vs baseline | samples | flood batches sent | RESOURCE_EXHAUSTED | bystander missed deadlines | fault-log lines per run | wall s per run |
-|---|---|---|---|---|---|---|---|---|---|
+| line-up | wake-to-ack p50 ms | p99 ms | p99 vs baseline | samples | flood batches sent | RESOURCE_EXHAUSTED | bystander missed deadlines | fault-log lines per run | wall s per run | arena CPU s | bystander CPU s | third agent CPU s |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Goal: flood with the door on within +20 % of the baseline p99: **${onRatio <= 1.2 ? 'met' : 'not met'}** (${onRatio.toFixed(2)}×).

@@ -208,4 +208,39 @@ describe('EvFleetBidder', () => {
       }),
     ]);
   });
+
+  it('buys intraday only in the cheapest half of the look-ahead (cheapestShare 1: the seed rule)', () => {
+    const at = DAY + 10 * HOUR_MS;
+    // 10:00-10:45 at 90 EUR/MWh, the next hours at 30: 10:30 and 10:45 are not among the cheap half.
+    const fc = forecasts(at, [9_000, 9_000, 9_000, 9_000, ...Array.from({ length: 44 }, () => 3_000)]);
+    const wake = makeWakeUp({
+      timeMs: at,
+      priceForecasts: fc,
+      assets: [assetState({ assetId: 'agent.fleet', vppCars: 1_000 })],
+    });
+    expect(submitsOf(ready().decide(wake))).toEqual([]);
+    expect(submitsOf(ready({ cheapestShare: 1 }).decide(wake)).map((o) => o.productId)).toEqual([
+      quarterHourId(at + 2 * QH_MS),
+      quarterHourId(at + 3 * QH_MS),
+    ]);
+  });
+
+  it('learns λ_intr in 0.1 steps from how the cars able to charge compared 30 minutes later', () => {
+    const learned = ready({ lambdaIntraday: 0.3 });
+    const fixed = ready({ lambdaIntraday: 0.3, adaptiveRisk: false });
+    const at = DAY + 10 * HOUR_MS;
+    // 1 000 and 600 cars in turn: half of the persistence predictions came true at 60 %.
+    for (let k = 0; k < 12; k++)
+      for (const s of [learned, fixed])
+        s.decide(
+          makeWakeUp({
+            timeMs: at + k * 2 * QH_MS,
+            wakeId: k + 1,
+            assets: [assetState({ assetId: 'agent.fleet', vppCars: k % 2 === 0 ? 1_000 : 600 })],
+          }),
+        );
+    expect(learned.riskIntraday.observations).toBe(11);
+    expect(learned.lambdaIntraday()).toBe(0.4);
+    expect(fixed.lambdaIntraday()).toBe(0.3);
+  });
 });

@@ -29,7 +29,10 @@
 // (market position + awarded down capacity > P̂) is sold back, so a commitment it cannot charge
 // does not become imbalance or refused rentals.
 //
-// λ_bal and λ_intr are the seed's risk factors: in [0, 1] in steps of 0.1 (§1.3.1).
+// λ_bal and λ_intr are the seed's risk factors: in [0, 1] in steps of 0.1 (§1.3.1). The seed learns
+// them (Double DQN); here they are chosen from the fleet's own prediction errors (ev-risk.ts): λ_bal
+// from how the cars able to charge compared with the hour-of-day profile, λ_intr from how they
+// compared 30 minutes later with the persistence prediction — the configured λ are the priors.
 
 import { z } from 'zod';
 import type { EvFleetSpec } from '../../gen/flexarena/v1/asset.js';
@@ -39,14 +42,25 @@ import { eurToTicks } from '../../market/index.js';
 import { capacityBid, energyBid, submit } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { riskFactor } from './ev-fleet-charger.js';
+import { cheapThreshold, riskFactor } from './ev-fleet-charger.js';
+import { RiskFactor } from './ev-risk.js';
 import { eurPerMwh, parseParams } from './params.js';
 import { HOUR_MS } from './strategy-utils.js';
 
 const paramsSchema = z
   .object({
+    /** λ_bal before enough outcomes are seen (or always, with adaptiveRisk false). */
     lambdaBalancing: riskFactor.default(0.5),
+    /** λ_intr before enough outcomes are seen (or always, with adaptiveRisk false). */
     lambdaIntraday: riskFactor.default(0.3),
+    /**
+     * Choose λ from the fleet's own prediction errors (ev-risk.ts): the smallest 0.1 step whose
+     * commitment would have been chargeable in all but `riskQuantile` of the cases seen.
+     */
+    adaptiveRisk: z.boolean().default(true),
+    riskQuantile: z.number().min(0).max(0.5).default(0.01),
+    /** Outcomes needed before λ is chosen from them. */
+    riskMinObservations: z.number().int().min(1).max(10_000).default(8),
     balancing: z.boolean().default(true),
     /** p̄_c: capacity price bid, EUR per MW and hour. */
     capacityPriceEur: eurPerMwh(0, 10_000).default(5),
@@ -60,6 +74,14 @@ const paramsSchema = z
     /** Intraday bids are for quarter-hours starting this far ahead (seed: 30 minutes). */
     leadMinutes: z.number().int().min(5).max(240).default(30),
     slippageEur: eurPerMwh(0, 1000).default(5),
+    /**
+     * Eq. 5 buys whenever the intraday is cheaper than the tariff; a fleet that must charge anyway
+     * has a cheaper alternative than the tariff — a later quarter-hour. Intraday bids go only to
+     * quarter-hours whose forecast is within this cheapest share of the next `lookaheadHours`
+     * (1: every quarter-hour below the tariff, the seed's rule).
+     */
+    cheapestShare: z.number().positive().max(1).default(0.5),
+    lookaheadHours: z.number().positive().max(48).default(12),
     /** Override of the spec's industry tariff, EUR/MWh. */
     tariffEurPerMwh: z.number().min(-10_000).max(10_000).optional(),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
@@ -97,9 +119,35 @@ export class EvFleetBidder implements Strategy {
   /** Awarded down capacity, lots, by capacity product. */
   readonly awards = new Map<string, number>();
   private readonly energyBidDone = new Set<string>();
+  /** λ_bal from the hour-of-day profile's errors, λ_intr from the 30-minute persistence errors. */
+  readonly riskBalancing: RiskFactor;
+  readonly riskIntraday: RiskFactor;
+  /** Persistence predictions (cars able to charge) waiting for the delivery window they were for. */
+  private pendingIntraday: { fromMs: number; toMs: number; cars: number }[] = [];
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('ev-fleet-bidder', paramsSchema, params);
+    const p = this.params;
+    this.riskBalancing = new RiskFactor(p.lambdaBalancing, p.riskQuantile, p.riskMinObservations);
+    this.riskIntraday = new RiskFactor(p.lambdaIntraday, p.riskQuantile, p.riskMinObservations);
+  }
+
+  /** λ_bal now: learned from outcomes when adaptiveRisk, else the configured one. */
+  lambdaBalancing(): number {
+    return this.params.adaptiveRisk ? this.riskBalancing.lambda() : this.params.lambdaBalancing;
+  }
+
+  lambdaIntraday(): number {
+    return this.params.adaptiveRisk ? this.riskIntraday.lambda() : this.params.lambdaIntraday;
+  }
+
+  /** Sets the predictions that this wake-up's observation settles against what came true. */
+  private learnRisk(timeMs: number, vpp: number, delivering: boolean): void {
+    const h = new Date(timeMs).getUTCHours();
+    if (delivering) this.riskBalancing.observe(this.profile[h]!, vpp);
+    const due = this.pendingIntraday.filter((x) => timeMs >= x.fromMs);
+    for (const x of due) if (timeMs < x.toMs) this.riskIntraday.observe(x.cars, vpp);
+    this.pendingIntraday = this.pendingIntraday.filter((x) => timeMs < x.fromMs);
   }
 
   onWelcome(welcome: Welcome): void {
@@ -138,6 +186,7 @@ export class EvFleetBidder implements Strategy {
     if (!view || !spec) return [];
     const vpp = MarketView.assetState(wake, this.assetId)?.vppCars;
     const deliveryStart = view.deliveryWindow()?.startMs ?? 0;
+    if (vpp !== undefined) this.learnRisk(wake.timeMs, vpp, wake.timeMs >= deliveryStart);
     if (vpp !== undefined && wake.timeMs >= deliveryStart) {
       const h = new Date(wake.timeMs).getUTCHours();
       this.profile[h] = (1 - this.params.learningRate) * this.profile[h]! + this.params.learningRate * vpp;
@@ -185,7 +234,7 @@ export class EvFleetBidder implements Strategy {
         intradayPriceEur: meanFc / 100,
         tariffEur: this.tariffEur(),
       });
-      const lots = riskScaledLots(predicted, this.params.lambdaBalancing);
+      const lots = riskScaledLots(predicted, this.lambdaBalancing());
       if (!pays || lots <= 0) continue;
       out.push(capacityBid(product, 'down', lots, eurToTicks(this.params.capacityPriceEur)));
     }
@@ -220,13 +269,17 @@ export class EvFleetBidder implements Strategy {
     const from = wake.timeMs + this.params.leadMinutes * 60_000;
     const to = from + Math.max(view.decisionIntervalMs, 60_000);
     const tariff = eurToTicks(this.tariffEur());
+    const vpp = MarketView.assetState(wake, this.assetId)?.vppCars;
+    if (vpp !== undefined) this.pendingIntraday.push({ fromMs: from, toMs: to, cars: vpp });
+    const lambda = this.lambdaIntraday();
     const out: Action[] = [];
     for (const q of view.quarterHoursBetween(from, to)) {
       if (!view.isTradable(q.productId, wake.timeMs, this.params.gateMarginMs)) continue;
       const f = prices.get(q.productId);
       if (f === undefined || f >= tariff) continue;
+      if (f > this.cheapLimit(view, prices, q.deliveryStartMs)) continue;
       const pBalMw = this.balancingLots(q.productId) / 10;
-      const want = riskScaledLots(Math.max(0, nowMw - pBalMw), this.params.lambdaIntraday);
+      const want = riskScaledLots(Math.max(0, nowMw - pBalMw), lambda);
       const lots = want - MarketView.heldLots(wake, q.productId);
       if (lots <= 0) continue;
       const limit = view.clampPrice(Math.min(f + eurToTicks(this.params.slippageEur), tariff - 1));
@@ -242,6 +295,16 @@ export class EvFleetBidder implements Strategy {
       );
     }
     return out;
+  }
+
+  /** The highest forecast still among the cheapest `cheapestShare` of the look-ahead from `startMs`. */
+  private cheapLimit(view: MarketView, prices: Map<string, number>, startMs: number): number {
+    if (this.params.cheapestShare >= 1) return Number.POSITIVE_INFINITY;
+    const ahead = view
+      .quarterHoursBetween(startMs, startMs + this.params.lookaheadHours * HOUR_MS)
+      .map((q) => prices.get(q.productId))
+      .filter((x): x is number => x !== undefined);
+    return cheapThreshold(ahead, this.params.cheapestShare);
   }
 
   /** Dispatch: sell back what the next tradable quarter-hour's cars cannot charge. */

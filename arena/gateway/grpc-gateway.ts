@@ -154,13 +154,35 @@ let reflection: ReflectionService | undefined;
 /**
  * gRPC server reflection over the protocol's own .proto files (read once per process), so generic
  * clients (`buf curl`, grpcurl) can list and describe ArenaService without a copy of the protos.
- * The schema is public: reflection needs no token.
  */
 function reflectionService(): ReflectionService {
   reflection ??= new ReflectionService(
     loadSync('flexarena/v1/arena_service.proto', { includeDirs: [PROTO_DIR] }),
   );
   return reflection;
+}
+
+/**
+ * Adds reflection behind the same token as every other call (generic clients send it:
+ * `buf curl --reflect-header 'authorization: Bearer <token>'`, `grpcurl -reflect-header`). The
+ * reflection library registers its handlers itself, so it is handed a server whose addService
+ * puts a token check in front of each one; its methods are all streaming calls.
+ */
+function addAuthenticatedReflection(server: Server, tokens: ReadonlyMap<string, string>): void {
+  const guarded = {
+    addService(def: ServiceDefinition, impl: UntypedServiceImplementation) {
+      const checked: UntypedServiceImplementation = {};
+      for (const [name, handler] of Object.entries(impl))
+        checked[name] = (call: Call) => {
+          const token = tokenFromMetadata(call.metadata);
+          if (!token || !tokens.has(token))
+            fail(call, status.UNAUTHENTICATED, token ? 'unknown token' : MISSING_TOKEN);
+          else (handler as (c: Call) => void)(call);
+        };
+      server.addService(def, checked);
+    },
+  };
+  reflectionService().addToServer(guarded as unknown as Server);
 }
 
 /** What an agent gets when it comes back after the run ended: acks it had not seen, then the end. */
@@ -217,7 +239,7 @@ export class GrpcGateway {
         else cb(null, opts.marketSpec());
       },
     });
-    reflectionService().addToServer(this.server);
+    addAuthenticatedReflection(this.server, opts.tokens);
     for (const agentId of new Set(opts.tokens.values())) {
       this.ports.set(agentId, new RemoteAgentPort(agentId, this, opts.goneAfterMissed ?? 3));
       this.rates.set(agentId, new OutsideRateLimit(opts.limits.rate, this.now));
@@ -510,7 +532,14 @@ export class GrpcGateway {
     }
     this.opts.faults.fault(s.agentId, 'rate-limited', `wake_id ${batch.wakeId}: ${rate.describe()}`);
     if (verdict === 'refuse') this.sendAck(s, this.rateLimitedAck(batch, rate.describe()));
+    // Not waited for: in lock-step the others would wait for an answer stuck behind its own flood.
+    this.port(s.agentId).onOverLimit();
     return false;
+  }
+
+  /** True while the agent is over its rate limit (see OutsideRateLimit.overLimit): it is not waited for. */
+  overLimit(agentId: string): boolean {
+    return this.rates.get(agentId)?.overLimit() ?? false;
   }
 
   private rateLimitedAck(batch: ActionBatch, limit: string): ActionAck {

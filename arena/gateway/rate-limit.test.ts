@@ -57,4 +57,16 @@ describe('OutsideRateLimit', () => {
     // Right after the disconnect (the agent reconnects at once) the bucket is still empty.
     expect(rl.take()).toBe('refuse');
   });
+
+  it('is over its limit from a refusal until the bucket has earned a token again', () => {
+    const { rl, advance } = limiter();
+    for (let i = 0; i < 3; i++) rl.take();
+    expect(rl.overLimit()).toBe(false);
+    expect(rl.take()).toBe('refuse');
+    expect(rl.overLimit()).toBe(true);
+    advance(99);
+    expect(rl.overLimit()).toBe(true);
+    advance(1);
+    expect(rl.overLimit()).toBe(false);
+  });
 });

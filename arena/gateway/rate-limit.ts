@@ -32,6 +32,8 @@ export class OutsideRateLimit {
   private sincePass = 0;
   refused = 0;
   disconnects = 0;
+  private words: string | undefined;
+  private lastRefusal: number | undefined;
 
   constructor(
     readonly cfg: RateLimitConfig,
@@ -56,6 +58,7 @@ export class OutsideRateLimit {
     }
     this.refused++;
     this.streak++;
+    this.lastRefusal = t;
     if (this.streak >= this.cfg.disconnectAfter) {
       this.streak = 0;
       this.sincePass = 0;
@@ -65,11 +68,20 @@ export class OutsideRateLimit {
     return this.sincePass++ === 0 ? 'refuse' : 'drop';
   }
 
-  /** The limit in words, for refusals and the fault log. */
+  /**
+   * Over the limit right now: a batch was refused and the bucket has not earned a token since. An
+   * agent in this state is not waited for at a decision point (its answer would come behind its
+   * own flood); one that has stopped flooding is back to normal after 1 / outsidePerSecond.
+   */
+  overLimit(): boolean {
+    return this.lastRefusal !== undefined && this.now() - this.lastRefusal < 1000 / this.cfg.outsidePerSecond;
+  }
+
+  /** The limit in words, for refusals and the fault log (built once: refusals come in floods). */
   describe(): string {
-    return (
+    this.words ??=
       `at most ${this.cfg.outsidePerSecond} batches per second outside an open decision request ` +
-      `(burst ${this.cfg.burst}; limits.rate)`
-    );
+      `(burst ${this.cfg.burst}; limits.rate)`;
+    return this.words;
   }
 }

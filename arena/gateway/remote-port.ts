@@ -3,8 +3,8 @@
 // batch up to the deadline. A stream that drops is waited for within the same deadline: when the agent comes back
 // it says which report it processed last, gets everything after it again, and can still answer —
 // so a run in which an agent reconnects in time leaves the same tape as one in which it never
-// dropped. The exception is an agent the gateway disconnected for flooding: in lock-step everyone
-// waits for the slowest, so it is not waited for until its cooldown is over.
+// dropped. The exception is a flooding agent: in lock-step everyone waits for the slowest, so an
+// agent over its rate limit is not waited for, nor, once disconnected, until its cooldown is over.
 import type { ActionBatch, RunEnded } from '../../gen/flexarena/v1/session.js';
 import type { AgentPort, DecisionOutcome, DecisionRequest, OutboundMessage } from '../../sim/index.js';
 import type { GrpcGateway, Session } from './grpc-gateway.js';
@@ -51,6 +51,8 @@ export class RemoteAgentPort implements AgentPort {
       const p: Pending = { request, woken: false, settle: finish };
       this.pending = p;
       if (session) this.wake(session, p);
+      // Over its rate limit right now: its answer would be stuck behind its own flood.
+      if (session && this.gateway.overLimit(this.agentId)) finish('missed');
     });
   }
 
@@ -71,6 +73,11 @@ export class RemoteAgentPort implements AgentPort {
 
   /** Disconnected for flooding: its open decision is not waited for (it counts as missed). */
   onBarred(): void {
+    this.pending?.settle('missed');
+  }
+
+  /** A batch refused for the rate limit: the open decision is not waited for either. */
+  onOverLimit(): void {
     this.pending?.settle('missed');
   }
 

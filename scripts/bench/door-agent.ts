@@ -28,7 +28,16 @@ if (!args.arena || !args.token) throw new Error('--arena and --token are require
 const mode = args.mode as 'bystander' | 'flood' | 'quiet';
 
 const client = new ArenaServiceClient(args.arena, credentials.createInsecure());
-const result = { mode, latenciesMs: [] as number[], sent: 0, exhausted: 0, sessions: 0, ended: false };
+const result = {
+  mode,
+  latenciesMs: [] as number[],
+  sent: 0,
+  exhausted: 0,
+  sessions: 0,
+  ended: false,
+  /** CPU seconds (user + system) this process used. */
+  cpuS: 0,
+};
 const wokenAt = new Map<number, number>();
 let lastReportSeq = 0;
 /** Bumped at every wake-up: a running flood stops when it changes. */
@@ -116,6 +125,8 @@ function open(): void {
   call.on('end', () => {
     closed = true;
     if (result.ended) {
+      const cpu = process.cpuUsage();
+      result.cpuS = (cpu.user + cpu.system) / 1e6;
       process.stdout.write(`DOOR_AGENT_RESULT ${JSON.stringify(result)}\n`);
       client.close();
       process.exit(0);

@@ -1,8 +1,9 @@
 // A flooding agent beside normal ones, all real processes over real gRPC. The flooder
 // (test/helpers/flooder-agent.ts) sends 1-action batches with a stale wake id in a tight loop at
 // three of its wake-ups: each time it gets stale-batch refusals for its burst, then one typed
-// rate-limit refusal, then RESOURCE_EXHAUSTED and the end of its stream. That wake-up counts as
-// missed at once (in lock-step the others would otherwise wait for it), a hello during the
+// rate-limit refusal, then RESOURCE_EXHAUSTED and the end of its stream. From the first refusal
+// on, its wake-ups count as missed at once (in lock-step the others would otherwise wait for an
+// answer stuck behind its flood), a hello during the
 // cooldown is refused, and then it reconnects, resumes and answers again. The other agents never
 // miss a deadline and have no faults; the tape is the tape of the same run in which the flooder
 // only answers, but for the flooder's missed and absent wake-ups; the fault log holds a bounded
@@ -141,7 +142,11 @@ describe('a flooding agent', () => {
     // ---- everyone else: nothing ----
     const missed = (r: typeof flooded) =>
       r.results.agents.map((a: { missedDeadlines: number }) => a.missedDeadlines);
-    expect(missed(flooded)).toEqual([0, 0, 3]);
+    // The flooder misses the wake-up it floods at, and every decision point that opens while it is
+    // still over its limit (it is not waited for); how many depends on the machine's speed.
+    const [trader, liquidity, flooderMissed] = missed(flooded);
+    expect([trader, liquidity]).toEqual([0, 0]);
+    expect(flooderMissed).toBeGreaterThanOrEqual(3);
     expect(missed(quiet)).toEqual([0, 0, 0]);
     for (const r of [flooded, quiet])
       expect(r.faults.filter((l) => l.agent !== 'flooder' && l.kind !== 'disconnected')).toEqual([]);
@@ -149,7 +154,7 @@ describe('a flooding agent', () => {
     // The flood left no trace on the tape but the flooder's own missed and absent wake-ups.
     const gap = (l: Record<string, unknown>) =>
       l.agent === 'flooder' && (l.type === 'missed-deadline' || l.type === 'agent-absent');
-    expect(flooded.tape.filter((l) => gap(l) && l.type === 'missed-deadline')).toHaveLength(3);
+    expect(flooded.tape.filter((l) => gap(l) && l.type === 'missed-deadline')).toHaveLength(flooderMissed);
     expect(quiet.tape.filter(gap)).toEqual([]);
     // run-end counts wake-ups sent, fewer when the flooder was absent; everything else must match.
     const rest = (tape: Record<string, unknown>[]) =>

@@ -25,7 +25,8 @@ function fleetDay(lambdaIntraday: number) {
         {
           id: 'fleet',
           strategy: 'ev-fleet-bidder',
-          params: { lambdaIntraday },
+          // λ fixed (not learned from outcomes), so the two runs differ by λ_intr alone.
+          params: { lambdaIntraday, adaptiveRisk: false },
           asset: { type: 'ev-fleet', cars: 500 },
         },
       ],

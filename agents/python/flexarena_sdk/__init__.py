@@ -1,7 +1,18 @@
 """FlexArena agent SDK for Python: write a Strategy with one decide(wake) method, return actions
 built in euros and megawatts, and call run_agent() (or cli.main()). The SDK speaks the protocol."""
 from . import actions
-from .actions import auction_block, buy, cancel, capacity_bid, energy_bid, modify, order, sell
+from .actions import (
+    auction_block,
+    auction_curve,
+    buy,
+    cancel,
+    cancel_auction_bid,
+    capacity_bid,
+    energy_bid,
+    modify,
+    order,
+    sell,
+)
 from .client import Outcome, Strategy, run_agent
 from .errors import (
     ActionBuildError,
@@ -12,11 +23,11 @@ from .errors import (
     StrategyError,
 )
 from .market import Market, Wake
-from .units import cash_to_eur, lots_to_mw, price_ticks, quantity_lots, ticks_to_eur
+from .units import cash_to_eur, lots_to_mw, net_lots, price_ticks, quantity_lots, ticks_to_eur
 
 __all__ = [
-    "actions", "auction_block", "buy", "cancel", "capacity_bid", "energy_bid", "modify", "order", "sell",
+    "actions", "auction_block", "auction_curve", "cancel_auction_bid", "buy", "cancel", "capacity_bid", "energy_bid", "modify", "order", "sell",
     "Outcome", "Strategy", "run_agent", "ActionBuildError", "AgentSdkError", "ConnectTimeout",
     "ProtocolCodeMissing", "SessionError", "StrategyError", "Market", "Wake", "cash_to_eur", "lots_to_mw",
-    "price_ticks", "quantity_lots", "ticks_to_eur",
+    "net_lots", "price_ticks", "quantity_lots", "ticks_to_eur",
 ]

@@ -1,8 +1,10 @@
 """Actions built in euros and megawatts. Each builder converts exactly to ticks and lots (see
 units.py) and names the proto field path of a value it refuses, e.g. "submit.price_ticks"."""
+import re
+
 from .errors import ActionBuildError
 from .proto import auction_pb2, balancing_pb2, market_pb2, session_pb2
-from .units import price_ticks, quantity_lots
+from .units import net_lots, price_ticks, quantity_lots
 
 _TIF = {
     "GTC": market_pb2.TIME_IN_FORCE_GTC,
@@ -22,6 +24,27 @@ def _choice(table: dict, value, field: str):
 def _text(value, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise ActionBuildError(field, "a non-empty string", f"{value!r} is not a non-empty string")
+    return value
+
+
+_BID_ID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+PERIODS_PER_DAY = 96  # auction periods are the quarter-hours 0..95 of the auction's day
+MAX_CURVE_POINTS = 200  # the door's default limit of points per auction curve
+_INTERPOLATION = {
+    "step": auction_pb2.CURVE_INTERPOLATION_STEP,
+    "linear": auction_pb2.CURVE_INTERPOLATION_LINEAR,
+}
+
+
+def _bid_id(value, field: str) -> str:
+    if not isinstance(value, str) or not _BID_ID.fullmatch(value):
+        raise ActionBuildError(field, "1-64 characters of letters, digits, _ . -", f"{value!r} is not a bid id")
+    return value
+
+
+def _period(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < PERIODS_PER_DAY:
+        raise ActionBuildError(field, f"an integer within [0, {PERIODS_PER_DAY - 1}]", f"{value!r} is not a period of the day")
     return value
 
 
@@ -70,21 +93,68 @@ def modify(order_id: int, price_eur, quantity_mw, client_ref: str = "") -> sessi
 
 def auction_block(auction_id: str, bid_id: str, side: str, first_period: int, last_period: int,
                   price_eur, quantity_mw) -> session_pb2.Action:
-    """A block bid over quarter-hours first_period..last_period (0..95) of an auction's day."""
+    """A block bid over quarter-hours first_period..last_period (0..95) of an auction's day: all or
+    nothing, the same quantity in each period."""
+    first = _period(first_period, "auction_bid.block.first_period")
+    last = _period(last_period, "auction_bid.block.last_period")
+    if last < first:
+        raise ActionBuildError("auction_bid.block.last_period", f">= first_period ({first})",
+                               f"{last} is before the first period {first}")
     block = auction_pb2.AuctionBlock(
         side=_choice(_SIDE, side, "auction_bid.block.side"),
-        first_period=first_period,
-        last_period=last_period,
+        first_period=first,
+        last_period=last,
         price_ticks=price_ticks(price_eur, "auction_bid.block.price_ticks"),
         quantity_lots=quantity_lots(quantity_mw, "auction_bid.block.quantity_lots"),
     )
-    bid = auction_pb2.SubmitAuctionBid(auction_id=_text(auction_id, "auction_bid.auction_id"), bid_id=_text(bid_id, "auction_bid.bid_id"), block=block)
+    bid = auction_pb2.SubmitAuctionBid(auction_id=_text(auction_id, "auction_bid.auction_id"),
+                                       bid_id=_bid_id(bid_id, "auction_bid.bid_id"), block=block)
     return session_pb2.Action(client_ref=bid_id, auction_bid=bid)
 
 
-def capacity_bid(product_id: str, direction: str, quantity_mw, price_eur_per_mw_h, indivisible: bool = False) -> session_pb2.Action:
+def auction_curve(auction_id: str, bid_id: str, period: int, points, interpolation: str = "step") -> session_pb2.Action:
+    """A bid curve for one quarter-hour (`period` 0..95 of the day) of a day-ahead or intraday
+    auction. `points` are (price EUR/MWh, net MW) pairs: positive MW buys, negative sells; prices
+    strictly increasing, net quantity never rising with the price. "step" holds each point's
+    quantity up to the next price, "linear" interpolates between points."""
+    kind = _choice(_INTERPOLATION, interpolation, "auction_bid.curve.interpolation")
+    pts = list(points) if isinstance(points, (list, tuple)) else None
+    if not pts:
+        raise ActionBuildError("auction_bid.curve.points", "at least one point", f"{points!r} has no points")
+    if len(pts) > MAX_CURVE_POINTS:
+        raise ActionBuildError("auction_bid.curve.points", f"at most {MAX_CURVE_POINTS} points", f"{len(pts)} points")
+    wire = []
+    for i, pt in enumerate(pts):
+        at = f"auction_bid.curve.points[{i}]"
+        if not isinstance(pt, (list, tuple)) or len(pt) != 2:
+            raise ActionBuildError(at, "a (price EUR/MWh, net MW) pair", f"{pt!r} is not a pair")
+        p = price_ticks(pt[0], f"{at}.price_ticks")
+        q = net_lots(pt[1], f"{at}.quantity_lots")
+        if wire and p <= wire[-1].price_ticks:
+            raise ActionBuildError(f"{at}.price_ticks", "prices strictly increasing", f"{pt[0]!r} does not exceed the previous price")
+        if wire and q > wire[-1].quantity_lots:
+            raise ActionBuildError(f"{at}.quantity_lots", "net quantity non-increasing in price", f"{pt[1]!r} MW rises above the previous point's")
+        wire.append(auction_pb2.CurvePoint(price_ticks=p, quantity_lots=q))
+    curve = auction_pb2.AuctionCurve(period=_period(period, "auction_bid.curve.period"), interpolation=kind, points=wire)
+    bid = auction_pb2.SubmitAuctionBid(auction_id=_text(auction_id, "auction_bid.auction_id"),
+                                       bid_id=_bid_id(bid_id, "auction_bid.bid_id"), curve=curve)
+    return session_pb2.Action(client_ref=bid_id, auction_bid=bid)
+
+
+def cancel_auction_bid(auction_id: str, bid_id: str) -> session_pb2.Action:
+    """Withdraws an auction bid (curve or block) before the auction's gate."""
+    return session_pb2.Action(client_ref=bid_id, cancel_auction_bid=auction_pb2.CancelAuctionBid(
+        auction_id=_text(auction_id, "cancel_auction_bid.auction_id"),
+        bid_id=_bid_id(bid_id, "cancel_auction_bid.bid_id"),
+    ))
+
+
+def capacity_bid(product_id: str, direction: str, quantity_mw, price_eur_per_mw_h, indivisible: bool = False,
+                 client_ref: str = "") -> session_pb2.Action:
     """aFRR capacity ("afrr-YYYYMMDD-K"), priced in EUR/MW per hour."""
-    return session_pb2.Action(capacity_bid=balancing_pb2.SubmitCapacityBid(
+    if not isinstance(indivisible, bool):
+        raise ActionBuildError("capacity_bid.indivisible", "a boolean", f"{indivisible!r} is not a boolean")
+    return session_pb2.Action(client_ref=client_ref, capacity_bid=balancing_pb2.SubmitCapacityBid(
         product_id=_text(product_id, "capacity_bid.product_id"),
         direction=_choice(_DIRECTION, direction, "capacity_bid.direction"),
         quantity_lots=quantity_lots(quantity_mw, "capacity_bid.quantity_lots"),
@@ -93,9 +163,9 @@ def capacity_bid(product_id: str, direction: str, quantity_mw, price_eur_per_mw_
     ))
 
 
-def energy_bid(product_id: str, direction: str, quantity_mw, price_eur) -> session_pb2.Action:
-    """Balancing energy for one quarter-hour product."""
-    return session_pb2.Action(energy_bid=balancing_pb2.SubmitEnergyBid(
+def energy_bid(product_id: str, direction: str, quantity_mw, price_eur, client_ref: str = "") -> session_pb2.Action:
+    """Balancing energy for one quarter-hour product ("up": producing more / consuming less)."""
+    return session_pb2.Action(client_ref=client_ref, energy_bid=balancing_pb2.SubmitEnergyBid(
         product_id=_text(product_id, "energy_bid.product_id"),
         direction=_choice(_DIRECTION, direction, "energy_bid.direction"),
         quantity_lots=quantity_lots(quantity_mw, "energy_bid.quantity_lots"),

@@ -51,6 +51,12 @@ def quantity_lots(mw, field: str = "quantity_lots") -> int:
     return lots
 
 
+def net_lots(mw, field: str = "quantity_lots") -> int:
+    """Signed MW (an auction curve's net quantity: positive buys, negative sells, 0 allowed) →
+    lots of 0.1 MW, exactly."""
+    return _on_grid(mw, LOTS_PER_MW, field, "MW")
+
+
 def ticks_to_eur(ticks: int) -> Decimal:
     """Ticks → EUR/MWh as an exact Decimal."""
     return Decimal(ticks) / TICKS_PER_EUR
