@@ -100,9 +100,13 @@ export function validateBatteryPlanProblem(p: BatteryPlanProblem): void {
     m,
   );
   check(finite(p.terminalValueEurPerMwh), 'terminalValueEurPerMwh', 'finite', p.terminalValueEurPerMwh);
-  for (const [i, per] of p.periods.entries()) {
-    check(Number.isFinite(per.priceEurPerMwh), `periods[${i}].priceEurPerMwh`, 'finite', per.priceEurPerMwh);
-    check(finite(per.fixedNetMw), `periods[${i}].fixedNetMw`, 'finite', per.fixedNetMw);
+  // The field names are built only for a failure: a plan of 192 periods is checked at every solve.
+  for (let i = 0; i < p.periods.length; i++) {
+    const per = p.periods[i]!;
+    if (!Number.isFinite(per.priceEurPerMwh))
+      throw new BatteryPlanInputError(`periods[${i}].priceEurPerMwh`, 'finite', per.priceEurPerMwh);
+    if (!finite(per.fixedNetMw))
+      throw new BatteryPlanInputError(`periods[${i}].fixedNetMw`, 'finite', per.fixedNetMw);
   }
 }
 
@@ -220,109 +224,158 @@ class StagePoints {
 }
 
 /**
- * One period's moves: the vertices of the upper boundary of {(Δ, reward)} over the power box,
- * ascending in Δ.
+ * Every period's moves: the vertices of the upper boundary of {(Δ, reward)} over the power box,
+ * ascending in Δ — period t's are dx/reward[4t .. 4t + count[t]). One table kept between solves
+ * (a solve runs synchronously to its end): a plan is re-solved at every decision point, and small
+ * objects per period (corners, sorted copies, hulls) were most of what the planner allocated.
  */
-interface Moves {
-  dx: number[];
-  reward: number[];
+class MoveTable {
+  dx = new Float64Array(0);
+  reward = new Float64Array(0);
+  count = new Int32Array(0);
+
+  reset(periods: number): void {
+    if (this.count.length < periods) {
+      this.dx = new Float64Array(4 * periods);
+      this.reward = new Float64Array(4 * periods);
+      this.count = new Int32Array(periods);
+    }
+  }
 }
 
-interface Corner {
-  dx: number;
-  reward: number;
-  c: number;
-  d: number;
-}
+/** The corners of one period's power box (at most 4): Δ, reward and throughput c + d. */
+const cornerDx = new Float64Array(4);
+const cornerReward = new Float64Array(4);
+const cornerThroughput = new Float64Array(4);
+const cornerOrder = new Int32Array(4);
+const hullIdx = new Int32Array(4);
 
-function corner(p: BatteryPlanProblem, price: number, c: number, d: number): Corner {
+function setCorner(p: BatteryPlanProblem, i: number, price: number, c: number, d: number): void {
   const deg = p.degradationEurPerMwh ?? 0;
-  return {
-    dx: (p.etaCharge * c - d / p.etaDischarge) * p.hours,
-    reward: (price * (d - c) - deg * (c + d)) * p.hours,
-    c,
-    d,
-  };
+  cornerDx[i] = (p.etaCharge * c - d / p.etaDischarge) * p.hours;
+  cornerReward[i] = (price * (d - c) - deg * (c + d)) * p.hours;
+  cornerThroughput[i] = c + d;
 }
 
-function movesOf(p: BatteryPlanProblem, t: number): Moves {
+/** Ascending Δ; at equal Δ the better reward, then the lower throughput, comes first. */
+function cornerCompare(a: number, b: number): number {
+  return (
+    cornerDx[a]! - cornerDx[b]! ||
+    cornerReward[b]! - cornerReward[a]! ||
+    cornerThroughput[a]! - cornerThroughput[b]!
+  );
+}
+
+function movesOf(p: BatteryPlanProblem, t: number, table: MoveTable): void {
   const per = p.periods[t]!;
   const price = per.priceEurPerMwh;
   const fixed = per.fixedNetMw;
   const P = p.powerMw;
-  const corners =
-    fixed !== undefined
-      ? [corner(p, price, Math.max(fixed, 0), Math.max(-fixed, 0))]
-      : [corner(p, price, 0, P), corner(p, price, P, P), corner(p, price, 0, 0), corner(p, price, P, 0)];
-  // Ascending Δ; at equal Δ the better reward, then the lower throughput, comes first.
-  corners.sort((a, b) => a.dx - b.dx || b.reward - a.reward || a.c + a.d - (b.c + b.d));
-  const hull: Corner[] = [];
-  for (const q of corners) {
-    if (hull.length > 0 && hull[hull.length - 1]!.dx === q.dx) continue;
+  let k: number;
+  if (fixed !== undefined) {
+    setCorner(p, 0, price, Math.max(fixed, 0), Math.max(-fixed, 0));
+    k = 1;
+  } else {
+    setCorner(p, 0, price, 0, P);
+    setCorner(p, 1, price, P, P);
+    setCorner(p, 2, price, 0, 0);
+    setCorner(p, 3, price, P, 0);
+    k = 4;
+  }
+  // A stable insertion sort: the same order as the stable Array#sort with this comparator.
+  for (let i = 0; i < k; i++) cornerOrder[i] = i;
+  for (let i = 1; i < k; i++)
+    for (let j = i; j > 0 && cornerCompare(cornerOrder[j - 1]!, cornerOrder[j]!) > 0; j--) {
+      const x = cornerOrder[j]!;
+      cornerOrder[j] = cornerOrder[j - 1]!;
+      cornerOrder[j - 1] = x;
+    }
+  let h = 0;
+  for (let i = 0; i < k; i++) {
+    const q = cornerOrder[i]!;
+    if (h > 0 && cornerDx[hullIdx[h - 1]!] === cornerDx[q]) continue;
     // Upper hull (monotone chain): drop the last vertex while it lies on or below the chord.
-    while (hull.length >= 2) {
-      const a = hull[hull.length - 2]!;
-      const b = hull[hull.length - 1]!;
-      if ((b.reward - a.reward) * (q.dx - a.dx) <= (q.reward - a.reward) * (b.dx - a.dx)) hull.pop();
+    while (h >= 2) {
+      const a = hullIdx[h - 2]!;
+      const b = hullIdx[h - 1]!;
+      if (
+        (cornerReward[b]! - cornerReward[a]!) * (cornerDx[q]! - cornerDx[a]!) <=
+        (cornerReward[q]! - cornerReward[a]!) * (cornerDx[b]! - cornerDx[a]!)
+      )
+        h--;
       else break;
     }
-    hull.push(q);
+    hullIdx[h++] = q;
   }
-  return { dx: hull.map((q) => q.dx), reward: hull.map((q) => q.reward) };
+  const base = 4 * t;
+  for (let i = 0; i < h; i++) {
+    table.dx[base + i] = cornerDx[hullIdx[i]!]!;
+    table.reward[base + i] = cornerReward[hullIdx[i]!]!;
+  }
+  table.count[t] = h;
 }
 
-/** Reward of the move Δ (a point of the hull's domain). */
-function rewardOf(m: Moves, d: number): number {
-  const k = m.dx.length;
-  if (k === 1) return m.reward[0]!;
-  let i = 0;
-  while (i + 2 < k && d > m.dx[i + 1]!) i++;
-  const w = (d - m.dx[i]!) / (m.dx[i + 1]! - m.dx[i]!);
-  return m.reward[i]! + w * (m.reward[i + 1]! - m.reward[i]!);
+/** Reward of the move Δ of period t (a point of the hull's domain). */
+function rewardOf(m: MoveTable, t: number, d: number): number {
+  const k = m.count[t]!;
+  const base = 4 * t;
+  const { dx, reward } = m;
+  if (k === 1) return reward[base]!;
+  let i = base;
+  while (i + 2 < base + k && d > dx[i + 1]!) i++;
+  const w = (d - dx[i]!) / (dx[i + 1]! - dx[i]!);
+  return reward[i]! + w * (reward[i + 1]! - reward[i]!);
+}
+
+/** Slope of segment j of g(y) = r(−y) for period t's moves at dx/reward[base .. base + k). */
+function gSlope(m: MoveTable, base: number, k: number, j: number): number {
+  return (
+    (m.reward[base + k - 2 - j]! - m.reward[base + k - 1 - j]!) /
+    (m.dx[base + k - 1 - j]! - m.dx[base + k - 2 - j]!)
+  );
 }
 
 /**
- * W(s) = max_Δ r(Δ) + V(s + Δ), the sup-convolution of V with y ↦ r(−y), into `out`: the merge
- * of both slope lists.
+ * W(s) = max_Δ r(Δ) + V(s + Δ), the sup-convolution of V with y ↦ r(−y) for period t's moves,
+ * into `out` (another function than `v`, with its own segment buffer): the merge of both slope
+ * lists.
  */
-function supConvolve(v: Concave, m: Moves, out: Segments): Concave {
+function supConvolve(v: Concave, m: MoveTable, t: number, out: Concave): Concave {
   // g(y) = r(−y): vertex i of the hull (from the right) is at y = −dx.
-  const k = m.dx.length;
-  const gSlope = (j: number) =>
-    (m.reward[k - 2 - j]! - m.reward[k - 1 - j]!) / (m.dx[k - 1 - j]! - m.dx[k - 2 - j]!);
+  const k = m.count[t]!;
+  const base = 4 * t;
   // Segments of g steeper than V's tails are absorbed by them (they only move the start point).
   let j0 = 0;
-  while (j0 < k - 1 && gSlope(j0) >= v.left) j0++;
+  while (j0 < k - 1 && gSlope(m, base, k, j0) >= v.left) j0++;
   let j1 = k - 1;
-  while (j1 > j0 && gSlope(j1 - 1) <= v.right) j1--;
-  out.count = 0;
+  while (j1 > j0 && gSlope(m, base, k, j1 - 1) <= v.right) j1--;
+  const seg = out.seg;
+  seg.count = 0;
   const { lens, slopes } = v.seg;
   let i = v.from;
   let j = j0;
   while (i < v.to || j < j1) {
     if (j >= j1) {
-      out.push(lens[i]!, slopes[i]!);
+      seg.push(lens[i]!, slopes[i]!);
       i++;
       continue;
     }
-    const gs = gSlope(j);
+    const gs = gSlope(m, base, k, j);
     if (i < v.to && slopes[i]! >= gs) {
-      out.push(lens[i]!, slopes[i]!);
+      seg.push(lens[i]!, slopes[i]!);
       i++;
     } else {
-      out.push(m.dx[k - 1 - j]! - m.dx[k - 2 - j]!, gs);
+      seg.push(m.dx[base + k - 1 - j]! - m.dx[base + k - 2 - j]!, gs);
       j++;
     }
   }
-  return {
-    x0: v.x0 - m.dx[k - 1 - j0]!,
-    v0: v.v0 + m.reward[k - 1 - j0]!,
-    left: v.left,
-    right: v.right,
-    seg: out,
-    from: 0,
-    to: out.count,
-  };
+  out.x0 = v.x0 - m.dx[base + k - 1 - j0]!;
+  out.v0 = v.v0 + m.reward[base + k - 1 - j0]!;
+  out.left = v.left;
+  out.right = v.right;
+  out.from = 0;
+  out.to = seg.count;
+  return out;
 }
 
 /** Appends [x0, x1] with `slope` to out, split at lo and hi, plus the penalty's slope (± m). */
@@ -350,15 +403,17 @@ function pushPenalised(
 }
 
 /**
- * f − M·(socMin − s)⁺ − M·(s − socMax)⁺ into `out`, in one pass: segments that straddle a bound
- * are split, and a bound outside f's breakpoints gets a tail segment to it.
+ * f − M·(socMin − s)⁺ − M·(s − socMax)⁺ into `out` (another function than `f`, with its own
+ * segment buffer), in one pass: segments that straddle a bound are split, and a bound outside f's
+ * breakpoints gets a tail segment to it.
  */
-function withSocPenalty(f: Concave, lo: number, hi: number, m: number, out: Segments): Concave {
-  out.count = 0;
+function withSocPenalty(f: Concave, lo: number, hi: number, m: number, out: Concave): Concave {
+  const seg = out.seg;
+  seg.count = 0;
   let x0 = f.x0;
   let v0 = f.v0;
   if (lo < x0 - MIN_LEN) {
-    pushPenalised(out, lo, x0, f.left, lo, hi, m);
+    pushPenalised(seg, lo, x0, f.left, lo, hi, m);
     v0 += f.left * (lo - x0);
     x0 = lo;
   }
@@ -366,19 +421,25 @@ function withSocPenalty(f: Concave, lo: number, hi: number, m: number, out: Segm
   const { lens, slopes } = f.seg;
   for (let i = f.from; i < f.to; i++) {
     const len = lens[i]!;
-    pushPenalised(out, at, at + len, slopes[i]!, lo, hi, m);
+    pushPenalised(seg, at, at + len, slopes[i]!, lo, hi, m);
     at += len;
   }
-  if (hi > at + MIN_LEN) pushPenalised(out, at, hi, f.right, lo, hi, m);
+  if (hi > at + MIN_LEN) pushPenalised(seg, at, hi, f.right, lo, hi, m);
   v0 -= m * Math.max(0, lo - x0) + m * Math.max(0, x0 - hi);
-  return { x0, v0, left: f.left + m, right: f.right - m, seg: out, from: 0, to: out.count };
+  out.x0 = x0;
+  out.v0 = v0;
+  out.left = f.left + m;
+  out.right = f.right - m;
+  out.from = 0;
+  out.to = seg.count;
+  return out;
 }
 
 /**
- * f restricted to [a, b] (the SoCs that can be reached there): segments wholly outside are
- * dropped, and the tails continue the last dropped slopes, so f stays concave and exact on [a, b].
+ * f restricted to [a, b] (the SoCs that can be reached there), in place: segments wholly outside
+ * are dropped, and the tails continue the last dropped slopes, so f stays concave and exact on [a, b].
  */
-function cropped(f: Concave, a: number, b: number): Concave {
+function crop(f: Concave, a: number, b: number): Concave {
   const { lens, slopes } = f.seg;
   let x0 = f.x0;
   let v0 = f.v0;
@@ -394,37 +455,53 @@ function cropped(f: Concave, a: number, b: number): Concave {
   let j = i;
   while (j < f.to && end < b) end += lens[j++]!;
   const right = j < f.to ? slopes[j]! : f.right;
-  return { x0, v0, left, right, seg: f.seg, from: i, to: j };
+  f.x0 = x0;
+  f.v0 = v0;
+  f.left = left;
+  f.right = right;
+  f.from = i;
+  f.to = j;
+  return f;
 }
+
+/** Candidate moves of bestMove and their values, kept between solves (grown when needed). */
+let candidates = new Float64Array(64);
+let candidateValues = new Float64Array(64);
 
 /**
  * The best move Δ from SoC s into the next value function. Among moves within a rounding
  * tolerance of the best, the one closest to idle (then the smaller Δ) is taken.
  */
-function bestMove(m: Moves, stages: StagePoints, t: number, s: number): number {
-  const k = m.dx.length;
-  const lo = m.dx[0]!;
-  const hi = m.dx[k - 1]!;
-  const candidates: number[] = m.dx.slice();
-  if (lo < 0 && hi > 0) candidates.push(0);
+function bestMove(m: MoveTable, stages: StagePoints, t: number, s: number): number {
+  const k = m.count[t]!;
+  const base = 4 * t;
+  const lo = m.dx[base]!;
+  const hi = m.dx[base + k - 1]!;
+  const need = k + 1 + stages.cnt[t]!;
+  if (candidates.length < need) {
+    candidates = new Float64Array(2 * need);
+    candidateValues = new Float64Array(2 * need);
+  }
+  let count = 0;
+  for (let i = 0; i < k; i++) candidates[count++] = m.dx[base + i]!;
+  if (lo < 0 && hi > 0) candidates[count++] = 0;
   const { xs } = stages;
   const end = stages.off[t]! + stages.cnt[t]!;
   for (let i = stages.off[t]!; i < end; i++) {
     const d = xs[i]! - s;
-    if (d > lo && d < hi) candidates.push(d);
+    if (d > lo && d < hi) candidates[count++] = d;
   }
-  const values = new Float64Array(candidates.length);
   let best = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < candidates.length; i++) {
+  for (let i = 0; i < count; i++) {
     const d = candidates[i]!;
-    const v = rewardOf(m, d) + stages.valueAt(t, s + d);
-    values[i] = v;
+    const v = rewardOf(m, t, d) + stages.valueAt(t, s + d);
+    candidateValues[i] = v;
     if (v > best) best = v;
   }
   const tol = 1e-9 * Math.max(1, Math.abs(best));
   let choice = Number.NaN;
-  for (let i = 0; i < candidates.length; i++) {
-    if (values[i]! < best - tol) continue;
+  for (let i = 0; i < count; i++) {
+    if (candidateValues[i]! < best - tol) continue;
     const d = candidates[i]!;
     if (
       Number.isNaN(choice) ||
@@ -439,12 +516,16 @@ function bestMove(m: Moves, stages: StagePoints, t: number, s: number): number {
 /**
  * Grid-side charge and discharge of the move Δ in period t: on the line η_c·c·h − d·h/η_d = Δ
  * within the power box, the best reward, and among equal rewards the least throughput (charging
- * and discharging at once only where it pays).
+ * and discharging at once only where it pays). Written into `out`.
  */
-function powerOf(p: BatteryPlanProblem, t: number, dx: number): { c: number; d: number } {
+function powerOf(p: BatteryPlanProblem, t: number, dx: number, out: { c: number; d: number }): void {
   const per = p.periods[t]!;
   const fixed = per.fixedNetMw;
-  if (fixed !== undefined) return { c: Math.max(fixed, 0), d: Math.max(-fixed, 0) };
+  if (fixed !== undefined) {
+    out.c = Math.max(fixed, 0);
+    out.d = Math.max(-fixed, 0);
+    return;
+  }
   const { etaCharge: ec, etaDischarge: ed, hours: h, powerMw: P } = p;
   const deg = p.degradationEurPerMwh ?? 0;
   // Along the line d = (η_c·c·h − Δ)·η_d / h, the reward changes by this much per MW of c.
@@ -452,12 +533,18 @@ function powerOf(p: BatteryPlanProblem, t: number, dx: number): { c: number; d: 
   const cLo = Math.max(0, dx / (ec * h));
   const cHi = Math.min(P, ((P * h) / ed + dx) / (ec * h));
   const c = Math.min(P, Math.max(0, gain > 1e-12 ? cHi : cLo));
-  const d = Math.min(P, Math.max(0, ((ec * c * h - dx) * ed) / h));
-  return { c, d };
+  out.c = c;
+  out.d = Math.min(P, Math.max(0, ((ec * c * h - dx) * ed) / h));
 }
 
-let scratch = { a: new Segments(1024), b: new Segments(1024) };
+/** The two value functions the backward pass alternates between, each on its own segment buffer. */
+function concaveOn(seg: Segments): Concave {
+  return { x0: 0, v0: 0, left: 0, right: 0, seg, from: 0, to: 0 };
+}
+
+let scratch = { a: concaveOn(new Segments(1024)), b: concaveOn(new Segments(1024)) };
 const stagePoints = new StagePoints();
+const moveTable = new MoveTable();
 
 /** Solves the battery LP exactly (see the head of this file). */
 export function solveBatteryPlan(p: BatteryPlanProblem): BatteryPlan {
@@ -467,50 +554,50 @@ export function solveBatteryPlan(p: BatteryPlanProblem): BatteryPlan {
   const v = p.terminalValueEurPerMwh ?? 0;
   const lo = p.socMinMwh;
   const hi = p.socMaxMwh;
-  const moves: Moves[] = new Array(n);
+  const moves = moveTable;
+  moves.reset(n);
   // The SoCs reachable before each period: the value functions are needed only there.
   const reachLo = new Float64Array(n + 1);
   const reachHi = new Float64Array(n + 1);
   reachLo[0] = p.soc0Mwh;
   reachHi[0] = p.soc0Mwh;
   for (let t = 0; t < n; t++) {
-    const m = movesOf(p, t);
-    moves[t] = m;
-    reachLo[t + 1] = reachLo[t]! + m.dx[0]!;
-    reachHi[t + 1] = reachHi[t]! + m.dx[m.dx.length - 1]!;
+    movesOf(p, t, moves);
+    reachLo[t + 1] = reachLo[t]! + moves.dx[4 * t]!;
+    reachHi[t + 1] = reachHi[t]! + moves.dx[4 * t + moves.count[t]! - 1]!;
   }
   // Each period adds at most 3 segments of its moves, 2 splits and 2 tails.
   const capacity = 8 * n + 8;
-  if (scratch.a.lens.length < capacity) scratch = { a: new Segments(capacity), b: new Segments(capacity) };
+  if (scratch.a.seg.lens.length < capacity)
+    scratch = { a: concaveOn(new Segments(capacity)), b: concaveOn(new Segments(capacity)) };
   const { a, b } = scratch;
   stagePoints.reset(n);
   // V_n(s) = v·s − M·(endMin − s)⁺ − M·(distance from the bounds).
-  const terminal: Concave = {
-    x0: p.endSocMinMwh,
-    v0: v * p.endSocMinMwh,
-    left: v + pen,
-    right: v,
-    seg: b,
-    from: 0,
-    to: 0,
-  };
-  let f = withSocPenalty(terminal, lo, hi, pen, a);
+  b.seg.count = 0;
+  b.x0 = p.endSocMinMwh;
+  b.v0 = v * p.endSocMinMwh;
+  b.left = v + pen;
+  b.right = v;
+  b.from = 0;
+  b.to = 0;
+  let f = withSocPenalty(b, lo, hi, pen, a);
   for (let t = n - 1; t >= 0; t--) {
-    f = cropped(f, reachLo[t + 1]! - REACH_MARGIN, reachHi[t + 1]! + REACH_MARGIN);
+    // f is `a` here: cropped in place, stored, then convolved into `b` and penalised back into `a`.
+    f = crop(f, reachLo[t + 1]! - REACH_MARGIN, reachHi[t + 1]! + REACH_MARGIN);
     stagePoints.store(t, f);
-    if (t > 0) f = withSocPenalty(supConvolve(f, moves[t]!, b), lo, hi, pen, a);
+    if (t > 0) f = withSocPenalty(supConvolve(f, moves, t, b), lo, hi, pen, a);
   }
   const chargeMw: number[] = [];
   const dischargeMw: number[] = [];
   const netMw: number[] = [];
   const socMwh = [p.soc0Mwh];
   const deg = p.degradationEurPerMwh ?? 0;
+  const power = { c: 0, d: 0 };
   let soc = p.soc0Mwh;
   let profitEur = 0;
   let slackMwh = 0;
   for (let t = 0; t < n; t++) {
-    const m = moves[t]!;
-    const power = powerOf(p, t, bestMove(m, stagePoints, t, soc));
+    powerOf(p, t, bestMove(moves, stagePoints, t, soc), power);
     chargeMw.push(power.c);
     dischargeMw.push(power.d);
     netMw.push(power.c - power.d);

@@ -82,6 +82,13 @@ export class BalancingBattery implements Strategy {
   private readonly capacityBid = new Set<string>();
   /** "<capacity product>|<dir>" → awarded lots. */
   private readonly awards = new Map<string, number>();
+  /** The product and direction of each key of `awards` (read at every wake-up, split once). */
+  private readonly awardParts = new Map<string, { product: string; dir: Dir }>();
+  /**
+   * The quarter-hours covered by any award, sorted; rebuilt only when an award for a new product
+   * and direction arrives (energyBids walks them at every wake-up).
+   */
+  private awardedQuarterHours: string[] | undefined;
   private readonly qhsOfProduct = new Map<string, ReadonlySet<string>>();
   /** "<quarter-hour>|<dir>" of energy bids already sent. */
   private readonly energyBid = new Set<string>();
@@ -124,8 +131,8 @@ export class BalancingBattery implements Strategy {
   obligationLots(qhId: string, dir: Dir): number {
     let lots = 0;
     for (const [key, awarded] of this.awards) {
-      const [product, d] = key.split('|');
-      if (d === dir && this.quarterHoursOf(product!).has(qhId)) lots += awarded;
+      const { product, dir: d } = this.awardParts.get(key)!;
+      if (d === dir && this.quarterHoursOf(product).has(qhId)) lots += awarded;
     }
     return lots;
   }
@@ -146,6 +153,10 @@ export class BalancingBattery implements Strategy {
     for (const a of wake.capacityAwards) {
       const dir: Dir = a.direction === BalancingDirection.BALANCING_DIRECTION_DOWN ? 'down' : 'up';
       const key = `${a.productId}|${dir}`;
+      if (!this.awards.has(key)) {
+        this.awardParts.set(key, { product: a.productId, dir });
+        this.awardedQuarterHours = undefined;
+      }
       this.awards.set(key, (this.awards.get(key) ?? 0) + a.quantityLots);
     }
     const prices = forecastMap(wake);
@@ -177,9 +188,7 @@ export class BalancingBattery implements Strategy {
     const fallback = known.length ? Math.round(known.reduce((a, x) => a + x, 0) / known.length) : 0;
     const markup = eurToTicks(this.params.energyMarkupEur);
     const out: Action[] = [];
-    const qhs = new Set<string>();
-    for (const key of this.awards.keys()) for (const id of quarterHoursOf(key.split('|')[0]!)) qhs.add(id);
-    for (const qh of [...qhs].sort()) {
+    for (const qh of this.sortedAwardedQuarterHours()) {
       const gate = deliveryStartOf(qh) - this.energyLeadMs;
       if (gate <= wake.timeMs + this.params.gateMarginMs || gate > wake.timeMs + lead) continue;
       const ref = prices.get(qh) ?? fallback;
@@ -194,6 +203,16 @@ export class BalancingBattery implements Strategy {
       }
     }
     return out;
+  }
+
+  private sortedAwardedQuarterHours(): string[] {
+    if (!this.awardedQuarterHours) {
+      const qhs = new Set<string>();
+      for (const { product } of this.awardParts.values())
+        for (const id of this.quarterHoursOf(product)) qhs.add(id);
+      this.awardedQuarterHours = [...qhs].sort();
+    }
+    return this.awardedQuarterHours;
   }
 
   private rebalance(wake: WakeUp, b: BatterySpec, prices: Map<string, number>): Action[] {

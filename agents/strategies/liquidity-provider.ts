@@ -96,15 +96,18 @@ export class LiquidityProvider implements Strategy {
 
   private requote(productId: string, wanted: Level[], resting: WakeUp['openOrders']): Action[] {
     const actions: Action[] = [];
-    const key = (side: Side, price: number) => `${side}:${price}`;
-    const restingLots = new Map<string, number>();
+    // The wanted levels as a set, looked up once per resting order: the liquidity provider rests
+    // hundreds of orders, and comparing each with every wanted level (building a text key per
+    // comparison) was the largest allocation of a pace run.
+    const wantedKeys = new Set(wanted.map((w) => levelKey(w.side, w.priceTicks)));
+    const restingLots = new Map<number, number>();
     for (const o of resting) {
-      const k = key(o.side, o.priceTicks);
-      if (!wanted.some((w) => key(w.side, w.priceTicks) === k)) actions.push(cancel(o.orderId));
+      const k = levelKey(o.side, o.priceTicks);
+      if (!wantedKeys.has(k)) actions.push(cancel(o.orderId));
       else restingLots.set(k, (restingLots.get(k) ?? 0) + o.remainingLots);
     }
     for (const w of wanted) {
-      const missing = w.lots - (restingLots.get(key(w.side, w.priceTicks)) ?? 0);
+      const missing = w.lots - (restingLots.get(levelKey(w.side, w.priceTicks)) ?? 0);
       if (missing > 0)
         actions.push(
           submit({
@@ -117,6 +120,14 @@ export class LiquidityProvider implements Strategy {
     }
     return actions;
   }
+}
+
+/**
+ * One number per (side, price): sides are the small enum values 0..2 and prices integer ticks far
+ * inside the safe-integer range, so `price * 4 + side` is exact and never collides.
+ */
+function levelKey(side: Side, priceTicks: number): number {
+  return priceTicks * 4 + side;
 }
 
 /**

@@ -127,7 +127,7 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   let line = 0;
   // The encoder hands on its lines in chunks: each line of a chunk is compared in turn.
   const check = new TapeEncoder((chunk) => {
-    const produced = chunk.split('\n');
+    const produced = chunk.toString('utf8').split('\n');
     produced.pop(); // every chunk ends with a newline
     for (const text of produced) {
       const expected = tape.lines[line];

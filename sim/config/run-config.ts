@@ -1,7 +1,7 @@
 // The run configuration: a YAML file validated against a schema. Errors name the field path,
 // the value found and what was expected.
 import { z } from 'zod';
-import { ConfigError, configIssues } from '../../lib/index.js';
+import { ConfigError, compactStrings, configIssues } from '../../lib/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { worldConfigSchema } from '../world/world-config.js';
 
@@ -352,6 +352,8 @@ export type BalancingConfigSection = z.infer<typeof balancingSchema>;
 /** Validates an already parsed document; `source` names it in errors. */
 export function parseRunConfig(doc: unknown, source = '<inline>'): RunConfig {
   const res = runConfigSchema.safeParse(doc);
-  if (res.success) return res.data;
+  // Compact strings: a configuration read from a file with any non-Latin-1 character (a dash in a
+  // comment) would otherwise carry two-byte agent ids into every tape line (see latin1-strings.ts).
+  if (res.success) return compactStrings(res.data);
   throw new ConfigError(source, configIssues(res.error, doc));
 }

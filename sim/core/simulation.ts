@@ -34,7 +34,13 @@ import {
 } from '../../gen/flexarena/v1/session.js';
 import type { RunConfig } from '../config/run-config.js';
 import { fieldPath } from '../door/field-path.js';
-import { type ActionKind, admitAction, type DoorLimits } from '../door/validate-action.js';
+import {
+  type ActionKind,
+  type Admitted,
+  admitAction,
+  type DoorLimits,
+  type DoorRejection,
+} from '../door/validate-action.js';
 import { Output, type RecordSink } from '../records/records.js';
 import { quarterHourPrices } from '../settlement/quarter-hour-prices.js';
 import { periodSettlementMessage, settlePeriod } from '../settlement/settle-period.js';
@@ -117,15 +123,18 @@ export interface RunSummary extends RunStats {
   settlementRecords: number;
 }
 
-type QueueItem =
-  | { kind: 'scheduled'; event: ScheduledEvent }
-  | { kind: 'action'; batch: PendingBatch; index: number };
+// A batch's admitted actions share one arrival time and were queued together, so nothing can come
+// between them in (time, sequence) order: the whole batch is one queue entry, its actions applied
+// in index order when it is popped (one entry instead of one per action: ~110 k fewer in a pace run).
+type QueueItem = { kind: 'scheduled'; event: ScheduledEvent } | { kind: 'actions'; batch: PendingBatch };
 
 interface PendingBatch {
   agentId: string;
   wakeId: number;
   actions: Action[];
   results: ActionResult[];
+  /** Indices of the actions the door admitted, in order. */
+  admitted: number[];
   remaining: number;
 }
 
@@ -293,7 +302,7 @@ export class Simulation {
     this.open = undefined;
     for (let ev = this.queue.pop(); ev; ev = this.queue.pop()) {
       this.now = ev.time;
-      if (ev.item.kind === 'action') this.processAction(ev.item.batch, ev.item.index);
+      if (ev.item.kind === 'actions') this.processActions(ev.item.batch);
       else if (ev.item.event.phase === PHASE.DECISION) return this.openDecision();
       else await ev.item.event.run();
     }
@@ -340,7 +349,7 @@ export class Simulation {
     for (let next = this.queue.peek(); next && next.time <= limitMs; next = this.queue.peek()) {
       const ev = this.queue.pop()!;
       this.now = ev.time;
-      if (ev.item.kind === 'action') this.processAction(ev.item.batch, ev.item.index);
+      if (ev.item.kind === 'actions') this.processActions(ev.item.batch);
       else if (ev.item.event.phase === PHASE.DECISION) return this.openDecision();
       else await ev.item.event.run();
     }
@@ -783,23 +792,33 @@ export class Simulation {
     // The liquidity role stands for the rest of the market (configured by the run's owner, often
     // thousands of quotes at once): the per-agent limits are for traders.
     const max = this.ctx.isLiquidity(agentId) ? Number.POSITIVE_INFINITY : this.maxActionsPerBatch;
-    const admitted = raw.map((a, i) =>
-      i < max
-        ? admitAction(a, this.door)
-        : {
-            ok: false as const,
-            rejection: {
-              code: RejectCode.REJECT_CODE_TOO_MANY_ACTIONS,
-              field: 'actions',
-              limit: `at most ${this.maxActionsPerBatch} actions per wake-up`,
-              message: `action ${i} is beyond the limit of ${this.maxActionsPerBatch} actions per wake-up`,
-            },
-          },
-    );
-    const actions = admitted.map((a, i) => (a.ok ? a.action : (raw[i] as Action)));
-    const rejected = admitted.flatMap((a, index) =>
-      a.ok ? [] : [{ index, code: RejectCode[a.rejection.code], field: a.rejection.field }],
-    );
+    const actions: Action[] = new Array(raw.length);
+    const results: ActionResult[] = new Array(raw.length);
+    const admittedIdx: number[] = [];
+    const rejected: { index: number; code: string; field: string }[] = [];
+    const refusals: (DoorRejection | undefined)[] = [];
+    for (let index = 0; index < raw.length; index++) {
+      const a: Admitted =
+        index < max
+          ? admitAction(raw[index], this.door)
+          : {
+              ok: false,
+              rejection: {
+                code: RejectCode.REJECT_CODE_TOO_MANY_ACTIONS,
+                field: 'actions',
+                limit: `at most ${this.maxActionsPerBatch} actions per wake-up`,
+                message: `action ${index} is beyond the limit of ${this.maxActionsPerBatch} actions per wake-up`,
+              },
+            };
+      if (a.ok) {
+        actions[index] = a.action;
+        admittedIdx.push(index);
+      } else {
+        actions[index] = raw[index] as Action;
+        rejected.push({ index, code: RejectCode[a.rejection.code], field: a.rejection.field });
+        refusals[index] = a.rejection;
+      }
+    }
     this.ctx.out.tape({
       type: 'batch',
       t: arrival,
@@ -809,25 +828,36 @@ export class Simulation {
       actions,
       ...(rejected.length > 0 ? { rejected } : {}),
     });
-    const pending: PendingBatch = { agentId, wakeId, actions, results: [], remaining: 0 };
-    admitted.forEach((a, index) => {
+    const pending: PendingBatch = {
+      agentId,
+      wakeId,
+      actions,
+      results,
+      admitted: admittedIdx,
+      remaining: admittedIdx.length,
+    };
+    for (let index = 0; index < raw.length; index++) {
       const result = pendingResult(index, refOf(raw[index]), arrival);
-      pending.results[index] = result;
-      if (a.ok) {
-        pending.remaining++;
-        this.queue.push(arrival, { kind: 'action', batch: pending, index });
-      } else {
+      results[index] = result;
+      const refusal = refusals[index];
+      if (refusal) {
         this.ctx.ledger(agentId).rejects++;
         Object.assign(result, {
           status: ActionStatus.ACTION_STATUS_REJECTED,
-          rejectCode: a.rejection.code,
-          field: a.rejection.field,
-          limit: a.rejection.limit,
-          message: a.rejection.message,
+          rejectCode: refusal.code,
+          field: refusal.field,
+          limit: refusal.limit,
+          message: refusal.message,
         });
       }
-    });
+    }
+    if (pending.remaining > 0) this.queue.push(arrival, { kind: 'actions', batch: pending });
     if (pending.remaining === 0) this.ackBatch(pending);
+  }
+
+  /** Applies a batch's admitted actions in index order (they share one arrival time). */
+  private processActions(batch: PendingBatch): void {
+    for (const index of batch.admitted) this.processAction(batch, index);
   }
 
   private processAction(batch: PendingBatch, index: number): void {

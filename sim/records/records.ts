@@ -71,6 +71,19 @@ export class Output {
     for (const s of this.sinks) s.tape?.(sequenced);
   }
 
+  /**
+   * A market event `{ type, time, ...fields }` as the tape record `{ seq, type, t: time, ...fields }`
+   * (the same keys in the same order as destructuring it and calling tape()), built as one object:
+   * the order books emit most of a run's tape records, and the destructure-and-spread made three.
+   */
+  tapeEvent(ev: { type: string; time: number }): void {
+    const sequenced: Record<string, unknown> = { seq: this.tapeSeq++, type: ev.type, t: ev.time };
+    const fields = ev as unknown as Record<string, unknown>;
+    for (const k in fields)
+      if (k !== 'type' && k !== 'time' && Object.hasOwn(fields, k)) sequenced[k] = fields[k];
+    for (const s of this.sinks) s.tape?.(sequenced as SequencedTapeRecord);
+  }
+
   publish<T>(topic: string, type: string, message: T, codec: PublicRecord<T>['codec']): void {
     const record = { topic, type, message, codec } as PublicRecord;
     for (const s of this.sinks) s.public?.(record);

@@ -174,16 +174,14 @@ export class CidVenue implements Venue {
       message: `submit: the agent already has ${max} open orders; ${limit}, cancel some or use IOC/FOK`,
       ...(command.clientRef === undefined ? {} : { clientRef: command.clientRef }),
     };
-    const { type, time, ...rest } = ev;
-    this.ctx.out.tape({ type, t: time, ...rest });
+    this.ctx.out.tapeEvent(ev);
     return [ev];
   }
 
   private apply(command: CidCommand): CidEvent[] {
     const events = this.market.apply(command);
     for (const ev of events) {
-      const { type, time, ...rest } = ev;
-      this.ctx.out.tape({ type, t: time, ...rest });
+      this.ctx.out.tapeEvent(ev);
       if (ev.type === 'trade') this.onTrade(ev);
       if ('productId' in ev) this.booksTouched.add(ev.productId);
     }
