@@ -24,3 +24,12 @@ export { type LpSolver, loadHighs } from './highs.js';
 export * from './product-id.js';
 export { FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
+export {
+  applyListDelta,
+  applyWakeViewDelta,
+  diffWakeView,
+  type Keyed,
+  sameValue,
+  type WakeView,
+  type WakeViewDelta,
+} from './wake-view.js';

@@ -122,7 +122,10 @@ function open(): void {
     }
   });
   call.write({
-    kind: { $case: 'hello', value: { sdkName: 'bench', sdkVersion: '0', strategy: mode, lastReportSeq } },
+    kind: {
+      $case: 'hello',
+      value: { sdkName: 'bench', sdkVersion: '0', strategy: mode, lastReportSeq, wakeUpEncoding: 0 },
+    },
   });
 }
 
