@@ -37,7 +37,12 @@ describe('diffWakeView / applyWakeViewDelta', () => {
   it('an unchanged view gives an empty delta', () => {
     const base = view([book('a', 1)], [price('q1', 10)]);
     const d = diffWakeView(base, structuredClone(base))!;
-    expect([d.books, d.priceForecasts, d.fundamentalsForecasts, d.closedProductIds]).toEqual([[], [], [], []]);
+    expect([d.books, d.priceForecasts, d.fundamentalsForecasts, d.closedProductIds]).toEqual([
+      [],
+      [],
+      [],
+      [],
+    ]);
   });
 
   it('refuses a change the rule cannot rebuild: an entry new in the middle, duplicate ids', () => {
