@@ -12,11 +12,12 @@ from .errors import (
     StrategyError,
 )
 from .market import Market, Wake
+from .wake_view import WakeViewError
 from .units import cash_to_eur, lots_to_mw, price_ticks, quantity_lots, ticks_to_eur
 
 __all__ = [
     "actions", "auction_block", "buy", "cancel", "capacity_bid", "energy_bid", "modify", "order", "sell",
     "Outcome", "Strategy", "run_agent", "ActionBuildError", "AgentSdkError", "ConnectTimeout",
     "ProtocolCodeMissing", "SessionError", "StrategyError", "Market", "Wake", "cash_to_eur", "lots_to_mw",
-    "price_ticks", "quantity_lots", "ticks_to_eur",
+    "price_ticks", "quantity_lots", "ticks_to_eur", "WakeViewError",
 ]
