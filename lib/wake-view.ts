@@ -33,11 +33,14 @@ export function sameValue(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka)
+  // for-in without Object.keys: no arrays allocated (this runs over every book at every decision point).
+  let keys = 0;
+  for (const k in a) {
+    keys++;
     if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
+  }
+  for (const _ in b) keys--;
+  return keys === 0;
 }
 
 /** The rebuild rule for one list: removed ids dropped, changed entries in place, new ones appended. */
@@ -73,16 +76,18 @@ export function applyWakeViewDelta<B extends Keyed, P extends Keyed, F extends K
   };
 }
 
+/** Changed or new entries and removed ids; undefined when a list repeats a product id. */
 function diffList<T extends Keyed>(
   base: readonly T[],
   next: readonly T[],
-): { upserts: T[]; removed: string[] } {
+): { upserts: T[]; removed: string[] } | undefined {
   const before = new Map<string, T>();
   for (const b of base) before.set(b.productId, b);
   const ids = new Set<string>();
+  for (const n of next) ids.add(n.productId);
+  if (before.size !== base.length || ids.size !== next.length) return undefined;
   const upserts: T[] = [];
   for (const n of next) {
-    ids.add(n.productId);
     const b = before.get(n.productId);
     if (b === undefined || !sameValue(b, n)) upserts.push(n);
   }
@@ -90,19 +95,22 @@ function diffList<T extends Keyed>(
   return { upserts, removed };
 }
 
-/** The rebuilt list is the wanted one, entry by entry (an entry kept from the base is equal to the new one). */
+/**
+ * The rebuilt list is the wanted one: the same ids in the same order. With ids unique on both
+ * sides that is enough: an entry the rebuild kept from the base was found equal to the new entry
+ * of its id by diffList, every other entry is the new one itself.
+ */
 function sameList(rebuilt: readonly Keyed[], next: readonly Keyed[]): boolean {
   if (rebuilt.length !== next.length) return false;
-  for (let i = 0; i < rebuilt.length; i++)
-    if (rebuilt[i] !== next[i] && !sameValue(rebuilt[i], next[i])) return false;
+  for (let i = 0; i < rebuilt.length; i++) if (rebuilt[i]!.productId !== next[i]!.productId) return false;
   return true;
 }
 
 /**
  * The delta that rebuilds `next` from `base`, or undefined when the rebuild rule cannot give
  * `next` exactly (an entry new in the middle of a list, a duplicate product id): then only a
- * snapshot is safe. The rebuild is checked here against `next`, entry by entry: an entry the
- * rebuild keeps from the base is structurally equal to `next`'s, so it decodes to the same message.
+ * snapshot is safe. The rebuild is checked here against `next`: an entry the rebuild keeps from
+ * the base is structurally equal to `next`'s, so it decodes to the same message.
  */
 export function diffWakeView<B extends Keyed, P extends Keyed, F extends Keyed>(
   base: WakeView<B, P, F>,
@@ -111,6 +119,7 @@ export function diffWakeView<B extends Keyed, P extends Keyed, F extends Keyed>(
   const books = diffList(base.books, next.books);
   const prices = diffList(base.priceForecasts, next.priceForecasts);
   const fundamentals = diffList(base.fundamentalsForecasts, next.fundamentalsForecasts);
+  if (!books || !prices || !fundamentals) return undefined;
   const expired = [...new Set([...prices.removed, ...fundamentals.removed])];
   const delta: WakeViewDelta<B, P, F> = {
     books: books.upserts,
