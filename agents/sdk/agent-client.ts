@@ -20,7 +20,7 @@ import {
 } from '../../gen/flexarena/v1/arena_service.js';
 import { type RunEnded, WakeUpEncoding, type Welcome } from '../../gen/flexarena/v1/session.js';
 import { FastBinaryReader, FastBinaryWriter } from '../../lib/index.js';
-import { SessionError } from './errors.js';
+import { AgentSdkError, SessionError } from './errors.js';
 import type { Strategy } from './strategy.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
 
@@ -44,8 +44,8 @@ export interface ConnectOptions {
    */
   resume?: { attempts: number; delayMs: number };
   /**
-   * Ask for complete wake-ups on the wire instead of deltas of the books and forecasts (default
-   * false: deltas, rebuilt here, so a strategy sees the same wake-ups either way).
+   * Ask for complete wake-ups on the wire instead of deltas of the books and forecasts (default:
+   * FLEXARENA_WAKE_UPS=full, else deltas, rebuilt here, so a strategy sees the same wake-ups).
    */
   fullWakeUps?: boolean;
 }
@@ -78,7 +78,16 @@ const SessionClient = makeGenericClientConstructor(
   ArenaServiceClient.serviceName,
 ) as unknown as typeof ArenaServiceClient;
 
+/** FLEXARENA_WAKE_UPS=full|delta (unset: delta), the default of ConnectOptions.fullWakeUps. */
+function fullWakeUpsFromEnv(): boolean {
+  const mode = process.env.FLEXARENA_WAKE_UPS ?? 'delta';
+  if (mode !== 'full' && mode !== 'delta')
+    throw new AgentSdkError(`FLEXARENA_WAKE_UPS: "${mode}" is not full or delta`);
+  return mode === 'full';
+}
+
 export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<AgentRunOutcome> {
+  opts = { ...opts, fullWakeUps: opts.fullWakeUps ?? fullWakeUpsFromEnv() };
   const outcome: AgentRunOutcome = { wakeUps: 0, lastReportSeq: opts.lastReportSeq ?? 0, sessions: 0 };
   const resume = opts.resume ?? { attempts: 5, delayMs: 200 };
   for (let failures = 0; ; ) {
