@@ -2,7 +2,8 @@
 // (GetMarketSpec too; the old x-flexarena-token header is not read), a stream that never says
 // hello is closed with DEADLINE_EXCEEDED, bytes that are not a SessionRequest end the stream with
 // INVALID_ARGUMENT (not INTERNAL), so does a hello asking for an unknown wake-up encoding, a
-// message over limits.maxMessageBytes ends it with RESOURCE_EXHAUSTED — and the agent can reconnect and resume after each.
+// message over limits.maxMessageBytes ends it with RESOURCE_EXHAUSTED — and the agent can
+// reconnect and resume after each.
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArenaServiceClient } from '../../gen/flexarena/v1/arena_service.js';
