@@ -25,3 +25,12 @@ export { compactString, compactStrings } from './latin1-strings.js';
 export * from './product-id.js';
 export { FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
+export {
+  applyListDelta,
+  applyWakeViewDelta,
+  diffWakeView,
+  type Keyed,
+  sameValue,
+  type WakeView,
+  type WakeViewDelta,
+} from './wake-view.js';

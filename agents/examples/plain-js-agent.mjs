@@ -1,7 +1,8 @@
 // A FlexArena agent in plain JavaScript: the protos are loaded at run time with @grpc/proto-loader
 // (no code generation, no build step, no TypeScript). It buys 0.1 MW (IOC) in the first open
 // quarter-hour whose best ask is 5 EUR/MWh or more below the forecast, and resumes after a
-// dropped stream with the last report_seq it processed.
+// dropped stream with the last report_seq it processed. It asks for delta wake-ups (books and
+// forecasts only where they changed since the stream's previous wake-up) and rebuilds them.
 //
 //   node agents/examples/plain-js-agent.mjs --arena HOST:PORT   (token in FLEXARENA_TOKEN or --token)
 import { dirname, join } from 'node:path';
@@ -43,6 +44,40 @@ const processed = (seq) => {
   if (seq > lastReportSeq) lastReportSeq = seq;
 };
 
+// Delta wake-ups: the view of this stream's last wake-up, and the rule that rebuilds the next one
+// (docs/protocol.md): per list, drop the closed/expired ids, replace changed entries in place,
+// append new ones in the order given.
+let view;
+function applyList(base, removed, upserts) {
+  const pending = new Map(upserts.map((u) => [u.product_id, u]));
+  const out = [];
+  for (const b of base) {
+    if (removed.has(b.product_id)) continue;
+    const u = pending.get(b.product_id);
+    if (u) pending.delete(b.product_id);
+    out.push(u ?? b);
+  }
+  for (const u of upserts) if (pending.get(u.product_id) === u) out.push(u);
+  return out;
+}
+function rebuild(wake) {
+  if (wake.public_view === 'PUBLIC_VIEW_SNAPSHOT') view = wake;
+  else if (wake.public_view === 'PUBLIC_VIEW_DELTA') {
+    if (view?.wake_id !== wake.base_wake_id)
+      throw new Error(`wake_up.base_wake_id ${wake.base_wake_id} is not the view held (${view?.wake_id})`);
+    const closed = new Set(wake.closed_product_ids);
+    const expired = new Set(wake.expired_forecast_product_ids);
+    view = {
+      wake_id: wake.wake_id,
+      books: applyList(view.books, closed, wake.books),
+      price_forecasts: applyList(view.price_forecasts, expired, wake.price_forecasts),
+      fundamentals_forecasts: applyList(view.fundamentals_forecasts, expired, wake.fundamentals_forecasts),
+    };
+  } else return wake;
+  const { books, price_forecasts, fundamentals_forecasts } = view;
+  return { ...wake, books, price_forecasts, fundamentals_forecasts };
+}
+
 function decide(wake) {
   const forecasts = new Map(wake.price_forecasts.map((f) => [f.product_id, f.price_ticks]));
   for (const book of wake.books) {
@@ -69,11 +104,20 @@ function session() {
     md.set('authorization', `Bearer ${token}`);
     const call = client.Session(md);
     let ended;
+    view = undefined; // a new stream starts with a snapshot
     call.on('data', (msg) => {
       if (msg.kind === 'welcome') welcomed = true;
       else if (msg.kind === 'wake_up') {
         wakeUps++;
-        const actions = decide(msg.wake_up);
+        let wake;
+        try {
+          wake = rebuild(msg.wake_up);
+        } catch (err) {
+          // Cannot happen with a correct arena: give the stream up and resume (a snapshot comes).
+          call.cancel();
+          return reject(Object.assign(err, { code: grpc.status.UNAVAILABLE, details: err.message }));
+        }
+        const actions = decide(wake);
         processed(msg.wake_up.report_seq); // stored before the answer leaves
         call.write({ action_batch: { wake_id: msg.wake_up.wake_id, actions } });
       } else if (msg.kind === 'action_ack') {
@@ -92,6 +136,7 @@ function session() {
         sdk_version: '1',
         strategy: 'bargain-js',
         last_report_seq: lastReportSeq,
+        wake_up_encoding: 'WAKE_UP_ENCODING_DELTA',
       },
     });
   });

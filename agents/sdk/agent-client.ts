@@ -18,10 +18,11 @@ import {
   SessionRequest,
   SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
-import type { RunEnded, Welcome } from '../../gen/flexarena/v1/session.js';
+import { type RunEnded, WakeUpEncoding, type Welcome } from '../../gen/flexarena/v1/session.js';
 import { FastBinaryReader, FastBinaryWriter } from '../../lib/index.js';
-import { SessionError } from './errors.js';
+import { AgentSdkError, SessionError } from './errors.js';
 import type { Strategy } from './strategy.js';
+import { WakeViewError, WakeViewTracker } from './wake-view.js';
 
 export interface ConnectOptions {
   /** host:port of the arena. */
@@ -42,6 +43,11 @@ export interface ConnectOptions {
    * report_seq (default 5 × 200 ms; 0: never). Other statuses fail at once.
    */
   resume?: { attempts: number; delayMs: number };
+  /**
+   * Ask for complete wake-ups on the wire instead of deltas of the books and forecasts (default:
+   * FLEXARENA_WAKE_UPS=full, else deltas, rebuilt here, so a strategy sees the same wake-ups).
+   */
+  fullWakeUps?: boolean;
 }
 
 export interface AgentRunOutcome {
@@ -72,7 +78,16 @@ const SessionClient = makeGenericClientConstructor(
   ArenaServiceClient.serviceName,
 ) as unknown as typeof ArenaServiceClient;
 
+/** FLEXARENA_WAKE_UPS=full|delta (unset: delta), the default of ConnectOptions.fullWakeUps. */
+function fullWakeUpsFromEnv(): boolean {
+  const mode = process.env.FLEXARENA_WAKE_UPS ?? 'delta';
+  if (mode !== 'full' && mode !== 'delta')
+    throw new AgentSdkError(`FLEXARENA_WAKE_UPS: "${mode}" is not full or delta`);
+  return mode === 'full';
+}
+
 export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<AgentRunOutcome> {
+  opts = { ...opts, fullWakeUps: opts.fullWakeUps ?? fullWakeUpsFromEnv() };
   const outcome: AgentRunOutcome = { wakeUps: 0, lastReportSeq: opts.lastReportSeq ?? 0, sessions: 0 };
   const resume = opts.resume ?? { attempts: 5, delayMs: 200 };
   for (let failures = 0; ; ) {
@@ -86,9 +101,9 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
       outcome.welcome ??= welcomesBefore;
       // A fresh Welcome shows the resume worked: the count starts again.
       if (welcomed) failures = 0;
+      // A delta this client cannot apply: a new stream starts with a snapshot.
       const retry =
-        err instanceof SessionError &&
-        err.code === status.UNAVAILABLE &&
+        ((err instanceof SessionError && err.code === status.UNAVAILABLE) || err instanceof WakeViewError) &&
         outcome.welcome !== undefined &&
         failures < resume.attempts;
       if (!retry) throw err;
@@ -113,6 +128,8 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
   };
   // Messages are handled one at a time, in arrival (= report_seq) order, even when decide is async.
   let chain: Promise<void> = Promise.resolve();
+  // The public view of this stream's last wake-up (a new stream starts with a snapshot).
+  const views = new WakeViewTracker();
 
   return new Promise((resolve, reject) => {
     let done = false;
@@ -131,7 +148,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           break;
         case 'wakeUp': {
           outcome.wakeUps++;
-          const wake = msg.kind.value;
+          const wake = views.rebuild(msg.kind.value);
           const actions = await strategy.decide(wake);
           processed(wake.reportSeq);
           send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
@@ -171,6 +188,9 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           sdkVersion: '0.2.0',
           strategy: strategy.name,
           lastReportSeq: outcome.lastReportSeq,
+          wakeUpEncoding: opts.fullWakeUps
+            ? WakeUpEncoding.WAKE_UP_ENCODING_FULL
+            : WakeUpEncoding.WAKE_UP_ENCODING_DELTA,
         },
       },
     });

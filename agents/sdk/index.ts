@@ -27,3 +27,4 @@ export {
   MarketViewError,
 } from './market-view.js';
 export type { Strategy, StrategyFactory } from './strategy.js';
+export { WakeViewError } from './wake-view.js';

@@ -41,6 +41,10 @@ export function makeWakeUp(partial: Partial<WakeUp> = {}): WakeUp {
     activations: [],
     balancingResults: [],
     settlements: [],
+    publicView: 0,
+    baseWakeId: 0,
+    closedProductIds: [],
+    expiredForecastProductIds: [],
     ...partial,
   };
 }

@@ -37,6 +37,8 @@ import {
   BatchStatus,
   type Hello,
   type RunEnded,
+  type WakeUp,
+  WakeUpEncoding,
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
 import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
@@ -44,6 +46,7 @@ import { OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { RemoteAgentPort } from './remote-port.js';
 import { SafeInt64Reader } from './safe-int64-reader.js';
 import { SessionEncoder } from './session-encoder.js';
+import { type HeldView, WakeViewCoder } from './wake-view-coder.js';
 
 export type Call = ServerDuplexStream<SessionRequest, SessionResponse>;
 
@@ -91,6 +94,12 @@ export interface GatewayLimits {
   helloTimeoutMs: number;
   maxMessageBytes: number;
 }
+
+const KNOWN_ENCODINGS: ReadonlySet<number> = new Set([
+  WakeUpEncoding.WAKE_UP_ENCODING_UNSPECIFIED,
+  WakeUpEncoding.WAKE_UP_ENCODING_FULL,
+  WakeUpEncoding.WAKE_UP_ENCODING_DELTA,
+]);
 
 const MISSING_TOKEN = 'missing token: send "authorization: Bearer <token>" metadata';
 
@@ -194,6 +203,10 @@ export interface Session {
   open: boolean;
   /** Set by a resuming hello; applied by the port at the next decision point. */
   resumeFrom?: number;
+  /** The agent asked for delta wake-ups (Hello.wake_up_encoding). */
+  deltas: boolean;
+  /** In a delta session: the view of the last wake-up sent on this stream (none yet: a snapshot is next). */
+  view?: HeldView;
 }
 
 export class GrpcGateway {
@@ -212,6 +225,7 @@ export class GrpcGateway {
   private readonly now: () => number;
   private readonly server: Server;
   readonly encoder = new SessionEncoder();
+  readonly viewCoder = new WakeViewCoder();
 
   constructor(private readonly opts: GatewayOptions) {
     this.now = opts.now ?? (() => performance.now());
@@ -314,9 +328,17 @@ export class GrpcGateway {
       this.write(
         s,
         m.kind === 'wakeUp'
-          ? { kind: { $case: 'wakeUp', value: m.value } }
+          ? { kind: { $case: 'wakeUp', value: this.wireWakeUp(s, m.value) } }
           : { kind: { $case: 'actionAck', value: m.value } },
       );
+  }
+
+  /** A complete wake-up, or in a delta session its snapshot or delta against what the stream had. */
+  private wireWakeUp(s: Session, wake: WakeUp): WakeUp {
+    if (!s.deltas) return wake;
+    const { wire, holds } = this.viewCoder.encode(wake, s.view);
+    s.view = holds;
+    return wire;
   }
 
   sendAck(s: Session, ack: ActionAck): void {
@@ -474,11 +496,20 @@ export class GrpcGateway {
       );
       return undefined;
     }
+    if (!KNOWN_ENCODINGS.has(hello.wakeUpEncoding)) {
+      fail(
+        call,
+        status.INVALID_ARGUMENT,
+        `hello.wake_up_encoding: ${hello.wakeUpEncoding} is not a known encoding (0-2)`,
+      );
+      return undefined;
+    }
     const resumed = this.everConnected.has(agentId);
     const session: Session = {
       agentId,
       call,
       open: true,
+      deltas: hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA,
       ...(resumed ? { resumeFrom: hello.lastReportSeq } : {}),
     };
     this.sessions.set(agentId, session);

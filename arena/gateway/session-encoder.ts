@@ -1,24 +1,53 @@
 // Encodes the arena's session messages. At a decision point every agent's wake-up carries the same
-// public part — the depth of every open book and the latest forecasts, by far the largest part of
-// the message — so it is encoded once per decision point and its bytes are reused for every agent:
-// protobuf lets a message's fields come in any order and in pieces, so a wake-up on the wire is the
-// agent's own fields followed by the shared bytes, and decodes to exactly the message the plain
-// encoding gives. 64-bit integers go through FastBinaryWriter (the same bytes, without BigInt).
+// public part — the depth of every open book and the latest forecasts (or, in a DELTA session, the
+// delta of them against the previous wake-up), by far the largest part of the message — so it is
+// encoded once per decision point and its bytes are reused for every agent: protobuf lets a
+// message's fields come in any order and in pieces, so a wake-up on the wire is the agent's own
+// fields followed by the shared bytes, and decodes to exactly the message the plain encoding
+// gives. 64-bit integers go through FastBinaryWriter (the same bytes, without BigInt).
 import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { WakeUp } from '../../gen/flexarena/v1/session.js';
 import { FastBinaryWriter } from '../../lib/index.js';
 
-type SharedFields = Pick<WakeUp, 'books' | 'priceForecasts' | 'fundamentalsForecasts'>;
+const SHARED_ARRAYS = [
+  'books',
+  'priceForecasts',
+  'fundamentalsForecasts',
+  'closedProductIds',
+  'expiredForecastProductIds',
+] as const;
+type SharedFields = Pick<WakeUp, (typeof SHARED_ARRAYS)[number] | 'publicView' | 'baseWakeId'>;
 
 const EMPTY_WAKE = WakeUp.fromPartial({});
+/** The own fields of a wake-up: everything shared left at its default (not encoded). */
+const NO_SHARED: SharedFields = {
+  books: [],
+  priceForecasts: [],
+  fundamentalsForecasts: [],
+  closedProductIds: [],
+  expiredForecastProductIds: [],
+  publicView: 0,
+  baseWakeId: 0,
+};
 /** The tag of SessionResponse.wake_up as the generated encoder writes it (its bytes before the length). */
 const WAKE_UP_TAG = (() => {
   const bytes = SessionResponse.encode({ kind: { $case: 'wakeUp', value: EMPTY_WAKE } }).finish();
   return bytes.slice(0, bytes.length - 1);
 })();
+/**
+ * Shared parts remembered: a decision point can have a few variants at once (a snapshot for a
+ * session that just connected, a delta for the others, full wake-ups for old clients).
+ */
+const REMEMBERED = 4;
+
+function sameShared(a: SharedFields, b: WakeUp): boolean {
+  // Empty lists are all alike (the core's complete wake-ups have fresh empty delta lists).
+  for (const k of SHARED_ARRAYS) if (a[k] !== b[k] && (a[k].length > 0 || b[k].length > 0)) return false;
+  return a.publicView === b.publicView && a.baseWakeId === b.baseWakeId;
+}
 
 export class SessionEncoder {
-  private shared: (SharedFields & { bytes: Uint8Array }) | undefined;
+  private shared: (SharedFields & { bytes: Uint8Array })[] = [];
   /** Wake-ups encoded with shared bytes that were already encoded (for tests and benchmarks). */
   reused = 0;
 
@@ -27,33 +56,30 @@ export class SessionEncoder {
       return Buffer.from(SessionResponse.encode(msg, new FastBinaryWriter()).finish());
     const wake = msg.kind.value;
     const shared = this.sharedBytes(wake);
-    const own = WakeUp.encode(
-      { ...wake, books: [], priceForecasts: [], fundamentalsForecasts: [] },
-      new FastBinaryWriter(),
-    ).finish();
+    const own = WakeUp.encode({ ...wake, ...NO_SHARED }, new FastBinaryWriter()).finish();
     const length = new FastBinaryWriter().uint32(own.length + shared.length).finish();
     return Buffer.concat([WAKE_UP_TAG, length, own, shared]);
   }
 
   /** The shared fields' bytes; the same arrays (one decision point) are encoded once. */
   private sharedBytes(wake: WakeUp): Uint8Array {
-    const s = this.shared;
-    if (
-      s &&
-      s.books === wake.books &&
-      s.priceForecasts === wake.priceForecasts &&
-      s.fundamentalsForecasts === wake.fundamentalsForecasts
-    ) {
+    const hit = this.shared.find((s) => sameShared(s, wake));
+    if (hit) {
       this.reused++;
-      return s.bytes;
+      return hit.bytes;
     }
     const fields: SharedFields = {
       books: wake.books,
       priceForecasts: wake.priceForecasts,
       fundamentalsForecasts: wake.fundamentalsForecasts,
+      closedProductIds: wake.closedProductIds,
+      expiredForecastProductIds: wake.expiredForecastProductIds,
+      publicView: wake.publicView,
+      baseWakeId: wake.baseWakeId,
     };
     const bytes = WakeUp.encode({ ...EMPTY_WAKE, ...fields }, new FastBinaryWriter()).finish();
-    this.shared = { ...fields, bytes };
+    this.shared.unshift({ ...fields, bytes });
+    if (this.shared.length > REMEMBERED) this.shared.pop();
     return bytes;
   }
 }

@@ -40,15 +40,20 @@ export interface LaunchedAgent {
   child: ChildProcess;
 }
 
+/**
+ * Starts a built-in strategy as `flexarena agent`: with `program`, the bundled agent program
+ * (agent-bundle.ts) under plain node, otherwise through bin/flexarena.mjs (tsx).
+ */
 export function launchAgent(
   agent: AgentConfig,
   address: string,
   token: string,
   logDir: string,
+  program: string = BIN,
 ): LaunchedAgent {
   const child = spawn(
     process.execPath,
-    [BIN, 'agent', agent.strategy, '--arena', address, '--params', JSON.stringify(agent.params)],
+    [program, 'agent', agent.strategy, '--arena', address, '--params', JSON.stringify(agent.params)],
     // The token travels in the environment, not argv, so it does not show up in `ps`.
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLEXARENA_TOKEN: token } },
   );

@@ -25,6 +25,7 @@ import {
   Simulation,
 } from '../../sim/index.js';
 import { type GatewayObserver, GrpcGateway } from '../gateway/grpc-gateway.js';
+import { bundleAgentProgram } from '../launcher/agent-bundle.js';
 import {
   agentCommand,
   type LaunchedAgent,
@@ -207,6 +208,20 @@ async function awaitFinales(
     );
 }
 
+/**
+ * The bundled agent program for built-in strategies, or undefined (agents start through tsx) when
+ * it cannot be built; FLEXARENA_AGENT_BUNDLE=0 turns it off.
+ */
+async function agentProgram(log: (line: string) => void): Promise<string | undefined> {
+  if (process.env.FLEXARENA_AGENT_BUNDLE === '0') return undefined;
+  try {
+    return await bundleAgentProgram();
+  } catch (err) {
+    log(`agent processes start through tsx: bundling the agent program failed: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<RunOutput> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const runId = opts.runId ?? makeRunId(cfg);
@@ -273,6 +288,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       );
       log(`arena ${runId} listening on ${address}`);
       opts.onListening?.(address, gateway);
+      const program = remote.some((a) => a.launch && !agentCommand(a)) ? await agentProgram(log) : undefined;
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
         // One path for every agent in another process: its configured command or runtime
@@ -280,7 +296,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         const command = agentCommand(a);
         if (command)
           launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
-        else if (a.launch) launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
+        else if (a.launch)
+          launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents'), program));
         else
           log(
             `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,

@@ -10,6 +10,7 @@ interface AgentFlags {
   params: string;
   logWakeups?: boolean;
   resumeFile?: string;
+  wakeUps: string;
 }
 
 function readResumePoint(path: string | undefined): number {
@@ -30,6 +31,11 @@ export function registerAgent(program: Command): void {
     .option('--params <json>', 'strategy parameters as JSON', '{}')
     .option('--log-wakeups', 'print one line per wake-up (virtual time, fills, actions)')
     .option('--resume-file <path>', 'keep the last processed report sequence here and resume from it')
+    .option(
+      '--wake-ups <full|delta>',
+      'wake-ups on the wire: deltas of the books and forecasts (rebuilt by the SDK) or complete (default: FLEXARENA_WAKE_UPS or delta)',
+      process.env.FLEXARENA_WAKE_UPS ?? 'delta',
+    )
     .action(async (name: string, o: AgentFlags) => {
       const token = o.token ?? process.env.FLEXARENA_TOKEN;
       if (!token) throw new InvalidArgumentError('--token (or FLEXARENA_TOKEN) is required');
@@ -39,6 +45,10 @@ export function registerAgent(program: Command): void {
       } catch (err) {
         throw new InvalidArgumentError(`--params is not valid JSON: ${(err as Error).message}`);
       }
+      if (o.wakeUps !== 'full' && o.wakeUps !== 'delta')
+        throw new InvalidArgumentError(
+          `--wake-ups (or FLEXARENA_WAKE_UPS): "${o.wakeUps}" is not full or delta`,
+        );
       const strategy = createStrategy(name, params);
       if (o.logWakeups) {
         const decide = strategy.decide.bind(strategy);
@@ -55,6 +65,7 @@ export function registerAgent(program: Command): void {
         address: o.arena,
         token,
         lastReportSeq: readResumePoint(resumeFile),
+        fullWakeUps: o.wakeUps === 'full',
         ...(resumeFile
           ? {
               onProcessed: (seq: number) => {

@@ -133,7 +133,10 @@ function open(): void {
     }
   });
   call.write({
-    kind: { $case: 'hello', value: { sdkName: 'bench', sdkVersion: '0', strategy: mode, lastReportSeq } },
+    kind: {
+      $case: 'hello',
+      value: { sdkName: 'bench', sdkVersion: '0', strategy: mode, lastReportSeq, wakeUpEncoding: 0 },
+    },
   });
 }
 

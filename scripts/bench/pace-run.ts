@@ -62,6 +62,11 @@ process.stdout.write(
     stats: results.stats,
     missedDeadlines: faults,
     natsUndelivered: results.nats?.undelivered ?? null,
+    // CPU of this (the arena's) process alone, user + system; /usr/bin/time adds the agents'.
+    arenaCpuMs: (() => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    })(),
     log: lines.filter((l) => /fault|NOT delivered/.test(l)).slice(0, 5),
   })}\n`,
 );

@@ -13,8 +13,20 @@ type Logged =
   | { seq: number; kind: 'ack'; ack: ActionAck }
   | { seq: number; kind: 'wake'; reports: PendingReports };
 
+/**
+ * The fields of a wake-up that only the gateway sets (a DELTA session's view, see
+ * arena/gateway/wake-view-coder.ts); the core's wake-ups are complete.
+ */
+type WireViewFields = 'publicView' | 'baseWakeId' | 'closedProductIds' | 'expiredForecastProductIds';
+const COMPLETE_VIEW: Pick<WakeUp, WireViewFields> = {
+  publicView: 0,
+  baseWakeId: 0,
+  closedProductIds: [],
+  expiredForecastProductIds: [],
+};
+
 /** The parts of a wake-up that are not reports: the same whether or not something is replayed. */
-export type WakeUpBase = Omit<WakeUp, keyof PendingReports | 'reportSeq'>;
+export type WakeUpBase = Omit<WakeUp, keyof PendingReports | 'reportSeq' | WireViewFields>;
 
 export class AgentOutbox {
   private seq = 0;
@@ -50,7 +62,7 @@ export class AgentOutbox {
     const reportSeq = ++this.seq;
     this.log.push({ seq: reportSeq, kind: 'wake', reports });
     this.wakeSeqs.set(base.wakeId, reportSeq);
-    return { ...base, ...reports, reportSeq };
+    return { ...base, ...reports, reportSeq, ...COMPLETE_VIEW };
   }
 
   /**

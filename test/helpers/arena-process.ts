@@ -87,9 +87,11 @@ export function startArena(
 export function runArenaToEnd(
   configPath: string,
   args: string[] = [],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, 'run', configPath, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   children.add(child);
   let stdout = '';

@@ -170,7 +170,7 @@ function open(): void {
   call.write({
     kind: {
       $case: 'hello',
-      value: { sdkName: 'flooder', sdkVersion: '0', strategy: 'flooder', lastReportSeq },
+      value: { sdkName: 'flooder', sdkVersion: '0', strategy: 'flooder', lastReportSeq, wakeUpEncoding: 0 },
     },
   });
 }

@@ -79,6 +79,9 @@ export async function nextMatching(
 
 export function hello(lastReportSeq = 0): SessionRequest {
   return {
-    kind: { $case: 'hello', value: { sdkName: 'test', sdkVersion: '0', strategy: 'raw', lastReportSeq } },
+    kind: {
+      $case: 'hello',
+      value: { sdkName: 'test', sdkVersion: '0', strategy: 'raw', lastReportSeq, wakeUpEncoding: 0 },
+    },
   };
 }

@@ -1,8 +1,9 @@
 // The gateway's session limits against a real arena process: every call needs the bearer token
 // (GetMarketSpec too; the old x-flexarena-token header is not read), a stream that never says
 // hello is closed with DEADLINE_EXCEEDED, bytes that are not a SessionRequest end the stream with
-// INVALID_ARGUMENT (not INTERNAL), a message over limits.maxMessageBytes with RESOURCE_EXHAUSTED —
-// and the agent can reconnect and resume after each.
+// INVALID_ARGUMENT (not INTERNAL), so does a hello asking for an unknown wake-up encoding, a
+// message over limits.maxMessageBytes ends it with RESOURCE_EXHAUSTED — and the agent can
+// reconnect and resume after each.
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArenaServiceClient } from '../../gen/flexarena/v1/arena_service.js';
@@ -75,6 +76,16 @@ describe('gateway session limits', () => {
     if (garbageEnd.type !== 'error') throw new Error('unreachable');
     expect(garbageEnd.error.code).toBe(status.INVALID_ARGUMENT);
     expect(garbageEnd.error.details).toMatch(/^message: not a SessionRequest/);
+
+    // ---- a hello asking for a wake-up encoding that does not exist ----
+    const unknown = openRawSession(client, bearer(TOKEN));
+    const h = hello();
+    if (h.kind?.$case === 'hello') (h.kind.value as { wakeUpEncoding: number }).wakeUpEncoding = 7;
+    unknown.sendRequest(h);
+    const unknownEnd = await nextMatching(unknown, (e) => e.type === 'error');
+    if (unknownEnd.type !== 'error') throw new Error('unreachable');
+    expect(unknownEnd.error.code).toBe(status.INVALID_ARGUMENT);
+    expect(unknownEnd.error.details).toMatch(/^hello.wake_up_encoding: 7 is not a known encoding/);
 
     // ---- a proper session; then an oversized message; then undecodable bytes after hello ----
     let s = openRawSession(client, bearer(TOKEN));

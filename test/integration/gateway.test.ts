@@ -46,7 +46,7 @@ describe('gateway', () => {
       s.call.write({
         kind: {
           $case: 'hello',
-          value: { sdkName: 'test', sdkVersion: '0', strategy: 'x', lastReportSeq: 0 },
+          value: { sdkName: 'test', sdkVersion: '0', strategy: 'x', lastReportSeq: 0, wakeUpEncoding: 0 },
         },
       });
       const err = await s.error;
@@ -66,7 +66,7 @@ describe('gateway', () => {
     s.call.write({
       kind: {
         $case: 'hello',
-        value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual', lastReportSeq: 0 },
+        value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual', lastReportSeq: 0, wakeUpEncoding: 0 },
       },
     });
     const welcome = (await s.next('welcome')).kind;
@@ -152,7 +152,13 @@ describe('gateway', () => {
     again.call.write({
       kind: {
         $case: 'hello',
-        value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual', lastReportSeq: ack.value.reportSeq },
+        value: {
+          sdkName: 'test',
+          sdkVersion: '0',
+          strategy: 'manual',
+          lastReportSeq: ack.value.reportSeq,
+          wakeUpEncoding: 0,
+        },
       },
     });
     const w2 = (await again.next('welcome')).kind;
@@ -167,7 +173,13 @@ describe('gateway', () => {
     liar.call.write({
       kind: {
         $case: 'hello',
-        value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual', lastReportSeq: 1_000_000 },
+        value: {
+          sdkName: 'test',
+          sdkVersion: '0',
+          strategy: 'manual',
+          lastReportSeq: 1_000_000,
+          wakeUpEncoding: 0,
+        },
       },
     });
     const err = await liar.error;

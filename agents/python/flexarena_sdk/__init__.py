@@ -23,11 +23,12 @@ from .errors import (
     StrategyError,
 )
 from .market import Market, Wake
+from .wake_view import WakeViewError
 from .units import cash_to_eur, lots_to_mw, net_lots, price_ticks, quantity_lots, ticks_to_eur
 
 __all__ = [
     "actions", "auction_block", "auction_curve", "cancel_auction_bid", "buy", "cancel", "capacity_bid", "energy_bid", "modify", "order", "sell",
     "Outcome", "Strategy", "run_agent", "ActionBuildError", "AgentSdkError", "ConnectTimeout",
     "ProtocolCodeMissing", "SessionError", "StrategyError", "Market", "Wake", "cash_to_eur", "lots_to_mw",
-    "net_lots", "price_ticks", "quantity_lots", "ticks_to_eur",
+    "net_lots", "price_ticks", "quantity_lots", "ticks_to_eur", "WakeViewError",
 ]

@@ -17,9 +17,10 @@ from typing import Callable, List, Optional
 
 import grpc
 
-from .errors import ConnectTimeout, SessionError, StrategyError
+from .errors import AgentSdkError, ConnectTimeout, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
+from .wake_view import WakeViewError, WakeViewTracker
 
 SDK_NAME = "flexarena-python"
 SDK_VERSION = "0.2.0"
@@ -99,8 +100,10 @@ def _requests(outbox: "queue.Queue"):
 class _Session:
     """One agent's sessions: the first and every resume, with the processed-report bookkeeping."""
 
-    def __init__(self, strategy, address, token, last_report_seq, on_processed, state, connect_timeout_s):
+    def __init__(self, strategy, address, token, last_report_seq, on_processed, state, connect_timeout_s,
+                 full_wake_ups=False):
         self.strategy = strategy
+        self.encoding = session_pb2.WAKE_UP_ENCODING_FULL if full_wake_ups else session_pb2.WAKE_UP_ENCODING_DELTA
         self.address = address
         self.metadata = (("authorization", f"Bearer {token}"),)
         self.on_processed = on_processed
@@ -122,8 +125,10 @@ class _Session:
         outbox: "queue.Queue" = queue.Queue()
         outbox.put(arena_service_pb2.SessionRequest(hello=session_pb2.Hello(
             sdk_name=SDK_NAME, sdk_version=SDK_VERSION, strategy=self.strategy.name,
-            last_report_seq=self.outcome.last_report_seq)))
+            last_report_seq=self.outcome.last_report_seq, wake_up_encoding=self.encoding)))
         call = stub.Session(_requests(outbox), metadata=self.metadata)
+        # The public view of this stream's last wake-up (a new stream starts with a snapshot).
+        views = WakeViewTracker()
         self.outcome.sessions += 1
         welcomed = threading.Event()
         # No Welcome within the connect timeout: give up on this stream.
@@ -138,7 +143,7 @@ class _Session:
                     self.outcome.market = Market(resp.welcome)
                     self.strategy.on_welcome(self.outcome.market)
                 elif kind == "wake_up":
-                    outbox.put(self.answer(resp.wake_up))
+                    outbox.put(self.answer(views.rebuild(resp.wake_up)))
                 elif kind == "action_ack":
                     self.acked(resp.action_ack)
                 elif kind == "run_ended":
@@ -148,6 +153,10 @@ class _Session:
                         self.took(resp.run_ended.final_report)
                         self.processed(resp.run_ended.final_report.report_seq)
                     return True
+            return False
+        except WakeViewError as err:
+            # Cannot happen with a correct arena; a new stream starts with a snapshot.
+            log.warning("%s; resuming from report %d", err, self.outcome.last_report_seq)
             return False
         except grpc.RpcError as err:
             if not welcomed.is_set() and err.code() == grpc.StatusCode.CANCELLED:
@@ -196,20 +205,30 @@ class _Session:
 
 def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: int = 0,
               on_processed: Optional[Callable[[int], None]] = None, state_file: Optional[str] = None,
-              connect_timeout_s: float = 30.0, max_resumes: int = 20, resume_backoff_s: float = 0.05) -> Outcome:
+              connect_timeout_s: float = 30.0, max_resumes: int = 20, resume_backoff_s: float = 0.05,
+              full_wake_ups: bool = None) -> Outcome:
     """Plays `strategy` in the arena at `arena` (host:port) until RunEnded; returns what happened.
 
     With `state_file` the last processed report_seq is read from it at the start (unless
     `last_report_seq` is given) and stored in it after each processed message, so a restarted
     process resumes where the previous one stopped. Raises SessionError for a status a resume
     cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are used up.
+
+    Wake-ups travel as deltas of the books and forecasts and are rebuilt here (the strategy sees
+    complete wake-ups either way); `full_wake_ups=True` (or FLEXARENA_WAKE_UPS=full) asks the
+    arena for complete ones.
     """
     if not token:
         raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
     state = _StateFile(state_file) if state_file else None
     if state and last_report_seq == 0:
         last_report_seq = state.load()
-    s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s)
+    if full_wake_ups is None:
+        mode = os.environ.get("FLEXARENA_WAKE_UPS", "delta")
+        if mode not in ("full", "delta"):
+            raise AgentSdkError(f'FLEXARENA_WAKE_UPS: "{mode}" is not full or delta')
+        full_wake_ups = mode == "full"
+    s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s, full_wake_ups)
     channel = grpc.insecure_channel(arena, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)])
     try:
         try:

@@ -1,0 +1,17 @@
+// `flexarena agent` alone: the entry of the bundled agent program the arena launches for built-in
+// strategies (arena/launcher/agent-bundle.ts). The same command as in cli/main.ts, without loading
+// every other command (the run, dashboard, tournament, training … code an agent process never uses).
+import { Command } from 'commander';
+import { FlexArenaError } from '../lib/index.js';
+import { registerAgent } from './commands/agent.js';
+
+const program = new Command().name('flexarena').showHelpAfterError();
+registerAgent(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const e = err as Error;
+  process.stderr.write(`flexarena: ${e instanceof FlexArenaError ? e.message : (e.stack ?? e.message)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,93 @@
+// The delta rule of the public wake-up view: whatever diffWakeView returns rebuilds the new view
+// exactly, and where the rule cannot express a change (a product opening in the middle of the
+// list) it returns undefined, so the arena sends a snapshot instead.
+import { describe, expect, it } from 'vitest';
+import { RandomStream } from './random.js';
+import { applyWakeViewDelta, diffWakeView, sameValue, type WakeView } from './wake-view.js';
+
+interface Book {
+  productId: string;
+  bids: { priceTicks: number; quantityLots: number }[];
+}
+interface Price {
+  productId: string;
+  priceTicks: number;
+}
+type View = WakeView<Book, Price, Price>;
+
+const book = (id: string, p: number): Book => ({ productId: id, bids: [{ priceTicks: p, quantityLots: 1 }] });
+const price = (id: string, p: number): Price => ({ productId: id, priceTicks: p });
+
+function view(books: Book[], prices: Price[]): View {
+  return { books, priceForecasts: prices, fundamentalsForecasts: prices.map((p) => ({ ...p })) };
+}
+
+describe('diffWakeView / applyWakeViewDelta', () => {
+  it('sends only changed, opened and closed entries, and rebuilds the new view', () => {
+    const base = view([book('a', 1), book('b', 2), book('c', 3)], [price('q1', 10), price('q2', 20)]);
+    const next = view([book('b', 2), book('c', 4), book('d', 5)], [price('q2', 20), price('q3', 30)]);
+    const d = diffWakeView(base, next)!;
+    expect(d.books.map((b) => b.productId)).toEqual(['c', 'd']);
+    expect(d.closedProductIds).toEqual(['a']);
+    expect(d.priceForecasts).toEqual([price('q3', 30)]);
+    expect(d.expiredForecastProductIds).toEqual(['q1']);
+    expect(applyWakeViewDelta(base, d)).toEqual(next);
+  });
+
+  it('an unchanged view gives an empty delta', () => {
+    const base = view([book('a', 1)], [price('q1', 10)]);
+    const d = diffWakeView(base, structuredClone(base))!;
+    expect([d.books, d.priceForecasts, d.fundamentalsForecasts, d.closedProductIds]).toEqual([
+      [],
+      [],
+      [],
+      [],
+    ]);
+  });
+
+  it('refuses a change the rule cannot rebuild: an entry new in the middle, duplicate ids', () => {
+    const base = view([book('a', 1), book('c', 3)], []);
+    expect(diffWakeView(base, view([book('a', 1), book('b', 2), book('c', 3)], []))).toBeUndefined();
+    expect(diffWakeView(base, view([book('a', 1), book('c', 3), book('c', 4)], []))).toBeUndefined();
+    // A reorder of kept entries cannot be expressed either.
+    expect(diffWakeView(base, view([book('c', 3), book('a', 1)], []))).toBeUndefined();
+  });
+
+  it('rebuilds 2 000 random evolutions exactly whenever it gives a delta', () => {
+    const rng = new RandomStream('wake-view-test', 7);
+    let deltas = 0;
+    for (let trial = 0; trial < 2_000; trial++) {
+      const ids = Array.from({ length: rng.int(0, 8) }, (_, i) => `p${i}`);
+      const base = view(
+        ids.map((id) => book(id, rng.int(0, 3))),
+        ids.map((id) => price(id, rng.int(0, 3))),
+      );
+      const keep = (xs: string[]) => xs.filter(() => rng.next() < 0.8);
+      const grow = (xs: string[]) => {
+        const out = [...xs];
+        for (let k = rng.int(0, 2); k > 0; k--) out.splice(rng.int(0, out.length), 0, `n${trial}-${k}`);
+        return out;
+      };
+      const nextIds = grow(keep(ids));
+      const next = view(
+        nextIds.map((id) => book(id, rng.int(0, 3))),
+        keep(nextIds).map((id) => price(id, rng.int(0, 3))),
+      );
+      const d = diffWakeView(base, next);
+      if (!d) continue;
+      deltas++;
+      expect(sameValue(applyWakeViewDelta(base, d), next)).toBe(true);
+    }
+    expect(deltas).toBeGreaterThan(500);
+  });
+});
+
+describe('sameValue', () => {
+  it('compares decoded messages structurally', () => {
+    expect(sameValue({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true);
+    expect(sameValue({ a: [1, { b: 'x' }] }, { a: [1, { b: 'y' }] })).toBe(false);
+    expect(sameValue({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(sameValue([1], { 0: 1 })).toBe(false);
+    expect(sameValue(Number.NaN, Number.NaN)).toBe(false);
+  });
+});

@@ -1,0 +1,182 @@
+// The delta round trip through the real wire path: the gateway's WakeViewCoder and SessionEncoder
+// (shared bytes) on one side, the SDK's decoding (FastBinaryReader) and WakeViewTracker on the
+// other. Every wake-up a delta session rebuilds equals, field by field, the wake-up a full session
+// decodes from the same core message — over a random evolution of books and forecasts, across a
+// resume (a new stream: snapshot), for an agent that skipped decision points (delta against an
+// older base), and where the delta rule cannot express a change (snapshot). A delta whose base the
+// client does not hold is refused.
+import { describe, expect, it } from 'vitest';
+import { WakeViewError, WakeViewTracker } from '../agents/sdk/wake-view.js';
+import { SessionEncoder } from '../arena/gateway/session-encoder.js';
+import { type HeldView, WakeViewCoder } from '../arena/gateway/wake-view-coder.js';
+import { SessionResponse } from '../gen/flexarena/v1/arena_service.js';
+import type { BookDepth, PriceForecast } from '../gen/flexarena/v1/market.js';
+import { type FundamentalsForecast, PublicView, WakeUp } from '../gen/flexarena/v1/session.js';
+import { FastBinaryReader, RandomStream } from '../lib/index.js';
+
+const rng = new RandomStream('round-trip', 3);
+
+function depth(productId: string): BookDepth {
+  const level = (p: number) => ({
+    priceTicks: p,
+    quantityLots: rng.int(1, 2 ** 34),
+    orderCount: rng.int(1, 4),
+  });
+  return {
+    productId,
+    bids: Array.from({ length: rng.int(0, 6) }, (_, i) => level(5_000 - 100 * i)),
+    asks: Array.from({ length: rng.int(0, 6) }, (_, i) => level(5_100 + 100 * i)),
+    hasLastTrade: rng.next() < 0.5,
+    lastTradePriceTicks: rng.int(-999_900, 999_900),
+  };
+}
+
+/** A core-side decision point: shared view arrays, as the core hands them to every agent. */
+interface Point {
+  wakeId: number;
+  books: BookDepth[];
+  priceForecasts: PriceForecast[];
+  fundamentalsForecasts: FundamentalsForecast[];
+}
+
+/** Products open and close (new ones at the end, sometimes in the middle), books change, forecasts move. */
+function evolve(prev: Point): Point {
+  const books = prev.books
+    .filter(() => rng.next() > 0.05)
+    .map((b) => (rng.next() < 0.3 ? depth(b.productId) : b));
+  const fresh = `p${prev.wakeId + 1}`;
+  if (rng.next() < 0.1) books.splice(rng.int(0, books.length), 0, depth(`${fresh}-mid`));
+  if (rng.next() < 0.5) books.push(depth(fresh));
+  const moved = rng.next() < 0.25;
+  const kept = prev.priceForecasts.length > 3 && rng.next() < 0.3 ? 1 : 0;
+  const ids = [
+    ...prev.priceForecasts.slice(kept).map((p) => p.productId),
+    ...(rng.next() < 0.3 ? [`q${prev.wakeId}`] : []),
+  ];
+  return {
+    wakeId: prev.wakeId + 1,
+    // New objects every decision point, as the core builds them; equal content where unchanged.
+    books: books.map((b) => structuredClone(b)),
+    priceForecasts: ids.map((productId, i) => ({
+      productId,
+      priceTicks: moved
+        ? rng.int(0, 9_000)
+        : (prev.priceForecasts.find((p) => p.productId === productId)?.priceTicks ?? i),
+    })),
+    fundamentalsForecasts: ids.map((productId) => ({
+      productId,
+      demandMw: moved ? rng.next() : 1.5,
+      windMw: 2,
+      solarMw: 0,
+      residualMw: -0.25,
+    })),
+  };
+}
+
+function coreWake(p: Point, agent: number): WakeUp {
+  return {
+    ...WakeUp.fromPartial({
+      wakeId: p.wakeId,
+      timeMs: 1_795_000_000_000 + p.wakeId,
+      reportSeq: 10 * p.wakeId + agent,
+      cashUnits: -agent,
+    }),
+    books: p.books,
+    priceForecasts: p.priceForecasts,
+    fundamentalsForecasts: p.fundamentalsForecasts,
+  };
+}
+
+const decode = (bytes: Buffer): WakeUp => {
+  const msg = SessionResponse.decode(new FastBinaryReader(bytes));
+  if (msg.kind?.$case !== 'wakeUp') throw new Error('not a wake-up');
+  return msg.kind.value;
+};
+const wire = (enc: SessionEncoder, w: WakeUp) => enc.encode({ kind: { $case: 'wakeUp', value: w } });
+
+/** One agent's delta stream: what the gateway holds for it and the SDK's tracker. */
+class DeltaStream {
+  held: HeldView | undefined;
+  tracker = new WakeViewTracker();
+  bytes = 0;
+  kinds: PublicView[] = [];
+  receive(coder: WakeViewCoder, enc: SessionEncoder, core: WakeUp): WakeUp {
+    const { wire: w, holds } = coder.encode(core, this.held);
+    this.held = holds;
+    const bytes = wire(enc, w);
+    this.bytes += bytes.length;
+    const decoded = decode(bytes);
+    this.kinds.push(decoded.publicView);
+    return this.tracker.rebuild(decoded);
+  }
+}
+
+describe('delta wake-ups, gateway to SDK', () => {
+  it('rebuild exactly what a full session decodes, across resumes, skips and snapshots', () => {
+    const coder = new WakeViewCoder();
+    const enc = new SessionEncoder();
+    const steady = new DeltaStream();
+    const skipper = new DeltaStream();
+    let resumer = new DeltaStream();
+    let fullBytes = 0;
+    let p: Point = {
+      wakeId: 1,
+      books: Array.from({ length: 40 }, (_, i) => depth(`b${i}`)),
+      priceForecasts: Array.from({ length: 20 }, (_, i) => ({ productId: `q-${i}`, priceTicks: i })),
+      fundamentalsForecasts: Array.from({ length: 20 }, (_, i) => ({
+        productId: `q-${i}`,
+        demandMw: i,
+        windMw: 0,
+        solarMw: 0,
+        residualMw: i,
+      })),
+    };
+    for (let step = 0; step < 300; step++, p = evolve(p)) {
+      const full = decode(wire(enc, coreWake(p, 0)));
+      fullBytes += wire(enc, coreWake(p, 0)).length;
+      expect(steady.receive(coder, enc, coreWake(p, 0))).toEqual(full);
+      // The second agent is woken only every third decision point (real-time mode: busy).
+      if (step % 3 === 0) expect(skipper.receive(coder, enc, coreWake(p, 0))).toEqual(full);
+      // The third resumes on a new stream every 50 decision points: the gateway holds nothing for it.
+      if (step % 50 === 49)
+        resumer = Object.assign(new DeltaStream(), { bytes: resumer.bytes, kinds: resumer.kinds });
+      expect(resumer.receive(coder, enc, coreWake(p, 0))).toEqual(full);
+      // Own fields stay the agent's own next to shared view bytes.
+      expect(decode(wire(enc, coder.encode(coreWake(p, 2), steady.held).wire)).reportSeq).toBe(
+        10 * p.wakeId + 2,
+      );
+    }
+    // Every stream began with a snapshot; most wake-ups were deltas, and far smaller on the wire.
+    expect(steady.kinds[0]).toBe(PublicView.PUBLIC_VIEW_SNAPSHOT);
+    expect(resumer.kinds.filter((k) => k === PublicView.PUBLIC_VIEW_SNAPSHOT).length).toBeGreaterThanOrEqual(
+      7,
+    );
+    expect(steady.kinds.filter((k) => k === PublicView.PUBLIC_VIEW_DELTA).length).toBeGreaterThan(200);
+    // A product opening in the middle of the list cannot be a delta: snapshots happened on the way.
+    expect(steady.kinds.slice(1).filter((k) => k === PublicView.PUBLIC_VIEW_SNAPSHOT).length).toBeGreaterThan(
+      5,
+    );
+    expect(steady.bytes).toBeLessThan(fullBytes / 2);
+  });
+
+  it('refuses a delta whose base the client does not hold, and unknown view kinds', () => {
+    const coder = new WakeViewCoder();
+    const p1: Point = { wakeId: 1, books: [depth('a')], priceForecasts: [], fundamentalsForecasts: [] };
+    const p2 = { ...p1, wakeId: 2, books: [depth('a'), depth('b')] };
+    const first = coder.encode(coreWake(p1, 0), undefined);
+    const second = coder.encode(coreWake(p2, 0), first.holds);
+    expect(second.wire.publicView).toBe(PublicView.PUBLIC_VIEW_DELTA);
+    expect(second.wire.baseWakeId).toBe(1);
+    // A fresh tracker (a new stream) holds nothing.
+    expect(() => new WakeViewTracker().rebuild(second.wire)).toThrow(WakeViewError);
+    // A tracker holding another view.
+    const other = new WakeViewTracker();
+    other.rebuild({ ...first.wire, wakeId: 7 });
+    expect(() => other.rebuild(second.wire)).toThrow(
+      /base_wake_id: 1 is not the view this stream holds \(wake 7\)/,
+    );
+    expect(() => new WakeViewTracker().rebuild({ ...first.wire, publicView: 9 as PublicView })).toThrow(
+      /public_view/,
+    );
+  });
+});
