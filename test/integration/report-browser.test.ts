@@ -186,9 +186,10 @@ describe('reports in Chromium', () => {
       'cannibalisation-revenue',
       'cannibalisation-pop',
       'price-impact',
-      'da-price-impact',
+      'da-spread-impact',
       'spread-impact',
       'depth-impact',
+      'da-price-change',
     ]);
     const out = await writeReport(join(dir, 'report'), page);
     expect(out.consoleErrors).toEqual([]);
