@@ -91,6 +91,9 @@ function profiled(mode: Mode): {
   const dir = mkdtempSync(join(tmpdir(), 'flexarena-pace-prof-'));
   mkdirSync(dir, { recursive: true });
   once(mode, {
+    // Agents from source, not the bundle: a profile names the bundle as one file, so its
+    // strategies, SDK and protobuf code could not be told apart (the timed runs use the bundle).
+    FLEXARENA_AGENT_BUNDLE: '0',
     FLEXARENA_CPU_PROFILE_DIR: dir,
     NODE_OPTIONS: `--import=${join(root, 'scripts', 'bench', 'cpu-profiler-preload.mjs')}`,
   });
@@ -131,7 +134,8 @@ if (profile) {
   profileTable = `
 **Where the time goes** (one profiled run per mode, every process sampled by the V8 profiler
 through the inspector; ms of samples per category, % of the process's busy samples; the agent
-column sums the ${gr.n} agent processes):
+column sums the ${gr.n} agent processes, which in this run start from source through tsx rather than
+from the bundle so that their code can be attributed — their start-up here is the unbundled one):
 
 | category | in-process | gRPC: arena process | gRPC: ${gr.n} agent processes | what it holds |
 |---|---|---|---|---|
