@@ -19,34 +19,11 @@
 // to HiGHS's on random instances. This HiGHS path stays the reference and serves the strategies
 // that still call it.
 
-import type { LpSolver } from '../../lib/index.js';
+import type { BatteryPlanPeriod, BatteryPlanProblem, LpSolver } from '../../lib/index.js';
 
-export interface BatteryLpPeriod {
-  /** Price forecast, EUR/MWh (ignored for a fixed period). */
-  priceEurPerMwh: number;
-  /** Net grid power this period is fixed at (> 0 charge), MW; undefined: free. */
-  fixedNetMw?: number;
-}
-
-export interface BatteryLpProblem {
-  periods: readonly BatteryLpPeriod[];
-  /** Period length, hours (0.25 for quarter-hours). */
-  hours: number;
-  powerMw: number;
-  etaCharge: number;
-  etaDischarge: number;
-  socMinMwh: number;
-  socMaxMwh: number;
-  soc0Mwh: number;
-  /** Lower bound of the SoC after the last period. */
-  endSocMinMwh: number;
-  /** EUR per MWh of grid-side throughput. */
-  degradationEurPerMwh?: number;
-  /** Cost of the slack on the SoC bounds, EUR/MWh; default 100 000. */
-  slackPenaltyEurPerMwh?: number;
-  /** Value of the energy stored after the last period, EUR/MWh; default 0. */
-  terminalValueEurPerMwh?: number;
-}
+// The LP and the DP solve one problem: the same problem type, named for this module's callers.
+export type BatteryLpPeriod = BatteryPlanPeriod;
+export type BatteryLpProblem = BatteryPlanProblem;
 
 export interface BatteryLpSchedule {
   chargeMw: number[];

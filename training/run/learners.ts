@@ -8,11 +8,10 @@ import { StepType } from '../env/time-step.js';
 import { PoolAdp, PoolDays } from '../methods/adp.js';
 import { behaviourCloning, forecastHeuristic } from '../methods/behaviour-cloning.js';
 import { DoubleDqn } from '../methods/dqn.js';
-import { Ppo } from '../methods/ppo.js';
 import { TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
 import { Td3 } from '../methods/td3.js';
 import { createMarketRunner } from './market-runner.js';
-import { type EpisodeLog, networkPolicy, type Runner } from './runner.js';
+import { type EpisodeLog, networkPolicy, ppoFromMethod, type Runner } from './runner.js';
 import type { TrainConfig } from './train-config.js';
 
 export type { EpisodeLog, Runner };
@@ -216,15 +215,7 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
       ? await behaviourCloning(env, forecastHeuristic, m.warmStartEpisodes, { hidden: m.hidden, seed })
       : undefined;
   if (m.name === 'ppo') {
-    const ppo = new Ppo(obsSize, 1, {
-      hidden: m.hidden,
-      lr: m.lr,
-      gamma: m.gamma,
-      rolloutSteps: m.rolloutSteps,
-      epochs: m.epochs,
-      minibatch: m.minibatch,
-      seed,
-    });
+    const ppo = ppoFromMethod(m, obsSize, seed);
     if (warm) ppo.warmStart(warm.actor);
     return {
       get envSteps() {

@@ -7,9 +7,8 @@
 import { MarketEnv } from '../env/market-env.js';
 import { StepType, type TimeStep } from '../env/time-step.js';
 import { DoubleDqn } from '../methods/dqn.js';
-import { Ppo } from '../methods/ppo.js';
 import { Td3 } from '../methods/td3.js';
-import { type EpisodeLog, networkPolicy, type Runner } from './runner.js';
+import { type EpisodeLog, networkPolicy, ppoFromMethod, type Runner } from './runner.js';
 import type { TrainConfig } from './train-config.js';
 
 type MarketCfg = Extract<TrainConfig['env'], { kind: 'market' }>;
@@ -146,15 +145,7 @@ export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
   if (m.name === 'ppo') {
     if (m.warmStartEpisodes > 0)
       throw new RangeError('method.warmStartEpisodes: behaviour cloning runs on env.kind battery only');
-    const ppo = new Ppo(obsSize, 1, {
-      hidden: m.hidden,
-      lr: m.lr,
-      gamma: m.gamma,
-      rolloutSteps: m.rolloutSteps,
-      epochs: m.epochs,
-      minibatch: m.minibatch,
-      seed,
-    });
+    const ppo = ppoFromMethod(m, obsSize, seed);
     return {
       get envSteps() {
         return ppo.envSteps;

@@ -2,6 +2,8 @@
 // snapshot/restore for checkpoints, re-keying of streams) and the deployable policy it exports.
 import { POLICY_FORMAT, type PolicyFile } from '../../agents/strategies/index.js';
 import type { BatteryEnvConfig } from '../env/battery-env-config.js';
+import { Ppo } from '../methods/ppo.js';
+import type { TrainConfig } from './train-config.js';
 
 export interface EpisodeLog {
   /** Sum of rewards of the episode (PPO: mean over the rollout's finished episodes). */
@@ -42,4 +44,21 @@ export function networkPolicy(
     network,
     trainedWith,
   };
+}
+
+/** PPO built from a train file's `method` (the battery and the market runners share it). */
+export function ppoFromMethod(
+  m: Extract<TrainConfig['method'], { name: 'ppo' }>,
+  obsSize: number,
+  seed: number,
+): Ppo {
+  return new Ppo(obsSize, 1, {
+    hidden: m.hidden,
+    lr: m.lr,
+    gamma: m.gamma,
+    rolloutSteps: m.rolloutSteps,
+    epochs: m.epochs,
+    minibatch: m.minibatch,
+    seed,
+  });
 }
