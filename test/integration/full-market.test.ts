@@ -50,7 +50,7 @@ describe('the complete market over one day', () => {
         },
         { id: 'optimiser', strategy: 'lp-battery', asset: battery },
         { id: 'reserve', strategy: 'balancing-battery', asset: battery },
-        { id: 'trader', strategy: 'heuristic-battery' },
+        { id: 'trader', strategy: 'market-maker' },
       ],
     };
     const arena = await startArena(writeConfig(dir, cfg), ['--out', dir]);
@@ -63,6 +63,12 @@ describe('the complete market over one day', () => {
     const tape = readTape(arena.runDir);
     const results = JSON.parse(readFileSync(join(arena.runDir, 'results.json'), 'utf8'));
     const agent = (id: string) => results.agents.find((a: { agentId: string }) => a.agentId === id);
+
+    // Every agent played its whole day (an agent that fails at its welcome would only be waited for).
+    for (const a of results.agents as { agentId: string; missedDeadlines: number; orders: number }[]) {
+      expect(a.missedDeadlines, a.agentId).toBe(0);
+      expect(a.orders, a.agentId).toBeGreaterThan(0);
+    }
 
     // Day-ahead and the three intraday auctions cleared, within the SDAC price limits, and were published.
     const auctions = tape.filter((e) => e.type === 'auction-result');
@@ -99,7 +105,7 @@ describe('the complete market over one day', () => {
       balancing.some((b) => (b.activatedUpKwh as number) > 0) ||
         balancing.some((b) => (b.activatedDownKwh as number) > 0),
     ).toBe(true);
-    // A trader without any asset is short or long by its whole position, settled exactly.
+    // The market maker trades without any asset: it is short or long by its whole position, settled exactly.
     for (const s of tape.filter((e) => e.type === 'settlement')) {
       // (+ 0 folds the -0 of 0 kWh at a negative price; JSON has no -0.)
       expect(s.imbalanceCashUnits).toBe((s.imbalanceKwh as number) * (s.imbalancePriceTicks as number) + 0);
