@@ -192,10 +192,9 @@ describe('gateway', () => {
   it('keeps running when an agent process is killed mid-run, and records its absence', async () => {
     const dir = tempDir();
     // A dropped agent is waited for up to its deadline, three times, before it counts as absent.
-    const arena = await startArena(writeConfig(dir, externalAgentConfig({ deadlineMs: 1_000 })), [
-      '--out',
-      dir,
-    ]);
+    // (The killed agent never comes back for its final report: no need to wait the default 15 s.)
+    const cfg = externalAgentConfig({ deadlineMs: 1_000, finalReportGraceMs: 1_000 });
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir]);
     const agent = startAgentProcess('idle', arena.address, TOKEN, ['--log-wakeups']);
     await waitForOutput(agent, /wake 20 /, STARTUP_MS);
     agent.kill('SIGKILL');
