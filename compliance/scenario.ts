@@ -27,7 +27,8 @@ export function complianceConfig(outDir: string, deadlineMs: number, connectTime
       decisionIntervalMinutes: 60,
       deadlineMs,
       connectTimeoutMs,
-      finalReportGraceMs: 15_000,
+      // An agent that left is waited for after the run as long as three missed deadlines (at least 5 s).
+      finalReportGraceMs: Math.max(3 * deadlineMs, 5_000),
       outDir,
       nats: { enabled: false },
       market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },

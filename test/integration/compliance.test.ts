@@ -14,8 +14,9 @@ const PY_DIR = join(root, 'agents', 'python');
 function compliance(
   command: string[],
   env: NodeJS.ProcessEnv = {},
+  options: string[] = [],
 ): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [BIN, 'compliance', '--', ...command], {
+  const child = spawn(process.execPath, [BIN, 'compliance', ...options, '--', ...command], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
@@ -82,9 +83,12 @@ describe('flexarena compliance', () => {
       '    print(err)',
       '    sys.exit(3)',
     ].join('\n');
-    const res = await compliance(['/usr/bin/python3', '-c', script, '{arena}', '{token}'], {
-      PYTHONPATH: PY_DIR,
-    });
+    // A short deadline: after the drop the suite waits out this agent's deadlines and final report.
+    const res = await compliance(
+      ['/usr/bin/python3', '-c', script, '{arena}', '{token}'],
+      { PYTHONPATH: PY_DIR },
+      ['--deadline-ms', '2000'],
+    );
     expect(res.code, res.out).toBe(1);
     expect(res.out).toMatch(/^PASS {2}hello \/ welcome/m);
     expect(res.out).toMatch(/^FAIL {2}reconnect and resume +no reconnect after the drop/m);
