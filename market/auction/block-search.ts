@@ -1,4 +1,5 @@
 import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
+import { LocalSearch } from './block-local-search.js';
 import { CHILD_SMOOTHING, PriceRelaxation, ROOT_SMOOTHING } from './block-relaxation.js';
 import { BlockSpace } from './block-space.js';
 import {
@@ -40,6 +41,9 @@ export interface BlockSearchResult {
   upperBound: number;
 }
 
+/** Local-search moves judged per search at most. */
+const LOCAL_SEARCH_MOVES = 100_000;
+
 /** Branching prefers large blocks near the money; margins (ticks) are compared on this scale. */
 const BRANCH_MARGIN_SCALE = 200;
 
@@ -65,6 +69,9 @@ class BlockSearch {
   private best: Evaluation;
   private nodes = 0;
   private exhausted = false;
+  private readonly local: LocalSearch;
+  /** Local-search moves left for the whole search (a count, so the result is machine-independent). */
+  private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
 
   constructor(
     private readonly problem: Problem,
@@ -73,6 +80,7 @@ class BlockSearch {
     this.space = new BlockSpace(problem);
     this.propagator = new Propagator(this.space);
     this.n = this.space.blocks.length;
+    this.local = new LocalSearch(this.space);
     this.best = this.evaluate(problem.blocks.map(() => false));
   }
 
@@ -113,12 +121,43 @@ class BlockSearch {
     if (isAdmissible(e) && isBetter(this.problem, e, this.best)) this.best = e;
   }
 
-  /** Drops paradoxically accepted blocks until none is left, and considers the result. */
+  /** A selection that beats the incumbent becomes the start of a local search (climb). */
+  private offer(e: Evaluation): void {
+    if (isAdmissible(e) && isBetter(this.problem, e, this.best)) this.climb(e);
+  }
+
+  /**
+   * Local search (block-local-search.ts) from an admissible selection: while some flip of one or two
+   * blocks gives a better admissible selection — confirmed by the exact evaluation — take it. The end
+   * point is offered as an incumbent.
+   */
+  private climb(start: Evaluation): void {
+    let current = start;
+    const better = (dValue: number, dVolume: number, flips: readonly number[]): boolean => {
+      const tol = this.tolerance(current.value);
+      if (dValue > tol) return true;
+      if (dValue < -tol) return false;
+      if (dVolume !== 0) return dVolume > 0;
+      return !current.accepted[Math.min(...flips)];
+    };
+    for (;;) {
+      const move = this.local.findMove(current.accepted, better, this.localBudget);
+      if (move === null) break;
+      const accepted = [...current.accepted];
+      for (const i of move.flips) accepted[i] = !accepted[i];
+      const e = this.evaluate(accepted);
+      if (!isAdmissible(e) || !isBetter(this.problem, e, current)) break;
+      current = e;
+    }
+    this.consider(current);
+  }
+
+  /** Drops paradoxically accepted blocks until none is left, and offers the result. */
   private repair(start: Evaluation): void {
     let e = start;
     for (let guard = 0; guard <= this.n && e.feasible; guard++) {
       if (isAdmissible(e)) {
-        this.consider(e);
+        this.offer(e);
         return;
       }
       const paradoxical = e.paradoxical;
@@ -169,15 +208,23 @@ class BlockSearch {
     return this.relax(domain, parent, parent.bound);
   }
 
-  /** Rounds the relaxation to a selection and evaluates it exactly (repaired if paradoxical). */
+  /**
+   * Rounds the relaxation to a selection and evaluates it exactly (repaired if paradoxical); whatever
+   * beats the incumbent is improved further by local search.
+   */
   private tryCandidate(node: Node): Evaluation {
     const accepted = this.space.blocks.map((_, i) => {
       const s = node.domain.status[i]!;
       return s === ACCEPTED || (s === FREE && node.relaxation!.margin(i) > 0);
     });
     const candidate = this.evaluate(accepted);
-    this.consider(candidate);
-    if (!isAdmissible(candidate)) this.repair(candidate);
+    this.offer(candidate);
+    if (!isAdmissible(candidate)) {
+      // Two repairs: all paradoxical blocks dropped at once, and the worst one at a time.
+      this.repair(candidate);
+      const repaired = this.local.repair(candidate.accepted);
+      if (repaired) this.offer(this.evaluate(repaired));
+    }
     return candidate;
   }
 
