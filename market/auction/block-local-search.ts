@@ -88,11 +88,11 @@ export class LocalSearch {
    * periods had in favour of the blocks on its side, which may already rescue them. Null if the
    * selection, or one on the way, cannot be cleared (a dropped block's opposite was absorbing it).
    */
-  repair(selection: readonly boolean[]): boolean[] | null {
+  repair(selection: readonly boolean[], keep = -1): boolean[] | null {
     const current = [...selection];
     const { space, accepted, priceSum } = this;
+    if (!this.load(current)) return null;
     for (;;) {
-      if (!this.load(current)) return null;
       let worst = -1;
       let worstScore = 0;
       for (let i = 0; i < space.blocks.length; i++) {
@@ -100,15 +100,52 @@ export class LocalSearch {
         const b = space.blocks[i]!;
         const shortfall = b.sell ? b.limitSum - priceSum[i]! : priceSum[i]! - b.limitSum;
         if (shortfall <= 0) continue;
+        if (i === keep) {
+          if (worst < 0) worst = -2; // paradoxical itself: only others' drops may rescue it
+          continue;
+        }
         const score = shortfall * Math.abs(b.netDemand);
         if (score > worstScore) {
           worstScore = score;
           worst = i;
         }
       }
-      if (worst < 0) return current;
+      if (worst === -1) return current;
+      if (worst === -2) return null;
       current[worst] = false;
+      if (!this.drop(worst)) return null;
     }
+  }
+
+  /**
+   * Rejects accepted block i in the current state: re-clears its periods and moves the price sums of the
+   * blocks that share them. False if a period can then not be cleared (the state is then unusable).
+   */
+  private drop(i: number): boolean {
+    const { space, k, price, welfare, priceSum, accepted, prefix } = this;
+    const b = space.blocks[i]!;
+    accepted[i] = 0;
+    this.value -= b.value;
+    this.volume -= b.volume;
+    // prefix[p + 1] − prefix[first]: the price changes from the block's first period to p.
+    prefix[b.first] = 0;
+    for (let p = b.first; p <= b.last; p++) {
+      k[p]! -= b.netDemand;
+      const w = space.welfare(p, k[p]!);
+      if (w === Number.NEGATIVE_INFINITY) return false;
+      const np = space.price(p, k[p]!);
+      prefix[p + 1] = prefix[p]! + np - price[p]!;
+      this.value += w - welfare[p]!;
+      welfare[p] = w;
+      price[p] = np;
+    }
+    for (let j = 0; j < space.blocks.length; j++) {
+      const o = space.blocks[j]!;
+      const from = Math.max(o.first, b.first);
+      const to = Math.min(o.last, b.last);
+      if (from <= to) priceSum[j]! += prefix[to + 1]! - prefix[from]!;
+    }
+    return true;
   }
 
   /** Sets the current selection; false if it cannot be cleared. */
@@ -125,10 +162,10 @@ export class LocalSearch {
       for (let p = b.first; p <= b.last; p++) k[p]! += b.netDemand;
     });
     for (let p = 0; p < space.periodCount; p++) {
-      const c = space.aggregates[p]!.clear(k[p]!);
-      if (c === null) return false;
-      price[p] = c.priceTicks;
-      welfare[p] = c.value;
+      const w = space.welfare(p, k[p]!);
+      if (w === Number.NEGATIVE_INFINITY) return false;
+      welfare[p] = w;
+      price[p] = space.price(p, k[p]!);
     }
     space.blocks.forEach((b, i) => {
       let sum = 0;
@@ -164,14 +201,14 @@ export class LocalSearch {
     let feasible = true;
     for (let t = 0; t < touched; t++) {
       const p = touchedList[t]!;
-      const c = space.aggregates[p]!.clear(k[p]!);
-      if (c === null) {
+      const w = space.welfare(p, k[p]!);
+      if (w === Number.NEGATIVE_INFINITY) {
         feasible = false;
         delta[p] = 0;
         continue;
       }
-      delta[p] = c.priceTicks - price[p]!;
-      dValue += c.value - welfare[p]!;
+      delta[p] = space.price(p, k[p]!) - price[p]!;
+      dValue += w - welfare[p]!;
     }
     let ok = feasible;
     if (ok) {

@@ -44,6 +44,9 @@ export interface BlockSearchResult {
 /** Local-search moves judged per search at most. */
 const LOCAL_SEARCH_MOVES = 100_000;
 
+/** Margin (ticks) within which a block counts as at the money at λ (fractional in the relaxation). */
+const AT_THE_MONEY = 1e-6;
+
 /** Branching prefers large blocks near the money; margins (ticks) are compared on this scale. */
 const BRANCH_MARGIN_SCALE = 200;
 
@@ -213,9 +216,17 @@ class BlockSearch {
    * beats the incumbent is improved further by local search.
    */
   private tryCandidate(node: Node): Evaluation {
+    // Blocks exactly at the money at λ are the relaxation's fractional ones: round them both ways.
+    const candidate = this.tryRounding(node, AT_THE_MONEY);
+    this.tryRounding(node, -AT_THE_MONEY);
+    return candidate;
+  }
+
+  /** Accepts the free blocks whose margin at λ exceeds `above`; evaluates, repairs and offers that. */
+  private tryRounding(node: Node, above: number): Evaluation {
     const accepted = this.space.blocks.map((_, i) => {
       const s = node.domain.status[i]!;
-      return s === ACCEPTED || (s === FREE && node.relaxation!.margin(i) > 0);
+      return s === ACCEPTED || (s === FREE && node.relaxation!.margin(i) > above);
     });
     const candidate = this.evaluate(accepted);
     this.offer(candidate);

@@ -7,6 +7,9 @@ import type { Problem } from './problem.js';
 // a period's published price is non-decreasing in K (both ends of the clearing interval are, and so is
 // the tie rule's midpoint), so price bounds follow from bounds on K.
 
+/** Price and welfare cache entries over all periods at most (32 MiB). */
+const MAX_CACHE_ENTRIES = 1 << 22;
+
 export interface SpaceBlock {
   /** Period positions (indices into problem.touched), ascending and consecutive. */
   periods: Int32Array;
@@ -36,6 +39,18 @@ export class BlockSpace {
   /** Per period position: the block net demand the curves can absorb at all, [kMin, kMax]. */
   readonly kMin: Float64Array;
   readonly kMax: Float64Array;
+  /**
+   * Published prices by K, per period position, for K from windowLow (every sell block of the period
+   * accepted, no buy) up: propagation asks for the same few thousand prices over and over, and an array
+   * read is much cheaper than PeriodAggregate's general cache. NaN until first computed.
+   */
+  private readonly windowLow: Float64Array;
+  private readonly windowWidth: Float64Array;
+  /** null: not allocated yet; undefined: not cached (memory bound). */
+  private readonly priceCache: (Float64Array | null | undefined)[];
+  private readonly welfareCache: (Float64Array | null | undefined)[];
+  /** Bounds the caches' memory (8 bytes an entry); periods beyond it use the aggregate's cache. */
+  private cacheEntriesLeft = MAX_CACHE_ENTRIES;
 
   constructor(readonly problem: Problem) {
     const position = new Map<number, number>();
@@ -73,6 +88,40 @@ export class BlockSpace {
     );
     this.kMin = Float64Array.from(this.aggregates, (a) => -a.feasibleRange.hi);
     this.kMax = Float64Array.from(this.aggregates, (a) => -a.feasibleRange.lo);
+    // Every K a selection can give lies between the period's blocks' sells and buys all accepted.
+    this.windowLow = new Float64Array(this.periodCount);
+    const windowHigh = new Float64Array(this.periodCount);
+    for (const b of this.blocks)
+      for (let p = b.first; p <= b.last; p++) {
+        if (b.sell) this.windowLow[p]! += b.netDemand;
+        else windowHigh[p]! += b.netDemand;
+      }
+    this.windowWidth = Float64Array.from(this.windowLow, (low, p) => windowHigh[p]! - low + 1);
+    this.priceCache = this.aggregates.map(() => null);
+    this.welfareCache = this.aggregates.map(() => null);
+  }
+
+  /**
+   * The curves' welfare (PeriodAggregate's clearing value) at period position p when blocks net K, or
+   * −Infinity if the curves cannot absorb K. Cached like price().
+   */
+  welfare(p: number, k: number): number {
+    let cache = this.welfareCache[p];
+    if (cache === null) {
+      cache = this.allocateCache(p);
+      this.welfareCache[p] = cache;
+    }
+    const i = k - this.windowLow[p]!;
+    if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
+      const cached = cache[i]!;
+      if (cached === cached) return cached; // not NaN: computed before
+      return (cache[i] = this.clearedWelfare(p, k));
+    }
+    return this.clearedWelfare(p, k);
+  }
+
+  private clearedWelfare(p: number, k: number): number {
+    return this.aggregates[p]!.valueAt(k);
   }
 
   get periodCount(): number {
@@ -81,9 +130,32 @@ export class BlockSpace {
 
   /** Published price of period position p when blocks net K (which must be absorbable). */
   price(p: number, k: number): number {
-    const c = this.aggregates[p]!.clear(k);
-    if (c === null) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
-    return c.priceTicks;
+    let cache = this.priceCache[p];
+    if (cache === null) {
+      cache = this.allocateCache(p);
+      this.priceCache[p] = cache;
+    }
+    const i = k - this.windowLow[p]!;
+    if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
+      const cached = cache[i]!;
+      if (cached === cached) return cached; // not NaN: computed before
+      return (cache[i] = this.clearedPrice(p, k));
+    }
+    return this.clearedPrice(p, k);
+  }
+
+  /** A cache for period position p, all NaN; undefined (no cache) once the memory bound is reached. */
+  private allocateCache(p: number): Float64Array | undefined {
+    const width = this.windowWidth[p]!;
+    if (width > this.cacheEntriesLeft) return undefined;
+    this.cacheEntriesLeft -= width;
+    return new Float64Array(width).fill(Number.NaN);
+  }
+
+  private clearedPrice(p: number, k: number): number {
+    const price = this.aggregates[p]!.priceAt(k);
+    if (Number.isNaN(price)) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
+    return price;
   }
 
   /** Smallest integer K in [from, to] whose price is >= need, or null. */
