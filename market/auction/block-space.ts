@@ -114,8 +114,10 @@ export class BlockSpace {
     const i = k - this.windowLow[p]!;
     if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
       const cached = cache[i]!;
-      if (cached === cached) return cached; // not NaN: computed before
-      return (cache[i] = this.clearedWelfare(p, k));
+      if (!Number.isNaN(cached)) return cached;
+      const value = this.clearedWelfare(p, k);
+      cache[i] = value;
+      return value;
     }
     return this.clearedWelfare(p, k);
   }
@@ -138,8 +140,10 @@ export class BlockSpace {
     const i = k - this.windowLow[p]!;
     if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
       const cached = cache[i]!;
-      if (cached === cached) return cached; // not NaN: computed before
-      return (cache[i] = this.clearedPrice(p, k));
+      if (!Number.isNaN(cached)) return cached;
+      const value = this.clearedPrice(p, k);
+      cache[i] = value;
+      return value;
     }
     return this.clearedPrice(p, k);
   }
