@@ -276,7 +276,6 @@ export class PriceRelaxation {
    */
   private stepCrossing(a: number, b: number, qa: number, qb: number, dMin: number, dMax: number): number {
     const slope = (qb - qa) / (b - a);
-    const curvesAt = (y: number) => clamp(qa + slope * (y - a), dMin, dMax);
     const ts = this.thresholds;
     let m = 0;
     for (let j = 0; j < this.count; j++) {
@@ -289,8 +288,8 @@ export class PriceRelaxation {
       const to = k < m ? ts[k]! : b;
       if (to > from) {
         const blocks = this.blocksAt((from + to) / 2);
-        if (curvesAt(from) + blocks <= 0) return from;
-        if (curvesAt(to) + blocks < 0) {
+        if (clamp(qa + slope * (from - a), dMin, dMax) + blocks <= 0) return from;
+        if (clamp(qa + slope * (to - a), dMin, dMax) + blocks < 0) {
           // The curves alone meet −blocks inside: slope < 0 here, or the sign could not change.
           const y = a + (-blocks - qa) / slope;
           return Math.min(Math.max(y, from), to);

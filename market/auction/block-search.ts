@@ -2,14 +2,7 @@ import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain }
 import { LocalSearch } from './block-local-search.js';
 import { CHILD_SMOOTHING, PriceRelaxation, ROOT_SMOOTHING } from './block-relaxation.js';
 import { BlockSpace } from './block-space.js';
-import {
-  type Evaluation,
-  evaluateSelection,
-  isAdmissible,
-  isBetter,
-  type Problem,
-  welfareTolerance,
-} from './problem.js';
+import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance } from './problem.js';
 
 // Exact block selection by branch-and-bound: depth first over the blocks, each node a Domain (blocks
 // accepted / rejected / free, per-period K ranges; block-domain.ts), narrowed by propagation and bounded
@@ -105,7 +98,7 @@ class BlockSearch {
     const key = accepted.map((a) => (a ? '1' : '0')).join('');
     let e = this.memo.get(key);
     if (e === undefined) {
-      e = evaluateSelection(this.problem, accepted);
+      e = this.space.evaluate(accepted);
       this.memo.set(key, e);
     }
     return e;
@@ -153,19 +146,6 @@ class BlockSearch {
       current = e;
     }
     this.consider(current);
-  }
-
-  /** Drops paradoxically accepted blocks until none is left, and offers the result. */
-  private repair(start: Evaluation): void {
-    let e = start;
-    for (let guard = 0; guard <= this.n && e.feasible; guard++) {
-      if (isAdmissible(e)) {
-        this.offer(e);
-        return;
-      }
-      const paradoxical = e.paradoxical;
-      e = this.evaluate(e.accepted.map((a, i) => a && !paradoxical[i]));
-    }
   }
 
   /** Could the node hold a selection better than the incumbent: more welfare, or as much and more volume? */
@@ -231,8 +211,6 @@ class BlockSearch {
     const candidate = this.evaluate(accepted);
     this.offer(candidate);
     if (!isAdmissible(candidate)) {
-      // Two repairs: all paradoxical blocks dropped at once, and the worst one at a time.
-      this.repair(candidate);
       const repaired = this.local.repair(candidate.accepted);
       if (repaired) this.offer(this.evaluate(repaired));
     }

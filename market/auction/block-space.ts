@@ -1,5 +1,5 @@
 import type { PeriodAggregate } from './aggregate.js';
-import type { Problem } from './problem.js';
+import type { Evaluation, Problem } from './problem.js';
 
 // The block-selection problem as the search sees it: blocks as sets of period positions (indices into
 // problem.touched, the periods covered by at least one block), and per period the aggregated curves with
@@ -49,6 +49,8 @@ export class BlockSpace {
   /** null: not allocated yet; undefined: not cached (memory bound). */
   private readonly priceCache: (Float64Array | null | undefined)[];
   private readonly welfareCache: (Float64Array | null | undefined)[];
+  private readonly scratchK: Float64Array;
+  private readonly scratchPrefix: Float64Array;
   /** Bounds the caches' memory (8 bytes an entry); periods beyond it use the aggregate's cache. */
   private cacheEntriesLeft = MAX_CACHE_ENTRIES;
 
@@ -99,6 +101,8 @@ export class BlockSpace {
     this.windowWidth = Float64Array.from(this.windowLow, (low, p) => windowHigh[p]! - low + 1);
     this.priceCache = this.aggregates.map(() => null);
     this.welfareCache = this.aggregates.map(() => null);
+    this.scratchK = new Float64Array(this.periodCount);
+    this.scratchPrefix = new Float64Array(this.periodCount + 1);
   }
 
   /**
@@ -124,6 +128,40 @@ export class BlockSpace {
 
   private clearedWelfare(p: number, k: number): number {
     return this.aggregates[p]!.valueAt(k);
+  }
+
+  /**
+   * evaluateSelection (problem.ts) through this space's caches: the same numbers, summed in the same
+   * order (blocks' values, then the touched periods' welfare), so the same Evaluation.
+   */
+  evaluate(accepted: readonly boolean[]): Evaluation {
+    const { blocks } = this;
+    const t = this.periodCount;
+    const paradoxical = blocks.map(() => false);
+    const k = this.scratchK;
+    k.fill(0);
+    let value = 0;
+    let volume = 0;
+    blocks.forEach((b, i) => {
+      if (!accepted[i]) return;
+      value += b.value;
+      volume += b.volume;
+      for (let p = b.first; p <= b.last; p++) k[p]! += b.netDemand;
+    });
+    const prefix = this.scratchPrefix;
+    for (let p = 0; p < t; p++) {
+      const w = this.welfare(p, k[p]!);
+      if (w === Number.NEGATIVE_INFINITY)
+        return { accepted: [...accepted], feasible: false, value: 0, volume, paradoxical };
+      value += w;
+      prefix[p + 1] = prefix[p]! + this.price(p, k[p]!);
+    }
+    blocks.forEach((b, i) => {
+      if (!accepted[i]) return;
+      const sum = prefix[b.last + 1]! - prefix[b.first]!;
+      paradoxical[i] = b.sell ? sum < b.limitSum : sum > b.limitSum;
+    });
+    return { accepted: [...accepted], feasible: true, value, volume, paradoxical };
   }
 
   get periodCount(): number {
