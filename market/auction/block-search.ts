@@ -13,11 +13,12 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // found is returned with provenOptimal false and an upper bound on what any admissible selection could
 // reach, so the caller can say how far from optimal it might be.
 //
-// Per node: propagate; bound; round the relaxation to a candidate selection, evaluate it exactly and, if
-// a block is paradoxically accepted, drop such blocks until it is admissible (an incumbent); fix blocks
-// whose flip would cost more than the gap to the incumbent (reduced-cost fixing) and repeat; else branch
-// on the free block with the largest volume weighted by how close to the money it is at the relaxation's
-// prices, trying first the side the relaxation prefers.
+// Per node: propagate; bound; round the relaxation to candidate selections, evaluate them exactly and, if
+// a block is paradoxically accepted, drop the worst such block until none is left (block-local-search.ts);
+// a candidate that beats the incumbent is improved by local search over flips of one or two blocks and
+// becomes the incumbent; fix blocks whose flip would cost more than the gap to the incumbent (reduced-
+// cost fixing) and repeat; else branch on the free block with the largest volume weighted by how close
+// to the money it is at the relaxation's prices, trying first the side the relaxation prefers.
 
 export interface BlockSearchLimits {
   /** Relaxations solved at most (root, children and re-solves after fixing). */
@@ -59,8 +60,6 @@ class BlockSearch {
   private readonly space: BlockSpace;
   private readonly propagator: Propagator;
   private readonly n: number;
-  /** Exact evaluations by selection (candidates and repairs recur across nodes). */
-  private readonly memo = new Map<string, Evaluation>();
   /** The incumbent: the best admissible selection found. */
   private best: Evaluation;
   private nodes = 0;
@@ -95,13 +94,7 @@ class BlockSearch {
   }
 
   private evaluate(accepted: readonly boolean[]): Evaluation {
-    const key = accepted.map((a) => (a ? '1' : '0')).join('');
-    let e = this.memo.get(key);
-    if (e === undefined) {
-      e = this.space.evaluate(accepted);
-      this.memo.set(key, e);
-    }
-    return e;
+    return this.space.evaluate(accepted);
   }
 
   private tolerance(value: number): number {
