@@ -155,9 +155,45 @@ export class PeriodAggregate {
   }
 
   private compute(k: number): PeriodClearing | null {
+    if (!this.clearingInterval(k)) return null;
+    const lowPrice = this.lowOut;
+    const highPrice = this.highOut;
+    const priceTicks = tieRulePrice(lowPrice, highPrice);
+    const allocationPrice = allocationPriceOf(priceTicks, lowPrice, highPrice);
+    return {
+      priceTicks,
+      allocationPrice,
+      lowPrice,
+      highPrice,
+      value: this.tailFrom(allocationPrice) - allocationPrice * k,
+    };
+  }
+
+  /**
+   * clear(k).priceTicks, or NaN if the curves cannot absorb K — without clear()'s cache and allocation,
+   * for callers that keep their own cache of prices (the block search asks for many).
+   */
+  priceAt(k: number): number {
+    if (!this.clearingInterval(k)) return Number.NaN;
+    return tieRulePrice(this.lowOut, this.highOut);
+  }
+
+  /** clear(k).value, or −Infinity if the curves cannot absorb K; uncached, as priceAt(). */
+  valueAt(k: number): number {
+    if (!this.clearingInterval(k)) return Number.NEGATIVE_INFINITY;
+    const p = allocationPriceOf(tieRulePrice(this.lowOut, this.highOut), this.lowOut, this.highOut);
+    return this.tailFrom(p) - p * k;
+  }
+
+  // Output of clearingInterval (scratch: avoids allocating a pair per call).
+  private lowOut = 0;
+  private highOut = 0;
+
+  /** The clearing interval [lowOut, highOut] for block net demand K; false if the curves cannot absorb K. */
+  private clearingInterval(k: number): boolean {
     const eps = this.eps;
     const m = this.prices.length - 1;
-    if (k + this.leftExt0 < -eps || k + this.rightExtM > eps) return null;
+    if (k + this.leftExt0 < -eps || k + this.rightExtM > eps) return false;
     const { prices, left, right } = this;
 
     // Lowest clearing price: the first breakpoint where demand can fall to <= 0, or a linear crossing before it.
@@ -194,18 +230,9 @@ export class PeriodAggregate {
         throw new Error(`clearing interval inverted: ${lowPrice} > ${highPrice}`);
       highPrice = lowPrice;
     }
-
-    const priceTicks = tieRulePrice(lowPrice, highPrice);
-    let allocationPrice = priceTicks;
-    if (priceTicks < lowPrice - 1e-9) allocationPrice = lowPrice;
-    else if (priceTicks > highPrice + 1e-9) allocationPrice = highPrice;
-    return {
-      priceTicks,
-      allocationPrice,
-      lowPrice,
-      highPrice,
-      value: this.tailFrom(allocationPrice) - allocationPrice * k,
-    };
+    this.lowOut = lowPrice;
+    this.highOut = highPrice;
+    return true;
   }
 
   /**
@@ -277,6 +304,13 @@ export class PeriodAggregate {
     }
     return out;
   }
+}
+
+/** The price curve awards are read at: the published price, unless it lies outside the clearing interval. */
+function allocationPriceOf(priceTicks: number, lowPrice: number, highPrice: number): number {
+  if (priceTicks < lowPrice - 1e-9) return lowPrice;
+  if (priceTicks > highPrice + 1e-9) return highPrice;
+  return priceTicks;
 }
 
 /**

@@ -24,6 +24,8 @@ import type { BlockSpace } from './block-space.js';
 export const ROOT_SMOOTHING: readonly number[] = [256, 64, 16, 4, 1, 1 / 4, 1 / 16, 1 / 64, 1e-9];
 /** A child's smoothing: exact responses from its parent's prices. */
 export const CHILD_SMOOTHING: readonly number[] = [1e-9];
+/** At or below this τ (ticks), responses are computed as exact steps. */
+const STEP_TAU = 1e-6;
 /** A block's response σ(z) is within 2·10⁻⁹ of 0 or 1 beyond |z| = 20. */
 const SATURATION = 20;
 /** Price changes (ticks) below this do not requeue the neighbouring periods. */
@@ -67,6 +69,7 @@ export class PriceRelaxation {
     } else for (let p = 0; p < space.periodCount; p++) this.enqueue(p);
     const cover = space.periodBlocks.reduce((mx, list) => Math.max(mx, list.length), 0);
     this.d = new Float64Array(cover);
+    this.thresholds = new Float64Array(cover);
     this.sign = new Float64Array(cover);
     this.offset = new Float64Array(cover);
     this.scale = new Float64Array(cover);
@@ -188,8 +191,11 @@ export class PriceRelaxation {
 
   // Scratch for solvePeriod: the free blocks of the period being solved.
   private count = 0;
+  /** τ is so small that the responses are taken as steps (exactly, without exp). */
+  private stepResponses = false;
   private fixed = 0;
   private readonly d: Float64Array;
+  private readonly thresholds: Float64Array;
   private readonly sign: Float64Array;
   private readonly offset: Float64Array;
   private readonly scale: Float64Array;
@@ -198,6 +204,14 @@ export class PriceRelaxation {
   private blocksAt(x: number): number {
     let e = this.fixed;
     const { d, sign, offset, scale } = this;
+    if (this.stepResponses) {
+      // σ at a vanishing τ: a step, ½ at the block's own threshold.
+      for (let j = 0; j < this.count; j++) {
+        const z = sign[j]! * (offset[j]! + x);
+        e += z > 0 ? d[j]! : z === 0 ? d[j]! / 2 : 0;
+      }
+      return e;
+    }
     for (let j = 0; j < this.count; j++) {
       const z = sign[j]! * (offset[j]! + x) * scale[j]!;
       e += z >= 0 ? d[j]! / (1 + Math.exp(-z)) : (d[j]! * Math.exp(z)) / (1 + Math.exp(z));
@@ -227,6 +241,7 @@ export class PriceRelaxation {
     }
     this.fixed = fixed;
     this.count = count;
+    this.stepResponses = tau <= STEP_TAU;
     // Curves' net demand clamped to the K range: the curves absorb −K, so D ∈ [−kHigh, −kLow].
     const dMin = -domain.kHigh[p]!;
     const dMax = -domain.kLow[p]!;
@@ -246,10 +261,43 @@ export class PriceRelaxation {
       const j = lo;
       if (j === 0) x = prices[0]!;
       else if (clamp(left[j]!, dMin, dMax) + this.blocksAt(prices[j]!) > 0) x = prices[j]!;
+      else if (this.stepResponses)
+        x = this.stepCrossing(prices[j - 1]!, prices[j]!, right[j - 1]!, left[j]!, dMin, dMax);
       else x = this.crossing(prices[j - 1]!, prices[j]!, right[j - 1]!, left[j]!, dMin, dMax);
     }
     this.lambda[p] = x;
     for (const i of space.periodBlocks[p]!) this.sums[i]! += x - old;
+  }
+
+  /**
+   * crossing() for step responses, exactly: between the free blocks' thresholds (the prices where their
+   * surplus changes sign) the blocks' net demand is constant and the curves' linear, so the excess demand
+   * crosses zero either at a threshold (a jump) or where the curves' demand meets the blocks' (a line).
+   */
+  private stepCrossing(a: number, b: number, qa: number, qb: number, dMin: number, dMax: number): number {
+    const slope = (qb - qa) / (b - a);
+    const ts = this.thresholds;
+    let m = 0;
+    for (let j = 0; j < this.count; j++) {
+      const t = -this.offset[j]!;
+      if (t > a && t < b) ts[m++] = t;
+    }
+    ts.subarray(0, m).sort();
+    let from = a;
+    for (let k = 0; k <= m; k++) {
+      const to = k < m ? ts[k]! : b;
+      if (to > from) {
+        const blocks = this.blocksAt((from + to) / 2);
+        if (clamp(qa + slope * (from - a), dMin, dMax) + blocks <= 0) return from;
+        if (clamp(qa + slope * (to - a), dMin, dMax) + blocks < 0) {
+          // The curves alone meet −blocks inside: slope < 0 here, or the sign could not change.
+          const y = a + (-blocks - qa) / slope;
+          return Math.min(Math.max(y, from), to);
+        }
+      }
+      from = to;
+    }
+    return b;
   }
 
   /**

@@ -1,14 +1,8 @@
 import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
+import { LocalSearch } from './block-local-search.js';
 import { CHILD_SMOOTHING, PriceRelaxation, ROOT_SMOOTHING } from './block-relaxation.js';
 import { BlockSpace } from './block-space.js';
-import {
-  type Evaluation,
-  evaluateSelection,
-  isAdmissible,
-  isBetter,
-  type Problem,
-  welfareTolerance,
-} from './problem.js';
+import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance } from './problem.js';
 
 // Exact block selection by branch-and-bound: depth first over the blocks, each node a Domain (blocks
 // accepted / rejected / free, per-period K ranges; block-domain.ts), narrowed by propagation and bounded
@@ -19,11 +13,12 @@ import {
 // found is returned with provenOptimal false and an upper bound on what any admissible selection could
 // reach, so the caller can say how far from optimal it might be.
 //
-// Per node: propagate; bound; round the relaxation to a candidate selection, evaluate it exactly and, if
-// a block is paradoxically accepted, drop such blocks until it is admissible (an incumbent); fix blocks
-// whose flip would cost more than the gap to the incumbent (reduced-cost fixing) and repeat; else branch
-// on the free block with the largest volume weighted by how close to the money it is at the relaxation's
-// prices, trying first the side the relaxation prefers.
+// Per node: propagate; bound; round the relaxation to candidate selections, evaluate them exactly and, if
+// a block is paradoxically accepted, drop the worst such block until none is left (block-local-search.ts);
+// a candidate that beats the incumbent is improved by local search over flips of one or two blocks and
+// becomes the incumbent; fix blocks whose flip would cost more than the gap to the incumbent (reduced-
+// cost fixing) and repeat; else branch on the free block with the largest volume weighted by how close
+// to the money it is at the relaxation's prices, trying first the side the relaxation prefers.
 
 export interface BlockSearchLimits {
   /** Relaxations solved at most (root, children and re-solves after fixing). */
@@ -39,6 +34,12 @@ export interface BlockSearchResult {
   /** No admissible selection has more welfare than this (Evaluation.value frame); >= best.value. */
   upperBound: number;
 }
+
+/** Local-search moves judged per search at most. */
+const LOCAL_SEARCH_MOVES = 100_000;
+
+/** Margin (ticks) within which a block counts as at the money at λ (fractional in the relaxation). */
+const AT_THE_MONEY = 1e-6;
 
 /** Branching prefers large blocks near the money; margins (ticks) are compared on this scale. */
 const BRANCH_MARGIN_SCALE = 200;
@@ -59,12 +60,13 @@ class BlockSearch {
   private readonly space: BlockSpace;
   private readonly propagator: Propagator;
   private readonly n: number;
-  /** Exact evaluations by selection (candidates and repairs recur across nodes). */
-  private readonly memo = new Map<string, Evaluation>();
   /** The incumbent: the best admissible selection found. */
   private best: Evaluation;
   private nodes = 0;
   private exhausted = false;
+  private readonly local: LocalSearch;
+  /** Local-search moves left for the whole search (a count, so the result is machine-independent). */
+  private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
 
   constructor(
     private readonly problem: Problem,
@@ -73,6 +75,7 @@ class BlockSearch {
     this.space = new BlockSpace(problem);
     this.propagator = new Propagator(this.space);
     this.n = this.space.blocks.length;
+    this.local = new LocalSearch(this.space);
     this.best = this.evaluate(problem.blocks.map(() => false));
   }
 
@@ -91,13 +94,7 @@ class BlockSearch {
   }
 
   private evaluate(accepted: readonly boolean[]): Evaluation {
-    const key = accepted.map((a) => (a ? '1' : '0')).join('');
-    let e = this.memo.get(key);
-    if (e === undefined) {
-      e = evaluateSelection(this.problem, accepted);
-      this.memo.set(key, e);
-    }
-    return e;
+    return this.space.evaluate(accepted);
   }
 
   private tolerance(value: number): number {
@@ -113,17 +110,35 @@ class BlockSearch {
     if (isAdmissible(e) && isBetter(this.problem, e, this.best)) this.best = e;
   }
 
-  /** Drops paradoxically accepted blocks until none is left, and considers the result. */
-  private repair(start: Evaluation): void {
-    let e = start;
-    for (let guard = 0; guard <= this.n && e.feasible; guard++) {
-      if (isAdmissible(e)) {
-        this.consider(e);
-        return;
-      }
-      const paradoxical = e.paradoxical;
-      e = this.evaluate(e.accepted.map((a, i) => a && !paradoxical[i]));
+  /** A selection that beats the incumbent becomes the start of a local search (climb). */
+  private offer(e: Evaluation): void {
+    if (isAdmissible(e) && isBetter(this.problem, e, this.best)) this.climb(e);
+  }
+
+  /**
+   * Local search (block-local-search.ts) from an admissible selection: while some flip of one or two
+   * blocks gives a better admissible selection — confirmed by the exact evaluation — take it. The end
+   * point is offered as an incumbent.
+   */
+  private climb(start: Evaluation): void {
+    let current = start;
+    const better = (dValue: number, dVolume: number, flips: readonly number[]): boolean => {
+      const tol = this.tolerance(current.value);
+      if (dValue > tol) return true;
+      if (dValue < -tol) return false;
+      if (dVolume !== 0) return dVolume > 0;
+      return !current.accepted[Math.min(...flips)];
+    };
+    for (;;) {
+      const move = this.local.findMove(current.accepted, better, this.localBudget);
+      if (move === null) break;
+      const accepted = [...current.accepted];
+      for (const i of move.flips) accepted[i] = !accepted[i];
+      const e = this.evaluate(accepted);
+      if (!isAdmissible(e) || !isBetter(this.problem, e, current)) break;
+      current = e;
     }
+    this.consider(current);
   }
 
   /** Could the node hold a selection better than the incumbent: more welfare, or as much and more volume? */
@@ -169,15 +184,29 @@ class BlockSearch {
     return this.relax(domain, parent, parent.bound);
   }
 
-  /** Rounds the relaxation to a selection and evaluates it exactly (repaired if paradoxical). */
+  /**
+   * Rounds the relaxation to a selection and evaluates it exactly (repaired if paradoxical); whatever
+   * beats the incumbent is improved further by local search.
+   */
   private tryCandidate(node: Node): Evaluation {
+    // Blocks exactly at the money at λ are the relaxation's fractional ones: round them both ways.
+    const candidate = this.tryRounding(node, AT_THE_MONEY);
+    this.tryRounding(node, -AT_THE_MONEY);
+    return candidate;
+  }
+
+  /** Accepts the free blocks whose margin at λ exceeds `above`; evaluates, repairs and offers that. */
+  private tryRounding(node: Node, above: number): Evaluation {
     const accepted = this.space.blocks.map((_, i) => {
       const s = node.domain.status[i]!;
-      return s === ACCEPTED || (s === FREE && node.relaxation!.margin(i) > 0);
+      return s === ACCEPTED || (s === FREE && node.relaxation!.margin(i) > above);
     });
     const candidate = this.evaluate(accepted);
-    this.consider(candidate);
-    if (!isAdmissible(candidate)) this.repair(candidate);
+    this.offer(candidate);
+    if (!isAdmissible(candidate)) {
+      const repaired = this.local.repair(candidate.accepted);
+      if (repaired) this.offer(this.evaluate(repaired));
+    }
     return candidate;
   }
 

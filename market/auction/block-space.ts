@@ -1,11 +1,14 @@
 import type { PeriodAggregate } from './aggregate.js';
-import type { Problem } from './problem.js';
+import type { Evaluation, Problem } from './problem.js';
 
 // The block-selection problem as the search sees it: blocks as sets of period positions (indices into
 // problem.touched, the periods covered by at least one block), and per period the aggregated curves with
 // the range of block net demand K they can absorb. Also the one monotonicity fact everything rests on:
 // a period's published price is non-decreasing in K (both ends of the clearing interval are, and so is
 // the tie rule's midpoint), so price bounds follow from bounds on K.
+
+/** Price and welfare cache entries over all periods at most (32 MiB). */
+const MAX_CACHE_ENTRIES = 1 << 22;
 
 export interface SpaceBlock {
   /** Period positions (indices into problem.touched), ascending and consecutive. */
@@ -36,6 +39,20 @@ export class BlockSpace {
   /** Per period position: the block net demand the curves can absorb at all, [kMin, kMax]. */
   readonly kMin: Float64Array;
   readonly kMax: Float64Array;
+  /**
+   * Published prices by K, per period position, for K from windowLow (every sell block of the period
+   * accepted, no buy) up: propagation asks for the same few thousand prices over and over, and an array
+   * read is much cheaper than PeriodAggregate's general cache. NaN until first computed.
+   */
+  private readonly windowLow: Float64Array;
+  private readonly windowWidth: Float64Array;
+  /** null: not allocated yet; undefined: not cached (memory bound). */
+  private readonly priceCache: (Float64Array | null | undefined)[];
+  private readonly welfareCache: (Float64Array | null | undefined)[];
+  private readonly scratchK: Float64Array;
+  private readonly scratchPrefix: Float64Array;
+  /** Bounds the caches' memory (8 bytes an entry); periods beyond it use the aggregate's cache. */
+  private cacheEntriesLeft = MAX_CACHE_ENTRIES;
 
   constructor(readonly problem: Problem) {
     const position = new Map<number, number>();
@@ -73,6 +90,78 @@ export class BlockSpace {
     );
     this.kMin = Float64Array.from(this.aggregates, (a) => -a.feasibleRange.hi);
     this.kMax = Float64Array.from(this.aggregates, (a) => -a.feasibleRange.lo);
+    // Every K a selection can give lies between the period's blocks' sells and buys all accepted.
+    this.windowLow = new Float64Array(this.periodCount);
+    const windowHigh = new Float64Array(this.periodCount);
+    for (const b of this.blocks)
+      for (let p = b.first; p <= b.last; p++) {
+        if (b.sell) this.windowLow[p]! += b.netDemand;
+        else windowHigh[p]! += b.netDemand;
+      }
+    this.windowWidth = Float64Array.from(this.windowLow, (low, p) => windowHigh[p]! - low + 1);
+    this.priceCache = this.aggregates.map(() => null);
+    this.welfareCache = this.aggregates.map(() => null);
+    this.scratchK = new Float64Array(this.periodCount);
+    this.scratchPrefix = new Float64Array(this.periodCount + 1);
+  }
+
+  /**
+   * The curves' welfare (PeriodAggregate's clearing value) at period position p when blocks net K, or
+   * −Infinity if the curves cannot absorb K. Cached like price().
+   */
+  welfare(p: number, k: number): number {
+    let cache = this.welfareCache[p];
+    if (cache === null) {
+      cache = this.allocateCache(p);
+      this.welfareCache[p] = cache;
+    }
+    const i = k - this.windowLow[p]!;
+    if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
+      const cached = cache[i]!;
+      if (!Number.isNaN(cached)) return cached;
+      const value = this.clearedWelfare(p, k);
+      cache[i] = value;
+      return value;
+    }
+    return this.clearedWelfare(p, k);
+  }
+
+  private clearedWelfare(p: number, k: number): number {
+    return this.aggregates[p]!.valueAt(k);
+  }
+
+  /**
+   * evaluateSelection (problem.ts) through this space's caches: the same numbers, summed in the same
+   * order (blocks' values, then the touched periods' welfare), so the same Evaluation.
+   */
+  evaluate(accepted: readonly boolean[]): Evaluation {
+    const { blocks } = this;
+    const t = this.periodCount;
+    const paradoxical = blocks.map(() => false);
+    const k = this.scratchK;
+    k.fill(0);
+    let value = 0;
+    let volume = 0;
+    blocks.forEach((b, i) => {
+      if (!accepted[i]) return;
+      value += b.value;
+      volume += b.volume;
+      for (let p = b.first; p <= b.last; p++) k[p]! += b.netDemand;
+    });
+    const prefix = this.scratchPrefix;
+    for (let p = 0; p < t; p++) {
+      const w = this.welfare(p, k[p]!);
+      if (w === Number.NEGATIVE_INFINITY)
+        return { accepted: [...accepted], feasible: false, value: 0, volume, paradoxical };
+      value += w;
+      prefix[p + 1] = prefix[p]! + this.price(p, k[p]!);
+    }
+    blocks.forEach((b, i) => {
+      if (!accepted[i]) return;
+      const sum = prefix[b.last + 1]! - prefix[b.first]!;
+      paradoxical[i] = b.sell ? sum < b.limitSum : sum > b.limitSum;
+    });
+    return { accepted: [...accepted], feasible: true, value, volume, paradoxical };
   }
 
   get periodCount(): number {
@@ -81,9 +170,34 @@ export class BlockSpace {
 
   /** Published price of period position p when blocks net K (which must be absorbable). */
   price(p: number, k: number): number {
-    const c = this.aggregates[p]!.clear(k);
-    if (c === null) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
-    return c.priceTicks;
+    let cache = this.priceCache[p];
+    if (cache === null) {
+      cache = this.allocateCache(p);
+      this.priceCache[p] = cache;
+    }
+    const i = k - this.windowLow[p]!;
+    if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
+      const cached = cache[i]!;
+      if (!Number.isNaN(cached)) return cached;
+      const value = this.clearedPrice(p, k);
+      cache[i] = value;
+      return value;
+    }
+    return this.clearedPrice(p, k);
+  }
+
+  /** A cache for period position p, all NaN; undefined (no cache) once the memory bound is reached. */
+  private allocateCache(p: number): Float64Array | undefined {
+    const width = this.windowWidth[p]!;
+    if (width > this.cacheEntriesLeft) return undefined;
+    this.cacheEntriesLeft -= width;
+    return new Float64Array(width).fill(Number.NaN);
+  }
+
+  private clearedPrice(p: number, k: number): number {
+    const price = this.aggregates[p]!.priceAt(k);
+    if (Number.isNaN(price)) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
+    return price;
   }
 
   /** Smallest integer K in [from, to] whose price is >= need, or null. */

@@ -22,12 +22,12 @@ export interface ClearAuctionOptions {
   method?: 'auto' | 'enumeration';
   /** Up to this many blocks, enumeration takes over if the search stops at its limit; default 12. */
   maxEnumeratedBlocks?: number;
-  /** Relaxations the branch-and-bound may solve; default 1000 (integer >= 1). */
+  /** Relaxations the branch-and-bound may solve; default 2000 (integer >= 1). */
   maxSearchNodes?: number;
 }
 
 export const DEFAULT_MAX_ENUMERATED_BLOCKS = 12;
-export const DEFAULT_MAX_SEARCH_NODES = 1000;
+export const DEFAULT_MAX_SEARCH_NODES = 2000;
 /** Enumeration visits 2^n subsets; beyond this it is refused. */
 const ENUMERATION_LIMIT = 30;
 
