@@ -56,6 +56,26 @@ for (const run of readdirSync(root).sort((a, b) => Number.parseInt(a, 10) - Numb
     if (e.ev === 'outcome') (outcomes.get(e.wakeId!) ?? outcomes.set(e.wakeId!, []).get(e.wakeId!)!).push(e);
   }
   const wakes = [...decideAt.keys()].sort((a, b) => a - b);
+  // Decision points held up by the third agent: its verdict came after the last bystander's answer.
+  let heldDps = 0;
+  let heldMs = 0;
+  let heldMax = 0;
+  for (const outs of outcomes.values()) {
+    const third = outs.find((o) => o.agent === 'third');
+    const others = outs.filter((o) => o.agent !== 'third').map((o) => o.t);
+    if (!third || others.length === 0) continue;
+    const held = third.t - Math.max(...others);
+    if (held > 1) {
+      heldDps++;
+      heldMs += held;
+      heldMax = Math.max(heldMax, held);
+    }
+  }
+  loops
+    .get(lineup)!
+    .push(
+      `run ${run}: decision points held up by the third agent: ${heldDps} of ${wakes.length}, ${f(heldMs)} ms in all, longest ${f(heldMax)} ms`,
+    );
   for (const file of readdirSync(d).filter((x) => x.startsWith('bystander-'))) {
     for (const e of read(join(d, file)) as Ev[]) {
       if (e.ev !== 'ack') continue;
