@@ -24,6 +24,13 @@ export class RemoteAgentPort implements AgentPort {
   private missedWhileAway = 0;
   /** Disconnected for flooding and not back yet: absent, not waited for (its reconnect may take any time). */
   private barred = false;
+  /**
+   * The wake-up whose decision was settled without its answer (missed): the first batch that answers
+   * it afterwards is a late answer, refused by the core as usual but not counted against the rate
+   * limit, so an agent that was not waited for because it flooded, and has stopped, is not kept
+   * over its limit by its own (late) answers.
+   */
+  private lateFree: number | undefined;
 
   constructor(
     readonly agentId: string,
@@ -49,6 +56,7 @@ export class RemoteAgentPort implements AgentPort {
         this.pending = undefined;
         const away = !this.gateway.session(this.agentId);
         this.missedWhileAway = o === 'answered' ? 0 : away ? this.missedWhileAway + 1 : 0;
+        if (o !== 'answered' && p.sentWakeId !== undefined) this.lateFree = p.sentWakeId;
         resolve(o);
       };
       const p: Pending = { request, woken: false, settle: finish };
@@ -94,7 +102,9 @@ export class RemoteAgentPort implements AgentPort {
     // Only a batch that may answer the open decision request goes straight to the core; anything
     // else (stale, late, duplicate, before the wake-up) counts against the agent's rate limit.
     const mayAnswer = p?.woken === true && batch.wakeId === p.request.wakeId;
-    if (!mayAnswer && !this.gateway.admitOutside(session, batch)) return;
+    const lateAnswer = !mayAnswer && batch.wakeId === this.lateFree;
+    if (lateAnswer) this.lateFree = undefined;
+    if (!mayAnswer && !lateAnswer && !this.gateway.admitOutside(session, batch)) return;
     if (!p?.woken) {
       this.gateway.answerOutside(session, batch);
       return;
