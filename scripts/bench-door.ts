@@ -282,6 +282,11 @@ batches with a stale wake id as fast as its stream takes them until the next wak
 at once when the arena ends its stream. "door off" sets the rate limit and the fault-log budget out
 of reach (the arena before this work). Wake-to-ack: a bystander's wake-up received → the ack of its
 answer received (the ack comes with the next decision point, so this is a whole decision cycle).
+"flooder at nice 19" (opt-in, \`BENCH_LINEUPS=baseline,on,nice\`) runs the same flooder at the lowest
+CPU priority, a stand-in for a flooder on another machine: on 2 shared cores its own CPU competes
+with the arena and the bystanders, a cost no door can give back. \`DOOR_TRACE_DIR=<dir>\` keeps
+timelines of every run; \`node --import tsx scripts/bench/door-trace-report.ts <dir>\` explains the
+slowest round trips (which decision point, who it waited for, the arena's event-loop delay).
 
 | line-up | wake-to-ack p50 ms | p99 ms | p99 vs baseline | samples | flood batches sent | RESOURCE_EXHAUSTED | bystander missed deadlines | fault-log lines per run | wall s per run | arena CPU s | bystander CPU s | third agent CPU s |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
