@@ -4,12 +4,15 @@
 //   baseline         — the third agent only answers (no flood);
 //   flood, door on   — it floods between its answers; the run's default limits apply;
 //   flood, door off  — the same flood with the rate limit and the fault-log budget set out of reach
-//                      (what the arena did before the door had limits).
+//                      (what the arena did before the door had limits);
+//   flood, door on, flooder at nice 19 — the flooder process at the lowest CPU priority, a stand-in
+//                      for a flooder on another machine: on this 2-core machine the flooder's own
+//                      CPU competes with the arena and the bystanders, a cost no door can give back.
 // Figure: the bystanders' wake-to-ack round trip (wake-up received → ack of its answer received),
 // p50 and p99 over both bystanders and all runs of a line-up, and p99 against the baseline of the
 // same invocation. Goal: flood with the door on within +20 % of the baseline p99.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
@@ -19,16 +22,17 @@ import { writeBenchmarkSection } from './benchmarks-file.js';
 
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 2);
-const ALL = ['baseline', 'flood, door on', 'flood, door off'] as const;
+const NICE = 'flood, door on, flooder at nice 19';
+const ALL = ['baseline', 'flood, door on', 'flood, door off', NICE] as const;
 type Lineup = (typeof ALL)[number];
 /**
- * BENCH_LINEUPS=baseline,on,off (default baseline,on). "door off" is opt-in: without the limit the
+ * BENCH_LINEUPS=baseline,on,off,nice (default baseline,on). "door off" is opt-in: without the limit the
  * arena waits at every decision point for the flooder's answer behind its own flood, and on the
  * idle machine of 2026-11-29 16:05 UTC one such run had not finished after 18 minutes.
  */
 const LINEUPS: readonly Lineup[] = (process.env.BENCH_LINEUPS ?? 'baseline,on')
   .split(',')
-  .map((k) => ALL.find((l) => l === k || l.endsWith(`door ${k}`))!)
+  .map((k) => ALL.find((l) => l === k || l.endsWith(`door ${k}`) || (k === 'nice' && l === NICE))!)
   .filter(Boolean);
 
 /**
@@ -138,22 +142,31 @@ function lineOf(child: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
   });
 }
 
-function agent(address: string, token: string, mode: string): ChildProcess {
-  return spawn(
+/** With DOOR_TRACE_DIR set: each run's timelines (arena and agents) in a folder of their own. */
+const traceRoot = process.env.DOOR_TRACE_DIR;
+let runNo = 0;
+
+function agent(
+  address: string,
+  token: string,
+  mode: string,
+  env: NodeJS.ProcessEnv,
+  niced = false,
+): ChildProcess {
+  const node = [
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      join('scripts', 'bench', 'door-agent.ts'),
-      '--arena',
-      address,
-      '--token',
-      token,
-      '--mode',
-      mode,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+    '--import',
+    'tsx',
+    join('scripts', 'bench', 'door-agent.ts'),
+    '--arena',
+    address,
+    '--token',
+    token,
+    '--mode',
+    mode,
+  ];
+  const [cmd, ...argv] = niced ? ['nice', '-n', '19', ...node] : node;
+  return spawn(cmd!, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
 }
 
 interface Sample {
@@ -174,20 +187,26 @@ async function once(lineup: Lineup): Promise<Sample> {
   const dir = mkdtempSync(join(tmpdir(), 'flexarena-bench-door-'));
   const cfgPath = join(dir, 'run.yaml');
   writeFileSync(cfgPath, stringify(config(lineup)));
+  const traceDir = traceRoot && join(traceRoot, `${++runNo}-${lineup.replace(/\W+/g, '-')}`);
+  if (traceDir) mkdirSync(traceDir, { recursive: true });
+  const env = traceDir ? { ...process.env, DOOR_TRACE_DIR: traceDir } : process.env;
+  const preload = traceDir
+    ? ['--import', 'tsx', '--import', join(root, 'scripts', 'bench', 'door-trace-preload.mjs')]
+    : [];
   const t0 = performance.now();
   const arena = spawn(
     process.execPath,
-    [join(root, 'bin', 'flexarena.mjs'), 'run', cfgPath, '--out', dir, '--in-process'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
+    [...preload, join(root, 'bin', 'flexarena.mjs'), 'run', cfgPath, '--out', dir, '--in-process'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], env },
   );
   const exited = new Promise<number | null>((r) => arena.on('exit', r));
   const [, address, , runDir] = await lineOf(arena, /FLEXARENA_LISTENING (\S+) (\S+) (\S+)/);
   const prober = probe(address!);
   const arenaCpu = cpuSampler(arena.pid!);
   const kids = [
-    agent(address!, 'bystander-a-token', 'bystander'),
-    agent(address!, 'bystander-b-token', 'bystander'),
-    agent(address!, 'third-agent-token', lineup === 'baseline' ? 'quiet' : 'flood'),
+    agent(address!, 'bystander-a-token', 'bystander', env),
+    agent(address!, 'bystander-b-token', 'bystander', env),
+    agent(address!, 'third-agent-token', lineup === 'baseline' ? 'quiet' : 'flood', env, lineup === NICE),
   ];
   const results = await Promise.all(
     kids.map(async (k) => JSON.parse((await lineOf(k, /DOOR_AGENT_RESULT (.*)\n/))[1]!) as AgentResult),
@@ -263,6 +282,11 @@ batches with a stale wake id as fast as its stream takes them until the next wak
 at once when the arena ends its stream. "door off" sets the rate limit and the fault-log budget out
 of reach (the arena before this work). Wake-to-ack: a bystander's wake-up received → the ack of its
 answer received (the ack comes with the next decision point, so this is a whole decision cycle).
+"flooder at nice 19" (opt-in, \`BENCH_LINEUPS=baseline,on,nice\`) runs the same flooder at the lowest
+CPU priority, a stand-in for a flooder on another machine: on 2 shared cores its own CPU competes
+with the arena and the bystanders, a cost no door can give back. \`DOOR_TRACE_DIR=<dir>\` keeps
+timelines of every run; \`node --import tsx scripts/bench/door-trace-report.ts <dir>\` explains the
+slowest round trips (which decision point, who it waited for, the arena's event-loop delay).
 
 | line-up | wake-to-ack p50 ms | p99 ms | p99 vs baseline | samples | flood batches sent | RESOURCE_EXHAUSTED | bystander missed deadlines | fault-log lines per run | wall s per run | arena CPU s | bystander CPU s | third agent CPU s |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|

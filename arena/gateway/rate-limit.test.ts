@@ -58,15 +58,44 @@ describe('OutsideRateLimit', () => {
     expect(rl.take()).toBe('refuse');
   });
 
-  it('is over its limit from a refusal until the bucket has earned a token again', () => {
+  it('is over its limit from a refusal until the bucket is full again, not merely until it earns a token', () => {
     const { rl, advance } = limiter();
     for (let i = 0; i < 3; i++) rl.take();
     expect(rl.overLimit()).toBe(false);
     expect(rl.take()).toBe('refuse');
     expect(rl.overLimit()).toBe(true);
-    advance(99);
+    advance(100); // one token earned: a flood that pauses this long has not stopped
     expect(rl.overLimit()).toBe(true);
-    advance(1);
+    advance(199); // 2.99 of 3 tokens
+    expect(rl.overLimit()).toBe(true);
+    advance(1); // full: burst / outsidePerSecond after the refusal
     expect(rl.overLimit()).toBe(false);
+    // A batch that passes afterwards does not make it a flooder again.
+    expect(rl.take()).toBe('pass');
+    expect(rl.overLimit()).toBe(false);
+  });
+
+  it('earns nothing during the cooldown after a disconnect: it comes back empty and over its limit', () => {
+    const { rl, advance } = limiter({
+      outsidePerSecond: 10,
+      burst: 3,
+      disconnectAfter: 2,
+      cooldownMs: 1_000,
+    });
+    expect([rl.take(), rl.take(), rl.take(), rl.take(), rl.take()]).toEqual([
+      'pass',
+      'pass',
+      'pass',
+      'refuse',
+      'disconnect',
+    ]);
+    advance(1_000); // the cooldown: 10 tokens' worth, all of them owed
+    expect(rl.overLimit()).toBe(true);
+    expect(rl.take()).toBe('refuse');
+    advance(299);
+    expect(rl.overLimit()).toBe(true);
+    advance(1); // 300 ms quiet after the cooldown fills the bucket (3 at 10/s)
+    expect(rl.overLimit()).toBe(false);
+    expect(rl.take()).toBe('pass');
   });
 });

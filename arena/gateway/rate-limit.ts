@@ -3,8 +3,8 @@
 // arena paces those itself, one per wake-up, so the limit can never change a tape. A flooding
 // agent drains its bucket; from then on its batches are refused (one typed refusal per streak,
 // the rest only counted), and a streak of `disconnectAfter` refusals — without the bucket filling
-// up again in between — ends its stream. The bucket survives a reconnect, so reconnecting does
-// not buy a fresh burst.
+// up again in between — ends its stream. The bucket survives a reconnect and earns nothing during
+// the cooldown, so reconnecting does not buy a fresh burst.
 
 export interface RateLimitConfig {
   /** Average batches per second outside an open decision request. */
@@ -33,7 +33,8 @@ export class OutsideRateLimit {
   refused = 0;
   disconnects = 0;
   private words: string | undefined;
-  private lastRefusal: number | undefined;
+  /** Refused since the bucket was last full (see overLimit). */
+  private flooding = false;
 
   constructor(
     readonly cfg: RateLimitConfig,
@@ -50,7 +51,10 @@ export class OutsideRateLimit {
       this.tokens + ((t - this.last) * this.cfg.outsidePerSecond) / 1000,
     );
     this.last = t;
-    if (this.tokens >= this.cfg.burst) this.streak = 0;
+    if (this.tokens >= this.cfg.burst) {
+      this.streak = 0;
+      this.flooding = false;
+    }
     if (this.tokens >= 1) {
       this.tokens -= 1;
       this.sincePass = 0;
@@ -58,23 +62,31 @@ export class OutsideRateLimit {
     }
     this.refused++;
     this.streak++;
-    this.lastRefusal = t;
+    this.flooding = true;
     if (this.streak >= this.cfg.disconnectAfter) {
       this.streak = 0;
       this.sincePass = 0;
       this.disconnects++;
+      // The cooldown earns no tokens: the agent comes back with an empty bucket, still over its
+      // limit, instead of with the full burst the cooldown would otherwise have refilled.
+      this.tokens = -(this.cfg.cooldownMs * this.cfg.outsidePerSecond) / 1000;
       return 'disconnect';
     }
     return this.sincePass++ === 0 ? 'refuse' : 'drop';
   }
 
   /**
-   * Over the limit right now: a batch was refused and the bucket has not earned a token since. An
-   * agent in this state is not waited for at a decision point (its answer would come behind its
-   * own flood); one that has stopped flooding is back to normal after 1 / outsidePerSecond.
+   * Over the limit: refused since the bucket was last full. An agent in this state is not waited for
+   * at a decision point: its answer would come behind its own flood, and gRPC flow control lets a
+   * flood in slowly, in bursts, so the gaps between refusals say nothing about whether it has
+   * stopped. It is back to normal once the bucket is full again, i.e. after `burst /
+   * outsidePerSecond` seconds without outside batches (2 s with the defaults).
    */
   overLimit(): boolean {
-    return this.lastRefusal !== undefined && this.now() - this.lastRefusal < 1000 / this.cfg.outsidePerSecond;
+    if (!this.flooding) return false;
+    const tokens = this.tokens + ((this.now() - this.last) * this.cfg.outsidePerSecond) / 1000;
+    if (tokens >= this.cfg.burst) this.flooding = false;
+    return this.flooding;
   }
 
   /** The limit in words, for refusals and the fault log (built once: refusals come in floods). */

@@ -4,7 +4,8 @@
 // it says which report it processed last, gets everything after it again, and can still answer —
 // so a run in which an agent reconnects in time leaves the same tape as one in which it never
 // dropped. The exception is a flooding agent: in lock-step everyone waits for the slowest, so an
-// agent over its rate limit is not waited for, nor, once disconnected, until its cooldown is over.
+// agent over its rate limit is not waited for, nor, once disconnected for it, until it has said
+// hello again (after its cooldown).
 import type { ActionBatch, RunEnded } from '../../gen/flexarena/v1/session.js';
 import type { AgentPort, DecisionOutcome, DecisionRequest, OutboundMessage } from '../../sim/index.js';
 import type { GrpcGateway, Session } from './grpc-gateway.js';
@@ -21,6 +22,15 @@ export class RemoteAgentPort implements AgentPort {
   private pending: Pending | undefined;
   /** Consecutive wake-ups missed while disconnected. */
   private missedWhileAway = 0;
+  /** Disconnected for flooding and not back yet: absent, not waited for (its reconnect may take any time). */
+  private barred = false;
+  /**
+   * The wake-up whose decision was settled without its answer (missed): the first batch that answers
+   * it afterwards is a late answer, refused by the core as usual but not counted against the rate
+   * limit, so an agent that was not waited for because it flooded, and has stopped, is not kept
+   * over its limit by its own (late) answers.
+   */
+  private lateFree: number | undefined;
 
   constructor(
     readonly agentId: string,
@@ -34,7 +44,7 @@ export class RemoteAgentPort implements AgentPort {
       !session &&
       (!this.gateway.hasConnected(this.agentId) ||
         this.missedWhileAway >= this.goneAfterMissed ||
-        this.gateway.barredFor(this.agentId) > 0)
+        this.barred)
     )
       return Promise.resolve('absent');
     return new Promise((resolve) => {
@@ -46,6 +56,7 @@ export class RemoteAgentPort implements AgentPort {
         this.pending = undefined;
         const away = !this.gateway.session(this.agentId);
         this.missedWhileAway = o === 'answered' ? 0 : away ? this.missedWhileAway + 1 : 0;
+        if (o !== 'answered' && p.sentWakeId !== undefined) this.lateFree = p.sentWakeId;
         resolve(o);
       };
       const p: Pending = { request, woken: false, settle: finish };
@@ -64,6 +75,7 @@ export class RemoteAgentPort implements AgentPort {
 
   onConnected(session: Session): void {
     this.missedWhileAway = 0;
+    this.barred = false;
     if (this.pending) this.wake(session, this.pending);
   }
 
@@ -71,8 +83,12 @@ export class RemoteAgentPort implements AgentPort {
     // Nothing to do: a pending decision keeps waiting for a reconnect until its deadline.
   }
 
-  /** Disconnected for flooding: its open decision is not waited for (it counts as missed). */
+  /**
+   * Disconnected for flooding: its open decision is not waited for (it counts as missed), and later
+   * ones count as absent until it is back.
+   */
   onBarred(): void {
+    this.barred = true;
     this.pending?.settle('missed');
   }
 
@@ -86,7 +102,9 @@ export class RemoteAgentPort implements AgentPort {
     // Only a batch that may answer the open decision request goes straight to the core; anything
     // else (stale, late, duplicate, before the wake-up) counts against the agent's rate limit.
     const mayAnswer = p?.woken === true && batch.wakeId === p.request.wakeId;
-    if (!mayAnswer && !this.gateway.admitOutside(session, batch)) return;
+    const lateAnswer = !mayAnswer && batch.wakeId === this.lateFree;
+    if (lateAnswer) this.lateFree = undefined;
+    if (!mayAnswer && !lateAnswer && !this.gateway.admitOutside(session, batch)) return;
     if (!p?.woken) {
       this.gateway.answerOutside(session, batch);
       return;

@@ -7,7 +7,11 @@
 //     stale wake id as fast as the stream takes them until the next wake-up; when the arena ends
 //     its stream (RESOURCE_EXHAUSTED) it tries to reconnect every 100 ms and resumes.
 //   quiet: like flood without the flood.
-// At the end: one line `DOOR_AGENT_RESULT {json}`.
+// At the end: one line `DOOR_AGENT_RESULT {json}`. With DOOR_TRACE_DIR set, also a timeline of its
+// wake-ups, acks, floods and stream errors (epoch ms, the clock of the arena's trace) in
+// <DOOR_TRACE_DIR>/<mode>-<token>.json.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ClientDuplexStream, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import {
@@ -40,6 +44,11 @@ const result = {
 };
 const wokenAt = new Map<number, number>();
 let lastReportSeq = 0;
+const traceDir = process.env.DOOR_TRACE_DIR;
+const trace: Record<string, unknown>[] = [];
+const mark = (ev: string, more: Record<string, unknown> = {}) => {
+  if (traceDir) trace.push({ t: performance.timeOrigin + performance.now(), ev, ...more });
+};
 /** Bumped at every wake-up: a running flood stops when it changes. */
 let wakeEpoch = 0;
 
@@ -76,12 +85,17 @@ async function flood(
   const epoch = wakeEpoch;
   const stale = cancelUnknown(wakeId + 1_000_000);
   let n = 0;
+  let blocked = 0;
   while (!gone() && epoch === wakeEpoch) {
     const ok = call.write(stale);
     result.sent++;
-    if (!ok) await drainOrError(call);
-    else if (++n % 64 === 0) await new Promise((r) => setImmediate(r));
+    n++;
+    if (!ok) {
+      blocked++;
+      await drainOrError(call);
+    } else if (n % 64 === 0) await new Promise((r) => setImmediate(r));
   }
+  mark('flood-end', { wakeId, n, blocked, gone: gone() });
 }
 
 function open(): void {
@@ -89,6 +103,7 @@ function open(): void {
   md.set('authorization', `Bearer ${args.token}`);
   const call = client.session(md);
   result.sessions++;
+  mark('open');
   let closed = false;
   call.on('data', (m: SessionResponse) => {
     const k = m.kind;
@@ -97,6 +112,7 @@ function open(): void {
       const wake = k.value;
       wakeEpoch++;
       lastReportSeq = Math.max(lastReportSeq, wake.reportSeq);
+      mark('wake', { wakeId: wake.wakeId });
       if (mode === 'bystander') {
         wokenAt.set(wake.wakeId, performance.now());
         call.write(cancelUnknown(wake.wakeId));
@@ -110,12 +126,14 @@ function open(): void {
       const t0 = wokenAt.get(ack.wakeId);
       if (ack.batchStatus === BatchStatus.BATCH_STATUS_PROCESSED && t0 !== undefined) {
         result.latenciesMs.push(performance.now() - t0);
+        mark('ack', { wakeId: ack.wakeId, ms: performance.now() - t0 });
         wokenAt.delete(ack.wakeId);
       }
     } else if (k.$case === 'runEnded') result.ended = true;
   });
   call.on('error', (e: ServiceError) => {
     closed = true;
+    mark('error', { code: e.code, details: e.details.slice(0, 60) });
     if (e.code === status.RESOURCE_EXHAUSTED) {
       // Disconnected, or a hello refused during the cooldown: try again shortly.
       if (!/reconnect in/.test(e.details)) result.exhausted++;
@@ -127,6 +145,7 @@ function open(): void {
     if (result.ended) {
       const cpu = process.cpuUsage();
       result.cpuS = (cpu.user + cpu.system) / 1e6;
+      if (traceDir) writeFileSync(join(traceDir, `${mode}-${args.token}.json`), JSON.stringify(trace));
       process.stdout.write(`DOOR_AGENT_RESULT ${JSON.stringify(result)}\n`);
       client.close();
       process.exit(0);

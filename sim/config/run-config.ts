@@ -173,8 +173,9 @@ const rateSchema = z
     disconnectAfter: z.number().int().min(1).max(1_000_000).default(200),
     /**
      * After such a disconnect the agent is not waited for (its open wake-up counts as missed, later
-     * ones as absent), and a hello within this time is refused with RESOURCE_EXHAUSTED: in
-     * lock-step every agent waits for the slowest, so a flooder must not hold the others up.
+     * ones as absent until it has said hello again), and a hello within this time is refused with
+     * RESOURCE_EXHAUSTED: in lock-step every agent waits for the slowest, so a flooder must not
+     * hold the others up. Its bucket earns no tokens during the cooldown.
      */
     cooldownMs: z.number().int().min(0).max(600_000).default(2_000),
   })

@@ -1,5 +1,6 @@
 // A test agent process that floods the arena the way a broken or hostile agent would: at the
-// listed wake-ups, before answering, it sends 1-action batches with a stale wake id in a tight loop
+// listed wake-ups (or, while a flood is still running, at the first wake-up after it ended: the
+// arena does not wait for a flooder, so its wake-ups keep coming during a flood), before answering, it sends 1-action batches with a stale wake id in a tight loop
 // (waiting only for the stream's write buffer) until the arena ends its stream; then it reconnects
 // (at once, then every --pause-ms until the arena's cooldown lets it in again), resumes from its last processed
 // report and goes on. Between floods it answers every wake-up at once with an empty batch, so a run
@@ -29,7 +30,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.arena || !args.token) throw new Error('--arena and --token are required');
-const floodAt = new Set(args['flood-at']!.split(',').map(Number));
+const floodAt = args['flood-at']!.split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 const pauseMs = Number(args['pause-ms']);
 const MAX_PER_FLOOD = 200_000;
 
@@ -40,6 +43,8 @@ const stats = {
   floods: 0,
   sent: 0,
   staleAcks: 0,
+  /** Answers that came after their wake-up counted as missed (it is not waited for while over its limit). */
+  lateAcks: 0,
   rateLimitedAcks: 0,
   rateLimitedCodesOk: true,
   errors: [] as { code: number; details: string }[],
@@ -53,7 +58,9 @@ const stats = {
 const client = new ArenaServiceClient(args.arena, credentials.createInsecure());
 let lastReportSeq = 0;
 const wakeOrdinal = new Map<number, number>();
-const flooded = new Set<number>();
+/** Floods started so far (an index into floodAt), and whether one is running now. */
+let floodsStarted = 0;
+let flooding = false;
 
 function staleBatch(wakeId: number): SessionRequest {
   return {
@@ -103,6 +110,7 @@ async function flood(
   gone: () => boolean,
 ) {
   stats.floods++;
+  flooding = true;
   let n = 0;
   while (!gone() && n < MAX_PER_FLOOD) {
     const ok = call.write(staleBatch(wakeId));
@@ -112,6 +120,7 @@ async function flood(
     if (!ok) await drainOrError(call);
     else if (n % 64 === 0) await new Promise((r) => setImmediate(r));
   }
+  flooding = false;
 }
 
 function open(): void {
@@ -128,6 +137,7 @@ function open(): void {
     } else if (k.$case === 'actionAck') {
       const ack = k.value;
       if (ack.batchStatus === BatchStatus.BATCH_STATUS_STALE_WAKE) stats.staleAcks++;
+      else if (ack.batchStatus === BatchStatus.BATCH_STATUS_LATE) stats.lateAcks++;
       else if (ack.batchStatus === BatchStatus.BATCH_STATUS_RATE_LIMITED) {
         stats.rateLimitedAcks++;
         if (!ack.results.every((r) => r.rejectCode === RejectCode.REJECT_CODE_RATE_LIMITED && r.limit !== ''))
@@ -139,8 +149,9 @@ function open(): void {
       if (!wakeOrdinal.has(wake.wakeId)) wakeOrdinal.set(wake.wakeId, wakeOrdinal.size + 1);
       const ordinal = wakeOrdinal.get(wake.wakeId)!;
       stats.wakeUps++;
-      if (args.mode === 'flood' && floodAt.has(ordinal) && !flooded.has(ordinal)) {
-        flooded.add(ordinal);
+      const due = floodAt[floodsStarted];
+      if (args.mode === 'flood' && !flooding && due !== undefined && ordinal >= due) {
+        floodsStarted++;
         void flood(call, wake.wakeId, () => closed);
         return;
       }
