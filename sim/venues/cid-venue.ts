@@ -10,6 +10,7 @@ import {
   CidMarket,
   DEFAULT_CID_LIMITS,
   eurToTicks,
+  type RestingOrder,
   type TradeEvent,
   tradeCashUnits,
 } from '../../market/index.js';
@@ -58,6 +59,16 @@ export class CidVenue implements Venue {
   readonly market: CidMarket;
   private tradesSincePublish = new Map<string, PublicTrade[]>();
   private booksTouched = new Set<string>();
+  /**
+   * Wake-up messages kept while what they show is unchanged: the depth of each product since the
+   * last event that named it, and each agent's resting orders by id. In-process strategies get
+   * wake-ups frozen (sim/drivers/local-port.ts), and a frozen message that is handed out again is
+   * not walked again; every decision point used to rebuild and refreeze ~100 depths and the
+   * liquidity provider's ~1 200 resting orders, though most had not changed.
+   */
+  private readonly depthCache = new Map<string, WakeUp['books'][number]>();
+  private readonly orderCache = new Map<string, Map<number, CachedOrder>>();
+  private orderMark = 0;
   private readonly statsByProduct = new Map<string, CidTradeStats>();
   trades = 0;
 
@@ -119,14 +130,46 @@ export class CidVenue implements Venue {
 
   /** The agent's open orders and the public depth of open products, for a wake-up. */
   wakeUpPart(agentId: string, books: WakeUp['books']): Pick<WakeUp, 'openOrders' | 'books'> {
-    return { openOrders: this.market.openOrders(agentId).map(orderToProto), books };
+    return { openOrders: this.openOrders(agentId), books };
+  }
+
+  /** The agent's resting orders; an order's message is reused while its fields are unchanged. */
+  private openOrders(agentId: string): WakeUp['openOrders'] {
+    let cache = this.orderCache.get(agentId);
+    if (!cache) {
+      cache = new Map();
+      this.orderCache.set(agentId, cache);
+    }
+    const mark = ++this.orderMark;
+    const orders = this.market.openOrders(agentId);
+    const out: WakeUp['openOrders'] = new Array(orders.length);
+    for (let i = 0; i < orders.length; i++) {
+      const o = orders[i]!;
+      let entry = cache.get(o.orderId);
+      if (!entry || !sameOrder(entry.order, o)) {
+        entry = { order: o, msg: orderToProto(o), mark };
+        cache.set(o.orderId, entry);
+      } else entry.mark = mark;
+      out[i] = entry.msg;
+    }
+    // Orders no longer resting leave the cache.
+    if (cache.size > orders.length) for (const [id, e] of cache) if (e.mark !== mark) cache.delete(id);
+    return out;
   }
 
   openBooks(): WakeUp['books'] {
     const levels = this.ctx.cfg.market.cid.depthLevels;
-    return this.ctx.products.all
-      .filter((p) => this.market.productStatus(p.id) === 'open')
-      .map((p) => depthToProto(this.market.depth(p.id, levels)));
+    const out: WakeUp['books'] = [];
+    for (const p of this.ctx.products.all) {
+      if (this.market.productStatus(p.id) !== 'open') continue;
+      let depth = this.depthCache.get(p.id);
+      if (!depth) {
+        depth = depthToProto(this.market.depth(p.id, levels));
+        this.depthCache.set(p.id, depth);
+      }
+      out.push(depth);
+    }
+    return out;
   }
 
   /** Trades since the previous decision point and the depth of every book they or orders touched. */
@@ -183,7 +226,10 @@ export class CidVenue implements Venue {
     for (const ev of events) {
       this.ctx.out.tapeEvent(ev);
       if (ev.type === 'trade') this.onTrade(ev);
-      if ('productId' in ev) this.booksTouched.add(ev.productId);
+      if ('productId' in ev) {
+        this.booksTouched.add(ev.productId);
+        this.depthCache.delete(ev.productId);
+      } else if (ev.type !== 'rejected') this.depthCache.clear();
     }
     return events;
   }
@@ -236,6 +282,32 @@ export class CidVenue implements Venue {
       aggressorSide: ev.aggressorSide === 'buy' ? ProtoSide.SIDE_BUY : ProtoSide.SIDE_SELL,
     });
   }
+}
+
+/** A resting order as the market showed it, and its message for wake-ups. */
+interface CachedOrder {
+  order: RestingOrder;
+  msg: WakeUp['openOrders'][number];
+  /** The openOrders() call that last saw the order resting. */
+  mark: number;
+}
+
+/** Every field of the two snapshots of one order (same id) is equal. */
+function sameOrder(a: RestingOrder, b: RestingOrder): boolean {
+  return (
+    a.remainingLots === b.remainingLots &&
+    a.priceTicks === b.priceTicks &&
+    a.originalLots === b.originalLots &&
+    a.entryTime === b.entryTime &&
+    a.hiddenLots === b.hiddenLots &&
+    a.peakLots === b.peakLots &&
+    a.clientRef === b.clientRef &&
+    a.side === b.side &&
+    a.tif === b.tif &&
+    a.restriction === b.restriction &&
+    a.productId === b.productId &&
+    a.agentId === b.agentId
+  );
 }
 
 export function fillFor(ev: TradeEvent, agentId: string): Fill {
