@@ -10,7 +10,6 @@ import {
   CidMarket,
   DEFAULT_CID_LIMITS,
   eurToTicks,
-  type RestingOrder,
   type TradeEvent,
   tradeCashUnits,
 } from '../../market/index.js';
@@ -61,14 +60,13 @@ export class CidVenue implements Venue {
   private booksTouched = new Set<string>();
   /**
    * Wake-up messages kept while what they show is unchanged: the depth of each product since the
-   * last event that named it, and each agent's resting orders by id. In-process strategies get
+   * last event that named it, and each agent's resting orders as last shown. In-process strategies get
    * wake-ups frozen (sim/drivers/local-port.ts), and a frozen message that is handed out again is
    * not walked again; every decision point used to rebuild and refreeze ~100 depths and the
    * liquidity provider's ~1 200 resting orders, though most had not changed.
    */
   private readonly depthCache = new Map<string, WakeUp['books'][number]>();
-  private readonly orderCache = new Map<string, Map<number, CachedOrder>>();
-  private orderMark = 0;
+  private readonly ordersShown = new Map<string, { orders: WakeUp['openOrders']; touched: Set<number> }>();
   private readonly statsByProduct = new Map<string, CidTradeStats>();
   trades = 0;
 
@@ -133,28 +131,40 @@ export class CidVenue implements Venue {
     return { openOrders: this.openOrders(agentId), books };
   }
 
-  /** The agent's resting orders; an order's message is reused while its fields are unchanged. */
+  /**
+   * The agent's resting orders, ascending by id. Only the orders that events named since the
+   * agent's previous wake-up are looked up again; the rest keep their messages, and with no such
+   * event the previous list itself is handed out again.
+   */
   private openOrders(agentId: string): WakeUp['openOrders'] {
-    let cache = this.orderCache.get(agentId);
-    if (!cache) {
-      cache = new Map();
-      this.orderCache.set(agentId, cache);
+    const shown = this.ordersShown.get(agentId);
+    if (!shown) {
+      const orders = this.market.openOrders(agentId).map(orderToProto);
+      this.ordersShown.set(agentId, { orders, touched: new Set() });
+      return orders;
     }
-    const mark = ++this.orderMark;
-    const orders = this.market.openOrders(agentId);
-    const out: WakeUp['openOrders'] = new Array(orders.length);
-    for (let i = 0; i < orders.length; i++) {
-      const o = orders[i]!;
-      let entry = cache.get(o.orderId);
-      if (!entry || !sameOrder(entry.order, o)) {
-        entry = { order: o, msg: orderToProto(o), mark };
-        cache.set(o.orderId, entry);
-      } else entry.mark = mark;
-      out[i] = entry.msg;
+    const { touched } = shown;
+    if (touched.size === 0) return shown.orders;
+    const out: WakeUp['openOrders'] = [];
+    for (const m of shown.orders) {
+      if (!touched.delete(m.orderId)) out.push(m);
+      else this.pushResting(out, m.orderId);
     }
-    // Orders no longer resting leave the cache.
-    if (cache.size > orders.length) for (const [id, e] of cache) if (e.mark !== mark) cache.delete(id);
+    // The rest are orders entered since: order ids only grow, so they follow every shown one.
+    for (const id of [...touched].sort((x, y) => x - y)) this.pushResting(out, id);
+    touched.clear();
+    shown.orders = out;
     return out;
+  }
+
+  private pushResting(out: WakeUp['openOrders'], orderId: number): void {
+    const o = this.market.getOrder(orderId);
+    if (o) out.push(orderToProto(o));
+  }
+
+  /** An event named this order of this agent: its wake-up message must be looked up again. */
+  private touch(agentId: string, orderId: number): void {
+    this.ordersShown.get(agentId)?.touched.add(orderId);
   }
 
   openBooks(): WakeUp['books'] {
@@ -229,7 +239,12 @@ export class CidVenue implements Venue {
       if ('productId' in ev) {
         this.booksTouched.add(ev.productId);
         this.depthCache.delete(ev.productId);
-      } else if (ev.type !== 'rejected') this.depthCache.clear();
+      }
+      if (ev.type === 'trade') {
+        this.touch(ev.buyAgentId, ev.buyOrderId);
+        this.touch(ev.sellAgentId, ev.sellOrderId);
+      } else if (ev.type === 'accepted' || ev.type === 'cancelled' || ev.type === 'modified')
+        this.touch(ev.agentId, ev.orderId);
     }
     return events;
   }
@@ -282,32 +297,6 @@ export class CidVenue implements Venue {
       aggressorSide: ev.aggressorSide === 'buy' ? ProtoSide.SIDE_BUY : ProtoSide.SIDE_SELL,
     });
   }
-}
-
-/** A resting order as the market showed it, and its message for wake-ups. */
-interface CachedOrder {
-  order: RestingOrder;
-  msg: WakeUp['openOrders'][number];
-  /** The openOrders() call that last saw the order resting. */
-  mark: number;
-}
-
-/** Every field of the two snapshots of one order (same id) is equal. */
-function sameOrder(a: RestingOrder, b: RestingOrder): boolean {
-  return (
-    a.remainingLots === b.remainingLots &&
-    a.priceTicks === b.priceTicks &&
-    a.originalLots === b.originalLots &&
-    a.entryTime === b.entryTime &&
-    a.hiddenLots === b.hiddenLots &&
-    a.peakLots === b.peakLots &&
-    a.clientRef === b.clientRef &&
-    a.side === b.side &&
-    a.tif === b.tif &&
-    a.restriction === b.restriction &&
-    a.productId === b.productId &&
-    a.agentId === b.agentId
-  );
 }
 
 export function fillFor(ev: TradeEvent, agentId: string): Fill {
