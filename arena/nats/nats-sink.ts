@@ -9,8 +9,8 @@
 // the socket at the first pause of the caller, and the simulation pauses between every event, so
 // one message at a time meant hundreds of small socket writes per run, each waking nats-server.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import type { PublicRecord, RecordSink } from '../../sim/index.js';
+import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { type PublicRecord, type RecordSink, settlementJson } from '../../sim/index.js';
 
 export const SETTLEMENT_STREAM = 'FLEXARENA_SETTLEMENT';
 export const SETTLEMENT_SUBJECTS = 'flexarena.*.settlement.>';
@@ -142,7 +142,7 @@ export class NatsSink implements RecordSink {
     this.outbox?.enqueue(
       this.subj.settlement(r.agentId),
       settlementMsgId(this.runId, r.seq),
-      JSON.stringify(SettlementRecord.toJSON(r)),
+      settlementJson(r),
     );
   }
 }
