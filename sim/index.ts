@@ -64,6 +64,7 @@ export {
   type SequencedTapeRecord,
   type TapeRecord,
 } from './records/records.js';
+export { settlementJson } from './records/settlement-json.js';
 export { TapeEncoder } from './records/tape-encoder.js';
 export { addRecord, type RecordTotal, RecordTotals } from './results/record-totals.js';
 export { agentResults, type RunResults, runResults } from './results/results.js';

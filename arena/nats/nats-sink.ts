@@ -5,9 +5,12 @@
 // while the connection is away are counted apart: they leave only if it comes back, so the run's
 // figures do not claim as published what sat in a buffer until the end; past a bound they are
 // dropped (and counted) rather than held, so a long outage cannot grow the buffer without end.
+// Public messages are handed to the client in bursts (see PUBLIC_BURST_BYTES): nats.js writes to
+// the socket at the first pause of the caller, and the simulation pauses between every event, so
+// one message at a time meant hundreds of small socket writes per run, each waking nats-server.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import type { PublicRecord, RecordSink } from '../../sim/index.js';
+import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { type PublicRecord, type RecordSink, settlementJson } from '../../sim/index.js';
 
 export const SETTLEMENT_STREAM = 'FLEXARENA_SETTLEMENT';
 export const SETTLEMENT_SUBJECTS = 'flexarena.*.settlement.>';
@@ -41,8 +44,19 @@ export interface SettlementOutbox {
 /** Public messages held in nats.js's buffer while the connection is away, at most. */
 export const MAX_PUBLIC_HELD_WHILE_AWAY = 10_000;
 
+/**
+ * Public messages are held until about this many payload bytes are waiting (nats.js itself flushes
+ * its buffer to the socket at 32 KiB), or until PUBLIC_BURST_MS have passed with the event loop
+ * free, whichever comes first; flush() sends what waits at once (the end of the run).
+ */
+export const PUBLIC_BURST_BYTES = 32 * 1024;
+export const PUBLIC_BURST_MS = 10;
+
 export class NatsSink implements RecordSink {
   private readonly subj;
+  private burst: { subject: string; payload: string }[] = [];
+  private burstBytes = 0;
+  private burstTimer: NodeJS.Timeout | undefined;
   private away = false;
   private sent = 0;
   private held = 0;
@@ -81,12 +95,30 @@ export class NatsSink implements RecordSink {
 
   public(r: PublicRecord): void {
     if (!this.nc) return;
+    const payload = JSON.stringify(r.codec.toJSON(r.message));
+    this.burst.push({ subject: this.subj.tail(r.topic), payload });
+    this.burstBytes += payload.length;
+    if (this.burstBytes >= PUBLIC_BURST_BYTES) this.flush();
+    else this.burstTimer ??= setTimeout(() => this.flush(), PUBLIC_BURST_MS);
+  }
+
+  /** Hands every waiting public message to the client now (counted as sent, held or dropped). */
+  flush(): void {
+    if (this.burstTimer !== undefined) clearTimeout(this.burstTimer);
+    this.burstTimer = undefined;
+    const burst = this.burst;
+    this.burst = [];
+    this.burstBytes = 0;
+    for (const m of burst) this.send(m.subject, m.payload);
+  }
+
+  private send(subject: string, payload: string): void {
     if (this.away && this.held >= MAX_PUBLIC_HELD_WHILE_AWAY) {
       this.dropped++;
       return;
     }
     try {
-      this.nc.publish(this.subj.tail(r.topic), JSON.stringify(r.codec.toJSON(r.message)));
+      this.nc!.publish(subject, payload);
       if (this.away) this.held++;
       else this.sent++;
     } catch {
@@ -110,7 +142,7 @@ export class NatsSink implements RecordSink {
     this.outbox?.enqueue(
       this.subj.settlement(r.agentId),
       settlementMsgId(this.runId, r.seq),
-      JSON.stringify(SettlementRecord.toJSON(r)),
+      settlementJson(r),
     );
   }
 }

@@ -2,8 +2,8 @@
 // records of the evaluation contract, and the agent fault log with wall-clock times.
 import { appendFileSync, createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import type { FaultRecord, RecordSink } from '../../sim/index.js';
+import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { type FaultRecord, type RecordSink, settlementJson } from '../../sim/index.js';
 import { type FaultLogLimits, FaultThrottle, type SuppressedSummary } from './fault-throttle.js';
 
 function closeStream(out: WriteStream): Promise<void> {
@@ -19,7 +19,7 @@ export class SettlementFileSink implements RecordSink {
   }
 
   settlement(r: SettlementRecord): void {
-    this.out.write(`${JSON.stringify(SettlementRecord.toJSON(r))}\n`);
+    this.out.write(`${settlementJson(r)}\n`);
   }
 
   close(): Promise<void> {

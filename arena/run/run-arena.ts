@@ -146,6 +146,7 @@ async function closeNats(
   runDir: string,
   log: (l: string) => void,
 ): Promise<NatsDelivery> {
+  n.sink.flush();
   await n.outbox.drain({ timeoutMs: cfg.nats.deliveryTimeoutMs });
   const report: OutboxReport = await n.outbox.close({
     undeliveredPath: join(runDir, 'undelivered-settlements.jsonl'),
@@ -352,6 +353,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     // Summaries of suppressed faults still owed, also those of the disconnects at shutdown.
     faults.close();
     if (nats) {
+      nats.sink.flush();
       await nats.outbox
         .close()
         .catch((err) => log(`closing the settlement outbox: ${(err as Error).message}`));

@@ -68,6 +68,8 @@ export class AgentLedger {
   readonly tradedLotsByProduct = new Map<string, number>();
   readonly cash: CashByKind = zeroCash();
   private pending: PendingReports = emptyReports();
+  /** The position messages last handed out, in the order of `positions`. */
+  private shownPositions: Position[] = [];
   tradedLots = 0;
   imbalanceKwhAbs = 0;
   orders = 0;
@@ -136,13 +138,41 @@ export class AgentLedger {
     return out;
   }
 
+  /**
+   * Every position, as wake-up messages. A position keeps its message while it is unchanged, and
+   * the list itself is handed out again when nothing changed: the list holds every product the
+   * agent ever traded (hundreds by the end of a run) and is part of every wake-up, which in-process
+   * strategies get frozen — a message handed out again is not rebuilt nor walked again.
+   */
   positionMessages(): Position[] {
-    return [...this.positions.entries()].map(([productId, p]) => ({
-      productId,
-      netLots: p.boughtLots - p.soldLots,
-      boughtLots: p.boughtLots,
-      soldLots: p.soldLots,
-      cashUnits: p.cashUnits,
-    }));
+    const prev = this.shownPositions;
+    const out: Position[] = new Array(this.positions.size);
+    let same = prev.length === out.length;
+    let i = 0;
+    // Map order is insertion order and positions are never removed: index i is the same product.
+    for (const [productId, p] of this.positions) {
+      const old = prev[i];
+      if (
+        old !== undefined &&
+        old.boughtLots === p.boughtLots &&
+        old.soldLots === p.soldLots &&
+        old.cashUnits === p.cashUnits
+      )
+        out[i] = old;
+      else {
+        same = false;
+        out[i] = {
+          productId,
+          netLots: p.boughtLots - p.soldLots,
+          boughtLots: p.boughtLots,
+          soldLots: p.soldLots,
+          cashUnits: p.cashUnits,
+        };
+      }
+      i++;
+    }
+    if (same) return prev;
+    this.shownPositions = out;
+    return out;
   }
 }

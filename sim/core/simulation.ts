@@ -193,6 +193,14 @@ export class Simulation {
   private now = 0;
   private wakeSeq = 0;
   private stats = { wakeUps: 0, actions: 0 };
+  /** The wake-up messages of the forecast issue in force, per quarter-hour step (null: none). */
+  private forecastMessages?: {
+    forecast: unknown;
+    steps: ({
+      price: WakeUp['priceForecasts'][number];
+      fundamentals: WakeUp['fundamentalsForecasts'][number];
+    } | null)[];
+  };
   private started = false;
   private finished = false;
   private open: OpenDecision | undefined;
@@ -883,22 +891,36 @@ export class Simulation {
   private forecasts(): Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> {
     const { world, products } = this.ctx;
     const f = world.forecastAt(this.now);
+    // A forecast issue is in force for several decision points: its entries are built once and
+    // the same (frozen, for in-process agents) messages handed out until the next issue.
+    if (this.forecastMessages?.forecast !== f) this.forecastMessages = { forecast: f, steps: [] };
+    const cache = this.forecastMessages.steps;
     const out: Pick<WakeUp, 'priceForecasts' | 'fundamentalsForecasts'> = {
       priceForecasts: [],
       fundamentalsForecasts: [],
     };
     products.quarterHours.forEach((qh, step) => {
       if (qh.deliveryStartMs <= this.now) return;
-      const p = f.at(step);
-      if (!p) return;
-      out.priceForecasts.push({ productId: qh.id, priceTicks: p.priceTicks });
-      out.fundamentalsForecasts.push({
-        productId: qh.id,
-        demandMw: p.demandMw,
-        windMw: p.windMw,
-        solarMw: p.solarMw,
-        residualMw: p.residualMw,
-      });
+      let m = cache[step];
+      if (m === undefined) {
+        const p = f.at(step);
+        m = p
+          ? {
+              price: { productId: qh.id, priceTicks: p.priceTicks },
+              fundamentals: {
+                productId: qh.id,
+                demandMw: p.demandMw,
+                windMw: p.windMw,
+                solarMw: p.solarMw,
+                residualMw: p.residualMw,
+              },
+            }
+          : null;
+        cache[step] = m;
+      }
+      if (!m) return;
+      out.priceForecasts.push(m.price);
+      out.fundamentalsForecasts.push(m.fundamentals);
     });
     return out;
   }

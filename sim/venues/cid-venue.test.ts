@@ -6,6 +6,7 @@ import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/f
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
 import { NamedRng } from '../../lib/random.js';
 import type { CidCommand } from '../../market/index.js';
+import { depthToProto, orderToProto } from '../core/convert.js';
 import { emptyResult, unitContext } from '../core/test-support.js';
 import { createWorld, type World } from '../world/world.js';
 import { CidVenue } from './cid-venue.js';
@@ -385,5 +386,98 @@ describe('CidVenue', () => {
     venue.publish(OPEN_TIME + 30 * MINUTE);
     expect(publisher.trades_).toHaveLength(1);
     expect(publisher.books).toHaveLength(2);
+  });
+});
+
+describe('CidVenue wake-up parts', () => {
+  // The venue keeps the messages of resting orders and depths between wake-ups and looks up only
+  // what events named since; whatever the sequence, a wake-up must show exactly what the market
+  // holds now, and an unchanged order or depth must be the very same (already frozen) message.
+  it('equal the market at every wake-up through random submits, fills, modifies, cancels and a gate closure', async () => {
+    const { ctx, venue, advanceTo } = makeVenue();
+    await advanceTo(DAY_MS - 8 * HOUR);
+    const rng = new NamedRng(11).stream('cid-venue-wake-parts');
+    const products = [Q0, 'qh-20261122-0015', H0];
+    const agents = ['alice', 'bob'];
+    const fresh = (agent: string) => ({
+      openOrders: venue.market.openOrders(agent).map(orderToProto),
+      books: ctx.products.all
+        .filter((p) => venue.market.productStatus(p.id) === 'open')
+        .map((p) => depthToProto(venue.market.depth(p.id, ctx.cfg.market.cid.depthLevels))),
+    });
+    let time = DAY_MS - 8 * HOUR;
+    const previous = new Map<string, Map<number, object>>();
+    let reused = 0;
+    for (let round = 0; round < 60; round++) {
+      for (let i = 0; i < 8; i++) {
+        const agent = agents[rng.int(0, 1)]!;
+        const mine = venue.market.openOrders(agent);
+        const pick = rng.int(0, 9);
+        time += 1_000;
+        if (pick < 2 && mine.length > 0) {
+          const o = mine[rng.int(0, mine.length - 1)]!;
+          handle(
+            venue,
+            agent,
+            { clientRef: '', kind: { $case: 'cancel', value: { orderId: o.orderId } } },
+            time,
+          );
+        } else if (pick < 4 && mine.length > 0) {
+          const o = mine[rng.int(0, mine.length - 1)]!;
+          handle(
+            venue,
+            agent,
+            {
+              clientRef: `m${round}`,
+              kind: {
+                $case: 'modify',
+                value: {
+                  orderId: o.orderId,
+                  priceTicks: rng.int(90, 110) * 100,
+                  quantityLots: rng.int(1, 12),
+                },
+              },
+            },
+            time,
+          );
+        } else {
+          handle(
+            venue,
+            agent,
+            submit({
+              productId: products[rng.int(0, products.length - 1)]!,
+              side: rng.int(0, 1) === 0 ? 'buy' : 'sell',
+              priceTicks: rng.int(90, 110) * 100,
+              quantityLots: rng.int(1, 12),
+              ...(pick === 9 ? { tif: TimeInForce.TIME_IN_FORCE_IOC } : {}),
+              ...(pick === 8 ? { peakLots: 2, quantityLots: 10 } : {}),
+              clientRef: `r${round}-${i}`,
+            }),
+            time,
+          );
+        }
+      }
+      if (round === 40) {
+        // The first quarter-hour's gate closes: its resting orders are cancelled, its book goes.
+        time = DAY_MS - 5 * MINUTE;
+        await advanceTo(time);
+      }
+      const books = venue.openBooks();
+      for (const agent of agents) {
+        const part = venue.wakeUpPart(agent, books);
+        expect(part).toEqual(fresh(agent));
+        const before = previous.get(agent);
+        for (const o of part.openOrders) {
+          const old = before?.get(o.orderId);
+          if (old && JSON.stringify(old) === JSON.stringify(o)) {
+            expect(o).toBe(old);
+            reused++;
+          }
+        }
+        previous.set(agent, new Map(part.openOrders.map((o) => [o.orderId, o])));
+      }
+    }
+    expect(reused).toBeGreaterThan(100);
+    expect(venue.market.productStatus(Q0)).toBe('closed');
   });
 });

@@ -58,6 +58,15 @@ export class CidVenue implements Venue {
   readonly market: CidMarket;
   private tradesSincePublish = new Map<string, PublicTrade[]>();
   private booksTouched = new Set<string>();
+  /**
+   * Wake-up messages kept while what they show is unchanged: the depth of each product since the
+   * last event that named it, and each agent's resting orders as last shown. In-process strategies get
+   * wake-ups frozen (sim/drivers/local-port.ts), and a frozen message that is handed out again is
+   * not walked again; every decision point used to rebuild and refreeze ~100 depths and the
+   * liquidity provider's ~1 200 resting orders, though most had not changed.
+   */
+  private readonly depthCache = new Map<string, WakeUp['books'][number]>();
+  private readonly ordersShown = new Map<string, { orders: WakeUp['openOrders']; touched: Set<number> }>();
   private readonly statsByProduct = new Map<string, CidTradeStats>();
   trades = 0;
 
@@ -119,14 +128,58 @@ export class CidVenue implements Venue {
 
   /** The agent's open orders and the public depth of open products, for a wake-up. */
   wakeUpPart(agentId: string, books: WakeUp['books']): Pick<WakeUp, 'openOrders' | 'books'> {
-    return { openOrders: this.market.openOrders(agentId).map(orderToProto), books };
+    return { openOrders: this.openOrders(agentId), books };
+  }
+
+  /**
+   * The agent's resting orders, ascending by id. Only the orders that events named since the
+   * agent's previous wake-up are looked up again; the rest keep their messages, and with no such
+   * event the previous list itself is handed out again.
+   */
+  private openOrders(agentId: string): WakeUp['openOrders'] {
+    const shown = this.ordersShown.get(agentId);
+    if (!shown) {
+      const orders = this.market.openOrders(agentId).map(orderToProto);
+      this.ordersShown.set(agentId, { orders, touched: new Set() });
+      return orders;
+    }
+    const { touched } = shown;
+    if (touched.size === 0) return shown.orders;
+    const out: WakeUp['openOrders'] = [];
+    for (const m of shown.orders) {
+      if (!touched.delete(m.orderId)) out.push(m);
+      else this.pushResting(out, m.orderId);
+    }
+    // The rest are orders entered since: order ids only grow, so they follow every shown one.
+    for (const id of [...touched].sort((x, y) => x - y)) this.pushResting(out, id);
+    touched.clear();
+    shown.orders = out;
+    return out;
+  }
+
+  private pushResting(out: WakeUp['openOrders'], orderId: number): void {
+    const o = this.market.getOrder(orderId);
+    if (o) out.push(orderToProto(o));
+  }
+
+  /** An event named this order of this agent: its wake-up message must be looked up again. */
+  private touch(agentId: string, orderId: number): void {
+    this.ordersShown.get(agentId)?.touched.add(orderId);
   }
 
   openBooks(): WakeUp['books'] {
     const levels = this.ctx.cfg.market.cid.depthLevels;
-    return this.ctx.products.all
-      .filter((p) => this.market.productStatus(p.id) === 'open')
-      .map((p) => depthToProto(this.market.depth(p.id, levels)));
+    const out: WakeUp['books'] = [];
+    for (const p of this.ctx.products.all) {
+      if (this.market.productStatus(p.id) !== 'open') continue;
+      let depth = this.depthCache.get(p.id);
+      if (!depth) {
+        depth = depthToProto(this.market.depth(p.id, levels));
+        this.depthCache.set(p.id, depth);
+      }
+      out.push(depth);
+    }
+    return out;
   }
 
   /** Trades since the previous decision point and the depth of every book they or orders touched. */
@@ -183,7 +236,15 @@ export class CidVenue implements Venue {
     for (const ev of events) {
       this.ctx.out.tapeEvent(ev);
       if (ev.type === 'trade') this.onTrade(ev);
-      if ('productId' in ev) this.booksTouched.add(ev.productId);
+      if ('productId' in ev) {
+        this.booksTouched.add(ev.productId);
+        this.depthCache.delete(ev.productId);
+      }
+      if (ev.type === 'trade') {
+        this.touch(ev.buyAgentId, ev.buyOrderId);
+        this.touch(ev.sellAgentId, ev.sellOrderId);
+      } else if (ev.type === 'accepted' || ev.type === 'cancelled' || ev.type === 'modified')
+        this.touch(ev.agentId, ev.orderId);
     }
     return events;
   }
