@@ -78,6 +78,19 @@ const SessionClient = makeGenericClientConstructor(
   ArenaServiceClient.serviceName,
 ) as unknown as typeof ArenaServiceClient;
 
+/**
+ * Per-message work the session does not need, off: channelz statistics (a timestamp and counters
+ * per message), grpc-js's own retry machinery (a session is resumed by this client, which knows the
+ * report sequence; grpc-js cannot replay a stream), and a receive window of a few wake-ups instead
+ * of HTTP/2's 64 KiB, which a wake-up with a large order list fills alone (a stall and a window
+ * update per message).
+ */
+const CHANNEL_OPTIONS = {
+  'grpc.enable_channelz': 0,
+  'grpc.enable_retries': 0,
+  'grpc-node.flow_control_window': 4 * 1024 * 1024,
+} as const;
+
 /** FLEXARENA_WAKE_UPS=full|delta (unset: delta), the default of ConnectOptions.fullWakeUps. */
 function fullWakeUpsFromEnv(): boolean {
   const mode = process.env.FLEXARENA_WAKE_UPS ?? 'delta';
@@ -115,7 +128,7 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
 
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
 function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
-  const client = new SessionClient(opts.address, credentials.createInsecure());
+  const client = new SessionClient(opts.address, credentials.createInsecure(), CHANNEL_OPTIONS);
   const md = new Metadata();
   md.set('authorization', `Bearer ${opts.token}`);
   const call = client.session(md);
