@@ -104,13 +104,31 @@ function ensureDependencies(stamp) {
   return depsHash;
 }
 
+// ts-proto (forceLong=number) decodes every int64 field as `longToNumber(reader.int64())`, which
+// turns the value into a string and parses it back. lib/proto-wire.ts's FastBinaryReader already
+// hands over a safe integer as a number (anything larger stays the library's bigint), so a number
+// is taken as it is: the same value, without a string per field (a wake-up holds thousands).
+// Bump CODEGEN_PATCH when this changes, so existing gen/ folders are regenerated.
+const CODEGEN_PATCH = 'fast-long-1';
+const LONG_TO_NUMBER = 'function longToNumber(int64: { toString(): string }): number {\n';
+
+function patchGenerated() {
+  for (const file of listFiles(join(root, 'gen'), '.ts')) {
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(LONG_TO_NUMBER)) continue;
+    const fast = '  if (typeof int64 === "number" && globalThis.Number.isSafeInteger(int64)) return int64;\n';
+    writeFileSync(file, text.replace(LONG_TO_NUMBER, LONG_TO_NUMBER + fast));
+  }
+}
+
 function ensureCodegen(stamp) {
   const protos = listFiles(join(root, 'proto'), '.proto');
-  const protoHash = hashFiles([...protos, join(root, 'buf.gen.yaml')]);
+  const protoHash = `${hashFiles([...protos, join(root, 'buf.gen.yaml')])}+${CODEGEN_PATCH}`;
   const genOk = existsSync(join(root, 'gen', 'flexarena', 'v1', 'arena_service.ts'));
   if (genOk && stamp.proto === protoHash) return protoHash;
   log('generating TypeScript gRPC code from proto/ (buf + ts-proto)…');
   run(join(root, 'node_modules', '.bin', 'buf'), ['generate']);
+  patchGenerated();
   return protoHash;
 }
 

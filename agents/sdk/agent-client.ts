@@ -21,6 +21,7 @@ import {
 import { type RunEnded, WakeUpEncoding, type Welcome } from '../../gen/flexarena/v1/session.js';
 import { FastBinaryReader, FastBinaryWriter } from '../../lib/index.js';
 import { AgentSdkError, SessionError } from './errors.js';
+import { decodeWithoutPublicView } from './private-wake-decoder.js';
 import type { Strategy } from './strategy.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
 
@@ -64,19 +65,36 @@ export interface AgentRunOutcome {
  * The generated client with 64-bit integers decoded and encoded without BigInt (the same
  * messages, see lib/proto-wire.ts): a wake-up holds thousands of them.
  */
-const SessionClient = makeGenericClientConstructor(
-  {
-    ...ArenaServiceService,
-    session: {
-      ...ArenaServiceService.session,
-      requestSerialize: (value: SessionRequest): Buffer =>
-        Buffer.from(SessionRequest.encode(value, new FastBinaryWriter()).finish()),
-      responseDeserialize: (value: Buffer): SessionResponse =>
-        SessionResponse.decode(new FastBinaryReader(value)),
+function sessionClient(decode: (value: Buffer) => SessionResponse): typeof ArenaServiceClient {
+  return makeGenericClientConstructor(
+    {
+      ...ArenaServiceService,
+      session: {
+        ...ArenaServiceService.session,
+        requestSerialize: (value: SessionRequest): Buffer =>
+          Buffer.from(SessionRequest.encode(value, new FastBinaryWriter()).finish()),
+        responseDeserialize: decode,
+      },
     },
-  },
-  ArenaServiceClient.serviceName,
-) as unknown as typeof ArenaServiceClient;
+    ArenaServiceClient.serviceName,
+  ) as unknown as typeof ArenaServiceClient;
+}
+const SessionClient = sessionClient((value) => SessionResponse.decode(new FastBinaryReader(value)));
+/** For a strategy that ignores the public view: wake-ups decoded without it. */
+const PrivateSessionClient = sessionClient(decodeWithoutPublicView);
+
+/**
+ * Per-message work the session does not need, off: channelz statistics (a timestamp and counters
+ * per message), grpc-js's own retry machinery (a session is resumed by this client, which knows the
+ * report sequence; grpc-js cannot replay a stream), and a receive window of a few wake-ups instead
+ * of HTTP/2's 64 KiB, which a wake-up with a large order list fills alone (a stall and a window
+ * update per message).
+ */
+const CHANNEL_OPTIONS = {
+  'grpc.enable_channelz': 0,
+  'grpc.enable_retries': 0,
+  'grpc-node.flow_control_window': 4 * 1024 * 1024,
+} as const;
 
 /** FLEXARENA_WAKE_UPS=full|delta (unset: delta), the default of ConnectOptions.fullWakeUps. */
 function fullWakeUpsFromEnv(): boolean {
@@ -115,7 +133,8 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
 
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
 function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
-  const client = new SessionClient(opts.address, credentials.createInsecure());
+  const Client = strategy.ignoresPublicView ? PrivateSessionClient : SessionClient;
+  const client = new Client(opts.address, credentials.createInsecure(), CHANNEL_OPTIONS);
   const md = new Metadata();
   md.set('authorization', `Bearer ${opts.token}`);
   const call = client.session(md);
@@ -148,7 +167,8 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           break;
         case 'wakeUp': {
           outcome.wakeUps++;
-          const wake = views.rebuild(msg.kind.value);
+          // Without a public view there is nothing to rebuild (see Strategy.ignoresPublicView).
+          const wake = strategy.ignoresPublicView ? msg.kind.value : views.rebuild(msg.kind.value);
           const actions = await strategy.decide(wake);
           processed(wake.reportSeq);
           send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });

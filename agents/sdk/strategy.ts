@@ -4,6 +4,12 @@ import type { Action, ActionAck, RunEnded, WakeUp, Welcome } from '../../gen/fle
 
 export interface Strategy {
   readonly name: string;
+  /**
+   * True for a strategy that never reads the wake-up's public view (books, price and fundamentals
+   * forecasts): over gRPC the SDK then does not decode them, and its wake-ups have them empty.
+   * In-process the wake-ups are complete either way. Default false.
+   */
+  readonly ignoresPublicView?: boolean;
   onWelcome?(welcome: Welcome): void | Promise<void>;
   decide(wake: WakeUp): Action[] | Promise<Action[]>;
   onAck?(ack: ActionAck): void;

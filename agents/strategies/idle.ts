@@ -4,6 +4,8 @@ import type { Strategy } from '../sdk/strategy.js';
 
 export class IdleStrategy implements Strategy {
   readonly name = 'idle';
+  /** It reads nothing: over gRPC its wake-ups cost no books or forecasts to decode. */
+  readonly ignoresPublicView = true;
 
   decide(): Action[] {
     return [];

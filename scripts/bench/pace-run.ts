@@ -10,21 +10,36 @@ import { performance } from 'node:perf_hooks';
 import { createStrategy } from '../../agents/strategies/index.js';
 import { loadRunConfig, runArena } from '../../arena/index.js';
 import type { LocalAgent, RecordSink } from '../../sim/index.js';
+import { commandLine, processTreeCpu } from './process-tree-cpu.js';
 
 const [file, mode, outDir] = process.argv.slice(2);
 if (!file || (mode !== 'grpc' && mode !== 'in-process') || !outDir)
   throw new Error('usage: pace-run.ts <config> <grpc|in-process> <outDir>');
 
 const cfg = loadRunConfig(file, { outDir });
-const marks: { startMs?: number; endMs?: number; startCpu?: NodeJS.CpuUsage; loopCpu?: NodeJS.CpuUsage } = {};
+const marks: {
+  startMs?: number;
+  endMs?: number;
+  startCpu?: NodeJS.CpuUsage;
+  loopCpu?: NodeJS.CpuUsage;
+  startTree?: Map<number, number>;
+  loopTree?: Map<number, number>;
+  names?: Map<number, string>;
+} = {};
 const clock: RecordSink = {
   tape(r) {
     if (r.type === 'run-start') {
       marks.startMs = performance.now();
       marks.startCpu = process.cpuUsage();
+      marks.startTree = processTreeCpu();
+      // Named now: by the time the figures are printed the agent processes have exited.
+      marks.names = new Map([...(marks.startTree?.keys() ?? [])].map((pid) => [pid, commandLine(pid)]));
     } else if (r.type === 'run-end') {
       marks.endMs = performance.now();
       marks.loopCpu = process.cpuUsage(marks.startCpu);
+      const end = processTreeCpu();
+      if (end && marks.startTree)
+        marks.loopTree = new Map([...end].map(([pid, ms]) => [pid, ms - (marks.startTree?.get(pid) ?? 0)]));
     }
   },
 };
@@ -57,6 +72,17 @@ process.stdout.write(
     // CPU time (user + system, every thread of this process) over the same span: on a shared
     // machine the clock lies, this does not (much).
     loopCpuMs: marks.loopCpu ? (marks.loopCpu.user + marks.loopCpu.system) / 1000 : null,
+    // The same span's CPU of every process of the run (arena, agents, nats-server), from /proc.
+    loopCpuAllMs: marks.loopTree ? [...marks.loopTree.values()].reduce((a, b) => a + b, 0) : null,
+    // Per process (its program's last words: the strategy, nats-server), for where the loop's CPU goes.
+    loopCpuByProcess: marks.loopTree
+      ? [...marks.loopTree].map(([pid, ms]) => {
+          const words = (marks.names?.get(pid) ?? '').split(' ');
+          const i = words.indexOf('agent');
+          const name = pid === process.pid ? 'arena' : i >= 0 ? (words[i + 1] ?? '?') : (words[0] ?? '?');
+          return `${name} ${Math.round(ms)}`;
+        })
+      : null,
     totalMs: exitMs,
     tapeSha256: results.tapeSha256,
     stats: results.stats,

@@ -1,0 +1,112 @@
+// A wake-up decoded without its public view is exactly the generated decoder's message with the
+// public fields at their defaults, however the arena laid the fields out (own fields first and the
+// shared bytes after, as the gateway does, or the other way round); other messages decode
+// as the generated decoder decodes them.
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import { describe, expect, it } from 'vitest';
+import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
+import { PublicView, WakeUp } from '../../gen/flexarena/v1/session.js';
+import { decodeWithoutPublicView } from './private-wake-decoder.js';
+
+const PUBLIC: Partial<WakeUp> = {
+  books: [
+    {
+      productId: 'qh-20261122-0001',
+      bids: [{ priceTicks: -(2 ** 40), quantityLots: 3, orderCount: 1 }],
+      asks: [{ priceTicks: 9_000, quantityLots: 2 ** 33, orderCount: 2 }],
+      hasLastTrade: true,
+      lastTradePriceTicks: -12_345,
+    },
+  ],
+  priceForecasts: [{ productId: 'qh-20261122-0001', priceTicks: 9_999 }],
+  fundamentalsForecasts: [
+    { productId: 'qh-20261122-0001', demandMw: 1.5, windMw: 2.25, solarMw: 0, residualMw: -0.75 },
+  ],
+  publicView: PublicView.PUBLIC_VIEW_DELTA,
+  baseWakeId: 41,
+  closedProductIds: ['qh-20261121-0095'],
+  expiredForecastProductIds: ['qh-20261121-0094', 'qh-20261121-0095'],
+};
+
+const OWN: Partial<WakeUp> = {
+  wakeId: 42,
+  timeMs: 1_795_000_000_000,
+  reportSeq: 77,
+  cashUnits: -(2 ** 40),
+  fills: [
+    {
+      tradeId: 2 ** 50,
+      orderId: 9,
+      productId: 'h-20261122-01',
+      priceTicks: -5,
+      quantityLots: 3,
+      timeMs: 1,
+      side: 1,
+      aggressor: true,
+    },
+  ],
+  positions: [{ productId: 'qh-20261122-0003', netLots: -2, boughtLots: 1, soldLots: 3, cashUnits: 77 }],
+};
+
+/** SessionResponse{wake_up} with the wake-up's bytes given as `parts` (each its own field 2). */
+function wakeUpResponse(...parts: Uint8Array[]): Uint8Array {
+  const w = new BinaryWriter();
+  for (const p of parts) w.tag(2, 2).bytes(p);
+  return w.finish();
+}
+
+const encodeWake = (w: Partial<WakeUp>) => WakeUp.encode(WakeUp.fromPartial(w)).finish();
+const EMPTY = WakeUp.fromPartial({});
+const NO_PUBLIC: Partial<WakeUp> = Object.fromEntries(
+  Object.keys(PUBLIC).map((k) => [k, EMPTY[k as keyof WakeUp]]),
+);
+const expected = SessionResponse.fromPartial({ kind: { $case: 'wakeUp', value: WakeUp.fromPartial(OWN) } });
+
+describe('decodeWithoutPublicView', () => {
+  it('decodes a wake-up without books, forecasts and delta fields, whatever the field layout', () => {
+    const whole = SessionResponse.encode({
+      kind: { $case: 'wakeUp', value: WakeUp.fromPartial({ ...OWN, ...PUBLIC }) },
+    }).finish();
+    // As the gateway sends it: own fields, then the shared bytes, in one wake_up field.
+    const own = encodeWake(OWN);
+    const pub = encodeWake(PUBLIC);
+    const gateway = wakeUpResponse(new Uint8Array([...own, ...pub]));
+    // Public fields first: a wake-up of the public view only.
+    const publicFirst = wakeUpResponse(new Uint8Array([...pub, ...own]));
+    for (const bytes of [whole, gateway, publicFirst]) {
+      expect(decodeWithoutPublicView(bytes)).toEqual(expected);
+      // The full decoder's message, public fields reset to their defaults.
+      const full = SessionResponse.decode(bytes);
+      if (full.kind?.$case !== 'wakeUp') throw new Error('not a wake-up');
+      expect(full.kind.value.books).toHaveLength(1);
+      const reset = { kind: { $case: 'wakeUp', value: { ...full.kind.value, ...NO_PUBLIC } } };
+      expect(decodeWithoutPublicView(bytes)).toEqual(reset);
+    }
+    // The wake_up field given twice: the generated decoder keeps the last one, so does this one.
+    const twice = wakeUpResponse(
+      encodeWake({ ...OWN, ...PUBLIC, wakeId: 1 }),
+      new Uint8Array([...pub, ...own]),
+    );
+    expect(decodeWithoutPublicView(twice)).toEqual(expected);
+  });
+
+  it('decodes other messages exactly as the generated decoder, and refuses what it refuses', () => {
+    const msgs: SessionResponse[] = [
+      {
+        kind: {
+          $case: 'actionAck',
+          value: { wakeId: 3, reportSeq: 9, batchStatus: 1, message: 'x', results: [] },
+        },
+      },
+      SessionResponse.fromPartial({ kind: { $case: 'runEnded', value: { reason: 'done' } } }),
+      { kind: undefined },
+    ];
+    for (const m of msgs) {
+      const bytes = SessionResponse.encode(m).finish();
+      expect(decodeWithoutPublicView(bytes)).toEqual(SessionResponse.decode(bytes));
+    }
+    const truncated = wakeUpResponse(encodeWake(OWN)).subarray(0, 10);
+    expect(() => SessionResponse.decode(truncated)).toThrow();
+    expect(() => decodeWithoutPublicView(truncated)).toThrow();
+  });
+});
