@@ -110,25 +110,37 @@ export class BlockSpace {
    * −Infinity if the curves cannot absorb K. Cached like price().
    */
   welfare(p: number, k: number): number {
-    let cache = this.welfareCache[p];
+    return this.cached(this.welfareCache, p, k, this.clearedWelfare);
+  }
+
+  /**
+   * The value at (p, k) from `caches[p]` (allocated on first use; NaN marks a slot not filled yet),
+   * else computed by `compute` and kept. Outside the period's K window or past the memory bound the
+   * value is computed every time.
+   */
+  private cached(
+    caches: (Float64Array | null | undefined)[],
+    p: number,
+    k: number,
+    compute: (p: number, k: number) => number,
+  ): number {
+    let cache = caches[p];
     if (cache === null) {
       cache = this.allocateCache(p);
-      this.welfareCache[p] = cache;
+      caches[p] = cache;
     }
     const i = k - this.windowLow[p]!;
     if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
-      const cached = cache[i]!;
-      if (!Number.isNaN(cached)) return cached;
-      const value = this.clearedWelfare(p, k);
+      const hit = cache[i]!;
+      if (!Number.isNaN(hit)) return hit;
+      const value = compute(p, k);
       cache[i] = value;
       return value;
     }
-    return this.clearedWelfare(p, k);
+    return compute(p, k);
   }
 
-  private clearedWelfare(p: number, k: number): number {
-    return this.aggregates[p]!.valueAt(k);
-  }
+  private readonly clearedWelfare = (p: number, k: number): number => this.aggregates[p]!.valueAt(k);
 
   /**
    * evaluateSelection (problem.ts) through this space's caches: the same numbers, summed in the same
@@ -170,20 +182,7 @@ export class BlockSpace {
 
   /** Published price of period position p when blocks net K (which must be absorbable). */
   price(p: number, k: number): number {
-    let cache = this.priceCache[p];
-    if (cache === null) {
-      cache = this.allocateCache(p);
-      this.priceCache[p] = cache;
-    }
-    const i = k - this.windowLow[p]!;
-    if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
-      const cached = cache[i]!;
-      if (!Number.isNaN(cached)) return cached;
-      const value = this.clearedPrice(p, k);
-      cache[i] = value;
-      return value;
-    }
-    return this.clearedPrice(p, k);
+    return this.cached(this.priceCache, p, k, this.clearedPrice);
   }
 
   /** A cache for period position p, all NaN; undefined (no cache) once the memory bound is reached. */
@@ -194,11 +193,11 @@ export class BlockSpace {
     return new Float64Array(width).fill(Number.NaN);
   }
 
-  private clearedPrice(p: number, k: number): number {
+  private readonly clearedPrice = (p: number, k: number): number => {
     const price = this.aggregates[p]!.priceAt(k);
     if (Number.isNaN(price)) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
     return price;
-  }
+  };
 
   /** Smallest integer K in [from, to] whose price is >= need, or null. */
   lowestKPricedAtLeast(p: number, need: number, from: number, to: number): number | null {
