@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { readTapeRecords } from '../../arena/index.js';
 import { killAndWait } from '../../arena/nats/nats-server-launcher.js';
+import { helperBundle } from './helper-bundle.js';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'flexarena.mjs');
 
@@ -124,15 +125,14 @@ export function startAgentProcess(
   return child;
 }
 
-/** A TypeScript file under test/helpers run as its own process (through tsx); stopped by stopAll(). */
+/** A TypeScript file under test/helpers run as its own process (bundled); stopped by stopAll(). */
 export function startHelperProcess(
   file: string,
   args: string[],
   stdin: 'ignore' | 'pipe' = 'ignore',
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file), ...args], {
+  const child = spawn(process.execPath, [helperBundle(file), ...args], {
     stdio: [stdin, 'pipe', 'pipe'],
-    // tsx is resolved from the working directory.
     cwd: join(import.meta.dirname, '..', '..'),
   });
   children.add(child);

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTournament, runTournament } from '../../tournament/index.js';
 import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { helperBundle } from '../helpers/helper-bundle.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { fastScenario } from '../helpers/tournament-fixtures.js';
 
-const LEDGER_AGENT = join(import.meta.dirname, '..', 'helpers', 'fill-ledger-agent.ts');
+const LEDGER_AGENT = helperBundle('fill-ledger-agent.ts');
 const groups = new Set<number>();
 
 interface Proc {
@@ -78,8 +79,6 @@ describe('tournament over JetStream workers', () => {
             name: 'ledger',
             command: [
               process.execPath,
-              '--import',
-              'tsx',
               LEDGER_AGENT,
               '--arena',
               '{arena}',
