@@ -113,12 +113,16 @@ const CODEGEN_PATCH = 'fast-long-1';
 const LONG_TO_NUMBER = 'function longToNumber(int64: { toString(): string }): number {\n';
 
 function patchGenerated() {
+  let patched = 0;
   for (const file of listFiles(join(root, 'gen'), '.ts')) {
     const text = readFileSync(file, 'utf8');
     if (!text.includes(LONG_TO_NUMBER)) continue;
     const fast = '  if (typeof int64 === "number" && globalThis.Number.isSafeInteger(int64)) return int64;\n';
     writeFileSync(file, text.replace(LONG_TO_NUMBER, LONG_TO_NUMBER + fast));
+    patched++;
   }
+  // Only speed depends on it (the unpatched function gives the same values), so say it, do not fail.
+  if (patched === 0) log('note: ts-proto\'s longToNumber has a new shape; 64-bit fields decode the slow way');
 }
 
 function ensureCodegen(stamp) {
