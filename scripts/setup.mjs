@@ -122,7 +122,7 @@ function patchGenerated() {
     patched++;
   }
   // Only speed depends on it (the unpatched function gives the same values), so say it, do not fail.
-  if (patched === 0) log('note: ts-proto\'s longToNumber has a new shape; 64-bit fields decode the slow way');
+  if (patched === 0) log("note: ts-proto's longToNumber has a new shape; 64-bit fields decode the slow way");
 }
 
 function ensureCodegen(stamp) {
