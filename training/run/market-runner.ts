@@ -62,11 +62,25 @@ async function evaluateMarket(e: MarketCfg, act: (o: Float32Array) => number | n
   return ev.multi.valueEur(e.learner);
 }
 
-/** One episode of an off-policy learner (TD3, DQN) on the environment. */
-async function offPolicyEpisode<A extends number | number[]>(
+/** What the runner needs of an off-policy learner (TD3, DQN); A is its action. */
+interface OffPolicyLearner<A> {
+  readonly envSteps: number;
+  explore(o: Float32Array): A;
+  observe(o: Float32Array, a: A, reward: number, discount: number, next: Float32Array): unknown;
+  snapshot(): Promise<Record<string, unknown>>;
+  restore(s: Record<string, unknown>): Promise<void>;
+  reseed(seed: number): void;
+}
+
+interface LeagueState {
+  snapshot(): { leagueDraw: number };
+  restore(s: unknown): void;
+}
+
+/** One episode of an off-policy learner on the environment. */
+async function offPolicyEpisode<A>(
   env: LeagueMarketEnv,
-  explore: (o: Float32Array) => A,
-  observe: (o: Float32Array, a: A, ts: TimeStep) => void,
+  learner: OffPolicyLearner<A>,
   toEnv: (a: A) => number | number[],
 ): Promise<EpisodeLog> {
   let ts = await env.reset();
@@ -74,13 +88,41 @@ async function offPolicyEpisode<A extends number | number[]>(
   let steps = 0;
   while (ts.stepType !== StepType.LAST) {
     const o = ts.observation;
-    const a = explore(o);
+    const a = learner.explore(o);
     ts = await env.step(toEnv(a));
-    observe(o, a, ts);
+    learner.observe(o, a, ts.reward, ts.discount, ts.observation);
     ret += ts.reward;
     steps++;
   }
   return { return: ret, steps, valueEur: env.takeFinished().at(-1) ?? 0 };
+}
+
+/** A Runner around an off-policy learner; checkpoints hold the learner and the league's draw. */
+function offPolicyRunner<A>(
+  learner: OffPolicyLearner<A>,
+  env: LeagueMarketEnv,
+  league: LeagueState,
+  how: {
+    toEnv: (a: A) => number | number[];
+    greedy: (o: Float32Array) => number | number[];
+    evaluate: (act: (o: Float32Array) => number | number[]) => Promise<number>;
+    policyFile: Runner['policyFile'];
+  },
+): Runner {
+  return {
+    get envSteps() {
+      return learner.envSteps;
+    },
+    runEpisode: () => offPolicyEpisode(env, learner, how.toEnv),
+    evaluate: () => how.evaluate(how.greedy),
+    snapshot: async () => ({ ...(await learner.snapshot()), ...league.snapshot() }),
+    restore: async (s) => {
+      await learner.restore(s as Record<string, unknown>);
+      league.restore(s);
+    },
+    reseed: (s) => learner.reseed(s),
+    policyFile: how.policyFile,
+  };
 }
 
 export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
@@ -88,7 +130,7 @@ export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
   const seed = cfg.seed;
   const env = new LeagueMarketEnv(e);
   const obsSize = env.env.observationSpec().shape[0]!;
-  const league = {
+  const league: LeagueState = {
     snapshot: () => ({ leagueDraw: env.draws }),
     restore: (s: unknown) => {
       env.draws = (s as { leagueDraw: number }).leagueDraw;
@@ -96,51 +138,23 @@ export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
   };
   if (m.name === 'td3') {
     const td3 = new Td3(obsSize, 1, { ...m, seed });
-    return {
-      get envSteps() {
-        return td3.envSteps;
-      },
-      runEpisode: () =>
-        offPolicyEpisode(
-          env,
-          (o) => td3.explore(o),
-          (o, a, ts) => td3.observe(o, a, ts.reward, ts.discount, ts.observation),
-          (a) => a,
-        ),
-      evaluate: () => evaluateMarket(e, (o) => td3.policy(o)),
-      snapshot: async () => ({ ...(await td3.snapshot()), ...league.snapshot() }),
-      restore: async (s) => {
-        await td3.restore(s as Record<string, unknown>);
-        league.restore(s);
-      },
-      reseed: (s) => td3.reseed(s),
+    return offPolicyRunner<number[]>(td3, env, league, {
+      toEnv: (a) => a,
+      greedy: (o) => td3.policy(o),
+      evaluate: (act) => evaluateMarket(e, act),
       policyFile: (t) => networkPolicy('td3', undefined, td3.actorSpec(), { kind: 'continuous' }, t),
-    };
+    });
   }
   if (m.name === 'dqn') {
     const levels = m.actions;
     const dqn = new DoubleDqn(obsSize, levels.length, { ...m, seed });
-    return {
-      get envSteps() {
-        return dqn.envSteps;
-      },
-      runEpisode: () =>
-        offPolicyEpisode(
-          env,
-          (o) => dqn.explore(o),
-          (o, a, ts) => dqn.observe(o, a, ts.reward, ts.discount, ts.observation),
-          (a) => levels[a]!,
-        ),
-      evaluate: () => evaluateMarket(e, (o) => levels[dqn.greedy(o)]!),
-      snapshot: async () => ({ ...(await dqn.snapshot()), ...league.snapshot() }),
-      restore: async (s) => {
-        await dqn.restore(s as Record<string, unknown>);
-        league.restore(s);
-      },
-      reseed: (s) => dqn.reseed(s),
+    return offPolicyRunner<number>(dqn, env, league, {
+      toEnv: (a) => levels[a]!,
+      greedy: (o) => levels[dqn.greedy(o)]!,
+      evaluate: (act) => evaluateMarket(e, act),
       policyFile: (t) =>
         networkPolicy('dqn', undefined, dqn.networkSpec(), { kind: 'discrete', values: [...levels] }, t),
-    };
+    });
   }
   if (m.name === 'ppo') {
     if (m.warmStartEpisodes > 0)
