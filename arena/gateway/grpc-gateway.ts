@@ -312,7 +312,7 @@ export class GrpcGateway {
   }
 
   /** Milliseconds an agent disconnected for flooding must still wait before it may reconnect (0: none). */
-  barredFor(agentId: string): number {
+  private barredFor(agentId: string): number {
     return Math.max(0, (this.barredUntil.get(agentId) ?? 0) - this.now());
   }
 
