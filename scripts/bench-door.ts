@@ -64,7 +64,12 @@ function probe(address: string): { stop(): number[] } {
 }
 
 const OFF = {
-  rate: { outsidePerSecond: 100_000, burst: 1_000_000, disconnectAfter: 1_000_000 },
+  rate: {
+    outsidePerSecond: 100_000,
+    burst: 1_000_000,
+    disconnectAfter: 1_000_000,
+    refusedWhileWaited: 1_000_000,
+  },
   faultLog: { linesPerKind: 1_000_000 },
 };
 

@@ -257,7 +257,15 @@ export class GrpcGateway {
     });
     addAuthenticatedReflection(this.server, opts.tokens);
     for (const agentId of new Set(opts.tokens.values())) {
-      this.ports.set(agentId, new RemoteAgentPort(agentId, this, opts.goneAfterMissed ?? 3));
+      this.ports.set(
+        agentId,
+        new RemoteAgentPort(
+          agentId,
+          this,
+          opts.goneAfterMissed ?? 3,
+          opts.limits.rate.refusedWhileWaited ?? 3,
+        ),
+      );
       this.rates.set(agentId, new OutsideRateLimit(opts.limits.rate, this.now));
     }
   }

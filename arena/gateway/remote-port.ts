@@ -5,7 +5,8 @@
 // so a run in which an agent reconnects in time leaves the same tape as one in which it never
 // dropped. The exception is a flooding agent: in lock-step everyone waits for the slowest, so an
 // agent over its rate limit is not waited for, nor, once disconnected for it, until it has said
-// hello again (after its cooldown).
+// hello again (after its cooldown); nor is an agent that, while waited for, has sent
+// `refusedWhileWaited` batches the core refused (its answer would come behind them).
 import type { ActionBatch, RunEnded } from '../../gen/flexarena/v1/session.js';
 import type { AgentPort, DecisionOutcome, DecisionRequest, OutboundMessage } from '../../sim/index.js';
 import type { GrpcGateway, Session } from './grpc-gateway.js';
@@ -16,6 +17,8 @@ interface Pending {
   /** The wake_id of the wake-up sent for this request (a resume may send a newer one in real time). */
   sentWakeId?: number;
   settle: (o: DecisionOutcome) => void;
+  /** Batches of this agent the core refused while this decision was waiting for its answer. */
+  refused: number;
 }
 
 export class RemoteAgentPort implements AgentPort {
@@ -36,6 +39,7 @@ export class RemoteAgentPort implements AgentPort {
     readonly agentId: string,
     private readonly gateway: GrpcGateway,
     private readonly goneAfterMissed: number,
+    private readonly refusedWhileWaited: number,
   ) {}
 
   decide(request: DecisionRequest): Promise<DecisionOutcome> {
@@ -59,7 +63,7 @@ export class RemoteAgentPort implements AgentPort {
         if (o !== 'answered' && p.sentWakeId !== undefined) this.lateFree = p.sentWakeId;
         resolve(o);
       };
-      const p: Pending = { request, woken: false, settle: finish };
+      const p: Pending = { request, woken: false, settle: finish, refused: 0 };
       this.pending = p;
       if (session) this.wake(session, p);
       // Over its rate limit right now: its answer would be stuck behind its own flood.
@@ -116,6 +120,9 @@ export class RemoteAgentPort implements AgentPort {
     } else {
       this.gateway.sendAck(session, receipt.ack);
       this.gateway.fault(this.agentId, 'refused-batch', receipt.ack.message);
+      // The stream is ordered: an answer still to come is queued behind these stray batches (a
+      // flooder's own flood, before its bucket is empty), so waiting on would hold everyone up.
+      if (!lateAnswer && ++p.refused >= this.refusedWhileWaited) p.settle('missed');
     }
   }
 

@@ -49,6 +49,15 @@ const trace: Record<string, unknown>[] = [];
 const mark = (ev: string, more: Record<string, unknown> = {}) => {
   if (traceDir) trace.push({ t: performance.timeOrigin + performance.now(), ev, ...more });
 };
+if (traceDir) {
+  // The agent's own event-loop stalls: a stall this long delays reading its wake-ups.
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > 30) mark('stall', { ms: Math.round(now - last), sent: result.sent });
+    last = now;
+  }, 5).unref();
+}
 /** Bumped at every wake-up: a running flood stops when it changes. */
 let wakeEpoch = 0;
 
@@ -93,7 +102,12 @@ async function flood(
     if (!ok) {
       blocked++;
       await drainOrError(call);
-    } else if (n % 64 === 0) await new Promise((r) => setImmediate(r));
+    }
+    // Back to the event loop now and then whatever the stream said: 'drain' comes back without
+    // an I/O turn, so a loop that yields only when the stream takes more (every 16th write blocks,
+    // and 64 is a multiple of 16) never yields at all — the agent then reads its next wake-up only
+    // after its flood ended, a self-inflicted stall of ~0.4–0.8 s the door cannot see.
+    if (n % 64 === 0) await new Promise((r) => setImmediate(r));
   }
   mark('flood-end', { wakeId, n, blocked, gone: gone() });
 }

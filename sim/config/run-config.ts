@@ -178,6 +178,14 @@ const rateSchema = z
      * hold the others up. Its bucket earns no tokens during the cooldown.
      */
     cooldownMs: z.number().int().min(0).max(600_000).default(2_000),
+    /**
+     * Batches the core refuses (stale or wrong wake id, duplicate, late) that an agent may send
+     * while the arena waits for its answer at a decision point. The stream is ordered, so once
+     * this many arrived its answer — if it comes — sits behind its own stray batches: the arena
+     * stops waiting for it at this decision point (its wake-up counts as missed). A well-behaved
+     * agent sends at most one (a late answer to the previous wake-up, which is not counted).
+     */
+    refusedWhileWaited: z.number().int().min(1).max(1_000_000).default(3),
   })
   .strict();
 

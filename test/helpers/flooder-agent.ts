@@ -116,9 +116,11 @@ async function flood(
     const ok = call.write(staleBatch(wakeId));
     n++;
     stats.sent++;
-    // Yield now and then (and whenever the buffer is full) so the arena's answer can arrive.
+    // Yield now and then (and whenever the buffer is full) so the arena's answer can arrive. Both,
+    // not either: 'drain' comes back without an I/O turn, and every 16th write blocks, so yielding
+    // only on unblocked 64th writes never yielded at all.
     if (!ok) await drainOrError(call);
-    else if (n % 64 === 0) await new Promise((r) => setImmediate(r));
+    if (n % 64 === 0) await new Promise((r) => setImmediate(r));
   }
   flooding = false;
 }

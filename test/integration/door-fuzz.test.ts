@@ -71,7 +71,12 @@ describe('the door under 10 000 hostile messages', () => {
       // The rate limit has its own test (door-flood); here every message must reach the door.
       limits: {
         maxMessageBytes: MAX_BYTES,
-        rate: { outsidePerSecond: 100_000, burst: 1_000_000, disconnectAfter: 1_000_000 },
+        rate: {
+          outsidePerSecond: 100_000,
+          burst: 1_000_000,
+          disconnectAfter: 1_000_000,
+          refusedWhileWaited: 1_000_000,
+        },
       },
       agents: [...(base.agents as object[]), { id: 'fuzzer', strategy: 'fuzz', launch: false, token: TOKEN }],
     };
