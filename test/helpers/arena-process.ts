@@ -196,3 +196,21 @@ export function demoConfig(overrides: Record<string, unknown> = {}): Record<stri
     ...overrides,
   };
 }
+
+/**
+ * The demo line-up plus one agent the test plays itself over gRPC (not launched), with a long
+ * deadline and connect timeout so a loaded machine cannot end the run under the test.
+ */
+export function demoWithHandAgent(
+  agent: { id: string; strategy: string; token: string },
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const base = demoConfig();
+  return {
+    ...base,
+    deadlineMs: 60_000,
+    connectTimeoutMs: 300_000,
+    ...overrides,
+    agents: [...(base.agents as object[]), { ...agent, launch: false }],
+  };
+}

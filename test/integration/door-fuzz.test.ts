@@ -18,7 +18,7 @@ import { ActionStatus, BatchStatus, type Welcome } from '../../gen/flexarena/v1/
 import { RandomStream } from '../../lib/index.js';
 import { type FuzzContext, fuzzBatch } from '../helpers/action-fuzz.js';
 import {
-  demoConfig,
+  demoWithHandAgent,
   STARTUP_MS,
   startArena,
   stopAll,
@@ -63,23 +63,21 @@ describe('the door under 10 000 hostile messages', () => {
     timeout: 600_000,
   }, async () => {
     const dir = tempDir();
-    const base = demoConfig();
-    const cfg = {
-      ...base,
-      deadlineMs: 60_000,
-      connectTimeoutMs: 300_000,
-      // The rate limit has its own test (door-flood); here every message must reach the door.
-      limits: {
-        maxMessageBytes: MAX_BYTES,
-        rate: {
-          outsidePerSecond: 100_000,
-          burst: 1_000_000,
-          disconnectAfter: 1_000_000,
-          refusedWhileWaited: 1_000_000,
+    const cfg = demoWithHandAgent(
+      { id: 'fuzzer', strategy: 'fuzz', token: TOKEN },
+      {
+        // The rate limit has its own test (door-flood); here every message must reach the door.
+        limits: {
+          maxMessageBytes: MAX_BYTES,
+          rate: {
+            outsidePerSecond: 100_000,
+            burst: 1_000_000,
+            disconnectAfter: 1_000_000,
+            refusedWhileWaited: 1_000_000,
+          },
         },
       },
-      agents: [...(base.agents as object[]), { id: 'fuzzer', strategy: 'fuzz', launch: false, token: TOKEN }],
-    };
+    );
     const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
     const client = rawClient(arena.address);
     const rng = new RandomStream('door-fuzz', 20261129);

@@ -8,7 +8,7 @@ import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArenaServiceClient } from '../../gen/flexarena/v1/arena_service.js';
 import {
-  demoConfig,
+  demoWithHandAgent,
   STARTUP_MS,
   startArena,
   stopAll,
@@ -36,14 +36,10 @@ describe('gateway session limits', () => {
     timeout: 300_000,
   }, async () => {
     const dir = tempDir();
-    const base = demoConfig();
-    const cfg = {
-      ...base,
-      deadlineMs: 60_000,
-      connectTimeoutMs: 300_000,
-      limits: { helloTimeoutMs: 1_000, maxMessageBytes: 64 * 1024 },
-      agents: [...(base.agents as object[]), { id: 'manual', strategy: 'idle', launch: false, token: TOKEN }],
-    };
+    const cfg = demoWithHandAgent(
+      { id: 'manual', strategy: 'idle', token: TOKEN },
+      { limits: { helloTimeoutMs: 1_000, maxMessageBytes: 64 * 1024 } },
+    );
     const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
 
     // ---- GetMarketSpec: only with the bearer token ----

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { BatchStatus } from '../../gen/flexarena/v1/session.js';
 import {
-  demoConfig,
+  demoWithHandAgent,
   STARTUP_MS,
   startArena,
   stopAll,
@@ -65,13 +65,10 @@ describe('stray batches while the arena waits for an answer', () => {
     timeout: 600_000,
   }, async () => {
     const dir = tempDir();
-    const base = demoConfig();
-    const cfg = {
-      ...base,
-      deadlineMs: DEADLINE_MS,
-      connectTimeoutMs: 300_000,
-      agents: [...(base.agents as object[]), { id: 'manual', strategy: 'idle', launch: false, token: TOKEN }],
-    };
+    const cfg = demoWithHandAgent(
+      { id: 'manual', strategy: 'idle', token: TOKEN },
+      { deadlineMs: DEADLINE_MS },
+    );
     const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
     const client = rawClient(arena.address);
     const s = openRawSession(client, bearer(TOKEN));
