@@ -1,6 +1,7 @@
 // The ledger's position messages for wake-ups: always the ledger's current positions, with the
 // message of an unchanged position (and the whole list, when nothing changed) handed out again.
 import { describe, expect, it } from 'vitest';
+import { RandomStream } from '../../lib/index.js';
 import { AgentLedger } from './agent-ledger.js';
 
 function expected(ledger: AgentLedger) {
@@ -38,5 +39,27 @@ describe('AgentLedger.positionMessages', () => {
     expect(third).toEqual(expected(ledger));
     expect(third[0]).not.toBe(second[0]);
     expect(third[2]).toBe(second[2]);
+  });
+
+  it('equals the positions through random trades, new products and wake-ups, reusing unchanged messages', () => {
+    const rng = RandomStream.fromSeed(5);
+    const ledger = new AgentLedger('a', 'idle');
+    let prev = ledger.positionMessages();
+    for (let round = 0; round < 300; round++) {
+      const trades = rng.int(0, 4);
+      const named = new Set<string>();
+      for (let i = 0; i < trades; i++) {
+        const id = `qh-${rng.int(0, 60)}`;
+        named.add(id);
+        // A round trip (buy then sell as much for the same cash) changes the lots, not the net.
+        ledger.addTrade(id, rng.int(-5, 5) || 1, rng.int(-500, 500), rng.next() < 0.5 ? 'cid' : 'auction');
+      }
+      const now = ledger.positionMessages();
+      expect(now).toEqual(expected(ledger));
+      if (trades === 0) expect(now).toBe(prev);
+      for (const [i, m] of now.entries())
+        if (i < prev.length && !named.has(m.productId)) expect(m).toBe(prev[i]);
+      prev = now;
+    }
   });
 });

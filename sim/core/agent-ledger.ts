@@ -70,6 +70,10 @@ export class AgentLedger {
   private pending: PendingReports = emptyReports();
   /** The position messages last handed out, in the order of `positions`. */
   private shownPositions: Position[] = [];
+  /** Each product's index in `shownPositions`. */
+  private readonly shownIndex = new Map<string, number>();
+  /** Products whose position may have changed since the messages were last handed out. */
+  private readonly positionsChanged = new Set<string>();
   tradedLots = 0;
   imbalanceKwhAbs = 0;
   orders = 0;
@@ -88,6 +92,8 @@ export class AgentLedger {
       p = { boughtLots: 0, soldLots: 0, cashUnits: 0 };
       this.positions.set(productId, p);
     }
+    // The caller may change it: its message is compared again at the next wake-up.
+    this.positionsChanged.add(productId);
     return p;
   }
 
@@ -145,34 +151,38 @@ export class AgentLedger {
    * strategies get frozen — a message handed out again is not rebuilt nor walked again.
    */
   positionMessages(): Position[] {
-    const prev = this.shownPositions;
-    const out: Position[] = new Array(this.positions.size);
-    let same = prev.length === out.length;
-    let i = 0;
-    // Map order is insertion order and positions are never removed: index i is the same product.
-    for (const [productId, p] of this.positions) {
-      const old = prev[i];
+    if (this.positionsChanged.size === 0) return this.shownPositions;
+    let out: Position[] | undefined;
+    // Only the products changed since the last wake-up are looked at (an agent holds positions in
+    // hundreds of products by the end of a run, and trades a few between wake-ups). A product
+    // seen for the first time is appended: the set holds new products in the order they entered
+    // `positions`, so the messages stay in that order.
+    for (const productId of this.positionsChanged) {
+      const p = this.positions.get(productId)!;
+      const i = this.shownIndex.get(productId);
+      const old = i === undefined ? undefined : this.shownPositions[i];
       if (
         old !== undefined &&
         old.boughtLots === p.boughtLots &&
         old.soldLots === p.soldLots &&
         old.cashUnits === p.cashUnits
       )
-        out[i] = old;
-      else {
-        same = false;
-        out[i] = {
-          productId,
-          netLots: p.boughtLots - p.soldLots,
-          boughtLots: p.boughtLots,
-          soldLots: p.soldLots,
-          cashUnits: p.cashUnits,
-        };
-      }
-      i++;
+        continue;
+      out ??= this.shownPositions.slice();
+      const message: Position = {
+        productId,
+        netLots: p.boughtLots - p.soldLots,
+        boughtLots: p.boughtLots,
+        soldLots: p.soldLots,
+        cashUnits: p.cashUnits,
+      };
+      if (i === undefined) {
+        this.shownIndex.set(productId, out.length);
+        out.push(message);
+      } else out[i] = message;
     }
-    if (same) return prev;
-    this.shownPositions = out;
-    return out;
+    this.positionsChanged.clear();
+    if (out) this.shownPositions = out;
+    return this.shownPositions;
   }
 }
