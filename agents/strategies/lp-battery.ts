@@ -48,7 +48,7 @@ import {
   QH_HOURS,
   QH_MS,
   quarterHourProducts,
-  scheduleLots,
+  scheduleLotsOf,
   socDeltaMwh,
   tradableQuarterHours,
 } from './strategy-utils.js';
@@ -162,8 +162,9 @@ export class LpBattery implements Strategy {
       });
       this.bidAuctions.add(auction.auctionId);
       const planLots = scheduleToLots(plan, b, soc0, []);
+      const lotsOf = scheduleLotsOf(wake.positions);
       ids.forEach((id, i) => {
-        const lots = planLots[i]! - scheduleLots(wake.positions, id);
+        const lots = planLots[i]! - lotsOf(id);
         if (lots === 0) return;
         const period = auction.firstPeriod + i;
         actions.push(
@@ -204,6 +205,7 @@ export class LpBattery implements Strategy {
 
     const ids: string[] = [];
     const periods: BatteryLpPeriod[] = [];
+    const lotsOf = scheduleLotsOf(wake.positions);
     for (let start = currentStart; start < end; start += QH_MS) {
       const id = quarterHourId(start);
       const spec = this.products.get(id);
@@ -213,7 +215,7 @@ export class LpBattery implements Strategy {
       periods.push(
         open && price !== undefined
           ? { priceEurPerMwh: price / 100 }
-          : { priceEurPerMwh: (price ?? 0) / 100, fixedNetMw: scheduleLots(wake.positions, id) / 10 },
+          : { priceEurPerMwh: (price ?? 0) / 100, fixedNetMw: lotsOf(id) / 10 },
       );
     }
     const lastDay = dayTokenOf(ids[ids.length - 1]!);
@@ -230,13 +232,13 @@ export class LpBattery implements Strategy {
       plan,
       b,
       soc,
-      periods.map((p, i) => (p.fixedNetMw === undefined ? undefined : scheduleLots(wake.positions, ids[i]!))),
+      periods.map((p, i) => (p.fixedNetMw === undefined ? undefined : lotsOf(ids[i]!))),
     );
     const actions: Action[] = [];
     for (const p of tradable.slice(0, this.params.tradePeriods)) {
       const i = ids.indexOf(p.productId);
       if (i < 0 || periods[i]!.fixedNetMw !== undefined) continue;
-      const diff = planLots[i]! - scheduleLots(wake.positions, p.productId);
+      const diff = planLots[i]! - lotsOf(p.productId);
       if (Math.abs(diff) < this.params.minTradeLots) continue;
       actions.push(
         ...iocAround(

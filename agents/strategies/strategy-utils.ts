@@ -25,6 +25,19 @@ export function scheduleLots(positions: WakeUp['positions'], qhId: string): numb
   return lots;
 }
 
+/**
+ * scheduleLots for many quarter-hours of one wake-up, the positions indexed once: a strategy that
+ * looks at every quarter-hour of a two-day horizon scanned hundreds of positions for each.
+ */
+export function scheduleLotsOf(positions: WakeUp['positions']): (qhId: string) => number {
+  const net = new Map<string, number>();
+  for (const p of positions) net.set(p.productId, (net.get(p.productId) ?? 0) + p.netLots);
+  return (qhId) => {
+    const hour = hourIdOf(qhId);
+    return (net.get(qhId) ?? 0) + (hour === undefined ? 0 : (net.get(hour) ?? 0));
+  };
+}
+
 export function forecastMap(wake: WakeUp): Map<string, number> {
   return new Map(wake.priceForecasts.map((f) => [f.productId, f.priceTicks]));
 }
@@ -121,8 +134,9 @@ export function projectSoc(socMwh: number, b: BatterySpec, wake: WakeUp, untilMs
     .filter((q) => q.start < untilMs && q.start + QH_MS > wake.timeMs)
     .sort((x, y) => x.start - y.start);
   let soc = socMwh;
+  const lotsOf = scheduleLotsOf(wake.positions);
   for (const q of qhs) {
-    soc += socDeltaMwh(scheduleLots(wake.positions, q.id), b);
+    soc += socDeltaMwh(lotsOf(q.id), b);
     soc = Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc));
   }
   return soc;
