@@ -16,12 +16,12 @@ import {
   ArenaServiceClient,
   ArenaServiceService,
   SessionRequest,
-  SessionResponse,
+  type SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
 import { type RunEnded, WakeUpEncoding, type Welcome } from '../../gen/flexarena/v1/session.js';
-import { FastBinaryReader, FastBinaryWriter } from '../../lib/index.js';
+import { FastBinaryWriter } from '../../lib/index.js';
 import { AgentSdkError, SessionError } from './errors.js';
-import { decodeWithoutPublicView } from './private-wake-decoder.js';
+import { type LeanDecoding, leanSessionDecoder } from './lean-session-decoder.js';
 import type { Strategy } from './strategy.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
 
@@ -79,9 +79,23 @@ function sessionClient(decode: (value: Buffer) => SessionResponse): typeof Arena
     ArenaServiceClient.serviceName,
   ) as unknown as typeof ArenaServiceClient;
 }
-const SessionClient = sessionClient((value) => SessionResponse.decode(new FastBinaryReader(value)));
-/** For a strategy that ignores the public view: wake-ups decoded without it. */
-const PrivateSessionClient = sessionClient(decodeWithoutPublicView);
+/**
+ * The client for a strategy: what it never reads is not decoded (the public view when it says it
+ * ignores it, the acks' per-action results when it has no onAck). One constructor per kind.
+ */
+const clients = new Map<string, typeof ArenaServiceClient>();
+function clientFor(strategy: Strategy): typeof ArenaServiceClient {
+  const keep: LeanDecoding = {
+    publicView: !strategy.ignoresPublicView,
+    ackResults: strategy.onAck !== undefined,
+  };
+  const key = `${keep.publicView}/${keep.ackResults}`;
+  const known = clients.get(key);
+  if (known) return known;
+  const client = sessionClient(leanSessionDecoder(keep));
+  clients.set(key, client);
+  return client;
+}
 
 /**
  * Per-message work the session does not need, off: channelz statistics (a timestamp and counters
@@ -133,7 +147,7 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
 
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
 function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
-  const Client = strategy.ignoresPublicView ? PrivateSessionClient : SessionClient;
+  const Client = clientFor(strategy);
   const client = new Client(opts.address, credentials.createInsecure(), CHANNEL_OPTIONS);
   const md = new Metadata();
   md.set('authorization', `Bearer ${opts.token}`);

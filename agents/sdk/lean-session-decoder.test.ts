@@ -1,12 +1,13 @@
 // A wake-up decoded without its public view is exactly the generated decoder's message with the
 // public fields at their defaults, however the arena laid the fields out (own fields first and the
 // shared bytes after, as the gateway does, or the other way round); other messages decode
-// as the generated decoder decodes them.
+// as the generated decoder decodes them. An ack decoded without its results is the generated
+// decoder's ack with results empty.
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { describe, expect, it } from 'vitest';
 import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { PublicView, WakeUp } from '../../gen/flexarena/v1/session.js';
-import { decodeWithoutPublicView } from './private-wake-decoder.js';
+import { decodeWithoutPublicView, leanSessionDecoder } from './lean-session-decoder.js';
 
 const PUBLIC: Partial<WakeUp> = {
   books: [
@@ -108,5 +109,53 @@ describe('decodeWithoutPublicView', () => {
     const truncated = wakeUpResponse(encodeWake(OWN)).subarray(0, 10);
     expect(() => SessionResponse.decode(truncated)).toThrow();
     expect(() => decodeWithoutPublicView(truncated)).toThrow();
+  });
+});
+
+describe('leanSessionDecoder', () => {
+  const ack = SessionResponse.fromPartial({
+    kind: {
+      $case: 'actionAck',
+      value: {
+        wakeId: 2 ** 40,
+        reportSeq: 12,
+        batchStatus: 1,
+        message: 'ok',
+        results: [
+          { index: 0, clientRef: 'a', status: 1, orderId: 2 ** 50, fills: [{ tradeId: 7, quantityLots: 2 }] },
+          { index: 1, clientRef: 'b', status: 2, rejectCode: 3, field: 'price_ticks', limit: '<= 999' },
+        ],
+      },
+    },
+  });
+  const ackBytes = SessionResponse.encode(ack).finish();
+  const wakeBytes = SessionResponse.encode({
+    kind: { $case: 'wakeUp', value: WakeUp.fromPartial({ ...OWN, ...PUBLIC }) },
+  }).finish();
+
+  it('decodes an ack without its results: the rest (report_seq above all) as the generated decoder has it', () => {
+    const lean = leanSessionDecoder({ publicView: true, ackResults: false });
+    const full = SessionResponse.decode(ackBytes);
+    if (full.kind?.$case !== 'actionAck') throw new Error('not an ack');
+    expect(full.kind.value.results).toHaveLength(2);
+    expect(lean(ackBytes)).toEqual({
+      kind: { $case: 'actionAck', value: { ...full.kind.value, results: [] } },
+    });
+    // Wake-ups complete: this strategy reads the public view.
+    expect(lean(wakeBytes)).toEqual(SessionResponse.decode(wakeBytes));
+  });
+
+  it('leaves out both, either, or neither, as asked', () => {
+    const both = leanSessionDecoder({ publicView: false, ackResults: false });
+    expect(both(wakeBytes)).toEqual(decodeWithoutPublicView(wakeBytes));
+    const leanAck = both(ackBytes);
+    expect(leanAck.kind?.$case === 'actionAck' && leanAck.kind.value.results).toEqual([]);
+    expect(leanAck.kind?.$case === 'actionAck' && leanAck.kind.value.reportSeq).toBe(12);
+    // Acks complete for a strategy with onAck.
+    expect(decodeWithoutPublicView(ackBytes)).toEqual(SessionResponse.decode(ackBytes));
+    const neither = leanSessionDecoder({ publicView: true, ackResults: true });
+    for (const b of [ackBytes, wakeBytes]) expect(neither(b)).toEqual(SessionResponse.decode(b));
+    const truncated = ackBytes.subarray(0, 6);
+    expect(() => both(truncated)).toThrow();
   });
 });

@@ -1,0 +1,97 @@
+// What a strategy does not read is not decoded. For strategies that never read the public view
+// (Strategy.ignoresPublicView, e.g. the idle baseline) a wake-up is decoded without its books and
+// forecasts; for strategies without onAck an ack is decoded without its per-action results (the
+// SDK needs only its report_seq). The fields are skipped on the wire, by tag and length, and never
+// become objects; there is no delta to apply and nothing to freeze. What is left is exactly the
+// message the generated decoder gives with those fields at their defaults (protobuf decodes a
+// message field by field, so leaving fields out of the bytes leaves them unset). Anything else is
+// decoded as usual.
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
+import { ActionAck, WakeUp } from '../../gen/flexarena/v1/session.js';
+import { FastBinaryReader } from '../../lib/index.js';
+
+/** SessionResponse.wake_up's and action_ack's field numbers. */
+const WAKE_UP_FIELD = 2;
+const ACTION_ACK_FIELD = 3;
+/**
+ * WakeUp's public-view fields (proto/flexarena/v1/session.proto): price_forecasts 7, books 8,
+ * fundamentals_forecasts 16, public_view 18, base_wake_id 19, closed_product_ids 20,
+ * expired_forecast_product_ids 21.
+ */
+const PUBLIC_FIELDS: ReadonlySet<number> = new Set([7, 8, 16, 18, 19, 20, 21]);
+/** ActionAck.results (proto/flexarena/v1/session.proto). */
+const ACK_RESULT_FIELDS: ReadonlySet<number> = new Set([2]);
+
+/** A message's bytes without the fields `skipped` (the kept fields' bytes as they were). */
+function withoutFields(bytes: Uint8Array, skipped: ReadonlySet<number>): Uint8Array {
+  const r = new BinaryReader(bytes);
+  const keep: Uint8Array[] = [];
+  let size = 0;
+  while (r.pos < r.len) {
+    const start = r.pos;
+    const [no, type] = r.tag();
+    r.skip(type, no);
+    if (skipped.has(no)) continue;
+    keep.push(bytes.subarray(start, r.pos));
+    size += r.pos - start;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const k of keep) {
+    out.set(k, at);
+    at += k.length;
+  }
+  return out;
+}
+
+export interface LeanDecoding {
+  /** Wake-ups without books, forecasts and the delta fields (Strategy.ignoresPublicView). */
+  publicView: boolean;
+  /** Acks without their per-action results (a strategy without onAck). */
+  ackResults: boolean;
+}
+
+/**
+ * A decoder of SessionResponse that gives what SessionResponse.decode gives, except for the parts
+ * `keep` leaves out (at their defaults).
+ */
+export function leanSessionDecoder(keep: LeanDecoding): (bytes: Uint8Array) => SessionResponse {
+  const full = (bytes: Uint8Array) => SessionResponse.decode(new FastBinaryReader(bytes));
+  if (keep.publicView && keep.ackResults) return full;
+  return (bytes) => {
+    const r = new BinaryReader(bytes);
+    let field: number | undefined;
+    let body: Uint8Array | undefined;
+    while (r.pos < r.len) {
+      const [no, type] = r.tag();
+      // Another kind of message (or a malformed one): the generated decoder, errors and all.
+      const lean =
+        (no === WAKE_UP_FIELD && !keep.publicView) || (no === ACTION_ACK_FIELD && !keep.ackResults);
+      if (!lean || type !== WireType.LengthDelimited) return full(bytes);
+      // A oneof given twice: the generated decoder keeps the last one, so does this.
+      field = no;
+      body = r.bytes();
+    }
+    if (!body) return full(bytes);
+    return field === WAKE_UP_FIELD
+      ? {
+          kind: {
+            $case: 'wakeUp',
+            value: WakeUp.decode(new FastBinaryReader(withoutFields(body, PUBLIC_FIELDS))),
+          },
+        }
+      : {
+          kind: {
+            $case: 'actionAck',
+            value: ActionAck.decode(new FastBinaryReader(withoutFields(body, ACK_RESULT_FIELDS))),
+          },
+        };
+  };
+}
+
+/**
+ * A SessionResponse as SessionResponse.decode gives it, except that a wake-up has no public view
+ * (books, forecasts and the delta fields at their defaults).
+ */
+export const decodeWithoutPublicView = leanSessionDecoder({ publicView: false, ackResults: true });
