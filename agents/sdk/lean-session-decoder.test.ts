@@ -7,7 +7,10 @@ import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { describe, expect, it } from 'vitest';
 import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { PublicView, WakeUp } from '../../gen/flexarena/v1/session.js';
-import { decodeWithoutPublicView, leanSessionDecoder } from './lean-session-decoder.js';
+import { leanSessionDecoder } from './lean-session-decoder.js';
+
+/** Wake-ups without the public view, acks complete (Strategy.ignoresPublicView with an onAck). */
+const decodeWithoutPublicView = leanSessionDecoder({ publicView: false, ackResults: true });
 
 const PUBLIC: Partial<WakeUp> = {
   books: [

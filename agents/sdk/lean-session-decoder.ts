@@ -89,9 +89,3 @@ export function leanSessionDecoder(keep: LeanDecoding): (bytes: Uint8Array) => S
         };
   };
 }
-
-/**
- * A SessionResponse as SessionResponse.decode gives it, except that a wake-up has no public view
- * (books, forecasts and the delta fields at their defaults).
- */
-export const decodeWithoutPublicView = leanSessionDecoder({ publicView: false, ackResults: true });

@@ -11,7 +11,7 @@ import type { LpSolver } from '../../lib/index.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { solveBatteryLp } from './battery-lp.js';
 import { scheduleToLots, stepCurve } from './lp-battery.js';
-import { QH_HOURS, scheduleLots } from './strategy-utils.js';
+import { QH_HOURS, scheduleLotsOf } from './strategy-utils.js';
 
 export interface DayAheadPlanInput {
   solver: LpSolver;
@@ -50,8 +50,9 @@ export function dayAheadPlanBids(i: DayAheadPlanInput): { lots: number[]; action
   });
   const lots = scheduleToLots(plan, b, soc0, []);
   const actions: Action[] = [];
+  const lotsOf = scheduleLotsOf(i.positions);
   i.auction.periodProductIds.forEach((id, k) => {
-    const want = lots[k]! - scheduleLots(i.positions, id);
+    const want = lots[k]! - lotsOf(id);
     if (want === 0) return;
     const period = i.auction.firstPeriod + k;
     actions.push(

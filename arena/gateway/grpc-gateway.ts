@@ -90,7 +90,11 @@ export interface GatewayOptions {
 
 /** The gateway's part of the run configuration's `limits`. */
 export interface GatewayLimits {
-  rate: RateLimitConfig;
+  /**
+   * The bucket's limits, and `refusedWhileWaited`: batches refused by the core while the arena waits
+   * for an agent's answer after which it stops waiting at that decision point (RemoteAgentPort).
+   */
+  rate: RateLimitConfig & { refusedWhileWaited: number };
   helloTimeoutMs: number;
   maxMessageBytes: number;
 }
@@ -259,12 +263,7 @@ export class GrpcGateway {
     for (const agentId of new Set(opts.tokens.values())) {
       this.ports.set(
         agentId,
-        new RemoteAgentPort(
-          agentId,
-          this,
-          opts.goneAfterMissed ?? 3,
-          opts.limits.rate.refusedWhileWaited ?? 3,
-        ),
+        new RemoteAgentPort(agentId, this, opts.goneAfterMissed ?? 3, opts.limits.rate.refusedWhileWaited),
       );
       this.rates.set(agentId, new OutsideRateLimit(opts.limits.rate, this.now));
     }

@@ -15,11 +15,6 @@ export interface RateLimitConfig {
   disconnectAfter: number;
   /** After that, how long the agent is not waited for and may not reconnect. */
   cooldownMs: number;
-  /**
-   * Batches refused by the core while the arena waits for the agent's answer after which it stops
-   * waiting at that decision point (see RemoteAgentPort); absent: 3.
-   */
-  refusedWhileWaited?: number;
 }
 
 /**

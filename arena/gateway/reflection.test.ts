@@ -43,7 +43,13 @@ async function startGateway(): Promise<string> {
       throw new Error('no batch is sent in this test');
     },
     limits: {
-      rate: { outsidePerSecond: 20, burst: 40, disconnectAfter: 200, cooldownMs: 2_000 },
+      rate: {
+        outsidePerSecond: 20,
+        burst: 40,
+        disconnectAfter: 200,
+        cooldownMs: 2_000,
+        refusedWhileWaited: 3,
+      },
       helloTimeoutMs: 10_000,
       maxMessageBytes: 4 * 1024 * 1024,
     },
