@@ -23,16 +23,24 @@ import { writeBenchmarkSection } from './benchmarks-file.js';
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 2);
 const NICE = 'flood, door on, flooder at nice 19';
-const ALL = ['baseline', 'flood, door on', 'flood, door off', NICE] as const;
+/** No flood: the third agent answers and burns the flood's CPU for as long as a flood lasts. */
+const BURN = 'no flood, third agent burns CPU';
+const ALL = ['baseline', 'flood, door on', 'flood, door off', NICE, BURN] as const;
 type Lineup = (typeof ALL)[number];
 /**
- * BENCH_LINEUPS=baseline,on,off,nice (default baseline,on). "door off" is opt-in: without the limit the
+ * BENCH_LINEUPS=baseline,on,off,nice,burn (default baseline,on). "door off" is opt-in: without the limit the
  * arena waits at every decision point for the flooder's answer behind its own flood, and on the
  * idle machine of 2026-11-29 16:05 UTC one such run had not finished after 18 minutes.
  */
 const LINEUPS: readonly Lineup[] = (process.env.BENCH_LINEUPS ?? 'baseline,on')
   .split(',')
-  .map((k) => ALL.find((l) => l === k || l.endsWith(`door ${k}`) || (k === 'nice' && l === NICE))!)
+  .map(
+    (k) =>
+      ALL.find(
+        (l) =>
+          l === k || l.endsWith(`door ${k}`) || (k === 'nice' && l === NICE) || (k === 'burn' && l === BURN),
+      )!,
+  )
   .filter(Boolean);
 
 /**
@@ -73,6 +81,12 @@ const OFF = {
   faultLog: { linesPerKind: 1_000_000 },
 };
 
+/**
+ * BENCH_DOOR_LIMITS=<JSON>: the run's `limits` in every line-up but "door off" (e.g.
+ * '{"rate":{"disconnectAfter":50}}'), to weigh other thresholds against the defaults.
+ */
+const ON_LIMITS = process.env.BENCH_DOOR_LIMITS ? JSON.parse(process.env.BENCH_DOOR_LIMITS) : undefined;
+
 function config(lineup: Lineup) {
   return {
     name: 'bench-door',
@@ -82,7 +96,7 @@ function config(lineup: Lineup) {
     deadlineMs: 10_000,
     connectTimeoutMs: 300_000,
     nats: { enabled: false },
-    ...(lineup === 'flood, door off' ? { limits: OFF } : {}),
+    ...(lineup === 'flood, door off' ? { limits: OFF } : ON_LIMITS ? { limits: ON_LIMITS } : {}),
     agents: [
       {
         id: 'liquidity',
@@ -146,6 +160,14 @@ function lineOf(child: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
     );
   });
 }
+
+const THIRD: Record<Lineup, string> = {
+  baseline: 'quiet',
+  'flood, door on': 'flood',
+  'flood, door off': 'flood',
+  [NICE]: 'flood',
+  [BURN]: 'burn',
+};
 
 /** With DOOR_TRACE_DIR set: each run's timelines (arena and agents) in a folder of their own. */
 const traceRoot = process.env.DOOR_TRACE_DIR;
@@ -211,7 +233,7 @@ async function once(lineup: Lineup): Promise<Sample> {
   const kids = [
     agent(address!, 'bystander-a-token', 'bystander', env),
     agent(address!, 'bystander-b-token', 'bystander', env),
-    agent(address!, 'third-agent-token', lineup === 'baseline' ? 'quiet' : 'flood', env, lineup === NICE),
+    agent(address!, 'third-agent-token', THIRD[lineup], env, lineup === NICE),
   ];
   const results = await Promise.all(
     kids.map(async (k) => JSON.parse((await lineOf(k, /DOOR_AGENT_RESULT (.*)\n/))[1]!) as AgentResult),
@@ -289,10 +311,14 @@ of reach (the arena before this work). Wake-to-ack: a bystander's wake-up receiv
 answer received (the ack comes with the next decision point, so this is a whole decision cycle).
 "flooder at nice 19" (opt-in, \`BENCH_LINEUPS=baseline,on,nice\`) runs the same flooder at the lowest
 CPU priority, a stand-in for a flooder on another machine: on 2 shared cores its own CPU competes
-with the arena and the bystanders, a cost no door can give back. \`DOOR_TRACE_DIR=<dir>\` keeps
+with the arena and the bystanders, a cost no door can give back. "no flood, third agent burns CPU"
+(opt-in, \`burn\`) is the control for that cost: the third agent answers like the baseline's and,
+for the first 700 ms after its first wake-up (about as long as a flood lasts before the door
+disconnects it), spends the time between its answers encoding flood batches that it drops — the
+flooder's CPU without a byte reaching the arena. \`DOOR_TRACE_DIR=<dir>\` keeps
 timelines of every run; \`node --import tsx scripts/bench/door-trace-report.ts <dir>\` explains the
 slowest round trips (which decision point, who it waited for, the arena's event-loop delay).
-
+${ON_LIMITS ? `Limits of every line-up but "door off" (BENCH_DOOR_LIMITS): \`${JSON.stringify(ON_LIMITS)}\`.\n` : ''}
 | line-up | wake-to-ack p50 ms | p99 ms | p99 vs baseline | samples | flood batches sent | RESOURCE_EXHAUSTED | bystander missed deadlines | fault-log lines per run | wall s per run | arena CPU s | bystander CPU s | third agent CPU s |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}

@@ -486,7 +486,9 @@ export class GrpcGateway {
     const hello: Hello = msg.kind.value;
     const barred = this.barredFor(agentId);
     if (barred > 0) {
-      const why = `rate limit: disconnected for flooding; reconnect in ${Math.ceil(barred)} ms (limits.rate.cooldownMs)`;
+      const why =
+        `rate limit: disconnected for flooding; reconnect in ${Math.ceil(barred)} ms ` +
+        '(limits.rate.cooldownMs, doubled at each further disconnect up to limits.rate.maxCooldownMs)';
       this.opts.faults.fault(agentId, 'reconnect-too-soon', why);
       fail(call, status.RESOURCE_EXHAUSTED, why);
       return undefined;
@@ -561,9 +563,9 @@ export class GrpcGateway {
     if (verdict === 'disconnect') {
       const why =
         `rate limit: ${rate.cfg.disconnectAfter} batches in a row refused, ${rate.describe()}; ` +
-        'the stream is closed, reconnect (and resume) later';
+        `the stream is closed, reconnect (and resume) in ${rate.cooldownMs} ms`;
       this.opts.faults.fault(s.agentId, 'rate-limit-disconnect', why);
-      this.barredUntil.set(s.agentId, this.now() + rate.cfg.cooldownMs);
+      this.barredUntil.set(s.agentId, this.now() + rate.cooldownMs);
       this.closeSession(s);
       fail(s.call, status.RESOURCE_EXHAUSTED, why);
       // Not waited for: the others would otherwise wait for the flooder's reconnect.

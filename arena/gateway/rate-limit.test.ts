@@ -1,10 +1,19 @@
 // The outside-batch token bucket on a hand-driven clock: the burst passes, then one typed refusal
 // per run of refusals, the stream ends after `disconnectAfter` refusals in a streak, a quiet
-// period that refills the bucket ends the streak, and a reconnect does not refill it.
+// period that refills the bucket ends the streak, a reconnect does not refill it, and each further
+// disconnect doubles the cooldown up to its cap.
 import { describe, expect, it } from 'vitest';
-import { OutsideRateLimit } from './rate-limit.js';
+import { cooldownAfter, OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
 
-function limiter(cfg = { outsidePerSecond: 10, burst: 3, disconnectAfter: 5, cooldownMs: 0 }) {
+function limiter(
+  cfg: RateLimitConfig = {
+    outsidePerSecond: 10,
+    burst: 3,
+    disconnectAfter: 5,
+    cooldownMs: 0,
+    maxCooldownMs: 0,
+  },
+) {
   let t = 0;
   const rl = new OutsideRateLimit(cfg, () => t);
   return { rl, advance: (ms: number) => (t += ms) };
@@ -32,7 +41,13 @@ describe('OutsideRateLimit', () => {
   });
 
   it('a steady flood above the rate is disconnected even though single batches pass in between', () => {
-    const { rl, advance } = limiter({ outsidePerSecond: 10, burst: 3, disconnectAfter: 50, cooldownMs: 0 });
+    const { rl, advance } = limiter({
+      outsidePerSecond: 10,
+      burst: 3,
+      disconnectAfter: 50,
+      cooldownMs: 0,
+      maxCooldownMs: 0,
+    });
     let verdict = '';
     let sent = 0;
     while (verdict !== 'disconnect' && sent < 10_000) {
@@ -81,6 +96,7 @@ describe('OutsideRateLimit', () => {
       burst: 3,
       disconnectAfter: 2,
       cooldownMs: 1_000,
+      maxCooldownMs: 1_000,
     });
     expect([rl.take(), rl.take(), rl.take(), rl.take(), rl.take()]).toEqual([
       'pass',
@@ -97,5 +113,41 @@ describe('OutsideRateLimit', () => {
     advance(1); // 300 ms quiet after the cooldown fills the bucket (3 at 10/s)
     expect(rl.overLimit()).toBe(false);
     expect(rl.take()).toBe('pass');
+  });
+
+  it('doubles the cooldown at each further disconnect, up to its cap, and owes the whole of it', () => {
+    const { rl, advance } = limiter({
+      outsidePerSecond: 10,
+      burst: 3,
+      disconnectAfter: 2,
+      cooldownMs: 1_000,
+      maxCooldownMs: 3_000,
+    });
+    const floodUntilDisconnect = () => {
+      let n = 0;
+      while (rl.take() !== 'disconnect') n++;
+      return n;
+    };
+    const cooldowns: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      floodUntilDisconnect();
+      cooldowns.push(rl.cooldownMs);
+      // Back after exactly its cooldown: nothing earned, still refused at once.
+      advance(rl.cooldownMs);
+      expect(rl.take()).toBe('refuse');
+    }
+    expect(cooldowns).toEqual([1_000, 2_000, 3_000, 3_000]);
+    expect(rl.disconnects).toBe(4);
+  });
+});
+
+describe('cooldownAfter', () => {
+  it('is the first cooldown, doubled per further disconnect, never above the cap (also for huge counts)', () => {
+    const cfg = { cooldownMs: 2_000, maxCooldownMs: 60_000 };
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => cooldownAfter(n, cfg))).toEqual([
+      2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000,
+    ]);
+    expect(cooldownAfter(5_000, cfg)).toBe(60_000);
+    expect(cooldownAfter(3, { cooldownMs: 0, maxCooldownMs: 0 })).toBe(0);
   });
 });

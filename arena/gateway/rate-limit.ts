@@ -4,7 +4,10 @@
 // agent drains its bucket; from then on its batches are refused (one typed refusal per streak,
 // the rest only counted), and a streak of `disconnectAfter` refusals — without the bucket filling
 // up again in between — ends its stream. The bucket survives a reconnect and earns nothing during
-// the cooldown, so reconnecting does not buy a fresh burst.
+// the cooldown, so reconnecting does not buy a fresh burst. Each further disconnect in a run doubles
+// the cooldown (up to `maxCooldownMs`): a flooder that comes back flooding is shut out for longer
+// each time, so over a long run its floods — each of which costs the others until the door has
+// read enough of it to act — become rare.
 
 export interface RateLimitConfig {
   /** Average batches per second outside an open decision request. */
@@ -13,8 +16,10 @@ export interface RateLimitConfig {
   burst: number;
   /** Refusals in one streak after which the stream is ended. */
   disconnectAfter: number;
-  /** After that, how long the agent is not waited for and may not reconnect. */
+  /** After the first disconnect, how long the agent is not waited for and may not reconnect. */
   cooldownMs: number;
+  /** Each further disconnect doubles the cooldown, up to this. */
+  maxCooldownMs: number;
 }
 
 /**
@@ -32,6 +37,8 @@ export class OutsideRateLimit {
   private sincePass = 0;
   refused = 0;
   disconnects = 0;
+  /** The cooldown of the latest disconnect (0 before the first). */
+  cooldownMs = 0;
   private words: string | undefined;
   /** Refused since the bucket was last full (see overLimit). */
   private flooding = false;
@@ -67,9 +74,10 @@ export class OutsideRateLimit {
       this.streak = 0;
       this.sincePass = 0;
       this.disconnects++;
+      this.cooldownMs = cooldownAfter(this.disconnects, this.cfg);
       // The cooldown earns no tokens: the agent comes back with an empty bucket, still over its
       // limit, instead of with the full burst the cooldown would otherwise have refilled.
-      this.tokens = -(this.cfg.cooldownMs * this.cfg.outsidePerSecond) / 1000;
+      this.tokens = -(this.cooldownMs * this.cfg.outsidePerSecond) / 1000;
       return 'disconnect';
     }
     return this.sincePass++ === 0 ? 'refuse' : 'drop';
@@ -96,4 +104,10 @@ export class OutsideRateLimit {
       `(burst ${this.cfg.burst}; limits.rate)`;
     return this.words;
   }
+}
+
+/** The cooldown after the n-th disconnect (n ≥ 1): `cooldownMs`, doubled each time, at most `maxCooldownMs`. */
+export function cooldownAfter(n: number, cfg: Pick<RateLimitConfig, 'cooldownMs' | 'maxCooldownMs'>): number {
+  // 2^(n-1) overflows to Infinity for a very long run of disconnects; min() then gives the cap.
+  return Math.min(cfg.cooldownMs * 2 ** (n - 1), cfg.maxCooldownMs);
 }

@@ -48,6 +48,7 @@ async function startGateway(): Promise<string> {
         burst: 40,
         disconnectAfter: 200,
         cooldownMs: 2_000,
+        maxCooldownMs: 60_000,
         refusedWhileWaited: 3,
       },
       helloTimeoutMs: 10_000,

@@ -7,6 +7,10 @@
 //     stale wake id as fast as the stream takes them until the next wake-up; when the arena ends
 //     its stream (RESOURCE_EXHAUSTED) it tries to reconnect every 100 ms and resumes.
 //   quiet: like flood without the flood.
+//   burn: like quiet, but for --burn-ms (default 700, about how long the flood lasts before the
+//     arena disconnects the flooder) after its first wake-up it spends the time between its answers
+//     on the flood's CPU work without sending any of it (each batch encoded and dropped): a control
+//     for what a busy process costs the others on this machine, with nothing reaching the arena.
 // At the end: one line `DOOR_AGENT_RESULT {json}`. With DOOR_TRACE_DIR set, also a timeline of its
 // wake-ups, acks, floods and stream errors (epoch ms, the clock of the arena's trace) in
 // <DOOR_TRACE_DIR>/<mode>-<token>.json.
@@ -16,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { type ClientDuplexStream, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import {
   ArenaServiceClient,
-  type SessionRequest,
+  SessionRequest,
   type SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
 import { BatchStatus } from '../../gen/flexarena/v1/session.js';
@@ -26,16 +30,22 @@ const { values: args } = parseArgs({
     arena: { type: 'string' },
     token: { type: 'string' },
     mode: { type: 'string', default: 'bystander' },
+    'burn-ms': { type: 'string', default: '700' },
   },
 });
 if (!args.arena || !args.token) throw new Error('--arena and --token are required');
-const mode = args.mode as 'bystander' | 'flood' | 'quiet';
+const mode = args.mode as 'bystander' | 'flood' | 'quiet' | 'burn';
+const burnMs = Number(args['burn-ms']);
+/** performance.now() until which `burn` works between answers; set at the first wake-up. */
+let burnUntil: number | undefined;
 
 const client = new ArenaServiceClient(args.arena, credentials.createInsecure());
 const result = {
   mode,
   latenciesMs: [] as number[],
   sent: 0,
+  /** Batches `burn` encoded and dropped. */
+  burned: 0,
   exhausted: 0,
   sessions: 0,
   ended: false,
@@ -112,6 +122,21 @@ async function flood(
   mark('flood-end', { wakeId, n, blocked, gone: gone() });
 }
 
+/** The flood's CPU work between two wake-ups, without the stream: encode each batch, drop it. */
+async function burn(wakeId: number) {
+  const epoch = wakeEpoch;
+  const stale = cancelUnknown(wakeId + 1_000_000);
+  burnUntil ??= performance.now() + burnMs;
+  let n = 0;
+  while (epoch === wakeEpoch && performance.now() < burnUntil) {
+    SessionRequest.encode(stale).finish();
+    result.burned++;
+    n++;
+    if (n % 64 === 0) await new Promise((r) => setImmediate(r));
+  }
+  if (n > 0) mark('burn-end', { wakeId, n });
+}
+
 function open(): void {
   const md = new Metadata();
   md.set('authorization', `Bearer ${args.token}`);
@@ -133,6 +158,7 @@ function open(): void {
       } else {
         call.write({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions: [] } } });
         if (mode === 'flood') void flood(call, wake.wakeId, () => closed);
+        if (mode === 'burn') void burn(wake.wakeId);
       }
     } else if (k.$case === 'actionAck') {
       const ack = k.value;

@@ -254,4 +254,21 @@ describe('parseRunConfig', () => {
       issueAt(issuesOf(minimal({ mode: 'realtime', realtime: { speed: 60, pace: 2 } })), 'realtime.pace'),
     ).toBeDefined();
   });
+
+  it('defaults the door rate limit, and refuses a cooldown cap below the first cooldown, naming both', () => {
+    expect(parseRunConfig(minimal()).limits.rate).toMatchObject({
+      disconnectAfter: 50,
+      cooldownMs: 2_000,
+      maxCooldownMs: 60_000,
+    });
+    const low = issueAt(
+      issuesOf(minimal({ limits: { rate: { cooldownMs: 120_000 } } })),
+      'limits.rate.maxCooldownMs',
+    );
+    expect(low.message).toMatch(/at least limits\.rate\.cooldownMs/);
+    expect(
+      parseRunConfig(minimal({ limits: { rate: { cooldownMs: 120_000, maxCooldownMs: 120_000 } } })).limits
+        .rate,
+    ).toMatchObject({ cooldownMs: 120_000, maxCooldownMs: 120_000 });
+  });
 });

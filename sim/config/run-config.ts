@@ -170,7 +170,7 @@ const rateSchema = z
      * Refused (over-limit) batches in one streak — without the bucket filling up again in between —
      * after which the stream ends with RESOURCE_EXHAUSTED. The agent may reconnect and resume.
      */
-    disconnectAfter: z.number().int().min(1).max(1_000_000).default(200),
+    disconnectAfter: z.number().int().min(1).max(1_000_000).default(50),
     /**
      * After such a disconnect the agent is not waited for (its open wake-up counts as missed, later
      * ones as absent until it has said hello again), and a hello within this time is refused with
@@ -178,6 +178,11 @@ const rateSchema = z
      * hold the others up. Its bucket earns no tokens during the cooldown.
      */
     cooldownMs: z.number().int().min(0).max(600_000).default(2_000),
+    /**
+     * Each further rate-limit disconnect in a run doubles the cooldown, up to this: a flooder that
+     * comes back flooding is shut out for longer each time (2, 4, 8, … s at the defaults).
+     */
+    maxCooldownMs: z.number().int().min(0).max(3_600_000).default(60_000),
     /**
      * Batches the core refuses (stale or wrong wake id, duplicate, late) that an agent may send
      * while the arena waits for its answer at a decision point. The stream is ordered, so once
@@ -187,7 +192,11 @@ const rateSchema = z
      */
     refusedWhileWaited: z.number().int().min(1).max(1_000_000).default(3),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.maxCooldownMs >= r.cooldownMs, {
+    message: 'must be at least limits.rate.cooldownMs (the first cooldown)',
+    path: ['maxCooldownMs'],
+  });
 
 const faultLogSchema = z
   .object({

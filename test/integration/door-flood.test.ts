@@ -3,8 +3,8 @@
 // three of its wake-ups: each time it gets stale-batch refusals for its burst, then one typed
 // rate-limit refusal, then RESOURCE_EXHAUSTED and the end of its stream. From the first refusal
 // on, its wake-ups count as missed at once (in lock-step the others would otherwise wait for an
-// answer stuck behind its flood), a hello during the
-// cooldown is refused, and then it reconnects, resumes and answers again. The other agents never
+// answer stuck behind its flood), a hello during the cooldown (doubled at each further
+// disconnect, up to its cap) is refused, and then it reconnects, resumes and answers again. The other agents never
 // miss a deadline and have no faults; the tape is the tape of the same run in which the flooder
 // only answers, but for the flooder's missed and absent wake-ups; the fault log holds a bounded
 // number of lines whose counts still account for every refused batch.
@@ -63,8 +63,11 @@ async function run(mode: 'flood' | 'quiet') {
     connectTimeoutMs: 300_000,
     nats: { enabled: false },
     // Low limits, so that even a flood slowed down by a loaded machine is far above them
-    // (the defaults are 20 per second, burst 40, disconnect after 200).
-    limits: { rate: { outsidePerSecond: 2, burst: 10, disconnectAfter: 50, cooldownMs: 1_000 } },
+    // (the defaults are 20 per second, burst 40, disconnect after 50).
+    // The cooldown doubles at each further disconnect, here capped at 2 s: 1 s, 2 s, 2 s.
+    limits: {
+      rate: { outsidePerSecond: 2, burst: 10, disconnectAfter: 50, cooldownMs: 1_000, maxCooldownMs: 2_000 },
+    },
     agents: [
       {
         id: 'liquidity',
@@ -128,6 +131,12 @@ describe('a flooding agent', () => {
     expect(f.errors[0]!.details).toMatch(
       /rate limit: 50 batches in a row refused, at most 2 batches per second/,
     );
+    // Each further disconnect doubles the cooldown, up to its cap (2 s).
+    expect(f.errors.map((e) => /reconnect \(and resume\) in (\d+) ms/.exec(e.details)?.[1])).toEqual([
+      '1000',
+      '2000',
+      '2000',
+    ]);
     // It tries to reconnect at once after each disconnect: refused during the 1 s cooldown.
     expect(f.refusedHellos).toBeGreaterThanOrEqual(3);
     expect(f.sessions).toBe(4 + f.refusedHellos);
