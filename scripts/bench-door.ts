@@ -25,11 +25,13 @@ const runs = Number(process.env.BENCH_RUNS ?? 2);
 const NICE = 'flood, door on, flooder at nice 19';
 /** No flood: the third agent answers and burns the flood's CPU for as long as a flood lasts. */
 const BURN = 'no flood, third agent burns CPU';
-const ALL = ['baseline', 'flood, door on', 'flood, door off', NICE, BURN] as const;
+/** The same flood for as long, over gRPC into a sink process of its own instead of the arena. */
+const ELSEWHERE = 'flood goes elsewhere';
+const ALL = ['baseline', 'flood, door on', 'flood, door off', NICE, BURN, ELSEWHERE] as const;
 type Lineup = (typeof ALL)[number];
 /**
- * BENCH_LINEUPS=baseline,on,off,nice,burn (default baseline,on). "door off" is opt-in: without the limit the
- * arena waits at every decision point for the flooder's answer behind its own flood, and on the
+ * BENCH_LINEUPS=baseline,on,off,nice,burn,elsewhere (default baseline,on). "door off" is opt-in:
+ * without the limit the arena waits at every decision point for the flooder's answer behind its own flood, and on the
  * idle machine of 2026-11-29 16:05 UTC one such run had not finished after 18 minutes.
  */
 const LINEUPS: readonly Lineup[] = (process.env.BENCH_LINEUPS ?? 'baseline,on')
@@ -38,7 +40,11 @@ const LINEUPS: readonly Lineup[] = (process.env.BENCH_LINEUPS ?? 'baseline,on')
     (k) =>
       ALL.find(
         (l) =>
-          l === k || l.endsWith(`door ${k}`) || (k === 'nice' && l === NICE) || (k === 'burn' && l === BURN),
+          l === k ||
+          l.endsWith(`door ${k}`) ||
+          (k === 'nice' && l === NICE) ||
+          (k === 'burn' && l === BURN) ||
+          (k === 'elsewhere' && l === ELSEWHERE),
       )!,
   )
   .filter(Boolean);
@@ -167,7 +173,21 @@ const THIRD: Record<Lineup, string> = {
   'flood, door off': 'flood',
   [NICE]: 'flood',
   [BURN]: 'burn',
+  [ELSEWHERE]: 'elsewhere',
 };
+
+/** The sink process of "flood goes elsewhere", started on first use, stopped at the end. */
+let sink: { child: ChildProcess; address: string } | undefined;
+async function sinkAddress(): Promise<string> {
+  if (!sink) {
+    const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'door-sink.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    sink = { child, address: (await lineOf(child, /DOOR_SINK_LISTENING (\S+)/))[1]! };
+  }
+  return sink.address;
+}
 
 /** With DOOR_TRACE_DIR set: each run's timelines (arena and agents) in a folder of their own. */
 const traceRoot = process.env.DOOR_TRACE_DIR;
@@ -179,6 +199,7 @@ function agent(
   mode: string,
   env: NodeJS.ProcessEnv,
   niced = false,
+  extra: string[] = [],
 ): ChildProcess {
   const node = [
     process.execPath,
@@ -191,6 +212,7 @@ function agent(
     token,
     '--mode',
     mode,
+    ...extra,
   ];
   const [cmd, ...argv] = niced ? ['nice', '-n', '19', ...node] : node;
   return spawn(cmd!, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
@@ -233,7 +255,14 @@ async function once(lineup: Lineup): Promise<Sample> {
   const kids = [
     agent(address!, 'bystander-a-token', 'bystander', env),
     agent(address!, 'bystander-b-token', 'bystander', env),
-    agent(address!, 'third-agent-token', THIRD[lineup], env, lineup === NICE),
+    agent(
+      address!,
+      'third-agent-token',
+      THIRD[lineup],
+      env,
+      lineup === NICE,
+      lineup === ELSEWHERE ? ['--sink', await sinkAddress()] : [],
+    ),
   ];
   const results = await Promise.all(
     kids.map(async (k) => JSON.parse((await lineOf(k, /DOOR_AGENT_RESULT (.*)\n/))[1]!) as AgentResult),
@@ -287,6 +316,7 @@ for (let i = 0; i < runs; i++)
     );
   }
 const load1 = loadavg()[0]!;
+sink?.child.kill('SIGTERM');
 
 const by = (l: Lineup) => samples.filter((s) => s.lineup === l);
 const pooled = (l: Lineup) => by(l).flatMap((s) => s.latencies);
@@ -315,7 +345,10 @@ with the arena and the bystanders, a cost no door can give back. "no flood, thir
 (opt-in, \`burn\`) is the control for that cost: the third agent answers like the baseline's and,
 for the first 700 ms after its first wake-up (about as long as a flood lasts before the door
 disconnects it), spends the time between its answers encoding flood batches that it drops — the
-flooder's CPU without a byte reaching the arena. \`DOOR_TRACE_DIR=<dir>\` keeps
+flooder's CPU without a byte reaching the arena. "flood goes elsewhere" (opt-in, \`elsewhere\`):
+the same flood loop for as long, over gRPC into a sink process of its own that reads none of it
+(scripts/bench/door-sink.ts; flow control stops the flood after about 1 MB) — the flooder's CPU,
+HTTP/2 and loopback traffic with nothing reaching the arena. \`DOOR_TRACE_DIR=<dir>\` keeps
 timelines of every run; \`node --import tsx scripts/bench/door-trace-report.ts <dir>\` explains the
 slowest round trips (which decision point, who it waited for, the arena's event-loop delay).
 ${ON_LIMITS ? `Limits of every line-up but "door off" (BENCH_DOOR_LIMITS): \`${JSON.stringify(ON_LIMITS)}\`.\n` : ''}

@@ -11,6 +11,9 @@
 //     arena disconnects the flooder) after its first wake-up it spends the time between its answers
 //     on the flood's CPU work without sending any of it (each batch encoded and dropped): a control
 //     for what a busy process costs the others on this machine, with nothing reaching the arena.
+//   elsewhere: like burn, but it floods for real — the same loop, over gRPC — into a sink server of
+//     its own that reads nothing (--sink, scripts/bench/door-sink.ts) instead of the arena: the
+//     flooder's CPU, HTTP/2 and loopback traffic with nothing reaching the arena.
 // At the end: one line `DOOR_AGENT_RESULT {json}`. With DOOR_TRACE_DIR set, also a timeline of its
 // wake-ups, acks, floods and stream errors (epoch ms, the clock of the arena's trace) in
 // <DOOR_TRACE_DIR>/<mode>-<token>.json.
@@ -31,10 +34,14 @@ const { values: args } = parseArgs({
     token: { type: 'string' },
     mode: { type: 'string', default: 'bystander' },
     'burn-ms': { type: 'string', default: '700' },
+    sink: { type: 'string' },
   },
 });
 if (!args.arena || !args.token) throw new Error('--arena and --token are required');
-const mode = args.mode as 'bystander' | 'flood' | 'quiet' | 'burn';
+const mode = args.mode as 'bystander' | 'flood' | 'quiet' | 'burn' | 'elsewhere';
+if (mode === 'elsewhere' && !args.sink) throw new Error('--mode elsewhere needs --sink');
+/** The sink's session, opened once (mode elsewhere). */
+let sinkCall: ClientDuplexStream<SessionRequest, SessionResponse> | undefined;
 const burnMs = Number(args['burn-ms']);
 /** performance.now() until which `burn` works between answers; set at the first wake-up. */
 let burnUntil: number | undefined;
@@ -105,7 +112,7 @@ async function flood(
   const stale = cancelUnknown(wakeId + 1_000_000);
   let n = 0;
   let blocked = 0;
-  while (!gone() && epoch === wakeEpoch) {
+  while (!gone() && epoch === wakeEpoch && (burnUntil === undefined || performance.now() < burnUntil)) {
     const ok = call.write(stale);
     result.sent++;
     n++;
@@ -159,6 +166,11 @@ function open(): void {
         call.write({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions: [] } } });
         if (mode === 'flood') void flood(call, wake.wakeId, () => closed);
         if (mode === 'burn') void burn(wake.wakeId);
+        if (mode === 'elsewhere') {
+          burnUntil ??= performance.now() + burnMs;
+          sinkCall ??= new ArenaServiceClient(args.sink!, credentials.createInsecure()).session();
+          void flood(sinkCall, wake.wakeId, () => false);
+        }
       }
     } else if (k.$case === 'actionAck') {
       const ack = k.value;
