@@ -27,10 +27,12 @@ const NICE = 'flood, door on, flooder at nice 19';
 const BURN = 'no flood, third agent burns CPU';
 /** The same flood for as long, over gRPC into a sink process of its own instead of the arena. */
 const ELSEWHERE = 'flood goes elsewhere';
-const ALL = ['baseline', 'flood, door on', 'flood, door off', NICE, BURN, ELSEWHERE] as const;
+/** The same, into a sink that ends the stream after as many batches as the door reads (~100). */
+const CUT = 'flood goes elsewhere, cut after 100';
+const ALL = ['baseline', 'flood, door on', 'flood, door off', NICE, BURN, ELSEWHERE, CUT] as const;
 type Lineup = (typeof ALL)[number];
 /**
- * BENCH_LINEUPS=baseline,on,off,nice,burn,elsewhere (default baseline,on). "door off" is opt-in:
+ * BENCH_LINEUPS=baseline,on,off,nice,burn,elsewhere,cut (default baseline,on). "door off" is opt-in:
  * without the limit the arena waits at every decision point for the flooder's answer behind its own flood, and on the
  * idle machine of 2026-11-29 16:05 UTC one such run had not finished after 18 minutes.
  */
@@ -44,7 +46,8 @@ const LINEUPS: readonly Lineup[] = (process.env.BENCH_LINEUPS ?? 'baseline,on')
           l.endsWith(`door ${k}`) ||
           (k === 'nice' && l === NICE) ||
           (k === 'burn' && l === BURN) ||
-          (k === 'elsewhere' && l === ELSEWHERE),
+          (k === 'elsewhere' && l === ELSEWHERE) ||
+          (k === 'cut' && l === CUT),
       )!,
   )
   .filter(Boolean);
@@ -174,17 +177,21 @@ const THIRD: Record<Lineup, string> = {
   [NICE]: 'flood',
   [BURN]: 'burn',
   [ELSEWHERE]: 'elsewhere',
+  [CUT]: 'elsewhere',
 };
 
-/** The sink process of "flood goes elsewhere", started on first use, stopped at the end. */
-let sink: { child: ChildProcess; address: string } | undefined;
-async function sinkAddress(): Promise<string> {
+/** The sink processes of "flood goes elsewhere" by --cut-after, started on first use, stopped at the end. */
+const sinks = new Map<number, { child: ChildProcess; address: string }>();
+async function sinkAddress(cutAfter: number): Promise<string> {
+  let sink = sinks.get(cutAfter);
   if (!sink) {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'door-sink.ts')], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join('scripts', 'bench', 'door-sink.ts'), '--cut-after', String(cutAfter)],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     sink = { child, address: (await lineOf(child, /DOOR_SINK_LISTENING (\S+)/))[1]! };
+    sinks.set(cutAfter, sink);
   }
   return sink.address;
 }
@@ -261,7 +268,11 @@ async function once(lineup: Lineup): Promise<Sample> {
       THIRD[lineup],
       env,
       lineup === NICE,
-      lineup === ELSEWHERE ? ['--sink', await sinkAddress()] : [],
+      lineup === ELSEWHERE
+        ? ['--sink', await sinkAddress(0)]
+        : lineup === CUT
+          ? ['--sink', await sinkAddress(100)]
+          : [],
     ),
   ];
   const results = await Promise.all(
@@ -316,7 +327,7 @@ for (let i = 0; i < runs; i++)
     );
   }
 const load1 = loadavg()[0]!;
-sink?.child.kill('SIGTERM');
+for (const sink of sinks.values()) sink.child.kill('SIGTERM');
 
 const by = (l: Lineup) => samples.filter((s) => s.lineup === l);
 const pooled = (l: Lineup) => by(l).flatMap((s) => s.latencies);
@@ -348,7 +359,9 @@ disconnects it), spends the time between its answers encoding flood batches that
 flooder's CPU without a byte reaching the arena. "flood goes elsewhere" (opt-in, \`elsewhere\`):
 the same flood loop for as long, over gRPC into a sink process of its own that reads none of it
 (scripts/bench/door-sink.ts; flow control stops the flood after about 1 MB) — the flooder's CPU,
-HTTP/2 and loopback traffic with nothing reaching the arena. \`DOOR_TRACE_DIR=<dir>\` keeps
+HTTP/2 and loopback traffic with nothing reaching the arena. "…, cut after 100" (\`cut\`): the sink
+reads 100 batches and then ends the stream with RESOURCE_EXHAUSTED, as the door does with a
+flooder at its defaults; the flood stops there. \`DOOR_TRACE_DIR=<dir>\` keeps
 timelines of every run; \`node --import tsx scripts/bench/door-trace-report.ts <dir>\` explains the
 slowest round trips (which decision point, who it waited for, the arena's event-loop delay).
 ${ON_LIMITS ? `Limits of every line-up but "door off" (BENCH_DOOR_LIMITS): \`${JSON.stringify(ON_LIMITS)}\`.\n` : ''}

@@ -12,8 +12,8 @@
 //     on the flood's CPU work without sending any of it (each batch encoded and dropped): a control
 //     for what a busy process costs the others on this machine, with nothing reaching the arena.
 //   elsewhere: like burn, but it floods for real — the same loop, over gRPC — into a sink server of
-//     its own that reads nothing (--sink, scripts/bench/door-sink.ts) instead of the arena: the
-//     flooder's CPU, HTTP/2 and loopback traffic with nothing reaching the arena.
+//     its own (--sink, scripts/bench/door-sink.ts) instead of the arena: the flooder's CPU, HTTP/2
+//     and loopback traffic with nothing reaching the arena; it stops when the sink ends its stream.
 // At the end: one line `DOOR_AGENT_RESULT {json}`. With DOOR_TRACE_DIR set, also a timeline of its
 // wake-ups, acks, floods and stream errors (epoch ms, the clock of the arena's trace) in
 // <DOOR_TRACE_DIR>/<mode>-<token>.json.
@@ -42,6 +42,7 @@ const mode = args.mode as 'bystander' | 'flood' | 'quiet' | 'burn' | 'elsewhere'
 if (mode === 'elsewhere' && !args.sink) throw new Error('--mode elsewhere needs --sink');
 /** The sink's session, opened once (mode elsewhere). */
 let sinkCall: ClientDuplexStream<SessionRequest, SessionResponse> | undefined;
+let sinkClosed = false;
 const burnMs = Number(args['burn-ms']);
 /** performance.now() until which `burn` works between answers; set at the first wake-up. */
 let burnUntil: number | undefined;
@@ -168,8 +169,14 @@ function open(): void {
         if (mode === 'burn') void burn(wake.wakeId);
         if (mode === 'elsewhere') {
           burnUntil ??= performance.now() + burnMs;
-          sinkCall ??= new ArenaServiceClient(args.sink!, credentials.createInsecure()).session();
-          void flood(sinkCall, wake.wakeId, () => false);
+          if (!sinkCall) {
+            sinkCall = new ArenaServiceClient(args.sink!, credentials.createInsecure()).session();
+            // Ended by the sink (as the arena's door ends a flooder's stream): the flood stops.
+            sinkCall.on('error', () => {
+              sinkClosed = true;
+            });
+          }
+          void flood(sinkCall, wake.wakeId, () => sinkClosed);
         }
       }
     } else if (k.$case === 'actionAck') {

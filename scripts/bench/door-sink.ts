@@ -1,17 +1,31 @@
-// A gRPC server that takes ArenaService sessions and reads none of their messages: where the
-// bench:door line-up "flood goes elsewhere" sends its flood, so that the flooder does its work —
-// its CPU, its HTTP/2 and loopback traffic — while none of it reaches the arena. Reading nothing,
-// it costs little itself (a sink that reads everything spends ~27 µs per message, far more than
-// the arena spends on the ~100–250 flood batches it reads before it disconnects a flooder); HTTP/2
-// flow control stops the flooder after about 1 MB, roughly the volume of one run's real flood.
+// A gRPC server that takes ArenaService sessions: where the bench:door line-ups "flood goes
+// elsewhere" send their flood, so that the flooder does its work — its CPU, its HTTP/2 and loopback
+// traffic — while none of it reaches the arena. `--cut-after N` (default 0):
+//   0 — it reads nothing (costs itself next to nothing; HTTP/2 flow control stops the flooder
+//       after about 1 MB);
+//   N — it reads N messages and then ends the stream with RESOURCE_EXHAUSTED, as the arena's door
+//       does with a flooder after about 100 at its defaults (burst 40, a few earned, 50 refused).
 // Prints `DOOR_SINK_LISTENING <address>`; runs until killed.
-import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { parseArgs } from 'node:util';
+import { Server, ServerCredentials, type ServiceError, status } from '@grpc/grpc-js';
 import { type ArenaServiceServer, ArenaServiceService } from '../../gen/flexarena/v1/arena_service.js';
+
+const { values: args } = parseArgs({ options: { 'cut-after': { type: 'string', default: '0' } } });
+const cutAfter = Number(args['cut-after']);
+if (!Number.isSafeInteger(cutAfter) || cutAfter < 0)
+  throw new Error(`--cut-after: ${args['cut-after']} is not a whole number ≥ 0`);
 
 const server = new Server();
 const sink: ArenaServiceServer = {
   session(call) {
-    call.pause();
+    if (cutAfter === 0) call.pause();
+    let read = 0;
+    call.on('data', () => {
+      if (++read !== cutAfter) return;
+      const details = `sink: ${cutAfter} messages read, stream ended`;
+      const err: Partial<ServiceError> = { code: status.RESOURCE_EXHAUSTED, details, message: details };
+      call.emit('error', err);
+    });
     call.on('end', () => call.end());
     call.on('error', () => {});
   },
