@@ -23,33 +23,34 @@ import { writeBenchmarkSection } from './benchmarks-file.js';
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 2);
 const NICE = 'flood, door on, flooder at nice 19';
-/** No flood: the third agent answers and burns the flood's CPU for as long as a flood lasts. */
-const BURN = 'no flood, third agent burns CPU';
-/** The same flood for as long, over gRPC into a sink process of its own instead of the arena. */
-const ELSEWHERE = 'flood goes elsewhere';
-/** The same, into a sink that ends the stream after as many batches as the door reads (~100). */
-const CUT = 'flood goes elsewhere, cut after 100';
-const ALL = ['baseline', 'flood, door on', 'flood, door off', NICE, BURN, ELSEWHERE, CUT] as const;
-type Lineup = (typeof ALL)[number];
+
 /**
- * BENCH_LINEUPS=baseline,on,off,nice,burn,elsewhere,cut (default baseline,on). "door off" is opt-in:
- * without the limit the arena waits at every decision point for the flooder's answer behind its own flood, and on the
- * idle machine of 2026-11-29 16:05 UTC one such run had not finished after 18 minutes.
+ * Each line-up: its key in BENCH_LINEUPS, what the third agent does (door-agent.ts --mode), and
+ * for "flood goes elsewhere" how many batches its sink reads before it ends the stream (0: none).
+ */
+const SPECS = {
+  baseline: { key: 'baseline', third: 'quiet' },
+  'flood, door on': { key: 'on', third: 'flood' },
+  'flood, door off': { key: 'off', third: 'flood' },
+  [NICE]: { key: 'nice', third: 'flood' },
+  /** No flood: the third agent answers and burns the flood's CPU for as long as a flood lasts. */
+  'no flood, third agent burns CPU': { key: 'burn', third: 'burn' },
+  /** The same flood for as long, over gRPC into a sink process of its own instead of the arena. */
+  'flood goes elsewhere': { key: 'elsewhere', third: 'elsewhere', sinkCutAfter: 0 },
+  /** The same, into a sink that ends the stream after as many batches as the door reads (~100). */
+  'flood goes elsewhere, cut after 100': { key: 'cut', third: 'elsewhere', sinkCutAfter: 100 },
+} as const satisfies Record<string, { key: string; third: string; sinkCutAfter?: number }>;
+type Lineup = keyof typeof SPECS;
+const ALL = Object.keys(SPECS) as Lineup[];
+/**
+ * BENCH_LINEUPS=baseline,on,off,nice,burn,elsewhere,cut (default baseline,on; a line-up's full name
+ * works too). "door off" is opt-in: without the limit the arena waits at every decision point for
+ * the flooder's answer behind its own flood, and on the idle machine of 2026-11-29 16:05 UTC one
+ * such run had not finished after 18 minutes.
  */
 const LINEUPS: readonly Lineup[] = (process.env.BENCH_LINEUPS ?? 'baseline,on')
   .split(',')
-  .map(
-    (k) =>
-      ALL.find(
-        (l) =>
-          l === k ||
-          l.endsWith(`door ${k}`) ||
-          (k === 'nice' && l === NICE) ||
-          (k === 'burn' && l === BURN) ||
-          (k === 'elsewhere' && l === ELSEWHERE) ||
-          (k === 'cut' && l === CUT),
-      )!,
-  )
+  .map((k) => ALL.find((l) => l === k || SPECS[l].key === k)!)
   .filter(Boolean);
 
 /**
@@ -170,16 +171,6 @@ function lineOf(child: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
   });
 }
 
-const THIRD: Record<Lineup, string> = {
-  baseline: 'quiet',
-  'flood, door on': 'flood',
-  'flood, door off': 'flood',
-  [NICE]: 'flood',
-  [BURN]: 'burn',
-  [ELSEWHERE]: 'elsewhere',
-  [CUT]: 'elsewhere',
-};
-
 /** The sink processes of "flood goes elsewhere" by --cut-after, started on first use, stopped at the end. */
 const sinks = new Map<number, { child: ChildProcess; address: string }>();
 async function sinkAddress(cutAfter: number): Promise<string> {
@@ -259,21 +250,12 @@ async function once(lineup: Lineup): Promise<Sample> {
   const [, address, , runDir] = await lineOf(arena, /FLEXARENA_LISTENING (\S+) (\S+) (\S+)/);
   const prober = probe(address!);
   const arenaCpu = cpuSampler(arena.pid!);
+  const spec: { third: string; sinkCutAfter?: number } = SPECS[lineup];
+  const sinkArgs = spec.sinkCutAfter === undefined ? [] : ['--sink', await sinkAddress(spec.sinkCutAfter)];
   const kids = [
     agent(address!, 'bystander-a-token', 'bystander', env),
     agent(address!, 'bystander-b-token', 'bystander', env),
-    agent(
-      address!,
-      'third-agent-token',
-      THIRD[lineup],
-      env,
-      lineup === NICE,
-      lineup === ELSEWHERE
-        ? ['--sink', await sinkAddress(0)]
-        : lineup === CUT
-          ? ['--sink', await sinkAddress(100)]
-          : [],
-    ),
+    agent(address!, 'third-agent-token', spec.third, env, lineup === NICE, sinkArgs),
   ];
   const results = await Promise.all(
     kids.map(async (k) => JSON.parse((await lineOf(k, /DOOR_AGENT_RESULT (.*)\n/))[1]!) as AgentResult),

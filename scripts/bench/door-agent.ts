@@ -44,8 +44,9 @@ if (mode === 'elsewhere' && !args.sink) throw new Error('--mode elsewhere needs 
 let sinkCall: ClientDuplexStream<SessionRequest, SessionResponse> | undefined;
 let sinkClosed = false;
 const burnMs = Number(args['burn-ms']);
-/** performance.now() until which `burn` works between answers; set at the first wake-up. */
-let burnUntil: number | undefined;
+if (!(burnMs > 0)) throw new Error(`--burn-ms: ${args['burn-ms']} is not a number of milliseconds > 0`);
+/** performance.now() until which `burn` and `elsewhere` work between answers; set at the first wake-up. */
+let windowEnd: number | undefined;
 
 const client = new ArenaServiceClient(args.arena, credentials.createInsecure());
 const result = {
@@ -113,7 +114,7 @@ async function flood(
   const stale = cancelUnknown(wakeId + 1_000_000);
   let n = 0;
   let blocked = 0;
-  while (!gone() && epoch === wakeEpoch && (burnUntil === undefined || performance.now() < burnUntil)) {
+  while (!gone() && epoch === wakeEpoch && (windowEnd === undefined || performance.now() < windowEnd)) {
     const ok = call.write(stale);
     result.sent++;
     n++;
@@ -134,9 +135,9 @@ async function flood(
 async function burn(wakeId: number) {
   const epoch = wakeEpoch;
   const stale = cancelUnknown(wakeId + 1_000_000);
-  burnUntil ??= performance.now() + burnMs;
+  windowEnd ??= performance.now() + burnMs;
   let n = 0;
-  while (epoch === wakeEpoch && performance.now() < burnUntil) {
+  while (epoch === wakeEpoch && performance.now() < windowEnd) {
     SessionRequest.encode(stale).finish();
     result.burned++;
     n++;
@@ -168,7 +169,7 @@ function open(): void {
         if (mode === 'flood') void flood(call, wake.wakeId, () => closed);
         if (mode === 'burn') void burn(wake.wakeId);
         if (mode === 'elsewhere') {
-          burnUntil ??= performance.now() + burnMs;
+          windowEnd ??= performance.now() + burnMs;
           if (!sinkCall) {
             sinkCall = new ArenaServiceClient(args.sink!, credentials.createInsecure()).session();
             // Ended by the sink (as the arena's door ends a flooder's stream): the flood stops.
