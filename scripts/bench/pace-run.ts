@@ -22,6 +22,8 @@ const marks: {
   endMs?: number;
   startCpu?: NodeJS.CpuUsage;
   loopCpu?: NodeJS.CpuUsage;
+  startFaults?: number;
+  loopFaults?: number;
   startTree?: Map<number, number>;
   loopTree?: Map<number, number>;
   names?: Map<number, string>;
@@ -31,12 +33,14 @@ const clock: RecordSink = {
     if (r.type === 'run-start') {
       marks.startMs = performance.now();
       marks.startCpu = process.cpuUsage();
+      marks.startFaults = process.resourceUsage().minorPageFault;
       marks.startTree = processTreeCpu();
       // Named now: by the time the figures are printed the agent processes have exited.
       marks.names = new Map([...(marks.startTree?.keys() ?? [])].map((pid) => [pid, commandLine(pid)]));
     } else if (r.type === 'run-end') {
       marks.endMs = performance.now();
       marks.loopCpu = process.cpuUsage(marks.startCpu);
+      marks.loopFaults = process.resourceUsage().minorPageFault - (marks.startFaults ?? 0);
       const end = processTreeCpu();
       if (end && marks.startTree)
         marks.loopTree = new Map([...end].map(([pid, ms]) => [pid, ms - (marks.startTree?.get(pid) ?? 0)]));
@@ -72,6 +76,9 @@ process.stdout.write(
     // CPU time (user + system, every thread of this process) over the same span: on a shared
     // machine the clock lies, this does not (much).
     loopCpuMs: marks.loopCpu ? (marks.loopCpu.user + marks.loopCpu.system) / 1000 : null,
+    // Minor page faults of this process over the same span: first touches of memory, which on a
+    // virtual machine such as this one's cost ~15-20 µs each (a sizeable part of the loop).
+    loopMinorFaults: marks.loopFaults ?? null,
     // The same span's CPU of every process of the run (arena, agents, nats-server), from /proc.
     loopCpuAllMs: marks.loopTree ? [...marks.loopTree.values()].reduce((a, b) => a + b, 0) : null,
     // Per process (its program's last words: the strategy, nats-server), for where the loop's CPU goes.
