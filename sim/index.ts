@@ -65,7 +65,7 @@ export {
   type TapeRecord,
 } from './records/records.js';
 export { settlementJson } from './records/settlement-json.js';
-export { TapeEncoder } from './records/tape-encoder.js';
+export { type TapeChunkWriter, TapeEncoder } from './records/tape-encoder.js';
 export { addRecord, type RecordTotal, RecordTotals } from './results/record-totals.js';
 export { agentResults, type RunResults, runResults } from './results/results.js';
 export { cashTotal, costTotal } from './settlement/settlement-record.js';

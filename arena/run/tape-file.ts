@@ -44,7 +44,8 @@ export class TapeFileSink implements RecordSink {
       this.gzip.on('error', reject);
     });
     this.gzip.pipe(this.out);
-    this.encoder = new TapeEncoder((lines) => this.gzip.write(lines));
+    // The gzip stream calls back once it has consumed a chunk: its buffer is then reused.
+    this.encoder = new TapeEncoder((lines, release) => this.gzip.write(lines, release));
   }
 
   get count(): number {

@@ -126,8 +126,9 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   const timeline = new TimelineSink(runId);
   let line = 0;
   // The encoder hands on its lines in chunks: each line of a chunk is compared in turn.
-  const check = new TapeEncoder((chunk) => {
+  const check = new TapeEncoder((chunk, release) => {
     const produced = chunk.toString('utf8').split('\n');
+    release();
     produced.pop(); // every chunk ends with a newline
     for (const text of produced) {
       const expected = tape.lines[line];

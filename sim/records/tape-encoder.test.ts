@@ -47,6 +47,24 @@ describe('TapeEncoder', () => {
     expect(Buffer.concat(kept).toString('utf8')).toBe(recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
   });
 
+  it('reuses the chunks a writer released, without changing a byte it was handed', () => {
+    const copies: Buffer[] = [];
+    const memory = new Set<ArrayBufferLike>();
+    const enc = new TapeEncoder((c, release) => {
+      copies.push(Buffer.from(c));
+      memory.add(c.buffer);
+      release();
+      release(); // a second call changes nothing
+    });
+    const recs = records();
+    for (const r of recs) enc.tape(r);
+    enc.seal();
+    expect(Buffer.concat(copies).toString('utf8')).toBe(recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    expect(copies.length).toBeGreaterThan(5);
+    // The first buffer, and one larger buffer for each line longer than a chunk.
+    expect(memory.size).toBeLessThanOrEqual(3);
+  });
+
   it('hashes alone without a writer, and refuses records after the seal', () => {
     const enc = new TapeEncoder();
     enc.tape({ seq: 0, type: 'run-start', t: 0 });

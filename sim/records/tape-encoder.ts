@@ -7,6 +7,16 @@ import type { RecordSink, SequencedTapeRecord } from './records.js';
 /** Lines are handed on (and hashed) in chunks of about this many bytes. */
 const CHUNK_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
+/**
+ * Chunks handed back by the writer are kept for reuse, at most this many. Why reuse: writing into
+ * memory the process touches for the first time costs a page fault per 4 KiB, and on a virtual
+ * machine such as the one the project runs on a fault costs ~15–20 µs — encoding a pace run's
+ * 37 MB tape into fresh buffers took ~300 ms, into reused ones ~15 ms.
+ */
+const MAX_FREE_CHUNKS = 64;
+
+/** The writer of the encoded lines: it calls `release` once it no longer needs the bytes. */
+export type TapeChunkWriter = (lines: Buffer, release: () => void) => void;
 
 export class TapeEncoder implements RecordSink {
   private readonly hash: Hash = createHash('sha256');
@@ -16,14 +26,19 @@ export class TapeEncoder implements RecordSink {
    * encoded straight into this buffer: the earlier design concatenated the lines into a string and
    * hashed that (then the gzip stream encoded it a second time), and flattening and encoding those
    * concatenated strings cost about three times as much as hashing bytes (a pace run's tape is
-   * ~37 MB). A full buffer is handed on as it is and a fresh one started, so no byte is copied.
+   * ~37 MB). A full buffer is handed on as it is and another one started, so no byte is copied;
+   * buffers the writer released are taken again before a new one is allocated.
    */
   private buf: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
+  private readonly free: Buffer[] = [];
   count = 0;
 
-  /** `write` receives the encoded lines (each with its newline) in chunks; omit it to only hash. */
-  constructor(private readonly write?: (lines: Buffer) => void) {}
+  /**
+   * `write` receives the encoded lines (each with its newline) in chunks; omit it to only hash. A
+   * writer that never calls `release` may keep its chunks for good: each chunk is then fresh memory.
+   */
+  constructor(private readonly write?: TapeChunkWriter) {}
 
   tape(record: SequencedTapeRecord): void {
     if (this.digest !== undefined) throw new Error('tape record after the tape was sealed');
@@ -45,10 +60,18 @@ export class TapeEncoder implements RecordSink {
     if (this.used === 0) return;
     const chunk = this.buf.subarray(0, this.used);
     this.hash.update(chunk);
-    this.write?.(chunk);
-    // The chunk now belongs to the writer (a stream may hold it until it is consumed).
-    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
+    // Without a writer the hash has consumed the bytes: the buffer is reused at once.
+    if (!this.write) return;
+    // The chunk now belongs to the writer (a stream may hold it until it is consumed).
+    const whole = this.buf;
+    let released = false;
+    this.write(chunk, () => {
+      if (released || this.free.length >= MAX_FREE_CHUNKS) return;
+      released = true;
+      this.free.push(whole);
+    });
+    this.buf = this.free.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
   }
 
   /** The sha256 (hex) of every line written, after writing the last ones; no record may follow. */
