@@ -316,7 +316,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
             clock: wallClock,
             ...(opts.onDecision ? { onDecision: (p) => void opts.onDecision!(p) } : {}),
           })
-        : await runLockstep(sim, ports, opts.onDecision ? { onDecision: opts.onDecision } : {});
+        : await runLockstep(sim, ports, {
+            onDecision: async (p) => {
+              await opts.onDecision?.(p);
+              await yieldToEventLoop();
+            },
+          });
     const realtime = 'realtime' in summary ? (summary.realtime as RealtimeStats) : undefined;
     if (realtime && realtime.maxLagWallMs * realtime.speed > cfg.decisionIntervalMinutes * 60_000)
       log(
@@ -361,4 +366,14 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       await nats.server?.stop();
     }
   }
+}
+
+/**
+ * Lets the event loop run once. The run's sinks do their I/O there (the tape's gzip stream, the
+ * NATS client); an in-process run never waits on the network, so without a turn per decision point
+ * its tape chunks and public messages piled up in memory until the end of the run, and the gzip
+ * work that could run on the thread pool beside the simulation ran after it.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
