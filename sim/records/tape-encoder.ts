@@ -4,8 +4,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { RecordSink, SequencedTapeRecord } from './records.js';
 
-/** Lines are handed on (and hashed) in chunks of about this many bytes. */
-const CHUNK_BYTES = 64 * 1024;
+/**
+ * Lines are handed on (and hashed) in chunks of about this many bytes. Large enough that a gzip
+ * stream keeps up: it compresses one chunk per event-loop turn, and an in-process run turns the loop
+ * once per decision point (a pace run: ~100 KB of tape per decision point); a stream that falls
+ * behind holds every chunk until it catches up, and none comes back for reuse.
+ */
+const CHUNK_BYTES = 256 * 1024;
 const NEWLINE = 0x0a;
 /**
  * Chunks handed back by the writer are kept for reuse, at most this many. Why reuse: writing into
