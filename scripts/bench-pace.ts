@@ -33,6 +33,8 @@ interface Sample {
   stats: { wakeUps: number; actions: number; trades: number; tapeEvents: number };
   missedDeadlines: number;
   natsUndelivered: number | null;
+  /** Minor page faults of the arena process between the first and the last decision point. */
+  loopMinorFaults: number | null;
   load: number;
   /** CPU seconds (user + system) of every process of the run: arena, agents, nats-server. */
   cpuS: number;
@@ -82,6 +84,27 @@ for (let i = 0; i < runs; i++)
     );
   }
 
+interface Floor {
+  wallMs: number;
+  serverCpuMs: number;
+  clientsCpuMs: number;
+}
+
+/**
+ * The gRPC transport alone (scripts/bench/grpc-floor.mjs): as many lock-step rounds as the pace run
+ * has decision points, one server and as many client processes as it has agents, payloads of its
+ * sizes, nothing else — the fastest any gRPC run of the line-up could be on this machine.
+ */
+function floor(rounds: number, clients: number): Floor {
+  const res = spawnSync(
+    process.execPath,
+    [join('scripts', 'bench', 'grpc-floor.mjs'), String(rounds), String(clients), '1'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (res.status !== 0) throw new Error(`grpc-floor failed (${res.status}):\n${res.stderr}`);
+  return JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Floor;
+}
+
 /** One profiled run: every process sampled; per category, summed over the agent processes. */
 function profiled(mode: Mode): {
   arena: Record<Category, number>;
@@ -112,6 +135,14 @@ function profiled(mode: Mode): {
 }
 
 const cfg = loadRunConfig(join(root, config));
+const rounds = samples.grpc[0]!.stats.wakeUps / cfg.agents.length;
+const floors: Floor[] = [];
+for (let i = 0; i < runs; i++) {
+  floors.push(floor(rounds, cfg.agents.length));
+  process.stderr.write(`gRPC floor ${i + 1}/${runs}: ${(floors.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
+}
+const floorMs = median(floors.map((f) => f.wallMs));
+const faults = median(samples['in-process'].map((s) => s.loopMinorFaults ?? Number.NaN));
 const med = Object.fromEntries(
   MODES.map((m) => [
     m,
@@ -163,6 +194,9 @@ own nats-server (public data and the JetStream settlement stream are published a
 Simulated days per wall-clock minute: **clock** = from the first decision point (every agent
 connected) to the end of the run; **end to end** = from the arena process's start to its exit
 (Node and tsx start-up, nats-server, agent processes connecting, NATS delivery at the end).
+An in-process run turns the event loop at every decision point, so its clock holds the tape's
+compression and the NATS publishing as a gRPC run's does (until 2026-11-30 that work waited until
+after the run's last record, outside the clock, and the in-process figures were that much higher).
 Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${runs} runs per mode, interleaved;
 1-minute load average during the runs ${f1(Math.min(...MODES.flatMap((m) => samples[m].map((s) => s.load))))}–${f1(Math.max(...MODES.flatMap((m) => samples[m].map((s) => s.load))))} (the machine is shared).
 
@@ -174,6 +208,15 @@ ${row('in-process')}
 CPU time counts every process of a run (arena, agents, nats-server) from start to exit, so it
 does not depend on what else the machine runs; on an otherwise idle 2-core machine a run's wall
 time is at least its CPU time divided by two.
+
+**The gRPC floor**: ${runs} runs of \`node scripts/bench/grpc-floor.mjs ${rounds} ${cfg.agents.length} 1\` — ${rounds} lock-step
+rounds between one grpc-js server and ${cfg.agents.length} client processes with the pace run's payload sizes
+as opaque bytes, no simulation, no strategy, no protobuf: median ${(floorMs / 1000).toFixed(2)} s (${floors.map((f) => (f.wallMs / 1000).toFixed(2)).join(', ')}),
+server CPU ${(median(floors.map((f) => f.serverCpuMs)) / 1000).toFixed(2)} s, clients' CPU ${(median(floors.map((f) => f.clientsCpuMs)) / 1000).toFixed(2)} s — the transport alone caps a gRPC run
+of this line-up at **${f1(perMinute(days, floorMs))} sim-days/min** on this machine, before the core or any strategy runs.
+
+Page faults (first touches of memory; ~15–20 µs each on this virtual machine) of the arena process
+during the in-process loop, median: ${Number.isNaN(faults) ? 'not measured' : faults.toFixed(0)}.
 
 Ratio in-process / gRPC in this run: **${f1(rate('in-process', 'loop') / rate('grpc', 'loop'))}×** on the clock, ${f1(rate('in-process', 'total') / rate('grpc', 'total'))}× end to end.
 Tapes: ${hashes.size === 1 ? `all ${runs * 2} runs wrote the same tape (sha256 \`${[...hashes][0]}\`)` : `${hashes.size} different tape hashes over the runs (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}) — a run with a missed deadline or a late connection differs`}.
