@@ -192,6 +192,10 @@ export class JetStreamOutbox {
           // Notice a silent peer within ~15 s; a killed server is noticed at once (socket closes).
           pingInterval: 5_000,
           maxPingOut: 3,
+          // Each publish otherwise builds two errors with stack traces up front (the request's
+          // context and its timeout), in case it fails: ~27 µs per settlement record, 2 880 per
+          // pace run. The outbox reports a failed publish by its message and cause, not by stack.
+          noAsyncTraces: true,
         });
       } catch (err) {
         throw new OutboxConnectError(`cannot connect to NATS at ${String(o.servers)}: ${String(err)}`, {

@@ -7,7 +7,7 @@ import { TapeEncoder } from './tape-encoder.js';
 
 function records(): SequencedTapeRecord[] {
   const out: SequencedTapeRecord[] = [];
-  for (let seq = 0; seq < 5_000; seq++)
+  for (let seq = 0; seq < 20_000; seq++)
     out.push({
       seq,
       type: 'batch',
@@ -15,7 +15,8 @@ function records(): SequencedTapeRecord[] {
       agent: `a${seq % 3}`,
       note: seq % 11 === 0 ? 'prix € — ½ ✓ 𝄞' : 'x',
     });
-  // A line far longer than a chunk, in the middle, and one of multi-byte characters only.
+  // ~1.3 MB: several chunks. A line longer than a chunk, in the middle, and one of multi-byte
+  // characters only.
   out.splice(2_500, 0, { seq: -1, type: 'big', t: 0, blob: 'y'.repeat(300_000) });
   out.splice(2_600, 0, { seq: -2, type: 'wide', t: 0, blob: '€'.repeat(40_000) });
   return out;
