@@ -5,15 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { cooldownAfter, OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
 
-function limiter(
-  cfg: RateLimitConfig = {
-    outsidePerSecond: 10,
-    burst: 3,
-    disconnectAfter: 5,
-    cooldownMs: 0,
-    maxCooldownMs: 0,
-  },
-) {
+const BASE: RateLimitConfig = {
+  outsidePerSecond: 10,
+  burst: 3,
+  disconnectAfter: 5,
+  cooldownMs: 0,
+  maxCooldownMs: 0,
+};
+
+/** A limiter on a hand-driven clock: BASE with what the case changes. */
+function limiter(changes: Partial<RateLimitConfig> = {}) {
+  const cfg = { ...BASE, ...changes };
   let t = 0;
   const rl = new OutsideRateLimit(cfg, () => t);
   return { rl, advance: (ms: number) => (t += ms) };
@@ -41,13 +43,7 @@ describe('OutsideRateLimit', () => {
   });
 
   it('a steady flood above the rate is disconnected even though single batches pass in between', () => {
-    const { rl, advance } = limiter({
-      outsidePerSecond: 10,
-      burst: 3,
-      disconnectAfter: 50,
-      cooldownMs: 0,
-      maxCooldownMs: 0,
-    });
+    const { rl, advance } = limiter({ disconnectAfter: 50 });
     let verdict = '';
     let sent = 0;
     while (verdict !== 'disconnect' && sent < 10_000) {
@@ -91,13 +87,7 @@ describe('OutsideRateLimit', () => {
   });
 
   it('earns nothing during the cooldown after a disconnect: it comes back empty and over its limit', () => {
-    const { rl, advance } = limiter({
-      outsidePerSecond: 10,
-      burst: 3,
-      disconnectAfter: 2,
-      cooldownMs: 1_000,
-      maxCooldownMs: 1_000,
-    });
+    const { rl, advance } = limiter({ disconnectAfter: 2, cooldownMs: 1_000, maxCooldownMs: 1_000 });
     expect([rl.take(), rl.take(), rl.take(), rl.take(), rl.take()]).toEqual([
       'pass',
       'pass',
@@ -116,13 +106,7 @@ describe('OutsideRateLimit', () => {
   });
 
   it('doubles the cooldown at each further disconnect, up to its cap, and owes the whole of it', () => {
-    const { rl, advance } = limiter({
-      outsidePerSecond: 10,
-      burst: 3,
-      disconnectAfter: 2,
-      cooldownMs: 1_000,
-      maxCooldownMs: 3_000,
-    });
+    const { rl, advance } = limiter({ disconnectAfter: 2, cooldownMs: 1_000, maxCooldownMs: 3_000 });
     const floodUntilDisconnect = () => {
       let n = 0;
       while (rl.take() !== 'disconnect') n++;
