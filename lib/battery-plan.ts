@@ -408,6 +408,13 @@ function pushPenalised(
  * breakpoints gets a tail segment to it.
  */
 function withSocPenalty(f: Concave, lo: number, hi: number, m: number, out: Concave): Concave {
+  // Numbers from here on: the optimiser takes a parameter for any value, and a variable that is
+  // sometimes a parameter and sometimes computed (the piece start in pushPenalised) was then kept
+  // boxed — a heap number per segment and stage, ~250 KB a solve and most of the planner's
+  // garbage (a pace run: ~70 MB). Multiplying by 1 changes no number's value.
+  lo *= 1;
+  hi *= 1;
+  m *= 1;
   const seg = out.seg;
   seg.count = 0;
   let x0 = f.x0;

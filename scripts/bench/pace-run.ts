@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { createStrategy } from '../../agents/strategies/index.js';
 import { loadRunConfig, runArena } from '../../arena/index.js';
 import type { LocalAgent, RecordSink } from '../../sim/index.js';
-import { commandLine, processTreeCpu } from './process-tree-cpu.js';
+import { commandLine, mainThreadCpuMs, processTreeCpu } from './process-tree-cpu.js';
 
 const [file, mode, outDir] = process.argv.slice(2);
 if (!file || (mode !== 'grpc' && mode !== 'in-process') || !outDir)
@@ -24,6 +24,8 @@ const marks: {
   loopCpu?: NodeJS.CpuUsage;
   startFaults?: number;
   loopFaults?: number;
+  startMainCpu?: number;
+  loopMainCpu?: number;
   startTree?: Map<number, number>;
   loopTree?: Map<number, number>;
   names?: Map<number, string>;
@@ -34,6 +36,7 @@ const clock: RecordSink = {
       marks.startMs = performance.now();
       marks.startCpu = process.cpuUsage();
       marks.startFaults = process.resourceUsage().minorPageFault;
+      marks.startMainCpu = mainThreadCpuMs();
       marks.startTree = processTreeCpu();
       // Named now: by the time the figures are printed the agent processes have exited.
       marks.names = new Map([...(marks.startTree?.keys() ?? [])].map((pid) => [pid, commandLine(pid)]));
@@ -41,6 +44,8 @@ const clock: RecordSink = {
       marks.endMs = performance.now();
       marks.loopCpu = process.cpuUsage(marks.startCpu);
       marks.loopFaults = process.resourceUsage().minorPageFault - (marks.startFaults ?? 0);
+      const mainCpu = mainThreadCpuMs();
+      if (mainCpu !== undefined && marks.startMainCpu !== undefined) marks.loopMainCpu = mainCpu - marks.startMainCpu;
       const end = processTreeCpu();
       if (end && marks.startTree)
         marks.loopTree = new Map([...end].map(([pid, ms]) => [pid, ms - (marks.startTree?.get(pid) ?? 0)]));
@@ -79,6 +84,9 @@ process.stdout.write(
     // Minor page faults of this process over the same span: first touches of memory, which on a
     // virtual machine such as this one's cost ~15-20 µs each (a sizeable part of the loop).
     loopMinorFaults: marks.loopFaults ?? null,
+    // The same span's CPU of the arena's main thread alone (10 ms resolution): an in-process run's
+    // critical path, less moved than the clock by a host that lends the CPU to other guests.
+    loopMainThreadCpuMs: marks.loopMainCpu ?? null,
     // The same span's CPU of every process of the run (arena, agents, nats-server), from /proc.
     loopCpuAllMs: marks.loopTree ? [...marks.loopTree.values()].reduce((a, b) => a + b, 0) : null,
     // Per process (its program's last words: the strategy, nats-server), for where the loop's CPU goes.
