@@ -45,7 +45,8 @@ const clock: RecordSink = {
       marks.loopCpu = process.cpuUsage(marks.startCpu);
       marks.loopFaults = process.resourceUsage().minorPageFault - (marks.startFaults ?? 0);
       const mainCpu = mainThreadCpuMs();
-      if (mainCpu !== undefined && marks.startMainCpu !== undefined) marks.loopMainCpu = mainCpu - marks.startMainCpu;
+      if (mainCpu !== undefined && marks.startMainCpu !== undefined)
+        marks.loopMainCpu = mainCpu - marks.startMainCpu;
       const end = processTreeCpu();
       if (end && marks.startTree)
         marks.loopTree = new Map([...end].map(([pid, ms]) => [pid, ms - (marks.startTree?.get(pid) ?? 0)]));

@@ -2,6 +2,7 @@
 // the sha256 over exactly those bytes. File writing belongs to the runtime; this part is shared
 // by every driver, so an in-process run and a multi-process run are compared byte for byte.
 import { createHash, type Hash } from 'node:crypto';
+import { JSON_BYTES_UNSUPPORTED, writeJsonBytes } from '../../lib/index.js';
 import type { RecordSink, SequencedTapeRecord } from './records.js';
 
 /**
@@ -47,6 +48,32 @@ export class TapeEncoder implements RecordSink {
 
   tape(record: SequencedTapeRecord): void {
     if (this.digest !== undefined) throw new Error('tape record after the tape was sealed');
+    // The line's bytes straight into the chunk (no string in between); a line that does not fit
+    // in what is left of the chunk is written again into the next one.
+    let end = this.writeLine(record);
+    if (end === JSON_BYTES_UNSUPPORTED && this.used > 0) {
+      this.flush();
+      end = this.writeLine(record);
+    }
+    if (end === JSON_BYTES_UNSUPPORTED) this.stringLine(record);
+    else this.used = end;
+    this.count++;
+    if (this.used >= CHUNK_BYTES) this.flush();
+  }
+
+  /** The line with its newline from `used` on; its end, or JSON_BYTES_UNSUPPORTED. */
+  private writeLine(record: SequencedTapeRecord): number {
+    const end = writeJsonBytes(record, this.buf, this.used);
+    if (end === JSON_BYTES_UNSUPPORTED || end >= this.buf.length) return JSON_BYTES_UNSUPPORTED;
+    this.buf[end] = NEWLINE;
+    return end + 1;
+  }
+
+  /**
+   * The line through JSON.stringify: a record that is not plain data (see lib/json-bytes.ts), or one
+   * larger than a chunk, which gets a buffer of its own.
+   */
+  private stringLine(record: SequencedTapeRecord): void {
     const line = JSON.stringify(record);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit, plus the newline.
     const worst = line.length * 3 + 1;
@@ -56,8 +83,6 @@ export class TapeEncoder implements RecordSink {
     }
     this.used += this.buf.write(line, this.used, 'utf8');
     this.buf[this.used++] = NEWLINE;
-    this.count++;
-    if (this.used >= CHUNK_BYTES) this.flush();
   }
 
   /** Hashes and writes every line encoded so far. */
