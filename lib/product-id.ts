@@ -78,7 +78,8 @@ export function auctionId(entryId: string, day: string): string {
  */
 export function parseProductId(id: string): ParsedProductId | undefined {
   // Strategies and the core ask about the same few hundred ids at every wake-up.
-  if (parsedIds.has(id)) return parsedIds.get(id);
+  const known = parsedIds.get(id);
+  if (known !== undefined || parsedIds.has(id)) return known;
   if (parsedIds.size >= PARSED_IDS_MAX) parsedIds.clear();
   const parsed = parseUncached(id);
   parsedIds.set(id, parsed === undefined ? undefined : Object.freeze(parsed));
