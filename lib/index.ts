@@ -21,7 +21,16 @@ export {
   NatsServerError,
 } from './errors.js';
 export { type LpSolver, loadHighs } from './highs.js';
-export { JSON_BYTES_UNSUPPORTED, writeJsonBytes } from './json-bytes.js';
+export {
+  JSON_BYTES_UNSUPPORTED,
+  jsonByte,
+  jsonGiveUp,
+  jsonRaw,
+  jsonString,
+  jsonValue,
+  writeJsonBytes,
+  writeJsonBytesWith,
+} from './json-bytes.js';
 export { compactString, compactStrings } from './latin1-strings.js';
 export * from './product-id.js';
 export { FastBinaryReader, FastBinaryWriter } from './proto-wire.js';

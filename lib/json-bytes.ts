@@ -37,10 +37,30 @@ let pos = 0;
  * before `buf.length` (the bytes from `at` on are then unspecified; nothing before `at` is touched).
  */
 export function writeJsonBytes(value: unknown, buf: Buffer, at: number): number {
+  return writeJsonBytesWith(buf, at, writeTop, value, undefined);
+}
+
+function writeTop(value: unknown): void {
+  if (!writeValue(value)) throw GIVE_UP;
+}
+
+/**
+ * Runs `write(a, b)`, which writes JSON piece by piece with the json* functions below, into `buf`
+ * from `at`; returns the offset after the bytes, or JSON_BYTES_UNSUPPORTED as writeJsonBytes does
+ * (also when `write` calls jsonGiveUp). For a JSON text that is not one object's serialisation,
+ * such as a record whose first fields come from elsewhere, without building that object.
+ */
+export function writeJsonBytesWith<A, B>(
+  buf: Buffer,
+  at: number,
+  write: (a: A, b: B) => void,
+  a: A,
+  b: B,
+): number {
   out = buf;
   pos = at;
   try {
-    if (!writeValue(value)) throw GIVE_UP;
+    write(a, b);
   } catch (err) {
     if (err === GIVE_UP) return JSON_BYTES_UNSUPPORTED;
     throw err;
@@ -52,6 +72,33 @@ export function writeJsonBytes(value: unknown, buf: Buffer, at: number): number 
 }
 
 const EMPTY = Buffer.alloc(0);
+
+// The pieces, for a writer run by writeJsonBytesWith.
+
+/** These bytes as they are (ASCII punctuation and keys the caller knows need no escaping). */
+export function jsonRaw(bytes: Uint8Array): void {
+  for (let i = 0; i < bytes.length; i++) out[pos++] = bytes[i]!;
+}
+
+/** One byte as it is. */
+export function jsonByte(c: number): void {
+  out[pos++] = c;
+}
+
+/** A JSON value as JSON.stringify writes it; false (nothing written) where it leaves the value out. */
+export function jsonValue(v: unknown): boolean {
+  return writeValue(v);
+}
+
+/** A quoted, escaped JSON string. */
+export function jsonString(s: string): void {
+  writeString(s);
+}
+
+/** Abandons the text: writeJsonBytesWith returns JSON_BYTES_UNSUPPORTED. */
+export function jsonGiveUp(): never {
+  throw GIVE_UP;
+}
 
 /** Writes `v` as JSON; false when JSON.stringify would leave it out (undefined, a function, a symbol). */
 function writeValue(v: unknown): boolean {

@@ -57,11 +57,13 @@ export {
   type WallClock,
 } from './drivers/realtime.js';
 export {
+  eventRecord,
   type FaultRecord,
   Output,
   type PublicRecord,
   type RecordSink,
   type SequencedTapeRecord,
+  type TapeEvent,
   type TapeRecord,
 } from './records/records.js';
 export { settlementJson } from './records/settlement-json.js';

@@ -10,7 +10,7 @@ import { createReadStream, createWriteStream, existsSync, readFileSync, type Wri
 import { join } from 'node:path';
 import { createGunzip, createGzip, type Gzip, gunzipSync, constants as zlib } from 'node:zlib';
 import { FlexArenaError } from '../../lib/index.js';
-import { type RecordSink, type SequencedTapeRecord, TapeEncoder } from '../../sim/index.js';
+import { type RecordSink, type SequencedTapeRecord, TapeEncoder, type TapeEvent } from '../../sim/index.js';
 
 export const TAPE_FILE = 'tape.jsonl.gz';
 /** The uncompressed tape of run folders written before compression. */
@@ -54,6 +54,10 @@ export class TapeFileSink implements RecordSink {
 
   tape(record: SequencedTapeRecord): void {
     this.encoder.tape(record);
+  }
+
+  tapeEvent(seq: number, event: TapeEvent): void {
+    this.encoder.tapeEvent(seq, event);
   }
 
   /** Writes the last lines, finishes the compressed file; returns the tape's sha256. */

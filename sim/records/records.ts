@@ -12,6 +12,20 @@ export type TapeRecord = { type: string; t: number } & Record<string, unknown>;
 /** A tape record as sinks receive it, numbered by the core. */
 export type SequencedTapeRecord = { seq: number } & TapeRecord;
 
+/** A market event as the order books and auctions emit it: `{ type, time, ...fields }`. */
+export type TapeEvent = { type: string; time: number };
+
+/**
+ * The tape record of market event `ev`: `{ seq, type, t: time, ...its other own fields }` — the same
+ * keys in the same order as destructuring it and calling tape(), built as one object.
+ */
+export function eventRecord(seq: number, ev: TapeEvent): SequencedTapeRecord {
+  const record: Record<string, unknown> = { seq, type: ev.type, t: ev.time };
+  const fields = ev as unknown as Record<string, unknown>;
+  for (const k in fields) if (k !== 'type' && k !== 'time' && Object.hasOwn(fields, k)) record[k] = fields[k];
+  return record as SequencedTapeRecord;
+}
+
 /**
  * Public market data: `topic` is the subject below `flexarena.<run>.` (e.g. "cid.qh-20261122-0015.book"),
  * `message` a value of the proto message type `type`, whose codec `codec` gives its JSON encoding.
@@ -34,6 +48,12 @@ export interface FaultRecord {
 
 export interface RecordSink {
   tape?(record: SequencedTapeRecord): void;
+  /**
+   * A market event, whose tape record is eventRecord(seq, event): a sink that has this method gets
+   * market events here instead of through tape(), and the record object is not built for it — the
+   * order books emit most of a run's records, and the tape file writes them without that object.
+   */
+  tapeEvent?(seq: number, event: TapeEvent): void;
   public?(record: PublicRecord): void;
   settlement?(record: SettlementRecord): void;
   fault?(record: FaultRecord): void;
@@ -71,17 +91,17 @@ export class Output {
     for (const s of this.sinks) s.tape?.(sequenced);
   }
 
-  /**
-   * A market event `{ type, time, ...fields }` as the tape record `{ seq, type, t: time, ...fields }`
-   * (the same keys in the same order as destructuring it and calling tape()), built as one object:
-   * the order books emit most of a run's tape records, and the destructure-and-spread made three.
-   */
-  tapeEvent(ev: { type: string; time: number }): void {
-    const sequenced: Record<string, unknown> = { seq: this.tapeSeq++, type: ev.type, t: ev.time };
-    const fields = ev as unknown as Record<string, unknown>;
-    for (const k in fields)
-      if (k !== 'type' && k !== 'time' && Object.hasOwn(fields, k)) sequenced[k] = fields[k];
-    for (const s of this.sinks) s.tape?.(sequenced as SequencedTapeRecord);
+  /** A market event, as eventRecord(seq, ev) to sinks that take records (built once, if any does). */
+  tapeEvent(ev: TapeEvent): void {
+    const seq = this.tapeSeq++;
+    let record: SequencedTapeRecord | undefined;
+    for (const s of this.sinks) {
+      if (s.tapeEvent) s.tapeEvent(seq, ev);
+      else if (s.tape) {
+        record ??= eventRecord(seq, ev);
+        s.tape(record);
+      }
+    }
   }
 
   publish<T>(topic: string, type: string, message: T, codec: PublicRecord<T>['codec']): void {

@@ -2,7 +2,7 @@
 // handed on in chunks and hashed over those same bytes.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { SequencedTapeRecord } from './records.js';
+import { eventRecord, type SequencedTapeRecord, type TapeEvent } from './records.js';
 import { TapeEncoder } from './tape-encoder.js';
 
 function records(): SequencedTapeRecord[] {
@@ -73,5 +73,63 @@ describe('TapeEncoder', () => {
       createHash('sha256').update('{"seq":0,"type":"run-start","t":0}\n').digest('hex'),
     );
     expect(() => enc.tape({ seq: 1, type: 'x', t: 0 })).toThrow(/sealed/);
+  });
+
+  it('writes a market event as the line of its record, also where that record is not field-by-field', () => {
+    class Classy {
+      type = 'classy';
+      time = 5;
+      x = 1;
+    }
+    const events: TapeEvent[] = [
+      {
+        type: 'accepted',
+        time: 1795276800026,
+        orderId: 1,
+        agentId: 'h-1',
+        productId: 'qh-20261122-0000',
+        side: 'sell',
+        priceTicks: 5591,
+        quantityLots: 100,
+        tif: 'IOC',
+        clientRef: 'discharge',
+      } as TapeEvent,
+      {
+        type: 'cancelled',
+        time: 1795276800026,
+        orderId: 1,
+        remainingLots: 100,
+        reason: 'ioc-remainder',
+        clientRef: undefined,
+      } as TapeEvent,
+      {
+        type: 'trade',
+        time: 1,
+        tradeId: 7,
+        fills: [{ lots: 2, price: -12.5 }],
+        note: 'prix € — ½ ✓ 𝄞',
+      } as TapeEvent,
+      // Keys the record object orders or treats differently: seq, t, index-like keys, toJSON.
+      { type: 'odd', time: 2, seq: 99 } as TapeEvent,
+      { type: 'odd', time: 3, t: 'later' } as TapeEvent,
+      { type: 'odd', time: 4, 10: 'ten', 2: 'two', z: 0 } as TapeEvent,
+      { type: 'odd', time: 5, when: new Date(0) } as TapeEvent,
+      { time: 6 } as TapeEvent,
+      { type: 'odd', time: 7, toJSON: () => 'x' } as unknown as TapeEvent,
+      new Classy() as TapeEvent,
+      { type: 'big', time: 8, blob: 'y'.repeat(300_000) } as TapeEvent,
+    ];
+    const chunks: Buffer[] = [];
+    const enc = new TapeEncoder((c) => chunks.push(Buffer.from(c)));
+    let expected = '';
+    for (let round = 0; round < 3_000; round++)
+      events.forEach((ev, i) => {
+        const seq = round * events.length + i;
+        if (i === 10 && round % 100 !== 0) return;
+        enc.tapeEvent(seq, ev);
+        expected += `${JSON.stringify(eventRecord(seq, ev))}\n`;
+      });
+    enc.seal();
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
   });
 });

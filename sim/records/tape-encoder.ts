@@ -2,8 +2,17 @@
 // the sha256 over exactly those bytes. File writing belongs to the runtime; this part is shared
 // by every driver, so an in-process run and a multi-process run are compared byte for byte.
 import { createHash, type Hash } from 'node:crypto';
-import { JSON_BYTES_UNSUPPORTED, writeJsonBytes } from '../../lib/index.js';
-import type { RecordSink, SequencedTapeRecord } from './records.js';
+import {
+  JSON_BYTES_UNSUPPORTED,
+  jsonByte,
+  jsonGiveUp,
+  jsonRaw,
+  jsonString,
+  jsonValue,
+  writeJsonBytes,
+  writeJsonBytesWith,
+} from '../../lib/index.js';
+import { eventRecord, type RecordSink, type SequencedTapeRecord, type TapeEvent } from './records.js';
 
 /**
  * Lines are handed on (and hashed) in chunks of about this many bytes. Large enough that a gzip
@@ -13,6 +22,40 @@ import type { RecordSink, SequencedTapeRecord } from './records.js';
  */
 const CHUNK_BYTES = 256 * 1024;
 const NEWLINE = 0x0a;
+/** append()'s mark of a record that is not a market event. */
+const NO_SEQ = -1;
+const SEQ_KEY = Buffer.from('{"seq":');
+const TYPE_KEY = Buffer.from(',"type":');
+const T_KEY = Buffer.from(',"t":');
+
+/**
+ * The bytes of JSON.stringify(eventRecord(seq, ev)), written field by field. Wherever that object
+ * would not simply be seq, type, t and then the event's own fields in order — a field named like
+ * one of those three or like an array index (such keys move to the front), or a toJSON — it gives
+ * up, and the record goes through JSON.stringify.
+ */
+function writeEventRecord(seq: number, ev: TapeEvent): void {
+  jsonRaw(SEQ_KEY);
+  jsonValue(seq);
+  jsonRaw(TYPE_KEY);
+  if (!jsonValue(ev.type)) jsonGiveUp();
+  jsonRaw(T_KEY);
+  if (!jsonValue(ev.time)) jsonGiveUp();
+  const fields = ev as unknown as Record<string, unknown>;
+  for (const k in fields) {
+    if (k === 'type' || k === 'time' || !Object.hasOwn(fields, k)) continue;
+    const c = k.charCodeAt(0);
+    if (k === 'seq' || k === 't' || k === 'toJSON' || (c >= 0x30 && c <= 0x39)) jsonGiveUp();
+    const v = fields[k];
+    const kind = typeof v;
+    if (kind === 'undefined' || kind === 'function' || kind === 'symbol') continue;
+    jsonByte(0x2c);
+    jsonString(k);
+    jsonByte(0x3a);
+    jsonValue(v);
+  }
+  jsonByte(0x7d);
+}
 /**
  * Chunks handed back by the writer are kept for reuse, at most this many. Why reuse: writing into
  * memory the process touches for the first time costs a page fault per 4 KiB, and on a virtual
@@ -47,23 +90,37 @@ export class TapeEncoder implements RecordSink {
   constructor(private readonly write?: TapeChunkWriter) {}
 
   tape(record: SequencedTapeRecord): void {
+    this.append(NO_SEQ, record);
+  }
+
+  /** The line of eventRecord(seq, ev), written without building that object. */
+  tapeEvent(seq: number, ev: TapeEvent): void {
+    this.append(seq, ev);
+  }
+
+  /** A record (seq NO_SEQ) or a market event's record. */
+  private append(seq: number, value: SequencedTapeRecord | TapeEvent): void {
     if (this.digest !== undefined) throw new Error('tape record after the tape was sealed');
     // The line's bytes straight into the chunk (no string in between); a line that does not fit
     // in what is left of the chunk is written again into the next one.
-    let end = this.writeLine(record);
+    let end = this.writeLine(seq, value);
     if (end === JSON_BYTES_UNSUPPORTED && this.used > 0) {
       this.flush();
-      end = this.writeLine(record);
+      end = this.writeLine(seq, value);
     }
-    if (end === JSON_BYTES_UNSUPPORTED) this.stringLine(record);
+    if (end === JSON_BYTES_UNSUPPORTED)
+      this.stringLine(seq === NO_SEQ ? (value as SequencedTapeRecord) : eventRecord(seq, value as TapeEvent));
     else this.used = end;
     this.count++;
     if (this.used >= CHUNK_BYTES) this.flush();
   }
 
   /** The line with its newline from `used` on; its end, or JSON_BYTES_UNSUPPORTED. */
-  private writeLine(record: SequencedTapeRecord): number {
-    const end = writeJsonBytes(record, this.buf, this.used);
+  private writeLine(seq: number, value: SequencedTapeRecord | TapeEvent): number {
+    const end =
+      seq === NO_SEQ
+        ? writeJsonBytes(value, this.buf, this.used)
+        : writeJsonBytesWith(this.buf, this.used, writeEventRecord, seq, value as TapeEvent);
     if (end === JSON_BYTES_UNSUPPORTED || end >= this.buf.length) return JSON_BYTES_UNSUPPORTED;
     this.buf[end] = NEWLINE;
     return end + 1;
