@@ -37,6 +37,7 @@ import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js'
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
 import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
+import { lowerHelperThreads } from './helper-threads.js';
 import { writeResults } from './run-folder.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
@@ -309,6 +310,9 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }
 
+    // The clock's thread first: see helper-threads.ts.
+    lowerHelperThreads();
+    let decisions = 0;
     const summary =
       cfg.mode === 'realtime'
         ? await runRealtime(sim, ports, {
@@ -318,6 +322,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
           })
         : await runLockstep(sim, ports, {
             onDecision: async (p) => {
+              // Again now and then: libuv's pool starts its threads with its first jobs.
+              if (decisions++ % 64 === 0) lowerHelperThreads();
               await opts.onDecision?.(p);
               await yieldToEventLoop();
             },
