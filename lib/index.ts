@@ -20,6 +20,7 @@ export {
   FlexArenaError,
   NatsServerError,
 } from './errors.js';
+export { HELPER_THREAD_NICE, lowerHelperThreads } from './helper-threads.js';
 export { type LpSolver, loadHighs } from './highs.js';
 export {
   JSON_BYTES_UNSUPPORTED,

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { stringify as toYaml } from 'yaml';
 import type { RunEnded } from '../../gen/flexarena/v1/session.js';
+import { lowerHelperThreads } from '../../lib/index.js';
 import {
   type AgentPort,
   endPorts,
@@ -37,7 +38,6 @@ import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js'
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
 import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
-import { lowerHelperThreads } from './helper-threads.js';
 import { writeResults } from './run-folder.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
@@ -310,7 +310,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }
 
-    // The clock's thread first: see helper-threads.ts.
+    // The clock's thread first: see lib/helper-threads.ts.
     lowerHelperThreads();
     let decisions = 0;
     const summary =
