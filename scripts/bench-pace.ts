@@ -35,6 +35,8 @@ interface Sample {
   natsUndelivered: number | null;
   /** Minor page faults of the arena process between the first and the last decision point. */
   loopMinorFaults: number | null;
+  /** CPU of the arena's main thread alone between the first and the last decision point. */
+  loopMainThreadCpuMs: number | null;
   load: number;
   /** CPU seconds (user + system) of every process of the run: arena, agents, nats-server. */
   cpuS: number;
@@ -143,6 +145,8 @@ for (let i = 0; i < runs; i++) {
 }
 const floorMs = median(floors.map((f) => f.wallMs));
 const faults = median(samples['in-process'].map((s) => s.loopMinorFaults ?? Number.NaN));
+const mainCpu = (m: Mode) => median(samples[m].map((s) => s.loopMainThreadCpuMs ?? Number.NaN));
+const seconds = (ms: number) => (Number.isNaN(ms) ? 'not measured' : `${(ms / 1000).toFixed(2)} s`);
 const med = Object.fromEntries(
   MODES.map((m) => [
     m,
@@ -217,6 +221,9 @@ of this line-up at **${f1(perMinute(days, floorMs))} sim-days/min** on this mach
 
 Page faults (first touches of memory; ~15–20 µs each on this virtual machine) of the arena process
 during the in-process loop, median: ${Number.isNaN(faults) ? 'not measured' : faults.toFixed(0)}.
+CPU of the arena's main thread alone (the simulation's thread) over the clock, median: in-process
+${seconds(mainCpu('in-process'))}, gRPC ${seconds(mainCpu('grpc'))} — the rest of an in-process clock is that thread waiting
+for a core or for the event loop.
 
 Ratio in-process / gRPC in this run: **${f1(rate('in-process', 'loop') / rate('grpc', 'loop'))}×** on the clock, ${f1(rate('in-process', 'total') / rate('grpc', 'total'))}× end to end.
 Tapes: ${hashes.size === 1 ? `all ${runs * 2} runs wrote the same tape (sha256 \`${[...hashes][0]}\`)` : `${hashes.size} different tape hashes over the runs (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}) — a run with a missed deadline or a late connection differs`}.
