@@ -20,15 +20,17 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-const NULL = [0x6e, 0x75, 0x6c, 0x6c] as const;
-const TRUE = [0x74, 0x72, 0x75, 0x65] as const;
-const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65] as const;
+const NULL = Buffer.from('null');
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
 
 /** Thrown inside the writer to abandon a value; never leaves this module. */
 const GIVE_UP = Symbol('json-bytes: give up');
 
+const EMPTY = Buffer.alloc(0);
+
 // The writer's state while one value is written (it runs synchronously to its end).
-let out: Buffer = Buffer.alloc(0);
+let out: Buffer = EMPTY;
 let pos = 0;
 
 /**
@@ -41,7 +43,7 @@ export function writeJsonBytes(value: unknown, buf: Buffer, at: number): number 
 }
 
 function writeTop(value: unknown): void {
-  if (!writeValue(value)) throw GIVE_UP;
+  if (!jsonValue(value)) throw GIVE_UP;
 }
 
 /**
@@ -71,8 +73,6 @@ export function writeJsonBytesWith<A, B>(
   return pos > buf.length ? JSON_BYTES_UNSUPPORTED : pos;
 }
 
-const EMPTY = Buffer.alloc(0);
-
 // The pieces, for a writer run by writeJsonBytesWith.
 
 /** These bytes as they are (ASCII punctuation and keys the caller knows need no escaping). */
@@ -85,35 +85,25 @@ export function jsonByte(c: number): void {
   out[pos++] = c;
 }
 
-/** A JSON value as JSON.stringify writes it; false (nothing written) where it leaves the value out. */
-export function jsonValue(v: unknown): boolean {
-  return writeValue(v);
-}
-
-/** A quoted, escaped JSON string. */
-export function jsonString(s: string): void {
-  writeString(s);
-}
-
 /** Abandons the text: writeJsonBytesWith returns JSON_BYTES_UNSUPPORTED. */
 export function jsonGiveUp(): never {
   throw GIVE_UP;
 }
 
-/** Writes `v` as JSON; false when JSON.stringify would leave it out (undefined, a function, a symbol). */
-function writeValue(v: unknown): boolean {
+/** A JSON value as JSON.stringify writes it; false (nothing written) where it leaves the value out. */
+export function jsonValue(v: unknown): boolean {
   switch (typeof v) {
     case 'string':
-      writeString(v);
+      jsonString(v);
       return true;
     case 'number':
       writeNumber(v);
       return true;
     case 'boolean':
-      writeBytes(v ? TRUE : FALSE);
+      jsonRaw(v ? TRUE : FALSE);
       return true;
     case 'object':
-      if (v === null) writeBytes(NULL);
+      if (v === null) jsonRaw(NULL);
       else if (Array.isArray(v)) writeArray(v);
       else writeObject(v as Record<string, unknown>);
       return true;
@@ -125,16 +115,12 @@ function writeValue(v: unknown): boolean {
   }
 }
 
-function writeBytes(bytes: readonly number[]): void {
-  for (let i = 0; i < bytes.length; i++) out[pos++] = bytes[i]!;
-}
-
 function writeArray(a: readonly unknown[]): void {
   if (Object.getPrototypeOf(a) !== Array.prototype) throw GIVE_UP;
   out[pos++] = OPEN_BRACKET;
   for (let i = 0; i < a.length; i++) {
     if (i > 0) out[pos++] = COMMA;
-    if (!writeValue(a[i])) writeBytes(NULL);
+    if (!jsonValue(a[i])) jsonRaw(NULL);
   }
   out[pos++] = CLOSE_BRACKET;
 }
@@ -151,15 +137,15 @@ function writeObject(o: Record<string, unknown>): void {
     if (t === 'undefined' || t === 'function' || t === 'symbol') continue;
     if (!first) out[pos++] = COMMA;
     first = false;
-    writeString(k);
+    jsonString(k);
     out[pos++] = COLON;
-    writeValue(v);
+    jsonValue(v);
   }
   out[pos++] = CLOSE_BRACE;
 }
 
 /** A quoted JSON string; printable ASCII byte by byte, anything else as JSON.stringify writes it. */
-function writeString(s: string): void {
+export function jsonString(s: string): void {
   const start = pos;
   out[pos++] = QUOTE;
   const n = s.length;
@@ -184,7 +170,7 @@ function writeEscaped(s: string): void {
 
 function writeNumber(n: number): void {
   if (!Number.isFinite(n)) {
-    writeBytes(NULL);
+    jsonRaw(NULL);
     return;
   }
   if (Number.isSafeInteger(n)) {

@@ -40,14 +40,24 @@ export class LiquidityProvider implements Strategy {
   readonly params: LiquidityParams;
   /** The mid each product's ladder is anchored at, so small forecast moves do not churn the book. */
   private readonly anchor = new Map<string, number>();
+  /** The ladder's level step (ticks) and lots per level: fixed by the parameters. */
+  private readonly step: number;
+  private readonly lots: number;
+  /** Resting lots per level while a product is re-quoted: buys at [0, levels), sells at [levels, 2·levels). */
+  private readonly have: Float64Array;
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('liquidity', paramsSchema, params);
+    const p = this.params;
+    this.step = eurToTicks(p.levelStepEur);
+    this.lots = Math.max(1, Math.round(p.depthMwPerEur * p.levelStepEur * 10));
+    this.have = new Float64Array(2 * p.levels);
   }
 
   /** The ladder the provider wants resting for a product with forecast `midTicks`. */
   ladder(midTicks: number, leadMs: number): Level[] {
-    const { half, step, lots } = this.grid(leadMs);
+    const { step, lots } = this;
+    const half = this.halfSpread(leadMs);
     const out: Level[] = [];
     for (let k = 0; k < this.params.levels; k++) {
       out.push({ side: Side.SIDE_BUY, priceTicks: midTicks - half - k * step, lots });
@@ -104,9 +114,9 @@ export class LiquidityProvider implements Strategy {
     resting: WakeUp['openOrders'],
   ): void {
     const { levels } = this.params;
-    const { half, step, lots } = this.grid(leadMs);
-    // Resting lots per level: buys at [0, levels), sells at [levels, 2·levels).
-    const have = this.restingLots(levels);
+    const { step, lots, have } = this;
+    const half = this.halfSpread(leadMs);
+    have.fill(0);
     for (const o of resting) {
       const level = ladderLevel(o.side, o.priceTicks, midTicks, half, step, levels);
       if (level < 0) actions.push(cancel(o.orderId));
@@ -118,24 +128,11 @@ export class LiquidityProvider implements Strategy {
     }
   }
 
-  /** The ladder's half-spread, level step (ticks) and lots per level, as ladder() has them. */
-  private grid(leadMs: number): { half: number; step: number; lots: number } {
+  /** The ladder's half-spread (ticks), narrower close to delivery. */
+  private halfSpread(leadMs: number): number {
     const p = this.params;
     const narrowing = leadMs < p.narrowingHours * 3_600_000 ? 0.5 : 1;
-    return {
-      half: Math.round(p.halfSpreadEur * 100 * narrowing),
-      step: eurToTicks(p.levelStepEur),
-      lots: Math.max(1, Math.round(p.depthMwPerEur * p.levelStepEur * 10)),
-    };
-  }
-
-  private lotsBuffer = new Float64Array(0);
-
-  /** A zeroed buffer of 2·levels resting-lot counts, reused across products and wake-ups. */
-  private restingLots(levels: number): Float64Array {
-    if (this.lotsBuffer.length !== 2 * levels) this.lotsBuffer = new Float64Array(2 * levels);
-    else this.lotsBuffer.fill(0);
-    return this.lotsBuffer;
+    return Math.round(p.halfSpreadEur * 100 * narrowing);
   }
 }
 

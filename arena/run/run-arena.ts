@@ -310,20 +310,26 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }
 
-    // The clock's thread first: see lib/helper-threads.ts.
+    // The clock's thread first (lib/helper-threads.ts); again now and then, as libuv's pool starts
+    // its threads with its first jobs.
     lowerHelperThreads();
     let decisions = 0;
+    const keepHelpersLow = () => {
+      if (decisions++ % 64 === 0) lowerHelperThreads();
+    };
     const summary =
       cfg.mode === 'realtime'
         ? await runRealtime(sim, ports, {
             speed: cfg.realtime!.speed,
             clock: wallClock,
-            ...(opts.onDecision ? { onDecision: (p) => void opts.onDecision!(p) } : {}),
+            onDecision: (p) => {
+              keepHelpersLow();
+              if (opts.onDecision) void opts.onDecision(p);
+            },
           })
         : await runLockstep(sim, ports, {
             onDecision: async (p) => {
-              // Again now and then: libuv's pool starts its threads with its first jobs.
-              if (decisions++ % 64 === 0) lowerHelperThreads();
+              keepHelpersLow();
               await opts.onDecision?.(p);
               await yieldToEventLoop();
             },
