@@ -2,8 +2,10 @@
 // strategies (arena/launcher/agent-bundle.ts). The same command as in cli/main.ts, without loading
 // every other command (the run, dashboard, tournament, training … code an agent process never uses).
 import { Command } from 'commander';
-import { FlexArenaError } from '../lib/index.js';
+import { FlexArenaError, tuneV8ForShortRuns } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
+
+tuneV8ForShortRuns();
 
 const program = new Command().name('flexarena').showHelpAfterError();
 registerAgent(program);

@@ -1,8 +1,10 @@
 // The `flexarena` command, and the only composition root of the project: it is the one place that
 // puts the simulation core, the runtime and the agents together.
 import { Command } from 'commander';
-import { FlexArenaError } from '../lib/index.js';
+import { FlexArenaError, tuneV8ForShortRuns } from '../lib/index.js';
 import { COMMANDS, commandsFor } from './command-table.js';
+
+tuneV8ForShortRuns();
 
 const program = new Command()
   .name('flexarena')

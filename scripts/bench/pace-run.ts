@@ -9,8 +9,12 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createStrategy } from '../../agents/strategies/index.js';
 import { loadRunConfig, runArena } from '../../arena/index.js';
+import { tuneV8ForShortRuns } from '../../lib/index.js';
 import type { LocalAgent, RecordSink } from '../../sim/index.js';
 import { commandLine, mainThreadCpuMs, processTreeCpu } from './process-tree-cpu.js';
+
+// As `flexarena` does first thing (cli/main.ts), so the run is timed as users get it.
+tuneV8ForShortRuns();
 
 const [file, mode, outDir] = process.argv.slice(2);
 if (!file || (mode !== 'grpc' && mode !== 'in-process') || !outDir)
