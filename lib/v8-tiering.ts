@@ -5,7 +5,8 @@
 // samples (perf, every process) and ~600 functions optimized in the arena alone, most of them
 // saving less than their compile cost before the run ended. Twice the interrupt budget (a
 // function must run twice as long before it is optimized) and half the cumulative inlining budget
-// cut the optimized functions to ~390 and the run's CPU by ~10 % (gRPC pace, 8 rounds interleaved:
+// cut the arena's optimized functions to ~510 (in-process, strategies included: ~500 → ~390),
+// smaller ones, and the run's CPU by ~10 % (gRPC pace, 8 rounds interleaved:
 // loop 7.2 → 6.6 s, CPU of all processes 12.8 → 11.4 s), with the arena's main thread unchanged
 // within the noise; tape bytes are not affected (tiering never changes what code computes).
 // FLEXARENA_V8_DEFAULTS=1 keeps V8's defaults (to measure the difference).
