@@ -2,8 +2,8 @@
 // by TurboFan on a background thread, with generous inlining. A FlexArena process lives for one
 // run — seconds — and a gRPC run has eleven of them (the arena and ten agents) on what may be two
 // cores, each compiling the same libraries. A 3-day pace run had TurboFan on ~25 % of all CPU
-// samples (perf, every process) and ~600 functions optimized in the arena alone, most of them
-// saving less than their compile cost before the run ended. Twice the interrupt budget (a
+// samples (perf, every process) and ~600 functions optimized in the arena alone. In a run this
+// short, compiling fewer and smaller functions pays: twice the interrupt budget (a
 // function must run twice as long before it is optimized) and half the cumulative inlining budget
 // cut the arena's optimized functions to ~510 (in-process, strategies included: ~500 → ~390),
 // smaller ones, and the run's CPU by ~10 % (gRPC pace, 8 rounds interleaved:
