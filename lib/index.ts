@@ -36,7 +36,7 @@ export { compactString, compactStrings } from './latin1-strings.js';
 export * from './product-id.js';
 export { FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
-export { SHORT_RUN_V8_FLAGS, tuneV8ForShortRuns } from './v8-tiering.js';
+export { tuneV8ForShortRuns } from './v8-tiering.js';
 export {
   applyListDelta,
   applyWakeViewDelta,

@@ -1,14 +1,15 @@
 // V8's tiering is tuned for long-lived programs: a function that has run for a while is compiled
-// by TurboFan on a background thread, with generous inlining. A FlexArena process lives for one
-// run — seconds — and a gRPC run has eleven of them (the arena and ten agents) on what may be two
-// cores, each compiling the same libraries. A 3-day pace run had TurboFan on ~25 % of all CPU
-// samples (perf, every process) and ~600 functions optimized in the arena alone. In a run this
-// short, compiling fewer and smaller functions pays: twice the interrupt budget (a
-// function must run twice as long before it is optimized) and half the cumulative inlining budget
-// cut the arena's optimized functions to ~510 (in-process, strategies included: ~500 → ~390),
-// smaller ones, and the run's CPU by ~10 % (gRPC pace, 8 rounds interleaved:
-// loop 7.2 → 6.6 s, CPU of all processes 12.8 → 11.4 s), with the arena's main thread unchanged
-// within the noise; tape bytes are not affected (tiering never changes what code computes).
+// by TurboFan on a background thread, with generous inlining. Most FlexArena processes live for
+// one run — seconds — and a gRPC run has eleven of them (the arena and ten agents) on what may be
+// two cores, each compiling the same libraries. In a 3-day pace run TurboFan had ~23 % of all
+// on-CPU samples (perf, every process) and the arena alone optimized ~600 functions. In a run this
+// short, compiling fewer and smaller functions pays: twice the interrupt budget (a function must
+// run twice as long before it is optimized) and half the cumulative inlining budget cut the
+// arena's optimized functions to ~510 (in-process, strategies included: ~500 → ~390) and the run's
+// CPU by ~10 % (gRPC pace, 8 rounds interleaved: loop 7.2 → 6.6 s, CPU of all processes
+// 12.8 → 11.4 s), the arena's main thread unchanged within the noise. Longer-lived processes
+// (tournament workers, the dashboard) lose little: what stays hot is still optimized, later.
+// Tiering never changes what code computes, so tapes are the same.
 // FLEXARENA_V8_DEFAULTS=1 keeps V8's defaults (to measure the difference).
 import { setFlagsFromString } from 'node:v8';
 
