@@ -60,8 +60,12 @@ export class LiquidityProvider implements Strategy {
     const half = this.halfSpread(leadMs);
     const out: Level[] = [];
     for (let k = 0; k < this.params.levels; k++) {
-      out.push({ side: Side.SIDE_BUY, priceTicks: midTicks - half - k * step, lots });
-      out.push({ side: Side.SIDE_SELL, priceTicks: midTicks + half + k * step, lots });
+      out.push({ side: Side.SIDE_BUY, priceTicks: levelPrice(Side.SIDE_BUY, k, midTicks, half, step), lots });
+      out.push({
+        side: Side.SIDE_SELL,
+        priceTicks: levelPrice(Side.SIDE_SELL, k, midTicks, half, step),
+        lots,
+      });
     }
     return out;
   }
@@ -123,8 +127,10 @@ export class LiquidityProvider implements Strategy {
       else have[level] = have[level]! + o.remainingLots;
     }
     for (let k = 0; k < levels; k++) {
-      submitMissing(actions, productId, 'buy', midTicks - half - k * step, lots - have[k]!);
-      submitMissing(actions, productId, 'sell', midTicks + half + k * step, lots - have[levels + k]!);
+      const buy = levelPrice(Side.SIDE_BUY, k, midTicks, half, step);
+      const sell = levelPrice(Side.SIDE_SELL, k, midTicks, half, step);
+      submitMissing(actions, productId, 'buy', buy, lots - have[k]!);
+      submitMissing(actions, productId, 'sell', sell, lots - have[levels + k]!);
     }
   }
 
@@ -144,6 +150,11 @@ function submitMissing(
   missingLots: number,
 ): void {
   if (missingLots > 0) actions.push(submit({ productId, side, priceTicks, quantityLots: missingLots }));
+}
+
+/** The price of ladder level `k` (0: nearest the mid) on `side`; ladderLevel is its inverse. */
+function levelPrice(side: Side, k: number, midTicks: number, half: number, step: number): number {
+  return side === Side.SIDE_BUY ? midTicks - half - k * step : midTicks + half + k * step;
 }
 
 /**

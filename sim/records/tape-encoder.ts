@@ -27,6 +27,9 @@ const NO_SEQ = -1;
 const SEQ_KEY = Buffer.from('{"seq":');
 const TYPE_KEY = Buffer.from(',"type":');
 const T_KEY = Buffer.from(',"t":');
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const CLOSE_BRACE = 0x7d;
 
 /**
  * The bytes of JSON.stringify(eventRecord(seq, ev)), written field by field. Wherever that object
@@ -49,12 +52,12 @@ function writeEventRecord(seq: number, ev: TapeEvent): void {
     const v = fields[k];
     const kind = typeof v;
     if (kind === 'undefined' || kind === 'function' || kind === 'symbol') continue;
-    jsonByte(0x2c);
+    jsonByte(COMMA);
     jsonString(k);
-    jsonByte(0x3a);
+    jsonByte(COLON);
     jsonValue(v);
   }
-  jsonByte(0x7d);
+  jsonByte(CLOSE_BRACE);
 }
 /**
  * Chunks handed back by the writer are kept for reuse, at most this many. Why reuse: writing into
