@@ -286,9 +286,54 @@ describe('LiquidityProvider.decide', () => {
     const orders = restingLadder(lp, p, 8_000, 2 * HOUR);
     // 10:30: 30 minutes before delivery, inside narrowingHours (1 h).
     const actions = lp.decide(wake({ timeMs: NOW + 1.5 * HOUR, forecasts: [[p, 8_000]], orders }));
-    expect(submits(actions).some((s) => s.side === Side.SIDE_SELL && s.priceTicks === 8_075)).toBe(true);
-    expect(submits(actions).some((s) => s.side === Side.SIDE_BUY && s.priceTicks === 7_925)).toBe(true);
-    // The new levels sit on odd quarter-euros, none on an old half-euro level: all eight move.
-    expect(cancels(actions)).toHaveLength(8);
+    // Only the best level on each side moves in; the rest of the ladder stays where it rests.
+    const cancelled = new Set(cancels(actions));
+    expect(orders.filter((o) => cancelled.has(o.orderId)).map((o) => `${o.side}:${o.priceTicks}`)).toEqual([
+      '1:7850',
+      '2:8150',
+    ]);
+    expect(submits(actions)).toEqual([
+      { productId: p, side: Side.SIDE_BUY, priceTicks: 7_925, quantityLots: 10 },
+      { productId: p, side: Side.SIDE_SELL, priceTicks: 8_075, quantityLots: 10 },
+    ]);
+    // And the narrowed ladder, resting, is left alone.
+    const narrowed = restingLadder(lp, p, 8_000, 0.5 * HOUR);
+    expect(lp.decide(wake({ timeMs: NOW + 1.5 * HOUR, forecasts: [[p, 8_000]], orders: narrowed }))).toEqual(
+      [],
+    );
+  });
+
+  it('stands the ladder on the level grid: its mid is the forecast to the nearest step', () => {
+    const lp = new LiquidityProvider(PARAMS); // steps of 0.5 EUR = 50 ticks
+    const ladderPrices = (forecast: number) =>
+      submits(lp.decide(wake({ forecasts: [[pid(11), forecast]] })))
+        .map((s) => s.priceTicks)
+        .sort((a, b) => a - b);
+    expect(ladderPrices(8_024)).toEqual([7_700, 7_750, 7_800, 7_850, 8_150, 8_200, 8_250, 8_300]);
+    const other = new LiquidityProvider(PARAMS);
+    expect(
+      submits(other.decide(wake({ forecasts: [[pid(11), 8_025]] })))
+        .map((s) => s.priceTicks)
+        .sort((a, b) => a - b),
+    ).toEqual([7_750, 7_800, 7_850, 7_900, 8_200, 8_250, 8_300, 8_350]);
+  });
+
+  it('re-quotes one order per side when the mid moves one step', () => {
+    // Steps of 1 EUR, so the 1 EUR threshold moves the ladder by exactly one step.
+    const lp = new LiquidityProvider({ ...PARAMS, levelStepEur: 1 });
+    const p = pid(11);
+    lp.decide(wake({ forecasts: [[p, 8_000]] }));
+    const orders = restingLadder(lp, p, 8_000, 2 * HOUR);
+    const actions = lp.decide(wake({ forecasts: [[p, 8_130]], orders }));
+    const cancelled = new Set(cancels(actions));
+    // Bids 7850, 7750, 7650, 7550 become 7950 … 7650: the farthest bid goes, one comes in at the top;
+    // asks 8150 … 8450 become 8250 … 8550: the best ask goes, one comes in at the far end.
+    expect(
+      orders
+        .filter((o) => cancelled.has(o.orderId))
+        .map((o) => `${o.side}:${o.priceTicks}`)
+        .sort(),
+    ).toEqual(['1:7550', '2:8150']);
+    expect(submits(actions).map((s) => `${s.side}:${s.priceTicks}`)).toEqual(['1:7950', '2:8550']);
   });
 });

@@ -2,6 +2,12 @@
 // depth (MW per EUR/MWh), so that a large order walks the ladder and moves the price by about
 // size / depth. Levels that were hit are replenished at the next wake-up; when the forecast
 // moves, levels that no longer belong to the ladder are cancelled and re-quoted.
+//
+// The ladder stands on a fixed price grid (its mid a multiple of the level step) and only its
+// best level on each side moves in as delivery nears, so a re-quote touches only the levels that
+// changed: a mid one step up cancels the farthest bid and the best ask and adds one order on each
+// side (4 actions, where a ladder anchored at the exact forecast re-quoted all 2 · levels orders
+// twice over), and narrowing moves two orders, not the whole ladder.
 
 import { z } from 'zod';
 import { Side } from '../../gen/flexarena/v1/market.js';
@@ -45,6 +51,12 @@ export class LiquidityProvider implements Strategy {
   private readonly lots: number;
   /** Resting lots per level while a product is re-quoted: buys at [0, levels), sells at [levels, 2·levels). */
   private readonly have: Float64Array;
+  /**
+   * The ladder's shape around its mid: the best level half a spread away — half that close to
+   * delivery — and the rest one step apart beyond the full half-spread.
+   */
+  private readonly wideGrid: LadderGrid;
+  private readonly narrowGrid: LadderGrid;
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('liquidity', paramsSchema, params);
@@ -52,20 +64,21 @@ export class LiquidityProvider implements Strategy {
     this.step = eurToTicks(p.levelStepEur);
     this.lots = Math.max(1, Math.round(p.depthMwPerEur * p.levelStepEur * 10));
     this.have = new Float64Array(2 * p.levels);
+    const half = eurToTicks(p.halfSpreadEur);
+    this.wideGrid = { best: half, half, step: this.step };
+    // Half of a whole number of ticks, to the nearer tick as a price must be (an odd half-spread
+    // of 0.05 EUR narrows to 0.03).
+    this.narrowGrid = { best: Math.round(half / 2), half, step: this.step };
   }
 
-  /** The ladder the provider wants resting for a product with forecast `midTicks`. */
+  /** The ladder the provider wants resting for a product whose ladder mid is `midTicks`. */
   ladder(midTicks: number, leadMs: number): Level[] {
-    const { step, lots } = this;
-    const half = this.halfSpread(leadMs);
+    const { lots } = this;
+    const grid = this.grid(leadMs);
     const out: Level[] = [];
     for (let k = 0; k < this.params.levels; k++) {
-      out.push({ side: Side.SIDE_BUY, priceTicks: levelPrice(Side.SIDE_BUY, k, midTicks, half, step), lots });
-      out.push({
-        side: Side.SIDE_SELL,
-        priceTicks: levelPrice(Side.SIDE_SELL, k, midTicks, half, step),
-        lots,
-      });
+      out.push({ side: Side.SIDE_BUY, priceTicks: levelPrice(Side.SIDE_BUY, k, midTicks, grid), lots });
+      out.push({ side: Side.SIDE_SELL, priceTicks: levelPrice(Side.SIDE_SELL, k, midTicks, grid), lots });
     }
     return out;
   }
@@ -95,12 +108,14 @@ export class LiquidityProvider implements Strategy {
     return actions;
   }
 
+  /** The ladder's mid: the forecast on the level grid, kept until the forecast moved the threshold. */
   private mid(productId: string, forecastTicks: number): number {
     const prev = this.anchor.get(productId);
     if (prev !== undefined && Math.abs(forecastTicks - prev) < this.params.requoteThresholdEur * 100)
       return prev;
-    this.anchor.set(productId, forecastTicks);
-    return forecastTicks;
+    const onGrid = Math.round(forecastTicks / this.step) * this.step;
+    this.anchor.set(productId, onGrid);
+    return onGrid;
   }
 
   /**
@@ -118,28 +133,33 @@ export class LiquidityProvider implements Strategy {
     resting: WakeUp['openOrders'],
   ): void {
     const { levels } = this.params;
-    const { step, lots, have } = this;
-    const half = this.halfSpread(leadMs);
+    const { lots, have } = this;
+    const grid = this.grid(leadMs);
     have.fill(0);
     for (const o of resting) {
-      const level = ladderLevel(o.side, o.priceTicks, midTicks, half, step, levels);
+      const level = ladderLevel(o.side, o.priceTicks, midTicks, grid, levels);
       if (level < 0) actions.push(cancel(o.orderId));
       else have[level] = have[level]! + o.remainingLots;
     }
     for (let k = 0; k < levels; k++) {
-      const buy = levelPrice(Side.SIDE_BUY, k, midTicks, half, step);
-      const sell = levelPrice(Side.SIDE_SELL, k, midTicks, half, step);
+      const buy = levelPrice(Side.SIDE_BUY, k, midTicks, grid);
+      const sell = levelPrice(Side.SIDE_SELL, k, midTicks, grid);
       submitMissing(actions, productId, 'buy', buy, lots - have[k]!);
       submitMissing(actions, productId, 'sell', sell, lots - have[levels + k]!);
     }
   }
 
-  /** The ladder's half-spread (ticks), narrower close to delivery. */
-  private halfSpread(leadMs: number): number {
-    const p = this.params;
-    const narrowing = leadMs < p.narrowingHours * 3_600_000 ? 0.5 : 1;
-    return Math.round(p.halfSpreadEur * 100 * narrowing);
+  /** Where the ladder's levels stand at this lead time: narrowed inside narrowingHours. */
+  private grid(leadMs: number): LadderGrid {
+    return leadMs < this.params.narrowingHours * 3_600_000 ? this.narrowGrid : this.wideGrid;
   }
+}
+
+/** Distances (ticks) from the ladder's mid: its best level's, the full half-spread, the level step. */
+interface LadderGrid {
+  best: number;
+  half: number;
+  step: number;
 }
 
 function submitMissing(
@@ -153,8 +173,9 @@ function submitMissing(
 }
 
 /** The price of ladder level `k` (0: nearest the mid) on `side`; ladderLevel is its inverse. */
-function levelPrice(side: Side, k: number, midTicks: number, half: number, step: number): number {
-  return side === Side.SIDE_BUY ? midTicks - half - k * step : midTicks + half + k * step;
+function levelPrice(side: Side, k: number, midTicks: number, grid: LadderGrid): number {
+  const distance = k === 0 ? grid.best : grid.half + k * grid.step;
+  return side === Side.SIDE_BUY ? midTicks - distance : midTicks + distance;
 }
 
 /**
@@ -165,17 +186,22 @@ function ladderLevel(
   side: Side,
   priceTicks: number,
   midTicks: number,
-  half: number,
-  step: number,
+  grid: LadderGrid,
   levels: number,
 ): number {
-  let distance: number;
-  if (side === Side.SIDE_BUY) distance = midTicks - half - priceTicks;
-  else if (side === Side.SIDE_SELL) distance = priceTicks - midTicks - half;
+  let fromMid: number;
+  if (side === Side.SIDE_BUY) fromMid = midTicks - priceTicks;
+  else if (side === Side.SIDE_SELL) fromMid = priceTicks - midTicks;
   else return -1;
-  if (distance < 0 || distance % step !== 0) return -1;
-  const k = distance / step;
-  if (k >= levels) return -1;
+  let k: number;
+  if (fromMid === grid.best) k = 0;
+  else {
+    const beyondHalf = fromMid - grid.half;
+    // Level 0 stands at `best`; at the full half-spread (while narrowed) nothing belongs.
+    if (beyondHalf <= 0 || beyondHalf % grid.step !== 0) return -1;
+    k = beyondHalf / grid.step;
+    if (k >= levels) return -1;
+  }
   return side === Side.SIDE_BUY ? k : levels + k;
 }
 
