@@ -17,14 +17,19 @@ export {
   startNatsServer,
 } from './nats/nats-server-launcher.js';
 export {
+  NatsThread,
+  type NatsThreadConfig,
+  NatsThreadError,
+  type NatsThreadReport,
+} from './nats/nats-thread.js';
+export {
   manifestMsgId,
-  NatsSink,
   runEndMsgId,
   SETTLEMENT_STREAM,
   SETTLEMENT_SUBJECTS,
   settlementMsgId,
   subjects,
-} from './nats/nats-sink.js';
+} from './nats/subjects.js';
 export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
 export { loadRunConfig } from './run/load-config.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';

@@ -43,9 +43,14 @@ export function cacheProgram(prefix: string, text: Uint8Array): string {
   return path;
 }
 
-/** Bundles the agent program; the path of the bundle. Throws when esbuild cannot build it. */
-export async function bundleAgentProgram(): Promise<string> {
+/** Bundles one program of this project from its TypeScript entry; the path of the bundle. */
+export async function bundleProgram(prefix: string, entry: string): Promise<string> {
   const { build } = await import('esbuild');
-  const out = await build(programBuildOptions(ENTRY));
-  return cacheProgram('agent', out.outputFiles[0]!.contents);
+  const out = await build(programBuildOptions(entry));
+  return cacheProgram(prefix, out.outputFiles[0]!.contents);
+}
+
+/** Bundles the agent program; the path of the bundle. Throws when esbuild cannot build it. */
+export function bundleAgentProgram(): Promise<string> {
+  return bundleProgram('agent', ENTRY);
 }

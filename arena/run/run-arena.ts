@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { stringify as toYaml } from 'yaml';
 import type { RunEnded } from '../../gen/flexarena/v1/session.js';
 import { lowerHelperThreads } from '../../lib/index.js';
@@ -34,9 +33,9 @@ import {
   launchCommand,
   stopAgents,
 } from '../launcher/agent-launcher.js';
-import { JetStreamOutbox, type OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
-import { NatsSink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/nats-sink.js';
+import { NatsThread } from '../nats/nats-thread.js';
+import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
 import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
 import { writeResults } from './run-folder.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
@@ -101,9 +100,8 @@ export function makeRunId(cfg: RunConfig): string {
 interface NatsParts {
   url: string;
   server?: NatsServerHandle;
-  nc: NatsConnection;
-  outbox: JetStreamOutbox;
-  sink: NatsSink;
+  /** The public feed and the settlement outbox, in their own thread; also the run's NATS sink. */
+  thread: NatsThread;
 }
 
 async function openNats(
@@ -121,23 +119,23 @@ async function openNats(
     url = server.url;
     log(`nats-server started at ${url}`);
   }
-  const nc = await connect({
-    servers: url,
-    name: `flexarena-arena-${runId}`,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-  });
-  const outbox = await JetStreamOutbox.open({
-    servers: url,
-    connectionName: `flexarena-settlement-${runId}`,
-    stream: {
-      name: SETTLEMENT_STREAM,
-      subjects: [SETTLEMENT_SUBJECTS],
-      duplicateWindowMs: cfg.nats.duplicateWindowMs,
-    },
-    spoolPath: join(runDir, '.settlement-spool'),
-  });
-  return { url, server, nc, outbox, sink: new NatsSink(nc, runId, outbox) };
+  try {
+    const thread = await NatsThread.open(runId, {
+      url,
+      publicConnectionName: `flexarena-arena-${runId}`,
+      settlementConnectionName: `flexarena-settlement-${runId}`,
+      stream: {
+        name: SETTLEMENT_STREAM,
+        subjects: [SETTLEMENT_SUBJECTS],
+        duplicateWindowMs: cfg.nats.duplicateWindowMs,
+      },
+      spoolPath: join(runDir, '.settlement-spool'),
+    });
+    return { url, ...(server ? { server } : {}), thread };
+  } catch (err) {
+    await server?.stop();
+    throw err;
+  }
 }
 
 /** Waits for the outbox (up to the configured time), then says what was and was not delivered. */
@@ -147,11 +145,9 @@ async function closeNats(
   runDir: string,
   log: (l: string) => void,
 ): Promise<NatsDelivery> {
-  n.sink.flush();
-  await n.outbox.drain({ timeoutMs: cfg.nats.deliveryTimeoutMs });
-  const report: OutboxReport = await n.outbox.close({
-    undeliveredPath: join(runDir, 'undelivered-settlements.jsonl'),
-  });
+  await n.thread.drain(cfg.nats.deliveryTimeoutMs);
+  const closed = await n.thread.close(join(runDir, 'undelivered-settlements.jsonl'));
+  const report = closed.outbox;
   if (report.undeliveredCount > 0)
     log(
       `NATS: ${report.undeliveredCount} of ${report.enqueued} settlement records were NOT delivered to JetStream ` +
@@ -165,8 +161,8 @@ async function closeNats(
     undelivered: report.undeliveredCount + report.rejected.length,
     outages: report.outages,
     ...(report.undeliveredFile ? { undeliveredFile: report.undeliveredFile } : {}),
-    publicMessages: n.sink.published,
-    publicDropped: n.sink.droppedPublic,
+    publicMessages: closed.publicPublished,
+    publicDropped: closed.publicDropped,
   };
 }
 
@@ -249,7 +245,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       new RunInfoFileSink(runDir),
       faults,
       totals,
-      ...(nats ? [nats.sink] : []),
+      ...(nats ? [nats.thread] : []),
       ...(opts.sinks ?? []),
     ];
     const sim = await Simulation.create(cfg, { runId, sinks, files: readWorldFiles(cfg, opts.baseDir) });
@@ -370,11 +366,9 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     // Summaries of suppressed faults still owed, also those of the disconnects at shutdown.
     faults.close();
     if (nats) {
-      nats.sink.flush();
-      await nats.outbox
-        .close()
-        .catch((err) => log(`closing the settlement outbox: ${(err as Error).message}`));
-      await nats.nc.close().catch((err) => log(`closing NATS: ${(err as Error).message}`));
+      // After a failed run: the outbox still closes properly (its spool deleted), then the thread ends.
+      await nats.thread.close().catch((err) => log(`closing NATS: ${(err as Error).message}`));
+      await nats.thread.terminate();
       await nats.server?.stop();
     }
   }

@@ -1,0 +1,241 @@
+// The main thread's handle on the arena's NATS thread (nats-worker.ts). The simulation's clock
+// hands it records; it turns them into subjects and JSON payloads and sends them over in bursts —
+// at most one message per event-loop turn, or sooner past BURST_BYTES — so the NATS clients'
+// work runs on the other core instead of between the simulation's steps. Nothing here waits.
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { FlexArenaError } from '../../lib/index.js';
+import { type PublicRecord, type RecordSink, settlementJson } from '../../sim/index.js';
+import { bundleProgram } from '../launcher/agent-bundle.js';
+import type {
+  FromNatsThread,
+  NatsThreadConfig,
+  NatsThreadReport,
+  RecordBatch,
+  ThreadError,
+  ToNatsThread,
+} from './nats-thread-protocol.js';
+import { manifestMsgId, runEndMsgId, settlementMsgId, subjects } from './subjects.js';
+
+export type { NatsThreadConfig, NatsThreadReport } from './nats-thread-protocol.js';
+
+let program: Promise<string> | undefined;
+
+/**
+ * The thread's program as one JavaScript file (esbuild, as the agent program): through tsx the
+ * thread would start its own transpiler and take seconds to start. Bundled once per process.
+ */
+function natsThreadProgram(): Promise<string> {
+  program ??= bundleProgram('nats-thread', fileURLToPath(new URL('./nats-worker.ts', import.meta.url)));
+  return program;
+}
+
+/** Payload bytes (UTF-16 units) gathered before a burst leaves without waiting for the turn. */
+export const BURST_BYTES = 256 * 1024;
+
+/**
+ * The NATS thread could not do what was asked: connect, create the stream, keep a record (a full
+ * spool), or close. `causeName` is the class of the error in the thread (e.g. OutboxConnectError).
+ */
+export class NatsThreadError extends FlexArenaError {
+  constructor(
+    message: string,
+    readonly causeName: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const fromThread = (what: string, e: ThreadError) =>
+  new NatsThreadError(`${what}: ${e.name}: ${e.message}`, e.name, e.field);
+
+export class NatsThread implements RecordSink {
+  private readonly subj;
+  private publicMessages: string[] = [];
+  private settlements: string[] = [];
+  private bytes = 0;
+  private scheduled = false;
+  private failure: NatsThreadError | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (m: FromNatsThread) => void>();
+  private exited = false;
+  private closing: Promise<NatsThreadReport> | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly runId: string,
+  ) {
+    this.subj = subjects(runId);
+    worker.on('message', (m: FromNatsThread) => this.onMessage(m));
+    worker.on('error', (err) =>
+      this.fail(new NatsThreadError(`NATS thread crashed: ${err.message}`, err.name)),
+    );
+    worker.on('exit', (code) => {
+      this.exited = true;
+      // After close() answered, the thread's end is expected; before, records would go nowhere.
+      if (!this.closed)
+        this.fail(new NatsThreadError(`NATS thread ended (exit code ${code}) before close`, 'exit'));
+    });
+  }
+
+  /** Starts the thread; resolves once both connections are up and the stream exists. */
+  static async open(runId: string, cfg: NatsThreadConfig): Promise<NatsThread> {
+    const worker = new Worker(await natsThreadProgram(), {
+      workerData: cfg,
+      // Plain JavaScript: the parent's flags (tsx's loader, a test runner's) are not its.
+      execArgv: [],
+    });
+    const first = await new Promise<FromNatsThread | Error>((resolve) => {
+      worker.once('message', resolve);
+      worker.once('error', resolve);
+      worker.once('exit', (code) => resolve(new Error(`exited with code ${code} before it opened`)));
+    });
+    if (first instanceof Error) {
+      await worker.terminate();
+      throw new NatsThreadError(`cannot start the NATS thread: ${first.message}`, first.name);
+    }
+    if (first.kind === 'open-failed') {
+      await worker.terminate();
+      throw fromThread(`cannot open NATS at ${cfg.url}`, first.error);
+    }
+    return new NatsThread(worker, runId);
+  }
+
+  /** Set when the thread refused a record or died: the run's settlement stream is not whole. */
+  get failed(): NatsThreadError | undefined {
+    return this.failure;
+  }
+
+  public(r: PublicRecord): void {
+    this.publish(this.subj.tail(r.topic), JSON.stringify(r.codec.toJSON(r.message)));
+  }
+
+  manifest(m: RunManifest): void {
+    this.settle(this.subj.manifest, manifestMsgId(this.runId), JSON.stringify(RunManifest.toJSON(m)));
+  }
+
+  runEnd(e: RunEnd): void {
+    this.settle(this.subj.runEnd, runEndMsgId(this.runId), JSON.stringify(RunEnd.toJSON(e)));
+  }
+
+  settlement(r: SettlementRecord): void {
+    this.settle(this.subj.settlement(r.agentId), settlementMsgId(this.runId, r.seq), settlementJson(r));
+  }
+
+  /** Sends what waits now (the end of a run). */
+  flush(): void {
+    this.scheduled = false;
+    if (this.publicMessages.length === 0 && this.settlements.length === 0) return;
+    if (this.exited) return;
+    const batch: RecordBatch = {
+      kind: 'records',
+      publicMessages: this.publicMessages,
+      settlements: this.settlements,
+    };
+    this.publicMessages = [];
+    this.settlements = [];
+    this.bytes = 0;
+    this.post(batch);
+  }
+
+  /** Waits until the outbox has delivered everything or `timeoutMs` has passed. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.flush();
+    await this.request((id) => ({ kind: 'drain', id, timeoutMs }));
+  }
+
+  /**
+   * Stops the thread: the outbox closes (writing what it could not deliver to `undeliveredPath`)
+   * and both connections close. Rejects with the thread's failure, if it had one.
+   */
+  close(undeliveredPath?: string): Promise<NatsThreadReport> {
+    this.closing ??= this.doClose(undeliveredPath);
+    return this.closing;
+  }
+
+  private async doClose(undeliveredPath: string | undefined): Promise<NatsThreadReport> {
+    this.flush();
+    const answer = await this.request((id) => ({
+      kind: 'close',
+      id,
+      ...(undeliveredPath ? { undeliveredPath } : {}),
+    }));
+    await this.worker.terminate();
+    if (answer.kind === 'close-failed') throw fromThread('closing NATS', answer.error);
+    if (answer.kind !== 'closed')
+      throw new NatsThreadError(`unexpected answer ${answer.kind} to close`, 'protocol');
+    if (this.failure) throw this.failure;
+    return answer.report;
+  }
+
+  /** Ends the thread whatever it is doing (the run failed); safe to call after close. */
+  async terminate(): Promise<void> {
+    if (!this.exited) await this.worker.terminate();
+  }
+
+  private publish(subject: string, payload: string): void {
+    this.publicMessages.push(subject, payload);
+    this.queued(payload.length);
+  }
+
+  /**
+   * A settlement record for the outbox. Once the thread has failed, records can no longer be kept:
+   * the error reaches the simulation, as a full outbox did when it ran on this thread.
+   */
+  private settle(subject: string, msgId: string, payload: string): void {
+    if (this.failure) throw this.failure;
+    this.settlements.push(subject, msgId, payload);
+    this.queued(payload.length);
+  }
+
+  private queued(bytes: number): void {
+    this.bytes += bytes;
+    if (this.bytes >= BURST_BYTES) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushAtTurn);
+    }
+  }
+
+  private readonly flushAtTurn = () => {
+    if (this.scheduled) this.flush();
+  };
+
+  private post(m: ToNatsThread): void {
+    this.worker.postMessage(m);
+  }
+
+  private request(make: (id: number) => ToNatsThread): Promise<FromNatsThread> {
+    if (this.exited)
+      return Promise.reject(this.failure ?? new NatsThreadError('the NATS thread has ended', 'exit'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, (m) => {
+        if (m.kind === ('failed' as const)) reject(this.failure);
+        else resolve(m);
+      });
+      this.post(make(id));
+    });
+  }
+
+  private onMessage(m: FromNatsThread): void {
+    if (m.kind === 'failed') this.fail(fromThread('the NATS thread refused a settlement record', m.error));
+    else if (m.kind === 'drained' || m.kind === 'closed' || m.kind === 'close-failed') {
+      if (m.kind !== 'drained') this.closed = true;
+      const done = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      done?.(m);
+    }
+  }
+
+  private fail(err: NatsThreadError): void {
+    this.failure ??= err;
+    // Requests waiting for an answer get the failure rather than hang.
+    for (const done of this.waiting.values())
+      done({ kind: 'failed', error: { name: err.causeName, message: err.message } });
+    this.waiting.clear();
+  }
+}
