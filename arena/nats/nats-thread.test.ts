@@ -105,6 +105,11 @@ describe('NatsThread', () => {
     await thread.terminate();
     expect(thread.failed).toBeInstanceOf(NatsThreadError);
     expect(() => thread.settlement(settlement(2))).toThrow(NatsThreadError);
+    // Public data is best effort: it is dropped, and the simulation goes on.
+    const message = PriceForecast.fromPartial({ productId: 'qh-1', priceTicks: 1 });
+    expect(() =>
+      thread.public({ topic: 'forecast.qh-1', type: 'PriceForecast', message, codec: PriceForecast }),
+    ).not.toThrow();
     await expect(thread.close()).rejects.toThrow(NatsThreadError);
   });
 });

@@ -177,6 +177,8 @@ export class NatsThread implements RecordSink {
   }
 
   private publish(subject: string, payload: string): void {
+    // Public data is best effort: with the thread gone there is nowhere to send it.
+    if (this.failure) return;
     this.publicMessages.push(subject, payload);
     this.queued(payload.length);
   }
