@@ -1,13 +1,13 @@
 // The simulation's clock runs on the arena's main thread; every other thread of the process is
 // background work for it: V8's garbage-collection and compiler workers, libuv's pool (the tape's
 // gzip stream, file writes), the NATS thread (its clients, fed in bursts, catch up when a core is
-// free; the outbox keeps what waits). Where there are fewer cores than busy threads — the pace line-up on a
-// 2-core machine — the scheduler shared the cores evenly and preempted the main thread for them
-// ~900 times in a 3-day in-process run, leaving it runnable but waiting for ~0.5 s of its ~3 s
-// (/proc/<pid>/task/<pid>/schedstat). At the lowest priority those threads run when a core is free
-// of it, and its wait fell to ~0.15 s (the loop ~9 % shorter). Linux only (elsewhere nothing is
-// changed); agent processes and nats-server keep their priority (lowering an agent's own helper
-// threads showed no difference beyond the noise).
+// free; the outbox keeps what waits). Where there are fewer cores than busy threads — the pace
+// line-up on a 2-core machine — the scheduler shared the cores evenly and preempted the main
+// thread for them ~900 times in a 3-day in-process run, leaving it runnable but waiting for ~0.5 s
+// of its ~3 s (/proc/<pid>/task/<pid>/schedstat). At the lowest priority those threads run when a
+// core is free of it, and its wait fell to ~0.15 s (the loop ~9 % shorter). Linux only (elsewhere
+// nothing is changed); agent processes and nats-server keep their priority (lowering an agent's
+// own helper threads showed no difference beyond the noise).
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 

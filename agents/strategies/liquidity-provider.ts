@@ -49,6 +49,8 @@ export class LiquidityProvider implements Strategy {
   /** The ladder's level step (ticks) and lots per level: fixed by the parameters. */
   private readonly step: number;
   private readonly lots: number;
+  /** requoteThresholdEur in ticks. */
+  private readonly threshold: number;
   /** Resting lots per level while a product is re-quoted: buys at [0, levels), sells at [levels, 2·levels). */
   private readonly have: Float64Array;
   /**
@@ -63,6 +65,7 @@ export class LiquidityProvider implements Strategy {
     const p = this.params;
     this.step = eurToTicks(p.levelStepEur);
     this.lots = Math.max(1, Math.round(p.depthMwPerEur * p.levelStepEur * 10));
+    this.threshold = eurToTicks(p.requoteThresholdEur);
     this.have = new Float64Array(2 * p.levels);
     const half = eurToTicks(p.halfSpreadEur);
     this.wideGrid = { best: half, half, step: this.step };
@@ -111,8 +114,7 @@ export class LiquidityProvider implements Strategy {
   /** The ladder's mid: the forecast on the level grid, kept until the forecast moved the threshold. */
   private mid(productId: string, forecastTicks: number): number {
     const prev = this.anchor.get(productId);
-    if (prev !== undefined && Math.abs(forecastTicks - prev) < this.params.requoteThresholdEur * 100)
-      return prev;
+    if (prev !== undefined && Math.abs(forecastTicks - prev) < this.threshold) return prev;
     const onGrid = Math.round(forecastTicks / this.step) * this.step;
     this.anchor.set(productId, onGrid);
     return onGrid;

@@ -40,8 +40,6 @@ export interface NatsThreadReport {
 export interface ThreadError {
   name: string;
   message: string;
-  /** Set when the error is an OutboxInputError: the field it names. */
-  field?: string;
 }
 
 export type FromNatsThread =

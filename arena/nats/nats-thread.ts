@@ -42,14 +42,13 @@ export class NatsThreadError extends FlexArenaError {
   constructor(
     message: string,
     readonly causeName: string,
-    readonly field?: string,
   ) {
     super(message);
   }
 }
 
 const fromThread = (what: string, e: ThreadError) =>
-  new NatsThreadError(`${what}: ${e.name}: ${e.message}`, e.name, e.field);
+  new NatsThreadError(`${what}: ${e.name}: ${e.message}`, e.name);
 
 export class NatsThread implements RecordSink {
   private readonly subj;
@@ -59,7 +58,11 @@ export class NatsThread implements RecordSink {
   private scheduled = false;
   private failure: NatsThreadError | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, (m: FromNatsThread) => void>();
+  /** Requests (drain, close) waiting for the thread's answer, by id. */
+  private readonly waiting = new Map<
+    number,
+    { resolve: (m: FromNatsThread) => void; reject: (err: NatsThreadError) => void }
+  >();
   private exited = false;
   private closing: Promise<NatsThreadReport> | undefined;
   private closed = false;
@@ -138,7 +141,7 @@ export class NatsThread implements RecordSink {
     this.publicMessages = [];
     this.settlements = [];
     this.bytes = 0;
-    this.post(batch);
+    this.worker.postMessage(batch);
   }
 
   /** Waits until the outbox has delivered everything or `timeoutMs` has passed. */
@@ -206,20 +209,13 @@ export class NatsThread implements RecordSink {
     if (this.scheduled) this.flush();
   };
 
-  private post(m: ToNatsThread): void {
-    this.worker.postMessage(m);
-  }
-
   private request(make: (id: number) => ToNatsThread): Promise<FromNatsThread> {
     if (this.exited)
       return Promise.reject(this.failure ?? new NatsThreadError('the NATS thread has ended', 'exit'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, (m) => {
-        if (m.kind === ('failed' as const)) reject(this.failure);
-        else resolve(m);
-      });
-      this.post(make(id));
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage(make(id));
     });
   }
 
@@ -227,17 +223,16 @@ export class NatsThread implements RecordSink {
     if (m.kind === 'failed') this.fail(fromThread('the NATS thread refused a settlement record', m.error));
     else if (m.kind === 'drained' || m.kind === 'closed' || m.kind === 'close-failed') {
       if (m.kind !== 'drained') this.closed = true;
-      const done = this.waiting.get(m.id);
+      const request = this.waiting.get(m.id);
       this.waiting.delete(m.id);
-      done?.(m);
+      request?.resolve(m);
     }
   }
 
   private fail(err: NatsThreadError): void {
     this.failure ??= err;
     // Requests waiting for an answer get the failure rather than hang.
-    for (const done of this.waiting.values())
-      done({ kind: 'failed', error: { name: err.causeName, message: err.message } });
+    for (const request of this.waiting.values()) request.reject(err);
     this.waiting.clear();
   }
 }

@@ -15,8 +15,7 @@ const send = (m: FromNatsThread) => port.postMessage(m);
 
 function threadError(err: unknown): ThreadError {
   const e = err instanceof Error ? err : new Error(String(err));
-  const field = (e as { field?: unknown }).field;
-  return { name: e.name, message: e.message, ...(typeof field === 'string' ? { field } : {}) };
+  return { name: e.name, message: e.message };
 }
 
 interface Parts {

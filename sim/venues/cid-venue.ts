@@ -178,8 +178,8 @@ export class CidVenue implements Venue {
 
   /**
    * An event named this order of this agent: its wake-up message must be looked up again. A list,
-   * not a set: a pace run names ~130 000 orders (mostly the liquidity provider's re-quotes), and a
-   * set was also asked about every order shown at each wake-up (~1 200 of the provider's); the
+   * not a set: a pace run names ~45 000 orders (mostly the liquidity provider's quotes), and a set
+   * was also asked about every order shown at each wake-up (~1 200 of the provider's); the
    * list is appended to and, once per wake-up, sorted and walked beside the shown orders.
    */
   private touch(agentId: string, orderId: number): void {
