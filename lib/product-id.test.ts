@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   auctionId,
   capacityProductId,
+  capacityProductIdAt,
   dayTokenOf,
   deliveryStartOf,
   hourIdOf,
@@ -26,6 +27,22 @@ describe('product ids', () => {
     expect(capacityProductId('2026-11-22', 2)).toBe('afrr-20261122-2');
     expect(parseProductId('afrr-20261122-2')?.deliveryStartMs).toBe(Date.UTC(2026, 10, 22, 8));
     expect(auctionId('IDA1', '2026-11-22')).toBe('ida1-20261122');
+  });
+
+  it('names the capacity block that holds an instant', () => {
+    for (const [iso, id] of [
+      ['2026-11-22T00:00:00Z', 'afrr-20261122-0'],
+      ['2026-11-22T03:45:00Z', 'afrr-20261122-0'],
+      ['2026-11-22T04:00:00Z', 'afrr-20261122-1'],
+      ['2026-11-22T23:59:59.999Z', 'afrr-20261122-5'],
+      ['2024-02-29T12:15:00Z', 'afrr-20240229-3'],
+      ['1969-12-31T22:00:00Z', 'afrr-19691231-5'],
+    ] as const) {
+      const ms = Date.parse(iso);
+      expect(capacityProductIdAt(ms)).toBe(id);
+      const p = parseProductId(id)!;
+      expect(ms >= p.deliveryStartMs && ms < p.deliveryEndMs).toBe(true);
+    }
   });
 
   it('refuses ids that name no product', () => {

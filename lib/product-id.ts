@@ -67,6 +67,14 @@ export function capacityProductId(day: string, k: number): string {
   return `afrr-${dayToken(day)}-${k}`;
 }
 
+/** The aFRR capacity product whose 4-hour block holds the UTC instant `ms`. */
+export function capacityProductIdAt(ms: number): string {
+  const dayStart = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+  const k = Math.floor((ms - dayStart) / CAPACITY_BLOCK_MS);
+  // stamp() is cached per instant: a settlement asks this for every agent and quarter-hour.
+  return `afrr-${stamp(dayStart).slice(0, 8)}-${k}`;
+}
+
 /** An auction's id: its schedule entry ("DA", "IDA1"…) in lower case and the delivery day. */
 export function auctionId(entryId: string, day: string): string {
   return `${entryId.toLowerCase()}-${dayToken(day)}`;

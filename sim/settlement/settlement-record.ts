@@ -9,7 +9,7 @@ import type {
   QuarterHourPrices,
   SettlementRecord,
 } from '../../gen/flexarena/v1/evaluation.js';
-import { capacityProductId, hourIdOf, QH_MS } from '../../lib/index.js';
+import { capacityProductIdAt, hourIdOf, QH_MS } from '../../lib/index.js';
 import { CASH_UNITS_PER_EUR } from '../../market/index.js';
 import type { AssetCosts, AssetTwin } from '../assets/asset-twin.js';
 import { type AgentLedger, CASH_KINDS, type CashByKind, zeroCash } from '../core/agent-ledger.js';
@@ -73,10 +73,8 @@ export class RecordAttribution {
     const hour = hourIdOf(qhId);
     if (hour) this.addShare(out, ledger, hour, QH_PER_HOUR, ((startMs % 3_600_000) / QH_MS) | 0);
     const dayStart = startMs - (startMs % 86_400_000);
-    const block = Math.floor((startMs - dayStart) / (QH_PER_CAPACITY_BLOCK * QH_MS));
-    const day = new Date(dayStart).toISOString().slice(0, 10);
     const indexInBlock = ((startMs - dayStart) / QH_MS) % QH_PER_CAPACITY_BLOCK;
-    this.addShare(out, ledger, capacityProductId(day, block), QH_PER_CAPACITY_BLOCK, indexInBlock);
+    this.addShare(out, ledger, capacityProductIdAt(startMs), QH_PER_CAPACITY_BLOCK, indexInBlock);
     return toCashBreakdown(out);
   }
 
