@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatteryPlanInputError, type BatteryPlanProblem, solveBatteryPlan } from './battery-plan.js';
+import { RandomStream } from './random.js';
 
 // Equality with HiGHS on random instances is in agents/strategies/battery-lp.test.ts (the LP's
 // text builder lives there).
@@ -97,5 +98,57 @@ describe('solveBatteryPlan', () => {
     bad({ slackPenaltyEurPerMwh: -1 }, 'slackPenaltyEurPerMwh');
     bad({ periods: [{ priceEurPerMwh: Number.NaN }] }, 'periods[0].priceEurPerMwh');
     bad({ periods: [{ priceEurPerMwh: 1, fixedNetMw: Number.POSITIVE_INFINITY }] }, 'periods[0].fixedNetMw');
+  });
+});
+
+describe('solveBatteryPlan: value functions cut to the SoC region', () => {
+  it('gives the plans of the functions built on every reachable SoC (random instances)', () => {
+    const rnd = RandomStream.fromSeed(2026);
+    let cut = 0;
+    for (let k = 0; k < 400; k++) {
+      const n = 1 + Math.floor(rnd.next() * 192);
+      const socMin = rnd.next() < 0.3 ? 0 : rnd.next() * 2;
+      const socMax = socMin + rnd.next() * 20;
+      const powerMw = rnd.next() < 0.05 ? 0 : rnd.next() * 20;
+      const levels = rnd.next() < 0.25;
+      const p: BatteryPlanProblem = {
+        periods: Array.from({ length: n }, (_, t) => {
+          const price = levels ? 10 * Math.floor(rnd.next() * 5) - 10 : -200 + rnd.next() * 500;
+          // Fixed periods first, as a strategy's plan has them (delivered or closed quarter-hours),
+          // and a few anywhere; some push far past the bounds.
+          const fixed = t < 3 ? rnd.next() < 0.7 : rnd.next() < 0.05;
+          return fixed
+            ? { priceEurPerMwh: price, fixedNetMw: (rnd.next() - 0.5) * 2 * powerMw * (1 + rnd.next()) }
+            : { priceEurPerMwh: price };
+        }),
+        hours: rnd.next() < 0.8 ? 0.25 : 1,
+        powerMw,
+        etaCharge: 0.6 + rnd.next() * 0.4,
+        etaDischarge: rnd.next() < 0.3 ? 1 : 0.6 + rnd.next() * 0.4,
+        socMinMwh: socMin,
+        socMaxMwh: socMax,
+        soc0Mwh: socMin - 1 + rnd.next() * (socMax - socMin + 2),
+        endSocMinMwh: socMin + rnd.next() * (socMax - socMin) * 1.2,
+        degradationEurPerMwh: rnd.next() < 0.3 ? 0 : rnd.next() * 30,
+        ...(rnd.next() < 0.5 ? { terminalValueEurPerMwh: rnd.next() * 200 - 50 } : {}),
+        // Some penalties too small for the region (the functions are then built everywhere).
+        ...(rnd.next() < 0.2 ? { slackPenaltyEurPerMwh: 50 + rnd.next() * 5000 } : {}),
+      };
+      const full = solveBatteryPlan(p, { socRegion: false });
+      const plan = solveBatteryPlan(p);
+      // The same moves: breakpoints summed from another start differ in the last bits only.
+      const close = (xs: number[], ys: number[]) => {
+        expect(xs.length).toBe(ys.length);
+        for (let i = 0; i < xs.length; i++) expect(Math.abs(xs[i]! - ys[i]!)).toBeLessThan(1e-9);
+      };
+      close(plan.netMw, full.netMw);
+      close(plan.chargeMw, full.chargeMw);
+      close(plan.socMwh, full.socMwh);
+      expect(Math.abs(plan.objectiveEur - full.objectiveEur)).toBeLessThan(
+        1e-9 * Math.max(1, Math.abs(full.objectiveEur)),
+      );
+      if ((p.slackPenaltyEurPerMwh ?? 1e5) > 1e4) cut++;
+    }
+    expect(cut).toBeGreaterThan(250);
   });
 });

@@ -21,6 +21,14 @@
 // breakpoints, and the plan is read forward by maximising the same expression at the chosen SoC.
 // Among equally good moves the one closest to idle is taken (then the smaller Δ), so the result
 // is a deterministic function of the problem.
+//
+// The value functions are only built where they can matter. Beyond the SoCs reachable from s_0
+// they are never asked for. And where the slack penalty outweighs what any move can earn
+// (M > 2·R + |v|, R the steepest reward per MWh of SoC of any period), no optimal schedule goes
+// further outside [socMin, socMax] than the fixed periods push it (see `socRegion`): there the
+// functions are cut off with a cliff (a slope of ∓CLIFF). That only lowers the value of schedules
+// that are not optimal, so the optimum and the optimal moves stay what they are; in a pace run it
+// drops ~85 % of the breakpoints, which lay far outside the SoC bounds.
 
 export interface BatteryPlanPeriod {
   /** Price forecast, EUR/MWh (enters the profit also for a fixed period). */
@@ -442,11 +450,16 @@ function withSocPenalty(f: Concave, lo: number, hi: number, m: number, out: Conc
   return out;
 }
 
+/** The slope of the cliff beyond the SoC region (EUR/MWh): far steeper than any penalty. */
+const CLIFF = 1e12;
+
 /**
  * f restricted to [a, b] (the SoCs that can be reached there), in place: segments wholly outside
  * are dropped, and the tails continue the last dropped slopes, so f stays concave and exact on [a, b].
+ * A side marked as a cliff (`cliffA`, `cliffB`) gets the slope ±CLIFF beyond [a, b] instead, f being
+ * first extended to it with its own tail; the segment buffer has room for the two extensions.
  */
-function crop(f: Concave, a: number, b: number): Concave {
+function crop(f: Concave, a: number, b: number, cliffA = false, cliffB = false): Concave {
   const { lens, slopes } = f.seg;
   let x0 = f.x0;
   let v0 = f.v0;
@@ -461,7 +474,32 @@ function crop(f: Concave, a: number, b: number): Concave {
   let end = x0;
   let j = i;
   while (j < f.to && end < b) end += lens[j++]!;
-  const right = j < f.to ? slopes[j]! : f.right;
+  let right = j < f.to ? slopes[j]! : f.right;
+  if (cliffA) {
+    if (x0 > a + MIN_LEN) {
+      // f starts inside the region: its left tail becomes a segment from a.
+      if (i === 0) {
+        lens.copyWithin(1, 0, j);
+        slopes.copyWithin(1, 0, j);
+        j++;
+      } else i--;
+      lens[i] = x0 - a;
+      slopes[i] = left;
+      v0 -= left * (x0 - a);
+      x0 = a;
+    }
+    left = CLIFF;
+  }
+  if (cliffB) {
+    if (b > end + MIN_LEN) {
+      // f ends inside the region: its right tail becomes a segment to b (j is the end of the
+      // kept segments, so nothing kept is overwritten).
+      lens[j] = b - end;
+      slopes[j] = right;
+      j++;
+    }
+    right = -CLIFF;
+  }
   f.x0 = x0;
   f.v0 = v0;
   f.left = left;
@@ -470,6 +508,52 @@ function crop(f: Concave, a: number, b: number): Concave {
   f.to = j;
   return f;
 }
+
+/**
+ * Where every optimal schedule keeps the SoC after each period, or undefined when the slack
+ * penalty does not dominate the rewards. Why: take a schedule whose free moves (the sum X_t of the
+ * moves of non-fixed periods up to t) rise above c = max(0, max(socMax, endMin) − soc0 + K⁻), K⁻
+ * (K⁺) the total discharge (charge) of the fixed periods, and cut X at c: every move is replaced by
+ * one between 0 and itself (allowed: idle is), the SoC is lowered only where it stays ≥ socMax and
+ * endMin, the penalty falls by M·Σ_t (X_t − c)⁺, while the rewards and the terminal value lose at
+ * most (2R + |v|)·Σ_t (X_t − c)⁺. With M > 2R + |v| the cut schedule is strictly better, so an
+ * optimal one never rises above soc0 + K⁺ + c; the same below.
+ */
+function socRegion(
+  p: BatteryPlanProblem,
+  m: MoveTable,
+  pen: number,
+  v: number,
+): { lo: number; hi: number } | undefined {
+  let up = 0;
+  let down = 0;
+  let steepest = 0;
+  for (let t = 0; t < p.periods.length; t++) {
+    const base = 4 * t;
+    const k = m.count[t]!;
+    if (p.periods[t]!.fixedNetMw !== undefined) {
+      const dx = m.dx[base]!;
+      if (dx > 0) up += dx;
+      else down -= dx;
+      continue;
+    }
+    for (let i = base; i + 1 < base + k; i++) {
+      const slope = Math.abs((m.reward[i + 1]! - m.reward[i]!) / (m.dx[i + 1]! - m.dx[i]!));
+      if (slope > steepest) steepest = slope;
+    }
+  }
+  // A margin against rounding: the region is only a bound, a wider one is as good.
+  if (!(pen > (2 * steepest + Math.abs(v)) * (1 + 1e-6) + 1e-6)) return undefined;
+  const soc0 = p.soc0Mwh;
+  const top = Math.max(p.socMaxMwh, p.endSocMinMwh);
+  return {
+    lo: Math.min(soc0 - down, p.socMinMwh - up - down) - REGION_MARGIN,
+    hi: Math.max(soc0 + up, top + down + up) + REGION_MARGIN,
+  };
+}
+
+/** Widening of the SoC region against rounding, MWh. */
+const REGION_MARGIN = 1e-3;
 
 /** Candidate moves of bestMove and their values, kept between solves (grown when needed). */
 let candidates = new Float64Array(64);
@@ -553,8 +637,13 @@ let scratch = { a: concaveOn(new Segments(1024)), b: concaveOn(new Segments(1024
 const stagePoints = new StagePoints();
 const moveTable = new MoveTable();
 
+export interface BatteryPlanOptions {
+  /** false: build the value functions on every reachable SoC (to compare with; same plans). */
+  socRegion?: boolean;
+}
+
 /** Solves the battery LP exactly (see the head of this file). */
-export function solveBatteryPlan(p: BatteryPlanProblem): BatteryPlan {
+export function solveBatteryPlan(p: BatteryPlanProblem, options: BatteryPlanOptions = {}): BatteryPlan {
   validateBatteryPlanProblem(p);
   const n = p.periods.length;
   const pen = p.slackPenaltyEurPerMwh ?? DEFAULT_SLACK_PENALTY_EUR_PER_MWH;
@@ -573,12 +662,13 @@ export function solveBatteryPlan(p: BatteryPlanProblem): BatteryPlan {
     reachLo[t + 1] = reachLo[t]! + moves.dx[4 * t]!;
     reachHi[t + 1] = reachHi[t]! + moves.dx[4 * t + moves.count[t]! - 1]!;
   }
-  // Each period adds at most 3 segments of its moves, 2 splits and 2 tails.
-  const capacity = 8 * n + 8;
+  // Each period adds at most 3 segments of its moves, 2 splits, 2 tails and 2 cliff extensions.
+  const capacity = 10 * n + 16;
   if (scratch.a.seg.lens.length < capacity)
     scratch = { a: concaveOn(new Segments(capacity)), b: concaveOn(new Segments(capacity)) };
   const { a, b } = scratch;
   stagePoints.reset(n);
+  const region = options.socRegion === false ? undefined : socRegion(p, moves, pen, v);
   // V_n(s) = v·s − M·(endMin − s)⁺ − M·(distance from the bounds).
   b.seg.count = 0;
   b.x0 = p.endSocMinMwh;
@@ -590,7 +680,13 @@ export function solveBatteryPlan(p: BatteryPlanProblem): BatteryPlan {
   let f = withSocPenalty(b, lo, hi, pen, a);
   for (let t = n - 1; t >= 0; t--) {
     // f is `a` here: cropped in place, stored, then convolved into `b` and penalised back into `a`.
-    f = crop(f, reachLo[t + 1]! - REACH_MARGIN, reachHi[t + 1]! + REACH_MARGIN);
+    let from = reachLo[t + 1]! - REACH_MARGIN;
+    let to = reachHi[t + 1]! + REACH_MARGIN;
+    const cliffLo = region !== undefined && region.lo > from;
+    const cliffHi = region !== undefined && region.hi < to;
+    if (cliffLo) from = region.lo;
+    if (cliffHi) to = region.hi;
+    f = crop(f, from, to, cliffLo, cliffHi);
     stagePoints.store(t, f);
     if (t > 0) f = withSocPenalty(supConvolve(f, moves, t, b), lo, hi, pen, a);
   }
