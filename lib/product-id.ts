@@ -55,12 +55,29 @@ export function dayTokenStartMs(token: string): number {
 }
 
 export function quarterHourId(startMs: number): string {
-  return `qh-${stamp(startMs)}`;
+  return cachedId(quarterHourIds, 'qh-', startMs);
 }
 
 export function hourId(startMs: number): string {
-  return `h-${stamp(startMs)}`;
+  return cachedId(hourIds, 'h-', startMs);
 }
+
+/**
+ * The id of a product starting at `ms`, the same string object every time: strategies build the
+ * ids of their whole horizon at every wake-up and look them up in maps, and a string built anew
+ * is hashed anew at every lookup.
+ */
+function cachedId(cache: Map<number, string>, prefix: string, ms: number): string {
+  let id = cache.get(ms);
+  if (id === undefined) {
+    if (cache.size >= STAMPS_MAX) cache.clear();
+    id = `${prefix}${stamp(ms)}`;
+    cache.set(ms, id);
+  }
+  return id;
+}
+const quarterHourIds = new Map<number, string>();
+const hourIds = new Map<number, string>();
 
 /** aFRR capacity product K (0..5) of an ISO day. */
 export function capacityProductId(day: string, k: number): string {

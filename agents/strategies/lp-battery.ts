@@ -281,15 +281,19 @@ export function scheduleToLots(
         powerLots,
         Math.floor(((soc - b.socMinMwh) * b.etaDischarge) / lotMwh + 1e-9),
       );
-      const clamp = (x: number) => Math.min(Math.max(maxCharge, 0), Math.max(-Math.max(maxDischarge, 0), x));
+      const up = Math.max(maxCharge, 0);
+      const down = -Math.max(maxDischarge, 0);
       const want = plan.socMwh[t + 1] ?? soc;
       const x = mw * 10;
-      const candidates = [clamp(Math.floor(x + 1e-6)), clamp(Math.ceil(x - 1e-6))];
-      lots = candidates.reduce((best, c) =>
-        Math.abs(soc + socDeltaMwh(c, b) - want) < Math.abs(soc + socDeltaMwh(best, b) - want) - 1e-12
-          ? c
-          : best,
-      );
+      // The lot count below and above the LP's power, within what the SoC allows; the one whose
+      // SoC comes closer to the LP's path (the lower one on a tie). No arrays: this runs for
+      // every period of the horizon at every wake-up.
+      const lower = Math.min(up, Math.max(down, Math.floor(x + 1e-6)));
+      const upper = Math.min(up, Math.max(down, Math.ceil(x - 1e-6)));
+      lots =
+        Math.abs(soc + socDeltaMwh(upper, b) - want) < Math.abs(soc + socDeltaMwh(lower, b) - want) - 1e-12
+          ? upper
+          : lower;
     }
     out.push(lots);
     soc = Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc + socDeltaMwh(lots, b)));
