@@ -356,6 +356,29 @@ describe('netCurve', () => {
     );
   });
 
+  it('equals demand − supply read by a plain scan at every price of either curve', () => {
+    // The reference: each price looked up from the start of the curve.
+    const scan = (c: readonly { priceTicks: number; quantityLots: number }[], p: number): number => {
+      if (p <= c[0]!.priceTicks) return c[0]!.quantityLots;
+      for (let i = 1; i < c.length; i++)
+        if (p <= c[i]!.priceTicks)
+          return (
+            c[i - 1]!.quantityLots +
+            ((c[i]!.quantityLots - c[i - 1]!.quantityLots) * (p - c[i - 1]!.priceTicks)) /
+              (c[i]!.priceTicks - c[i - 1]!.priceTicks)
+          );
+      return c.at(-1)!.quantityLots;
+    };
+    fc.assert(
+      fc.property(curve(false), curve(true), fc.integer({ min: -50_000, max: 0 }), (demand, supply, lo) => {
+        const net = netCurve(demand, supply, lo, lo + 60_000);
+        for (const pt of net)
+          expect(pt.quantityLots).toBe(Math.round(scan(demand, pt.priceTicks) - scan(supply, pt.priceTicks)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("is non-increasing for the world's curves of every period", () => {
     for (let step = 0; step < 96; step++) {
       const net = netCurve(
