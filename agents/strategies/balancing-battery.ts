@@ -177,7 +177,7 @@ export class BalancingBattery implements Strategy {
     return out;
   }
 
-  private energyBids(wake: WakeUp, prices: Map<string, number>): Action[] {
+  private energyBids(wake: WakeUp, prices: ReadonlyMap<string, number>): Action[] {
     if (this.awards.size === 0) return [];
     // Bid early enough that a wake-up always falls inside the window before the gate.
     const lead = Math.max(
@@ -215,7 +215,7 @@ export class BalancingBattery implements Strategy {
     return this.awardedQuarterHours;
   }
 
-  private rebalance(wake: WakeUp, b: BatterySpec, prices: Map<string, number>): Action[] {
+  private rebalance(wake: WakeUp, b: BatterySpec, prices: ReadonlyMap<string, number>): Action[] {
     const target = tradableQuarterHours(this.products, wake.timeMs, this.params.gateMarginMs).find((p) =>
       prices.has(p.productId),
     );

@@ -139,7 +139,7 @@ export class EvFleetCharger implements Strategy {
     return out;
   }
 
-  private dayAheadBids(wake: WakeUp, prices: Map<string, number>): Action[] {
+  private dayAheadBids(wake: WakeUp, prices: ReadonlyMap<string, number>): Action[] {
     const out: Action[] = [];
     const tariff = this.tariffTicks();
     const lots = Math.floor(
@@ -165,7 +165,7 @@ export class EvFleetCharger implements Strategy {
     return out;
   }
 
-  private intraday(wake: WakeUp, prices: Map<string, number>): Action[] {
+  private intraday(wake: WakeUp, prices: ReadonlyMap<string, number>): Action[] {
     const target = tradableQuarterHours(this.products, wake.timeMs, this.params.gateMarginMs).find((p) =>
       prices.has(p.productId),
     );

@@ -143,7 +143,12 @@ export class LpBattery implements Strategy {
     return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, t));
   }
 
-  private dayAheadBids(wake: WakeUp, b: BatterySpec, soc: number, prices: Map<string, number>): Action[] {
+  private dayAheadBids(
+    wake: WakeUp,
+    b: BatterySpec,
+    soc: number,
+    prices: ReadonlyMap<string, number>,
+  ): Action[] {
     const actions: Action[] = [];
     for (const auction of this.auctions) {
       if (this.bidAuctions.has(auction.auctionId)) continue;
@@ -180,7 +185,12 @@ export class LpBattery implements Strategy {
     return actions;
   }
 
-  private intradayTrades(wake: WakeUp, b: BatterySpec, soc: number, prices: Map<string, number>): Action[] {
+  private intradayTrades(
+    wake: WakeUp,
+    b: BatterySpec,
+    soc: number,
+    prices: ReadonlyMap<string, number>,
+  ): Action[] {
     const margin = this.params.gateMarginMs;
     const tradable = tradableQuarterHours(this.products, wake.timeMs, margin).filter((p) =>
       prices.has(p.productId),

@@ -194,7 +194,11 @@ export class PoolAggregator implements Strategy {
    * period (E_t only on the good side of the forecast); awards beyond the baseline become the
    * DA flexibility commitment.
    */
-  private dayAheadBids(wake: WakeUp, spec: ResidentialPoolSpec, prices: Map<string, number>): Action[] {
+  private dayAheadBids(
+    wake: WakeUp,
+    spec: ResidentialPoolSpec,
+    prices: ReadonlyMap<string, number>,
+  ): Action[] {
     for (const a of wake.auctionAwards) {
       const bid = this.dayAheadBaseline.get(a.productId);
       if (bid !== undefined && a.bidId.startsWith('pool-da-'))

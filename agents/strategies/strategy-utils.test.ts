@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WakeUp } from '../../gen/flexarena/v1/session.js';
 import { hourId, quarterHourId, RandomStream } from '../../lib/index.js';
-import { scheduleLots, scheduleLotsOf } from './strategy-utils.js';
+import { forecastMap, scheduleLots, scheduleLotsOf } from './strategy-utils.js';
 
 const DAY = Date.UTC(2026, 10, 22);
 const QH = 15 * 60_000;
@@ -34,5 +34,26 @@ describe('scheduleLotsOf', () => {
       const h = hourId(DAY);
       expect(lotsOf(h)).toBe(scheduleLots(positions, h));
     }
+  });
+});
+
+describe('forecastMap', () => {
+  it("maps a wake-up's forecasts by product, built once for the same list", () => {
+    const list: WakeUp['priceForecasts'] = [
+      { productId: quarterHourId(DAY), priceTicks: 8_000 },
+      { productId: quarterHourId(DAY + QH), priceTicks: -125 },
+    ];
+    const a = forecastMap({ priceForecasts: list } as WakeUp);
+    expect([...a]).toEqual([
+      [quarterHourId(DAY), 8_000],
+      [quarterHourId(DAY + QH), -125],
+    ]);
+    // Another agent's wake-up of the same decision point (in-process: the same list).
+    expect(forecastMap({ priceForecasts: list } as WakeUp)).toBe(a);
+    // A new list (the next decision point) gets its own map, even with equal contents.
+    const b = forecastMap({ priceForecasts: [{ productId: quarterHourId(DAY), priceTicks: 1 }] } as WakeUp);
+    expect(b).not.toBe(a);
+    expect([...b]).toEqual([[quarterHourId(DAY), 1]]);
+    expect(forecastMap({ priceForecasts: list } as WakeUp)).toEqual(a);
   });
 });

@@ -38,9 +38,24 @@ export function scheduleLotsOf(positions: WakeUp['positions']): (qhId: string) =
   };
 }
 
-export function forecastMap(wake: WakeUp): Map<string, number> {
-  return new Map(wake.priceForecasts.map((f) => [f.productId, f.priceTicks]));
+/**
+ * The wake-up's price forecasts by product id. In-process strategies get the very same forecast
+ * list at a decision point, so the last list's map is handed out again (read-only) rather than
+ * built once per agent.
+ */
+export function forecastMap(wake: WakeUp): ReadonlyMap<string, number> {
+  const list = wake.priceForecasts;
+  if (list !== lastForecasts.list) {
+    const map = new Map<string, number>();
+    for (const f of list) map.set(f.productId, f.priceTicks);
+    lastForecasts = { list, map };
+  }
+  return lastForecasts.map;
 }
+let lastForecasts: { list: WakeUp['priceForecasts'] | undefined; map: ReadonlyMap<string, number> } = {
+  list: undefined,
+  map: new Map(),
+};
 
 /** The welcome's quarter-hour products by id. */
 export function quarterHourProducts(welcome: Welcome): Map<string, ProductSpec> {

@@ -332,7 +332,7 @@ export class TabularQ implements Strategy {
 }
 
 /** Mean forecast over the next 24 hours of forecasts, EUR/MWh (0 without any). */
-function meanForecastEur(prices: Map<string, number>): number {
+function meanForecastEur(prices: ReadonlyMap<string, number>): number {
   const xs = [...prices.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, (24 * HOUR_MS) / (15 * 60_000))
