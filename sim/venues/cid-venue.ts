@@ -157,7 +157,11 @@ export class CidVenue implements Venue {
     touched.sort(ascending);
     const out: WakeUp['openOrders'] = [];
     let t = 0;
-    for (const m of shown.orders) {
+    const shownOrders = shown.orders;
+    // Indexed, not for-of: ~1 200 orders per wake-up, and an array iterator allocates a result
+    // per step until the optimising compiler takes the loop over (a run of seconds often never).
+    for (let k = 0; k < shownOrders.length; k++) {
+      const m = shownOrders[k]!;
       while (t < touched.length && touched[t]! < m.orderId) this.pushResting(out, touched[t++]!);
       if (t < touched.length && touched[t] === m.orderId) this.pushResting(out, touched[t++]!);
       else out.push(m);
