@@ -333,18 +333,6 @@ export class TabularQ implements Strategy {
 
 /** Mean forecast over the next 24 hours of forecasts, EUR/MWh (0 without any). */
 function meanForecastEur(prices: ReadonlyMap<string, number>): number {
-  // forecastMap hands out one map per forecast list: the mean is the same until the list changes.
-  if (prices === lastMean.prices) return lastMean.eur;
-  const eur = meanOfFirstDay(prices);
-  lastMean = { prices, eur };
-  return eur;
-}
-let lastMean: { prices: ReadonlyMap<string, number> | undefined; eur: number } = {
-  prices: undefined,
-  eur: 0,
-};
-
-function meanOfFirstDay(prices: ReadonlyMap<string, number>): number {
   const xs = [...prices.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, (24 * HOUR_MS) / (15 * 60_000))
