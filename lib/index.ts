@@ -36,6 +36,7 @@ export { compactString, compactStrings } from './latin1-strings.js';
 export * from './product-id.js';
 export { FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
+export { TurnBatch } from './turn-batch.js';
 export { tuneV8ForShortRuns } from './v8-tiering.js';
 export {
   applyListDelta,

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import { FlexArenaError } from '../../lib/index.js';
+import { FlexArenaError, TurnBatch } from '../../lib/index.js';
 import { type PublicRecord, type RecordSink, settlementJson } from '../../sim/index.js';
 import { bundleProgram } from '../launcher/agent-bundle.js';
 import type {
@@ -54,8 +54,7 @@ export class NatsThread implements RecordSink {
   private readonly subj;
   private publicMessages: string[] = [];
   private settlements: string[] = [];
-  private bytes = 0;
-  private scheduled = false;
+  private readonly batch = new TurnBatch(() => this.post(), BURST_BYTES);
   private failure: NatsThreadError | undefined;
   private nextId = 1;
   /** Requests (drain, close) waiting for the thread's answer, by id. */
@@ -130,7 +129,10 @@ export class NatsThread implements RecordSink {
 
   /** Sends what waits now (the end of a run). */
   flush(): void {
-    this.scheduled = false;
+    this.batch.now();
+  }
+
+  private post(): void {
     if (this.publicMessages.length === 0 && this.settlements.length === 0) return;
     if (this.exited) return;
     const batch: RecordBatch = {
@@ -140,7 +142,6 @@ export class NatsThread implements RecordSink {
     };
     this.publicMessages = [];
     this.settlements = [];
-    this.bytes = 0;
     this.worker.postMessage(batch);
   }
 
@@ -183,7 +184,7 @@ export class NatsThread implements RecordSink {
     // Public data is best effort: with the thread gone there is nowhere to send it.
     if (this.failure) return;
     this.publicMessages.push(subject, payload);
-    this.queued(payload.length);
+    this.batch.added(payload.length);
   }
 
   /**
@@ -193,21 +194,8 @@ export class NatsThread implements RecordSink {
   private settle(subject: string, msgId: string, payload: string): void {
     if (this.failure) throw this.failure;
     this.settlements.push(subject, msgId, payload);
-    this.queued(payload.length);
+    this.batch.added(payload.length);
   }
-
-  private queued(bytes: number): void {
-    this.bytes += bytes;
-    if (this.bytes >= BURST_BYTES) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushAtTurn);
-    }
-  }
-
-  private readonly flushAtTurn = () => {
-    if (this.scheduled) this.flush();
-  };
 
   private request(make: (id: number) => ToNatsThread): Promise<FromNatsThread> {
     if (this.exited)

@@ -3,6 +3,7 @@
 import { appendFileSync, createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { TurnBatch } from '../../lib/index.js';
 import { type FaultRecord, type RecordSink, settlementJson } from '../../sim/index.js';
 import { type FaultLogLimits, FaultThrottle, type SuppressedSummary } from './fault-throttle.js';
 
@@ -19,8 +20,7 @@ function closeStream(out: WriteStream): Promise<void> {
 export class SettlementFileSink implements RecordSink {
   private readonly out: WriteStream;
   private pending: string[] = [];
-  private pendingChars = 0;
-  private flushQueued = false;
+  private readonly batch = new TurnBatch(() => this.write(), 256 * 1024);
 
   constructor(path: string) {
     this.out = createWriteStream(path);
@@ -29,29 +29,20 @@ export class SettlementFileSink implements RecordSink {
   settlement(r: SettlementRecord): void {
     const line = `${settlementJson(r)}\n`;
     this.pending.push(line);
-    this.pendingChars += line.length;
-    if (this.pendingChars >= FLUSH_CHARS) this.flush();
-    else if (!this.flushQueued) {
-      this.flushQueued = true;
-      setImmediate(() => this.flush());
-    }
+    this.batch.added(line.length);
   }
 
   close(): Promise<void> {
-    this.flush();
+    this.batch.now();
     return closeStream(this.out);
   }
 
-  private flush(): void {
-    this.flushQueued = false;
+  private write(): void {
     if (this.pending.length === 0) return;
     this.out.write(this.pending.join(''));
     this.pending = [];
-    this.pendingChars = 0;
   }
 }
-
-const FLUSH_CHARS = 256 * 1024;
 
 /**
  * run-manifest.json (who played with which asset) and run-end.json (how many settlement records,
