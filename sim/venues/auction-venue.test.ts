@@ -1,26 +1,18 @@
 // The day-ahead and intraday auctions as a venue (auction-venue.ts): gates and clearing with the
 // world's exogenous curves, agents' awards as positions and cash in the quarter-hour products,
 // typed rejections naming the field and the limit.
-import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { RejectCode, Side } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
-import { NamedRng } from '../../lib/random.js';
 import type { CurvePoint } from '../../market/index.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
 import { emptyResult, type RecordingSink, unitContext } from '../core/test-support.js';
-import { createWorld, type World } from '../world/world.js';
-import { AuctionVenue, netCurve } from './auction-venue.js';
+import { AuctionVenue } from './auction-venue.js';
 
 const DAY = '2026-11-22';
 const DAY_MS = Date.parse(`${DAY}T00:00:00Z`);
 const HOUR = 3_600_000;
-
-let world: World;
-beforeAll(() => {
-  world = createWorld(undefined, new NamedRng(5), [DAY]);
-});
 
 function makeVenue(): { ctx: RunContext; venue: AuctionVenue; tape: RecordingSink } {
   const { ctx, tape } = unitContext({
@@ -314,84 +306,5 @@ describe('AuctionVenue', () => {
     expect(ctx.world_.takeReports().auctionAwards).toEqual([]);
     const rec = tape.records.find((r) => r.type === 'auction-result')!;
     for (const id of rec.acceptedBlocks as string[]) expect(id.startsWith(`${WORLD_PARTY}:`)).toBe(false);
-  });
-});
-
-describe('netCurve', () => {
-  const curve = (increasing: boolean) =>
-    fc
-      .array(fc.record({ dp: fc.integer({ min: 1, max: 5_000 }), dq: fc.integer({ min: 0, max: 50_000 }) }), {
-        minLength: 1,
-        maxLength: 12,
-      })
-      .chain((steps) =>
-        fc
-          .record({ p0: fc.integer({ min: -60_000, max: 0 }), q0: fc.integer({ min: 0, max: 500_000 }) })
-          .map(({ p0, q0 }) => {
-            let p = p0;
-            let q = q0;
-            return steps.map(({ dp, dq }) => {
-              p += dp;
-              q += increasing ? dq : -dq;
-              return { priceTicks: p, quantityLots: q };
-            });
-          }),
-      );
-
-  it('is non-increasing in quantity and strictly increasing in price, inside the limits', () => {
-    fc.assert(
-      fc.property(curve(false), curve(true), fc.integer({ min: -50_000, max: 0 }), (demand, supply, lo) => {
-        const hi = lo + 60_000;
-        const net = netCurve(demand, supply, lo, hi);
-        for (let i = 1; i < net.length; i++) {
-          expect(net[i]!.priceTicks).toBeGreaterThan(net[i - 1]!.priceTicks);
-          expect(net[i]!.quantityLots).toBeLessThanOrEqual(net[i - 1]!.quantityLots);
-        }
-        for (const pt of net) {
-          expect(pt.priceTicks).toBeGreaterThanOrEqual(lo);
-          expect(pt.priceTicks).toBeLessThanOrEqual(hi);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('equals demand − supply read by a plain scan at every price of either curve', () => {
-    // The reference: each price looked up from the start of the curve.
-    const scan = (c: readonly { priceTicks: number; quantityLots: number }[], p: number): number => {
-      if (p <= c[0]!.priceTicks) return c[0]!.quantityLots;
-      for (let i = 1; i < c.length; i++)
-        if (p <= c[i]!.priceTicks)
-          return (
-            c[i - 1]!.quantityLots +
-            ((c[i]!.quantityLots - c[i - 1]!.quantityLots) * (p - c[i - 1]!.priceTicks)) /
-              (c[i]!.priceTicks - c[i - 1]!.priceTicks)
-          );
-      return c.at(-1)!.quantityLots;
-    };
-    fc.assert(
-      fc.property(curve(false), curve(true), fc.integer({ min: -50_000, max: 0 }), (demand, supply, lo) => {
-        const net = netCurve(demand, supply, lo, lo + 60_000);
-        for (const pt of net)
-          expect(pt.quantityLots).toBe(Math.round(scan(demand, pt.priceTicks) - scan(supply, pt.priceTicks)));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it("is non-increasing for the world's curves of every period", () => {
-    for (let step = 0; step < 96; step++) {
-      const net = netCurve(
-        world.exogenousDemandCurve(step),
-        world.exogenousSupplyCurve(step),
-        -50_000,
-        400_000,
-      );
-      expect(net.length).toBeGreaterThan(10);
-      for (let i = 1; i < net.length; i++) {
-        expect(net[i]!.priceTicks).toBeGreaterThan(net[i - 1]!.priceTicks);
-        expect(net[i]!.quantityLots).toBeLessThanOrEqual(net[i - 1]!.quantityLots);
-      }
-    }
   });
 });

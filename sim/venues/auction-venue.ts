@@ -274,8 +274,7 @@ export class AuctionVenue implements Venue {
     for (let period = 0; period < auction.config.periods; period++) {
       const step = auction.firstStep + period;
       let points: CurvePoint[];
-      if (!forecast)
-        points = netCurve(world.exogenousDemandCurve(step), world.exogenousSupplyCurve(step), lo, hi);
+      if (!forecast) points = world.exogenousNetCurve(step, lo, hi);
       else {
         const f = forecast.at(step)?.priceTicks ?? world.realised(step).priceTicks;
         points = [];
@@ -296,43 +295,5 @@ export class AuctionVenue implements Venue {
         });
     }
     return out;
-  }
-}
-
-/** demand(p) − supply(p) on the union of both curves' prices, inside [lo, hi], strictly increasing prices. */
-export function netCurve(
-  demand: readonly CurvePoint[],
-  supply: readonly CurvePoint[],
-  lo: number,
-  hi: number,
-): CurvePoint[] {
-  const prices = [
-    ...new Set([...demand, ...supply].map((p) => p.priceTicks).filter((p) => p >= lo && p <= hi)),
-  ].sort((a, b) => a - b);
-  // Both curves are read at ascending prices, each with a cursor that only moves forward (a
-  // day-ahead auction nets ~130-point curves for each of its 96 periods).
-  const d = new CurveReader(demand);
-  const s = new CurveReader(supply);
-  return prices.map((p) => ({ priceTicks: p, quantityLots: Math.round(d.at(p) - s.at(p)) }));
-}
-
-/** A curve's linear interpolation (flat beyond its ends) at non-decreasing prices. */
-class CurveReader {
-  private i = 1;
-
-  constructor(private readonly curve: readonly CurvePoint[]) {}
-
-  at(p: number): number {
-    const curve = this.curve;
-    if (curve.length === 0) return 0;
-    if (p <= curve[0]!.priceTicks) return curve[0]!.quantityLots;
-    while (this.i < curve.length && p > curve[this.i]!.priceTicks) this.i++;
-    if (this.i === curve.length) return curve.at(-1)!.quantityLots;
-    const a = curve[this.i - 1]!;
-    const b = curve[this.i]!;
-    return (
-      a.quantityLots +
-      ((b.quantityLots - a.quantityLots) * (p - a.priceTicks)) / (b.priceTicks - a.priceTicks)
-    );
   }
 }

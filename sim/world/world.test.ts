@@ -231,6 +231,43 @@ describe('world', () => {
     }
   });
 
+  it('nets the exogenous curves: demand − supply at every price of either curve, inside the limits', () => {
+    // The reference: both curves read by a plain scan (linear between points, flat beyond the ends)
+    // at the union of their prices, as an auction would net two separate bids.
+    const scan = (c: readonly { priceTicks: number; quantityLots: number }[], p: number): number => {
+      if (p <= c[0]!.priceTicks) return c[0]!.quantityLots;
+      for (let i = 1; i < c.length; i++)
+        if (p <= c[i]!.priceTicks)
+          return (
+            c[i - 1]!.quantityLots +
+            ((c[i]!.quantityLots - c[i - 1]!.quantityLots) * (p - c[i - 1]!.priceTicks)) /
+              (c[i]!.priceTicks - c[i - 1]!.priceTicks)
+          );
+      return c.at(-1)!.quantityLots;
+    };
+    const w = createWorld({}, new NamedRng(11), ['2024-05-12', '2024-05-13']);
+    for (const [lo, hi] of [
+      [-50_000, 400_000],
+      [-5_000, 20_000],
+      [7_000, 7_000],
+    ] as const) {
+      for (let s = 0; s < 192; s += 7) {
+        const demand = w.exogenousDemandCurve(s);
+        const supply = w.exogenousSupplyCurve(s);
+        const prices = [...new Set([...demand, ...supply].map((x) => x.priceTicks))]
+          .filter((p) => p >= lo && p <= hi)
+          .sort((a, b) => a - b);
+        const net = w.exogenousNetCurve(s, lo, hi);
+        expect(net.map((x) => x.priceTicks)).toEqual(prices);
+        for (const x of net)
+          expect(x.quantityLots).toBe(Math.round(scan(demand, x.priceTicks) - scan(supply, x.priceTicks)));
+        for (let i = 1; i < net.length; i++)
+          expect(net[i]!.quantityLots).toBeLessThanOrEqual(net[i - 1]!.quantityLots);
+        if (lo < hi) expect(net.length).toBeGreaterThan(10);
+      }
+    }
+  });
+
   it('uses ENTSO-E prices instead of the synthetic path', () => {
     const w = createWorld(
       { source: { entsoeCsv: 'entsoe-sample-de-2024-06-01.csv', mapCode: 'DE_LU' } },

@@ -68,6 +68,11 @@ export interface World {
   exogenousSupplyCurve(step: number): CurvePoint[];
   /** Exogenous buy curve of a step's auction (ascending price, non-increasing quantity). */
   exogenousDemandCurve(step: number): CurvePoint[];
+  /**
+   * Demand − supply of the two curves above at their prices inside [loTicks, hiTicks] (ascending
+   * price, non-increasing quantity): the rest of the market as one bid of a step's auction.
+   */
+  exogenousNetCurve(step: number, loTicks: number, hiTicks: number): CurvePoint[];
 }
 
 export interface CreateWorldOptions {
@@ -268,6 +273,20 @@ class WorldImpl implements World {
     return this.meritOrder.exogenousDemandCurve(this.fund.demandMw[step]!, shift, [
       this.fundamentalEur[step]!,
     ]);
+  }
+
+  exogenousNetCurve(step: number, loTicks: number, hiTicks: number): CurvePoint[] {
+    this.check(step);
+    const f = this.fund;
+    const shift = this.priceEur[step]! - this.fundamentalEur[step]!;
+    return this.meritOrder.exogenousNetCurve(
+      f.demandMw[step]!,
+      f.windMw[step]! + f.solarMw[step]!,
+      shift,
+      [this.fundamentalEur[step]!],
+      loTicks,
+      hiTicks,
+    );
   }
 }
 
