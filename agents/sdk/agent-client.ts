@@ -66,13 +66,17 @@ export interface AgentRunOutcome {
  * messages, see lib/proto-wire.ts): a wake-up holds thousands of them.
  */
 function sessionClient(decode: (value: Buffer) => SessionResponse): typeof ArenaServiceClient {
+  // One writer for every request: finish() copies the bytes out and keeps its grown buffer.
+  const writer = new FastBinaryWriter();
   return makeGenericClientConstructor(
     {
       ...ArenaServiceService,
       session: {
         ...ArenaServiceService.session,
-        requestSerialize: (value: SessionRequest): Buffer =>
-          Buffer.from(SessionRequest.encode(value, new FastBinaryWriter()).finish()),
+        requestSerialize: (value: SessionRequest): Buffer => {
+          const bytes = SessionRequest.encode(value, writer).finish();
+          return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        },
         responseDeserialize: decode,
       },
     },

@@ -46,19 +46,31 @@ function sameShared(a: SharedFields, b: WakeUp): boolean {
   return a.publicView === b.publicView && a.baseWakeId === b.baseWakeId;
 }
 
+/** A Buffer over the bytes (finish() already copied them out of the writer). */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 export class SessionEncoder {
   private shared: (SharedFields & { bytes: Uint8Array })[] = [];
+  /**
+   * One writer for every message: finish() copies the bytes out and keeps the buffer, so it grows
+   * once to the largest message (the market maker's ~1 200 resting orders) instead of doubling from
+   * 128 bytes in every one of them.
+   */
+  private readonly writer = new FastBinaryWriter();
   /** Wake-ups encoded with shared bytes that were already encoded (for tests and benchmarks). */
   reused = 0;
 
   encode(msg: SessionResponse): Buffer {
-    if (msg.kind?.$case !== 'wakeUp')
-      return Buffer.from(SessionResponse.encode(msg, new FastBinaryWriter()).finish());
+    const w = this.writer;
+    if (msg.kind?.$case !== 'wakeUp') return asBuffer(SessionResponse.encode(msg, w).finish());
     const wake = msg.kind.value;
     const shared = this.sharedBytes(wake);
-    const own = WakeUp.encode({ ...wake, ...NO_SHARED }, new FastBinaryWriter()).finish();
-    const length = new FastBinaryWriter().uint32(own.length + shared.length).finish();
-    return Buffer.concat([WAKE_UP_TAG, length, own, shared]);
+    // The response's wake_up field: its tag, then (fork/join) the length of the agent's own fields
+    // followed by the shared bytes.
+    w.raw(WAKE_UP_TAG).fork();
+    WakeUp.encode({ ...wake, ...NO_SHARED }, w);
+    w.raw(shared).join();
+    return asBuffer(w.finish());
   }
 
   /** The shared fields' bytes; the same arrays (one decision point) are encoded once. */
@@ -77,7 +89,7 @@ export class SessionEncoder {
       publicView: wake.publicView,
       baseWakeId: wake.baseWakeId,
     };
-    const bytes = WakeUp.encode({ ...EMPTY_WAKE, ...fields }, new FastBinaryWriter()).finish();
+    const bytes = WakeUp.encode({ ...EMPTY_WAKE, ...fields }, this.writer).finish();
     this.shared.unshift({ ...fields, bytes });
     if (this.shared.length > REMEMBERED) this.shared.pop();
     return bytes;
