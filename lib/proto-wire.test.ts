@@ -24,6 +24,13 @@ const EDGES = [
   -(2 ** 53 - 1),
   999_900,
   -999_900,
+  2 ** 7 - 1,
+  2 ** 14 - 1,
+  2 ** 14,
+  2 ** 21 - 1,
+  2 ** 21,
+  2 ** 28 - 1,
+  2 ** 28,
 ];
 
 function bytes(w: BinaryWriter, f: (w: BinaryWriter) => void): number[] {
@@ -54,6 +61,26 @@ describe('FastBinaryWriter / FastBinaryReader', () => {
     };
     for (const v of EDGES.filter((x) => x >= 0)) check(v);
     fc.assert(fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), check), { numRuns: 5000 });
+  });
+
+  it('reads a run of mixed int64 and uint64 values from one buffer, and refuses a cut-off varint', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...EDGES), fc.maxSafeInteger())), (values) => {
+        const w = new BinaryWriter();
+        for (const v of values) (v >= 0 ? w.uint64(v) : w.int64(v)).uint32(7);
+        const r = new FastBinaryReader(w.finish());
+        for (const v of values) {
+          expect(Number(v >= 0 ? r.uint64() : r.int64())).toBe(v);
+          expect(r.uint32()).toBe(7);
+        }
+        expect(r.pos).toBe(r.len);
+      }),
+      { numRuns: 500 },
+    );
+    for (const cut of [[0x80], [0x80, 0x80], [0xff, 0xff, 0xff], [0xff, 0xff, 0xff, 0xff, 0xff]]) {
+      expect(() => new FastBinaryReader(Uint8Array.from(cut)).int64()).toThrow();
+      expect(() => new FastBinaryReader(Uint8Array.from(cut)).uint64()).toThrow();
+    }
   });
 
   it('leaves values beyond the safe range to the library (bigint in, bigint out)', () => {

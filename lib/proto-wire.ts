@@ -65,6 +65,25 @@ export class FastBinaryWriter extends BinaryWriter {
   }
 }
 
+/**
+ * A varint of at most four bytes (a value below 2^28: most prices, quantities and ids) read in
+ * place, the reader moved past it; -1, the reader untouched, for a longer one (or the buffer's end).
+ */
+function shortVarint(r: ReaderInternals): number {
+  const buf = r.buf;
+  const pos = r.pos;
+  let v = 0;
+  for (let k = 0; k < 4 && pos + k < r.len; k++) {
+    const b = buf[pos + k]!;
+    v |= (b & 0x7f) << (7 * k);
+    if (b < 0x80) {
+      r.pos = pos + k + 1;
+      return v;
+    }
+  }
+  return -1;
+}
+
 export class FastBinaryReader extends BinaryReader {
   override string(strict?: boolean): string {
     const r = this as unknown as ReaderInternals;
@@ -100,6 +119,8 @@ export class FastBinaryReader extends BinaryReader {
 
   override int64(): bigint {
     const r = this as unknown as ReaderInternals;
+    const small = shortVarint(r);
+    if (small >= 0) return small as unknown as bigint;
     r.varint64();
     const v = (r.varint64Hi | 0) * TWO_32 + (r.varint64Lo >>> 0);
     // Typed as the library's bigint: the generated decoder only calls toString() on it.
@@ -109,6 +130,8 @@ export class FastBinaryReader extends BinaryReader {
 
   override uint64(): bigint {
     const r = this as unknown as ReaderInternals;
+    const small = shortVarint(r);
+    if (small >= 0) return small as unknown as bigint;
     r.varint64();
     const v = (r.varint64Hi >>> 0) * TWO_32 + (r.varint64Lo >>> 0);
     if (Number.isSafeInteger(v)) return v as unknown as bigint;
