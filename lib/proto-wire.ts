@@ -23,16 +23,6 @@ interface ReaderInternals {
   len: number;
 }
 
-/**
- * Short ASCII strings already decoded, by a hash of their bytes: a wake-up repeats the same few
- * hundred product ids and order labels thousands of times a run. A hit returns the string decoded
- * before — no array and no new string to allocate, and a Map lookup by it finds its hash already
- * computed. Direct-mapped: a collision replaces the entry (a miss costs one decode, as before).
- */
-const INTERN_SLOTS = 4096;
-const INTERN_MAX_LENGTH = 32;
-const interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
-
 /** The two's-complement halves of a safe integer, as the library's writeVarint64 expects them. */
 function split(value: number): [lo: number, hi: number] {
   const abs = Math.abs(value);
@@ -85,38 +75,6 @@ function shortVarint(r: ReaderInternals): number {
 }
 
 export class FastBinaryReader extends BinaryReader {
-  override string(strict?: boolean): string {
-    const r = this as unknown as ReaderInternals;
-    const start = r.pos;
-    const len = this.uint32();
-    const from = r.pos;
-    if (len > INTERN_MAX_LENGTH || from + len > r.len) {
-      r.pos = start;
-      return super.string(strict);
-    }
-    const buf = r.buf;
-    let h = len;
-    for (let i = from; i < from + len; i++) {
-      const b = buf[i]!;
-      if (b > 0x7f) {
-        r.pos = start;
-        return super.string(strict);
-      }
-      h = Math.imul(h ^ b, 0x01000193);
-    }
-    const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
-    const hit = interned[slot];
-    r.pos = from + len;
-    if (hit !== undefined && hit.length === len) {
-      let k = 0;
-      while (k < len && hit.charCodeAt(k) === buf[from + k]) k++;
-      if (k === len) return hit;
-    }
-    const text = String.fromCharCode.apply(null, buf.subarray(from, from + len) as unknown as number[]);
-    interned[slot] = text;
-    return text;
-  }
-
   override int64(): bigint {
     const r = this as unknown as ReaderInternals;
     const small = shortVarint(r);

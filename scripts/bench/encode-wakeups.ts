@@ -1,11 +1,11 @@
 // Times the gateway's wake-up encoding on the wake-ups of one in-process pace run:
 // `node --import tsx scripts/bench/encode-wakeups.ts [config]`. The run's strategies are wrapped to
-// keep every wake-up they were handed; afterwards the SessionEncoder encodes them all (rounds
-// alternate with a fresh encoder each), as the gRPC gateway would at the same decision points.
+// keep every wake-up they were handed; afterwards the SessionEncoder encodes them all (a fresh
+// encoder per round), as the gRPC gateway would at the same decision points, and FastBinaryReader
+// decodes the bytes as an agent would (complete wake-ups: no delta views here).
 import { rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { createStrategy } from '../../agents/strategies/index.js';
 import { SessionEncoder } from '../../arena/gateway/session-encoder.js';
 import { loadRunConfig, runArena } from '../../arena/index.js';
@@ -52,25 +52,12 @@ for (let round = 0; round < 6; round++) {
     `round ${round}: ${wakes.length} wake-ups, ${(bytes / 1e6).toFixed(1)} MB in ${(performance.now() - t).toFixed(0)} ms`,
   );
 }
-class LibraryStringReader extends FastBinaryReader {
-  override string(strict?: boolean): string {
-    return BinaryReader.prototype.string.call(this, strict);
-  }
-}
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-const times: Record<string, number[]> = { library: [], interned: [] };
-for (let round = 0; round < 12; round++) {
-  for (const [name, make] of [
-    ['library', (b: Buffer) => new LibraryStringReader(b)],
-    ['interned', (b: Buffer) => new FastBinaryReader(b)],
-  ] as const) {
-    const t = cpu();
-    for (const b of encoded) SessionResponse.decode(make(b));
-    times[name]!.push(cpu() - t);
-  }
+for (let round = 0; round < 6; round++) {
+  const t = cpu();
+  for (const b of encoded) SessionResponse.decode(new FastBinaryReader(b));
+  console.log(`decode round ${round}: ${encoded.length} wake-ups in ${(cpu() - t).toFixed(0)} ms CPU`);
 }
-for (const [name, xs] of Object.entries(times))
-  console.log(`decode ${name}: ${xs.map((x) => x.toFixed(0)).join(' ')} ms CPU`);
