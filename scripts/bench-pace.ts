@@ -2,6 +2,9 @@
 // (scenarios/pace.yaml) over gRPC with ten agent processes and in-process, interleaved, each run
 // in a fresh process; then one profiled run of each mode, summarised by where the time goes.
 // BENCH_RUNS (default 3) sets the timed runs per mode; BENCH_PROFILE=0 skips the profiled runs.
+// Where Linux perf can record, one more run per mode is recorded by it and its loop split by machine
+// code (TurboFan, inline caches, compiled JavaScript, ...; scripts/bench/perf-categories.ts);
+// BENCH_PERF=0 skips those.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -13,12 +16,20 @@ import {
   type Category,
   summariseProfileFile,
 } from './bench/cpu-profile-summary.js';
+import {
+  type CategoryCounts,
+  categoryTable,
+  loopCategories,
+  parsePerfScript,
+  sumCounts,
+} from './bench/perf-categories.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 
 const root = join(import.meta.dirname, '..');
 const config = process.env.BENCH_CONFIG ?? 'scenarios/pace.yaml';
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const profile = process.env.BENCH_PROFILE !== '0';
+const perf = process.env.BENCH_PERF !== '0';
 const MODES = ['grpc', 'in-process'] as const;
 type Mode = (typeof MODES)[number];
 const LABEL: Record<Mode, string> = { grpc: 'gRPC, 10 agent processes', 'in-process': 'in-process' };
@@ -136,6 +147,92 @@ function profiled(mode: Mode): {
   return { arena, agents, n };
 }
 
+/** Whether `perf record` works here (installed, and allowed by kernel.perf_event_paranoid). */
+function perfWorks(): boolean {
+  const res = spawnSync('perf', ['record', '-q', '-o', '/dev/null', '--', 'true'], { encoding: 'utf8' });
+  return res.status === 0;
+}
+
+/**
+ * One run recorded by perf (the run's process tree only; JIT code named through V8's perf map),
+ * its loop's samples per process and category. The perf map files V8 writes are removed after.
+ */
+function perfRecorded(mode: Mode): { arenaPid: number; loop: ReturnType<typeof loopCategories> } {
+  const dir = mkdtempSync(join(tmpdir(), 'flexarena-pace-perf-'));
+  const data = join(dir, 'perf.data');
+  try {
+    const res = spawnSync(
+      'perf',
+      [
+        'record',
+        '-q',
+        '-g',
+        '-F',
+        '499',
+        '-o',
+        data,
+        '--',
+        process.execPath,
+        '--import',
+        'tsx',
+        join('scripts', 'bench', 'pace-run.ts'),
+        config,
+        mode,
+        join(dir, 'run'),
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '--perf-basic-prof' },
+        maxBuffer: 64 << 20,
+      },
+    );
+    if (res.status !== 0) throw new Error(`perf-recorded ${mode} run failed (${res.status}):\n${res.stderr}`);
+    const run = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as {
+      arenaPid: number;
+      startupMs: number;
+      loopMs: number;
+    };
+    const script = spawnSync('perf', ['script', '-i', data, '-F', 'comm,pid,tid,time,ip,sym,dso'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
+    if (script.status !== 0) throw new Error(`perf script failed (${script.status}):\n${script.stderr}`);
+    const samples = parsePerfScript(script.stdout);
+    for (const pid of new Set(samples.map((x) => x.pid))) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+    return { arenaPid: run.arenaPid, loop: loopCategories(samples, run.startupMs, run.loopMs) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function perfSection(): string {
+  if (!perfWorks())
+    return '\n**By machine code**: not measured here (`perf record` is not available or not allowed).\n';
+  const ip = perfRecorded('in-process');
+  const gr = perfRecorded('grpc');
+  const rows: [string, CategoryCounts][] = [];
+  const arenaRows = (label: string, r: typeof ip) => {
+    const arena = r.loop.processes.find((p) => p.pid === r.arenaPid);
+    if (!arena) return;
+    rows.push([`${label}: the arena process`, arena.all], [`${label}: … its main thread`, arena.main]);
+  };
+  arenaRows('in-process', ip);
+  rows.push(['gRPC: all processes', gr.loop.total]);
+  arenaRows('gRPC', gr);
+  const agents = gr.loop.processes.filter((p) => p.pid !== gr.arenaPid && p.comm === 'node');
+  rows.push([`gRPC: the ${agents.length} agent processes`, sumCounts(agents.map((p) => p.all))]);
+  return `
+**By machine code** (one more run per mode recorded by Linux \`perf\` at 499 Hz, every process of the
+run, JIT code named through V8's perf map; each on-CPU sample of the clock charged to its innermost
+frame — \`scripts/bench/perf-categories.ts\`, which also splits a recording per process). What the V8
+profiler above cannot show: TurboFan compiling on its own threads, and the builtins (inline caches
+of code not yet optimised, \`Map\` lookups, calls) that run between compiled JavaScript:
+
+${categoryTable(rows)}
+`;
+}
+
 const cfg = loadRunConfig(join(root, config));
 const rounds = samples.grpc[0]!.stats.wakeUps / cfg.agents.length;
 const floors: Floor[] = [];
@@ -180,6 +277,8 @@ ${CATEGORIES.map(
 ).join('\n')}
 `;
 }
+
+const perfTable = perf ? perfSection() : '';
 
 const row = (m: Mode) => {
   const xs = samples[m];
@@ -227,6 +326,6 @@ for a core or for the event loop.
 
 Ratio in-process / gRPC in this run: **${f1(rate('in-process', 'loop') / rate('grpc', 'loop'))}×** on the clock, ${f1(rate('in-process', 'total') / rate('grpc', 'total'))}× end to end.
 Tapes: ${hashes.size === 1 ? `all ${runs * 2} runs wrote the same tape (sha256 \`${[...hashes][0]}\`)` : `${hashes.size} different tape hashes over the runs (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}) — a run with a missed deadline or a late connection differs`}.
-${profileTable}`;
+${profileTable}${perfTable}`;
 writeBenchmarkSection('pace', body);
 process.stdout.write(`${body}\n`);

@@ -83,6 +83,8 @@ process.stdout.write(
   `${JSON.stringify({
     mode,
     days: cfg.days,
+    // This (the arena's) process id: a perf recording of the run tells it from the agents by it.
+    arenaPid: process.pid,
     // Process start (Node, tsx, imports) to the first decision point: start-up of every process.
     startupMs: marks.startMs,
     loopMs: marks.endMs - marks.startMs,

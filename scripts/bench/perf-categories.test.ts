@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { categorise, parsePerfScript } from './perf-categories.js';
+import {
+  categorise,
+  categoryTable,
+  loopCategories,
+  parsePerfScript,
+  size,
+  sumCounts,
+} from './perf-categories.js';
 
 // Three samples as `perf script -F comm,pid,tid,time,ip,sym,dso` prints them (callchains shortened).
 const TEXT = `node  4242/4242   100.500000:
@@ -36,5 +43,18 @@ describe('perf-categories', () => {
       'jit code',
       'kernel',
     ]);
+  });
+
+  it('keeps the samples of the loop window, per process and for its main thread', () => {
+    // The first sample is the run's start; the loop is [0.05 s, 0.25 s] after it.
+    const { total, processes, samples } = loopCategories(parsePerfScript(TEXT), 50, 200);
+    expect(samples).toBe(2);
+    expect(size(total)).toBe(2);
+    const arena = processes.find((p) => p.pid === 4242)!;
+    expect(Object.fromEntries(arena.all)).toEqual({ turbofan: 1, 'jit code': 1 });
+    expect(Object.fromEntries(arena.main)).toEqual({ 'jit code': 1 });
+    expect(processes.map((p) => p.pid)).toEqual([4242]);
+    expect(size(sumCounts([arena.all, arena.main]))).toBe(3);
+    expect(categoryTable([['arena', arena.all]])).toContain('| arena | 2 | 50 % | 0 % | 0 % | 50 % |');
   });
 });

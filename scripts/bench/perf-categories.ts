@@ -66,11 +66,69 @@ export function categorise(s: PerfSample): PerfCategory {
   return 'node + v8 runtime';
 }
 
-function table(rows: [string, Map<PerfCategory, number>][]): string {
+export type CategoryCounts = Map<PerfCategory, number>;
+
+export interface ProcessCounts {
+  pid: number;
+  comm: string;
+  all: CategoryCounts;
+  /** The main thread's own samples (its task id is the process id): an in-process run's critical path. */
+  main: CategoryCounts;
+}
+
+/** Samples inside [startupMs, startupMs + loopMs] from the first sample, per process and category. */
+export function loopCategories(
+  samples: readonly PerfSample[],
+  startupMs: number,
+  loopMs: number,
+): { total: CategoryCounts; processes: ProcessCounts[]; samples: number } {
+  const live = samples.filter((s) => s.comm !== 'swapper');
+  const t0 = Math.min(...live.map((s) => s.timeS));
+  const from = t0 + startupMs / 1000;
+  const to = from + loopMs / 1000;
+  const total: CategoryCounts = new Map();
+  const byPid = new Map<number, ProcessCounts>();
+  let n = 0;
+  for (const s of live) {
+    if (s.timeS < from || s.timeS > to) continue;
+    n++;
+    const k = categorise(s);
+    let p = byPid.get(s.pid);
+    if (!p) {
+      p = { pid: s.pid, comm: s.comm, all: new Map(), main: new Map() };
+      byPid.set(s.pid, p);
+    }
+    add(total, k);
+    add(p.all, k);
+    if (s.tid === s.pid) add(p.main, k);
+  }
+  const processes = [...byPid.values()].sort((a, b) => size(b.all) - size(a.all));
+  return { total, processes, samples: n };
+}
+
+function add(c: CategoryCounts, k: PerfCategory, n = 1): void {
+  c.set(k, (c.get(k) ?? 0) + n);
+}
+
+export function size(c: CategoryCounts): number {
+  let n = 0;
+  for (const v of c.values()) n += v;
+  return n;
+}
+
+/** The counts of several processes added up (e.g. a run's ten agent processes). */
+export function sumCounts(cs: readonly CategoryCounts[]): CategoryCounts {
+  const out: CategoryCounts = new Map();
+  for (const c of cs) for (const [k, v] of c) add(out, k, v);
+  return out;
+}
+
+/** A markdown table: one row per (label, counts), each category as a share of the row's samples. */
+export function categoryTable(rows: readonly [string, CategoryCounts][]): string {
   const head = `| process | samples | ${PERF_CATEGORIES.join(' | ')} |`;
   const rule = `|---|---|${PERF_CATEGORIES.map(() => '---').join('|')}|`;
   const body = rows.map(([name, c]) => {
-    const n = [...c.values()].reduce((a, b) => a + b, 0);
+    const n = size(c);
     const pct = (k: PerfCategory) => `${(((c.get(k) ?? 0) / Math.max(n, 1)) * 100).toFixed(0)} %`;
     return `| ${name} | ${n} | ${PERF_CATEGORIES.map(pct).join(' | ')} |`;
   });
@@ -85,46 +143,19 @@ function main(): void {
     startupMs: number;
     loopMs: number;
   };
-  const samples = parsePerfScript(readFileSync(perfFile, 'utf8')).filter((s) => s.comm !== 'swapper');
-  const t0 = Math.min(...samples.map((s) => s.timeS));
-  const from = t0 + run.startupMs / 1000;
-  const to = from + run.loopMs / 1000;
-  const loop = samples.filter((s) => s.timeS >= from && s.timeS <= to);
-  const byPid = new Map<number, Map<PerfCategory, number>>();
-  // The main thread's own (its task id is the process id): an in-process run's critical path.
-  const byMain = new Map<number, Map<PerfCategory, number>>();
-  const all = new Map<PerfCategory, number>();
-  const count = (m: Map<number, Map<PerfCategory, number>>, pid: number, k: PerfCategory) => {
-    const c = m.get(pid) ?? new Map<PerfCategory, number>();
-    m.set(pid, c);
-    c.set(k, (c.get(k) ?? 0) + 1);
-  };
-  for (const s of loop) {
-    const k = categorise(s);
-    count(byPid, s.pid, k);
-    if (s.tid === s.pid) count(byMain, s.pid, k);
-    all.set(k, (all.get(k) ?? 0) + 1);
-  }
-  const comm = new Map(loop.map((s) => [s.pid, s.comm]));
-  const size = (c: Map<PerfCategory, number>) => [...c.values()].reduce((a, b) => a + b, 0);
+  const { total, processes, samples } = loopCategories(
+    parsePerfScript(readFileSync(perfFile, 'utf8')),
+    run.startupMs,
+    run.loopMs,
+  );
   // Processes with at least 1 % of the samples, each followed by its main thread.
-  const rows: [string, Map<PerfCategory, number>][] = [...byPid]
-    .filter(([, c]) => size(c) >= loop.length / 100)
-    .sort((a, b) => size(b[1]) - size(a[1]))
-    .flatMap(([pid, c]): [string, Map<PerfCategory, number>][] => {
-      const main = byMain.get(pid);
-      return main
-        ? [
-            [`${comm.get(pid)} ${pid}`, c],
-            ['… its main thread', main],
-          ]
-        : [[`${comm.get(pid)} ${pid}`, c]];
-    });
+  const rows: [string, CategoryCounts][] = [['all processes', total]];
+  for (const p of processes.filter((x) => size(x.all) >= samples / 100)) {
+    rows.push([`${p.comm} ${p.pid}`, p.all]);
+    if (size(p.main) > 0) rows.push(['… its main thread', p.main]);
+  }
   process.stdout.write(
-    `loop window ${run.loopMs.toFixed(0)} ms, ${loop.length} on-CPU samples (every process)\n\n${table([
-      ['all processes', all],
-      ...rows,
-    ])}\n`,
+    `loop window ${run.loopMs.toFixed(0)} ms, ${samples} on-CPU samples (every process)\n\n${categoryTable(rows)}\n`,
   );
 }
 
