@@ -56,6 +56,24 @@ export class FastBinaryWriter extends BinaryWriter {
 }
 
 /**
+ * What `write` puts into `writer`, as a Buffer over the bytes finish() copies out (the writer keeps
+ * its grown buffer for the next message: a writer reused for every message grows once instead of
+ * from 128 bytes each time). If `write` throws — a value the wire cannot hold, a bug upstream —
+ * the writer is emptied before the error goes on, so nothing of that message reaches the next.
+ */
+export function encodeToBuffer(writer: BinaryWriter, write: (w: BinaryWriter) => unknown): Buffer {
+  let bytes: Uint8Array;
+  try {
+    write(writer);
+    bytes = writer.finish();
+  } catch (err) {
+    writer.finish();
+    throw err;
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
  * A varint of at most four bytes (a value below 2^28: most prices, quantities and ids) read in
  * place, the reader moved past it; -1, the reader untouched, for a longer one (or the buffer's end).
  */

@@ -19,7 +19,7 @@ import {
   type SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
 import { type RunEnded, WakeUpEncoding, type Welcome } from '../../gen/flexarena/v1/session.js';
-import { FastBinaryWriter } from '../../lib/index.js';
+import { encodeToBuffer, FastBinaryWriter } from '../../lib/index.js';
 import { AgentSdkError, SessionError } from './errors.js';
 import { type LeanDecoding, leanSessionDecoder } from './lean-session-decoder.js';
 import type { Strategy } from './strategy.js';
@@ -65,18 +65,22 @@ export interface AgentRunOutcome {
  * The generated client with 64-bit integers decoded and encoded without BigInt (the same
  * messages, see lib/proto-wire.ts): a wake-up holds thousands of them.
  */
-function sessionClient(decode: (value: Buffer) => SessionResponse): typeof ArenaServiceClient {
-  // One writer for every request: finish() copies the bytes out and keeps its grown buffer.
+/**
+ * SessionRequest → bytes through one writer for every request (see encodeToBuffer). A request the
+ * wire cannot hold (e.g. a price of 1.5 ticks) throws and leaves nothing behind for the next one.
+ */
+export function requestSerializer(): (value: SessionRequest) => Buffer {
   const writer = new FastBinaryWriter();
+  return (value) => encodeToBuffer(writer, (w) => SessionRequest.encode(value, w));
+}
+
+function sessionClient(decode: (value: Buffer) => SessionResponse): typeof ArenaServiceClient {
   return makeGenericClientConstructor(
     {
       ...ArenaServiceService,
       session: {
         ...ArenaServiceService.session,
-        requestSerialize: (value: SessionRequest): Buffer => {
-          const bytes = SessionRequest.encode(value, writer).finish();
-          return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        },
+        requestSerialize: requestSerializer(),
         responseDeserialize: decode,
       },
     },

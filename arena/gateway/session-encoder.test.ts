@@ -99,4 +99,17 @@ describe('SessionEncoder', () => {
     };
     expect([...enc.encode(ack)]).toEqual([...SessionResponse.encode(ack).finish()]);
   });
+
+  it('leaves nothing behind in its writer when a message cannot be encoded', () => {
+    const enc = new SessionEncoder();
+    const bad = wake(1, shared(0));
+    if (bad.kind?.$case !== 'wakeUp') throw new Error('a wake-up');
+    // An int64 the wire cannot hold: the generated encoder throws half-way through the message.
+    const broken: SessionResponse = {
+      kind: { $case: 'wakeUp', value: { ...bad.kind.value, cashUnits: 1.5 } },
+    };
+    expect(() => enc.encode(broken)).toThrow();
+    for (const next of [wake(2, shared(1)), wake(3, shared(1))])
+      expect(SessionResponse.decode(enc.encode(next))).toEqual(next);
+  });
 });

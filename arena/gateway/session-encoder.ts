@@ -7,7 +7,7 @@
 // gives. 64-bit integers go through FastBinaryWriter (the same bytes, without BigInt).
 import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { WakeUp } from '../../gen/flexarena/v1/session.js';
-import { FastBinaryWriter } from '../../lib/index.js';
+import { encodeToBuffer, FastBinaryWriter } from '../../lib/index.js';
 
 const SHARED_ARRAYS = [
   'books',
@@ -46,31 +46,25 @@ function sameShared(a: SharedFields, b: WakeUp): boolean {
   return a.publicView === b.publicView && a.baseWakeId === b.baseWakeId;
 }
 
-/** A Buffer over the bytes (finish() already copied them out of the writer). */
-const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
 export class SessionEncoder {
   private shared: (SharedFields & { bytes: Uint8Array })[] = [];
-  /**
-   * One writer for every message: finish() copies the bytes out and keeps the buffer, so it grows
-   * once to the largest message (the market maker's ~1 200 resting orders) instead of doubling from
-   * 128 bytes in every one of them.
-   */
+  /** One writer for every message (see encodeToBuffer): the market maker's wake-ups are ~60 KB. */
   private readonly writer = new FastBinaryWriter();
   /** Wake-ups encoded with shared bytes that were already encoded (for tests and benchmarks). */
   reused = 0;
 
   encode(msg: SessionResponse): Buffer {
-    const w = this.writer;
-    if (msg.kind?.$case !== 'wakeUp') return asBuffer(SessionResponse.encode(msg, w).finish());
+    if (msg.kind?.$case !== 'wakeUp')
+      return encodeToBuffer(this.writer, (w) => SessionResponse.encode(msg, w));
     const wake = msg.kind.value;
     const shared = this.sharedBytes(wake);
     // The response's wake_up field: its tag, then (fork/join) the length of the agent's own fields
     // followed by the shared bytes.
-    w.raw(WAKE_UP_TAG).fork();
-    WakeUp.encode({ ...wake, ...NO_SHARED }, w);
-    w.raw(shared).join();
-    return asBuffer(w.finish());
+    return encodeToBuffer(this.writer, (w) => {
+      w.raw(WAKE_UP_TAG).fork();
+      WakeUp.encode({ ...wake, ...NO_SHARED }, w);
+      w.raw(shared).join();
+    });
   }
 
   /** The shared fields' bytes; the same arrays (one decision point) are encoded once. */
@@ -89,7 +83,7 @@ export class SessionEncoder {
       publicView: wake.publicView,
       baseWakeId: wake.baseWakeId,
     };
-    const bytes = WakeUp.encode({ ...EMPTY_WAKE, ...fields }, this.writer).finish();
+    const bytes = encodeToBuffer(this.writer, (w) => WakeUp.encode({ ...EMPTY_WAKE, ...fields }, w));
     this.shared.unshift({ ...fields, bytes });
     if (this.shared.length > REMEMBERED) this.shared.pop();
     return bytes;
