@@ -3,6 +3,7 @@ import {
   type BookDepth,
   ExecutionRestriction,
   type Order,
+  type PriceLevel,
   Side as ProtoSide,
   TimeInForce as ProtoTif,
   RejectCode,
@@ -11,6 +12,7 @@ import type { Action } from '../../gen/flexarena/v1/session.js';
 import type {
   CidCommand,
   Depth,
+  DepthLevel,
   RejectCode as MarketRejectCode,
   RestingOrder,
   Side,
@@ -114,20 +116,54 @@ export function orderToProto(o: RestingOrder): Order {
   };
 }
 
-export function depthToProto(d: Depth): BookDepth {
+/**
+ * A book's depth message. With `prev`, the product's previous message, a level equal to one of
+ * `prev`'s (same price, quantity and order count) is `prev`'s object, and a side equal in full is
+ * `prev`'s array: a book that changed in one level — a market maker moving one quote — shares the
+ * rest with its last message, so it is neither built nor (in-process) frozen again.
+ */
+export function depthToProto(d: Depth, prev?: BookDepth): BookDepth {
   return {
     productId: d.productId,
-    bids: d.bids.map((l) => ({
-      priceTicks: l.priceTicks,
-      quantityLots: l.quantityLots,
-      orderCount: l.orderCount,
-    })),
-    asks: d.asks.map((l) => ({
-      priceTicks: l.priceTicks,
-      quantityLots: l.quantityLots,
-      orderCount: l.orderCount,
-    })),
+    bids: levelsToProto(d.bids, prev?.bids, true),
+    asks: levelsToProto(d.asks, prev?.asks, false),
     hasLastTrade: d.lastTradePriceTicks !== undefined,
     lastTradePriceTicks: d.lastTradePriceTicks ?? 0,
   };
+}
+
+/** Levels best first: bids by descending price, asks ascending; `prev` is walked beside them once. */
+function levelsToProto(
+  levels: readonly DepthLevel[],
+  prev: readonly PriceLevel[] | undefined,
+  descending: boolean,
+): PriceLevel[] {
+  const out: PriceLevel[] = [];
+  let same = prev !== undefined && prev.length === levels.length;
+  let j = 0;
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i]!;
+    let p: PriceLevel | undefined;
+    if (prev !== undefined) {
+      while (
+        j < prev.length &&
+        (descending ? prev[j]!.priceTicks > l.priceTicks : prev[j]!.priceTicks < l.priceTicks)
+      )
+        j++;
+      p = prev[j];
+    }
+    if (
+      p !== undefined &&
+      p.priceTicks === l.priceTicks &&
+      p.quantityLots === l.quantityLots &&
+      p.orderCount === l.orderCount
+    ) {
+      out.push(p);
+      if (i !== j) same = false;
+    } else {
+      out.push({ priceTicks: l.priceTicks, quantityLots: l.quantityLots, orderCount: l.orderCount });
+      same = false;
+    }
+  }
+  return same && prev !== undefined ? (prev as PriceLevel[]) : out;
 }

@@ -74,6 +74,11 @@ export class CidVenue implements Venue {
    * liquidity provider's ~1 200 resting orders, though most had not changed.
    */
   private readonly depthCache = new Map<string, WakeUp['books'][number]>();
+  /**
+   * Each product's depth message as last built, kept after an event invalidates the cache: the
+   * next message reuses its unchanged levels (depthToProto).
+   */
+  private readonly lastDepth = new Map<string, WakeUp['books'][number]>();
   private readonly ordersShown = new Map<string, ShownOrders>();
   private readonly statsByProduct = new Map<string, CidTradeStats>();
   trades = 0;
@@ -191,18 +196,27 @@ export class CidVenue implements Venue {
   }
 
   openBooks(): WakeUp['books'] {
-    const levels = this.ctx.cfg.market.cid.depthLevels;
     const out: WakeUp['books'] = [];
-    for (const p of this.ctx.products.all) {
-      if (this.market.productStatus(p.id) !== 'open') continue;
-      let depth = this.depthCache.get(p.id);
-      if (!depth) {
-        depth = depthToProto(this.market.depth(p.id, levels));
-        this.depthCache.set(p.id, depth);
-      }
-      out.push(depth);
-    }
+    for (const p of this.ctx.products.all)
+      if (this.market.productStatus(p.id) === 'open') out.push(this.depthOf(p.id));
     return out;
+  }
+
+  /**
+   * The product's depth message, built once per change of its book: the public book update at a
+   * decision point and the wake-ups that follow it share it (any event naming the product drops it).
+   */
+  private depthOf(productId: string): WakeUp['books'][number] {
+    let depth = this.depthCache.get(productId);
+    if (!depth) {
+      depth = depthToProto(
+        this.market.depth(productId, this.ctx.cfg.market.cid.depthLevels),
+        this.lastDepth.get(productId),
+      );
+      this.depthCache.set(productId, depth);
+      this.lastDepth.set(productId, depth);
+    }
+    return depth;
   }
 
   /** Trades since the previous decision point and the depth of every book they or orders touched. */
@@ -216,12 +230,11 @@ export class CidVenue implements Venue {
         TradesUpdate,
       );
     this.tradesSincePublish = new Map();
-    const levels = this.ctx.cfg.market.cid.depthLevels;
     for (const productId of this.booksTouched)
       out.publish(
         `cid.${productId}.book`,
         'flexarena.v1.BookUpdate',
-        { timeMs: time, depth: depthToProto(this.market.depth(productId, levels)) },
+        { timeMs: time, depth: this.depthOf(productId) },
         BookUpdate,
       );
     this.booksTouched = new Set();
