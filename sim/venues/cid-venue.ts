@@ -75,8 +75,8 @@ export class CidVenue implements Venue {
    */
   private readonly depthCache = new Map<string, WakeUp['books'][number]>();
   /**
-   * Each product's depth message as last built, kept after an event invalidates the cache: the
-   * next message reuses its unchanged levels (depthToProto).
+   * Each open product's depth message as last built, kept after an event invalidates the cache:
+   * the next message reuses its unchanged levels (depthToProto).
    */
   private readonly lastDepth = new Map<string, WakeUp['books'][number]>();
   private readonly ordersShown = new Map<string, ShownOrders>();
@@ -214,7 +214,9 @@ export class CidVenue implements Venue {
         this.lastDepth.get(productId),
       );
       this.depthCache.set(productId, depth);
-      this.lastDepth.set(productId, depth);
+      // Kept for open books only: a closed one is not shown again (and a year-long run has ~35 000).
+      if (this.market.productStatus(productId) === 'open') this.lastDepth.set(productId, depth);
+      else this.lastDepth.delete(productId);
     }
     return depth;
   }
