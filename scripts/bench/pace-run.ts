@@ -7,10 +7,10 @@
 import { rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createStrategy } from '../../agents/strategies/index.js';
 import { loadRunConfig, runArena } from '../../arena/index.js';
+import { inProcessAgents } from '../../cli/commands/run.js';
 import { tuneV8ForShortRuns } from '../../lib/index.js';
-import type { LocalAgent, RecordSink } from '../../sim/index.js';
+import type { RecordSink } from '../../sim/index.js';
 import { commandLine, mainThreadCpuMs, processTreeCpu } from './process-tree-cpu.js';
 
 // As `flexarena` does first thing (cli/main.ts), so the run is timed as users get it.
@@ -60,12 +60,7 @@ const clock: RecordSink = {
     }
   },
 };
-const local =
-  mode === 'in-process'
-    ? new Map<string, LocalAgent>(
-        cfg.agents.filter((a) => a.launch).map((a) => [a.id, createStrategy(a.strategy, a.params)]),
-      )
-    : undefined;
+const local = mode === 'in-process' ? inProcessAgents(cfg) : undefined;
 const lines: string[] = [];
 const { runDir, results } = await runArena(cfg, {
   baseDir: dirname(resolve(file)),

@@ -10,10 +10,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createStrategy } from '../../agents/strategies/index.js';
 import { loadRunConfig, runArena } from '../../arena/index.js';
+import { inProcessAgents } from '../../cli/commands/run.js';
 import { tuneV8ForShortRuns } from '../../lib/index.js';
-import type { LocalAgent, RecordSink } from '../../sim/index.js';
+import type { RecordSink } from '../../sim/index.js';
 import { mainThreadCpuMs } from './process-tree-cpu.js';
 
 tuneV8ForShortRuns();
@@ -48,9 +48,7 @@ for (let i = 0; i < runs; i++) {
       }
     },
   };
-  const local = new Map<string, LocalAgent>(
-    cfg.agents.filter((a) => a.launch).map((a) => [a.id, createStrategy(a.strategy, a.params)]),
-  );
+  const local = inProcessAgents(cfg);
   const { runDir, results } = await runArena(cfg, {
     baseDir: dirname(resolve(file)),
     sinks: [clock],

@@ -115,6 +115,21 @@ export interface SupplyPoint {
   supplyMw: number;
 }
 
+/** The stack's parts at one price node, in MW (the offered share of wind + solar as a fraction). */
+interface NodeParts {
+  conventional: number;
+  flex: number;
+  demandResponse: number;
+  offered: number;
+}
+
+/** Exogenous sell quantity at a node: conventional + renewables offered + imports/turbining. */
+const supplyLots = (n: NodeParts, renewableMw: number) =>
+  toLots(n.conventional + renewableMw * n.offered + Math.max(0, n.flex));
+/** Exogenous buy quantity at a node: load − demand response + exports/pumping. */
+const demandLots = (n: NodeParts, demandMw: number) =>
+  toLots(demandMw - n.demandResponse + Math.max(0, -n.flex));
+
 /** The published curve nodes (ascending) and the exogenous curves' parts at each (see `MeritOrder.nodes`). */
 interface NodeTable {
   prices: number[];
@@ -262,14 +277,11 @@ export class MeritOrder {
     shiftEur = 0,
     extraNodesEur: readonly number[] = [],
   ): CurvePoint[] {
-    return this.curve(
-      shiftEur,
-      (p) => {
-        const flex = this.flexMw(p);
-        return this.conventionalMw(p) + renewableMw * this.renewableOfferedShare(p) + Math.max(0, flex);
-      },
-      extraNodesEur,
+    const out: CurvePoint[] = [];
+    this.forEachNode(shiftEur, extraNodesEur, (priceTicks, n) =>
+      out.push({ priceTicks, quantityLots: supplyLots(n, renewableMw) }),
     );
+    return out;
   }
 
   /**
@@ -277,21 +289,17 @@ export class MeritOrder {
    * (ascending price, non-increasing quantity).
    */
   exogenousDemandCurve(demandMw: number, shiftEur = 0, extraNodesEur: readonly number[] = []): CurvePoint[] {
-    return this.curve(
-      shiftEur,
-      (p) => {
-        const flex = this.flexMw(p);
-        return demandMw - this.demandResponseMw(p) + Math.max(0, -flex);
-      },
-      extraNodesEur,
+    const out: CurvePoint[] = [];
+    this.forEachNode(shiftEur, extraNodesEur, (priceTicks, n) =>
+      out.push({ priceTicks, quantityLots: demandLots(n, demandMw) }),
     );
+    return out;
   }
 
   /**
    * exogenousDemandCurve − exogenousSupplyCurve (same arguments) at their prices inside
-   * [loTicks, hiTicks]: the rest of the market as one net bid, in one pass. The same nodes, the
-   * same arithmetic and the same rounding as the two curves, so the points are those a merge of
-   * the two curves reads (both curves have a point at every price, so no interpolation).
+   * [loTicks, hiTicks]: the rest of the market as one net bid, in one pass. Both curves have a
+   * point at every one of these prices, so this is exactly what a merge of the two reads.
    */
   exogenousNetCurve(
     demandMw: number,
@@ -301,59 +309,56 @@ export class MeritOrder {
     loTicks: number,
     hiTicks: number,
   ): CurvePoint[] {
-    const { priceFloorEur: floor, priceCapEur: cap } = this.params;
-    const t = this.nodes;
-    const extra = extraNodesEur.filter((p) => p >= floor && p <= cap).sort((a, b) => a - b);
     const out: CurvePoint[] = [];
-    let lastTicks = Number.NEGATIVE_INFINITY;
-    let j = 0;
-    const add = (node: number, conventional: number, flex: number, dr: number, offered: number) => {
-      const shifted = node + shiftEur;
-      if (shifted < floor || shifted > cap) return;
-      const priceTicks = toTicks(shifted);
-      // As in `curve`: a node that rounds onto the previous one's tick is dropped.
-      if (priceTicks <= lastTicks) return;
-      lastTicks = priceTicks;
-      if (priceTicks < loTicks || priceTicks > hiTicks) return;
-      const supply = toLots(conventional + renewableMw * offered + Math.max(0, flex));
-      const demand = toLots(demandMw - dr + Math.max(0, -flex));
-      out.push({ priceTicks, quantityLots: demand - supply });
-    };
-    const addExtra = (node: number) =>
-      add(
-        node,
-        this.conventionalMw(node),
-        this.flexMw(node),
-        this.demandResponseMw(node),
-        this.renewableOfferedShare(node),
-      );
-    for (let i = 0; i < t.prices.length; i++) {
-      const node = t.prices[i]!;
-      while (j < extra.length && extra[j]! < node) addExtra(extra[j++]!);
-      add(node, t.conventional[i]!, t.flex[i]!, t.demandResponse[i]!, t.offered[i]!);
-    }
-    while (j < extra.length) addExtra(extra[j++]!);
+    this.forEachNode(shiftEur, extraNodesEur, (priceTicks, n) => {
+      if (priceTicks >= loTicks && priceTicks <= hiTicks)
+        out.push({ priceTicks, quantityLots: demandLots(n, demandMw) - supplyLots(n, renewableMw) });
+    });
     return out;
   }
 
-  private curve(
+  /**
+   * The exogenous curves' nodes in ascending price: the published nodes (their stack parts from the
+   * table) and `extraNodesEur` (computed), each moved by `shiftEur`, kept inside [floor, cap] and
+   * strictly increasing in ticks (a node that rounds onto the previous one's tick is dropped). The
+   * stack's parts are those at the unshifted node.
+   */
+  private forEachNode(
     shiftEur: number,
-    mwAt: (priceEur: number) => number,
-    extraNodesEur: readonly number[] = [],
-  ): CurvePoint[] {
+    extraNodesEur: readonly number[],
+    visit: (priceTicks: number, parts: NodeParts) => void,
+  ): void {
     const { priceFloorEur: floor, priceCapEur: cap } = this.params;
-    const nodes = [...curveNodesEur(floor, cap), ...extraNodesEur.filter((p) => p >= floor && p <= cap)];
-    if (extraNodesEur.length > 0) nodes.sort((a, b) => a - b);
-    const out: CurvePoint[] = [];
-    for (const node of nodes) {
+    const t = this.nodes;
+    const extra = extraNodesEur.filter((p) => p >= floor && p <= cap).sort((a, b) => a - b);
+    const parts: NodeParts = { conventional: 0, flex: 0, demandResponse: 0, offered: 0 };
+    let lastTicks = Number.NEGATIVE_INFINITY;
+    const at = (node: number) => {
       const shifted = node + shiftEur;
-      if (shifted < floor || shifted > cap) continue;
+      if (shifted < floor || shifted > cap) return;
       const priceTicks = toTicks(shifted);
-      // Strictly increasing prices: a node that rounds onto the previous one's tick is dropped.
-      if (out.length > 0 && out[out.length - 1]!.priceTicks >= priceTicks) continue;
-      out.push({ priceTicks, quantityLots: toLots(mwAt(node)) });
+      if (priceTicks <= lastTicks) return;
+      lastTicks = priceTicks;
+      visit(priceTicks, parts);
+    };
+    const extraAt = (node: number) => {
+      parts.conventional = this.conventionalMw(node);
+      parts.flex = this.flexMw(node);
+      parts.demandResponse = this.demandResponseMw(node);
+      parts.offered = this.renewableOfferedShare(node);
+      at(node);
+    };
+    let j = 0;
+    for (let i = 0; i < t.prices.length; i++) {
+      const node = t.prices[i]!;
+      while (j < extra.length && extra[j]! < node) extraAt(extra[j++]!);
+      parts.conventional = t.conventional[i]!;
+      parts.flex = t.flex[i]!;
+      parts.demandResponse = t.demandResponse[i]!;
+      parts.offered = t.offered[i]!;
+      at(node);
     }
-    return out;
+    while (j < extra.length) extraAt(extra[j++]!);
   }
 }
 
