@@ -104,14 +104,23 @@ interface Floor {
 }
 
 /**
- * The gRPC transport alone (scripts/bench/grpc-floor.mjs): as many lock-step rounds as the pace run
+ * The gRPC transport alone (scripts/bench/grpc-floor.ts): as many lock-step rounds as the pace run
  * has decision points, one server and as many client processes as it has agents, payloads of its
- * sizes, nothing else — the fastest any gRPC run of the line-up could be on this machine.
+ * sizes, nothing else — the fastest any gRPC run of the line-up could be on this machine. Clients:
+ * the SDK's session stream (what agents use), or grpc-js's client for comparison.
  */
-function floor(rounds: number, clients: number): Floor {
+function floor(rounds: number, clients: number, client: 'sdk' | 'grpc-js'): Floor {
   const res = spawnSync(
     process.execPath,
-    [join('scripts', 'bench', 'grpc-floor.mjs'), String(rounds), String(clients), '1'],
+    [
+      '--import',
+      'tsx',
+      join('scripts', 'bench', 'grpc-floor.ts'),
+      String(rounds),
+      String(clients),
+      '1',
+      client,
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   if (res.status !== 0) throw new Error(`grpc-floor failed (${res.status}):\n${res.stderr}`);
@@ -236,11 +245,16 @@ ${categoryTable(rows)}
 const cfg = loadRunConfig(join(root, config));
 const rounds = samples.grpc[0]!.stats.wakeUps / cfg.agents.length;
 const floors: Floor[] = [];
+const grpcJsFloors: Floor[] = [];
 for (let i = 0; i < runs; i++) {
-  floors.push(floor(rounds, cfg.agents.length));
-  process.stderr.write(`gRPC floor ${i + 1}/${runs}: ${(floors.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
+  floors.push(floor(rounds, cfg.agents.length, 'sdk'));
+  grpcJsFloors.push(floor(rounds, cfg.agents.length, 'grpc-js'));
+  process.stderr.write(
+    `gRPC floor ${i + 1}/${runs}: ${(floors.at(-1)!.wallMs / 1000).toFixed(2)} s (grpc-js clients: ${(grpcJsFloors.at(-1)!.wallMs / 1000).toFixed(2)} s)\n`,
+  );
 }
 const floorMs = median(floors.map((f) => f.wallMs));
+const grpcJsFloorMs = median(grpcJsFloors.map((f) => f.wallMs));
 const faults = median(samples['in-process'].map((s) => s.loopMinorFaults ?? Number.NaN));
 const mainCpu = (m: Mode) => median(samples[m].map((s) => s.loopMainThreadCpuMs ?? Number.NaN));
 const seconds = (ms: number) => (Number.isNaN(ms) ? 'not measured' : `${(ms / 1000).toFixed(2)} s`);
@@ -312,11 +326,14 @@ CPU time counts every process of a run (arena, agents, nats-server) from start t
 does not depend on what else the machine runs; on an otherwise idle 2-core machine a run's wall
 time is at least its CPU time divided by two.
 
-**The gRPC floor**: ${runs} runs of \`node scripts/bench/grpc-floor.mjs ${rounds} ${cfg.agents.length} 1\` — ${rounds} lock-step
-rounds between one grpc-js server and ${cfg.agents.length} client processes with the pace run's payload sizes
-as opaque bytes, no simulation, no strategy, no protobuf: median ${(floorMs / 1000).toFixed(2)} s (${floors.map((f) => (f.wallMs / 1000).toFixed(2)).join(', ')}),
+**The gRPC floor**: ${runs} runs of \`node --import tsx scripts/bench/grpc-floor.ts ${rounds} ${cfg.agents.length} 1\` — ${rounds} lock-step
+rounds between one grpc-js server (the arena's) and ${cfg.agents.length} client processes on the SDK's session stream
+(\`agents/sdk/grpc-stream.ts\`) with the pace run's payload sizes as opaque bytes, no simulation, no strategy,
+no protobuf: median ${(floorMs / 1000).toFixed(2)} s (${floors.map((f) => (f.wallMs / 1000).toFixed(2)).join(', ')}),
 server CPU ${(median(floors.map((f) => f.serverCpuMs)) / 1000).toFixed(2)} s, clients' CPU ${(median(floors.map((f) => f.clientsCpuMs)) / 1000).toFixed(2)} s — the transport alone caps a gRPC run
 of this line-up at **${f1(perMinute(days, floorMs))} sim-days/min** on this machine, before the core or any strategy runs.
+With grpc-js's own client instead (\`… 1 grpc-js\`, the same runs interleaved): median ${(grpcJsFloorMs / 1000).toFixed(2)} s,
+clients' CPU ${(median(grpcJsFloors.map((f) => f.clientsCpuMs)) / 1000).toFixed(2)} s.
 
 Page faults (first touches of memory; ~15–20 µs each on this virtual machine) of the arena process
 during the in-process loop, median: ${Number.isNaN(faults) ? 'not measured' : faults.toFixed(0)}.

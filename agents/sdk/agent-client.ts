@@ -5,15 +5,8 @@
 // the arena takes the answer as proof that the wake-up was processed and stops keeping it for a
 // resume, so the number must be stored first. A stream that fails with UNAVAILABLE after its
 // Welcome is resumed the same way by the client itself (ConnectOptions.resume).
+import { status } from '@grpc/grpc-js';
 import {
-  credentials,
-  Metadata,
-  makeGenericClientConstructor,
-  type ServiceError,
-  status,
-} from '@grpc/grpc-js';
-import {
-  ArenaServiceClient,
   ArenaServiceService,
   SessionRequest,
   type SessionResponse,
@@ -21,6 +14,7 @@ import {
 import { type RunEnded, WakeUpEncoding, type Welcome } from '../../gen/flexarena/v1/session.js';
 import { encodeToBuffer, FastBinaryWriter } from '../../lib/index.js';
 import { AgentSdkError, SessionError } from './errors.js';
+import { type GrpcStreamError, openGrpcStream } from './grpc-stream.js';
 import { type LeanDecoding, leanSessionDecoder } from './lean-session-decoder.js';
 import type { Strategy } from './strategy.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
@@ -62,10 +56,6 @@ export interface AgentRunOutcome {
 }
 
 /**
- * The generated client with 64-bit integers decoded and encoded without BigInt (the same
- * messages, see lib/proto-wire.ts): a wake-up holds thousands of them.
- */
-/**
  * SessionRequest → bytes through one writer for every request (see encodeToBuffer). A request the
  * wire cannot hold (e.g. a price of 1.5 ticks) throws and leaves nothing behind for the next one.
  */
@@ -74,49 +64,33 @@ export function requestSerializer(): (value: SessionRequest) => Buffer {
   return (value) => encodeToBuffer(writer, (w) => SessionRequest.encode(value, w));
 }
 
-function sessionClient(decode: (value: Buffer) => SessionResponse): typeof ArenaServiceClient {
-  return makeGenericClientConstructor(
-    {
-      ...ArenaServiceService,
-      session: {
-        ...ArenaServiceService.session,
-        requestSerialize: requestSerializer(),
-        responseDeserialize: decode,
-      },
-    },
-    ArenaServiceClient.serviceName,
-  ) as unknown as typeof ArenaServiceClient;
-}
 /**
- * The client for a strategy: what it never reads is not decoded (the public view when it says it
- * ignores it, the acks' per-action results when it has no onAck). One constructor per kind.
+ * The decoder for a strategy: what it never reads is not decoded (the public view when it says it
+ * ignores it, the acks' per-action results when it has no onAck). One decoder per kind; 64-bit
+ * integers without BigInt (see lib/proto-wire.ts), a wake-up holds thousands of them.
  */
-const clients = new Map<string, typeof ArenaServiceClient>();
-function clientFor(strategy: Strategy): typeof ArenaServiceClient {
+const decoders = new Map<string, (bytes: Buffer) => SessionResponse>();
+function decoderFor(strategy: Strategy): (bytes: Buffer) => SessionResponse {
   const keep: LeanDecoding = {
     publicView: !strategy.ignoresPublicView,
     ackResults: strategy.onAck !== undefined,
   };
   const key = `${keep.publicView}/${keep.ackResults}`;
-  const known = clients.get(key);
-  if (known) return known;
-  const client = sessionClient(leanSessionDecoder(keep));
-  clients.set(key, client);
-  return client;
+  let decode = decoders.get(key);
+  if (!decode) {
+    decode = leanSessionDecoder(keep);
+    decoders.set(key, decode);
+  }
+  return decode;
 }
 
+const SDK_VERSION = '0.2.0';
+
 /**
- * Per-message work the session does not need, off: channelz statistics (a timestamp and counters
- * per message), grpc-js's own retry machinery (a session is resumed by this client, which knows the
- * report sequence; grpc-js cannot replay a stream), and a receive window of a few wake-ups instead
- * of HTTP/2's 64 KiB, which a wake-up with a large order list fills alone (a stall and a window
- * update per message).
+ * A receive window of a few wake-ups instead of HTTP/2's 64 KiB, which a wake-up with a large
+ * order list fills alone (a stall and a window update per message).
  */
-const CHANNEL_OPTIONS = {
-  'grpc.enable_channelz': 0,
-  'grpc.enable_retries': 0,
-  'grpc-node.flow_control_window': 4 * 1024 * 1024,
-} as const;
+const FLOW_CONTROL_WINDOW = 4 * 1024 * 1024;
 
 /** FLEXARENA_WAKE_UPS=full|delta (unset: delta), the default of ConnectOptions.fullWakeUps. */
 function fullWakeUpsFromEnv(): boolean {
@@ -155,13 +129,6 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
 
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
 function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
-  const Client = clientFor(strategy);
-  const client = new Client(opts.address, credentials.createInsecure(), CHANNEL_OPTIONS);
-  const md = new Metadata();
-  md.set('authorization', `Bearer ${opts.token}`);
-  const call = client.session(md);
-  outcome.sessions++;
-  const send = (req: SessionRequest) => call.write(req);
   const processed = (seq: number) => {
     if (seq <= outcome.lastReportSeq) return;
     outcome.lastReportSeq = seq;
@@ -177,7 +144,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
     const finish = (err?: Error) => {
       if (done) return;
       done = true;
-      client.close();
+      call.close();
       if (err) reject(err);
       else resolve();
     };
@@ -209,25 +176,42 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           break;
       }
     };
-    call.on('data', (msg: SessionResponse) => {
-      chain = chain
-        .then(() => handle(msg))
-        .catch((err) => {
-          call.cancel();
-          finish(err as Error);
-        });
-    });
-    call.on('error', (err: ServiceError) => {
-      if (outcome.ended) return finish();
-      finish(new SessionError(err.code, err.details, { cause: err }));
-    });
-    call.on('end', () => void chain.then(() => finish()));
+    const call = openGrpcStream<SessionRequest, SessionResponse>(
+      {
+        address: opts.address,
+        path: ArenaServiceService.session.path,
+        metadata: { authorization: `Bearer ${opts.token}` },
+        serialize: requestSerializer(),
+        deserialize: decoderFor(strategy),
+        flowControlWindow: FLOW_CONTROL_WINDOW,
+        userAgent: `${opts.sdkName ?? 'flexarena-ts'}/${SDK_VERSION}`,
+      },
+      {
+        onMessage(msg) {
+          chain = chain
+            .then(() => handle(msg))
+            .catch((err) => {
+              call.cancel();
+              finish(err as Error);
+            });
+        },
+        onError(err: GrpcStreamError) {
+          if (outcome.ended) return finish();
+          finish(new SessionError(err.code, err.details, { cause: err }));
+        },
+        onEnd() {
+          void chain.then(() => finish());
+        },
+      },
+    );
+    outcome.sessions++;
+    const send = (req: SessionRequest) => call.write(req);
     send({
       kind: {
         $case: 'hello',
         value: {
           sdkName: opts.sdkName ?? 'flexarena-ts',
-          sdkVersion: '0.2.0',
+          sdkVersion: SDK_VERSION,
           strategy: strategy.name,
           lastReportSeq: outcome.lastReportSeq,
           wakeUpEncoding: opts.fullWakeUps
