@@ -62,8 +62,15 @@ export function assertValidAuctionConfig(config: AuctionConfig): void {
   }
 }
 
+function priceInRange(config: AuctionConfig, value: unknown): boolean {
+  return isInt(value) && value >= config.priceMinTicks && value <= config.priceMaxTicks;
+}
+
 function priceCheck(config: AuctionConfig, value: unknown, field: string): AuctionRejection | null {
-  if (isInt(value) && value >= config.priceMinTicks && value <= config.priceMaxTicks) return null;
+  return priceInRange(config, value) ? null : priceRejection(config, value, field);
+}
+
+function priceRejection(config: AuctionConfig, value: unknown, field: string): AuctionRejection {
   const limit = `>= ${config.priceMinTicks} and <= ${config.priceMaxTicks}`;
   return reject(
     'PRICE_OUT_OF_RANGE',
@@ -129,8 +136,9 @@ function validateCurve(config: AuctionConfig, bid: CurveBid): AuctionRejection |
       );
     }
     const { priceTicks, quantityLots } = point as Record<string, unknown>;
-    const price = priceCheck(config, priceTicks, `points[${i}].priceTicks`);
-    if (price) return price;
+    // The field's name is only spelled out for a rejection: a curve has up to thousands of points.
+    if (!priceInRange(config, priceTicks))
+      return priceRejection(config, priceTicks, `points[${i}].priceTicks`);
     if (!isInt(quantityLots) || Math.abs(quantityLots) > maxQ) {
       const field = `points[${i}].quantityLots`;
       const limit = `>= ${-maxQ} and <= ${maxQ}`;
