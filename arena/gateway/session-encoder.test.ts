@@ -2,6 +2,7 @@
 // encoder gives, for every agent of a decision point; the shared part is encoded once per point.
 import { describe, expect, it } from 'vitest';
 import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
+import { Order, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { WakeUp } from '../../gen/flexarena/v1/session.js';
 import { SessionEncoder } from './session-encoder.js';
 
@@ -111,5 +112,43 @@ describe('SessionEncoder', () => {
     expect(() => enc.encode(broken)).toThrow();
     for (const next of [wake(2, shared(1)), wake(3, shared(1))])
       expect(SessionResponse.decode(enc.encode(next))).toEqual(next);
+  });
+
+  it('writes resting orders kept from an earlier wake-up as before, and a replaced order as it is now', () => {
+    const order = (id: number, priceTicks: number): Order =>
+      Order.fromPartial({
+        orderId: 2 ** 50 + id,
+        clientRef: `q-${id}`,
+        productId: `qh-20261122-${String(id % 96).padStart(4, '0')}`,
+        side: id % 2 === 0 ? Side.SIDE_BUY : Side.SIDE_SELL,
+        priceTicks,
+        remainingLots: 1 + (id % 10),
+        originalLots: 10 + id,
+        timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+        entryTimeMs: 1_795_000_000_000 + id,
+        peakLots: id % 3,
+        hiddenLots: id % 5,
+      });
+    const withOrders = (agent: number, orders: Order[]): SessionResponse => {
+      const msg = wake(agent, shared(0));
+      if (msg.kind?.$case !== 'wakeUp') throw new Error('a wake-up');
+      return { kind: { $case: 'wakeUp', value: { ...msg.kind.value, openOrders: orders } } };
+    };
+    const enc = new SessionEncoder();
+    const first = Array.from({ length: 40 }, (_, i) => order(i, -20_000 + 1_000 * i));
+    // The venue's next list: the same message objects, one order replaced (a modify), one gone, one new.
+    const second = [...first.slice(0, 5), order(5, 77_777), ...first.slice(7), order(40, 123)];
+    // Each message encoded twice: the second time every order is kept. Cumulative counts: 0 + 40;
+    // then 38 of 40 kept (5 + 33), + 40; then none.
+    for (const [msg, reused] of [
+      [withOrders(1, first), 40],
+      [withOrders(1, second), 118],
+      [withOrders(2, []), 118],
+    ] as const) {
+      const plain = SessionResponse.decode(SessionResponse.encode(msg).finish());
+      expect(SessionResponse.decode(enc.encode(msg))).toEqual(msg);
+      expect(SessionResponse.decode(enc.encode(msg))).toEqual(plain);
+      expect(enc.ordersReused).toBe(reused);
+    }
   });
 });
