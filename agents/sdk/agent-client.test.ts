@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { SessionRequest } from '../../gen/flexarena/v1/arena_service.js';
 import { Side } from '../../gen/flexarena/v1/market.js';
-import { requestSerializer } from './agent-client.js';
+import { requestSerializer, runAgent } from './agent-client.js';
+import { AgentSdkError } from './errors.js';
 
 const batch = (wakeId: number, priceTicks: number): SessionRequest =>
   SessionRequest.fromPartial({
@@ -34,5 +35,15 @@ describe('requestSerializer', () => {
     expect([...serialize(batch(1, -5_000))]).toEqual(plain(batch(1, -5_000)));
     expect(() => serialize(batch(2, 1.5))).toThrow();
     for (const r of [batch(3, 7_000), batch(4, 2 ** 40)]) expect([...serialize(r)]).toEqual(plain(r));
+  });
+});
+
+describe('runAgent', () => {
+  it('refuses an address that is not host:port, naming it, before connecting', async () => {
+    const idle = { name: 'idle', decide: () => [] };
+    for (const address of ['localhost', 'localhost:0', 'localhost:70000', ':50051', 'dns:///arena'])
+      await expect(runAgent(idle, { address, token: 't' })).rejects.toThrow(
+        new AgentSdkError(`address: "${address}" is not host:port (a port 1–65535)`),
+      );
   });
 });

@@ -14,7 +14,7 @@ import {
 import { type RunEnded, WakeUpEncoding, type Welcome } from '../../gen/flexarena/v1/session.js';
 import { encodeToBuffer, FastBinaryWriter } from '../../lib/index.js';
 import { AgentSdkError, SessionError } from './errors.js';
-import { type GrpcStreamError, openGrpcStream } from './grpc-stream.js';
+import { type GrpcStreamError, openGrpcStream, splitAddress } from './grpc-stream.js';
 import { type LeanDecoding, leanSessionDecoder } from './lean-session-decoder.js';
 import type { Strategy } from './strategy.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
@@ -102,6 +102,11 @@ function fullWakeUpsFromEnv(): boolean {
 
 export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promise<AgentRunOutcome> {
   opts = { ...opts, fullWakeUps: opts.fullWakeUps ?? fullWakeUpsFromEnv() };
+  try {
+    splitAddress(opts.address);
+  } catch (err) {
+    throw new AgentSdkError(`address: "${opts.address}" is not host:port (a port 1–65535)`, { cause: err });
+  }
   const outcome: AgentRunOutcome = { wakeUps: 0, lastReportSeq: opts.lastReportSeq ?? 0, sessions: 0 };
   const resume = opts.resume ?? { attempts: 5, delayMs: 200 };
   for (let failures = 0; ; ) {

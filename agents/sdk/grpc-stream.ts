@@ -205,7 +205,8 @@ export function frame(message: Buffer): Buffer {
   return out;
 }
 
-function splitAddress(address: string): { host: string; port: number } {
+/** host and port of "host:port" (an IPv6 host in brackets); GrpcStreamError INVALID_ARGUMENT otherwise. */
+export function splitAddress(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
   const port = Number(address.slice(at + 1));
   if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535)
