@@ -72,6 +72,8 @@ function call(
   return { stream, done, outcome };
 }
 
+// Generous: the suite runs files in parallel on a shared two-core machine.
+const POLL = { timeout: 15_000 };
 const bytes = (n: number, seed: number) =>
   Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
 
@@ -184,7 +186,7 @@ describe('openGrpcStream against a grpc-js server', () => {
     stream.write(bytes(3, 1));
     const out = await done;
     expect(out.error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-    await expect.poll(() => cancelled).toBe(true);
+    await expect.poll(() => cancelled, POLL).toBe(true);
     stream.close();
   });
 
@@ -234,7 +236,7 @@ describe('openGrpcStream against a grpc-js server', () => {
       );
       const { stream, done, outcome } = call(`127.0.0.1:${port}`);
       stream.write(bytes(3, 1));
-      await expect.poll(() => outcome.messages.length).toBe(1);
+      await expect.poll(() => outcome.messages.length, POLL).toBe(1);
       child.kill('SIGKILL');
       const out = await done;
       stream.close();
@@ -254,9 +256,9 @@ describe('openGrpcStream against a grpc-js server', () => {
     });
     const { stream, done, outcome } = call(address);
     stream.write(bytes(3, 1));
-    await expect.poll(() => outcome.messages.length).toBe(1);
+    await expect.poll(() => outcome.messages.length, POLL).toBe(1);
     stream.cancel();
-    await expect.poll(() => cancelled).toBe(true);
+    await expect.poll(() => cancelled, POLL).toBe(true);
     stream.close();
     const settledAfterCancel = await Promise.race([
       done.then(() => true),
