@@ -23,8 +23,10 @@ const SHARED_ARRAYS = [
 type SharedFields = Pick<WakeUp, (typeof SHARED_ARRAYS)[number] | 'publicView' | 'baseWakeId'>;
 
 const EMPTY_WAKE = WakeUp.fromPartial({});
-/** WakeUp.open_orders: field 4, length-delimited. */
-const OPEN_ORDERS_TAG = (4 << 3) | 2;
+/** The tag of WakeUp.open_orders as the generated encoder writes it (an empty order: tag, length 0). */
+const OPEN_ORDERS_TAG = WakeUp.encode(
+  WakeUp.fromPartial({ openOrders: [Order.fromPartial({})] }),
+).finish()[0]!;
 /** The own fields of a wake-up: everything shared left at its default (not encoded). */
 const NO_SHARED: SharedFields = {
   books: [],
