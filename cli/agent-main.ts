@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { FlexArenaError, tuneV8ForShortRuns } from '../lib/index.js';
 import { registerAgent } from './commands/agent.js';
 
-tuneV8ForShortRuns();
+tuneV8ForShortRuns(process.env, 'agent');
 
 const program = new Command().name('flexarena').showHelpAfterError();
 registerAgent(program);

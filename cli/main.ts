@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { FlexArenaError, tuneV8ForShortRuns } from '../lib/index.js';
 import { COMMANDS, commandsFor } from './command-table.js';
 
-tuneV8ForShortRuns();
+// `flexarena agent` is an agent process, tuned as the bundled agent program is (cli/agent-main.ts).
+tuneV8ForShortRuns(process.env, process.argv[2] === 'agent' ? 'agent' : 'arena');
 
 const program = new Command()
   .name('flexarena')

@@ -37,7 +37,12 @@ export * from './product-id.js';
 export { encodeToBuffer, FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
 export { TurnBatch } from './turn-batch.js';
-export { tuneV8ForShortRuns } from './v8-tiering.js';
+export {
+  AGENT_PROCESS_V8_FLAGS,
+  SHORT_RUN_V8_FLAGS,
+  tuneV8ForShortRuns,
+  type V8ProcessRole,
+} from './v8-tiering.js';
 export {
   applyListDelta,
   applyWakeViewDelta,
