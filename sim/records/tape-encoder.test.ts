@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventRecord, type SequencedTapeRecord, type TapeEvent } from './records.js';
-import { TapeEncoder } from './tape-encoder.js';
+import { LINE_ROOM_BYTES, TapeEncoder } from './tape-encoder.js';
 
 function records(): SequencedTapeRecord[] {
   const out: SequencedTapeRecord[] = [];
@@ -37,6 +37,26 @@ describe('TapeEncoder', () => {
     // Every chunk ends at the end of a line.
     for (const c of chunks) expect(c[c.length - 1]).toBe(0x0a);
     expect(chunks.length).toBeGreaterThan(5);
+  });
+
+  it('never runs a line off a buffer that is shorter than the room left past a chunk', () => {
+    // Lines of every length up to the room, so that chunks fill up at every possible offset.
+    const recs: SequencedTapeRecord[] = [];
+    for (let seq = 0, len = 0; seq < 400; seq++, len = (len * 7 + 9_973) % (LINE_ROOM_BYTES - 64))
+      recs.push({ seq, type: 'batch', t: seq, blob: 'z'.repeat(len) });
+    const chunks: Buffer[] = [];
+    const enc = new TapeEncoder((c) => chunks.push(Buffer.from(c)));
+    for (const r of recs) enc.tape(r);
+    enc.seal();
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    expect(chunks.length).toBeGreaterThan(20);
+    expect(enc.rewrites).toBe(0);
+    // A longer line does not fit in the room: it is written again into the next buffer.
+    const long = new TapeEncoder(() => {});
+    for (const r of recs.slice(0, 60)) long.tape(r);
+    long.tape({ seq: 60, type: 'big', t: 0, blob: 'q'.repeat(2 * LINE_ROOM_BYTES) });
+    long.seal();
+    expect(long.rewrites).toBeGreaterThan(0);
   });
 
   it('hands on chunks the writer may keep: later lines never overwrite them', () => {

@@ -21,6 +21,17 @@ import { eventRecord, type RecordSink, type SequencedTapeRecord, type TapeEvent 
  * behind holds every chunk until it catches up, and none comes back for reuse.
  */
 const CHUNK_BYTES = 256 * 1024;
+/**
+ * Room past CHUNK_BYTES in every buffer, so that a line that starts before the chunk is full does
+ * not run off the buffer's end. Why it matters: the JSON writer finds a line that does not fit by
+ * its stores past the end being dropped, and an out-of-bounds store deoptimises the compiled writer
+ * (and the writers inlined into it) — at the end of each of the first chunks of a run, the tape's
+ * whole writer went back to the interpreter and was compiled again, two or three times. The pace
+ * run's longest lines are ~67 KB (the market maker's batches); a longer line is still written
+ * correctly, through the rewrite below.
+ */
+export const LINE_ROOM_BYTES = 128 * 1024;
+const BUFFER_BYTES = CHUNK_BYTES + LINE_ROOM_BYTES;
 const NEWLINE = 0x0a;
 /** append()'s mark of a record that is not a market event. */
 const NO_SEQ = -1;
@@ -81,10 +92,12 @@ export class TapeEncoder implements RecordSink {
    * ~37 MB). A full buffer is handed on as it is and another one started, so no byte is copied;
    * buffers the writer released are taken again before a new one is allocated.
    */
-  private buf: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
   private readonly free: Buffer[] = [];
   count = 0;
+  /** Lines that did not fit in what was left of a buffer and were written again into the next. */
+  rewrites = 0;
 
   /**
    * `write` receives the encoded lines (each with its newline) in chunks; omit it to only hash. A
@@ -108,6 +121,7 @@ export class TapeEncoder implements RecordSink {
     // in what is left of the chunk is written again into the next one.
     let end = this.writeLine(seq, value);
     if (end === JSON_BYTES_UNSUPPORTED && this.used > 0) {
+      this.rewrites++;
       this.flush();
       end = this.writeLine(seq, value);
     }
@@ -161,7 +175,7 @@ export class TapeEncoder implements RecordSink {
       released = true;
       this.free.push(whole);
     });
-    this.buf = this.free.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+    this.buf = this.free.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
   }
 
   /** The sha256 (hex) of every line written, after writing the last ones; no record may follow. */
