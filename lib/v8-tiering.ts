@@ -9,12 +9,17 @@
 // CPU by ~10 % (gRPC pace, 8 rounds interleaved: loop 7.2 → 6.6 s, CPU of all processes
 // 12.8 → 11.4 s), the arena's main thread unchanged within the noise. Longer-lived processes
 // (tournament workers, the dashboard) lose little: what stays hot is still optimized, later.
+// TurboFan's mid-tier register allocator (meant for huge functions) for every function: register
+// allocation was ~12 % of TurboFan's time (--turbo-stats), and the cheaper allocator's code is
+// good enough here — gRPC pace, 12 pairs with it for the arena (the agents had it already): the
+// clock shorter in 9, the arena's CPU lower in 9; in-process, 10 pairs, the main thread's CPU
+// 2.36 → 2.25 s (median, lower in 5).
 //
 // An agent process goes further (AGENT_PROCESS_V8_FLAGS): TurboFan without inlining, escape
-// analysis, load elimination and loop peeling, with the mid-tier register allocator — smaller
-// graphs, compiled faster, into somewhat slower code. Each of the ten agent processes of a pace
-// run spent ~30–40 % of its CPU in TurboFan compiling its SDK, wire code and strategy, for a run
-// that ends before most of that pays back; the arena's clock thread is the run's critical path
+// analysis, load elimination and loop peeling — smaller graphs, compiled faster, into somewhat
+// slower code. Each of the ten agent processes of a pace run spent ~30–40 % of its CPU in
+// TurboFan compiling its SDK, wire code and strategy, for a run that ends before most of that
+// pays back; the arena's clock thread is the run's critical path
 // and keeps the fuller compiler (with these flags its main thread got slower). gRPC pace, 10 pairs
 // rotating: the ten agents' CPU lower in all ten (median 5.77 → 5.07 s), the clock 6.25 → 5.81 s;
 // through the real entry points, 8 pairs against the tree before: agents 5.97 → 5.40 s, clock
@@ -23,10 +28,11 @@
 // FLEXARENA_V8_DEFAULTS=1 keeps V8's defaults (to measure the difference).
 import { setFlagsFromString } from 'node:v8';
 
-/** The flags, as on a node command line (V8 11.3's defaults: 67584 and 920). */
+/** The flags, as on a node command line (V8 11.3's defaults: 67584, 920 and the full allocator). */
 export const SHORT_RUN_V8_FLAGS: readonly string[] = [
   '--interrupt-budget=135168',
   '--max-inlined-bytecode-size-cumulative=460',
+  '--turbo-force-mid-tier-regalloc',
 ];
 
 /** What an agent process adds to SHORT_RUN_V8_FLAGS: a cheaper TurboFan (see above). */
@@ -35,7 +41,6 @@ export const AGENT_PROCESS_V8_FLAGS: readonly string[] = [
   '--no-turbo-escape',
   '--no-turbo-load-elimination',
   '--no-turbo-loop-peeling',
-  '--turbo-force-mid-tier-regalloc',
 ];
 
 /** Which kind of process is being tuned: the arena (or any other CLI command) or an agent. */
