@@ -23,10 +23,17 @@ const SHARED_ARRAYS = [
 type SharedFields = Pick<WakeUp, (typeof SHARED_ARRAYS)[number] | 'publicView' | 'baseWakeId'>;
 
 const EMPTY_WAKE = WakeUp.fromPartial({});
-/** The tag of WakeUp.open_orders as the generated encoder writes it (an empty order: tag, length 0). */
-const OPEN_ORDERS_TAG = WakeUp.encode(
-  WakeUp.fromPartial({ openOrders: [Order.fromPartial({})] }),
-).finish()[0]!;
+/** A field's tag as the generated encoder writes it: `encoded` holds that field alone, empty (tag, length 0). */
+const tagOf = (encoded: Uint8Array) => encoded.slice(0, encoded.length - 1);
+/**
+ * The tag of WakeUp.open_orders, written as one varint byte per order (the field number is below
+ * 16); a renumbering that made it longer is caught here, when the module loads.
+ */
+const OPEN_ORDERS_TAG = (() => {
+  const tag = tagOf(WakeUp.encode(WakeUp.fromPartial({ openOrders: [Order.fromPartial({})] })).finish());
+  if (tag.length !== 1) throw new Error(`WakeUp.open_orders' tag is ${tag.length} bytes, not 1`);
+  return tag[0]!;
+})();
 /** The own fields of a wake-up: everything shared left at its default (not encoded). */
 const NO_SHARED: SharedFields = {
   books: [],
@@ -39,10 +46,7 @@ const NO_SHARED: SharedFields = {
 };
 const NO_ORDERS: Order[] = [];
 /** The tag of SessionResponse.wake_up as the generated encoder writes it (its bytes before the length). */
-const WAKE_UP_TAG = (() => {
-  const bytes = SessionResponse.encode({ kind: { $case: 'wakeUp', value: EMPTY_WAKE } }).finish();
-  return bytes.slice(0, bytes.length - 1);
-})();
+const WAKE_UP_TAG = tagOf(SessionResponse.encode({ kind: { $case: 'wakeUp', value: EMPTY_WAKE } }).finish());
 /**
  * Shared parts remembered: a decision point can have a few variants at once (a snapshot for a
  * session that just connected, a delta for the others, full wake-ups for old clients).

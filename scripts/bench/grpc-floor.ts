@@ -12,10 +12,10 @@
 // the lock-step driver does. Sizes (bytes, from the pace run: delta wake-ups and action batches):
 // one client gets the liquidity provider's (48 000 out, 11 000 back), the others 4 200 out, 150 back.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { openGrpcStream } from '../../agents/sdk/grpc-stream.js';
+import { processCpuMs } from './process-tree-cpu.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const identity = {
@@ -32,12 +32,8 @@ const SIZES = { big: { wake: 48_000, answer: 11_000 }, small: { wake: 4_200, ans
 type Kind = keyof typeof SIZES;
 type ClientKind = 'sdk' | 'grpc-js';
 
-/** CPU ms (user + system) of a process from /proc. */
-function cpuMs(pid: number): number {
-  const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
+/** CPU ms (user + system) of a process (the floor runs where /proc is: Linux). */
+const cpuMs = (pid: number): number => processCpuMs(pid) ?? Number.NaN;
 
 /** grpc-js's client with the channel options the SDK used with it. */
 function grpcJsClient(address: string, kind: Kind): void {

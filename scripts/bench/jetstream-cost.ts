@@ -7,7 +7,7 @@
 //   outbox    — the arena's JetStreamOutbox (one publish per subject in flight, spool, retries).
 // Prints the wall time, this process's CPU and nats-server's CPU per way; the later rounds show
 // the JIT warm.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { JetStreamOutbox } from '../../arena/nats/jetstream-outbox.js';
 import { NatsServerProcess, stopAllNatsServers } from '../../test/helpers/nats-server-process.js';
+import { processCpuMs } from './process-tree-cpu.js';
 
 const QUARTER_HOURS = 288;
 const AGENTS = 10;
@@ -39,11 +40,8 @@ const payload = (q: number, a: number) =>
     note: 'x'.repeat(80),
   });
 
-/** CPU (user + system) of a process, ms, from /proc (Linux). */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+/** CPU (user + system) of a process, ms (Linux: /proc). */
+const cpuMs = (pid: number): number => processCpuMs(pid) ?? Number.NaN;
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const subject = (a: number) => `flexarena.run.settlement.agent-${a}`;
@@ -91,14 +89,14 @@ try {
       await (await jetstreamManager(admin)).streams.add({ name: STREAM, subjects: SUBJECTS });
       await admin.close();
       const pid = server.pid!;
-      const server0 = processCpuMs(pid);
+      const server0 = cpuMs(pid);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await publishAll(way, server.url, round);
       const cpu = process.cpuUsage(cpu0);
       console.log(
         `round ${round} ${way.padEnd(9)} wall ${(performance.now() - t0).toFixed(0)} ms, ` +
-          `client CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, nats-server CPU ${processCpuMs(pid) - server0} ms`,
+          `client CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, nats-server CPU ${cpuMs(pid) - server0} ms`,
       );
       await server.cleanup();
     }

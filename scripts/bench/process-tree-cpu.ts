@@ -35,6 +35,12 @@ export function mainThreadCpuMs(): number | undefined {
   return s && (s.cpuTicks * 1000) / TICKS_PER_SECOND;
 }
 
+/** Milliseconds of CPU of process `pid` (all its threads); undefined when it is gone or without /proc. */
+export function processCpuMs(pid: number): number | undefined {
+  const s = readStat(String(pid));
+  return s && (s.cpuTicks * 1000) / TICKS_PER_SECOND;
+}
+
 /** Milliseconds of CPU of process `root` and all its descendants; undefined without /proc. */
 export function processTreeCpuMs(root = process.pid): number | undefined {
   const each = processTreeCpu(root);
