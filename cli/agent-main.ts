@@ -10,10 +10,9 @@ tuneV8ForShortRuns(process.env, 'agent');
 const program = new Command().name('flexarena').showHelpAfterError();
 registerAgent(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+// No top-level await: the arena bundles this file as CommonJS (arena/launcher/agent-bundle.ts).
+program.parseAsync(process.argv).catch((err) => {
   const e = err as Error;
   process.stderr.write(`flexarena: ${e instanceof FlexArenaError ? e.message : (e.stack ?? e.message)}\n`);
   process.exit(1);
-}
+});

@@ -2,15 +2,19 @@
 // bin/flexarena.mjs, every agent process would transpile the TypeScript of the whole CLI with tsx
 // first — seconds of CPU per process, times ten agents, on the machine the run itself needs. So the
 // arena bundles `flexarena agent` (cli/agent-main.ts) once with esbuild (the transform tsx uses
-// too), packages left as imports, and the agents run the bundle with plain `node`. The file is
-// named by the hash of its content: concurrent runs and unchanged sources share it, changed
-// sources get a new one. It lives in node_modules/.cache/ so the packages resolve from there.
-// (The integration tests bundle their helper agents the same way: test/helpers/helper-bundle.ts.)
+// too), and the agents run the bundle with plain `node`. The agent bundle is CommonJS with its
+// packages inlined (HiGHS excepted: it loads its WebAssembly from its own folder), so that one
+// script holds all its code and V8's code cache can keep it compiled between processes (the start
+// file, agent-loader.ts). Files are named by the hash of their content: concurrent runs and
+// unchanged sources share them, changed sources get new ones. They live in node_modules/.cache/ so
+// the packages left out resolve from there.
+// (The integration tests bundle their helper agents with programBuildOptions: test/helpers/helper-bundle.ts.)
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { agentLoaderSource } from './agent-loader.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRY = join(ROOT, 'cli', 'agent-main.ts');
@@ -31,9 +35,20 @@ export function programBuildOptions(entry: string): BuildOptions & { write: fals
   };
 }
 
-/** Keeps a bundle in the cache under `<prefix>-<hash of its content>.mjs`; its path. */
-export function cacheProgram(prefix: string, text: Uint8Array): string {
-  const path = join(CACHE, `${prefix}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+/**
+ * esbuild options for a program started through agent-loader.ts: one CommonJS file, packages
+ * inlined but HiGHS, and dynamic imports made requires — a script compiled from V8's code cache
+ * has no dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and HiGHS's CommonJS
+ * build loads as well as its ESM one.
+ */
+export function cachedProgramBuildOptions(entry: string): BuildOptions & { write: false } {
+  const { packages: _, ...options } = programBuildOptions(entry);
+  return { ...options, format: 'cjs', external: ['highs'], supported: { 'dynamic-import': false } };
+}
+
+/** Keeps a bundle in the cache under `<prefix>-<hash of its content><ext>`; its path. */
+export function cacheProgram(prefix: string, text: Uint8Array | string, ext = '.mjs'): string {
+  const path = join(CACHE, `${prefix}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}${ext}`);
   if (!existsSync(path)) {
     mkdirSync(CACHE, { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
@@ -50,7 +65,32 @@ export async function bundleProgram(prefix: string, entry: string): Promise<stri
   return cacheProgram(prefix, out.outputFiles[0]!.contents);
 }
 
-/** Bundles the agent program; the path of the bundle. Throws when esbuild cannot build it. */
-export function bundleAgentProgram(): Promise<string> {
-  return bundleProgram('agent', ENTRY);
+/**
+ * Bundles the agent program; the path of its start file (run it with `node`). Throws when esbuild
+ * cannot build it.
+ */
+export async function bundleAgentProgram(): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = await build(cachedProgramBuildOptions(ENTRY));
+  const bundle = cacheProgram('agent', out.outputFiles[0]!.contents, '.cjs');
+  const start = cacheProgram('agent-start', agentLoaderSource(bundle), '.cjs');
+  pruneAgentPrograms([bundle, start]);
+  return start;
+}
+
+/** Agent programs of other sources are deleted this long after they were made (each is ~3 MB with its code cache). */
+const STALE_AFTER_MS = 3_600_000;
+
+/** Deletes the agent program files (bundles, start files, code caches) other than `keep` that have gone stale. */
+function pruneAgentPrograms(keep: readonly string[]): void {
+  const now = Date.now();
+  for (const name of readdirSync(CACHE)) {
+    const path = join(CACHE, name);
+    if (!/^agent-.*\.cjs/.test(name) || keep.some((k) => path.startsWith(k))) continue;
+    try {
+      if (now - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { force: true });
+    } catch {
+      // Gone already: another run pruned it.
+    }
+  }
 }

@@ -229,6 +229,11 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   mkdirSync(join(runDir, 'agents'), { recursive: true });
   writeFileSync(join(runDir, 'config.yaml'), toYaml(cfg));
   const local = opts.local ?? new Map<string, LocalAgent>();
+  // esbuild bundles the agent program in a process of its own while nats-server starts and the
+  // world is built (never rejects: a failure means agents start through tsx).
+  const program = cfg.agents.some((a) => !local.has(a.id) && a.launch && !agentCommand(a))
+    ? agentProgram(log)
+    : undefined;
   const faults = new FaultLogSink(join(runDir, 'agent-faults.log'), log, cfg.limits.faultLog);
   const tape = new TapeFileSink(join(runDir, TAPE_FILE));
   const settlements = new SettlementFileSink(join(runDir, 'settlements.jsonl'));
@@ -286,7 +291,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       );
       log(`arena ${runId} listening on ${address}`);
       opts.onListening?.(address, gateway);
-      const program = remote.some((a) => a.launch && !agentCommand(a)) ? await agentProgram(log) : undefined;
+      const bundled = await program;
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
         // One path for every agent in another process: its configured command or runtime
@@ -295,7 +300,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         if (command)
           launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
         else if (a.launch)
-          launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents'), program));
+          launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents'), bundled));
         else
           log(
             `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
