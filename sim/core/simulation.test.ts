@@ -558,3 +558,21 @@ describe('Simulation: the end of a run', () => {
     ]);
   });
 });
+
+describe('Simulation: sinks', () => {
+  it('takes a sink added before the first decision point, with every record; refuses one added later', async () => {
+    const { sim, tape } = await setup({ ...cidOnly, agents: [{ id: 'a', strategy: 'idle' }] });
+    const late = new RecordingSink();
+    sim.addSink(late);
+    await play(sim, {});
+    expect(late.records.length).toBeGreaterThan(0);
+    expect(late.published.length).toBeGreaterThan(0);
+    expect(late.settlements.length).toBeGreaterThan(0);
+    expect([late.records, late.published, late.settlements]).toEqual([
+      tape.records,
+      tape.published,
+      tape.settlements,
+    ]);
+    expect(() => sim.addSink(new RecordingSink())).toThrow('addSink() after the run started');
+  });
+});

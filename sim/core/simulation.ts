@@ -271,7 +271,9 @@ export class Simulation {
     return this.door;
   }
 
+  /** One more sink, before the run starts (a later one would miss records: a bug, so it throws). */
   addSink(sink: RecordSink): void {
+    if (this.started) throw new Error('addSink() after the run started');
     this.ctx.out.add(sink);
   }
 
