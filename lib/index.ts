@@ -34,6 +34,7 @@ export {
 } from './json-bytes.js';
 export { compactString, compactStrings } from './latin1-strings.js';
 export * from './product-id.js';
+export { PROJECT_ROOT } from './project-root.js';
 export { encodeToBuffer, FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
 export { TurnBatch } from './turn-batch.js';

@@ -136,9 +136,10 @@ function profiled(mode: Mode): {
   const dir = mkdtempSync(join(tmpdir(), 'flexarena-pace-prof-'));
   mkdirSync(dir, { recursive: true });
   once(mode, {
-    // Agents from source, not the bundle: a profile names the bundle as one file, so its
-    // strategies, SDK and protobuf code could not be told apart (the timed runs use the bundle).
+    // Agents from source, not the bundles: a profile names a bundle's chunks, so its
+    // strategies, SDK and protobuf code could not be told apart (the timed runs use the bundles).
     FLEXARENA_AGENT_BUNDLE: '0',
+    FLEXARENA_CLI_BUNDLE: '0',
     FLEXARENA_CPU_PROFILE_DIR: dir,
     NODE_OPTIONS: `--import=${join(root, 'scripts', 'bench', 'cpu-profiler-preload.mjs')}`,
   });

@@ -338,6 +338,12 @@ try {
   // After the system tools: on a fresh machine --for-tests has just installed protoc.
   const python = ensurePythonCodegen(stamp);
   writeStamp({ deps, proto, web, python });
+  // The `flexarena` command's bundle of its sources (bin/cli-bundle.mjs), made here rather than by
+  // the first of the many commands a test run starts at once; without it the command runs via tsx.
+  if (!codegenOnly) {
+    const { cliBundle } = await import('../bin/cli-bundle.mjs');
+    await cliBundle({ root }).catch((e) => log(`WARNING: could not bundle the CLI (${e.message})`));
+  }
 } catch (err) {
   log(`FAILED: ${err.message}`);
   process.exit(1);

@@ -7,8 +7,7 @@
 // keeps flooding past its rate limit (RESOURCE_EXHAUSTED); everything about actions is the core's
 // door. One authentication header for every call: `authorization: Bearer <token>`.
 
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   type Metadata,
   Server,
@@ -41,6 +40,7 @@ import {
   WakeUpEncoding,
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
+import { PROJECT_ROOT } from '../../lib/index.js';
 import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
 import { OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { RemoteAgentPort } from './remote-port.js';
@@ -161,7 +161,7 @@ function serviceDefinition(encoder: SessionEncoder): ServiceDefinition<UntypedSe
   } as unknown as ServiceDefinition<UntypedServiceImplementation>;
 }
 
-const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'proto');
+const PROTO_DIR = join(PROJECT_ROOT, 'proto');
 let reflection: ReflectionService | undefined;
 
 /**

@@ -11,12 +11,12 @@
 // (The integration tests bundle their helper agents with programBuildOptions: test/helpers/helper-bundle.ts.)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { PROJECT_ROOT } from '../../lib/index.js';
 import { agentLoaderSource } from './agent-loader.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = PROJECT_ROOT;
 const ENTRY = join(ROOT, 'cli', 'agent-main.ts');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'flexarena');
 
@@ -32,6 +32,8 @@ export function programBuildOptions(entry: string): BuildOptions & { write: fals
     write: false,
     logLevel: 'silent',
     tsconfig: join(ROOT, 'tsconfig.json'),
+    // lib/project-root.ts: a bundle's own URL says nothing about where the project is.
+    define: { __FLEXARENA_ROOT__: JSON.stringify(ROOT) },
   };
 }
 

@@ -2,12 +2,12 @@
 // with its output in the run folder. Agents connect back over gRPC like any external agent.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../lib/index.js';
 import type { AgentConfig } from '../../sim/index.js';
 import { killAndWait } from '../nats/nats-server-launcher.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = PROJECT_ROOT;
 const BIN = join(ROOT, 'bin', 'flexarena.mjs');
 /** The Python SDK's folder, put on PYTHONPATH for `runtime: python` agents. */
 export const PYTHON_SDK_DIR = join(ROOT, 'agents', 'python');

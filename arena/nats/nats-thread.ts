@@ -2,10 +2,10 @@
 // hands it records; it turns them into subjects and JSON payloads and sends them over in bursts —
 // at most one message per event-loop turn, or sooner past BURST_BYTES — so the NATS clients'
 // work runs on the other core instead of between the simulation's steps. Nothing here waits.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import { FlexArenaError, TurnBatch } from '../../lib/index.js';
+import { FlexArenaError, PROJECT_ROOT, TurnBatch } from '../../lib/index.js';
 import { type PublicRecord, type RecordSink, settlementJson } from '../../sim/index.js';
 import { bundleProgram } from '../launcher/agent-bundle.js';
 import type {
@@ -27,7 +27,7 @@ let program: Promise<string> | undefined;
  * thread would start its own transpiler and take seconds to start. Bundled once per process.
  */
 function natsThreadProgram(): Promise<string> {
-  program ??= bundleProgram('nats-thread', fileURLToPath(new URL('./nats-worker.ts', import.meta.url)));
+  program ??= bundleProgram('nats-thread', join(PROJECT_ROOT, 'arena', 'nats', 'nats-worker.ts'));
   return program;
 }
 

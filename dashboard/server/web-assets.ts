@@ -2,9 +2,10 @@
 // with esbuild into dashboard/web/dist/ (ignored by git). Served from memory, read once.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../lib/index.js';
 import { DashboardError } from '../errors.js';
 
-export const WEB_DIR = join(import.meta.dirname, '..', 'web');
+export const WEB_DIR = join(PROJECT_ROOT, 'dashboard', 'web');
 export const DIST_DIR = join(WEB_DIR, 'dist');
 
 export interface WebAsset {

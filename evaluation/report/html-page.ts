@@ -2,8 +2,8 @@
 // network needed to open it), one container per chart, and a small script that renders every
 // Vega-Lite spec and records what happened (window.__report) for the PNG renderer and tests.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../lib/index.js';
 
 export interface ChartSpec {
   /** File-name-safe id: the chart's PNG is <id>.png. */
@@ -21,7 +21,7 @@ export interface ReportPage {
   charts: ChartSpec[];
 }
 
-const NODE_MODULES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules');
+const NODE_MODULES = join(PROJECT_ROOT, 'node_modules');
 
 function libraryScript(pkg: string, file: string): string {
   const path = join(NODE_MODULES, pkg, file);
