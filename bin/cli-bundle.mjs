@@ -7,11 +7,15 @@
 // milliseconds) and loads the bundle; after a change to any of them the next start bundles again
 // (~0.3 s). Plain JavaScript: it runs before anything could transpile TypeScript.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const POINTER = 'cli-current.json';
+/** The bundle of the current sources, per entry: cli-current.json for cli/main.ts. */
+const pointerName = (entry) =>
+  entry === 'cli/main.ts'
+    ? 'cli-current.json'
+    : `cli-current-${createHash('sha256').update(entry).digest('hex').slice(0, 12)}.json`;
 /** Bundles of other sources are deleted this long after they were made (a run may still load chunks). */
 const STALE_AFTER_MS = 24 * 3_600_000;
 
@@ -24,8 +28,14 @@ export async function cliBundle({
   entry = 'cli/main.ts',
   cacheDir = join(root, 'node_modules', '.cache', 'flexarena'),
 }) {
-  const current = readPointer(join(cacheDir, POINTER));
-  if (current && current.entry === entry && unchanged(root, current.inputs))
+  const current = readPointer(join(cacheDir, pointerName(entry)));
+  // (A bundle of another entry may have been pruned while its sources stood still.)
+  if (
+    current &&
+    current.entry === entry &&
+    unchanged(root, current.inputs) &&
+    existsSync(join(cacheDir, current.dir, 'main.js'))
+  )
     return { url: pathToFileURL(join(cacheDir, current.dir, 'main.js')).href, built: false };
   const dir = await bundle(root, entry, cacheDir);
   return { url: pathToFileURL(join(cacheDir, dir, 'main.js')).href, built: true };
@@ -94,9 +104,9 @@ async function bundle(root, entry, cacheDir) {
   // A file changed while it was bundled may be in the bundle in either version: use the bundle
   // this once, but do not point later starts at it.
   if (inputs.every((i) => i !== undefined && i[2] < startedMs)) {
-    const pointerTmp = join(cacheDir, `${POINTER}.${process.pid}.tmp`);
-    writeFileSync(pointerTmp, JSON.stringify({ entry, dir, inputs }));
-    renameSync(pointerTmp, join(cacheDir, POINTER));
+    const pointer = join(cacheDir, pointerName(entry));
+    writeFileSync(`${pointer}.${process.pid}.tmp`, JSON.stringify({ entry, dir, inputs }));
+    renameSync(`${pointer}.${process.pid}.tmp`, pointer);
   }
   prune(cacheDir, dir);
   return dir;

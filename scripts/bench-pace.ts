@@ -69,7 +69,8 @@ function once(mode: Mode, env: NodeJS.ProcessEnv = {}): Sample {
   const cpu0 = childrenCpuS();
   const res = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join('scripts', 'bench', 'pace-run.ts'), config, mode, out],
+    // From a bundle of the sources, as the `flexarena` command starts (scripts/bench/bundled.mjs).
+    [join('scripts', 'bench', 'bundled.mjs'), join('scripts', 'bench', 'pace-run.ts'), config, mode, out],
     { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
   );
   const cpuS = childrenCpuS() - cpu0;
@@ -86,6 +87,10 @@ const median = (xs: number[]) => {
 const perMinute = (days: number, ms: number) => (days * 60_000) / ms;
 const f1 = (x: number) => x.toFixed(1);
 
+// One untimed run first: the timed ones then start as every run after the first one since a change
+// to the sources does — from the bundles and the agent processes' code cache that run left behind
+// (bin/cli-bundle.mjs, arena/launcher/agent-loader.ts).
+once('grpc');
 const samples: Record<Mode, Sample[]> = { grpc: [], 'in-process': [] };
 for (let i = 0; i < runs; i++)
   for (const mode of MODES) {
@@ -307,14 +312,17 @@ const body = `## Game pace (\`npm run bench:pace\`)
 \`${config}\`: ${cfg.agents.length} agents (${cfg.agents.map((a) => a.strategy).join(', ')}),
 ${days} delivery days, ${cfg.decisionIntervalMinutes}-minute decision points from ${cfg.simStartHoursBeforeDay} h before the first day
 (${s0.stats.wakeUps / cfg.agents.length} decision points, ${s0.stats.wakeUps} wake-ups, ${s0.stats.actions} actions, ${s0.stats.trades} trades, ${s0.stats.tapeEvents} tape events).
-Each run is a fresh \`node\` process running the configuration as \`flexarena run\` does, with its
+Each run is a fresh \`node\` process running the configuration as \`flexarena run\` does (from a bundle of the
+sources, made once, as the command starts: \`scripts/bench/bundled.mjs\`), with its
 own nats-server (public data and the JetStream settlement stream are published as in every run).
 Simulated days per wall-clock minute: **clock** = from the first decision point (every agent
 connected) to the end of the run; **end to end** = from the arena process's start to its exit
-(Node and tsx start-up, nats-server, agent processes connecting, NATS delivery at the end).
+(Node start-up, loading the bundle, nats-server, agent processes connecting, NATS delivery at the end).
 An in-process run turns the event loop at every decision point, so its clock holds the tape's
 compression and the NATS publishing as a gRPC run's does (until 2026-11-30 that work waited until
 after the run's last record, outside the clock, and the in-process figures were that much higher).
+One untimed gRPC run before the timed ones makes the bundles and the agents' code cache, as any
+earlier run since the last change to the sources has.
 Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${runs} runs per mode, interleaved;
 1-minute load average during the runs ${f1(Math.min(...MODES.flatMap((m) => samples[m].map((s) => s.load))))}–${f1(Math.max(...MODES.flatMap((m) => samples[m].map((s) => s.load))))} (the machine is shared).
 

@@ -6,7 +6,6 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JavaScript without types (it runs before anything transpiles TypeScript).
 import { cliBundle } from '../bin/cli-bundle.mjs';
 
 const root = mkdtempSync(join(tmpdir(), 'flexarena-cli-bundle-'));
