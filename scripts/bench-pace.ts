@@ -63,14 +63,23 @@ function childrenCpuS(): number {
   return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
 }
 
-function once(mode: Mode, env: NodeJS.ProcessEnv = {}): Sample {
+/**
+ * One run in a fresh process: started from a bundle, as the `flexarena` command is, or through tsx
+ * (a profile then names the source files; a bundle's chunks say nothing about what code is whose).
+ */
+function once(mode: Mode, env: NodeJS.ProcessEnv = {}, start: 'bundle' | 'tsx' = 'bundle'): Sample {
   const out = mkdtempSync(join(tmpdir(), 'flexarena-pace-'));
   const load = loadavg()[0]!;
   const cpu0 = childrenCpuS();
   const res = spawnSync(
     process.execPath,
-    // From a bundle of the sources, as the `flexarena` command starts (scripts/bench/bundled.mjs).
-    [join('scripts', 'bench', 'bundled.mjs'), join('scripts', 'bench', 'pace-run.ts'), config, mode, out],
+    [
+      ...(start === 'bundle' ? [join('scripts', 'bench', 'bundled.mjs')] : ['--import', 'tsx']),
+      join('scripts', 'bench', 'pace-run.ts'),
+      config,
+      mode,
+      out,
+    ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
   );
   const cpuS = childrenCpuS() - cpu0;
@@ -140,14 +149,18 @@ function profiled(mode: Mode): {
 } {
   const dir = mkdtempSync(join(tmpdir(), 'flexarena-pace-prof-'));
   mkdirSync(dir, { recursive: true });
-  once(mode, {
-    // Agents from source, not the bundles: a profile names a bundle's chunks, so its
-    // strategies, SDK and protobuf code could not be told apart (the timed runs use the bundles).
-    FLEXARENA_AGENT_BUNDLE: '0',
-    FLEXARENA_CLI_BUNDLE: '0',
-    FLEXARENA_CPU_PROFILE_DIR: dir,
-    NODE_OPTIONS: `--import=${join(root, 'scripts', 'bench', 'cpu-profiler-preload.mjs')}`,
-  });
+  once(
+    mode,
+    {
+      // Every process from source, not from the bundles: a profile names a bundle's chunks, so its
+      // strategies, SDK and protobuf code could not be told apart (the timed runs use the bundles).
+      FLEXARENA_AGENT_BUNDLE: '0',
+      FLEXARENA_CLI_BUNDLE: '0',
+      FLEXARENA_CPU_PROFILE_DIR: dir,
+      NODE_OPTIONS: `--import=${join(root, 'scripts', 'bench', 'cpu-profiler-preload.mjs')}`,
+    },
+    'tsx',
+  );
   const zero = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   const arena = zero();
   const agents = zero();
@@ -286,8 +299,8 @@ if (profile) {
   profileTable = `
 **Where the time goes** (one profiled run per mode, every process sampled by the V8 profiler
 through the inspector; ms of samples per category, % of the process's busy samples; the agent
-column sums the ${gr.n} agent processes, which in this run start from source through tsx rather than
-from the bundle so that their code can be attributed — their start-up here is the unbundled one):
+column sums the ${gr.n} agent processes; in these runs every process starts from source through tsx
+rather than from the bundles so that its code can be attributed — start-up here is the unbundled one):
 
 | category | in-process | gRPC: arena process | gRPC: ${gr.n} agent processes | what it holds |
 |---|---|---|---|---|
