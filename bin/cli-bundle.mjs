@@ -30,10 +30,12 @@ export async function cliBundle({
   cacheDir = join(root, 'node_modules', '.cache', 'flexarena'),
 }) {
   const current = readPointer(join(cacheDir, pointerName(entry)));
-  // (A bundle of another entry may have been pruned while its sources stood still.)
+  // (A bundle of another entry may have been pruned while its sources stood still; a bundle knows
+  // the project's folder, so a moved project bundles again.)
   if (
     current &&
     current.entry === entry &&
+    current.root === root &&
     unchanged(root, current.inputs) &&
     existsSync(join(cacheDir, current.dir, 'main.js'))
   )
@@ -93,7 +95,7 @@ async function bundle(root, entry, cacheDir) {
     stamp(root, p),
   );
   const id = createHash('sha256')
-    .update(JSON.stringify([entry, inputs]))
+    .update(JSON.stringify([entry, root, inputs]))
     .digest('hex')
     .slice(0, 16);
   const dir = `cli-${id}`;
@@ -106,7 +108,7 @@ async function bundle(root, entry, cacheDir) {
   // this once, but do not point later starts at it.
   if (inputs.every((i) => i !== undefined && i[2] < startedMs)) {
     const pointer = join(cacheDir, pointerName(entry));
-    writeFileSync(`${pointer}.${process.pid}.tmp`, JSON.stringify({ entry, dir, inputs }));
+    writeFileSync(`${pointer}.${process.pid}.tmp`, JSON.stringify({ entry, root, dir, inputs }));
     renameSync(`${pointer}.${process.pid}.tmp`, pointer);
   }
   prune(cacheDir, dir);

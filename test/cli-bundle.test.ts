@@ -2,7 +2,7 @@
 // once, reused by later starts (also in other processes), bundled again after a source changes or
 // goes away; and the real command gives the same answers from the bundle as through tsx.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,9 @@ writeFileSync(
   "import { n } from './dep.js';\ndeclare const __FLEXARENA_ROOT__: string;\nexport const answer: number = n + 1;\nexport const root = __FLEXARENA_ROOT__;\nexport const lazy = () => import('./late.js');\n",
 );
 writeFileSync(join(root, 'src', 'late.ts'), 'export const late = 7;\n');
+// Whole seconds, which a copy keeps exactly (a moved project below has the very same stamps).
+for (const f of ['tsconfig.json', 'package.json', 'src/main.ts', 'src/late.ts'])
+  utimesSync(join(root, f), 1_700_000_000, 1_700_000_000);
 const setDep = (n: number, mtime: number) => {
   writeFileSync(join(root, 'src', 'dep.ts'), `export const n: number = ${n};\n`);
   utimesSync(join(root, 'src', 'dep.ts'), mtime, mtime);
@@ -54,6 +57,18 @@ describe('cliBundle', () => {
     // Only the modification time moved (same size): bundled again all the same.
     setDep(98, 1_700_000_200);
     expect((await cliBundle(opts)).built).toBe(true);
+    // The same sources in another folder (a moved project): bundled again, knowing the new folder.
+    const moved = mkdtempSync(join(tmpdir(), 'flexarena-cli-bundle-moved-'));
+    cpSync(root, moved, { recursive: true, preserveTimestamps: true });
+    const there = await cliBundle({
+      root: moved,
+      entry: 'src/main.ts',
+      cacheDir: join(root, 'node_modules', '.cache', 'flexarena'),
+    });
+    expect(there.built).toBe(true);
+    expect((await import(there.url)).root).toBe(moved);
+    rmSync(moved, { recursive: true, force: true });
+
     rmSync(join(root, 'src', 'late.ts'));
     await expect(cliBundle(opts)).rejects.toThrow(/late/);
   }, 60_000);
