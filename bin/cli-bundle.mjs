@@ -6,7 +6,8 @@
 // with their sizes and modification times (cli-current.json). A start stats those files (a few
 // milliseconds) and loads the bundle; after a change to any of them the next start bundles again
 // (~0.3 s). Like make, it trusts sizes and times: a file swapped for another of the same size and
-// modification time (a copy that keeps times) goes unseen until it is touched. Plain JavaScript: it runs before anything could transpile TypeScript.
+// modification time (a copy that keeps times) goes unseen until it is touched. Plain JavaScript:
+// it runs before anything could transpile TypeScript.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
