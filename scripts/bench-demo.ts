@@ -1,5 +1,7 @@
-// `npm run bench:demo`: the demo day as a newcomer runs it (arena, nats-server and three agent
-// processes), five times; reports the median wall time and what the day processed.
+// `npm run bench:demo`: the demo day as a newcomer runs it (arena, nats-server and the agent
+// processes), five times; reports the median wall time and what the day processed. Interleaved with
+// it, the same run with the command through tsx instead of its bundle (FLEXARENA_CLI_BUNDLE=0), the
+// baseline of the ratio.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -19,12 +21,13 @@ interface Sample {
   tapeEvents: number;
 }
 
-function once(): Sample {
+function once(env: NodeJS.ProcessEnv = {}): Sample {
   const out = mkdtempSync(join(tmpdir(), 'flexarena-bench-'));
   const t0 = process.hrtime.bigint();
   const res = spawnSync(process.execPath, [join(root, 'bin', 'flexarena.mjs'), 'run', config, '--out', out], {
     cwd: root,
     encoding: 'utf8',
+    env: { ...process.env, ...env },
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (res.status !== 0) throw new Error(`demo failed (${res.status}):\n${res.stderr}`);
@@ -40,9 +43,13 @@ const median = (xs: number[]) => {
 };
 
 const samples: Sample[] = [];
+const throughTsx: Sample[] = [];
 for (let i = 0; i < runs; i++) {
   samples.push(once());
-  process.stderr.write(`run ${i + 1}/${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
+  throughTsx.push(once({ FLEXARENA_CLI_BUNDLE: '0' }));
+  process.stderr.write(
+    `run ${i + 1}/${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s (command through tsx: ${(throughTsx.at(-1)!.wallMs / 1000).toFixed(2)} s)\n`,
+  );
 }
 const s0 = samples[0]!;
 const cfg = loadRunConfig(join(root, config));
@@ -53,6 +60,7 @@ const markets = [
   cfg.market.balancing.enabled ? 'aFRR capacity and balancing energy' : '',
 ].filter(Boolean);
 const med = median(samples.map((s) => s.wallMs));
+const medTsx = median(throughTsx.map((s) => s.wallMs));
 const body = `## Demo day (\`npm run bench:demo\`)
 
 \`${config}\`: ${cfg.days} delivery day(s) on ${markets.join(', ')}; the clock runs from
@@ -71,6 +79,9 @@ Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${c
 | wake-ups per wall second (median run) | ${Math.round(s0.wakeUps / (med / 1000))} |
 | actions per wall second (median run) | ${Math.round(s0.actions / (med / 1000))} |
 
-Process start-up (Node + tsx for ${cfg.agents.length + 1} processes, nats-server) is part of the wall time.`;
+Process start-up (Node for ${cfg.agents.length + 1} processes, the command's bundle, the agents' bundle from V8's code cache,
+nats-server) is part of the wall time. Baseline in the same invocation, interleaved: the command
+through tsx (\`FLEXARENA_CLI_BUNDLE=0\`), median ${(medTsx / 1000).toFixed(2)} s — the bundle's wall time is
+**${(med / medTsx).toFixed(2)}×** the baseline's.`;
 writeBenchmarkSection('demo', body);
 process.stdout.write(`${body}\n`);
