@@ -46,9 +46,13 @@ export {
 } from './v8-tiering.js';
 export {
   applyListDelta,
+  applyOpenOrdersDelta,
   applyWakeViewDelta,
+  diffOpenOrders,
   diffWakeView,
   type Keyed,
+  type OpenOrdersDelta,
+  type OrderKeyed,
   sameValue,
   type WakeView,
   type WakeViewDelta,

@@ -3,7 +3,14 @@
 // list) it returns undefined, so the arena sends a snapshot instead.
 import { describe, expect, it } from 'vitest';
 import { RandomStream } from './random.js';
-import { applyWakeViewDelta, diffWakeView, sameValue, type WakeView } from './wake-view.js';
+import {
+  applyOpenOrdersDelta,
+  applyWakeViewDelta,
+  diffOpenOrders,
+  diffWakeView,
+  sameValue,
+  type WakeView,
+} from './wake-view.js';
 
 interface Book {
   productId: string;
@@ -79,6 +86,49 @@ describe('diffWakeView / applyWakeViewDelta', () => {
       expect(sameValue(applyWakeViewDelta(base, d), next)).toBe(true);
     }
     expect(deltas).toBeGreaterThan(500);
+  });
+});
+
+describe('diffOpenOrders / applyOpenOrdersDelta', () => {
+  const order = (orderId: number, remainingLots = 10) => ({ orderId, productId: 'p', remainingLots });
+
+  it('carries only new and changed orders and the ids of the closed ones', () => {
+    const kept = order(2);
+    const base = [order(1), kept, order(3), order(4)];
+    // 1 closed, 2 the same message, 3 equal content in a new message, 4 partly filled, 7 and 9 new.
+    const next = [kept, order(3), order(4, 6), order(7), order(9)];
+    const d = diffOpenOrders(base, next)!;
+    expect(d.openOrders.map((o) => o.orderId)).toEqual([4, 7, 9]);
+    expect(d.closedOrderIds).toEqual([1]);
+    expect(applyOpenOrdersDelta(base, d)).toEqual(next);
+  });
+
+  it('refuses what the rule cannot rebuild: a new order before an older one, an id twice', () => {
+    expect(diffOpenOrders([order(5)], [order(3), order(5)])).toBeUndefined();
+    expect(diffOpenOrders([order(5)], [order(5), order(5, 3)])).toBeUndefined();
+    expect(diffOpenOrders([order(5), order(5)], [order(5)])).toBeUndefined();
+  });
+
+  it('rebuilds 2 000 random evolutions exactly whenever it gives a delta', () => {
+    const rng = new RandomStream('open-orders-test', 11);
+    let deltas = 0;
+    let nextId = 1;
+    for (let trial = 0; trial < 2_000; trial++) {
+      const base = Array.from({ length: rng.int(0, 12) }, () => order(nextId++, rng.int(1, 4)));
+      const next = base
+        .filter(() => rng.next() < 0.8)
+        .map((o) => (rng.next() < 0.3 ? order(o.orderId, rng.int(1, 4)) : o));
+      for (let k = rng.int(0, 3); k > 0; k--) {
+        // Mostly appended (ids only grow), now and then out of order: the diff must notice.
+        const o = order(rng.next() < 0.1 ? rng.int(0, nextId) : nextId++, 1);
+        next.splice(rng.next() < 0.9 ? next.length : rng.int(0, next.length), 0, o);
+      }
+      const d = diffOpenOrders(base, next);
+      if (!d) continue;
+      deltas++;
+      expect(sameValue(applyOpenOrdersDelta(base, d), next)).toBe(true);
+    }
+    expect(deltas).toBeGreaterThan(1_000);
   });
 });
 

@@ -1,10 +1,11 @@
-// The public view of a wake-up — the books and forecasts every agent sees alike — as a delta
-// against an earlier view, and the rebuild of the full view from it. The arena computes the
-// delta (`diffWakeView`), the SDKs apply it (`applyWakeViewDelta`); both sides share this one
-// rule, so what a strategy sees is exactly the list the arena had. The rule for each list keyed
-// by product id: drop the removed ids, replace changed entries where they stand, append new
+// The public view of a wake-up — the books and forecasts every agent sees alike — and an agent's
+// open orders, each as a delta against an earlier wake-up, and the rebuild of the full lists from
+// it. The arena computes the deltas (`diffWakeView`, `diffOpenOrders`), the SDKs apply them
+// (`applyWakeViewDelta`, `applyOpenOrdersDelta`); both sides share this one rule, so what a
+// strategy sees is exactly the list the arena had. The rule for each list keyed by product id (an
+// order: by order id): drop the removed ids, replace changed entries where they stand, append new
 // entries in the order given. When that rule cannot give the new list (a product opening in the
-// middle of the list), `diffWakeView` says so and the arena sends a full snapshot instead.
+// middle of the list), the diff says so and the arena sends a full snapshot instead.
 
 export interface Keyed {
   readonly productId: string;
@@ -43,22 +44,40 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return keys === 0;
 }
 
+/** An agent's resting order as the wake-up carries it (the generated Order). */
+export interface OrderKeyed {
+  readonly orderId: number;
+}
+
+/** What changed in an agent's open orders (WakeUp's open_orders and closed_order_ids in a delta). */
+export interface OpenOrdersDelta<O extends OrderKeyed> {
+  openOrders: readonly O[];
+  closedOrderIds: readonly number[];
+}
+
+const byProduct = (e: Keyed): string => e.productId;
+const byOrder = (o: OrderKeyed): number => o.orderId;
+
 /** The rebuild rule for one list: removed ids dropped, changed entries in place, new ones appended. */
-export function applyListDelta<T extends Keyed>(
+export function applyListDelta<T, K>(
   base: readonly T[],
-  removed: ReadonlySet<string>,
+  removed: ReadonlySet<K>,
   upserts: readonly T[],
+  key: (e: T) => K,
 ): T[] {
-  const pending = new Map<string, T>();
-  for (const u of upserts) pending.set(u.productId, u);
+  const pending = new Map<K, T>();
+  for (const u of upserts) pending.set(key(u), u);
   const out: T[] = [];
-  for (const b of base) {
-    if (removed.has(b.productId)) continue;
-    const u = pending.get(b.productId);
-    if (u) pending.delete(b.productId);
+  // Indexed: an agent's open orders run to ~1 200 entries at every decision point.
+  for (let i = 0; i < base.length; i++) {
+    const b = base[i]!;
+    const k = key(b);
+    if (removed.has(k)) continue;
+    const u = pending.get(k);
+    if (u) pending.delete(k);
     out.push(u ?? b);
   }
-  for (const u of upserts) if (pending.get(u.productId) === u) out.push(u);
+  for (const u of upserts) if (pending.get(key(u)) === u) out.push(u);
   return out;
 }
 
@@ -70,28 +89,48 @@ export function applyWakeViewDelta<B extends Keyed, P extends Keyed, F extends K
   const closed = new Set(delta.closedProductIds);
   const expired = new Set(delta.expiredForecastProductIds);
   return {
-    books: applyListDelta(base.books, closed, delta.books),
-    priceForecasts: applyListDelta(base.priceForecasts, expired, delta.priceForecasts),
-    fundamentalsForecasts: applyListDelta(base.fundamentalsForecasts, expired, delta.fundamentalsForecasts),
+    books: applyListDelta(base.books, closed, delta.books, byProduct),
+    priceForecasts: applyListDelta(base.priceForecasts, expired, delta.priceForecasts, byProduct),
+    fundamentalsForecasts: applyListDelta(
+      base.fundamentalsForecasts,
+      expired,
+      delta.fundamentalsForecasts,
+      byProduct,
+    ),
   };
 }
 
-/** Changed or new entries and removed ids; undefined when a list repeats a product id. */
-function diffList<T extends Keyed>(
+/** The complete open orders from the base wake-up's list and a delta against it. */
+export function applyOpenOrdersDelta<O extends OrderKeyed>(
+  base: readonly O[],
+  delta: OpenOrdersDelta<O>,
+): O[] {
+  return applyListDelta(base, new Set(delta.closedOrderIds), delta.openOrders, byOrder);
+}
+
+/** Changed or new entries and removed ids; undefined when a list repeats an id. */
+function diffList<T, K>(
   base: readonly T[],
   next: readonly T[],
-): { upserts: T[]; removed: string[] } | undefined {
-  const before = new Map<string, T>();
-  for (const b of base) before.set(b.productId, b);
-  const ids = new Set<string>();
-  for (const n of next) ids.add(n.productId);
+  key: (e: T) => K,
+): { upserts: T[]; removed: K[] } | undefined {
+  const before = new Map<K, T>();
+  for (let i = 0; i < base.length; i++) before.set(key(base[i]!), base[i]!);
+  const ids = new Set<K>();
+  for (let i = 0; i < next.length; i++) ids.add(key(next[i]!));
   if (before.size !== base.length || ids.size !== next.length) return undefined;
   const upserts: T[] = [];
-  for (const n of next) {
-    const b = before.get(n.productId);
-    if (b === undefined || !sameValue(b, n)) upserts.push(n);
+  for (let i = 0; i < next.length; i++) {
+    const n = next[i]!;
+    const b = before.get(key(n));
+    // The venue hands out the same message while an order is unchanged: identity settles most.
+    if (b === undefined || (b !== n && !sameValue(b, n))) upserts.push(n);
   }
-  const removed = base.filter((b) => !ids.has(b.productId)).map((b) => b.productId);
+  const removed: K[] = [];
+  for (let i = 0; i < base.length; i++) {
+    const k = key(base[i]!);
+    if (!ids.has(k)) removed.push(k);
+  }
   return { upserts, removed };
 }
 
@@ -100,9 +139,9 @@ function diffList<T extends Keyed>(
  * sides that is enough: an entry the rebuild kept from the base was found equal to the new entry
  * of its id by diffList, every other entry is the new one itself.
  */
-function sameList(rebuilt: readonly Keyed[], next: readonly Keyed[]): boolean {
+function sameList<T, K>(rebuilt: readonly T[], next: readonly T[], key: (e: T) => K): boolean {
   if (rebuilt.length !== next.length) return false;
-  for (let i = 0; i < rebuilt.length; i++) if (rebuilt[i]!.productId !== next[i]!.productId) return false;
+  for (let i = 0; i < rebuilt.length; i++) if (key(rebuilt[i]!) !== key(next[i]!)) return false;
   return true;
 }
 
@@ -116,9 +155,9 @@ export function diffWakeView<B extends Keyed, P extends Keyed, F extends Keyed>(
   base: WakeView<B, P, F>,
   next: WakeView<B, P, F>,
 ): WakeViewDelta<B, P, F> | undefined {
-  const books = diffList(base.books, next.books);
-  const prices = diffList(base.priceForecasts, next.priceForecasts);
-  const fundamentals = diffList(base.fundamentalsForecasts, next.fundamentalsForecasts);
+  const books = diffList(base.books, next.books, byProduct);
+  const prices = diffList(base.priceForecasts, next.priceForecasts, byProduct);
+  const fundamentals = diffList(base.fundamentalsForecasts, next.fundamentalsForecasts, byProduct);
   if (!books || !prices || !fundamentals) return undefined;
   const expired = [...new Set([...prices.removed, ...fundamentals.removed])];
   const delta: WakeViewDelta<B, P, F> = {
@@ -130,8 +169,23 @@ export function diffWakeView<B extends Keyed, P extends Keyed, F extends Keyed>(
   };
   const rebuilt = applyWakeViewDelta(base, delta);
   const exact =
-    sameList(rebuilt.books, next.books) &&
-    sameList(rebuilt.priceForecasts, next.priceForecasts) &&
-    sameList(rebuilt.fundamentalsForecasts, next.fundamentalsForecasts);
+    sameList(rebuilt.books, next.books, byProduct) &&
+    sameList(rebuilt.priceForecasts, next.priceForecasts, byProduct) &&
+    sameList(rebuilt.fundamentalsForecasts, next.fundamentalsForecasts, byProduct);
   return exact ? delta : undefined;
+}
+
+/**
+ * The delta that rebuilds the open orders `next` from `base`, or undefined when the rebuild rule
+ * cannot give `next` exactly (an order id twice, a new order before an older one): then only the
+ * complete list is safe. As in diffWakeView, the rebuild is checked here against `next`.
+ */
+export function diffOpenOrders<O extends OrderKeyed>(
+  base: readonly O[],
+  next: readonly O[],
+): OpenOrdersDelta<O> | undefined {
+  const d = diffList(base, next, byOrder);
+  if (!d) return undefined;
+  const delta: OpenOrdersDelta<O> = { openOrders: d.upserts, closedOrderIds: d.removed };
+  return sameList(applyOpenOrdersDelta(base, delta), next, byOrder) ? delta : undefined;
 }

@@ -10,8 +10,13 @@ import { WakeViewError, WakeViewTracker } from '../agents/sdk/wake-view.js';
 import { SessionEncoder } from '../arena/gateway/session-encoder.js';
 import { type HeldView, WakeViewCoder } from '../arena/gateway/wake-view-coder.js';
 import { SessionResponse } from '../gen/flexarena/v1/arena_service.js';
-import type { BookDepth, PriceForecast } from '../gen/flexarena/v1/market.js';
-import { type FundamentalsForecast, PublicView, WakeUp } from '../gen/flexarena/v1/session.js';
+import type { BookDepth, Order, PriceForecast } from '../gen/flexarena/v1/market.js';
+import {
+  type FundamentalsForecast,
+  OpenOrdersView,
+  PublicView,
+  WakeUp,
+} from '../gen/flexarena/v1/session.js';
 import { FastBinaryReader, RandomStream } from '../lib/index.js';
 
 const rng = new RandomStream('round-trip', 3);
@@ -73,7 +78,40 @@ function evolve(prev: Point): Point {
   };
 }
 
-function coreWake(p: Point, agent: number): WakeUp {
+let nextOrderId = 1;
+function order(orderId = nextOrderId++): Order {
+  return {
+    orderId,
+    productId: `b${rng.int(0, 40)}`,
+    side: rng.int(1, 2),
+    priceTicks: rng.int(-5_000, 5_000),
+    remainingLots: rng.int(1, 2 ** 34),
+    originalLots: 2 ** 34,
+    timeInForce: 1,
+    clientRef: rng.next() < 0.5 ? `ref-${orderId}` : '',
+    entryTimeMs: 1_795_000_000_000 + orderId,
+    restriction: 0,
+    peakLots: 0,
+    hiddenLots: 0,
+  };
+}
+
+/**
+ * An agent's resting orders at the next decision point, as the venue hands them out: most the same
+ * messages, some partly filled (new messages), some gone, new ones after them (ids only grow) and,
+ * now and then, one out of order (which only a complete list can say).
+ */
+function evolveOrders(prev: readonly Order[]): Order[] {
+  const next = prev
+    .filter(() => rng.next() > 0.04)
+    .map((o) => (rng.next() < 0.05 ? { ...o, remainingLots: rng.int(1, o.remainingLots) } : o));
+  for (let k = rng.int(0, 6); k > 0; k--) next.push(order());
+  if (rng.next() < 0.03 && next.length > 0)
+    next.splice(rng.int(0, next.length), 0, order(rng.int(1, nextOrderId)));
+  return next;
+}
+
+function coreWake(p: Point, agent: number, openOrders: Order[] = []): WakeUp {
   return {
     ...WakeUp.fromPartial({
       wakeId: p.wakeId,
@@ -81,6 +119,7 @@ function coreWake(p: Point, agent: number): WakeUp {
       reportSeq: 10 * p.wakeId + agent,
       cashUnits: -agent,
     }),
+    openOrders,
     books: p.books,
     priceForecasts: p.priceForecasts,
     fundamentalsForecasts: p.fundamentalsForecasts,
@@ -100,13 +139,17 @@ class DeltaStream {
   tracker = new WakeViewTracker();
   bytes = 0;
   kinds: PublicView[] = [];
+  orderKinds: OpenOrdersView[] = [];
+  /** With `orders`, a DELTA_ORDERS session. */
+  constructor(readonly orders = false) {}
   receive(coder: WakeViewCoder, enc: SessionEncoder, core: WakeUp): WakeUp {
-    const { wire: w, holds } = coder.encode(core, this.held);
+    const { wire: w, holds } = coder.encode(core, this.held, this.orders);
     this.held = holds;
     const bytes = wire(enc, w);
     this.bytes += bytes.length;
     const decoded = decode(bytes);
     this.kinds.push(decoded.publicView);
+    this.orderKinds.push(decoded.openOrdersView);
     return this.tracker.rebuild(decoded);
   }
 }
@@ -159,6 +202,56 @@ describe('delta wake-ups, gateway to SDK', () => {
     expect(steady.bytes).toBeLessThan(fullBytes / 2);
   });
 
+  it('DELTA_ORDERS: open orders rebuilt exactly across resumes, skips and snapshots', () => {
+    const coder = new WakeViewCoder();
+    const enc = new SessionEncoder();
+    const steady = new DeltaStream(true);
+    const skipper = new DeltaStream(true);
+    let resumer = new DeltaStream(true);
+    // A DELTA session (public view only) beside them: complete order lists, the same view deltas.
+    const plain = new DeltaStream();
+    let p: Point = { wakeId: 1, books: [depth('b0')], priceForecasts: [], fundamentalsForecasts: [] };
+    let orders = Array.from({ length: 300 }, () => order());
+    for (let step = 0; step < 300; step++, p = evolve(p), orders = evolveOrders(orders)) {
+      const full = decode(wire(enc, coreWake(p, 0, orders)));
+      expect(plain.receive(coder, enc, coreWake(p, 0, orders))).toEqual(full);
+      expect(steady.receive(coder, enc, coreWake(p, 0, orders))).toEqual(full);
+      if (step % 3 === 0) expect(skipper.receive(coder, enc, coreWake(p, 0, orders))).toEqual(full);
+      if (step % 50 === 49)
+        resumer = Object.assign(new DeltaStream(true), { orderKinds: resumer.orderKinds });
+      expect(resumer.receive(coder, enc, coreWake(p, 0, orders))).toEqual(full);
+    }
+    const count = (kinds: OpenOrdersView[], k: OpenOrdersView) => kinds.filter((x) => x === k).length;
+    expect(steady.orderKinds[0]).toBe(OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT);
+    expect(count(resumer.orderKinds, OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT)).toBeGreaterThanOrEqual(7);
+    expect(count(steady.orderKinds, OpenOrdersView.OPEN_ORDERS_VIEW_DELTA)).toBeGreaterThan(250);
+    // An order out of order cannot be a delta: complete lists happened on the way.
+    expect(count(steady.orderKinds.slice(1), OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT)).toBeGreaterThan(2);
+    expect(steady.bytes).toBeLessThan(plain.bytes / 3);
+    expect(new Set(plain.orderKinds)).toEqual(new Set([OpenOrdersView.OPEN_ORDERS_VIEW_UNSPECIFIED]));
+  });
+
+  it('refuses an open-orders delta whose base the client does not hold', () => {
+    const coder = new WakeViewCoder();
+    const p1: Point = { wakeId: 1, books: [depth('a')], priceForecasts: [], fundamentalsForecasts: [] };
+    const p2 = { ...p1, wakeId: 2 };
+    const o1 = [order(), order()];
+    const first = coder.encode(coreWake(p1, 0, o1), undefined, true);
+    const second = coder.encode(coreWake(p2, 0, [...o1, order()]), first.holds, true);
+    expect(second.wire.openOrdersView).toBe(OpenOrdersView.OPEN_ORDERS_VIEW_DELTA);
+    expect(second.wire.openOrders).toHaveLength(1);
+    expect(second.wire.baseWakeId).toBe(1);
+    // A tracker that got the public view of wake 1 but not its orders (a plain DELTA stream).
+    const other = new WakeViewTracker();
+    other.rebuild(coder.encode(coreWake(p1, 0, o1), undefined).wire);
+    expect(() => other.rebuild(second.wire)).toThrow(
+      /base_wake_id: 1 is not the open orders this stream holds \(none\)/,
+    );
+    expect(() =>
+      new WakeViewTracker().rebuild({ ...first.wire, openOrdersView: 7 as OpenOrdersView }),
+    ).toThrow(/open_orders_view/);
+  });
+
   it('refuses a delta whose base the client does not hold, and unknown view kinds', () => {
     const coder = new WakeViewCoder();
     const p1: Point = { wakeId: 1, books: [depth('a')], priceForecasts: [], fundamentalsForecasts: [] };
@@ -173,7 +266,7 @@ describe('delta wake-ups, gateway to SDK', () => {
     const other = new WakeViewTracker();
     other.rebuild({ ...first.wire, wakeId: 7 });
     expect(() => other.rebuild(second.wire)).toThrow(
-      /base_wake_id: 1 is not the view this stream holds \(wake 7\)/,
+      /base_wake_id: 1 is not the public view this stream holds \(wake 7\)/,
     );
     expect(() => new WakeViewTracker().rebuild({ ...first.wire, publicView: 9 as PublicView })).toThrow(
       /public_view/,

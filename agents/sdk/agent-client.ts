@@ -161,8 +161,8 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           break;
         case 'wakeUp': {
           outcome.wakeUps++;
-          // Without a public view there is nothing to rebuild (see Strategy.ignoresPublicView).
-          const wake = strategy.ignoresPublicView ? msg.kind.value : views.rebuild(msg.kind.value);
+          // Without a public view (Strategy.ignoresPublicView) only the open orders are rebuilt.
+          const wake = views.rebuild(msg.kind.value);
           const actions = await strategy.decide(wake);
           processed(wake.reportSeq);
           send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
@@ -221,7 +221,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           lastReportSeq: outcome.lastReportSeq,
           wakeUpEncoding: opts.fullWakeUps
             ? WakeUpEncoding.WAKE_UP_ENCODING_FULL
-            : WakeUpEncoding.WAKE_UP_ENCODING_DELTA,
+            : WakeUpEncoding.WAKE_UP_ENCODING_DELTA_ORDERS,
         },
       },
     });

@@ -27,13 +27,14 @@ const PUBLIC: Partial<WakeUp> = {
     { productId: 'qh-20261122-0001', demandMw: 1.5, windMw: 2.25, solarMw: 0, residualMw: -0.75 },
   ],
   publicView: PublicView.PUBLIC_VIEW_DELTA,
-  baseWakeId: 41,
   closedProductIds: ['qh-20261121-0095'],
   expiredForecastProductIds: ['qh-20261121-0094', 'qh-20261121-0095'],
 };
 
 const OWN: Partial<WakeUp> = {
   wakeId: 42,
+  // Kept by the lean decoding: a DELTA_ORDERS session's open orders are a delta against it too.
+  baseWakeId: 41,
   timeMs: 1_795_000_000_000,
   reportSeq: 77,
   cashUnits: -(2 ** 40),

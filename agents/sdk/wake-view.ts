@@ -1,10 +1,12 @@
-// The SDK's side of delta wake-ups (Hello.wake_up_encoding DELTA): it keeps the public view
-// (books, forecasts) of the last wake-up of the stream and rebuilds every wake-up to the complete
-// message a full session would have decoded, so a strategy never sees a delta. A delta must apply
-// to the view held; anything else (no view yet, another base) is a WakeViewError, on which the
-// client resumes on a new stream, whose first wake-up is a snapshot.
-import { PublicView, type WakeUp } from '../../gen/flexarena/v1/session.js';
-import { applyWakeViewDelta, deepFreeze, type WakeView } from '../../lib/index.js';
+// The SDK's side of delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_ORDERS): it keeps the
+// public view (books, forecasts) and, with DELTA_ORDERS, the open orders of the last wake-up of
+// the stream, and rebuilds every wake-up to the complete message a full session would have
+// decoded, so a strategy never sees a delta. A delta must apply to the view held; anything else
+// (no view yet, another base) is a WakeViewError, on which the client resumes on a new stream,
+// whose first wake-up is a snapshot.
+import type { Order } from '../../gen/flexarena/v1/market.js';
+import { OpenOrdersView, PublicView, type WakeUp } from '../../gen/flexarena/v1/session.js';
+import { applyOpenOrdersDelta, applyWakeViewDelta, deepFreeze, type WakeView } from '../../lib/index.js';
 import { AgentSdkError } from './errors.js';
 
 type View = WakeView<
@@ -18,44 +20,79 @@ export class WakeViewError extends AgentSdkError {}
 
 export class WakeViewTracker {
   private held: { wakeId: number; view: View } | undefined;
+  private heldOrders: { wakeId: number; orders: readonly Order[] } | undefined;
 
   /** The complete wake-up for `wire`, as received on this stream (in order). */
   rebuild(wire: WakeUp): WakeUp {
+    const view = this.publicView(wire);
+    const orders = this.openOrders(wire);
+    if (view) this.held = { wakeId: wire.wakeId, view };
+    if (orders) this.heldOrders = { wakeId: wire.wakeId, orders };
+    // base_wake_id is the wire's business (a lean decoding keeps it without the view it belongs to).
+    if (!view && !orders) return wire.baseWakeId === 0 ? wire : { ...wire, baseWakeId: 0 };
+    // The lists are the strategy's own copies; their entries are frozen because later wake-ups
+    // share them (as in-process wake-ups are).
+    return {
+      ...wire,
+      ...(view && {
+        books: view.books.slice(),
+        priceForecasts: view.priceForecasts.slice(),
+        fundamentalsForecasts: view.fundamentalsForecasts.slice(),
+        publicView: PublicView.PUBLIC_VIEW_UNSPECIFIED,
+        closedProductIds: [],
+        expiredForecastProductIds: [],
+      }),
+      ...(orders && {
+        openOrders: orders.slice(),
+        openOrdersView: OpenOrdersView.OPEN_ORDERS_VIEW_UNSPECIFIED,
+        closedOrderIds: [],
+      }),
+      baseWakeId: 0,
+    };
+  }
+
+  /** The complete public view of `wire`; undefined when it carries no view of a DELTA session. */
+  private publicView(wire: WakeUp): View | undefined {
     switch (wire.publicView) {
       case PublicView.PUBLIC_VIEW_UNSPECIFIED:
-        return wire;
+        return undefined;
       case PublicView.PUBLIC_VIEW_SNAPSHOT:
-        return this.hold(wire, wire);
-      case PublicView.PUBLIC_VIEW_DELTA: {
-        const held = this.held;
-        if (!held || held.wakeId !== wire.baseWakeId)
-          throw new WakeViewError(
-            `wake_up.base_wake_id: ${wire.baseWakeId} is not the view this stream holds (${held ? `wake ${held.wakeId}` : 'none'})`,
-          );
-        return this.hold(wire, applyWakeViewDelta(held.view, wire));
-      }
+        return this.frozen(wire, wire);
+      case PublicView.PUBLIC_VIEW_DELTA:
+        this.checkBase('public view', wire, this.held?.wakeId);
+        return this.frozen(wire, applyWakeViewDelta(this.held!.view, wire));
       default:
         throw new WakeViewError(`wake_up.public_view: unknown value ${wire.publicView}`);
     }
   }
 
-  /**
-   * Keeps `view` and returns the complete message. The entries are frozen because later wake-ups
-   * share them (as in-process wake-ups are); the lists are the strategy's own copies.
-   */
-  private hold(wire: WakeUp, view: View): WakeUp {
+  /** The complete open orders of `wire`; undefined when they are not a DELTA_ORDERS session's. */
+  private openOrders(wire: WakeUp): readonly Order[] | undefined {
+    switch (wire.openOrdersView) {
+      case OpenOrdersView.OPEN_ORDERS_VIEW_UNSPECIFIED:
+        return undefined;
+      case OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT:
+        for (const o of wire.openOrders) deepFreeze(o);
+        return wire.openOrders;
+      case OpenOrdersView.OPEN_ORDERS_VIEW_DELTA:
+        this.checkBase('open orders', wire, this.heldOrders?.wakeId);
+        for (const o of wire.openOrders) deepFreeze(o);
+        return applyOpenOrdersDelta(this.heldOrders!.orders, wire);
+      default:
+        throw new WakeViewError(`wake_up.open_orders_view: unknown value ${wire.openOrdersView}`);
+    }
+  }
+
+  private checkBase(part: string, wire: WakeUp, heldWakeId: number | undefined): void {
+    if (heldWakeId !== wire.baseWakeId)
+      throw new WakeViewError(
+        `wake_up.base_wake_id: ${wire.baseWakeId} is not the ${part} this stream holds (${heldWakeId === undefined ? 'none' : `wake ${heldWakeId}`})`,
+      );
+  }
+
+  private frozen(wire: WakeUp, view: View): View {
     for (const list of [wire.books, wire.priceForecasts, wire.fundamentalsForecasts])
       for (const e of list) deepFreeze(e);
-    this.held = { wakeId: wire.wakeId, view };
-    return {
-      ...wire,
-      books: view.books.slice(),
-      priceForecasts: view.priceForecasts.slice(),
-      fundamentalsForecasts: view.fundamentalsForecasts.slice(),
-      publicView: PublicView.PUBLIC_VIEW_UNSPECIFIED,
-      baseWakeId: 0,
-      closedProductIds: [],
-      expiredForecastProductIds: [],
-    };
+    return view;
   }
 }

@@ -43,6 +43,8 @@ export function makeWakeUp(partial: Partial<WakeUp> = {}): WakeUp {
     settlements: [],
     publicView: 0,
     baseWakeId: 0,
+    openOrdersView: 0,
+    closedOrderIds: [],
     closedProductIds: [],
     expiredForecastProductIds: [],
     ...partial,

@@ -103,6 +103,7 @@ const KNOWN_ENCODINGS: ReadonlySet<number> = new Set([
   WakeUpEncoding.WAKE_UP_ENCODING_UNSPECIFIED,
   WakeUpEncoding.WAKE_UP_ENCODING_FULL,
   WakeUpEncoding.WAKE_UP_ENCODING_DELTA,
+  WakeUpEncoding.WAKE_UP_ENCODING_DELTA_ORDERS,
 ]);
 
 const MISSING_TOKEN = 'missing token: send "authorization: Bearer <token>" metadata';
@@ -207,8 +208,10 @@ export interface Session {
   open: boolean;
   /** Set by a resuming hello; applied by the port at the next decision point. */
   resumeFrom?: number;
-  /** The agent asked for delta wake-ups (Hello.wake_up_encoding). */
+  /** The agent asked for delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_ORDERS). */
   deltas: boolean;
+  /** …and for its open orders as a delta too (DELTA_ORDERS). */
+  orderDeltas: boolean;
   /** In a delta session: the view of the last wake-up sent on this stream (none yet: a snapshot is next). */
   view?: HeldView;
 }
@@ -345,7 +348,7 @@ export class GrpcGateway {
   /** A complete wake-up, or in a delta session its snapshot or delta against what the stream had. */
   private wireWakeUp(s: Session, wake: WakeUp): WakeUp {
     if (!s.deltas) return wake;
-    const { wire, holds } = this.viewCoder.encode(wake, s.view);
+    const { wire, holds } = this.viewCoder.encode(wake, s.view, s.orderDeltas);
     s.view = holds;
     return wire;
   }
@@ -511,7 +514,7 @@ export class GrpcGateway {
       fail(
         call,
         status.INVALID_ARGUMENT,
-        `hello.wake_up_encoding: ${hello.wakeUpEncoding} is not a known encoding (0-2)`,
+        `hello.wake_up_encoding: ${hello.wakeUpEncoding} is not a known encoding (0-3)`,
       );
       return undefined;
     }
@@ -520,7 +523,10 @@ export class GrpcGateway {
       agentId,
       call,
       open: true,
-      deltas: hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA,
+      deltas:
+        hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA ||
+        hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA_ORDERS,
+      orderDeltas: hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA_ORDERS,
       ...(resumed ? { resumeFrom: hello.lastReportSeq } : {}),
     };
     this.sessions.set(agentId, session);

@@ -6,10 +6,17 @@
 // does not hold cannot be produced. A new stream (a fresh start, every resume) starts with a
 // snapshot, and so does anything the rebuild rule cannot express (`diffWakeView` checks it).
 // One delta is computed per (base, decision point) and its arrays are shared by every session on
-// that base, so SessionEncoder encodes it once.
-import type { BookDepth, PriceForecast } from '../../gen/flexarena/v1/market.js';
-import { type FundamentalsForecast, PublicView, type WakeUp } from '../../gen/flexarena/v1/session.js';
-import { deepFreeze, diffWakeView, type WakeView } from '../../lib/index.js';
+// that base, so SessionEncoder encodes it once. A DELTA_ORDERS session also gets its open orders
+// as a delta against the list of its previous wake-up (private: one diff per session), on the
+// same terms — a new stream, or a change the rule cannot express, gets the complete list.
+import type { BookDepth, Order, PriceForecast } from '../../gen/flexarena/v1/market.js';
+import {
+  type FundamentalsForecast,
+  OpenOrdersView,
+  PublicView,
+  type WakeUp,
+} from '../../gen/flexarena/v1/session.js';
+import { deepFreeze, diffOpenOrders, diffWakeView, type WakeView } from '../../lib/index.js';
 
 export type FullView = WakeView<BookDepth, PriceForecast, FundamentalsForecast>;
 
@@ -17,6 +24,8 @@ export type FullView = WakeView<BookDepth, PriceForecast, FundamentalsForecast>;
 export interface HeldView {
   wakeId: number;
   view: FullView;
+  /** In a DELTA_ORDERS session: the open orders of that wake-up (the core's list, never changed). */
+  orders?: readonly Order[];
 }
 
 type ViewFields = Pick<
@@ -40,12 +49,15 @@ export class WakeViewCoder {
   /** Wake-ups sent as snapshots and as deltas (for tests and benchmarks). */
   snapshots = 0;
   deltas = 0;
+  /** The same for open orders (DELTA_ORDERS sessions). */
+  orderSnapshots = 0;
+  orderDeltas = 0;
 
   /**
    * What a DELTA session holding `held` (undefined: nothing yet on this stream) gets for `wake`,
-   * and the view it holds once it has it.
+   * and the view it holds once it has it; with `orders`, a DELTA_ORDERS session.
    */
-  encode(wake: WakeUp, held: HeldView | undefined): { wire: WakeUp; holds: HeldView } {
+  encode(wake: WakeUp, held: HeldView | undefined, orders = false): { wire: WakeUp; holds: HeldView } {
     const cur = this.currentFor(wake);
     let part: ViewFields | undefined;
     if (held) {
@@ -54,7 +66,29 @@ export class WakeViewCoder {
     }
     if (part) this.deltas++;
     else this.snapshots++;
-    return { wire: { ...wake, ...(part ?? cur.snapshot) }, holds: { wakeId: wake.wakeId, view: cur.view } };
+    const wire: WakeUp = { ...wake, ...(part ?? cur.snapshot) };
+    const holds: HeldView = { wakeId: wake.wakeId, view: cur.view };
+    if (orders) {
+      this.ordersPart(wire, held);
+      holds.orders = wake.openOrders;
+    }
+    return { wire, holds };
+  }
+
+  /** Turns `wire`'s open orders into a delta against `held`'s, or marks them a snapshot. */
+  private ordersPart(wire: WakeUp, held: HeldView | undefined): void {
+    const d = held?.orders ? diffOpenOrders(held.orders, wire.openOrders) : undefined;
+    if (!d) {
+      this.orderSnapshots++;
+      wire.openOrdersView = OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT;
+      return;
+    }
+    this.orderDeltas++;
+    wire.openOrdersView = OpenOrdersView.OPEN_ORDERS_VIEW_DELTA;
+    wire.openOrders = d.openOrders as Order[];
+    wire.closedOrderIds = d.closedOrderIds as number[];
+    // The base of either delta is the stream's previous wake-up (also when the view is a snapshot).
+    wire.baseWakeId = held!.wakeId;
   }
 
   private currentFor(wake: WakeUp): NonNullable<WakeViewCoder['current']> {

@@ -17,12 +17,20 @@ type Logged =
  * The fields of a wake-up that only the gateway sets (a DELTA session's view, see
  * arena/gateway/wake-view-coder.ts); the core's wake-ups are complete.
  */
-type WireViewFields = 'publicView' | 'baseWakeId' | 'closedProductIds' | 'expiredForecastProductIds';
+type WireViewFields =
+  | 'publicView'
+  | 'baseWakeId'
+  | 'closedProductIds'
+  | 'expiredForecastProductIds'
+  | 'openOrdersView'
+  | 'closedOrderIds';
 const COMPLETE_VIEW: Pick<WakeUp, WireViewFields> = {
   publicView: 0,
   baseWakeId: 0,
   closedProductIds: [],
   expiredForecastProductIds: [],
+  openOrdersView: 0,
+  closedOrderIds: [],
 };
 
 /** The parts of a wake-up that are not reports: the same whether or not something is replayed. */
@@ -86,6 +94,8 @@ export class AgentOutbox {
       baseWakeId: COMPLETE_VIEW.baseWakeId,
       closedProductIds: COMPLETE_VIEW.closedProductIds,
       expiredForecastProductIds: COMPLETE_VIEW.expiredForecastProductIds,
+      openOrdersView: COMPLETE_VIEW.openOrdersView,
+      closedOrderIds: COMPLETE_VIEW.closedOrderIds,
     };
   }
 
