@@ -103,7 +103,8 @@ class _Session:
     def __init__(self, strategy, address, token, last_report_seq, on_processed, state, connect_timeout_s,
                  full_wake_ups=False):
         self.strategy = strategy
-        self.encoding = session_pb2.WAKE_UP_ENCODING_FULL if full_wake_ups else session_pb2.WAKE_UP_ENCODING_DELTA
+        self.encoding = (session_pb2.WAKE_UP_ENCODING_FULL if full_wake_ups
+                         else session_pb2.WAKE_UP_ENCODING_DELTA_ORDERS)
         self.address = address
         self.metadata = (("authorization", f"Bearer {token}"),)
         self.on_processed = on_processed

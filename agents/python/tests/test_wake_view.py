@@ -26,6 +26,10 @@ SECOND = dict(books=[book("b", 2), book("c", 4), book("d", 5)],
               fundamentals_forecasts=[fundamentals("q2", 2.5), fundamentals("q3", 3.0)])
 
 
+def order(order_id, remaining=10):
+    return market_pb2.Order(order_id=order_id, product_id="a", remaining_lots=remaining, original_lots=10)
+
+
 def snapshot(wake_id, view, **own):
     return session_pb2.WakeUp(wake_id=wake_id, public_view=session_pb2.PUBLIC_VIEW_SNAPSHOT, **view, **own)
 
@@ -57,7 +61,7 @@ class WakeViews(unittest.TestCase):
     def test_a_delta_against_another_base_is_refused(self):
         t = WakeViewTracker()
         t.rebuild(snapshot(5, FIRST))
-        with self.assertRaisesRegex(WakeViewError, r"base_wake_id: 1 is not the view this stream holds \(wake 5\)"):
+        with self.assertRaisesRegex(WakeViewError, r"base_wake_id: 1 is not the public view this stream holds \(wake 5\)"):
             t.rebuild(delta(6, 1))
 
     def test_the_strategy_gets_its_own_copy(self):
@@ -66,6 +70,22 @@ class WakeViews(unittest.TestCase):
         first.books[1].bids[0].price_ticks = 999
         del first.books[0]
         self.assertEqual(list(t.rebuild(delta(2, 1)).books), SECOND["books"])
+
+    def test_open_orders_snapshot_then_delta(self):
+        t = WakeViewTracker()
+        first = [order(1), order(2), order(3), order(4)]
+        got = t.rebuild(session_pb2.WakeUp(wake_id=1, open_orders_view=session_pb2.OPEN_ORDERS_VIEW_SNAPSHOT,
+                                           open_orders=first, report_seq=1))
+        self.assertEqual(got, session_pb2.WakeUp(wake_id=1, open_orders=first, report_seq=1))
+        # 1 filled, 3 partly filled, 7 new; 2 and 4 unchanged (not sent).
+        wire = session_pb2.WakeUp(wake_id=2, base_wake_id=1, open_orders_view=session_pb2.OPEN_ORDERS_VIEW_DELTA,
+                                  open_orders=[order(3, 4), order(7)], closed_order_ids=[1], report_seq=2)
+        self.assertEqual(t.rebuild(wire), session_pb2.WakeUp(
+            wake_id=2, report_seq=2, open_orders=[order(2), order(3, 4), order(4), order(7)]))
+        with self.assertRaisesRegex(WakeViewError, r"base_wake_id: 1 is not the open orders this stream holds \(none\)"):
+            WakeViewTracker().rebuild(wire)
+        with self.assertRaisesRegex(WakeViewError, r"open_orders_view: unknown value 9"):
+            WakeViewTracker().rebuild(session_pb2.WakeUp(wake_id=3, open_orders_view=9))
 
     def test_complete_wake_ups_of_a_full_session_pass_through(self):
         msg = session_pb2.WakeUp(wake_id=3, **FIRST)
