@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStream } from './random.js';
 import {
+  applyListDelta,
   applyOpenOrdersDelta,
   applyWakeViewDelta,
   diffOpenOrders,
@@ -129,6 +130,32 @@ describe('diffOpenOrders / applyOpenOrdersDelta', () => {
       expect(sameValue(applyOpenOrdersDelta(base, d), next)).toBe(true);
     }
     expect(deltas).toBeGreaterThan(1_000);
+  });
+});
+
+describe('applyOpenOrdersDelta', () => {
+  it('gives what the list rule gives, for sorted lists (merged) and any others (the rule itself)', () => {
+    const rng = new RandomStream('open-orders-merge', 5);
+    const ids = (n: number, max: number) => Array.from({ length: n }, () => rng.int(1, max));
+    let merged = 0;
+    for (let trial = 0; trial < 3_000; trial++) {
+      // Small id ranges, so that closed and sent ids meet base ids (and sometimes each other).
+      const sorted = rng.next() < 0.8;
+      const list = (n: number) => {
+        const xs = ids(n, 30);
+        return sorted ? [...new Set(xs)].sort((a, b) => a - b) : xs;
+      };
+      const base = list(rng.int(0, 12)).map((orderId) => ({ orderId, v: rng.int(0, 3) }));
+      const openOrders = list(rng.int(0, 5)).map((orderId) => ({ orderId, v: 10 + rng.int(0, 3) }));
+      const closedOrderIds = list(rng.int(0, 4));
+      const rule = applyListDelta(base, new Set(closedOrderIds), openOrders, (o) => o.orderId);
+      const got = applyOpenOrdersDelta(base, { openOrders, closedOrderIds });
+      expect(got).toEqual(rule);
+      // The very entries, not copies: a strategy's frozen orders stay the ones it had.
+      got.forEach((o, i) => expect(o).toBe(rule[i]));
+      if (sorted) merged++;
+    }
+    expect(merged).toBeGreaterThan(2_000);
   });
 });
 
