@@ -124,10 +124,21 @@ describe('diffOpenOrders / applyOpenOrdersDelta', () => {
         const o = order(rng.next() < 0.1 ? rng.int(0, nextId) : nextId++, 1);
         next.splice(rng.next() < 0.9 ? next.length : rng.int(0, next.length), 0, o);
       }
+      // Now and then the base itself out of order (only the general diff can say).
+      if (rng.next() < 0.05) base.reverse();
       const d = diffOpenOrders(base, next);
       if (!d) continue;
       deltas++;
       expect(sameValue(applyOpenOrdersDelta(base, d), next)).toBe(true);
+      // Nothing the rebuild does not need: each sent order is new or changed, each closed id gone.
+      for (const o of d.openOrders)
+        expect(
+          sameValue(
+            base.find((b) => b.orderId === o.orderId),
+            o,
+          ),
+        ).toBe(false);
+      for (const id of d.closedOrderIds) expect(next.some((o) => o.orderId === id)).toBe(false);
     }
     expect(deltas).toBeGreaterThan(1_000);
   });

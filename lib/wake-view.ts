@@ -222,14 +222,61 @@ export function diffWakeView<B extends Keyed, P extends Keyed, F extends Keyed>(
 /**
  * The delta that rebuilds the open orders `next` from `base`, or undefined when the rebuild rule
  * cannot give `next` exactly (an order id twice, a new order before an older one): then only the
- * complete list is safe. As in diffWakeView, the rebuild is checked here against `next`.
+ * complete list is safe. Lists ascending by order id (the venue's) take one merge walk, whose
+ * delta rebuilds `next` by construction; others go through the general diff, whose rebuild is
+ * checked against `next` as in diffWakeView.
  */
 export function diffOpenOrders<O extends OrderKeyed>(
   base: readonly O[],
   next: readonly O[],
 ): OpenOrdersDelta<O> | undefined {
+  const merged = diffSortedOrders(base, next);
+  if (merged) return merged;
   const d = diffList(base, next, byOrder);
   if (!d) return undefined;
   const delta: OpenOrdersDelta<O> = { openOrders: d.upserts, closedOrderIds: d.removed };
   return sameList(applyOpenOrdersDelta(base, delta), next, byOrder) ? delta : undefined;
+}
+
+/**
+ * The delta of two strictly ascending lists by one merge walk; undefined when a list is not
+ * ascending or a new order comes before a base order (the general diff decides those).
+ */
+function diffSortedOrders<O extends OrderKeyed>(
+  base: readonly O[],
+  next: readonly O[],
+): OpenOrdersDelta<O> | undefined {
+  const openOrders: O[] = [];
+  const closedOrderIds: number[] = [];
+  let i = 0;
+  let prevBase = Number.NEGATIVE_INFINITY;
+  let prevNext = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < next.length; j++) {
+    const n = next[j]!;
+    const id = n.orderId;
+    if (!(id > prevNext)) return undefined;
+    prevNext = id;
+    while (i < base.length && base[i]!.orderId < id) {
+      const gone = base[i++]!.orderId;
+      if (!(gone > prevBase)) return undefined;
+      prevBase = gone;
+      closedOrderIds.push(gone);
+    }
+    if (i < base.length && base[i]!.orderId === id) {
+      const b = base[i++]!;
+      if (!(id > prevBase)) return undefined;
+      prevBase = id;
+      // The venue hands out the same message while an order is unchanged: identity settles most.
+      if (b !== n && !sameValue(b, n)) openOrders.push(n);
+    } else if (i < base.length)
+      return undefined; // new, yet before a base order: not appendable
+    else openOrders.push(n);
+  }
+  for (; i < base.length; i++) {
+    const gone = base[i]!.orderId;
+    if (!(gone > prevBase)) return undefined;
+    prevBase = gone;
+    closedOrderIds.push(gone);
+  }
+  return { openOrders, closedOrderIds };
 }
