@@ -163,7 +163,7 @@ describe('applyOpenOrdersDelta', () => {
       const got = applyOpenOrdersDelta(base, { openOrders, closedOrderIds });
       expect(got).toEqual(rule);
       // The very entries, not copies: a strategy's frozen orders stay the ones it had.
-      got.forEach((o, i) => expect(o).toBe(rule[i]));
+      for (let i = 0; i < got.length; i++) expect(got[i]).toBe(rule[i]);
       if (sorted) merged++;
     }
     expect(merged).toBeGreaterThan(2_000);
