@@ -181,13 +181,20 @@ function perfWorks(): boolean {
   return res.status === 0;
 }
 
+/** The V8 log files in the project's folder (isolate-<address>-<pid>-v8.log). */
+function v8Logs(): Set<string> {
+  return new Set(readdirSync(root).filter((f) => /^isolate-0x[0-9a-f]+-\d+-v8\.log$/.test(f)));
+}
+
 /**
  * One run recorded by perf (the run's process tree only; JIT code named through V8's perf map),
- * its loop's samples per process and category. The perf map files V8 writes are removed after.
+ * its loop's samples per process and category. The perf map and log files V8 writes are removed
+ * after.
  */
 function perfRecorded(mode: Mode): { arenaPid: number; loop: ReturnType<typeof loopCategories> } {
   const dir = mkdtempSync(join(tmpdir(), 'flexarena-pace-perf-'));
   const data = join(dir, 'perf.data');
+  const logsBefore = v8Logs();
   try {
     const res = spawnSync(
       'perf',
@@ -231,6 +238,8 @@ function perfRecorded(mode: Mode): { arenaPid: number; loop: ReturnType<typeof l
     return { arenaPid: run.arenaPid, loop: loopCategories(samples, run.startupMs, run.loopMs) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    // --perf-basic-prof also has V8 log to isolate-<address>-<pid>-v8.log in the working directory.
+    for (const f of v8Logs()) if (!logsBefore.has(f)) rmSync(join(root, f), { force: true });
   }
 }
 
