@@ -47,8 +47,10 @@ export {
 export {
   applyListDelta,
   applyOpenOrdersDelta,
+  applyPositionsDelta,
   applyWakeViewDelta,
   diffOpenOrders,
+  diffPositions,
   diffWakeView,
   type Keyed,
   type OpenOrdersDelta,

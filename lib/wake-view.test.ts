@@ -6,8 +6,10 @@ import { RandomStream } from './random.js';
 import {
   applyListDelta,
   applyOpenOrdersDelta,
+  applyPositionsDelta,
   applyWakeViewDelta,
   diffOpenOrders,
+  diffPositions,
   diffWakeView,
   sameValue,
   type WakeView,
@@ -141,6 +143,23 @@ describe('diffOpenOrders / applyOpenOrdersDelta', () => {
       for (const id of d.closedOrderIds) expect(next.some((o) => o.orderId === id)).toBe(false);
     }
     expect(deltas).toBeGreaterThan(1_000);
+  });
+});
+
+describe('diffPositions / applyPositionsDelta', () => {
+  const position = (productId: string, netLots = 0) => ({ productId, netLots });
+
+  it('carries the changed and new positions; a position that left or came in the middle is not a delta', () => {
+    const kept = position('a');
+    const base = [kept, position('b'), position('c', 1)];
+    const next = [kept, position('b'), position('c', 2), position('d')];
+    const d = diffPositions(base, next)!;
+    expect(d.map((x) => x.productId)).toEqual(['c', 'd']);
+    expect(applyPositionsDelta(base, d)).toEqual(next);
+    expect(applyPositionsDelta(base, [])).toEqual(base);
+    expect(diffPositions(base, [kept, position('b')])).toBeUndefined();
+    expect(diffPositions(base, [kept, position('x'), position('b'), position('c', 1)])).toBeUndefined();
+    expect(diffPositions(base, [...base, position('a', 5)])).toBeUndefined();
   });
 });
 

@@ -1,10 +1,10 @@
 // The public view of a wake-up — the books and forecasts every agent sees alike — and an agent's
-// open orders, each as a delta against an earlier wake-up, and the rebuild of the full lists from
-// it. The arena computes the deltas (`diffWakeView`, `diffOpenOrders`), the SDKs apply them
-// (`applyWakeViewDelta`, `applyOpenOrdersDelta`); both sides share this one rule, so what a
-// strategy sees is exactly the list the arena had. The rule for each list keyed by product id (an
-// order: by order id): drop the removed ids, replace changed entries where they stand, append new
-// entries in the order given. When that rule cannot give the new list (a product opening in the
+// open orders and positions, each as a delta against an earlier wake-up, and the rebuild of the
+// full lists from it. The arena computes the deltas (`diffWakeView`, `diffOpenOrders`,
+// `diffPositions`), the SDKs apply them (`applyWakeViewDelta`, `applyOpenOrdersDelta`,
+// `applyPositionsDelta`); both sides share this one rule, so what a strategy sees is exactly the
+// list the arena had. The rule for each list keyed by product id (an order: by order id): drop the
+// removed ids, replace changed entries where they stand, append new entries in the order given. When that rule cannot give the new list (a product opening in the
 // middle of the list), the diff says so and the arena sends a full snapshot instead.
 
 export interface Keyed {
@@ -57,6 +57,7 @@ export interface OpenOrdersDelta<O extends OrderKeyed> {
 
 const byProduct = (e: Keyed): string => e.productId;
 const byOrder = (o: OrderKeyed): number => o.orderId;
+const NO_IDS: ReadonlySet<string> = new Set();
 
 /** The rebuild rule for one list: removed ids dropped, changed entries in place, new ones appended. */
 export function applyListDelta<T, K>(
@@ -279,4 +280,21 @@ function diffSortedOrders<O extends OrderKeyed>(
     closedOrderIds.push(gone);
   }
   return { openOrders, closedOrderIds };
+}
+
+/**
+ * The delta that rebuilds the positions `next` from `base` (the changed or new ones), or undefined
+ * when the rule cannot give `next` exactly: a position that left the list, an id twice, a new one
+ * before an older one. An agent's positions only grow (one per product it ever traded), in the
+ * order the products entered.
+ */
+export function diffPositions<P extends Keyed>(base: readonly P[], next: readonly P[]): P[] | undefined {
+  const d = diffList(base, next, byProduct);
+  if (!d || d.removed.length > 0) return undefined;
+  return sameList(applyPositionsDelta(base, d.upserts), next, byProduct) ? d.upserts : undefined;
+}
+
+/** The complete positions from the base wake-up's list and the changed or new ones. */
+export function applyPositionsDelta<P extends Keyed>(base: readonly P[], upserts: readonly P[]): P[] {
+  return upserts.length === 0 ? base.slice() : applyListDelta(base, NO_IDS, upserts, byProduct);
 }

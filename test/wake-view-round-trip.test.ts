@@ -10,13 +10,8 @@ import { WakeViewError, WakeViewTracker } from '../agents/sdk/wake-view.js';
 import { SessionEncoder } from '../arena/gateway/session-encoder.js';
 import { type HeldView, WakeViewCoder } from '../arena/gateway/wake-view-coder.js';
 import { SessionResponse } from '../gen/flexarena/v1/arena_service.js';
-import type { BookDepth, Order, PriceForecast } from '../gen/flexarena/v1/market.js';
-import {
-  type FundamentalsForecast,
-  OpenOrdersView,
-  PublicView,
-  WakeUp,
-} from '../gen/flexarena/v1/session.js';
+import type { BookDepth, Order, Position, PriceForecast } from '../gen/flexarena/v1/market.js';
+import { type FundamentalsForecast, PrivateView, PublicView, WakeUp } from '../gen/flexarena/v1/session.js';
 import { FastBinaryReader, RandomStream } from '../lib/index.js';
 
 const rng = new RandomStream('round-trip', 3);
@@ -111,7 +106,29 @@ function evolveOrders(prev: readonly Order[]): Order[] {
   return next;
 }
 
-function coreWake(p: Point, agent: number, openOrders: Order[] = []): WakeUp {
+/**
+ * An agent's positions at the next decision point, as the ledger hands them out: the same messages
+ * where nothing traded, new messages for products traded, new products appended and, now and then,
+ * one dropped (which only a complete list can say).
+ */
+let nextProduct = 0;
+function position(productId = `p-${nextProduct++}`): Position {
+  return {
+    productId,
+    netLots: rng.int(-50, 50),
+    boughtLots: rng.int(0, 99),
+    soldLots: rng.int(0, 99),
+    cashUnits: rng.int(-(2 ** 40), 2 ** 40),
+  };
+}
+function evolvePositions(prev: readonly Position[]): Position[] {
+  const next = prev.map((x) => (rng.next() < 0.05 ? position(x.productId) : x));
+  for (let k = rng.int(0, 2); k > 0; k--) next.push(position());
+  if (rng.next() < 0.02 && next.length > 1) next.splice(rng.int(0, next.length), 1);
+  return next;
+}
+
+function coreWake(p: Point, agent: number, openOrders: Order[] = [], positions: Position[] = []): WakeUp {
   return {
     ...WakeUp.fromPartial({
       wakeId: p.wakeId,
@@ -120,6 +137,7 @@ function coreWake(p: Point, agent: number, openOrders: Order[] = []): WakeUp {
       cashUnits: -agent,
     }),
     openOrders,
+    positions,
     books: p.books,
     priceForecasts: p.priceForecasts,
     fundamentalsForecasts: p.fundamentalsForecasts,
@@ -139,8 +157,8 @@ class DeltaStream {
   tracker = new WakeViewTracker();
   bytes = 0;
   kinds: PublicView[] = [];
-  orderKinds: OpenOrdersView[] = [];
-  /** With `orders`, a DELTA_ORDERS session. */
+  orderKinds: PrivateView[] = [];
+  /** With `orders`, a DELTA_PRIVATE session. */
   constructor(readonly orders = false) {}
   receive(coder: WakeViewCoder, enc: SessionEncoder, core: WakeUp): WakeUp {
     const { wire: w, holds } = coder.encode(core, this.held, this.orders);
@@ -149,7 +167,7 @@ class DeltaStream {
     this.bytes += bytes.length;
     const decoded = decode(bytes);
     this.kinds.push(decoded.publicView);
-    this.orderKinds.push(decoded.openOrdersView);
+    this.orderKinds.push(decoded.privateView);
     return this.tracker.rebuild(decoded);
   }
 }
@@ -202,7 +220,7 @@ describe('delta wake-ups, gateway to SDK', () => {
     expect(steady.bytes).toBeLessThan(fullBytes / 2);
   });
 
-  it('DELTA_ORDERS: open orders rebuilt exactly across resumes, skips and snapshots', () => {
+  it('DELTA_PRIVATE: open orders and positions rebuilt exactly across resumes, skips and snapshots', () => {
     const coder = new WakeViewCoder();
     const enc = new SessionEncoder();
     const steady = new DeltaStream(true);
@@ -212,44 +230,56 @@ describe('delta wake-ups, gateway to SDK', () => {
     const plain = new DeltaStream();
     let p: Point = { wakeId: 1, books: [depth('b0')], priceForecasts: [], fundamentalsForecasts: [] };
     let orders = Array.from({ length: 300 }, () => order());
-    for (let step = 0; step < 300; step++, p = evolve(p), orders = evolveOrders(orders)) {
-      const full = decode(wire(enc, coreWake(p, 0, orders)));
-      expect(plain.receive(coder, enc, coreWake(p, 0, orders))).toEqual(full);
-      expect(steady.receive(coder, enc, coreWake(p, 0, orders))).toEqual(full);
-      if (step % 3 === 0) expect(skipper.receive(coder, enc, coreWake(p, 0, orders))).toEqual(full);
+    let positions = Array.from({ length: 60 }, () => position());
+    for (
+      let step = 0;
+      step < 300;
+      step++, p = evolve(p), orders = evolveOrders(orders), positions = evolvePositions(positions)
+    ) {
+      const core = () => coreWake(p, 0, orders, positions);
+      const full = decode(wire(enc, core()));
+      expect(plain.receive(coder, enc, core())).toEqual(full);
+      expect(steady.receive(coder, enc, core())).toEqual(full);
+      if (step % 3 === 0) expect(skipper.receive(coder, enc, core())).toEqual(full);
       if (step % 50 === 49)
         resumer = Object.assign(new DeltaStream(true), { orderKinds: resumer.orderKinds });
-      expect(resumer.receive(coder, enc, coreWake(p, 0, orders))).toEqual(full);
+      expect(resumer.receive(coder, enc, core())).toEqual(full);
     }
-    const count = (kinds: OpenOrdersView[], k: OpenOrdersView) => kinds.filter((x) => x === k).length;
-    expect(steady.orderKinds[0]).toBe(OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT);
-    expect(count(resumer.orderKinds, OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT)).toBeGreaterThanOrEqual(7);
-    expect(count(steady.orderKinds, OpenOrdersView.OPEN_ORDERS_VIEW_DELTA)).toBeGreaterThan(250);
-    // An order out of order cannot be a delta: complete lists happened on the way.
-    expect(count(steady.orderKinds.slice(1), OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT)).toBeGreaterThan(2);
+    const count = (kinds: PrivateView[], k: PrivateView) => kinds.filter((x) => x === k).length;
+    expect(steady.orderKinds[0]).toBe(PrivateView.PRIVATE_VIEW_SNAPSHOT);
+    expect(count(resumer.orderKinds, PrivateView.PRIVATE_VIEW_SNAPSHOT)).toBeGreaterThanOrEqual(7);
+    expect(count(steady.orderKinds, PrivateView.PRIVATE_VIEW_DELTA)).toBeGreaterThan(230);
+    // An order out of order or a position dropped cannot be a delta: complete lists happened.
+    expect(count(steady.orderKinds.slice(1), PrivateView.PRIVATE_VIEW_SNAPSHOT)).toBeGreaterThan(2);
     expect(steady.bytes).toBeLessThan(plain.bytes / 3);
-    expect(new Set(plain.orderKinds)).toEqual(new Set([OpenOrdersView.OPEN_ORDERS_VIEW_UNSPECIFIED]));
+    expect(new Set(plain.orderKinds)).toEqual(new Set([PrivateView.PRIVATE_VIEW_UNSPECIFIED]));
   });
 
-  it('refuses an open-orders delta whose base the client does not hold', () => {
+  it('refuses a delta of open orders and positions whose base the client does not hold', () => {
     const coder = new WakeViewCoder();
     const p1: Point = { wakeId: 1, books: [depth('a')], priceForecasts: [], fundamentalsForecasts: [] };
     const p2 = { ...p1, wakeId: 2 };
     const o1 = [order(), order()];
-    const first = coder.encode(coreWake(p1, 0, o1), undefined, true);
-    const second = coder.encode(coreWake(p2, 0, [...o1, order()]), first.holds, true);
-    expect(second.wire.openOrdersView).toBe(OpenOrdersView.OPEN_ORDERS_VIEW_DELTA);
+    const x1 = [position(), position()];
+    const first = coder.encode(coreWake(p1, 0, o1, x1), undefined, true);
+    const second = coder.encode(
+      coreWake(p2, 0, [...o1, order()], [x1[0]!, position(x1[1]!.productId)]),
+      first.holds,
+      true,
+    );
+    expect(second.wire.privateView).toBe(PrivateView.PRIVATE_VIEW_DELTA);
     expect(second.wire.openOrders).toHaveLength(1);
+    expect(second.wire.positions.map((x) => x.productId)).toEqual([x1[1]!.productId]);
     expect(second.wire.baseWakeId).toBe(1);
     // A tracker that got the public view of wake 1 but not its orders (a plain DELTA stream).
     const other = new WakeViewTracker();
     other.rebuild(coder.encode(coreWake(p1, 0, o1), undefined).wire);
     expect(() => other.rebuild(second.wire)).toThrow(
-      /base_wake_id: 1 is not the open orders this stream holds \(none\)/,
+      /base_wake_id: 1 is not the open orders and positions this stream holds \(none\)/,
     );
-    expect(() =>
-      new WakeViewTracker().rebuild({ ...first.wire, openOrdersView: 7 as OpenOrdersView }),
-    ).toThrow(/open_orders_view/);
+    expect(() => new WakeViewTracker().rebuild({ ...first.wire, privateView: 7 as PrivateView })).toThrow(
+      /private_view/,
+    );
   });
 
   it('refuses a delta whose base the client does not hold, and unknown view kinds', () => {

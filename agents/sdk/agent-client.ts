@@ -221,7 +221,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           lastReportSeq: outcome.lastReportSeq,
           wakeUpEncoding: opts.fullWakeUps
             ? WakeUpEncoding.WAKE_UP_ENCODING_FULL
-            : WakeUpEncoding.WAKE_UP_ENCODING_DELTA_ORDERS,
+            : WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
         },
       },
     });

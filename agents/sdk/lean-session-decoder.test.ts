@@ -33,7 +33,7 @@ const PUBLIC: Partial<WakeUp> = {
 
 const OWN: Partial<WakeUp> = {
   wakeId: 42,
-  // Kept by the lean decoding: a DELTA_ORDERS session's open orders are a delta against it too.
+  // Kept by the lean decoding: a DELTA_PRIVATE session's open orders are a delta against it too.
   baseWakeId: 41,
   timeMs: 1_795_000_000_000,
   reportSeq: 77,

@@ -3,7 +3,7 @@
 // forecasts; for strategies without onAck an ack is decoded without its per-action results (the
 // SDK needs only its report_seq). The fields are skipped on the wire, by tag and length, and never
 // become objects; there is no public-view delta to apply and nothing of it to freeze (the open
-// orders of a DELTA_ORDERS session are still rebuilt, against base_wake_id). What is left is exactly the
+// orders of a DELTA_PRIVATE session are still rebuilt, against base_wake_id). What is left is exactly the
 // message the generated decoder gives with those fields at their defaults (protobuf decodes a
 // message field by field, so leaving fields out of the bytes leaves them unset). Anything else is
 // decoded as usual.
@@ -18,7 +18,7 @@ const ACTION_ACK_FIELD = 3;
 /**
  * WakeUp's public-view fields (proto/flexarena/v1/session.proto): price_forecasts 7, books 8,
  * fundamentals_forecasts 16, public_view 18, closed_product_ids 20, expired_forecast_product_ids 21.
- * base_wake_id (19) stays: a DELTA_ORDERS session's open orders are a delta against it too.
+ * base_wake_id (19) stays: a DELTA_PRIVATE session's open orders are a delta against it too.
  */
 const PUBLIC_FIELDS: ReadonlySet<number> = new Set([7, 8, 16, 18, 20, 21]);
 /** ActionAck.results (proto/flexarena/v1/session.proto). */

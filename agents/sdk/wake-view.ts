@@ -1,12 +1,18 @@
-// The SDK's side of delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_ORDERS): it keeps the
-// public view (books, forecasts) and, with DELTA_ORDERS, the open orders of the last wake-up of
+// The SDK's side of delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_PRIVATE): it keeps the
+// public view (books, forecasts) and, with DELTA_PRIVATE, the open orders and positions of the last wake-up of
 // the stream, and rebuilds every wake-up to the complete message a full session would have
 // decoded, so a strategy never sees a delta. A delta must apply to the view held; anything else
 // (no view yet, another base) is a WakeViewError, on which the client resumes on a new stream,
 // whose first wake-up is a snapshot.
-import type { Order } from '../../gen/flexarena/v1/market.js';
-import { OpenOrdersView, PublicView, type WakeUp } from '../../gen/flexarena/v1/session.js';
-import { applyOpenOrdersDelta, applyWakeViewDelta, deepFreeze, type WakeView } from '../../lib/index.js';
+import type { Order, Position } from '../../gen/flexarena/v1/market.js';
+import { PrivateView, PublicView, type WakeUp } from '../../gen/flexarena/v1/session.js';
+import {
+  applyOpenOrdersDelta,
+  applyPositionsDelta,
+  applyWakeViewDelta,
+  deepFreeze,
+  type WakeView,
+} from '../../lib/index.js';
 import { AgentSdkError } from './errors.js';
 
 type View = WakeView<
@@ -18,18 +24,32 @@ type View = WakeView<
 /** A delta wake-up the client cannot apply; the stream is given up and resumed. */
 export class WakeViewError extends AgentSdkError {}
 
+/** A DELTA_PRIVATE stream's open orders and positions as of wake-up `wakeId`. */
+interface PrivateLists {
+  wakeId: number;
+  orders: readonly Order[];
+  positions: readonly Position[];
+}
+
+/** `lists`, with the entries `wire` brought frozen: later wake-ups share them. */
+function frozenLists(wire: WakeUp, lists: PrivateLists): PrivateLists {
+  for (const o of wire.openOrders) deepFreeze(o);
+  for (const p of wire.positions) deepFreeze(p);
+  return lists;
+}
+
 export class WakeViewTracker {
   private held: { wakeId: number; view: View } | undefined;
-  private heldOrders: { wakeId: number; orders: readonly Order[] } | undefined;
+  private heldLists: PrivateLists | undefined;
 
   /** The complete wake-up for `wire`, as received on this stream (in order). */
   rebuild(wire: WakeUp): WakeUp {
     const view = this.publicView(wire);
-    const orders = this.openOrders(wire);
+    const lists = this.privateLists(wire);
     if (view) this.held = { wakeId: wire.wakeId, view };
-    if (orders) this.heldOrders = { wakeId: wire.wakeId, orders };
+    if (lists) this.heldLists = lists;
     // base_wake_id is the wire's business (a lean decoding keeps it without the view it belongs to).
-    if (!view && !orders) return wire.baseWakeId === 0 ? wire : { ...wire, baseWakeId: 0 };
+    if (!view && !lists) return wire.baseWakeId === 0 ? wire : { ...wire, baseWakeId: 0 };
     // The lists are the strategy's own copies; their entries are frozen because later wake-ups
     // share them (as in-process wake-ups are).
     return {
@@ -42,9 +62,10 @@ export class WakeViewTracker {
         closedProductIds: [],
         expiredForecastProductIds: [],
       }),
-      ...(orders && {
-        openOrders: orders.slice(),
-        openOrdersView: OpenOrdersView.OPEN_ORDERS_VIEW_UNSPECIFIED,
+      ...(lists && {
+        openOrders: lists.orders.slice(),
+        positions: lists.positions.slice(),
+        privateView: PrivateView.PRIVATE_VIEW_UNSPECIFIED,
         closedOrderIds: [],
       }),
       baseWakeId: 0,
@@ -66,20 +87,24 @@ export class WakeViewTracker {
     }
   }
 
-  /** The complete open orders of `wire`; undefined when they are not a DELTA_ORDERS session's. */
-  private openOrders(wire: WakeUp): readonly Order[] | undefined {
-    switch (wire.openOrdersView) {
-      case OpenOrdersView.OPEN_ORDERS_VIEW_UNSPECIFIED:
+  /** The complete open orders and positions of `wire`; undefined outside a DELTA_PRIVATE session. */
+  private privateLists(wire: WakeUp): PrivateLists | undefined {
+    switch (wire.privateView) {
+      case PrivateView.PRIVATE_VIEW_UNSPECIFIED:
         return undefined;
-      case OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT:
-        for (const o of wire.openOrders) deepFreeze(o);
-        return wire.openOrders;
-      case OpenOrdersView.OPEN_ORDERS_VIEW_DELTA:
-        this.checkBase('open orders', wire, this.heldOrders?.wakeId);
-        for (const o of wire.openOrders) deepFreeze(o);
-        return applyOpenOrdersDelta(this.heldOrders!.orders, wire);
+      case PrivateView.PRIVATE_VIEW_SNAPSHOT:
+        return frozenLists(wire, { wakeId: wire.wakeId, orders: wire.openOrders, positions: wire.positions });
+      case PrivateView.PRIVATE_VIEW_DELTA: {
+        const held = this.heldLists;
+        this.checkBase('open orders and positions', wire, held?.wakeId);
+        return frozenLists(wire, {
+          wakeId: wire.wakeId,
+          orders: applyOpenOrdersDelta(held!.orders, wire),
+          positions: applyPositionsDelta(held!.positions, wire.positions),
+        });
+      }
       default:
-        throw new WakeViewError(`wake_up.open_orders_view: unknown value ${wire.openOrdersView}`);
+        throw new WakeViewError(`wake_up.private_view: unknown value ${wire.privateView}`);
     }
   }
 

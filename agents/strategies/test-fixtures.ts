@@ -43,7 +43,7 @@ export function makeWakeUp(partial: Partial<WakeUp> = {}): WakeUp {
     settlements: [],
     publicView: 0,
     baseWakeId: 0,
-    openOrdersView: 0,
+    privateView: 0,
     closedOrderIds: [],
     closedProductIds: [],
     expiredForecastProductIds: [],

@@ -103,7 +103,7 @@ const KNOWN_ENCODINGS: ReadonlySet<number> = new Set([
   WakeUpEncoding.WAKE_UP_ENCODING_UNSPECIFIED,
   WakeUpEncoding.WAKE_UP_ENCODING_FULL,
   WakeUpEncoding.WAKE_UP_ENCODING_DELTA,
-  WakeUpEncoding.WAKE_UP_ENCODING_DELTA_ORDERS,
+  WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
 ]);
 
 const MISSING_TOKEN = 'missing token: send "authorization: Bearer <token>" metadata';
@@ -208,10 +208,10 @@ export interface Session {
   open: boolean;
   /** Set by a resuming hello; applied by the port at the next decision point. */
   resumeFrom?: number;
-  /** The agent asked for delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_ORDERS). */
+  /** The agent asked for delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_PRIVATE). */
   deltas: boolean;
-  /** …and for its open orders as a delta too (DELTA_ORDERS). */
-  orderDeltas: boolean;
+  /** …and for its open orders and positions as deltas too (DELTA_PRIVATE). */
+  privateDeltas: boolean;
   /** In a delta session: the view of the last wake-up sent on this stream (none yet: a snapshot is next). */
   view?: HeldView;
 }
@@ -348,7 +348,7 @@ export class GrpcGateway {
   /** A complete wake-up, or in a delta session its snapshot or delta against what the stream had. */
   private wireWakeUp(s: Session, wake: WakeUp): WakeUp {
     if (!s.deltas) return wake;
-    const { wire, holds } = this.viewCoder.encode(wake, s.view, s.orderDeltas);
+    const { wire, holds } = this.viewCoder.encode(wake, s.view, s.privateDeltas);
     s.view = holds;
     return wire;
   }
@@ -525,8 +525,8 @@ export class GrpcGateway {
       open: true,
       deltas:
         hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA ||
-        hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA_ORDERS,
-      orderDeltas: hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA_ORDERS,
+        hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
+      privateDeltas: hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
       ...(resumed ? { resumeFrom: hello.lastReportSeq } : {}),
     };
     this.sessions.set(agentId, session);

@@ -6,17 +6,17 @@
 // does not hold cannot be produced. A new stream (a fresh start, every resume) starts with a
 // snapshot, and so does anything the rebuild rule cannot express (`diffWakeView` checks it).
 // One delta is computed per (base, decision point) and its arrays are shared by every session on
-// that base, so SessionEncoder encodes it once. A DELTA_ORDERS session also gets its open orders
-// as a delta against the list of its previous wake-up (private: one diff per session), on the
+// that base, so SessionEncoder encodes it once. A DELTA_PRIVATE session also gets its open orders
+// and positions as deltas against the lists of its previous wake-up (one diff per session), on the
 // same terms — a new stream, or a change the rule cannot express, gets the complete list.
-import type { BookDepth, Order, PriceForecast } from '../../gen/flexarena/v1/market.js';
+import type { BookDepth, Order, Position, PriceForecast } from '../../gen/flexarena/v1/market.js';
 import {
   type FundamentalsForecast,
-  OpenOrdersView,
+  PrivateView,
   PublicView,
   type WakeUp,
 } from '../../gen/flexarena/v1/session.js';
-import { deepFreeze, diffOpenOrders, diffWakeView, type WakeView } from '../../lib/index.js';
+import { deepFreeze, diffOpenOrders, diffPositions, diffWakeView, type WakeView } from '../../lib/index.js';
 
 export type FullView = WakeView<BookDepth, PriceForecast, FundamentalsForecast>;
 
@@ -24,8 +24,8 @@ export type FullView = WakeView<BookDepth, PriceForecast, FundamentalsForecast>;
 export interface HeldView {
   wakeId: number;
   view: FullView;
-  /** In a DELTA_ORDERS session: the open orders of that wake-up (the core's list, never changed). */
-  orders?: readonly Order[];
+  /** In a DELTA_PRIVATE session: the open orders and positions of that wake-up (the core's lists, never changed). */
+  privateLists?: { orders: readonly Order[]; positions: readonly Position[] };
 }
 
 type ViewFields = Pick<
@@ -49,15 +49,15 @@ export class WakeViewCoder {
   /** Wake-ups sent as snapshots and as deltas (for tests and benchmarks). */
   snapshots = 0;
   deltas = 0;
-  /** The same for open orders (DELTA_ORDERS sessions). */
-  orderSnapshots = 0;
-  orderDeltas = 0;
+  /** The same for open orders and positions (DELTA_PRIVATE sessions). */
+  privateSnapshots = 0;
+  privateDeltas = 0;
 
   /**
    * What a DELTA session holding `held` (undefined: nothing yet on this stream) gets for `wake`,
-   * and the view it holds once it has it; with `orders`, a DELTA_ORDERS session.
+   * and the view it holds once it has it; with `privateLists`, a DELTA_PRIVATE session.
    */
-  encode(wake: WakeUp, held: HeldView | undefined, orders = false): { wire: WakeUp; holds: HeldView } {
+  encode(wake: WakeUp, held: HeldView | undefined, privateLists = false): { wire: WakeUp; holds: HeldView } {
     const cur = this.currentFor(wake);
     let part: ViewFields | undefined;
     if (held) {
@@ -68,25 +68,31 @@ export class WakeViewCoder {
     else this.snapshots++;
     const wire: WakeUp = { ...wake, ...(part ?? cur.snapshot) };
     const holds: HeldView = { wakeId: wake.wakeId, view: cur.view };
-    if (orders) {
-      this.ordersPart(wire, held);
-      holds.orders = wake.openOrders;
+    if (privateLists) {
+      this.privatePart(wire, held);
+      holds.privateLists = { orders: wake.openOrders, positions: wake.positions };
     }
     return { wire, holds };
   }
 
-  /** Turns `wire`'s open orders into a delta against `held`'s, or marks them a snapshot. */
-  private ordersPart(wire: WakeUp, held: HeldView | undefined): void {
-    const d = held?.orders ? diffOpenOrders(held.orders, wire.openOrders) : undefined;
-    if (!d) {
-      this.orderSnapshots++;
-      wire.openOrdersView = OpenOrdersView.OPEN_ORDERS_VIEW_SNAPSHOT;
+  /**
+   * Turns `wire`'s open orders and positions into deltas against `held`'s, or marks both a
+   * snapshot (when either list cannot be a delta).
+   */
+  private privatePart(wire: WakeUp, held: HeldView | undefined): void {
+    const base = held?.privateLists;
+    const orders = base && diffOpenOrders(base.orders, wire.openOrders);
+    const positions = orders && diffPositions(base.positions, wire.positions);
+    if (!orders || !positions) {
+      this.privateSnapshots++;
+      wire.privateView = PrivateView.PRIVATE_VIEW_SNAPSHOT;
       return;
     }
-    this.orderDeltas++;
-    wire.openOrdersView = OpenOrdersView.OPEN_ORDERS_VIEW_DELTA;
-    wire.openOrders = d.openOrders as Order[];
-    wire.closedOrderIds = d.closedOrderIds as number[];
+    this.privateDeltas++;
+    wire.privateView = PrivateView.PRIVATE_VIEW_DELTA;
+    wire.openOrders = orders.openOrders as Order[];
+    wire.closedOrderIds = orders.closedOrderIds as number[];
+    wire.positions = positions;
     // The base of either delta is the stream's previous wake-up (also when the view is a snapshot).
     wire.baseWakeId = held!.wakeId;
   }

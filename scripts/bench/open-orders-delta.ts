@@ -1,7 +1,7 @@
-// What DELTA_ORDERS saves on a market maker's wake-ups, in one process (the wire path without the
+// What DELTA_PRIVATE saves on a market maker's wake-ups, in one process (the wire path without the
 // network): 351 wake-ups of ~950 resting orders, ~55 of them closed, new or partly filled at each,
 // as the pace line-up's liquidity agent has them. For complete order lists (a DELTA session) and for
-// DELTA_ORDERS: the bytes on the wire, the arena's encoding (WakeViewCoder + SessionEncoder) and the
+// DELTA_PRIVATE: the bytes on the wire, the arena's encoding (WakeViewCoder + SessionEncoder) and the
 // agent's decoding and rebuild (WakeViewTracker), CPU time, median of 7 rounds (warm: the first
 // rounds compile). The agent processes' V8 flags (lib/v8-tiering.ts) are set first, as the agent
 // program sets them:
@@ -65,9 +65,9 @@ function cpuMs(f: () => void): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const lists = orderLists();
-for (const [label, orderDeltas] of [
+for (const [label, privateDeltas] of [
   ['complete orders (DELTA)', false],
-  ['DELTA_ORDERS', true],
+  ['DELTA_PRIVATE', true],
 ] as const) {
   const encodeMs: number[] = [];
   const decodeMs: number[] = [];
@@ -81,7 +81,7 @@ for (const [label, orderDeltas] of [
         let held: HeldView | undefined;
         wire = lists.map((openOrders, w) => {
           const core = { ...WakeUp.fromPartial({ wakeId: w + 1, reportSeq: w + 1 }), openOrders };
-          const out = coder.encode(core, held, orderDeltas);
+          const out = coder.encode(core, held, privateDeltas);
           held = out.holds;
           return encoder.encode({ kind: { $case: 'wakeUp', value: out.wire } });
         });

@@ -22,14 +22,14 @@ type WireViewFields =
   | 'baseWakeId'
   | 'closedProductIds'
   | 'expiredForecastProductIds'
-  | 'openOrdersView'
+  | 'privateView'
   | 'closedOrderIds';
 const COMPLETE_VIEW: Pick<WakeUp, WireViewFields> = {
   publicView: 0,
   baseWakeId: 0,
   closedProductIds: [],
   expiredForecastProductIds: [],
-  openOrdersView: 0,
+  privateView: 0,
   closedOrderIds: [],
 };
 
@@ -94,7 +94,7 @@ export class AgentOutbox {
       baseWakeId: COMPLETE_VIEW.baseWakeId,
       closedProductIds: COMPLETE_VIEW.closedProductIds,
       expiredForecastProductIds: COMPLETE_VIEW.expiredForecastProductIds,
-      openOrdersView: COMPLETE_VIEW.openOrdersView,
+      privateView: COMPLETE_VIEW.privateView,
       closedOrderIds: COMPLETE_VIEW.closedOrderIds,
     };
   }

@@ -1,6 +1,6 @@
 // Delta wake-ups are invisible to strategies: the same configuration and seed played by built-in
 // strategies in the arena's process, over gRPC with delta wake-ups (the SDK's default: the public
-// view and the open orders as deltas, DELTA_ORDERS — the market maker rests hundreds), and over
+// view, open orders and positions as deltas, DELTA_PRIVATE — the market maker rests hundreds), and over
 // gRPC with complete wake-ups gives the same tape. In the delta run one agent's stream is dropped
 // by the arena between two decision points: it resumes on a new stream, whose first wake-up is a
 // snapshot, and the tape still does not change. The agents connect from this process through the
@@ -42,8 +42,8 @@ interface Run {
   trades: number;
   snapshots: number;
   deltas: number;
-  orderSnapshots: number;
-  orderDeltas: number;
+  privateSnapshots: number;
+  privateDeltas: number;
   outcomes: AgentRunOutcome[];
 }
 
@@ -103,8 +103,8 @@ async function play(mode: Mode): Promise<Run> {
     // An all-in-process run has no gateway.
     snapshots: gateway?.viewCoder.snapshots ?? 0,
     deltas: gateway?.viewCoder.deltas ?? 0,
-    orderSnapshots: gateway?.viewCoder.orderSnapshots ?? 0,
-    orderDeltas: gateway?.viewCoder.orderDeltas ?? 0,
+    privateSnapshots: gateway?.viewCoder.privateSnapshots ?? 0,
+    privateDeltas: gateway?.viewCoder.privateDeltas ?? 0,
     outcomes,
   };
 }
@@ -119,7 +119,7 @@ describe('delta wake-ups', () => {
     console.log(
       `wake-delta: tape ${inProcess.tapeSha256} (in-process) / ${delta.tapeSha256} (delta) / ${full.tapeSha256} (full); ` +
         `${inProcess.trades} trades; delta run: ${delta.snapshots} snapshots, ${delta.deltas} deltas; ` +
-        `open orders: ${delta.orderSnapshots} snapshots, ${delta.orderDeltas} deltas`,
+        `open orders and positions: ${delta.privateSnapshots} snapshots, ${delta.privateDeltas} deltas`,
     );
     expect(inProcess.trades).toBeGreaterThan(10);
     expect(delta.tapeSha256).toBe(inProcess.tapeSha256);
@@ -131,10 +131,10 @@ describe('delta wake-ups', () => {
     expect(delta.outcomes.map((o) => o.sessions)).toEqual([1, 2, 1]);
     expect(delta.snapshots).toBeGreaterThanOrEqual(4);
     expect(delta.deltas).toBeGreaterThan(delta.snapshots * 10);
-    // The open orders likewise: complete on every new stream, deltas for the rest.
-    expect(full.orderSnapshots + full.orderDeltas).toBe(0);
-    expect(delta.orderSnapshots).toBeGreaterThanOrEqual(4);
-    expect(delta.orderDeltas).toBeGreaterThan(delta.orderSnapshots * 10);
+    // Open orders and positions likewise: complete on every new stream, deltas for the rest.
+    expect(full.privateSnapshots + full.privateDeltas).toBe(0);
+    expect(delta.privateSnapshots).toBeGreaterThanOrEqual(4);
+    expect(delta.privateDeltas).toBeGreaterThan(delta.privateSnapshots * 10);
     // The drop came between decision points: no wake-up was sent twice.
     expect(delta.outcomes.map((o) => o.wakeUps)).toEqual(full.outcomes.map((o) => o.wakeUps));
   });

@@ -104,7 +104,7 @@ class _Session:
                  full_wake_ups=False):
         self.strategy = strategy
         self.encoding = (session_pb2.WAKE_UP_ENCODING_FULL if full_wake_ups
-                         else session_pb2.WAKE_UP_ENCODING_DELTA_ORDERS)
+                         else session_pb2.WAKE_UP_ENCODING_DELTA_PRIVATE)
         self.address = address
         self.metadata = (("authorization", f"Bearer {token}"),)
         self.on_processed = on_processed

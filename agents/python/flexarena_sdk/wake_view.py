@@ -1,8 +1,8 @@
-"""Delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_ORDERS), rebuilt to complete ones.
+"""Delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_PRIVATE), rebuilt to complete ones.
 
 In a delta session the arena sends the books and forecasts of a wake-up only where they changed
-since the previous wake-up of the stream, and in a DELTA_ORDERS session the agent's open orders
-too (see docs/protocol.md). The tracker keeps the view and the open orders of the stream's last
+since the previous wake-up of the stream, and in a DELTA_PRIVATE session the agent's open orders
+and positions too (see docs/protocol.md). The tracker keeps the view and the private lists of the stream's last
 wake-up and rebuilds every wake-up to the complete message a full session would have received, so
 a strategy never sees a delta. The rule, per list keyed by product id (an order: by order id):
 drop the closed/expired ids, replace changed entries where they stand, append new ones in the
@@ -15,7 +15,7 @@ from .proto import session_pb2
 
 _LISTS = ("books", "price_forecasts", "fundamentals_forecasts")
 _DELTA_FIELDS = ("public_view", "closed_product_ids", "expired_forecast_product_ids")
-_ORDER_FIELDS = ("open_orders", "open_orders_view", "closed_order_ids")
+_PRIVATE_FIELDS = ("open_orders", "positions", "private_view", "closed_order_ids")
 
 
 class WakeViewError(AgentSdkError):
@@ -53,24 +53,24 @@ def apply_list_delta(base, removed, upserts, key=_by_product):
 
 
 class WakeViewTracker:
-    """One stream's view and open orders; `rebuild` each wake-up in arrival order."""
+    """One stream's view, open orders and positions; `rebuild` each wake-up in arrival order."""
 
     def __init__(self):
         self._wake_id = None
         self._view = None
-        self._orders_wake_id = None
-        self._orders = None
+        self._lists_wake_id = None
+        self._lists = None
 
     def rebuild(self, msg):
         view = self._public_view(msg)
-        orders = self._open_orders(msg)
+        lists = self._private_lists(msg)
         if view is not None:
             self._wake_id, self._view = msg.wake_id, view
-        if orders is not None:
-            self._orders_wake_id, self._orders = msg.wake_id, orders
-        if view is None and orders is None:
+        if lists is not None:
+            self._lists_wake_id, self._lists = msg.wake_id, lists
+        if view is None and lists is None:
             return msg
-        # The view and the orders keep references into the received messages; the strategy gets
+        # The view and the lists keep references into the received messages; the strategy gets
         # its own copy.
         full = session_pb2.WakeUp()
         full.CopyFrom(msg)
@@ -80,10 +80,12 @@ class WakeViewTracker:
                 full.ClearField(name)
             for name, entries in zip(_LISTS, view):
                 getattr(full, name).extend(entries)
-        if orders is not None:
-            for name in _ORDER_FIELDS:
+        if lists is not None:
+            for name in _PRIVATE_FIELDS:
                 full.ClearField(name)
+            orders, positions = lists
             full.open_orders.extend(orders)
+            full.positions.extend(positions)
         return full
 
     def _public_view(self, msg):
@@ -104,16 +106,19 @@ class WakeViewTracker:
             )
         raise WakeViewError(f"wake_up.public_view: unknown value {kind}")
 
-    def _open_orders(self, msg):
-        kind = msg.open_orders_view
-        if kind == session_pb2.OPEN_ORDERS_VIEW_UNSPECIFIED:
+    def _private_lists(self, msg):
+        kind = msg.private_view
+        if kind == session_pb2.PRIVATE_VIEW_UNSPECIFIED:
             return None
-        if kind == session_pb2.OPEN_ORDERS_VIEW_SNAPSHOT:
-            return list(msg.open_orders)
-        if kind == session_pb2.OPEN_ORDERS_VIEW_DELTA:
-            self._check_base("open orders", msg, self._orders_wake_id if self._orders is not None else None)
-            return apply_list_delta(self._orders, set(msg.closed_order_ids), msg.open_orders, key=_by_order)
-        raise WakeViewError(f"wake_up.open_orders_view: unknown value {kind}")
+        if kind == session_pb2.PRIVATE_VIEW_SNAPSHOT:
+            return list(msg.open_orders), list(msg.positions)
+        if kind == session_pb2.PRIVATE_VIEW_DELTA:
+            self._check_base("open orders and positions", msg,
+                             self._lists_wake_id if self._lists is not None else None)
+            orders, positions = self._lists
+            return (apply_list_delta(orders, set(msg.closed_order_ids), msg.open_orders, key=_by_order),
+                    apply_list_delta(positions, set(), msg.positions))
+        raise WakeViewError(f"wake_up.private_view: unknown value {kind}")
 
     @staticmethod
     def _check_base(part, msg, held_wake_id):

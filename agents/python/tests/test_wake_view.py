@@ -30,6 +30,10 @@ def order(order_id, remaining=10):
     return market_pb2.Order(order_id=order_id, product_id="a", remaining_lots=remaining, original_lots=10)
 
 
+def position(pid, net):
+    return market_pb2.Position(product_id=pid, net_lots=net, bought_lots=max(net, 0), sold_lots=max(-net, 0))
+
+
 def snapshot(wake_id, view, **own):
     return session_pb2.WakeUp(wake_id=wake_id, public_view=session_pb2.PUBLIC_VIEW_SNAPSHOT, **view, **own)
 
@@ -71,21 +75,25 @@ class WakeViews(unittest.TestCase):
         del first.books[0]
         self.assertEqual(list(t.rebuild(delta(2, 1)).books), SECOND["books"])
 
-    def test_open_orders_snapshot_then_delta(self):
+    def test_open_orders_and_positions_snapshot_then_delta(self):
         t = WakeViewTracker()
         first = [order(1), order(2), order(3), order(4)]
-        got = t.rebuild(session_pb2.WakeUp(wake_id=1, open_orders_view=session_pb2.OPEN_ORDERS_VIEW_SNAPSHOT,
-                                           open_orders=first, report_seq=1))
-        self.assertEqual(got, session_pb2.WakeUp(wake_id=1, open_orders=first, report_seq=1))
-        # 1 filled, 3 partly filled, 7 new; 2 and 4 unchanged (not sent).
-        wire = session_pb2.WakeUp(wake_id=2, base_wake_id=1, open_orders_view=session_pb2.OPEN_ORDERS_VIEW_DELTA,
-                                  open_orders=[order(3, 4), order(7)], closed_order_ids=[1], report_seq=2)
+        held = [position("a", 1), position("b", 2)]
+        got = t.rebuild(session_pb2.WakeUp(wake_id=1, private_view=session_pb2.PRIVATE_VIEW_SNAPSHOT,
+                                           open_orders=first, positions=held, report_seq=1))
+        self.assertEqual(got, session_pb2.WakeUp(wake_id=1, open_orders=first, positions=held, report_seq=1))
+        # Orders: 1 filled, 3 partly filled, 7 new; 2 and 4 unchanged (not sent). Positions: b traded, c new.
+        wire = session_pb2.WakeUp(wake_id=2, base_wake_id=1, private_view=session_pb2.PRIVATE_VIEW_DELTA,
+                                  open_orders=[order(3, 4), order(7)], closed_order_ids=[1],
+                                  positions=[position("b", 5), position("c", 1)], report_seq=2)
         self.assertEqual(t.rebuild(wire), session_pb2.WakeUp(
-            wake_id=2, report_seq=2, open_orders=[order(2), order(3, 4), order(4), order(7)]))
-        with self.assertRaisesRegex(WakeViewError, r"base_wake_id: 1 is not the open orders this stream holds \(none\)"):
+            wake_id=2, report_seq=2, open_orders=[order(2), order(3, 4), order(4), order(7)],
+            positions=[position("a", 1), position("b", 5), position("c", 1)]))
+        with self.assertRaisesRegex(WakeViewError,
+                                    r"base_wake_id: 1 is not the open orders and positions this stream holds \(none\)"):
             WakeViewTracker().rebuild(wire)
-        with self.assertRaisesRegex(WakeViewError, r"open_orders_view: unknown value 9"):
-            WakeViewTracker().rebuild(session_pb2.WakeUp(wake_id=3, open_orders_view=9))
+        with self.assertRaisesRegex(WakeViewError, r"private_view: unknown value 9"):
+            WakeViewTracker().rebuild(session_pb2.WakeUp(wake_id=3, private_view=9))
 
     def test_complete_wake_ups_of_a_full_session_pass_through(self):
         msg = session_pb2.WakeUp(wake_id=3, **FIRST)
