@@ -6,6 +6,7 @@
 // older base), and where the delta rule cannot express a change (snapshot). A delta whose base the
 // client does not hold is refused.
 import { describe, expect, it } from 'vitest';
+import { leanSessionDecoder } from '../agents/sdk/lean-session-decoder.js';
 import { WakeViewError, WakeViewTracker } from '../agents/sdk/wake-view.js';
 import { SessionEncoder } from '../arena/gateway/session-encoder.js';
 import { type HeldView, WakeViewCoder } from '../arena/gateway/wake-view-coder.js';
@@ -149,6 +150,12 @@ const decode = (bytes: Buffer): WakeUp => {
   if (msg.kind?.$case !== 'wakeUp') throw new Error('not a wake-up');
   return msg.kind.value;
 };
+const withoutPublicView = leanSessionDecoder({ publicView: false, ackResults: true });
+const leanDecode = (bytes: Buffer): WakeUp => {
+  const msg = withoutPublicView(bytes);
+  if (msg.kind?.$case !== 'wakeUp') throw new Error('not a wake-up');
+  return msg.kind.value;
+};
 const wire = (enc: SessionEncoder, w: WakeUp) => enc.encode({ kind: { $case: 'wakeUp', value: w } });
 
 /** One agent's delta stream: what the gateway holds for it and the SDK's tracker. */
@@ -158,14 +165,17 @@ class DeltaStream {
   bytes = 0;
   kinds: PublicView[] = [];
   orderKinds: PrivateView[] = [];
-  /** With `orders`, a DELTA_PRIVATE session. */
-  constructor(readonly orders = false) {}
+  /** With `orders`, a DELTA_PRIVATE session; with `lean`, the SDK's decoding for a strategy that ignores the public view. */
+  constructor(
+    readonly orders = false,
+    readonly lean = false,
+  ) {}
   receive(coder: WakeViewCoder, enc: SessionEncoder, core: WakeUp): WakeUp {
     const { wire: w, holds } = coder.encode(core, this.held, this.orders);
     this.held = holds;
     const bytes = wire(enc, w);
     this.bytes += bytes.length;
-    const decoded = decode(bytes);
+    const decoded = this.lean ? leanDecode(bytes) : decode(bytes);
     this.kinds.push(decoded.publicView);
     this.orderKinds.push(decoded.privateView);
     return this.tracker.rebuild(decoded);
@@ -228,6 +238,13 @@ describe('delta wake-ups, gateway to SDK', () => {
     let resumer = new DeltaStream(true);
     // A DELTA session (public view only) beside them: complete order lists, the same view deltas.
     const plain = new DeltaStream();
+    // A strategy that ignores the public view: its wake-ups decoded without it, its own lists rebuilt.
+    const lean = new DeltaStream(true, true);
+    const noPublicView = {
+      books: [],
+      priceForecasts: [],
+      fundamentalsForecasts: [],
+    };
     let p: Point = { wakeId: 1, books: [depth('b0')], priceForecasts: [], fundamentalsForecasts: [] };
     let orders = Array.from({ length: 300 }, () => order());
     let positions = Array.from({ length: 60 }, () => position());
@@ -240,6 +257,7 @@ describe('delta wake-ups, gateway to SDK', () => {
       const full = decode(wire(enc, core()));
       expect(plain.receive(coder, enc, core())).toEqual(full);
       expect(steady.receive(coder, enc, core())).toEqual(full);
+      expect(lean.receive(coder, enc, core())).toEqual({ ...full, ...noPublicView });
       if (step % 3 === 0) expect(skipper.receive(coder, enc, core())).toEqual(full);
       if (step % 50 === 49)
         resumer = Object.assign(new DeltaStream(true), { orderKinds: resumer.orderKinds });
