@@ -1,5 +1,6 @@
 // `npm run bench:pace`: simulated days per wall-clock minute of one line-up of ten agents
-// (scenarios/pace.yaml) over gRPC with ten agent processes and in-process, interleaved, each run
+// (scenarios/pace.yaml) over gRPC with ten agent processes and in-process, interleaved with the gRPC
+// transport's floor round by round (scripts/bench/grpc-floor.ts), each run
 // in a fresh process; then one profiled run of each mode, summarised by where the time goes.
 // BENCH_RUNS (default 3) sets the timed runs per mode; BENCH_PROFILE=0 skips the profiled runs.
 // Where Linux perf can record, one more run per mode is recorded by it and its loop split by machine
@@ -99,17 +100,6 @@ const f1 = (x: number) => x.toFixed(1);
 // One untimed run first: the timed ones then start as every run after the first one since a change
 // to the sources does — from the bundles and the agent processes' code cache that run left behind
 // (bin/cli-bundle.mjs, arena/launcher/agent-loader.ts).
-once('grpc');
-const samples: Record<Mode, Sample[]> = { grpc: [], 'in-process': [] };
-for (let i = 0; i < runs; i++)
-  for (const mode of MODES) {
-    const s = once(mode);
-    samples[mode].push(s);
-    process.stderr.write(
-      `run ${i + 1}/${runs} ${mode}: clock ${(s.loopMs / 1000).toFixed(2)} s (${f1(perMinute(s.days, s.loopMs))} sim-days/min), ` +
-        `process ${(s.totalMs / 1000).toFixed(2)} s, CPU ${s.cpuS.toFixed(1)} s, tape ${s.tapeSha256.slice(0, 12)}, missed ${s.missedDeadlines}, load ${s.load.toFixed(1)}\n`,
-    );
-  }
 
 interface Floor {
   wallMs: number;
@@ -271,16 +261,30 @@ ${categoryTable(rows)}
 }
 
 const cfg = loadRunConfig(join(root, config));
-const rounds = samples.grpc[0]!.stats.wakeUps / cfg.agents.length;
+const rounds = once('grpc').stats.wakeUps / cfg.agents.length;
+const samples: Record<Mode, Sample[]> = { grpc: [], 'in-process': [] };
 const floors: Floor[] = [];
 const grpcJsFloors: Floor[] = [];
+// Round by round: a run of each mode, then the gRPC floor with each client, so that every round's
+// floor measures the machine as that round's runs had it (a shared machine's speed drifts by tens of
+// per cent within minutes) and the gRPC clock can be given as a ratio to it.
 for (let i = 0; i < runs; i++) {
+  for (const mode of MODES) {
+    const s = once(mode);
+    samples[mode].push(s);
+    process.stderr.write(
+      `run ${i + 1}/${runs} ${mode}: clock ${(s.loopMs / 1000).toFixed(2)} s (${f1(perMinute(s.days, s.loopMs))} sim-days/min), ` +
+        `process ${(s.totalMs / 1000).toFixed(2)} s, CPU ${s.cpuS.toFixed(1)} s, tape ${s.tapeSha256.slice(0, 12)}, missed ${s.missedDeadlines}, load ${s.load.toFixed(1)}\n`,
+    );
+  }
   floors.push(floor(rounds, cfg.agents.length, 'sdk'));
   grpcJsFloors.push(floor(rounds, cfg.agents.length, 'grpc-js'));
   process.stderr.write(
     `gRPC floor ${i + 1}/${runs}: ${(floors.at(-1)!.wallMs / 1000).toFixed(2)} s (grpc-js clients: ${(grpcJsFloors.at(-1)!.wallMs / 1000).toFixed(2)} s)\n`,
   );
 }
+/** Each round's gRPC clock over that round's floor (SDK clients). */
+const floorRatios = samples.grpc.map((s, i) => s.loopMs / floors[i]!.wallMs);
 const floorMs = median(floors.map((f) => f.wallMs));
 const grpcJsFloorMs = median(grpcJsFloors.map((f) => f.wallMs));
 const faults = median(samples['in-process'].map((s) => s.loopMinorFaults ?? Number.NaN));
@@ -363,6 +367,9 @@ rounds between one grpc-js server (the arena's) and ${cfg.agents.length} client 
 no protobuf: median ${(floorMs / 1000).toFixed(2)} s (${floors.map((f) => (f.wallMs / 1000).toFixed(2)).join(', ')}),
 server CPU ${(median(floors.map((f) => f.serverCpuMs)) / 1000).toFixed(2)} s, clients' CPU ${(median(floors.map((f) => f.clientsCpuMs)) / 1000).toFixed(2)} s — the transport alone caps a gRPC run
 of this line-up at **${f1(perMinute(days, floorMs))} sim-days/min** on this machine, before the core or any strategy runs.
+Each floor ran in the same round as a gRPC run (one of each per round): the gRPC clock was
+**${median(floorRatios).toFixed(1)}×** its round's floor (median; ${floorRatios.map((r) => r.toFixed(1)).join(', ')}) — a figure that moves
+less with the machine's load than the clock itself.
 With grpc-js's own client instead (\`… 1 grpc-js\`, the same runs interleaved): median ${(grpcJsFloorMs / 1000).toFixed(2)} s,
 clients' CPU ${(median(grpcJsFloors.map((f) => f.clientsCpuMs)) / 1000).toFixed(2)} s.
 
