@@ -3,15 +3,21 @@
 // command did anything, for every run, agent, worker and test that starts one. So the CLI is
 // bundled by esbuild (code-split: a command loads its own chunks only, packages stay imports) into
 // node_modules/.cache/flexarena/cli-<id>/, beside the list of the source files that went into it
-// with their sizes and modification times (cli-current.json). A start stats those files (a few
-// milliseconds) and loads the bundle; after a change to any of them the next start bundles again
-// (~0.3 s). Like make, it trusts sizes and times: a file swapped for another of the same size and
-// modification time (a copy that keeps times) goes unseen until it is touched. Plain JavaScript:
-// it runs before anything could transpile TypeScript.
+// with their sizes and modification times (cli-current.json; lib/source-stamps.mjs). A start stats
+// those files (a few milliseconds) and loads the bundle; after a change to any of them the next
+// start bundles again (~0.3 s). Plain JavaScript: it runs before anything could transpile
+// TypeScript (which is also why it takes lib/source-stamps.mjs itself, not lib's entry file).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import {
+  readJsonFile,
+  stampedBefore,
+  stampFile,
+  stampsUnchanged,
+  writeJsonAtomically,
+} from '../lib/source-stamps.mjs';
 
 /** The bundle of the current sources, per entry: cli-current.json for cli/main.ts. */
 const pointerName = (entry) =>
@@ -30,44 +36,19 @@ export async function cliBundle({
   entry = 'cli/main.ts',
   cacheDir = join(root, 'node_modules', '.cache', 'flexarena'),
 }) {
-  const current = readPointer(join(cacheDir, pointerName(entry)));
+  const current = readJsonFile(join(cacheDir, pointerName(entry)));
   // (A bundle of another entry may have been pruned while its sources stood still; a bundle knows
   // the project's folder, so a moved project bundles again.)
   if (
     current &&
     current.entry === entry &&
     current.root === root &&
-    unchanged(root, current.inputs) &&
+    stampsUnchanged(root, current.inputs) &&
     existsSync(join(cacheDir, current.dir, 'main.js'))
   )
     return { url: pathToFileURL(join(cacheDir, current.dir, 'main.js')).href, built: false };
   const dir = await bundle(root, entry, cacheDir);
   return { url: pathToFileURL(join(cacheDir, dir, 'main.js')).href, built: true };
-}
-
-function readPointer(path) {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** [path relative to root, size, mtimeMs] of a file; undefined when it is gone. */
-function stamp(root, path) {
-  try {
-    const s = statSync(join(root, path));
-    return [path, s.size, s.mtimeMs];
-  } catch {
-    return undefined;
-  }
-}
-
-function unchanged(root, inputs) {
-  return inputs.every(([path, size, mtimeMs]) => {
-    const now = stamp(root, path);
-    return now !== undefined && now[1] === size && now[2] === mtimeMs;
-  });
 }
 
 async function bundle(root, entry, cacheDir) {
@@ -93,7 +74,7 @@ async function bundle(root, entry, cacheDir) {
     define: { __FLEXARENA_ROOT__: JSON.stringify(root) },
   });
   const inputs = [...Object.keys(out.metafile.inputs), 'tsconfig.json', 'package.json'].map((p) =>
-    stamp(root, p),
+    stampFile(root, p),
   );
   const id = createHash('sha256')
     .update(JSON.stringify([entry, root, inputs]))
@@ -107,11 +88,8 @@ async function bundle(root, entry, cacheDir) {
   }
   // A file changed while it was bundled may be in the bundle in either version: use the bundle
   // this once, but do not point later starts at it.
-  if (inputs.every((i) => i !== undefined && i[2] < startedMs)) {
-    const pointer = join(cacheDir, pointerName(entry));
-    writeFileSync(`${pointer}.${process.pid}.tmp`, JSON.stringify({ entry, root, dir, inputs }));
-    renameSync(`${pointer}.${process.pid}.tmp`, pointer);
-  }
+  if (stampedBefore(inputs, startedMs))
+    writeJsonAtomically(join(cacheDir, pointerName(entry)), { entry, root, dir, inputs });
   prune(cacheDir, dir);
   return dir;
 }

@@ -37,6 +37,14 @@ export * from './product-id.js';
 export { PROJECT_ROOT } from './project-root.js';
 export { encodeToBuffer, FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
+export {
+  readJsonFile,
+  type SourceStamp,
+  stampedBefore,
+  stampFile,
+  stampsUnchanged,
+  writeJsonAtomically,
+} from './source-stamps.mjs';
 export { TurnBatch } from './turn-batch.js';
 export {
   AGENT_PROCESS_V8_FLAGS,

@@ -1,0 +1,56 @@
+// The agent program's cache (agentProgram) on a small project of its own: bundled once, taken
+// again without esbuild while its sources stand (also by another process), bundled again after a
+// source changes; the start file runs the bundle it names.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { agentProgram } from './agent-bundle.js';
+
+const root = mkdtempSync(join(tmpdir(), 'flexarena-agent-bundle-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+writeFileSync(join(root, 'tsconfig.json'), '{ "compilerOptions": { "strict": true } }\n');
+writeFileSync(join(root, 'package.json'), '{}\n');
+writeFileSync(join(root, 'main.ts'), "import { n } from './dep';\nconsole.log('answer', n + 1);\n");
+for (const f of ['tsconfig.json', 'package.json', 'main.ts'])
+  utimesSync(join(root, f), 1_700_000_000, 1_700_000_000);
+const setDep = (n: number, mtime: number) => {
+  writeFileSync(join(root, 'dep.ts'), `export const n: number = ${n};\n`);
+  utimesSync(join(root, 'dep.ts'), mtime, mtime);
+};
+const opts = { root, entry: 'main.ts', cacheDir: join(root, 'cache') };
+const run = (start: string) => execFileSync(process.execPath, [start], { encoding: 'utf8' }).trim();
+
+describe('agentProgram', () => {
+  it('bundles once, is taken again while the sources stand, bundles again when one changes', async () => {
+    setDep(41, 1_700_000_000);
+    const first = await agentProgram(opts);
+    expect(first.built).toBe(true);
+    expect(run(first.start)).toBe('answer 42');
+    expect(await agentProgram(opts)).toEqual({ start: first.start, built: false });
+    // Another process (another run) finds it too.
+    const other = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `import { agentProgram } from ${JSON.stringify(join(import.meta.dirname, 'agent-bundle.ts'))}; console.log(JSON.stringify(await agentProgram(${JSON.stringify(opts)})));`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(other.stdout.trim().split('\n').at(-1)!)).toEqual({ start: first.start, built: false });
+
+    setDep(99, 1_700_000_100);
+    const second = await agentProgram(opts);
+    expect(second.built).toBe(true);
+    expect(second.start).not.toBe(first.start);
+    expect(run(second.start)).toBe('answer 100');
+    // Only the modification time moved: bundled again all the same (the same content, the same files).
+    utimesSync(join(root, 'dep.ts'), 1_700_000_200, 1_700_000_200);
+    expect(await agentProgram(opts)).toEqual({ start: second.start, built: true });
+    expect(await agentProgram(opts)).toEqual({ start: second.start, built: false });
+  });
+});
