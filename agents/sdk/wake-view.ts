@@ -1,7 +1,7 @@
 // The SDK's side of delta wake-ups (Hello.wake_up_encoding DELTA or DELTA_PRIVATE): it keeps the
-// public view (books, forecasts) and, with DELTA_PRIVATE, the open orders and positions of the last wake-up of
-// the stream, and rebuilds every wake-up to the complete message a full session would have
-// decoded, so a strategy never sees a delta. A delta must apply to the view held; anything else
+// public view (books, forecasts) and, with DELTA_PRIVATE, the open orders and positions of the
+// last wake-up of the stream, and rebuilds every wake-up to the complete message a full session
+// would have decoded, so a strategy never sees a delta. A delta must apply to the view held; anything else
 // (no view yet, another base) is a WakeViewError, on which the client resumes on a new stream,
 // whose first wake-up is a snapshot.
 import type { Order, Position } from '../../gen/flexarena/v1/market.js';

@@ -24,7 +24,10 @@ export type FullView = WakeView<BookDepth, PriceForecast, FundamentalsForecast>;
 export interface HeldView {
   wakeId: number;
   view: FullView;
-  /** In a DELTA_PRIVATE session: the open orders and positions of that wake-up (the core's lists, never changed). */
+  /**
+   * In a DELTA_PRIVATE session: the open orders and positions of that wake-up (the core's lists,
+   * which it never changes once handed out).
+   */
   privateLists?: { orders: readonly Order[]; positions: readonly Position[] };
 }
 
