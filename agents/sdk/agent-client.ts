@@ -39,8 +39,9 @@ export interface ConnectOptions {
    */
   resume?: { attempts: number; delayMs: number };
   /**
-   * Ask for complete wake-ups on the wire instead of deltas of the books and forecasts (default:
-   * FLEXARENA_WAKE_UPS=full, else deltas, rebuilt here, so a strategy sees the same wake-ups).
+   * Ask for complete wake-ups on the wire instead of deltas of the books, forecasts, open orders
+   * and positions (default: FLEXARENA_WAKE_UPS=full, else deltas, rebuilt here, so a strategy
+   * sees the same wake-ups).
    */
   fullWakeUps?: boolean;
 }

@@ -215,8 +215,8 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     process resumes where the previous one stopped. Raises SessionError for a status a resume
     cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are used up.
 
-    Wake-ups travel as deltas of the books and forecasts and are rebuilt here (the strategy sees
-    complete wake-ups either way); `full_wake_ups=True` (or FLEXARENA_WAKE_UPS=full) asks the
+    Wake-ups travel as deltas of the books, forecasts, open orders and positions and are rebuilt
+    here (the strategy sees complete wake-ups either way); `full_wake_ups=True` (or FLEXARENA_WAKE_UPS=full) asks the
     arena for complete ones.
     """
     if not token:
