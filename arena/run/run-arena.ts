@@ -124,25 +124,22 @@ async function openNats(
     url = server.url;
     log(`nats-server started at ${url}`);
   }
-  try {
-    const thread = NatsThread.open(runId, {
-      url,
-      publicConnectionName: `flexarena-arena-${runId}`,
-      settlementConnectionName: `flexarena-settlement-${runId}`,
-      stream: {
-        name: SETTLEMENT_STREAM,
-        subjects: [SETTLEMENT_SUBJECTS],
-        duplicateWindowMs: cfg.nats.duplicateWindowMs,
-      },
-      spoolPath: join(runDir, '.settlement-spool'),
-    });
-    // Awaited when the sinks are complete (or on the way out); until then a failure waits there.
-    thread.catch(() => {});
-    return { url, ...(server ? { server } : {}), thread };
-  } catch (err) {
-    await server?.stop();
-    throw err;
-  }
+  // Not awaited here: it opens while the run is set up. A failure surfaces where runArena awaits
+  // it (before the first decision point), and runArena's finally stops the server.
+  const thread = NatsThread.open(runId, {
+    url,
+    publicConnectionName: `flexarena-arena-${runId}`,
+    settlementConnectionName: `flexarena-settlement-${runId}`,
+    stream: {
+      name: SETTLEMENT_STREAM,
+      subjects: [SETTLEMENT_SUBJECTS],
+      duplicateWindowMs: cfg.nats.duplicateWindowMs,
+    },
+    spoolPath: join(runDir, '.settlement-spool'),
+  });
+  // Until it is awaited a failure waits in the promise, not as an unhandled rejection.
+  thread.catch(() => {});
+  return { url, ...(server ? { server } : {}), thread };
 }
 
 /** Waits for the outbox (up to the configured time), then says what was and was not delivered. */
