@@ -69,7 +69,7 @@ export class AgentLedger {
   readonly cash: CashByKind = zeroCash();
   private pending: PendingReports = emptyReports();
   /** The position messages last handed out, in the order of `positions`. */
-  private shownPositions: Position[] = [];
+  private shownPositions: Position[] = Object.freeze([]) as unknown as Position[];
   /** Each product's index in `shownPositions`. */
   private readonly shownIndex = new Map<string, number>();
   /** Products whose position may have changed since the messages were last handed out. */
@@ -169,20 +169,22 @@ export class AgentLedger {
       )
         continue;
       out ??= this.shownPositions.slice();
-      const message: Position = {
+      const message: Position = Object.freeze({
         productId,
         netLots: p.boughtLots - p.soldLots,
         boughtLots: p.boughtLots,
         soldLots: p.soldLots,
         cashUnits: p.cashUnits,
-      };
+      });
       if (i === undefined) {
         this.shownIndex.set(productId, out.length);
         out.push(message);
       } else out[i] = message;
     }
     this.positionsChanged.clear();
-    if (out) this.shownPositions = out;
+    // Frozen as made (messages and list): an in-process strategy gets its wake-up deep-frozen, and
+    // deepFreeze does not walk into what is frozen already — hundreds of positions per wake-up.
+    if (out) this.shownPositions = Object.freeze(out) as Position[];
     return this.shownPositions;
   }
 }

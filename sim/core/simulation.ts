@@ -906,16 +906,17 @@ export class Simulation {
       let m = cache[step];
       if (m === undefined) {
         const p = f.at(step);
+        // Frozen as made, as are the lists below: deepFreeze does not walk into them again.
         m = p
           ? {
-              price: { productId: qh.id, priceTicks: p.priceTicks },
-              fundamentals: {
+              price: Object.freeze({ productId: qh.id, priceTicks: p.priceTicks }),
+              fundamentals: Object.freeze({
                 productId: qh.id,
                 demandMw: p.demandMw,
                 windMw: p.windMw,
                 solarMw: p.solarMw,
                 residualMw: p.residualMw,
-              },
+              }),
             }
           : null;
         cache[step] = m;
@@ -924,6 +925,8 @@ export class Simulation {
       out.priceForecasts.push(m.price);
       out.fundamentalsForecasts.push(m.fundamentals);
     });
+    Object.freeze(out.priceForecasts);
+    Object.freeze(out.fundamentalsForecasts);
     return out;
   }
 

@@ -4,6 +4,7 @@
 import { CancelReason, type Fill, Side as ProtoSide } from '../../gen/flexarena/v1/market.js';
 import { BookUpdate, type PublicTrade, TradesUpdate } from '../../gen/flexarena/v1/public.js';
 import { type Action, type ActionResult, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
+import { deepFreeze } from '../../lib/index.js';
 import {
   type CidCommand,
   type CidEvent,
@@ -59,6 +60,8 @@ interface ShownOrders {
 }
 
 const ascending = (a: number, b: number) => a - b;
+/** An order's wake-up message, frozen (its fields are all scalars, so this is a deep freeze). */
+const frozenOrder = (o: Parameters<typeof orderToProto>[0]) => Object.freeze(orderToProto(o));
 
 export class CidVenue implements Venue {
   readonly name = 'cid';
@@ -152,7 +155,7 @@ export class CidVenue implements Venue {
   private openOrders(agentId: string): WakeUp['openOrders'] {
     const shown = this.ordersShown.get(agentId);
     if (!shown) {
-      const orders = this.market.openOrders(agentId).map(orderToProto);
+      const orders = Object.freeze(this.market.openOrders(agentId).map(frozenOrder)) as WakeUp['openOrders'];
       this.ordersShown.set(agentId, { orders, touched: [] });
       return orders;
     }
@@ -174,15 +177,17 @@ export class CidVenue implements Venue {
     // The rest are orders entered since: order ids only grow, so they follow every shown one.
     while (t < touched.length) this.pushResting(out, touched[t++]!);
     touched.length = 0;
-    shown.orders = out;
-    return out;
+    // Frozen as made (each message too, in pushResting): an in-process strategy gets its wake-up
+    // deep-frozen, and deepFreeze does not walk into a frozen list — a market maker's ~1 000 orders.
+    shown.orders = Object.freeze(out) as WakeUp['openOrders'];
+    return shown.orders;
   }
 
   /** The order's current message, once however often it was named. */
   private pushResting(out: WakeUp['openOrders'], orderId: number): void {
     if (out.length > 0 && out[out.length - 1]!.orderId === orderId) return;
     const o = this.market.getOrder(orderId);
-    if (o) out.push(orderToProto(o));
+    if (o) out.push(frozenOrder(o));
   }
 
   /**
@@ -199,7 +204,7 @@ export class CidVenue implements Venue {
     const out: WakeUp['books'] = [];
     for (const p of this.ctx.products.all)
       if (this.market.productStatus(p.id) === 'open') out.push(this.depthOf(p.id));
-    return out;
+    return Object.freeze(out) as WakeUp['books'];
   }
 
   /**
@@ -209,9 +214,13 @@ export class CidVenue implements Venue {
   private depthOf(productId: string): WakeUp['books'][number] {
     let depth = this.depthCache.get(productId);
     if (!depth) {
-      depth = depthToProto(
-        this.market.depth(productId, this.ctx.cfg.market.cid.depthLevels),
-        this.lastDepth.get(productId),
+      // Frozen as made (its unchanged levels are the previous message's, frozen already): an
+      // in-process strategy gets its wake-up deep-frozen, and deepFreeze skips what is frozen.
+      depth = deepFreeze(
+        depthToProto(
+          this.market.depth(productId, this.ctx.cfg.market.cid.depthLevels),
+          this.lastDepth.get(productId),
+        ),
       );
       this.depthCache.set(productId, depth);
       // Kept for open books only: a closed one is not shown again (and a year-long run has ~35 000).
