@@ -231,6 +231,7 @@ export function diffOpenOrders<O extends OrderKeyed>(
   base: readonly O[],
   next: readonly O[],
 ): OpenOrdersDelta<O> | undefined {
+  if (base === next) return { openOrders: [], closedOrderIds: [] };
   const merged = diffSortedOrders(base, next);
   if (merged) return merged;
   const d = diffList(base, next, byOrder);
@@ -289,6 +290,9 @@ function diffSortedOrders<O extends OrderKeyed>(
  * order the products entered.
  */
 export function diffPositions<P extends Keyed>(base: readonly P[], next: readonly P[]): P[] | undefined {
+  // The core hands out the same list while no position changed (most wake-ups of most agents):
+  // nothing to send, and the rebuild (the base again) is the list itself.
+  if (base === next) return [];
   const d = diffList(base, next, byProduct);
   if (!d || d.removed.length > 0) return undefined;
   return sameList(applyPositionsDelta(base, d.upserts), next, byProduct) ? d.upserts : undefined;
