@@ -21,7 +21,7 @@ import { dayTokenOf, dayTokenStartMs, deliveryStartOf, quarterHoursOf } from '..
 import { eurToTicks } from '../../market/index.js';
 import { capacityBid, energyBid } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
-import type { Strategy } from '../sdk/strategy.js';
+import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
@@ -69,6 +69,8 @@ type Dir = 'up' | 'down';
 
 export class BalancingBattery implements Strategy {
   readonly name = 'balancing-battery';
+  /** It reads the price forecasts, its awards, positions and asset: no books, no fundamentals. */
+  readonly ignoresPublicViewParts: readonly PublicViewPart[] = ['books', 'fundamentalsForecasts'];
   readonly params: BalancingBatteryParams;
   private battery?: BatterySpec;
   private assetId?: string;
@@ -184,18 +186,29 @@ export class BalancingBattery implements Strategy {
       this.params.energyBidLeadMs,
       2 * this.decisionIntervalMs + this.params.gateMarginMs,
     );
-    const known = [...prices.values()];
-    const fallback = known.length ? Math.round(known.reduce((a, x) => a + x, 0) / known.length) : 0;
+    // The mean forecast, for a quarter-hour without one: computed only when one is missing.
+    let fallback: number | undefined;
+    const meanForecast = () => {
+      const known = [...prices.values()];
+      return known.length ? Math.round(known.reduce((a, x) => a + x, 0) / known.length) : 0;
+    };
     const markup = eurToTicks(this.params.energyMarkupEur);
     const out: Action[] = [];
     for (const qh of this.sortedAwardedQuarterHours()) {
       const gate = deliveryStartOf(qh) - this.energyLeadMs;
       if (gate <= wake.timeMs + this.params.gateMarginMs || gate > wake.timeMs + lead) continue;
-      const ref = prices.get(qh) ?? fallback;
+      let ref = prices.get(qh);
+      if (ref === undefined) {
+        fallback ??= meanForecast();
+        ref = fallback;
+      }
       for (const dir of ['up', 'down'] as const) {
-        const lots = this.obligationLots(qh, dir);
         const key = `${qh}|${dir}`;
-        if (lots <= 0 || this.energyBid.has(key)) continue;
+        // Bid already: most quarter-hours in the window were bid at an earlier wake-up, and the
+        // obligation walks every award.
+        if (this.energyBid.has(key)) continue;
+        const lots = this.obligationLots(qh, dir);
+        if (lots <= 0) continue;
         this.energyBid.add(key);
         out.push(
           energyBid(qh, dir, lots, clampTicks(dir === 'up' ? ref + markup : ref - markup, this.limits)),
