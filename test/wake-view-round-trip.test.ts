@@ -7,6 +7,7 @@
 // client does not hold is refused.
 import { describe, expect, it } from 'vitest';
 import { leanSessionDecoder } from '../agents/sdk/lean-session-decoder.js';
+import type { PublicViewPart } from '../agents/sdk/strategy.js';
 import { WakeViewError, WakeViewTracker } from '../agents/sdk/wake-view.js';
 import { SessionEncoder } from '../arena/gateway/session-encoder.js';
 import { type HeldView, WakeViewCoder } from '../arena/gateway/wake-view-coder.js';
@@ -157,6 +158,26 @@ const leanDecode = (bytes: Buffer): WakeUp => {
   return msg.kind.value;
 };
 const wire = (enc: SessionEncoder, w: WakeUp) => enc.encode({ kind: { $case: 'wakeUp', value: w } });
+/** The SDK's decoding for a strategy that ignores these parts of the public view. */
+const partsDecoders = new Map<string, (bytes: Buffer) => WakeUp>();
+function partsDecode(parts: readonly PublicViewPart[]): (bytes: Buffer) => WakeUp {
+  const key = parts.join(',');
+  let d = partsDecoders.get(key);
+  if (!d) {
+    const decodeParts = leanSessionDecoder({ publicView: true, ignoredParts: parts, ackResults: true });
+    d = (bytes) => {
+      const msg = decodeParts(bytes);
+      if (msg.kind?.$case !== 'wakeUp') throw new Error('not a wake-up');
+      return msg.kind.value;
+    };
+    partsDecoders.set(key, d);
+  }
+  return d;
+}
+/** `w` as a strategy ignoring `parts` gets it: those lists empty. */
+function withoutParts(w: WakeUp, parts: readonly PublicViewPart[]): WakeUp {
+  return { ...w, ...Object.fromEntries(parts.map((part) => [part, []])) };
+}
 
 /** One agent's delta stream: what the gateway holds for it and the SDK's tracker. */
 class DeltaStream {
@@ -165,17 +186,25 @@ class DeltaStream {
   bytes = 0;
   kinds: PublicView[] = [];
   orderKinds: PrivateView[] = [];
-  /** With `orders`, a DELTA_PRIVATE session; with `lean`, the SDK's decoding for a strategy that ignores the public view. */
+  /**
+   * With `orders`, a DELTA_PRIVATE session; with `lean`, the SDK's decoding for a strategy that
+   * ignores the public view, with `parts` for one that ignores those parts of it.
+   */
   constructor(
     readonly orders = false,
     readonly lean = false,
+    readonly parts: readonly PublicViewPart[] = [],
   ) {}
   receive(coder: WakeViewCoder, enc: SessionEncoder, core: WakeUp): WakeUp {
     const { wire: w, holds } = coder.encode(core, this.held, this.orders);
     this.held = holds;
     const bytes = wire(enc, w);
     this.bytes += bytes.length;
-    const decoded = this.lean ? leanDecode(bytes) : decode(bytes);
+    const decoded = this.lean
+      ? leanDecode(bytes)
+      : this.parts.length > 0
+        ? partsDecode(this.parts)(bytes)
+        : decode(bytes);
     this.kinds.push(decoded.publicView);
     this.orderKinds.push(decoded.privateView);
     return this.tracker.rebuild(decoded);
@@ -202,10 +231,22 @@ describe('delta wake-ups, gateway to SDK', () => {
         residualMw: i,
       })),
     };
+    // Strategies that read only some parts (Strategy.ignoresPublicViewParts): the rest stays empty.
+    const partial = (
+      [
+        ['books'],
+        ['fundamentalsForecasts'],
+        ['priceForecasts'],
+        ['books', 'fundamentalsForecasts'],
+        ['priceForecasts', 'fundamentalsForecasts'],
+      ] as const
+    ).map((parts) => new DeltaStream(false, false, parts));
     for (let step = 0; step < 300; step++, p = evolve(p)) {
       const full = decode(wire(enc, coreWake(p, 0)));
       fullBytes += wire(enc, coreWake(p, 0)).length;
       expect(steady.receive(coder, enc, coreWake(p, 0))).toEqual(full);
+      for (const s of partial)
+        expect(s.receive(coder, enc, coreWake(p, 0))).toEqual(withoutParts(full, s.parts));
       // The second agent is woken only every third decision point (real-time mode: busy).
       if (step % 3 === 0) expect(skipper.receive(coder, enc, coreWake(p, 0))).toEqual(full);
       // The third resumes on a new stream every 50 decision points: the gateway holds nothing for it.
@@ -228,6 +269,8 @@ describe('delta wake-ups, gateway to SDK', () => {
       5,
     );
     expect(steady.bytes).toBeLessThan(fullBytes / 2);
+    // The parts kept were tracked as deltas, as the whole view is.
+    for (const s of partial) expect(s.kinds).toEqual(steady.kinds);
   });
 
   it('DELTA_PRIVATE: open orders and positions rebuilt exactly across resumes, skips and snapshots', () => {

@@ -66,17 +66,18 @@ export function requestSerializer(): (value: SessionRequest) => Buffer {
 }
 
 /**
- * The decoder for a strategy: what it never reads is not decoded (the public view when it says it
- * ignores it, the acks' per-action results when it has no onAck). One decoder per kind; 64-bit
+ * The decoder for a strategy: what it never reads is not decoded (the public view or the parts of it
+ * it says it ignores, the acks' per-action results when it has no onAck). One decoder per kind; 64-bit
  * integers without BigInt (see lib/proto-wire.ts), a wake-up holds thousands of them.
  */
 const decoders = new Map<string, (bytes: Buffer) => SessionResponse>();
 function decoderFor(strategy: Strategy): (bytes: Buffer) => SessionResponse {
   const keep: LeanDecoding = {
     publicView: !strategy.ignoresPublicView,
+    ignoredParts: strategy.ignoresPublicViewParts ?? [],
     ackResults: strategy.onAck !== undefined,
   };
-  const key = `${keep.publicView}/${keep.ackResults}`;
+  const key = `${keep.publicView}/${[...(keep.ignoredParts ?? [])].sort().join(',')}/${keep.ackResults}`;
   let decode = decoders.get(key);
   if (!decode) {
     decode = leanSessionDecoder(keep);
@@ -162,7 +163,8 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           break;
         case 'wakeUp': {
           outcome.wakeUps++;
-          // Without a public view (Strategy.ignoresPublicView) only the open orders are rebuilt.
+          // Without a public view (Strategy.ignoresPublicView) only the open orders are rebuilt;
+          // the parts a strategy ignores (ignoresPublicViewParts) stay empty in the rebuilt view.
           const wake = views.rebuild(msg.kind.value);
           const actions = await strategy.decide(wake);
           processed(wake.reportSeq);

@@ -26,5 +26,5 @@ export {
   MarketView,
   MarketViewError,
 } from './market-view.js';
-export type { Strategy, StrategyFactory } from './strategy.js';
+export { PUBLIC_VIEW_PARTS, type PublicViewPart, type Strategy, type StrategyFactory } from './strategy.js';
 export { WakeViewError } from './wake-view.js';

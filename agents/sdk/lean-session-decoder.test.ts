@@ -149,6 +149,30 @@ describe('leanSessionDecoder', () => {
     expect(lean(wakeBytes)).toEqual(SessionResponse.decode(wakeBytes));
   });
 
+  it('leaves out the parts of the public view a strategy names, and nothing else', () => {
+    const full = SessionResponse.decode(wakeBytes);
+    if (full.kind?.$case !== 'wakeUp') throw new Error('not a wake-up');
+    const all = ['books', 'priceForecasts', 'fundamentalsForecasts'] as const;
+    for (let mask = 1; mask < 8; mask++) {
+      const parts = all.filter((_, i) => mask & (1 << i));
+      const decode = leanSessionDecoder({ publicView: true, ignoredParts: parts, ackResults: true });
+      const reset: Partial<WakeUp> = Object.fromEntries(parts.map((p) => [p, []]));
+      // Books take the ids they close along; the forecasts' expiries go once both are left out.
+      if (parts.includes('books')) reset.closedProductIds = [];
+      if (parts.includes('priceForecasts') && parts.includes('fundamentalsForecasts'))
+        reset.expiredForecastProductIds = [];
+      // Nothing left of the view: as a strategy that ignores all of it.
+      if (parts.length === all.length) Object.assign(reset, NO_PUBLIC);
+      expect(decode(wakeBytes)).toEqual({
+        kind: { $case: 'wakeUp', value: { ...full.kind.value, ...reset } },
+      });
+      expect(decode(ackBytes)).toEqual(SessionResponse.decode(ackBytes));
+    }
+    expect(() =>
+      leanSessionDecoder({ publicView: true, ignoredParts: ['book' as 'books'], ackResults: true }),
+    ).toThrow(/ignoresPublicViewParts: "book" is not one of books, priceForecasts, fundamentalsForecasts/);
+  });
+
   it('leaves out both, either, or neither, as asked', () => {
     const both = leanSessionDecoder({ publicView: false, ackResults: false });
     expect(both(wakeBytes)).toEqual(decodeWithoutPublicView(wakeBytes));

@@ -1,6 +1,7 @@
 // What a strategy does not read is not decoded. For strategies that never read the public view
 // (Strategy.ignoresPublicView, e.g. the idle baseline) a wake-up is decoded without its books and
-// forecasts; for strategies without onAck an ack is decoded without its per-action results (the
+// forecasts, and without the parts it names for strategies that read only some of it
+// (Strategy.ignoresPublicViewParts: an optimiser reads the price forecasts alone); for strategies without onAck an ack is decoded without its per-action results (the
 // SDK needs only its report_seq). The fields are skipped on the wire, by tag and length, and never
 // become objects; there is no public-view delta to apply and nothing of it to freeze (the open
 // orders of a DELTA_PRIVATE session are still rebuilt, against base_wake_id). What is left is exactly the
@@ -11,6 +12,8 @@ import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { ActionAck, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { FastBinaryReader } from '../../lib/index.js';
+import { AgentSdkError } from './errors.js';
+import { PUBLIC_VIEW_PARTS, type PublicViewPart } from './strategy.js';
 
 /** SessionResponse.wake_up's and action_ack's field numbers. */
 const WAKE_UP_FIELD = 2;
@@ -21,6 +24,34 @@ const ACTION_ACK_FIELD = 3;
  * base_wake_id (19) stays: a DELTA_PRIVATE session's open orders are a delta against it too.
  */
 const PUBLIC_FIELDS: ReadonlySet<number> = new Set([7, 8, 16, 18, 20, 21]);
+/**
+ * The fields of each part: books with closed_product_ids (the books a delta closes); the price and
+ * the fundamentals forecasts each alone, and expired_forecast_product_ids (which expires entries
+ * of both) when both are left out. public_view (18) stays while any part is kept: the SDK then
+ * tracks the kept parts as deltas, and the left-out lists stay empty in every rebuilt view.
+ */
+const PART_FIELDS: Record<PublicViewPart, readonly number[]> = {
+  books: [8, 20],
+  priceForecasts: [7],
+  fundamentalsForecasts: [16],
+};
+const EXPIRED_FORECAST_IDS_FIELD = 21;
+
+/** WakeUp fields left out for `keep` (empty: the wake-up is decoded whole). */
+function skippedWakeUpFields(keep: LeanDecoding): ReadonlySet<number> {
+  const parts = new Set(keep.publicView ? (keep.ignoredParts ?? []) : PUBLIC_VIEW_PARTS);
+  for (const part of parts)
+    if (!Object.hasOwn(PART_FIELDS, part))
+      throw new AgentSdkError(
+        `ignoresPublicViewParts: "${String(part)}" is not one of ${PUBLIC_VIEW_PARTS.join(', ')}`,
+      );
+  if (parts.size === PUBLIC_VIEW_PARTS.length) return PUBLIC_FIELDS;
+  const fields = new Set<number>();
+  for (const part of parts) for (const f of PART_FIELDS[part]) fields.add(f);
+  if (parts.has('priceForecasts') && parts.has('fundamentalsForecasts'))
+    fields.add(EXPIRED_FORECAST_IDS_FIELD);
+  return fields;
+}
 /** ActionAck.results (proto/flexarena/v1/session.proto). */
 const ACK_RESULT_FIELDS: ReadonlySet<number> = new Set([2]);
 
@@ -49,6 +80,8 @@ function withoutFields(bytes: Uint8Array, skipped: ReadonlySet<number>): Uint8Ar
 export interface LeanDecoding {
   /** Wake-ups without books, forecasts and the delta fields (Strategy.ignoresPublicView). */
   publicView: boolean;
+  /** With `publicView`, the parts left out (Strategy.ignoresPublicViewParts); default none. */
+  ignoredParts?: readonly PublicViewPart[];
   /** Acks without their per-action results (a strategy without onAck). */
   ackResults: boolean;
 }
@@ -59,7 +92,9 @@ export interface LeanDecoding {
  */
 export function leanSessionDecoder(keep: LeanDecoding): (bytes: Uint8Array) => SessionResponse {
   const full = (bytes: Uint8Array) => SessionResponse.decode(new FastBinaryReader(bytes));
-  if (keep.publicView && keep.ackResults) return full;
+  const wakeSkipped = skippedWakeUpFields(keep);
+  const leanWake = wakeSkipped.size > 0;
+  if (!leanWake && keep.ackResults) return full;
   return (bytes) => {
     const r = new BinaryReader(bytes);
     let field: number | undefined;
@@ -67,8 +102,7 @@ export function leanSessionDecoder(keep: LeanDecoding): (bytes: Uint8Array) => S
     while (r.pos < r.len) {
       const [no, type] = r.tag();
       // Another kind of message (or a malformed one): the generated decoder, errors and all.
-      const lean =
-        (no === WAKE_UP_FIELD && !keep.publicView) || (no === ACTION_ACK_FIELD && !keep.ackResults);
+      const lean = (no === WAKE_UP_FIELD && leanWake) || (no === ACTION_ACK_FIELD && !keep.ackResults);
       if (!lean || type !== WireType.LengthDelimited) return full(bytes);
       // A oneof given twice: the generated decoder keeps the last one, so does this.
       field = no;
@@ -79,7 +113,7 @@ export function leanSessionDecoder(keep: LeanDecoding): (bytes: Uint8Array) => S
       ? {
           kind: {
             $case: 'wakeUp',
-            value: WakeUp.decode(new FastBinaryReader(withoutFields(body, PUBLIC_FIELDS))),
+            value: WakeUp.decode(new FastBinaryReader(withoutFields(body, wakeSkipped))),
           },
         }
       : {

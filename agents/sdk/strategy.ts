@@ -2,6 +2,16 @@
 // at a wake-up, return the actions to send. The SDK does the protocol.
 import type { Action, ActionAck, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 
+/** A part of the wake-up's public view (see Strategy.ignoresPublicViewParts). */
+export type PublicViewPart = 'books' | 'priceForecasts' | 'fundamentalsForecasts';
+
+/** Every part of the public view, in the wire's order. */
+export const PUBLIC_VIEW_PARTS: readonly PublicViewPart[] = [
+  'books',
+  'priceForecasts',
+  'fundamentalsForecasts',
+];
+
 export interface Strategy {
   readonly name: string;
   /**
@@ -10,6 +20,13 @@ export interface Strategy {
    * In-process the wake-ups are complete either way. Default false.
    */
   readonly ignoresPublicView?: boolean;
+  /**
+   * The parts of the public view a strategy never reads, when it reads the others: over gRPC the
+   * SDK does not decode them, and its wake-ups have them empty (in-process they are complete), as
+   * with ignoresPublicView. The books and the fundamentals forecasts are most of a wake-up's
+   * public bytes, and most strategies read neither. Default: none.
+   */
+  readonly ignoresPublicViewParts?: readonly PublicViewPart[];
   onWelcome?(welcome: Welcome): void | Promise<void>;
   decide(wake: WakeUp): Action[] | Promise<Action[]>;
   onAck?(ack: ActionAck): void;

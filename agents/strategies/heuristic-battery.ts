@@ -11,7 +11,7 @@ import { deliveryStartOf } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { submit } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
-import type { Strategy } from '../sdk/strategy.js';
+import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 
 import { eurPerMwh, parseParams } from './params.js';
 
@@ -30,6 +30,7 @@ const KWH_PER_LOT_QH = 25;
 
 export class HeuristicBattery implements Strategy {
   readonly name = 'heuristic-battery';
+  readonly ignoresPublicViewParts: readonly PublicViewPart[] = ['fundamentalsForecasts'];
   readonly params: z.infer<typeof paramsSchema>;
   private battery?: BatterySpec;
   private gateClosure = new Map<string, number>();

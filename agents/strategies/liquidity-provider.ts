@@ -15,7 +15,7 @@ import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { deliveryStartOf, hourIdOf } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { cancel, submit } from '../sdk/actions.js';
-import type { Strategy } from '../sdk/strategy.js';
+import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 
 const paramsSchema = z
@@ -43,6 +43,7 @@ interface Level {
 
 export class LiquidityProvider implements Strategy {
   readonly name = 'liquidity';
+  readonly ignoresPublicViewParts: readonly PublicViewPart[] = ['fundamentalsForecasts'];
   readonly params: LiquidityParams;
   /** The mid each product's ladder is anchored at, so small forecast moves do not churn the book. */
   private readonly anchor = new Map<string, number>();

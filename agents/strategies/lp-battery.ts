@@ -31,7 +31,7 @@ import {
 import { eurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { AgentSdkError } from '../sdk/errors.js';
-import type { Strategy } from '../sdk/strategy.js';
+import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import type { BatteryLpPeriod, BatteryLpSchedule } from './battery-lp.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
@@ -83,6 +83,8 @@ export type BatteryPlanner = (p: BatteryPlanProblem) => BatteryLpSchedule;
 
 export class LpBattery implements Strategy {
   readonly name = 'lp-battery';
+  /** It reads the price forecasts, its positions and its asset: no books, no fundamentals. */
+  readonly ignoresPublicViewParts: readonly PublicViewPart[] = ['books', 'fundamentalsForecasts'];
   readonly params: LpBatteryParams;
   private battery?: BatterySpec;
   private assetId?: string;

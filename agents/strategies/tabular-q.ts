@@ -23,7 +23,7 @@ import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { eurToTicks } from '../../market/index.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
-import type { Strategy } from '../sdk/strategy.js';
+import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
@@ -109,6 +109,7 @@ interface Pending {
 
 export class TabularQ implements Strategy {
   readonly name = 'tabular-q';
+  readonly ignoresPublicViewParts: readonly PublicViewPart[] = ['fundamentalsForecasts'];
   readonly params: TabularQParams;
   private battery?: BatterySpec;
   private assetId?: string;

@@ -1,0 +1,50 @@
+// What each part of the public view weighs on the wire in the pace line-up: every wake-up of one
+// agent of an in-process run, encoded as the gateway encodes a DELTA session's (WakeViewCoder), and
+// the bytes and entries of its books, price forecasts and fundamentals forecasts counted — what a
+// strategy that ignores a part (Strategy.ignoresPublicViewParts) leaves undecoded.
+//   node --import tsx scripts/bench/public-parts-count.ts [config] [agent]
+import { rmSync } from 'node:fs';
+import { type HeldView, WakeViewCoder } from '../../arena/gateway/wake-view-coder.js';
+import { loadRunConfig, runArena } from '../../arena/index.js';
+import { inProcessAgents } from '../../cli/commands/run.js';
+import { BookDepth, PriceForecast } from '../../gen/flexarena/v1/market.js';
+import { FundamentalsForecast, type WakeUp } from '../../gen/flexarena/v1/session.js';
+
+const cfg = loadRunConfig(process.argv[2] ?? 'scenarios/pace.yaml', {
+  outDir: '/tmp/flexarena-public-parts',
+});
+const watched = process.argv[3] ?? cfg.agents.find((a) => a.launch && a.asset)!.id;
+const local = inProcessAgents(cfg);
+const agent = local.get(watched);
+if (!agent) throw new Error(`no in-process agent ${watched}`);
+const coder = new WakeViewCoder();
+let held: HeldView | undefined;
+const parts = {
+  books: { bytes: 0, entries: 0 },
+  priceForecasts: { bytes: 0, entries: 0 },
+  fundamentalsForecasts: { bytes: 0, entries: 0 },
+};
+let wakes = 0;
+const decide = agent.decide.bind(agent);
+agent.decide = (w: WakeUp) => {
+  const { wire, holds } = coder.encode(w, held);
+  held = holds;
+  wakes++;
+  for (const b of wire.books) parts.books.bytes += BookDepth.encode(b).finish().length;
+  for (const f of wire.priceForecasts) parts.priceForecasts.bytes += PriceForecast.encode(f).finish().length;
+  for (const f of wire.fundamentalsForecasts)
+    parts.fundamentalsForecasts.bytes += FundamentalsForecast.encode(f).finish().length;
+  parts.books.entries += wire.books.length;
+  parts.priceForecasts.entries += wire.priceForecasts.length;
+  parts.fundamentalsForecasts.entries += wire.fundamentalsForecasts.length;
+  return decide(w);
+};
+const { runDir } = await runArena(cfg, { local, log: () => {} });
+const total = Object.values(parts).reduce((n, p) => n + p.bytes, 0);
+console.log(
+  `${watched}: ${wakes} wake-ups (${coder.snapshots} snapshots, ${coder.deltas} deltas), public view ${total} bytes: ` +
+    Object.entries(parts)
+      .map(([k, p]) => `${k} ${p.bytes} (${((100 * p.bytes) / total).toFixed(0)} %, ${p.entries} entries)`)
+      .join(', '),
+);
+rmSync(runDir, { recursive: true, force: true });
