@@ -10,11 +10,6 @@ import type { FromNatsThread, NatsThreadConfig, ThreadError, ToNatsThread } from
 import { PublicPublisher } from './public-publisher.js';
 
 if (!parentPort) throw new Error('nats-worker.ts runs as a worker thread (see nats-thread.ts)');
-// No stack traces in this thread: nats.js builds an Error for every request it settles (its
-// RequestOne.cancel() rejects an already-settled promise with a fresh RequestError, one per
-// settlement record), and each captured a stack — CPU on the core the simulation shares. What this
-// thread reports of an error is its name and message (threadError), never its stack.
-Error.stackTraceLimit = 0;
 const port: MessagePort = parentPort;
 const send = (m: FromNatsThread) => port.postMessage(m);
 
