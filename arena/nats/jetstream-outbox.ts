@@ -11,15 +11,14 @@
 import {
   JetStreamApiCodes,
   JetStreamApiError,
-  type JetStreamClient,
   type JetStreamManager,
-  jetstream,
   jetstreamManager,
   StorageType,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos, type Status } from '@nats-io/transport-node';
 import { Fifo } from './fifo.js';
+import { JetStreamAckPublisher } from './jetstream-acks.js';
 import {
   OutboxClosedError,
   OutboxConnectError,
@@ -163,7 +162,7 @@ export class JetStreamOutbox {
   private constructor(
     private readonly nc: NatsConnection,
     private readonly ownsConnection: boolean,
-    private readonly js: JetStreamClient,
+    private readonly acks: JetStreamAckPublisher,
     private readonly jsm: JetStreamManager,
     private readonly o: ResolvedOutboxOptions,
   ) {
@@ -204,11 +203,10 @@ export class JetStreamOutbox {
         });
       }
     }
-    const js = jetstream(nc, { timeout: o.publishTimeoutMs });
     const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: o.publishTimeoutMs });
     let outbox: JetStreamOutbox;
     try {
-      outbox = new JetStreamOutbox(nc, !o.connection, js, jsm, o);
+      outbox = new JetStreamOutbox(nc, !o.connection, new JetStreamAckPublisher(nc), jsm, o);
     } catch (err) {
       if (!o.connection) await nc.close().catch(() => undefined);
       throw new OutboxInputError('options.spoolPath', `cannot create ${o.spoolPath}: ${String(err)}`, {
@@ -473,10 +471,7 @@ export class JetStreamOutbox {
       a.sentAt = Date.now();
       rec.attempts++;
       this.c.publishAttempts++;
-      const ack = await this.js.publish(subject, rec.payload, {
-        msgID: rec.msgId,
-        timeout: this.o.publishTimeoutMs,
-      });
+      const ack = await this.acks.publish(subject, rec.payload, rec.msgId, this.o.publishTimeoutMs);
       if (this.inFlight.get(subject) !== a) return; // abandoned on a disconnect; a retry settles it
       this.settleDelivered(subject, a, { duplicate: ack.duplicate, byLookup: false });
     } catch (err) {
@@ -573,6 +568,8 @@ export class JetStreamOutbox {
 
   /** Publishes in flight will never be answered on this connection: their records may be stored. */
   private abandonInFlight(reason: string): void {
+    // Their answers are not waited for any more (each attempt sees it was abandoned and stops).
+    this.acks.abandonAll(reason);
     for (const [subject, a] of this.inFlight) {
       if (a.sentAt !== undefined) {
         a.rec.unknownSince ??= a.sentAt;
@@ -656,6 +653,7 @@ export class JetStreamOutbox {
       });
     }
     this.abandonInFlight('outbox closed before the acknowledgement');
+    this.acks.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const done of [...this.drainWaiters]) done();

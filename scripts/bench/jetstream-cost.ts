@@ -3,7 +3,9 @@
 // 2 880 records of ~330 bytes (a pace run's 10 agents × 288 quarter-hours) on 10 subjects, in
 // bursts of 10 with an event-loop turn between bursts, as the simulation hands them over, three ways:
 //   core      — nc.publish, no acknowledgement (the floor);
-//   pipelined — nats.js's js.publish for every record at once, awaiting the acks at the end;
+//   acks      — the outbox's own JetStream publisher (JetStreamAckPublisher) for every record at
+//               once, awaiting the acks at the end;
+//   pipelined — nats.js's js.publish the same way (what the outbox used before);
 //   outbox    — the arena's JetStreamOutbox (one publish per subject in flight, spool, retries).
 // Prints the wall time, this process's CPU and nats-server's CPU per way; the later rounds show
 // the JIT warm.
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { JetStreamAckPublisher } from '../../arena/nats/jetstream-acks.js';
 import { JetStreamOutbox } from '../../arena/nats/jetstream-outbox.js';
 import { NatsServerProcess, stopAllNatsServers } from '../../test/helpers/nats-server-process.js';
 import { processCpuMs } from './process-tree-cpu.js';
@@ -43,6 +46,7 @@ const payload = (q: number, a: number) =>
 /** CPU (user + system) of a process, ms (Linux: /proc). */
 const cpuMs = (pid: number): number => processCpuMs(pid) ?? Number.NaN;
 
+const encoder = new TextEncoder();
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const subject = (a: number) => `flexarena.run.settlement.agent-${a}`;
 
@@ -66,6 +70,18 @@ async function publishAll(way: string, url: string, round: number): Promise<void
     }
     await Promise.all(acks);
     await nc.close();
+  } else if (way === 'acks') {
+    const nc = await connect({ servers: url });
+    const p = new JetStreamAckPublisher(nc);
+    const acks: Promise<unknown>[] = [];
+    for (let q = 0; q < QUARTER_HOURS; q++) {
+      for (let a = 0; a < AGENTS; a++)
+        acks.push(p.publish(subject(a), encoder.encode(payload(q, a)), `a-${round}-${q}-${a}`, 60_000));
+      await turn();
+    }
+    await Promise.all(acks);
+    p.close();
+    await nc.close();
   } else {
     const outbox = await JetStreamOutbox.open({
       servers: url,
@@ -83,7 +99,7 @@ async function publishAll(way: string, url: string, round: number): Promise<void
 
 try {
   for (let round = 0; round < rounds; round++) {
-    for (const way of ['core', 'pipelined', 'outbox']) {
+    for (const way of ['core', 'acks', 'pipelined', 'outbox']) {
       const server = await NatsServerProcess.start();
       const admin = await connect({ servers: server.url });
       await (await jetstreamManager(admin)).streams.add({ name: STREAM, subjects: SUBJECTS });
