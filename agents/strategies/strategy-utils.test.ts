@@ -1,9 +1,16 @@
 // scheduleLotsOf indexes a wake-up's positions once; it must give scheduleLots's answer for every
 // quarter-hour, whatever mix of quarter-hour and hourly positions the agent holds.
 import { describe, expect, it } from 'vitest';
-import type { WakeUp } from '../../gen/flexarena/v1/session.js';
+import { ProductSpec } from '../../gen/flexarena/v1/market.js';
+import { WakeUp } from '../../gen/flexarena/v1/session.js';
 import { hourId, quarterHourId, RandomStream } from '../../lib/index.js';
-import { forecastMap, scheduleLots, scheduleLotsOf } from './strategy-utils.js';
+import {
+  forecastMap,
+  projectSoc,
+  scheduleLots,
+  scheduleLotsOf,
+  tradableQuarterHours,
+} from './strategy-utils.js';
 
 const DAY = Date.UTC(2026, 10, 22);
 const QH = 15 * 60_000;
@@ -26,14 +33,106 @@ describe('scheduleLotsOf', () => {
         });
       }
       const lotsOf = scheduleLotsOf(positions);
+      // A frozen list (as the core hands in-process strategies) is indexed once and kept: the same.
+      const frozen = Object.freeze(positions.map((p) => Object.freeze({ ...p }))) as WakeUp['positions'];
+      const frozenLotsOf = scheduleLotsOf(frozen);
       for (let k = 0; k < 192; k++) {
         const id = quarterHourId(DAY + k * QH);
         expect(lotsOf(id)).toBe(scheduleLots(positions, id));
+        expect(frozenLotsOf(id)).toBe(scheduleLots(positions, id));
+        expect(scheduleLotsOf(frozen)(id)).toBe(scheduleLots(positions, id));
       }
       // Not a quarter-hour: only its own position, as scheduleLots.
       const h = hourId(DAY);
       expect(lotsOf(h)).toBe(scheduleLots(positions, h));
     }
+  });
+
+  it('reads a list that is not frozen again at every call: it may have changed', () => {
+    const positions: WakeUp['positions'] = [
+      { productId: quarterHourId(DAY), netLots: 3, boughtLots: 3, soldLots: 0, cashUnits: 0 },
+    ];
+    expect(scheduleLotsOf(positions)(quarterHourId(DAY))).toBe(3);
+    positions.push({ productId: hourId(DAY), netLots: -5, boughtLots: 0, soldLots: 5, cashUnits: 0 });
+    expect(scheduleLotsOf(positions)(quarterHourId(DAY))).toBe(-2);
+  });
+});
+
+describe('projectSoc', () => {
+  const battery = {
+    powerMw: 10,
+    energyMwh: 20,
+    etaCharge: 0.9,
+    etaDischarge: 0.8,
+    socMinMwh: 1,
+    socMaxMwh: 19,
+    socInitialMwh: 10,
+  };
+  it('is the same for a frozen list (kept between calls) and a plain one, and sees a plain one change', () => {
+    const rng = RandomStream.fromSeed(5);
+    for (let round = 0; round < 100; round++) {
+      const positions: WakeUp['positions'] = [];
+      for (let i = rng.int(0, 30); i > 0; i--) {
+        const start = DAY + rng.int(0, 191) * QH;
+        const r = rng.next();
+        const id =
+          r < 0.3
+            ? hourId(start - (start % 3_600_000))
+            : r < 0.35
+              ? `afrr-20261122-${rng.int(0, 5)}`
+              : quarterHourId(start);
+        positions.push({
+          productId: id,
+          netLots: rng.int(-50, 50),
+          boughtLots: 0,
+          soldLots: 0,
+          cashUnits: 0,
+        });
+      }
+      const frozen = Object.freeze(positions.slice()) as WakeUp['positions'];
+      for (let k = 0; k < 5; k++) {
+        const timeMs = DAY + rng.int(0, 150) * QH + rng.int(0, 14) * 60_000;
+        const until = timeMs + rng.int(1, 40) * QH;
+        const plain = projectSoc(10, battery, { ...WakeUp.fromPartial({ timeMs }), positions }, until);
+        expect(projectSoc(10, battery, { ...WakeUp.fromPartial({ timeMs }), positions: frozen }, until)).toBe(
+          plain,
+        );
+      }
+    }
+    const positions: WakeUp['positions'] = [];
+    const wake = { ...WakeUp.fromPartial({ timeMs: DAY }), positions };
+    expect(projectSoc(10, battery, wake, DAY + 4 * QH)).toBe(10);
+    positions.push({
+      productId: quarterHourId(DAY + QH),
+      netLots: 40,
+      boughtLots: 40,
+      soldLots: 0,
+      cashUnits: 0,
+    });
+    expect(projectSoc(10, battery, wake, DAY + 4 * QH)).toBeCloseTo(10 + 1 * 0.9, 12);
+  });
+});
+
+describe('tradableQuarterHours', () => {
+  const spec = (i: number, start: number): ProductSpec =>
+    ProductSpec.fromPartial({
+      productId: quarterHourId(start),
+      deliveryStartMs: start,
+      tradingOpenMs: DAY - 86_400_000 + i,
+      gateClosureMs: start - 5 * 60_000,
+    });
+  it('orders by delivery start, and sorts again when the map changed', () => {
+    // Inserted out of order.
+    const products = new Map<string, ProductSpec>();
+    for (const i of [5, 1, 9, 3, 7]) products.set(quarterHourId(DAY + i * QH), spec(i, DAY + i * QH));
+    const ids = (now: number) => tradableQuarterHours(products, now, 0).map((p) => p.deliveryStartMs);
+    expect(ids(DAY)).toEqual([1, 3, 5, 7, 9].map((i) => DAY + i * QH));
+    expect(ids(DAY + 4 * QH)).toEqual([5, 7, 9].map((i) => DAY + i * QH));
+    // A product added, and one replaced by a spec with another start (same size): seen at once.
+    products.set(quarterHourId(DAY + 2 * QH), spec(2, DAY + 2 * QH));
+    expect(ids(DAY)).toEqual([1, 2, 3, 5, 7, 9].map((i) => DAY + i * QH));
+    products.set(quarterHourId(DAY + 9 * QH), spec(0, DAY + 20 * QH));
+    expect(ids(DAY)).toEqual([1, 2, 3, 5, 7, 20].map((i) => DAY + i * QH));
   });
 });
 

@@ -30,12 +30,47 @@ export function scheduleLots(positions: WakeUp['positions'], qhId: string): numb
  * looks at every quarter-hour of a two-day horizon scanned hundreds of positions for each.
  */
 export function scheduleLotsOf(positions: WakeUp['positions']): (qhId: string) => number {
-  const net = new Map<string, number>();
-  for (const p of positions) net.set(p.productId, (net.get(p.productId) ?? 0) + p.netLots);
+  const net = netLotsByProduct(positions);
   return (qhId) => {
     const hour = hourIdOf(qhId);
     return (net.get(qhId) ?? 0) + (hour === undefined ? 0 : (net.get(hour) ?? 0));
   };
+}
+
+/**
+ * What is derived from a positions list, kept while the list lives if it is frozen: the core hands
+ * in-process strategies the same frozen list at every wake-up until a position changes, and
+ * several helpers of one strategy read it at each (the LP optimiser: three times). A list that is
+ * not frozen may still change (a strategy's own copy over gRPC): derived again at every call.
+ */
+const derived = new WeakMap<WakeUp['positions'], { net?: Map<string, number>; starts?: number[] }>();
+function derivedOf(positions: WakeUp['positions']): { net?: Map<string, number>; starts?: number[] } {
+  if (!Object.isFrozen(positions)) return {};
+  let d = derived.get(positions);
+  if (!d) {
+    d = {};
+    derived.set(positions, d);
+  }
+  return d;
+}
+
+/** Net lots by product id. */
+function netLotsByProduct(positions: WakeUp['positions']): Map<string, number> {
+  const d = derivedOf(positions);
+  if (d.net) return d.net;
+  const net = new Map<string, number>();
+  for (const p of positions) net.set(p.productId, (net.get(p.productId) ?? 0) + p.netLots);
+  d.net = net;
+  return net;
+}
+
+/** Each position's delivery start (NaN: not a quarter-hour or hour product), in list order. */
+function positionStarts(positions: WakeUp['positions']): number[] {
+  const d = derivedOf(positions);
+  if (d.starts) return d.starts;
+  const starts = positions.map((p) => safeStart(p.productId) ?? Number.NaN);
+  d.starts = starts;
+  return starts;
 }
 
 /**
@@ -72,9 +107,35 @@ export function tradableQuarterHours(
   nowMs: number,
   marginMs: number,
 ): ProductSpec[] {
-  return [...products.values()]
-    .filter((p) => p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs)
-    .sort((a, b) => a.deliveryStartMs - b.deliveryStartMs);
+  return byDeliveryStart(products).filter(
+    (p) => p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs,
+  );
+}
+
+/**
+ * The products by delivery start (a stable sort: equal starts keep the map's order), sorted once
+ * per content of the map: strategies ask at every wake-up, and the map is their welcome's. The
+ * cached order is used only while the map holds the same products in the same order (one pass,
+ * no allocation), so a changed map is sorted again.
+ */
+function byDeliveryStart(products: Map<string, ProductSpec>): ProductSpec[] {
+  const known = sortedProducts.get(products);
+  if (known && sameValues(products, known.values)) return known.sorted;
+  const values = [...products.values()];
+  const sorted = values.slice().sort((a, b) => a.deliveryStartMs - b.deliveryStartMs);
+  sortedProducts.set(products, { values, sorted });
+  return sorted;
+}
+const sortedProducts = new WeakMap<
+  Map<string, ProductSpec>,
+  { values: ProductSpec[]; sorted: ProductSpec[] }
+>();
+
+function sameValues(products: Map<string, ProductSpec>, values: readonly ProductSpec[]): boolean {
+  if (products.size !== values.length) return false;
+  let i = 0;
+  for (const v of products.values()) if (v !== values[i++]) return false;
+  return true;
 }
 
 export interface PriceLimits {
@@ -138,9 +199,12 @@ export function socDeltaMwh(lots: number, b: Pick<BatterySpec, 'etaCharge' | 'et
  */
 export function projectSoc(socMwh: number, b: BatterySpec, wake: WakeUp, untilMs: number): number {
   const ids = new Set<string>();
-  for (const p of wake.positions) {
-    const start = safeStart(p.productId);
-    if (start === undefined || start >= untilMs || start + HOUR_MS <= wake.timeMs) continue;
+  const starts = positionStarts(wake.positions);
+  for (let i = 0; i < wake.positions.length; i++) {
+    const p = wake.positions[i]!;
+    const start = starts[i]!;
+    // NaN (no delivery start) fails both tests below as undefined did: skipped.
+    if (Number.isNaN(start) || start >= untilMs || start + HOUR_MS <= wake.timeMs) continue;
     if (p.productId.startsWith('h-')) for (let k = 0; k < 4; k++) ids.add(quarterHourId(start + k * QH_MS));
     else ids.add(p.productId);
   }
