@@ -13,13 +13,21 @@ export interface NatsThreadConfig {
 }
 
 /**
- * Records for NATS, in the order the core emitted them. Flat arrays (subject, payload, … and
- * subject, msgId, payload, …): one structured clone of a few strings per burst, no object each.
+ * Records for NATS, in the order the core emitted them. The payloads travel as UTF-8 bytes back to
+ * back in one array (the public messages' first, then the settlement records'), as NATS sends them:
+ * one copy of one buffer per burst instead of a structured clone of thousands of strings, and no
+ * encoding in the thread. Subjects (and msgIds) stay strings: short, and a NATS client takes them so.
  */
 export interface RecordBatch {
   kind: 'records';
-  publicMessages: string[];
-  settlements: string[];
+  /** The subject of each public message. */
+  publicSubjects: string[];
+  /** Subject and msgId of each settlement record, flat: subject, msgId, subject, msgId, … */
+  settlementKeys: string[];
+  /** Every payload's bytes, in the order above. */
+  payloads: Uint8Array;
+  /** Where each payload ends in `payloads`. */
+  ends: Uint32Array;
 }
 
 export type ToNatsThread =

@@ -8,6 +8,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import { PriceForecast } from '../../gen/flexarena/v1/market.js';
+import { settlementJson } from '../../sim/index.js';
 import { freePort, NatsServerProcess, stopAllNatsServers } from '../../test/helpers/nats-server-process.js';
 import { NatsThread, type NatsThreadConfig, NatsThreadError } from './nats-thread.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from './subjects.js';
@@ -45,8 +46,16 @@ async function open(url: string): Promise<NatsThread> {
   return t;
 }
 
+const productIdOf = (i: number) => (i % 7 === 0 ? `qh-${i}-é€😀` : `qh-${i}`);
+
 const settlement = (seq: number) =>
-  SettlementRecord.fromPartial({ seq, agentId: seq % 2 === 0 ? 'a' : 'b', deliveryStartMs: seq * 900_000 });
+  SettlementRecord.fromPartial({
+    seq,
+    agentId: seq % 2 === 0 ? 'a' : 'b',
+    // A strategy name beyond ASCII: the payload's bytes are UTF-8.
+    strategy: seq % 3 === 0 ? 'stratégie-€-😀' : 'plain',
+    deliveryStartMs: seq * 900_000,
+  });
 
 describe('NatsThread', () => {
   it('publishes public records in order and delivers each settlement record to the stream once', async () => {
@@ -54,10 +63,12 @@ describe('NatsThread', () => {
     const sub = await connect({ servers: server.url });
     conns.push(sub);
     const seen: number[] = [];
+    const ids: string[] = [];
     const subscription = sub.subscribe('flexarena.r1.forecast.>');
     const reading = (async () => {
       for await (const m of subscription) {
         seen.push((m.json() as { priceTicks: number }).priceTicks);
+        ids.push((m.json() as { productId: string }).productId);
         if (seen.length === 3_000) break;
       }
     })();
@@ -65,7 +76,8 @@ describe('NatsThread', () => {
 
     const thread = await open(server.url);
     for (let i = 0; i < 3_000; i++) {
-      const message = PriceForecast.fromPartial({ productId: `qh-${i}`, priceTicks: i + 1 });
+      // Payloads cross to the thread as UTF-8 bytes: some ids beyond ASCII (2, 3 and 4 bytes).
+      const message = PriceForecast.fromPartial({ productId: productIdOf(i), priceTicks: i + 1 });
       thread.public({ topic: `forecast.qh-${i}`, type: 'PriceForecast', message, codec: PriceForecast });
       if (i < 1_000) thread.settlement(settlement(i));
       // The simulation lets the event loop turn now and then; bursts leave at those turns.
@@ -76,6 +88,7 @@ describe('NatsThread', () => {
     await reading;
 
     expect(seen).toEqual(Array.from({ length: 3_000 }, (_, i) => i + 1));
+    expect(ids).toEqual(Array.from({ length: 3_000 }, (_, i) => productIdOf(i)));
     expect(report.publicPublished).toBe(3_000);
     expect(report.publicDropped).toBe(0);
     expect(report.outbox).toMatchObject({
@@ -87,6 +100,9 @@ describe('NatsThread', () => {
     const jsm = await jetstreamManager(sub);
     const info = await jsm.streams.info(SETTLEMENT_STREAM);
     expect(info.state.messages).toBe(1_000);
+    // Each record's payload is its JSON, byte for byte.
+    const last = await jsm.streams.getMessage(SETTLEMENT_STREAM, { seq: info.state.last_seq });
+    expect(new TextDecoder().decode(last!.data)).toBe(settlementJson(settlement(999)));
     // The spool file is gone with the outbox.
     expect(existsSync(join(dir, 'spool'))).toBe(false);
   });

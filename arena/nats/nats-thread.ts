@@ -52,8 +52,10 @@ const fromThread = (what: string, e: ThreadError) =>
 
 export class NatsThread implements RecordSink {
   private readonly subj;
-  private publicMessages: string[] = [];
-  private settlements: string[] = [];
+  private publicSubjects: string[] = [];
+  private settlementKeys: string[] = [];
+  private readonly publicPayloads = new Utf8Payloads();
+  private readonly settlementPayloads = new Utf8Payloads();
   private readonly batch = new TurnBatch(() => this.post(), BURST_BYTES);
   private failure: NatsThreadError | undefined;
   private nextId = 1;
@@ -133,16 +135,21 @@ export class NatsThread implements RecordSink {
   }
 
   private post(): void {
-    if (this.publicMessages.length === 0 && this.settlements.length === 0) return;
+    if (this.publicSubjects.length === 0 && this.settlementKeys.length === 0) return;
     if (this.exited) return;
     const batch: RecordBatch = {
       kind: 'records',
-      publicMessages: this.publicMessages,
-      settlements: this.settlements,
+      publicSubjects: this.publicSubjects,
+      settlementKeys: this.settlementKeys,
+      ...Utf8Payloads.joined(this.publicPayloads, this.settlementPayloads),
     };
-    this.publicMessages = [];
-    this.settlements = [];
-    this.worker.postMessage(batch);
+    this.publicSubjects = [];
+    this.settlementKeys = [];
+    this.publicPayloads.clear();
+    this.settlementPayloads.clear();
+    // The joined bytes are this burst's alone: handed over, not copied again. (The builders'
+    // buffers are written again for the next burst.)
+    this.worker.postMessage(batch, [batch.payloads.buffer as ArrayBuffer, batch.ends.buffer as ArrayBuffer]);
   }
 
   /** Waits until the outbox has delivered everything or `timeoutMs` has passed. */
@@ -183,7 +190,8 @@ export class NatsThread implements RecordSink {
   private publish(subject: string, payload: string): void {
     // Public data is best effort: with the thread gone there is nowhere to send it.
     if (this.failure) return;
-    this.publicMessages.push(subject, payload);
+    this.publicSubjects.push(subject);
+    this.publicPayloads.add(payload);
     this.batch.added(payload.length);
   }
 
@@ -193,7 +201,8 @@ export class NatsThread implements RecordSink {
    */
   private settle(subject: string, msgId: string, payload: string): void {
     if (this.failure) throw this.failure;
-    this.settlements.push(subject, msgId, payload);
+    this.settlementKeys.push(subject, msgId);
+    this.settlementPayloads.add(payload);
     this.batch.added(payload.length);
   }
 
@@ -222,5 +231,42 @@ export class NatsThread implements RecordSink {
     // Requests waiting for an answer get the failure rather than hang.
     for (const request of this.waiting.values()) request.reject(err);
     this.waiting.clear();
+  }
+}
+
+const utf8 = new TextEncoder();
+
+/** Strings as UTF-8 bytes back to back in one reused buffer, with the end of each. */
+class Utf8Payloads {
+  private bytes = new Uint8Array(256 * 1024);
+  private used = 0;
+  private ends: number[] = [];
+
+  add(text: string): void {
+    // At most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    const room = this.used + 3 * text.length;
+    if (room > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(room, 2 * this.bytes.length));
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+    }
+    this.used += utf8.encodeInto(text, this.bytes.subarray(this.used)).written;
+    this.ends.push(this.used);
+  }
+
+  clear(): void {
+    this.used = 0;
+    this.ends = [];
+  }
+
+  /** Both lists' bytes in one array (a's first) and the end of each payload in it. */
+  static joined(a: Utf8Payloads, b: Utf8Payloads): { payloads: Uint8Array; ends: Uint32Array } {
+    const payloads = new Uint8Array(a.used + b.used);
+    payloads.set(a.bytes.subarray(0, a.used));
+    payloads.set(b.bytes.subarray(0, b.used), a.used);
+    const ends = new Uint32Array(a.ends.length + b.ends.length);
+    ends.set(a.ends);
+    for (let i = 0; i < b.ends.length; i++) ends[a.ends.length + i] = a.used + b.ends[i]!;
+    return { payloads, ends };
   }
 }

@@ -50,10 +50,18 @@ function take(
   outbox: JetStreamOutbox,
   m: ToNatsThread & { kind: 'records' },
 ): void {
-  const p = m.publicMessages;
-  for (let i = 0; i < p.length; i += 2) publisher.publish(p[i]!, p[i + 1]!);
-  const s = m.settlements;
-  for (let i = 0; i < s.length; i += 3) outbox.enqueue(s[i]!, s[i + 1]!, s[i + 2]!);
+  const { publicSubjects, settlementKeys, payloads, ends } = m;
+  let k = 0;
+  let start = 0;
+  for (let i = 0; i < publicSubjects.length; i++, k++) {
+    publisher.publish(publicSubjects[i]!, payloads.subarray(start, ends[k]));
+    start = ends[k]!;
+  }
+  // The outbox copies what it keeps: the batch's buffer is not held beyond this call.
+  for (let i = 0; i < settlementKeys.length; i += 2, k++) {
+    outbox.enqueue(settlementKeys[i]!, settlementKeys[i + 1]!, payloads.subarray(start, ends[k]));
+    start = ends[k]!;
+  }
 }
 
 async function main(): Promise<void> {

@@ -28,7 +28,7 @@ export class PublicPublisher {
     return this.dropped + (this.away ? this.held : 0);
   }
 
-  publish(subject: string, payload: string): void {
+  publish(subject: string, payload: string | Uint8Array): void {
     if (this.away && this.held >= MAX_PUBLIC_HELD_WHILE_AWAY) {
       this.dropped++;
       return;
