@@ -33,7 +33,7 @@ describe('scheduleLotsOf', () => {
         });
       }
       const lotsOf = scheduleLotsOf(positions);
-      // A frozen list (as the core hands in-process strategies) is indexed once and kept: the same.
+      // A frozen list: the same answers.
       const frozen = Object.freeze(positions.map((p) => Object.freeze({ ...p }))) as WakeUp['positions'];
       const frozenLotsOf = scheduleLotsOf(frozen);
       for (let k = 0; k < 192; k++) {
@@ -68,7 +68,7 @@ describe('projectSoc', () => {
     socMaxMwh: 19,
     socInitialMwh: 10,
   };
-  it('is the same for a frozen list (kept between calls) and a plain one, and sees a plain one change', () => {
+  it('is the same for a frozen list and a plain one, and sees a list change', () => {
     const rng = RandomStream.fromSeed(5);
     for (let round = 0; round < 100; round++) {
       const positions: WakeUp['positions'] = [];
@@ -154,5 +154,27 @@ describe('forecastMap', () => {
     expect(b).not.toBe(a);
     expect([...b]).toEqual([[quarterHourId(DAY), 1]]);
     expect(forecastMap({ priceForecasts: list } as WakeUp)).toEqual(a);
+  });
+
+  it('is built once for copies of a list of the same frozen entries, and again when an entry differs', () => {
+    const entries = [8_000, -125, 42].map((priceTicks, i) =>
+      Object.freeze({ productId: quarterHourId(DAY + i * QH), priceTicks }),
+    );
+    // As in-process strategies get them: a list of their own, the core's frozen entries.
+    const a = forecastMap({ priceForecasts: entries.slice() } as WakeUp);
+    expect(forecastMap({ priceForecasts: entries.slice() } as WakeUp)).toBe(a);
+    // One entry replaced (the next decision point's forecast for it): a map of its own.
+    const next = entries.slice();
+    next[1] = Object.freeze({ productId: quarterHourId(DAY + QH), priceTicks: 7 });
+    const b = forecastMap({ priceForecasts: next } as WakeUp);
+    expect(b).not.toBe(a);
+    expect(b.get(quarterHourId(DAY + QH))).toBe(7);
+    // Entries that are not frozen could change under the map: only the very same list reuses it.
+    const plain = entries.map((e) => ({ ...e }));
+    const c = forecastMap({ priceForecasts: plain } as WakeUp);
+    plain[0]!.priceTicks = 1;
+    const d = forecastMap({ priceForecasts: plain.slice() } as WakeUp);
+    expect(d).not.toBe(c);
+    expect(d.get(quarterHourId(DAY))).toBe(1);
   });
 });

@@ -30,7 +30,8 @@ export function scheduleLots(positions: WakeUp['positions'], qhId: string): numb
  * looks at every quarter-hour of a two-day horizon scanned hundreds of positions for each.
  */
 export function scheduleLotsOf(positions: WakeUp['positions']): (qhId: string) => number {
-  const net = netLotsByProduct(positions);
+  const net = new Map<string, number>();
+  for (const p of positions) net.set(p.productId, (net.get(p.productId) ?? 0) + p.netLots);
   return (qhId) => {
     const hour = hourIdOf(qhId);
     return (net.get(qhId) ?? 0) + (hour === undefined ? 0 : (net.get(hour) ?? 0));
@@ -38,59 +39,38 @@ export function scheduleLotsOf(positions: WakeUp['positions']): (qhId: string) =
 }
 
 /**
- * What is derived from a positions list, kept while the list lives if it is frozen: the core hands
- * in-process strategies the same frozen list at every wake-up until a position changes, and
- * several helpers of one strategy read it at each (the LP optimiser: three times). A list that is
- * not frozen may still change (a strategy's own copy over gRPC): derived again at every call.
- */
-const derived = new WeakMap<WakeUp['positions'], { net?: Map<string, number>; starts?: number[] }>();
-function derivedOf(positions: WakeUp['positions']): { net?: Map<string, number>; starts?: number[] } {
-  if (!Object.isFrozen(positions)) return {};
-  let d = derived.get(positions);
-  if (!d) {
-    d = {};
-    derived.set(positions, d);
-  }
-  return d;
-}
-
-/** Net lots by product id. */
-function netLotsByProduct(positions: WakeUp['positions']): Map<string, number> {
-  const d = derivedOf(positions);
-  if (d.net) return d.net;
-  const net = new Map<string, number>();
-  for (const p of positions) net.set(p.productId, (net.get(p.productId) ?? 0) + p.netLots);
-  d.net = net;
-  return net;
-}
-
-/** Each position's delivery start (NaN: not a quarter-hour or hour product), in list order. */
-function positionStarts(positions: WakeUp['positions']): number[] {
-  const d = derivedOf(positions);
-  if (d.starts) return d.starts;
-  const starts = positions.map((p) => safeStart(p.productId) ?? Number.NaN);
-  d.starts = starts;
-  return starts;
-}
-
-/**
- * The wake-up's price forecasts by product id. In-process strategies get the very same forecast
- * list at a decision point, so the last list's map is handed out again (read-only) rather than
- * built once per agent.
+ * The wake-up's price forecasts by product id. In-process strategies get the same forecast entries
+ * at a decision point (each in a list of its own), so the last map is handed out again (read-only)
+ * rather than built once per agent.
  */
 export function forecastMap(wake: WakeUp): ReadonlyMap<string, number> {
   const list = wake.priceForecasts;
-  if (list !== lastForecasts.list) {
-    const map = new Map<string, number>();
-    for (const f of list) map.set(f.productId, f.priceTicks);
-    lastForecasts = { list, map };
+  const last = lastForecasts;
+  if (list === last.list || (last.frozen && sameEntries(list, last.entries))) return last.map;
+  const map = new Map<string, number>();
+  let frozen = true;
+  for (const f of list) {
+    map.set(f.productId, f.priceTicks);
+    frozen &&= Object.isFrozen(f);
   }
-  return lastForecasts.map;
+  // Each in-process strategy gets its own copy of the list, of the same (frozen) entries: the
+  // entries identify the content then, and the map is built once per decision point.
+  lastForecasts = { list, entries: list.slice(), frozen, map };
+  return map;
 }
-let lastForecasts: { list: WakeUp['priceForecasts'] | undefined; map: ReadonlyMap<string, number> } = {
-  list: undefined,
-  map: new Map(),
-};
+let lastForecasts: {
+  list: WakeUp['priceForecasts'] | undefined;
+  entries: WakeUp['priceForecasts'];
+  frozen: boolean;
+  map: ReadonlyMap<string, number>;
+} = { list: undefined, entries: [], frozen: false, map: new Map() };
+
+/** The same entries (by identity) in the same order. */
+function sameEntries<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** The welcome's quarter-hour products by id. */
 export function quarterHourProducts(welcome: Welcome): Map<string, ProductSpec> {
@@ -199,12 +179,9 @@ export function socDeltaMwh(lots: number, b: Pick<BatterySpec, 'etaCharge' | 'et
  */
 export function projectSoc(socMwh: number, b: BatterySpec, wake: WakeUp, untilMs: number): number {
   const ids = new Set<string>();
-  const starts = positionStarts(wake.positions);
-  for (let i = 0; i < wake.positions.length; i++) {
-    const p = wake.positions[i]!;
-    const start = starts[i]!;
-    // NaN (no delivery start) fails both tests below as undefined did: skipped.
-    if (Number.isNaN(start) || start >= untilMs || start + HOUR_MS <= wake.timeMs) continue;
+  for (const p of wake.positions) {
+    const start = safeStart(p.productId);
+    if (start === undefined || start >= untilMs || start + HOUR_MS <= wake.timeMs) continue;
     if (p.productId.startsWith('h-')) for (let k = 0; k < 4; k++) ids.add(quarterHourId(start + k * QH_MS));
     else ids.add(p.productId);
   }
