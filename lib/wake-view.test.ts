@@ -92,6 +92,85 @@ describe('diffWakeView / applyWakeViewDelta', () => {
   });
 });
 
+/**
+ * The general rule as written (a hash of each list, the rebuild compared by ids): the reference the
+ * one-walk diff must agree with wherever it gives a delta.
+ */
+function referenceDiff<T extends { productId: string }>(
+  base: readonly T[],
+  next: readonly T[],
+): { upserts: T[]; removed: string[] } | undefined {
+  const before = new Map(base.map((b) => [b.productId, b]));
+  const ids = new Set(next.map((n) => n.productId));
+  if (before.size !== base.length || ids.size !== next.length) return undefined;
+  const upserts = next.filter((n) => {
+    const b = before.get(n.productId);
+    return b === undefined || !sameValue(b, n);
+  });
+  const removed = base.filter((b) => !ids.has(b.productId)).map((b) => b.productId);
+  const rebuilt = applyListDelta(base, new Set(removed), upserts, (e) => e.productId);
+  return rebuilt.map((e) => e.productId).join() === next.map((e) => e.productId).join()
+    ? { upserts, removed }
+    : undefined;
+}
+
+describe('the one-walk diffs against the general rule', () => {
+  /** A list evolved as the core does, and now and then otherwise: a move, a duplicate, a new entry in the middle. */
+  function evolve(rng: RandomStream, base: Price[], trial: number, removals: boolean): Price[] {
+    const next = base
+      .filter(() => !removals || rng.next() < 0.85)
+      .map((p) => (rng.next() < 0.3 ? price(p.productId, rng.int(0, 3)) : rng.next() < 0.5 ? p : { ...p }));
+    for (let k = rng.int(0, 2); k > 0; k--) next.push(price(`n${trial}-${k}`, rng.int(0, 3)));
+    const odd = rng.next();
+    if (odd < 0.05 && next.length > 1) next.push({ ...next[rng.int(0, next.length - 1)]! });
+    else if (odd < 0.1 && next.length > 1) next.splice(rng.int(0, next.length - 1), 0, price(`m${trial}`, 1));
+    else if (odd < 0.15 && next.length > 1) next.reverse();
+    return next;
+  }
+
+  it("give the general rule's delta wherever it has one, and otherwise only exact ones (views)", () => {
+    const rng = new RandomStream('wake-view-walk', 3);
+    let same = 0;
+    for (let trial = 0; trial < 3_000; trial++) {
+      const ids = Array.from({ length: rng.int(0, 10) }, (_, i) => `p${i}`);
+      const prices = ids.map((id) => price(id, rng.int(0, 3)));
+      // Now and then a base with an id twice (the rule cannot have that).
+      if (rng.next() < 0.05 && prices.length > 0) prices.push({ ...prices[0]! });
+      const base = view([], prices);
+      const next = view([], evolve(rng, prices, trial, true));
+      const d = diffWakeView(base, next);
+      const ref = referenceDiff(base.priceForecasts, next.priceForecasts);
+      const refF = referenceDiff(base.fundamentalsForecasts, next.fundamentalsForecasts);
+      if (ref && refF) {
+        expect(d?.priceForecasts).toEqual(ref.upserts);
+        expect(d?.expiredForecastProductIds).toEqual([...new Set([...ref.removed, ...refF.removed])]);
+        same++;
+      }
+      if (d) expect(sameValue(applyWakeViewDelta(base, d), next)).toBe(true);
+    }
+    expect(same).toBeGreaterThan(2_000);
+  });
+
+  it("give the general rule's delta wherever it has one, and otherwise only exact ones (positions)", () => {
+    const rng = new RandomStream('positions-walk', 5);
+    let same = 0;
+    for (let trial = 0; trial < 3_000; trial++) {
+      const base = Array.from({ length: rng.int(0, 10) }, (_, i) => price(`p${i}`, rng.int(0, 3)));
+      if (rng.next() < 0.05 && base.length > 0) base.push({ ...base[0]! });
+      // Positions are never removed by the core; now and then a list that lost one.
+      const next = evolve(rng, base, trial, rng.next() < 0.1);
+      const d = diffPositions(base, next);
+      const ref = referenceDiff(base, next);
+      if (ref && ref.removed.length === 0) {
+        expect(d).toEqual(ref.upserts);
+        same++;
+      }
+      if (d) expect(sameValue(applyPositionsDelta(base, d), next)).toBe(true);
+    }
+    expect(same).toBeGreaterThan(1_500);
+  });
+});
+
 describe('diffOpenOrders / applyOpenOrdersDelta', () => {
   const order = (orderId: number, remainingLots = 10) => ({ orderId, productId: 'p', remainingLots });
 

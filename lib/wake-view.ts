@@ -153,6 +153,49 @@ function mergeSortedOrders<O extends OrderKeyed>(
   return out;
 }
 
+/**
+ * Changed or new entries and removed ids by one walk over both lists, for lists evolved the way the
+ * core evolves them: the entries of `base` that stay keep their order, the others are removed, and
+ * new ones follow every kept one. Undefined when `next` is not like that (an entry moved, one new
+ * before a kept one): a removed id that comes back. The caller checks the rebuild (sameEntries):
+ * ids repeated within a list are not ruled out here.
+ */
+function walkDiff<T, K>(
+  base: readonly T[],
+  next: readonly T[],
+  key: (e: T) => K,
+): { upserts: T[]; removed: K[] } | undefined {
+  const upserts: T[] = [];
+  const removed: K[] = [];
+  let gone: Set<K> | undefined;
+  let i = 0;
+  for (let j = 0; j < next.length; j++) {
+    const n = next[j]!;
+    const k = key(n);
+    while (i < base.length && key(base[i]!) !== k) {
+      const r = key(base[i++]!);
+      removed.push(r);
+      (gone ??= new Set()).add(r);
+    }
+    if (gone?.has(k)) return undefined;
+    if (i < base.length) {
+      const b = base[i++]!;
+      // The venue hands out the same message while an entry is unchanged: identity settles most.
+      if (b !== n && !sameValue(b, n)) upserts.push(n);
+    } else upserts.push(n);
+  }
+  for (; i < base.length; i++) removed.push(key(base[i]!));
+  return { upserts, removed };
+}
+
+/** The rebuilt list is `next`: the same entries, or equal ones, in the same order. */
+function sameEntries<T>(rebuilt: readonly T[], next: readonly T[]): boolean {
+  if (rebuilt.length !== next.length) return false;
+  for (let i = 0; i < rebuilt.length; i++)
+    if (rebuilt[i] !== next[i] && !sameValue(rebuilt[i], next[i])) return false;
+  return true;
+}
+
 /** Changed or new entries and removed ids; undefined when a list repeats an id. */
 function diffList<T, K>(
   base: readonly T[],
@@ -200,9 +243,42 @@ export function diffWakeView<B extends Keyed, P extends Keyed, F extends Keyed>(
   base: WakeView<B, P, F>,
   next: WakeView<B, P, F>,
 ): WakeViewDelta<B, P, F> | undefined {
-  const books = diffList(base.books, next.books, byProduct);
-  const prices = diffList(base.priceForecasts, next.priceForecasts, byProduct);
-  const fundamentals = diffList(base.fundamentalsForecasts, next.fundamentalsForecasts, byProduct);
+  // The lists as the core evolves them (entries kept in place, a few closed, new ones at the end)
+  // take one walk each; the rebuild is then checked entry by entry, duplicates and all.
+  const walked = viewDelta(
+    walkDiff(base.books, next.books, byProduct),
+    walkDiff(base.priceForecasts, next.priceForecasts, byProduct),
+    walkDiff(base.fundamentalsForecasts, next.fundamentalsForecasts, byProduct),
+  );
+  if (walked) {
+    const rebuilt = applyWakeViewDelta(base, walked);
+    if (
+      sameEntries(rebuilt.books, next.books) &&
+      sameEntries(rebuilt.priceForecasts, next.priceForecasts) &&
+      sameEntries(rebuilt.fundamentalsForecasts, next.fundamentalsForecasts)
+    )
+      return walked;
+  }
+  const delta = viewDelta(
+    diffList(base.books, next.books, byProduct),
+    diffList(base.priceForecasts, next.priceForecasts, byProduct),
+    diffList(base.fundamentalsForecasts, next.fundamentalsForecasts, byProduct),
+  );
+  if (!delta) return undefined;
+  const rebuilt = applyWakeViewDelta(base, delta);
+  const exact =
+    sameList(rebuilt.books, next.books, byProduct) &&
+    sameList(rebuilt.priceForecasts, next.priceForecasts, byProduct) &&
+    sameList(rebuilt.fundamentalsForecasts, next.fundamentalsForecasts, byProduct);
+  return exact ? delta : undefined;
+}
+
+/** The view delta of three list diffs (undefined if any is). */
+function viewDelta<B extends Keyed, P extends Keyed, F extends Keyed>(
+  books: { upserts: B[]; removed: string[] } | undefined,
+  prices: { upserts: P[]; removed: string[] } | undefined,
+  fundamentals: { upserts: F[]; removed: string[] } | undefined,
+): WakeViewDelta<B, P, F> | undefined {
   if (!books || !prices || !fundamentals) return undefined;
   const expired = [...new Set([...prices.removed, ...fundamentals.removed])];
   const delta: WakeViewDelta<B, P, F> = {
@@ -212,12 +288,7 @@ export function diffWakeView<B extends Keyed, P extends Keyed, F extends Keyed>(
     closedProductIds: books.removed,
     expiredForecastProductIds: expired,
   };
-  const rebuilt = applyWakeViewDelta(base, delta);
-  const exact =
-    sameList(rebuilt.books, next.books, byProduct) &&
-    sameList(rebuilt.priceForecasts, next.priceForecasts, byProduct) &&
-    sameList(rebuilt.fundamentalsForecasts, next.fundamentalsForecasts, byProduct);
-  return exact ? delta : undefined;
+  return delta;
 }
 
 /**
@@ -293,6 +364,10 @@ export function diffPositions<P extends Keyed>(base: readonly P[], next: readonl
   // The core hands out the same list while no position changed (most wake-ups of most agents):
   // nothing to send, and the rebuild (the base again) is the list itself.
   if (base === next) return [];
+  // The core keeps a position at its index and appends new products: one walk, checked by rebuild.
+  const walked = walkDiff(base, next, byProduct);
+  if (walked && walked.removed.length === 0 && sameEntries(applyPositionsDelta(base, walked.upserts), next))
+    return walked.upserts;
   const d = diffList(base, next, byProduct);
   if (!d || d.removed.length > 0) return undefined;
   return sameList(applyPositionsDelta(base, d.upserts), next, byProduct) ? d.upserts : undefined;

@@ -53,10 +53,22 @@ const WAKE_UP_TAG = tagOf(SessionResponse.encode({ kind: { $case: 'wakeUp', valu
  */
 const REMEMBERED = 4;
 
+/** The same list, or two empty ones (the core's complete wake-ups have fresh empty delta lists). */
+const sameList = (a: readonly unknown[], b: readonly unknown[]) =>
+  a === b || (a.length === 0 && b.length === 0);
+
 function sameShared(a: SharedFields, b: WakeUp): boolean {
-  // Empty lists are all alike (the core's complete wake-ups have fresh empty delta lists).
-  for (const k of SHARED_ARRAYS) if (a[k] !== b[k] && (a[k].length > 0 || b[k].length > 0)) return false;
-  return a.publicView === b.publicView && a.baseWakeId === b.baseWakeId;
+  // Field by field rather than a loop over SHARED_ARRAYS: keyed loads by a variable name were
+  // megamorphic, and this runs for every wake-up sent.
+  return (
+    a.publicView === b.publicView &&
+    a.baseWakeId === b.baseWakeId &&
+    sameList(a.books, b.books) &&
+    sameList(a.priceForecasts, b.priceForecasts) &&
+    sameList(a.fundamentalsForecasts, b.fundamentalsForecasts) &&
+    sameList(a.closedProductIds, b.closedProductIds) &&
+    sameList(a.expiredForecastProductIds, b.expiredForecastProductIds)
+  );
 }
 
 export class SessionEncoder {
