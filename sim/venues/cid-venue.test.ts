@@ -120,6 +120,23 @@ describe('CidVenue', () => {
     expect(tape.records.filter((r) => r.type === 'gate-closed').map((r) => r.productId)).toEqual([H0, Q0]);
   });
 
+  it("lists the open books in the products' order as they open and close, asked early or late", async () => {
+    const { ctx, venue, advanceTo } = makeVenue();
+    const late = makeVenue();
+    const expected = (v: CidVenue) =>
+      ctx.products.all.filter((p) => v.market.productStatus(p.id) === 'open').map((p) => p.id);
+    // Asked before anything opened (the list is then kept from the events), and only at the end.
+    expect(venue.openBooks()).toEqual([]);
+    const times = [...new Set(venue.scheduledEvents().map((e) => e.time))].sort((a, b) => a - b);
+    for (const t of times.filter((x) => x <= DAY_MS + 12 * HOUR)) {
+      await advanceTo(t);
+      expect(venue.openBooks().map((b) => b.productId)).toEqual(expected(venue));
+    }
+    await late.advanceTo(DAY_MS + 12 * HOUR);
+    expect(late.venue.openBooks().map((b) => b.productId)).toEqual(expected(late.venue));
+    expect(late.venue.openBooks().length).toBeGreaterThan(10);
+  });
+
   it('books a fill on both ledgers with exact cash: hourly product, 100 units per lot·tick', async () => {
     const { ctx, venue, tape, advanceTo } = makeVenue();
     await advanceTo(OPEN_TIME);

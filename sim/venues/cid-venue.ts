@@ -82,6 +82,9 @@ export class CidVenue implements Venue {
    * the next message reuses its unchanged levels (depthToProto).
    */
   private readonly lastDepth = new Map<string, WakeUp['books'][number]>();
+  /** See openPositions(); undefined until first asked. */
+  private open: number[] | undefined;
+  private positionOf: Map<string, number> | undefined;
   private readonly ordersShown = new Map<string, ShownOrders>();
   private readonly statsByProduct = new Map<string, CidTradeStats>();
   trades = 0;
@@ -201,10 +204,38 @@ export class CidVenue implements Venue {
   }
 
   openBooks(): WakeUp['books'] {
+    const all = this.ctx.products.all;
     const out: WakeUp['books'] = [];
-    for (const p of this.ctx.products.all)
-      if (this.market.productStatus(p.id) === 'open') out.push(this.depthOf(p.id));
+    for (const i of this.openPositions()) out.push(this.depthOf(all[i]!.id));
     return Object.freeze(out) as WakeUp['books'];
+  }
+
+  /**
+   * The open products' positions in products.all, ascending: built from the market's statuses
+   * once, then kept by its product-opened and gate-closed events (a run of days has hundreds of
+   * products, a few dozen open, and the books are listed at every decision point).
+   */
+  private openPositions(): number[] {
+    if (!this.open) {
+      const all = this.ctx.products.all;
+      this.positionOf = new Map(all.map((p, i) => [p.id, i]));
+      this.open = [];
+      for (let i = 0; i < all.length; i++)
+        if (this.market.productStatus(all[i]!.id) === 'open') this.open.push(i);
+    }
+    return this.open;
+  }
+
+  /** Keeps openPositions() by a product's opening or gate closure. */
+  private statusChanged(ev: CidEvent): void {
+    const open = this.open;
+    const i = this.positionOf?.get((ev as { productId: string }).productId);
+    if (!open || i === undefined) return;
+    let at = 0;
+    while (at < open.length && open[at]! < i) at++;
+    if (ev.type === 'product-opened') {
+      if (open[at] !== i) open.splice(at, 0, i);
+    } else if (open[at] === i) open.splice(at, 1);
   }
 
   /**
@@ -283,6 +314,7 @@ export class CidVenue implements Venue {
     for (const ev of events) {
       this.ctx.out.tapeEvent(ev);
       if (ev.type === 'trade') this.onTrade(ev);
+      else if (ev.type === 'product-opened' || ev.type === 'gate-closed') this.statusChanged(ev);
       if ('productId' in ev) {
         this.booksTouched.add(ev.productId);
         this.depthCache.delete(ev.productId);
