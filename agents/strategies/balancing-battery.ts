@@ -67,6 +67,12 @@ export type BalancingBatteryParams = z.infer<typeof paramsSchema>;
 
 type Dir = 'up' | 'down';
 
+interface AwardedQuarterHours {
+  ids: string[];
+  starts: number[];
+  ascending: boolean;
+}
+
 export class BalancingBattery implements Strategy {
   readonly name = 'balancing-battery';
   /** It reads the price forecasts, its awards, positions and asset: no books, no fundamentals. */
@@ -90,7 +96,7 @@ export class BalancingBattery implements Strategy {
    * The quarter-hours covered by any award, sorted; rebuilt only when an award for a new product
    * and direction arrives (energyBids walks them at every wake-up).
    */
-  private awardedQuarterHours: string[] | undefined;
+  private awardedQuarterHours: AwardedQuarterHours | undefined;
   private readonly qhsOfProduct = new Map<string, ReadonlySet<string>>();
   /** "<quarter-hour>|<dir>" of energy bids already sent. */
   private readonly energyBid = new Set<string>();
@@ -194,9 +200,16 @@ export class BalancingBattery implements Strategy {
     };
     const markup = eurToTicks(this.params.energyMarkupEur);
     const out: Action[] = [];
-    for (const qh of this.sortedAwardedQuarterHours()) {
-      const gate = deliveryStartOf(qh) - this.energyLeadMs;
-      if (gate <= wake.timeMs + this.params.gateMarginMs || gate > wake.timeMs + lead) continue;
+    const { ids, starts, ascending } = this.sortedAwardedQuarterHours();
+    for (let q = 0; q < ids.length; q++) {
+      const qh = ids[q]!;
+      const gate = starts[q]! - this.energyLeadMs;
+      if (gate > wake.timeMs + lead) {
+        // Ascending by delivery (quarter-hour ids sort so): every later gate is beyond it too.
+        if (ascending) break;
+        continue;
+      }
+      if (gate <= wake.timeMs + this.params.gateMarginMs) continue;
       let ref = prices.get(qh);
       if (ref === undefined) {
         fallback ??= meanForecast();
@@ -218,12 +231,19 @@ export class BalancingBattery implements Strategy {
     return out;
   }
 
-  private sortedAwardedQuarterHours(): string[] {
+  /** The awarded quarter-hours sorted by id, with their delivery starts (and whether those ascend). */
+  private sortedAwardedQuarterHours(): AwardedQuarterHours {
     if (!this.awardedQuarterHours) {
       const qhs = new Set<string>();
       for (const { product } of this.awardParts.values())
         for (const id of this.quarterHoursOf(product)) qhs.add(id);
-      this.awardedQuarterHours = [...qhs].sort();
+      const ids = [...qhs].sort();
+      const starts = ids.map((id) => deliveryStartOf(id));
+      this.awardedQuarterHours = {
+        ids,
+        starts,
+        ascending: starts.every((x, i) => i === 0 || x > starts[i - 1]!),
+      };
     }
     return this.awardedQuarterHours;
   }

@@ -96,6 +96,7 @@ export class LpBattery implements Strategy {
   private readonly dayStartSoc = new Map<string, number>();
   private firstSoc?: number;
   private readonly plan: BatteryPlanner;
+  private lastForecast: { prices: ReadonlyMap<string, number>; start: number } | undefined;
 
   constructor(params: Record<string, unknown> = {}, planner: BatteryPlanner = solveBatteryPlan) {
     this.params = parseParams('lp-battery', paramsSchema, params);
@@ -122,6 +123,21 @@ export class LpBattery implements Strategy {
     if (this.params.dayAhead) actions.push(...this.dayAheadBids(wake, b, soc, prices));
     actions.push(...this.intradayTrades(wake, b, soc, prices));
     return actions;
+  }
+
+  /**
+   * The latest delivery start among the forecast quarter-hours (0: none); computed once per
+   * forecast map (forecastMap hands the same map out while the forecasts are the same).
+   */
+  private lastForecastStart(prices: ReadonlyMap<string, number>): number {
+    if (this.lastForecast?.prices === prices) return this.lastForecast.start;
+    let start = 0;
+    for (const id of prices.keys()) {
+      const s = this.products.get(id)?.deliveryStartMs;
+      if (s !== undefined && s > start) start = s;
+    }
+    this.lastForecast = { prices, start };
+    return start;
   }
 
   private degradation(b: BatterySpec): number {
@@ -207,11 +223,7 @@ export class LpBattery implements Strategy {
       const dayEnd = deliveryStartOf(`qh-${token}-0000`) + DAY_MS;
       if (dayEnd > end) end = dayEnd;
     }
-    let lastForecast = 0;
-    for (const id of prices.keys()) {
-      const s = this.products.get(id)?.deliveryStartMs;
-      if (s !== undefined && s > lastForecast) lastForecast = s;
-    }
+    const lastForecast = this.lastForecastStart(prices);
     end = Math.min(end, lastForecast + QH_MS, wake.timeMs + this.params.horizonHours * HOUR_MS);
     if (end <= tradable[0]!.deliveryStartMs) return [];
 
