@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { Order, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
-import { WakeUp } from '../../gen/flexarena/v1/session.js';
+import { PrivateView, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { SessionEncoder } from './session-encoder.js';
 
 function shared(k: number): Pick<WakeUp, 'books' | 'priceForecasts' | 'fundamentalsForecasts'> {
@@ -150,5 +150,18 @@ describe('SessionEncoder', () => {
       expect(SessionResponse.decode(enc.encode(msg))).toEqual(plain);
       expect(enc.ordersReused).toBe(reused);
     }
+    // A DELTA_PRIVATE wake-up (its orders a delta): written as they are, nothing kept, the same bytes.
+    const delta = withOrders(3, second);
+    if (delta.kind?.$case !== 'wakeUp') throw new Error('a wake-up');
+    const deltaMsg: SessionResponse = {
+      kind: { $case: 'wakeUp', value: { ...delta.kind.value, privateView: PrivateView.PRIVATE_VIEW_DELTA } },
+    };
+    const kept = enc.ordersReused;
+    const bytes = enc.encode(deltaMsg);
+    expect(enc.ordersReused).toBe(kept);
+    expect(SessionResponse.decode(bytes)).toEqual(deltaMsg);
+    expect(SessionResponse.decode(bytes)).toEqual(
+      SessionResponse.decode(SessionResponse.encode(deltaMsg).finish()),
+    );
   });
 });

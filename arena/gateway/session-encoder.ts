@@ -6,11 +6,12 @@
 // fields followed by the shared bytes, and decodes to exactly the message the plain encoding
 // gives. An agent's resting orders are mostly the same from one wake-up to the next (the venue
 // hands out the same order message until an event names the order), so each order message's bytes
-// are kept while the message lives and copied in again. 64-bit integers go through
+// are kept while the message lives and copied in again — for sessions sent complete order lists;
+// a DELTA_PRIVATE session gets an order about once, written as it is. 64-bit integers go through
 // FastBinaryWriter (the same bytes, without BigInt).
 import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { Order } from '../../gen/flexarena/v1/market.js';
-import { WakeUp } from '../../gen/flexarena/v1/session.js';
+import { PrivateView, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { encodeToBuffer, FastBinaryWriter } from '../../lib/index.js';
 
 const SHARED_ARRAYS = [
@@ -94,7 +95,12 @@ export class SessionEncoder {
     return encodeToBuffer(this.writer, (w) => {
       w.raw(WAKE_UP_TAG).fork();
       WakeUp.encode({ ...wake, ...NO_SHARED, openOrders: NO_ORDERS }, w);
-      this.writeOrders(w, wake.openOrders);
+      // A session that gets its open orders as deltas is sent each order message about once (when
+      // it is new or changed): kept bytes would not be used again, only allocated.
+      if (wake.privateView === PrivateView.PRIVATE_VIEW_UNSPECIFIED) this.writeOrders(w, wake.openOrders);
+      else
+        for (let i = 0; i < wake.openOrders.length; i++)
+          Order.encode(wake.openOrders[i]!, w.uint32(OPEN_ORDERS_TAG).fork()).join();
       w.raw(shared).join();
     });
   }
