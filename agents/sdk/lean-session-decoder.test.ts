@@ -113,6 +113,18 @@ describe('decodeWithoutPublicView', () => {
     const truncated = wakeUpResponse(encodeWake(OWN)).subarray(0, 10);
     expect(() => SessionResponse.decode(truncated)).toThrow();
     expect(() => decodeWithoutPublicView(truncated)).toThrow();
+    // A wake-up whose last field (a forecast, then an own field) runs past its end, in a
+    // well-formed response: refused whether the field is left out or kept.
+    for (const body of [encodeWake({ ...OWN, ...PUBLIC }), encodeWake({ ...PUBLIC, ...OWN })]) {
+      const cut = wakeUpResponse(body.subarray(0, body.length - 3));
+      expect(() => SessionResponse.decode(cut)).toThrow();
+      expect(() => decodeWithoutPublicView(cut)).toThrow();
+      expect(() =>
+        leanSessionDecoder({ publicView: true, ignoredParts: ['fundamentalsForecasts'], ackResults: true })(
+          cut,
+        ),
+      ).toThrow();
+    }
   });
 });
 

@@ -55,26 +55,51 @@ function skippedWakeUpFields(keep: LeanDecoding): ReadonlySet<number> {
 /** ActionAck.results (proto/flexarena/v1/session.proto). */
 const ACK_RESULT_FIELDS: ReadonlySet<number> = new Set([2]);
 
-/** A message's bytes without the fields `skipped` (the kept fields' bytes as they were). */
+/**
+ * A message's bytes without the fields `skipped` (the kept fields' bytes as they were): the runs of
+ * kept fields copied whole, each field's length read rather than its bytes viewed — a wake-up's
+ * public view is hundreds of fields (one per book, forecast) at every wake-up.
+ */
 function withoutFields(bytes: Uint8Array, skipped: ReadonlySet<number>): Uint8Array {
   const r = new BinaryReader(bytes);
-  const keep: Uint8Array[] = [];
+  const runs: number[] = [];
+  let runStart = -1;
   let size = 0;
   while (r.pos < r.len) {
     const start = r.pos;
     const [no, type] = r.tag();
-    r.skip(type, no);
-    if (skipped.has(no)) continue;
-    keep.push(bytes.subarray(start, r.pos));
-    size += r.pos - start;
+    skipValue(r, type, no);
+    if (skipped.has(no)) {
+      if (runStart >= 0) {
+        runs.push(runStart, start);
+        size += start - runStart;
+        runStart = -1;
+      }
+    } else if (runStart < 0) runStart = start;
   }
+  if (runStart >= 0) {
+    runs.push(runStart, r.pos);
+    size += r.pos - runStart;
+  }
+  if (size === bytes.length) return bytes;
   const out = new Uint8Array(size);
   let at = 0;
-  for (const k of keep) {
-    out.set(k, at);
-    at += k.length;
+  for (let i = 0; i < runs.length; i += 2) {
+    out.set(bytes.subarray(runs[i]!, runs[i + 1]!), at);
+    at += runs[i + 1]! - runs[i]!;
   }
   return out;
+}
+
+/** BinaryReader.skip, without the view of the skipped bytes it builds, for length-delimited fields. */
+function skipValue(r: BinaryReader, type: WireType, no: number): void {
+  if (type !== WireType.LengthDelimited) {
+    r.skip(type, no);
+    return;
+  }
+  const len = r.uint32();
+  r.pos += len;
+  if (r.pos > r.len) throw new RangeError('premature EOF');
 }
 
 export interface LeanDecoding {
