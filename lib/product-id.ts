@@ -172,9 +172,18 @@ export function dayTokenOf(id: string): string | undefined {
 
 /** The hourly product a quarter-hour belongs to ("qh-20261122-0915" → "h-20261122-0900"). */
 export function hourIdOf(qhId: string): string | undefined {
+  // Asked for every quarter-hour of a horizon at every wake-up: one lookup instead of two.
+  const known = hourOfQuarterHour.get(qhId);
+  if (known !== undefined || hourOfQuarterHour.has(qhId)) return known;
+  if (hourOfQuarterHour.size >= PARSED_IDS_MAX) hourOfQuarterHour.clear();
   const p = parseProductId(qhId);
-  return p?.kind === 'QH' ? hourId(p.deliveryStartMs - (p.deliveryStartMs % HOUR_MS)) : undefined;
+  const hour = p?.kind === 'QH' ? hourId(p.deliveryStartMs - (p.deliveryStartMs % HOUR_MS)) : undefined;
+  hourOfQuarterHour.set(qhId, hour);
+  return hour;
 }
+
+/** hourIdOf's answers by id; bounded as parsedIds. */
+const hourOfQuarterHour = new Map<string, string | undefined>();
 
 /** The quarter-hour ids a product delivers in: itself, the 4 of an hour, the 16 of a capacity block. */
 export function quarterHoursOf(id: string): string[] {
