@@ -55,7 +55,8 @@ export function forecastMap(wake: WakeUp): ReadonlyMap<string, number> {
   }
   // Each in-process strategy gets its own copy of the list, of the same (frozen) entries: the
   // entries identify the content then, and the map is built once per decision point.
-  lastForecasts = { list, entries: list.slice(), frozen, map };
+  // Spread, not slice: a frozen list (in-process) is sliced on a slow path by V8.
+  lastForecasts = { list, entries: [...list], frozen, map };
   return map;
 }
 let lastForecasts: {
