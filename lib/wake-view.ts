@@ -175,7 +175,8 @@ function walkDiff<T, K>(
     while (i < base.length && key(base[i]!) !== k) {
       const r = key(base[i++]!);
       removed.push(r);
-      (gone ??= new Set()).add(r);
+      gone ??= new Set();
+      gone.add(r);
     }
     if (gone?.has(k)) return undefined;
     if (i < base.length) {
