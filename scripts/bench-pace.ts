@@ -373,7 +373,7 @@ less with the machine's load than the clock itself.
 With grpc-js's own client instead (\`… 1 grpc-js\`, the same runs interleaved): median ${(grpcJsFloorMs / 1000).toFixed(2)} s,
 clients' CPU ${(median(grpcJsFloors.map((f) => f.clientsCpuMs)) / 1000).toFixed(2)} s.
 
-Page faults (first touches of memory; ~15–20 µs each on this virtual machine) of the arena process
+Page faults (first touches of memory; ~2.5 µs each on this virtual machine, measured 2026-11-30) of the arena process
 during the in-process loop, median: ${Number.isNaN(faults) ? 'not measured' : faults.toFixed(0)}.
 CPU of the arena's main thread alone (the simulation's thread) over the clock, median: in-process
 ${seconds(mainCpu('in-process'))}, gRPC ${seconds(mainCpu('grpc'))} — the rest of an in-process clock is that thread waiting
