@@ -11,7 +11,12 @@ import {
   SessionRequest,
   type SessionResponse,
 } from '../../gen/flexarena/v1/arena_service.js';
-import { type RunEnded, WakeUpEncoding, type Welcome } from '../../gen/flexarena/v1/session.js';
+import {
+  type ActionAck,
+  type RunEnded,
+  WakeUpEncoding,
+  type Welcome,
+} from '../../gen/flexarena/v1/session.js';
 import { encodeToBuffer, FastBinaryWriter } from '../../lib/index.js';
 import { AgentSdkError, SessionError } from './errors.js';
 import { type GrpcStreamError, openGrpcStream, splitAddress } from './grpc-stream.js';
@@ -155,6 +160,10 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
       if (err) reject(err);
       else resolve();
     };
+    const onAck = (ack: ActionAck) => {
+      strategy.onAck?.(ack);
+      if (ack.reportSeq > 0) processed(ack.reportSeq);
+    };
     const handle = async (msg: SessionResponse) => {
       switch (msg.kind?.$case) {
         case 'welcome':
@@ -162,6 +171,8 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           await strategy.onWelcome?.(msg.kind.value);
           break;
         case 'wakeUp': {
+          // The acks that came inside it (Hello.acks_in_wake_up), as if they had come just before.
+          for (const ack of msg.kind.value.acks) onAck(ack);
           outcome.wakeUps++;
           // Without a public view (Strategy.ignoresPublicView) only the open orders are rebuilt;
           // the parts a strategy ignores (ignoresPublicViewParts) stay empty in the rebuilt view.
@@ -172,8 +183,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           break;
         }
         case 'actionAck':
-          strategy.onAck?.(msg.kind.value);
-          if (msg.kind.value.reportSeq > 0) processed(msg.kind.value.reportSeq);
+          onAck(msg.kind.value);
           break;
         case 'runEnded':
           outcome.ended = msg.kind.value;
@@ -225,6 +235,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           wakeUpEncoding: opts.fullWakeUps
             ? WakeUpEncoding.WAKE_UP_ENCODING_FULL
             : WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
+          acksInWakeUp: true,
         },
       },
     });

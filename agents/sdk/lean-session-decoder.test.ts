@@ -185,6 +185,30 @@ describe('leanSessionDecoder', () => {
     ).toThrow(/ignoresPublicViewParts: "book" is not one of books, priceForecasts, fundamentalsForecasts/);
   });
 
+  it('keeps the acks inside a wake-up for a strategy with onAck and leaves them out for one without', () => {
+    if (ack.kind?.$case !== 'actionAck') throw new Error('not an ack');
+    const acks = [ack.kind.value, { ...ack.kind.value, wakeId: 3, reportSeq: 13, results: [] }];
+    // Acks between the own fields and the shared bytes, as the gateway lays a wake-up out.
+    const own = encodeWake({ ...OWN, acks });
+    const bytes = wakeUpResponse(new Uint8Array([...own, ...encodeWake(PUBLIC)]));
+    const full = SessionResponse.decode(bytes);
+    if (full.kind?.$case !== 'wakeUp') throw new Error('not a wake-up');
+    expect(full.kind.value.acks).toHaveLength(2);
+    for (const publicView of [true, false])
+      for (const ignoredParts of [[], ['books', 'fundamentalsForecasts']] as const)
+        for (const ackResults of [true, false]) {
+          const keep = { publicView, ignoredParts, ackResults };
+          // What the same strategy gets from the wake-up without acks, with the acks it keeps.
+          const withoutAcks = leanSessionDecoder(keep)(
+            wakeUpResponse(new Uint8Array([...encodeWake(OWN), ...encodeWake(PUBLIC)])),
+          );
+          if (withoutAcks.kind?.$case !== 'wakeUp') throw new Error('not a wake-up');
+          expect(leanSessionDecoder(keep)(bytes)).toEqual({
+            kind: { $case: 'wakeUp', value: { ...withoutAcks.kind.value, acks: ackResults ? acks : [] } },
+          });
+        }
+  });
+
   it('leaves out both, either, or neither, as asked', () => {
     const both = leanSessionDecoder({ publicView: false, ackResults: false });
     expect(both(wakeBytes)).toEqual(decodeWithoutPublicView(wakeBytes));

@@ -1,10 +1,13 @@
 // What a strategy does not read is not decoded. For strategies that never read the public view
 // (Strategy.ignoresPublicView, e.g. the idle baseline) a wake-up is decoded without its books and
 // forecasts, and without the parts it names for strategies that read only some of it
-// (Strategy.ignoresPublicViewParts: an optimiser reads the price forecasts alone); for strategies without onAck an ack is decoded without its per-action results (the
-// SDK needs only its report_seq). The fields are skipped on the wire, by tag and length, and never
-// become objects; there is no public-view delta to apply and nothing of it to freeze (the open
-// orders of a DELTA_PRIVATE session are still rebuilt, against base_wake_id). What is left is exactly the
+// (Strategy.ignoresPublicViewParts: an optimiser reads the price forecasts alone). For strategies
+// without onAck an ack is decoded without its per-action results (the SDK needs only its
+// report_seq), and the acks inside a wake-up (Hello.acks_in_wake_up) are left out whole: the SDK
+// would only mark their report_seq processed, and it marks the wake-up's own, larger one before
+// the answer leaves. The fields are skipped on the wire, by tag and length, and never become
+// objects; there is no public-view delta to apply and nothing of it to freeze (the open orders of
+// a DELTA_PRIVATE session are still rebuilt, against base_wake_id). What is left is exactly the
 // message the generated decoder gives with those fields at their defaults (protobuf decodes a
 // message field by field, so leaving fields out of the bytes leaves them unset). Anything else is
 // decoded as usual.
@@ -36,6 +39,8 @@ const PART_FIELDS: Record<PublicViewPart, readonly number[]> = {
   fundamentalsForecasts: [16],
 };
 const EXPIRED_FORECAST_IDS_FIELD = 21;
+/** WakeUp.acks (Hello.acks_in_wake_up). */
+const WAKE_UP_ACKS_FIELD = 24;
 
 /** WakeUp fields left out for `keep` (empty: the wake-up is decoded whole). */
 function skippedWakeUpFields(keep: LeanDecoding): ReadonlySet<number> {
@@ -117,7 +122,9 @@ export interface LeanDecoding {
  */
 export function leanSessionDecoder(keep: LeanDecoding): (bytes: Uint8Array) => SessionResponse {
   const full = (bytes: Uint8Array) => SessionResponse.decode(new FastBinaryReader(bytes));
-  const wakeSkipped = skippedWakeUpFields(keep);
+  const wakeSkipped = keep.ackResults
+    ? skippedWakeUpFields(keep)
+    : new Set([...skippedWakeUpFields(keep), WAKE_UP_ACKS_FIELD]);
   const leanWake = wakeSkipped.size > 0;
   if (!leanWake && keep.ackResults) return full;
   return (bytes) => {

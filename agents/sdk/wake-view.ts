@@ -48,8 +48,11 @@ export class WakeViewTracker {
     const lists = this.privateLists(wire);
     if (view) this.held = { wakeId: wire.wakeId, view };
     if (lists) this.heldLists = lists;
-    // base_wake_id is the wire's business (a lean decoding keeps it without the view it belongs to).
-    if (!view && !lists) return wire.baseWakeId === 0 ? wire : { ...wire, baseWakeId: 0 };
+    // base_wake_id is the wire's business (a lean decoding keeps it without the view it belongs to),
+    // and so are acks inside the wake-up (handled before it, as in-process agents get them).
+    const acks = wire.acks.length === 0 ? wire.acks : [];
+    if (!view && !lists)
+      return wire.baseWakeId === 0 && acks === wire.acks ? wire : { ...wire, baseWakeId: 0, acks };
     // The lists are the strategy's own copies; their entries are frozen because later wake-ups
     // share them (as in-process wake-ups are).
     return {
@@ -69,6 +72,7 @@ export class WakeViewTracker {
         closedOrderIds: [],
       }),
       baseWakeId: 0,
+      acks,
     };
   }
 

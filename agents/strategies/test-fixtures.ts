@@ -25,6 +25,7 @@ export const DAY_TOKEN = '20261122';
 export function makeWakeUp(partial: Partial<WakeUp> = {}): WakeUp {
   return {
     fundamentalsForecasts: [],
+    acks: [],
     reportSeq: 1,
     wakeId: 1,
     timeMs: DAY + 9 * HOUR_MS,

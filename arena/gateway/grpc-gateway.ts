@@ -212,8 +212,20 @@ export interface Session {
   deltas: boolean;
   /** …and for its open orders and positions as deltas too (DELTA_PRIVATE). */
   privateDeltas: boolean;
+  /** The agent takes the acks that come before a wake-up inside it (Hello.acks_in_wake_up). */
+  acksInWakeUp: boolean;
   /** In a delta session: the view of the last wake-up sent on this stream (none yet: a snapshot is next). */
   view?: HeldView;
+}
+
+/** The acks of messages[from, to) (all acks). */
+function ackValues(messages: readonly OutboundMessage[], from: number, to: number): ActionAck[] {
+  const out: ActionAck[] = [];
+  for (let i = from; i < to; i++) {
+    const m = messages[i]!;
+    if (m.kind === 'actionAck') out.push(m.value);
+  }
+  return out;
 }
 
 export class GrpcGateway {
@@ -334,15 +346,31 @@ export class GrpcGateway {
     this.opts.faults.fault(agentId, kind, detail);
   }
 
+  /**
+   * Sends `messages` in order. A session with Hello.acks_in_wake_up gets the acks that come right
+   * before a wake-up inside it: every gRPC message costs both ends more than its bytes (the
+   * server's call and framing, the client's stream events and decoding), and at a decision point
+   * each agent was sent two — its acks, then its wake-up.
+   */
   send(s: Session, messages: readonly OutboundMessage[]): void {
     if (!s.open) return;
-    for (const m of messages)
-      this.write(
-        s,
-        m.kind === 'wakeUp'
-          ? { kind: { $case: 'wakeUp', value: this.wireWakeUp(s, m.value) } }
-          : { kind: { $case: 'actionAck', value: m.value } },
-      );
+    let acks = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      if (m.kind === 'actionAck') {
+        if (s.acksInWakeUp) acks++;
+        else this.write(s, { kind: { $case: 'actionAck', value: m.value } });
+        continue;
+      }
+      const wake = acks === 0 ? m.value : { ...m.value, acks: ackValues(messages, i - acks, i) };
+      acks = 0;
+      this.write(s, { kind: { $case: 'wakeUp', value: this.wireWakeUp(s, wake) } });
+    }
+    // Acks with no wake-up after them in this call go on their own.
+    for (let i = messages.length - acks; i < messages.length; i++) {
+      const m = messages[i]!;
+      if (m.kind === 'actionAck') this.write(s, { kind: { $case: 'actionAck', value: m.value } });
+    }
   }
 
   /** A complete wake-up, or in a delta session its snapshot or delta against what the stream had. */
@@ -527,6 +555,7 @@ export class GrpcGateway {
         hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA ||
         hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
       privateDeltas: hello.wakeUpEncoding === WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
+      acksInWakeUp: hello.acksInWakeUp,
       ...(resumed ? { resumeFrom: hello.lastReportSeq } : {}),
     };
     this.sessions.set(agentId, session);

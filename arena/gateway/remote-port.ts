@@ -132,9 +132,10 @@ export class RemoteAgentPort implements AgentPort {
       p.request.resume(session.resumeFrom);
       session.resumeFrom = undefined;
     }
-    this.gateway.send(session, p.request.takeMessages());
+    // In one call: a session that takes acks inside its wake-up gets one message.
+    const acks = p.request.takeMessages();
     const wake = p.request.wakeUp();
-    this.gateway.send(session, [{ kind: 'wakeUp', value: wake }]);
+    this.gateway.send(session, [...acks, { kind: 'wakeUp', value: wake }]);
     p.sentWakeId = wake.wakeId;
     p.woken = true;
   }

@@ -214,7 +214,14 @@ function open(): void {
   call.write({
     kind: {
       $case: 'hello',
-      value: { sdkName: 'bench', sdkVersion: '0', strategy: mode, lastReportSeq, wakeUpEncoding: 0 },
+      value: {
+        sdkName: 'bench',
+        sdkVersion: '0',
+        strategy: mode,
+        lastReportSeq,
+        wakeUpEncoding: 0,
+        acksInWakeUp: false,
+      },
     },
   });
 }

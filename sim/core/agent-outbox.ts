@@ -15,9 +15,11 @@ type Logged =
 
 /**
  * The fields of a wake-up that only the gateway sets (a DELTA session's view, see
- * arena/gateway/wake-view-coder.ts); the core's wake-ups are complete.
+ * arena/gateway/wake-view-coder.ts, and the acks it sends inside a wake-up); the core's wake-ups
+ * are complete, and its acks are messages of their own (take()).
  */
 type WireViewFields =
+  | 'acks'
   | 'publicView'
   | 'baseWakeId'
   | 'closedProductIds'
@@ -25,6 +27,7 @@ type WireViewFields =
   | 'privateView'
   | 'closedOrderIds';
 const COMPLETE_VIEW: Pick<WakeUp, WireViewFields> = {
+  acks: [],
   publicView: 0,
   baseWakeId: 0,
   closedProductIds: [],
@@ -96,6 +99,7 @@ export class AgentOutbox {
       expiredForecastProductIds: COMPLETE_VIEW.expiredForecastProductIds,
       privateView: COMPLETE_VIEW.privateView,
       closedOrderIds: COMPLETE_VIEW.closedOrderIds,
+      acks: COMPLETE_VIEW.acks,
     };
   }
 

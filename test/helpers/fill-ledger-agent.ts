@@ -1,8 +1,8 @@
 // A test agent process (TypeScript SDK) that trades aggressively against the liquidity provider and
-// keeps a ledger of every fill it processed, so a test can kill it, restart it and check that each
-// fill of the tape reached it exactly once. Its state file is replaced atomically (write, rename)
-// each time the SDK reports a message as processed, and holds the last processed report_seq: a
-// restarted process resumes from it.
+// keeps a ledger of every fill and every ack it processed, so a test can kill it, restart it and
+// check that each fill of the tape, and the ack of each of its batches, reached it exactly once.
+// Its state file is replaced atomically (write, rename) each time the SDK reports a message as
+// processed, and holds the last processed report_seq: a restarted process resumes from it.
 //
 //   node --import tsx test/helpers/fill-ledger-agent.ts --arena host:port --token T --state f.json
 //     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200] [--wait-for-go] [--think-ms 25]
@@ -35,6 +35,8 @@ export interface FillLedgerState {
   lastReportSeq: number;
   /** Trade ids of every fill processed, in processing order (a trade id twice would be a duplicate). */
   fills: number[];
+  /** The wake_id of every ack processed that reported a batch (report_seq > 0), in processing order. */
+  acked: number[];
   wakeUps: number;
   /** Positions of the last wake-up (or of the run's final report) processed. */
   positions: Position[];
@@ -72,7 +74,8 @@ const dropPauseMs = Number(args['drop-pause-ms']);
 const thinkMs = Number(args['think-ms']);
 
 function load(): FillLedgerState {
-  if (!existsSync(statePath)) return { lastReportSeq: 0, fills: [], wakeUps: 0, positions: [], sessions: 0 };
+  if (!existsSync(statePath))
+    return { lastReportSeq: 0, fills: [], acked: [], wakeUps: 0, positions: [], sessions: 0 };
   return JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState;
 }
 
@@ -106,6 +109,8 @@ class FillLedgerStrategy implements Strategy {
       drops.delete(ack.wakeId);
       throw new DropStream(`drop on the ack of wake ${ack.wakeId}`);
     }
+    // Stored with the ack's report_seq when the SDK marks it processed (right after this returns).
+    if (ack.reportSeq > 0) state.acked.push(ack.wakeId);
   }
 
   onEnd(ended: RunEnded): void {

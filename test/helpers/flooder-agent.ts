@@ -183,7 +183,14 @@ function open(): void {
   call.write({
     kind: {
       $case: 'hello',
-      value: { sdkName: 'flooder', sdkVersion: '0', strategy: 'flooder', lastReportSeq, wakeUpEncoding: 0 },
+      value: {
+        sdkName: 'flooder',
+        sdkVersion: '0',
+        strategy: 'flooder',
+        lastReportSeq,
+        wakeUpEncoding: 0,
+        acksInWakeUp: false,
+      },
     },
   });
 }

@@ -81,7 +81,14 @@ export function hello(lastReportSeq = 0): SessionRequest {
   return {
     kind: {
       $case: 'hello',
-      value: { sdkName: 'test', sdkVersion: '0', strategy: 'raw', lastReportSeq, wakeUpEncoding: 0 },
+      value: {
+        sdkName: 'test',
+        sdkVersion: '0',
+        strategy: 'raw',
+        lastReportSeq,
+        wakeUpEncoding: 0,
+        acksInWakeUp: false,
+      },
     },
   };
 }

@@ -83,6 +83,13 @@ describe('an agent process killed five times', () => {
     expect(expected.length).toBeGreaterThan(300);
     expect(new Set(processed).size).toBe(processed.length);
     expect(processed).toEqual(expected);
+    // The ack of every batch the tape has from it (acks come inside the next wake-up, or on their
+    // own after the last one), each once.
+    const batches = tape
+      .filter((r) => r.type === 'batch' && r.agent === 'trader')
+      .map((r) => r.wakeId as number);
+    expect(batches.length).toBeGreaterThan(100);
+    expect([...state.acked].sort((a, b) => a - b)).toEqual(batches.sort((a, b) => a - b));
     // Each restart after the deadline left at least one missed wake-up on the tape.
     expect(missed).toBeGreaterThanOrEqual(2);
 

@@ -46,7 +46,14 @@ describe('gateway', () => {
       s.call.write({
         kind: {
           $case: 'hello',
-          value: { sdkName: 'test', sdkVersion: '0', strategy: 'x', lastReportSeq: 0, wakeUpEncoding: 0 },
+          value: {
+            sdkName: 'test',
+            sdkVersion: '0',
+            strategy: 'x',
+            lastReportSeq: 0,
+            wakeUpEncoding: 0,
+            acksInWakeUp: false,
+          },
         },
       });
       const err = await s.error;
@@ -66,7 +73,14 @@ describe('gateway', () => {
     s.call.write({
       kind: {
         $case: 'hello',
-        value: { sdkName: 'test', sdkVersion: '0', strategy: 'manual', lastReportSeq: 0, wakeUpEncoding: 0 },
+        value: {
+          sdkName: 'test',
+          sdkVersion: '0',
+          strategy: 'manual',
+          lastReportSeq: 0,
+          wakeUpEncoding: 0,
+          acksInWakeUp: false,
+        },
       },
     });
     const welcome = (await s.next('welcome')).kind;
@@ -158,6 +172,7 @@ describe('gateway', () => {
           strategy: 'manual',
           lastReportSeq: ack.value.reportSeq,
           wakeUpEncoding: 0,
+          acksInWakeUp: false,
         },
       },
     });
@@ -179,6 +194,7 @@ describe('gateway', () => {
           strategy: 'manual',
           lastReportSeq: 1_000_000,
           wakeUpEncoding: 0,
+          acksInWakeUp: false,
         },
       },
     });
@@ -187,6 +203,95 @@ describe('gateway', () => {
     expect(err.details).toContain('hello.last_report_seq');
     liar.close();
     arena.child.kill('SIGTERM');
+  });
+
+  it('puts the acks inside the next wake-up for a session that asks (one message per decision point), also after a resume', async () => {
+    const dir = tempDir();
+    const arena = await startArena(writeConfig(dir, externalAgentConfig({ deadlineMs: 20_000 })), [
+      '--out',
+      dir,
+    ]);
+    const hello = (lastReportSeq: number) => ({
+      kind: {
+        $case: 'hello' as const,
+        value: {
+          sdkName: 'test',
+          sdkVersion: '0',
+          strategy: 'manual',
+          lastReportSeq,
+          wakeUpEncoding: 0,
+          acksInWakeUp: true,
+        },
+      },
+    });
+    const nextWake = async (s: ReturnType<typeof openSession>) => {
+      // Nothing comes between two wake-ups: no ack of its own.
+      const m = (await s.nextAny()).kind;
+      if (m?.$case !== 'wakeUp') throw new Error(`expected a wake-up, got ${m?.$case}`);
+      return m.value;
+    };
+    const s = openSession(arena.address, TOKEN);
+    s.call.write(hello(0));
+    const welcome = (await s.nextAny()).kind;
+    if (welcome?.$case !== 'welcome') throw new Error('expected welcome');
+    const product = welcome.value
+      .market!.products.filter((p) => p.productId.startsWith('qh-'))
+      .at(-4)!.productId;
+    const order = (priceTicks: number) => ({
+      clientRef: `at-${priceTicks}`,
+      kind: {
+        $case: 'submit' as const,
+        value: {
+          productId: product,
+          side: Side.SIDE_BUY,
+          priceTicks,
+          quantityLots: 1,
+          timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+          restriction: 0,
+          peakLots: 0,
+        },
+      },
+    });
+    const w1 = await nextWake(s);
+    expect(w1.acks).toEqual([]);
+    s.call.write({
+      kind: { $case: 'actionBatch', value: { wakeId: w1.wakeId, actions: [order(100), order(1_000_000)] } },
+    });
+    const w2 = await nextWake(s);
+    expect(w2.acks).toHaveLength(1);
+    const [a1] = w2.acks;
+    expect(a1).toMatchObject({ wakeId: w1.wakeId, batchStatus: BatchStatus.BATCH_STATUS_PROCESSED });
+    expect(a1!.results.map((r) => r.status)).toEqual([
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+      ActionStatus.ACTION_STATUS_REJECTED,
+    ]);
+    // Its place in the report sequence: after wake-up 1, before the wake-up that carries it.
+    expect(a1!.reportSeq).toBeGreaterThan(w1.reportSeq);
+    expect(a1!.reportSeq).toBeLessThan(w2.reportSeq);
+
+    // A stale batch is answered at once, on its own (no wake-up to carry it).
+    s.call.write({ kind: { $case: 'actionBatch', value: { wakeId: w2.wakeId, actions: [order(101)] } } });
+    const w3 = await nextWake(s);
+    expect(w3.acks.map((a) => [a.wakeId, a.results.length])).toEqual([[w2.wakeId, 1]]);
+    const a2 = w3.acks[0]!;
+    s.call.write({ kind: { $case: 'actionBatch', value: { wakeId: 999_999, actions: [order(102)] } } });
+    const stale = (await s.nextAny()).kind;
+    if (stale?.$case !== 'actionAck') throw new Error(`expected an ack, got ${stale?.$case}`);
+    expect(stale.value.batchStatus).toBe(BatchStatus.BATCH_STATUS_STALE_WAKE);
+    s.close();
+
+    // Back having processed wake-up 2 only: wake-up 3's decision point is still open, and the
+    // wake-up it gets carries the ack of batch 2 again (a new report_seq), then its own reports.
+    const again = openSession(arena.address, TOKEN);
+    again.call.write(hello(w2.reportSeq));
+    const w = (await again.nextAny()).kind;
+    expect(w?.$case === 'welcome' && w.value.resumed).toBe(true);
+    const w3again = await nextWake(again);
+    expect(w3again.wakeId).toBe(w3.wakeId);
+    expect(w3again.acks.map((a) => ({ ...a, reportSeq: 0 }))).toEqual([{ ...a2, reportSeq: 0 }]);
+    expect(w3again.acks[0]!.reportSeq).toBeGreaterThan(w3.reportSeq);
+    expect(w3again.reportSeq).toBeGreaterThan(w3again.acks[0]!.reportSeq);
+    again.close();
   });
 
   it('keeps running when an agent process is killed mid-run, and records its absence', async () => {

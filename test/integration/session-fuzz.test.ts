@@ -84,7 +84,14 @@ describe('a live session under fuzzed actions', () => {
     s.call.write({
       kind: {
         $case: 'hello',
-        value: { sdkName: 'fuzz', sdkVersion: '0', strategy: 'fuzz', lastReportSeq: 0, wakeUpEncoding: 0 },
+        value: {
+          sdkName: 'fuzz',
+          sdkVersion: '0',
+          strategy: 'fuzz',
+          lastReportSeq: 0,
+          wakeUpEncoding: 0,
+          acksInWakeUp: false,
+        },
       },
     });
 

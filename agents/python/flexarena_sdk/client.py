@@ -126,7 +126,8 @@ class _Session:
         outbox: "queue.Queue" = queue.Queue()
         outbox.put(arena_service_pb2.SessionRequest(hello=session_pb2.Hello(
             sdk_name=SDK_NAME, sdk_version=SDK_VERSION, strategy=self.strategy.name,
-            last_report_seq=self.outcome.last_report_seq, wake_up_encoding=self.encoding)))
+            last_report_seq=self.outcome.last_report_seq, wake_up_encoding=self.encoding,
+            acks_in_wake_up=True)))
         call = stub.Session(_requests(outbox), metadata=self.metadata)
         # The public view of this stream's last wake-up (a new stream starts with a snapshot).
         views = WakeViewTracker()
@@ -144,7 +145,7 @@ class _Session:
                     self.outcome.market = Market(resp.welcome)
                     self.strategy.on_welcome(self.outcome.market)
                 elif kind == "wake_up":
-                    outbox.put(self.answer(views.rebuild(resp.wake_up)))
+                    outbox.put(self.woken(resp.wake_up, views))
                 elif kind == "action_ack":
                     self.acked(resp.action_ack)
                 elif kind == "run_ended":
@@ -170,6 +171,14 @@ class _Session:
             timer.cancel()
             outbox.put(None)
             call.cancel()
+
+    def woken(self, msg, views):
+        """A wake-up: the acks inside it first (Hello.acks_in_wake_up), as if they had come just before it."""
+        for ack in msg.acks:
+            self.acked(ack)
+        # The strategy sees the wake-up as an in-process agent would: its acks went to on_ack.
+        msg.ClearField("acks")
+        return self.answer(views.rebuild(msg))
 
     def answer(self, msg):
         self.outcome.wake_ups += 1

@@ -44,6 +44,27 @@ class Answering(unittest.TestCase):
         s.acked(session_pb2.ActionAck(wake_id=1, report_seq=0, batch_status=session_pb2.BATCH_STATUS_STALE_WAKE))
         self.assertEqual(seen, [3])
 
+    def test_acks_inside_a_wake_up_are_processed_before_it_and_kept_from_the_strategy(self):
+        seen, acked, woken = [], [], []
+
+        class Watcher(Recorder):
+            def on_ack(self, ack):
+                acked.append(ack.wake_id)
+
+            def decide(self, wake):
+                woken.append(len(wake.msg.acks))
+                return []
+
+        from flexarena_sdk.wake_view import WakeViewTracker
+        s = self.session(Watcher([]), seen)
+        wake = session_pb2.WakeUp(wake_id=9, report_seq=7, acks=[
+            session_pb2.ActionAck(wake_id=7, report_seq=5), session_pb2.ActionAck(wake_id=8, report_seq=6)])
+        req = s.woken(wake, WakeViewTracker())
+        self.assertEqual(acked, [7, 8])
+        self.assertEqual(seen, [5, 6, 7])
+        self.assertEqual(woken, [0])
+        self.assertEqual(req.action_batch.wake_id, 9)
+
     def test_rejections_are_kept_with_code_field_and_limit(self):
         s = self.session(Recorder([]), [])
         s.acked(session_pb2.ActionAck(wake_id=1, report_seq=1, results=[session_pb2.ActionResult(
