@@ -39,9 +39,9 @@ export function scheduleLotsOf(positions: WakeUp['positions']): (qhId: string) =
 }
 
 /**
- * The wake-up's price forecasts by product id. In-process strategies get the same forecast entries
- * at a decision point (each in a list of its own), so the last map is handed out again (read-only)
- * rather than built once per agent.
+ * The wake-up's price forecasts by product id, handed out again (read-only) for the same list:
+ * in-process strategies all get the core's one list at a decision point, so the map is built once
+ * per decision point rather than once per agent.
  */
 export function forecastMap(wake: WakeUp): ReadonlyMap<string, number> {
   const list = wake.priceForecasts;
@@ -53,8 +53,10 @@ export function forecastMap(wake: WakeUp): ReadonlyMap<string, number> {
     map.set(f.productId, f.priceTicks);
     frozen &&= Object.isFrozen(f);
   }
-  // Each in-process strategy gets its own copy of the list, of the same (frozen) entries: the
-  // entries identify the content then, and the map is built once per decision point.
+  // A list of the same frozen entries as the last one has the same content: over gRPC the SDK
+  // rebuilds a fresh list at every wake-up, reusing the frozen entries that did not change. (It
+  // hits only while no quarter-hour has expired and no forecast changed; otherwise the copy and
+  // the frozen checks are the price of looking.)
   // Spread, not slice: a frozen list (in-process) is sliced on a slow path by V8.
   lastForecasts = { list, entries: [...list], frozen, map };
   return map;

@@ -218,16 +218,6 @@ export interface Session {
   view?: HeldView;
 }
 
-/** The acks of messages[from, to) (all acks). */
-function ackValues(messages: readonly OutboundMessage[], from: number, to: number): ActionAck[] {
-  const out: ActionAck[] = [];
-  for (let i = from; i < to; i++) {
-    const m = messages[i]!;
-    if (m.kind === 'actionAck') out.push(m.value);
-  }
-  return out;
-}
-
 export class GrpcGateway {
   private readonly sessions = new Map<string, Session>();
   private readonly everConnected = new Set<string>();
@@ -354,23 +344,19 @@ export class GrpcGateway {
    */
   send(s: Session, messages: readonly OutboundMessage[]): void {
     if (!s.open) return;
-    let acks = 0;
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
+    let acks: ActionAck[] = [];
+    for (const m of messages) {
       if (m.kind === 'actionAck') {
-        if (s.acksInWakeUp) acks++;
+        if (s.acksInWakeUp) acks.push(m.value);
         else this.write(s, { kind: { $case: 'actionAck', value: m.value } });
         continue;
       }
-      const wake = acks === 0 ? m.value : { ...m.value, acks: ackValues(messages, i - acks, i) };
-      acks = 0;
+      const wake = acks.length === 0 ? m.value : { ...m.value, acks };
+      if (acks.length > 0) acks = [];
       this.write(s, { kind: { $case: 'wakeUp', value: this.wireWakeUp(s, wake) } });
     }
     // Acks with no wake-up after them in this call go on their own.
-    for (let i = messages.length - acks; i < messages.length; i++) {
-      const m = messages[i]!;
-      if (m.kind === 'actionAck') this.write(s, { kind: { $case: 'actionAck', value: m.value } });
-    }
+    for (const ack of acks) this.write(s, { kind: { $case: 'actionAck', value: ack } });
   }
 
   /** A complete wake-up, or in a delta session its snapshot or delta against what the stream had. */
