@@ -2,7 +2,7 @@
 // call an agent makes, once per decision point in both directions. grpc-js stacks interceptors, a
 // resolver, a load balancer, filters and an async message pipeline over the same HTTP/2 stream;
 // in a lock-step run of ten agent processes that layering cost more CPU than the bytes
-// (scripts/bench/grpc-floor.ts, BENCHMARKS.md "Pace: the agents' session stream on Node's HTTP/2"). The arena's
+// (scripts/bench/grpc-floor.ts, docs/pace-log.md, "Pace: the agents' session stream on Node's HTTP/2"). The arena's
 // server stays grpc-js; this speaks the same wire (gRPC over HTTP/2: a length-prefixed message
 // framing, the status in trailers) and maps failures to status codes as grpc-js does, so a
 // caller cannot tell the two apart except by their cost.
