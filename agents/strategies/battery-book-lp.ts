@@ -18,7 +18,7 @@
 
 import type { BookDepth } from '../../gen/flexarena/v1/market.js';
 import type { Action } from '../../gen/flexarena/v1/session.js';
-import type { LpSolver } from '../../lib/index.js';
+import type { BatteryLimits, LpSolver } from '../../lib/index.js';
 import { submit } from '../sdk/actions.js';
 
 export interface PriceSegment {
@@ -39,14 +39,8 @@ export interface BookLpPeriod {
   sell: PriceSegment[];
 }
 
-export interface BookLpProblem {
+export interface BookLpProblem extends BatteryLimits {
   periods: BookLpPeriod[];
-  hours: number;
-  powerMw: number;
-  etaCharge: number;
-  etaDischarge: number;
-  socMinMwh: number;
-  socMaxMwh: number;
   soc0Mwh: number;
   endSocMinMwh?: number;
   terminalValueEurPerMwh?: number;

@@ -19,24 +19,14 @@
 // to HiGHS's on random instances. This HiGHS path stays the reference and serves the strategies
 // that still call it.
 
-import type { BatteryPlanPeriod, BatteryPlanProblem, LpSolver } from '../../lib/index.js';
+import type { BatteryPlan, BatteryPlanPeriod, BatteryPlanProblem, LpSolver } from '../../lib/index.js';
 
 // The LP and the DP solve one problem: the same problem type, named for this module's callers.
 export type BatteryLpPeriod = BatteryPlanPeriod;
 export type BatteryLpProblem = BatteryPlanProblem;
 
-export interface BatteryLpSchedule {
-  chargeMw: number[];
-  dischargeMw: number[];
-  /** chargeMw − dischargeMw: what the agent should hold in each period. */
-  netMw: number[];
-  /** SoC before period 0 (soc0) … after the last period; length n + 1. */
-  socMwh: number[];
-  /** Trading revenue minus degradation on the forecast prices, EUR (slacks excluded). */
-  profitEur: number;
-  /** Σ of all slacks, MWh (0 when the hard problem was feasible). */
-  slackMwh: number;
-}
+// The DP's plan without its objective, which the HiGHS path does not read back.
+export type BatteryLpSchedule = Omit<BatteryPlan, 'objectiveEur'>;
 
 /** Plain decimal text for the LP reader (no exponent). */
 function num(x: number): string {

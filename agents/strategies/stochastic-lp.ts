@@ -15,7 +15,7 @@
 // dispatch c, d and SoC e. τ_s = 1/NS. u, w (power the battery cannot follow, cost M) keep the
 // problem feasible when held positions already break the battery's limits.
 
-import type { LpSolver } from '../../lib/index.js';
+import type { BatteryLimits, LpSolver } from '../../lib/index.js';
 import type { PriceSegment } from './battery-book-lp.js';
 
 export interface StochasticPeriod {
@@ -31,16 +31,10 @@ export interface StochasticPeriod {
   recourse: boolean;
 }
 
-export interface StochasticProblem {
+export interface StochasticProblem extends BatteryLimits {
   periods: StochasticPeriod[];
   /** Scenario prices, EUR/MWh: scenarios[s][t]. Equally likely. */
   scenarios: number[][];
-  hours: number;
-  powerMw: number;
-  etaCharge: number;
-  etaDischarge: number;
-  socMinMwh: number;
-  socMaxMwh: number;
   soc0Mwh: number;
   terminalValueEurPerMwh: number;
   degradationEurPerMwh?: number;
