@@ -36,6 +36,7 @@ import type { BatteryLpPeriod, BatteryLpSchedule } from './battery-lp.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
+  clampSoc,
   DAY_MS,
   findAsset,
   forecastMap,
@@ -45,8 +46,8 @@ import {
   type PriceLimits,
   priceLimits,
   projectSoc,
-  QH_HOURS,
   QH_MS,
+  quarterHourLimits,
   quarterHourProducts,
   scheduleLotsOf,
   socDeltaMwh,
@@ -145,20 +146,11 @@ export class LpBattery implements Strategy {
   }
 
   private lpBase(b: BatterySpec) {
-    return {
-      hours: QH_HOURS,
-      powerMw: b.powerMw,
-      etaCharge: b.etaCharge,
-      etaDischarge: b.etaDischarge,
-      socMinMwh: b.socMinMwh,
-      socMaxMwh: b.socMaxMwh,
-      degradationEurPerMwh: this.degradation(b),
-    };
+    return { ...quarterHourLimits(b), degradationEurPerMwh: this.degradation(b) };
   }
 
   private endTarget(b: BatterySpec, fallback: number): number {
-    const t = this.params.endSocMwh ?? fallback;
-    return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, t));
+    return clampSoc(this.params.endSocMwh ?? fallback, b);
   }
 
   private dayAheadBids(
@@ -248,7 +240,7 @@ export class LpBattery implements Strategy {
     const plan = this.plan({
       ...this.lpBase(b),
       periods,
-      soc0Mwh: Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc)),
+      soc0Mwh: clampSoc(soc, b),
       endSocMinMwh: target,
     });
 

@@ -5,7 +5,13 @@
 import type { AssetSpec, BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { ProductKind, type ProductSpec, Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { deliveryStartOf, hourIdOf, parseProductId, quarterHourId } from '../../lib/index.js';
+import {
+  type BatteryLimits,
+  deliveryStartOf,
+  hourIdOf,
+  parseProductId,
+  quarterHourId,
+} from '../../lib/index.js';
 import { submit } from '../sdk/actions.js';
 
 export const QH_MS = 15 * 60_000;
@@ -174,6 +180,25 @@ export function lotsTowardZero(mw: number): number {
 export function socDeltaMwh(lots: number, b: Pick<BatterySpec, 'etaCharge' | 'etaDischarge'>): number {
   const gridMwh = (lots * KWH_PER_LOT_QH) / 1000;
   return gridMwh >= 0 ? gridMwh * b.etaCharge : gridMwh / b.etaDischarge;
+}
+
+/** The battery as the scheduling LPs model it, over quarter-hour periods. */
+export function quarterHourLimits(
+  b: Pick<BatterySpec, 'powerMw' | 'etaCharge' | 'etaDischarge' | 'socMinMwh' | 'socMaxMwh'>,
+): BatteryLimits {
+  return {
+    hours: QH_HOURS,
+    powerMw: b.powerMw,
+    etaCharge: b.etaCharge,
+    etaDischarge: b.etaDischarge,
+    socMinMwh: b.socMinMwh,
+    socMaxMwh: b.socMaxMwh,
+  };
+}
+
+/** A SoC (or SoC target) clipped to the battery's range. */
+export function clampSoc(socMwh: number, b: Pick<BatterySpec, 'socMinMwh' | 'socMaxMwh'>): number {
+  return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, socMwh));
 }
 
 /**
