@@ -30,7 +30,6 @@ import {
 } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
-import { AgentSdkError } from '../sdk/errors.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import type { BatteryLpPeriod, BatteryLpSchedule } from './battery-lp.js';
 import { eurPerMwh, parseParams } from './params.js';
@@ -38,7 +37,6 @@ import {
   assetState,
   clampSoc,
   DAY_MS,
-  findAsset,
   forecastMap,
   HOUR_MS,
   iocAround,
@@ -49,6 +47,7 @@ import {
   QH_MS,
   quarterHourLimits,
   quarterHourProducts,
+  requireAsset,
   scheduleLotsOf,
   socDeltaMwh,
   tradableQuarterHours,
@@ -105,8 +104,7 @@ export class LpBattery implements Strategy {
   }
 
   async onWelcome(welcome: Welcome): Promise<void> {
-    const asset = findAsset(welcome, 'battery');
-    if (!asset) throw new AgentSdkError('lp-battery needs a battery asset in its run configuration');
+    const asset = requireAsset(welcome, 'battery', 'lp-battery', 'a battery');
     this.battery = asset.spec;
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);

@@ -13,6 +13,7 @@ import {
   quarterHourId,
 } from '../../lib/index.js';
 import { submit } from '../sdk/actions.js';
+import { AgentSdkError } from '../sdk/errors.js';
 
 export const QH_MS = 15 * 60_000;
 export const HOUR_MS = 3_600_000;
@@ -272,6 +273,21 @@ export function findAsset<K extends AssetKind['$case']>(
     if (a.kind?.$case === kind) return { assetId: a.assetId, spec: a.kind.value as AssetSpecOf<K> };
   }
   return undefined;
+}
+
+/**
+ * The first asset of a kind in the welcome; a strategy cannot play without it, so its absence
+ * is an AgentSdkError "<strategy> needs <what> asset in its run configuration".
+ */
+export function requireAsset<K extends AssetKind['$case']>(
+  welcome: Welcome,
+  kind: K,
+  strategy: string,
+  what: string,
+): { assetId: string; spec: AssetSpecOf<K> } {
+  const asset = findAsset(welcome, kind);
+  if (!asset) throw new AgentSdkError(`${strategy} needs ${what} asset in its run configuration`);
+  return asset;
 }
 
 /** The wake-up's state of `assetId` (or its only asset state). */
