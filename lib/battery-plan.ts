@@ -37,8 +37,8 @@ export interface BatteryPlanPeriod {
   fixedNetMw?: number;
 }
 
-export interface BatteryPlanProblem {
-  periods: readonly BatteryPlanPeriod[];
+/** A battery as the scheduling LPs model it (this one and the strategies' HiGHS variants). */
+export interface BatteryLimits {
   /** Period length, hours (0.25 for quarter-hours). */
   hours: number;
   powerMw: number;
@@ -46,6 +46,10 @@ export interface BatteryPlanProblem {
   etaDischarge: number;
   socMinMwh: number;
   socMaxMwh: number;
+}
+
+export interface BatteryPlanProblem extends BatteryLimits {
+  periods: readonly BatteryPlanPeriod[];
   soc0Mwh: number;
   /** Lower bound of the SoC after the last period (soft, at the slack penalty). */
   endSocMinMwh: number;

@@ -3,6 +3,7 @@
 // battery-schedule optimiser (the battery LP without an LP solver). lib/ imports
 // nothing of the project; everything else may import it.
 export {
+  type BatteryLimits,
   type BatteryPlan,
   BatteryPlanInputError,
   type BatteryPlanPeriod,

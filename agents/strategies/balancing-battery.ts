@@ -20,14 +20,12 @@ import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js'
 import { dayTokenOf, dayTokenStartMs, deliveryStartOf, quarterHoursOf } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { capacityBid, energyBid } from '../sdk/actions.js';
-import { AgentSdkError } from '../sdk/errors.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
   clampTicks,
   DAY_MS,
-  findAsset,
   forecastMap,
   iocAround,
   KWH_PER_LOT_QH,
@@ -35,6 +33,7 @@ import {
   priceLimits,
   projectSoc,
   quarterHourProducts,
+  requireAsset,
   scheduleLots,
   tradableQuarterHours,
 } from './strategy-utils.js';
@@ -106,8 +105,7 @@ export class BalancingBattery implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    const asset = findAsset(welcome, 'battery');
-    if (!asset) throw new AgentSdkError('balancing-battery needs a battery asset in its run configuration');
+    const asset = requireAsset(welcome, 'battery', 'balancing-battery', 'a battery');
     this.battery = asset.spec;
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);

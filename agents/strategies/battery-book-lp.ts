@@ -18,8 +18,9 @@
 
 import type { BookDepth } from '../../gen/flexarena/v1/market.js';
 import type { Action } from '../../gen/flexarena/v1/session.js';
-import type { LpSolver } from '../../lib/index.js';
+import type { BatteryLimits, LpSolver } from '../../lib/index.js';
 import { submit } from '../sdk/actions.js';
+import { checkEfficiencyAndSoc, checkPeriodAndPower, fieldError, linearExpr, lpNumber } from './lp-text.js';
 
 export interface PriceSegment {
   /** EUR/MWh. */
@@ -39,14 +40,8 @@ export interface BookLpPeriod {
   sell: PriceSegment[];
 }
 
-export interface BookLpProblem {
+export interface BookLpProblem extends BatteryLimits {
   periods: BookLpPeriod[];
-  hours: number;
-  powerMw: number;
-  etaCharge: number;
-  etaDischarge: number;
-  socMinMwh: number;
-  socMaxMwh: number;
   soc0Mwh: number;
   endSocMinMwh?: number;
   terminalValueEurPerMwh?: number;
@@ -67,33 +62,17 @@ export interface BookLpPlan {
   slackMw: number;
 }
 
-function num(x: number): string {
-  if (!Number.isFinite(x)) throw new RangeError(`book LP coefficient ${x} is not finite`);
-  if (Math.abs(x) < 1e-12) return '0';
-  const text = String(Number(x.toPrecision(15)));
-  return /e/i.test(text) ? x.toFixed(12).replace(/0+$/, '').replace(/\.$/, '') : text;
-}
+const num = lpNumber('book LP');
 
 function expr(terms: [number, string][]): string {
-  const parts: string[] = [];
-  for (const [coef, v] of terms) {
-    if (coef === 0) continue;
-    const sign = coef < 0 ? '-' : '+';
-    parts.push(`${parts.length === 0 && sign === '+' ? '' : `${sign} `}${num(Math.abs(coef))} ${v}`);
-  }
-  return parts.length ? parts.join(' ') : '0 c0';
+  return linearExpr(terms, num, '0 c0');
 }
 
 export function validateBookLp(p: BookLpProblem): void {
-  const bad = (field: string, why: string) => {
-    throw new RangeError(`book LP: ${field} ${why}`);
-  };
+  const bad = fieldError('book LP');
   if (p.periods.length === 0) bad('periods', 'is empty');
-  if (!(p.hours > 0)) bad('hours', 'must be > 0');
-  if (!(p.powerMw >= 0)) bad('powerMw', 'must be >= 0');
-  if (!(p.etaCharge > 0 && p.etaCharge <= 1)) bad('etaCharge', 'must be in (0, 1]');
-  if (!(p.etaDischarge > 0 && p.etaDischarge <= 1)) bad('etaDischarge', 'must be in (0, 1]');
-  if (!(p.socMinMwh <= p.socMaxMwh)) bad('socMinMwh', 'must be <= socMaxMwh');
+  checkPeriodAndPower(p, bad);
+  checkEfficiencyAndSoc(p, bad);
   p.periods.forEach((per, t) => {
     if (!Number.isFinite(per.heldMw)) bad(`periods[${t}].heldMw`, 'must be finite');
     for (const [side, segs] of [

@@ -19,24 +19,15 @@
 // to HiGHS's on random instances. This HiGHS path stays the reference and serves the strategies
 // that still call it.
 
-import type { BatteryPlanPeriod, BatteryPlanProblem, LpSolver } from '../../lib/index.js';
+import type { BatteryPlan, BatteryPlanPeriod, BatteryPlanProblem, LpSolver } from '../../lib/index.js';
+import { checkEfficiencyAndSoc, checkPeriodAndPower, fieldError, linearExpr } from './lp-text.js';
 
 // The LP and the DP solve one problem: the same problem type, named for this module's callers.
 export type BatteryLpPeriod = BatteryPlanPeriod;
 export type BatteryLpProblem = BatteryPlanProblem;
 
-export interface BatteryLpSchedule {
-  chargeMw: number[];
-  dischargeMw: number[];
-  /** chargeMw − dischargeMw: what the agent should hold in each period. */
-  netMw: number[];
-  /** SoC before period 0 (soc0) … after the last period; length n + 1. */
-  socMwh: number[];
-  /** Trading revenue minus degradation on the forecast prices, EUR (slacks excluded). */
-  profitEur: number;
-  /** Σ of all slacks, MWh (0 when the hard problem was feasible). */
-  slackMwh: number;
-}
+// The DP's plan without its objective, which the HiGHS path does not read back.
+export type BatteryLpSchedule = Omit<BatteryPlan, 'objectiveEur'>;
 
 /** Plain decimal text for the LP reader (no exponent). */
 function num(x: number): string {
@@ -48,27 +39,15 @@ function num(x: number): string {
   return x.toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
 }
 
-/** A linear expression from (coefficient, variable) terms, e.g. "2.5 d0 - 2.5 c0". */
 function expr(terms: [number, string][]): string {
-  const parts: string[] = [];
-  for (const [coef, v] of terms) {
-    if (coef === 0) continue;
-    const sign = coef < 0 ? '-' : '+';
-    parts.push(`${parts.length === 0 && sign === '+' ? '' : `${sign} `}${num(Math.abs(coef))} ${v}`);
-  }
-  return parts.join(' ');
+  return linearExpr(terms, num, '');
 }
 
 export function validateBatteryLp(p: BatteryLpProblem): void {
-  const bad = (field: string, why: string) => {
-    throw new RangeError(`battery LP: ${field} ${why}`);
-  };
+  const bad = fieldError('battery LP');
   if (p.periods.length === 0) bad('periods', 'is empty');
-  if (!(p.hours > 0)) bad('hours', 'must be > 0');
-  if (!(p.powerMw >= 0)) bad('powerMw', 'must be >= 0');
-  if (!(p.etaCharge > 0 && p.etaCharge <= 1)) bad('etaCharge', 'must be in (0, 1]');
-  if (!(p.etaDischarge > 0 && p.etaDischarge <= 1)) bad('etaDischarge', 'must be in (0, 1]');
-  if (!(p.socMinMwh <= p.socMaxMwh)) bad('socMinMwh', 'must be <= socMaxMwh');
+  checkPeriodAndPower(p, bad);
+  checkEfficiencyAndSoc(p, bad);
   if (p.terminalValueEurPerMwh !== undefined && !Number.isFinite(p.terminalValueEurPerMwh))
     bad('terminalValueEurPerMwh', 'must be finite');
   for (const [i, per] of p.periods.entries()) {

@@ -11,7 +11,7 @@ import type { LpSolver } from '../../lib/index.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { solveBatteryLp } from './battery-lp.js';
 import { scheduleToLots, stepCurve } from './lp-battery.js';
-import { QH_HOURS, scheduleLotsOf } from './strategy-utils.js';
+import { clampSoc, quarterHourLimits, scheduleLotsOf } from './strategy-utils.js';
 
 export interface DayAheadPlanInput {
   solver: LpSolver;
@@ -34,17 +34,12 @@ export interface DayAheadPlanInput {
 /** Planned net lots per period and the step-curve bids for them (minus what is already held). */
 export function dayAheadPlanBids(i: DayAheadPlanInput): { lots: number[]; actions: Action[] } {
   const b = i.battery;
-  const soc0 = Math.min(b.socMaxMwh, Math.max(b.socMinMwh, i.soc0Mwh));
+  const soc0 = clampSoc(i.soc0Mwh, b);
   const plan = solveBatteryLp(i.solver, {
     periods: i.pricesTicks.map((p) => ({ priceEurPerMwh: p / 100 })),
-    hours: QH_HOURS,
-    powerMw: b.powerMw,
-    etaCharge: b.etaCharge,
-    etaDischarge: b.etaDischarge,
-    socMinMwh: b.socMinMwh,
-    socMaxMwh: b.socMaxMwh,
+    ...quarterHourLimits(b),
     soc0Mwh: soc0,
-    endSocMinMwh: Math.min(b.socMaxMwh, Math.max(b.socMinMwh, i.endSocMinMwh ?? soc0)),
+    endSocMinMwh: clampSoc(i.endSocMinMwh ?? soc0, b),
     degradationEurPerMwh: i.degradationEurPerMwh,
     ...(i.terminalValueEurPerMwh !== undefined ? { terminalValueEurPerMwh: i.terminalValueEurPerMwh } : {}),
   });

@@ -23,19 +23,18 @@ import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js'
 import { deliveryStartOf } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { auctionCurve, submit } from '../sdk/actions.js';
-import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { stepCurve } from './lp-battery.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
   clampTicks,
-  findAsset,
   forecastMap,
   HOUR_MS,
   type PriceLimits,
   priceLimits,
   quarterHourProducts,
+  requireAsset,
   scheduleLots,
   tradableQuarterHours,
 } from './strategy-utils.js';
@@ -101,8 +100,7 @@ export class EvFleetCharger implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    const asset = findAsset(welcome, 'evFleet');
-    if (!asset) throw new AgentSdkError('ev-fleet-charger needs an ev-fleet asset in its run configuration');
+    const asset = requireAsset(welcome, 'evFleet', 'ev-fleet-charger', 'an ev-fleet');
     this.spec = asset.spec;
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);

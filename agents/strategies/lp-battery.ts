@@ -30,14 +30,13 @@ import {
 } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
-import { AgentSdkError } from '../sdk/errors.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import type { BatteryLpPeriod, BatteryLpSchedule } from './battery-lp.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
+  clampSoc,
   DAY_MS,
-  findAsset,
   forecastMap,
   HOUR_MS,
   iocAround,
@@ -45,9 +44,10 @@ import {
   type PriceLimits,
   priceLimits,
   projectSoc,
-  QH_HOURS,
   QH_MS,
+  quarterHourLimits,
   quarterHourProducts,
+  requireAsset,
   scheduleLotsOf,
   socDeltaMwh,
   tradableQuarterHours,
@@ -104,8 +104,7 @@ export class LpBattery implements Strategy {
   }
 
   async onWelcome(welcome: Welcome): Promise<void> {
-    const asset = findAsset(welcome, 'battery');
-    if (!asset) throw new AgentSdkError('lp-battery needs a battery asset in its run configuration');
+    const asset = requireAsset(welcome, 'battery', 'lp-battery', 'a battery');
     this.battery = asset.spec;
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);
@@ -145,20 +144,11 @@ export class LpBattery implements Strategy {
   }
 
   private lpBase(b: BatterySpec) {
-    return {
-      hours: QH_HOURS,
-      powerMw: b.powerMw,
-      etaCharge: b.etaCharge,
-      etaDischarge: b.etaDischarge,
-      socMinMwh: b.socMinMwh,
-      socMaxMwh: b.socMaxMwh,
-      degradationEurPerMwh: this.degradation(b),
-    };
+    return { ...quarterHourLimits(b), degradationEurPerMwh: this.degradation(b) };
   }
 
   private endTarget(b: BatterySpec, fallback: number): number {
-    const t = this.params.endSocMwh ?? fallback;
-    return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, t));
+    return clampSoc(this.params.endSocMwh ?? fallback, b);
   }
 
   private dayAheadBids(
@@ -248,7 +238,7 @@ export class LpBattery implements Strategy {
     const plan = this.plan({
       ...this.lpBase(b),
       periods,
-      soc0Mwh: Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc)),
+      soc0Mwh: clampSoc(soc, b),
       endSocMinMwh: target,
     });
 

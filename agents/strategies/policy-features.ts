@@ -11,11 +11,9 @@
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { AgentSdkError } from '../sdk/errors.js';
 import {
   assetState,
   DAY_MS,
-  findAsset,
   forecastMap,
   iocAround,
   KWH_PER_LOT_QH,
@@ -24,6 +22,7 @@ import {
   projectSoc,
   QH_MS,
   quarterHourProducts,
+  requireAsset,
   scheduleLots,
   tradableQuarterHours,
 } from './strategy-utils.js';
@@ -59,8 +58,7 @@ export class BatteryPolicyFeatures {
     welcome: Welcome,
     private readonly opts: PolicyFeatureOptions,
   ) {
-    const asset = findAsset(welcome, 'battery');
-    if (!asset) throw new AgentSdkError('a battery policy needs a battery asset in its run configuration');
+    const asset = requireAsset(welcome, 'battery', 'a battery policy', 'a battery');
     this.battery = asset.spec;
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);

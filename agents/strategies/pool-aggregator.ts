@@ -37,7 +37,6 @@ import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js'
 import { type LpSolver, loadHighs, periodOfDay } from '../../lib/index.js';
 import { eurToTicks, quantizeEurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
-import { AgentSdkError } from '../sdk/errors.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
@@ -45,7 +44,6 @@ import { solvePoolFlex } from './pool-flex-lp.js';
 import {
   assetState,
   clampTicks,
-  findAsset,
   forecastMap,
   HOUR_MS,
   iocAround,
@@ -54,6 +52,7 @@ import {
   priceLimits,
   QH_HOURS,
   quarterHourProducts,
+  requireAsset,
   safeStart,
   scheduleLots,
   tradableQuarterHours,
@@ -121,9 +120,7 @@ export class PoolAggregator implements Strategy {
 
   onWelcome(welcome: Welcome): void | Promise<void> {
     this.view = MarketView.fromWelcome(welcome);
-    const asset = findAsset(welcome, 'residentialPool');
-    if (!asset)
-      throw new AgentSdkError('pool-aggregator needs a residential-pool asset in its run configuration');
+    const asset = requireAsset(welcome, 'residentialPool', 'pool-aggregator', 'a residential-pool');
     this.spec = asset.spec;
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);

@@ -34,9 +34,11 @@ import {
   solveBookLp,
   sweepOrder,
 } from './battery-book-lp.js';
+import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { dayAheadPlanBids } from './day-ahead-plan.js';
+import { DayMeanValue, lastForecastStart } from './forecast-horizon.js';
 import { eurPerMwh, parseParams } from './params.js';
-import { projectSoc, QH_HOURS, QH_MS } from './strategy-utils.js';
+import { clampSoc, projectSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
   .object({
@@ -64,13 +66,10 @@ export type PriceMakerBatteryParams = z.infer<typeof paramsSchema>;
 export class PriceMakerBattery implements Strategy {
   readonly name = 'price-maker-battery';
   readonly params: PriceMakerBatteryParams;
-  private view?: MarketView;
-  private battery?: BatterySpec;
-  private assetId?: string;
+  private seat?: BatterySeat;
   private solver?: LpSolver;
   private readonly bidAuctions = new Set<string>();
-  /** Mean forecast of each delivery day ("YYYYMMDD"), EUR/MWh, from the first forecast covering it. */
-  private readonly dayMeanEur = new Map<string, number>();
+  private readonly dayMean = new DayMeanValue();
 
   constructor(params: Record<string, unknown> = {}, solver?: LpSolver) {
     this.params = parseParams('price-maker-battery', paramsSchema, params);
@@ -78,47 +77,24 @@ export class PriceMakerBattery implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    this.view = MarketView.fromWelcome(welcome);
-    const a = this.view.requireAsset('battery', this.name);
-    this.battery = a.spec;
-    this.assetId = a.assetId;
+    this.seat = batterySeat(welcome, this.name);
   }
 
   private degradation(): number {
-    return this.params.degradationEurPerMwh ?? this.battery?.degradationEurPerMwh ?? 0;
+    return this.params.degradationEurPerMwh ?? this.seat?.battery.degradationEurPerMwh ?? 0;
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {
-    const b = this.battery;
-    const view = this.view;
-    if (!b || !view) return [];
+    if (!this.seat) return [];
+    const { battery: b, view } = this.seat;
     this.solver ??= await loadHighs();
-    const soc = MarketView.assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh;
+    const soc = seatSoc(this.seat, wake);
     const prices = MarketView.forecasts(wake);
-    this.learnDayMeans(prices);
+    this.dayMean.learn(prices);
     const out: Action[] = [];
     if (this.params.dayAhead) out.push(...this.dayAhead(wake, b, view, soc, prices));
     out.push(...this.intraday(wake, b, view, soc, prices));
     return out;
-  }
-
-  private learnDayMeans(prices: Map<string, number>): void {
-    const days = new Map<string, number[]>();
-    for (const [id, p] of prices) {
-      const day = MarketView.dayOf(id);
-      if (day === undefined || this.dayMeanEur.has(day)) continue;
-      const list = days.get(day) ?? [];
-      list.push(p);
-      days.set(day, list);
-    }
-    for (const [day, list] of days)
-      if (list.length >= 96) this.dayMeanEur.set(day, list.reduce((a, p) => a + p, 0) / list.length / 100);
-  }
-
-  /** Terminal value: the mean forecast of the last period's day, else of the forecasts at hand. */
-  private terminalValue(lastId: string, fallbackEur: number): number {
-    const day = MarketView.dayOf(lastId);
-    return (day !== undefined ? this.dayMeanEur.get(day) : undefined) ?? fallbackEur;
   }
 
   private dayAhead(
@@ -155,7 +131,8 @@ export class PriceMakerBattery implements Strategy {
     pricesTicks: number[],
   ) {
     const start = MarketView.deliveryStart(auction.periodProductIds[0]!)!;
-    const mean = this.terminalValue(
+    // Fallback: the mean of the forecasts at hand.
+    const mean = this.dayMean.terminalValue(
       auction.periodProductIds[auction.periodProductIds.length - 1]!,
       pricesTicks.reduce((a, p) => a + p, 0) / pricesTicks.length / 100,
     );
@@ -177,12 +154,7 @@ export class PriceMakerBattery implements Strategy {
   /** The horizon's periods: the quarter-hour in delivery now … the last forecast within horizonHours. */
   private horizon(wake: WakeUp, prices: Map<string, number>): string[] {
     const first = Math.floor(wake.timeMs / QH_MS) * QH_MS;
-    const end = wake.timeMs + this.params.horizonHours * 3_600_000;
-    let last = first;
-    for (const id of prices.keys()) {
-      const s = MarketView.deliveryStart(id);
-      if (s !== undefined && s < end && s > last) last = s;
-    }
+    const last = lastForecastStart(prices, first, wake.timeMs + this.params.horizonHours * 3_600_000);
     const ids: string[] = [];
     for (let s = first; s <= last; s += QH_MS) ids.push(quarterHourId(s));
     return ids;
@@ -254,15 +226,10 @@ export class PriceMakerBattery implements Strategy {
     if (!tradableNow.some(Boolean) || priceCount === 0) return [];
     const plan = solveBookLp(this.solver!, {
       periods,
-      hours: QH_HOURS,
-      powerMw: b.powerMw,
-      etaCharge: b.etaCharge,
-      etaDischarge: b.etaDischarge,
-      socMinMwh: b.socMinMwh,
-      socMaxMwh: b.socMaxMwh,
-      soc0Mwh: Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc)),
+      ...quarterHourLimits(b),
+      soc0Mwh: clampSoc(soc, b),
       endSocMinMwh: b.socMinMwh,
-      terminalValueEurPerMwh: this.terminalValue(ids[ids.length - 1]!, priceSum / priceCount / 100),
+      terminalValueEurPerMwh: this.dayMean.terminalValue(ids[ids.length - 1]!, priceSum / priceCount / 100),
       degradationEurPerMwh: this.degradation(),
     });
     const out: Action[] = [];

@@ -12,11 +12,11 @@ import { AgentSdkError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
-  findAsset,
   iocAround,
   type PriceLimits,
   priceLimits,
   quarterHourProducts,
+  requireAsset,
   scheduleLots,
   tradableQuarterHours,
 } from './strategy-utils.js';
@@ -50,8 +50,7 @@ export class ProsumerTrader implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    const asset = findAsset(welcome, 'prosumer');
-    if (!asset) throw new AgentSdkError('prosumer-trader needs a prosumer asset in its run configuration');
+    const asset = requireAsset(welcome, 'prosumer', 'prosumer-trader', 'a prosumer');
     this.spec = asset.spec;
     const capacity =
       asset.spec.generationSource === GenerationSource.GENERATION_SOURCE_WIND

@@ -19,8 +19,9 @@ import { type LpSolver, loadHighs, quarterHourId } from '../../lib/index.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { type BookLpPeriod, bookSegments, solveBookLp, sweepOrder } from './battery-book-lp.js';
+import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { parseParams } from './params.js';
-import { QH_HOURS, QH_MS } from './strategy-utils.js';
+import { clampSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
   .object({
@@ -38,9 +39,7 @@ export type RollingIntrinsicParams = z.infer<typeof paramsSchema>;
 export class RollingIntrinsic implements Strategy {
   readonly name = 'rolling-intrinsic';
   readonly params: RollingIntrinsicParams;
-  private view?: MarketView;
-  private battery?: BatterySpec;
-  private assetId?: string;
+  private seat?: BatterySeat;
   private solver?: LpSolver;
   private firstSoc?: number;
   private lastBooks = '';
@@ -54,17 +53,13 @@ export class RollingIntrinsic implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    this.view = MarketView.fromWelcome(welcome);
-    const a = this.view.requireAsset('battery', this.name);
-    this.battery = a.spec;
-    this.assetId = a.assetId;
+    this.seat = batterySeat(welcome, this.name);
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {
-    const b = this.battery;
-    const view = this.view;
-    if (!b || !view) return [];
-    const soc = MarketView.assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh;
+    if (!this.seat) return [];
+    const { battery: b, view } = this.seat;
+    const soc = seatSoc(this.seat, wake);
     this.firstSoc ??= soc;
     const open = view
       .tradableQuarterHours(wake.timeMs, this.params.gateMarginMs)
@@ -123,16 +118,11 @@ export class RollingIntrinsic implements Strategy {
           : { heldMw, buy: [], sell: [] },
       );
     }
-    const end = Math.min(b.socMaxMwh, Math.max(b.socMinMwh, this.params.endSocMwh ?? this.firstSoc ?? soc));
+    const end = clampSoc(this.params.endSocMwh ?? this.firstSoc ?? soc, b);
     const plan = solveBookLp(this.solver!, {
       periods,
-      hours: QH_HOURS,
-      powerMw: b.powerMw,
-      etaCharge: b.etaCharge,
-      etaDischarge: b.etaDischarge,
-      socMinMwh: b.socMinMwh,
-      socMaxMwh: b.socMaxMwh,
-      soc0Mwh: Math.min(b.socMaxMwh, Math.max(b.socMinMwh, soc)),
+      ...quarterHourLimits(b),
+      soc0Mwh: clampSoc(soc, b),
       endSocMinMwh: end,
       degradationEurPerMwh: this.params.degradationEurPerMwh ?? b.degradationEurPerMwh ?? 0,
     });

@@ -25,6 +25,8 @@ import { auctionCurve } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { bookSegments, sweepOrder } from './battery-book-lp.js';
+import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
+import { DayMeanValue, lastForecastStart } from './forecast-horizon.js';
 import { stepCurve } from './lp-battery.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
@@ -33,7 +35,7 @@ import {
   sampleScenarios,
   solveStochasticLp,
 } from './stochastic-lp.js';
-import { HOUR_MS, projectSoc, QH_MS } from './strategy-utils.js';
+import { HOUR_MS, projectSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
   .object({
@@ -72,13 +74,11 @@ interface Slot {
 export class StochasticBattery implements Strategy {
   readonly name = 'stochastic-battery';
   readonly params: StochasticBatteryParams;
-  private view?: MarketView;
-  private battery?: BatterySpec;
-  private assetId?: string;
+  private seat?: BatterySeat;
   private solver?: LpSolver;
   private random: RandomStream;
   private readonly bidAuctions = new Set<string>();
-  private readonly dayMeanEur = new Map<string, number>();
+  private readonly dayMean = new DayMeanValue();
 
   constructor(params: Record<string, unknown> = {}, solver?: LpSolver) {
     this.params = parseParams('stochastic-battery', paramsSchema, params);
@@ -87,10 +87,7 @@ export class StochasticBattery implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    this.view = MarketView.fromWelcome(welcome);
-    const a = this.view.requireAsset('battery', this.name);
-    this.battery = a.spec;
-    this.assetId = a.assetId;
+    this.seat = batterySeat(welcome, this.name);
   }
 
   private get model(): ScenarioErrorModel {
@@ -102,30 +99,24 @@ export class StochasticBattery implements Strategy {
   }
 
   private degradation(): number {
-    return this.params.degradationEurPerMwh ?? this.battery?.degradationEurPerMwh ?? 0;
+    return this.params.degradationEurPerMwh ?? this.seat?.battery.degradationEurPerMwh ?? 0;
   }
 
   private base(b: BatterySpec) {
     return {
-      hours: 0.25,
-      powerMw: b.powerMw,
-      etaCharge: b.etaCharge,
-      etaDischarge: b.etaDischarge,
-      socMinMwh: b.socMinMwh,
-      socMaxMwh: b.socMaxMwh,
+      ...quarterHourLimits(b),
       degradationEurPerMwh: this.degradation(),
       recourseCostEurPerMwh: this.params.recourseCostEur,
     };
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {
-    const b = this.battery;
-    const view = this.view;
-    if (!b || !view) return [];
+    if (!this.seat) return [];
+    const { battery: b, view } = this.seat;
     this.solver ??= await loadHighs();
-    const soc = MarketView.assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh;
+    const soc = seatSoc(this.seat, wake);
     const prices = MarketView.forecasts(wake);
-    this.learnDayMeans(prices);
+    this.dayMean.learn(prices);
     const out: Action[] = [];
     if (this.params.dayAhead)
       for (const a of view.openAuctions(wake.timeMs, this.params.gateMarginMs, 'day-ahead')) {
@@ -135,22 +126,6 @@ export class StochasticBattery implements Strategy {
       }
     out.push(...this.intraday(wake, b, view, soc, prices));
     return out;
-  }
-
-  private learnDayMeans(prices: Map<string, number>): void {
-    const days = new Map<string, number[]>();
-    for (const [id, p] of prices) {
-      const day = MarketView.dayOf(id);
-      if (day === undefined || this.dayMeanEur.has(day)) continue;
-      days.set(day, [...(days.get(day) ?? []), p]);
-    }
-    for (const [day, list] of days)
-      if (list.length >= 96) this.dayMeanEur.set(day, list.reduce((a, p) => a + p, 0) / list.length / 100);
-  }
-
-  private terminalValue(lastId: string, fallbackEur: number): number {
-    const day = MarketView.dayOf(lastId);
-    return (day !== undefined ? this.dayMeanEur.get(day) : undefined) ?? fallbackEur;
   }
 
   private dayAheadBids(
@@ -177,7 +152,7 @@ export class StochasticBattery implements Strategy {
       periods,
       scenarios,
       soc0Mwh: projectSoc(soc, b, wake, start),
-      terminalValueEurPerMwh: this.terminalValue(ids[ids.length - 1]!, mean(forecast)),
+      terminalValueEurPerMwh: this.dayMean.terminalValue(ids[ids.length - 1]!, mean(forecast)),
     });
     const margin = eurToTicks(this.params.daPriceMarginEur);
     const out: Action[] = [];
@@ -200,12 +175,7 @@ export class StochasticBattery implements Strategy {
   /** Quarter-hours from the one in delivery to nearHours, then whole hours to the horizon's end. */
   private slots(wake: WakeUp, prices: Map<string, number>): Slot[] {
     const first = Math.floor(wake.timeMs / QH_MS) * QH_MS;
-    let last = first;
-    const end = wake.timeMs + this.params.horizonHours * HOUR_MS;
-    for (const id of prices.keys()) {
-      const s = MarketView.deliveryStart(id);
-      if (s !== undefined && s < end && s > last) last = s;
-    }
+    const last = lastForecastStart(prices, first, wake.timeMs + this.params.horizonHours * HOUR_MS);
     const near = wake.timeMs + this.params.nearHours * HOUR_MS;
     const out: Slot[] = [];
     let s = first;
@@ -273,7 +243,7 @@ export class StochasticBattery implements Strategy {
       periods,
       scenarios,
       soc0Mwh: soc,
-      terminalValueEurPerMwh: this.terminalValue(slots[slots.length - 1]!.ids[0]!, mean(forecast)),
+      terminalValueEurPerMwh: this.dayMean.terminalValue(slots[slots.length - 1]!.ids[0]!, mean(forecast)),
     });
     const out: Action[] = [];
     for (const t of nowTradable) {

@@ -15,8 +15,9 @@
 // dispatch c, d and SoC e. τ_s = 1/NS. u, w (power the battery cannot follow, cost M) keep the
 // problem feasible when held positions already break the battery's limits.
 
-import type { LpSolver } from '../../lib/index.js';
+import type { BatteryLimits, LpSolver } from '../../lib/index.js';
 import type { PriceSegment } from './battery-book-lp.js';
+import { checkEfficiencyAndSoc, fieldError, linearExpr, lpNumber } from './lp-text.js';
 
 export interface StochasticPeriod {
   /** Length of this period, hours (default: the problem's `hours`); far periods may be hours. */
@@ -31,16 +32,10 @@ export interface StochasticPeriod {
   recourse: boolean;
 }
 
-export interface StochasticProblem {
+export interface StochasticProblem extends BatteryLimits {
   periods: StochasticPeriod[];
   /** Scenario prices, EUR/MWh: scenarios[s][t]. Equally likely. */
   scenarios: number[][];
-  hours: number;
-  powerMw: number;
-  etaCharge: number;
-  etaDischarge: number;
-  socMinMwh: number;
-  socMaxMwh: number;
   soc0Mwh: number;
   terminalValueEurPerMwh: number;
   degradationEurPerMwh?: number;
@@ -59,12 +54,7 @@ export interface StochasticPlan {
   objectiveEur: number;
 }
 
-function num(x: number): string {
-  if (!Number.isFinite(x)) throw new RangeError(`stochastic LP coefficient ${x} is not finite`);
-  if (Math.abs(x) < 1e-12) return '0';
-  const text = String(Number(x.toPrecision(15)));
-  return /e/i.test(text) ? x.toFixed(12).replace(/0+$/, '').replace(/\.$/, '') : text;
-}
+const num = lpNumber('stochastic LP');
 
 /** Collects coefficients per variable (so a variable appears once in the objective). */
 class Terms {
@@ -74,20 +64,15 @@ class Terms {
     return this;
   }
   text(): string {
-    const parts: string[] = [];
-    for (const [v, coef] of this.m) {
-      if (Math.abs(coef) < 1e-12) continue;
-      const sign = coef < 0 ? '-' : '+';
-      parts.push(`${parts.length === 0 && sign === '+' ? '' : `${sign} `}${num(Math.abs(coef))} ${v}`);
-    }
-    return parts.length ? parts.join(' ') : '0 c0_0';
+    // Sums that cancelled to float noise are left out like zeros.
+    const terms: [number, string][] = [];
+    for (const [v, coef] of this.m) if (!(Math.abs(coef) < 1e-12)) terms.push([coef, v]);
+    return linearExpr(terms, num, '0 c0_0');
   }
 }
 
 export function validateStochastic(p: StochasticProblem): void {
-  const bad = (field: string, why: string) => {
-    throw new RangeError(`stochastic LP: ${field} ${why}`);
-  };
+  const bad = fieldError('stochastic LP');
   const n = p.periods.length;
   if (n === 0) bad('periods', 'is empty');
   if (p.scenarios.length === 0) bad('scenarios', 'is empty');
@@ -95,9 +80,7 @@ export function validateStochastic(p: StochasticProblem): void {
     if (s.length !== n) bad(`scenarios[${i}]`, `must have ${n} prices`);
     if (!s.every(Number.isFinite)) bad(`scenarios[${i}]`, 'must be finite');
   });
-  if (!(p.etaCharge > 0 && p.etaCharge <= 1)) bad('etaCharge', 'must be in (0, 1]');
-  if (!(p.etaDischarge > 0 && p.etaDischarge <= 1)) bad('etaDischarge', 'must be in (0, 1]');
-  if (!(p.socMinMwh <= p.socMaxMwh)) bad('socMinMwh', 'must be <= socMaxMwh');
+  checkEfficiencyAndSoc(p, bad);
   if (!(p.recourseCostEurPerMwh >= 0)) bad('recourseCostEurPerMwh', 'must be >= 0');
 }
 

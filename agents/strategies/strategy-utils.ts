@@ -5,8 +5,15 @@
 import type { AssetSpec, BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { ProductKind, type ProductSpec, Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { deliveryStartOf, hourIdOf, parseProductId, quarterHourId } from '../../lib/index.js';
+import {
+  type BatteryLimits,
+  deliveryStartOf,
+  hourIdOf,
+  parseProductId,
+  quarterHourId,
+} from '../../lib/index.js';
 import { submit } from '../sdk/actions.js';
+import { AgentSdkError } from '../sdk/errors.js';
 
 export const QH_MS = 15 * 60_000;
 export const HOUR_MS = 3_600_000;
@@ -176,6 +183,25 @@ export function socDeltaMwh(lots: number, b: Pick<BatterySpec, 'etaCharge' | 'et
   return gridMwh >= 0 ? gridMwh * b.etaCharge : gridMwh / b.etaDischarge;
 }
 
+/** The battery as the scheduling LPs model it, over quarter-hour periods. */
+export function quarterHourLimits(
+  b: Pick<BatterySpec, 'powerMw' | 'etaCharge' | 'etaDischarge' | 'socMinMwh' | 'socMaxMwh'>,
+): BatteryLimits {
+  return {
+    hours: QH_HOURS,
+    powerMw: b.powerMw,
+    etaCharge: b.etaCharge,
+    etaDischarge: b.etaDischarge,
+    socMinMwh: b.socMinMwh,
+    socMaxMwh: b.socMaxMwh,
+  };
+}
+
+/** A SoC (or SoC target) clipped to the battery's range. */
+export function clampSoc(socMwh: number, b: Pick<BatterySpec, 'socMinMwh' | 'socMaxMwh'>): number {
+  return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, socMwh));
+}
+
 /**
  * SoC at `untilMs` if every position scheduled for quarter-hours starting before it and not yet
  * delivered (including the one in delivery now) is delivered; clipped to the SoC bounds.
@@ -247,6 +273,21 @@ export function findAsset<K extends AssetKind['$case']>(
     if (a.kind?.$case === kind) return { assetId: a.assetId, spec: a.kind.value as AssetSpecOf<K> };
   }
   return undefined;
+}
+
+/**
+ * The first asset of a kind in the welcome; a strategy cannot play without it, so its absence
+ * is an AgentSdkError "<strategy> needs <what> asset in its run configuration".
+ */
+export function requireAsset<K extends AssetKind['$case']>(
+  welcome: Welcome,
+  kind: K,
+  strategy: string,
+  what: string,
+): { assetId: string; spec: AssetSpecOf<K> } {
+  const asset = findAsset(welcome, kind);
+  if (!asset) throw new AgentSdkError(`${strategy} needs ${what} asset in its run configuration`);
+  return asset;
 }
 
 /** The wake-up's state of `assetId` (or its only asset state). */

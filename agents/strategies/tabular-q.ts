@@ -22,14 +22,13 @@ import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { eurToTicks } from '../../market/index.js';
-import { AgentSdkError, ParamError } from '../sdk/errors.js';
+import { ParamError } from '../sdk/errors.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
   DEFAULT_CASH_UNITS_PER_EUR,
   fillCashEur,
-  findAsset,
   forecastMap,
   HOUR_MS,
   iocAround,
@@ -39,6 +38,7 @@ import {
   priceLimits,
   projectSoc,
   quarterHourProducts,
+  requireAsset,
   scheduleLots,
   socDeltaMwh,
   tradableQuarterHours,
@@ -131,8 +131,7 @@ export class TabularQ implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    const asset = findAsset(welcome, 'battery');
-    if (!asset) throw new AgentSdkError('tabular-q needs a battery asset in its run configuration');
+    const asset = requireAsset(welcome, 'battery', 'tabular-q', 'a battery');
     this.battery = asset.spec;
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);

@@ -25,11 +25,12 @@ import { eurToTicks } from '../../market/index.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { solveBatteryLp } from './battery-lp.js';
+import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { dayAheadPlanBids } from './day-ahead-plan.js';
 import { scheduleToLots } from './lp-battery.js';
 import { eurPerMwh, parseParams } from './params.js';
 import { tradeTowardSchedule } from './schedule-executor.js';
-import { projectSoc, QH_HOURS, QH_MS } from './strategy-utils.js';
+import { projectSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
   .object({
@@ -56,9 +57,7 @@ export type YesterdayPricesParams = z.infer<typeof paramsSchema>;
 export class YesterdayPrices implements Strategy {
   readonly name = 'yesterday-prices';
   readonly params: YesterdayPricesParams;
-  private view?: MarketView;
-  private battery?: BatterySpec;
-  private assetId?: string;
+  private seat?: BatterySeat;
   private solver?: LpSolver;
   /** Observed price per quarter-hour id, ticks: day-ahead results, else the last CID trade. */
   private readonly auctionPrice = new Map<string, number>();
@@ -72,10 +71,7 @@ export class YesterdayPrices implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    this.view = MarketView.fromWelcome(welcome);
-    const a = this.view.requireAsset('battery', this.name);
-    this.battery = a.spec;
-    this.assetId = a.assetId;
+    this.seat = batterySeat(welcome, this.name);
   }
 
   private observe(wake: WakeUp, view: MarketView): void {
@@ -111,11 +107,10 @@ export class YesterdayPrices implements Strategy {
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {
-    const b = this.battery;
-    const view = this.view;
-    if (!b || !view) return [];
+    if (!this.seat) return [];
+    const { battery: b, view } = this.seat;
     this.observe(wake, view);
-    const soc = MarketView.assetState(wake, this.assetId)?.socMwh ?? b.socInitialMwh;
+    const soc = seatSoc(this.seat, wake);
     const out: Action[] = [];
     for (const day of this.daysToPlan(wake, view)) {
       this.solver ??= await loadHighs();
@@ -185,12 +180,7 @@ export class YesterdayPrices implements Strategy {
     }
     const plan = solveBatteryLp(this.solver!, {
       periods: profile.map((p) => ({ priceEurPerMwh: p / 100 })),
-      hours: QH_HOURS,
-      powerMw: b.powerMw,
-      etaCharge: b.etaCharge,
-      etaDischarge: b.etaDischarge,
-      socMinMwh: b.socMinMwh,
-      socMaxMwh: b.socMaxMwh,
+      ...quarterHourLimits(b),
       soc0Mwh: soc0,
       endSocMinMwh: soc0,
       degradationEurPerMwh: deg,
