@@ -2,11 +2,9 @@
 // counterfactuals to run on the same world seeds — the scenario without the agent, with the agent's
 // battery scaled by each factor in `sizes`, and with N identical copies of a battery sharing the
 // books for each N in `fleet.counts`. Validated with every error naming its field.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, configIssues } from '../lib/index.js';
+import { ConfigError, configIssues, readYamlConfig } from '../lib/index.js';
 
 const agentId = z
   .string()
@@ -73,13 +71,5 @@ export function parseStudy(doc: unknown, source = '<inline>', baseDir = '.'): St
 }
 
 export function loadStudy(file: string): StudyConfig {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read: ${(cause as Error).message}` }], {
-      cause,
-    });
-  }
-  return parseStudy(doc, file, dirname(resolve(file)));
+  return parseStudy(readYamlConfig(file), file, dirname(resolve(file)));
 }

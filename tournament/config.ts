@@ -3,11 +3,9 @@
 // the seats the entrants take in them), how often (world seeds, game sizes) and how results are
 // judged (metric, bootstrap resamples, optional adaptive scheduling). Validated with every error
 // naming its field.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, configIssues } from '../lib/index.js';
+import { ConfigError, configIssues, readYamlConfig } from '../lib/index.js';
 
 const name = z
   .string()
@@ -121,13 +119,5 @@ export function parseTournament(doc: unknown, source = '<inline>', baseDir = '.'
 }
 
 export function loadTournament(file: string): TournamentConfig {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read: ${(cause as Error).message}` }], {
-      cause,
-    });
-  }
-  return parseTournament(doc, file, dirname(resolve(file)));
+  return parseTournament(readYamlConfig(file), file, dirname(resolve(file)));
 }
