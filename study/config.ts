@@ -4,7 +4,7 @@
 // books for each N in `fleet.counts`. Validated with every error naming its field.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, configIssues, readYamlConfig } from '../lib/index.js';
+import { ConfigError, configIssues, configName, configSeed, readYamlConfig } from '../lib/index.js';
 
 const agentId = z
   .string()
@@ -12,14 +12,9 @@ const agentId = z
 
 export const studySchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes'),
+    name: configName,
     /** Everything random in the study (world seeds, bootstrap) derives from this. */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
+    seed: configSeed.default(1),
     /** World seeds every counterfactual plays. */
     seeds: z.number().int().min(1).max(10_000).default(3),
     /** A run configuration file (relative to the study file). */

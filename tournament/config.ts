@@ -5,7 +5,7 @@
 // naming its field.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, configIssues, readYamlConfig } from '../lib/index.js';
+import { ConfigError, configIssues, configName, configSeed, readYamlConfig } from '../lib/index.js';
 
 const name = z
   .string()
@@ -39,14 +39,9 @@ const scenarioSchema = z
 
 export const tournamentSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes'),
+    name: configName,
     /** Everything random in the tournament (world seeds, bootstrap) derives from this. */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
+    seed: configSeed.default(1),
     /** World seeds every line-up plays (duplicate games). */
     seeds: z.number().int().min(1).max(10_000).default(3),
     /** Entrants per game; every size plays every combination of entrants (or `lineups`). */
