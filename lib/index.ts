@@ -13,7 +13,6 @@ export {
   validateBatteryPlanProblem,
 } from './battery-plan.js';
 export { configName, configSeed } from './config-fields.js';
-export { configFileError, readYamlConfig } from './config-file.js';
 export { configIssues, formatPath } from './config-issues.js';
 export { deepFreeze } from './deep-freeze.js';
 export {

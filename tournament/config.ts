@@ -5,7 +5,8 @@
 // naming its field.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, configIssues, configName, configSeed, readYamlConfig } from '../lib/index.js';
+import { readYamlConfig } from '../arena/index.js';
+import { ConfigError, configIssues, configName, configSeed } from '../lib/index.js';
 
 const name = z
   .string()

@@ -2,8 +2,8 @@
 // own errors (unreadable, not YAML) are ConfigErrors naming the file like schema errors do.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { configFileError } from '../../lib/index.js';
 import { parseRunConfig, type RunConfig } from '../../sim/index.js';
+import { configFileError } from './config-file.js';
 
 export function loadRunConfig(
   file: string,

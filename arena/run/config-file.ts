@@ -3,7 +3,7 @@
 // every `flexarena <command> <file.yaml>` reports a bad file the same way.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../lib/index.js';
 
 /** A ConfigError about the file itself (no field path): `<what>: <the cause's message>`. */
 export function configFileError(file: string, what: string, cause: unknown): ConfigError {
