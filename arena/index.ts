@@ -30,6 +30,7 @@ export {
   settlementMsgId,
   subjects,
 } from './nats/subjects.js';
+export { configFileError, readYamlConfig } from './run/config-file.js';
 export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
 export { loadRunConfig } from './run/load-config.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';

@@ -1,7 +1,8 @@
 // The public entry of the shared leaf utilities: one seeded random stream, one HiGHS loader, one
-// product-id parser, the typed error base, the configuration-error converter and the exact
-// battery-schedule optimiser (the battery LP without an LP solver). lib/ imports
-// nothing of the project; everything else may import it.
+// product-id parser, the typed error base, the configuration-error converter, the configuration
+// file reader and the fields every configuration shares, and the exact battery-schedule optimiser
+// (the battery LP without an LP solver). lib/ imports nothing of the project; everything else may
+// import it.
 export {
   type BatteryLimits,
   type BatteryPlan,
@@ -12,6 +13,7 @@ export {
   solveBatteryPlan,
   validateBatteryPlanProblem,
 } from './battery-plan.js';
+export { configName, configSeed } from './config-fields.js';
 export { configIssues, formatPath } from './config-issues.js';
 export { deepFreeze } from './deep-freeze.js';
 export {

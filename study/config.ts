@@ -2,11 +2,10 @@
 // counterfactuals to run on the same world seeds — the scenario without the agent, with the agent's
 // battery scaled by each factor in `sizes`, and with N identical copies of a battery sharing the
 // books for each N in `fleet.counts`. Validated with every error naming its field.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, configIssues } from '../lib/index.js';
+import { readYamlConfig } from '../arena/index.js';
+import { ConfigError, configIssues, configName, configSeed } from '../lib/index.js';
 
 const agentId = z
   .string()
@@ -14,14 +13,9 @@ const agentId = z
 
 export const studySchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes'),
+    name: configName,
     /** Everything random in the study (world seeds, bootstrap) derives from this. */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
+    seed: configSeed.default(1),
     /** World seeds every counterfactual plays. */
     seeds: z.number().int().min(1).max(10_000).default(3),
     /** A run configuration file (relative to the study file). */
@@ -73,13 +67,5 @@ export function parseStudy(doc: unknown, source = '<inline>', baseDir = '.'): St
 }
 
 export function loadStudy(file: string): StudyConfig {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read: ${(cause as Error).message}` }], {
-      cause,
-    });
-  }
-  return parseStudy(doc, file, dirname(resolve(file)));
+  return parseStudy(readYamlConfig(file), file, dirname(resolve(file)));
 }

@@ -3,11 +3,10 @@
 // the seats the entrants take in them), how often (world seeds, game sizes) and how results are
 // judged (metric, bootstrap resamples, optional adaptive scheduling). Validated with every error
 // naming its field.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, configIssues } from '../lib/index.js';
+import { readYamlConfig } from '../arena/index.js';
+import { ConfigError, configIssues, configName, configSeed } from '../lib/index.js';
 
 const name = z
   .string()
@@ -41,14 +40,9 @@ const scenarioSchema = z
 
 export const tournamentSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes'),
+    name: configName,
     /** Everything random in the tournament (world seeds, bootstrap) derives from this. */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
+    seed: configSeed.default(1),
     /** World seeds every line-up plays (duplicate games). */
     seeds: z.number().int().min(1).max(10_000).default(3),
     /** Entrants per game; every size plays every combination of entrants (or `lineups`). */
@@ -121,13 +115,5 @@ export function parseTournament(doc: unknown, source = '<inline>', baseDir = '.'
 }
 
 export function loadTournament(file: string): TournamentConfig {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read: ${(cause as Error).message}` }], {
-      cause,
-    });
-  }
-  return parseTournament(doc, file, dirname(resolve(file)));
+  return parseTournament(readYamlConfig(file), file, dirname(resolve(file)));
 }

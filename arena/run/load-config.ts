@@ -2,8 +2,8 @@
 // own errors (unreadable, not YAML) are ConfigErrors naming the file like schema errors do.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../../lib/index.js';
 import { parseRunConfig, type RunConfig } from '../../sim/index.js';
+import { configFileError } from './config-file.js';
 
 export function loadRunConfig(
   file: string,
@@ -13,17 +13,13 @@ export function loadRunConfig(
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(cause as Error).message}` }], {
-      cause,
-    });
+    throw configFileError(file, 'cannot read file', cause);
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (cause) {
-    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${(cause as Error).message}` }], {
-      cause,
-    });
+    throw configFileError(file, 'not valid YAML', cause);
   }
   if (doc && typeof doc === 'object')
     Object.assign(doc, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));

@@ -3,7 +3,7 @@ import {
   assertSafeInteger,
   bidIdInvalid,
   compareIds,
-  directionInvalid,
+  directionQuantityPriceInvalid,
   duplicateBidId,
   isSafeIntegerIn,
   rangeRejection,
@@ -142,30 +142,14 @@ export function validateCapacityBid(
       CAPACITY_PRODUCTS_PER_DAY - 1,
     );
   }
-  if (bid.direction !== 'up' && bid.direction !== 'down')
-    return directionInvalid(agentId, bidId, bid.direction);
-  if (!isSafeIntegerIn(bid.quantityLots, 1, config.maxQuantityLots)) {
-    return rangeRejection(
-      'QUANTITY_INVALID',
-      agentId,
-      bidId,
-      'quantityLots',
-      bid.quantityLots,
-      1,
-      config.maxQuantityLots,
-    );
-  }
-  if (!isSafeIntegerIn(bid.capacityPriceTicks, config.priceMinTicks, config.priceMaxTicks)) {
-    return rangeRejection(
-      'PRICE_OUT_OF_RANGE',
-      agentId,
-      bidId,
-      'capacityPriceTicks',
-      bid.capacityPriceTicks,
-      config.priceMinTicks,
-      config.priceMaxTicks,
-    );
-  }
+  const terms = directionQuantityPriceInvalid(
+    agentId,
+    bidId,
+    bid,
+    { field: 'capacityPriceTicks', value: bid.capacityPriceTicks },
+    config,
+  );
+  if (terms !== undefined) return terms;
   if (bid.divisible !== undefined && typeof bid.divisible !== 'boolean') {
     const limit = 'true, false or absent (= true)';
     return rejection(

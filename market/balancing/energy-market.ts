@@ -3,10 +3,9 @@ import {
   assertSafeInteger,
   bidIdInvalid,
   compareIds,
-  directionInvalid,
+  directionQuantityPriceInvalid,
   duplicateBidId,
   isSafeIntegerIn,
-  rangeRejection,
   rejection,
   safeProduct,
   show,
@@ -201,31 +200,13 @@ export function validateEnergyBid(
       `period must be ${limit}; got ${show(bid.period)}`,
     );
   }
-  if (bid.direction !== 'up' && bid.direction !== 'down')
-    return directionInvalid(agentId, bidId, bid.direction);
-  if (!isSafeIntegerIn(bid.quantityLots, 1, config.maxQuantityLots)) {
-    return rangeRejection(
-      'QUANTITY_INVALID',
-      agentId,
-      bidId,
-      'quantityLots',
-      bid.quantityLots,
-      1,
-      config.maxQuantityLots,
-    );
-  }
-  if (!isSafeIntegerIn(bid.energyPriceTicks, config.priceMinTicks, config.priceMaxTicks)) {
-    return rangeRejection(
-      'PRICE_OUT_OF_RANGE',
-      agentId,
-      bidId,
-      'energyPriceTicks',
-      bid.energyPriceTicks,
-      config.priceMinTicks,
-      config.priceMaxTicks,
-    );
-  }
-  return undefined;
+  return directionQuantityPriceInvalid(
+    agentId,
+    bidId,
+    bid,
+    { field: 'energyPriceTicks', value: bid.energyPriceTicks },
+    config,
+  );
 }
 
 function copyBid(bid: EnergyBid): EnergyBid {

@@ -90,6 +90,52 @@ export function directionInvalid(agentId: string, bidId: unknown, direction: unk
   );
 }
 
+/** What each balancing market bounds in a bid: its quantity and its price (in the market's own unit). */
+export interface BidLimits {
+  maxQuantityLots: number;
+  priceMinTicks: number;
+  priceMaxTicks: number;
+}
+
+/**
+ * The rules every balancing bid shares, in the order both markets check them: direction, then
+ * quantity, then price. The first failure, or undefined. `price` names the market's own price
+ * field (capacityPriceTicks, energyPriceTicks), so its rejection names that field.
+ */
+export function directionQuantityPriceInvalid(
+  agentId: string,
+  bidId: string,
+  bid: { direction: unknown; quantityLots: unknown },
+  price: { field: string; value: unknown },
+  limits: BidLimits,
+): BalancingRejection | undefined {
+  if (bid.direction !== 'up' && bid.direction !== 'down')
+    return directionInvalid(agentId, bidId, bid.direction);
+  if (!isSafeIntegerIn(bid.quantityLots, 1, limits.maxQuantityLots)) {
+    return rangeRejection(
+      'QUANTITY_INVALID',
+      agentId,
+      bidId,
+      'quantityLots',
+      bid.quantityLots,
+      1,
+      limits.maxQuantityLots,
+    );
+  }
+  if (!isSafeIntegerIn(price.value, limits.priceMinTicks, limits.priceMaxTicks)) {
+    return rangeRejection(
+      'PRICE_OUT_OF_RANGE',
+      agentId,
+      bidId,
+      price.field,
+      price.value,
+      limits.priceMinTicks,
+      limits.priceMaxTicks,
+    );
+  }
+  return undefined;
+}
+
 /** Identity comes from the arena, never from the agent: a bad agentId is a caller bug. */
 export function assertAgentId(agentId: unknown): asserts agentId is string {
   if (typeof agentId !== 'string' || agentId.length === 0) {

@@ -1,7 +1,7 @@
 // The run configuration: a YAML file validated against a schema. Errors name the field path,
 // the value found and what was expected.
 import { z } from 'zod';
-import { ConfigError, compactStrings, configIssues } from '../../lib/index.js';
+import { ConfigError, compactStrings, configIssues, configName, configSeed } from '../../lib/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { worldConfigSchema } from '../world/world-config.js';
 
@@ -231,16 +231,8 @@ export type LimitsConfig = z.infer<typeof limitsSchema>;
 
 export const runConfigSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes')
-      .default('run'),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
+    name: configName.default('run'),
+    seed: configSeed.default(1),
     /** First delivery day. */
     day: isoDay,
     days: z.number().int().min(1).max(366).default(1),

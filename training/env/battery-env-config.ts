@@ -3,7 +3,7 @@
 // the world's realised price path, episodes of one delivery day. Validated with zod: an error
 // names the field and the limit.
 import { z } from 'zod';
-import { ConfigError, configIssues } from '../../lib/index.js';
+import { ConfigError, configIssues, configSeed } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS } from '../../sim/index.js';
 
 export const OBSERVATIONS = ['mini', 'standard', 'noisy', 'seed003'] as const;
@@ -17,19 +17,9 @@ export const batteryEnvSchema = z
   .object({
     kind: z.literal('battery').default('battery'),
     /** Seed of the environment's own stream (episode days, replacement actions, forecast noise). */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
+    seed: configSeed.default(1),
     /** Seed of the world (prices, weather, forecasts): train and test on different worlds. */
-    worldSeed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
+    worldSeed: configSeed.default(1),
     /** The delivery days episodes are drawn from (one day per episode). */
     days: z
       .object({ start: isoDay, count: z.number().int().min(1).max(3660) })

@@ -26,18 +26,18 @@ import {
 } from './battery-env-config.js';
 import { ObservationSlab } from './observation-slab.js';
 import {
-  type ActionRejection,
   type ArraySpec,
   checkAction,
   type Environment,
   EnvironmentUsageError,
+  firstStep,
+  NO_REJECTIONS,
   type Spec,
   StepType,
   type TimeStep,
 } from './time-step.js';
 import { type DayData, HISTORY, LOOKAHEAD, WorldDays } from './world-days.js';
 
-const NONE: readonly ActionRejection[] = Object.freeze([]);
 const FAST_OK = { ok: true as const, values: [] as number[] };
 
 /** What the last step did, for evaluation and plots (overwritten every step). */
@@ -75,6 +75,18 @@ function standardLabels(): string[] {
     'soc',
     'remaining',
   ];
+}
+
+/** The continuous battery action: the share of the rated power, −1 … 1, charge > 0 (also the market env's). */
+export function batteryShareActionSpec(): ArraySpec {
+  return {
+    kind: 'array',
+    name: 'action.battery-share',
+    shape: [1],
+    dtype: 'float32',
+    minimum: [-1],
+    maximum: [1],
+  };
 }
 
 export class BatteryEnv implements Environment {
@@ -121,14 +133,7 @@ export class BatteryEnv implements Environment {
     this.actSpec =
       c.action === 'discrete'
         ? { kind: 'discrete', name: 'action.seed003', n: SEED003_ACTIONS.length, values: SEED003_ACTIONS }
-        : {
-            kind: 'array',
-            name: 'action.battery-share',
-            shape: [1],
-            dtype: 'float32',
-            minimum: [-1],
-            maximum: [1],
-          };
+        : batteryShareActionSpec();
     this.rewardScale = c.rewardScaleEur ?? c.battery.powerMw * 0.25 * 100;
     this.info = {
       day: '',
@@ -233,13 +238,7 @@ export class BatteryEnv implements Environment {
     this.revenue = 0;
     this.illegalCount = 0;
     this.info.day = this.data.day;
-    return {
-      stepType: StepType.FIRST,
-      reward: 0,
-      discount: 1,
-      observation: this.observe(),
-      rejections: NONE,
-    };
+    return firstStep(this.observe());
   }
 
   step(action: number | ArrayLike<number>): TimeStep {
@@ -256,7 +255,7 @@ export class BatteryEnv implements Environment {
       !this.discrete && typeof scalar === 'number' && scalar >= -1 && scalar <= 1
         ? FAST_OK
         : checkAction(this.actSpec, action);
-    let rejections = NONE;
+    let rejections = NO_REJECTIONS;
     let illegal = false;
     let executed = 0;
     let exportKwh: number;

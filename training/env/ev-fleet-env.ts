@@ -23,12 +23,13 @@ import {
 } from '../../sim/index.js';
 import { ObservationSlab } from './observation-slab.js';
 import {
-  type ActionRejection,
   type ArraySpec,
   checkAction,
   type DiscreteSpec,
   type Environment,
   EnvironmentUsageError,
+  firstStep,
+  NO_REJECTIONS,
   StepType,
   type TimeStep,
 } from './time-step.js';
@@ -48,8 +49,6 @@ export interface EvFleetEnvConfig {
   predictionError?: number;
   rewardScaleEur?: number;
 }
-
-const NONE: readonly ActionRejection[] = Object.freeze([]);
 
 export class EvFleetEnv implements Environment<number, Float32Array> {
   readonly config: Required<EvFleetEnvConfig>;
@@ -122,20 +121,14 @@ export class EvFleetEnv implements Environment<number, Float32Array> {
     this.running = true;
     this.episodeCostEur = 0;
     this.episodeSavingEur = 0;
-    return {
-      stepType: StepType.FIRST,
-      reward: 0,
-      discount: 1,
-      observation: this.observe(),
-      rejections: NONE,
-    };
+    return firstStep(this.observe());
   }
 
   step(action: number): TimeStep {
     if (!this.running) throw new EnvironmentUsageError('step() before reset() or after the last step');
     const c = this.config;
     const checked = checkAction(this.spec, action);
-    const rejections = checked.ok ? NONE : checked.rejections;
+    const rejections = checked.ok ? NO_REJECTIONS : checked.rejections;
     // A malformed action bids nothing (λ = 1).
     const lambda = checked.ok ? RISK_FACTORS[checked.values[0]!]! : 1;
     const price = this.prices[this.t]!;

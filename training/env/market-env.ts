@@ -27,7 +27,7 @@ import {
   type RunConfig,
   Simulation,
 } from '../../sim/index.js';
-import { OBSERVATION_LABELS } from './battery-env.js';
+import { batteryShareActionSpec, OBSERVATION_LABELS } from './battery-env.js';
 import {
   type ActionRejection,
   type ArraySpec,
@@ -107,14 +107,7 @@ export class MultiAgentMarketEnv {
   }
 
   actionSpec(): Spec {
-    return {
-      kind: 'array',
-      name: 'action.battery-share',
-      shape: [1],
-      dtype: 'float32',
-      minimum: [-1],
-      maximum: [1],
-    };
+    return batteryShareActionSpec();
   }
 
   /** League training: the strategies the named zoo agents play from the next reset on. */

@@ -60,6 +60,14 @@ export interface Environment<A = number | ArrayLike<number>, O = Float32Array> {
   step(action: A): TimeStep<O>;
 }
 
+/** The rejections of an action taken as given: one frozen empty list, not a new one every step. */
+export const NO_REJECTIONS: readonly ActionRejection[] = Object.freeze([]);
+
+/** What reset() returns: the episode's first observation, no reward yet, nothing rejected. */
+export function firstStep<O>(observation: O): TimeStep<O> {
+  return { stepType: StepType.FIRST, reward: 0, discount: 1, observation, rejections: NO_REJECTIONS };
+}
+
 export const isFirst = (t: TimeStep<unknown>) => t.stepType === StepType.FIRST;
 export const isLast = (t: TimeStep<unknown>) => t.stepType === StepType.LAST;
 

@@ -16,6 +16,7 @@ import {
 } from '../nn/networks.js';
 import { type Batch, ReplayBuffer } from '../nn/replay-buffer.js';
 import { tf } from '../nn/tf.js';
+import { gradientStepDue } from './off-policy-schedule.js';
 
 export interface DqnOptions {
   hidden?: number[];
@@ -115,13 +116,7 @@ export class DoubleDqn {
   ): void {
     this.buffer.add(obs, [action], reward, discount, next);
     this.envSteps++;
-    const o = this.opts;
-    if (
-      this.envSteps >= o.startSteps &&
-      this.buffer.size >= o.batchSize &&
-      this.envSteps % o.trainEvery === 0
-    )
-      this.update();
+    if (gradientStepDue(this.envSteps, this.buffer.size, this.opts)) this.update();
   }
 
   update(): void {

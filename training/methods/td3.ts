@@ -16,6 +16,7 @@ import {
 } from '../nn/networks.js';
 import { type Batch, ReplayBuffer } from '../nn/replay-buffer.js';
 import { tf } from '../nn/tf.js';
+import { gradientStepDue } from './off-policy-schedule.js';
 
 export interface Td3Options {
   hidden?: number[];
@@ -135,11 +136,7 @@ export class Td3 {
   ): boolean {
     this.buffer.add(obs, action, reward, discount, next);
     this.envSteps++;
-    if (
-      this.envSteps >= this.opts.startSteps &&
-      this.buffer.size >= this.opts.batchSize &&
-      this.envSteps % this.opts.trainEvery === 0
-    ) {
+    if (gradientStepDue(this.envSteps, this.buffer.size, this.opts)) {
       this.update();
       return true;
     }

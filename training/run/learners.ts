@@ -4,7 +4,7 @@ import { deriveSeed } from '../../lib/index.js';
 import { BatteryEnv } from '../env/battery-env.js';
 import type { BatteryEnvConfig } from '../env/battery-env-config.js';
 import { EvFleetEnv } from '../env/ev-fleet-env.js';
-import { StepType } from '../env/time-step.js';
+import { type Environment, StepType } from '../env/time-step.js';
 import { PoolAdp, PoolDays } from '../methods/adp.js';
 import { behaviourCloning, forecastHeuristic } from '../methods/behaviour-cloning.js';
 import { DoubleDqn } from '../methods/dqn.js';
@@ -36,6 +36,34 @@ async function evalBattery(env: BatteryEnv, act: (o: Float32Array) => number | n
     total += env.episodeRevenueEur;
   }
   return total / env.dayCount;
+}
+
+/** What an exploring episode needs of an off-policy learner (DQN, TD3); A is its action. */
+interface Explorer<A> {
+  explore(o: Float32Array): A;
+  observe(o: Float32Array, a: A, reward: number, discount: number, next: Float32Array): unknown;
+}
+
+/**
+ * One episode of an off-policy learner on a fast (synchronous) environment: act exploring, step,
+ * learn from the transition. Its total reward and length; the € value is each environment's own.
+ */
+function exploringEpisode<A>(
+  env: Pick<Environment<A>, 'reset' | 'step'>,
+  learner: Explorer<A>,
+): { return: number; steps: number } {
+  let ts = env.reset();
+  let ret = 0;
+  let steps = 0;
+  while (ts.stepType !== StepType.LAST) {
+    const o = ts.observation;
+    const a = learner.explore(o);
+    ts = env.step(a);
+    learner.observe(o, a, ts.reward, ts.discount, ts.observation);
+    ret += ts.reward;
+    steps++;
+  }
+  return { return: ret, steps };
 }
 
 export async function createRunner(cfg: TrainConfig): Promise<Runner> {
@@ -95,18 +123,7 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
         return dqn.envSteps;
       },
       async runEpisode() {
-        let ts = env.reset();
-        let ret = 0;
-        let steps = 0;
-        while (ts.stepType !== StepType.LAST) {
-          const o = ts.observation;
-          const a = dqn.explore(o);
-          ts = env.step(a);
-          dqn.observe(o, a, ts.reward, ts.discount, ts.observation);
-          ret += ts.reward;
-          steps++;
-        }
-        return { return: ret, steps, valueEur: env.episodeSavingEur };
+        return { ...exploringEpisode(env, dqn), valueEur: env.episodeSavingEur };
       },
       async evaluate() {
         let s = 0;
@@ -246,18 +263,7 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
       return td3.envSteps;
     },
     async runEpisode() {
-      let ts = env.reset();
-      let ret = 0;
-      let steps = 0;
-      while (ts.stepType !== StepType.LAST) {
-        const o = ts.observation;
-        const a = td3.explore(o);
-        ts = env.step(a);
-        td3.observe(o, a, ts.reward, ts.discount, ts.observation);
-        ret += ts.reward;
-        steps++;
-      }
-      return { return: ret, steps, valueEur: env.episodeRevenueEur };
+      return { ...exploringEpisode(env, td3), valueEur: env.episodeRevenueEur };
     },
     evaluate: () => evalBattery(evalEnv, (o) => td3.policy(o)),
     snapshot: () => td3.snapshot(),

@@ -3,7 +3,7 @@
 // training run is repeated by running the same file again. Validated with zod; an error names
 // the field and the limit.
 import { z } from 'zod';
-import { ConfigError, configIssues } from '../../lib/index.js';
+import { ConfigError, configIssues, configName, configSeed } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS } from '../../sim/index.js';
 import { batteryEnvSchema } from '../env/battery-env-config.js';
 
@@ -87,8 +87,8 @@ const methodSchema = z.discriminatedUnion('name', [
 const evFleetEnvSchema = z
   .object({
     kind: z.literal('ev-fleet'),
-    seed: int(0, 2 ** 31 - 1).default(1),
-    worldSeed: int(0, 2 ** 31 - 1).default(1),
+    seed: configSeed.default(1),
+    worldSeed: configSeed.default(1),
     days: z
       .object({ start: z.string(), count: int(1, 3660) })
       .strict()
@@ -126,7 +126,7 @@ const marketEnvSchema = z
 const poolEnvSchema = z
   .object({
     kind: z.literal('pool'),
-    worldSeed: int(0, 2 ** 31 - 1).default(1),
+    worldSeed: configSeed.default(1),
     days: z
       .object({ start: z.string(), count: int(1, 3660) })
       .strict()
@@ -136,12 +136,9 @@ const poolEnvSchema = z
 
 export const trainConfigSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes')
-      .default('train'),
+    name: configName.default('train'),
     /** The one seed every stream of the run is derived from (learner, environment, checkpoints). */
-    seed: int(0, 2 ** 31 - 1).default(1),
+    seed: configSeed.default(1),
     method: methodSchema,
     env: z.union([
       batteryEnvSchema.and(z.object({ kind: z.literal('battery').default('battery') })),
@@ -154,7 +151,7 @@ export const trainConfigSchema = z
     checkpointEvery: int(1, 1e10).default(10_000),
     /** Greedy evaluation at every checkpoint on these days of a world with its own seed. */
     eval: z
-      .object({ worldSeed: int(0, 2 ** 31 - 1).default(1001), days: int(1, 366).default(7) })
+      .object({ worldSeed: configSeed.default(1001), days: int(1, 366).default(7) })
       .strict()
       .default({ worldSeed: 1001, days: 7 }),
     /** Curriculum over difficulty levels (battery env): the level from each step count on. */

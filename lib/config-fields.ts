@@ -1,0 +1,15 @@
+// Fields every configuration file has in common (run, study, tournament, training), defined once
+// so their limits and messages cannot drift apart. Each file adds its own default.
+import { z } from 'zod';
+
+/** A file's `name`: it goes into run ids and folder names, hence lowercase letters, digits, dashes. */
+export const configName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lowercase letters, digits and dashes');
+
+/** A seed: an integer from 0 to 2^31 − 1. */
+export const configSeed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
