@@ -1,8 +1,9 @@
 // The public entry of the shared leaf utilities: one seeded random stream, one HiGHS loader, one
-// product-id parser, the typed error base, the configuration-error converter, the configuration
-// file reader and the fields every configuration shares, and the exact battery-schedule optimiser
-// (the battery LP without an LP solver). lib/ imports nothing of the project; everything else may
-// import it.
+// product-id parser, the typed error base, the configuration-error converter and the fields every
+// configuration shares, and the exact battery-schedule optimiser (the battery LP without an LP
+// solver). lib/ imports nothing of the project; everything else may import it. (Reading a
+// configuration file is the runtime's: arena/run/config-file.ts — through this entry it would put
+// the yaml package into every agent process's bundle.)
 export {
   type BatteryLimits,
   type BatteryPlan,

@@ -142,14 +142,14 @@ export function validateCapacityBid(
       CAPACITY_PRODUCTS_PER_DAY - 1,
     );
   }
-  const terms = directionQuantityPriceInvalid(
+  const rejected = directionQuantityPriceInvalid(
     agentId,
     bidId,
     bid,
     { field: 'capacityPriceTicks', value: bid.capacityPriceTicks },
     config,
   );
-  if (terms !== undefined) return terms;
+  if (rejected !== undefined) return rejected;
   if (bid.divisible !== undefined && typeof bid.divisible !== 'boolean') {
     const limit = 'true, false or absent (= true)';
     return rejection(
