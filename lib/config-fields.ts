@@ -1,6 +1,6 @@
 // Fields every configuration file has in common (run, study, tournament, training), defined once
 // so their limits and messages cannot drift apart. Each file adds its own default.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A file's `name`: it goes into run ids and folder names, hence lowercase letters, digits, dashes. */
 export const configName = z

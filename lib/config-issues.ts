@@ -1,6 +1,6 @@
 // Turns a zod validation error into ConfigIssues that name the dotted field path, the value
 // found and what was expected, the same way for every configuration section.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ConfigIssue } from './errors.js';
 
 export function formatPath(path: readonly PropertyKey[], prefix = ''): string {

@@ -3,7 +3,7 @@
 // battery scaled by each factor in `sizes`, and with N identical copies of a battery sharing the
 // books for each N in `fleet.counts`. Validated with every error naming its field.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readYamlConfig } from '../arena/index.js';
 import { ConfigError, configIssues, configName, configSeed } from '../lib/index.js';
 

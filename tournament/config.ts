@@ -4,7 +4,7 @@
 // judged (metric, bootstrap resamples, optional adaptive scheduling). Validated with every error
 // naming its field.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readYamlConfig } from '../arena/index.js';
 import { ConfigError, configIssues, configName, configSeed } from '../lib/index.js';
 

@@ -5,12 +5,6 @@
 // the arena takes the answer as proof that the wake-up was processed and stops keeping it for a
 // resume, so the number must be stored first. A stream that fails with UNAVAILABLE after its
 // Welcome is resumed the same way by the client itself (ConnectOptions.resume).
-import { status } from '@grpc/grpc-js';
-import {
-  ArenaServiceService,
-  SessionRequest,
-  type SessionResponse,
-} from '../../gen/flexarena/v1/arena_service.js';
 import {
   type ActionAck,
   type RunEnded,
@@ -19,8 +13,15 @@ import {
 } from '../../gen/flexarena/v1/session.js';
 import { encodeToBuffer, FastBinaryWriter } from '../../lib/index.js';
 import { AgentSdkError, SessionError } from './errors.js';
+import { GrpcStatus } from './grpc-status.js';
 import { type GrpcStreamError, openGrpcStream, splitAddress } from './grpc-stream.js';
 import { type LeanDecoding, leanSessionDecoder } from './lean-session-decoder.js';
+import {
+  encodeSessionRequest,
+  SESSION_PATH,
+  type SessionRequest,
+  type SessionResponse,
+} from './session-envelope.js';
 import type { Strategy } from './strategy.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
 
@@ -67,7 +68,7 @@ export interface AgentRunOutcome {
  */
 export function requestSerializer(): (value: SessionRequest) => Buffer {
   const writer = new FastBinaryWriter();
-  return (value) => encodeToBuffer(writer, (w) => SessionRequest.encode(value, w));
+  return (value) => encodeToBuffer(writer, (w) => encodeSessionRequest(value, w));
 }
 
 /**
@@ -129,7 +130,8 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
       if (welcomed) failures = 0;
       // A delta this client cannot apply: a new stream starts with a snapshot.
       const retry =
-        ((err instanceof SessionError && err.code === status.UNAVAILABLE) || err instanceof WakeViewError) &&
+        ((err instanceof SessionError && err.code === GrpcStatus.UNAVAILABLE) ||
+          err instanceof WakeViewError) &&
         outcome.welcome !== undefined &&
         failures < resume.attempts;
       if (!retry) throw err;
@@ -197,7 +199,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
     const call = openGrpcStream<SessionRequest, SessionResponse>(
       {
         address: opts.address,
-        path: ArenaServiceService.session.path,
+        path: SESSION_PATH,
         metadata: { authorization: `Bearer ${opts.token}` },
         serialize: requestSerializer(),
         deserialize: decoderFor(strategy),

@@ -1,4 +1,4 @@
-import type { status } from '@grpc/grpc-js';
+import type { GrpcStatusCode } from './grpc-status.js';
 
 export class AgentSdkError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -10,7 +10,7 @@ export class AgentSdkError extends Error {
 /** The arena ended the session with a gRPC status (bad token, malformed action, …). */
 export class SessionError extends AgentSdkError {
   constructor(
-    readonly code: status,
+    readonly code: GrpcStatusCode,
     readonly details: string,
     options?: { cause?: unknown },
   ) {

@@ -15,17 +15,17 @@ import {
   type IncomingHttpHeaders,
 } from 'node:http2';
 import { connect as netConnect } from 'node:net';
-import { status } from '@grpc/grpc-js';
+import { GrpcStatus, type GrpcStatusCode, grpcStatusName, isGrpcStatusCode } from './grpc-status.js';
 
 /** A gRPC status other than OK, as grpc-js's ServiceError carries it. */
 export class GrpcStreamError extends Error {
   override readonly name = 'GrpcStreamError';
   constructor(
-    readonly code: status,
+    readonly code: GrpcStatusCode,
     readonly details: string,
     options?: ErrorOptions,
   ) {
-    super(`${code} ${status[code] ?? 'UNKNOWN'}: ${details}`, options);
+    super(`${code} ${grpcStatusName(code)}: ${details}`, options);
   }
 }
 
@@ -67,38 +67,41 @@ const DEFAULT_MAX_RECEIVE = 4 * 1024 * 1024;
 const HEADER_BYTES = 5;
 
 /** The status grpc-js reports for a response with an HTTP status other than 200. */
-function fromHttpStatus(code: number): status {
+function fromHttpStatus(code: number): GrpcStatusCode {
   switch (code) {
     case 400:
-      return status.INTERNAL;
+      return GrpcStatus.INTERNAL;
     case 401:
-      return status.UNAUTHENTICATED;
+      return GrpcStatus.UNAUTHENTICATED;
     case 403:
-      return status.PERMISSION_DENIED;
+      return GrpcStatus.PERMISSION_DENIED;
     case 404:
-      return status.UNIMPLEMENTED;
+      return GrpcStatus.UNIMPLEMENTED;
     case 429:
     case 502:
     case 503:
     case 504:
-      return status.UNAVAILABLE;
+      return GrpcStatus.UNAVAILABLE;
     default:
-      return status.UNKNOWN;
+      return GrpcStatus.UNKNOWN;
   }
 }
 
 /** The status of a stream that closed without trailers, from its RST_STREAM code. */
 function fromResetCode(rstCode: number, connectionLost: boolean): GrpcStreamError {
-  if (connectionLost) return new GrpcStreamError(status.UNAVAILABLE, 'Connection dropped');
+  if (connectionLost) return new GrpcStreamError(GrpcStatus.UNAVAILABLE, 'Connection dropped');
   switch (rstCode) {
     case h2.NGHTTP2_REFUSED_STREAM:
-      return new GrpcStreamError(status.UNAVAILABLE, 'Stream refused by server');
+      return new GrpcStreamError(GrpcStatus.UNAVAILABLE, 'Stream refused by server');
     case h2.NGHTTP2_CANCEL:
-      return new GrpcStreamError(status.CANCELLED, 'Call cancelled');
+      return new GrpcStreamError(GrpcStatus.CANCELLED, 'Call cancelled');
     case h2.NGHTTP2_ENHANCE_YOUR_CALM:
-      return new GrpcStreamError(status.RESOURCE_EXHAUSTED, 'Bandwidth exhausted or memory limit exceeded');
+      return new GrpcStreamError(
+        GrpcStatus.RESOURCE_EXHAUSTED,
+        'Bandwidth exhausted or memory limit exceeded',
+      );
     default:
-      return new GrpcStreamError(status.INTERNAL, `Received RST_STREAM with code ${rstCode}`);
+      return new GrpcStreamError(GrpcStatus.INTERNAL, `Received RST_STREAM with code ${rstCode}`);
   }
 }
 
@@ -112,9 +115,8 @@ function statusFromTrailers(headers: IncomingHttpHeaders): GrpcStreamError | 'ok
   const raw = headerString(headers, 'grpc-status');
   if (raw === undefined) return undefined;
   const code = Number(raw);
-  if (!Number.isInteger(code) || code < 0 || code > 16)
-    return new GrpcStreamError(status.UNKNOWN, `Invalid grpc-status "${raw}"`);
-  if (code === status.OK) return 'ok';
+  if (!isGrpcStatusCode(code)) return new GrpcStreamError(GrpcStatus.UNKNOWN, `Invalid grpc-status "${raw}"`);
+  if (code === GrpcStatus.OK) return 'ok';
   const message = headerString(headers, 'grpc-message') ?? '';
   let details = message;
   try {
@@ -182,10 +184,10 @@ export class MessageFramer {
   private checkHeader(flag: number, length: number): number {
     // No compression was offered (grpc-accept-encoding: identity), so none may arrive.
     if (flag !== 0)
-      throw new GrpcStreamError(status.INTERNAL, 'Received a compressed message, none was accepted');
+      throw new GrpcStreamError(GrpcStatus.INTERNAL, 'Received a compressed message, none was accepted');
     if (length > this.maxBytes)
       throw new GrpcStreamError(
-        status.RESOURCE_EXHAUSTED,
+        GrpcStatus.RESOURCE_EXHAUSTED,
         `Received message larger than max (${length} vs. ${this.maxBytes})`,
       );
     return length;
@@ -210,7 +212,7 @@ export function splitAddress(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
   const port = Number(address.slice(at + 1));
   if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535)
-    throw new GrpcStreamError(status.INVALID_ARGUMENT, `address "${address}" is not host:port`);
+    throw new GrpcStreamError(GrpcStatus.INVALID_ARGUMENT, `address "${address}" is not host:port`);
   const host = address.slice(0, at).replace(/^\[(.*)\]$/, '$1');
   return { host, port };
 }
@@ -276,7 +278,7 @@ export function openGrpcStream<Req, Res>(
     try {
       message = opts.deserialize(bytes);
     } catch (err) {
-      throw new GrpcStreamError(status.INTERNAL, 'Response message parsing error', { cause: err });
+      throw new GrpcStreamError(GrpcStatus.INTERNAL, 'Response message parsing error', { cause: err });
     }
     handlers.onMessage(message);
   };
@@ -286,7 +288,7 @@ export function openGrpcStream<Req, Res>(
     // A trailers-only response carries its status in the headers.
     if (flags & h2.NGHTTP2_FLAG_END_STREAM) final = statusFromTrailers(headers);
     else if (httpStatus === 200 && !headerString(headers, 'content-type')?.startsWith('application/grpc'))
-      failLocally(new GrpcStreamError(status.UNKNOWN, 'Response is not application/grpc'));
+      failLocally(new GrpcStreamError(GrpcStatus.UNKNOWN, 'Response is not application/grpc'));
   });
   stream.on('data', (chunk: Buffer) => {
     if (settled) return;
@@ -296,7 +298,7 @@ export function openGrpcStream<Req, Res>(
       failLocally(
         err instanceof GrpcStreamError
           ? err
-          : new GrpcStreamError(status.INTERNAL, String(err), { cause: err }),
+          : new GrpcStreamError(GrpcStatus.INTERNAL, String(err), { cause: err }),
       );
     }
   });
@@ -306,7 +308,7 @@ export function openGrpcStream<Req, Res>(
     if (final === undefined || !readEnded || settled) return;
     settle(
       final === 'ok' && framer.partial
-        ? new GrpcStreamError(status.INTERNAL, 'Stream ended inside a message')
+        ? new GrpcStreamError(GrpcStatus.INTERNAL, 'Stream ended inside a message')
         : final,
     );
     // Our side may still be open (a server that ends first): the stream is done either way.
@@ -331,7 +333,7 @@ export function openGrpcStream<Req, Res>(
           new GrpcStreamError(fromHttpStatus(httpStatus), `Received HTTP status code ${httpStatus}`),
         );
       if (stream.rstCode === h2.NGHTTP2_NO_ERROR && !connectionLost)
-        return settle(new GrpcStreamError(status.INTERNAL, 'Call ended without gRPC status'));
+        return settle(new GrpcStreamError(GrpcStatus.INTERNAL, 'Call ended without gRPC status'));
       settle(fromResetCode(stream.rstCode ?? h2.NGHTTP2_INTERNAL_ERROR, connectionLost));
     });
   });

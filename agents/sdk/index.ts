@@ -18,6 +18,7 @@ export {
 } from './actions.js';
 export { type AgentRunOutcome, type ConnectOptions, runAgent } from './agent-client.js';
 export { ActionBuildError, AgentSdkError, ParamError, SessionError } from './errors.js';
+export { GrpcStatus, type GrpcStatusCode } from './grpc-status.js';
 export {
   type AssetKindName,
   type AssetSpecOf,

@@ -12,10 +12,10 @@
 // message field by field, so leaving fields out of the bytes leaves them unset). Anything else is
 // decoded as usual.
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { ActionAck, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { FastBinaryReader } from '../../lib/index.js';
 import { AgentSdkError } from './errors.js';
+import { decodeSessionResponse, type SessionResponse } from './session-envelope.js';
 import { PUBLIC_VIEW_PARTS, type PublicViewPart } from './strategy.js';
 
 /** SessionResponse.wake_up's and action_ack's field numbers. */
@@ -121,7 +121,7 @@ export interface LeanDecoding {
  * `keep` leaves out (at their defaults).
  */
 export function leanSessionDecoder(keep: LeanDecoding): (bytes: Uint8Array) => SessionResponse {
-  const full = (bytes: Uint8Array) => SessionResponse.decode(new FastBinaryReader(bytes));
+  const full = (bytes: Uint8Array) => decodeSessionResponse(new FastBinaryReader(bytes));
   const wakeSkipped = keep.ackResults
     ? skippedWakeUpFields(keep)
     : new Set([...skippedWakeUpFields(keep), WAKE_UP_ACKS_FIELD]);

@@ -12,7 +12,7 @@
 // tradable quarter-hour back toward the middle with an IOC order, using only the power not
 // reserved for awarded capacity in that quarter-hour.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';

@@ -34,7 +34,7 @@
 // from how the cars able to charge compared with the hour-of-day profile, λ_intr from how they
 // compared 30 minutes later with the persistence prediction — the configured λ are the priors.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EvFleetSpec } from '../../gen/flexarena/v1/asset.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';

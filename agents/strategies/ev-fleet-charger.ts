@@ -15,7 +15,7 @@
 // forecast is below the tariff, as step curves up to min(forecast + margin, tariff). P̂_da is the
 // configured or spec fleet power × dayAheadAvailabilityShare (the day-ahead prediction).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EvFleetSpec } from '../../gen/flexarena/v1/asset.js';
 import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';

@@ -4,7 +4,7 @@
 // discharge fully. Orders are IOC limit orders that accept at most `maxSlippageEur` against
 // the forecast, so the battery pays for the depth it consumes.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { deliveryStartOf } from '../../lib/index.js';

@@ -9,7 +9,7 @@
 // side (4 actions, where a ladder anchored at the exact forecast re-quoted all 2 · levels orders
 // twice over), and narrowing moves two orders, not the whole ladder.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { deliveryStartOf, hourIdOf } from '../../lib/index.js';

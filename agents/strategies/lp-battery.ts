@@ -16,7 +16,7 @@
 // trade the difference between the new optimal schedule and the net positions on the next
 // `tradePeriods` tradable quarter-hours with IOC limit orders within slippageEur of the forecast.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';

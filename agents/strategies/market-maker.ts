@@ -34,7 +34,7 @@
 // price is taken by whoever re-quotes first. So at the last wake-up before each issue it pulls
 // all its quotes and quotes again at the first wake-up after it.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';

@@ -1,7 +1,7 @@
 // What a strategy's parameters are — names, types, defaults, limits, steps — read from the zod
 // schema the strategy validates them with (through zod's JSON Schema export), so a listing built
 // from it says exactly what the strategy accepts.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface ParamInfo {
   name: string;

@@ -1,5 +1,5 @@
 // Strategy parameters are validated like every other input: an error names the field.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isOnTickGrid } from '../../market/index.js';
 import { ParamError } from '../sdk/errors.js';
 

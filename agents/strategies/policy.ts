@@ -2,7 +2,7 @@
 // wake-up, feeds the standard observation (policy-features.ts, the training environment's
 // layout) through the network and trades the battery share it answers on the next tradable
 // quarter-hour. Deterministic: the policy's mean action, no exploration.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { eurToTicks } from '../../market/index.js';
 import type { Strategy } from '../sdk/strategy.js';

@@ -30,7 +30,7 @@
 // first in Alg. 4's merit order). Flexibility: `flexMw` if configured, else flexShare × the pool's
 // charge / discharge power, limited by the SoC room over one quarter-hour.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';

@@ -17,7 +17,7 @@
 // Day-ahead (optional, on by default): the forecast plan as step curves (day-ahead-plan.ts); the
 // auction clears against the whole system's curves, so the battery is a price taker there.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';

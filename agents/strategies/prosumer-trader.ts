@@ -4,7 +4,7 @@
 // forecast is the system's wind or solar forecast scaled by its share of installed capacity.
 // The battery behind the meter is left to absorb what is not sold (the twin does that by itself).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { GenerationSource, type ProsumerSpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { eurToTicks } from '../../market/index.js';

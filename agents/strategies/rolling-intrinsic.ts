@@ -12,7 +12,7 @@
 // quarter-hour quoted or held) must be at least the SoC the agent started the run with, so the
 // intrinsic value is not bought by emptying the battery.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { type LpSolver, loadHighs, quarterHourId } from '../../lib/index.js';

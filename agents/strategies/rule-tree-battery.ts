@@ -34,7 +34,7 @@
 // price than the rule accepted; a last-call leaf accepts forecast ± lastCallSlippageEur), cut to
 // what the SoC allows (schedule-executor.ts).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { eurToTicks } from '../../market/index.js';

@@ -15,7 +15,7 @@
 // nearHours are hours (coarser, to keep NS × periods small). Energy left at the end is valued at
 // the mean forecast of the last day.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';

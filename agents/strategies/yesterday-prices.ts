@@ -16,7 +16,7 @@
 // traded in the continuous market, the next `tradePeriods` tradable quarter-hours toward the
 // schedule with IOC orders up to `slippageEur` beyond the book's touch (schedule-executor.ts).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';

@@ -10,7 +10,7 @@
 //   ev-fleet          a car-sharing EV fleet as a virtual power plant (seed 004), EvFleetParams.
 //
 // Numbers that the seeds do not give are assumptions and say so.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, configIssues } from '../../lib/index.js';
 import { DEFAULT_EV_FLEET_PARAMS } from './ev-fleet.js';
 import { DEFAULT_RENTAL_PROFILE } from './ev-fleet-rentals.js';

@@ -1,6 +1,6 @@
 // The run configuration: a YAML file validated against a schema. Errors name the field path,
 // the value found and what was expected.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, compactStrings, configIssues, configName, configSeed } from '../../lib/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { worldConfigSchema } from '../world/world-config.js';

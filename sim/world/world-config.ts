@@ -1,7 +1,7 @@
 // The `world:` section of a scenario file: difficulty, data source, calibration knobs, noise,
 // spikes, forecast errors and the untraded share of the system imbalance. Every field has a
 // default (Germany 2024); errors name the field path.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, configIssues } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS } from './difficulty.js';
 import { DEFAULT_FORECAST_ERRORS as FE, DEFAULT_FORECAST_SCHEDULE as FS } from './forecasts.js';

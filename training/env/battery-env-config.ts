@@ -2,7 +2,7 @@
 // plant behind a battery (or a bare battery with `generation.peakMw: 0`), a price-taker against
 // the world's realised price path, episodes of one delivery day. Validated with zod: an error
 // names the field and the limit.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, configIssues, configSeed } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS } from '../../sim/index.js';
 

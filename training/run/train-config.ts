@@ -2,7 +2,7 @@
 // checkpoints and the seeds. Every seed of a run is in it (or derived from `seed` by name), so a
 // training run is repeated by running the same file again. Validated with zod; an error names
 // the field and the limit.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, configIssues, configName, configSeed } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS } from '../../sim/index.js';
 import { batteryEnvSchema } from '../env/battery-env-config.js';
