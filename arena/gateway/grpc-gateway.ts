@@ -7,7 +7,6 @@
 // keeps flooding past its rate limit (RESOURCE_EXHAUSTED); everything about actions is the core's
 // door. One authentication header for every call: `authorization: Bearer <token>`.
 
-import { join } from 'node:path';
 import {
   type Metadata,
   Server,
@@ -18,8 +17,6 @@ import {
   status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import {
   ArenaServiceService,
   GetMarketSpecRequest,
@@ -40,8 +37,8 @@ import {
   WakeUpEncoding,
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
-import { PROJECT_ROOT } from '../../lib/index.js';
 import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
+import { addLazyReflection } from './lazy-reflection.js';
 import { OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { RemoteAgentPort } from './remote-port.js';
 import { SafeInt64Reader } from './safe-int64-reader.js';
@@ -162,41 +159,18 @@ function serviceDefinition(encoder: SessionEncoder): ServiceDefinition<UntypedSe
   } as unknown as ServiceDefinition<UntypedServiceImplementation>;
 }
 
-const PROTO_DIR = join(PROJECT_ROOT, 'proto');
-let reflection: ReflectionService | undefined;
-
 /**
- * gRPC server reflection over the protocol's own .proto files (read once per process), so generic
- * clients (`buf curl`, grpcurl) can list and describe ArenaService without a copy of the protos.
- */
-function reflectionService(): ReflectionService {
-  reflection ??= new ReflectionService(
-    loadSync('flexarena/v1/arena_service.proto', { includeDirs: [PROTO_DIR] }),
-  );
-  return reflection;
-}
-
-/**
- * Adds reflection behind the same token as every other call (generic clients send it:
- * `buf curl --reflect-header 'authorization: Bearer <token>'`, `grpcurl -reflect-header`). The
- * reflection library registers its handlers itself, so it is handed a server whose addService
- * puts a token check in front of each one; its methods are all streaming calls.
+ * Adds reflection (lazy-reflection.ts) behind the same token as every other call (generic clients
+ * send it: `buf curl --reflect-header 'authorization: Bearer <token>'`, `grpcurl -reflect-header`);
+ * its methods are streaming calls.
  */
 function addAuthenticatedReflection(server: Server, tokens: ReadonlyMap<string, string>): void {
-  const guarded = {
-    addService(def: ServiceDefinition, impl: UntypedServiceImplementation) {
-      const checked: UntypedServiceImplementation = {};
-      for (const [name, handler] of Object.entries(impl))
-        checked[name] = (call: Call) => {
-          const token = tokenFromMetadata(call.metadata);
-          if (!token || !tokens.has(token))
-            fail(call, status.UNAUTHENTICATED, token ? 'unknown token' : MISSING_TOKEN);
-          else (handler as (c: Call) => void)(call);
-        };
-      server.addService(def, checked);
-    },
-  };
-  reflectionService().addToServer(guarded as unknown as Server);
+  addLazyReflection(server, (handler) => (call: Call) => {
+    const token = tokenFromMetadata(call.metadata);
+    if (!token || !tokens.has(token))
+      fail(call, status.UNAUTHENTICATED, token ? 'unknown token' : MISSING_TOKEN);
+    else (handler as (c: Call) => void)(call);
+  });
 }
 
 /** What an agent gets when it comes back after the run ended: acks it had not seen, then the end. */

@@ -2,11 +2,11 @@
 // again without esbuild while its sources stand (also by another process), bundled again after a
 // source changes; the start file runs the bundle it names.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentProgram } from './agent-bundle.js';
+import { agentProgram, bundleProgram } from './agent-bundle.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flexarena-agent-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -53,4 +53,18 @@ describe('agentProgram', () => {
     expect(await agentProgram(opts)).toEqual({ start: second.start, built: true });
     expect(await agentProgram(opts)).toEqual({ start: second.start, built: false });
   });
+});
+
+describe('bundleProgram', () => {
+  it('keeps the bundle of a plain program while its sources stand (no esbuild at the next start)', async () => {
+    const cacheDir = join(root, 'plain-cache');
+    const entry = join(import.meta.dirname, '..', 'nats', 'nats-worker.ts');
+    const first = await bundleProgram('nats-thread', entry, cacheDir);
+    const pointer = join(cacheDir, 'nats-thread-current.json');
+    const written = statSync(pointer).mtimeMs;
+    expect(await bundleProgram('nats-thread', entry, cacheDir)).toBe(first);
+    // Taken from the pointer, not built again: the pointer was not rewritten.
+    expect(statSync(pointer).mtimeMs).toBe(written);
+    expect(readFileSync(first, 'utf8')).toContain('nats');
+  }, 60_000);
 });

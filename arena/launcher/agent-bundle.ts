@@ -14,7 +14,7 @@
 // (The integration tests bundle their helper agents with programBuildOptions: test/helpers/helper-bundle.ts.)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import {
   PROJECT_ROOT,
@@ -81,11 +81,19 @@ export function cacheProgram(
   return path;
 }
 
-/** Bundles one program of this project from its TypeScript entry; the path of the bundle. */
-export async function bundleProgram(prefix: string, entry: string): Promise<string> {
-  const { build } = await import('esbuild');
-  const out = await build(programBuildOptions(entry));
-  return cacheProgram(prefix, out.outputFiles[0]!.contents);
+/**
+ * The NATS thread's program (or another plain program of this project) of the current sources:
+ * the bundle `<prefix>-current.json` names while none of its source files changed, else bundled now.
+ * Bundled at every start, it ran esbuild while the agent processes booted — in a gRPC run the NATS
+ * thread was then the last thing the first decision point waited for.
+ */
+export async function bundleProgram(prefix: string, entry: string, cacheDir = CACHE): Promise<string> {
+  const [bundle] = (
+    await stampedBuild(ROOT, relative(ROOT, entry), cacheDir, prefix, programBuildOptions(entry), (bytes) => [
+      cacheProgram(prefix, bytes, '.mjs', cacheDir),
+    ])
+  ).files;
+  return bundle!;
 }
 
 /**
@@ -96,12 +104,11 @@ export async function bundleAgentProgram(): Promise<string> {
   return (await agentProgram()).start;
 }
 
-/** What agent-current.json says: the program of the sources these stamps describe. */
-interface AgentProgramPointer {
+/** What `<prefix>-current.json` says: the files built from the sources these stamps describe. */
+interface ProgramPointer {
   root: string;
   entry: string;
-  bundle: string;
-  start: string;
+  files: string[];
   inputs: SourceStamp[];
 }
 
@@ -120,32 +127,57 @@ export async function agentProgram(
   opts: AgentProgramOptions = {},
 ): Promise<{ start: string; built: boolean }> {
   const { root = ROOT, entry = ENTRY, cacheDir = CACHE } = opts;
-  const pointerPath = join(cacheDir, 'agent-current.json');
-  const current = readJsonFile(pointerPath) as AgentProgramPointer | undefined;
+  const { files, built } = await stampedBuild(
+    root,
+    entry,
+    cacheDir,
+    'agent',
+    cachedProgramBuildOptions(join(root, entry), root),
+    (bytes) => {
+      const bundle = cacheProgram('agent', bytes, '.cjs', cacheDir);
+      return [bundle, cacheProgram('agent-start', agentLoaderSource(bundle), '.cjs', cacheDir)];
+    },
+  );
+  if (built) pruneAgentPrograms(cacheDir, files);
+  return { start: files[1]!, built };
+}
+
+/**
+ * The files `place` makes of the bundle of `entry`: those `<prefix>-current.json` names while they
+ * exist and none of the sources that went into them changed (their sizes and modification times,
+ * lib/source-stamps.mjs), else built now with esbuild and named there.
+ */
+async function stampedBuild(
+  root: string,
+  entry: string,
+  cacheDir: string,
+  prefix: string,
+  options: BuildOptions & { write: false },
+  place: (bytes: Uint8Array) => string[],
+): Promise<{ files: string[]; built: boolean }> {
+  const pointerPath = join(cacheDir, `${prefix}-current.json`);
+  const current = readJsonFile(pointerPath) as ProgramPointer | undefined;
   if (
     current?.root === root &&
     current.entry === entry &&
-    existsSync(current.bundle) &&
-    existsSync(current.start) &&
+    Array.isArray(current.files) &&
+    current.files.every((f) => existsSync(f)) &&
     stampsUnchanged(root, current.inputs)
   )
-    return { start: current.start, built: false };
+    return { files: current.files, built: false };
   const startedMs = Date.now();
   const { build } = await import('esbuild');
-  const out = await build({ ...cachedProgramBuildOptions(join(root, entry), root), metafile: true });
-  const bundle = cacheProgram('agent', out.outputFiles[0]!.contents, '.cjs', cacheDir);
-  const start = cacheProgram('agent-start', agentLoaderSource(bundle), '.cjs', cacheDir);
+  const out = await build({ ...options, metafile: true });
+  const files = place(out.outputFiles[0]!.contents);
   const inputs = [...Object.keys(out.metafile!.inputs), 'tsconfig.json', 'package.json'].map((p) =>
     stampFile(root, p),
   );
   // A file changed while it was bundled may be in the bundle in either version: use it this once.
-  if (stampedBefore(inputs, startedMs))
-    writeJsonAtomically(pointerPath, { root, entry, bundle, start, inputs });
-  pruneAgentPrograms(cacheDir, [bundle, start]);
-  return { start, built: true };
+  if (stampedBefore(inputs, startedMs)) writeJsonAtomically(pointerPath, { root, entry, files, inputs });
+  return { files, built: true };
 }
 
-/** Agent programs of other sources are deleted this long after they were made (each is ~3 MB with its code cache). */
+/** Agent programs of other sources are deleted this long after they were made (each is ~1.3 MB with its code cache). */
 const STALE_AFTER_MS = 3_600_000;
 
 /** Deletes the agent program files (bundles, start files, code caches) other than `keep` that have gone stale. */
