@@ -24,6 +24,7 @@ export const REFLECTION_SERVICES = [
 const METHOD = 'ServerReflectionInfo';
 
 type AnyMethod = MethodDefinition<unknown, unknown>;
+type AnyCall = Parameters<UntypedHandleCall>[0];
 interface Served {
   method: AnyMethod;
   handler: UntypedHandleCall;
@@ -33,17 +34,17 @@ let cached: Map<string, Served> | undefined;
 
 /** What ReflectionService.addToServer registers, by path ("/service/method"); built once per process. */
 export function reflectionMethods(): Map<string, Served> {
-  cached ??= buildReflection(join(PROJECT_ROOT, 'proto'));
+  cached ??= buildReflection();
   return cached;
 }
 
-function buildReflection(protoDir: string): Map<string, Served> {
+function buildReflection(): Map<string, Served> {
   // Loaded here, not imported at the top: their loading is most of what waiting saves.
   const require = createRequire(import.meta.url);
   const { loadSync } = require('@grpc/proto-loader') as typeof import('@grpc/proto-loader');
   const { ReflectionService } = require('@grpc/reflection') as typeof import('@grpc/reflection');
   const service = new ReflectionService(
-    loadSync('flexarena/v1/arena_service.proto', { includeDirs: [protoDir] }),
+    loadSync('flexarena/v1/arena_service.proto', { includeDirs: [join(PROJECT_ROOT, 'proto')] }),
   );
   const served = new Map<string, Served>();
   const recorder = {
@@ -80,8 +81,8 @@ export function addLazyReflection(
       responseSerialize: (v) => get(path).method.responseSerialize(v),
       responseDeserialize: (b) => get(path).method.responseDeserialize(b),
     };
-    const handler = guard(((call: Parameters<UntypedHandleCall>[0]) =>
-      (get(path).handler as (c: typeof call) => void)(call)) as UntypedHandleCall);
-    server.addService({ [METHOD]: method } as ServiceDefinition, { [METHOD]: handler });
+    const forward = ((call: AnyCall) =>
+      (get(path).handler as (c: AnyCall) => void)(call)) as UntypedHandleCall;
+    server.addService({ [METHOD]: method } as ServiceDefinition, { [METHOD]: guard(forward) });
   }
 }
