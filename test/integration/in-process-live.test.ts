@@ -3,6 +3,9 @@
 // waited in memory until the run was over — a live subscriber saw nothing while the run ran. Here a
 // subscriber in the same process must have received public messages by the time the run-end record
 // passes through the output seam (a subscriber's callbacks need the same event loop turns).
+// How many have arrived by then depends on the machine's load: the NATS thread runs at the lowest
+// priority, so under a busy test suite it can trail the simulation by half the run (74 of 150 were
+// seen once). Without the turns the count is zero, whatever the load.
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStrategy } from '../../agents/strategies/index.js';
@@ -47,7 +50,7 @@ describe('an in-process run', () => {
     expect(received).toBeGreaterThan(100);
     expect(results.stats.wakeUps).toBeGreaterThan(0);
     expect(atRunEnd).toHaveLength(1);
-    // Most of them had arrived while the run was still going.
-    expect(atRunEnd[0]).toBeGreaterThan(received / 2);
+    // Some had arrived while the run was still going.
+    expect(atRunEnd[0]).toBeGreaterThan(0);
   });
 });
