@@ -2,11 +2,20 @@
 // again without esbuild while its sources stand (also by another process), bundled again after a
 // source changes; the start file runs the bundle it names.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentProgram, bundleProgram } from './agent-bundle.js';
+import { agentProgram, bundleProgram, pruneCachedPrograms } from './agent-bundle.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flexarena-agent-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -67,4 +76,49 @@ describe('bundleProgram', () => {
     expect(statSync(pointer).mtimeMs).toBe(written);
     expect(readFileSync(first, 'utf8')).toContain('nats');
   }, 60_000);
+});
+
+describe('pruneCachedPrograms', () => {
+  it("deletes a prefix's stale programs and code caches, and nothing kept, fresh or of another kind", () => {
+    const dir = join(root, 'prune-cache');
+    mkdirSync(dir);
+    const hex = (n: number) => n.toString(16).padStart(16, '0');
+    const names = {
+      kept: `agent-${hex(1)}.cjs`,
+      keptCache: `agent-${hex(1)}.cjs.v8cache`,
+      keptStart: `agent-start-${hex(2)}.cjs`,
+      stale: `agent-${hex(3)}.cjs`,
+      staleCache: `agent-${hex(3)}.cjs.v8cache`,
+      orphanCache: `agent-${hex(4)}.cjs.v8cache`,
+      oldFormat: `agent-${hex(5)}.mjs`,
+      staleStart: `agent-start-${hex(6)}.cjs`,
+      fresh: `agent-${hex(7)}.cjs`,
+      otherKind: `nats-thread-${hex(8)}.mjs`,
+      pointer: 'agent-current.json',
+      notHashed: 'agent-all-test.mjs',
+    };
+    const now = 1_800_000_000_000;
+    for (const [key, name] of Object.entries(names)) {
+      writeFileSync(join(dir, name), name);
+      const ageS = key === 'fresh' ? 600 : 2 * 3_600;
+      utimesSync(join(dir, name), now / 1000 - ageS, now / 1000 - ageS);
+    }
+    pruneCachedPrograms(
+      dir,
+      ['agent', 'agent-start'],
+      [join(dir, names.kept), join(dir, names.keptStart)],
+      now,
+    );
+    expect(readdirSync(dir).sort()).toEqual(
+      [
+        names.kept,
+        names.keptCache,
+        names.keptStart,
+        names.fresh,
+        names.otherKind,
+        names.pointer,
+        names.notHashed,
+      ].sort(),
+    );
+  });
 });

@@ -29,7 +29,9 @@ import { agentLoaderSource } from './agent-loader.js';
 
 const ROOT = PROJECT_ROOT;
 const ENTRY = join('cli', 'agent-main.ts');
-const CACHE = join(ROOT, 'node_modules', '.cache', 'flexarena');
+/** Where the project's bundled programs are kept (packages left out of a bundle resolve from here). */
+export const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'flexarena');
+const CACHE = CACHE_DIR;
 
 /** esbuild options for one program of the project at `root`: its code inlined, packages left as imports. */
 export function programBuildOptions(entry: string, root = ROOT): BuildOptions & { write: false } {
@@ -88,12 +90,16 @@ export function cacheProgram(
  * thread was then the last thing the first decision point waited for.
  */
 export async function bundleProgram(prefix: string, entry: string, cacheDir = CACHE): Promise<string> {
-  const [bundle] = (
-    await stampedBuild(ROOT, relative(ROOT, entry), cacheDir, prefix, programBuildOptions(entry), (bytes) => [
-      cacheProgram(prefix, bytes, '.mjs', cacheDir),
-    ])
-  ).files;
-  return bundle!;
+  const { files, built } = await stampedBuild(
+    ROOT,
+    relative(ROOT, entry),
+    cacheDir,
+    prefix,
+    programBuildOptions(entry),
+    (bytes) => [cacheProgram(prefix, bytes, '.mjs', cacheDir)],
+  );
+  if (built) pruneCachedPrograms(cacheDir, [prefix], files);
+  return files[0]!;
 }
 
 /**
@@ -138,7 +144,7 @@ export async function agentProgram(
       return [bundle, cacheProgram('agent-start', agentLoaderSource(bundle), '.cjs', cacheDir)];
     },
   );
-  if (built) pruneAgentPrograms(cacheDir, files);
+  if (built) pruneCachedPrograms(cacheDir, ['agent', 'agent-start'], files);
   return { start: files[1]!, built };
 }
 
@@ -177,19 +183,36 @@ async function stampedBuild(
   return { files, built: true };
 }
 
-/** Agent programs of other sources are deleted this long after they were made (each is ~1.3 MB with its code cache). */
+/**
+ * Programs of other sources are deleted this long after they were made: each source change leaves
+ * one behind (an agent program is ~1.3 MB with its code cache), and a day of work left dozens. A
+ * program is loaded whole when its process or thread starts, so an hour is ample for the runs that
+ * started from it.
+ */
 const STALE_AFTER_MS = 3_600_000;
 
-/** Deletes the agent program files (bundles, start files, code caches) other than `keep` that have gone stale. */
-function pruneAgentPrograms(cacheDir: string, keep: readonly string[]): void {
-  const now = Date.now();
+/**
+ * Deletes the files cacheProgram made under these prefixes (`<prefix>-<16 hex digits>` with any
+ * extension, code caches included) other than `keep` and its companions, once they have gone stale.
+ */
+export function pruneCachedPrograms(
+  cacheDir: string,
+  prefixes: readonly string[],
+  keep: readonly string[],
+  nowMs = Date.now(),
+): void {
+  const ours = new RegExp(`^(${prefixes.map(escapeRegExp).join('|')})-[0-9a-f]{16}\\.`);
   for (const name of readdirSync(cacheDir)) {
     const path = join(cacheDir, name);
-    if (!/^agent-.*\.cjs/.test(name) || keep.some((k) => path.startsWith(k))) continue;
+    if (!ours.test(name) || keep.some((k) => path.startsWith(k))) continue;
     try {
-      if (now - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { force: true });
+      if (nowMs - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { force: true });
     } catch {
       // Gone already: another run pruned it.
     }
   }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

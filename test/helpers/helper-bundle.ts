@@ -4,7 +4,12 @@
 // bundled and cached the way the arena bundles its own agents (arena/launcher/agent-bundle.ts).
 import { basename, join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { cacheProgram, programBuildOptions } from '../../arena/launcher/agent-bundle.js';
+import {
+  CACHE_DIR,
+  cacheProgram,
+  programBuildOptions,
+  pruneCachedPrograms,
+} from '../../arena/launcher/agent-bundle.js';
 
 const built = new Map<string, string>();
 
@@ -13,7 +18,9 @@ export function helperBundle(file: string): string {
   const known = built.get(file);
   if (known) return known;
   const out = buildSync(programBuildOptions(join(import.meta.dirname, file)));
-  const path = cacheProgram(`test-${basename(file, '.ts')}`, out.outputFiles[0]!.contents);
+  const prefix = `test-${basename(file, '.ts')}`;
+  const path = cacheProgram(prefix, out.outputFiles[0]!.contents);
+  pruneCachedPrograms(CACHE_DIR, [prefix], [path]);
   built.set(file, path);
   return path;
 }
