@@ -20,7 +20,7 @@ export class TurnBatch {
     private readonly minIntervalMs = 0,
   ) {}
 
-  /** `size` more waits: flushed now past the limit, otherwise once at the end of this turn. */
+  /** `size` more waits: flushed now past the limit, otherwise at the end of this turn (or of the interval). */
   added(size: number): void {
     this.size += size;
     if (this.size >= this.limit) this.now();

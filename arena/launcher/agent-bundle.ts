@@ -31,7 +31,6 @@ const ROOT = PROJECT_ROOT;
 const ENTRY = join('cli', 'agent-main.ts');
 /** Where the project's bundled programs are kept (packages left out of a bundle resolve from here). */
 export const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'flexarena');
-const CACHE = CACHE_DIR;
 
 /** esbuild options for one program of the project at `root`: its code inlined, packages left as imports. */
 export function programBuildOptions(entry: string, root = ROOT): BuildOptions & { write: false } {
@@ -68,7 +67,7 @@ export function cacheProgram(
   prefix: string,
   text: Uint8Array | string,
   ext = '.mjs',
-  cacheDir = CACHE,
+  cacheDir = CACHE_DIR,
 ): string {
   const path = join(
     cacheDir,
@@ -89,7 +88,7 @@ export function cacheProgram(
  * Bundled at every start, it ran esbuild while the agent processes booted — in a gRPC run the NATS
  * thread was then the last thing the first decision point waited for.
  */
-export async function bundleProgram(prefix: string, entry: string, cacheDir = CACHE): Promise<string> {
+export async function bundleProgram(prefix: string, entry: string, cacheDir = CACHE_DIR): Promise<string> {
   const { files, built } = await stampedBuild(
     ROOT,
     relative(ROOT, entry),
@@ -132,7 +131,7 @@ export interface AgentProgramOptions {
 export async function agentProgram(
   opts: AgentProgramOptions = {},
 ): Promise<{ start: string; built: boolean }> {
-  const { root = ROOT, entry = ENTRY, cacheDir = CACHE } = opts;
+  const { root = ROOT, entry = ENTRY, cacheDir = CACHE_DIR } = opts;
   const { files, built } = await stampedBuild(
     root,
     entry,
