@@ -49,6 +49,8 @@ interface Sample {
   loopMinorFaults: number | null;
   /** CPU of the arena's main thread alone between the first and the last decision point. */
   loopMainThreadCpuMs: number | null;
+  /** CPU of every process of the run (arena, agents, nats-server) between those two points. */
+  loopCpuAllMs: number | null;
   load: number;
   /** CPU seconds (user + system) of every process of the run: arena, agents, nats-server. */
   cpuS: number;
@@ -68,7 +70,12 @@ function childrenCpuS(): number {
  * One run in a fresh process: started from a bundle, as the `flexarena` command is, or through tsx
  * (a profile then names the source files; a bundle's chunks say nothing about what code is whose).
  */
-function once(mode: Mode, env: NodeJS.ProcessEnv = {}, start: 'bundle' | 'tsx' = 'bundle'): Sample {
+function once(
+  mode: Mode,
+  env: NodeJS.ProcessEnv = {},
+  start: 'bundle' | 'tsx' = 'bundle',
+  options: string[] = [],
+): Sample {
   const out = mkdtempSync(join(tmpdir(), 'flexarena-pace-'));
   const load = loadavg()[0]!;
   const cpu0 = childrenCpuS();
@@ -80,6 +87,7 @@ function once(mode: Mode, env: NodeJS.ProcessEnv = {}, start: 'bundle' | 'tsx' =
       config,
       mode,
       out,
+      ...options,
     ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
   );
@@ -263,6 +271,8 @@ ${categoryTable(rows)}
 const cfg = loadRunConfig(join(root, config));
 const rounds = once('grpc').stats.wakeUps / cfg.agents.length;
 const samples: Record<Mode, Sample[]> = { grpc: [], 'in-process': [] };
+/** The in-process run without NATS, once per round: what publishing costs its clock. */
+const withoutNats: Sample[] = [];
 const floors: Floor[] = [];
 const grpcJsFloors: Floor[] = [];
 // Round by round: a run of each mode, then the gRPC floor with each client, so that every round's
@@ -277,6 +287,7 @@ for (let i = 0; i < runs; i++) {
         `process ${(s.totalMs / 1000).toFixed(2)} s, CPU ${s.cpuS.toFixed(1)} s, tape ${s.tapeSha256.slice(0, 12)}, missed ${s.missedDeadlines}, load ${s.load.toFixed(1)}\n`,
     );
   }
+  withoutNats.push(once('in-process', {}, 'bundle', ['--no-nats']));
   floors.push(floor(rounds, cfg.agents.length, 'sdk'));
   grpcJsFloors.push(floor(rounds, cfg.agents.length, 'grpc-js'));
   process.stderr.write(
@@ -298,7 +309,7 @@ const med = Object.fromEntries(
 ) as Record<Mode, { loop: number; total: number }>;
 const days = cfg.days;
 const rate = (m: Mode, k: 'loop' | 'total') => perMinute(days, med[m][k]);
-const hashes = new Set(MODES.flatMap((m) => samples[m].map((s) => s.tapeSha256)));
+const hashes = new Set([...MODES.flatMap((m) => samples[m]), ...withoutNats].map((s) => s.tapeSha256));
 
 let profileTable = '';
 if (profile) {
@@ -379,8 +390,17 @@ CPU of the arena's main thread alone (the simulation's thread) over the clock, m
 ${seconds(mainCpu('in-process'))}, gRPC ${seconds(mainCpu('grpc'))} — the rest of an in-process clock is that thread waiting
 for a core or for the event loop.
 
+**Without NATS** (the same in-process run with \`nats.enabled: false\` — no nats-server, no NATS
+thread, no public or settlement messages — one per round, \`pace-run.ts … --no-nats\`; not a
+figure for the goals): clock median ${seconds(median(withoutNats.map((s) => s.loopMs)))} (${withoutNats.map((s) => (s.loopMs / 1000).toFixed(2)).join(', ')}),
+**${f1(perMinute(days, median(withoutNats.map((s) => s.loopMs))))} sim-days/min**; main thread ${seconds(median(withoutNats.map((s) => s.loopMainThreadCpuMs ?? Number.NaN)))},
+CPU of all processes over the clock ${seconds(median(withoutNats.map((s) => s.loopCpuAllMs ?? Number.NaN)))} against ${seconds(median(samples['in-process'].map((s) => s.loopCpuAllMs ?? Number.NaN)))} with NATS.
+Publishing public data and the JetStream settlement stream is
+**${f1(100 * (1 - median(withoutNats.map((s) => s.loopMs)) / med['in-process'].loop))} %** of the in-process clock here (the NATS thread and nats-server take
+the second core from V8's compiler threads; the main thread builds the payloads).
+
 Ratio in-process / gRPC in this run: **${f1(rate('in-process', 'loop') / rate('grpc', 'loop'))}×** on the clock, ${f1(rate('in-process', 'total') / rate('grpc', 'total'))}× end to end.
-Tapes: ${hashes.size === 1 ? `all ${runs * 2} runs wrote the same tape (sha256 \`${[...hashes][0]}\`)` : `${hashes.size} different tape hashes over the runs (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}) — a run with a missed deadline or a late connection differs`}.
+Tapes: ${hashes.size === 1 ? `all ${runs * 3} runs (with the runs without NATS) wrote the same tape (sha256 \`${[...hashes][0]}\`)` : `${hashes.size} different tape hashes over the runs (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}) — a run with a missed deadline or a late connection differs`}.
 ${profileTable}${perfTable}`;
 writeBenchmarkSection('pace', body);
 process.stdout.write(`${body}\n`);

@@ -1,5 +1,5 @@
 // One timed run for `npm run bench:pace`, in a fresh process (no JIT warmth carried between runs):
-// `node --import tsx scripts/bench/pace-run.ts <config> <grpc|in-process> <outDir>` runs the
+// `node --import tsx scripts/bench/pace-run.ts <config> <grpc|in-process> <outDir> [--no-nats]` runs the
 // configuration exactly as `flexarena run [--in-process]` does (its own nats-server, agent
 // processes over gRPC or strategy objects in this process) and prints one JSON line of timings.
 // The clock part is measured by a record sink: from the run-start tape record (every agent
@@ -16,11 +16,14 @@ import { commandLine, mainThreadCpuMs, processTreeCpu } from './process-tree-cpu
 // As `flexarena` does first thing (cli/main.ts), so the run is timed as users get it.
 tuneV8ForShortRuns();
 
-const [file, mode, outDir] = process.argv.slice(2);
-if (!file || (mode !== 'grpc' && mode !== 'in-process') || !outDir)
-  throw new Error('usage: pace-run.ts <config> <grpc|in-process> <outDir>');
+const [file, mode, outDir, option] = process.argv.slice(2);
+if (!file || (mode !== 'grpc' && mode !== 'in-process') || !outDir || (option && option !== '--no-nats'))
+  throw new Error('usage: pace-run.ts <config> <grpc|in-process> <outDir> [--no-nats]');
 
-const cfg = loadRunConfig(file, { outDir });
+const loaded = loadRunConfig(file, { outDir });
+// --no-nats: the same run publishing nothing (no nats-server, no NATS thread), to measure what
+// publishing costs; never a figure for the goals, which are about runs as users have them.
+const cfg = option === '--no-nats' ? { ...loaded, nats: { ...loaded.nats, enabled: false } } : loaded;
 const marks: {
   startMs?: number;
   endMs?: number;
@@ -77,6 +80,7 @@ if (absent.length > 0) throw new Error(`pace run without every agent:\n${absent.
 process.stdout.write(
   `${JSON.stringify({
     mode,
+    nats: cfg.nats.enabled,
     days: cfg.days,
     // This (the arena's) process id: a perf recording of the run tells it from the agents by it.
     arenaPid: process.pid,
