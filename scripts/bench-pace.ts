@@ -310,6 +310,7 @@ const med = Object.fromEntries(
 const days = cfg.days;
 const rate = (m: Mode, k: 'loop' | 'total') => perMinute(days, med[m][k]);
 const hashes = new Set([...MODES.flatMap((m) => samples[m]), ...withoutNats].map((s) => s.tapeSha256));
+const noNatsLoopMs = median(withoutNats.map((s) => s.loopMs));
 
 let profileTable = '';
 if (profile) {
@@ -392,11 +393,11 @@ for a core or for the event loop.
 
 **Without NATS** (the same in-process run with \`nats.enabled: false\` — no nats-server, no NATS
 thread, no public or settlement messages — one per round, \`pace-run.ts … --no-nats\`; not a
-figure for the goals): clock median ${seconds(median(withoutNats.map((s) => s.loopMs)))} (${withoutNats.map((s) => (s.loopMs / 1000).toFixed(2)).join(', ')}),
-**${f1(perMinute(days, median(withoutNats.map((s) => s.loopMs))))} sim-days/min**; main thread ${seconds(median(withoutNats.map((s) => s.loopMainThreadCpuMs ?? Number.NaN)))},
+figure for the goals): clock median ${seconds(noNatsLoopMs)} (${withoutNats.map((s) => (s.loopMs / 1000).toFixed(2)).join(', ')}),
+**${f1(perMinute(days, noNatsLoopMs))} sim-days/min**; main thread ${seconds(median(withoutNats.map((s) => s.loopMainThreadCpuMs ?? Number.NaN)))},
 CPU of all processes over the clock ${seconds(median(withoutNats.map((s) => s.loopCpuAllMs ?? Number.NaN)))} against ${seconds(median(samples['in-process'].map((s) => s.loopCpuAllMs ?? Number.NaN)))} with NATS.
 Publishing public data and the JetStream settlement stream is
-**${f1(100 * (1 - median(withoutNats.map((s) => s.loopMs)) / med['in-process'].loop))} %** of the in-process clock here (the NATS thread and nats-server take
+**${f1(100 * (1 - noNatsLoopMs / med['in-process'].loop))} %** of the in-process clock here (the NATS thread and nats-server take
 the second core from V8's compiler threads; the main thread builds the payloads).
 
 Ratio in-process / gRPC in this run: **${f1(rate('in-process', 'loop') / rate('grpc', 'loop'))}×** on the clock, ${f1(rate('in-process', 'total') / rate('grpc', 'total'))}× end to end.

@@ -11,6 +11,7 @@
 import { RandomStream } from '../../lib/index.js';
 import type { Environment, TimeStep } from '../env/time-step.js';
 import { StepType } from '../env/time-step.js';
+import { trainingEpisode } from './training-episode.js';
 
 export interface Bin {
   /** Index into the observation vector. */
@@ -192,19 +193,13 @@ export class TabularQLearner {
 
   /** One ε-greedy training episode; returns its total reward and the number of steps. */
   trainEpisode(env: Environment<number, Float32Array>): { return: number; steps: number } {
-    let ts = env.reset();
-    let total = 0;
-    let steps = 0;
-    while (ts.stepType !== StepType.LAST) {
-      const obs = ts.observation;
-      const a = this.act(obs);
-      ts = env.step(a);
-      this.update(obs, a, ts);
-      total += ts.reward;
-      steps++;
-    }
+    const episode = trainingEpisode(
+      env,
+      (obs) => this.act(obs),
+      (obs, a, next) => this.update(obs, a, next),
+    );
     this.episodes++;
-    return { return: total, steps };
+    return episode;
   }
 
   /** Greedy return over episodes started with reset(day) for each given day (Alg. 1's check). */

@@ -10,6 +10,7 @@ import { behaviourCloning, forecastHeuristic } from '../methods/behaviour-clonin
 import { DoubleDqn } from '../methods/dqn.js';
 import { TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
 import { Td3 } from '../methods/td3.js';
+import { trainingEpisode } from '../methods/training-episode.js';
 import { createMarketRunner } from './market-runner.js';
 import { type EpisodeLog, networkPolicy, ppoFromMethod, type Runner } from './runner.js';
 import type { TrainConfig } from './train-config.js';
@@ -44,26 +45,16 @@ interface Explorer<A> {
   observe(o: Float32Array, a: A, reward: number, discount: number, next: Float32Array): unknown;
 }
 
-/**
- * One episode of an off-policy learner on a fast (synchronous) environment: act exploring, step,
- * learn from the transition. Its total reward and length; the € value is each environment's own.
- */
+/** One exploring episode of an off-policy learner: the € value is each environment's own. */
 function exploringEpisode<A>(
   env: Pick<Environment<A>, 'reset' | 'step'>,
   learner: Explorer<A>,
 ): { return: number; steps: number } {
-  let ts = env.reset();
-  let ret = 0;
-  let steps = 0;
-  while (ts.stepType !== StepType.LAST) {
-    const o = ts.observation;
-    const a = learner.explore(o);
-    ts = env.step(a);
-    learner.observe(o, a, ts.reward, ts.discount, ts.observation);
-    ret += ts.reward;
-    steps++;
-  }
-  return { return: ret, steps };
+  return trainingEpisode(
+    env,
+    (o) => learner.explore(o),
+    (o, a, next) => learner.observe(o, a, next.reward, next.discount, next.observation),
+  );
 }
 
 export async function createRunner(cfg: TrainConfig): Promise<Runner> {
