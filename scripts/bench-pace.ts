@@ -139,6 +139,25 @@ function floor(rounds: number, clients: number, client: 'sdk' | 'grpc-js'): Floo
   return JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Floor;
 }
 
+interface CoreRuns {
+  days: number;
+  runs: { clockMs: number; mainThreadCpuMs: number; trades: number; tapeEvents: number }[];
+}
+
+/**
+ * The simulation core and the in-process strategies alone, with no sink (scripts/bench/core-runs.ts):
+ * `n` runs in one fresh process — the first pays V8's warm-up, the others run compiled code.
+ */
+function coreRuns(n: number): CoreRuns {
+  const res = spawnSync(
+    process.execPath,
+    [join('scripts', 'bench', 'bundled.mjs'), join('scripts', 'bench', 'core-runs.ts'), config, String(n)],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (res.status !== 0) throw new Error(`core-runs failed (${res.status}):\n${res.stderr}`);
+  return JSON.parse(res.stdout.trim().split('\n').at(-1)!) as CoreRuns;
+}
+
 /** One profiled run: every process sampled; per category, summed over the agent processes. */
 function profiled(mode: Mode): {
   arena: Record<Category, number>;
@@ -273,6 +292,8 @@ const rounds = once('grpc').stats.wakeUps / cfg.agents.length;
 const samples: Record<Mode, Sample[]> = { grpc: [], 'in-process': [] };
 /** The in-process run without NATS, once per round: what publishing costs its clock. */
 const withoutNats: Sample[] = [];
+/** The core and strategies alone, once per round: a cold run and warm ones in one process. */
+const coreAlone: CoreRuns[] = [];
 const floors: Floor[] = [];
 const grpcJsFloors: Floor[] = [];
 // Round by round: a run of each mode, then the gRPC floor with each client, so that every round's
@@ -288,6 +309,7 @@ for (let i = 0; i < runs; i++) {
     );
   }
   withoutNats.push(once('in-process', {}, 'bundle', ['--no-nats']));
+  coreAlone.push(coreRuns(3));
   floors.push(floor(rounds, cfg.agents.length, 'sdk'));
   grpcJsFloors.push(floor(rounds, cfg.agents.length, 'grpc-js'));
   process.stderr.write(
@@ -311,6 +333,15 @@ const days = cfg.days;
 const rate = (m: Mode, k: 'loop' | 'total') => perMinute(days, med[m][k]);
 const hashes = new Set([...MODES.flatMap((m) => samples[m]), ...withoutNats].map((s) => s.tapeSha256));
 const noNatsLoopMs = median(withoutNats.map((s) => s.loopMs));
+const coreCold = coreAlone.map((c) => c.runs[0]!);
+const coreWarm = coreAlone.flatMap((c) => c.runs.slice(1));
+const coreColdMs = median(coreCold.map((r) => r.clockMs));
+const coreWarmMs = median(coreWarm.map((r) => r.clockMs));
+// Without a tape the core still counts its events: every run must have played the timed runs' game.
+const timedStats = samples.grpc[0]!.stats;
+const coreSame = [...coreCold, ...coreWarm].every(
+  (r) => r.trades === timedStats.trades && r.tapeEvents === timedStats.tapeEvents,
+);
 
 let profileTable = '';
 if (profile) {
@@ -399,6 +430,15 @@ CPU of all processes over the clock ${seconds(median(withoutNats.map((s) => s.lo
 Publishing public data and the JetStream settlement stream is
 **${f1(100 * (1 - noNatsLoopMs / med['in-process'].loop))} %** of the in-process clock here (the NATS thread and nats-server take
 the second core from V8's compiler threads; the main thread builds the payloads).
+
+**The core and the strategies alone** (\`scripts/bench/core-runs.ts\`: the in-process run with no sink at
+all — no tape, no run folder, no NATS, no event-loop turns — three runs in one fresh process per round;
+not a figure for the goals): the first run of each process, **${f1(perMinute(days, coreColdMs))} sim-days/min** (clock median
+${seconds(coreColdMs)}: ${coreCold.map((r) => (r.clockMs / 1000).toFixed(2)).join(', ')}; main thread ${seconds(median(coreCold.map((r) => r.mainThreadCpuMs)))}); the second and third,
+once V8 has compiled the code, **${f1(perMinute(days, coreWarmMs))} sim-days/min** (${seconds(coreWarmMs)}: ${coreWarm.map((r) => (r.clockMs / 1000).toFixed(2)).join(', ')}).
+${coreSame ? 'Every one of these runs made the same trades and tape events as the timed runs.' : "**These runs did not all make the timed runs' trades and tape events.**"}
+What a fresh process's first run costs beyond a warm one is V8's warm-up (code running interpreted or
+baseline-compiled until TurboFan has compiled it), before anything is written or published.
 
 Ratio in-process / gRPC in this run: **${f1(rate('in-process', 'loop') / rate('grpc', 'loop'))}×** on the clock, ${f1(rate('in-process', 'total') / rate('grpc', 'total'))}× end to end.
 Tapes: ${hashes.size === 1 ? `all ${runs * 3} runs (with the runs without NATS) wrote the same tape (sha256 \`${[...hashes][0]}\`)` : `${hashes.size} different tape hashes over the runs (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}) — a run with a missed deadline or a late connection differs`}.
