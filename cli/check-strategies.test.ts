@@ -23,3 +23,54 @@ describe('strategies of launched agents', () => {
     expect(() => checkLaunchedStrategies(byHand, 'run.yaml', strategyNames)).not.toThrow();
   });
 });
+
+describe('parameters of launched agents', () => {
+  const issuesOf = (agents: unknown[]) => {
+    const cfg = parseRunConfig({ day: '2026-11-22', agents });
+    try {
+      checkLaunchedStrategies(cfg, 'run.yaml', strategyNames);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).issues;
+    }
+    return [];
+  };
+  const battery = { type: 'battery', powerMw: 10, energyMwh: 20 };
+
+  it('refuses a value out of range before anything starts, naming the field, the value and the limit', () => {
+    const issues = issuesOf([
+      { id: 'ok', strategy: 'lp-battery', asset: battery, params: { horizonHours: 24 } },
+      { id: 'far', strategy: 'lp-battery', asset: battery, params: { horizonHours: 500 } },
+    ]);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ path: 'agents[1].params.horizonHours', value: 500 });
+    expect(issues[0]!.message).toMatch(/96/);
+    expect(issues[0]!.message).toContain('lp-battery');
+  });
+
+  it('refuses an unknown parameter, a missing file and an off-grid price', () => {
+    const issues = issuesOf([
+      { id: 'a', strategy: 'heuristic-battery', asset: battery, params: { maxSlipageEur: 5 } },
+      { id: 'b', strategy: 'policy', asset: battery, params: { checkpoint: '/nonexistent/policy.json' } },
+      { id: 'c', strategy: 'heuristic-battery', asset: battery, params: { maxSlippageEur: 0.001 } },
+    ]);
+    expect(issues.map((i) => i.path)).toEqual([
+      'agents[0].params',
+      'agents[1].params.checkpoint',
+      'agents[2].params.maxSlippageEur',
+    ]);
+    expect(issues[0]!.message).toMatch(/maxSlipageEur/);
+    expect(issues[1]).toMatchObject({ value: '/nonexistent/policy.json' });
+    expect(issues[1]!.message).toMatch(/cannot read a policy/);
+    expect(issues[2]!.message).toMatch(/0\.01 EUR\/MWh/);
+  });
+
+  it('leaves the parameters of agents started by hand or by their own command to them', () => {
+    expect(
+      issuesOf([
+        { id: 'h', strategy: 'lp-battery', launch: false, token: 'tok-12345', params: { horizonHours: 500 } },
+        { id: 'c', strategy: 'lp-battery', command: ['my-agent'], params: { horizonHours: 500 } },
+      ]),
+    ).toEqual([]);
+  });
+});

@@ -33,8 +33,9 @@ export class ParamError extends AgentSdkError {
   constructor(
     readonly strategy: string,
     readonly field: string,
-    message: string,
+    /** What is wrong with the field, without the strategy and field names. */
+    readonly reason: string,
   ) {
-    super(`strategy ${strategy}: params.${field}: ${message}`);
+    super(`strategy ${strategy}: params.${field}: ${reason}`);
   }
 }

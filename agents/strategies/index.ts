@@ -18,7 +18,9 @@ export {
   listStrategies,
   PARADIGMS,
   type Paradigm,
+  type ParamIssue,
   type StrategyInfo,
   strategyNames,
+  strategyParamIssue,
   UnknownStrategyError,
 } from './registry.js';

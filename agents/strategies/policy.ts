@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { eurToTicks } from '../../market/index.js';
+import { ParamError } from '../sdk/errors.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { Mlp } from './mlp.js';
 import { eurPerMwh, parseParams } from './params.js';
@@ -38,8 +39,10 @@ export class PolicyStrategy implements Strategy {
     this.file = readPolicyFile(this.params.checkpoint);
     this.net = new Mlp(this.file.network);
     if (this.net.inputs !== STANDARD_OBSERVATION_SIZE)
-      throw new Error(
-        `policy network takes ${this.net.inputs} inputs, the standard observation has ${STANDARD_OBSERVATION_SIZE}`,
+      throw new ParamError(
+        'policy',
+        'checkpoint',
+        `${this.params.checkpoint}: the network takes ${this.net.inputs} inputs, the standard observation has ${STANDARD_OBSERVATION_SIZE}`,
       );
   }
 

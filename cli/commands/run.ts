@@ -8,17 +8,19 @@ import {
   createStrategy,
   hasStrategy,
   strategyNames as registeredNames,
+  strategyParamIssue,
 } from '../../agents/strategies/index.js';
 import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
-import { checkLaunchedStrategies } from '../check-strategies.js';
+import { checkLaunchedStrategies, type KnownStrategies } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
 import { intOption, numberOption, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
 
-export const strategyNames = {
+export const strategyNames: KnownStrategies = {
   has: hasStrategy,
   names: registeredNames,
+  paramIssue: strategyParamIssue,
 };
 
 /**

@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseWorkerTimeout } from './tournament.js';
+import { ConfigError } from '../../lib/index.js';
+import { parseTournament } from '../../tournament/index.js';
+import { checkEntrants, parseWorkerTimeout } from './tournament.js';
 
 describe('--worker-timeout', () => {
   it('takes seconds ≥ 0 as given, 0 meaning wait forever', () => {
@@ -15,5 +17,36 @@ describe('--worker-timeout', () => {
     expect(() => parseWorkerTimeout('-1')).toThrow(
       '--worker-timeout must be a number of seconds ≥ 0 (0: wait forever), got "-1"',
     );
+  });
+});
+
+describe('entrants', () => {
+  const tournament = (entrants: unknown[]) =>
+    parseTournament({
+      name: 't',
+      gameSizes: [1],
+      entrants,
+      scenarios: [{ file: 'scenarios/demo.yaml', seats: ['heuristic'] }],
+    });
+  const issuesOf = (entrants: unknown[]) => {
+    try {
+      checkEntrants(tournament(entrants), 't.yaml');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).issues;
+    }
+    return [];
+  };
+
+  it('refuses an unknown strategy and parameters a strategy refuses, naming the field and the value', () => {
+    const issues = issuesOf([
+      { name: 'fine', strategy: 'lp-battery', params: { horizonHours: 24 } },
+      { name: 'typo', strategy: 'lp-batery' },
+      { name: 'far', strategy: 'lp-battery', params: { horizonHours: 500 } },
+      { name: 'own', strategy: 'anything', command: ['my-agent', '{arena}', '{token}'], params: { x: 1 } },
+    ]);
+    expect(issues.map((i) => i.path)).toEqual(['entrants[1].strategy', 'entrants[2].params.horizonHours']);
+    expect(issues[1]).toMatchObject({ value: 500 });
+    expect(issues[1]!.message).toMatch(/96.*lp-battery/);
   });
 });

@@ -5,8 +5,8 @@
 // queue and `flexarena worker` processes play them.
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { hasStrategy } from '../../agents/strategies/index.js';
-import { ConfigError } from '../../lib/index.js';
+import { hasStrategy, strategyParamIssue } from '../../agents/strategies/index.js';
+import { ConfigError, type ConfigIssue } from '../../lib/index.js';
 import {
   DEFAULT_WORKER_TIMEOUT_MS,
   loadScenarios,
@@ -16,20 +16,25 @@ import {
   type TournamentConfig,
   writeTournamentFiles,
 } from '../../tournament/index.js';
+import { paramIssues } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
 
-/** Every built-in strategy an entrant names must exist (commands are checked when they start). */
+/**
+ * Every built-in strategy an entrant names must exist and accept the entrant's parameters
+ * (commands are checked when they start).
+ */
 export function checkEntrants(t: TournamentConfig, file: string): void {
-  const issues = t.entrants.flatMap((e, i) =>
-    !e.command && e.strategy && !hasStrategy(e.strategy)
-      ? [
-          {
-            path: `entrants[${i}].strategy`,
-            message: `unknown strategy "${e.strategy}" (see flexarena strategies)`,
-          },
-        ]
-      : [],
-  );
+  const issues = t.entrants.flatMap((e, i): ConfigIssue[] => {
+    if (e.command || !e.strategy) return [];
+    if (!hasStrategy(e.strategy))
+      return [
+        {
+          path: `entrants[${i}].strategy`,
+          message: `unknown strategy "${e.strategy}" (see flexarena strategies)`,
+        },
+      ];
+    return paramIssues(`entrants[${i}].params`, e.strategy, e.params, { paramIssue: strategyParamIssue });
+  });
   if (issues.length > 0) throw new ConfigError(file, issues);
 }
 
