@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../lib/index.js';
 import { parseRunConfig } from '../sim/index.js';
 import { checkLaunchedStrategies } from './check-strategies.js';
-import { strategyNames } from './commands/run.js';
 
 describe('strategies of launched agents', () => {
   it('rejects an unknown strategy the arena would have to launch, and allows any label for agents started by hand', () => {
     const cfg = parseRunConfig({ day: '2026-11-22', agents: [{ id: 'a', strategy: 'no-such-thing' }] });
     let issues: ConfigError['issues'] = [];
     try {
-      checkLaunchedStrategies(cfg, 'run.yaml', strategyNames);
+      checkLaunchedStrategies(cfg, 'run.yaml');
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       issues = (err as ConfigError).issues;
@@ -20,7 +19,7 @@ describe('strategies of launched agents', () => {
       day: '2026-11-22',
       agents: [{ id: 'a', strategy: 'my-python-bot', launch: false, token: 'tok-12345' }],
     });
-    expect(() => checkLaunchedStrategies(byHand, 'run.yaml', strategyNames)).not.toThrow();
+    expect(() => checkLaunchedStrategies(byHand, 'run.yaml')).not.toThrow();
   });
 });
 
@@ -28,7 +27,7 @@ describe('parameters of launched agents', () => {
   const issuesOf = (agents: unknown[]) => {
     const cfg = parseRunConfig({ day: '2026-11-22', agents });
     try {
-      checkLaunchedStrategies(cfg, 'run.yaml', strategyNames);
+      checkLaunchedStrategies(cfg, 'run.yaml');
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       return (err as ConfigError).issues;

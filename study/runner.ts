@@ -1,8 +1,9 @@
 // Runs a study: every variant on every world seed (seed by seed, so a stopped study has whole
 // seeds first), skipping the runs already in its folder, then summarises over seeds.
 import { join } from 'node:path';
+import { strategyConfigIssues } from '../agents/strategies/index.js';
 import { loadRunConfig } from '../arena/index.js';
-import { deriveSeed } from '../lib/index.js';
+import { ConfigError, deriveSeed } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
 import { runVariant, type StudyRun } from './run-variant.js';
 import { StudyStore } from './store.js';
@@ -41,6 +42,11 @@ export function studySeed(s: StudyConfig, seedIndex: number): number {
 export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<StudyOutcome> {
   const scenario = loadRunConfig(s.scenario);
   checkStudy(s, scenario, o.file);
+  // Every agent of the scenario plays as a strategy object: each must exist and take its params.
+  const issues = scenario.agents.flatMap((a, i) =>
+    strategyConfigIssues(`agents[${i}]`, a.strategy, a.params),
+  );
+  if (issues.length > 0) throw new ConfigError(s.scenario, issues);
   const dir = o.dir ?? join('runs', 'studies', s.name);
   const store = new StudyStore(dir, s);
   const vs = variants(s);

@@ -18,9 +18,8 @@ export {
   listStrategies,
   PARADIGMS,
   type Paradigm,
-  type ParamIssue,
   type StrategyInfo,
   strategyNames,
-  strategyParamIssue,
   UnknownStrategyError,
 } from './registry.js';
+export { strategyConfigIssues } from './strategy-check.js';

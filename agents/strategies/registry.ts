@@ -186,27 +186,6 @@ export function createStrategy(name: string, params: Record<string, unknown> = {
   return entry.factory(params);
 }
 
-/** A parameter a strategy refuses: the field (dotted path inside `params`) and why. */
-export interface ParamIssue {
-  field: string;
-  reason: string;
-}
-
-/**
- * Whether strategy `name` accepts `params`, checked by building it exactly as an agent process
- * would (schema, value limits and files it reads, e.g. a policy checkpoint or a Q-table), so a run
- * can refuse a configuration before anything starts. Undefined: accepted.
- */
-export function strategyParamIssue(name: string, params: Record<string, unknown>): ParamIssue | undefined {
-  try {
-    createStrategy(name, params);
-    return undefined;
-  } catch (err) {
-    if (err instanceof ParamError) return { field: err.field, reason: err.reason };
-    throw err;
-  }
-}
-
 export interface StrategyInfo {
   name: string;
   paradigm: Paradigm;

@@ -4,24 +4,13 @@
 // --realtime <speed>) the virtual clock is paced against the wall clock and never waits for agents.
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import {
-  createStrategy,
-  hasStrategy,
-  strategyNames as registeredNames,
-  strategyParamIssue,
-} from '../../agents/strategies/index.js';
+import { createStrategy } from '../../agents/strategies/index.js';
 import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
-import { checkLaunchedStrategies, type KnownStrategies } from '../check-strategies.js';
+import { checkLaunchedStrategies } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
 import { intOption, numberOption, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
-
-export const strategyNames: KnownStrategies = {
-  has: hasStrategy,
-  names: registeredNames,
-  paramIssue: strategyParamIssue,
-};
 
 /**
  * The built-in strategies of `cfg` that the arena would launch, as strategy objects; agents with
@@ -122,7 +111,7 @@ export function registerRun(program: Command): void {
           `--pace slows a lock-step run; this run is in real time at realtime.speed ${cfg.realtime!.speed}`,
         );
       applyExternalAgents(cfg, o.external, file);
-      checkLaunchedStrategies(cfg, file, strategyNames);
+      checkLaunchedStrategies(cfg, file);
       const runId = o.runId ?? makeRunId(cfg);
       const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;
       const started = Date.now();

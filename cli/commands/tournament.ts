@@ -5,8 +5,8 @@
 // queue and `flexarena worker` processes play them.
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { hasStrategy, strategyParamIssue } from '../../agents/strategies/index.js';
-import { ConfigError, type ConfigIssue } from '../../lib/index.js';
+import { strategyConfigIssues } from '../../agents/strategies/index.js';
+import { ConfigError } from '../../lib/index.js';
 import {
   DEFAULT_WORKER_TIMEOUT_MS,
   loadScenarios,
@@ -16,7 +16,6 @@ import {
   type TournamentConfig,
   writeTournamentFiles,
 } from '../../tournament/index.js';
-import { paramIssues } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
 
 /**
@@ -24,17 +23,9 @@ import { formatLeaderboard } from '../leaderboard-table.js';
  * (commands are checked when they start).
  */
 export function checkEntrants(t: TournamentConfig, file: string): void {
-  const issues = t.entrants.flatMap((e, i): ConfigIssue[] => {
-    if (e.command || !e.strategy) return [];
-    if (!hasStrategy(e.strategy))
-      return [
-        {
-          path: `entrants[${i}].strategy`,
-          message: `unknown strategy "${e.strategy}" (see flexarena strategies)`,
-        },
-      ];
-    return paramIssues(`entrants[${i}].params`, e.strategy, e.params, { paramIssue: strategyParamIssue });
-  });
+  const issues = t.entrants.flatMap((e, i) =>
+    !e.command && e.strategy ? strategyConfigIssues(`entrants[${i}]`, e.strategy, e.params) : [],
+  );
   if (issues.length > 0) throw new ConfigError(file, issues);
 }
 

@@ -179,4 +179,24 @@ describe('flexarena study (in process, tiny)', () => {
       /sizes\[0\]: Too small/,
     );
   });
+
+  it("refuses a scenario whose strategy refuses its params before playing anything, naming the scenario's field", async () => {
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      {
+        id: 'big',
+        strategy: 'heuristic-battery',
+        asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        params: { maxSlippageEur: -3 },
+      },
+    ];
+    const badScenario = writeConfig(dir, cfg, 'bad-params.yaml');
+    const bad = parseStudy({ name: 'bad-params', scenario: badScenario, agent: 'big' }, 'bp.yaml', dir);
+    const folder = join(dir, 'bad-params');
+    await expect(runStudy(bad, { dir: folder, file: 'bp.yaml' })).rejects.toThrow(
+      /bad-params\.yaml[\s\S]*agents\[1\]\.params\.maxSlippageEur: .*heuristic-battery.*\(got -3\)/,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
 });
