@@ -197,6 +197,8 @@ export class GrpcGateway {
   private readonly everConnected = new Set<string>();
   private readonly ports = new Map<string, RemoteAgentPort>();
   private connectWaiters: (() => void)[] = [];
+  /** Agents waitForAgents no longer waits for (stopWaitingFor). */
+  private readonly notComing = new Set<string>();
   /** Set when the run is over: agents that still owe a final report get it on their next hello. */
   private finale: Finale | undefined;
   /** Agents whose stream was down when the run ended, so they have not had their RunEnded. */
@@ -277,19 +279,32 @@ export class GrpcGateway {
     return p;
   }
 
-  /** Resolves when every agent has said hello, or when the timeout passes; returns who is missing. */
+  /**
+   * Resolves when every agent has said hello or cannot any more (stopWaitingFor), or when the
+   * timeout passes; returns who is missing.
+   */
   waitForAgents(timeoutMs: number): Promise<string[]> {
     const expected = [...this.ports.keys()];
     const missing = () => expected.filter((id) => !this.everConnected.has(id));
-    if (missing().length === 0) return Promise.resolve([]);
+    const awaited = () => missing().filter((id) => !this.notComing.has(id));
+    if (awaited().length === 0) return Promise.resolve(missing());
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(missing()), timeoutMs);
       this.connectWaiters.push(() => {
-        if (missing().length > 0) return;
+        if (awaited().length > 0) return;
         clearTimeout(timer);
-        resolve([]);
+        resolve(missing());
       });
     });
+  }
+
+  /**
+   * `agentId` cannot say hello any more (its launched process ended before it did): waitForAgents
+   * does not wait for it. Should it connect after all (someone starts it by hand), it plays.
+   */
+  stopWaitingFor(agentId: string): void {
+    this.notComing.add(agentId);
+    for (const w of this.connectWaiters) w();
   }
 
   session(agentId: string): Session | undefined {

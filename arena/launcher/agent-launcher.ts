@@ -38,6 +38,35 @@ export function agentCommand(agent: AgentConfig): AgentCommand | undefined {
 export interface LaunchedAgent {
   agentId: string;
   child: ChildProcess;
+  /** The last few KiB of what the process wrote (stdout and stderr), for error messages. */
+  outputTail(): string;
+}
+
+/** How much of an agent's output is kept in memory for outputTail (its whole log is a file). */
+const TAIL_CHARS = 4096;
+
+/**
+ * Writes the child's stdout and stderr to `<logDir>/<agentId>.log` and keeps their last
+ * TAIL_CHARS characters, so that an agent that dies at start can be reported in its own words. A
+ * process that cannot be started at all (no such command) gets that said in both.
+ */
+function logOutput(agentId: string, child: ChildProcess, logDir: string, command: string): LaunchedAgent {
+  const log = createWriteStream(join(logDir, `${agentId}.log`));
+  let tail = '';
+  const keep = (text: string) => {
+    tail = (tail + text).slice(-TAIL_CHARS);
+  };
+  for (const out of [child.stdout, child.stderr]) {
+    out?.on('data', (chunk: Buffer) => keep(chunk.toString('utf8')));
+    out?.pipe(log, { end: false });
+  }
+  child.on('error', (err) => {
+    const line = `could not start ${command}: ${err.message}\n`;
+    keep(line);
+    log.write(line);
+  });
+  child.on('close', () => log.end());
+  return { agentId, child, outputTail: () => tail };
 }
 
 /**
@@ -57,10 +86,7 @@ export function launchAgent(
     // The token travels in the environment, not argv, so it does not show up in `ps`.
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLEXARENA_TOKEN: token } },
   );
-  const log = createWriteStream(join(logDir, `${agent.id}.log`));
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  return { agentId: agent.id, child };
+  return logOutput(agent.id, child, logDir, process.execPath);
 }
 
 /**
@@ -83,12 +109,32 @@ export function launchCommand(
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...command.env, FLEXARENA_ARENA: address, FLEXARENA_TOKEN: token },
   });
-  const log = createWriteStream(join(logDir, `${agentId}.log`));
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  child.on('error', (err) => log.write(`could not start ${cmd}: ${err.message}\n`));
-  return { agentId, child };
+  return logOutput(agentId, child, logDir, cmd);
 }
+
+/**
+ * What to say of a launched agent whose process ended (`code`, `signal` as in its 'close' event)
+ * before it connected: how it ended and the last lines it wrote (its whole output is in its log).
+ */
+export function earlyExitDetail(agent: LaunchedAgent, code: number | null, signal: string | null): string {
+  const how =
+    code !== null && code < 0
+      ? 'could not be started'
+      : `exited (${code !== null ? `code ${code}` : `signal ${signal}`}) before connecting`;
+  const lines = agent
+    .outputTail()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.length > 0)
+    .slice(-EARLY_EXIT_LINES);
+  return (
+    `its process ${how}; see agents/${agent.agentId}.log` +
+    (lines.length > 0 ? `; its last output:\n${lines.join('\n')}` : '; it wrote nothing')
+  );
+}
+
+/** Lines of an agent's last output quoted when it ended before connecting. */
+const EARLY_EXIT_LINES = 8;
 
 export async function stopAgents(agents: LaunchedAgent[], graceMs = 3_000): Promise<void> {
   await Promise.all(agents.map((a) => waitOrKill(a.child, graceMs)));

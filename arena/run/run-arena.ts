@@ -28,6 +28,7 @@ import { type GatewayObserver, GrpcGateway } from '../gateway/grpc-gateway.js';
 import { bundleAgentProgram } from '../launcher/agent-bundle.js';
 import {
   agentCommand,
+  earlyExitDetail,
   type LaunchedAgent,
   launchAgent,
   launchCommand,
@@ -172,6 +173,33 @@ async function closeNats(
 }
 
 /**
+ * Waits for every agent's hello (gateway.waitForAgents), but not for a launched agent whose process
+ * ends before it said hello — a crash at start, a command that does not exist: that is written as
+ * an 'exited-before-connecting' fault with the process's last output at once, instead of a
+ * 'never-connected' one after `timeoutMs` (up to ten minutes in a configuration for a busy machine).
+ * Returns the agents still missing that did not end early.
+ */
+async function waitForLaunched(
+  gateway: GrpcGateway,
+  launched: readonly LaunchedAgent[],
+  timeoutMs: number,
+  faults: FaultLogSink,
+): Promise<string[]> {
+  const endedEarly = new Set<string>();
+  let waiting = true;
+  for (const agent of launched)
+    agent.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      if (!waiting || gateway.hasConnected(agent.agentId)) return;
+      endedEarly.add(agent.agentId);
+      faults.write(agent.agentId, 'exited-before-connecting', earlyExitDetail(agent, code, signal));
+      gateway.stopWaitingFor(agent.agentId);
+    });
+  const missing = await gateway.waitForAgents(timeoutMs);
+  waiting = false;
+  return missing.filter((id) => !endedEarly.has(id));
+}
+
+/**
  * Agents whose stream was down when the run ended are waited for (up to the configured grace):
  * when one comes back it resumes from its last processed report and gets its final report, so a
  * process killed near the end loses nothing either.
@@ -310,7 +338,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
             `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
           );
       }
-      const missing = await gateway.waitForAgents(cfg.connectTimeoutMs);
+      const missing = await waitForLaunched(gateway, launched, cfg.connectTimeoutMs, faults);
       for (const id of missing)
         faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }

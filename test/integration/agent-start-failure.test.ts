@@ -1,0 +1,79 @@
+// A launched agent whose process ends before it connects — a crash at start, a command that does
+// not exist — is reported at once with its own last words, and the run goes on without it: the
+// arena does not wait out connectTimeoutMs (ten minutes here; the test's timeout is far shorter, so
+// a waiting arena fails it), and the agents that did start play.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoConfig, runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+
+afterAll(stopAll);
+
+const battery = { type: 'battery', powerMw: 10, energyMwh: 20 };
+
+interface FaultLine {
+  agent: string;
+  kind: string;
+  detail: string;
+}
+
+describe('a launched agent that ends before it connects', () => {
+  it('is a fault with its exit and last output at once, and the run plays on with the others', {
+    timeout: 180_000,
+  }, async () => {
+    const dir = tempDir();
+    const cfg = demoConfig({ connectTimeoutMs: 600_000 });
+    (cfg.agents as unknown[]).push(
+      {
+        id: 'crasher',
+        strategy: 'my-bot',
+        command: [
+          process.execPath,
+          '-e',
+          "console.log('starting my-bot'); console.error('Error: cannot find model weights.bin'); process.exit(3)",
+        ],
+        asset: battery,
+      },
+      { id: 'missing', strategy: 'my-bot', command: [join(dir, 'no-such-bot')], asset: battery },
+    );
+    // Every agent a process of its own (no --in-process): the three built-ins must still connect and play.
+    const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir]);
+    expect(res.code, res.stderr).toBe(0);
+    const runDir = /results in (\S+)\//.exec(res.stdout)?.[1];
+    expect(runDir, res.stdout).toBeDefined();
+
+    const faults = readFileSync(join(runDir!, 'agent-faults.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as FaultLine);
+    const of = (agent: string) => faults.filter((f) => f.agent === agent);
+    expect(faults.filter((f) => f.kind === 'never-connected')).toEqual([]);
+
+    const [crasher] = of('crasher');
+    expect(of('crasher')).toHaveLength(1);
+    expect(crasher!.kind).toBe('exited-before-connecting');
+    expect(crasher!.detail).toContain('exited (code 3) before connecting');
+    expect(crasher!.detail).toContain('see agents/crasher.log');
+    expect(crasher!.detail).toMatch(/last output:\nstarting my-bot\nError: cannot find model weights\.bin$/);
+    expect(readFileSync(join(runDir!, 'agents', 'crasher.log'), 'utf8')).toContain(
+      'cannot find model weights.bin',
+    );
+
+    const [missing] = of('missing');
+    expect(of('missing')).toHaveLength(1);
+    expect(missing!.kind).toBe('exited-before-connecting');
+    expect(missing!.detail).toContain('could not be started');
+    expect(missing!.detail).toContain('ENOENT');
+    expect(res.stderr).toContain('agent fault: crasher exited-before-connecting');
+
+    const results = JSON.parse(readFileSync(join(runDir!, 'results.json'), 'utf8')) as {
+      stats: { wakeUps: number; trades: number };
+      agents: { agentId: string; missedDeadlines: number; orders: number }[];
+    };
+    // The started agents played the whole day: 96 decision points and more for each of the three.
+    expect(results.stats.wakeUps).toBeGreaterThanOrEqual(3 * 96);
+    for (const id of ['liquidity', 'heuristic', 'idle'])
+      expect(results.agents.find((a) => a.agentId === id)?.missedDeadlines, id).toBe(0);
+    expect(results.agents.find((a) => a.agentId === 'liquidity')!.orders).toBeGreaterThan(0);
+  });
+});
