@@ -68,7 +68,8 @@ const registry = new Map<string, { factory: StrategyFactory; paradigm: Paradigm;
     {
       factory: (p) => new LpBattery(p),
       paradigm: 'mathematical programming',
-      description: 'perfect-foresight HiGHS LP: DA step curves from the plan, CID re-optimisation',
+      description:
+        'LP on the forecasts, solved exactly (same optimum as HiGHS): DA step curves from the plan, CID re-optimisation',
     },
   ],
   [
