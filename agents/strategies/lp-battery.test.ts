@@ -111,6 +111,22 @@ describe('LpBattery', () => {
     expect(() => new LpBattery({ unknown: 1 })).toThrow(ParamError);
   });
 
+  it("refuses an end-SoC target outside the battery's SoC range at the welcome, never clamps it", async () => {
+    // BATTERY: SoC range [1, 19] MWh.
+    for (const endSocMwh of [0.5, 19.5, 50]) {
+      const welcome = makeWelcome({ assets: [batteryAsset()], auctions: [DA] });
+      const refused = new LpBattery({ endSocMwh }).onWelcome(welcome);
+      await expect(refused).rejects.toThrow(ParamError);
+      await expect(new LpBattery({ endSocMwh }).onWelcome(welcome)).rejects.toThrow(
+        `params.endSocMwh: ${endSocMwh} MWh is outside the battery's SoC range [1, 19] MWh`,
+      );
+    }
+    for (const endSocMwh of [1, 12, 19])
+      await expect(
+        new LpBattery({ endSocMwh }).onWelcome(makeWelcome({ assets: [batteryAsset()], auctions: [DA] })),
+      ).resolves.toBeUndefined();
+  });
+
   it('bids the day-ahead LP schedule as price-responsive step curves, once, before the gate', async () => {
     const s = ready();
     const wake = makeWakeUp({

@@ -35,6 +35,7 @@ import type { BatteryLpPeriod, BatteryLpSchedule } from './battery-lp.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
   assetState,
+  checkSocParam,
   clampSoc,
   DAY_MS,
   forecastMap,
@@ -105,6 +106,7 @@ export class LpBattery implements Strategy {
 
   async onWelcome(welcome: Welcome): Promise<void> {
     const asset = requireAsset(welcome, 'battery', 'lp-battery', 'a battery');
+    checkSocParam('lp-battery', 'endSocMwh', this.params.endSocMwh, asset.spec);
     this.battery = asset.spec;
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);

@@ -109,3 +109,14 @@ describe('RollingIntrinsic', () => {
     expect(await ready().decide(makeWakeUp({ timeMs: NOW, assets: [assetState()] }))).toEqual([]);
   });
 });
+
+describe('rolling-intrinsic parameters', () => {
+  it("refuses an end-SoC target outside the battery's SoC range at the welcome", () => {
+    expect(() =>
+      new RollingIntrinsic({ endSocMwh: 25 }).onWelcome(makeWelcome({ assets: [batteryAsset()] })),
+    ).toThrow("params.endSocMwh: 25 MWh is outside the battery's SoC range [1, 19] MWh");
+    expect(() =>
+      new RollingIntrinsic({ endSocMwh: 10 }).onWelcome(makeWelcome({ assets: [batteryAsset()] })),
+    ).not.toThrow();
+  });
+});

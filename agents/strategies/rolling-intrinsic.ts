@@ -21,7 +21,7 @@ import type { Strategy } from '../sdk/strategy.js';
 import { type BookLpPeriod, bookSegments, solveBookLp, sweepOrder } from './battery-book-lp.js';
 import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { parseParams } from './params.js';
-import { clampSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
+import { checkSocParam, clampSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
   .object({
@@ -53,7 +53,9 @@ export class RollingIntrinsic implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    this.seat = batterySeat(welcome, this.name);
+    const seat = batterySeat(welcome, this.name);
+    checkSocParam(this.name, 'endSocMwh', this.params.endSocMwh, seat.battery);
+    this.seat = seat;
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {

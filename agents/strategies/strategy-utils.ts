@@ -13,7 +13,7 @@ import {
   quarterHourId,
 } from '../../lib/index.js';
 import { submit } from '../sdk/actions.js';
-import { AgentSdkError } from '../sdk/errors.js';
+import { AgentSdkError, ParamError } from '../sdk/errors.js';
 
 export const QH_MS = 15 * 60_000;
 export const HOUR_MS = 3_600_000;
@@ -197,7 +197,25 @@ export function quarterHourLimits(
   };
 }
 
-/** A SoC (or SoC target) clipped to the battery's range. */
+/**
+ * A SoC given as a parameter (`params.<field>`, MWh) must lie within the battery's SoC range: it is
+ * refused with a ParamError once the battery is known (at the welcome), never clamped into it.
+ */
+export function checkSocParam(
+  strategy: string,
+  field: string,
+  socMwh: number | undefined,
+  b: Pick<BatterySpec, 'socMinMwh' | 'socMaxMwh'>,
+): void {
+  if (socMwh === undefined || (socMwh >= b.socMinMwh && socMwh <= b.socMaxMwh)) return;
+  throw new ParamError(
+    strategy,
+    field,
+    `${socMwh} MWh is outside the battery's SoC range [${b.socMinMwh}, ${b.socMaxMwh}] MWh`,
+  );
+}
+
+/** A SoC (or SoC target) computed by a strategy, clipped to the battery's range. */
 export function clampSoc(socMwh: number, b: Pick<BatterySpec, 'socMinMwh' | 'socMaxMwh'>): number {
   return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, socMwh));
 }

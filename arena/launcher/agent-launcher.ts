@@ -112,30 +112,6 @@ export function launchCommand(
   return logOutput(agentId, child, logDir, cmd);
 }
 
-/**
- * What to say of a launched agent whose process ended (`code`, `signal` as in its 'close' event)
- * before it connected: how it ended and the last lines it wrote (its whole output is in its log).
- */
-export function earlyExitDetail(agent: LaunchedAgent, code: number | null, signal: string | null): string {
-  const how =
-    code !== null && code < 0
-      ? 'could not be started'
-      : `exited (${code !== null ? `code ${code}` : `signal ${signal}`}) before connecting`;
-  const lines = agent
-    .outputTail()
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l.length > 0)
-    .slice(-EARLY_EXIT_LINES);
-  return (
-    `its process ${how}; see agents/${agent.agentId}.log` +
-    (lines.length > 0 ? `; its last output:\n${lines.join('\n')}` : '; it wrote nothing')
-  );
-}
-
-/** Lines of an agent's last output quoted when it ended before connecting. */
-const EARLY_EXIT_LINES = 8;
-
 export async function stopAgents(agents: LaunchedAgent[], graceMs = 3_000): Promise<void> {
   await Promise.all(agents.map((a) => waitOrKill(a.child, graceMs)));
 }

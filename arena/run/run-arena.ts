@@ -28,12 +28,12 @@ import { type GatewayObserver, GrpcGateway } from '../gateway/grpc-gateway.js';
 import { bundleAgentProgram } from '../launcher/agent-bundle.js';
 import {
   agentCommand,
-  earlyExitDetail,
   type LaunchedAgent,
   launchAgent,
   launchCommand,
   stopAgents,
 } from '../launcher/agent-launcher.js';
+import { LaunchWatch } from '../launcher/launch-watch.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsThread } from '../nats/nats-thread.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
@@ -173,33 +173,6 @@ async function closeNats(
 }
 
 /**
- * Waits for every agent's hello (gateway.waitForAgents), but not for a launched agent whose process
- * ends before it said hello — a crash at start, a command that does not exist: that is written as
- * an 'exited-before-connecting' fault with the process's last output at once, instead of a
- * 'never-connected' one after `timeoutMs` (up to ten minutes in a configuration for a busy machine).
- * Returns the agents still missing that did not end early.
- */
-async function waitForLaunched(
-  gateway: GrpcGateway,
-  launched: readonly LaunchedAgent[],
-  timeoutMs: number,
-  faults: FaultLogSink,
-): Promise<string[]> {
-  const endedEarly = new Set<string>();
-  let waiting = true;
-  for (const agent of launched)
-    agent.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
-      if (!waiting || gateway.hasConnected(agent.agentId)) return;
-      endedEarly.add(agent.agentId);
-      faults.write(agent.agentId, 'exited-before-connecting', earlyExitDetail(agent, code, signal));
-      gateway.stopWaitingFor(agent.agentId);
-    });
-  const missing = await gateway.waitForAgents(timeoutMs);
-  waiting = false;
-  return missing.filter((id) => !endedEarly.has(id));
-}
-
-/**
  * Agents whose stream was down when the run ended are waited for (up to the configured grace):
  * when one comes back it resumes from its last processed report and gets its final report, so a
  * process killed near the end loses nothing either.
@@ -275,6 +248,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   let nats: NatsParts | undefined;
   let gateway: GrpcGateway | undefined;
   const launched: LaunchedAgent[] = [];
+  let watch: LaunchWatch | undefined;
   try {
     nats = await openNats(cfg, runId, runDir, log, opts.natsUrl);
     const sinks: RecordSink[] = [
@@ -338,9 +312,17 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
             `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
           );
       }
-      const missing = await waitForLaunched(gateway, launched, cfg.connectTimeoutMs, faults);
+      const g = gateway;
+      watch = new LaunchWatch(launched, {
+        hasConnected: (id) => g.hasConnected(id),
+        stopWaitingFor: (id) => g.stopWaitingFor(id),
+        fault: (id, kind, detail) => faults.write(id, kind, detail),
+      });
+      const missing = await gateway.waitForAgents(cfg.connectTimeoutMs);
+      watch.running();
       for (const id of missing)
-        faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
+        if (!watch.endedEarly.has(id))
+          faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }
 
     if (nats) sim.addSink(await nats.thread);
@@ -393,6 +375,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       reason: 'run complete',
       result: results.agents.find((r) => r.agentId === agentId),
     });
+    watch?.over();
     await endPorts(sim, ports, ended);
     if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
     faults.close();
@@ -400,6 +383,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     writeResults(runDir, results);
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
   } finally {
+    watch?.over();
     await stopAgents(launched);
     await gateway?.close();
     // Summaries of suppressed faults still owed, also those of the disconnects at shutdown.

@@ -1,11 +1,12 @@
 // A launched agent whose process ends before it connects — a crash at start, a command that does
 // not exist — is reported at once with its own last words, and the run goes on without it: the
 // arena does not wait out connectTimeoutMs (ten minutes here; the test's timeout is far shorter, so
-// a waiting arena fails it), and the agents that did start play.
+// a waiting arena fails it), and the agents that did start play. One that ends during the run (here
+// at its welcome, refusing a parameter that only the battery can judge) is reported the same way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoConfig, runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { BIN, demoConfig, runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 
 afterAll(stopAll);
 
@@ -15,6 +16,13 @@ interface FaultLine {
   agent: string;
   kind: string;
   detail: string;
+}
+
+function faultLines(runDir: string): FaultLine[] {
+  return readFileSync(join(runDir, 'agent-faults.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as FaultLine);
 }
 
 describe('a launched agent that ends before it connects', () => {
@@ -42,10 +50,7 @@ describe('a launched agent that ends before it connects', () => {
     const runDir = /results in (\S+)\//.exec(res.stdout)?.[1];
     expect(runDir, res.stdout).toBeDefined();
 
-    const faults = readFileSync(join(runDir!, 'agent-faults.log'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as FaultLine);
+    const faults = faultLines(runDir!);
     const of = (agent: string) => faults.filter((f) => f.agent === agent);
     expect(faults.filter((f) => f.kind === 'never-connected')).toEqual([]);
 
@@ -75,5 +80,44 @@ describe('a launched agent that ends before it connects', () => {
     for (const id of ['liquidity', 'heuristic', 'idle'])
       expect(results.agents.find((a) => a.agentId === id)?.missedDeadlines, id).toBe(0);
     expect(results.agents.find((a) => a.agentId === 'liquidity')!.orders).toBeGreaterThan(0);
+  });
+
+  it('that ends during the run is a fault with its exit and its own words', {
+    timeout: 180_000,
+  }, async () => {
+    const dir = tempDir();
+    // The built-ins play in the arena's process (they never miss); the lp-battery is a process of
+    // its own that refuses its end-SoC target at the welcome (outside the battery's [1, 19] MWh).
+    const cfg = demoConfig({ deadlineMs: 3_000, connectTimeoutMs: 120_000 });
+    (cfg.agents as unknown[]).push({
+      id: 'bad-lp',
+      strategy: 'lp-battery-process',
+      command: [
+        process.execPath,
+        BIN,
+        'agent',
+        'lp-battery',
+        '--arena',
+        '{arena}',
+        '--params',
+        JSON.stringify({ endSocMwh: 50 }),
+      ],
+      asset: battery,
+    });
+    const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir, '--in-process']);
+    expect(res.code, res.stderr).toBe(0);
+    const runDir = /results in (\S+)\//.exec(res.stdout)?.[1];
+    expect(runDir, res.stdout).toBeDefined();
+    const faults = faultLines(runDir!).filter((f) => f.agent === 'bad-lp');
+    expect(faults.map((f) => f.kind)).not.toContain('exited-before-connecting');
+    const exited = faults.filter((f) => f.kind === 'process-exited');
+    expect(exited).toHaveLength(1);
+    expect(exited[0]!.detail).toContain('exited (code 1) during the run; see agents/bad-lp.log');
+    expect(exited[0]!.detail).toContain(
+      "params.endSocMwh: 50 MWh is outside the battery's SoC range [1, 19] MWh",
+    );
+    // The stack's frames stay in the agent's log, not in the fault.
+    expect(exited[0]!.detail).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(runDir!, 'agents', 'bad-lp.log'), 'utf8')).toMatch(/\n\s+at /);
   });
 });
