@@ -307,6 +307,14 @@ export class GrpcGateway {
     for (const w of this.connectWaiters) w();
   }
 
+  /**
+   * The process the arena launched for `agentId` has ended: while its stream is down, its decisions
+   * are not waited for (RemoteAgentPort.onProcessGone).
+   */
+  processGone(agentId: string): void {
+    this.ports.get(agentId)?.onProcessGone();
+  }
+
   session(agentId: string): Session | undefined {
     const s = this.sessions.get(agentId);
     return s?.open ? s : undefined;

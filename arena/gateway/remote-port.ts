@@ -34,6 +34,12 @@ export class RemoteAgentPort implements AgentPort {
    * over its limit by its own (late) answers.
    */
   private lateFree: number | undefined;
+  /**
+   * Its process, launched by the arena, has ended: with its stream down it cannot come back (its
+   * token is the arena's secret), so its decisions count as missed at once instead of after the
+   * deadline — the same outcomes, in the same order, as waiting would give.
+   */
+  private processGone = false;
 
   constructor(
     readonly agentId: string,
@@ -66,6 +72,7 @@ export class RemoteAgentPort implements AgentPort {
       const p: Pending = { request, woken: false, settle: finish, refused: 0 };
       this.pending = p;
       if (session) this.wake(session, p);
+      else if (this.processGone) finish('missed');
       // Over its rate limit right now: its answer would be stuck behind its own flood.
       if (session && this.gateway.overLimit(this.agentId)) finish('missed');
     });
@@ -94,6 +101,12 @@ export class RemoteAgentPort implements AgentPort {
   onBarred(): void {
     this.barred = true;
     this.pending?.settle('missed');
+  }
+
+  /** Its launched process has ended (see processGone). */
+  onProcessGone(): void {
+    this.processGone = true;
+    if (!this.gateway.session(this.agentId)) this.pending?.settle('missed');
   }
 
   /** A batch refused for the rate limit: the open decision is not waited for either. */

@@ -2,7 +2,9 @@
 // playing: before its hello (a crash at start, a command that does not exist) the agent is not
 // waited for until connectTimeoutMs — up to ten minutes in a configuration for a busy machine — and
 // the fault says how the process ended, in its own last words; during the run the same is said
-// beside the disconnect the gateway reports. After the run, processes end as they should.
+// beside the disconnect the gateway reports, and its decisions are no longer waited for (they
+// count as missed at once, as they would after each deadline). After the run, processes end as
+// they should.
 import type { LaunchedAgent } from './agent-launcher.js';
 
 /** Lines of an agent's last output quoted when its process ends. */
@@ -12,6 +14,8 @@ const QUOTED_LINES = 8;
 export interface LaunchWatchTarget {
   hasConnected(agentId: string): boolean;
   stopWaitingFor(agentId: string): void;
+  /** The agent's process ended during the run: its dropped stream is not waited for. */
+  processGone(agentId: string): void;
   fault(agentId: string, kind: string, detail: string): void;
 }
 
@@ -51,6 +55,7 @@ export class LaunchWatch {
       return;
     }
     this.target.fault(id, 'process-exited', exitDetail(agent, code, signal, 'during the run'));
+    this.target.processGone(id);
   }
 }
 

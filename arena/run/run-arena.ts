@@ -316,6 +316,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       watch = new LaunchWatch(launched, {
         hasConnected: (id) => g.hasConnected(id),
         stopWaitingFor: (id) => g.stopWaitingFor(id),
+        processGone: (id) => g.processGone(id),
         fault: (id, kind, detail) => faults.write(id, kind, detail),
       });
       const missing = await gateway.waitForAgents(cfg.connectTimeoutMs);

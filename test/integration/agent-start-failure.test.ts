@@ -2,11 +2,20 @@
 // not exist — is reported at once with its own last words, and the run goes on without it: the
 // arena does not wait out connectTimeoutMs (ten minutes here; the test's timeout is far shorter, so
 // a waiting arena fails it), and the agents that did start play. One that ends during the run (here
-// at its welcome, refusing a parameter that only the battery can judge) is reported the same way.
+// at its welcome, refusing a parameter that only the battery can judge) is reported the same way,
+// and its decisions are not waited for any more.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, demoConfig, runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import {
+  BIN,
+  demoConfig,
+  readTape,
+  runArenaToEnd,
+  stopAll,
+  tempDir,
+  writeConfig,
+} from '../helpers/arena-process.js';
 
 afterAll(stopAll);
 
@@ -88,7 +97,9 @@ describe('a launched agent that ends before it connects', () => {
     const dir = tempDir();
     // The built-ins play in the arena's process (they never miss); the lp-battery is a process of
     // its own that refuses its end-SoC target at the welcome (outside the battery's [1, 19] MWh).
-    const cfg = demoConfig({ deadlineMs: 3_000, connectTimeoutMs: 120_000 });
+    // Its dropped stream is not waited for once its process is gone: with a one-minute deadline,
+    // waiting out its three misses would take longer than the test may.
+    const cfg = demoConfig({ deadlineMs: 60_000, connectTimeoutMs: 120_000 });
     (cfg.agents as unknown[]).push({
       id: 'bad-lp',
       strategy: 'lp-battery-process',
@@ -119,5 +130,10 @@ describe('a launched agent that ends before it connects', () => {
     // The stack's frames stay in the agent's log, not in the fault.
     expect(exited[0]!.detail).not.toMatch(/\n\s+at /);
     expect(readFileSync(join(runDir!, 'agents', 'bad-lp.log'), 'utf8')).toMatch(/\n\s+at /);
+    // The same outcomes as after three deadlines: three misses, then absent for the rest.
+    expect(faults.filter((f) => f.kind === 'missed-deadline')).toHaveLength(3);
+    const tape = readTape(runDir!);
+    expect(tape.filter((e) => e.type === 'agent-absent' && e.agent === 'bad-lp')).toHaveLength(1);
+    expect(tape.at(-1)!.type).toBe('run-end');
   });
 });
