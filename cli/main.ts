@@ -1,7 +1,7 @@
 // The `flexarena` command, and the only composition root of the project: it is the one place that
 // puts the simulation core, the runtime and the agents together.
 import { Command } from 'commander';
-import { FlexArenaError, tuneV8ForShortRuns } from '../lib/index.js';
+import { FlexArenaError, RunInterruptedError, tuneV8ForShortRuns } from '../lib/index.js';
 import { COMMANDS, commandsFor } from './command-table.js';
 
 // `flexarena agent` is an agent process, tuned as the bundled agent program is (cli/agent-main.ts).
@@ -18,5 +18,6 @@ try {
 } catch (err) {
   const e = err as Error;
   process.stderr.write(`flexarena: ${e instanceof FlexArenaError ? e.message : (e.stack ?? e.message)}\n`);
-  process.exit(1);
+  // A run a signal stopped exits as a shell reports it: 128 + the signal's number.
+  process.exit(e instanceof RunInterruptedError ? (e.signal === 'SIGTERM' ? 143 : 130) : 1);
 }

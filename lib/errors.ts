@@ -36,3 +36,16 @@ export class ConfigError extends FlexArenaError {
 
 export class NatsServerError extends FlexArenaError {}
 export class AgentLaunchError extends FlexArenaError {}
+
+/**
+ * A run stopped by a signal (Ctrl-C, SIGTERM from a supervisor): its agents and nats-server were
+ * stopped, its tape and settlement file closed with what happened until then.
+ */
+export class RunInterruptedError extends FlexArenaError {
+  constructor(
+    readonly signal: string,
+    message = `run interrupted by ${signal}`,
+  ) {
+    super(message);
+  }
+}

@@ -23,6 +23,7 @@ export {
   type ConfigIssue,
   FlexArenaError,
   NatsServerError,
+  RunInterruptedError,
 } from './errors.js';
 export { HELPER_THREAD_NICE, lowerHelperThreads } from './helper-threads.js';
 export { type LpSolver, loadHighs } from './highs.js';

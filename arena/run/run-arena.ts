@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { RunEnded } from '../../gen/flexarena/v1/session.js';
-import { lowerHelperThreads } from '../../lib/index.js';
+import { lowerHelperThreads, RunInterruptedError } from '../../lib/index.js';
 import {
   type AgentPort,
   endPorts,
@@ -68,6 +68,12 @@ export interface RunOptions {
   observer?: GatewayObserver;
   /** Called once the gateway listens, before agents are launched or waited for. */
   onListening?(address: string, gateway: GrpcGateway): void;
+  /**
+   * Stops the run (Ctrl-C, SIGTERM; the reason names the signal): it stops waiting for agents or
+   * ends after the decision point in progress, stops its agents and nats-server, closes the tape
+   * and settlements.jsonl with what happened until then, and rejects with RunInterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
@@ -244,11 +250,17 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   const tape = new TapeFileSink(join(runDir, TAPE_FILE));
   const settlements = new SettlementFileSink(join(runDir, 'settlements.jsonl'));
   const totals = new RecordTotals();
+  // Closed once, on success or after a failure: what happened until a failure stays readable.
+  let filesClosed: Promise<string> | undefined;
+  const closeRunFiles = () =>
+    (filesClosed ??= Promise.all([tape.close(), settlements.close()]).then(([sha256]) => sha256));
 
   let nats: NatsParts | undefined;
   let gateway: GrpcGateway | undefined;
   const launched: LaunchedAgent[] = [];
   let watch: LaunchWatch | undefined;
+  /** The run's simulation once made (an interrupted run says where it stopped). */
+  let created: Simulation | undefined;
   try {
     nats = await openNats(cfg, runId, runDir, log, opts.natsUrl);
     const sinks: RecordSink[] = [
@@ -260,6 +272,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       ...(opts.sinks ?? []),
     ];
     const sim = await Simulation.create(cfg, { runId, sinks, files: readWorldFiles(cfg, opts.baseDir) });
+    created = sim;
     const ports = new Map<string, AgentPort>();
     for (const [id, agent] of local)
       ports.set(
@@ -319,7 +332,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         processGone: (id) => g.processGone(id),
         fault: (id, kind, detail) => faults.write(id, kind, detail),
       });
-      const missing = await gateway.waitForAgents(cfg.connectTimeoutMs);
+      const missing = await waitUnlessAborted(gateway, remote, cfg.connectTimeoutMs, opts.signal);
       watch.running();
       for (const id of missing)
         if (!watch.endedEarly.has(id))
@@ -340,12 +353,14 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         ? await runRealtime(sim, ports, {
             speed: cfg.realtime!.speed,
             clock: wallClock,
+            ...(opts.signal ? { signal: opts.signal } : {}),
             onDecision: (p) => {
               keepHelpersLow();
               if (opts.onDecision) void opts.onDecision(p);
             },
           })
         : await runLockstep(sim, ports, {
+            ...(opts.signal ? { signal: opts.signal } : {}),
             onDecision: async (p) => {
               keepHelpersLow();
               await opts.onDecision?.(p);
@@ -369,8 +384,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
             .map(([id, n]) => `${id} ${n}`)
             .join(', ') || 'none'),
       );
-    const tapeSha256 = await tape.close();
-    await settlements.close();
+    const tapeSha256 = await closeRunFiles();
     const results: RunOutput['results'] = runResults(sim.ctx, summary, totals, tapeSha256);
     const ended = (agentId: string) => ({
       reason: 'run complete',
@@ -383,6 +397,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
     writeResults(runDir, results);
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
+  } catch (err) {
+    await closeRunFiles().catch((e) =>
+      log(`closing the tape and settlements.jsonl: ${(e as Error).message}`),
+    );
+    if (opts.signal?.aborted) throw interrupted(String(opts.signal.reason), runDir, created);
+    throw err;
   } finally {
     watch?.over();
     await stopAgents(launched);
@@ -398,6 +418,42 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       await nats.server?.stop();
     }
   }
+}
+
+/**
+ * Waits for every agent's hello (gateway.waitForAgents) unless the run is stopped meanwhile (then
+ * throws the signal's reason; ten agents starting on a busy machine may be waited for minutes).
+ */
+async function waitUnlessAborted(
+  gateway: GrpcGateway,
+  agents: readonly { id: string }[],
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
+  signal?.throwIfAborted();
+  const stopWaiting = () => {
+    for (const a of agents) gateway.stopWaitingFor(a.id);
+  };
+  signal?.addEventListener('abort', stopWaiting);
+  try {
+    const missing = await gateway.waitForAgents(timeoutMs);
+    signal?.throwIfAborted();
+    return missing;
+  } finally {
+    signal?.removeEventListener('abort', stopWaiting);
+  }
+}
+
+/** What an interrupted run says: where it stopped and what of it is on disk. */
+function interrupted(signal: string, runDir: string, sim: Simulation | undefined): RunInterruptedError {
+  const at = sim?.timeMs
+    ? ` at virtual time ${new Date(sim.timeMs).toISOString()}`
+    : ' before its first decision point';
+  return new RunInterruptedError(
+    signal,
+    `run interrupted by ${signal}${at}; its agents and nats-server are stopped, and ${runDir}/ holds its ` +
+      'tape (tape.jsonl.gz) and settlement records (settlements.jsonl) until then, without results.json',
+  );
 }
 
 /**

@@ -24,6 +24,30 @@ export function inProcessAgents(cfg: RunConfig): Map<string, LocalAgent> {
   );
 }
 
+/**
+ * The first SIGINT or SIGTERM stops the run properly (runArena's `signal`: agents and nats-server
+ * stopped, tape and settlements closed); a second one exits at once.
+ */
+function stopOnSignal(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const on = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(sig === 'SIGTERM' ? 143 : 130);
+    process.stderr.write(
+      `\n${sig}: stopping the run (its agents, nats-server; tape and settlements closed)…\n`,
+    );
+    controller.abort(sig);
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
 interface RunFlags {
   seed?: number;
   port?: number;
@@ -115,17 +139,21 @@ export function registerRun(program: Command): void {
       const runId = o.runId ?? makeRunId(cfg);
       const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;
       const started = Date.now();
+      const stop = stopOnSignal();
       const { runDir, results, realtime } = await runArena(cfg, {
         runId,
         host: o.host,
         baseDir: dirname(resolve(file)),
+        signal: stop.signal,
         ...(o.inProcess ? { local: inProcessAgents(cfg) } : {}),
         ...(o.pace ? { onDecision: (await import('../../dashboard/index.js')).pacer(o.pace) } : {}),
         ...(dash ? { natsUrl: dash.natsUrl } : {}),
-      }).catch(async (err) => {
-        await dash?.close();
-        throw err;
-      });
+      })
+        .catch(async (err) => {
+          await dash?.close();
+          throw err;
+        })
+        .finally(() => stop.release());
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       const days = cfg.days === 1 ? cfg.day : `${cfg.day} + ${cfg.days - 1} days`;
       process.stdout.write(

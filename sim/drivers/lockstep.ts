@@ -9,6 +9,8 @@ import type { AgentPort, DecisionRequest } from './agent-port.js';
 export interface LockstepOptions {
   /** Called after each decision point's answers are in (progress, pacing, observers). */
   onDecision?(point: DecisionPoint): void | Promise<void>;
+  /** Aborted: the loop throws the signal's reason before the next decision point. */
+  signal?: AbortSignal;
 }
 
 export function decisionRequest(sim: Simulation, agentId: string, point: DecisionPoint): DecisionRequest {
@@ -31,6 +33,7 @@ export async function runLockstep(
   opts: LockstepOptions = {},
 ): Promise<RunSummary> {
   for (const id of sim.agentIds) await ports.get(id)?.start?.(sim.welcome(id));
+  opts.signal?.throwIfAborted();
   for (let point = await sim.advance(); point; point = await sim.advance()) {
     const p = point;
     await Promise.all(
@@ -41,6 +44,7 @@ export async function runLockstep(
       }),
     );
     await opts.onDecision?.(p);
+    opts.signal?.throwIfAborted();
   }
   return sim.finish();
 }

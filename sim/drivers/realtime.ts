@@ -32,6 +32,8 @@ export interface RealtimeOptions {
   clock: WallClock;
   /** Called at each decision point, after the agents were woken (progress, observers). */
   onDecision?(point: DecisionPoint): void;
+  /** Aborted: the loop wakes from its sleep and throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface RealtimeStats {
@@ -154,8 +156,11 @@ export async function runRealtime(
       rouse = done;
     });
 
+  const onAbort = () => rouse?.();
+  opts.signal?.addEventListener('abort', onAbort);
   try {
     for (;;) {
+      opts.signal?.throwIfAborted();
       if (failure) throw failure.error;
       const due = sim.nextEventMs;
       if (due !== undefined) maxLagWallMs = Math.max(maxLagWallMs, clock.now() - wallAt(due));
@@ -185,5 +190,6 @@ export async function runRealtime(
     };
   } finally {
     running = false;
+    opts.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -1,0 +1,100 @@
+// A run stopped by a signal — Ctrl-C, or SIGTERM from a supervisor such as `docker compose stop` —
+// stops properly: its agent processes and its nats-server end with it (before, nats-server was left
+// running), the tape and settlements.jsonl are closed with what happened until then (a valid gzip
+// and whole lines), and the command exits as a shell reports a signal (130, 143). A run still
+// waiting for its agents to connect stops at once rather than after connectTimeoutMs.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoConfig, readTape, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { sleep } from '../helpers/process-control.js';
+
+afterAll(stopAll);
+
+/** Pids of the processes whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('a run stopped by a signal', () => {
+  it('SIGTERM in the middle: agents and nats-server end, the tape and settlements hold the run until then', {
+    timeout: 240_000,
+  }, async () => {
+    const dir = tempDir();
+    // Twenty days over gRPC with its own nats-server: far longer than the test lets it run.
+    const cfg = demoConfig({ days: 20, nats: { enabled: true } });
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir]);
+    const settlements = join(arena.runDir, 'settlements.jsonl');
+    // In the loop, past the first settled quarter-hour (the file is written at most once a second).
+    await until(
+      'the first settlements',
+      () => existsSync(settlements) && statSync(settlements).size > 0,
+      180_000,
+    );
+    const started = childrenOf(arena.child.pid!);
+    expect(started.length, 'nats-server and three agent processes').toBeGreaterThanOrEqual(4);
+    arena.child.kill('SIGTERM');
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(143);
+    expect(res.stderr).toMatch(
+      /run interrupted by SIGTERM at virtual time \S+; its agents and nats-server are stopped/,
+    );
+    for (const pid of started) expect(alive(pid), `process ${pid} outlived the run`).toBe(false);
+
+    // What happened until the signal is on disk, readable to its last line; the run has no results.
+    const tape = readTape(arena.runDir);
+    expect(tape.length).toBeGreaterThan(100);
+    expect(tape[0]!.type).toBe('run-start');
+    expect(tape.some((e) => e.type === 'run-end')).toBe(false);
+    const lines = readFileSync(settlements, 'utf8').trim().split('\n');
+    for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
+    expect(existsSync(join(arena.runDir, 'results.json'))).toBe(false);
+  });
+
+  it('SIGINT while it waits for agents to connect: it stops at once', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    // An agent to be started by hand that never comes, and ten minutes to wait for it.
+    const cfg = demoConfig({ connectTimeoutMs: 600_000 });
+    (cfg.agents as unknown[]).push({
+      id: 'manual',
+      strategy: 'my-bot',
+      launch: false,
+      token: 'tok-never-comes',
+      asset: { type: 'battery', powerMw: 10, energyMwh: 20 },
+    });
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir]);
+    const started = childrenOf(arena.child.pid!);
+    arena.child.kill('SIGINT');
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(130);
+    expect(res.stderr).toContain('run interrupted by SIGINT before its first decision point');
+    for (const pid of started) expect(alive(pid), `process ${pid} outlived the run`).toBe(false);
+  });
+});
