@@ -1,6 +1,11 @@
 // The public entry of the runtime: running the simulation core with real processes, gRPC, NATS
 // and files.
-export { type GatewayObserver, GrpcGateway, tokenFromMetadata } from './gateway/grpc-gateway.js';
+export {
+  GatewayListenError,
+  type GatewayObserver,
+  GrpcGateway,
+  tokenFromMetadata,
+} from './gateway/grpc-gateway.js';
 export {
   type AgentCommand,
   agentCommand,

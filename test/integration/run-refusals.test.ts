@@ -1,0 +1,67 @@
+// A run that cannot start says why in one line naming what to change, exits 1, and leaves nothing
+// running: a strategy parameter the strategy refuses (before anything starts), and a port for the
+// agents that is taken (after its nats-server started: that one is stopped again).
+import { createServer, type Server, Socket } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoConfig, runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+
+afterAll(stopAll);
+
+function listening(): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address ? address.port : 0 });
+    });
+  });
+}
+
+/** Whether something accepts TCP connections at host:port. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.connect(port, host);
+  });
+}
+
+describe('a run that cannot start', () => {
+  it('refuses a strategy parameter before anything starts, naming the field, the value and the limit', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const cfg = demoConfig();
+    (cfg.agents as { params?: unknown }[])[1]!.params = { maxSlippageEur: 5000 };
+    const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /invalid configuration .*run\.yaml:\n {2}- agents\[1\]\.params\.maxSlippageEur: .*\(strategy heuristic-battery\) \(got 5000\)/,
+    );
+    expect(res.stdout).not.toContain('FLEXARENA_LISTENING');
+  });
+
+  it('says the agents port is taken, and stops the nats-server it had started', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const taken = await listening();
+    try {
+      const cfg = demoConfig({ nats: { enabled: true } });
+      const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir, '--port', String(taken.port)]);
+      expect(res.code, res.stderr).toBe(1);
+      expect(res.stderr).toContain(
+        `flexarena: cannot listen for agents on 127.0.0.1:${taken.port} (port: ${taken.port} in the configuration or --port; 0 picks a free one): listen EADDRINUSE`,
+      );
+      const nats = /nats-server started at nats:\/\/([\d.]+):(\d+)/.exec(res.stdout + res.stderr);
+      expect(nats, res.stderr).not.toBeNull();
+      expect(await accepts(nats![1]!, Number(nats![2]))).toBe(false);
+    } finally {
+      taken.server.close();
+    }
+  });
+});
