@@ -30,6 +30,13 @@ export function writeResults(dir: string, results: RunResults): void {
   ] as const;
   const rows = results.agents.map((a) => cols.map((c) => String(a[c])).join(','));
   writeFileSync(join(dir, 'results.csv'), `${[cols.join(','), ...rows].join('\n')}\n`);
-  // The hash is over the uncompressed tape: `zcat tape.jsonl.gz > tape.jsonl; sha256sum -c tape.sha256`.
-  writeFileSync(join(dir, 'tape.sha256'), `${results.tapeSha256}  tape.jsonl\n`);
+  writeTapeHash(dir, results.tapeSha256);
+}
+
+/**
+ * tape.sha256, over the uncompressed tape: `zcat tape.jsonl.gz > tape.jsonl; sha256sum -c tape.sha256`
+ * (or `flexarena tape <dir> --verify`). Also written for a run that stopped early, over its tape so far.
+ */
+export function writeTapeHash(dir: string, sha256: string): void {
+  writeFileSync(join(dir, 'tape.sha256'), `${sha256}  tape.jsonl\n`);
 }

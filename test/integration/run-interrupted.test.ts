@@ -3,10 +3,19 @@
 // running), the tape and settlements.jsonl are closed with what happened until then (a valid gzip
 // and whole lines), and the command exits as a shell reports a signal (130, 143). A run still
 // waiting for its agents to connect stops at once rather than after connectTimeoutMs.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoConfig, readTape, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import {
+  BIN,
+  demoConfig,
+  readTape,
+  startArena,
+  stopAll,
+  tempDir,
+  writeConfig,
+} from '../helpers/arena-process.js';
 import { sleep } from '../helpers/process-control.js';
 
 afterAll(stopAll);
@@ -24,6 +33,14 @@ function childrenOf(pid: number): number[] {
       }
     })
     .map(Number);
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '?';
+  }
 }
 
 function alive(pid: number): boolean {
@@ -59,6 +76,7 @@ describe('a run stopped by a signal', () => {
       180_000,
     );
     const started = childrenOf(arena.child.pid!);
+    const commands = new Map(started.map((pid) => [pid, commandOf(pid)]));
     expect(started.length, 'nats-server and three agent processes').toBeGreaterThanOrEqual(4);
     arena.child.kill('SIGTERM');
     const res = await arena.exited;
@@ -66,7 +84,10 @@ describe('a run stopped by a signal', () => {
     expect(res.stderr).toMatch(
       /run interrupted by SIGTERM at virtual time \S+; its agents and nats-server are stopped/,
     );
-    for (const pid of started) expect(alive(pid), `process ${pid} outlived the run`).toBe(false);
+    // A helper that ends with its parent (esbuild's service, when a bundle was built) may take a moment.
+    await until("the run's processes to end", () => !started.some(alive), 10_000).catch(() => undefined);
+    for (const pid of started)
+      expect(alive(pid), `process ${pid} (${commands.get(pid)}) outlived the run`).toBe(false);
 
     // What happened until the signal is on disk, readable to its last line; the run has no results.
     const tape = readTape(arena.runDir);
@@ -76,6 +97,9 @@ describe('a run stopped by a signal', () => {
     const lines = readFileSync(settlements, 'utf8').trim().split('\n');
     for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
     expect(existsSync(join(arena.runDir, 'results.json'))).toBe(false);
+    // The tape so far has its hash, so `flexarena tape --verify` checks it.
+    const verify = spawnSync(process.execPath, [BIN, 'tape', arena.runDir, '--verify'], { encoding: 'utf8' });
+    expect(verify.status, verify.stderr).toBe(0);
   });
 
   it('SIGINT while it waits for agents to connect: it stops at once', { timeout: 120_000 }, async () => {
@@ -95,6 +119,7 @@ describe('a run stopped by a signal', () => {
     const res = await arena.exited;
     expect(res.code, res.stderr).toBe(130);
     expect(res.stderr).toContain('run interrupted by SIGINT before its first decision point');
+    await until("the run's processes to end", () => !started.some(alive), 10_000).catch(() => undefined);
     for (const pid of started) expect(alive(pid), `process ${pid} outlived the run`).toBe(false);
   });
 });
