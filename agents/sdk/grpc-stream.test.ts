@@ -204,7 +204,7 @@ describe('openGrpcStream against a grpc-js server', () => {
     expect((out.error?.cause as Error | undefined)?.message).toBe('bad wire type');
   });
 
-  it('reports UNAVAILABLE when nothing listens', async () => {
+  it('reports UNAVAILABLE when nothing listens, with the socket saying why', async () => {
     const address = await serve(() => {});
     servers.splice(0)[0]?.forceShutdown();
     const { stream, done } = call(address);
@@ -212,6 +212,7 @@ describe('openGrpcStream against a grpc-js server', () => {
     const out = await done;
     stream.close();
     expect(out.error?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(out.error?.message).toContain(`Connection dropped (connect ECONNREFUSED ${address})`);
   });
 
   it('reports UNAVAILABLE when the server process dies mid-stream', async () => {

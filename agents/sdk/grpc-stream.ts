@@ -88,8 +88,13 @@ function fromHttpStatus(code: number): GrpcStatusCode {
 }
 
 /** The status of a stream that closed without trailers, from its RST_STREAM code. */
-function fromResetCode(rstCode: number, connectionLost: boolean): GrpcStreamError {
-  if (connectionLost) return new GrpcStreamError(GrpcStatus.UNAVAILABLE, 'Connection dropped');
+function fromResetCode(rstCode: number, connectionLost: boolean, connectionError?: Error): GrpcStreamError {
+  // The socket's own error says why (e.g. "connect ECONNREFUSED 127.0.0.1:50051": nothing listens there).
+  if (connectionLost)
+    return new GrpcStreamError(
+      GrpcStatus.UNAVAILABLE,
+      `Connection dropped${connectionError ? ` (${connectionError.message})` : ''}`,
+    );
   switch (rstCode) {
     case h2.NGHTTP2_REFUSED_STREAM:
       return new GrpcStreamError(GrpcStatus.UNAVAILABLE, 'Stream refused by server');
@@ -235,11 +240,13 @@ export function openGrpcStream<Req, Res>(
     },
   });
   let connectionLost = false;
+  let connectionError: Error | undefined;
   session.on('connect', () => {
     if (window > 65_535) session.setLocalWindowSize(window);
   });
-  session.on('error', () => {
+  session.on('error', (err: Error) => {
     connectionLost = true;
+    connectionError ??= err;
   });
   session.on('goaway', () => {
     connectionLost = true;
@@ -334,7 +341,7 @@ export function openGrpcStream<Req, Res>(
         );
       if (stream.rstCode === h2.NGHTTP2_NO_ERROR && !connectionLost)
         return settle(new GrpcStreamError(GrpcStatus.INTERNAL, 'Call ended without gRPC status'));
-      settle(fromResetCode(stream.rstCode ?? h2.NGHTTP2_INTERNAL_ERROR, connectionLost));
+      settle(fromResetCode(stream.rstCode ?? h2.NGHTTP2_INTERNAL_ERROR, connectionLost, connectionError));
     });
   });
 
