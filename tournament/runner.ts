@@ -4,6 +4,7 @@
 // game budget is spent.
 import { join } from 'node:path';
 import { loadRunConfig } from '../arena/index.js';
+import { ConfigError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import { type GameContext, type GameResult, playGame } from './game.js';
@@ -38,8 +39,29 @@ export interface TournamentOutcome {
   resumed: number;
 }
 
-export function loadScenarios(t: TournamentConfig): RunConfig[] {
-  return t.scenarios.map((s) => loadRunConfig(s.file));
+/**
+ * The tournament's scenarios, each a validated run configuration; every seat must be an agent of
+ * its scenario (a ConfigError naming `scenarios[i].seats[j]` of `source` otherwise — a seat that is
+ * not there would leave its entrant out of every game).
+ */
+export function loadScenarios(t: TournamentConfig, source = '<tournament>'): RunConfig[] {
+  const scenarios = t.scenarios.map((s) => loadRunConfig(s.file));
+  const issues = t.scenarios.flatMap((s, i) => {
+    const ids = scenarios[i]!.agents.map((a) => a.id);
+    return s.seats.flatMap((seat, j) =>
+      ids.includes(seat)
+        ? []
+        : [
+            {
+              path: `scenarios[${i}].seats[${j}]`,
+              message: `"${seat}" is not an agent of ${s.file}; its agents: ${ids.join(', ')}`,
+              value: seat,
+            },
+          ],
+    );
+  });
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return scenarios;
 }
 
 export function localExecutor(ctx: GameContext): GameExecutor {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/index.js';
-import { parseTournament } from '../../tournament/index.js';
+import { loadScenarios, parseTournament } from '../../tournament/index.js';
 import { checkEntrants, parseWorkerTimeout } from './tournament.js';
 
 describe('--worker-timeout', () => {
@@ -48,5 +48,32 @@ describe('entrants', () => {
     expect(issues.map((i) => i.path)).toEqual(['entrants[1].strategy', 'entrants[2].params.horizonHours']);
     expect(issues[1]).toMatchObject({ value: 500 });
     expect(issues[1]!.message).toMatch(/96.*lp-battery/);
+  });
+});
+
+describe('seats', () => {
+  it('must be agents of their scenario: a ConfigError names the seat, the file and its agents', () => {
+    const t = parseTournament({
+      name: 't',
+      gameSizes: [2],
+      entrants: [
+        { name: 'a', strategy: 'idle' },
+        { name: 'b', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'scenarios/demo.yaml', seats: ['heuristic', 'nosuchseat'] }],
+    });
+    let issues: ConfigError['issues'] = [];
+    try {
+      loadScenarios(t, 't.yaml');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).file).toBe('t.yaml');
+      issues = (err as ConfigError).issues;
+    }
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ path: 'scenarios[0].seats[1]', value: 'nosuchseat' });
+    expect(issues[0]!.message).toMatch(
+      /is not an agent of .*demo\.yaml; its agents: liquidity, heuristic, optimiser/,
+    );
   });
 });

@@ -63,11 +63,12 @@ export function registerTournament(program: Command): void {
     .action(async (file: string, o: TournamentFlags) => {
       const t = loadTournament(file);
       checkEntrants(t, file);
+      const scenarios = loadScenarios(t, file);
       const executor = o.nats
         ? natsExecutor({
             natsUrl: o.nats,
             tournament: t,
-            scenarios: loadScenarios(t),
+            scenarios,
             log: (l) => process.stderr.write(`${l}\n`),
             workerTimeoutMs: o.workerTimeout * 1000,
           })
