@@ -22,6 +22,7 @@ export { type GameSpec, lineups, planGames, type Seat, worldSeed } from './plan.
 export { tournamentCharts, tournamentReport } from './report.js';
 export {
   type GameExecutor,
+  GameFailedError,
   loadScenarios,
   localExecutor,
   runTournament,

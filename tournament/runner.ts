@@ -4,7 +4,7 @@
 // game budget is spent.
 import { join } from 'node:path';
 import { loadRunConfig } from '../arena/index.js';
-import { ConfigError } from '../lib/index.js';
+import { ConfigError, FlexArenaError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import { type GameContext, type GameResult, playGame } from './game.js';
@@ -64,9 +64,31 @@ export function loadScenarios(t: TournamentConfig, source = '<tournament>'): Run
   return scenarios;
 }
 
+/** A game played in this process failed: which game, which scenario and who sat where. */
+export class GameFailedError extends FlexArenaError {
+  constructor(
+    readonly gameId: string,
+    message: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+function gameFailed(ctx: GameContext, g: GameSpec, err: unknown): GameFailedError {
+  const file = ctx.tournament.scenarios[g.scenario]?.file ?? `scenario ${g.scenario}`;
+  const seats = g.seats.map((s) => `${s.seat}=${s.entrant}`).join(', ');
+  return new GameFailedError(
+    g.id,
+    `game ${g.id} (${file}, seats ${seats}) failed: ${(err as Error).message ?? String(err)}`,
+    { cause: err },
+  );
+}
+
 export function localExecutor(ctx: GameContext): GameExecutor {
   return async (games, done) => {
-    for (const g of games) done(await playGame(ctx, g));
+    for (const g of games)
+      done(await playGame(ctx, g).catch((err) => Promise.reject(gameFailed(ctx, g, err))));
   };
 }
 
