@@ -181,6 +181,22 @@ function portsOf(agents: Record<string, LocalAgent>): Map<string, AgentPort> {
 const batches = (tape: RecordingSink) => tape.records.filter((r) => r.type === 'batch');
 
 describe('runRealtime', () => {
+  it('stops when its signal is aborted, also while it sleeps until the next event', async () => {
+    const { sim, clock, tape } = await setup([{ id: 'a', latencyMs: 50 }]);
+    const stop = new AbortController();
+    // The abort comes from outside the clock's work (as a signal handler's would), while it sleeps.
+    const a = agent(clock, (w) => {
+      if (w.wakeId === 5) setImmediate(() => stop.abort('SIGINT'));
+      return [];
+    });
+    const run = runRealtime(sim, portsOf({ a }), { speed: SPEED, clock, signal: stop.signal });
+    await expect(clock.drive(run)).rejects.toBe('SIGINT');
+    // Woken from its sleep at once: still at the wall time of wake-up 5, not at the next event's.
+    expect(a.wakes).toHaveLength(5);
+    expect(clock.now()).toBeCloseTo((a.wakes[4]!.timeMs - START) / SPEED, 6);
+    expect(tape.records.some((r) => r.type === 'run-end')).toBe(false);
+  });
+
   it('keeps the pace: no event before its wall time, each on time, and the run ends when the span has passed', async () => {
     const { sim, clock, tape } = await setup([{ id: 'a', latencyMs: 50 }]);
     const a = agent(clock, (w) => (w.wakeId % 10 === 1 ? [order(Q0, 'buy', 5_000, 1)] : []));
