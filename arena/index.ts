@@ -1,7 +1,6 @@
 // The public entry of the runtime: running the simulation core with real processes, gRPC, NATS
 // and files.
 export {
-  GatewayListenError,
   type GatewayObserver,
   GrpcGateway,
   tokenFromMetadata,

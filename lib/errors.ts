@@ -49,3 +49,20 @@ export class RunInterruptedError extends FlexArenaError {
     super(message);
   }
 }
+
+/** A server cannot listen where it was told to (a port in use, an address not on this host). */
+export class ListenError extends FlexArenaError {
+  constructor(
+    /** What listens: "agents", "the dashboard page", … */
+    readonly what: string,
+    readonly host: string,
+    readonly port: number,
+    /** Where the port is set, e.g. "--dashboard-port". */
+    readonly setting: string,
+    cause: Error,
+  ) {
+    // grpc-js words it "No address added out of total 1 resolved errors: [listen EADDRINUSE: …]".
+    const why = /\[(.*)\]/.exec(cause.message)?.[1] ?? cause.message;
+    super(`cannot listen for ${what} on ${host}:${port} (${setting}; 0 picks a free one): ${why}`, { cause });
+  }
+}

@@ -22,6 +22,7 @@ export {
   ConfigError,
   type ConfigIssue,
   FlexArenaError,
+  ListenError,
   NatsServerError,
   RunInterruptedError,
 } from './errors.js';

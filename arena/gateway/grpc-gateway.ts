@@ -37,7 +37,7 @@ import {
   WakeUpEncoding,
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
-import { FlexArenaError } from '../../lib/index.js';
+import { ListenError } from '../../lib/index.js';
 import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
 import { addLazyReflection } from './lazy-reflection.js';
 import { OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
@@ -49,22 +49,6 @@ import { type HeldView, WakeViewCoder } from './wake-view-coder.js';
 export type Call = ServerDuplexStream<SessionRequest, SessionResponse>;
 
 /** Wall-clock facts about agents (disconnects, violations), kept off the deterministic tape. */
-/** The gateway cannot listen where it was told to (a port in use, an address not on this host). */
-export class GatewayListenError extends FlexArenaError {
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    cause: Error,
-  ) {
-    // grpc-js words it "No address added out of total 1 resolved errors: [listen EADDRINUSE: …]".
-    const why = /\[(.*)\]/.exec(cause.message)?.[1] ?? cause.message;
-    super(
-      `cannot listen for agents on ${host}:${port} (port: ${port} in the configuration or --port; 0 picks a free one): ${why}`,
-      { cause },
-    );
-  }
-}
-
 export interface FaultLog {
   fault(agentId: string, kind: string, detail: string): void;
 }
@@ -271,7 +255,9 @@ export class GrpcGateway {
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
-        err ? reject(new GatewayListenError(host, port, err)) : resolve(bound),
+        err
+          ? reject(new ListenError('agents', host, port, `port: ${port} in the configuration or --port`, err))
+          : resolve(bound),
       );
     });
   }

@@ -2,6 +2,7 @@
 // endpoints. Market data never passes through here: the page reads it from NATS over WebSocket.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ListenError } from '../../lib/index.js';
 import { CONFIG_PATH, type DashboardConfig, READY_PATH } from '../protocol.js';
 import { loadWebAssets } from './web-assets.js';
 
@@ -39,9 +40,13 @@ export function startPageServer(
   };
 
   const server: Server = createServer(handle);
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? 0;
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+    server.once('error', (err) =>
+      reject(new ListenError('the dashboard page', host, port, '--dashboard-port', err)),
+    );
+    server.listen(port, host, () => {
       const { address, port } = server.address() as AddressInfo;
       resolve({
         url: `http://${address}:${port}/`,

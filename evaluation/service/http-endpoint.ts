@@ -2,6 +2,7 @@
 // how far it got), GET /runs/<run-id> (the run's scores: final when complete, provisional before).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ListenError } from '../../lib/index.js';
 import type { RunScores } from '../scores.js';
 
 export interface RunStatus {
@@ -36,7 +37,9 @@ export class HttpEndpoint {
     const server = createServer((req, res) => this.handle(req, res));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err) =>
+        reject(new ListenError("the evaluator's HTTP endpoint", host, port, '--http-port', err)),
+      );
       server.listen(port, host, () => resolve());
     });
     return (server.address() as AddressInfo).port;

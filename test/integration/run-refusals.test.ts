@@ -1,6 +1,7 @@
 // A run that cannot start says why in one line naming what to change, exits 1, and leaves nothing
-// running: a strategy parameter the strategy refuses (before anything starts), and a port for the
-// agents that is taken (after its nats-server started: that one is stopped again).
+// running: a strategy parameter the strategy refuses (before anything starts), a port for the agents
+// that is taken (after its nats-server started: that one is stopped again), and a dashboard port
+// that is taken.
 import { createServer, type Server, Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoConfig, runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
@@ -60,6 +61,27 @@ describe('a run that cannot start', () => {
       const nats = /nats-server started at nats:\/\/([\d.]+):(\d+)/.exec(res.stdout + res.stderr);
       expect(nats, res.stderr).not.toBeNull();
       expect(await accepts(nats![1]!, Number(nats![2]))).toBe(false);
+    } finally {
+      taken.server.close();
+    }
+  });
+
+  it('says the dashboard port is taken', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const taken = await listening();
+    try {
+      const res = await runArenaToEnd(writeConfig(dir, demoConfig({ nats: { enabled: true } })), [
+        '--out',
+        dir,
+        '--in-process',
+        '--dashboard',
+        '--dashboard-port',
+        String(taken.port),
+      ]);
+      expect(res.code, res.stderr).toBe(1);
+      expect(res.stderr).toContain(
+        `flexarena: cannot listen for the dashboard page on 127.0.0.1:${taken.port} (--dashboard-port; 0 picks a free one): listen EADDRINUSE`,
+      );
     } finally {
       taken.server.close();
     }
