@@ -8,17 +8,22 @@ import { RecordingSink } from '../core/test-support.js';
 import { LocalAgentPort } from './local-port.js';
 import { runLockstep } from './lockstep.js';
 
+/** A day with one agent "a" (its strategy is the test's port). */
+function oneAgentRun(sinks: RecordingSink[]): Promise<Simulation> {
+  const cfg = parseRunConfig({
+    name: 'lockstep-stop',
+    seed: 5,
+    day: '2026-11-22',
+    nats: { enabled: false },
+    agents: [{ id: 'a', strategy: 'idle' }],
+  });
+  return Simulation.create(cfg, { runId: 'lockstep-stop', sinks });
+}
+
 describe('runLockstep', () => {
   it('stops after the decision point in progress when its signal is aborted', async () => {
-    const cfg = parseRunConfig({
-      name: 'lockstep-stop',
-      seed: 5,
-      day: '2026-11-22',
-      nats: { enabled: false },
-      agents: [{ id: 'a', strategy: 'idle' }],
-    });
     const tape = new RecordingSink();
-    const sim = await Simulation.create(cfg, { runId: 'lockstep-stop', sinks: [tape] });
+    const sim = await oneAgentRun([tape]);
     const stop = new AbortController();
     const wakes: WakeUp[] = [];
     const agent = {
@@ -38,14 +43,7 @@ describe('runLockstep', () => {
   });
 
   it('does not start when its signal is aborted already', async () => {
-    const cfg = parseRunConfig({
-      name: 'x',
-      seed: 5,
-      day: '2026-11-22',
-      nats: { enabled: false },
-      agents: [{ id: 'a', strategy: 'idle' }],
-    });
-    const sim = await Simulation.create(cfg, { runId: 'x', sinks: [] });
+    const sim = await oneAgentRun([]);
     await expect(runLockstep(sim, new Map(), { signal: AbortSignal.abort('SIGINT') })).rejects.toBe('SIGINT');
     expect(sim.timeMs).toBe(0);
   });
