@@ -1,11 +1,8 @@
+import { FlexArenaError } from '../../lib/index.js';
 import type { GrpcStatusCode } from './grpc-status.js';
 
-export class AgentSdkError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/** The SDK's typed errors: for the user (they say what to change), so one line without a stack. */
+export class AgentSdkError extends FlexArenaError {}
 
 /** The arena ended the session with a gRPC status (bad token, malformed action, …). */
 export class SessionError extends AgentSdkError {
