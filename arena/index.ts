@@ -38,7 +38,13 @@ export { configFileError, readYamlConfig } from './run/config-file.js';
 export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
 export { loadRunConfig } from './run/load-config.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
-export { writeResults } from './run/run-folder.js';
+export {
+  INTERRUPTED_FILE,
+  type Interruption,
+  RunFolderError,
+  readInterruption,
+  writeResults,
+} from './run/run-folder.js';
 export {
   LEGACY_TAPE_FILE,
   openTapeStream,

@@ -38,7 +38,7 @@ import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-laun
 import { NatsThread } from '../nats/nats-thread.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
 import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
-import { writeResults, writeTapeHash } from './run-folder.js';
+import { writeInterruption, writeResults, writeTapeHash } from './run-folder.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
 import { readWorldFiles } from './world-files.js';
@@ -402,7 +402,11 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       (sha256) => writeTapeHash(runDir, sha256),
       (e) => log(`closing the tape and settlements.jsonl: ${(e as Error).message}`),
     );
-    if (opts.signal?.aborted) throw interrupted(String(opts.signal.reason), runDir, created);
+    if (opts.signal?.aborted) {
+      const signal = String(opts.signal.reason);
+      writeInterruption(runDir, { signal, lastDecisionMs: created?.timeMs ?? 0 });
+      throw interrupted(signal, runDir, created);
+    }
     throw err;
   } finally {
     watch?.over();
@@ -453,7 +457,8 @@ function interrupted(signal: string, runDir: string, sim: Simulation | undefined
   return new RunInterruptedError(
     signal,
     `run interrupted by ${signal}${at}; its agents and nats-server are stopped, and ${runDir}/ holds its ` +
-      'tape (tape.jsonl.gz, its hash in tape.sha256) and settlement records (settlements.jsonl) until then, without results.json',
+      'tape (tape.jsonl.gz, its hash in tape.sha256) and settlement records (settlements.jsonl) until then, ' +
+      'and interrupted.json (no results.json)',
   );
 }
 

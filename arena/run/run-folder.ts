@@ -1,8 +1,20 @@
 // The files of a run folder that are written once, at the end: results.json (every figure, exact
-// integer units beside the EUR columns), results.csv (one row per agent) and the tape's hash.
-import { writeFileSync } from 'node:fs';
+// integer units beside the EUR columns), results.csv (one row per agent) and the tape's hash — or,
+// for a run stopped by a signal, the tape's hash and interrupted.json.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FlexArenaError } from '../../lib/index.js';
 import type { RunResults } from '../../sim/index.js';
+
+/** A file of a run folder that is not what it should be. */
+export class RunFolderError extends FlexArenaError {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+  }
+}
 
 export function writeResults(dir: string, results: RunResults): void {
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -39,4 +51,27 @@ export function writeResults(dir: string, results: RunResults): void {
  */
 export function writeTapeHash(dir: string, sha256: string): void {
   writeFileSync(join(dir, 'tape.sha256'), `${sha256}  tape.jsonl\n`);
+}
+
+/** interrupted.json: a run stopped by a signal, and the virtual time of its last decision point. */
+export const INTERRUPTED_FILE = 'interrupted.json';
+
+export interface Interruption {
+  signal: string;
+  /** The last decision point the run played (its answers are not on the tape); 0: none. */
+  lastDecisionMs: number;
+}
+
+export function writeInterruption(dir: string, i: Interruption): void {
+  writeFileSync(join(dir, INTERRUPTED_FILE), `${JSON.stringify(i, null, 2)}\n`);
+}
+
+/** The run folder's interruption, if it was interrupted (undefined otherwise). */
+export function readInterruption(dir: string): Interruption | undefined {
+  const path = join(dir, INTERRUPTED_FILE);
+  if (!existsSync(path)) return undefined;
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as Partial<Interruption>;
+  if (typeof doc.signal !== 'string' || typeof doc.lastDecisionMs !== 'number')
+    throw new RunFolderError(path, 'not an interruption record ({ signal, lastDecisionMs })');
+  return { signal: doc.signal, lastDecisionMs: doc.lastDecisionMs };
 }

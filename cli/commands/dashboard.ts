@@ -12,7 +12,9 @@ interface DashboardFlags {
 export function registerDashboard(program: Command): void {
   program
     .command('dashboard')
-    .description('replay a finished run in the dashboard page (served on localhost)')
+    .description(
+      'replay a run in the dashboard page (served on localhost); an interrupted run up to where it stopped',
+    )
     .argument('<run-folder>', 'a run folder (runs/<run-id>/)')
     .option('--speed <x>', 'virtual seconds per wall second', numberOption('--speed'), 900)
     .option('--port <n>', 'HTTP port of the page (0: any free port)', intOption('--port'))

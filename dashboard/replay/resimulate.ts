@@ -1,4 +1,5 @@
-// A finished run's public data, regenerated from its folder: the configuration (config.yaml) and
+// A run's public data (a finished run's, or an interrupted one's up to where it stopped), regenerated
+// from its folder: the configuration (config.yaml) and
 // the agents' answers on the tape (tape.jsonl.gz) drive the simulation core again, and a sink
 // collects what it publishes. The core is deterministic, so this is the run's data itself — the
 // order books at every decision point included, which no file keeps. Every tape line the replay
@@ -6,8 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
+  INTERRUPTED_FILE,
   LEGACY_TAPE_FILE,
   loadRunConfig,
+  readInterruption,
   readTapeText,
   readWorldFiles,
   subjects,
@@ -101,6 +104,22 @@ class TimelineSink implements RecordSink {
   }
 }
 
+/**
+ * Where an interrupted run stopped (its last decision point's time), or undefined for a run that
+ * ended; a tape without a run-end record and no interrupted.json cannot be replayed to its end.
+ */
+function interruptedAt(runDir: string, lines: readonly string[], tapePath: string): number | undefined {
+  const last = lines.at(-1);
+  if (last !== undefined && (JSON.parse(last) as { type?: string }).type === 'run-end') return undefined;
+  const interruption = readInterruption(runDir);
+  if (!interruption)
+    throw new ReplayInputError(
+      tapePath,
+      `the run did not finish (no run-end record) and its folder has no ${INTERRUPTED_FILE} saying where it stopped`,
+    );
+  return interruption.lastDecisionMs;
+}
+
 export interface ReplayLoad {
   timeline: Timeline;
   tapeSha256: string;
@@ -148,7 +167,18 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   });
   timeline.clock = () => sim.timeMs;
   const ports = new Map<string, AgentPort>(cfg.agents.map((a) => [a.id, new ReplayPort(a.id, tape)]));
-  await runLockstep(sim, ports);
+  // A run stopped by a signal is replayed to where it stopped: after its last decision point.
+  const stop = new AbortController();
+  const lastDecisionMs = interruptedAt(runDir, tape.lines, tapePath);
+  if (lastDecisionMs === 0) stop.abort('the recorded end'); // stopped before its first decision point
+  await runLockstep(sim, ports, {
+    signal: stop.signal,
+    onDecision: (p) => {
+      if (lastDecisionMs !== undefined && p.timeMs >= lastDecisionMs) stop.abort('the recorded end');
+    },
+  }).catch((err: unknown) => {
+    if (!stop.signal.aborted) throw err;
+  });
   const sha = check.seal();
   if (line !== tape.lines.length || sha !== recordedSha)
     throw new ReplayMismatchError(

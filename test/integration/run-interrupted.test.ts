@@ -4,9 +4,11 @@
 // and whole lines), and the command exits as a shell reports a signal (130, 143). A run still
 // waiting for its agents to connect stops at once rather than after connectTimeoutMs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readInterruption } from '../../arena/index.js';
+import { loadReplay } from '../../dashboard/index.js';
 import {
   BIN,
   demoConfig,
@@ -100,6 +102,17 @@ describe('a run stopped by a signal', () => {
     // The tape so far has its hash, so `flexarena tape --verify` checks it.
     const verify = spawnSync(process.execPath, [BIN, 'tape', arena.runDir, '--verify'], { encoding: 'utf8' });
     expect(verify.status, verify.stderr).toBe(0);
+    // interrupted.json says where it stopped, and the dashboard's replay regenerates the run to
+    // exactly there: every recorded line again, the same hash.
+    const stopped = readInterruption(arena.runDir)!;
+    expect(stopped.signal).toBe('SIGTERM');
+    expect(stopped.lastDecisionMs).toBeGreaterThan(0);
+    const replay = await loadReplay(arena.runDir);
+    expect(replay.tapeLines).toBe(tape.length);
+    expect(replay.tapeSha256).toBe(readFileSync(join(arena.runDir, 'tape.sha256'), 'utf8').split(/\s+/)[0]);
+    // Without it, a tape with no run-end record is refused for what it is.
+    rmSync(join(arena.runDir, 'interrupted.json'));
+    await expect(loadReplay(arena.runDir)).rejects.toThrow(/the run did not finish \(no run-end record\)/);
   });
 
   it('SIGINT while it waits for agents to connect: it stops at once', { timeout: 120_000 }, async () => {
