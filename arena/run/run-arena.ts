@@ -38,7 +38,7 @@ import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-laun
 import { NatsThread } from '../nats/nats-thread.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
 import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
-import { writeInterruption, writeResults, writeTapeHash } from './run-folder.js';
+import { RunFolderError, writeInterruption, writeResults, writeTapeHash } from './run-folder.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
 import { readWorldFiles } from './world-files.js';
@@ -235,10 +235,20 @@ async function agentProgram(log: (line: string) => void): Promise<string | undef
 export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<RunOutput> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const runId = opts.runId ?? makeRunId(cfg);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(runId))
-    throw new Error(`run id "${runId}" must be lowercase letters, digits and dashes`);
   const runDir = resolve(cfg.outDir, runId);
-  mkdirSync(join(runDir, 'agents'), { recursive: true });
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(runId))
+    throw new RunFolderError(
+      runDir,
+      `the run id "${runId}" (--run-id) must be lowercase letters, digits and dashes`,
+    );
+  try {
+    mkdirSync(join(runDir, 'agents'), { recursive: true });
+  } catch (err) {
+    throw new RunFolderError(
+      runDir,
+      `cannot make the run folder (--out / outDir): ${(err as Error).message}`,
+    );
+  }
   writeFileSync(join(runDir, 'config.yaml'), toYaml(cfg));
   const local = opts.local ?? new Map<string, LocalAgent>();
   // esbuild bundles the agent program in a process of its own while nats-server starts and the

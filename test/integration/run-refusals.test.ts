@@ -1,8 +1,10 @@
 // A run that cannot start says why in one line naming what to change, exits 1, and leaves nothing
 // running: a strategy parameter the strategy refuses (before anything starts), a port for the agents
-// that is taken (after its nats-server started: that one is stopped again), and a dashboard port
-// that is taken.
+// that is taken (after its nats-server started: that one is stopped again), a dashboard port that
+// is taken, an --out that is a file and a run id that is not one.
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoConfig, runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 
@@ -85,5 +87,23 @@ describe('a run that cannot start', () => {
     } finally {
       taken.server.close();
     }
+  });
+
+  it('says when the run folder cannot be made or the run id is not one', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, demoConfig());
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const notDir = await runArenaToEnd(config, ['--out', file, '--in-process']);
+    expect(notDir.code).toBe(1);
+    expect(notDir.stderr).toMatch(
+      /^flexarena: \S+a-file\/\S+: cannot make the run folder \(--out \/ outDir\): ENOTDIR/m,
+    );
+    const badId = await runArenaToEnd(config, ['--out', dir, '--run-id', 'Bad_Id', '--in-process']);
+    expect(badId.code).toBe(1);
+    expect(badId.stderr).toContain(
+      'the run id "Bad_Id" (--run-id) must be lowercase letters, digits and dashes\n',
+    );
+    expect(badId.stderr).not.toMatch(/\n\s+at /);
   });
 });
