@@ -26,7 +26,11 @@ export class StudyStore {
     readonly dir: string,
     s: StudyConfig,
   ) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new StudyFolderError(`cannot make the study folder ${dir} (--out): ${(err as Error).message}`);
+    }
     this.runsFile = join(dir, 'runs.jsonl');
     const meta = join(dir, 'study-config.json');
     const hash = studyHash(s);

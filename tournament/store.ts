@@ -26,7 +26,13 @@ export class TournamentStore {
     readonly dir: string,
     t: TournamentConfig,
   ) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new TournamentFolderError(
+        `cannot make the tournament folder ${dir} (--out): ${(err as Error).message}`,
+      );
+    }
     this.gamesFile = join(dir, 'games.jsonl');
     const meta = join(dir, 'tournament.json');
     const hash = configHash(t);

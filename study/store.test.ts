@@ -1,0 +1,32 @@
+// A study folder belongs to one study, and a folder that cannot be made is refused with the path
+// and the option — never a raw fs error.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../test/helpers/arena-process.js';
+import { parseStudy } from './config.js';
+import { StudyFolderError, StudyStore } from './store.js';
+
+const dir = tempDir('flexarena-study-store-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const study = (seeds: number) =>
+  parseStudy({ name: 's', seeds, scenario: 'scenario.yaml', agent: 'big' }, 's.yaml', dir);
+
+describe('StudyStore', () => {
+  it('keeps its folder for its own study and refuses another one', () => {
+    const folder = join(dir, 'one');
+    new StudyStore(folder, study(2));
+    expect(() => new StudyStore(folder, study(2))).not.toThrow();
+    expect(() => new StudyStore(folder, study(3))).toThrow(/holds another study .*use another --out/);
+  });
+
+  it('says which folder cannot be made, and why', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    expect(() => new StudyStore(join(file, 'x'), study(2))).toThrow(StudyFolderError);
+    expect(() => new StudyStore(join(file, 'x'), study(2))).toThrow(
+      `cannot make the study folder ${join(file, 'x')} (--out): ENOTDIR`,
+    );
+  });
+});
