@@ -47,4 +47,4 @@ export { buildMlp, exportMlp, importMlp } from './nn/networks.js';
 export { initTf, tf } from './nn/tf.js';
 export { htmlReport, lineChartPng, movingAverage } from './run/plot.js';
 export { parseTrainConfig, type TrainConfig, trainConfigSchema } from './run/train-config.js';
-export { type TrainProgress, type TrainResult, train } from './run/trainer.js';
+export { TrainingFolderError, type TrainProgress, type TrainResult, train } from './run/trainer.js';

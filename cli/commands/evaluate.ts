@@ -2,7 +2,7 @@
 // durable JetStream consumer of the settlement stream that writes scores.json into each run
 // folder when the run is complete and answers on a small HTTP endpoint (GET /runs, /runs/<id>).
 // With --run-dir it scores one run folder from its files and exits.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
 import { loadHighs } from '../../lib/index.js';
 import { intOption } from '../options.js';
@@ -22,8 +22,8 @@ interface EvaluateFlags {
 
 async function boundSolver(name: string): Promise<BoundSolver> {
   if (name === 'dp') return { kind: 'dp' };
-  if (name === 'highs') return { kind: 'highs', solver: await loadHighs() };
-  throw new Error(`--solver must be dp or highs, got "${name}"`);
+  // commander has checked the name against the option's choices.
+  return { kind: 'highs', solver: await loadHighs() };
 }
 
 export function registerEvaluate(program: Command): void {
@@ -49,7 +49,11 @@ export function registerEvaluate(program: Command): void {
       30_000,
     )
     .option('--run-dir <dir>', 'score this run folder from its files and exit')
-    .option('--solver <name>', 'perfect-foresight bound solver: dp (exact, fast) or highs (LP/MIP)', 'dp')
+    .addOption(
+      new Option('--solver <name>', 'perfect-foresight bound solver: dp (exact, fast) or highs (LP/MIP)')
+        .choices(['dp', 'highs'])
+        .default('dp'),
+    )
     .action(async (o: EvaluateFlags) => {
       const solver = await boundSolver(o.solver);
       if (o.runDir) {

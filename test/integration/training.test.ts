@@ -79,6 +79,14 @@ describe('flexarena train', () => {
     for (const f of ['learning-curve.png', 'report.html', 'metrics.jsonl', 'config.json'])
       expect(existsSync(join(full, f))).toBe(true);
 
+    // Another configuration does not resume from this one's checkpoint: one line, nothing trained.
+    const other = writeConfig(dir, { ...trainConfig, seed: 22 }, 'other.yaml');
+    const wrong = await flexarena(['train', other, '--out', cut, '--no-progress']).done;
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toMatch(
+      /flexarena: \S+checkpoint\.json belongs to another configuration; use another outDir or delete it\n$/,
+    );
+
     // The trained policy as an agent process of a real run.
     const run = {
       name: 'policy-play',

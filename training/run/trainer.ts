@@ -6,11 +6,14 @@
 // At the end: policy.json (the deployable policy), the learning curve as PNG and an HTML report.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deriveSeed } from '../../lib/index.js';
+import { deriveSeed, FlexArenaError } from '../../lib/index.js';
 import { initTf } from '../nn/tf.js';
 import { createRunner, type EpisodeLog } from './learners.js';
 import { htmlReport, lineChartPng, movingAverage } from './plot.js';
 import type { TrainConfig } from './train-config.js';
+
+/** A training folder that holds another configuration's checkpoint. */
+export class TrainingFolderError extends FlexArenaError {}
 
 export interface MetricLine extends EpisodeLog {
   episode: number;
@@ -86,7 +89,9 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
   if (existsSync(ckptPath)) {
     const c = JSON.parse(readFileSync(ckptPath, 'utf8')) as Checkpoint;
     if (JSON.stringify(c.config) !== JSON.stringify(cfg))
-      throw new Error(`${ckptPath} belongs to another configuration; use another outDir or delete it`);
+      throw new TrainingFolderError(
+        `${ckptPath} belongs to another configuration; use another outDir or delete it`,
+      );
     await runner.restore(c.learner);
     checkpoint = c.checkpoint;
     episodes = c.episodes;
