@@ -1,6 +1,6 @@
 // The `flexarena` command, and the only composition root of the project: it is the one place that
 // puts the simulation core, the runtime and the agents together.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { FlexArenaError, RunInterruptedError, tuneV8ForShortRuns } from '../lib/index.js';
 import { COMMANDS, commandsFor } from './command-table.js';
 
@@ -17,9 +17,11 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   const e = err as Error;
-  // Typed errors (the arena's, the agent SDK's: a session the arena ended, a refused parameter) are
-  // for the user and say what to change; anything else is a bug and shows its stack.
-  process.stderr.write(`flexarena: ${e instanceof FlexArenaError ? e.message : (e.stack ?? e.message)}\n`);
+  // Typed errors (the arena's, the agent SDK's: a session the arena ended, a refused parameter; an
+  // option an action refuses) are for the user and say what to change; anything else is a bug and
+  // shows its stack.
+  const typed = e instanceof FlexArenaError || e instanceof CommanderError;
+  process.stderr.write(`flexarena: ${typed ? e.message : (e.stack ?? e.message)}\n`);
   // A run a signal stopped exits as a shell reports it: 128 + the signal's number.
   process.exit(e instanceof RunInterruptedError ? (e.signal === 'SIGTERM' ? 143 : 130) : 1);
 }

@@ -1,5 +1,6 @@
 // Strategies by name. `flexarena agent <name>` and run configurations refer to these keys.
 
+import { FlexArenaError } from '../../lib/index.js';
 import { ParamError } from '../sdk/errors.js';
 import type { Strategy, StrategyFactory } from '../sdk/strategy.js';
 import { BalancingBattery } from './balancing-battery.js';
@@ -174,10 +175,9 @@ const registry = new Map<string, { factory: StrategyFactory; paradigm: Paradigm;
   ],
 ]);
 
-export class UnknownStrategyError extends Error {
+export class UnknownStrategyError extends FlexArenaError {
   constructor(readonly strategy: string) {
     super(`unknown strategy "${strategy}"; known: ${[...registry.keys()].join(', ')}`);
-    this.name = 'UnknownStrategyError';
   }
 }
 

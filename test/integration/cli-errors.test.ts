@@ -1,0 +1,50 @@
+// What a user gets wrong on the command line comes back as one line that says what to change, and
+// exit code 1 — never a stack trace, which is kept for bugs.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/arena-process.js';
+
+function flexarena(args: string[]): { status: number | null; stderr: string } {
+  const res = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FLEXARENA_TOKEN: '' },
+  });
+  return { status: res.status, stderr: res.stderr };
+}
+
+describe('flexarena agent', () => {
+  const cases: [string, string[], RegExp][] = [
+    [
+      'an unknown strategy',
+      ['nosuch', '--token', 't'],
+      /^flexarena: unknown strategy "nosuch"; known: .*lp-battery/,
+    ],
+    ['no token', ['idle'], /^flexarena: --token \(or FLEXARENA_TOKEN\) is required$/],
+    [
+      'params that are not JSON',
+      ['idle', '--token', 't', '--params', '{bad'],
+      /^flexarena: --params is not valid JSON: /,
+    ],
+    [
+      'a parameter the strategy refuses',
+      ['lp-battery', '--token', 't', '--params', '{"horizonHours":500}'],
+      /^flexarena: strategy lp-battery: params\.horizonHours: Too big: expected number to be <=96$/,
+    ],
+    [
+      'an arena that is not there',
+      ['idle', '--token', 't', '--arena', '127.0.0.1:1'],
+      /^flexarena: session ended with gRPC status 14: Connection dropped \(connect ECONNREFUSED 127\.0\.0\.1:1\)$/,
+    ],
+  ];
+  for (const [what, args, message] of cases)
+    it(`says what is wrong with ${what}, in one line`, { timeout: 60_000 }, () => {
+      const res = flexarena([
+        'agent',
+        ...args,
+        ...(args.includes('--arena') ? [] : ['--arena', '127.0.0.1:1']),
+      ]);
+      expect(res.status, res.stderr).toBe(1);
+      expect(res.stderr.trim()).toMatch(message);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    });
+});
