@@ -1,10 +1,9 @@
 // A study's folder: study-config.json (the validated file and its hash: a folder holds one study)
 // and runs.jsonl, one finished run per line, appended as runs finish. A restarted study reads it
 // back and runs only what is missing.
-import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlexArenaError } from '../lib/index.js';
+import { claimFolder, FlexArenaError } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
 import type { StudyRun } from './run-variant.js';
 
@@ -15,10 +14,6 @@ export class StudyFolderError extends FlexArenaError {
   }
 }
 
-export function studyHash(s: StudyConfig): string {
-  return createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 16);
-}
-
 export class StudyStore {
   readonly runsFile: string;
 
@@ -26,21 +21,14 @@ export class StudyStore {
     readonly dir: string,
     s: StudyConfig,
   ) {
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw new StudyFolderError(`cannot make the study folder ${dir} (--out): ${(err as Error).message}`);
-    }
+    claimFolder({
+      dir,
+      metaFile: 'study-config.json',
+      kind: 'study',
+      config: s,
+      fail: (m) => new StudyFolderError(m),
+    });
     this.runsFile = join(dir, 'runs.jsonl');
-    const meta = join(dir, 'study-config.json');
-    const hash = studyHash(s);
-    if (existsSync(meta)) {
-      const prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string };
-      if (prev.hash !== hash)
-        throw new StudyFolderError(
-          `${dir} holds another study (config hash ${prev.hash}, this one ${hash}): use another --out or delete it`,
-        );
-    } else writeFileSync(meta, `${JSON.stringify({ hash, config: s }, null, 2)}\n`);
   }
 
   /** Finished runs by key; a torn last line (killed while writing) is ignored. */

@@ -1,10 +1,9 @@
 // A tournament's folder: tournament.json (the validated file and its hash: a folder holds one
 // tournament) and games.jsonl, one finished game per line, appended as games finish. A restarted
 // tournament reads it back and plays only the games that are not in it.
-import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlexArenaError } from '../lib/index.js';
+import { claimFolder, FlexArenaError } from '../lib/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
 
@@ -15,10 +14,6 @@ export class TournamentFolderError extends FlexArenaError {
   }
 }
 
-export function configHash(t: TournamentConfig): string {
-  return createHash('sha256').update(JSON.stringify(t)).digest('hex').slice(0, 16);
-}
-
 export class TournamentStore {
   readonly gamesFile: string;
 
@@ -26,23 +21,14 @@ export class TournamentStore {
     readonly dir: string,
     t: TournamentConfig,
   ) {
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw new TournamentFolderError(
-        `cannot make the tournament folder ${dir} (--out): ${(err as Error).message}`,
-      );
-    }
+    claimFolder({
+      dir,
+      metaFile: 'tournament.json',
+      kind: 'tournament',
+      config: t,
+      fail: (m) => new TournamentFolderError(m),
+    });
     this.gamesFile = join(dir, 'games.jsonl');
-    const meta = join(dir, 'tournament.json');
-    const hash = configHash(t);
-    if (existsSync(meta)) {
-      const prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string };
-      if (prev.hash !== hash)
-        throw new TournamentFolderError(
-          `${dir} holds another tournament (config hash ${prev.hash}, this one ${hash}): use another --out or delete it`,
-        );
-    } else writeFileSync(meta, `${JSON.stringify({ hash, config: t }, null, 2)}\n`);
   }
 
   /** Finished games; a torn last line (killed while writing) is ignored, and a game is kept once. */
