@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { FlexArenaError, RunInterruptedError, tuneV8ForShortRuns } from '../lib/index.js';
 import { COMMANDS, commandsFor } from './command-table.js';
+import { signalExitCode } from './options.js';
 
 // `flexarena agent` is an agent process, tuned as the bundled agent program is (cli/agent-main.ts).
 tuneV8ForShortRuns(process.env, process.argv[2] === 'agent' ? 'agent' : 'arena');
@@ -22,6 +23,5 @@ try {
   // shows its stack.
   const typed = e instanceof FlexArenaError || e instanceof CommanderError;
   process.stderr.write(`flexarena: ${typed ? e.message : (e.stack ?? e.message)}\n`);
-  // A run a signal stopped exits as a shell reports it: 128 + the signal's number.
-  process.exit(e instanceof RunInterruptedError ? (e.signal === 'SIGTERM' ? 143 : 130) : 1);
+  process.exit(e instanceof RunInterruptedError ? signalExitCode(e.signal) : 1);
 }

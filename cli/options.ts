@@ -1,4 +1,5 @@
 // Option parsers shared by the commands.
+import { constants } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 
 export function intOption(name: string) {
@@ -29,4 +30,9 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });
+}
+
+/** The exit code of a command a signal stopped, as a shell reports it: 128 + the signal's number. */
+export function signalExitCode(signal: string): number {
+  return 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
 }

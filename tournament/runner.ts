@@ -28,6 +28,8 @@ export interface TournamentOptions {
   dir?: string;
   executor?: GameExecutor;
   onProgress?: (p: TournamentProgress) => void;
+  /** The scenarios as loadScenarios gave them, when the caller has loaded them already. */
+  scenarios?: RunConfig[];
 }
 
 export interface TournamentOutcome {
@@ -98,7 +100,7 @@ export async function runTournament(
 ): Promise<TournamentOutcome> {
   const dir = o.dir ?? join('runs', 'tournaments', t.name);
   const store = new TournamentStore(dir, t);
-  const scenarios = loadScenarios(t);
+  const scenarios = o.scenarios ?? loadScenarios(t);
   const executor = o.executor ?? localExecutor({ tournament: t, scenarios, outDir: dir });
   const results = new Map(store.results().map((g) => [g.id, g]));
   const resumed = results.size;

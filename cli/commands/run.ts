@@ -9,7 +9,7 @@ import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
-import { intOption, numberOption, untilSignal } from '../options.js';
+import { intOption, numberOption, signalExitCode, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
 
 /**
@@ -31,7 +31,7 @@ export function inProcessAgents(cfg: RunConfig): Map<string, LocalAgent> {
 function stopOnSignal(): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const on = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(sig === 'SIGTERM' ? 143 : 130);
+    if (controller.signal.aborted) process.exit(signalExitCode(sig));
     process.stderr.write(
       `\n${sig}: stopping the run (its agents, nats-server; tape and settlements closed)…\n`,
     );

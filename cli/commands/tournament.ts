@@ -85,6 +85,7 @@ export function registerTournament(program: Command): void {
         : undefined;
       let started = false;
       const outcome = await runTournament(t, {
+        scenarios,
         ...(o.out ? { dir: o.out } : {}),
         ...(executor ? { executor } : {}),
         onProgress: (p) => {
