@@ -1,7 +1,7 @@
 // The `flexarena` command, and the only composition root of the project: it is the one place that
 // puts the simulation core, the runtime and the agents together.
 import { Command, CommanderError } from 'commander';
-import { FlexArenaError, RunInterruptedError, tuneV8ForShortRuns } from '../lib/index.js';
+import { FlexArenaError, InterruptedError, tuneV8ForShortRuns } from '../lib/index.js';
 import { COMMANDS, commandsFor } from './command-table.js';
 import { signalExitCode } from './options.js';
 
@@ -23,5 +23,5 @@ try {
   // shows its stack.
   const typed = e instanceof FlexArenaError || e instanceof CommanderError;
   process.stderr.write(`flexarena: ${typed ? e.message : (e.stack ?? e.message)}\n`);
-  process.exit(e instanceof RunInterruptedError ? signalExitCode(e.signal) : 1);
+  process.exit(e instanceof InterruptedError ? signalExitCode(e.signal) : 1);
 }

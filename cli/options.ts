@@ -32,6 +32,28 @@ export function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * The first SIGINT or SIGTERM aborts the returned signal (the command stops properly: `stopping`
+ * says what it does now); a second one exits at once. `release` removes the handlers.
+ */
+export function stopOnSignal(stopping: string): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const on = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signalExitCode(sig));
+    process.stderr.write(`\n${sig}: ${stopping}… (again to exit at once)\n`);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
 /** The exit code of a command a signal stopped, as a shell reports it: 128 + the signal's number. */
 export function signalExitCode(signal: string): number {
   return 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);

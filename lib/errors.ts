@@ -38,15 +38,25 @@ export class NatsServerError extends FlexArenaError {}
 export class AgentLaunchError extends FlexArenaError {}
 
 /**
- * A run stopped by a signal (Ctrl-C, SIGTERM from a supervisor): its agents and nats-server were
- * stopped, its tape and settlement file closed with what happened until then.
+ * A command stopped by a signal (Ctrl-C, SIGTERM from a supervisor) after cleaning up; the command
+ * exits as a shell reports the signal (128 + its number).
  */
-export class RunInterruptedError extends FlexArenaError {
+export class InterruptedError extends FlexArenaError {
   constructor(
     readonly signal: string,
-    message = `run interrupted by ${signal}`,
+    message: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A run stopped by a signal: its agents and nats-server were stopped, its tape and settlement file
+ * closed with what happened until then.
+ */
+export class RunInterruptedError extends InterruptedError {
+  constructor(signal: string, message = `run interrupted by ${signal}`) {
+    super(signal, message);
   }
 }
 

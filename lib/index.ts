@@ -23,6 +23,7 @@ export {
   ConfigError,
   type ConfigIssue,
   FlexArenaError,
+  InterruptedError,
   ListenError,
   NatsServerError,
   RunInterruptedError,

@@ -7,7 +7,14 @@ export { type MarketFigures, MarketFiguresSink } from './market-sink.js';
 export { runsCsv, summaryCsv, writeStudyFiles } from './output.js';
 export { studyCharts, studyReport } from './report.js';
 export { type BatteryFigures, runVariant, type StudyRun } from './run-variant.js';
-export { runStudy, type StudyOptions, type StudyOutcome, type StudyProgress, studySeed } from './runner.js';
+export {
+  runStudy,
+  StudyInterruptedError,
+  type StudyOptions,
+  type StudyOutcome,
+  type StudyProgress,
+  studySeed,
+} from './runner.js';
 export { StudyFolderError, StudyStore } from './store.js';
 export {
   type CurvePoint,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createStrategy } from '../agents/strategies/index.js';
 import { runArena } from '../arena/index.js';
 import { RunScorer } from '../evaluation/index.js';
+import { RunInterruptedError } from '../lib/index.js';
 import type { LocalAgent, RunConfig } from '../sim/index.js';
 import type { StudyConfig } from './config.js';
 import { type MarketFigures, MarketFiguresSink } from './market-sink.js';
@@ -46,6 +47,8 @@ export interface RunContext {
   scenario: RunConfig;
   /** Run folders go below this (removed after each run). */
   outDir: string;
+  /** Stops the run in progress (Ctrl-C): runArena rejects with a RunInterruptedError. */
+  signal?: AbortSignal;
 }
 
 export async function runVariant(
@@ -71,7 +74,17 @@ export async function runVariant(
   const scorer = new RunScorer(runId);
   const market = new MarketFiguresSink();
   const started = Date.now();
-  const out = await runArena(cfg, { runId, local, sinks: [scorer, market], log: () => undefined });
+  const out = await runArena(cfg, {
+    runId,
+    local,
+    sinks: [scorer, market],
+    log: () => undefined,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  }).catch((err) => {
+    // Nothing of a run stopped half-way is kept: the next invocation plays it from its start.
+    if (err instanceof RunInterruptedError) rmSync(join(cfg.outDir, runId), { recursive: true, force: true });
+    throw err;
+  });
   const scores = scorer.scores();
   if (!scores.complete) throw new Error(`study run ${runId}: the run's records are incomplete`);
   const batteries = studiedAgents(study, v).map((id): BatteryFigures => {

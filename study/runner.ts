@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { strategyConfigIssues } from '../agents/strategies/index.js';
 import { loadRunConfig } from '../arena/index.js';
-import { ConfigError, deriveSeed } from '../lib/index.js';
+import { ConfigError, deriveSeed, InterruptedError, RunInterruptedError } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
 import { runVariant, type StudyRun } from './run-variant.js';
 import { StudyStore } from './store.js';
@@ -24,6 +24,28 @@ export interface StudyOptions {
   /** For error messages: the study file. */
   file?: string;
   onProgress?: (p: StudyProgress) => void;
+  /**
+   * Stops the study (Ctrl-C): the run in progress is dropped (played again from its start by the
+   * next invocation), finished runs stay in the folder, and runStudy rejects with a
+   * StudyInterruptedError.
+   */
+  signal?: AbortSignal;
+}
+
+/** A study stopped by a signal: its finished runs are in its folder; the same command plays the rest. */
+export class StudyInterruptedError extends InterruptedError {
+  constructor(
+    signal: string,
+    readonly dir: string,
+    readonly finished: number,
+    readonly total: number,
+  ) {
+    super(
+      signal,
+      `study interrupted by ${signal}: ${finished} of ${total} run(s) finished, kept in ${dir}; ` +
+        `run the same command again to play the other ${total - finished}`,
+    );
+  }
 }
 
 export interface StudyOutcome {
@@ -58,7 +80,12 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
   for (let i = 0; i < s.seeds; i++)
     for (const v of vs) {
       if (done.has(`${i}:${v.id}`)) continue;
-      const r = await runVariant({ study: s, scenario, outDir: dir }, i, studySeed(s, i), v);
+      const interrupted = (signal: string) => new StudyInterruptedError(signal, dir, done.size, total);
+      if (o.signal?.aborted) throw interrupted(String(o.signal.reason));
+      const ctx = { study: s, scenario, outDir: dir, ...(o.signal ? { signal: o.signal } : {}) };
+      const r = await runVariant(ctx, i, studySeed(s, i), v).catch((err) => {
+        throw err instanceof RunInterruptedError ? interrupted(err.signal) : err;
+      });
       store.append(r);
       done.set(r.key, r);
       played++;

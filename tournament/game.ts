@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createStrategy } from '../agents/strategies/index.js';
 import { runArena } from '../arena/index.js';
 import { RunScorer } from '../evaluation/index.js';
+import { RunInterruptedError } from '../lib/index.js';
 import type { LocalAgent, RunConfig } from '../sim/index.js';
 import type { Entrant, TournamentConfig } from './config.js';
 import type { GameSpec } from './plan.js';
@@ -43,6 +44,8 @@ export interface GameContext {
   /** Run folders go below this. */
   outDir: string;
   playedBy?: string;
+  /** Stops the game in progress (Ctrl-C): runArena rejects with a RunInterruptedError. */
+  signal?: AbortSignal;
 }
 
 /** The scenario with the entrants in their seats and unused seats removed. */
@@ -96,7 +99,18 @@ export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameRe
   }
   const scorer = new RunScorer(runId);
   const started = Date.now();
-  const out = await runArena(cfg, { runId, local, sinks: [scorer], log: () => undefined });
+  const out = await runArena(cfg, {
+    runId,
+    local,
+    sinks: [scorer],
+    log: () => undefined,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  }).catch((err) => {
+    // A game stopped half-way is played again from its start by the next invocation: its partial
+    // run folder (tape until then, interrupted.json) would only be mistaken for the game's.
+    if (err instanceof RunInterruptedError) rmSync(join(cfg.outDir, runId), { recursive: true, force: true });
+    throw err;
+  });
   const scores = scorer.scores();
   if (!scores.complete) throw new Error(`game ${spec.id}: the run's records are incomplete`);
   const seats = spec.seats.map((s): SeatResult => {

@@ -26,6 +26,7 @@ export {
   loadScenarios,
   localExecutor,
   runTournament,
+  TournamentInterruptedError,
   type TournamentOptions,
   type TournamentOutcome,
   type TournamentProgress,

@@ -10,7 +10,7 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { FlexArenaError } from '../lib/index.js';
+import { FlexArenaError, RunInterruptedError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
@@ -81,8 +81,10 @@ export interface NatsExecutorOptions {
 
 export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
   const tid = tournamentKey(o.tournament);
-  return async (games, done) => {
+  return async (games, done, signal) => {
     if (games.length === 0) return;
+    const interrupted = () => new RunInterruptedError(String(signal?.reason));
+    if (signal?.aborted) throw interrupted();
     const nc = await connect({
       servers: o.natsUrl,
       name: `flexarena-tournament-${tid}`,
@@ -103,12 +105,19 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
       const consumer = await js.consumers.get(RESULTS_STREAM, durable);
       const messages = await consumer.consume({ max_messages: 100 });
       const watchdog = watchWorkers(jsm, o, waiting, () => messages.stop());
+      // Ctrl-C stops collecting; the games stay in the work queue and their results in the
+      // results stream, for the workers and the next invocation.
+      const stop = () => messages.stop();
+      signal?.addEventListener('abort', stop);
+      if (signal?.aborted) stop();
       try {
         await collect(messages, waiting, done);
       } finally {
         watchdog.stop();
+        signal?.removeEventListener('abort', stop);
       }
       if (watchdog.failure) throw watchdog.failure;
+      if (signal?.aborted) throw interrupted();
       await messages.close().catch(() => undefined);
     } finally {
       await nc.drain().catch(() => undefined);

@@ -4,7 +4,7 @@
 // game budget is spent.
 import { join } from 'node:path';
 import { loadRunConfig } from '../arena/index.js';
-import { ConfigError, FlexArenaError } from '../lib/index.js';
+import { ConfigError, FlexArenaError, InterruptedError, RunInterruptedError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import { type GameContext, type GameResult, playGame } from './game.js';
@@ -12,8 +12,15 @@ import { type Leaderboard, leaderboard } from './leaderboard.js';
 import { type GameSpec, planGames } from './plan.js';
 import { TournamentStore } from './store.js';
 
-/** Plays games and reports each result (in any order). */
-export type GameExecutor = (games: readonly GameSpec[], done: (result: GameResult) => void) => Promise<void>;
+/**
+ * Plays games and reports each result (in any order). When `signal` aborts it stops (the game in
+ * progress too, if it plays in this process) and rejects with a RunInterruptedError.
+ */
+export type GameExecutor = (
+  games: readonly GameSpec[],
+  done: (result: GameResult) => void,
+  signal?: AbortSignal,
+) => Promise<void>;
 
 export interface TournamentProgress {
   finished: number;
@@ -30,6 +37,12 @@ export interface TournamentOptions {
   onProgress?: (p: TournamentProgress) => void;
   /** The scenarios as loadScenarios gave them, when the caller has loaded them already. */
   scenarios?: RunConfig[];
+  /**
+   * Stops the tournament (Ctrl-C): the game in progress in this process is dropped (played again
+   * from its start by the next invocation), finished games stay in the folder, and runTournament
+   * rejects with a TournamentInterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TournamentOutcome {
@@ -87,10 +100,36 @@ function gameFailed(ctx: GameContext, g: GameSpec, err: unknown): GameFailedErro
   );
 }
 
+/**
+ * A tournament stopped by a signal. What was finished is in its folder; the same command plays the
+ * rest (games published to a work queue stay there for the workers).
+ */
+export class TournamentInterruptedError extends InterruptedError {
+  constructor(
+    signal: string,
+    readonly dir: string,
+    readonly finished: number,
+    readonly total: number,
+  ) {
+    super(
+      signal,
+      `tournament interrupted by ${signal}: ${finished} of ${total} game(s) finished, kept in ${dir}; ` +
+        `run the same command again to play the other ${total - finished}`,
+    );
+  }
+}
+
 export function localExecutor(ctx: GameContext): GameExecutor {
-  return async (games, done) => {
-    for (const g of games)
-      done(await playGame(ctx, g).catch((err) => Promise.reject(gameFailed(ctx, g, err))));
+  return async (games, done, signal) => {
+    const game = { ...ctx, ...(signal ? { signal } : {}) };
+    for (const g of games) {
+      if (signal?.aborted) throw new RunInterruptedError(String(signal.reason));
+      done(
+        await playGame(game, g).catch((err) =>
+          Promise.reject(err instanceof RunInterruptedError ? err : gameFailed(ctx, g, err)),
+        ),
+      );
+    }
   };
 }
 
@@ -117,13 +156,23 @@ export async function runTournament(
         ...(last ? { last } : {}),
       });
     progress();
-    await executor(todo, (r) => {
-      if (results.has(r.id)) return;
-      results.set(r.id, r);
-      store.append(r);
-      played++;
-      progress(r);
-    });
+    try {
+      await executor(
+        todo,
+        (r) => {
+          if (results.has(r.id)) return;
+          results.set(r.id, r);
+          store.append(r);
+          played++;
+          progress(r);
+        },
+        o.signal,
+      );
+    } catch (err) {
+      if (!(err instanceof RunInterruptedError)) throw err;
+      const finished = plan.filter((g) => results.has(g.id)).length;
+      throw new TournamentInterruptedError(err.signal, dir, finished, plan.length);
+    }
     const missing = plan.filter((g) => !results.has(g.id));
     if (missing.length > 0)
       throw new Error(`${missing.length} game(s) were not played, e.g. ${missing[0]!.id}`);

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { RunInterruptedError } from '../lib/index.js';
 import { playGame } from './game.js';
 import {
   ensureStreams,
@@ -34,7 +35,7 @@ export interface WorkerOptions {
 
 export class TournamentWorker {
   private nc?: NatsConnection;
-  private stopping = false;
+  private readonly stopping = new AbortController();
   played = 0;
 
   constructor(private readonly o: WorkerOptions) {}
@@ -60,7 +61,10 @@ export class TournamentWorker {
     const js = jetstream(this.nc);
     const consumer = await js.consumers.get(GAMES_STREAM, WORKERS_CONSUMER);
     this.log(`worker ${this.o.name}: waiting for games on ${GAMES_STREAM}`);
-    while (!this.stopping && (this.o.maxGames === undefined || this.played < this.o.maxGames)) {
+    while (
+      !this.stopping.signal.aborted &&
+      (this.o.maxGames === undefined || this.played < this.o.maxGames)
+    ) {
       const m = await consumer.next({ expires: 2_000 }).catch(() => null);
       if (!m) continue;
       await this.play(m, heartbeatMs);
@@ -68,14 +72,22 @@ export class TournamentWorker {
     await this.nc.drain().catch(() => undefined);
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
+  /**
+   * Stops the worker: the game in progress is interrupted and handed back to the queue at once
+   * (another worker, or this one started again, plays it from its start).
+   */
+  async stop(reason = 'stop'): Promise<void> {
+    this.stopping.abort(reason);
   }
 
   private async play(m: JsMsg, heartbeatMs: number): Promise<void> {
     const js = jetstream(this.nc!);
     const game = m.json<GameMessage>();
     const { tid, spec } = game;
+    if (this.stopping.signal.aborted) {
+      m.nak(); // taken while stopping: someone else's
+      return;
+    }
     this.log(`started ${tid} ${spec.id} delivery ${m.info.deliveryCount}`);
     const heartbeat = setInterval(() => m.working(), heartbeatMs);
     let message: ResultMessage;
@@ -86,11 +98,17 @@ export class TournamentWorker {
           scenarios: game.scenarios,
           outDir: join(this.o.outDir, tid),
           playedBy: this.o.name,
+          signal: this.stopping.signal,
         },
         spec,
       );
       message = { tid, result };
     } catch (err) {
+      if (err instanceof RunInterruptedError) {
+        m.nak();
+        this.log(`interrupted ${tid} ${spec.id}: handed back to the queue`);
+        return;
+      }
       message = { tid, gameId: spec.id, error: (err as Error).stack ?? String(err) };
     } finally {
       clearInterval(heartbeat);

@@ -271,6 +271,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   let watch: LaunchWatch | undefined;
   /** The run's simulation once made (an interrupted run says where it stopped). */
   let created: Simulation | undefined;
+  let completed = false;
   try {
     nats = await openNats(cfg, runId, runDir, log, opts.natsUrl);
     const sinks: RecordSink[] = [
@@ -406,6 +407,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     faults.close();
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
     writeResults(runDir, results);
+    completed = true;
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
   } catch (err) {
     await closeRunFiles().then(
@@ -420,7 +422,10 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     throw err;
   } finally {
     watch?.over();
-    await stopAgents(launched);
+    // After a complete run the agents were told the run ended and leave by themselves (given a
+    // grace period); after a signal or a failure they were told nothing: stopped at once, so
+    // Ctrl-C does not wait three seconds for processes that will not go.
+    await stopAgents(launched, opts.signal?.aborted || !completed ? 0 : undefined);
     await gateway?.close();
     // Summaries of suppressed faults still owed, also those of the disconnects at shutdown.
     faults.close();

@@ -9,7 +9,7 @@ import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
-import { intOption, numberOption, signalExitCode, untilSignal } from '../options.js';
+import { intOption, numberOption, stopOnSignal, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
 
 /**
@@ -22,30 +22,6 @@ export function inProcessAgents(cfg: RunConfig): Map<string, LocalAgent> {
       .filter((a) => a.launch && !a.command && !a.runtime)
       .map((a) => [a.id, createStrategy(a.strategy, a.params)]),
   );
-}
-
-/**
- * The first SIGINT or SIGTERM stops the run properly (runArena's `signal`: agents and nats-server
- * stopped, tape and settlements closed); a second one exits at once.
- */
-function stopOnSignal(): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const on = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(signalExitCode(sig));
-    process.stderr.write(
-      `\n${sig}: stopping the run (its agents, nats-server; tape and settlements closed)…\n`,
-    );
-    controller.abort(sig);
-  };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
-  return {
-    signal: controller.signal,
-    release: () => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-    },
-  };
 }
 
 interface RunFlags {
@@ -139,7 +115,7 @@ export function registerRun(program: Command): void {
       const runId = o.runId ?? makeRunId(cfg);
       const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;
       const started = Date.now();
-      const stop = stopOnSignal();
+      const stop = stopOnSignal('stopping the run (its agents, nats-server; tape and settlements closed)');
       const { runDir, results, realtime } = await runArena(cfg, {
         runId,
         host: o.host,

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { writeReport } from '../../evaluation/index.js';
 import { loadStudy, runStudy, type StudySummary, studyReport, writeStudyFiles } from '../../study/index.js';
 import type { Interval } from '../../tournament/index.js';
+import { stopOnSignal } from '../options.js';
 
 const ci = (i: Interval, digits = 0, scale = 1) =>
   i.mean === null
@@ -76,8 +77,10 @@ export function registerStudy(program: Command): void {
           )
         : undefined;
       let started = false;
+      const stop = stopOnSignal('stopping the study (the run in progress is dropped, finished ones kept)');
       const outcome = await runStudy(s, {
         file,
+        signal: stop.signal,
         ...(o.out ? { dir: o.out } : {}),
         onProgress: (p) => {
           if (!bar) return;
@@ -91,8 +94,10 @@ export function registerStudy(program: Command): void {
               : '',
           });
         },
+      }).finally(() => {
+        stop.release();
+        bar?.stop(); // shows the cursor again, also when the study failed or was interrupted
       });
-      bar?.stop();
       const files = writeStudyFiles(outcome.dir, s, outcome.summary, outcome.runs);
       process.stdout.write(`\nStudy ${s.name}: ${outcome.played} run(s) now, ${outcome.resumed} resumed\n`);
       process.stdout.write(`${formatStudy(outcome.summary)}\n`);

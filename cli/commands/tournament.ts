@@ -17,6 +17,7 @@ import {
   writeTournamentFiles,
 } from '../../tournament/index.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
+import { stopOnSignal } from '../options.js';
 
 /**
  * Every built-in strategy an entrant names must exist and accept the entrant's parameters
@@ -84,8 +85,12 @@ export function registerTournament(program: Command): void {
           )
         : undefined;
       let started = false;
+      const stop = stopOnSignal(
+        'stopping the tournament (the game in progress is dropped, finished ones kept)',
+      );
       const outcome = await runTournament(t, {
         scenarios,
+        signal: stop.signal,
         ...(o.out ? { dir: o.out } : {}),
         ...(executor ? { executor } : {}),
         onProgress: (p) => {
@@ -99,8 +104,10 @@ export function registerTournament(program: Command): void {
             last: p.last ? `${p.last.id} ${(p.last.wallMs / 1000).toFixed(1)} s` : '',
           });
         },
+      }).finally(() => {
+        stop.release();
+        bar?.stop(); // shows the cursor again, also when the tournament failed or was interrupted
       });
-      bar?.stop();
       const files = writeTournamentFiles(outcome.dir, outcome.board, outcome.results);
       process.stdout.write(
         `\nTournament ${t.name}: ${outcome.played} game(s) played now, ${outcome.resumed} resumed\n`,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FlexArenaError } from '../../lib/index.js';
 import { TournamentWorker } from '../../tournament/index.js';
+import { stopOnSignal } from '../options.js';
 
 interface WorkerFlags {
   nats: string;
@@ -41,9 +42,8 @@ export function registerWorker(program: Command): void {
         ackWaitMs,
         ...(maxGames !== undefined ? { maxGames } : {}),
       });
-      const stop = () => void worker.stop();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      await worker.run();
+      const stop = stopOnSignal('stopping the worker (the game in progress goes back to the queue)');
+      stop.signal.addEventListener('abort', () => void worker.stop(String(stop.signal.reason)));
+      await worker.run().finally(() => stop.release());
     });
 }

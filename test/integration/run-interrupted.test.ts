@@ -4,7 +4,7 @@
 // and whole lines), and the command exits as a shell reports a signal (130, 143). A run still
 // waiting for its agents to connect stops at once rather than after connectTimeoutMs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInterruption } from '../../arena/index.js';
@@ -18,49 +18,9 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
-import { sleep } from '../helpers/process-control.js';
+import { alive, childrenOf, commandOf, until } from '../helpers/process-control.js';
 
 afterAll(stopAll);
-
-/** Pids of the processes whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false; // ended meanwhile
-      }
-    })
-    .map(Number);
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-  } catch {
-    return '?';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('a run stopped by a signal', () => {
   it('SIGTERM in the middle: agents and nats-server end, the tape and settlements hold the run until then', {

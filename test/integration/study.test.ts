@@ -4,7 +4,7 @@
 // the same seed; a fleet's copies and a scaled battery have the sizes asked for), resuming replays
 // nothing, and the market figures the study collects from the output seam equal those computed
 // from the run's tape.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStrategy } from '../../agents/strategies/index.js';
@@ -12,7 +12,14 @@ import { loadRunConfig, readTapeRecords, runArena } from '../../arena/index.js';
 import { RunScorer } from '../../evaluation/index.js';
 import { parseProductId } from '../../lib/index.js';
 import type { LocalAgent } from '../../sim/index.js';
-import { MarketFiguresSink, parseStudy, runStudy, studySeed, writeStudyFiles } from '../../study/index.js';
+import {
+  MarketFiguresSink,
+  parseStudy,
+  runStudy,
+  StudyInterruptedError,
+  studySeed,
+  writeStudyFiles,
+} from '../../study/index.js';
 import { tempDir, writeConfig } from '../helpers/arena-process.js';
 import { fastScenario } from '../helpers/tournament-fixtures.js';
 
@@ -169,6 +176,34 @@ describe('flexarena study (in process, tiny)', () => {
     expect(again.resumed).toBe(8);
     expect(again.summary).toEqual(outcome.summary);
   });
+
+  it('stops at a signal: the run in progress dropped, finished runs kept; the next call plays the rest', async () => {
+    const stopped = join(dir, 'stopped');
+    const runs = join(stopped, 'runs');
+    const finished = () =>
+      existsSync(join(stopped, 'runs.jsonl'))
+        ? readFileSync(join(stopped, 'runs.jsonl'), 'utf8').trim().split('\n').length
+        : 0;
+    // Ctrl-C while the second run plays: its run folder exists (a finished run's is removed).
+    const ctrlC = new AbortController();
+    const watch = setInterval(() => {
+      if (finished() === 1 && existsSync(runs) && readdirSync(runs).length > 0) ctrlC.abort('SIGINT');
+    }, 2);
+    const err = await runStudy(study, { dir: stopped, signal: ctrlC.signal }).catch((e: unknown) => e);
+    clearInterval(watch);
+    expect(ctrlC.signal.aborted).toBe(true);
+    expect(err).toBeInstanceOf(StudyInterruptedError);
+    expect(err).toMatchObject({ signal: 'SIGINT', finished: 1, total: 8 });
+    expect((err as Error).message).toBe(
+      `study interrupted by SIGINT: 1 of 8 run(s) finished, kept in ${stopped}; run the same command again to play the other 7`,
+    );
+    expect(readdirSync(runs)).toEqual([]);
+    expect(finished()).toBe(1);
+    const again = await runStudy(study, { dir: stopped });
+    expect(again.played).toBe(7);
+    expect(again.resumed).toBe(1);
+    expect(again.summary).toEqual(outcome.summary);
+  }, 300_000);
 
   it('names the field when the agent is not a battery of the scenario', async () => {
     const bad = parseStudy({ name: 'bad', scenario, agent: 'liquidity' }, 'bad.yaml', dir);

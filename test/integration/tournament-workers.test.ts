@@ -11,6 +11,7 @@ import { loadTournament, runTournament } from '../../tournament/index.js';
 import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
 import { helperBundle } from '../helpers/helper-bundle.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
+import { alive, childrenOf } from '../helpers/process-control.js';
 import { fastScenario } from '../helpers/tournament-fixtures.js';
 
 const LEDGER_AGENT = helperBundle('fill-ledger-agent.ts');
@@ -19,6 +20,7 @@ const groups = new Set<number>();
 interface Proc {
   child: ChildProcess;
   out: () => string;
+  err: () => string;
   exited: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
 }
 
@@ -36,7 +38,7 @@ function start(args: string[]): Proc {
   const exited = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
     (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, out: () => stdout, exited };
+  return { child, out: () => stdout, err: () => stderr, exited };
 }
 
 function killGroup(pid: number): void {
@@ -163,6 +165,81 @@ describe('tournament over JetStream workers', () => {
     expect(r.stdout).toContain('6 game(s) played now, 0 resumed');
   }, 600_000);
 
+  it('Ctrl-C on a worker mid-game hands its game back at once (not after the ack wait); another plays it', async () => {
+    const dir = tempDir('flexarena-worker-int-');
+    writeConfig(dir, fastScenario(), 'fast.yaml');
+    const file = writeConfig(
+      dir,
+      {
+        name: 'handback',
+        seed: 7,
+        seeds: 1,
+        gameSizes: [2],
+        entrants: [
+          // Slow enough (30 ms per wake-up) that the game is still in progress at the signal.
+          {
+            name: 'ledger',
+            command: [
+              process.execPath,
+              LEDGER_AGENT,
+              '--arena',
+              '{arena}',
+              '--token',
+              '{token}',
+              '--state',
+              join(dir, 'ledger-{token}.json'),
+              '--think-ms',
+              '30',
+            ],
+          },
+          { name: 'idle', strategy: 'idle' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      },
+      't.yaml',
+    );
+    const nats = await NatsServerProcess.start();
+    // An ack wait of ten minutes: only a game handed back is played again within this test.
+    const worker = (name: string) =>
+      start([
+        'worker',
+        '--nats',
+        nats.url,
+        '--name',
+        name,
+        '--out',
+        join(dir, name),
+        '--ack-wait-ms',
+        '600000',
+      ]);
+    const w1 = worker('w1');
+    await until('the first worker', () => /waiting for games/.test(w1.out()));
+    const out = join(dir, 'out');
+    const runner = start(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
+    const started = /^started \S+ (\S+) delivery 1$/m;
+    await until('the worker to start a game', () => started.test(w1.out()));
+    const gameId = started.exec(w1.out())![1]!;
+    await until("the game's agent process", () => childrenOf(w1.child.pid!).length > 0);
+    const agents = childrenOf(w1.child.pid!);
+    w1.child.kill('SIGINT');
+    const first = await w1.exited;
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(
+      new RegExp(`^interrupted \\S+ ${gameId.replaceAll('+', '\\+')}: handed back to the queue$`, 'm'),
+    );
+    expect(first.stdout).not.toMatch(/^finished /m);
+    await until("the game's agent process to end", () => !agents.some(alive), 10_000).catch(() => undefined);
+    for (const pid of agents) expect(alive(pid), `agent process ${pid} outlived the worker`).toBe(false);
+
+    const w2 = worker('w2');
+    const r = await runner.exited;
+    killGroup(w2.child.pid!);
+    expect(r.code, r.stderr).toBe(0);
+    expect(w2.out()).toMatch(new RegExp(`^started \\S+ ${gameId.replaceAll('+', '\\+')} delivery 2$`, 'm'));
+    const games = lines(readFileSync(join(out, 'games.jsonl'), 'utf8')).map((l) => JSON.parse(l));
+    expect(games.find((g) => g.id === gameId)!.playedBy).toBe('w2');
+  }, 300_000);
+
   it('with no worker the runner gives up after --worker-timeout, the games stay queued, and a worker then plays them', async () => {
     const dir = tempDir('flexarena-no-worker-');
     writeConfig(dir, fastScenario(), 'fast.yaml');
@@ -190,6 +267,16 @@ describe('tournament over JetStream workers', () => {
       /no flexarena worker took or played a game for 2 s \(limit: --worker-timeout 2\); 1 game\(s\) wait in the work queue/,
     );
     expect(lonely.stderr).toMatch(/waiting for a flexarena worker/);
+
+    // Ctrl-C while the runner waits for workers: it stops at once and says how far it got.
+    const waiting = start([...args, '--worker-timeout', '0']);
+    await until('the games to be published', () => /published 1 game\(s\)/.test(waiting.err()));
+    waiting.child.kill('SIGINT');
+    const stopped = await waiting.exited;
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toContain(
+      `tournament interrupted by SIGINT: 0 of 1 game(s) finished, kept in ${out}; run the same command again to play the other 1`,
+    );
 
     // The games wait in the queue; a worker started now plays them when the tournament runs again.
     const w = start(['worker', '--nats', nats.url, '--name', 'late', '--out', join(dir, 'late')]);
