@@ -3,7 +3,7 @@
 // in this process (no network, same tape); every other agent is a process reached over gRPC —
 // launched here, or started by hand. Every process started here is stopped here.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { RunEnded } from '../../gen/flexarena/v1/session.js';
@@ -242,6 +242,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       `the run id "${runId}" (--run-id) must be lowercase letters, digits and dashes`,
     );
   try {
+    // A run id used again replaces the earlier run in its folder: left there, its results.json,
+    // interrupted.json, scores or agent logs would be read as this run's.
+    if (existsSync(runDir) && readdirSync(runDir).length > 0) {
+      rmSync(runDir, { recursive: true });
+      log(`${runDir} held an earlier run with the id ${runId}: replaced`);
+    }
     mkdirSync(join(runDir, 'agents'), { recursive: true });
   } catch (err) {
     throw new RunFolderError(

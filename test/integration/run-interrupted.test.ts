@@ -4,7 +4,7 @@
 // and whole lines), and the command exits as a shell reports a signal (130, 143). A run still
 // waiting for its agents to connect stops at once rather than after connectTimeoutMs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInterruption } from '../../arena/index.js';
@@ -13,6 +13,7 @@ import {
   BIN,
   demoConfig,
   readTape,
+  runArenaToEnd,
   startArena,
   stopAll,
   tempDir,
@@ -86,7 +87,7 @@ describe('a run stopped by a signal', () => {
       token: 'tok-never-comes',
       asset: { type: 'battery', powerMw: 10, energyMwh: 20 },
     });
-    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir]);
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--run-id', 'again']);
     const started = childrenOf(arena.child.pid!);
     arena.child.kill('SIGINT');
     const res = await arena.exited;
@@ -94,5 +95,24 @@ describe('a run stopped by a signal', () => {
     expect(res.stderr).toContain('run interrupted by SIGINT before its first decision point');
     await until("the run's processes to end", () => !started.some(alive), 10_000).catch(() => undefined);
     for (const pid of started) expect(alive(pid), `process ${pid} outlived the run`).toBe(false);
+    expect(existsSync(join(arena.runDir, 'interrupted.json'))).toBe(true);
+    expect(readdirSync(join(arena.runDir, 'agents')).length).toBeGreaterThan(0);
+
+    // The same run id again replaces the interrupted run: its interrupted.json (and its agent
+    // logs, fault log) would otherwise sit beside the new run's results.json as if they were its.
+    const whole = demoConfig();
+    const again = await runArenaToEnd(writeConfig(dir, whole, 'whole.yaml'), [
+      '--out',
+      dir,
+      '--run-id',
+      'again',
+      '--in-process',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`${arena.runDir} held an earlier run with the id again: replaced`);
+    expect(existsSync(join(arena.runDir, 'results.json'))).toBe(true);
+    expect(existsSync(join(arena.runDir, 'interrupted.json'))).toBe(false);
+    // In process, the run has no agent processes and so no agent logs: the earlier run's are gone.
+    expect(readdirSync(join(arena.runDir, 'agents'))).toEqual([]);
   });
 });
