@@ -39,6 +39,7 @@ import { NatsThread } from '../nats/nats-thread.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
 import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
 import { RunFolderError, writeInterruption, writeResults, writeTapeHash } from './run-folder.js';
+import { StoppingFaults } from './stopping-faults.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
 import { readWorldFiles } from './world-files.js';
@@ -263,6 +264,11 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     ? agentProgram(log)
     : undefined;
   const faults = new FaultLogSink(join(runDir, 'agent-faults.log'), log, cfg.limits.faultLog);
+  // Agents leaving because the run stops (Ctrl-C reaches their processes too) are not faults.
+  const leaving = new StoppingFaults(
+    (a, kind, detail) => faults.write(a, kind, detail),
+    () => opts.signal?.aborted === true,
+  );
   const tape = new TapeFileSink(join(runDir, TAPE_FILE));
   const settlements = new SettlementFileSink(join(runDir, 'settlements.jsonl'));
   const totals = new RecordTotals();
@@ -310,7 +316,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       gateway = new GrpcGateway({
         runId,
         tokens,
-        faults: { fault: (a, kind, detail) => faults.write(a, kind, detail) },
+        faults: { fault: leaving.fault },
         welcome: (agentId) => sim.welcome(agentId),
         marketSpec: () => ({ runId, market: sim.marketSpec() }),
         lastReportSeq: (agentId) => sim.lastReportSeq(agentId),
@@ -347,7 +353,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         hasConnected: (id) => g.hasConnected(id),
         stopWaitingFor: (id) => g.stopWaitingFor(id),
         processGone: (id) => g.processGone(id),
-        fault: (id, kind, detail) => faults.write(id, kind, detail),
+        fault: leaving.fault,
       });
       const missing = await waitUnlessAborted(gateway, remote, cfg.connectTimeoutMs, opts.signal);
       watch.running();
@@ -410,6 +416,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     watch?.over();
     await endPorts(sim, ports, ended);
     if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
+    leaving.flush();
     faults.close();
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
     writeResults(runDir, results);
@@ -434,6 +441,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     await stopAgents(launched, opts.signal?.aborted || !completed ? 0 : undefined);
     await gateway?.close();
     // Summaries of suppressed faults still owed, also those of the disconnects at shutdown.
+    leaving.flush();
     faults.close();
     if (nats) {
       // After a failed run: the outbox still closes properly (its spool deleted), then the thread

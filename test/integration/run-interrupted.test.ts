@@ -3,7 +3,7 @@
 // running), the tape and settlements.jsonl are closed with what happened until then (a valid gzip
 // and whole lines), and the command exits as a shell reports a signal (130, 143). A run still
 // waiting for its agents to connect stops at once rather than after connectTimeoutMs.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,50 @@ describe('a run stopped by a signal', () => {
     // Without it, a tape with no run-end record is refused for what it is.
     rmSync(join(arena.runDir, 'interrupted.json'));
     await expect(loadReplay(arena.runDir)).rejects.toThrow(/the run did not finish \(no run-end record\)/);
+  });
+
+  it('Ctrl-C in a terminal (SIGINT to the whole process group): the agents it stops are not agent faults', {
+    timeout: 240_000,
+  }, async () => {
+    const dir = tempDir();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', writeConfig(dir, demoConfig({ days: 20 })), '--out', dir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // a group of its own, as a terminal's foreground job
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let runDir = '';
+      await until(
+        'the first settlements',
+        () => {
+          runDir = /FLEXARENA_LISTENING \S+ \S+ (\S+)/.exec(stdout)?.[1] ?? '';
+          const file = join(runDir, 'settlements.jsonl');
+          return runDir !== '' && existsSync(file) && statSync(file).size > 0;
+        },
+        180_000,
+      );
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await exited, stderr).toBe(130);
+      expect(stderr).toContain('run interrupted by SIGINT at virtual time');
+      // Before: one "disconnected" and one "process-exited" fault per agent, as if each had failed.
+      expect(stderr).not.toMatch(/agent fault/);
+      const log = join(runDir, 'agent-faults.log');
+      expect(existsSync(log) ? readFileSync(log, 'utf8') : '').not.toMatch(/disconnected|process-exited/);
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
   });
 
   it('SIGINT while it waits for agents to connect: it stops at once', { timeout: 120_000 }, async () => {
