@@ -51,6 +51,29 @@ export class InterruptedError extends FlexArenaError {
 }
 
 /**
+ * A series of runs (a tournament's games, a study's runs) stopped by a signal: the run in progress
+ * was dropped, the finished ones are kept in `dir`, and the same command plays the rest.
+ */
+export class SeriesInterruptedError extends InterruptedError {
+  constructor(
+    signal: string,
+    /** "tournament", "study" */
+    what: string,
+    /** "game", "run" */
+    unit: string,
+    readonly dir: string,
+    readonly finished: number,
+    readonly total: number,
+  ) {
+    super(
+      signal,
+      `${what} interrupted by ${signal}: ${finished} of ${total} ${unit}(s) finished, kept in ${dir}; ` +
+        `run the same command again to play the other ${total - finished}`,
+    );
+  }
+}
+
+/**
  * A run stopped by a signal: its agents and nats-server were stopped, its tape and settlement file
  * closed with what happened until then.
  */

@@ -27,6 +27,7 @@ export {
   ListenError,
   NatsServerError,
   RunInterruptedError,
+  SeriesInterruptedError,
 } from './errors.js';
 export { HELPER_THREAD_NICE, lowerHelperThreads } from './helper-threads.js';
 export { type LpSolver, loadHighs } from './highs.js';

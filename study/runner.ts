@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { strategyConfigIssues } from '../agents/strategies/index.js';
 import { loadRunConfig } from '../arena/index.js';
-import { ConfigError, deriveSeed, InterruptedError, RunInterruptedError } from '../lib/index.js';
+import { ConfigError, deriveSeed, RunInterruptedError, SeriesInterruptedError } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
 import { runVariant, type StudyRun } from './run-variant.js';
 import { StudyStore } from './store.js';
@@ -33,18 +33,9 @@ export interface StudyOptions {
 }
 
 /** A study stopped by a signal: its finished runs are in its folder; the same command plays the rest. */
-export class StudyInterruptedError extends InterruptedError {
-  constructor(
-    signal: string,
-    readonly dir: string,
-    readonly finished: number,
-    readonly total: number,
-  ) {
-    super(
-      signal,
-      `study interrupted by ${signal}: ${finished} of ${total} run(s) finished, kept in ${dir}; ` +
-        `run the same command again to play the other ${total - finished}`,
-    );
+export class StudyInterruptedError extends SeriesInterruptedError {
+  constructor(signal: string, dir: string, finished: number, total: number) {
+    super(signal, 'study', 'run', dir, finished, total);
   }
 }
 

@@ -4,7 +4,7 @@
 // game budget is spent.
 import { join } from 'node:path';
 import { loadRunConfig } from '../arena/index.js';
-import { ConfigError, FlexArenaError, InterruptedError, RunInterruptedError } from '../lib/index.js';
+import { ConfigError, FlexArenaError, RunInterruptedError, SeriesInterruptedError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import { type GameContext, type GameResult, playGame } from './game.js';
@@ -104,18 +104,9 @@ function gameFailed(ctx: GameContext, g: GameSpec, err: unknown): GameFailedErro
  * A tournament stopped by a signal. What was finished is in its folder; the same command plays the
  * rest (games published to a work queue stay there for the workers).
  */
-export class TournamentInterruptedError extends InterruptedError {
-  constructor(
-    signal: string,
-    readonly dir: string,
-    readonly finished: number,
-    readonly total: number,
-  ) {
-    super(
-      signal,
-      `tournament interrupted by ${signal}: ${finished} of ${total} game(s) finished, kept in ${dir}; ` +
-        `run the same command again to play the other ${total - finished}`,
-    );
+export class TournamentInterruptedError extends SeriesInterruptedError {
+  constructor(signal: string, dir: string, finished: number, total: number) {
+    super(signal, 'tournament', 'game', dir, finished, total);
   }
 }
 

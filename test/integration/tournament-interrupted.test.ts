@@ -3,47 +3,15 @@
 // start), the finished games stay in the folder, the command says how far it got and exits 130;
 // the same command then plays only the rest. Before, the signal killed the tournament and left the
 // game's agent process running and its partial run folder behind.
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { tempDir, writeConfig } from '../helpers/arena-process.js';
 import { alive, childrenOf, commandOf, until } from '../helpers/process-control.js';
 import { fastScenario } from '../helpers/tournament-fixtures.js';
+import { fileLines, killAllTournaments, startTournament } from '../helpers/tournament-process.js';
 
-const groups = new Set<number>();
-
-afterAll(() => {
-  for (const pid of groups)
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-});
-
-function startTournament(file: string, out: string) {
-  const child = spawn(process.execPath, [BIN, 'tournament', file, '--out', out, '--no-progress'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own group, so that the cleanup above reaches what it started
-  });
-  groups.add(child.pid!);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, exited };
-}
-
-const lines = (f: string) =>
-  existsSync(f)
-    ? readFileSync(f, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-    : [];
+afterAll(killAllTournaments);
 
 describe('flexarena tournament stopped by Ctrl-C', () => {
   it('drops the game in progress with its agent process and run folder, keeps the finished, resumes', {
@@ -83,7 +51,7 @@ describe('flexarena tournament stopped by Ctrl-C', () => {
     await until(
       "the second game's agent process",
       () => {
-        if (lines(games).length < 1) return false;
+        if (fileLines(games).length < 1) return false;
         agent = childrenOf(pid).find((c) => / agent /.test(` ${commandOf(c)} `));
         return agent !== undefined;
       },
@@ -103,7 +71,7 @@ describe('flexarena tournament stopped by Ctrl-C', () => {
     expect(r1.stderr).not.toMatch(/\n\s+at /); // one line, no stack
     await until('the agent process to end', () => !alive(agent!), 10_000).catch(() => undefined);
     expect(alive(agent!), `agent process ${agent} outlived the tournament`).toBe(false);
-    expect(lines(games)).toHaveLength(1);
+    expect(fileLines(games)).toHaveLength(1);
     const kept = readdirSync(join(out, 'runs'));
     expect(kept).toHaveLength(1);
     expect(kept[0]).toContain('heuristic-lp');
@@ -112,7 +80,7 @@ describe('flexarena tournament stopped by Ctrl-C', () => {
     const r2 = await second.exited;
     expect(r2.code, r2.stderr).toBe(0);
     expect(r2.stdout).toContain('1 game(s) played now, 1 resumed');
-    expect(lines(games)).toHaveLength(2);
+    expect(fileLines(games)).toHaveLength(2);
     const replayed = readdirSync(join(out, 'runs')).find((r) => r.includes('idle-process'))!;
     expect(existsSync(join(out, 'runs', replayed, 'results.json'))).toBe(true);
     expect(existsSync(join(out, 'runs', replayed, 'interrupted.json'))).toBe(false);

@@ -2,55 +2,19 @@
 // process and one entrant as its own process over gRPC in the same games; killed after its first
 // game and started again, it plays only the games that were not finished, and writes its
 // leaderboard and files.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { tempDir, writeConfig } from '../helpers/arena-process.js';
 import { fastScenario } from '../helpers/tournament-fixtures.js';
+import {
+  fileLines,
+  killAllTournaments,
+  killTournament,
+  startTournament,
+} from '../helpers/tournament-process.js';
 
-const groups = new Set<number>();
-
-function startTournament(file: string, out: string) {
-  // Its own process group, so a kill also ends the agent processes it started.
-  const child = spawn(process.execPath, [BIN, 'tournament', file, '--out', out, '--no-progress'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  groups.add(child.pid!);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, exited };
-}
-
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-const lines = (f: string) =>
-  existsSync(f)
-    ? readFileSync(f, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-    : [];
-
-afterAll(() => {
-  for (const pid of groups)
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-});
+afterAll(killAllTournaments);
 
 describe('flexarena tournament', () => {
   it('resumes after a kill without replaying finished games; in-process and gRPC entrants share games', async () => {
@@ -84,17 +48,17 @@ describe('flexarena tournament', () => {
     const games = join(out, 'games.jsonl');
     const first = startTournament(file, out);
     const deadline = Date.now() + 180_000;
-    while (lines(games).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    killGroup(first.child);
+    while (fileLines(games).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    killTournament(first);
     await first.exited;
-    const done = lines(games);
+    const done = fileLines(games);
     expect(done).toHaveLength(1);
 
     const second = startTournament(file, out);
     const r = await second.exited;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('1 game(s) played now, 1 resumed');
-    const all = lines(games);
+    const all = fileLines(games);
     expect(all).toHaveLength(2);
     expect(all.slice(0, done.length)).toEqual(done);
     const results = all.map(

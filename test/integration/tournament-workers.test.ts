@@ -17,6 +17,37 @@ import { fastScenario } from '../helpers/tournament-fixtures.js';
 const LEDGER_AGENT = helperBundle('fill-ledger-agent.ts');
 const groups = new Set<number>();
 
+/** `flexarena worker` with its own folder below `dir` and the ack wait given. */
+const startWorker = (natsUrl: string, name: string, dir: string, ackWaitMs: number) =>
+  start([
+    'worker',
+    '--nats',
+    natsUrl,
+    '--name',
+    name,
+    '--out',
+    join(dir, name),
+    '--ack-wait-ms',
+    `${ackWaitMs}`,
+  ]);
+
+/** An entrant over gRPC that thinks 30 ms per wake-up, so that its games last. */
+const ledgerEntrant = (dir: string) => ({
+  name: 'ledger',
+  command: [
+    process.execPath,
+    LEDGER_AGENT,
+    '--arena',
+    '{arena}',
+    '--token',
+    '{token}',
+    '--state',
+    join(dir, 'ledger-{token}.json'),
+    '--think-ms',
+    '30',
+  ],
+});
+
 interface Proc {
   child: ChildProcess;
   out: () => string;
@@ -77,21 +108,7 @@ describe('tournament over JetStream workers', () => {
         gameSizes: [2],
         entrants: [
           // A gRPC agent process that thinks 30 ms per wake-up: its games outlast the kill.
-          {
-            name: 'ledger',
-            command: [
-              process.execPath,
-              LEDGER_AGENT,
-              '--arena',
-              '{arena}',
-              '--token',
-              '{token}',
-              '--state',
-              join(dir, 'ledger-{token}.json'),
-              '--think-ms',
-              '30',
-            ],
-          },
+          ledgerEntrant(dir),
           { name: 'idle', strategy: 'idle' },
           { name: 'heuristic', strategy: 'heuristic-battery' },
         ],
@@ -100,18 +117,7 @@ describe('tournament over JetStream workers', () => {
       't.yaml',
     );
     const nats = await NatsServerProcess.start();
-    const worker = (name: string) =>
-      start([
-        'worker',
-        '--nats',
-        nats.url,
-        '--name',
-        name,
-        '--out',
-        join(dir, name),
-        '--ack-wait-ms',
-        '2000',
-      ]);
+    const worker = (name: string) => startWorker(nats.url, name, dir, 2000);
     const w1 = worker('w1');
     const w2 = worker('w2');
     await until(
@@ -176,22 +182,8 @@ describe('tournament over JetStream workers', () => {
         seeds: 1,
         gameSizes: [2],
         entrants: [
-          // Slow enough (30 ms per wake-up) that the game is still in progress at the signal.
-          {
-            name: 'ledger',
-            command: [
-              process.execPath,
-              LEDGER_AGENT,
-              '--arena',
-              '{arena}',
-              '--token',
-              '{token}',
-              '--state',
-              join(dir, 'ledger-{token}.json'),
-              '--think-ms',
-              '30',
-            ],
-          },
+          // Slow enough that the game is still in progress at the signal.
+          ledgerEntrant(dir),
           { name: 'idle', strategy: 'idle' },
         ],
         scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
@@ -200,18 +192,7 @@ describe('tournament over JetStream workers', () => {
     );
     const nats = await NatsServerProcess.start();
     // An ack wait of ten minutes: only a game handed back is played again within this test.
-    const worker = (name: string) =>
-      start([
-        'worker',
-        '--nats',
-        nats.url,
-        '--name',
-        name,
-        '--out',
-        join(dir, name),
-        '--ack-wait-ms',
-        '600000',
-      ]);
+    const worker = (name: string) => startWorker(nats.url, name, dir, 600000);
     const w1 = worker('w1');
     await until('the first worker', () => /waiting for games/.test(w1.out()));
     const out = join(dir, 'out');
