@@ -33,6 +33,7 @@ import {
   launchCommand,
   stopAgents,
 } from '../launcher/agent-launcher.js';
+import { handStartHint } from '../launcher/hand-start-hint.js';
 import { LaunchWatch } from '../launcher/launch-watch.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsThread } from '../nats/nats-thread.js';
@@ -67,6 +68,11 @@ export interface RunOptions {
   onDecision?: LockstepOptions['onDecision'];
   /** Sees hellos and every message sent to an agent over gRPC (the compliance suite). */
   observer?: GatewayObserver;
+  /**
+   * Whether `flexarena agent <name>` runs this strategy (the registry's hasStrategy), for the hint
+   * printed for an agent started by hand; without it the hint names `flexarena agent`.
+   */
+  isBuiltInStrategy?: (name: string) => boolean;
   /** Called once the gateway listens, before agents are launched or waited for. */
   onListening?(address: string, gateway: GrpcGateway): void;
   /**
@@ -338,15 +344,15 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         ports.set(a.id, gateway.port(a.id));
         // One path for every agent in another process: its configured command or runtime
         // (tournament entrants with a command too), else `flexarena agent <strategy>`.
+        // `launch: false` comes first: `--external` sets it on agents with a command or runtime too.
         const command = agentCommand(a);
-        if (command)
-          launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
-        else if (a.launch)
-          launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents'), bundled));
-        else
+        if (!a.launch)
           log(
-            `waiting for agent ${a.id} to connect by hand: flexarena agent ${a.strategy} --arena ${address} --token <token>`,
+            `waiting for agent ${a.id} to connect by hand: ${handStartHint(a, address, opts.isBuiltInStrategy ?? (() => true))}`,
           );
+        else if (command)
+          launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
+        else launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents'), bundled));
       }
       const g = gateway;
       watch = new LaunchWatch(launched, {

@@ -4,7 +4,7 @@
 // --realtime <speed>) the virtual clock is paced against the wall clock and never waits for agents.
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { createStrategy } from '../../agents/strategies/index.js';
+import { createStrategy, hasStrategy } from '../../agents/strategies/index.js';
 import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
@@ -121,6 +121,7 @@ export function registerRun(program: Command): void {
         host: o.host,
         baseDir: dirname(resolve(file)),
         signal: stop.signal,
+        isBuiltInStrategy: hasStrategy,
         ...(o.inProcess ? { local: inProcessAgents(cfg) } : {}),
         ...(o.pace ? { onDecision: (await import('../../dashboard/index.js')).pacer(o.pace) } : {}),
         ...(dash ? { natsUrl: dash.natsUrl } : {}),

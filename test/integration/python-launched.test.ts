@@ -1,6 +1,8 @@
 // Python SDK agents launched by the arena from the run configuration — one with `runtime: python`
 // and a module, one with a `command` line using {arena} and {token} — play a real run over gRPC
-// next to the built-in agents, and their fills are the tape's.
+// next to the built-in agents, and their fills are the tape's. With `--external` such an agent is
+// not launched: the arena prints its command line and waits for it.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +10,8 @@ import {
   demoConfig,
   readTape,
   runArenaToEnd,
+  STARTUP_MS,
+  startArena,
   stopAll,
   tempDir,
   writeConfig,
@@ -71,5 +75,54 @@ describe('Python agents launched from the configuration', () => {
     expect(results.agents.map((a: { agentId: string }) => a.agentId)).toEqual(
       expect.arrayContaining(['py-runtime', 'py-command']),
     );
+  });
+
+  it('--external on a runtime: python agent waits for it, with a command line that starts it', async () => {
+    const dir = tempDir();
+    const cfg = demoConfig({
+      simStartHoursBeforeDay: 8,
+      market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+    });
+    (cfg.agents as object[]).push({
+      id: 'py-runtime',
+      strategy: 'py-spread-battery',
+      runtime: 'python',
+      module: 'flexarena_examples.battery',
+      params: { margin_eur: 4 },
+      asset: battery,
+    });
+    const token = 'hand-token-1';
+    const arena = await startArena(
+      writeConfig(dir, cfg),
+      ['--out', dir, '--in-process', '--external', `py-runtime=${token}`],
+      STARTUP_MS,
+    );
+    let log = '';
+    const hint = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no hand-start hint:\n${log}`)), 30_000);
+      arena.child.stderr!.on('data', (d) => {
+        log += d;
+        const m = /waiting for agent py-runtime to connect by hand: (.*)\n/.exec(log);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+    });
+    // The hint is the agent's own command, pasted into a shell with the token filled in.
+    expect(hint).toMatch(/-m flexarena_examples\.battery --arena \S+ --params '\{"margin_eur":4\}'/);
+    const sh = spawn('/bin/sh', ['-c', hint.replaceAll('<token>', token)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    sh.stdout.on('data', (d) => (out += d));
+    sh.stderr.on('data', (d) => (out += d));
+    const shExit = new Promise<number | null>((resolve) => sh.on('exit', resolve));
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+    expect(await shExit, out).toBe(0);
+    expect(out).toMatch(/py-spread-battery: agent py-runtime, \d+ wake-ups, 1 session\(s\).*run complete/);
+    // The arena started no process of its own for it.
+    expect(existsSync(join(arena.runDir, 'agents', 'py-runtime.log'))).toBe(false);
   });
 });

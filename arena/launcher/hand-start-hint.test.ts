@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { PYTHON_SDK_DIR } from './agent-launcher.js';
+import { handStartHint } from './hand-start-hint.js';
+
+const builtIn = (name: string) => name === 'heuristic-battery';
+const at = '127.0.0.1:50051';
+
+describe('handStartHint', () => {
+  it('names flexarena agent only for a built-in strategy', () => {
+    expect(handStartHint({ id: 'a', strategy: 'heuristic-battery', params: {} }, at, builtIn)).toBe(
+      'flexarena agent heuristic-battery --arena 127.0.0.1:50051 --token <token>',
+    );
+    const own = handStartHint({ id: 'a', strategy: 'buy-cheap', params: {} }, at, builtIn);
+    expect(own).not.toMatch(/flexarena agent/);
+    expect(own).toMatch(/"buy-cheap" is not a built-in strategy.*127\.0\.0\.1:50051/);
+  });
+
+  it("gives a Python agent's own command line, its parameters quoted for the shell", () => {
+    const hint = handStartHint(
+      {
+        id: 'py',
+        strategy: 'py-battery',
+        runtime: 'python',
+        module: 'flexarena_examples.battery',
+        params: { margin_eur: 4 },
+      },
+      at,
+      builtIn,
+    );
+    expect(hint).toMatch(
+      /^FLEXARENA_TOKEN=<token> PYTHONPATH=\S+ \S*python3? -m flexarena_examples\.battery/,
+    );
+    expect(hint).toContain(PYTHON_SDK_DIR);
+    expect(hint).toContain(`--arena ${at} --params '{"margin_eur":4}'`);
+  });
+
+  it('fills {arena} into a command and shows {token} as the placeholder', () => {
+    expect(
+      handStartHint(
+        {
+          id: 'x',
+          strategy: 'mine',
+          command: ['./my-agent', '--arena', '{arena}', '--token={token}'],
+          params: {},
+        },
+        at,
+        builtIn,
+      ),
+    ).toBe('./my-agent --arena 127.0.0.1:50051 --token=<token>');
+    expect(
+      handStartHint({ id: 'x', strategy: 'mine', command: ['./my agent'], params: {} }, at, builtIn),
+    ).toBe("FLEXARENA_ARENA=127.0.0.1:50051 FLEXARENA_TOKEN=<token> './my agent'");
+  });
+});

@@ -1,0 +1,40 @@
+// What the arena prints for an agent it waits for instead of launching (`launch: false`, or
+// `flexarena run --external <id>=<token>`): a command line that starts that agent, so that the
+// hint is one a user can paste. `flexarena agent <strategy>` only runs a built-in strategy; an
+// agent with a `command` or `runtime: python` is started with its own command line, and any other
+// one is the user's own program.
+import type { AgentConfig } from '../../sim/index.js';
+import { agentCommand } from './agent-launcher.js';
+
+/** Single-quoted for a POSIX shell when the word holds anything the shell would read. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+export function handStartHint(
+  agent: Pick<AgentConfig, 'id' | 'strategy' | 'command' | 'runtime' | 'module' | 'params'>,
+  address: string,
+  isBuiltInStrategy: (name: string) => boolean,
+): string {
+  const command = agentCommand(agent as AgentConfig);
+  if (command) {
+    const has = (p: string) => command.argv.some((a) => a.includes(p));
+    // What the arena would put in the environment and the command line does not say itself.
+    const env = [
+      ...(has('{arena}') ? [] : [`FLEXARENA_ARENA=${address}`]),
+      ...(has('{token}') ? [] : ['FLEXARENA_TOKEN=<token>']),
+      ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${shellWord(v)}`),
+    ];
+    const argv = command.argv.map((a) =>
+      a
+        .replaceAll('{arena}', address)
+        .split('{token}')
+        .map((part) => (part === '' ? '' : shellWord(part)))
+        .join('<token>'),
+    );
+    return [...env, ...argv].join(' ');
+  }
+  if (isBuiltInStrategy(agent.strategy))
+    return `flexarena agent ${agent.strategy} --arena ${address} --token <token>`;
+  return `"${agent.strategy}" is not a built-in strategy: start your program with the arena address ${address} and the agent's token`;
+}
