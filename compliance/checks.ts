@@ -29,7 +29,10 @@ function wakeIdsSent(s: SessionRecord): number[] {
 
 export function helloWelcome(o: Observed): CheckResult {
   const first = o.sessions[0];
-  if (!first) return check('hello / welcome', false, 'the agent never said hello (or its token was refused)');
+  if (!first) {
+    const ended = o.exit ? `; its process exited with ${o.exit.code ?? o.exit.signal}` : '';
+    return check('hello / welcome', false, `the agent never said hello (or its token was refused)${ended}`);
+  }
   return check(
     'hello / welcome',
     first.lastReportSeq === 0 && !first.resumed,

@@ -83,6 +83,11 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
         child = launched.child;
         child.stdout?.on('data', (d) => (agentLog += d));
         child.stderr?.on('data', (d) => (agentLog += d));
+        // A process that ends before its hello (a module not found, a crash at start) will not
+        // connect: the run goes on without it instead of waiting out connectTimeoutMs.
+        child.once('close', () => {
+          if (!g.hasConnected(CANDIDATE)) g.stopWaitingFor(CANDIDATE);
+        });
       },
       onDecision: (point) => {
         if (!gateway) return;
@@ -109,6 +114,19 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
   } finally {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
+}
+
+/** Lines of the agent's output the command shows when it never said hello. */
+const OUTPUT_LINES = 15;
+
+/**
+ * The end of the agent's output when it never said hello (why it could not start: an import
+ * error, a bad option), else undefined; the whole output is printed with --verbose.
+ */
+export function startFailureOutput(report: ComplianceReport): string | undefined {
+  if (report.checks[0]?.pass !== false) return undefined;
+  const lines = report.agentLog.trimEnd().split('\n');
+  return lines.slice(-OUTPUT_LINES).join('\n');
 }
 
 /** The pass/fail table the command prints. */

@@ -2,7 +2,7 @@
 // implementation started by the command line (with {arena} and {token} filled in, both also in
 // FLEXARENA_ARENA and FLEXARENA_TOKEN), prints a pass/fail table, exits 1 when a check fails.
 import type { Command } from 'commander';
-import { formatChecks, runCompliance } from '../../compliance/index.js';
+import { formatChecks, runCompliance, startFailureOutput } from '../../compliance/index.js';
 import { intOption } from '../options.js';
 
 interface ComplianceFlags {
@@ -31,7 +31,9 @@ export function registerCompliance(program: Command): void {
         ...(o.deadlineMs ? { deadlineMs: o.deadlineMs } : {}),
         ...(o.verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}),
       });
+      const startFailure = startFailureOutput(report);
       if (o.verbose) process.stderr.write(`--- agent output ---\n${report.agentLog}\n`);
+      else if (startFailure) process.stderr.write(`--- the agent's last output ---\n${startFailure}\n`);
       process.stdout.write(`${formatChecks(report.checks)}\nrun folder: ${report.runDir}\n`);
       if (!report.pass) process.exitCode = 1;
     });

@@ -54,15 +54,29 @@ describe('flexarena compliance', () => {
     );
   });
 
-  it('passes the Python SDK example agent', { timeout: 300_000 }, async () => {
+  it('passes the Python SDK example agent, started as README.md shows', { timeout: 300_000 }, async () => {
+    // The token comes from FLEXARENA_TOKEN; PYTHONPATH relative to the checkout, as in the README.
     expectAllPass(
-      await compliance(
-        ['/usr/bin/python3', '-m', 'flexarena_examples.battery', '--arena', '{arena}', '--token', '{token}'],
-        {
-          PYTHONPATH: PY_DIR,
-        },
-      ),
+      await compliance(['/usr/bin/python3', '-m', 'flexarena_examples.battery', '--arena', '{arena}'], {
+        PYTHONPATH: 'agents/python',
+      }),
     );
+  });
+
+  it('says at once why an agent that cannot start never said hello', { timeout: 90_000 }, async () => {
+    // Without PYTHONPATH the module is not found: the process ends at once, and the suite does not
+    // wait out its 120 s connect timeout.
+    const started = Date.now();
+    const res = await compliance(
+      ['/usr/bin/python3', '-m', 'flexarena_examples.battery', '--arena', '{arena}'],
+      {
+        PYTHONPATH: '',
+      },
+    );
+    expect(res.code, res.out).toBe(1);
+    expect(res.out).toMatch(/^FAIL {2}hello \/ welcome .*its process exited with 1$/m);
+    expect(res.out).toMatch(/--- the agent's last output ---\n.*No module named 'flexarena_examples'/);
+    expect(Date.now() - started).toBeLessThan(60_000);
   });
 
   it('passes the plain-JavaScript agent', { timeout: 300_000 }, async () => {
