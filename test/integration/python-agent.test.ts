@@ -80,4 +80,80 @@ describe('a Python SDK agent', () => {
     for (const [productId, lots] of Object.entries(report.positions))
       expect(net.get(productId) ?? 0, productId).toBe(lots);
   });
+
+  it('a second process with the same token gives up naming ALREADY_EXISTS; one retrying as the arena ends does not hang', async () => {
+    const dir = tempDir();
+    const cfg = demoConfig({
+      simStartHoursBeforeDay: 8,
+      market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+    });
+    (cfg.agents as object[]).push({
+      id: 'python',
+      strategy: 'external-python',
+      launch: false,
+      token: 'python-token-2',
+      asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+    });
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
+    const env = {
+      ...process.env,
+      FLEXARENA_TOKEN: 'python-token-2',
+      PYTHONPATH: join(root, 'agents', 'python'),
+    };
+    // The first plays slowly (~20 s in all) and says when it is in the run.
+    const slow = [
+      'import sys, time',
+      'from flexarena_sdk import Strategy',
+      'from flexarena_sdk.cli import main',
+      'class Slow(Strategy):',
+      '    name = "slow"',
+      '    def __init__(self, params): pass',
+      '    def on_welcome(self, market): print("welcomed", flush=True)',
+      '    def decide(self, wake):',
+      '        time.sleep(0.15)',
+      '        return []',
+      'sys.exit(main(Slow, sys.argv[1:]))',
+    ].join('\n');
+    const first = spawn(PYTHON, ['-c', slow, '--arena', arena.address], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let firstOut = '';
+    first.stderr.on('data', (d) => (firstOut += d));
+    const firstExit = new Promise<number | null>((resolve) => first.on('exit', resolve));
+    await new Promise<void>((resolve) =>
+      first.stdout.on('data', (d) => {
+        firstOut += d;
+        if (firstOut.includes('welcomed')) resolve();
+      }),
+    );
+    const another = () => {
+      const child = spawn(PYTHON, ['-m', 'flexarena_examples.battery', '--arena', arena.address], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      const done = new Promise<{ code: number | null; out: string }>((resolve) =>
+        child.on('exit', (code) => resolve({ code, out })),
+      );
+      return { child, done };
+    };
+    const second = await another().done;
+    expect(second.code, second.out).toBe(1);
+    expect(second.out).toMatch(
+      /^py-spread-battery: SessionError: session ended with gRPC status ALREADY_EXISTS: agent python already has an open session \(the stream ended 21 times in \d+ s; giving up\)$/m,
+    );
+    // A third retries (~12 s) while the first ends the run and the arena goes away: it ends too.
+    const third = another();
+    expect((await arena.exited).code).toBe(0);
+    expect(await firstExit, firstOut).toBe(0);
+    const ended = await Promise.race([
+      third.done,
+      new Promise((resolve) => setTimeout(() => resolve('hung'), 45_000)),
+    ]);
+    if (ended === 'hung') third.child.kill('SIGKILL');
+    expect(ended, 'the third agent process still runs 45 s after the arena ended').not.toBe('hung');
+  });
 });

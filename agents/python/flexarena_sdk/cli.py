@@ -4,9 +4,10 @@ import json
 import logging
 import os
 import sys
+import traceback
 
 from .client import run_agent
-from .errors import AgentSdkError
+from .errors import AgentSdkError, StrategyError
 
 
 def main(make_strategy, argv=None) -> int:
@@ -31,14 +32,33 @@ def main(make_strategy, argv=None) -> int:
     try:
         out = run_agent(strategy, args.arena, args.token, state_file=args.state)
     except AgentSdkError as err:
-        print(f"{strategy.name}: {type(err).__name__}: {err}", file=sys.stderr, flush=True)
+        print(describe_error(strategy.name, err), file=sys.stderr, flush=True)
         return 1
+    except KeyboardInterrupt:
+        # Ctrl-C is how a user stops an agent started by hand: one line, not grpc's stack. The
+        # arena counts the agent's wake-ups as missed until it is started again with its token.
+        resume = f"; start it again with --state {args.state} to resume" if args.state else ""
+        print(f"{strategy.name}: interrupted (Ctrl-C){resume}", file=sys.stderr, flush=True)
+        return 130
     if args.report:
         write_report(args.report, out)
     r = out.ended.result
     print(f"{strategy.name}: agent {out.market.agent_id}, {out.wake_ups} wake-ups, {out.sessions} session(s), "
           f"{len(out.rejections)} rejected actions, profit {r.profit_eur:.2f} EUR; {out.ended.reason}", flush=True)
     return 0
+
+
+def describe_error(name: str, err: AgentSdkError) -> str:
+    """One line for what the SDK or the arena refused; when the strategy's own code raised, the
+    traceback of that exception too (from the strategy's frame on), which says where."""
+    line = f"{name}: {type(err).__name__}: {err}"
+    cause = err.__cause__
+    if not isinstance(err, StrategyError) or cause is None:
+        return line
+    # The first frame is the SDK's call of decide(); the strategy's frames follow.
+    frames = traceback.format_tb(cause.__traceback__)[1:]
+    return "\n".join([line, "Traceback (the strategy's code):", *(f.rstrip("\n") for f in frames),
+                      *(x.rstrip("\n") for x in traceback.format_exception_only(type(cause), cause))])
 
 
 def write_report(path: str, out) -> None:

@@ -89,6 +89,52 @@ class _StateFile:
         os.replace(tmp, self.path)
 
 
+# How long the stream may stay silent after grpc reports the call finished before the status is
+# taken as its end (a message still in flight arrives within microseconds).
+_DONE_GRACE_S = 1.0
+
+
+def _responses(call):
+    """The call's messages in order, read on a thread of their own; ends (or raises the call's
+    status) when the call is over.
+
+    grpc 1.51 (Debian's python3-grpcio) can leave iterating a stream-stream call waiting for ever
+    when the call fails as it starts: the call is done (UNAVAILABLE, "Connection refused") but
+    its receive operation never completes. That happens when the SDK resumes just as the arena goes
+    away, and left the agent hanging after the run. Reading on a thread lets this generator look
+    at call.done() while it waits, and end with the call's status."""
+    inbox: "queue.Queue" = queue.Queue()
+
+    def read():
+        try:
+            for resp in call:
+                inbox.put(("message", resp))
+            inbox.put(("end", None))
+        except grpc.RpcError as err:
+            inbox.put(("error", err))
+
+    threading.Thread(target=read, name="flexarena-reader", daemon=True).start()
+    done_since = None
+    while True:
+        try:
+            kind, item = inbox.get(timeout=0.2)
+        except queue.Empty:
+            if not call.done():
+                continue
+            done_since = done_since or time.monotonic()
+            if time.monotonic() - done_since < _DONE_GRACE_S:
+                continue
+            if call.code() == grpc.StatusCode.OK:
+                return
+            raise call  # the call is its own grpc.RpcError, with code() and details()
+        if kind == "message":
+            yield item
+        elif kind == "end":
+            return
+        else:
+            raise item
+
+
 def _requests(outbox: "queue.Queue"):
     while True:
         msg = outbox.get()
@@ -111,6 +157,8 @@ class _Session:
         self.state = state
         self.connect_timeout_s = connect_timeout_s
         self.outcome = Outcome(last_report_seq=last_report_seq)
+        # The status that ended the last stream a resume was tried after: what a give-up reports.
+        self.last_drop = None
 
     def processed(self, seq: int) -> None:
         if seq <= self.outcome.last_report_seq:
@@ -138,19 +186,19 @@ class _Session:
         timer.daemon = True
         timer.start()
         try:
-            for resp in call:
+            for resp in _responses(call):
                 kind = resp.WhichOneof("kind")
                 if kind == "welcome":
                     welcomed.set()
                     self.outcome.market = Market(resp.welcome)
-                    self.strategy.on_welcome(self.outcome.market)
+                    self.hook("on_welcome", self.outcome.market)
                 elif kind == "wake_up":
                     outbox.put(self.woken(resp.wake_up, views))
                 elif kind == "action_ack":
                     self.acked(resp.action_ack)
                 elif kind == "run_ended":
                     self.outcome.ended = resp.run_ended
-                    self.strategy.on_end(resp.run_ended)
+                    self.hook("on_end", resp.run_ended)
                     if resp.run_ended.HasField("final_report"):
                         self.took(resp.run_ended.final_report)
                         self.processed(resp.run_ended.final_report.report_seq)
@@ -165,12 +213,20 @@ class _Session:
                 raise ConnectTimeout(f"no Welcome from {self.address} within {self.connect_timeout_s} s") from err
             if err.code() not in RETRYABLE:
                 raise SessionError(err.code(), err.details()) from err
+            self.last_drop = (err.code(), err.details())
             log.warning("stream dropped (%s: %s); resuming from report %d", err.code().name, err.details(), self.outcome.last_report_seq)
             return False
         finally:
             timer.cancel()
             outbox.put(None)
             call.cancel()
+
+    def hook(self, name: str, *args) -> None:
+        """One of the strategy's optional hooks; what it raises is a StrategyError, as from decide."""
+        try:
+            getattr(self.strategy, name)(*args)
+        except Exception as err:
+            raise StrategyError(f"{self.strategy.name}.{name} raised: {err!r}") from err
 
     def woken(self, msg, views):
         """A wake-up: the acks inside it first (Hello.acks_in_wake_up), as if they had come just before it."""
@@ -208,7 +264,7 @@ class _Session:
         for r in ack.results:
             if r.status == session_pb2.ACTION_STATUS_REJECTED:
                 self.outcome.rejections.append((market_pb2.RejectCode.Name(r.reject_code), r.field, r.limit, r.message))
-        self.strategy.on_ack(ack)
+        self.hook("on_ack", ack)
         if ack.report_seq > 0:
             self.processed(ack.report_seq)
 
@@ -239,17 +295,35 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
             raise AgentSdkError(f'FLEXARENA_WAKE_UPS: "{mode}" is not full or delta')
         full_wake_ups = mode == "full"
     s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s, full_wake_ups)
+    before = set(threading.enumerate())
     channel = grpc.insecure_channel(arena, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)])
+    ready = grpc.channel_ready_future(channel)
     try:
         try:
-            grpc.channel_ready_future(channel).result(timeout=connect_timeout_s)
+            ready.result(timeout=connect_timeout_s)
         except grpc.FutureTimeoutError as err:
             raise ConnectTimeout(f"could not connect to {arena} within {connect_timeout_s} s") from err
         stub = arena_service_pb2_grpc.ArenaServiceStub(channel)
+        started = time.monotonic()
         for attempt in range(max_resumes + 1):
             if s.run_once(stub):
                 return s.outcome
             time.sleep(resume_backoff_s * min(attempt + 1, 20))
-        raise SessionError(grpc.StatusCode.UNAVAILABLE, f"stream dropped {max_resumes + 1} times; giving up")
+        # The last status says why (ALREADY_EXISTS every time: another process plays this agent).
+        code, details = s.last_drop or (grpc.StatusCode.UNAVAILABLE, "the stream ended")
+        raise SessionError(code, f"{details} (the stream ended {max_resumes + 1} times in "
+                                 f"{time.monotonic() - started:.0f} s; giving up)")
     finally:
+        ready.cancel()
         channel.close()
+        _join_grpc_threads(before)
+
+
+def _join_grpc_threads(before, timeout_s: float = 1.0) -> None:
+    """Waits (briefly) for the threads grpc started for this channel, which end within 0.2 s of
+    its close: a process that exits at once (Ctrl-C while connecting, a connect timeout) would
+    otherwise have them print half a traceback as the interpreter shuts them down."""
+    end = time.monotonic() + timeout_s
+    for t in set(threading.enumerate()) - before:
+        if t is not threading.current_thread():
+            t.join(max(0.0, end - time.monotonic()))
