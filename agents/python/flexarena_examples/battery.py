@@ -12,16 +12,32 @@ same amount keeps the day's energy balanced.
 import sys
 from decimal import Decimal
 
-from flexarena_sdk import Strategy, buy, sell
+from flexarena_sdk import Strategy, buy, quantity_lots, sell
 from flexarena_sdk.cli import main
+
+# The parameters and their defaults.
+PARAMS = {"margin_eur": 5, "step_mw": 0.5}
+
+
+def _number(params: dict, key: str) -> Decimal:
+    value = params.get(key, PARAMS[key])
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"params.{key}: {value!r} is not a number")
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 class SpreadBattery(Strategy):
     name = "py-spread-battery"
 
     def __init__(self, params: dict):
-        self.margin_eur = Decimal(str(params.get("margin_eur", 5)))
-        self.step_mw = Decimal(str(params.get("step_mw", 0.5)))
+        # A misspelt parameter would otherwise leave its default in place without a word.
+        unknown = sorted(set(params) - set(PARAMS))
+        if unknown:
+            raise ValueError(f"params: unknown {', '.join(unknown)} (known: {', '.join(PARAMS)})")
+        self.margin_eur = _number(params, "margin_eur")
+        self.step_mw = _number(params, "step_mw")
+        # Checked here rather than at the first trade: on the 0.1 MW grid and at least one lot.
+        quantity_lots(params.get("step_mw", PARAMS["step_mw"]), "params.step_mw")
         self.power_mw = Decimal(1)
 
     def on_welcome(self, market):

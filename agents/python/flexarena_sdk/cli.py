@@ -28,7 +28,13 @@ def main(make_strategy, argv=None) -> int:
         params = json.loads(args.params)
     except json.JSONDecodeError as err:
         ap.error(f"--params: not JSON: {err}")
-    strategy = make_strategy(params)
+    if not isinstance(params, dict):
+        ap.error(f"--params: {args.params} is not a JSON object (e.g. '{{\"margin_eur\": 4}}')")
+    try:
+        strategy = make_strategy(params)
+    except (ValueError, TypeError) as err:
+        # A strategy refuses a parameter it cannot use (the example's checks, Decimal("abc")).
+        ap.error(f"--params: {err}")
     try:
         out = run_agent(strategy, args.arena, args.token, state_file=args.state)
     except AgentSdkError as err:

@@ -85,5 +85,22 @@ class StrategyErrors(unittest.TestCase):
         self.assertNotIn("client.py", text)
 
 
+class Params(unittest.TestCase):
+    def refusal(self, params):
+        """What the example's command line says about --params, before it connects anywhere."""
+        p = subprocess.run([sys.executable, "-m", "flexarena_examples.battery", "--arena", "127.0.0.1:9",
+                            "--token", "t" * 12, "--params", params], cwd=HERE, env={**os.environ, "PYTHONPATH": HERE},
+                           capture_output=True, text=True, timeout=20)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
+        return p.stderr.strip().splitlines()[-1]
+
+    def test_parameters_the_example_cannot_use_are_refused_in_one_line(self):
+        self.assertIn("--params: [1] is not a JSON object", self.refusal("[1]"))
+        self.assertIn("params.margin_eur: 'abc' is not a number", self.refusal('{"margin_eur": "abc"}'))
+        self.assertIn("params: unknown margin (known: margin_eur, step_mw)", self.refusal('{"margin": 4}'))
+        self.assertIn("params.step_mw: 0.25 is not on the 0.1 MW grid", self.refusal('{"step_mw": 0.25}'))
+
+
 if __name__ == "__main__":
     unittest.main()
