@@ -6,7 +6,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStrategy } from '../agents/strategies/index.js';
-import { type GrpcGateway, launchCommand, readTapeText, runArena } from '../arena/index.js';
+import {
+  type GrpcGateway,
+  type LaunchedAgent,
+  launchCommand,
+  readTapeText,
+  runArena,
+  stopAgents,
+} from '../arena/index.js';
 import type { LocalAgent } from '../sim/index.js';
 import { allChecks, type CheckResult, type Observed } from './checks.js';
 import { CANDIDATE, complianceConfig, SCHEDULE } from './scenario.js';
@@ -22,6 +29,8 @@ export interface ComplianceOptions {
   deadlineMs?: number;
   connectTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Stops the run (runArena's signal); the agent's process is killed with it. */
+  signal?: AbortSignal;
 }
 
 export interface ComplianceReport {
@@ -63,6 +72,7 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
   const injected = { stale: false, duplicate: false };
   let dropped = false;
   let gateway: GrpcGateway | undefined;
+  let agent: LaunchedAgent | undefined;
   let child: ChildProcess | undefined;
   let agentLog = '';
   const local = new Map<string, LocalAgent>([
@@ -71,6 +81,7 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
   try {
     const out = await runArena(cfg, {
       local,
+      ...(opts.signal ? { signal: opts.signal } : {}),
       observer: sessions,
       log: (line) => {
         const m = new RegExp(`^agent fault: ${CANDIDATE} ([a-z-]+):`).exec(line);
@@ -80,6 +91,7 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
       onListening: (address, g) => {
         gateway = g;
         const launched = launchCommand(CANDIDATE, { argv: opts.command }, address, token, outDir);
+        agent = launched;
         child = launched.child;
         child.stdout?.on('data', (d) => (agentLog += d));
         child.stderr?.on('data', (d) => (agentLog += d));
@@ -112,7 +124,8 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
     const checks = allChecks(observed);
     return { checks, pass: checks.every((c) => c.pass), runDir: out.runDir, agentLog };
   } finally {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // Waited for (SIGTERM, SIGKILL after 3 s): the command does not exit before its agent has.
+    if (agent) await stopAgents([agent], 0);
   }
 }
 

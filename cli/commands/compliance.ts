@@ -3,7 +3,7 @@
 // FLEXARENA_ARENA and FLEXARENA_TOKEN), prints a pass/fail table, exits 1 when a check fails.
 import type { Command } from 'commander';
 import { formatChecks, runCompliance, startFailureOutput } from '../../compliance/index.js';
-import { intOption } from '../options.js';
+import { intOption, stopOnSignal } from '../options.js';
 
 interface ComplianceFlags {
   out?: string;
@@ -25,12 +25,15 @@ export function registerCompliance(program: Command): void {
     .option('--deadline-ms <ms>', 'answer deadline per wake-up', intOption('--deadline-ms'))
     .option('--verbose', "print the arena's log lines and the agent's output")
     .action(async (command: string[], o: ComplianceFlags) => {
+      // Ctrl-C or SIGTERM: the run stops properly and the agent's process is stopped with it.
+      const stop = stopOnSignal('stopping the compliance run and the agent');
       const report = await runCompliance({
         command,
+        signal: stop.signal,
         ...(o.out ? { outDir: o.out } : {}),
         ...(o.deadlineMs ? { deadlineMs: o.deadlineMs } : {}),
         ...(o.verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}),
-      });
+      }).finally(() => stop.release());
       const startFailure = startFailureOutput(report);
       if (o.verbose) process.stderr.write(`--- agent output ---\n${report.agentLog}\n`);
       else if (startFailure) process.stderr.write(`--- the agent's last output ---\n${startFailure}\n`);

@@ -2,9 +2,10 @@
 // the Python SDK example and the plain-JavaScript agent — each must pass every check; and an agent
 // that breaks the protocol (it never resumes after the dropped stream) must fail with exit code 1.
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, stopAll } from '../helpers/arena-process.js';
+import { BIN, stopAll, tempDir } from '../helpers/arena-process.js';
 
 afterEach(stopAll);
 
@@ -107,5 +108,49 @@ describe('flexarena compliance', () => {
     expect(res.out).toMatch(/^PASS {2}hello \/ welcome/m);
     expect(res.out).toMatch(/^FAIL {2}reconnect and resume +no reconnect after the drop/m);
     expect(res.out).toMatch(/^FAIL {2}clean leave at RunEnded .*exited with 3/m);
+  });
+
+  it('SIGTERM stops the run and the agent process, and exits 143', { timeout: 120_000 }, async () => {
+    // A slow agent (1 s per decision) that says when it is in the run by writing its pid.
+    const pidFile = join(tempDir(), 'agent.pid');
+    const script = [
+      'import os, sys, time',
+      'from flexarena_sdk import Strategy',
+      'from flexarena_sdk.cli import main',
+      'class Slow(Strategy):',
+      '    name = "slow"',
+      '    def __init__(self, params): pass',
+      '    def on_welcome(self, market): open(sys.argv[1], "w").write(str(os.getpid()))',
+      '    def decide(self, wake):',
+      '        time.sleep(1)',
+      '        return []',
+      'sys.exit(main(Slow, sys.argv[2:]))',
+    ].join('\n');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'compliance', '--', '/usr/bin/python3', '-c', script, pidFile, '--arena', '{arena}'],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONPATH: PY_DIR } },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '')
+      await new Promise((r) => setTimeout(r, 100));
+    const agentPid = Number(readFileSync(pidFile, 'utf8'));
+    child.kill('SIGTERM');
+    expect(await exited, out).toBe(143);
+    expect(out).toMatch(/SIGTERM: stopping the compliance run and the agent/);
+    expect(out).toMatch(/run interrupted by SIGTERM/);
+    const alive = () => {
+      try {
+        process.kill(agentPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (alive()) process.kill(agentPid, 'SIGKILL');
+    expect(alive(), 'the agent process outlived the compliance command').toBe(false);
   });
 });
