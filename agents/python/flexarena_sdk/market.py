@@ -39,7 +39,9 @@ class Market:
 
     def tradable(self, time_ms: int, kind=market_pb2.PRODUCT_KIND_QUARTER_HOUR):
         """Products of `kind` open for continuous trading at `time_ms`, by delivery start."""
-        return [p for p in self.quarter_hours if p.kind == kind and p.trading_open_ms <= time_ms < p.gate_closure_ms]
+        # From all products: the quarter-hour list alone left every other kind (hours) empty.
+        of_kind = sorted((p for p in self.products.values() if p.kind == kind), key=lambda p: p.delivery_start_ms)
+        return [p for p in of_kind if p.trading_open_ms <= time_ms < p.gate_closure_ms]
 
 
 class Wake:
