@@ -24,6 +24,9 @@ def main(make_strategy, argv=None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     if not args.arena:
         ap.error("--arena is required (or set FLEXARENA_ARENA)")
+    if not args.token:
+        # Said here, before any connection: run_agent would report it as a refused session.
+        ap.error("--token is required (or set FLEXARENA_TOKEN): the agent's token from the configuration or --external")
     try:
         params = json.loads(args.params)
     except json.JSONDecodeError as err:

@@ -86,10 +86,11 @@ class StrategyErrors(unittest.TestCase):
 
 
 class Params(unittest.TestCase):
-    def refusal(self, params):
+    def refusal(self, params, token=("--token", "t" * 12)):
         """What the example's command line says about --params, before it connects anywhere."""
+        env = {k: v for k, v in os.environ.items() if k != "FLEXARENA_TOKEN"}
         p = subprocess.run([sys.executable, "-m", "flexarena_examples.battery", "--arena", "127.0.0.1:9",
-                            "--token", "t" * 12, "--params", params], cwd=HERE, env={**os.environ, "PYTHONPATH": HERE},
+                            *token, "--params", params], cwd=HERE, env={**env, "PYTHONPATH": HERE},
                            capture_output=True, text=True, timeout=20)
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertNotIn("Traceback", p.stderr)
@@ -100,6 +101,9 @@ class Params(unittest.TestCase):
         self.assertIn("params.margin_eur: 'abc' is not a number", self.refusal('{"margin_eur": "abc"}'))
         self.assertIn("params: unknown margin (known: margin_eur, step_mw)", self.refusal('{"margin": 4}'))
         self.assertIn("params.step_mw: 0.25 is not on the 0.1 MW grid", self.refusal('{"step_mw": 0.25}'))
+
+    def test_no_token_is_a_usage_error_not_a_refused_session(self):
+        self.assertIn("--token is required (or set FLEXARENA_TOKEN)", self.refusal("{}", token=()))
 
 
 if __name__ == "__main__":
