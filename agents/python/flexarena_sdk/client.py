@@ -89,6 +89,9 @@ class _StateFile:
         os.replace(tmp, self.path)
 
 
+# After this long without a connection the SDK says that it waits for the arena.
+_SAY_WAITING_AFTER_S = 2.0
+
 # How long the stream may stay silent after grpc reports the call finished before the status is
 # taken as its end (a message still in flight arrives within microseconds).
 _DONE_GRACE_S = 1.0
@@ -300,9 +303,19 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     ready = grpc.channel_ready_future(channel)
     try:
         try:
-            ready.result(timeout=connect_timeout_s)
+            # An agent may be started before its arena, so it waits; but not in silence, or a
+            # wrong address looks like a hang for the whole connect timeout.
+            try:
+                ready.result(timeout=min(_SAY_WAITING_AFTER_S, connect_timeout_s))
+            except grpc.FutureTimeoutError:
+                if connect_timeout_s <= _SAY_WAITING_AFTER_S:
+                    raise
+                log.warning("no arena at %s yet (is `flexarena run` listening there?); waiting up to %s s",
+                            arena, connect_timeout_s)
+                ready.result(timeout=connect_timeout_s - _SAY_WAITING_AFTER_S)
         except grpc.FutureTimeoutError as err:
-            raise ConnectTimeout(f"could not connect to {arena} within {connect_timeout_s} s") from err
+            raise ConnectTimeout(f"could not connect to {arena} within {connect_timeout_s} s "
+                                 "(is the arena running, and is this its address?)") from err
         stub = arena_service_pb2_grpc.ArenaServiceStub(channel)
         started = time.monotonic()
         for attempt in range(max_resumes + 1):

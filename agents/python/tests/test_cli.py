@@ -35,6 +35,9 @@ class CtrlC(unittest.TestCase):
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.assertEqual(p.stdout.readline().strip(), "waiting")
+        # No arena at that address: after two seconds it says what it waits for, then Ctrl-C.
+        said = p.stderr.readline()
+        self.assertIn("no arena at 127.0.0.1:9 yet (is `flexarena run` listening there?); waiting up to 30.0 s", said)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=20)
         self.assertEqual(p.returncode, 130, err)
