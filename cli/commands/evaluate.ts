@@ -5,7 +5,7 @@
 import { type Command, Option } from 'commander';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
 import { loadHighs } from '../../lib/index.js';
-import { intOption } from '../options.js';
+import { intOption, portOption } from '../options.js';
 import { formatScoresTable } from '../scores-table.js';
 
 interface EvaluateFlags {
@@ -41,7 +41,12 @@ export function registerEvaluate(program: Command): void {
     .option('--state-dir <dir>', "the evaluator's journal (default <runs-dir>/.evaluator)")
     .option('--durable <name>', 'durable consumer name', 'flexarena-evaluator')
     .option('--http-host <host>', 'interface of the HTTP endpoint', '127.0.0.1')
-    .option('--http-port <n>', 'port of the HTTP endpoint (0: any free port)', intOption('--http-port'), 8787)
+    .option(
+      '--http-port <n>',
+      'port of the HTTP endpoint (0: any free port)',
+      portOption('--http-port'),
+      8787,
+    )
     .option(
       '--ack-wait-ms <n>',
       'redelivery of unacknowledged messages (new consumers)',

@@ -49,7 +49,8 @@ export async function startReplayDashboard(
         speeds: [...new Set([...REPLAY_SPEEDS, speed])].sort((a, b) => a - b),
       },
     };
-    const page = await startPageServer(config, { port: opts.port });
+    // `flexarena dashboard` sets the page's port with --port (the run command's is --dashboard-port).
+    const page = await startPageServer(config, { port: opts.port, setting: '--port' });
     stops.push(() => page.close());
     return { pageUrl: page.url, wsUrl: nats.wsUrl, natsUrl: nats.url, page, player, close };
   } catch (err) {
