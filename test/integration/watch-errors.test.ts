@@ -4,10 +4,11 @@
 // scores table of a good run folder agrees with its results.json and stays plain text in a pipe.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { startDashboardProcess } from '../helpers/dashboard-process.js';
 
 const dir = tempDir('flexarena-watch-errors-');
 const runDir = join(dir, 'watch-err');
@@ -24,6 +25,18 @@ function expectOneLineError(res: ReturnType<typeof flexarena>, message: RegExp):
   expect(errors, res.stderr).toHaveLength(1);
   expect(errors[0]).toMatch(message);
   expect(res.stderr).not.toMatch(/^\s+at /m);
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** A copy of the run folder, changed by `damage`. */
@@ -184,5 +197,19 @@ describe('flexarena dashboard', () => {
       flexarena(['dashboard', join(dir, 'no-such-run')]),
       /^flexarena: \S+no-such-run\/config\.yaml: missing: is this a run folder\?$/,
     );
+  });
+});
+
+describe('a dashboard killed with SIGKILL', () => {
+  it('leaves no nats-server behind', async () => {
+    const dash = await startDashboardProcess(['dashboard', runDir], 120_000);
+    const natsPort = Number(new URL(dash.natsUrl).port);
+    expect(await listening(natsPort)).toBe(true);
+    // No handler runs on SIGKILL: the server has to go by itself.
+    dash.child.kill('SIGKILL');
+    await dash.exited;
+    const until = Date.now() + 10_000;
+    while ((await listening(natsPort)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(await listening(natsPort)).toBe(false);
   });
 });
