@@ -43,10 +43,17 @@ function readTape(runDir: string): string {
   try {
     return readTapeText(runDir);
   } catch (err) {
-    if (err instanceof TapeFileError)
-      throw new ReplayInputError(err.path, 'missing or unreadable: is this a finished run folder?', {
-        cause: err,
-      });
+    // Say why (missing, or e.g. "unexpected end of file": the tape of a run killed outright,
+    // which never closed it), not only that it is missing or unreadable.
+    if (err instanceof TapeFileError) {
+      const why = err.message.startsWith(`${err.path}: `)
+        ? err.message.slice(err.path.length + 2)
+        : err.message;
+      const killed = existsSync(join(runDir, 'tape.sha256'))
+        ? ''
+        : ' (a run killed before it closed its tape cannot be replayed; Ctrl-C stops a run so that it can)';
+      throw new ReplayInputError(err.path, `${why}${killed}`, { cause: err });
+    }
     throw err;
   }
 }

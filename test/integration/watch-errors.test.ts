@@ -192,6 +192,19 @@ describe('flexarena dashboard', () => {
     );
   });
 
+  it('says why the tape of a run killed outright cannot be replayed', () => {
+    // What SIGKILL leaves: a gzip stream without its end, and no tape.sha256.
+    const copy = damaged('killed', (c) => {
+      const tape = readFileSync(join(c, 'tape.jsonl.gz'));
+      writeFileSync(join(c, 'tape.jsonl.gz'), tape.subarray(0, tape.length >> 1));
+      rmSync(join(c, 'tape.sha256'));
+    });
+    expectOneLineError(
+      flexarena(['dashboard', copy]),
+      /^flexarena: \S+tape\.jsonl\.gz: cannot be read: unexpected end of file \(a run killed before it closed its tape cannot be replayed; Ctrl-C stops a run so that it can\)$/,
+    );
+  });
+
   it('says which file a folder that is not a run lacks', () => {
     expectOneLineError(
       flexarena(['dashboard', join(dir, 'no-such-run')]),
