@@ -4,6 +4,10 @@
 // only what was never acknowledged: nothing is lost and nothing is counted twice.
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FlexArenaError } from '../../lib/index.js';
+
+/** The journal's folder cannot be made (a file in the way, no permission). */
+export class JournalDirError extends FlexArenaError {}
 
 export type JournalKind = 'manifest' | 'record' | 'end';
 
@@ -15,7 +19,14 @@ export interface JournalEntry {
 
 export class Journal {
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new JournalDirError(
+        `cannot keep the evaluator's journal in ${dir} (--state-dir, default <runs-dir>/.evaluator): ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
   }
 
   private path(runId: string): string {

@@ -141,6 +141,24 @@ describe('flexarena evaluate --nats', () => {
     expectOneLineError(res, /^flexarena: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1: /);
   });
 
+  it('says in one line that its journal folder cannot be made', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const res = flexarena([
+      'evaluate',
+      '--nats',
+      'nats://127.0.0.1:1',
+      '--runs-dir',
+      file,
+      '--http-port',
+      '0',
+    ]);
+    expectOneLineError(
+      res,
+      /^flexarena: cannot keep the evaluator's journal in \S+a-file\/\.evaluator \(--state-dir, default <runs-dir>\/\.evaluator\): ENOTDIR/,
+    );
+  });
+
   it('refuses an HTTP port out of range before it starts', () => {
     const res = flexarena(['evaluate', '--nats', 'nats://127.0.0.1:1', '--http-port', '99999']);
     expectOneLineError(
