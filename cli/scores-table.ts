@@ -40,3 +40,20 @@ export function formatScoresTable(scores: RunScores): string {
     ]);
   return table.toString();
 }
+
+/**
+ * What `evaluate --run-dir` says after the table: final scores, or provisional ones and why — a
+ * run that did not end has no run-end.json, and without run-manifest.json the strategies' assets
+ * (and so the perfect-foresight bounds) are unknown even when every record is there.
+ */
+export function scoresStatusLine(scores: RunScores, dir: string): string {
+  const where = `scores in ${dir}/scores.json, scores.csv`;
+  if (scores.complete) return `final ${where}`;
+  const why = [
+    `${scores.records} of ${scores.expectedRecords ?? '?'} records`,
+    ...(scores.expectedRecords === null ? ['no run-end.json: the run did not end'] : []),
+    ...(scores.name === null ? ['no run-manifest.json'] : []),
+    ...(scores.missing > 0 ? [`${scores.missing} missing`] : []),
+  ];
+  return `provisional (${why.join('; ')}) ${where}`;
+}

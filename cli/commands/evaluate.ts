@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
 import { loadHighs } from '../../lib/index.js';
 import { intOption, portOption } from '../options.js';
-import { formatScoresTable } from '../scores-table.js';
+import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
 
 interface EvaluateFlags {
   nats?: string;
@@ -65,9 +65,7 @@ export function registerEvaluate(program: Command): void {
         const scores = scoreRunFolder(o.runDir, solver);
         writeScores(o.runDir, scores);
         process.stdout.write(`${formatScoresTable(scores)}\n`);
-        process.stdout.write(
-          `${scores.complete ? 'final' : `provisional (${scores.records} of ${scores.expectedRecords ?? '?'} records)`} scores in ${o.runDir}/scores.json, scores.csv\n`,
-        );
+        process.stdout.write(`${scoresStatusLine(scores, o.runDir)}\n`);
         return;
       }
       const service = new EvaluatorService({
