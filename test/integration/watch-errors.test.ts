@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
 import { startDashboardProcess } from '../helpers/dashboard-process.js';
@@ -220,6 +221,22 @@ describe('flexarena dashboard', () => {
     expectOneLineError(
       flexarena(['dashboard', copy]),
       /^flexarena: \S+tape\.jsonl\.gz: cannot be read: unexpected end of file \(a run killed before it closed its tape cannot be replayed; Ctrl-C stops a run so that it can\)$/,
+    );
+  });
+
+  it('says what is wrong with an interrupted.json that is not JSON', () => {
+    // An unfinished run's folder: the tape has no run-end record, so interrupted.json is read.
+    const copy = damaged('bad-interruption', (c) => {
+      const tape = gunzipSync(readFileSync(join(c, 'tape.jsonl.gz')))
+        .toString('utf8')
+        .split('\n');
+      const unfinished = tape.filter((l) => !l.includes('"type":"run-end"'));
+      writeFileSync(join(c, 'tape.jsonl.gz'), gzipSync(unfinished.join('\n')));
+      writeFileSync(join(c, 'interrupted.json'), '{');
+    });
+    expectOneLineError(
+      flexarena(['dashboard', copy]),
+      /^flexarena: \S+interrupted\.json: not JSON \(Expected property name/,
     );
   });
 
