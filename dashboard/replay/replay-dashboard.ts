@@ -48,6 +48,7 @@ export async function startReplayDashboard(
         endMs: timeline.endMs,
         speed,
         speeds: [...new Set([...REPLAY_SPEEDS, speed])].sort((a, b) => a - b),
+        ...(timeline.interrupted ? { interrupted: timeline.interrupted } : {}),
       },
     };
     // `flexarena dashboard` sets the page's port with --port (the run command's is --dashboard-port).
