@@ -33,4 +33,4 @@ export {
   EvaluatorService,
 } from './service/evaluator-service.js';
 export type { RunStatus } from './service/http-endpoint.js';
-export { JournalDirError } from './service/journal.js';
+export { JournalCorruptError, JournalDirError } from './service/journal.js';
