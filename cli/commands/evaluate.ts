@@ -4,7 +4,7 @@
 // With --run-dir it scores one run folder from its files and exits.
 import { type Command, Option } from 'commander';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
-import { loadHighs } from '../../lib/index.js';
+import { FlexArenaError, loadHighs } from '../../lib/index.js';
 import { intOption, portOption } from '../options.js';
 import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
 
@@ -60,6 +60,10 @@ export function registerEvaluate(program: Command): void {
         .default('dp'),
     )
     .action(async (o: EvaluateFlags) => {
+      // JetStream turns 0 into its default (30 s) and stores a negative wait as it is; below a
+      // second a busy evaluator would get its messages again while it still scores them.
+      if (o.ackWaitMs < 1_000)
+        throw new FlexArenaError(`--ack-wait-ms must be an integer >= 1000, got ${o.ackWaitMs}`);
       const solver = await boundSolver(o.solver);
       if (o.runDir) {
         const scores = scoreRunFolder(o.runDir, solver);

@@ -160,6 +160,14 @@ describe('flexarena evaluate --nats', () => {
     );
   });
 
+  it('refuses an ack wait below a second (0 became JetStream’s default, a negative one was stored)', () => {
+    for (const wait of ['0', '-5', '999'])
+      expectOneLineError(
+        flexarena(['evaluate', '--nats', 'nats://127.0.0.1:1', '--ack-wait-ms', wait]),
+        new RegExp(`^flexarena: --ack-wait-ms must be an integer >= 1000, got ${wait}$`),
+      );
+  });
+
   it('refuses an HTTP port out of range before it starts', () => {
     const res = flexarena(['evaluate', '--nats', 'nats://127.0.0.1:1', '--http-port', '99999']);
     expectOneLineError(
