@@ -10,6 +10,18 @@ export function intOption(name: string) {
   };
 }
 
+/** A TCP port: an integer 0…65535 (0: any free one); anything else is refused before a server starts. */
+export function portOption(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65_535)
+      throw new InvalidArgumentError(
+        `${name} must be a port number from 0 to 65535 (0: any free one), got "${v}"`,
+      );
+    return n;
+  };
+}
+
 export function numberOption(name: string) {
   return (v: string) => {
     const n = Number(v);

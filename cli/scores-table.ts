@@ -6,6 +6,9 @@ const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`;
 const num = (x: number | null | undefined, digits = 2) =>
   x === null || x === undefined ? '–' : x.toFixed(digits);
+// The profit from its exact integer, rounded to the cent as results.json and the run's table round
+// it: toFixed on the EUR float gave 1724.72 for 172 472 500 units where results.json has 1724.73.
+const eurFromUnits = (units: number) => (Math.round(units / 1_000) / 100).toFixed(2);
 
 export function formatScoresTable(scores: RunScores): string {
   const table = textTable([
@@ -25,7 +28,7 @@ export function formatScoresTable(scores: RunScores): string {
     table.push([
       a.agentId,
       a.strategy,
-      num(a.profitEur),
+      eurFromUnits(a.profitCashUnits),
       num(a.socNeutralProfitEur),
       num(a.storedEnergyChangeMwh),
       num(a.profitPerMwEur),
@@ -36,4 +39,21 @@ export function formatScoresTable(scores: RunScores): string {
       pct(a.pop?.socNeutralMultiMarket.pop),
     ]);
   return table.toString();
+}
+
+/**
+ * What `evaluate --run-dir` says after the table: final scores, or provisional ones and why — a
+ * run that did not end has no run-end.json, and without run-manifest.json the strategies' assets
+ * (and so the perfect-foresight bounds) are unknown even when every record is there.
+ */
+export function scoresStatusLine(scores: RunScores, dir: string): string {
+  const where = `scores in ${dir}/scores.json, scores.csv`;
+  if (scores.complete) return `final ${where}`;
+  const why = [
+    `${scores.records} of ${scores.expectedRecords ?? '?'} records`,
+    ...(scores.expectedRecords === null ? ['no run-end.json: the run did not end'] : []),
+    ...(scores.name === null ? ['no run-manifest.json'] : []),
+    ...(scores.missing > 0 ? [`${scores.missing} missing`] : []),
+  ];
+  return `provisional (${why.join('; ')}) ${where}`;
 }

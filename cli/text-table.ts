@@ -4,10 +4,20 @@ import Table from 'cli-table3';
 
 export type Column = readonly [heading: string, align: 'left' | 'right'];
 
-export function textTable(columns: readonly Column[], compact = false): InstanceType<typeof Table> {
+/**
+ * `color`: cli-table3 colours the heading and the borders with terminal escapes whatever the
+ * output is; a table piped into a file or another program gets them only when asked, so by
+ * default only on a terminal.
+ */
+export function textTable(
+  columns: readonly Column[],
+  compact = false,
+  color = process.stdout.isTTY === true,
+): InstanceType<typeof Table> {
+  const plain = compact || !color ? { head: [], border: [] } : {};
   return new Table({
     head: columns.map((c) => c[0]),
     colAligns: columns.map((c) => c[1]),
-    ...(compact ? { style: { head: [], border: [], compact: true } } : {}),
+    style: { ...plain, ...(compact ? { compact: true } : {}) },
   });
 }

@@ -15,7 +15,14 @@ export interface DashboardConfig {
   /** Live: read earlier settlement records from this JetStream stream (page opened late). */
   settlementStream?: string;
   /** Replay: where the player starts and ends (virtual ms) and its speed (virtual s per wall s). */
-  replay?: { startMs: number; endMs: number; speed: number; speeds: number[] };
+  replay?: {
+    startMs: number;
+    endMs: number;
+    speed: number;
+    speeds: number[];
+    /** The run was stopped by this signal after its decision point at lastDecisionMs (interrupted.json). */
+    interrupted?: { signal: string; lastDecisionMs: number };
+  };
 }
 
 /** The page has subscribed to the run's subjects (POST /api/ready): a live run may start. */

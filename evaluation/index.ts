@@ -27,5 +27,10 @@ export { type WrittenReport, writeReport } from './report/write-report.js';
 export { RunFolderError, scoreRunFolder, scorerFromRunFolder, scoresCsv, writeScores } from './run-folder.js';
 export { type AddResult, EvaluationInputError, RunScorer } from './run-scorer.js';
 export type { AgentScores, PopFigure, PopScores, RunScores, RunSeries } from './scores.js';
-export { type EvaluatorOptions, EvaluatorService } from './service/evaluator-service.js';
+export {
+  EvaluatorConnectError,
+  type EvaluatorOptions,
+  EvaluatorService,
+} from './service/evaluator-service.js';
 export type { RunStatus } from './service/http-endpoint.js';
+export { JournalCorruptError, JournalDirError } from './service/journal.js';

@@ -3,18 +3,19 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RunEnd, RunManifest, SettlementRecord } from '../gen/flexarena/v1/evaluation.js';
+import { FlexArenaError } from '../lib/index.js';
 import type { BoundSolver } from './bound/pop.js';
-import { RunScorer } from './run-scorer.js';
+import { EvaluationInputError, RunScorer } from './run-scorer.js';
 import type { RunScores } from './scores.js';
 
-export class RunFolderError extends Error {
+/** A run folder that cannot be scored: a file missing, not JSON, or records of another run. */
+export class RunFolderError extends FlexArenaError {
   constructor(
     readonly path: string,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'RunFolderError';
   }
 }
 
@@ -33,23 +34,47 @@ export function scorerFromRunFolder(dir: string): RunScorer {
     throw new RunFolderError(settlements, `${dir} is not a run folder: it has no settlements.jsonl`);
   const manifestPath = join(dir, 'run-manifest.json');
   const manifest = existsSync(manifestPath) ? RunManifest.fromJSON(readJson(manifestPath)) : undefined;
-  const scorer = new RunScorer(manifest?.runId ?? basename(dir));
-  if (manifest) scorer.addManifest(manifest);
-  const lines = readFileSync(settlements, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let doc: unknown;
+  const records: { line: number; record: SettlementRecord }[] = [];
+  readFileSync(settlements, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let doc: unknown;
+      try {
+        doc = JSON.parse(line);
+      } catch (err) {
+        throw new RunFolderError(
+          settlements,
+          `${settlements}:${i + 1}: not JSON: ${(err as Error).message}`,
+          {
+            cause: err,
+          },
+        );
+      }
+      if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+        throw new RunFolderError(settlements, `${settlements}:${i + 1}: not a SettlementRecord object`);
+      records.push({ line: i + 1, record: SettlementRecord.fromJSON(doc) });
+    });
+  // The run id is the manifest's; without one the records say it (a copied or renamed folder
+  // keeps its records' run id), and only an empty folder falls back to the folder's name.
+  const scorer = new RunScorer(manifest?.runId ?? (records[0]?.record.runId || basename(dir)));
+  // A record or end message of another run is named with its file and line.
+  const add = (path: string, feed: () => void) => {
     try {
-      doc = JSON.parse(line);
+      feed();
     } catch (err) {
-      throw new RunFolderError(settlements, `${settlements}:${i + 1}: not JSON: ${(err as Error).message}`, {
-        cause: err,
-      });
+      if (err instanceof EvaluationInputError)
+        throw new RunFolderError(path, `${path}: ${err.message}`, { cause: err });
+      throw err;
     }
-    scorer.add(SettlementRecord.fromJSON(doc));
-  });
+  };
+  if (manifest) add(manifestPath, () => scorer.addManifest(manifest));
+  for (const { line, record } of records) add(`${settlements}:${line}`, () => scorer.add(record));
   const endPath = join(dir, 'run-end.json');
-  if (existsSync(endPath)) scorer.addEnd(RunEnd.fromJSON(readJson(endPath)));
+  if (existsSync(endPath)) {
+    const end = RunEnd.fromJSON(readJson(endPath));
+    add(endPath, () => scorer.addEnd(end));
+  }
   return scorer;
 }
 

@@ -3,6 +3,7 @@
 // only on the set of records. Usable as an in-process record sink (tournaments) and behind the
 // JetStream consumer of the evaluator process.
 import { type RunEnd, type RunManifest, SettlementRecord } from '../gen/flexarena/v1/evaluation.js';
+import { FlexArenaError } from '../lib/index.js';
 import type { RecordSink } from '../sim/index.js';
 import type { BoundSolver } from './bound/pop.js';
 import { computeScores } from './compute-scores.js';
@@ -11,14 +12,14 @@ import type { RunScores } from './scores.js';
 /** What became of a message: kept, a repeat of one already kept, or a different one under a seq already used. */
 export type AddResult = 'added' | 'duplicate' | 'conflict';
 
-export class EvaluationInputError extends Error {
+/** A message the scorer refuses, naming its field and what was expected. */
+export class EvaluationInputError extends FlexArenaError {
   constructor(
     readonly field: string,
     readonly limit: string,
     message: string,
   ) {
     super(message);
-    this.name = 'EvaluationInputError';
   }
 }
 

@@ -1,7 +1,7 @@
 // Starts a private nats-server (JetStream on) on a random free port and stops it again.
 // Used by the arena when no server URL is configured, by the dashboard (which also wants a
 // WebSocket listener for the browser) and by tests.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,23 @@ export function findNatsServerBinary(): string {
   );
 }
 
+const SETPRIV = '/usr/bin/setpriv';
+let setprivHasPdeathsig: boolean | undefined;
+
+/**
+ * The server's command, started on Linux through util-linux's `setpriv --pdeathsig`: the server
+ * then gets SIGTERM when the process that started it dies, however it dies. Without it a run or a
+ * dashboard killed with SIGKILL (or by the OOM killer) left its nats-server running for good, as
+ * stop() never ran. Elsewhere, or with a setpriv too old for the option, the server starts as is.
+ */
+function withParentDeathSignal(bin: string, args: string[]): [string, string[]] {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return [bin, args];
+  setprivHasPdeathsig ??= /--pdeathsig/.test(
+    spawnSync(SETPRIV, ['--help'], { encoding: 'utf8' }).stdout ?? '',
+  );
+  return setprivHasPdeathsig ? [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', bin, ...args]] : [bin, args];
+}
+
 export interface NatsServerOptions {
   timeoutMs?: number;
   /**
@@ -52,7 +69,8 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
     writeFileSync(conf, 'websocket {\n  listen: "127.0.0.1:-1"\n  no_tls: true\n}\n');
     args.unshift('-c', conf);
   }
-  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const [command, commandArgs] = withParentDeathSignal(bin, args);
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
   const ready = await waitForPort(child, opts.timeoutMs ?? 15_000).catch((err) => {
     child.kill('SIGKILL');
     rmSync(storeDir, { recursive: true, force: true });

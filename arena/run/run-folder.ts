@@ -70,8 +70,13 @@ export function writeInterruption(dir: string, i: Interruption): void {
 export function readInterruption(dir: string): Interruption | undefined {
   const path = join(dir, INTERRUPTED_FILE);
   if (!existsSync(path)) return undefined;
-  const doc = JSON.parse(readFileSync(path, 'utf8')) as Partial<Interruption>;
-  if (typeof doc.signal !== 'string' || typeof doc.lastDecisionMs !== 'number')
+  let doc: Partial<Interruption> | null;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as Partial<Interruption> | null;
+  } catch (cause) {
+    throw new RunFolderError(path, `not JSON (${(cause as Error).message})`);
+  }
+  if (typeof doc?.signal !== 'string' || typeof doc.lastDecisionMs !== 'number')
     throw new RunFolderError(path, 'not an interruption record ({ signal, lastDecisionMs })');
   return { signal: doc.signal, lastDecisionMs: doc.lastDecisionMs };
 }

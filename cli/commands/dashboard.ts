@@ -2,7 +2,7 @@
 // regenerated from its configuration and the agents' answers on its tape (checked line by line
 // against the recorded tape), then played onto a private NATS at the chosen speed.
 import type { Command } from 'commander';
-import { intOption, numberOption, untilSignal } from '../options.js';
+import { numberOption, portOption, untilSignal } from '../options.js';
 
 interface DashboardFlags {
   speed: number;
@@ -17,7 +17,7 @@ export function registerDashboard(program: Command): void {
     )
     .argument('<run-folder>', 'a run folder (runs/<run-id>/)')
     .option('--speed <x>', 'virtual seconds per wall second', numberOption('--speed'), 900)
-    .option('--port <n>', 'HTTP port of the page (0: any free port)', intOption('--port'))
+    .option('--port <n>', 'HTTP port of the page (0: any free port)', portOption('--port'))
     .action(async (runDir: string, o: DashboardFlags) => {
       const { loadReplay, startReplayDashboard } = await import('../../dashboard/index.js');
       process.stderr.write(`replaying ${runDir}: re-running the simulation from its tape…\n`);

@@ -4,9 +4,9 @@
 // With --run-dir it scores one run folder from its files and exits.
 import { type Command, Option } from 'commander';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
-import { loadHighs } from '../../lib/index.js';
-import { intOption } from '../options.js';
-import { formatScoresTable } from '../scores-table.js';
+import { FlexArenaError, loadHighs } from '../../lib/index.js';
+import { intOption, portOption } from '../options.js';
+import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
 
 interface EvaluateFlags {
   nats?: string;
@@ -41,7 +41,12 @@ export function registerEvaluate(program: Command): void {
     .option('--state-dir <dir>', "the evaluator's journal (default <runs-dir>/.evaluator)")
     .option('--durable <name>', 'durable consumer name', 'flexarena-evaluator')
     .option('--http-host <host>', 'interface of the HTTP endpoint', '127.0.0.1')
-    .option('--http-port <n>', 'port of the HTTP endpoint (0: any free port)', intOption('--http-port'), 8787)
+    .option(
+      '--http-port <n>',
+      'port of the HTTP endpoint (0: any free port)',
+      portOption('--http-port'),
+      8787,
+    )
     .option(
       '--ack-wait-ms <n>',
       'redelivery of unacknowledged messages (new consumers)',
@@ -55,14 +60,16 @@ export function registerEvaluate(program: Command): void {
         .default('dp'),
     )
     .action(async (o: EvaluateFlags) => {
+      // JetStream turns 0 into its default (30 s) and stores a negative wait as it is; below a
+      // second a busy evaluator would get its messages again while it still scores them.
+      if (o.ackWaitMs < 1_000)
+        throw new FlexArenaError(`--ack-wait-ms must be an integer >= 1000, got ${o.ackWaitMs}`);
       const solver = await boundSolver(o.solver);
       if (o.runDir) {
         const scores = scoreRunFolder(o.runDir, solver);
         writeScores(o.runDir, scores);
         process.stdout.write(`${formatScoresTable(scores)}\n`);
-        process.stdout.write(
-          `${scores.complete ? 'final' : `provisional (${scores.records} of ${scores.expectedRecords ?? '?'} records)`} scores in ${o.runDir}/scores.json, scores.csv\n`,
-        );
+        process.stdout.write(`${scoresStatusLine(scores, o.runDir)}\n`);
         return;
       }
       const service = new EvaluatorService({

@@ -9,7 +9,7 @@ import type { LiveDashboard } from '../../dashboard/index.js';
 import type { LocalAgent, RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
-import { intOption, numberOption, stopOnSignal, untilSignal } from '../options.js';
+import { intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
 
 /**
@@ -68,7 +68,7 @@ export function registerRun(program: Command): void {
     .description('run one simulation from a run configuration (YAML)')
     .argument('<config>', 'run configuration file')
     .option('--seed <n>', 'override the seed', intOption('--seed'))
-    .option('--port <n>', 'gRPC port (0: any free port)', intOption('--port'))
+    .option('--port <n>', 'gRPC port (0: any free port)', portOption('--port'))
     .option('--out <dir>', 'parent folder of the run folder')
     .option('--run-id <id>', 'run id (default: <name>-s<seed>-<timestamp>-<rand>)')
     .option('--host <host>', 'interface the gRPC server binds to', '127.0.0.1')
@@ -77,7 +77,7 @@ export function registerRun(program: Command): void {
     .option(
       '--dashboard-port <n>',
       'HTTP port of the dashboard page (0: any free port)',
-      intOption('--dashboard-port'),
+      portOption('--dashboard-port'),
     )
     .option('--no-dashboard-wait', 'start the run at once instead of when the dashboard page is open')
     .option(

@@ -5,7 +5,7 @@ import { startNatsServer } from '../../arena/index.js';
 import { DashboardError } from '../errors.js';
 import type { DashboardConfig } from '../protocol.js';
 import { type PageServer, startPageServer } from '../server/page-server.js';
-import { REPLAY_SPEEDS, ReplayPlayer } from './replay-player.js';
+import { MAX_SPEED, REPLAY_SPEEDS, ReplayPlayer } from './replay-player.js';
 import type { Timeline } from './timeline.js';
 
 export interface ReplayDashboard {
@@ -22,9 +22,10 @@ export async function startReplayDashboard(
   opts: { speed?: number; port?: number } = {},
 ): Promise<ReplayDashboard> {
   const speed = opts.speed ?? 900;
-  if (!Number.isFinite(speed) || speed <= 0)
+  // The player refuses a speed above MAX_SPEED from the page's menu, which offers this one too.
+  if (!Number.isFinite(speed) || speed <= 0 || speed > MAX_SPEED)
     throw new DashboardError(
-      `--speed must be a positive number of virtual seconds per wall second, got ${speed}`,
+      `--speed must be a number of virtual seconds per wall second in (0, ${MAX_SPEED}], got ${speed}`,
     );
   const nats = await startNatsServer({ websocket: true });
   const stops: (() => Promise<void>)[] = [() => nats.stop()];
@@ -47,9 +48,11 @@ export async function startReplayDashboard(
         endMs: timeline.endMs,
         speed,
         speeds: [...new Set([...REPLAY_SPEEDS, speed])].sort((a, b) => a - b),
+        ...(timeline.interrupted ? { interrupted: timeline.interrupted } : {}),
       },
     };
-    const page = await startPageServer(config, { port: opts.port });
+    // `flexarena dashboard` sets the page's port with --port (the run command's is --dashboard-port).
+    const page = await startPageServer(config, { port: opts.port, setting: '--port' });
     stops.push(() => page.close());
     return { pageUrl: page.url, wsUrl: nats.wsUrl, natsUrl: nats.url, page, player, close };
   } catch (err) {

@@ -15,7 +15,8 @@ import {
 import { compacted, indexAfter, type Timeline } from './timeline.js';
 
 export const REPLAY_SPEEDS = [60, 300, 900, 3600, 14_400, 86_400];
-const MAX_SPEED = 1_000_000;
+/** The fastest replay, virtual seconds per wall second (a day in about a tenth of a second). */
+export const MAX_SPEED = 1_000_000;
 
 export interface ReplayPlayerOptions {
   /** Virtual seconds per wall second. */

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
   INTERRUPTED_FILE,
+  type Interruption,
   LEGACY_TAPE_FILE,
   loadRunConfig,
   readInterruption,
@@ -43,10 +44,17 @@ function readTape(runDir: string): string {
   try {
     return readTapeText(runDir);
   } catch (err) {
-    if (err instanceof TapeFileError)
-      throw new ReplayInputError(err.path, 'missing or unreadable: is this a finished run folder?', {
-        cause: err,
-      });
+    // Say why (missing, or e.g. "unexpected end of file": the tape of a run killed outright,
+    // which never closed it), not only that it is missing or unreadable.
+    if (err instanceof TapeFileError) {
+      const why = err.message.startsWith(`${err.path}: `)
+        ? err.message.slice(err.path.length + 2)
+        : err.message;
+      const killed = existsSync(join(runDir, 'tape.sha256'))
+        ? ''
+        : ' (a run killed before it closed its tape cannot be replayed; Ctrl-C stops a run so that it can)';
+      throw new ReplayInputError(err.path, `${why}${killed}`, { cause: err });
+    }
     throw err;
   }
 }
@@ -105,10 +113,14 @@ class TimelineSink implements RecordSink {
 }
 
 /**
- * Where an interrupted run stopped (its last decision point's time), or undefined for a run that
- * ended; a tape without a run-end record and no interrupted.json cannot be replayed to its end.
+ * How an interrupted run stopped (the signal, its last decision point's time), or undefined for a
+ * run that ended; a tape without a run-end record and no interrupted.json cannot be replayed to its end.
  */
-function interruptedAt(runDir: string, lines: readonly string[], tapePath: string): number | undefined {
+function interruptionOf(
+  runDir: string,
+  lines: readonly string[],
+  tapePath: string,
+): Interruption | undefined {
   const last = lines.at(-1);
   if (last !== undefined && (JSON.parse(last) as { type?: string }).type === 'run-end') return undefined;
   const interruption = readInterruption(runDir);
@@ -117,7 +129,7 @@ function interruptedAt(runDir: string, lines: readonly string[], tapePath: strin
       tapePath,
       `the run did not finish (no run-end record) and its folder has no ${INTERRUPTED_FILE} saying where it stopped`,
     );
-  return interruption.lastDecisionMs;
+  return interruption;
 }
 
 export interface ReplayLoad {
@@ -169,7 +181,8 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   const ports = new Map<string, AgentPort>(cfg.agents.map((a) => [a.id, new ReplayPort(a.id, tape)]));
   // A run stopped by a signal is replayed to where it stopped: after its last decision point.
   const stop = new AbortController();
-  const lastDecisionMs = interruptedAt(runDir, tape.lines, tapePath);
+  const interruption = interruptionOf(runDir, tape.lines, tapePath);
+  const lastDecisionMs = interruption?.lastDecisionMs;
   if (lastDecisionMs === 0) stop.abort('the recorded end'); // stopped before its first decision point
   await runLockstep(sim, ports, {
     signal: stop.signal,
@@ -191,6 +204,7 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
       startMs: messages[0]?.t ?? 0,
       endMs: messages.at(-1)?.t ?? 0,
       messages,
+      ...(interruption ? { interrupted: interruption } : {}),
     },
     tapeSha256: sha,
     tapeLines: line,

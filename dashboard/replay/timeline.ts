@@ -19,6 +19,8 @@ export interface Timeline {
   startMs: number;
   endMs: number;
   messages: TimedMessage[];
+  /** A run stopped by a signal (interrupted.json): the signal and its last decision point. */
+  interrupted?: { signal: string; lastDecisionMs: number };
 }
 
 /** First index with t > timeMs (messages are in time order). */

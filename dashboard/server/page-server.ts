@@ -17,7 +17,8 @@ export interface PageServer {
 
 export function startPageServer(
   config: DashboardConfig,
-  opts: { host?: string; port?: number } = {},
+  /** `setting`: the option that sets the port, named when it cannot be listened on. */
+  opts: { host?: string; port?: number; setting?: string } = {},
 ): Promise<PageServer> {
   const assets = loadWebAssets();
   const configJson = JSON.stringify(config);
@@ -44,7 +45,7 @@ export function startPageServer(
   const port = opts.port ?? 0;
   return new Promise((resolve, reject) => {
     server.once('error', (err) =>
-      reject(new ListenError('the dashboard page', host, port, '--dashboard-port', err)),
+      reject(new ListenError('the dashboard page', host, port, opts.setting ?? '--dashboard-port', err)),
     );
     server.listen(port, host, () => {
       const { address, port } = server.address() as AddressInfo;

@@ -21,6 +21,7 @@ import {
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../../arena/index.js';
 import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { FlexArenaError } from '../../lib/index.js';
 import type { BoundSolver } from '../bound/pop.js';
 import { writeScores } from '../run-folder.js';
 import { type AddResult, RunScorer } from '../run-scorer.js';
@@ -45,6 +46,9 @@ export interface EvaluatorOptions {
   /** How long to wait for the settlement stream to exist, ms (the arena creates it). */
   streamWaitMs?: number;
 }
+
+/** The evaluator cannot reach its NATS server, or the settlement stream never appears there. */
+export class EvaluatorConnectError extends FlexArenaError {}
 
 interface RunState {
   scorer: RunScorer;
@@ -92,12 +96,21 @@ export class EvaluatorService {
 
   /** Waits for the settlement stream, then consumes it through the durable consumer. */
   async connect(): Promise<void> {
-    this.nc = await connect({
-      servers: this.o.natsUrl,
-      name: 'flexarena-evaluator',
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    });
+    try {
+      this.nc = await connect({
+        servers: this.o.natsUrl,
+        name: 'flexarena-evaluator',
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      });
+    } catch (err) {
+      // Only the first connection can fail like this (later outages are reconnected): a wrong
+      // --nats or a server that is not running, which the operator has to fix.
+      throw new EvaluatorConnectError(
+        `cannot connect to NATS at ${this.o.natsUrl}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
     const jsm = await jetstreamManager(this.nc);
     await this.waitForStream(jsm);
     const durable = this.o.durableName ?? 'flexarena-evaluator';
@@ -155,7 +168,11 @@ export class EvaluatorService {
         await jsm.streams.info(SETTLEMENT_STREAM);
         return;
       } catch (err) {
-        if (Date.now() > until) throw new Error(`stream ${SETTLEMENT_STREAM} did not appear`, { cause: err });
+        if (Date.now() > until)
+          throw new EvaluatorConnectError(
+            `the stream ${SETTLEMENT_STREAM} did not appear on ${this.o.natsUrl} within ${this.o.streamWaitMs ?? 600_000} ms (an arena creates it)`,
+            { cause: err },
+          );
         if (!told) this.log(`waiting for the stream ${SETTLEMENT_STREAM} (an arena creates it)…`);
         told = true;
         await new Promise((r) => setTimeout(r, 250));

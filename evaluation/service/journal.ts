@@ -2,8 +2,15 @@
 // per-run file before the message is acknowledged. After a restart the journals are read back
 // (records keyed by seq, so a message journalled twice counts once) and JetStream redelivers
 // only what was never acknowledged: nothing is lost and nothing is counted twice.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { FlexArenaError } from '../../lib/index.js';
+
+/** The journal's folder cannot be made (a file in the way, no permission). */
+export class JournalDirError extends FlexArenaError {}
+
+/** A journal line other than a torn last one cannot be read. */
+export class JournalCorruptError extends FlexArenaError {}
 
 export type JournalKind = 'manifest' | 'record' | 'end';
 
@@ -15,7 +22,14 @@ export interface JournalEntry {
 
 export class Journal {
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new JournalDirError(
+        `cannot keep the evaluator's journal in ${dir} (--state-dir, default <runs-dir>/.evaluator): ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
   }
 
   private path(runId: string): string {
@@ -34,21 +48,36 @@ export class Journal {
       .sort();
   }
 
-  /** The run's entries; a torn last line (the process died while writing it) is skipped. */
+  /**
+   * The run's entries. A torn last line (no newline: the process died while writing it) is
+   * dropped: its message was not acknowledged, so JetStream delivers it again. Any other line that
+   * cannot be read is an error: its message was acknowledged, and skipping it would lose it
+   * without a word.
+   */
   read(runId: string): JournalEntry[] {
-    const text = readFileSync(this.path(runId), 'utf8');
+    const path = this.path(runId);
+    const text = readFileSync(path, 'utf8');
+    // The torn line is also cut off the file: the next append would otherwise continue it, and
+    // the message appended then (acknowledged) would be lost inside a line that cannot be read.
+    const end = text.lastIndexOf('\n') + 1;
+    if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
+    const lines = text.slice(0, end).split('\n');
     const out: JournalEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      let doc: { k?: string; d?: unknown };
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      let doc: { k?: string; d?: unknown } | null = null;
       try {
         doc = JSON.parse(line);
       } catch {
-        continue;
+        // handled below: every line here ended with a newline, so none is torn
       }
-      if (doc.k === 'manifest' || doc.k === 'record' || doc.k === 'end')
+      if (doc?.k === 'manifest' || doc?.k === 'record' || doc?.k === 'end')
         out.push({ kind: doc.k, data: doc.d });
-    }
+      else
+        throw new JournalCorruptError(
+          `${path}:${i + 1}: not a journal entry ({"k": "manifest" | "record" | "end", "d": …}); the evaluator cannot tell which acknowledged message it held`,
+        );
+    });
     return out;
   }
 }

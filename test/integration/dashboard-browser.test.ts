@@ -87,7 +87,7 @@ function quantile(sorted: number[], q: number): number {
 let browser: Browser;
 const dir = tempDir('flexarena-dashboard-');
 let runDir = '';
-let results: { agents: { agentId: string; profitCashUnits: number }[] };
+let results: { agents: { agentId: string; profitCashUnits: number; profitEur: number }[] };
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -195,7 +195,7 @@ describe('dashboard, live', () => {
     const profits = await shownProfits(page);
     for (const a of results.agents) {
       expect(profits[a.agentId]!.cashUnits).toBe(a.profitCashUnits);
-      expect(profits[a.agentId]!.text).toBe((a.profitCashUnits / 100_000).toFixed(2));
+      expect(profits[a.agentId]!.text).toBe(a.profitEur.toFixed(2));
     }
     // The page reads the settlement stream (it exists once the run has started) and says so.
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'live');
@@ -268,7 +268,7 @@ describe('dashboard, replay', () => {
     const profits = await shownProfits(page);
     for (const a of results.agents) {
       expect(profits[a.agentId]!.cashUnits).toBe(a.profitCashUnits);
-      expect(profits[a.agentId]!.text).toBe((a.profitCashUnits / 100_000).toFixed(2));
+      expect(profits[a.agentId]!.text).toBe(a.profitEur.toFixed(2));
     }
     await page.screenshot({ path: artifactPath('dashboard-replay-end.png'), fullPage: true });
 

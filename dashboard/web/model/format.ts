@@ -4,7 +4,12 @@
 
 export const eurPerMwh = (ticks: number) => (ticks / 100).toFixed(2);
 export const mw = (lots: number) => (lots / 10).toFixed(1);
-export const eur = (cashUnits: number) => (cashUnits / 100_000).toFixed(2);
+/**
+ * Cash units as EUR with cents, rounded as results.json rounds them (to the nearest cent, a half
+ * upward) from the integer: toFixed on cashUnits / 100 000 rounds the binary float instead, and
+ * 172 472 500 units (1 724.725 EUR) came out as 1 724.72 where results.json says 1 724.73.
+ */
+export const eur = (cashUnits: number) => (Math.round(cashUnits / 1_000) / 100).toFixed(2);
 export const mwh = (kwh: number) => (kwh / 1000).toFixed(2);
 
 /** "2026-11-22 14:15" (UTC, as every time in FlexArena). */

@@ -125,7 +125,14 @@ export class DashboardStore {
   /** Messages that could not be read, by subject. */
   readonly rejected: { subject: string; reason: string }[] = [];
 
-  constructor(readonly runId: string) {}
+  /**
+   * A replayed run that was stopped by a signal: its clock stops at its last decision point with no
+   * run-ended event, so the page says why there instead of showing that decision point's phase.
+   */
+  constructor(
+    readonly runId: string,
+    readonly interrupted?: { signal: string; lastDecisionMs: number },
+  ) {}
 
   /** One message of the run: `subject` is the full NATS subject, `data` its decoded JSON. */
   apply(subject: string, data: unknown): void {

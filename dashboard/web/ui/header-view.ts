@@ -8,7 +8,14 @@ export function renderHeader(store: DashboardStore): void {
   const c = store.clock;
   clock.textContent = c ? `${utcMinute(c.timeMs)} UTC` : '—';
   clock.dataset.timeMs = c ? String(c.timeMs) : '';
-  byId('phase').textContent = store.run?.event === 'ended' ? 'run ended' : (c?.phase ?? '');
+  const i = store.interrupted;
+  const stopped = i && c && c.timeMs >= i.lastDecisionMs ? i : undefined;
+  byId('phase').textContent =
+    store.run?.event === 'ended'
+      ? 'run ended'
+      : stopped
+        ? `run interrupted (${stopped.signal})`
+        : (c?.phase ?? '');
   byId('run-name').textContent = store.run ? `${store.run.name} · seed ${store.run.seed}` : '';
   const late = byId('joined-late');
   late.hidden = store.joinedLateAtMs === undefined;

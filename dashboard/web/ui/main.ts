@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const cfg = (await (await fetch(CONFIG_PATH)).json()) as DashboardConfig;
   byId('run-id').textContent = cfg.runId;
   document.title = `FlexArena · ${cfg.runId}`;
-  let store = new DashboardStore(cfg.runId);
+  let store = new DashboardStore(cfg.runId, cfg.replay?.interrupted);
   const probe: PageProbe = {
     store,
     tradeReceivedAt: new Map(),
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       schedule();
     },
     reset() {
-      store = new DashboardStore(cfg.runId);
+      store = new DashboardStore(cfg.runId, cfg.replay?.interrupted);
       probe.store = store;
       for (const v of all) store.changed.add(v as never);
       redrawAll = true;

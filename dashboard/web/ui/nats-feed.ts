@@ -33,12 +33,22 @@ export class NatsFeed {
   ) {}
 
   static async open(cfg: DashboardConfig, on: FeedHandlers): Promise<NatsFeed> {
-    const nc = await wsconnect({
-      servers: cfg.wsUrl,
-      name: `flexarena-dashboard-${cfg.runId}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-    });
+    let nc: NatsConnection;
+    try {
+      nc = await wsconnect({
+        servers: cfg.wsUrl,
+        name: `flexarena-dashboard-${cfg.runId}`,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+      });
+    } catch (err) {
+      // The client's ConnectionError often has no message: the page said "cannot start: " alone.
+      const why = (err as Error).message;
+      throw new Error(
+        `cannot reach NATS at ${cfg.wsUrl}${why ? ` (${why})` : ''}: has the flexarena command serving this page stopped, or its nats-server?`,
+        { cause: err },
+      );
+    }
     const feed = new NatsFeed(nc, cfg);
     const json = (m: Msg, subject: string): unknown => {
       try {
