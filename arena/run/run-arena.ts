@@ -429,6 +429,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     completed = true;
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
   } catch (err) {
+    if (opts.signal?.aborted) created?.interrupt(); // before NATS closes: live watchers learn it
     await closeRunFiles().then(
       (sha256) => writeTapeHash(runDir, sha256),
       (e) => log(`closing the tape and settlements.jsonl: ${(e as Error).message}`),

@@ -634,6 +634,15 @@ export class Simulation {
     this.schedule();
   }
 
+  /**
+   * The run stops before its end (Ctrl-C, SIGTERM): watchers of the public feed are told so, with
+   * the last decision point's time (a RunEvent "interrupted"); nothing of it goes on the tape.
+   */
+  interrupt(): void {
+    if (!this.started || this.finished) return;
+    this.ctx.out.publish('run', 'flexarena.v1.RunEvent', this.runEvent('interrupted'), RunEvent);
+  }
+
   private runEvent(event: string): RunEvent {
     return {
       runId: this.runId,

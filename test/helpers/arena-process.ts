@@ -19,6 +19,8 @@ export interface ArenaProcess {
   address: string;
   runId: string;
   runDir: string;
+  /** The run's NATS server, when it has one. */
+  natsUrl?: string;
   /** Resolves with the exit code and all output once the arena exits. */
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
@@ -67,11 +69,18 @@ export function startArena(
       timeoutMs,
     );
     const onData = () => {
-      const m = /FLEXARENA_LISTENING (\S+) (\S+) (\S+)/.exec(stdout);
+      const m = /FLEXARENA_LISTENING (\S+) (\S+) (\S+)(?: (\S+))?\n/.exec(stdout);
       if (!m) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
-      resolve({ child, address: m[1]!, runId: m[2]!, runDir: m[3]!, exited });
+      resolve({
+        child,
+        address: m[1]!,
+        runId: m[2]!,
+        runDir: m[3]!,
+        ...(m[4] ? { natsUrl: m[4] } : {}),
+        exited,
+      });
     };
     child.stdout!.on('data', onData);
     exited.then((r) => {

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInterruption } from '../../arena/index.js';
 import { loadReplay } from '../../dashboard/index.js';
@@ -19,7 +20,7 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
-import { alive, childrenOf, commandOf, until } from '../helpers/process-control.js';
+import { alive, childrenOf, commandOf, sleep, until } from '../helpers/process-control.js';
 
 afterAll(stopAll);
 
@@ -41,8 +42,21 @@ describe('a run stopped by a signal', () => {
     const started = childrenOf(arena.child.pid!);
     const commands = new Map(started.map((pid) => [pid, commandOf(pid)]));
     expect(started.length, 'nats-server and three agent processes').toBeGreaterThanOrEqual(4);
+    // A watcher of the public feed learns that the run stopped, and where.
+    const nc = await connect({ servers: arena.natsUrl! });
+    const runEvents = nc.subscribe(`flexarena.${arena.runId}.run`);
+    const said = (async () => {
+      for await (const m of runEvents) {
+        const e = m.json<{ event: string; timeMs: string }>();
+        if (e.event === 'interrupted') return e;
+      }
+      return undefined;
+    })();
+    await nc.flush();
     arena.child.kill('SIGTERM');
     const res = await arena.exited;
+    const interruptedEvent = await Promise.race([said, sleep(10_000).then(() => undefined)]);
+    await nc.close();
     expect(res.code, res.stderr).toBe(143);
     expect(res.stderr).toMatch(
       /run interrupted by SIGTERM at virtual time \S+; its agents and nats-server are stopped/,
@@ -68,6 +82,8 @@ describe('a run stopped by a signal', () => {
     const stopped = readInterruption(arena.runDir)!;
     expect(stopped.signal).toBe('SIGTERM');
     expect(stopped.lastDecisionMs).toBeGreaterThan(0);
+    expect(interruptedEvent, 'a RunEvent "interrupted" on flexarena.<run>.run').toBeDefined();
+    expect(Number(interruptedEvent!.timeMs)).toBe(stopped.lastDecisionMs);
     const replay = await loadReplay(arena.runDir);
     expect(replay.tapeLines).toBe(tape.length);
     expect(replay.tapeSha256).toBe(readFileSync(join(arena.runDir, 'tape.sha256'), 'utf8').split(/\s+/)[0]);

@@ -13,9 +13,11 @@ export function renderHeader(store: DashboardStore): void {
   byId('phase').textContent =
     store.run?.event === 'ended'
       ? 'run ended'
-      : stopped
-        ? `run interrupted (${stopped.signal})`
-        : (c?.phase ?? '');
+      : store.run?.event === 'interrupted'
+        ? 'run interrupted'
+        : stopped
+          ? `run interrupted (${stopped.signal})`
+          : (c?.phase ?? '');
   byId('run-name').textContent = store.run ? `${store.run.name} · seed ${store.run.seed}` : '';
   const late = byId('joined-late');
   late.hidden = store.joinedLateAtMs === undefined;
