@@ -134,7 +134,7 @@ const poolEnvSchema = z
   })
   .strict();
 
-export const trainConfigSchema = z
+const trainConfigFields = z
   .object({
     name: configName.default('train'),
     /** The one seed every stream of the run is derived from (learner, environment, checkpoints). */
@@ -162,6 +162,66 @@ export const trainConfigSchema = z
     outDir: z.string().min(1).default('runs/train'),
   })
   .strict();
+
+/**
+ * Which method trains on which environment: checked with the file, so a wrong pair is one line
+ * naming the field (the runner's own checks would otherwise stop it after the folder is made).
+ */
+function methodEnvIssues(
+  c: z.output<typeof trainConfigFields>,
+): { path: (string | number)[]; message: string }[] {
+  const m = c.method.name;
+  const e = c.env;
+  const issue = (path: (string | number)[], message: string) => [{ path, message }];
+  if (m === 'adp' || e.kind === 'pool')
+    return m === 'adp' && e.kind === 'pool'
+      ? []
+      : m === 'adp'
+        ? issue(['env', 'kind'], `method adp trains on env.kind pool, not ${e.kind}`)
+        : issue(['method', 'name'], `env.kind pool trains with method adp, not ${m}`);
+  if (e.kind === 'ev-fleet')
+    return m === 'dqn' ? [] : issue(['method', 'name'], `env.kind ev-fleet trains with method dqn, not ${m}`);
+  if (e.kind === 'market') {
+    if (m !== 'td3' && m !== 'ppo' && m !== 'dqn')
+      return issue(['method', 'name'], `env.kind market trains with method td3, ppo or dqn, not ${m}`);
+    const out: { path: (string | number)[]; message: string }[] = [];
+    if ((m === 'td3' || m === 'ppo') && c.method.warmStartEpisodes > 0)
+      out.push({
+        path: ['method', 'warmStartEpisodes'],
+        message: 'must be 0 on env.kind market (behaviour cloning runs on env.kind battery only)',
+      });
+    // The run document itself is checked when the environment is built (its errors name env.run);
+    // here only the agents the training names, so a typo is not found after the folder is made.
+    const agents = (e.run as { agents?: unknown }).agents;
+    const ids = Array.isArray(agents)
+      ? agents.map((a) => (a as { id?: unknown } | null)?.id).filter((id) => typeof id === 'string')
+      : [];
+    if (!ids.includes(e.learner))
+      out.push({ path: ['env', 'learner'], message: `must be an agent of env.run (${ids.join(', ')})` });
+    e.league?.agents.forEach((id, i) => {
+      if (!ids.includes(id) || id === e.learner)
+        out.push({
+          path: ['env', 'league', 'agents', i],
+          message: `must be an agent of env.run other than the learner (${ids.filter((x) => x !== e.learner).join(', ')})`,
+        });
+    });
+    return out;
+  }
+  // The fast battery environment.
+  if (m === 'dqn')
+    return issue(['method', 'name'], 'method dqn trains on env.kind ev-fleet or market, not battery');
+  if (m === 'tabular-q')
+    return e.action === 'discrete'
+      ? []
+      : issue(['env', 'action'], 'method tabular-q needs env.action discrete (its five actions)');
+  return e.action === 'continuous'
+    ? []
+    : issue(['env', 'action'], `method ${m} needs env.action continuous (a battery share in [-1, 1])`);
+}
+
+export const trainConfigSchema = trainConfigFields.superRefine((c, ctx) => {
+  for (const { path, message } of methodEnvIssues(c)) ctx.addIssue({ code: 'custom', path, message });
+});
 
 export type TrainConfig = z.output<typeof trainConfigSchema>;
 
