@@ -219,8 +219,33 @@ function methodEnvIssues(
     : issue(['env', 'action'], `method ${m} needs env.action continuous (a battery share in [-1, 1])`);
 }
 
+/**
+ * Settings each within its range that together never learn: TD3 waits for a full batch in its
+ * replay buffer (one larger than the buffer never comes), PPO updates on whole minibatches of a
+ * rollout (one larger than the rollout gives none). Both trained and exported the initial
+ * network without a word.
+ */
+function methodIssues(m: z.output<typeof methodSchema>): { path: (string | number)[]; message: string }[] {
+  if (m.name === 'td3' && m.batchSize > m.bufferSize)
+    return [
+      {
+        path: ['method', 'batchSize'],
+        message: `must be <= method.bufferSize (${m.bufferSize}): a batch larger than the replay buffer is never sampled, so nothing is learned`,
+      },
+    ];
+  if (m.name === 'ppo' && m.minibatch > m.rolloutSteps)
+    return [
+      {
+        path: ['method', 'minibatch'],
+        message: `must be <= method.rolloutSteps (${m.rolloutSteps}): updates use whole minibatches of a rollout, so nothing is learned`,
+      },
+    ];
+  return [];
+}
+
 export const trainConfigSchema = trainConfigFields.superRefine((c, ctx) => {
-  for (const { path, message } of methodEnvIssues(c)) ctx.addIssue({ code: 'custom', path, message });
+  for (const { path, message } of [...methodIssues(c.method), ...methodEnvIssues(c)])
+    ctx.addIssue({ code: 'custom', path, message });
 });
 
 export type TrainConfig = z.output<typeof trainConfigSchema>;

@@ -107,6 +107,17 @@ describe('train runner', () => {
     expect(() => tiny({ name: 'td3', batchSize: 0 })).toThrow(/method.batchSize/);
   });
 
+  it('refuses settings that never learn: a TD3 batch above its buffer, a PPO minibatch above its rollout', () => {
+    // Both trained to the end and exported the initial network (0 updates in the checkpoint).
+    expect(() => tiny({ name: 'td3', bufferSize: 1000, batchSize: 2048 })).toThrow(
+      'method.batchSize: must be <= method.bufferSize (1000): a batch larger than the replay buffer is never sampled, so nothing is learned (got 2048)',
+    );
+    expect(() => tiny({ name: 'ppo', rolloutSteps: 192 })).toThrow(
+      'method.minibatch: must be <= method.rolloutSteps (192): updates use whole minibatches of a rollout, so nothing is learned',
+    );
+    expect(tiny({ name: 'ppo', rolloutSteps: 192, minibatch: 192 }).method).toMatchObject({ minibatch: 192 });
+  });
+
   it('refuses a damaged checkpoint with one line and leaves the folder as it was', async () => {
     const cfg = tiny({ name: 'td3', startSteps: 96, trainEvery: 16, batchSize: 32, hidden: [8] });
     const out = dir();
