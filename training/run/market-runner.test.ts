@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPolicyFile } from '../../agents/strategies/index.js';
+import { ConfigError } from '../../lib/index.js';
 import { parseTrainConfig } from './train-config.js';
 import { train } from './trainer.js';
 
@@ -92,5 +93,40 @@ describe('train runner on the full-market environment', () => {
       /method\.name: env\.kind market trains with method td3, ppo or dqn, not tabular-q/,
     );
     expect(() => cfg({ name: 'dqn', actions: [0, 0] }, 1)).toThrow(/method.actions/);
+  });
+
+  it('checks the run, the learner and every strategy played in process with the file', () => {
+    // These were found at the episode that first drew them, after episodes were trained.
+    const issues = (env: Record<string, unknown>) => {
+      try {
+        parseTrainConfig({
+          method: { name: 'td3' },
+          env: { kind: 'market', run, learner: 'learner', ...env },
+          steps: 10,
+        });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      return [];
+    };
+    expect(issues({})).toEqual([]);
+    expect(issues({ learner: 'liquidity' })).toEqual([
+      'env.learner: must be an agent of env.run with a battery asset',
+    ]);
+    const league = (pool: unknown[]) => issues({ league: { agents: ['rival'], pool } });
+    expect(league([{ strategy: 'idle' }, { strategy: 'rule-tree-batery' }])[0]).toMatch(
+      /^env\.league\.pool\[1\]\.strategy: unknown strategy "rule-tree-batery"; known: /,
+    );
+    expect(league([{ strategy: 'policy', params: { checkpoint: '/nonexistent/policy.json' } }])).toEqual([
+      "env.league.pool[0].params.checkpoint: cannot read a policy from /nonexistent/policy.json: ENOENT: no such file or directory, open '/nonexistent/policy.json' (strategy policy)",
+    ]);
+    const agents = run.agents.map((a) =>
+      a.id === 'rival' ? { ...a, params: { bogus: 1 } } : a.id === 'learner' ? { ...a, day: 1 } : a,
+    );
+    expect(issues({ run: { ...run, agents } })).toEqual(['env.run.agents[2].day: unknown field "day"']);
+    expect(issues({ run: { ...run, agents: agents.slice(0, 2).concat(run.agents[2]!) } })).toEqual([
+      'env.run.agents[1].params: Unrecognized key: "bogus" (strategy heuristic-battery)',
+    ]);
   });
 });

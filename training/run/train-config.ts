@@ -3,8 +3,9 @@
 // training run is repeated by running the same file again. Validated with zod; an error names
 // the field and the limit.
 import * as z from 'zod';
-import { ConfigError, configIssues, configName, configSeed } from '../../lib/index.js';
-import { DIFFICULTY_LEVELS } from '../../sim/index.js';
+import { strategyConfigIssues } from '../../agents/strategies/index.js';
+import { ConfigError, type ConfigIssue, configIssues, configName, configSeed } from '../../lib/index.js';
+import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
 import { batteryEnvSchema } from '../env/battery-env-config.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -250,8 +251,46 @@ export const trainConfigSchema = trainConfigFields.superRefine((c, ctx) => {
 
 export type TrainConfig = z.output<typeof trainConfigSchema>;
 
+/**
+ * The full-market environment's run document and every strategy it plays in process (the run's
+ * agents other than the learner, the league's pool), built as the environment will build them:
+ * a misspelt strategy, a refused parameter or a missing policy checkpoint was otherwise found at
+ * the episode that first drew it, after the folder was made and episodes were trained.
+ */
+function marketIssues(c: TrainConfig): ConfigIssue[] {
+  if (c.env.kind !== 'market') return [];
+  const e = c.env;
+  let run: RunConfig;
+  try {
+    run = parseRunConfig(e.run, 'env.run');
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.issues.map((i) => ({ ...i, path: i.path ? `env.run.${i.path}` : 'env.run' }));
+  }
+  const learner = run.agents.find((a) => a.id === e.learner);
+  return [
+    ...(learner?.asset?.type === 'battery'
+      ? []
+      : [
+          {
+            path: 'env.learner',
+            message: 'must be an agent of env.run with a battery asset',
+            value: e.learner,
+          },
+        ]),
+    ...run.agents.flatMap((a, i) =>
+      a.id === e.learner ? [] : strategyConfigIssues(`env.run.agents[${i}]`, a.strategy, a.params),
+    ),
+    ...(e.league?.pool ?? []).flatMap((p, i) =>
+      strategyConfigIssues(`env.league.pool[${i}]`, p.strategy, p.params),
+    ),
+  ];
+}
+
 export function parseTrainConfig(doc: unknown, source = '<inline>'): TrainConfig {
   const res = trainConfigSchema.safeParse(doc);
-  if (res.success) return res.data;
-  throw new ConfigError(source, configIssues(res.error, doc, ''));
+  if (!res.success) throw new ConfigError(source, configIssues(res.error, doc, ''));
+  const issues = marketIssues(res.data);
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return res.data;
 }
