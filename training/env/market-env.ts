@@ -174,7 +174,15 @@ export class MultiAgentMarketEnv {
           message: `no action for learner ${l.id}: it did nothing`,
         });
       } else if (typeof action === 'object' && action !== null && 'actions' in action) {
-        batch = action.actions;
+        // Raw protocol actions: the door checks each one; a non-list was taken as no action.
+        if (Array.isArray(action.actions)) batch = action.actions;
+        else
+          l.pending.push({
+            code: 'shape',
+            field: 'actions',
+            limit: 'a list of protocol actions',
+            message: `actions is ${action.actions === null ? 'null' : typeof action.actions}, not a list: nothing was sent`,
+          });
       } else if (l.ctx && l.wake) {
         const checked = checkAction(this.actionSpec(), action);
         if (checked.ok) batch = l.features.actions(l.wake, l.ctx, checked.values[0]!, 'learner');
