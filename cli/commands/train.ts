@@ -10,11 +10,13 @@ import { parseTrainConfig, train } from '../../training/index.js';
 import { signalExitCode } from '../options.js';
 
 /**
- * The first SIGINT or SIGTERM stops the training at the end of its episode (the command then says
- * where it resumes); a second one exits at once. Both keep the last checkpoint, written atomically.
+ * From the first episode on, the first SIGINT or SIGTERM stops the training at the end of its
+ * episode (the command then says where it resumes); a second one exits at once. Both keep the last
+ * checkpoint, written atomically. Installed only when the loop starts: a handler runs between
+ * episodes, so during the set-up (the wasm backend, a behaviour-cloning warm start) the signals
+ * keep their default and stop the process at once.
  */
-function stopOnSignal(): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
+function stopOnSignal(controller: AbortController): () => void {
   const on = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(signalExitCode(sig));
     process.stderr.write(`\n${sig}: stopping the training after this episode (again: at once)…\n`);
@@ -22,12 +24,9 @@ function stopOnSignal(): { signal: AbortSignal; release(): void } {
   };
   process.on('SIGINT', on);
   process.on('SIGTERM', on);
-  return {
-    signal: controller.signal,
-    release: () => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-    },
+  return () => {
+    process.off('SIGINT', on);
+    process.off('SIGTERM', on);
   };
 }
 
@@ -56,11 +55,13 @@ export function registerTrain(program: Command): void {
           : undefined;
       let lastCheckpointLogged = 0;
       bar?.start(cfg.steps, 0, { episodes: 0, last: '-', eval: '-' });
-      const stop = stopOnSignal();
+      const stop = new AbortController();
+      let release: (() => void) | undefined;
       const result = await train(cfg, {
         outDir,
         signal: stop.signal,
         onProgress: (p) => {
+          release ??= stopOnSignal(stop);
           const payload = {
             episodes: p.episodes,
             last: p.last ? p.last.valueEur.toFixed(1) : '-',
@@ -74,7 +75,7 @@ export function registerTrain(program: Command): void {
             );
           }
         },
-      }).finally(() => stop.release());
+      }).finally(() => release?.());
       bar?.stop();
       if (!result.completed) {
         const sig = String(stop.signal.reason);

@@ -91,6 +91,10 @@ describe('flexarena train', () => {
       /^flexarena: invalid configuration \S+tq\.yaml:\n {2}- env\.action: method tabular-q needs env\.action discrete \(its five actions\)\n$/,
     );
     expect(existsSync(join(dir, 'tq'))).toBe(false);
+    await oneLine(
+      [file, '--out', file],
+      /^flexarena: cannot make the training folder "\S+train\.yaml" \(outDir, --out\): EEXIST: file already exists, mkdir '\S+'\n$/,
+    );
     writeFileSync(ckpt, '{"version":1,"config"');
     await oneLine(
       [file, '--out', out],

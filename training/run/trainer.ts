@@ -111,7 +111,13 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
   const ckptPath = join(opts.outDir, 'checkpoint.json');
   const saved = existsSync(ckptPath) ? readCheckpoint(ckptPath, cfg) : undefined;
   const backend = await initTf('wasm');
-  mkdirSync(opts.outDir, { recursive: true });
+  try {
+    mkdirSync(opts.outDir, { recursive: true });
+  } catch (err) {
+    throw new TrainingFolderError(
+      `cannot make the training folder ${JSON.stringify(opts.outDir)} (outDir, --out): ${(err as Error).message}`,
+    );
+  }
   writeAtomic(
     join(opts.outDir, 'config.json'),
     `${JSON.stringify({ ...cfg, tfBackend: backend }, null, 2)}\n`,
