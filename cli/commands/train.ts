@@ -54,7 +54,9 @@ export function registerTrain(program: Command): void {
             )
           : undefined;
       let lastCheckpointLogged = 0;
-      bar?.start(cfg.steps, 0, { episodes: 0, last: '-', eval: '-' });
+      // The bar starts with the loop and stops however train ends: an error printed over a running
+      // bar landed on its line, and the terminal was left with line wrapping off.
+      let barStarted = false;
       const stop = new AbortController();
       let release: (() => void) | undefined;
       const result = await train(cfg, {
@@ -62,6 +64,10 @@ export function registerTrain(program: Command): void {
         signal: stop.signal,
         onProgress: (p) => {
           release ??= stopOnSignal(stop);
+          if (bar && !barStarted) {
+            bar.start(cfg.steps, 0, { episodes: 0, last: '-', eval: '-' });
+            barStarted = true;
+          }
           const payload = {
             episodes: p.episodes,
             last: p.last ? p.last.valueEur.toFixed(1) : '-',
@@ -75,8 +81,10 @@ export function registerTrain(program: Command): void {
             );
           }
         },
-      }).finally(() => release?.());
-      bar?.stop();
+      }).finally(() => {
+        release?.();
+        if (barStarted) bar?.stop();
+      });
       if (!result.completed) {
         const sig = String(stop.signal.reason);
         throw new RunInterruptedError(

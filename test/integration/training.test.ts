@@ -2,7 +2,7 @@
 // first checkpoint resumes to exactly the policy of an uninterrupted run, and the trained policy
 // then plays in a real run as its own agent process over gRPC (and in-process).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAndWait } from '../../arena/nats/nats-server-launcher.js';
@@ -101,6 +101,33 @@ describe('flexarena train', () => {
       /^flexarena: \S+checkpoint\.json cannot be read \(.*\); delete it to train from the start, or use another outDir\n$/,
     );
   }, 300_000);
+
+  // The progress bar needs a terminal: util-linux `script` gives the command one.
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'a refused folder on a terminal prints its line alone and leaves line wrapping on',
+    async () => {
+      const dir = tempDir('flexarena-train-tty-');
+      const file = writeConfig(dir, trainConfig, 'train.yaml');
+      const out = join(dir, 'out');
+      mkdirSync(out);
+      writeFileSync(join(out, 'checkpoint.json'), '{');
+      const cmd = [process.execPath, BIN, 'train', file, '--out', out].map((x) => `'${x}'`).join(' ');
+      const child = spawn('/usr/bin/script', ['-qec', cmd, '/dev/null'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.add(child);
+      let text = '';
+      child.stdout!.on('data', (d) => (text += d));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      children.delete(child);
+      expect(code).toBe(1);
+      // The bar used to start before the folder was checked: the error landed on the bar's line
+      // and the terminal was left with auto-wrap off (ESC[?7l without ESC[?7h).
+      expect(text).not.toContain('\x1b[?7l');
+      expect(text).toMatch(/^flexarena: \S+checkpoint\.json cannot be read \(.*\); delete it/);
+    },
+    60_000,
+  );
 
   it('resumes after a kill to the policy of an uninterrupted run; the policy plays over gRPC', async () => {
     const dir = tempDir('flexarena-train-it-');
