@@ -173,6 +173,9 @@ function methodEnvIssues(
 ): { path: (string | number)[]; message: string }[] {
   const m = c.method.name;
   const e = c.env;
+  // Only the fast battery environment changes its difficulty level; elsewhere it did nothing.
+  if (c.curriculum.length > 0 && e.kind !== 'battery')
+    return [{ path: ['curriculum'], message: `applies to env.kind battery only, not ${e.kind}` }];
   const issue = (path: (string | number)[], message: string) => [{ path, message }];
   if (m === 'adp' || e.kind === 'pool')
     return m === 'adp' && e.kind === 'pool'

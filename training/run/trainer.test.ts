@@ -73,6 +73,13 @@ describe('train runner', () => {
     expect(refused({ method: { name: 'ppo' }, env: { kind: 'pool' } })).toEqual([
       'method.name: env.kind pool trains with method adp, not ppo',
     ]);
+    expect(
+      refused({
+        method: { name: 'dqn' },
+        env: { kind: 'ev-fleet' },
+        curriculum: [{ fromStep: 0, difficulty: 'spikes' }],
+      }),
+    ).toEqual(['curriculum: applies to env.kind battery only, not ev-fleet']);
     expect(refused({ method: { name: 'adp' }, env: { kind: 'battery' } })).toEqual([
       'env.kind: method adp trains on env.kind pool, not battery',
     ]);
