@@ -125,6 +125,28 @@ describe('train runner', () => {
     expect(tiny({ name: 'ppo', rolloutSteps: 192, minibatch: 192 }).method).toMatchObject({ minibatch: 192 });
   });
 
+  it('evaluates a resumed run as an uninterrupted one (DQN on the EV fleet: its evaluation draws)', async () => {
+    const cfg = parseTrainConfig({
+      name: 'ev',
+      seed: 4,
+      method: { name: 'dqn', hidden: [8], startSteps: 50, batchSize: 16 },
+      env: { kind: 'ev-fleet', days: { start: '2024-06-03', count: 2 }, fleetSize: 5 },
+      steps: 384,
+      checkpointEvery: 192,
+      eval: { days: 1 },
+    });
+    const evals = (d: string) => JSON.parse(readFileSync(join(d, 'checkpoint.json'), 'utf8')).evals;
+    const a = dir();
+    await train(cfg, { outDir: a });
+    const b = dir();
+    await train(cfg, { outDir: b, stopAfterCheckpoint: 1 });
+    await train(cfg, { outDir: b });
+    // The evaluation environment's stream went on from one evaluation to the next, so the second
+    // evaluation of the uninterrupted run drew other fleets than the resumed run's (-10.2 vs 3.8 €).
+    expect(evals(b)).toEqual(evals(a));
+    expect(evals(a)).toHaveLength(2);
+  });
+
   it('refuses a damaged checkpoint with one line and leaves the folder as it was', async () => {
     const cfg = tiny({ name: 'td3', startSteps: 96, trainEvery: 16, batchSize: 32, hidden: [8] });
     const out = dir();
