@@ -110,6 +110,18 @@ export class MultiAgentMarketEnv {
     return batteryShareActionSpec();
   }
 
+  /** Episodes started: with seeds 'per-episode' the next episode's world is the run's seed + this. */
+  get episodeCount(): number {
+    return this.episodes;
+  }
+
+  /** Continues a checkpointed run: the next reset draws the world of episode `episodes`. */
+  resumeEpisodes(episodes: number): void {
+    if (!Number.isInteger(episodes) || episodes < 0)
+      throw new RangeError(`episodes must be an integer >= 0, got ${episodes}`);
+    this.episodes = episodes;
+  }
+
   /** League training: the strategies the named zoo agents play from the next reset on. */
   setOpponents(opponents: MarketEnvOptions['opponents']): void {
     this.opts.opponents = opponents;

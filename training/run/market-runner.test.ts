@@ -87,6 +87,31 @@ describe('train runner on the full-market environment', () => {
     expect(policy.network.layers.at(-1)!.outputs).toBe(3);
   });
 
+  it('resumes a killed TD3 run to the episodes, evaluations and policy of an uninterrupted one', async () => {
+    const c = {
+      ...cfg({ name: 'td3', hidden: [8], startSteps: 64, batchSize: 16, trainEvery: 8 }, 300, {
+        agents: ['rival'],
+        pool: [{ strategy: 'heuristic-battery' }, { strategy: 'idle' }],
+      }),
+      checkpointEvery: 100,
+    };
+    const full = dir();
+    await train(c, { outDir: full });
+    const cut = dir();
+    await train(c, { outDir: cut, stopAfterCheckpoint: 1 });
+    const resumed = await train(c, { outDir: cut });
+    expect(resumed.resumedFromCheckpoint).toBe(1);
+    // Each episode's world is the run's seed + the episode count, which the checkpoint did not
+    // hold: the resumed run played the first episode's world again.
+    expect(lines(cut)).toEqual(lines(full));
+    const ckpt = (d: string) => JSON.parse(readFileSync(join(d, 'checkpoint.json'), 'utf8'));
+    expect(ckpt(cut).evals).toEqual(ckpt(full).evals);
+    expect(ckpt(cut).learner.marketEpisodes).toBe(3);
+    expect(readPolicyFile(join(cut, 'policy.json')).network).toEqual(
+      readPolicyFile(join(full, 'policy.json')).network,
+    );
+  });
+
   it('rejects a method the market does not train and a non-increasing action grid, naming the field', () => {
     // With the file (a ConfigError), not by the runner after the output folder is made.
     expect(() => cfg({ name: 'tabular-q' }, 1)).toThrow(
