@@ -34,7 +34,6 @@ const cfg = (method: Record<string, unknown>, steps: number, league?: unknown) =
     env: { kind: 'market', run, learner: 'learner', ...(league ? { league } : {}) },
     steps,
     checkpointEvery: steps,
-    eval: { days: 1 },
   });
 
 const dir = () => mkdtempSync(join(tmpdir(), 'flexarena-market-train-'));
@@ -136,6 +135,14 @@ describe('train runner on the full-market environment', () => {
       return [];
     };
     expect(issues({})).toEqual([]);
+    expect(() =>
+      parseTrainConfig({
+        method: { name: 'td3' },
+        env: { kind: 'market', run, learner: 'learner' },
+        steps: 10,
+        eval: { days: 3 },
+      }),
+    ).toThrow('eval: env.kind market evaluates on env.run\'s own seed and day; remove eval (got {"days":3})');
     expect(issues({ learner: 'liquidity' })).toEqual([
       'env.learner: must be an agent of env.run with a battery asset',
     ]);

@@ -260,9 +260,20 @@ export type TrainConfig = z.output<typeof trainConfigSchema>;
  * a misspelt strategy, a refused parameter or a missing policy checkpoint was otherwise found at
  * the episode that first drew it, after the folder was made and episodes were trained.
  */
-function marketIssues(c: TrainConfig): ConfigIssue[] {
+function marketIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
   if (c.env.kind !== 'market') return [];
   const e = c.env;
+  // The market is evaluated on env.run's own seed and day (training/run/market-runner.ts); an
+  // eval section was accepted and ignored.
+  const evalDoc = (doc as { eval?: unknown } | null)?.eval;
+  if (evalDoc !== undefined)
+    return [
+      {
+        path: 'eval',
+        message: "env.kind market evaluates on env.run's own seed and day; remove eval",
+        value: evalDoc,
+      },
+    ];
   let run: RunConfig;
   try {
     run = parseRunConfig(e.run, 'env.run');
@@ -293,7 +304,7 @@ function marketIssues(c: TrainConfig): ConfigIssue[] {
 export function parseTrainConfig(doc: unknown, source = '<inline>'): TrainConfig {
   const res = trainConfigSchema.safeParse(doc);
   if (!res.success) throw new ConfigError(source, configIssues(res.error, doc, ''));
-  const issues = marketIssues(res.data);
+  const issues = marketIssues(res.data, doc);
   if (issues.length > 0) throw new ConfigError(source, issues);
   return res.data;
 }
