@@ -101,7 +101,8 @@ export function registerTrain(program: Command): void {
       );
       process.stdout.write(
         `${result.resumedFromCheckpoint !== null && !result.alreadyFinished ? `resumed from checkpoint ${result.resumedFromCheckpoint}; ` : ''}trained ${result.envSteps} steps in ${result.episodes} episodes (${(result.wallMs / 1000).toFixed(1)} s); final greedy evaluation ${result.finalEvalEur?.toFixed(2) ?? '-'} €/day\n` +
-          `output: ${outDir} (checkpoint.json, metrics.jsonl, learning-curve.png, report.html${result.policyPath ? ', policy.json' : ''})\n`,
+          `output: ${outDir} (checkpoint.json, metrics.jsonl, learning-curve.png, report.html${result.policyPath ? ', policy.json' : ''})\n` +
+          (result.noPolicy ? `no policy.json: ${result.noPolicy}\n` : ''),
       );
     });
 }

@@ -147,6 +147,26 @@ describe('train runner', () => {
     expect(evals(a)).toHaveLength(2);
   });
 
+  it('exports no policy.json for a network trained behind a plant, and says why', async () => {
+    // The policy strategy feeds generation as zeros (a bare battery): this network was exported and
+    // played on inputs it never saw, although docs/training.md said it is not exported.
+    const plant = await train(
+      {
+        ...tiny({ name: 'bc', episodes: 1, epochs: 1, hidden: [4] }, { generation: { peakMw: 10 } }),
+        steps: 1,
+      },
+      { outDir: dir() },
+    );
+    expect(plant.policyPath).toBeNull();
+    expect(plant.noPolicy).toBe(
+      'the policy strategy plays a bare battery (env.generation.peakMw: 0); this run trained behind a 10 MW plant',
+    );
+    const q = await train(tiny({ name: 'tabular-q' }, { action: 'discrete', observation: 'seed003' }), {
+      outDir: dir(),
+    });
+    expect(q.noPolicy).toBe('tabular Q-learning learns a table, and the policy strategy plays networks');
+  });
+
   it('refuses a damaged checkpoint with one line and leaves the folder as it was', async () => {
     const cfg = tiny({ name: 'td3', startSteps: 96, trainEvery: 16, batchSize: 32, hidden: [8] });
     const out = dir();

@@ -10,6 +10,7 @@ import { deriveSeed, FlexArenaError } from '../../lib/index.js';
 import { initTf } from '../nn/tf.js';
 import { createRunner, type EpisodeLog } from './learners.js';
 import { htmlReport, lineChartPng, movingAverage } from './plot.js';
+import { noPolicyReason } from './runner.js';
 import type { TrainConfig } from './train-config.js';
 
 /** A training folder that holds another configuration's checkpoint. */
@@ -56,6 +57,8 @@ export interface TrainResult {
   checkpoints: number;
   finalEvalEur: number | null;
   policyPath: string | null;
+  /** Why a finished run left no policy.json (see noPolicyReason). */
+  noPolicy?: string;
   wallMs: number;
   completed: boolean;
   /** Steps of the last checkpoint written (where a stopped run resumes), 0 without one. */
@@ -235,6 +238,9 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     checkpoints: checkpoint,
     finalEvalEur: evals.at(-1)?.evalEur ?? null,
     policyPath,
+    ...(completed && !policyPath
+      ? { noPolicy: noPolicyReason(cfg) ?? 'the method exported no network' }
+      : {}),
     wallMs: Date.now() - t0,
     completed,
     checkpointSteps,
