@@ -42,20 +42,30 @@ export function noPolicyReason(cfg: TrainConfig): string | undefined {
     return `the policy strategy builds the standard observation; this run used env.observation ${e.observation}`;
   if (e.generation.peakMw > 0)
     return `the policy strategy plays a bare battery (env.generation.peakMw: 0); this run trained behind a ${e.generation.peakMw} MW plant`;
+  // A bare battery that may not buy never charges: every charge came back rejected in training.
+  if (!e.allowImport)
+    return "the policy strategy's battery buys from the market (env.allowImport: true); this run's bare battery could not charge";
   return undefined;
 }
 
 export function networkPolicy(
   method: string,
   env:
-    | (Pick<BatteryEnvConfig, 'observation' | 'priceScaleEur'> & { generation?: { peakMw: number } })
+    | (Pick<BatteryEnvConfig, 'observation' | 'priceScaleEur'> & {
+        generation?: { peakMw: number };
+        allowImport?: boolean;
+      })
     | undefined,
   network: PolicyFile['network'],
   action: PolicyFile['action'],
   trainedWith: unknown,
 ): PolicyFile | undefined {
   // Deployable only with the standard observation of a bare battery (what an agent process builds).
-  if (env && (env.observation !== 'standard' || (env.generation?.peakMw ?? 0) > 0)) return undefined;
+  if (
+    env &&
+    (env.observation !== 'standard' || (env.generation?.peakMw ?? 0) > 0 || env.allowImport === false)
+  )
+    return undefined;
   return {
     format: POLICY_FORMAT,
     version: 1,

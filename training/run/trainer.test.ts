@@ -161,6 +161,11 @@ describe('train runner', () => {
     expect(plant.noPolicy).toBe(
       'the policy strategy plays a bare battery (env.generation.peakMw: 0); this run trained behind a 10 MW plant',
     );
+    const noImport = await train(
+      { ...tiny({ name: 'bc', episodes: 1, epochs: 1, hidden: [4] }, { allowImport: false }), steps: 1 },
+      { outDir: dir() },
+    );
+    expect(noImport.noPolicy).toMatch(/env\.allowImport: true\); this run's bare battery could not charge/);
     const q = await train(tiny({ name: 'tabular-q' }, { action: 'discrete', observation: 'seed003' }), {
       outDir: dir(),
     });
