@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { strategyConfigIssues } from '../../agents/strategies/index.js';
 import { ConfigError, type ConfigIssue, configIssues, configName, configSeed } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
-import { batteryEnvSchema } from '../env/battery-env-config.js';
+import { batteryEnvSchema, calendarDay } from '../env/battery-env-config.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const hidden = z.array(int(1, 1024)).min(1).max(4);
@@ -91,7 +91,7 @@ const evFleetEnvSchema = z
     seed: configSeed.default(1),
     worldSeed: configSeed.default(1),
     days: z
-      .object({ start: z.string(), count: int(1, 3660) })
+      .object({ start: calendarDay, count: int(1, 3660) })
       .strict()
       .default({ start: '2024-06-03', count: 14 }),
     difficulty: z.enum(DIFFICULTY_LEVELS).default('noise'),
@@ -129,7 +129,7 @@ const poolEnvSchema = z
     kind: z.literal('pool'),
     worldSeed: configSeed.default(1),
     days: z
-      .object({ start: z.string(), count: int(1, 3660) })
+      .object({ start: calendarDay, count: int(1, 3660) })
       .strict()
       .default({ start: '2024-05-01', count: 30 }),
   })

@@ -112,6 +112,20 @@ describe('train runner', () => {
       'env.league.agents[0]: must be an agent of env.run other than the learner (liquidity, rival)',
     ]);
     expect(() => tiny({ name: 'td3', batchSize: 0 })).toThrow(/method.batchSize/);
+    // A day that does not exist failed in the world with a RangeError stack (battery), or was not
+    // checked at all (ev-fleet, pool).
+    expect(
+      refused({ method: { name: 'td3' }, env: { kind: 'battery', days: { start: '2024-02-30', count: 1 } } }),
+    ).toEqual(['env.days.start: not a calendar day']);
+    expect(
+      refused({
+        method: { name: 'dqn' },
+        env: { kind: 'ev-fleet', days: { start: '2024-13-01', count: 1 } },
+      }),
+    ).toEqual(['env.days.start: not a calendar day']);
+    expect(
+      refused({ method: { name: 'adp' }, env: { kind: 'pool', days: { start: 'May 1', count: 1 } } }),
+    ).toEqual(['env.days.start: must be an ISO day YYYY-MM-DD']);
   });
 
   it('refuses settings that never learn: a TD3 batch above its buffer, a PPO minibatch above its rollout', () => {
