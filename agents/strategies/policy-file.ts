@@ -50,6 +50,13 @@ export function readPolicyFile(path: string, strategy = 'policy'): PolicyFile {
   if (doc.action?.kind === 'discrete') {
     if (!Array.isArray(doc.action.values) || doc.action.values.length !== outputs)
       throw bad('action.values', `must list ${outputs} battery shares, one per network output`);
-  } else if (doc.action?.kind !== 'continuous') throw bad('action.kind', 'must be continuous or discrete');
+    if (!doc.action.values.every((v) => typeof v === 'number' && v >= -1 && v <= 1))
+      throw bad('action.values', 'must be battery shares within [-1, 1]');
+  } else if (doc.action?.kind === 'continuous') {
+    // The strategy reads output 0 as the battery share: a network with more outputs was trained
+    // for something else, and playing its first output would be a guess.
+    if (outputs !== 1)
+      throw bad('network', `has ${outputs} outputs; a continuous policy has 1 (the battery share)`);
+  } else throw bad('action.kind', 'must be continuous or discrete');
   return doc;
 }

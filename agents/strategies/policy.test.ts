@@ -51,6 +51,20 @@ describe('policy strategy', () => {
       ],
       [{ action: { kind: 'discrete', values: [1, 2] } }, /action.values/],
       [
+        { action: { kind: 'discrete', values: [2] } },
+        /action.values must be battery shares within \[-1, 1\]/,
+      ],
+      [
+        {
+          network: {
+            layers: [
+              { inputs: 20, outputs: 2, activation: 'tanh', weights: new Array(40).fill(0), bias: [0, 0] },
+            ],
+          },
+        },
+        /network has 2 outputs; a continuous policy has 1 \(the battery share\)/,
+      ],
+      [
         {
           network: {
             layers: [

@@ -219,6 +219,10 @@ describe('TabularQ', () => {
     const b = ready({ qTablePath: path });
     expect(b.qValues('9|2|2')).toEqual(saved.table['9|2|2']);
     expect(() => new TabularQ({ qTablePath: path, socBuckets: 7 })).toThrow(/other actions or buckets/);
+    writeFileSync(path, JSON.stringify({ ...saved, updates: 'x' }));
+    expect(() => new TabularQ({ qTablePath: path })).toThrow(
+      `${path}: updates must be an integer >= 0, got "x"`,
+    );
     writeFileSync(path, '{not json');
     expect(() => new TabularQ({ qTablePath: path })).toThrow(ParamError);
   });

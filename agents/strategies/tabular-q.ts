@@ -327,7 +327,15 @@ export class TabularQ implements Strategy {
         );
       this.table.set(k, [...v]);
     }
-    this.updates = data.updates ?? 0;
+    // The update count paces saveEvery; a damaged one (a string, −1) made it NaN and stopped saving.
+    const updates = data.updates ?? 0;
+    if (!(Number.isInteger(updates) && updates >= 0))
+      throw new ParamError(
+        'tabular-q',
+        'qTablePath',
+        `${path}: updates must be an integer >= 0, got ${JSON.stringify(updates)}`,
+      );
+    this.updates = updates;
   }
 }
 

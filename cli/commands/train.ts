@@ -1,12 +1,34 @@
 // `flexarena train <file.yaml>`: trains a policy with the training API (training/), with a
 // progress bar, checkpoints, resume after a kill (run the same command again), the learning
 // curve as PNG and an HTML report, and policy.json for the `policy` strategy.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
+import { readYamlConfig } from '../../arena/index.js';
+import { RunInterruptedError } from '../../lib/index.js';
 import { parseTrainConfig, train } from '../../training/index.js';
+import { signalExitCode } from '../options.js';
+
+/**
+ * From the first episode on, the first SIGINT or SIGTERM stops the training at the end of its
+ * episode (the command then says where it resumes); a second one exits at once. Both keep the last
+ * checkpoint, written atomically. Installed only when the loop starts: a handler runs between
+ * episodes, so during the set-up (the wasm backend, a behaviour-cloning warm start) the signals
+ * keep their default and stop the process at once.
+ */
+function stopOnSignal(controller: AbortController): () => void {
+  const on = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signalExitCode(sig));
+    process.stderr.write(`\n${sig}: stopping the training after this episode (again: at once)…\n`);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return () => {
+    process.off('SIGINT', on);
+    process.off('SIGTERM', on);
+  };
+}
 
 export function registerTrain(program: Command): void {
   program
@@ -18,8 +40,8 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'output folder (default: the file’s outDir, relative to the file)')
     .option('--no-progress', 'no progress bar (logs one line per checkpoint instead)')
     .action(async (file: string, opts: { out?: string; progress: boolean }) => {
-      const text = readFileSync(file, 'utf8');
-      const cfg = parseTrainConfig(parse(text), file);
+      // An unreadable or non-YAML file is a ConfigError naming it, as for every other command.
+      const cfg = parseTrainConfig(readYamlConfig(file), file);
       const outDir = opts.out ?? (isAbsolute(cfg.outDir) ? cfg.outDir : resolve(dirname(file), cfg.outDir));
       const bar =
         opts.progress && process.stdout.isTTY
@@ -32,10 +54,20 @@ export function registerTrain(program: Command): void {
             )
           : undefined;
       let lastCheckpointLogged = 0;
-      bar?.start(cfg.steps, 0, { episodes: 0, last: '-', eval: '-' });
+      // The bar starts with the loop and stops however train ends: an error printed over a running
+      // bar landed on its line, and the terminal was left with line wrapping off.
+      let barStarted = false;
+      const stop = new AbortController();
+      let release: (() => void) | undefined;
       const result = await train(cfg, {
         outDir,
+        signal: stop.signal,
         onProgress: (p) => {
+          release ??= stopOnSignal(stop);
+          if (bar && !barStarted) {
+            bar.start(cfg.steps, 0, { episodes: 0, last: '-', eval: '-' });
+            barStarted = true;
+          }
           const payload = {
             episodes: p.episodes,
             last: p.last ? p.last.valueEur.toFixed(1) : '-',
@@ -49,11 +81,28 @@ export function registerTrain(program: Command): void {
             );
           }
         },
+      }).finally(() => {
+        release?.();
+        if (barStarted) bar?.stop();
       });
-      bar?.stop();
+      if (!result.completed) {
+        const sig = String(stop.signal.reason);
+        throw new RunInterruptedError(
+          sig,
+          result.checkpointSteps > 0
+            ? `training interrupted by ${sig} at ${result.envSteps} of ${cfg.steps} steps; the same command resumes from checkpoint ${result.checkpoints} (${result.checkpointSteps} steps) in ${outDir}`
+            : `training interrupted by ${sig} at ${result.envSteps} of ${cfg.steps} steps, before its first checkpoint (checkpointEvery ${cfg.checkpointEvery}); the same command starts from the beginning`,
+        );
+      }
       process.stdout.write(
-        `${result.resumedFromCheckpoint !== null ? `resumed from checkpoint ${result.resumedFromCheckpoint}; ` : ''}trained ${result.envSteps} steps in ${result.episodes} episodes (${(result.wallMs / 1000).toFixed(1)} s); final greedy evaluation ${result.finalEvalEur?.toFixed(2) ?? '-'} €/day\n` +
-          `output: ${outDir} (checkpoint.json, metrics.jsonl, learning-curve.png, report.html${result.policyPath ? ', policy.json' : ''})\n`,
+        result.alreadyFinished
+          ? `already trained: checkpoint ${result.checkpoints} is the final one (${result.envSteps} steps); its outputs were written again\n`
+          : '',
+      );
+      process.stdout.write(
+        `${result.resumedFromCheckpoint !== null && !result.alreadyFinished ? `resumed from checkpoint ${result.resumedFromCheckpoint}; ` : ''}trained ${result.envSteps} steps in ${result.episodes} episodes (${(result.wallMs / 1000).toFixed(1)} s); final greedy evaluation ${result.finalEvalEur?.toFixed(2) ?? '-'} €/day\n` +
+          `output: ${outDir} (checkpoint.json, metrics.jsonl, learning-curve.png, report.html${result.policyPath ? ', policy.json' : ''})\n` +
+          (result.noPolicy ? `no policy.json: ${result.noPolicy}\n` : ''),
       );
     });
 }

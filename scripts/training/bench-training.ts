@@ -14,12 +14,9 @@ import { behaviourCloning, forecastHeuristic } from '../../training/methods/beha
 import { Td3 } from '../../training/methods/td3.js';
 import { buildMlp, softUpdate, variablesOf } from '../../training/nn/networks.js';
 import { initTf, tf } from '../../training/nn/tf.js';
+import { scriptOptions } from './script-options.js';
 
-const arg = (name: string, d: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : d;
-};
-const SECONDS = arg('seconds', 10);
+const SECONDS = scriptOptions({ ints: { seconds: { default: 10, min: 1, max: 86_400 } } }).int('seconds');
 const out: Record<string, string> = {};
 const log = (k: string, v: string) => {
   out[k] = v;

@@ -11,17 +11,22 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { Mlp, readPolicyFile } from '../../agents/strategies/index.js';
 import { MarketEnv, StepType } from '../../training/index.js';
+import { scriptOptions } from './script-options.js';
 
-const arg = (name: string, d?: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i > 0) return process.argv[i + 1]!;
-  if (d === undefined) throw new Error(`--${name} is required`);
-  return d;
-};
+const opts = scriptOptions({
+  ints: { draws: { default: 6, min: 1, max: 10_000 }, seed0: { default: 9000, min: 0, max: 2 ** 31 - 1 } },
+  strings: {
+    final: undefined,
+    first: undefined,
+    config: undefined,
+    zoo: 'heuristic-battery,rule-tree-battery,stochastic-battery',
+  },
+});
+const arg = (name: string) => opts.string(name);
 const FINAL = arg('final');
 const FIRST = arg('first');
-const DRAWS = Number(arg('draws', '6'));
-const SEED0 = Number(arg('seed0', '9000'));
+const DRAWS = opts.int('draws');
+const SEED0 = opts.int('seed0');
 const cfg = parse(readFileSync(arg('config'), 'utf8')) as {
   env: { run: Record<string, unknown> & { agents: { id: string }[] }; learner: string };
 };
@@ -95,7 +100,7 @@ console.log(
 );
 
 // Against the zoo: the same draws with the final policy, then the first checkpoint, in the seat.
-const zoo = (arg('zoo', 'heuristic-battery,rule-tree-battery,stochastic-battery') as string).split(',');
+const zoo = arg('zoo').split(',');
 for (const z of zoo) {
   const d: number[] = [];
   const fv: number[] = [];

@@ -10,14 +10,15 @@
 import { writeFileSync } from 'node:fs';
 import { PoolAdp, PoolDays } from '../../training/methods/adp.js';
 import { lineChartPng, movingAverage } from '../../training/run/plot.js';
+import { scriptOptions } from './script-options.js';
 
-const argv = process.argv;
-const arg = (name: string, d: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i > 0 ? argv[i + 1]! : d;
-};
-const PATHS = Number(arg('paths', '1200'));
-const OUT = arg('out', 'docs/figures/seed001-fig2.png');
+const opts = scriptOptions({
+  // The table compares the first and the last quarter of the paths.
+  ints: { paths: { default: 1200, min: 4, max: 10_000_000 } },
+  strings: { out: 'docs/figures/seed001-fig2.png' },
+});
+const PATHS = opts.int('paths');
+const OUT = opts.string('out');
 
 const days = new PoolDays({
   worldSeed: 1,

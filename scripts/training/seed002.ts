@@ -11,13 +11,17 @@ import { BatteryEnv, StepType } from '../../training/index.js';
 import { behaviourCloning, forecastHeuristic } from '../../training/methods/behaviour-cloning.js';
 import { Ppo } from '../../training/methods/ppo.js';
 import { initTf } from '../../training/nn/tf.js';
+import { scriptOptions } from './script-options.js';
 
-const arg = (name: string, d: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : d;
-};
-const SEEDS = arg('seeds', 5);
-const STEPS = arg('steps', 40_960);
+const opts = scriptOptions({
+  ints: {
+    // The result is a t interval over seeds: one seed gives none (it printed [x, x], "excludes 0").
+    seeds: { default: 5, min: 2, max: 1000 },
+    steps: { default: 40_960, min: 1, max: 1_000_000_000 },
+  },
+});
+const SEEDS = opts.int('seeds');
+const STEPS = opts.int('steps');
 const TEST_DAYS = 14;
 // Student t quantiles (0.975) for n − 1 degrees of freedom.
 const T975: Record<number, number> = {

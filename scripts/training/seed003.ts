@@ -25,21 +25,29 @@ import {
   seed003Bins,
   TabularQLearner,
 } from '../../training/index.js';
+import { scriptOptions } from './script-options.js';
 import { seed003Schedule, seed003ScheduleDp } from './seed003-milp.js';
 
-const arg = (name: string, d: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : d;
-};
-const flag = (name: string) => process.argv.includes(`--${name}`);
-const LEGACY = flag('legacy');
-const EPISODES = arg('episodes', LEGACY ? 4000 : 300000);
-const SEEDS = arg('seeds', 5);
-const TEST_DAYS = arg('test-days', 14);
-const SOC_BINS = arg('soc-bins', 10);
-const PRICE_BINS = arg('price-bins', 7);
-const OTHER_WORLD = LEGACY || flag('other-world');
 const DAYS = 100;
+const opts = scriptOptions({
+  ints: {
+    episodes: { min: 1, max: 100_000_000 },
+    seeds: { default: 5, min: 1, max: 1000 },
+    // The stochastic benchmark of a test day uses the 30 days before it.
+    'test-days': { default: 14, min: 1, max: DAYS - 30 },
+    'soc-bins': { default: 10, min: 1, max: 1000 },
+    'price-bins': { default: 7, min: 1, max: 1000 },
+  },
+  flags: ['legacy', 'other-world', 'milp'],
+});
+const flag = (name: string) => opts.flag(name);
+const LEGACY = flag('legacy');
+const EPISODES = opts.int('episodes', LEGACY ? 4000 : 300000);
+const SEEDS = opts.int('seeds');
+const TEST_DAYS = opts.int('test-days');
+const SOC_BINS = opts.int('soc-bins');
+const PRICE_BINS = opts.int('price-bins');
+const OTHER_WORLD = LEGACY || flag('other-world');
 const STEP_MINUTES = 15 as const;
 const common = {
   action: 'discrete' as const,

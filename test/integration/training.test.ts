@@ -2,7 +2,7 @@
 // first checkpoint resumes to exactly the policy of an uninterrupted run, and the trained policy
 // then plays in a real run as its own agent process over gRPC (and in-process).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAndWait } from '../../arena/nats/nats-server-launcher.js';
@@ -51,6 +51,84 @@ const trainConfig = {
 };
 
 describe('flexarena train', () => {
+  it('stops on Ctrl-C with one line saying where it resumes; bad files and pairs are one line', async () => {
+    const dir = tempDir('flexarena-train-int-');
+    const file = writeConfig(dir, { ...trainConfig, steps: 7680 }, 'train.yaml');
+    const out = join(dir, 'out');
+    const a = flexarena(['train', file, '--out', out, '--no-progress']);
+    const ckpt = join(out, 'checkpoint.json');
+    const t0 = Date.now();
+    while (!existsSync(ckpt) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+    a.child.kill('SIGINT');
+    const ra = await a.done;
+    // It died silently before (no line, no exit code of a signal).
+    expect(ra.code, ra.out).toBe(130);
+    expect(ra.out).toMatch(
+      /SIGINT: stopping the training after this episode \(again: at once\)…\nflexarena: training interrupted by SIGINT at \d+ of 7680 steps; the same command resumes from checkpoint (\d+) \(\d+ steps\) in \S+out\n$/,
+    );
+    const at = /resumes from checkpoint (\d+)/.exec(ra.out)![1];
+    expect(existsSync(join(out, 'policy.json'))).toBe(false);
+    const b = await flexarena(['train', file, '--out', out, '--no-progress']).done;
+    expect(b.code, b.out).toBe(0);
+    expect(b.out).toContain(`resumed from checkpoint ${at}; trained 7680 steps`);
+    // A finished folder is not trained again (it used to add a checkpoint each time).
+    const c = await flexarena(['train', file, '--out', out, '--no-progress']).done;
+    expect(c.out).toContain('\nalready trained: checkpoint 30 is the final one (7680 steps)');
+
+    const oneLine = async (args: string[], expected: RegExp) => {
+      const r = await flexarena(['train', ...args, '--no-progress']).done;
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toMatch(expected);
+      expect(r.out).not.toMatch(/\n\s+at /); // no stack trace
+    };
+    await oneLine(
+      [join(dir, 'missing.yaml')],
+      /^flexarena: invalid configuration \S+missing\.yaml:\n {2}- \(root\): cannot read: ENOENT/,
+    );
+    const tq = writeConfig(dir, { ...trainConfig, method: { name: 'tabular-q' } }, 'tq.yaml');
+    await oneLine(
+      [tq, '--out', join(dir, 'tq')],
+      /^flexarena: invalid configuration \S+tq\.yaml:\n {2}- env\.action: method tabular-q needs env\.action discrete \(its five actions\)\n$/,
+    );
+    expect(existsSync(join(dir, 'tq'))).toBe(false);
+    await oneLine(
+      [file, '--out', file],
+      /^flexarena: cannot make the training folder "\S+train\.yaml" \(outDir, --out\): EEXIST: file already exists, mkdir '\S+'\n$/,
+    );
+    writeFileSync(ckpt, '{"version":1,"config"');
+    await oneLine(
+      [file, '--out', out],
+      /^flexarena: \S+checkpoint\.json cannot be read \(.*\); delete it to train from the start, or use another outDir\n$/,
+    );
+  }, 300_000);
+
+  // The progress bar needs a terminal: util-linux `script` gives the command one.
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'a refused folder on a terminal prints its line alone and leaves line wrapping on',
+    async () => {
+      const dir = tempDir('flexarena-train-tty-');
+      const file = writeConfig(dir, trainConfig, 'train.yaml');
+      const out = join(dir, 'out');
+      mkdirSync(out);
+      writeFileSync(join(out, 'checkpoint.json'), '{');
+      const cmd = [process.execPath, BIN, 'train', file, '--out', out].map((x) => `'${x}'`).join(' ');
+      const child = spawn('/usr/bin/script', ['-qec', cmd, '/dev/null'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.add(child);
+      let text = '';
+      child.stdout!.on('data', (d) => (text += d));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      children.delete(child);
+      expect(code).toBe(1);
+      // The bar used to start before the folder was checked: the error landed on the bar's line
+      // and the terminal was left with auto-wrap off (ESC[?7l without ESC[?7h).
+      expect(text).not.toContain('\x1b[?7l');
+      expect(text).toMatch(/^flexarena: \S+checkpoint\.json cannot be read \(.*\); delete it/);
+    },
+    60_000,
+  );
+
   it('resumes after a kill to the policy of an uninterrupted run; the policy plays over gRPC', async () => {
     const dir = tempDir('flexarena-train-it-');
     const file = writeConfig(dir, trainConfig, 'train.yaml');

@@ -11,7 +11,15 @@ export type ObservationVariant = (typeof OBSERVATIONS)[number];
 export const REWARDS = ['revenue', 'revenue-penalty', 'scaled', 'scaled-penalty', 'survival'] as const;
 export type RewardVariant = (typeof REWARDS)[number];
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO day YYYY-MM-DD');
+/** A delivery day YYYY-MM-DD that exists (2024-02-30 passed the format and failed in the world with a stack). */
+export const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO day YYYY-MM-DD')
+  .refine((s) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return true; // said by the format check
+    const ms = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+  }, 'not a calendar day');
 
 export const batteryEnvSchema = z
   .object({
@@ -22,7 +30,7 @@ export const batteryEnvSchema = z
     worldSeed: configSeed.default(1),
     /** The delivery days episodes are drawn from (one day per episode). */
     days: z
-      .object({ start: isoDay, count: z.number().int().min(1).max(3660) })
+      .object({ start: calendarDay, count: z.number().int().min(1).max(3660) })
       .strict()
       .default({ start: '2024-01-01', count: 28 }),
     /** 'random': a seeded draw per episode; 'sequential': the days in order (evaluation). */

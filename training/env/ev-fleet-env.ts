@@ -111,7 +111,14 @@ export class EvFleetEnv implements Environment<number, Float32Array> {
     this.rng = new RandomStream('training.ev-fleet-env', seed);
   }
 
+  /** Starts the next episode (or the day `dayIndex` of the list) and returns its first step. */
   reset(dayIndex?: number): TimeStep {
+    // As BatteryEnv: the world's own error named a step ("step 480 outside the world"), not the day.
+    if (
+      dayIndex !== undefined &&
+      !(Number.isInteger(dayIndex) && dayIndex >= 0 && dayIndex < this.world.count)
+    )
+      throw new RangeError(`dayIndex must be an integer in [0, ${this.world.count - 1}], got ${dayIndex}`);
     const day = dayIndex ?? this.rng.int(0, this.world.count - 1);
     this.prices = this.world.day(day).priceEur;
     this.fleet = new EvFleet(new RandomStream('ev-fleet', this.rng.int(0, 2 ** 31 - 1)), {

@@ -87,6 +87,19 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     expect(raw.rejections.length).toBe(1);
     expect(raw.rejections[0]!.field).toBe('submit.price_ticks');
     expect(raw.rejections[0]!.limit).toMatch(/integer/);
+    // Not a list of actions: a rejection, as for any other malformed action (it passed silently).
+    for (const actions of ['x', null, { submit: {} }]) {
+      const ts = await env.step({ actions } as never);
+      expect(ts.stepType).toBe(StepType.MID);
+      expect(ts.rejections).toEqual([
+        {
+          code: 'shape',
+          field: 'actions',
+          limit: 'a list of protocol actions',
+          message: `actions is ${actions === null ? 'null' : typeof actions}, not a list: nothing was sent`,
+        },
+      ]);
+    }
   });
 
   it('league: zoo agents can play other strategies, e.g. a frozen checkpoint as policy', async () => {

@@ -110,6 +110,18 @@ export class MultiAgentMarketEnv {
     return batteryShareActionSpec();
   }
 
+  /** Episodes started: with seeds 'per-episode' the next episode's world is the run's seed + this. */
+  get episodeCount(): number {
+    return this.episodes;
+  }
+
+  /** Continues a checkpointed run: the next reset draws the world of episode `episodes`. */
+  resumeEpisodes(episodes: number): void {
+    if (!Number.isInteger(episodes) || episodes < 0)
+      throw new RangeError(`episodes must be an integer >= 0, got ${episodes}`);
+    this.episodes = episodes;
+  }
+
   /** League training: the strategies the named zoo agents play from the next reset on. */
   setOpponents(opponents: MarketEnvOptions['opponents']): void {
     this.opts.opponents = opponents;
@@ -174,7 +186,15 @@ export class MultiAgentMarketEnv {
           message: `no action for learner ${l.id}: it did nothing`,
         });
       } else if (typeof action === 'object' && action !== null && 'actions' in action) {
-        batch = action.actions;
+        // Raw protocol actions: the door checks each one; a non-list was taken as no action.
+        if (Array.isArray(action.actions)) batch = action.actions;
+        else
+          l.pending.push({
+            code: 'shape',
+            field: 'actions',
+            limit: 'a list of protocol actions',
+            message: `actions is ${action.actions === null ? 'null' : typeof action.actions}, not a list: nothing was sent`,
+          });
       } else if (l.ctx && l.wake) {
         const checked = checkAction(this.actionSpec(), action);
         if (checked.ok) batch = l.features.actions(l.wake, l.ctx, checked.values[0]!, 'learner');

@@ -36,8 +36,19 @@ export function initTf(preferred: TfBackend | 'auto' = 'wasm'): Promise<TfBacken
       return 'cpu';
     }
     setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+    // The wasm module (emscripten) installs process handlers that rethrow every uncaught exception
+    // and unhandled rejection from inside its own minified file, so Node prints that whole file
+    // (about 40 KB on one line) above any error of the process. They add nothing: taken off again.
+    const before = {
+      uncaughtException: process.listeners('uncaughtException'),
+      unhandledRejection: process.listeners('unhandledRejection'),
+    };
     if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js wasm backend did not initialise');
     await tf.ready();
+    for (const l of process.listeners('uncaughtException'))
+      if (!before.uncaughtException.includes(l)) process.off('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection'))
+      if (!before.unhandledRejection.includes(l)) process.off('unhandledRejection', l);
     return 'wasm';
   })();
   return ready;

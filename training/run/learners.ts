@@ -29,7 +29,13 @@ function evalBatteryEnv(cfg: TrainConfig, env: BatteryCfg): BatteryEnv {
   });
 }
 
+/**
+ * Greedy value per evaluation day. The evaluation environment's own stream (replacement of a
+ * violating discrete action, forecast noise) starts afresh every time: an evaluation is a function
+ * of the policy alone, so a resumed run evaluates (and tabular Q saves) as an uninterrupted one.
+ */
 async function evalBattery(env: BatteryEnv, act: (o: Float32Array) => number | number[]): Promise<number> {
+  env.reseed(env.config.seed);
   let total = 0;
   for (let d = 0; d < env.dayCount; d++) {
     let ts = env.reset(d);
@@ -117,6 +123,8 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
         return { ...exploringEpisode(env, dqn), valueEur: env.episodeSavingEur };
       },
       async evaluate() {
+        // Afresh every time, as evalBattery: the fleet and its forecast errors come from this stream.
+        evalEnv.reseed(e.seed);
         let s = 0;
         for (let d = 0; d < cfg.eval.days; d++) {
           let ts = evalEnv.reset(d);

@@ -73,7 +73,7 @@ interface OffPolicyLearner<A> {
 }
 
 interface LeagueState {
-  snapshot(): { leagueDraw: number };
+  snapshot(): { leagueDraw: number; marketEpisodes: number };
   restore(s: unknown): void;
 }
 
@@ -130,10 +130,14 @@ export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
   const seed = cfg.seed;
   const env = new LeagueMarketEnv(e);
   const obsSize = env.env.observationSpec().shape[0]!;
+  // The checkpoint holds the league's draw and the episode count, which picks each episode's world
+  // (the run's seed + episode): without it a resumed run trained on the first worlds again.
   const league: LeagueState = {
-    snapshot: () => ({ leagueDraw: env.draws }),
+    snapshot: () => ({ leagueDraw: env.draws, marketEpisodes: env.env.multi.episodeCount }),
     restore: (s: unknown) => {
-      env.draws = (s as { leagueDraw: number }).leagueDraw;
+      const x = s as { leagueDraw: number; marketEpisodes?: number };
+      env.draws = x.leagueDraw;
+      env.env.multi.resumeEpisodes(x.marketEpisodes ?? 0);
     },
   };
   if (m.name === 'td3') {

@@ -25,15 +25,47 @@ export interface Runner {
   policyFile(trainedWith: unknown): PolicyFile | undefined;
 }
 
+/**
+ * Why a training run leaves no policy.json, or undefined when it does: the `policy` strategy plays
+ * a network on the standard observation of a bare battery (policy-features.ts lays out generation
+ * as zeros), so a network trained on another observation or behind a plant would be fed inputs it
+ * never saw.
+ */
+export function noPolicyReason(cfg: TrainConfig): string | undefined {
+  const m = cfg.method.name;
+  const e = cfg.env;
+  if (m === 'tabular-q') return 'tabular Q-learning learns a table, and the policy strategy plays networks';
+  if (m === 'adp' || e.kind === 'pool' || e.kind === 'ev-fleet')
+    return `no arena strategy plays what method ${m} learns on env.kind ${e.kind}`;
+  if (e.kind !== 'battery') return undefined;
+  if (e.observation !== 'standard')
+    return `the policy strategy builds the standard observation; this run used env.observation ${e.observation}`;
+  if (e.generation.peakMw > 0)
+    return `the policy strategy plays a bare battery (env.generation.peakMw: 0); this run trained behind a ${e.generation.peakMw} MW plant`;
+  // A bare battery that may not buy never charges: every charge came back rejected in training.
+  if (!e.allowImport)
+    return "the policy strategy's battery buys from the market (env.allowImport: true); this run's bare battery could not charge";
+  return undefined;
+}
+
 export function networkPolicy(
   method: string,
-  env: Pick<BatteryEnvConfig, 'observation' | 'priceScaleEur'> | undefined,
+  env:
+    | (Pick<BatteryEnvConfig, 'observation' | 'priceScaleEur'> & {
+        generation?: { peakMw: number };
+        allowImport?: boolean;
+      })
+    | undefined,
   network: PolicyFile['network'],
   action: PolicyFile['action'],
   trainedWith: unknown,
 ): PolicyFile | undefined {
-  // Deployable only with the standard observation (the one an agent process can build).
-  if (env && env.observation !== 'standard') return undefined;
+  // Deployable only with the standard observation of a bare battery (what an agent process builds).
+  if (
+    env &&
+    (env.observation !== 'standard' || (env.generation?.peakMw ?? 0) > 0 || env.allowImport === false)
+  )
+    return undefined;
   return {
     format: POLICY_FORMAT,
     version: 1,

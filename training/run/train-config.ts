@@ -3,9 +3,10 @@
 // training run is repeated by running the same file again. Validated with zod; an error names
 // the field and the limit.
 import * as z from 'zod';
-import { ConfigError, configIssues, configName, configSeed } from '../../lib/index.js';
-import { DIFFICULTY_LEVELS } from '../../sim/index.js';
-import { batteryEnvSchema } from '../env/battery-env-config.js';
+import { strategyConfigIssues } from '../../agents/strategies/index.js';
+import { ConfigError, type ConfigIssue, configIssues, configName, configSeed } from '../../lib/index.js';
+import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
+import { batteryEnvSchema, calendarDay } from '../env/battery-env-config.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const hidden = z.array(int(1, 1024)).min(1).max(4);
@@ -90,7 +91,7 @@ const evFleetEnvSchema = z
     seed: configSeed.default(1),
     worldSeed: configSeed.default(1),
     days: z
-      .object({ start: z.string(), count: int(1, 3660) })
+      .object({ start: calendarDay, count: int(1, 3660) })
       .strict()
       .default({ start: '2024-06-03', count: 14 }),
     difficulty: z.enum(DIFFICULTY_LEVELS).default('noise'),
@@ -128,13 +129,13 @@ const poolEnvSchema = z
     kind: z.literal('pool'),
     worldSeed: configSeed.default(1),
     days: z
-      .object({ start: z.string(), count: int(1, 3660) })
+      .object({ start: calendarDay, count: int(1, 3660) })
       .strict()
       .default({ start: '2024-05-01', count: 30 }),
   })
   .strict();
 
-export const trainConfigSchema = z
+const trainConfigFields = z
   .object({
     name: configName.default('train'),
     /** The one seed every stream of the run is derived from (learner, environment, checkpoints). */
@@ -163,10 +164,147 @@ export const trainConfigSchema = z
   })
   .strict();
 
+/**
+ * Which method trains on which environment: checked with the file, so a wrong pair is one line
+ * naming the field (the runner's own checks would otherwise stop it after the folder is made).
+ */
+function methodEnvIssues(
+  c: z.output<typeof trainConfigFields>,
+): { path: (string | number)[]; message: string }[] {
+  const m = c.method.name;
+  const e = c.env;
+  // Only the fast battery environment changes its difficulty level; elsewhere it did nothing.
+  if (c.curriculum.length > 0 && e.kind !== 'battery')
+    return [{ path: ['curriculum'], message: `applies to env.kind battery only, not ${e.kind}` }];
+  const issue = (path: (string | number)[], message: string) => [{ path, message }];
+  if (m === 'adp' || e.kind === 'pool')
+    return m === 'adp' && e.kind === 'pool'
+      ? []
+      : m === 'adp'
+        ? issue(['env', 'kind'], `method adp trains on env.kind pool, not ${e.kind}`)
+        : issue(['method', 'name'], `env.kind pool trains with method adp, not ${m}`);
+  if (e.kind === 'ev-fleet')
+    return m === 'dqn' ? [] : issue(['method', 'name'], `env.kind ev-fleet trains with method dqn, not ${m}`);
+  if (e.kind === 'market') {
+    if (m !== 'td3' && m !== 'ppo' && m !== 'dqn')
+      return issue(['method', 'name'], `env.kind market trains with method td3, ppo or dqn, not ${m}`);
+    const out: { path: (string | number)[]; message: string }[] = [];
+    if ((m === 'td3' || m === 'ppo') && c.method.warmStartEpisodes > 0)
+      out.push({
+        path: ['method', 'warmStartEpisodes'],
+        message: 'must be 0 on env.kind market (behaviour cloning runs on env.kind battery only)',
+      });
+    // The run document itself is checked when the environment is built (its errors name env.run);
+    // here only the agents the training names, so a typo is not found after the folder is made.
+    const agents = (e.run as { agents?: unknown }).agents;
+    const ids = Array.isArray(agents)
+      ? agents.map((a) => (a as { id?: unknown } | null)?.id).filter((id) => typeof id === 'string')
+      : [];
+    if (!ids.includes(e.learner))
+      out.push({ path: ['env', 'learner'], message: `must be an agent of env.run (${ids.join(', ')})` });
+    e.league?.agents.forEach((id, i) => {
+      if (!ids.includes(id) || id === e.learner)
+        out.push({
+          path: ['env', 'league', 'agents', i],
+          message: `must be an agent of env.run other than the learner (${ids.filter((x) => x !== e.learner).join(', ')})`,
+        });
+    });
+    return out;
+  }
+  // The fast battery environment.
+  if (m === 'dqn')
+    return issue(['method', 'name'], 'method dqn trains on env.kind ev-fleet or market, not battery');
+  if (m === 'tabular-q')
+    return e.action === 'discrete'
+      ? []
+      : issue(['env', 'action'], 'method tabular-q needs env.action discrete (its five actions)');
+  return e.action === 'continuous'
+    ? []
+    : issue(['env', 'action'], `method ${m} needs env.action continuous (a battery share in [-1, 1])`);
+}
+
+/**
+ * Settings each within its range that together never learn: TD3 waits for a full batch in its
+ * replay buffer (one larger than the buffer never comes), PPO updates on whole minibatches of a
+ * rollout (one larger than the rollout gives none). Both trained and exported the initial
+ * network without a word.
+ */
+function methodIssues(m: z.output<typeof methodSchema>): { path: (string | number)[]; message: string }[] {
+  if (m.name === 'td3' && m.batchSize > m.bufferSize)
+    return [
+      {
+        path: ['method', 'batchSize'],
+        message: `must be <= method.bufferSize (${m.bufferSize}): a batch larger than the replay buffer is never sampled, so nothing is learned`,
+      },
+    ];
+  if (m.name === 'ppo' && m.minibatch > m.rolloutSteps)
+    return [
+      {
+        path: ['method', 'minibatch'],
+        message: `must be <= method.rolloutSteps (${m.rolloutSteps}): updates use whole minibatches of a rollout, so nothing is learned`,
+      },
+    ];
+  return [];
+}
+
+export const trainConfigSchema = trainConfigFields.superRefine((c, ctx) => {
+  for (const { path, message } of [...methodIssues(c.method), ...methodEnvIssues(c)])
+    ctx.addIssue({ code: 'custom', path, message });
+});
+
 export type TrainConfig = z.output<typeof trainConfigSchema>;
+
+/**
+ * The full-market environment's run document and every strategy it plays in process (the run's
+ * agents other than the learner, the league's pool), built as the environment will build them:
+ * a misspelt strategy, a refused parameter or a missing policy checkpoint was otherwise found at
+ * the episode that first drew it, after the folder was made and episodes were trained.
+ */
+function marketIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
+  if (c.env.kind !== 'market') return [];
+  const e = c.env;
+  // The market is evaluated on env.run's own seed and day (training/run/market-runner.ts); an
+  // eval section was accepted and ignored.
+  const evalDoc = (doc as { eval?: unknown } | null)?.eval;
+  if (evalDoc !== undefined)
+    return [
+      {
+        path: 'eval',
+        message: "env.kind market evaluates on env.run's own seed and day; remove eval",
+        value: evalDoc,
+      },
+    ];
+  let run: RunConfig;
+  try {
+    run = parseRunConfig(e.run, 'env.run');
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.issues.map((i) => ({ ...i, path: i.path ? `env.run.${i.path}` : 'env.run' }));
+  }
+  const learner = run.agents.find((a) => a.id === e.learner);
+  return [
+    ...(learner?.asset?.type === 'battery'
+      ? []
+      : [
+          {
+            path: 'env.learner',
+            message: 'must be an agent of env.run with a battery asset',
+            value: e.learner,
+          },
+        ]),
+    ...run.agents.flatMap((a, i) =>
+      a.id === e.learner ? [] : strategyConfigIssues(`env.run.agents[${i}]`, a.strategy, a.params),
+    ),
+    ...(e.league?.pool ?? []).flatMap((p, i) =>
+      strategyConfigIssues(`env.league.pool[${i}]`, p.strategy, p.params),
+    ),
+  ];
+}
 
 export function parseTrainConfig(doc: unknown, source = '<inline>'): TrainConfig {
   const res = trainConfigSchema.safeParse(doc);
-  if (res.success) return res.data;
-  throw new ConfigError(source, configIssues(res.error, doc, ''));
+  if (!res.success) throw new ConfigError(source, configIssues(res.error, doc, ''));
+  const issues = marketIssues(res.data, doc);
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return res.data;
 }

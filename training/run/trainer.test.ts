@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/index.js';
 import { parseTrainConfig } from './train-config.js';
-import { train } from './trainer.js';
+import { TrainingFolderError, train } from './trainer.js';
 
 const tiny = (method: Record<string, unknown>, env: Record<string, unknown> = {}) =>
   parseTrainConfig({
@@ -45,9 +46,200 @@ describe('train runner', () => {
     expect(readFileSync(join(a, 'report.html'), 'utf8')).toMatch(/"seed": 5/);
   });
 
-  it('rejects a method on an environment it does not fit, naming both', async () => {
-    await expect(train(tiny({ name: 'tabular-q' }), { outDir: dir() })).rejects.toThrow(/discrete/);
+  it('rejects a method on an environment it does not fit with the file, naming the field', () => {
+    // These were RangeErrors of the runner (a stack trace, after the output folder was made).
+    const refused = (doc: Record<string, unknown>) => {
+      try {
+        parseTrainConfig({ steps: 10, ...doc }, 'train.yaml');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      throw new Error('accepted');
+    };
+    expect(() => tiny({ name: 'tabular-q' })).toThrow(ConfigError);
+    expect(refused({ method: { name: 'tabular-q' }, env: { kind: 'battery' } })).toEqual([
+      'env.action: method tabular-q needs env.action discrete (its five actions)',
+    ]);
+    expect(refused({ method: { name: 'td3' }, env: { kind: 'battery', action: 'discrete' } })).toEqual([
+      'env.action: method td3 needs env.action continuous (a battery share in [-1, 1])',
+    ]);
+    expect(refused({ method: { name: 'dqn' }, env: { kind: 'battery' } })).toEqual([
+      'method.name: method dqn trains on env.kind ev-fleet or market, not battery',
+    ]);
+    expect(refused({ method: { name: 'td3' }, env: { kind: 'ev-fleet' } })).toEqual([
+      'method.name: env.kind ev-fleet trains with method dqn, not td3',
+    ]);
+    expect(refused({ method: { name: 'ppo' }, env: { kind: 'pool' } })).toEqual([
+      'method.name: env.kind pool trains with method adp, not ppo',
+    ]);
+    expect(
+      refused({
+        method: { name: 'dqn' },
+        env: { kind: 'ev-fleet' },
+        curriculum: [{ fromStep: 0, difficulty: 'spikes' }],
+      }),
+    ).toEqual(['curriculum: applies to env.kind battery only, not ev-fleet']);
+    expect(refused({ method: { name: 'adp' }, env: { kind: 'battery' } })).toEqual([
+      'env.kind: method adp trains on env.kind pool, not battery',
+    ]);
+    const run = { agents: [{ id: 'liquidity' }, { id: 'rival' }, { id: 'learner' }] };
+    expect(refused({ method: { name: 'bc' }, env: { kind: 'market', run, learner: 'learner' } })).toEqual([
+      'method.name: env.kind market trains with method td3, ppo or dqn, not bc',
+    ]);
+    expect(
+      refused({
+        method: { name: 'td3', warmStartEpisodes: 2 },
+        env: {
+          kind: 'market',
+          run,
+          learner: 'lerner',
+        },
+      }),
+    ).toEqual([
+      'method.warmStartEpisodes: must be 0 on env.kind market (behaviour cloning runs on env.kind battery only)',
+      'env.learner: must be an agent of env.run (liquidity, rival, learner)',
+    ]);
+    const league = (agents: string[]) =>
+      refused({
+        method: { name: 'td3' },
+        env: { kind: 'market', run, learner: 'learner', league: { agents, pool: [{ strategy: 'idle' }] } },
+      });
+    expect(league(['rival', 'learner'])).toEqual([
+      'env.league.agents[1]: must be an agent of env.run other than the learner (liquidity, rival)',
+    ]);
+    expect(league(['rivals'])).toEqual([
+      'env.league.agents[0]: must be an agent of env.run other than the learner (liquidity, rival)',
+    ]);
     expect(() => tiny({ name: 'td3', batchSize: 0 })).toThrow(/method.batchSize/);
+    // A day that does not exist failed in the world with a RangeError stack (battery), or was not
+    // checked at all (ev-fleet, pool).
+    expect(
+      refused({ method: { name: 'td3' }, env: { kind: 'battery', days: { start: '2024-02-30', count: 1 } } }),
+    ).toEqual(['env.days.start: not a calendar day']);
+    expect(
+      refused({
+        method: { name: 'dqn' },
+        env: { kind: 'ev-fleet', days: { start: '2024-13-01', count: 1 } },
+      }),
+    ).toEqual(['env.days.start: not a calendar day']);
+    expect(
+      refused({ method: { name: 'adp' }, env: { kind: 'pool', days: { start: 'May 1', count: 1 } } }),
+    ).toEqual(['env.days.start: must be an ISO day YYYY-MM-DD']);
+  });
+
+  it('refuses settings that never learn: a TD3 batch above its buffer, a PPO minibatch above its rollout', () => {
+    // Both trained to the end and exported the initial network (0 updates in the checkpoint).
+    expect(() => tiny({ name: 'td3', bufferSize: 1000, batchSize: 2048 })).toThrow(
+      'method.batchSize: must be <= method.bufferSize (1000): a batch larger than the replay buffer is never sampled, so nothing is learned (got 2048)',
+    );
+    expect(() => tiny({ name: 'ppo', rolloutSteps: 192 })).toThrow(
+      'method.minibatch: must be <= method.rolloutSteps (192): updates use whole minibatches of a rollout, so nothing is learned',
+    );
+    expect(tiny({ name: 'ppo', rolloutSteps: 192, minibatch: 192 }).method).toMatchObject({ minibatch: 192 });
+  });
+
+  it('evaluates a resumed run as an uninterrupted one (DQN on the EV fleet: its evaluation draws)', async () => {
+    const cfg = parseTrainConfig({
+      name: 'ev',
+      seed: 4,
+      method: { name: 'dqn', hidden: [8], startSteps: 50, batchSize: 16 },
+      env: { kind: 'ev-fleet', days: { start: '2024-06-03', count: 2 }, fleetSize: 5 },
+      steps: 384,
+      checkpointEvery: 192,
+      eval: { days: 1 },
+    });
+    const evals = (d: string) => JSON.parse(readFileSync(join(d, 'checkpoint.json'), 'utf8')).evals;
+    const a = dir();
+    await train(cfg, { outDir: a });
+    const b = dir();
+    await train(cfg, { outDir: b, stopAfterCheckpoint: 1 });
+    await train(cfg, { outDir: b });
+    // The evaluation environment's stream went on from one evaluation to the next, so the second
+    // evaluation of the uninterrupted run drew other fleets than the resumed run's (-10.2 vs 3.8 €).
+    expect(evals(b)).toEqual(evals(a));
+    expect(evals(a)).toHaveLength(2);
+  });
+
+  it('exports no policy.json for a network trained behind a plant, and says why', async () => {
+    // The policy strategy feeds generation as zeros (a bare battery): this network was exported and
+    // played on inputs it never saw, although docs/training.md said it is not exported.
+    const plant = await train(
+      {
+        ...tiny({ name: 'bc', episodes: 1, epochs: 1, hidden: [4] }, { generation: { peakMw: 10 } }),
+        steps: 1,
+      },
+      { outDir: dir() },
+    );
+    expect(plant.policyPath).toBeNull();
+    expect(plant.noPolicy).toBe(
+      'the policy strategy plays a bare battery (env.generation.peakMw: 0); this run trained behind a 10 MW plant',
+    );
+    const noImport = await train(
+      { ...tiny({ name: 'bc', episodes: 1, epochs: 1, hidden: [4] }, { allowImport: false }), steps: 1 },
+      { outDir: dir() },
+    );
+    expect(noImport.noPolicy).toMatch(/env\.allowImport: true\); this run's bare battery could not charge/);
+    const q = await train(tiny({ name: 'tabular-q' }, { action: 'discrete', observation: 'seed003' }), {
+      outDir: dir(),
+    });
+    expect(q.noPolicy).toBe('tabular Q-learning learns a table, and the policy strategy plays networks');
+  });
+
+  it('refuses a damaged checkpoint with one line and leaves the folder as it was', async () => {
+    const cfg = tiny({ name: 'td3', startSteps: 96, trainEvery: 16, batchSize: 32, hidden: [8] });
+    const out = dir();
+    await train(cfg, { outDir: out, stopAfterCheckpoint: 1 });
+    const files = ['checkpoint.json', 'config.json', 'metrics.jsonl'];
+    const ckpt = join(out, 'checkpoint.json');
+    writeFileSync(ckpt, readFileSync(ckpt, 'utf8').slice(0, 200)); // cut short, as by a full disk
+    const before = files.map((f) => readFileSync(join(out, f), 'utf8'));
+    await expect(train(cfg, { outDir: out })).rejects.toThrow(
+      new TrainingFolderError(
+        `${ckpt} cannot be read (Unterminated string in JSON at position 200); delete it to train from the start, or use another outDir`,
+      ),
+    );
+    writeFileSync(ckpt, '{"version":1}');
+    await expect(train(cfg, { outDir: out })).rejects.toThrow(
+      /is not a version 1 checkpoint of flexarena train/,
+    );
+    writeFileSync(ckpt, before[0]!);
+    // Another configuration's attempt does not overwrite this one's config.json either.
+    await expect(train({ ...cfg, seed: 6 }, { outDir: out })).rejects.toThrow(TrainingFolderError);
+    expect(files.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(before);
+  });
+
+  it('runs a finished folder again without training, evaluating or changing its files', async () => {
+    const cfg = tiny({ name: 'td3', startSteps: 96, trainEvery: 16, batchSize: 32, hidden: [8] });
+    const out = dir();
+    const first = await train(cfg, { outDir: out });
+    expect(first.alreadyFinished).toBe(false);
+    const files = ['checkpoint.json', 'policy.json', 'metrics.jsonl', 'report.html'];
+    const before = files.map((f) => readFileSync(join(out, f), 'utf8'));
+    const again = await train(cfg, { outDir: out });
+    expect(again).toMatchObject({ alreadyFinished: true, checkpoints: first.checkpoints, completed: true });
+    // It used to add one more checkpoint (and evaluation) each time, and so a new policy.json.
+    expect(files.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(before);
+  });
+
+  it('stops at the end of an episode when its signal is aborted and resumes to the same weights', async () => {
+    const cfg = tiny({ name: 'td3', startSteps: 96, trainEvery: 16, batchSize: 32, hidden: [8] });
+    const full = await train(cfg, { outDir: dir() });
+    const out = dir();
+    const ctl = new AbortController();
+    const stopped = await train(cfg, {
+      outDir: out,
+      signal: ctl.signal,
+      // Ctrl-C in the first episode after the first checkpoint: that episode is lost.
+      onProgress: (p) => p.envSteps > 192 && ctl.abort('SIGINT'),
+    });
+    expect(stopped).toMatchObject({ completed: false, checkpoints: 1, checkpointSteps: 192 });
+    expect(stopped.envSteps).toBe(288);
+    expect(stopped.policyPath).toBeNull();
+    const resumed = await train(cfg, { outDir: out });
+    expect(resumed.resumedFromCheckpoint).toBe(1);
+    const policy = (p: string | null) => JSON.parse(readFileSync(p!, 'utf8')).network;
+    expect(policy(resumed.policyPath)).toEqual(policy(full.policyPath));
   });
 
   it('trains seed 003 tabular Q and a behaviour-cloned heuristic through the same runner', async () => {

@@ -10,6 +10,7 @@ import { deriveSeed, FlexArenaError } from '../../lib/index.js';
 import { initTf } from '../nn/tf.js';
 import { createRunner, type EpisodeLog } from './learners.js';
 import { htmlReport, lineChartPng, movingAverage } from './plot.js';
+import { noPolicyReason } from './runner.js';
 import type { TrainConfig } from './train-config.js';
 
 /** A training folder that holds another configuration's checkpoint. */
@@ -40,6 +41,12 @@ export interface TrainOptions {
   onProgress?(p: TrainProgress): void;
   /** Stop after this checkpoint (tests: a deterministic "kill"). */
   stopAfterCheckpoint?: number;
+  /**
+   * Stop at the end of the current episode (Ctrl-C). Nothing is saved then: a checkpoint at
+   * another step count would re-key the streams elsewhere than an uninterrupted run does, so the
+   * run resumes from its last regular checkpoint.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrainResult {
@@ -50,8 +57,14 @@ export interface TrainResult {
   checkpoints: number;
   finalEvalEur: number | null;
   policyPath: string | null;
+  /** Why a finished run left no policy.json (see noPolicyReason). */
+  noPolicy?: string;
   wallMs: number;
   completed: boolean;
+  /** Steps of the last checkpoint written (where a stopped run resumes), 0 without one. */
+  checkpointSteps: number;
+  /** The folder's last checkpoint was already the final one: nothing was trained. */
+  alreadyFinished: boolean;
 }
 
 interface Checkpoint {
@@ -65,6 +78,31 @@ interface Checkpoint {
   learner: unknown;
 }
 
+/**
+ * The checkpoint a folder holds, read before anything is written into the folder: one that
+ * cannot be read or belongs to another configuration stops the command with one line and leaves
+ * the folder as it was.
+ */
+function readCheckpoint(path: string, cfg: TrainConfig): Checkpoint {
+  let c: Checkpoint;
+  try {
+    c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+  } catch (err) {
+    throw new TrainingFolderError(
+      `${path} cannot be read (${(err as Error).message}); delete it to train from the start, or use another outDir`,
+    );
+  }
+  if (c?.version !== 1 || typeof c.checkpoint !== 'number' || typeof c.envSteps !== 'number')
+    throw new TrainingFolderError(
+      `${path} is not a version 1 checkpoint of flexarena train; delete it to train from the start, or use another outDir`,
+    );
+  if (JSON.stringify(c.config) !== JSON.stringify(cfg))
+    throw new TrainingFolderError(
+      `${path} belongs to another configuration; use another outDir or delete it`,
+    );
+  return c;
+}
+
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, text);
@@ -73,9 +111,16 @@ function writeAtomic(path: string, text: string): void {
 
 export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
   const t0 = Date.now();
-  const backend = await initTf('wasm');
-  mkdirSync(opts.outDir, { recursive: true });
   const ckptPath = join(opts.outDir, 'checkpoint.json');
+  const saved = existsSync(ckptPath) ? readCheckpoint(ckptPath, cfg) : undefined;
+  const backend = await initTf('wasm');
+  try {
+    mkdirSync(opts.outDir, { recursive: true });
+  } catch (err) {
+    throw new TrainingFolderError(
+      `cannot make the training folder ${JSON.stringify(opts.outDir)} (outDir, --out): ${(err as Error).message}`,
+    );
+  }
   writeAtomic(
     join(opts.outDir, 'config.json'),
     `${JSON.stringify({ ...cfg, tfBackend: backend }, null, 2)}\n`,
@@ -86,14 +131,18 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
   let metrics: MetricLine[] = [];
   let evals: EvalLine[] = [];
   let resumed: number | null = null;
-  if (existsSync(ckptPath)) {
-    const c = JSON.parse(readFileSync(ckptPath, 'utf8')) as Checkpoint;
-    if (JSON.stringify(c.config) !== JSON.stringify(cfg))
+  let checkpointSteps = 0;
+  if (saved) {
+    const c = saved;
+    try {
+      await runner.restore(c.learner);
+    } catch (err) {
       throw new TrainingFolderError(
-        `${ckptPath} belongs to another configuration; use another outDir or delete it`,
+        `${ckptPath}: its learner cannot be restored (${(err as Error).message}); delete it to train from the start`,
       );
-    await runner.restore(c.learner);
+    }
     checkpoint = c.checkpoint;
+    checkpointSteps = c.envSteps;
     episodes = c.episodes;
     metrics = c.metrics;
     evals = c.evals;
@@ -117,6 +166,9 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
       lastEval: evals.at(-1),
     });
   progress();
+  // A folder whose last checkpoint is the final one (the run finished, or was killed while writing
+  // its policy and report) is not trained or evaluated again: the same files are written again.
+  const finished = saved !== undefined && runner.envSteps >= cfg.steps;
   const save = async () => {
     checkpoint++;
     const evalEur = await runner.evaluate();
@@ -132,6 +184,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
       learner: await runner.snapshot(),
     };
     writeAtomic(ckptPath, JSON.stringify(c));
+    checkpointSteps = runner.envSteps;
     runner.reseed(deriveSeed(cfg.seed, `checkpoint-${checkpoint}`));
   };
   while (runner.envSteps < cfg.steps) {
@@ -157,10 +210,18 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
       }
     }
     progress();
+    if (opts.signal && runner.envSteps < cfg.steps) {
+      // Let a signal handler run (an episode is synchronous work), then stop if it asked to.
+      await new Promise((r) => setImmediate(r));
+      if (opts.signal.aborted) {
+        completed = false;
+        break;
+      }
+    }
   }
   let policyPath: string | null = null;
   if (completed) {
-    await save();
+    if (!finished) await save();
     const policy = runner.policyFile({ config: cfg, checkpoint, envSteps: runner.envSteps });
     if (policy) {
       policyPath = join(opts.outDir, 'policy.json');
@@ -177,8 +238,13 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     checkpoints: checkpoint,
     finalEvalEur: evals.at(-1)?.evalEur ?? null,
     policyPath,
+    ...(completed && !policyPath
+      ? { noPolicy: noPolicyReason(cfg) ?? 'the method exported no network' }
+      : {}),
     wallMs: Date.now() - t0,
     completed,
+    checkpointSteps,
+    alreadyFinished: finished,
   };
   if (completed) writeAtomic(join(opts.outDir, 'summary.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
