@@ -46,10 +46,13 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 
 /**
  * The first SIGINT or SIGTERM aborts the returned signal (the command stops properly: `stopping`
- * says what it does now); a second one exits at once. `release` removes the handlers.
+ * says what it does now); a second one exits at once. `release` removes the handlers. A command
+ * that installs them late (training, from its first episode) passes the controller it made first.
  */
-export function stopOnSignal(stopping: string): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
+export function stopOnSignal(
+  stopping: string,
+  controller = new AbortController(),
+): { signal: AbortSignal; release(): void } {
   const on = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(signalExitCode(sig));
     process.stderr.write(`\n${sig}: ${stopping}… (again to exit at once)\n`);

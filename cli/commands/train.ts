@@ -5,30 +5,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { readYamlConfig } from '../../arena/index.js';
-import { RunInterruptedError } from '../../lib/index.js';
+import { InterruptedError } from '../../lib/index.js';
 import { parseTrainConfig, train } from '../../training/index.js';
-import { signalExitCode } from '../options.js';
-
-/**
- * From the first episode on, the first SIGINT or SIGTERM stops the training at the end of its
- * episode (the command then says where it resumes); a second one exits at once. Both keep the last
- * checkpoint, written atomically. Installed only when the loop starts: a handler runs between
- * episodes, so during the set-up (the wasm backend, a behaviour-cloning warm start) the signals
- * keep their default and stop the process at once.
- */
-function stopOnSignal(controller: AbortController): () => void {
-  const on = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(signalExitCode(sig));
-    process.stderr.write(`\n${sig}: stopping the training after this episode (again: at once)…\n`);
-    controller.abort(sig);
-  };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
-  return () => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
-  };
-}
+import { stopOnSignal } from '../options.js';
 
 export function registerTrain(program: Command): void {
   program
@@ -57,13 +36,18 @@ export function registerTrain(program: Command): void {
       // The bar starts with the loop and stops however train ends: an error printed over a running
       // bar landed on its line, and the terminal was left with line wrapping off.
       let barStarted = false;
+      // From the first episode on, the first SIGINT or SIGTERM stops the training at the end of its
+      // episode (the command then says where it resumes); a second one exits at once. Both keep the
+      // last checkpoint, written atomically. Installed only when the loop starts: the handler runs
+      // between episodes, so during the set-up (the wasm backend, a behaviour-cloning warm start)
+      // the signals keep their default and stop the process at once.
       const stop = new AbortController();
       let release: (() => void) | undefined;
       const result = await train(cfg, {
         outDir,
         signal: stop.signal,
         onProgress: (p) => {
-          release ??= stopOnSignal(stop);
+          release ??= stopOnSignal('stopping the training after this episode', stop).release;
           if (bar && !barStarted) {
             bar.start(cfg.steps, 0, { episodes: 0, last: '-', eval: '-' });
             barStarted = true;
@@ -87,7 +71,7 @@ export function registerTrain(program: Command): void {
       });
       if (!result.completed) {
         const sig = String(stop.signal.reason);
-        throw new RunInterruptedError(
+        throw new InterruptedError(
           sig,
           result.checkpointSteps > 0
             ? `training interrupted by ${sig} at ${result.envSteps} of ${cfg.steps} steps; the same command resumes from checkpoint ${result.checkpoints} (${result.checkpointSteps} steps) in ${outDir}`

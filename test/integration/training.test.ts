@@ -64,7 +64,7 @@ describe('flexarena train', () => {
     // It died silently before (no line, no exit code of a signal).
     expect(ra.code, ra.out).toBe(130);
     expect(ra.out).toMatch(
-      /SIGINT: stopping the training after this episode \(again: at once\)…\nflexarena: training interrupted by SIGINT at \d+ of 7680 steps; the same command resumes from checkpoint (\d+) \(\d+ steps\) in \S+out\n$/,
+      /SIGINT: stopping the training after this episode… \(again to exit at once\)\nflexarena: training interrupted by SIGINT at \d+ of 7680 steps; the same command resumes from checkpoint (\d+) \(\d+ steps\) in \S+out\n$/,
     );
     const at = /resumes from checkpoint (\d+)/.exec(ra.out)![1];
     expect(existsSync(join(out, 'policy.json'))).toBe(false);
