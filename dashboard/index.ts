@@ -9,3 +9,4 @@ export { type ReplayDashboard, startReplayDashboard } from './replay/replay-dash
 export { REPLAY_SPEEDS, ReplayPlayer } from './replay/replay-player.js';
 export { loadReplay, type ReplayLoad } from './replay/resimulate.js';
 export type { TimedMessage, Timeline } from './replay/timeline.js';
+export { checkPagePort } from './server/page-server.js';

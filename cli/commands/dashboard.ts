@@ -19,7 +19,9 @@ export function registerDashboard(program: Command): void {
     .option('--speed <x>', 'virtual seconds per wall second', numberOption('--speed'), 900)
     .option('--port <n>', 'HTTP port of the page (0: any free port)', portOption('--port'))
     .action(async (runDir: string, o: DashboardFlags) => {
-      const { loadReplay, startReplayDashboard } = await import('../../dashboard/index.js');
+      const { checkPagePort, loadReplay, startReplayDashboard } = await import('../../dashboard/index.js');
+      // A taken port is said at once, not after the whole run was re-simulated.
+      await checkPagePort(o.port ?? 0, '--port');
       process.stderr.write(`replaying ${runDir}: re-running the simulation from its tape…\n`);
       const t0 = Date.now();
       const { timeline, tapeLines } = await loadReplay(runDir);

@@ -78,3 +78,16 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
 }
+
+/**
+ * Refuses a page port that is taken (a ListenError naming `setting`) before any work goes into
+ * what the page would show: a replay re-simulates its whole run first. 0 (any free port) passes.
+ */
+export async function checkPagePort(port: number, setting: string, host = '127.0.0.1'): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (err) => reject(new ListenError('the dashboard page', host, port, setting, err)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}

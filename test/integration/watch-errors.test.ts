@@ -199,6 +199,8 @@ describe('flexarena dashboard', () => {
         `^flexarena: cannot listen for the dashboard page on 127\\.0\\.0\\.1:${busyPort} \\(--port; `,
       ),
     );
+    // Said before the run is re-simulated (which takes as long as the run did), not after.
+    expect(res.stderr).not.toContain('replaying');
   });
 
   it('refuses a port out of range before it replays anything', () => {
