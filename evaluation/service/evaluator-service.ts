@@ -203,7 +203,7 @@ export class EvaluatorService {
         this.apply(runId, e.kind, e.data);
         entries++;
       }
-      this.finishIfComplete(runId, { rewrite: false });
+      this.writeIfComplete(runId, { rewrite: false });
     }
     if (entries > 0)
       this.log(`evaluator: replayed ${entries} journalled messages of ${this.runs.size} run(s)`);
@@ -221,6 +221,7 @@ export class EvaluatorService {
     const match = SUBJECT.exec(m.subject);
     let kind: JournalKind = 'record';
     let data: unknown;
+    let added: string | undefined;
     try {
       if (!match) throw new Error(`subject ${m.subject} is not flexarena.<run>.settlement.<agent>`);
       kind = match[2] === '_manifest' ? 'manifest' : match[2] === '_end' ? 'end' : 'record';
@@ -230,7 +231,7 @@ export class EvaluatorService {
       if (result === 'added') {
         this.journal.append(runId, { kind, data });
         this.counters.added++;
-        this.finishIfComplete(runId, { rewrite: true });
+        added = runId;
       } else if (result === 'duplicate') this.counters.duplicates++;
       else {
         this.counters.conflicts++;
@@ -244,6 +245,21 @@ export class EvaluatorService {
       this.counters.rejected++;
       this.log(`evaluator: rejected ${m.subject}: ${(err as Error).message}`);
       m.term();
+      return;
+    }
+    // The message is journalled and acknowledged; writing the run's scores is another matter: a
+    // folder that cannot be written must not make the run's last message count as unscorable.
+    if (added !== undefined) this.writeIfComplete(added, { rewrite: true });
+  }
+
+  private writeIfComplete(runId: string, o: { rewrite: boolean }): void {
+    try {
+      this.finishIfComplete(runId, o);
+    } catch (err) {
+      this.log(
+        `evaluator: run ${runId} is complete but its scores cannot be written to ${join(this.o.runsDir, runId)} ` +
+          `(--runs-dir): ${(err as Error).message}; GET /runs/${runId} serves them, and the next start writes them`,
+      );
     }
   }
 
@@ -253,10 +269,13 @@ export class EvaluatorService {
     st.final = st.scorer.scores(this.o.solver ? { solver: this.o.solver } : {});
     const dir = join(this.o.runsDir, runId);
     const file = join(dir, 'scores.json');
-    st.scoresFile = file;
-    if (!o.rewrite && existsSync(file)) return;
+    if (!o.rewrite && existsSync(file)) {
+      st.scoresFile = file;
+      return;
+    }
     mkdirSync(dir, { recursive: true });
     writeScores(dir, st.final);
+    st.scoresFile = file;
     // Machine-readable line for tools and tests.
     process.stdout.write(`FLEXARENA_SCORES ${runId} ${file}\n`);
     this.log(`evaluator: run ${runId} complete (${st.scorer.recordCount} records); scores in ${file}`);

@@ -3,7 +3,7 @@
 // The restarted one loses no record and counts none twice: its scores equal the uninterrupted
 // evaluator's and those computed from the run folder's files, and it serves them over HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, demoConfig, stopAll, tempDir, waitForOutput, writeConfig } from '../helpers/arena-process.js';
@@ -84,6 +84,21 @@ describe('evaluator process', () => {
     const argsA = ['--nats', nats.url, '--runs-dir', runsA, '--durable', 'eval-a'];
     let a = await startEvaluator(argsA);
     const b = await startEvaluator(['--nats', nats.url, '--runs-dir', runsB, '--durable', 'eval-b']);
+    // C cannot write the run's scores: a file stands where the run's folder would go.
+    const runsC = join(dir, 'eval-c');
+    mkdirSync(runsC);
+    writeFileSync(join(runsC, 'evaluator-restart-1'), 'in the way');
+    const argsC = [
+      '--nats',
+      nats.url,
+      '--runs-dir',
+      runsC,
+      '--state-dir',
+      join(dir, 'state-c'),
+      '--durable',
+      'eval-c',
+    ];
+    let c = await startEvaluator(argsC);
 
     const cfg = demoConfig({ nats: { url: nats.url }, outDir: join(dir, 'runs') });
     // All agents in process: no gateway and no listening line, so the run id is given.
@@ -177,5 +192,34 @@ describe('evaluator process', () => {
       ]),
     );
     for (const ag of results.agents) expect(byAgent.get(ag.agentId)).toBe(ag.profitCashUnits);
+
+    // C scored every record and serves the scores, and says why scores.json is missing; the run's
+    // last message was not refused as unscorable (it was: its messages were terminated, and its
+    // scores.json never written). Started again with the way clear, it writes them.
+    const sc = await until(
+      'evaluator C to finish the run',
+      async () => {
+        const r = (await getJson<RunStatus[]>(`${c.url}/runs`)).find((x) => x.runId === arena.runId);
+        return r?.complete ? r : undefined;
+      },
+      120_000,
+      200,
+    );
+    expect(sc.records).toBe(expected);
+    await until('C to say it', async () => (/cannot be written/.test(c.stderr()) ? true : undefined), 10_000);
+    expect(c.stderr()).toContain(
+      `evaluator: run ${arena.runId} is complete but its scores cannot be written to ${join(runsC, arena.runId)} (--runs-dir)`,
+    );
+    expect(c.stderr()).not.toMatch(/rejected/);
+    const servedC = await getJson<Record<string, unknown>>(`${c.url}/runs/${arena.runId}`);
+    delete servedC.duplicates;
+    expect(servedC).toEqual(scoresA);
+    c.child.kill('SIGTERM');
+    await c.exited;
+    rmSync(join(runsC, arena.runId));
+    c = await startEvaluator(argsC);
+    const fileC = join(runsC, arena.runId, 'scores.json');
+    await until('C to write scores.json', async () => (existsSync(fileC) ? true : undefined), 30_000);
+    expect(comparable(fileC)).toEqual(scoresA);
   }, 300_000);
 });
