@@ -13,6 +13,11 @@ export interface NatsServerHandle {
   /** ws://127.0.0.1:<port> when started with `websocket: true`. */
   wsUrl?: string;
   pid: number;
+  /**
+   * Settles only if the server ends other than through stop() (killed, crashed), with how it ended
+   * ("code 1", "signal SIGKILL"): for a command that cannot work without it.
+   */
+  gone: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -85,7 +90,13 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
     rmSync(storeDir, { recursive: true, force: true });
     throw new NatsServerError('nats-server started without the WebSocket listener it was configured with');
   }
+  const gone = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopped) resolve(code !== null ? `code ${code}` : `signal ${signal}`);
+    }),
+  );
   return {
+    gone,
     url: `nats://127.0.0.1:${port}`,
     port,
     ...(wsPort === undefined ? {} : { wsUrl: `ws://127.0.0.1:${wsPort}` }),

@@ -19,7 +19,9 @@ export function registerDashboard(program: Command): void {
     .option('--speed <x>', 'virtual seconds per wall second', numberOption('--speed'), 900)
     .option('--port <n>', 'HTTP port of the page (0: any free port)', portOption('--port'))
     .action(async (runDir: string, o: DashboardFlags) => {
-      const { checkPagePort, loadReplay, startReplayDashboard } = await import('../../dashboard/index.js');
+      const { checkPagePort, DashboardError, loadReplay, startReplayDashboard } = await import(
+        '../../dashboard/index.js'
+      );
       // A taken port is said at once, not after the whole run was re-simulated.
       await checkPagePort(o.port ?? 0, '--port');
       process.stderr.write(`replaying ${runDir}: re-running the simulation from its tape…\n`);
@@ -34,7 +36,12 @@ export function registerDashboard(program: Command): void {
         `FLEXARENA_DASHBOARD ${dash.pageUrl} ${timeline.runId} ${dash.natsUrl} ${dash.wsUrl}\n`,
       );
       process.stderr.write(`dashboard: ${dash.pageUrl} (Ctrl-C to stop)\n`);
-      await untilSignal();
+      const gone = await Promise.race([untilSignal().then(() => undefined), dash.natsGone]);
       await dash.close();
+      // Serving on would show a page that can no longer receive anything.
+      if (gone !== undefined)
+        throw new DashboardError(
+          `the dashboard's nats-server ended (${gone}): the page cannot receive the replay any more; start \`flexarena dashboard ${runDir}\` again`,
+        );
     });
 }

@@ -14,6 +14,8 @@ export interface ReplayDashboard {
   natsUrl: string;
   page: PageServer;
   player: ReplayPlayer;
+  /** Settles if the private nats-server ends by itself (the page cannot work then): how it ended. */
+  natsGone: Promise<string>;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,15 @@ export async function startReplayDashboard(
     // `flexarena dashboard` sets the page's port with --port (the run command's is --dashboard-port).
     const page = await startPageServer(config, { port: opts.port, setting: '--port' });
     stops.push(() => page.close());
-    return { pageUrl: page.url, wsUrl: nats.wsUrl, natsUrl: nats.url, page, player, close };
+    return {
+      pageUrl: page.url,
+      wsUrl: nats.wsUrl,
+      natsUrl: nats.url,
+      page,
+      player,
+      natsGone: nats.gone,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

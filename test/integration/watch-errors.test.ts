@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
 import { startDashboardProcess } from '../helpers/dashboard-process.js';
+import { childrenOf, commandOf, sleep } from '../helpers/process-control.js';
 
 const dir = tempDir('flexarena-watch-errors-');
 const runDir = join(dir, 'watch-err');
@@ -254,6 +255,21 @@ describe('flexarena dashboard', () => {
     expectOneLineError(
       flexarena(['dashboard', join(dir, 'no-such-run')]),
       /^flexarena: \S+no-such-run\/config\.yaml: missing: is this a run folder\?$/,
+    );
+  });
+});
+
+describe('a dashboard whose nats-server is killed', () => {
+  it('says so and stops, instead of serving a page that can no longer receive anything', async () => {
+    const dash = await startDashboardProcess(['dashboard', runDir], 120_000);
+    const server = childrenOf(dash.child.pid!).find((p) => commandOf(p).includes('nats-server'));
+    expect(server, 'its nats-server').toBeDefined();
+    process.kill(server!, 'SIGKILL');
+    const code = await Promise.race([dash.exited, sleep(20_000).then(() => 'still running')]);
+    if (code === 'still running') await dash.stop();
+    expect(code).toBe(1);
+    expect(dash.output().stderr).toMatch(
+      /^flexarena: the dashboard's nats-server ended \(signal SIGKILL\): the page cannot receive the replay any more/m,
     );
   });
 });
