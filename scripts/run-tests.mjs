@@ -2,7 +2,7 @@
 // `npm test`: static checks (biome, buf lint, tsc) then the vitest suite, ending with one line
 // "N passed, N failed" that counts vitest tests plus the static checks.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,11 @@ if (extraArgs.length === 0) {
 
 const outDir = mkdtempSync(join(tmpdir(), 'flexarena-vitest-'));
 const report = join(outDir, 'report.json');
+// Every temporary file of the tests and of the processes they start (run folders, nats-server
+// stores, browser profiles) goes below one folder through TMPDIR: removed when all passed, kept
+// for a look when something failed. Before, each suite left thousands of folders in /tmp.
+const testTmp = join(outDir, 'tmp');
+mkdirSync(testTmp);
 process.stdout.write('\n== vitest\n');
 const res = spawnSync(
   bin('vitest'),
@@ -54,6 +59,7 @@ const res = spawnSync(
   {
     cwd: root,
     stdio: 'inherit',
+    env: { ...process.env, TMPDIR: testTmp },
   },
 );
 try {
@@ -66,6 +72,7 @@ try {
   process.stdout.write(`vitest wrote no report (exit ${res.status})\n`);
   failed++;
 }
-rmSync(outDir, { recursive: true, force: true });
+if (failed === 0) rmSync(outDir, { recursive: true, force: true });
+else process.stdout.write(`\nthe tests' temporary files are kept in ${testTmp}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);
