@@ -338,4 +338,30 @@ describe('parseRunConfig', () => {
       ).message,
     ).toMatch(/whole number of minutes/);
   });
+
+  it('refuses continuous products that would open after their gate closure, naming the gate in force', () => {
+    const qh = issueAt(
+      issuesOf(minimal({ market: { cid: { openHoursBeforeDay: 0, localGateMinutes: 30 } } })),
+      'market.cid.openHoursBeforeDay',
+    );
+    expect(qh.message).toMatch(/at least 0\.5 hours \(localGateMinutes 30 with gateClosure: local\)/);
+    const hourly = issueAt(
+      issuesOf(
+        minimal({
+          market: {
+            cid: { gateClosure: 'cross-border', crossBorderGateMinutes: 240, hourlyOpenHoursBeforeDay: 3 },
+          },
+        }),
+      ),
+      'market.cid.hourlyOpenHoursBeforeDay',
+    );
+    expect(hourly.message).toMatch(/at least 4 hours \(crossBorderGateMinutes 240/);
+    // Without hourly products their opening is not read; the local gate is not the one in force.
+    expect(() =>
+      parseRunConfig(minimal({ market: { cid: { hourlyProducts: false, hourlyOpenHoursBeforeDay: 0 } } })),
+    ).not.toThrow();
+    expect(() =>
+      parseRunConfig(minimal({ market: { cid: { openHoursBeforeDay: 0.5, localGateMinutes: 30 } } })),
+    ).not.toThrow();
+  });
 });

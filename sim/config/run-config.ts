@@ -109,7 +109,24 @@ const cidSchema = z
     priceMaxEur: tickPrice(0, 9999).default(9999),
     depthLevels: z.number().int().min(1).max(50).default(20),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // The day's first products close gateMinutes before 00:00; opening them after that would be
+    // a book that closes before it opens (the market refuses it with a stack trace mid-start).
+    const gateField = c.gateClosure === 'local' ? 'localGateMinutes' : 'crossBorderGateMinutes';
+    const gateMinutes = c[gateField];
+    const opens: ['openHoursBeforeDay' | 'hourlyOpenHoursBeforeDay', boolean][] = [
+      ['openHoursBeforeDay', true],
+      ['hourlyOpenHoursBeforeDay', c.hourlyProducts],
+    ];
+    for (const [field, used] of opens)
+      if (used && c[field] * 60 < gateMinutes)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `must open the products before their gate closure: at least ${gateMinutes / 60} hours (${gateField} ${gateMinutes} with gateClosure: ${c.gateClosure})`,
+        });
+  });
 
 const auctionsSchema = z
   .object({
