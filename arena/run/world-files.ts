@@ -1,7 +1,7 @@
 // The files a configuration names, read for the simulation (which does no I/O). Relative paths
 // resolve against the configuration file's folder.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/index.js';
 import type { RunConfig, SimulationFiles } from '../../sim/index.js';
 
@@ -24,4 +24,19 @@ export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd()): Simulat
       { cause },
     );
   }
+}
+
+/** The name of the run folder's copy of the price file a `world.source.entsoeCsv` run read. */
+export const WORLD_CSV_COPY = 'world-prices.csv';
+
+/**
+ * The configuration as the run folder keeps it. A run driven by an ENTSO-E CSV gets a copy of the
+ * file it read, and its `config.yaml` names that copy: the scenario's relative path would resolve
+ * against the run folder (a replay, a rerun of `config.yaml`) and not find the file.
+ */
+export function runFolderConfig(cfg: RunConfig, runDir: string, files: SimulationFiles): RunConfig {
+  const src = cfg.world.source;
+  if (src === 'synthetic' || !files.entsoeCsv) return cfg;
+  writeFileSync(join(runDir, WORLD_CSV_COPY), files.entsoeCsv.text);
+  return { ...cfg, world: { ...cfg.world, source: { ...src, entsoeCsv: WORLD_CSV_COPY } } };
 }
