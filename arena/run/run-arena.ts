@@ -49,6 +49,8 @@ export interface RunOptions {
   runId?: string;
   /** Relative paths in the configuration (e.g. a world CSV) resolve against this folder. */
   baseDir?: string;
+  /** The configuration's file, named in errors about the files it names (e.g. a world CSV). */
+  configFile?: string;
   host?: string;
   /** Progress and diagnostics; results are returned. */
   log?: (line: string) => void;
@@ -244,7 +246,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   const runId = opts.runId ?? makeRunId(cfg);
   const runDir = resolve(cfg.outDir, runId);
   // Read before anything starts: a missing price file is refused without a nats-server to stop.
-  const worldFiles = readWorldFiles(cfg, opts.baseDir);
+  const worldFiles = readWorldFiles(cfg, opts.baseDir, opts.configFile);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(runId))
     throw new RunFolderError(
       runDir,

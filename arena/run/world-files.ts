@@ -5,7 +5,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/index.js';
 import type { RunConfig, SimulationFiles } from '../../sim/index.js';
 
-export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd()): SimulationFiles {
+/** `source` names the configuration in the error (its file when the caller knows it). */
+export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd(), source = 'world'): SimulationFiles {
   const src = cfg.world.source;
   if (src === 'synthetic') return {};
   const path = isAbsolute(src.entsoeCsv) ? src.entsoeCsv : resolve(baseDir, src.entsoeCsv);
@@ -13,7 +14,7 @@ export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd()): Simulat
     return { entsoeCsv: { text: readFileSync(path, 'utf8'), source: path } };
   } catch (cause) {
     throw new ConfigError(
-      'world',
+      source,
       [
         {
           path: 'world.source.entsoeCsv',

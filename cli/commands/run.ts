@@ -121,6 +121,7 @@ export function registerRun(program: Command): void {
         runId,
         host: o.host,
         baseDir: dirname(resolve(file)),
+        configFile: file,
         signal: stop.signal,
         isBuiltInStrategy: hasStrategy,
         ...(o.inProcess ? { local: inProcessAgents(cfg) } : {}),

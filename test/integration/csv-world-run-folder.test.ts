@@ -64,7 +64,10 @@ describe('a run on an ENTSO-E CSV', () => {
       '--in-process',
     ]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('world.source.entsoeCsv: cannot read file: ENOENT');
+    // Named as the configuration's file, like every other configuration error.
+    expect(res.stderr).toMatch(
+      /invalid configuration \S+run\.yaml:\n {2}- world\.source\.entsoeCsv: cannot read file: ENOENT/,
+    );
     expect(res.stdout + res.stderr).not.toContain('nats-server started');
   });
 });
