@@ -2,12 +2,26 @@
 import { constants } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 
-export function intOption(name: string) {
+/**
+ * An integer option, optionally within [min, max]. A flag that overrides a configuration field is
+ * checked here, so a wrong value names the flag the user typed, not the file's field (the file may
+ * be right). A blank value is refused: Number('') is 0, which would pass for a given zero.
+ */
+export function intOption(name: string, limits: { min?: number; max?: number } = {}) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
+    if (v.trim() === '' || !Number.isInteger(n))
+      throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
+    checkLimits(name, n, v, limits);
     return n;
   };
+}
+
+function checkLimits(name: string, n: number, v: string, { min, max }: { min?: number; max?: number }): void {
+  if ((min !== undefined && n < min) || (max !== undefined && n > max))
+    throw new InvalidArgumentError(
+      `${name} must be ${min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`}, got "${v}"`,
+    );
 }
 
 /** A TCP port: an integer 0…65535 (0: any free one); anything else is refused before a server starts. */
@@ -22,11 +36,13 @@ export function portOption(name: string) {
   };
 }
 
-export function numberOption(name: string) {
+/** A positive number, optionally within [min, max]. */
+export function numberOption(name: string, limits: { min?: number; max?: number } = {}) {
   return (v: string) => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
       throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    checkLimits(name, n, v, limits);
     return n;
   };
 }

@@ -43,12 +43,14 @@ import { RunFolderError, writeInterruption, writeResults, writeTapeHash } from '
 import { StoppingFaults } from './stopping-faults.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
-import { readWorldFiles } from './world-files.js';
+import { readWorldFiles, runFolderConfig } from './world-files.js';
 
 export interface RunOptions {
   runId?: string;
   /** Relative paths in the configuration (e.g. a world CSV) resolve against this folder. */
   baseDir?: string;
+  /** The configuration's file, named in errors about the files it names (e.g. a world CSV). */
+  configFile?: string;
   host?: string;
   /** Progress and diagnostics; results are returned. */
   log?: (line: string) => void;
@@ -243,6 +245,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const runId = opts.runId ?? makeRunId(cfg);
   const runDir = resolve(cfg.outDir, runId);
+  // Read before anything starts: a missing price file is refused without a nats-server to stop.
+  const worldFiles = readWorldFiles(cfg, opts.baseDir, opts.configFile);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(runId))
     throw new RunFolderError(
       runDir,
@@ -262,7 +266,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       `cannot make the run folder (--out / outDir): ${(err as Error).message}`,
     );
   }
-  writeFileSync(join(runDir, 'config.yaml'), toYaml(cfg));
+  writeFileSync(join(runDir, 'config.yaml'), toYaml(runFolderConfig(cfg, runDir, worldFiles)));
   const local = opts.local ?? new Map<string, LocalAgent>();
   // esbuild bundles the agent program in a process of its own while nats-server starts and the
   // world is built (never rejects: a failure means agents start through tsx).
@@ -300,7 +304,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       totals,
       ...(opts.sinks ?? []),
     ];
-    const sim = await Simulation.create(cfg, { runId, sinks, files: readWorldFiles(cfg, opts.baseDir) });
+    const sim = await Simulation.create(cfg, { runId, sinks, files: worldFiles });
     created = sim;
     const ports = new Map<string, AgentPort>();
     for (const [id, agent] of local)

@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createStrategy, hasStrategy } from '../../agents/strategies/index.js';
 import type { LiveDashboard } from '../../dashboard/index.js';
-import type { LocalAgent, RunConfig } from '../../sim/index.js';
+import { SEED_LIMITS } from '../../lib/index.js';
+import { type LocalAgent, REALTIME_SPEED_LIMITS, type RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
 import { intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
@@ -67,7 +68,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run one simulation from a run configuration (YAML)')
     .argument('<config>', 'run configuration file')
-    .option('--seed <n>', 'override the seed', intOption('--seed'))
+    .option('--seed <n>', 'override the seed', intOption('--seed', SEED_LIMITS))
     .option('--port <n>', 'gRPC port (0: any free port)', portOption('--port'))
     .option('--out <dir>', 'parent folder of the run folder')
     .option('--run-id <id>', 'run id (default: <name>-s<seed>-<timestamp>-<rand>)')
@@ -94,7 +95,7 @@ export function registerRun(program: Command): void {
     .option(
       '--realtime <speed>',
       'real-time mode: pace the virtual clock at <speed> virtual seconds per wall second (1 to 100000); agents are not waited for',
-      numberOption('--realtime'),
+      numberOption('--realtime', REALTIME_SPEED_LIMITS),
     )
     .action(async (file: string, o: RunFlags) => {
       // Loaded here, not at the top: every `flexarena agent` process starts through this file and
@@ -120,6 +121,7 @@ export function registerRun(program: Command): void {
         runId,
         host: o.host,
         baseDir: dirname(resolve(file)),
+        configFile: file,
         signal: stop.signal,
         isBuiltInStrategy: hasStrategy,
         ...(o.inProcess ? { local: inProcessAgents(cfg) } : {}),

@@ -175,7 +175,7 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   const sim = await Simulation.create(cfg, {
     runId,
     sinks: [check, timeline],
-    files: readWorldFiles(cfg, worldBaseDir(cfg, runDir)),
+    files: readWorldFiles(cfg, worldBaseDir(cfg, runDir), configPath),
   });
   timeline.clock = () => sim.timeMs;
   const ports = new Map<string, AgentPort>(cfg.agents.map((a) => [a.id, new ReplayPort(a.id, tape)]));

@@ -271,4 +271,97 @@ describe('parseRunConfig', () => {
         .rate,
     ).toMatchObject({ cooldownMs: 120_000, maxCooldownMs: 120_000 });
   });
+
+  it('refuses market prices off the 0.01 EUR/MWh tick and quantities off the 0.1 MW lot, never rounding them', () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ cid: { priceMinEur: -9998.555 } }, 'market.cid.priceMinEur', /multiple of 0\.01 EUR\/MWh/],
+      [{ auctions: { priceMaxEur: 3999.999 } }, 'market.auctions.priceMaxEur', /multiple of 0\.01 EUR\/MWh/],
+      [
+        { balancing: { exogenousEnergy: { firstMarkupEur: 20.005 } } },
+        'market.balancing.exogenousEnergy.firstMarkupEur',
+        /multiple of 0\.01 EUR\/MWh/,
+      ],
+      [
+        { balancing: { exogenousCapacity: { priceMaxEur: 25.001 } } },
+        'market.balancing.exogenousCapacity.priceMaxEur',
+        /multiple of 0\.01 EUR\/MWh/,
+      ],
+      [
+        { balancing: { capacityDemandMw: { up: 2000.05 } } },
+        'market.balancing.capacityDemandMw.up',
+        /multiple of 0\.1 MW/,
+      ],
+      [
+        { balancing: { exogenousEnergy: { trancheMw: 0.04 } } },
+        'market.balancing.exogenousEnergy.trancheMw',
+        /0\.1/,
+      ],
+    ];
+    for (const [market, path, message] of cases) {
+      const issue = issueAt(issuesOf(minimal({ market })), path);
+      expect(issue.message).toMatch(message);
+    }
+    // Float noise of values that are on the grid is not an error.
+    expect(
+      parseRunConfig(minimal({ market: { cid: { priceMaxEur: 0.1 + 0.2 } } })).market.cid.priceMaxEur,
+    ).toBe(0.1 + 0.2);
+  });
+
+  it('refuses an exogenous capacity price range whose minimum is above its maximum', () => {
+    const issue = issueAt(
+      issuesOf(minimal({ market: { balancing: { exogenousCapacity: { priceMinEur: 30 } } } })),
+      'market.balancing.exogenousCapacity.priceMinEur',
+    );
+    expect(issue.message).toMatch(/<= exogenousCapacity\.priceMaxEur/);
+    expect(issue.value).toBe(30);
+  });
+
+  it('refuses a decision interval that does not fit the hour and a clock start off its grid', () => {
+    for (const m of [7, 45, 90]) {
+      const issues = issuesOf(minimal({ decisionIntervalMinutes: m }));
+      expect(issueAt(issues, 'decisionIntervalMinutes').message).toMatch(/fit the hour: one of 1, 2, .* 240/);
+      // One mistake, one issue: the start is not also blamed for the interval's fault.
+      expect(issues).toHaveLength(1);
+    }
+    for (const m of [1, 5, 15, 30, 60, 120, 240])
+      expect(parseRunConfig(minimal({ decisionIntervalMinutes: m })).decisionIntervalMinutes).toBe(m);
+    const start = issueAt(issuesOf(minimal({ simStartHoursBeforeDay: 16.1 })), 'simStartHoursBeforeDay');
+    expect(start.message).toMatch(/multiple of 15 minutes .*966 minutes/);
+    expect(parseRunConfig(minimal({ simStartHoursBeforeDay: 16.25 })).simStartHoursBeforeDay).toBe(16.25);
+    expect(
+      issueAt(issuesOf(minimal({ simStartHoursBeforeDay: 16.0001 })), 'simStartHoursBeforeDay').message,
+    ).toMatch(/whole number of minutes/);
+    expect(
+      issueAt(
+        issuesOf(minimal({ market: { cid: { openHoursBeforeDay: 8.001 } } })),
+        'market.cid.openHoursBeforeDay',
+      ).message,
+    ).toMatch(/whole number of minutes/);
+  });
+
+  it('refuses continuous products that would open after their gate closure, naming the gate in force', () => {
+    const qh = issueAt(
+      issuesOf(minimal({ market: { cid: { openHoursBeforeDay: 0, localGateMinutes: 30 } } })),
+      'market.cid.openHoursBeforeDay',
+    );
+    expect(qh.message).toMatch(/at least 0\.5 hours \(localGateMinutes 30 with gateClosure: local\)/);
+    const hourly = issueAt(
+      issuesOf(
+        minimal({
+          market: {
+            cid: { gateClosure: 'cross-border', crossBorderGateMinutes: 240, hourlyOpenHoursBeforeDay: 3 },
+          },
+        }),
+      ),
+      'market.cid.hourlyOpenHoursBeforeDay',
+    );
+    expect(hourly.message).toMatch(/at least 4 hours \(crossBorderGateMinutes 240/);
+    // Without hourly products their opening is not read; the local gate is not the one in force.
+    expect(() =>
+      parseRunConfig(minimal({ market: { cid: { hourlyProducts: false, hourlyOpenHoursBeforeDay: 0 } } })),
+    ).not.toThrow();
+    expect(() =>
+      parseRunConfig(minimal({ market: { cid: { openHoursBeforeDay: 0.5, localGateMinutes: 30 } } })),
+    ).not.toThrow();
+  });
 });

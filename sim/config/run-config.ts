@@ -2,6 +2,7 @@
 // the value found and what was expected.
 import * as z from 'zod';
 import { ConfigError, compactStrings, configIssues, configName, configSeed } from '../../lib/index.js';
+import { isOnTickGrid, mwToLots } from '../../market/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { worldConfigSchema } from '../world/world-config.js';
 
@@ -13,6 +14,41 @@ const isoDay = z
     const ms = Date.parse(`${s}T00:00:00Z`);
     return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
   }, 'not a calendar day');
+
+// The market converts these to integer ticks, lots and milliseconds; a value off that grid would be
+// refused deep inside the run with a RangeError (prices) or rounded silently (quantities, times),
+// so the schema refuses it here, naming the field and the grid.
+
+/** A price limit or markup in EUR/MWh on the market's tick grid (0.01 EUR/MWh). */
+const tickPrice = (min: number, max: number) =>
+  z.number().min(min).max(max).refine(isOnTickGrid, 'must be a multiple of 0.01 EUR/MWh (the price tick)');
+
+function isOnLotGrid(mw: number): boolean {
+  try {
+    mwToLots(mw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A quantity in MW on the market's lot grid (0.1 MW). */
+const lotQuantity = (min: number, max: number) =>
+  z.number().min(min).max(max).refine(isOnLotGrid, 'must be a multiple of 0.1 MW (the quantity lot)');
+
+/** Hours before the first day, in whole minutes: the clock's events must fall on whole milliseconds. */
+const hoursBeforeDay = (max: number) =>
+  z
+    .number()
+    .min(0)
+    .max(max)
+    .refine(
+      (h) => Math.abs(h * 60 - Math.round(h * 60)) < 1e-9,
+      'must be a whole number of minutes (hours × 60)',
+    );
+
+/** Decision intervals that fit the hour: divisors of 60, or whole hours that divide a day. */
+const DECISION_INTERVALS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240] as const;
 
 const agentSchema = z
   .object({
@@ -61,26 +97,43 @@ const agentSchema = z
 const cidSchema = z
   .object({
     /** Quarter-hours of day D open at D-1 16:00: 8 hours before the day starts. */
-    openHoursBeforeDay: z.number().min(0).max(72).default(8),
+    openHoursBeforeDay: hoursBeforeDay(72).default(8),
     /** Hourly products open at D-1 15:00. */
-    hourlyOpenHoursBeforeDay: z.number().min(0).max(72).default(9),
+    hourlyOpenHoursBeforeDay: hoursBeforeDay(72).default(9),
     hourlyProducts: z.boolean().default(true),
     /** 'local': gate closure localGateMinutes before delivery (5); 'cross-border': crossBorderGateMinutes (60). */
     gateClosure: z.enum(['local', 'cross-border']).default('local'),
     localGateMinutes: z.number().int().min(0).max(240).default(5),
     crossBorderGateMinutes: z.number().int().min(0).max(240).default(60),
-    priceMinEur: z.number().min(-9999).max(0).default(-9999),
-    priceMaxEur: z.number().min(0).max(9999).default(9999),
+    priceMinEur: tickPrice(-9999, 0).default(-9999),
+    priceMaxEur: tickPrice(0, 9999).default(9999),
     depthLevels: z.number().int().min(1).max(50).default(20),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // The day's first products close gateMinutes before 00:00; opening them after that would be
+    // a book that closes before it opens (the market refuses it with a stack trace mid-start).
+    const gateField = c.gateClosure === 'local' ? 'localGateMinutes' : 'crossBorderGateMinutes';
+    const gateMinutes = c[gateField];
+    const opens: ['openHoursBeforeDay' | 'hourlyOpenHoursBeforeDay', boolean][] = [
+      ['openHoursBeforeDay', true],
+      ['hourlyOpenHoursBeforeDay', c.hourlyProducts],
+    ];
+    for (const [field, used] of opens)
+      if (used && c[field] * 60 < gateMinutes)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `must open the products before their gate closure: at least ${gateMinutes / 60} hours (${gateField} ${gateMinutes} with gateClosure: ${c.gateClosure})`,
+        });
+  });
 
 const auctionsSchema = z
   .object({
     dayAhead: z.boolean().default(true),
     intraday: z.boolean().default(true),
-    priceMinEur: z.number().min(-9999).max(0).default(-500),
-    priceMaxEur: z.number().min(0).max(9999).default(4000),
+    priceMinEur: tickPrice(-9999, 0).default(-500),
+    priceMaxEur: tickPrice(0, 9999).default(4000),
     /** Depth of the exogenous side of the intraday auctions around the forecast, MW per EUR/MWh. */
     intradayDepthMwPerEur: z.number().positive().max(100_000).default(50),
   })
@@ -90,13 +143,13 @@ const balancingSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** aFRR capacity auction gate: D-1 09:00 = 15 hours before the day starts. */
-    capacityGateHoursBeforeDay: z.number().min(0).max(72).default(15),
+    capacityGateHoursBeforeDay: hoursBeforeDay(72).default(15),
     capacityPricing: z.enum(['pay-as-bid', 'pay-as-cleared']).default('pay-as-bid'),
     /** TSO demand per 4-hour product and direction. */
     capacityDemandMw: z
       .object({
-        up: z.number().min(0).max(100_000).default(2000),
-        down: z.number().min(0).max(100_000).default(2000),
+        up: lotQuantity(0, 100_000).default(2000),
+        down: lotQuantity(0, 100_000).default(2000),
       })
       .strict()
       .default({ up: 2000, down: 2000 }),
@@ -115,9 +168,9 @@ const balancingSchema = z
     exogenousEnergy: z
       .object({
         tranches: z.number().int().min(1).max(100).default(10),
-        trancheMw: z.number().positive().max(100_000).default(300),
-        firstMarkupEur: z.number().min(0).max(10_000).default(20),
-        stepEur: z.number().min(0).max(10_000).default(15),
+        trancheMw: lotQuantity(0.1, 100_000).default(300),
+        firstMarkupEur: tickPrice(0, 10_000).default(20),
+        stepEur: tickPrice(0, 10_000).default(15),
       })
       .strict()
       .default({ tranches: 10, trancheMw: 300, firstMarkupEur: 20, stepEur: 15 }),
@@ -126,10 +179,15 @@ const balancingSchema = z
       .object({
         coverage: z.number().min(0).max(10).default(1.5),
         tranches: z.number().int().min(1).max(100).default(10),
-        priceMinEur: z.number().min(0).max(10_000).default(3),
-        priceMaxEur: z.number().min(0).max(10_000).default(25),
+        priceMinEur: tickPrice(0, 10_000).default(3),
+        priceMaxEur: tickPrice(0, 10_000).default(25),
       })
       .strict()
+      // An inverted range would build a ladder whose dearest tranche comes first.
+      .refine((c) => c.priceMinEur <= c.priceMaxEur, {
+        message: 'must be <= exogenousCapacity.priceMaxEur',
+        path: ['priceMinEur'],
+      })
       .default({ coverage: 1.5, tranches: 10, priceMinEur: 3, priceMaxEur: 25 }),
   })
   .strict();
@@ -237,7 +295,7 @@ export const runConfigSchema = z
     day: isoDay,
     days: z.number().int().min(1).max(366).default(1),
     /** The virtual clock starts this many hours before the first day (16: D-1 08:00, before the auctions). */
-    simStartHoursBeforeDay: z.number().min(0).max(72).default(16),
+    simStartHoursBeforeDay: hoursBeforeDay(72).default(16),
     /**
      * lockstep: the clock waits for every agent at each decision point (deterministic tape).
      * realtime: the clock is paced against the wall clock (`realtime.speed`) and never waits;
@@ -245,7 +303,16 @@ export const runConfigSchema = z
      */
     mode: z.enum(['lockstep', 'realtime']).default('lockstep'),
     realtime: realtimeSchema.optional(),
-    decisionIntervalMinutes: z.number().int().min(1).max(240).default(15),
+    decisionIntervalMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(240)
+      .refine(
+        (m) => (DECISION_INTERVALS as readonly number[]).includes(m),
+        `must fit the hour: one of ${DECISION_INTERVALS.join(', ')} minutes`,
+      )
+      .default(15),
     deadlineMs: z.number().int().min(10).max(600_000).default(5_000),
     connectTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /**
@@ -307,6 +374,19 @@ export const runConfigSchema = z
         code: 'custom',
         path: ['realtime'],
         message: 'realtime settings apply only with mode: realtime',
+      });
+    // Decision points start at the clock's start and step by the interval; a start off that grid
+    // would wake agents at the same odd minutes of every hour (07:54, 08:09, …).
+    const startMinutes = Math.round(cfg.simStartHoursBeforeDay * 60);
+    const grid = Math.min(cfg.decisionIntervalMinutes, 60);
+    if (
+      (DECISION_INTERVALS as readonly number[]).includes(cfg.decisionIntervalMinutes) &&
+      startMinutes % grid !== 0
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['simStartHoursBeforeDay'],
+        message: `must put the clock's start on the decision grid: a multiple of ${grid} minutes before the day (decisionIntervalMinutes ${cfg.decisionIntervalMinutes}); this is ${startMinutes} minutes`,
       });
     const seen = new Map<string, number>();
     cfg.agents.forEach((a, i) => {

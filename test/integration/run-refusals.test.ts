@@ -106,4 +106,34 @@ describe('a run that cannot start', () => {
     );
     expect(badId.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('refuses a market price off the tick in the configuration before anything starts, without a stack trace', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const cfg = demoConfig({ nats: { enabled: true }, market: { cid: { priceMinEur: -9998.555 } } });
+    const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir, '--in-process']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /invalid configuration .*run\.yaml:\n {2}- market\.cid\.priceMinEur: must be a multiple of 0\.01 EUR\/MWh \(the price tick\) \(got -9998\.555\)/,
+    );
+    expect(res.stderr).not.toMatch(/RangeError|\n\s+at /);
+    // Refused before the run's nats-server starts.
+    expect(res.stdout + res.stderr).not.toContain('nats-server started');
+  });
+
+  it('names the flag, not the file, when --seed or --realtime is out of range', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, demoConfig());
+    const seed = await runArenaToEnd(config, ['--out', dir, '--in-process', '--seed', '-1']);
+    expect(seed.code).toBe(1);
+    expect(seed.stderr).toContain('--seed must be from 0 to 2147483647, got "-1"');
+    expect(seed.stderr).not.toContain('invalid configuration');
+    const speed = await runArenaToEnd(config, ['--out', dir, '--in-process', '--realtime', '0.5']);
+    expect(speed.code).toBe(1);
+    expect(speed.stderr).toContain('--realtime must be from 1 to 100000, got "0.5"');
+    expect(speed.stderr).not.toContain('realtime.speed');
+  });
 });

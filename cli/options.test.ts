@@ -1,0 +1,25 @@
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { intOption, numberOption } from './options.js';
+
+describe('option parsers', () => {
+  it('refuses a blank integer instead of reading it as 0', () => {
+    for (const v of ['', ' '])
+      expect(() => intOption('--seed')(v)).toThrow(
+        new InvalidArgumentError(`--seed must be an integer, got "${v}"`),
+      );
+    expect(intOption('--seed')('0')).toBe(0);
+  });
+
+  it('names the flag and its range when a value is outside it', () => {
+    const seed = intOption('--seed', { min: 0, max: 10 });
+    expect(() => seed('-1')).toThrow('--seed must be from 0 to 10, got "-1"');
+    expect(() => seed('11')).toThrow('--seed must be from 0 to 10, got "11"');
+    expect(seed('10')).toBe(10);
+    expect(() => numberOption('--realtime', { min: 1, max: 100 })('0.5')).toThrow(
+      '--realtime must be from 1 to 100, got "0.5"',
+    );
+    expect(() => intOption('--n', { min: 3 })('2')).toThrow('--n must be at least 3, got "2"');
+    expect(() => numberOption('--x', { max: 3 })('4')).toThrow('--x must be at most 3, got "4"');
+  });
+});
