@@ -3,6 +3,8 @@
 // (its stack names the strategy's line), and a batch the wire cannot hold (a price of 1.5 ticks
 // built by hand) is an ActionBuildError naming the action and the field, not protobuf's
 // "cannot be converted to a BigInt".
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ActionBuildError,
@@ -15,6 +17,7 @@ import {
 import {
   demoWithHandAgent,
   STARTUP_MS,
+  startAgentProcess,
   startArena,
   stopAll,
   tempDir,
@@ -59,5 +62,28 @@ describe('runAgent against a real arena', () => {
       },
     };
     await expect(runAgent(throwing, opts)).rejects.toBe(bug);
+  });
+});
+
+describe('flexarena agent --resume-file', () => {
+  it('that cannot be written during the run ends the agent with one line naming it', {
+    timeout: 300_000,
+  }, async () => {
+    const dir = tempDir();
+    const cfg = demoWithHandAgent({ id: 'manual', strategy: 'idle', token: TOKEN });
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
+    // The folder exists (the start-up check passes) but the temporary file it is written through
+    // is a folder: the first write fails, as a full disk or a removed folder would. It printed a
+    // stack trace from inside the SDK's message handler.
+    const resumeFile = join(dir, 'seq');
+    mkdirSync(`${resumeFile}.tmp`);
+    const agent = startAgentProcess('idle', arena.address, TOKEN, ['--resume-file', resumeFile]);
+    let stderr = '';
+    agent.stderr!.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => agent.on('exit', resolve));
+    expect(code, stderr).toBe(1);
+    expect(stderr.trim()).toMatch(
+      /^flexarena: --resume-file \S+seq cannot be written \(EISDIR\); the agent stops so as not to lose its resume point$/,
+    );
   });
 });
