@@ -2,7 +2,7 @@
 // node --import tsx agents/examples/template-agent.ts   (FLEXARENA_ARENA, FLEXARENA_TOKEN set)
 
 import type { Strategy, WakeUp, Welcome } from '../sdk/index.js';
-import { MarketView, priceTicks, quantityLots, runAgent, submit } from '../sdk/index.js';
+import { AgentSdkError, MarketView, priceTicks, quantityLots, runAgent, submit } from '../sdk/index.js';
 
 class BargainHunter implements Strategy {
   readonly name = 'bargain-hunter';
@@ -27,5 +27,9 @@ class BargainHunter implements Strategy {
 const out = await runAgent(new BargainHunter(), {
   address: process.env.FLEXARENA_ARENA ?? '127.0.0.1:50051',
   token: process.env.FLEXARENA_TOKEN ?? '',
+}).catch((err) => {
+  if (!(err instanceof AgentSdkError)) throw err; // a bug: with its stack
+  console.error(err.message); // a wrong token, no arena there: one line that says so
+  process.exit(1);
 });
 console.log(`${out.welcome?.agentId}: ${out.wakeUps} wake-ups; ${out.ended?.reason}`);

@@ -38,6 +38,16 @@ describe('priceTicks', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
       expect(buildError(() => priceTicks(bad)).field).toBe('price');
   });
+
+  it('refuses prices and quantities too large to be an exact count of ticks or lots', () => {
+    // 1e20 EUR/MWh was 1e22 "ticks": a float the wire then refused with a bare "invalid int64".
+    const e = buildError(() => priceTicks(1e20));
+    expect(e.field).toBe('price');
+    expect(e.limit).toBe('at most 90071992547409 EUR/MWh in magnitude');
+    expect(buildError(() => priceTicks(-1e20)).field).toBe('price');
+    expect(buildError(() => quantityLots(1e17, 'qty')).limit).toBe('at most 900719925474099 MW in magnitude');
+    expect(priceTicks(90_071_992_547_409)).toBe(9_007_199_254_740_900);
+  });
 });
 
 describe('quantityLots', () => {

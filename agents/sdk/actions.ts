@@ -23,6 +23,13 @@ function exactInteger(field: string, value: number, scale: number, unit: string)
       `multiple of ${1 / scale} ${unit}`,
       `${value} is not on the ${1 / scale} ${unit} grid`,
     );
+  // Beyond 2^53 a float is no longer an exact count of ticks or lots (and the wire refuses it).
+  if (!Number.isSafeInteger(rounded))
+    throw new ActionBuildError(
+      field,
+      `at most ${Math.floor(Number.MAX_SAFE_INTEGER / scale)} ${unit} in magnitude`,
+      `${value} ${unit} is not an exact number of ${unit === 'MW' ? 'lots' : 'ticks'}`,
+    );
   return rounded;
 }
 

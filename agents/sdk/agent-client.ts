@@ -23,6 +23,7 @@ import {
   type SessionResponse,
 } from './session-envelope.js';
 import type { Strategy } from './strategy.js';
+import { unencodableAction } from './unencodable-action.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
 
 export interface ConnectOptions {
@@ -181,7 +182,11 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           const wake = views.rebuild(msg.kind.value);
           const actions = await strategy.decide(wake);
           processed(wake.reportSeq);
-          send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
+          try {
+            send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
+          } catch (err) {
+            throw unencodableAction(actions, err);
+          }
           break;
         }
         case 'actionAck':

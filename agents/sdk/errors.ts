@@ -21,8 +21,9 @@ export class ActionBuildError extends AgentSdkError {
     readonly field: string,
     readonly limit: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${field}: ${message} (limit: ${limit})`);
+    super(`${field}: ${message} (limit: ${limit})`, options);
   }
 }
 

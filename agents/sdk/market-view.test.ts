@@ -135,7 +135,13 @@ describe('MarketView', () => {
     expect(v.asset('battery')?.spec).toEqual(BATTERY);
     expect(v.asset('evFleet')).toBeUndefined();
     expect(() => v.requireAsset('evFleet', 'ev-bidder')).toThrow(MarketViewError);
-    expect(() => v.requireAsset('evFleet', 'ev-bidder')).toThrow(/ev-bidder needs a evFleet asset/);
+    // The configuration's name of the type ("a evFleet asset" named the wire's oneof case).
+    expect(() => v.requireAsset('evFleet', 'ev-bidder')).toThrow(
+      'ev-bidder needs an asset of type ev-fleet in its run configuration',
+    );
+    expect(() => v.requireAsset('residentialPool', 'pool')).toThrow(
+      /needs an asset of type residential-pool/,
+    );
   });
 
   it('reads a wake-up: forecasts, books, held lots including the hourly product, asset state', () => {

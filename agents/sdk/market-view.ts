@@ -22,6 +22,14 @@ import { AgentSdkError } from './errors.js';
 export type AssetKindName = NonNullable<AssetSpec['kind']>['$case'];
 type AssetKindUnion = NonNullable<AssetSpec['kind']>;
 /** Spec type of each asset kind ('battery' → BatterySpec, …). */
+/** The `asset.type` a run configuration writes for each kind (the wire's oneof case is camelCase). */
+const CONFIG_ASSET_TYPE: Record<AssetKindName, string> = {
+  battery: 'battery',
+  prosumer: 'prosumer',
+  residentialPool: 'residential-pool',
+  evFleet: 'ev-fleet',
+};
+
 export type AssetSpecOf<K extends AssetKindName> = Extract<AssetKindUnion, { $case: K }>['value'];
 
 export interface MarketLimits {
@@ -220,7 +228,10 @@ export class MarketView {
     strategy: string,
   ): { assetId: string; spec: AssetSpecOf<K> } {
     const a = this.asset(kind);
-    if (!a) throw new MarketViewError(`${strategy} needs a ${kind} asset in its run configuration`);
+    if (!a)
+      throw new MarketViewError(
+        `${strategy} needs an asset of type ${CONFIG_ASSET_TYPE[kind]} in its run configuration`,
+      );
     return a;
   }
 

@@ -70,3 +70,13 @@ describe('the strategy listing', () => {
     },
   );
 });
+
+describe('a strategy without parameters', () => {
+  it('refuses any it is given (idle ignored them, so a config typo went unnoticed)', () => {
+    expect(() => createStrategy('idle', { maxSlippageEur: 5 })).toThrow(
+      'strategy idle: params.(root): Unrecognized key: "maxSlippageEur"',
+    );
+    expect(createStrategy('idle', {}).name).toBe('idle');
+    expect(listStrategies().find((s) => s.name === 'idle')?.params).toEqual([]);
+  });
+});

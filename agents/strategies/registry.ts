@@ -46,7 +46,7 @@ const registry = new Map<string, { factory: StrategyFactory; paradigm: Paradigm;
   ],
   [
     'idle',
-    { factory: () => new IdleStrategy(), paradigm: 'baseline', description: 'baseline: never trades' },
+    { factory: (p) => new IdleStrategy(p), paradigm: 'baseline', description: 'baseline: never trades' },
   ],
   [
     'liquidity',

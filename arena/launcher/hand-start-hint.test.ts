@@ -8,11 +8,19 @@ const at = '127.0.0.1:50051';
 describe('handStartHint', () => {
   it('names flexarena agent only for a built-in strategy', () => {
     expect(handStartHint({ id: 'a', strategy: 'heuristic-battery', params: {} }, at, builtIn)).toBe(
-      'flexarena agent heuristic-battery --arena 127.0.0.1:50051 --token <token>',
+      'node bin/flexarena.mjs agent heuristic-battery --arena 127.0.0.1:50051 --token <token>',
     );
     const own = handStartHint({ id: 'a', strategy: 'buy-cheap', params: {} }, at, builtIn);
     expect(own).not.toMatch(/flexarena agent/);
     expect(own).toMatch(/"buy-cheap" is not a built-in strategy.*127\.0\.0\.1:50051/);
+  });
+
+  it('gives a built-in strategy its configured params (the pasted line played the defaults)', () => {
+    expect(
+      handStartHint({ id: 'a', strategy: 'heuristic-battery', params: { maxSlippageEur: 15 } }, at, builtIn),
+    ).toBe(
+      `node bin/flexarena.mjs agent heuristic-battery --arena 127.0.0.1:50051 --token <token> --params '{"maxSlippageEur":15}'`,
+    );
   });
 
   it("gives a Python agent's own command line, its parameters quoted for the shell", () => {

@@ -34,7 +34,13 @@ export function handStartHint(
     );
     return [...env, ...argv].join(' ');
   }
-  if (isBuiltInStrategy(agent.strategy))
-    return `flexarena agent ${agent.strategy} --arena ${address} --token <token>`;
+  if (isBuiltInStrategy(agent.strategy)) {
+    // The configured params go along: without them the pasted line played the strategy's defaults.
+    // `node bin/flexarena.mjs` as README.md writes it: `flexarena` is on no PATH in a clone.
+    const params = Object.keys(agent.params ?? {}).length
+      ? ` --params ${shellWord(JSON.stringify(agent.params))}`
+      : '';
+    return `node bin/flexarena.mjs agent ${agent.strategy} --arena ${address} --token <token>${params}`;
+  }
   return `"${agent.strategy}" is not a built-in strategy: start your program with the arena address ${address} and the agent's token`;
 }

@@ -1,8 +1,10 @@
 // `flexarena agent <strategy>`: one built-in strategy as an agent process connected to an arena.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { runAgent } from '../../agents/sdk/index.js';
 import { createStrategy, strategyNames } from '../../agents/strategies/index.js';
+import { FlexArenaError } from '../../lib/index.js';
 
 interface AgentFlags {
   arena: string;
@@ -14,11 +16,41 @@ interface AgentFlags {
 }
 
 function readResumePoint(path: string | undefined): number {
-  if (!path || !existsSync(path)) return 0;
-  const seq = Number(readFileSync(path, 'utf8').trim());
+  if (!path) return 0;
+  if (!existsSync(path)) {
+    // Checked now, not at the first wake-up: a resume file that cannot be written would end the
+    // agent in the middle of the run, after its first decision.
+    if (!existsSync(dirname(resolve(path))) || !statSync(dirname(resolve(path))).isDirectory())
+      throw new InvalidArgumentError(
+        `--resume-file ${path}: its folder ${dirname(resolve(path))} does not exist`,
+      );
+    return 0;
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InvalidArgumentError(
+      `--resume-file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
+  const seq = Number(text.trim());
   if (!Number.isSafeInteger(seq) || seq < 0)
     throw new InvalidArgumentError(`--resume-file ${path} holds no report sequence number`);
   return seq;
+}
+
+/** Keeps `seq` in `path` (atomically: a crash leaves the previous number, never half of one). */
+function writeResumePoint(path: string, seq: number): void {
+  try {
+    writeFileSync(`${path}.tmp`, `${seq}\n`);
+    renameSync(`${path}.tmp`, path);
+  } catch (err) {
+    throw new FlexArenaError(
+      `--resume-file ${path} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the agent stops so as not to lose its resume point`,
+      { cause: err },
+    );
+  }
 }
 
 export function registerAgent(program: Command): void {
@@ -45,6 +77,11 @@ export function registerAgent(program: Command): void {
       } catch (err) {
         throw new InvalidArgumentError(`--params is not valid JSON: ${(err as Error).message}`);
       }
+      // JSON null, a number or a list parsed fine but are no parameters (null was taken as none).
+      if (params === null || typeof params !== 'object' || Array.isArray(params))
+        throw new InvalidArgumentError(
+          `--params must be a JSON object ({"name": value, …}), not ${o.params}`,
+        );
       if (o.wakeUps !== 'full' && o.wakeUps !== 'delta')
         throw new InvalidArgumentError(
           `--wake-ups (or FLEXARENA_WAKE_UPS): "${o.wakeUps}" is not full or delta`,
@@ -68,10 +105,7 @@ export function registerAgent(program: Command): void {
         fullWakeUps: o.wakeUps === 'full',
         ...(resumeFile
           ? {
-              onProcessed: (seq: number) => {
-                writeFileSync(`${resumeFile}.tmp`, `${seq}\n`);
-                renameSync(`${resumeFile}.tmp`, resumeFile);
-              },
+              onProcessed: (seq: number) => writeResumePoint(resumeFile, seq),
             }
           : {}),
       });

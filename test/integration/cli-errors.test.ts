@@ -1,6 +1,8 @@
 // What a user gets wrong on the command line comes back as one line that says what to change, and
 // exit code 1 — never a stack trace, which is kept for bugs.
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/arena-process.js';
 
@@ -29,6 +31,26 @@ describe('flexarena agent', () => {
       'a parameter the strategy refuses',
       ['lp-battery', '--token', 't', '--params', '{"horizonHours":500}'],
       /^flexarena: strategy lp-battery: params\.horizonHours: Too big: expected number to be <=96$/,
+    ],
+    [
+      'params that are JSON but no object (null was taken as none)',
+      ['heuristic-battery', '--token', 't', '--params', 'null'],
+      /^flexarena: --params must be a JSON object \(\{"name": value, …\}\), not null$/,
+    ],
+    [
+      'params given to a strategy that has none (they were ignored)',
+      ['idle', '--token', 't', '--params', '{"maxSlippageEur":5}'],
+      /^flexarena: strategy idle: params\.\(root\): Unrecognized key: "maxSlippageEur"$/,
+    ],
+    [
+      'a resume file that is a folder (a stack trace)',
+      ['idle', '--token', 't', '--resume-file', tmpdir()],
+      /^flexarena: --resume-file \S+ cannot be read \(EISDIR\)$/,
+    ],
+    [
+      'a resume file in a folder that does not exist (it failed at the first wake-up)',
+      ['idle', '--token', 't', '--resume-file', join(tmpdir(), 'no-such-folder-flexarena', 'seq')],
+      /^flexarena: --resume-file \S+: its folder \S+no-such-folder-flexarena does not exist$/,
     ],
     [
       'an arena that is not there',

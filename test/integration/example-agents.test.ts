@@ -1,6 +1,7 @@
 // The TypeScript template agent (its README copy is the file itself) and the plain-JavaScript
 // agent (protos loaded at run time with @grpc/proto-loader) play a real run, launched by the arena
 // from `command` lines, and their trades are on the tape.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +28,21 @@ describe('the TypeScript template agent', () => {
     const block = /```ts\n(\/\/ A complete FlexArena agent[\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBe(file);
     expect(file.trimEnd().split('\n').length).toBeLessThan(40);
+  });
+});
+
+describe('the TypeScript template agent on its own', () => {
+  it('says in one line, without a stack, that there is no arena where it was pointed', {
+    timeout: 60_000,
+  }, () => {
+    // Copied from the README and started with a wrong address or token, it printed a 30-line stack
+    // of the SDK's internals with the error's cause inspected.
+    const res = spawnSync(process.execPath, ['--import', 'tsx', TEMPLATE], {
+      encoding: 'utf8',
+      env: { ...process.env, FLEXARENA_ARENA: '127.0.0.1:1', FLEXARENA_TOKEN: 't' },
+    });
+    expect(res.status, res.stderr).toBe(1);
+    expect(res.stderr.trim()).toMatch(/^session ended with gRPC status 14: .*ECONNREFUSED 127\.0\.0\.1:1\)$/);
   });
 });
 

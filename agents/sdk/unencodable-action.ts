@@ -1,0 +1,56 @@
+// Why a strategy's batch could not be put on the wire, as a typed error naming the action and its
+// field. The generated encoder fails deep inside protobuf with "The number 1.5 cannot be converted to
+// a BigInt" or "invalid int64: 1e+22" and no hint of which action or field: a strategy that builds
+// actions by hand (not through priceTicks/quantityLots) gets that instead of a line it can act on.
+// Only called once the encoding failed, so a batch that encodes costs nothing more.
+import { Action } from '../../gen/flexarena/v1/session.js';
+import { ActionBuildError } from './errors.js';
+
+/** The first number under `value` that is not a safe integer, with its path (every number of an Action is an integer on the wire). */
+function firstNonInteger(value: unknown, path: string): { path: string; value: unknown } | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? undefined : { path, value };
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const bad = firstNonInteger(v, `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  const o = value as Record<string, unknown>;
+  // A oneof is { $case, value }: the path names the case, not "value".
+  if (typeof o.$case === 'string' && 'value' in o) return firstNonInteger(o.value, `${path}.${o.$case}`);
+  for (const [k, v] of Object.entries(o)) {
+    const bad = firstNonInteger(v, path ? `${path}.${k}` : k);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+/** The error for a batch of `actions` whose encoding failed with `cause`. */
+export function unencodableAction(actions: readonly Action[], cause: unknown): ActionBuildError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  for (const [i, action] of actions.entries()) {
+    const bad = firstNonInteger(action.kind, `actions[${i}]`);
+    if (bad)
+      return new ActionBuildError(
+        bad.path,
+        `an integer within ±${Number.MAX_SAFE_INTEGER} (ticks, lots, ids, periods)`,
+        `${String(bad.value)} cannot be sent`,
+        { cause },
+      );
+    try {
+      Action.encode(action);
+    } catch (err) {
+      return new ActionBuildError(
+        `actions[${i}]`,
+        'a well-formed Action (its enums and integer fields set)',
+        `cannot be sent: ${(err as Error).message}`,
+        { cause },
+      );
+    }
+  }
+  return new ActionBuildError('actions', 'a well-formed ActionBatch', `cannot be sent: ${reason}`, {
+    cause,
+  });
+}
