@@ -83,6 +83,9 @@ export const tournamentSchema = z
       names.add(e.name);
     });
     t.gameSizes.forEach((k, i) => {
+      // A size twice plans every game of it twice under the same id: each result counted twice.
+      if (t.gameSizes.indexOf(k) !== i)
+        ctx.addIssue({ code: 'custom', path: ['gameSizes', i], message: `game size ${k} twice` });
       if (!t.lineups && k > t.entrants.length)
         ctx.addIssue({
           code: 'custom',
@@ -106,7 +109,18 @@ export const tournamentSchema = z
             path: ['scenarios', i, 'seats', j],
             message: `seat "${seat}" twice: each seat takes one entrant`,
           });
+    const lineupKeys: string[] = [];
     for (const [i, l] of (t.lineups ?? []).entries()) {
+      // The same line-up again plans its games again under the same ids: each counted twice.
+      const key = l.join('+');
+      const first = lineupKeys.indexOf(key);
+      if (first >= 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lineups', i],
+          message: `the same line-up as lineups[${first}]: each line-up once`,
+        });
+      lineupKeys.push(key);
       for (const [j, n] of l.entries()) {
         if (!names.has(n))
           ctx.addIssue({ code: 'custom', path: ['lineups', i, j], message: `unknown entrant "${n}"` });

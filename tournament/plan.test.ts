@@ -89,6 +89,27 @@ describe('tournament plan', () => {
     ).toHaveLength(2);
   });
 
+  // gameSizes [2, 2] planned every game twice under one id: 3 games played, the table said 6.
+  it('refuses a game size or a line-up twice, whose games would be counted twice', () => {
+    expect(() => tournament({ gameSizes: [2, 2] })).toThrow(/gameSizes\[1\]: game size 2 twice/);
+    expect(() =>
+      tournament({
+        lineups: [
+          ['a', 'b'],
+          ['a', 'b'],
+        ],
+      }),
+    ).toThrow(/lineups\[1\]: the same line-up as lineups\[0\]/);
+    const t = tournament({
+      lineups: [
+        ['a', 'b'],
+        ['b', 'a'],
+      ],
+    });
+    const games = planGames(t, [scenario([5, 10, 20])], 0, 1);
+    expect(new Set(games.map((g) => g.id)).size).toBe(games.length);
+  });
+
   it('refuses an adaptive top-k beyond the entrants that play, naming the limit', () => {
     expect(() => tournament({ adaptive: { topK: 5, maxGames: 100 } })).toThrow(
       /adaptive\.topK: top 5 of 4 entrants that play: at most 4/,
