@@ -85,3 +85,22 @@ describe('flexarena report', () => {
       expect(res.stderr.trim().split('\n')).toHaveLength(1);
     });
 });
+
+describe('flexarena worker and tournament --nats', () => {
+  // A NATS URL nothing listens on was a ConnectionError with its stack.
+  for (const [what, args] of [
+    ['worker', ['worker', '--nats', 'nats://127.0.0.1:1']],
+    [
+      'tournament',
+      ['tournament', 'tournaments/shipped.yaml', '--nats', 'nats://127.0.0.1:1', '--no-progress'],
+    ],
+  ] as const)
+    it(`${what}: says which NATS cannot be reached, in one line`, { timeout: 60_000 }, () => {
+      const out = mkdtempSync(join(tmpdir(), 'cli-nats-'));
+      const res = flexarena([...args, ...(what === 'tournament' ? ['--out', out] : [])]);
+      expect(res.status, res.stderr).toBe(1);
+      expect(res.stderr.trim()).toBe(
+        'flexarena: cannot connect to NATS at nats://127.0.0.1:1 (--nats): connection refused',
+      );
+    });
+});
