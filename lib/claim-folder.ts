@@ -17,6 +17,13 @@ export interface FolderClaim {
   /** What the folder is for, in messages: "tournament", "study". */
   kind: string;
   config: unknown;
+  /**
+   * What the configuration names but does not contain, as loaded (the scenario files' run
+   * configurations): the file names stay the same when a file is edited, and the results in the
+   * folder would then be taken for results of the edited file. Kept as `inputsHash`; a folder
+   * claimed before it was kept gets it on its next claim.
+   */
+  inputs?: { what: string; value: unknown };
   /** The typed error to throw with a message. */
   fail(message: string): Error;
 }
@@ -49,13 +56,19 @@ export function claimFolder(c: FolderClaim): void {
       );
   const meta = join(c.dir, c.metaFile);
   const hash = configurationHash(c.config);
+  const inputsHash = c.inputs ? configurationHash(c.inputs.value) : undefined;
+  const write = () =>
+    writeFileSync(
+      meta,
+      `${JSON.stringify({ hash, ...(inputsHash ? { inputsHash } : {}), config: c.config }, null, 2)}\n`,
+    );
   if (!existsSync(meta)) {
-    writeFileSync(meta, `${JSON.stringify({ hash, config: c.config }, null, 2)}\n`);
+    write();
     return;
   }
-  let prev: { hash?: string };
+  let prev: { hash?: string; inputsHash?: string };
   try {
-    prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string };
+    prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string; inputsHash?: string };
   } catch (err) {
     throw c.fail(
       `${meta} is not readable as JSON (${(err as Error).message}), so whose ${c.kind} folder this is is unknown: use another --out or delete it`,
@@ -64,5 +77,11 @@ export function claimFolder(c: FolderClaim): void {
   if (prev?.hash !== hash)
     throw c.fail(
       `${c.dir} holds another ${c.kind} (config hash ${prev?.hash}, this one ${hash}): use another --out or delete it`,
+    );
+  if (!c.inputs || prev.inputsHash === inputsHash) return;
+  if (prev.inputsHash === undefined) write();
+  else
+    throw c.fail(
+      `${c.dir} holds this ${c.kind} played on other ${c.inputs.what}: they changed since (inputs hash ${prev.inputsHash}, now ${inputsHash}); use another --out or delete it`,
     );
 }

@@ -141,8 +141,8 @@ export async function runTournament(
   o: TournamentOptions = {},
 ): Promise<TournamentOutcome> {
   const dir = o.dir ?? join('runs', 'tournaments', t.name);
-  const store = new TournamentStore(dir, t);
   const scenarios = o.scenarios ?? loadScenarios(t);
+  const store = new TournamentStore(dir, t, scenarios);
   const executor = o.executor ?? localExecutor({ tournament: t, scenarios, outDir: dir });
   const results = new Map(store.results().map((g) => [g.id, g]));
   const resumed = results.size;
