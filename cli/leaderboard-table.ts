@@ -38,6 +38,8 @@ export function formatLeaderboard(b: Leaderboard): string {
   const lines = [
     table.toString(),
     `${b.games} games in ${b.cells} duplicate cells; intervals: paired bootstrap, ${b.resamples} resamples; ranked by OpenSkill ordinal (μ − 3σ).`,
+    // A bootstrap of one cell is that cell's value: its "interval" says nothing about luck.
+    ...(b.cells === 1 ? ['One duplicate cell: the intervals are points, not uncertainty; add seeds.'] : []),
     sig.length === 0
       ? 'No pair differs significantly (Wilcoxon signed-rank, Holm-adjusted p < 0.05).'
       : `Significant pairs (Wilcoxon signed-rank, Holm p < 0.05): ${sig.map((p) => `${p.meanDifference! > 0 ? `${p.a} > ${p.b}` : `${p.b} > ${p.a}`} (p ${p.pHolm.toFixed(3)})`).join('; ')}`,

@@ -17,6 +17,13 @@ export interface FolderClaim {
   /** What the folder is for, in messages: "tournament", "study". */
   kind: string;
   config: unknown;
+  /**
+   * What the configuration names but does not contain, as loaded (the scenario files' run
+   * configurations): the file names stay the same when a file is edited, and the results in the
+   * folder would then be taken for results of the edited file. Kept as `inputsHash`; a folder
+   * claimed before it was kept gets it on its next claim.
+   */
+  inputs?: { what: string; value: unknown };
   /** The typed error to throw with a message. */
   fail(message: string): Error;
 }
@@ -25,21 +32,56 @@ export interface FolderClaim {
  * Makes `dir` if need be and claims it for `config`: a folder claimed by another configuration, or
  * one that cannot be made, is refused with a message naming the folder and --out.
  */
+/**
+ * The files that mark a folder as a run's, a tournament's or a study's. A folder marked by one is
+ * not another's: a study written into a tournament folder would overwrite its report/ and hide its
+ * leaderboard from `flexarena report` (which reads study.json first).
+ */
+const FOLDER_MARKS: readonly { file: string; kind: string }[] = [
+  { file: 'tournament.json', kind: 'tournament' },
+  { file: 'study-config.json', kind: 'study' },
+  { file: 'run-manifest.json', kind: 'run' },
+];
+
 export function claimFolder(c: FolderClaim): void {
   try {
     mkdirSync(c.dir, { recursive: true });
   } catch (err) {
     throw c.fail(`cannot make the ${c.kind} folder ${c.dir} (--out): ${(err as Error).message}`);
   }
+  for (const m of FOLDER_MARKS)
+    if (m.file !== c.metaFile && existsSync(join(c.dir, m.file)))
+      throw c.fail(
+        `${c.dir} is a ${m.kind} folder (it has ${m.file}), not a ${c.kind} folder: use another --out`,
+      );
   const meta = join(c.dir, c.metaFile);
   const hash = configurationHash(c.config);
+  const inputsHash = c.inputs ? configurationHash(c.inputs.value) : undefined;
+  const write = () =>
+    writeFileSync(
+      meta,
+      `${JSON.stringify({ hash, ...(inputsHash ? { inputsHash } : {}), config: c.config }, null, 2)}\n`,
+    );
   if (!existsSync(meta)) {
-    writeFileSync(meta, `${JSON.stringify({ hash, config: c.config }, null, 2)}\n`);
+    write();
     return;
   }
-  const prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string };
-  if (prev.hash !== hash)
+  let prev: { hash?: string; inputsHash?: string };
+  try {
+    prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string; inputsHash?: string };
+  } catch (err) {
     throw c.fail(
-      `${c.dir} holds another ${c.kind} (config hash ${prev.hash}, this one ${hash}): use another --out or delete it`,
+      `${meta} is not readable as JSON (${(err as Error).message}), so whose ${c.kind} folder this is is unknown: use another --out or delete it`,
+    );
+  }
+  if (prev?.hash !== hash)
+    throw c.fail(
+      `${c.dir} holds another ${c.kind} (config hash ${prev?.hash}, this one ${hash}): use another --out or delete it`,
+    );
+  if (!c.inputs || prev.inputsHash === inputsHash) return;
+  if (prev.inputsHash === undefined) write();
+  else
+    throw c.fail(
+      `${c.dir} holds this ${c.kind} played on other ${c.inputs.what}: they changed since (inputs hash ${prev.inputsHash}, now ${inputsHash}); use another --out or delete it`,
     );
 }

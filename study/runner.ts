@@ -61,7 +61,7 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
   );
   if (issues.length > 0) throw new ConfigError(s.scenario, issues);
   const dir = o.dir ?? join('runs', 'studies', s.name);
-  const store = new StudyStore(dir, s);
+  const store = new StudyStore(dir, s, scenario);
   const vs = variants(s);
   const done = store.runs();
   const resumed = done.size;

@@ -1,8 +1,9 @@
 // A study folder belongs to one study, and a folder that cannot be made is refused with the path
 // and the option — never a raw fs error.
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../sim/index.js';
 import { tempDir } from '../test/helpers/arena-process.js';
 import { parseStudy } from './config.js';
 import { StudyFolderError, StudyStore } from './store.js';
@@ -27,6 +28,32 @@ describe('StudyStore', () => {
     expect(() => new StudyStore(join(file, 'x'), study(2))).toThrow(StudyFolderError);
     expect(() => new StudyStore(join(file, 'x'), study(2))).toThrow(
       `cannot make the study folder ${join(file, 'x')} (--out): ENOTDIR`,
+    );
+  });
+
+  // A study written into a tournament's folder overwrote its report/ and, study.json being read
+  // first, hid its leaderboard from flexarena report.
+  it("refuses a tournament's folder, naming the file that marks it", () => {
+    const folder = join(dir, 'tournament-folder');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'tournament.json'), '{}');
+    expect(() => new StudyStore(folder, study(2))).toThrow(StudyFolderError);
+    expect(() => new StudyStore(folder, study(2))).toThrow(
+      `${folder} is a tournament folder (it has tournament.json), not a study folder: use another --out`,
+    );
+  });
+
+  it('refuses its folder when the scenario file changed since its runs were played', () => {
+    const scenario = (powerMw: number) =>
+      parseRunConfig({
+        day: '2026-11-22',
+        agents: [{ id: 'big', strategy: 'idle', asset: { type: 'battery', powerMw, energyMwh: 200 } }],
+      });
+    const folder = join(dir, 'edited');
+    new StudyStore(folder, study(2), scenario(100));
+    expect(() => new StudyStore(folder, study(2), scenario(100))).not.toThrow();
+    expect(() => new StudyStore(folder, study(2), scenario(10))).toThrow(
+      /edited holds this study played on other scenario file: they changed since .*use another --out or delete it/,
     );
   });
 });

@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { claimFolder, FlexArenaError } from '../lib/index.js';
+import type { RunConfig } from '../sim/index.js';
 import type { StudyConfig } from './config.js';
 import type { StudyRun } from './run-variant.js';
 
@@ -17,15 +18,18 @@ export class StudyFolderError extends FlexArenaError {
 export class StudyStore {
   readonly runsFile: string;
 
+  /** `scenario`: the scenario file as loaded, so that an edited one is noticed. */
   constructor(
     readonly dir: string,
     s: StudyConfig,
+    scenario?: RunConfig,
   ) {
     claimFolder({
       dir,
       metaFile: 'study-config.json',
       kind: 'study',
       config: s,
+      ...(scenario ? { inputs: { what: 'scenario file', value: scenario } } : {}),
       fail: (m) => new StudyFolderError(m),
     });
     this.runsFile = join(dir, 'runs.jsonl');

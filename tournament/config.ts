@@ -83,6 +83,9 @@ export const tournamentSchema = z
       names.add(e.name);
     });
     t.gameSizes.forEach((k, i) => {
+      // A size twice plans every game of it twice under the same id: each result counted twice.
+      if (t.gameSizes.indexOf(k) !== i)
+        ctx.addIssue({ code: 'custom', path: ['gameSizes', i], message: `game size ${k} twice` });
       if (!t.lineups && k > t.entrants.length)
         ctx.addIssue({
           code: 'custom',
@@ -97,10 +100,63 @@ export const tournamentSchema = z
             message: `${k} entrants per game, but scenarios[${j}] has ${s.seats.length} seats`,
           });
     });
-    for (const [i, l] of (t.lineups ?? []).entries())
-      for (const [j, n] of l.entries())
+    // Two entrants on one seat would both be credited with the one that played there.
+    for (const [i, s] of t.scenarios.entries())
+      for (const [j, seat] of s.seats.entries())
+        if (s.seats.indexOf(seat) !== j)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['scenarios', i, 'seats', j],
+            message: `seat "${seat}" twice: each seat takes one entrant`,
+          });
+    const lineupKeys: string[] = [];
+    for (const [i, l] of (t.lineups ?? []).entries()) {
+      // The same line-up again plans its games again under the same ids: each counted twice.
+      const key = l.join('+');
+      const first = lineupKeys.indexOf(key);
+      if (first >= 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lineups', i],
+          message: `the same line-up as lineups[${first}]: each line-up once`,
+        });
+      lineupKeys.push(key);
+      for (const [j, n] of l.entries()) {
         if (!names.has(n))
           ctx.addIssue({ code: 'custom', path: ['lineups', i, j], message: `unknown entrant "${n}"` });
+        else if (l.indexOf(n) !== j)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['lineups', i, j],
+            message: `entrant "${n}" twice in one line-up: an entrant plays one seat per game`,
+          });
+      }
+      // Only line-ups of a listed game size are played: any other would be dropped without a word.
+      if (!t.gameSizes.includes(l.length))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lineups', i],
+          message: `${l.length} entrants, but gameSizes is [${t.gameSizes.join(', ')}]: this line-up would never play`,
+        });
+    }
+    if (t.lineups)
+      t.gameSizes.forEach((k, i) => {
+        if (!t.lineups!.some((l) => l.length === k))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['gameSizes', i],
+            message: `no line-up of ${k} entrants in lineups: this game size would play no game`,
+          });
+      });
+    if (t.adaptive) {
+      const playing = new Set(t.lineups ? t.lineups.flat() : t.entrants.map((e) => e.name)).size;
+      if (t.adaptive.topK > playing)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['adaptive', 'topK'],
+          message: `top ${t.adaptive.topK} of ${playing} entrants that play: at most ${playing}`,
+        });
+    }
   });
 
 export type TournamentConfig = z.infer<typeof tournamentSchema>;

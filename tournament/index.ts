@@ -43,4 +43,5 @@ export {
   type ResultMessage,
   WORKERS_CONSUMER,
 } from './work-queue.js';
+export { connectWorkQueue, WorkQueueConnectError } from './work-queue-connect.js';
 export { TournamentWorker, type WorkerOptions } from './worker.js';

@@ -116,13 +116,19 @@ export function leaderboard(t: TournamentConfig, results: readonly GameResult[])
   };
 }
 
-/** Ordered by mean metric, each of the first k intervals lies strictly above the next one. */
+/**
+ * Ordered by mean metric, each of the first k intervals lies strictly above the next one. An
+ * interval over one cell is a point (a bootstrap of one value), which separates any two entrants
+ * that differ at all: it takes two cells or more to count.
+ */
 export function topKSeparated(rows: readonly LeaderboardRow[], k: number): boolean {
   const byMean = [...rows].sort((a, b) => (b.metric.mean ?? -Infinity) - (a.metric.mean ?? -Infinity));
   for (let i = 0; i < Math.min(k, byMean.length - 1); i++) {
-    const lo = byMean[i]!.metric.lo;
-    const hi = byMean[i + 1]!.metric.hi;
-    if (lo === null || hi === null || !(lo > hi)) return false;
+    const upper = byMean[i]!.metric;
+    const lower = byMean[i + 1]!.metric;
+    const { lo } = upper;
+    const { hi } = lower;
+    if (upper.n < 2 || lower.n < 2 || lo === null || hi === null || !(lo > hi)) return false;
   }
   return true;
 }

@@ -3,13 +3,7 @@
 // and collects results from its durable consumer on the results stream until every game is in.
 // The runner's store keeps each game once, whoever played it and however often.
 import { createHash } from 'node:crypto';
-import {
-  type ConsumerMessages,
-  type JetStreamManager,
-  jetstream,
-  jetstreamManager,
-} from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { type ConsumerMessages, type JetStreamManager, jetstream } from '@nats-io/jetstream';
 import { FlexArenaError, RunInterruptedError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
@@ -26,6 +20,7 @@ import {
   type ResultMessage,
   WORKERS_CONSUMER,
 } from './work-queue.js';
+import { connectWorkQueue } from './work-queue-connect.js';
 
 /** How long the runner waits with no worker pulling or playing before it gives up (default). */
 export const DEFAULT_WORKER_TIMEOUT_MS = 300_000;
@@ -85,14 +80,8 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
     if (games.length === 0) return;
     const interrupted = () => new RunInterruptedError(String(signal?.reason));
     if (signal?.aborted) throw interrupted();
-    const nc = await connect({
-      servers: o.natsUrl,
-      name: `flexarena-tournament-${tid}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    });
+    const { nc, jsm } = await connectWorkQueue(o.natsUrl, `flexarena-tournament-${tid}`);
     try {
-      const jsm = await jetstreamManager(nc);
       await ensureStreams(jsm);
       const durable = await ensureResultsConsumer(jsm, tid);
       const js = jetstream(nc);

@@ -64,4 +64,59 @@ describe('tournament plan', () => {
     expect(() => tournament({ gameSizes: [4] })).toThrow(/gameSizes\[0\].*scenarios\[0\] has 3 seats/s);
     expect(() => tournament({ lineups: [['a', 'z']] })).toThrow(/lineups\[0\]\[1\].*unknown entrant "z"/s);
   });
+
+  // Each of these was accepted and played: a seat twice credited both entrants with the one that
+  // played there, an entrant twice played against itself, and a line-up of a size not in
+  // gameSizes (or a size with no line-up) played nothing without a word.
+  it('refuses a seat twice, an entrant twice in a line-up, and line-ups that would never play', () => {
+    expect(() => tournament({ scenarios: [{ file: 'x.yaml', seats: ['s0', 's1', 's0'] }] })).toThrow(
+      /scenarios\[0\]\.seats\[2\]: seat "s0" twice/,
+    );
+    expect(() => tournament({ lineups: [['a', 'a']] })).toThrow(
+      /lineups\[0\]\[1\]: entrant "a" twice in one line-up/,
+    );
+    expect(() => tournament({ gameSizes: [2], lineups: [['a', 'b', 'c']] })).toThrow(
+      /lineups\[0\]: 3 entrants, but gameSizes is \[2\].*gameSizes\[0\]: no line-up of 2 entrants/s,
+    );
+    expect(
+      tournament({
+        gameSizes: [2, 3],
+        lineups: [
+          ['a', 'b'],
+          ['b', 'c', 'd'],
+        ],
+      }).lineups,
+    ).toHaveLength(2);
+  });
+
+  // gameSizes [2, 2] planned every game twice under one id: 3 games played, the table said 6.
+  it('refuses a game size or a line-up twice, whose games would be counted twice', () => {
+    expect(() => tournament({ gameSizes: [2, 2] })).toThrow(/gameSizes\[1\]: game size 2 twice/);
+    expect(() =>
+      tournament({
+        lineups: [
+          ['a', 'b'],
+          ['a', 'b'],
+        ],
+      }),
+    ).toThrow(/lineups\[1\]: the same line-up as lineups\[0\]/);
+    const t = tournament({
+      lineups: [
+        ['a', 'b'],
+        ['b', 'a'],
+      ],
+    });
+    const games = planGames(t, [scenario([5, 10, 20])], 0, 1);
+    expect(new Set(games.map((g) => g.id)).size).toBe(games.length);
+  });
+
+  it('refuses an adaptive top-k beyond the entrants that play, naming the limit', () => {
+    expect(() => tournament({ adaptive: { topK: 5, maxGames: 100 } })).toThrow(
+      /adaptive\.topK: top 5 of 4 entrants that play: at most 4/,
+    );
+    expect(() =>
+      tournament({ lineups: [['a', 'b']], gameSizes: [2], adaptive: { topK: 3, maxGames: 9 } }),
+    ).toThrow(/at most 2/);
+    expect(tournament({ adaptive: { topK: 4, maxGames: 100 } }).adaptive?.topK).toBe(4);
+  });
 });

@@ -57,7 +57,8 @@ export interface TournamentOutcome {
 /**
  * The tournament's scenarios, each a validated run configuration; every seat must be an agent of
  * its scenario (a ConfigError naming `scenarios[i].seats[j]` of `source` otherwise — a seat that is
- * not there would leave its entrant out of every game).
+ * not there would leave its entrant out of every game), and an `adaptive.maxGames` budget must
+ * cover the games of the first `seeds` seeds.
  */
 export function loadScenarios(t: TournamentConfig, source = '<tournament>'): RunConfig[] {
   const scenarios = t.scenarios.map((s) => loadRunConfig(s.file));
@@ -76,6 +77,17 @@ export function loadScenarios(t: TournamentConfig, source = '<tournament>'): Run
     );
   });
   if (issues.length > 0) throw new ConfigError(source, issues);
+  // The first `seeds` seeds are always played in full; a budget below them would be overspent
+  // before adaptive scheduling could even start.
+  const first = t.adaptive ? planGames(t, scenarios, 0, t.seeds).length : 0;
+  if (t.adaptive && t.adaptive.maxGames < first)
+    throw new ConfigError(source, [
+      {
+        path: 'adaptive.maxGames',
+        message: `${t.adaptive.maxGames} games, but the first ${t.seeds} seed(s) already play ${first}: at least ${first}, or fewer seeds`,
+        value: t.adaptive.maxGames,
+      },
+    ]);
   return scenarios;
 }
 
@@ -129,8 +141,8 @@ export async function runTournament(
   o: TournamentOptions = {},
 ): Promise<TournamentOutcome> {
   const dir = o.dir ?? join('runs', 'tournaments', t.name);
-  const store = new TournamentStore(dir, t);
   const scenarios = o.scenarios ?? loadScenarios(t);
+  const store = new TournamentStore(dir, t, scenarios);
   const executor = o.executor ?? localExecutor({ tournament: t, scenarios, outDir: dir });
   const results = new Map(store.results().map((g) => [g.id, g]));
   const resumed = results.size;

@@ -1,8 +1,9 @@
 // A tournament folder belongs to one tournament: another one (another configuration) is refused, and
 // a folder that cannot be made is refused with the path and the option — never a raw fs error.
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../sim/index.js';
 import { tempDir } from '../test/helpers/arena-process.js';
 import { parseTournament } from './config.js';
 import { TournamentFolderError, TournamentStore } from './store.js';
@@ -38,5 +39,54 @@ describe('TournamentStore', () => {
     expect(() => new TournamentStore(join(file, 'x'), tournament(2))).toThrow(
       `cannot make the tournament folder ${join(file, 'x')} (--out): ENOTDIR`,
     );
+  });
+
+  // A tournament written into a study's folder mixed the two (and the study's study.json then hid
+  // the leaderboard from flexarena report); a cut-off tournament.json was a SyntaxError's stack.
+  it("refuses a study's or a run's folder, and a tournament.json it cannot read, naming the file", () => {
+    for (const [mark, kind] of [
+      ['study-config.json', 'study'],
+      ['run-manifest.json', 'run'],
+    ] as const) {
+      const folder = join(dir, `${kind}-folder`);
+      mkdirSync(folder);
+      writeFileSync(join(folder, mark), '{}');
+      expect(() => new TournamentStore(folder, tournament(2))).toThrow(
+        `${folder} is a ${kind} folder (it has ${mark}), not a tournament folder: use another --out`,
+      );
+    }
+    const cut = join(dir, 'cut');
+    mkdirSync(cut);
+    writeFileSync(join(cut, 'tournament.json'), '{"hash":"12');
+    expect(() => new TournamentStore(cut, tournament(2))).toThrow(TournamentFolderError);
+    expect(() => new TournamentStore(cut, tournament(2))).toThrow(
+      /cut\/tournament\.json is not readable as JSON \(.*\), so whose tournament folder this is is unknown: use another --out or delete it/,
+    );
+  });
+
+  // Editing a scenario file kept its name, so the folder's games (played on the old file) were
+  // resumed as finished and the old table printed as if the edited scenario had been played.
+  it('refuses its folder when a scenario file changed since its games were played', () => {
+    const scenario = (powerMw: number) => [
+      parseRunConfig({
+        day: '2026-11-22',
+        agents: [
+          { id: 'seat-a', strategy: 'idle', asset: { type: 'battery', powerMw, energyMwh: 10 } },
+          { id: 'seat-b', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+        ],
+      }),
+    ];
+    const folder = join(dir, 'edited');
+    new TournamentStore(folder, tournament(2), scenario(5));
+    expect(() => new TournamentStore(folder, tournament(2), scenario(5))).not.toThrow();
+    expect(() => new TournamentStore(folder, tournament(2), scenario(50))).toThrow(
+      /edited holds this tournament played on other scenario files: they changed since \(inputs hash [0-9a-f]{16}, now [0-9a-f]{16}\); use another --out or delete it/,
+    );
+    // A folder claimed before the scenarios were kept takes them on its next claim.
+    const older = join(dir, 'older');
+    new TournamentStore(older, tournament(2));
+    expect(JSON.parse(readFileSync(join(older, 'tournament.json'), 'utf8')).inputsHash).toBeUndefined();
+    new TournamentStore(older, tournament(2), scenario(5));
+    expect(() => new TournamentStore(older, tournament(2), scenario(50))).toThrow(/changed since/);
   });
 });

@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { claimFolder, FlexArenaError } from '../lib/index.js';
+import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
 
@@ -17,15 +18,18 @@ export class TournamentFolderError extends FlexArenaError {
 export class TournamentStore {
   readonly gamesFile: string;
 
+  /** `scenarios`: the scenario files as loaded (loadScenarios), so that an edited one is noticed. */
   constructor(
     readonly dir: string,
     t: TournamentConfig,
+    scenarios?: readonly RunConfig[],
   ) {
     claimFolder({
       dir,
       metaFile: 'tournament.json',
       kind: 'tournament',
       config: t,
+      ...(scenarios ? { inputs: { what: 'scenario files', value: scenarios } } : {}),
       fail: (m) => new TournamentFolderError(m),
     });
     this.gamesFile = join(dir, 'games.jsonl');

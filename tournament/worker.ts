@@ -5,8 +5,8 @@
 // that dies stops doing so, and its game goes to another worker after the ack wait. A game played
 // twice that way publishes the same message id twice: the results stream keeps one.
 import { join } from 'node:path';
-import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type JsMsg, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { RunInterruptedError } from '../lib/index.js';
 import { playGame } from './game.js';
 import {
@@ -19,6 +19,7 @@ import {
   resultsSubject,
   WORKERS_CONSUMER,
 } from './work-queue.js';
+import { connectWorkQueue } from './work-queue-connect.js';
 
 export interface WorkerOptions {
   natsUrl: string;
@@ -47,13 +48,8 @@ export class TournamentWorker {
   /** Connects and plays games until stop() or maxGames. */
   async run(): Promise<void> {
     const ackWaitMs = this.o.ackWaitMs ?? 30_000;
-    this.nc = await connect({
-      servers: this.o.natsUrl,
-      name: `flexarena-worker-${this.o.name}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    });
-    const jsm = await jetstreamManager(this.nc);
+    const { nc, jsm } = await connectWorkQueue(this.o.natsUrl, `flexarena-worker-${this.o.name}`);
+    this.nc = nc;
     await ensureStreams(jsm);
     await ensureWorkersConsumer(jsm, ackWaitMs);
     const info = await jsm.consumers.info(GAMES_STREAM, WORKERS_CONSUMER);

@@ -45,7 +45,9 @@ export function formatStudy(s: StudySummary): string {
       ci(v.impact.spreadEur, 2),
       ci(v.impact.depthMw),
     ]);
-  return `${table.toString()}\n${s.seeds} world seed(s); revenue = ${s.metric}; Δ = variant − without, per seed; intervals: bootstrap over seeds, ${s.resamples} resamples.`;
+  // A bootstrap of one seed is that seed's value: its "interval" says nothing about luck.
+  const one = s.seeds === 1 ? '\nOne world seed: the intervals are points, not uncertainty; add seeds.' : '';
+  return `${table.toString()}\n${s.seeds} world seed(s); revenue = ${s.metric}; Δ = variant − without, per seed; intervals: bootstrap over seeds, ${s.resamples} resamples.${one}`;
 }
 
 interface StudyFlags {

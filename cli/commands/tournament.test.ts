@@ -77,3 +77,36 @@ describe('seats', () => {
     );
   });
 });
+
+describe('adaptive.maxGames', () => {
+  // A budget below the first seeds' games was accepted and overspent: the first `seeds` seeds
+  // always play in full.
+  it('must cover the games of the first seeds: a ConfigError names the field, the games and the file', () => {
+    const t = (maxGames: number) =>
+      parseTournament({
+        name: 't',
+        seeds: 2,
+        gameSizes: [2],
+        entrants: ['a', 'b', 'c'].map((name) => ({ name, strategy: 'idle' })),
+        scenarios: [{ file: 'scenarios/demo.yaml', seats: ['heuristic', 'optimiser'] }],
+        adaptive: { topK: 2, maxGames },
+      });
+    // 2 seeds × 3 line-ups, no rotation (the two seats' batteries are equal).
+    expect(() => loadScenarios(t(6), 't.yaml')).not.toThrow();
+    let err: unknown;
+    try {
+      loadScenarios(t(5), 't.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).file).toBe('t.yaml');
+    expect((err as ConfigError).issues).toEqual([
+      {
+        path: 'adaptive.maxGames',
+        message: '5 games, but the first 2 seed(s) already play 6: at least 6, or fewer seeds',
+        value: 5,
+      },
+    ]);
+  });
+});

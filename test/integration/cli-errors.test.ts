@@ -1,6 +1,7 @@
 // What a user gets wrong on the command line comes back as one line that says what to change, and
 // exit code 1 — never a stack trace, which is kept for bugs.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +69,58 @@ describe('flexarena agent', () => {
       expect(res.status, res.stderr).toBe(1);
       expect(res.stderr.trim()).toMatch(message);
       expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    });
+});
+
+describe('flexarena report', () => {
+  // A cut-off leaderboard.json was a SyntaxError with its stack; a stopped tournament's folder was
+  // "neither a run folder nor a tournament folder".
+  const dir = (files: Record<string, string>) => {
+    const d = mkdtempSync(join(tmpdir(), 'cli-report-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+    return d;
+  };
+  const cases: [string, () => string, RegExp][] = [
+    [
+      'a cut-off leaderboard.json',
+      () => dir({ 'leaderboard.json': '{"rows":[' }),
+      /^flexarena: .*leaderboard\.json is not readable as JSON \(.*\); flexarena tournament <file> --out .* writes it again$/,
+    ],
+    [
+      'a stopped tournament',
+      () => dir({ 'tournament.json': '{}', 'games.jsonl': '' }),
+      /^flexarena: .* holds a tournament that has not finished \(no leaderboard\.json yet\)/,
+    ],
+    [
+      'a folder that is not there',
+      () => '/nonexistent/flexarena-report',
+      /^flexarena: \/nonexistent\/flexarena-report: no such folder$/,
+    ],
+  ];
+  for (const [what, make, message] of cases)
+    it(`says what is wrong with ${what}, in one line`, { timeout: 60_000 }, () => {
+      const res = flexarena(['report', make(), '--no-png']);
+      expect(res.status, res.stderr).toBe(1);
+      expect(res.stderr.trim()).toMatch(message);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    });
+});
+
+describe('flexarena worker and tournament --nats', () => {
+  // A NATS URL nothing listens on was a ConnectionError with its stack.
+  for (const [what, args] of [
+    ['worker', ['worker', '--nats', 'nats://127.0.0.1:1']],
+    [
+      'tournament',
+      ['tournament', 'tournaments/shipped.yaml', '--nats', 'nats://127.0.0.1:1', '--no-progress'],
+    ],
+  ] as const)
+    it(`${what}: says which NATS cannot be reached, in one line`, { timeout: 60_000 }, () => {
+      const out = mkdtempSync(join(tmpdir(), 'cli-nats-'));
+      const res = flexarena([...args, ...(what === 'tournament' ? ['--out', out] : [])]);
+      expect(res.status, res.stderr).toBe(1);
+      expect(res.stderr.trim()).toBe(
+        'flexarena: cannot connect to NATS at nats://127.0.0.1:1 (--nats): connection refused',
+      );
     });
 });
