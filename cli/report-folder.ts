@@ -10,12 +10,7 @@ import { FlexArenaError } from '../lib/index.js';
 import type { StudySummary } from '../study/index.js';
 import type { Leaderboard } from '../tournament/index.js';
 
-export class ReportFolderError extends FlexArenaError {
-  constructor(message: string, options?: { cause: unknown }) {
-    super(message, options);
-    this.name = 'ReportFolderError';
-  }
-}
+export class ReportFolderError extends FlexArenaError {}
 
 export type ReportInput =
   | { kind: 'study'; summary: StudySummary }

@@ -29,10 +29,6 @@ export interface FolderClaim {
 }
 
 /**
- * Makes `dir` if need be and claims it for `config`: a folder claimed by another configuration, or
- * one that cannot be made, is refused with a message naming the folder and --out.
- */
-/**
  * The files that mark a folder as a run's, a tournament's or a study's. A folder marked by one is
  * not another's: a study written into a tournament folder would overwrite its report/ and hide its
  * leaderboard from `flexarena report` (which reads study.json first).
@@ -43,6 +39,10 @@ const FOLDER_MARKS: readonly { file: string; kind: string }[] = [
   { file: 'run-manifest.json', kind: 'run' },
 ];
 
+/**
+ * Makes `dir` if need be and claims it for `config`: a folder claimed by another configuration, or
+ * one that cannot be made, is refused with a message naming the folder and --out.
+ */
 export function claimFolder(c: FolderClaim): void {
   try {
     mkdirSync(c.dir, { recursive: true });

@@ -21,6 +21,7 @@ export { BUY, FOK, GTC, IOC, SELL } from './cid/order-book.js';
 export { ReferenceBook } from './cid/reference-book.js';
 export * from './types.js';
 export {
+  cashUnitsToCentEur,
   deliveryMinutes,
   eurToTicks,
   isOnTickGrid,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cashUnitsToCentEur,
   deliveryMinutes,
   eurToTicks,
   lotsToMw,
@@ -73,5 +74,15 @@ describe('product cash', () => {
     expect(() => productTradeCashUnits({ ...hour, deliveryEndMs: start + 10 * 60_000 }, 1, 1)).toThrow(
       /multiple of 3/,
     );
+  });
+});
+
+describe('cashUnitsToCentEur', () => {
+  it('rounds the exact integer to the cent, a half cent upward (not the binary float of units / 1e5)', () => {
+    expect(cashUnitsToCentEur(172_472_500)).toBe(1724.73);
+    expect((172_472_500 / 100_000).toFixed(2)).toBe('1724.72');
+    expect(cashUnitsToCentEur(-172_472_500)).toBe(-1724.72);
+    expect(cashUnitsToCentEur(499)).toBe(0);
+    expect(cashUnitsToCentEur(500)).toBe(0.01);
   });
 });

@@ -1,4 +1,4 @@
-import { PRICE_TICK_EUR_PER_MWH, type ProductDef, QUANTITY_LOT_MW } from './types.js';
+import { CASH_UNITS_PER_EUR, PRICE_TICK_EUR_PER_MWH, type ProductDef, QUANTITY_LOT_MW } from './types.js';
 
 // Conversions at the library's edge. Floats are only accepted here, and only if they sit on the
 // tick/lot grid: silently rounding 12.345 EUR/MWh to a tick would change what an agent asked for.
@@ -103,4 +103,13 @@ export function productTradeCashUnits(
   quantityLots: number,
 ): number {
   return tradeCashUnits(priceTicks, quantityLots, deliveryMinutes(product));
+}
+
+/**
+ * Exact cash units as EUR rounded to the cent (a half cent upward), for people: results.json and
+ * every table round the same integer the same way (toFixed on units / 100 000 rounds the binary
+ * float instead: 172 472 500 units gave 1724.72, not 1724.73).
+ */
+export function cashUnitsToCentEur(cashUnits: number): number {
+  return Math.round(cashUnits / (CASH_UNITS_PER_EUR / 100)) / 100;
 }

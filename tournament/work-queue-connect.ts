@@ -6,12 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { FlexArenaError } from '../lib/index.js';
 
 /** The work queue's NATS server cannot be reached, or has no JetStream. */
-export class WorkQueueConnectError extends FlexArenaError {
-  constructor(message: string, options?: { cause: unknown }) {
-    super(message, options);
-    this.name = 'WorkQueueConnectError';
-  }
-}
+export class WorkQueueConnectError extends FlexArenaError {}
 
 export async function connectWorkQueue(
   natsUrl: string,

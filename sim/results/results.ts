@@ -1,7 +1,7 @@
 // Per-agent results of a run, from the sums of the agent's settlement records (exact, in integer
 // units) with the EUR figures people read beside them, and the counters the ledgers keep.
 import type { AgentResult } from '../../gen/flexarena/v1/session.js';
-import { CASH_UNITS_PER_EUR } from '../../market/index.js';
+import { cashUnitsToCentEur } from '../../market/index.js';
 import { CASH_KINDS } from '../core/agent-ledger.js';
 import type { RunContext } from '../core/run-context.js';
 import type { RunSummary } from '../core/simulation.js';
@@ -21,7 +21,7 @@ export interface RunResults {
 }
 
 /** EUR with cent precision for people; the exact integer units stand beside it. */
-const eur = (units: number) => Math.round(units / (CASH_UNITS_PER_EUR / 100)) / 100;
+const eur = cashUnitsToCentEur;
 
 export function agentResults(ctx: RunContext, totals: RecordTotals): AgentResult[] {
   return ctx.cfg.agents.map((a) => {
