@@ -1,43 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../lib/index.js';
 import { parseRunConfig } from '../sim/index.js';
-import { checkLaunchedStrategies } from './check-strategies.js';
+import { checkLaunchedStrategies, runWelcomes } from './check-strategies.js';
+
+/** The issues of a configuration's launched agents, welcomed as the run would welcome them. */
+async function issuesOf(cfg: ReturnType<typeof parseRunConfig>): Promise<ConfigError['issues']> {
+  try {
+    await checkLaunchedStrategies(
+      cfg,
+      'run.yaml',
+      await runWelcomes(cfg, 'check-1', process.cwd(), 'run.yaml'),
+    );
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).issues;
+  }
+  return [];
+}
 
 describe('strategies of launched agents', () => {
-  it('rejects an unknown strategy the arena would have to launch, and allows any label for agents started by hand', () => {
+  it('rejects an unknown strategy the arena would have to launch, and allows any label for agents started by hand', async () => {
     const cfg = parseRunConfig({ day: '2026-11-22', agents: [{ id: 'a', strategy: 'no-such-thing' }] });
-    let issues: ConfigError['issues'] = [];
-    try {
-      checkLaunchedStrategies(cfg, 'run.yaml');
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      issues = (err as ConfigError).issues;
-    }
+    const issues = await issuesOf(cfg);
     expect(issues[0]).toMatchObject({ path: 'agents[0].strategy', value: 'no-such-thing' });
     expect(issues[0]!.message).toMatch(/unknown strategy.*known: .*heuristic-battery/);
     const byHand = parseRunConfig({
       day: '2026-11-22',
       agents: [{ id: 'a', strategy: 'my-python-bot', launch: false, token: 'tok-12345' }],
     });
-    expect(() => checkLaunchedStrategies(byHand, 'run.yaml')).not.toThrow();
+    expect(await issuesOf(byHand)).toEqual([]);
   });
 });
 
 describe('parameters of launched agents', () => {
-  const issuesOf = (agents: unknown[]) => {
-    const cfg = parseRunConfig({ day: '2026-11-22', agents });
-    try {
-      checkLaunchedStrategies(cfg, 'run.yaml');
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      return (err as ConfigError).issues;
-    }
-    return [];
-  };
+  const agentIssues = (agents: unknown[]) => issuesOf(parseRunConfig({ day: '2026-11-22', agents }));
   const battery = { type: 'battery', powerMw: 10, energyMwh: 20 };
 
-  it('refuses a value out of range before anything starts, naming the field, the value and the limit', () => {
-    const issues = issuesOf([
+  it('refuses a value out of range before anything starts, naming the field, the value and the limit', async () => {
+    const issues = await agentIssues([
       { id: 'ok', strategy: 'lp-battery', asset: battery, params: { horizonHours: 24 } },
       { id: 'far', strategy: 'lp-battery', asset: battery, params: { horizonHours: 500 } },
     ]);
@@ -47,8 +47,8 @@ describe('parameters of launched agents', () => {
     expect(issues[0]!.message).toContain('lp-battery');
   });
 
-  it('refuses an unknown parameter, a missing file and an off-grid price', () => {
-    const issues = issuesOf([
+  it('refuses an unknown parameter, a missing file and an off-grid price', async () => {
+    const issues = await agentIssues([
       { id: 'a', strategy: 'heuristic-battery', asset: battery, params: { maxSlipageEur: 5 } },
       { id: 'b', strategy: 'policy', asset: battery, params: { checkpoint: '/nonexistent/policy.json' } },
       { id: 'c', strategy: 'heuristic-battery', asset: battery, params: { maxSlippageEur: 0.001 } },
@@ -64,12 +64,45 @@ describe('parameters of launched agents', () => {
     expect(issues[2]!.message).toMatch(/0\.01 EUR\/MWh/);
   });
 
-  it('leaves the parameters of agents started by hand or by their own command to them', () => {
+  it('leaves the parameters of agents started by hand or by their own command to them', async () => {
     expect(
-      issuesOf([
+      await agentIssues([
         { id: 'h', strategy: 'lp-battery', launch: false, token: 'tok-12345', params: { horizonHours: 500 } },
         { id: 'c', strategy: 'lp-battery', command: ['my-agent'], params: { horizonHours: 500 } },
       ]),
     ).toEqual([]);
+  });
+
+  it('refuses a seat without the asset the strategy plays, and a parameter that does not fit the asset', async () => {
+    const fleet = { type: 'ev-fleet' };
+    const issues = await agentIssues([
+      { id: 'fine', strategy: 'lp-battery', asset: battery, params: { endSocMwh: 19 } },
+      { id: 'full', strategy: 'lp-battery', asset: battery, params: { endSocMwh: 999 } },
+      { id: 'bare', strategy: 'heuristic-battery' },
+      { id: 'cars', strategy: 'rolling-intrinsic', asset: fleet },
+      { id: 'pool', strategy: 'pool-aggregator', asset: battery },
+      { id: 'net', strategy: 'tabular-q' },
+    ]);
+    expect(issues.map((i) => i.path)).toEqual([
+      'agents[1].params.endSocMwh',
+      'agents[2].asset',
+      'agents[3].asset',
+      'agents[4].asset',
+      'agents[5].asset',
+    ]);
+    expect(issues[0]).toMatchObject({ value: 999 });
+    expect(issues[0]!.message).toMatch(
+      /999 MWh is outside the battery's SoC range \[1, 19\] MWh \(strategy lp-battery\)/,
+    );
+    expect(issues[1]!.message).toBe(
+      'heuristic-battery needs a battery asset in its run configuration (it has none)',
+    );
+    expect(issues[2]!.message).toBe(
+      'rolling-intrinsic needs an asset of type battery in its run configuration (it has ev-fleet)',
+    );
+    expect(issues[3]!.message).toMatch(
+      /^pool-aggregator needs a residential-pool asset .*\(it has battery\)$/,
+    );
+    expect(issues[4]!.message).toMatch(/^tabular-q needs a battery asset/);
   });
 });

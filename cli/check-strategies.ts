@@ -1,14 +1,47 @@
-// Agents the arena launches run a built-in strategy by name with their parameters: a misspelt name
-// or a parameter the strategy refuses is a configuration error before anything starts
-// (agents/strategies/strategy-check.ts). Agents started by hand (launch: false) or from their own
-// command line (`command`, `runtime`) may carry any label and parameters.
-import { strategyConfigIssues } from '../agents/strategies/index.js';
+// Agents the arena launches run a built-in strategy by name with their parameters: a misspelt name,
+// a parameter the strategy refuses, a seat without the asset the strategy plays or a parameter that
+// does not fit that asset (an SoC target outside the battery's range) is a configuration error
+// before anything starts (agents/strategies/strategy-check.ts). Before, the last two surfaced at the
+// agent's welcome: its process exited and the run went on without it. Agents started by hand
+// (launch: false) or from their own command line (`command`, `runtime`) may carry any label and
+// parameters.
+
+import { seatConfigIssues } from '../agents/strategies/index.js';
+import type { Welcome } from '../gen/flexarena/v1/session.js';
 import { ConfigError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 
-export function checkLaunchedStrategies(cfg: RunConfig, source: string): void {
-  const issues = cfg.agents.flatMap((a, i) =>
-    a.launch && !a.command && !a.runtime ? strategyConfigIssues(`agents[${i}]`, a.strategy, a.params) : [],
-  );
+/** The welcome an agent of the run gets (its seat: market, asset, auctions). */
+export type WelcomeOf = (agentId: string) => Welcome;
+
+export async function checkLaunchedStrategies(
+  cfg: RunConfig,
+  source: string,
+  welcomeOf: WelcomeOf,
+): Promise<void> {
+  const issues = [];
+  for (const [i, a] of cfg.agents.entries())
+    if (a.launch && !a.command && !a.runtime)
+      issues.push(...(await seatConfigIssues(`agents[${i}]`, a.strategy, a.params, welcomeOf(a.id))));
   if (issues.length > 0) throw new ConfigError(source, issues);
+}
+
+/**
+ * The welcomes of a run as its simulation will make them: the simulation is made once more without
+ * any sink (the world of the run's days: 30–80 ms for the demo). Loaded lazily: `flexarena agent`
+ * processes start through the CLI and need none of the core.
+ */
+export async function runWelcomes(
+  cfg: RunConfig,
+  runId: string,
+  baseDir: string,
+  configFile: string,
+): Promise<WelcomeOf> {
+  const [{ readWorldFiles }, { Simulation }] = await Promise.all([
+    import('../arena/index.js'),
+    import('../sim/index.js'),
+  ]);
+  const files = readWorldFiles(cfg, baseDir, configFile);
+  const sim = await Simulation.create(cfg, { runId, sinks: [], files });
+  return (agentId) => ({ ...sim.welcome(agentId), resumed: false });
 }

@@ -21,6 +21,7 @@ export { ActionBuildError, AgentSdkError, ParamError, SessionError } from './err
 export { GrpcStatus, type GrpcStatusCode } from './grpc-status.js';
 export {
   type AssetKindName,
+  AssetRequiredError,
   type AssetSpecOf,
   type AuctionKindName,
   type MarketLimits,

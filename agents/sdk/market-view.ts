@@ -52,6 +52,27 @@ export type AuctionKindName = 'day-ahead' | 'intraday';
 /** Raised when a strategy asks for something the Welcome does not have (a missing asset kind). */
 export class MarketViewError extends AgentSdkError {}
 
+/**
+ * A strategy seated without the asset it plays: a configuration error, which the arena finds before
+ * a run starts (agents/strategies/strategy-check.ts) by welcoming the strategy as the run would.
+ */
+export class AssetRequiredError extends MarketViewError {
+  constructor(
+    readonly strategy: string,
+    /** The asset's `type` as a run configuration writes it (battery, ev-fleet, …). */
+    readonly assetType: string,
+    /** How the message names it: "an asset of type <assetType>" unless said otherwise. */
+    what = `an asset of type ${assetType}`,
+  ) {
+    super(`${strategy} needs ${what} in its run configuration`);
+  }
+}
+
+/** The `asset.type` a run configuration writes for an asset kind of the wire. */
+export function configAssetType(kind: AssetKindName): string {
+  return CONFIG_ASSET_TYPE[kind];
+}
+
 export class MarketView {
   readonly agentId: string;
   readonly runId: string;
@@ -228,10 +249,7 @@ export class MarketView {
     strategy: string,
   ): { assetId: string; spec: AssetSpecOf<K> } {
     const a = this.asset(kind);
-    if (!a)
-      throw new MarketViewError(
-        `${strategy} needs an asset of type ${CONFIG_ASSET_TYPE[kind]} in its run configuration`,
-      );
+    if (!a) throw new AssetRequiredError(strategy, CONFIG_ASSET_TYPE[kind]);
     return a;
   }
 

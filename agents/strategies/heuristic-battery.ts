@@ -10,7 +10,7 @@ import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js'
 import { deliveryStartOf } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { submit } from '../sdk/actions.js';
-import { AgentSdkError } from '../sdk/errors.js';
+import { AssetRequiredError } from '../sdk/market-view.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 
 import { eurPerMwh, parseParams } from './params.js';
@@ -42,7 +42,7 @@ export class HeuristicBattery implements Strategy {
   onWelcome(welcome: Welcome): void {
     const asset = welcome.assets.find((a) => a.kind?.$case === 'battery');
     if (asset?.kind?.$case !== 'battery')
-      throw new AgentSdkError('heuristic-battery needs a battery asset in its run configuration');
+      throw new AssetRequiredError('heuristic-battery', 'battery', 'a battery asset');
     this.battery = asset.kind.value;
     for (const p of welcome.market?.products ?? []) this.gateClosure.set(p.productId, p.gateClosureMs);
   }

@@ -3,8 +3,10 @@
 // the configured parameters exactly as an agent process would build it (schema, value limits and
 // the files it reads, e.g. a policy checkpoint or a Q-table). A launched agent process that refuses
 // its parameters exits at once, and a run would go on without it.
+import type { Welcome } from '../../gen/flexarena/v1/session.js';
 import type { ConfigIssue } from '../../lib/index.js';
-import { ParamError } from '../sdk/errors.js';
+import { AgentSdkError, ParamError } from '../sdk/errors.js';
+import { AssetRequiredError, configAssetType } from '../sdk/market-view.js';
 import { createStrategy, hasStrategy, strategyNames } from './registry.js';
 
 /**
@@ -30,16 +32,57 @@ export function strategyConfigIssues(
     return [];
   } catch (err) {
     if (!(err instanceof ParamError)) throw err;
-    const field = err.field === '(root)' ? '' : err.field;
-    const value = field ? valueAt(params, field) : undefined;
-    return [
-      {
-        path: field ? `${at}.params.${field}` : `${at}.params`,
-        message: `${err.reason} (strategy ${strategy})`,
-        ...(value === undefined ? {} : { value }),
-      },
-    ];
+    return [paramIssue(at, strategy, params, err)];
   }
+}
+
+/**
+ * What the strategy says when it is welcomed to its seat as the run would welcome it: the asset it
+ * needs (`<at>.asset`), parameters that depend on the asset (e.g. an SoC target outside the
+ * battery's range, `<at>.params.<field>`). In a run these surface only at the agent's welcome — an
+ * agent process then exits and the run went on without it. Includes strategyConfigIssues.
+ */
+export async function seatConfigIssues(
+  at: string,
+  strategy: string,
+  params: Record<string, unknown>,
+  welcome: Welcome,
+): Promise<ConfigIssue[]> {
+  const issues = strategyConfigIssues(at, strategy, params);
+  if (issues.length > 0) return issues;
+  try {
+    await createStrategy(strategy, params).onWelcome?.(welcome);
+    return [];
+  } catch (err) {
+    if (err instanceof ParamError) return [paramIssue(at, strategy, params, err)];
+    if (err instanceof AssetRequiredError) {
+      const has = welcome.assets.flatMap((a) => (a.kind ? [configAssetType(a.kind.$case)] : []));
+      return [
+        {
+          path: `${at}.asset`,
+          message: `${err.message} (it has ${has.length === 0 ? 'none' : has.join(', ')})`,
+        },
+      ];
+    }
+    // The SDK's errors are written for the user; anything else is a bug in the strategy.
+    if (err instanceof AgentSdkError) return [{ path: `${at}.strategy`, message: err.message }];
+    throw err;
+  }
+}
+
+function paramIssue(
+  at: string,
+  strategy: string,
+  params: Record<string, unknown>,
+  err: ParamError,
+): ConfigIssue {
+  const field = err.field === '(root)' ? '' : err.field;
+  const value = field ? valueAt(params, field) : undefined;
+  return {
+    path: field ? `${at}.params.${field}` : `${at}.params`,
+    message: `${err.reason} (strategy ${strategy})`,
+    ...(value === undefined ? {} : { value }),
+  };
 }
 
 /** The value at a dotted path inside `params`, if there is one. */

@@ -13,7 +13,8 @@ import {
   quarterHourId,
 } from '../../lib/index.js';
 import { submit } from '../sdk/actions.js';
-import { AgentSdkError, ParamError } from '../sdk/errors.js';
+import { ParamError } from '../sdk/errors.js';
+import { AssetRequiredError, configAssetType } from '../sdk/market-view.js';
 
 export const QH_MS = 15 * 60_000;
 export const HOUR_MS = 3_600_000;
@@ -295,7 +296,7 @@ export function findAsset<K extends AssetKind['$case']>(
 
 /**
  * The first asset of a kind in the welcome; a strategy cannot play without it, so its absence
- * is an AgentSdkError "<strategy> needs <what> asset in its run configuration".
+ * is an AssetRequiredError "<strategy> needs <what> asset in its run configuration".
  */
 export function requireAsset<K extends AssetKind['$case']>(
   welcome: Welcome,
@@ -304,7 +305,7 @@ export function requireAsset<K extends AssetKind['$case']>(
   what: string,
 ): { assetId: string; spec: AssetSpecOf<K> } {
   const asset = findAsset(welcome, kind);
-  if (!asset) throw new AgentSdkError(`${strategy} needs ${what} asset in its run configuration`);
+  if (!asset) throw new AssetRequiredError(strategy, configAssetType(kind), `${what} asset`);
   return asset;
 }
 
