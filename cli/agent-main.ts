@@ -7,7 +7,9 @@ import { registerAgent } from './commands/agent.js';
 
 tuneV8ForShortRuns(process.env, 'agent');
 
-const program = new Command().name('flexarena').showHelpAfterError();
+const program = new Command()
+  .name('flexarena')
+  .showHelpAfterError('(--help lists the commands and their options)');
 registerAgent(program);
 
 // No top-level await: the arena bundles this file as CommonJS (arena/launcher/agent-bundle.ts).

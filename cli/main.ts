@@ -11,7 +11,9 @@ tuneV8ForShortRuns(process.env, process.argv[2] === 'agent' ? 'agent' : 'arena')
 const program = new Command()
   .name('flexarena')
   .description('A multi-agent arena for European short-term power markets')
-  .showHelpAfterError();
+  // A hint, not the command's whole help: after a mistyped value the error line was pushed up by
+  // thirty lines of options.
+  .showHelpAfterError('(--help lists the commands and their options)');
 
 try {
   for (const name of commandsFor(process.argv)) (await COMMANDS[name]!())(program);

@@ -22,4 +22,14 @@ describe('option parsers', () => {
     expect(() => intOption('--n', { min: 3 })('2')).toThrow('--n must be at least 3, got "2"');
     expect(() => numberOption('--x', { max: 3 })('4')).toThrow('--x must be at most 3, got "4"');
   });
+
+  it('names the range, not only "positive", for a zero or negative value of a ranged number', () => {
+    // It said "--realtime must be a positive number" for 0, while the limit is 1 to 100000.
+    for (const v of ['0', '-5'])
+      expect(() => numberOption('--realtime', { min: 1, max: 100_000 })(v)).toThrow(
+        `--realtime must be from 1 to 100000, got "${v}"`,
+      );
+    expect(() => numberOption('--pace')('0')).toThrow('--pace must be a positive number, got "0"');
+    expect(() => numberOption('--pace')('fast')).toThrow('--pace must be a number, got "fast"');
+  });
 });

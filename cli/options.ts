@@ -36,11 +36,14 @@ export function portOption(name: string) {
   };
 }
 
-/** A positive number, optionally within [min, max]. */
+/** A positive number, or one within [min, max] when a min is given (min > 0 is the caller's to set). */
 export function numberOption(name: string, limits: { min?: number; max?: number } = {}) {
   return (v: string) => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
+    if (v.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
+    // With limits the message names them ("from 1 to 100000"), not only "positive".
+    if (limits.min === undefined && n <= 0)
       throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
     checkLimits(name, n, v, limits);
     return n;

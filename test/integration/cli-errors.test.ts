@@ -124,3 +124,15 @@ describe('flexarena worker and tournament --nats', () => {
       );
     });
 });
+
+describe('a value the option parser refuses', () => {
+  // It was followed by the command's whole help (thirty lines), the error line scrolled away above.
+  it('is its line and a one-line hint, naming the limit', { timeout: 60_000 }, () => {
+    const res = flexarena(['run', 'scenarios/demo.yaml', '--realtime', '0']);
+    expect(res.status, res.stderr).toBe(1);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      `error: option '--realtime <speed>' argument '0' is invalid. --realtime must be from 1 to 100000, got "0"`,
+      '(--help lists the commands and their options)',
+    ]);
+  });
+});
