@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/index.js';
 import { loadScenarios, parseTournament } from '../../tournament/index.js';
-import { checkEntrants, parseWorkerTimeout } from './tournament.js';
+import { checkEntrants, checkSeats, parseWorkerTimeout } from './tournament.js';
 
 describe('--worker-timeout', () => {
   it('takes seconds ≥ 0 as given, 0 meaning wait forever', () => {
@@ -52,6 +52,37 @@ describe('entrants', () => {
 });
 
 describe('seats', () => {
+  it('are checked for every entrant the plan seats there, before the first game', async () => {
+    // A battery strategy rotated onto the liquidity seat (no asset) failed only when that game came up.
+    const t = parseTournament({
+      name: 't',
+      gameSizes: [2],
+      entrants: [
+        { name: 'quiet', strategy: 'idle' },
+        { name: 'charger', strategy: 'heuristic-battery' },
+        { name: 'full', strategy: 'lp-battery', params: { endSocMwh: 500 } },
+        { name: 'own', strategy: 'anything', command: ['my-agent', '{arena}', '{token}'] },
+      ],
+      scenarios: [{ file: 'scenarios/demo.yaml', seats: ['liquidity', 'heuristic'] }],
+    });
+    let issues: ConfigError['issues'] = [];
+    try {
+      await checkSeats(t, loadScenarios(t, 't.yaml'), 't.yaml');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      issues = (err as ConfigError).issues;
+    }
+    expect(issues.map((i) => i.path)).toEqual([
+      'entrants[1].asset',
+      'entrants[2].params.endSocMwh',
+      'entrants[2].asset',
+    ]);
+    expect(issues[0]!.message).toMatch(
+      /^heuristic-battery needs a battery asset in its run configuration \(it has none\), on seat liquidity of scenarios\[0\] \(\S*scenarios\/demo\.yaml\)$/,
+    );
+    expect(issues[1]!.message).toMatch(/500 MWh is outside .* on seat heuristic of scenarios\[0\]/);
+  });
+
   it('must be agents of their scenario: a ConfigError names the seat, the file and its agents', () => {
     const t = parseTournament({
       name: 't',

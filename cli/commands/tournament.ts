@@ -5,17 +5,20 @@
 // queue and `flexarena worker` processes play them.
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { strategyConfigIssues } from '../../agents/strategies/index.js';
-import { ConfigError } from '../../lib/index.js';
+import { seatConfigIssues, strategyConfigIssues } from '../../agents/strategies/index.js';
+import { ConfigError, type ConfigIssue } from '../../lib/index.js';
+import type { RunConfig } from '../../sim/index.js';
 import {
   DEFAULT_WORKER_TIMEOUT_MS,
   loadScenarios,
   loadTournament,
   natsExecutor,
+  planGames,
   runTournament,
   type TournamentConfig,
   writeTournamentFiles,
 } from '../../tournament/index.js';
+import { runWelcomes, type WelcomeOf } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
 import { stopOnSignal } from '../options.js';
 
@@ -28,6 +31,41 @@ export function checkEntrants(t: TournamentConfig, file: string): void {
     !e.command && e.strategy ? strategyConfigIssues(`entrants[${i}]`, e.strategy, e.params) : [],
   );
   if (issues.length > 0) throw new ConfigError(file, issues);
+}
+
+/**
+ * Every built-in entrant welcomed to every seat the plan gives it, as its game would: an entrant
+ * without the asset its strategy plays (a battery strategy on the liquidity seat) or with a
+ * parameter that does not fit the seat's asset was found only when that game came up — after the
+ * games before it, possibly hours in. Seats and line-ups do not depend on the world seed, so the
+ * first seed's games hold every pairing.
+ */
+export async function checkSeats(
+  t: TournamentConfig,
+  scenarios: readonly RunConfig[],
+  file: string,
+): Promise<void> {
+  // By entrant, in the order of the file (the plan meets them game by game).
+  const issues: ConfigIssue[][] = t.entrants.map(() => []);
+  const seen = new Set<string>();
+  const welcomes = new Map<number, WelcomeOf>();
+  for (const game of planGames(t, scenarios, 0, 1))
+    for (const { seat, entrant } of game.seats) {
+      const i = t.entrants.findIndex((e) => e.name === entrant);
+      const e = t.entrants[i]!;
+      const key = `${game.scenario}\u0000${seat}\u0000${entrant}`;
+      if (e.command || !e.strategy || seen.has(key)) continue;
+      seen.add(key);
+      let welcomeOf = welcomes.get(game.scenario);
+      if (!welcomeOf) {
+        welcomeOf = await runWelcomes(scenarios[game.scenario]!, 'seat-check', process.cwd(), file);
+        welcomes.set(game.scenario, welcomeOf);
+      }
+      const where = `on seat ${seat} of scenarios[${game.scenario}] (${t.scenarios[game.scenario]!.file})`;
+      for (const issue of await seatConfigIssues(`entrants[${i}]`, e.strategy, e.params, welcomeOf(seat)))
+        issues[i]!.push({ ...issue, message: `${issue.message}, ${where}` });
+    }
+  if (issues.some((l) => l.length > 0)) throw new ConfigError(file, issues.flat());
 }
 
 interface TournamentFlags {
@@ -65,6 +103,7 @@ export function registerTournament(program: Command): void {
       const t = loadTournament(file);
       checkEntrants(t, file);
       const scenarios = loadScenarios(t, file);
+      await checkSeats(t, scenarios, file);
       const executor = o.nats
         ? natsExecutor({
             natsUrl: o.nats,
