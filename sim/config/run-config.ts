@@ -295,7 +295,10 @@ export const runConfigSchema = z
     /** First delivery day. */
     day: isoDay,
     days: z.number().int().min(1).max(366).default(1),
-    /** The virtual clock starts this many hours before the first day (16: D-1 08:00, before the auctions). */
+    /**
+     * The virtual clock starts this many hours before the first day (16: D-1 08:00, before the
+     * auctions); it must come before every gate of the run's markets (clock-start.ts).
+     */
     simStartHoursBeforeDay: hoursBeforeDay(MAX_SIM_START_HOURS).default(16),
     /**
      * lockstep: the clock waits for every agent at each decision point (deterministic tape).
