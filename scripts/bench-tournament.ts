@@ -33,7 +33,8 @@ writeFileSync(
     name: 'fast',
     seed: 3,
     day: '2026-11-22',
-    simStartHoursBeforeDay: 8,
+    // Half an hour before the day-ahead gate (D-1 12:00): one decision point to bid into it.
+    simStartHoursBeforeDay: 12.5,
     decisionIntervalMinutes: 30,
     nats: { enabled: false },
     market: { auctions: { intraday: false }, balancing: { enabled: false } },

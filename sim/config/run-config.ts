@@ -5,6 +5,7 @@ import { ConfigError, compactStrings, configIssues, configName, configSeed } fro
 import { isOnTickGrid, mwToLots } from '../../market/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { worldConfigSchema } from '../world/world-config.js';
+import { CLOCK_START_FIELDS, clockStartIssue, MAX_SIM_START_HOURS } from './clock-start.js';
 
 const isoDay = z
   .string()
@@ -294,8 +295,11 @@ export const runConfigSchema = z
     /** First delivery day. */
     day: isoDay,
     days: z.number().int().min(1).max(366).default(1),
-    /** The virtual clock starts this many hours before the first day (16: D-1 08:00, before the auctions). */
-    simStartHoursBeforeDay: hoursBeforeDay(72).default(16),
+    /**
+     * The virtual clock starts this many hours before the first day (16: D-1 08:00, before the
+     * auctions); it must come before every gate of the run's markets (clock-start.ts).
+     */
+    simStartHoursBeforeDay: hoursBeforeDay(MAX_SIM_START_HOURS).default(16),
     /**
      * lockstep: the clock waits for every agent at each decision point (deterministic tape).
      * realtime: the clock is paced against the wall clock (`realtime.speed`) and never waits;
@@ -407,7 +411,21 @@ export const runConfigSchema = z
       for (const issue of launchIssues(a))
         ctx.addIssue({ code: 'custom', path: ['agents', i, issue.field], message: issue.message });
     });
-  });
+  })
+  .superRefine(
+    (cfg, ctx) => {
+      const message = clockStartIssue(cfg);
+      if (message) ctx.addIssue({ code: 'custom', path: ['simStartHoursBeforeDay'], message });
+    },
+    // The gates are computed from the day, the markets and the start: only once those are valid
+    // (an out-of-range `days` would otherwise build its products before being refused).
+    {
+      when: (p) =>
+        typeof p.value === 'object' &&
+        p.value !== null &&
+        !p.issues.some((i) => CLOCK_START_FIELDS.includes(String(i.path?.[0]))),
+    },
+  );
 
 /** How an agent is started must be said once: a command, a runtime, or neither (a strategy). */
 function launchIssues(a: {

@@ -5,7 +5,7 @@ import { createAssetTwin } from '../assets/asset-factory.js';
 import type { AssetTwin } from '../assets/asset-twin.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { Output } from '../records/records.js';
-import { consecutiveDays, ProductCatalog } from '../world/products.js';
+import { type ProductCatalog, productCatalogFor } from '../world/products.js';
 import { type CreateWorldOptions, createWorld, type World } from '../world/world.js';
 import { AgentLedger } from './agent-ledger.js';
 
@@ -55,17 +55,6 @@ export interface RunContextDeps {
   out: Output;
   /** Files the configuration names, read by the caller. */
   files?: CreateWorldOptions;
-}
-
-/** The products of a run's days with its continuous-market windows. */
-export function productCatalogFor(cfg: RunConfig): ProductCatalog {
-  const cid = cfg.market.cid;
-  return new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
-    openHoursBeforeDay: cid.openHoursBeforeDay,
-    hourlyOpenHoursBeforeDay: cid.hourlyOpenHoursBeforeDay,
-    hourlyProducts: cid.hourlyProducts,
-    gateClosureMinutes: cid.gateClosure === 'local' ? cid.localGateMinutes : cid.crossBorderGateMinutes,
-  });
 }
 
 /** Everything a run shares, built from its configuration: products, seeded world, asset twins. */

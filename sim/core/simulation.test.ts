@@ -316,6 +316,70 @@ describe('Simulation: the decision cycle', () => {
   });
 });
 
+describe('Simulation: the clock starts before every gate', () => {
+  it('at the latest start the configuration allows, the first wake-up bids into the capacity and day-ahead auctions', async () => {
+    // The capacity gate is 15 h before the day: 15.25 is the latest start on the 15-minute grid.
+    const { sim, ctx, tape } = await setup({
+      simStartHoursBeforeDay: 15.25,
+      agents: [{ id: 'early', strategy: 'idle', latencyMs: { min: 60_000, max: 60_000 } }],
+    });
+    const up = BalancingDirection.BALANCING_DIRECTION_UP;
+    const played = await play(sim, {
+      early: (w) =>
+        w.wakeId !== 1
+          ? []
+          : [
+              {
+                clientRef: 'da',
+                kind: {
+                  $case: 'auctionBid',
+                  value: {
+                    auctionId: 'da-20261122',
+                    bidId: 'first',
+                    bid: {
+                      $case: 'curve',
+                      value: {
+                        period: 0,
+                        interpolation: CurveInterpolation.CURVE_INTERPOLATION_STEP,
+                        points: [
+                          { priceTicks: -50_000, quantityLots: 4 },
+                          { priceTicks: 400_000, quantityLots: 4 },
+                        ],
+                      },
+                    },
+                  },
+                },
+              },
+              {
+                clientRef: 'cap',
+                kind: {
+                  $case: 'capacityBid',
+                  value: {
+                    productId: 'afrr-20261122-0',
+                    direction: up,
+                    quantityLots: 3,
+                    priceTicks: 1,
+                    indivisible: false,
+                  },
+                },
+              },
+            ],
+    });
+    expect(played.acks.get('early')![0]!.results.map((r) => r.status)).toEqual([
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+    ]);
+    const start = tape.records[0]!;
+    expect(start).toMatchObject({ type: 'run-start', t: DAY_MS - 15.25 * 60 * MINUTE });
+    // Nothing is timed before the clock's start (the continuous books open later, from D-1 15:00).
+    const before = tape.records.filter((r) => (r.t as number) < (start.t as number));
+    expect(before.map((r) => r.type)).toEqual([]);
+    const capacity = tape.records.find((r) => r.type === 'capacity-result')!;
+    expect(capacity.awards).toMatchObject([{ agentId: 'early', awardedLots: 3 }]);
+    expect(ctx.ledger('early').netLots(Q0)).toBe(4);
+  });
+});
+
 describe('Simulation: the door', () => {
   const agents = [
     { id: 'maker', strategy: 'idle', latencyMs: { min: 5, max: 5 } },

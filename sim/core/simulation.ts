@@ -32,6 +32,8 @@ import {
   BatchStatus,
   type WakeUp,
 } from '../../gen/flexarena/v1/session.js';
+import { ConfigError } from '../../lib/index.js';
+import { clockStartIssue, clockStartMs } from '../config/clock-start.js';
 import type { RunConfig } from '../config/run-config.js';
 import { fieldPath } from '../door/field-path.js';
 import {
@@ -59,7 +61,6 @@ import { createRunContext, type RunContext } from './run-context.js';
 import { marketSpec, welcomeFor } from './welcome.js';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 /** Files a configuration names, read by the caller (the core does no I/O). */
 export type SimulationFiles = CreateWorldOptions;
@@ -217,7 +218,7 @@ export class Simulation {
     this.balancing = v.balancing;
     this.venues = v.all;
     for (const venue of this.venues) for (const k of venue.actionKinds) this.venueByAction.set(k, venue);
-    this.simStartMs = ctx.products.firstDayStartMs - ctx.cfg.simStartHoursBeforeDay * HOUR;
+    this.simStartMs = clockStartMs(ctx.cfg);
     this.simEndMs = ctx.products.endMs;
     this.lastDecisionMs = Math.max(...ctx.products.all.map((p) => p.gateClosureMs));
     this.agentIds = ctx.cfg.agents.map((a) => a.id);
@@ -250,6 +251,13 @@ export class Simulation {
 
   /** A simulation of `cfg`; records go to `sinks` (more can be added before the first advance). */
   static async create(cfg: RunConfig, opts: SimulationOptions): Promise<Simulation> {
+    // The schema refuses this already; a configuration built in code without it (a variant of a
+    // parsed one) meets the same check before its markets could clear without agents.
+    const late = clockStartIssue(cfg);
+    if (late)
+      throw new ConfigError(`run ${cfg.name}`, [
+        { path: 'simStartHoursBeforeDay', message: late, value: cfg.simStartHoursBeforeDay },
+      ]);
     const out = new Output(opts.sinks ?? []);
     const ctx = createRunContext(cfg, opts.runId, { out, files: opts.files });
     return new Simulation(ctx, opts);

@@ -11,7 +11,7 @@ import {
 } from '../../gen/flexarena/v1/auction.js';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
-import { auctionId, dayStartMs } from '../../lib/index.js';
+import { auctionId } from '../../lib/index.js';
 import {
   type AuctionBid,
   AuctionBook,
@@ -22,12 +22,12 @@ import {
   type CurvePoint,
   clearAuctionAsync,
   eurToTicks,
-  IDA_SCHEDULE,
   tradeCashUnits,
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
 import { PHASE } from '../core/phases.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
+import { auctionEntries, auctionGateMs } from './gate-times.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 /** Auction-side quantity limit: the exogenous curves carry the whole system's load (≈ 100 GW). */
@@ -50,7 +50,7 @@ export class AuctionVenue implements Venue {
 
   constructor(private readonly ctx: RunContext) {
     const a = ctx.cfg.market.auctions;
-    const entries = IDA_SCHEDULE.filter((e) => (e.id === 'DA' ? a.dayAhead : a.intraday));
+    const entries = auctionEntries(a);
     ctx.products.days.forEach((day, dayIndex) => {
       for (const entry of entries) {
         const id = auctionId(entry.id, day);
@@ -68,7 +68,7 @@ export class AuctionVenue implements Venue {
           spec: {
             auctionId: id,
             kind: entry.id === 'DA' ? AuctionKind.AUCTION_KIND_DAY_AHEAD : AuctionKind.AUCTION_KIND_INTRADAY,
-            gateClosureMs: dayStartMs(day) + entry.gateClosureOffsetMs,
+            gateClosureMs: auctionGateMs(entry, day),
             firstPeriod: entry.firstPeriod,
             lastPeriod: entry.lastPeriod,
             priceMinTicks: config.priceMinTicks,

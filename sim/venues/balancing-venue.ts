@@ -29,10 +29,8 @@ import {
 import { rejectCodeToProto } from '../core/convert.js';
 import { PHASE } from '../core/phases.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
+import { capacityGateMs, energyGateMs } from './gate-times.js';
 import type { ScheduledEvent, Venue } from './venue.js';
-
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 function toDirection(d: ProtoDirection): BalancingDirection {
   return d === ProtoDirection.BALANCING_DIRECTION_DOWN ? 'down' : 'up';
@@ -70,17 +68,11 @@ export class BalancingVenue implements Venue {
   }
 
   capacityGateMs(dayIndex: number): number {
-    return (
-      dayStartMs(this.ctx.products.days[dayIndex]!) -
-      this.ctx.cfg.market.balancing.capacityGateHoursBeforeDay * HOUR
-    );
+    return capacityGateMs(this.ctx.cfg.market.balancing, this.ctx.products.days[dayIndex]!);
   }
 
   energyGateMs(step: number): number {
-    return (
-      this.ctx.products.quarterHours[step]!.deliveryStartMs -
-      this.ctx.cfg.market.balancing.energyGateMinutes * MINUTE
-    );
+    return energyGateMs(this.ctx.cfg.market.balancing, this.ctx.products.quarterHours[step]!.deliveryStartMs);
   }
 
   scheduledEvents(): ScheduledEvent[] {

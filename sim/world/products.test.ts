@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hourId, quarterHourId } from '../../lib/product-id.js';
 import { parseRunConfig } from '../config/run-config.js';
-import { productCatalogFor } from '../core/run-context.js';
-import { ProductCatalog } from './products.js';
+import { ProductCatalog, productCatalogFor } from './products.js';
 
 const MIN = 60_000;
 const D = Date.UTC(2026, 10, 22);

@@ -2,6 +2,7 @@
 // safe as NATS subject tokens ("qh-20261122-0015", "h-20261122-0100"), all times UTC.
 import { dayStartMs, hourId, quarterHourId } from '../../lib/index.js';
 import type { ProductDef } from '../../market/index.js';
+import type { RunConfig } from '../config/run-config.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -97,4 +98,15 @@ export class ProductCatalog {
   get endMs(): number {
     return this.quarterHours.at(-1)!.deliveryEndMs;
   }
+}
+
+/** The products of a run's days with its continuous-market windows. */
+export function productCatalogFor(cfg: Pick<RunConfig, 'day' | 'days' | 'market'>): ProductCatalog {
+  const cid = cfg.market.cid;
+  return new ProductCatalog(consecutiveDays(cfg.day, cfg.days), {
+    openHoursBeforeDay: cid.openHoursBeforeDay,
+    hourlyOpenHoursBeforeDay: cid.hourlyOpenHoursBeforeDay,
+    hourlyProducts: cid.hourlyProducts,
+    gateClosureMinutes: cid.gateClosure === 'local' ? cid.localGateMinutes : cid.crossBorderGateMinutes,
+  });
 }

@@ -18,6 +18,8 @@ export function traderRunConfig(overrides: Record<string, unknown> = {}): Record
     deadlineMs: 3_000,
     connectTimeoutMs: 180_000,
     nats: { enabled: false },
+    // The continuous market only: the day-ahead, IDA1 and aFRR capacity gates lie before D-1 16:00.
+    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
     agents: [
       {
         id: 'liquidity',

@@ -30,8 +30,10 @@ function externalAgentConfig(extra: Record<string, unknown> = {}) {
   const agents = base.agents as Record<string, unknown>[];
   return {
     ...base,
-    // Start at CID opening so the first wake-up can already trade.
+    // Start at CID opening so the first wake-up can already trade; the auctions' and the capacity
+    // auction's gates lie before that, so only the continuous market is on.
     simStartHoursBeforeDay: 8,
+    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
     connectTimeoutMs: STARTUP_MS,
     agents: [...agents, { id: 'manual', strategy: 'idle', launch: false, token: TOKEN }],
   };

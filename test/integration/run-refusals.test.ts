@@ -2,7 +2,7 @@
 // running: a strategy parameter the strategy refuses (before anything starts), a port for the agents
 // that is taken (after its nats-server started: that one is stopped again), a dashboard port that
 // is taken, an --out that is a file and a run id that is not one.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,23 @@ describe('a run that cannot start', () => {
     expect(res.stderr).not.toMatch(/RangeError|\n\s+at /);
     // Refused before the run's nats-server starts.
     expect(res.stdout + res.stderr).not.toContain('nats-server started');
+  });
+
+  it("refuses a clock that starts after the auctions' gates before anything starts, leaving no run folder", {
+    timeout: 60_000,
+  }, async () => {
+    // Before, the auctions cleared at their gates before the clock's start without any agent's
+    // bids, and the tape held their results timed before run-start.
+    const dir = tempDir();
+    const cfg = demoConfig({ nats: { enabled: true }, simStartHoursBeforeDay: 4 });
+    const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir]);
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stderr).toMatch(
+      /^flexarena: invalid configuration .*run\.yaml:\n {2}- simStartHoursBeforeDay: starts the clock at 2026-11-21 20:00 UTC, at or after the gate closure of the aFRR capacity auction for 2026-11-22 \(2026-11-21 09:00 UTC\), the day-ahead auction da-20261122 \(2026-11-21 12:00 UTC\) and the intraday auction ida1-20261122 \(2026-11-21 15:00 UTC\): their bids could not be placed before they close; start at least 15\.25 h before the day \(simStartHoursBeforeDay >= 15\.25\) or move or switch off those gates \(.*market\.auctions\.intraday: false\) \(got 4\)\n$/,
+    );
+    expect(res.stdout + res.stderr).not.toContain('nats-server started');
+    expect(res.stdout).not.toContain('FLEXARENA_LISTENING');
+    expect(readdirSync(dir)).toEqual(['run.yaml']);
   });
 
   it('names the flag, not the file, when --seed or --realtime is out of range', {

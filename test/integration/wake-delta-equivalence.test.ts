@@ -55,6 +55,8 @@ async function play(mode: Mode): Promise<Run> {
     day: '2026-11-22',
     simStartHoursBeforeDay: 8,
     decisionIntervalMinutes: 15,
+    // The continuous market only: the day-ahead, IDA1 and aFRR capacity gates lie before D-1 16:00.
+    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
     // Far above anything a loaded machine needs: a missed wake-up would rightly change the tape.
     deadlineMs: 60_000,
     connectTimeoutMs: 60_000,
