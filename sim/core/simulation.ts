@@ -564,8 +564,9 @@ export class Simulation {
    * nothing to answer) with every report since the last wake-up and the final positions, cash
    * and asset state; both continue the agent's report_seq.
    * After interrupt() the same, as things stood where the run stopped: the actions of the last
-   * decision point had not reached their market yet, so they have no acks and no fills, and
-   * positions in quarter-hours not delivered are open (never settled).
+   * decision point had not reached their market yet, so they have no fills and no acks (but for
+   * a batch the door refused whole at once), and positions in quarter-hours not delivered are
+   * open (never settled).
    */
   finalMessages(agentId: string): { acks: OutboundMessage[]; finalReport: WakeUp } {
     if (!this.finished && !this.interrupted) throw new Error('finalMessages() before finish()');
