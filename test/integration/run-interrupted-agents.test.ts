@@ -12,9 +12,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadReplay } from '../../dashboard/index.js';
-import { readTape, STARTUP_MS, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import {
+  demoConfig,
+  readTape,
+  STARTUP_MS,
+  startArena,
+  stopAll,
+  tempDir,
+  writeConfig,
+} from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
-import { sleep } from '../helpers/process-control.js';
+import { sleep, until } from '../helpers/process-control.js';
 import { netLotsByProduct, tradesOf } from '../helpers/tape-facts.js';
 import { startTrader, traderRunConfig } from '../helpers/trader-run.js';
 
@@ -127,6 +135,51 @@ describe('agents of a run stopped by Ctrl-C', () => {
       const faults = join(arena.runDir, 'agent-faults.log');
       expect(existsSync(faults) ? readFileSync(faults, 'utf8') : '').not.toMatch(
         /disconnected|process-exited/,
+      );
+    } finally {
+      py.kill('SIGKILL');
+    }
+  });
+
+  it('stopped while it still waits for another agent: the connected one gets RunEnded without a final report', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = tempDir();
+    const cfg = demoConfig({ connectTimeoutMs: 600_000 });
+    (cfg.agents as unknown[]).push(
+      { id: 'here', strategy: 'py', launch: false, token: PY_TOKEN },
+      { id: 'never', strategy: 'idle', launch: false, token: 'tok-never-0001' },
+    );
+    const arena = await startArena(writeConfig(dir, cfg), ['--out', dir], STARTUP_MS);
+    const script = [
+      'import sys',
+      'from flexarena_sdk import Strategy',
+      'from flexarena_sdk.cli import main',
+      'class Here(Strategy):',
+      '    name = "here"',
+      '    def __init__(self, params): pass',
+      '    def on_welcome(self, market): print("welcomed", flush=True)',
+      '    def decide(self, wake): return []',
+      '    def on_end(self, ended): print(f"on_end {ended.reason} {ended.HasField(\'final_report\')}", flush=True)',
+      'sys.exit(main(Here, sys.argv[1:]))',
+    ].join('\n');
+    const py = spawn('/usr/bin/python3', ['-c', script, '--arena', arena.address], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLEXARENA_TOKEN: PY_TOKEN, PYTHONPATH: join(root, 'agents', 'python') },
+    });
+    let out = '';
+    py.stdout.on('data', (d) => (out += d));
+    py.stderr.on('data', (d) => (out += d));
+    const pyExit = new Promise<number | null>((r) => py.on('exit', r));
+    try {
+      // Connected while the arena still waits for "never".
+      await until('the agent to be welcomed', () => out.includes('welcomed'), 60_000);
+      arena.child.kill('SIGINT');
+      expect((await arena.exited).code).toBe(130);
+      expect(await exitWithin(pyExit, 15_000), out).toBe(0);
+      expect(out).toBe(
+        'welcomed\non_end run interrupted (SIGINT) False\n' +
+          'here: agent here, 0 wake-ups, 1 session(s), 0 rejected actions; run interrupted (SIGINT)\n',
       );
     } finally {
       py.kill('SIGKILL');
