@@ -149,7 +149,8 @@ describe('an SDK agent disconnected for flooding', () => {
     expect(state.sessions).toBe(1);
     const streams = Number(/session over after \d+ wake-ups, (\d+) streams opened/.exec(watch.text())?.[1]);
     expect(streams).toBeGreaterThanOrEqual(3);
-    // Every fill of the tape once, and the final positions the tape's.
+    // Every fill of the tape once, each ack once, and the final positions the tape's.
+    expect(new Set(state.acked).size).toBe(state.acked.length);
     expect(trades.length).toBeGreaterThan(10);
     expect([...state.fills].sort((a, b) => a - b)).toEqual(
       trades.map((t) => t.tradeId).sort((a, b) => a - b),
