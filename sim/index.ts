@@ -47,7 +47,15 @@ export {
 export { type ActionKind, admitAction, type DoorLimits, type DoorRejection } from './door/validate-action.js';
 export type { AgentPort, DecisionOutcome, DecisionRequest } from './drivers/agent-port.js';
 export { type LocalAgent, LocalAgentPort, type LocalPortOptions } from './drivers/local-port.js';
-export { decisionRequest, endPorts, type LockstepOptions, runLockstep } from './drivers/lockstep.js';
+export {
+  decisionRequest,
+  endPorts,
+  endPortsInterrupted,
+  type LockstepOptions,
+  RUN_COMPLETE_REASON,
+  runInterruptedReason,
+  runLockstep,
+} from './drivers/lockstep.js';
 export {
   RealtimeError,
   type RealtimeOptions,

@@ -4,7 +4,8 @@
 // without losing or repeating a fill. A wake-up is reported processed before its batch is sent:
 // the arena takes the answer as proof that the wake-up was processed and stops keeping it for a
 // resume, so the number must be stored first. A stream that fails with UNAVAILABLE after its
-// Welcome is resumed the same way by the client itself (ConnectOptions.resume).
+// Welcome is resumed the same way by the client itself (ConnectOptions.resume), and so is one the
+// arena ended for flooding, once its cooldown lets the agent back in (ConnectOptions.rateLimitResume).
 import {
   type ActionAck,
   type RunEnded,
@@ -42,9 +43,21 @@ export interface ConnectOptions {
   /**
    * When the stream fails with UNAVAILABLE after a Welcome (a network cut, the arena dropping the
    * stream), reconnect this many times, `delayMs` apart, saying hello with the last processed
-   * report_seq (default 5 × 200 ms; 0: never). Other statuses fail at once.
+   * report_seq (default 5 × 200 ms; 0: never). Other statuses fail at once, but for a flood
+   * disconnect (rateLimitResume).
    */
   resume?: { attempts: number; delayMs: number };
+  /**
+   * When the arena ended the stream for flooding (RESOURCE_EXHAUSTED, details "rate limit: …"), it
+   * refuses hellos the same way until a cooldown has passed that the agent learns only by being
+   * refused (limits.rate.cooldownMs, 2 s by default, doubled at each further such disconnect up to
+   * limits.rate.maxCooldownMs, 60 s by default). The SDK then says hello again, resuming, after
+   * `firstDelayMs`, doubling the pause up to `maxDelayMs`, until it is let in or `giveUpAfterMs`
+   * have passed since the disconnect (default 200 ms, 5 000 ms, 180 000 ms; giveUpAfterMs 0: never
+   * retry). A RESOURCE_EXHAUSTED for another reason (a message over limits.maxMessageBytes) fails
+   * at once: it would happen again.
+   */
+  rateLimitResume?: { firstDelayMs: number; maxDelayMs: number; giveUpAfterMs: number };
   /**
    * Ask for complete wake-ups on the wire instead of deltas of the books, forecasts, open orders
    * and positions (default: FLEXARENA_WAKE_UPS=full, else deltas, rebuilt here, so a strategy
@@ -118,6 +131,10 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
   }
   const outcome: AgentRunOutcome = { wakeUps: 0, lastReportSeq: opts.lastReportSeq ?? 0, sessions: 0 };
   const resume = opts.resume ?? { attempts: 5, delayMs: 200 };
+  const barred = opts.rateLimitResume ?? { firstDelayMs: 200, maxDelayMs: 5_000, giveUpAfterMs: 180_000 };
+  /** Since when the arena has kept this agent out for flooding (undefined: it has not). */
+  let barredSince: number | undefined;
+  let barredDelayMs = barred.firstDelayMs;
   for (let failures = 0; ; ) {
     const welcomesBefore = outcome.welcome;
     outcome.welcome = undefined;
@@ -127,8 +144,28 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
     } catch (err) {
       const welcomed = outcome.welcome !== undefined;
       outcome.welcome ??= welcomesBefore;
-      // A fresh Welcome shows the resume worked: the count starts again.
-      if (welcomed) failures = 0;
+      // A fresh Welcome shows the resume worked: the counts start again.
+      if (welcomed) {
+        failures = 0;
+        barredSince = undefined;
+      }
+      if (isRateLimited(err)) {
+        // Disconnected for flooding, or refused during the cooldown: the same resume, later.
+        const now = performance.now();
+        if (barredSince === undefined) {
+          barredSince = now;
+          barredDelayMs = barred.firstDelayMs;
+        }
+        if (now - barredSince >= barred.giveUpAfterMs)
+          throw new SessionError(
+            err.code,
+            `${err.details} (refused for ${((now - barredSince) / 1000).toFixed(0)} s since the disconnect; giving up)`,
+            { cause: err },
+          );
+        await new Promise((r) => setTimeout(r, barredDelayMs));
+        barredDelayMs = Math.min(barredDelayMs * 2, barred.maxDelayMs);
+        continue;
+      }
       // A delta this client cannot apply: a new stream starts with a snapshot.
       const retry =
         ((err instanceof SessionError && err.code === GrpcStatus.UNAVAILABLE) ||
@@ -140,6 +177,19 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
       await new Promise((r) => setTimeout(r, resume.delayMs));
     }
   }
+}
+
+/**
+ * The arena's rate limit ended the stream, or refused a hello during the cooldown after that
+ * (docs/protocol.md: RESOURCE_EXHAUSTED whose details start with "rate limit:"). A message over
+ * limits.maxMessageBytes is RESOURCE_EXHAUSTED too, but not this.
+ */
+function isRateLimited(err: unknown): err is SessionError {
+  return (
+    err instanceof SessionError &&
+    err.code === GrpcStatus.RESOURCE_EXHAUSTED &&
+    err.details.startsWith('rate limit:')
+  );
 }
 
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
@@ -156,18 +206,23 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
 
   return new Promise((resolve, reject) => {
     let done = false;
+    /** RunEnded has arrived on this stream (it may still wait in `chain`). */
+    let endReceived = false;
     const finish = (err?: Error) => {
       if (done) return;
       done = true;
       call.close();
-      if (err) reject(err);
-      else resolve();
+      // Settled once the message in hand is handled: a resume must not start while the strategy
+      // still decides on this stream. The messages queued behind it are dropped (handle() checks
+      // `done`): not processed, they come again after the resume, so none is handled twice.
+      void chain.then(() => (err ? reject(err) : resolve()));
     };
     const onAck = (ack: ActionAck) => {
       strategy.onAck?.(ack);
       if (ack.reportSeq > 0) processed(ack.reportSeq);
     };
     const handle = async (msg: SessionResponse) => {
+      if (done) return;
       switch (msg.kind?.$case) {
         case 'welcome':
           outcome.welcome = msg.kind.value;
@@ -213,6 +268,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
       },
       {
         onMessage(msg) {
+          if (msg.kind?.$case === 'runEnded') endReceived = true;
           chain = chain
             .then(() => handle(msg))
             .catch((err) => {
@@ -221,7 +277,8 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
             });
         },
         onError(err: GrpcStreamError) {
-          if (outcome.ended) return finish();
+          // The run's end came before the failure: it is handled, as after a clean end.
+          if (endReceived) return void chain.then(() => finish());
           finish(new SessionError(err.code, err.details, { cause: err }));
         },
         onEnd() {

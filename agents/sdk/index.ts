@@ -28,5 +28,6 @@ export {
   MarketView,
   MarketViewError,
 } from './market-view.js';
+export { runWasInterrupted } from './run-ended.js';
 export { PUBLIC_VIEW_PARTS, type PublicViewPart, type Strategy, type StrategyFactory } from './strategy.js';
 export { WakeViewError } from './wake-view.js';

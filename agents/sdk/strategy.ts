@@ -30,6 +30,10 @@ export interface Strategy {
   onWelcome?(welcome: Welcome): void | Promise<void>;
   decide(wake: WakeUp): Action[] | Promise<Action[]>;
   onAck?(ack: ActionAck): void;
+  /**
+   * The run is over: complete, or stopped before its end by the arena's Ctrl-C/SIGTERM
+   * (runWasInterrupted(ended); no result then). Called once, after the last wake-up.
+   */
   onEnd?(ended: RunEnded): void | Promise<void>;
 }
 

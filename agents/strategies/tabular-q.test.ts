@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -196,6 +196,24 @@ describe('TabularQ', () => {
     expect(s.stateKey(spec, 0, -1_500, b)).toBe('9|0|0');
     expect(s.stateKey(spec, 10, 400, b)).toBe('9|4|3');
     expect(s.stateKey(spec, 5, 0, b)).toBe('9|2|2');
+  });
+
+  it('leaves its table file alone when the run is interrupted: no terminal update, nothing saved', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flexarena-q-'));
+    const path = join(dir, 'q.json');
+    const a = ready({ qTablePath: path, alpha: 0.5, gamma: 0 });
+    a.decide(makeWakeUp({ timeMs: NOW, assets: [assetState()], priceForecasts: FLAT(NOW) }));
+    a.decide(
+      makeWakeUp({
+        timeMs: NOW + QH_MS,
+        fills: [fill('qh-20261122-0915', Side.SIDE_SELL, 4_000, 10)],
+        priceForecasts: FLAT(NOW + QH_MS),
+      }),
+    );
+    a.onEnd({ reason: 'run interrupted (SIGINT)', result: undefined, finalReport: undefined });
+    expect(existsSync(path)).toBe(false);
+    // The update of the transition that did happen stays (Q = 0.5 × 10), not halved by a terminal one.
+    expect(a.qValues('9|2|2')[2]).toBeCloseTo(5, 9);
   });
 
   it('saves its table at the end and a new agent continues from it; a mismatched file is refused', () => {

@@ -20,9 +20,10 @@ import { dirname } from 'node:path';
 import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
-import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import type { Action, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { eurToTicks } from '../../market/index.js';
 import { ParamError } from '../sdk/errors.js';
+import { runWasInterrupted } from '../sdk/run-ended.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 import {
@@ -194,7 +195,12 @@ export class TabularQ implements Strategy {
     );
   }
 
-  onEnd(): void {
+  onEnd(ended?: RunEnded): void {
+    // Stopped before its end (Ctrl-C): a truncated episode, not a terminal state, so no terminal
+    // update (bootstrapping with 0 would teach that where the run stopped is worth nothing); and
+    // the table file stays as it was, as for a run that leaves no results, so running it again
+    // starts from the same table.
+    if (ended && runWasInterrupted(ended)) return;
     // Terminal transition: no bootstrap.
     if (this.pending && this.params.learn) this.update(this.pending, this.reward - this.pending.potential, 0);
     this.pending = undefined;

@@ -11,12 +11,14 @@ import { lowerHelperThreads, RunInterruptedError } from '../../lib/index.js';
 import {
   type AgentPort,
   endPorts,
+  endPortsInterrupted,
   type LocalAgent,
   LocalAgentPort,
   type LockstepOptions,
   type RealtimeStats,
   type RecordSink,
   RecordTotals,
+  RUN_COMPLETE_REASON,
   type RunConfig,
   type RunResults,
   runLockstep,
@@ -293,6 +295,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   let watch: LaunchWatch | undefined;
   /** The run's simulation once made (an interrupted run says where it stopped). */
   let created: Simulation | undefined;
+  /** Every agent's port once made: an interrupted run tells each one so before its stream closes. */
+  const ports = new Map<string, AgentPort>();
   let completed = false;
   try {
     nats = await openNats(cfg, runId, runDir, log, opts.natsUrl);
@@ -306,7 +310,6 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     ];
     const sim = await Simulation.create(cfg, { runId, sinks, files: worldFiles });
     created = sim;
-    const ports = new Map<string, AgentPort>();
     for (const [id, agent] of local)
       ports.set(
         id,
@@ -420,7 +423,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     const tapeSha256 = await closeRunFiles();
     const results: RunOutput['results'] = runResults(sim.ctx, summary, totals, tapeSha256);
     const ended = (agentId: string) => ({
-      reason: 'run complete',
+      reason: RUN_COMPLETE_REASON,
       result: results.agents.find((r) => r.agentId === agentId),
     });
     watch?.over();
@@ -433,7 +436,14 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     completed = true;
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
   } catch (err) {
-    if (opts.signal?.aborted) created?.interrupt(); // before NATS closes: live watchers learn it
+    if (opts.signal?.aborted && created) {
+      // Before NATS closes: live watchers learn it. Before the streams close (the agents are
+      // stopped at once in `finally`): each connected agent gets its RunEnded saying so.
+      const started = created.interrupt();
+      await endPortsInterrupted(created, started, ports, String(opts.signal.reason), (id, e) =>
+        log(`telling ${id} the run was interrupted: ${(e as Error).message}`),
+      );
+    }
     await closeRunFiles().then(
       (sha256) => writeTapeHash(runDir, sha256),
       (e) => log(`closing the tape and settlements.jsonl: ${(e as Error).message}`),

@@ -204,6 +204,8 @@ export class Simulation {
   };
   private started = false;
   private finished = false;
+  /** Stopped before its end (interrupt()): finalMessages() tells each agent where it stopped. */
+  private interrupted = false;
   private open: OpenDecision | undefined;
   /** Real-time mode: the paced clock; per agent the wake-ups sent and not answered (→ latency). */
   private live: LiveClock | undefined;
@@ -569,9 +571,13 @@ export class Simulation {
    * otherwise never reach the agent. Returns the pending acks and a final report (wake_id 0,
    * nothing to answer) with every report since the last wake-up and the final positions, cash
    * and asset state; both continue the agent's report_seq.
+   * After interrupt() the same, as things stood where the run stopped: the actions of the last
+   * decision point had not reached their market yet, so they have no fills and no acks (but for
+   * a batch the door refused whole at once), and positions in quarter-hours not delivered are
+   * open (never settled).
    */
   finalMessages(agentId: string): { acks: OutboundMessage[]; finalReport: WakeUp } {
-    if (!this.finished) throw new Error('finalMessages() before finish()');
+    if (!this.finished && !this.interrupted) throw new Error('finalMessages() before finish()');
     const ledger = this.ctx.ledger(agentId);
     const outbox = this.outbox(agentId);
     const acks = outbox.take();
@@ -645,10 +651,15 @@ export class Simulation {
   /**
    * The run stops before its end (Ctrl-C, SIGTERM): watchers of the public feed are told so, with
    * the last decision point's time (a RunEvent "interrupted"); nothing of it goes on the tape.
+   * Returns true when the run had started (and not finished): finalMessages() may then be called
+   * for each agent, to tell it where the run stopped; the clock is not advanced any more.
    */
-  interrupt(): void {
-    if (!this.started || this.finished) return;
-    this.ctx.out.publish('run', 'flexarena.v1.RunEvent', this.runEvent('interrupted'), RunEvent);
+  interrupt(): boolean {
+    if (!this.started || this.finished) return false;
+    if (!this.interrupted)
+      this.ctx.out.publish('run', 'flexarena.v1.RunEvent', this.runEvent('interrupted'), RunEvent);
+    this.interrupted = true;
+    return true;
   }
 
   private runEvent(event: string): RunEvent {

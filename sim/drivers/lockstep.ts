@@ -65,3 +65,40 @@ export async function endPorts(
     }),
   );
 }
+
+/** RunEnded.reason of a run that reached its end; an interrupted one says `runInterruptedReason`. */
+export const RUN_COMPLETE_REASON = 'run complete';
+
+/** RunEnded.reason of a run stopped by a signal: "run interrupted (SIGINT)", "… (SIGTERM)". */
+export function runInterruptedReason(signal: string): string {
+  return `run interrupted (${signal})`;
+}
+
+/**
+ * The run was stopped (Ctrl-C, SIGTERM): tells every port so, as at a normal end but with the
+ * reason saying it was interrupted and without a result (the run did not finish). When the run had
+ * started (sim.interrupt() returned true) the final report says where it stopped (see
+ * Simulation.finalMessages); before its first decision point there is none. One port failing
+ * (an in-process strategy's onEnd throwing) does not keep the others from being told; its error
+ * goes to `onError`.
+ */
+export async function endPortsInterrupted(
+  sim: Simulation,
+  started: boolean,
+  ports: ReadonlyMap<string, AgentPort>,
+  signal: string,
+  onError: (agentId: string, err: unknown) => void,
+): Promise<void> {
+  const reason = runInterruptedReason(signal);
+  await Promise.all(
+    [...ports.values()].map(async (p) => {
+      try {
+        if (!started) return await p.end({ reason, result: undefined, finalReport: undefined }, []);
+        const last = sim.finalMessages(p.agentId);
+        await p.end({ reason, result: undefined, finalReport: last.finalReport }, last.acks);
+      } catch (err) {
+        onError(p.agentId, err);
+      }
+    }),
+  );
+}

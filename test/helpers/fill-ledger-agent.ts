@@ -6,6 +6,7 @@
 //
 //   node --import tsx test/helpers/fill-ledger-agent.ts --arena host:port --token T --state f.json
 //     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200] [--wait-for-go] [--think-ms 25]
+//     [--slow 20-30:300]
 //
 // With --wait-for-go the process loads and then waits for a line "go" on stdin before it reads its
 // state file and connects: a test can start the replacement of a process it is about to kill, so
@@ -15,6 +16,10 @@
 // tape. With --drops the process closes its stream once at each listed wake-up (before deciding
 // it, or when the ack of its answer arrives) and reopens it after the pause, stating its last
 // processed report_seq: a reconnect within the deadline.
+//
+// With --slow FROM-TO:MS it takes MS to decide each wake-up with a wake_id from FROM to TO: with a
+// shorter deadline it falls behind, and then answers the wake-ups that piled up meanwhile, each
+// one stale by then — a flood, as the arena's rate limit sees it, from an agent that meant no harm.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { status } from '@grpc/grpc-js';
@@ -38,6 +43,8 @@ export interface FillLedgerState {
   /** The wake_id of every ack processed that reported a batch (report_seq > 0), in processing order. */
   acked: number[];
   wakeUps: number;
+  /** The wake_id of every wake-up decided, in the order decided (over all streams: ascending). */
+  woken?: number[];
   /** Positions of the last wake-up (or of the run's final report) processed. */
   positions: Position[];
   sessions: number;
@@ -54,6 +61,7 @@ const { values: args } = parseArgs({
     'wait-for-go': { type: 'boolean', default: false },
     /** Time spent deciding each wake-up, so that a fast machine does not outrun a test's kills. */
     'think-ms': { type: 'string', default: '0' },
+    slow: { type: 'string', default: '' },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -72,6 +80,11 @@ const drops = new Map<number, DropWhen>(
 );
 const dropPauseMs = Number(args['drop-pause-ms']);
 const thinkMs = Number(args['think-ms']);
+const slow = /^(\d+)-(\d+):(\d+)$/.exec(args.slow!);
+if (args.slow !== '' && !slow) throw new Error(`--slow: ${args.slow} is not FROM-TO:MS`);
+/** How long deciding wake-up `wakeId` takes. */
+const thinkFor = (wakeId: number) =>
+  slow && wakeId >= Number(slow[1]) && wakeId <= Number(slow[2]) ? Number(slow[3]) : thinkMs;
 
 function load(): FillLedgerState {
   if (!existsSync(statePath))
@@ -92,13 +105,16 @@ class DropStream extends Error {}
 class FillLedgerStrategy implements Strategy {
   readonly name = 'fill-ledger';
   async decide(wake: WakeUp): Promise<Action[]> {
-    if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs));
+    const think = thinkFor(wake.wakeId);
+    if (think > 0) await new Promise((r) => setTimeout(r, think));
     if (drops.get(wake.wakeId) === 'before-decide') {
       drops.delete(wake.wakeId);
       throw new DropStream(`drop before deciding wake ${wake.wakeId}`);
     }
     for (const f of wake.fills) state.fills.push(f.tradeId);
     state.wakeUps++;
+    state.woken ??= [];
+    state.woken.push(wake.wakeId);
     state.positions = wake.positions;
     process.stdout.write(`wake ${wake.wakeId} seq ${wake.reportSeq} fills ${wake.fills.length}\n`);
     return this.actions(wake);
@@ -192,7 +208,9 @@ async function main(): Promise<void> {
           persist();
         },
       });
-      process.stdout.write(`session over after ${outcome.wakeUps} wake-ups\n`);
+      process.stdout.write(
+        `session over after ${outcome.wakeUps} wake-ups, ${outcome.sessions} streams opened\n`,
+      );
       return;
     } catch (err) {
       const retry =

@@ -12,7 +12,8 @@ from .errors import AgentSdkError, StrategyError
 
 def main(make_strategy, argv=None) -> int:
     """Parses --arena/--token/--state/--params, plays one run, prints a summary; returns the exit
-    code (0: the run ended; 1: the session failed). The token is read from FLEXARENA_TOKEN when
+    code (0: the run ended — complete, or interrupted by the arena's Ctrl-C/SIGTERM, which
+    RunEnded.reason says; 1: the session failed). The token is read from FLEXARENA_TOKEN when
     --token is not given (the arena's launcher passes it there, out of `ps`)."""
     ap = argparse.ArgumentParser(description="FlexArena agent (Python SDK)")
     ap.add_argument("--arena", default=os.environ.get("FLEXARENA_ARENA"), help="host:port (default: $FLEXARENA_ARENA)")
@@ -51,9 +52,11 @@ def main(make_strategy, argv=None) -> int:
         return 130
     if args.report:
         write_report(args.report, out)
-    r = out.ended.result
+    # An interrupted run (RunEnded.reason "run interrupted (SIGINT)") has no result: no profit to
+    # print, rather than proto3's default of 0.00. The agent did what it was told: exit status 0.
+    profit = f", profit {out.ended.result.profit_eur:.2f} EUR" if out.ended.HasField("result") else ""
     print(f"{strategy.name}: agent {out.market.agent_id}, {out.wake_ups} wake-ups, {out.sessions} session(s), "
-          f"{len(out.rejections)} rejected actions, profit {r.profit_eur:.2f} EUR; {out.ended.reason}", flush=True)
+          f"{len(out.rejections)} rejected actions{profit}; {out.ended.reason}", flush=True)
     return 0
 
 
@@ -82,7 +85,8 @@ def write_report(path: str, out) -> None:
         "positions": {p.product_id: p.net_lots for p in out.positions},
         "rejections": [list(r) for r in out.rejections],
         "ended": out.ended.reason if out.ended else None,
-        "final_report_seq": out.ended.final_report.report_seq if out.ended else None,
+        "final_report_seq": (out.ended.final_report.report_seq
+                             if out.ended and out.ended.HasField("final_report") else None),
     }
     with open(path, "w", encoding="utf8") as f:
         json.dump(doc, f, indent=1)

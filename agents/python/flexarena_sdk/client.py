@@ -33,6 +33,13 @@ RETRYABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED, grpc.Status
              grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN}
 
 
+def _rate_limited(code, details) -> bool:
+    """The arena's rate limit ended the stream, or refused a hello during the cooldown after that
+    (docs/protocol.md: RESOURCE_EXHAUSTED whose details start with "rate limit:"); a message over
+    limits.maxMessageBytes is RESOURCE_EXHAUSTED too, but would be refused again."""
+    return code == grpc.StatusCode.RESOURCE_EXHAUSTED and (details or "").startswith("rate limit:")
+
+
 class Strategy:
     """Subclass and implement decide(); the other hooks are optional."""
 
@@ -131,11 +138,33 @@ def _responses(call):
                 return
             raise call  # the call is its own grpc.RpcError, with code() and details()
         if kind == "message":
+            if call.done() and call.code() != grpc.StatusCode.OK:
+                yield from _until_run_ended(item, inbox)
+                raise call
             yield item
         elif kind == "end":
             return
         else:
             raise item
+
+
+def _until_run_ended(first, inbox: "queue.Queue"):
+    """The stream has failed with messages still queued (a strategy that fell behind has a backlog
+    of wake-ups): they are not handled — not processed, the arena sends them again after the resume,
+    so none is handled twice, and the SDK does not decide stale wake-ups before it resumes. Only
+    when the run's end is among them are they handled, up to it."""
+    queued = [first]
+    while True:
+        try:
+            kind, item = inbox.get_nowait()
+        except queue.Empty:
+            break
+        if kind == "message":
+            queued.append(item)
+    for n, msg in enumerate(queued):
+        if msg.WhichOneof("kind") == "run_ended":
+            yield from queued[:n + 1]
+            return
 
 
 def _requests(outbox: "queue.Queue"):
@@ -162,6 +191,10 @@ class _Session:
         self.outcome = Outcome(last_report_seq=last_report_seq)
         # The status that ended the last stream a resume was tried after: what a give-up reports.
         self.last_drop = None
+        # Whether the last stream got its Welcome, and whether the arena's rate limit ended it (or
+        # refused its hello): see run_agent's resume loop.
+        self.welcomed = False
+        self.rate_limited = False
 
     def processed(self, seq: int) -> None:
         if seq <= self.outcome.last_report_seq:
@@ -183,6 +216,7 @@ class _Session:
         # The public view of this stream's last wake-up (a new stream starts with a snapshot).
         views = WakeViewTracker()
         self.outcome.sessions += 1
+        self.rate_limited = False
         welcomed = threading.Event()
         # No Welcome within the connect timeout: give up on this stream.
         timer = threading.Timer(self.connect_timeout_s, lambda: welcomed.is_set() or call.cancel())
@@ -214,12 +248,14 @@ class _Session:
         except grpc.RpcError as err:
             if not welcomed.is_set() and err.code() == grpc.StatusCode.CANCELLED:
                 raise ConnectTimeout(f"no Welcome from {self.address} within {self.connect_timeout_s} s") from err
-            if err.code() not in RETRYABLE:
+            self.rate_limited = _rate_limited(err.code(), err.details())
+            if err.code() not in RETRYABLE and not self.rate_limited:
                 raise SessionError(err.code(), err.details()) from err
             self.last_drop = (err.code(), err.details())
             log.warning("stream dropped (%s: %s); resuming from report %d", err.code().name, err.details(), self.outcome.last_report_seq)
             return False
         finally:
+            self.welcomed = welcomed.is_set()
             timer.cancel()
             outbox.put(None)
             call.cancel()
@@ -275,13 +311,22 @@ class _Session:
 def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: int = 0,
               on_processed: Optional[Callable[[int], None]] = None, state_file: Optional[str] = None,
               connect_timeout_s: float = 30.0, max_resumes: int = 20, resume_backoff_s: float = 0.05,
-              full_wake_ups: bool = None) -> Outcome:
+              full_wake_ups: bool = None, rate_limit_first_delay_s: float = 0.2,
+              rate_limit_max_delay_s: float = 5.0, rate_limit_give_up_s: float = 180.0) -> Outcome:
     """Plays `strategy` in the arena at `arena` (host:port) until RunEnded; returns what happened.
 
     With `state_file` the last processed report_seq is read from it at the start (unless
     `last_report_seq` is given) and stored in it after each processed message, so a restarted
     process resumes where the previous one stopped. Raises SessionError for a status a resume
     cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are used up.
+
+    A stream the arena ended for flooding (RESOURCE_EXHAUSTED, "rate limit: …") is resumed too,
+    once the arena's cooldown lets the agent back in: it refuses hellos the same way until then
+    (limits.rate.cooldownMs, doubled at each further such disconnect up to limits.rate.maxCooldownMs,
+    60 s by default), which the SDK learns only by being refused. It says hello again after
+    `rate_limit_first_delay_s`, doubling the pause up to `rate_limit_max_delay_s`, until it is let
+    in or `rate_limit_give_up_s` have passed since the disconnect; these tries do not count
+    against `max_resumes`.
 
     Wake-ups travel as deltas of the books, forecasts, open orders and positions and are rebuilt
     here (the strategy sees complete wake-ups either way); `full_wake_ups=True` (or FLEXARENA_WAKE_UPS=full) asks the
@@ -318,10 +363,30 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
                                  "(is the arena running, and is this its address?)") from err
         stub = arena_service_pb2_grpc.ArenaServiceStub(channel)
         started = time.monotonic()
-        for attempt in range(max_resumes + 1):
+        attempt = 0
+        # Since when the arena has kept this agent out for flooding (None: it has not).
+        barred_since = None
+        barred_delay_s = rate_limit_first_delay_s
+        while True:
             if s.run_once(stub):
                 return s.outcome
-            time.sleep(resume_backoff_s * min(attempt + 1, 20))
+            if s.welcomed:
+                barred_since = None
+            if s.rate_limited:
+                now = time.monotonic()
+                if barred_since is None:
+                    barred_since, barred_delay_s = now, rate_limit_first_delay_s
+                if now - barred_since >= rate_limit_give_up_s:
+                    code, details = s.last_drop
+                    raise SessionError(code, f"{details} (refused for {now - barred_since:.0f} s since the "
+                                             "disconnect; giving up)")
+                time.sleep(barred_delay_s)
+                barred_delay_s = min(barred_delay_s * 2, rate_limit_max_delay_s)
+                continue
+            attempt += 1
+            if attempt > max_resumes:
+                break
+            time.sleep(resume_backoff_s * min(attempt, 20))
         # The last status says why (ALREADY_EXISTS every time: another process plays this agent).
         code, details = s.last_drop or (grpc.StatusCode.UNAVAILABLE, "the stream ended")
         raise SessionError(code, f"{details} (the stream ended {max_resumes + 1} times in "

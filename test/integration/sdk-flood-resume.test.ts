@@ -1,0 +1,259 @@
+// Both SDKs come back after the arena ended their stream for flooding. A strategy that takes
+// longer than the deadline for a while falls behind and then answers the wake-ups that piled up,
+// each stale by then: past the rate limit the arena ends its stream with RESOURCE_EXHAUSTED and
+// refuses its hellos (RESOURCE_EXHAUSTED too) until a cooldown has passed. Before, both SDKs took
+// that for a fatal error: the agent process ended with a SessionError in the middle of the run,
+// and the arena waited for it in vain after the run. Now the SDK says hello again with backoff
+// until the cooldown lets it in, resumes from its last processed report, plays on and ends the
+// run connected: every fill of the tape reached it once. And what was still queued on the failed
+// stream is not decided after the resume (the TypeScript SDK did, beside the new stream; the Python
+// SDK decided it before resuming, so it came back late). All real processes over real gRPC.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  readTape,
+  STARTUP_MS,
+  startArena,
+  startHelperProcess,
+  stopAll,
+  tempDir,
+  writeConfig,
+} from '../helpers/arena-process.js';
+import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
+import { watchLines } from '../helpers/line-watcher.js';
+import { netLotsByProduct, tradesOf } from '../helpers/tape-facts.js';
+
+afterEach(stopAll);
+
+const root = join(import.meta.dirname, '..', '..');
+const FLOODER_TOKEN = 'flooder-token-0001';
+const PACER_TOKEN = 'pacer-token-0001';
+/** Wake-ups (by wake_id) on which the flooder takes twice the deadline to decide. */
+const SLOW_FROM = 20;
+const SLOW_TO = 30;
+const SLOW_MS = 300;
+
+function floodConfig(flooder: Record<string, unknown>, lowLimits = true): Record<string, unknown> {
+  return {
+    name: 'flood-resume',
+    seed: 5,
+    day: '2026-11-22',
+    // From the opening of the intraday market: trading from the first wake-up on.
+    simStartHoursBeforeDay: 8,
+    decisionIntervalMinutes: 15,
+    deadlineMs: 150,
+    nats: { enabled: false },
+    // Low limits: a few stale answers in a row end the stream; a 1 s cooldown (2 s after a second).
+    ...(lowLimits
+      ? {
+          limits: {
+            rate: {
+              outsidePerSecond: 1,
+              burst: 2,
+              disconnectAfter: 3,
+              cooldownMs: 1_000,
+              maxCooldownMs: 2_000,
+            },
+          },
+        }
+      : {}),
+    agents: [
+      {
+        id: 'liquidity',
+        strategy: 'liquidity',
+        role: 'liquidity',
+        params: { depthMwPerEur: 1, levels: 8, horizonHours: 6 },
+      },
+      // Thinks 40 ms per wake-up: the run lasts long enough (~130 decision points) for the flooder
+      // to come back after its cooldown and play on.
+      { id: 'pacer', strategy: 'fill-ledger', launch: false, token: PACER_TOKEN },
+      { ...flooder, id: 'flooder', launch: false, token: FLOODER_TOKEN },
+    ],
+  };
+}
+
+interface FaultLine {
+  agent: string;
+  kind: string;
+}
+
+async function startRun(dir: string, flooder: Record<string, unknown>, lowLimits = true) {
+  const arena = await startArena(
+    writeConfig(dir, floodConfig(flooder, lowLimits)),
+    ['--out', dir, '--in-process'],
+    STARTUP_MS,
+  );
+  startHelperProcess('fill-ledger-agent.ts', [
+    '--arena',
+    arena.address,
+    '--token',
+    PACER_TOKEN,
+    '--state',
+    join(dir, 'pacer.json'),
+    '--think-ms',
+    '40',
+  ]);
+  return arena;
+}
+
+/** What the run says about the flooder: its disconnects and refused hellos, and that it was there at the end. */
+function flooderFacts(runDir: string, arenaStderr: string) {
+  const log = join(runDir, 'agent-faults.log');
+  const faults: FaultLine[] = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+    : [];
+  const kinds = (kind: string) => faults.filter((f) => f.agent === 'flooder' && f.kind === kind).length;
+  expect(kinds('rate-limit-disconnect'), arenaStderr).toBeGreaterThanOrEqual(1);
+  // It tried again within the cooldown (its first pause is shorter than the cooldown) and was refused.
+  expect(kinds('reconnect-too-soon'), arenaStderr).toBeGreaterThanOrEqual(1);
+  // Connected when the run ended: nobody was waited for after it.
+  expect(kinds('no-final-report')).toBe(0);
+  expect(arenaStderr).not.toMatch(/waiting up to \d+ ms for .*flooder.* to reconnect/);
+  const tape = readTape(runDir);
+  return { trades: tradesOf(tape, 'flooder'), tape };
+}
+
+describe('an SDK agent disconnected for flooding', () => {
+  it('TypeScript SDK: backs off, resumes with its token once the cooldown is over, ends the run connected with every fill', {
+    timeout: 300_000,
+  }, async () => {
+    const dir = tempDir();
+    const arena = await startRun(dir, { strategy: 'fill-ledger' });
+    const statePath = join(dir, 'flooder.json');
+    const flooder = startHelperProcess('fill-ledger-agent.ts', [
+      '--arena',
+      arena.address,
+      '--token',
+      FLOODER_TOKEN,
+      '--state',
+      statePath,
+      '--slow',
+      `${SLOW_FROM}-${SLOW_TO}:${SLOW_MS}`,
+    ]);
+    const watch = watchLines(flooder);
+    const flooderExit = new Promise<number | null>((r) => flooder.on('exit', r));
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+    expect(await flooderExit, watch.text()).toBe(0);
+    const { trades } = flooderFacts(arena.runDir, res.stderr);
+
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState;
+    expect(state.ended?.reason).toBe('run complete');
+    // The SDK itself came back: one runAgent call, which opened the first stream, the refused
+    // ones and the resumed one.
+    expect(state.sessions).toBe(1);
+    const streams = Number(/session over after \d+ wake-ups, (\d+) streams opened/.exec(watch.text())?.[1]);
+    expect(streams).toBeGreaterThanOrEqual(3);
+    // Every fill of the tape once, each ack once, and the final positions the tape's.
+    expect(new Set(state.acked).size).toBe(state.acked.length);
+    expect(trades.length).toBeGreaterThan(10);
+    expect([...state.fills].sort((a, b) => a - b)).toEqual(
+      trades.map((t) => t.tradeId).sort((a, b) => a - b),
+    );
+    const net = netLotsByProduct(trades, 'flooder');
+    for (const p of state.positions) expect(p.netLots, p.productId).toBe(net.get(p.productId) ?? 0);
+  });
+
+  it('Python SDK: backs off, resumes with its token once the cooldown is over, ends the run connected with every fill', {
+    timeout: 300_000,
+  }, async () => {
+    const dir = tempDir();
+    const arena = await startRun(dir, {
+      strategy: 'py-battery',
+      asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+    });
+    // The example battery, slow on some wake-ups.
+    const slow = [
+      'import sys, time',
+      'from flexarena_examples.battery import SpreadBattery',
+      'from flexarena_sdk.cli import main',
+      'class Slow(SpreadBattery):',
+      '    def decide(self, wake):',
+      `        if ${SLOW_FROM} <= wake.wake_id <= ${SLOW_TO}:`,
+      `            time.sleep(${SLOW_MS / 1000})`,
+      '        return super().decide(wake)',
+      'sys.exit(main(Slow, sys.argv[1:]))',
+    ].join('\n');
+    const reportPath = join(dir, 'python-report.json');
+    const py = spawn('/usr/bin/python3', ['-c', slow, '--arena', arena.address, '--report', reportPath], {
+      cwd: join(root, 'agents', 'python'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLEXARENA_TOKEN: FLOODER_TOKEN, PYTHONPATH: join(root, 'agents', 'python') },
+    });
+    let out = '';
+    py.stdout.on('data', (d) => (out += d));
+    py.stderr.on('data', (d) => (out += d));
+    const pyExit = new Promise<number | null>((r) => py.on('exit', r));
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+    expect(await pyExit, out).toBe(0);
+    const { trades } = flooderFacts(arena.runDir, res.stderr);
+
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
+      sessions: number;
+      fills: number[];
+      positions: Record<string, number>;
+      ended: string | null;
+    };
+    expect(report.ended).toBe('run complete');
+    expect(report.sessions, out).toBeGreaterThanOrEqual(3);
+    expect(trades.length, out).toBeGreaterThan(0);
+    expect([...report.fills].sort((a, b) => a - b)).toEqual(
+      trades.map((t) => t.tradeId).sort((a, b) => a - b),
+    );
+    const net = netLotsByProduct(trades, 'flooder');
+    for (const [productId, lots] of net) expect(report.positions[productId] ?? 0, productId).toBe(lots);
+    for (const [productId, lots] of Object.entries(report.positions))
+      expect(net.get(productId) ?? 0, productId).toBe(lots);
+  });
+});
+
+describe('a TypeScript SDK agent behind on its wake-ups whose stream fails', () => {
+  it('does not decide the wake-ups still queued on the failed stream once it has resumed: each comes once, in order', {
+    timeout: 300_000,
+  }, async () => {
+    // Before, the SDK gave up the failed stream at once but went on deciding what was queued on it,
+    // while the next stream was already deciding newer wake-ups: the strategy saw wake 31 after
+    // wake 43, two decide() calls at a time, and fills of the queued wake-ups (sent again after the
+    // resume) could reach it twice. Default limits: no flood disconnect here, the strategy itself
+    // ends the stream (fill-ledger's --drops) while it has a backlog, and comes back 200 ms later.
+    const dir = tempDir();
+    const arena = await startRun(dir, { strategy: 'fill-ledger' }, false);
+    const statePath = join(dir, 'flooder.json');
+    const flooder = startHelperProcess('fill-ledger-agent.ts', [
+      '--arena',
+      arena.address,
+      '--token',
+      FLOODER_TOKEN,
+      '--state',
+      statePath,
+      '--slow',
+      `${SLOW_FROM}-${SLOW_FROM + 20}:${SLOW_MS}`,
+      '--drops',
+      `${SLOW_FROM + 10}:before-decide`,
+    ]);
+    const watch = watchLines(flooder);
+    const flooderExit = new Promise<number | null>((r) => flooder.on('exit', r));
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+    expect(await flooderExit, watch.text()).toBe(0);
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState;
+    expect(state.ended?.reason).toBe('run complete');
+    expect(watch.lines.filter((l) => l.startsWith('reconnecting'))).toEqual([
+      'reconnecting: drop before deciding wake 30',
+    ]);
+    // Decided in ascending order, each once.
+    const woken = state.woken ?? [];
+    expect(woken.length).toBeGreaterThan(50);
+    expect(woken.filter((w, i) => i > 0 && w <= woken[i - 1]!)).toEqual([]);
+    const trades = tradesOf(readTape(arena.runDir), 'flooder');
+    expect([...state.fills].sort((a, b) => a - b)).toEqual(
+      trades.map((t) => t.tradeId).sort((a, b) => a - b),
+    );
+  });
+});
