@@ -45,6 +45,8 @@ function floodConfig(flooder: Record<string, unknown>, lowLimits = true): Record
     decisionIntervalMinutes: 15,
     deadlineMs: 150,
     nats: { enabled: false },
+    // The continuous market only: the day-ahead, IDA1 and aFRR capacity gates lie before D-1 16:00.
+    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
     // Low limits: a few stale answers in a row end the stream; a 1 s cooldown (2 s after a second).
     ...(lowLimits
       ? {
