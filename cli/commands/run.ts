@@ -70,7 +70,10 @@ export function registerRun(program: Command): void {
     .argument('<config>', 'run configuration file')
     .option('--seed <n>', 'override the seed', intOption('--seed', SEED_LIMITS))
     .option('--port <n>', 'gRPC port (0: any free port)', portOption('--port'))
-    .option('--out <dir>', 'parent folder of the run folder')
+    .option(
+      '--out <dir>',
+      'parent folder of the run folder, from the working directory (default: the file’s outDir, relative to the file, else runs)',
+    )
     .option('--run-id <id>', 'run id (default: <name>-s<seed>-<timestamp>-<rand>)')
     .option('--host <host>', 'interface the gRPC server binds to', '127.0.0.1')
     .option('--in-process', 'run the launched agents as objects in this process (no gRPC)')
