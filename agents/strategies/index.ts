@@ -22,4 +22,4 @@ export {
   strategyNames,
   UnknownStrategyError,
 } from './registry.js';
-export { strategyConfigIssues } from './strategy-check.js';
+export { carriedStateIssues, strategyConfigIssues } from './strategy-check.js';

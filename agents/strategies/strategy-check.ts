@@ -5,6 +5,7 @@
 // its parameters exits at once, and a run would go on without it.
 import type { ConfigIssue } from '../../lib/index.js';
 import { ParamError } from '../sdk/errors.js';
+import type { Strategy } from '../sdk/strategy.js';
 import { createStrategy, hasStrategy, strategyNames } from './registry.js';
 
 /**
@@ -40,6 +41,41 @@ export function strategyConfigIssues(
       },
     ];
   }
+}
+
+/**
+ * A strategy configured at `at` that writes a file for the next run to read (Strategy.carriesStateIn,
+ * e.g. a learning tabular-q with a qTablePath), where the runs of `series` (a tournament's games, a
+ * study's runs) must be independent: each would start where the one before stopped, the results
+ * would depend on the order they were played in, and parallel workers would write the file at once.
+ * Empty when it writes none (or the strategy or its params are refused: strategyConfigIssues says so).
+ */
+export function carriedStateIssues(
+  at: string,
+  strategy: string,
+  params: Record<string, unknown>,
+  series: { what: string; unit: string },
+): ConfigIssue[] {
+  if (!hasStrategy(strategy)) return [];
+  let s: Strategy;
+  try {
+    s = createStrategy(strategy, params);
+  } catch (err) {
+    if (err instanceof ParamError) return [];
+    throw err;
+  }
+  const carried = s.carriesStateIn;
+  if (!carried) return [];
+  return [
+    {
+      path: `${at}.params.${carried.param}`,
+      message:
+        `${strategy} saves what it learns to this file, so in a ${series.what} each ${series.unit} would start where ` +
+        `the ${series.unit} before stopped (and parallel workers would write it at once): the ${series.unit}s would not be ` +
+        `independent or reproducible; ${carried.readOnly} plays every ${series.unit} from the file as it is`,
+      value: carried.path,
+    },
+  ];
 }
 
 /** The value at a dotted path inside `params`, if there is one. */
