@@ -154,9 +154,12 @@ export function registerRun(program: Command): void {
       const n = results.nats;
       if (n)
         process.stdout.write(
-          n.undelivered === 0
-            ? `NATS: all ${n.messages} settlement-stream messages (the records, the run's manifest and end message) delivered to JetStream exactly once (${n.outages.length} outage(s))\n`
-            : `NATS: ${n.undelivered} of ${n.messages} settlement-stream messages NOT delivered; they are in ${n.undeliveredFile}\n`,
+          n.undelivered > 0
+            ? `NATS: ${n.undelivered} of ${n.messages} settlement-stream messages NOT delivered; they are in ${n.undeliveredFile}\n`
+            : n.heldByEarlierRun > 0
+              ? // JetStream dropped them as repeats of an earlier run's messages with the same ids.
+                `NATS: ${n.heldByEarlierRun} of ${n.messages} settlement-stream messages NOT stored: ${n.url}'s stream already held messages with their ids from an earlier run with the id ${results.runId} (within its duplicate window, nats.duplicateWindowMs), and its consumers (the evaluator) get that run's; give each run its own --run-id\n`
+              : `NATS: all ${n.messages} settlement-stream messages (the records, the run's manifest and end message) delivered to JetStream exactly once (${n.outages.length} outage(s))\n`,
         );
       process.stdout.write(
         `wake-ups ${results.stats.wakeUps}, actions ${results.stats.actions}, trades ${results.stats.trades}, tape events ${results.stats.tapeEvents}, settlement records ${results.stats.settlementRecords}\n` +
