@@ -2,9 +2,21 @@
 // or a parameter the strategy refuses is a configuration error before anything starts
 // (agents/strategies/strategy-check.ts). Agents started by hand (launch: false) or from their own
 // command line (`command`, `runtime`) may carry any label and parameters.
-import { strategyConfigIssues } from '../agents/strategies/index.js';
+import { dirname, resolve } from 'node:path';
+import { resolveParamPaths, strategyConfigIssues } from '../agents/strategies/index.js';
 import { ConfigError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
+
+/**
+ * A file named in the params of an agent the arena launches (a policy checkpoint, a Q-table) is,
+ * when relative, the configuration file's, like its other paths: made absolute against the file's
+ * folder before the agents (which run in the working directory) get them.
+ */
+export function resolveLaunchedParamPaths(cfg: RunConfig, file: string): void {
+  const base = dirname(resolve(file));
+  for (const a of cfg.agents)
+    if (a.launch && !a.command && !a.runtime) a.params = resolveParamPaths(a.strategy, a.params, base);
+}
 
 export function checkLaunchedStrategies(cfg: RunConfig, source: string): void {
   const issues = cfg.agents.flatMap((a, i) =>

@@ -18,6 +18,7 @@ export {
   listStrategies,
   PARADIGMS,
   type Paradigm,
+  resolveParamPaths,
   type StrategyInfo,
   strategyNames,
   UnknownStrategyError,

@@ -8,7 +8,7 @@ import { createStrategy, hasStrategy } from '../../agents/strategies/index.js';
 import type { LiveDashboard } from '../../dashboard/index.js';
 import { SEED_LIMITS } from '../../lib/index.js';
 import { type LocalAgent, REALTIME_SPEED_LIMITS, type RunConfig } from '../../sim/index.js';
-import { checkLaunchedStrategies } from '../check-strategies.js';
+import { checkLaunchedStrategies, resolveLaunchedParamPaths } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
 import { intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
@@ -115,6 +115,7 @@ export function registerRun(program: Command): void {
           `--pace slows a lock-step run; this run is in real time at realtime.speed ${cfg.realtime!.speed}`,
         );
       applyExternalAgents(cfg, o.external, file);
+      resolveLaunchedParamPaths(cfg, file);
       checkLaunchedStrategies(cfg, file);
       const runId = o.runId ?? makeRunId(cfg);
       const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/index.js';
@@ -60,7 +61,8 @@ describe('entrants', () => {
     expect(issues).toEqual([
       {
         path: 'entrants[0].params.qTablePath',
-        value: 'q.json',
+        // Relative to the tournament file's folder (here the working directory: no file).
+        value: resolve('q.json'),
         message:
           'tabular-q saves what it learns to this file, so in a tournament each game would start where the game before ' +
           'stopped (and parallel workers would write it at once): the games would not be independent or reproducible; ' +

@@ -20,7 +20,7 @@ export function registerTrain(program: Command): void {
     .option('--no-progress', 'no progress bar (logs one line per checkpoint instead)')
     .action(async (file: string, opts: { out?: string; progress: boolean }) => {
       // An unreadable or non-YAML file is a ConfigError naming it, as for every other command.
-      const cfg = parseTrainConfig(readYamlConfig(file), file);
+      const cfg = parseTrainConfig(readYamlConfig(file), file, dirname(resolve(file)));
       const outDir = opts.out ?? (isAbsolute(cfg.outDir) ? cfg.outDir : resolve(dirname(file), cfg.outDir));
       const bar =
         opts.progress && process.stdout.isTTY

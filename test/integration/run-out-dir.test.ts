@@ -2,7 +2,9 @@
 // relative to the file's folder, like the file's `world.source.entsoeCsv`; before, it resolved
 // against the working directory, so `flexarena run some/dir/x.yaml` from elsewhere left the results
 // wherever the command happened to be started. `--out` stays relative to the working directory, and
-// the run folder's config.yaml says `outDir: ..`, so a rerun of it lands next to the first run.
+// the run folder's config.yaml says `outDir: ..`, so a rerun of it lands next to the first run. A
+// file named in a built-in strategy's params (a Q-table, a policy checkpoint) is the configuration
+// file's too; it was the working directory's.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +53,34 @@ describe('the run folder of flexarena run', () => {
     expect(readFileSync(join(scenarioDir, 'results', 'c', 'tape.sha256'), 'utf8')).toBe(
       readFileSync(join(scenarioDir, 'results', 'a', 'tape.sha256'), 'utf8'),
     );
+  });
+
+  it('gives a launched agent the file named in its params relative to the configuration file', {
+    timeout: 180_000,
+  }, async () => {
+    const root = tempDir();
+    const scenarioDir = join(root, 'scenarios');
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(scenarioDir);
+    mkdirSync(elsewhere);
+    const file = writeConfig(scenarioDir, {
+      ...config('results'),
+      agents: [
+        {
+          id: 'q',
+          strategy: 'tabular-q',
+          params: { qTablePath: 'tables/q.json' },
+          asset: { type: 'battery', powerMw: 1, energyMwh: 2 },
+        },
+      ],
+    });
+    // Over gRPC: the agent is its own process, started in the working directory.
+    const r = await runArenaToEnd(file, ['--run-id', 'q'], {}, elsewhere);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(scenarioDir, 'tables', 'q.json'), 'utf8')).version).toBe(1);
+    expect(existsSync(join(elsewhere, 'tables'))).toBe(false);
+    const saved = parseYaml(readFileSync(join(scenarioDir, 'results', 'q', 'config.yaml'), 'utf8'));
+    expect(saved.agents[0].params.qTablePath).toBe(join(scenarioDir, 'tables', 'q.json'));
   });
 
   it('keeps the default runs/ in the working directory when the file gives no outDir', {

@@ -47,16 +47,15 @@ describe('a tabular-q entrant with a Q-table file in a tournament', () => {
     timeout: 240_000,
   }, async () => {
     const dir = tempDir();
+    // Started elsewhere: the table's name is relative to the files that name it.
+    const cwd = tempDir();
     const table = join(dir, 'q.json');
-    const learning = tournament(dir, { qTablePath: table });
-    const refused = await run(process.execPath, [
-      BIN,
-      'tournament',
-      learning,
-      '--out',
-      join(dir, 't0'),
-      '--no-progress',
-    ]).then(
+    const learning = tournament(dir, { qTablePath: 'q.json' });
+    const refused = await run(
+      process.execPath,
+      [BIN, 'tournament', learning, '--out', join(dir, 't0'), '--no-progress'],
+      { cwd },
+    ).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
@@ -67,6 +66,7 @@ describe('a tabular-q entrant with a Q-table file in a tournament', () => {
     expect(refused?.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, 't0'))).toBe(false);
     expect(existsSync(table)).toBe(false);
+    expect(existsSync(join(cwd, 'q.json'))).toBe(false);
 
     // A table learned in a run of its own (what training spans runs with), then played read-only.
     const trainRun = writeConfig(dir, {
@@ -76,19 +76,22 @@ describe('a tabular-q entrant with a Q-table file in a tournament', () => {
         {
           id: 'seat-b',
           strategy: 'tabular-q',
-          params: { qTablePath: table, epsilon: 0.3 },
+          params: { qTablePath: 'q.json', epsilon: 0.3 },
           asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
         },
       ],
     });
-    await run(process.execPath, [BIN, 'run', trainRun, '--in-process', '--out', join(dir, 'runs')]);
+    await run(process.execPath, [BIN, 'run', trainRun, '--in-process', '--out', join(dir, 'runs')], { cwd });
     const learned = readFileSync(table, 'utf8');
     expect(JSON.parse(learned).updates).toBeGreaterThan(0);
 
-    const frozen = tournament(dir, { qTablePath: table, saveQTable: false });
+    const frozen = tournament(dir, { qTablePath: 'q.json', saveQTable: false });
     for (const out of ['t1', 't2'])
-      await run(process.execPath, [BIN, 'tournament', frozen, '--out', join(dir, out), '--no-progress']);
+      await run(process.execPath, [BIN, 'tournament', frozen, '--out', join(dir, out), '--no-progress'], {
+        cwd,
+      });
     expect(games(join(dir, 't2'))).toEqual(games(join(dir, 't1')));
     expect(readFileSync(table, 'utf8')).toBe(learned);
+    expect(existsSync(join(cwd, 'q.json'))).toBe(false);
   });
 });
