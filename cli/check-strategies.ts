@@ -3,7 +3,11 @@
 // (agents/strategies/strategy-check.ts). Agents started by hand (launch: false) or from their own
 // command line (`command`, `runtime`) may carry any label and parameters.
 import { dirname, resolve } from 'node:path';
-import { resolveParamPaths, strategyConfigIssues } from '../agents/strategies/index.js';
+import {
+  resolveParamPaths,
+  sharedStateFileIssues,
+  strategyConfigIssues,
+} from '../agents/strategies/index.js';
 import { ConfigError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 
@@ -23,4 +27,11 @@ export function checkLaunchedStrategies(cfg: RunConfig, source: string): void {
     a.launch && !a.command && !a.runtime ? strategyConfigIssues(`agents[${i}]`, a.strategy, a.params) : [],
   );
   if (issues.length > 0) throw new ConfigError(source, issues);
+  // Two learners of the run saving to one file (indices are the run's: others are skipped).
+  const shared = sharedStateFileIssues(
+    cfg.agents.map((a) =>
+      a.launch && !a.command && !a.runtime ? a : { strategy: '', params: {} as Record<string, unknown> },
+    ),
+  );
+  if (shared.length > 0) throw new ConfigError(source, shared);
 }

@@ -23,4 +23,4 @@ export {
   strategyNames,
   UnknownStrategyError,
 } from './registry.js';
-export { carriedStateIssues, strategyConfigIssues } from './strategy-check.js';
+export { carriedStateIssues, sharedStateFileIssues, strategyConfigIssues } from './strategy-check.js';

@@ -78,6 +78,38 @@ export function carriedStateIssues(
   ];
 }
 
+/**
+ * Agents of one run (`agents[i]`) that save what they learn to the same file: each would overwrite
+ * the other's table, and the next run would start from whichever was written last.
+ */
+export function sharedStateFileIssues(
+  agents: readonly { strategy: string; params: Record<string, unknown> }[],
+): ConfigIssue[] {
+  const first = new Map<string, number>();
+  const issues: ConfigIssue[] = [];
+  agents.forEach((a, i) => {
+    if (!hasStrategy(a.strategy)) return;
+    let s: Strategy;
+    try {
+      s = createStrategy(a.strategy, a.params);
+    } catch (err) {
+      if (err instanceof ParamError) return;
+      throw err;
+    }
+    const carried = s.carriesStateIn;
+    if (!carried) return;
+    const j = first.get(carried.path);
+    if (j === undefined) first.set(carried.path, i);
+    else
+      issues.push({
+        path: `agents[${i}].params.${carried.param}`,
+        message: `agents[${j}] saves what it learns to this file too: each would overwrite the other's; give each its own file, or ${carried.readOnly} for all but one`,
+        value: carried.path,
+      });
+  });
+  return issues;
+}
+
 /** The value at a dotted path inside `params`, if there is one. */
 function valueAt(params: Record<string, unknown>, field: string): unknown {
   let v: unknown = params;

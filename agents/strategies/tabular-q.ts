@@ -17,6 +17,7 @@
 // `saveQTable: false` (or `learn: false`) only reads it, as a tournament's games must (each game
 // starts from the same table; they would otherwise depend on their order and race on the file).
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod';
@@ -303,7 +304,9 @@ export class TabularQ implements Strategy {
 
   save(path: string): void {
     mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.tmp`;
+    // A temporary file of its own: two processes saving to one path (two agents, two runs at once)
+    // shared `${path}.tmp`, and the second rename failed with ENOENT, ending its agent process.
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(this.toJSON(), null, 1)}\n`);
     renameSync(tmp, path);
   }
