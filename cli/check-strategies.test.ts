@@ -106,3 +106,38 @@ describe('parameters of launched agents', () => {
     expect(issues[4]!.message).toMatch(/^tabular-q needs a battery asset/);
   });
 });
+
+describe('learners of one run', () => {
+  it('may not save to the same file: each would overwrite the other (their processes also raced on it)', async () => {
+    const q = (id: string, params: Record<string, unknown>) => ({
+      id,
+      strategy: 'tabular-q',
+      params,
+      asset: { type: 'battery', powerMw: 1, energyMwh: 2 },
+    });
+    const learnerIssues = (agents: unknown[]) => issuesOf(parseRunConfig({ day: '2026-11-22', agents }));
+    expect(
+      await learnerIssues([
+        { id: 'liq', strategy: 'liquidity', role: 'liquidity' },
+        q('q1', { qTablePath: '/t/q.json' }),
+        q('q2', { qTablePath: '/t/q.json' }),
+      ]),
+    ).toEqual([
+      {
+        path: 'agents[2].params.qTablePath',
+        value: '/t/q.json',
+        message:
+          "agents[1] saves what it learns to this file too: each would overwrite the other's; give each its own file, or saveQTable: false (or learn: false) for all but one",
+      },
+    ]);
+    expect(
+      await learnerIssues([
+        q('q1', { qTablePath: '/t/q.json' }),
+        q('q2', { qTablePath: '/t/q.json', saveQTable: false }),
+      ]),
+    ).toEqual([]);
+    expect(
+      await learnerIssues([q('q1', { qTablePath: '/t/a.json' }), q('q2', { qTablePath: '/t/b.json' })]),
+    ).toEqual([]);
+  });
+});

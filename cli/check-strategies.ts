@@ -5,14 +5,25 @@
 // agent's welcome: its process exited and the run went on without it. Agents started by hand
 // (launch: false) or from their own command line (`command`, `runtime`) may carry any label and
 // parameters.
-
-import { seatConfigIssues } from '../agents/strategies/index.js';
+import { dirname, resolve } from 'node:path';
+import { resolveParamPaths, seatConfigIssues, sharedStateFileIssues } from '../agents/strategies/index.js';
 import type { Welcome } from '../gen/flexarena/v1/session.js';
 import { ConfigError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 
 /** The welcome an agent of the run gets (its seat: market, asset, auctions). */
 export type WelcomeOf = (agentId: string) => Welcome;
+
+/**
+ * A file named in the params of an agent the arena launches (a policy checkpoint, a Q-table) is,
+ * when relative, the configuration file's, like its other paths: made absolute against the file's
+ * folder before the agents (which run in the working directory) get them.
+ */
+export function resolveLaunchedParamPaths(cfg: RunConfig, file: string): void {
+  const base = dirname(resolve(file));
+  for (const a of cfg.agents)
+    if (a.launch && !a.command && !a.runtime) a.params = resolveParamPaths(a.strategy, a.params, base);
+}
 
 export async function checkLaunchedStrategies(
   cfg: RunConfig,
@@ -24,6 +35,13 @@ export async function checkLaunchedStrategies(
     if (a.launch && !a.command && !a.runtime)
       issues.push(...(await seatConfigIssues(`agents[${i}]`, a.strategy, a.params, welcomeOf(a.id))));
   if (issues.length > 0) throw new ConfigError(source, issues);
+  // Two learners of the run saving to one file (indices are the run's: others are skipped).
+  const shared = sharedStateFileIssues(
+    cfg.agents.map((a) =>
+      a.launch && !a.command && !a.runtime ? a : { strategy: '', params: {} as Record<string, unknown> },
+    ),
+  );
+  if (shared.length > 0) throw new ConfigError(source, shared);
 }
 
 /**

@@ -46,9 +46,25 @@ describe('report folder', () => {
     expect(refused(folder({ 'study.json': '{"summary":{}}' }))).toMatch(
       /study\.json is not a study's results \(no summary\.variants\[\]\); flexarena study <file> --out/,
     );
-    expect(refused(folder({ 'settlements.jsonl': '', 'scores.json': 'null' }))).toMatch(
-      /scores\.json is not a run's scores \(no agents\[\]\); flexarena evaluate --run-dir .* writes it again/,
+  });
+
+  it("scores a run folder again when its scores.json is damaged or not of the folder's records", () => {
+    const rescored = (files: Record<string, string>) => {
+      const input = readReportFolder(folder({ 'settlements.jsonl': '', ...files }));
+      if (input.kind !== 'run') throw new Error(input.kind);
+      return input.rescored;
+    };
+    expect(rescored({ 'scores.json': 'null' })).toMatch(/scores\.json was not a run's scores: scored again$/);
+    expect(rescored({ 'scores.json': '{"agents":[' })).toMatch(
+      /scores\.json was not readable as JSON \(.*\): scored again$/,
     );
+    expect(rescored({ 'scores.json': '{"agents":[]}' })).toMatch(
+      /scores\.json was written by an earlier evaluator \(this is version 1\): scored again$/,
+    );
+    expect(rescored({ 'scores.json': '{"agents":[],"evaluatorVersion":1,"inputsSha256":"0"}' })).toMatch(
+      /scores\.json was computed from other settlement records than the folder's .*: scored again$/,
+    );
+    expect(rescored({})).toBeUndefined();
   });
 
   it('says a stopped tournament or study has not finished, and how to finish it', () => {
@@ -63,8 +79,10 @@ describe('report folder', () => {
   it('reads what a finished tournament, study or scored run wrote', () => {
     expect(readReportFolder(folder({ 'leaderboard.json': '{"rows":[]}' })).kind).toBe('tournament');
     expect(readReportFolder(folder({ 'study.json': '{"summary":{"variants":[]}}' })).kind).toBe('study');
-    expect(readReportFolder(folder({ 'settlements.jsonl': '', 'scores.json': '{"agents":[]}' })).kind).toBe(
-      'run',
-    );
+    const scored = folder({ 'settlements.jsonl': '' });
+    const first = readReportFolder(scored);
+    expect(first.kind).toBe('run');
+    // The second time, the scores.json the first one wrote is the folder's own.
+    expect(readReportFolder(scored)).toEqual({ kind: 'run', scores: first.kind === 'run' && first.scores });
   });
 });

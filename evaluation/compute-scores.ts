@@ -5,6 +5,7 @@ import type { RunEnd, RunManifest, SettlementRecord } from '../gen/flexarena/v1/
 import { CASH_UNITS_PER_EUR } from '../market/index.js';
 import { assetFigures } from './asset-figures.js';
 import { type BoundSolver, popScores } from './bound/pop.js';
+import { EVALUATOR_VERSION, scoreInputsSha256 } from './inputs-digest.js';
 import type { AgentScores, CashKind, CostKind, RunScores, RunSeries } from './scores.js';
 
 const QH_MS = 900_000;
@@ -208,6 +209,8 @@ export function computeScores(inputs: ScoreInputs): RunScores {
   }
   return {
     runId: inputs.runId,
+    evaluatorVersion: EVALUATOR_VERSION,
+    inputsSha256: scoreInputsSha256({ manifest, records, end }),
     name: manifest?.name ?? null,
     seed: manifest ? manifest.seed : null,
     day: manifest?.day ?? null,

@@ -14,6 +14,7 @@ export {
 } from './bound/battery-bound.js';
 export { type BoundSolver, dayAheadPeriod, multiMarketPeriod, popScores } from './bound/pop.js';
 export { computeScores, type ScoreInputs } from './compute-scores.js';
+export { EVALUATOR_VERSION, scoreInputsSha256 } from './inputs-digest.js';
 export { type ChartSpec, escapeHtml, htmlTable, type ReportPage, reportHtml } from './report/html-page.js';
 export {
   CHROMIUM,

@@ -172,6 +172,21 @@ describe('RunScorer', () => {
     }
   });
 
+  it('records the digest of what it scored: another record, a missing one or no end message changes it', () => {
+    const full = fullScorer();
+    const digest = full.scores().inputsSha256;
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(full.inputsSha256()).toBe(digest);
+    const changed = records();
+    changed[3] = { ...changed[3]!, profitCashUnits: changed[3]!.profitCashUnits + 1 };
+    expect(fullScorer(changed).inputsSha256()).not.toBe(digest);
+    expect(fullScorer(records().slice(0, 7)).inputsSha256()).not.toBe(digest);
+    const noEnd = new RunScorer(RUN);
+    noEnd.addManifest(manifest);
+    for (const r of records()) noEnd.add(r);
+    expect(noEnd.inputsSha256()).not.toBe(digest);
+  });
+
   it('is provisional while a record is missing, and says how many', () => {
     const s = fullScorer(records().filter((r) => r.seq !== 5));
     expect(s.complete).toBe(false);

@@ -7,6 +7,7 @@ import { FlexArenaError } from '../lib/index.js';
 import type { RecordSink } from '../sim/index.js';
 import type { BoundSolver } from './bound/pop.js';
 import { computeScores } from './compute-scores.js';
+import { scoreInputsSha256 } from './inputs-digest.js';
 import type { RunScores } from './scores.js';
 
 /** What became of a message: kept, a repeat of one already kept, or a different one under a seq already used. */
@@ -34,6 +35,11 @@ export class RunScorer implements RecordSink {
 
   get recordCount(): number {
     return this.records.size;
+  }
+
+  /** The manifest in, if it is. */
+  get scoredManifest(): RunManifest | undefined {
+    return this.manifestMsg;
   }
 
   get hasManifest(): boolean {
@@ -107,6 +113,15 @@ export class RunScorer implements RecordSink {
     if (same) return 'duplicate';
     this.conflicts++;
     return 'conflict';
+  }
+
+  /** The digest of what is in, as scores() records it in `inputsSha256`. */
+  inputsSha256(): string {
+    return scoreInputsSha256({
+      manifest: this.manifestMsg,
+      records: [...this.records.values()],
+      end: this.endMsg,
+    });
   }
 
   /** Scores of what is in: final (with PoP) when complete, provisional otherwise. */

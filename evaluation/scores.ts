@@ -90,6 +90,10 @@ export interface RunSeries {
 
 export interface RunScores {
   runId: string;
+  /** The definitions the figures follow (inputs-digest.ts): another version is scored again. */
+  evaluatorVersion: number;
+  /** sha256 of the messages scored (inputs-digest.ts): checks scores.json against its run folder. */
+  inputsSha256: string;
   name: string | null;
   seed: number | null;
   day: string | null;

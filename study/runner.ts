@@ -1,7 +1,7 @@
 // Runs a study: every variant on every world seed (seed by seed, so a stopped study has whole
 // seeds first), skipping the runs already in its folder, then summarises over seeds.
-import { join } from 'node:path';
-import { strategyConfigIssues } from '../agents/strategies/index.js';
+import { dirname, join, resolve } from 'node:path';
+import { carriedStateIssues, resolveParamPaths, strategyConfigIssues } from '../agents/strategies/index.js';
 import { loadRunConfig } from '../arena/index.js';
 import { ConfigError, deriveSeed, RunInterruptedError, SeriesInterruptedError } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
@@ -54,12 +54,20 @@ export function studySeed(s: StudyConfig, seedIndex: number): number {
 
 export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<StudyOutcome> {
   const scenario = loadRunConfig(s.scenario);
+  // A file named in an agent's params (a policy checkpoint, a Q-table) is the scenario file's.
+  for (const a of scenario.agents)
+    a.params = resolveParamPaths(a.strategy, a.params, dirname(resolve(s.scenario)));
   checkStudy(s, scenario, o.file);
   // Every agent of the scenario plays as a strategy object: each must exist and take its params.
   const issues = scenario.agents.flatMap((a, i) =>
     strategyConfigIssues(`agents[${i}]`, a.strategy, a.params),
   );
   if (issues.length > 0) throw new ConfigError(s.scenario, issues);
+  // The runs are compared with each other: none may start from what another one left.
+  const carried = scenario.agents.flatMap((a, i) =>
+    carriedStateIssues(`agents[${i}]`, a.strategy, a.params, { what: 'study', unit: 'run' }),
+  );
+  if (carried.length > 0) throw new ConfigError(s.scenario, carried);
   const dir = o.dir ?? join('runs', 'studies', s.name);
   const store = new StudyStore(dir, s, scenario);
   const vs = variants(s);

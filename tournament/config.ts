@@ -5,6 +5,7 @@
 // naming its field.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
+import { resolveParamPaths } from '../agents/strategies/index.js';
 import { readYamlConfig } from '../arena/index.js';
 import { ConfigError, configIssues, configName, configSeed } from '../lib/index.js';
 
@@ -167,6 +168,9 @@ export function parseTournament(doc: unknown, source = '<inline>', baseDir = '.'
   if (!res.success) throw new ConfigError(source, configIssues(res.error, doc));
   const t = res.data;
   for (const s of t.scenarios) if (!isAbsolute(s.file)) s.file = resolve(baseDir, s.file);
+  // A file named in an entrant's params (a policy checkpoint, a Q-table) is the tournament file's too.
+  for (const e of t.entrants)
+    if (e.strategy && !e.command) e.params = resolveParamPaths(e.strategy, e.params, baseDir);
   return t;
 }
 

@@ -2,7 +2,8 @@
 // (in this process by default, or by workers through a JetStream work queue), appends each result
 // as it comes, and judges. With `adaptive`, seeds are added until the top-k are separated or the
 // game budget is spent.
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { resolveParamPaths } from '../agents/strategies/index.js';
 import { loadRunConfig } from '../arena/index.js';
 import { ConfigError, FlexArenaError, RunInterruptedError, SeriesInterruptedError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
@@ -61,7 +62,13 @@ export interface TournamentOutcome {
  * cover the games of the first `seeds` seeds.
  */
 export function loadScenarios(t: TournamentConfig, source = '<tournament>'): RunConfig[] {
-  const scenarios = t.scenarios.map((s) => loadRunConfig(s.file));
+  // A file named in an agent's params (a policy checkpoint, a Q-table) is its scenario file's.
+  const scenarios = t.scenarios.map((s) => {
+    const cfg = loadRunConfig(s.file);
+    const base = dirname(resolve(s.file));
+    for (const a of cfg.agents) a.params = resolveParamPaths(a.strategy, a.params, base);
+    return cfg;
+  });
   const issues = t.scenarios.flatMap((s, i) => {
     const ids = scenarios[i]!.agents.map((a) => a.id);
     return s.seats.flatMap((seat, j) =>

@@ -27,6 +27,13 @@ export interface Strategy {
    * public bytes, and most strategies read neither. Default: none.
    */
   readonly ignoresPublicViewParts?: readonly PublicViewPart[];
+  /**
+   * A file this strategy, as configured, writes for a later run to read (a learner's table): the
+   * parameter that names it, and the parameters that make it read the file only. A tournament's
+   * games and a study's runs must not share one: each would start where the one before stopped.
+   * Default: none.
+   */
+  readonly carriesStateIn?: { param: string; path: string; readOnly: string };
   onWelcome?(welcome: Welcome): void | Promise<void>;
   decide(wake: WakeUp): Action[] | Promise<Action[]>;
   onAck?(ack: ActionAck): void;

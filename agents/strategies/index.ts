@@ -18,8 +18,14 @@ export {
   listStrategies,
   PARADIGMS,
   type Paradigm,
+  resolveParamPaths,
   type StrategyInfo,
   strategyNames,
   UnknownStrategyError,
 } from './registry.js';
-export { seatConfigIssues, strategyConfigIssues } from './strategy-check.js';
+export {
+  carriedStateIssues,
+  seatConfigIssues,
+  sharedStateFileIssues,
+  strategyConfigIssues,
+} from './strategy-check.js';

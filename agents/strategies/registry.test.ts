@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStrategy, listStrategies, PARADIGMS } from './registry.js';
+import { createStrategy, listStrategies, PARADIGMS, resolveParamPaths } from './registry.js';
 
 const ZOO: Record<string, string> = {
   'yesterday-prices': 'baseline',
@@ -78,5 +78,24 @@ describe('a strategy without parameters', () => {
     );
     expect(createStrategy('idle', {}).name).toBe('idle');
     expect(listStrategies().find((s) => s.name === 'idle')?.params).toEqual([]);
+  });
+});
+
+describe('file names in params', () => {
+  it('are made absolute against the configuration file’s folder; other params and absolute paths stay', () => {
+    expect(resolveParamPaths('policy', { checkpoint: 'p/policy.json' }, '/cfg/dir')).toEqual({
+      checkpoint: '/cfg/dir/p/policy.json',
+    });
+    expect(resolveParamPaths('tabular-q', { qTablePath: '../q.json', alpha: 0.5 }, '/cfg/dir')).toEqual({
+      qTablePath: '/cfg/q.json',
+      alpha: 0.5,
+    });
+    expect(resolveParamPaths('policy', { checkpoint: '/abs/policy.json' }, '/cfg')).toEqual({
+      checkpoint: '/abs/policy.json',
+    });
+    expect(resolveParamPaths('heuristic-battery', { maxSlippageEur: 5 }, '/cfg')).toEqual({
+      maxSlippageEur: 5,
+    });
+    expect(resolveParamPaths('no-such', { checkpoint: 'x' }, '/cfg')).toEqual({ checkpoint: 'x' });
   });
 });

@@ -1,5 +1,6 @@
 // Strategies by name. `flexarena agent <name>` and run configurations refer to these keys.
 
+import { isAbsolute, resolve } from 'node:path';
 import { FlexArenaError } from '../../lib/index.js';
 import { ParamError } from '../sdk/errors.js';
 import type { Strategy, StrategyFactory } from '../sdk/strategy.js';
@@ -35,7 +36,15 @@ export const PARADIGMS = [
 ] as const;
 export type Paradigm = (typeof PARADIGMS)[number];
 
-const registry = new Map<string, { factory: StrategyFactory; paradigm: Paradigm; description: string }>([
+interface Entry {
+  factory: StrategyFactory;
+  paradigm: Paradigm;
+  description: string;
+  /** Parameters that name files (resolveParamPaths). */
+  pathParams?: readonly string[];
+}
+
+const registry = new Map<string, Entry>([
   [
     'prosumer-trader',
     {
@@ -104,6 +113,7 @@ const registry = new Map<string, { factory: StrategyFactory; paradigm: Paradigm;
       factory: (p) => new PolicyStrategy(p),
       paradigm: 'reinforcement learning',
       description: 'a trained network (flexarena train → policy.json, param checkpoint) trading a battery',
+      pathParams: ['checkpoint'],
     },
   ],
   [
@@ -112,6 +122,7 @@ const registry = new Map<string, { factory: StrategyFactory; paradigm: Paradigm;
       factory: (p) => new TabularQ(p),
       paradigm: 'reinforcement learning',
       description: 'seed 003 tabular Q-learning: 5 CID actions on (hour, SoC, price-vs-forecast)',
+      pathParams: ['qTablePath'],
     },
   ],
   [
@@ -227,4 +238,23 @@ export function listStrategies(): StrategyInfo[] {
 
 export function hasStrategy(name: string): boolean {
   return registry.has(name);
+}
+
+/**
+ * `params` of strategy `name` as written in a configuration file whose folder is `baseDir`: a
+ * relative file name in them (a policy's checkpoint, a Q-table) is made absolute against that
+ * folder, as every relative path in a configuration file is; the agent process, wherever it runs,
+ * then reads the file the configuration meant. Other parameters, and unknown strategies, as given.
+ */
+export function resolveParamPaths(
+  name: string,
+  params: Record<string, unknown>,
+  baseDir: string,
+): Record<string, unknown> {
+  let out = params;
+  for (const key of registry.get(name)?.pathParams ?? []) {
+    const v = params[key];
+    if (typeof v === 'string' && v !== '' && !isAbsolute(v)) out = { ...out, [key]: resolve(baseDir, v) };
+  }
+  return out;
 }

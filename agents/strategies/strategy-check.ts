@@ -7,6 +7,7 @@ import type { Welcome } from '../../gen/flexarena/v1/session.js';
 import type { ConfigIssue } from '../../lib/index.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import { AssetRequiredError, configAssetType } from '../sdk/market-view.js';
+import type { Strategy } from '../sdk/strategy.js';
 import { createStrategy, hasStrategy, strategyNames } from './registry.js';
 
 /**
@@ -83,6 +84,73 @@ function paramIssue(
     message: `${err.reason} (strategy ${strategy})`,
     ...(value === undefined ? {} : { value }),
   };
+}
+
+/**
+ * A strategy configured at `at` that writes a file for the next run to read (Strategy.carriesStateIn,
+ * e.g. a learning tabular-q with a qTablePath), where the runs of `series` (a tournament's games, a
+ * study's runs) must be independent: each would start where the one before stopped, the results
+ * would depend on the order they were played in, and parallel workers would write the file at once.
+ * Empty when it writes none (or the strategy or its params are refused: strategyConfigIssues says so).
+ */
+export function carriedStateIssues(
+  at: string,
+  strategy: string,
+  params: Record<string, unknown>,
+  series: { what: string; unit: string },
+): ConfigIssue[] {
+  if (!hasStrategy(strategy)) return [];
+  let s: Strategy;
+  try {
+    s = createStrategy(strategy, params);
+  } catch (err) {
+    if (err instanceof ParamError) return [];
+    throw err;
+  }
+  const carried = s.carriesStateIn;
+  if (!carried) return [];
+  return [
+    {
+      path: `${at}.params.${carried.param}`,
+      message:
+        `${strategy} saves what it learns to this file, so in a ${series.what} each ${series.unit} would start where ` +
+        `the ${series.unit} before stopped (and parallel workers would write it at once): the ${series.unit}s would not be ` +
+        `independent or reproducible; ${carried.readOnly} plays every ${series.unit} from the file as it is`,
+      value: carried.path,
+    },
+  ];
+}
+
+/**
+ * Agents of one run (`agents[i]`) that save what they learn to the same file: each would overwrite
+ * the other's table, and the next run would start from whichever was written last.
+ */
+export function sharedStateFileIssues(
+  agents: readonly { strategy: string; params: Record<string, unknown> }[],
+): ConfigIssue[] {
+  const first = new Map<string, number>();
+  const issues: ConfigIssue[] = [];
+  agents.forEach((a, i) => {
+    if (!hasStrategy(a.strategy)) return;
+    let s: Strategy;
+    try {
+      s = createStrategy(a.strategy, a.params);
+    } catch (err) {
+      if (err instanceof ParamError) return;
+      throw err;
+    }
+    const carried = s.carriesStateIn;
+    if (!carried) return;
+    const j = first.get(carried.path);
+    if (j === undefined) first.set(carried.path, i);
+    else
+      issues.push({
+        path: `agents[${i}].params.${carried.param}`,
+        message: `agents[${j}] saves what it learns to this file too: each would overwrite the other's; give each its own file, or ${carried.readOnly} for all but one`,
+        value: carried.path,
+      });
+  });
+  return issues;
 }
 
 /** The value at a dotted path inside `params`, if there is one. */

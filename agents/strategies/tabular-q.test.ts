@@ -244,4 +244,25 @@ describe('TabularQ', () => {
     writeFileSync(path, '{not json');
     expect(() => new TabularQ({ qTablePath: path })).toThrow(ParamError);
   });
+
+  it('only reads its table with saveQTable: false or learn: false, and says which file it carries state in', () => {
+    const path = tableFile({ '9|2|2': [0, 0, 0, 0, 1] });
+    const before = readFileSync(path, 'utf8');
+    for (const params of [{ saveQTable: false }, { learn: false }]) {
+      const s = ready({ qTablePath: path, alpha: 0.5, gamma: 0, saveEvery: 1, ...params });
+      expect(s.carriesStateIn).toBeUndefined();
+      s.decide(makeWakeUp({ timeMs: NOW, assets: [assetState()], priceForecasts: FLAT(NOW) }));
+      s.decide(
+        makeWakeUp({
+          timeMs: NOW + QH_MS,
+          fills: [fill('qh-20261122-0915', Side.SIDE_SELL, 4_000, 10)],
+          priceForecasts: FLAT(NOW + QH_MS),
+        }),
+      );
+      s.onEnd();
+      expect(readFileSync(path, 'utf8')).toBe(before);
+    }
+    expect(new TabularQ({ qTablePath: path }).carriesStateIn).toMatchObject({ param: 'qTablePath', path });
+    expect(new TabularQ().carriesStateIn).toBeUndefined();
+  });
 });

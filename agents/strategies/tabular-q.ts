@@ -13,8 +13,11 @@
 // stored energy counts before it is sold (γ = 0.9 per quarter-hour is otherwise very myopic).
 // Update (seed 003 eq. 2): Q(s,a) ← (1 − α) Q(s,a) + α (r + γ max_a' Q(s',a')), α = 0.2, γ = 0.9.
 // Exploration: ε-greedy on a seeded PRNG (mulberry32(seed)); ties go to the smallest |action|.
-// The Q-table can be loaded from and saved to `qTablePath` (JSON), so training spans runs.
+// The Q-table can be loaded from and saved to `qTablePath` (JSON), so training spans runs;
+// `saveQTable: false` (or `learn: false`) only reads it, as a tournament's games must (each game
+// starts from the same table; they would otherwise depend on their order and race on the file).
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod';
@@ -73,6 +76,8 @@ const paramsSchema = z
     clipPenaltyEur: eurPerMwh(0, 1e6).default(100),
     /** JSON file the Q-table is loaded from (if it exists) and saved to. */
     qTablePath: z.string().min(1).optional(),
+    /** Write the learned table back to qTablePath (false: read it only, every run starts from it). */
+    saveQTable: z.boolean().default(true),
     /** Save every this many updates (0: only at the end of the run). */
     saveEvery: z.number().int().min(0).max(1e6).default(96),
   })
@@ -123,6 +128,14 @@ export class TabularQ implements Strategy {
   private reward = 0;
   private lastClipped?: number;
   private updates = 0;
+
+  /** The file the table is saved to for later runs: with qTablePath, when learning and saving. */
+  get carriesStateIn(): { param: string; path: string; readOnly: string } | undefined {
+    const p = this.params;
+    return p.qTablePath && p.learn && p.saveQTable
+      ? { param: 'qTablePath', path: p.qTablePath, readOnly: 'saveQTable: false (or learn: false)' }
+      : undefined;
+  }
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('tabular-q', paramsSchema, params);
@@ -205,7 +218,8 @@ export class TabularQ implements Strategy {
     if (this.pending && this.params.learn) this.update(this.pending, this.reward - this.pending.potential, 0);
     this.pending = undefined;
     this.reward = 0;
-    if (this.params.qTablePath) this.save(this.params.qTablePath);
+    const saveTo = this.carriesStateIn?.path;
+    if (saveTo) this.save(saveTo);
   }
 
   stateKey(target: ProductSpec, socMwh: number, priceDiffTicks: number, b: BatterySpec): string {
@@ -249,7 +263,8 @@ export class TabularQ implements Strategy {
     this.table.set(p.key, q);
     this.updates++;
     const every = this.params.saveEvery;
-    if (this.params.qTablePath && every > 0 && this.updates % every === 0) this.save(this.params.qTablePath);
+    const saveTo = this.carriesStateIn?.path;
+    if (saveTo && every > 0 && this.updates % every === 0) this.save(saveTo);
   }
 
   /** What happened since the previous wake-up, in EUR. */
@@ -295,7 +310,9 @@ export class TabularQ implements Strategy {
 
   save(path: string): void {
     mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.tmp`;
+    // A temporary file of its own: two processes saving to one path (two agents, two runs at once)
+    // shared `${path}.tmp`, and the second rename failed with ENOENT, ending its agent process.
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(this.toJSON(), null, 1)}\n`);
     renameSync(tmp, path);
   }

@@ -61,6 +61,12 @@ export interface OutboxCounters {
   delivered: number;
   /** Of `delivered`: the ack said "duplicate" (the stream had the msgId within its window). */
   duplicates: number;
+  /**
+   * Of `duplicates`: on the record's first attempt, so the stream held the msgId before this
+   * outbox ever sent it — another publisher's message (an earlier run with the same run id), not
+   * this record: the stream kept that one.
+   */
+  heldBefore: number;
   /** Of `delivered`: found as the subject's last message after an unanswered attempt. */
   recoveredByLookup: number;
   rejected: number;
@@ -87,6 +93,8 @@ export interface OutboxReport {
   enqueued: number;
   delivered: number;
   duplicates: number;
+  /** See OutboxCounters.heldBefore. */
+  heldBefore: number;
   recoveredByLookup: number;
   /** delivered + undeliveredCount + rejected.length === enqueued */
   undeliveredCount: number;
@@ -150,6 +158,7 @@ export class JetStreamOutbox {
     enqueued: 0,
     delivered: 0,
     duplicates: 0,
+    heldBefore: 0,
     recoveredByLookup: 0,
     publishAttempts: 0,
     failedAttempts: 0,
@@ -316,6 +325,7 @@ export class JetStreamOutbox {
       enqueued: this.c.enqueued,
       delivered: this.c.delivered,
       duplicates: this.c.duplicates,
+      heldBefore: this.c.heldBefore,
       recoveredByLookup: this.c.recoveredByLookup,
       undeliveredCount: backlog,
       undelivered,
@@ -484,6 +494,7 @@ export class JetStreamOutbox {
     this.inFlight.delete(subject);
     this.c.delivered++;
     if (how.duplicate) this.c.duplicates++;
+    if (how.duplicate && !how.byLookup && a.rec.attempts === 1) this.c.heldBefore++;
     if (how.byLookup) this.c.recoveredByLookup++;
     this.failureStreak = 0;
     this.endOutage();

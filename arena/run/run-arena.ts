@@ -94,6 +94,11 @@ export interface NatsDelivery {
   messages: number;
   delivered: number;
   duplicates: number;
+  /**
+   * Of `duplicates`: messages whose ids the stream already held from an earlier run with this run
+   * id (within its duplicate window): it kept that run's, and its consumers never get these.
+   */
+  heldByEarlierRun: number;
   undelivered: number;
   outages: { fromMs: number; toMs?: number; cause: string }[];
   /** Written when something could not be delivered: the records themselves, one per line. */
@@ -181,6 +186,7 @@ async function closeNats(
     messages: report.enqueued,
     delivered: report.delivered,
     duplicates: report.duplicates,
+    heldByEarlierRun: report.heldBefore,
     undelivered: report.undeliveredCount + report.rejected.length,
     outages: report.outages,
     ...(report.undeliveredFile ? { undeliveredFile: report.undeliveredFile } : {}),

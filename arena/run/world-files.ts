@@ -1,5 +1,5 @@
 // The files a configuration names, read for the simulation (which does no I/O). Relative paths
-// resolve against the configuration file's folder.
+// resolve against the configuration file's folder (as its outDir does: load-config.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/index.js';
@@ -31,13 +31,15 @@ export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd(), source =
 export const WORLD_CSV_COPY = 'world-prices.csv';
 
 /**
- * The configuration as the run folder keeps it. A run driven by an ENTSO-E CSV gets a copy of the
- * file it read, and its `config.yaml` names that copy: the scenario's relative path would resolve
- * against the run folder (a replay, a rerun of `config.yaml`) and not find the file.
+ * The configuration as the run folder keeps it. Its paths resolve against the run folder (a
+ * replay, a rerun of `config.yaml`): `outDir` is `..`, the folder the run folder is in, wherever it
+ * was put and wherever it is moved to; a run driven by an ENTSO-E CSV gets a copy of the file it
+ * read, and `config.yaml` names that copy (the scenario's relative path would not find the file).
  */
 export function runFolderConfig(cfg: RunConfig, runDir: string, files: SimulationFiles): RunConfig {
+  const kept = { ...cfg, outDir: '..' };
   const src = cfg.world.source;
-  if (src === 'synthetic' || !files.entsoeCsv) return cfg;
+  if (src === 'synthetic' || !files.entsoeCsv) return kept;
   writeFileSync(join(runDir, WORLD_CSV_COPY), files.entsoeCsv.text);
-  return { ...cfg, world: { ...cfg.world, source: { ...src, entsoeCsv: WORLD_CSV_COPY } } };
+  return { ...kept, world: { ...cfg.world, source: { ...src, entsoeCsv: WORLD_CSV_COPY } } };
 }

@@ -1,6 +1,7 @@
 // `flexarena report <dir>`: a self-contained HTML report (report.html) and one PNG per chart, for a
-// run folder (from its scores.json, computed first if missing), a tournament folder (from its
-// leaderboard.json) or a study folder (from its study.json); what it reads is cli/report-folder.ts.
+// run folder (from its scores.json, computed first if missing or not of the folder's records), a
+// tournament folder (from its leaderboard.json) or a study folder (from its study.json); what it
+// reads is cli/report-folder.ts.
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { runReport, writeReport } from '../../evaluation/index.js';
@@ -16,6 +17,7 @@ export function registerReport(program: Command): void {
     .option('--no-png', 'only the HTML (no Chromium needed)')
     .action(async (dir: string, o: { png: boolean }) => {
       const input = readReportFolder(dir);
+      if (input.kind === 'run' && input.rescored) process.stderr.write(`${input.rescored}\n`);
       const page =
         input.kind === 'study'
           ? studyReport(input.summary)

@@ -8,7 +8,7 @@ import { createStrategy, hasStrategy } from '../../agents/strategies/index.js';
 import type { LiveDashboard } from '../../dashboard/index.js';
 import { SEED_LIMITS } from '../../lib/index.js';
 import { type LocalAgent, REALTIME_SPEED_LIMITS, type RunConfig } from '../../sim/index.js';
-import { checkLaunchedStrategies, runWelcomes } from '../check-strategies.js';
+import { checkLaunchedStrategies, resolveLaunchedParamPaths, runWelcomes } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
 import { intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
@@ -70,7 +70,10 @@ export function registerRun(program: Command): void {
     .argument('<config>', 'run configuration file')
     .option('--seed <n>', 'override the seed', intOption('--seed', SEED_LIMITS))
     .option('--port <n>', 'gRPC port (0: any free port)', portOption('--port'))
-    .option('--out <dir>', 'parent folder of the run folder')
+    .option(
+      '--out <dir>',
+      'parent folder of the run folder, from the working directory (default: the file’s outDir, relative to the file, else runs)',
+    )
     .option('--run-id <id>', 'run id (default: <name>-s<seed>-<timestamp>-<rand>)')
     .option('--host <host>', 'interface the gRPC server binds to', '127.0.0.1')
     .option('--in-process', 'run the launched agents as objects in this process (no gRPC)')
@@ -112,6 +115,7 @@ export function registerRun(program: Command): void {
           `--pace slows a lock-step run; this run is in real time at realtime.speed ${cfg.realtime!.speed}`,
         );
       applyExternalAgents(cfg, o.external, file);
+      resolveLaunchedParamPaths(cfg, file);
       const runId = o.runId ?? makeRunId(cfg);
       await checkLaunchedStrategies(cfg, file, await runWelcomes(cfg, runId, dirname(resolve(file)), file));
       const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;
@@ -151,9 +155,12 @@ export function registerRun(program: Command): void {
       const n = results.nats;
       if (n)
         process.stdout.write(
-          n.undelivered === 0
-            ? `NATS: all ${n.messages} settlement-stream messages (the records, the run's manifest and end message) delivered to JetStream exactly once (${n.outages.length} outage(s))\n`
-            : `NATS: ${n.undelivered} of ${n.messages} settlement-stream messages NOT delivered; they are in ${n.undeliveredFile}\n`,
+          n.undelivered > 0
+            ? `NATS: ${n.undelivered} of ${n.messages} settlement-stream messages NOT delivered; they are in ${n.undeliveredFile}\n`
+            : n.heldByEarlierRun > 0
+              ? // JetStream dropped them as repeats of an earlier run's messages with the same ids.
+                `NATS: ${n.heldByEarlierRun} of ${n.messages} settlement-stream messages NOT stored: ${n.url}'s stream already held messages with their ids from an earlier run with the id ${results.runId} (within its duplicate window, nats.duplicateWindowMs), and its consumers (the evaluator) get that run's; give each run its own --run-id\n`
+              : `NATS: all ${n.messages} settlement-stream messages (the records, the run's manifest and end message) delivered to JetStream exactly once (${n.outages.length} outage(s))\n`,
         );
       process.stdout.write(
         `wake-ups ${results.stats.wakeUps}, actions ${results.stats.actions}, trades ${results.stats.trades}, tape events ${results.stats.tapeEvents}, settlement records ${results.stats.settlementRecords}\n` +

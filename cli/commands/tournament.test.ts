@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/index.js';
@@ -48,6 +49,26 @@ describe('entrants', () => {
     expect(issues.map((i) => i.path)).toEqual(['entrants[1].strategy', 'entrants[2].params.horizonHours']);
     expect(issues[1]).toMatchObject({ value: 500 });
     expect(issues[1]!.message).toMatch(/96.*lp-battery/);
+  });
+
+  it('refuses a learner that would save its table for the next game; reading it only is fine', () => {
+    const issues = issuesOf([
+      { name: 'learner', strategy: 'tabular-q', params: { qTablePath: 'q.json' } },
+      { name: 'fresh', strategy: 'tabular-q' },
+      { name: 'frozen', strategy: 'tabular-q', params: { qTablePath: 'q.json', saveQTable: false } },
+      { name: 'greedy', strategy: 'tabular-q', params: { qTablePath: 'q.json', learn: false } },
+    ]);
+    expect(issues).toEqual([
+      {
+        path: 'entrants[0].params.qTablePath',
+        // Relative to the tournament file's folder (here the working directory: no file).
+        value: resolve('q.json'),
+        message:
+          'tabular-q saves what it learns to this file, so in a tournament each game would start where the game before ' +
+          'stopped (and parallel workers would write it at once): the games would not be independent or reproducible; ' +
+          'saveQTable: false (or learn: false) plays every game from the file as it is',
+      },
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@
 // queue and `flexarena worker` processes play them.
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { seatConfigIssues, strategyConfigIssues } from '../../agents/strategies/index.js';
+import { carriedStateIssues, seatConfigIssues, strategyConfigIssues } from '../../agents/strategies/index.js';
 import { ConfigError, type ConfigIssue } from '../../lib/index.js';
 import type { RunConfig } from '../../sim/index.js';
 import {
@@ -31,6 +31,25 @@ export function checkEntrants(t: TournamentConfig, file: string): void {
     !e.command && e.strategy ? strategyConfigIssues(`entrants[${i}]`, e.strategy, e.params) : [],
   );
   if (issues.length > 0) throw new ConfigError(file, issues);
+  // Duplicate games compare strategies on equal terms: no game may start from what another left.
+  const carried = t.entrants.flatMap((e, i) =>
+    !e.command && e.strategy ? carriedStateIssues(`entrants[${i}]`, e.strategy, e.params, GAMES) : [],
+  );
+  if (carried.length > 0) throw new ConfigError(file, carried);
+}
+
+const GAMES = { what: 'tournament', unit: 'game' };
+
+/** The same for the agents of the scenarios that play as configured (not seats). */
+export function checkScenarioAgents(t: TournamentConfig, scenarios: readonly RunConfig[]): void {
+  t.scenarios.forEach((s, i) => {
+    const issues = scenarios[i]!.agents.flatMap((a, j) =>
+      s.seats.includes(a.id) || a.command || a.runtime || !a.launch
+        ? []
+        : carriedStateIssues(`agents[${j}]`, a.strategy, a.params, GAMES),
+    );
+    if (issues.length > 0) throw new ConfigError(s.file, issues);
+  });
 }
 
 /**
@@ -103,6 +122,7 @@ export function registerTournament(program: Command): void {
       const t = loadTournament(file);
       checkEntrants(t, file);
       const scenarios = loadScenarios(t, file);
+      checkScenarioAgents(t, scenarios);
       await checkSeats(t, scenarios, file);
       const executor = o.nats
         ? natsExecutor({

@@ -9,6 +9,17 @@ import { InterruptedError } from '../../lib/index.js';
 import { parseTrainConfig, train } from '../../training/index.js';
 import { stopOnSignal } from '../options.js';
 
+/**
+ * The output folder: `--out` from the working directory; an `outDir` written in the file from the
+ * file's folder, like every path in it; without either the default `runs/train` of the working
+ * directory, as a run's default `runs/` is (it used to land beside the training file).
+ */
+export function trainOutDir(file: string, doc: unknown, outDir: string, out?: string): string {
+  if (out !== undefined) return resolve(out);
+  const written = typeof doc === 'object' && doc !== null && 'outDir' in doc;
+  return isAbsolute(outDir) ? outDir : resolve(written ? dirname(resolve(file)) : '.', outDir);
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -16,12 +27,16 @@ export function registerTrain(program: Command): void {
       'train a policy (tabular-q, dqn, td3, ppo, bc, adp) from a training file; resumes from its checkpoint',
     )
     .argument('<file>', 'training configuration (YAML)')
-    .option('--out <dir>', 'output folder (default: the file’s outDir, relative to the file)')
+    .option(
+      '--out <dir>',
+      'output folder, from the working directory (default: the file’s outDir, relative to the file, else runs/train)',
+    )
     .option('--no-progress', 'no progress bar (logs one line per checkpoint instead)')
     .action(async (file: string, opts: { out?: string; progress: boolean }) => {
       // An unreadable or non-YAML file is a ConfigError naming it, as for every other command.
-      const cfg = parseTrainConfig(readYamlConfig(file), file);
-      const outDir = opts.out ?? (isAbsolute(cfg.outDir) ? cfg.outDir : resolve(dirname(file), cfg.outDir));
+      const doc = readYamlConfig(file);
+      const cfg = parseTrainConfig(doc, file, dirname(resolve(file)));
+      const outDir = trainOutDir(file, doc, cfg.outDir, opts.out);
       const bar =
         opts.progress && process.stdout.isTTY
           ? new cliProgress.SingleBar(

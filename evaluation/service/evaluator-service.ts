@@ -6,7 +6,7 @@
 // Exactly-once counting: a message is journalled before it is acknowledged. A crash before the
 // journal write → JetStream redelivers it; after the write but before the ack → it is redelivered
 // and recognised by its seq. Either way each record counts once.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AckPolicy,
@@ -263,12 +263,33 @@ export class EvaluatorService {
     }
   }
 
+  /** Why the run folder `dir` holds another run than `scorer`'s, or undefined when it does not. */
+  private otherRunInFolder(dir: string, scorer: RunScorer): string | undefined {
+    const path = join(dir, 'run-manifest.json');
+    if (!existsSync(path) || !scorer.scoredManifest) return undefined;
+    const inFolder = RunManifest.toJSON(RunManifest.fromJSON(JSON.parse(readFileSync(path, 'utf8'))));
+    if (JSON.stringify(inFolder) === JSON.stringify(RunManifest.toJSON(scorer.scoredManifest)))
+      return undefined;
+    return `${path} is of another run with that id (seed ${String((inFolder as { seed?: unknown }).seed ?? '?')}, scored: seed ${scorer.scoredManifest.seed})`;
+  }
+
   private finishIfComplete(runId: string, o: { rewrite: boolean }): void {
     const st = this.runs.get(runId)!;
     if (st.final || !st.scorer.complete) return;
     st.final = st.scorer.scores(this.o.solver ? { solver: this.o.solver } : {});
     const dir = join(this.o.runsDir, runId);
     const file = join(dir, 'scores.json');
+    // A run id used again replaces the run's folder; this evaluator may hold the earlier run (its
+    // journal, or JetStream dropping the rerun's records as duplicates of the same message ids).
+    // Its scores are not written over the folder of another run: the folder's manifest must be
+    // the one scored. (`flexarena report` checks scores.json against the folder's records too.)
+    const other = this.otherRunInFolder(dir, st.scorer);
+    if (other) {
+      this.log(
+        `evaluator: run ${runId} is complete, but ${other}: its scores are not written there (GET /runs/${runId} serves them; flexarena evaluate --run-dir scores the folder)`,
+      );
+      return;
+    }
     if (!o.rewrite && existsSync(file)) {
       st.scoresFile = file;
       return;

@@ -76,6 +76,27 @@ describe('assetConfigSchema', () => {
     expect(c.rentals.requestsPerCarHour).toEqual([...DEFAULT_RENTAL_PROFILE.requestsPerCarHour]);
   });
 
+  it('refuses ev-fleet control periods that are not whole seconds of the quarter-hour, listing the allowed counts', () => {
+    // 15 min / 7 = 128.571… s: it used to run, with control periods off the clock.
+    for (const n of [7, 8, 11, 13, 59]) {
+      let err: unknown;
+      try {
+        parseAssetConfig({ type: 'ev-fleet', controlPeriodsPerMarketPeriod: n }, 'x.yaml', 'agents[1].asset');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      const issues = (err as ConfigError).issues;
+      expect(issues.map((i) => i.path)).toEqual(['agents[1].asset.controlPeriodsPerMarketPeriod']);
+      expect(issues[0]!.value).toBe(n);
+      expect(issues[0]!.message).toContain('1, 2, 3, 4, 5, 6, 9, 10, 12, 15, 18, 20, 25, 30, 36, 45, 50, 60');
+    }
+    for (const n of [1, 3, 5, 9, 15, 36, 60]) {
+      const c = parseAssetConfig({ type: 'ev-fleet', controlPeriodsPerMarketPeriod: n });
+      expect(c.type === 'ev-fleet' && c.controlPeriodsPerMarketPeriod).toBe(n);
+    }
+  });
+
   it('names the field of every error', () => {
     expect(paths({ type: 'battery', energyMwh: 20 })).toEqual(['asset.powerMw']);
     expect(paths({ type: 'battery', powerMw: 1, energyMwh: 2, socMin: 0.5, socInitial: 0.2 })).toEqual([

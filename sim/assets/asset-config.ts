@@ -12,7 +12,7 @@
 // Numbers that the seeds do not give are assumptions and say so.
 import * as z from 'zod';
 import { ConfigError, configIssues } from '../../lib/index.js';
-import { DEFAULT_EV_FLEET_PARAMS } from './ev-fleet.js';
+import { DEFAULT_EV_FLEET_PARAMS, EV_CONTROL_PERIOD_COUNTS, EV_MARKET_PERIOD_SECONDS } from './ev-fleet.js';
 import { DEFAULT_RENTAL_PROFILE } from './ev-fleet-rentals.js';
 
 const fraction = z.number().min(0).max(1);
@@ -147,7 +147,8 @@ const rentalProfileSchema = z
 /**
  * EvFleetParams (ev-fleet.ts) as config. The control period length follows from the run's
  * quarter-hour: controlPeriodMinutes = 60 × stepHours / controlPeriodsPerMarketPeriod (seed: 5 min,
- * 3 per 15-minute market period); the fleet's clock starts at the world's first quarter-hour.
+ * 3 per 15-minute market period), whole seconds (EV_CONTROL_PERIOD_COUNTS); the fleet's clock
+ * starts at the world's first quarter-hour.
  */
 export const evFleetAssetSchema = z
   .object({
@@ -158,7 +159,15 @@ export const evFleetAssetSchema = z
     chargerKw: z.number().positive().max(1_000).default(D.chargerKw),
     /** Ω, kWh per car (assumption: 17.6, Smart ED). */
     capacityKwh: z.number().positive().max(1_000).default(D.capacityKwh),
-    controlPeriodsPerMarketPeriod: z.number().int().min(1).max(60).default(D.controlPeriodsPerMarketPeriod),
+    controlPeriodsPerMarketPeriod: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .refine((n) => EV_MARKET_PERIOD_SECONDS % n === 0, {
+        message: `must split the 15-minute market period into control periods of whole seconds: one of ${EV_CONTROL_PERIOD_COUNTS.join(', ')}`,
+      })
+      .default(D.controlPeriodsPerMarketPeriod),
     initialSocShareMin: fraction.default(D.initialSocShareMin),
     initialSocShareMax: fraction.default(D.initialSocShareMax),
     plugInProbability: fraction.default(D.plugInProbability),

@@ -32,6 +32,19 @@ describe('EvFleet twin', () => {
     expect(c.flatMap((r) => r.controlPeriods.flatMap((x) => x.decisions))).not.toEqual(rentalsA);
   });
 
+  it('refuses a control period that is not whole seconds (its hours fell a hair short of the clock)', () => {
+    // 15/11 min: control period 44 started at 60 min but counted in hour 0.
+    expect(
+      () => new EvFleet(stream(1), { controlPeriodMinutes: 15 / 11, controlPeriodsPerMarketPeriod: 11 }),
+    ).toThrow(/controlPeriodMinutes must be whole seconds/);
+    const f = new EvFleet(stream(1), {
+      fleetSize: 1,
+      controlPeriodMinutes: 15 / 9,
+      controlPeriodsPerMarketPeriod: 9,
+    });
+    expect(f.hourOfDay).toBe(0);
+  });
+
   it('rebuilds an identical twin from a snapshot and a stream in the same state', () => {
     const s1 = stream(5);
     const f1 = new EvFleet(s1, { fleetSize: 100 });

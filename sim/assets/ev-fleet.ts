@@ -77,6 +77,21 @@ export interface EvFleetParams {
   rentals: RentalProfile;
 }
 
+/** The arena's market period, a quarter-hour (run-context.ts builds every twin with stepHours 0.25). */
+export const EV_MARKET_PERIOD_SECONDS = 900;
+
+/**
+ * The values of T (controlPeriodsPerMarketPeriod, at most 60) that split the market period into
+ * control periods of whole seconds. The seed's Δt is 5 minutes and it "generalizes to other period
+ * lengths", but a control period must start on the clock: the twin places control period t at
+ * t·Δt and takes its hour of day (the rental rate) from there, and with 15 min / 7 = 128.571… s or
+ * 15 min / 11 = 81.818… s no charger dispatch interval is meant, and periods at whole hours were
+ * put in the hour before.
+ */
+export const EV_CONTROL_PERIOD_COUNTS: readonly number[] = Object.freeze(
+  Array.from({ length: 60 }, (_, i) => i + 1).filter((n) => EV_MARKET_PERIOD_SECONDS % n === 0),
+);
+
 export const DEFAULT_EV_FLEET_PARAMS: EvFleetParams = Object.freeze({
   fleetSize: 500,
   chargerKw: EV_CHARGER_KW,
@@ -233,6 +248,11 @@ function validateParams(p: EvFleetParams): void {
   }
   if (!Number.isInteger(p.fleetSize) || p.fleetSize < 0) throw new RangeError(`bad fleetSize ${p.fleetSize}`);
   if (!Number.isInteger(p.controlPeriodsPerMarketPeriod)) throw new RangeError('T must be an integer');
+  // Whole seconds keep t·Δt on the clock: hourAt's float minutes then never fall a hair short of
+  // a whole hour (they did for 15/11 min).
+  const seconds = p.controlPeriodMinutes * 60;
+  if (Math.abs(seconds - Math.round(seconds)) > 1e-6)
+    throw new RangeError(`controlPeriodMinutes must be whole seconds, got ${p.controlPeriodMinutes} min`);
   const shares: (keyof EvFleetParams)[] = [
     'initialSocShareMin',
     'initialSocShareMax',

@@ -98,10 +98,12 @@ export function runArenaToEnd(
   configPath: string,
   args: string[] = [],
   env: Readonly<Record<string, string>> = {},
+  cwd?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, 'run', configPath, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
+    ...(cwd ? { cwd } : {}),
   });
   children.add(child);
   let stdout = '';

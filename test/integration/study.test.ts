@@ -234,4 +234,25 @@ describe('flexarena study (in process, tiny)', () => {
     );
     expect(existsSync(folder)).toBe(false);
   });
+
+  it('refuses a scenario agent that saves a learned table for the next run, before playing anything', async () => {
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      { id: 'big', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+      {
+        id: 'learner',
+        strategy: 'tabular-q',
+        asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        params: { qTablePath: join(dir, 'q.json') },
+      },
+    ];
+    const learning = writeConfig(dir, cfg, 'learner.yaml');
+    const study = parseStudy({ name: 'learner', scenario: learning, agent: 'big' }, 'l.yaml', dir);
+    const folder = join(dir, 'learner');
+    await expect(runStudy(study, { dir: folder, file: 'l.yaml' })).rejects.toThrow(
+      /learner\.yaml[\s\S]*agents\[2\]\.params\.qTablePath: tabular-q saves what it learns to this file, so in a study each run would start where the run before stopped/,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
 });

@@ -153,6 +153,26 @@ describe('train runner on the full-market environment', () => {
     expect(league([{ strategy: 'policy', params: { checkpoint: '/nonexistent/policy.json' } }])).toEqual([
       "env.league.pool[0].params.checkpoint: cannot read a policy from /nonexistent/policy.json: ENOENT: no such file or directory, open '/nonexistent/policy.json' (strategy policy)",
     ]);
+    // A relative checkpoint is the training file's, like its outDir (it was the working directory's).
+    expect(() =>
+      parseTrainConfig(
+        {
+          method: { name: 'td3' },
+          env: {
+            kind: 'market',
+            run,
+            learner: 'learner',
+            league: {
+              agents: ['rival'],
+              pool: [{ strategy: 'policy', params: { checkpoint: 'stage0/policy.json' } }],
+            },
+          },
+          steps: 10,
+        },
+        'train.yaml',
+        '/nonexistent/configs',
+      ),
+    ).toThrow('cannot read a policy from /nonexistent/configs/stage0/policy.json');
     const agents = run.agents.map((a) =>
       a.id === 'rival' ? { ...a, params: { bogus: 1 } } : a.id === 'learner' ? { ...a, day: 1 } : a,
     );

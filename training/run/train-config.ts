@@ -3,7 +3,7 @@
 // training run is repeated by running the same file again. Validated with zod; an error names
 // the field and the limit.
 import * as z from 'zod';
-import { strategyConfigIssues } from '../../agents/strategies/index.js';
+import { resolveParamPaths, strategyConfigIssues } from '../../agents/strategies/index.js';
 import { ConfigError, type ConfigIssue, configIssues, configName, configSeed } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
 import { batteryEnvSchema, calendarDay } from '../env/battery-env-config.js';
@@ -301,9 +301,30 @@ function marketIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
   ];
 }
 
-export function parseTrainConfig(doc: unknown, source = '<inline>'): TrainConfig {
+/**
+ * A file named in the params of the market's agents or league pool (a policy checkpoint, a
+ * Q-table) is, when relative, the training file's, like its outDir: made absolute against `baseDir`.
+ */
+function resolveMarketParamPaths(c: TrainConfig, baseDir: string): void {
+  const e = c.env;
+  if (e.kind !== 'market') return;
+  for (const p of e.league?.pool ?? []) p.params = resolveParamPaths(p.strategy, p.params, baseDir);
+  const agents = e.run.agents;
+  if (!Array.isArray(agents)) return;
+  for (const a of agents as unknown[]) {
+    if (typeof a !== 'object' || a === null) continue;
+    const agent = a as { strategy?: unknown; params?: unknown };
+    if (typeof agent.strategy !== 'string' || typeof agent.params !== 'object' || agent.params === null)
+      continue;
+    agent.params = resolveParamPaths(agent.strategy, agent.params as Record<string, unknown>, baseDir);
+  }
+}
+
+/** `baseDir`: the training file's folder, against which relative paths in it resolve (default: the working directory). */
+export function parseTrainConfig(doc: unknown, source = '<inline>', baseDir = '.'): TrainConfig {
   const res = trainConfigSchema.safeParse(doc);
   if (!res.success) throw new ConfigError(source, configIssues(res.error, doc, ''));
+  resolveMarketParamPaths(res.data, baseDir);
   const issues = marketIssues(res.data, doc);
   if (issues.length > 0) throw new ConfigError(source, issues);
   return res.data;
