@@ -50,9 +50,11 @@ export { type LocalAgent, LocalAgentPort, type LocalPortOptions } from './driver
 export {
   decisionRequest,
   endPorts,
+  endPortsFailed,
   endPortsInterrupted,
   type LockstepOptions,
   RUN_COMPLETE_REASON,
+  runFailedReason,
   runInterruptedReason,
   runLockstep,
 } from './drivers/lockstep.js';

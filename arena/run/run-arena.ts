@@ -11,6 +11,7 @@ import { lowerHelperThreads, RunInterruptedError } from '../../lib/index.js';
 import {
   type AgentPort,
   endPorts,
+  endPortsFailed,
   endPortsInterrupted,
   type LocalAgent,
   LocalAgentPort,
@@ -303,6 +304,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   let created: Simulation | undefined;
   /** Every agent's port once made: an interrupted run tells each one so before its stream closes. */
   const ports = new Map<string, AgentPort>();
+  /** The agents were told the run's end (a failure after that tells them nothing more). */
+  let portsEnded = false;
   let completed = false;
   try {
     nats = await openNats(cfg, runId, runDir, log, opts.natsUrl);
@@ -433,6 +436,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       result: results.agents.find((r) => r.agentId === agentId),
     });
     watch?.over();
+    portsEnded = true;
     await endPorts(sim, ports, ended);
     if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
     leaving.flush();
@@ -442,14 +446,19 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     completed = true;
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
   } catch (err) {
-    if (opts.signal?.aborted && created) {
+    if (opts.signal?.aborted && created && !portsEnded) {
       // Before NATS closes: live watchers learn it. Before the streams close (the agents are
       // stopped at once in `finally`): each connected agent gets its RunEnded saying so.
       const started = created.interrupt();
       await endPortsInterrupted(created, started, ports, String(opts.signal.reason), (id, e) =>
         log(`telling ${id} the run was interrupted: ${(e as Error).message}`),
       );
-    }
+    } else if (!opts.signal?.aborted && !portsEnded)
+      // A failure: each connected agent learns it (a stream that just ended looked like a network
+      // cut to the SDKs: one returned as if the run had ended, the other retried, then gave up).
+      await endPortsFailed(ports, err, (id, e) =>
+        log(`telling ${id} the run failed: ${(e as Error).message}`),
+      );
     await closeRunFiles().then(
       (sha256) => writeTapeHash(runDir, sha256),
       (e) => log(`closing the tape and settlements.jsonl: ${(e as Error).message}`),

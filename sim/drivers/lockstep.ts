@@ -75,6 +75,38 @@ export function runInterruptedReason(signal: string): string {
 }
 
 /**
+ * RunEnded.reason of a run that failed with an error (a bug, a file that could not be written): "run
+ * failed: <its message>" — the run has no result, and the agents get it instead of a stream that
+ * just ends (which an SDK would take for a network cut and try to resume).
+ */
+export function runFailedReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return `run failed: ${message.split('\n')[0]}`;
+}
+
+/**
+ * The run failed: tells every port so, without a result and without a final report (the state
+ * at a failure is not one to report from). One port failing does not keep the others from being
+ * told; its error goes to `onError`.
+ */
+export async function endPortsFailed(
+  ports: ReadonlyMap<string, AgentPort>,
+  err: unknown,
+  onError: (agentId: string, err: unknown) => void,
+): Promise<void> {
+  const reason = runFailedReason(err);
+  await Promise.all(
+    [...ports.values()].map(async (p) => {
+      try {
+        await p.end({ reason, result: undefined, finalReport: undefined }, []);
+      } catch (e) {
+        onError(p.agentId, e);
+      }
+    }),
+  );
+}
+
+/**
  * The run was stopped (Ctrl-C, SIGTERM): tells every port so, as at a normal end but with the
  * reason saying it was interrupted and without a result (the run did not finish). When the run had
  * started (sim.interrupt() returned true) the final report says where it stopped (see
