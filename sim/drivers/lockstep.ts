@@ -94,16 +94,7 @@ export async function endPortsFailed(
   err: unknown,
   onError: (agentId: string, err: unknown) => void,
 ): Promise<void> {
-  const reason = runFailedReason(err);
-  await Promise.all(
-    [...ports.values()].map(async (p) => {
-      try {
-        await p.end({ reason, result: undefined, finalReport: undefined }, []);
-      } catch (e) {
-        onError(p.agentId, e);
-      }
-    }),
-  );
+  await endPortsEarly(ports, runFailedReason(err), undefined, onError);
 }
 
 /**
@@ -121,13 +112,22 @@ export async function endPortsInterrupted(
   signal: string,
   onError: (agentId: string, err: unknown) => void,
 ): Promise<void> {
-  const reason = runInterruptedReason(signal);
+  const last = started ? (agentId: string) => sim.finalMessages(agentId) : undefined;
+  await endPortsEarly(ports, runInterruptedReason(signal), last, onError);
+}
+
+/** RunEnded without a result to every port; with `last`, each port's pending acks and final report. */
+async function endPortsEarly(
+  ports: ReadonlyMap<string, AgentPort>,
+  reason: string,
+  last: ((agentId: string) => ReturnType<Simulation['finalMessages']>) | undefined,
+  onError: (agentId: string, err: unknown) => void,
+): Promise<void> {
   await Promise.all(
     [...ports.values()].map(async (p) => {
       try {
-        if (!started) return await p.end({ reason, result: undefined, finalReport: undefined }, []);
-        const last = sim.finalMessages(p.agentId);
-        await p.end({ reason, result: undefined, finalReport: last.finalReport }, last.acks);
+        const m = last?.(p.agentId);
+        await p.end({ reason, result: undefined, finalReport: m?.finalReport }, m?.acks ?? []);
       } catch (err) {
         onError(p.agentId, err);
       }
