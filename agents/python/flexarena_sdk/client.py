@@ -127,15 +127,18 @@ class _Responses:
         self.inbox: "queue.Queue" = queue.Queue()
         # Taken from the inbox ahead of time (wake_up_queued), not yet handed out.
         self.ahead: "collections.deque" = collections.deque()
+        # When the message last handed out arrived (time.monotonic()): a wake-up's deadline runs from
+        # then, however long it waited behind a slow decide().
+        self.received_at = time.monotonic()
         threading.Thread(target=self._read, name="flexarena-reader", daemon=True).start()
 
     def _read(self):
         try:
             for resp in self.call:
-                self.inbox.put(("message", resp))
-            self.inbox.put(("end", None))
+                self.inbox.put(("message", resp, time.monotonic()))
+            self.inbox.put(("end", None, None))
         except grpc.RpcError as err:
-            self.inbox.put(("error", err))
+            self.inbox.put(("error", err, None))
 
     def _get(self, timeout=None):
         if self.ahead:
@@ -149,14 +152,14 @@ class _Responses:
                 self.ahead.append(self.inbox.get_nowait())
             except queue.Empty:
                 break
-        return any(kind == "message" and item.WhichOneof("kind") == "wake_up" for kind, item in self.ahead)
+        return any(kind == "message" and item.WhichOneof("kind") == "wake_up" for kind, item, _ in self.ahead)
 
     def __iter__(self):
         call = self.call
         done_since = None
         while True:
             try:
-                kind, item = self._get(timeout=0.2)
+                kind, item, at = self._get(timeout=0.2)
             except queue.Empty:
                 if not call.done():
                     continue
@@ -170,6 +173,7 @@ class _Responses:
                 if call.done() and call.code() != grpc.StatusCode.OK:
                     yield from self._until_run_ended(item)
                     raise call
+                self.received_at = at
                 yield item
             elif kind == "end":
                 return
@@ -184,7 +188,7 @@ class _Responses:
         queued = [first]
         while True:
             try:
-                kind, item = self._get()
+                kind, item, _ = self._get()
             except queue.Empty:
                 break
             if kind == "message":
@@ -269,7 +273,8 @@ class _Session:
                     self.outcome.market = Market(resp.welcome)
                     self.hook("on_welcome", self.outcome.market)
                 elif kind == "wake_up":
-                    answer = self.woken(resp.wake_up, views, self.conflate and responses.wake_up_queued())
+                    answer = self.woken(resp.wake_up, views, self.conflate and responses.wake_up_queued(),
+                                        responses.received_at)
                     if answer is not None:
                         outbox.put(answer)
                 elif kind == "action_ack":
@@ -308,7 +313,7 @@ class _Session:
         except Exception as err:
             raise StrategyError(f"{self.strategy.name}.{name} raised: {err!r}") from err
 
-    def woken(self, msg, views, superseded: bool = False):
+    def woken(self, msg, views, superseded: bool = False, received_at: Optional[float] = None):
         """A wake-up: the acks inside it first (Hello.acks_in_wake_up), as if they had come just before it.
         Returns the answer, or None for a wake-up `superseded` by a newer one already received:
         the arena has moved past it, so it is not decided; its reports wait for the next one."""
@@ -323,11 +328,12 @@ class _Session:
             self.skipped.add(rebuilt)
             self.outcome.skipped_wake_ups += 1
             return None
-        return self.answer(self.skipped.take_into(rebuilt))
+        return self.answer(self.skipped.take_into(rebuilt), received_at)
 
-    def answer(self, msg):
-        started = time.monotonic()
-        wake = Wake(msg, self.outcome.market, started)
+    def answer(self, msg, received_at: Optional[float] = None):
+        """decide() on the wake-up `msg`, received at `received_at` (time.monotonic(); default now):
+        its deadline runs from then, also while it waited behind the decide() of an earlier one."""
+        wake = Wake(msg, self.outcome.market, time.monotonic() if received_at is None else received_at)
         try:
             actions = self.strategy.decide(wake)
         except Exception as err:

@@ -98,6 +98,24 @@ class Answering(unittest.TestCase):
         self.assertEqual(s.outcome.fills, [1, 2, 3])
         self.assertEqual((s.outcome.wake_ups, s.outcome.skipped_wake_ups), (2, 1))
 
+    def test_the_deadline_runs_from_the_wake_ups_arrival_not_from_its_decide(self):
+        # A wake-up that waited behind a slow decide() has less time left (the arena counts from
+        # when it sent it); answered past it, it is a late answer.
+        import time
+        left = []
+
+        class Timer(Recorder):
+            def decide(self, wake):
+                left.append(wake.seconds_left())
+                return []
+
+        s = self.session(Timer([]), [])
+        s.answer(session_pb2.WakeUp(wake_id=1, report_seq=1), time.monotonic() - 0.4)
+        self.assertLess(left[0], 0.11)  # deadline_ms 500
+        s.answer(session_pb2.WakeUp(wake_id=2, report_seq=2), time.monotonic() - 0.6)
+        self.assertLess(left[1], 0)
+        self.assertEqual(s.outcome.late_answers, 1)
+
     def test_rejections_are_kept_with_code_field_and_limit(self):
         s = self.session(Recorder([]), [])
         s.acked(session_pb2.ActionAck(wake_id=1, report_seq=1, results=[session_pb2.ActionResult(
