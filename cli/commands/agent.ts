@@ -116,8 +116,10 @@ export function registerAgent(program: Command): void {
           : {}),
       });
       const r = outcome.ended?.result;
+      // Said only when it happened: an agent that keeps up skips none.
+      const skipped = outcome.skippedWakeUps > 0 ? ` (${outcome.skippedWakeUps} skipped as superseded)` : '';
       process.stdout.write(
-        `${name}: ${outcome.wakeUps} wake-ups (${outcome.skippedWakeUps} skipped as superseded)${r ? `, profit ${r.profitEur.toFixed(2)} EUR` : ''}; ${outcome.ended?.reason ?? 'session closed'}\n`,
+        `${name}: ${outcome.wakeUps} wake-ups${skipped}${r ? `, profit ${r.profitEur.toFixed(2)} EUR` : ''}; ${outcome.ended?.reason ?? 'session closed'}\n`,
       );
     });
 }

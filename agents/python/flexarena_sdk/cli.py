@@ -58,8 +58,10 @@ def main(make_strategy, argv=None) -> int:
     # An interrupted run (RunEnded.reason "run interrupted (SIGINT)") has no result: no profit to
     # print, rather than proto3's default of 0.00. The agent did what it was told: exit status 0.
     profit = f", profit {out.ended.result.profit_eur:.2f} EUR" if out.ended.HasField("result") else ""
-    print(f"{strategy.name}: agent {out.market.agent_id}, {out.wake_ups} wake-ups, {out.sessions} session(s), "
-          f"{out.skipped_wake_ups} wake-ups skipped as superseded, {len(out.rejections)} rejected actions{profit}; {out.ended.reason}", flush=True)
+    # Said only when it happened: an agent that keeps up skips none.
+    skipped = f" ({out.skipped_wake_ups} skipped as superseded)" if out.skipped_wake_ups else ""
+    print(f"{strategy.name}: agent {out.market.agent_id}, {out.wake_ups} wake-ups{skipped}, {out.sessions} session(s), "
+          f"{len(out.rejections)} rejected actions{profit}; {out.ended.reason}", flush=True)
     return 0
 
 
