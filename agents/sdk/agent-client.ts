@@ -6,6 +6,9 @@
 // resume, so the number must be stored first. A stream that fails with UNAVAILABLE after its
 // Welcome is resumed the same way by the client itself (ConnectOptions.resume), and so is one the
 // arena ended for flooding, once its cooldown lets the agent back in (ConnectOptions.rateLimitResume).
+// An agent that fell behind (a slow decide) catches up on its newest wake-up: one with a newer
+// wake-up already queued behind it is not decided nor answered, and its reports reach the strategy
+// with the next wake-up decided (ConnectOptions.conflate, skipped-reports.ts).
 import {
   type ActionAck,
   type RunEnded,
@@ -23,6 +26,7 @@ import {
   type SessionRequest,
   type SessionResponse,
 } from './session-envelope.js';
+import { SkippedReports } from './skipped-reports.js';
 import type { Strategy } from './strategy.js';
 import { unencodableAction } from './unencodable-action.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
@@ -64,12 +68,24 @@ export interface ConnectOptions {
    * sees the same wake-ups).
    */
   fullWakeUps?: boolean;
+  /**
+   * Conflation (default true): a wake-up with a newer one already received behind it is not
+   * decided and gets no answer — the arena has moved past it, so an answer would come late, and a
+   * strategy that fell behind would otherwise answer every wake-up that piled up, a flood the arena
+   * ends the stream for. Its view deltas are applied in order and its reports (fills, awards,
+   * results, activations, settlements) reach the strategy in front of those of the wake-up it does
+   * decide; its acks reach onAck as they come. The arena counts the skipped wake-up as missed.
+   * False: every wake-up is decided and answered, in order.
+   */
+  conflate?: boolean;
 }
 
 export interface AgentRunOutcome {
   welcome?: Welcome;
   ended?: RunEnded;
   wakeUps: number;
+  /** Of those, wake-ups not decided because a newer one was already queued (ConnectOptions.conflate). */
+  skippedWakeUps: number;
   /** The report_seq of the last message processed. */
   lastReportSeq: number;
   /** Sessions opened: 1 plus the resumes after dropped streams. */
@@ -129,7 +145,12 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
   } catch (err) {
     throw new AgentSdkError(`address: "${opts.address}" is not host:port (a port 1–65535)`, { cause: err });
   }
-  const outcome: AgentRunOutcome = { wakeUps: 0, lastReportSeq: opts.lastReportSeq ?? 0, sessions: 0 };
+  const outcome: AgentRunOutcome = {
+    wakeUps: 0,
+    skippedWakeUps: 0,
+    lastReportSeq: opts.lastReportSeq ?? 0,
+    sessions: 0,
+  };
   const resume = opts.resume ?? { attempts: 5, delayMs: 200 };
   const barred = opts.rateLimitResume ?? { firstDelayMs: 200, maxDelayMs: 5_000, giveUpAfterMs: 180_000 };
   /** Since when the arena has kept this agent out for flooding (undefined: it has not). */
@@ -194,7 +215,17 @@ function isRateLimited(err: unknown): err is SessionError {
 
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
 function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
+  const conflate = opts.conflate ?? true;
+  // Reports of skipped wake-ups not yet handed to the strategy (they come with the next decided one).
+  const skipped = new SkippedReports();
+  // Wake-ups received on this stream and not yet taken in hand: more than none behind the one in
+  // hand means a newer one is already here.
+  let queuedWakeUps = 0;
   const processed = (seq: number) => {
+    // While reports of a skipped wake-up wait, nothing counts as processed: a resume must send
+    // them again. The next decided wake-up (a newer report_seq than anything handled meanwhile)
+    // is stored once its decide has had them.
+    if (skipped.pending) return;
     if (seq <= outcome.lastReportSeq) return;
     outcome.lastReportSeq = seq;
     opts.onProcessed?.(seq);
@@ -229,12 +260,21 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           await strategy.onWelcome?.(msg.kind.value);
           break;
         case 'wakeUp': {
+          queuedWakeUps--;
           // The acks that came inside it (Hello.acks_in_wake_up), as if they had come just before.
           for (const ack of msg.kind.value.acks) onAck(ack);
           outcome.wakeUps++;
           // Without a public view (Strategy.ignoresPublicView) only the open orders are rebuilt;
           // the parts a strategy ignores (ignoresPublicViewParts) stay empty in the rebuilt view.
-          const wake = views.rebuild(msg.kind.value);
+          // A skipped wake-up is rebuilt too: the next one is a delta against it.
+          const rebuilt = views.rebuild(msg.kind.value);
+          if (conflate && queuedWakeUps > 0) {
+            // Superseded: the arena has already moved to a newer decision point.
+            skipped.add(rebuilt);
+            outcome.skippedWakeUps++;
+            break;
+          }
+          const wake = skipped.takeInto(rebuilt);
           const actions = await strategy.decide(wake);
           processed(wake.reportSeq);
           try {
@@ -269,6 +309,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
       {
         onMessage(msg) {
           if (msg.kind?.$case === 'runEnded') endReceived = true;
+          else if (msg.kind?.$case === 'wakeUp') queuedWakeUps++;
           chain = chain
             .then(() => handle(msg))
             .catch((err) => {

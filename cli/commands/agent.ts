@@ -13,6 +13,7 @@ interface AgentFlags {
   logWakeups?: boolean;
   resumeFile?: string;
   wakeUps: string;
+  conflate: boolean;
 }
 
 function readResumePoint(path: string | undefined): number {
@@ -68,6 +69,10 @@ export function registerAgent(program: Command): void {
       'wake-ups on the wire: deltas of the books, forecasts, open orders and positions (rebuilt by the SDK) or complete (default: FLEXARENA_WAKE_UPS or delta)',
       process.env.FLEXARENA_WAKE_UPS ?? 'delta',
     )
+    .option(
+      '--no-conflate',
+      'decide and answer every wake-up, also one a newer wake-up is already queued behind (default: a strategy that fell behind skips to the newest, its reports kept)',
+    )
     .action(async (name: string, o: AgentFlags) => {
       const token = o.token ?? process.env.FLEXARENA_TOKEN;
       if (!token) throw new InvalidArgumentError('--token (or FLEXARENA_TOKEN) is required');
@@ -103,6 +108,7 @@ export function registerAgent(program: Command): void {
         token,
         lastReportSeq: readResumePoint(resumeFile),
         fullWakeUps: o.wakeUps === 'full',
+        conflate: o.conflate,
         ...(resumeFile
           ? {
               onProcessed: (seq: number) => writeResumePoint(resumeFile, seq),
@@ -110,8 +116,10 @@ export function registerAgent(program: Command): void {
           : {}),
       });
       const r = outcome.ended?.result;
+      // Said only when it happened: an agent that keeps up skips none.
+      const skipped = outcome.skippedWakeUps > 0 ? ` (${outcome.skippedWakeUps} skipped as superseded)` : '';
       process.stdout.write(
-        `${name}: ${outcome.wakeUps} wake-ups${r ? `, profit ${r.profitEur.toFixed(2)} EUR` : ''}; ${outcome.ended?.reason ?? 'session closed'}\n`,
+        `${name}: ${outcome.wakeUps} wake-ups${skipped}${r ? `, profit ${r.profitEur.toFixed(2)} EUR` : ''}; ${outcome.ended?.reason ?? 'session closed'}\n`,
       );
     });
 }

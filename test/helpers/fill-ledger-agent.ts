@@ -6,7 +6,7 @@
 //
 //   node --import tsx test/helpers/fill-ledger-agent.ts --arena host:port --token T --state f.json
 //     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200] [--wait-for-go] [--think-ms 25]
-//     [--slow 20-30:300]
+//     [--slow 20-30:300] [--no-conflate]
 //
 // With --wait-for-go the process loads and then waits for a line "go" on stdin before it reads its
 // state file and connects: a test can start the replacement of a process it is about to kill, so
@@ -18,8 +18,9 @@
 // processed report_seq: a reconnect within the deadline.
 //
 // With --slow FROM-TO:MS it takes MS to decide each wake-up with a wake_id from FROM to TO: with a
-// shorter deadline it falls behind, and then answers the wake-ups that piled up meanwhile, each
-// one stale by then — a flood, as the arena's rate limit sees it, from an agent that meant no harm.
+// shorter deadline it falls behind. The SDK then skips to the newest wake-up it has (conflation);
+// with --no-conflate it answers the wake-ups that piled up meanwhile, each one stale by then — a
+// flood, as the arena's rate limit sees it, from an agent that meant no harm.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { status } from '@grpc/grpc-js';
@@ -62,6 +63,8 @@ const { values: args } = parseArgs({
     /** Time spent deciding each wake-up, so that a fast machine does not outrun a test's kills. */
     'think-ms': { type: 'string', default: '0' },
     slow: { type: 'string', default: '' },
+    /** Decide and answer every wake-up (ConnectOptions.conflate false). */
+    'no-conflate': { type: 'boolean', default: false },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -202,6 +205,7 @@ async function main(): Promise<void> {
         address: args.arena!,
         token: args.token!,
         sdkName: 'fill-ledger-test',
+        conflate: !args['no-conflate'],
         lastReportSeq: state.lastReportSeq,
         onProcessed: (seq) => {
           state.lastReportSeq = seq;
@@ -209,7 +213,7 @@ async function main(): Promise<void> {
         },
       });
       process.stdout.write(
-        `session over after ${outcome.wakeUps} wake-ups, ${outcome.sessions} streams opened\n`,
+        `session over after ${outcome.wakeUps} wake-ups, ${outcome.sessions} streams opened, ${outcome.skippedWakeUps} wake-ups skipped\n`,
       );
       return;
     } catch (err) {

@@ -8,6 +8,9 @@
 // run connected: every fill of the tape reached it once. And what was still queued on the failed
 // stream is not decided after the resume (the TypeScript SDK did, beside the new stream; the Python
 // SDK decided it before resuming, so it came back late). All real processes over real gRPC.
+// The agents here answer every wake-up (--no-conflate): the SDKs' default, conflation, skips the
+// wake-ups that piled up instead of answering them, so it does not flood
+// (sdk-conflation.test.ts).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,6 +139,7 @@ describe('an SDK agent disconnected for flooding', () => {
       statePath,
       '--slow',
       `${SLOW_FROM}-${SLOW_TO}:${SLOW_MS}`,
+      '--no-conflate',
     ]);
     const watch = watchLines(flooder);
     const flooderExit = new Promise<number | null>((r) => flooder.on('exit', r));
@@ -182,11 +186,15 @@ describe('an SDK agent disconnected for flooding', () => {
       'sys.exit(main(Slow, sys.argv[1:]))',
     ].join('\n');
     const reportPath = join(dir, 'python-report.json');
-    const py = spawn('/usr/bin/python3', ['-c', slow, '--arena', arena.address, '--report', reportPath], {
-      cwd: join(root, 'agents', 'python'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FLEXARENA_TOKEN: FLOODER_TOKEN, PYTHONPATH: join(root, 'agents', 'python') },
-    });
+    const py = spawn(
+      '/usr/bin/python3',
+      ['-c', slow, '--arena', arena.address, '--report', reportPath, '--no-conflate'],
+      {
+        cwd: join(root, 'agents', 'python'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FLEXARENA_TOKEN: FLOODER_TOKEN, PYTHONPATH: join(root, 'agents', 'python') },
+      },
+    );
     let out = '';
     py.stdout.on('data', (d) => (out += d));
     py.stderr.on('data', (d) => (out += d));
@@ -238,6 +246,8 @@ describe('a TypeScript SDK agent behind on its wake-ups whose stream fails', () 
       `${SLOW_FROM}-${SLOW_FROM + 20}:${SLOW_MS}`,
       '--drops',
       `${SLOW_FROM + 10}:before-decide`,
+      // With a backlog to decide: conflation would skip wake 30 and never drop.
+      '--no-conflate',
     ]);
     const watch = watchLines(flooder);
     const flooderExit = new Promise<number | null>((r) => flooder.on('exit', r));

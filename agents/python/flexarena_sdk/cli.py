@@ -21,6 +21,9 @@ def main(make_strategy, argv=None) -> int:
     ap.add_argument("--state", help="file keeping the last processed report_seq, to resume after a restart")
     ap.add_argument("--params", default="{}", help="strategy parameters as JSON")
     ap.add_argument("--report", help="write what the agent processed (fills, positions, …) to this JSON file")
+    ap.add_argument("--no-conflate", dest="conflate", action="store_false",
+                    help="decide and answer every wake-up, also one a newer wake-up is already queued behind "
+                         "(default: a strategy that fell behind skips to the newest, its reports kept)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     if not args.arena:
@@ -40,7 +43,7 @@ def main(make_strategy, argv=None) -> int:
         # A strategy refuses a parameter it cannot use (the example's checks, Decimal("abc")).
         ap.error(f"--params: {err}")
     try:
-        out = run_agent(strategy, args.arena, args.token, state_file=args.state)
+        out = run_agent(strategy, args.arena, args.token, state_file=args.state, conflate=args.conflate)
     except AgentSdkError as err:
         print(describe_error(strategy.name, err), file=sys.stderr, flush=True)
         return 1
@@ -55,7 +58,9 @@ def main(make_strategy, argv=None) -> int:
     # An interrupted run (RunEnded.reason "run interrupted (SIGINT)") has no result: no profit to
     # print, rather than proto3's default of 0.00. The agent did what it was told: exit status 0.
     profit = f", profit {out.ended.result.profit_eur:.2f} EUR" if out.ended.HasField("result") else ""
-    print(f"{strategy.name}: agent {out.market.agent_id}, {out.wake_ups} wake-ups, {out.sessions} session(s), "
+    # Said only when it happened: an agent that keeps up skips none.
+    skipped = f" ({out.skipped_wake_ups} skipped as superseded)" if out.skipped_wake_ups else ""
+    print(f"{strategy.name}: agent {out.market.agent_id}, {out.wake_ups} wake-ups{skipped}, {out.sessions} session(s), "
           f"{len(out.rejections)} rejected actions{profit}; {out.ended.reason}", flush=True)
     return 0
 
@@ -78,6 +83,7 @@ def write_report(path: str, out) -> None:
     doc = {
         "agent_id": out.market.agent_id if out.market else None,
         "wake_ups": out.wake_ups,
+        "skipped_wake_ups": out.skipped_wake_ups,
         "sessions": out.sessions,
         "last_report_seq": out.last_report_seq,
         "late_answers": out.late_answers,

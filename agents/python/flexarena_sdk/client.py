@@ -6,7 +6,12 @@ as proof that the wake-up was processed and stops keeping its reports for a resu
 stream drops, the SDK reconnects and says hello with the last processed report_seq; the arena
 sends everything after it again, so no fill is lost and none is applied twice. With a state file
 the number survives a crash of the process too.
+
+An agent that fell behind (a slow decide) catches up on its newest wake-up: one with a newer wake-up
+already received behind it is not decided nor answered, and its reports reach the strategy with the
+next wake-up decided (run_agent's `conflate`, skipped_reports.py).
 """
+import collections
 import logging
 import os
 import queue
@@ -20,6 +25,7 @@ import grpc
 from .errors import AgentSdkError, ConnectTimeout, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
+from .skipped_reports import SkippedReports
 from .wake_view import WakeViewError, WakeViewTracker
 
 SDK_NAME = "flexarena-python"
@@ -63,6 +69,8 @@ class Outcome:
     market: Optional[Market] = None
     ended: object = None
     wake_ups: int = 0
+    # Of those, wake-ups not decided because a newer one was already received (conflation).
+    skipped_wake_ups: int = 0
     last_report_seq: int = 0
     sessions: int = 0
     # Wake-ups whose decide() took longer than the deadline (the arena counted them as missed).
@@ -104,67 +112,91 @@ _SAY_WAITING_AFTER_S = 2.0
 _DONE_GRACE_S = 1.0
 
 
-def _responses(call):
-    """The call's messages in order, read on a thread of their own; ends (or raises the call's
-    status) when the call is over.
+class _Responses:
+    """The call's messages in order, read on a thread of their own; iterating ends (or raises the
+    call's status) when the call is over.
 
     grpc 1.51 (Debian's python3-grpcio) can leave iterating a stream-stream call waiting for ever
     when the call fails as it starts: the call is done (UNAVAILABLE, "Connection refused") but
     its receive operation never completes. That happens when the SDK resumes just as the arena goes
-    away, and left the agent hanging after the run. Reading on a thread lets this generator look
+    away, and left the agent hanging after the run. Reading on a thread lets the iteration look
     at call.done() while it waits, and end with the call's status."""
-    inbox: "queue.Queue" = queue.Queue()
 
-    def read():
+    def __init__(self, call):
+        self.call = call
+        self.inbox: "queue.Queue" = queue.Queue()
+        # Taken from the inbox ahead of time (wake_up_queued), not yet handed out.
+        self.ahead: "collections.deque" = collections.deque()
+        # When the message last handed out arrived (time.monotonic()): a wake-up's deadline runs from
+        # then, however long it waited behind a slow decide().
+        self.received_at = time.monotonic()
+        threading.Thread(target=self._read, name="flexarena-reader", daemon=True).start()
+
+    def _read(self):
         try:
-            for resp in call:
-                inbox.put(("message", resp))
-            inbox.put(("end", None))
+            for resp in self.call:
+                self.inbox.put(("message", resp, time.monotonic()))
+            self.inbox.put(("end", None, None))
         except grpc.RpcError as err:
-            inbox.put(("error", err))
+            self.inbox.put(("error", err, None))
 
-    threading.Thread(target=read, name="flexarena-reader", daemon=True).start()
-    done_since = None
-    while True:
-        try:
-            kind, item = inbox.get(timeout=0.2)
-        except queue.Empty:
-            if not call.done():
-                continue
-            done_since = done_since or time.monotonic()
-            if time.monotonic() - done_since < _DONE_GRACE_S:
-                continue
-            if call.code() == grpc.StatusCode.OK:
+    def _get(self, timeout=None):
+        if self.ahead:
+            return self.ahead.popleft()
+        return self.inbox.get(timeout=timeout) if timeout is not None else self.inbox.get_nowait()
+
+    def wake_up_queued(self) -> bool:
+        """A wake-up has already arrived behind the message in hand."""
+        while True:
+            try:
+                self.ahead.append(self.inbox.get_nowait())
+            except queue.Empty:
+                break
+        return any(kind == "message" and item.WhichOneof("kind") == "wake_up" for kind, item, _ in self.ahead)
+
+    def __iter__(self):
+        call = self.call
+        done_since = None
+        while True:
+            try:
+                kind, item, at = self._get(timeout=0.2)
+            except queue.Empty:
+                if not call.done():
+                    continue
+                done_since = done_since or time.monotonic()
+                if time.monotonic() - done_since < _DONE_GRACE_S:
+                    continue
+                if call.code() == grpc.StatusCode.OK:
+                    return
+                raise call  # the call is its own grpc.RpcError, with code() and details()
+            if kind == "message":
+                if call.done() and call.code() != grpc.StatusCode.OK:
+                    yield from self._until_run_ended(item)
+                    raise call
+                self.received_at = at
+                yield item
+            elif kind == "end":
                 return
-            raise call  # the call is its own grpc.RpcError, with code() and details()
-        if kind == "message":
-            if call.done() and call.code() != grpc.StatusCode.OK:
-                yield from _until_run_ended(item, inbox)
-                raise call
-            yield item
-        elif kind == "end":
-            return
-        else:
-            raise item
+            else:
+                raise item
 
-
-def _until_run_ended(first, inbox: "queue.Queue"):
-    """The stream has failed with messages still queued (a strategy that fell behind has a backlog
-    of wake-ups): they are not handled — not processed, the arena sends them again after the resume,
-    so none is handled twice, and the SDK does not decide stale wake-ups before it resumes. Only
-    when the run's end is among them are they handled, up to it."""
-    queued = [first]
-    while True:
-        try:
-            kind, item = inbox.get_nowait()
-        except queue.Empty:
-            break
-        if kind == "message":
-            queued.append(item)
-    for n, msg in enumerate(queued):
-        if msg.WhichOneof("kind") == "run_ended":
-            yield from queued[:n + 1]
-            return
+    def _until_run_ended(self, first):
+        """The stream has failed with messages still queued (a strategy that fell behind has a backlog
+        of wake-ups): they are not handled — not processed, the arena sends them again after the resume,
+        so none is handled twice, and the SDK does not decide stale wake-ups before it resumes. Only
+        when the run's end is among them are they handled, up to it."""
+        queued = [first]
+        while True:
+            try:
+                kind, item, _ = self._get()
+            except queue.Empty:
+                break
+            if kind == "message":
+                queued.append(item)
+        for n, msg in enumerate(queued):
+            if msg.WhichOneof("kind") == "run_ended":
+                yield from queued[:n + 1]
+                return
 
 
 def _requests(outbox: "queue.Queue"):
@@ -179,8 +211,12 @@ class _Session:
     """One agent's sessions: the first and every resume, with the processed-report bookkeeping."""
 
     def __init__(self, strategy, address, token, last_report_seq, on_processed, state, connect_timeout_s,
-                 full_wake_ups=False):
+                 full_wake_ups=False, conflate=True):
         self.strategy = strategy
+        self.conflate = conflate
+        # Reports of skipped wake-ups not yet handed to the strategy (they come with the next decided
+        # one); per stream: what a dropped stream held is sent again after the resume.
+        self.skipped = SkippedReports()
         self.encoding = (session_pb2.WAKE_UP_ENCODING_FULL if full_wake_ups
                          else session_pb2.WAKE_UP_ENCODING_DELTA_PRIVATE)
         self.address = address
@@ -197,6 +233,11 @@ class _Session:
         self.rate_limited = False
 
     def processed(self, seq: int) -> None:
+        # While reports of a skipped wake-up wait, nothing counts as processed: a resume must send
+        # them again. The next decided wake-up (a newer report_seq than anything handled meanwhile)
+        # is stored once its decide has had them.
+        if self.skipped.pending:
+            return
         if seq <= self.outcome.last_report_seq:
             return
         self.outcome.last_report_seq = seq
@@ -215,6 +256,7 @@ class _Session:
         call = stub.Session(_requests(outbox), metadata=self.metadata)
         # The public view of this stream's last wake-up (a new stream starts with a snapshot).
         views = WakeViewTracker()
+        self.skipped = SkippedReports()
         self.outcome.sessions += 1
         self.rate_limited = False
         welcomed = threading.Event()
@@ -223,14 +265,18 @@ class _Session:
         timer.daemon = True
         timer.start()
         try:
-            for resp in _responses(call):
+            responses = _Responses(call)
+            for resp in responses:
                 kind = resp.WhichOneof("kind")
                 if kind == "welcome":
                     welcomed.set()
                     self.outcome.market = Market(resp.welcome)
                     self.hook("on_welcome", self.outcome.market)
                 elif kind == "wake_up":
-                    outbox.put(self.woken(resp.wake_up, views))
+                    answer = self.woken(resp.wake_up, views, self.conflate and responses.wake_up_queued(),
+                                        responses.received_at)
+                    if answer is not None:
+                        outbox.put(answer)
                 elif kind == "action_ack":
                     self.acked(resp.action_ack)
                 elif kind == "run_ended":
@@ -267,18 +313,27 @@ class _Session:
         except Exception as err:
             raise StrategyError(f"{self.strategy.name}.{name} raised: {err!r}") from err
 
-    def woken(self, msg, views):
-        """A wake-up: the acks inside it first (Hello.acks_in_wake_up), as if they had come just before it."""
+    def woken(self, msg, views, superseded: bool = False, received_at: Optional[float] = None):
+        """A wake-up: the acks inside it first (Hello.acks_in_wake_up), as if they had come just before it.
+        Returns the answer, or None for a wake-up `superseded` by a newer one already received:
+        the arena has moved past it, so it is not decided; its reports wait for the next one."""
         for ack in msg.acks:
             self.acked(ack)
         # The strategy sees the wake-up as an in-process agent would: its acks went to on_ack.
         msg.ClearField("acks")
-        return self.answer(views.rebuild(msg))
-
-    def answer(self, msg):
         self.outcome.wake_ups += 1
-        started = time.monotonic()
-        wake = Wake(msg, self.outcome.market, started)
+        # A skipped wake-up is rebuilt too: the next one is a delta against it.
+        rebuilt = views.rebuild(msg)
+        if superseded:
+            self.skipped.add(rebuilt)
+            self.outcome.skipped_wake_ups += 1
+            return None
+        return self.answer(self.skipped.take_into(rebuilt), received_at)
+
+    def answer(self, msg, received_at: Optional[float] = None):
+        """decide() on the wake-up `msg`, received at `received_at` (time.monotonic(); default now):
+        its deadline runs from then, also while it waited behind the decide() of an earlier one."""
+        wake = Wake(msg, self.outcome.market, time.monotonic() if received_at is None else received_at)
         try:
             actions = self.strategy.decide(wake)
         except Exception as err:
@@ -312,7 +367,8 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
               on_processed: Optional[Callable[[int], None]] = None, state_file: Optional[str] = None,
               connect_timeout_s: float = 30.0, max_resumes: int = 20, resume_backoff_s: float = 0.05,
               full_wake_ups: bool = None, rate_limit_first_delay_s: float = 0.2,
-              rate_limit_max_delay_s: float = 5.0, rate_limit_give_up_s: float = 180.0) -> Outcome:
+              rate_limit_max_delay_s: float = 5.0, rate_limit_give_up_s: float = 180.0,
+              conflate: bool = True) -> Outcome:
     """Plays `strategy` in the arena at `arena` (host:port) until RunEnded; returns what happened.
 
     With `state_file` the last processed report_seq is read from it at the start (unless
@@ -331,6 +387,14 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     Wake-ups travel as deltas of the books, forecasts, open orders and positions and are rebuilt
     here (the strategy sees complete wake-ups either way); `full_wake_ups=True` (or FLEXARENA_WAKE_UPS=full) asks the
     arena for complete ones.
+
+    Conflation (`conflate`, default True): a wake-up with a newer one already received behind it is
+    not decided and gets no answer — the arena has moved past it, so the answer would come late, and a
+    strategy that fell behind would otherwise answer every wake-up that piled up, a flood the arena
+    ends the stream for. Its view deltas are applied in order and its reports (fills, awards, results,
+    activations, settlements) reach decide() in front of those of the wake-up it does decide; its acks
+    reach on_ack as they come. The arena counts the skipped wake-up as missed; Outcome.skipped_wake_ups
+    counts them. False: every wake-up is decided and answered, in order.
     """
     if not token:
         raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
@@ -342,7 +406,8 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
         if mode not in ("full", "delta"):
             raise AgentSdkError(f'FLEXARENA_WAKE_UPS: "{mode}" is not full or delta')
         full_wake_ups = mode == "full"
-    s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s, full_wake_ups)
+    s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s, full_wake_ups,
+                 conflate)
     before = set(threading.enumerate())
     channel = grpc.insecure_channel(arena, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)])
     ready = grpc.channel_ready_future(channel)

@@ -65,6 +65,57 @@ class Answering(unittest.TestCase):
         self.assertEqual(woken, [0])
         self.assertEqual(req.action_batch.wake_id, 9)
 
+    def test_a_superseded_wake_up_is_skipped_and_its_reports_come_with_the_next_one_decided(self):
+        seen, acked, decided = [], [], []
+
+        class Watcher(Recorder):
+            def on_ack(self, ack):
+                acked.append(ack.report_seq)
+
+            def decide(self, wake):
+                decided.append((wake.wake_id, [f.trade_id for f in wake.fills]))
+                return []
+
+        from flexarena_sdk.wake_view import WakeViewTracker
+        s = self.session(Watcher([]), seen)
+        views = WakeViewTracker()
+        fill = lambda t: market_pb2.Fill(trade_id=t)  # noqa: E731
+        first = session_pb2.WakeUp(wake_id=5, report_seq=4, fills=[fill(1), fill(2)],
+                                   acks=[session_pb2.ActionAck(wake_id=4, report_seq=3)])
+        self.assertIsNone(s.woken(first, views, superseded=True))
+        # Its ack came before it: processed. The wake-up itself is not, nor what follows it, until
+        # its reports have reached decide().
+        self.assertEqual(seen, [3])
+        s.acked(session_pb2.ActionAck(wake_id=4, report_seq=5))
+        self.assertEqual(seen, [3])
+        newest = session_pb2.WakeUp(wake_id=6, report_seq=7, fills=[fill(3)],
+                                    acks=[session_pb2.ActionAck(wake_id=4, report_seq=6)])
+        req = s.woken(newest, views)
+        self.assertEqual(decided, [(6, [1, 2, 3])])
+        self.assertEqual(acked, [3, 5, 6])
+        self.assertEqual(seen, [3, 7])
+        self.assertEqual(req.action_batch.wake_id, 6)
+        self.assertEqual(s.outcome.fills, [1, 2, 3])
+        self.assertEqual((s.outcome.wake_ups, s.outcome.skipped_wake_ups), (2, 1))
+
+    def test_the_deadline_runs_from_the_wake_ups_arrival_not_from_its_decide(self):
+        # A wake-up that waited behind a slow decide() has less time left (the arena counts from
+        # when it sent it); answered past it, it is a late answer.
+        import time
+        left = []
+
+        class Timer(Recorder):
+            def decide(self, wake):
+                left.append(wake.seconds_left())
+                return []
+
+        s = self.session(Timer([]), [])
+        s.answer(session_pb2.WakeUp(wake_id=1, report_seq=1), time.monotonic() - 0.4)
+        self.assertLess(left[0], 0.11)  # deadline_ms 500
+        s.answer(session_pb2.WakeUp(wake_id=2, report_seq=2), time.monotonic() - 0.6)
+        self.assertLess(left[1], 0)
+        self.assertEqual(s.outcome.late_answers, 1)
+
     def test_rejections_are_kept_with_code_field_and_limit(self):
         s = self.session(Recorder([]), [])
         s.acked(session_pb2.ActionAck(wake_id=1, report_seq=1, results=[session_pb2.ActionResult(

@@ -1,0 +1,301 @@
+// Both SDKs conflate wake-ups: a strategy that falls behind (slower than the deadline for a while)
+// catches up on the newest wake-up instead of answering, one by one, the wake-ups that piled up
+// behind it. Before, each SDK decided and answered every wake-up it had received, in order: once
+// the slow stretch was over it sent a burst of answers to decision points long closed, the arena
+// refused each as late or stale, and the streak of refusals ended its stream for flooding
+// (RESOURCE_EXHAUSTED "rate limit: …"). Now a wake-up with a newer one already queued behind it is
+// skipped — no decide(), no batch — its view deltas are applied and its reports (fills, …) reach
+// the strategy with the next wake-up it decides. No fill is lost or seen twice, the positions are
+// the tape's, and the agent is never disconnected. With conflation off (--no-conflate) the old
+// behaviour: every wake-up answered, the flood, the disconnect, the resume.
+// All real processes over real gRPC; the same slow stretch as sdk-flood-resume.test.ts.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  readTape,
+  STARTUP_MS,
+  startArena,
+  startHelperProcess,
+  stopAll,
+  tempDir,
+  writeConfig,
+} from '../helpers/arena-process.js';
+import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
+import { watchLines } from '../helpers/line-watcher.js';
+import { netLotsByProduct, tradesOf } from '../helpers/tape-facts.js';
+
+const pythons = new Set<ChildProcess>();
+afterEach(async () => {
+  for (const p of pythons) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  pythons.clear();
+  await stopAll();
+});
+
+const root = join(import.meta.dirname, '..', '..');
+const SLOW_TOKEN = 'slow-token-0001';
+const PACER_TOKEN = 'pacer-token-0001';
+/** Wake-ups (by wake_id) on which the slow agent takes ~3 deadlines to decide. */
+const SLOW_FROM = 20;
+const SLOW_TO = 30;
+const SLOW_MS = 450;
+
+function config(
+  slow: Record<string, unknown>,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name: 'conflation',
+    seed: 5,
+    day: '2026-11-22',
+    // From the opening of the intraday market: trading from the first wake-up on.
+    simStartHoursBeforeDay: 8,
+    decisionIntervalMinutes: 15,
+    deadlineMs: 150,
+    nats: { enabled: false },
+    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+    // Room for one late answer per slow decision (~2 a second) but not for a burst of stale ones.
+    limits: {
+      rate: { outsidePerSecond: 4, burst: 4, disconnectAfter: 3, cooldownMs: 1_000, maxCooldownMs: 2_000 },
+    },
+    agents: [
+      {
+        id: 'liquidity',
+        strategy: 'liquidity',
+        role: 'liquidity',
+        params: { depthMwPerEur: 1, levels: 8, horizonHours: 6 },
+      },
+      // Thinks 40 ms per wake-up, so the arena moves on every ~150 ms while the slow agent is behind.
+      { id: 'pacer', strategy: 'fill-ledger', launch: false, token: PACER_TOKEN },
+      { ...slow, id: 'slow', launch: false, token: SLOW_TOKEN },
+    ],
+    ...overrides,
+  };
+}
+
+async function startRun(dir: string, slow: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
+  const arena = await startArena(
+    writeConfig(dir, config(slow, overrides)),
+    ['--out', dir, '--in-process'],
+    STARTUP_MS,
+  );
+  startHelperProcess('fill-ledger-agent.ts', [
+    '--arena',
+    arena.address,
+    '--token',
+    PACER_TOKEN,
+    '--state',
+    join(dir, 'pacer.json'),
+    '--think-ms',
+    '40',
+  ]);
+  return arena;
+}
+
+/** The slow agent's fault lines by kind, its missed wake-ups and its trades on the tape. */
+function runFacts(runDir: string) {
+  const log = join(runDir, 'agent-faults.log');
+  const faults = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { agent: string; kind: string })
+    : [];
+  const kinds = (kind: string) => faults.filter((f) => f.agent === 'slow' && f.kind === kind).length;
+  const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as {
+    agents: { agentId: string; missedDeadlines: number }[];
+  };
+  const missed = results.agents.find((a) => a.agentId === 'slow')!.missedDeadlines;
+  const tape = readTape(runDir);
+  /** The wake-ups the slow agent's batches on the tape answer. */
+  const batches = tape.filter((r) => r.type === 'batch' && r.agent === 'slow').map((r) => r.wakeId as number);
+  return { kinds, missed, batches, trades: tradesOf(tape, 'slow') };
+}
+
+async function runTypeScript(conflate: boolean, overrides: Record<string, unknown> = {}) {
+  const dir = tempDir();
+  const arena = await startRun(dir, { strategy: 'fill-ledger' }, overrides);
+  const statePath = join(dir, 'slow.json');
+  const agent = startHelperProcess('fill-ledger-agent.ts', [
+    '--arena',
+    arena.address,
+    '--token',
+    SLOW_TOKEN,
+    '--state',
+    statePath,
+    '--slow',
+    `${SLOW_FROM}-${SLOW_TO}:${SLOW_MS}`,
+    ...(conflate ? [] : ['--no-conflate']),
+  ]);
+  const watch = watchLines(agent);
+  const agentExit = new Promise<number | null>((r) => agent.on('exit', r));
+  const res = await arena.exited;
+  expect(res.code, res.stderr).toBe(0);
+  expect(await agentExit, watch.text()).toBe(0);
+  const end = /session over after (\d+) wake-ups, (\d+) streams opened, (\d+) wake-ups skipped/.exec(
+    watch.text(),
+  );
+  expect(end, watch.text()).not.toBeNull();
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState;
+  expect(state.ended?.reason).toBe('run complete');
+  const facts = runFacts(arena.runDir);
+  // Every fill of the tape once, each ack once, the final positions the tape's.
+  expect(facts.trades.length).toBeGreaterThan(10);
+  expect([...state.fills].sort((a, b) => a - b)).toEqual(
+    facts.trades.map((t) => t.tradeId).sort((a, b) => a - b),
+  );
+  expect(new Set(state.acked).size).toBe(state.acked.length);
+  const net = netLotsByProduct(facts.trades, 'slow');
+  for (const p of state.positions) expect(p.netLots, p.productId).toBe(net.get(p.productId) ?? 0);
+  for (const [productId, lots] of net)
+    expect(state.positions.find((p) => p.productId === productId)?.netLots ?? 0, productId).toBe(lots);
+  // Decided in ascending order, each once.
+  const woken = state.woken ?? [];
+  expect(woken.filter((w, i) => i > 0 && w <= woken[i - 1]!)).toEqual([]);
+  return {
+    ...facts,
+    stderr: res.stderr,
+    out: watch.text(),
+    streams: Number(end![2]),
+    skipped: Number(end![3]),
+    woken,
+  };
+}
+
+function runPython(conflate: boolean) {
+  return async () => {
+    const dir = tempDir();
+    const arena = await startRun(dir, {
+      strategy: 'py-battery',
+      asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+    });
+    // The example battery, slow on some wake-ups; it also notes every fill decide() sees.
+    const slow = [
+      'import json, sys, time',
+      'from flexarena_examples.battery import SpreadBattery',
+      'from flexarena_sdk.cli import main',
+      'seen = []',
+      'class Slow(SpreadBattery):',
+      '    def decide(self, wake):',
+      '        seen.extend(f.trade_id for f in wake.fills)',
+      `        if ${SLOW_FROM} <= wake.wake_id <= ${SLOW_TO}:`,
+      `            time.sleep(${SLOW_MS / 1000})`,
+      '        return super().decide(wake)',
+      'code = main(Slow, sys.argv[1:])',
+      `json.dump(seen, open(${JSON.stringify(join(dir, 'seen.json'))}, "w"))`,
+      'sys.exit(code)',
+    ].join('\n');
+    const reportPath = join(dir, 'python-report.json');
+    const py = spawn(
+      '/usr/bin/python3',
+      ['-c', slow, '--arena', arena.address, '--report', reportPath, ...(conflate ? [] : ['--no-conflate'])],
+      {
+        cwd: join(root, 'agents', 'python'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FLEXARENA_TOKEN: SLOW_TOKEN, PYTHONPATH: join(root, 'agents', 'python') },
+      },
+    );
+    pythons.add(py);
+    let out = '';
+    py.stdout.on('data', (d) => (out += d));
+    py.stderr.on('data', (d) => (out += d));
+    const pyExit = new Promise<number | null>((r) => py.on('exit', r));
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+    expect(await pyExit, out).toBe(0);
+    const facts = runFacts(arena.runDir);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
+      sessions: number;
+      skipped_wake_ups: number;
+      fills: number[];
+      positions: Record<string, number>;
+      ended: string | null;
+    };
+    expect(report.ended).toBe('run complete');
+    // The end line says how many wake-ups were skipped.
+    if (report.skipped_wake_ups > 0)
+      expect(out).toMatch(
+        new RegExp(
+          `agent slow, \\d+ wake-ups \\(${report.skipped_wake_ups} skipped as superseded\\), \\d+ session`,
+        ),
+      );
+    else expect(out).toMatch(/agent slow, \d+ wake-ups, \d+ session/);
+    // Every fill of the tape once — in what the SDK counted and in what decide() was given — and the
+    // final positions the tape's.
+    const tapeIds = facts.trades.map((t) => t.tradeId).sort((a, b) => a - b);
+    expect(facts.trades.length, out).toBeGreaterThan(0);
+    expect([...report.fills].sort((a, b) => a - b)).toEqual(tapeIds);
+    const seen = JSON.parse(readFileSync(join(dir, 'seen.json'), 'utf8')) as number[];
+    const finalFills = report.fills.filter((f) => !seen.includes(f));
+    expect([...seen, ...finalFills].sort((a, b) => a - b)).toEqual(tapeIds);
+    const net = netLotsByProduct(facts.trades, 'slow');
+    for (const [productId, lots] of net) expect(report.positions[productId] ?? 0, productId).toBe(lots);
+    for (const [productId, lots] of Object.entries(report.positions))
+      expect(net.get(productId) ?? 0, productId).toBe(lots);
+    if (conflate) {
+      expect(facts.kinds('rate-limit-disconnect'), `${res.stderr}\n${out}`).toBe(0);
+      expect(report.sessions, out).toBe(1);
+      expect(report.skipped_wake_ups, out).toBeGreaterThan(0);
+      expect(facts.missed).toBeGreaterThanOrEqual(report.skipped_wake_ups);
+    } else {
+      expect(facts.kinds('rate-limit-disconnect'), `${res.stderr}\n${out}`).toBeGreaterThanOrEqual(1);
+      expect(report.skipped_wake_ups).toBe(0);
+    }
+  };
+}
+
+describe('an SDK agent that falls behind (conflation)', () => {
+  it('TypeScript SDK: skips the superseded wake-ups, is not disconnected, sees every fill once', {
+    timeout: 300_000,
+  }, async () => {
+    const r = await runTypeScript(true);
+    expect(r.kinds('rate-limit-disconnect'), `${r.stderr}\n${r.out}`).toBe(0);
+    expect(r.kinds('rate-limited'), r.stderr).toBe(0);
+    expect(r.streams, r.out).toBe(1);
+    expect(r.skipped, r.out).toBeGreaterThan(0);
+    // Each skipped wake-up counts as missed (in lock-step it was missed before the SDK took it).
+    expect(r.missed).toBeGreaterThanOrEqual(r.skipped);
+  });
+
+  it('TypeScript SDK with conflation off: answers every wake-up, floods, is disconnected and resumes', {
+    timeout: 300_000,
+  }, async () => {
+    const r = await runTypeScript(false);
+    expect(r.kinds('rate-limit-disconnect'), `${r.stderr}\n${r.out}`).toBeGreaterThanOrEqual(1);
+    expect(r.skipped).toBe(0);
+    expect(r.streams).toBeGreaterThanOrEqual(2);
+  });
+
+  it('TypeScript SDK in real time: decides the newest wake-up, answers no skipped one, sees every fill once', {
+    timeout: 300_000,
+  }, async () => {
+    // The arena never waits (15 virtual minutes are 150 ms of wall time) and applies every batch when
+    // it arrives, also one for a wake-up long past: before, the agent's answers to the wake-ups that
+    // piled up traded on books and positions long gone.
+    const r = await runTypeScript(true, { mode: 'realtime', realtime: { speed: 6_000 } });
+    expect(r.skipped, r.out).toBeGreaterThan(0);
+    expect(r.streams, r.out).toBe(1);
+    expect(r.kinds('rate-limit-disconnect'), r.stderr).toBe(0);
+    // Every batch on the tape answers a wake-up the strategy decided; none a skipped one.
+    const decided = new Set(r.woken);
+    expect(r.batches.length).toBeGreaterThan(20);
+    expect(r.batches.filter((w) => !decided.has(w))).toEqual([]);
+  });
+
+  it(
+    'Python SDK: skips the superseded wake-ups, is not disconnected, sees every fill once',
+    {
+      timeout: 300_000,
+    },
+    runPython(true),
+  );
+
+  it(
+    'Python SDK with conflation off: answers every wake-up, floods, is disconnected and resumes',
+    {
+      timeout: 300_000,
+    },
+    runPython(false),
+  );
+});
