@@ -65,4 +65,21 @@ describe('loadRunConfig', () => {
     expect(cfg.agents[0]!.role).toBe('liquidity');
     expect(cfg.agents[1]!.asset).toMatchObject({ type: 'battery', powerMw: 10, energyMwh: 20 });
   });
+
+  it("makes a relative price file the configuration file's, whatever the working directory", () => {
+    // A tournament's or a study's scenario is played by runs that do not know its file: the CSV
+    // was read against the working directory, and a tournament started elsewhere could not find it.
+    const file = join(dir, 'csv.yaml');
+    writeFileSync(
+      file,
+      'day: 2024-06-01\nworld: {source: {entsoeCsv: data/prices.csv}}\nagents:\n  - {id: a, strategy: idle}\n',
+    );
+    const src = loadRunConfig(file).world.source;
+    expect(src).toEqual({ entsoeCsv: join(dir, 'data', 'prices.csv') });
+    writeFileSync(
+      file,
+      'day: 2024-06-01\nworld: {source: {entsoeCsv: /elsewhere/prices.csv}}\nagents:\n  - {id: a, strategy: idle}\n',
+    );
+    expect(loadRunConfig(file).world.source).toEqual({ entsoeCsv: '/elsewhere/prices.csv' });
+  });
 });

@@ -23,14 +23,21 @@ export function loadRunConfig(
     throw configFileError(file, 'not valid YAML', cause);
   }
   if (doc && typeof doc === 'object') {
-    // Every path written in the file is relative to the file's folder (world.source.entsoeCsv is
-    // read that way too): `flexarena run some/dir/x.yaml` from elsewhere puts the run folders next
-    // to the file, not into the working directory. `--out` (the override) and the default `runs`
-    // are the command line's: relative to the working directory.
+    // Every path written in the file is relative to the file's folder: `flexarena run
+    // some/dir/x.yaml` from elsewhere puts the run folders next to the file, not into the working
+    // directory. `--out` (the override) and the default `runs` are the command line's: relative to
+    // the working directory.
     const d = doc as Record<string, unknown>;
     if (typeof d.outDir === 'string' && d.outDir !== '' && !isAbsolute(d.outDir))
       d.outDir = resolve(dirname(resolve(file)), d.outDir);
     Object.assign(doc, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
   }
-  return parseRunConfig(doc, file);
+  const cfg = parseRunConfig(doc, file);
+  // The price file too, made absolute here: a tournament's or a study's scenario is played by
+  // runs that know nothing of the file it came from (they read it against the working directory,
+  // so a tournament started from another folder could not find its scenario's CSV).
+  const src = cfg.world.source;
+  if (src !== 'synthetic' && !isAbsolute(src.entsoeCsv))
+    cfg.world.source = { ...src, entsoeCsv: resolve(dirname(resolve(file)), src.entsoeCsv) };
+  return cfg;
 }
