@@ -42,6 +42,7 @@ export {
   writeJsonBytesWith,
 } from './json-bytes.js';
 export { compactString, compactStrings } from './latin1-strings.js';
+export { fileDigests } from './named-files.js';
 export * from './product-id.js';
 export { PROJECT_ROOT } from './project-root.js';
 export { encodeToBuffer, FastBinaryReader, FastBinaryWriter } from './proto-wire.js';

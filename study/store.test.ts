@@ -56,4 +56,21 @@ describe('StudyStore', () => {
       /edited holds this study played on other scenario file: they changed since .*use another --out or delete it/,
     );
   });
+
+  it('refuses its folder when the price CSV its scenario names changed since', () => {
+    const csv = join(dir, 'prices.csv');
+    writeFileSync(csv, 'a');
+    const scenario = parseRunConfig({
+      day: '2024-06-01',
+      world: { source: { entsoeCsv: csv } },
+      agents: [{ id: 'big', strategy: 'idle', asset: { type: 'battery', powerMw: 100, energyMwh: 200 } }],
+    });
+    const folder = join(dir, 'csv');
+    new StudyStore(folder, study(2), scenario);
+    expect(() => new StudyStore(folder, study(2), scenario)).not.toThrow();
+    writeFileSync(csv, 'b');
+    expect(() => new StudyStore(folder, study(2), scenario)).toThrow(
+      /csv holds this study played on other scenario file or the files they name .*: they changed since/,
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { claimFolder, FlexArenaError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
+import { NAMED_FILES, namedFileDigests } from '../tournament/index.js';
 import type { StudyConfig } from './config.js';
 import type { StudyRun } from './run-variant.js';
 
@@ -13,6 +14,14 @@ export class StudyFolderError extends FlexArenaError {
     super(message);
     this.name = 'StudyFolderError';
   }
+}
+
+/** The scenario, with the named files' digests when there are any (else as folders kept it before). */
+function studyInputs(scenario: RunConfig): { what: string; value: unknown } {
+  const files = namedFileDigests([scenario]);
+  return files
+    ? { what: `scenario file ${NAMED_FILES}`, value: { scenario, files } }
+    : { what: 'scenario file', value: scenario };
 }
 
 export class StudyStore {
@@ -29,7 +38,7 @@ export class StudyStore {
       metaFile: 'study-config.json',
       kind: 'study',
       config: s,
-      ...(scenario ? { inputs: { what: 'scenario file', value: scenario } } : {}),
+      ...(scenario ? { inputs: studyInputs(scenario) } : {}),
       fail: (m) => new StudyFolderError(m),
     });
     this.runsFile = join(dir, 'runs.jsonl');

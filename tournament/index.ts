@@ -35,7 +35,7 @@ export { type Interval, pairedBootstrap, quantile } from './stats/bootstrap.js';
 export { holm, type PairTest, pairwiseTests, signedRank } from './stats/pairwise.js';
 export { type EntrantRating, ranksOf, rateGames } from './stats/ratings.js';
 export { zScoresBySize } from './stats/zscores.js';
-export { TournamentFolderError, TournamentStore } from './store.js';
+export { NAMED_FILES, namedFileDigests, TournamentFolderError, TournamentStore } from './store.js';
 export {
   GAMES_STREAM,
   type GameMessage,

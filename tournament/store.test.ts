@@ -89,4 +89,44 @@ describe('TournamentStore', () => {
     new TournamentStore(older, tournament(2), scenario(5));
     expect(() => new TournamentStore(older, tournament(2), scenario(50))).toThrow(/changed since/);
   });
+
+  // An edited price CSV, or a Q-table an entrant only reads, changed between two starts: the games
+  // before and after were played on different inputs, and nothing said so.
+  it('refuses its folder when a file the scenarios or entrants name changed since', () => {
+    const files = join(dir, 'named');
+    mkdirSync(files);
+    const csv = join(files, 'prices.csv');
+    const table = join(files, 'q.json');
+    writeFileSync(csv, 'a');
+    writeFileSync(table, '{}');
+    const scenario = [
+      parseRunConfig({
+        day: '2024-06-01',
+        world: { source: { entsoeCsv: csv } },
+        agents: [
+          { id: 'seat-a', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+          { id: 'seat-b', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+        ],
+      }),
+    ];
+    const t = parseTournament({
+      name: 't',
+      entrants: [
+        { name: 'a', strategy: 'idle' },
+        { name: 'q', strategy: 'tabular-q', params: { qTablePath: table, saveQTable: false } },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const folder = join(dir, 'files');
+    new TournamentStore(folder, t, scenario);
+    expect(() => new TournamentStore(folder, t, scenario)).not.toThrow();
+    writeFileSync(table, '{"edited":true}');
+    expect(() => new TournamentStore(folder, t, scenario)).toThrow(
+      /files holds this tournament played on other scenario files or the files they name \(price CSVs, Q-tables, policy checkpoints\): they changed since/,
+    );
+    writeFileSync(table, '{}');
+    expect(() => new TournamentStore(folder, t, scenario)).not.toThrow();
+    writeFileSync(csv, 'b');
+    expect(() => new TournamentStore(folder, t, scenario)).toThrow(/changed since/);
+  });
 });

@@ -3,7 +3,8 @@
 // tournament reads it back and plays only the games that are not in it.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { claimFolder, FlexArenaError } from '../lib/index.js';
+import { paramFiles } from '../agents/strategies/index.js';
+import { claimFolder, FlexArenaError, fileDigests } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
@@ -13,6 +14,43 @@ export class TournamentFolderError extends FlexArenaError {
     super(message);
     this.name = 'TournamentFolderError';
   }
+}
+
+/**
+ * What the files a series' scenarios and entrants name hold (price CSVs, Q-tables, policy
+ * checkpoints), by path; undefined when they name none. A resumable series keeps to them as to its
+ * scenario files: one edited between two starts would make the runs before and after incomparable.
+ */
+export function namedFileDigests(
+  scenarios: readonly RunConfig[],
+  entrants: readonly {
+    strategy?: string | undefined;
+    params: Record<string, unknown>;
+    command?: unknown;
+  }[] = [],
+): Record<string, string> | undefined {
+  const files = [
+    ...scenarios.flatMap((c) => [
+      ...(c.world.source === 'synthetic' ? [] : [c.world.source.entsoeCsv]),
+      ...c.agents.flatMap((a) => (a.command || a.runtime ? [] : paramFiles(a.strategy, a.params))),
+    ]),
+    ...entrants.flatMap((e) => (e.command || !e.strategy ? [] : paramFiles(e.strategy, e.params))),
+  ];
+  return files.length === 0 ? undefined : fileDigests(files);
+}
+
+/** How a folder's inputs are named when they include named files. */
+export const NAMED_FILES = 'or the files they name (price CSVs, Q-tables, policy checkpoints)';
+
+/** The scenarios, with the named files' digests when there are any (else as folders kept them before). */
+function tournamentInputs(
+  scenarios: readonly RunConfig[],
+  t: TournamentConfig,
+): { what: string; value: unknown } {
+  const files = namedFileDigests(scenarios, t.entrants);
+  return files
+    ? { what: `scenario files ${NAMED_FILES}`, value: { scenarios, files } }
+    : { what: 'scenario files', value: scenarios };
 }
 
 export class TournamentStore {
@@ -29,7 +67,7 @@ export class TournamentStore {
       metaFile: 'tournament.json',
       kind: 'tournament',
       config: t,
-      ...(scenarios ? { inputs: { what: 'scenario files', value: scenarios } } : {}),
+      ...(scenarios ? { inputs: tournamentInputs(scenarios, t) } : {}),
       fail: (m) => new TournamentFolderError(m),
     });
     this.gamesFile = join(dir, 'games.jsonl');

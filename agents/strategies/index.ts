@@ -18,6 +18,7 @@ export {
   listStrategies,
   PARADIGMS,
   type Paradigm,
+  paramFiles,
   resolveParamPaths,
   type StrategyInfo,
   strategyNames,

@@ -258,3 +258,11 @@ export function resolveParamPaths(
   }
   return out;
 }
+
+/** The files `params` of strategy `name` name (a checkpoint, a Q-table), as given. */
+export function paramFiles(name: string, params: Record<string, unknown>): string[] {
+  return (registry.get(name)?.pathParams ?? []).flatMap((key) => {
+    const v = params[key];
+    return typeof v === 'string' && v !== '' ? [v] : [];
+  });
+}
