@@ -25,8 +25,8 @@ export default defineConfig({
     pool: 'forks',
     // Three files at once on two cores: integration tests spend much of their time waiting (for
     // agent processes to start, for a cooldown, a deadline, an ack wait), and with two workers a
-    // core stood idle then. A fresh clone's suite: 9 min 38 s with two (CPU 13.0 min), 7 min 37 s
-    // with three (CPU 13.3 min), on the same tree and an otherwise quiet machine.
+    // core stood idle then. A fresh clone's suite at one tree: 8 min 37 s with two workers, 7 min
+    // 37 s with three (CPU 13.4 and 13.3 min; 2026-12-01, load from other tenants 3–6).
     maxWorkers: 3,
   },
 });
