@@ -2,8 +2,9 @@
 // per wall second, and never waits for anyone. At each decision point every agent that is free is
 // woken, as in lock-step; its batch, whenever it comes, is applied on arrival (the core stamps it
 // with the paced time it came at, plus the agent's drawn latency). An agent still busy with an
-// earlier wake-up is not woken again (the decision point is counted as skipped for it), so a slow
-// agent neither stalls the run nor piles up wake-ups it would answer late.
+// earlier wake-up within its deadline is not woken again (the decision point is counted as skipped
+// for it), so a slow agent does not stall the run; one slower than its deadline is woken again and
+// finds wake-ups queued, which the SDKs conflate (docs/protocol.md, "Falling behind").
 //
 // The wall clock is an interface: the runtime passes the real one (arena/), tests a fake one.
 // While the core processes events the virtual clock stands still, as in lock-step where processing
