@@ -4,8 +4,9 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { readYamlConfig } from '../../arena/index.js';
+import { readWorldFiles, readYamlConfig } from '../../arena/index.js';
 import { InterruptedError } from '../../lib/index.js';
+import { parseRunConfig } from '../../sim/index.js';
 import { parseTrainConfig, train } from '../../training/index.js';
 import { stopOnSignal } from '../options.js';
 
@@ -37,6 +38,12 @@ export function registerTrain(program: Command): void {
       const doc = readYamlConfig(file);
       const cfg = parseTrainConfig(doc, file, dirname(resolve(file)));
       const outDir = trainOutDir(file, doc, cfg.outDir, opts.out);
+      // A market environment's world may read a price CSV: read here, as `flexarena run` does (the
+      // core does no I/O); before, its simulations failed with "the file was not read".
+      const worldFiles =
+        cfg.env.kind === 'market'
+          ? readWorldFiles(parseRunConfig(cfg.env.run, 'env.run'), dirname(resolve(file)), file)
+          : undefined;
       const bar =
         opts.progress && process.stdout.isTTY
           ? new cliProgress.SingleBar(
@@ -60,6 +67,7 @@ export function registerTrain(program: Command): void {
       let release: (() => void) | undefined;
       const result = await train(cfg, {
         outDir,
+        ...(worldFiles ? { worldFiles } : {}),
         signal: stop.signal,
         onProgress: (p) => {
           release ??= stopOnSignal('stopping the training after this episode', stop).release;

@@ -2,8 +2,9 @@
 // first checkpoint resumes to exactly the policy of an uninterrupted run, and the trained policy
 // then plays in a real run as its own agent process over gRPC (and in-process).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAndWait } from '../../arena/nats/nats-server-launcher.js';
 import { BIN, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
@@ -214,4 +215,62 @@ describe('flexarena train', () => {
     const ri = await inproc.done;
     expect(ri.code, ri.out).toBe(0);
   }, 600_000);
+
+  it('trains on the full market with a world read from a price CSV beside the training file', async () => {
+    // Its simulations were made without reading the file: "the file was not read: pass its text in
+    // CreateWorldOptions.entsoeCsv" (a developer's message), and nothing trained.
+    const dir = tempDir('flexarena-train-csv-');
+    const cfgDir = join(dir, 'cfg');
+    mkdirSync(cfgDir);
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    copyFileSync(
+      join(root, 'sim', 'world', 'data', 'entsoe-sample-de-2024-06-01.csv'),
+      join(cfgDir, 'prices.csv'),
+    );
+    const file = writeConfig(
+      cfgDir,
+      {
+        name: 'csv-market',
+        seed: 11,
+        method: { name: 'td3', startSteps: 50, trainEvery: 4, batchSize: 16, hidden: [8, 8] },
+        env: {
+          kind: 'market',
+          learner: 'learner',
+          run: {
+            name: 'csv-market',
+            seed: 500,
+            day: '2024-06-01',
+            world: { source: { entsoeCsv: 'prices.csv' } },
+            nats: { enabled: false },
+            agents: [
+              {
+                id: 'liquidity',
+                strategy: 'liquidity',
+                role: 'liquidity',
+                params: { depthMwPerEur: 5, levels: 5, horizonHours: 4 },
+              },
+              { id: 'learner', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+            ],
+          },
+        },
+        steps: 200,
+        checkpointEvery: 100,
+      },
+      'train.yaml',
+    );
+    // From another working directory: the CSV is the training file's.
+    const child = spawn(process.execPath, [BIN, 'train', file, '--out', join(dir, 'out'), '--no-progress'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    children.delete(child);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/trained \d+ steps in \d+ episodes/);
+    expect(existsSync(join(dir, 'out', 'policy.json'))).toBe(true);
+  });
 });

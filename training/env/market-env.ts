@@ -26,6 +26,7 @@ import {
   parseRunConfig,
   type RunConfig,
   Simulation,
+  type SimulationFiles,
 } from '../../sim/index.js';
 import { batteryShareActionSpec, OBSERVATION_LABELS } from './battery-env.js';
 import {
@@ -54,6 +55,8 @@ export interface MarketEnvOptions {
   rewardScaleEur?: number;
   /** Replace zoo agents' strategies (league training: frozen checkpoints as 'policy' agents). */
   opponents?: Record<string, { strategy: string; params?: Record<string, unknown> }>;
+  /** The files the run names (a world's price CSV), read by the caller: the core does no I/O. */
+  files?: SimulationFiles;
 }
 
 interface Learner {
@@ -71,8 +74,10 @@ const zeros = () => new Float32Array(STANDARD_OBSERVATION_SIZE);
 export class MultiAgentMarketEnv {
   readonly learners: readonly string[];
   private readonly base: RunConfig;
-  private opts: Required<Omit<MarketEnvOptions, 'run' | 'learners' | 'rewardScaleEur' | 'opponents'>> &
-    Pick<MarketEnvOptions, 'rewardScaleEur' | 'opponents'>;
+  private opts: Required<
+    Omit<MarketEnvOptions, 'run' | 'learners' | 'rewardScaleEur' | 'opponents' | 'files'>
+  > &
+    Pick<MarketEnvOptions, 'rewardScaleEur' | 'opponents' | 'files'>;
   private sim?: Simulation;
   private zoo = new Map<string, LocalAgentPort>();
   private state = new Map<string, Learner>();
@@ -98,6 +103,7 @@ export class MultiAgentMarketEnv {
       gateMarginMs: options.gateMarginMs ?? 60_000,
       rewardScaleEur: options.rewardScaleEur,
       opponents: options.opponents,
+      files: options.files,
     };
   }
 
@@ -142,7 +148,10 @@ export class MultiAgentMarketEnv {
         return o ? { ...a, strategy: o.strategy, params: o.params ?? {} } : a;
       }),
     };
-    this.sim = await Simulation.create(cfg, { runId: `train-${k}` });
+    this.sim = await Simulation.create(cfg, {
+      runId: `train-${k}`,
+      ...(this.opts.files ? { files: this.opts.files } : {}),
+    });
     const sim = this.sim;
     this.zoo = new Map();
     this.state = new Map();

@@ -1,6 +1,8 @@
 // Each method of a train configuration as one Runner: episodes, greedy evaluation, snapshot and
 // restore (checkpoints), re-keying of its streams, and the deployable policy it exports.
+
 import { deriveSeed } from '../../lib/index.js';
+import type { SimulationFiles } from '../../sim/index.js';
 import { BatteryEnv } from '../env/battery-env.js';
 import type { BatteryEnvConfig } from '../env/battery-env-config.js';
 import { EvFleetEnv } from '../env/ev-fleet-env.js';
@@ -63,7 +65,8 @@ function exploringEpisode<A>(
   );
 }
 
-export async function createRunner(cfg: TrainConfig): Promise<Runner> {
+/** `files`: what a market environment's run names (a world's price CSV), read by the caller. */
+export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): Promise<Runner> {
   const m = cfg.method;
   const e = cfg.env;
   const seed = cfg.seed;
@@ -143,7 +146,7 @@ export async function createRunner(cfg: TrainConfig): Promise<Runner> {
     };
   }
 
-  if (e.kind === 'market') return createMarketRunner(cfg, e);
+  if (e.kind === 'market') return createMarketRunner(cfg, e, files);
 
   // The fast battery environment.
   const env = new BatteryEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });

@@ -4,6 +4,7 @@
 // training: before each episode the listed zoo agents play the next draw from the pool (frozen
 // `policy` checkpoints and zoo strategies), round-robin, so a resumed run draws what an
 // uninterrupted one draws. DQN acts on a grid of battery shares (default seed 003's five).
+import type { SimulationFiles } from '../../sim/index.js';
 import { MarketEnv } from '../env/market-env.js';
 import { StepType, type TimeStep } from '../env/time-step.js';
 import { DoubleDqn } from '../methods/dqn.js';
@@ -20,12 +21,16 @@ class LeagueMarketEnv {
   /** € (cash − asset costs) of the episodes finished since the last take. */
   private finished: number[] = [];
 
-  constructor(private readonly e: MarketCfg) {
+  constructor(
+    private readonly e: MarketCfg,
+    files: SimulationFiles | undefined,
+  ) {
     this.env = new MarketEnv({
       run: e.run,
       learner: e.learner,
       seeds: 'per-episode',
       rewardScaleEur: e.rewardScaleEur,
+      ...(files ? { files } : {}),
     });
   }
 
@@ -55,8 +60,12 @@ class LeagueMarketEnv {
 }
 
 /** Greedy value (€) of a policy on the run's own seed, the zoo as configured (no league draw). */
-async function evaluateMarket(e: MarketCfg, act: (o: Float32Array) => number | number[]): Promise<number> {
-  const ev = new MarketEnv({ run: e.run, learner: e.learner, seeds: 'fixed' });
+async function evaluateMarket(
+  e: MarketCfg,
+  files: SimulationFiles | undefined,
+  act: (o: Float32Array) => number | number[],
+): Promise<number> {
+  const ev = new MarketEnv({ run: e.run, learner: e.learner, seeds: 'fixed', ...(files ? { files } : {}) });
   let ts = await ev.reset();
   while (ts.stepType !== StepType.LAST) ts = await ev.step(act(ts.observation));
   return ev.multi.valueEur(e.learner);
@@ -125,10 +134,11 @@ function offPolicyRunner<A>(
   };
 }
 
-export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
+/** `files`: what the run names (a world's price CSV), read by the caller. */
+export function createMarketRunner(cfg: TrainConfig, e: MarketCfg, files?: SimulationFiles): Runner {
   const m = cfg.method;
   const seed = cfg.seed;
-  const env = new LeagueMarketEnv(e);
+  const env = new LeagueMarketEnv(e, files);
   const obsSize = env.env.observationSpec().shape[0]!;
   // The checkpoint holds the league's draw and the episode count, which picks each episode's world
   // (the run's seed + episode): without it a resumed run trained on the first worlds again.
@@ -145,7 +155,7 @@ export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
     return offPolicyRunner<number[]>(td3, env, league, {
       toEnv: (a) => a,
       greedy: (o) => td3.policy(o),
-      evaluate: (act) => evaluateMarket(e, act),
+      evaluate: (act) => evaluateMarket(e, files, act),
       policyFile: (t) => networkPolicy('td3', undefined, td3.actorSpec(), { kind: 'continuous' }, t),
     });
   }
@@ -155,7 +165,7 @@ export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
     return offPolicyRunner<number>(dqn, env, league, {
       toEnv: (a) => levels[a]!,
       greedy: (o) => levels[dqn.greedy(o)]!,
-      evaluate: (act) => evaluateMarket(e, act),
+      evaluate: (act) => evaluateMarket(e, files, act),
       policyFile: (t) =>
         networkPolicy('dqn', undefined, dqn.networkSpec(), { kind: 'discrete', values: [...levels] }, t),
     });
@@ -178,7 +188,7 @@ export function createMarketRunner(cfg: TrainConfig, e: MarketCfg): Runner {
           valueEur: values.length ? values.reduce((s, x) => s + x, 0) / values.length : 0,
         };
       },
-      evaluate: () => evaluateMarket(e, (o) => ppo.policy(o)),
+      evaluate: () => evaluateMarket(e, files, (o) => ppo.policy(o)),
       snapshot: async () => ({ ...(await ppo.snapshot()), ...league.snapshot() }),
       restore: async (s) => {
         await ppo.restore(s as Record<string, unknown>);

@@ -2,6 +2,7 @@
 // checkpoints and the seeds. Every seed of a run is in it (or derived from `seed` by name), so a
 // training run is repeated by running the same file again. Validated with zod; an error names
 // the field and the limit.
+import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import { resolveParamPaths, strategyConfigIssues } from '../../agents/strategies/index.js';
 import { ConfigError, type ConfigIssue, configIssues, configName, configSeed } from '../../lib/index.js';
@@ -303,12 +304,18 @@ function marketIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
 
 /**
  * A file named in the params of the market's agents or league pool (a policy checkpoint, a
- * Q-table) is, when relative, the training file's, like its outDir: made absolute against `baseDir`.
+ * Q-table) or as its world's price CSV is, when relative, the training file's, like its outDir:
+ * made absolute against `baseDir`.
  */
 function resolveMarketParamPaths(c: TrainConfig, baseDir: string): void {
   const e = c.env;
   if (e.kind !== 'market') return;
   for (const p of e.league?.pool ?? []) p.params = resolveParamPaths(p.strategy, p.params, baseDir);
+  // A world's price CSV too (the caller reads it: flexarena train).
+  const world = e.run.world as { source?: { entsoeCsv?: unknown } } | undefined;
+  const csv = world?.source?.entsoeCsv;
+  if (world?.source && typeof csv === 'string' && csv !== '' && !isAbsolute(csv))
+    world.source.entsoeCsv = resolve(baseDir, csv);
   const agents = e.run.agents;
   if (!Array.isArray(agents)) return;
   for (const a of agents as unknown[]) {

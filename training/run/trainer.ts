@@ -4,9 +4,11 @@
 // re-keys the learner's and the environment's random streams from (seed, checkpoint number), so
 // a run killed and resumed draws exactly what an uninterrupted run draws: the same weights.
 // At the end: policy.json (the deployable policy), the learning curve as PNG and an HTML report.
+
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSeed, FlexArenaError } from '../../lib/index.js';
+import type { SimulationFiles } from '../../sim/index.js';
 import { initTf } from '../nn/tf.js';
 import { createRunner, type EpisodeLog } from './learners.js';
 import { htmlReport, lineChartPng, movingAverage } from './plot.js';
@@ -47,6 +49,8 @@ export interface TrainOptions {
    * run resumes from its last regular checkpoint.
    */
   signal?: AbortSignal;
+  /** The files a market environment's run names (a world's price CSV), read by the caller. */
+  worldFiles?: SimulationFiles;
 }
 
 export interface TrainResult {
@@ -125,7 +129,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     join(opts.outDir, 'config.json'),
     `${JSON.stringify({ ...cfg, tfBackend: backend }, null, 2)}\n`,
   );
-  const runner = await createRunner(cfg);
+  const runner = await createRunner(cfg, opts.worldFiles);
   let checkpoint = 0;
   let episodes = 0;
   let metrics: MetricLine[] = [];
