@@ -212,6 +212,11 @@ describe('an SDK agent disconnected for flooding', () => {
     };
     expect(report.ended).toBe('run complete');
     expect(report.sessions, out).toBeGreaterThanOrEqual(3);
+    // One line per disconnect, none per hello refused during the cooldown (it logged a "stream
+    // dropped" warning for each of those tries).
+    const disconnects = out.match(/disconnected for flooding/g)?.length ?? 0;
+    expect(disconnects, out).toBeGreaterThanOrEqual(1);
+    expect(out).not.toMatch(/stream dropped \(RESOURCE_EXHAUSTED/);
     expect(trades.length, out).toBeGreaterThan(0);
     expect([...report.fills].sort((a, b) => a - b)).toEqual(
       trades.map((t) => t.tradeId).sort((a, b) => a - b),

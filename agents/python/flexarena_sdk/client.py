@@ -298,7 +298,15 @@ class _Session:
             if err.code() not in RETRYABLE and not self.rate_limited:
                 raise SessionError(err.code(), err.details()) from err
             self.last_drop = (err.code(), err.details())
-            log.warning("stream dropped (%s: %s); resuming from report %d", err.code().name, err.details(), self.outcome.last_report_seq)
+            if self.rate_limited and not welcomed.is_set():
+                # A hello refused during the cooldown: one of many tries, said once at the disconnect.
+                log.debug("hello refused during the flood cooldown (%s); trying again", err.details())
+            elif self.rate_limited:
+                log.warning("disconnected for flooding (%s); resuming from report %d once the arena lets it back in",
+                            err.details(), self.outcome.last_report_seq)
+            else:
+                log.warning("stream dropped (%s: %s); resuming from report %d", err.code().name, err.details(),
+                            self.outcome.last_report_seq)
             return False
         finally:
             self.welcomed = welcomed.is_set()
