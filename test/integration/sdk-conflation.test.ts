@@ -10,21 +10,20 @@
 // behaviour — every wake-up answered, the flood, the disconnect, the resume — is what
 // sdk-flood-resume.test.ts plays, for both SDKs.
 // All real processes over real gRPC; the same slow stretch as sdk-flood-resume.test.ts.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  readTape,
-  STARTUP_MS,
-  startArena,
-  startHelperProcess,
-  stopAll,
-  tempDir,
-  writeConfig,
-} from '../helpers/arena-process.js';
+import { readTape, startHelperProcess, stopAll, tempDir } from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
 import { watchLines } from '../helpers/line-watcher.js';
+import {
+  expectPositionsOf,
+  faultCounter,
+  readPythonReport,
+  startSlowPython,
+  startSlowRun,
+} from '../helpers/slow-agent-run.js';
 import { netLotsByProduct, tradesOf } from '../helpers/tape-facts.js';
 
 const pythons = new Set<ChildProcess>();
@@ -34,76 +33,29 @@ afterEach(async () => {
   await stopAll();
 });
 
-const root = join(import.meta.dirname, '..', '..');
 const SLOW_TOKEN = 'slow-token-0001';
-const PACER_TOKEN = 'pacer-token-0001';
 /** Wake-ups (by wake_id) on which the slow agent takes ~3 deadlines to decide. */
 const SLOW_FROM = 20;
 const SLOW_TO = 30;
 const SLOW_MS = 450;
 
-function config(
-  slow: Record<string, unknown>,
-  overrides: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    name: 'conflation',
-    seed: 5,
-    day: '2026-11-22',
-    // From the opening of the intraday market: trading from the first wake-up on.
-    simStartHoursBeforeDay: 8,
-    decisionIntervalMinutes: 15,
-    deadlineMs: 150,
-    nats: { enabled: false },
-    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
-    // Room for one late answer per slow decision (~2 a second) but not for a burst of stale ones.
-    limits: {
-      rate: { outsidePerSecond: 4, burst: 4, disconnectAfter: 3, cooldownMs: 1_000, maxCooldownMs: 2_000 },
-    },
-    agents: [
-      {
-        id: 'liquidity',
-        strategy: 'liquidity',
-        role: 'liquidity',
-        params: { depthMwPerEur: 1, levels: 8, horizonHours: 6 },
-      },
-      // Thinks 40 ms per wake-up, so the arena moves on every ~150 ms while the slow agent is behind.
-      { id: 'pacer', strategy: 'fill-ledger', launch: false, token: PACER_TOKEN },
-      { ...slow, id: 'slow', launch: false, token: SLOW_TOKEN },
-    ],
-    ...overrides,
-  };
-}
+/** Room for one late answer per slow decision (~2 a second) but not for a burst of stale ones. */
+const RATE = { outsidePerSecond: 4, burst: 4, disconnectAfter: 3, cooldownMs: 1_000, maxCooldownMs: 2_000 };
 
-async function startRun(dir: string, slow: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
-  const arena = await startArena(
-    writeConfig(dir, config(slow, overrides)),
-    ['--out', dir, '--in-process'],
-    STARTUP_MS,
-  );
-  startHelperProcess('fill-ledger-agent.ts', [
-    '--arena',
-    arena.address,
-    '--token',
-    PACER_TOKEN,
-    '--state',
-    join(dir, 'pacer.json'),
-    '--think-ms',
-    '40',
-  ]);
-  return arena;
+function startRun(dir: string, slow: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
+  return startSlowRun(dir, {
+    name: 'conflation',
+    agentId: 'slow',
+    token: SLOW_TOKEN,
+    agent: slow,
+    rate: RATE,
+    overrides,
+  });
 }
 
 /** The slow agent's fault lines by kind, its missed wake-ups and its trades on the tape. */
 function runFacts(runDir: string) {
-  const log = join(runDir, 'agent-faults.log');
-  const faults = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { agent: string; kind: string })
-    : [];
-  const kinds = (kind: string) => faults.filter((f) => f.agent === 'slow' && f.kind === kind).length;
+  const kinds = faultCounter(runDir, 'slow');
   const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as {
     agents: { agentId: string; missedDeadlines: number }[];
   };
@@ -114,7 +66,7 @@ function runFacts(runDir: string) {
   return { kinds, missed, batches, trades: tradesOf(tape, 'slow') };
 }
 
-async function runTypeScript(conflate: boolean, overrides: Record<string, unknown> = {}) {
+async function runTypeScript(overrides: Record<string, unknown> = {}) {
   const dir = tempDir();
   const arena = await startRun(dir, { strategy: 'fill-ledger' }, overrides);
   const statePath = join(dir, 'slow.json');
@@ -127,7 +79,6 @@ async function runTypeScript(conflate: boolean, overrides: Record<string, unknow
     statePath,
     '--slow',
     `${SLOW_FROM}-${SLOW_TO}:${SLOW_MS}`,
-    ...(conflate ? [] : ['--no-conflate']),
   ]);
   const watch = watchLines(agent);
   const agentExit = new Promise<number | null>((r) => agent.on('exit', r));
@@ -164,7 +115,7 @@ async function runTypeScript(conflate: boolean, overrides: Record<string, unknow
   };
 }
 
-function runPython(conflate: boolean) {
+function runPython() {
   return async () => {
     const dir = tempDir();
     const arena = await startRun(dir, {
@@ -172,47 +123,24 @@ function runPython(conflate: boolean) {
       asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
     });
     // The example battery, slow on some wake-ups; it also notes every fill decide() sees.
-    const slow = [
-      'import json, sys, time',
-      'from flexarena_examples.battery import SpreadBattery',
-      'from flexarena_sdk.cli import main',
-      'seen = []',
-      'class Slow(SpreadBattery):',
-      '    def decide(self, wake):',
-      '        seen.extend(f.trade_id for f in wake.fills)',
-      `        if ${SLOW_FROM} <= wake.wake_id <= ${SLOW_TO}:`,
-      `            time.sleep(${SLOW_MS / 1000})`,
-      '        return super().decide(wake)',
-      'code = main(Slow, sys.argv[1:])',
-      `json.dump(seen, open(${JSON.stringify(join(dir, 'seen.json'))}, "w"))`,
-      'sys.exit(code)',
-    ].join('\n');
     const reportPath = join(dir, 'python-report.json');
-    const py = spawn(
-      '/usr/bin/python3',
-      ['-c', slow, '--arena', arena.address, '--report', reportPath, ...(conflate ? [] : ['--no-conflate'])],
-      {
-        cwd: join(root, 'agents', 'python'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, FLEXARENA_TOKEN: SLOW_TOKEN, PYTHONPATH: join(root, 'agents', 'python') },
-      },
-    );
-    pythons.add(py);
-    let out = '';
-    py.stdout.on('data', (d) => (out += d));
-    py.stderr.on('data', (d) => (out += d));
-    const pyExit = new Promise<number | null>((r) => py.on('exit', r));
+    const py = startSlowPython({
+      address: arena.address,
+      token: SLOW_TOKEN,
+      from: SLOW_FROM,
+      to: SLOW_TO,
+      slowMs: SLOW_MS,
+      reportPath,
+      seenFile: join(dir, 'seen.json'),
+    });
+    pythons.add(py.child);
     const res = await arena.exited;
     expect(res.code, res.stderr).toBe(0);
-    expect(await pyExit, out).toBe(0);
+    const pyCode = await py.exited;
+    const out = py.out();
+    expect(pyCode, out).toBe(0);
     const facts = runFacts(arena.runDir);
-    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
-      sessions: number;
-      skipped_wake_ups: number;
-      fills: number[];
-      positions: Record<string, number>;
-      ended: string | null;
-    };
+    const report = readPythonReport(reportPath);
     expect(report.ended).toBe('run complete');
     // The end line says how many wake-ups were skipped.
     if (report.skipped_wake_ups > 0)
@@ -230,19 +158,11 @@ function runPython(conflate: boolean) {
     const seen = JSON.parse(readFileSync(join(dir, 'seen.json'), 'utf8')) as number[];
     const finalFills = report.fills.filter((f) => !seen.includes(f));
     expect([...seen, ...finalFills].sort((a, b) => a - b)).toEqual(tapeIds);
-    const net = netLotsByProduct(facts.trades, 'slow');
-    for (const [productId, lots] of net) expect(report.positions[productId] ?? 0, productId).toBe(lots);
-    for (const [productId, lots] of Object.entries(report.positions))
-      expect(net.get(productId) ?? 0, productId).toBe(lots);
-    if (conflate) {
-      expect(facts.kinds('rate-limit-disconnect'), `${res.stderr}\n${out}`).toBe(0);
-      expect(report.sessions, out).toBe(1);
-      expect(report.skipped_wake_ups, out).toBeGreaterThan(0);
-      expect(facts.missed).toBeGreaterThanOrEqual(report.skipped_wake_ups);
-    } else {
-      expect(facts.kinds('rate-limit-disconnect'), `${res.stderr}\n${out}`).toBeGreaterThanOrEqual(1);
-      expect(report.skipped_wake_ups).toBe(0);
-    }
+    expectPositionsOf(report.positions, netLotsByProduct(facts.trades, 'slow'));
+    expect(facts.kinds('rate-limit-disconnect'), `${res.stderr}\n${out}`).toBe(0);
+    expect(report.sessions, out).toBe(1);
+    expect(report.skipped_wake_ups, out).toBeGreaterThan(0);
+    expect(facts.missed).toBeGreaterThanOrEqual(report.skipped_wake_ups);
   };
 }
 
@@ -250,7 +170,7 @@ describe('an SDK agent that falls behind (conflation)', () => {
   it('TypeScript SDK: skips the superseded wake-ups, is not disconnected, sees every fill once', {
     timeout: 300_000,
   }, async () => {
-    const r = await runTypeScript(true);
+    const r = await runTypeScript();
     expect(r.kinds('rate-limit-disconnect'), `${r.stderr}\n${r.out}`).toBe(0);
     expect(r.kinds('rate-limited'), r.stderr).toBe(0);
     expect(r.streams, r.out).toBe(1);
@@ -265,7 +185,7 @@ describe('an SDK agent that falls behind (conflation)', () => {
     // The arena never waits (15 virtual minutes are 50 ms of wall time) and applies every batch when
     // it arrives, also one for a wake-up long past: before, the agent's answers to the wake-ups that
     // piled up traded on books and positions long gone.
-    const r = await runTypeScript(true, { mode: 'realtime', realtime: { speed: 18_000 } });
+    const r = await runTypeScript({ mode: 'realtime', realtime: { speed: 18_000 } });
     expect(r.skipped, r.out).toBeGreaterThan(0);
     expect(r.streams, r.out).toBe(1);
     expect(r.kinds('rate-limit-disconnect'), r.stderr).toBe(0);
@@ -280,6 +200,6 @@ describe('an SDK agent that falls behind (conflation)', () => {
     {
       timeout: 300_000,
     },
-    runPython(true),
+    runPython(),
   );
 });

@@ -11,108 +11,51 @@
 // The agents here answer every wake-up (--no-conflate): the SDKs' default, conflation, skips the
 // wake-ups that piled up instead of answering them, so it does not flood
 // (sdk-conflation.test.ts).
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  readTape,
-  STARTUP_MS,
-  startArena,
-  startHelperProcess,
-  stopAll,
-  tempDir,
-  writeConfig,
-} from '../helpers/arena-process.js';
+import { readTape, startHelperProcess, stopAll, tempDir } from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
 import { watchLines } from '../helpers/line-watcher.js';
+import {
+  expectPositionsOf,
+  faultCounter,
+  readPythonReport,
+  startSlowPython,
+  startSlowRun,
+} from '../helpers/slow-agent-run.js';
 import { netLotsByProduct, tradesOf } from '../helpers/tape-facts.js';
 
 afterEach(stopAll);
 
-const root = join(import.meta.dirname, '..', '..');
 const FLOODER_TOKEN = 'flooder-token-0001';
-const PACER_TOKEN = 'pacer-token-0001';
 /** Wake-ups (by wake_id) on which the flooder takes twice the deadline to decide. */
 const SLOW_FROM = 20;
 const SLOW_TO = 30;
 const SLOW_MS = 300;
 
-function floodConfig(flooder: Record<string, unknown>, lowLimits = true): Record<string, unknown> {
-  return {
+/** Low limits: a few stale answers in a row end the stream; a 1 s cooldown (2 s after a second). */
+const LOW_RATE = {
+  outsidePerSecond: 1,
+  burst: 2,
+  disconnectAfter: 3,
+  cooldownMs: 1_000,
+  maxCooldownMs: 2_000,
+};
+
+function startRun(dir: string, flooder: Record<string, unknown>, lowLimits = true) {
+  return startSlowRun(dir, {
     name: 'flood-resume',
-    seed: 5,
-    day: '2026-11-22',
-    // From the opening of the intraday market: trading from the first wake-up on.
-    simStartHoursBeforeDay: 8,
-    decisionIntervalMinutes: 15,
-    deadlineMs: 150,
-    nats: { enabled: false },
-    // The continuous market only: the day-ahead, IDA1 and aFRR capacity gates lie before D-1 16:00.
-    market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
-    // Low limits: a few stale answers in a row end the stream; a 1 s cooldown (2 s after a second).
-    ...(lowLimits
-      ? {
-          limits: {
-            rate: {
-              outsidePerSecond: 1,
-              burst: 2,
-              disconnectAfter: 3,
-              cooldownMs: 1_000,
-              maxCooldownMs: 2_000,
-            },
-          },
-        }
-      : {}),
-    agents: [
-      {
-        id: 'liquidity',
-        strategy: 'liquidity',
-        role: 'liquidity',
-        params: { depthMwPerEur: 1, levels: 8, horizonHours: 6 },
-      },
-      // Thinks 40 ms per wake-up: the run lasts long enough (~130 decision points) for the flooder
-      // to come back after its cooldown and play on.
-      { id: 'pacer', strategy: 'fill-ledger', launch: false, token: PACER_TOKEN },
-      { ...flooder, id: 'flooder', launch: false, token: FLOODER_TOKEN },
-    ],
-  };
-}
-
-interface FaultLine {
-  agent: string;
-  kind: string;
-}
-
-async function startRun(dir: string, flooder: Record<string, unknown>, lowLimits = true) {
-  const arena = await startArena(
-    writeConfig(dir, floodConfig(flooder, lowLimits)),
-    ['--out', dir, '--in-process'],
-    STARTUP_MS,
-  );
-  startHelperProcess('fill-ledger-agent.ts', [
-    '--arena',
-    arena.address,
-    '--token',
-    PACER_TOKEN,
-    '--state',
-    join(dir, 'pacer.json'),
-    '--think-ms',
-    '40',
-  ]);
-  return arena;
+    agentId: 'flooder',
+    token: FLOODER_TOKEN,
+    agent: flooder,
+    ...(lowLimits ? { rate: LOW_RATE } : {}),
+  });
 }
 
 /** What the run says about the flooder: its disconnects and refused hellos, and that it was there at the end. */
 function flooderFacts(runDir: string, arenaStderr: string) {
-  const log = join(runDir, 'agent-faults.log');
-  const faults: FaultLine[] = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l))
-    : [];
-  const kinds = (kind: string) => faults.filter((f) => f.agent === 'flooder' && f.kind === kind).length;
+  const kinds = faultCounter(runDir, 'flooder');
   expect(kinds('rate-limit-disconnect'), arenaStderr).toBeGreaterThanOrEqual(1);
   // It tried again within the cooldown (its first pause is shorter than the cooldown) and was refused.
   expect(kinds('reconnect-too-soon'), arenaStderr).toBeGreaterThanOrEqual(1);
@@ -174,42 +117,24 @@ describe('an SDK agent disconnected for flooding', () => {
       asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
     });
     // The example battery, slow on some wake-ups.
-    const slow = [
-      'import sys, time',
-      'from flexarena_examples.battery import SpreadBattery',
-      'from flexarena_sdk.cli import main',
-      'class Slow(SpreadBattery):',
-      '    def decide(self, wake):',
-      `        if ${SLOW_FROM} <= wake.wake_id <= ${SLOW_TO}:`,
-      `            time.sleep(${SLOW_MS / 1000})`,
-      '        return super().decide(wake)',
-      'sys.exit(main(Slow, sys.argv[1:]))',
-    ].join('\n');
     const reportPath = join(dir, 'python-report.json');
-    const py = spawn(
-      '/usr/bin/python3',
-      ['-c', slow, '--arena', arena.address, '--report', reportPath, '--no-conflate'],
-      {
-        cwd: join(root, 'agents', 'python'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, FLEXARENA_TOKEN: FLOODER_TOKEN, PYTHONPATH: join(root, 'agents', 'python') },
-      },
-    );
-    let out = '';
-    py.stdout.on('data', (d) => (out += d));
-    py.stderr.on('data', (d) => (out += d));
-    const pyExit = new Promise<number | null>((r) => py.on('exit', r));
+    const py = startSlowPython({
+      address: arena.address,
+      token: FLOODER_TOKEN,
+      from: SLOW_FROM,
+      to: SLOW_TO,
+      slowMs: SLOW_MS,
+      reportPath,
+      args: ['--no-conflate'],
+    });
     const res = await arena.exited;
     expect(res.code, res.stderr).toBe(0);
-    expect(await pyExit, out).toBe(0);
+    const pyCode = await py.exited;
+    const out = py.out();
+    expect(pyCode, out).toBe(0);
     const { trades } = flooderFacts(arena.runDir, res.stderr);
 
-    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
-      sessions: number;
-      fills: number[];
-      positions: Record<string, number>;
-      ended: string | null;
-    };
+    const report = readPythonReport(reportPath);
     expect(report.ended).toBe('run complete');
     expect(report.sessions, out).toBeGreaterThanOrEqual(3);
     // One line per disconnect, none per hello refused during the cooldown (it logged a "stream
@@ -221,10 +146,7 @@ describe('an SDK agent disconnected for flooding', () => {
     expect([...report.fills].sort((a, b) => a - b)).toEqual(
       trades.map((t) => t.tradeId).sort((a, b) => a - b),
     );
-    const net = netLotsByProduct(trades, 'flooder');
-    for (const [productId, lots] of net) expect(report.positions[productId] ?? 0, productId).toBe(lots);
-    for (const [productId, lots] of Object.entries(report.positions))
-      expect(net.get(productId) ?? 0, productId).toBe(lots);
+    expectPositionsOf(report.positions, netLotsByProduct(trades, 'flooder'));
   });
 });
 
