@@ -26,6 +26,7 @@ export {
   NatsThreadError,
   type NatsThreadReport,
 } from './nats/nats-thread.js';
+export { assertRunIdUnused, RunIdInUseError } from './nats/run-id-check.js';
 export {
   manifestMsgId,
   runEndMsgId,

@@ -10,6 +10,8 @@ export function subjects(runId: string) {
     base,
     tail: (t: string) => `${base}.${t}`,
     settlement: (agentId: string) => `${base}.settlement.${agentId}`,
+    /** Every settlement-stream subject of the run: its records, manifest and end message. */
+    allSettlement: `${base}.settlement.>`,
     /** Agent ids start with a letter, so these never clash with an agent's subject. */
     manifest: `${base}.settlement._manifest`,
     runEnd: `${base}.settlement._end`,

@@ -40,6 +40,7 @@ import { handStartHint } from '../launcher/hand-start-hint.js';
 import { LaunchWatch } from '../launcher/launch-watch.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsThread } from '../nats/nats-thread.js';
+import { assertRunIdUnused } from '../nats/run-id-check.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
 import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
 import { RunFolderError, writeInterruption, writeResults, writeTapeHash } from './run-folder.js';
@@ -96,8 +97,10 @@ export interface NatsDelivery {
   delivered: number;
   duplicates: number;
   /**
-   * Of `duplicates`: messages whose ids the stream already held from an earlier run with this run
-   * id (within its duplicate window): it kept that run's, and its consumers never get these.
+   * Of `duplicates`: messages whose ids the stream had seen from another run with this run id
+   * within its duplicate window (one that took the id while this run ran, or one purged less than
+   * a window ago: a run id the stream holds is refused before the run): it kept that run's, and
+   * its consumers never get these.
    */
   heldByEarlierRun: number;
   undelivered: number;
@@ -133,6 +136,28 @@ interface NatsParts {
   thread: Promise<NatsThread>;
 }
 
+/**
+ * The NATS server the run publishes to when someone else started it (the dashboard's, nats.url,
+ * FLEXARENA_NATS_URL); undefined when the run starts its own, or has NATS off.
+ */
+function givenNatsUrl(cfg: RunConfig, givenUrl: string | undefined): string | undefined {
+  if (!cfg.nats.enabled) return undefined;
+  return givenUrl ?? cfg.nats.url ?? process.env.FLEXARENA_NATS_URL;
+}
+
+/**
+ * Refuses a run id that the settlement stream of a given server already holds (RunIdInUseError),
+ * before the run folder or any process exists. A server the run starts for itself is new, with an
+ * empty store: nothing to ask. Runs with NATS off (tournament games, study runs) are not asked
+ * either: they publish nothing, so replaying one under its id (a resumed tournament) loses nothing.
+ * Another run taking the id between this look-up and the first publish is still possible; the run
+ * then counts the messages JetStream dropped (results.json nats.heldByEarlierRun) and says so.
+ */
+async function checkRunIdFree(cfg: RunConfig, runId: string, givenUrl: string | undefined): Promise<void> {
+  const url = givenNatsUrl(cfg, givenUrl);
+  if (url) await assertRunIdUnused({ url, runId });
+}
+
 async function openNats(
   cfg: RunConfig,
   runId: string,
@@ -141,7 +166,7 @@ async function openNats(
   givenUrl?: string,
 ): Promise<NatsParts | undefined> {
   if (!cfg.nats.enabled) return undefined;
-  let url = givenUrl ?? cfg.nats.url ?? process.env.FLEXARENA_NATS_URL;
+  let url = givenNatsUrl(cfg, givenUrl);
   let server: NatsServerHandle | undefined;
   if (!url) {
     server = await startNatsServer();
@@ -261,6 +286,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       runDir,
       `the run id "${runId}" (--run-id) must be lowercase letters, digits and dashes`,
     );
+  await checkRunIdFree(cfg, runId, opts.natsUrl);
   try {
     // A run id used again replaces the earlier run in its folder: left there, its results.json,
     // interrupted.json, scores or agent logs would be read as this run's.

@@ -158,8 +158,11 @@ export function registerRun(program: Command): void {
           n.undelivered > 0
             ? `NATS: ${n.undelivered} of ${n.messages} settlement-stream messages NOT delivered; they are in ${n.undeliveredFile}\n`
             : n.heldByEarlierRun > 0
-              ? // JetStream dropped them as repeats of an earlier run's messages with the same ids.
-                `NATS: ${n.heldByEarlierRun} of ${n.messages} settlement-stream messages NOT stored: ${n.url}'s stream already held messages with their ids from an earlier run with the id ${results.runId} (within its duplicate window, nats.duplicateWindowMs), and its consumers (the evaluator) get that run's; give each run its own --run-id\n`
+              ? // JetStream dropped them as repeats of another run's messages with the same ids,
+                // which runArena's check before the run did not see: a run that took the id while
+                // this one ran, or one whose messages were purged less than a window ago (a purge
+                // leaves their ids in the duplicate window).
+                `NATS: ${n.heldByEarlierRun} of ${n.messages} settlement-stream messages NOT stored: ${n.url}'s stream had seen messages with their ids from another run with the id ${results.runId} within its duplicate window (nats.duplicateWindowMs): one that took the id while this run ran, or one purged less than a window ago; its consumers (the evaluator) never get these; give each run its own --run-id\n`
               : `NATS: all ${n.messages} settlement-stream messages (the records, the run's manifest and end message) delivered to JetStream exactly once (${n.outages.length} outage(s))\n`,
         );
       process.stdout.write(

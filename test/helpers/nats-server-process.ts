@@ -29,6 +29,8 @@ export interface NatsServerProcessOptions {
   /** Port to listen on; a free one when absent. */
   port?: number;
   readyTimeoutMs?: number;
+  /** false: a server without JetStream (as a shared server started without -js). Default true. */
+  jetstream?: boolean;
 }
 
 export class NatsServerProcess {
@@ -44,6 +46,7 @@ export class NatsServerProcess {
     readonly port: number,
     storeDir: string | undefined,
     readyTimeoutMs: number,
+    private readonly jetstream = true,
   ) {
     this.ownsStoreDir = storeDir === undefined;
     this.storeDir = storeDir ?? mkdtempSync(join(tmpdir(), 'flexarena-js-store-'));
@@ -52,7 +55,7 @@ export class NatsServerProcess {
 
   static async start(opts: NatsServerProcessOptions = {}): Promise<NatsServerProcess> {
     const port = opts.port ?? (await freePort());
-    const s = new NatsServerProcess(port, opts.storeDir, opts.readyTimeoutMs ?? 20_000);
+    const s = new NatsServerProcess(port, opts.storeDir, opts.readyTimeoutMs ?? 20_000, opts.jetstream);
     live.add(s);
     await s.restart();
     return s;
@@ -93,7 +96,7 @@ export class NatsServerProcess {
     this.log = '';
     const child = spawn(
       'nats-server',
-      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
+      ['-a', '127.0.0.1', '-p', String(this.port), ...(this.jetstream ? ['-js', '-sd', this.storeDir] : [])],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
