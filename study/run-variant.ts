@@ -64,6 +64,9 @@ export async function runVariant(
     name: study.name.slice(0, 40),
     seed,
     outDir: join(ctx.outDir, 'runs'),
+    // No NATS: scored in process. A resumed study runs an interrupted run again under the same id
+    // (made from the seed and the variant); runArena refuses an id only when a given NATS server's
+    // settlement stream holds it, and these runs publish nothing there.
     nats: { ...base.nats, enabled: false },
     agents: base.agents.map((a) => ({ ...a, launch: true })),
   };

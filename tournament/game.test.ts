@@ -1,12 +1,16 @@
 // A tournament entrant given as a command line becomes the seat's `command` in the game's run
 // configuration, so the arena launches it exactly as it launches a configured external agent.
 import { rmSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS, settlementMsgId, subjects } from '../arena/index.js';
 import { parseRunConfig } from '../sim/index.js';
 import { tempDir } from '../test/helpers/arena-process.js';
+import { NatsServerProcess, stopAllNatsServers } from '../test/helpers/nats-server-process.js';
 import { fastScenario } from '../test/helpers/tournament-fixtures.js';
 import { parseTournament } from './config.js';
-import { gameConfig } from './game.js';
+import { gameConfig, playGame } from './game.js';
 import type { GameSpec } from './plan.js';
 import { GameFailedError, localExecutor } from './runner.js';
 
@@ -58,6 +62,50 @@ describe('gameConfig', () => {
     expect(b.runtime).toBeUndefined();
     expect(b.module).toBeUndefined();
     expect(b.command).toBeUndefined();
+  });
+});
+
+afterAll(() => stopAllNatsServers());
+
+describe('a game played again under its run id (a resumed tournament, a redelivered game)', () => {
+  it('plays although its scenario names a NATS server whose settlement stream holds that id', {
+    timeout: 60_000,
+  }, async () => {
+    // runArena refuses a run id that a given server's stream holds; a game publishes nothing to
+    // NATS, so its replay under the same id is not refused, whatever its scenario names.
+    const server = await NatsServerProcess.start();
+    const tournament = parseTournament({
+      name: 't',
+      entrants: [
+        { name: 'quiet', strategy: 'idle' },
+        { name: 'still', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const scenario = parseRunConfig({ ...fastScenario(), nats: { url: server.url } });
+    const outDir = tempDir('flexarena-game-');
+    const game = spec([
+      { seat: 'seat-a', entrant: 'quiet' },
+      { seat: 'seat-b', entrant: 'still' },
+    ]);
+    const runId = 't-g0-g';
+    const nc = await connect({ servers: server.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: SETTLEMENT_STREAM, subjects: [SETTLEMENT_SUBJECTS] });
+      await jetstream(nc).publish(subjects(runId).settlement('seat-a'), '{}', {
+        msgID: settlementMsgId(runId, 1),
+      });
+      const ctx = { tournament, scenarios: [scenario], outDir };
+      const first = await playGame(ctx, game);
+      const again = await playGame(ctx, game);
+      expect(first.runId).toBe(runId);
+      expect(again.runId).toBe(runId);
+      expect(again.tapeSha256).toBe(first.tapeSha256);
+    } finally {
+      await nc.close();
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 });
 

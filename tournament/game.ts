@@ -76,6 +76,12 @@ export function gameConfig(ctx: GameContext, spec: GameSpec): RunConfig {
     name: ctx.tournament.name.slice(0, 40),
     seed: spec.seed,
     outDir: join(ctx.outDir, 'runs'),
+    // No NATS: the game is scored in process. This is also what lets a game be played again under
+    // its run id (the id is made from the game, so a resumed tournament replays an interrupted game
+    // under the same id, and a worker's redelivered game is played twice): runArena refuses an id
+    // only when the settlement stream of a given NATS server holds it, and these runs publish
+    // nothing there (tournament/game.test.ts). Their run folder is replaced (or removed after an
+    // interruption).
     nats: { ...base.nats, enabled: false },
     agents,
   };
