@@ -151,6 +151,26 @@ export function startHelperProcess(
   return child;
 }
 
+/**
+ * A Python file under test/helpers run on the system interpreter (Debian's python3-grpcio) with
+ * the Python SDK on its path, as a user runs a Python agent; stopped by stopAll().
+ */
+export function startPythonHelperProcess(
+  file: string,
+  args: string[],
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
+  const root = join(import.meta.dirname, '..', '..');
+  const child = spawn('/usr/bin/python3', [join(import.meta.dirname, file), ...args], {
+    stdio: [stdin, 'pipe', 'pipe'],
+    cwd: root,
+    env: { ...process.env, PYTHONPATH: join(root, 'agents', 'python') },
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
 /** Resolves when `child` printed a line matching `re`. */
 export function waitForOutput(child: ChildProcess, re: RegExp, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,8 @@ strategy has handled it — a wake-up before its answer is sent, because the are
 as proof that the wake-up was processed and stops keeping its reports for a resume. When the
 stream drops, the SDK reconnects and says hello with the last processed report_seq; the arena
 sends everything after it again, so no fill is lost and none is applied twice. With a state file
-the number survives a crash of the process too.
+the number survives a crash of the process too, and so does the state a strategy keeps of its own
+(Strategy.save_state), stored with the number in one write (state_file.py).
 
 An agent that fell behind (a slow decide) catches up on its newest wake-up: one with a newer wake-up
 already received behind it is not decided nor answered, and its reports reach the strategy with the
@@ -26,6 +27,7 @@ from .errors import AgentSdkError, ConnectTimeout, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
 from .skipped_reports import SkippedReports
+from .state_file import StateFile
 from .wake_view import WakeViewError, WakeViewTracker
 
 SDK_NAME = "flexarena-python"
@@ -63,6 +65,22 @@ class Strategy:
     def on_end(self, ended) -> None:
         pass
 
+    def save_state(self):
+        """What the strategy keeps of its own across a restart (anything JSON holds), or None.
+
+        With a state file (--state) the SDK stores it, in the same atomic write as the report_seq
+        it goes with, each time a message counts as processed (a wake-up: after decide, before its
+        answer leaves; an ack: after on_ack; the final report: after on_end). A process restarted
+        with that file gets it back in load_state() before it connects, and the arena sends only
+        what came after: each fill reaches decide() exactly once, however the process died. Kept
+        in a file of the strategy's own instead, a kill between the two writes repeats or loses
+        the reports of a message."""
+        return None
+
+    def load_state(self, state) -> None:
+        """The state save_state() returned when the last message was processed, read back from the
+        state file by a restarted process, before it connects (not called without one)."""
+
 
 @dataclass
 class Outcome:
@@ -82,26 +100,6 @@ class Outcome:
     fills: List[int] = field(default_factory=list)
     # Positions of the last wake-up or final report processed.
     positions: list = field(default_factory=list)
-
-
-class _StateFile:
-    """The last processed report_seq in a file, replaced atomically (write, rename)."""
-
-    def __init__(self, path: str):
-        self.path = path
-
-    def load(self) -> int:
-        try:
-            with open(self.path, encoding="utf8") as f:
-                return int(f.read().strip() or 0)
-        except FileNotFoundError:
-            return 0
-
-    def store(self, seq: int) -> None:
-        tmp = f"{self.path}.tmp"
-        with open(tmp, "w", encoding="utf8") as f:
-            f.write(f"{seq}\n")
-        os.replace(tmp, self.path)
 
 
 # After this long without a connection the SDK says that it waits for the arena.
@@ -242,7 +240,7 @@ class _Session:
             return
         self.outcome.last_report_seq = seq
         if self.state:
-            self.state.store(seq)
+            self.store_state(seq)
         if self.on_processed:
             self.on_processed(seq)
 
@@ -314,10 +312,17 @@ class _Session:
             outbox.put(None)
             call.cancel()
 
-    def hook(self, name: str, *args) -> None:
+    def store_state(self, seq: int) -> None:
+        saved = self.hook("save_state")
+        try:
+            self.state.store(seq, saved)
+        except (TypeError, ValueError) as err:
+            raise StrategyError(f"{self.strategy.name}.save_state returned what JSON cannot hold: {err}") from err
+
+    def hook(self, name: str, *args):
         """One of the strategy's optional hooks; what it raises is a StrategyError, as from decide."""
         try:
-            getattr(self.strategy, name)(*args)
+            return getattr(self.strategy, name)(*args)
         except Exception as err:
             raise StrategyError(f"{self.strategy.name}.{name} raised: {err!r}") from err
 
@@ -381,8 +386,10 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
 
     With `state_file` the last processed report_seq is read from it at the start (unless
     `last_report_seq` is given) and stored in it after each processed message, so a restarted
-    process resumes where the previous one stopped. Raises SessionError for a status a resume
-    cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are used up.
+    process resumes where the previous one stopped; with it, in the same write, what the strategy's
+    save_state() returns, handed back to its load_state() at the start. Raises SessionError for a
+    status a resume cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are
+    used up.
 
     A stream the arena ended for flooding (RESOURCE_EXHAUSTED, "rate limit: …") is resumed too,
     once the arena's cooldown lets the agent back in: it refuses hellos the same way until then
@@ -406,9 +413,10 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     """
     if not token:
         raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
-    state = _StateFile(state_file) if state_file else None
+    state = StateFile(state_file) if state_file else None
+    saved = None
     if state and last_report_seq == 0:
-        last_report_seq = state.load()
+        last_report_seq, saved = state.load()
     if full_wake_ups is None:
         mode = os.environ.get("FLEXARENA_WAKE_UPS", "delta")
         if mode not in ("full", "delta"):
@@ -416,6 +424,8 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
         full_wake_ups = mode == "full"
     s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s, full_wake_ups,
                  conflate)
+    if saved is not None:
+        s.hook("load_state", saved)
     before = set(threading.enumerate())
     channel = grpc.insecure_channel(arena, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)])
     ready = grpc.channel_ready_future(channel)

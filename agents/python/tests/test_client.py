@@ -3,7 +3,8 @@ import tempfile
 import unittest
 
 from flexarena_sdk import Market, Strategy, StrategyError, buy
-from flexarena_sdk.client import _Session, _StateFile
+from flexarena_sdk.client import _Session
+from flexarena_sdk.state_file import StateFile
 from flexarena_sdk.proto import market_pb2, session_pb2
 
 
@@ -128,14 +129,39 @@ class Answering(unittest.TestCase):
         with self.assertRaises(StrategyError):
             s.answer(session_pb2.WakeUp(wake_id=1, report_seq=1))
 
-    def test_state_file_round_trip(self):
-        with tempfile.TemporaryDirectory() as d:
-            f = _StateFile(os.path.join(d, "state"))
-            self.assertEqual(f.load(), 0)
-            f.store(42)
-            self.assertEqual(f.load(), 42)
-            self.assertEqual(os.listdir(d), ["state"])
+    def test_a_strategy_state_is_stored_with_the_report_seq_it_goes_with(self):
+        class Ledger(Recorder):
+            def __init__(self):
+                super().__init__([])
+                self.fills = []
 
+            def decide(self, wake):
+                self.fills.extend(f.trade_id for f in wake.fills)
+                return []
+
+            def save_state(self):
+                return {"fills": list(self.fills)}
+
+        with tempfile.TemporaryDirectory() as d:
+            state = StateFile(os.path.join(d, "state"))
+            s = _Session(Ledger(), "x", "t", 0, None, state, 1)
+            s.outcome.market = Market(welcome())
+            s.answer(session_pb2.WakeUp(wake_id=1, report_seq=3, fills=[market_pb2.Fill(trade_id=7)]))
+            self.assertEqual(state.load(), (3, {"fills": [7]}))
+
+    def test_a_strategy_state_json_cannot_hold_is_a_strategy_error_and_leaves_the_file(self):
+        class Unsavable(Recorder):
+            def save_state(self):
+                return {"at": object()}
+
+        with tempfile.TemporaryDirectory() as d:
+            state = StateFile(os.path.join(d, "state"))
+            state.store(2)
+            s = _Session(Unsavable([]), "x", "t", 2, None, state, 1)
+            s.outcome.market = Market(welcome())
+            with self.assertRaisesRegex(StrategyError, r"recorder\.save_state returned what JSON cannot hold"):
+                s.answer(session_pb2.WakeUp(wake_id=1, report_seq=3))
+            self.assertEqual(state.load(), (2, None))
 
 if __name__ == "__main__":
     unittest.main()

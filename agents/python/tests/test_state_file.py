@@ -1,0 +1,58 @@
+import os
+import tempfile
+import unittest
+
+from flexarena_sdk import AgentSdkError
+from flexarena_sdk.state_file import StateFile, StateFileError
+
+
+class StateFiles(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.path = os.path.join(self.dir.name, "state")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, text):
+        with open(self.path, "w", encoding="utf8") as f:
+            f.write(text)
+
+    def test_no_file_is_a_fresh_start(self):
+        self.assertEqual(StateFile(self.path).load(), (0, None))
+
+    def test_the_number_alone_round_trips_as_a_plain_number(self):
+        f = StateFile(self.path)
+        f.store(42)
+        self.assertEqual(f.load(), (42, None))
+        with open(self.path, encoding="utf8") as g:
+            self.assertEqual(g.read(), "42\n")
+        self.assertEqual(os.listdir(self.dir.name), ["state"])
+
+    def test_a_strategy_state_round_trips_with_its_number(self):
+        f = StateFile(self.path)
+        f.store(9, {"fills": [3, 5], "note": "é"})
+        self.assertEqual(f.load(), (9, {"fills": [3, 5], "note": "é"}))
+        self.assertEqual(os.listdir(self.dir.name), ["state"])
+
+    def test_a_state_json_cannot_hold_leaves_the_file_as_it_was(self):
+        f = StateFile(self.path)
+        f.store(4, {"a": 1})
+        with self.assertRaises(TypeError):
+            f.store(5, {"a": object()})
+        self.assertEqual(f.load(), (4, {"a": 1}))
+
+    def test_a_file_the_sdk_did_not_write_is_a_typed_error_naming_it(self):
+        for text, says in [("hello", "not a state file"), ("{nope", "not a state file"),
+                           ('{"report_seq": -1}', "report_seq must be a whole number ≥ 0, got -1"),
+                           ('{"report_seq": "7"}', "report_seq must be a whole number ≥ 0, got '7'")]:
+            self.write(text)
+            with self.assertRaises(StateFileError) as ctx:
+                StateFile(self.path).load()
+            self.assertIsInstance(ctx.exception, AgentSdkError)
+            self.assertIn(self.path, str(ctx.exception))
+            self.assertIn(says, str(ctx.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
