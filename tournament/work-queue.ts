@@ -16,10 +16,15 @@ import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
 import type { GameSpec } from './plan.js';
 
-export const GAMES_STREAM = 'FLEXARENA_GAMES';
-export const GAMES_SUBJECTS = 'flexarena.games.>';
-export const RESULTS_STREAM = 'FLEXARENA_GAME_RESULTS';
-export const RESULTS_SUBJECTS = 'flexarena.results.>';
+// The subjects live under a root of their own: under `flexarena.` they overlapped the arena's
+// settlement stream (`flexarena.*.settlement.>` captures `flexarena.games.settlement…`), and
+// JetStream refuses a stream whose subjects overlap another's, so a tournament and a run could not
+// share a server (docker-compose.yml's set-up). The streams got new names with the new subjects,
+// so that an old stream of the same name is never taken for one of these.
+export const GAMES_STREAM = 'FLEXARENA_TOURNAMENT_GAMES';
+export const GAMES_SUBJECTS = 'flexarena-tournament.games.>';
+export const RESULTS_STREAM = 'FLEXARENA_TOURNAMENT_RESULTS';
+export const RESULTS_SUBJECTS = 'flexarena-tournament.results.>';
 /** The one consumer every worker pulls from (a work-queue stream allows one per subject). */
 export const WORKERS_CONSUMER = 'flexarena-workers';
 /** A result published again (a redelivered game played twice) within this window is dropped. */
@@ -37,8 +42,8 @@ export type ResultMessage =
   | { tid: string; result: GameResult }
   | { tid: string; gameId: string; error: string };
 
-export const gamesSubject = (tid: string) => `flexarena.games.${tid}`;
-export const resultsSubject = (tid: string) => `flexarena.results.${tid}`;
+export const gamesSubject = (tid: string) => `flexarena-tournament.games.${tid}`;
+export const resultsSubject = (tid: string) => `flexarena-tournament.results.${tid}`;
 export const gameMsgId = (tid: string, gameId: string) => `${tid}:${gameId}:game`;
 export const resultMsgId = (tid: string, gameId: string) => `${tid}:${gameId}:result`;
 

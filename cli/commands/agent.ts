@@ -66,7 +66,7 @@ export function registerAgent(program: Command): void {
     .option('--resume-file <path>', 'keep the last processed report sequence here and resume from it')
     .option(
       '--wake-ups <full|delta>',
-      'wake-ups on the wire: deltas of the books, forecasts, open orders and positions (rebuilt by the SDK) or complete (default: FLEXARENA_WAKE_UPS or delta)',
+      'wake-ups on the wire: deltas of the books, forecasts, open orders and positions (rebuilt by the SDK) or complete (FLEXARENA_WAKE_UPS sets the default)',
       process.env.FLEXARENA_WAKE_UPS ?? 'delta',
     )
     .option(

@@ -12,6 +12,7 @@ import { checkLaunchedStrategies, resolveLaunchedParamPaths, runWelcomes } from 
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
 import { intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
+import { runFolderFiles } from '../run-folder-files.js';
 
 /**
  * The built-in strategies of `cfg` that the arena would launch, as strategy objects; agents with
@@ -167,7 +168,7 @@ export function registerRun(program: Command): void {
         );
       process.stdout.write(
         `wake-ups ${results.stats.wakeUps}, actions ${results.stats.actions}, trades ${results.stats.trades}, tape events ${results.stats.tapeEvents}, settlement records ${results.stats.settlementRecords}\n` +
-          `tape sha256 ${results.tapeSha256}\nresults in ${runDir}/ (results.json, results.csv, settlements.jsonl, tape.jsonl.gz, agent-faults.log, agents/)\n`,
+          `tape sha256 ${results.tapeSha256}\nresults in ${runDir}/ (${runFolderFiles(runDir).join(', ')})\n`,
       );
       if (dash) {
         // The page stays to be looked at; its nats-server keeps the run's settlement stream.

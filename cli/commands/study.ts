@@ -4,12 +4,12 @@
 // the files and the HTML report with PNG charts.
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { writeReport } from '../../evaluation/index.js';
 import { loadStudy, runStudy, type StudySummary, studyReport, writeStudyFiles } from '../../study/index.js';
 import type { Interval } from '../../tournament/index.js';
 import { stopOnSignal } from '../options.js';
+import { textTable } from '../text-table.js';
 
 const ci = (i: Interval, digits = 0, scale = 1) =>
   i.mean === null
@@ -17,21 +17,19 @@ const ci = (i: Interval, digits = 0, scale = 1) =>
     : `${(i.mean * scale).toFixed(digits)} [${((i.lo ?? i.mean) * scale).toFixed(digits)}, ${((i.hi ?? i.mean) * scale).toFixed(digits)}]`;
 
 export function formatStudy(s: StudySummary): string {
-  const table = new Table({
-    head: [
-      'variant',
-      'MW each',
-      '€/MW [95 % CI]',
-      'PoP % [95 % CI]',
-      'Δ CID VWAP €/MWh',
-      'Δ DA €/MWh',
-      'mean |Δ DA| €/MWh',
-      'Δ DA spread €/MWh',
-      'Δ spread €/MWh',
-      'Δ depth MW',
-    ],
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-  });
+  // textTable: cli-table3's own colours would put terminal escapes into a redirected output.
+  const table = textTable([
+    ['variant', 'left'],
+    ['MW each', 'right'],
+    ['€/MW [95 % CI]', 'right'],
+    ['PoP % [95 % CI]', 'right'],
+    ['Δ CID VWAP €/MWh', 'right'],
+    ['Δ DA €/MWh', 'right'],
+    ['mean |Δ DA| €/MWh', 'right'],
+    ['Δ DA spread €/MWh', 'right'],
+    ['Δ spread €/MWh', 'right'],
+    ['Δ depth MW', 'right'],
+  ]);
   for (const v of s.variants)
     table.push([
       v.batteries > 1 ? `${v.variant} (${v.batteries} batteries)` : v.variant,
