@@ -111,9 +111,9 @@ function session() {
     let open = true;
     view = undefined; // a new stream starts with a snapshot
     // Falling behind: each wake-up is taken in at once, in order (its view rebuilt, its report_seq
-    // processed — read its fills here if you keep them), but decided on the next turn of the event
-    // loop, once the messages already received have been taken in too, and only if it is still the
-    // newest. The arena sends a wake-up only once the previous one has been answered or counted as
+    // processed — read its fills here if you keep them), but decided only after the event loop has
+    // read the socket once more (two setImmediate hops: one to the next turn, whose I/O poll takes in
+    // the messages already received), and only if it is still the newest. The arena sends a wake-up only once the previous one has been answered or counted as
     // missed, so an answer to an older one comes too late: refused in lock-step, in real time
     // applied on books long gone. decide() is synchronous: no newer wake-up can arrive during it.
     let newest;
@@ -138,7 +138,7 @@ function session() {
         processed(msg.wake_up.report_seq); // stored before the answer leaves
         if (newest) skipped++; // the one still waiting to be decided is superseded
         newest = wake;
-        setImmediate(() => answer(wake));
+        setImmediate(() => setImmediate(() => answer(wake)));
       } else if (msg.kind === 'action_ack') {
         if (msg.action_ack.report_seq > 0) processed(msg.action_ack.report_seq);
       } else if (msg.kind === 'run_ended') {

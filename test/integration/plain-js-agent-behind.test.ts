@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stopAll, tempDir } from '../helpers/arena-process.js';
+import { readTape, stopAll, tempDir } from '../helpers/arena-process.js';
 import { faultCounter, lateRefusedWakes, startSlowRun } from '../helpers/slow-agent-run.js';
 
 const PLAIN_JS = join(import.meta.dirname, '..', '..', 'agents', 'examples', 'plain-js-agent.mjs');
@@ -54,7 +54,7 @@ async function pauseRepeatedly(
 }
 
 describe('the plain-JS example agent behind on its wake-ups', () => {
-  it('answers only the newest wake-up it holds: no late answers, not disconnected, the run ends connected', {
+  it('answers only the newest wake-up it holds: no answer to a superseded one, not disconnected, the run ends connected', {
     timeout: 300_000,
   }, async () => {
     const dir = tempDir();
@@ -85,7 +85,16 @@ describe('the plain-JS example agent behind on its wake-ups', () => {
     // It fell behind: the arena counted wake-ups as missed while it was stopped.
     expect(kinds('missed-deadline'), `${res.stderr}\n${out}`).toBeGreaterThan(0);
     expect(kinds('rate-limit-disconnect'), `${res.stderr}\n${out}`).toBe(0);
-    expect(lateRefusedWakes(arena.runDir, 'plain'), `${res.stderr}\n${out}`).toEqual([]);
+    // No answer to a wake-up with a newer one already sent. The newest of a pause can have passed
+    // its deadline too, the next one not yet sent when the agent answers it: that answer is late,
+    // and nothing on the agent's side can tell (docs/protocol.md, "Falling behind").
+    const missed = new Set(
+      readTape(arena.runDir)
+        .filter((r) => r.type === 'missed-deadline' && r.agent === 'plain')
+        .map((r) => r.wakeId as number),
+    );
+    const lateWithNewer = lateRefusedWakes(arena.runDir, 'plain').filter((w) => missed.has(w + 1));
+    expect(lateWithNewer, `${res.stderr}\n${out}`).toEqual([]);
     // Its end line says how many wake-ups it did not answer.
     expect(out).toMatch(
       /^plain-js: \d+ wake-ups \([1-9]\d* skipped as superseded\), last report \d+; run complete$/m,
