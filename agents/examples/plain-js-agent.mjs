@@ -2,7 +2,10 @@
 // (no code generation, no build step, no TypeScript). It buys 0.1 MW (IOC) in the first open
 // quarter-hour whose best ask is 5 EUR/MWh or more below the forecast, and resumes after a
 // dropped stream with the last report_seq it processed. It asks for delta wake-ups (books and
-// forecasts only where they changed since the stream's previous wake-up) and rebuilds them.
+// forecasts only where they changed since the stream's previous wake-up) and rebuilds them. When it
+// falls behind (a slow decide, a GC pause) it answers only the newest wake-up it holds, as the SDKs
+// do (docs/protocol.md, "Falling behind"): without that, an agent copied from it would answer every
+// wake-up that piled up, each refused as late, until the arena ends its stream for flooding.
 //
 //   node agents/examples/plain-js-agent.mjs --arena HOST:PORT   (token in FLEXARENA_TOKEN or --token)
 import { dirname, join } from 'node:path';
@@ -39,6 +42,7 @@ const client = new ArenaService(arena, grpc.credentials.createInsecure());
 
 let lastReportSeq = 0; // the last wake-up or ack fully processed: where a resume starts
 let wakeUps = 0;
+let skipped = 0; // wake-ups not answered because a newer one had arrived
 let welcomed = false;
 const processed = (seq) => {
   if (seq > lastReportSeq) lastReportSeq = seq;
@@ -104,7 +108,21 @@ function session() {
     md.set('authorization', `Bearer ${token}`);
     const call = client.Session(md);
     let ended;
+    let open = true;
     view = undefined; // a new stream starts with a snapshot
+    // Falling behind: each wake-up is taken in at once, in order (its view rebuilt, its report_seq
+    // processed — read its fills here if you keep them), but decided only after the event loop has
+    // read the socket once more (two setImmediate hops: one to the next turn, whose I/O poll takes in
+    // the messages already received), and only if it is still the newest. The arena sends a wake-up only once the previous one has been answered or counted as
+    // missed, so an answer to an older one comes too late: refused in lock-step, in real time
+    // applied on books long gone. decide() is synchronous: no newer wake-up can arrive during it.
+    let newest;
+    const answer = (wake) => {
+      if (!open || wake !== newest) return;
+      newest = undefined;
+      const actions = decide(wake);
+      call.write({ action_batch: { wake_id: wake.wake_id, actions } });
+    };
     call.on('data', (msg) => {
       if (msg.kind === 'welcome') welcomed = true;
       else if (msg.kind === 'wake_up') {
@@ -117,19 +135,27 @@ function session() {
           call.cancel();
           return reject(Object.assign(err, { code: grpc.status.UNAVAILABLE, details: err.message }));
         }
-        const actions = decide(wake);
         processed(msg.wake_up.report_seq); // stored before the answer leaves
-        call.write({ action_batch: { wake_id: msg.wake_up.wake_id, actions } });
+        if (newest) skipped++; // the one still waiting to be decided is superseded
+        newest = wake;
+        setImmediate(() => setImmediate(() => answer(wake)));
       } else if (msg.kind === 'action_ack') {
         if (msg.action_ack.report_seq > 0) processed(msg.action_ack.report_seq);
       } else if (msg.kind === 'run_ended') {
         ended = msg.run_ended;
+        newest = undefined; // nothing is answered after the end
         if (ended.final_report) processed(ended.final_report.report_seq);
         call.end();
       }
     });
-    call.on('error', (err) => (ended ? resolve(ended) : reject(err)));
-    call.on('end', () => resolve(ended));
+    call.on('error', (err) => {
+      open = false;
+      ended ? resolve(ended) : reject(err);
+    });
+    call.on('end', () => {
+      open = false;
+      resolve(ended);
+    });
     call.write({
       hello: {
         sdk_name: 'plain-js',
@@ -145,8 +171,9 @@ function session() {
 for (let failures = 0; ; ) {
   try {
     const ended = await session();
+    const behind = skipped > 0 ? ` (${skipped} skipped as superseded)` : '';
     console.log(
-      `plain-js: ${wakeUps} wake-ups, last report ${lastReportSeq}; ${ended?.reason ?? 'stream closed'}`,
+      `plain-js: ${wakeUps} wake-ups${behind}, last report ${lastReportSeq}; ${ended?.reason ?? 'stream closed'}`,
     );
     break;
   } catch (err) {

@@ -1,9 +1,12 @@
 // Conflation in the client against a real grpc-js server playing the arena's side of a session:
 // a wake-up with a newer one already received behind it is not decided nor answered, its reports
-// come with the next decided one, and nothing after it counts as processed until then.
+// come with the next decided one, and nothing after it counts as processed until then. In lock-step
+// an answer overtaken by a newer wake-up while decide() ran is not sent (the arena would refuse it
+// as late); in real time, or from an arena that does not say its mode, it is.
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionRequest, SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
+import { RunMode } from '../../gen/flexarena/v1/session.js';
 import { runAgent } from './agent-client.js';
 import { SESSION_PATH } from './session-envelope.js';
 import type { Strategy } from './strategy.js';
@@ -40,10 +43,12 @@ const wake = (wakeId: number, reportSeq: number, tradeId: number, acks: [number,
   });
 
 /**
- * The arena's side: Welcome and wake 1 at once; wakes 2 and 3 while the agent still decides wake 1;
- * RunEnded once wake 3 is answered. Returns the wake ids the agent answered.
+ * The arena's side: Welcome (saying `runMode`) and wake 1 at once; wakes 2 and 3 while the agent
+ * still decides wake 1; RunEnded once wake 3 is answered. Returns the wake ids the agent answered.
  */
-async function arena(): Promise<{ address: string; answered: number[] }> {
+async function arena(
+  runMode = RunMode.RUN_MODE_UNSPECIFIED,
+): Promise<{ address: string; answered: number[] }> {
   const answered: number[] = [];
   const server = new grpc.Server();
   server.addService(SERVICE, {
@@ -54,7 +59,7 @@ async function arena(): Promise<{ address: string; answered: number[] }> {
           send(
             call,
             SessionResponse.fromPartial({
-              kind: { $case: 'welcome', value: { runId: 'r', agentId: 'a', deadlineMs: 50 } },
+              kind: { $case: 'welcome', value: { runId: 'r', agentId: 'a', deadlineMs: 50, runMode } },
             }),
           );
           send(call, wake(1, 1, 11));
@@ -123,7 +128,40 @@ describe('runAgent conflation', () => {
     // before wake 3 has been decided with their reports.
     expect(seen.acks).toEqual([2, 4]);
     expect(processed).toEqual([1, 2, 5, 6]);
-    expect(out).toMatchObject({ wakeUps: 3, skippedWakeUps: 1, lastReportSeq: 6 });
+    expect(out).toMatchObject({ wakeUps: 3, skippedWakeUps: 1, overtakenAnswers: 0, lastReportSeq: 6 });
+  });
+
+  it('in lock-step does not send the answer to a wake-up overtaken while it was decided; the newest is answered', async () => {
+    // Before, wake 1's answer went once decide() returned, with wakes 2 and 3 already here: the
+    // arena, which sends wake 2 only once wake 1 is missed, refused it as late.
+    const { address, answered } = await arena(RunMode.RUN_MODE_LOCKSTEP);
+    const { strategy, seen } = recorder();
+    const processed: number[] = [];
+    const out = await runAgent(strategy, { address, token: 't', onProcessed: (s) => processed.push(s) });
+    expect(seen.decided.map((d) => [d.wakeId, d.fills])).toEqual([
+      [1, [11]],
+      [3, [21, 31]],
+    ]);
+    expect(answered).toEqual([3]);
+    // Wake 1 was decided with its reports: processed, answer or not.
+    expect(processed).toEqual([1, 2, 5, 6]);
+    expect(out).toMatchObject({ wakeUps: 3, skippedWakeUps: 1, overtakenAnswers: 1, lastReportSeq: 6 });
+  });
+
+  it('in real time sends the overtaken answer: the arena still applies it on arrival', async () => {
+    const { address, answered } = await arena(RunMode.RUN_MODE_REALTIME);
+    const { strategy } = recorder();
+    const out = await runAgent(strategy, { address, token: 't' });
+    expect(answered).toEqual([1, 3]);
+    expect(out).toMatchObject({ skippedWakeUps: 1, overtakenAnswers: 0 });
+  });
+
+  it('with conflate: false sends the overtaken answer in lock-step too', async () => {
+    const { address, answered } = await arena(RunMode.RUN_MODE_LOCKSTEP);
+    const { strategy } = recorder();
+    const out = await runAgent(strategy, { address, token: 't', conflate: false });
+    expect(answered).toEqual([1, 2, 3]);
+    expect(out).toMatchObject({ skippedWakeUps: 0, overtakenAnswers: 0 });
   });
 
   it('with conflate: false decides and answers every wake-up in order', async () => {

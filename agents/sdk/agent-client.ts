@@ -8,10 +8,13 @@
 // arena ended for flooding, once its cooldown lets the agent back in (ConnectOptions.rateLimitResume).
 // An agent that fell behind (a slow decide) catches up on its newest wake-up: one with a newer
 // wake-up already queued behind it is not decided nor answered, and its reports reach the strategy
-// with the next wake-up decided (ConnectOptions.conflate, skipped-reports.ts).
+// with the next wake-up decided (ConnectOptions.conflate, skipped-reports.ts). In lock-step, an
+// answer whose wake-up was overtaken by a newer one while decide() ran is not sent either: the
+// arena could only refuse it as late.
 import {
   type ActionAck,
   type RunEnded,
+  RunMode,
   WakeUpEncoding,
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
@@ -75,6 +78,11 @@ export interface ConnectOptions {
    * ends the stream for. Its view deltas are applied in order and its reports (fills, awards,
    * results, activations, settlements) reach the strategy in front of those of the wake-up it does
    * decide; its acks reach onAck as they come. The arena counts the skipped wake-up as missed.
+   * The same goes for an answer whose wake-up a newer one overtook while decide() ran, when the
+   * arena runs in lock-step (Welcome.runMode): it has counted that wake-up as missed and would
+   * refuse the answer as late, a refusal its rate limit counts. It is not sent, and no ack comes
+   * for it; the next wake-up shows what stands. In real time such an answer is still applied on
+   * arrival, so it is sent.
    * False: every wake-up is decided and answered, in order.
    */
   conflate?: boolean;
@@ -86,6 +94,11 @@ export interface AgentRunOutcome {
   wakeUps: number;
   /** Of those, wake-ups not decided because a newer one was already queued (ConnectOptions.conflate). */
   skippedWakeUps: number;
+  /**
+   * Of those, wake-ups decided whose answer was not sent: a newer wake-up arrived while decide()
+   * ran, in lock-step (ConnectOptions.conflate).
+   */
+  overtakenAnswers: number;
   /** The report_seq of the last message processed. */
   lastReportSeq: number;
   /** Sessions opened: 1 plus the resumes after dropped streams. */
@@ -148,6 +161,7 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
   const outcome: AgentRunOutcome = {
     wakeUps: 0,
     skippedWakeUps: 0,
+    overtakenAnswers: 0,
     lastReportSeq: opts.lastReportSeq ?? 0,
     sessions: 0,
   };
@@ -213,6 +227,15 @@ function isRateLimited(err: unknown): err is SessionError {
   );
 }
 
+/**
+ * In lock-step a wake-up is sent only once the previous one is settled (answered, or missed at its
+ * deadline), so an answer to a wake-up with a newer one behind it is refused as late; in real time
+ * it is applied on arrival. An arena that does not say its mode (RUN_MODE_UNSPECIFIED) gets it.
+ */
+function lateAnswersRefused(welcome: Welcome | undefined): boolean {
+  return welcome?.runMode === RunMode.RUN_MODE_LOCKSTEP;
+}
+
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
 function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
   const conflate = opts.conflate ?? true;
@@ -276,7 +299,13 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           }
           const wake = skipped.takeInto(rebuilt);
           const actions = await strategy.decide(wake);
+          // Decided: its reports reached the strategy, whether the answer goes or not.
           processed(wake.reportSeq);
+          if (conflate && queuedWakeUps > 0 && lateAnswersRefused(outcome.welcome)) {
+            // Overtaken while deciding: the arena has moved on and would refuse it as late.
+            outcome.overtakenAnswers++;
+            break;
+          }
           try {
             send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });
           } catch (err) {

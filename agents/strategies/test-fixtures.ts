@@ -14,7 +14,13 @@ import {
   Side,
   TimeInForce,
 } from '../../gen/flexarena/v1/market.js';
-import type { Action, SubmitOrder, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import {
+  type Action,
+  RunMode,
+  type SubmitOrder,
+  type WakeUp,
+  type Welcome,
+} from '../../gen/flexarena/v1/session.js';
 import { quarterHourId } from '../../lib/index.js';
 import { DAY_MS, HOUR_MS, QH_MS } from './strategy-utils.js';
 
@@ -106,6 +112,7 @@ export function makeWelcome(partial: Partial<Welcome> = {}): Welcome {
     capacityProductIds: [],
     capacityGateClosureMs: 0,
     energyGateClosureLeadMs: 25 * 60_000,
+    runMode: RunMode.RUN_MODE_LOCKSTEP,
     ...partial,
   };
 }

@@ -71,7 +71,7 @@ export function registerAgent(program: Command): void {
     )
     .option(
       '--no-conflate',
-      'decide and answer every wake-up, also one a newer wake-up is already queued behind (default: a strategy that fell behind skips to the newest, its reports kept)',
+      'decide and answer every wake-up, also one a newer wake-up is already queued behind, and send an answer a newer wake-up overtook (default: a strategy that fell behind skips to the newest, its reports kept, and in lock-step does not send an answer the arena would refuse as late)',
     )
     .action(async (name: string, o: AgentFlags) => {
       const token = o.token ?? process.env.FLEXARENA_TOKEN;
@@ -116,8 +116,12 @@ export function registerAgent(program: Command): void {
           : {}),
       });
       const r = outcome.ended?.result;
-      // Said only when it happened: an agent that keeps up skips none.
-      const skipped = outcome.skippedWakeUps > 0 ? ` (${outcome.skippedWakeUps} skipped as superseded)` : '';
+      // Said only when it happened: an agent that keeps up skips none and drops no answer.
+      const behind = [
+        ...(outcome.skippedWakeUps > 0 ? [`${outcome.skippedWakeUps} skipped as superseded`] : []),
+        ...(outcome.overtakenAnswers > 0 ? [`${outcome.overtakenAnswers} overtaken answers not sent`] : []),
+      ];
+      const skipped = behind.length > 0 ? ` (${behind.join(', ')})` : '';
       process.stdout.write(
         `${name}: ${outcome.wakeUps} wake-ups${skipped}${r ? `, profit ${r.profitEur.toFixed(2)} EUR` : ''}; ${outcome.ended?.reason ?? 'session closed'}\n`,
       );

@@ -2,7 +2,7 @@
 // product with its trading window) and its own part of the run (assets, auctions, balancing
 // products, timing). Built from the run's configuration and venues, the same for every driver.
 import { type MarketSpec, ProductKind } from '../../gen/flexarena/v1/market.js';
-import type { Welcome } from '../../gen/flexarena/v1/session.js';
+import { RunMode, type Welcome } from '../../gen/flexarena/v1/session.js';
 import { CASH_UNITS_PER_EUR, PRICE_TICK_EUR_PER_MWH, QUANTITY_LOT_MW } from '../../market/index.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { AuctionVenue } from '../venues/auction-venue.js';
@@ -59,5 +59,7 @@ export function welcomeFor(agentId: string, p: WelcomeParts): Omit<Welcome, 'res
       windCapacityMw: cfg.world.calibration.wind.capacityMw,
       solarCapacityMw: cfg.world.calibration.solar.capacityMw,
     },
+    // What becomes of a late answer depends on it: the SDKs drop one that lock-step would refuse.
+    runMode: cfg.mode === 'realtime' ? RunMode.RUN_MODE_REALTIME : RunMode.RUN_MODE_LOCKSTEP,
   };
 }

@@ -18,9 +18,10 @@
 // processed report_seq: a reconnect within the deadline.
 //
 // With --slow FROM-TO:MS it takes MS to decide each wake-up with a wake_id from FROM to TO: with a
-// shorter deadline it falls behind. The SDK then skips to the newest wake-up it has (conflation);
-// with --no-conflate it answers the wake-ups that piled up meanwhile, each one stale by then — a
-// flood, as the arena's rate limit sees it, from an agent that meant no harm.
+// shorter deadline it falls behind. The SDK then skips to the newest wake-up it has (conflation),
+// and in lock-step does not send an answer a newer wake-up overtook while it was decided; with
+// --no-conflate it answers the wake-ups that piled up meanwhile, each one stale by then — a flood,
+// as the arena's rate limit sees it, from an agent that meant no harm.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { status } from '@grpc/grpc-js';
@@ -213,7 +214,7 @@ async function main(): Promise<void> {
         },
       });
       process.stdout.write(
-        `session over after ${outcome.wakeUps} wake-ups, ${outcome.sessions} streams opened, ${outcome.skippedWakeUps} wake-ups skipped\n`,
+        `session over after ${outcome.wakeUps} wake-ups, ${outcome.sessions} streams opened, ${outcome.skippedWakeUps} wake-ups skipped, ${outcome.overtakenAnswers} overtaken answers not sent\n`,
       );
       return;
     } catch (err) {

@@ -69,16 +69,37 @@ export async function startSlowRun(dir: string, r: SlowRun) {
   return arena;
 }
 
+interface FaultLine {
+  agent: string;
+  kind: string;
+  detail: string;
+}
+
+function faultLines(runDir: string, agentId: string): FaultLine[] {
+  const log = join(runDir, 'agent-faults.log');
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as FaultLine)
+    .filter((f) => f.agent === agentId);
+}
+
 /** How many fault lines of `kind` the run's fault log has for `agentId`. */
 export function faultCounter(runDir: string, agentId: string): (kind: string) => number {
-  const log = join(runDir, 'agent-faults.log');
-  const faults = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { agent: string; kind: string })
-    : [];
-  return (kind) => faults.filter((f) => f.agent === agentId && f.kind === kind).length;
+  const faults = faultLines(runDir, agentId);
+  return (kind) => faults.filter((f) => f.kind === kind).length;
+}
+
+/**
+ * The wake-ups whose batch from `agentId` the arena refused as late (BATCH_STATUS_LATE: the wake-up
+ * had counted as missed), from the fault lines — written for the first limits.faultLog.linesPerKind
+ * refused batches only, so keep a test's count below that.
+ */
+export function lateRefusedWakes(runDir: string, agentId: string): number[] {
+  return faultLines(runDir, agentId)
+    .filter((f) => f.kind === 'refused-batch' && f.detail.includes('the batch came after the deadline'))
+    .map((f) => Number(/^wake (\d+):/.exec(f.detail)?.[1]));
 }
 
 /**
@@ -132,6 +153,7 @@ export function startSlowPython(o: {
 export interface PythonReport {
   sessions: number;
   skipped_wake_ups: number;
+  overtaken_answers: number;
   fills: number[];
   positions: Record<string, number>;
   ended: string | null;

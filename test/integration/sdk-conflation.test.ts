@@ -6,9 +6,12 @@
 // (RESOURCE_EXHAUSTED "rate limit: …"). Now a wake-up with a newer one already queued behind it is
 // skipped — no decide(), no batch — its view deltas are applied and its reports (fills, …) reach
 // the strategy with the next wake-up it decides. No fill is lost or seen twice, the positions are
-// the tape's, and the agent is never disconnected. With conflation off (--no-conflate) the old
-// behaviour — every wake-up answered, the flood, the disconnect, the resume — is what
-// sdk-flood-resume.test.ts plays, for both SDKs.
+// the tape's, and the agent is never disconnected. And in lock-step the answer to a wake-up that a
+// newer one overtook while decide() ran is not sent: before, each went once decide() returned and
+// the arena refused it as late (4 late refusals in this run, for each SDK; now none). In real time
+// the arena applies such an answer on arrival, so it is still sent. With conflation off
+// (--no-conflate) the old behaviour — every wake-up answered, the flood, the disconnect, the
+// resume — is what sdk-flood-resume.test.ts plays, for both SDKs.
 // All real processes over real gRPC; the same slow stretch as sdk-flood-resume.test.ts.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { watchLines } from '../helpers/line-watcher.js';
 import {
   expectPositionsOf,
   faultCounter,
+  lateRefusedWakes,
   readPythonReport,
   startSlowPython,
   startSlowRun,
@@ -39,7 +43,10 @@ const SLOW_FROM = 20;
 const SLOW_TO = 30;
 const SLOW_MS = 450;
 
-/** Room for one late answer per slow decision (~2 a second) but not for a burst of stale ones. */
+/**
+ * Room for one late answer per slow decision (~2 a second: what the SDKs sent before they held
+ * overtaken answers back) but not for a burst of stale ones.
+ */
 const RATE = { outsidePerSecond: 4, burst: 4, disconnectAfter: 3, cooldownMs: 1_000, maxCooldownMs: 2_000 };
 
 function startRun(dir: string, slow: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
@@ -63,7 +70,17 @@ function runFacts(runDir: string) {
   const tape = readTape(runDir);
   /** The wake-ups the slow agent's batches on the tape answer. */
   const batches = tape.filter((r) => r.type === 'batch' && r.agent === 'slow').map((r) => r.wakeId as number);
-  return { kinds, missed, batches, trades: tradesOf(tape, 'slow') };
+  /** The wake-ups it missed the deadline of. */
+  const missedWakes = tape
+    .filter((r) => r.type === 'missed-deadline' && r.agent === 'slow')
+    .map((r) => r.wakeId as number);
+  /**
+   * The wake-ups of the slow stretch whose answer the arena refused as late. (Elsewhere a loaded
+   * machine can make an answer miss its deadline before any newer wake-up has come: it is sent, and
+   * refused.)
+   */
+  const lateInSlowStretch = lateRefusedWakes(runDir, 'slow').filter((w) => w >= SLOW_FROM && w <= SLOW_TO);
+  return { kinds, missed, missedWakes, lateInSlowStretch, batches, trades: tradesOf(tape, 'slow') };
 }
 
 async function runTypeScript(overrides: Record<string, unknown> = {}) {
@@ -85,9 +102,10 @@ async function runTypeScript(overrides: Record<string, unknown> = {}) {
   const res = await arena.exited;
   expect(res.code, res.stderr).toBe(0);
   expect(await agentExit, watch.text()).toBe(0);
-  const end = /session over after (\d+) wake-ups, (\d+) streams opened, (\d+) wake-ups skipped/.exec(
-    watch.text(),
-  );
+  const end =
+    /session over after (\d+) wake-ups, (\d+) streams opened, (\d+) wake-ups skipped, (\d+) overtaken answers not sent/.exec(
+      watch.text(),
+    );
   expect(end, watch.text()).not.toBeNull();
   const state = JSON.parse(readFileSync(statePath, 'utf8')) as FillLedgerState;
   expect(state.ended?.reason).toBe('run complete');
@@ -111,6 +129,7 @@ async function runTypeScript(overrides: Record<string, unknown> = {}) {
     out: watch.text(),
     streams: Number(end![2]),
     skipped: Number(end![3]),
+    overtaken: Number(end![4]),
     woken,
   };
 }
@@ -142,14 +161,14 @@ function runPython() {
     const facts = runFacts(arena.runDir);
     const report = readPythonReport(reportPath);
     expect(report.ended).toBe('run complete');
-    // The end line says how many wake-ups were skipped.
-    if (report.skipped_wake_ups > 0)
-      expect(out).toMatch(
-        new RegExp(
-          `agent slow, \\d+ wake-ups \\(${report.skipped_wake_ups} skipped as superseded\\), \\d+ session`,
-        ),
-      );
-    else expect(out).toMatch(/agent slow, \d+ wake-ups, \d+ session/);
+    // The end line says how many wake-ups were skipped and how many answers were not sent.
+    expect(report.skipped_wake_ups, out).toBeGreaterThan(0);
+    expect(report.overtaken_answers, out).toBeGreaterThan(0);
+    expect(out).toMatch(
+      new RegExp(
+        `agent slow, \\d+ wake-ups \\(${report.skipped_wake_ups} skipped as superseded, ${report.overtaken_answers} overtaken answers not sent\\), \\d+ session`,
+      ),
+    );
     // Every fill of the tape once — in what the SDK counted and in what decide() was given — and the
     // final positions the tape's.
     const tapeIds = facts.trades.map((t) => t.tradeId).sort((a, b) => a - b);
@@ -161,8 +180,9 @@ function runPython() {
     expectPositionsOf(report.positions, netLotsByProduct(facts.trades, 'slow'));
     expect(facts.kinds('rate-limit-disconnect'), `${res.stderr}\n${out}`).toBe(0);
     expect(report.sessions, out).toBe(1);
-    expect(report.skipped_wake_ups, out).toBeGreaterThan(0);
-    expect(facts.missed).toBeGreaterThanOrEqual(report.skipped_wake_ups);
+    // No answer of the slow stretch the arena had to refuse as late: the overtaken ones were not sent.
+    expect(facts.lateInSlowStretch, out).toEqual([]);
+    expect(facts.missed).toBeGreaterThanOrEqual(report.skipped_wake_ups + report.overtaken_answers);
   };
 }
 
@@ -175,8 +195,12 @@ describe('an SDK agent that falls behind (conflation)', () => {
     expect(r.kinds('rate-limited'), r.stderr).toBe(0);
     expect(r.streams, r.out).toBe(1);
     expect(r.skipped, r.out).toBeGreaterThan(0);
-    // Each skipped wake-up counts as missed (in lock-step it was missed before the SDK took it).
-    expect(r.missed).toBeGreaterThanOrEqual(r.skipped);
+    // The answers overtaken while decide() ran were not sent, so the arena refused none as late.
+    expect(r.overtaken, r.out).toBeGreaterThan(0);
+    expect(r.lateInSlowStretch, r.stderr).toEqual([]);
+    // Each skipped wake-up and each overtaken answer's wake-up counts as missed (in lock-step it was
+    // missed before the SDK took it, or before decide() returned).
+    expect(r.missed).toBeGreaterThanOrEqual(r.skipped + r.overtaken);
   });
 
   it('TypeScript SDK in real time: decides the newest wake-up, answers no skipped one, sees every fill once', {
@@ -193,6 +217,13 @@ describe('an SDK agent that falls behind (conflation)', () => {
     const decided = new Set(r.woken);
     expect(r.batches.length).toBeGreaterThan(20);
     expect(r.batches.filter((w) => !decided.has(w))).toEqual([]);
+    // An answer decided past its deadline, with newer wake-ups come meanwhile, was still sent: in
+    // real time the arena applies it on arrival (it is on the tape), it refuses none as late.
+    expect(r.overtaken, r.out).toBe(0);
+    expect(r.lateInSlowStretch, r.stderr).toEqual([]);
+    const decidedLate = r.missedWakes.filter((w) => decided.has(w));
+    expect(decidedLate.length, r.out).toBeGreaterThan(0);
+    expect(decidedLate.filter((w) => !r.batches.includes(w))).toEqual([]);
   });
 
   it(

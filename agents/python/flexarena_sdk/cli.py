@@ -22,8 +22,10 @@ def main(make_strategy, argv=None) -> int:
     ap.add_argument("--params", default="{}", help="strategy parameters as JSON")
     ap.add_argument("--report", help="write what the agent processed (fills, positions, …) to this JSON file")
     ap.add_argument("--no-conflate", dest="conflate", action="store_false",
-                    help="decide and answer every wake-up, also one a newer wake-up is already queued behind "
-                         "(default: a strategy that fell behind skips to the newest, its reports kept)")
+                    help="decide and answer every wake-up, also one a newer wake-up is already queued behind, "
+                         "and send an answer a newer wake-up overtook (default: a strategy that fell behind skips "
+                         "to the newest, its reports kept, and in lock-step does not send an answer the arena "
+                         "would refuse as late)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     if not args.arena:
@@ -58,8 +60,10 @@ def main(make_strategy, argv=None) -> int:
     # An interrupted run (RunEnded.reason "run interrupted (SIGINT)") has no result: no profit to
     # print, rather than proto3's default of 0.00. The agent did what it was told: exit status 0.
     profit = f", profit {out.ended.result.profit_eur:.2f} EUR" if out.ended.HasField("result") else ""
-    # Said only when it happened: an agent that keeps up skips none.
-    skipped = f" ({out.skipped_wake_ups} skipped as superseded)" if out.skipped_wake_ups else ""
+    # Said only when it happened: an agent that keeps up skips none and drops no answer.
+    behind = ([f"{out.skipped_wake_ups} skipped as superseded"] if out.skipped_wake_ups else []) + \
+             ([f"{out.overtaken_answers} overtaken answers not sent"] if out.overtaken_answers else [])
+    skipped = f" ({', '.join(behind)})" if behind else ""
     print(f"{strategy.name}: agent {out.market.agent_id}, {out.wake_ups} wake-ups{skipped}, {out.sessions} session(s), "
           f"{len(out.rejections)} rejected actions{profit}; {out.ended.reason}", flush=True)
     return 0
@@ -84,6 +88,7 @@ def write_report(path: str, out) -> None:
         "agent_id": out.market.agent_id if out.market else None,
         "wake_ups": out.wake_ups,
         "skipped_wake_ups": out.skipped_wake_ups,
+        "overtaken_answers": out.overtaken_answers,
         "sessions": out.sessions,
         "last_report_seq": out.last_report_seq,
         "late_answers": out.late_answers,

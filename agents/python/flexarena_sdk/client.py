@@ -10,7 +10,9 @@ the number survives a crash of the process too, and so does the state a strategy
 
 An agent that fell behind (a slow decide) catches up on its newest wake-up: one with a newer wake-up
 already received behind it is not decided nor answered, and its reports reach the strategy with the
-next wake-up decided (run_agent's `conflate`, skipped_reports.py).
+next wake-up decided (run_agent's `conflate`, skipped_reports.py). In lock-step, an answer whose
+wake-up was overtaken by a newer one while decide() ran is not sent either: the arena could only
+refuse it as late.
 """
 import collections
 import logging
@@ -89,6 +91,9 @@ class Outcome:
     wake_ups: int = 0
     # Of those, wake-ups not decided because a newer one was already received (conflation).
     skipped_wake_ups: int = 0
+    # Of those, wake-ups decided whose answer was not sent: a newer wake-up arrived while decide()
+    # ran, in lock-step (conflation).
+    overtaken_answers: int = 0
     last_report_seq: int = 0
     sessions: int = 0
     # Wake-ups whose decide() took longer than the deadline (the arena counted them as missed).
@@ -255,6 +260,8 @@ class _Session:
         # The public view of this stream's last wake-up (a new stream starts with a snapshot).
         views = WakeViewTracker()
         self.skipped = SkippedReports()
+        # Whether the arena refuses an answer that a newer wake-up overtook (see _late_answers_refused).
+        refuses_late = False
         self.outcome.sessions += 1
         self.rate_limited = False
         welcomed = threading.Event()
@@ -268,11 +275,13 @@ class _Session:
                 kind = resp.WhichOneof("kind")
                 if kind == "welcome":
                     welcomed.set()
+                    refuses_late = _late_answers_refused(resp.welcome)
                     self.outcome.market = Market(resp.welcome)
                     self.hook("on_welcome", self.outcome.market)
                 elif kind == "wake_up":
                     answer = self.woken(resp.wake_up, views, self.conflate and responses.wake_up_queued(),
-                                        responses.received_at)
+                                        responses.received_at,
+                                        responses.wake_up_queued if self.conflate and refuses_late else None)
                     if answer is not None:
                         outbox.put(answer)
                 elif kind == "action_ack":
@@ -326,10 +335,12 @@ class _Session:
         except Exception as err:
             raise StrategyError(f"{self.strategy.name}.{name} raised: {err!r}") from err
 
-    def woken(self, msg, views, superseded: bool = False, received_at: Optional[float] = None):
+    def woken(self, msg, views, superseded: bool = False, received_at: Optional[float] = None,
+              overtaken: Optional[Callable[[], bool]] = None):
         """A wake-up: the acks inside it first (Hello.acks_in_wake_up), as if they had come just before it.
         Returns the answer, or None for a wake-up `superseded` by a newer one already received:
-        the arena has moved past it, so it is not decided; its reports wait for the next one."""
+        the arena has moved past it, so it is not decided; its reports wait for the next one. For
+        `overtaken`, see answer()."""
         for ack in msg.acks:
             self.acked(ack)
         # The strategy sees the wake-up as an in-process agent would: its acks went to on_ack.
@@ -341,11 +352,14 @@ class _Session:
             self.skipped.add(rebuilt)
             self.outcome.skipped_wake_ups += 1
             return None
-        return self.answer(self.skipped.take_into(rebuilt), received_at)
+        return self.answer(self.skipped.take_into(rebuilt), received_at, overtaken)
 
-    def answer(self, msg, received_at: Optional[float] = None):
+    def answer(self, msg, received_at: Optional[float] = None, overtaken: Optional[Callable[[], bool]] = None):
         """decide() on the wake-up `msg`, received at `received_at` (time.monotonic(); default now):
-        its deadline runs from then, also while it waited behind the decide() of an earlier one."""
+        its deadline runs from then, also while it waited behind the decide() of an earlier one.
+        Returns the answer, or None when `overtaken()` says, once decide() has returned, that a newer
+        wake-up has arrived meanwhile: in lock-step the arena has counted this one as missed and would
+        refuse the answer as late, a refusal its rate limit counts."""
         wake = Wake(msg, self.outcome.market, time.monotonic() if received_at is None else received_at)
         try:
             actions = self.strategy.decide(wake)
@@ -355,12 +369,19 @@ class _Session:
             actions = []
         if not isinstance(actions, (list, tuple)) or not all(isinstance(a, session_pb2.Action) for a in actions):
             raise StrategyError(f"{self.strategy.name}.decide must return a list of actions (flexarena_sdk.actions), got {actions!r}")
+        dropped = overtaken is not None and overtaken()
         if wake.seconds_left() < 0:
             self.outcome.late_answers += 1
-            log.warning("wake-up %d answered %.0f ms after its deadline", msg.wake_id, -wake.seconds_left() * 1000)
+            log.warning("wake-up %d %s %.0f ms after its deadline", msg.wake_id,
+                        "decided (a newer one came meanwhile: answer not sent)" if dropped else "answered",
+                        -wake.seconds_left() * 1000)
         self.took(msg)
-        # Stored before the answer leaves (see the module comment).
+        # Stored before the answer leaves (see the module comment); decided with its reports, it is
+        # processed whether the answer goes or not.
         self.processed(msg.report_seq)
+        if dropped:
+            self.outcome.overtaken_answers += 1
+            return None
         return arena_service_pb2.SessionRequest(action_batch=session_pb2.ActionBatch(wake_id=msg.wake_id, actions=actions))
 
     def took(self, report) -> None:
@@ -374,6 +395,13 @@ class _Session:
         self.hook("on_ack", ack)
         if ack.report_seq > 0:
             self.processed(ack.report_seq)
+
+
+def _late_answers_refused(welcome) -> bool:
+    """In lock-step a wake-up is sent only once the previous one is settled (answered, or missed at its
+    deadline), so an answer to a wake-up with a newer one behind it is refused as late; in real time it
+    is applied on arrival. An arena that does not say its mode (RUN_MODE_UNSPECIFIED) gets it."""
+    return welcome.run_mode == session_pb2.RUN_MODE_LOCKSTEP
 
 
 def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: int = 0,
@@ -409,7 +437,11 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     ends the stream for. Its view deltas are applied in order and its reports (fills, awards, results,
     activations, settlements) reach decide() in front of those of the wake-up it does decide; its acks
     reach on_ack as they come. The arena counts the skipped wake-up as missed; Outcome.skipped_wake_ups
-    counts them. False: every wake-up is decided and answered, in order.
+    counts them. The same goes for an answer whose wake-up a newer one overtook while decide() ran,
+    when the arena runs in lock-step (Welcome.run_mode): it would refuse the answer as late, so it is
+    not sent, and no ack comes for it (Outcome.overtaken_answers counts them); in real time such an
+    answer is still applied on arrival, so it is sent. False: every wake-up is decided and answered,
+    in order.
     """
     if not token:
         raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
