@@ -6,6 +6,7 @@ import { LoadStateError } from './strategy-state.js';
 /** The built-ins that keep state of their own over a restart (--resume-file). */
 const KEEPING = [
   'balancing-battery',
+  'ev-fleet-bidder',
   'liquidity',
   'lp-battery',
   'market-maker',
