@@ -12,9 +12,11 @@
 // answer whose wake-up was overtaken by a newer one while decide() ran is not sent either: the
 // arena could only refuse it as late.
 import {
+  type Action,
   type ActionAck,
   type RunEnded,
   RunMode,
+  type WakeUp,
   WakeUpEncoding,
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
@@ -23,13 +25,14 @@ import { AgentSdkError, SessionError } from './errors.js';
 import { GrpcStatus } from './grpc-status.js';
 import { type GrpcStreamError, openGrpcStream, splitAddress } from './grpc-stream.js';
 import { type LeanDecoding, leanSessionDecoder } from './lean-session-decoder.js';
+import type { StoredAnswer } from './resume-file.js';
 import {
   encodeSessionRequest,
   SESSION_PATH,
   type SessionRequest,
   type SessionResponse,
 } from './session-envelope.js';
-import { SkippedReports } from './skipped-reports.js';
+import { REPORT_FIELDS, SkippedReports } from './skipped-reports.js';
 import type { Strategy } from './strategy.js';
 import { unencodableAction } from './unencodable-action.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
@@ -46,7 +49,14 @@ export interface ConnectOptions {
    * to resume); for a wake-up before its batch is sent, for the run's final report before onEnd
    * returns to the caller.
    */
-  onProcessed?(reportSeq: number): void;
+  onProcessed?(reportSeq: number, lastAnswer?: StoredAnswer): void;
+  /**
+   * The batch sent for the last wake-up decided before a restart (resumeOptions keeps it with a
+   * strategy's state): if the arena sends that wake-up again — the process stored it as processed
+   * and died before its answer left — this is sent again instead of deciding on a state that
+   * already holds the decision.
+   */
+  lastAnswer?: StoredAnswer;
   /**
    * When the stream fails with UNAVAILABLE after a Welcome (a network cut, the arena dropping the
    * stream), reconnect this many times, `delayMs` apart, saying hello with the last processed
@@ -101,6 +111,8 @@ export interface AgentRunOutcome {
   overtakenAnswers: number;
   /** The report_seq of the last message processed. */
   lastReportSeq: number;
+  /** The batch sent for the last decided wake-up (see ConnectOptions.lastAnswer). */
+  lastAnswer?: StoredAnswer;
   /** Sessions opened: 1 plus the resumes after dropped streams. */
   sessions: number;
 }
@@ -164,6 +176,7 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
     overtakenAnswers: 0,
     lastReportSeq: opts.lastReportSeq ?? 0,
     sessions: 0,
+    ...(opts.lastAnswer ? { lastAnswer: opts.lastAnswer } : {}),
   };
   const resume = opts.resume ?? { attempts: 5, delayMs: 200 };
   const barred = opts.rateLimitResume ?? { firstDelayMs: 200, maxDelayMs: 5_000, giveUpAfterMs: 180_000 };
@@ -251,7 +264,21 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
     if (skipped.pending) return;
     if (seq <= outcome.lastReportSeq) return;
     outcome.lastReportSeq = seq;
-    opts.onProcessed?.(seq);
+    opts.onProcessed?.(seq, outcome.lastAnswer);
+  };
+  // The first wake-up of a resumed stream may be the last one decided, sent again: its answer had
+  // not left. The state already holds that decision, so the same answer goes again — when the
+  // wake-up brings no report (fill, award, settlement…) the strategy would miss by not deciding it.
+  let first = true;
+  const answerTo = async (wake: WakeUp): Promise<Action[]> => {
+    const again =
+      first && outcome.lastAnswer?.wakeId === wake.wakeId && REPORT_FIELDS.every((f) => wake[f].length === 0)
+        ? outcome.lastAnswer
+        : undefined;
+    first = false;
+    const actions = again ? again.actions : await strategy.decide(wake);
+    outcome.lastAnswer = { wakeId: wake.wakeId, actions };
+    return actions;
   };
   // Messages are handled one at a time, in arrival (= report_seq) order, even when decide is async.
   let chain: Promise<void> = Promise.resolve();
@@ -298,7 +325,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
             break;
           }
           const wake = skipped.takeInto(rebuilt);
-          const actions = await strategy.decide(wake);
+          const actions = await answerTo(wake);
           // Decided: its reports reached the strategy, whether the answer goes or not.
           processed(wake.reportSeq);
           if (conflate && queuedWakeUps > 0 && lateAnswersRefused(outcome.welcome)) {

@@ -37,3 +37,26 @@ export class ParamError extends AgentSdkError {
     super(`strategy ${strategy}: params.${field}: ${reason}`);
   }
 }
+
+/** A resume file (`--resume-file`, ConnectOptions via resumeOptions) that holds something the SDK did not write. */
+export class ResumeFileError extends AgentSdkError {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Strategy.saveState returned a value JSON cannot hold: it could not be stored for a restart. */
+export class StrategyStateError extends AgentSdkError {
+  constructor(
+    readonly strategy: string,
+    /** Where in the returned value, e.g. "$.bidAuctions". */
+    readonly at: string,
+    reason: string,
+  ) {
+    super(`strategy ${strategy}: saveState() returned a value JSON cannot hold at ${at}: ${reason}`);
+  }
+}

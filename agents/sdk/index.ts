@@ -17,7 +17,14 @@ export {
   type Tif,
 } from './actions.js';
 export { type AgentRunOutcome, type ConnectOptions, runAgent } from './agent-client.js';
-export { ActionBuildError, AgentSdkError, ParamError, SessionError } from './errors.js';
+export {
+  ActionBuildError,
+  AgentSdkError,
+  ParamError,
+  ResumeFileError,
+  SessionError,
+  StrategyStateError,
+} from './errors.js';
 export { GrpcStatus, type GrpcStatusCode } from './grpc-status.js';
 export {
   type AssetKindName,
@@ -28,6 +35,13 @@ export {
   MarketView,
   MarketViewError,
 } from './market-view.js';
+export {
+  type ResumePoint,
+  readResumeFile,
+  resumeOptions,
+  type StoredAnswer,
+  writeResumeFile,
+} from './resume-file.js';
 export { runWasInterrupted } from './run-ended.js';
 export { PUBLIC_VIEW_PARTS, type PublicViewPart, type Strategy, type StrategyFactory } from './strategy.js';
 export { WakeViewError } from './wake-view.js';

@@ -38,6 +38,17 @@ export interface Strategy {
   decide(wake: WakeUp): Action[] | Promise<Action[]>;
   onAck?(ack: ActionAck): void;
   /**
+   * The strategy's own state for a restart (a JSON value: plain objects, arrays, strings, finite
+   * numbers, booleans, null): what it learnt from reports and its own past decisions (auctions it
+   * bid in, awards), not what every wake-up shows again. With a resume file (`--resume-file`,
+   * resumeOptions) the SDK stores it together with the last processed report_seq in one atomic
+   * write each time a message counts as processed, and hands it to loadState before the restarted
+   * process connects: the strategy sees each report once and does not repeat a decision.
+   */
+  saveState?(): unknown;
+  /** What saveState returned, read back from the resume file, before the strategy connects. */
+  loadState?(state: unknown): void;
+  /**
    * The run is over: complete, or stopped before its end by the arena's Ctrl-C/SIGTERM
    * (runWasInterrupted(ended); no result then). Called once, after the last wake-up.
    */

@@ -191,3 +191,54 @@ describe('BalancingBattery', () => {
     expect(sm[0]).toMatchObject({ side: Side.SIDE_SELL, quantityLots: 38 }); // 0.95 MWh = 38 lots
   });
 });
+
+describe('balancing-battery restarted from its saved state', () => {
+  /** A fresh instance given what `s` saved, through JSON as the resume file holds it. */
+  function restarted(s: BalancingBattery): BalancingBattery {
+    const t = ready({ energyMarkupEur: 20 });
+    t.loadState(JSON.parse(JSON.stringify(s.saveState())));
+    return t;
+  }
+
+  it('does not offer its capacity again and bids energy for the awards it had', () => {
+    const s = ready({ energyMarkupEur: 20 });
+    expect(
+      capacityBids(s.decide(makeWakeUp({ timeMs: CAP_GATE - HOUR_MS, assets: [assetState()] }))),
+    ).toHaveLength(12);
+    s.decide(
+      makeWakeUp({
+        timeMs: CAP_GATE + HOUR_MS,
+        assets: [assetState()],
+        capacityAwards: [award(2, 'up', 30), award(2, 'down', 20)],
+      }),
+    );
+    const t = restarted(s);
+    expect(
+      capacityBids(t.decide(makeWakeUp({ timeMs: CAP_GATE - HOUR_MS / 2, assets: [assetState()] }))),
+    ).toEqual([]);
+    const at = DAY + 7 * HOUR_MS + 30 * 60_000;
+    const wake = () =>
+      makeWakeUp({
+        timeMs: at,
+        assets: [assetState()],
+        priceForecasts: FLAT.filter((f) => deliveryStartOf(f.productId) > at),
+      });
+    const original = energyBids(s.decide(wake()));
+    expect(original.length).toBeGreaterThan(0);
+    expect(energyBids(t.decide(wake()))).toEqual(original);
+    // What it has bid is kept too: neither bids those quarter-hours again.
+    const u = restarted(s);
+    expect(energyBids(u.decide(wake()))).toEqual([]);
+    // A fresh instance (the state lost) has no awards: no energy bids at all.
+    expect(energyBids(ready().decide(wake()))).toEqual([]);
+  });
+
+  it('refuses a state of another shape, naming the field', () => {
+    expect(() => ready().loadState({ capacityBid: [], awards: { x: 1 }, energyBid: [] })).toThrow(
+      /strategy balancing-battery: loadState: state.awards has a key "x"/,
+    );
+    expect(() => ready().loadState({ capacityBid: 'a', awards: {}, energyBid: [] })).toThrow(
+      /state.capacityBid must be a list of strings/,
+    );
+  });
+});

@@ -22,6 +22,7 @@ import { eurToTicks } from '../../market/index.js';
 import { capacityBid, energyBid } from '../sdk/actions.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { LoadStateError, numberRecord, stateObject, stringList } from './strategy-state.js';
 import {
   assetState,
   clampTicks,
@@ -65,6 +66,15 @@ const paramsSchema = z
 export type BalancingBatteryParams = z.infer<typeof paramsSchema>;
 
 type Dir = 'up' | 'down';
+
+/** What balancing-battery keeps over a restart (saveState). */
+export interface BalancingBatteryState {
+  capacityBid: string[];
+  /** "<capacity product>|<dir>" → awarded lots. */
+  awards: Record<string, number>;
+  /** "<quarter-hour>|<dir>" of energy bids sent. */
+  energyBid: string[];
+}
 
 interface AwardedQuarterHours {
   ids: string[];
@@ -153,18 +163,61 @@ export class BalancingBattery implements Strategy {
     return qhs;
   }
 
+  /**
+   * Restarted without these, it would offer its capacity again (a second award on top of the first)
+   * and forget the awards it had (each reaches it once): no energy bids for them, penalties.
+   */
+  saveState(): BalancingBatteryState {
+    return {
+      capacityBid: [...this.capacityBid],
+      awards: Object.fromEntries(this.awards),
+      energyBid: [...this.energyBid],
+    };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject(this.name, state);
+    const capacity = stringList(this.name, s, 'capacityBid');
+    const awards = numberRecord(this.name, s, 'awards');
+    const energy = stringList(this.name, s, 'energyBid');
+    for (const [key] of awards)
+      if (!/^[^|]+\|(up|down)$/.test(key))
+        throw new LoadStateError(
+          this.name,
+          'awards',
+          `has a key ${JSON.stringify(key)} that is not "<product>|up" or "<product>|down"`,
+        );
+    this.capacityBid.clear();
+    for (const id of capacity) this.capacityBid.add(id);
+    this.awards.clear();
+    this.awardParts.clear();
+    this.awardedQuarterHours = undefined;
+    for (const [key, lots] of awards) {
+      const [product, dir] = key.split('|') as [string, Dir];
+      this.addAward(product, dir, lots);
+    }
+    this.energyBid.clear();
+    for (const key of energy) this.energyBid.add(key);
+  }
+
+  private addAward(product: string, dir: Dir, lots: number): void {
+    const key = `${product}|${dir}`;
+    if (!this.awards.has(key)) {
+      this.awardParts.set(key, { product, dir });
+      this.awardedQuarterHours = undefined;
+    }
+    this.awards.set(key, (this.awards.get(key) ?? 0) + lots);
+  }
+
   decide(wake: WakeUp): Action[] {
     const b = this.battery;
     if (!b) return [];
-    for (const a of wake.capacityAwards) {
-      const dir: Dir = a.direction === BalancingDirection.BALANCING_DIRECTION_DOWN ? 'down' : 'up';
-      const key = `${a.productId}|${dir}`;
-      if (!this.awards.has(key)) {
-        this.awardParts.set(key, { product: a.productId, dir });
-        this.awardedQuarterHours = undefined;
-      }
-      this.awards.set(key, (this.awards.get(key) ?? 0) + a.quantityLots);
-    }
+    for (const a of wake.capacityAwards)
+      this.addAward(
+        a.productId,
+        a.direction === BalancingDirection.BALANCING_DIRECTION_DOWN ? 'down' : 'up',
+        a.quantityLots,
+      );
     const prices = forecastMap(wake);
     return [...this.capacityBids(wake), ...this.energyBids(wake, prices), ...this.rebalance(wake, b, prices)];
   }

@@ -45,6 +45,7 @@ import type { Strategy } from '../sdk/strategy.js';
 import { cheapThreshold, riskFactor } from './ev-fleet-charger.js';
 import { RiskFactor } from './ev-risk.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { LoadStateError, numberRecord, stateObject, stringList } from './strategy-state.js';
 import { HOUR_MS } from './strategy-utils.js';
 
 const paramsSchema = z
@@ -107,6 +108,17 @@ export function balancingPays(o: {
   return bal < o.intradayPriceEur && bal < o.tariffEur;
 }
 
+/** What ev-fleet-bidder keeps over a restart (saveState). */
+export interface EvFleetBidderState {
+  profile: number[];
+  capacityBidDone: string[];
+  awards: Record<string, number>;
+  energyBidDone: string[];
+  riskBalancing: number[];
+  riskIntraday: number[];
+  pendingIntraday: { fromMs: number; toMs: number; cars: number }[];
+}
+
 export class EvFleetBidder implements Strategy {
   readonly name = 'ev-fleet-bidder';
   readonly params: EvFleetBidderParams;
@@ -155,8 +167,64 @@ export class EvFleetBidder implements Strategy {
     const a = this.view.requireAsset('evFleet', this.name);
     this.spec = a.spec;
     this.assetId = a.assetId;
+    // A restarted agent has its learnt profile back already (loadState comes before the welcome).
+    if (this.profile.length === 24) return;
     const prior = a.spec.cars * this.params.availabilityPrior;
     for (let h = 0; h < 24; h++) this.profile[h] = prior;
+  }
+
+  /**
+   * Restarted without these, it would offer its capacity again, forget its awards (they reach it
+   * once: no energy bids, obligation shortfalls), and start its availability profile and risk
+   * factors over from the priors.
+   */
+  saveState(): EvFleetBidderState {
+    return {
+      profile: [...this.profile],
+      capacityBidDone: [...this.capacityBidDone],
+      awards: Object.fromEntries(this.awards),
+      energyBidDone: [...this.energyBidDone],
+      riskBalancing: this.riskBalancing.saved(),
+      riskIntraday: this.riskIntraday.saved(),
+      pendingIntraday: this.pendingIntraday.map((x) => ({ ...x })),
+    };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject(this.name, state);
+    const numbers = (field: string): number[] => {
+      const v = s[field];
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+        throw new LoadStateError(this.name, field, 'must be a list of numbers');
+      return v;
+    };
+    const profile = numbers('profile');
+    if (profile.length !== 0 && profile.length !== 24)
+      throw new LoadStateError(this.name, 'profile', 'must hold 24 hours (or none)');
+    const capacity = stringList(this.name, s, 'capacityBidDone');
+    const awards = numberRecord(this.name, s, 'awards');
+    const energy = stringList(this.name, s, 'energyBidDone');
+    const balancing = numbers('riskBalancing');
+    const intraday = numbers('riskIntraday');
+    const pending = s.pendingIntraday;
+    if (
+      !Array.isArray(pending) ||
+      !pending.every((x) =>
+        [x?.fromMs, x?.toMs, x?.cars].every((n) => typeof n === 'number' && Number.isFinite(n)),
+      )
+    )
+      throw new LoadStateError(this.name, 'pendingIntraday', 'must be a list of {fromMs, toMs, cars}');
+    this.profile.length = 0;
+    this.profile.push(...profile);
+    this.capacityBidDone.clear();
+    for (const id of capacity) this.capacityBidDone.add(id);
+    this.awards.clear();
+    for (const [id, lots] of awards) this.awards.set(id, lots);
+    this.energyBidDone.clear();
+    for (const qh of energy) this.energyBidDone.add(qh);
+    this.riskBalancing.restore(balancing);
+    this.riskIntraday.restore(intraday);
+    this.pendingIntraday = pending.map((x) => ({ fromMs: x.fromMs, toMs: x.toMs, cars: x.cars }));
   }
 
   private tariffEur(): number {

@@ -20,6 +20,17 @@ export class RiskFactor {
     if (predicted > 0 && Number.isFinite(actual)) this.ratios.push(Math.max(0, actual / predicted));
   }
 
+  /** The ratios seen (a strategy's saveState). */
+  saved(): number[] {
+    return [...this.ratios];
+  }
+
+  /** Ratios saved before (a strategy's loadState). */
+  restore(ratios: readonly number[]): void {
+    this.ratios.length = 0;
+    this.ratios.push(...ratios);
+  }
+
   get observations(): number {
     return this.ratios.length;
   }

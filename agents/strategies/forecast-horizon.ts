@@ -39,6 +39,17 @@ export class DayMeanValue {
       if (list.length >= 96) this.meanEur.set(day, list.reduce((a, p) => a + p, 0) / list.length / 100);
   }
 
+  /** The day means learnt, by day token (a strategy's saveState). */
+  saved(): Record<string, number> {
+    return Object.fromEntries(this.meanEur);
+  }
+
+  /** Day means saved before (a strategy's loadState): a day's mean is learnt once, from its first full forecast. */
+  restore(means: Iterable<[string, number]>): void {
+    this.meanEur.clear();
+    for (const [day, mean] of means) this.meanEur.set(day, mean);
+  }
+
   /** Terminal value: the mean forecast of the last period's day, else `fallbackEur`. */
   terminalValue(lastId: string, fallbackEur: number): number {
     const day = MarketView.dayOf(lastId);

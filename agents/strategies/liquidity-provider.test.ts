@@ -337,3 +337,19 @@ describe('LiquidityProvider.decide', () => {
     expect(submits(actions).map((s) => `${s.side}:${s.priceTicks}`)).toEqual(['1:7950', '2:8550']);
   });
 });
+
+describe('liquidity restarted from its saved state', () => {
+  it('keeps its ladders anchored where they were: no re-quote for a move below the threshold', () => {
+    const lp = new LiquidityProvider(PARAMS);
+    const p = pid(11);
+    lp.decide(wake({ forecasts: [[p, 8_000]] }));
+    const orders = restingLadder(lp, p, 8_000, 2 * HOUR);
+    const restored = new LiquidityProvider(PARAMS);
+    restored.loadState(JSON.parse(JSON.stringify(lp.saveState())));
+    expect(restored.decide(wake({ forecasts: [[p, 8_060]], orders }))).toEqual([]);
+    // Without its anchors it re-centres on the forecast of the moment: cancels and new quotes.
+    expect(
+      new LiquidityProvider(PARAMS).decide(wake({ forecasts: [[p, 8_060]], orders })).length,
+    ).toBeGreaterThan(0);
+  });
+});

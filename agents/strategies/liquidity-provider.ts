@@ -17,6 +17,7 @@ import { eurToTicks } from '../../market/index.js';
 import { cancel, submit } from '../sdk/actions.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { numberRecord, stateObject } from './strategy-state.js';
 
 const paramsSchema = z
   .object({
@@ -85,6 +86,17 @@ export class LiquidityProvider implements Strategy {
       out.push({ side: Side.SIDE_SELL, priceTicks: levelPrice(Side.SIDE_SELL, k, midTicks, grid), lots });
     }
     return out;
+  }
+
+  /** Restarted without its anchors, it would re-centre every ladder on the forecast of the moment. */
+  saveState(): { anchor: Record<string, number> } {
+    return { anchor: Object.fromEntries(this.anchor) };
+  }
+
+  loadState(state: unknown): void {
+    const anchors = numberRecord(this.name, stateObject(this.name, state), 'anchor');
+    this.anchor.clear();
+    for (const [id, mid] of anchors) this.anchor.set(id, mid);
   }
 
   decide(wake: WakeUp): Action[] {

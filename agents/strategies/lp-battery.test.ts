@@ -12,6 +12,7 @@ import {
   BATTERY,
   batteryAsset,
   DAY,
+  DAY_TOKEN,
   dayAheadAuction,
   forecasts,
   makeWakeUp,
@@ -294,5 +295,29 @@ describe('LpBattery planners', () => {
     }
     // Not a vacuous comparison: most situations call for trades.
     expect(acting).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('lp-battery restarted from its saved state', () => {
+  it('does not bid an auction again and keeps the day-start SoC as its end target', async () => {
+    const s = ready();
+    const wake = (timeMs: number, socMwh: number) =>
+      makeWakeUp({ timeMs, assets: [assetState({ socMwh })], priceForecasts: forecasts(DAY, dayPrices()) });
+    expect(curves(await s.decide(wake(BEFORE_GATE, 10))).length).toBeGreaterThan(0);
+    const saved = JSON.parse(JSON.stringify(s.saveState()));
+    expect(saved).toEqual({ bidAuctions: [DA.auctionId], dayStartSoc: { [DAY_TOKEN]: 10 }, firstSoc: 10 });
+    const t = ready();
+    t.loadState(saved);
+    // An hour later, on the same forecasts: the restored one bids nothing; a fresh one bids again.
+    expect(curves(await t.decide(wake(BEFORE_GATE + HOUR_MS, 10)))).toEqual([]);
+    expect(curves(await ready().decide(wake(BEFORE_GATE + HOUR_MS, 10))).length).toBeGreaterThan(0);
+    expect(t.saveState()).toEqual(saved);
+  });
+
+  it('refuses a state of another shape, naming the field', () => {
+    expect(() => ready().loadState({ bidAuctions: [], dayStartSoc: { d: 'x' }, firstSoc: null })).toThrow(
+      /strategy lp-battery: loadState: state.dayStartSoc must be an object of numbers/,
+    );
+    expect(() => ready().loadState(42)).toThrow(/loadState: state must be an object/);
   });
 });

@@ -33,6 +33,7 @@ import { auctionCurve } from '../sdk/actions.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import type { BatteryLpPeriod, BatteryLpSchedule } from './battery-lp.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { numberRecord, optionalNumber, stateObject, stringList } from './strategy-state.js';
 import {
   assetState,
   checkSocParam,
@@ -79,6 +80,13 @@ const paramsSchema = z
 
 export type LpBatteryParams = z.infer<typeof paramsSchema>;
 
+/** What lp-battery keeps over a restart (saveState). */
+export interface LpBatteryState {
+  bidAuctions: string[];
+  dayStartSoc: Record<string, number>;
+  firstSoc: number | null;
+}
+
 /** Solves the battery LP; the default is the exact DP, tests compare it with HiGHS. */
 export type BatteryPlanner = (p: BatteryPlanProblem) => BatteryLpSchedule;
 
@@ -92,6 +100,7 @@ export class LpBattery implements Strategy {
   private products = new Map<string, ProductSpec>();
   private auctions: AuctionSpec[] = [];
   private limits: PriceLimits = priceLimits(undefined);
+  // Its own past decisions, which no wake-up shows again: kept over a restart (saveState).
   private readonly bidAuctions = new Set<string>();
   /** SoC at the start of each planned delivery day ("YYYYMMDD"): the day's end target. */
   private readonly dayStartSoc = new Map<string, number>();
@@ -112,6 +121,30 @@ export class LpBattery implements Strategy {
     this.products = quarterHourProducts(welcome);
     this.auctions = welcome.auctions.filter((a) => a.kind === AuctionKind.AUCTION_KIND_DAY_AHEAD);
     this.limits = priceLimits(welcome);
+  }
+
+  /**
+   * Restarted without these, it would bid an auction again (on newer forecasts: another curve
+   * replacing the first) and plan the day's end from the SoC at the restart.
+   */
+  saveState(): LpBatteryState {
+    return {
+      bidAuctions: [...this.bidAuctions],
+      dayStartSoc: Object.fromEntries(this.dayStartSoc),
+      firstSoc: this.firstSoc ?? null,
+    };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject(this.name, state);
+    const bid = stringList(this.name, s, 'bidAuctions');
+    const days = numberRecord(this.name, s, 'dayStartSoc');
+    const first = optionalNumber(this.name, s, 'firstSoc');
+    this.bidAuctions.clear();
+    for (const id of bid) this.bidAuctions.add(id);
+    this.dayStartSoc.clear();
+    for (const [day, soc] of days) this.dayStartSoc.set(day, soc);
+    this.firstSoc = first;
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {

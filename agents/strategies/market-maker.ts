@@ -43,6 +43,7 @@ import { cancel, modify, submit } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { optionalNumber, stateObject } from './strategy-state.js';
 import { HOUR_MS, KWH_PER_LOT_QH } from './strategy-utils.js';
 
 const paramsSchema = z
@@ -121,6 +122,15 @@ export class MarketMaker implements Strategy {
     return this.params.maxInventoryMw === undefined
       ? this.quoteLots()
       : Math.floor(this.params.maxInventoryMw * 10 + 1e-9);
+  }
+
+  /** Restarted without it, its inventory (the SoC against the one it started with) would count from the SoC at the restart. */
+  saveState(): { startSoc: number | null } {
+    return { startSoc: this.startSoc ?? null };
+  }
+
+  loadState(state: unknown): void {
+    this.startSoc = optionalNumber(this.name, stateObject(this.name, state), 'startSoc');
   }
 
   decide(wake: WakeUp): Action[] {

@@ -38,6 +38,7 @@ import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { dayAheadPlanBids } from './day-ahead-plan.js';
 import { DayMeanValue, lastForecastStart } from './forecast-horizon.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { numberRecord, stateObject, stringList } from './strategy-state.js';
 import { clampSoc, projectSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
@@ -82,6 +83,23 @@ export class PriceMakerBattery implements Strategy {
 
   private degradation(): number {
     return this.params.degradationEurPerMwh ?? this.seat?.battery.degradationEurPerMwh ?? 0;
+  }
+
+  /**
+   * Restarted without these, it would bid an auction again and value each day's end at the mean of
+   * the forecasts seen after the restart, not of the first full forecast of that day.
+   */
+  saveState(): { bidAuctions: string[]; dayMeanEur: Record<string, number> } {
+    return { bidAuctions: [...this.bidAuctions], dayMeanEur: this.dayMean.saved() };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject(this.name, state);
+    const bid = stringList(this.name, s, 'bidAuctions');
+    const means = numberRecord(this.name, s, 'dayMeanEur');
+    this.bidAuctions.clear();
+    for (const id of bid) this.bidAuctions.add(id);
+    this.dayMean.restore(means);
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {

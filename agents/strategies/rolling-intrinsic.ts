@@ -21,6 +21,7 @@ import type { Strategy } from '../sdk/strategy.js';
 import { type BookLpPeriod, bookSegments, solveBookLp, sweepOrder } from './battery-book-lp.js';
 import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { parseParams } from './params.js';
+import { optionalNumber, stateObject } from './strategy-state.js';
 import { checkSocParam, clampSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
@@ -56,6 +57,15 @@ export class RollingIntrinsic implements Strategy {
     const seat = batterySeat(welcome, this.name);
     checkSocParam(this.name, 'endSocMwh', this.params.endSocMwh, seat.battery);
     this.seat = seat;
+  }
+
+  /** Restarted without it, its end-of-horizon target (the SoC it started the run with) would become the SoC at the restart. */
+  saveState(): { firstSoc: number | null } {
+    return { firstSoc: this.firstSoc ?? null };
+  }
+
+  loadState(state: unknown): void {
+    this.firstSoc = optionalNumber(this.name, stateObject(this.name, state), 'firstSoc');
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {

@@ -42,6 +42,7 @@ import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 import { tradeTowardSchedule } from './schedule-executor.js';
+import { optionalNumber, stateObject } from './strategy-state.js';
 import { HOUR_MS, projectSoc, socDeltaMwh } from './strategy-utils.js';
 
 const share = z.number().min(0).max(1);
@@ -153,6 +154,15 @@ export class RuleTreeBattery implements Strategy {
     const a = this.view.requireAsset('battery', this.name);
     this.battery = a.spec;
     this.assetId = a.assetId;
+  }
+
+  /** Restarted without it, its end guard (keep the SoC it started the run with) would keep the SoC at the restart instead. */
+  saveState(): { startSoc: number | null } {
+    return { startSoc: this.startSoc ?? null };
+  }
+
+  loadState(state: unknown): void {
+    this.startSoc = optionalNumber(this.name, stateObject(this.name, state), 'startSoc');
   }
 
   decide(wake: WakeUp): Action[] {

@@ -35,6 +35,7 @@ import {
   sampleScenarios,
   solveStochasticLp,
 } from './stochastic-lp.js';
+import { LoadStateError, numberRecord, optionalNumber, stateObject, stringList } from './strategy-state.js';
 import { HOUR_MS, projectSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
@@ -77,6 +78,8 @@ export class StochasticBattery implements Strategy {
   private seat?: BatterySeat;
   private solver?: LpSolver;
   private random: RandomStream;
+  /** Normal draws taken from `random`: its state, as a restart replays it from the seed. */
+  private draws = 0;
   private readonly bidAuctions = new Set<string>();
   private readonly dayMean = new DayMeanValue();
 
@@ -110,6 +113,35 @@ export class StochasticBattery implements Strategy {
     };
   }
 
+  private normal(): number {
+    this.draws++;
+    return this.random.normal();
+  }
+
+  /**
+   * Restarted without these, it would bid an auction again, value each day's end at the mean of
+   * the forecasts seen after the restart, and sample its scenarios from the seed's first draws again.
+   */
+  saveState(): { bidAuctions: string[]; dayMeanEur: Record<string, number>; draws: number } {
+    return { bidAuctions: [...this.bidAuctions], dayMeanEur: this.dayMean.saved(), draws: this.draws };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject(this.name, state);
+    const bid = stringList(this.name, s, 'bidAuctions');
+    const means = numberRecord(this.name, s, 'dayMeanEur');
+    const draws = optionalNumber(this.name, s, 'draws');
+    if (!Number.isSafeInteger(draws) || draws! < 0)
+      throw new LoadStateError(this.name, 'draws', 'must be a whole number ≥ 0');
+    this.bidAuctions.clear();
+    for (const id of bid) this.bidAuctions.add(id);
+    this.dayMean.restore(means);
+    // The stream's state is where the same seed is after as many draws (a few per scenario and period).
+    this.random = RandomStream.fromSeed(this.params.seed);
+    for (let k = 0; k < draws!; k++) this.random.normal();
+    this.draws = draws!;
+  }
+
   async decide(wake: WakeUp): Promise<Action[]> {
     if (!this.seat) return [];
     const { battery: b, view } = this.seat;
@@ -140,7 +172,7 @@ export class StochasticBattery implements Strategy {
     const forecast = ids.map((id) => prices.get(id)! / 100);
     const leads = ids.map((id) => (MarketView.deliveryStart(id)! - wake.timeMs) / HOUR_MS);
     const scenarios = sampleScenarios(forecast, leads, this.params.scenarios, this.model, () =>
-      this.random.normal(),
+      this.normal(),
     );
     const periods: StochasticPeriod[] = ids.map((id) => ({
       heldMw: MarketView.heldLots(wake, id) / 10,
@@ -236,7 +268,7 @@ export class StochasticBattery implements Strategy {
     if (nowTradable.size === 0) return [];
     const leads = slots.map((s) => (s.startMs - wake.timeMs) / HOUR_MS);
     const scenarios = sampleScenarios(forecast, leads, this.params.scenarios, this.model, () =>
-      this.random.normal(),
+      this.normal(),
     );
     const plan = solveStochasticLp(this.solver!, {
       ...this.base(b),

@@ -267,16 +267,22 @@ export function fillCashEur(f: {
   return f.side === Side.SIDE_SELL ? eur : -eur;
 }
 
-/** Mulberry32: a tiny seeded PRNG, uniform in [0, 1). Deterministic for a seed. */
-export function mulberry32(seed: number): () => number {
+/**
+ * Mulberry32: a tiny seeded PRNG, uniform in [0, 1). Deterministic for a seed. Its whole state is
+ * one 32-bit number (`state()`): mulberry32(r.state()) continues where `r` is.
+ */
+export function mulberry32(seed: number): (() => number) & { state(): number } {
   let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return Object.assign(
+    () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    },
+    { state: () => a },
+  );
 }
 
 type AssetKind = NonNullable<AssetSpec['kind']>;

@@ -266,3 +266,38 @@ describe('TabularQ', () => {
     expect(new TabularQ().carriesStateIn).toBeUndefined();
   });
 });
+
+describe('tabular-q restarted from its saved state', () => {
+  it('continues its learning and exploration where it stopped', () => {
+    const wakeAt = (k: number): WakeUp => {
+      const t = NOW + k * QH_MS;
+      return makeWakeUp({
+        timeMs: t,
+        assets: [assetState()],
+        priceForecasts: FLAT(t),
+        books: [book(quarterHourId(t + QH_MS), [[7_000, 5]], [[7_100, 5]])],
+        fills: k % 3 === 0 ? [fill(quarterHourId(t), Side.SIDE_BUY, 7_000, 5)] : [],
+      });
+    };
+    const lots = (s: TabularQ, k: number) =>
+      submitsOf(s.decide(wakeAt(k))).reduce((a, x) => a + signedLots(x), 0);
+    const steady = ready({ epsilon: 0.5, seed: 7 });
+    const first = ready({ epsilon: 0.5, seed: 7 });
+    const expected: number[] = [];
+    for (let k = 0; k < 40; k++) expected.push(lots(steady, k));
+    const got: number[] = [];
+    for (let k = 0; k < 20; k++) got.push(lots(first, k));
+    const second = ready({ epsilon: 0.5, seed: 7 });
+    second.loadState(JSON.parse(JSON.stringify(first.saveState())));
+    for (let k = 20; k < 40; k++) got.push(lots(second, k));
+    expect(got).toEqual(expected);
+    expect(second.saveState()).toEqual(steady.saveState());
+    expect(second.updateCount).toBeGreaterThan(10);
+  });
+
+  it('refuses a state of another shape, naming the field', () => {
+    expect(() =>
+      ready().loadState({ table: { k: [1, 2] }, updates: 0, rng: 1, pending: null, reward: 0 }),
+    ).toThrow(/strategy tabular-q: loadState: state.table.k must be 5 finite numbers/);
+  });
+});

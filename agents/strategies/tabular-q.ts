@@ -29,6 +29,7 @@ import { ParamError } from '../sdk/errors.js';
 import { runWasInterrupted } from '../sdk/run-ended.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { LoadStateError, optionalNumber, stateObject } from './strategy-state.js';
 import {
   assetState,
   DEFAULT_CASH_UNITS_PER_EUR,
@@ -106,6 +107,17 @@ export function bucketOf(x: number, edges: readonly number[]): number {
   return k;
 }
 
+/** What tabular-q keeps over a restart (saveState). */
+export interface TabularQState {
+  table: Record<string, number[]>;
+  updates: number;
+  /** The exploration PRNG's state (mulberry32). */
+  rng: number;
+  pending: Pending | null;
+  reward: number;
+  lastClipped: number | null;
+}
+
 interface Pending {
   key: string;
   action: number;
@@ -123,7 +135,7 @@ export class TabularQ implements Strategy {
   private limits: PriceLimits = priceLimits(undefined);
   private cashUnitsPerEur = DEFAULT_CASH_UNITS_PER_EUR;
   private readonly table = new Map<string, number[]>();
-  private readonly rng: () => number;
+  private rng: ReturnType<typeof mulberry32>;
   private pending?: Pending;
   private reward = 0;
   private lastClipped?: number;
@@ -206,6 +218,57 @@ export class TabularQ implements Strategy {
       this.limits,
       `q${Q_ACTIONS[action]}`,
     );
+  }
+
+  /**
+   * Restarted without these, it would start the run's learning over: the table of the file it
+   * started from (without the updates of this run), the exploration's random stream from its seed,
+   * and no pending transition (the reward of the fills since its last decision lost).
+   */
+  saveState(): TabularQState {
+    return {
+      table: Object.fromEntries(this.table),
+      updates: this.updates,
+      rng: this.rng.state(),
+      pending: this.pending ?? null,
+      reward: this.reward,
+      lastClipped: this.lastClipped ?? null,
+    };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject(this.name, state);
+    const table = s.table;
+    if (table === null || typeof table !== 'object' || Array.isArray(table))
+      throw new LoadStateError(this.name, 'table', 'must be an object of Q-value lists');
+    for (const [k, v] of Object.entries(table))
+      if (!Array.isArray(v) || v.length !== Q_ACTIONS.length || !v.every(Number.isFinite))
+        throw new LoadStateError(this.name, `table.${k}`, `must be ${Q_ACTIONS.length} finite numbers`);
+    const updates = optionalNumber(this.name, s, 'updates');
+    const rng = optionalNumber(this.name, s, 'rng');
+    if (!Number.isInteger(updates) || updates! < 0)
+      throw new LoadStateError(this.name, 'updates', 'must be a whole number ≥ 0');
+    if (!Number.isInteger(rng) || rng! < 0 || rng! > 0xffffffff)
+      throw new LoadStateError(this.name, 'rng', 'must be a 32-bit state');
+    const reward = optionalNumber(this.name, s, 'reward') ?? 0;
+    const lastClipped = optionalNumber(this.name, s, 'lastClipped');
+    const pending = s.pending as Pending | null;
+    if (
+      pending !== null &&
+      (typeof pending !== 'object' ||
+        typeof pending.key !== 'string' ||
+        !Number.isInteger(pending.action) ||
+        typeof pending.productId !== 'string' ||
+        !Number.isFinite(pending.potential))
+    )
+      throw new LoadStateError(this.name, 'pending', 'must be null or {key, action, productId, potential}');
+    this.table.clear();
+    for (const [k, v] of Object.entries(table)) this.table.set(k, [...(v as number[])]);
+    this.updates = updates!;
+    this.rng = mulberry32(rng!);
+    this.pending = pending ?? undefined;
+    this.reward = reward;
+    this.lastClipped = lastClipped;
   }
 
   onEnd(ended?: RunEnded): void {

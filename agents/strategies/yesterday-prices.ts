@@ -30,6 +30,7 @@ import { dayAheadPlanBids } from './day-ahead-plan.js';
 import { scheduleToLots } from './lp-battery.js';
 import { eurPerMwh, parseParams } from './params.js';
 import { tradeTowardSchedule } from './schedule-executor.js';
+import { LoadStateError, numberRecord, stateObject } from './strategy-state.js';
 import { projectSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
@@ -53,6 +54,13 @@ const paramsSchema = z
   .strict();
 
 export type YesterdayPricesParams = z.infer<typeof paramsSchema>;
+
+/** What yesterday-prices keeps over a restart (saveState). */
+export interface YesterdayPricesState {
+  auctionPrice: Record<string, number>;
+  lastTrade: Record<string, number>;
+  plans: Record<string, { lots: number[]; source: 'yesterday' | 'day-ahead-results' }>;
+}
 
 export class YesterdayPrices implements Strategy {
   readonly name = 'yesterday-prices';
@@ -104,6 +112,41 @@ export class YesterdayPrices implements Strategy {
       }
       return 0;
     });
+  }
+
+  /**
+   * Restarted without these, it would have no day-ahead prices (the auction results reach it once)
+   * nor the last trades it saw, and would plan its days again from what it sees after the restart.
+   */
+  saveState(): YesterdayPricesState {
+    return {
+      auctionPrice: Object.fromEntries(this.auctionPrice),
+      lastTrade: Object.fromEntries(this.lastTrade),
+      plans: Object.fromEntries(this.plans),
+    };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject(this.name, state);
+    const auction = numberRecord(this.name, s, 'auctionPrice');
+    const trades = numberRecord(this.name, s, 'lastTrade');
+    const plans = s.plans;
+    if (plans === null || typeof plans !== 'object' || Array.isArray(plans))
+      throw new LoadStateError(this.name, 'plans', 'must be an object of day plans');
+    for (const [day, plan] of Object.entries(plans as Record<string, { lots?: unknown; source?: unknown }>))
+      if (
+        !Array.isArray(plan?.lots) ||
+        !plan.lots.every(Number.isInteger) ||
+        (plan.source !== 'yesterday' && plan.source !== 'day-ahead-results')
+      )
+        throw new LoadStateError(this.name, `plans.${day}`, 'must be {lots: whole numbers, source}');
+    this.auctionPrice.clear();
+    for (const [id, p] of auction) this.auctionPrice.set(id, p);
+    this.lastTrade.clear();
+    for (const [id, p] of trades) this.lastTrade.set(id, p);
+    this.plans.clear();
+    for (const [day, plan] of Object.entries(plans as YesterdayPricesState['plans']))
+      this.plans.set(day, { lots: [...plan.lots], source: plan.source });
   }
 
   async decide(wake: WakeUp): Promise<Action[]> {

@@ -1,10 +1,7 @@
 // `flexarena agent <strategy>`: one built-in strategy as an agent process connected to an arena.
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { runAgent } from '../../agents/sdk/index.js';
+import { resumeOptions, runAgent } from '../../agents/sdk/index.js';
 import { createStrategy, strategyNames } from '../../agents/strategies/index.js';
-import { FlexArenaError } from '../../lib/index.js';
 
 interface AgentFlags {
   arena: string;
@@ -16,44 +13,6 @@ interface AgentFlags {
   conflate: boolean;
 }
 
-function readResumePoint(path: string | undefined): number {
-  if (!path) return 0;
-  if (!existsSync(path)) {
-    // Checked now, not at the first wake-up: a resume file that cannot be written would end the
-    // agent in the middle of the run, after its first decision.
-    if (!existsSync(dirname(resolve(path))) || !statSync(dirname(resolve(path))).isDirectory())
-      throw new InvalidArgumentError(
-        `--resume-file ${path}: its folder ${dirname(resolve(path))} does not exist`,
-      );
-    return 0;
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InvalidArgumentError(
-      `--resume-file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
-  const seq = Number(text.trim());
-  if (!Number.isSafeInteger(seq) || seq < 0)
-    throw new InvalidArgumentError(`--resume-file ${path} holds no report sequence number`);
-  return seq;
-}
-
-/** Keeps `seq` in `path` (atomically: a crash leaves the previous number, never half of one). */
-function writeResumePoint(path: string, seq: number): void {
-  try {
-    writeFileSync(`${path}.tmp`, `${seq}\n`);
-    renameSync(`${path}.tmp`, path);
-  } catch (err) {
-    throw new FlexArenaError(
-      `--resume-file ${path} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the agent stops so as not to lose its resume point`,
-      { cause: err },
-    );
-  }
-}
-
 export function registerAgent(program: Command): void {
   program
     .command('agent')
@@ -63,7 +22,10 @@ export function registerAgent(program: Command): void {
     .option('--token <token>', 'agent token (or FLEXARENA_TOKEN)')
     .option('--params <json>', 'strategy parameters as JSON', '{}')
     .option('--log-wakeups', 'print one line per wake-up (virtual time, fills, actions)')
-    .option('--resume-file <path>', 'keep the last processed report sequence here and resume from it')
+    .option(
+      '--resume-file <path>',
+      'keep the last processed report sequence (and the state of a strategy that keeps one) here and resume from it',
+    )
     .option(
       '--wake-ups <full|delta>',
       'wake-ups on the wire: deltas of the books, forecasts, open orders and positions (rebuilt by the SDK) or complete (FLEXARENA_WAKE_UPS sets the default)',
@@ -102,18 +64,16 @@ export function registerAgent(program: Command): void {
           return actions;
         };
       }
-      const resumeFile = o.resumeFile;
+      // The report_seq, and the state of a strategy with saveState, handed back before it connects.
+      const resume = o.resumeFile
+        ? resumeOptions(strategy, o.resumeFile, `--resume-file ${o.resumeFile}`)
+        : {};
       const outcome = await runAgent(strategy, {
         address: o.arena,
         token,
-        lastReportSeq: readResumePoint(resumeFile),
         fullWakeUps: o.wakeUps === 'full',
         conflate: o.conflate,
-        ...(resumeFile
-          ? {
-              onProcessed: (seq: number) => writeResumePoint(resumeFile, seq),
-            }
-          : {}),
+        ...resume,
       });
       const r = outcome.ended?.result;
       // Said only when it happened: an agent that keeps up skips none and drops no answer.
