@@ -6,11 +6,12 @@
 // resume, so the number must be stored first. A stream that fails with UNAVAILABLE after its
 // Welcome is resumed the same way by the client itself (ConnectOptions.resume), and so is one the
 // arena ended for flooding, once its cooldown lets the agent back in (ConnectOptions.rateLimitResume).
-// An agent that fell behind (a slow decide) catches up on its newest wake-up: one with a newer
-// wake-up already queued behind it is not decided nor answered, and its reports reach the strategy
-// with the next wake-up decided (ConnectOptions.conflate, skipped-reports.ts). In lock-step, an
-// answer whose wake-up was overtaken by a newer one while decide() ran is not sent either: the
-// arena could only refuse it as late.
+// An agent that fell behind (a slow decide, a process that did not run for a while) catches up on
+// its newest wake-up: one with a newer wake-up already received behind it is not decided nor
+// answered, and its reports reach the strategy with the next wake-up decided (ConnectOptions.conflate,
+// skipped-reports.ts). In lock-step, an answer whose wake-up was overtaken by a newer one while
+// decide() ran is not sent either: the arena could only refuse it as late. "Received" means in the
+// machine's socket, not only in this process's hands (eventLoopTurn).
 import {
   type Action,
   type ActionAck,
@@ -249,6 +250,20 @@ function lateAnswersRefused(welcome: Welcome | undefined): boolean {
   return welcome?.runMode === RunMode.RUN_MODE_LOCKSTEP;
 }
 
+/**
+ * Resolves after the event loop has polled its sockets once more, so that every message already
+ * received by the machine has reached onMessage (and the count of queued wake-ups). Messages are
+ * handled one at a time in a promise chain, and Node runs that chain between the callbacks of one
+ * socket read: a process that was not running (stopped, a decide() or a GC pause that held the event
+ * loop) while the arena sent several wake-ups gets the oldest handed over before the newer ones,
+ * although they are all in its socket — without this turn it decided each of them in turn, every
+ * answer but the last refused as late. An immediate queued from a poll callback runs in the same
+ * turn, after the poll; one queued from a check-phase callback in the next turn, after a new poll.
+ */
+function eventLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
 function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
   const conflate = opts.conflate ?? true;
@@ -311,6 +326,12 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           break;
         case 'wakeUp': {
           queuedWakeUps--;
+          if (conflate && queuedWakeUps === 0) {
+            // Nothing newer known yet — but maybe only not yet read: see eventLoopTurn.
+            await eventLoopTurn();
+            // The stream ended meanwhile: not processed, this wake-up comes again after a resume.
+            if (done) return;
+          }
           // The acks that came inside it (Hello.acks_in_wake_up), as if they had come just before.
           for (const ack of msg.kind.value.acks) onAck(ack);
           outcome.wakeUps++;
@@ -328,10 +349,15 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
           const actions = await answerTo(wake);
           // Decided: its reports reached the strategy, whether the answer goes or not.
           processed(wake.reportSeq);
-          if (conflate && queuedWakeUps > 0 && lateAnswersRefused(outcome.welcome)) {
-            // Overtaken while deciding: the arena has moved on and would refuse it as late.
-            outcome.overtakenAnswers++;
-            break;
+          if (conflate && lateAnswersRefused(outcome.welcome)) {
+            // A decide() that held the event loop (a synchronous solve, a GC pause) left what came
+            // meanwhile unread in the socket.
+            if (queuedWakeUps === 0) await eventLoopTurn();
+            if (queuedWakeUps > 0) {
+              // Overtaken while deciding: the arena has moved on and would refuse it as late.
+              outcome.overtakenAnswers++;
+              break;
+            }
           }
           try {
             send({ kind: { $case: 'actionBatch', value: { wakeId: wake.wakeId, actions } } });

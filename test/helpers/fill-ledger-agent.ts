@@ -6,7 +6,7 @@
 //
 //   node --import tsx test/helpers/fill-ledger-agent.ts --arena host:port --token T --state f.json
 //     [--drops 30:before-decide,60:after-ack --drop-pause-ms 200] [--wait-for-go] [--think-ms 25]
-//     [--slow 20-30:300] [--no-conflate]
+//     [--slow 20-30:300] [--block 20-20:900,60-60:900] [--no-conflate]
 //
 // With --wait-for-go the process loads and then waits for a line "go" on stdin before it reads its
 // state file and connects: a test can start the replacement of a process it is about to kill, so
@@ -22,6 +22,10 @@
 // and in lock-step does not send an answer a newer wake-up overtook while it was decided; with
 // --no-conflate it answers the wake-ups that piled up meanwhile, each one stale by then — a flood,
 // as the arena's rate limit sees it, from an agent that meant no harm.
+//
+// With --block FROM-TO:MS (a comma-separated list) deciding each wake-up with a wake_id from FROM to TO holds the whole
+// process for MS (a synchronous solve, a long GC pause): the event loop does not turn, so what the
+// arena sends meanwhile stays unread in the socket until decide() returns.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { status } from '@grpc/grpc-js';
@@ -64,6 +68,7 @@ const { values: args } = parseArgs({
     /** Time spent deciding each wake-up, so that a fast machine does not outrun a test's kills. */
     'think-ms': { type: 'string', default: '0' },
     slow: { type: 'string', default: '' },
+    block: { type: 'string', default: '' },
     /** Decide and answer every wake-up (ConnectOptions.conflate false). */
     'no-conflate': { type: 'boolean', default: false },
   },
@@ -89,6 +94,17 @@ if (args.slow !== '' && !slow) throw new Error(`--slow: ${args.slow} is not FROM
 /** How long deciding wake-up `wakeId` takes. */
 const thinkFor = (wakeId: number) =>
   slow && wakeId >= Number(slow[1]) && wakeId <= Number(slow[2]) ? Number(slow[3]) : thinkMs;
+/** --block FROM-TO:MS[,FROM-TO:MS…] as [from, to, ms]. */
+const blocks = args
+  .block!.split(',')
+  .filter((b) => b !== '')
+  .map((b) => {
+    const m = /^(\d+)-(\d+):(\d+)$/.exec(b);
+    if (!m) throw new Error(`--block: ${b} is not FROM-TO:MS`);
+    return [Number(m[1]), Number(m[2]), Number(m[3])] as const;
+  });
+/** How long deciding wake-up `wakeId` holds the event loop. */
+const blockFor = (wakeId: number) => blocks.find(([from, to]) => wakeId >= from && wakeId <= to)?.[2] ?? 0;
 
 function load(): FillLedgerState {
   if (!existsSync(statePath))
@@ -111,6 +127,9 @@ class FillLedgerStrategy implements Strategy {
   async decide(wake: WakeUp): Promise<Action[]> {
     const think = thinkFor(wake.wakeId);
     if (think > 0) await new Promise((r) => setTimeout(r, think));
+    const hold = blockFor(wake.wakeId);
+    // Asleep without returning to the event loop: no socket is read meanwhile.
+    if (hold > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, hold);
     if (drops.get(wake.wakeId) === 'before-decide') {
       drops.delete(wake.wakeId);
       throw new DropStream(`drop before deciding wake ${wake.wakeId}`);
