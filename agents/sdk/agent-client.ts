@@ -48,7 +48,10 @@ export interface ConnectOptions {
   /**
    * Called with a message's report_seq once it is fully processed (persist it here, synchronously,
    * to resume); for a wake-up before its batch is sent, for the run's final report before onEnd
-   * returns to the caller.
+   * returns to the caller. To keep records of your own beside resumeOptions' file, write yours
+   * first and call its onProcessed after: a process killed between the two writes then gets the
+   * message again (a fill twice, the same trade id), where the other order loses it for good.
+   * Strategy.saveState keeps both in one write: each report exactly once.
    */
   onProcessed?(reportSeq: number, lastAnswer?: StoredAnswer): void;
   /**

@@ -166,7 +166,9 @@ export function writeResumeFile(
 /**
  * The options of runAgent that keep a strategy's resume point in `path` and start from it: the last
  * processed report_seq, the strategy's state handed to loadState (before it connects), and the
- * answer to send again if the arena sends the last decided wake-up again.
+ * answer to send again if the arena sends the last decided wake-up again. Spread with an onProcessed
+ * of your own, one replaces the other; call this one from yours instead, after your own write
+ * (ConnectOptions.onProcessed: a kill between the two then repeats a message, never loses it).
  */
 export function resumeOptions(
   strategy: Strategy,

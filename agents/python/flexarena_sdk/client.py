@@ -74,9 +74,11 @@ class Strategy:
         it goes with, each time a message counts as processed (a wake-up: after decide, before its
         answer leaves; an ack: after on_ack; the final report: after on_end). A process restarted
         with that file gets it back in load_state() before it connects, and the arena sends only
-        what came after: each fill reaches decide() exactly once, however the process died. Kept
-        in a file of the strategy's own instead, a kill between the two writes repeats or loses
-        the reports of a message."""
+        what came after: each fill reaches decide() exactly once, however the process died. This is
+        the one place to keep such state. Kept elsewhere — written by run_agent's `on_processed`,
+        which runs before the state file is written — a kill between the two writes makes the
+        arena send that message again: its fills reach the strategy a second time (at least once,
+        never lost; tell them apart by trade_id)."""
         return None
 
     def load_state(self, state) -> None:
@@ -244,10 +246,15 @@ class _Session:
         if seq <= self.outcome.last_report_seq:
             return
         self.outcome.last_report_seq = seq
-        if self.state:
-            self.store_state(seq)
+        # The caller's on_processed first, the state file after: a process killed between the two
+        # writes has stored its own records of the message but not the number, so the arena sends
+        # the message again after the restart (a fill seen twice, recognisable by its trade_id).
+        # The other way round the number would be stored without the records, and the arena would
+        # never send that message again: its fills lost.
         if self.on_processed:
             self.on_processed(seq)
+        if self.state:
+            self.store_state(seq)
 
     def run_once(self, stub) -> bool:
         """One stream; True when the run ended on it, False when it dropped (resume)."""
@@ -415,7 +422,11 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     With `state_file` the last processed report_seq is read from it at the start (unless
     `last_report_seq` is given) and stored in it after each processed message, so a restarted
     process resumes where the previous one stopped; with it, in the same write, what the strategy's
-    save_state() returns, handed back to its load_state() at the start. Raises SessionError for a
+    save_state() returns, handed back to its load_state() at the start. `on_processed(seq)` is
+    called each time a message counts as processed, before the state file is written: records an
+    agent keeps there, of its own, are written first, so a process killed between the two writes
+    gets that message again after the restart (a fill seen twice — same trade_id — never one lost);
+    save_state() is the way to have each report exactly once. Raises SessionError for a
     status a resume cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are
     used up.
 

@@ -163,5 +163,32 @@ class Answering(unittest.TestCase):
                 s.answer(session_pb2.WakeUp(wake_id=1, report_seq=3))
             self.assertEqual(state.load(), (2, None))
 
+    def test_on_processed_runs_before_the_state_file_so_a_kill_between_repeats_rather_than_loses(self):
+        # A strategy keeping records of its own in on_processed beside --state: were the number stored
+        # first, a process killed before its own write would resume past fills it never recorded.
+        with tempfile.TemporaryDirectory() as d:
+            state = StateFile(os.path.join(d, "state"))
+            state.store(2)
+            in_file_when_called = []
+            s = _Session(Recorder([]), "x", "t", 2, lambda seq: in_file_when_called.append(state.load()[0]), state, 1)
+            s.outcome.market = Market(welcome())
+            s.answer(session_pb2.WakeUp(wake_id=1, report_seq=3, fills=[market_pb2.Fill(trade_id=7)]))
+            self.assertEqual(in_file_when_called, [2])
+            self.assertEqual(state.load(), (3, None))
+
+    def test_a_failing_on_processed_leaves_the_state_file_at_the_previous_report(self):
+        def fails(seq):
+            raise OSError("disk full")
+
+        with tempfile.TemporaryDirectory() as d:
+            state = StateFile(os.path.join(d, "state"))
+            state.store(2)
+            s = _Session(Recorder([]), "x", "t", 2, fails, state, 1)
+            s.outcome.market = Market(welcome())
+            with self.assertRaisesRegex(OSError, "disk full"):
+                s.acked(session_pb2.ActionAck(wake_id=1, report_seq=3))
+            self.assertEqual(state.load(), (2, None))
+
+
 if __name__ == "__main__":
     unittest.main()
