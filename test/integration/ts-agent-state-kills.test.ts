@@ -11,12 +11,11 @@
 // its day-ahead auction again; pool-aggregator bid it again, forgot its day-ahead commitment and began
 // learning its baseline again from the prior; policy lost the forecasts of the quarter-hours before the
 // one it trades, a part of its observation no later wake-up shows.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resumeOptions, runAgent } from '../../agents/sdk/index.js';
 import { createStrategy } from '../../agents/strategies/index.js';
-import { POLICY_FORMAT } from '../../agents/strategies/policy-file.js';
 import { readTapeText } from '../../arena/index.js';
 import {
   STARTUP_MS,
@@ -26,6 +25,7 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
+import { writeHistoryPolicy } from '../helpers/history-policy.js';
 import { type LineWatcher, watchLines } from '../helpers/line-watcher.js';
 import { kill9 } from '../helpers/process-control.js';
 
@@ -34,30 +34,7 @@ afterEach(stopAll);
 const BATTERY = { type: 'battery', powerMw: 10, energyMwh: 20, degradationEurPerMwh: 2 };
 
 /** The policy probe's checkpoint, written once for the runs that share it. */
-const POLICY_FILE = writePolicy(join(tempDir('state-kills-policy-'), 'policy.json'));
-
-/**
- * A one-layer policy that reads its price history: it charges when the next quarter-hour or the
- * quarter-hours an hour before are dearer than now — tanh(5·(next − now) + 4·(−1h − now) + 4·(−45 min − now)).
- */
-function writePolicy(path: string): string {
-  const weights = new Array(20).fill(0);
-  weights[0] = 4;
-  weights[1] = 4;
-  weights[4] = -13;
-  weights[5] = 5;
-  const doc = {
-    format: POLICY_FORMAT,
-    version: 1,
-    method: 'state-kills',
-    observation: 'standard',
-    priceScaleEur: 20,
-    action: { kind: 'continuous' },
-    network: { layers: [{ inputs: 20, outputs: 1, activation: 'tanh', weights, bias: [0] }] },
-  };
-  writeFileSync(path, JSON.stringify(doc));
-  return path;
-}
+const POLICY_FILE = writeHistoryPolicy();
 
 interface Probe {
   id: string;
