@@ -26,6 +26,7 @@ import { auctionCurve, submit } from '../sdk/actions.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { stepCurve } from './lp-battery.js';
 import { eurPerMwh, parseParams } from './params.js';
+import { stateObject, stringList } from './strategy-state.js';
 import {
   assetState,
   clampTicks,
@@ -93,10 +94,25 @@ export class EvFleetCharger implements Strategy {
   private products = new Map<string, ProductSpec>();
   private auctions: AuctionSpec[] = [];
   private limits: PriceLimits = priceLimits(undefined);
+  /** Day-ahead auctions it has bid in: its own past decisions, which no wake-up shows again. */
   private readonly bidAuctions = new Set<string>();
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('ev-fleet-charger', paramsSchema, params);
+  }
+
+  /**
+   * Restarted without it (dayAhead on), it would bid an auction again on the newer forecasts of
+   * the restart: a second set of curves replacing the first before the gate.
+   */
+  saveState(): { bidAuctions: string[] } {
+    return { bidAuctions: [...this.bidAuctions] };
+  }
+
+  loadState(state: unknown): void {
+    const bid = stringList(this.name, stateObject(this.name, state), 'bidAuctions');
+    this.bidAuctions.clear();
+    for (const id of bid) this.bidAuctions.add(id);
   }
 
   onWelcome(welcome: Welcome): void {

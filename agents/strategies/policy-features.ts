@@ -51,13 +51,19 @@ export class BatteryPolicyFeatures {
   private readonly assetId: string;
   private readonly products: Map<string, ProductSpec>;
   private readonly limits: PriceLimits;
-  /** The last forecast seen for each quarter-hour (the history of later observations). */
-  private readonly seen = new Map<number, number>();
+  /**
+   * The last forecast seen for each quarter-hour by delivery start (the history of later
+   * observations). Passed in by a caller that keeps it over a new welcome or a restart: the
+   * quarter-hours of the history have left the forecasts by then, and no wake-up shows them again.
+   */
+  private readonly seen: Map<number, number>;
 
   constructor(
     welcome: Welcome,
     private readonly opts: PolicyFeatureOptions,
+    seen: Map<number, number> = new Map(),
   ) {
+    this.seen = seen;
     const asset = requireAsset(welcome, 'battery', 'a battery policy', 'a battery');
     this.battery = asset.spec;
     this.assetId = asset.assetId;
@@ -72,6 +78,7 @@ export class BatteryPolicyFeatures {
       const p = this.products.get(id);
       if (p) this.seen.set(p.deliveryStartMs, ticks);
     }
+    forgetBefore(this.seen, wake.timeMs - HISTORY * QH_MS);
     const target = tradableQuarterHours(this.products, wake.timeMs, this.opts.gateMarginMs).find((p) =>
       prices.has(p.productId),
     );
@@ -128,4 +135,13 @@ export class BatteryPolicyFeatures {
       clientRef,
     );
   }
+}
+
+/**
+ * Drops the quarter-hours starting before `startMs`: every later target starts after its wake-up's
+ * time, so its history reaches back no further than HISTORY quarter-hours before that (what is kept
+ * stays small, also in a resume file).
+ */
+function forgetBefore(seen: Map<number, number>, startMs: number): void {
+  for (const start of seen.keys()) if (start < startMs) seen.delete(start);
 }

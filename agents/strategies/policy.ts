@@ -11,6 +11,7 @@ import { Mlp } from './mlp.js';
 import { eurPerMwh, parseParams } from './params.js';
 import { BatteryPolicyFeatures, STANDARD_OBSERVATION_SIZE } from './policy-features.js';
 import { type PolicyFile, readPolicyFile } from './policy-file.js';
+import { LoadStateError, numberRecord, stateObject } from './strategy-state.js';
 
 const paramsSchema = z
   .object({
@@ -27,6 +28,12 @@ export class PolicyStrategy implements Strategy {
   readonly file: PolicyFile;
   private readonly net: Mlp;
   private features?: BatteryPolicyFeatures;
+  /**
+   * The last forecast seen for each quarter-hour, by delivery start (the observation's price
+   * history): kept here, over a new welcome and a restart (saveState), as no wake-up shows the
+   * quarter-hours behind the next tradable one again.
+   */
+  private readonly seen = new Map<number, number>();
   /** Decisions made and the time the network took, for the latency figure. */
   decisions = 0;
   inferenceNs = 0n;
@@ -47,11 +54,37 @@ export class PolicyStrategy implements Strategy {
   }
 
   onWelcome(welcome: Welcome): void {
-    this.features = new BatteryPolicyFeatures(welcome, {
-      priceScaleEur: this.file.priceScaleEur,
-      gateMarginMs: this.params.gateMarginMs,
-      slippageTicks: eurToTicks(this.params.slippageEur),
-    });
+    this.features = new BatteryPolicyFeatures(
+      welcome,
+      {
+        priceScaleEur: this.file.priceScaleEur,
+        gateMarginMs: this.params.gateMarginMs,
+        slippageTicks: eurToTicks(this.params.slippageEur),
+      },
+      this.seen,
+    );
+  }
+
+  /**
+   * Restarted without it, the observation's history (the forecasts of the four quarter-hours before
+   * the traded one) would be the traded quarter-hour's own forecast for the next hour: other
+   * actions than the policy's in a run without the restart.
+   */
+  saveState(): { seenForecastTicks: Record<string, number> } {
+    return { seenForecastTicks: Object.fromEntries(this.seen) };
+  }
+
+  loadState(state: unknown): void {
+    const seen = numberRecord(this.name, stateObject(this.name, state), 'seenForecastTicks');
+    for (const [start] of seen)
+      if (!/^-?\d+$/.test(start) || !Number.isSafeInteger(Number(start)))
+        throw new LoadStateError(
+          this.name,
+          'seenForecastTicks',
+          `must be keyed by delivery start in ms, got key ${JSON.stringify(start)}`,
+        );
+    this.seen.clear();
+    for (const [start, ticks] of seen) this.seen.set(Number(start), ticks);
   }
 
   /** The battery share the policy answers for an observation. */

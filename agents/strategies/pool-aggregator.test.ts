@@ -5,6 +5,7 @@ import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { periodOfDay, quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import { PoolAggregator, priorBaselineKwh } from './pool-aggregator.js';
+import { LoadStateError } from './strategy-state.js';
 import { DAY_MS, HOUR_MS, QH_MS } from './strategy-utils.js';
 import {
   assetState,
@@ -113,6 +114,53 @@ describe('PoolAggregator', () => {
       }),
     );
     expect(s.baselineKwh(k)).toBeCloseTo((est + 50) / 2, 9);
+  });
+
+  // What it learnt is its own: a new welcome (the SDK reconnecting in the same process) and a
+  // restart from its saved state (--resume-file) leave it as it was, not the prior.
+  it('keeps what it learnt over a second welcome and through saveState/loadState', () => {
+    const s = ready({ baselineLearningRate: 0.5, anomalyPersistence: 1 });
+    const k = periodOfDay('qh-20261122-0845')!;
+    const prior = s.baselineKwh(k);
+    s.decide(makeWakeUp({ timeMs: NOW - HOUR_MS, assets: [poolState(7, 1)] }));
+    s.decide(
+      makeWakeUp({
+        timeMs: NOW,
+        assets: [poolState(7, 1)],
+        settlements: [settlement('qh-20261122-0845', 40, 400)],
+      }),
+    );
+    const learnt = s.baselineKwh(k);
+    expect(learnt).toBeCloseTo((prior + 400) / 2, 9);
+    s.onWelcome(makeWelcome({ assets: [ASSET] }));
+    expect(s.baselineKwh(k)).toBe(learnt);
+
+    const saved = JSON.parse(JSON.stringify(s.saveState()));
+    expect(saved.lastFlexMwh).toBe(1);
+    expect(saved.anomaly.atMs).toBe(NOW - QH_MS);
+    expect(saved.anomaly.kwh).toBeCloseTo(400 - prior, 9);
+    const t = new PoolAggregator({ anomalyPersistence: 1 });
+    t.loadState(saved);
+    t.onWelcome(makeWelcome({ assets: [ASSET] }));
+    expect(t.baselineKwh(k)).toBe(learnt);
+    expect(t.expectedBaselineKwh(NEXT, NOW)).toBe(s.expectedBaselineKwh(NEXT, NOW));
+    expect(t.saveState()).toEqual(saved);
+  });
+
+  it('refuses a saved state of the wrong shape, naming the field', () => {
+    const good = ready().saveState();
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ baselineKwh: [1, 2] }, /state\.baselineKwh must be a list of 96 numbers/],
+      [{ anomaly: { kwh: 1 } }, /state\.anomaly must be/],
+      [{ lastFlexMwh: 'x' }, /state\.lastFlexMwh must be a number or null/],
+      [{ dayAheadDone: [1] }, /state\.dayAheadDone must be a list of strings/],
+      [{ dayAheadFlexLots: { a: 'x' } }, /state\.dayAheadFlexLots must be an object of numbers/],
+    ];
+    for (const [patch, re] of bad) {
+      const s = new PoolAggregator();
+      expect(() => s.loadState({ ...good, ...patch })).toThrow(LoadStateError);
+      expect(() => s.loadState({ ...good, ...patch })).toThrow(re);
+    }
   });
 
   it('carries the latest deviation from the profile to the next quarter-hours, within a window', () => {

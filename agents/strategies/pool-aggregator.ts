@@ -41,6 +41,7 @@ import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, parseParams } from './params.js';
 import { solvePoolFlex } from './pool-flex-lp.js';
+import { LoadStateError, numberRecord, optionalNumber, stateObject, stringList } from './strategy-state.js';
 import {
   assetState,
   clampTicks,
@@ -92,6 +93,18 @@ const paramsSchema = z
 
 export type PoolAggregatorParams = z.infer<typeof paramsSchema>;
 
+/** What pool-aggregator keeps over a restart (saveState). */
+export interface PoolAggregatorState {
+  /** The learnt daily profile, kWh per quarter-hour of the UTC day. */
+  baselineKwh: number[];
+  lastFlexMwh: number | null;
+  anomaly: { kwh: number; atMs: number } | null;
+  flexTouched: string[];
+  dayAheadDone: string[];
+  dayAheadBaseline: Record<string, number>;
+  dayAheadFlexLots: Record<string, number>;
+}
+
 export class PoolAggregator implements Strategy {
   readonly name = 'pool-aggregator';
   readonly params: PoolAggregatorParams;
@@ -101,6 +114,8 @@ export class PoolAggregator implements Strategy {
   private limits: PriceLimits = priceLimits(undefined);
   /** Baseline estimate per quarter-hour of the UTC day, kWh (> 0 import). */
   private readonly baseline: number[] = new Array(96).fill(0);
+  /** The baseline holds the prior or what was learnt: a later welcome (a reconnect) keeps it. */
+  private baselineSet = false;
   private lastFlexMwh?: number;
   /** The latest observed deviation from the profile and the delivery start it was observed for. */
   private anomaly?: { kwh: number; atMs: number };
@@ -125,13 +140,62 @@ export class PoolAggregator implements Strategy {
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);
     this.limits = priceLimits(welcome);
-    for (let k = 0; k < 96; k++)
-      this.baseline[k] = priorBaselineKwh(asset.spec, k, this.params.pvPriorFactor);
+    if (!this.baselineSet)
+      for (let k = 0; k < 96; k++)
+        this.baseline[k] = priorBaselineKwh(asset.spec, k, this.params.pvPriorFactor);
+    this.baselineSet = true;
     // The solver only when there is a day-ahead auction to plan for (a run without one stays sync).
     if (this.params.dayAhead && !this.solver && this.view.auctionsOf('day-ahead').length > 0)
       return loadHighs().then((solver) => {
         this.solver = solver;
       });
+  }
+
+  /**
+   * Restarted without these, it would start learning the baseline again from the prior, lose the
+   * deviation it carries forward and the flexibility it delivered so far (its next settlement read
+   * as plain metering), trade the baseline again on quarter-hours it traded flexibility on, bid a
+   * day-ahead auction again, and forget its day-ahead commitment (the awards come once).
+   */
+  saveState(): PoolAggregatorState {
+    return {
+      baselineKwh: [...this.baseline],
+      lastFlexMwh: this.lastFlexMwh ?? null,
+      anomaly: this.anomaly ? { ...this.anomaly } : null,
+      flexTouched: [...this.flexTouched],
+      dayAheadDone: [...this.dayAheadDone],
+      dayAheadBaseline: Object.fromEntries(this.dayAheadBaseline),
+      dayAheadFlexLots: Object.fromEntries(this.dayAheadFlexLots),
+    };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject(this.name, state);
+    const baseline = s.baselineKwh;
+    if (
+      !Array.isArray(baseline) ||
+      baseline.length !== 96 ||
+      !baseline.every((x) => typeof x === 'number' && Number.isFinite(x))
+    )
+      throw new LoadStateError(this.name, 'baselineKwh', 'must be a list of 96 numbers');
+    const lastFlex = optionalNumber(this.name, s, 'lastFlexMwh');
+    const anomaly = anomalyOf(this.name, s.anomaly);
+    const touched = stringList(this.name, s, 'flexTouched');
+    const done = stringList(this.name, s, 'dayAheadDone');
+    const daBaseline = numberRecord(this.name, s, 'dayAheadBaseline');
+    const daFlex = numberRecord(this.name, s, 'dayAheadFlexLots');
+    baseline.forEach((x, k) => {
+      this.baseline[k] = x;
+    });
+    this.baselineSet = true;
+    this.lastFlexMwh = lastFlex;
+    this.anomaly = anomaly;
+    replaceAll(this.flexTouched, touched);
+    replaceAll(this.dayAheadDone, done);
+    this.dayAheadBaseline.clear();
+    for (const [id, lots] of daBaseline) this.dayAheadBaseline.set(id, lots);
+    this.dayAheadFlexLots.clear();
+    for (const [id, lots] of daFlex) this.dayAheadFlexLots.set(id, lots);
   }
 
   /** The daily profile's baseline of quarter-hour `period` (0..95, UTC), kWh. */
@@ -335,6 +399,27 @@ export class PoolAggregator implements Strategy {
     }
     return [];
   }
+}
+
+function replaceAll(set: Set<string>, items: string[]): void {
+  set.clear();
+  for (const x of items) set.add(x);
+}
+
+/** The saved deviation from the profile: {kwh, atMs} or null. */
+function anomalyOf(strategy: string, v: unknown): { kwh: number; atMs: number } | undefined {
+  if (v === null) return undefined;
+  const a = v as Record<string, unknown> | undefined;
+  if (
+    a === undefined ||
+    typeof a !== 'object' ||
+    Array.isArray(a) ||
+    typeof a.kwh !== 'number' ||
+    !Number.isFinite(a.kwh) ||
+    !Number.isSafeInteger(a.atMs)
+  )
+    throw new LoadStateError(strategy, 'anomaly', 'must be {"kwh": number, "atMs": whole number} or null');
+  return { kwh: a.kwh, atMs: a.atMs as number };
 }
 
 /** Prior baseline of quarter-hour k (UTC): mean load minus a PV bell 06:00–18:00, kWh. */

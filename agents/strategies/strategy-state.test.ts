@@ -7,9 +7,11 @@ import { LoadStateError } from './strategy-state.js';
 const KEEPING = [
   'balancing-battery',
   'ev-fleet-bidder',
+  'ev-fleet-charger',
   'liquidity',
   'lp-battery',
   'market-maker',
+  'pool-aggregator',
   'price-maker-battery',
   'rolling-intrinsic',
   'rule-tree-battery',
@@ -20,7 +22,7 @@ const KEEPING = [
 
 describe('built-in strategies with saveState', () => {
   it('are these, each with loadState too', () => {
-    // policy cannot be built without a checkpoint file (its forecast history is not saved yet).
+    // policy cannot be built without a checkpoint file: policy.test.ts has its state (its forecast history).
     const keeping = strategyNames()
       .filter((n) => n !== 'policy')
       .filter((n) => createStrategy(n).saveState !== undefined);

@@ -2,11 +2,15 @@
 // `flexarena agent <strategy> --resume-file <path>`, each its own process over gRPC — are killed with
 // SIGKILL and restarted with the same command line. lp-battery is killed after its day-ahead bids went
 // in and before the auction's gate, and again in the delivery day; balancing-battery after its capacity
-// bids and before their gate, and again after its awards came. Restarted within the deadline, lock-step
+// bids and before their gate, and again after its awards came; ev-fleet-charger after its day-ahead bids,
+// pool-aggregator after them and again in the delivery day, policy in the delivery day. Restarted within the deadline, lock-step
 // promises the tape of the same run without kills — which needs the strategies' own records back
 // (Strategy.saveState/loadState, stored with the report_seq): without them lp-battery bid the auction
 // again on newer forecasts and planned the day's end from the SoC at the restart, and balancing-battery
-// offered its capacity twice and forgot its awards (no energy bids, penalties).
+// offered its capacity twice and forgot its awards (no energy bids, penalties). ev-fleet-charger bid
+// its day-ahead auction again; pool-aggregator bid it again, forgot its day-ahead commitment and began
+// learning its baseline again from the prior; policy lost the forecasts of the quarter-hours before the
+// one it trades, a part of its observation no later wake-up shows.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +25,7 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
+import { writeHistoryPolicy } from '../helpers/history-policy.js';
 import { type LineWatcher, watchLines } from '../helpers/line-watcher.js';
 import { kill9 } from '../helpers/process-control.js';
 
@@ -28,15 +33,73 @@ afterEach(stopAll);
 
 const BATTERY = { type: 'battery', powerMw: 10, energyMwh: 20, degradationEurPerMwh: 2 };
 
-/** Strategy, token, and the wake-ups after which it is killed (none in the run without kills). */
-const PROBES = [
-  // Day-ahead bid at wake-up 1 (D-1 08:00), gate at D-1 12:00; wake-up 100 is D 08:45.
-  { id: 'lp', strategy: 'lp-battery', token: 'lp-token-000000001', killAfter: [10, 100] },
+/** The policy probe's checkpoint, written once for the runs that share it. */
+const POLICY_FILE = writeHistoryPolicy();
+
+interface Probe {
+  id: string;
+  strategy: string;
+  token: string;
+  /** The wake-ups after which it is killed (none in the run without kills). */
+  killAfter: number[];
+  asset: Record<string, unknown>;
+  params?: Record<string, unknown>;
+}
+
+// Wake-up 1 is D-1 08:00; the day-ahead gate is D-1 12:00 (wake-up 17); wake-up 100 is D 08:45.
+// Day-ahead bid at wake-up 1.
+const LP: Probe = {
+  id: 'lp',
+  strategy: 'lp-battery',
+  token: 'lp-token-000000001',
+  killAfter: [10, 100],
+  asset: BATTERY,
+};
+
+/** The batteries with reserve and day-ahead bids. */
+const BATTERIES: Probe[] = [
+  LP,
   // Capacity bids at wake-up 1, gate at D-1 09:00 (wake-up 5); awards come with wake-up 5.
-  { id: 'reserve', strategy: 'balancing-battery', token: 'reserve-token-00001', killAfter: [3, 30] },
+  {
+    id: 'reserve',
+    strategy: 'balancing-battery',
+    token: 'reserve-token-00001',
+    killAfter: [3, 30],
+    asset: BATTERY,
+  },
 ];
 
-function runConfig(): Record<string, unknown> {
+/** The strategies whose state came later: a fleet, a pool and a trained policy. */
+const OTHERS: Probe[] = [
+  // Day-ahead bid at wake-up 1.
+  {
+    id: 'fleet',
+    strategy: 'ev-fleet-charger',
+    token: 'fleet-token-0000001',
+    killAfter: [3],
+    asset: { type: 'ev-fleet', cars: 500 },
+    params: { dayAhead: true },
+  },
+  // Day-ahead bid at wake-up 1, its awards after the gate; the baseline learnt from settlements in D.
+  {
+    id: 'pool',
+    strategy: 'pool-aggregator',
+    token: 'pool-token-00000001',
+    killAfter: [3, 100],
+    asset: { type: 'residential-pool', households: 1000, betaEurPerMwh: { min: 2, max: 30 } },
+  },
+  // Trading the delivery day's quarter-hours one by one, on a history of forecasts.
+  {
+    id: 'policy',
+    strategy: 'policy',
+    token: 'policy-token-000001',
+    killAfter: [100],
+    asset: BATTERY,
+    params: { checkpoint: POLICY_FILE },
+  },
+];
+
+function runConfig(probes: Probe[]): Record<string, unknown> {
   return {
     name: 'state-kills',
     seed: 42,
@@ -52,12 +115,12 @@ function runConfig(): Record<string, unknown> {
         role: 'liquidity',
         params: { depthMwPerEur: 1, halfSpreadEur: 0.5, levelStepEur: 1, levels: 8, horizonHours: 6 },
       },
-      ...PROBES.map((p) => ({
+      ...probes.map((p) => ({
         id: p.id,
         strategy: p.strategy,
         launch: false,
         token: p.token,
-        asset: BATTERY,
+        asset: p.asset,
       })),
     ],
   };
@@ -76,18 +139,14 @@ interface Run {
 }
 
 /** One agent's processes, one after another: killed after each of `killAfter`, restarted at once. */
-async function playProbe(
-  address: string,
-  dir: string,
-  p: (typeof PROBES)[number],
-  kills: boolean,
-): Promise<number> {
+async function playProbe(address: string, dir: string, p: Probe, kills: boolean): Promise<number> {
   const resumeFile = join(dir, `${p.id}.resume`);
   const start = (): LineWatcher & { child: ReturnType<typeof startAgentProcess> } => {
     const child = startAgentProcess(p.strategy, address, p.token, [
       '--resume-file',
       resumeFile,
       '--log-wakeups',
+      ...(p.params ? ['--params', JSON.stringify(p.params)] : []),
     ]);
     return Object.assign(watchLines(child), { child });
   };
@@ -114,7 +173,7 @@ async function playProbe(
  * day-ahead bids of that wake-up. Then a second one from the file.
  */
 async function playLpDyingBeforeItsAnswer(address: string, dir: string, wake: number): Promise<number> {
-  const p = PROBES[0]!;
+  const p = LP;
   const path = join(dir, `${p.id}.resume`);
   const first = createStrategy(p.strategy, {});
   const resume = resumeOptions(first, path);
@@ -135,11 +194,16 @@ async function playLpDyingBeforeItsAnswer(address: string, dir: string, wake: nu
   return 2;
 }
 
-async function run(kills: boolean | 'before its answer'): Promise<Run> {
+/** A run of `probes` next to a liquidity provider, each probe its own process. */
+async function run(probes: Probe[], kills: boolean | 'before its answer'): Promise<Run> {
   const dir = tempDir();
-  const arena = await startArena(writeConfig(dir, runConfig()), ['--out', dir, '--in-process'], STARTUP_MS);
+  const arena = await startArena(
+    writeConfig(dir, runConfig(probes)),
+    ['--out', dir, '--in-process'],
+    STARTUP_MS,
+  );
   const counts = await Promise.all(
-    PROBES.map((p) =>
+    probes.map((p) =>
       kills === 'before its answer' && p.id === 'lp'
         ? playLpDyingBeforeItsAnswer(arena.address, dir, 1)
         : playProbe(arena.address, dir, p, kills === true),
@@ -150,27 +214,35 @@ async function run(kills: boolean | 'before its answer'): Promise<Run> {
   return {
     tape: Buffer.from(readTapeText(arena.runDir)),
     results: JSON.parse(readFileSync(join(arena.runDir, 'results.json'), 'utf8')),
-    processes: Object.fromEntries(PROBES.map((p, i) => [p.id, counts[i]!])),
+    processes: Object.fromEntries(probes.map((p, i) => [p.id, counts[i]!])),
   };
+}
+
+/** The same tape as the run of `probes` without kills, each probe killed and restarted at its wake-ups. */
+async function expectTheTapeOfNoKills(probes: Probe[], steadyRun: Promise<Run>): Promise<void> {
+  const [steady, killed] = await Promise.all([steadyRun, run(probes, true)]);
+  const summary = (r: Run) =>
+    r.results.agents
+      .filter((a) => probes.some((p) => p.id === a.agentId))
+      .map((a) => `${a.agentId} ${a.profitEur.toFixed(2)} EUR, SoC ${a.finalSocMwh}`)
+      .join('; ');
+  console.log(`no kills: ${summary(steady)}\nkilled ${JSON.stringify(killed.processes)}: ${summary(killed)}`);
+  expect(killed.processes).toEqual(Object.fromEntries(probes.map((p) => [p.id, p.killAfter.length + 1])));
+  expect(killed.results.agents).toEqual(steady.results.agents);
+  expect(killed.tape.equals(steady.tape), 'the tape of the run with kills differs').toBe(true);
 }
 
 describe('built-in strategies with state, killed and restarted with --resume-file', () => {
   let steady: Promise<Run> | undefined;
-  const steadyRun = () => (steady ??= run(false));
+  const steadyRun = () => (steady ??= run(BATTERIES, false));
 
   it('play the game of a run without kills: the same tape', { timeout: 60_000 }, async () => {
-    const [steady, killed] = await Promise.all([steadyRun(), run(true)]);
-    const summary = (r: Run) =>
-      r.results.agents
-        .filter((a) => PROBES.some((p) => p.id === a.agentId))
-        .map((a) => `${a.agentId} ${a.profitEur.toFixed(2)} EUR, SoC ${a.finalSocMwh}`)
-        .join('; ');
-    console.log(
-      `no kills: ${summary(steady)}\nkilled ${JSON.stringify(killed.processes)}: ${summary(killed)}`,
-    );
-    expect(killed.processes).toEqual({ lp: 3, reserve: 3 });
-    expect(killed.results.agents).toEqual(steady.results.agents);
-    expect(killed.tape.equals(steady.tape), 'the tape of the run with kills differs').toBe(true);
+    await expectTheTapeOfNoKills(BATTERIES, steadyRun());
+  });
+
+  // Three agents of their own processes and a liquidity provider, twice at once, on two shared cores.
+  it('ev-fleet-charger, pool-aggregator and policy too', { timeout: 120_000 }, async () => {
+    await expectTheTapeOfNoKills(OTHERS, run(OTHERS, false));
   });
 
   // The wake-up is stored as processed before its answer leaves (the arena takes the answer as proof
@@ -179,7 +251,7 @@ describe('built-in strategies with state, killed and restarted with --resume-fil
   it('sends the stored answer again when it died between storing a wake-up and answering it', {
     timeout: 60_000,
   }, async () => {
-    const [steady, died] = await Promise.all([steadyRun(), run('before its answer')]);
+    const [steady, died] = await Promise.all([steadyRun(), run(BATTERIES, 'before its answer')]);
     expect(died.results.agents).toEqual(steady.results.agents);
     expect(died.tape.equals(steady.tape), 'the tape of the run with a death before the answer differs').toBe(
       true,
