@@ -37,6 +37,13 @@ export {
 } from './nats/subjects.js';
 export { configFileError, readYamlConfig } from './run/config-file.js';
 export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
+export {
+  decisionPointAtOrAfter,
+  isUnclosedRun,
+  lineTimeMs,
+  unclosedRunNote,
+  unclosedRunNoteOf,
+} from './run/killed-run.js';
 export { loadRunConfig } from './run/load-config.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
 export {
@@ -49,6 +56,7 @@ export {
 export {
   LEGACY_TAPE_FILE,
   openTapeStream,
+  readTapeFile,
   readTapeRecords,
   readTapeText,
   recordedTapeSha256,
@@ -56,6 +64,8 @@ export {
   TAPE_SHA_FILE,
   TapeFileError,
   TapeFileSink,
+  type TapeStream,
+  type TapeText,
   verifyTape,
 } from './run/tape-file.js';
 export { readWorldFiles } from './run/world-files.js';

@@ -416,6 +416,10 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     // its threads with its first jobs.
     lowerHelperThreads();
     let decisions = 0;
+    // The run's files reach the disk as each decision point opens (TapeFileSink.checkpoint):
+    // settlements.jsonl follows the tape to the same point, so a run killed outright leaves a
+    // folder complete up to a decision point.
+    const checkpoint = () => tape.checkpoint(settlements.cut());
     const keepHelpersLow = () => {
       if (decisions++ % 64 === 0) lowerHelperThreads();
     };
@@ -426,12 +430,14 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
             clock: wallClock,
             ...(opts.signal ? { signal: opts.signal } : {}),
             onDecision: (p) => {
+              checkpoint();
               keepHelpersLow();
               if (opts.onDecision) void opts.onDecision(p);
             },
           })
         : await runLockstep(sim, ports, {
             ...(opts.signal ? { signal: opts.signal } : {}),
+            onOpen: checkpoint,
             onDecision: async (p) => {
               keepHelpersLow();
               await opts.onDecision?.(p);

@@ -9,6 +9,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
   INTERRUPTED_FILE,
   type Interruption,
+  isUnclosedRun,
   LEGACY_TAPE_FILE,
   loadRunConfig,
   readInterruption,
@@ -39,21 +40,17 @@ function readRequired(runDir: string, name: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** The uncompressed tape (tape.jsonl.gz, or the tape.jsonl of older run folders). */
+/** The uncompressed tape (tape.jsonl.gz, or the tape.jsonl of older run folders), up to its last whole line. */
 function readTape(runDir: string): string {
   try {
     return readTapeText(runDir);
   } catch (err) {
-    // Say why (missing, or e.g. "unexpected end of file": the tape of a run killed outright,
-    // which never closed it), not only that it is missing or unreadable.
+    // Say why (missing, or not gzip), not only that it is missing or unreadable.
     if (err instanceof TapeFileError) {
       const why = err.message.startsWith(`${err.path}: `)
         ? err.message.slice(err.path.length + 2)
         : err.message;
-      const killed = existsSync(join(runDir, 'tape.sha256'))
-        ? ''
-        : ' (a run killed before it closed its tape cannot be replayed; Ctrl-C stops a run so that it can)';
-      throw new ReplayInputError(err.path, `${why}${killed}`, { cause: err });
+      throw new ReplayInputError(err.path, why, { cause: err });
     }
     throw err;
   }
@@ -112,9 +109,14 @@ class TimelineSink implements RecordSink {
   }
 }
 
+/** interrupted.json's signal for a run killed outright, which never wrote one. */
+export const KILLED_SIGNAL = 'killed';
+
 /**
  * How an interrupted run stopped (the signal, its last decision point's time), or undefined for a
- * run that ended; a tape without a run-end record and no interrupted.json cannot be replayed to its end.
+ * run that ended. A run killed outright (no run-end record, no interrupted.json, no tape.sha256)
+ * is replayed to the last decision point its tape reaches: lastDecisionMs is NaN until the replay
+ * has found it. Any other tape without a run-end record cannot be replayed to its end.
  */
 function interruptionOf(
   runDir: string,
@@ -124,12 +126,12 @@ function interruptionOf(
   const last = lines.at(-1);
   if (last !== undefined && (JSON.parse(last) as { type?: string }).type === 'run-end') return undefined;
   const interruption = readInterruption(runDir);
-  if (!interruption)
-    throw new ReplayInputError(
-      tapePath,
-      `the run did not finish (no run-end record) and its folder has no ${INTERRUPTED_FILE} saying where it stopped`,
-    );
-  return interruption;
+  if (interruption) return interruption;
+  if (isUnclosedRun(runDir)) return { signal: KILLED_SIGNAL, lastDecisionMs: Number.NaN };
+  throw new ReplayInputError(
+    tapePath,
+    `the run did not finish (no run-end record) and its folder has no ${INTERRUPTED_FILE} saying where it stopped`,
+  );
 }
 
 export interface ReplayLoad {
@@ -151,11 +153,16 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
     );
   const tapePath = join(runDir, existsSync(join(runDir, TAPE_FILE)) ? TAPE_FILE : LEGACY_TAPE_FILE);
   const tape = readTapeAnswers(readTape(runDir), tapePath);
-  const recordedSha = readRequired(runDir, 'tape.sha256').trim().split(/\s+/)[0]!;
+  const interruption = interruptionOf(runDir, tape.lines, tapePath);
+  const killed = interruption?.signal === KILLED_SIGNAL && Number.isNaN(interruption.lastDecisionMs);
+  // A killed run never wrote tape.sha256: its lines are compared one by one, up to where they end.
+  const recordedSha = killed ? undefined : readRequired(runDir, 'tape.sha256').trim().split(/\s+/)[0]!;
   const runId = runIdOf(runDir);
 
   const timeline = new TimelineSink(runId);
   let line = 0;
+  /** A killed run's replay went past the recorded lines (its tape ends inside a decision point). */
+  let beyondEnd = false;
   // The encoder hands on its lines in chunks: each line of a chunk is compared in turn.
   const check = new TapeEncoder((chunk, release) => {
     const produced = chunk.toString('utf8').split('\n');
@@ -163,6 +170,10 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
     produced.pop(); // every chunk ends with a newline
     for (const text of produced) {
       const expected = tape.lines[line];
+      if (killed && expected === undefined) {
+        beyondEnd = true;
+        return;
+      }
       if (expected !== text)
         throw new ReplayMismatchError(
           `replaying ${tapePath} produced a different tape at line ${line + 1}` +
@@ -181,19 +192,37 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   const ports = new Map<string, AgentPort>(cfg.agents.map((a) => [a.id, new ReplayPort(a.id, tape)]));
   // A run stopped by a signal is replayed to where it stopped: after its last decision point.
   const stop = new AbortController();
-  const interruption = interruptionOf(runDir, tape.lines, tapePath);
   const lastDecisionMs = interruption?.lastDecisionMs;
   if (lastDecisionMs === 0) stop.abort('the recorded end'); // stopped before its first decision point
+  /** A killed run: the last decision point whose opening the tape reaches, and the timeline then. */
+  let reached: { timeMs: number; messages: number } | undefined;
   await runLockstep(sim, ports, {
     signal: stop.signal,
+    onOpen: (p) => {
+      if (!killed) return;
+      // Its tape ends where a decision point opened (TapeFileSink.checkpoint): stop there.
+      check.flush();
+      if (!beyondEnd) reached = { timeMs: p.timeMs, messages: timeline.messages.length };
+      if (beyondEnd || line === tape.lines.length) stop.abort('the recorded end');
+    },
     onDecision: (p) => {
       if (lastDecisionMs !== undefined && p.timeMs >= lastDecisionMs) stop.abort('the recorded end');
     },
   }).catch((err: unknown) => {
     if (!stop.signal.aborted) throw err;
   });
+  if (killed) {
+    if (!reached)
+      throw new ReplayInputError(
+        tapePath,
+        'the run was killed before its first decision point: nothing to replay',
+      );
+    // Decision points the tape holds only in part are not shown.
+    timeline.messages.length = reached.messages;
+    interruption.lastDecisionMs = reached.timeMs;
+  }
   const sha = check.seal();
-  if (line !== tape.lines.length || sha !== recordedSha)
+  if (!killed && (line !== tape.lines.length || sha !== recordedSha))
     throw new ReplayMismatchError(
       `replaying ${tapePath} gave ${line} lines with sha256 ${sha}; the run recorded ${tape.lines.length} lines with ${recordedSha}`,
     );
