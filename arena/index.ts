@@ -35,6 +35,9 @@ export {
   settlementMsgId,
   subjects,
 } from './nats/subjects.js';
+export { ReplayPort } from './replay/replay-port.js';
+export { answerKey, readTapeAnswers, type TapeAnswer, type TapeAnswers } from './replay/tape-answers.js';
+export { TapeCheck, TapeMismatchError } from './replay/tape-check.js';
 export { configFileError, readYamlConfig } from './run/config-file.js';
 export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
 export {
@@ -45,6 +48,7 @@ export {
   unclosedRunNoteOf,
 } from './run/killed-run.js';
 export { loadRunConfig } from './run/load-config.js';
+export { planResume, RESUME_INFO_FILE, ResumeError, type ResumePlan } from './run/resume-run.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
 export {
   INTERRUPTED_FILE,

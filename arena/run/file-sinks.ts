@@ -7,6 +7,8 @@ import { type FaultRecord, type RecordSink, settlementJson } from '../../sim/ind
 import { type FaultLogLimits, FaultThrottle, type SuppressedSummary } from './fault-throttle.js';
 import { writeAll } from './tape-file.js';
 
+export const SETTLEMENTS_FILE = 'settlements.jsonl';
+
 /** Lines held at most this long before they are written without waiting for a checkpoint. */
 const HOLD_BYTES = 256 * 1024;
 

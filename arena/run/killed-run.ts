@@ -58,7 +58,7 @@ export function unclosedRunNote(runDir: string, lastLine: string | undefined, li
   const count = lines === undefined ? '' : ` (${lines} whole lines)`;
   return (
     `${head}; its tape${count} and settlements.jsonl end at the decision point of ${iso(at)} ` +
-    '(before its answers)'
+    '(before its answers); `flexarena run --resume <folder>` continues it'
   );
 }
 

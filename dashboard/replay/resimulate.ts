@@ -12,12 +12,17 @@ import {
   isUnclosedRun,
   LEGACY_TAPE_FILE,
   loadRunConfig,
+  ReplayPort,
   readInterruption,
+  readTapeAnswers,
   readTapeText,
   readWorldFiles,
   subjects,
   TAPE_FILE,
+  type TapeAnswers,
+  TapeCheck,
   TapeFileError,
+  TapeMismatchError,
 } from '../../arena/index.js';
 import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import {
@@ -27,11 +32,8 @@ import {
   type RunConfig,
   runLockstep,
   Simulation,
-  TapeEncoder,
 } from '../../sim/index.js';
 import { ReplayInputError, ReplayMismatchError } from '../errors.js';
-import { ReplayPort } from './replay-port.js';
-import { readTapeAnswers } from './tape-answers.js';
 import type { TimedMessage, Timeline } from './timeline.js';
 
 function readRequired(runDir: string, name: string): string {
@@ -52,6 +54,17 @@ function readTape(runDir: string): string {
         : err.message;
       throw new ReplayInputError(err.path, why, { cause: err });
     }
+    throw err;
+  }
+}
+
+/** The answers on the tape; a line that cannot be read is named as the replay's input error. */
+function readAnswers(text: string, tapePath: string): TapeAnswers {
+  try {
+    return readTapeAnswers(text, tapePath);
+  } catch (err) {
+    if (err instanceof TapeFileError)
+      throw new ReplayInputError(err.path, err.message.slice(err.path.length + 2), { cause: err });
     throw err;
   }
 }
@@ -152,7 +165,7 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
       'a real-time run (mode: realtime) cannot be replayed: its actions were applied at wall-clock arrival times',
     );
   const tapePath = join(runDir, existsSync(join(runDir, TAPE_FILE)) ? TAPE_FILE : LEGACY_TAPE_FILE);
-  const tape = readTapeAnswers(readTape(runDir), tapePath);
+  const tape = readAnswers(readTape(runDir), tapePath);
   const interruption = interruptionOf(runDir, tape.lines, tapePath);
   const killed = interruption?.signal === KILLED_SIGNAL && Number.isNaN(interruption.lastDecisionMs);
   // A killed run never wrote tape.sha256: its lines are compared one by one, up to where they end.
@@ -160,29 +173,9 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   const runId = runIdOf(runDir);
 
   const timeline = new TimelineSink(runId);
-  let line = 0;
-  /** A killed run's replay went past the recorded lines (its tape ends inside a decision point). */
-  let beyondEnd = false;
-  // The encoder hands on its lines in chunks: each line of a chunk is compared in turn.
-  const check = new TapeEncoder((chunk, release) => {
-    const produced = chunk.toString('utf8').split('\n');
-    release();
-    produced.pop(); // every chunk ends with a newline
-    for (const text of produced) {
-      const expected = tape.lines[line];
-      if (killed && expected === undefined) {
-        beyondEnd = true;
-        return;
-      }
-      if (expected !== text)
-        throw new ReplayMismatchError(
-          `replaying ${tapePath} produced a different tape at line ${line + 1}` +
-            (expected === undefined ? ' (beyond the recorded end)' : '') +
-            ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
-        );
-      line++;
-    }
-  });
+  // Every line the replay produces is compared with the recorded one; a killed run's tape may end
+  // inside a decision point (a version before the tape was flushed where decision points open).
+  const check = new TapeCheck(tape.lines, tapePath, killed);
   const sim = await Simulation.create(cfg, {
     runId,
     sinks: [check, timeline],
@@ -201,14 +194,21 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
     onOpen: (p) => {
       if (!killed) return;
       // Its tape ends where a decision point opened (TapeFileSink.checkpoint): stop there.
-      check.flush();
-      if (!beyondEnd) reached = { timeMs: p.timeMs, messages: timeline.messages.length };
-      if (beyondEnd || line === tape.lines.length) stop.abort('the recorded end');
+      const caughtUp = check.caughtUp();
+      if (!check.beyondEnd) reached = { timeMs: p.timeMs, messages: timeline.messages.length };
+      if (check.beyondEnd || caughtUp) stop.abort('the recorded end');
     },
     onDecision: (p) => {
       if (lastDecisionMs !== undefined && p.timeMs >= lastDecisionMs) stop.abort('the recorded end');
     },
   }).catch((err: unknown) => {
+    if (err instanceof TapeMismatchError)
+      throw new ReplayMismatchError(
+        `replaying ${tapePath} produced a different tape at line ${err.line}` +
+          (err.beyondEnd ? ' (beyond the recorded end)' : '') +
+          ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
+        { cause: err },
+      );
     if (!stop.signal.aborted) throw err;
   });
   if (killed) {
@@ -222,6 +222,7 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
     interruption.lastDecisionMs = reached.timeMs;
   }
   const sha = check.seal();
+  const line = check.lines;
   if (!killed && (line !== tape.lines.length || sha !== recordedSha))
     throw new ReplayMismatchError(
       `replaying ${tapePath} gave ${line} lines with sha256 ${sha}; the run recorded ${tape.lines.length} lines with ${recordedSha}`,
