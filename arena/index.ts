@@ -35,9 +35,20 @@ export {
   settlementMsgId,
   subjects,
 } from './nats/subjects.js';
+export { ReplayPort } from './replay/replay-port.js';
+export { answerKey, readTapeAnswers, type TapeAnswer, type TapeAnswers } from './replay/tape-answers.js';
+export { TapeCheck, TapeMismatchError } from './replay/tape-check.js';
 export { configFileError, readYamlConfig } from './run/config-file.js';
 export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
+export {
+  decisionPointAtOrAfter,
+  isUnclosedRun,
+  lineTimeMs,
+  unclosedRunNote,
+  unclosedRunNoteOf,
+} from './run/killed-run.js';
 export { loadRunConfig } from './run/load-config.js';
+export { planResume, RESUME_INFO_FILE, ResumeError, type ResumePlan } from './run/resume-run.js';
 export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
 export {
   INTERRUPTED_FILE,
@@ -49,6 +60,7 @@ export {
 export {
   LEGACY_TAPE_FILE,
   openTapeStream,
+  readTapeFile,
   readTapeRecords,
   readTapeText,
   recordedTapeSha256,
@@ -56,6 +68,8 @@ export {
   TAPE_SHA_FILE,
   TapeFileError,
   TapeFileSink,
+  type TapeStream,
+  type TapeText,
   verifyTape,
 } from './run/tape-file.js';
 export { readWorldFiles } from './run/world-files.js';

@@ -35,26 +35,25 @@ export function scorerFromRunFolder(dir: string): RunScorer {
   const manifestPath = join(dir, 'run-manifest.json');
   const manifest = existsSync(manifestPath) ? RunManifest.fromJSON(readJson(manifestPath)) : undefined;
   const records: { line: number; record: SettlementRecord }[] = [];
-  readFileSync(settlements, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(line);
-      } catch (err) {
-        throw new RunFolderError(
-          settlements,
-          `${settlements}:${i + 1}: not JSON: ${(err as Error).message}`,
-          {
-            cause: err,
-          },
-        );
-      }
-      if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-        throw new RunFolderError(settlements, `${settlements}:${i + 1}: not a SettlementRecord object`);
-      records.push({ line: i + 1, record: SettlementRecord.fromJSON(doc) });
-    });
+  const lines = readFileSync(settlements, 'utf8').split('\n');
+  // A run killed outright may have left the last line unfinished (no newline after it: a folder
+  // written before settlements.jsonl was written whole lines at a time): not a record yet.
+  const endPath = join(dir, 'run-end.json');
+  if (!existsSync(endPath)) lines.pop();
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line);
+    } catch (err) {
+      throw new RunFolderError(settlements, `${settlements}:${i + 1}: not JSON: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+      throw new RunFolderError(settlements, `${settlements}:${i + 1}: not a SettlementRecord object`);
+    records.push({ line: i + 1, record: SettlementRecord.fromJSON(doc) });
+  });
   // The run id is the manifest's; without one the records say it (a copied or renamed folder
   // keeps its records' run id), and only an empty folder falls back to the folder's name.
   const scorer = new RunScorer(manifest?.runId ?? (records[0]?.record.runId || basename(dir)));
@@ -70,7 +69,6 @@ export function scorerFromRunFolder(dir: string): RunScorer {
   };
   if (manifest) add(manifestPath, () => scorer.addManifest(manifest));
   for (const { line, record } of records) add(`${settlements}:${line}`, () => scorer.add(record));
-  const endPath = join(dir, 'run-end.json');
   if (existsSync(endPath)) {
     const end = RunEnd.fromJSON(readJson(endPath));
     add(endPath, () => scorer.addEnd(end));

@@ -21,6 +21,7 @@ export {
   SEED003_ACTIONS,
 } from './assets/prosumer.js';
 export { type HouseholdSpec, ResidentialPool, syntheticPoolHouseholds } from './assets/residential-pool.js';
+export { clockStartMs } from './config/clock-start.js';
 export {
   type AgentConfig,
   parseRunConfig,

@@ -4,7 +4,7 @@
 // (its consumers get the earlier run's records), and stored beside the earlier run's after it (a
 // consumer sees two runs mixed). One request answers it: the stream's last message on the run's
 // subjects (`last_by_subj` with a wildcard; nats-server 2.9 answers it).
-import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { FlexArenaError } from '../../lib/index.js';
 import { OutboxConnectError, OutboxStreamError } from './outbox-errors.js';
@@ -85,4 +85,45 @@ function formatWindow(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/**
+ * The Nats-Msg-Ids the settlement stream holds for `runId` (a resumed run publishes only the
+ * others, so each message is stored once whatever the duplicate window). Reads the whole stream
+ * with an ordered consumer and keeps the run's subjects (a consumer filter on a wildcard needs
+ * nats-server 2.10). A stream that does not exist holds none.
+ */
+export async function storedRunMsgIds(o: RunIdCheckOptions): Promise<Set<string>> {
+  const stream = o.stream ?? SETTLEMENT_STREAM;
+  const timeout = o.timeoutMs ?? 5_000;
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: o.url, name: `flexarena-resume-${o.runId}`, timeout });
+  } catch (err) {
+    throw new OutboxConnectError(`cannot connect to NATS at ${o.url}: ${String(err)}`, { cause: err });
+  }
+  const ids = new Set<string>();
+  try {
+    const jsm = await jetstreamManager(nc, { checkAPI: false, timeout });
+    const info = await jsm.streams.info(stream).catch((err: unknown) => {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return null;
+      throw new OutboxStreamError(`cannot read stream ${stream} at ${o.url}: ${String(err)}`, { cause: err });
+    });
+    const total = info?.state.messages ?? 0;
+    if (total === 0) return ids;
+    const prefix = `${subjects(o.runId).base}.settlement.`;
+    const consumer = await jetstream(nc).consumers.get(stream);
+    const iter = await consumer.consume({ max_messages: 1_000 });
+    let read = 0;
+    for await (const m of iter) {
+      read++;
+      const id = m.headers?.get('Nats-Msg-Id');
+      if (id && m.subject.startsWith(prefix)) ids.add(id);
+      if (read >= total || m.info.pending === 0) break;
+    }
+    await iter.close();
+    return ids;
+  } finally {
+    await nc.close().catch(() => undefined);
+  }
 }

@@ -40,4 +40,29 @@ describe('SettlementFileSink', () => {
     expect(lines).toEqual(records.map(settlementJson));
     expect(lines.join('\n').length).toBeGreaterThan(256 * 1024);
   });
+
+  it('writes the lines of a cut when told to (the tape reached that point), whole lines only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flexarena-settlements-'));
+    dirs.push(dir);
+    const path = join(dir, 'settlements.jsonl');
+    const sink = new SettlementFileSink(path);
+    const records = Array.from({ length: 30 }, (_, i) => record(i + 1));
+    for (const r of records.slice(0, 10)) sink.settlement(r);
+    const first = sink.cut();
+    for (const r of records.slice(10, 20)) sink.settlement(r);
+    const second = sink.cut();
+    for (const r of records.slice(20)) sink.settlement(r);
+    expect(readFileSync(path, 'utf8')).toBe('');
+    first();
+    expect(readFileSync(path, 'utf8')).toBe(
+      records
+        .slice(0, 10)
+        .map((r) => `${settlementJson(r)}\n`)
+        .join(''),
+    );
+    second();
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(21);
+    await sink.close();
+    expect(readFileSync(path, 'utf8')).toBe(records.map((r) => `${settlementJson(r)}\n`).join(''));
+  });
 });

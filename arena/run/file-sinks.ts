@@ -1,49 +1,68 @@
 // Sinks that write a run's records into its folder (the tape is in tape-file.ts): the settlement
 // records of the evaluation contract, and the agent fault log with wall-clock times.
-import { appendFileSync, createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import { TurnBatch } from '../../lib/index.js';
 import { type FaultRecord, type RecordSink, settlementJson } from '../../sim/index.js';
 import { type FaultLogLimits, FaultThrottle, type SuppressedSummary } from './fault-throttle.js';
+import { writeAll } from './tape-file.js';
 
-function closeStream(out: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
+export const SETTLEMENTS_FILE = 'settlements.jsonl';
+
+/** Lines held at most this long before they are written without waiting for a checkpoint. */
+const HOLD_BYTES = 256 * 1024;
 
 /**
- * settlements.jsonl: every SettlementRecord in the proto3 JSON encoding, one per line. A quarter-hour
- * settles every agent at once, so lines are gathered and handed to the file stream at most once a
- * second (or per 256 KiB): one stream write per agent and quarter-hour was a few per cent of an
- * in-process run's main thread, and even one per event-loop turn was ~290 file writes in a 3-day
- * pace run, each costing the clock's thread 0.1–0.3 ms to hand to libuv's pool (whose threads run
- * at the lowest priority during a run) — against ~0.05 ms for the few large ones. Lines are read
- * only after the run; a live run's file is at most a second behind.
+ * settlements.jsonl: every SettlementRecord in the proto3 JSON encoding, one per line. Lines are
+ * gathered and written with one write(2) per decision point, on the main thread, when the tape has
+ * been written to the same point: the driver calls cut() when a decision point opens and runs what
+ * it returns once the tape is on disk up to there (TapeFileSink.checkpoint). A run killed outright
+ * then leaves whole lines only, every settlement of the tape's records and none beyond. (A write
+ * through a file stream per agent and quarter-hour was a few per cent of an in-process run's main
+ * thread, and handing a stream write to libuv's pool costs the clock's thread 0.1–0.3 ms; a
+ * write(2) of a decision point's few kilobytes into the page cache costs a few microseconds.)
  */
 export class SettlementFileSink implements RecordSink {
-  private readonly out: WriteStream;
-  private pending: string[] = [];
-  private readonly batch = new TurnBatch(() => this.write(), 256 * 1024, 1_000);
+  private readonly fd: number;
+  /** Lines not yet written, in order; queue[0] is line number `firstQueued` of the file (0-based). */
+  private queue: string[] = [];
+  private queuedBytes = 0;
+  private firstQueued = 0;
+  private total = 0;
 
   constructor(path: string) {
-    this.out = createWriteStream(path);
+    this.fd = openSync(path, 'w');
   }
 
   settlement(r: SettlementRecord): void {
     const line = `${settlementJson(r)}\n`;
-    this.pending.push(line);
-    this.batch.added(line.length);
+    this.queue.push(line);
+    this.total++;
+    this.queuedBytes += line.length;
+    // Without checkpoints (a writer that never cuts) lines still reach the file.
+    if (this.queuedBytes >= HOLD_BYTES) this.writeUpTo(this.total);
+  }
+
+  /** The lines so far: the function returned writes them (and any before them not yet written). */
+  cut(): () => void {
+    const upTo = this.total;
+    return () => this.writeUpTo(upTo);
   }
 
   close(): Promise<void> {
-    this.batch.now();
-    return closeStream(this.out);
+    this.writeUpTo(this.total);
+    closeSync(this.fd);
+    return Promise.resolve();
   }
 
-  private write(): void {
-    if (this.pending.length === 0) return;
-    this.out.write(this.pending.join(''));
-    this.pending = [];
+  private writeUpTo(n: number): void {
+    const k = n - this.firstQueued;
+    if (k <= 0) return;
+    const lines = this.queue.splice(0, k);
+    this.firstQueued = n;
+    const text = lines.join('');
+    this.queuedBytes -= text.length;
+    writeAll(this.fd, Buffer.from(text, 'utf8'));
   }
 }
 

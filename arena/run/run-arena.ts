@@ -26,6 +26,7 @@ import {
   runRealtime,
   runResults,
   Simulation,
+  type SimulationFiles,
 } from '../../sim/index.js';
 import { type GatewayObserver, GrpcGateway } from '../gateway/grpc-gateway.js';
 import { bundleAgentProgram } from '../launcher/agent-bundle.js';
@@ -40,9 +41,10 @@ import { handStartHint } from '../launcher/hand-start-hint.js';
 import { LaunchWatch } from '../launcher/launch-watch.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsThread } from '../nats/nats-thread.js';
-import { assertRunIdUnused } from '../nats/run-id-check.js';
+import { assertRunIdUnused, storedRunMsgIds } from '../nats/run-id-check.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
-import { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './file-sinks.js';
+import { FaultLogSink, RunInfoFileSink, SETTLEMENTS_FILE, SettlementFileSink } from './file-sinks.js';
+import { type ResumePlan, ResumeSwitch, writeResumeInfo } from './resume-run.js';
 import { RunFolderError, writeInterruption, writeResults, writeTapeHash } from './run-folder.js';
 import { StoppingFaults } from './stopping-faults.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
@@ -87,6 +89,11 @@ export interface RunOptions {
    * and settlements.jsonl with what happened until then, and rejects with RunInterruptedError.
    */
   signal?: AbortSignal;
+  /**
+   * Continue the run of this folder (`flexarena run --resume`, planResume): the run's own id, folder
+   * and configuration; re-simulated from its tape to where the tape ends, then live.
+   */
+  resume?: ResumePlan;
 }
 
 /** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
@@ -277,8 +284,8 @@ async function agentProgram(log: (line: string) => void): Promise<string | undef
 
 export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<RunOutput> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const runId = opts.runId ?? makeRunId(cfg);
-  const runDir = resolve(cfg.outDir, runId);
+  const runId = opts.resume?.runId ?? opts.runId ?? makeRunId(cfg);
+  const runDir = opts.resume?.runDir ?? resolve(cfg.outDir, runId);
   // Read before anything starts: a missing price file is refused without a nats-server to stop.
   const worldFiles = readWorldFiles(cfg, opts.baseDir, opts.configFile);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(runId))
@@ -286,22 +293,11 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       runDir,
       `the run id "${runId}" (--run-id) must be lowercase letters, digits and dashes`,
     );
-  await checkRunIdFree(cfg, runId, opts.natsUrl);
-  try {
-    // A run id used again replaces the earlier run in its folder: left there, its results.json,
-    // interrupted.json, scores or agent logs would be read as this run's.
-    if (existsSync(runDir) && readdirSync(runDir).length > 0) {
-      rmSync(runDir, { recursive: true });
-      log(`${runDir} held an earlier run with the id ${runId}: replaced`);
-    }
-    mkdirSync(join(runDir, 'agents'), { recursive: true });
-  } catch (err) {
-    throw new RunFolderError(
-      runDir,
-      `cannot make the run folder (--out / outDir): ${(err as Error).message}`,
-    );
-  }
-  writeFileSync(join(runDir, 'config.yaml'), toYaml(runFolderConfig(cfg, runDir, worldFiles)));
+  // A resumed run publishes under its own id: of the settlement stream, only what it does not hold.
+  const sharedNats = givenNatsUrl(cfg, opts.natsUrl);
+  const stored =
+    opts.resume && sharedNats ? await storedRunMsgIds({ url: sharedNats, runId }) : new Set<string>();
+  if (!opts.resume) await makeRunFolder(cfg, runId, runDir, worldFiles, opts.natsUrl, log);
   const local = opts.local ?? new Map<string, LocalAgent>();
   // esbuild bundles the agent program in a process of its own while nats-server starts and the
   // world is built (never rejects: a failure means agents start through tsx).
@@ -314,8 +310,14 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     (a, kind, detail) => faults.write(a, kind, detail),
     () => opts.signal?.aborted === true,
   );
-  const tape = new TapeFileSink(join(runDir, TAPE_FILE));
-  const settlements = new SettlementFileSink(join(runDir, 'settlements.jsonl'));
+  // A resumed run writes its regenerated files beside the recorded ones until it has caught up.
+  const files = [TAPE_FILE, SETTLEMENTS_FILE].map((name) => ({
+    final: join(runDir, name),
+    temp: join(runDir, opts.resume ? `.resume-${name}` : name),
+  }));
+  const resume = opts.resume ? new ResumeSwitch(opts.resume, files, log) : undefined;
+  const tape = new TapeFileSink(files[0]!.temp);
+  const settlements = new SettlementFileSink(files[1]!.temp);
   const totals = new RecordTotals();
   // Closed once, on success or after a failure: what happened until a failure stays readable.
   let filesClosed: Promise<string> | undefined;
@@ -336,15 +338,22 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   try {
     nats = await openNats(cfg, runId, runDir, log, opts.natsUrl);
     const sinks: RecordSink[] = [
+      ...(resume ? [resume.check] : []),
       tape,
       settlements,
       new RunInfoFileSink(runDir),
-      faults,
+      // agent-faults.log holds the re-simulated part's faults already.
+      resume ? resume.liveOnly(faults) : faults,
       totals,
       ...(opts.sinks ?? []),
     ];
     const sim = await Simulation.create(cfg, { runId, sinks, files: worldFiles });
     created = sim;
+    // The run's files reach the disk as each decision point opens (TapeFileSink.checkpoint):
+    // settlements.jsonl follows the tape to the same point, so a run killed outright leaves a
+    // folder complete up to a decision point.
+    const checkpoint = () => tape.checkpoint(settlements.cut());
+
     for (const [id, agent] of local)
       ports.set(
         id,
@@ -410,7 +419,16 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
           faults.write(id, 'never-connected', `no hello within ${cfg.connectTimeoutMs} ms`);
     }
 
-    if (nats) sim.addSink(await nats.thread);
+    if (nats) {
+      const thread = await nats.thread;
+      sim.addSink(resume ? resume.natsGate(thread, runId, stored) : thread);
+    }
+    // A resumed run re-simulates its tape first (the agents it starts again catch up meanwhile).
+    const played = resume
+      ? new Map(
+          cfg.agents.map((a) => [a.id, resume.port(a.id, ports.get(a.id), local.has(a.id) || a.launch)]),
+        )
+      : ports;
 
     // The clock's thread first (lib/helper-threads.ts); again now and then, as libuv's pool starts
     // its threads with its first jobs.
@@ -421,23 +439,29 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     };
     const summary =
       cfg.mode === 'realtime'
-        ? await runRealtime(sim, ports, {
+        ? await runRealtime(sim, played, {
             speed: cfg.realtime!.speed,
             clock: wallClock,
             ...(opts.signal ? { signal: opts.signal } : {}),
             onDecision: (p) => {
+              checkpoint();
               keepHelpersLow();
               if (opts.onDecision) void opts.onDecision(p);
             },
           })
-        : await runLockstep(sim, ports, {
+        : await runLockstep(sim, played, {
             ...(opts.signal ? { signal: opts.signal } : {}),
+            onOpen: (p) => {
+              resume?.onOpen(p);
+              checkpoint();
+            },
             onDecision: async (p) => {
               keepHelpersLow();
               await opts.onDecision?.(p);
               await yieldToEventLoop();
             },
           });
+    resume?.ranOut();
     const realtime = 'realtime' in summary ? (summary.realtime as RealtimeStats) : undefined;
     if (realtime && realtime.maxLagWallMs * realtime.speed > cfg.decisionIntervalMinutes * 60_000)
       log(
@@ -472,6 +496,11 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     completed = true;
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
   } catch (err) {
+    if (resume && !resume.live) {
+      // Before the re-simulation caught up nothing of the folder was replaced: it stays as it was.
+      await closeRunFiles().catch(() => undefined);
+      throw resume.failedBeforeLive(err);
+    }
     if (opts.signal?.aborted && created && !portsEnded) {
       // Before NATS closes: live watchers learn it. Before the streams close (the agents are
       // stopped at once in `finally`): each connected agent gets its RunEnded saying so.
@@ -514,6 +543,34 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       await nats.server?.stop();
     }
   }
+}
+
+/** A new run's folder: refuses a run id the NATS stream holds, replaces an earlier run, config.yaml. */
+async function makeRunFolder(
+  cfg: RunConfig,
+  runId: string,
+  runDir: string,
+  worldFiles: SimulationFiles,
+  givenUrl: string | undefined,
+  log: (l: string) => void,
+): Promise<void> {
+  await checkRunIdFree(cfg, runId, givenUrl);
+  try {
+    // A run id used again replaces the earlier run in its folder: left there, its results.json,
+    // interrupted.json, scores or agent logs would be read as this run's.
+    if (existsSync(runDir) && readdirSync(runDir).length > 0) {
+      rmSync(runDir, { recursive: true });
+      log(`${runDir} held an earlier run with the id ${runId}: replaced`);
+    }
+    mkdirSync(join(runDir, 'agents'), { recursive: true });
+  } catch (err) {
+    throw new RunFolderError(
+      runDir,
+      `cannot make the run folder (--out / outDir): ${(err as Error).message}`,
+    );
+  }
+  writeFileSync(join(runDir, 'config.yaml'), toYaml(runFolderConfig(cfg, runDir, worldFiles)));
+  writeResumeInfo(runDir);
 }
 
 /**

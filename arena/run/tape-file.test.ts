@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { SequencedTapeRecord } from '../../sim/index.js';
 import {
   LEGACY_TAPE_FILE,
+  openTapeStream,
+  readTapeFile,
   readTapeRecords,
   readTapeText,
   TAPE_FILE,
@@ -64,5 +66,53 @@ describe('tape file', () => {
     expect(readTapeText(dir)).toBe(text);
     expect((await verifyTape(dir)).sha256).toBe(sha);
     expect(() => readTapeText(join(dir, 'nowhere'))).toThrow(TapeFileError);
+  });
+
+  it('is on disk whole up to its last checkpoint while open (a process killed then leaves that much)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flexarena-tape-'));
+    const path = join(dir, TAPE_FILE);
+    const sink = new TapeFileSink(path);
+    const record = (seq: number) =>
+      ({
+        seq,
+        type: 'batch',
+        t: seq,
+        agent: 'a',
+        actions: [{ clientRef: `r${seq}` }],
+      }) as SequencedTapeRecord;
+    for (let seq = 0; seq < 3_000; seq++) sink.tape(record(seq));
+    const written = new Promise<void>((resolve) => sink.checkpoint(resolve));
+    // Lines after the checkpoint are not on disk until the next one (or close).
+    for (let seq = 3_000; seq < 3_100; seq++) sink.tape(record(seq));
+    await written;
+    // What a reader finds if the process died now: every line before the checkpoint, whole.
+    const found = readTapeFile(dir);
+    expect(found.unfinished).toBe(true);
+    const lines = found.text.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(3_000);
+    expect(JSON.parse(lines[2_999]!)).toMatchObject({ seq: 2_999 });
+    await sink.close();
+    expect(readTapeFile(dir).unfinished).toBe(false);
+    expect(readTapeRecords(dir)).toHaveLength(3_100);
+  });
+
+  it('reads a tape cut anywhere (an older killed run) to its last whole line, also as a stream', async () => {
+    const { dir } = await writeTape(5_000);
+    const text = readTapeText(dir);
+    const gz = readFileSync(join(dir, TAPE_FILE));
+    writeFileSync(join(dir, TAPE_FILE), gz.subarray(0, Math.floor(gz.length / 2)));
+    const found = readTapeFile(dir);
+    expect(found.unfinished).toBe(true);
+    expect(found.text.length).toBeGreaterThan(0);
+    expect(found.text.endsWith('\n')).toBe(true);
+    expect(text.startsWith(found.text)).toBe(true);
+    const stream = openTapeStream(dir);
+    const chunks: Buffer[] = [];
+    for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
+    const streamed = Buffer.concat(chunks).toString('utf8');
+    expect(text.startsWith(streamed)).toBe(true);
+    expect(streamed.endsWith('\n')).toBe(true);
+    expect(`${stream.lastLine}\n`).toBe(streamed.slice(streamed.lastIndexOf('\n', streamed.length - 2) + 1));
   });
 });

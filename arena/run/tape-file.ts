@@ -6,8 +6,9 @@
 // Run folders written before the tape was compressed (a plain tape.jsonl) are still read.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, createGzip, type Gzip, gunzipSync, constants as zlib } from 'node:zlib';
 import { FlexArenaError } from '../../lib/index.js';
 import { type RecordSink, type SequencedTapeRecord, TapeEncoder, type TapeEvent } from '../../sim/index.js';
@@ -28,22 +29,59 @@ export class TapeFileError extends FlexArenaError {
   }
 }
 
-/** tape.jsonl.gz and its sha256 (over the uncompressed lines). */
+/**
+ * Compressed tape bytes held back until a checkpoint (see TapeFileSink) at most this long: a
+ * writer that never calls checkpoint() (a test) then writes as it goes, and the file may end
+ * inside a decision point.
+ */
+const HOLD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * tape.jsonl.gz and its sha256 (over the uncompressed lines).
+ *
+ * What a process killed outright (SIGKILL, the OOM killer) leaves: the driver calls checkpoint()
+ * when a decision point opens, before its agents are asked. The lines so far are then compressed
+ * with a sync flush (zlib's Z_SYNC_FLUSH: the deflate stream is byte-aligned there, so everything
+ * up to it decompresses without what follows) and written with one write(2) on the main thread;
+ * compressed output is held back between checkpoints. So the file on disk always ends where a
+ * decision point opened, its records before that decision point's answers — the boundary a
+ * resumed run re-simulates to — and a kill costs only the decision points whose compression was
+ * still under way on the thread pool (normally the one being answered). The bytes are in the
+ * kernel, not on the disk: a kill loses nothing of them, a power cut may (no fsync per decision
+ * point). The gzip trailer comes only at close(): readers accept a tape without it (readTapeText).
+ */
 export class TapeFileSink implements RecordSink {
   private readonly gzip: Gzip;
-  private readonly out: WriteStream;
+  private readonly fd: number;
   private readonly done: Promise<void>;
   private readonly encoder: TapeEncoder;
+  /** Compressed output not yet written (held back until the next checkpoint). */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private failed: Error | undefined;
 
   constructor(path: string) {
     this.gzip = createGzip({ level: zlib.Z_BEST_SPEED });
-    this.out = createWriteStream(path);
+    this.fd = openSync(path, 'w');
+    // A 'data' listener keeps the stream flowing: each output chunk is handed over as zlib makes
+    // it, before the callback of the write (or flush) that produced it runs.
+    this.gzip.on('data', (chunk: Buffer) => {
+      this.held.push(chunk);
+      this.heldBytes += chunk.length;
+      if (this.heldBytes >= HOLD_BYTES) this.writeOrFail();
+    });
     this.done = new Promise((resolve, reject) => {
-      this.out.on('finish', resolve);
-      this.out.on('error', reject);
+      this.gzip.on('end', () => {
+        try {
+          this.writeHeld();
+          closeSync(this.fd);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
       this.gzip.on('error', reject);
     });
-    this.gzip.pipe(this.out);
     // The gzip stream calls back once it has consumed a chunk: its buffer is then reused.
     this.encoder = new TapeEncoder((lines, release) => this.gzip.write(lines, release));
   }
@@ -60,13 +98,50 @@ export class TapeFileSink implements RecordSink {
     this.encoder.tapeEvent(seq, event);
   }
 
+  /**
+   * A decision point opens: every line so far goes to the file, compressed and sync-flushed, as
+   * soon as the thread pool has compressed it; then `written` runs (settlements.jsonl follows the
+   * tape to the same point). Not awaited: the run goes on while zlib works.
+   */
+  checkpoint(written?: () => void): void {
+    this.encoder.flush();
+    this.gzip.flush(zlib.Z_SYNC_FLUSH, () => {
+      if (this.writeOrFail()) written?.();
+    });
+  }
+
+  /** Writes what is held; a failure (disk full) surfaces at close(), where the run then fails. */
+  private writeOrFail(): boolean {
+    try {
+      this.writeHeld();
+      return true;
+    } catch (err) {
+      this.failed ??= err as Error;
+      return false;
+    }
+  }
+
   /** Writes the last lines, finishes the compressed file; returns the tape's sha256. */
   async close(): Promise<string> {
     const sha256 = this.encoder.seal();
     this.gzip.end();
     await this.done;
+    if (this.failed) throw this.failed;
     return sha256;
   }
+
+  private writeHeld(): void {
+    if (this.heldBytes === 0) return;
+    const bytes = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held, this.heldBytes);
+    this.held = [];
+    this.heldBytes = 0;
+    writeAll(this.fd, bytes);
+  }
+}
+
+/** write(2) until every byte is written (a regular file takes them in one call, but need not). */
+export function writeAll(fd: number, bytes: Buffer): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
 function tapePath(runDir: string): { path: string; gzip: boolean } {
@@ -77,15 +152,49 @@ function tapePath(runDir: string): { path: string; gzip: boolean } {
   throw new TapeFileError(gz, `missing (and no ${LEGACY_TAPE_FILE} either): is this a run folder?`);
 }
 
-/** The whole uncompressed tape of a run folder as text (tests, replay: tapes that fit in memory). */
-export function readTapeText(runDir: string): string {
+/** A run folder's tape, uncompressed, up to its last whole line. */
+export interface TapeText {
+  path: string;
+  /** Whole lines only, each with its newline. */
+  text: string;
+  /**
+   * The file lacks gzip's end (its trailer), or ends inside a line: the run never closed its tape
+   * (killed outright, or still running). `text` then holds every whole line it has.
+   */
+  unfinished: boolean;
+}
+
+/** The tape read as far as it goes: a tape that was never closed (a killed run) up to its last whole line. */
+export function readTapeFile(runDir: string): TapeText {
   const { path, gzip } = tapePath(runDir);
+  let bytes: Buffer;
+  let unfinished = false;
   try {
-    const bytes = readFileSync(path);
-    return (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
+    bytes = readFileSync(path);
+    if (gzip) {
+      try {
+        bytes = gunzipSync(bytes);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw err;
+        // "unexpected end of file": no trailer. Everything up to the last sync flush decompresses.
+        bytes = gunzipSync(bytes, { finishFlush: zlib.Z_SYNC_FLUSH });
+        unfinished = true;
+      }
+    }
   } catch (err) {
     throw new TapeFileError(path, `cannot be read: ${(err as Error).message}`, { cause: err });
   }
+  const end = bytes.lastIndexOf(NEWLINE) + 1;
+  if (end < bytes.length) unfinished = true;
+  return { path, text: bytes.subarray(0, end).toString('utf8'), unfinished };
+}
+
+/**
+ * The whole uncompressed tape of a run folder as text (tests, replay: tapes that fit in memory);
+ * a tape that was never closed (a killed run), up to its last whole line.
+ */
+export function readTapeText(runDir: string): string {
+  return readTapeFile(runDir).text;
 }
 
 /** The tape's records, parsed. */
@@ -96,18 +205,65 @@ export function readTapeRecords(runDir: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** The uncompressed tape as a stream (any size), for `flexarena tape`. */
-export function openTapeStream(runDir: string): NodeJS.ReadableStream & { path: string } {
+const NEWLINE = 0x0a;
+
+/**
+ * Passes whole lines only: the bytes after the last newline (a line cut by a kill) are dropped at
+ * the end, and counted. Keeps the last whole line, to say where a cut tape ends.
+ */
+class WholeLines extends Transform {
+  private tail: Buffer = Buffer.alloc(0);
+  /** Bytes after the last newline, dropped. */
+  cutBytes = 0;
+  lastLine = '';
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const bytes = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk;
+    const end = bytes.lastIndexOf(NEWLINE) + 1;
+    if (end > 0) {
+      const prev = bytes.lastIndexOf(NEWLINE, end - 2) + 1;
+      this.lastLine = bytes.subarray(prev, end - 1).toString('utf8');
+    }
+    this.tail = Buffer.from(bytes.subarray(end));
+    done(null, end > 0 ? bytes.subarray(0, end) : undefined);
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.cutBytes = this.tail.length;
+    done();
+  }
+}
+
+export type TapeStream = NodeJS.ReadableStream & {
+  path: string;
+  /** After the end: the bytes of an unfinished last line (dropped), and the last whole line. */
+  readonly cutBytes: number;
+  readonly lastLine: string;
+};
+
+/**
+ * The uncompressed tape as a stream (any size), for `flexarena tape`: whole lines, and a tape that
+ * was never closed (a killed run) up to its last whole line, without an error.
+ */
+export function openTapeStream(runDir: string): TapeStream {
   const { path, gzip } = tapePath(runDir);
   const raw = createReadStream(path);
-  const stream = gzip ? raw.pipe(createGunzip()) : raw;
-  return Object.assign(stream, { path });
+  const lines = new WholeLines();
+  const stream = gzip ? raw.pipe(createGunzip({ finishFlush: zlib.Z_SYNC_FLUSH })) : raw;
+  raw.on('error', (err) => lines.destroy(err));
+  if (stream !== raw) stream.on('error', (err: Error) => lines.destroy(err));
+  stream.pipe(lines);
+  return Object.assign(lines, { path });
 }
 
 /** The sha256 recorded in a run folder's tape.sha256. */
 export function recordedTapeSha256(runDir: string): string {
   const path = join(runDir, TAPE_SHA_FILE);
-  if (!existsSync(path)) throw new TapeFileError(path, 'missing');
+  if (!existsSync(path))
+    throw new TapeFileError(
+      path,
+      'missing: the run never closed its tape (killed outright, or still running), so there is no hash to verify against',
+    );
   return readFileSync(path, 'utf8').trim().split(/\s+/)[0]!;
 }
 

@@ -3,6 +3,7 @@
 // folder when the run is complete and answers on a small HTTP endpoint (GET /runs, /runs/<id>).
 // With --run-dir it scores one run folder from its files and exits.
 import { type Command, Option } from 'commander';
+import { unclosedRunNoteOf } from '../../arena/index.js';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
 import { FlexArenaError, loadHighs } from '../../lib/index.js';
 import { intOption, portOption } from '../options.js';
@@ -70,6 +71,8 @@ export function registerEvaluate(program: Command): void {
         writeScores(o.runDir, scores);
         process.stdout.write(`${formatScoresTable(scores)}\n`);
         process.stdout.write(`${scoresStatusLine(scores, o.runDir)}\n`);
+        const killed = unclosedRunNoteOf(o.runDir);
+        if (killed) process.stdout.write(`${killed}\n`);
         return;
       }
       const service = new EvaluatorService({

@@ -4,6 +4,7 @@
 // reads is cli/report-folder.ts.
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { unclosedRunNoteOf } from '../../arena/index.js';
 import { runReport, writeReport } from '../../evaluation/index.js';
 import { studyReport } from '../../study/index.js';
 import { tournamentReport } from '../../tournament/index.js';
@@ -18,6 +19,9 @@ export function registerReport(program: Command): void {
     .action(async (dir: string, o: { png: boolean }) => {
       const input = readReportFolder(dir);
       if (input.kind === 'run' && input.rescored) process.stderr.write(`${input.rescored}\n`);
+      // A killed run's folder is reported up to where its files end; the reader is told so.
+      const killed = input.kind === 'run' ? unclosedRunNoteOf(dir) : undefined;
+      if (killed) process.stderr.write(`${killed}\n`);
       const page =
         input.kind === 'study'
           ? studyReport(input.summary)

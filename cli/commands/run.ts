@@ -39,7 +39,18 @@ interface RunFlags {
   pace?: number;
   external: string[];
   realtime?: number;
+  resume?: string;
 }
+
+/** What --resume cannot be combined with: the run goes on as it began, in its own folder. */
+const NOT_WITH_RESUME = [
+  ['seed', '--seed'],
+  ['port', '--port'],
+  ['out', '--out'],
+  ['runId', '--run-id'],
+  ['realtime', '--realtime'],
+  ['dashboard', '--dashboard'],
+] as const;
 
 /** Starts the page and the nats-server it reads before the run, and points the run at that server. */
 async function openDashboard(cfg: RunConfig, runId: string, o: RunFlags): Promise<LiveDashboard> {
@@ -68,7 +79,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run one simulation from a run configuration (YAML)')
-    .argument('<config>', 'run configuration file')
+    .argument('[config]', 'run configuration file (not with --resume)')
     .option('--seed <n>', 'override the seed', intOption('--seed', SEED_LIMITS))
     .option('--port <n>', 'gRPC port (0: any free port)', portOption('--port'))
     .option(
@@ -101,23 +112,43 @@ export function registerRun(program: Command): void {
       'real-time mode: pace the virtual clock at <speed> virtual seconds per wall second (1 to 100000); agents are not waited for',
       numberOption('--realtime', REALTIME_SPEED_LIMITS),
     )
-    .action(async (file: string, o: RunFlags) => {
+    .option(
+      '--resume <run-folder>',
+      'continue a lock-step run that was killed or stopped (Ctrl-C), in its folder, from where its tape ends',
+    )
+    .action(async (given: string | undefined, o: RunFlags) => {
       // Loaded here, not at the top: every `flexarena agent` process starts through this file and
       // needs none of the runtime (NATS, the gateway, the core) — about a second of start-up each.
-      const { loadRunConfig, makeRunId, runArena } = await import('../../arena/index.js');
-      const cfg = loadRunConfig(file, {
-        seed: o.seed,
-        port: o.port,
-        outDir: o.out,
-        ...(o.realtime !== undefined ? { mode: 'realtime' as const, realtime: { speed: o.realtime } } : {}),
-      });
+      const { loadRunConfig, makeRunId, planResume, runArena } = await import('../../arena/index.js');
+      if (o.resume !== undefined) {
+        if (given !== undefined)
+          throw new InvalidArgumentError(
+            `--resume continues the run of ${o.resume} with its own config.yaml; give no configuration file (got ${given})`,
+          );
+        for (const [key, flag] of NOT_WITH_RESUME)
+          if (o[key] !== undefined && o[key] !== false)
+            throw new InvalidArgumentError(
+              `${flag} cannot be used with --resume: the run goes on as it began`,
+            );
+      } else if (given === undefined)
+        throw new InvalidArgumentError('a run configuration file is needed (or --resume <run-folder>)');
+      const resume = o.resume !== undefined ? planResume(o.resume) : undefined;
+      const file = resume ? resume.configPath : given!;
+      const cfg =
+        resume?.cfg ??
+        loadRunConfig(file, {
+          seed: o.seed,
+          port: o.port,
+          outDir: o.out,
+          ...(o.realtime !== undefined ? { mode: 'realtime' as const, realtime: { speed: o.realtime } } : {}),
+        });
       if (cfg.mode === 'realtime' && o.pace)
         throw new InvalidArgumentError(
           `--pace slows a lock-step run; this run is in real time at realtime.speed ${cfg.realtime!.speed}`,
         );
       applyExternalAgents(cfg, o.external, file);
       resolveLaunchedParamPaths(cfg, file);
-      const runId = o.runId ?? makeRunId(cfg);
+      const runId = resume?.runId ?? o.runId ?? makeRunId(cfg);
       await checkLaunchedStrategies(cfg, file, await runWelcomes(cfg, runId, dirname(resolve(file)), file));
       const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;
       const started = Date.now();
@@ -129,6 +160,7 @@ export function registerRun(program: Command): void {
         configFile: file,
         signal: stop.signal,
         isBuiltInStrategy: hasStrategy,
+        ...(resume ? { resume } : {}),
         ...(o.inProcess ? { local: inProcessAgents(cfg) } : {}),
         ...(o.pace ? { onDecision: (await import('../../dashboard/index.js')).pacer(o.pace) } : {}),
         ...(dash ? { natsUrl: dash.natsUrl } : {}),

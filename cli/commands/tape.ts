@@ -3,7 +3,7 @@
 // tape.sha256.
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { openTapeStream, verifyTape } from '../../arena/index.js';
+import { isUnclosedRun, openTapeStream, unclosedRunNote, verifyTape } from '../../arena/index.js';
 
 export function registerTape(program: Command): void {
   program
@@ -24,6 +24,10 @@ export function registerTape(program: Command): void {
         if (err.code === 'EPIPE') process.exit(0);
         throw err;
       });
-      await pipeline(openTapeStream(runDir), process.stdout);
+      const tape = openTapeStream(runDir);
+      await pipeline(tape, process.stdout);
+      // A killed run's tape: every whole line is printed; what it is, and where it ends, on stderr.
+      if (isUnclosedRun(runDir) || tape.cutBytes > 0)
+        process.stderr.write(`${unclosedRunNote(runDir, tape.lastLine || undefined)}\n`);
     });
 }

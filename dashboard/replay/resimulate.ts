@@ -9,14 +9,20 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
   INTERRUPTED_FILE,
   type Interruption,
+  isUnclosedRun,
   LEGACY_TAPE_FILE,
   loadRunConfig,
+  ReplayPort,
   readInterruption,
+  readTapeAnswers,
   readTapeText,
   readWorldFiles,
   subjects,
   TAPE_FILE,
+  type TapeAnswers,
+  TapeCheck,
   TapeFileError,
+  TapeMismatchError,
 } from '../../arena/index.js';
 import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import {
@@ -26,11 +32,8 @@ import {
   type RunConfig,
   runLockstep,
   Simulation,
-  TapeEncoder,
 } from '../../sim/index.js';
 import { ReplayInputError, ReplayMismatchError } from '../errors.js';
-import { ReplayPort } from './replay-port.js';
-import { readTapeAnswers } from './tape-answers.js';
 import type { TimedMessage, Timeline } from './timeline.js';
 
 function readRequired(runDir: string, name: string): string {
@@ -39,22 +42,29 @@ function readRequired(runDir: string, name: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** The uncompressed tape (tape.jsonl.gz, or the tape.jsonl of older run folders). */
+/** The uncompressed tape (tape.jsonl.gz, or the tape.jsonl of older run folders), up to its last whole line. */
 function readTape(runDir: string): string {
   try {
     return readTapeText(runDir);
   } catch (err) {
-    // Say why (missing, or e.g. "unexpected end of file": the tape of a run killed outright,
-    // which never closed it), not only that it is missing or unreadable.
+    // Say why (missing, or not gzip), not only that it is missing or unreadable.
     if (err instanceof TapeFileError) {
       const why = err.message.startsWith(`${err.path}: `)
         ? err.message.slice(err.path.length + 2)
         : err.message;
-      const killed = existsSync(join(runDir, 'tape.sha256'))
-        ? ''
-        : ' (a run killed before it closed its tape cannot be replayed; Ctrl-C stops a run so that it can)';
-      throw new ReplayInputError(err.path, `${why}${killed}`, { cause: err });
+      throw new ReplayInputError(err.path, why, { cause: err });
     }
+    throw err;
+  }
+}
+
+/** The answers on the tape; a line that cannot be read is named as the replay's input error. */
+function readAnswers(text: string, tapePath: string): TapeAnswers {
+  try {
+    return readTapeAnswers(text, tapePath);
+  } catch (err) {
+    if (err instanceof TapeFileError)
+      throw new ReplayInputError(err.path, err.message.slice(err.path.length + 2), { cause: err });
     throw err;
   }
 }
@@ -112,9 +122,14 @@ class TimelineSink implements RecordSink {
   }
 }
 
+/** interrupted.json's signal for a run killed outright, which never wrote one. */
+export const KILLED_SIGNAL = 'killed';
+
 /**
  * How an interrupted run stopped (the signal, its last decision point's time), or undefined for a
- * run that ended; a tape without a run-end record and no interrupted.json cannot be replayed to its end.
+ * run that ended. A run killed outright (no run-end record, no interrupted.json, no tape.sha256)
+ * is replayed to the last decision point its tape reaches: lastDecisionMs is NaN until the replay
+ * has found it. Any other tape without a run-end record cannot be replayed to its end.
  */
 function interruptionOf(
   runDir: string,
@@ -124,12 +139,12 @@ function interruptionOf(
   const last = lines.at(-1);
   if (last !== undefined && (JSON.parse(last) as { type?: string }).type === 'run-end') return undefined;
   const interruption = readInterruption(runDir);
-  if (!interruption)
-    throw new ReplayInputError(
-      tapePath,
-      `the run did not finish (no run-end record) and its folder has no ${INTERRUPTED_FILE} saying where it stopped`,
-    );
-  return interruption;
+  if (interruption) return interruption;
+  if (isUnclosedRun(runDir)) return { signal: KILLED_SIGNAL, lastDecisionMs: Number.NaN };
+  throw new ReplayInputError(
+    tapePath,
+    `the run did not finish (no run-end record) and its folder has no ${INTERRUPTED_FILE} saying where it stopped`,
+  );
 }
 
 export interface ReplayLoad {
@@ -150,28 +165,17 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
       'a real-time run (mode: realtime) cannot be replayed: its actions were applied at wall-clock arrival times',
     );
   const tapePath = join(runDir, existsSync(join(runDir, TAPE_FILE)) ? TAPE_FILE : LEGACY_TAPE_FILE);
-  const tape = readTapeAnswers(readTape(runDir), tapePath);
-  const recordedSha = readRequired(runDir, 'tape.sha256').trim().split(/\s+/)[0]!;
+  const tape = readAnswers(readTape(runDir), tapePath);
+  const interruption = interruptionOf(runDir, tape.lines, tapePath);
+  const killed = interruption?.signal === KILLED_SIGNAL && Number.isNaN(interruption.lastDecisionMs);
+  // A killed run never wrote tape.sha256: its lines are compared one by one, up to where they end.
+  const recordedSha = killed ? undefined : readRequired(runDir, 'tape.sha256').trim().split(/\s+/)[0]!;
   const runId = runIdOf(runDir);
 
   const timeline = new TimelineSink(runId);
-  let line = 0;
-  // The encoder hands on its lines in chunks: each line of a chunk is compared in turn.
-  const check = new TapeEncoder((chunk, release) => {
-    const produced = chunk.toString('utf8').split('\n');
-    release();
-    produced.pop(); // every chunk ends with a newline
-    for (const text of produced) {
-      const expected = tape.lines[line];
-      if (expected !== text)
-        throw new ReplayMismatchError(
-          `replaying ${tapePath} produced a different tape at line ${line + 1}` +
-            (expected === undefined ? ' (beyond the recorded end)' : '') +
-            ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
-        );
-      line++;
-    }
-  });
+  // Every line the replay produces is compared with the recorded one; a killed run's tape may end
+  // inside a decision point (a version before the tape was flushed where decision points open).
+  const check = new TapeCheck(tape.lines, tapePath, killed);
   const sim = await Simulation.create(cfg, {
     runId,
     sinks: [check, timeline],
@@ -181,19 +185,45 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   const ports = new Map<string, AgentPort>(cfg.agents.map((a) => [a.id, new ReplayPort(a.id, tape)]));
   // A run stopped by a signal is replayed to where it stopped: after its last decision point.
   const stop = new AbortController();
-  const interruption = interruptionOf(runDir, tape.lines, tapePath);
   const lastDecisionMs = interruption?.lastDecisionMs;
   if (lastDecisionMs === 0) stop.abort('the recorded end'); // stopped before its first decision point
+  /** A killed run: the last decision point whose opening the tape reaches, and the timeline then. */
+  let reached: { timeMs: number; messages: number } | undefined;
   await runLockstep(sim, ports, {
     signal: stop.signal,
+    onOpen: (p) => {
+      if (!killed) return;
+      // Its tape ends where a decision point opened (TapeFileSink.checkpoint): stop there.
+      const caughtUp = check.caughtUp();
+      if (!check.beyondEnd) reached = { timeMs: p.timeMs, messages: timeline.messages.length };
+      if (check.beyondEnd || caughtUp) stop.abort('the recorded end');
+    },
     onDecision: (p) => {
       if (lastDecisionMs !== undefined && p.timeMs >= lastDecisionMs) stop.abort('the recorded end');
     },
   }).catch((err: unknown) => {
+    if (err instanceof TapeMismatchError)
+      throw new ReplayMismatchError(
+        `replaying ${tapePath} produced a different tape at line ${err.line}` +
+          (err.beyondEnd ? ' (beyond the recorded end)' : '') +
+          ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
+        { cause: err },
+      );
     if (!stop.signal.aborted) throw err;
   });
+  if (killed) {
+    if (!reached)
+      throw new ReplayInputError(
+        tapePath,
+        'the run was killed before its first decision point: nothing to replay',
+      );
+    // Decision points the tape holds only in part are not shown.
+    timeline.messages.length = reached.messages;
+    interruption.lastDecisionMs = reached.timeMs;
+  }
   const sha = check.seal();
-  if (line !== tape.lines.length || sha !== recordedSha)
+  const line = check.lines;
+  if (!killed && (line !== tape.lines.length || sha !== recordedSha))
     throw new ReplayMismatchError(
       `replaying ${tapePath} gave ${line} lines with sha256 ${sha}; the run recorded ${tape.lines.length} lines with ${recordedSha}`,
     );

@@ -7,6 +7,11 @@ import type { DecisionPoint, RunSummary, Simulation } from '../core/simulation.j
 import type { AgentPort, DecisionRequest } from './agent-port.js';
 
 export interface LockstepOptions {
+  /**
+   * Called when a decision point opens, before its agents are asked: what the run has written so
+   * far is complete up to this decision point (the run's files are made durable here).
+   */
+  onOpen?(point: DecisionPoint): void;
   /** Called after each decision point's answers are in (progress, pacing, observers). */
   onDecision?(point: DecisionPoint): void | Promise<void>;
   /** Aborted: the loop throws the signal's reason before the next decision point. */
@@ -36,6 +41,7 @@ export async function runLockstep(
   opts.signal?.throwIfAborted();
   for (let point = await sim.advance(); point; point = await sim.advance()) {
     const p = point;
+    opts.onOpen?.(p);
     await Promise.all(
       sim.agentIds.map(async (id) => {
         const port = ports.get(id);

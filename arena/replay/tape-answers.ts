@@ -2,7 +2,8 @@
 // every batch an agent sent (with its wake-up id and its actions exactly as they reached the door),
 // every missed deadline, and the moment an agent went absent. That is all the core needs to play
 // the run again: the world and the markets are deterministic given the configuration and seed.
-import { ReplayInputError } from '../errors.js';
+// Shared by the dashboard's replay and `flexarena run --resume`.
+import { TapeFileError } from '../run/tape-file.js';
 
 export type TapeAnswer = { kind: 'batch'; actions: unknown[] } | { kind: 'missed' };
 
@@ -34,23 +35,23 @@ export function readTapeAnswers(text: string, file: string): TapeAnswers {
     try {
       rec = JSON.parse(line);
     } catch (cause) {
-      throw new ReplayInputError(file, `line ${i + 1} is not JSON`, { cause });
+      throw new TapeFileError(file, `line ${i + 1} is not JSON`, { cause });
     }
     const agent = String(rec.agent);
     if (rec.type === 'batch') {
       if (typeof rec.wakeId !== 'number' || !Array.isArray(rec.actions))
-        throw new ReplayInputError(
+        throw new TapeFileError(
           file,
           `line ${i + 1}: a batch record needs a numeric wakeId and an actions array`,
         );
       answers.set(answerKey(agent, rec.wakeId), { kind: 'batch', actions: rec.actions });
     } else if (rec.type === 'missed-deadline') {
       if (typeof rec.wakeId !== 'number')
-        throw new ReplayInputError(file, `line ${i + 1}: a missed-deadline record needs a numeric wakeId`);
+        throw new TapeFileError(file, `line ${i + 1}: a missed-deadline record needs a numeric wakeId`);
       answers.set(answerKey(agent, rec.wakeId), { kind: 'missed' });
     } else if (rec.type === 'agent-absent') {
       if (typeof rec.t !== 'number')
-        throw new ReplayInputError(file, `line ${i + 1}: agent-absent needs a time t`);
+        throw new TapeFileError(file, `line ${i + 1}: agent-absent needs a time t`);
       const set = absentAt.get(agent) ?? new Set<number>();
       absentAt.set(agent, set);
       set.add(rec.t);
