@@ -19,7 +19,7 @@ import {
   writeConfig,
 } from '../helpers/arena-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
-import { alive, childrenOf, until } from '../helpers/process-control.js';
+import { alive, childrenOf, sleep, until } from '../helpers/process-control.js';
 import { readRunSettlements } from '../helpers/settlement-stream.js';
 
 const orphans: number[] = [];
@@ -37,8 +37,17 @@ function flexarena(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000 });
 }
 
-/** A paced copy of the run stopped by `signal` once it has settled something. */
-async function stoppedRun(name: string, signal: NodeJS.Signals, file = config): Promise<string> {
+/**
+ * A paced copy of the run stopped by `signal` once it has settled something (and, when `published`
+ * is given, once that says the first records reached NATS: the publisher is buffered, so on a
+ * loaded machine a kill can come before its first delivery).
+ */
+async function stoppedRun(
+  name: string,
+  signal: NodeJS.Signals,
+  file = config,
+  published?: () => Promise<boolean>,
+): Promise<string> {
   const arena = await startArena(file, ['--out', join(dir, name), '--run-id', 'resume-me', '--pace', '9000']);
   const settlements = join(arena.runDir, 'settlements.jsonl');
   await until(
@@ -46,6 +55,11 @@ async function stoppedRun(name: string, signal: NodeJS.Signals, file = config): 
     () => existsSync(settlements) && statSync(settlements).size > 0,
     240_000,
   );
+  const end = Date.now() + 240_000;
+  while (published && !(await published())) {
+    if (Date.now() > end) throw new Error('timed out waiting for the first settlements on NATS');
+    await sleep(200);
+  }
   orphans.push(...childrenOf(arena.child.pid!));
   arena.child.kill(signal);
   await arena.exited;
@@ -168,7 +182,17 @@ describe('flexarena run --resume', () => {
       demoConfig({ days: 2, nats: { enabled: true, url: server.url } }),
       'nats.yaml',
     );
-    const runDir = await stoppedRun('nats', 'SIGKILL', shared);
+    const runDir = await stoppedRun(
+      'nats',
+      'SIGKILL',
+      shared,
+      // Before the run's first publish the stream may not exist yet: that is "not yet".
+      () =>
+        readRunSettlements(server.url, 'resume-me').then(
+          (m) => m.length > 0,
+          () => false,
+        ),
+    );
     const before = await readRunSettlements(server.url, 'resume-me');
     expect(before.length).toBeGreaterThan(0);
     // Its own id is not refused as taken; what the stream holds is not published again.
