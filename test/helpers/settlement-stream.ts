@@ -44,3 +44,23 @@ export async function readRunSettlements(url: string, runId: string): Promise<St
     await nc.close();
   }
 }
+
+/** The `nats` block of a run's results.json, as far as these checks read it. */
+export interface NatsDeliveryFacts {
+  duplicates: number;
+  heldByEarlierRun: number;
+  outages: unknown[];
+}
+
+/**
+ * The run's own messages went in once each. A "duplicate" ack is not a second copy: it is the
+ * stream's answer to a retry of a publish whose first ack timed out (a loaded machine), and such
+ * a retry only follows a failed attempt, which the run records as an outage. Duplicates without
+ * an outage, or any held by an earlier run, would mean messages that are not this run's.
+ */
+export function duplicatesOnlyFromRetries(nats: NatsDeliveryFacts): string | undefined {
+  if (nats.heldByEarlierRun !== 0) return `heldByEarlierRun = ${nats.heldByEarlierRun}`;
+  if (nats.duplicates > 0 && nats.outages.length === 0)
+    return `${nats.duplicates} duplicate acks with no failed attempt (no outage) recorded`;
+  return undefined;
+}
