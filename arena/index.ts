@@ -48,8 +48,9 @@ export {
   unclosedRunNoteOf,
 } from './run/killed-run.js';
 export { loadRunConfig } from './run/load-config.js';
+export type { NatsDelivery } from './run/nats-delivery.js';
 export { planResume, RESUME_INFO_FILE, ResumeError, type ResumePlan } from './run/resume-run.js';
-export { makeRunId, type NatsDelivery, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
+export { makeRunId, type RunOptions, type RunOutput, runArena } from './run/run-arena.js';
 export {
   INTERRUPTED_FILE,
   type Interruption,

@@ -345,6 +345,11 @@ describe('JetStreamOutbox against a real nats-server', () => {
     const first = await outbox.drain({ timeoutMs: 30_000 });
     // …which it reports apart: the stream kept those messages, not this outbox's records.
     expect(first).toMatchObject({ complete: true, delivered: 100, duplicates: 10, heldBefore: 10 });
+    expect([...first.heldBeforeIds].sort()).toEqual(
+      range(0, 10)
+        .map((i) => `m-${i}`)
+        .sort(),
+    );
     expectExactlyOnceInOrder(await readStream(server.url), range(0, 100));
 
     await server.kill9();

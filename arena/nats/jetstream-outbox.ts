@@ -95,6 +95,8 @@ export interface OutboxReport {
   duplicates: number;
   /** See OutboxCounters.heldBefore. */
   heldBefore: number;
+  /** Their msgIds, all of them: whoever reads the report can tell whose they were. */
+  heldBeforeIds: string[];
   recoveredByLookup: number;
   /** delivered + undeliveredCount + rejected.length === enqueued */
   undeliveredCount: number;
@@ -146,6 +148,7 @@ export class JetStreamOutbox {
   private timer: NodeJS.Timeout | undefined;
   private currentOutage: Outage | undefined;
   private readonly outages: Outage[] = [];
+  private readonly heldBeforeIds: string[] = [];
   private readonly drainWaiters = new Set<() => void>();
   private readonly idleWaiters = new Set<() => void>();
   private closePromise: Promise<OutboxReport> | undefined;
@@ -326,6 +329,7 @@ export class JetStreamOutbox {
       delivered: this.c.delivered,
       duplicates: this.c.duplicates,
       heldBefore: this.c.heldBefore,
+      heldBeforeIds: [...this.heldBeforeIds],
       recoveredByLookup: this.c.recoveredByLookup,
       undeliveredCount: backlog,
       undelivered,
@@ -494,7 +498,10 @@ export class JetStreamOutbox {
     this.inFlight.delete(subject);
     this.c.delivered++;
     if (how.duplicate) this.c.duplicates++;
-    if (how.duplicate && !how.byLookup && a.rec.attempts === 1) this.c.heldBefore++;
+    if (how.duplicate && !how.byLookup && a.rec.attempts === 1) {
+      this.c.heldBefore++;
+      this.heldBeforeIds.push(a.rec.msgId);
+    }
     if (how.byLookup) this.c.recoveredByLookup++;
     this.failureStreak = 0;
     this.endOutage();

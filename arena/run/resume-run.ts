@@ -163,6 +163,14 @@ export class ResumeSwitch {
     };
   }
 
+  /**
+   * Settlement-stream msgIds sent again while re-simulating the recorded tape: the stopped run had
+   * made these messages too, and may have sent them. One the stream turns out to hold (its publish
+   * landed after `stored` was read: a dead client's last bytes are still stored) is that run's
+   * own, the same bytes, kept once; not a message of another run.
+   */
+  readonly resentFromTape = new Set<string>();
+
   /** Agents started again whose answers while catching up differed from the recorded ones. */
   readonly differed = new Set<string>();
 
@@ -207,7 +215,12 @@ export class ResumeSwitch {
    * of the settlement stream only the messages it does not hold yet (`stored`: their Nats-Msg-Ids).
    */
   natsGate(sink: RecordSink, runId: string, stored: ReadonlySet<string>): RecordSink {
-    const owed = (id: string) => this.live || !stored.has(id);
+    const owed = (id: string) => {
+      if (this.live) return true;
+      if (stored.has(id)) return false;
+      this.resentFromTape.add(id);
+      return true;
+    };
     return {
       public: (r: PublicRecord) => {
         if (this.live) sink.public?.(r);

@@ -44,6 +44,7 @@ import { NatsThread } from '../nats/nats-thread.js';
 import { assertRunIdUnused, storedRunMsgIds } from '../nats/run-id-check.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
 import { FaultLogSink, RunInfoFileSink, SETTLEMENTS_FILE, SettlementFileSink } from './file-sinks.js';
+import { type NatsDelivery, natsDelivery } from './nats-delivery.js';
 import { type ResumePlan, ResumeSwitch, writeResumeInfo } from './resume-run.js';
 import { RunFolderError, writeInterruption, writeResults, writeTapeHash } from './run-folder.js';
 import { StoppingFaults } from './stopping-faults.js';
@@ -94,28 +95,6 @@ export interface RunOptions {
    * and configuration; re-simulated from its tape to where the tape ends, then live.
    */
   resume?: ResumePlan;
-}
-
-/** What NATS delivery looked like, in results.json: nothing lost means undelivered = 0. */
-export interface NatsDelivery {
-  url: string;
-  /** Messages of the run on the settlement stream: its records, its manifest and its end message. */
-  messages: number;
-  delivered: number;
-  duplicates: number;
-  /**
-   * Of `duplicates`: messages whose ids the stream had seen from another run with this run id
-   * within its duplicate window (one that took the id while this run ran, or one purged less than
-   * a window ago: a run id the stream holds is refused before the run): it kept that run's, and
-   * its consumers never get these.
-   */
-  heldByEarlierRun: number;
-  undelivered: number;
-  outages: { fromMs: number; toMs?: number; cause: string }[];
-  /** Written when something could not be delivered: the records themselves, one per line. */
-  undeliveredFile?: string;
-  publicMessages: number;
-  publicDropped: number;
 }
 
 export interface RunOutput {
@@ -204,6 +183,7 @@ async function closeNats(
   cfg: RunConfig,
   runDir: string,
   log: (l: string) => void,
+  resentFromTape?: ReadonlySet<string>,
 ): Promise<NatsDelivery> {
   const thread = await n.thread;
   await thread.drain(cfg.nats.deliveryTimeoutMs);
@@ -214,18 +194,7 @@ async function closeNats(
       `NATS: ${report.undeliveredCount} of ${report.enqueued} settlement records were NOT delivered to JetStream ` +
         `(they are in ${report.undeliveredFile}); ${report.delivered} were`,
     );
-  return {
-    url: n.url,
-    messages: report.enqueued,
-    delivered: report.delivered,
-    duplicates: report.duplicates,
-    heldByEarlierRun: report.heldBefore,
-    undelivered: report.undeliveredCount + report.rejected.length,
-    outages: report.outages,
-    ...(report.undeliveredFile ? { undeliveredFile: report.undeliveredFile } : {}),
-    publicMessages: closed.publicPublished,
-    publicDropped: closed.publicDropped,
-  };
+  return natsDelivery(n.url, closed, resentFromTape);
 }
 
 /**
@@ -491,7 +460,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
     leaving.flush();
     faults.close();
-    if (nats) results.nats = await closeNats(nats, cfg, runDir, log);
+    if (nats) results.nats = await closeNats(nats, cfg, runDir, log, resume?.resentFromTape);
     writeResults(runDir, results);
     completed = true;
     return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };

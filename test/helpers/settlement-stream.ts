@@ -49,18 +49,22 @@ export async function readRunSettlements(url: string, runId: string): Promise<St
 export interface NatsDeliveryFacts {
   duplicates: number;
   heldByEarlierRun: number;
+  /** A resumed run: held before the first attempt because the stopped run had stored them. */
+  storedByStoppedRun?: number;
   outages: unknown[];
 }
 
 /**
  * The run's own messages went in once each. A "duplicate" ack is not a second copy: it is the
  * stream's answer to a retry of a publish whose first ack timed out (a loaded machine), and such
- * a retry only follows a failed attempt, which the run records as an outage. Duplicates without
- * an outage, or any held by an earlier run, would mean messages that are not this run's.
+ * a retry only follows a failed attempt, which the run records as an outage; or, in a resumed run,
+ * to a message the stopped run had stored itself after the resume read the stream. Other
+ * duplicates, or any held by an earlier run, would mean messages that are not this run's.
  */
 export function duplicatesOnlyFromRetries(nats: NatsDeliveryFacts): string | undefined {
   if (nats.heldByEarlierRun !== 0) return `heldByEarlierRun = ${nats.heldByEarlierRun}`;
-  if (nats.duplicates > 0 && nats.outages.length === 0)
-    return `${nats.duplicates} duplicate acks with no failed attempt (no outage) recorded`;
+  const retried = nats.duplicates - (nats.storedByStoppedRun ?? 0);
+  if (retried > 0 && nats.outages.length === 0)
+    return `${retried} duplicate acks on retries with no failed attempt (no outage) recorded`;
   return undefined;
 }
