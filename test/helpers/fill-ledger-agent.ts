@@ -51,6 +51,8 @@ export interface FillLedgerState {
   wakeUps: number;
   /** The wake_id of every wake-up decided, in the order decided (over all streams: ascending). */
   woken?: number[];
+  /** Of `woken`: those decided with no action (an empty answer leaves no batch on the tape). */
+  decidedEmpty?: number[];
   /** Positions of the last wake-up (or of the run's final report) processed. */
   positions: Position[];
   sessions: number;
@@ -140,7 +142,12 @@ class FillLedgerStrategy implements Strategy {
     state.woken.push(wake.wakeId);
     state.positions = wake.positions;
     process.stdout.write(`wake ${wake.wakeId} seq ${wake.reportSeq} fills ${wake.fills.length}\n`);
-    return this.actions(wake);
+    const actions = this.actions(wake);
+    if (actions.length === 0) {
+      state.decidedEmpty ??= [];
+      state.decidedEmpty.push(wake.wakeId);
+    }
+    return actions;
   }
 
   onAck(ack: ActionAck): void {

@@ -136,11 +136,12 @@ describe('a TypeScript SDK agent that did not run while the arena moved on', () 
     // second), the wake-ups that came meanwhile skipped but the newest.
     expect(r.overtaken, r.out).toBeGreaterThanOrEqual(BLOCKED.length);
     expect(r.skipped, r.out).toBeGreaterThanOrEqual(BLOCKED.length);
-    // No answer refused as late from a block to the end of its catching up (a loaded machine can
-    // make an answer elsewhere miss its deadline before any newer wake-up has come: it is sent, and
-    // refused).
+    // No answer sent while behind (refused as late, its next wake-up missed too) from a block to
+    // the end of its catching up. A loaded machine can make an answer miss its deadline before any
+    // newer wake-up has come, also just after a block: it is sent and refused, and the next wake-up
+    // is answered in time (CI saw wake 70 so, after the block at 60).
     expect(
-      r.late.filter((w) => BLOCKED.some((b) => w >= b && w <= b + 10)),
+      r.lateBehind.filter((w) => BLOCKED.some((b) => w >= b && w <= b + 10)),
       r.out,
     ).toEqual([]);
   });
