@@ -1,11 +1,12 @@
 // Starts each configured agent as its own OS process running `flexarena agent <strategy>`,
 // with its output in the run folder. Agents connect back over gRPC like any external agent.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/index.js';
 import type { AgentConfig } from '../../sim/index.js';
 import { killAndWait } from '../nats/nats-server-launcher.js';
+import { RunFolderError } from '../run/run-folder.js';
 
 const ROOT = PROJECT_ROOT;
 const BIN = join(ROOT, 'bin', 'flexarena.mjs');
@@ -46,12 +47,29 @@ export interface LaunchedAgent {
 const TAIL_CHARS = 4096;
 
 /**
- * Writes the child's stdout and stderr to `<logDir>/<agentId>.log` and keeps their last
- * TAIL_CHARS characters, so that an agent that dies at start can be reported in its own words. A
- * process that cannot be started at all (no such command) gets that said in both.
+ * `<logDir>/<agentId>.log`, opened before its process starts. The folder (the run folder's
+ * agents/) is made here, by the first agent launched: a run without agent processes (in process,
+ * or only agents started by hand) has no agents/ — it had an empty one — and a resumed folder
+ * that has none gets one (the launch failed with ENOENT, unhandled, on the log's stream). Opened
+ * synchronously, so that a folder that cannot take it fails here, before a process is started,
+ * and not later as an error event of the stream.
  */
-function logOutput(agentId: string, child: ChildProcess, logDir: string, command: string): LaunchedAgent {
-  const log = createWriteStream(join(logDir, `${agentId}.log`));
+function openLog(agentId: string, logDir: string): WriteStream {
+  const path = join(logDir, `${agentId}.log`);
+  try {
+    mkdirSync(logDir, { recursive: true });
+    return createWriteStream(path, { fd: openSync(path, 'w') });
+  } catch (err) {
+    throw new RunFolderError(path, `cannot write agent ${agentId}'s log: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Writes the child's stdout and stderr to its log and keeps their last TAIL_CHARS characters, so
+ * that an agent that dies at start can be reported in its own words. A process that cannot be
+ * started at all (no such command) gets that said in both.
+ */
+function logOutput(agentId: string, child: ChildProcess, log: WriteStream, command: string): LaunchedAgent {
   let tail = '';
   const keep = (text: string) => {
     tail = (tail + text).slice(-TAIL_CHARS);
@@ -80,13 +98,14 @@ export function launchAgent(
   logDir: string,
   program: string = BIN,
 ): LaunchedAgent {
+  const log = openLog(agent.id, logDir);
   const child = spawn(
     process.execPath,
     [program, 'agent', agent.strategy, '--arena', address, '--params', JSON.stringify(agent.params)],
     // The token travels in the environment, not argv, so it does not show up in `ps`.
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLEXARENA_TOKEN: token } },
   );
-  return logOutput(agent.id, child, logDir, process.execPath);
+  return logOutput(agent.id, child, log, process.execPath);
 }
 
 /**
@@ -105,11 +124,12 @@ export function launchCommand(
     a.replaceAll('{arena}', address).replaceAll('{token}', token),
   );
   if (!cmd) throw new Error(`agent ${agentId}: empty command`);
+  const log = openLog(agentId, logDir);
   const child = spawn(cmd, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...command.env, FLEXARENA_ARENA: address, FLEXARENA_TOKEN: token },
   });
-  return logOutput(agentId, child, logDir, cmd);
+  return logOutput(agentId, child, log, cmd);
 }
 
 export async function stopAgents(agents: LaunchedAgent[], graceMs = 3_000): Promise<void> {

@@ -35,6 +35,7 @@ import {
 import { type OutboxRecord, recordBytes } from './outbox-record.js';
 import { classifyPublishError } from './publish-failure.js';
 import { SpoolFile } from './spool-file.js';
+import { streamOverlapMessage } from './stream-overlap.js';
 import { type UndeliveredEntry, writeUndeliveredFile } from './undelivered-file.js';
 
 export type { OutboxOptions, OutboxStreamConfig } from './outbox-options.js';
@@ -228,6 +229,12 @@ export class JetStreamOutbox {
     try {
       await outbox.ensureStream();
     } catch (err) {
+      // Asked before the connection closes: which stream is in the way, and how to remove it.
+      const overlap = await streamOverlapMessage(jsm, o.stream, err);
+      if (overlap) {
+        await outbox.close();
+        throw new OutboxStreamError(overlap, { cause: err });
+      }
       const f = classifyPublishError(err);
       const noJetStream = f.kind === 'retry' && f.checkStream;
       if (f.kind === 'reject' || noJetStream) {

@@ -531,7 +531,8 @@ async function makeRunFolder(
       rmSync(runDir, { recursive: true });
       log(`${runDir} held an earlier run with the id ${runId}: replaced`);
     }
-    mkdirSync(join(runDir, 'agents'), { recursive: true });
+    // agents/ is made by the launcher, when there is an agent process to log (agent-launcher.ts).
+    mkdirSync(runDir, { recursive: true });
   } catch (err) {
     throw new RunFolderError(
       runDir,

@@ -3,6 +3,7 @@
 // FLEXARENA_ARENA and FLEXARENA_TOKEN), prints a pass/fail table, exits 1 when a check fails.
 import type { Command } from 'commander';
 import { formatChecks, runCompliance, startFailureOutput } from '../../compliance/index.js';
+import { DEADLINE_MS_LIMITS } from '../../sim/index.js';
 import { intOption, stopOnSignal } from '../options.js';
 
 interface ComplianceFlags {
@@ -22,7 +23,11 @@ export function registerCompliance(program: Command): void {
       'the command that starts the agent, after --; {arena} and {token} are filled in',
     )
     .option('--out <dir>', 'where the run folder goes (default: a temporary folder)')
-    .option('--deadline-ms <ms>', 'answer deadline per wake-up', intOption('--deadline-ms'))
+    .option(
+      '--deadline-ms <ms>',
+      `answer deadline per wake-up (${DEADLINE_MS_LIMITS.min} to ${DEADLINE_MS_LIMITS.max}; default 5000)`,
+      intOption('--deadline-ms', DEADLINE_MS_LIMITS),
+    )
     .option('--verbose', "print the arena's log lines and the agent's output")
     .action(async (command: string[], o: ComplianceFlags) => {
       // Ctrl-C or SIGTERM: the run stops properly and the agent's process is stopped with it.
@@ -31,7 +36,7 @@ export function registerCompliance(program: Command): void {
         command,
         signal: stop.signal,
         ...(o.out ? { outDir: o.out } : {}),
-        ...(o.deadlineMs ? { deadlineMs: o.deadlineMs } : {}),
+        ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
         ...(o.verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}),
       }).finally(() => stop.release());
       const startFailure = startFailureOutput(report);

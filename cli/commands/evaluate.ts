@@ -5,8 +5,15 @@
 import { type Command, Option } from 'commander';
 import { unclosedRunNoteOf } from '../../arena/index.js';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
-import { FlexArenaError, loadHighs } from '../../lib/index.js';
-import { intOption, portOption } from '../options.js';
+import { loadHighs } from '../../lib/index.js';
+import {
+  ACK_WAIT_MS_LIMITS,
+  ackWaitMsOption,
+  NATS_URL_HELP,
+  natsUrlOf,
+  natsUrlOption,
+} from '../nats-options.js';
+import { portOption } from '../options.js';
 import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
 
 interface EvaluateFlags {
@@ -33,7 +40,7 @@ export function registerEvaluate(program: Command): void {
     .description(
       'score runs: a durable JetStream consumer of settlement records (or one run folder with --run-dir)',
     )
-    .option('--nats <url>', 'NATS server (default: $FLEXARENA_NATS_URL or nats://127.0.0.1:4222)')
+    .option('--nats <url>', NATS_URL_HELP, natsUrlOption)
     .option(
       '--runs-dir <dir>',
       'parent folder of the run folders (scores.json goes into <dir>/<run-id>/)',
@@ -49,9 +56,9 @@ export function registerEvaluate(program: Command): void {
       8787,
     )
     .option(
-      '--ack-wait-ms <n>',
-      'redelivery of unacknowledged messages (new consumers)',
-      intOption('--ack-wait-ms'),
+      '--ack-wait-ms <ms>',
+      `redelivery of unacknowledged messages (new consumers; ${ACK_WAIT_MS_LIMITS.min} to ${ACK_WAIT_MS_LIMITS.max})`,
+      ackWaitMsOption(),
       30_000,
     )
     .option('--run-dir <dir>', 'score this run folder from its files and exit')
@@ -61,10 +68,6 @@ export function registerEvaluate(program: Command): void {
         .default('dp'),
     )
     .action(async (o: EvaluateFlags) => {
-      // JetStream turns 0 into its default (30 s) and stores a negative wait as it is; below a
-      // second a busy evaluator would get its messages again while it still scores them.
-      if (o.ackWaitMs < 1_000)
-        throw new FlexArenaError(`--ack-wait-ms must be an integer >= 1000, got ${o.ackWaitMs}`);
       const solver = await boundSolver(o.solver);
       if (o.runDir) {
         const scores = scoreRunFolder(o.runDir, solver);
@@ -76,7 +79,7 @@ export function registerEvaluate(program: Command): void {
         return;
       }
       const service = new EvaluatorService({
-        natsUrl: o.nats ?? process.env.FLEXARENA_NATS_URL ?? 'nats://127.0.0.1:4222',
+        natsUrl: natsUrlOf(o.nats),
         runsDir: o.runsDir,
         ...(o.stateDir ? { stateDir: o.stateDir } : {}),
         durableName: o.durable,

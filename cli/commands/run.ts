@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createStrategy, hasStrategy } from '../../agents/strategies/index.js';
 import type { LiveDashboard } from '../../dashboard/index.js';
-import { SEED_LIMITS } from '../../lib/index.js';
+import { InterruptedError, SEED_LIMITS } from '../../lib/index.js';
 import { type LocalAgent, REALTIME_SPEED_LIMITS, type RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies, resolveLaunchedParamPaths, runWelcomes } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
@@ -52,8 +52,17 @@ const NOT_WITH_RESUME = [
   ['dashboard', '--dashboard'],
 ] as const;
 
-/** Starts the page and the nats-server it reads before the run, and points the run at that server. */
-async function openDashboard(cfg: RunConfig, runId: string, o: RunFlags): Promise<LiveDashboard> {
+/**
+ * Starts the page and the nats-server it reads before the run, and points the run at that server.
+ * A stop (Ctrl-C) while it waits for the page closes both and ends the command: before, the signal
+ * killed it there, leaving the nats-server's store folder behind and saying nothing.
+ */
+async function openDashboard(
+  cfg: RunConfig,
+  runId: string,
+  o: RunFlags,
+  signal: AbortSignal,
+): Promise<LiveDashboard> {
   // Loaded only when asked for: every agent process runs this command file too.
   const { DashboardError, startLiveDashboard } = await import('../../dashboard/index.js');
   if (!cfg.nats.enabled)
@@ -70,9 +79,25 @@ async function openDashboard(cfg: RunConfig, runId: string, o: RunFlags): Promis
     process.stderr.write(
       'dashboard: the run starts when the page is open (--no-dashboard-wait starts at once)\n',
     );
-    await dash.page.waitForPage();
+    if (!(await pageOrStop(dash, signal))) {
+      await dash.close();
+      const sig = String(signal.reason);
+      throw new InterruptedError(
+        sig,
+        `run interrupted by ${sig} before it started (it waited for the dashboard page); the dashboard is closed and no run folder was written`,
+      );
+    }
   }
   return dash;
+}
+
+/** true once a page is open, false if the command is stopped first. */
+function pageOrStop(dash: LiveDashboard, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return Promise.race([
+    dash.page.waitForPage().then(() => true),
+    new Promise<boolean>((resolve) => signal.addEventListener('abort', () => resolve(false), { once: true })),
+  ]);
 }
 
 export function registerRun(program: Command): void {
@@ -150,9 +175,14 @@ export function registerRun(program: Command): void {
       resolveLaunchedParamPaths(cfg, file);
       const runId = resume?.runId ?? o.runId ?? makeRunId(cfg);
       await checkLaunchedStrategies(cfg, file, await runWelcomes(cfg, runId, dirname(resolve(file)), file));
-      const dash = o.dashboard ? await openDashboard(cfg, runId, o) : undefined;
-      const started = Date.now();
       const stop = stopOnSignal('stopping the run (its agents, nats-server; tape and settlements closed)');
+      const dash = o.dashboard
+        ? await openDashboard(cfg, runId, o, stop.signal).catch((err) => {
+            stop.release();
+            throw err;
+          })
+        : undefined;
+      const started = Date.now();
       const { runDir, results, realtime } = await runArena(cfg, {
         runId,
         host: o.host,
@@ -205,8 +235,10 @@ export function registerRun(program: Command): void {
       if (dash) {
         // The page stays to be looked at; its nats-server keeps the run's settlement stream.
         process.stderr.write(`dashboard still at ${dash.pageUrl} (Ctrl-C to stop)\n`);
-        await untilSignal();
+        // The run is complete: a stop now is the way to end the command, not an interruption.
+        const sig = await untilSignal();
         await dash.close();
+        process.stderr.write(`${sig}: dashboard stopped (page server and nats-server closed)\n`);
       }
     });
 }

@@ -20,6 +20,7 @@ import {
 } from '../../tournament/index.js';
 import { runWelcomes, type WelcomeOf } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
+import { NATS_URL_HELP, natsUrlOf, natsUrlOption } from '../nats-options.js';
 import { stopOnSignal } from '../options.js';
 
 /**
@@ -89,7 +90,8 @@ export async function checkSeats(
 
 interface TournamentFlags {
   out?: string;
-  nats?: string;
+  /** true: `--nats` without a URL. */
+  nats?: string | true;
   workerTimeout: number;
   progress: boolean;
 }
@@ -111,7 +113,11 @@ export function registerTournament(program: Command): void {
     .argument('<file>', 'tournament file (YAML)')
     .option('--out <dir>', 'tournament folder (default runs/tournaments/<name>)')
     .option('--no-progress', 'no progress bar')
-    .option('--nats <url>', 'play the games on workers (flexarena worker) through a JetStream work queue')
+    .option(
+      '--nats [url]',
+      `play the games on workers (flexarena worker) through a JetStream work queue; ${NATS_URL_HELP}`,
+      natsUrlOption,
+    )
     .option(
       '--worker-timeout <seconds>',
       'with --nats: give up when no worker pulls or plays a game for this long (0: wait forever)',
@@ -126,7 +132,7 @@ export function registerTournament(program: Command): void {
       await checkSeats(t, scenarios, file);
       const executor = o.nats
         ? natsExecutor({
-            natsUrl: o.nats,
+            natsUrl: natsUrlOf(o.nats),
             tournament: t,
             scenarios,
             log: (l) => process.stderr.write(`${l}\n`),

@@ -3,44 +3,49 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { FlexArenaError } from '../../lib/index.js';
 import { TournamentWorker } from '../../tournament/index.js';
-import { stopOnSignal } from '../options.js';
+import {
+  ACK_WAIT_MS_LIMITS,
+  ackWaitMsOption,
+  NATS_URL_HELP,
+  natsUrlOf,
+  natsUrlOption,
+} from '../nats-options.js';
+import { intOption, stopOnSignal } from '../options.js';
 
 interface WorkerFlags {
-  nats: string;
+  nats?: string;
   name: string;
   out: string;
-  ackWaitMs: string;
-  maxGames?: string;
+  ackWaitMs: number;
+  maxGames?: number;
 }
 
 export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('play tournament games from the JetStream work queue (flexarena tournament --nats)')
-    .option('--nats <url>', 'NATS server', process.env.FLEXARENA_NATS_URL ?? 'nats://127.0.0.1:4222')
+    .option('--nats <url>', NATS_URL_HELP, natsUrlOption)
     .option('--name <name>', 'worker name (in results and logs)', `${hostname()}-${process.pid}`)
     .option('--out <dir>', 'parent folder of the games run folders', join('runs', 'worker'))
     .option(
       '--ack-wait-ms <ms>',
-      "a dead worker's game goes to another after this (if this worker creates the queue)",
-      '30000',
+      `a dead worker's game goes to another after this (if this worker creates the queue; ${ACK_WAIT_MS_LIMITS.min} to ${ACK_WAIT_MS_LIMITS.max})`,
+      ackWaitMsOption(),
+      30_000,
     )
-    .option('--max-games <n>', 'stop after this many games')
+    .option(
+      '--max-games <n>',
+      'stop after this many games (at least 1)',
+      intOption('--max-games', { min: 1 }),
+    )
     .action(async (o: WorkerFlags) => {
-      const ackWaitMs = Number(o.ackWaitMs);
-      if (!Number.isSafeInteger(ackWaitMs) || ackWaitMs < 1_000)
-        throw new FlexArenaError(`--ack-wait-ms must be an integer >= 1000, got ${o.ackWaitMs}`);
-      const maxGames = o.maxGames === undefined ? undefined : Number(o.maxGames);
-      if (maxGames !== undefined && (!Number.isSafeInteger(maxGames) || maxGames < 1))
-        throw new FlexArenaError(`--max-games must be a positive integer, got ${o.maxGames}`);
       const worker = new TournamentWorker({
-        natsUrl: o.nats,
+        natsUrl: natsUrlOf(o.nats),
         name: o.name,
         outDir: o.out,
-        ackWaitMs,
-        ...(maxGames !== undefined ? { maxGames } : {}),
+        ackWaitMs: o.ackWaitMs,
+        ...(o.maxGames !== undefined ? { maxGames: o.maxGames } : {}),
       });
       const stop = stopOnSignal('stopping the worker (the game in progress goes back to the queue)');
       stop.signal.addEventListener('abort', () => void worker.stop(String(stop.signal.reason)));

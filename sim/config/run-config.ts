@@ -202,6 +202,9 @@ const imbalanceSchema = z
 /** Real-time pacing limits: 1 is the market's own pace, 100 000 a day in under a second. */
 export const REALTIME_SPEED_LIMITS = { min: 1, max: 100_000 } as const;
 
+/** An agent's answer deadline per wake-up (`deadlineMs`, `flexarena compliance --deadline-ms`). */
+export const DEADLINE_MS_LIMITS = { min: 10, max: 600_000 } as const;
+
 const realtimeSchema = z
   .object({
     /** Virtual seconds per wall-clock second. */
@@ -317,7 +320,7 @@ export const runConfigSchema = z
         `must fit the hour: one of ${DECISION_INTERVALS.join(', ')} minutes`,
       )
       .default(15),
-    deadlineMs: z.number().int().min(10).max(600_000).default(5_000),
+    deadlineMs: z.number().int().min(DEADLINE_MS_LIMITS.min).max(DEADLINE_MS_LIMITS.max).default(5_000),
     connectTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /**
      * After the last decision point, how long the arena stays up for agents whose stream dropped

@@ -125,14 +125,40 @@ describe('flexarena worker and tournament --nats', () => {
     });
 });
 
+describe('flexarena worker, evaluate and tournament without a NATS URL', () => {
+  // The tournament's --nats took no default (`--nats` alone was a missing value); the others
+  // read FLEXARENA_NATS_URL each its own way.
+  for (const args of [
+    ['worker'],
+    ['evaluate', '--http-port', '0'],
+    ['tournament', 'tournaments/shipped.yaml', '--nats', '--no-progress'],
+  ])
+    it(`${args[0]}: uses FLEXARENA_NATS_URL`, { timeout: 60_000 }, () => {
+      const out = mkdtempSync(join(tmpdir(), 'cli-nats-env-'));
+      const res = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          ...args,
+          ...(args[0] === 'tournament' ? ['--out', out] : []),
+          ...(args[0] === 'evaluate' ? ['--runs-dir', out] : []),
+        ],
+        { encoding: 'utf8', env: { ...process.env, FLEXARENA_NATS_URL: 'nats://127.0.0.1:1' } },
+      );
+      expect(res.status, res.stderr).toBe(1);
+      // (The evaluator says where its HTTP endpoint is first.)
+      expect(res.stderr).toMatch(/^flexarena: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1\b/m);
+    });
+});
+
 describe('a value the option parser refuses', () => {
-  // It was followed by the command's whole help (thirty lines), the error line scrolled away above.
-  it('is its line and a one-line hint, naming the limit', { timeout: 60_000 }, () => {
+  // It was followed by the command's whole help (thirty lines), the error line scrolled away above;
+  // then by commander's `error: option '--realtime <speed>' argument '0' is invalid.` and a hint.
+  it('is one line naming the option and its limit', { timeout: 60_000 }, () => {
     const res = flexarena(['run', 'scenarios/demo.yaml', '--realtime', '0']);
     expect(res.status, res.stderr).toBe(1);
     expect(res.stderr.trim().split('\n')).toEqual([
-      `error: option '--realtime <speed>' argument '0' is invalid. --realtime must be from 1 to 100000, got "0"`,
-      '(--help lists the commands and their options)',
+      'flexarena: --realtime must be from 1 to 100000, got "0"',
     ]);
   });
 });

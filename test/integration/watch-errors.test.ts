@@ -166,7 +166,7 @@ describe('flexarena evaluate --nats', () => {
     for (const wait of ['0', '-5', '999'])
       expectOneLineError(
         flexarena(['evaluate', '--nats', 'nats://127.0.0.1:1', '--ack-wait-ms', wait]),
-        new RegExp(`^flexarena: --ack-wait-ms must be an integer >= 1000, got ${wait}$`),
+        new RegExp(`^flexarena: --ack-wait-ms must be from 1000 to 86400000, got "${wait}"$`),
       );
   });
 

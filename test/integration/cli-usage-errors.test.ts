@@ -1,0 +1,75 @@
+// Usage errors of the real `flexarena` command: an unknown option, a value outside its limit, a
+// missing argument. Each is one line `flexarena: …` naming the option (and the limit) with exit
+// code 1, said while the options are parsed, before any work starts. Before, commander's own came
+// out as `error: option '--seed <n>' argument 'x' is invalid. …` plus a hint line, and some limits
+// (the worker's, the evaluator's --ack-wait-ms) were checked only once the command ran.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/arena-process.js';
+
+// An address nothing listens on: a case that got past its options would fail on it instead.
+const NOWHERE = 'nats://127.0.0.1:1';
+
+const CASES: [string[], RegExp][] = [
+  [
+    ['worker', '--nats', NOWHERE, '--ack-wait-ms', '999'],
+    /^--ack-wait-ms must be from 1000 to 86400000, got "999"$/,
+  ],
+  [['worker', '--nats', NOWHERE, '--max-games', '0'], /^--max-games must be at least 1, got "0"$/],
+  [['worker', '--nats', NOWHERE, '--bogus'], /^unknown option '--bogus' \(see flexarena worker --help\)$/],
+  [
+    ['evaluate', '--nats', NOWHERE, '--ack-wait-ms', '0'],
+    /^--ack-wait-ms must be from 1000 to 86400000, got "0"$/,
+  ],
+  [['evaluate', '--nats', NOWHERE, '--solver', 'cplex'], /^--solver must be one of dp, highs, got "cplex"$/],
+  [['compliance', '--deadline-ms', '5', '--', 'true'], /^--deadline-ms must be from 10 to 600000, got "5"$/],
+  [
+    ['compliance', '--deadline-ms', '600001', '--', 'true'],
+    /^--deadline-ms must be from 10 to 600000, got "600001"$/,
+  ],
+  [['compliance'], /^missing required argument 'command' \(see flexarena compliance --help\)$/],
+  [['tournament'], /^missing required argument 'file' \(see flexarena tournament --help\)$/],
+  [
+    ['tournament', '--nats', 'tournaments/shipped.yaml'],
+    /^--nats must be a NATS server URL, got the file "tournaments\/shipped\.yaml" \(give the file before --nats, or --nats=<url>\)$/,
+  ],
+  [
+    ['tournament', 'tournaments/shipped.yaml', '--worker-timeout', '-1'],
+    /^--worker-timeout must be a number of seconds ≥ 0/,
+  ],
+  [['run', 'scenarios/demo.yaml', '--realtime', '0'], /^--realtime must be from 1 to 100000, got "0"$/],
+  [
+    ['run', 'scenarios/demo.yaml', '--sed', '1'],
+    /^unknown option '--sed'; did you mean --seed\? \(see flexarena run --help\)$/,
+  ],
+  [
+    ['run', 'scenarios/demo.yaml', '--seed'],
+    /^option '--seed <n>' argument missing \(see flexarena run --help\)$/,
+  ],
+  [
+    ['run', 'scenarios/demo.yaml', 'extra.yaml'],
+    /^too many arguments for 'run'\. Expected 1 argument but got 2\. \(see flexarena run --help\)$/,
+  ],
+  [['dashboard', 'runs/none', '--speed', '0'], /^--speed must be a positive number, got "0"$/],
+  [['agent', 'idle'], /^required option '--arena <host:port>' not specified \(see flexarena agent --help\)$/],
+  [['rn'], /^unknown command 'rn'; did you mean run\? \(see flexarena --help\)$/],
+];
+
+describe('a usage error of flexarena', () => {
+  for (const [args, message] of CASES)
+    it(`flexarena ${args.join(' ')}: one line, exit 1`, { timeout: 60_000 }, () => {
+      const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 50_000 });
+      expect(res.status, res.stderr).toBe(1);
+      const lines = res.stderr.trimEnd().split('\n');
+      expect(lines, res.stderr).toHaveLength(1);
+      expect(lines[0]!.startsWith('flexarena: '), lines[0]).toBe(true);
+      expect(lines[0]!.slice('flexarena: '.length)).toMatch(message);
+    });
+
+  it('help is no error: exit 0, nothing on stderr', { timeout: 60_000 }, () => {
+    const res = spawnSync(process.execPath, [BIN, 'worker', '--help'], { encoding: 'utf8' });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toContain('--ack-wait-ms <ms>');
+  });
+});

@@ -1,0 +1,120 @@
+// Ctrl-C on `flexarena run --dashboard`, a real process each time. Once the run is complete and
+// the page is only kept open, Ctrl-C is how the command ends: a stop line and exit 0. During the
+// run it is an interruption like any run's (run-interrupted.test.ts): the servers close, the folder
+// holds the run until then with interrupted.json, exit 130. While it waits for the page to open
+// nothing has run yet: the servers close, no run folder, exit 130 (before, the signal killed it
+// there silently and its nats-server's store folder stayed behind).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readInterruption } from '../../arena/index.js';
+import { demoConfig, readTape, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { type DashboardProcess, startDashboardProcess } from '../helpers/dashboard-process.js';
+import { alive, childrenOf, sleep, until } from '../helpers/process-control.js';
+
+const started: DashboardProcess[] = [];
+afterAll(async () => {
+  for (const d of started) await d.stop();
+  await stopAll();
+});
+
+const dir = tempDir('flexarena-dashboard-stop-');
+
+async function runWithDashboard(name: string, days: number, extra: string[]): Promise<DashboardProcess> {
+  const config = writeConfig(dir, demoConfig({ days, nats: { enabled: true } }), `${name}.yaml`);
+  const d = await startDashboardProcess(
+    [
+      'run',
+      config,
+      '--in-process',
+      '--dashboard',
+      '--dashboard-port',
+      '0',
+      '--out',
+      dir,
+      '--run-id',
+      name,
+      ...extra,
+    ],
+    120_000,
+  );
+  started.push(d);
+  return d;
+}
+
+async function stderrHas(d: DashboardProcess, re: RegExp, ms: number): Promise<void> {
+  await until(`stderr to match ${re}`, () => re.test(d.output().stderr), ms);
+}
+
+/** The page server no longer answers (its port is closed). */
+async function pageClosed(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
+    () => false,
+    () => true,
+  );
+}
+
+async function expectServersGone(d: DashboardProcess, children: number[]): Promise<void> {
+  expect(await pageClosed(d.pageUrl), 'the page server is closed').toBe(true);
+  await until('the nats-server to end', () => !children.some(alive), 10_000).catch(() => undefined);
+  for (const pid of children) expect(alive(pid), `process ${pid} outlived the command`).toBe(false);
+}
+
+describe('Ctrl-C on flexarena run --dashboard', () => {
+  it('after the run, while the page is kept open: a stop line, exit 0', { timeout: 300_000 }, async () => {
+    const d = await runWithDashboard('after', 1, ['--no-dashboard-wait']);
+    await stderrHas(d, /dashboard still at \S+ \(Ctrl-C to stop\)/, 240_000);
+    expect(await pageClosed(d.pageUrl), 'the page is still served').toBe(false);
+    const children = childrenOf(d.child.pid!);
+    d.child.kill('SIGINT');
+    expect(await d.exited, d.output().stderr).toBe(0);
+    expect(d.output().stderr).toMatch(/^SIGINT: dashboard stopped \(page server and nats-server closed\)$/m);
+    expect(d.output().stderr).not.toContain('interrupted');
+    expect(existsSync(join(dir, 'after', 'results.json'))).toBe(true);
+    await expectServersGone(d, children);
+  });
+
+  it('during the run: the servers close, the folder is an interrupted run, exit 130', {
+    timeout: 300_000,
+  }, async () => {
+    const d = await runWithDashboard('during', 20, ['--no-dashboard-wait', '--pace', '3000']);
+    const runDir = join(dir, 'during');
+    const settlements = join(runDir, 'settlements.jsonl');
+    await until(
+      'the first settlements',
+      () => existsSync(settlements) && statSync(settlements).size > 0,
+      240_000,
+    );
+    const children = childrenOf(d.child.pid!);
+    d.child.kill('SIGINT');
+    expect(await d.exited, d.output().stderr).toBe(130);
+    expect(d.output().stderr).toMatch(
+      /run interrupted by SIGINT at virtual time \S+; its agents and nats-server are stopped/,
+    );
+    await expectServersGone(d, children);
+    // As run-interrupted.test.ts expects of a stopped run's folder.
+    expect(readInterruption(runDir)?.signal).toBe('SIGINT');
+    expect(existsSync(join(runDir, 'results.json'))).toBe(false);
+    const tape = readTape(runDir);
+    expect(tape[0]!.type).toBe('run-start');
+    expect(tape.some((e) => e.type === 'run-end')).toBe(false);
+    for (const l of readFileSync(settlements, 'utf8').trim().split('\n'))
+      expect(() => JSON.parse(l)).not.toThrow();
+  });
+
+  it('while it waits for the page: the servers close, no run folder, exit 130', {
+    timeout: 300_000,
+  }, async () => {
+    const d = await runWithDashboard('waiting', 1, []);
+    await stderrHas(d, /the run starts when the page is open/, 60_000);
+    const children = childrenOf(d.child.pid!);
+    await sleep(500);
+    d.child.kill('SIGINT');
+    expect(await d.exited, d.output().stderr).toBe(130);
+    expect(d.output().stderr).toMatch(
+      /^flexarena: run interrupted by SIGINT before it started \(it waited for the dashboard page\)/m,
+    );
+    await expectServersGone(d, children);
+    expect(existsSync(join(dir, 'waiting'))).toBe(false);
+  });
+});
