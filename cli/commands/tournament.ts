@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { carriedStateIssues, seatConfigIssues, strategyConfigIssues } from '../../agents/strategies/index.js';
 import { ConfigError, type ConfigIssue } from '../../lib/index.js';
+import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../lib/nats-retry.js';
 import type { RunConfig } from '../../sim/index.js';
 import {
   DEFAULT_WORKER_TIMEOUT_MS,
@@ -20,7 +21,7 @@ import {
 } from '../../tournament/index.js';
 import { runWelcomes, type WelcomeOf } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
-import { stopOnSignal } from '../options.js';
+import { parseNatsOutageLimit, stopOnSignal } from '../options.js';
 
 /**
  * Every built-in strategy an entrant names must exist and accept the entrant's parameters
@@ -91,6 +92,7 @@ interface TournamentFlags {
   out?: string;
   nats?: string;
   workerTimeout: number;
+  natsOutageLimit: number;
   progress: boolean;
 }
 
@@ -118,6 +120,12 @@ export function registerTournament(program: Command): void {
       parseWorkerTimeout,
       DEFAULT_WORKER_TIMEOUT_MS / 1000,
     )
+    .option(
+      '--nats-outage-limit <seconds>',
+      'with --nats: wait this long for NATS to come back when it goes away, then give up (≥ 1)',
+      parseNatsOutageLimit,
+      DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
+    )
     .action(async (file: string, o: TournamentFlags) => {
       const t = loadTournament(file);
       checkEntrants(t, file);
@@ -131,6 +139,7 @@ export function registerTournament(program: Command): void {
             scenarios,
             log: (l) => process.stderr.write(`${l}\n`),
             workerTimeoutMs: o.workerTimeout * 1000,
+            natsOutageLimitMs: o.natsOutageLimit * 1000,
           })
         : undefined;
       const bar = o.progress

@@ -4,8 +4,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FlexArenaError } from '../../lib/index.js';
+import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../lib/nats-retry.js';
 import { TournamentWorker } from '../../tournament/index.js';
-import { stopOnSignal } from '../options.js';
+import { parseNatsOutageLimit, stopOnSignal } from '../options.js';
 
 interface WorkerFlags {
   nats: string;
@@ -13,6 +14,7 @@ interface WorkerFlags {
   out: string;
   ackWaitMs: string;
   maxGames?: string;
+  natsOutageLimit: number;
 }
 
 export function registerWorker(program: Command): void {
@@ -28,6 +30,12 @@ export function registerWorker(program: Command): void {
       '30000',
     )
     .option('--max-games <n>', 'stop after this many games')
+    .option(
+      '--nats-outage-limit <seconds>',
+      'wait this long for NATS to come back when it goes away, then stop with an error (≥ 1)',
+      parseNatsOutageLimit,
+      DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
+    )
     .action(async (o: WorkerFlags) => {
       const ackWaitMs = Number(o.ackWaitMs);
       if (!Number.isSafeInteger(ackWaitMs) || ackWaitMs < 1_000)
@@ -40,6 +48,7 @@ export function registerWorker(program: Command): void {
         name: o.name,
         outDir: o.out,
         ackWaitMs,
+        natsOutageLimitMs: o.natsOutageLimit * 1000,
         ...(maxGames !== undefined ? { maxGames } : {}),
       });
       const stop = stopOnSignal('stopping the worker (the game in progress goes back to the queue)');
