@@ -50,7 +50,7 @@ function isNoAnswer(err: unknown): boolean {
 
 export interface NatsLinkOptions {
   natsUrl: string;
-  /** Give up when one outage lasts longer than this (ms; default 300 000). */
+  /** Give up when one outage lasts longer than this (ms; default 300 000; Infinity: never). */
   limitMs?: number;
   log: (line: string) => void;
 }
@@ -149,14 +149,16 @@ export class NatsLink {
     if (this.away || this.nc.isClosed()) return;
     this.awaySince = Date.now();
     this.outages++;
+    const limited = Number.isFinite(this.limitMs);
     this.o.log(
-      `NATS at ${this.o.natsUrl} gone: waiting for it to come back for up to ${this.limitMs / 1000} s (--nats-outage-limit)`,
+      `NATS at ${this.o.natsUrl} gone: waiting for it to come back` +
+        (limited ? ` for up to ${this.limitMs / 1000} s (--nats-outage-limit)` : ''),
     );
+    if (!limited) return;
     this.giveUpTimer = setTimeout(
       () => this.giveUp('waiting for it to come back', new Error('disconnected')),
       this.limitMs,
     );
-    this.giveUpTimer.unref();
   }
 
   private back(): void {
