@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { intOption, numberOption } from './options.js';
+import { intOption, numberOption, parseNatsOutageLimit } from './options.js';
 
 describe('option parsers', () => {
   it('refuses a blank integer instead of reading it as 0', () => {
@@ -31,5 +31,21 @@ describe('option parsers', () => {
       );
     expect(() => numberOption('--pace')('0')).toThrow('--pace must be a positive number, got "0"');
     expect(() => numberOption('--pace')('fast')).toThrow('--pace must be a number, got "fast"');
+  });
+});
+
+describe('--nats-outage-limit', () => {
+  it('takes seconds ≥ 1 as given', () => {
+    expect(parseNatsOutageLimit('1')).toBe(1);
+    expect(parseNatsOutageLimit('2.5')).toBe(2.5);
+    expect(parseNatsOutageLimit('300')).toBe(300);
+  });
+
+  it('refuses what is not a number of seconds ≥ 1, naming the flag and the limit', () => {
+    for (const bad of ['0', '0.5', '-1', 'soon', '', 'Infinity', 'NaN'])
+      expect(() => parseNatsOutageLimit(bad), bad).toThrow(InvalidArgumentError);
+    expect(() => parseNatsOutageLimit('0.5')).toThrow(
+      '--nats-outage-limit must be a number of seconds ≥ 1, got "0.5"',
+    );
   });
 });

@@ -50,6 +50,17 @@ export function numberOption(name: string, limits: { min?: number; max?: number 
   };
 }
 
+/**
+ * `--nats-outage-limit <seconds>` of the tournament and its workers: how long NATS may be away
+ * before they give up; a number ≥ 1 (a shorter one would end them at a blip), never rounded.
+ */
+export function parseNatsOutageLimit(value: string): number {
+  const s = Number(value);
+  if (value.trim() === '' || !Number.isFinite(s) || s < 1)
+    throw new InvalidArgumentError(`--nats-outage-limit must be a number of seconds ≥ 1, got "${value}"`);
+  return s;
+}
+
 /** Resolves at the first SIGINT or SIGTERM (a command that serves until stopped). */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

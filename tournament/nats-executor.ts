@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type ConsumerMessages, type JetStreamManager, jetstream } from '@nats-io/jetstream';
 import { FlexArenaError, RunInterruptedError } from '../lib/index.js';
+import { NatsLink, type NatsOutageError } from '../lib/nats-retry.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
@@ -72,6 +73,8 @@ export interface NatsExecutorOptions {
    * for this long (default 300 000 ms; 0 waits forever).
    */
   workerTimeoutMs?: number;
+  /** Give up with a NatsOutageError when NATS is away for longer than this (ms; default 300 000). */
+  natsOutageLimitMs?: number;
 }
 
 export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
@@ -81,19 +84,39 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
     const interrupted = () => new RunInterruptedError(String(signal?.reason));
     if (signal?.aborted) throw interrupted();
     const { nc, jsm } = await connectWorkQueue(o.natsUrl, `flexarena-tournament-${tid}`);
+    const log = o.log ?? (() => {});
+    const link = new NatsLink(nc, {
+      natsUrl: o.natsUrl,
+      log,
+      ...(o.natsOutageLimitMs !== undefined ? { limitMs: o.natsOutageLimitMs } : {}),
+    });
     try {
-      await ensureStreams(jsm);
-      const durable = await ensureResultsConsumer(jsm, tid);
+      const durable = await link.retry('creating the work queue', async () => {
+        await ensureStreams(jsm);
+        return ensureResultsConsumer(jsm, tid);
+      });
       const js = jetstream(nc);
       for (const spec of games) {
         const msg: GameMessage = { tid, tournament: o.tournament, scenarios: [...o.scenarios], spec };
-        await js.publish(gamesSubject(tid), JSON.stringify(msg), { msgID: gameMsgId(tid, spec.id) });
+        // A publication repeated after an outage is dropped by its Nats-Msg-Id.
+        await link.retry(`publishing game ${spec.id}`, () =>
+          js.publish(gamesSubject(tid), JSON.stringify(msg), { msgID: gameMsgId(tid, spec.id) }),
+        );
       }
-      o.log?.(`published ${games.length} game(s) to the work queue as ${tid}`);
+      log(`published ${games.length} game(s) to the work queue as ${tid}`);
       const waiting = new Set(games.map((g) => g.id));
-      const consumer = await js.consumers.get(RESULTS_STREAM, durable);
+      const consumer = await link.retry('opening the results', () =>
+        js.consumers.get(RESULTS_STREAM, durable),
+      );
+      // The consumer pulls again by itself when NATS is back; results that came in meanwhile wait
+      // in the results stream.
       const messages = await consumer.consume({ max_messages: 100 });
-      const watchdog = watchWorkers(jsm, o, waiting, () => messages.stop());
+      const watchdog = watchWorkers(jsm, link, o, waiting, () => messages.stop());
+      let outage: NatsOutageError | undefined;
+      link.onFailure((err) => {
+        outage = err;
+        messages.stop();
+      });
       // Ctrl-C stops collecting; the games stay in the work queue and their results in the
       // results stream, for the workers and the next invocation.
       const stop = () => messages.stop();
@@ -105,11 +128,14 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
         watchdog.stop();
         signal?.removeEventListener('abort', stop);
       }
+      if (outage) throw outage;
       if (watchdog.failure) throw watchdog.failure;
       if (signal?.aborted) throw interrupted();
       await messages.close().catch(() => undefined);
     } finally {
-      await nc.drain().catch(() => undefined);
+      link.close();
+      // A drain waits for a server that, past the outage limit, is not coming back.
+      await (link.failure ? nc.close() : nc.drain()).catch(() => undefined);
     }
   };
 }
@@ -138,10 +164,12 @@ async function collect(
  * Watches the workers' consumer: a worker waiting for a game has a pull request open
  * (`num_waiting`), one playing a game holds it unacknowledged (`num_ack_pending`). When neither
  * is seen for the whole timeout, the runner stops collecting and fails with a NoWorkerError
- * instead of waiting forever on an empty room.
+ * instead of waiting forever on an empty room. Its clock stops while NATS is away: workers
+ * cannot be seen then, and they come back with it.
  */
 function watchWorkers(
   jsm: JetStreamManager,
+  link: NatsLink,
   o: NatsExecutorOptions,
   waiting: Set<string>,
   stopCollecting: () => void,
@@ -152,16 +180,16 @@ function watchWorkers(
     failure: undefined,
   };
   if (timeoutMs === 0) return state;
-  let lastSeen = Date.now();
+  let lastSeen = link.upClock();
   let told = false;
   let checking = false;
   const timer = setInterval(
     async () => {
-      if (checking) return;
+      if (checking || link.away) return;
       checking = true;
       try {
         const info = await jsm.consumers.info(GAMES_STREAM, WORKERS_CONSUMER).catch(() => null);
-        const now = Date.now();
+        const now = link.upClock();
         if (info && (info.num_waiting > 0 || info.num_ack_pending > 0)) {
           lastSeen = now;
           told = false;

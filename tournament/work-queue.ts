@@ -6,6 +6,8 @@
 import {
   AckPolicy,
   DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamManager,
   RetentionPolicy,
   StorageType,
@@ -47,14 +49,24 @@ export const resultsSubject = (tid: string) => `flexarena-tournament.results.${t
 export const gameMsgId = (tid: string, gameId: string) => `${tid}:${gameId}:game`;
 export const resultMsgId = (tid: string, gameId: string) => `${tid}:${gameId}:result`;
 
-async function hasStream(jsm: JetStreamManager, name: string): Promise<boolean> {
+/**
+ * Whether a lookup found the stream or consumer. Only "not found" means no: a lookup that timed out
+ * (NATS away) must not lead to creating what exists, so its error goes on to be retried.
+ */
+async function found(lookup: Promise<unknown>, notFound: number): Promise<boolean> {
   try {
-    await jsm.streams.info(name);
+    await lookup;
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    if (err instanceof JetStreamApiError && err.code === notFound) return false;
+    throw err;
   }
 }
+
+const hasStream = (jsm: JetStreamManager, name: string) =>
+  found(jsm.streams.info(name), JetStreamApiCodes.StreamNotFound);
+const hasConsumer = (jsm: JetStreamManager, stream: string, name: string) =>
+  found(jsm.consumers.info(stream, name), JetStreamApiCodes.ConsumerNotFound);
 
 /** Creates the two streams where missing (file storage: they outlive a server restart). */
 export async function ensureStreams(jsm: JetStreamManager): Promise<void> {
@@ -81,9 +93,7 @@ export async function ensureStreams(jsm: JetStreamManager): Promise<void> {
  * (its worker died; a live worker signals progress with msg.working()) is delivered again.
  */
 export async function ensureWorkersConsumer(jsm: JetStreamManager, ackWaitMs: number): Promise<void> {
-  try {
-    await jsm.consumers.info(GAMES_STREAM, WORKERS_CONSUMER);
-  } catch {
+  if (!(await hasConsumer(jsm, GAMES_STREAM, WORKERS_CONSUMER)))
     await jsm.consumers.add(GAMES_STREAM, {
       durable_name: WORKERS_CONSUMER,
       filter_subject: GAMES_SUBJECTS,
@@ -92,15 +102,12 @@ export async function ensureWorkersConsumer(jsm: JetStreamManager, ackWaitMs: nu
       ack_wait: nanos(ackWaitMs),
       max_ack_pending: 10_000,
     });
-  }
 }
 
 /** The runner's durable consumer of its own tournament's results (a restarted runner resumes it). */
 export async function ensureResultsConsumer(jsm: JetStreamManager, tid: string): Promise<string> {
   const durable = `runner-${tid}`;
-  try {
-    await jsm.consumers.info(RESULTS_STREAM, durable);
-  } catch {
+  if (!(await hasConsumer(jsm, RESULTS_STREAM, durable)))
     await jsm.consumers.add(RESULTS_STREAM, {
       durable_name: durable,
       filter_subject: resultsSubject(tid),
@@ -108,6 +115,5 @@ export async function ensureResultsConsumer(jsm: JetStreamManager, tid: string):
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(30_000),
     });
-  }
   return durable;
 }

@@ -3,11 +3,14 @@
 // publishes the result with the game's Nats-Msg-Id, and only then acknowledges the game. While a
 // game runs it tells JetStream it is still working, so a long game is not redelivered; a worker
 // that dies stops doing so, and its game goes to another worker after the ack wait. A game played
-// twice that way publishes the same message id twice: the results stream keeps one.
+// twice that way publishes the same message id twice: the results stream keeps one. A NATS outage
+// is waited out (lib/nats-retry.ts): the game goes on, its result is published again with the
+// same Nats-Msg-Id and its ack repeated until NATS is back, up to --nats-outage-limit.
 import { join } from 'node:path';
 import { type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { RunInterruptedError } from '../lib/index.js';
+import { NatsLink } from '../lib/nats-retry.js';
 import { playGame } from './game.js';
 import {
   ensureStreams,
@@ -31,11 +34,17 @@ export interface WorkerOptions {
   ackWaitMs?: number;
   /** Stop after this many games (default: run until stopped). */
   maxGames?: number;
+  /** Give up with a NatsOutageError when NATS is away for longer than this (ms; default 300 000). */
+  natsOutageLimitMs?: number;
   log?: (line: string) => void;
 }
 
+/** The JetStream ack subject a delivered message answers to (JsMsg's `reply`, not in its type). */
+const replyOf = (m: JsMsg) => (m as unknown as { reply: string }).reply;
+
 export class TournamentWorker {
   private nc?: NatsConnection;
+  private link?: NatsLink;
   private readonly stopping = new AbortController();
   played = 0;
 
@@ -50,22 +59,43 @@ export class TournamentWorker {
     const ackWaitMs = this.o.ackWaitMs ?? 30_000;
     const { nc, jsm } = await connectWorkQueue(this.o.natsUrl, `flexarena-worker-${this.o.name}`);
     this.nc = nc;
-    await ensureStreams(jsm);
-    await ensureWorkersConsumer(jsm, ackWaitMs);
-    const info = await jsm.consumers.info(GAMES_STREAM, WORKERS_CONSUMER);
-    const heartbeatMs = Math.max(200, Math.floor((info.config.ack_wait ?? ackWaitMs * 1e6) / 1e6 / 4));
-    const js = jetstream(this.nc);
-    const consumer = await js.consumers.get(GAMES_STREAM, WORKERS_CONSUMER);
-    this.log(`worker ${this.o.name}: waiting for games on ${GAMES_STREAM}`);
-    while (
-      !this.stopping.signal.aborted &&
-      (this.o.maxGames === undefined || this.played < this.o.maxGames)
-    ) {
-      const m = await consumer.next({ expires: 2_000 }).catch(() => null);
-      if (!m) continue;
-      await this.play(m, heartbeatMs);
+    const link = new NatsLink(nc, {
+      natsUrl: this.o.natsUrl,
+      log: (l) => this.log(l),
+      ...(this.o.natsOutageLimitMs !== undefined ? { limitMs: this.o.natsOutageLimitMs } : {}),
+    });
+    this.link = link;
+    // Past the limit the game in progress is handed back (if NATS returns) and the worker ends.
+    link.onFailure((err) => this.stopping.abort(err));
+    try {
+      const info = await link.retry('creating the work queue', async () => {
+        await ensureStreams(jsm);
+        await ensureWorkersConsumer(jsm, ackWaitMs);
+        return jsm.consumers.info(GAMES_STREAM, WORKERS_CONSUMER);
+      });
+      const heartbeatMs = Math.max(200, Math.floor((info.config.ack_wait ?? ackWaitMs * 1e6) / 1e6 / 4));
+      const js = jetstream(this.nc);
+      const consumer = await link.retry('opening the work queue', () =>
+        js.consumers.get(GAMES_STREAM, WORKERS_CONSUMER),
+      );
+      this.log(`worker ${this.o.name}: waiting for games on ${GAMES_STREAM}`);
+      while (
+        !this.stopping.signal.aborted &&
+        (this.o.maxGames === undefined || this.played < this.o.maxGames)
+      ) {
+        // A pull while NATS is away fails at once: wait for it instead of spinning.
+        await link.whileAway().catch(() => undefined);
+        if (this.stopping.signal.aborted) break;
+        const m = await consumer.next({ expires: 2_000 }).catch(() => null);
+        if (!m) continue;
+        await this.play(m, heartbeatMs);
+      }
+      if (link.failure) throw link.failure;
+    } finally {
+      link.close();
+      // A drain waits for a server that, past the outage limit, is not coming back.
+      await (link.failure ? this.nc.close() : this.nc.drain()).catch(() => undefined);
     }
-    await this.nc.drain().catch(() => undefined);
   }
 
   /**
@@ -78,6 +108,7 @@ export class TournamentWorker {
 
   private async play(m: JsMsg, heartbeatMs: number): Promise<void> {
     const js = jetstream(this.nc!);
+    const link = this.link!;
     const game = m.json<GameMessage>();
     const { tid, spec } = game;
     if (this.stopping.signal.aborted) {
@@ -85,7 +116,11 @@ export class TournamentWorker {
       return;
     }
     this.log(`started ${tid} ${spec.id} delivery ${m.info.deliveryCount}`);
-    const heartbeat = setInterval(() => m.working(), heartbeatMs);
+    // While NATS is away a heartbeat cannot arrive; the game goes on, and the heartbeats after
+    // its return keep it ours.
+    const heartbeat = setInterval(() => {
+      if (!link.away) m.working();
+    }, heartbeatMs);
     let message: ResultMessage;
     try {
       const result = await playGame(
@@ -110,15 +145,19 @@ export class TournamentWorker {
       clearInterval(heartbeat);
     }
     // Published (and stored: the publish waits for the stream's ack) before the game is
-    // acknowledged, so a crash in between replays the game and its result is deduplicated.
-    await js.publish(resultsSubject(tid), JSON.stringify(message), { msgID: resultMsgId(tid, spec.id) });
-    if ('error' in message) {
-      m.term();
-      this.log(`failed ${tid} ${spec.id}: ${message.error.split('\n')[0]}`);
-    } else {
-      await m.ackAck();
-      this.log(`finished ${tid} ${spec.id} in ${(message.result.wallMs / 1000).toFixed(1)} s`);
-    }
+    // acknowledged, so a crash in between replays the game and its result is deduplicated; a
+    // publication repeated after an outage is deduplicated the same way.
+    await link.retry(`publishing the result of ${spec.id}`, () =>
+      js.publish(resultsSubject(tid), JSON.stringify(message), { msgID: resultMsgId(tid, spec.id) }),
+    );
+    // The ack (or term) waits for JetStream's confirmation and is repeated until it comes: one
+    // lost in an outage would have the game played again after the ack wait.
+    const failed = 'error' in message;
+    await link.retry(`acknowledging ${spec.id}`, () =>
+      this.nc!.request(replyOf(m), failed ? '+TERM' : '+ACK', { timeout: 5_000 }),
+    );
+    if ('error' in message) this.log(`failed ${tid} ${spec.id}: ${message.error.split('\n')[0]}`);
+    else this.log(`finished ${tid} ${spec.id} in ${(message.result.wallMs / 1000).toFixed(1)} s`);
     this.played++;
   }
 }

@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { carriedStateIssues, seatConfigIssues, strategyConfigIssues } from '../../agents/strategies/index.js';
 import { ConfigError, type ConfigIssue } from '../../lib/index.js';
+import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../lib/nats-retry.js';
 import type { RunConfig } from '../../sim/index.js';
 import {
   DEFAULT_WORKER_TIMEOUT_MS,
@@ -21,7 +22,7 @@ import {
 import { runWelcomes, type WelcomeOf } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
 import { NATS_URL_HELP, natsUrlOf, natsUrlOption } from '../nats-options.js';
-import { stopOnSignal } from '../options.js';
+import { parseNatsOutageLimit, stopOnSignal } from '../options.js';
 
 /**
  * Every built-in strategy an entrant names must exist and accept the entrant's parameters
@@ -93,6 +94,7 @@ interface TournamentFlags {
   /** true: `--nats` without a URL. */
   nats?: string | true;
   workerTimeout: number;
+  natsOutageLimit: number;
   progress: boolean;
 }
 
@@ -124,6 +126,12 @@ export function registerTournament(program: Command): void {
       parseWorkerTimeout,
       DEFAULT_WORKER_TIMEOUT_MS / 1000,
     )
+    .option(
+      '--nats-outage-limit <seconds>',
+      'with --nats: wait this long for NATS to come back when it goes away, then give up (≥ 1)',
+      parseNatsOutageLimit,
+      DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
+    )
     .action(async (file: string, o: TournamentFlags) => {
       const t = loadTournament(file);
       checkEntrants(t, file);
@@ -137,6 +145,7 @@ export function registerTournament(program: Command): void {
             scenarios,
             log: (l) => process.stderr.write(`${l}\n`),
             workerTimeoutMs: o.workerTimeout * 1000,
+            natsOutageLimitMs: o.natsOutageLimit * 1000,
           })
         : undefined;
       const bar = o.progress

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../lib/nats-retry.js';
 import { TournamentWorker } from '../../tournament/index.js';
 import {
   ACK_WAIT_MS_LIMITS,
@@ -11,7 +12,7 @@ import {
   natsUrlOf,
   natsUrlOption,
 } from '../nats-options.js';
-import { intOption, stopOnSignal } from '../options.js';
+import { intOption, parseNatsOutageLimit, stopOnSignal } from '../options.js';
 
 interface WorkerFlags {
   nats?: string;
@@ -19,6 +20,7 @@ interface WorkerFlags {
   out: string;
   ackWaitMs: number;
   maxGames?: number;
+  natsOutageLimit: number;
 }
 
 export function registerWorker(program: Command): void {
@@ -39,6 +41,12 @@ export function registerWorker(program: Command): void {
       'stop after this many games (at least 1)',
       intOption('--max-games', { min: 1 }),
     )
+    .option(
+      '--nats-outage-limit <seconds>',
+      'wait this long for NATS to come back when it goes away, then stop with an error (≥ 1)',
+      parseNatsOutageLimit,
+      DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
+    )
     .action(async (o: WorkerFlags) => {
       const worker = new TournamentWorker({
         natsUrl: natsUrlOf(o.nats),
@@ -46,6 +54,7 @@ export function registerWorker(program: Command): void {
         outDir: o.out,
         ackWaitMs: o.ackWaitMs,
         ...(o.maxGames !== undefined ? { maxGames: o.maxGames } : {}),
+        natsOutageLimitMs: o.natsOutageLimit * 1000,
       });
       const stop = stopOnSignal('stopping the worker (the game in progress goes back to the queue)');
       stop.signal.addEventListener('abort', () => void worker.stop(String(stop.signal.reason)));

@@ -22,6 +22,7 @@ import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../../arena/index.js';
 import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import { FlexArenaError } from '../../lib/index.js';
+import { NatsLink } from '../../lib/nats-retry.js';
 import type { BoundSolver } from '../bound/pop.js';
 import { writeScores } from '../run-folder.js';
 import { type AddResult, RunScorer } from '../run-scorer.js';
@@ -63,6 +64,7 @@ export class EvaluatorService {
   private readonly journal: Journal;
   private readonly log: (line: string) => void;
   private nc: NatsConnection | undefined;
+  private link: NatsLink | undefined;
   private messages: ConsumerMessages | undefined;
   private endpoint: HttpEndpoint | undefined;
   private loop: Promise<void> | undefined;
@@ -111,6 +113,14 @@ export class EvaluatorService {
         { cause: err },
       );
     }
+    // Says when NATS goes and comes back; the service waits for it however long it takes. The
+    // consumer below pulls again by itself once NATS is back (same store: same durable consumer),
+    // and a message redelivered after the outage is recognised by its seq.
+    this.link = new NatsLink(this.nc, {
+      natsUrl: this.o.natsUrl,
+      limitMs: Number.POSITIVE_INFINITY,
+      log: (l) => this.log(`evaluator: ${l}`),
+    });
     const jsm = await jetstreamManager(this.nc);
     await this.waitForStream(jsm);
     const durable = this.o.durableName ?? 'flexarena-evaluator';
@@ -136,6 +146,7 @@ export class EvaluatorService {
     this.stopping = true;
     await this.messages?.close().catch(() => undefined);
     await this.loop?.catch(() => undefined);
+    this.link?.close();
     await this.nc?.close().catch(() => undefined);
     await this.endpoint?.close();
   }
