@@ -15,6 +15,12 @@ export {
 } from './launcher/agent-launcher.js';
 export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
 export {
+  DEFAULT_NATS_OUTAGE_LIMIT_MS,
+  NatsLink,
+  type NatsLinkOptions,
+  NatsOutageError,
+} from './nats/nats-retry.js';
+export {
   findNatsServerBinary,
   type NatsServerHandle,
   type NatsServerOptions,

@@ -4,8 +4,8 @@
 // The runner's store keeps each game once, whoever played it and however often.
 import { createHash } from 'node:crypto';
 import { type ConsumerMessages, type JetStreamManager, jetstream } from '@nats-io/jetstream';
+import { NatsLink, type NatsOutageError } from '../arena/index.js';
 import { FlexArenaError, RunInterruptedError } from '../lib/index.js';
-import { NatsLink, type NatsOutageError } from '../lib/nats-retry.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';

@@ -4,13 +4,13 @@
 // game runs it tells JetStream it is still working, so a long game is not redelivered; a worker
 // that dies stops doing so, and its game goes to another worker after the ack wait. A game played
 // twice that way publishes the same message id twice: the results stream keeps one. A NATS outage
-// is waited out (lib/nats-retry.ts): the game goes on, its result is published again with the
+// is waited out (arena/nats/nats-retry.ts): the game goes on, its result is published again with the
 // same Nats-Msg-Id and its ack repeated until NATS is back, up to --nats-outage-limit.
 import { join } from 'node:path';
 import { type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { NatsLink } from '../arena/index.js';
 import { RunInterruptedError } from '../lib/index.js';
-import { NatsLink } from '../lib/nats-retry.js';
 import { playGame } from './game.js';
 import {
   ensureStreams,

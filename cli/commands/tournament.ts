@@ -6,8 +6,8 @@
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { carriedStateIssues, seatConfigIssues, strategyConfigIssues } from '../../agents/strategies/index.js';
+import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../arena/index.js';
 import { ConfigError, type ConfigIssue } from '../../lib/index.js';
-import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../lib/nats-retry.js';
 import type { RunConfig } from '../../sim/index.js';
 import {
   DEFAULT_WORKER_TIMEOUT_MS,

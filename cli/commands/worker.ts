@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../lib/nats-retry.js';
+import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../arena/index.js';
 import { TournamentWorker } from '../../tournament/index.js';
 import {
   ACK_WAIT_MS_LIMITS,

@@ -19,10 +19,9 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
-import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../../arena/index.js';
+import { NatsLink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../../arena/index.js';
 import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import { FlexArenaError } from '../../lib/index.js';
-import { NatsLink } from '../../lib/nats-retry.js';
 import type { BoundSolver } from '../bound/pop.js';
 import { writeScores } from '../run-folder.js';
 import { type AddResult, RunScorer } from '../run-scorer.js';

@@ -5,7 +5,7 @@
 import { JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NatsServerProcess, stopAllNatsServers } from '../test/helpers/nats-server-process.js';
+import { NatsServerProcess, stopAllNatsServers } from '../../test/helpers/nats-server-process.js';
 import { NatsLink, NatsOutageError } from './nats-retry.js';
 
 const connections: NatsConnection[] = [];

@@ -5,7 +5,7 @@
 // it comes back, retries JetStream requests until it is back, and gives up with a NatsOutageError
 // once an outage has lasted longer than the limit (`--nats-outage-limit`).
 import { errors, type NatsConnection } from '@nats-io/transport-node';
-import { FlexArenaError } from './errors.js';
+import { FlexArenaError } from '../../lib/index.js';
 
 /** How long an outage may last before the process gives up (default of --nats-outage-limit). */
 export const DEFAULT_NATS_OUTAGE_LIMIT_MS = 300_000;
