@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { FlexArenaError } from '../../lib/index.js';
 
 /** The page's global object as the report script leaves it (no DOM types in this project). */
@@ -36,7 +36,10 @@ export async function renderPngs(
   outDir: string,
   timeoutMs = 60_000,
 ): Promise<RenderedReport> {
-  let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  // Loaded here, not with the module: playwright-core takes ~0.4 s to load, and every `flexarena`
+  // command (a usage error too) would pay it.
+  const { chromium } = await import('playwright-core');
+  let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   } catch (cause) {

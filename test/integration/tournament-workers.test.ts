@@ -3,23 +3,22 @@
 // with the agent process it launched) while it plays a game; that game is delivered again after
 // the ack wait and played by the other worker, and counted once. The final table and every
 // game's result (tape hash, profits, PoP) equal the same tournament run in a single process.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTournament, runTournament } from '../../tournament/index.js';
-import { BIN, tempDir, writeConfig } from '../helpers/arena-process.js';
+import { tempDir, writeConfig } from '../helpers/arena-process.js';
+import { killAllCli, killCliGroup, startCli } from '../helpers/cli-process.js';
 import { helperBundle } from '../helpers/helper-bundle.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { alive, childrenOf } from '../helpers/process-control.js';
 import { fastScenario } from '../helpers/tournament-fixtures.js';
 
 const LEDGER_AGENT = helperBundle('fill-ledger-agent.ts');
-const groups = new Set<number>();
 
 /** `flexarena worker` with its own folder below `dir` and the ack wait given. */
 const startWorker = (natsUrl: string, name: string, dir: string, ackWaitMs: number) =>
-  start([
+  startCli([
     'worker',
     '--nats',
     natsUrl,
@@ -48,40 +47,8 @@ const ledgerEntrant = (dir: string) => ({
   ],
 });
 
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
-}
-
-function start(args: string[]): Proc {
-  // Its own process group: a kill also ends the agent processes it launched.
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  groups.add(child.pid!);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
-    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, out: () => stdout, err: () => stderr, exited };
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // gone
-  }
-}
-
 afterAll(async () => {
-  for (const pid of groups) killGroup(pid);
+  killAllCli();
   await stopAllNatsServers();
 });
 
@@ -126,13 +93,13 @@ describe('tournament over JetStream workers', () => {
     );
 
     const out = join(dir, 'distributed');
-    const runner = start(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
+    const runner = startCli(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
     // The first game with the slow gRPC agent that a worker starts: kill that worker at once.
     const started = /^started \S+ (\S*ledger\S*) delivery 1$/m;
     await until('a worker to start a ledger game', () => started.test(w1.out()) || started.test(w2.out()));
     const [victim, survivor] = started.test(w1.out()) ? [w1, w2] : [w2, w1];
     const gameId = started.exec(victim.out())![1]!;
-    killGroup(victim.child.pid!);
+    killCliGroup(victim);
     const killed = await victim.exited;
     expect(killed.signal).toBe('SIGKILL');
     // The guard that makes this test mean something: the game had not finished when it was killed.
@@ -144,7 +111,7 @@ describe('tournament over JetStream workers', () => {
 
     const r = await runner.exited;
     expect(r.code, r.stderr).toBe(0);
-    killGroup(survivor.child.pid!);
+    killCliGroup(survivor);
     // The survivor got the killed worker's game again (second delivery) and played it.
     expect(survivor.out()).toMatch(
       new RegExp(`^started \\S+ ${gameId.replaceAll('+', '\\+')} delivery [2-9]$`, 'm'),
@@ -196,7 +163,7 @@ describe('tournament over JetStream workers', () => {
     const w1 = worker('w1');
     await until('the first worker', () => /waiting for games/.test(w1.out()));
     const out = join(dir, 'out');
-    const runner = start(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
+    const runner = startCli(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
     const started = /^started \S+ (\S+) delivery 1$/m;
     await until('the worker to start a game', () => started.test(w1.out()));
     const gameId = started.exec(w1.out())![1]!;
@@ -214,7 +181,7 @@ describe('tournament over JetStream workers', () => {
 
     const w2 = worker('w2');
     const r = await runner.exited;
-    killGroup(w2.child.pid!);
+    killCliGroup(w2);
     expect(r.code, r.stderr).toBe(0);
     expect(w2.out()).toMatch(new RegExp(`^started \\S+ ${gameId.replaceAll('+', '\\+')} delivery 2$`, 'm'));
     const games = lines(readFileSync(join(out, 'games.jsonl'), 'utf8')).map((l) => JSON.parse(l));
@@ -242,7 +209,7 @@ describe('tournament over JetStream workers', () => {
     const nats = await NatsServerProcess.start();
     const out = join(dir, 'out');
     const args = ['tournament', file, '--nats', nats.url, '--out', out, '--no-progress'];
-    const lonely = await start([...args, '--worker-timeout', '2']).exited;
+    const lonely = await startCli([...args, '--worker-timeout', '2']).exited;
     expect(lonely.code).not.toBe(0);
     expect(lonely.stderr).toMatch(
       /no flexarena worker took or played a game for 2 s \(limit: --worker-timeout 2\); 1 game\(s\) wait in the work queue/,
@@ -250,7 +217,7 @@ describe('tournament over JetStream workers', () => {
     expect(lonely.stderr).toMatch(/waiting for a flexarena worker/);
 
     // Ctrl-C while the runner waits for workers: it stops at once and says how far it got.
-    const waiting = start([...args, '--worker-timeout', '0']);
+    const waiting = startCli([...args, '--worker-timeout', '0']);
     await until('the games to be published', () => /published 1 game\(s\)/.test(waiting.err()));
     waiting.child.kill('SIGINT');
     const stopped = await waiting.exited;
@@ -260,9 +227,9 @@ describe('tournament over JetStream workers', () => {
     );
 
     // The games wait in the queue; a worker started now plays them when the tournament runs again.
-    const w = start(['worker', '--nats', nats.url, '--name', 'late', '--out', join(dir, 'late')]);
-    const again = await start(args).exited;
-    killGroup(w.child.pid!);
+    const w = startCli(['worker', '--nats', nats.url, '--name', 'late', '--out', join(dir, 'late')]);
+    const again = await startCli(args).exited;
+    killCliGroup(w);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('1 game(s) played now, 0 resumed');
     const games = lines(readFileSync(join(out, 'games.jsonl'), 'utf8')).map((l) => JSON.parse(l));
