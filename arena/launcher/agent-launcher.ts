@@ -1,7 +1,7 @@
 // Starts each configured agent as its own OS process running `flexarena agent <strategy>`,
 // with its output in the run folder. Agents connect back over gRPC like any external agent.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/index.js';
 import type { AgentConfig } from '../../sim/index.js';
@@ -47,18 +47,22 @@ export interface LaunchedAgent {
 const TAIL_CHARS = 4096;
 
 /**
- * `<logDir>/<agentId>.log`, opened before its process starts. The folder (the run folder's
+ * `<logDir>/<agentId>.log`, opened before its process starts. A resumed run (`resumed`, the line
+ * that marks where it starts) appends to the log of the interrupted run's process: what that
+ * process wrote until the stop stays readable. The folder (the run folder's
  * agents/) is made here, by the first agent launched: a run without agent processes (in process,
  * or only agents started by hand) has no agents/ — it had an empty one — and a resumed folder
  * that has none gets one (the launch failed with ENOENT, unhandled, on the log's stream). Opened
  * synchronously, so that a folder that cannot take it fails here, before a process is started,
  * and not later as an error event of the stream.
  */
-function openLog(agentId: string, logDir: string): WriteStream {
+function openLog(agentId: string, logDir: string, resumed: string | undefined): WriteStream {
   const path = join(logDir, `${agentId}.log`);
   try {
     mkdirSync(logDir, { recursive: true });
-    return createWriteStream(path, { fd: openSync(path, 'w') });
+    const fd = openSync(path, resumed === undefined ? 'w' : 'a');
+    if (resumed !== undefined) appendFileSync(fd, `${resumed}\n`);
+    return createWriteStream(path, { fd });
   } catch (err) {
     throw new RunFolderError(path, `cannot write agent ${agentId}'s log: ${(err as Error).message}`);
   }
@@ -89,7 +93,7 @@ function logOutput(agentId: string, child: ChildProcess, log: WriteStream, comma
 
 /**
  * Starts a built-in strategy as `flexarena agent`: with `program`, the bundled agent program
- * (agent-bundle.ts) under plain node, otherwise through bin/flexarena.mjs (tsx).
+ * (agent-bundle.ts) under plain node, otherwise through bin/flexarena.mjs (tsx). `resumed`: see openLog.
  */
 export function launchAgent(
   agent: AgentConfig,
@@ -97,8 +101,9 @@ export function launchAgent(
   token: string,
   logDir: string,
   program: string = BIN,
+  resumed?: string,
 ): LaunchedAgent {
-  const log = openLog(agent.id, logDir);
+  const log = openLog(agent.id, logDir, resumed);
   const child = spawn(
     process.execPath,
     [program, 'agent', agent.strategy, '--arena', address, '--params', JSON.stringify(agent.params)],
@@ -111,7 +116,7 @@ export function launchAgent(
 /**
  * Starts an agent given as a command line (any language): `{arena}` and `{token}` in its arguments
  * are replaced by the arena's address and the agent's token, which are also in the environment
- * (FLEXARENA_ARENA, FLEXARENA_TOKEN).
+ * (FLEXARENA_ARENA, FLEXARENA_TOKEN). `resumed`: see openLog.
  */
 export function launchCommand(
   agentId: string,
@@ -119,12 +124,13 @@ export function launchCommand(
   address: string,
   token: string,
   logDir: string,
+  resumed?: string,
 ): LaunchedAgent {
   const [cmd, ...args] = command.argv.map((a) =>
     a.replaceAll('{arena}', address).replaceAll('{token}', token),
   );
   if (!cmd) throw new Error(`agent ${agentId}: empty command`);
-  const log = openLog(agentId, logDir);
+  const log = openLog(agentId, logDir, resumed);
   const child = spawn(cmd, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...command.env, FLEXARENA_ARENA: address, FLEXARENA_TOKEN: token },

@@ -360,6 +360,10 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       log(`arena ${runId} listening on ${address}`);
       opts.onListening?.(address, gateway);
       const bundled = await program;
+      // A resumed run's agents append to the logs of the interrupted run's processes.
+      const resumed = opts.resume
+        ? `--- ${new Date().toISOString()}: flexarena run --resume; the run goes on from here ---`
+        : undefined;
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
         // One path for every agent in another process: its configured command or runtime
@@ -371,8 +375,13 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
             `waiting for agent ${a.id} to connect by hand: ${handStartHint(a, address, opts.isBuiltInStrategy ?? (() => true))}`,
           );
         else if (command)
-          launched.push(launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents')));
-        else launched.push(launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents'), bundled));
+          launched.push(
+            launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents'), resumed),
+          );
+        else
+          launched.push(
+            launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents'), bundled, resumed),
+          );
       }
       const g = gateway;
       watch = new LaunchWatch(launched, {

@@ -168,7 +168,20 @@ describe('flexarena run --resume', () => {
       /cannot resume \S+: re-simulating \S+tape.jsonl.gz produced a different tape at line 1: /,
     );
     refused(dir, /cannot resume \S+: not a run folder \(it has no config.yaml\)/);
+    const agentLog = (id: string) => readFileSync(join(runDir, 'agents', `${id}.log`), 'utf8');
+    const ids = ['liquidity', 'heuristic', 'idle'];
+    const logsBefore = ids.map(agentLog);
     await resumeAndCompare(runDir);
+    // The agents' logs keep what the interrupted run's processes wrote (they were overwritten),
+    // then one line marking where the resumed run starts, then the new processes' output.
+    for (const [i, id] of ids.entries()) {
+      expect(logsBefore[i], id).toMatch(/interrupted/);
+      const after = agentLog(id);
+      expect(after.startsWith(logsBefore[i]!), id).toBe(true);
+      expect(after.slice(logsBefore[i]!.length), id).toMatch(
+        /^--- \S+Z: flexarena run --resume; the run goes on from here ---\n[^]*run complete\n$/,
+      );
+    }
     // A finished run has nothing to resume.
     refused(runDir, /cannot resume \S+: the run finished \(it has results.json\)/);
   });
