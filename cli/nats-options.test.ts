@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './command-table.js';
-import { DEFAULT_NATS_URL, NATS_URL_HELP, natsUrlOf, natsUrlOption } from './nats-options.js';
+import { DEFAULT_NATS_URL, NATS_URL_HELP, natsUrlOf, natsUrlOption, natsUrlSource } from './nats-options.js';
 
 describe('the NATS URL of worker, evaluate and tournament', () => {
   it('is the one given, else FLEXARENA_NATS_URL, else the default', () => {
@@ -12,6 +12,15 @@ describe('the NATS URL of worker, evaluate and tournament', () => {
     expect(natsUrlOf(true, env)).toBe('nats://shared:4222');
     expect(natsUrlOf(true, {})).toBe(DEFAULT_NATS_URL);
     expect(natsUrlOf(undefined, { FLEXARENA_NATS_URL: '' })).toBe(DEFAULT_NATS_URL);
+  });
+
+  it('says where it came from, for errors about it', () => {
+    const env = { FLEXARENA_NATS_URL: 'nats://shared:4222' };
+    expect(natsUrlSource('nats://given:1', env)).toBe('--nats');
+    expect(natsUrlSource(true, env)).toBe('FLEXARENA_NATS_URL');
+    expect(natsUrlSource(undefined, { FLEXARENA_NATS_URL: '' })).toBe(
+      'the default; give --nats or FLEXARENA_NATS_URL',
+    );
   });
 
   it('refuses a blank URL and a YAML file taken for one', () => {

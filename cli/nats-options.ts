@@ -31,6 +31,19 @@ export function natsUrlOf(given: string | true | undefined, env: NodeJS.ProcessE
 }
 
 /**
+ * Where natsUrlOf's URL came from, for errors about it: a user who set FLEXARENA_NATS_URL, or set
+ * nothing, looked for a `--nats` that was never given.
+ */
+export function natsUrlSource(
+  given: string | true | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (typeof given === 'string') return '--nats';
+  if (env.FLEXARENA_NATS_URL) return 'FLEXARENA_NATS_URL';
+  return 'the default; give --nats or FLEXARENA_NATS_URL';
+}
+
+/**
  * `--ack-wait-ms`: JetStream turns 0 into its default (30 s) and stores a negative wait as it is;
  * below a second a busy consumer gets its messages again while it still works on them. Above a day
  * a dead consumer's message waits longer than anyone watches for it (and far above, the

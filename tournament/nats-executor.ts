@@ -65,6 +65,8 @@ export function tournamentKey(t: TournamentConfig): string {
 
 export interface NatsExecutorOptions {
   natsUrl: string;
+  /** Where natsUrl came from, named in a connect error (default `--nats`). */
+  natsUrlFrom?: string;
   tournament: TournamentConfig;
   scenarios: readonly RunConfig[];
   log?: (line: string) => void;
@@ -83,7 +85,7 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
     if (games.length === 0) return;
     const interrupted = () => new RunInterruptedError(String(signal?.reason));
     if (signal?.aborted) throw interrupted();
-    const { nc, jsm } = await connectWorkQueue(o.natsUrl, `flexarena-tournament-${tid}`);
+    const { nc, jsm } = await connectWorkQueue(o.natsUrl, `flexarena-tournament-${tid}`, o.natsUrlFrom);
     const log = o.log ?? (() => {});
     const link = new NatsLink(nc, {
       natsUrl: o.natsUrl,

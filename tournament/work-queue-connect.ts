@@ -1,6 +1,6 @@
 // Connecting a tournament runner or a worker to the NATS server of its work queue. The first
 // connection is the one a user gets wrong (a wrong --nats URL, a server started without -js): it
-// is one typed line naming the URL and the flag; later outages are reconnected as before.
+// is one typed line naming the URL and where it came from; later outages are reconnected as before.
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { FlexArenaError } from '../lib/index.js';
@@ -8,16 +8,20 @@ import { FlexArenaError } from '../lib/index.js';
 /** The work queue's NATS server cannot be reached, or has no JetStream. */
 export class WorkQueueConnectError extends FlexArenaError {}
 
+/**
+ * `from` names where the URL came from (natsUrlSource: `--nats`, `FLEXARENA_NATS_URL`, the default).
+ */
 export async function connectWorkQueue(
   natsUrl: string,
   name: string,
+  from = '--nats',
 ): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
   let nc: NatsConnection;
   try {
     nc = await connect({ servers: natsUrl, name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   } catch (err) {
     throw new WorkQueueConnectError(
-      `cannot connect to NATS at ${natsUrl} (--nats): ${(err as Error).message}`,
+      `cannot connect to NATS at ${natsUrl} (${from}): ${(err as Error).message}`,
       {
         cause: err,
       },
@@ -30,8 +34,8 @@ export async function connectWorkQueue(
     const noJs = /jetstream is not enabled/i.test((err as Error).message);
     throw new WorkQueueConnectError(
       noJs
-        ? `NATS at ${natsUrl} (--nats) has no JetStream: start nats-server with -js`
-        : `NATS at ${natsUrl} (--nats): ${(err as Error).message}`,
+        ? `NATS at ${natsUrl} (${from}) has no JetStream: start nats-server with -js`
+        : `NATS at ${natsUrl} (${from}): ${(err as Error).message}`,
       { cause: err },
     );
   }

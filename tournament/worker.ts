@@ -26,6 +26,8 @@ import { connectWorkQueue } from './work-queue-connect.js';
 
 export interface WorkerOptions {
   natsUrl: string;
+  /** Where natsUrl came from, named in a connect error (default `--nats`). */
+  natsUrlFrom?: string;
   /** Shown in results (playedBy) and logs. */
   name: string;
   /** Run folders of the games go below this. */
@@ -57,7 +59,11 @@ export class TournamentWorker {
   /** Connects and plays games until stop() or maxGames. */
   async run(): Promise<void> {
     const ackWaitMs = this.o.ackWaitMs ?? 30_000;
-    const { nc, jsm } = await connectWorkQueue(this.o.natsUrl, `flexarena-worker-${this.o.name}`);
+    const { nc, jsm } = await connectWorkQueue(
+      this.o.natsUrl,
+      `flexarena-worker-${this.o.name}`,
+      this.o.natsUrlFrom,
+    );
     this.nc = nc;
     const link = new NatsLink(nc, {
       natsUrl: this.o.natsUrl,

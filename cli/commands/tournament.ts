@@ -21,7 +21,7 @@ import {
 } from '../../tournament/index.js';
 import { runWelcomes, type WelcomeOf } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
-import { NATS_URL_HELP, natsUrlOf, natsUrlOption } from '../nats-options.js';
+import { NATS_URL_HELP, natsUrlOf, natsUrlOption, natsUrlSource } from '../nats-options.js';
 import { parseNatsOutageLimit, stopOnSignal } from '../options.js';
 
 /**
@@ -141,6 +141,7 @@ export function registerTournament(program: Command): void {
       const executor = o.nats
         ? natsExecutor({
             natsUrl: natsUrlOf(o.nats),
+            natsUrlFrom: natsUrlSource(o.nats),
             tournament: t,
             scenarios,
             log: (l) => process.stderr.write(`${l}\n`),

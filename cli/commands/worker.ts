@@ -11,6 +11,7 @@ import {
   NATS_URL_HELP,
   natsUrlOf,
   natsUrlOption,
+  natsUrlSource,
 } from '../nats-options.js';
 import { intOption, parseNatsOutageLimit, stopOnSignal } from '../options.js';
 
@@ -50,6 +51,7 @@ export function registerWorker(program: Command): void {
     .action(async (o: WorkerFlags) => {
       const worker = new TournamentWorker({
         natsUrl: natsUrlOf(o.nats),
+        natsUrlFrom: natsUrlSource(o.nats),
         name: o.name,
         outDir: o.out,
         ackWaitMs: o.ackWaitMs,

@@ -148,6 +148,11 @@ describe('flexarena worker, evaluate and tournament without a NATS URL', () => {
       expect(res.status, res.stderr).toBe(1);
       // (The evaluator says where its HTTP endpoint is first.)
       expect(res.stderr).toMatch(/^flexarena: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1\b/m);
+      // The work queue's line named --nats, which was not given.
+      if (args[0] !== 'evaluate')
+        expect(res.stderr.trim()).toBe(
+          'flexarena: cannot connect to NATS at nats://127.0.0.1:1 (FLEXARENA_NATS_URL): connection refused',
+        );
     });
 });
 

@@ -179,7 +179,7 @@ describe('flexarena run --resume', () => {
       const after = agentLog(id);
       expect(after.startsWith(logsBefore[i]!), id).toBe(true);
       expect(after.slice(logsBefore[i]!.length), id).toMatch(
-        /^--- \S+Z: flexarena run --resume; the run goes on from here ---\n[^]*run complete\n$/,
+        /^--- \S+Z: flexarena run --resume; the run goes on from here ---\n[\s\S]*run complete\n$/,
       );
     }
     // A finished run has nothing to resume.
