@@ -20,6 +20,7 @@ import { connect, type NatsConnection, nanos, type Status } from '@nats-io/trans
 import { Fifo } from './fifo.js';
 import { JetStreamAckPublisher } from './jetstream-acks.js';
 import {
+  causeText,
   OutboxClosedError,
   OutboxConnectError,
   OutboxInputError,
@@ -211,7 +212,7 @@ export class JetStreamOutbox {
           noAsyncTraces: true,
         });
       } catch (err) {
-        throw new OutboxConnectError(`cannot connect to NATS at ${String(o.servers)}: ${String(err)}`, {
+        throw new OutboxConnectError(`cannot connect to NATS at ${String(o.servers)}: ${causeText(err)}`, {
           cause: err,
         });
       }
@@ -222,7 +223,7 @@ export class JetStreamOutbox {
       outbox = new JetStreamOutbox(nc, !o.connection, new JetStreamAckPublisher(nc), jsm, o);
     } catch (err) {
       if (!o.connection) await nc.close().catch(() => undefined);
-      throw new OutboxInputError('options.spoolPath', `cannot create ${o.spoolPath}: ${String(err)}`, {
+      throw new OutboxInputError('options.spoolPath', `cannot create ${o.spoolPath}: ${causeText(err)}`, {
         cause: err,
       });
     }
@@ -239,7 +240,7 @@ export class JetStreamOutbox {
       const noJetStream = f.kind === 'retry' && f.checkStream;
       if (f.kind === 'reject' || noJetStream) {
         await outbox.close();
-        const why = noJetStream ? 'JetStream is not enabled on the server' : String(err);
+        const why = noJetStream ? 'JetStream is not enabled on the server' : causeText(err);
         throw new OutboxStreamError(`cannot create or read stream ${o.stream.name}: ${why}`, { cause: err });
       }
       // The server went away right after we connected: the pump retries.

@@ -47,8 +47,8 @@ export class NatsThreadError extends FlexArenaError {
   }
 }
 
-const fromThread = (what: string, e: ThreadError) =>
-  new NatsThreadError(`${what}: ${e.name}: ${e.message}`, e.name);
+// The class name stays in causeName: the user's line says what happened, not which class said so.
+const fromThread = (what: string, e: ThreadError) => new NatsThreadError(`${what}: ${e.message}`, e.name);
 
 export class NatsThread implements RecordSink {
   private readonly subj;

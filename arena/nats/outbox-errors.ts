@@ -51,3 +51,9 @@ export class UndeliveredFileError extends FlexArenaError {
     super(`${file}:${line}: ${message}`, options);
   }
 }
+
+/**
+ * The message of an error from the NATS client for a user's line: String(err) put its class name
+ * in front (`ConnectionError: connection refused`), which says nothing to the user.
+ */
+export const causeText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

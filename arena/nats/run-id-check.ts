@@ -7,7 +7,7 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { FlexArenaError } from '../../lib/index.js';
-import { OutboxConnectError, OutboxStreamError } from './outbox-errors.js';
+import { causeText, OutboxConnectError, OutboxStreamError } from './outbox-errors.js';
 import { SETTLEMENT_STREAM, subjects } from './subjects.js';
 
 /** The settlement stream already holds messages of this run id: the run is refused before it starts. */
@@ -56,7 +56,7 @@ export async function assertRunIdUnused(o: RunIdCheckOptions): Promise<void> {
   try {
     nc = await connect({ servers: o.url, name: `flexarena-run-id-check-${o.runId}`, timeout });
   } catch (err) {
-    throw new OutboxConnectError(`cannot connect to NATS at ${o.url}: ${String(err)}`, { cause: err });
+    throw new OutboxConnectError(`cannot connect to NATS at ${o.url}: ${causeText(err)}`, { cause: err });
   }
   try {
     const jsm = await jetstreamManager(nc, { checkAPI: false, timeout });
@@ -66,7 +66,7 @@ export async function assertRunIdUnused(o: RunIdCheckOptions): Promise<void> {
         if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return null;
         // No JetStream on the server, no answer in time: the run could not use the stream either.
         throw new OutboxStreamError(
-          `cannot read stream ${stream} at ${o.url} (to check that the run id "${o.runId}" is free): ${String(err)}`,
+          `cannot read stream ${stream} at ${o.url} (to check that the run id "${o.runId}" is free): ${causeText(err)}`,
           { cause: err },
         );
       });
@@ -100,14 +100,16 @@ export async function storedRunMsgIds(o: RunIdCheckOptions): Promise<Set<string>
   try {
     nc = await connect({ servers: o.url, name: `flexarena-resume-${o.runId}`, timeout });
   } catch (err) {
-    throw new OutboxConnectError(`cannot connect to NATS at ${o.url}: ${String(err)}`, { cause: err });
+    throw new OutboxConnectError(`cannot connect to NATS at ${o.url}: ${causeText(err)}`, { cause: err });
   }
   const ids = new Set<string>();
   try {
     const jsm = await jetstreamManager(nc, { checkAPI: false, timeout });
     const info = await jsm.streams.info(stream).catch((err: unknown) => {
       if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return null;
-      throw new OutboxStreamError(`cannot read stream ${stream} at ${o.url}: ${String(err)}`, { cause: err });
+      throw new OutboxStreamError(`cannot read stream ${stream} at ${o.url}: ${causeText(err)}`, {
+        cause: err,
+      });
     });
     const total = info?.state.messages ?? 0;
     if (total === 0) return ids;

@@ -304,8 +304,18 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   /** The agents were told the run's end (a failure after that tells them nothing more). */
   let portsEnded = false;
   let completed = false;
+  /**
+   * NATS could not be opened (nothing there, a stream that cannot be created): the run failed
+   * before its first decision point, and a new run's folder is removed — left, its config.yaml and
+   * empty tape looked like a run.
+   */
+  let natsFailed = false;
+  const natsOpenFailed = (err: unknown): never => {
+    natsFailed = true;
+    throw err;
+  };
   try {
-    nats = await openNats(cfg, runId, runDir, log, opts.natsUrl);
+    nats = await openNats(cfg, runId, runDir, log, opts.natsUrl).catch(natsOpenFailed);
     const sinks: RecordSink[] = [
       ...(resume ? [resume.check] : []),
       tape,
@@ -398,7 +408,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     }
 
     if (nats) {
-      const thread = await nats.thread;
+      const thread = await nats.thread.catch(natsOpenFailed);
       sim.addSink(resume ? resume.natsGate(thread, runId, stored) : thread);
     }
     // A resumed run re-simulates its tape first (the agents it starts again catch up meanwhile).
@@ -501,6 +511,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       writeInterruption(runDir, { signal, lastDecisionMs: created?.timeMs ?? 0 });
       throw interrupted(signal, runDir, created);
     }
+    if (natsFailed && !opts.resume) throw folderRemoved(err, runDir);
     throw err;
   } finally {
     watch?.over();
@@ -520,7 +531,19 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       await thread?.terminate();
       await nats.server?.stop();
     }
+    // Once its agents are stopped: nothing writes to the folder any more.
+    if (natsFailed && !opts.resume && !opts.signal?.aborted) rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A new run that could not open NATS (its thread, or its own nats-server): the error, of its own
+ * class, says the run folder is gone (removed in `finally`).
+ */
+function folderRemoved(err: unknown, runDir: string): unknown {
+  if (!(err instanceof Error)) return err;
+  err.message = `${err.message}; the run did not start: its folder ${runDir} is removed`;
+  return err;
 }
 
 /** A new run's folder: refuses a run id the NATS stream holds, replaces an earlier run, config.yaml. */

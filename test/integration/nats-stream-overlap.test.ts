@@ -6,6 +6,7 @@
 // stream(s) in the way and the command that removes them. A real nats-server; the test makes the
 // old streams as an older version did.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -72,19 +73,29 @@ describe('the settlement stream on a server with an overlapping stream', () => {
     );
   });
 
-  it('flexarena run says so in one line, exit 1', { timeout: 120_000 }, async () => {
+  it('flexarena run says so in one line, exit 1, and leaves no run folder', {
+    timeout: 120_000,
+  }, async () => {
     const server = await serverWith([OLD_GAMES]);
     const config = writeConfig(dir, demoConfig({ nats: { enabled: true, url: server.url } }));
-    const res = spawnSync(process.execPath, [BIN, 'run', config, '--in-process', '--out', dir], {
-      encoding: 'utf8',
-      timeout: 100_000,
-    });
+    const runDir = join(dir, 'no-stream');
+    const res = spawnSync(
+      process.execPath,
+      [BIN, 'run', config, '--in-process', '--out', dir, '--run-id', 'no-stream'],
+      { encoding: 'utf8', timeout: 100_000 },
+    );
     expect(res.status, res.stderr).toBe(1);
     const lines = res.stderr.trimEnd().split('\n');
     const last = lines[lines.length - 1]!;
-    expect(last).toMatch(/^flexarena: cannot open NATS at nats:\/\/127\.0\.0\.1:\d+: /);
+    // The outbox's own words, without its class name (it said `…: OutboxStreamError: stream …`).
+    expect(last).toMatch(
+      /^flexarena: cannot open NATS at nats:\/\/127\.0\.0\.1:\d+: stream FLEXARENA_SETTLEMENT /,
+    );
     expect(last).toContain('overlap those of the stream FLEXARENA_GAMES (flexarena.games.>');
     expect(last).toContain('remove it with `nats stream rm FLEXARENA_GAMES`');
+    // Its folder (config.yaml, an empty tape and its hash) looked like a run: removed, and said so.
+    expect(last).toMatch(/; the run did not start: its folder \S+\/no-stream is removed$/);
+    expect(existsSync(runDir)).toBe(false);
     // Removed as it says, the next run gets its stream.
     const nc = await connect({ servers: server.url });
     await (await jetstreamManager(nc)).streams.delete('FLEXARENA_GAMES');
