@@ -13,6 +13,8 @@ import {
   type Consumer,
   type ConsumerMessages,
   DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamManager,
   type JsMsg,
   jetstream,
@@ -54,6 +56,22 @@ interface RunState {
   scorer: RunScorer;
   final?: RunScores;
   scoresFile?: string;
+}
+
+/** `false` for JetStream's "not found" of this kind; any other error is thrown again. */
+function notFound(err: unknown, code: number): false {
+  if (err instanceof JetStreamApiError && err.code === code) return false;
+  throw err;
+}
+
+/**
+ * A server without JetStream answers no one on its API: that is not an outage to wait out. (No
+ * cause: the link would see the no-responders error in it and retry.)
+ */
+function noJetStream(err: unknown, natsUrl: string): never {
+  if (/jetstream is not enabled/i.test((err as Error).message ?? ''))
+    throw new EvaluatorConnectError(`NATS at ${natsUrl} has no JetStream: start nats-server with -js`);
+  throw err;
 }
 
 const SUBJECT = /^flexarena\.([a-z0-9][a-z0-9-]*)\.settlement\.(.+)$/;
@@ -120,23 +138,16 @@ export class EvaluatorService {
       limitMs: Number.POSITIVE_INFINITY,
       log: (l) => this.log(`evaluator: ${l}`),
     });
-    const jsm = await jetstreamManager(this.nc);
+    const nc = this.nc;
+    const jsm = await this.startupStep('reaching JetStream', () =>
+      jetstreamManager(nc).catch((e) => noJetStream(e, this.o.natsUrl)),
+    );
     await this.waitForStream(jsm);
     const durable = this.o.durableName ?? 'flexarena-evaluator';
-    try {
-      await jsm.consumers.info(SETTLEMENT_STREAM, durable);
-    } catch {
-      await jsm.consumers.add(SETTLEMENT_STREAM, {
-        durable_name: durable,
-        filter_subject: SETTLEMENT_SUBJECTS,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        // A message delivered to an evaluator that died unacknowledged comes again after this.
-        ack_wait: nanos(this.o.ackWaitMs ?? 30_000),
-        max_ack_pending: 20_000,
-      });
-    }
-    const consumer: Consumer = await jetstream(this.nc).consumers.get(SETTLEMENT_STREAM, durable);
+    await this.ensureConsumer(jsm, durable);
+    const consumer: Consumer = await this.startupStep(`opening the consumer ${durable}`, () =>
+      jetstream(nc).consumers.get(SETTLEMENT_STREAM, durable),
+    );
     this.messages = await consumer.consume({ max_messages: 1_000 });
     this.loop = this.consume(this.messages);
   }
@@ -170,23 +181,70 @@ export class EvaluatorService {
     return st.final ?? st.scorer.scores(this.o.solver ? { solver: this.o.solver } : {});
   }
 
+  /**
+   * Only "not found" means the stream is not there yet. A request NATS did not answer (a timeout
+   * while it is away) is retried through the link; any other error is one clear line.
+   */
   private async waitForStream(jsm: JetStreamManager): Promise<void> {
     const until = Date.now() + (this.o.streamWaitMs ?? 600_000);
     let told = false;
     for (;;) {
-      try {
-        await jsm.streams.info(SETTLEMENT_STREAM);
-        return;
-      } catch (err) {
-        if (Date.now() > until)
-          throw new EvaluatorConnectError(
-            `the stream ${SETTLEMENT_STREAM} did not appear on ${this.o.natsUrl} within ${this.o.streamWaitMs ?? 600_000} ms (an arena creates it)`,
-            { cause: err },
-          );
-        if (!told) this.log(`waiting for the stream ${SETTLEMENT_STREAM} (an arena creates it)…`);
-        told = true;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      const found = await this.startupStep(`looking up the stream ${SETTLEMENT_STREAM}`, () =>
+        jsm.streams.info(SETTLEMENT_STREAM).then(
+          () => true,
+          (err: unknown) => notFound(err, JetStreamApiCodes.StreamNotFound),
+        ),
+      );
+      if (found) return;
+      if (Date.now() > until)
+        throw new EvaluatorConnectError(
+          `the stream ${SETTLEMENT_STREAM} did not appear on ${this.o.natsUrl} within ${this.o.streamWaitMs ?? 600_000} ms (an arena creates it)`,
+        );
+      if (!told) this.log(`waiting for the stream ${SETTLEMENT_STREAM} (an arena creates it)…`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /**
+   * The durable consumer, made when it does not exist. Only "not found" means that: a look-up
+   * that timed out made one anew (or failed making it over one of other settings, a crash).
+   */
+  private async ensureConsumer(jsm: JetStreamManager, durable: string): Promise<void> {
+    const found = await this.startupStep(`looking up the consumer ${durable}`, () =>
+      jsm.consumers.info(SETTLEMENT_STREAM, durable).then(
+        () => true,
+        (err: unknown) => notFound(err, JetStreamApiCodes.ConsumerNotFound),
+      ),
+    );
+    if (found) return;
+    await this.startupStep(`creating the consumer ${durable}`, () =>
+      jsm.consumers.add(SETTLEMENT_STREAM, {
+        durable_name: durable,
+        filter_subject: SETTLEMENT_SUBJECTS,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        // A message delivered to an evaluator that died unacknowledged comes again after this.
+        ack_wait: nanos(this.o.ackWaitMs ?? 30_000),
+        max_ack_pending: 20_000,
+      }),
+    );
+  }
+
+  /**
+   * A JetStream request at start-up: retried through the link while NATS does not answer (it
+   * waits however long it takes, as the feed does); any other failure is an EvaluatorConnectError
+   * naming the server and the step.
+   */
+  private async startupStep<T>(doing: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await this.link!.retry(doing, op);
+    } catch (err) {
+      if (err instanceof FlexArenaError) throw err;
+      throw new EvaluatorConnectError(
+        `NATS at ${this.o.natsUrl} refused ${doing}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 

@@ -2,7 +2,8 @@
 //  - drop everything the server sends back (the server still gets and acts on every request,
 //    the client never sees the replies: "acknowledged, but the ack was lost"),
 //  - cut every open connection,
-//  - refuse new connections for a while (a network outage with the server still up).
+//  - refuse new connections for a while (a network outage with the server still up),
+//  - lose the next requests that name a subject (a request that times out, the connection up).
 // Real sockets only; nothing about the NATS protocol is faked.
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 
@@ -10,6 +11,7 @@ export class TcpFaultProxy {
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
   private dropReplies = false;
   private refusing = false;
+  private lose: { text: string; left: number } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -54,10 +56,27 @@ export class TcpFaultProxy {
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    client.on('data', (b) => upstream.write(b));
+    client.on('data', (b) => {
+      if (!this.lost(b)) upstream.write(b);
+    });
     upstream.on('data', (b) => {
       if (!this.dropReplies) client.write(b);
     });
+  }
+
+  /**
+   * The next `count` writes of a client that contain `text` (a subject) never reach the server: the
+   * request times out. A client writes each request whole (a PUB line and its payload), so what
+   * is lost is whole protocol messages; others written with it are lost too (a PING at worst).
+   */
+  loseRequests(text: string, count: number): void {
+    this.lose = { text, left: count };
+  }
+
+  private lost(chunk: Buffer): boolean {
+    if (!this.lose || this.lose.left === 0 || !chunk.includes(this.lose.text)) return false;
+    this.lose.left--;
+    return true;
   }
 
   /** From now on, bytes from the server are discarded (until `cutAll`). */
