@@ -7,12 +7,12 @@ import {
   AckPolicy,
   DeliverPolicy,
   JetStreamApiCodes,
-  JetStreamApiError,
   type JetStreamManager,
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import { jetStreamEntityExists } from '../arena/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
@@ -49,24 +49,10 @@ export const resultsSubject = (tid: string) => `flexarena-tournament.results.${t
 export const gameMsgId = (tid: string, gameId: string) => `${tid}:${gameId}:game`;
 export const resultMsgId = (tid: string, gameId: string) => `${tid}:${gameId}:result`;
 
-/**
- * Whether a lookup found the stream or consumer. Only "not found" means no: a lookup that timed out
- * (NATS away) must not lead to creating what exists, so its error goes on to be retried.
- */
-async function found(lookup: Promise<unknown>, notFound: number): Promise<boolean> {
-  try {
-    await lookup;
-    return true;
-  } catch (err) {
-    if (err instanceof JetStreamApiError && err.code === notFound) return false;
-    throw err;
-  }
-}
-
 const hasStream = (jsm: JetStreamManager, name: string) =>
-  found(jsm.streams.info(name), JetStreamApiCodes.StreamNotFound);
+  jetStreamEntityExists(jsm.streams.info(name), JetStreamApiCodes.StreamNotFound);
 const hasConsumer = (jsm: JetStreamManager, stream: string, name: string) =>
-  found(jsm.consumers.info(stream, name), JetStreamApiCodes.ConsumerNotFound);
+  jetStreamEntityExists(jsm.consumers.info(stream, name), JetStreamApiCodes.ConsumerNotFound);
 
 /** Creates the two streams where missing (file storage: they outlive a server restart). */
 export async function ensureStreams(jsm: JetStreamManager): Promise<void> {

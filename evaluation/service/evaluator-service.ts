@@ -14,14 +14,18 @@ import {
   type ConsumerMessages,
   DeliverPolicy,
   JetStreamApiCodes,
-  JetStreamApiError,
   type JetStreamManager,
   type JsMsg,
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
-import { NatsLink, SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../../arena/index.js';
+import {
+  jetStreamEntityExists,
+  NatsLink,
+  SETTLEMENT_STREAM,
+  SETTLEMENT_SUBJECTS,
+} from '../../arena/index.js';
 import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import { FlexArenaError } from '../../lib/index.js';
 import type { BoundSolver } from '../bound/pop.js';
@@ -56,12 +60,6 @@ interface RunState {
   scorer: RunScorer;
   final?: RunScores;
   scoresFile?: string;
-}
-
-/** `false` for JetStream's "not found" of this kind; any other error is thrown again. */
-function notFound(err: unknown, code: number): false {
-  if (err instanceof JetStreamApiError && err.code === code) return false;
-  throw err;
 }
 
 /**
@@ -190,10 +188,7 @@ export class EvaluatorService {
     let told = false;
     for (;;) {
       const found = await this.startupStep(`looking up the stream ${SETTLEMENT_STREAM}`, () =>
-        jsm.streams.info(SETTLEMENT_STREAM).then(
-          () => true,
-          (err: unknown) => notFound(err, JetStreamApiCodes.StreamNotFound),
-        ),
+        jetStreamEntityExists(jsm.streams.info(SETTLEMENT_STREAM), JetStreamApiCodes.StreamNotFound),
       );
       if (found) return;
       if (Date.now() > until)
@@ -212,9 +207,9 @@ export class EvaluatorService {
    */
   private async ensureConsumer(jsm: JetStreamManager, durable: string): Promise<void> {
     const found = await this.startupStep(`looking up the consumer ${durable}`, () =>
-      jsm.consumers.info(SETTLEMENT_STREAM, durable).then(
-        () => true,
-        (err: unknown) => notFound(err, JetStreamApiCodes.ConsumerNotFound),
+      jetStreamEntityExists(
+        jsm.consumers.info(SETTLEMENT_STREAM, durable),
+        JetStreamApiCodes.ConsumerNotFound,
       ),
     );
     if (found) return;

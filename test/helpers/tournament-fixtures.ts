@@ -1,4 +1,28 @@
 // Small, fast scenarios for tournament, study and worker tests.
+import { join } from 'node:path';
+import { helperBundle } from './helper-bundle.js';
+
+/**
+ * A tournament entrant over gRPC: the fill-ledger test agent, thinking `thinkMs` per wake-up so
+ * that its games last (its state files go into `dir`).
+ */
+export function ledgerEntrant(dir: string, thinkMs: number): Record<string, unknown> {
+  return {
+    name: 'ledger',
+    command: [
+      process.execPath,
+      helperBundle('fill-ledger-agent.ts'),
+      '--arena',
+      '{arena}',
+      '--token',
+      '{token}',
+      '--state',
+      join(dir, 'ledger-{token}.json'),
+      '--think-ms',
+      `${thinkMs}`,
+    ],
+  };
+}
 
 /** A fast one-day scenario: thin liquidity, no intraday auctions or balancing, 30-minute decisions. */
 export function fastScenario(): Record<string, unknown> {

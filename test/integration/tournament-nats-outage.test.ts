@@ -12,13 +12,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RESULTS_STREAM } from '../../tournament/work-queue.js';
 import { tempDir, writeConfig } from '../helpers/arena-process.js';
 import { type CliProcess, killAllCli, killCliGroup, startCli } from '../helpers/cli-process.js';
-import { helperBundle } from '../helpers/helper-bundle.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { sleep, until } from '../helpers/process-control.js';
-import { fastScenario } from '../helpers/tournament-fixtures.js';
+import { fastScenario, ledgerEntrant } from '../helpers/tournament-fixtures.js';
 import { fileLines } from '../helpers/tournament-process.js';
 
-const LEDGER_AGENT = helperBundle('fill-ledger-agent.ts');
 const OUTAGE_MS = 3_000;
 
 afterAll(async () => {
@@ -37,21 +35,7 @@ function tournamentFile(dir: string, name: string): string {
       seeds: 1,
       gameSizes: [2],
       entrants: [
-        {
-          name: 'ledger',
-          command: [
-            process.execPath,
-            LEDGER_AGENT,
-            '--arena',
-            '{arena}',
-            '--token',
-            '{token}',
-            '--state',
-            join(dir, 'ledger-{token}.json'),
-            '--think-ms',
-            '20',
-          ],
-        },
+        ledgerEntrant(dir, 20),
         { name: 'idle', strategy: 'idle' },
         { name: 'heuristic', strategy: 'heuristic-battery' },
       ],

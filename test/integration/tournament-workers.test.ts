@@ -9,12 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadTournament, runTournament } from '../../tournament/index.js';
 import { tempDir, writeConfig } from '../helpers/arena-process.js';
 import { killAllCli, killCliGroup, startCli } from '../helpers/cli-process.js';
-import { helperBundle } from '../helpers/helper-bundle.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { alive, childrenOf } from '../helpers/process-control.js';
-import { fastScenario } from '../helpers/tournament-fixtures.js';
-
-const LEDGER_AGENT = helperBundle('fill-ledger-agent.ts');
+import { fastScenario, ledgerEntrant } from '../helpers/tournament-fixtures.js';
 
 /** `flexarena worker` with its own folder below `dir` and the ack wait given. */
 const startWorker = (natsUrl: string, name: string, dir: string, ackWaitMs: number) =>
@@ -29,23 +26,6 @@ const startWorker = (natsUrl: string, name: string, dir: string, ackWaitMs: numb
     '--ack-wait-ms',
     `${ackWaitMs}`,
   ]);
-
-/** An entrant over gRPC that thinks 30 ms per wake-up, so that its games last. */
-const ledgerEntrant = (dir: string) => ({
-  name: 'ledger',
-  command: [
-    process.execPath,
-    LEDGER_AGENT,
-    '--arena',
-    '{arena}',
-    '--token',
-    '{token}',
-    '--state',
-    join(dir, 'ledger-{token}.json'),
-    '--think-ms',
-    '30',
-  ],
-});
 
 afterAll(async () => {
   killAllCli();
@@ -75,7 +55,7 @@ describe('tournament over JetStream workers', () => {
         gameSizes: [2],
         entrants: [
           // A gRPC agent process that thinks 30 ms per wake-up: its games outlast the kill.
-          ledgerEntrant(dir),
+          ledgerEntrant(dir, 30),
           { name: 'idle', strategy: 'idle' },
           { name: 'heuristic', strategy: 'heuristic-battery' },
         ],
@@ -150,7 +130,7 @@ describe('tournament over JetStream workers', () => {
         gameSizes: [2],
         entrants: [
           // Slow enough that the game is still in progress at the signal.
-          ledgerEntrant(dir),
+          ledgerEntrant(dir, 30),
           { name: 'idle', strategy: 'idle' },
         ],
         scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
