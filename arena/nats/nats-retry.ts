@@ -6,6 +6,7 @@
 // once an outage has lasted longer than the limit (`--nats-outage-limit`).
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import { FlexArenaError } from '../../lib/index.js';
+import { causeText } from './outbox-errors.js';
 
 /** How long an outage may last before the process gives up (default of --nats-outage-limit). */
 export const DEFAULT_NATS_OUTAGE_LIMIT_MS = 300_000;
@@ -22,13 +23,11 @@ export class NatsOutageError extends FlexArenaError {
   ) {
     super(
       `NATS at ${natsUrl} was away for more than ${limitMs / 1000} s ` +
-        `(limit: --nats-outage-limit ${limitMs / 1000}) while ${doing}: ${messageOf(options.cause)}`,
+        `(limit: --nats-outage-limit ${limitMs / 1000}) while ${doing}: ${causeText(options.cause)}`,
       options,
     );
   }
 }
-
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Errors that say "no answer" rather than "no": a request that timed out, one nobody answered (a
@@ -121,7 +120,7 @@ export class NatsLink {
         if (Date.now() - since >= this.limitMs) throw this.giveUp(doing, err);
         if (!this.away && !told) {
           told = true;
-          this.o.log(`NATS at ${this.o.natsUrl} did not answer while ${doing} (${messageOf(err)}): retrying`);
+          this.o.log(`NATS at ${this.o.natsUrl} did not answer while ${doing} (${causeText(err)}): retrying`);
         }
         await this.backOr(RETRY_PAUSE_MS);
       }
