@@ -173,9 +173,13 @@ describe('flexarena run --resume', () => {
     const logsBefore = ids.map(agentLog);
     await resumeAndCompare(runDir);
     // The agents' logs keep what the interrupted run's processes wrote (they were overwritten),
-    // then one line marking where the resumed run starts, then the new processes' output.
+    // then one line marking where the resumed run starts, then the new processes' output. (An agent
+    // stopped on a loaded machine may have written nothing yet; CI saw one empty log: not all.)
+    expect(
+      logsBefore.filter((l) => /interrupted/.test(l)).length,
+      logsBefore.join('\n---\n'),
+    ).toBeGreaterThan(0);
     for (const [i, id] of ids.entries()) {
-      expect(logsBefore[i], id).toMatch(/interrupted/);
       const after = agentLog(id);
       expect(after.startsWith(logsBefore[i]!), id).toBe(true);
       expect(after.slice(logsBefore[i]!.length), id).toMatch(
