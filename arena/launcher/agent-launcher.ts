@@ -41,6 +41,8 @@ export interface LaunchedAgent {
   child: ChildProcess;
   /** The last few KiB of what the process wrote (stdout and stderr), for error messages. */
   outputTail(): string;
+  /** Resolves once everything the process wrote is in its log file (or the log failed). */
+  logWritten: Promise<void>;
 }
 
 /** How much of an agent's output is kept in memory for outputTail (its whole log is a file). */
@@ -88,7 +90,11 @@ function logOutput(agentId: string, child: ChildProcess, log: WriteStream, comma
     log.write(line);
   });
   child.on('close', () => log.end());
-  return { agentId, child, outputTail: () => tail };
+  const logWritten = new Promise<void>((resolve) => {
+    log.once('close', resolve);
+    log.once('error', () => resolve());
+  });
+  return { agentId, child, outputTail: () => tail, logWritten };
 }
 
 /**
@@ -139,7 +145,24 @@ export function launchCommand(
 }
 
 export async function stopAgents(agents: LaunchedAgent[], graceMs = 3_000): Promise<void> {
-  await Promise.all(agents.map((a) => waitOrKill(a.child, graceMs)));
+  await Promise.all(agents.map((a) => waitOrKill(a.child, graceMs).then(() => logFlushed(a))));
+}
+
+/**
+ * How long a log may take to receive the rest of a process's output once it exited: its pipes
+ * close then, unless a process it started holds them (that one's output is not waited for).
+ */
+const LOG_FLUSH_MS = 1_000;
+
+/** The process's last lines (its summary, "run interrupted") reach its log before the arena goes. */
+function logFlushed(agent: LaunchedAgent): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, LOG_FLUSH_MS);
+    void agent.logWritten.then(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }
 
 function waitOrKill(child: ChildProcess, graceMs: number): Promise<void> {

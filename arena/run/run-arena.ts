@@ -52,6 +52,9 @@ import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
 import { readWorldFiles, runFolderConfig } from './world-files.js';
 
+/** How long the agents of a run stopped early (a signal, a failure) get to leave by themselves. */
+const STOPPED_RUN_GRACE_MS = 2_000;
+
 export interface RunOptions {
   runId?: string;
   /** Relative paths in the configuration (e.g. a world CSV) resolve against this folder. */
@@ -516,9 +519,11 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   } finally {
     watch?.over();
     // After a complete run the agents were told the run ended and leave by themselves (given a
-    // grace period); after a signal or a failure they were told nothing: stopped at once, so
-    // Ctrl-C does not wait three seconds for processes that will not go.
-    await stopAgents(launched, opts.signal?.aborted || !completed ? 0 : undefined);
+    // grace period). After a signal or a failure the connected ones were told so too (RunEnded
+    // "run interrupted" / "run failed"): a short grace lets them write their last lines to their
+    // logs (killed at once, no log had its "run interrupted" line), and Ctrl-C does not wait
+    // three seconds for processes that will not go.
+    await stopAgents(launched, completed ? undefined : STOPPED_RUN_GRACE_MS);
     await gateway?.close();
     // Summaries of suppressed faults still owed, also those of the disconnects at shutdown.
     leaving.flush();
