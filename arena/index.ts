@@ -18,6 +18,7 @@ export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
 export {
   DEFAULT_NATS_OUTAGE_LIMIT_MS,
   NatsLink,
+  NatsLinkClosedError,
   type NatsLinkOptions,
   NatsOutageError,
 } from './nats/nats-retry.js';

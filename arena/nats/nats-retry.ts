@@ -13,6 +13,13 @@ export const DEFAULT_NATS_OUTAGE_LIMIT_MS = 300_000;
 /** Between retries while the connection is up but JetStream does not answer. */
 const RETRY_PAUSE_MS = 250;
 
+/** A request retried after its owner closed the link (it is stopping): nothing to wait for. */
+export class NatsLinkClosedError extends FlexArenaError {
+  constructor(readonly doing: string) {
+    super(`stopped while ${doing}`);
+  }
+}
+
 /** NATS stayed away for longer than the limit: what was being done and the last error. */
 export class NatsOutageError extends FlexArenaError {
   constructor(
@@ -63,6 +70,7 @@ export class NatsLink {
   private waiters: (() => void)[] = [];
   private giveUpTimer: NodeJS.Timeout | undefined;
   private failureListeners: ((err: NatsOutageError) => void)[] = [];
+  private closed = false;
   readonly limitMs: number;
   failure: NatsOutageError | undefined;
 
@@ -92,7 +100,7 @@ export class NatsLink {
 
   /** Resolves at once while NATS is there, else when it is back; rejects when the limit is hit. */
   async whileAway(): Promise<void> {
-    while (this.away) {
+    while (this.away && !this.closed) {
       if (this.failure) throw this.failure;
       await this.backOr(60_000);
     }
@@ -110,6 +118,7 @@ export class NatsLink {
     let told = false;
     for (;;) {
       if (this.failure) throw this.failure;
+      if (this.closed) throw new NatsLinkClosedError(doing);
       const outagesBefore = this.outages;
       try {
         return await op();
@@ -127,8 +136,9 @@ export class NatsLink {
     }
   }
 
-  /** Ends the watching (the connection is closed by its owner). */
+  /** Ends the watching and any retry still waiting (the connection is closed by its owner). */
   close(): void {
+    this.closed = true;
     clearTimeout(this.giveUpTimer);
     this.wake();
   }

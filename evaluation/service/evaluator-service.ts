@@ -23,6 +23,7 @@ import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import {
   jetStreamEntityExists,
   NatsLink,
+  NatsLinkClosedError,
   SETTLEMENT_STREAM,
   SETTLEMENT_SUBJECTS,
 } from '../../arena/index.js';
@@ -80,6 +81,7 @@ export class EvaluatorService {
   private readonly log: (line: string) => void;
   private nc: NatsConnection | undefined;
   private link: NatsLink | undefined;
+  private jsm: JetStreamManager | undefined;
   private messages: ConsumerMessages | undefined;
   private endpoint: HttpEndpoint | undefined;
   private loop: Promise<void> | undefined;
@@ -137,24 +139,36 @@ export class EvaluatorService {
       log: (l) => this.log(`evaluator: ${l}`),
     });
     const nc = this.nc;
-    const jsm = await this.startupStep('reaching JetStream', () =>
+    this.jsm = await this.startupStep('reaching JetStream', () =>
       jetstreamManager(nc).catch((e) => noJetStream(e, this.o.natsUrl)),
     );
-    await this.waitForStream(jsm);
+    const messages = await this.openFeed(this.o.streamWaitMs ?? 600_000);
+    this.loop = this.consume(messages);
+  }
+
+  /**
+   * Waits for the settlement stream, makes the durable consumer when it is missing and pulls from
+   * it. The pull ends when the stream or the consumer disappears (abort_on_missing_resource):
+   * without that, it would pull on from a consumer that no longer exists and never score again.
+   */
+  private async openFeed(streamWaitMs: number): Promise<ConsumerMessages> {
+    const jsm = this.jsm!;
+    await this.waitForStream(jsm, streamWaitMs);
     const durable = this.o.durableName ?? 'flexarena-evaluator';
     await this.ensureConsumer(jsm, durable);
     const consumer: Consumer = await this.startupStep(`opening the consumer ${durable}`, () =>
-      jetstream(nc).consumers.get(SETTLEMENT_STREAM, durable),
+      jetstream(this.nc!).consumers.get(SETTLEMENT_STREAM, durable),
     );
-    this.messages = await consumer.consume({ max_messages: 1_000 });
-    this.loop = this.consume(this.messages);
+    this.messages = await consumer.consume({ max_messages: 1_000, abort_on_missing_resource: true });
+    return this.messages;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     await this.messages?.close().catch(() => undefined);
-    await this.loop?.catch(() => undefined);
+    // Before waiting for the loop: a feed being opened again may be retrying through the link.
     this.link?.close();
+    await this.loop?.catch(() => undefined);
     await this.nc?.close().catch(() => undefined);
     await this.endpoint?.close();
   }
@@ -183,17 +197,18 @@ export class EvaluatorService {
    * Only "not found" means the stream is not there yet. A request NATS did not answer (a timeout
    * while it is away) is retried through the link; any other error is one clear line.
    */
-  private async waitForStream(jsm: JetStreamManager): Promise<void> {
-    const until = Date.now() + (this.o.streamWaitMs ?? 600_000);
+  private async waitForStream(jsm: JetStreamManager, waitMs: number): Promise<void> {
+    const until = Date.now() + waitMs;
     let told = false;
     for (;;) {
+      if (this.stopping) throw new NatsLinkClosedError(`waiting for the stream ${SETTLEMENT_STREAM}`);
       const found = await this.startupStep(`looking up the stream ${SETTLEMENT_STREAM}`, () =>
         jetStreamEntityExists(jsm.streams.info(SETTLEMENT_STREAM), JetStreamApiCodes.StreamNotFound),
       );
       if (found) return;
       if (Date.now() > until)
         throw new EvaluatorConnectError(
-          `the stream ${SETTLEMENT_STREAM} did not appear on ${this.o.natsUrl} within ${this.o.streamWaitMs ?? 600_000} ms (an arena creates it)`,
+          `the stream ${SETTLEMENT_STREAM} did not appear on ${this.o.natsUrl} within ${waitMs} ms (an arena creates it)`,
         );
       if (!told) this.log(`waiting for the stream ${SETTLEMENT_STREAM} (an arena creates it)…`);
       told = true;
@@ -272,10 +287,47 @@ export class EvaluatorService {
       this.log(`evaluator: replayed ${entries} journalled messages of ${this.runs.size} run(s)`);
   }
 
-  private async consume(messages: ConsumerMessages): Promise<void> {
-    for await (const m of messages) {
-      this.handle(m);
-      if (this.stopping) break;
+  /**
+   * Scores what the feed delivers until stop(). A feed that ends otherwise lost its stream or its
+   * consumer (the stream deleted, nats-server back without its store): the service says so, waits
+   * for the stream (the next arena makes it), makes its consumer again and goes on. Messages seen
+   * before are recognised by their seq, as after a restart.
+   */
+  private async consume(first: ConsumerMessages): Promise<void> {
+    let messages = first;
+    for (;;) {
+      let why = 'the consumer ended';
+      try {
+        for await (const m of messages) {
+          this.handle(m);
+          if (this.stopping) return;
+        }
+      } catch (err) {
+        why = (err as Error).message;
+      }
+      if (this.stopping) return;
+      this.log(
+        `evaluator: the settlement feed is gone (${why}); waiting for the stream ${SETTLEMENT_STREAM} on ${this.o.natsUrl} to make the consumer again`,
+      );
+      messages = await this.reopenFeed();
+      if (this.stopping) {
+        await messages.close().catch(() => undefined);
+        return;
+      }
+      this.log('evaluator: the settlement feed is back: consuming settlement records');
+    }
+  }
+
+  /** openFeed until it succeeds or the service stops; a refusal is said and tried again. */
+  private async reopenFeed(): Promise<ConsumerMessages> {
+    for (;;) {
+      try {
+        return await this.openFeed(Number.POSITIVE_INFINITY);
+      } catch (err) {
+        if (this.stopping) throw err;
+        this.log(`evaluator: ${(err as Error).message}; trying again in 5 s`);
+        await new Promise((r) => setTimeout(r, 5_000));
+      }
     }
   }
 
