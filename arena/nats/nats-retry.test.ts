@@ -6,7 +6,7 @@ import { JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstre
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NatsServerProcess, stopAllNatsServers } from '../../test/helpers/nats-server-process.js';
-import { NatsLink, NatsOutageError } from './nats-retry.js';
+import { NatsLink, NatsLinkClosedError, NatsOutageError } from './nats-retry.js';
 
 const connections: NatsConnection[] = [];
 
@@ -37,6 +37,22 @@ async function untilTrue(what: string, ok: () => boolean, ms = 10_000): Promise<
 }
 
 describe('NatsLink', () => {
+  it('ends a retry still waiting for NATS when its owner closes the link (it is stopping)', async () => {
+    const { nats, nc, link } = await linked(Number.POSITIVE_INFINITY);
+    await nats.kill9();
+    await untilTrue('the link to see NATS go', () => link.away);
+    const js = jetstream(nc);
+    const pending = link.retry('publishing b', () => js.publish('t.b', 'x', { timeout: 300 }));
+    await sleep(500);
+    link.close();
+    const err = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(NatsLinkClosedError);
+    expect((err as Error).message).toBe('stopped while publishing b');
+  });
+
   it('retries a JetStream publish made while NATS is away until it is back; the stream holds it once', async () => {
     const { nats, nc, jsm, link, lines } = await linked(30_000);
     const js = jetstream(nc);
