@@ -39,7 +39,7 @@ export async function startReplayDashboard(
     const nc = await connect({ servers: nats.url, name: `flexarena-replay-${timeline.runId}` });
     stops.push(() => nc.close());
     const player = new ReplayPlayer(nc, timeline, { speed });
-    player.start();
+    await player.start();
     stops.push(() => player.stop());
     const config: DashboardConfig = {
       mode: 'replay',

@@ -41,7 +41,7 @@ beforeAll(async () => {
     });
   await page.flush();
   player = new ReplayPlayer(nc, timeline, { speed: 1, stepMs: 20 });
-  player.start();
+  await player.start();
 });
 
 afterAll(async () => {

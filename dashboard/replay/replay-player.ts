@@ -50,7 +50,12 @@ export class ReplayPlayer {
     return { positionMs: this.positionMs, startMs, endMs, speed: this.speed, playing: this.playing };
   }
 
-  start(): void {
+  /**
+   * Listens for control requests and starts the clock; resolves once nats-server has the
+   * subscription, so that a page told about the player after this gets an answer (a request sent
+   * before it arrives would get "no responders").
+   */
+  async start(): Promise<void> {
     this.sub = this.nc.subscribe(replayControlSubject(this.timeline.runId), {
       callback: (err, msg) => {
         if (err) return;
@@ -65,6 +70,7 @@ export class ReplayPlayer {
     });
     this.lastStep = Date.now();
     this.timer = setInterval(() => this.step(), this.opts.stepMs ?? 50);
+    await this.nc.flush();
   }
 
   async stop(): Promise<void> {
