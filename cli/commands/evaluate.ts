@@ -12,6 +12,7 @@ import {
   NATS_URL_HELP,
   natsUrlOf,
   natsUrlOption,
+  natsUrlSource,
 } from '../nats-options.js';
 import { portOption } from '../options.js';
 import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
@@ -80,6 +81,7 @@ export function registerEvaluate(program: Command): void {
       }
       const service = new EvaluatorService({
         natsUrl: natsUrlOf(o.nats),
+        natsUrlFrom: natsUrlSource(o.nats),
         runsDir: o.runsDir,
         ...(o.stateDir ? { stateDir: o.stateDir } : {}),
         durableName: o.durable,

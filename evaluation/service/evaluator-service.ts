@@ -38,6 +38,11 @@ import { Journal, type JournalKind } from './journal.js';
 
 export interface EvaluatorOptions {
   natsUrl: string;
+  /**
+   * Where natsUrl came from, for the connect errors (`--nats`, `FLEXARENA_NATS_URL`, the default:
+   * cli/nats-options.ts natsUrlSource); none: the URL alone.
+   */
+  natsUrlFrom?: string;
   /** Parent folder of the run folders: scores go to <runsDir>/<run-id>/scores.json. */
   runsDir: string;
   /** The journal's folder (default <runsDir>/.evaluator). */
@@ -67,9 +72,9 @@ interface RunState {
  * A server without JetStream answers no one on its API: that is not an outage to wait out. (No
  * cause: the link would see the no-responders error in it and retry.)
  */
-function noJetStream(err: unknown, natsUrl: string): never {
+function noJetStream(err: unknown, natsAt: string): never {
   if (/jetstream is not enabled/i.test((err as Error).message ?? ''))
-    throw new EvaluatorConnectError(`NATS at ${natsUrl} has no JetStream: start nats-server with -js`);
+    throw new EvaluatorConnectError(`NATS at ${natsAt} has no JetStream: start nats-server with -js`);
   throw err;
 }
 
@@ -113,6 +118,11 @@ export class EvaluatorService {
     }
   }
 
+  /** The URL and, when known, where it came from: a user who set nothing looks for a --nats. */
+  private natsAt(): string {
+    return this.o.natsUrlFrom ? `${this.o.natsUrl} (${this.o.natsUrlFrom})` : this.o.natsUrl;
+  }
+
   /** Waits for the settlement stream, then consumes it through the durable consumer. */
   async connect(): Promise<void> {
     try {
@@ -126,7 +136,7 @@ export class EvaluatorService {
       // Only the first connection can fail like this (later outages are reconnected): a wrong
       // --nats or a server that is not running, which the operator has to fix.
       throw new EvaluatorConnectError(
-        `cannot connect to NATS at ${this.o.natsUrl}: ${(err as Error).message}`,
+        `cannot connect to NATS at ${this.natsAt()}: ${(err as Error).message}`,
         { cause: err },
       );
     }
@@ -140,7 +150,7 @@ export class EvaluatorService {
     });
     const nc = this.nc;
     this.jsm = await this.startupStep('reaching JetStream', () =>
-      jetstreamManager(nc).catch((e) => noJetStream(e, this.o.natsUrl)),
+      jetstreamManager(nc).catch((e) => noJetStream(e, this.natsAt())),
     );
     const messages = await this.openFeed(this.o.streamWaitMs ?? 600_000);
     this.loop = this.consume(messages);

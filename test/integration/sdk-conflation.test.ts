@@ -223,9 +223,13 @@ describe('an SDK agent that falls behind (conflation)', () => {
     expect(r.overtaken, r.out).toBe(0);
     expect(r.lateInSlowStretch, r.stderr).toEqual([]);
     // (An answer without actions is taken but leaves no batch on the tape: before the liquidity
-    // provider's first orders the books are empty, and a loaded machine can make wake 1 late.)
+    // provider's first orders the books are empty, and a loaded machine can make wake 1 late. Only
+    // the slow stretch counts: a loaded machine can also make a wake-up near the end late, its
+    // answer arriving after the run ended — a suite run saw wake 126 of 128.)
     const empty = new Set(r.decidedEmpty);
-    const decidedLate = r.missedWakes.filter((w) => decided.has(w) && !empty.has(w));
+    const decidedLate = r.missedWakes.filter(
+      (w) => decided.has(w) && !empty.has(w) && w >= SLOW_FROM && w <= SLOW_TO,
+    );
     expect(decidedLate.length, r.out).toBeGreaterThan(0);
     expect(decidedLate.filter((w) => !r.batches.includes(w))).toEqual([]);
   });

@@ -141,7 +141,7 @@ describe('flexarena evaluate --nats', () => {
       '--http-port',
       '0',
     ]);
-    expectOneLineError(res, /^flexarena: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1: /);
+    expectOneLineError(res, /^flexarena: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1 \(--nats\): /);
   });
 
   it('says in one line that its journal folder cannot be made', () => {
