@@ -1,6 +1,4 @@
-import { configDefaults, defineConfig } from 'vitest/config';
-
-const INTEGRATION = 'test/integration/**/*.test.ts';
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -13,40 +11,29 @@ export default defineConfig({
     // core stood idle then. A fresh clone's suite at one tree: 8 min 37 s with two workers, 7 min
     // 37 s with three (CPU 13.4 and 13.3 min; 2026-12-01, load from other tenants 3–6).
     maxWorkers: 3,
-    projects: [
-      {
-        extends: true,
-        test: {
-          name: 'unit',
-          include: [
-            'lib/**/*.test.ts',
-            'market/**/*.test.ts',
-            'sim/**/*.test.ts',
-            'arena/**/*.test.ts',
-            'agents/**/*.test.ts',
-            'evaluation/**/*.test.ts',
-            'compliance/**/*.test.ts',
-            'study/**/*.test.ts',
-            'tournament/**/*.test.ts',
-            'training/**/*.test.ts',
-            'cli/**/*.test.ts',
-            'dashboard/**/*.test.ts',
-            'scripts/**/*.test.ts',
-            'scenarios/**/*.test.ts',
-            'test/**/*.test.ts',
-          ],
-          exclude: [...configDefaults.exclude, INTEGRATION],
-          // The unit test files share one module graph per worker: each worker imports the
-          // project's modules (grpc-js, NATS, TensorFlow.js, the core) once instead of once per
-          // file. The 179 files: 197 s of wall and 335 s of CPU isolated, 68 s and 130 s shared
-          // (2026-12-02, 2 cores). They keep no state between files (no module mocks; one file
-          // fakes timers and restores them), and a file that starts a process or a server stops it.
-          isolate: false,
-        },
-      },
-      // Integration tests keep a fresh process per file: they start servers and child processes
-      // and set process-wide handlers, and a leak must not reach the next file.
-      { extends: true, test: { name: 'integration', include: [INTEGRATION] } },
+    // Test files share one module graph per worker instead of a fresh process each: a worker
+    // imports the project (grpc-js, NATS, TensorFlow.js, the core) once, not once per file. The
+    // 179 unit files: 197 s wall / 335 s CPU isolated, 68 s / 130 s shared; vitest's whole run 563 s
+    // with the unit files shared, 526 s with all (2026-12-02, 2 cores, CPU-bound). So a test file
+    // leaves nothing behind: it stops the servers and processes it starts (afterAll/afterEach),
+    // restores what it fakes, and sets no process-wide state (environment, handlers, directory).
+    isolate: false,
+    include: [
+      'lib/**/*.test.ts',
+      'market/**/*.test.ts',
+      'sim/**/*.test.ts',
+      'arena/**/*.test.ts',
+      'agents/**/*.test.ts',
+      'evaluation/**/*.test.ts',
+      'compliance/**/*.test.ts',
+      'study/**/*.test.ts',
+      'tournament/**/*.test.ts',
+      'training/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'dashboard/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'scenarios/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
   },
 });
