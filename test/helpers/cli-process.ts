@@ -29,6 +29,15 @@ export function startCli(args: string[]): CliProcess {
 }
 
 /** SIGKILL to a process group started here. */
+/**
+ * `flexarena evaluate` on `natsUrl`, scoring into `runsDir`, its HTTP endpoint on any free port;
+ * with `ackWaitMs`, a message it holds unacknowledged that long comes again.
+ */
+export function startEvaluatorCli(natsUrl: string, runsDir: string, ackWaitMs?: number): CliProcess {
+  const ackWait = ackWaitMs === undefined ? [] : ['--ack-wait-ms', `${ackWaitMs}`];
+  return startCli(['evaluate', '--http-port', '0', ...ackWait, '--nats', natsUrl, '--runs-dir', runsDir]);
+}
+
 export function killCliGroup(p: CliProcess): void {
   try {
     process.kill(-p.child.pid!, 'SIGKILL');

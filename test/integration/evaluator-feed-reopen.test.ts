@@ -11,7 +11,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SETTLEMENT_STREAM } from '../../arena/index.js';
 import { runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
-import { type CliProcess, killAllCli, startCli } from '../helpers/cli-process.js';
+import { type CliProcess, killAllCli, startEvaluatorCli } from '../helpers/cli-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { until } from '../helpers/process-control.js';
 
@@ -61,26 +61,12 @@ async function scoredRun(
   expect(existsSync(join(runsDir, runId, 'scores.json')), evaluator.err()).toBe(true);
 }
 
-function startEvaluator(natsUrl: string, runsDir: string): CliProcess {
-  return startCli([
-    'evaluate',
-    '--http-port',
-    '0',
-    '--ack-wait-ms',
-    '2000',
-    '--nats',
-    natsUrl,
-    '--runs-dir',
-    runsDir,
-  ]);
-}
-
 describe('the live evaluator when its feed disappears', () => {
   it('the settlement stream deleted: says so, makes its consumer again, scores the next run', async () => {
     const nats = await NatsServerProcess.start();
     const dir = tempDir('flexarena-evaluator-reopen-');
     const runsDir = join(dir, 'evaluated');
-    const evaluator = startEvaluator(nats.url, runsDir);
+    const evaluator = startEvaluatorCli(nats.url, runsDir, 2_000);
     await until('the evaluator', () => /FLEXARENA_EVALUATOR_LISTENING/.test(evaluator.out()), 60_000);
     await scoredRun(evaluator, runsDir, dir, nats.url, 'reopen-1');
 
@@ -98,7 +84,7 @@ describe('the live evaluator when its feed disappears', () => {
     const first = await NatsServerProcess.start();
     const dir = tempDir('flexarena-evaluator-reopen-');
     const runsDir = join(dir, 'evaluated');
-    const evaluator = startEvaluator(first.url, runsDir);
+    const evaluator = startEvaluatorCli(first.url, runsDir, 2_000);
     await until('the evaluator', () => /FLEXARENA_EVALUATOR_LISTENING/.test(evaluator.out()), 60_000);
     await scoredRun(evaluator, runsDir, dir, first.url, 'store-1');
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { STARTUP_MS, startArena, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
-import { type CliProcess, killAllCli, startCli } from '../helpers/cli-process.js';
+import { type CliProcess, killAllCli, startCli, startEvaluatorCli } from '../helpers/cli-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { sleep, until } from '../helpers/process-control.js';
 import { startTrader, traderRunConfig, wakeIdOf } from '../helpers/trader-run.js';
@@ -48,17 +48,7 @@ describe('a NATS outage under the live evaluator', () => {
     const nats = await NatsServerProcess.start();
     const dir = tempDir('flexarena-evaluator-outage-');
     const runsDir = join(dir, 'evaluated');
-    const evaluator = startCli([
-      'evaluate',
-      '--http-port',
-      '0',
-      '--ack-wait-ms',
-      '2000',
-      '--nats',
-      nats.url,
-      '--runs-dir',
-      runsDir,
-    ]);
+    const evaluator = startEvaluatorCli(nats.url, runsDir, 2_000);
     await until('the evaluator', () => /FLEXARENA_EVALUATOR_LISTENING/.test(evaluator.out()), 60_000);
 
     const runId = 'evaluator-outage';

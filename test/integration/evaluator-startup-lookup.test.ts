@@ -10,7 +10,7 @@ import { connect, nanos } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../../arena/index.js';
 import { tempDir } from '../helpers/arena-process.js';
-import { killAllCli, startCli } from '../helpers/cli-process.js';
+import { killAllCli, startEvaluatorCli } from '../helpers/cli-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
 import { until } from '../helpers/process-control.js';
 import { TcpFaultProxy } from '../helpers/tcp-fault-proxy.js';
@@ -44,15 +44,7 @@ describe('the evaluator looking up its consumer at start-up', () => {
     proxy = await TcpFaultProxy.start(nats.port);
     proxy.loseRequests(`$JS.API.CONSUMER.INFO.${SETTLEMENT_STREAM}.${DURABLE}`, 1);
     // Started with the default ack wait (30 s): had it created the consumer, that would differ.
-    const evaluator = startCli([
-      'evaluate',
-      '--http-port',
-      '0',
-      '--nats',
-      proxy.url,
-      '--runs-dir',
-      join(tempDir('flexarena-evaluator-lookup-'), 'runs'),
-    ]);
+    const evaluator = startEvaluatorCli(proxy.url, join(tempDir('flexarena-evaluator-lookup-'), 'runs'));
     let exited = false;
     void evaluator.exited.then(() => {
       exited = true;
