@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { readWorldFiles, readYamlConfig } from '../../arena/index.js';
 import { InterruptedError } from '../../lib/index.js';
 import { parseRunConfig } from '../../sim/index.js';
-import { parseTrainConfig, train } from '../../training/index.js';
 import { stopOnSignal } from '../options.js';
 
 /**
@@ -34,6 +33,9 @@ export function registerTrain(program: Command): void {
     )
     .option('--no-progress', 'no progress bar (logs one line per checkpoint instead)')
     .action(async (file: string, opts: { out?: string; progress: boolean }) => {
+      // Loaded here, not with the options: TensorFlow.js and the methods are ~1.5 s of CPU that a
+      // usage error or --help has no use for.
+      const { parseTrainConfig, train } = await import('../../training/index.js');
       // An unreadable or non-YAML file is a ConfigError naming it, as for every other command.
       const doc = readYamlConfig(file);
       const cfg = parseTrainConfig(doc, file, dirname(resolve(file)));

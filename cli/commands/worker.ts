@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_NATS_OUTAGE_LIMIT_MS } from '../../arena/index.js';
-import { TournamentWorker } from '../../tournament/index.js';
 import {
   ACK_WAIT_MS_LIMITS,
   ackWaitMsOption,
@@ -49,6 +48,9 @@ export function registerWorker(program: Command): void {
       DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
     )
     .action(async (o: WorkerFlags) => {
+      // Loaded here, not with the options: the tournament runtime (ratings, statistics, the
+      // runner) is ~1 500 module files that a usage error or --help has no use for.
+      const { TournamentWorker } = await import('../../tournament/index.js');
       const worker = new TournamentWorker({
         natsUrl: natsUrlOf(o.nats),
         natsUrlFrom: natsUrlSource(o.nats),
