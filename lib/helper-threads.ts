@@ -9,7 +9,7 @@
 // nothing is changed); agent processes and nats-server keep their priority (lowering an agent's
 // own helper threads showed no difference beyond the noise).
 import { readdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
 /** The nice value helper threads get: the lowest priority. */
 export const HELPER_THREAD_NICE = 19;
@@ -38,4 +38,14 @@ export function lowerHelperThreads(nice = HELPER_THREAD_NICE): number {
     }
   }
   return changed;
+}
+
+/**
+ * Gives every thread but the main one the main thread's priority again, after a run in a process
+ * that lives on (a tournament playing games in-process, a test runner): its other work should not
+ * wait behind everything else on the machine. Raising a priority needs root (or CAP_SYS_NICE, or
+ * RLIMIT_NICE) on Linux; without it the threads stay low and this returns 0.
+ */
+export function restoreHelperThreads(): number {
+  return lowerHelperThreads(getPriority());
 }

@@ -29,7 +29,7 @@ export {
   RunInterruptedError,
   SeriesInterruptedError,
 } from './errors.js';
-export { HELPER_THREAD_NICE, lowerHelperThreads } from './helper-threads.js';
+export { HELPER_THREAD_NICE, lowerHelperThreads, restoreHelperThreads } from './helper-threads.js';
 export { type LpSolver, loadHighs } from './highs.js';
 export {
   JSON_BYTES_UNSUPPORTED,

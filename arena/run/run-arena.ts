@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { RunEnded } from '../../gen/flexarena/v1/session.js';
-import { lowerHelperThreads, RunInterruptedError } from '../../lib/index.js';
+import { lowerHelperThreads, RunInterruptedError, restoreHelperThreads } from '../../lib/index.js';
 import {
   type AgentPort,
   endPorts,
@@ -538,6 +538,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     }
     // Once its agents are stopped: nothing writes to the folder any more.
     if (natsFailed && !opts.resume && !opts.signal?.aborted) rmSync(runDir, { recursive: true, force: true });
+    // The process may live on (a tournament's next game, a test runner's next file).
+    restoreHelperThreads();
   }
 }
 
