@@ -28,7 +28,6 @@ export function startCli(args: string[]): CliProcess {
   return { child, out: () => stdout, err: () => stderr, exited };
 }
 
-/** SIGKILL to a process group started here. */
 /**
  * `flexarena evaluate` on `natsUrl`, scoring into `runsDir`, its HTTP endpoint on any free port;
  * with `ackWaitMs`, a message it holds unacknowledged that long comes again.
@@ -38,6 +37,7 @@ export function startEvaluatorCli(natsUrl: string, runsDir: string, ackWaitMs?: 
   return startCli(['evaluate', '--http-port', '0', ...ackWait, '--nats', natsUrl, '--runs-dir', runsDir]);
 }
 
+/** SIGKILL to a process group started here. */
 export function killCliGroup(p: CliProcess): void {
   try {
     process.kill(-p.child.pid!, 'SIGKILL');
