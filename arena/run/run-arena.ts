@@ -3,7 +3,7 @@
 // in this process (no network, same tape); every other agent is a process reached over gRPC —
 // launched here, or started by hand. Every process started here is stopped here.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { RunEnded } from '../../gen/flexarena/v1/session.js';
@@ -43,6 +43,7 @@ import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-laun
 import { NatsThread } from '../nats/nats-thread.js';
 import { assertRunIdUnused, storedRunMsgIds } from '../nats/run-id-check.js';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS } from '../nats/subjects.js';
+import { EarlierRunFolder } from './earlier-run-folder.js';
 import { FaultLogSink, RunInfoFileSink, SETTLEMENTS_FILE, SettlementFileSink } from './file-sinks.js';
 import { type NatsDelivery, natsDelivery } from './nats-delivery.js';
 import { type ResumePlan, ResumeSwitch, writeResumeInfo } from './resume-run.js';
@@ -269,7 +270,9 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   const sharedNats = givenNatsUrl(cfg, opts.natsUrl);
   const stored =
     opts.resume && sharedNats ? await storedRunMsgIds({ url: sharedNats, runId }) : new Set<string>();
-  if (!opts.resume) await makeRunFolder(cfg, runId, runDir, worldFiles, opts.natsUrl, log);
+  const earlier = opts.resume
+    ? undefined
+    : await makeRunFolder(cfg, runId, runDir, worldFiles, opts.natsUrl, log);
   const local = opts.local ?? new Map<string, LocalAgent>();
   // esbuild bundles the agent program in a process of its own while nats-server starts and the
   // world is built (never rejects: a failure means agents start through tsx).
@@ -414,6 +417,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       const thread = await nats.thread.catch(natsOpenFailed);
       sim.addSink(resume ? resume.natsGate(thread, runId, stored) : thread);
     }
+    // The run starts: the earlier run of its id, set aside until now, is replaced.
+    earlier?.drop();
     // A resumed run re-simulates its tape first (the agents it starts again catch up meanwhile).
     const played = resume
       ? new Map(
@@ -514,7 +519,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       writeInterruption(runDir, { signal, lastDecisionMs: created?.timeMs ?? 0 });
       throw interrupted(signal, runDir, created);
     }
-    if (natsFailed && !opts.resume) throw folderRemoved(err, runDir);
+    if (natsFailed && !opts.resume) throw folderRemoved(err, runDir, earlier?.held === true);
     throw err;
   } finally {
     watch?.over();
@@ -537,7 +542,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       await nats.server?.stop();
     }
     // Once its agents are stopped: nothing writes to the folder any more.
-    if (natsFailed && !opts.resume && !opts.signal?.aborted) rmSync(runDir, { recursive: true, force: true });
+    if (natsFailed && !opts.resume && !opts.signal?.aborted) {
+      rmSync(runDir, { recursive: true, force: true });
+      restoreEarlierRun(earlier, runDir, log);
+    }
+    // Stopped by a signal before it opened NATS, the new run keeps its folder (interrupted.json).
+    earlier?.drop();
     // The process may live on (a tournament's next game, a test runner's next file).
     restoreHelperThreads();
   }
@@ -545,15 +555,30 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
 
 /**
  * A new run that could not open NATS (its thread, or its own nats-server): the error, of its own
- * class, says the run folder is gone (removed in `finally`).
+ * class, says the run folder is gone (removed in `finally`), or holds the earlier run of its id
+ * again.
  */
-function folderRemoved(err: unknown, runDir: string): unknown {
+function folderRemoved(err: unknown, runDir: string, earlierBack: boolean): unknown {
   if (!(err instanceof Error)) return err;
-  err.message = `${err.message}; the run did not start: its folder ${runDir} is removed`;
+  err.message = earlierBack
+    ? `${err.message}; the run did not start: its folder ${runDir} holds the earlier run with its id again`
+    : `${err.message}; the run did not start: its folder ${runDir} is removed`;
   return err;
 }
 
-/** A new run's folder: refuses a run id the NATS stream holds, replaces an earlier run, config.yaml. */
+/** Gives the earlier run its folder back; a failure to is logged with where the earlier run is. */
+function restoreEarlierRun(earlier: EarlierRunFolder | undefined, runDir: string, log: (l: string) => void) {
+  try {
+    earlier?.restore();
+  } catch (err) {
+    log(`giving ${runDir} back to the earlier run with its id: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A new run's folder: refuses a run id the NATS stream holds, sets aside an earlier run of the id
+ * (replaced once the new run starts, earlier-run-folder.ts), writes config.yaml.
+ */
 async function makeRunFolder(
   cfg: RunConfig,
   runId: string,
@@ -561,15 +586,11 @@ async function makeRunFolder(
   worldFiles: SimulationFiles,
   givenUrl: string | undefined,
   log: (l: string) => void,
-): Promise<void> {
+): Promise<EarlierRunFolder> {
   await checkRunIdFree(cfg, runId, givenUrl);
+  let earlier: EarlierRunFolder;
   try {
-    // A run id used again replaces the earlier run in its folder: left there, its results.json,
-    // interrupted.json, scores or agent logs would be read as this run's.
-    if (existsSync(runDir) && readdirSync(runDir).length > 0) {
-      rmSync(runDir, { recursive: true });
-      log(`${runDir} held an earlier run with the id ${runId}: replaced`);
-    }
+    earlier = EarlierRunFolder.setAside(runDir);
     // agents/ is made by the launcher, when there is an agent process to log (agent-launcher.ts).
     mkdirSync(runDir, { recursive: true });
   } catch (err) {
@@ -578,8 +599,15 @@ async function makeRunFolder(
       `cannot make the run folder (--out / outDir): ${(err as Error).message}`,
     );
   }
-  writeFileSync(join(runDir, 'config.yaml'), toYaml(runFolderConfig(cfg, runDir, worldFiles)));
-  writeResumeInfo(runDir);
+  try {
+    writeFileSync(join(runDir, 'config.yaml'), toYaml(runFolderConfig(cfg, runDir, worldFiles)));
+    writeResumeInfo(runDir);
+  } catch (err) {
+    restoreEarlierRun(earlier, runDir, log);
+    throw err;
+  }
+  if (earlier.held) log(`${runDir} held an earlier run with the id ${runId}: replaced`);
+  return earlier;
 }
 
 /**

@@ -6,7 +6,7 @@
 // stream(s) in the way and the command that removes them. A real nats-server; the test makes the
 // old streams as an older version did.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -105,5 +105,32 @@ describe('the settlement stream on a server with an overlapping stream', () => {
       timeout: 100_000,
     });
     expect(again.status, again.stderr).toBe(0);
+  });
+  it('a run that does not start gives the folder back to the earlier run with its id', {
+    timeout: 120_000,
+  }, async () => {
+    const server = await serverWith([OLD_GAMES]);
+    const config = writeConfig(dir, demoConfig({ nats: { enabled: true, url: server.url } }), 'again.yaml');
+    // What an earlier run with this id left (one without NATS, or on another server).
+    const runDir = join(dir, 'again');
+    mkdirSync(join(runDir, 'agents'), { recursive: true });
+    writeFileSync(join(runDir, 'results.json'), '{"runId":"again"}');
+    writeFileSync(join(runDir, 'agents', 'battery-1.log'), 'earlier\n');
+    const res = spawnSync(
+      process.execPath,
+      [BIN, 'run', config, '--in-process', '--out', dir, '--run-id', 'again'],
+      { encoding: 'utf8', timeout: 100_000 },
+    );
+    expect(res.status, res.stderr).toBe(1);
+    const last = res.stderr.trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(/^flexarena: cannot open NATS at /);
+    expect(last).toMatch(
+      /; the run did not start: its folder \S+\/again holds the earlier run with its id again$/,
+    );
+    // The earlier run as it was, nothing of the new one beside it, nothing set aside left over.
+    expect(readdirSync(runDir).sort()).toEqual(['agents', 'results.json']);
+    expect(readFileSync(join(runDir, 'results.json'), 'utf8')).toBe('{"runId":"again"}');
+    expect(readFileSync(join(runDir, 'agents', 'battery-1.log'), 'utf8')).toBe('earlier\n');
+    expect(readdirSync(dir).filter((n) => n.startsWith('.again'))).toEqual([]);
   });
 });

@@ -172,6 +172,8 @@ describe('a run stopped by a signal', () => {
     expect(again.stderr).toContain(`${arena.runDir} held an earlier run with the id again: replaced`);
     expect(existsSync(join(arena.runDir, 'results.json'))).toBe(true);
     expect(existsSync(join(arena.runDir, 'interrupted.json'))).toBe(false);
+    // The earlier run was set aside until the new one started, then deleted: nothing of it is left.
+    expect(readdirSync(dir).filter((n) => n.startsWith('.again'))).toEqual([]);
     // In process, the run has no agent processes and so no agent logs: the earlier run's are gone
     // (and no agents/ folder is made for none).
     expect(existsSync(join(arena.runDir, 'agents'))).toBe(false);
