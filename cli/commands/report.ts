@@ -4,11 +4,6 @@
 // reads is cli/report-folder.ts.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { unclosedRunNoteOf } from '../../arena/index.js';
-import { runReport, writeReport } from '../../evaluation/index.js';
-import { studyReport } from '../../study/index.js';
-import { tournamentReport } from '../../tournament/index.js';
-import { readReportFolder } from '../report-folder.js';
 
 export function registerReport(program: Command): void {
   program
@@ -17,6 +12,20 @@ export function registerReport(program: Command): void {
     .argument('<dir>', 'a run folder (runs/<run-id>), a tournament folder or a study folder')
     .option('--no-png', 'only the HTML (no Chromium needed)')
     .action(async (dir: string, o: { png: boolean }) => {
+      // Loaded here, not with the options: what a usage error or --help has no use for.
+      const [
+        { unclosedRunNoteOf },
+        { runReport, writeReport },
+        { studyReport },
+        { tournamentReport },
+        { readReportFolder },
+      ] = await Promise.all([
+        import('../../arena/index.js'),
+        import('../../evaluation/index.js'),
+        import('../../study/index.js'),
+        import('../../tournament/index.js'),
+        import('../report-folder.js'),
+      ]);
       const input = readReportFolder(dir);
       if (input.kind === 'run' && input.rescored) process.stderr.write(`${input.rescored}\n`);
       // A killed run's folder is reported up to where its files end; the reader is told so.

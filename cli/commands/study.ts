@@ -5,8 +5,7 @@
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { writeReport } from '../../evaluation/index.js';
-import { loadStudy, runStudy, type StudySummary, studyReport, writeStudyFiles } from '../../study/index.js';
+import type { StudySummary } from '../../study/index.js';
 import type { Interval } from '../../tournament/index.js';
 import { stopOnSignal } from '../options.js';
 import { textTable } from '../text-table.js';
@@ -65,6 +64,12 @@ export function registerStudy(program: Command): void {
     .option('--no-report', 'no HTML report')
     .option('--no-png', 'the HTML report without PNG charts (no Chromium needed)')
     .action(async (file: string, o: StudyFlags) => {
+      // Loaded here, not with the options: the study runtime (the arena, the report renderer) is
+      // CPU that a usage error or --help has no use for.
+      const [{ loadStudy, runStudy, studyReport, writeStudyFiles }, { writeReport }] = await Promise.all([
+        import('../../study/index.js'),
+        import('../../evaluation/index.js'),
+      ]);
       const s = loadStudy(file);
       const bar = o.progress
         ? new cliProgress.SingleBar(
