@@ -1,7 +1,7 @@
 // The compliance checks must be able to fail: each is fed a session history that breaks its rule.
 import { describe, expect, it } from 'vitest';
 import type { SessionResponse } from '../gen/flexarena/v1/arena_service.js';
-import { fillsExactlyOnce, type Observed, resume } from './checks.js';
+import { allChecks, fillsExactlyOnce, type Observed, resume } from './checks.js';
 import type { SessionRecord } from './session-log.js';
 
 function wake(wakeId: number, reportSeq: number, fills: number[] = []): SessionResponse {
@@ -64,5 +64,21 @@ describe('compliance checks', () => {
   it('fail when a trade of the tape never reached the agent, or no reconnect came', () => {
     expect(fillsExactlyOnce(observed([first], [10, 11, 13])).detail).toMatch(/missing: 13/);
     expect(resume(observed([first], [10, 11])).detail).toBe('no reconnect after the drop');
+  });
+
+  it('pass nothing for an agent that never had a session, and say why its process did not start', () => {
+    // A command that could not be started: Node gives exit code -2 (minus ENOENT) and an error.
+    const o: Observed = {
+      ...observed([], []),
+      exit: { code: -2, signal: null },
+      startError: 'spawn ./no-such-agent ENOENT',
+    };
+    const checks = allChecks(o);
+    expect(checks.filter((c) => c.pass)).toEqual([]);
+    expect(checks[0]!.detail).toBe(
+      'the agent never said hello (or its token was refused); its command could not be started (spawn ./no-such-agent ENOENT)',
+    );
+    expect(fillsExactlyOnce(o).detail).toBe('not checked: the agent never had a session');
+    expect(checks.at(-1)!.detail).toBe('RunEnded not delivered; process could not be started');
   });
 });

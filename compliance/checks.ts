@@ -19,6 +19,8 @@ export interface Observed {
   injected: { stale: boolean; duplicate: boolean };
   dropped: boolean;
   exit: { code: number | null; signal: string | null } | undefined;
+  /** Why the agent's command could not be started at all (no such file, not executable). */
+  startError?: string;
 }
 
 const check = (name: string, pass: boolean, detail: string): CheckResult => ({ name, pass, detail });
@@ -30,7 +32,11 @@ function wakeIdsSent(s: SessionRecord): number[] {
 export function helloWelcome(o: Observed): CheckResult {
   const first = o.sessions[0];
   if (!first) {
-    const ended = o.exit ? `; its process exited with ${o.exit.code ?? o.exit.signal}` : '';
+    const ended = o.startError
+      ? `; its command could not be started (${o.startError})`
+      : o.exit
+        ? `; its process exited with ${o.exit.code ?? o.exit.signal}`
+        : '';
     return check('hello / welcome', false, `the agent never said hello (or its token was refused)${ended}`);
   }
   return check(
@@ -124,6 +130,9 @@ export function fillsExactlyOnce(o: Observed): CheckResult {
       if (seq > 0 && seq <= upTo) processed.push(...fillsOf(m));
     }
   });
+  // Without a session nothing was delivered, so nothing can be lost or doubled: not a pass.
+  if (o.sessions.length === 0)
+    return check('no fill lost or twice', false, 'not checked: the agent never had a session');
   const count = new Map<number, number>();
   for (const t of processed) count.set(t, (count.get(t) ?? 0) + 1);
   const twice = [...count].filter(([, n]) => n > 1).map(([t]) => t);
@@ -139,15 +148,18 @@ export function fillsExactlyOnce(o: Observed): CheckResult {
   );
 }
 
+function processEnd(o: Observed): string {
+  if (o.startError) return 'could not be started';
+  return o.exit ? `exited with ${o.exit.code ?? o.exit.signal}` : 'still running after the run (killed)';
+}
+
 export function cleanLeave(o: Observed): CheckResult {
   const ended = o.sessions.at(-1)?.sent.some((m) => m.kind?.$case === 'runEnded') ?? false;
   const exitOk = o.exit?.code === 0;
   return check(
     'clean leave at RunEnded',
     ended && exitOk && !o.faults.includes('no-final-report'),
-    `RunEnded ${ended ? 'delivered' : 'not delivered'}; process ${
-      o.exit ? `exited with ${o.exit.code ?? o.exit.signal}` : 'still running after the run (killed)'
-    }`,
+    `RunEnded ${ended ? 'delivered' : 'not delivered'}; process ${processEnd(o)}`,
   );
 }
 

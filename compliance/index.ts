@@ -75,6 +75,7 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
   let agent: LaunchedAgent | undefined;
   let child: ChildProcess | undefined;
   let agentLog = '';
+  let startError: string | undefined;
   const local = new Map<string, LocalAgent>([
     ['liquidity', createStrategy('liquidity', cfg.agents[0]!.params)],
   ]);
@@ -95,6 +96,12 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
         child = launched.child;
         child.stdout?.on('data', (d) => (agentLog += d));
         child.stderr?.on('data', (d) => (agentLog += d));
+        // No such command, not executable: Node reports the spawn failure as an error (and an
+        // exit code of minus the errno, which said nothing to a user: "exited with -2").
+        child.once('error', (err) => {
+          startError = err.message;
+          agentLog += `could not start ${opts.command[0]}: ${err.message}\n`;
+        });
         // A process that ends before its hello (a module not found, a crash at start) will not
         // connect: the run goes on without it instead of waiting out connectTimeoutMs.
         child.once('close', () => {
@@ -120,6 +127,7 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
       injected,
       dropped,
       exit: child ? await exitOf(child, 10_000) : undefined,
+      ...(startError !== undefined ? { startError } : {}),
     };
     const checks = allChecks(observed);
     return { checks, pass: checks.every((c) => c.pass), runDir: out.runDir, agentLog };

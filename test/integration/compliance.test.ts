@@ -80,6 +80,20 @@ describe('flexarena compliance', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
+  it('says so when the command itself cannot be started, and passes none of the checks', {
+    timeout: 90_000,
+  }, async () => {
+    const res = await compliance(['./no-such-agent', '--arena', '{arena}']);
+    expect(res.code, res.out).toBe(1);
+    // It said "its process exited with -2" (minus ENOENT), and passed "no fill lost or twice".
+    expect(res.out).toMatch(
+      /^FAIL {2}hello \/ welcome .*its command could not be started \(spawn \.\/no-such-agent ENOENT\)$/m,
+    );
+    expect(res.out).toMatch(/--- the agent's last output ---\ncould not start \.\/no-such-agent: spawn/);
+    expect(res.out).toMatch(/^FAIL {2}no fill lost or twice +not checked: the agent never had a session$/m);
+    expect(res.out).toContain('0 of 6 checks passed');
+  });
+
   it('passes the plain-JavaScript agent', { timeout: 300_000 }, async () => {
     expectAllPass(
       await compliance([process.execPath, join(root, 'agents', 'examples', 'plain-js-agent.mjs')]),
