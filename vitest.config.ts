@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // TMPDIR below one folder per run, removed when all passed (test/temp-folder-setup.ts).
+    globalSetup: ['test/temp-folder-setup.ts'],
     // Three files at once on two cores: integration tests spend much of their time waiting (for
     // agent processes to start, for a cooldown, a deadline, an ack wait), and with two workers a
     // core stood idle then. A fresh clone's suite at one tree: 8 min 37 s with two workers, 7 min

@@ -2,7 +2,7 @@
 // `npm test`: static checks (biome, buf lint, tsc) then the vitest suite, ending with one line
 // "N passed, N failed" that counts vitest tests plus the static checks.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,22 +45,15 @@ if (extraArgs.length === 0) {
   }
 }
 
+// The JSON report, for the counts and the slowest files. (The tests' own temporary files go below
+// one folder of their own, removed when all passed: test/temp-folder-setup.ts.)
 const outDir = mkdtempSync(join(tmpdir(), 'flexarena-vitest-'));
 const report = join(outDir, 'report.json');
-// Every temporary file of the tests and of the processes they start (run folders, nats-server
-// stores, browser profiles) goes below one folder through TMPDIR: removed when all passed, kept
-// for a look when something failed. Before, each suite left thousands of folders in /tmp.
-const testTmp = join(outDir, 'tmp');
-mkdirSync(testTmp);
 process.stdout.write('\n== vitest\n');
 const res = spawnSync(
   bin('vitest'),
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, TMPDIR: testTmp },
-  },
+  { cwd: root, stdio: 'inherit' },
 );
 try {
   const json = JSON.parse(readFileSync(report, 'utf8'));
@@ -72,7 +65,6 @@ try {
   process.stdout.write(`vitest wrote no report (exit ${res.status})\n`);
   failed++;
 }
-if (failed === 0) rmSync(outDir, { recursive: true, force: true });
-else process.stdout.write(`\nthe tests' temporary files are kept in ${testTmp}\n`);
+rmSync(outDir, { recursive: true, force: true });
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);
