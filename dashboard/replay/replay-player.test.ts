@@ -57,7 +57,8 @@ async function control(body: unknown): Promise<ReplayControlReply> {
   return reply.json() as ReplayControlReply;
 }
 
-describe('ReplayPlayer', () => {
+// In order: one player, driven step by step (shuffled runs keep it).
+describe('ReplayPlayer', { shuffle: false }, () => {
   it('answers a sync with a reset and the history up to its position, and starts playing', async () => {
     const r = await control({ action: 'sync' });
     expect(r).toMatchObject({ ok: true, state: { positionMs: 0, playing: true, speed: 1 } });

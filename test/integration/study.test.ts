@@ -52,7 +52,8 @@ async function scenarioRun(file: string, seed: number, keep: string) {
   return { scores: scorer.scores(), market: market.figures(), runDir: out.runDir };
 }
 
-describe('flexarena study (in process, tiny)', () => {
+// In order: the first test runs the study, the others read its outcome (shuffled runs keep it).
+describe('flexarena study (in process, tiny)', { shuffle: false }, () => {
   const scenario = scenarioFile();
   const study = parseStudy(
     { name: 'tiny', seed: 5, seeds: 2, scenario, agent: 'big', sizes: [1, 2], fleet: { counts: [1, 2] } },
