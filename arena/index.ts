@@ -13,7 +13,7 @@ export {
   launchCommand,
   stopAgents,
 } from './launcher/agent-launcher.js';
-export { exists as jetStreamEntityExists } from './nats/jetstream-lookup.js';
+export { exists as jetStreamEntityExists, isJetStreamNotEnabled } from './nats/jetstream-lookup.js';
 export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
 export {
   DEFAULT_NATS_OUTAGE_LIMIT_MS,

@@ -3,6 +3,7 @@
 // is one typed line naming the URL and where it came from; later outages are reconnected as before.
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { isJetStreamNotEnabled } from '../arena/index.js';
 import { FlexArenaError } from '../lib/index.js';
 
 /** The work queue's NATS server cannot be reached, or has no JetStream. */
@@ -31,7 +32,7 @@ export async function connectWorkQueue(
     return { nc, jsm: await jetstreamManager(nc) };
   } catch (err) {
     await nc.close().catch(() => {});
-    const noJs = /jetstream is not enabled/i.test((err as Error).message);
+    const noJs = isJetStreamNotEnabled(err);
     throw new WorkQueueConnectError(
       noJs
         ? `NATS at ${natsUrl} (${from}) has no JetStream: start nats-server with -js`

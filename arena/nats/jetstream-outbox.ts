@@ -10,7 +10,6 @@
 // store it twice. See README.md in this folder for the guarantees and their limits.
 import {
   JetStreamApiCodes,
-  JetStreamApiError,
   type JetStreamManager,
   jetstreamManager,
   StorageType,
@@ -19,6 +18,7 @@ import {
 import { connect, type NatsConnection, nanos, type Status } from '@nats-io/transport-node';
 import { Fifo } from './fifo.js';
 import { JetStreamAckPublisher } from './jetstream-acks.js';
+import { isNotFound } from './jetstream-lookup.js';
 import {
   causeText,
   OutboxClosedError,
@@ -629,7 +629,7 @@ export class JetStreamOutbox {
     try {
       info = await this.jsm.streams.info(this.o.stream.name);
     } catch (err) {
-      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
+      if (!isNotFound(err, JetStreamApiCodes.StreamNotFound)) throw err;
       info = await this.jsm.streams.add(this.streamConfig());
       this.c.streamCreations++;
     }

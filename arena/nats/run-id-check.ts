@@ -4,9 +4,10 @@
 // (its consumers get the earlier run's records), and stored beside the earlier run's after it (a
 // consumer sees two runs mixed). One request answers it: the stream's last message on the run's
 // subjects (`last_by_subj` with a wildcard; nats-server 2.9 answers it).
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { FlexArenaError } from '../../lib/index.js';
+import { isNotFound } from './jetstream-lookup.js';
 import { causeText, OutboxConnectError, OutboxStreamError } from './outbox-errors.js';
 import { SETTLEMENT_STREAM, subjects } from './subjects.js';
 
@@ -63,7 +64,7 @@ export async function assertRunIdUnused(o: RunIdCheckOptions): Promise<void> {
     const last = await jsm.streams
       .getMessage(stream, { last_by_subj: subjects(o.runId).allSettlement })
       .catch((err: unknown) => {
-        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return null;
+        if (isNotFound(err, JetStreamApiCodes.StreamNotFound)) return null;
         // No JetStream on the server, no answer in time: the run could not use the stream either.
         throw new OutboxStreamError(
           `cannot read stream ${stream} at ${o.url} (to check that the run id "${o.runId}" is free): ${causeText(err)}`,
@@ -106,7 +107,7 @@ export async function storedRunMsgIds(o: RunIdCheckOptions): Promise<Set<string>
   try {
     const jsm = await jetstreamManager(nc, { checkAPI: false, timeout });
     const info = await jsm.streams.info(stream).catch((err: unknown) => {
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return null;
+      if (isNotFound(err, JetStreamApiCodes.StreamNotFound)) return null;
       throw new OutboxStreamError(`cannot read stream ${stream} at ${o.url}: ${causeText(err)}`, {
         cause: err,
       });

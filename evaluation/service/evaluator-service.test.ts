@@ -5,9 +5,10 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
-import { EvaluatorService } from './evaluator-service.js';
+import { NatsServerProcess, stopAllNatsServers } from '../../test/helpers/nats-server-process.js';
+import { EvaluatorConnectError, EvaluatorService } from './evaluator-service.js';
 import { Journal } from './journal.js';
 
 const RUN = 'same';
@@ -77,4 +78,29 @@ describe('EvaluatorService writing scores.json', () => {
     await none.service.open();
     expect(existsSync(join(none.dir, 'scores.json'))).toBe(true);
   });
+});
+
+describe('EvaluatorService on a server without JetStream', () => {
+  afterAll(stopAllNatsServers);
+
+  it('says the server needs -js instead of waiting for it as for an outage', async () => {
+    const plain = await NatsServerProcess.start({ jetstream: false });
+    const base = mkdtempSync(join(tmpdir(), 'flexarena-evaluator-'));
+    const service = new EvaluatorService({
+      natsUrl: plain.url,
+      natsUrlFrom: '--nats',
+      runsDir: join(base, 'runs'),
+      stateDir: join(base, 'state'),
+      log: () => undefined,
+    });
+    try {
+      const err = await service.start().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EvaluatorConnectError);
+      expect((err as Error).message).toBe(
+        `NATS at ${plain.url} (--nats) has no JetStream: start nats-server with -js`,
+      );
+    } finally {
+      await service.stop();
+    }
+  }, 30_000);
 });

@@ -21,6 +21,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import {
+  isJetStreamNotEnabled,
   jetStreamEntityExists,
   NatsLink,
   NatsLinkClosedError,
@@ -73,7 +74,7 @@ interface RunState {
  * cause: the link would see the no-responders error in it and retry.)
  */
 function noJetStream(err: unknown, natsAt: string): never {
-  if (/jetstream is not enabled/i.test((err as Error).message ?? ''))
+  if (isJetStreamNotEnabled(err))
     throw new EvaluatorConnectError(`NATS at ${natsAt} has no JetStream: start nats-server with -js`);
   throw err;
 }
