@@ -1,9 +1,10 @@
 // The `flexarena` command from a bundle of its TypeScript. Through tsx every start transpiled and
 // loaded the ~200 modules of a command one by one through tsx's loader thread — ~0.45 s before a
 // command did anything, for every run, agent, worker and test that starts one. So the CLI is
-// bundled by esbuild (code-split: a command loads its own chunks only, packages stay imports) into
-// node_modules/.cache/flexarena/cli-<id>/, beside the list of the source files that went into it
-// with their sizes and modification times (cli-current.json; lib/source-stamps.mjs). A start stats
+// bundled by esbuild (code-split: a command loads its own chunks only; the pure-JavaScript
+// packages inlined, the others imports) into node_modules/.cache/flexarena/cli-<id>/, beside the
+// list of the source files that went into it with their sizes and modification times
+// (cli-current.json; lib/source-stamps.mjs). A start stats
 // those files (a few milliseconds) and loads the bundle; after a change to any of them the next
 // start bundles again (~0.3 s). Plain JavaScript: it runs before anything could transpile
 // TypeScript (which is also why it takes lib/source-stamps.mjs itself, not lib's entry file).
@@ -15,6 +16,7 @@ import {
   readJsonFile,
   stampedBefore,
   stampFile,
+  stampFileOrAbsence,
   stampsUnchanged,
   writeJsonAtomically,
 } from '../lib/source-stamps.mjs';
@@ -63,7 +65,13 @@ async function bundle(root, entry, cacheDir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // The pure-JavaScript packages every command loads are in the bundle; the rest stay imports.
+    external: externalPackages(root),
+    // What an inlined CommonJS package requires (node:events, a package left external) needs a
+    // `require` in an ES module.
+    banner: {
+      js: "import { createRequire as __flexarenaCreateRequire } from 'node:module'; const require = __flexarenaCreateRequire(import.meta.url);",
+    },
     outdir: tmp,
     chunkNames: 'chunk-[hash]',
     // Maps for stack traces that name the TypeScript sources; without the sources' text, which
@@ -77,13 +85,17 @@ async function bundle(root, entry, cacheDir) {
     // lib/project-root.ts: the bundle's own URL says nothing about where the project is.
     define: { __FLEXARENA_ROOT__: JSON.stringify(root) },
   });
-  // (This file too: a change to the options above makes a different bundle.)
+  // (This file too: a change to the options above makes a different bundle. The inlined packages'
+  // files are not stamped one by one — hundreds of them, stat'ed at every start — but through the
+  // lock file, which changes whenever `npm ci` or `npm install` would put other versions there.)
   const inputs = [
-    ...Object.keys(out.metafile.inputs),
+    ...Object.keys(out.metafile.inputs).filter((p) => !p.startsWith('node_modules/')),
     'tsconfig.json',
     'package.json',
     relative(root, fileURLToPath(import.meta.url)),
-  ].map((p) => stampFile(root, p));
+  ]
+    .map((p) => stampFile(root, p))
+    .concat([stampFileOrAbsence(root, 'package-lock.json')]);
   const id = createHash('sha256')
     .update(JSON.stringify([entry, root, inputs]))
     .digest('hex')
@@ -100,6 +112,36 @@ async function bundle(root, entry, cacheDir) {
     writeJsonAtomically(join(cacheDir, pointerName(entry)), { entry, root, dir, inputs });
   prune(cacheDir, dir);
   return dir;
+}
+
+/**
+ * Packages inlined into the bundle: pure JavaScript, loaded by most commands, with no files of
+ * their own to find at run time. Loading them as ~700 modules from node_modules was about 0.17 s
+ * of a command's 0.45 s start (`flexarena run`'s usage error, 2026-12-02) — for every run, test
+ * and tournament game process. Every other package stays an import: TensorFlow.js and HiGHS load
+ * WebAssembly from their folders, playwright-core and esbuild start programs of their own, and a
+ * package added later is an import until it is put here.
+ */
+const INLINED_PACKAGES = new Set([
+  '@bufbuild/protobuf',
+  '@grpc/grpc-js',
+  '@nats-io/jetstream',
+  '@nats-io/nats-core',
+  '@nats-io/transport-node',
+  'cli-progress',
+  'cli-table3',
+  'commander',
+  'openskill',
+  'pure-rand',
+  'yaml',
+  'zod',
+]);
+
+/** esbuild's `external`: every dependency of the project's package.json that is not inlined. */
+function externalPackages(root) {
+  const pkg = readJsonFile(join(root, 'package.json')) ?? {};
+  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies });
+  return names.filter((n) => !INLINED_PACKAGES.has(n)).flatMap((n) => [n, `${n}/*`]);
 }
 
 function prune(cacheDir, keep) {

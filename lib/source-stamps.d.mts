@@ -7,7 +7,10 @@ export type SourceStamp = [path: string, size: number, mtimeMs: number];
 /** [path relative to root, size, mtimeMs] of a file; undefined when it is gone. */
 export function stampFile(root: string, path: string): SourceStamp | undefined;
 
-/** Whether every stamped file is still there with the same size and modification time. */
+/** The stamp of a file that may be missing: [path, -1, 0] then (its appearing counts as a change). */
+export function stampFileOrAbsence(root: string, path: string): SourceStamp;
+
+/** Whether every stamped file is still there with the same size and modification time (or still absent). */
 export function stampsUnchanged(root: string, stamps: readonly SourceStamp[]): boolean;
 
 /** Whether a bundle made from these stamps, started at `startedMs`, may be pointed at by later starts. */

@@ -18,10 +18,19 @@ export function stampFile(root, path) {
   }
 }
 
-/** Whether every stamped file is still there with the same size and modification time. */
+/**
+ * The stamp of a file that may be missing (a project without a lock file): [path, -1, 0] then, so
+ * that the file appearing later counts as a change.
+ */
+export function stampFileOrAbsence(root, path) {
+  return stampFile(root, path) ?? [path, -1, 0];
+}
+
+/** Whether every stamped file is still there with the same size and modification time (or still absent). */
 export function stampsUnchanged(root, stamps) {
   return stamps.every(([path, size, mtimeMs]) => {
     const now = stampFile(root, path);
+    if (size === -1) return now === undefined;
     return now !== undefined && now[1] === size && now[2] === mtimeMs;
   });
 }

@@ -57,6 +57,17 @@ describe('cliBundle', () => {
     // Only the modification time moved (same size): bundled again all the same.
     setDep(98, 1_700_000_200);
     expect((await cliBundle(opts)).built).toBe(true);
+    // The lock file stands for the inlined packages (their files are not stamped one by one): a
+    // lock that appears or changes bundles again.
+    const lock = join(root, 'package-lock.json');
+    writeFileSync(lock, '{ "lockfileVersion": 3 }\n');
+    utimesSync(lock, 1_700_000_000, 1_700_000_000);
+    expect((await cliBundle(opts)).built).toBe(true);
+    expect((await cliBundle(opts)).built).toBe(false);
+    writeFileSync(lock, '{ "lockfileVersion": 3, "packages": {} }\n');
+    utimesSync(lock, 1_700_000_300, 1_700_000_300);
+    expect((await cliBundle(opts)).built).toBe(true);
+
     // The same sources in another folder (a moved project): bundled again, knowing the new folder.
     const moved = mkdtempSync(join(tmpdir(), 'flexarena-cli-bundle-moved-'));
     cpSync(root, moved, { recursive: true, preserveTimestamps: true });
