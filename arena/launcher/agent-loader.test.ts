@@ -32,7 +32,8 @@ function run(env: Record<string, string> = {}, file = start, args: string[] = []
   return { cache: r.stderr.match(/code cache: (\w+)/)?.[1], out: r.stdout };
 }
 
-describe('agent program start file', () => {
+// In order: the tests share one code cache file, whose first write the first test sees (shuffled runs keep it).
+describe('agent program start file', { shuffle: false }, () => {
   it('writes the code cache once, uses it after, and rewrites one it refused', () => {
     const cache = codeCachePath(bundle);
     expect(run()).toEqual({ cache: 'none', out: 'Optimal 4\n' });
