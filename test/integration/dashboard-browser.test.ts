@@ -70,6 +70,17 @@ interface TapeTrade {
 const clockMs = (page: Page) => page.$eval('#clock', (e) => Number((e as unknown as El).dataset.timeMs || 0));
 
 /** Per agent, the exact cumulative profit the page shows (data attribute) and its text. */
+/** Moves the replay slider to `ms`, as a user letting go of it there. */
+const moveSlider = (page: Page, ms: number) =>
+  page.$eval(
+    '#replay-slider',
+    (e, v) => {
+      (e as unknown as El).value = String(v);
+      e.dispatchEvent(new Event('change'));
+    },
+    ms,
+  );
+
 const shownProfits = (page: Page) =>
   page.$$eval('#agents-body tr', (rows) =>
     Object.fromEntries(
@@ -253,14 +264,7 @@ describe('the dashboard in a browser', { shuffle: false }, () => {
 
       // The slider to the end: the whole run at once.
       const end = Number(await page.$eval('#replay-slider', (e) => (e as unknown as El).max));
-      await page.$eval(
-        '#replay-slider',
-        (e, v) => {
-          (e as unknown as El).value = String(v);
-          e.dispatchEvent(new Event('change'));
-        },
-        end,
-      );
+      await moveSlider(page, end);
       await page.waitForFunction(
         (t) =>
           Number(document.getElementById('replay')?.dataset.positionMs) === t &&
@@ -276,14 +280,7 @@ describe('the dashboard in a browser', { shuffle: false }, () => {
 
       // Back to the middle of the delivery day: half of the quarter-hours are settled.
       const noon = Date.UTC(2026, 10, 22, 12);
-      await page.$eval(
-        '#replay-slider',
-        (e, v) => {
-          (e as unknown as El).value = String(v);
-          e.dispatchEvent(new Event('change'));
-        },
-        noon,
-      );
+      await moveSlider(page, noon);
       // The player stopped at the end, so it stays at noon: the decision point at 12:00 is the last shown.
       await page.waitForFunction((t) => Number(document.getElementById('clock')?.dataset.timeMs) === t, noon);
       const records = await page.$$eval('#agents-body tr', (rows) =>
