@@ -11,7 +11,7 @@ import { connect } from '@nats-io/transport-node';
 import { build } from 'esbuild';
 import { tempDir, writeConfig } from '../test/helpers/arena-process.js';
 import { launchChromium, openPage } from '../test/helpers/chromium.js';
-import { startDashboardProcess } from '../test/helpers/dashboard-process.js';
+import { startDashboardProcess, tradePublishTimes } from '../test/helpers/dashboard-process.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 
 const root = join(import.meta.dirname, '..');
@@ -92,15 +92,7 @@ async function tradeLatency() {
   const browser = await launchChromium();
   const nc = await connect({ servers: dash.natsUrl });
   try {
-    const publishedAt = new Map<number, number>();
-    nc.subscribe(`flexarena.${dash.runId}.cid.*.trades`, {
-      callback: (_e, m) => {
-        const now = Date.now();
-        for (const t of (m.json() as { trades: { tradeId: number }[] }).trades)
-          publishedAt.set(t.tradeId, now);
-      },
-    });
-    await nc.flush();
+    const publishedAt = await tradePublishTimes(nc, dash.runId);
     const { page, errors } = await openPage(browser, dash.pageUrl);
     await page.waitForFunction("document.getElementById('phase')?.textContent === 'run ended'", null, {
       timeout: 300_000,

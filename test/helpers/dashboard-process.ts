@@ -1,6 +1,7 @@
 // Starts `flexarena run … --dashboard` or `flexarena dashboard <folder>` as a child process and
 // reads the line it prints for tools: FLEXARENA_DASHBOARD <page url> <run id> <nats url> <ws url>.
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { killAndWait } from '../../arena/nats/nats-server-launcher.js';
 import { BIN } from './arena-process.js';
 
@@ -52,4 +53,20 @@ export function startDashboardProcess(args: string[], timeoutMs = 60_000): Promi
       throw err;
     },
   );
+}
+
+/**
+ * When each trade of a run left the arena, by trade id, as a subscriber of its CID trade updates
+ * sees it: the reference for the page's trade latency. Subscribed (and flushed) when it resolves.
+ */
+export async function tradePublishTimes(nc: NatsConnection, runId: string): Promise<Map<number, number>> {
+  const publishedAt = new Map<number, number>();
+  nc.subscribe(`flexarena.${runId}.cid.*.trades`, {
+    callback: (_e, m) => {
+      const now = Date.now();
+      for (const t of (m.json() as { trades: { tradeId: number }[] }).trades) publishedAt.set(t.tradeId, now);
+    },
+  });
+  await nc.flush();
+  return publishedAt;
 }

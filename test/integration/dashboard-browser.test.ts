@@ -12,7 +12,11 @@ import { ReplayInputError, ReplayMismatchError } from '../../dashboard/errors.js
 import { loadReplay } from '../../dashboard/replay/resimulate.js';
 import { tempDir, writeConfig } from '../helpers/arena-process.js';
 import { artifactPath, launchChromium, openPage } from '../helpers/chromium.js';
-import { type DashboardProcess, startDashboardProcess } from '../helpers/dashboard-process.js';
+import {
+  type DashboardProcess,
+  startDashboardProcess,
+  tradePublishTimes,
+} from '../helpers/dashboard-process.js';
 
 // One delivery day from D-1 08:00 (capacity, day-ahead and intraday auctions all clear), three
 // in-process agents deciding every half hour; paced so that the page can be watched while the
@@ -136,15 +140,7 @@ describe('the dashboard in a browser', { shuffle: false }, () => {
       runDir = join(dir, dash.runId);
       // A subscriber of our own notes when each trade left the arena: the reference for the latency.
       nc = await connect({ servers: dash.natsUrl });
-      const publishedAt = new Map<number, number>();
-      nc.subscribe(`flexarena.${dash.runId}.cid.*.trades`, {
-        callback: (_e, m) => {
-          const now = Date.now();
-          for (const t of (m.json() as { trades: { tradeId: number }[] }).trades)
-            publishedAt.set(t.tradeId, now);
-        },
-      });
-      await nc.flush();
+      const publishedAt = await tradePublishTimes(nc, dash.runId);
 
       const { page, errors } = await openPage(browser, dash.pageUrl);
       // The run waits for the page; then the clock advances.
