@@ -3,7 +3,7 @@
 // animation frames in the same page); and the latency from a trade leaving the arena (a Node
 // subscriber on the same nats-server notes its arrival) to the page drawing it, in a real run
 // with --dashboard.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -124,6 +124,8 @@ async function tradeLatency() {
     await nc.close();
     await browser.close();
     await dash.stop();
+    // The run folder was only the means: nothing of the bench stays in the temporary folder.
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

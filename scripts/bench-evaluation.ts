@@ -175,6 +175,7 @@ await service.stop();
 await nc.close();
 await server.stop();
 rmSync(runsDir, { recursive: true, force: true });
+rmSync(cfg.outDir, { recursive: true, force: true });
 
 const body = `## Evaluation (\`npm run bench:evaluation\`)
 
