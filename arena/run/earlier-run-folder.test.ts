@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +60,17 @@ describe('EarlierRunFolder', () => {
     earlier.restore();
     expect(readdirSync(out)).toEqual(['r1']);
     expect(readdirSync(runDir)).toEqual(['config.yaml']);
+  });
+
+  it('a restore that fails says where the earlier run stays, and nothing drops it after', () => {
+    const { out, runDir } = outWithEarlierRun();
+    const earlier = EarlierRunFolder.setAside(runDir);
+    const aside = join(out, readdirSync(out)[0]!);
+    // Renaming it back fails (here: it is no longer there) — as a rename across a full disk would.
+    renameSync(aside, `${aside}-moved`);
+    expect(() => earlier.restore()).toThrow(`the earlier run stays in ${aside}: ENOENT`);
+    expect(earlier.held).toBe(false);
+    earlier.drop();
+    expect(readFileSync(join(`${aside}-moved`, 'results.json'), 'utf8')).toBe('{"earlier":true}');
   });
 });

@@ -37,11 +37,20 @@ export class EarlierRunFolder {
     this.aside = undefined;
   }
 
-  /** The new run did not start and its folder is removed: the earlier run is back where it was. */
+  /**
+   * The new run did not start and its folder is removed: the earlier run is back where it was.
+   * Should that fail, the earlier run stays where it was set aside — never dropped after — and the
+   * error says where.
+   */
   restore(): void {
-    if (this.aside === undefined) return;
-    rmSync(this.runDir, { recursive: true, force: true });
-    renameSync(this.aside, this.runDir);
+    const aside = this.aside;
+    if (aside === undefined) return;
     this.aside = undefined;
+    try {
+      rmSync(this.runDir, { recursive: true, force: true });
+      renameSync(aside, this.runDir);
+    } catch (err) {
+      throw new Error(`the earlier run stays in ${aside}: ${(err as Error).message}`, { cause: err });
+    }
   }
 }

@@ -566,7 +566,7 @@ function folderRemoved(err: unknown, runDir: string, earlierBack: boolean): unkn
   return err;
 }
 
-/** Gives the earlier run its folder back; a failure to is logged with where the earlier run is. */
+/** Gives the earlier run its folder back; a failure is logged, naming where the earlier run stays. */
 function restoreEarlierRun(earlier: EarlierRunFolder | undefined, runDir: string, log: (l: string) => void) {
   try {
     earlier?.restore();
