@@ -130,6 +130,12 @@ describe('parseRunConfig', () => {
     expect(issue.message).toMatch(/number/);
   });
 
+  it('refuses a document that is not a mapping (a YAML list, a number) at its root', () => {
+    // A list is an object to typeof: the clock-start check read its fields and threw a TypeError.
+    for (const doc of [['a', 'b'], 42, 'text', null])
+      expect(issueAt(issuesOf(doc), '').message).toMatch(/expected object/);
+  });
+
   it('rejects a day that is not YYYY-MM-DD or not in the calendar', () => {
     expect(issueAt(issuesOf(minimal({ day: '22.11.2026' })), 'day').message).toMatch(/YYYY-MM-DD/);
     expect(issueAt(issuesOf(minimal({ day: '2026-13-01' })), 'day').message).toMatch(/calendar/);

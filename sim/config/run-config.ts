@@ -421,12 +421,13 @@ export const runConfigSchema = z
       if (message) ctx.addIssue({ code: 'custom', path: ['simStartHoursBeforeDay'], message });
     },
     // The gates are computed from the day, the markets and the start: only once those are valid
-    // (an out-of-range `days` would otherwise build its products before being refused).
+    // (an out-of-range `days` would otherwise build its products before being refused). A
+    // document that is not a mapping at all (a YAML list) has its issue at the root, and no fields.
     {
       when: (p) =>
         typeof p.value === 'object' &&
         p.value !== null &&
-        !p.issues.some((i) => CLOCK_START_FIELDS.includes(String(i.path?.[0]))),
+        !p.issues.some((i) => !i.path?.length || CLOCK_START_FIELDS.includes(String(i.path[0]))),
     },
   );
 
