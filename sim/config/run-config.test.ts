@@ -143,6 +143,13 @@ describe('parseRunConfig', () => {
     expect(parseRunConfig(minimal({ day: '2028-02-29' })).day).toBe('2028-02-29');
   });
 
+  it('refuses days that run past 9999-12-31, naming the most that fit (a RangeError mid-start before)', () => {
+    const issue = issueAt(issuesOf(minimal({ day: '9999-12-30', days: 3 })), 'days');
+    expect(issue.message).toBe('at most 2 from 9999-12-30: the last day there can be is 9999-12-31');
+    expect(issue.value).toBe(3);
+    expect(parseRunConfig(minimal({ day: '9999-12-30', days: 2 })).days).toBe(2);
+  });
+
   it('rejects unknown keys at the top level and inside agents and assets (strict)', () => {
     const top = issuesOf(minimal({ sede: 3 }));
     expect(top.some((i) => i.path === 'sede' && i.message.includes('sede') && i.value === 3)).toBe(true);

@@ -1,7 +1,14 @@
 // The run configuration: a YAML file validated against a schema. Errors name the field path,
 // the value found and what was expected.
 import * as z from 'zod';
-import { ConfigError, compactStrings, configIssues, configName, configSeed } from '../../lib/index.js';
+import {
+  ConfigError,
+  compactStrings,
+  configIssues,
+  configName,
+  configSeed,
+  pastLastDayIssue,
+} from '../../lib/index.js';
 import { isOnTickGrid, mwToLots } from '../../market/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { worldConfigSchema } from '../world/world-config.js';
@@ -417,19 +424,35 @@ export const runConfigSchema = z
   })
   .superRefine(
     (cfg, ctx) => {
+      const message = pastLastDayIssue(cfg.day, cfg.days);
+      if (message) ctx.addIssue({ code: 'custom', path: ['days'], message });
+    },
+    { when: (p) => parsedWithout(p, ['day', 'days']) },
+  )
+  .superRefine(
+    (cfg, ctx) => {
       const message = clockStartIssue(cfg);
       if (message) ctx.addIssue({ code: 'custom', path: ['simStartHoursBeforeDay'], message });
     },
     // The gates are computed from the day, the markets and the start: only once those are valid
-    // (an out-of-range `days` would otherwise build its products before being refused). A
-    // document that is not a mapping at all (a YAML list) has its issue at the root, and no fields.
-    {
-      when: (p) =>
-        typeof p.value === 'object' &&
-        p.value !== null &&
-        !p.issues.some((i) => !i.path?.length || CLOCK_START_FIELDS.includes(String(i.path[0]))),
-    },
+    // (an out-of-range `days` would otherwise build its products before being refused).
+    { when: (p) => parsedWithout(p, CLOCK_START_FIELDS) },
   );
+
+/**
+ * Whether a check that reads `fields` may run: the document is a mapping and none of them has an
+ * issue. A document that is not a mapping at all (a YAML list) has its issue at the root.
+ */
+function parsedWithout(
+  p: { value: unknown; issues: readonly { path?: readonly PropertyKey[] }[] },
+  fields: readonly string[],
+): boolean {
+  return (
+    typeof p.value === 'object' &&
+    p.value !== null &&
+    !p.issues.some((i) => !i.path?.length || fields.includes(String(i.path[0])))
+  );
+}
 
 /** How an agent is started must be said once: a command, a runtime, or neither (a strategy). */
 function launchIssues(a: {
