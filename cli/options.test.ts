@@ -48,4 +48,12 @@ describe('--nats-outage-limit', () => {
       '--nats-outage-limit must be a number of seconds ≥ 1, got "0.5"',
     );
   });
+
+  it('refuses more than its give-up timer can wait (it gave up 1 ms into the outage instead)', () => {
+    expect(parseNatsOutageLimit('2147483')).toBe(2_147_483);
+    expect(() => parseNatsOutageLimit('2147484')).toThrow(
+      '--nats-outage-limit must be at most 2147483 seconds (24.8 days, the longest a timer waits), got "2147484"',
+    );
+    expect(() => parseNatsOutageLimit('1e9')).toThrow(InvalidArgumentError);
+  });
 });

@@ -51,6 +51,12 @@ export function numberOption(name: string, limits: { min?: number; max?: number 
 }
 
 /**
+ * The longest `--nats-outage-limit`: its give-up timer cannot wait longer. Node.js runs a timer of
+ * more than 2^31 − 1 ms after 1 ms instead, so a limit of 25 days gave up at the outage's start.
+ */
+const MAX_NATS_OUTAGE_LIMIT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
  * `--nats-outage-limit <seconds>` of the tournament and its workers: how long NATS may be away
  * before they give up; a number ≥ 1 (a shorter one would end them at a blip), never rounded.
  */
@@ -58,6 +64,10 @@ export function parseNatsOutageLimit(value: string): number {
   const s = Number(value);
   if (value.trim() === '' || !Number.isFinite(s) || s < 1)
     throw new InvalidArgumentError(`--nats-outage-limit must be a number of seconds ≥ 1, got "${value}"`);
+  if (s > MAX_NATS_OUTAGE_LIMIT_S)
+    throw new InvalidArgumentError(
+      `--nats-outage-limit must be at most ${MAX_NATS_OUTAGE_LIMIT_S} seconds (24.8 days, the longest a timer waits), got "${value}"`,
+    );
   return s;
 }
 

@@ -128,7 +128,7 @@ export function registerTournament(program: Command): void {
     )
     .option(
       '--nats-outage-limit <seconds>',
-      'with --nats: wait this long for NATS to come back when it goes away, then give up (≥ 1)',
+      'with --nats: wait this long for NATS to come back when it goes away, then give up (1 to 2147483)',
       parseNatsOutageLimit,
       DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
     )

@@ -43,7 +43,7 @@ export function registerWorker(program: Command): void {
     )
     .option(
       '--nats-outage-limit <seconds>',
-      'wait this long for NATS to come back when it goes away, then stop with an error (≥ 1)',
+      'wait this long for NATS to come back when it goes away, then stop with an error (1 to 2147483)',
       parseNatsOutageLimit,
       DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
     )
