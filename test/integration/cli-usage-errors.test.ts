@@ -16,6 +16,10 @@ const CASES: [string[], RegExp][] = [
     /^--ack-wait-ms must be from 1000 to 86400000, got "999"$/,
   ],
   [['worker', '--nats', NOWHERE, '--max-games', '0'], /^--max-games must be at least 1, got "0"$/],
+  [
+    ['worker', '--nats', NOWHERE, '--nats-outage-limit', '3000000'],
+    /^--nats-outage-limit must be at most 2147483 seconds \(24\.8 days, the longest a timer waits\), got "3000000"$/,
+  ],
   [['worker', '--nats', NOWHERE, '--bogus'], /^unknown option '--bogus' \(see flexarena worker --help\)$/],
   [
     ['evaluate', '--nats', NOWHERE, '--ack-wait-ms', '0'],
@@ -51,6 +55,8 @@ const CASES: [string[], RegExp][] = [
     /^too many arguments for 'run'\. Expected 1 argument but got 2\. \(see flexarena run --help\)$/,
   ],
   [['dashboard', 'runs/none', '--speed', '0'], /^--speed must be a positive number, got "0"$/],
+  // Refused before the run is re-simulated from its tape (before, after: minutes for a long run).
+  [['dashboard', 'runs/none', '--speed', '2000000'], /^--speed must be at most 1000000, got "2000000"$/],
   [['agent', 'idle'], /^required option '--arena <host:port>' not specified \(see flexarena agent --help\)$/],
   [['rn'], /^unknown command 'rn'; did you mean run\? \(see flexarena --help\)$/],
 ];
