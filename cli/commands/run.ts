@@ -42,6 +42,13 @@ interface RunFlags {
   resume?: string;
 }
 
+/**
+ * The slowest --pace. The pacer sleeps a decision interval (up to 240 virtual minutes) divided by
+ * the pace, and Node.js runs a timer of more than 2^31 − 1 ms (24.8 days) after 1 ms instead: a
+ * pace of 0.0001 ran the run unpaced. At 0.01 the longest sleep is 16.7 days.
+ */
+const MIN_PACE = 0.01;
+
 /** What --resume cannot be combined with: the run goes on as it began, in its own folder. */
 const NOT_WITH_RESUME = [
   ['seed', '--seed'],
@@ -123,8 +130,8 @@ export function registerRun(program: Command): void {
     .option('--no-dashboard-wait', 'start the run at once instead of when the dashboard page is open')
     .option(
       '--pace <x>',
-      'slow the run to x virtual seconds per wall second (for watching it)',
-      numberOption('--pace'),
+      'slow the run to x virtual seconds per wall second (for watching it; at least 0.01)',
+      numberOption('--pace', { min: MIN_PACE }),
     )
     .option(
       '--external <id=token>',

@@ -42,6 +42,8 @@ const CASES: [string[], RegExp][] = [
     /^--worker-timeout must be a number of seconds ≥ 0/,
   ],
   [['run', 'scenarios/demo.yaml', '--realtime', '0'], /^--realtime must be from 1 to 100000, got "0"$/],
+  // Slower, the pacer's sleep overflowed Node's timer and the run went unpaced.
+  [['run', 'scenarios/demo.yaml', '--pace', '0.0001'], /^--pace must be at least 0\.01, got "0\.0001"$/],
   [
     ['run', 'scenarios/demo.yaml', '--sed', '1'],
     /^unknown option '--sed'; did you mean --seed\? \(see flexarena run --help\)$/,
