@@ -130,6 +130,38 @@ describe('seats', () => {
   });
 });
 
+describe('the size of the plan', () => {
+  // 30 entrants in games of 15 are 155 million line-ups: the planner listed them in memory, saying
+  // nothing, until it ran out of it.
+  it('is at most a million games, counted before any is planned: a ConfigError names gameSizes', () => {
+    const t = (entrants: number) =>
+      parseTournament({
+        name: 't',
+        seeds: 2,
+        gameSizes: [2],
+        entrants: Array.from({ length: entrants }, (_, i) => ({ name: `e${i}`, strategy: 'idle' })),
+        scenarios: [{ file: 'scenarios/demo.yaml', seats: ['heuristic', 'optimiser'] }],
+      });
+    // 2 seeds × C(1000, 2) = 999 000 games (equal batteries: no rotation).
+    expect(() => loadScenarios(t(1000), 't.yaml')).not.toThrow();
+    let err: unknown;
+    try {
+      loadScenarios(t(1001), 't.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues).toEqual([
+      {
+        path: 'gameSizes',
+        message:
+          'the first 2 seed(s) plan 1001000 games (every combination of the 1001 entrants in games of 2, seats rotated where their assets differ): at most 1000000; give lineups, smaller gameSizes or fewer seeds',
+        value: [2],
+      },
+    ]);
+  });
+});
+
 describe('adaptive.maxGames', () => {
   // A budget below the first seeds' games was accepted and overspent: the first `seeds` seeds
   // always play in full.
