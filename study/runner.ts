@@ -6,6 +6,7 @@ import { loadRunConfig } from '../arena/index.js';
 import { ConfigError, deriveSeed, RunInterruptedError, SeriesInterruptedError } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
 import { runVariant, type StudyRun } from './run-variant.js';
+import { checkVariantSeats } from './seat-check.js';
 import { StudyStore } from './store.js';
 import { type StudySummary, summarise } from './summary.js';
 import { checkStudy, type Variant, variants } from './variants.js';
@@ -68,9 +69,10 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
     carriedStateIssues(`agents[${i}]`, a.strategy, a.params, { what: 'study', unit: 'run' }),
   );
   if (carried.length > 0) throw new ConfigError(s.scenario, carried);
+  const vs = variants(s);
+  await checkVariantSeats(s, scenario, vs, o.file);
   const dir = o.dir ?? join('runs', 'studies', s.name);
   const store = new StudyStore(dir, s, scenario);
-  const vs = variants(s);
   const done = store.runs();
   const resumed = done.size;
   const total = s.seeds * vs.length;

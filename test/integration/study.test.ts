@@ -236,6 +236,41 @@ describe('flexarena study (in process, tiny)', { shuffle: false }, () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  // Before, each surfaced when its run started — a size variant's after the runs before it — as
+  // one line naming neither file nor field.
+  it('welcomes every agent to its seat in the scenario and in each size variant before playing anything', async () => {
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      {
+        id: 'big',
+        strategy: 'lp-battery',
+        asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        params: { endSocMwh: 8 },
+      },
+    ];
+    const socTarget = writeConfig(dir, cfg, 'soc-target.yaml');
+    const folder = join(dir, 'soc-target');
+    // A tenth of the battery holds at most 0.95 MWh: the target is outside, in that variant only.
+    const scaled = parseStudy(
+      { name: 'soc', scenario: socTarget, agent: 'big', sizes: [1, 0.1] },
+      's.yaml',
+      dir,
+    );
+    await expect(runStudy(scaled, { dir: folder, file: 's.yaml' })).rejects.toThrow(
+      /s\.yaml:\n {2}- sizes\[1\]: agents\[1\]\.params\.endSocMwh of .*soc-target\.yaml with its battery scaled by 0\.1: 8 MWh is outside the battery's SoC range \[0\.05, 0\.95\] MWh \(strategy lp-battery\) \(got 0\.1\)$/,
+    );
+    expect(existsSync(folder)).toBe(false);
+    // The scenario's own seat is the scenario file's field.
+    const own = parseStudy({ name: 'soc', scenario: socTarget, agent: 'big', sizes: [2] }, 's.yaml', dir);
+    cfg.agents[1]!.params = { endSocMwh: 12 };
+    writeConfig(dir, cfg, 'soc-target.yaml');
+    await expect(runStudy(own, { dir: folder, file: 's.yaml' })).rejects.toThrow(
+      /soc-target\.yaml:\n {2}- agents\[1\]\.params\.endSocMwh: 12 MWh is outside the battery's SoC range \[0\.5, 9\.5\] MWh/,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('refuses a scenario agent that saves a learned table for the next run, before playing anything', async () => {
     const cfg = fastScenario() as { agents: Record<string, unknown>[] };
     cfg.agents = [
