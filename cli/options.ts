@@ -36,6 +36,20 @@ export function portOption(name: string) {
   };
 }
 
+/**
+ * An interface to bind to. A blank one is refused: Node's HTTP server takes "" for every interface
+ * (the evaluator answered on all of them), and grpc-js failed on it with "[object Object]".
+ */
+export function hostOption(name: string) {
+  return (v: string) => {
+    if (v.trim() === '' || v !== v.trim())
+      throw new InvalidArgumentError(
+        `${name} must be a host name or address to bind to (0.0.0.0 for every interface), got "${v}"`,
+      );
+    return v;
+  };
+}
+
 /** A positive number, or one within [min, max] when a min is given (min > 0 is the caller's to set). */
 export function numberOption(name: string, limits: { min?: number; max?: number } = {}) {
   return (v: string) => {

@@ -14,7 +14,7 @@ import {
   natsUrlOption,
   natsUrlSource,
 } from '../nats-options.js';
-import { portOption } from '../options.js';
+import { hostOption, portOption } from '../options.js';
 import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
 
 interface EvaluateFlags {
@@ -49,7 +49,7 @@ export function registerEvaluate(program: Command): void {
     )
     .option('--state-dir <dir>', "the evaluator's journal (default <runs-dir>/.evaluator)")
     .option('--durable <name>', 'durable consumer name', 'flexarena-evaluator')
-    .option('--http-host <host>', 'interface of the HTTP endpoint', '127.0.0.1')
+    .option('--http-host <host>', 'interface of the HTTP endpoint', hostOption('--http-host'), '127.0.0.1')
     .option(
       '--http-port <n>',
       'port of the HTTP endpoint (0: any free port)',

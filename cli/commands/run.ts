@@ -10,7 +10,7 @@ import { InterruptedError, SEED_LIMITS } from '../../lib/index.js';
 import { type LocalAgent, REALTIME_SPEED_LIMITS, type RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies, resolveLaunchedParamPaths, runWelcomes } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
-import { intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
+import { hostOption, intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
 import { formatResultsTable } from '../results-table.js';
 import { runFolderFiles } from '../run-folder-files.js';
 
@@ -119,7 +119,7 @@ export function registerRun(program: Command): void {
       'parent folder of the run folder, from the working directory (default: the file’s outDir, relative to the file, else runs)',
     )
     .option('--run-id <id>', 'run id (default: <name>-s<seed>-<timestamp>-<rand>)')
-    .option('--host <host>', 'interface the gRPC server binds to', '127.0.0.1')
+    .option('--host <host>', 'interface the gRPC server binds to', hostOption('--host'), '127.0.0.1')
     .option('--in-process', 'run the launched agents as objects in this process (no gRPC)')
     .option('--dashboard', 'serve a live dashboard page on localhost (reads NATS over WebSocket)')
     .option(

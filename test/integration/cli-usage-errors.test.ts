@@ -26,6 +26,12 @@ const CASES: [string[], RegExp][] = [
     /^--ack-wait-ms must be from 1000 to 86400000, got "0"$/,
   ],
   [['evaluate', '--nats', NOWHERE, '--solver', 'cplex'], /^--solver must be one of dp, highs, got "cplex"$/],
+  // A blank host: the evaluator served on every interface, a run failed with "[object Object]".
+  [
+    ['evaluate', '--nats', NOWHERE, '--http-host', ''],
+    /^--http-host must be a host name or address to bind to \(0\.0\.0\.0 for every interface\), got ""$/,
+  ],
+  [['run', 'scenarios/demo.yaml', '--host', ''], /^--host must be a host name or address to bind to/],
   [['compliance', '--deadline-ms', '5', '--', 'true'], /^--deadline-ms must be from 10 to 600000, got "5"$/],
   [
     ['compliance', '--deadline-ms', '600001', '--', 'true'],
