@@ -136,6 +136,15 @@ describe('parseRunConfig', () => {
       expect(issueAt(issuesOf(doc), '').message).toMatch(/expected object/);
   });
 
+  it('refuses a blank nats.url, which was taken for none (the run started a nats-server of its own)', () => {
+    expect(issueAt(issuesOf(minimal({ nats: { url: ' ' } })), 'nats.url').message).toBe(
+      'expected a NATS server URL (leave url out for a nats-server of the run’s own)',
+    );
+    expect(parseRunConfig(minimal({ nats: { url: 'nats://127.0.0.1:4222' } })).nats.url).toBe(
+      'nats://127.0.0.1:4222',
+    );
+  });
+
   it('rejects a day that is not YYYY-MM-DD or not in the calendar', () => {
     expect(issueAt(issuesOf(minimal({ day: '22.11.2026' })), 'day').message).toMatch(/YYYY-MM-DD/);
     expect(issueAt(issuesOf(minimal({ day: '2026-13-01' })), 'day').message).toMatch(/calendar/);

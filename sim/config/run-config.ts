@@ -354,7 +354,14 @@ export const runConfigSchema = z
     nats: z
       .object({
         /** Use this server; when absent the arena starts its own nats-server on a free port. */
-        url: z.string().optional(),
+        // A blank url was taken for an absent one: the run started its own server instead.
+        url: z
+          .string()
+          .refine(
+            (u) => u.trim() !== '',
+            'expected a NATS server URL (leave url out for a nats-server of the run’s own)',
+          )
+          .optional(),
         enabled: z.boolean().default(true),
         /**
          * At the end of a run, how long to wait for JetStream to acknowledge every settlement
