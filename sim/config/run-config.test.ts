@@ -189,6 +189,12 @@ describe('parseRunConfig', () => {
     expect(issues.some((i) => i.path === 'agents[1].id')).toBe(false);
   });
 
+  it('refuses a token two agents share: the arena knows an agent by its token', () => {
+    const agent = (id: string) => ({ id, strategy: 'idle', launch: false, token: 'same-token' });
+    const issue = issueAt(issuesOf(minimal({ agents: [agent('a'), agent('b')] })), 'agents[1].token');
+    expect(issue.message).toBe('the same token as agents[0]: each agent needs its own');
+  });
+
   it('requires a token for an agent with launch: false', () => {
     const issues = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', launch: false }] }));
     expect(issueAt(issues, 'agents[0].token').message).toMatch(/token/);

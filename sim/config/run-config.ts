@@ -410,6 +410,7 @@ export const runConfigSchema = z
         message: `must put the clock's start on the decision grid: a multiple of ${grid} minutes before the day (decisionIntervalMinutes ${cfg.decisionIntervalMinutes}); this is ${startMinutes} minutes`,
       });
     const seen = new Map<string, number>();
+    const tokens = new Map<string, number>();
     cfg.agents.forEach((a, i) => {
       const prev = seen.get(a.id);
       if (prev !== undefined)
@@ -419,6 +420,16 @@ export const runConfigSchema = z
           message: `duplicate agent id (also agents[${prev}])`,
         });
       seen.set(a.id, i);
+      // The arena knows an agent by its token: the second one took the first one's, and the run
+      // stopped with "no token was issued" and a stack trace after its nats-server had started.
+      const sameToken = a.token === undefined ? undefined : tokens.get(a.token);
+      if (sameToken !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'token'],
+          message: `the same token as agents[${sameToken}]: each agent needs its own`,
+        });
+      if (a.token !== undefined && sameToken === undefined) tokens.set(a.token, i);
       if (!a.launch && !a.token)
         ctx.addIssue({
           code: 'custom',
