@@ -164,6 +164,13 @@ export function registerRun(program: Command): void {
             );
       } else if (given === undefined)
         throw new InvalidArgumentError('a run configuration file is needed (or --resume <run-folder>)');
+      // Options of the dashboard do nothing without it: said, not ignored (as realtime settings
+      // outside mode: realtime are).
+      for (const [given, flag] of [
+        [o.dashboardPort !== undefined, '--dashboard-port'],
+        [!o.dashboardWait, '--no-dashboard-wait'],
+      ] as const)
+        if (given && !o.dashboard) throw new InvalidArgumentError(`${flag} applies only with --dashboard`);
       const resume = o.resume !== undefined ? planResume(o.resume) : undefined;
       const file = resume ? resume.configPath : given!;
       const cfg =

@@ -48,6 +48,15 @@ const CASES: [string[], RegExp][] = [
     /^--worker-timeout must be a number of seconds ≥ 0/,
   ],
   [['run', 'scenarios/demo.yaml', '--realtime', '0'], /^--realtime must be from 1 to 100000, got "0"$/],
+  // Ignored without --dashboard before: the run went on without the page asked for.
+  [
+    ['run', 'scenarios/demo.yaml', '--dashboard-port', '8080'],
+    /^--dashboard-port applies only with --dashboard$/,
+  ],
+  [
+    ['run', 'scenarios/demo.yaml', '--no-dashboard-wait'],
+    /^--no-dashboard-wait applies only with --dashboard$/,
+  ],
   // Slower, the pacer's sleep overflowed Node's timer and the run went unpaced.
   [['run', 'scenarios/demo.yaml', '--pace', '0.0001'], /^--pace must be at least 0\.01, got "0\.0001"$/],
   [
