@@ -132,7 +132,14 @@ export function registerTournament(program: Command): void {
       parseNatsOutageLimit,
       DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
     )
-    .action(async (file: string, o: TournamentFlags) => {
+    .action(async (file: string, o: TournamentFlags, cmd: Command) => {
+      // The work queue's limits do nothing without it: said, not ignored.
+      for (const [key, flag] of [
+        ['workerTimeout', '--worker-timeout'],
+        ['natsOutageLimit', '--nats-outage-limit'],
+      ] as const)
+        if (!o.nats && cmd.getOptionValueSource(key) === 'cli')
+          throw new InvalidArgumentError(`${flag} applies only with --nats (games played by workers)`);
       const t = loadTournament(file);
       checkEntrants(t, file);
       const scenarios = loadScenarios(t, file);

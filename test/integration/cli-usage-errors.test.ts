@@ -43,6 +43,15 @@ const CASES: [string[], RegExp][] = [
     ['tournament', '--nats', 'tournaments/shipped.yaml'],
     /^--nats must be a NATS server URL, got the file "tournaments\/shipped\.yaml" \(give the file before --nats, or --nats=<url>\)$/,
   ],
+  // The work queue's limits were ignored without it; refused before the file is read.
+  [
+    ['tournament', 'none.yaml', '--worker-timeout', '5'],
+    /^--worker-timeout applies only with --nats \(games played by workers\)$/,
+  ],
+  [
+    ['tournament', 'none.yaml', '--nats-outage-limit', '60'],
+    /^--nats-outage-limit applies only with --nats \(games played by workers\)$/,
+  ],
   [
     ['tournament', 'tournaments/shipped.yaml', '--worker-timeout', '-1'],
     /^--worker-timeout must be a number of seconds ≥ 0/,
