@@ -2,7 +2,7 @@
 // durable JetStream consumer of the settlement stream that writes scores.json into each run
 // folder when the run is complete and answers on a small HTTP endpoint (GET /runs, /runs/<id>).
 // With --run-dir it scores one run folder from its files and exits.
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { unclosedRunNoteOf } from '../../arena/index.js';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
 import { loadHighs } from '../../lib/index.js';
@@ -28,6 +28,17 @@ interface EvaluateFlags {
   solver: string;
   ackWaitMs: number;
 }
+
+/** The options of the service (a JetStream consumer with an HTTP endpoint), not of --run-dir. */
+const SERVICE_OPTIONS = [
+  ['nats', '--nats'],
+  ['runsDir', '--runs-dir'],
+  ['stateDir', '--state-dir'],
+  ['durable', '--durable'],
+  ['httpHost', '--http-host'],
+  ['httpPort', '--http-port'],
+  ['ackWaitMs', '--ack-wait-ms'],
+] as const;
 
 async function boundSolver(name: string): Promise<BoundSolver> {
   if (name === 'dp') return { kind: 'dp' };
@@ -68,7 +79,15 @@ export function registerEvaluate(program: Command): void {
         .choices(['dp', 'highs'])
         .default('dp'),
     )
-    .action(async (o: EvaluateFlags) => {
+    .action(async (o: EvaluateFlags, cmd: Command) => {
+      // The service's options do nothing when one folder is scored: said, not ignored.
+      if (o.runDir !== undefined) {
+        const service = SERVICE_OPTIONS.find(([key]) => cmd.getOptionValueSource(key) === 'cli');
+        if (service)
+          throw new InvalidArgumentError(
+            `${service[1]} is an option of the evaluation service; --run-dir scores one folder from its files`,
+          );
+      }
       const solver = await boundSolver(o.solver);
       if (o.runDir) {
         const scores = scoreRunFolder(o.runDir, solver);

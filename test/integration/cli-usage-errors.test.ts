@@ -26,6 +26,11 @@ const CASES: [string[], RegExp][] = [
     /^--ack-wait-ms must be from 1000 to 86400000, got "0"$/,
   ],
   [['evaluate', '--nats', NOWHERE, '--solver', 'cplex'], /^--solver must be one of dp, highs, got "cplex"$/],
+  // Ignored with --run-dir before (the folder was scored; the option's meaning was dropped).
+  [
+    ['evaluate', '--run-dir', 'runs/none', '--runs-dir', 'runs'],
+    /^--runs-dir is an option of the evaluation service; --run-dir scores one folder from its files$/,
+  ],
   // A blank host: the evaluator served on every interface, a run failed with "[object Object]".
   [
     ['evaluate', '--nats', NOWHERE, '--http-host', ''],
