@@ -195,6 +195,24 @@ describe('parseRunConfig', () => {
     expect(issue.message).toBe('the same token as agents[0]: each agent needs its own');
   });
 
+  it('refuses a prosumer park of a source the world has none of (it never generated)', () => {
+    const park = {
+      id: 'p',
+      strategy: 'prosumer-trader',
+      asset: {
+        type: 'prosumer',
+        generation: { source: 'wind', capacityMw: 10 },
+        battery: { powerMw: 2, energyMwh: 4 },
+      },
+    };
+    const doc = (windMw: number) =>
+      minimal({ world: { calibration: { wind: { capacityMw: windMw } } }, agents: [park] });
+    expect(issueAt(issuesOf(doc(0)), 'agents[0].asset.generation.source').message).toBe(
+      'the world has no wind (world.calibration.wind.capacityMw is 0): the park would never generate',
+    );
+    expect(parseRunConfig(doc(1000)).agents[0]!.asset?.type).toBe('prosumer');
+  });
+
   it('requires a token for an agent with launch: false', () => {
     const issues = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', launch: false }] }));
     expect(issueAt(issues, 'agents[0].token').message).toMatch(/token/);

@@ -438,6 +438,18 @@ export const runConfigSchema = z
         });
       for (const issue of launchIssues(a))
         ctx.addIssue({ code: 'custom', path: ['agents', i, issue.field], message: issue.message });
+      // A park is the world's output scaled by its share of the world's capacity: in a world
+      // without that source it never generated, without a word (prosumer-trader said only that it
+      // "needs the world capacities in the welcome").
+      if (a.asset?.type === 'prosumer') {
+        const source = a.asset.generation.source;
+        if (cfg.world.calibration[source].capacityMw === 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['agents', i, 'asset', 'generation', 'source'],
+            message: `the world has no ${source} (world.calibration.${source}.capacityMw is 0): the park would never generate`,
+          });
+      }
     });
   })
   .superRefine(
