@@ -59,6 +59,15 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
   for (const a of scenario.agents)
     a.params = resolveParamPaths(a.strategy, a.params, dirname(resolve(s.scenario)));
   checkStudy(s, scenario, o.file);
+  // Its runs are compared with each other: a real-time run depends on the wall clock.
+  if (scenario.mode === 'realtime')
+    throw new ConfigError(o.file ?? '<study>', [
+      {
+        path: 'scenario',
+        message: `${s.scenario} is a real-time run (mode: realtime): a study's runs are lock-step, so that they differ only in the agent studied`,
+        value: s.scenario,
+      },
+    ]);
   // Every agent of the scenario plays as a strategy object: each must exist and take its params.
   const issues = scenario.agents.flatMap((a, i) =>
     strategyConfigIssues(`agents[${i}]`, a.strategy, a.params),

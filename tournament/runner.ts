@@ -70,6 +70,16 @@ export function loadScenarios(t: TournamentConfig, source = '<tournament>'): Run
     return cfg;
   });
   const issues = t.scenarios.flatMap((s, i) => {
+    // A real-time game applies batches when they arrive on the wall clock: it played (a day in
+    // minutes) and could not be repeated, so duplicate games no longer compared like with like.
+    if (scenarios[i]!.mode === 'realtime')
+      return [
+        {
+          path: `scenarios[${i}].file`,
+          message: `${s.file} is a real-time run (mode: realtime): games are lock-step, so that every line-up meets the same market`,
+          value: s.file,
+        },
+      ];
     const ids = scenarios[i]!.agents.map((a) => a.id);
     return s.seats.flatMap((seat, j) =>
       ids.includes(seat)

@@ -1,7 +1,10 @@
-import { resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { ConfigError } from '../../lib/index.js';
+import { tempDir } from '../../test/helpers/arena-process.js';
 import { loadScenarios, parseTournament } from '../../tournament/index.js';
 import { checkEntrants, checkSeats, parseWorkerTimeout } from './tournament.js';
 
@@ -127,6 +130,36 @@ describe('seats', () => {
     expect(issues[0]!.message).toMatch(
       /is not an agent of .*demo\.yaml; its agents: liquidity, heuristic, optimiser/,
     );
+  });
+});
+
+describe('a real-time scenario', () => {
+  // Its games ran on the wall clock (a day in minutes each) and could not be repeated: duplicate
+  // games no longer compared the entrants on the same market.
+  it('is refused, naming the scenario: games are lock-step', () => {
+    const dir = tempDir('flexarena-tournament-realtime-');
+    try {
+      const file = join(dir, 'rt.yaml');
+      writeFileSync(
+        file,
+        stringify({
+          ...parse(readFileSync('scenarios/demo.yaml', 'utf8')),
+          mode: 'realtime',
+          realtime: { speed: 600 },
+        }),
+      );
+      const t = parseTournament({
+        name: 't',
+        gameSizes: [2],
+        entrants: ['a', 'b'].map((name) => ({ name, strategy: 'idle' })),
+        scenarios: [{ file, seats: ['heuristic', 'optimiser'] }],
+      });
+      expect(() => loadScenarios(t, 't.yaml')).toThrow(
+        `scenarios[0].file: ${file} is a real-time run (mode: realtime): games are lock-step, so that every line-up meets the same market`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

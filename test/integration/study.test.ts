@@ -271,6 +271,22 @@ describe('flexarena study (in process, tiny)', { shuffle: false }, () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  it('refuses a real-time scenario before playing anything: its runs ran on the wall clock', async () => {
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      { id: 'big', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+    ];
+    Object.assign(cfg, { mode: 'realtime', realtime: { speed: 600 } });
+    const realtime = writeConfig(dir, cfg, 'realtime.yaml');
+    const study = parseStudy({ name: 'realtime', scenario: realtime, agent: 'big' }, 'rt.yaml', dir);
+    const folder = join(dir, 'realtime');
+    await expect(runStudy(study, { dir: folder, file: 'rt.yaml' })).rejects.toThrow(
+      /rt\.yaml:\n {2}- scenario: .*realtime\.yaml is a real-time run \(mode: realtime\): a study's runs are lock-step/,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('refuses a scenario agent that saves a learned table for the next run, before playing anything', async () => {
     const cfg = fastScenario() as { agents: Record<string, unknown>[] };
     cfg.agents = [
