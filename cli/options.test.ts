@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { hostOption, intOption, numberOption, parseNatsOutageLimit } from './options.js';
+import { hostOption, intOption, numberOption, parseNatsOutageLimit, pathOption } from './options.js';
 
 describe('option parsers', () => {
   it('refuses a blank integer instead of reading it as 0', () => {
@@ -67,5 +67,14 @@ describe('hostOption', () => {
       expect(() => hostOption('--http-host')(bad), bad).toThrow(
         `--http-host must be a host name or address to bind to (0.0.0.0 for every interface), got "${bad}"`,
       );
+  });
+});
+
+describe('pathOption', () => {
+  it('takes a path as given and refuses a blank one, naming the flag', () => {
+    expect(pathOption('--out')('runs/x')).toBe('runs/x');
+    expect(pathOption('--out')('.')).toBe('.');
+    for (const bad of ['', '  '])
+      expect(() => pathOption('--out')(bad)).toThrow(`--out must be a path, got "${bad}"`);
   });
 });

@@ -50,6 +50,18 @@ export function hostOption(name: string) {
   };
 }
 
+/**
+ * A file or folder. A blank one is refused: it was taken for none (the default folder, no resume
+ * file) or for the working directory (`train --out ""` wrote its checkpoint, report and policy.json
+ * over whatever was there).
+ */
+export function pathOption(name: string) {
+  return (v: string) => {
+    if (v.trim() === '') throw new InvalidArgumentError(`${name} must be a path, got "${v}"`);
+    return v;
+  };
+}
+
 /** A positive number, or one within [min, max] when a min is given (min > 0 is the caller's to set). */
 export function numberOption(name: string, limits: { min?: number; max?: number } = {}) {
   return (v: string) => {

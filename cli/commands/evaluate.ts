@@ -14,7 +14,7 @@ import {
   natsUrlOption,
   natsUrlSource,
 } from '../nats-options.js';
-import { hostOption, portOption } from '../options.js';
+import { hostOption, pathOption, portOption } from '../options.js';
 import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
 
 interface EvaluateFlags {
@@ -56,9 +56,14 @@ export function registerEvaluate(program: Command): void {
     .option(
       '--runs-dir <dir>',
       'parent folder of the run folders (scores.json goes into <dir>/<run-id>/)',
+      pathOption('--runs-dir'),
       'runs',
     )
-    .option('--state-dir <dir>', "the evaluator's journal (default <runs-dir>/.evaluator)")
+    .option(
+      '--state-dir <dir>',
+      "the evaluator's journal (default <runs-dir>/.evaluator)",
+      pathOption('--state-dir'),
+    )
     .option('--durable <name>', 'durable consumer name', 'flexarena-evaluator')
     .option('--http-host <host>', 'interface of the HTTP endpoint', hostOption('--http-host'), '127.0.0.1')
     .option(
@@ -73,7 +78,7 @@ export function registerEvaluate(program: Command): void {
       ackWaitMsOption(),
       30_000,
     )
-    .option('--run-dir <dir>', 'score this run folder from its files and exit')
+    .option('--run-dir <dir>', 'score this run folder from its files and exit', pathOption('--run-dir'))
     .addOption(
       new Option('--solver <name>', 'perfect-foresight bound solver: dp (exact, fast) or highs (LP/MIP)')
         .choices(['dp', 'highs'])

@@ -10,7 +10,15 @@ import { InterruptedError, SEED_LIMITS } from '../../lib/index.js';
 import { type LocalAgent, REALTIME_SPEED_LIMITS, type RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies, resolveLaunchedParamPaths, runWelcomes } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
-import { hostOption, intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
+import {
+  hostOption,
+  intOption,
+  numberOption,
+  pathOption,
+  portOption,
+  stopOnSignal,
+  untilSignal,
+} from '../options.js';
 import { formatResultsTable } from '../results-table.js';
 import { runFolderFiles } from '../run-folder-files.js';
 
@@ -117,6 +125,7 @@ export function registerRun(program: Command): void {
     .option(
       '--out <dir>',
       'parent folder of the run folder, from the working directory (default: the file’s outDir, relative to the file, else runs)',
+      pathOption('--out'),
     )
     .option('--run-id <id>', 'run id (default: <name>-s<seed>-<timestamp>-<rand>)')
     .option('--host <host>', 'interface the gRPC server binds to', hostOption('--host'), '127.0.0.1')
@@ -147,6 +156,7 @@ export function registerRun(program: Command): void {
     .option(
       '--resume <run-folder>',
       'continue a lock-step run that was killed or stopped (Ctrl-C), in its folder, from where its tape ends',
+      pathOption('--resume'),
     )
     .action(async (given: string | undefined, o: RunFlags) => {
       // Loaded here, not at the top: every `flexarena agent` process starts through this file and

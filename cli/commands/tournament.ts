@@ -22,7 +22,7 @@ import {
 import { runWelcomes, type WelcomeOf } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
 import { NATS_URL_HELP, natsUrlOf, natsUrlOption, natsUrlSource } from '../nats-options.js';
-import { parseNatsOutageLimit, stopOnSignal } from '../options.js';
+import { parseNatsOutageLimit, pathOption, stopOnSignal } from '../options.js';
 
 /**
  * Every built-in strategy an entrant names must exist and accept the entrant's parameters
@@ -113,7 +113,7 @@ export function registerTournament(program: Command): void {
     .command('tournament')
     .description('run a tournament of duplicate games between strategies (resumable)')
     .argument('<file>', 'tournament file (YAML)')
-    .option('--out <dir>', 'tournament folder (default runs/tournaments/<name>)')
+    .option('--out <dir>', 'tournament folder (default runs/tournaments/<name>)', pathOption('--out'))
     .option('--no-progress', 'no progress bar')
     .option(
       '--nats [url]',

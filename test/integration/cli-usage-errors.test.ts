@@ -86,6 +86,15 @@ const CASES: [string[], RegExp][] = [
     /^too many arguments for 'run'\. Expected 1 argument but got 2\. \(see flexarena run --help\)$/,
   ],
   [['dashboard', 'runs/none', '--speed', '0'], /^--speed must be a positive number, got "0"$/],
+  // A blank path was taken for none (the default folder, no resume file) or for the working
+  // directory (train wrote its checkpoint, report and policy.json over what was there).
+  [['train', 'training/configs/td3-battery-tiny.yaml', '--out', ''], /^--out must be a path, got ""$/],
+  [['study', 'studies/price-maker.yaml', '--out', ' '], /^--out must be a path, got " "$/],
+  [
+    ['agent', 'idle', '--arena', '127.0.0.1:1', '--resume-file', ''],
+    /^--resume-file must be a path, got ""$/,
+  ],
+  [['evaluate', '--run-dir', ''], /^--run-dir must be a path, got ""$/],
   // Refused before the run is re-simulated from its tape (before, after: minutes for a long run).
   [['dashboard', 'runs/none', '--speed', '2000000'], /^--speed must be at most 1000000, got "2000000"$/],
   [['agent', 'idle'], /^required option '--arena <host:port>' not specified \(see flexarena agent --help\)$/],
