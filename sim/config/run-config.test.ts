@@ -213,6 +213,18 @@ describe('parseRunConfig', () => {
     expect(parseRunConfig(doc(1000)).agents[0]!.asset?.type).toBe('prosumer');
   });
 
+  it("refuses the ids of the arena's own parties, world and tso, for an agent", () => {
+    // An agent called world was taken for the rest of the market: its awards dropped, its cash
+    // booked in the world's ledger.
+    for (const id of ['world', 'tso'])
+      expect(issueAt(issuesOf(minimal({ agents: [{ id, strategy: 'idle' }] })), 'agents[0].id').message).toBe(
+        '"world" and "tso" are the arena\'s own parties (the rest of the market, the system operator): choose another id',
+      );
+    expect(parseRunConfig(minimal({ agents: [{ id: 'world-2', strategy: 'idle' }] })).agents[0]!.id).toBe(
+      'world-2',
+    );
+  });
+
   it('requires a token for an agent with launch: false', () => {
     const issues = issuesOf(minimal({ agents: [{ id: 'a', strategy: 'idle', launch: false }] }));
     expect(issueAt(issues, 'agents[0].token').message).toMatch(/token/);

@@ -11,6 +11,7 @@ import {
 } from '../../lib/index.js';
 import { isOnTickGrid, mwToLots } from '../../market/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
+import { TSO_PARTY, WORLD_PARTY } from '../core/run-context.js';
 import { worldConfigSchema } from '../world/world-config.js';
 import { CLOCK_START_FIELDS, clockStartIssue, MAX_SIM_START_HOURS } from './clock-start.js';
 
@@ -65,6 +66,12 @@ const agentSchema = z
       .regex(
         /^[a-z][a-z0-9-]{0,31}$/,
         'expected 1-32 chars: lowercase letters, digits, dashes; starting with a letter',
+      )
+      // The arena's own counterparties have these ids: an agent called `world` was taken for the
+      // rest of the market (its auction awards dropped, its cash in the world's ledger).
+      .refine(
+        (id) => id !== WORLD_PARTY && id !== TSO_PARTY,
+        `"${WORLD_PARTY}" and "${TSO_PARTY}" are the arena's own parties (the rest of the market, the system operator): choose another id`,
       ),
     strategy: z.string().min(1),
     params: z.record(z.string(), z.unknown()).default({}),
