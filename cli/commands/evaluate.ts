@@ -29,6 +29,18 @@ interface EvaluateFlags {
   ackWaitMs: number;
 }
 
+/**
+ * `--durable <name>`: a JetStream consumer name (no blank, whitespace, `.`, `*`, `>`, path
+ * separators). Checked here: NATS refused it only after the HTTP endpoint was up and NATS connected.
+ */
+function durableOption(v: string): string {
+  if (v === '' || /[\s.*>/\\]/.test(v))
+    throw new InvalidArgumentError(
+      `--durable must be a consumer name without spaces, ".", "*", ">", "/" or "\\", got "${v}"`,
+    );
+  return v;
+}
+
 /** The options of the service (a JetStream consumer with an HTTP endpoint), not of --run-dir. */
 const SERVICE_OPTIONS = [
   ['nats', '--nats'],
@@ -64,7 +76,7 @@ export function registerEvaluate(program: Command): void {
       "the evaluator's journal (default <runs-dir>/.evaluator)",
       pathOption('--state-dir'),
     )
-    .option('--durable <name>', 'durable consumer name', 'flexarena-evaluator')
+    .option('--durable <name>', 'durable consumer name', durableOption, 'flexarena-evaluator')
     .option('--http-host <host>', 'interface of the HTTP endpoint', hostOption('--http-host'), '127.0.0.1')
     .option(
       '--http-port <n>',

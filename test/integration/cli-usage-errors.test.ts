@@ -26,6 +26,11 @@ const CASES: [string[], RegExp][] = [
     /^--ack-wait-ms must be from 1000 to 86400000, got "0"$/,
   ],
   [['evaluate', '--nats', NOWHERE, '--solver', 'cplex'], /^--solver must be one of dp, highs, got "cplex"$/],
+  // NATS refused it only after the HTTP endpoint was up and NATS connected.
+  [
+    ['evaluate', '--nats', NOWHERE, '--durable', 'my.eval'],
+    /^--durable must be a consumer name without spaces, "\.", "\*", ">", "\/" or "\\", got "my\.eval"$/,
+  ],
   // Ignored with --run-dir before (the folder was scored; the option's meaning was dropped).
   [
     ['evaluate', '--run-dir', 'runs/none', '--runs-dir', 'runs'],
