@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { ConfigError } from '../../lib/index.js';
 import { tempDir } from '../../test/helpers/arena-process.js';
 import { loadScenarios, parseTournament } from '../../tournament/index.js';
-import { checkEntrants, checkSeats, parseWorkerTimeout } from './tournament.js';
+import { checkEntrants, checkScenarioAgents, checkSeats, parseWorkerTimeout } from './tournament.js';
 
 describe('--worker-timeout', () => {
   it('takes seconds ≥ 0 as given, 0 meaning wait forever', () => {
@@ -130,6 +130,48 @@ describe('seats', () => {
     expect(issues[0]!.message).toMatch(
       /is not an agent of .*demo\.yaml; its agents: liquidity, heuristic, optimiser/,
     );
+  });
+});
+
+describe("a scenario's other agents (not seats)", () => {
+  // Every game plays them itself: a misspelt strategy failed the first game (after the folder was
+  // made, naming the game only), and one started by hand was played as a built-in of its label.
+  const withOthers = (others: Record<string, unknown>[]) => {
+    const dir = tempDir('flexarena-tournament-others-');
+    const file = join(dir, 'scenario.yaml');
+    const doc = parse(readFileSync('scenarios/demo.yaml', 'utf8')) as { agents: Record<string, unknown>[] };
+    writeFileSync(file, stringify({ ...doc, agents: [...doc.agents.slice(0, 3), ...others] }));
+    const t = parseTournament({
+      name: 't',
+      gameSizes: [2],
+      entrants: ['a', 'b'].map((name) => ({ name, strategy: 'idle' })),
+      scenarios: [{ file, seats: ['heuristic', 'optimiser'] }],
+    });
+    return { dir, file, t };
+  };
+
+  it('are welcomed as a run welcomes them before the first game, naming the scenario field', async () => {
+    const { dir, file, t } = withOthers([{ id: 'typo', strategy: 'lp-batery' }]);
+    try {
+      const scenarios = loadScenarios(t, 't.yaml');
+      checkScenarioAgents(t, scenarios);
+      await expect(checkSeats(t, scenarios, 't.yaml')).rejects.toThrow(
+        `${file}:\n  - agents[3].strategy: unknown strategy "lp-batery"`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('may not be started by hand (launch: false): every game starts its agents itself', () => {
+    const { dir, t } = withOthers([{ id: 'hand', strategy: 'my-bot', launch: false, token: 'hand-token-1' }]);
+    try {
+      expect(() => checkScenarioAgents(t, loadScenarios(t, 't.yaml'))).toThrow(
+        /agents\[3\]\.launch: launch: false \(started by hand\) does not fit a tournament/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
