@@ -69,8 +69,17 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
       },
     ]);
   // Every agent of the scenario plays as a strategy object: each must exist and take its params.
+  // One started by hand or from its own command line was played as the built-in strategy of its
+  // label (or refused as an unknown strategy): said so instead.
   const issues = scenario.agents.flatMap((a, i) =>
-    strategyConfigIssues(`agents[${i}]`, a.strategy, a.params),
+    a.command || a.runtime || !a.launch
+      ? [
+          {
+            path: `agents[${i}].${a.command ? 'command' : a.runtime ? 'runtime' : 'launch'}`,
+            message: `a study plays every agent of its scenario in process, as a built-in strategy: this one is ${a.launch ? 'started from its own command line' : 'started by hand'}`,
+          },
+        ]
+      : strategyConfigIssues(`agents[${i}]`, a.strategy, a.params),
   );
   if (issues.length > 0) throw new ConfigError(s.scenario, issues);
   // The runs are compared with each other: none may start from what another one left.

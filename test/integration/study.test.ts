@@ -271,6 +271,24 @@ describe('flexarena study (in process, tiny)', { shuffle: false }, () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  // Both were played as the built-in strategy of their label: the command was never started.
+  it('refuses an agent of the scenario started from its own command line or by hand', async () => {
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      { id: 'big', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+      { id: 'ext', strategy: 'idle', command: ['my-bot', '--arena', '{arena}'] },
+      { id: 'hand', strategy: 'idle', launch: false, token: 'hand-token-1' },
+    ];
+    const own = writeConfig(dir, cfg, 'own-lines.yaml');
+    const study = parseStudy({ name: 'own-lines', scenario: own, agent: 'big' }, 'o.yaml', dir);
+    const folder = join(dir, 'own-lines');
+    await expect(runStudy(study, { dir: folder, file: 'o.yaml' })).rejects.toThrow(
+      /own-lines\.yaml:\n {2}- agents\[2\]\.command: a study plays every agent of its scenario in process, as a built-in strategy: this one is started from its own command line\n {2}- agents\[3\]\.launch: .*started by hand$/,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('refuses a real-time scenario before playing anything: its runs ran on the wall clock', async () => {
     const cfg = fastScenario() as { agents: Record<string, unknown>[] };
     cfg.agents = [
