@@ -20,11 +20,15 @@ export interface AgentCommand {
 }
 
 /**
- * How the arena starts `agent` when it is not a built-in strategy: its `command`, or the Python
- * SDK for `runtime: python` (undefined: a built-in strategy, `flexarena agent <strategy>`).
+ * How the arena starts `agent` when it is not a built-in strategy: its `command` (with `{params}`
+ * filled in: the agent's params as JSON), or the Python SDK for `runtime: python` (undefined: a
+ * built-in strategy, `flexarena agent <strategy>`).
  */
 export function agentCommand(agent: AgentConfig): AgentCommand | undefined {
-  if (agent.command) return { argv: agent.command };
+  if (agent.command) {
+    const params = JSON.stringify(agent.params ?? {});
+    return { argv: agent.command.map((a) => a.replaceAll('{params}', params)) };
+  }
   if (agent.runtime === 'python' && agent.module) {
     const python = process.env.FLEXARENA_PYTHON ?? '/usr/bin/python3';
     const path = [PYTHON_SDK_DIR, process.env.PYTHONPATH].filter(Boolean).join(':');

@@ -56,6 +56,18 @@ describe('handStartHint', () => {
       ),
     ).toBe('./my-agent --arena 127.0.0.1:50051 --token=<token>');
     expect(
+      handStartHint(
+        {
+          id: 'x',
+          strategy: 'mine',
+          command: ['./my-agent', '{arena}', '--params', '{params}'],
+          params: { a: 1 },
+        },
+        at,
+        builtIn,
+      ),
+    ).toBe(`FLEXARENA_TOKEN=<token> ./my-agent 127.0.0.1:50051 --params '{"a":1}'`);
+    expect(
       handStartHint({ id: 'x', strategy: 'mine', command: ['./my agent'], params: {} }, at, builtIn),
     ).toBe("FLEXARENA_ARENA=127.0.0.1:50051 FLEXARENA_TOKEN=<token> './my agent'");
   });
