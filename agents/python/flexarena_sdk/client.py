@@ -398,10 +398,19 @@ class _Session:
     def acked(self, ack) -> None:
         for r in ack.results:
             if r.status == session_pb2.ACTION_STATUS_REJECTED:
-                self.outcome.rejections.append((market_pb2.RejectCode.Name(r.reject_code), r.field, r.limit, r.message))
+                self.outcome.rejections.append((_reject_code_name(r.reject_code), r.field, r.limit, r.message))
         self.hook("on_ack", ack)
         if ack.report_seq > 0:
             self.processed(ack.report_seq)
+
+
+def _reject_code_name(code: int) -> str:
+    """The RejectCode's name; a code this SDK's protocol code does not know (an arena newer than the
+    SDK) as its number — RejectCode.Name raised ValueError for it, which ended the agent."""
+    try:
+        return market_pb2.RejectCode.Name(code)
+    except ValueError:
+        return f"REJECT_CODE_{code}"
 
 
 def _late_answers_refused(welcome) -> bool:

@@ -45,6 +45,18 @@ class Answering(unittest.TestCase):
         s.acked(session_pb2.ActionAck(wake_id=1, report_seq=0, batch_status=session_pb2.BATCH_STATUS_STALE_WAKE))
         self.assertEqual(seen, [3])
 
+    def test_a_reject_code_newer_than_the_sdk_is_recorded_by_number_and_the_agent_plays_on(self):
+        # Before, RejectCode.Name raised ValueError on it and the agent ended with a traceback.
+        seen = []
+        s = self.session(Recorder([]), seen)
+        r = session_pb2.ActionResult(status=session_pb2.ACTION_STATUS_REJECTED, field="submit", limit="x")
+        r.reject_code = 99
+        s.acked(session_pb2.ActionAck(wake_id=1, report_seq=5, results=[r]))
+        s.acked(session_pb2.ActionAck(wake_id=2, report_seq=6, results=[session_pb2.ActionResult(
+            status=session_pb2.ACTION_STATUS_REJECTED, reject_code=market_pb2.REJECT_CODE_GATE_CLOSED)]))
+        self.assertEqual([x[0] for x in s.outcome.rejections], ["REJECT_CODE_99", "REJECT_CODE_GATE_CLOSED"])
+        self.assertEqual(seen, [5, 6])
+
     def test_acks_inside_a_wake_up_are_processed_before_it_and_kept_from_the_strategy(self):
         seen, acked, woken = [], [], []
 
