@@ -122,6 +122,10 @@ describe('flexarena compliance', () => {
     expect(res.out).toMatch(/^PASS {2}hello \/ welcome/m);
     expect(res.out).toMatch(/^FAIL {2}reconnect and resume +no reconnect after the drop/m);
     expect(res.out).toMatch(/^FAIL {2}clean leave at RunEnded .*exited with 3/m);
+    // Why it ended, in its own words (before, only "exited with 3" said anything).
+    expect(res.out).toMatch(
+      /--- the agent's last output ---\n(.*\n)*.*session ended with gRPC status UNAVAILABLE/,
+    );
   });
 
   it('SIGTERM stops the run and the agent process, and exits 143', { timeout: 120_000 }, async () => {
