@@ -232,6 +232,11 @@ class _Session:
         self.outcome = Outcome(last_report_seq=last_report_seq)
         # The status that ended the last stream a resume was tried after: what a give-up reports.
         self.last_drop = None
+        # The highest report_seq of an ack handed to on_ack in this process. An ack handled while the
+        # reports of a skipped wake-up waited does not count as processed (see processed()), so a
+        # stream that drops then resumes from before it and the arena sends it again: it is not
+        # handed over a second time.
+        self.acks_handled_up_to = 0
         # Whether the last stream got its Welcome, and whether the arena's rate limit ended it (or
         # refused its hello): see run_agent's resume loop.
         self.welcomed = False
@@ -396,6 +401,11 @@ class _Session:
         self.outcome.positions = list(report.positions)
 
     def acked(self, ack) -> None:
+        if 0 < ack.report_seq <= self.acks_handled_up_to:
+            # Sent again after a resume from an earlier point: on_ack has had it.
+            self.processed(ack.report_seq)
+            return
+        self.acks_handled_up_to = max(self.acks_handled_up_to, ack.report_seq)
         for r in ack.results:
             if r.status == session_pb2.ACTION_STATUS_REJECTED:
                 self.outcome.rejections.append((_reject_code_name(r.reject_code), r.field, r.limit, r.message))

@@ -111,6 +111,33 @@ class Answering(unittest.TestCase):
         self.assertEqual(s.outcome.fills, [1, 2, 3])
         self.assertEqual((s.outcome.wake_ups, s.outcome.skipped_wake_ups), (2, 1))
 
+    def test_an_ack_handled_while_a_skipped_wake_up_waited_is_not_handed_over_again_after_a_resume(self):
+        # The ack counts as processed only once the skipped wake-up's reports reach decide(); the
+        # stream drops before that, the resume starts from before it and the arena sends it again.
+        # Before, on_ack got it a second time (its fills and rejections applied twice).
+        seen, acked = [], []
+
+        class Watcher(Recorder):
+            def on_ack(self, ack):
+                acked.append(ack.report_seq)
+
+        from flexarena_sdk.skipped_reports import SkippedReports
+        from flexarena_sdk.wake_view import WakeViewTracker
+        s = self.session(Watcher([]), seen)
+        rejected = session_pb2.ActionResult(status=session_pb2.ACTION_STATUS_REJECTED,
+                                            reject_code=market_pb2.REJECT_CODE_GATE_CLOSED)
+        self.assertIsNone(s.woken(session_pb2.WakeUp(wake_id=5, report_seq=4), WakeViewTracker(), superseded=True))
+        s.acked(session_pb2.ActionAck(wake_id=4, report_seq=5, results=[rejected]))
+        self.assertEqual((acked, seen), ([5], []))
+        # The stream drops; the next one (run_once) starts with nothing skipped and gets from the
+        # arena everything after report 0: the ack again, then the wake-up's reports in a new one.
+        s.skipped = SkippedReports()
+        s.acked(session_pb2.ActionAck(wake_id=4, report_seq=5, results=[rejected]))
+        s.woken(session_pb2.WakeUp(wake_id=6, report_seq=6), WakeViewTracker())
+        self.assertEqual(acked, [5])
+        self.assertEqual(len(s.outcome.rejections), 1)
+        self.assertEqual(seen, [5, 6])
+
     def test_the_deadline_runs_from_the_wake_ups_arrival_not_from_its_decide(self):
         # A wake-up that waited behind a slow decide() has less time left (the arena counts from
         # when it sent it); answered past it, it is a late answer.
