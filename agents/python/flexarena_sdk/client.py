@@ -56,16 +56,24 @@ class Strategy:
     name = "python-strategy"
 
     def on_welcome(self, market: Market) -> None:
-        pass
+        """The run's market, products and assets. Called at every Welcome: the first, and again
+        after each resume of a dropped stream (`market.resumed` is then True) — so keep what the
+        strategy has learnt across the call rather than starting it afresh here."""
 
     def decide(self, wake: Wake) -> list:
+        """The actions (flexarena_sdk.actions builders) for this wake-up, possibly none. Its fills,
+        awards, results and settlements are those since the previous wake-up decided; each reaches
+        decide exactly once (with a state file, across restarts too: save_state)."""
         raise NotImplementedError
 
     def on_ack(self, ack) -> None:
-        pass
+        """The ActionAck of a batch: one result per action, in batch order (order ids, immediate
+        fills, typed rejections naming field and limit). Each ack is handed over once."""
 
     def on_end(self, ended) -> None:
-        pass
+        """RunEnded: `reason`, the agent's `result` (unset for an interrupted or failed run) and
+        `final_report`, a WakeUp with what happened after the last wake-up — the fills of the last
+        batch among them, which reach the strategy only here, never in decide()."""
 
     def save_state(self):
         """What the strategy keeps of its own across a restart (anything JSON holds), or None.
