@@ -454,8 +454,8 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     agent keeps there, of its own, are written first, so a process killed between the two writes
     gets that message again after the restart (a fill seen twice — same trade_id — never one lost);
     save_state() is the way to have each report exactly once. Raises SessionError for a
-    status a resume cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are
-    used up.
+    status a resume cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when the stream ended
+    more than `max_resumes` times without a Welcome in between (a Welcome starts the count again).
 
     A stream the arena ended for flooding (RESOURCE_EXHAUSTED, "rate limit: …") is resumed too,
     once the arena's cooldown lets the agent back in: it refuses hellos the same way until then
@@ -525,6 +525,10 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
                 return s.outcome
             if s.welcomed:
                 barred_since = None
+                # The resume worked: `max_resumes` counts the drops since the last Welcome, so an
+                # agent whose stream drops now and then over a long run plays on (before, the
+                # drops of the whole run were counted and the 21st ended it).
+                attempt, started = 0, time.monotonic()
             if s.rate_limited:
                 now = time.monotonic()
                 if barred_since is None:
