@@ -438,6 +438,16 @@ def _late_answers_refused(welcome) -> bool:
     return welcome.run_mode == session_pb2.RUN_MODE_LOCKSTEP
 
 
+def check_address(arena) -> str:
+    """`arena` as given when it is host:port (an IPv6 host in brackets, a port 1–65535, no scheme);
+    AgentSdkError otherwise. Said at once: grpc takes "127.0.0.1" for port 443 and
+    "http://127.0.0.1:50051" for a host name, and the agent waited out its connect timeout."""
+    host, _, port = arena.rpartition(":") if isinstance(arena, str) else ("", "", "")
+    if not host or "/" in host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise AgentSdkError(f"address: {arena!r} is not host:port (a port 1–65535)")
+    return arena
+
+
 def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: int = 0,
               on_processed: Optional[Callable[[int], None]] = None, state_file: Optional[str] = None,
               connect_timeout_s: float = 30.0, max_resumes: int = 20, resume_backoff_s: float = 0.05,
@@ -481,6 +491,7 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     answer is still applied on arrival, so it is sent. False: every wake-up is decided and answered,
     in order.
     """
+    check_address(arena)
     if not token:
         raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
     state = StateFile(state_file) if state_file else None

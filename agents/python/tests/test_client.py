@@ -23,6 +23,26 @@ class Recorder(Strategy):
         return self.result
 
 
+class Address(unittest.TestCase):
+    def test_an_address_that_is_not_host_port_is_refused_at_once(self):
+        # Before, grpc took "127.0.0.1" for port 443 and "http://…" for a host name: the agent
+        # waited out its 30 s connect timeout, then blamed the arena.
+        import time
+        from flexarena_sdk import AgentSdkError, run_agent
+        started = time.monotonic()
+        for bad in ("127.0.0.1", "http://127.0.0.1:50051", "127.0.0.1:0", "127.0.0.1:70000", ":50051",
+                    "127.0.0.1:port", None):
+            with self.assertRaises(AgentSdkError) as ctx:
+                run_agent(Recorder([]), bad, "t", connect_timeout_s=0.5)
+            self.assertIn("is not host:port (a port 1–65535)", str(ctx.exception))
+        self.assertLess(time.monotonic() - started, 1)
+
+    def test_host_port_is_accepted(self):
+        from flexarena_sdk.client import check_address
+        for good in ("127.0.0.1:50051", "localhost:1", "[::1]:65535", "arena.example:443"):
+            self.assertEqual(check_address(good), good)
+
+
 class Answering(unittest.TestCase):
     def session(self, strategy, seen):
         s = _Session(strategy, "x", "t", 0, seen.append, None, 1)
