@@ -28,7 +28,7 @@ import grpc
 from .errors import AgentSdkError, ConnectTimeout, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
-from .skipped_reports import SkippedReports
+from .skipped_reports import REPORT_FIELDS, SkippedReports
 from .state_file import StateFile
 from .wake_view import WakeViewError, WakeViewTracker
 
@@ -82,8 +82,11 @@ class Strategy:
         it goes with, each time a message counts as processed (a wake-up: after decide, before its
         answer leaves; an ack: after on_ack; the final report: after on_end). A process restarted
         with that file gets it back in load_state() before it connects, and the arena sends only
-        what came after: each fill reaches decide() exactly once, however the process died. This is
-        the one place to keep such state. Kept elsewhere — written by run_agent's `on_processed`,
+        what came after: each fill reaches decide() exactly once, however the process died. The
+        answer to the last wake-up decided is stored with it: a wake-up the arena sends again because
+        its answer had not left (the stream dropped, the process died) gets that answer again, not a
+        second decide() on a state that already holds the decision. This is the one place to keep
+        such state. Kept elsewhere — written by run_agent's `on_processed`,
         which runs before the state file is written — a kill between the two writes makes the
         arena send that message again: its fills reach the strategy a second time (at least once,
         never lost; tell them apart by trade_id)."""
@@ -245,6 +248,10 @@ class _Session:
         # stream that drops then resumes from before it and the arena sends it again: it is not
         # handed over a second time.
         self.acks_handled_up_to = 0
+        # (wake_id, actions) of the last wake-up decided, and whether the stream in hand has had a
+        # wake-up decided yet: see answer().
+        self.last_answer = None
+        self.first_on_stream = True
         # Whether the last stream got its Welcome, and whether the arena's rate limit ended it (or
         # refused its hello): see run_agent's resume loop.
         self.welcomed = False
@@ -280,6 +287,7 @@ class _Session:
         # The public view of this stream's last wake-up (a new stream starts with a snapshot).
         views = WakeViewTracker()
         self.skipped = SkippedReports()
+        self.first_on_stream = True
         # Whether the arena refuses an answer that a newer wake-up overtook (see _late_answers_refused).
         refuses_late = False
         self.outcome.sessions += 1
@@ -343,8 +351,11 @@ class _Session:
 
     def store_state(self, seq: int) -> None:
         saved = self.hook("save_state")
+        answer = None
+        if self.last_answer is not None:
+            answer = (self.last_answer[0], [a.SerializeToString() for a in self.last_answer[1]])
         try:
-            self.state.store(seq, saved)
+            self.state.store(seq, saved, answer)
         except (TypeError, ValueError) as err:
             raise StrategyError(f"{self.strategy.name}.save_state returned what JSON cannot hold: {err}") from err
 
@@ -381,14 +392,26 @@ class _Session:
         wake-up has arrived meanwhile: in lock-step the arena has counted this one as missed and would
         refuse the answer as late, a refusal its rate limit counts."""
         wake = Wake(msg, self.outcome.market, time.monotonic() if received_at is None else received_at)
-        try:
-            actions = self.strategy.decide(wake)
-        except Exception as err:
-            raise StrategyError(f"{self.strategy.name}.decide raised at wake-up {msg.wake_id}: {err!r}") from err
+        # The first wake-up of a resumed stream may be the last one decided, sent again: stored as
+        # processed, its answer had not left when the stream dropped (or the process died). The
+        # strategy's state already holds that decision, so the same answer goes again — unless the
+        # wake-up brings reports (fills, awards, settlements…), which the strategy must see. Before,
+        # decide() ran a second time on a state that said it had acted.
+        again = (self.first_on_stream and self.last_answer is not None and self.last_answer[0] == msg.wake_id
+                 and not any(len(getattr(msg, f)) for f in REPORT_FIELDS))
+        self.first_on_stream = False
+        if again:
+            actions = list(self.last_answer[1])
+        else:
+            try:
+                actions = self.strategy.decide(wake)
+            except Exception as err:
+                raise StrategyError(f"{self.strategy.name}.decide raised at wake-up {msg.wake_id}: {err!r}") from err
         if actions is None:
             actions = []
         if not isinstance(actions, (list, tuple)) or not all(isinstance(a, session_pb2.Action) for a in actions):
             raise StrategyError(f"{self.strategy.name}.decide must return a list of actions (flexarena_sdk.actions), got {actions!r}")
+        self.last_answer = (msg.wake_id, list(actions))
         dropped = overtaken is not None and overtaken()
         if wake.seconds_left() < 0:
             self.outcome.late_answers += 1
@@ -495,9 +518,9 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     if not token:
         raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
     state = StateFile(state_file) if state_file else None
-    saved = None
+    saved = answer = None
     if state and last_report_seq == 0:
-        last_report_seq, saved = state.load()
+        last_report_seq, saved, answer = state.load_with_answer()
     if full_wake_ups is None:
         mode = os.environ.get("FLEXARENA_WAKE_UPS", "delta")
         if mode not in ("full", "delta"):
@@ -507,6 +530,10 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
                  conflate)
     if saved is not None:
         s.hook("load_state", saved)
+        if answer is not None:
+            # Kept only with a strategy state (a strategy without one decides a wake-up sent again
+            # as it did the first time).
+            s.last_answer = (answer[0], [session_pb2.Action.FromString(a) for a in answer[1]])
     before = set(threading.enumerate())
     channel = grpc.insecure_channel(arena, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)])
     ready = grpc.channel_ready_future(channel)

@@ -35,6 +35,24 @@ class StateFiles(unittest.TestCase):
         self.assertEqual(f.load(), (9, {"fills": [3, 5], "note": "é"}))
         self.assertEqual(os.listdir(self.dir.name), ["state"])
 
+    def test_the_last_answer_round_trips_with_a_strategy_state_only(self):
+        f = StateFile(self.path)
+        f.store(9, {"bid": True}, (7, [b"\x12\x03abc", b""]))
+        self.assertEqual(f.load_with_answer(), (9, {"bid": True}, (7, [b"\x12\x03abc", b""])))
+        self.assertEqual(f.load(), (9, {"bid": True}))
+        f.store(10, None, (8, [b"x"]))  # a strategy without state decides again: nothing kept
+        self.assertEqual(f.load_with_answer(), (10, None, None))
+        self.assertEqual(StateFile(os.path.join(self.dir.name, "none")).load_with_answer(), (0, None, None))
+
+    def test_an_answer_the_sdk_did_not_store_is_a_typed_error(self):
+        for answer, says in [('{"wake_id": 7}', "answer is not an answer"),
+                             ('{"wake_id": 7, "actions": ["%%%"]}', "answer is not an answer"),
+                             ('{"wake_id": "7", "actions": []}', "answer.wake_id must be a whole number")]:
+            self.write('{"report_seq": 1, "strategy": {}, "answer": %s}' % answer)
+            with self.assertRaises(StateFileError) as ctx:
+                StateFile(self.path).load_with_answer()
+            self.assertIn(says, str(ctx.exception))
+
     def test_a_state_json_cannot_hold_leaves_the_file_as_it_was(self):
         f = StateFile(self.path)
         f.store(4, {"a": 1})
