@@ -8,9 +8,10 @@ writes would leave the strategy with the reports of a message the SDK has not st
 
 The file holds the number alone ("42") when the strategy keeps no state, else a JSON object
 {"report_seq": 42, "strategy": …, "answer": …}: with the state, the answer to the last wake-up
-decided ({"wake_id": 7, "actions": [base64 of each Action]}). A process killed after storing a
-wake-up as processed but before its answer left gets that wake-up again from the arena; its state
-already holds the decision, so the stored answer is sent again instead of deciding once more."""
+decided ({"wakeId": 7, "actions": [base64 of each serialized Action]}, shaped like the TypeScript
+SDK's resume file). A process killed after storing a wake-up as processed but before its answer
+left gets that wake-up again from the arena; its state already holds the decision, so the stored
+answer is sent again instead of deciding once more."""
 import base64
 import json
 import os
@@ -58,11 +59,11 @@ class StateFile:
         if doc is None:
             return None
         try:
-            wake_id, actions = doc["wake_id"], [base64.b64decode(a, validate=True) for a in doc["actions"]]
+            wake_id, actions = doc["wakeId"], [base64.b64decode(a, validate=True) for a in doc["actions"]]
         except (KeyError, TypeError, ValueError) as err:
             raise StateFileError(f"{self.path}: answer is not an answer this SDK stored ({err!r})") from None
         if not isinstance(wake_id, int) or isinstance(wake_id, bool):
-            raise StateFileError(f"{self.path}: answer.wake_id must be a whole number, got {wake_id!r}")
+            raise StateFileError(f"{self.path}: answer.wakeId must be a whole number, got {wake_id!r}")
         return wake_id, actions
 
     def store(self, seq: int, strategy_state: Optional[Any] = None,
@@ -74,7 +75,7 @@ class StateFile:
         else:
             doc = {"report_seq": seq, "strategy": strategy_state}
             if answer is not None:
-                doc["answer"] = {"wake_id": answer[0],
+                doc["answer"] = {"wakeId": answer[0],
                                  "actions": [base64.b64encode(a).decode("ascii") for a in answer[1]]}
             text = json.dumps(doc)
         tmp = f"{self.path}.tmp"

@@ -45,9 +45,9 @@ class StateFiles(unittest.TestCase):
         self.assertEqual(StateFile(os.path.join(self.dir.name, "none")).load_with_answer(), (0, None, None))
 
     def test_an_answer_the_sdk_did_not_store_is_a_typed_error(self):
-        for answer, says in [('{"wake_id": 7}', "answer is not an answer"),
-                             ('{"wake_id": 7, "actions": ["%%%"]}', "answer is not an answer"),
-                             ('{"wake_id": "7", "actions": []}', "answer.wake_id must be a whole number")]:
+        for answer, says in [('{"wakeId": 7}', "answer is not an answer"),
+                             ('{"wakeId": 7, "actions": ["%%%"]}', "answer is not an answer"),
+                             ('{"wakeId": "7", "actions": []}', "answer.wakeId must be a whole number")]:
             self.write('{"report_seq": 1, "strategy": {}, "answer": %s}' % answer)
             with self.assertRaises(StateFileError) as ctx:
                 StateFile(self.path).load_with_answer()
