@@ -29,7 +29,7 @@ from .errors import AgentSdkError, ConnectTimeout, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
 from .skipped_reports import REPORT_FIELDS, SkippedReports
-from .state_file import StateFile
+from .state_file import StateFile, StateFileError
 from .wake_view import WakeViewError, WakeViewTracker
 
 SDK_NAME = "flexarena-python"
@@ -529,6 +529,10 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s, full_wake_ups,
                  conflate)
     if saved is not None:
+        if type(strategy).load_state is Strategy.load_state:
+            # Dropped without a word, the state would be overwritten at the first message processed.
+            raise StateFileError(f"{state_file} holds a strategy state, but strategy {strategy.name} has no "
+                                 "load_state (a file of another strategy?)")
         s.hook("load_state", saved)
         if answer is not None:
             # Kept only with a strategy state (a strategy without one decides a wake-up sent again

@@ -71,6 +71,22 @@ class StateFiles(unittest.TestCase):
             self.assertIn(self.path, str(ctx.exception))
             self.assertIn(says, str(ctx.exception))
 
+    def test_a_strategy_state_for_a_strategy_without_load_state_is_refused_not_dropped(self):
+        # Before, it was ignored, then overwritten by the first message processed.
+        from flexarena_sdk import Strategy, run_agent
+
+        class Stateless(Strategy):
+            name = "stateless"
+
+            def decide(self, wake):
+                return []
+
+        StateFile(self.path).store(9, {"bid": True})
+        with self.assertRaises(StateFileError) as ctx:
+            run_agent(Stateless(), "127.0.0.1:1", "t", state_file=self.path, connect_timeout_s=0.5)
+        self.assertIn("holds a strategy state, but strategy stateless has no load_state", str(ctx.exception))
+        self.assertEqual(StateFile(self.path).load(), (9, {"bid": True}))
+
 
 if __name__ == "__main__":
     unittest.main()
