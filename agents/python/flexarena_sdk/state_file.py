@@ -40,7 +40,14 @@ class StateFile:
             with open(self.path, encoding="utf8") as f:
                 text = f.read().strip()
         except FileNotFoundError:
+            # Checked now, not at the first message processed: a file that cannot be written ended
+            # the agent in the middle of the run, with a traceback.
+            folder = os.path.dirname(os.path.abspath(self.path))
+            if not os.path.isdir(folder):
+                raise StateFileError(f"{self.path}: its folder {folder} does not exist") from None
             return 0, None, None
+        except OSError as err:
+            raise StateFileError(f"{self.path} cannot be read ({err.strerror or err})") from err
         if not text.startswith("{"):
             try:
                 return int(text or 0), None, None
@@ -79,6 +86,10 @@ class StateFile:
                                  "actions": [base64.b64encode(a).decode("ascii") for a in answer[1]]}
             text = json.dumps(doc)
         tmp = f"{self.path}.tmp"
-        with open(tmp, "w", encoding="utf8") as f:
-            f.write(text)
-        os.replace(tmp, self.path)
+        try:
+            with open(tmp, "w", encoding="utf8") as f:
+                f.write(text)
+            os.replace(tmp, self.path)
+        except OSError as err:
+            raise StateFileError(f"{self.path} cannot be written ({err.strerror or err}); the agent stops so as "
+                                 "not to lose its resume point") from err

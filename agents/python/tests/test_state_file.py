@@ -71,6 +71,24 @@ class StateFiles(unittest.TestCase):
             self.assertIn(self.path, str(ctx.exception))
             self.assertIn(says, str(ctx.exception))
 
+    def test_a_file_in_a_folder_that_does_not_exist_is_refused_at_the_start(self):
+        # Before, the start went well and the first message processed ended the agent mid-run with
+        # FileNotFoundError's traceback.
+        missing = os.path.join(self.dir.name, "nope", "state")
+        with self.assertRaises(StateFileError) as ctx:
+            StateFile(missing).load()
+        self.assertIn("its folder", str(ctx.exception))
+        self.assertIn(os.path.join(self.dir.name, "nope"), str(ctx.exception))
+
+    def test_a_file_that_cannot_be_written_is_a_typed_error(self):
+        os.mkdir(self.path)  # a folder where the file should be
+        with self.assertRaises(StateFileError) as ctx:
+            StateFile(self.path).store(3)
+        self.assertIn("cannot be written", str(ctx.exception))
+        with self.assertRaises(StateFileError) as ctx:
+            StateFile(self.path).load()
+        self.assertIn("cannot be read", str(ctx.exception))
+
     def test_a_strategy_state_for_a_strategy_without_load_state_is_refused_not_dropped(self):
         # Before, it was ignored, then overwritten by the first message processed.
         from flexarena_sdk import Strategy, run_agent
