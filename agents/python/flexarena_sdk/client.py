@@ -29,7 +29,7 @@ from .errors import AgentSdkError, ConnectTimeout, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
 from .skipped_reports import REPORT_FIELDS, SkippedReports
-from .state_file import StateFile, StateFileError
+from .state_file import StateFile, StateFileError, unstorable_at
 from .wake_view import WakeViewError, WakeViewTracker
 
 SDK_NAME = "flexarena-python"
@@ -351,6 +351,10 @@ class _Session:
 
     def store_state(self, seq: int) -> None:
         saved = self.hook("save_state")
+        bad = unstorable_at(saved)
+        if bad:
+            raise StrategyError(f"{self.strategy.name}.save_state returned what JSON cannot hold as it is, at "
+                                f"{bad[0]}: {bad[1]}")
         answer = None
         if self.last_answer is not None:
             answer = (self.last_answer[0], [a.SerializeToString() for a in self.last_answer[1]])

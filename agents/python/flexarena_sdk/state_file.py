@@ -24,6 +24,34 @@ class StateFileError(AgentSdkError, ValueError):
     """The state file holds something this SDK did not write."""
 
 
+def unstorable_at(value, at: str = "$") -> Optional[Tuple[str, str]]:
+    """Where in `value` JSON would not give back what is there, and why (None: nowhere). json.dumps
+    turns a dict's int keys into strings and a tuple into a list without a word — a strategy keying
+    its records by trade id would find none of them after a restart — and writes NaN, which is no
+    JSON; what it cannot write at all (a set, a Decimal) it refuses."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return None
+    if isinstance(value, float):
+        return None if value == value and value not in (float("inf"), float("-inf")) else (at, f"{value} (not a finite number)")
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            bad = unstorable_at(v, f"{at}[{i}]")
+            if bad:
+                return bad
+        return None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                return at, f"the key {k!r} ({type(k).__name__}; JSON gives it back as the string {json.dumps(str(k))})"
+            bad = unstorable_at(v, f"{at}.{k}")
+            if bad:
+                return bad
+        return None
+    if isinstance(value, tuple):
+        return at, "a tuple (JSON gives it back as a list)"
+    return at, f"a {type(value).__name__}"
+
+
 class StateFile:
     def __init__(self, path: str):
         self.path = path

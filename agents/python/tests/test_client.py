@@ -222,6 +222,26 @@ class Answering(unittest.TestCase):
                 s.answer(session_pb2.WakeUp(wake_id=1, report_seq=3))
             self.assertEqual(state.load(), (2, None))
 
+    def test_a_strategy_state_json_would_give_back_changed_is_refused_naming_where(self):
+        # Before, {7: …} came back after a restart as {"7": …} (a strategy keyed by trade id found
+        # none of its records), a tuple as a list, and NaN was written into the file.
+        cases = [({"seen": {7: True}}, "$.seen", "the key 7 (int"), ({"last": (1, 2)}, "$.last", "a tuple"),
+                 ({"p": [1.5, float("nan")]}, "$.p[1]", "not a finite number"), ({"s": {1}}, "$.s", "a set")]
+        for saved, at, why in cases:
+            class Saving(Recorder):
+                def save_state(self):
+                    return saved
+
+            with tempfile.TemporaryDirectory() as d:
+                state = StateFile(os.path.join(d, "state"))
+                s = _Session(Saving([]), "x", "t", 0, None, state, 1)
+                s.outcome.market = Market(welcome())
+                with self.assertRaises(StrategyError) as ctx:
+                    s.answer(session_pb2.WakeUp(wake_id=1, report_seq=3))
+                self.assertIn(f"at {at}: ", str(ctx.exception))
+                self.assertIn(why, str(ctx.exception))
+                self.assertEqual(state.load(), (0, None))
+
     def test_on_processed_runs_before_the_state_file_so_a_kill_between_repeats_rather_than_loses(self):
         # A strategy keeping records of its own in on_processed beside --state: were the number stored
         # first, a process killed before its own write would resume past fills it never recorded.
