@@ -76,7 +76,9 @@ class Strategy:
         batch among them, which reach the strategy only here, never in decide()."""
 
     def save_state(self):
-        """What the strategy keeps of its own across a restart (anything JSON holds), or None.
+        """What the strategy keeps of its own across a restart, or None: what JSON gives back as it is
+        (dicts with str keys, lists, str, int, finite floats, bool, None; a tuple or an int key is
+        refused with a StrategyError, as JSON would change it).
 
         With a state file (--state) the SDK stores it, in the same atomic write as the report_seq
         it goes with, each time a message counts as processed (a wake-up: after decide, before its
