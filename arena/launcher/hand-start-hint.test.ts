@@ -67,6 +67,21 @@ describe('handStartHint', () => {
         builtIn,
       ),
     ).toBe(`FLEXARENA_TOKEN=<token> ./my-agent 127.0.0.1:50051 --params '{"a":1}'`);
+    // A params value holding a placeholder's text is not filled in again.
+    expect(
+      handStartHint(
+        {
+          id: 'x',
+          strategy: 'mine',
+          command: ['./my-agent', '--params={params}'],
+          params: { n: '{token}{arena}' },
+        },
+        at,
+        builtIn,
+      ),
+    ).toBe(
+      `FLEXARENA_ARENA=127.0.0.1:50051 FLEXARENA_TOKEN=<token> ./my-agent '--params={"n":"{token}{arena}"}'`,
+    );
     expect(
       handStartHint({ id: 'x', strategy: 'mine', command: ['./my agent'], params: {} }, at, builtIn),
     ).toBe("FLEXARENA_ARENA=127.0.0.1:50051 FLEXARENA_TOKEN=<token> './my agent'");

@@ -4,7 +4,7 @@
 // agent with a `command` or `runtime: python` is started with its own command line, and any other
 // one is the user's own program.
 import type { AgentConfig } from '../../sim/index.js';
-import { agentCommand } from './agent-launcher.js';
+import { agentCommand, fillPlaceholders } from './agent-launcher.js';
 
 /** Single-quoted for a POSIX shell when the word holds anything the shell would read. */
 function shellWord(word: string): string {
@@ -27,9 +27,10 @@ export function handStartHint(
     ];
     const argv = command.argv.map((a) =>
       a
-        .replaceAll('{arena}', address)
         .split('{token}')
-        .map((part) => (part === '' ? '' : shellWord(part)))
+        .map((part) =>
+          part === '' ? '' : shellWord(fillPlaceholders(part, { arena: address, params: command.params })),
+        )
         .join('<token>'),
     );
     return [...env, ...argv].join(' ');
