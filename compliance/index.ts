@@ -22,7 +22,11 @@ import { SessionLog } from './session-log.js';
 export type { CheckResult } from './checks.js';
 
 export interface ComplianceOptions {
-  /** The agent's command line; {arena} and {token} are filled in (also FLEXARENA_ARENA/TOKEN). */
+  /**
+   * The agent's command line; {arena} and {token} are filled in (also FLEXARENA_ARENA/TOKEN), and
+   * {params} with `{}` (the suite gives no params: a command copied from a configuration plays its
+   * defaults).
+   */
   command: readonly string[];
   /** Run folder parent (default: a new temporary folder). */
   outDir?: string;
@@ -93,7 +97,13 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
       },
       onListening: (address, g) => {
         gateway = g;
-        const launched = launchCommand(CANDIDATE, { argv: opts.command }, address, token, outDir);
+        const launched = launchCommand(
+          CANDIDATE,
+          { argv: opts.command, params: '{}' },
+          address,
+          token,
+          outDir,
+        );
         agent = launched;
         child = launched.child;
         child.stdout?.on('data', (d) => (agentLog += d));

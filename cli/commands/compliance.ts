@@ -20,7 +20,7 @@ export function registerCompliance(program: Command): void {
     )
     .argument(
       '<command...>',
-      'the command that starts the agent, after --; {arena} and {token} are filled in',
+      'the command that starts the agent, after --; {arena} and {token} are filled in ({params}: {})',
     )
     .option('--out <dir>', 'where the run folder goes (default: a temporary folder)')
     .option(

@@ -80,6 +80,20 @@ describe('flexarena compliance', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
+  it('fills {params} in the command line with {}, as a configuration would with its params', {
+    timeout: 90_000,
+  }, async () => {
+    // Before, "{params}" reached the agent as it is (a command copied from a configuration).
+    const res = await compliance([
+      '/usr/bin/python3',
+      '-c',
+      'import sys; print(sys.argv[1:]); sys.exit(1)',
+      '{params}',
+    ]);
+    expect(res.code, res.out).toBe(1);
+    expect(res.out).toMatch(/--- the agent's last output ---\n\['\{\}'\]/);
+  });
+
   it('says so when the command itself cannot be started, and passes none of the checks', {
     timeout: 90_000,
   }, async () => {
