@@ -12,7 +12,11 @@ describe('handStartHint', () => {
     );
     const own = handStartHint({ id: 'a', strategy: 'buy-cheap', params: {} }, at, builtIn);
     expect(own).not.toMatch(/flexarena agent/);
-    expect(own).toMatch(/"buy-cheap" is not a built-in strategy.*127\.0\.0\.1:50051/);
+    expect(own).toMatch(/"buy-cheap" is not a built-in strategy.*127\.0\.0\.1:50051 and the agent's token$/);
+    // Configured params of such an agent reach it only through whoever starts it: the hint says them.
+    expect(handStartHint({ id: 'a', strategy: 'buy-cheap', params: { limit_eur: 60 } }, at, builtIn)).toMatch(
+      /and the agent's token \(and its params from the configuration, \{"limit_eur":60\}\)$/,
+    );
   });
 
   it('gives a built-in strategy its configured params (the pasted line played the defaults)', () => {

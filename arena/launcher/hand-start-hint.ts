@@ -43,5 +43,9 @@ export function handStartHint(
       : '';
     return `node bin/flexarena.mjs agent ${agent.strategy} --arena ${address} --token <token>${params}`;
   }
-  return `"${agent.strategy}" is not a built-in strategy: start your program with the arena address ${address} and the agent's token`;
+  // Its configured params reach it only through whoever starts it: said, or they were lost unseen.
+  const params = Object.keys(agent.params ?? {}).length
+    ? ` (and its params from the configuration, ${JSON.stringify(agent.params)})`
+    : '';
+  return `"${agent.strategy}" is not a built-in strategy: start your program with the arena address ${address} and the agent's token${params}`;
 }
