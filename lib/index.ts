@@ -45,7 +45,7 @@ export { compactString, compactStrings } from './latin1-strings.js';
 export { fileDigests } from './named-files.js';
 export * from './product-id.js';
 export { PROJECT_ROOT } from './project-root.js';
-export { encodeToBuffer, FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
+export { encodeToBuffer, FastBinaryReader, FastBinaryWriter, wireIntText } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
 export {
   readJsonFile,

@@ -24,6 +24,7 @@ export { type HouseholdSpec, ResidentialPool, syntheticPoolHouseholds } from './
 export { clockStartMs } from './config/clock-start.js';
 export {
   type AgentConfig,
+  commandParamsIssue,
   DEADLINE_MS_LIMITS,
   parseRunConfig,
   REALTIME_SPEED_LIMITS,

@@ -455,6 +455,12 @@ describe('Simulation: the door', () => {
     expect(wrong.ack.results).toMatchObject([
       { status: ActionStatus.ACTION_STATUS_REJECTED, rejectCode: RejectCode.REJECT_CODE_STALE_WAKE },
     ]);
+    // A wake_id beyond ±(2^53−1) reaches the core as NaN (the gateway's reader): the ack says so,
+    // where it said "wake_id NaN".
+    const huge = sim.answer('a', { kind: 'batch', batch: { wakeId: Number.NaN, actions: [] } });
+    if (huge.taken) throw new Error('unreachable');
+    expect(huge.ack).toMatchObject({ wakeId: 0, batchStatus: BatchStatus.BATCH_STATUS_STALE_WAKE });
+    expect(huge.ack.message).toMatch(/^wake_id a value beyond ±\(2\^53−1\): /);
     const dp2 = (await sim.advance())!;
     sim.wakeUp('a');
     sim.answer('a', { kind: 'missed' });

@@ -32,7 +32,7 @@ import {
   BatchStatus,
   type WakeUp,
 } from '../../gen/flexarena/v1/session.js';
-import { ConfigError } from '../../lib/index.js';
+import { ConfigError, wireIntText } from '../../lib/index.js';
 import { clockStartIssue, clockStartMs } from '../config/clock-start.js';
 import type { RunConfig } from '../config/run-config.js';
 import { fieldPath } from '../door/field-path.js';
@@ -439,7 +439,7 @@ export class Simulation {
         batch,
         BatchStatus.BATCH_STATUS_STALE_WAKE,
         RejectCode.REJECT_CODE_STALE_WAKE,
-        `wake_id ${batch?.wakeId}: no such wake-up was sent to ${agentId}`,
+        `wake_id ${wireIntText(batch?.wakeId)}: no such wake-up was sent to ${agentId}`,
         'the wake_id of a wake-up sent to this agent',
       );
     this.liveWakes.get(agentId)!.delete(wakeId);
@@ -740,8 +740,8 @@ export class Simulation {
     } else if (!d || d.point.wakeId !== wakeId || !d.woken.has(agentId)) {
       status = BatchStatus.BATCH_STATUS_STALE_WAKE;
       message = d
-        ? `wake_id ${batch?.wakeId}: the current decision point is wake ${d.point.wakeId}`
-        : `wake_id ${batch?.wakeId}: no decision point is open`;
+        ? `wake_id ${wireIntText(batch?.wakeId)}: the current decision point is wake ${d.point.wakeId}`
+        : `wake_id ${wireIntText(batch?.wakeId)}: no decision point is open`;
     }
     if (status === undefined) return undefined;
     return this.refusalAck(batch, status, code, message, d ? `${d.point.wakeId}` : 'an open decision point');
