@@ -77,3 +77,4 @@ export {
   type WakeView,
   type WakeViewDelta,
 } from './wake-view.js';
+export { readWholeLines } from './whole-lines.js';
