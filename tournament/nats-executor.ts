@@ -61,9 +61,17 @@ export class NoWorkerError extends FlexArenaError {
   }
 }
 
-/** The tournament's key on NATS: its name and the hash of its validated file. */
-export function tournamentKey(t: TournamentConfig): string {
-  return `${t.name}-${createHash('sha256').update(JSON.stringify(t)).digest('hex').slice(0, 12)}`;
+/**
+ * The tournament's key on NATS: its name and the hash of its validated file and of its folder's id.
+ * The folder's id keeps two folders of the same file apart (another --out, or the folder deleted
+ * and the tournament started again): under one key the new folder's games were dropped as repeats
+ * of the first folder's for the queue's duplicate window, and its runner, whose results consumer
+ * had acknowledged every result, waited forever. A folder made before folders had an id keeps the
+ * key it had.
+ */
+export function tournamentKey(t: TournamentConfig, folderId?: string): string {
+  const hashed = JSON.stringify(t) + (folderId === undefined ? '' : `\u0000${folderId}`);
+  return `${t.name}-${createHash('sha256').update(hashed).digest('hex').slice(0, 12)}`;
 }
 
 export interface NatsExecutorOptions {
@@ -83,9 +91,9 @@ export interface NatsExecutorOptions {
 }
 
 export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
-  const tid = tournamentKey(o.tournament);
-  return async (games, done, signal) => {
+  return async (games, done, signal, folderId) => {
     if (games.length === 0) return;
+    const tid = tournamentKey(o.tournament, folderId);
     const interrupted = () => new RunInterruptedError(String(signal?.reason));
     if (signal?.aborted) throw interrupted();
     const { nc, jsm } = await connectWorkQueue(o.natsUrl, `flexarena-tournament-${tid}`, o.natsUrlFrom);

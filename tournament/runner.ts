@@ -15,12 +15,14 @@ import { TournamentStore } from './store.js';
 
 /**
  * Plays games and reports each result (in any order). When `signal` aborts it stops (the game in
- * progress too, if it plays in this process) and rejects with a RunInterruptedError.
+ * progress too, if it plays in this process) and rejects with a RunInterruptedError. `folderId`:
+ * the tournament folder's id (TournamentStore), which keys its games on a work queue.
  */
 export type GameExecutor = (
   games: readonly GameSpec[],
   done: (result: GameResult) => void,
   signal?: AbortSignal,
+  folderId?: string,
 ) => Promise<void>;
 
 export interface TournamentProgress {
@@ -177,6 +179,7 @@ export async function runTournament(
           progress(r);
         },
         o.signal,
+        store.folderId,
       );
     } catch (err) {
       if (!(err instanceof RunInterruptedError)) throw err;

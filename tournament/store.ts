@@ -55,6 +55,8 @@ function tournamentInputs(
 
 export class TournamentStore {
   readonly gamesFile: string;
+  /** The folder's id (lib/claim-folder.ts; undefined for a folder made before folders had one). */
+  readonly folderId: string | undefined;
 
   /** `scenarios`: the scenario files as loaded (loadScenarios), so that an edited one is noticed. */
   constructor(
@@ -62,7 +64,7 @@ export class TournamentStore {
     t: TournamentConfig,
     scenarios?: readonly RunConfig[],
   ) {
-    claimFolder({
+    this.folderId = claimFolder({
       dir,
       metaFile: 'tournament.json',
       kind: 'tournament',

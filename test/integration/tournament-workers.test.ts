@@ -3,7 +3,7 @@
 // with the agent process it launched) while it plays a game; that game is delivered again after
 // the ack wait and played by the other worker, and counted once. The final table and every
 // game's result (tape hash, profits, PoP) equal the same tournament run in a single process.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTournament, runTournament } from '../../tournament/index.js';
@@ -274,5 +274,43 @@ describe('tournament over JetStream workers', () => {
     expect(r.stdout).toContain('1 game(s) played now, 0 resumed');
     const games = lines(readFileSync(join(out, 'games.jsonl'), 'utf8')).map((l) => JSON.parse(l));
     expect(games.map((g) => g.playedBy)).toEqual(['fixed']);
+  }, 300_000);
+
+  // The same tournament file played again into another folder, or into its folder deleted and made
+  // again, on the same NATS server: its games had the first folder's message ids and were dropped
+  // as repeats (24 h duplicate window), and the runner waited forever for their results.
+  it('the same tournament into a new folder (another --out, or the folder deleted) is played again', async () => {
+    const dir = tempDir('flexarena-worker-again-');
+    writeConfig(dir, fastScenario(), 'fast.yaml');
+    const file = writeConfig(
+      dir,
+      {
+        name: 'again',
+        seed: 5,
+        seeds: 1,
+        gameSizes: [2],
+        entrants: [
+          { name: 'idle', strategy: 'idle' },
+          { name: 'heuristic', strategy: 'heuristic-battery' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      },
+      't.yaml',
+    );
+    const nats = await NatsServerProcess.start();
+    const w = startCli(['worker', '--nats', nats.url, '--name', 'w', '--out', join(dir, 'w')]);
+    const play = async (out: string) => {
+      const runner = startCli(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
+      const timer = setTimeout(() => killCliGroup(runner), 60_000);
+      const r = await runner.exited;
+      clearTimeout(timer);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('1 game(s) played now, 0 resumed');
+    };
+    await play(join(dir, 'first'));
+    await play(join(dir, 'second'));
+    rmSync(join(dir, 'first'), { recursive: true });
+    await play(join(dir, 'first'));
+    killCliGroup(w);
   }, 300_000);
 });
