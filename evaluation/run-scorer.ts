@@ -115,6 +115,16 @@ export class RunScorer implements RecordSink {
     return 'conflict';
   }
 
+  /**
+   * Takes back a message `add*` just added (the service could not journal it, so it must come
+   * again and be added then): the manifest, the end message, or the record with that seq.
+   */
+  forget(kind: 'manifest' | 'end' | 'record', seq = 0): void {
+    if (kind === 'manifest') this.manifestMsg = undefined;
+    else if (kind === 'end') this.endMsg = undefined;
+    else this.records.delete(seq);
+  }
+
   /** The digest of what is in, as scores() records it in `inputsSha256`. */
   inputsSha256(): string {
     return scoreInputsSha256({
