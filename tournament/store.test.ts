@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../sim/index.js';
 import { tempDir } from '../test/helpers/arena-process.js';
+import { fastScenario } from '../test/helpers/tournament-fixtures.js';
 import { parseTournament } from './config.js';
 import type { GameResult } from './game.js';
+import { runTournament } from './runner.js';
 import { TournamentFolderError, TournamentStore } from './store.js';
 
 const dir = tempDir('flexarena-tournament-store-');
@@ -143,5 +145,29 @@ describe('TournamentStore', () => {
     store.append(game(1));
     expect(store.results().map((g) => g.id)).toEqual(['g0', 'g1']);
     expect(readFileSync(store.gamesFile, 'utf8').split('\n')).toHaveLength(3);
+  });
+
+  // Two runners on one folder played the same games under the same run ids at once; one removed
+  // the other's run folder mid-game, which failed with ENOENT on its tape.sha256 as if the game
+  // itself had failed.
+  it('is played by one process at a time: a folder another running process holds is refused', async () => {
+    const folder = join(dir, 'held');
+    mkdirSync(folder);
+    writeFileSync(join(folder, '.lock'), `${process.ppid}\n`);
+    const t = parseTournament({
+      name: 't',
+      seeds: 1,
+      entrants: [
+        { name: 'a', strategy: 'idle' },
+        { name: 'b', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const refused = await runTournament(t, {
+      dir: folder,
+      scenarios: [parseRunConfig(fastScenario())],
+    }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(TournamentFolderError);
+    expect((refused as Error).message).toMatch(/held is in use by another tournament process \(pid \d+\)/);
   });
 });
