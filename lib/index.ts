@@ -29,6 +29,7 @@ export {
   RunInterruptedError,
   SeriesInterruptedError,
 } from './errors.js';
+export { LOCK_FILE, lockFolder } from './folder-lock.js';
 export { HELPER_THREAD_NICE, lowerHelperThreads, restoreHelperThreads } from './helper-threads.js';
 export { type LpSolver, loadHighs } from './highs.js';
 export {
@@ -77,3 +78,4 @@ export {
   type WakeView,
   type WakeViewDelta,
 } from './wake-view.js';
+export { readWholeLines } from './whole-lines.js';
