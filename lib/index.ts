@@ -54,6 +54,7 @@ export {
   stampedBefore,
   stampFile,
   stampsUnchanged,
+  writeFileAtomically,
   writeJsonAtomically,
 } from './source-stamps.mjs';
 export { TurnBatch } from './turn-batch.js';
