@@ -245,11 +245,12 @@ class _Session:
         self.outcome = Outcome(last_report_seq=last_report_seq)
         # The status that ended the last stream a resume was tried after: what a give-up reports.
         self.last_drop = None
-        # The highest report_seq of an ack handed to on_ack in this process. An ack handled while the
-        # reports of a skipped wake-up waited does not count as processed (see processed()), so a
-        # stream that drops then resumes from before it and the arena sends it again: it is not
-        # handed over a second time.
-        self.acks_handled_up_to = 0
+        # The wake_ids of the acks handed to on_ack since the last message stored as processed. An
+        # ack handled while the reports of a skipped wake-up waited does not count as processed (see
+        # processed()), so a stream that drops then resumes from before it and the arena sends it
+        # again, in a new message with a new report_seq: its batch's wake_id names it (one ack in
+        # the sequence per processed batch), and it is not handed over a second time.
+        self.acks_handed_over = set()
         # (wake_id, actions) of the last wake-up decided, and whether the stream in hand has had a
         # wake-up decided yet: see answer().
         self.last_answer = None
@@ -268,6 +269,8 @@ class _Session:
         if seq <= self.outcome.last_report_seq:
             return
         self.outcome.last_report_seq = seq
+        # A resume now starts past the acks handed over so far: none of them comes again.
+        self.acks_handed_over.clear()
         # The caller's on_processed first, the state file after: a process killed between the two
         # writes has stored its own records of the message but not the number, so the arena sends
         # the message again after the restart (a fill seen twice, recognisable by its trade_id).
@@ -438,11 +441,12 @@ class _Session:
         self.outcome.positions = list(report.positions)
 
     def acked(self, ack) -> None:
-        if 0 < ack.report_seq <= self.acks_handled_up_to:
+        if ack.report_seq > 0 and ack.wake_id in self.acks_handed_over:
             # Sent again after a resume from an earlier point: on_ack has had it.
             self.processed(ack.report_seq)
             return
-        self.acks_handled_up_to = max(self.acks_handled_up_to, ack.report_seq)
+        if ack.report_seq > 0:
+            self.acks_handed_over.add(ack.wake_id)
         for r in ack.results:
             if r.status == session_pb2.ACTION_STATUS_REJECTED:
                 self.outcome.rejections.append((_reject_code_name(r.reject_code), r.field, r.limit, r.message))

@@ -113,13 +113,14 @@ class Answering(unittest.TestCase):
         s = self.session(Watcher([]), seen)
         views = WakeViewTracker()
         fill = lambda t: market_pb2.Fill(trade_id=t)  # noqa: E731
+        # One ack in the sequence per batch, so each of another wake-up's (as the arena sends them).
         first = session_pb2.WakeUp(wake_id=5, report_seq=4, fills=[fill(1), fill(2)],
-                                   acks=[session_pb2.ActionAck(wake_id=4, report_seq=3)])
+                                   acks=[session_pb2.ActionAck(wake_id=2, report_seq=3)])
         self.assertIsNone(s.woken(first, views, superseded=True))
         # Its ack came before it: processed. The wake-up itself is not, nor what follows it, until
         # its reports have reached decide().
         self.assertEqual(seen, [3])
-        s.acked(session_pb2.ActionAck(wake_id=4, report_seq=5))
+        s.acked(session_pb2.ActionAck(wake_id=3, report_seq=5))
         self.assertEqual(seen, [3])
         newest = session_pb2.WakeUp(wake_id=6, report_seq=7, fills=[fill(3)],
                                     acks=[session_pb2.ActionAck(wake_id=4, report_seq=6)])
@@ -157,6 +158,36 @@ class Answering(unittest.TestCase):
         self.assertEqual(acked, [5])
         self.assertEqual(len(s.outcome.rejections), 1)
         self.assertEqual(seen, [5, 6])
+
+    def test_an_ack_sent_again_with_a_new_report_seq_after_a_resume_is_not_handed_over_again(self):
+        # What the arena sends after a resume: everything after the resume point again in new
+        # messages with new numbers (sim/core/agent-outbox.ts, resume), the ack inside the next
+        # wake-up. Its batch's wake_id names it. Before, only an ack with a report_seq already
+        # handed over was recognised: this one reached on_ack a second time.
+        seen, acked = [], []
+
+        class Watcher(Recorder):
+            def on_ack(self, ack):
+                acked.append((ack.wake_id, ack.report_seq))
+
+        from flexarena_sdk.skipped_reports import SkippedReports
+        from flexarena_sdk.wake_view import WakeViewTracker
+        s = self.session(Watcher([]), seen)
+        rejected = session_pb2.ActionResult(status=session_pb2.ACTION_STATUS_REJECTED,
+                                            reject_code=market_pb2.REJECT_CODE_GATE_CLOSED)
+        self.assertIsNone(s.woken(session_pb2.WakeUp(wake_id=5, report_seq=4), WakeViewTracker(), superseded=True))
+        s.acked(session_pb2.ActionAck(wake_id=4, report_seq=5, results=[rejected]))
+        # The stream drops; the arena had sent up to report 6 (the wake-up that did not get decided).
+        s.skipped = SkippedReports()
+        views = WakeViewTracker()
+        s.woken(session_pb2.WakeUp(wake_id=6, report_seq=8, acks=[
+            session_pb2.ActionAck(wake_id=4, report_seq=7, results=[rejected])]), views)
+        self.assertEqual(acked, [(4, 5)])
+        self.assertEqual(len(s.outcome.rejections), 1)
+        self.assertEqual(seen, [7, 8])
+        # A later ack of another batch is handed over.
+        s.acked(session_pb2.ActionAck(wake_id=6, report_seq=9))
+        self.assertEqual(acked, [(4, 5), (6, 9)])
 
     def test_the_deadline_runs_from_the_wake_ups_arrival_not_from_its_decide(self):
         # A wake-up that waited behind a slow decide() has less time left (the arena counts from
