@@ -68,7 +68,7 @@ describe('parameters of launched agents', () => {
     expect(
       await agentIssues([
         { id: 'h', strategy: 'lp-battery', launch: false, token: 'tok-12345', params: { horizonHours: 500 } },
-        { id: 'c', strategy: 'lp-battery', command: ['my-agent'], params: { horizonHours: 500 } },
+        { id: 'c', strategy: 'lp-battery', command: ['my-agent', '{params}'], params: { horizonHours: 500 } },
       ]),
     ).toEqual([]);
   });

@@ -1,11 +1,11 @@
 // The leaderboard printed at the end of a tournament; everything is also in its files.
 import type { Interval, Leaderboard } from '../tournament/index.js';
-import { type Column, textTable } from './text-table.js';
+import { type Column, fixed, textTable } from './text-table.js';
 
 const ci = (i: Interval, digits = 0, scale = 1) =>
   i.mean === null
     ? '–'
-    : `${(i.mean * scale).toFixed(digits)} [${i.lo === null ? '?' : (i.lo * scale).toFixed(digits)}, ${i.hi === null ? '?' : (i.hi * scale).toFixed(digits)}]`;
+    : `${fixed(i.mean * scale, digits)} [${i.lo === null ? '?' : fixed(i.lo * scale, digits)}, ${i.hi === null ? '?' : fixed(i.hi * scale, digits)}]`;
 
 export function formatLeaderboard(b: Leaderboard): string {
   const sizes = [...new Set(b.rows.flatMap((r) => Object.keys(r.zBySize)))].sort(
@@ -29,10 +29,10 @@ export function formatLeaderboard(b: Leaderboard): string {
       r.games,
       ci(r.metric),
       ci(r.popMultiMarket, 1, 100),
-      r.mu.toFixed(2),
-      r.sigma.toFixed(2),
-      r.ordinal.toFixed(2),
-      ...sizes.map((k) => (r.zBySize[k] === undefined ? '–' : r.zBySize[k]!.toFixed(2))),
+      fixed(r.mu, 2),
+      fixed(r.sigma, 2),
+      fixed(r.ordinal, 2),
+      ...sizes.map((k) => (r.zBySize[k] === undefined ? '–' : fixed(r.zBySize[k]!, 2))),
     ]);
   const sig = b.pairwise.filter((p) => p.pHolm < 0.05);
   const lines = [
@@ -42,7 +42,7 @@ export function formatLeaderboard(b: Leaderboard): string {
     ...(b.cells === 1 ? ['One duplicate cell: the intervals are points, not uncertainty; add seeds.'] : []),
     sig.length === 0
       ? 'No pair differs significantly (Wilcoxon signed-rank, Holm-adjusted p < 0.05).'
-      : `Significant pairs (Wilcoxon signed-rank, Holm p < 0.05): ${sig.map((p) => `${p.meanDifference! > 0 ? `${p.a} > ${p.b}` : `${p.b} > ${p.a}`} (p ${p.pHolm.toFixed(3)})`).join('; ')}`,
+      : `Significant pairs (Wilcoxon signed-rank, Holm p < 0.05): ${sig.map((p) => `${p.meanDifference! > 0 ? `${p.a} > ${p.b}` : `${p.b} > ${p.a}`} (p ${fixed(p.pHolm, 3)})`).join('; ')}`,
   ];
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 // The results table printed at the end of a run; the full detail stays in results.csv/json.
 import type { RunResults } from '../sim/index.js';
-import { textTable } from './text-table.js';
+import { fixed, textTable } from './text-table.js';
 
 export function formatResultsTable(results: RunResults): string {
   const table = textTable(
@@ -24,15 +24,15 @@ export function formatResultsTable(results: RunResults): string {
     table.push([
       a.agentId,
       a.strategy,
-      a.tradingCashEur.toFixed(0),
-      a.auctionCashEur.toFixed(0),
-      (a.capacityCashEur + a.balancingEnergyCashEur).toFixed(0),
-      a.imbalanceCashEur.toFixed(0),
+      fixed(a.tradingCashEur, 0),
+      fixed(a.auctionCashEur, 0),
+      fixed(a.capacityCashEur + a.balancingEnergyCashEur, 0),
+      fixed(a.imbalanceCashEur, 0),
       // Penalties and the liquidity provider's position value, less the asset's own costs.
-      (a.penaltyCashEur + a.positionValueEur - a.assetCostEur).toFixed(0),
-      a.profitEur.toFixed(2),
-      a.finalSocMwh.toFixed(2),
-      a.tradedMwh.toFixed(1),
+      fixed(a.penaltyCashEur + a.positionValueEur - a.assetCostEur, 0),
+      fixed(a.profitEur, 2),
+      fixed(a.finalSocMwh, 2),
+      fixed(a.tradedMwh, 1),
       a.rejects > 0 ? `${a.orders} (${a.rejects} rej.)` : String(a.orders),
       String(a.missedDeadlines),
     ]);

@@ -1,14 +1,14 @@
 // The scores table printed by `flexarena evaluate --run-dir`; every figure is in scores.json.
 import type { RunScores } from '../evaluation/index.js';
 import { cashUnitsToCentEur } from '../market/index.js';
-import { textTable } from './text-table.js';
+import { fixed, textTable } from './text-table.js';
 
 const pct = (x: number | null | undefined) =>
-  x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`;
+  x === null || x === undefined ? '–' : `${fixed(x * 100, 1)} %`;
 const num = (x: number | null | undefined, digits = 2) =>
-  x === null || x === undefined ? '–' : x.toFixed(digits);
+  x === null || x === undefined ? '–' : fixed(x, digits);
 // The profit from its exact integer, rounded to the cent as results.json rounds it.
-const eurFromUnits = (units: number) => cashUnitsToCentEur(units).toFixed(2);
+const eurFromUnits = (units: number) => fixed(cashUnitsToCentEur(units), 2);
 
 export function formatScoresTable(scores: RunScores): string {
   const table = textTable([

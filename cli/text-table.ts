@@ -21,3 +21,12 @@ export function textTable(
     style: { ...plain, ...(compact ? { compact: true } : {}) },
   });
 }
+
+/**
+ * `x.toFixed(digits)` without the sign of a value that shows as zero: `(-0.3).toFixed(0)` is
+ * "-0", which reads as a loss where the figure shown is none (the exact value stays in the files).
+ */
+export function fixed(x: number, digits: number): string {
+  const s = x.toFixed(digits);
+  return /^-[0.]+$/.test(s) ? s.slice(1) : s;
+}

@@ -22,7 +22,11 @@ import { SessionLog } from './session-log.js';
 export type { CheckResult } from './checks.js';
 
 export interface ComplianceOptions {
-  /** The agent's command line; {arena} and {token} are filled in (also FLEXARENA_ARENA/TOKEN). */
+  /**
+   * The agent's command line; {arena} and {token} are filled in (also FLEXARENA_ARENA/TOKEN), and
+   * {params} with `{}` (the suite gives no params: a command copied from a configuration plays its
+   * defaults).
+   */
   command: readonly string[];
   /** Run folder parent (default: a new temporary folder). */
   outDir?: string;
@@ -39,6 +43,8 @@ export interface ComplianceReport {
   runDir: string;
   /** The agent's own output (stdout and stderr). */
   agentLog: string;
+  /** How the agent's process ended (undefined: it was still running after the run, or never started). */
+  agentExit?: Observed['exit'];
 }
 
 function exitOf(child: ChildProcess, waitMs: number): Promise<Observed['exit']> {
@@ -91,7 +97,13 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
       },
       onListening: (address, g) => {
         gateway = g;
-        const launched = launchCommand(CANDIDATE, { argv: opts.command }, address, token, outDir);
+        const launched = launchCommand(
+          CANDIDATE,
+          { argv: opts.command, params: '{}' },
+          address,
+          token,
+          outDir,
+        );
         agent = launched;
         child = launched.child;
         child.stdout?.on('data', (d) => (agentLog += d));
@@ -130,22 +142,32 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
       ...(startError !== undefined ? { startError } : {}),
     };
     const checks = allChecks(observed);
-    return { checks, pass: checks.every((c) => c.pass), runDir: out.runDir, agentLog };
+    return {
+      checks,
+      pass: checks.every((c) => c.pass),
+      runDir: out.runDir,
+      agentLog,
+      ...(observed.exit ? { agentExit: observed.exit } : {}),
+    };
   } finally {
     // Waited for (SIGTERM, SIGKILL after 3 s): the command does not exit before its agent has.
     if (agent) await stopAgents([agent], 0);
   }
 }
 
-/** Lines of the agent's output the command shows when it never said hello. */
+/** Lines of the agent's output the command shows when it never said hello or ended in failure. */
 const OUTPUT_LINES = 15;
 
 /**
  * The end of the agent's output when it never said hello (why it could not start: an import
- * error, a bad option), else undefined; the whole output is printed with --verbose.
+ * error, a bad option) or its process ended in failure during the run (an exception in its
+ * strategy, a refused session: before, only "process exited with 1" said so), else undefined;
+ * the whole output is printed with --verbose.
  */
-export function startFailureOutput(report: ComplianceReport): string | undefined {
-  if (report.checks[0]?.pass !== false) return undefined;
+export function failureOutput(report: ComplianceReport): string | undefined {
+  const exit = report.agentExit;
+  const failed = exit !== undefined && (exit.code !== 0 || exit.signal !== null);
+  if (report.checks[0]?.pass !== false && !failed) return undefined;
   const lines = report.agentLog.trimEnd().split('\n');
   return lines.slice(-OUTPUT_LINES).join('\n');
 }

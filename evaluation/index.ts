@@ -24,7 +24,7 @@ export {
   renderPngs,
 } from './report/render-png.js';
 export { runReport, runReportCharts } from './report/run-report.js';
-export { type WrittenReport, writeReport } from './report/write-report.js';
+export { ReportWriteError, type WrittenReport, writeReport } from './report/write-report.js';
 export { RunFolderError, scoreRunFolder, scorerFromRunFolder, scoresCsv, writeScores } from './run-folder.js';
 export { type AddResult, EvaluationInputError, RunScorer } from './run-scorer.js';
 export type { AgentScores, PopFigure, PopScores, RunScores, RunSeries } from './scores.js';

@@ -118,12 +118,26 @@ export function scoresCsv(scores: RunScores): string {
   return `${[CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
 }
 
-/** Writes scores.json and scores.csv atomically (a reader never sees half a file). */
+/**
+ * Writes scores.json and scores.csv atomically (a reader never sees half a file). A folder they
+ * cannot be written into (read-only, not one's own) is a RunFolderError naming it: it was a stack
+ * trace of the file system's error.
+ */
 export function writeScores(dir: string, scores: RunScores): void {
   const write = (name: string, text: string) => {
     const tmp = join(dir, `.${name}.tmp`);
-    writeFileSync(tmp, text);
-    renameSync(tmp, join(dir, name));
+    try {
+      writeFileSync(tmp, text);
+      renameSync(tmp, join(dir, name));
+    } catch (err) {
+      throw new RunFolderError(
+        join(dir, name),
+        `cannot write ${join(dir, name)}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
   };
   write('scores.json', `${JSON.stringify(scores, null, 2)}\n`);
   write('scores.csv', scoresCsv(scores));

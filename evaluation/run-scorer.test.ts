@@ -210,3 +210,26 @@ describe('RunScorer', () => {
     expect(() => s.add({ ...records()[0]!, seq: 0 })).toThrow(/record\.seq 0|seq 0 is not an integer >= 1/);
   });
 });
+
+describe('a manifest with a battery the scores cannot be of', () => {
+  // An efficiency of 0 (a damaged run-manifest.json: proto3 JSON leaves a missing field at 0)
+  // valued the stored energy at −Infinity and made the bound throw a RangeError with a stack.
+  it('is refused, naming the agent and its field', () => {
+    const broken = structuredClone(manifest);
+    const kind = broken.agents[0]!.asset!.kind!;
+    if (kind.$case !== 'battery') throw new Error('the fixture has a battery');
+    kind.value.etaCharge = 0;
+    const scorer = new RunScorer(RUN);
+    expect(() => scorer.addManifest(broken)).toThrow(EvaluationInputError);
+    expect(() => scorer.addManifest(broken)).toThrow(
+      'manifest.agents[0].asset.battery.etaCharge (agent bat) must be in (0, 1], got 0',
+    );
+    kind.value.etaCharge = 0.9;
+    kind.value.socInitialMwh = 3;
+    expect(() => scorer.addManifest(broken)).toThrow(
+      'manifest.agents[0].asset.battery.socInitialMwh (agent bat) must be within [0, 2], got 3',
+    );
+    expect(scorer.hasManifest).toBe(false);
+    expect(scorer.addManifest(manifest)).toBe('added');
+  });
+});

@@ -5,6 +5,8 @@
 import { type RunEnd, type RunManifest, SettlementRecord } from '../gen/flexarena/v1/evaluation.js';
 import { FlexArenaError } from '../lib/index.js';
 import type { RecordSink } from '../sim/index.js';
+import { assetFigures } from './asset-figures.js';
+import { BoundInputError, validateBoundSpec } from './bound/battery-bound.js';
 import type { BoundSolver } from './bound/pop.js';
 import { computeScores } from './compute-scores.js';
 import { scoreInputsSha256 } from './inputs-digest.js';
@@ -73,6 +75,7 @@ export class RunScorer implements RecordSink {
 
   addManifest(m: RunManifest): AddResult {
     this.checkRun(m.runId, 'manifest.run_id');
+    this.checkBatteries(m);
     if (!this.manifestMsg) {
       this.manifestMsg = m;
       return 'added';
@@ -115,6 +118,16 @@ export class RunScorer implements RecordSink {
     return 'conflict';
   }
 
+  /**
+   * Takes back a message `add*` just added (the service could not journal it, so it must come
+   * again and be added then): the manifest, the end message, or the record with that seq.
+   */
+  forget(kind: 'manifest' | 'end' | 'record', seq = 0): void {
+    if (kind === 'manifest') this.manifestMsg = undefined;
+    else if (kind === 'end') this.endMsg = undefined;
+    else this.records.delete(seq);
+  }
+
   /** The digest of what is in, as scores() records it in `inputsSha256`. */
   inputsSha256(): string {
     return scoreInputsSha256({
@@ -134,6 +147,30 @@ export class RunScorer implements RecordSink {
       duplicates: this.duplicates,
       ...(opts.solver ? { solver: opts.solver } : {}),
       ...(opts.withPop !== undefined ? { withPop: opts.withPop } : {}),
+    });
+  }
+
+  /**
+   * A battery the scores cannot be of (an efficiency of 0, a start SoC outside its bounds: a
+   * damaged or hand-made run-manifest.json) is refused naming the agent's field. Taken in, it made
+   * the stored energy's value infinite without a word and the perfect-foresight bound throw.
+   */
+  private checkBatteries(m: RunManifest): void {
+    m.agents.forEach((a, i) => {
+      const spec = assetFigures(a.asset)?.bound;
+      if (!spec) return;
+      try {
+        validateBoundSpec(spec);
+      } catch (err) {
+        if (!(err instanceof BoundInputError)) throw err;
+        const name = err.field.replace(/^spec\./, '').replace('socStartMwh', 'socInitialMwh');
+        const field = `manifest.agents[${i}].asset.battery.${name}`;
+        throw new EvaluationInputError(
+          field,
+          err.limit,
+          `${field} (agent ${a.agentId}) must be ${err.limit}, got ${String(err.value)}`,
+        );
+      }
     });
   }
 

@@ -1,7 +1,7 @@
 // A resumable tournament or study keeps its results in one folder, and the folder belongs to one
 // configuration: resuming with another would mix the results of two. The folder is made (or found)
 // and claimed by the configuration's hash in a meta file beside the results.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,9 +41,12 @@ const FOLDER_MARKS: readonly { file: string; kind: string }[] = [
 
 /**
  * Makes `dir` if need be and claims it for `config`: a folder claimed by another configuration, or
- * one that cannot be made, is refused with a message naming the folder and --out.
+ * one that cannot be made, is refused with a message naming the folder and --out. Returns the
+ * folder's id: random, made when the folder is claimed first (undefined for a folder claimed before
+ * folders had one). The same configuration in a new folder, or in one deleted and made again, gets
+ * another id: what is keyed by it elsewhere (a tournament's work queue on NATS) starts afresh.
  */
-export function claimFolder(c: FolderClaim): void {
+export function claimFolder(c: FolderClaim): string | undefined {
   try {
     mkdirSync(c.dir, { recursive: true });
   } catch (err) {
@@ -57,18 +60,19 @@ export function claimFolder(c: FolderClaim): void {
   const meta = join(c.dir, c.metaFile);
   const hash = configurationHash(c.config);
   const inputsHash = c.inputs ? configurationHash(c.inputs.value) : undefined;
-  const write = () =>
+  const write = (id: string | undefined) =>
     writeFileSync(
       meta,
-      `${JSON.stringify({ hash, ...(inputsHash ? { inputsHash } : {}), config: c.config }, null, 2)}\n`,
+      `${JSON.stringify({ hash, ...(inputsHash ? { inputsHash } : {}), ...(id ? { id } : {}), config: c.config }, null, 2)}\n`,
     );
   if (!existsSync(meta)) {
-    write();
-    return;
+    const id = randomBytes(6).toString('hex');
+    write(id);
+    return id;
   }
-  let prev: { hash?: string; inputsHash?: string };
+  let prev: { hash?: string; inputsHash?: string; id?: string };
   try {
-    prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string; inputsHash?: string };
+    prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string; inputsHash?: string; id?: string };
   } catch (err) {
     throw c.fail(
       `${meta} is not readable as JSON (${(err as Error).message}), so whose ${c.kind} folder this is is unknown: use another --out or delete it`,
@@ -78,10 +82,12 @@ export function claimFolder(c: FolderClaim): void {
     throw c.fail(
       `${c.dir} holds another ${c.kind} (config hash ${prev?.hash}, this one ${hash}): use another --out or delete it`,
     );
-  if (!c.inputs || prev.inputsHash === inputsHash) return;
-  if (prev.inputsHash === undefined) write();
-  else
+  const id = typeof prev.id === 'string' ? prev.id : undefined;
+  if (!c.inputs || prev.inputsHash === inputsHash) return id;
+  if (prev.inputsHash !== undefined)
     throw c.fail(
       `${c.dir} holds this ${c.kind} played on other ${c.inputs.what}: they changed since (inputs hash ${prev.inputsHash}, now ${inputsHash}); use another --out or delete it`,
     );
+  write(id);
+  return id;
 }

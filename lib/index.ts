@@ -29,6 +29,7 @@ export {
   RunInterruptedError,
   SeriesInterruptedError,
 } from './errors.js';
+export { LOCK_FILE, lockFolder } from './folder-lock.js';
 export { HELPER_THREAD_NICE, lowerHelperThreads, restoreHelperThreads } from './helper-threads.js';
 export { type LpSolver, loadHighs } from './highs.js';
 export {
@@ -45,7 +46,7 @@ export { compactString, compactStrings } from './latin1-strings.js';
 export { fileDigests } from './named-files.js';
 export * from './product-id.js';
 export { PROJECT_ROOT } from './project-root.js';
-export { encodeToBuffer, FastBinaryReader, FastBinaryWriter } from './proto-wire.js';
+export { encodeToBuffer, FastBinaryReader, FastBinaryWriter, wireIntText } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
 export {
   readJsonFile,
@@ -53,6 +54,7 @@ export {
   stampedBefore,
   stampFile,
   stampsUnchanged,
+  writeFileAtomically,
   writeJsonAtomically,
 } from './source-stamps.mjs';
 export { TurnBatch } from './turn-batch.js';
@@ -77,3 +79,4 @@ export {
   type WakeView,
   type WakeViewDelta,
 } from './wake-view.js';
+export { readWholeLines } from './whole-lines.js';

@@ -92,6 +92,15 @@ function shortVarint(r: ReaderInternals): number {
   return -1;
 }
 
+/**
+ * A 64-bit field's value for a message to the agent. The gateway's reader hands a value beyond
+ * ±(2^53−1) to the decoder as NaN (arena/gateway/safe-int64-reader.ts); written as is, a message
+ * said "NaN" where the agent had sent 2^62.
+ */
+export function wireIntText(v: unknown): string {
+  return typeof v === 'number' && Number.isNaN(v) ? 'a value beyond ±(2^53−1)' : String(v);
+}
+
 export class FastBinaryReader extends BinaryReader {
   override int64(): bigint {
     const r = this as unknown as ReaderInternals;

@@ -24,3 +24,6 @@ export function readJsonFile(path: string): unknown;
 
 /** Writes `value` as JSON to `path` at once (a temporary file renamed): readers see all or nothing. */
 export function writeJsonAtomically(path: string, value: unknown): void;
+
+/** Writes `text` to `path` at once (a temporary file renamed): a kill leaves the old file or none, never half. */
+export function writeFileAtomically(path: string, text: string): void;

@@ -5,7 +5,7 @@
 // trusts sizes and times: a file swapped for another of the same size and modification time (a copy
 // that keeps times) goes unseen until it is touched. Plain JavaScript: bin/cli-bundle.mjs runs
 // before anything could transpile TypeScript.
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** [path relative to root, size, mtimeMs] of a file; undefined when it is gone. */
@@ -55,7 +55,21 @@ export function readJsonFile(path) {
 
 /** Writes `value` as JSON to `path` at once (a temporary file renamed): readers see all or nothing. */
 export function writeJsonAtomically(path, value) {
+  writeFileAtomically(path, JSON.stringify(value));
+}
+
+/**
+ * Writes `text` to `path` at once: a temporary file beside it, renamed over it. A process killed
+ * while writing leaves the file as it was (or absent), never half of it; a failed write removes
+ * its temporary file and throws.
+ */
+export function writeFileAtomically(path, text) {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value));
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true, recursive: false });
+    throw err;
+  }
 }

@@ -2,6 +2,7 @@
 // The core has no I/O: the runtime (arena/), the evaluator, the training API and the tournament
 // runner drive it through Simulation and read it through record sinks.
 
+export { parseAssetConfig } from './assets/asset-config.js';
 // The pieces the training API builds its fast environments from (the same twins and world a run
 // uses, without the venues): the world with its difficulty levels and forecasts, and the assets.
 export { BatteryTwin, type BatteryTwinSpec } from './assets/battery.js';
@@ -24,6 +25,7 @@ export { type HouseholdSpec, ResidentialPool, syntheticPoolHouseholds } from './
 export { clockStartMs } from './config/clock-start.js';
 export {
   type AgentConfig,
+  commandParamsIssue,
   DEADLINE_MS_LIMITS,
   parseRunConfig,
   REALTIME_SPEED_LIMITS,

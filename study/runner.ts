@@ -3,11 +3,17 @@
 import { dirname, join, resolve } from 'node:path';
 import { carriedStateIssues, resolveParamPaths, strategyConfigIssues } from '../agents/strategies/index.js';
 import { loadRunConfig } from '../arena/index.js';
-import { ConfigError, deriveSeed, RunInterruptedError, SeriesInterruptedError } from '../lib/index.js';
+import {
+  ConfigError,
+  deriveSeed,
+  lockFolder,
+  RunInterruptedError,
+  SeriesInterruptedError,
+} from '../lib/index.js';
 import type { StudyConfig } from './config.js';
 import { runVariant, type StudyRun } from './run-variant.js';
 import { checkVariantSeats } from './seat-check.js';
-import { StudyStore } from './store.js';
+import { StudyFolderError, StudyStore } from './store.js';
 import { type StudySummary, summarise } from './summary.js';
 import { checkStudy, type Variant, variants } from './variants.js';
 
@@ -91,29 +97,36 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
   await checkVariantSeats(s, scenario, vs, o.file);
   const dir = o.dir ?? join('runs', 'studies', s.name);
   const store = new StudyStore(dir, s, scenario);
-  const done = store.runs();
-  const resumed = done.size;
-  const total = s.seeds * vs.length;
-  let played = 0;
-  o.onProgress?.({ finished: done.size, total, resumed });
-  for (let i = 0; i < s.seeds; i++)
-    for (const v of vs) {
-      if (done.has(`${i}:${v.id}`)) continue;
-      const interrupted = (signal: string) => new StudyInterruptedError(signal, dir, done.size, total);
-      if (o.signal?.aborted) throw interrupted(String(o.signal.reason));
-      const ctx = { study: s, scenario, outDir: dir, ...(o.signal ? { signal: o.signal } : {}) };
-      const r = await runVariant(ctx, i, studySeed(s, i), v).catch((err) => {
-        throw err instanceof RunInterruptedError ? interrupted(err.signal) : err;
-      });
-      store.append(r);
-      done.set(r.key, r);
-      played++;
-      o.onProgress?.({ finished: done.size, total, resumed, last: r });
-    }
-  const runs = [...done.values()].sort(
-    (a, b) =>
-      a.seedIndex - b.seedIndex ||
-      vs.findIndex((v) => v.id === a.variant) - vs.findIndex((v) => v.id === b.variant),
-  );
-  return { dir, variants: vs, runs, summary: summarise(s, vs, runs), played, resumed };
+  // One process at a time: a second one on the folder would run the same runs under the same
+  // run ids at once and remove the first one's run folders mid-run.
+  const release = lockFolder(dir, 'study', (m) => new StudyFolderError(m));
+  try {
+    const done = store.runs();
+    const resumed = done.size;
+    const total = s.seeds * vs.length;
+    let played = 0;
+    o.onProgress?.({ finished: done.size, total, resumed });
+    for (let i = 0; i < s.seeds; i++)
+      for (const v of vs) {
+        if (done.has(`${i}:${v.id}`)) continue;
+        const interrupted = (signal: string) => new StudyInterruptedError(signal, dir, done.size, total);
+        if (o.signal?.aborted) throw interrupted(String(o.signal.reason));
+        const ctx = { study: s, scenario, outDir: dir, ...(o.signal ? { signal: o.signal } : {}) };
+        const r = await runVariant(ctx, i, studySeed(s, i), v).catch((err) => {
+          throw err instanceof RunInterruptedError ? interrupted(err.signal) : err;
+        });
+        store.append(r);
+        done.set(r.key, r);
+        played++;
+        o.onProgress?.({ finished: done.size, total, resumed, last: r });
+      }
+    const runs = [...done.values()].sort(
+      (a, b) =>
+        a.seedIndex - b.seedIndex ||
+        vs.findIndex((v) => v.id === a.variant) - vs.findIndex((v) => v.id === b.variant),
+    );
+    return { dir, variants: vs, runs, summary: summarise(s, vs, runs), played, resumed };
+  } finally {
+    release();
+  }
 }

@@ -1,11 +1,12 @@
 // A study folder belongs to one study, and a folder that cannot be made is refused with the path
 // and the option — never a raw fs error.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../sim/index.js';
 import { tempDir } from '../test/helpers/arena-process.js';
 import { parseStudy } from './config.js';
+import type { StudyRun } from './run-variant.js';
 import { StudyFolderError, StudyStore } from './store.js';
 
 const dir = tempDir('flexarena-study-store-');
@@ -72,5 +73,17 @@ describe('StudyStore', () => {
     expect(() => new StudyStore(folder, study(2), scenario)).toThrow(
       /csv holds this study played on other scenario file or the files they name .*: they changed since/,
     );
+  });
+
+  // A study killed while appending leaves a torn last line; the run appended after the restart
+  // continued it, and was lost inside a line that cannot be read.
+  it('cuts a torn last line off runs.jsonl, so that the next run is read back', () => {
+    const store = new StudyStore(join(dir, 'torn'), study(2));
+    const run = (key: string) => ({ key, market: { daPricesEur: [] } }) as unknown as StudyRun;
+    store.append(run('with-0'));
+    appendFileSync(store.runsFile, '{"key":"without-0","mar');
+    expect([...store.runs().keys()]).toEqual(['with-0']);
+    store.append(run('without-0'));
+    expect([...store.runs().keys()]).toEqual(['with-0', 'without-0']);
   });
 });

@@ -1,9 +1,9 @@
 // A study's folder: study-config.json (the validated file and its hash: a folder holds one study)
 // and runs.jsonl, one finished run per line, appended as runs finish. A restarted study reads it
 // back and runs only what is missing.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { claimFolder, FlexArenaError } from '../lib/index.js';
+import { claimFolder, FlexArenaError, readWholeLines } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import { NAMED_FILES, namedFileDigests } from '../tournament/index.js';
 import type { StudyConfig } from './config.js';
@@ -44,11 +44,13 @@ export class StudyStore {
     this.runsFile = join(dir, 'runs.jsonl');
   }
 
-  /** Finished runs by key; a torn last line (killed while writing) is ignored. */
+  /**
+   * Finished runs by key. A torn last line (killed while writing) is not a run, and is cut off the
+   * file so that the run appended next is a line of its own.
+   */
   runs(): Map<string, StudyRun> {
     const byKey = new Map<string, StudyRun>();
-    if (!existsSync(this.runsFile)) return byKey;
-    for (const line of readFileSync(this.runsFile, 'utf8').split('\n')) {
+    for (const line of readWholeLines(this.runsFile)) {
       if (line.trim() === '') continue;
       try {
         const r = JSON.parse(line) as StudyRun;
@@ -57,7 +59,7 @@ export class StudyStore {
         if (!Array.isArray(r.market?.daPricesEur)) continue;
         if (!byKey.has(r.key)) byKey.set(r.key, r);
       } catch {
-        // torn line
+        // a damaged line: its run is run again
       }
     }
     return byKey;

@@ -3,8 +3,8 @@
 // battery's power and energy scaled) and 'fleet' (N identical copies of a battery sharing the
 // books). Scale 1 (and N = 1 of the studied agent) is the scenario itself: the 'with' run, not run
 // again.
-import { ConfigError } from '../lib/index.js';
-import type { AgentConfig, RunConfig } from '../sim/index.js';
+import { ConfigError, type ConfigIssue } from '../lib/index.js';
+import { type AgentConfig, parseAssetConfig, type RunConfig } from '../sim/index.js';
 import type { StudyConfig } from './config.js';
 
 export type VariantKind = 'with' | 'without' | 'size' | 'fleet';
@@ -59,9 +59,14 @@ function batteryAgent(scenario: RunConfig, id: string, field: string, file: stri
   return a;
 }
 
-/** Checks the study against its scenario (agents exist, have batteries, copies' ids are free). */
+/**
+ * Checks the study against its scenario (agents exist, have batteries that stay within the asset
+ * limits at every size, copies' ids are free).
+ */
 export function checkStudy(s: StudyConfig, scenario: RunConfig, file = '<study>'): void {
-  batteryAgent(scenario, s.agent, 'agent', file);
+  const studied = batteryAgent(scenario, s.agent, 'agent', file);
+  const oversized = scaledBatteryIssues(s, studied);
+  if (oversized.length > 0) throw new ConfigError(file, oversized);
   if (!s.fleet) return;
   const base = s.fleet.agent ?? s.agent;
   batteryAgent(scenario, base, 'fleet.agent', file);
@@ -77,14 +82,41 @@ export function checkStudy(s: StudyConfig, scenario: RunConfig, file = '<study>'
       ]);
 }
 
+/**
+ * A size factor that takes the battery beyond what an asset may be (10 000 MW, 100 000 MWh): the
+ * scaled battery is validated as the scenario's own is, and a refusal names `sizes[j]` — a run of it
+ * would simulate a battery no configuration may hold.
+ */
+function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
+  return s.sizes.flatMap((factor, j) => {
+    if (factor === 1 || a.asset?.type !== 'battery') return [];
+    try {
+      parseAssetConfig(scaledBattery(a.asset, factor), '<scaled>', '');
+      return [];
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return err.issues.map((i) => ({
+        path: `sizes[${j}]`,
+        message: `agent "${a.id}"'s battery scaled by ${factor} would have ${i.path} ${String(i.value)}: ${i.message}`,
+        value: factor,
+      }));
+    }
+  });
+}
+
+type BatteryAsset = Extract<AgentConfig['asset'], { type: 'battery' }>;
+
+function scaledBattery(b: BatteryAsset, factor: number): BatteryAsset {
+  return { ...b, powerMw: b.powerMw * factor, energyMwh: b.energyMwh * factor };
+}
+
 /** The scenario transformed into variant `v` (a deep copy; the world seed is set by the caller). */
 export function variantConfig(s: StudyConfig, scenario: RunConfig, v: Variant): RunConfig {
   const cfg = structuredClone(scenario);
   if (v.kind === 'without') cfg.agents = cfg.agents.filter((a) => a.id !== s.agent);
   else if (v.kind === 'size') {
     const a = cfg.agents.find((x) => x.id === s.agent)!;
-    if (a.asset?.type === 'battery')
-      a.asset = { ...a.asset, powerMw: a.asset.powerMw * v.value, energyMwh: a.asset.energyMwh * v.value };
+    if (a.asset?.type === 'battery') a.asset = scaledBattery(a.asset, v.value);
   } else if (v.kind === 'fleet') {
     const base = s.fleet?.agent ?? s.agent;
     const i = cfg.agents.findIndex((x) => x.id === base);

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { resolveParamPaths } from '../agents/strategies/index.js';
 import { readYamlConfig } from '../arena/index.js';
 import { ConfigError, configIssues, configName, configSeed } from '../lib/index.js';
+import { commandParamsIssue } from '../sim/index.js';
 
 const name = z
   .string()
@@ -21,7 +22,7 @@ const entrantSchema = z
     params: z.record(z.string(), z.unknown()).default({}),
     /** 'in-process' (fast, the default) or 'process': `flexarena agent <strategy>` over gRPC. */
     mode: z.enum(['in-process', 'process']).default('in-process'),
-    /** Any agent over gRPC: the command line, with {arena} and {token} filled in. */
+    /** Any agent over gRPC: the command line, with {arena}, {token} and {params} (JSON) filled in. */
     command: z.array(z.string().min(1)).min(1).optional(),
   })
   .strict()
@@ -89,6 +90,8 @@ export const tournamentSchema = z
           message: `duplicate entrant "${e.name}"`,
         });
       names.add(e.name);
+      const params = commandParamsIssue(e.command, e.params);
+      if (params) ctx.addIssue({ code: 'custom', path: ['entrants', i, 'params'], message: params });
     });
     t.gameSizes.forEach((k, i) => {
       // A size twice plans every game of it twice under the same id: each result counted twice.

@@ -10,6 +10,7 @@ import { tempDir } from '../test/helpers/arena-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../test/helpers/nats-server-process.js';
 import { fastScenario } from '../test/helpers/tournament-fixtures.js';
 import { parseTournament } from './config.js';
+import { entrantFaultLines } from './entrant-faults.js';
 import { gameConfig, playGame, playsInProcess } from './game.js';
 import type { GameSpec } from './plan.js';
 import { GameFailedError, localExecutor } from './runner.js';
@@ -165,4 +166,37 @@ describe('a game that fails', () => {
       rmSync(outDir, { recursive: true, force: true });
     }
   });
+});
+
+// An entrant whose command crashed at start scored 0, as one that chose to do nothing, and nothing
+// said so: the game's run folder (with agent-faults.log) is removed, and its log is not shown.
+describe('a game in which an entrant crashes', () => {
+  it("records the seat's agent faults in its result, and the tournament names the entrant", async () => {
+    const tournament = parseTournament({
+      name: 't',
+      entrants: [
+        { name: 'crasher', command: [process.execPath, '-e', 'process.exit(3)'] },
+        { name: 'quiet', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const outDir = tempDir('flexarena-game-');
+    try {
+      const result = await playGame(
+        { tournament, scenarios: [parseRunConfig(fastScenario())], outDir },
+        spec([
+          { seat: 'seat-a', entrant: 'crasher' },
+          { seat: 'seat-b', entrant: 'quiet' },
+        ]),
+      );
+      expect(result.seats[0]).toMatchObject({ entrant: 'crasher', profitEur: 0 });
+      expect(result.seats[0]!.faults).toEqual({ 'exited-before-connecting': 1 });
+      expect(result.seats[1]!.faults).toBeUndefined();
+      expect(entrantFaultLines([result, result], false)).toEqual([
+        "agent faults: crasher in 2 of its 2 game(s) (exited-before-connecting 2); its games count, with what its agent did before the fault; keepRuns: true keeps each game's run folder with its agent-faults.log and agents/<seat>.log",
+      ]);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

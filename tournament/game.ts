@@ -20,6 +20,11 @@ export interface SeatResult {
   popMultiMarket: number | null;
   popDayAhead: number | null;
   popSocNeutralMultiMarket: number | null;
+  /**
+   * The seat's agent faults in the game by kind (exited-before-connecting, process-exited, …),
+   * only when it had any: an entrant whose agent crashed scores as one that did nothing.
+   */
+  faults?: Record<string, number>;
 }
 
 export interface GameResult {
@@ -134,6 +139,7 @@ export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameRe
   if (!scores.complete) throw new Error(`game ${spec.id}: the run's records are incomplete`);
   const seats = spec.seats.map((s): SeatResult => {
     const a = scores.agents.find((x) => x.agentId === s.seat)!;
+    const faults = out.faults.filter((f) => f.agentId === s.seat);
     return {
       seat: s.seat,
       entrant: s.entrant,
@@ -142,6 +148,7 @@ export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameRe
       popMultiMarket: a.pop?.multiMarket.pop ?? null,
       popDayAhead: a.pop?.dayAhead.pop ?? null,
       popSocNeutralMultiMarket: a.pop?.socNeutralMultiMarket.pop ?? null,
+      ...(faults.length > 0 ? { faults: Object.fromEntries(faults.map((f) => [f.kind, f.total])) } : {}),
     };
   });
   if (!ctx.tournament.keepRuns) rmSync(out.runDir, { recursive: true, force: true });

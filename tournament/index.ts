@@ -7,6 +7,7 @@ export {
   type TournamentConfig,
   tournamentSchema,
 } from './config.js';
+export { type EntrantFaults, entrantFaultLines, entrantFaults } from './entrant-faults.js';
 export { type GameContext, type GameResult, gameConfig, playGame, type SeatResult } from './game.js';
 export { type Leaderboard, type LeaderboardRow, leaderboard, topKSeparated } from './leaderboard.js';
 export {

@@ -9,6 +9,7 @@ import { FlexArenaError, RunInterruptedError } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
+import type { GameSpec } from './plan.js';
 import type { GameExecutor } from './runner.js';
 import {
   ensureResultsConsumer,
@@ -33,7 +34,9 @@ export class WorkerGameError extends FlexArenaError {
     readonly gameId: string,
     detail: string,
   ) {
-    super(`game ${gameId} failed on a worker: ${detail}`);
+    super(
+      `game ${gameId} failed on a worker (queued again: the next start of the tournament plays it): ${detail}`,
+    );
     this.name = 'WorkerGameError';
   }
 }
@@ -58,9 +61,17 @@ export class NoWorkerError extends FlexArenaError {
   }
 }
 
-/** The tournament's key on NATS: its name and the hash of its validated file. */
-export function tournamentKey(t: TournamentConfig): string {
-  return `${t.name}-${createHash('sha256').update(JSON.stringify(t)).digest('hex').slice(0, 12)}`;
+/**
+ * The tournament's key on NATS: its name and the hash of its validated file and of its folder's id.
+ * The folder's id keeps two folders of the same file apart (another --out, or the folder deleted
+ * and the tournament started again): under one key the new folder's games were dropped as repeats
+ * of the first folder's for the queue's duplicate window, and its runner, whose results consumer
+ * had acknowledged every result, waited forever. A folder made before folders had an id keeps the
+ * key it had.
+ */
+export function tournamentKey(t: TournamentConfig, folderId?: string): string {
+  const hashed = JSON.stringify(t) + (folderId === undefined ? '' : `\u0000${folderId}`);
+  return `${t.name}-${createHash('sha256').update(hashed).digest('hex').slice(0, 12)}`;
 }
 
 export interface NatsExecutorOptions {
@@ -80,9 +91,9 @@ export interface NatsExecutorOptions {
 }
 
 export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
-  const tid = tournamentKey(o.tournament);
-  return async (games, done, signal) => {
+  return async (games, done, signal, folderId) => {
     if (games.length === 0) return;
+    const tid = tournamentKey(o.tournament, folderId);
     const interrupted = () => new RunInterruptedError(String(signal?.reason));
     if (signal?.aborted) throw interrupted();
     const { nc, jsm } = await connectWorkQueue(o.natsUrl, `flexarena-tournament-${tid}`, o.natsUrlFrom);
@@ -98,13 +109,16 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
         return ensureResultsConsumer(jsm, tid);
       });
       const js = jetstream(nc);
-      for (const spec of games) {
+      const publish = (spec: GameSpec, afterFailure?: number) => {
         const msg: GameMessage = { tid, tournament: o.tournament, scenarios: [...o.scenarios], spec };
         // A publication repeated after an outage is dropped by its Nats-Msg-Id.
-        await link.retry(`publishing game ${spec.id}`, () =>
-          js.publish(gamesSubject(tid), JSON.stringify(msg), { msgID: gameMsgId(tid, spec.id) }),
+        return link.retry(`publishing game ${spec.id}`, () =>
+          js.publish(gamesSubject(tid), JSON.stringify(msg), {
+            msgID: gameMsgId(tid, spec.id, afterFailure),
+          }),
         );
-      }
+      };
+      for (const spec of games) await publish(spec);
       log(`published ${games.length} game(s) to the work queue as ${tid}`);
       const waiting = new Set(games.map((g) => g.id));
       const consumer = await link.retry('opening the results', () =>
@@ -124,8 +138,14 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
       const stop = () => messages.stop();
       signal?.addEventListener('abort', stop);
       if (signal?.aborted) stop();
+      // A game that failed on a worker was taken off the queue (terminated): it is queued again
+      // under an id of its own before the failure stops the tournament, so that the next start
+      // plays it again, as a game that failed in process is (its first id stays taken for the
+      // duplicate window, and the restarted runner waited for it forever).
+      const byId = new Map(games.map((g) => [g.id, g]));
+      const requeue = (gameId: string, failureSeq: number) => publish(byId.get(gameId)!, failureSeq);
       try {
-        await collect(messages, waiting, done);
+        await collect(messages, waiting, done, requeue);
       } finally {
         watchdog.stop();
         signal?.removeEventListener('abort', stop);
@@ -142,15 +162,25 @@ export function natsExecutor(o: NatsExecutorOptions): GameExecutor {
   };
 }
 
-/** Feeds every result to `done` until no game is waiting; a worker's error ends the tournament. */
+/**
+ * Feeds every result to `done` until no game is waiting. A worker's failure of a waiting game ends
+ * the tournament, once `requeue` has queued the game again; one of a game with a result (another
+ * worker's delivery of it, or a game finished before a restart) is only acknowledged.
+ */
 async function collect(
   messages: ConsumerMessages,
   waiting: Set<string>,
   done: (r: GameResult) => void,
+  requeue: (gameId: string, failureSeq: number) => Promise<unknown>,
 ): Promise<void> {
   for await (const m of messages) {
     const r = m.json<ResultMessage>();
     if ('error' in r) {
+      if (!waiting.has(r.gameId)) {
+        m.ack();
+        continue;
+      }
+      await requeue(r.gameId, m.info.streamSequence);
       m.ack();
       throw new WorkerGameError(r.gameId, r.error);
     }

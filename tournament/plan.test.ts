@@ -144,4 +144,20 @@ describe('tournament plan', () => {
     ).toThrow(/at most 2/);
     expect(tournament({ adaptive: { topK: 4, maxGames: 100 } }).adaptive?.topK).toBe(4);
   });
+
+  it("refuses a command entrant's params that its command line would not pass ({params})", () => {
+    // Before, they were dropped without a word and the entrant played its defaults.
+    const own = (command: string[]) => ({
+      entrants: [
+        { name: 'a', strategy: 'idle' },
+        { name: 'own', command, params: { x: 1 } },
+      ],
+    });
+    expect(() => tournament(own(['my-agent', '{arena}']))).toThrow(
+      /entrants\[1\]\.params: no argument of the command says \{params\}/,
+    );
+    expect(tournament(own(['my-agent', '{arena}', '--params={params}'])).entrants[1]!.params).toEqual({
+      x: 1,
+    });
+  });
 });

@@ -5,22 +5,30 @@
 import { dirname, join, resolve } from 'node:path';
 import { resolveParamPaths } from '../agents/strategies/index.js';
 import { loadRunConfig } from '../arena/index.js';
-import { ConfigError, FlexArenaError, RunInterruptedError, SeriesInterruptedError } from '../lib/index.js';
+import {
+  ConfigError,
+  FlexArenaError,
+  lockFolder,
+  RunInterruptedError,
+  SeriesInterruptedError,
+} from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import { MAX_GAMES, type TournamentConfig } from './config.js';
 import { type GameContext, type GameResult, playGame } from './game.js';
 import { type Leaderboard, leaderboard } from './leaderboard.js';
 import { type GameSpec, planGames, plannedGameCount } from './plan.js';
-import { TournamentStore } from './store.js';
+import { TournamentFolderError, TournamentStore } from './store.js';
 
 /**
  * Plays games and reports each result (in any order). When `signal` aborts it stops (the game in
- * progress too, if it plays in this process) and rejects with a RunInterruptedError.
+ * progress too, if it plays in this process) and rejects with a RunInterruptedError. `folderId`:
+ * the tournament folder's id (TournamentStore), which keys its games on a work queue.
  */
 export type GameExecutor = (
   games: readonly GameSpec[],
   done: (result: GameResult) => void,
   signal?: AbortSignal,
+  folderId?: string,
 ) => Promise<void>;
 
 export interface TournamentProgress {
@@ -169,47 +177,55 @@ export async function runTournament(
   const dir = o.dir ?? join('runs', 'tournaments', t.name);
   const scenarios = o.scenarios ?? loadScenarios(t);
   const store = new TournamentStore(dir, t, scenarios);
-  const executor = o.executor ?? localExecutor({ tournament: t, scenarios, outDir: dir });
-  const results = new Map(store.results().map((g) => [g.id, g]));
-  const resumed = results.size;
-  let played = 0;
-  let seeds = t.seeds;
-  for (;;) {
-    const plan = planGames(t, scenarios, 0, seeds);
-    const todo = plan.filter((g) => !results.has(g.id));
-    const progress = (last?: GameResult) =>
-      o.onProgress?.({
-        finished: plan.filter((g) => results.has(g.id)).length,
-        total: plan.length,
-        resumed,
-        ...(last ? { last } : {}),
-      });
-    progress();
-    try {
-      await executor(
-        todo,
-        (r) => {
-          if (results.has(r.id)) return;
-          results.set(r.id, r);
-          store.append(r);
-          played++;
-          progress(r);
-        },
-        o.signal,
-      );
-    } catch (err) {
-      if (!(err instanceof RunInterruptedError)) throw err;
-      const finished = plan.filter((g) => results.has(g.id)).length;
-      throw new TournamentInterruptedError(err.signal, dir, finished, plan.length);
+  // One process at a time: a second one on the folder would play the same games under the same
+  // run ids at once and remove the first one's run folders mid-game.
+  const release = lockFolder(dir, 'tournament', (m) => new TournamentFolderError(m));
+  try {
+    const executor = o.executor ?? localExecutor({ tournament: t, scenarios, outDir: dir });
+    const results = new Map(store.results().map((g) => [g.id, g]));
+    const resumed = results.size;
+    let played = 0;
+    let seeds = t.seeds;
+    for (;;) {
+      const plan = planGames(t, scenarios, 0, seeds);
+      const todo = plan.filter((g) => !results.has(g.id));
+      const progress = (last?: GameResult) =>
+        o.onProgress?.({
+          finished: plan.filter((g) => results.has(g.id)).length,
+          total: plan.length,
+          resumed,
+          ...(last ? { last } : {}),
+        });
+      progress();
+      try {
+        await executor(
+          todo,
+          (r) => {
+            if (results.has(r.id)) return;
+            results.set(r.id, r);
+            store.append(r);
+            played++;
+            progress(r);
+          },
+          o.signal,
+          store.folderId,
+        );
+      } catch (err) {
+        if (!(err instanceof RunInterruptedError)) throw err;
+        const finished = plan.filter((g) => results.has(g.id)).length;
+        throw new TournamentInterruptedError(err.signal, dir, finished, plan.length);
+      }
+      const missing = plan.filter((g) => !results.has(g.id));
+      if (missing.length > 0)
+        throw new Error(`${missing.length} game(s) were not played, e.g. ${missing[0]!.id}`);
+      const ofPlan = plan.map((g) => results.get(g.id)!);
+      const board = leaderboard(t, ofPlan);
+      const next = t.adaptive ? planGames(t, scenarios, 0, seeds + 1).length : 0;
+      if (!t.adaptive || board.separated || next > t.adaptive.maxGames)
+        return { dir, results: ofPlan, board, played, resumed };
+      seeds++;
     }
-    const missing = plan.filter((g) => !results.has(g.id));
-    if (missing.length > 0)
-      throw new Error(`${missing.length} game(s) were not played, e.g. ${missing[0]!.id}`);
-    const ofPlan = plan.map((g) => results.get(g.id)!);
-    const board = leaderboard(t, ofPlan);
-    const next = t.adaptive ? planGames(t, scenarios, 0, seeds + 1).length : 0;
-    if (!t.adaptive || board.separated || next > t.adaptive.maxGames)
-      return { dir, results: ofPlan, board, played, resumed };
-    seeds++;
+  } finally {
+    release();
   }
 }

@@ -1,11 +1,14 @@
 // A tournament folder belongs to one tournament: another one (another configuration) is refused, and
 // a folder that cannot be made is refused with the path and the option — never a raw fs error.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../sim/index.js';
 import { tempDir } from '../test/helpers/arena-process.js';
+import { fastScenario } from '../test/helpers/tournament-fixtures.js';
 import { parseTournament } from './config.js';
+import type { GameResult } from './game.js';
+import { runTournament } from './runner.js';
 import { TournamentFolderError, TournamentStore } from './store.js';
 
 const dir = tempDir('flexarena-tournament-store-');
@@ -128,5 +131,43 @@ describe('TournamentStore', () => {
     expect(() => new TournamentStore(folder, t, scenario)).not.toThrow();
     writeFileSync(csv, 'b');
     expect(() => new TournamentStore(folder, t, scenario)).toThrow(/changed since/);
+  });
+
+  // A runner killed while appending leaves a torn last line. The game appended after the restart
+  // continued it: games.jsonl then held one line that is neither game, so that game was missing
+  // from the file the figures are recomputed from and was played again at the next start.
+  it('cuts a torn last line off games.jsonl, so that the next game is read back', () => {
+    const store = new TournamentStore(join(dir, 'torn'), tournament(2));
+    const game = (index: number) => ({ id: `g${index}`, index, seats: [] }) as unknown as GameResult;
+    store.append(game(0));
+    appendFileSync(store.gamesFile, '{"id":"g1","index":1,"se');
+    expect(store.results().map((g) => g.id)).toEqual(['g0']);
+    store.append(game(1));
+    expect(store.results().map((g) => g.id)).toEqual(['g0', 'g1']);
+    expect(readFileSync(store.gamesFile, 'utf8').split('\n')).toHaveLength(3);
+  });
+
+  // Two runners on one folder played the same games under the same run ids at once; one removed
+  // the other's run folder mid-game, which failed with ENOENT on its tape.sha256 as if the game
+  // itself had failed.
+  it('is played by one process at a time: a folder another running process holds is refused', async () => {
+    const folder = join(dir, 'held');
+    mkdirSync(folder);
+    writeFileSync(join(folder, '.lock'), `${process.ppid}\n`);
+    const t = parseTournament({
+      name: 't',
+      seeds: 1,
+      entrants: [
+        { name: 'a', strategy: 'idle' },
+        { name: 'b', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const refused = await runTournament(t, {
+      dir: folder,
+      scenarios: [parseRunConfig(fastScenario())],
+    }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(TournamentFolderError);
+    expect((refused as Error).message).toMatch(/held is in use by another tournament process \(pid \d+\)/);
   });
 });

@@ -1,10 +1,10 @@
 // A tournament's folder: tournament.json (the validated file and its hash: a folder holds one
 // tournament) and games.jsonl, one finished game per line, appended as games finish. A restarted
 // tournament reads it back and plays only the games that are not in it.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paramFiles } from '../agents/strategies/index.js';
-import { claimFolder, FlexArenaError, fileDigests } from '../lib/index.js';
+import { claimFolder, FlexArenaError, fileDigests, readWholeLines } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
 import type { TournamentConfig } from './config.js';
 import type { GameResult } from './game.js';
@@ -55,6 +55,8 @@ function tournamentInputs(
 
 export class TournamentStore {
   readonly gamesFile: string;
+  /** The folder's id (lib/claim-folder.ts; undefined for a folder made before folders had one). */
+  readonly folderId: string | undefined;
 
   /** `scenarios`: the scenario files as loaded (loadScenarios), so that an edited one is noticed. */
   constructor(
@@ -62,7 +64,7 @@ export class TournamentStore {
     t: TournamentConfig,
     scenarios?: readonly RunConfig[],
   ) {
-    claimFolder({
+    this.folderId = claimFolder({
       dir,
       metaFile: 'tournament.json',
       kind: 'tournament',
@@ -73,17 +75,19 @@ export class TournamentStore {
     this.gamesFile = join(dir, 'games.jsonl');
   }
 
-  /** Finished games; a torn last line (killed while writing) is ignored, and a game is kept once. */
+  /**
+   * Finished games, each kept once. A torn last line (killed while writing) is not a game, and is
+   * cut off the file so that the game appended next is a line of its own.
+   */
   results(): GameResult[] {
-    if (!existsSync(this.gamesFile)) return [];
     const byId = new Map<string, GameResult>();
-    for (const line of readFileSync(this.gamesFile, 'utf8').split('\n')) {
+    for (const line of readWholeLines(this.gamesFile)) {
       if (line.trim() === '') continue;
       try {
         const g = JSON.parse(line) as GameResult;
         if (!byId.has(g.id)) byId.set(g.id, g);
       } catch {
-        // torn line
+        // a damaged line: its game is played again
       }
     }
     return [...byId.values()].sort((a, b) => a.index - b.index);

@@ -46,8 +46,21 @@ export type ResultMessage =
 
 export const gamesSubject = (tid: string) => `flexarena-tournament.games.${tid}`;
 export const resultsSubject = (tid: string) => `flexarena-tournament.results.${tid}`;
-export const gameMsgId = (tid: string, gameId: string) => `${tid}:${gameId}:game`;
+/**
+ * A game's message id; `afterFailure` (the results-stream sequence of a worker's failure) makes
+ * the id of the game queued again after that failure, which the first id would have dropped as a
+ * repeat for the whole duplicate window.
+ */
+export const gameMsgId = (tid: string, gameId: string, afterFailure?: number) =>
+  `${tid}:${gameId}:game${afterFailure === undefined ? '' : `:after-failure-${afterFailure}`}`;
 export const resultMsgId = (tid: string, gameId: string) => `${tid}:${gameId}:result`;
+/**
+ * A worker's failure of one delivered game message (`gameSeq`: its games-stream sequence, the same
+ * for every redelivery of it). Not the result's id: a failure under that id would have the result
+ * of the game played again dropped as a repeat of it.
+ */
+export const failureMsgId = (tid: string, gameId: string, gameSeq: number) =>
+  `${tid}:${gameId}:failure-${gameSeq}`;
 
 const hasStream = (jsm: JetStreamManager, name: string) =>
   jetStreamEntityExists(jsm.streams.info(name), JetStreamApiCodes.StreamNotFound);

@@ -15,6 +15,7 @@ import { playGame } from './game.js';
 import {
   ensureStreams,
   ensureWorkersConsumer,
+  failureMsgId,
   GAMES_STREAM,
   type GameMessage,
   type ResultMessage,
@@ -153,12 +154,13 @@ export class TournamentWorker {
     // Published (and stored: the publish waits for the stream's ack) before the game is
     // acknowledged, so a crash in between replays the game and its result is deduplicated; a
     // publication repeated after an outage is deduplicated the same way.
+    const failed = 'error' in message;
+    const msgID = failed ? failureMsgId(tid, spec.id, m.info.streamSequence) : resultMsgId(tid, spec.id);
     await link.retry(`publishing the result of ${spec.id}`, () =>
-      js.publish(resultsSubject(tid), JSON.stringify(message), { msgID: resultMsgId(tid, spec.id) }),
+      js.publish(resultsSubject(tid), JSON.stringify(message), { msgID }),
     );
     // The ack (or term) waits for JetStream's confirmation and is repeated until it comes: one
     // lost in an outage would have the game played again after the ack wait.
-    const failed = 'error' in message;
     await link.retry(`acknowledging ${spec.id}`, () =>
       this.nc!.request(replyOf(m), failed ? '+TERM' : '+ACK', { timeout: 5_000 }),
     );

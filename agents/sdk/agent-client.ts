@@ -187,11 +187,12 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
   /** Since when the arena has kept this agent out for flooding (undefined: it has not). */
   let barredSince: number | undefined;
   let barredDelayMs = barred.firstDelayMs;
+  const acks = new AcksHandedOver();
   for (let failures = 0; ; ) {
     const welcomesBefore = outcome.welcome;
     outcome.welcome = undefined;
     try {
-      await runSession(strategy, opts, outcome);
+      await runSession(strategy, opts, outcome, acks);
       return outcome;
     } catch (err) {
       const welcomed = outcome.welcome !== undefined;
@@ -267,8 +268,39 @@ function eventLoopTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * The acks handed to onAck that do not count as processed yet: one handled while the reports of a
+ * skipped wake-up wait is not stored as processed (see runSession's `processed`), so a stream that
+ * ends before the wake-up carrying them is decided resumes from before it, and the arena sends it
+ * again — with a new report_seq, as everything after the resume point (docs/protocol.md, Resume).
+ * What names it is its batch's wake_id: each processed batch gets one ack in the sequence (a refusal
+ * of a whole batch has report_seq 0 and is not part of it). Kept across the streams of one runAgent.
+ */
+class AcksHandedOver {
+  private readonly wakeIds = new Set<number>();
+
+  /** onAck has had `ack` since the last message stored as processed. */
+  has(ack: ActionAck): boolean {
+    return ack.reportSeq > 0 && this.wakeIds.has(ack.wakeId);
+  }
+
+  add(ack: ActionAck): void {
+    if (ack.reportSeq > 0) this.wakeIds.add(ack.wakeId);
+  }
+
+  /** A message after them is stored as processed: a resume starts past them, none comes again. */
+  clear(): void {
+    this.wakeIds.clear();
+  }
+}
+
 /** One stream: resolves when the run ended (or the arena closed the stream), rejects on an error. */
-function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunOutcome): Promise<void> {
+function runSession(
+  strategy: Strategy,
+  opts: ConnectOptions,
+  outcome: AgentRunOutcome,
+  acks: AcksHandedOver,
+): Promise<void> {
   const conflate = opts.conflate ?? true;
   // Reports of skipped wake-ups not yet handed to the strategy (they come with the next decided one).
   const skipped = new SkippedReports();
@@ -282,6 +314,7 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
     if (skipped.pending) return;
     if (seq <= outcome.lastReportSeq) return;
     outcome.lastReportSeq = seq;
+    acks.clear();
     opts.onProcessed?.(seq, outcome.lastAnswer);
   };
   // The first wake-up of a resumed stream may be the last one decided, sent again: its answer had
@@ -317,7 +350,11 @@ function runSession(strategy: Strategy, opts: ConnectOptions, outcome: AgentRunO
       void chain.then(() => (err ? reject(err) : resolve()));
     };
     const onAck = (ack: ActionAck) => {
-      strategy.onAck?.(ack);
+      // Sent again after a resume from before it (see AcksHandedOver): onAck has had it.
+      if (!acks.has(ack)) {
+        strategy.onAck?.(ack);
+        acks.add(ack);
+      }
       if (ack.reportSeq > 0) processed(ack.reportSeq);
     };
     const handle = async (msg: SessionResponse) => {

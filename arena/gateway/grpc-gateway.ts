@@ -37,7 +37,7 @@ import {
   WakeUpEncoding,
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
-import { ListenError } from '../../lib/index.js';
+import { ListenError, wireIntText } from '../../lib/index.js';
 import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
 import { addLazyReflection } from './lazy-reflection.js';
 import { OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
@@ -521,7 +521,7 @@ export class GrpcGateway {
       fail(
         call,
         status.INVALID_ARGUMENT,
-        `hello.last_report_seq: ${hello.lastReportSeq} is outside [0, ${last}] (the last report sent to ${agentId})`,
+        `hello.last_report_seq: ${wireIntText(hello.lastReportSeq)} is outside [0, ${last}] (the last report sent to ${agentId})`,
       );
       return undefined;
     }
@@ -594,7 +594,11 @@ export class GrpcGateway {
       this.port(s.agentId).onBarred();
       return false;
     }
-    this.opts.faults.fault(s.agentId, 'rate-limited', `wake_id ${batch.wakeId}: ${rate.describe()}`);
+    this.opts.faults.fault(
+      s.agentId,
+      'rate-limited',
+      `wake_id ${wireIntText(batch.wakeId)}: ${rate.describe()}`,
+    );
     if (verdict === 'refuse') this.sendAck(s, this.rateLimitedAck(batch, rate.describe()));
     // Not waited for: in lock-step the others would wait for an answer stuck behind its own flood.
     this.port(s.agentId).onOverLimit();

@@ -13,10 +13,27 @@ const BIN = join(ROOT, 'bin', 'flexarena.mjs');
 /** The Python SDK's folder, put on PYTHONPATH for `runtime: python` agents. */
 export const PYTHON_SDK_DIR = join(ROOT, 'agents', 'python');
 
-/** A command line to start an agent with, and what it needs in its environment beyond the token. */
+/**
+ * A command line to start an agent with (`{arena}`, `{token}` and `{params}` in its arguments are
+ * filled in at launch), the agent's params as JSON for `{params}`, and what it needs in its
+ * environment beyond the token.
+ */
 export interface AgentCommand {
   argv: readonly string[];
+  params?: string;
   env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * `arg` with `{arena}`, `{token}` and `{params}` replaced by `values` (a placeholder without a value
+ * stays as it is), in one pass: a value holding a placeholder's text (params {"note": "{token}"}) is
+ * not filled in again.
+ */
+export function fillPlaceholders(
+  arg: string,
+  values: { arena?: string; token?: string; params?: string | undefined },
+): string {
+  return arg.replace(/\{(arena|token|params)\}/g, (m, k: 'arena' | 'token' | 'params') => values[k] ?? m);
 }
 
 /**
@@ -24,12 +41,14 @@ export interface AgentCommand {
  * SDK for `runtime: python` (undefined: a built-in strategy, `flexarena agent <strategy>`).
  */
 export function agentCommand(agent: AgentConfig): AgentCommand | undefined {
-  if (agent.command) return { argv: agent.command };
+  const params = JSON.stringify(agent.params ?? {});
+  if (agent.command) return { argv: agent.command, params };
   if (agent.runtime === 'python' && agent.module) {
     const python = process.env.FLEXARENA_PYTHON ?? '/usr/bin/python3';
     const path = [PYTHON_SDK_DIR, process.env.PYTHONPATH].filter(Boolean).join(':');
     return {
-      argv: [python, '-m', agent.module, '--arena', '{arena}', '--params', JSON.stringify(agent.params)],
+      argv: [python, '-m', agent.module, '--arena', '{arena}', '--params', '{params}'],
+      params,
       env: { PYTHONPATH: path },
     };
   }
@@ -120,9 +139,9 @@ export function launchAgent(
 }
 
 /**
- * Starts an agent given as a command line (any language): `{arena}` and `{token}` in its arguments
- * are replaced by the arena's address and the agent's token, which are also in the environment
- * (FLEXARENA_ARENA, FLEXARENA_TOKEN). `resumed`: see openLog.
+ * Starts an agent given as a command line (any language): `{arena}`, `{token}` and `{params}` in its
+ * arguments are replaced by the arena's address, the agent's token (both also in the environment,
+ * FLEXARENA_ARENA and FLEXARENA_TOKEN) and its params as JSON. `resumed`: see openLog.
  */
 export function launchCommand(
   agentId: string,
@@ -133,7 +152,7 @@ export function launchCommand(
   resumed?: string,
 ): LaunchedAgent {
   const [cmd, ...args] = command.argv.map((a) =>
-    a.replaceAll('{arena}', address).replaceAll('{token}', token),
+    fillPlaceholders(a, { arena: address, token, params: command.params }),
   );
   if (!cmd) throw new Error(`agent ${agentId}: empty command`);
   const log = openLog(agentId, logDir, resumed);

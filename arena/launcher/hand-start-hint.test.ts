@@ -12,7 +12,11 @@ describe('handStartHint', () => {
     );
     const own = handStartHint({ id: 'a', strategy: 'buy-cheap', params: {} }, at, builtIn);
     expect(own).not.toMatch(/flexarena agent/);
-    expect(own).toMatch(/"buy-cheap" is not a built-in strategy.*127\.0\.0\.1:50051/);
+    expect(own).toMatch(/"buy-cheap" is not a built-in strategy.*127\.0\.0\.1:50051 and the agent's token$/);
+    // Configured params of such an agent reach it only through whoever starts it: the hint says them.
+    expect(handStartHint({ id: 'a', strategy: 'buy-cheap', params: { limit_eur: 60 } }, at, builtIn)).toMatch(
+      /and the agent's token \(and its params from the configuration, \{"limit_eur":60\}\)$/,
+    );
   });
 
   it('gives a built-in strategy its configured params (the pasted line played the defaults)', () => {
@@ -55,6 +59,33 @@ describe('handStartHint', () => {
         builtIn,
       ),
     ).toBe('./my-agent --arena 127.0.0.1:50051 --token=<token>');
+    expect(
+      handStartHint(
+        {
+          id: 'x',
+          strategy: 'mine',
+          command: ['./my-agent', '{arena}', '--params', '{params}'],
+          params: { a: 1 },
+        },
+        at,
+        builtIn,
+      ),
+    ).toBe(`FLEXARENA_TOKEN=<token> ./my-agent 127.0.0.1:50051 --params '{"a":1}'`);
+    // A params value holding a placeholder's text is not filled in again.
+    expect(
+      handStartHint(
+        {
+          id: 'x',
+          strategy: 'mine',
+          command: ['./my-agent', '--params={params}'],
+          params: { n: '{token}{arena}' },
+        },
+        at,
+        builtIn,
+      ),
+    ).toBe(
+      `FLEXARENA_ARENA=127.0.0.1:50051 FLEXARENA_TOKEN=<token> ./my-agent '--params={"n":"{token}{arena}"}'`,
+    );
     expect(
       handStartHint({ id: 'x', strategy: 'mine', command: ['./my agent'], params: {} }, at, builtIn),
     ).toBe("FLEXARENA_ARENA=127.0.0.1:50051 FLEXARENA_TOKEN=<token> './my agent'");

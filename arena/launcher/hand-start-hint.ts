@@ -4,7 +4,7 @@
 // agent with a `command` or `runtime: python` is started with its own command line, and any other
 // one is the user's own program.
 import type { AgentConfig } from '../../sim/index.js';
-import { agentCommand } from './agent-launcher.js';
+import { agentCommand, fillPlaceholders } from './agent-launcher.js';
 
 /** Single-quoted for a POSIX shell when the word holds anything the shell would read. */
 function shellWord(word: string): string {
@@ -27,9 +27,10 @@ export function handStartHint(
     ];
     const argv = command.argv.map((a) =>
       a
-        .replaceAll('{arena}', address)
         .split('{token}')
-        .map((part) => (part === '' ? '' : shellWord(part)))
+        .map((part) =>
+          part === '' ? '' : shellWord(fillPlaceholders(part, { arena: address, params: command.params })),
+        )
         .join('<token>'),
     );
     return [...env, ...argv].join(' ');
@@ -42,5 +43,9 @@ export function handStartHint(
       : '';
     return `node bin/flexarena.mjs agent ${agent.strategy} --arena ${address} --token <token>${params}`;
   }
-  return `"${agent.strategy}" is not a built-in strategy: start your program with the arena address ${address} and the agent's token`;
+  // Its configured params reach it only through whoever starts it: said, or they were lost unseen.
+  const params = Object.keys(agent.params ?? {}).length
+    ? ` (and its params from the configuration, ${JSON.stringify(agent.params)})`
+    : '';
+  return `"${agent.strategy}" is not a built-in strategy: start your program with the arena address ${address} and the agent's token${params}`;
 }

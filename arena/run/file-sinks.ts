@@ -1,8 +1,9 @@
 // Sinks that write a run's records into its folder (the tape is in tape-file.ts): the settlement
 // records of the evaluation contract, and the agent fault log with wall-clock times.
-import { appendFileSync, closeSync, openSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunEnd, RunManifest, type SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
+import { writeFileAtomically } from '../../lib/index.js';
 import { type FaultRecord, type RecordSink, settlementJson } from '../../sim/index.js';
 import { type FaultLogLimits, FaultThrottle, type SuppressedSummary } from './fault-throttle.js';
 import { writeAll } from './tape-file.js';
@@ -74,14 +75,15 @@ export class RunInfoFileSink implements RecordSink {
   constructor(private readonly runDir: string) {}
 
   manifest(m: RunManifest): void {
-    writeFileSync(
+    writeFileAtomically(
       join(this.runDir, 'run-manifest.json'),
       `${JSON.stringify(RunManifest.toJSON(m), null, 2)}\n`,
     );
   }
 
   runEnd(e: RunEnd): void {
-    writeFileSync(join(this.runDir, 'run-end.json'), `${JSON.stringify(RunEnd.toJSON(e), null, 2)}\n`);
+    // Whole or absent: a run killed while writing it must not leave a file its readers refuse.
+    writeFileAtomically(join(this.runDir, 'run-end.json'), `${JSON.stringify(RunEnd.toJSON(e), null, 2)}\n`);
   }
 }
 

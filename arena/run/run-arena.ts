@@ -104,6 +104,8 @@ export interface RunOptions {
 export interface RunOutput {
   runDir: string;
   results: RunResults & { nats?: NatsDelivery };
+  /** The agents' faults (agent-faults.log's, written or suppressed) by agent and kind. */
+  faults: { agentId: string; kind: string; total: number }[];
   natsUrl?: string;
   /** A real-time run: its pace as measured (wall time, lag, decision points skipped by busy agents). */
   realtime?: RealtimeStats;
@@ -491,7 +493,13 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log, resume?.resentFromTape);
     writeResults(runDir, results);
     completed = true;
-    return { runDir, results, ...(nats ? { natsUrl: nats.url } : {}), ...(realtime ? { realtime } : {}) };
+    return {
+      runDir,
+      results,
+      faults: faults.totals(),
+      ...(nats ? { natsUrl: nats.url } : {}),
+      ...(realtime ? { realtime } : {}),
+    };
   } catch (err) {
     if (resume && !resume.live) {
       // Before the re-simulation caught up nothing of the folder was replaced: it stays as it was.

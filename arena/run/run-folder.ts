@@ -1,9 +1,9 @@
 // The files of a run folder that are written once, at the end: results.json (every figure, exact
 // integer units beside the EUR columns), results.csv (one row per agent) and the tape's hash — or,
 // for a run stopped by a signal, the tape's hash and interrupted.json.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlexArenaError } from '../../lib/index.js';
+import { FlexArenaError, writeFileAtomically } from '../../lib/index.js';
 import type { RunResults } from '../../sim/index.js';
 
 /** A file of a run folder that is not what it should be. */
@@ -16,8 +16,10 @@ export class RunFolderError extends FlexArenaError {
   }
 }
 
+// Each file whole or absent (a temporary file renamed): results.json says that the run finished —
+// a resume refuses such a folder — so a run killed while writing it must not leave half of it.
 export function writeResults(dir: string, results: RunResults): void {
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileAtomically(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const cols = [
     'agentId',
     'strategy',
@@ -41,7 +43,7 @@ export function writeResults(dir: string, results: RunResults): void {
     'clippedPeriods',
   ] as const;
   const rows = results.agents.map((a) => cols.map((c) => String(a[c])).join(','));
-  writeFileSync(join(dir, 'results.csv'), `${[cols.join(','), ...rows].join('\n')}\n`);
+  writeFileAtomically(join(dir, 'results.csv'), `${[cols.join(','), ...rows].join('\n')}\n`);
   writeTapeHash(dir, results.tapeSha256);
 }
 
@@ -50,7 +52,7 @@ export function writeResults(dir: string, results: RunResults): void {
  * (or `flexarena tape <dir> --verify`). Also written for a run that stopped early, over its tape so far.
  */
 export function writeTapeHash(dir: string, sha256: string): void {
-  writeFileSync(join(dir, 'tape.sha256'), `${sha256}  tape.jsonl\n`);
+  writeFileAtomically(join(dir, 'tape.sha256'), `${sha256}  tape.jsonl\n`);
 }
 
 /** interrupted.json: a run stopped by a signal, and the virtual time of its last decision point. */
@@ -63,7 +65,7 @@ export interface Interruption {
 }
 
 export function writeInterruption(dir: string, i: Interruption): void {
-  writeFileSync(join(dir, INTERRUPTED_FILE), `${JSON.stringify(i, null, 2)}\n`);
+  writeFileAtomically(join(dir, INTERRUPTED_FILE), `${JSON.stringify(i, null, 2)}\n`);
 }
 
 /** The run folder's interruption, if it was interrupted (undefined otherwise). */

@@ -2,7 +2,7 @@
 // implementation started by the command line (with {arena} and {token} filled in, both also in
 // FLEXARENA_ARENA and FLEXARENA_TOKEN), prints a pass/fail table, exits 1 when a check fails.
 import type { Command } from 'commander';
-import { formatChecks, runCompliance, startFailureOutput } from '../../compliance/index.js';
+import { failureOutput, formatChecks, runCompliance } from '../../compliance/index.js';
 import { DEADLINE_MS_LIMITS } from '../../sim/index.js';
 import { intOption, pathOption, stopOnSignal } from '../options.js';
 
@@ -20,7 +20,7 @@ export function registerCompliance(program: Command): void {
     )
     .argument(
       '<command...>',
-      'the command that starts the agent, after --; {arena} and {token} are filled in',
+      'the command that starts the agent, after --; {arena} and {token} are filled in ({params}: {})',
     )
     .option('--out <dir>', 'where the run folder goes (default: a temporary folder)', pathOption('--out'))
     .option(
@@ -39,9 +39,9 @@ export function registerCompliance(program: Command): void {
         ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
         ...(o.verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}),
       }).finally(() => stop.release());
-      const startFailure = startFailureOutput(report);
+      const failure = failureOutput(report);
       if (o.verbose) process.stderr.write(`--- agent output ---\n${report.agentLog}\n`);
-      else if (startFailure) process.stderr.write(`--- the agent's last output ---\n${startFailure}\n`);
+      else if (failure) process.stderr.write(`--- the agent's last output ---\n${failure}\n`);
       process.stdout.write(`${formatChecks(report.checks)}\nrun folder: ${report.runDir}\n`);
       if (!report.pass) process.exitCode = 1;
     });

@@ -47,7 +47,7 @@ describe('entrants', () => {
       { name: 'fine', strategy: 'lp-battery', params: { horizonHours: 24 } },
       { name: 'typo', strategy: 'lp-batery' },
       { name: 'far', strategy: 'lp-battery', params: { horizonHours: 500 } },
-      { name: 'own', strategy: 'anything', command: ['my-agent', '{arena}', '{token}'], params: { x: 1 } },
+      { name: 'own', strategy: 'anything', command: ['my-agent', '{arena}', '{params}'], params: { x: 1 } },
     ]);
     expect(issues.map((i) => i.path)).toEqual(['entrants[1].strategy', 'entrants[2].params.horizonHours']);
     expect(issues[1]).toMatchObject({ value: 500 });

@@ -11,6 +11,7 @@ import { ConfigError, type ConfigIssue } from '../../lib/index.js';
 import type { RunConfig } from '../../sim/index.js';
 import {
   DEFAULT_WORKER_TIMEOUT_MS,
+  entrantFaultLines,
   loadScenarios,
   loadTournament,
   natsExecutor,
@@ -237,6 +238,7 @@ export function registerTournament(program: Command): void {
         `\nTournament ${t.name}: ${outcome.played} game(s) played now, ${outcome.resumed} resumed\n`,
       );
       process.stdout.write(`${formatLeaderboard(outcome.board)}\n`);
+      for (const line of entrantFaultLines(outcome.results, t.keepRuns)) process.stdout.write(`${line}\n`);
       process.stdout.write(`files: ${[`${outcome.dir}/games.jsonl`, ...files].join(', ')}\n`);
     });
 }

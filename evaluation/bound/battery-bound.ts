@@ -70,7 +70,7 @@ export class BoundInputError extends RangeError {
   constructor(
     readonly field: string,
     readonly limit: string,
-    value: unknown,
+    readonly value: unknown,
   ) {
     super(`perfect-foresight bound: ${field} must be ${limit}, got ${String(value)}`);
     this.name = 'BoundInputError';
@@ -95,13 +95,12 @@ function term(coef: number, v: string, first: boolean): string {
   return `${sign}${sign ? ' ' : ''}${num(Math.abs(coef))} ${v}`;
 }
 
-export function validateBoundProblem(p: BoundProblem): void {
-  const s = p.spec;
-  const check = (ok: boolean, field: string, limit: string, value: unknown) => {
-    if (!ok) throw new BoundInputError(field, limit, value);
-  };
-  check(p.periods.length > 0, 'periods', 'non-empty', p.periods.length);
-  check(p.hours > 0 && Number.isFinite(p.hours), 'hours', '> 0', p.hours);
+const check = (ok: boolean, field: string, limit: string, value: unknown) => {
+  if (!ok) throw new BoundInputError(field, limit, value);
+};
+
+/** The battery of a bound (a BoundInputError naming `spec.<field>` when it is not one). */
+export function validateBoundSpec(s: BatteryBoundSpec): void {
   check(s.powerMw >= 0 && Number.isFinite(s.powerMw), 'spec.powerMw', 'a finite number >= 0', s.powerMw);
   check(s.etaCharge > 0 && s.etaCharge <= 1, 'spec.etaCharge', 'in (0, 1]', s.etaCharge);
   check(s.etaDischarge > 0 && s.etaDischarge <= 1, 'spec.etaDischarge', 'in (0, 1]', s.etaDischarge);
@@ -113,6 +112,12 @@ export function validateBoundProblem(p: BoundProblem): void {
     s.socStartMwh,
   );
   check(s.degradationEurPerMwh >= 0, 'spec.degradationEurPerMwh', '>= 0', s.degradationEurPerMwh);
+}
+
+export function validateBoundProblem(p: BoundProblem): void {
+  check(p.periods.length > 0, 'periods', 'non-empty', p.periods.length);
+  check(p.hours > 0 && Number.isFinite(p.hours), 'hours', '> 0', p.hours);
+  validateBoundSpec(p.spec);
   p.periods.forEach((q, i) => {
     const priced = q.buyEurPerMwh !== undefined;
     check(priced === (q.sellEurPerMwh !== undefined), `periods[${i}]`, 'priced on both sides or neither', '');

@@ -2,9 +2,10 @@
 // the folder of another run with that id. A rerun under the same id replaces the folder, and an
 // evaluator that held the earlier run (in its journal, here) wrote the earlier run's scores into the
 // new run's folder when it started again, where they read as the new run's.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { JsMsg } from '@nats-io/jetstream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import { NatsServerProcess, stopAllNatsServers } from '../../test/helpers/nats-server-process.js';
@@ -103,4 +104,54 @@ describe('EvaluatorService on a server without JetStream', () => {
       await service.stop();
     }
   }, 30_000);
+});
+
+/** A delivered settlement message, recording what the service answered. */
+function delivered(subject: string, doc: unknown): { msg: JsMsg; answers: string[] } {
+  const answers: string[] = [];
+  const msg = {
+    subject,
+    data: new TextEncoder().encode(JSON.stringify(doc)),
+    info: { streamSequence: 1 },
+    ack: () => answers.push('ack'),
+    nak: () => answers.push('nak'),
+    term: () => answers.push('term'),
+  } as unknown as JsMsg;
+  return { msg, answers };
+}
+
+describe('EvaluatorService journalling', () => {
+  // A record that could not be journalled was terminated as unscorable: never delivered again,
+  // and, scored in memory only, gone after the next start.
+  it('does not acknowledge a message it cannot journal, and journals it when it comes again', () => {
+    const base = mkdtempSync(join(tmpdir(), 'flexarena-evaluator-'));
+    const state = join(base, 'state');
+    const log: string[] = [];
+    const service = new EvaluatorService({
+      natsUrl: 'nats://127.0.0.1:1',
+      runsDir: join(base, 'runs'),
+      stateDir: state,
+      log: (l) => log.push(l),
+    });
+    const handle = (m: JsMsg) => (service as unknown as { handle(m: JsMsg): void }).handle(m);
+    const record = SettlementRecord.toJSON(
+      SettlementRecord.fromJSON({ runId: RUN, seq: 1, agentId: 'a', strategy: 'idle', deliveryStartMs: T0 }),
+    );
+    rmSync(state, { recursive: true });
+    writeFileSync(state, ''); // the journal cannot be written
+    const first = delivered(`flexarena.${RUN}.settlement.a`, record);
+    handle(first.msg);
+    expect(first.answers).toEqual(['nak']);
+    expect(log.join('\n')).toMatch(
+      /cannot journal flexarena\.same\.settlement\.a in .*state \(--state-dir\): .*JetStream delivers it again/,
+    );
+    expect(service.statuses()[0]!.records).toBe(0);
+
+    rmSync(state);
+    mkdirSync(state);
+    const again = delivered(`flexarena.${RUN}.settlement.a`, record);
+    handle(again.msg);
+    expect(again.answers).toEqual(['ack']);
+    expect(new Journal(state).read(RUN)).toEqual([{ kind: 'record', data: record }]);
+  });
 });

@@ -79,6 +79,9 @@ function noJetStream(err: unknown, natsAt: string): never {
   throw err;
 }
 
+/** A message that could not be journalled comes again after this (ms). */
+const JOURNAL_RETRY_MS = 5_000;
+
 const SUBJECT = /^flexarena\.([a-z0-9][a-z0-9-]*)\.settlement\.(.+)$/;
 
 export class EvaluatorService {
@@ -355,7 +358,7 @@ export class EvaluatorService {
       const runId = match[1]!;
       const result = this.apply(runId, kind, data);
       if (result === 'added') {
-        this.journal.append(runId, { kind, data });
+        if (!this.journalled(m, runId, kind, data)) return;
         this.counters.added++;
         added = runId;
       } else if (result === 'duplicate') this.counters.duplicates++;
@@ -376,6 +379,27 @@ export class EvaluatorService {
     // The message is journalled and acknowledged; writing the run's scores is another matter: a
     // folder that cannot be written must not make the run's last message count as unscorable.
     if (added !== undefined) this.writeIfComplete(added, { rewrite: true });
+  }
+
+  /**
+   * Journals a message just added. One that cannot be journalled (a full disk, the state folder
+   * gone) is taken back and not acknowledged, so JetStream delivers it again: acknowledged without
+   * a journal entry it would be lost at the next start, and terminated as unscorable (as it was)
+   * it was never delivered again.
+   */
+  private journalled(m: JsMsg, runId: string, kind: JournalKind, data: unknown): boolean {
+    try {
+      this.journal.append(runId, { kind, data });
+      return true;
+    } catch (err) {
+      const { scorer } = this.state(runId);
+      scorer.forget(kind, kind === 'record' ? SettlementRecord.fromJSON(data).seq : 0);
+      this.log(
+        `evaluator: cannot journal ${m.subject} in ${this.journal.dir} (--state-dir): ${(err as Error).message}; not acknowledged, JetStream delivers it again`,
+      );
+      m.nak(JOURNAL_RETRY_MS);
+      return false;
+    }
   }
 
   private writeIfComplete(runId: string, o: { rewrite: boolean }): void {

@@ -53,8 +53,15 @@ export class HttpEndpoint {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const [status, body] = this.route(req);
-    send(res, status, body);
+    let answer: [number, unknown];
+    try {
+      answer = this.route(req);
+    } catch (err) {
+      // Scores that cannot be computed are this request's failure: thrown from the request
+      // handler, the error ended the whole evaluator process, its consumer with it.
+      answer = [500, { error: (err as Error).message }];
+    }
+    send(res, answer[0], answer[1]);
   }
 
   private route(req: IncomingMessage): [number, unknown] {

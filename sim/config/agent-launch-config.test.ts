@@ -24,6 +24,10 @@ describe('agent launch fields', () => {
     expect(cfg.agents[0]!.command).toEqual(['my-agent', '--arena', '{arena}']);
     const py = parseRunConfig(withAgent({ runtime: 'python', module: 'flexarena_examples.battery' }));
     expect(py.agents[0]).toMatchObject({ runtime: 'python', module: 'flexarena_examples.battery' });
+    const withParams = parseRunConfig(
+      withAgent({ command: ['my-agent', '--params={params}'], params: { margin_eur: 4 } }),
+    );
+    expect(withParams.agents[0]!.params).toEqual({ margin_eur: 4 });
   });
 
   it.each([
@@ -35,6 +39,12 @@ describe('agent launch fields', () => {
     [{ runtime: 'python', module: 'not a module' }, 'agents[0].module', /module path/],
     [{ command: ['x'], runtime: 'python', module: 'x' }, 'agents[0].runtime', /either command or runtime/],
     [{ command: ['x'], launch: false, token: 'token-123' }, 'agents[0].command', /started by hand/],
+    // Before, these params were dropped without a word: the agent played its defaults.
+    [
+      { command: ['my-agent', '--arena', '{arena}'], params: { margin_eur: 4 } },
+      'agents[0].params',
+      /\{params\}/,
+    ],
   ])('refuses %j at %s', (agent, path, message) => {
     const issue = issuesOf(withAgent(agent)).find((i) => i.path === path);
     expect(issue, JSON.stringify(issuesOf(withAgent(agent)))).toBeDefined();

@@ -89,7 +89,8 @@ const agentSchema = z
      * An agent in any language, launched by the arena from this command line instead of
      * `flexarena agent <strategy>` (`strategy` is then only a label). `{arena}` and `{token}` in
      * the arguments are filled in; both are also in the environment (FLEXARENA_ARENA,
-     * FLEXARENA_TOKEN), which keeps the token out of `ps`.
+     * FLEXARENA_TOKEN), which keeps the token out of `ps`. `{params}` is filled in with `params`
+     * as JSON; `params` without a `{params}` argument are refused (they would not reach the agent).
      */
     command: z.array(z.string().min(1)).min(1).optional(),
     /**
@@ -497,8 +498,11 @@ function launchIssues(a: {
   command?: string[] | undefined;
   runtime?: string | undefined;
   module?: string | undefined;
+  params: Record<string, unknown>;
 }): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
+  const params = commandParamsIssue(a.command, a.params);
+  if (params) out.push({ field: 'params', message: params });
   if (a.command && a.runtime)
     out.push({ field: 'runtime', message: 'give either command or runtime, not both' });
   if (a.runtime === 'python' && !a.module)
@@ -514,6 +518,23 @@ function launchIssues(a: {
       message: 'launch: false means the agent is started by hand; the arena would not run this',
     });
   return out;
+}
+
+/**
+ * A command line gets its agent's `params` only where one of its arguments says `{params}` (filled
+ * in as JSON, like `--params` of `flexarena agent`): params given without one would never reach
+ * the agent, which would play its defaults without a word. Undefined when nothing is lost.
+ */
+export function commandParamsIssue(
+  command: readonly string[] | undefined,
+  params: Record<string, unknown> | undefined,
+): string | undefined {
+  if (!command || Object.keys(params ?? {}).length === 0) return undefined;
+  if (command.some((arg) => arg.includes('{params}'))) return undefined;
+  return (
+    'no argument of the command says {params}, so these parameters would not reach the agent: ' +
+    'add one where it reads them (e.g. [..., --params, "{params}"]; filled in as JSON), or leave params out'
+  );
 }
 
 export type RunConfig = z.infer<typeof runConfigSchema>;

@@ -434,6 +434,36 @@ describe('Simulation: the door', () => {
     expect(ctx.ledger('maker').rejects).toBe(6);
   });
 
+  it("words a venue's rejection in the proto's names, as its field; the tape keeps the market's event", async () => {
+    // Before, the messages were the market library's: "peakLots must be an integer >= 1 and <= 1
+    // (the order's quantityLots); got 5", "productId \"qh-20261122-2400\" is not a configured
+    // product id" — names an agent that knows only the proto cannot look up.
+    const { sim, tape } = await setup({ ...cidOnly, agents: [agents[0]!] });
+    const iceberg = order(Q0, 'buy', 8_000, 1);
+    if (iceberg.kind?.$case !== 'submit') throw new Error('unreachable');
+    iceberg.kind.value.peakLots = 5;
+    const played = await play(sim, {
+      maker: (w) => (w.wakeId === 1 ? [iceberg, order('qh-20261122-2400', 'buy', 8_000, 1)] : []),
+    });
+    const results = played.acks.get('maker')![0]!.results;
+    expect(results.map((r) => [RejectCode[r.rejectCode], r.field, r.message])).toEqual([
+      [
+        'REJECT_CODE_PEAK_INVALID',
+        'submit.peak_lots',
+        "submit.peak_lots must be an integer >= 1 and <= 1 (the order's submit.quantity_lots); got 5",
+      ],
+      [
+        'REJECT_CODE_UNKNOWN_PRODUCT',
+        'submit.product_id',
+        'submit.product_id "qh-20261122-2400" is not a configured product id',
+      ],
+    ]);
+    expect(tape.records.filter((r) => r.type === 'rejected').map((r) => [r.field, r.message])).toEqual([
+      ['peakLots', "peakLots must be an integer >= 1 and <= 1 (the order's quantityLots); got 5"],
+      ['productId', 'productId "qh-20261122-2400" is not a configured product id'],
+    ]);
+  });
+
   it('refuses stale, duplicate and late batches as a whole, each with an ack that says why', async () => {
     const { sim } = await setup({ ...cidOnly, agents: [{ id: 'a', strategy: 'idle' }] });
     const dp1 = (await sim.advance())!;
@@ -455,6 +485,12 @@ describe('Simulation: the door', () => {
     expect(wrong.ack.results).toMatchObject([
       { status: ActionStatus.ACTION_STATUS_REJECTED, rejectCode: RejectCode.REJECT_CODE_STALE_WAKE },
     ]);
+    // A wake_id beyond ±(2^53−1) reaches the core as NaN (the gateway's reader): the ack says so,
+    // where it said "wake_id NaN".
+    const huge = sim.answer('a', { kind: 'batch', batch: { wakeId: Number.NaN, actions: [] } });
+    if (huge.taken) throw new Error('unreachable');
+    expect(huge.ack).toMatchObject({ wakeId: 0, batchStatus: BatchStatus.BATCH_STATUS_STALE_WAKE });
+    expect(huge.ack.message).toMatch(/^wake_id a value beyond ±\(2\^53−1\): /);
     const dp2 = (await sim.advance())!;
     sim.wakeUp('a');
     sim.answer('a', { kind: 'missed' });

@@ -32,10 +32,10 @@ import {
   BatchStatus,
   type WakeUp,
 } from '../../gen/flexarena/v1/session.js';
-import { ConfigError } from '../../lib/index.js';
+import { ConfigError, wireIntText } from '../../lib/index.js';
 import { clockStartIssue, clockStartMs } from '../config/clock-start.js';
 import type { RunConfig } from '../config/run-config.js';
-import { fieldPath } from '../door/field-path.js';
+import { fieldPath, protocolMessage } from '../door/field-path.js';
 import {
   type ActionKind,
   type Admitted,
@@ -439,7 +439,7 @@ export class Simulation {
         batch,
         BatchStatus.BATCH_STATUS_STALE_WAKE,
         RejectCode.REJECT_CODE_STALE_WAKE,
-        `wake_id ${batch?.wakeId}: no such wake-up was sent to ${agentId}`,
+        `wake_id ${wireIntText(batch?.wakeId)}: no such wake-up was sent to ${agentId}`,
         'the wake_id of a wake-up sent to this agent',
       );
     this.liveWakes.get(agentId)!.delete(wakeId);
@@ -740,8 +740,8 @@ export class Simulation {
     } else if (!d || d.point.wakeId !== wakeId || !d.woken.has(agentId)) {
       status = BatchStatus.BATCH_STATUS_STALE_WAKE;
       message = d
-        ? `wake_id ${batch?.wakeId}: the current decision point is wake ${d.point.wakeId}`
-        : `wake_id ${batch?.wakeId}: no decision point is open`;
+        ? `wake_id ${wireIntText(batch?.wakeId)}: the current decision point is wake ${d.point.wakeId}`
+        : `wake_id ${wireIntText(batch?.wakeId)}: no decision point is open`;
     }
     if (status === undefined) return undefined;
     return this.refusalAck(batch, status, code, message, d ? `${d.point.wakeId}` : 'an open decision point');
@@ -904,7 +904,10 @@ export class Simulation {
     this.stats.actions++;
     const venue = this.venueByAction.get(action.kind!.$case)!;
     venue.handle(batch.agentId, action, this.now, result);
-    if (result.status === ActionStatus.ACTION_STATUS_REJECTED) result.field = fieldPath(action, result.field);
+    if (result.status === ActionStatus.ACTION_STATUS_REJECTED) {
+      result.message = protocolMessage(action, result.field, result.message);
+      result.field = fieldPath(action, result.field);
+    }
     if (--batch.remaining === 0) this.ackBatch(batch);
   }
 

@@ -80,6 +80,20 @@ describe('flexarena compliance', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
+  it('fills {params} in the command line with {}, as a configuration would with its params', {
+    timeout: 90_000,
+  }, async () => {
+    // Before, "{params}" reached the agent as it is (a command copied from a configuration).
+    const res = await compliance([
+      '/usr/bin/python3',
+      '-c',
+      'import sys; print(sys.argv[1:]); sys.exit(1)',
+      '{params}',
+    ]);
+    expect(res.code, res.out).toBe(1);
+    expect(res.out).toMatch(/--- the agent's last output ---\n\['\{\}'\]/);
+  });
+
   it('says so when the command itself cannot be started, and passes none of the checks', {
     timeout: 90_000,
   }, async () => {
@@ -122,6 +136,10 @@ describe('flexarena compliance', () => {
     expect(res.out).toMatch(/^PASS {2}hello \/ welcome/m);
     expect(res.out).toMatch(/^FAIL {2}reconnect and resume +no reconnect after the drop/m);
     expect(res.out).toMatch(/^FAIL {2}clean leave at RunEnded .*exited with 3/m);
+    // Why it ended, in its own words (before, only "exited with 3" said anything).
+    expect(res.out).toMatch(
+      /--- the agent's last output ---\n(.*\n)*.*session ended with gRPC status UNAVAILABLE/,
+    );
   });
 
   it('SIGTERM stops the run and the agent process, and exits 143', { timeout: 120_000 }, async () => {

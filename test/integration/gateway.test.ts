@@ -204,6 +204,27 @@ describe('gateway', () => {
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.details).toContain('hello.last_report_seq');
     liar.close();
+    // One beyond ±(2^53−1) is named as such (the message said "NaN is outside …").
+    const huge = openSession(arena.address, TOKEN);
+    huge.call.write({
+      kind: {
+        $case: 'hello',
+        value: {
+          sdkName: 'test',
+          sdkVersion: '0',
+          strategy: 'manual',
+          lastReportSeq: (2n ** 62n) as unknown as number,
+          wakeUpEncoding: 0,
+          acksInWakeUp: false,
+        },
+      },
+    });
+    const hugeErr = await huge.error;
+    expect(hugeErr.code).toBe(status.INVALID_ARGUMENT);
+    expect(hugeErr.details).toMatch(
+      /^hello\.last_report_seq: a value beyond ±\(2\^53−1\) is outside \[0, \d+\]/,
+    );
+    huge.close();
     arena.child.kill('SIGTERM');
   });
 

@@ -1,5 +1,5 @@
 // Python SDK agents launched by the arena from the run configuration — one with `runtime: python`
-// and a module, one with a `command` line using {arena} and {token} — play a real run over gRPC
+// and a module, one with a `command` line using {arena}, {token} and {params} — play a real run over gRPC
 // next to the built-in agents, and their fills are the tape's. With `--external` such an agent is
 // not launched: the arena prints its command line and waits for it.
 import { spawn } from 'node:child_process';
@@ -24,7 +24,7 @@ const root = join(import.meta.dirname, '..', '..');
 const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
 
 describe('Python agents launched from the configuration', () => {
-  it('play a real run: runtime: python with a module, and a command line with {arena} and {token}', async () => {
+  it('play a real run: runtime: python with a module, and a command line with {arena}, {token} and {params}', async () => {
     const dir = tempDir();
     const cfg = demoConfig({
       simStartHoursBeforeDay: 8,
@@ -53,7 +53,11 @@ describe('Python agents launched from the configuration', () => {
           '{arena}',
           '--token',
           '{token}',
+          '--params',
+          '{params}',
         ],
+        // Not the example's default step (0.5 MW): its orders show that the params reached it.
+        params: { margin_eur: 4, step_mw: 0.3 },
         asset: battery,
       },
     );
@@ -68,6 +72,10 @@ describe('Python agents launched from the configuration', () => {
       expect(log).toMatch(new RegExp(`py-spread-battery: agent ${id}, \\d+ wake-ups, 1 session\\(s\\)`));
       expect(tradesOf(tape, id).length, log).toBeGreaterThan(0);
     }
+    // Before, a command agent's params were dropped: it played its defaults (5-lot orders).
+    const commandOrders = tape.filter((r) => r.type === 'accepted' && r.agentId === 'py-command');
+    expect(commandOrders.length).toBeGreaterThan(0);
+    expect(new Set(commandOrders.map((r) => r.quantityLots))).toEqual(new Set([3]));
     const results = JSON.parse(readFileSync(join(runDir!, 'results.json'), 'utf8'));
     const faultLog = join(runDir!, 'agent-faults.log');
     const faults = existsSync(faultLog) ? readFileSync(faultLog, 'utf8') : '';

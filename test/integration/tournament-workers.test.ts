@@ -3,7 +3,7 @@
 // with the agent process it launched) while it plays a game; that game is delivered again after
 // the ack wait and played by the other worker, and counted once. The final table and every
 // game's result (tape hash, profits, PoP) equal the same tournament run in a single process.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTournament, runTournament } from '../../tournament/index.js';
@@ -214,5 +214,103 @@ describe('tournament over JetStream workers', () => {
     expect(again.stdout).toContain('1 game(s) played now, 0 resumed');
     const games = lines(readFileSync(join(out, 'games.jsonl'), 'utf8')).map((l) => JSON.parse(l));
     expect(games.map((g) => g.playedBy)).toEqual(['late']);
+  }, 300_000);
+
+  // A game that fails on a worker (here: its --out cannot be made there) stops the tournament, as
+  // one failing in process does. The worker terminates the game's message, and the game's id was
+  // then taken in the work queue for 24 h: the tournament started again once the cause was fixed
+  // published it as a repeat (dropped) and waited forever, its idle workers keeping the
+  // --worker-timeout from firing; and the failure's result id would also have dropped the result
+  // of the game played again.
+  it('a game that failed on a worker is played again by the next start of the tournament', async () => {
+    const dir = tempDir('flexarena-worker-failed-');
+    writeConfig(dir, fastScenario(), 'fast.yaml');
+    const file = writeConfig(
+      dir,
+      {
+        name: 'failing',
+        seed: 5,
+        seeds: 1,
+        gameSizes: [2],
+        entrants: [
+          { name: 'idle', strategy: 'idle' },
+          { name: 'heuristic', strategy: 'heuristic-battery' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      },
+      't.yaml',
+    );
+    const nats = await NatsServerProcess.start();
+    const out = join(dir, 'out');
+    const args = ['tournament', file, '--nats', nats.url, '--out', out, '--no-progress'];
+    const blocked = join(dir, 'a-file');
+    writeFileSync(blocked, '');
+    // One game, and it exits: the game queued again is left for the worker that can play it.
+    const broken = startCli([
+      'worker',
+      '--nats',
+      nats.url,
+      '--name',
+      'broken',
+      '--out',
+      blocked,
+      '--max-games',
+      '1',
+    ]);
+    const failed = await startCli(args).exited;
+    expect((await broken.exited).code).toBe(0);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /game 0-2-0-idle\+heuristic-r0 failed on a worker \(queued again: the next start of the tournament plays it\): RunFolderError/,
+    );
+
+    const w = startCli(['worker', '--nats', nats.url, '--name', 'fixed', '--out', join(dir, 'fixed')]);
+    const again = startCli([...args, '--worker-timeout', '20']);
+    const timer = setTimeout(() => killCliGroup(again), 120_000);
+    const r = await again.exited;
+    clearTimeout(timer);
+    killCliGroup(w);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('1 game(s) played now, 0 resumed');
+    const games = lines(readFileSync(join(out, 'games.jsonl'), 'utf8')).map((l) => JSON.parse(l));
+    expect(games.map((g) => g.playedBy)).toEqual(['fixed']);
+  }, 300_000);
+
+  // The same tournament file played again into another folder, or into its folder deleted and made
+  // again, on the same NATS server: its games had the first folder's message ids and were dropped
+  // as repeats (24 h duplicate window), and the runner waited forever for their results.
+  it('the same tournament into a new folder (another --out, or the folder deleted) is played again', async () => {
+    const dir = tempDir('flexarena-worker-again-');
+    writeConfig(dir, fastScenario(), 'fast.yaml');
+    const file = writeConfig(
+      dir,
+      {
+        name: 'again',
+        seed: 5,
+        seeds: 1,
+        gameSizes: [2],
+        entrants: [
+          { name: 'idle', strategy: 'idle' },
+          { name: 'heuristic', strategy: 'heuristic-battery' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      },
+      't.yaml',
+    );
+    const nats = await NatsServerProcess.start();
+    const w = startCli(['worker', '--nats', nats.url, '--name', 'w', '--out', join(dir, 'w')]);
+    const play = async (out: string) => {
+      const runner = startCli(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
+      const timer = setTimeout(() => killCliGroup(runner), 60_000);
+      const r = await runner.exited;
+      clearTimeout(timer);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('1 game(s) played now, 0 resumed');
+    };
+    await play(join(dir, 'first'));
+    await play(join(dir, 'second'));
+    rmSync(join(dir, 'first'), { recursive: true });
+    await play(join(dir, 'first'));
+    killCliGroup(w);
   }, 300_000);
 });

@@ -4,7 +4,7 @@ import re
 
 from .errors import ActionBuildError
 from .proto import auction_pb2, balancing_pb2, market_pb2, session_pb2
-from .units import net_lots, price_ticks, quantity_lots
+from .units import MAX_SAFE, net_lots, price_ticks, quantity_lots
 
 _TIF = {
     "GTC": market_pb2.TIME_IN_FORCE_GTC,
@@ -16,7 +16,8 @@ _DIRECTION = {"up": balancing_pb2.BALANCING_DIRECTION_UP, "down": balancing_pb2.
 
 
 def _choice(table: dict, value, field: str):
-    if value not in table:
+    # Checked as a string first: an unhashable value (a list) made `in` raise a bare TypeError.
+    if not isinstance(value, str) or value not in table:
         raise ActionBuildError(field, " | ".join(table), f"{value!r} is not one of {', '.join(table)}")
     return table[value]
 
@@ -24,6 +25,20 @@ def _choice(table: dict, value, field: str):
 def _text(value, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise ActionBuildError(field, "a non-empty string", f"{value!r} is not a non-empty string")
+    return value
+
+
+def _client_ref(value) -> str:
+    # protobuf would refuse a number with a bare TypeError naming no field.
+    if not isinstance(value, str):
+        raise ActionBuildError("client_ref", "a string", f"{value!r} is a {type(value).__name__}, not a string")
+    return value
+
+
+def _flag(value, field: str) -> bool:
+    # Not read by truth value: aon="no" would be an all-or-none order.
+    if not isinstance(value, bool):
+        raise ActionBuildError(field, "a boolean", f"{value!r} is not a boolean")
     return value
 
 
@@ -49,8 +64,9 @@ def _period(value, field: str) -> int:
 
 
 def _order_id(value, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ActionBuildError(field, "a positive integer", f"{value!r} is not an order id")
+    # The arena issues order ids 1 … 2^53−1; beyond 2^63−1 protobuf raised a bare ValueError.
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SAFE:
+        raise ActionBuildError(field, f"an integer within [1, {MAX_SAFE}]", f"{value!r} is not an order id")
     return value
 
 
@@ -63,10 +79,11 @@ def order(product_id: str, side: str, price_eur, quantity_mw, tif: str = "GTC", 
         price_ticks=price_ticks(price_eur, "submit.price_ticks"),
         quantity_lots=quantity_lots(quantity_mw, "submit.quantity_lots"),
         time_in_force=_choice(_TIF, tif, "submit.time_in_force"),
-        restriction=market_pb2.EXECUTION_RESTRICTION_AON if aon else market_pb2.EXECUTION_RESTRICTION_NONE,
+        restriction=(market_pb2.EXECUTION_RESTRICTION_AON if _flag(aon, "submit.restriction")
+                     else market_pb2.EXECUTION_RESTRICTION_NONE),
         peak_lots=0 if peak_mw is None else quantity_lots(peak_mw, "submit.peak_lots"),
     )
-    return session_pb2.Action(client_ref=client_ref, submit=submit)
+    return session_pb2.Action(client_ref=_client_ref(client_ref), submit=submit)
 
 
 def buy(product_id: str, price_eur, quantity_mw, tif: str = "GTC", **kw) -> session_pb2.Action:
@@ -78,13 +95,13 @@ def sell(product_id: str, price_eur, quantity_mw, tif: str = "GTC", **kw) -> ses
 
 
 def cancel(order_id: int, client_ref: str = "") -> session_pb2.Action:
-    return session_pb2.Action(client_ref=client_ref, cancel=session_pb2.CancelOrder(order_id=_order_id(order_id, "cancel.order_id")))
+    return session_pb2.Action(client_ref=_client_ref(client_ref), cancel=session_pb2.CancelOrder(order_id=_order_id(order_id, "cancel.order_id")))
 
 
 def modify(order_id: int, price_eur, quantity_mw, client_ref: str = "") -> session_pb2.Action:
     """New price and remaining quantity of a resting order (priority kept only when the price is
     unchanged and the quantity goes down)."""
-    return session_pb2.Action(client_ref=client_ref, modify=session_pb2.ModifyOrder(
+    return session_pb2.Action(client_ref=_client_ref(client_ref), modify=session_pb2.ModifyOrder(
         order_id=_order_id(order_id, "modify.order_id"),
         price_ticks=price_ticks(price_eur, "modify.price_ticks"),
         quantity_lots=quantity_lots(quantity_mw, "modify.quantity_lots"),
@@ -118,7 +135,11 @@ def auction_curve(auction_id: str, bid_id: str, period: int, points, interpolati
     strictly increasing, net quantity never rising with the price. "step" holds each point's
     quantity up to the next price, "linear" interpolates between points."""
     kind = _choice(_INTERPOLATION, interpolation, "auction_bid.curve.interpolation")
-    pts = list(points) if isinstance(points, (list, tuple)) else None
+    if not isinstance(points, (list, tuple)):
+        # A generator of points was refused as having "no points".
+        raise ActionBuildError("auction_bid.curve.points", "a list of (price EUR/MWh, net MW) pairs",
+                               f"{points!r} is a {type(points).__name__}, not a list")
+    pts = list(points)
     if not pts:
         raise ActionBuildError("auction_bid.curve.points", "at least one point", f"{points!r} has no points")
     if len(pts) > MAX_CURVE_POINTS:
@@ -152,9 +173,8 @@ def cancel_auction_bid(auction_id: str, bid_id: str) -> session_pb2.Action:
 def capacity_bid(product_id: str, direction: str, quantity_mw, price_eur_per_mw_h, indivisible: bool = False,
                  client_ref: str = "") -> session_pb2.Action:
     """aFRR capacity ("afrr-YYYYMMDD-K"), priced in EUR/MW per hour."""
-    if not isinstance(indivisible, bool):
-        raise ActionBuildError("capacity_bid.indivisible", "a boolean", f"{indivisible!r} is not a boolean")
-    return session_pb2.Action(client_ref=client_ref, capacity_bid=balancing_pb2.SubmitCapacityBid(
+    _flag(indivisible, "capacity_bid.indivisible")
+    return session_pb2.Action(client_ref=_client_ref(client_ref), capacity_bid=balancing_pb2.SubmitCapacityBid(
         product_id=_text(product_id, "capacity_bid.product_id"),
         direction=_choice(_DIRECTION, direction, "capacity_bid.direction"),
         quantity_lots=quantity_lots(quantity_mw, "capacity_bid.quantity_lots"),
@@ -165,7 +185,7 @@ def capacity_bid(product_id: str, direction: str, quantity_mw, price_eur_per_mw_
 
 def energy_bid(product_id: str, direction: str, quantity_mw, price_eur, client_ref: str = "") -> session_pb2.Action:
     """Balancing energy for one quarter-hour product ("up": producing more / consuming less)."""
-    return session_pb2.Action(client_ref=client_ref, energy_bid=balancing_pb2.SubmitEnergyBid(
+    return session_pb2.Action(client_ref=_client_ref(client_ref), energy_bid=balancing_pb2.SubmitEnergyBid(
         product_id=_text(product_id, "energy_bid.product_id"),
         direction=_choice(_DIRECTION, direction, "energy_bid.direction"),
         quantity_lots=quantity_lots(quantity_mw, "energy_bid.quantity_lots"),

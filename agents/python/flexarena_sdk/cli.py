@@ -7,7 +7,9 @@ import sys
 import traceback
 
 from .client import run_agent
-from .errors import AgentSdkError, StrategyError
+import grpc
+
+from .errors import AgentSdkError, SessionError, StrategyError
 
 
 def main(make_strategy, argv=None) -> int:
@@ -47,7 +49,7 @@ def main(make_strategy, argv=None) -> int:
     try:
         out = run_agent(strategy, args.arena, args.token, state_file=args.state, conflate=args.conflate)
     except AgentSdkError as err:
-        print(describe_error(strategy.name, err), file=sys.stderr, flush=True)
+        print(describe_error(strategy.name, err, args.state), file=sys.stderr, flush=True)
         return 1
     except KeyboardInterrupt:
         # Ctrl-C is how a user stops an agent started by hand: one line, not grpc's stack. The
@@ -69,10 +71,16 @@ def main(make_strategy, argv=None) -> int:
     return 0
 
 
-def describe_error(name: str, err: AgentSdkError) -> str:
+def describe_error(name: str, err: AgentSdkError, state_file: str = None) -> str:
     """One line for what the SDK or the arena refused; when the strategy's own code raised, the
     traceback of that exception too (from the strategy's frame on), which says where."""
     line = f"{name}: {type(err).__name__}: {err}"
+    if (state_file and isinstance(err, SessionError) and err.code == grpc.StatusCode.INVALID_ARGUMENT
+            and (err.details or "").startswith("hello.last_report_seq")):
+        # The arena has sent fewer reports than the file says were processed: the usual cause is a
+        # state file kept from an earlier run, which the refusal alone did not say.
+        line += (f" — the resume point came from --state {state_file}: a file of an earlier run? Remove it "
+                 "(or name another) to start this run afresh")
     cause = err.__cause__
     if not isinstance(err, StrategyError) or cause is None:
         return line

@@ -28,8 +28,8 @@ import grpc
 from .errors import AgentSdkError, ConnectTimeout, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
-from .skipped_reports import SkippedReports
-from .state_file import StateFile
+from .skipped_reports import REPORT_FIELDS, SkippedReports
+from .state_file import StateFile, StateFileError, unstorable_at
 from .wake_view import WakeViewError, WakeViewTracker
 
 SDK_NAME = "flexarena-python"
@@ -56,26 +56,39 @@ class Strategy:
     name = "python-strategy"
 
     def on_welcome(self, market: Market) -> None:
-        pass
+        """The run's market, products and assets. Called at every Welcome: the first, and again
+        after each resume of a dropped stream (`market.resumed` is then True) — so keep what the
+        strategy has learnt across the call rather than starting it afresh here."""
 
     def decide(self, wake: Wake) -> list:
+        """The actions (flexarena_sdk.actions builders) for this wake-up, possibly none. Its fills,
+        awards, results and settlements are those since the previous wake-up decided; each reaches
+        decide exactly once (with a state file, across restarts too: save_state)."""
         raise NotImplementedError
 
     def on_ack(self, ack) -> None:
-        pass
+        """The ActionAck of a batch: one result per action, in batch order (order ids, immediate
+        fills, typed rejections naming field and limit). Each ack is handed over once."""
 
     def on_end(self, ended) -> None:
-        pass
+        """RunEnded: `reason`, the agent's `result` (unset for an interrupted or failed run) and
+        `final_report`, a WakeUp with what happened after the last wake-up — the fills of the last
+        batch among them, which reach the strategy only here, never in decide()."""
 
     def save_state(self):
-        """What the strategy keeps of its own across a restart (anything JSON holds), or None.
+        """What the strategy keeps of its own across a restart, or None: what JSON gives back as it is
+        (dicts with str keys, lists, str, int, finite floats, bool, None; a tuple or an int key is
+        refused with a StrategyError, as JSON would change it).
 
         With a state file (--state) the SDK stores it, in the same atomic write as the report_seq
         it goes with, each time a message counts as processed (a wake-up: after decide, before its
         answer leaves; an ack: after on_ack; the final report: after on_end). A process restarted
         with that file gets it back in load_state() before it connects, and the arena sends only
-        what came after: each fill reaches decide() exactly once, however the process died. This is
-        the one place to keep such state. Kept elsewhere — written by run_agent's `on_processed`,
+        what came after: each fill reaches decide() exactly once, however the process died. The
+        answer to the last wake-up decided is stored with it: a wake-up the arena sends again because
+        its answer had not left (the stream dropped, the process died) gets that answer again, not a
+        second decide() on a state that already holds the decision. This is the one place to keep
+        such state. Kept elsewhere — written by run_agent's `on_processed`,
         which runs before the state file is written — a kill between the two writes makes the
         arena send that message again: its fills reach the strategy a second time (at least once,
         never lost; tell them apart by trade_id)."""
@@ -232,6 +245,16 @@ class _Session:
         self.outcome = Outcome(last_report_seq=last_report_seq)
         # The status that ended the last stream a resume was tried after: what a give-up reports.
         self.last_drop = None
+        # The wake_ids of the acks handed to on_ack since the last message stored as processed. An
+        # ack handled while the reports of a skipped wake-up waited does not count as processed (see
+        # processed()), so a stream that drops then resumes from before it and the arena sends it
+        # again, in a new message with a new report_seq: its batch's wake_id names it (one ack in
+        # the sequence per processed batch), and it is not handed over a second time.
+        self.acks_handed_over = set()
+        # (wake_id, actions) of the last wake-up decided, and whether the stream in hand has had a
+        # wake-up decided yet: see answer().
+        self.last_answer = None
+        self.first_on_stream = True
         # Whether the last stream got its Welcome, and whether the arena's rate limit ended it (or
         # refused its hello): see run_agent's resume loop.
         self.welcomed = False
@@ -246,6 +269,8 @@ class _Session:
         if seq <= self.outcome.last_report_seq:
             return
         self.outcome.last_report_seq = seq
+        # A resume now starts past the acks handed over so far: none of them comes again.
+        self.acks_handed_over.clear()
         # The caller's on_processed first, the state file after: a process killed between the two
         # writes has stored its own records of the message but not the number, so the arena sends
         # the message again after the restart (a fill seen twice, recognisable by its trade_id).
@@ -267,6 +292,7 @@ class _Session:
         # The public view of this stream's last wake-up (a new stream starts with a snapshot).
         views = WakeViewTracker()
         self.skipped = SkippedReports()
+        self.first_on_stream = True
         # Whether the arena refuses an answer that a newer wake-up overtook (see _late_answers_refused).
         refuses_late = False
         self.outcome.sessions += 1
@@ -330,8 +356,15 @@ class _Session:
 
     def store_state(self, seq: int) -> None:
         saved = self.hook("save_state")
+        bad = unstorable_at(saved)
+        if bad:
+            raise StrategyError(f"{self.strategy.name}.save_state returned what JSON cannot hold as it is, at "
+                                f"{bad[0]}: {bad[1]}")
+        answer = None
+        if self.last_answer is not None:
+            answer = (self.last_answer[0], [a.SerializeToString() for a in self.last_answer[1]])
         try:
-            self.state.store(seq, saved)
+            self.state.store(seq, saved, answer)
         except (TypeError, ValueError) as err:
             raise StrategyError(f"{self.strategy.name}.save_state returned what JSON cannot hold: {err}") from err
 
@@ -368,14 +401,26 @@ class _Session:
         wake-up has arrived meanwhile: in lock-step the arena has counted this one as missed and would
         refuse the answer as late, a refusal its rate limit counts."""
         wake = Wake(msg, self.outcome.market, time.monotonic() if received_at is None else received_at)
-        try:
-            actions = self.strategy.decide(wake)
-        except Exception as err:
-            raise StrategyError(f"{self.strategy.name}.decide raised at wake-up {msg.wake_id}: {err!r}") from err
+        # The first wake-up of a resumed stream may be the last one decided, sent again: stored as
+        # processed, its answer had not left when the stream dropped (or the process died). The
+        # strategy's state already holds that decision, so the same answer goes again — unless the
+        # wake-up brings reports (fills, awards, settlements…), which the strategy must see. Before,
+        # decide() ran a second time on a state that said it had acted.
+        again = (self.first_on_stream and self.last_answer is not None and self.last_answer[0] == msg.wake_id
+                 and not any(len(getattr(msg, f)) for f in REPORT_FIELDS))
+        self.first_on_stream = False
+        if again:
+            actions = list(self.last_answer[1])
+        else:
+            try:
+                actions = self.strategy.decide(wake)
+            except Exception as err:
+                raise StrategyError(f"{self.strategy.name}.decide raised at wake-up {msg.wake_id}: {err!r}") from err
         if actions is None:
             actions = []
         if not isinstance(actions, (list, tuple)) or not all(isinstance(a, session_pb2.Action) for a in actions):
             raise StrategyError(f"{self.strategy.name}.decide must return a list of actions (flexarena_sdk.actions), got {actions!r}")
+        self.last_answer = (msg.wake_id, list(actions))
         dropped = overtaken is not None and overtaken()
         if wake.seconds_left() < 0:
             self.outcome.late_answers += 1
@@ -396,12 +441,27 @@ class _Session:
         self.outcome.positions = list(report.positions)
 
     def acked(self, ack) -> None:
+        if ack.report_seq > 0 and ack.wake_id in self.acks_handed_over:
+            # Sent again after a resume from an earlier point: on_ack has had it.
+            self.processed(ack.report_seq)
+            return
+        if ack.report_seq > 0:
+            self.acks_handed_over.add(ack.wake_id)
         for r in ack.results:
             if r.status == session_pb2.ACTION_STATUS_REJECTED:
-                self.outcome.rejections.append((market_pb2.RejectCode.Name(r.reject_code), r.field, r.limit, r.message))
+                self.outcome.rejections.append((_reject_code_name(r.reject_code), r.field, r.limit, r.message))
         self.hook("on_ack", ack)
         if ack.report_seq > 0:
             self.processed(ack.report_seq)
+
+
+def _reject_code_name(code: int) -> str:
+    """The RejectCode's name; a code this SDK's protocol code does not know (an arena newer than the
+    SDK) as its number — RejectCode.Name raised ValueError for it, which ended the agent."""
+    try:
+        return market_pb2.RejectCode.Name(code)
+    except ValueError:
+        return f"REJECT_CODE_{code}"
 
 
 def _late_answers_refused(welcome) -> bool:
@@ -409,6 +469,16 @@ def _late_answers_refused(welcome) -> bool:
     deadline), so an answer to a wake-up with a newer one behind it is refused as late; in real time it
     is applied on arrival. An arena that does not say its mode (RUN_MODE_UNSPECIFIED) gets it."""
     return welcome.run_mode == session_pb2.RUN_MODE_LOCKSTEP
+
+
+def check_address(arena) -> str:
+    """`arena` as given when it is host:port (an IPv6 host in brackets, a port 1–65535, no scheme);
+    AgentSdkError otherwise. Said at once: grpc takes "127.0.0.1" for port 443 and
+    "http://127.0.0.1:50051" for a host name, and the agent waited out its connect timeout."""
+    host, _, port = arena.rpartition(":") if isinstance(arena, str) else ("", "", "")
+    if not host or "/" in host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise AgentSdkError(f"address: {arena!r} is not host:port (a port 1–65535)")
+    return arena
 
 
 def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: int = 0,
@@ -427,8 +497,8 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     agent keeps there, of its own, are written first, so a process killed between the two writes
     gets that message again after the restart (a fill seen twice — same trade_id — never one lost);
     save_state() is the way to have each report exactly once. Raises SessionError for a
-    status a resume cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when `max_resumes` are
-    used up.
+    status a resume cannot help (UNAUTHENTICATED, INVALID_ARGUMENT, …) and when the stream ended
+    more than `max_resumes` times without a Welcome in between (a Welcome starts the count again).
 
     A stream the arena ended for flooding (RESOURCE_EXHAUSTED, "rate limit: …") is resumed too,
     once the arena's cooldown lets the agent back in: it refuses hellos the same way until then
@@ -454,12 +524,13 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     answer is still applied on arrival, so it is sent. False: every wake-up is decided and answered,
     in order.
     """
+    check_address(arena)
     if not token:
         raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
     state = StateFile(state_file) if state_file else None
-    saved = None
+    saved = answer = None
     if state and last_report_seq == 0:
-        last_report_seq, saved = state.load()
+        last_report_seq, saved, answer = state.load_with_answer()
     if full_wake_ups is None:
         mode = os.environ.get("FLEXARENA_WAKE_UPS", "delta")
         if mode not in ("full", "delta"):
@@ -468,7 +539,15 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     s = _Session(strategy, arena, token, last_report_seq, on_processed, state, connect_timeout_s, full_wake_ups,
                  conflate)
     if saved is not None:
+        if type(strategy).load_state is Strategy.load_state:
+            # Dropped without a word, the state would be overwritten at the first message processed.
+            raise StateFileError(f"{state_file} holds a strategy state, but strategy {strategy.name} has no "
+                                 "load_state (a file of another strategy?)")
         s.hook("load_state", saved)
+        if answer is not None:
+            # Kept only with a strategy state (a strategy without one decides a wake-up sent again
+            # as it did the first time).
+            s.last_answer = (answer[0], [session_pb2.Action.FromString(a) for a in answer[1]])
     before = set(threading.enumerate())
     channel = grpc.insecure_channel(arena, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)])
     ready = grpc.channel_ready_future(channel)
@@ -498,6 +577,10 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
                 return s.outcome
             if s.welcomed:
                 barred_since = None
+                # The resume worked: `max_resumes` counts the drops since the last Welcome, so an
+                # agent whose stream drops now and then over a long run plays on (before, the
+                # drops of the whole run were counted and the 21st ended it).
+                attempt, started = 0, time.monotonic()
             if s.rate_limited:
                 now = time.monotonic()
                 if barred_since is None:

@@ -15,6 +15,8 @@ class Market:
         self.welcome = welcome
         self.run_id = welcome.run_id
         self.agent_id = welcome.agent_id
+        # True when this Welcome resumes a session of the agent (a dropped stream, a restart).
+        self.resumed = welcome.resumed
         self.deadline_ms = welcome.deadline_ms
         self.decision_interval_ms = welcome.decision_interval_ms
         self.sim_start_ms = welcome.sim_start_ms

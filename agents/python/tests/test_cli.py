@@ -46,6 +46,23 @@ class CtrlC(unittest.TestCase):
         self.assertEqual(err.strip(), "py-spread-battery: interrupted (Ctrl-C); start it again with --state agent.state to resume", err)
 
 
+class StaleStateFile(unittest.TestCase):
+    def test_a_resume_point_the_arena_refuses_names_the_state_file_it_came_from(self):
+        # Before, only "hello.last_report_seq: 63 is outside [0, 0]": a state file of an earlier run
+        # given to a new one was not named.
+        import grpc
+        from flexarena_sdk import SessionError
+        err = SessionError(grpc.StatusCode.INVALID_ARGUMENT,
+                           "hello.last_report_seq: 63 is outside [0, 0] (the last report sent to py)")
+        line = describe_error("buy-cheap", err, "agent.state")
+        self.assertTrue(line.startswith("buy-cheap: SessionError: session ended with gRPC status INVALID_ARGUMENT: "
+                                        "hello.last_report_seq: 63 is outside [0, 0]"), line)
+        self.assertIn("the resume point came from --state agent.state: a file of an earlier run?", line)
+        self.assertNotIn("--state", describe_error("buy-cheap", err))
+        other = SessionError(grpc.StatusCode.UNAUTHENTICATED, "unknown token")
+        self.assertNotIn("--state", describe_error("buy-cheap", other, "agent.state"))
+
+
 class Buggy(Strategy):
     name = "buggy"
 

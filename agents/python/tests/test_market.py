@@ -20,6 +20,11 @@ class Tradable(unittest.TestCase):
         self.assertEqual([p.product_id for p in m.tradable(100, H)], ["h-0", "h-1"])
         self.assertEqual([p.product_id for p in m.tradable(600)], ["qh-late"])
 
+    def test_says_whether_the_welcome_resumes_a_session(self):
+        # on_welcome runs again after each resume; the strategy can tell.
+        self.assertFalse(Market(session_pb2.Welcome()).resumed)
+        self.assertTrue(Market(session_pb2.Welcome(resumed=True)).resumed)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -69,6 +69,35 @@ class Builders(unittest.TestCase):
             self.assertEqual(ctx.exception.field, field)
             self.assertTrue(str(ctx.exception).startswith(field))
 
+    def test_values_protobuf_would_refuse_or_misread_get_a_typed_error_naming_the_field(self):
+        # Before: order ids beyond int64 and a client_ref that is not a string raised protobuf's bare
+        # ValueError/TypeError naming no field; aon="no" built an all-or-none order; an unhashable
+        # side raised TypeError; a generator of curve points was said to have "no points".
+        from flexarena_sdk import auction_curve, energy_bid
+        cases = [
+            (lambda: cancel(2**64), "cancel.order_id", "9007199254740991"),
+            (lambda: cancel(2**53), "cancel.order_id", "9007199254740991"),
+            (lambda: modify(2**63, 10, 1), "modify.order_id", "9007199254740991"),
+            (lambda: buy("qh", 10, 1, client_ref=5), "client_ref", "a string"),
+            (lambda: energy_bid("qh", "up", 1, 10, client_ref=None), "client_ref", "a string"),
+            (lambda: buy("qh", 10, 1, aon="no"), "submit.restriction", "a boolean"),
+            (lambda: order_side(["buy"]), "submit.side", "buy | sell"),
+            (lambda: auction_curve("da", "b1", 1, ((p, -1) for p in range(3))), "auction_bid.curve.points", "a list"),
+        ]
+        for build, field, limit in cases:
+            with self.assertRaises(ActionBuildError) as ctx:
+                build()
+            self.assertEqual(ctx.exception.field, field)
+            self.assertIn(limit, ctx.exception.limit)
+        self.assertEqual(cancel(2**53 - 1).cancel.order_id, 2**53 - 1)
+        self.assertEqual(buy("qh", 10, 1, aon=True).submit.restriction, market_pb2.EXECUTION_RESTRICTION_AON)
+        self.assertEqual(auction_curve("da", "b1", 1, [(1, 1), (2, 0)]).auction_bid.curve.points[1].price_ticks, 200)
+
+
+def order_side(side):
+    from flexarena_sdk import order
+    return order("qh", side, 10, 1)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { RunResults } from '../sim/index.js';
+import { formatResultsTable } from './results-table.js';
+
+// Only the fields the table reads; the rest of an agent's results is not shown.
+const agent = {
+  agentId: 'heuristic',
+  strategy: 'heuristic-battery',
+  tradingCashEur: -151.2,
+  auctionCashEur: 0,
+  capacityCashEur: 0,
+  balancingEnergyCashEur: 0,
+  imbalanceCashEur: -0.31,
+  penaltyCashEur: 0,
+  positionValueEur: 0,
+  assetCostEur: 424.9,
+  profitEur: -576.41,
+  finalSocMwh: 5.77,
+  tradedMwh: 212.7,
+  orders: 91,
+  rejects: 0,
+  missedDeadlines: 0,
+};
+
+describe('formatResultsTable', () => {
+  it('shows a cash figure that rounds to zero as 0, not -0', () => {
+    const table = formatResultsTable({ agents: [agent] } as unknown as RunResults);
+    const cells = table
+      .split('\n')
+      .find((l) => l.includes('heuristic-battery'))!
+      .split('│')
+      .map((c) => c.trim());
+    expect(cells).toContain('-151');
+    expect(cells).not.toContain('-0');
+    expect(cells[cells.indexOf('-151') + 3]).toBe('0');
+  });
+});

@@ -1,0 +1,55 @@
+// One process at a time in a tournament's or a study's folder. Two started on the same folder
+// played the same games under the same run ids at once: one removed the other's run folder
+// mid-game, which then failed with an ENOENT on its tape.sha256 and was reported as a failed game.
+// The lock is a file holding the process id; one left by a process that no longer runs (killed
+// outright) is taken over.
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const LOCK_FILE = '.lock';
+
+/** Whether a process with this id runs (one of another user counts as running). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function holder(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Locks `dir` (which exists) for this process and returns the release; `fail` makes the error
+ * when another running process holds it. This process holding it already is not refused.
+ */
+export function lockFolder(dir: string, kind: string, fail: (message: string) => Error): () => void {
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+    }
+    const pid = holder(path);
+    if (pid === process.pid) return () => undefined;
+    if (pid !== undefined && running(pid))
+      throw fail(
+        `${dir} is in use by another ${kind} process (pid ${pid}): wait for it to end or stop it (if no such process runs, delete ${path})`,
+      );
+    // Left by a process that ended without releasing it (killed outright).
+    unlinkSync(path);
+  }
+  return () => {
+    if (holder(path) === process.pid) unlinkSync(path);
+  };
+}
