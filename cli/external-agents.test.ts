@@ -27,4 +27,15 @@ describe('--external', () => {
     expect(() => applyExternalAgents(cfg(), ['idle=short'], 'x.yaml')).toThrow(/at least 8 characters/);
     expect(() => applyExternalAgents(cfg(), ['idle'], 'x.yaml')).toThrow(/<agent-id>=<token>/);
   });
+
+  // The arena knows an agent by its token: a second --external for an agent dropped the first
+  // token without a word, and two agents with one token stopped the run mid-start with a stack trace.
+  it('refuses an agent given twice and a token another agent has, naming both', () => {
+    expect(() => applyExternalAgents(cfg(), ['idle=secret-one', 'idle=secret-two'], 'x.yaml')).toThrow(
+      '--external: agent "idle" given twice',
+    );
+    expect(() =>
+      applyExternalAgents(cfg(), ['liquidity=secret-token', 'idle=secret-token'], 'x.yaml'),
+    ).toThrow('--external: agents "liquidity" and "idle" have the same token: each agent needs its own');
+  });
 });

@@ -28,4 +28,30 @@ export function applyExternalAgents(cfg: RunConfig, specs: readonly string[], fi
     agent.launch = false;
     agent.token = token;
   }
+  refuseSharedTokens(cfg, specs, file);
+}
+
+/**
+ * The arena knows an agent by its token, so each needs its own: one agent given twice (the first
+ * token was dropped without a word) or a token another agent has (the run failed mid-start with a
+ * stack trace) is refused, naming the agents.
+ */
+function refuseSharedTokens(cfg: RunConfig, specs: readonly string[], file: string): void {
+  const ids = specs.map((s) => (s.includes('=') ? s.slice(0, s.indexOf('=')) : s));
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined)
+    throw new ConfigError(file, [{ path: '--external', message: `agent "${twice}" given twice` }]);
+  const holder = new Map<string, string>();
+  for (const a of cfg.agents) {
+    if (a.token === undefined) continue;
+    const other = holder.get(a.token);
+    if (other !== undefined)
+      throw new ConfigError(file, [
+        {
+          path: '--external',
+          message: `agents "${other}" and "${a.id}" have the same token: each agent needs its own`,
+        },
+      ]);
+    holder.set(a.token, a.id);
+  }
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { intOption, numberOption, parseNatsOutageLimit } from './options.js';
+import { hostOption, intOption, numberOption, parseNatsOutageLimit, pathOption } from './options.js';
 
 describe('option parsers', () => {
   it('refuses a blank integer instead of reading it as 0', () => {
@@ -47,5 +47,34 @@ describe('--nats-outage-limit', () => {
     expect(() => parseNatsOutageLimit('0.5')).toThrow(
       '--nats-outage-limit must be a number of seconds ≥ 1, got "0.5"',
     );
+  });
+
+  it('refuses more than its give-up timer can wait (it gave up 1 ms into the outage instead)', () => {
+    expect(parseNatsOutageLimit('2147483')).toBe(2_147_483);
+    expect(() => parseNatsOutageLimit('2147484')).toThrow(
+      '--nats-outage-limit must be at most 2147483 seconds (24.8 days, the longest a timer waits), got "2147484"',
+    );
+    expect(() => parseNatsOutageLimit('1e9')).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('hostOption', () => {
+  it('takes a host name or address as given and refuses a blank one, naming the flag', () => {
+    for (const host of ['127.0.0.1', '0.0.0.0', 'localhost', '::1'])
+      expect(hostOption('--host')(host)).toBe(host);
+    // Node's HTTP server took "" for every interface.
+    for (const bad of ['', ' ', ' 127.0.0.1'])
+      expect(() => hostOption('--http-host')(bad), bad).toThrow(
+        `--http-host must be a host name or address to bind to (0.0.0.0 for every interface), got "${bad}"`,
+      );
+  });
+});
+
+describe('pathOption', () => {
+  it('takes a path as given and refuses a blank one, naming the flag', () => {
+    expect(pathOption('--out')('runs/x')).toBe('runs/x');
+    expect(pathOption('--out')('.')).toBe('.');
+    for (const bad of ['', '  '])
+      expect(() => pathOption('--out')(bad)).toThrow(`--out must be a path, got "${bad}"`);
   });
 });

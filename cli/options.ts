@@ -36,6 +36,32 @@ export function portOption(name: string) {
   };
 }
 
+/**
+ * An interface to bind to. A blank one is refused: Node's HTTP server takes "" for every interface
+ * (the evaluator answered on all of them), and grpc-js failed on it with "[object Object]".
+ */
+export function hostOption(name: string) {
+  return (v: string) => {
+    if (v.trim() === '' || v !== v.trim())
+      throw new InvalidArgumentError(
+        `${name} must be a host name or address to bind to (0.0.0.0 for every interface), got "${v}"`,
+      );
+    return v;
+  };
+}
+
+/**
+ * A file or folder. A blank one is refused: it was taken for none (the default folder, no resume
+ * file) or for the working directory (`train --out ""` wrote its checkpoint, report and policy.json
+ * over whatever was there).
+ */
+export function pathOption(name: string) {
+  return (v: string) => {
+    if (v.trim() === '') throw new InvalidArgumentError(`${name} must be a path, got "${v}"`);
+    return v;
+  };
+}
+
 /** A positive number, or one within [min, max] when a min is given (min > 0 is the caller's to set). */
 export function numberOption(name: string, limits: { min?: number; max?: number } = {}) {
   return (v: string) => {
@@ -51,6 +77,12 @@ export function numberOption(name: string, limits: { min?: number; max?: number 
 }
 
 /**
+ * The longest `--nats-outage-limit`: its give-up timer cannot wait longer. Node.js runs a timer of
+ * more than 2^31 − 1 ms after 1 ms instead, so a limit of 25 days gave up at the outage's start.
+ */
+const MAX_NATS_OUTAGE_LIMIT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
  * `--nats-outage-limit <seconds>` of the tournament and its workers: how long NATS may be away
  * before they give up; a number ≥ 1 (a shorter one would end them at a blip), never rounded.
  */
@@ -58,6 +90,10 @@ export function parseNatsOutageLimit(value: string): number {
   const s = Number(value);
   if (value.trim() === '' || !Number.isFinite(s) || s < 1)
     throw new InvalidArgumentError(`--nats-outage-limit must be a number of seconds ≥ 1, got "${value}"`);
+  if (s > MAX_NATS_OUTAGE_LIMIT_S)
+    throw new InvalidArgumentError(
+      `--nats-outage-limit must be at most ${MAX_NATS_OUTAGE_LIMIT_S} seconds (24.8 days, the longest a timer waits), got "${value}"`,
+    );
   return s;
 }
 

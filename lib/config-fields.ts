@@ -12,3 +12,22 @@ export const SEED_LIMITS = { min: 0, max: 2 ** 31 - 1 } as const;
 
 /** A seed: an integer from 0 to 2^31 − 1. */
 export const configSeed = z.number().int().min(SEED_LIMITS.min).max(SEED_LIMITS.max);
+
+/**
+ * The last delivery day a configuration may reach. A Date prints the day after it as
+ * "+010000-01-01", which no day field reads back: a world built past it stopped the command with a
+ * RangeError and its stack (`day: 9999-12-31, days: 2`).
+ */
+export const LAST_DAY = '9999-12-31';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Why `count` delivery days from `start` (a valid YYYY-MM-DD) are too many — the most that end by
+ * LAST_DAY — or undefined when they fit.
+ */
+export function pastLastDayIssue(start: string, count: number): string | undefined {
+  const fit = (Date.parse(`${LAST_DAY}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS + 1;
+  if (!(count > fit)) return undefined; // fits, or `start` is no day (refused by its own field)
+  return `at most ${fit} from ${start}: the last day there can be is ${LAST_DAY}`;
+}

@@ -15,6 +15,24 @@ export interface ConfigIssue {
   value?: unknown;
 }
 
+/**
+ * The value an issue found, as JSON, except where JSON cannot say it: NaN and ±Infinity (YAML's
+ * .nan, .inf, 1e400) are named, not shown as null, and a value that contains itself (a YAML alias
+ * inside its own anchor) is said so instead of ending the message with a TypeError and its stack.
+ */
+function shownValue(value: unknown): string {
+  let json: string | undefined;
+  try {
+    // Marked with NULs so a string the user wrote ("Infinity") stays a string.
+    json = JSON.stringify(value, (_key, v) =>
+      typeof v === 'number' && !Number.isFinite(v) ? `\0${v}\0` : v,
+    );
+  } catch {
+    return 'a value that contains itself (a YAML alias inside its own anchor)';
+  }
+  return json === undefined ? String(value) : json.replace(/"\\u0000(-?Infinity|NaN)\\u0000"/g, '$1');
+}
+
 export class ConfigError extends FlexArenaError {
   constructor(
     readonly file: string,
@@ -26,7 +44,7 @@ export class ConfigError extends FlexArenaError {
         issues
           .map(
             (i) =>
-              `  - ${i.path || '(root)'}: ${i.message}${i.value === undefined ? '' : ` (got ${JSON.stringify(i.value)})`}`,
+              `  - ${i.path || '(root)'}: ${i.message}${i.value === undefined ? '' : ` (got ${shownValue(i.value)})`}`,
           )
           .join('\n'),
       options,

@@ -15,7 +15,7 @@ export {
   validateBatteryPlanProblem,
 } from './battery-plan.js';
 export { claimFolder, configurationHash, type FolderClaim } from './claim-folder.js';
-export { configName, configSeed, SEED_LIMITS } from './config-fields.js';
+export { configName, configSeed, pastLastDayIssue, SEED_LIMITS } from './config-fields.js';
 export { configIssues, formatPath } from './config-issues.js';
 export { deepFreeze } from './deep-freeze.js';
 export {

@@ -12,6 +12,7 @@ import {
 } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
 import { runVariant, type StudyRun } from './run-variant.js';
+import { checkVariantSeats } from './seat-check.js';
 import { StudyFolderError, StudyStore } from './store.js';
 import { type StudySummary, summarise } from './summary.js';
 import { checkStudy, type Variant, variants } from './variants.js';
@@ -64,9 +65,27 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
   for (const a of scenario.agents)
     a.params = resolveParamPaths(a.strategy, a.params, dirname(resolve(s.scenario)));
   checkStudy(s, scenario, o.file);
+  // Its runs are compared with each other: a real-time run depends on the wall clock.
+  if (scenario.mode === 'realtime')
+    throw new ConfigError(o.file ?? '<study>', [
+      {
+        path: 'scenario',
+        message: `${s.scenario} is a real-time run (mode: realtime): a study's runs are lock-step, so that they differ only in the agent studied`,
+        value: s.scenario,
+      },
+    ]);
   // Every agent of the scenario plays as a strategy object: each must exist and take its params.
+  // One started by hand or from its own command line was played as the built-in strategy of its
+  // label (or refused as an unknown strategy): said so instead.
   const issues = scenario.agents.flatMap((a, i) =>
-    strategyConfigIssues(`agents[${i}]`, a.strategy, a.params),
+    a.command || a.runtime || !a.launch
+      ? [
+          {
+            path: `agents[${i}].${a.command ? 'command' : a.runtime ? 'runtime' : 'launch'}`,
+            message: `a study plays every agent of its scenario in process, as a built-in strategy: this one is ${a.launch ? 'started from its own command line' : 'started by hand'}`,
+          },
+        ]
+      : strategyConfigIssues(`agents[${i}]`, a.strategy, a.params),
   );
   if (issues.length > 0) throw new ConfigError(s.scenario, issues);
   // The runs are compared with each other: none may start from what another one left.
@@ -74,13 +93,14 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
     carriedStateIssues(`agents[${i}]`, a.strategy, a.params, { what: 'study', unit: 'run' }),
   );
   if (carried.length > 0) throw new ConfigError(s.scenario, carried);
+  const vs = variants(s);
+  await checkVariantSeats(s, scenario, vs, o.file);
   const dir = o.dir ?? join('runs', 'studies', s.name);
   const store = new StudyStore(dir, s, scenario);
   // One process at a time: a second one on the folder would run the same runs under the same
   // run ids at once and remove the first one's run folders mid-run.
   const release = lockFolder(dir, 'study', (m) => new StudyFolderError(m));
   try {
-    const vs = variants(s);
     const done = store.runs();
     const resumed = done.size;
     const total = s.seeds * vs.length;

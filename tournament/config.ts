@@ -40,6 +40,13 @@ const scenarioSchema = z
   })
   .strict();
 
+/**
+ * The most games a tournament plays: `adaptive.maxGames`' limit, and that of the games the first
+ * `seeds` seeds plan (every combination of entrants grows fast: 30 entrants in games of 15 are
+ * 155 million line-ups, which the planner listed in memory for minutes before running out of it).
+ */
+export const MAX_GAMES = 1_000_000;
+
 export const tournamentSchema = z
   .object({
     name: configName,
@@ -65,7 +72,7 @@ export const tournamentSchema = z
     adaptive: z
       .object({
         topK: z.number().int().min(1).max(64).default(3),
-        maxGames: z.number().int().min(1).max(1_000_000),
+        maxGames: z.number().int().min(1).max(MAX_GAMES),
       })
       .strict()
       .optional(),

@@ -11,7 +11,7 @@ import { NatsServerProcess, stopAllNatsServers } from '../test/helpers/nats-serv
 import { fastScenario } from '../test/helpers/tournament-fixtures.js';
 import { parseTournament } from './config.js';
 import { entrantFaultLines } from './entrant-faults.js';
-import { gameConfig, playGame } from './game.js';
+import { gameConfig, playGame, playsInProcess } from './game.js';
 import type { GameSpec } from './plan.js';
 import { GameFailedError, localExecutor } from './runner.js';
 
@@ -63,6 +63,35 @@ describe('gameConfig', () => {
     expect(b.runtime).toBeUndefined();
     expect(b.module).toBeUndefined();
     expect(b.command).toBeUndefined();
+  });
+});
+
+describe('playsInProcess', () => {
+  // A scenario's own agent with a command line was taken for a built-in strategy of its label:
+  // the first game failed with "unknown strategy".
+  it("keeps a scenario's own agent with a command line or a runtime a process, as run --in-process does", () => {
+    const scenario = fastScenario();
+    const agents = scenario.agents as Record<string, unknown>[];
+    agents.push(
+      { id: 'bot', strategy: 'my-bot', command: ['my-bot', '--arena', '{arena}'] },
+      { id: 'py', strategy: 'py', runtime: 'python', module: 'flexarena_examples.battery' },
+    );
+    const tournament = parseTournament({
+      name: 't',
+      entrants: [
+        { name: 'ext', command: ['my-agent', '--arena', '{arena}'] },
+        { name: 'quiet', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'unused.yaml', seats: [agents[1]!.id as string, agents[2]!.id as string] }],
+    });
+    const ctx = { tournament, scenarios: [parseRunConfig(scenario)], outDir: '/tmp/unused' };
+    const game = spec([
+      { seat: agents[1]!.id as string, entrant: 'ext' },
+      { seat: agents[2]!.id as string, entrant: 'quiet' },
+    ]);
+    const cfg = gameConfig(ctx, game);
+    const inProcess = cfg.agents.filter((a) => playsInProcess(ctx, game, a)).map((a) => a.id);
+    expect(inProcess).toEqual([agents[0]!.id, agents[2]!.id]);
   });
 });
 

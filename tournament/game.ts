@@ -97,17 +97,30 @@ function entrantOf(ctx: GameContext, spec: GameSpec, agentId: string): Entrant |
   return name === undefined ? undefined : ctx.tournament.entrants.find((e) => e.name === name);
 }
 
+/**
+ * Whether the game plays `agent` as a strategy object: not an entrant with a command or in mode
+ * process, and not a scenario's own agent with a command line (or the Python runtime), which stays a
+ * process as in `flexarena run --in-process` — taken for a built-in strategy of its label, its game
+ * failed ("unknown strategy").
+ */
+export function playsInProcess(
+  ctx: GameContext,
+  spec: GameSpec,
+  agent: RunConfig['agents'][number],
+): boolean {
+  const e = entrantOf(ctx, spec, agent.id);
+  if (e) return !e.command && e.mode !== 'process';
+  return !agent.command && !agent.runtime;
+}
+
 export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameResult> {
   const cfg = gameConfig(ctx, spec);
   const runId = `${ctx.tournament.name.slice(0, 30)}-g${spec.index}-${spec.id.replace(/[^a-z0-9-]/g, '-')}`
     .slice(0, 64)
     .replace(/-+$/, '');
   const local = new Map<string, LocalAgent>();
-  for (const a of cfg.agents) {
-    const e = entrantOf(ctx, spec, a.id);
-    if (e?.command || e?.mode === 'process') continue;
-    else local.set(a.id, createStrategy(a.strategy, a.params));
-  }
+  for (const a of cfg.agents)
+    if (playsInProcess(ctx, spec, a)) local.set(a.id, createStrategy(a.strategy, a.params));
   const scorer = new RunScorer(runId);
   const started = Date.now();
   const out = await runArena(cfg, {

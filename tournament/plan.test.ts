@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../sim/index.js';
 import { parseTournament } from './config.js';
-import { planGames } from './plan.js';
+import { planGames, plannedGameCount } from './plan.js';
 
 const battery = (powerMw: number) => ({ type: 'battery', powerMw, energyMwh: 2 * powerMw });
 const scenario = (assets: number[]) =>
@@ -108,6 +108,31 @@ describe('tournament plan', () => {
     });
     const games = planGames(t, [scenario([5, 10, 20])], 0, 1);
     expect(new Set(games.map((g) => g.id)).size).toBe(games.length);
+  });
+
+  it('counts the games it would plan without listing them, rotations and line-ups included', () => {
+    const cases: [Record<string, unknown>, number[]][] = [
+      [{ gameSizes: [2, 3] }, [5, 5, 5]],
+      [{ gameSizes: [1, 3] }, [5, 10, 20]],
+      [{ gameSizes: [3], rotateSeats: 'never' }, [5, 10, 20]],
+      [{ gameSizes: [2], rotateSeats: 'always' }, [5, 5, 5]],
+      [
+        {
+          gameSizes: [2, 3],
+          lineups: [
+            ['a', 'b'],
+            ['b', 'c', 'd'],
+            ['a', 'd'],
+          ],
+        },
+        [5, 10, 20],
+      ],
+    ];
+    for (const [doc, assets] of cases) {
+      const t = tournament(doc);
+      const s = [scenario(assets)];
+      expect(plannedGameCount(t, s, 3), JSON.stringify(doc)).toBe(planGames(t, s, 0, 3).length);
+    }
   });
 
   it('refuses an adaptive top-k beyond the entrants that play, naming the limit', () => {

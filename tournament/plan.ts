@@ -46,6 +46,31 @@ export function lineups(t: TournamentConfig, k: number): string[][] {
   );
 }
 
+/** n choose k, as a float: counts line-ups far beyond what may be listed. */
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1);
+  return Math.round(c);
+}
+
+/** How many games planGames plans for seed indices [0, seeds), counted without listing them. */
+export function plannedGameCount(
+  t: TournamentConfig,
+  scenarios: readonly RunConfig[],
+  seeds: number,
+): number {
+  let perSeed = 0;
+  t.scenarios.forEach((sc, scenario) => {
+    for (const size of t.gameSizes) {
+      const count = t.lineups
+        ? t.lineups.filter((l) => l.length === size).length
+        : binomial(t.entrants.length, size);
+      perSeed += count * (rotates(t, scenarios[scenario]!, sc.seats, size) ? size : 1);
+    }
+  });
+  return perSeed * seeds;
+}
+
 /** Whether entrants must rotate through the first k seats of a scenario. */
 export function rotates(
   t: TournamentConfig,

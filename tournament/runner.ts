@@ -13,10 +13,10 @@ import {
   SeriesInterruptedError,
 } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
-import type { TournamentConfig } from './config.js';
+import { MAX_GAMES, type TournamentConfig } from './config.js';
 import { type GameContext, type GameResult, playGame } from './game.js';
 import { type Leaderboard, leaderboard } from './leaderboard.js';
-import { type GameSpec, planGames } from './plan.js';
+import { type GameSpec, planGames, plannedGameCount } from './plan.js';
 import { TournamentFolderError, TournamentStore } from './store.js';
 
 /**
@@ -78,6 +78,16 @@ export function loadScenarios(t: TournamentConfig, source = '<tournament>'): Run
     return cfg;
   });
   const issues = t.scenarios.flatMap((s, i) => {
+    // A real-time game applies batches when they arrive on the wall clock: it played (a day in
+    // minutes) and could not be repeated, so duplicate games no longer compared like with like.
+    if (scenarios[i]!.mode === 'realtime')
+      return [
+        {
+          path: `scenarios[${i}].file`,
+          message: `${s.file} is a real-time run (mode: realtime): games are lock-step, so that every line-up meets the same market`,
+          value: s.file,
+        },
+      ];
     const ids = scenarios[i]!.agents.map((a) => a.id);
     return s.seats.flatMap((seat, j) =>
       ids.includes(seat)
@@ -92,9 +102,18 @@ export function loadScenarios(t: TournamentConfig, source = '<tournament>'): Run
     );
   });
   if (issues.length > 0) throw new ConfigError(source, issues);
+  // Counted, not planned: a plan too large to play was listed in memory until it ran out.
+  const first = plannedGameCount(t, scenarios, t.seeds);
+  if (first > MAX_GAMES)
+    throw new ConfigError(source, [
+      {
+        path: 'gameSizes',
+        message: `the first ${t.seeds} seed(s) plan ${first} games (${t.lineups ? 'the lineups' : `every combination of the ${t.entrants.length} entrants`} in games of ${t.gameSizes.join(', ')}, seats rotated where their assets differ): at most ${MAX_GAMES}; give lineups, smaller gameSizes or fewer seeds`,
+        value: t.gameSizes,
+      },
+    ]);
   // The first `seeds` seeds are always played in full; a budget below them would be overspent
   // before adaptive scheduling could even start.
-  const first = t.adaptive ? planGames(t, scenarios, 0, t.seeds).length : 0;
   if (t.adaptive && t.adaptive.maxGames < first)
     throw new ConfigError(source, [
       {

@@ -87,6 +87,13 @@ describe('EvFleetCharger', () => {
     expect(new EvFleetCharger({ lambdaIntraday: 0.3 }).params.lambdaIntraday).toBe(0.3);
   });
 
+  it('refuses a tariff off the tick grid: it limits its bids, and was rounded to the tick silently', () => {
+    expect(() => new EvFleetCharger({ tariffEurPerMwh: 150.005 })).toThrow(
+      'params.tariffEurPerMwh: must be a multiple of 0.01 EUR/MWh (one price tick)',
+    );
+    expect(new EvFleetCharger({ tariffEurPerMwh: 150.01 }).params.tariffEurPerMwh).toBe(150.01);
+  });
+
   it('buys (P̂ − P_held)(1 − λ) of the cheap next quarter-hour, sized by the VPP cars', () => {
     const s = ready({ lambdaIntraday: 0.1, slippageEur: 5 });
     // 2 250 VPP cars × 3.6 kW = 8.1 MW; 63 lots held from the day-ahead.

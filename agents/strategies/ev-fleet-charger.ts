@@ -65,8 +65,8 @@ const paramsSchema = z
     /** Intraday IOC orders pay at most forecast + slippage (and never more than the tariff). */
     slippageEur: eurPerMwh(0, 1000).default(5),
     daPriceMarginEur: eurPerMwh(0, 1000).default(5),
-    /** Override of the spec's industry tariff, EUR/MWh. */
-    tariffEurPerMwh: z.number().min(-10_000).max(10_000).optional(),
+    /** Override of the spec's industry tariff, EUR/MWh: a bid's price limit, so on the tick grid. */
+    tariffEurPerMwh: eurPerMwh(-10_000, 10_000).optional(),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
   })
   .strict();

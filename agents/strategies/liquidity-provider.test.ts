@@ -174,6 +174,12 @@ describe('LiquidityProvider.ladder', () => {
   it('validates its parameters', () => {
     expect(() => new LiquidityProvider({ levels: 0 })).toThrow(ParamError);
     expect(() => new LiquidityProvider({ depth: 1 })).toThrow(ParamError);
+    // The level step is a price: off the tick grid it is refused by name, not a RangeError.
+    expect(() => new LiquidityProvider({ levelStepEur: 1.005 })).toThrow(ParamError);
+    expect(() => new LiquidityProvider({ levelStepEur: 1.005 })).toThrow(
+      'params.levelStepEur: must be a multiple of 0.01 EUR/MWh (one price tick)',
+    );
+    expect(new LiquidityProvider({ levelStepEur: 0.01 }).params.levelStepEur).toBe(0.01);
   });
 });
 

@@ -23,7 +23,8 @@ const paramsSchema = z
   .object({
     depthMwPerEur: z.number().positive().max(1000).default(1),
     halfSpreadEur: eurPerMwh(0, 500).default(0.5),
-    levelStepEur: z.number().positive().max(500).default(1),
+    // A price step: on the tick grid like the others (0.005 was a RangeError with a stack).
+    levelStepEur: eurPerMwh(0.01, 500).default(1),
     levels: z.number().int().min(1).max(100).default(10),
     /** Only products delivering within this many hours are quoted (liquidity gathers near delivery). */
     horizonHours: z.number().positive().max(48).default(8),

@@ -69,6 +69,21 @@ describe('MarketMaker', () => {
       ...extra,
     });
 
+  // Both were floored to whole lots silently: quoteMw 1.25 quoted 1.2 MW, 0.05 quoted 0.1 MW.
+  it('refuses quote and inventory sizes off the 0.1 MW lot grid, naming the parameter', () => {
+    expect(() => new MarketMaker({ quoteMw: 1.25 })).toThrow(
+      'params.quoteMw: must be a multiple of 0.1 MW (one quantity lot)',
+    );
+    expect(() => new MarketMaker({ maxInventoryMw: 2.55 })).toThrow(
+      'params.maxInventoryMw: must be a multiple of 0.1 MW (one quantity lot)',
+    );
+    expect(() => new MarketMaker({ quoteMw: 0.05 })).toThrow('params.quoteMw');
+    expect(new MarketMaker({ quoteMw: 1.2, maxInventoryMw: 2.5 }).params).toMatchObject({
+      quoteMw: 1.2,
+      maxInventoryMw: 2.5,
+    });
+  });
+
   it('rests a bid and an ask behind the ladder on products far enough from the gate', () => {
     const s = new MarketMaker();
     s.onWelcome(makeWelcome({ assets: [batteryAsset()] }));

@@ -42,7 +42,7 @@ import { eurToTicks, quantizeEurToTicks } from '../../market/index.js';
 import { cancel, modify, submit } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { eurPerMwh, parseParams } from './params.js';
+import { eurPerMwh, mwLots, parseParams } from './params.js';
 import { optionalNumber, stateObject } from './strategy-state.js';
 import { HOUR_MS, KWH_PER_LOT_QH } from './strategy-utils.js';
 
@@ -52,11 +52,11 @@ const paramsSchema = z
     /** The exit order of a position asks its break-even plus this (EUR/MWh). */
     minProfitEur: eurPerMwh(0, 1000).default(0.5),
     /** Size of each quote, MW (default: a quarter of the battery's power, or 1 MW). */
-    quoteMw: z.number().positive().max(10_000).optional(),
+    quoteMw: mwLots(0.1, 10_000).optional(),
     /** Reservation shift per MW held and per (1 + hours to gate), EUR/MWh. */
     inventoryAversionEur: z.number().min(0).max(1000).default(0.1),
     /** Inventory limit per quarter-hour, MW (default: one quote's size — fill, unwind, quote again). */
-    maxInventoryMw: z.number().positive().max(10_000).optional(),
+    maxInventoryMw: mwLots(0.1, 10_000).optional(),
     /** Quarter-hours quoted: the next ones delivering within this many hours. */
     horizonHours: z.number().positive().max(48).default(4),
     flattenMinutes: z.number().min(0).max(240).default(35),

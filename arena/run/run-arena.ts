@@ -313,17 +313,18 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
   let portsEnded = false;
   let completed = false;
   /**
-   * NATS could not be opened (nothing there, a stream that cannot be created): the run failed
-   * before its first decision point, and a new run's folder is removed — left, its config.yaml and
-   * empty tape looked like a run.
+   * NATS could not be opened (nothing there, a stream that cannot be created) or the gateway could
+   * not listen (a port taken, a --host that does not resolve): the run failed before its first
+   * decision point, and a new run's folder is removed — left, its config.yaml and empty tape looked
+   * like a run — and the earlier run of its id gets its folder back (it was lost to a taken port).
    */
-  let natsFailed = false;
-  const natsOpenFailed = (err: unknown): never => {
-    natsFailed = true;
+  let notStarted = false;
+  const startFailed = (err: unknown): never => {
+    notStarted = true;
     throw err;
   };
   try {
-    nats = await openNats(cfg, runId, runDir, log, opts.natsUrl).catch(natsOpenFailed);
+    nats = await openNats(cfg, runId, runDir, log, opts.natsUrl).catch(startFailed);
     const sinks: RecordSink[] = [
       ...(resume ? [resume.check] : []),
       tape,
@@ -369,7 +370,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
         limits: cfg.limits,
       });
       const host = opts.host ?? '127.0.0.1';
-      const port = await gateway.listen(host, cfg.port);
+      const port = await gateway.listen(host, cfg.port).catch(startFailed);
       const address = `${host}:${port}`;
       // Machine-readable line for tools and tests that start the arena as a process.
       process.stdout.write(
@@ -416,7 +417,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     }
 
     if (nats) {
-      const thread = await nats.thread.catch(natsOpenFailed);
+      const thread = await nats.thread.catch(startFailed);
       sim.addSink(resume ? resume.natsGate(thread, runId, stored) : thread);
     }
     // The run starts: the earlier run of its id, set aside until now, is replaced.
@@ -527,7 +528,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       writeInterruption(runDir, { signal, lastDecisionMs: created?.timeMs ?? 0 });
       throw interrupted(signal, runDir, created);
     }
-    if (natsFailed && !opts.resume) throw folderRemoved(err, runDir, earlier?.held === true);
+    if (notStarted && !opts.resume) throw folderRemoved(err, runDir, earlier?.held === true);
     throw err;
   } finally {
     watch?.over();
@@ -550,7 +551,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       await nats.server?.stop();
     }
     // Once its agents are stopped: nothing writes to the folder any more.
-    if (natsFailed && !opts.resume && !opts.signal?.aborted) {
+    if (notStarted && !opts.resume && !opts.signal?.aborted) {
       rmSync(runDir, { recursive: true, force: true });
       restoreEarlierRun(earlier, runDir, log);
     }
@@ -562,7 +563,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
 }
 
 /**
- * A new run that could not open NATS (its thread, or its own nats-server): the error, of its own
+ * A new run that could not open NATS (its thread, or its own nats-server) or listen for agents: the error, of its own
  * class, says the run folder is gone (removed in `finally`), or holds the earlier run of its id
  * again.
  */

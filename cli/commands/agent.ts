@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { resumeOptions, runAgent } from '../../agents/sdk/index.js';
 import { createStrategy, strategyNames } from '../../agents/strategies/index.js';
+import { pathOption } from '../options.js';
 
 interface AgentFlags {
   arena: string;
@@ -25,6 +26,7 @@ export function registerAgent(program: Command): void {
     .option(
       '--resume-file <path>',
       'keep the last processed report sequence (and the state of a strategy that keeps one) here and resume from it',
+      pathOption('--resume-file'),
     )
     .option(
       '--wake-ups <full|delta>',

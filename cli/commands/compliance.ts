@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { failureOutput, formatChecks, runCompliance } from '../../compliance/index.js';
 import { DEADLINE_MS_LIMITS } from '../../sim/index.js';
-import { intOption, stopOnSignal } from '../options.js';
+import { intOption, pathOption, stopOnSignal } from '../options.js';
 
 interface ComplianceFlags {
   out?: string;
@@ -22,7 +22,7 @@ export function registerCompliance(program: Command): void {
       '<command...>',
       'the command that starts the agent, after --; {arena} and {token} are filled in ({params}: {})',
     )
-    .option('--out <dir>', 'where the run folder goes (default: a temporary folder)')
+    .option('--out <dir>', 'where the run folder goes (default: a temporary folder)', pathOption('--out'))
     .option(
       '--deadline-ms <ms>',
       `answer deadline per wake-up (${DEADLINE_MS_LIMITS.min} to ${DEADLINE_MS_LIMITS.max}; default 5000)`,

@@ -1,7 +1,7 @@
 // `flexarena dashboard <run-folder>`: replays a finished run into the dashboard page. The run is
 // regenerated from its configuration and the agents' answers on its tape (checked line by line
 // against the recorded tape), then played onto a private NATS at the chosen speed.
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { numberOption, portOption, untilSignal } from '../options.js';
 
 interface DashboardFlags {
@@ -19,9 +19,12 @@ export function registerDashboard(program: Command): void {
     .option('--speed <x>', 'virtual seconds per wall second', numberOption('--speed'), 900)
     .option('--port <n>', 'HTTP port of the page (0: any free port)', portOption('--port'))
     .action(async (runDir: string, o: DashboardFlags) => {
-      const { checkPagePort, DashboardError, loadReplay, startReplayDashboard } = await import(
+      const { checkPagePort, DashboardError, loadReplay, MAX_SPEED, startReplayDashboard } = await import(
         '../../dashboard/index.js'
       );
+      // The player's limit, said before the run is re-simulated (minutes for a week), not after.
+      if (o.speed > MAX_SPEED)
+        throw new InvalidArgumentError(`--speed must be at most ${MAX_SPEED}, got "${o.speed}"`);
       // A taken port is said at once, not after the whole run was re-simulated.
       await checkPagePort(o.port ?? 0, '--port');
       process.stderr.write(`replaying ${runDir}: re-running the simulation from its tape…\n`);

@@ -2,7 +2,7 @@
 // durable JetStream consumer of the settlement stream that writes scores.json into each run
 // folder when the run is complete and answers on a small HTTP endpoint (GET /runs, /runs/<id>).
 // With --run-dir it scores one run folder from its files and exits.
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { unclosedRunNoteOf } from '../../arena/index.js';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
 import { loadHighs } from '../../lib/index.js';
@@ -14,7 +14,7 @@ import {
   natsUrlOption,
   natsUrlSource,
 } from '../nats-options.js';
-import { portOption } from '../options.js';
+import { hostOption, pathOption, portOption } from '../options.js';
 import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
 
 interface EvaluateFlags {
@@ -28,6 +28,29 @@ interface EvaluateFlags {
   solver: string;
   ackWaitMs: number;
 }
+
+/**
+ * `--durable <name>`: a JetStream consumer name (no blank, whitespace, `.`, `*`, `>`, path
+ * separators). Checked here: NATS refused it only after the HTTP endpoint was up and NATS connected.
+ */
+function durableOption(v: string): string {
+  if (v === '' || /[\s.*>/\\]/.test(v))
+    throw new InvalidArgumentError(
+      `--durable must be a consumer name without spaces, ".", "*", ">", "/" or "\\", got "${v}"`,
+    );
+  return v;
+}
+
+/** The options of the service (a JetStream consumer with an HTTP endpoint), not of --run-dir. */
+const SERVICE_OPTIONS = [
+  ['nats', '--nats'],
+  ['runsDir', '--runs-dir'],
+  ['stateDir', '--state-dir'],
+  ['durable', '--durable'],
+  ['httpHost', '--http-host'],
+  ['httpPort', '--http-port'],
+  ['ackWaitMs', '--ack-wait-ms'],
+] as const;
 
 async function boundSolver(name: string): Promise<BoundSolver> {
   if (name === 'dp') return { kind: 'dp' };
@@ -45,11 +68,16 @@ export function registerEvaluate(program: Command): void {
     .option(
       '--runs-dir <dir>',
       'parent folder of the run folders (scores.json goes into <dir>/<run-id>/)',
+      pathOption('--runs-dir'),
       'runs',
     )
-    .option('--state-dir <dir>', "the evaluator's journal (default <runs-dir>/.evaluator)")
-    .option('--durable <name>', 'durable consumer name', 'flexarena-evaluator')
-    .option('--http-host <host>', 'interface of the HTTP endpoint', '127.0.0.1')
+    .option(
+      '--state-dir <dir>',
+      "the evaluator's journal (default <runs-dir>/.evaluator)",
+      pathOption('--state-dir'),
+    )
+    .option('--durable <name>', 'durable consumer name', durableOption, 'flexarena-evaluator')
+    .option('--http-host <host>', 'interface of the HTTP endpoint', hostOption('--http-host'), '127.0.0.1')
     .option(
       '--http-port <n>',
       'port of the HTTP endpoint (0: any free port)',
@@ -62,13 +90,21 @@ export function registerEvaluate(program: Command): void {
       ackWaitMsOption(),
       30_000,
     )
-    .option('--run-dir <dir>', 'score this run folder from its files and exit')
+    .option('--run-dir <dir>', 'score this run folder from its files and exit', pathOption('--run-dir'))
     .addOption(
       new Option('--solver <name>', 'perfect-foresight bound solver: dp (exact, fast) or highs (LP/MIP)')
         .choices(['dp', 'highs'])
         .default('dp'),
     )
-    .action(async (o: EvaluateFlags) => {
+    .action(async (o: EvaluateFlags, cmd: Command) => {
+      // The service's options do nothing when one folder is scored: said, not ignored.
+      if (o.runDir !== undefined) {
+        const service = SERVICE_OPTIONS.find(([key]) => cmd.getOptionValueSource(key) === 'cli');
+        if (service)
+          throw new InvalidArgumentError(
+            `${service[1]} is an option of the evaluation service; --run-dir scores one folder from its files`,
+          );
+      }
       const solver = await boundSolver(o.solver);
       if (o.runDir) {
         const scores = scoreRunFolder(o.runDir, solver);

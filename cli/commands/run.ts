@@ -10,7 +10,15 @@ import { InterruptedError, SEED_LIMITS } from '../../lib/index.js';
 import { type LocalAgent, REALTIME_SPEED_LIMITS, type RunConfig } from '../../sim/index.js';
 import { checkLaunchedStrategies, resolveLaunchedParamPaths, runWelcomes } from '../check-strategies.js';
 import { applyExternalAgents, collectExternal } from '../external-agents.js';
-import { intOption, numberOption, portOption, stopOnSignal, untilSignal } from '../options.js';
+import {
+  hostOption,
+  intOption,
+  numberOption,
+  pathOption,
+  portOption,
+  stopOnSignal,
+  untilSignal,
+} from '../options.js';
 import { formatResultsTable } from '../results-table.js';
 import { runFolderFiles } from '../run-folder-files.js';
 
@@ -41,6 +49,13 @@ interface RunFlags {
   realtime?: number;
   resume?: string;
 }
+
+/**
+ * The slowest --pace. The pacer sleeps a decision interval (up to 240 virtual minutes) divided by
+ * the pace, and Node.js runs a timer of more than 2^31 − 1 ms (24.8 days) after 1 ms instead: a
+ * pace of 0.0001 ran the run unpaced. At 0.01 the longest sleep is 16.7 days.
+ */
+const MIN_PACE = 0.01;
 
 /** What --resume cannot be combined with: the run goes on as it began, in its own folder. */
 const NOT_WITH_RESUME = [
@@ -110,9 +125,10 @@ export function registerRun(program: Command): void {
     .option(
       '--out <dir>',
       'parent folder of the run folder, from the working directory (default: the file’s outDir, relative to the file, else runs)',
+      pathOption('--out'),
     )
     .option('--run-id <id>', 'run id (default: <name>-s<seed>-<timestamp>-<rand>)')
-    .option('--host <host>', 'interface the gRPC server binds to', '127.0.0.1')
+    .option('--host <host>', 'interface the gRPC server binds to', hostOption('--host'), '127.0.0.1')
     .option('--in-process', 'run the launched agents as objects in this process (no gRPC)')
     .option('--dashboard', 'serve a live dashboard page on localhost (reads NATS over WebSocket)')
     .option(
@@ -123,8 +139,8 @@ export function registerRun(program: Command): void {
     .option('--no-dashboard-wait', 'start the run at once instead of when the dashboard page is open')
     .option(
       '--pace <x>',
-      'slow the run to x virtual seconds per wall second (for watching it)',
-      numberOption('--pace'),
+      'slow the run to x virtual seconds per wall second (for watching it; at least 0.01)',
+      numberOption('--pace', { min: MIN_PACE }),
     )
     .option(
       '--external <id=token>',
@@ -140,6 +156,7 @@ export function registerRun(program: Command): void {
     .option(
       '--resume <run-folder>',
       'continue a lock-step run that was killed or stopped (Ctrl-C), in its folder, from where its tape ends',
+      pathOption('--resume'),
     )
     .action(async (given: string | undefined, o: RunFlags) => {
       // Loaded here, not at the top: every `flexarena agent` process starts through this file and
@@ -157,6 +174,13 @@ export function registerRun(program: Command): void {
             );
       } else if (given === undefined)
         throw new InvalidArgumentError('a run configuration file is needed (or --resume <run-folder>)');
+      // Options of the dashboard do nothing without it: said, not ignored (as realtime settings
+      // outside mode: realtime are).
+      for (const [given, flag] of [
+        [o.dashboardPort !== undefined, '--dashboard-port'],
+        [!o.dashboardWait, '--no-dashboard-wait'],
+      ] as const)
+        if (given && !o.dashboard) throw new InvalidArgumentError(`${flag} applies only with --dashboard`);
       const resume = o.resume !== undefined ? planResume(o.resume) : undefined;
       const file = resume ? resume.configPath : given!;
       const cfg =

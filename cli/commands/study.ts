@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { StudySummary } from '../../study/index.js';
 import type { Interval } from '../../tournament/index.js';
-import { stopOnSignal } from '../options.js';
+import { pathOption, stopOnSignal } from '../options.js';
 import { textTable } from '../text-table.js';
 
 const ci = (i: Interval, digits = 0, scale = 1) =>
@@ -59,7 +59,7 @@ export function registerStudy(program: Command): void {
     .command('study')
     .description('run a price-maker study: counterfactual runs on the same seeds (resumable)')
     .argument('<file>', 'study file (YAML)')
-    .option('--out <dir>', 'study folder (default runs/studies/<name>)')
+    .option('--out <dir>', 'study folder (default runs/studies/<name>)', pathOption('--out'))
     .option('--no-progress', 'no progress bar')
     .option('--no-report', 'no HTML report')
     .option('--no-png', 'the HTML report without PNG charts (no Chromium needed)')

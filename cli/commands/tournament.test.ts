@@ -1,9 +1,12 @@
-import { resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { ConfigError } from '../../lib/index.js';
+import { tempDir } from '../../test/helpers/arena-process.js';
 import { loadScenarios, parseTournament } from '../../tournament/index.js';
-import { checkEntrants, checkSeats, parseWorkerTimeout } from './tournament.js';
+import { checkEntrants, checkScenarioAgents, checkSeats, parseWorkerTimeout } from './tournament.js';
 
 describe('--worker-timeout', () => {
   it('takes seconds ≥ 0 as given, 0 meaning wait forever', () => {
@@ -127,6 +130,110 @@ describe('seats', () => {
     expect(issues[0]!.message).toMatch(
       /is not an agent of .*demo\.yaml; its agents: liquidity, heuristic, optimiser/,
     );
+  });
+});
+
+describe("a scenario's other agents (not seats)", () => {
+  // Every game plays them itself: a misspelt strategy failed the first game (after the folder was
+  // made, naming the game only), and one started by hand was played as a built-in of its label.
+  const withOthers = (others: Record<string, unknown>[]) => {
+    const dir = tempDir('flexarena-tournament-others-');
+    const file = join(dir, 'scenario.yaml');
+    const doc = parse(readFileSync('scenarios/demo.yaml', 'utf8')) as { agents: Record<string, unknown>[] };
+    writeFileSync(file, stringify({ ...doc, agents: [...doc.agents.slice(0, 3), ...others] }));
+    const t = parseTournament({
+      name: 't',
+      gameSizes: [2],
+      entrants: ['a', 'b'].map((name) => ({ name, strategy: 'idle' })),
+      scenarios: [{ file, seats: ['heuristic', 'optimiser'] }],
+    });
+    return { dir, file, t };
+  };
+
+  it('are welcomed as a run welcomes them before the first game, naming the scenario field', async () => {
+    const { dir, file, t } = withOthers([{ id: 'typo', strategy: 'lp-batery' }]);
+    try {
+      const scenarios = loadScenarios(t, 't.yaml');
+      checkScenarioAgents(t, scenarios);
+      await expect(checkSeats(t, scenarios, 't.yaml')).rejects.toThrow(
+        `${file}:\n  - agents[3].strategy: unknown strategy "lp-batery"`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('may not be started by hand (launch: false): every game starts its agents itself', () => {
+    const { dir, t } = withOthers([{ id: 'hand', strategy: 'my-bot', launch: false, token: 'hand-token-1' }]);
+    try {
+      expect(() => checkScenarioAgents(t, loadScenarios(t, 't.yaml'))).toThrow(
+        /agents\[3\]\.launch: launch: false \(started by hand\) does not fit a tournament/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a real-time scenario', () => {
+  // Its games ran on the wall clock (a day in minutes each) and could not be repeated: duplicate
+  // games no longer compared the entrants on the same market.
+  it('is refused, naming the scenario: games are lock-step', () => {
+    const dir = tempDir('flexarena-tournament-realtime-');
+    try {
+      const file = join(dir, 'rt.yaml');
+      writeFileSync(
+        file,
+        stringify({
+          ...parse(readFileSync('scenarios/demo.yaml', 'utf8')),
+          mode: 'realtime',
+          realtime: { speed: 600 },
+        }),
+      );
+      const t = parseTournament({
+        name: 't',
+        gameSizes: [2],
+        entrants: ['a', 'b'].map((name) => ({ name, strategy: 'idle' })),
+        scenarios: [{ file, seats: ['heuristic', 'optimiser'] }],
+      });
+      expect(() => loadScenarios(t, 't.yaml')).toThrow(
+        `scenarios[0].file: ${file} is a real-time run (mode: realtime): games are lock-step, so that every line-up meets the same market`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the size of the plan', () => {
+  // 30 entrants in games of 15 are 155 million line-ups: the planner listed them in memory, saying
+  // nothing, until it ran out of it.
+  it('is at most a million games, counted before any is planned: a ConfigError names gameSizes', () => {
+    const t = (entrants: number) =>
+      parseTournament({
+        name: 't',
+        seeds: 2,
+        gameSizes: [2],
+        entrants: Array.from({ length: entrants }, (_, i) => ({ name: `e${i}`, strategy: 'idle' })),
+        scenarios: [{ file: 'scenarios/demo.yaml', seats: ['heuristic', 'optimiser'] }],
+      });
+    // 2 seeds × C(1000, 2) = 999 000 games (equal batteries: no rotation).
+    expect(() => loadScenarios(t(1000), 't.yaml')).not.toThrow();
+    let err: unknown;
+    try {
+      loadScenarios(t(1001), 't.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues).toEqual([
+      {
+        path: 'gameSizes',
+        message:
+          'the first 2 seed(s) plan 1001000 games (every combination of the 1001 entrants in games of 2, seats rotated where their assets differ): at most 1000000; give lineups, smaller gameSizes or fewer seeds',
+        value: [2],
+      },
+    ]);
   });
 });
 

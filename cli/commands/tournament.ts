@@ -23,7 +23,7 @@ import {
 import { runWelcomes, type WelcomeOf } from '../check-strategies.js';
 import { formatLeaderboard } from '../leaderboard-table.js';
 import { NATS_URL_HELP, natsUrlOf, natsUrlOption, natsUrlSource } from '../nats-options.js';
-import { parseNatsOutageLimit, stopOnSignal } from '../options.js';
+import { parseNatsOutageLimit, pathOption, stopOnSignal } from '../options.js';
 
 /**
  * Every built-in strategy an entrant names must exist and accept the entrant's parameters
@@ -46,10 +46,23 @@ const GAMES = { what: 'tournament', unit: 'game' };
 /** The same for the agents of the scenarios that play as configured (not seats). */
 export function checkScenarioAgents(t: TournamentConfig, scenarios: readonly RunConfig[]): void {
   t.scenarios.forEach((s, i) => {
-    const issues = scenarios[i]!.agents.flatMap((a, j) =>
-      s.seats.includes(a.id) || a.command || a.runtime || !a.launch
+    const issues = scenarios[i]!.agents.flatMap((a, j): ConfigIssue[] =>
+      s.seats.includes(a.id)
         ? []
-        : carriedStateIssues(`agents[${j}]`, a.strategy, a.params, GAMES),
+        : // Every game launches it: one started by hand was played as a built-in strategy of its
+          // label, or failed the first game ("unknown strategy").
+          !a.launch
+          ? [
+              {
+                path: `agents[${j}].launch`,
+                message:
+                  'launch: false (started by hand) does not fit a tournament, which starts every agent of every game itself: make it a seat, or give it a strategy or a command',
+                value: false,
+              },
+            ]
+          : a.command || a.runtime
+            ? []
+            : carriedStateIssues(`agents[${j}]`, a.strategy, a.params, GAMES),
     );
     if (issues.length > 0) throw new ConfigError(s.file, issues);
   });
@@ -88,6 +101,35 @@ export async function checkSeats(
         issues[i]!.push({ ...issue, message: `${issue.message}, ${where}` });
     }
   if (issues.some((l) => l.length > 0)) throw new ConfigError(file, issues.flat());
+  await checkPlayedAgents(t, scenarios, file, welcomes);
+}
+
+/**
+ * The scenarios' other agents (not seats), built-in strategies every game plays in process,
+ * welcomed as a run does: a misspelt strategy, a refused parameter or a seat without its asset
+ * failed the first game, after the tournament folder was made, naming neither file nor field.
+ */
+async function checkPlayedAgents(
+  t: TournamentConfig,
+  scenarios: readonly RunConfig[],
+  file: string,
+  welcomes: Map<number, WelcomeOf>,
+): Promise<void> {
+  for (const [i, s] of t.scenarios.entries()) {
+    const played = scenarios[i]!.agents.flatMap((a, j) =>
+      s.seats.includes(a.id) || a.command || a.runtime ? [] : [{ a, j }],
+    );
+    if (played.length === 0) continue;
+    let welcomeOf = welcomes.get(i);
+    if (!welcomeOf) {
+      welcomeOf = await runWelcomes(scenarios[i]!, 'seat-check', process.cwd(), file);
+      welcomes.set(i, welcomeOf);
+    }
+    const issues: ConfigIssue[] = [];
+    for (const { a, j } of played)
+      issues.push(...(await seatConfigIssues(`agents[${j}]`, a.strategy, a.params, welcomeOf(a.id))));
+    if (issues.length > 0) throw new ConfigError(s.file, issues);
+  }
 }
 
 interface TournamentFlags {
@@ -114,7 +156,7 @@ export function registerTournament(program: Command): void {
     .command('tournament')
     .description('run a tournament of duplicate games between strategies (resumable)')
     .argument('<file>', 'tournament file (YAML)')
-    .option('--out <dir>', 'tournament folder (default runs/tournaments/<name>)')
+    .option('--out <dir>', 'tournament folder (default runs/tournaments/<name>)', pathOption('--out'))
     .option('--no-progress', 'no progress bar')
     .option(
       '--nats [url]',
@@ -129,11 +171,18 @@ export function registerTournament(program: Command): void {
     )
     .option(
       '--nats-outage-limit <seconds>',
-      'with --nats: wait this long for NATS to come back when it goes away, then give up (≥ 1)',
+      'with --nats: wait this long for NATS to come back when it goes away, then give up (1 to 2147483)',
       parseNatsOutageLimit,
       DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
     )
-    .action(async (file: string, o: TournamentFlags) => {
+    .action(async (file: string, o: TournamentFlags, cmd: Command) => {
+      // The work queue's limits do nothing without it: said, not ignored.
+      for (const [key, flag] of [
+        ['workerTimeout', '--worker-timeout'],
+        ['natsOutageLimit', '--nats-outage-limit'],
+      ] as const)
+        if (!o.nats && cmd.getOptionValueSource(key) === 'cli')
+          throw new InvalidArgumentError(`${flag} applies only with --nats (games played by workers)`);
       const t = loadTournament(file);
       checkEntrants(t, file);
       const scenarios = loadScenarios(t, file);

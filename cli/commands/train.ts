@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { readWorldFiles, readYamlConfig } from '../../arena/index.js';
 import { InterruptedError } from '../../lib/index.js';
 import { parseRunConfig } from '../../sim/index.js';
-import { stopOnSignal } from '../options.js';
+import { pathOption, stopOnSignal } from '../options.js';
 
 /**
  * The output folder: `--out` from the working directory; an `outDir` written in the file from the
@@ -30,6 +30,7 @@ export function registerTrain(program: Command): void {
     .option(
       '--out <dir>',
       'output folder, from the working directory (default: the file’s outDir, relative to the file, else runs/train)',
+      pathOption('--out'),
     )
     .option('--no-progress', 'no progress bar (logs one line per checkpoint instead)')
     .action(async (file: string, opts: { out?: string; progress: boolean }) => {

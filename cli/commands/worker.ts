@@ -12,7 +12,7 @@ import {
   natsUrlOption,
   natsUrlSource,
 } from '../nats-options.js';
-import { intOption, parseNatsOutageLimit, stopOnSignal } from '../options.js';
+import { intOption, parseNatsOutageLimit, pathOption, stopOnSignal } from '../options.js';
 
 interface WorkerFlags {
   nats?: string;
@@ -29,7 +29,12 @@ export function registerWorker(program: Command): void {
     .description('play tournament games from the JetStream work queue (flexarena tournament --nats)')
     .option('--nats <url>', NATS_URL_HELP, natsUrlOption)
     .option('--name <name>', 'worker name (in results and logs)', `${hostname()}-${process.pid}`)
-    .option('--out <dir>', 'parent folder of the games run folders', join('runs', 'worker'))
+    .option(
+      '--out <dir>',
+      'parent folder of the games run folders',
+      pathOption('--out'),
+      join('runs', 'worker'),
+    )
     .option(
       '--ack-wait-ms <ms>',
       `a dead worker's game goes to another after this (if this worker creates the queue; ${ACK_WAIT_MS_LIMITS.min} to ${ACK_WAIT_MS_LIMITS.max})`,
@@ -43,7 +48,7 @@ export function registerWorker(program: Command): void {
     )
     .option(
       '--nats-outage-limit <seconds>',
-      'wait this long for NATS to come back when it goes away, then stop with an error (≥ 1)',
+      'wait this long for NATS to come back when it goes away, then stop with an error (1 to 2147483)',
       parseNatsOutageLimit,
       DEFAULT_NATS_OUTAGE_LIMIT_MS / 1000,
     )

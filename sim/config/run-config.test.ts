@@ -130,11 +130,33 @@ describe('parseRunConfig', () => {
     expect(issue.message).toMatch(/number/);
   });
 
+  it('refuses a document that is not a mapping (a YAML list, a number) at its root', () => {
+    // A list is an object to typeof: the clock-start check read its fields and threw a TypeError.
+    for (const doc of [['a', 'b'], 42, 'text', null])
+      expect(issueAt(issuesOf(doc), '').message).toMatch(/expected object/);
+  });
+
+  it('refuses a blank nats.url, which was taken for none (the run started a nats-server of its own)', () => {
+    expect(issueAt(issuesOf(minimal({ nats: { url: ' ' } })), 'nats.url').message).toBe(
+      'expected a NATS server URL (leave url out for a nats-server of the run’s own)',
+    );
+    expect(parseRunConfig(minimal({ nats: { url: 'nats://127.0.0.1:4222' } })).nats.url).toBe(
+      'nats://127.0.0.1:4222',
+    );
+  });
+
   it('rejects a day that is not YYYY-MM-DD or not in the calendar', () => {
     expect(issueAt(issuesOf(minimal({ day: '22.11.2026' })), 'day').message).toMatch(/YYYY-MM-DD/);
     expect(issueAt(issuesOf(minimal({ day: '2026-13-01' })), 'day').message).toMatch(/calendar/);
     expect(issueAt(issuesOf(minimal({ day: '2026-02-30' })), 'day').message).toMatch(/calendar/);
     expect(parseRunConfig(minimal({ day: '2028-02-29' })).day).toBe('2028-02-29');
+  });
+
+  it('refuses days that run past 9999-12-31, naming the most that fit (a RangeError mid-start before)', () => {
+    const issue = issueAt(issuesOf(minimal({ day: '9999-12-30', days: 3 })), 'days');
+    expect(issue.message).toBe('at most 2 from 9999-12-30: the last day there can be is 9999-12-31');
+    expect(issue.value).toBe(3);
+    expect(parseRunConfig(minimal({ day: '9999-12-30', days: 2 })).days).toBe(2);
   });
 
   it('rejects unknown keys at the top level and inside agents and assets (strict)', () => {
@@ -165,6 +187,42 @@ describe('parseRunConfig', () => {
     expect(dup.message).toContain('duplicate');
     expect(dup.message).toContain('agents[0]');
     expect(issues.some((i) => i.path === 'agents[1].id')).toBe(false);
+  });
+
+  it('refuses a token two agents share: the arena knows an agent by its token', () => {
+    const agent = (id: string) => ({ id, strategy: 'idle', launch: false, token: 'same-token' });
+    const issue = issueAt(issuesOf(minimal({ agents: [agent('a'), agent('b')] })), 'agents[1].token');
+    expect(issue.message).toBe('the same token as agents[0]: each agent needs its own');
+  });
+
+  it('refuses a prosumer park of a source the world has none of (it never generated)', () => {
+    const park = {
+      id: 'p',
+      strategy: 'prosumer-trader',
+      asset: {
+        type: 'prosumer',
+        generation: { source: 'wind', capacityMw: 10 },
+        battery: { powerMw: 2, energyMwh: 4 },
+      },
+    };
+    const doc = (windMw: number) =>
+      minimal({ world: { calibration: { wind: { capacityMw: windMw } } }, agents: [park] });
+    expect(issueAt(issuesOf(doc(0)), 'agents[0].asset.generation.source').message).toBe(
+      'the world has no wind (world.calibration.wind.capacityMw is 0): the park would never generate',
+    );
+    expect(parseRunConfig(doc(1000)).agents[0]!.asset?.type).toBe('prosumer');
+  });
+
+  it("refuses the ids of the arena's own parties, world and tso, for an agent", () => {
+    // An agent called world was taken for the rest of the market: its awards dropped, its cash
+    // booked in the world's ledger.
+    for (const id of ['world', 'tso'])
+      expect(issueAt(issuesOf(minimal({ agents: [{ id, strategy: 'idle' }] })), 'agents[0].id').message).toBe(
+        '"world" and "tso" are the arena\'s own parties (the rest of the market, the system operator): choose another id',
+      );
+    expect(parseRunConfig(minimal({ agents: [{ id: 'world-2', strategy: 'idle' }] })).agents[0]!.id).toBe(
+      'world-2',
+    );
   });
 
   it('requires a token for an agent with launch: false', () => {

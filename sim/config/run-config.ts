@@ -1,9 +1,17 @@
 // The run configuration: a YAML file validated against a schema. Errors name the field path,
 // the value found and what was expected.
 import * as z from 'zod';
-import { ConfigError, compactStrings, configIssues, configName, configSeed } from '../../lib/index.js';
+import {
+  ConfigError,
+  compactStrings,
+  configIssues,
+  configName,
+  configSeed,
+  pastLastDayIssue,
+} from '../../lib/index.js';
 import { isOnTickGrid, mwToLots } from '../../market/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
+import { TSO_PARTY, WORLD_PARTY } from '../core/run-context.js';
 import { worldConfigSchema } from '../world/world-config.js';
 import { CLOCK_START_FIELDS, clockStartIssue, MAX_SIM_START_HOURS } from './clock-start.js';
 
@@ -58,6 +66,12 @@ const agentSchema = z
       .regex(
         /^[a-z][a-z0-9-]{0,31}$/,
         'expected 1-32 chars: lowercase letters, digits, dashes; starting with a letter',
+      )
+      // The arena's own counterparties have these ids: an agent called `world` was taken for the
+      // rest of the market (its auction awards dropped, its cash in the world's ledger).
+      .refine(
+        (id) => id !== WORLD_PARTY && id !== TSO_PARTY,
+        `"${WORLD_PARTY}" and "${TSO_PARTY}" are the arena's own parties (the rest of the market, the system operator): choose another id`,
       ),
     strategy: z.string().min(1),
     params: z.record(z.string(), z.unknown()).default({}),
@@ -348,7 +362,14 @@ export const runConfigSchema = z
     nats: z
       .object({
         /** Use this server; when absent the arena starts its own nats-server on a free port. */
-        url: z.string().optional(),
+        // A blank url was taken for an absent one: the run started its own server instead.
+        url: z
+          .string()
+          .refine(
+            (u) => u.trim() !== '',
+            'expected a NATS server URL (leave url out for a nats-server of the run’s own)',
+          )
+          .optional(),
         enabled: z.boolean().default(true),
         /**
          * At the end of a run, how long to wait for JetStream to acknowledge every settlement
@@ -397,6 +418,7 @@ export const runConfigSchema = z
         message: `must put the clock's start on the decision grid: a multiple of ${grid} minutes before the day (decisionIntervalMinutes ${cfg.decisionIntervalMinutes}); this is ${startMinutes} minutes`,
       });
     const seen = new Map<string, number>();
+    const tokens = new Map<string, number>();
     cfg.agents.forEach((a, i) => {
       const prev = seen.get(a.id);
       if (prev !== undefined)
@@ -406,6 +428,16 @@ export const runConfigSchema = z
           message: `duplicate agent id (also agents[${prev}])`,
         });
       seen.set(a.id, i);
+      // The arena knows an agent by its token: the second one took the first one's, and the run
+      // stopped with "no token was issued" and a stack trace after its nats-server had started.
+      const sameToken = a.token === undefined ? undefined : tokens.get(a.token);
+      if (sameToken !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'token'],
+          message: `the same token as agents[${sameToken}]: each agent needs its own`,
+        });
+      if (a.token !== undefined && sameToken === undefined) tokens.set(a.token, i);
       if (!a.launch && !a.token)
         ctx.addIssue({
           code: 'custom',
@@ -414,8 +446,27 @@ export const runConfigSchema = z
         });
       for (const issue of launchIssues(a))
         ctx.addIssue({ code: 'custom', path: ['agents', i, issue.field], message: issue.message });
+      // A park is the world's output scaled by its share of the world's capacity: in a world
+      // without that source it never generated, without a word (prosumer-trader said only that it
+      // "needs the world capacities in the welcome").
+      if (a.asset?.type === 'prosumer') {
+        const source = a.asset.generation.source;
+        if (cfg.world.calibration[source].capacityMw === 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['agents', i, 'asset', 'generation', 'source'],
+            message: `the world has no ${source} (world.calibration.${source}.capacityMw is 0): the park would never generate`,
+          });
+      }
     });
   })
+  .superRefine(
+    (cfg, ctx) => {
+      const message = pastLastDayIssue(cfg.day, cfg.days);
+      if (message) ctx.addIssue({ code: 'custom', path: ['days'], message });
+    },
+    { when: (p) => parsedWithout(p, ['day', 'days']) },
+  )
   .superRefine(
     (cfg, ctx) => {
       const message = clockStartIssue(cfg);
@@ -423,13 +474,23 @@ export const runConfigSchema = z
     },
     // The gates are computed from the day, the markets and the start: only once those are valid
     // (an out-of-range `days` would otherwise build its products before being refused).
-    {
-      when: (p) =>
-        typeof p.value === 'object' &&
-        p.value !== null &&
-        !p.issues.some((i) => CLOCK_START_FIELDS.includes(String(i.path?.[0]))),
-    },
+    { when: (p) => parsedWithout(p, CLOCK_START_FIELDS) },
   );
+
+/**
+ * Whether a check that reads `fields` may run: the document is a mapping and none of them has an
+ * issue. A document that is not a mapping at all (a YAML list) has its issue at the root.
+ */
+function parsedWithout(
+  p: { value: unknown; issues: readonly { path?: readonly PropertyKey[] }[] },
+  fields: readonly string[],
+): boolean {
+  return (
+    typeof p.value === 'object' &&
+    p.value !== null &&
+    !p.issues.some((i) => !i.path?.length || fields.includes(String(i.path[0])))
+  );
+}
 
 /** How an agent is started must be said once: a command, a runtime, or neither (a strategy). */
 function launchIssues(a: {

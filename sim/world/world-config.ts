@@ -155,7 +155,9 @@ export const worldConfigSchema = z
     /** Price spikes (levels 'spikes' and up). */
     spikes: z
       .object({
-        everyHours: z.number().positive().max(100_000).default(36),
+        // Spikes fall on the quarter-hour grid; one every 1e-300 hours was a loop over nominal
+        // times that never reached the end of the run (the run hung in its set-up, silently).
+        everyHours: z.number().min(0.25, 'must be at least 0.25 (a quarter-hour)').max(100_000).default(36),
         jitterHours: nonNeg(10_000).default(12),
         minEur: nonNeg(10_000).default(80),
         maxEur: nonNeg(10_000).default(400),

@@ -82,6 +82,14 @@ imbalance: { untradedShare: 0.5 }
     expect(issue({ source: { csv: 'x' } }).path).toBe('world.source');
     expect(issue({ spikes: { minEur: 500, maxEur: 100 } }).path).toBe('world.spikes.minEur');
   });
+
+  // One spike every 1e-300 hours was a loop that never reached the end of the day: the run hung.
+  it('refuses spikes closer than a quarter-hour apart, naming the limit', () => {
+    expect(() => parseWorldConfig({ spikes: { everyHours: 1e-300 } }, 'scenario.yaml')).toThrow(
+      'world.spikes.everyHours: must be at least 0.25 (a quarter-hour) (got 1e-300)',
+    );
+    expect(parseWorldConfig({ spikes: { everyHours: 0.25 } }).spikes.everyHours).toBe(0.25);
+  });
 });
 
 describe('world calibration (Germany 2024)', () => {

@@ -16,12 +16,32 @@ const CASES: [string[], RegExp][] = [
     /^--ack-wait-ms must be from 1000 to 86400000, got "999"$/,
   ],
   [['worker', '--nats', NOWHERE, '--max-games', '0'], /^--max-games must be at least 1, got "0"$/],
+  [
+    ['worker', '--nats', NOWHERE, '--nats-outage-limit', '3000000'],
+    /^--nats-outage-limit must be at most 2147483 seconds \(24\.8 days, the longest a timer waits\), got "3000000"$/,
+  ],
   [['worker', '--nats', NOWHERE, '--bogus'], /^unknown option '--bogus' \(see flexarena worker --help\)$/],
   [
     ['evaluate', '--nats', NOWHERE, '--ack-wait-ms', '0'],
     /^--ack-wait-ms must be from 1000 to 86400000, got "0"$/,
   ],
   [['evaluate', '--nats', NOWHERE, '--solver', 'cplex'], /^--solver must be one of dp, highs, got "cplex"$/],
+  // NATS refused it only after the HTTP endpoint was up and NATS connected.
+  [
+    ['evaluate', '--nats', NOWHERE, '--durable', 'my.eval'],
+    /^--durable must be a consumer name without spaces, "\.", "\*", ">", "\/" or "\\", got "my\.eval"$/,
+  ],
+  // Ignored with --run-dir before (the folder was scored; the option's meaning was dropped).
+  [
+    ['evaluate', '--run-dir', 'runs/none', '--runs-dir', 'runs'],
+    /^--runs-dir is an option of the evaluation service; --run-dir scores one folder from its files$/,
+  ],
+  // A blank host: the evaluator served on every interface, a run failed with "[object Object]".
+  [
+    ['evaluate', '--nats', NOWHERE, '--http-host', ''],
+    /^--http-host must be a host name or address to bind to \(0\.0\.0\.0 for every interface\), got ""$/,
+  ],
+  [['run', 'scenarios/demo.yaml', '--host', ''], /^--host must be a host name or address to bind to/],
   [['compliance', '--deadline-ms', '5', '--', 'true'], /^--deadline-ms must be from 10 to 600000, got "5"$/],
   [
     ['compliance', '--deadline-ms', '600001', '--', 'true'],
@@ -33,11 +53,31 @@ const CASES: [string[], RegExp][] = [
     ['tournament', '--nats', 'tournaments/shipped.yaml'],
     /^--nats must be a NATS server URL, got the file "tournaments\/shipped\.yaml" \(give the file before --nats, or --nats=<url>\)$/,
   ],
+  // The work queue's limits were ignored without it; refused before the file is read.
+  [
+    ['tournament', 'none.yaml', '--worker-timeout', '5'],
+    /^--worker-timeout applies only with --nats \(games played by workers\)$/,
+  ],
+  [
+    ['tournament', 'none.yaml', '--nats-outage-limit', '60'],
+    /^--nats-outage-limit applies only with --nats \(games played by workers\)$/,
+  ],
   [
     ['tournament', 'tournaments/shipped.yaml', '--worker-timeout', '-1'],
     /^--worker-timeout must be a number of seconds ≥ 0/,
   ],
   [['run', 'scenarios/demo.yaml', '--realtime', '0'], /^--realtime must be from 1 to 100000, got "0"$/],
+  // Ignored without --dashboard before: the run went on without the page asked for.
+  [
+    ['run', 'scenarios/demo.yaml', '--dashboard-port', '8080'],
+    /^--dashboard-port applies only with --dashboard$/,
+  ],
+  [
+    ['run', 'scenarios/demo.yaml', '--no-dashboard-wait'],
+    /^--no-dashboard-wait applies only with --dashboard$/,
+  ],
+  // Slower, the pacer's sleep overflowed Node's timer and the run went unpaced.
+  [['run', 'scenarios/demo.yaml', '--pace', '0.0001'], /^--pace must be at least 0\.01, got "0\.0001"$/],
   [
     ['run', 'scenarios/demo.yaml', '--sed', '1'],
     /^unknown option '--sed'; did you mean --seed\? \(see flexarena run --help\)$/,
@@ -51,6 +91,17 @@ const CASES: [string[], RegExp][] = [
     /^too many arguments for 'run'\. Expected 1 argument but got 2\. \(see flexarena run --help\)$/,
   ],
   [['dashboard', 'runs/none', '--speed', '0'], /^--speed must be a positive number, got "0"$/],
+  // A blank path was taken for none (the default folder, no resume file) or for the working
+  // directory (train wrote its checkpoint, report and policy.json over what was there).
+  [['train', 'training/configs/td3-battery-tiny.yaml', '--out', ''], /^--out must be a path, got ""$/],
+  [['study', 'studies/price-maker.yaml', '--out', ' '], /^--out must be a path, got " "$/],
+  [
+    ['agent', 'idle', '--arena', '127.0.0.1:1', '--resume-file', ''],
+    /^--resume-file must be a path, got ""$/,
+  ],
+  [['evaluate', '--run-dir', ''], /^--run-dir must be a path, got ""$/],
+  // Refused before the run is re-simulated from its tape (before, after: minutes for a long run).
+  [['dashboard', 'runs/none', '--speed', '2000000'], /^--speed must be at most 1000000, got "2000000"$/],
   [['agent', 'idle'], /^required option '--arena <host:port>' not specified \(see flexarena agent --help\)$/],
   [['rn'], /^unknown command 'rn'; did you mean run\? \(see flexarena --help\)$/],
 ];

@@ -2,7 +2,7 @@
 // running: a strategy parameter the strategy refuses (before anything starts), a port for the agents
 // that is taken (after its nats-server started: that one is stopped again), a dashboard port that
 // is taken, an --out that is a file and a run id that is not one.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,41 @@ describe('a run that cannot start', () => {
       const nats = /nats-server started at nats:\/\/([\d.]+):(\d+)/.exec(res.stdout + res.stderr);
       expect(nats, res.stderr).not.toBeNull();
       expect(await accepts(nats![1]!, Number(nats![2]))).toBe(false);
+    } finally {
+      taken.server.close();
+    }
+  });
+
+  // Before, the run's empty folder (config.yaml, an empty tape with its tape.sha256) stayed behind
+  // and looked like a run, and the earlier run of its --run-id, set aside, was deleted.
+  it('leaves no folder when the agents port is taken, and gives an earlier run of its id its folder back', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const taken = await listening();
+    try {
+      const file = writeConfig(dir, demoConfig());
+      const fresh = await runArenaToEnd(file, ['--out', dir, '--port', String(taken.port)]);
+      expect(fresh.code, fresh.stderr).toBe(1);
+      expect(fresh.stderr).toMatch(/listen EADDRINUSE.*; the run did not start: its folder .* is removed/);
+      expect(readdirSync(dir)).toEqual(['run.yaml']);
+      const earlier = join(dir, 'earlier');
+      mkdirSync(earlier);
+      writeFileSync(join(earlier, 'results.json'), '{"earlier":true}');
+      const again = await runArenaToEnd(file, [
+        '--out',
+        dir,
+        '--run-id',
+        'earlier',
+        '--port',
+        String(taken.port),
+      ]);
+      expect(again.code, again.stderr).toBe(1);
+      expect(again.stderr).toContain(
+        `the run did not start: its folder ${earlier} holds the earlier run with its id again`,
+      );
+      expect(readdirSync(earlier)).toEqual(['results.json']);
+      expect(readFileSync(join(earlier, 'results.json'), 'utf8')).toBe('{"earlier":true}');
     } finally {
       taken.server.close();
     }

@@ -236,6 +236,75 @@ describe('flexarena study (in process, tiny)', { shuffle: false }, () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  // Before, each surfaced when its run started — a size variant's after the runs before it — as
+  // one line naming neither file nor field.
+  it('welcomes every agent to its seat in the scenario and in each size variant before playing anything', async () => {
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      {
+        id: 'big',
+        strategy: 'lp-battery',
+        asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+        params: { endSocMwh: 8 },
+      },
+    ];
+    const socTarget = writeConfig(dir, cfg, 'soc-target.yaml');
+    const folder = join(dir, 'soc-target');
+    // A tenth of the battery holds at most 0.95 MWh: the target is outside, in that variant only.
+    const scaled = parseStudy(
+      { name: 'soc', scenario: socTarget, agent: 'big', sizes: [1, 0.1] },
+      's.yaml',
+      dir,
+    );
+    await expect(runStudy(scaled, { dir: folder, file: 's.yaml' })).rejects.toThrow(
+      /s\.yaml:\n {2}- sizes\[1\]: agents\[1\]\.params\.endSocMwh of .*soc-target\.yaml with its battery scaled by 0\.1: 8 MWh is outside the battery's SoC range \[0\.05, 0\.95\] MWh \(strategy lp-battery\) \(got 0\.1\)$/,
+    );
+    expect(existsSync(folder)).toBe(false);
+    // The scenario's own seat is the scenario file's field.
+    const own = parseStudy({ name: 'soc', scenario: socTarget, agent: 'big', sizes: [2] }, 's.yaml', dir);
+    cfg.agents[1]!.params = { endSocMwh: 12 };
+    writeConfig(dir, cfg, 'soc-target.yaml');
+    await expect(runStudy(own, { dir: folder, file: 's.yaml' })).rejects.toThrow(
+      /soc-target\.yaml:\n {2}- agents\[1\]\.params\.endSocMwh: 12 MWh is outside the battery's SoC range \[0\.5, 9\.5\] MWh/,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  // Both were played as the built-in strategy of their label: the command was never started.
+  it('refuses an agent of the scenario started from its own command line or by hand', async () => {
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      { id: 'big', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+      { id: 'ext', strategy: 'idle', command: ['my-bot', '--arena', '{arena}'] },
+      { id: 'hand', strategy: 'idle', launch: false, token: 'hand-token-1' },
+    ];
+    const own = writeConfig(dir, cfg, 'own-lines.yaml');
+    const study = parseStudy({ name: 'own-lines', scenario: own, agent: 'big' }, 'o.yaml', dir);
+    const folder = join(dir, 'own-lines');
+    await expect(runStudy(study, { dir: folder, file: 'o.yaml' })).rejects.toThrow(
+      /own-lines\.yaml:\n {2}- agents\[2\]\.command: a study plays every agent of its scenario in process, as a built-in strategy: this one is started from its own command line\n {2}- agents\[3\]\.launch: .*started by hand$/,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('refuses a real-time scenario before playing anything: its runs ran on the wall clock', async () => {
+    const cfg = fastScenario() as { agents: Record<string, unknown>[] };
+    cfg.agents = [
+      cfg.agents[0]!,
+      { id: 'big', strategy: 'heuristic-battery', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+    ];
+    Object.assign(cfg, { mode: 'realtime', realtime: { speed: 600 } });
+    const realtime = writeConfig(dir, cfg, 'realtime.yaml');
+    const study = parseStudy({ name: 'realtime', scenario: realtime, agent: 'big' }, 'rt.yaml', dir);
+    const folder = join(dir, 'realtime');
+    await expect(runStudy(study, { dir: folder, file: 'rt.yaml' })).rejects.toThrow(
+      /rt\.yaml:\n {2}- scenario: .*realtime\.yaml is a real-time run \(mode: realtime\): a study's runs are lock-step/,
+    );
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('refuses a scenario agent that saves a learned table for the next run, before playing anything', async () => {
     const cfg = fastScenario() as { agents: Record<string, unknown>[] };
     cfg.agents = [

@@ -5,7 +5,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import { resolveParamPaths, strategyConfigIssues } from '../../agents/strategies/index.js';
-import { ConfigError, type ConfigIssue, configIssues, configName, configSeed } from '../../lib/index.js';
+import {
+  ConfigError,
+  type ConfigIssue,
+  configIssues,
+  configName,
+  configSeed,
+  pastLastDayIssue,
+} from '../../lib/index.js';
 import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
 import { batteryEnvSchema, calendarDay } from '../env/battery-env-config.js';
 
@@ -248,8 +255,27 @@ function methodIssues(m: z.output<typeof methodSchema>): { path: (string | numbe
   return [];
 }
 
+/**
+ * Training and evaluation worlds both start at env.days.start (evaluation on eval.days days): each
+ * must end by the last day there can be, or building it stopped with a RangeError and its stack.
+ */
+function dayRangeIssues(
+  c: z.output<typeof trainConfigFields>,
+): { path: (string | number)[]; message: string }[] {
+  if (c.env.kind === 'market') return []; // env.run is a run configuration, checked as one
+  const { start, count } = c.env.days;
+  const ranges: [(string | number)[], number][] = [
+    [['env', 'days', 'count'], count],
+    [['eval', 'days'], c.eval.days],
+  ];
+  return ranges.flatMap(([path, n]) => {
+    const message = pastLastDayIssue(start, n);
+    return message ? [{ path, message }] : [];
+  });
+}
+
 export const trainConfigSchema = trainConfigFields.superRefine((c, ctx) => {
-  for (const { path, message } of [...methodIssues(c.method), ...methodEnvIssues(c)])
+  for (const { path, message } of [...methodIssues(c.method), ...methodEnvIssues(c), ...dayRangeIssues(c)])
     ctx.addIssue({ code: 'custom', path, message });
 });
 

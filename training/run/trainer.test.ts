@@ -128,6 +128,24 @@ describe('train runner', () => {
     ).toEqual(['env.days.start: must be an ISO day YYYY-MM-DD']);
   });
 
+  it('refuses training or evaluation days past 9999-12-31, naming the field (a RangeError before)', () => {
+    expect(() => tiny({ name: 'td3' }, { days: { start: '9999-12-30', count: 4 } })).toThrow(
+      'env.days.count: at most 2 from 9999-12-30: the last day there can be is 9999-12-31 (got 4)',
+    );
+    // The evaluation world starts on the same day.
+    expect(() =>
+      parseTrainConfig({
+        method: { name: 'adp' },
+        env: { kind: 'pool', days: { start: '9999-12-31', count: 1 } },
+        steps: 10,
+        eval: { days: 3 },
+      }),
+    ).toThrow('eval.days: at most 1 from 9999-12-31: the last day there can be is 9999-12-31 (got 3)');
+    expect(tiny({ name: 'td3' }, { days: { start: '9999-12-28', count: 4 } }).env).toMatchObject({
+      days: { start: '9999-12-28', count: 4 },
+    });
+  });
+
   it('refuses settings that never learn: a TD3 batch above its buffer, a PPO minibatch above its rollout', () => {
     // Both trained to the end and exported the initial network (0 updates in the checkpoint).
     expect(() => tiny({ name: 'td3', bufferSize: 1000, batchSize: 2048 })).toThrow(
