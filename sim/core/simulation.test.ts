@@ -434,6 +434,32 @@ describe('Simulation: the door', () => {
     expect(ctx.ledger('maker').rejects).toBe(6);
   });
 
+  it("names the batch's actions for an entry that is no Action at all", async () => {
+    // Before, the field was "action", a name in neither the Action nor the ActionBatch.
+    const { sim, tape } = await setup({ ...cidOnly, agents: [agents[0]!] });
+    const played = await play(sim, {
+      maker: (w) => (w.wakeId === 1 ? ([null, 42, order(Q0, 'buy', 8_000, 1)] as Action[]) : []),
+    });
+    const results = played.acks.get('maker')![0]!.results;
+    expect(results.map((r) => [r.status, r.field, r.message])).toEqual([
+      [
+        ActionStatus.ACTION_STATUS_REJECTED,
+        'actions',
+        'actions: each entry must be an Action message; got null',
+      ],
+      [
+        ActionStatus.ACTION_STATUS_REJECTED,
+        'actions',
+        'actions: each entry must be an Action message; got 42',
+      ],
+      [ActionStatus.ACTION_STATUS_ACCEPTED, '', ''],
+    ]);
+    expect(tape.records.find((r) => r.type === 'batch')!.rejected).toEqual([
+      { index: 0, code: 'REJECT_CODE_INVALID_FIELD', field: 'actions' },
+      { index: 1, code: 'REJECT_CODE_INVALID_FIELD', field: 'actions' },
+    ]);
+  });
+
   it("words a venue's rejection in the proto's names, as its field; the tape keeps the market's event", async () => {
     // Before, the messages were the market library's: "peakLots must be an integer >= 1 and <= 1
     // (the order's quantityLots); got 5", "productId \"qh-20261122-2400\" is not a configured

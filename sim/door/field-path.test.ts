@@ -54,6 +54,12 @@ describe('protocolMessage', () => {
       'time must be < 2026-11-22T07:55:00.000Z (gate closure of product qh-20261122-0800); got 2026-11-22T07:56:00.000Z';
     expect(protocolMessage(a, 'time', gate)).toBe(gate);
     expect(fieldPath(a, 'time')).toBe('submit.product_id');
+    // A modify names no product: its order is what the gate closed on. Before, modify.product_id,
+    // no field of ModifyOrder.
+    const modify = Action.fromPartial({
+      kind: { $case: 'modify', value: { orderId: 7, priceTicks: 100, quantityLots: 1 } },
+    });
+    expect(fieldPath(modify, 'time')).toBe('modify.order_id');
     expect(protocolMessage(a, 'submit', 'submit: the agent already has 3 open orders')).toBe(
       'submit: the agent already has 3 open orders',
     );

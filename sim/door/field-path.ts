@@ -30,8 +30,9 @@ export function fieldPath(action: Action, field: string): string {
   const kind = action.kind;
   if (!kind) return snakePath(field);
   const prefix = snake(kind.$case);
-  // A rejection for the time of arrival (gate closed, market not open) is about the product.
-  const path = field === 'time' ? 'product_id' : snakePath(field);
+  // A rejection for the time of arrival (gate closed, market not open) is about the product: a
+  // submit names it by product_id, a modify or cancel by the order it is about.
+  const path = field === 'time' ? (kind.$case === 'submit' ? 'product_id' : 'order_id') : snakePath(field);
   if (path === prefix || path.startsWith(`${prefix}.`)) return path;
   if (kind.$case === 'auctionBid') {
     const top = path.split('.')[0]!.replace(/\[.*$/, '');

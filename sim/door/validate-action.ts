@@ -315,8 +315,15 @@ function no(rejection: DoorRejection): Admitted {
 }
 
 export function admitAction(raw: unknown, l: DoorLimits): Admitted {
+  // Not an Action at all (an in-process strategy's null): the Action has no field to name, so the
+  // rejection names the batch's list it stands in, as for an entry beyond the batch's limit.
   if (!isObject(raw))
-    return no(reject(RejectCode.REJECT_CODE_INVALID_FIELD, 'action', 'an Action message', raw));
+    return no({
+      code: RejectCode.REJECT_CODE_INVALID_FIELD,
+      field: 'actions',
+      limit: 'an Action message',
+      message: `actions: each entry must be an Action message; got ${show(raw)}`,
+    });
   const ref = text(raw.clientRef, 'client_ref', l.maxClientRefLength, false);
   if (ref) return no(ref);
   const k = raw.kind;

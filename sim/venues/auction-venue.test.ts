@@ -228,19 +228,42 @@ describe('AuctionVenue', () => {
     handle(venue, 'buyer', curveBid(da, 'early', 20, buyAnyPrice(7)));
     await clear(venue, da);
     const late = handle(venue, 'buyer', curveBid(da, 'late', 21, buyAnyPrice(7)), DAY_MS - 11 * HOUR);
+    // Before, the field was bid_id and the message did not say which gate or when it closed.
     expect(late).toMatchObject({
       status: ActionStatus.ACTION_STATUS_REJECTED,
       rejectCode: RejectCode.REJECT_CODE_GATE_CLOSED,
+      field: 'auction_id',
+      limit: '< 2026-11-21T12:00:00.000Z',
+      message:
+        'the gate of da-20261122 closed at 2026-11-21T12:00:00.000Z; the action arrived at 2026-11-21T13:00:00.000Z',
     });
     const cancel = handle(venue, 'buyer', {
       clientRef: '',
       kind: { $case: 'cancelAuctionBid', value: { auctionId: da, bidId: 'early' } },
     });
-    expect(cancel.rejectCode).toBe(RejectCode.REJECT_CODE_GATE_CLOSED);
+    expect(cancel).toMatchObject({ rejectCode: RejectCode.REJECT_CODE_GATE_CLOSED, field: 'auction_id' });
     expect(ctx.ledger('buyer').netLots('qh-20261122-0500')).toBe(7);
     expect(ctx.ledger('buyer').netLots('qh-20261122-0515')).toBe(0);
     // The other auctions of the day are still open.
     expect(handle(venue, 'buyer', curveBid('ida1-20261122', 'late', 21, buyAnyPrice(7))).status).toBe(
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+    );
+  });
+
+  it("refuses a bid id the agent already has live in the auction, naming the agent's own id", () => {
+    const { venue } = makeVenue();
+    const da = 'da-20261122';
+    expect(handle(venue, 'buyer', curveBid(da, 'b1', 30, buyAnyPrice(9))).status).toBe(
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+    );
+    // Before: 'bidId "buyer:b1" must be …', the book's key for the bid.
+    expect(handle(venue, 'buyer', curveBid(da, 'b1', 31, buyAnyPrice(9)))).toMatchObject({
+      rejectCode: RejectCode.REJECT_CODE_DUPLICATE_BID_ID,
+      field: 'bidId',
+      message: 'bidId "b1" must be unique among the live bids of this auction',
+    });
+    // Another agent's b1 is another bid.
+    expect(handle(venue, 'seller', curveBid(da, 'b1', 31, buyAnyPrice(9))).status).toBe(
       ActionStatus.ACTION_STATUS_ACCEPTED,
     );
   });
@@ -254,7 +277,12 @@ describe('AuctionVenue', () => {
         clientRef: '',
         kind: { $case: 'cancelAuctionBid', value: { auctionId: da, bidId: 'b' } },
       });
-    expect(cancel('seller').rejectCode).toBe(RejectCode.REJECT_CODE_UNKNOWN_BID);
+    // The message shows the bid id the agent sent; before, the book's key "seller:b".
+    expect(cancel('seller')).toMatchObject({
+      rejectCode: RejectCode.REJECT_CODE_UNKNOWN_BID,
+      field: 'bidId',
+      message: 'bidId "b" is not a live bid of this agent',
+    });
     expect(cancel('buyer').status).toBe(ActionStatus.ACTION_STATUS_ACCEPTED);
     await clear(venue, da);
     expect(ctx.ledger('buyer').netLots('qh-20261122-0730')).toBe(0);

@@ -16,6 +16,7 @@ import {
   type AuctionBid,
   AuctionBook,
   type AuctionConfig,
+  type AuctionRejection,
   type AuctionResult,
   type AuctionScheduleEntry,
   auctionConfigFor,
@@ -41,6 +42,31 @@ interface Auction {
   config: AuctionConfig;
   book: AuctionBook;
   result?: AuctionResult;
+}
+
+/**
+ * The auction book's rejection in what the agent sent. The book keys an agent's bid by
+ * "<agent>:<bid_id>" (bid ids are unique per agent, not per auction) and words its rejections with
+ * that key ("bidId \"trader:b1\" must be unique …"), which the agent never sent: the message shows
+ * the agent's bid_id instead. A closed gate the book files under bidId; the action is late for its
+ * auction, so the rejection names auction_id, as a late CID order names its product_id, and says
+ * when the gate closed.
+ */
+function inAgentTerms(
+  r: AuctionRejection,
+  auction: Auction,
+  sent: { bidId: string; internalId: string; time: number },
+): AuctionRejection {
+  if (r.code === 'GATE_CLOSED') {
+    const gate = new Date(auction.spec.gateClosureMs).toISOString();
+    return {
+      ...r,
+      field: 'auction_id',
+      limit: `< ${gate}`,
+      message: `the gate of ${auction.spec.auctionId} closed at ${gate}; the action arrived at ${new Date(sent.time).toISOString()}`,
+    };
+  }
+  return { ...r, message: r.message.replaceAll(JSON.stringify(sent.internalId), JSON.stringify(sent.bidId)) };
 }
 
 export class AuctionVenue implements Venue {
@@ -137,10 +163,14 @@ export class AuctionVenue implements Venue {
       return;
     }
     const internalId = `${agentId}:${kind.value.bidId}`;
+    const refused = (r: AuctionRejection) => {
+      const a = inAgentTerms(r, auction, { bidId: kind.value.bidId, internalId, time });
+      reject(a.code, a.field, a.limit, a.message);
+    };
     if (kind.$case === 'cancelAuctionBid') {
       const r = auction.book.cancel(internalId, agentId);
       if (r.ok) result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
-      else reject(r.rejection.code, r.rejection.field, r.rejection.limit, r.rejection.message);
+      else refused(r.rejection);
       return;
     }
     ledger.orders++;
@@ -153,7 +183,7 @@ export class AuctionVenue implements Venue {
     if (r.ok) {
       result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
       this.ctx.out.tape({ type: 'auction-bid', t: time, auctionId: auction.spec.auctionId, bid });
-    } else reject(r.rejection.code, r.rejection.field, r.rejection.limit, r.rejection.message);
+    } else refused(r.rejection);
   }
 
   publish(): void {}

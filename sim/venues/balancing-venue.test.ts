@@ -167,9 +167,14 @@ describe('BalancingVenue: capacity', () => {
       });
     }
     await runEvent(venue, 'afrr capacity day 0');
-    expect(handle(venue, 'prov', capacityBid(CAP, 'up', 10, 100)).rejectCode).toBe(
-      RejectCode.REJECT_CODE_GATE_CLOSED,
-    );
+    // Before, the field was the capacity auction's own ("product", the block 0..5 of the day), no
+    // field of SubmitCapacityBid, and the message did not say which product or when.
+    expect(handle(venue, 'prov', capacityBid(CAP, 'up', 10, 100), DAY_MS - 14 * HOUR)).toMatchObject({
+      rejectCode: RejectCode.REJECT_CODE_GATE_CLOSED,
+      field: 'product_id',
+      limit: '< 2026-11-21T09:00:00.000Z',
+      message: `the aFRR capacity auction gate of ${CAP} closed at 2026-11-21T09:00:00.000Z; the bid arrived at 2026-11-21T10:00:00.000Z`,
+    });
     expect(ctx.ledger('prov').rejects).toBe(4);
     expect(ctx.ledger('prov').cash.capacity).toBe(0);
   });
@@ -225,9 +230,15 @@ describe('BalancingVenue: energy', () => {
       field: 'product_id',
     });
     await runEvent(venue, 'energy gate 40');
-    expect(handle(venue, 'other', energyBid(qh(40), 'up', 10, 500)).rejectCode).toBe(
-      RejectCode.REJECT_CODE_GATE_CLOSED,
-    );
+    // Before: field "period" (no field of SubmitEnergyBid) and "the gate of period 40 is closed",
+    // the run's quarter-hour step, where the agent had sent qh-20261122-1000.
+    expect(handle(venue, 'other', energyBid(qh(40), 'up', 10, 500), DAY_MS + 9.75 * HOUR)).toMatchObject({
+      rejectCode: RejectCode.REJECT_CODE_GATE_CLOSED,
+      field: 'product_id',
+      limit: '< 2026-11-22T09:35:00.000Z',
+      message:
+        'the balancing energy gate of qh-20261122-1000 closed at 2026-11-22T09:35:00.000Z; the bid arrived at 2026-11-22T09:45:00.000Z',
+    });
     // After the gate the obligation check does not mask GATE_CLOSED.
     expect(handle(venue, 'prov', energyBid(qh(40), 'up', 10, 500)).rejectCode).toBe(
       RejectCode.REJECT_CODE_GATE_CLOSED,

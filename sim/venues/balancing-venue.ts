@@ -16,6 +16,7 @@ import {
   type ActivationResult,
   activateEnergyBids,
   type BalancingDirection,
+  type BalancingRejection,
   CAPACITY_CASH_UNITS_PER_LOT_TICK,
   CapacityAuction,
   type CapacityBid,
@@ -38,6 +39,31 @@ function toDirection(d: ProtoDirection): BalancingDirection {
 
 export function directionToProto(d: BalancingDirection): ProtoDirection {
   return d === 'up' ? ProtoDirection.BALANCING_DIRECTION_UP : ProtoDirection.BALANCING_DIRECTION_DOWN;
+}
+
+/**
+ * A balancing market's rejection of an agent's bid in what the agent sent. The markets file a bid
+ * under the venue's keys, not the agent's: a capacity bid under its block of the day (0..5), an
+ * energy bid under the run's quarter-hour step (37 is qh-…-0915 of the first day), and they word a
+ * closed gate or a key out of range with them (field "product", "period"; "the gate of period 37
+ * is closed"), which the agent cannot look up. The agent named that product by product_id: the
+ * rejection names that field and the id it sent, and when the gate closed.
+ */
+function inAgentTerms(
+  r: BalancingRejection,
+  market: string,
+  bid: { productId: string; gateMs: number; time: number },
+): BalancingRejection {
+  if (r.field !== 'product' && r.field !== 'period') return r;
+  if (r.code !== 'GATE_CLOSED')
+    return { ...r, field: 'product_id', message: `${bid.productId} is not a product of the ${market}` };
+  const gate = new Date(bid.gateMs).toISOString();
+  return {
+    ...r,
+    field: 'product_id',
+    limit: `< ${gate}`,
+    message: `the ${market} gate of ${bid.productId} closed at ${gate}; the bid arrived at ${new Date(bid.time).toISOString()}`,
+  };
 }
 
 export class BalancingVenue implements Venue {
@@ -132,7 +158,8 @@ export class BalancingVenue implements Venue {
       };
       const r = this.capacity[dayIndex]!.submit(bid);
       if (!r.accepted) {
-        reject(r.rejection);
+        const gate = { productId: kind.value.productId, gateMs: this.capacityGateMs(dayIndex), time };
+        reject(inAgentTerms(r.rejection, 'aFRR capacity auction', gate));
         return;
       }
       result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
@@ -172,7 +199,8 @@ export class BalancingVenue implements Venue {
       }
       const r = this.energy.submit(bid);
       if (!r.accepted) {
-        reject(r.rejection);
+        const gate = { productId: kind.value.productId, gateMs: this.energyGateMs(step), time };
+        reject(inAgentTerms(r.rejection, 'balancing energy', gate));
         return;
       }
       result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
