@@ -42,27 +42,36 @@ async function until(what: string, cond: () => boolean, ms = 240_000): Promise<v
 
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
+const IDLE = { name: 'idle', strategy: 'idle' };
+const HEURISTIC = { name: 'heuristic', strategy: 'heuristic-battery' };
+
+/** The fast scenario and a tournament file of games of two on it, written into `dir`: the file's path. */
+function writeTournament(
+  dir: string,
+  t: { name: string; seed: number; seeds: number; entrants: object[] },
+): string {
+  writeConfig(dir, fastScenario(), 'fast.yaml');
+  return writeConfig(
+    dir,
+    { ...t, gameSizes: [2], scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }] },
+    't.yaml',
+  );
+}
+
 describe('tournament over JetStream workers', () => {
   it('a worker killed mid-game: its game is played elsewhere, counted once; the table equals the single-process run', async () => {
     const dir = tempDir('flexarena-workers-');
-    writeConfig(dir, fastScenario(), 'fast.yaml');
-    const file = writeConfig(
-      dir,
-      {
-        name: 'workers',
-        seed: 11,
-        seeds: 2,
-        gameSizes: [2],
-        entrants: [
-          // A gRPC agent process that thinks 30 ms per wake-up: its games outlast the kill.
-          ledgerEntrant(dir, 30),
-          { name: 'idle', strategy: 'idle' },
-          { name: 'heuristic', strategy: 'heuristic-battery' },
-        ],
-        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-      },
-      't.yaml',
-    );
+    const file = writeTournament(dir, {
+      name: 'workers',
+      seed: 11,
+      seeds: 2,
+      entrants: [
+        // A gRPC agent process that thinks 30 ms per wake-up: its games outlast the kill.
+        ledgerEntrant(dir, 30),
+        IDLE,
+        HEURISTIC,
+      ],
+    });
     const nats = await NatsServerProcess.start();
     const worker = (name: string) => startWorker(nats.url, name, dir, 2000);
     const w1 = worker('w1');
@@ -120,23 +129,16 @@ describe('tournament over JetStream workers', () => {
 
   it('Ctrl-C on a worker mid-game hands its game back at once (not after the ack wait); another plays it', async () => {
     const dir = tempDir('flexarena-worker-int-');
-    writeConfig(dir, fastScenario(), 'fast.yaml');
-    const file = writeConfig(
-      dir,
-      {
-        name: 'handback',
-        seed: 7,
-        seeds: 1,
-        gameSizes: [2],
-        entrants: [
-          // Slow enough that the game is still in progress at the signal.
-          ledgerEntrant(dir, 30),
-          { name: 'idle', strategy: 'idle' },
-        ],
-        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-      },
-      't.yaml',
-    );
+    const file = writeTournament(dir, {
+      name: 'handback',
+      seed: 7,
+      seeds: 1,
+      entrants: [
+        // Slow enough that the game is still in progress at the signal.
+        ledgerEntrant(dir, 30),
+        IDLE,
+      ],
+    });
     const nats = await NatsServerProcess.start();
     // An ack wait of ten minutes: only a game handed back is played again within this test.
     const worker = (name: string) => startWorker(nats.url, name, dir, 600000);
@@ -170,22 +172,12 @@ describe('tournament over JetStream workers', () => {
 
   it('with no worker the runner gives up after --worker-timeout, the games stay queued, and a worker then plays them', async () => {
     const dir = tempDir('flexarena-no-worker-');
-    writeConfig(dir, fastScenario(), 'fast.yaml');
-    const file = writeConfig(
-      dir,
-      {
-        name: 'lonely',
-        seed: 3,
-        seeds: 1,
-        gameSizes: [2],
-        entrants: [
-          { name: 'idle', strategy: 'idle' },
-          { name: 'heuristic', strategy: 'heuristic-battery' },
-        ],
-        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-      },
-      't.yaml',
-    );
+    const file = writeTournament(dir, {
+      name: 'lonely',
+      seed: 3,
+      seeds: 1,
+      entrants: [IDLE, HEURISTIC],
+    });
     const nats = await NatsServerProcess.start();
     const out = join(dir, 'out');
     const args = ['tournament', file, '--nats', nats.url, '--out', out, '--no-progress'];
@@ -224,22 +216,12 @@ describe('tournament over JetStream workers', () => {
   // of the game played again.
   it('a game that failed on a worker is played again by the next start of the tournament', async () => {
     const dir = tempDir('flexarena-worker-failed-');
-    writeConfig(dir, fastScenario(), 'fast.yaml');
-    const file = writeConfig(
-      dir,
-      {
-        name: 'failing',
-        seed: 5,
-        seeds: 1,
-        gameSizes: [2],
-        entrants: [
-          { name: 'idle', strategy: 'idle' },
-          { name: 'heuristic', strategy: 'heuristic-battery' },
-        ],
-        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-      },
-      't.yaml',
-    );
+    const file = writeTournament(dir, {
+      name: 'failing',
+      seed: 5,
+      seeds: 1,
+      entrants: [IDLE, HEURISTIC],
+    });
     const nats = await NatsServerProcess.start();
     const out = join(dir, 'out');
     const args = ['tournament', file, '--nats', nats.url, '--out', out, '--no-progress'];
@@ -281,22 +263,12 @@ describe('tournament over JetStream workers', () => {
   // as repeats (24 h duplicate window), and the runner waited forever for their results.
   it('the same tournament into a new folder (another --out, or the folder deleted) is played again', async () => {
     const dir = tempDir('flexarena-worker-again-');
-    writeConfig(dir, fastScenario(), 'fast.yaml');
-    const file = writeConfig(
-      dir,
-      {
-        name: 'again',
-        seed: 5,
-        seeds: 1,
-        gameSizes: [2],
-        entrants: [
-          { name: 'idle', strategy: 'idle' },
-          { name: 'heuristic', strategy: 'heuristic-battery' },
-        ],
-        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-      },
-      't.yaml',
-    );
+    const file = writeTournament(dir, {
+      name: 'again',
+      seed: 5,
+      seeds: 1,
+      entrants: [IDLE, HEURISTIC],
+    });
     const nats = await NatsServerProcess.start();
     const w = startCli(['worker', '--nats', nats.url, '--name', 'w', '--out', join(dir, 'w')]);
     const play = async (out: string) => {
