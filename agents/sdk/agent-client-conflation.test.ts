@@ -3,30 +3,17 @@
 // come with the next decided one, and nothing after it counts as processed until then. In lock-step
 // an answer overtaken by a newer wake-up while decide() ran is not sent (the arena would refuse it
 // as late); in real time, or from an arena that does not say its mode, it is.
-import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionRequest, SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { RunMode } from '../../gen/flexarena/v1/session.js';
+import { closeRawServers, type RawCall, serveRawStream } from '../../test/helpers/raw-session-server.js';
 import { runAgent } from './agent-client.js';
 import { SESSION_PATH } from './session-envelope.js';
 import type { Strategy } from './strategy.js';
 
-const identity = {
-  requestSerialize: (b: Buffer) => b,
-  requestDeserialize: (b: Buffer) => b,
-  responseSerialize: (b: Buffer) => b,
-  responseDeserialize: (b: Buffer) => b,
-};
-const SERVICE = {
-  session: { path: SESSION_PATH, requestStream: true, responseStream: true, ...identity },
-} as unknown as grpc.ServiceDefinition;
+afterEach(closeRawServers);
 
-const servers: grpc.Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.forceShutdown();
-});
-
-const send = (call: grpc.ServerDuplexStream<Buffer, Buffer>, msg: SessionResponse) =>
+const send = (call: RawCall, msg: SessionResponse) =>
   call.write(Buffer.from(SessionResponse.encode(msg).finish()));
 /** A wake-up with one fill (trade id `tradeId`) and the acks `acks` ([wake id, report_seq]). */
 const wake = (wakeId: number, reportSeq: number, tradeId: number, acks: [number, number][] = []) =>
@@ -50,46 +37,39 @@ async function arena(
   runMode = RunMode.RUN_MODE_UNSPECIFIED,
 ): Promise<{ address: string; answered: number[] }> {
   const answered: number[] = [];
-  const server = new grpc.Server();
-  server.addService(SERVICE, {
-    session: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
-      call.on('data', (b: Buffer) => {
-        const req = SessionRequest.decode(b);
-        if (req.kind?.$case === 'hello') {
+  const address = await serveRawStream(SESSION_PATH, (call) => {
+    call.on('data', (b: Buffer) => {
+      const req = SessionRequest.decode(b);
+      if (req.kind?.$case === 'hello') {
+        send(
+          call,
+          SessionResponse.fromPartial({
+            kind: { $case: 'welcome', value: { runId: 'r', agentId: 'a', deadlineMs: 50, runMode } },
+          }),
+        );
+        send(call, wake(1, 1, 11));
+        setTimeout(() => {
+          send(call, wake(2, 3, 21, [[1, 2]]));
+          send(call, wake(3, 5, 31, [[1, 4]]));
+        }, 30);
+      } else if (req.kind?.$case === 'actionBatch') {
+        answered.push(req.kind.value.wakeId);
+        if (req.kind.value.wakeId === 3) {
           send(
             call,
             SessionResponse.fromPartial({
-              kind: { $case: 'welcome', value: { runId: 'r', agentId: 'a', deadlineMs: 50, runMode } },
+              kind: {
+                $case: 'runEnded',
+                value: { reason: 'run complete', finalReport: { wakeId: 0, reportSeq: 6 } },
+              },
             }),
           );
-          send(call, wake(1, 1, 11));
-          setTimeout(() => {
-            send(call, wake(2, 3, 21, [[1, 2]]));
-            send(call, wake(3, 5, 31, [[1, 4]]));
-          }, 30);
-        } else if (req.kind?.$case === 'actionBatch') {
-          answered.push(req.kind.value.wakeId);
-          if (req.kind.value.wakeId === 3) {
-            send(
-              call,
-              SessionResponse.fromPartial({
-                kind: {
-                  $case: 'runEnded',
-                  value: { reason: 'run complete', finalReport: { wakeId: 0, reportSeq: 6 } },
-                },
-              }),
-            );
-            call.end();
-          }
+          call.end();
         }
-      });
-    },
+      }
+    });
   });
-  servers.push(server);
-  const port = await new Promise<number>((res, rej) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
-  );
-  return { address: `127.0.0.1:${port}`, answered };
+  return { address, answered };
 }
 
 /** Slow on wake 1 (its deadline passes meanwhile and the arena sends wakes 2 and 3). */

@@ -4,7 +4,6 @@
 // before the ack, and the arena sends it again — as it does everything after the resume point: in
 // a new message with a new report_seq (sim/core/agent-outbox.ts, resume), here inside the next
 // wake-up. The strategy must get it once.
-import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionRequest, SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
@@ -15,26 +14,14 @@ import {
   PublicView,
   RunMode,
 } from '../../gen/flexarena/v1/session.js';
+import { closeRawServers, type RawCall, serveRawStream } from '../../test/helpers/raw-session-server.js';
 import { runAgent } from './agent-client.js';
 import { SESSION_PATH } from './session-envelope.js';
 import type { Strategy } from './strategy.js';
 
-const identity = {
-  requestSerialize: (b: Buffer) => b,
-  requestDeserialize: (b: Buffer) => b,
-  responseSerialize: (b: Buffer) => b,
-  responseDeserialize: (b: Buffer) => b,
-};
-const SERVICE = {
-  session: { path: SESSION_PATH, requestStream: true, responseStream: true, ...identity },
-} as unknown as grpc.ServiceDefinition;
+afterEach(closeRawServers);
 
-const servers: grpc.Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.forceShutdown();
-});
-
-const send = (call: grpc.ServerDuplexStream<Buffer, Buffer>, msg: SessionResponse) =>
+const send = (call: RawCall, msg: SessionResponse) =>
   call.write(Buffer.from(SessionResponse.encode(msg).finish()));
 
 /** The ack of wake 1's batch (one action, rejected as past its gate) with report_seq `reportSeq`. */
@@ -81,54 +68,47 @@ const wake = (
  */
 async function arena(): Promise<{ address: string; hellos: number[] }> {
   const hellos: number[] = [];
-  const server = new grpc.Server();
-  server.addService(SERVICE, {
-    session: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
-      call.on('data', (b: Buffer) => {
-        const req = SessionRequest.decode(b);
-        if (req.kind?.$case === 'hello') {
-          hellos.push(req.kind.value.lastReportSeq);
+  const address = await serveRawStream(SESSION_PATH, (call) => {
+    call.on('data', (b: Buffer) => {
+      const req = SessionRequest.decode(b);
+      if (req.kind?.$case === 'hello') {
+        hellos.push(req.kind.value.lastReportSeq);
+        send(
+          call,
+          SessionResponse.fromPartial({
+            kind: {
+              $case: 'welcome',
+              value: { runId: 'r', agentId: 'a', deadlineMs: 50, runMode: RunMode.RUN_MODE_REALTIME },
+            },
+          }),
+        );
+        if (hellos.length === 1) send(call, wake(1, 1, [11]));
+        else send(call, wake(4, 7, [21, 31, 41], { acks: [ackOfWake1(6)] }));
+      } else if (req.kind?.$case === 'actionBatch') {
+        const wakeId = req.kind.value.wakeId;
+        if (wakeId === 1) {
+          send(call, wake(2, 2, [21]));
+          send(call, wake(3, 4, [31], { acks: [ackOfWake1(3)] }));
+          send(call, wake(4, 5, [41], { publicView: PublicView.PUBLIC_VIEW_DELTA, baseWakeId: 99 }));
+        } else if (wakeId === 4) {
           send(
             call,
             SessionResponse.fromPartial({
-              kind: {
-                $case: 'welcome',
-                value: { runId: 'r', agentId: 'a', deadlineMs: 50, runMode: RunMode.RUN_MODE_REALTIME },
-              },
+              kind: { $case: 'actionAck', value: { wakeId: 4, reportSeq: 8 } },
             }),
           );
-          if (hellos.length === 1) send(call, wake(1, 1, [11]));
-          else send(call, wake(4, 7, [21, 31, 41], { acks: [ackOfWake1(6)] }));
-        } else if (req.kind?.$case === 'actionBatch') {
-          const wakeId = req.kind.value.wakeId;
-          if (wakeId === 1) {
-            send(call, wake(2, 2, [21]));
-            send(call, wake(3, 4, [31], { acks: [ackOfWake1(3)] }));
-            send(call, wake(4, 5, [41], { publicView: PublicView.PUBLIC_VIEW_DELTA, baseWakeId: 99 }));
-          } else if (wakeId === 4) {
-            send(
-              call,
-              SessionResponse.fromPartial({
-                kind: { $case: 'actionAck', value: { wakeId: 4, reportSeq: 8 } },
-              }),
-            );
-            send(
-              call,
-              SessionResponse.fromPartial({
-                kind: { $case: 'runEnded', value: { reason: 'run complete', finalReport: { reportSeq: 9 } } },
-              }),
-            );
-            call.end();
-          }
+          send(
+            call,
+            SessionResponse.fromPartial({
+              kind: { $case: 'runEnded', value: { reason: 'run complete', finalReport: { reportSeq: 9 } } },
+            }),
+          );
+          call.end();
         }
-      });
-    },
+      }
+    });
   });
-  servers.push(server);
-  const port = await new Promise<number>((res, rej) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
-  );
-  return { address: `127.0.0.1:${port}`, hellos };
+  return { address, hellos };
 }
 
 describe('runAgent across a resume', () => {

@@ -4,33 +4,14 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeRawServers, type RawCall, serveRawStream } from '../../test/helpers/raw-session-server.js';
 import { frame, type GrpcStreamError, MessageFramer, openGrpcStream } from './grpc-stream.js';
 
-const identity = {
-  requestSerialize: (b: Buffer) => b,
-  requestDeserialize: (b: Buffer) => b,
-  responseSerialize: (b: Buffer) => b,
-  responseDeserialize: (b: Buffer) => b,
-};
-const SERVICE = {
-  echo: { path: '/test.v1.Echo/Echo', requestStream: true, responseStream: true, ...identity },
-} as unknown as grpc.ServiceDefinition;
+type Session = RawCall;
+afterEach(closeRawServers);
 
-type Session = grpc.ServerDuplexStream<Buffer, Buffer>;
-const servers: grpc.Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.forceShutdown();
-});
-
-async function serve(session: (call: Session) => void): Promise<string> {
-  const server = new grpc.Server();
-  server.addService(SERVICE, { echo: session });
-  servers.push(server);
-  const port = await new Promise<number>((res, rej) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
-  );
-  return `127.0.0.1:${port}`;
-}
+const serve = (session: (call: Session) => void): Promise<string> =>
+  serveRawStream('/test.v1.Echo/Echo', session);
 
 interface Outcome {
   messages: Buffer[];
@@ -206,7 +187,7 @@ describe('openGrpcStream against a grpc-js server', () => {
 
   it('reports UNAVAILABLE when nothing listens, with the socket saying why', async () => {
     const address = await serve(() => {});
-    servers.splice(0)[0]?.forceShutdown();
+    closeRawServers();
     const { stream, done } = call(address);
     stream.write(bytes(3, 1));
     const out = await done;
