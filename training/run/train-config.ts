@@ -274,8 +274,44 @@ function dayRangeIssues(
   });
 }
 
+/**
+ * Curriculum stages that would never apply: the level is chosen at each episode's start from the
+ * stages with fromStep <= the steps so far (always < steps), so of two stages with the same fromStep
+ * the later one silently won, and a stage from `steps` on was never reached.
+ */
+function curriculumIssues(
+  c: z.output<typeof trainConfigFields>,
+): { path: (string | number)[]; message: string }[] {
+  const first = new Map<number, number>();
+  return c.curriculum.flatMap(({ fromStep }, i) => {
+    const path = ['curriculum', i, 'fromStep'];
+    if (fromStep >= c.steps)
+      return [
+        {
+          path,
+          message: `must be < steps (${c.steps}): the level is set as an episode starts, and none starts at step ${c.steps} or later`,
+        },
+      ];
+    const j = first.get(fromStep);
+    if (j !== undefined)
+      return [
+        {
+          path,
+          message: `the same as curriculum[${j}].fromStep: only one level can start at step ${fromStep}`,
+        },
+      ];
+    first.set(fromStep, i);
+    return [];
+  });
+}
+
 export const trainConfigSchema = trainConfigFields.superRefine((c, ctx) => {
-  for (const { path, message } of [...methodIssues(c.method), ...methodEnvIssues(c), ...dayRangeIssues(c)])
+  for (const { path, message } of [
+    ...methodIssues(c.method),
+    ...methodEnvIssues(c),
+    ...curriculumIssues(c),
+    ...dayRangeIssues(c),
+  ])
     ctx.addIssue({ code: 'custom', path, message });
 });
 

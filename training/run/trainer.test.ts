@@ -128,6 +128,47 @@ describe('train runner', () => {
     ).toEqual(['env.days.start: must be an ISO day YYYY-MM-DD']);
   });
 
+  // Both were accepted: of two stages at one step the later won, and a stage from steps on never applied.
+  it('refuses curriculum stages that would never apply, naming the stage and the limit', () => {
+    const curriculum = (stages: { fromStep: number; difficulty: string }[]) => {
+      const doc = {
+        method: { name: 'td3' },
+        env: { kind: 'battery', action: 'continuous' },
+        steps: 1000,
+        curriculum: stages,
+      };
+      try {
+        return parseTrainConfig(doc, 'train.yaml').curriculum.length;
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+    };
+    expect(
+      curriculum([
+        { fromStep: 0, difficulty: 'clean' },
+        { fromStep: 500, difficulty: 'noise' },
+        { fromStep: 500, difficulty: 'spikes' },
+      ]),
+    ).toEqual([
+      'curriculum[2].fromStep: the same as curriculum[1].fromStep: only one level can start at step 500',
+    ]);
+    expect(
+      curriculum([
+        { fromStep: 0, difficulty: 'clean' },
+        { fromStep: 1000, difficulty: 'spikes' },
+      ]),
+    ).toEqual([
+      'curriculum[1].fromStep: must be < steps (1000): the level is set as an episode starts, and none starts at step 1000 or later',
+    ]);
+    expect(
+      curriculum([
+        { fromStep: 999, difficulty: 'spikes' },
+        { fromStep: 0, difficulty: 'clean' },
+      ]),
+    ).toBe(2);
+  });
+
   it('refuses training or evaluation days past 9999-12-31, naming the field (a RangeError before)', () => {
     expect(() => tiny({ name: 'td3' }, { days: { start: '9999-12-30', count: 4 } })).toThrow(
       'env.days.count: at most 2 from 9999-12-30: the last day there can be is 9999-12-31 (got 4)',
