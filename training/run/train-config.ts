@@ -15,6 +15,7 @@ import {
 } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
 import { batteryEnvSchema, calendarDay } from '../env/battery-env-config.js';
+import { inProcessRunIssues } from '../env/market-env.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const hidden = z.array(int(1, 1024)).min(1).max(4);
@@ -346,6 +347,8 @@ function marketIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
   }
   const learner = run.agents.find((a) => a.id === e.learner);
   return [
+    // What the run asks of the arena's process (a deadline, NATS, real time) the environment lacks.
+    ...inProcessRunIssues(e.run).map((i) => ({ ...i, path: `env.run.${i.path}` })),
     ...(learner?.asset?.type === 'battery'
       ? []
       : [

@@ -169,6 +169,52 @@ describe('train runner', () => {
     ).toBe(2);
   });
 
+  // The environment plays the run in process: these were accepted and silently ignored.
+  it('refuses the settings of env.run that only the arena process reads, naming env.run.<path>', () => {
+    const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
+    const doc = (run: Record<string, unknown>) => ({
+      method: { name: 'td3' },
+      env: {
+        kind: 'market',
+        learner: 'learner',
+        run: {
+          day: '2026-01-14',
+          agents: [
+            { id: 'liquidity', strategy: 'liquidity', role: 'liquidity' },
+            { id: 'learner', strategy: 'idle', asset: battery },
+          ],
+          ...run,
+        },
+      },
+      steps: 10,
+    });
+    const issues = (run: Record<string, unknown>) => {
+      try {
+        parseTrainConfig(doc(run), 'train.yaml');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      return [];
+    };
+    expect(
+      issues({
+        mode: 'realtime',
+        realtime: { speed: 60 },
+        port: 50051,
+        deadlineMs: 2000,
+        nats: { url: 'nats://127.0.0.1:4222', enabled: true },
+      }),
+    ).toEqual([
+      'env.run.mode: the environment steps the core as its learners answer, not paced against the wall clock: leave mode out (and realtime)',
+      'env.run.port: does not apply in the environment (no gRPC server listens: every agent is played in process): remove it',
+      'env.run.deadlineMs: does not apply in the environment (no wall-clock deadline: each decision point waits for the learners’ step()): remove it',
+      'env.run.nats.url: the environment publishes nothing on NATS: leave nats out (or give only enabled: false)',
+      'env.run.nats.enabled: the environment publishes nothing on NATS: leave nats out (or give only enabled: false)',
+    ]);
+    expect(issues({ nats: { enabled: false } })).toEqual([]);
+  });
+
   it('refuses training or evaluation days past 9999-12-31, naming the field (a RangeError before)', () => {
     expect(() => tiny({ name: 'td3' }, { days: { start: '9999-12-30', count: 4 } })).toThrow(
       'env.days.count: at most 2 from 9999-12-30: the last day there can be is 9999-12-31 (got 4)',
