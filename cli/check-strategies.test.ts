@@ -64,6 +64,16 @@ describe('parameters of launched agents', () => {
     expect(issues[2]!.message).toMatch(/0\.01 EUR\/MWh/);
   });
 
+  it('refuses a liquidity depth whose levels are off the lot grid, naming depthMwPerEur', async () => {
+    const issues = await agentIssues([
+      { id: 'ok', strategy: 'liquidity', role: 'liquidity', params: { depthMwPerEur: 0.5 } },
+      { id: 'lp', strategy: 'liquidity', role: 'liquidity', params: { depthMwPerEur: 0.35 } },
+    ]);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ path: 'agents[1].params.depthMwPerEur', value: 0.35 });
+    expect(issues[0]!.message).toMatch(/levelStepEur .*0\.35 MW.*multiple of 0\.1 MW \(one quantity lot\)/);
+  });
+
   it('leaves the parameters of agents started by hand or by their own command to them', async () => {
     expect(
       await agentIssues([

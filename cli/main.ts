@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { tuneV8ForShortRuns } from '../lib/index.js';
 import { COMMANDS, commandsFor } from './command-table.js';
-import { errorExit, throwUsageErrors } from './usage-errors.js';
+import { errorExit, throwUsageErrors, withUnknownHelpTopic } from './usage-errors.js';
 
 // `flexarena agent` is an agent process, tuned as the bundled agent program is (cli/agent-main.ts).
 tuneV8ForShortRuns(process.env, process.argv[2] === 'agent' ? 'agent' : 'arena');
@@ -14,7 +14,7 @@ const program = throwUsageErrors(
 
 try {
   for (const name of commandsFor(process.argv)) (await COMMANDS[name]!())(program);
-  await program.parseAsync(process.argv);
+  await program.parseAsync(withUnknownHelpTopic(program, process.argv));
 } catch (err) {
   const { line, code } = errorExit(err, process.argv);
   if (line !== undefined) process.stderr.write(`${line}\n`);

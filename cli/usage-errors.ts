@@ -14,6 +14,19 @@ export function throwUsageErrors(program: Command): Command {
   return program.exitOverride().configureOutput({ outputError: () => undefined });
 }
 
+/**
+ * The arguments to parse: `flexarena help <name>` for a name that is no command is parsed as
+ * `flexarena <name>`, the same unknown-command error with its suggestion. Commander printed the
+ * general help on stderr and exited 1 without naming the command it did not know (and `help help`
+ * did so too; now it shows the general help).
+ */
+export function withUnknownHelpTopic(program: Command, argv: readonly string[]): string[] {
+  const [node, bin, first, topic] = argv;
+  if (first !== 'help' || topic === undefined || topic.startsWith('-')) return [...argv];
+  const known = program.commands.some((c) => c.name() === topic || c.aliases().includes(topic));
+  return known ? [...argv] : [node!, bin!, topic];
+}
+
 /** Help and version end the process through the same path: not errors, nothing more to print. */
 const NOT_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
@@ -56,6 +69,9 @@ export function usageErrorText(err: CommanderError, help: string): string {
     .replace(/\s*\n\(Did you mean (.*)\?\)/, '; did you mean $1?')
     .replace(/\s*\n\s*/g, ' ');
   if (err.code === 'commander.invalidArgument') return invalidValueText(text);
+  // What was typed, quoted as the arena's own messages quote it (`got "x"`).
+  if (err.code === 'commander.unknownCommand')
+    return `${text.replace(/^unknown command '(.*?)'/, 'unknown command "$1"')} (see ${help})`;
   return WITH_HELP_HINT.has(err.code) ? `${text} (see ${help})` : text;
 }
 

@@ -179,7 +179,36 @@ describe('LiquidityProvider.ladder', () => {
     expect(() => new LiquidityProvider({ levelStepEur: 1.005 })).toThrow(
       'params.levelStepEur: must be a multiple of 0.01 EUR/MWh (one price tick)',
     );
-    expect(new LiquidityProvider({ levelStepEur: 0.01 }).params.levelStepEur).toBe(0.01);
+    expect(new LiquidityProvider({ levelStepEur: 0.01, depthMwPerEur: 10 }).params.levelStepEur).toBe(0.01);
+  });
+
+  // Each level rests depth × step MW: 0.35 MW per EUR quoted 0.4 MW a level, 0.01 quoted one lot.
+  it('refuses a depth and step whose level quantity is off the 0.1 MW lot grid or below one lot', () => {
+    expect(() => new LiquidityProvider({ depthMwPerEur: 0.35 })).toThrow(ParamError);
+    expect(() => new LiquidityProvider({ depthMwPerEur: 0.35 })).toThrow(
+      "params.depthMwPerEur: depthMwPerEur × levelStepEur is each level's quantity (0.35 × 1 = 0.35 MW): " +
+        'it must be a multiple of 0.1 MW (one quantity lot), at least one lot',
+    );
+    expect(() => new LiquidityProvider({ depthMwPerEur: 1, levelStepEur: 0.25 })).toThrow(
+      '(1 × 0.25 = 0.25 MW)',
+    );
+    expect(() => new LiquidityProvider({ depthMwPerEur: 0.01 })).toThrow('(0.01 × 1 = 0.01 MW)');
+    // The float noise of the product is not shown (0.07 × 3 is 0.21000000000000002).
+    expect(() => new LiquidityProvider({ depthMwPerEur: 0.07, levelStepEur: 3 })).toThrow(
+      '(0.07 × 3 = 0.21 MW)',
+    );
+  });
+
+  it('takes a level quantity on the lot grid despite float noise, as whole lots', () => {
+    const lotsOf = (depthMwPerEur: number, levelStepEur: number) =>
+      new LiquidityProvider({ depthMwPerEur, levelStepEur, levels: 1 }).ladder(0, 10 * HOUR)[0]!.lots;
+    expect(lotsOf(0.5, 1)).toBe(5);
+    expect(lotsOf(0.35, 2)).toBe(7); // 0.7 MW
+    expect(lotsOf(0.1, 3)).toBe(3); // 0.30000000000000004 MW
+    expect(lotsOf(0.7, 3)).toBe(21); // 2.0999999999999996 MW
+    expect(lotsOf(0.3, 3)).toBe(9); // 0.8999999999999999 MW
+    expect(lotsOf(0.01, 10)).toBe(1);
+    expect(lotsOf(1000, 500)).toBe(5_000_000);
   });
 });
 

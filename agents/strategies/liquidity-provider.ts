@@ -13,10 +13,10 @@ import * as z from 'zod';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { deliveryStartOf, hourIdOf } from '../../lib/index.js';
-import { eurToTicks } from '../../market/index.js';
+import { eurToTicks, mwToLots, QUANTITY_LOT_MW } from '../../market/index.js';
 import { cancel, submit } from '../sdk/actions.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
-import { eurPerMwh, parseParams } from './params.js';
+import { eurPerMwh, isOnLotGrid, parseParams } from './params.js';
 import { numberRecord, stateObject } from './strategy-state.js';
 
 const paramsSchema = z
@@ -33,7 +33,27 @@ const paramsSchema = z
     /** Keep the ladder where it is until the forecast moved at least this much (EUR/MWh). */
     requoteThresholdEur: eurPerMwh(0, 500).default(1),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    const message = levelQuantityIssue(p.depthMwPerEur, p.levelStepEur);
+    if (message) ctx.addIssue({ code: 'custom', path: ['depthMwPerEur'], message });
+  });
+
+/**
+ * Each level of the ladder rests depth × step MW, an order quantity: it must be whole lots, at
+ * least one. Off the grid it was rounded to the nearest lot (0.35 MW per EUR quoted 0.4 MW a
+ * level) and below one lot raised to one, so the book was deeper than configured without a word.
+ */
+function levelQuantityIssue(depthMwPerEur: number, levelStepEur: number): string | undefined {
+  const mw = depthMwPerEur * levelStepEur;
+  if (isOnLotGrid(mw) && mwToLots(mw) >= 1) return undefined;
+  // Shown without the float noise of the product (0.07 × 3 is 0.21000000000000002).
+  const shown = Number(mw.toPrecision(12));
+  return (
+    `depthMwPerEur × levelStepEur is each level's quantity (${depthMwPerEur} × ${levelStepEur} = ${shown} MW): ` +
+    `it must be a multiple of ${QUANTITY_LOT_MW} MW (one quantity lot), at least one lot`
+  );
+}
 
 export type LiquidityParams = z.infer<typeof paramsSchema>;
 
@@ -67,7 +87,7 @@ export class LiquidityProvider implements Strategy {
     this.params = parseParams('liquidity', paramsSchema, params);
     const p = this.params;
     this.step = eurToTicks(p.levelStepEur);
-    this.lots = Math.max(1, Math.round(p.depthMwPerEur * p.levelStepEur * 10));
+    this.lots = mwToLots(p.depthMwPerEur * p.levelStepEur); // whole lots: levelQuantityIssue
     this.threshold = eurToTicks(p.requoteThresholdEur);
     this.have = new Float64Array(2 * p.levels);
     const half = eurToTicks(p.halfSpreadEur);

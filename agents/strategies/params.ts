@@ -34,7 +34,7 @@ export function eurPerMwh(min: number, max: number) {
 }
 
 /** Whether `mw` is a whole number of lots (mwToLots refuses it otherwise). */
-function isOnLotGrid(mw: number): boolean {
+export function isOnLotGrid(mw: number): boolean {
   try {
     mwToLots(mw);
     return true;

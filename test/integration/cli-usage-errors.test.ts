@@ -103,7 +103,11 @@ const CASES: [string[], RegExp][] = [
   // Refused before the run is re-simulated from its tape (before, after: minutes for a long run).
   [['dashboard', 'runs/none', '--speed', '2000000'], /^--speed must be at most 1000000, got "2000000"$/],
   [['agent', 'idle'], /^required option '--arena <host:port>' not specified \(see flexarena agent --help\)$/],
-  [['rn'], /^unknown command 'rn'; did you mean run\? \(see flexarena --help\)$/],
+  [['rn'], /^unknown command "rn"; did you mean run\? \(see flexarena --help\)$/],
+  [['nosuch'], /^unknown command "nosuch" \(see flexarena --help\)$/],
+  // The general help on stderr and exit 1, without naming the command it did not know.
+  [['help', 'nosuch'], /^unknown command "nosuch" \(see flexarena --help\)$/],
+  [['help', 'rn'], /^unknown command "rn"; did you mean run\? \(see flexarena --help\)$/],
 ];
 
 describe('a usage error of flexarena', () => {
@@ -122,5 +126,17 @@ describe('a usage error of flexarena', () => {
     expect(res.status, res.stderr).toBe(0);
     expect(res.stderr).toBe('');
     expect(res.stdout).toContain('--ack-wait-ms <ms>');
+  });
+
+  it('help of a command, and help of help, is no error either', { timeout: 60_000 }, () => {
+    for (const [args, shows] of [
+      [['help', 'worker'], '--ack-wait-ms <ms>'],
+      [['help', 'help'], 'Commands:'],
+    ] as const) {
+      const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+      expect(res.status, res.stderr).toBe(0);
+      expect(res.stderr).toBe('');
+      expect(res.stdout).toContain(shows);
+    }
   });
 });

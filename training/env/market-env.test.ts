@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/index.js';
 import { MarketEnv, MultiAgentMarketEnv } from './market-env.js';
 import { StepType, type TimeStep } from './time-step.js';
 
@@ -149,5 +150,28 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
         .reduce((s, p) => s + p.netLots, 0);
     expect(lots('a')).toBeGreaterThan(0);
     expect(lots('b')).toBeLessThanOrEqual(0);
+  });
+
+  // All were accepted and had no effect: the environment has no wall clock, gRPC server or NATS.
+  it('refuses what only the arena process does (real time, a deadline, a port, NATS), by path', () => {
+    const refused = (extra: Record<string, unknown>) => {
+      try {
+        new MarketEnv({ run: { ...marketRun(['learner']), ...extra }, learner: 'learner' });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).file).toBe('env.run');
+        return (err as ConfigError).issues.map((i) => i.path);
+      }
+      return [];
+    };
+    expect(refused({ mode: 'realtime', realtime: { speed: 60 } })).toEqual(['mode']);
+    expect(refused({ deadlineMs: 1000, port: 50051 })).toEqual(['port', 'deadlineMs']);
+    expect(refused({ nats: { url: 'nats://127.0.0.1:4222' } })).toEqual(['nats.url']);
+    expect(refused({ nats: { enabled: true } })).toEqual(['nats.enabled']);
+    expect(
+      () => new MarketEnv({ run: { ...marketRun(['learner']), deadlineMs: 1000 }, learner: 'learner' }),
+    ).toThrow(/deadlineMs: does not apply in the environment \(no wall-clock deadline/);
+    // What it does anyway is said without complaint.
+    expect(refused({ mode: 'lockstep', nats: { enabled: false } })).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import {
 } from '../../agents/strategies/index.js';
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
 import { type Action, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
+import { ConfigError, type ConfigIssue } from '../../lib/index.js';
 import {
   type DecisionPoint,
   decisionRequest,
@@ -43,7 +44,10 @@ import {
 export type MarketAction = number | ArrayLike<number> | { actions: Action[] };
 
 export interface MarketEnvOptions {
-  /** A run configuration document (a scenario); the learners are agents of it. */
+  /**
+   * A run configuration document (a scenario); the learners are agents of it. The settings only
+   * the arena's process reads are refused (inProcessRunIssues).
+   */
   run: unknown;
   /** Ids of the agents whose decisions come from step(); the others play their strategies. */
   learners: readonly string[];
@@ -71,6 +75,64 @@ interface Learner {
 
 const zeros = () => new Float32Array(STANDARD_OBSERVATION_SIZE);
 
+/**
+ * Settings of a run document that only the arena's process reads: why each has no effect here,
+ * where the core is stepped in process with every agent played in it (no gRPC server, no agent
+ * process, no wall clock, no run folder).
+ */
+const ARENA_PROCESS_FIELDS: Readonly<Record<string, string>> = {
+  port: 'no gRPC server listens: every agent is played in process',
+  deadlineMs: 'no wall-clock deadline: each decision point waits for the learners’ step()',
+  connectTimeoutMs: 'no agent process connects: every agent is played in process',
+  finalReportGraceMs: 'no agent process reconnects for its final report: every agent is played in process',
+  outDir: 'no run folder is written',
+};
+
+/**
+ * What a run document asks for that the environment cannot do, by path inside it: each was
+ * accepted and silently ignored (a scenario copied in with `mode: realtime`, a NATS server or a
+ * deadline trained without any of them). `mode: lockstep` and `nats: { enabled: false }` say what
+ * happens here and are kept.
+ */
+export function inProcessRunIssues(run: unknown): ConfigIssue[] {
+  if (typeof run !== 'object' || run === null) return [];
+  const doc = run as Record<string, unknown>;
+  const issues: ConfigIssue[] = [];
+  if (doc.mode === 'realtime')
+    issues.push({
+      path: 'mode',
+      message:
+        'the environment steps the core as its learners answer, not paced against the wall clock: leave mode out (and realtime)',
+      value: doc.mode,
+    });
+  for (const [field, why] of Object.entries(ARENA_PROCESS_FIELDS))
+    if (doc[field] !== undefined)
+      issues.push({
+        path: field,
+        message: `does not apply in the environment (${why}): remove it`,
+        value: doc[field],
+      });
+  issues.push(...natsIssues(doc.nats));
+  return issues;
+}
+
+/** The environment publishes nothing on NATS: any setting but `enabled: false` is refused. */
+function natsIssues(nats: unknown): ConfigIssue[] {
+  if (typeof nats !== 'object' || nats === null) return [];
+  return Object.entries(nats).flatMap(([key, value]) =>
+    key === 'enabled' && value === false
+      ? []
+      : [
+          {
+            path: `nats.${key}`,
+            message:
+              'the environment publishes nothing on NATS: leave nats out (or give only enabled: false)',
+            value,
+          },
+        ],
+  );
+}
+
 export class MultiAgentMarketEnv {
   readonly learners: readonly string[];
   private readonly base: RunConfig;
@@ -89,6 +151,8 @@ export class MultiAgentMarketEnv {
 
   constructor(options: MarketEnvOptions) {
     this.base = parseRunConfig(options.run, 'env.run');
+    const ignored = inProcessRunIssues(options.run);
+    if (ignored.length > 0) throw new ConfigError('env.run', ignored);
     const ids = new Set(this.base.agents.map((a) => a.id));
     if (options.learners.length === 0)
       throw new RangeError('env.learners: name at least one agent of the run');

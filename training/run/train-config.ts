@@ -15,6 +15,7 @@ import {
 } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
 import { batteryEnvSchema, calendarDay } from '../env/battery-env-config.js';
+import { inProcessRunIssues } from '../env/market-env.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const hidden = z.array(int(1, 1024)).min(1).max(4);
@@ -274,8 +275,44 @@ function dayRangeIssues(
   });
 }
 
+/**
+ * Curriculum stages that would never apply: the level is chosen at each episode's start from the
+ * stages with fromStep <= the steps so far (always < steps), so of two stages with the same fromStep
+ * the later one silently won, and a stage from `steps` on was never reached.
+ */
+function curriculumIssues(
+  c: z.output<typeof trainConfigFields>,
+): { path: (string | number)[]; message: string }[] {
+  const first = new Map<number, number>();
+  return c.curriculum.flatMap(({ fromStep }, i) => {
+    const path = ['curriculum', i, 'fromStep'];
+    if (fromStep >= c.steps)
+      return [
+        {
+          path,
+          message: `must be < steps (${c.steps}): the level is set as an episode starts, and none starts at step ${c.steps} or later`,
+        },
+      ];
+    const j = first.get(fromStep);
+    if (j !== undefined)
+      return [
+        {
+          path,
+          message: `the same as curriculum[${j}].fromStep: only one level can start at step ${fromStep}`,
+        },
+      ];
+    first.set(fromStep, i);
+    return [];
+  });
+}
+
 export const trainConfigSchema = trainConfigFields.superRefine((c, ctx) => {
-  for (const { path, message } of [...methodIssues(c.method), ...methodEnvIssues(c), ...dayRangeIssues(c)])
+  for (const { path, message } of [
+    ...methodIssues(c.method),
+    ...methodEnvIssues(c),
+    ...curriculumIssues(c),
+    ...dayRangeIssues(c),
+  ])
     ctx.addIssue({ code: 'custom', path, message });
 });
 
@@ -310,6 +347,8 @@ function marketIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
   }
   const learner = run.agents.find((a) => a.id === e.learner);
   return [
+    // What the run asks of the arena's process (a deadline, NATS, real time) the environment lacks.
+    ...inProcessRunIssues(e.run).map((i) => ({ ...i, path: `env.run.${i.path}` })),
     ...(learner?.asset?.type === 'battery'
       ? []
       : [

@@ -128,6 +128,93 @@ describe('train runner', () => {
     ).toEqual(['env.days.start: must be an ISO day YYYY-MM-DD']);
   });
 
+  // Both were accepted: of two stages at one step the later won, and a stage from steps on never applied.
+  it('refuses curriculum stages that would never apply, naming the stage and the limit', () => {
+    const curriculum = (stages: { fromStep: number; difficulty: string }[]) => {
+      const doc = {
+        method: { name: 'td3' },
+        env: { kind: 'battery', action: 'continuous' },
+        steps: 1000,
+        curriculum: stages,
+      };
+      try {
+        return parseTrainConfig(doc, 'train.yaml').curriculum.length;
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+    };
+    expect(
+      curriculum([
+        { fromStep: 0, difficulty: 'clean' },
+        { fromStep: 500, difficulty: 'noise' },
+        { fromStep: 500, difficulty: 'spikes' },
+      ]),
+    ).toEqual([
+      'curriculum[2].fromStep: the same as curriculum[1].fromStep: only one level can start at step 500',
+    ]);
+    expect(
+      curriculum([
+        { fromStep: 0, difficulty: 'clean' },
+        { fromStep: 1000, difficulty: 'spikes' },
+      ]),
+    ).toEqual([
+      'curriculum[1].fromStep: must be < steps (1000): the level is set as an episode starts, and none starts at step 1000 or later',
+    ]);
+    expect(
+      curriculum([
+        { fromStep: 999, difficulty: 'spikes' },
+        { fromStep: 0, difficulty: 'clean' },
+      ]),
+    ).toBe(2);
+  });
+
+  // The environment plays the run in process: these were accepted and silently ignored.
+  it('refuses the settings of env.run that only the arena process reads, naming env.run.<path>', () => {
+    const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
+    const doc = (run: Record<string, unknown>) => ({
+      method: { name: 'td3' },
+      env: {
+        kind: 'market',
+        learner: 'learner',
+        run: {
+          day: '2026-01-14',
+          agents: [
+            { id: 'liquidity', strategy: 'liquidity', role: 'liquidity' },
+            { id: 'learner', strategy: 'idle', asset: battery },
+          ],
+          ...run,
+        },
+      },
+      steps: 10,
+    });
+    const issues = (run: Record<string, unknown>) => {
+      try {
+        parseTrainConfig(doc(run), 'train.yaml');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      return [];
+    };
+    expect(
+      issues({
+        mode: 'realtime',
+        realtime: { speed: 60 },
+        port: 50051,
+        deadlineMs: 2000,
+        nats: { url: 'nats://127.0.0.1:4222', enabled: true },
+      }),
+    ).toEqual([
+      'env.run.mode: the environment steps the core as its learners answer, not paced against the wall clock: leave mode out (and realtime)',
+      'env.run.port: does not apply in the environment (no gRPC server listens: every agent is played in process): remove it',
+      'env.run.deadlineMs: does not apply in the environment (no wall-clock deadline: each decision point waits for the learners’ step()): remove it',
+      'env.run.nats.url: the environment publishes nothing on NATS: leave nats out (or give only enabled: false)',
+      'env.run.nats.enabled: the environment publishes nothing on NATS: leave nats out (or give only enabled: false)',
+    ]);
+    expect(issues({ nats: { enabled: false } })).toEqual([]);
+  });
+
   it('refuses training or evaluation days past 9999-12-31, naming the field (a RangeError before)', () => {
     expect(() => tiny({ name: 'td3' }, { days: { start: '9999-12-30', count: 4 } })).toThrow(
       'env.days.count: at most 2 from 9999-12-30: the last day there can be is 9999-12-31 (got 4)',
