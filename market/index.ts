@@ -24,6 +24,7 @@ export {
   cashUnitsToCentEur,
   deliveryMinutes,
   eurToTicks,
+  isOnLotGrid,
   isOnTickGrid,
   lotsToMw,
   mwToLots,

@@ -3,6 +3,8 @@ import {
   cashUnitsToCentEur,
   deliveryMinutes,
   eurToTicks,
+  isOnLotGrid,
+  isOnTickGrid,
   lotsToMw,
   mwToLots,
   productTradeCashUnits,
@@ -84,5 +86,15 @@ describe('cashUnitsToCentEur', () => {
     expect(cashUnitsToCentEur(-172_472_500)).toBe(-1724.72);
     expect(cashUnitsToCentEur(499)).toBe(0);
     expect(cashUnitsToCentEur(500)).toBe(0.01);
+  });
+});
+
+describe('grid checks', () => {
+  it('say whether a value converts exactly, with the converters\' tolerance for binary fractions', () => {
+    expect(isOnTickGrid(0.1 + 0.2)).toBe(true);
+    expect(isOnTickGrid(1.005)).toBe(false);
+    expect(isOnLotGrid(0.1 * 3)).toBe(true);
+    expect(isOnLotGrid(0.35)).toBe(false);
+    expect(isOnLotGrid(Number.NaN)).toBe(false);
   });
 });

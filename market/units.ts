@@ -50,6 +50,16 @@ export function isOnTickGrid(eurPerMwh: number): boolean {
   }
 }
 
+/** Whether `mw` is a whole number of lots (mwToLots refuses it otherwise). */
+export function isOnLotGrid(mw: number): boolean {
+  try {
+    mwToLots(mw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function ticksToEur(priceTicks: number): number {
   assertInteger(priceTicks, 'priceTicks');
   // Division, not multiplication by 0.01, gives the closest double (1234 / 100 = 12.34 exactly as printed).

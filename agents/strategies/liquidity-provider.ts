@@ -13,10 +13,10 @@ import * as z from 'zod';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { deliveryStartOf, hourIdOf } from '../../lib/index.js';
-import { eurToTicks, mwToLots, QUANTITY_LOT_MW } from '../../market/index.js';
+import { eurToTicks, isOnLotGrid, mwToLots, QUANTITY_LOT_MW } from '../../market/index.js';
 import { cancel, submit } from '../sdk/actions.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
-import { eurPerMwh, isOnLotGrid, parseParams } from './params.js';
+import { eurPerMwh, parseParams } from './params.js';
 import { numberRecord, stateObject } from './strategy-state.js';
 
 const paramsSchema = z

@@ -1,6 +1,6 @@
 // Strategy parameters are validated like every other input: an error names the field.
 import * as z from 'zod';
-import { isOnTickGrid, mwToLots } from '../../market/index.js';
+import { isOnLotGrid, isOnTickGrid } from '../../market/index.js';
 import { ParamError } from '../sdk/errors.js';
 
 /** The schema each strategy validated its parameters with, by strategy name (see paramSchemaOf). */
@@ -31,16 +31,6 @@ export function eurPerMwh(min: number, max: number) {
     .max(max)
     .refine(isOnTickGrid, 'must be a multiple of 0.01 EUR/MWh (one price tick)')
     .meta({ multipleOf: 0.01 }); // the refinement as a step the parameter listing can show
-}
-
-/** Whether `mw` is a whole number of lots (mwToLots refuses it otherwise). */
-export function isOnLotGrid(mw: number): boolean {
-  try {
-    mwToLots(mw);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A market quantity in MW: within [min, max] and on the 0.1 MW lot grid, never rounded to it. */

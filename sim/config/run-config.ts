@@ -9,7 +9,7 @@ import {
   configSeed,
   pastLastDayIssue,
 } from '../../lib/index.js';
-import { isOnTickGrid, mwToLots } from '../../market/index.js';
+import { isOnLotGrid, isOnTickGrid } from '../../market/index.js';
 import { assetConfigSchema } from '../assets/asset-config.js';
 import { TSO_PARTY, WORLD_PARTY } from '../core/run-context.js';
 import { worldConfigSchema } from '../world/world-config.js';
@@ -31,15 +31,6 @@ const isoDay = z
 /** A price limit or markup in EUR/MWh on the market's tick grid (0.01 EUR/MWh). */
 const tickPrice = (min: number, max: number) =>
   z.number().min(min).max(max).refine(isOnTickGrid, 'must be a multiple of 0.01 EUR/MWh (the price tick)');
-
-function isOnLotGrid(mw: number): boolean {
-  try {
-    mwToLots(mw);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A quantity in MW on the market's lot grid (0.1 MW). */
 const lotQuantity = (min: number, max: number) =>
