@@ -5,6 +5,13 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../lib/index.js';
 
+/**
+ * How every configuration file is read: YAML 1.2 with merge keys (`<<: *anchor`), so that agents or
+ * entrants that differ in a field or two can share the rest; without them `<<` was refused as an
+ * unknown field.
+ */
+export const YAML_OPTIONS = { merge: true } as const;
+
 /** A ConfigError about the file itself (no field path): `<what>: <the cause's message>`. */
 export function configFileError(file: string, what: string, cause: unknown): ConfigError {
   return new ConfigError(file, [{ path: '', message: `${what}: ${(cause as Error).message}` }], { cause });
@@ -13,7 +20,7 @@ export function configFileError(file: string, what: string, cause: unknown): Con
 /** The YAML document in `file`; reading and parsing fail alike with "cannot read". */
 export function readYamlConfig(file: string): unknown {
   try {
-    return parseYaml(readFileSync(file, 'utf8'));
+    return parseYaml(readFileSync(file, 'utf8'), YAML_OPTIONS);
   } catch (cause) {
     throw configFileError(file, 'cannot read', cause);
   }

@@ -22,6 +22,27 @@ describe('loadRunConfig', () => {
     }
   });
 
+  it('reads YAML merge keys: agents that share most of their fields write them once', () => {
+    const file = join(dir, 'merge.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: merge',
+        'day: 2026-11-22',
+        'agents:',
+        '  - &battery { id: a, strategy: heuristic-battery, asset: { type: battery, powerMw: 5, energyMwh: 10 } }',
+        '  - <<: *battery',
+        '    id: b',
+        '',
+      ].join('\n'),
+    );
+    const cfg = loadRunConfig(file);
+    expect(cfg.agents.map((a) => [a.id, a.strategy, a.asset])).toEqual([
+      ['a', 'heuristic-battery', expect.objectContaining({ powerMw: 5, energyMwh: 10 })],
+      ['b', 'heuristic-battery', expect.objectContaining({ powerMw: 5, energyMwh: 10 })],
+    ]);
+  });
+
   it('gives a ConfigError on invalid YAML', () => {
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'day: 2026-11-22\nagents: [\n  - id: a\n');

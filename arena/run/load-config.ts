@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseRunConfig, type RunConfig } from '../../sim/index.js';
-import { configFileError } from './config-file.js';
+import { configFileError, YAML_OPTIONS } from './config-file.js';
 
 export function loadRunConfig(
   file: string,
@@ -18,7 +18,7 @@ export function loadRunConfig(
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, YAML_OPTIONS);
   } catch (cause) {
     throw configFileError(file, 'not valid YAML', cause);
   }
