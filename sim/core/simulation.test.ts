@@ -490,6 +490,35 @@ describe('Simulation: the door', () => {
     ]);
   });
 
+  it("names enum values in a venue's rejection as the proto does; the tape keeps the market's words", async () => {
+    // Before: "submit.time_in_force must be 'GTC' for an iceberg order (submit.peak_lots is set);
+    // got \"IOC\"", limit "'GTC' for an iceberg order": the library's names of TIME_IN_FORCE_*.
+    const { sim, tape } = await setup({ ...cidOnly, agents: [agents[0]!] });
+    const iceberg = order(Q0, 'buy', 8_000, 5, true);
+    if (iceberg.kind?.$case !== 'submit') throw new Error('unreachable');
+    iceberg.kind.value.peakLots = 1;
+    const played = await play(sim, { maker: (w) => (w.wakeId === 1 ? [iceberg] : []) });
+    const results = played.acks.get('maker')![0]!.results;
+    expect(results.map((r) => [RejectCode[r.rejectCode], r.field, r.limit, r.message])).toEqual([
+      [
+        'REJECT_CODE_ICEBERG_NOT_ALLOWED',
+        'submit.time_in_force',
+        'TIME_IN_FORCE_GTC for an iceberg order',
+        'submit.time_in_force must be TIME_IN_FORCE_GTC for an iceberg order (submit.peak_lots is set); got TIME_IN_FORCE_IOC',
+      ],
+    ]);
+    expect(
+      tape.records.filter((r) => r.type === 'rejected').map((r) => [r.code, r.field, r.limit, r.message]),
+    ).toEqual([
+      [
+        'ICEBERG_NOT_ALLOWED',
+        'tif',
+        "'GTC' for an iceberg order",
+        'tif must be \'GTC\' for an iceberg order (peakLots is set); got "IOC"',
+      ],
+    ]);
+  });
+
   it('refuses stale, duplicate and late batches as a whole, each with an ack that says why', async () => {
     const { sim } = await setup({ ...cidOnly, agents: [{ id: 'a', strategy: 'idle' }] });
     const dp1 = (await sim.advance())!;

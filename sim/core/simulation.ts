@@ -35,7 +35,7 @@ import {
 import { ConfigError, wireIntText } from '../../lib/index.js';
 import { clockStartIssue, clockStartMs } from '../config/clock-start.js';
 import type { RunConfig } from '../config/run-config.js';
-import { fieldPath, protocolMessage } from '../door/field-path.js';
+import { fieldPath, protocolLimit, protocolMessage } from '../door/field-path.js';
 import {
   type ActionKind,
   type Admitted,
@@ -906,6 +906,7 @@ export class Simulation {
     venue.handle(batch.agentId, action, this.now, result);
     if (result.status === ActionStatus.ACTION_STATUS_REJECTED) {
       result.message = protocolMessage(action, result.field, result.message);
+      result.limit = protocolLimit(action, result.field, result.limit);
       result.field = fieldPath(action, result.field);
     }
     if (--batch.remaining === 0) this.ackBatch(batch);

@@ -5,7 +5,7 @@ import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { Action } from '../../gen/flexarena/v1/session.js';
-import { fieldPath, protocolMessage } from './field-path.js';
+import { fieldPath, protocolLimit, protocolMessage } from './field-path.js';
 
 const submit = (productId: string, peakLots = 0) =>
   Action.fromPartial({
@@ -34,11 +34,59 @@ describe('protocolMessage', () => {
       ),
     ).toBe("submit.peak_lots must be an integer >= 1 and <= 1 (the order's submit.quantity_lots); got 5");
     expect(
-      protocolMessage(a, 'tif', "tif must be 'GTC' for an iceberg order (peakLots is set); got IOC"),
-    ).toBe("submit.time_in_force must be 'GTC' for an iceberg order (submit.peak_lots is set); got IOC");
+      protocolMessage(a, 'quantityLots', 'quantityLots must be <= 0 (what can be filled now); got 1'),
+    ).toBe('submit.quantity_lots must be <= 0 (what can be filled now); got 1');
+  });
+
+  // Before, as the library has them: "'GTC' for an iceberg order …; got \"IOC\"", "IOC AON (fill
+  // or kill)", names no agent can look up: it sent TIME_IN_FORCE_IOC (2).
+  it('names enum values as the proto does, in the message and in the limit', () => {
+    const a = submit('qh-20261122-0800', 5);
     expect(
-      protocolMessage(a, 'quantityLots', 'FOK quantityLots must be <= 0 (what can be filled now); got 1'),
-    ).toBe('FOK submit.quantity_lots must be <= 0 (what can be filled now); got 1');
+      protocolMessage(a, 'tif', 'tif must be \'GTC\' for an iceberg order (peakLots is set); got "IOC"'),
+    ).toBe(
+      'submit.time_in_force must be TIME_IN_FORCE_GTC for an iceberg order (submit.peak_lots is set); got TIME_IN_FORCE_IOC',
+    );
+    expect(protocolLimit(a, 'tif', "'GTC' for an iceberg order")).toBe(
+      'TIME_IN_FORCE_GTC for an iceberg order',
+    );
+    expect(
+      protocolMessage(
+        a,
+        'restriction',
+        'restriction must be \'NONE\' for an iceberg order (peakLots is set); got "AON"',
+      ),
+    ).toBe(
+      'submit.restriction must be EXECUTION_RESTRICTION_NONE for an iceberg order (submit.peak_lots is set); got EXECUTION_RESTRICTION_AON',
+    );
+    expect(
+      protocolMessage(a, 'quantityLots', 'IOC AON (fill or kill) quantityLots must be <= 0; got 5'),
+    ).toBe(
+      'TIME_IN_FORCE_IOC EXECUTION_RESTRICTION_AON (fill or kill) submit.quantity_lots must be <= 0; got 5',
+    );
+    expect(protocolMessage(a, 'quantityLots', 'FOK quantityLots must be <= 0; got 5')).toBe(
+      'TIME_IN_FORCE_FOK submit.quantity_lots must be <= 0; got 5',
+    );
+    expect(protocolMessage(a, 'submit', 'submit: 3 open orders, cancel some or use IOC/FOK')).toBe(
+      'submit: 3 open orders, cancel some or use TIME_IN_FORCE_IOC/TIME_IN_FORCE_FOK',
+    );
+    expect(protocolMessage(a, 'side', "side must be 'buy' or 'sell'; got \"up\"")).toBe(
+      'submit.side must be SIDE_BUY or SIDE_SELL; got "up"',
+    );
+    expect(protocolLimit(a, 'interpolation', "'step' or 'linear'")).toBe(
+      'CURVE_INTERPOLATION_STEP or CURVE_INTERPOLATION_LINEAR',
+    );
+  });
+
+  it('leaves a quoted value of another field, and prose, as they are', () => {
+    // A product id is the agent's string, whatever it reads like; "up" in prose is a word.
+    const a = submit('IOC');
+    expect(protocolMessage(a, 'productId', 'productId "IOC" is not a configured product id')).toBe(
+      'submit.product_id "IOC" is not a configured product id',
+    );
+    expect(
+      protocolMessage(a, 'quantityLots', "awarded up capacity of 2 lots; the order's quantityLots"),
+    ).toBe("awarded up capacity of 2 lots; the order's submit.quantity_lots");
   });
 
   it('leaves what the agent sent as it is, even when it reads like a field name', () => {

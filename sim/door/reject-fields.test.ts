@@ -4,7 +4,8 @@
 // out-of-range, unknown, duplicate — of every kind in session.proto's Action oneof. Whatever the
 // rejection, its `field` must be a field path that exists in the proto (inside the Action, or the
 // ActionBatch for a refusal of the batch itself), and its `message` must not show what only the
-// arena knows: internal bid ids ("agent:bid"), internal period indexes, the market library's names.
+// arena knows: internal bid ids ("agent:bid"), internal period indexes, the market library's names
+// of fields and of enum values (its `limit` neither).
 import { join } from 'node:path';
 import { loadSync } from '@grpc/proto-loader';
 import { describe, expect, it } from 'vitest';
@@ -64,9 +65,40 @@ function fieldExists(field: string): boolean {
   return resolves('Action', field) || resolves('ActionBatch', field);
 }
 
+/**
+ * The market library's values of the proto's enums (market/types.ts, market/balancing/types.ts,
+ * market/auction/types.ts). The agent sent the enum's number and knows it by the proto's name
+ * (TIME_IN_FORCE_IOC, EXECUTION_RESTRICTION_AON, SIDE_BUY, BALANCING_DIRECTION_UP).
+ */
+const LIBRARY_ENUM_VALUES = [
+  'GTC',
+  'IOC',
+  'FOK',
+  'NONE',
+  'AON',
+  'buy',
+  'sell',
+  'up',
+  'down',
+  'step',
+  'linear',
+];
+
+/**
+ * A library enum value in a rejection's text: quoted ('GTC', or "IOC" as the value it got — never
+ * a string the agent sent: it sent a number), or bare where it is upper case ("IOC AON", "= GTC");
+ * inside a proto name (TIME_IN_FORCE_GTC, _GTC) it is not one. Lower case bare words are prose.
+ */
+function libraryEnumValue(text: string): string | undefined {
+  const quoted = new RegExp(`(['"])(?:${LIBRARY_ENUM_VALUES.join('|')})\\1`).exec(text);
+  return quoted?.[0] ?? /(?<!\w)(?:GTC|IOC|FOK|NONE|AON)(?!\w)/.exec(text)?.[0];
+}
+
 /** Why a rejection's message is not in the agent's terms, or undefined. */
 function leak(message: string, agentIds: readonly string[]): string | undefined {
   if (agentIds.some((id) => message.includes(`${id}:`))) return 'an internal bid id';
+  const value = libraryEnumValue(message);
+  if (value) return `the market library's enum value ${value}`;
   // What the agent sent is quoted as it sent it; the rest is the arena's wording.
   const own = message.replace(/"(?:[^"\\]|\\.)*"/g, '""');
   // A period the agent sent is a field's value ("auction_bid.curve.period 40 is outside …"); the
@@ -318,6 +350,8 @@ function problems(rejections: Rejection[], agentIds: readonly string[]): string[
     if (!fieldExists(result.field)) out.add(`${what}: field ${result.field} is no proto field`);
     const why = leak(result.message, agentIds);
     if (why) out.add(`${what}: message shows ${why}: ${result.message}`);
+    const inLimit = libraryEnumValue(result.limit);
+    if (inLimit) out.add(`${what}: limit shows the market library's enum value ${inLimit}: ${result.limit}`);
     const late = ARRIVAL.has(result.rejectCode) ? arrivalProblem(sent as Action, result) : undefined;
     if (late) out.add(`${what}: ${late}`);
   }

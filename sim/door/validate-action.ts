@@ -151,7 +151,7 @@ function checkSubmit(s: Record<string, unknown>, l: DoorLimits): Check {
           s.timeInForce,
           'submit.time_in_force',
           TIFS,
-          'TIME_IN_FORCE_UNSPECIFIED (0, = GTC), _GTC (1), _IOC (2), _FOK (3)',
+          'TIME_IN_FORCE_UNSPECIFIED (0, taken as TIME_IN_FORCE_GTC), TIME_IN_FORCE_GTC (1), TIME_IN_FORCE_IOC (2), TIME_IN_FORCE_FOK (3)',
           RejectCode.REJECT_CODE_INVALID_TIME_IN_FORCE,
         )) ??
     (s.restriction === undefined
@@ -160,7 +160,7 @@ function checkSubmit(s: Record<string, unknown>, l: DoorLimits): Check {
           s.restriction,
           'submit.restriction',
           RESTRICTIONS,
-          'EXECUTION_RESTRICTION_UNSPECIFIED (0, = NONE), _NONE (1), _AON (2)',
+          'EXECUTION_RESTRICTION_UNSPECIFIED (0, taken as EXECUTION_RESTRICTION_NONE), EXECUTION_RESTRICTION_NONE (1), EXECUTION_RESTRICTION_AON (2)',
           RejectCode.REJECT_CODE_INVALID_RESTRICTION,
         )) ??
     int(
@@ -203,7 +203,7 @@ function checkCurve(c: Record<string, unknown>, l: DoorLimits): Check {
           c.interpolation,
           f('interpolation'),
           [0, CurveInterpolation.CURVE_INTERPOLATION_STEP, CurveInterpolation.CURVE_INTERPOLATION_LINEAR],
-          'CURVE_INTERPOLATION_UNSPECIFIED (0, = STEP), _STEP (1), _LINEAR (2)',
+          'CURVE_INTERPOLATION_UNSPECIFIED (0, taken as CURVE_INTERPOLATION_STEP), CURVE_INTERPOLATION_STEP (1), CURVE_INTERPOLATION_LINEAR (2)',
           RejectCode.REJECT_CODE_INVALID_FIELD,
         ));
   if (first) return first;

@@ -174,4 +174,39 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     // What it does anyway is said without complaint.
     expect(refused({ mode: 'lockstep', nats: { enabled: false } })).toEqual([]);
   });
+
+  // Accepted and silently ignored: only the gRPC gateway reads helloTimeoutMs, and an agent with a
+  // command of its own was played as the built-in strategy its label names.
+  it('refuses the gateway’s limits and how an agent process is launched or connects, by path', () => {
+    const run = marketRun(['learner', 'other']);
+    const agents = run.agents.map((a) =>
+      a.id === 'heuristic'
+        ? { ...a, command: ['python3', 'my-agent.py'] }
+        : a.id === 'other'
+          ? { ...a, params: { x: 1 } }
+          : a,
+    );
+    const make = () =>
+      new MultiAgentMarketEnv({
+        run: { ...run, agents, limits: { helloTimeoutMs: 1000, maxOpenOrders: 10 } },
+        learners: ['learner', 'other'],
+      });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(
+      /agents\[1\]\.command: does not apply in the environment \(no agent process is launched: the agent would be played in process as the built-in strategy "heuristic-battery"\)/,
+    );
+    const err = (() => {
+      try {
+        make();
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(err?.file).toBe('env.run');
+    expect(err?.issues.map((i) => i.path)).toEqual([
+      'limits.helloTimeoutMs',
+      'agents[1].command',
+      'agents[3].params',
+    ]);
+  });
 });

@@ -89,12 +89,34 @@ const ARENA_PROCESS_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * `limits.*` read only by the gRPC gateway or the run's fault log. The others —
+ * maxActionsPerWakeUp (the door) and maxOpenOrders (the CID venue) — are the core's and apply.
+ */
+const ARENA_PROCESS_LIMITS: Readonly<Record<string, string>> = {
+  maxMessageBytes: 'no gRPC message is received: every agent is played in process',
+  helloTimeoutMs: 'no session stream says hello: every agent is played in process',
+  rate: 'no batch arrives over gRPC to be rate-limited: every agent answers in process',
+  faultLog: 'no agent-faults.log is written: there is no run folder',
+};
+
+/** What the environment does instead with an agent the run would launch or wait for. */
+const playedAs = (strategy: string) =>
+  `the agent would be played in process as the built-in strategy ${JSON.stringify(strategy)}`;
+
+const notHere = (path: string, why: string, value: unknown, fix = 'remove it'): ConfigIssue => ({
+  path,
+  message: `does not apply in the environment (${why}): ${fix}`,
+  value,
+});
+
+/**
  * What a run document asks for that the environment cannot do, by path inside it: each was
  * accepted and silently ignored (a scenario copied in with `mode: realtime`, a NATS server or a
- * deadline trained without any of them). `mode: lockstep` and `nats: { enabled: false }` say what
- * happens here and are kept.
+ * deadline trained without any of them; an agent with its own command played as the built-in
+ * strategy of its label). `mode: lockstep`, `nats: { enabled: false }` and `launch: true` say what
+ * happens here and are kept. `learners` are the agents whose decisions come from step().
  */
-export function inProcessRunIssues(run: unknown): ConfigIssue[] {
+export function inProcessRunIssues(run: unknown, learners: readonly string[]): ConfigIssue[] {
   if (typeof run !== 'object' || run === null) return [];
   const doc = run as Record<string, unknown>;
   const issues: ConfigIssue[] = [];
@@ -106,13 +128,63 @@ export function inProcessRunIssues(run: unknown): ConfigIssue[] {
       value: doc.mode,
     });
   for (const [field, why] of Object.entries(ARENA_PROCESS_FIELDS))
-    if (doc[field] !== undefined)
-      issues.push({
-        path: field,
-        message: `does not apply in the environment (${why}): remove it`,
-        value: doc[field],
-      });
-  issues.push(...natsIssues(doc.nats));
+    if (doc[field] !== undefined) issues.push(notHere(field, why, doc[field]));
+  issues.push(...natsIssues(doc.nats), ...limitsIssues(doc.limits));
+  if (Array.isArray(doc.agents))
+    issues.push(...doc.agents.flatMap((a, i) => agentIssues(a, `agents[${i}]`, learners)));
+  return issues;
+}
+
+/** The gateway's and the fault log's limits, each leaf by its path (limits.rate.burst). */
+function limitsIssues(limits: unknown): ConfigIssue[] {
+  if (typeof limits !== 'object' || limits === null) return [];
+  const given = limits as Record<string, unknown>;
+  return Object.entries(ARENA_PROCESS_LIMITS).flatMap(([key, why]) => {
+    const value = given[key];
+    if (value === undefined) return [];
+    if (typeof value !== 'object' || value === null) return [notHere(`limits.${key}`, why, value)];
+    return Object.entries(value).map(([leaf, v]) => notHere(`limits.${key}.${leaf}`, why, v));
+  });
+}
+
+/**
+ * How an agent process is started or logs in (command, runtime, module, token, launch: false):
+ * the environment starts none and waits for none. A learner's params reach nothing either: its
+ * decisions come from step(), its strategy is a label.
+ */
+function agentIssues(agent: unknown, path: string, learners: readonly string[]): ConfigIssue[] {
+  if (typeof agent !== 'object' || agent === null) return [];
+  const a = agent as Record<string, unknown>;
+  const strategy = String(a.strategy);
+  const issues: ConfigIssue[] = [];
+  for (const field of ['command', 'runtime', 'module'])
+    if (a[field] !== undefined)
+      issues.push(
+        notHere(`${path}.${field}`, `no agent process is launched: ${playedAs(strategy)}`, a[field]),
+      );
+  if (a.launch === false)
+    issues.push(
+      notHere(
+        `${path}.launch`,
+        `no agent is started by hand and waited for: ${playedAs(strategy)}`,
+        a.launch,
+        'leave launch out',
+      ),
+    );
+  // The token itself is not shown: error lines end up in logs.
+  if (a.token !== undefined)
+    issues.push(
+      notHere(`${path}.token`, 'no agent connects with a token: every agent is played in process', undefined),
+    );
+  const params = a.params as Record<string, unknown> | undefined;
+  if (learners.includes(String(a.id)) && params !== undefined && Object.keys(params).length > 0)
+    issues.push(
+      notHere(
+        `${path}.params`,
+        `the learner’s decisions come from the method trained, not from its strategy ${JSON.stringify(strategy)}`,
+        params,
+      ),
+    );
   return issues;
 }
 
@@ -151,7 +223,7 @@ export class MultiAgentMarketEnv {
 
   constructor(options: MarketEnvOptions) {
     this.base = parseRunConfig(options.run, 'env.run');
-    const ignored = inProcessRunIssues(options.run);
+    const ignored = inProcessRunIssues(options.run, options.learners);
     if (ignored.length > 0) throw new ConfigError('env.run', ignored);
     const ids = new Set(this.base.agents.map((a) => a.id));
     if (options.learners.length === 0)

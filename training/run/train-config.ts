@@ -346,10 +346,16 @@ function marketIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
     return err.issues.map((i) => ({ ...i, path: i.path ? `env.run.${i.path}` : 'env.run' }));
   }
   const learner = run.agents.find((a) => a.id === e.learner);
+  const learns = learner?.asset?.type === 'battery';
   return [
-    // What the run asks of the arena's process (a deadline, NATS, real time) the environment lacks.
-    ...inProcessRunIssues(e.run).map((i) => ({ ...i, path: `env.run.${i.path}` })),
-    ...(learner?.asset?.type === 'battery'
+    // What the run asks of the arena's process (a deadline, NATS, real time, the gateway's limits,
+    // agent processes) the environment lacks. The params of an agent that cannot be the learner
+    // are not said to be unused: env.learner is what is wrong.
+    ...inProcessRunIssues(e.run, learns ? [e.learner] : []).map((i) => ({
+      ...i,
+      path: `env.run.${i.path}`,
+    })),
+    ...(learns
       ? []
       : [
           {

@@ -215,6 +215,87 @@ describe('train runner', () => {
     expect(issues({ nats: { enabled: false } })).toEqual([]);
   });
 
+  // Each was accepted and had no effect: only the gRPC gateway, the run's fault log or the agent
+  // launcher reads them, and an agent with its own command was played as the built-in strategy of
+  // its label.
+  it('refuses the limits and agent settings of env.run that no in-process agent uses, by path', () => {
+    const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
+    const doc = (run: Record<string, unknown>, agents: Record<string, unknown>[] = []) => ({
+      method: { name: 'td3' },
+      env: {
+        kind: 'market',
+        learner: 'learner',
+        run: {
+          day: '2026-01-14',
+          agents: [
+            { id: 'liquidity', strategy: 'liquidity', role: 'liquidity' },
+            { id: 'learner', strategy: 'idle', asset: battery },
+            ...agents,
+          ],
+          ...run,
+        },
+      },
+      steps: 10,
+    });
+    const issues = (run: Record<string, unknown>, agents?: Record<string, unknown>[]) => {
+      try {
+        parseTrainConfig(doc(run, agents), 'train.yaml');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      return [];
+    };
+    expect(
+      issues({
+        limits: {
+          helloTimeoutMs: 500,
+          maxMessageBytes: 4096,
+          rate: { burst: 2 },
+          faultLog: { linesPerKind: 1 },
+        },
+      }),
+    ).toEqual([
+      'env.run.limits.maxMessageBytes: does not apply in the environment (no gRPC message is received: every agent is played in process): remove it',
+      'env.run.limits.helloTimeoutMs: does not apply in the environment (no session stream says hello: every agent is played in process): remove it',
+      'env.run.limits.rate.burst: does not apply in the environment (no batch arrives over gRPC to be rate-limited: every agent answers in process): remove it',
+      'env.run.limits.faultLog.linesPerKind: does not apply in the environment (no agent-faults.log is written: there is no run folder): remove it',
+    ]);
+    // The door's and the CID venue's limits apply in the environment too.
+    expect(issues({ limits: { maxActionsPerWakeUp: 10, maxOpenOrders: 5 } })).toEqual([]);
+    expect(
+      issues({}, [
+        { id: 'python', strategy: 'heuristic-battery', command: ['python3', 'agent.py'], asset: battery },
+        {
+          id: 'sdk',
+          strategy: 'heuristic-battery',
+          runtime: 'python',
+          module: 'a.b',
+          token: 'secret-token-1',
+        },
+        { id: 'byhand', strategy: 'idle', launch: false, token: 'secret-token-2' },
+      ]),
+    ).toEqual([
+      'env.run.agents[2].command: does not apply in the environment (no agent process is launched: the agent would be played in process as the built-in strategy "heuristic-battery"): remove it',
+      'env.run.agents[3].runtime: does not apply in the environment (no agent process is launched: the agent would be played in process as the built-in strategy "heuristic-battery"): remove it',
+      'env.run.agents[3].module: does not apply in the environment (no agent process is launched: the agent would be played in process as the built-in strategy "heuristic-battery"): remove it',
+      'env.run.agents[3].token: does not apply in the environment (no agent connects with a token: every agent is played in process): remove it',
+      'env.run.agents[4].launch: does not apply in the environment (no agent is started by hand and waited for: the agent would be played in process as the built-in strategy "idle"): leave launch out',
+      'env.run.agents[4].token: does not apply in the environment (no agent connects with a token: every agent is played in process): remove it',
+    ]);
+    // The learner's decisions come from step(): its strategy is a label, its params reach nothing.
+    expect(
+      issues({
+        agents: [{ id: 'learner', strategy: 'policy', params: { checkpoint: 'p.json' }, asset: battery }],
+      }),
+    ).toEqual([
+      'env.run.agents[0].params: does not apply in the environment (the learner’s decisions come from the method trained, not from its strategy "policy"): remove it',
+    ]);
+    expect(
+      issues({}, [{ id: 'zoo', strategy: 'idle', launch: true, latencyMs: { min: 0, max: 0 } }]),
+    ).toEqual([]);
+  });
+
   it('refuses training or evaluation days past 9999-12-31, naming the field (a RangeError before)', () => {
     expect(() => tiny({ name: 'td3' }, { days: { start: '9999-12-30', count: 4 } })).toThrow(
       'env.days.count: at most 2 from 9999-12-30: the last day there can be is 9999-12-31 (got 4)',
