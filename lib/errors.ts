@@ -101,6 +101,9 @@ export class RunInterruptedError extends InterruptedError {
   }
 }
 
+/** Errors of a host that is no address of this machine, or no address at all (not of the port). */
+const HOST_ERROR = /EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|Name resolution failed/;
+
 /** A server cannot listen where it was told to (a port in use, an address not on this host). */
 export class ListenError extends FlexArenaError {
   constructor(
@@ -111,9 +114,17 @@ export class ListenError extends FlexArenaError {
     /** Where the port is set, e.g. "--dashboard-port". */
     readonly setting: string,
     cause: Error,
+    /** Where the host is set, e.g. "--host": named instead of the port when the host is at fault. */
+    readonly hostSetting?: string,
   ) {
     // grpc-js words it "No address added out of total 1 resolved errors: [listen EADDRINUSE: …]".
     const why = /\[(.*)\]/.exec(cause.message)?.[1] ?? cause.message;
-    super(`cannot listen for ${what} on ${host}:${port} (${setting}; 0 picks a free one): ${why}`, { cause });
+    const code = (cause as NodeJS.ErrnoException).code ?? '';
+    // A host that does not resolve, or is not this machine's, was blamed on the port setting.
+    const hint =
+      hostSetting !== undefined && HOST_ERROR.test(`${code} ${why}`)
+        ? `${hostSetting}: not an address of this machine; 127.0.0.1 for this machine only, 0.0.0.0 for every interface`
+        : `${setting}; 0 picks a free one`;
+    super(`cannot listen for ${what} on ${host}:${port} (${hint}): ${why}`, { cause });
   }
 }

@@ -7,6 +7,7 @@
 // keeps flooding past its rate limit (RESOURCE_EXHAUSTED); everything about actions is the core's
 // door. One authentication header for every call: `authorization: Bearer <token>`.
 
+import { createServer } from 'node:net';
 import {
   type Metadata,
   Server,
@@ -252,12 +253,20 @@ export class GrpcGateway {
   }
 
   /** Listens for agents on host:port (0: a free port); resolves with the port. */
-  listen(host: string, port: number): Promise<number> {
+  async listen(host: string, port: number): Promise<number> {
+    const fail = (err: Error) =>
+      new ListenError('agents', host, port, `port: ${port} in the configuration or --port`, err, '--host');
+    // grpc-js logs "E No address added out of total 1 resolved" on stderr before it reports a taken
+    // port or a host not of this machine, above the one line that says so: the address is tried
+    // with a plain socket first.
+    await new Promise<void>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', (err) => reject(fail(err)));
+      probe.listen(port, host, () => probe.close(() => resolve()));
+    });
     return new Promise((resolve, reject) => {
       this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
-        err
-          ? reject(new ListenError('agents', host, port, `port: ${port} in the configuration or --port`, err))
-          : resolve(bound),
+        err ? reject(fail(err)) : resolve(bound),
       );
     });
   }

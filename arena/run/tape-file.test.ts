@@ -68,6 +68,17 @@ describe('tape file', () => {
     expect(() => readTapeText(join(dir, 'nowhere'))).toThrow(TapeFileError);
   });
 
+  it('says a folder without a tape is no run folder in verification (not a run that never closed it)', async () => {
+    // `flexarena tape runs --verify` said "runs/tape.sha256: missing: the run never closed its tape
+    // (killed outright, or still running)" for the folder of the run folders.
+    const dir = mkdtempSync(join(tmpdir(), 'flexarena-tape-'));
+    const err = await verifyTape(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TapeFileError);
+    expect((err as Error).message).toContain(
+      'tape.jsonl.gz: missing (and no tape.jsonl either): is this a run folder?',
+    );
+  });
+
   it('is on disk whole up to its last checkpoint while open (a process killed then leaves that much)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flexarena-tape-'));
     const path = join(dir, TAPE_FILE);

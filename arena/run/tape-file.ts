@@ -272,6 +272,8 @@ export function recordedTapeSha256(runDir: string): string {
  * with tape.sha256; throws TapeFileError when they differ.
  */
 export async function verifyTape(runDir: string): Promise<{ sha256: string; lines: number; bytes: number }> {
+  // A folder without a tape is no run folder, not a run that never closed its tape.
+  tapePath(runDir);
   const recorded = recordedTapeSha256(runDir);
   const stream = openTapeStream(runDir);
   const hash = createHash('sha256');

@@ -38,7 +38,9 @@ export class HttpEndpoint {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) =>
-        reject(new ListenError("the evaluator's HTTP endpoint", host, port, '--http-port', err)),
+        reject(
+          new ListenError("the evaluator's HTTP endpoint", host, port, '--http-port', err, '--http-host'),
+        ),
       );
       server.listen(port, host, () => resolve());
     });

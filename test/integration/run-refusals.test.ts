@@ -60,12 +60,34 @@ describe('a run that cannot start', () => {
       expect(res.stderr).toContain(
         `flexarena: cannot listen for agents on 127.0.0.1:${taken.port} (port: ${taken.port} in the configuration or --port; 0 picks a free one): listen EADDRINUSE`,
       );
+      // grpc-js logged its own line before that one: "E No address added out of total 1 resolved".
+      expect(res.stderr).not.toContain('No address added');
       const nats = /nats-server started at nats:\/\/([\d.]+):(\d+)/.exec(res.stdout + res.stderr);
       expect(nats, res.stderr).not.toBeNull();
       expect(await accepts(nats![1]!, Number(nats![2]))).toBe(false);
     } finally {
       taken.server.close();
     }
+  });
+
+  it('names --host, not the port, when the host is not an address of this machine', {
+    timeout: 60_000,
+  }, async () => {
+    // It said "(port: 0 in the configuration or --port; 0 picks a free one)", below grpc-js's own
+    // "E No address added out of total 1 resolved".
+    const dir = tempDir();
+    const res = await runArenaToEnd(writeConfig(dir, demoConfig()), [
+      '--out',
+      dir,
+      '--host',
+      'nosuch.invalid',
+    ]);
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stderr).toContain(
+      'flexarena: cannot listen for agents on nosuch.invalid:0 (--host: not an address of this machine; 127.0.0.1 for this machine only, 0.0.0.0 for every interface): ',
+    );
+    expect(res.stderr).not.toContain('No address added');
+    expect(res.stderr).not.toContain('--port');
   });
 
   // Before, the run's empty folder (config.yaml, an empty tape with its tape.sha256) stayed behind
