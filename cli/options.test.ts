@@ -1,6 +1,13 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { hostOption, intOption, numberOption, parseNatsOutageLimit, pathOption } from './options.js';
+import {
+  hostOption,
+  intOption,
+  nameOption,
+  numberOption,
+  parseNatsOutageLimit,
+  pathOption,
+} from './options.js';
 
 describe('option parsers', () => {
   it('refuses a blank integer instead of reading it as 0', () => {
@@ -76,5 +83,16 @@ describe('pathOption', () => {
     expect(pathOption('--out')('.')).toBe('.');
     for (const bad of ['', '  '])
       expect(() => pathOption('--out')(bad)).toThrow(`--out must be a path, got "${bad}"`);
+  });
+});
+
+describe('nameOption', () => {
+  // worker --name '' was taken: the games it played said playedBy "".
+  it('takes a name as given and refuses a blank or space-padded one, naming the flag', () => {
+    expect(nameOption('--name')('w-1')).toBe('w-1');
+    for (const bad of ['', '  ', ' w'])
+      expect(() => nameOption('--name')(bad)).toThrow(
+        `--name must be a name without leading or trailing spaces, got "${bad}"`,
+      );
   });
 });

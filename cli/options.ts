@@ -62,6 +62,18 @@ export function pathOption(name: string) {
   };
 }
 
+/**
+ * A name shown in results and logs (a worker's). A blank one is refused: `playedBy` in games.jsonl
+ * would name nobody.
+ */
+export function nameOption(name: string) {
+  return (v: string) => {
+    if (v.trim() === '' || v !== v.trim())
+      throw new InvalidArgumentError(`${name} must be a name without leading or trailing spaces, got "${v}"`);
+    return v;
+  };
+}
+
 /** A positive number, or one within [min, max] when a min is given (min > 0 is the caller's to set). */
 export function numberOption(name: string, limits: { min?: number; max?: number } = {}) {
   return (v: string) => {

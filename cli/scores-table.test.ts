@@ -48,6 +48,10 @@ describe('scoresStatusLine', () => {
     expect(scoresStatusLine(run({ complete: true }), 'runs/x')).toBe(
       'final scores in runs/x/scores.json, scores.csv',
     );
+    // A folder given with its trailing slash (shell completion) printed runs/x//scores.json.
+    expect(scoresStatusLine(run({ complete: true }), 'runs/x/')).toBe(
+      'final scores in runs/x/scores.json, scores.csv',
+    );
   });
 
   it('says why scores are provisional', () => {

@@ -1,4 +1,5 @@
 // The scores table printed by `flexarena evaluate --run-dir`; every figure is in scores.json.
+import { join } from 'node:path';
 import type { RunScores } from '../evaluation/index.js';
 import { cashUnitsToCentEur } from '../market/index.js';
 import { fixed, textTable } from './text-table.js';
@@ -47,7 +48,7 @@ export function formatScoresTable(scores: RunScores): string {
  * (and so the perfect-foresight bounds) are unknown even when every record is there.
  */
 export function scoresStatusLine(scores: RunScores, dir: string): string {
-  const where = `scores in ${dir}/scores.json, scores.csv`;
+  const where = `scores in ${join(dir, 'scores.json')}, scores.csv`;
   if (scores.complete) return `final ${where}`;
   const why = [
     `${scores.records} of ${scores.expectedRecords ?? '?'} records`,

@@ -12,7 +12,7 @@ import {
   natsUrlOption,
   natsUrlSource,
 } from '../nats-options.js';
-import { intOption, parseNatsOutageLimit, pathOption, stopOnSignal } from '../options.js';
+import { intOption, nameOption, parseNatsOutageLimit, pathOption, stopOnSignal } from '../options.js';
 
 interface WorkerFlags {
   nats?: string;
@@ -28,7 +28,12 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('play tournament games from the JetStream work queue (flexarena tournament --nats)')
     .option('--nats <url>', NATS_URL_HELP, natsUrlOption)
-    .option('--name <name>', 'worker name (in results and logs)', `${hostname()}-${process.pid}`)
+    .option(
+      '--name <name>',
+      'worker name (in results and logs)',
+      nameOption('--name'),
+      `${hostname()}-${process.pid}`,
+    )
     .option(
       '--out <dir>',
       'parent folder of the games run folders',

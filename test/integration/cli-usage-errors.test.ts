@@ -95,6 +95,7 @@ const CASES: [string[], RegExp][] = [
   // directory (train wrote its checkpoint, report and policy.json over what was there).
   [['train', 'training/configs/td3-battery-tiny.yaml', '--out', ''], /^--out must be a path, got ""$/],
   [['study', 'studies/price-maker.yaml', '--out', ' '], /^--out must be a path, got " "$/],
+  [['worker', '--name', ''], /^--name must be a name without leading or trailing spaces, got ""$/],
   [
     ['agent', 'idle', '--arena', '127.0.0.1:1', '--resume-file', ''],
     /^--resume-file must be a path, got ""$/,
