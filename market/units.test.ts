@@ -90,7 +90,7 @@ describe('cashUnitsToCentEur', () => {
 });
 
 describe('grid checks', () => {
-  it('say whether a value converts exactly, with the converters\' tolerance for binary fractions', () => {
+  it("say whether a value converts exactly, with the converters' tolerance for binary fractions", () => {
     expect(isOnTickGrid(0.1 + 0.2)).toBe(true);
     expect(isOnTickGrid(1.005)).toBe(false);
     expect(isOnLotGrid(0.1 * 3)).toBe(true);
