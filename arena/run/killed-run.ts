@@ -50,17 +50,26 @@ export function unclosedRunNote(runDir: string, lastLine: string | undefined, li
   if (lastLine?.includes('"type":"run-end"'))
     return `${head} after its last record (run-end, virtual time ${iso(t)}): no results.json`;
   let at = t;
+  let realtime = false;
   try {
-    at = decisionPointAtOrAfter(loadRunConfig(join(runDir, 'config.yaml')), t);
+    const cfg = loadRunConfig(join(runDir, 'config.yaml'));
+    at = decisionPointAtOrAfter(cfg, t);
+    realtime = cfg.mode === 'realtime';
   } catch {
     // No readable config.yaml: the last record's own time is the best there is.
   }
   const count = lines === undefined ? '' : ` (${lines} whole lines)`;
   return (
     `${head}; its tape${count} and settlements.jsonl end at the decision point of ${iso(at)} ` +
-    '(before its answers); `flexarena run --resume <folder>` continues it'
+    `(before its answers); ${realtime ? REALTIME_NOT_RESUMABLE : '`flexarena run --resume <folder>` continues it'}`
   );
 }
+
+// `run --resume` refuses a real-time run (planResume): its batches were applied at wall-clock
+// arrival times, which a re-simulation cannot reproduce. Pointing its folder at --resume would
+// send the reader to a refusal.
+const REALTIME_NOT_RESUMABLE =
+  'a real-time run (mode: realtime) cannot be resumed: its actions were applied at wall-clock arrival times';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

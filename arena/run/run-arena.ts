@@ -292,9 +292,11 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     final: join(runDir, name),
     temp: join(runDir, opts.resume ? `.resume-${name}` : name),
   }));
-  const resume = opts.resume ? new ResumeSwitch(opts.resume, files, log) : undefined;
   const tape = new TapeFileSink(files[0]!.temp);
   const settlements = new SettlementFileSink(files[1]!.temp);
+  // After the sinks have made their files: a tape killed before its first record goes live at
+  // once, moving them into place (made first, the switch had no files to move: ENOENT).
+  const resume = opts.resume ? new ResumeSwitch(opts.resume, files, log) : undefined;
   const totals = new RecordTotals();
   // Closed once, on success or after a failure: what happened until a failure stays readable.
   let filesClosed: Promise<string> | undefined;

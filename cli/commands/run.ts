@@ -256,13 +256,30 @@ export function registerRun(program: Command): void {
         `wake-ups ${results.stats.wakeUps}, actions ${results.stats.actions}, trades ${results.stats.trades}, tape events ${results.stats.tapeEvents}, settlement records ${results.stats.settlementRecords}\n` +
           `tape sha256 ${results.tapeSha256}\nresults in ${runDir}/ (${runFolderFiles(runDir).join(', ')})\n`,
       );
-      if (dash) {
-        // The page stays to be looked at; its nats-server keeps the run's settlement stream.
-        process.stderr.write(`dashboard still at ${dash.pageUrl} (Ctrl-C to stop)\n`);
-        // The run is complete: a stop now is the way to end the command, not an interruption.
-        const sig = await untilSignal();
-        await dash.close();
-        process.stderr.write(`${sig}: dashboard stopped (page server and nats-server closed)\n`);
-      }
+      if (dash) await keepDashboard(dash, runDir);
     });
+}
+
+/**
+ * After the run the page stays to be looked at; its nats-server keeps the run's settlement stream.
+ * The run is complete: a stop now is the way to end the command, not an interruption. Once that
+ * nats-server has ended by itself (killed, crashed — the run goes on through a NATS outage) the
+ * page can receive nothing, not even on a reload: the command said "dashboard still at …" and
+ * served a dead page until Ctrl-C; now it says so and ends, as `flexarena dashboard` does.
+ */
+async function keepDashboard(dash: LiveDashboard, runDir: string): Promise<void> {
+  if (dash.natsEnded === undefined) {
+    process.stderr.write(`dashboard still at ${dash.pageUrl} (Ctrl-C to stop)\n`);
+    const sig = await Promise.race([untilSignal(), dash.natsGone.then(() => undefined)]);
+    if (sig !== undefined) {
+      await dash.close();
+      process.stderr.write(`${sig}: dashboard stopped (page server and nats-server closed)\n`);
+      return;
+    }
+  }
+  await dash.close();
+  const { DashboardError } = await import('../../dashboard/index.js');
+  throw new DashboardError(
+    `the dashboard's nats-server ended (${dash.natsEnded}): the page cannot receive anything any more, so it is not kept open; the run is complete in ${runDir}/ (\`flexarena dashboard ${runDir}\` replays it)`,
+  );
 }

@@ -1,9 +1,16 @@
 // `flexarena tape <run-dir>`: the run's tape, uncompressed, on standard output (the file is
 // tape.jsonl.gz; `zcat` does the same), or with --verify a check of its content against
 // tape.sha256.
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { Command } from 'commander';
-import { isUnclosedRun, openTapeStream, unclosedRunNote, verifyTape } from '../../arena/index.js';
+import {
+  isUnclosedRun,
+  openTapeStream,
+  TapeFileError,
+  type TapeStream,
+  unclosedRunNote,
+  verifyTape,
+} from '../../arena/index.js';
 
 export function registerTape(program: Command): void {
   program
@@ -25,9 +32,24 @@ export function registerTape(program: Command): void {
         throw err;
       });
       const tape = openTapeStream(runDir);
-      await pipeline(tape, process.stdout);
+      await copyToStdout(tape);
       // A killed run's tape: every whole line is printed; what it is, and where it ends, on stderr.
       if (isUnclosedRun(runDir) || tape.cutBytes > 0)
         process.stderr.write(`${unclosedRunNote(runDir, tape.lastLine || undefined)}\n`);
     });
+}
+
+/**
+ * The tape's lines to standard output, waiting for it to drain. A file that cannot be read (not
+ * gzip, corrupt inside) is a TapeFileError naming it, as `--verify`, the dashboard and
+ * `run --resume` say it; piped with stream.pipeline, zlib's error also destroyed standard output,
+ * whose error handler threw it again: a stack trace ('incorrect header check') and no file named.
+ */
+async function copyToStdout(tape: TapeStream): Promise<void> {
+  try {
+    for await (const chunk of tape as AsyncIterable<Buffer>)
+      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  } catch (err) {
+    throw new TapeFileError(tape.path, `cannot be read: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -15,6 +15,13 @@ export interface LiveDashboard {
   wsUrl: string;
   pageUrl: string;
   page: PageServer;
+  /**
+   * Settles if the nats-server ends by itself (killed, crashed), with how it ended: the page reads
+   * everything from it, so from then on it can show nothing more.
+   */
+  natsGone: Promise<string>;
+  /** How the nats-server ended by itself, once it has (else undefined). */
+  readonly natsEnded: string | undefined;
   close(): Promise<void>;
 }
 
@@ -29,7 +36,15 @@ export async function startLiveDashboard(opts: { runId: string; port?: number })
       settlementStream: SETTLEMENT_STREAM,
     };
     const page = await startPageServer(config, { port: opts.port });
+    let natsEnded: string | undefined;
+    nats.gone.then((how) => {
+      natsEnded = how;
+    });
     return {
+      natsGone: nats.gone,
+      get natsEnded() {
+        return natsEnded;
+      },
       runId: opts.runId,
       natsUrl: nats.url,
       wsUrl: nats.wsUrl,

@@ -106,6 +106,29 @@ describe('flexarena report', () => {
     });
 });
 
+describe('flexarena tape', () => {
+  // A tape.jsonl.gz that is not gzip (a copy cut at its start, another file in its place) printed
+  // zlib's 'incorrect header check' with a stack trace and no file named; --verify, the dashboard
+  // and run --resume named the file in one line.
+  const garbled = () => {
+    const d = mkdtempSync(join(tmpdir(), 'cli-tape-'));
+    writeFileSync(join(d, 'tape.jsonl.gz'), 'not gzip\n');
+    writeFileSync(join(d, 'tape.sha256'), `${'0'.repeat(64)}  tape.jsonl\n`);
+    return d;
+  };
+  for (const args of [[], ['--verify']])
+    it(`${['tape', ...args].join(' ')}: says a tape that cannot be read is so, in one line`, {
+      timeout: 60_000,
+    }, () => {
+      const d = garbled();
+      const res = flexarena(['tape', d, ...args]);
+      expect(res.status, res.stderr).toBe(1);
+      expect(res.stderr.trim().split('\n')).toEqual([
+        `flexarena: ${join(d, 'tape.jsonl.gz')}: cannot be read: incorrect header check`,
+      ]);
+    });
+});
+
 describe('flexarena worker and tournament --nats', () => {
   // A NATS URL nothing listens on was a ConnectionError with its stack.
   for (const [what, args] of [

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readInterruption } from '../../arena/index.js';
 import { demoConfig, readTape, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import { type DashboardProcess, startDashboardProcess } from '../helpers/dashboard-process.js';
-import { alive, childrenOf, sleep, until } from '../helpers/process-control.js';
+import { alive, childrenOf, commandOf, sleep, until } from '../helpers/process-control.js';
 
 const started: DashboardProcess[] = [];
 afterAll(async () => {
@@ -116,5 +116,52 @@ describe('Ctrl-C on flexarena run --dashboard', () => {
     );
     await expectServersGone(d, children);
     expect(existsSync(join(dir, 'waiting'))).toBe(false);
+  });
+  it('its nats-server killed during the run: the run completes, the dead page is not kept, exit 1', {
+    timeout: 300_000,
+  }, async () => {
+    // Before, the command said "dashboard still at <url>" and served until Ctrl-C a page that
+    // could receive nothing (not even its settlement records on a reload).
+    const config = writeConfig(
+      dir,
+      demoConfig({ nats: { enabled: true, deliveryTimeoutMs: 1_000 } }),
+      'nats-killed.yaml',
+    );
+    const d = await startDashboardProcess(
+      [
+        'run',
+        config,
+        '--in-process',
+        '--dashboard',
+        '--no-dashboard-wait',
+        '--pace',
+        '20000',
+        '--out',
+        dir,
+        '--run-id',
+        'nats-killed',
+      ],
+      120_000,
+    );
+    started.push(d);
+    const runDir = join(dir, 'nats-killed');
+    const settlements = join(runDir, 'settlements.jsonl');
+    await until(
+      'the first settlements',
+      () => existsSync(settlements) && statSync(settlements).size > 0,
+      240_000,
+    );
+    const nats = childrenOf(d.child.pid!).find((p) => commandOf(p).includes('nats-server'));
+    expect(nats).toBeDefined();
+    process.kill(nats!, 'SIGKILL');
+    expect(await d.exited, d.output().stderr).toBe(1);
+    const { stderr, stdout } = d.output();
+    expect(stdout, stderr).toMatch(/results in /);
+    expect(existsSync(join(runDir, 'results.json'))).toBe(true);
+    expect(stderr).not.toContain('dashboard still at');
+    expect(stderr.trim().split('\n').at(-1)).toMatch(
+      /^flexarena: the dashboard's nats-server ended \(signal SIGKILL\): the page cannot receive anything any more, so it is not kept open; the run is complete in \S+/,
+    );
+    expect(await pageClosed(d.pageUrl), 'the page server is closed').toBe(true);
   });
 });

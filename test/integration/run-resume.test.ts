@@ -223,4 +223,24 @@ describe('flexarena run --resume', () => {
     expect(new Set(stored.map((m) => m.msgId)).size).toBe(stored.length);
     expect(results.nats.messages + before.length + 1).toBe(results.stats.settlementRecords + 2);
   });
+  it('continues a run killed before its first record, while it waited for an agent to connect', {
+    timeout: 600_000,
+  }, async () => {
+    // Its tape is empty. The resume failed with a stack trace (ENOENT, renaming the regenerated
+    // tape into place before it had been made) and the folder could not go on.
+    const file = writeConfig(dir, demoConfig({ connectTimeoutMs: 15_000 }), 'waits.yaml');
+    const args = ['--in-process', '--external', 'idle=token-never-comes', '--run-id', 'waits'];
+    const arena = await startArena(file, [...args, '--out', join(dir, 'waits-killed')]);
+    arena.child.kill('SIGKILL');
+    await arena.exited;
+    expect(readTapeFile(arena.runDir).text).toBe('');
+    const res = await runArenaToEnd('--resume', [arena.runDir, '--in-process']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/resuming waits: 0 tape lines re-simulated and checked; live from its start/);
+    expect(flexarena(['tape', arena.runDir, '--verify']).status).toBe(0);
+    // The agent that never came is absent in both: the same run as one never killed.
+    const played = await runArenaToEnd(file, [...args, '--out', join(dir, 'waits-whole')]);
+    expect(played.code, played.stderr).toBe(0);
+    expect(readTapeFile(arena.runDir).text).toBe(readTapeFile(join(dir, 'waits-whole', 'waits')).text);
+  });
 });

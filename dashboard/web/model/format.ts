@@ -38,3 +38,5 @@ export function auctionDayStart(auctionId: string): number | undefined {
 }
 
 export const QH_MS = 15 * 60_000;
+/** A lot (0.1 MW) over a quarter-hour. */
+export const KWH_PER_LOT_QH = 25;

@@ -157,7 +157,13 @@ describe('DashboardStore', () => {
     const [, da, , imbalance] = store.priceColumns();
     expect(da).toEqual([65, 0]);
     expect(imbalance).toEqual([null, 120]);
-    expect(store.auctions[0]).toMatchObject({ auctionId: 'da-20261122', periods: 2, volumeLots: 10 });
+    // 1 MW in one quarter-hour: 0.25 MWh, the figure the table shows (the lots summed are no MW).
+    expect(store.auctions[0]).toMatchObject({
+      auctionId: 'da-20261122',
+      periods: 2,
+      volumeLots: 10,
+      energyKwh: 250,
+    });
     expect(store.balancing[0]).toMatchObject({ productId: 'qh-20261122-0015', activatedDownKwh: 0 });
   });
 

@@ -1,7 +1,7 @@
 // Everything the page shows, as a function of the messages it has received since its last reset:
 // one method per subject. No DOM and no I/O, so it is tested in Node with a real run's messages.
 // Views read it and are redrawn for what `changed` names.
-import { auctionDayStart, productStart, QH_MS } from './format.js';
+import { auctionDayStart, KWH_PER_LOT_QH, productStart, QH_MS } from './format.js';
 import {
   type AuctionResultJson,
   type BalancingPeriodResultJson,
@@ -71,6 +71,12 @@ export interface AuctionView {
   minPriceTicks: number;
   maxPriceTicks: number;
   volumeLots: number;
+  /**
+   * The energy those volumes deliver (kWh): each period is a quarter-hour, so a lot cleared in it
+   * is 25 kWh. The lots summed over the periods are no MW figure: a 10 MW battery bidding the whole
+   * day-ahead made 960 of them.
+   */
+  energyKwh: number;
   acceptedBlocks: number;
 }
 
@@ -309,6 +315,7 @@ export class DashboardStore {
       minPriceTicks: prices.length ? Math.min(...prices) : 0,
       maxPriceTicks: prices.length ? Math.max(...prices) : 0,
       volumeLots: volumes.reduce((s, v) => s + v, 0),
+      energyKwh: volumes.reduce((s, v) => s + v, 0) * KWH_PER_LOT_QH,
       acceptedBlocks: list(r.acceptedBlocks).length,
     });
     const day = auctionDayStart(auctionId);

@@ -37,7 +37,7 @@ export function renderResults(store: DashboardStore): void {
       a.periods,
       eurPerMwh(a.avgPriceTicks),
       `${eurPerMwh(a.minPriceTicks)} … ${eurPerMwh(a.maxPriceTicks)}`,
-      mw(a.volumeLots),
+      mwh(a.energyKwh),
       a.acceptedBlocks,
     ],
     (a) => ({ 'data-auction-id': a.auctionId }),
