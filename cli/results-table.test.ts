@@ -15,7 +15,7 @@ const agent = {
   positionValueEur: 0,
   assetCostEur: 424.9,
   profitEur: -576.41,
-  finalSocMwh: 5.77,
+  finalSocMwh: 14.795,
   tradedMwh: 212.7,
   orders: 91,
   rejects: 0,
@@ -33,5 +33,14 @@ describe('formatResultsTable', () => {
     expect(cells).toContain('-151');
     expect(cells).not.toContain('-0');
     expect(cells[cells.indexOf('-151') + 3]).toBe('0');
+  });
+});
+
+describe('formatResultsTable SoC', () => {
+  // results.json holds the final SoC to the kWh (14.7953 MWh → 14.795); the table rounded that
+  // again to 2 decimals and, 14.795 being 14.79499… in binary, showed 14.79 for 14.7953.
+  it('shows the final SoC as results.json has it, not rounded a second time', () => {
+    const table = formatResultsTable({ agents: [agent] } as unknown as RunResults);
+    expect(table).toContain('14.795');
   });
 });

@@ -31,7 +31,8 @@ export function formatResultsTable(results: RunResults): string {
       // Penalties and the liquidity provider's position value, less the asset's own costs.
       fixed(a.penaltyCashEur + a.positionValueEur - a.assetCostEur, 0),
       fixed(a.profitEur, 2),
-      fixed(a.finalSocMwh, 2),
+      // As results.json has it (to the kWh): rounding its 14.795 again to 2 decimals showed 14.79.
+      fixed(a.finalSocMwh, 3),
       fixed(a.tradedMwh, 1),
       a.rejects > 0 ? `${a.orders} (${a.rejects} rej.)` : String(a.orders),
       String(a.missedDeadlines),
