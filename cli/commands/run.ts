@@ -45,7 +45,8 @@ interface RunFlags {
   dashboardPort?: number;
   dashboardWait: boolean;
   pace?: number;
-  external: string[];
+  /** Absent when not given (no default: the help would show "(default: [])"). */
+  external?: string[];
   realtime?: number;
   resume?: string;
 }
@@ -146,7 +147,6 @@ export function registerRun(program: Command): void {
       '--external <id=token>',
       'this agent connects by itself with this token instead of being launched (repeatable)',
       collectExternal,
-      [],
     )
     .option(
       '--realtime <speed>',
@@ -195,7 +195,7 @@ export function registerRun(program: Command): void {
         throw new InvalidArgumentError(
           `--pace slows a lock-step run; this run is in real time at realtime.speed ${cfg.realtime!.speed}`,
         );
-      applyExternalAgents(cfg, o.external, file);
+      applyExternalAgents(cfg, o.external ?? [], file);
       resolveLaunchedParamPaths(cfg, file);
       const runId = resume?.runId ?? o.runId ?? makeRunId(cfg);
       await checkLaunchedStrategies(cfg, file, await runWelcomes(cfg, runId, dirname(resolve(file)), file));
