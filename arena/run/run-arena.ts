@@ -76,7 +76,8 @@ export interface RunOptions {
   natsUrl?: string;
   /**
    * Called after each decision point (progress, pacing a lock-step run for people watching it).
-   * A real-time run calls it without waiting for it.
+   * A real-time run calls it without waiting for it; a resumed run from the decision point it goes
+   * live at (not while it re-simulates its tape).
    */
   onDecision?: LockstepOptions['onDecision'];
   /** Sees hellos and every message sent to an agent over gRPC (the compliance suite). */
@@ -458,7 +459,9 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
             },
             onDecision: async (p) => {
               keepHelpersLow();
-              await opts.onDecision?.(p);
+              // A resumed run's catch-up replays its tape at full speed: pacing it for watchers
+              // (--pace) would replay the part already run at the watching speed.
+              if (!resume || resume.live) await opts.onDecision?.(p);
               await yieldToEventLoop();
             },
           });
