@@ -4,9 +4,7 @@ the SDK sends the same answer again instead of calling decide() a second time â€
 SDK does (ConnectOptions.lastAnswer); with a state file, across a restart too. A wake-up that
 comes again with reports (fillsâ€¦) is decided: the strategy must see them."""
 import os
-import queue
 import tempfile
-import threading
 import unittest
 from concurrent import futures
 
@@ -16,6 +14,7 @@ from flexarena_sdk import Market, Strategy, buy
 from flexarena_sdk.client import _Session, run_agent
 from flexarena_sdk.proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
 from flexarena_sdk.state_file import StateFile
+from tests.fake_arena import relay_session
 
 
 class _Once(Strategy):
@@ -76,30 +75,21 @@ class _Arena(arena_service_pb2_grpc.ArenaServiceServicer):
         self.hellos = []
 
     def Session(self, request_iterator, context):
-        out = queue.Queue()
+        return relay_session(request_iterator, self._on_request)
 
-        def read():
-            for req in request_iterator:
-                kind = req.WhichOneof("kind")
-                if kind == "hello":
-                    self.hellos.append(req.hello.last_report_seq)
-                    out.put(arena_service_pb2.SessionResponse(welcome=session_pb2.Welcome(
-                        run_id="r", agent_id="a", deadline_ms=5000, resumed=True)))
-                    out.put(arena_service_pb2.SessionResponse(wake_up=session_pb2.WakeUp(wake_id=7, report_seq=4)))
-                elif kind == "action_batch":
-                    self.batches.append(req.action_batch)
-                    out.put(arena_service_pb2.SessionResponse(run_ended=session_pb2.RunEnded(
-                        reason="run complete", final_report=session_pb2.WakeUp(report_seq=5))))
-                    out.put(None)
-                    return
-            out.put(None)
-
-        threading.Thread(target=read, daemon=True).start()
-        while True:
-            msg = out.get()
-            if msg is None:
-                return
-            yield msg
+    def _on_request(self, req, send):
+        kind = req.WhichOneof("kind")
+        if kind == "hello":
+            self.hellos.append(req.hello.last_report_seq)
+            send(arena_service_pb2.SessionResponse(welcome=session_pb2.Welcome(
+                run_id="r", agent_id="a", deadline_ms=5000, resumed=True)))
+            send(arena_service_pb2.SessionResponse(wake_up=session_pb2.WakeUp(wake_id=7, report_seq=4)))
+        elif kind == "action_batch":
+            self.batches.append(req.action_batch)
+            send(arena_service_pb2.SessionResponse(run_ended=session_pb2.RunEnded(
+                reason="run complete", final_report=session_pb2.WakeUp(report_seq=5))))
+            return True
+        return False
 
 
 class AfterARestart(unittest.TestCase):

@@ -3,7 +3,6 @@ arena has counted the wake-up as missed and would refuse the answer as late, a r
 counts); in real time, or from an arena that does not say its mode, it is sent as before (real time
 applies it on arrival). Against a real grpc server playing the arena's side of a session, which sends
 wakes 2 and 3 while the agent still decides wake 1."""
-import queue
 import threading
 import time
 import unittest
@@ -15,6 +14,7 @@ from flexarena_sdk import Market, Strategy
 from flexarena_sdk.client import _Session, run_agent
 from flexarena_sdk.proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
 from flexarena_sdk.wake_view import WakeViewTracker
+from tests.fake_arena import relay_session
 
 
 def _wake(wake_id, report_seq, trade_id):
@@ -31,34 +31,27 @@ class _Arena(arena_service_pb2_grpc.ArenaServiceServicer):
         self.answered = []
 
     def Session(self, request_iterator, context):
-        out = queue.Queue()
+        return relay_session(request_iterator, self._on_request)
 
-        def later():
-            out.put(_wake(2, 2, 21))
-            out.put(_wake(3, 3, 31))
+    def _on_request(self, req, send):
+        kind = req.WhichOneof("kind")
+        if kind == "hello":
+            send(arena_service_pb2.SessionResponse(welcome=session_pb2.Welcome(
+                run_id="r", agent_id="a", deadline_ms=50, run_mode=self.run_mode)))
+            send(_wake(1, 1, 11))
 
-        def read():
-            for req in request_iterator:
-                kind = req.WhichOneof("kind")
-                if kind == "hello":
-                    out.put(arena_service_pb2.SessionResponse(welcome=session_pb2.Welcome(
-                        run_id="r", agent_id="a", deadline_ms=50, run_mode=self.run_mode)))
-                    out.put(_wake(1, 1, 11))
-                    threading.Timer(0.03, later).start()
-                elif kind == "action_batch":
-                    self.answered.append(req.action_batch.wake_id)
-                    if req.action_batch.wake_id == 3:
-                        out.put(arena_service_pb2.SessionResponse(run_ended=session_pb2.RunEnded(
-                            reason="run complete", final_report=session_pb2.WakeUp(report_seq=4))))
-                        out.put(None)
-            out.put(None)
+            def later():
+                send(_wake(2, 2, 21))
+                send(_wake(3, 3, 31))
 
-        threading.Thread(target=read, daemon=True).start()
-        while True:
-            msg = out.get()
-            if msg is None:
-                return
-            yield msg
+            threading.Timer(0.03, later).start()
+        elif kind == "action_batch":
+            self.answered.append(req.action_batch.wake_id)
+            if req.action_batch.wake_id == 3:
+                send(arena_service_pb2.SessionResponse(run_ended=session_pb2.RunEnded(
+                    reason="run complete", final_report=session_pb2.WakeUp(report_seq=4))))
+                return True
+        return False
 
 
 class _SlowOnWake1(Strategy):

@@ -2,8 +2,6 @@
 drops now and then over a long run, and resumes each time, plays on (as the TypeScript SDK does: a
 fresh Welcome starts the count again). Against a real grpc server playing the arena's side, which
 ends every stream with UNAVAILABLE once its wake-up is answered, and the run on the last one."""
-import queue
-import threading
 import unittest
 from concurrent import futures
 
@@ -12,6 +10,7 @@ import grpc
 from flexarena_sdk import SessionError, Strategy
 from flexarena_sdk.client import run_agent
 from flexarena_sdk.proto import arena_service_pb2, arena_service_pb2_grpc, session_pb2
+from tests.fake_arena import relay_session
 
 
 class _DroppingArena(arena_service_pb2_grpc.ArenaServiceServicer):
@@ -20,31 +19,23 @@ class _DroppingArena(arena_service_pb2_grpc.ArenaServiceServicer):
         self.hellos = []
 
     def Session(self, request_iterator, context):
-        out = queue.Queue()
         n = len(self.hellos) + 1
 
-        def read():
-            for req in request_iterator:
-                kind = req.WhichOneof("kind")
-                if kind == "hello":
-                    self.hellos.append(req.hello.last_report_seq)
-                    out.put(arena_service_pb2.SessionResponse(welcome=session_pb2.Welcome(
-                        run_id="r", agent_id="a", deadline_ms=1000, resumed=n > 1)))
-                    out.put(arena_service_pb2.SessionResponse(wake_up=session_pb2.WakeUp(wake_id=n, report_seq=n)))
-                elif kind == "action_batch":
-                    if n == self.streams:
-                        out.put(arena_service_pb2.SessionResponse(run_ended=session_pb2.RunEnded(
-                            reason="run complete", final_report=session_pb2.WakeUp(report_seq=n + 1))))
-                    out.put(None)
-                    return
-            out.put(None)
+        def on_request(req, send):
+            kind = req.WhichOneof("kind")
+            if kind == "hello":
+                self.hellos.append(req.hello.last_report_seq)
+                send(arena_service_pb2.SessionResponse(welcome=session_pb2.Welcome(
+                    run_id="r", agent_id="a", deadline_ms=1000, resumed=n > 1)))
+                send(arena_service_pb2.SessionResponse(wake_up=session_pb2.WakeUp(wake_id=n, report_seq=n)))
+            elif kind == "action_batch":
+                if n == self.streams:
+                    send(arena_service_pb2.SessionResponse(run_ended=session_pb2.RunEnded(
+                        reason="run complete", final_report=session_pb2.WakeUp(report_seq=n + 1))))
+                return True
+            return False
 
-        threading.Thread(target=read, daemon=True).start()
-        while True:
-            msg = out.get()
-            if msg is None:
-                break
-            yield msg
+        yield from relay_session(request_iterator, on_request)
         if n < self.streams:
             context.abort(grpc.StatusCode.UNAVAILABLE, "dropped")
 
