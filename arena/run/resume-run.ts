@@ -212,13 +212,15 @@ export class ResumeSwitch {
 
   /**
    * The NATS sink: the public feed only once live (watchers do not get the re-simulated past), and
-   * of the settlement stream only the messages it does not hold yet (`stored`: their Nats-Msg-Ids).
+   * of the settlement stream only the messages it does not hold yet (`stored`: their Nats-Msg-Ids)
+   * — live too: the stopped run may have published records its files did not reach (settled after
+   * the last decision point its tape was flushed at, then killed), and those are regenerated live.
+   * Sent again, the stream dropped them as repeats, counted as another run's (heldByEarlierRun).
    */
   natsGate(sink: RecordSink, runId: string, stored: ReadonlySet<string>): RecordSink {
     const owed = (id: string) => {
-      if (this.live) return true;
       if (stored.has(id)) return false;
-      this.resentFromTape.add(id);
+      if (!this.live) this.resentFromTape.add(id);
       return true;
     };
     return {
