@@ -25,6 +25,36 @@ const tiny = (method: Record<string, unknown>, env: Record<string, unknown> = {}
 
 const dir = () => mkdtempSync(join(tmpdir(), 'flexarena-train-'));
 
+const BATTERY = { type: 'battery', powerMw: 5, energyMwh: 10 };
+
+/** A market training file's env.run with `run`'s fields and `agents` added: the issues it gets. */
+function envRunIssues(run: Record<string, unknown>, agents: Record<string, unknown>[] = []): string[] {
+  const doc = {
+    method: { name: 'td3' },
+    env: {
+      kind: 'market',
+      learner: 'learner',
+      run: {
+        day: '2026-01-14',
+        agents: [
+          { id: 'liquidity', strategy: 'liquidity', role: 'liquidity' },
+          { id: 'learner', strategy: 'idle', asset: BATTERY },
+          ...agents,
+        ],
+        ...run,
+      },
+    },
+    steps: 10,
+  };
+  try {
+    parseTrainConfig(doc, 'train.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  return [];
+}
+
 describe('train runner', () => {
   it('resumes from a checkpoint to exactly the weights of an uninterrupted run (TD3)', async () => {
     const cfg = tiny({ name: 'td3', startSteps: 96, trainEvery: 16, batchSize: 32, hidden: [8] });
@@ -171,34 +201,8 @@ describe('train runner', () => {
 
   // The environment plays the run in process: these were accepted and silently ignored.
   it('refuses the settings of env.run that only the arena process reads, naming env.run.<path>', () => {
-    const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
-    const doc = (run: Record<string, unknown>) => ({
-      method: { name: 'td3' },
-      env: {
-        kind: 'market',
-        learner: 'learner',
-        run: {
-          day: '2026-01-14',
-          agents: [
-            { id: 'liquidity', strategy: 'liquidity', role: 'liquidity' },
-            { id: 'learner', strategy: 'idle', asset: battery },
-          ],
-          ...run,
-        },
-      },
-      steps: 10,
-    });
-    const issues = (run: Record<string, unknown>) => {
-      try {
-        parseTrainConfig(doc(run), 'train.yaml');
-      } catch (err) {
-        expect(err).toBeInstanceOf(ConfigError);
-        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-      }
-      return [];
-    };
     expect(
-      issues({
+      envRunIssues({
         mode: 'realtime',
         realtime: { speed: 60 },
         port: 50051,
@@ -212,42 +216,15 @@ describe('train runner', () => {
       'env.run.nats.url: the environment publishes nothing on NATS: leave nats out (or give only enabled: false)',
       'env.run.nats.enabled: the environment publishes nothing on NATS: leave nats out (or give only enabled: false)',
     ]);
-    expect(issues({ nats: { enabled: false } })).toEqual([]);
+    expect(envRunIssues({ nats: { enabled: false } })).toEqual([]);
   });
 
   // Each was accepted and had no effect: only the gRPC gateway, the run's fault log or the agent
   // launcher reads them, and an agent with its own command was played as the built-in strategy of
   // its label.
   it('refuses the limits and agent settings of env.run that no in-process agent uses, by path', () => {
-    const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
-    const doc = (run: Record<string, unknown>, agents: Record<string, unknown>[] = []) => ({
-      method: { name: 'td3' },
-      env: {
-        kind: 'market',
-        learner: 'learner',
-        run: {
-          day: '2026-01-14',
-          agents: [
-            { id: 'liquidity', strategy: 'liquidity', role: 'liquidity' },
-            { id: 'learner', strategy: 'idle', asset: battery },
-            ...agents,
-          ],
-          ...run,
-        },
-      },
-      steps: 10,
-    });
-    const issues = (run: Record<string, unknown>, agents?: Record<string, unknown>[]) => {
-      try {
-        parseTrainConfig(doc(run, agents), 'train.yaml');
-      } catch (err) {
-        expect(err).toBeInstanceOf(ConfigError);
-        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-      }
-      return [];
-    };
     expect(
-      issues({
+      envRunIssues({
         limits: {
           helloTimeoutMs: 500,
           maxMessageBytes: 4096,
@@ -262,10 +239,10 @@ describe('train runner', () => {
       'env.run.limits.faultLog.linesPerKind: does not apply in the environment (no agent-faults.log is written: there is no run folder): remove it',
     ]);
     // The door's and the CID venue's limits apply in the environment too.
-    expect(issues({ limits: { maxActionsPerWakeUp: 10, maxOpenOrders: 5 } })).toEqual([]);
+    expect(envRunIssues({ limits: { maxActionsPerWakeUp: 10, maxOpenOrders: 5 } })).toEqual([]);
     expect(
-      issues({}, [
-        { id: 'python', strategy: 'heuristic-battery', command: ['python3', 'agent.py'], asset: battery },
+      envRunIssues({}, [
+        { id: 'python', strategy: 'heuristic-battery', command: ['python3', 'agent.py'], asset: BATTERY },
         {
           id: 'sdk',
           strategy: 'heuristic-battery',
@@ -285,14 +262,14 @@ describe('train runner', () => {
     ]);
     // The learner's decisions come from step(): its strategy is a label, its params reach nothing.
     expect(
-      issues({
-        agents: [{ id: 'learner', strategy: 'policy', params: { checkpoint: 'p.json' }, asset: battery }],
+      envRunIssues({
+        agents: [{ id: 'learner', strategy: 'policy', params: { checkpoint: 'p.json' }, asset: BATTERY }],
       }),
     ).toEqual([
       'env.run.agents[0].params: does not apply in the environment (the learner’s decisions come from the method trained, not from its strategy "policy"): remove it',
     ]);
     expect(
-      issues({}, [{ id: 'zoo', strategy: 'idle', launch: true, latencyMs: { min: 0, max: 0 } }]),
+      envRunIssues({}, [{ id: 'zoo', strategy: 'idle', launch: true, latencyMs: { min: 0, max: 0 } }]),
     ).toEqual([]);
   });
 
