@@ -2,9 +2,9 @@
 // per-run file before the message is acknowledged. After a restart the journals are read back
 // (records keyed by seq, so a message journalled twice counts once) and JetStream redelivers
 // only what was never acknowledged: nothing is lost and nothing is counted twice.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlexArenaError } from '../../lib/index.js';
+import { FlexArenaError, readWholeLines } from '../../lib/index.js';
 
 /** The journal's folder cannot be made (a file in the way, no permission). */
 export class JournalDirError extends FlexArenaError {}
@@ -56,12 +56,9 @@ export class Journal {
    */
   read(runId: string): JournalEntry[] {
     const path = this.path(runId);
-    const text = readFileSync(path, 'utf8');
     // The torn line is also cut off the file: the next append would otherwise continue it, and
     // the message appended then (acknowledged) would be lost inside a line that cannot be read.
-    const end = text.lastIndexOf('\n') + 1;
-    if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
-    const lines = text.slice(0, end).split('\n');
+    const lines = readWholeLines(path);
     const out: JournalEntry[] = [];
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
