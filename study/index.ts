@@ -2,6 +2,7 @@
 // seeds (without an agent, with its battery scaled, with N identical batteries), the market's
 // public figures collected from the output seam, summaries with bootstrap intervals over seeds,
 // the files and the report.
+export { type StudyAgentFaults, studyAgentFaults, studyFaultLines } from './agent-faults.js';
 export { loadStudy, parseStudy, type StudyConfig, studySchema } from './config.js';
 export { type MarketFigures, MarketFiguresSink } from './market-sink.js';
 export { runsCsv, summaryCsv, writeStudyFiles } from './output.js';

@@ -40,6 +40,11 @@ export interface StudyRun {
   market: MarketFigures;
   /** The studied batteries (none in 'without'). */
   batteries: BatteryFigures[];
+  /**
+   * Agent faults in the run by agent and kind (a strategy that threw), when there were any: the
+   * run's agent-faults.log goes with its folder.
+   */
+  faults?: Record<string, Record<string, number>>;
 }
 
 export interface RunContext {
@@ -108,6 +113,8 @@ export async function runVariant(
     };
   });
   rmSync(out.runDir, { recursive: true, force: true });
+  const faults: Record<string, Record<string, number>> = {};
+  for (const f of out.faults) faults[f.agentId] = { ...faults[f.agentId], [f.kind]: f.total };
   return {
     key: `${seedIndex}:${v.id}`,
     seedIndex,
@@ -120,5 +127,6 @@ export async function runVariant(
     wallMs: Date.now() - started,
     market: market.figures(),
     batteries,
+    ...(out.faults.length > 0 ? { faults } : {}),
   };
 }

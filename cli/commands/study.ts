@@ -66,10 +66,8 @@ export function registerStudy(program: Command): void {
     .action(async (file: string, o: StudyFlags) => {
       // Loaded here, not with the options: the study runtime (the arena, the report renderer) is
       // CPU that a usage error or --help has no use for.
-      const [{ loadStudy, runStudy, studyReport, writeStudyFiles }, { writeReport }] = await Promise.all([
-        import('../../study/index.js'),
-        import('../../evaluation/index.js'),
-      ]);
+      const [{ loadStudy, runStudy, studyFaultLines, studyReport, writeStudyFiles }, { writeReport }] =
+        await Promise.all([import('../../study/index.js'), import('../../evaluation/index.js')]);
       const s = loadStudy(file);
       const bar = o.progress
         ? new cliProgress.SingleBar(
@@ -106,6 +104,7 @@ export function registerStudy(program: Command): void {
       const files = writeStudyFiles(outcome.dir, s, outcome.summary, outcome.runs);
       process.stdout.write(`\nStudy ${s.name}: ${outcome.played} run(s) now, ${outcome.resumed} resumed\n`);
       process.stdout.write(`${formatStudy(outcome.summary)}\n`);
+      for (const line of studyFaultLines(outcome.runs)) process.stdout.write(`${line}\n`);
       process.stdout.write(`files: ${[`${outcome.dir}/runs.jsonl`, ...files].join(', ')}\n`);
       if (o.report) {
         const written = await writeReport(join(outcome.dir, 'report'), studyReport(outcome.summary), {

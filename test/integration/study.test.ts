@@ -6,8 +6,8 @@
 // from the run's tape.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStrategy } from '../../agents/strategies/index.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createStrategy, HeuristicBattery } from '../../agents/strategies/index.js';
 import { loadRunConfig, readTapeRecords, runArena } from '../../arena/index.js';
 import { RunScorer } from '../../evaluation/index.js';
 import { parseProductId } from '../../lib/index.js';
@@ -17,6 +17,7 @@ import {
   parseStudy,
   runStudy,
   StudyInterruptedError,
+  studyFaultLines,
   studySeed,
   writeStudyFiles,
 } from '../../study/index.js';
@@ -325,4 +326,39 @@ describe('flexarena study (in process, tiny)', { shuffle: false }, () => {
     );
     expect(existsSync(folder)).toBe(false);
   });
+});
+
+// A strategy that throws is scored as one that did nothing from then on. A study removes each
+// run's folder (its agent-faults.log with it), and nothing said an agent had faults: its figures
+// looked like a strategy's choice.
+describe('a study in which a strategy throws', () => {
+  it('keeps the faults in the run and names the agent', async () => {
+    const broken = vi.spyOn(HeuristicBattery.prototype, 'decide').mockImplementation(() => {
+      throw new Error('a bug in the strategy');
+    });
+    try {
+      const study = parseStudy(
+        { name: 'faults', seed: 5, seeds: 1, scenario: scenarioFile(), agent: 'big' },
+        'f.yaml',
+        dir,
+      );
+      const outcome = await runStudy(study, { dir: join(dir, 'faults') });
+      const withIt = outcome.runs.find((r) => r.variant === 'with')!;
+      const without = outcome.runs.find((r) => r.variant === 'without')!;
+      const errors = withIt.faults?.big?.['strategy-error'];
+      expect(errors).toBeGreaterThan(0);
+      expect(Object.keys(withIt.faults!)).toEqual(['big']);
+      expect(without.faults).toBeUndefined();
+      expect(withIt.batteries[0]!.tradedMwh).toBe(0);
+      expect(studyFaultLines(outcome.runs)).toEqual([
+        `agent faults: big in 1 of 2 run(s) (strategy-error ${errors}, missed-deadline ${errors}; runs 0:with); those runs count, with what the agent did before its fault; runs.jsonl has them per run`,
+      ]);
+      // Kept in runs.jsonl: a resumed study still names it.
+      const again = await runStudy(study, { dir: join(dir, 'faults') });
+      expect(again.played).toBe(0);
+      expect(studyFaultLines(again.runs)).toEqual(studyFaultLines(outcome.runs));
+    } finally {
+      broken.mockRestore();
+    }
+  }, 120_000);
 });
