@@ -16,7 +16,9 @@ export function registerDashboard(program: Command): void {
       'replay a run in the dashboard page (served on localhost); an interrupted run up to where it stopped',
     )
     .argument('<run-folder>', 'a run folder (runs/<run-id>/)')
-    .option('--speed <x>', 'virtual seconds per wall second', numberOption('--speed'), 900)
+    // The limit is the replay player's MAX_SPEED (a test keeps the two equal); said here so that
+    // --help shows it without loading the dashboard.
+    .option('--speed <x>', 'virtual seconds per wall second, at most 1000000', numberOption('--speed'), 900)
     .option('--port <n>', 'HTTP port of the page (0: any free port)', portOption('--port'))
     .action(async (runDir: string, o: DashboardFlags) => {
       const { checkPagePort, DashboardError, loadReplay, MAX_SPEED, startReplayDashboard } = await import(

@@ -5,6 +5,7 @@
 // (the worker's, the evaluator's --ack-wait-ms) were checked only once the command ran.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { MAX_SPEED } from '../../dashboard/index.js';
 import { BIN } from '../helpers/arena-process.js';
 
 // An address nothing listens on: a case that got past its options would fail on it instead.
@@ -127,6 +128,15 @@ describe('a usage error of flexarena', () => {
     expect(res.status, res.stderr).toBe(0);
     expect(res.stderr).toBe('');
     expect(res.stdout).toContain('--ack-wait-ms <ms>');
+  });
+
+  // The replay's speed limit was said only when a speed beyond it was given.
+  it("dashboard's help names the limit of --speed", { timeout: 60_000 }, () => {
+    const res = spawnSync(process.execPath, [BIN, 'dashboard', '--help'], { encoding: 'utf8' });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout.replace(/\s+/g, ' ')).toContain(
+      `virtual seconds per wall second, at most ${MAX_SPEED}`,
+    );
   });
 
   it('help of a command, and help of help, is no error either', { timeout: 60_000 }, () => {
