@@ -46,12 +46,17 @@ const FOLDER_MARKS: readonly { file: string; kind: string }[] = [
  * folders had one). The same configuration in a new folder, or in one deleted and made again, gets
  * another id: what is keyed by it elsewhere (a tournament's work queue on NATS) starts afresh.
  */
-export function claimFolder(c: FolderClaim): string | undefined {
+/** Makes `dir` if need be; one that cannot be made is refused naming the folder and --out. */
+export function makeFolder(dir: string, kind: string, fail: (message: string) => Error): void {
   try {
-    mkdirSync(c.dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw c.fail(`cannot make the ${c.kind} folder ${c.dir} (--out): ${(err as Error).message}`);
+    throw fail(`cannot make the ${kind} folder ${dir} (--out): ${(err as Error).message}`);
   }
+}
+
+export function claimFolder(c: FolderClaim): string | undefined {
+  makeFolder(c.dir, c.kind, c.fail);
   for (const m of FOLDER_MARKS)
     if (m.file !== c.metaFile && existsSync(join(c.dir, m.file)))
       throw c.fail(

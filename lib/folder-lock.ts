@@ -5,6 +5,7 @@
 // outright) is taken over.
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolder } from './claim-folder.js';
 
 export const LOCK_FILE = '.lock';
 
@@ -28,17 +29,21 @@ function holder(path: string): number | undefined {
 }
 
 /**
- * Locks `dir` (which exists) for this process and returns the release; `fail` makes the error
- * when another running process holds it. This process holding it already is not refused.
+ * Locks `dir` (made if need be) for this process and returns the release; `fail` makes the error
+ * when another running process holds it, or the folder cannot be made. This process holding it
+ * already is not refused. Take it before claiming the folder (claimFolder): two runners claiming
+ * a new folder at once each wrote their own configuration into it.
  */
 export function lockFolder(dir: string, kind: string, fail: (message: string) => Error): () => void {
+  makeFolder(dir, kind, fail);
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
+        throw fail(`cannot lock the ${kind} folder ${dir} (--out): ${(err as Error).message}`);
     }
     const pid = holder(path);
     if (pid === process.pid) return () => undefined;

@@ -96,11 +96,12 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
   const vs = variants(s);
   await checkVariantSeats(s, scenario, vs, o.file);
   const dir = o.dir ?? join('runs', 'studies', s.name);
-  const store = new StudyStore(dir, s, scenario);
   // One process at a time: a second one on the folder would run the same runs under the same
-  // run ids at once and remove the first one's run folders mid-run.
+  // run ids at once and remove the first one's run folders mid-run. Locked before the folder is
+  // claimed for this study, so that a refused runner leaves the folder as it was.
   const release = lockFolder(dir, 'study', (m) => new StudyFolderError(m));
   try {
+    const store = new StudyStore(dir, s, scenario);
     const done = store.runs();
     const resumed = done.size;
     const total = s.seeds * vs.length;

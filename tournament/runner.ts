@@ -176,11 +176,12 @@ export async function runTournament(
 ): Promise<TournamentOutcome> {
   const dir = o.dir ?? join('runs', 'tournaments', t.name);
   const scenarios = o.scenarios ?? loadScenarios(t);
-  const store = new TournamentStore(dir, t, scenarios);
   // One process at a time: a second one on the folder would play the same games under the same
-  // run ids at once and remove the first one's run folders mid-game.
+  // run ids at once and remove the first one's run folders mid-game. Locked before the folder is
+  // claimed for this tournament, so that a refused runner leaves the folder as it was.
   const release = lockFolder(dir, 'tournament', (m) => new TournamentFolderError(m));
   try {
+    const store = new TournamentStore(dir, t, scenarios);
     const executor = o.executor ?? localExecutor({ tournament: t, scenarios, outDir: dir });
     const results = new Map(store.results().map((g) => [g.id, g]));
     const resumed = results.size;

@@ -1,6 +1,6 @@
 // A tournament folder belongs to one tournament: another one (another configuration) is refused, and
 // a folder that cannot be made is refused with the path and the option — never a raw fs error.
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../sim/index.js';
@@ -169,5 +169,9 @@ describe('TournamentStore', () => {
     }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(TournamentFolderError);
     expect((refused as Error).message).toMatch(/held is in use by another tournament process \(pid \d+\)/);
+    // The folder is claimed only under the lock: a refused runner wrote its own tournament's
+    // config there, which the runner holding the folder (not yet past its own claim) then found
+    // to be another tournament's, or its next start did.
+    expect(readdirSync(folder)).toEqual(['.lock']);
   });
 });
