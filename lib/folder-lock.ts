@@ -10,7 +10,7 @@ import { makeFolder } from './claim-folder.js';
 export const LOCK_FILE = '.lock';
 
 /** Whether a process with this id runs (one of another user counts as running). */
-function running(pid: number): boolean {
+export function processRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -19,7 +19,8 @@ function running(pid: number): boolean {
   }
 }
 
-function holder(path: string): number | undefined {
+/** The process id a pid file holds; undefined for a missing or damaged file. */
+export function readPidFile(path: string): number | undefined {
   try {
     const pid = Number(readFileSync(path, 'utf8').trim());
     return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
@@ -45,9 +46,9 @@ export function lockFolder(dir: string, kind: string, fail: (message: string) =>
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
         throw fail(`cannot lock the ${kind} folder ${dir} (--out): ${(err as Error).message}`);
     }
-    const pid = holder(path);
+    const pid = readPidFile(path);
     if (pid === process.pid) return () => undefined;
-    if (pid !== undefined && running(pid))
+    if (pid !== undefined && processRunning(pid))
       throw fail(
         `${dir} is in use by another ${kind} process (pid ${pid}): wait for it to end or stop it (if no such process runs, delete ${path})`,
       );
@@ -55,6 +56,6 @@ export function lockFolder(dir: string, kind: string, fail: (message: string) =>
     unlinkSync(path);
   }
   return () => {
-    if (holder(path) === process.pid) unlinkSync(path);
+    if (readPidFile(path) === process.pid) unlinkSync(path);
   };
 }

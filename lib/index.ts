@@ -29,7 +29,7 @@ export {
   RunInterruptedError,
   SeriesInterruptedError,
 } from './errors.js';
-export { LOCK_FILE, lockFolder } from './folder-lock.js';
+export { LOCK_FILE, lockFolder, processRunning, readPidFile } from './folder-lock.js';
 export { HELPER_THREAD_NICE, lowerHelperThreads, restoreHelperThreads } from './helper-threads.js';
 export { type LpSolver, loadHighs } from './highs.js';
 export {

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsServerError } from '../../lib/index.js';
+import { markStoreOwner, removeStaleStores, STORE_PREFIX } from './stale-stores.js';
 
 export interface NatsServerHandle {
   url: string;
@@ -67,7 +68,9 @@ export interface NatsServerOptions {
 
 export async function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const bin = findNatsServerBinary();
-  const storeDir = mkdtempSync(join(tmpdir(), 'flexarena-nats-'));
+  removeStaleStores(tmpdir());
+  const storeDir = mkdtempSync(join(tmpdir(), STORE_PREFIX));
+  markStoreOwner(storeDir);
   const args = ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', storeDir, '--http_port', '0'];
   if (opts.websocket) {
     const conf = join(storeDir, 'websocket.conf');
