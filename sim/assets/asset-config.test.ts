@@ -97,6 +97,38 @@ describe('assetConfigSchema', () => {
     }
   });
 
+  it('refuses an ev-fleet whose cars could never be rented or never charge for the market', () => {
+    const issue = (doc: Record<string, unknown>) => {
+      try {
+        parseAssetConfig({ type: 'ev-fleet', ...doc }, 'x.yaml', 'agents[1].asset');
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        const issues = (e as ConfigError).issues;
+        expect(issues).toHaveLength(1);
+        return issues[0]!;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    // A reserve of Ω or more leaves no charge for any trip: every rental refused, each costing ρ.
+    const reserve = issue({ rentalReserveKwh: 50 });
+    expect(reserve.path).toBe('agents[1].asset.rentalReserveKwh');
+    expect(reserve.value).toBe(50);
+    expect(reserve.message).toContain('capacityKwh (17.6)');
+    expect(issue({ capacityKwh: 10, rentalReserveKwh: 10 }).path).toBe('agents[1].asset.rentalReserveKwh');
+    // Eq. 6: a car is in the VPP with room for γ·Δt; Ω below that keeps every car out of it.
+    // 3.6 kW over 5 min = 0.3 kWh; over 15 min (one control period) 0.9 kWh.
+    const tiny = issue({ capacityKwh: 0.1 });
+    expect(tiny.path).toBe('agents[1].asset.capacityKwh');
+    expect(tiny.message).toContain('0.3 kWh');
+    expect(issue({ capacityKwh: 0.5, controlPeriodsPerMarketPeriod: 1 }).message).toContain('0.9 kWh');
+    for (const ok of [
+      { capacityKwh: 0.3 },
+      { rentalReserveKwh: 17.5 },
+      { capacityKwh: 0.5, rentalReserveKwh: 0 },
+    ])
+      expect(parseAssetConfig({ type: 'ev-fleet', ...ok }).type).toBe('ev-fleet');
+  });
+
   it('names the field of every error', () => {
     expect(paths({ type: 'battery', energyMwh: 20 })).toEqual(['asset.powerMw']);
     expect(paths({ type: 'battery', powerMw: 1, energyMwh: 2, socMin: 0.5, socInitial: 0.2 })).toEqual([

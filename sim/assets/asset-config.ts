@@ -183,9 +183,31 @@ export const evFleetAssetSchema = z
     rentals: rentalProfileSchema.prefault({}),
   })
   .strict()
-  .refine((p) => p.initialSocShareMin <= p.initialSocShareMax, {
-    message: 'initialSocShareMin must be <= initialSocShareMax',
-    path: ['initialSocShareMin'],
+  .superRefine((p, ctx) => {
+    if (p.initialSocShareMin > p.initialSocShareMax)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['initialSocShareMin'],
+        message: 'initialSocShareMin must be <= initialSocShareMax',
+      });
+    // Eq. 6: a car is in the VPP when it has room for one control period of charging, γ·Δt.
+    // With Ω below that no car ever is, and the fleet can never charge for a market position.
+    const controlPeriodKwh =
+      (p.chargerKw * EV_MARKET_PERIOD_SECONDS) / p.controlPeriodsPerMarketPeriod / 3600;
+    if (p.capacityKwh < controlPeriodKwh - 1e-9)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capacityKwh'],
+        message: `must be >= chargerKw × control period = ${+controlPeriodKwh.toFixed(6)} kWh (eq. 6: with less room no car can ever charge for the market)`,
+      });
+    // A car is rented out only with trip energy + reserve on board: a reserve of Ω or more refuses
+    // every rental, each at the cost ρ.
+    if (p.rentalReserveKwh >= p.capacityKwh)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rentalReserveKwh'],
+        message: `must be < capacityKwh (${p.capacityKwh}): no car could ever be rented out`,
+      });
   });
 
 export const assetConfigSchema = z.discriminatedUnion('type', [

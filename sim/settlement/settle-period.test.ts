@@ -439,6 +439,53 @@ describe('activation in sub-periods with dual imbalance pricing', () => {
     }
   });
 
+  it('penalises only the net activation a provider activated both ways did not deliver', async () => {
+    // The meter sees the quarter-hour, not its sub-periods: activated up u and down d in one
+    // period ask the asset for a net d − u. A battery that follows that schedule exactly has
+    // delivered every activation; an empty one asked for a net discharge is short by just that.
+    const { ctx } = unitContext({
+      name: 'both-ways',
+      seed: SEED,
+      day: DAY,
+      market: {
+        auctions: { dayAhead: false, intraday: false },
+        balancing: { enabled: true, subPeriods: 5, intraPeriodNoiseMw: 1_000 },
+        imbalance: { pricing: 'dual' },
+      },
+      agents: AGENTS,
+    });
+    const venue = new BalancingVenue(ctx);
+    let bothWays = 0;
+    let flatShort = 0;
+    for (let step = 0; step < 96; step++) {
+      const qh = qhId(ctx, step);
+      for (const agent of ['bat', 'flat']) {
+        // First in either merit order: the cheapest up offer, the highest down price.
+        expect(energyBid(venue, agent, qh, 'up', 40, 100).status).toBe(ActionStatus.ACTION_STATUS_ACCEPTED);
+        expect(energyBid(venue, agent, qh, 'down', 40, 1_000_000).status).toBe(
+          ActionStatus.ACTION_STATUS_ACCEPTED,
+        );
+      }
+      await closeEnergyGate(venue, step);
+      const o = settle(ctx, step, venue);
+      const bat = row(o, 'bat');
+      const flat = row(o, 'flat');
+      if (bat.activatedUpKwh > 0 && bat.activatedDownKwh > 0) bothWays++;
+      // bat (half full, 2 500 kWh a quarter-hour) follows any of these schedules.
+      expect(bat).toMatchObject({ imbalanceKwh: 0, penaltyCashUnits: 0 });
+      // flat (starts empty, no position: it meters 0 without activation) is short of the net
+      // activation by what it could not follow, its imbalance, penalised in the net direction.
+      const netUp = flat.activatedUpKwh - flat.activatedDownKwh;
+      const price = netUp > 0 ? o.activation!.upPriceTicks : o.activation!.downPriceTicks;
+      const shortKwh = -flat.imbalanceKwh * Math.sign(netUp);
+      expect(shortKwh).toBeGreaterThanOrEqual(0);
+      expect(flat.penaltyCashUnits).toBe(shortKwh > 0 ? shortKwh * (Math.abs(price!) + 10_000) : 0);
+      if (flat.activatedUpKwh > 0 && flat.activatedDownKwh > 0 && shortKwh > 0) flatShort++;
+    }
+    expect(bothWays).toBeGreaterThan(10);
+    expect(flatShort).toBeGreaterThan(0);
+  });
+
   it('spreads a period imbalance over the sub-periods without changing its total', () => {
     const { ctx } = makeContext(true);
     const venue = new BalancingVenue(ctx);

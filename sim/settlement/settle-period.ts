@@ -51,6 +51,25 @@ export interface PeriodOutcome {
   agents: AgentSettlement[];
 }
 
+/**
+ * How much of a period's up and down activation the asset delivered, from what the activation
+ * changed at the meter (`changeKwh` = metered − what the asset meters without it, > 0 took more).
+ * The meter sees the quarter-hour, not its sub-periods: activated up and down energy of one period
+ * (sub-period activation) ask the asset for the net down − up only. The part both directions have
+ * in common asks nothing of it and counts as delivered both ways; the net direction's part is
+ * delivered as far as the meter moved that way.
+ */
+export function deliveredActivation(
+  upKwh: number,
+  downKwh: number,
+  changeKwh: number,
+): { deliveredUp: number; deliveredDown: number } {
+  const clamp = (x: number, hi: number) => Math.max(0, Math.min(hi, x));
+  if (downKwh >= upKwh)
+    return { deliveredUp: upKwh, deliveredDown: upKwh + clamp(changeKwh, downKwh - upKwh) };
+  return { deliveredUp: downKwh + clamp(-changeKwh, upKwh - downKwh), deliveredDown: downKwh };
+}
+
 export function settlePeriod(
   ctx: RunContext,
   step: number,
@@ -103,9 +122,7 @@ export function settlePeriod(
     else if (r.asset) ({ meteredKwh, clipped } = r.asset.step(scheduleKwh, period));
     const imbalanceKwh = r.liquidity ? 0 : scheduleKwh - meteredKwh;
     const imbalanceCashUnits = settleImbalance(imbalanceKwh, prices);
-    // What the activation changed at the meter, against what the asset would have done without it.
-    const deliveredUp = Math.max(0, Math.min(up, r.previewKwh - meteredKwh));
-    const deliveredDown = Math.max(0, Math.min(down, meteredKwh - r.previewKwh));
+    const { deliveredUp, deliveredDown } = deliveredActivation(up, down, meteredKwh - r.previewKwh);
     let penaltyCashUnits = 0;
     for (const [direction, activatedKwh, deliveredKwh] of [
       ['up', up, deliveredUp],
