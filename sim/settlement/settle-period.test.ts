@@ -439,6 +439,41 @@ describe('activation in sub-periods with dual imbalance pricing', () => {
     }
   });
 
+  it('penalises only the net activation a provider did not deliver when both directions were activated', async () => {
+    const { ctx } = unitContext({
+      name: 'dual-net',
+      seed: SEED,
+      day: DAY,
+      market: {
+        auctions: { dayAhead: false, intraday: false },
+        balancing: { enabled: true, subPeriods: 5, intraPeriodNoiseMw: 400 },
+        imbalance: { pricing: 'dual' },
+      },
+      agents: AGENTS,
+    });
+    const venue = new BalancingVenue(ctx);
+    const both: AgentSettlement[] = [];
+    for (let step = 0; step < 96; step++) {
+      const qh = qhId(ctx, step);
+      // First in both merit orders (the world's ladder starts 20 EUR/MWh from the reference).
+      energyBid(venue, 'bat', qh, 'up', 4, 100);
+      energyBid(venue, 'bat', qh, 'down', 4, 100_000);
+      await closeEnergyGate(venue, step);
+      const o = settle(ctx, step, venue);
+      const bat = row(o, 'bat');
+      const net = bat.activatedUpKwh - bat.activatedDownKwh;
+      // The meter sees the quarter-hour's net: with no position, an unclipped battery delivers it
+      // all, and a period whose activations cancel asks for nothing at the meter.
+      if (!bat.clipped) {
+        expect(bat.meteredKwh).toBe(-net);
+        expect(bat.imbalanceKwh).toBe(0);
+        expect(bat.penaltyCashUnits).toBe(0);
+      }
+      if (bat.activatedUpKwh > 0 && bat.activatedDownKwh > 0) both.push(bat);
+    }
+    expect(both.filter((b) => !b.clipped).length).toBeGreaterThan(0);
+  });
+
   it('spreads a period imbalance over the sub-periods without changing its total', () => {
     const { ctx } = makeContext(true);
     const venue = new BalancingVenue(ctx);

@@ -5,7 +5,8 @@
 //  3. balancing energy is activated in merit order to net it (if balancing is on);
 //  4. activated providers' schedules change by their activation; the twins meter for real;
 //  5. imbalance = schedule − metered (> 0 long), settled at the single (or dual) imbalance price;
-//     activated energy a provider did not deliver is penalised.
+//     activated energy a provider did not deliver is penalised (the quarter-hour's net activation
+//     against what the asset would have metered without it).
 // Every cash flow has a counterparty (the TSO or the world), so the period sums to zero.
 // Energies are kWh taken from the grid: > 0 consumption, < 0 injection; 1 lot for 15 min = 25 kWh.
 import type { PeriodSettlement } from '../../gen/flexarena/v1/balancing.js';
@@ -104,18 +105,23 @@ export function settlePeriod(
     const imbalanceKwh = r.liquidity ? 0 : scheduleKwh - meteredKwh;
     const imbalanceCashUnits = settleImbalance(imbalanceKwh, prices);
     // What the activation changed at the meter, against what the asset would have done without it.
-    const deliveredUp = Math.max(0, Math.min(up, r.previewKwh - meteredKwh));
-    const deliveredDown = Math.max(0, Math.min(down, meteredKwh - r.previewKwh));
+    // The meter sees the quarter-hour's net: with sub-period activation (subPeriods 5) a provider
+    // can be activated up and down in one quarter-hour, and what the two ask of it cancels, so
+    // only the net activation can be delivered or missed (in the net's direction, at its price).
+    const netUpKwh = up - down;
     let penaltyCashUnits = 0;
-    for (const [direction, activatedKwh, deliveredKwh] of [
-      ['up', up, deliveredUp],
-      ['down', down, deliveredDown],
-    ] as const) {
-      if (activatedKwh > 0)
-        penaltyCashUnits += nonDeliveryPenalty(
-          { agentId: r.agent, direction, activatedKwh, deliveredKwh },
-          balancingPrices,
-        ).penaltyCashUnits;
+    if (netUpKwh !== 0) {
+      const direction = netUpKwh > 0 ? 'up' : 'down';
+      const sign = netUpKwh > 0 ? 1 : -1;
+      penaltyCashUnits = nonDeliveryPenalty(
+        {
+          agentId: r.agent,
+          direction,
+          activatedKwh: sign * netUpKwh,
+          deliveredKwh: sign * (r.previewKwh - meteredKwh),
+        },
+        balancingPrices,
+      ).penaltyCashUnits;
     }
     const positionValueCashUnits = r.liquidity ? r.positionKwh * ref : 0;
 
