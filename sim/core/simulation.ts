@@ -48,7 +48,7 @@ import { quarterHourPrices } from '../settlement/quarter-hour-prices.js';
 import { periodSettlementMessage, settlePeriod } from '../settlement/settle-period.js';
 import { RecordAttribution, settlementRecord } from '../settlement/settlement-record.js';
 import type { AuctionVenue } from '../venues/auction-venue.js';
-import type { BalancingVenue } from '../venues/balancing-venue.js';
+import { BALANCING_BID_LIMITS, type BalancingVenue } from '../venues/balancing-venue.js';
 import { type CidVenue, cidLimits } from '../venues/cid-venue.js';
 import { createVenues } from '../venues/registry.js';
 import type { ScheduledEvent, Venue } from '../venues/venue.js';
@@ -245,6 +245,8 @@ export class Simulation {
       priceMaxTicks: limits.priceMaxTicks,
       maxQuantityLots: limits.maxQuantityLots,
       maxAuctionLots: d.maxAuctionLots,
+      capacityBid: BALANCING_BID_LIMITS.capacityBid,
+      energyBid: BALANCING_BID_LIMITS.energyBid,
       maxCurvePoints: d.maxCurvePoints,
       maxClientRefLength: d.maxClientRefLength,
       maxIdLength: d.maxIdLength,

@@ -28,11 +28,20 @@ export interface DoorLimits {
   priceMinTicks: number;
   priceMaxTicks: number;
   maxQuantityLots: number;
-  /** Auction and balancing quantities and prices (their venues apply the exact limits). */
+  /** Auction quantities and prices (the auction venue applies the exact limits). */
   maxAuctionLots: number;
+  /** Balancing bids: the balancing markets' own limits, so a rejection states the rule they apply. */
+  capacityBid: BalancingBidLimits;
+  energyBid: BalancingBidLimits;
   maxCurvePoints: number;
   maxClientRefLength: number;
   maxIdLength: number;
+}
+
+export interface BalancingBidLimits {
+  maxQuantityLots: number;
+  priceMinTicks: number;
+  priceMaxTicks: number;
 }
 
 export interface DoorRejection {
@@ -270,6 +279,8 @@ function checkBalancing(
   l: DoorLimits,
 ): Check {
   const f = (n: string) => `${name}.${n}`;
+  const capacity = name === 'capacity_bid';
+  const m = capacity ? l.capacityBid : l.energyBid;
   return (
     text(b.productId, f('product_id'), l.maxIdLength, true) ??
     enumValue(
@@ -279,9 +290,16 @@ function checkBalancing(
       'BALANCING_DIRECTION_UP (1), BALANCING_DIRECTION_DOWN (2)',
       RejectCode.REJECT_CODE_DIRECTION_INVALID,
     ) ??
-    int(b.quantityLots, f('quantity_lots'), 1, l.maxAuctionLots, QUANTITY, ' lots of 0.1 MW') ??
-    int(b.priceTicks, f('price_ticks'), -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, PRICE) ??
-    (name === 'capacity_bid' && b.indivisible !== undefined && typeof b.indivisible !== 'boolean'
+    int(b.quantityLots, f('quantity_lots'), 1, m.maxQuantityLots, QUANTITY, ' lots of 0.1 MW') ??
+    int(
+      b.priceTicks,
+      f('price_ticks'),
+      m.priceMinTicks,
+      m.priceMaxTicks,
+      PRICE,
+      capacity ? ' ticks of 0.01 EUR/MW per hour' : ' ticks of 0.01 EUR/MWh',
+    ) ??
+    (capacity && b.indivisible !== undefined && typeof b.indivisible !== 'boolean'
       ? reject(RejectCode.REJECT_CODE_DIVISIBLE_INVALID, f('indivisible'), 'true or false', b.indivisible)
       : undefined)
   );

@@ -20,6 +20,7 @@ import {
   CAPACITY_CASH_UNITS_PER_LOT_TICK,
   CapacityAuction,
   type CapacityBid,
+  DEFAULT_CAPACITY_AUCTION_CONFIG,
   DEFAULT_ENERGY_MARKET_CONFIG,
   type EnergyActivation,
   type EnergyBid,
@@ -32,6 +33,23 @@ import { PHASE } from '../core/phases.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
 import { capacityGateMs, energyGateMs } from './gate-times.js';
 import type { ScheduledEvent, Venue } from './venue.js';
+
+/**
+ * What one bid may hold in the venue's markets (the libraries' defaults, which the venue builds its
+ * markets with); the door checks the same limits, so its rejections state the rule that applies.
+ */
+export const BALANCING_BID_LIMITS = {
+  capacityBid: {
+    maxQuantityLots: DEFAULT_CAPACITY_AUCTION_CONFIG.maxQuantityLots,
+    priceMinTicks: DEFAULT_CAPACITY_AUCTION_CONFIG.priceMinTicks,
+    priceMaxTicks: DEFAULT_CAPACITY_AUCTION_CONFIG.priceMaxTicks,
+  },
+  energyBid: {
+    maxQuantityLots: DEFAULT_ENERGY_MARKET_CONFIG.maxQuantityLots,
+    priceMinTicks: DEFAULT_ENERGY_MARKET_CONFIG.priceMinTicks,
+    priceMaxTicks: DEFAULT_ENERGY_MARKET_CONFIG.priceMaxTicks,
+  },
+} as const;
 
 function toDirection(d: ProtoDirection): BalancingDirection {
   return d === ProtoDirection.BALANCING_DIRECTION_DOWN ? 'down' : 'up';
