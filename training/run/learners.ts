@@ -10,7 +10,7 @@ import { type Environment, StepType } from '../env/time-step.js';
 import { PoolAdp, PoolDays } from '../methods/adp.js';
 import { behaviourCloning, forecastHeuristic } from '../methods/behaviour-cloning.js';
 import { DoubleDqn } from '../methods/dqn.js';
-import { TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
+import { perStepGamma, TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
 import { Td3 } from '../methods/td3.js';
 import { trainingEpisode } from '../methods/training-episode.js';
 import { createMarketRunner } from './market-runner.js';
@@ -160,7 +160,8 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
     if (e.action !== 'discrete') throw new RangeError('method tabular-q needs env.action discrete');
     const q = new TabularQLearner(5, {
       alpha: m.alpha,
-      gamma: m.gamma,
+      // Seed 003 steps hourly: its γ is per hour, applied per step of this environment.
+      gamma: perStepGamma(m.gamma, e.stepMinutes),
       decayEpisodes: m.decayEpisodes,
       seed,
     });

@@ -435,6 +435,22 @@ describe('train runner', () => {
     expect(a.evals.map((e) => e.evalEur)).not.toContain(a.learner.bestReturn);
   });
 
+  it("applies tabular Q's gamma per hour, as seed 003's hourly steps do, on the environment's step", async () => {
+    // The file's gamma 0.9 was applied per quarter-hour step: 0.9^24 ≈ 0.08 on a peak six hours
+    // ahead instead of the seed's 0.9^6 ≈ 0.53 (docs/training.md, "Discount per hour").
+    const env = { action: 'discrete', observation: 'seed003' };
+    const gamma = async (stepMinutes: number) => {
+      const out = dir();
+      await train(
+        { ...tiny({ name: 'tabular-q', gamma: 0.9 }, { ...env, stepMinutes }), steps: 1 },
+        { outDir: out },
+      );
+      return JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).learner.gamma as number;
+    };
+    expect(await gamma(15)).toBeCloseTo(0.9 ** (15 / 60), 12);
+    expect(await gamma(5)).toBeCloseTo(0.9 ** (5 / 60), 12);
+  });
+
   it('trains seed 003 tabular Q and a behaviour-cloned heuristic through the same runner', async () => {
     const q = await train(
       tiny({ name: 'tabular-q' }, { action: 'discrete', observation: 'seed003', reward: 'revenue-penalty' }),
