@@ -9,7 +9,7 @@ export type StepType = (typeof StepType)[keyof typeof StepType];
 
 /** Why an action was not (fully) taken; same fields as the door's rejections. */
 export interface ActionRejection {
-  /** A stable code: 'non-finite', 'out-of-bounds', 'shape', 'not-an-index', 'charge-limit', … */
+  /** A stable code: 'type', 'non-finite', 'out-of-bounds', 'shape', 'not-an-index', 'charge-limit', … */
   code: string;
   /** Which part of the action: 'action', 'action[0]', or a proto field path in the market env. */
   field: string;
@@ -88,7 +88,19 @@ export function checkAction(
   action: unknown,
 ): { ok: true; values: number[] } | { ok: false; rejections: ActionRejection[] } {
   if (spec.kind === 'discrete') {
-    const a = typeof action === 'number' ? action : Number.NaN;
+    if (typeof action !== 'number')
+      return {
+        ok: false,
+        rejections: [
+          {
+            code: 'type',
+            field: 'action',
+            limit: `an integer in [0, ${spec.n - 1}]`,
+            message: `action is ${describeType(action)}, not an action index`,
+          },
+        ],
+      };
+    const a = action;
     if (!Number.isInteger(a) || a < 0 || a >= spec.n)
       return {
         ok: false,
@@ -119,21 +131,32 @@ export function checkAction(
     )
       return { ok: true, values: [v] };
   }
+  const limit = `${size} number(s), shape [${spec.shape.join(', ')}]`;
+  // A string has a length too: its characters are not the numbers of an action.
   const values =
     typeof action === 'number'
       ? [action]
-      : action && typeof (action as ArrayLike<number>).length === 'number'
+      : typeof action === 'object' &&
+          action !== null &&
+          typeof (action as ArrayLike<number>).length === 'number'
         ? Array.from(action as ArrayLike<number>)
         : null;
-  if (!values || values.length !== size)
+  if (!values)
+    return {
+      ok: false,
+      rejections: [
+        { code: 'type', field: 'action', limit, message: `action is ${describeType(action)}, not numbers` },
+      ],
+    };
+  if (values.length !== size)
     return {
       ok: false,
       rejections: [
         {
           code: 'shape',
           field: 'action',
-          limit: `${size} number(s), shape [${spec.shape.join(', ')}]`,
-          message: `action has ${values ? values.length : 'no'} element(s)`,
+          limit,
+          message: `action has ${values.length} element(s)`,
         },
       ],
     };
@@ -142,7 +165,14 @@ export function checkAction(
     const field = size === 1 ? 'action' : `action[${i}]`;
     const lo = spec.minimum?.[i] ?? Number.NEGATIVE_INFINITY;
     const hi = spec.maximum?.[i] ?? Number.POSITIVE_INFINITY;
-    if (typeof v !== 'number' || !Number.isFinite(v))
+    if (typeof v !== 'number')
+      rejections.push({
+        code: 'type',
+        field,
+        limit: 'a finite number',
+        message: `${field} is ${describeType(v)}, not a number`,
+      });
+    else if (!Number.isFinite(v))
       rejections.push({ code: 'non-finite', field, limit: 'a finite number', message: `${field} is ${v}` });
     else if (v < lo || v > hi)
       rejections.push({
@@ -153,4 +183,14 @@ export function checkAction(
       });
   });
   return rejections.length ? { ok: false, rejections } : { ok: true, values };
+}
+
+/** What a value of the wrong type is, for a rejection's message: 'a string ("0.5")', 'null'. */
+function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)})`;
+  if (typeof v === 'boolean') return `a boolean (${v})`;
+  if (typeof v === 'object') return Array.isArray(v) ? 'a list' : 'an object';
+  return `a ${typeof v}`;
 }

@@ -10,7 +10,7 @@ import { type Environment, StepType } from '../env/time-step.js';
 import { PoolAdp, PoolDays } from '../methods/adp.js';
 import { behaviourCloning, forecastHeuristic } from '../methods/behaviour-cloning.js';
 import { DoubleDqn } from '../methods/dqn.js';
-import { TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
+import { perStepGamma, TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
 import { Td3 } from '../methods/td3.js';
 import { trainingEpisode } from '../methods/training-episode.js';
 import { createMarketRunner } from './market-runner.js';
@@ -34,7 +34,7 @@ function evalBatteryEnv(cfg: TrainConfig, env: BatteryCfg): BatteryEnv {
 /**
  * Greedy value per evaluation day. The evaluation environment's own stream (replacement of a
  * violating discrete action, forecast noise) starts afresh every time: an evaluation is a function
- * of the policy alone, so a resumed run evaluates (and tabular Q saves) as an uninterrupted one.
+ * of the policy alone, so a resumed run evaluates as an uninterrupted one.
  */
 async function evalBattery(env: BatteryEnv, act: (o: Float32Array) => number | number[]): Promise<number> {
   env.reseed(env.config.seed);
@@ -160,10 +160,16 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
     if (e.action !== 'discrete') throw new RangeError('method tabular-q needs env.action discrete');
     const q = new TabularQLearner(5, {
       alpha: m.alpha,
-      gamma: m.gamma,
+      // Seed 003 steps hourly: its γ is per hour, applied per step of this environment.
+      gamma: perStepGamma(m.gamma, e.stepMinutes),
       decayEpisodes: m.decayEpisodes,
       seed,
     });
+    // Algorithm 1's saving check: the greedy agent performs "in the trained period" (the training
+    // days, in order, with the environment's penalties), on an environment of its own whose stream
+    // starts afresh every time, like an evaluation's; the held-out evaluation world plays no part.
+    const trainedPeriod = new BatteryEnv({ ...e, episodeOrder: 'sequential' });
+    const trainingDays = Array.from({ length: trainedPeriod.dayCount }, (_, d) => d);
     let steps = 0;
     return {
       get envSteps() {
@@ -175,10 +181,9 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
         return { return: r.return, steps: r.steps, valueEur: env.episodeRevenueEur };
       },
       async evaluate() {
-        const v = await evalBattery(evalEnv, (o) => q.greedy(o));
-        // Algorithm 1: keep the table when its greedy result beats the saved one.
-        q.considerSaving(v);
-        return v;
+        trainedPeriod.reseed(e.seed);
+        q.considerSaving(q.evaluate(trainedPeriod, trainingDays));
+        return evalBattery(evalEnv, (o) => q.greedy(o));
       },
       snapshot: async () => ({ ...q.snapshot(), steps }),
       restore: async (s) => {

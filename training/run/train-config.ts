@@ -25,6 +25,7 @@ const methodSchema = z.discriminatedUnion('name', [
     .object({
       name: z.literal('tabular-q'),
       alpha: z.number().gt(0).max(1).default(0.2),
+      /** Per hour (seed 003's step), applied per environment step as gamma^(stepMinutes / 60). */
       gamma: z.number().min(0).max(1).default(0.9),
       decayEpisodes: int(1, 1e7).default(500),
     })

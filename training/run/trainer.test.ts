@@ -405,6 +405,52 @@ describe('train runner', () => {
     expect(policy(resumed.policyPath)).toEqual(policy(full.policyPath));
   });
 
+  it('saves the tabular Q agent on its training days (seed 003 Alg. 1), not on the evaluation world', async () => {
+    // Alg. 1 lets the trained agent "perform in the trained period" and saves it when its total
+    // reward beats the saved one. The saving check ran on the evaluation world instead: the agent
+    // was picked on the held-out days its evaluation then reported.
+    const env = {
+      action: 'discrete',
+      observation: 'seed003',
+      reward: 'revenue-penalty',
+      generation: { peakMw: 10 },
+    };
+    const learner = async (evalWorldSeed: number) => {
+      const cfg = {
+        ...tiny({ name: 'tabular-q', decayEpisodes: 8 }, env),
+        steps: 1920,
+        checkpointEvery: 384,
+      };
+      const out = dir();
+      await train({ ...cfg, eval: { worldSeed: evalWorldSeed, days: 2 } }, { outDir: out });
+      const c = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
+      return { learner: c.learner, evals: c.evals as { evalEur: number }[] };
+    };
+    const a = await learner(1001);
+    const b = await learner(2002);
+    expect(a.evals.map((e) => e.evalEur)).not.toEqual(b.evals.map((e) => e.evalEur));
+    expect(a.learner.bestReturn).toBe(b.learner.bestReturn);
+    expect(a.learner.best).toEqual(b.learner.best);
+    // The saved return is the greedy total reward over the training days, not an evaluation's €/day.
+    expect(a.evals.map((e) => e.evalEur)).not.toContain(a.learner.bestReturn);
+  });
+
+  it("applies tabular Q's gamma per hour, as seed 003's hourly steps do, on the environment's step", async () => {
+    // The file's gamma 0.9 was applied per quarter-hour step: 0.9^24 ≈ 0.08 on a peak six hours
+    // ahead instead of the seed's 0.9^6 ≈ 0.53 (docs/training.md, "Discount per hour").
+    const env = { action: 'discrete', observation: 'seed003' };
+    const gamma = async (stepMinutes: number) => {
+      const out = dir();
+      await train(
+        { ...tiny({ name: 'tabular-q', gamma: 0.9 }, { ...env, stepMinutes }), steps: 1 },
+        { outDir: out },
+      );
+      return JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).learner.gamma as number;
+    };
+    expect(await gamma(15)).toBeCloseTo(0.9 ** (15 / 60), 12);
+    expect(await gamma(5)).toBeCloseTo(0.9 ** (5 / 60), 12);
+  });
+
   it('trains seed 003 tabular Q and a behaviour-cloned heuristic through the same runner', async () => {
     const q = await train(
       tiny({ name: 'tabular-q' }, { action: 'discrete', observation: 'seed003', reward: 'revenue-penalty' }),
