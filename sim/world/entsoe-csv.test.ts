@@ -196,6 +196,24 @@ describe('ENTSO-E CSV import', () => {
       expect(c.message).toMatch(/6 fields, the header has 5 columns/);
     });
 
+    it('a column the import reads that the header names twice', () => {
+      // The last of the two was read without a word: 0.05 EUR/MWh where the first said 50.00.
+      const H = 'DateTime(UTC),ResolutionCode,Price[Currency/MWh],Price [Currency/MWh]';
+      const rows = Array.from(
+        { length: 24 },
+        (_, h) => `2024-06-01 ${String(h).padStart(2, '0')}:00:00,PT60M,50.00,0.05`,
+      );
+      const e = csvError(() =>
+        parseEntsoePriceCsv([H, ...rows].join('\n'), { startDay: '2024-06-01', source: 'x.csv' }),
+      );
+      expect([e.line, e.column]).toEqual([1, 'Price[Currency/MWh]']);
+      expect(e.message).toMatch(/named twice in the header \(columns 3 and 4\)/);
+      // A repeated column nothing reads is no matter.
+      const other = LINES.map((l) => `${l}\t${l.split('\t')[3]}`);
+      other[0] = `${HEADER}\tAreaDisplayName`;
+      expect(parse(other).priceTicks).toHaveLength(192);
+    });
+
     it('a price outside the limits it is given (a price in EUR/kWh or ct/kWh, a typo)', () => {
       const limits = { priceMinEur: -500, priceMaxEur: 4000 };
       const hi = csvError(() => parse(withField(7, 'Price[Currency/MWh]', '1000000'), limits));

@@ -185,8 +185,21 @@ export function parseEntsoePriceCsv(text: string, opts: EntsoeParseOptions): Ent
   if (headerLine.trim() === '') err(1, undefined, undefined, 'empty file: expected a header line');
   const delim = detectDelimiter(headerLine);
   const header = splitLine(headerLine, delim, (r) => err(1, undefined, undefined, r)).map((h) => h.trim());
-  const index = new Map(header.map((h, i) => [norm(h), i]));
-  const col = (name: string) => index.get(norm(name));
+  const index = new Map<string, number>();
+  /** Names the header has twice: first column of each. */
+  const twice = new Map<string, [number, number]>();
+  header.forEach((h, i) => {
+    const first = index.get(norm(h));
+    if (first === undefined) index.set(norm(h), i);
+    else if (!twice.has(norm(h))) twice.set(norm(h), [first, i]);
+  });
+  // A column the import reads must be one column: of two, the last was read without a word.
+  const col = (name: string) => {
+    const both = twice.get(norm(name));
+    if (both)
+      err(1, name, undefined, `named twice in the header (columns ${both[0] + 1} and ${both[1] + 1})`);
+    return index.get(norm(name));
+  };
   const required = (name: string): number => {
     const i = col(name);
     return i ?? err(1, name, undefined, `missing column; header has ${header.join(', ')}`);
