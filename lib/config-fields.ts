@@ -20,6 +20,20 @@ export const configSeed = z.number().int().min(SEED_LIMITS.min).max(SEED_LIMITS.
  */
 export const LAST_DAY = '9999-12-31';
 
+/**
+ * The first delivery day a run may have. Product ids and the arithmetic on delivery times assume
+ * times at or after the Unix epoch: before it a quarter-hour's hour came out as the next hour
+ * (`qh-19691231-2315` in `h-19700101-0000`), and years below 1000 gave ids like `qh-10101-0015`,
+ * which no strategy could read.
+ */
+export const FIRST_DAY = '1970-01-01';
+
+/** Why `day` (YYYY-MM-DD) is too early for a run, or undefined (also for a malformed day). */
+export function beforeFirstDayIssue(day: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || day >= FIRST_DAY) return undefined;
+  return `must be ${FIRST_DAY} or later (delivery times count from the Unix epoch in the product ids)`;
+}
+
 const DAY_MS = 86_400_000;
 
 /**

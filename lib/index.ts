@@ -15,7 +15,14 @@ export {
   validateBatteryPlanProblem,
 } from './battery-plan.js';
 export { claimFolder, configurationHash, type FolderClaim } from './claim-folder.js';
-export { configName, configSeed, pastLastDayIssue, SEED_LIMITS } from './config-fields.js';
+export {
+  beforeFirstDayIssue,
+  configName,
+  configSeed,
+  FIRST_DAY,
+  pastLastDayIssue,
+  SEED_LIMITS,
+} from './config-fields.js';
 export { configIssues, formatPath } from './config-issues.js';
 export { deepFreeze } from './deep-freeze.js';
 export {

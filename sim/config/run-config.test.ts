@@ -152,6 +152,21 @@ describe('parseRunConfig', () => {
     expect(parseRunConfig(minimal({ day: '2028-02-29' })).day).toBe('2028-02-29');
   });
 
+  it('refuses days before 1970-01-01, naming the limit (their product ids were wrong)', () => {
+    // 0001-01-01 ran with product ids like "qh-10101-0015", which the strategies refused (every
+    // decision a strategy error); before 1970 a quarter-hour's hour was the next one
+    // (qh-19691231-2315 in h-19700101-0000).
+    for (const day of ['0001-01-01', '1969-12-31']) {
+      const issue = issueAt(issuesOf(minimal({ day })), 'day');
+      expect(issue.message).toBe(
+        'must be 1970-01-01 or later (delivery times count from the Unix epoch in the product ids)',
+      );
+      expect(issue.value).toBe(day);
+    }
+    expect(issuesOf(minimal({ day: '1969-02-30' })).map((i) => i.message)).toEqual(['not a calendar day']);
+    expect(parseRunConfig(minimal({ day: '1970-01-01' })).day).toBe('1970-01-01');
+  });
+
   it('refuses days that run past 9999-12-31, naming the most that fit (a RangeError mid-start before)', () => {
     const issue = issueAt(issuesOf(minimal({ day: '9999-12-30', days: 3 })), 'days');
     expect(issue.message).toBe('at most 2 from 9999-12-30: the last day there can be is 9999-12-31');

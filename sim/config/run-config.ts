@@ -2,6 +2,7 @@
 // the value found and what was expected.
 import * as z from 'zod';
 import {
+  beforeFirstDayIssue,
   ConfigError,
   compactStrings,
   configIssues,
@@ -15,14 +16,20 @@ import { TSO_PARTY, WORLD_PARTY } from '../core/run-context.js';
 import { worldConfigSchema } from '../world/world-config.js';
 import { CLOCK_START_FIELDS, clockStartIssue, MAX_SIM_START_HOURS } from './clock-start.js';
 
+// Date.parse rolls 2026-02-30 over to March 2nd; a round trip catches days that do not exist.
+const isCalendarDay = (s: string) => {
+  const ms = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+};
+
 const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a delivery day as YYYY-MM-DD')
-  // Date.parse rolls 2026-02-30 over to March 2nd; a round trip catches days that do not exist.
-  .refine((s) => {
-    const ms = Date.parse(`${s}T00:00:00Z`);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
-  }, 'not a calendar day');
+  .refine(isCalendarDay, 'not a calendar day')
+  .superRefine((s, ctx) => {
+    const message = isCalendarDay(s) ? beforeFirstDayIssue(s) : undefined;
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
 
 // The market converts these to integer ticks, lots and milliseconds; a value off that grid would be
 // refused deep inside the run with a RangeError (prices) or rounded silently (quantities, times),

@@ -177,6 +177,55 @@ describe('ENTSO-E CSV import', () => {
       expect([s.line, s.column]).toEqual([9, 'MapCode']);
     });
 
+    it('a row with more fields than the header (an unquoted delimiter would shift its columns)', () => {
+      const longer = LINES.map((l, k) => (k === 6 ? `${l}\t7` : l));
+      const e = csvError(() => parse(longer));
+      expect([e.line, e.column, e.value]).toEqual([7, undefined, '7']);
+      expect(e.message).toMatch(/12 fields, the header has 11 columns/);
+      // Comma-separated, an unquoted comma inside the area name: without the area column (nothing
+      // else to trip over) the price column read the next field, 1 EUR/MWh, without a word.
+      const H = 'DateTime(UTC),ResolutionCode,AreaDisplayName,Sequence,Price[Currency/MWh]';
+      const rows = Array.from({ length: 24 }, (_, h) => {
+        const name = h === 5 ? 'Germany, Luxembourg' : '"Germany, Luxembourg"';
+        return `2024-06-01 ${String(h).padStart(2, '0')}:00:00,PT60M,${name},1,50.00`;
+      });
+      const c = csvError(() =>
+        parseEntsoePriceCsv([H, ...rows].join('\n'), { startDay: '2024-06-01', days: 1 }),
+      );
+      expect(c.line).toBe(7);
+      expect(c.message).toMatch(/6 fields, the header has 5 columns/);
+    });
+
+    it('a column the import reads that the header names twice', () => {
+      // The last of the two was read without a word: 0.05 EUR/MWh where the first said 50.00.
+      const H = 'DateTime(UTC),ResolutionCode,Price[Currency/MWh],Price [Currency/MWh]';
+      const rows = Array.from(
+        { length: 24 },
+        (_, h) => `2024-06-01 ${String(h).padStart(2, '0')}:00:00,PT60M,50.00,0.05`,
+      );
+      const e = csvError(() =>
+        parseEntsoePriceCsv([H, ...rows].join('\n'), { startDay: '2024-06-01', source: 'x.csv' }),
+      );
+      expect([e.line, e.column]).toEqual([1, 'Price[Currency/MWh]']);
+      expect(e.message).toMatch(/named twice in the header \(columns 3 and 4\)/);
+      // A repeated column nothing reads is no matter.
+      const other = LINES.map((l) => `${l}\t${l.split('\t')[3]}`);
+      other[0] = `${HEADER}\tAreaDisplayName`;
+      expect(parse(other).priceTicks).toHaveLength(192);
+    });
+
+    it('a price outside the limits it is given (a price in EUR/kWh or ct/kWh, a typo)', () => {
+      const limits = { priceMinEur: -500, priceMaxEur: 4000 };
+      const hi = csvError(() => parse(withField(7, 'Price[Currency/MWh]', '1000000'), limits));
+      expect([hi.line, hi.column, hi.value]).toEqual([7, 'Price[Currency/MWh]', '1000000']);
+      expect(hi.message).toMatch(/outside -500 … 4000 EUR\/MWh/);
+      const lo = csvError(() => parse(withField(4, 'Price[Currency/MWh]', '-500.01'), limits));
+      expect([lo.line, lo.value]).toEqual([4, '-500.01']);
+      // At the limits is inside.
+      expect(parse(withField(4, 'Price[Currency/MWh]', '-500'), limits).priceTicks[8]).toBe(-50000);
+      expect(parse(withField(4, 'Price[Currency/MWh]', '4000.00'), limits).priceTicks[8]).toBe(400000);
+    });
+
     it('empty file', () => {
       expect(csvError(() => parseEntsoePriceCsv('', { startDay: '2024-06-01' })).line).toBe(1);
       expect(csvError(() => parse([HEADER])).message).toMatch(/no price rows/);

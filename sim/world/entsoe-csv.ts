@@ -11,7 +11,8 @@
 //   Currency             optional; must be EUR
 //   MapCode / AreaMapCode / AreaCode   optional; `mapCode` keeps the rows of one area
 // Other columns (AreaDisplayName, UpdateTime(UTC), ContractType, Sequence, …) are kept for
-// `where` filters and otherwise ignored. Every problem is an EntsoeCsvError naming the line
+// `where` filters and otherwise ignored. A row needs exactly the header's number of fields; a price
+// must be on the tick grid and, when limits are given, inside them. Every problem is an EntsoeCsvError naming the line
 // (1-based, the header is line 1), the column and the offending value.
 
 import { FlexArenaError } from '../../lib/index.js';
@@ -44,6 +45,14 @@ export interface EntsoeParseOptions {
   where?: Record<string, string | string[]>;
   /** Name of the price column when the default detection does not fit. */
   priceColumn?: string;
+  /**
+   * Prices outside [priceMinEur, priceMaxEur] are refused (the world passes its price floor and
+   * cap): a price in the wrong unit or a typo is an error, not the run's price. Default: no limit.
+   */
+  priceMinEur?: number;
+  priceMaxEur?: number;
+  /** Where the limits come from, for the message (e.g. the configuration fields). */
+  priceLimitsName?: string;
   /** Name used in error messages (the file path). */
   source?: string;
 }
@@ -176,8 +185,21 @@ export function parseEntsoePriceCsv(text: string, opts: EntsoeParseOptions): Ent
   if (headerLine.trim() === '') err(1, undefined, undefined, 'empty file: expected a header line');
   const delim = detectDelimiter(headerLine);
   const header = splitLine(headerLine, delim, (r) => err(1, undefined, undefined, r)).map((h) => h.trim());
-  const index = new Map(header.map((h, i) => [norm(h), i]));
-  const col = (name: string) => index.get(norm(name));
+  const index = new Map<string, number>();
+  /** Names the header has twice: first column of each. */
+  const twice = new Map<string, [number, number]>();
+  header.forEach((h, i) => {
+    const first = index.get(norm(h));
+    if (first === undefined) index.set(norm(h), i);
+    else if (!twice.has(norm(h))) twice.set(norm(h), [first, i]);
+  });
+  // A column the import reads must be one column: of two, the last was read without a word.
+  const col = (name: string) => {
+    const both = twice.get(norm(name));
+    if (both)
+      err(1, name, undefined, `named twice in the header (columns ${both[0] + 1} and ${both[1] + 1})`);
+    return index.get(norm(name));
+  };
   const required = (name: string): number => {
     const i = col(name);
     return i ?? err(1, name, undefined, `missing column; header has ${header.join(', ')}`);
@@ -224,6 +246,16 @@ export function parseEntsoePriceCsv(text: string, opts: EntsoeParseOptions): Ent
     if (f.length < header.length) {
       err(lineNo, header[f.length], undefined, `missing field: ${f.length} of ${header.length} columns`);
     }
+    // More fields than columns: a delimiter inside an unquoted field (an area name with a comma)
+    // moves every column after it, and the price column reads another field.
+    if (f.length > header.length) {
+      err(
+        lineNo,
+        undefined,
+        f[header.length],
+        `${f.length} fields, the header has ${header.length} columns (a field with a delimiter in it must be quoted)`,
+      );
+    }
     if (filters.some((flt) => !flt.values.has(f[flt.i]!))) continue;
     if (opts.mapCode !== undefined) {
       const a = iArea === undefined ? undefined : f[iArea];
@@ -268,6 +300,18 @@ export function parseEntsoePriceCsv(text: string, opts: EntsoeParseOptions): Ent
     // A market price has at most two decimals; anything finer is refused, not rounded away.
     if (!isOnTickGrid(price))
       err(lineNo, header[iPrice], priceText, 'price must be a multiple of 0.01 EUR/MWh');
+    if (
+      price < (opts.priceMinEur ?? Number.NEGATIVE_INFINITY) ||
+      price > (opts.priceMaxEur ?? Number.POSITIVE_INFINITY)
+    ) {
+      err(
+        lineNo,
+        header[iPrice],
+        priceText,
+        `price outside ${opts.priceMinEur ?? '-∞'} … ${opts.priceMaxEur ?? '∞'} EUR/MWh` +
+          (opts.priceLimitsName === undefined ? '' : ` (${opts.priceLimitsName})`),
+      );
+    }
     const ticks = eurToTicks(price);
     rowStarts.push({ start, line: lineNo, text: timeText });
     for (let q = 0; q < quarters!; q++) {

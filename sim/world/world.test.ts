@@ -299,4 +299,20 @@ describe('world', () => {
       ),
     ).toThrow(EntsoeCsvError);
   });
+
+  it('refuses a file price outside the price floor and cap of the world, naming the line and the limit', () => {
+    // The synthetic price is clamped to them and every forecast is: a file price of 1 000 000
+    // EUR/MWh was the reference price of its quarter-hours while the day-ahead cleared at 1 750.
+    const text = SAMPLE_CSV.text.replace(/\t88\.41\tEUR/, '\t10000\tEUR');
+    const world = (cfg: object) =>
+      createWorld({ source: { entsoeCsv: 'x.csv' }, ...cfg }, new NamedRng(1), ['2024-06-01', '2024-06-02'], {
+        entsoeCsv: { text, source: 'x.csv' },
+      });
+    expect(() => world({})).toThrow(
+      /^x\.csv:2 column Price\[Currency\/MWh\]: price outside -500 … 4000 EUR\/MWh \(world\.calibration\.meritOrder\.priceFloorEur \/ priceCapEur\) \(got "10000"\)$/,
+    );
+    // Wider limits take it.
+    const w = world({ calibration: { meritOrder: { priceCapEur: 100_000 } } });
+    expect(w.realised(0).priceTicks).toBe(1_000_000);
+  });
 });

@@ -175,6 +175,10 @@ class WorldImpl implements World {
         ...(src.mapCode === undefined ? {} : { mapCode: src.mapCode }),
         ...(src.priceColumn === undefined ? {} : { priceColumn: src.priceColumn }),
         ...(src.where === undefined ? {} : { where: src.where }),
+        // The synthetic price and every forecast stay inside these; so must the file's.
+        priceMinEur: floor,
+        priceMaxEur: cap,
+        priceLimitsName: 'world.calibration.meritOrder.priceFloorEur / priceCapEur',
       });
       for (let i = 0; i < n; i++) {
         const q = Math.round((f.startsMs[i]! - series.startMs) / (DAY_MS / 96));
