@@ -350,6 +350,16 @@ describe('parseRunConfig', () => {
       [{ cid: { priceMinEur: -9998.555 } }, 'market.cid.priceMinEur', /multiple of 0\.01 EUR\/MWh/],
       [{ auctions: { priceMaxEur: 3999.999 } }, 'market.auctions.priceMaxEur', /multiple of 0\.01 EUR\/MWh/],
       [
+        { auctions: { intradayDepthMwPerEur: 0.005 } },
+        'market.auctions.intradayDepthMwPerEur',
+        /multiple of 0\.01 MW per EUR\/MWh/,
+      ],
+      [
+        { auctions: { intradayDepthMwPerEur: 12.345 } },
+        'market.auctions.intradayDepthMwPerEur',
+        /whole number of 0\.1 MW lots/,
+      ],
+      [
         { balancing: { exogenousEnergy: { firstMarkupEur: 20.005 } } },
         'market.balancing.exogenousEnergy.firstMarkupEur',
         /multiple of 0\.01 EUR\/MWh/,
@@ -378,6 +388,11 @@ describe('parseRunConfig', () => {
     expect(
       parseRunConfig(minimal({ market: { cid: { priceMaxEur: 0.1 + 0.2 } } })).market.cid.priceMaxEur,
     ).toBe(0.1 + 0.2);
+    // 0.07 MW per EUR/MWh: 0.7 MW (7 lots) per 10 EUR/MWh point, on the grid despite 0.07 × 10's float noise.
+    expect(
+      parseRunConfig(minimal({ market: { auctions: { intradayDepthMwPerEur: 0.07 } } })).market.auctions
+        .intradayDepthMwPerEur,
+    ).toBe(0.07);
   });
 
   it('refuses an exogenous capacity price range whose minimum is above its maximum', () => {

@@ -148,8 +148,20 @@ const auctionsSchema = z
     intraday: z.boolean().default(true),
     priceMinEur: tickPrice(-9999, 0).default(-500),
     priceMaxEur: tickPrice(0, 9999).default(4000),
-    /** Depth of the exogenous side of the intraday auctions around the forecast, MW per EUR/MWh. */
-    intradayDepthMwPerEur: z.number().positive().max(100_000).default(50),
+    /**
+     * Depth of the exogenous side of the intraday auctions around the forecast, MW per EUR/MWh. Its
+     * curve has a point every 10 EUR/MWh, each a whole number of 0.1 MW lots: 0.005 would make
+     * them 0.05 MW, which the curve rounded silently (and lopsidedly: −0.5 lots to 0, +0.5 to 1).
+     */
+    intradayDepthMwPerEur: z
+      .number()
+      .positive()
+      .max(100_000)
+      .refine(
+        (d) => isOnLotGrid(d * 10),
+        "must be a multiple of 0.01 MW per EUR/MWh: the intraday auctions' exogenous curve has a point every 10 EUR/MWh, each a whole number of 0.1 MW lots",
+      )
+      .default(50),
   })
   .strict();
 

@@ -190,7 +190,9 @@ describe('AuctionVenue', () => {
       [curveBid('da-20261122', 'x2', 96, buyAnyPrice(1)), 'curve.period', '>= 0 and <= 95'],
       [blockBid('ida3-20261122', 'x3', 40, 60), 'block.first_period', '>= 48 and <= 95'],
       [blockBid('ida3-20261122', 'x4', 60, 96), 'block.last_period', '>= 48 and <= 95'],
-      [blockBid('da-20261122', 'x5', 10, 9), 'block.last_period', '>= 0 and <= 95'],
+      // Within the auction, but before the block's own first period: the limit is first_period.
+      [blockBid('da-20261122', 'x5', 10, 9), 'block.last_period', '>= 10 (block.first_period) and <= 95'],
+      [blockBid('ida3-20261122', 'x6', 60, 50), 'block.last_period', '>= 60 (block.first_period) and <= 95'],
     ];
     for (const [action, field, limit] of cases) {
       const r = handle(venue, 'buyer', action);

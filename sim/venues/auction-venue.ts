@@ -222,8 +222,19 @@ export class AuctionVenue implements Venue {
       const b = bid.value;
       if (b.firstPeriod < first || b.firstPeriod > last)
         return outOfRange('block.first_period', b.firstPeriod);
-      if (b.lastPeriod < b.firstPeriod || b.lastPeriod > last)
-        return outOfRange('block.last_period', b.lastPeriod);
+      if (b.lastPeriod > last) return outOfRange('block.last_period', b.lastPeriod);
+      // Inside the auction's periods but before the block's own start: the rule broken is the
+      // order of the two, so the limit names first_period (an auction range the value lies in
+      // would say nothing).
+      if (b.lastPeriod < b.firstPeriod)
+        return {
+          rejection: {
+            code: 'PERIOD_OUT_OF_RANGE',
+            field: 'block.last_period',
+            limit: `>= ${b.firstPeriod} (block.first_period) and <= ${last}`,
+            message: `block.last_period ${b.lastPeriod} is before block.first_period ${b.firstPeriod}: a block covers first_period..last_period of ${auction.spec.auctionId}`,
+          },
+        };
       return {
         kind: 'block',
         bidId,
