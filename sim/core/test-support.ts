@@ -11,7 +11,7 @@ import {
   type RecordSink,
   type SequencedTapeRecord,
 } from '../records/records.js';
-import { createRunContext, type RunContext } from './run-context.js';
+import { createRunContext, type RunContext, type RunContextDeps } from './run-context.js';
 import { pendingResult } from './simulation.js';
 
 /** Keeps every record: tape, public data, settlement records, faults. */
@@ -43,7 +43,11 @@ export interface UnitContext {
 }
 
 /** A context for `doc` (a run configuration document; NATS off unless it says otherwise). */
-export function unitContext(doc: Record<string, unknown>, extraSinks: RecordSink[] = []): UnitContext {
+export function unitContext(
+  doc: Record<string, unknown>,
+  extraSinks: RecordSink[] = [],
+  files?: RunContextDeps['files'],
+): UnitContext {
   const tape = new RecordingSink();
   const faults: UnitContext['faults'] = [];
   const cfg = parseRunConfig({ nats: { enabled: false }, ...doc });
@@ -52,7 +56,7 @@ export function unitContext(doc: Record<string, unknown>, extraSinks: RecordSink
     { fault: (f) => faults.push({ agent: f.agentId, kind: f.kind, detail: f.detail }) },
     ...extraSinks,
   ]);
-  const ctx = createRunContext(cfg, 'unit-run', { out });
+  const ctx = createRunContext(cfg, 'unit-run', { out, ...(files ? { files } : {}) });
   return { ctx, tape, faults };
 }
 

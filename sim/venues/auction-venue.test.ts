@@ -1,6 +1,8 @@
 // The day-ahead and intraday auctions as a venue (auction-venue.ts): gates and clearing with the
 // world's exogenous curves, agents' awards as positions and cash in the quarter-hour products,
 // typed rejections naming the field and the limit.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { RejectCode, Side } from '../../gen/flexarena/v1/market.js';
@@ -10,6 +12,7 @@ import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
 import { emptyResult, type RecordingSink, unitContext } from '../core/test-support.js';
 import { AuctionVenue } from './auction-venue.js';
 
+const SAMPLE_CSV = fileURLToPath(new URL('../world/data/entsoe-sample-de-2024-06-01.csv', import.meta.url));
 const DAY = '2026-11-22';
 const DAY_MS = Date.parse(`${DAY}T00:00:00Z`);
 const HOUR = 3_600_000;
@@ -101,19 +104,47 @@ describe('AuctionVenue', () => {
     );
   });
 
-  it("clears the day-ahead at the world's realised price when no agent bids", async () => {
+  // The rest of the market bids what it expects at the gate: the day-ahead cleared at the realised
+  // price, noise and spikes included, so its result told every agent the realised day at D-1 12:00.
+  it('clears the day-ahead where the forecast issued at its gate puts the rest of the market', async () => {
     const { ctx, venue, tape } = makeVenue();
     await clear(venue, 'da-20261122');
     const result = venue.auctions.get('da-20261122')!.result!;
     expect(result.pricesTicks).toHaveLength(96);
-    // world.ts: the exogenous curves cross at the realised price; the clearing is on the tick grid
-    // (tie rule: midpoint of the clearing interval, rounded), so allow one tick.
+    const atGate = ctx.world.forecastAt(DAY_MS - 12 * HOUR);
+    // world.ts: the forecast's curves cross at its price; the clearing is on the tick grid (tie
+    // rule: midpoint of the clearing interval, rounded), so allow one tick.
+    let offRealised = 0;
     result.pricesTicks.forEach((p, step) => {
-      expect(Math.abs(p - ctx.world.realised(step).priceTicks), `step ${step}`).toBeLessThanOrEqual(1);
+      expect(Math.abs(p - atGate.at(step)!.priceTicks), `step ${step}`).toBeLessThanOrEqual(1);
+      if (Math.abs(p - ctx.world.realised(step).priceTicks) > 100) offRealised++;
     });
+    // The forecast's errors: most quarter-hours clear more than 1 EUR/MWh off the realised price.
+    expect(offRealised).toBeGreaterThan(48);
     const rec = tape.records.find((r) => r.type === 'auction-result')!;
     expect(rec).toMatchObject({ auctionId: 'da-20261122', t: DAY_MS - 12 * HOUR, firstPeriod: 0 });
     expect(rec.pricesTicks).toEqual(result.pricesTicks);
+  });
+
+  it("clears the day-ahead at an ENTSO-E world's prices (historical day-ahead prices)", async () => {
+    const day = '2024-06-01';
+    const { ctx } = unitContext(
+      {
+        name: 'csv-auctions',
+        seed: 5,
+        day,
+        world: { source: { entsoeCsv: 'entsoe-sample-de-2024-06-01.csv', mapCode: 'DE_LU' } },
+        market: { balancing: { enabled: false } },
+        agents: [{ id: 'buyer', strategy: 'idle' }],
+      },
+      [],
+      { entsoeCsv: { text: readFileSync(SAMPLE_CSV, 'utf8'), source: SAMPLE_CSV } },
+    );
+    const venue = new AuctionVenue(ctx);
+    await clear(venue, 'da-20240601');
+    venue.auctions.get('da-20240601')!.result!.pricesTicks.forEach((p, step) => {
+      expect(Math.abs(p - ctx.world.realised(step).priceTicks), `step ${step}`).toBeLessThanOrEqual(1);
+    });
   });
 
   it("awards an agent's curve bid in the right quarter-hour products with exact cash", async () => {

@@ -302,22 +302,31 @@ export class AuctionVenue implements Venue {
   }
 
   /**
-   * The rest of the market. Day-ahead: the world's merit-order supply and load curves, netted
-   * (they cross at the world's realised price). Intraday auctions: a linear curve of the given
-   * depth around the forecast price at gate closure (the residual re-trading of everyone else).
+   * The rest of the market, as it sees the day at the gate (the forecast issued then). Day-ahead:
+   * the world's merit-order supply and load curves at that forecast, netted (they cross at its
+   * price; the realised price, with its noise, spikes and the forecasts' errors, is not known
+   * yet). A world whose price is a file's (ENTSO-E day-ahead prices) clears at the file's price.
+   * Intraday auctions: a linear curve of the given depth around the forecast price at gate
+   * closure (the residual re-trading of everyone else).
    */
   private exogenousBids(auction: Auction): AuctionBid[] {
     const { world } = this.ctx;
     const { priceMinTicks: lo, priceMaxTicks: hi } = auction.config;
     const out: AuctionBid[] = [];
-    const forecast = auction.entry.id === 'DA' ? undefined : world.forecastAt(auction.spec.gateClosureMs);
+    const dayAhead = auction.entry.id === 'DA';
+    const forecast =
+      dayAhead && world.config.source !== 'synthetic'
+        ? undefined
+        : world.forecastAt(auction.spec.gateClosureMs);
     const depthLotsPerTick = (this.ctx.cfg.market.auctions.intradayDepthMwPerEur * 10) / 100;
     for (let period = 0; period < auction.config.periods; period++) {
       const step = auction.firstStep + period;
       let points: CurvePoint[];
-      if (!forecast) points = world.exogenousNetCurve(step, lo, hi);
+      const point = forecast?.at(step);
+      if (dayAhead)
+        points = point ? world.forecastNetCurve(point, lo, hi) : world.exogenousNetCurve(step, lo, hi);
       else {
-        const f = forecast.at(step)?.priceTicks ?? world.realised(step).priceTicks;
+        const f = point?.priceTicks ?? world.realised(step).priceTicks;
         points = [];
         for (let k = -10; k <= 10; k++) {
           const p = f + k * 1000;

@@ -13,7 +13,7 @@ import { ConfigError, type NamedRng } from '../../lib/index.js';
 import { quantizeEurToTicks } from '../../market/index.js';
 import { type Difficulty, difficultyFeatures, spikeSeries, uniformNoise } from './difficulty.js';
 import { parseEntsoePriceCsv } from './entsoe-csv.js';
-import { type Forecast, ForecastEngine } from './forecasts.js';
+import { type Forecast, ForecastEngine, type ForecastPoint } from './forecasts.js';
 import { type FundamentalSeries, generateFundamentals } from './fundamentals.js';
 import { type CurvePoint, MeritOrder, type MeritOrderParams, quarterHourSawtooth } from './merit-order.js';
 import { worldStream } from './streams.js';
@@ -73,6 +73,12 @@ export interface World {
    * price, non-increasing quantity): the rest of the market as one bid of a step's auction.
    */
   exogenousNetCurve(step: number, loTicks: number, hiTicks: number): CurvePoint[];
+  /**
+   * The same net curve as the rest of the market expects a step at a forecast: from the forecast's
+   * demand and renewables, crossing zero at the forecast's price. What the day-ahead auction clears
+   * against: at its gate nobody knows the realised step (its noise, spikes and forecast errors).
+   */
+  forecastNetCurve(point: ForecastPoint, loTicks: number, hiTicks: number): CurvePoint[];
 }
 
 export interface CreateWorldOptions {
@@ -288,6 +294,22 @@ class WorldImpl implements World {
       f.windMw[step]! + f.solarMw[step]!,
       shift,
       [this.fundamentalEur[step]!],
+      loTicks,
+      hiTicks,
+    );
+  }
+
+  forecastNetCurve(point: ForecastPoint, loTicks: number, hiTicks: number): CurvePoint[] {
+    this.check(point.step);
+    const renewableMw = point.windMw + point.solarMw;
+    const fundamental = this.meritOrder.price(point.demandMw - renewableMw, renewableMw);
+    // A node at the forecast's fundamental price (= its price once shifted) makes the curve cross
+    // zero there exactly, as the realised step's curve does at the realised price.
+    return this.meritOrder.exogenousNetCurve(
+      point.demandMw,
+      renewableMw,
+      point.priceTicks / 100 - fundamental,
+      [fundamental],
       loTicks,
       hiTicks,
     );
