@@ -5,11 +5,12 @@ import {
   bookSegments,
   estimateDepth,
   impactSegments,
+  socSafeTradeLots,
   solveBookLp,
   sweepLimitTicks,
 } from './battery-book-lp.js';
 import { solveBatteryLp } from './battery-lp.js';
-import { mulberry32 } from './strategy-utils.js';
+import { mulberry32, socDeltaMwh } from './strategy-utils.js';
 import { book } from './test-fixtures.js';
 
 let solver: LpSolver;
@@ -151,5 +152,39 @@ describe('book helpers', () => {
     expect(impactSegments(100, 'sell', { halfSpreadEur: 1, slopeEurPerMw: 2, totalMw: 0, count: 2 })).toEqual(
       [],
     );
+  });
+});
+
+describe('socSafeTradeLots', () => {
+  const B = { ...BASE, socMaxMwh: 19 };
+  /** The SoC path of held + traded lots, unclipped. */
+  const path = (soc0: number, lots: number[]) => {
+    const out = [soc0];
+    for (const l of lots) out.push(out[out.length - 1]! + socDeltaMwh(l, B));
+    return out;
+  };
+
+  it('shortens the trades whose rounding would leave the SoC bounds, and only those', () => {
+    // 55 bought (the LP's 55.4 rounded down) then 50 sold from the minimum: 10 kWh short.
+    expect(path(1, [55, -50]).at(-1)).toBeLessThan(1);
+    expect(socSafeTradeLots(B, 1, [0, 0], [55.4, -50])).toEqual([55, -49]);
+    // The same at the maximum: 50 sold make room for 55.4 bought, 56 would overfill it.
+    expect(path(19, [-50, 56]).at(-1)).toBeGreaterThan(19);
+    expect(socSafeTradeLots(B, 19, [0, 0, 0], [-50, 56, undefined])).toEqual([-50, 55, 0]);
+    // Feasible trades are kept as they are.
+    expect(socSafeTradeLots(B, 10, [0, 0], [40, -40])).toEqual([40, -40]);
+  });
+
+  it('counts what is held, rounds away from zero where that keeps the bounds, never reverses a trade', () => {
+    // Held: 10 lots discharged in the first quarter-hour; the second's sale shrinks to what is left.
+    // (2 MWh less 10 lots' 0.263 leave 0.737 MWh above the minimum: 28 lots' worth at η = 0.95.)
+    expect(socSafeTradeLots(B, 2, [-10, 0], [undefined, -40])).toEqual([0, -28]);
+    // A buy-back the LP planned as 0.75 lots, rounded toward zero, would leave the held lot sold
+    // after a full discharge short of energy: it is rounded up instead.
+    expect(socSafeTradeLots(B, 3.64, [-100, -1], [undefined, 0.75])).toEqual([0, 1]);
+    expect(socSafeTradeLots(B, 10, [-100, -1], [undefined, 0.75])).toEqual([0, 0]);
+    // A held schedule that already breaks a bound is not traded against by this cut.
+    expect(socSafeTradeLots(B, 1, [-50, 0], [-10, 0])).toEqual([0, 0]);
+    expect(socSafeTradeLots(B, 1, [-50], [10])).toEqual([10]);
   });
 });

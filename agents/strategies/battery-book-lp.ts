@@ -205,6 +205,56 @@ export function sweepLimitTicks(
   return undefined;
 }
 
+/** A plan's MW as whole lots, toward zero (a small tolerance absorbs the solver's float noise). */
+export function tradeLotsOf(netMw: number): number {
+  return Math.trunc(netMw * 10 + (netMw > 0 ? 1e-6 : -1e-6));
+}
+
+/**
+ * A plan's trades of one wake-up in whole lots. `plannedLots[t]` is what the LP trades in the t-th
+ * consecutive quarter-hour from the SoC `soc0Mwh`, in (fractional) lots; undefined: not traded
+ * now. The LP's plan keeps the SoC bounds in MW; its lots, each rounded toward zero on its own,
+ * need not (buying 55.4 lots to sell 50 later: 55 bought leave the 50 sold 10 kWh short of the
+ * SoC minimum, which the battery then clips — an imbalance the plan never meant). So, walking the
+ * schedule that `heldLots` plus the trades leave: a trade is rounded toward zero where that keeps
+ * the SoC within its bounds, else away from zero (one lot more than the LP's fraction, at most)
+ * where that does or comes closer, else shortened toward zero as far as the bounds need — never
+ * reversed. What a trade no longer does, the next re-optimisation plans again.
+ */
+export function socSafeTradeLots(
+  b: Pick<BatteryLimits, 'etaCharge' | 'etaDischarge' | 'socMinMwh' | 'socMaxMwh'> & { hours?: number },
+  soc0Mwh: number,
+  heldLots: readonly number[],
+  plannedLots: readonly (number | undefined)[],
+): number[] {
+  const lotMwh = 0.1 * (b.hours ?? 0.25);
+  let soc = soc0Mwh;
+  return heldLots.map((held, t) => {
+    const x = plannedLots[t];
+    let trade = 0;
+    if (x !== undefined) {
+      // The schedules of this period that keep the SoC within its bounds: [lo, hi] lots.
+      const hi = Math.floor((b.socMaxMwh - soc) / (b.etaCharge * lotMwh) + 1e-9);
+      const lo = -Math.floor(((soc - b.socMinMwh) * b.etaDischarge) / lotMwh + 1e-9);
+      const outside = (c: number) => Math.max(0, lo - (held + c), held + c - hi);
+      const toward = Math.trunc(x + (x > 0 ? 1e-6 : -1e-6));
+      const away = Math.abs(x - toward) > 1e-6 ? toward + Math.sign(x) : toward;
+      if (outside(toward) === 0) trade = toward;
+      else if (outside(away) < outside(toward)) trade = away;
+      else {
+        const target = Math.min(Math.max(held, hi), Math.max(Math.min(held, lo), held + toward));
+        trade = toward > 0 ? Math.max(0, target - held) : Math.min(0, target - held);
+      }
+    }
+    const mwh = (held + trade) * lotMwh;
+    soc = Math.min(
+      b.socMaxMwh,
+      Math.max(b.socMinMwh, soc + (mwh >= 0 ? mwh * b.etaCharge : mwh / b.etaDischarge)),
+    );
+    return trade === 0 ? 0 : trade;
+  });
+}
+
 /**
  * The IOC order that trades a plan's net MW in one product against the book, at the limit that
  * sweeps it: whole lots toward zero, none below `minLots`, none when the book is too thin.
@@ -216,8 +266,18 @@ export function sweepOrder(
   minLots: number,
   refPrefix: string,
 ): Action | undefined {
-  const lots = Math.trunc(netMw * 10 + (netMw > 0 ? 1e-6 : -1e-6));
-  if (Math.abs(lots) < minLots) return undefined;
+  return sweepOrderLots(book, productId, tradeLotsOf(netMw), minLots, refPrefix);
+}
+
+/** sweepOrder for a trade already in whole lots (> 0 buy, < 0 sell). */
+export function sweepOrderLots(
+  book: BookDepth | undefined,
+  productId: string,
+  lots: number,
+  minLots: number,
+  refPrefix: string,
+): Action | undefined {
+  if (lots === 0 || Math.abs(lots) < minLots) return undefined;
   const side = lots > 0 ? 'buy' : 'sell';
   const limit = sweepLimitTicks(book, side, Math.abs(lots));
   if (limit === undefined) return undefined;

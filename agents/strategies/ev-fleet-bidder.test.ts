@@ -77,6 +77,13 @@ describe('seed 004 quantities', () => {
     expect(() => new EvFleetBidder({ lambdaIntraday: 0.25 })).toThrow(ParamError);
     expect(() => new EvFleetBidder({ lambdaBalancing: 1.1 })).toThrow(ParamError);
   });
+
+  it('takes a tariff override only on the price tick grid, as ev-fleet-charger does (it was rounded)', () => {
+    expect(() => new EvFleetBidder({ tariffEurPerMwh: 250.005 })).toThrow(
+      'params.tariffEurPerMwh: must be a multiple of 0.01 EUR/MWh (one price tick)',
+    );
+    expect(new EvFleetBidder({ tariffEurPerMwh: 250.01 }).params.tariffEurPerMwh).toBe(250.01);
+  });
 });
 
 describe('EvFleetBidder', () => {

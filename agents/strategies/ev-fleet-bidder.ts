@@ -84,7 +84,7 @@ const paramsSchema = z
     cheapestShare: z.number().positive().max(1).default(0.5),
     lookaheadHours: z.number().positive().max(48).default(12),
     /** Override of the spec's industry tariff, EUR/MWh. */
-    tariffEurPerMwh: z.number().min(-10_000).max(10_000).optional(),
+    tariffEurPerMwh: eurPerMwh(-10_000, 10_000).optional(),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
   })
   .strict();

@@ -20,6 +20,17 @@ export function parseParams<S extends z.ZodType>(strategy: string, schema: S, pa
   const res = schema.safeParse(params ?? {});
   if (res.success) return res.data;
   const first = res.error.issues[0]!;
+  if (first.code === 'unrecognized_keys' && first.keys.length > 0) {
+    // Named as the field it is (`params.horizonHourz`), with the names the strategy does take.
+    const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    throw new ParamError(
+      strategy,
+      [...first.path, first.keys[0]!].join('.'),
+      known.length === 0
+        ? `unknown parameter: ${strategy} takes none`
+        : `unknown parameter; known: ${known.join(', ')}`,
+    );
+  }
   throw new ParamError(strategy, first.path.join('.') || '(root)', first.message);
 }
 

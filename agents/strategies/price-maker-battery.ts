@@ -31,8 +31,9 @@ import {
   type DepthEstimate,
   estimateDepth,
   impactSegments,
+  socSafeTradeLots,
   solveBookLp,
-  sweepOrder,
+  sweepOrderLots,
 } from './battery-book-lp.js';
 import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { dayAheadPlanBids } from './day-ahead-plan.js';
@@ -250,14 +251,24 @@ export class PriceMakerBattery implements Strategy {
       terminalValueEurPerMwh: this.dayMean.terminalValue(ids[ids.length - 1]!, priceSum / priceCount / 100),
       degradationEurPerMwh: this.degradation(),
     });
+    // What the plan trades now (its book segments), in whole lots, cut back where their rounding
+    // would take the SoC out of bounds.
+    const sum = (mw: number[], segs: BookLpPeriod['buy']) =>
+      mw.reduce((a, v, k) => a + (segs[k]!.now ? v : 0), 0);
+    const trades = socSafeTradeLots(
+      quarterHourLimits(b),
+      clampSoc(soc, b),
+      ids.map((id) => MarketView.heldLots(wake, id)),
+      ids.map((_, t) =>
+        tradableNow[t]
+          ? 10 * (sum(plan.boughtMw[t]!, periods[t]!.buy) - sum(plan.soldMw[t]!, periods[t]!.sell))
+          : undefined,
+      ),
+    );
     const out: Action[] = [];
     ids.forEach((id, t) => {
       if (!tradableNow[t]) return;
-      const per = periods[t]!;
-      const sum = (mw: number[], segs: BookLpPeriod['buy']) =>
-        mw.reduce((a, v, k) => a + (segs[k]!.now ? v : 0), 0);
-      const net = sum(plan.boughtMw[t]!, per.buy) - sum(plan.soldMw[t]!, per.sell);
-      const order = sweepOrder(books.get(id), id, net, this.params.minTradeLots, 'pm');
+      const order = sweepOrderLots(books.get(id), id, trades[t]!, this.params.minTradeLots, 'pm');
       if (order) out.push(order);
     });
     return out;

@@ -74,9 +74,17 @@ describe('the strategy listing', () => {
 describe('a strategy without parameters', () => {
   it('refuses any it is given (idle ignored them, so a config typo went unnoticed)', () => {
     expect(() => createStrategy('idle', { maxSlippageEur: 5 })).toThrow(
-      'strategy idle: params.(root): Unrecognized key: "maxSlippageEur"',
+      'strategy idle: params.maxSlippageEur: unknown parameter: idle takes none',
     );
     expect(createStrategy('idle', {}).name).toBe('idle');
+    // A misspelt parameter is named as the field it is, with the ones the strategy takes.
+    expect(() => createStrategy('heuristic-battery', { maxSlipageEur: 5 })).toThrow(
+      expect.objectContaining({
+        field: 'maxSlipageEur',
+        message:
+          'strategy heuristic-battery: params.maxSlipageEur: unknown parameter; known: maxSlippageEur, gateMarginMs, thresholdEur',
+      }),
+    );
     expect(listStrategies().find((s) => s.name === 'idle')?.params).toEqual([]);
   });
 });

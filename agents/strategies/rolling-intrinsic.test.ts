@@ -4,9 +4,10 @@ import type { WakeUp } from '../../gen/flexarena/v1/session.js';
 import { type LpSolver, loadHighs } from '../../lib/highs.js';
 import { quarterHourId } from '../../lib/product-id.js';
 import { RollingIntrinsic } from './rolling-intrinsic.js';
-import { HOUR_MS, QH_MS } from './strategy-utils.js';
+import { HOUR_MS, QH_MS, socDeltaMwh } from './strategy-utils.js';
 import {
   assetState,
+  BATTERY,
   batteryAsset,
   book,
   DAY,
@@ -103,6 +104,30 @@ describe('RollingIntrinsic', () => {
     const back = again.find((o) => o.productId === DEAR);
     expect(back?.side).toBe(Side.SIDE_BUY);
     expect(back!.priceTicks).toBe(2_000);
+  });
+
+  it('rounds its trades to lots without taking the SoC out of bounds', async () => {
+    // From the SoC minimum, selling 5 MW at 100 EUR needs 55.4 lots bought first (η = 0.95): the
+    // LP buys exactly that. Rounded toward zero on their own, 55 lots bought and 50 sold left the
+    // SoC 10 kWh below its minimum at delivery (clipped, an imbalance); the sale is cut to 49.
+    const s = ready();
+    const orders = submitsOf(
+      await s.decide(
+        makeWakeUp({
+          timeMs: NOW,
+          assets: [assetState({ socMwh: BATTERY.socMinMwh })],
+          books: [book(CHEAP, [], [[1_000, 100]]), book(DEAR, [[10_000, 50]], [])],
+        }),
+      ),
+    );
+    const lots = [CHEAP, DEAR].map((id) => signedLots(orders.find((o) => o.productId === id)!));
+    expect(lots).toEqual([55, -49]);
+    let soc = BATTERY.socMinMwh;
+    for (const l of lots) {
+      soc += socDeltaMwh(l, BATTERY);
+      expect(soc).toBeGreaterThanOrEqual(BATTERY.socMinMwh);
+      expect(soc).toBeLessThanOrEqual(BATTERY.socMaxMwh);
+    }
   });
 
   it('does nothing without quotes', async () => {

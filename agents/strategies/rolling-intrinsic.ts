@@ -18,7 +18,13 @@ import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js'
 import { type LpSolver, loadHighs, quarterHourId } from '../../lib/index.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { type BookLpPeriod, bookSegments, solveBookLp, sweepOrder } from './battery-book-lp.js';
+import {
+  type BookLpPeriod,
+  bookSegments,
+  socSafeTradeLots,
+  solveBookLp,
+  sweepOrderLots,
+} from './battery-book-lp.js';
 import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { parseParams } from './params.js';
 import { optionalNumber, stateObject } from './strategy-state.js';
@@ -138,11 +144,21 @@ export class RollingIntrinsic implements Strategy {
       endSocMinMwh: end,
       degradationEurPerMwh: this.params.degradationEurPerMwh ?? b.degradationEurPerMwh ?? 0,
     });
+    // The plan's trades in whole lots, cut back where their rounding would take the SoC out of bounds.
+    const trades = socSafeTradeLots(
+      quarterHourLimits(b),
+      clampSoc(soc, b),
+      ids.map((id) => MarketView.heldLots(wake, id)),
+      ids.map((id, t) =>
+        isQuoted.has(id)
+          ? 10 * (plan.boughtMw[t]!.reduce((a, v) => a + v, 0) - plan.soldMw[t]!.reduce((a, v) => a + v, 0))
+          : undefined,
+      ),
+    );
     const out: Action[] = [];
     ids.forEach((id, t) => {
       if (!isQuoted.has(id)) return;
-      const net = plan.boughtMw[t]!.reduce((a, v) => a + v, 0) - plan.soldMw[t]!.reduce((a, v) => a + v, 0);
-      const order = sweepOrder(books.get(id), id, net, this.params.minTradeLots, 'ri');
+      const order = sweepOrderLots(books.get(id), id, trades[t]!, this.params.minTradeLots, 'ri');
       if (order) out.push(order);
     });
     return out;

@@ -24,7 +24,7 @@ import { eurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { bookSegments, sweepOrder } from './battery-book-lp.js';
+import { bookSegments, socSafeTradeLots, sweepOrderLots } from './battery-book-lp.js';
 import { type BatterySeat, batterySeat, seatSoc } from './battery-seat.js';
 import { DayMeanValue, lastForecastStart } from './forecast-horizon.js';
 import { stepCurve } from './lp-battery.js';
@@ -36,7 +36,7 @@ import {
   solveStochasticLp,
 } from './stochastic-lp.js';
 import { LoadStateError, numberRecord, optionalNumber, stateObject, stringList } from './strategy-state.js';
-import { HOUR_MS, projectSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
+import { clampSoc, HOUR_MS, projectSoc, QH_MS, quarterHourLimits } from './strategy-utils.js';
 
 const paramsSchema = z
   .object({
@@ -277,13 +277,26 @@ export class StochasticBattery implements Strategy {
       soc0Mwh: soc,
       terminalValueEurPerMwh: this.dayMean.terminalValue(slots[slots.length - 1]!.ids[0]!, mean(forecast)),
     });
-    const out: Action[] = [];
+    // The trades now in whole lots, cut back where their rounding would take the SoC out of bounds
+    // (walked quarter-hour by quarter-hour over what is held).
+    const ids = slots.flatMap((slot) => slot.ids);
+    const tradeAt = new Map<string, number>();
     for (const t of nowTradable) {
-      const id = slots[t]!.ids[0]!;
       const net = plan.boughtMw[t]!.reduce((a, v) => a + v, 0) - plan.soldMw[t]!.reduce((a, v) => a + v, 0);
-      const order = sweepOrder(books.get(id), id, net, this.params.minTradeLots, 'st');
-      if (order) out.push(order);
+      tradeAt.set(slots[t]!.ids[0]!, 10 * net);
     }
+    const trades = socSafeTradeLots(
+      quarterHourLimits(b),
+      clampSoc(soc, b),
+      ids.map((id) => MarketView.heldLots(wake, id)),
+      ids.map((id) => tradeAt.get(id)),
+    );
+    const out: Action[] = [];
+    ids.forEach((id, k) => {
+      if (!tradeAt.has(id)) return;
+      const order = sweepOrderLots(books.get(id), id, trades[k]!, this.params.minTradeLots, 'st');
+      if (order) out.push(order);
+    });
     return out;
   }
 }

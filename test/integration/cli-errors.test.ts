@@ -41,7 +41,7 @@ describe('flexarena agent', () => {
     [
       'params given to a strategy that has none (they were ignored)',
       ['idle', '--token', 't', '--params', '{"maxSlippageEur":5}'],
-      /^flexarena: strategy idle: params\.\(root\): Unrecognized key: "maxSlippageEur"$/,
+      /^flexarena: strategy idle: params\.maxSlippageEur: unknown parameter: idle takes none$/,
     ],
     [
       'a resume file that is a folder (a stack trace)',

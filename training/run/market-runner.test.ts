@@ -178,7 +178,7 @@ describe('train runner on the full-market environment', () => {
     );
     expect(issues({ run: { ...run, agents } })).toEqual(['env.run.agents[2].day: unknown field "day"']);
     expect(issues({ run: { ...run, agents: agents.slice(0, 2).concat(run.agents[2]!) } })).toEqual([
-      'env.run.agents[1].params: Unrecognized key: "bogus" (strategy heuristic-battery)',
+      'env.run.agents[1].params.bogus: unknown parameter; known: maxSlippageEur, gateMarginMs, thresholdEur (strategy heuristic-battery)',
     ]);
   });
 });
