@@ -17,6 +17,7 @@ function wake(wakeId: number, reportSeq: number, tag: number): WakeUp {
     activations: [{ productId: `x${tag}` }],
     balancingResults: [{ productId: `b${tag}` }],
     settlements: [{ productId: `s${tag}` }],
+    auctionBlockOutcomes: [{ auctionId: `o${tag}`, bidId: `blk${tag}` }],
   });
 }
 
@@ -37,6 +38,7 @@ describe('SkippedReports (conflation)', () => {
     expect(merged.activations.map((a) => a.productId)).toEqual(['x1', 'x2', 'x3']);
     expect(merged.balancingResults.map((a) => a.productId)).toEqual(['b1', 'b2', 'b3']);
     expect(merged.settlements.map((a) => a.productId)).toEqual(['s1', 's2', 's3']);
+    expect(merged.auctionBlockOutcomes.map((a) => a.bidId)).toEqual(['blk1', 'blk2', 'blk3']);
     // The wake-up decided is the newest: its id, its number, its state.
     expect(merged.wakeId).toBe(7);
     expect(merged.reportSeq).toBe(12);

@@ -1,11 +1,12 @@
 // Conflation: an agent that fell behind decides the newest wake-up it holds instead of each one that
 // piled up behind a slow decide(). A wake-up it skips still carried reports — fills, auction and
-// capacity awards, auction and balancing results, activations, settlements — that happened since the
-// wake-up before; they are kept here and handed to the strategy in front of the reports of the
-// wake-up it does decide, in report order, so each reaches it exactly once. It is the merge the
-// arena itself makes when it sends the reports of unprocessed wake-ups again after a resume
-// (sim/core/agent-ledger.ts, prependReports). The rest of a wake-up (books, forecasts, open orders,
-// positions, assets, cash) is a state, which the newest wake-up holds complete.
+// capacity awards, auction and balancing results, the fate of its auction blocks, activations,
+// settlements — that happened since the wake-up before; they are kept here and handed to the
+// strategy in front of the reports of the wake-up it does decide, in report order, so each reaches
+// it exactly once. It is the merge the arena itself makes when it sends the reports of unprocessed
+// wake-ups again after a resume (sim/core/agent-ledger.ts, prependReports). The rest of a wake-up
+// (books, forecasts, open orders, positions, assets, cash) is a state, which the newest wake-up holds
+// complete.
 import type { WakeUp } from '../../gen/flexarena/v1/session.js';
 
 /** The fields of a wake-up that report what happened since the previous one. */
@@ -17,6 +18,7 @@ export const REPORT_FIELDS = [
   'activations',
   'balancingResults',
   'settlements',
+  'auctionBlockOutcomes',
 ] as const satisfies readonly (keyof WakeUp)[];
 
 type ReportField = (typeof REPORT_FIELDS)[number];
@@ -41,6 +43,7 @@ export class SkippedReports {
         activations: [...wake.activations],
         balancingResults: [...wake.balancingResults],
         settlements: [...wake.settlements],
+        auctionBlockOutcomes: [...wake.auctionBlockOutcomes],
       };
       return;
     }
@@ -64,6 +67,7 @@ export class SkippedReports {
       activations: [...held.activations, ...wake.activations],
       balancingResults: [...held.balancingResults, ...wake.balancingResults],
       settlements: [...held.settlements, ...wake.settlements],
+      auctionBlockOutcomes: [...held.auctionBlockOutcomes, ...wake.auctionBlockOutcomes],
     };
   }
 }

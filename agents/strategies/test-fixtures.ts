@@ -48,6 +48,7 @@ export function makeWakeUp(partial: Partial<WakeUp> = {}): WakeUp {
     activations: [],
     balancingResults: [],
     settlements: [],
+    auctionBlockOutcomes: [],
     publicView: 0,
     baseWakeId: 0,
     privateView: 0,

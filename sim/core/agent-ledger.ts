@@ -2,7 +2,7 @@
 // still to be reported at the next wake-up, and counters for the results. A party is an agent
 // or one of the arena's own counterparties ("world", "tso").
 
-import type { AuctionAward, AuctionResult } from '../../gen/flexarena/v1/auction.js';
+import type { AuctionAward, AuctionBlockOutcome, AuctionResult } from '../../gen/flexarena/v1/auction.js';
 import type {
   Activation,
   BalancingPeriodResult,
@@ -37,6 +37,8 @@ export interface PendingReports {
   activations: Activation[];
   balancingResults: BalancingPeriodResult[];
   settlements: PeriodSettlement[];
+  /** The fate of the agent's own auction blocks (private; the public result only counts them). */
+  auctionBlockOutcomes: AuctionBlockOutcome[];
 }
 
 function emptyReports(): PendingReports {
@@ -48,6 +50,7 @@ function emptyReports(): PendingReports {
     activations: [],
     balancingResults: [],
     settlements: [],
+    auctionBlockOutcomes: [],
   };
 }
 

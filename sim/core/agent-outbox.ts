@@ -100,6 +100,7 @@ export class AgentOutbox {
       privateView: COMPLETE_VIEW.privateView,
       closedOrderIds: COMPLETE_VIEW.closedOrderIds,
       acks: COMPLETE_VIEW.acks,
+      auctionBlockOutcomes: reports.auctionBlockOutcomes,
     };
   }
 

@@ -3,6 +3,7 @@
 // become positions in the quarter-hour products, so settlement treats them like CID trades.
 
 import {
+  AuctionBlockStatus,
   AuctionKind,
   type AuctionSpec,
   CurveInterpolation,
@@ -274,20 +275,49 @@ export class AuctionVenue implements Venue {
         });
       }
     }
+    // The agents' blocks (the world bids curves only): each agent learns the fate of its own,
+    // privately and under the bid_id it sent. The book keys a bid "<agent>:<bid_id>".
+    const accepted = new Set(result.acceptedBlocks);
+    const paradoxical = new Set(result.paradoxicallyRejectedBlocks);
+    const agentBlocks = auction.book.bids().filter((b) => b.kind === 'block' && b.agentId !== WORLD_PARTY);
+    for (const b of agentBlocks)
+      ctx.ledger(b.agentId).report('auctionBlockOutcomes', {
+        auctionId: id,
+        bidId: b.bidId.slice(b.agentId.length + 1),
+        status: accepted.has(b.bidId)
+          ? AuctionBlockStatus.AUCTION_BLOCK_STATUS_ACCEPTED
+          : paradoxical.has(b.bidId)
+            ? AuctionBlockStatus.AUCTION_BLOCK_STATUS_PARADOXICALLY_REJECTED
+            : AuctionBlockStatus.AUCTION_BLOCK_STATUS_REJECTED,
+      });
+    const acceptedBlocks = agentBlocks.filter((b) => accepted.has(b.bidId)).map((b) => b.bidId);
+    const paradoxicallyRejectedBlocks = agentBlocks
+      .filter((b) => paradoxical.has(b.bidId))
+      .map((b) => b.bidId);
+    // Public (every agent's wake-up, NATS): prices, volumes and block counts, never whose blocks.
     const publicResult: ProtoAuctionResult = {
       auctionId: id,
       firstPeriod: auction.spec.firstPeriod,
       pricesTicks: result.pricesTicks,
       volumesLots: result.volumesLots,
-      acceptedBlocks: result.acceptedBlocks.filter((b) => !b.startsWith(`${WORLD_PARTY}:`)),
-      paradoxicallyRejectedBlocks: result.paradoxicallyRejectedBlocks,
       provenOptimal: result.provenOptimal,
       welfareGapBoundCashUnits: result.welfareGapBoundCashUnits,
+      acceptedBlockCount: acceptedBlocks.length,
+      paradoxicallyRejectedBlockCount: paradoxicallyRejectedBlocks.length,
     };
+    // The tape is the arena's own record, not public: it keeps which blocks were taken, by their
+    // internal keys (the record as it always was).
     ctx.out.tape({
       type: 'auction-result',
       t: auction.spec.gateClosureMs,
-      ...publicResult,
+      auctionId: id,
+      firstPeriod: publicResult.firstPeriod,
+      pricesTicks: publicResult.pricesTicks,
+      volumesLots: publicResult.volumesLots,
+      acceptedBlocks,
+      paradoxicallyRejectedBlocks,
+      provenOptimal: publicResult.provenOptimal,
+      welfareGapBoundCashUnits: publicResult.welfareGapBoundCashUnits,
       method: result.method,
       welfareCashUnits: result.welfareCashUnits,
       searchNodes: result.searchNodes,

@@ -1,16 +1,16 @@
 """Conflation: an agent that fell behind decides the newest wake-up it holds instead of each one that
 piled up behind a slow decide(). A wake-up it skips still carried reports — fills, auction and
-capacity awards, auction and balancing results, activations, settlements — that happened since the
-wake-up before; they are kept here and handed to the strategy in front of the reports of the
-wake-up it does decide, in report order, so each reaches it exactly once. It is the merge the arena
-itself makes when it sends the reports of unprocessed wake-ups again after a resume. The rest of a
-wake-up (books, forecasts, open orders, positions, assets, cash) is a state, which the newest
-wake-up holds complete."""
+capacity awards, auction and balancing results, the fate of its auction blocks, activations,
+settlements — that happened since the wake-up before; they are kept here and handed to the strategy
+in front of the reports of the wake-up it does decide, in report order, so each reaches it exactly
+once. It is the merge the arena itself makes when it sends the reports of unprocessed wake-ups again
+after a resume. The rest of a wake-up (books, forecasts, open orders, positions, assets, cash) is a
+state, which the newest wake-up holds complete."""
 from .proto import session_pb2
 
 # The fields of a wake-up that report what happened since the previous one.
 REPORT_FIELDS = ("fills", "auction_awards", "auction_results", "capacity_awards", "activations",
-                 "balancing_results", "settlements")
+                 "balancing_results", "settlements", "auction_block_outcomes")
 
 
 class SkippedReports:

@@ -15,6 +15,7 @@ def wake(wake_id, report_seq, tag):
     w.activations.add(product_id=f"x{tag}")
     w.balancing_results.add(product_id=f"b{tag}")
     w.settlements.add(product_id=f"s{tag}")
+    w.auction_block_outcomes.add(auction_id=f"o{tag}", bid_id=f"blk{tag}")
     return w
 
 
@@ -33,6 +34,7 @@ class SkippedReportsTest(unittest.TestCase):
         for name, prefix in (("capacity_awards", "c"), ("activations", "x"), ("balancing_results", "b"),
                              ("settlements", "s")):
             self.assertEqual([e.product_id for e in getattr(merged, name)], [f"{prefix}{t}" for t in (1, 2, 3)])
+        self.assertEqual([o.bid_id for o in merged.auction_block_outcomes], ["blk1", "blk2", "blk3"])
         self.assertEqual((merged.wake_id, merged.report_seq, merged.cash_units), (7, 12, 3000))
         self.assertEqual([p.net_lots for p in merged.positions], [3])
 

@@ -58,8 +58,9 @@ export interface AuctionResultJson {
   firstPeriod?: number;
   pricesTicks?: number[];
   volumesLots?: number[];
-  acceptedBlocks?: string[];
-  paradoxicallyRejectedBlocks?: string[];
+  /** How many of the agents' block bids were accepted (the public result never says whose). */
+  acceptedBlockCount?: number;
+  paradoxicallyRejectedBlockCount?: number;
 }
 
 export interface CapacityProductResultJson {

@@ -135,10 +135,10 @@ describe('DashboardStore', () => {
         firstPeriod: 0,
         pricesTicks: [6_500, 0],
         volumesLots: [10, 0],
-        acceptedBlocks: [],
-        paradoxicallyRejectedBlocks: [],
         provenOptimal: true,
         welfareGapBoundCashUnits: 0,
+        acceptedBlockCount: 2,
+        paradoxicallyRejectedBlockCount: 1,
       }),
     );
     store.apply(
@@ -163,6 +163,7 @@ describe('DashboardStore', () => {
       periods: 2,
       volumeLots: 10,
       energyKwh: 250,
+      acceptedBlocks: 2,
     });
     expect(store.balancing[0]).toMatchObject({ productId: 'qh-20261122-0015', activatedDownKwh: 0 });
   });

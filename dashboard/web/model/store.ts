@@ -316,7 +316,7 @@ export class DashboardStore {
       maxPriceTicks: prices.length ? Math.max(...prices) : 0,
       volumeLots: volumes.reduce((s, v) => s + v, 0),
       energyKwh: volumes.reduce((s, v) => s + v, 0) * KWH_PER_LOT_QH,
-      acceptedBlocks: list(r.acceptedBlocks).length,
+      acceptedBlocks: int(r.acceptedBlockCount),
     });
     const day = auctionDayStart(auctionId);
     if (auctionId.startsWith('da-') && day !== undefined)
