@@ -60,9 +60,11 @@ describe('auction results and block bids', () => {
     const sink = new RecordingSink();
     const sim = await Simulation.create(cfg, { runId: 'anon-run', sinks: [sink] });
     const world = sim.ctx.world;
+    // The day-ahead clears where the forecast issued at its gate (D-1 12:00) puts the world's curves.
+    const atGate = world.forecastAt(Date.parse(`${DAY}T00:00:00Z`) - 12 * 3_600_000);
     const avgEur = (first: number, last: number) => {
       let s = 0;
-      for (let p = first; p <= last; p++) s += world.realised(p).priceTicks;
+      for (let p = first; p <= last; p++) s += atGate.at(p)!.priceTicks;
       return s / (last - first + 1) / 100;
     };
     // An accepted block (small, limit far above the price), one paradoxically rejected (in the

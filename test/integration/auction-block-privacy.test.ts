@@ -54,11 +54,13 @@ describe('auction results over gRPC and NATS', () => {
       ],
     });
     const cfg = loadRunConfig(path, { outDir: dir });
-    // The world's day-ahead prices (the exogenous curves cross there) size the blocks.
+    // The world's day-ahead prices size the blocks.
     const world = (await Simulation.create(cfg, { runId: 'probe', sinks: [] })).ctx.world;
+    // The day-ahead clears where the forecast issued at its gate (D-1 12:00) puts the world's curves.
+    const atGate = world.forecastAt(Date.parse('2026-11-22T00:00:00Z') - 12 * 3_600_000);
     const avgEur = (first: number, last: number) => {
       let s = 0;
-      for (let p = first; p <= last; p++) s += world.realised(p).priceTicks;
+      for (let p = first; p <= last; p++) s += atGate.at(p)!.priceTicks;
       return s / (last - first + 1) / 100;
     };
     const block = (
