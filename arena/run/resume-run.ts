@@ -12,7 +12,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { basename, join, resolve } from 'node:path';
 import type { RunEnd, RunManifest, SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import type { ActionBatch } from '../../gen/flexarena/v1/session.js';
-import { FlexArenaError } from '../../lib/index.js';
+import { FlexArenaError, RunInterruptedError } from '../../lib/index.js';
 import type {
   AgentPort,
   DecisionPoint,
@@ -239,8 +239,11 @@ export class ResumeSwitch {
     };
   }
 
-  /** What a failure before the switch means; the folder is left as it was (the temporary files go). */
-  failedBeforeLive(err: unknown): unknown {
+  /**
+   * What a failure before the switch means; the folder is left as it was (the temporary files go).
+   * `signal`: the run was stopped (Ctrl-C, SIGTERM) while it re-simulated its tape.
+   */
+  failedBeforeLive(err: unknown, signal?: string): unknown {
     for (const f of this.files) rmSync(f.temp, { force: true });
     if (err instanceof TapeMismatchError)
       return new ResumeError(
@@ -250,6 +253,13 @@ export class ResumeSwitch {
               'it was written by a FlexArena that did not flush its tape at decision points'
           : err.message,
         { cause: err },
+      );
+    if (signal !== undefined)
+      return new RunInterruptedError(
+        signal,
+        `resuming ${this.plan.runDir} interrupted by ${signal} while it re-simulated the recorded tape ` +
+          `(${this.check.lines} of its ${this.plan.tape.lines.length} lines checked); its agents are stopped and ` +
+          'its tape and settlement records are as they were: flexarena run --resume goes on from the same point',
       );
     return err;
   }

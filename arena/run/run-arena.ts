@@ -509,7 +509,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     if (resume && !resume.live) {
       // Before the re-simulation caught up nothing of the folder was replaced: it stays as it was.
       await closeRunFiles().catch(() => undefined);
-      throw resume.failedBeforeLive(err);
+      throw resume.failedBeforeLive(err, opts.signal?.aborted ? String(opts.signal.reason) : undefined);
     }
     if (opts.signal?.aborted && created && !portsEnded) {
       // Before NATS closes: live watchers learn it. Before the streams close (the agents are

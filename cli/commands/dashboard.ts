@@ -36,6 +36,10 @@ export function registerDashboard(program: Command): void {
         `tape reproduced exactly (${tapeLines} lines) in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
           `${timeline.messages.length} messages to play\n`,
       );
+      // A run killed outright: said as `flexarena tape`, `evaluate --run-dir` and `report` say it.
+      const { unclosedRunNoteOf } = await import('../../arena/index.js');
+      const killed = unclosedRunNoteOf(runDir);
+      if (killed) process.stderr.write(`${killed}\n`);
       const dash = await startReplayDashboard(timeline, { speed: o.speed, port: o.port });
       process.stdout.write(
         `FLEXARENA_DASHBOARD ${dash.pageUrl} ${timeline.runId} ${dash.natsUrl} ${dash.wsUrl}\n`,
