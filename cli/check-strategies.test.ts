@@ -54,11 +54,11 @@ describe('parameters of launched agents', () => {
       { id: 'c', strategy: 'heuristic-battery', asset: battery, params: { maxSlippageEur: 0.001 } },
     ]);
     expect(issues.map((i) => i.path)).toEqual([
-      'agents[0].params',
+      'agents[0].params.maxSlipageEur',
       'agents[1].params.checkpoint',
       'agents[2].params.maxSlippageEur',
     ]);
-    expect(issues[0]!.message).toMatch(/maxSlipageEur/);
+    expect(issues[0]!.message).toMatch(/unknown parameter; known: .*maxSlippageEur/);
     expect(issues[1]).toMatchObject({ value: '/nonexistent/policy.json' });
     expect(issues[1]!.message).toMatch(/cannot read a policy/);
     expect(issues[2]!.message).toMatch(/0\.01 EUR\/MWh/);
