@@ -39,6 +39,7 @@ import {
 } from '../launcher/agent-launcher.js';
 import { handStartHint } from '../launcher/hand-start-hint.js';
 import { LaunchWatch } from '../launcher/launch-watch.js';
+import type { OutboxReport } from '../nats/jetstream-outbox.js';
 import { type NatsServerHandle, startNatsServer } from '../nats/nats-server-launcher.js';
 import { NatsThread } from '../nats/nats-thread.js';
 import { assertRunIdUnused, storedRunMsgIds } from '../nats/run-id-check.js';
@@ -194,8 +195,11 @@ async function closeNats(
 ): Promise<NatsDelivery> {
   const thread = await n.thread;
   await thread.drain(cfg.nats.deliveryTimeoutMs);
-  const closed = await thread.close(join(runDir, 'undelivered-settlements.jsonl'));
+  const closed = await thread.close(join(runDir, UNDELIVERED_FILE));
   const report = closed.outbox;
+  // A resumed run: the stopped process's file listed what the stream lacked then; the resumed run
+  // published it (it publishes what the stream does not hold), so only its own file may stay.
+  if (!report.undeliveredFile) rmSync(join(runDir, UNDELIVERED_FILE), { force: true });
   if (report.undeliveredCount > 0)
     log(
       `NATS: ${report.undeliveredCount} of ${report.enqueued} settlement records were NOT delivered to JetStream ` +
@@ -531,7 +535,14 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     if (opts.signal?.aborted) {
       const signal = String(opts.signal.reason);
       writeInterruption(runDir, { signal, lastDecisionMs: created?.timeMs ?? 0 });
-      throw interrupted(signal, runDir, created);
+      // Closed here, not only in `finally`: the message says what NATS did not get.
+      const undelivered = nats ? await closeNatsStopped(nats, runDir, log) : undefined;
+      throw interrupted(signal, runDir, created, {
+        ...(nats ? { url: nats.url } : {}),
+        // A server the run did not start goes on; the dashboard's (opts.natsUrl) is the command's own.
+        shared: nats !== undefined && !nats.server && !opts.natsUrl,
+        ...(undelivered ? { undelivered } : {}),
+      });
     }
     if (notStarted && !opts.resume) throw folderRemoved(err, runDir, earlier?.held === true);
     throw err;
@@ -549,7 +560,14 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     faults.close();
     if (nats) {
       // After a failed run: the outbox still closes properly (its spool deleted), then the thread
-      // ends — also a thread that finished opening after the run had failed.
+      // ends — also a thread that finished opening after the run had failed. What it had not
+      // delivered goes to undelivered-settlements.jsonl, as at the end of a complete run; not so
+      // for a folder that is removed (the run did not start) or left as it was (a resume that
+      // failed before it went live). An interrupted run closed it already, saying so.
+      if (!completed && !notStarted && !opts.signal?.aborted && (!resume || resume.live)) {
+        const undelivered = await closeNatsStopped(nats, runDir, log);
+        if (undelivered) log(`NATS: ${undeliveredLine(undelivered, nats.url)}`);
+      }
       const thread = await nats.thread.catch(() => undefined);
       await thread?.close().catch((err) => log(`closing NATS: ${(err as Error).message}`));
       await thread?.terminate();
@@ -648,16 +666,54 @@ async function waitUnlessAborted(
   }
 }
 
+const UNDELIVERED_FILE = 'undelivered-settlements.jsonl';
+
+/**
+ * Closes the outbox of a run that stopped before its end, without waiting for NATS: what JetStream
+ * had not acknowledged is written to undelivered-settlements.jsonl (before, it was dropped without
+ * a word). Returns the report when something was not delivered.
+ */
+async function closeNatsStopped(
+  n: NatsParts,
+  runDir: string,
+  log: (l: string) => void,
+): Promise<OutboxReport | undefined> {
+  const thread = await n.thread.catch(() => undefined);
+  if (!thread) return undefined;
+  try {
+    const { outbox } = await thread.close(join(runDir, UNDELIVERED_FILE));
+    return outbox.undeliveredFile ? outbox : undefined;
+  } catch (err) {
+    log(`closing NATS: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+function undeliveredLine(r: OutboxReport, url: string): string {
+  return (
+    `${r.undeliveredCount + r.rejected.length} of its ${r.enqueued} settlement-stream messages did not reach ` +
+    `NATS at ${url}: they are in ${r.undeliveredFile} (flexarena run --resume publishes what the stream lacks)`
+  );
+}
+
 /** What an interrupted run says: where it stopped and what of it is on disk. */
-function interrupted(signal: string, runDir: string, sim: Simulation | undefined): RunInterruptedError {
+function interrupted(
+  signal: string,
+  runDir: string,
+  sim: Simulation | undefined,
+  nats: { url?: string; shared?: boolean; undelivered?: OutboxReport } = {},
+): RunInterruptedError {
   const at = sim?.timeMs
     ? ` at virtual time ${new Date(sim.timeMs).toISOString()}`
     : ' before its first decision point';
+  // A server the run did not start (nats.url, FLEXARENA_NATS_URL) goes on.
+  const stopped = nats.shared ? 'its agents are stopped' : 'its agents and nats-server are stopped';
   return new RunInterruptedError(
     signal,
-    `run interrupted by ${signal}${at}; its agents and nats-server are stopped, and ${runDir}/ holds its ` +
+    `run interrupted by ${signal}${at}; ${stopped}, and ${runDir}/ holds its ` +
       'tape (tape.jsonl.gz, its hash in tape.sha256) and settlement records (settlements.jsonl) until then, ' +
-      'and interrupted.json (no results.json)',
+      'and interrupted.json (no results.json)' +
+      (nats.undelivered && nats.url ? `; ${undeliveredLine(nats.undelivered, nats.url)}` : ''),
   );
 }
 

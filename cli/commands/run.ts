@@ -199,7 +199,12 @@ export function registerRun(program: Command): void {
       resolveLaunchedParamPaths(cfg, file);
       const runId = resume?.runId ?? o.runId ?? makeRunId(cfg);
       await checkLaunchedStrategies(cfg, file, await runWelcomes(cfg, runId, dirname(resolve(file)), file));
-      const stop = stopOnSignal('stopping the run (its agents, nats-server; tape and settlements closed)');
+      // A NATS server the run did not start (nats.url, FLEXARENA_NATS_URL) is not stopped with it.
+      const ownNats =
+        cfg.nats.enabled && (o.dashboard || (cfg.nats.url ?? process.env.FLEXARENA_NATS_URL) === undefined);
+      const stop = stopOnSignal(
+        `stopping the run (its agents${ownNats ? ', nats-server' : ''}; tape and settlements closed)`,
+      );
       const dash = o.dashboard
         ? await openDashboard(cfg, runId, o, stop.signal).catch((err) => {
             stop.release();
