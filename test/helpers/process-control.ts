@@ -1,6 +1,6 @@
 // Small process controls for tests that break things on purpose.
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -53,4 +53,9 @@ export async function until(what: string, ok: () => boolean, timeoutMs: number):
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/** Waits until a run's settlements.jsonl (`file`) holds its first records: the run is in its loop. */
+export function untilFirstSettlements(file: string, timeoutMs: number): Promise<void> {
+  return until('the first settlements', () => existsSync(file) && statSync(file).size > 0, timeoutMs);
 }

@@ -5,7 +5,7 @@
 // written to undelivered-settlements.jsonl and named in the message (as at the end of a complete
 // run), so the stream and that file hold every record of settlements.jsonl exactly once; and
 // `flexarena run --resume` publishes what the stream lacks and removes the stale file.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +17,7 @@ import {
   writeConfig,
 } from '../helpers/arena-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
-import { sleep, until } from '../helpers/process-control.js';
+import { sleep, untilFirstSettlements } from '../helpers/process-control.js';
 import { readRunSettlements } from '../helpers/settlement-stream.js';
 
 afterEach(async () => {
@@ -53,11 +53,7 @@ describe('Ctrl-C while the shared NATS server is away', () => {
       '7200',
     ]);
     const settlements = join(arena.runDir, 'settlements.jsonl');
-    await until(
-      'the first settlements',
-      () => existsSync(settlements) && statSync(settlements).size > 0,
-      120_000,
-    );
+    await untilFirstSettlements(settlements, 120_000);
     await nats.kill9();
     // Some virtual hours of settlements while the server is away.
     await sleep(2_500);

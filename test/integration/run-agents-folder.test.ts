@@ -3,11 +3,11 @@
 // left an empty agents/, and a resumed folder without one (a stopped in-process run's, now) failed
 // its first launch with ENOENT on the log, unhandled, a stack trace and exit 1.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, demoConfig, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
-import { until } from '../helpers/process-control.js';
+import { untilFirstSettlements } from '../helpers/process-control.js';
 
 afterAll(stopAll);
 
@@ -31,11 +31,7 @@ async function stoppedInProcessRun(): Promise<string> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   try {
     const settlements = join(runDir, 'settlements.jsonl');
-    await until(
-      'the first settlements',
-      () => existsSync(settlements) && statSync(settlements).size > 0,
-      180_000,
-    );
+    await untilFirstSettlements(settlements, 180_000);
     child.kill('SIGINT');
     expect(await exited, stderr).toBe(130);
   } finally {

@@ -4,13 +4,20 @@
 // holds the run until then with interrupted.json, exit 130. While it waits for the page to open
 // nothing has run yet: the servers close, no run folder, exit 130 (before, the signal killed it
 // there silently and its nats-server's store folder stayed behind).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInterruption } from '../../arena/index.js';
 import { demoConfig, readTape, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import { type DashboardProcess, startDashboardProcess } from '../helpers/dashboard-process.js';
-import { alive, childrenOf, commandOf, sleep, until } from '../helpers/process-control.js';
+import {
+  alive,
+  childrenOf,
+  commandOf,
+  sleep,
+  until,
+  untilFirstSettlements,
+} from '../helpers/process-control.js';
 
 const started: DashboardProcess[] = [];
 afterAll(async () => {
@@ -80,11 +87,7 @@ describe('Ctrl-C on flexarena run --dashboard', () => {
     const d = await runWithDashboard('during', 20, ['--no-dashboard-wait', '--pace', '3000']);
     const runDir = join(dir, 'during');
     const settlements = join(runDir, 'settlements.jsonl');
-    await until(
-      'the first settlements',
-      () => existsSync(settlements) && statSync(settlements).size > 0,
-      240_000,
-    );
+    await untilFirstSettlements(settlements, 240_000);
     const children = childrenOf(d.child.pid!);
     d.child.kill('SIGINT');
     expect(await d.exited, d.output().stderr).toBe(130);
@@ -146,11 +149,7 @@ describe('Ctrl-C on flexarena run --dashboard', () => {
     started.push(d);
     const runDir = join(dir, 'nats-killed');
     const settlements = join(runDir, 'settlements.jsonl');
-    await until(
-      'the first settlements',
-      () => existsSync(settlements) && statSync(settlements).size > 0,
-      240_000,
-    );
+    await untilFirstSettlements(settlements, 240_000);
     const nats = childrenOf(d.child.pid!).find((p) => commandOf(p).includes('nats-server'));
     expect(nats).toBeDefined();
     process.kill(nats!, 'SIGKILL');

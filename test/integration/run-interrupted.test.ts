@@ -20,7 +20,14 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
-import { alive, childrenOf, commandOf, sleep, until } from '../helpers/process-control.js';
+import {
+  alive,
+  childrenOf,
+  commandOf,
+  sleep,
+  until,
+  untilFirstSettlements,
+} from '../helpers/process-control.js';
 
 afterAll(stopAll);
 
@@ -34,11 +41,7 @@ describe('a run stopped by a signal', () => {
     const arena = await startArena(writeConfig(dir, cfg), ['--out', dir]);
     const settlements = join(arena.runDir, 'settlements.jsonl');
     // In the loop, past the first settled quarter-hour (the file is written at most once a second).
-    await until(
-      'the first settlements',
-      () => existsSync(settlements) && statSync(settlements).size > 0,
-      180_000,
-    );
+    await untilFirstSettlements(settlements, 180_000);
     const started = childrenOf(arena.child.pid!);
     const commands = new Map(started.map((pid) => [pid, commandOf(pid)]));
     expect(started.length, 'nats-server and three agent processes').toBeGreaterThanOrEqual(4);

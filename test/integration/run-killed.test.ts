@@ -7,7 +7,7 @@
 // one gzip stream flushed only at close (a kill left "unexpected end of file" and nothing a reader
 // would take), and settlements.jsonl was written at most once a second.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTapeFile } from '../../arena/index.js';
@@ -21,7 +21,7 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
-import { alive, childrenOf, until } from '../helpers/process-control.js';
+import { alive, childrenOf, untilFirstSettlements } from '../helpers/process-control.js';
 
 const orphans: number[] = [];
 afterAll(async () => {
@@ -54,11 +54,7 @@ describe('a run killed outright (SIGKILL)', () => {
       '9000',
     ]);
     const settlements = join(arena.runDir, 'settlements.jsonl');
-    await until(
-      'the first settlements',
-      () => existsSync(settlements) && statSync(settlements).size > 0,
-      240_000,
-    );
+    await untilFirstSettlements(settlements, 240_000);
     orphans.push(...childrenOf(arena.child.pid!));
     arena.child.kill('SIGKILL');
     await arena.exited;

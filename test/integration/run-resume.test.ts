@@ -5,7 +5,7 @@
 // refuses, naming the folder and why, and leaves the folder as it was. Before, such a run was lost:
 // the only way on was to play it again from the start.
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTapeFile } from '../../arena/index.js';
@@ -19,7 +19,7 @@ import {
   writeConfig,
 } from '../helpers/arena-process.js';
 import { NatsServerProcess, stopAllNatsServers } from '../helpers/nats-server-process.js';
-import { alive, childrenOf, sleep, until } from '../helpers/process-control.js';
+import { alive, childrenOf, sleep, untilFirstSettlements } from '../helpers/process-control.js';
 import { duplicatesOnlyFromRetries, readRunSettlements } from '../helpers/settlement-stream.js';
 
 const orphans: number[] = [];
@@ -50,11 +50,7 @@ async function stoppedRun(
 ): Promise<string> {
   const arena = await startArena(file, ['--out', join(dir, name), '--run-id', 'resume-me', '--pace', '9000']);
   const settlements = join(arena.runDir, 'settlements.jsonl');
-  await until(
-    'the first settlements',
-    () => existsSync(settlements) && statSync(settlements).size > 0,
-    240_000,
-  );
+  await untilFirstSettlements(settlements, 240_000);
   const end = Date.now() + 240_000;
   while (published && !(await published())) {
     if (Date.now() > end) throw new Error('timed out waiting for the first settlements on NATS');
