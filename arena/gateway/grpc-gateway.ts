@@ -495,7 +495,14 @@ export class GrpcGateway {
       gone('stream ended by agent');
       call.end();
     });
-    call.on('cancelled', () => gone('call cancelled'));
+    // grpc-js refuses a message over the limit itself (the agent gets RESOURCE_EXHAUSTED with the
+    // sizes) and tells the handler only that the call was cancelled: name both causes.
+    call.on('cancelled', () =>
+      gone(
+        `call cancelled: by the agent, or by gRPC for a message over limits.maxMessageBytes ` +
+          `(${this.opts.limits.maxMessageBytes} bytes; the agent got RESOURCE_EXHAUSTED)`,
+      ),
+    );
     call.on('error', (err) => gone(`stream error: ${err.message}`));
   }
 

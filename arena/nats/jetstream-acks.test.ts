@@ -59,6 +59,9 @@ describe('JetStreamAckPublisher', () => {
       checkStream: true,
       outcomeUnknown: false,
     });
+    // The client's words reach the user's line, not its class name.
+    expect(classifyPublishError(none).message).toBe(none.message);
+    expect(classifyPublishError(none).message).not.toMatch(/^JetStreamNotEnabled/);
     p.close();
   });
 

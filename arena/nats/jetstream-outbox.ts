@@ -618,7 +618,7 @@ export class JetStreamOutbox {
     } catch (err) {
       if (gen !== this.generation) return;
       this.streamState = 'check-needed';
-      this.beginOutage(`stream ${this.o.stream.name} unavailable: ${String(err)}`);
+      this.beginOutage(`stream ${this.o.stream.name} unavailable: ${causeText(err)}`);
       this.pause();
     }
     this.kick();

@@ -8,6 +8,7 @@ import {
   PermissionViolationError,
   RequestError,
 } from '@nats-io/transport-node';
+import { causeText } from './outbox-errors.js';
 
 export type PublishFailure =
   | {
@@ -58,7 +59,5 @@ function isNoResponders(err: unknown): boolean {
   return false;
 }
 
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
-}
+/** The client's words for a user's line, without its class name (see causeText). */
+const describe = causeText;

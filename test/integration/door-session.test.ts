@@ -4,6 +4,8 @@
 // INVALID_ARGUMENT (not INTERNAL), so does a hello asking for an unknown wake-up encoding, a
 // message over limits.maxMessageBytes ends it with RESOURCE_EXHAUSTED — and the agent can
 // reconnect and resume after each.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArenaServiceClient } from '../../gen/flexarena/v1/arena_service.js';
@@ -15,7 +17,13 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
+import { until } from '../helpers/process-control.js';
 import { bearer, hello, nextMatching, openRawSession, rawClient } from '../helpers/raw-session.js';
+
+const faultLines = (runDir: string): string[] => {
+  const file = join(runDir, 'agent-faults.log');
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+};
 
 afterEach(stopAll);
 
@@ -97,6 +105,12 @@ describe('gateway session limits', () => {
     const big = await nextMatching(s, (e) => e.type === 'error');
     if (big.type !== 'error') throw new Error('unreachable');
     expect(big.error.code).toBe(status.RESOURCE_EXHAUSTED);
+    // The arena's fault line names the limit too, not just "call cancelled".
+    await until(
+      'the fault line for the oversized message',
+      () => faultLines(arena.runDir).some((l) => /limits\.maxMessageBytes \(65536 bytes/.test(l)),
+      10_000,
+    );
 
     s = openRawSession(client, bearer(TOKEN));
     s.sendRequest(hello());
