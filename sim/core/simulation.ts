@@ -979,11 +979,14 @@ export class Simulation {
       downPriceTicks: outcome.activation?.downPriceTicks ?? 0,
       imbalanceLongPriceTicks: outcome.longPriceTicks,
       imbalanceShortPriceTicks: outcome.shortPriceTicks,
+      timeMs: this.now,
     };
+    // The tape's records carry their time as t (the same instant).
+    const { timeMs, ...resultFields } = publicResult;
     ctx.out.tape({
       type: 'balancing-result',
-      t: this.now,
-      ...publicResult,
+      t: timeMs,
+      ...resultFields,
       upActivated: outcome.activation?.upPriceTicks !== null && outcome.activation !== null,
       downActivated: outcome.activation?.downPriceTicks !== null && outcome.activation !== null,
       referencePriceTicks: outcome.referencePriceTicks,

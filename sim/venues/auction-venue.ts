@@ -304,6 +304,7 @@ export class AuctionVenue implements Venue {
       welfareGapBoundCashUnits: result.welfareGapBoundCashUnits,
       acceptedBlockCount: acceptedBlocks.length,
       paradoxicallyRejectedBlockCount: paradoxicallyRejectedBlocks.length,
+      timeMs: auction.spec.gateClosureMs,
     };
     // The tape is the arena's own record, not public: it keeps which blocks were taken, by their
     // internal keys (the record as it always was).

@@ -388,6 +388,7 @@ export class BalancingVenue implements Venue {
           clearingPriceTicks: p.clearingPriceTicks ?? 0,
           hasClearingPrice: p.clearingPriceTicks !== null,
         })),
+        timeMs: this.capacityGateMs(dayIndex),
       },
       CapacityAuctionResult,
     );

@@ -88,6 +88,9 @@ describe('the complete market over one day', () => {
       auctions[0]!.pricesTicks,
     );
     expect(seen.get('ida.results')).toHaveLength(3);
+    // Each public result carries the simulated time it cleared at: the tape record's time.
+    const cleared = [...seen.get('da.results')!, ...seen.get('ida.results')!] as { timeMs: number }[];
+    expect(cleared.map((r) => r.timeMs)).toEqual(auctions.map((a) => a.t));
     // The optimiser bid the day-ahead and was awarded; the reserve provider won capacity.
     expect(
       tape.some((e) => e.type === 'auction-bid' && (e.bid as { agentId: string }).agentId === 'optimiser'),
@@ -96,11 +99,17 @@ describe('the complete market over one day', () => {
     const capacity = tape.find((e) => e.type === 'capacity-result')!;
     expect((capacity.awards as { agentId: string }[]).some((a) => a.agentId === 'reserve')).toBe(true);
     expect(agent('reserve').capacityCashEur).toBeGreaterThan(0);
+    expect((seen.get('balancing.capacity') as { timeMs: number }[]).map((r) => r.timeMs)).toEqual([
+      capacity.t,
+    ]);
 
     // Every quarter-hour went through balancing and imbalance settlement, publicly and on the tape.
     const balancing = tape.filter((e) => e.type === 'balancing-result');
     expect(balancing).toHaveLength(96);
     expect(seen.get('balancing.qh')).toHaveLength(96);
+    expect((seen.get('balancing.qh') as { timeMs: number }[]).map((r) => r.timeMs)).toEqual(
+      balancing.map((b) => b.t),
+    );
     expect(
       balancing.some((b) => (b.activatedUpKwh as number) > 0) ||
         balancing.some((b) => (b.activatedDownKwh as number) > 0),

@@ -139,6 +139,7 @@ describe('DashboardStore', () => {
         welfareGapBoundCashUnits: 0,
         acceptedBlockCount: 2,
         paradoxicallyRejectedBlockCount: 1,
+        timeMs: Date.UTC(2026, 10, 21, 12),
       }),
     );
     store.apply(
@@ -152,6 +153,7 @@ describe('DashboardStore', () => {
         downPriceTicks: 0,
         imbalanceLongPriceTicks: 12_000,
         imbalanceShortPriceTicks: 12_000,
+        timeMs: Date.UTC(2026, 10, 22, 0, 30),
       }),
     );
     const [, da, , imbalance] = store.priceColumns();
