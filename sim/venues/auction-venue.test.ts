@@ -104,14 +104,20 @@ describe('AuctionVenue', () => {
     );
   });
 
-  // The rest of the market bids what it expects at the gate: the day-ahead cleared at the realised
-  // price, noise and spikes included, so its result told every agent the realised day at D-1 12:00.
-  it('clears the day-ahead where the forecast issued at its gate puts the rest of the market', async () => {
+  // The rest of the market bids what it expects before the gate: the day-ahead cleared at the
+  // realised price, noise and spikes included, so its result told every agent the realised day at
+  // D-1 12:00; then on the forecast issued at the gate instant, which no agent had when it bid.
+  it('clears the day-ahead where the last forecast issued before its gate puts the rest of the market', async () => {
     const { ctx, venue, tape } = makeVenue();
     await clear(venue, 'da-20261122');
     const result = venue.auctions.get('da-20261122')!.result!;
     expect(result.pricesTicks).toHaveLength(96);
-    const atGate = ctx.world.forecastAt(DAY_MS - 12 * HOUR);
+    const gate = DAY_MS - 12 * HOUR;
+    const atGate = ctx.world.forecastAt(gate - 1);
+    // A forecast is issued at the gate instant itself, with other prices: not the one used.
+    const issuedAtGate = ctx.world.forecastAt(gate);
+    expect(ctx.world.forecastIssueTimes(gate, gate)).toEqual([gate]);
+    expect(result.pricesTicks.some((p, step) => Math.abs(p - issuedAtGate.at(step)!.priceTicks) > 1)).toBe(true);
     // world.ts: the forecast's curves cross at its price; the clearing is on the tick grid (tie
     // rule: midpoint of the clearing interval, rounded), so allow one tick.
     let offRealised = 0;
@@ -352,8 +358,8 @@ describe('AuctionVenue', () => {
     });
     for (let step = 0; step < 48; step++)
       expect(ctx.world_.positions.has(ctx.products.quarterHours[step]!.id)).toBe(false);
-    // The intraday auction's exogenous side is a linear curve around the forecast at its gate.
-    const forecast = ctx.world.forecastAt(DAY_MS + 10 * HOUR);
+    // The intraday auction's exogenous side is a linear curve around the last forecast before its gate.
+    const forecast = ctx.world.forecastAt(DAY_MS + 10 * HOUR - 1);
     for (let i = 0; i < 48; i++) {
       const f = forecast.at(48 + i)!.priceTicks;
       expect(Math.abs(result.pricesTicks[i]! - f), `period ${48 + i}`).toBeLessThanOrEqual(10);

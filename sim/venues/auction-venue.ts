@@ -333,12 +333,15 @@ export class AuctionVenue implements Venue {
   }
 
   /**
-   * The rest of the market, as it sees the day at the gate (the forecast issued then). Day-ahead:
+   * The rest of the market, as it sees the day when it bids: the last forecast issued before the
+   * gate — the one the agents' last wake-up before the gate carried, not one published at the
+   * gate instant, after every bid is in (that would give the outside market news no agent could
+   * have). Day-ahead:
    * the world's merit-order supply and load curves at that forecast, netted (they cross at its
    * price; the realised price, with its noise, spikes and the forecasts' errors, is not known
    * yet). A world whose price is a file's (ENTSO-E day-ahead prices) clears at the file's price.
-   * Intraday auctions: a linear curve of the given depth around the forecast price at gate
-   * closure (the residual re-trading of everyone else).
+   * Intraday auctions: a linear curve of the given depth around that forecast's price (the
+   * residual re-trading of everyone else).
    */
   private exogenousBids(auction: Auction): AuctionBid[] {
     const { world } = this.ctx;
@@ -348,7 +351,7 @@ export class AuctionVenue implements Venue {
     const forecast =
       dayAhead && world.config.source !== 'synthetic'
         ? undefined
-        : world.forecastAt(auction.spec.gateClosureMs);
+        : world.forecastAt(auction.spec.gateClosureMs - 1);
     const depthLotsPerTick = (this.ctx.cfg.market.auctions.intradayDepthMwPerEur * 10) / 100;
     for (let period = 0; period < auction.config.periods; period++) {
       const step = auction.firstStep + period;
