@@ -21,9 +21,17 @@ export type { EpisodeLog, Runner };
 
 type BatteryCfg = Extract<TrainConfig['env'], { kind: 'battery' }>;
 
+/**
+ * The seed of an evaluation environment's own stream (forecast noise, a replaced discrete action,
+ * the EV fleet): derived from the run's one seed like every other stream (a train file has no
+ * env.seed), and the same at every evaluation, so an evaluation is a function of the policy.
+ */
+const evalEnvSeed = (cfg: TrainConfig, what: string) => deriveSeed(cfg.seed, what) & 0x7fffffff;
+
 function evalBatteryEnv(cfg: TrainConfig, env: BatteryCfg): BatteryEnv {
   return new BatteryEnv({
     ...env,
+    seed: evalEnvSeed(cfg, 'eval-env'),
     worldSeed: cfg.eval.worldSeed,
     days: { start: env.days.start, count: cfg.eval.days },
     episodeOrder: 'sequential',
@@ -114,6 +122,7 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
     const env = new EvFleetEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });
     const evalEnv = new EvFleetEnv({
       ...e,
+      seed: evalEnvSeed(cfg, 'eval-env'),
       worldSeed: cfg.eval.worldSeed,
       days: { start: e.days.start, count: cfg.eval.days },
     });
@@ -127,7 +136,7 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
       },
       async evaluate() {
         // Afresh every time, as evalBattery: the fleet and its forecast errors come from this stream.
-        evalEnv.reseed(e.seed);
+        evalEnv.reseed(evalEnv.config.seed);
         let s = 0;
         for (let d = 0; d < cfg.eval.days; d++) {
           let ts = evalEnv.reset(d);
@@ -168,7 +177,11 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
     // Algorithm 1's saving check: the greedy agent performs "in the trained period" (the training
     // days, in order, with the environment's penalties), on an environment of its own whose stream
     // starts afresh every time, like an evaluation's; the held-out evaluation world plays no part.
-    const trainedPeriod = new BatteryEnv({ ...e, episodeOrder: 'sequential' });
+    const trainedPeriod = new BatteryEnv({
+      ...e,
+      seed: evalEnvSeed(cfg, 'trained-period'),
+      episodeOrder: 'sequential',
+    });
     const trainingDays = Array.from({ length: trainedPeriod.dayCount }, (_, d) => d);
     let steps = 0;
     return {
@@ -181,7 +194,7 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
         return { return: r.return, steps: r.steps, valueEur: env.episodeRevenueEur };
       },
       async evaluate() {
-        trainedPeriod.reseed(e.seed);
+        trainedPeriod.reseed(trainedPeriod.config.seed);
         q.considerSaving(q.evaluate(trainedPeriod, trainingDays));
         return evalBattery(evalEnv, (o) => q.greedy(o));
       },

@@ -14,7 +14,7 @@ import {
   pastLastDayIssue,
 } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
-import { batteryEnvSchema, calendarDay } from '../env/battery-env-config.js';
+import { batteryEnvChecks, batteryEnvFields, calendarDay } from '../env/battery-env-config.js';
 import { inProcessRunIssues } from '../env/market-env.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -95,10 +95,28 @@ const methodSchema = z.discriminatedUnion('name', [
     .strict(),
 ]);
 
+/**
+ * `env.seed` (the environment's own stream in the API: days drawn, replaced actions, forecast
+ * noise, the fleet) is not a setting of a train file. It was accepted and only seeded the
+ * evaluation's stream, while training drew from the top-level `seed`; now every stream of the
+ * run, training and evaluation, is derived from that one seed, so the field is refused.
+ */
+const envSeedRefused = z
+  .never({
+    error:
+      'is not a setting of a train file: every random stream of the run (training and evaluation environments, the learner) is derived from the top-level seed; remove env.seed and set seed',
+  })
+  .optional();
+
+/** The fast battery environment as a train file gives it: its kind may be left out. */
+const trainBatteryEnvSchema = batteryEnvFields
+  .extend({ kind: z.literal('battery'), seed: envSeedRefused })
+  .superRefine(batteryEnvChecks);
+
 const evFleetEnvSchema = z
   .object({
     kind: z.literal('ev-fleet'),
-    seed: configSeed.default(1),
+    seed: envSeedRefused,
     worldSeed: configSeed.default(1),
     days: z
       .object({ start: calendarDay, count: int(1, 3660) })
@@ -148,15 +166,22 @@ const poolEnvSchema = z
 const trainConfigFields = z
   .object({
     name: configName.default('train'),
-    /** The one seed every stream of the run is derived from (learner, environment, checkpoints). */
+    /**
+     * The one seed every random stream of the run is derived from (learner, training and evaluation
+     * environments, checkpoints); worlds are chosen by env.worldSeed / eval.worldSeed / env.run.seed.
+     */
     seed: configSeed.default(1),
     method: methodSchema,
-    env: z.union([
-      batteryEnvSchema.and(z.object({ kind: z.literal('battery').default('battery') })),
-      evFleetEnvSchema,
-      marketEnvSchema,
-      poolEnvSchema,
-    ]),
+    // Told apart by kind (battery when left out), so an error names the field inside env and its
+    // limit: as a plain union every wrong field of env was one line "env: Invalid input".
+    env: z.preprocess(
+      (v) => (typeof v === 'object' && v !== null && !('kind' in v) ? { ...v, kind: 'battery' } : v),
+      z.discriminatedUnion(
+        'kind',
+        [trainBatteryEnvSchema, evFleetEnvSchema, marketEnvSchema, poolEnvSchema],
+        { error: 'must be an object whose kind is battery (the default), ev-fleet, market or pool' },
+      ),
+    ),
     /** Environment steps to train (episodes are finished: a run may go a little beyond). ADP: sample days. */
     steps: int(1, 1e10),
     checkpointEvery: int(1, 1e10).default(10_000),
