@@ -152,6 +152,36 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     expect(lots('b')).toBeLessThanOrEqual(0);
   });
 
+  // A learner stopped at for another learner's sake, with nothing of its own to trade: its share
+  // was dropped without any rejection. Every action gets an answer.
+  it('answers a share a learner without a tradable quarter-hour sends, and still checks it', async () => {
+    const env = new MultiAgentMarketEnv({ run: marketRun(['a', 'b']), learners: ['a', 'b'], seeds: 'fixed' });
+    await env.reset();
+    // Learners share the products and forecasts in today's core, so b is made to see none.
+    const state = (env as unknown as { state: Map<string, { features: { observe: () => undefined } }> })
+      .state;
+    state.get('b')!.features.observe = () => undefined;
+    let ts = await env.step({ a: 0.5, b: 0.5 }); // b's context is still the reset's: traded
+    expect(ts.b!.rejections).toEqual([]);
+    expect([...ts.b!.observation].every((x) => x === 0)).toBe(true);
+    expect(ts.a!.stepType).toBe(StepType.MID);
+    ts = await env.step({ a: 0.5, b: 0.5 });
+    expect(ts.a!.rejections).toEqual([]);
+    expect(ts.b!.rejections).toEqual([
+      {
+        code: 'no-tradable-quarter-hour',
+        field: 'action',
+        limit:
+          'a quarter-hour open for trading, with a price forecast, whose gate closes more than 60 s from now',
+        message:
+          'learner b has no tradable quarter-hour at this decision point (its observation was zeros): the share 0.5 was not traded',
+      },
+    ]);
+    // A malformed share is said to be malformed, as at any other point.
+    ts = await env.step({ a: 0, b: Number.POSITIVE_INFINITY });
+    expect(ts.b!.rejections.map((r) => r.code)).toEqual(['non-finite']);
+  });
+
   // All were accepted and had no effect: the environment has no wall clock, gRPC server or NATS.
   it('refuses what only the arena process does (real time, a deadline, a port, NATS), by path', () => {
     const refused = (extra: Record<string, unknown>) => {

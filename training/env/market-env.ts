@@ -340,10 +340,13 @@ export class MultiAgentMarketEnv {
             limit: 'a list of protocol actions',
             message: `actions is ${action.actions === null ? 'null' : typeof action.actions}, not a list: nothing was sent`,
           });
-      } else if (l.ctx && l.wake) {
+      } else {
         const checked = checkAction(this.actionSpec(), action);
-        if (checked.ok) batch = l.features.actions(l.wake, l.ctx, checked.values[0]!, 'learner');
-        else l.pending.push(...checked.rejections);
+        if (!checked.ok) l.pending.push(...checked.rejections);
+        else if (l.ctx && l.wake) batch = l.features.actions(l.wake, l.ctx, checked.values[0]!, 'learner');
+        // The point was stopped at for another learner: this one has no quarter-hour to trade
+        // (its observation was zeros). Its share was dropped without a word; now it is answered.
+        else l.pending.push(noTradableQuarterHour(l.id, checked.values[0]!, this.opts.gateMarginMs));
       }
       const receipt = sim.answer(l.id, {
         kind: 'batch',
@@ -423,6 +426,16 @@ export class MultiAgentMarketEnv {
   valueEur(id: string): number {
     return this.state.get(id)?.valueEur ?? 0;
   }
+}
+
+/** A battery share that had nothing to trade: no quarter-hour open with a forecast, past the gate margin. */
+function noTradableQuarterHour(id: string, share: number, gateMarginMs: number): ActionRejection {
+  return {
+    code: 'no-tradable-quarter-hour',
+    field: 'action',
+    limit: `a quarter-hour open for trading, with a price forecast, whose gate closes more than ${gateMarginMs / 1000} s from now`,
+    message: `learner ${id} has no tradable quarter-hour at this decision point (its observation was zeros): the share ${share} was not traded`,
+  };
 }
 
 function rejectionOf(r: {
