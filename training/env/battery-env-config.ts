@@ -3,7 +3,7 @@
 // the world's realised price path, episodes of one delivery day. Validated with zod: an error
 // names the field and the limit.
 import * as z from 'zod';
-import { ConfigError, configIssues, configSeed } from '../../lib/index.js';
+import { ConfigError, configIssues, configSeed, pastLastDayIssue } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS } from '../../sim/index.js';
 
 export const OBSERVATIONS = ['mini', 'standard', 'noisy', 'seed003'] as const;
@@ -87,11 +87,19 @@ export const batteryEnvFields = z
   })
   .strict();
 
-/** The checks across fields: the SoC bounds and the initial SoC within them. */
+/**
+ * The checks across fields: the SoC bounds, the initial SoC within them, and the day list ending
+ * by the last day there is (past it the first reset stopped with "not a calendar day: +010000-01").
+ */
 export function batteryEnvChecks(
-  c: { battery: { socMin: number; socMax: number; socInitial: number } },
+  c: {
+    battery: { socMin: number; socMax: number; socInitial: number };
+    days: { start: string; count: number };
+  },
   ctx: z.RefinementCtx,
 ): void {
+  const pastLastDay = pastLastDayIssue(c.days.start, c.days.count);
+  if (pastLastDay) ctx.addIssue({ code: 'custom', path: ['days', 'count'], message: pastLastDay });
   if (c.battery.socMin > c.battery.socMax)
     ctx.addIssue({ code: 'custom', path: ['battery', 'socMin'], message: 'must be <= socMax' });
   if (c.battery.socInitial < c.battery.socMin || c.battery.socInitial > c.battery.socMax)

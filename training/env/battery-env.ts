@@ -13,6 +13,7 @@
 // outside [−1, 1], wrong shape or index) is rejected and the battery idles for the step.
 import { RandomStream } from '../../lib/index.js';
 import {
+  DIFFICULTY_LEVELS,
   type Difficulty,
   DiscreteActionProsumer,
   RenewableBatteryProsumer,
@@ -24,6 +25,7 @@ import {
   type BatteryEnvConfigInput,
   parseBatteryEnvConfig,
 } from './battery-env-config.js';
+import { checkSeed } from './check-seed.js';
 import { ObservationSlab } from './observation-slab.js';
 import {
   type ArraySpec,
@@ -164,11 +166,16 @@ export class BatteryEnv implements Environment {
   /** A new stream for the environment's own draws (trainers re-key at every checkpoint, so a
    *  resumed run draws exactly what an uninterrupted one draws). */
   reseed(seed: number): void {
-    this.rng = new RandomStream('training.battery-env', seed);
+    this.rng = new RandomStream('training.battery-env', checkSeed(seed));
   }
 
   /** Curriculum: the next reset draws its day from the world of this level. */
   setDifficulty(level: Difficulty): void {
+    // An unknown level failed at the next reset, as "world.difficulty", and stayed set.
+    if (!(DIFFICULTY_LEVELS as readonly unknown[]).includes(level))
+      throw new RangeError(
+        `difficulty must be one of ${DIFFICULTY_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
+      );
     this.level = level;
   }
 

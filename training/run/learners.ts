@@ -119,9 +119,11 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
 
   if (e.kind === 'ev-fleet') {
     if (m.name !== 'dqn') throw new RangeError('env.kind ev-fleet trains with method dqn (seed 004)');
-    const env = new EvFleetEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });
+    // The environment's settings of the file (its kind is the train file's, not the environment's).
+    const fleet = { worldSeed: e.worldSeed, days: e.days, difficulty: e.difficulty, fleetSize: e.fleetSize };
+    const env = new EvFleetEnv({ ...fleet, seed: deriveSeed(seed, 'env') & 0x7fffffff });
     const evalEnv = new EvFleetEnv({
-      ...e,
+      ...fleet,
       seed: evalEnvSeed(cfg, 'eval-env'),
       worldSeed: cfg.eval.worldSeed,
       days: { start: e.days.start, count: cfg.eval.days },
