@@ -182,6 +182,46 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     expect(ts.b!.rejections.map((r) => r.code)).toEqual(['non-finite']);
   });
 
+  // Taken as given: a reward scale of 0 or NaN gave NaN rewards, a negative one reversed them, a
+  // price scale of 0 infinite observations, a negative slippage orders that never trade; an action
+  // keyed by a misspelt learner id and a league opponent that is no zoo agent were ignored; a
+  // learner without a battery failed at reset() naming no agent.
+  it('refuses its own settings out of range, unknown ids and a learner without a battery', async () => {
+    const build = (o: Record<string, unknown>) => () =>
+      new MarketEnv({ run: marketRun(['learner']), learner: 'learner', ...o });
+    for (const [o, field] of [
+      [{ rewardScaleEur: 0 }, 'rewardScaleEur'],
+      [{ rewardScaleEur: Number.NaN }, 'rewardScaleEur'],
+      [{ rewardScaleEur: -1 }, 'rewardScaleEur'],
+      [{ priceScaleEur: 0 }, 'priceScaleEur'],
+      [{ slippageEur: -5 }, 'slippageEur'],
+      [{ gateMarginMs: -1 }, 'gateMarginMs'],
+      [{ seeds: 'bogus' }, 'seeds'],
+    ] as const) {
+      expect(build(o)).toThrow(ConfigError);
+      expect(build(o)).toThrow(new RegExp(`\\n  - ${field}: `));
+    }
+    const run = marketRun(['learner']);
+    run.agents.push({ id: 'plain', strategy: 'idle' } as never);
+    expect(() => new MarketEnv({ run, learner: 'plain' })).toThrow(
+      'env.learners: plain has no battery asset (a learner trades battery shares)',
+    );
+    expect(() => new MultiAgentMarketEnv({ run, learners: ['learner', 'learner'] })).toThrow(
+      'env.learners: learner is named twice',
+    );
+    const env = new MultiAgentMarketEnv({ run: marketRun(['a']), learners: ['a'], seeds: 'fixed' });
+    expect(() => env.setOpponents({ nobody: { strategy: 'idle' } })).toThrow(
+      'opponents: nobody is not an agent of the run other than a learner (liquidity, heuristic)',
+    );
+    expect(() => env.setOpponents({ a: { strategy: 'idle' } })).toThrow(/opponents: a is not an agent/);
+    await env.reset();
+    await expect(env.step({ a: 0, b: 0.5 } as never)).rejects.toThrow(
+      'step(): "b" is not a learner of this environment (a)',
+    );
+    // Nothing was applied: the same decision point still takes the learner's answer.
+    expect((await env.step({ a: 0 })).a!.rejections).toEqual([]);
+  });
+
   // All were accepted and had no effect: the environment has no wall clock, gRPC server or NATS.
   it('refuses what only the arena process does (real time, a deadline, a port, NATS), by path', () => {
     const refused = (extra: Record<string, unknown>) => {
