@@ -189,4 +189,19 @@ describe('BatteryEnv', () => {
       /env\.days\.count: at most 1 from 9999-12-31/,
     );
   });
+
+  // The twin clips a legal action within 1 kWh of the headroom (whole-kWh metering) by design; the
+  // step said nothing of it (no rejection, and the info had no field for it).
+  it('reports in its info an action the battery clipped, legal or not', () => {
+    const full = { days, allowImport: true, battery: { socInitial: 1 }, generation: { peakMw: 0 } };
+    const env = new BatteryEnv({ ...full, illegal: 'clip' });
+    env.reset();
+    const ts = env.step(0.0004); // 1 kWh of charge into a full battery: within the tolerance
+    expect(ts.rejections).toEqual([]);
+    expect(env.info).toMatchObject({ illegal: false, clipped: true, batteryKwh: 0 });
+    env.step(0);
+    expect(env.info.clipped).toBe(false);
+    env.step(1); // beyond it: illegal, clipped to nothing, and rejected
+    expect(env.info).toMatchObject({ illegal: true, clipped: true });
+  });
 });

@@ -55,6 +55,12 @@ export interface BatteryStepInfo {
   socMwh: number;
   revenueEur: number;
   illegal: boolean;
+  /**
+   * The battery metered other than the action asked: an illegal action under 'clip' (also in the
+   * step's rejections), or a legal one within the twin's 1 kWh tolerance of its headroom, which is
+   * clipped by design and not illegal (whole-kWh metering) — said here, not as a rejection.
+   */
+  clipped: boolean;
 }
 
 export const OBSERVATION_LABELS: Record<BatteryEnvConfig['observation'], readonly string[]> = {
@@ -148,6 +154,7 @@ export class BatteryEnv implements Environment {
       socMwh: 0,
       revenueEur: 0,
       illegal: false,
+      clipped: false,
     };
   }
 
@@ -265,6 +272,7 @@ export class BatteryEnv implements Environment {
     let rejections = NO_REJECTIONS;
     let illegal = false;
     let executed = 0;
+    let clipped = false;
     let exportKwh: number;
     let batteryKwh: number;
     if (!checked.ok) {
@@ -277,6 +285,7 @@ export class BatteryEnv implements Environment {
     } else if (this.discrete) {
       const r = this.discrete.stepIndex(checked.values[0]!);
       executed = r.executedAction ?? 0;
+      clipped = r.clipped;
       exportKwh = r.exportKwh;
       batteryKwh = r.batteryKwh;
       if (r.violation) {
@@ -296,6 +305,7 @@ export class BatteryEnv implements Environment {
       exportKwh = r.exportKwh;
       batteryKwh = r.batteryKwh;
       executed = batteryKwh / (pBar * this.stepHours * 1000);
+      clipped = r.clipped;
       if (r.illegal) {
         illegal = true;
         rejections = [
@@ -322,6 +332,7 @@ export class BatteryEnv implements Environment {
     info.socMwh = this.prosumer.battery.socMwh;
     info.revenueEur = revenueEur;
     info.illegal = illegal;
+    info.clipped = clipped;
     this.t++;
     const terminated = illegal && c.illegal === 'terminate' && c.action === 'continuous';
     const last = terminated || this.t >= this.stepsPerEpisode;
