@@ -425,12 +425,29 @@ function resolveMarketParamPaths(c: TrainConfig, baseDir: string): void {
   }
 }
 
+/**
+ * DQN's `method.actions` (a grid of battery shares) applies on env.kind market; on ev-fleet the
+ * actions are seed 004's eleven risk factors, and a grid given there was accepted and ignored.
+ */
+function evFleetActionIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
+  const given = (doc as { method?: { actions?: unknown } } | null)?.method?.actions;
+  if (c.env.kind !== 'ev-fleet' || c.method.name !== 'dqn' || given === undefined) return [];
+  return [
+    {
+      path: 'method.actions',
+      message:
+        "applies on env.kind market only: on ev-fleet the actions are seed 004's risk factors 0, 0.1, …, 1; remove it",
+      value: given,
+    },
+  ];
+}
+
 /** `baseDir`: the training file's folder, against which relative paths in it resolve (default: the working directory). */
 export function parseTrainConfig(doc: unknown, source = '<inline>', baseDir = '.'): TrainConfig {
   const res = trainConfigSchema.safeParse(doc);
   if (!res.success) throw new ConfigError(source, configIssues(res.error, doc, ''));
   resolveMarketParamPaths(res.data, baseDir);
-  const issues = marketIssues(res.data, doc);
+  const issues = [...evFleetActionIssues(res.data, doc), ...marketIssues(res.data, doc)];
   if (issues.length > 0) throw new ConfigError(source, issues);
   return res.data;
 }

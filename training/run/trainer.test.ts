@@ -93,6 +93,10 @@ describe('train runner', () => {
     expect(issues({ kind: 'battery', seed: 7 })).toEqual([why]);
     expect(issues({ seed: 7 })).toEqual([why]); // kind left out: battery
     expect(issues({ kind: 'ev-fleet', seed: 7 }, 'dqn')).toEqual([why]);
+    // DQN's grid of shares is the market's; on the EV fleet it was accepted and ignored.
+    expect(() =>
+      parseTrainConfig({ steps: 10, method: { name: 'dqn', actions: [-1, 1] }, env: { kind: 'ev-fleet' } }),
+    ).toThrow(/method\.actions: applies on env\.kind market only/);
     // Without it the file is as before; the parsed env carries no seed of its own.
     const cfg = parseTrainConfig({ steps: 10, seed: 3, method: { name: 'td3' }, env: {} });
     expect(cfg.env.kind).toBe('battery');
