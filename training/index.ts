@@ -9,7 +9,8 @@ export {
   parseBatteryEnvConfig,
   REWARDS,
 } from './env/battery-env-config.js';
-export { EvFleetEnv, RISK_FACTORS } from './env/ev-fleet-env.js';
+export { EvFleetEnv, type EvFleetEnvConfig, RISK_FACTORS } from './env/ev-fleet-env.js';
+export { evFleetEnvConfigSchema, parseEvFleetEnvConfig } from './env/ev-fleet-env-config.js';
 export {
   type MarketAction,
   MarketEnv,

@@ -3,7 +3,7 @@
 // the world's realised price path, episodes of one delivery day. Validated with zod: an error
 // names the field and the limit.
 import * as z from 'zod';
-import { ConfigError, configIssues, configSeed } from '../../lib/index.js';
+import { ConfigError, configIssues, configSeed, pastLastDayIssue } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS } from '../../sim/index.js';
 
 export const OBSERVATIONS = ['mini', 'standard', 'noisy', 'seed003'] as const;
@@ -21,7 +21,8 @@ export const calendarDay = z
     return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
   }, 'not a calendar day');
 
-export const batteryEnvSchema = z
+/** The fields of the environment, without the checks across them (a train file extends them). */
+export const batteryEnvFields = z
   .object({
     kind: z.literal('battery').default('battery'),
     /** Seed of the environment's own stream (episode days, replacement actions, forecast noise). */
@@ -37,7 +38,11 @@ export const batteryEnvSchema = z
     episodeOrder: z.enum(['random', 'sequential']).default('random'),
     difficulty: z.enum(DIFFICULTY_LEVELS).default('noise'),
     /** Step length: the world's quarter-hour, or seed 002's 5 minutes (288 steps a day). */
-    stepMinutes: z.union([z.literal(15), z.literal(5)]).default(15),
+    stepMinutes: z
+      .union([z.literal(15), z.literal(5)], {
+        error: "must be 15 (the world's quarter-hour) or 5 (seed 002)",
+      })
+      .default(15),
     battery: z
       .object({
         powerMw: z.number().positive().max(10_000).default(10),
@@ -80,17 +85,32 @@ export const batteryEnvSchema = z
     /** Price normalisation of observations, €/MWh. */
     priceScaleEur: z.number().positive().max(10_000).default(100),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.battery.socMin > c.battery.socMax)
-      ctx.addIssue({ code: 'custom', path: ['battery', 'socMin'], message: 'must be <= socMax' });
-    if (c.battery.socInitial < c.battery.socMin || c.battery.socInitial > c.battery.socMax)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['battery', 'socInitial'],
-        message: 'must lie within [socMin, socMax]',
-      });
-  });
+  .strict();
+
+/**
+ * The checks across fields: the SoC bounds, the initial SoC within them, and the day list ending
+ * by the last day there is (past it the first reset stopped with "not a calendar day: +010000-01").
+ */
+export function batteryEnvChecks(
+  c: {
+    battery: { socMin: number; socMax: number; socInitial: number };
+    days: { start: string; count: number };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const pastLastDay = pastLastDayIssue(c.days.start, c.days.count);
+  if (pastLastDay) ctx.addIssue({ code: 'custom', path: ['days', 'count'], message: pastLastDay });
+  if (c.battery.socMin > c.battery.socMax)
+    ctx.addIssue({ code: 'custom', path: ['battery', 'socMin'], message: 'must be <= socMax' });
+  if (c.battery.socInitial < c.battery.socMin || c.battery.socInitial > c.battery.socMax)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['battery', 'socInitial'],
+      message: 'must lie within [socMin, socMax]',
+    });
+}
+
+export const batteryEnvSchema = batteryEnvFields.superRefine(batteryEnvChecks);
 
 export type BatteryEnvConfig = z.output<typeof batteryEnvSchema>;
 export type BatteryEnvConfigInput = z.input<typeof batteryEnvSchema>;

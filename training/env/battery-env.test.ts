@@ -169,4 +169,39 @@ describe('BatteryEnv', () => {
     expect(env.difficulty).toBe('spikes');
     expect(prices()).not.toEqual(clean);
   });
+
+  // A level outside the list failed at the next reset as "world.difficulty" and stayed set; a seed
+  // outside [0, 2^31 − 1] or not an integer drew what another seed draws (NaN as 0, 1.5 as 1).
+  it('refuses an unknown difficulty level and a seed that is not one, naming them', () => {
+    const env = new BatteryEnv({ days });
+    expect(() => env.setDifficulty('bogus' as never)).toThrow(
+      'difficulty must be one of clean, noise, spikes, forecast-errors, got "bogus"',
+    );
+    expect(env.difficulty).toBe('noise');
+    for (const s of [Number.NaN, 1.5, -1, 2 ** 31])
+      expect(() => env.reseed(s)).toThrow(`seed must be an integer in [0, 2147483647], got ${s}`);
+    env.reseed(7);
+    expect(env.reset().stepType).toBe(StepType.FIRST);
+  });
+
+  it('names env.days.count when the day list runs past the last day there is (it failed at reset)', () => {
+    expect(() => new BatteryEnv({ days: { start: '9999-12-31', count: 5 } })).toThrow(
+      /env\.days\.count: at most 1 from 9999-12-31/,
+    );
+  });
+
+  // The twin clips a legal action within 1 kWh of the headroom (whole-kWh metering) by design; the
+  // step said nothing of it (no rejection, and the info had no field for it).
+  it('reports in its info an action the battery clipped, legal or not', () => {
+    const full = { days, allowImport: true, battery: { socInitial: 1 }, generation: { peakMw: 0 } };
+    const env = new BatteryEnv({ ...full, illegal: 'clip' });
+    env.reset();
+    const ts = env.step(0.0004); // 1 kWh of charge into a full battery: within the tolerance
+    expect(ts.rejections).toEqual([]);
+    expect(env.info).toMatchObject({ illegal: false, clipped: true, batteryKwh: 0 });
+    env.step(0);
+    expect(env.info.clipped).toBe(false);
+    env.step(1); // beyond it: illegal, clipped to nothing, and rejected
+    expect(env.info).toMatchObject({ illegal: true, clipped: true });
+  });
 });

@@ -13,6 +13,7 @@
 // outside [−1, 1], wrong shape or index) is rejected and the battery idles for the step.
 import { RandomStream } from '../../lib/index.js';
 import {
+  DIFFICULTY_LEVELS,
   type Difficulty,
   DiscreteActionProsumer,
   RenewableBatteryProsumer,
@@ -24,6 +25,7 @@ import {
   type BatteryEnvConfigInput,
   parseBatteryEnvConfig,
 } from './battery-env-config.js';
+import { checkSeed } from './check-seed.js';
 import { ObservationSlab } from './observation-slab.js';
 import {
   type ArraySpec,
@@ -53,6 +55,12 @@ export interface BatteryStepInfo {
   socMwh: number;
   revenueEur: number;
   illegal: boolean;
+  /**
+   * The battery metered other than the action asked: an illegal action under 'clip' (also in the
+   * step's rejections), or a legal one within the twin's 1 kWh tolerance of its headroom, which is
+   * clipped by design and not illegal (whole-kWh metering) — said here, not as a rejection.
+   */
+  clipped: boolean;
 }
 
 export const OBSERVATION_LABELS: Record<BatteryEnvConfig['observation'], readonly string[]> = {
@@ -146,6 +154,7 @@ export class BatteryEnv implements Environment {
       socMwh: 0,
       revenueEur: 0,
       illegal: false,
+      clipped: false,
     };
   }
 
@@ -164,11 +173,16 @@ export class BatteryEnv implements Environment {
   /** A new stream for the environment's own draws (trainers re-key at every checkpoint, so a
    *  resumed run draws exactly what an uninterrupted one draws). */
   reseed(seed: number): void {
-    this.rng = new RandomStream('training.battery-env', seed);
+    this.rng = new RandomStream('training.battery-env', checkSeed(seed));
   }
 
   /** Curriculum: the next reset draws its day from the world of this level. */
   setDifficulty(level: Difficulty): void {
+    // An unknown level failed at the next reset, as "world.difficulty", and stayed set.
+    if (!(DIFFICULTY_LEVELS as readonly unknown[]).includes(level))
+      throw new RangeError(
+        `difficulty must be one of ${DIFFICULTY_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
+      );
     this.level = level;
   }
 
@@ -258,6 +272,7 @@ export class BatteryEnv implements Environment {
     let rejections = NO_REJECTIONS;
     let illegal = false;
     let executed = 0;
+    let clipped = false;
     let exportKwh: number;
     let batteryKwh: number;
     if (!checked.ok) {
@@ -270,6 +285,7 @@ export class BatteryEnv implements Environment {
     } else if (this.discrete) {
       const r = this.discrete.stepIndex(checked.values[0]!);
       executed = r.executedAction ?? 0;
+      clipped = r.clipped;
       exportKwh = r.exportKwh;
       batteryKwh = r.batteryKwh;
       if (r.violation) {
@@ -289,6 +305,7 @@ export class BatteryEnv implements Environment {
       exportKwh = r.exportKwh;
       batteryKwh = r.batteryKwh;
       executed = batteryKwh / (pBar * this.stepHours * 1000);
+      clipped = r.clipped;
       if (r.illegal) {
         illegal = true;
         rejections = [
@@ -315,6 +332,7 @@ export class BatteryEnv implements Environment {
     info.socMwh = this.prosumer.battery.socMwh;
     info.revenueEur = revenueEur;
     info.illegal = illegal;
+    info.clipped = clipped;
     this.t++;
     const terminated = illegal && c.illegal === 'terminate' && c.action === 'continuous';
     const last = terminated || this.t >= this.stepsPerEpisode;

@@ -13,7 +13,6 @@
 // Observation (eq. 10): hour, |VPP| now, predicted |VPP| at t+2, price.
 import { RandomStream } from '../../lib/index.js';
 import {
-  type Difficulty,
   EvFleet,
   imbalanceCostEur,
   industryTariffCostEur,
@@ -21,6 +20,12 @@ import {
   intradayCostEur,
   STEPS_PER_DAY,
 } from '../../sim/index.js';
+import { checkSeed } from './check-seed.js';
+import {
+  type EvFleetEnvConfig,
+  type EvFleetEnvSettings,
+  parseEvFleetEnvConfig,
+} from './ev-fleet-env-config.js';
 import { ObservationSlab } from './observation-slab.js';
 import {
   type ArraySpec,
@@ -35,23 +40,12 @@ import {
 } from './time-step.js';
 import { WorldDays } from './world-days.js';
 
+export type { EvFleetEnvConfig };
+
 export const RISK_FACTORS: readonly number[] = Array.from({ length: 11 }, (_, k) => k / 10);
 
-export interface EvFleetEnvConfig {
-  seed?: number;
-  worldSeed?: number;
-  days?: { start: string; count: number };
-  difficulty?: Difficulty;
-  fleetSize?: number;
-  tariffEurPerKwh?: number;
-  imbalancePriceEur?: number;
-  /** Relative sd of the 30-minutes-ahead prediction of the fleet's charging power. */
-  predictionError?: number;
-  rewardScaleEur?: number;
-}
-
 export class EvFleetEnv implements Environment<number, Float32Array> {
-  readonly config: Required<EvFleetEnvConfig>;
+  readonly config: EvFleetEnvSettings;
   private rng: RandomStream;
   private readonly world: WorldDays;
   private readonly slab = new ObservationSlab(4);
@@ -72,19 +66,7 @@ export class EvFleetEnv implements Environment<number, Float32Array> {
   episodeSavingEur = 0;
 
   constructor(config: EvFleetEnvConfig = {}) {
-    this.config = {
-      seed: config.seed ?? 1,
-      worldSeed: config.worldSeed ?? 1,
-      days: config.days ?? { start: '2024-06-03', count: 14 },
-      difficulty: config.difficulty ?? 'noise',
-      fleetSize: config.fleetSize ?? 100,
-      tariffEurPerKwh: config.tariffEurPerKwh ?? 0.15,
-      imbalancePriceEur: config.imbalancePriceEur ?? 200,
-      predictionError: config.predictionError ?? 0.1,
-      rewardScaleEur: config.rewardScaleEur ?? 10,
-    };
-    if (!(Number.isInteger(this.config.fleetSize) && this.config.fleetSize >= 1))
-      throw new RangeError(`fleetSize must be an integer >= 1, got ${this.config.fleetSize}`);
+    this.config = parseEvFleetEnvConfig(config);
     this.rng = new RandomStream('training.ev-fleet-env', this.config.seed);
     const d = this.config.days;
     this.world = new WorldDays(this.config.difficulty, this.config.worldSeed, d.start, d.count, {
@@ -108,7 +90,7 @@ export class EvFleetEnv implements Environment<number, Float32Array> {
   }
 
   reseed(seed: number): void {
-    this.rng = new RandomStream('training.ev-fleet-env', seed);
+    this.rng = new RandomStream('training.ev-fleet-env', checkSeed(seed));
   }
 
   /** Starts the next episode (or the day `dayIndex` of the list) and returns its first step. */

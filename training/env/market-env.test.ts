@@ -152,6 +152,76 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     expect(lots('b')).toBeLessThanOrEqual(0);
   });
 
+  // A learner stopped at for another learner's sake, with nothing of its own to trade: its share
+  // was dropped without any rejection. Every action gets an answer.
+  it('answers a share a learner without a tradable quarter-hour sends, and still checks it', async () => {
+    const env = new MultiAgentMarketEnv({ run: marketRun(['a', 'b']), learners: ['a', 'b'], seeds: 'fixed' });
+    await env.reset();
+    // Learners share the products and forecasts in today's core, so b is made to see none.
+    const state = (env as unknown as { state: Map<string, { features: { observe: () => undefined } }> })
+      .state;
+    state.get('b')!.features.observe = () => undefined;
+    let ts = await env.step({ a: 0.5, b: 0.5 }); // b's context is still the reset's: traded
+    expect(ts.b!.rejections).toEqual([]);
+    expect([...ts.b!.observation].every((x) => x === 0)).toBe(true);
+    expect(ts.a!.stepType).toBe(StepType.MID);
+    ts = await env.step({ a: 0.5, b: 0.5 });
+    expect(ts.a!.rejections).toEqual([]);
+    expect(ts.b!.rejections).toEqual([
+      {
+        code: 'no-tradable-quarter-hour',
+        field: 'action',
+        limit:
+          'a quarter-hour open for trading, with a price forecast, whose gate closes more than 60 s from now',
+        message:
+          'learner b has no tradable quarter-hour at this decision point (its observation was zeros): the share 0.5 was not traded',
+      },
+    ]);
+    // A malformed share is said to be malformed, as at any other point.
+    ts = await env.step({ a: 0, b: Number.POSITIVE_INFINITY });
+    expect(ts.b!.rejections.map((r) => r.code)).toEqual(['non-finite']);
+  });
+
+  // Taken as given: a reward scale of 0 or NaN gave NaN rewards, a negative one reversed them, a
+  // price scale of 0 infinite observations, a negative slippage orders that never trade; an action
+  // keyed by a misspelt learner id and a league opponent that is no zoo agent were ignored; a
+  // learner without a battery failed at reset() naming no agent.
+  it('refuses its own settings out of range, unknown ids and a learner without a battery', async () => {
+    const build = (o: Record<string, unknown>) => () =>
+      new MarketEnv({ run: marketRun(['learner']), learner: 'learner', ...o });
+    for (const [o, field] of [
+      [{ rewardScaleEur: 0 }, 'rewardScaleEur'],
+      [{ rewardScaleEur: Number.NaN }, 'rewardScaleEur'],
+      [{ rewardScaleEur: -1 }, 'rewardScaleEur'],
+      [{ priceScaleEur: 0 }, 'priceScaleEur'],
+      [{ slippageEur: -5 }, 'slippageEur'],
+      [{ gateMarginMs: -1 }, 'gateMarginMs'],
+      [{ seeds: 'bogus' }, 'seeds'],
+    ] as const) {
+      expect(build(o)).toThrow(ConfigError);
+      expect(build(o)).toThrow(new RegExp(`\\n  - ${field}: `));
+    }
+    const run = marketRun(['learner']);
+    run.agents.push({ id: 'plain', strategy: 'idle' } as never);
+    expect(() => new MarketEnv({ run, learner: 'plain' })).toThrow(
+      'env.learners: plain has no battery asset (a learner trades battery shares)',
+    );
+    expect(() => new MultiAgentMarketEnv({ run, learners: ['learner', 'learner'] })).toThrow(
+      'env.learners: learner is named twice',
+    );
+    const env = new MultiAgentMarketEnv({ run: marketRun(['a']), learners: ['a'], seeds: 'fixed' });
+    expect(() => env.setOpponents({ nobody: { strategy: 'idle' } })).toThrow(
+      'opponents: nobody is not an agent of the run other than a learner (liquidity, heuristic)',
+    );
+    expect(() => env.setOpponents({ a: { strategy: 'idle' } })).toThrow(/opponents: a is not an agent/);
+    await env.reset();
+    await expect(env.step({ a: 0, b: 0.5 } as never)).rejects.toThrow(
+      'step(): "b" is not a learner of this environment (a)',
+    );
+    // Nothing was applied: the same decision point still takes the learner's answer.
+    expect((await env.step({ a: 0 })).a!.rejections).toEqual([]);
+  });
+
   // All were accepted and had no effect: the environment has no wall clock, gRPC server or NATS.
   it('refuses what only the arena process does (real time, a deadline, a port, NATS), by path', () => {
     const refused = (extra: Record<string, unknown>) => {

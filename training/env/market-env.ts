@@ -10,6 +10,7 @@
 // Async, unlike the fast environment: the core's advance() is (it may clear auctions with HiGHS).
 // Reward: the change of the learner's cash minus its asset costs, € (÷ rewardScaleEur if set).
 
+import * as z from 'zod';
 import {
   type BatteryDecisionContext,
   BatteryPolicyFeatures,
@@ -18,7 +19,7 @@ import {
 } from '../../agents/strategies/index.js';
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
 import { type Action, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
-import { ConfigError, type ConfigIssue } from '../../lib/index.js';
+import { ConfigError, type ConfigIssue, configIssues } from '../../lib/index.js';
 import {
   type DecisionPoint,
   decisionRequest,
@@ -74,6 +75,19 @@ interface Learner {
 }
 
 const zeros = () => new Float32Array(STANDARD_OBSERVATION_SIZE);
+
+/**
+ * The environment's own settings, each within its range: a reward scale of 0 or NaN gave infinite
+ * or NaN rewards, a negative one reversed them, a price scale of 0 infinite observations, a negative
+ * or NaN slippage orders that never trade, and an unknown `seeds` was taken as 'per-episode'.
+ */
+const marketEnvSettings = z.object({
+  seeds: z.enum(['per-episode', 'fixed']).default('per-episode'),
+  priceScaleEur: z.number().positive().max(10_000).default(100),
+  slippageEur: z.number().min(0).max(10_000).default(10),
+  gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
+  rewardScaleEur: z.number().positive().max(1e6).optional(),
+});
 
 /**
  * Settings of a run document that only the arena's process reads: why each has no effect here,
@@ -228,19 +242,19 @@ export class MultiAgentMarketEnv {
     const ids = new Set(this.base.agents.map((a) => a.id));
     if (options.learners.length === 0)
       throw new RangeError('env.learners: name at least one agent of the run');
-    for (const l of options.learners)
+    for (const [i, l] of options.learners.entries()) {
       if (!ids.has(l))
         throw new RangeError(`env.learners: ${l} is not an agent of the run (${[...ids].join(', ')})`);
+      if (options.learners.indexOf(l) !== i) throw new RangeError(`env.learners: ${l} is named twice`);
+      // Its observation and shares are a battery's: without one, reset() stopped naming no agent.
+      if (this.base.agents.find((a) => a.id === l)?.asset?.type !== 'battery')
+        throw new RangeError(`env.learners: ${l} has no battery asset (a learner trades battery shares)`);
+    }
     this.learners = [...options.learners];
-    this.opts = {
-      seeds: options.seeds ?? 'per-episode',
-      priceScaleEur: options.priceScaleEur ?? 100,
-      slippageEur: options.slippageEur ?? 10,
-      gateMarginMs: options.gateMarginMs ?? 60_000,
-      rewardScaleEur: options.rewardScaleEur,
-      opponents: options.opponents,
-      files: options.files,
-    };
+    const settings = marketEnvSettings.safeParse(options);
+    if (!settings.success) throw new ConfigError('env', configIssues(settings.error, options, ''));
+    this.opts = { ...settings.data, opponents: undefined, files: options.files };
+    this.setOpponents(options.opponents);
   }
 
   observationSpec(): ArraySpec {
@@ -266,6 +280,14 @@ export class MultiAgentMarketEnv {
 
   /** League training: the strategies the named zoo agents play from the next reset on. */
   setOpponents(opponents: MarketEnvOptions['opponents']): void {
+    // An id that is no agent, or a learner (whose decisions come from step()), was ignored.
+    for (const id of Object.keys(opponents ?? {})) {
+      const zoo = this.base.agents.filter((a) => !this.learners.includes(a.id)).map((a) => a.id);
+      if (!zoo.includes(id))
+        throw new RangeError(
+          `opponents: ${id} is not an agent of the run other than a learner (${zoo.join(', ')})`,
+        );
+    }
     this.opts.opponents = opponents;
   }
 
@@ -320,6 +342,12 @@ export class MultiAgentMarketEnv {
     if (!this.running || !this.sim || !this.point)
       throw new EnvironmentUsageError('step() before reset() or after the last step');
     const sim = this.sim;
+    // An action for no learner (a misspelt id) was dropped without a word; nothing is applied.
+    for (const id of Object.keys(actions))
+      if (!this.state.has(id))
+        throw new EnvironmentUsageError(
+          `step(): ${JSON.stringify(id)} is not a learner of this environment (${this.learners.join(', ')})`,
+        );
     for (const l of this.state.values()) {
       const action = actions[l.id];
       let batch: Action[] = [];
@@ -340,10 +368,13 @@ export class MultiAgentMarketEnv {
             limit: 'a list of protocol actions',
             message: `actions is ${action.actions === null ? 'null' : typeof action.actions}, not a list: nothing was sent`,
           });
-      } else if (l.ctx && l.wake) {
+      } else {
         const checked = checkAction(this.actionSpec(), action);
-        if (checked.ok) batch = l.features.actions(l.wake, l.ctx, checked.values[0]!, 'learner');
-        else l.pending.push(...checked.rejections);
+        if (!checked.ok) l.pending.push(...checked.rejections);
+        else if (l.ctx && l.wake) batch = l.features.actions(l.wake, l.ctx, checked.values[0]!, 'learner');
+        // The point was stopped at for another learner: this one has no quarter-hour to trade
+        // (its observation was zeros). Its share was dropped without a word; now it is answered.
+        else l.pending.push(noTradableQuarterHour(l.id, checked.values[0]!, this.opts.gateMarginMs));
       }
       const receipt = sim.answer(l.id, {
         kind: 'batch',
@@ -423,6 +454,16 @@ export class MultiAgentMarketEnv {
   valueEur(id: string): number {
     return this.state.get(id)?.valueEur ?? 0;
   }
+}
+
+/** A battery share that had nothing to trade: no quarter-hour open with a forecast, past the gate margin. */
+function noTradableQuarterHour(id: string, share: number, gateMarginMs: number): ActionRejection {
+  return {
+    code: 'no-tradable-quarter-hour',
+    field: 'action',
+    limit: `a quarter-hour open for trading, with a price forecast, whose gate closes more than ${gateMarginMs / 1000} s from now`,
+    message: `learner ${id} has no tradable quarter-hour at this decision point (its observation was zeros): the share ${share} was not traded`,
+  };
 }
 
 function rejectionOf(r: {

@@ -9,7 +9,7 @@ export type StepType = (typeof StepType)[keyof typeof StepType];
 
 /** Why an action was not (fully) taken; same fields as the door's rejections. */
 export interface ActionRejection {
-  /** A stable code: 'type', 'non-finite', 'out-of-bounds', 'shape', 'not-an-index', 'charge-limit', … */
+  /** A stable code: 'type', 'non-finite', 'out-of-bounds', 'shape', 'not-an-index', 'charge-limit', 'no-tradable-quarter-hour', … */
   code: string;
   /** Which part of the action: 'action', 'action[0]', or a proto field path in the market env. */
   field: string;

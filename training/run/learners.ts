@@ -21,9 +21,17 @@ export type { EpisodeLog, Runner };
 
 type BatteryCfg = Extract<TrainConfig['env'], { kind: 'battery' }>;
 
+/**
+ * The seed of an evaluation environment's own stream (forecast noise, a replaced discrete action,
+ * the EV fleet): derived from the run's one seed like every other stream (a train file has no
+ * env.seed), and the same at every evaluation, so an evaluation is a function of the policy.
+ */
+const evalEnvSeed = (cfg: TrainConfig, what: string) => deriveSeed(cfg.seed, what) & 0x7fffffff;
+
 function evalBatteryEnv(cfg: TrainConfig, env: BatteryCfg): BatteryEnv {
   return new BatteryEnv({
     ...env,
+    seed: evalEnvSeed(cfg, 'eval-env'),
     worldSeed: cfg.eval.worldSeed,
     days: { start: env.days.start, count: cfg.eval.days },
     episodeOrder: 'sequential',
@@ -111,9 +119,12 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
 
   if (e.kind === 'ev-fleet') {
     if (m.name !== 'dqn') throw new RangeError('env.kind ev-fleet trains with method dqn (seed 004)');
-    const env = new EvFleetEnv({ ...e, seed: deriveSeed(seed, 'env') & 0x7fffffff });
+    // The environment's settings of the file (its kind is the train file's, not the environment's).
+    const fleet = { worldSeed: e.worldSeed, days: e.days, difficulty: e.difficulty, fleetSize: e.fleetSize };
+    const env = new EvFleetEnv({ ...fleet, seed: deriveSeed(seed, 'env') & 0x7fffffff });
     const evalEnv = new EvFleetEnv({
-      ...e,
+      ...fleet,
+      seed: evalEnvSeed(cfg, 'eval-env'),
       worldSeed: cfg.eval.worldSeed,
       days: { start: e.days.start, count: cfg.eval.days },
     });
@@ -127,7 +138,7 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
       },
       async evaluate() {
         // Afresh every time, as evalBattery: the fleet and its forecast errors come from this stream.
-        evalEnv.reseed(e.seed);
+        evalEnv.reseed(evalEnv.config.seed);
         let s = 0;
         for (let d = 0; d < cfg.eval.days; d++) {
           let ts = evalEnv.reset(d);
@@ -168,7 +179,11 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
     // Algorithm 1's saving check: the greedy agent performs "in the trained period" (the training
     // days, in order, with the environment's penalties), on an environment of its own whose stream
     // starts afresh every time, like an evaluation's; the held-out evaluation world plays no part.
-    const trainedPeriod = new BatteryEnv({ ...e, episodeOrder: 'sequential' });
+    const trainedPeriod = new BatteryEnv({
+      ...e,
+      seed: evalEnvSeed(cfg, 'trained-period'),
+      episodeOrder: 'sequential',
+    });
     const trainingDays = Array.from({ length: trainedPeriod.dayCount }, (_, d) => d);
     let steps = 0;
     return {
@@ -181,7 +196,7 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
         return { return: r.return, steps: r.steps, valueEur: env.episodeRevenueEur };
       },
       async evaluate() {
-        trainedPeriod.reseed(e.seed);
+        trainedPeriod.reseed(trainedPeriod.config.seed);
         q.considerSaving(q.evaluate(trainedPeriod, trainingDays));
         return evalBattery(evalEnv, (o) => q.greedy(o));
       },

@@ -14,7 +14,7 @@ import {
   pastLastDayIssue,
 } from '../../lib/index.js';
 import { DIFFICULTY_LEVELS, parseRunConfig, type RunConfig } from '../../sim/index.js';
-import { batteryEnvSchema, calendarDay } from '../env/battery-env-config.js';
+import { batteryEnvChecks, batteryEnvFields, calendarDay } from '../env/battery-env-config.js';
 import { inProcessRunIssues } from '../env/market-env.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -95,10 +95,28 @@ const methodSchema = z.discriminatedUnion('name', [
     .strict(),
 ]);
 
+/**
+ * `env.seed` (the environment's own stream in the API: days drawn, replaced actions, forecast
+ * noise, the fleet) is not a setting of a train file. It was accepted and only seeded the
+ * evaluation's stream, while training drew from the top-level `seed`; now every stream of the
+ * run, training and evaluation, is derived from that one seed, so the field is refused.
+ */
+const envSeedRefused = z
+  .never({
+    error:
+      'is not a setting of a train file: every random stream of the run (training and evaluation environments, the learner) is derived from the top-level seed; remove env.seed and set seed',
+  })
+  .optional();
+
+/** The fast battery environment as a train file gives it: its kind may be left out. */
+const trainBatteryEnvSchema = batteryEnvFields
+  .extend({ kind: z.literal('battery'), seed: envSeedRefused })
+  .superRefine(batteryEnvChecks);
+
 const evFleetEnvSchema = z
   .object({
     kind: z.literal('ev-fleet'),
-    seed: configSeed.default(1),
+    seed: envSeedRefused,
     worldSeed: configSeed.default(1),
     days: z
       .object({ start: calendarDay, count: int(1, 3660) })
@@ -148,15 +166,22 @@ const poolEnvSchema = z
 const trainConfigFields = z
   .object({
     name: configName.default('train'),
-    /** The one seed every stream of the run is derived from (learner, environment, checkpoints). */
+    /**
+     * The one seed every random stream of the run is derived from (learner, training and evaluation
+     * environments, checkpoints); worlds are chosen by env.worldSeed / eval.worldSeed / env.run.seed.
+     */
     seed: configSeed.default(1),
     method: methodSchema,
-    env: z.union([
-      batteryEnvSchema.and(z.object({ kind: z.literal('battery').default('battery') })),
-      evFleetEnvSchema,
-      marketEnvSchema,
-      poolEnvSchema,
-    ]),
+    // Told apart by kind (battery when left out), so an error names the field inside env and its
+    // limit: as a plain union every wrong field of env was one line "env: Invalid input".
+    env: z.preprocess(
+      (v) => (typeof v === 'object' && v !== null && !('kind' in v) ? { ...v, kind: 'battery' } : v),
+      z.discriminatedUnion(
+        'kind',
+        [trainBatteryEnvSchema, evFleetEnvSchema, marketEnvSchema, poolEnvSchema],
+        { error: 'must be an object whose kind is battery (the default), ev-fleet, market or pool' },
+      ),
+    ),
     /** Environment steps to train (episodes are finished: a run may go a little beyond). ADP: sample days. */
     steps: int(1, 1e10),
     checkpointEvery: int(1, 1e10).default(10_000),
@@ -267,7 +292,8 @@ function dayRangeIssues(
   if (c.env.kind === 'market') return []; // env.run is a run configuration, checked as one
   const { start, count } = c.env.days;
   const ranges: [(string | number)[], number][] = [
-    [['env', 'days', 'count'], count],
+    // The battery environment's own checks say it of env.days.count (batteryEnvChecks).
+    ...(c.env.kind === 'battery' ? [] : [[['env', 'days', 'count'], count] as [(string | number)[], number]]),
     [['eval', 'days'], c.eval.days],
   ];
   return ranges.flatMap(([path, n]) => {
@@ -399,12 +425,29 @@ function resolveMarketParamPaths(c: TrainConfig, baseDir: string): void {
   }
 }
 
+/**
+ * DQN's `method.actions` (a grid of battery shares) applies on env.kind market; on ev-fleet the
+ * actions are seed 004's eleven risk factors, and a grid given there was accepted and ignored.
+ */
+function evFleetActionIssues(c: TrainConfig, doc: unknown): ConfigIssue[] {
+  const given = (doc as { method?: { actions?: unknown } } | null)?.method?.actions;
+  if (c.env.kind !== 'ev-fleet' || c.method.name !== 'dqn' || given === undefined) return [];
+  return [
+    {
+      path: 'method.actions',
+      message:
+        "applies on env.kind market only: on ev-fleet the actions are seed 004's risk factors 0, 0.1, …, 1; remove it",
+      value: given,
+    },
+  ];
+}
+
 /** `baseDir`: the training file's folder, against which relative paths in it resolve (default: the working directory). */
 export function parseTrainConfig(doc: unknown, source = '<inline>', baseDir = '.'): TrainConfig {
   const res = trainConfigSchema.safeParse(doc);
   if (!res.success) throw new ConfigError(source, configIssues(res.error, doc, ''));
   resolveMarketParamPaths(res.data, baseDir);
-  const issues = marketIssues(res.data, doc);
+  const issues = [...evFleetActionIssues(res.data, doc), ...marketIssues(res.data, doc)];
   if (issues.length > 0) throw new ConfigError(source, issues);
   return res.data;
 }

@@ -76,6 +76,56 @@ describe('train runner', () => {
     expect(readFileSync(join(a, 'report.html'), 'utf8')).toMatch(/"seed": 5/);
   });
 
+  // env.seed was accepted and seeded only the evaluation's stream (training drew from the
+  // top-level seed): a field with no effect the user expects. Every stream derives from `seed`.
+  it('refuses env.seed on battery and ev-fleet, saying the top-level seed derives every stream', () => {
+    const issues = (env: Record<string, unknown>, method = 'td3') => {
+      try {
+        parseTrainConfig({ steps: 10, seed: 3, method: { name: method }, env }, 'train.yaml');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      throw new Error('accepted');
+    };
+    const why =
+      'env.seed: is not a setting of a train file: every random stream of the run (training and evaluation environments, the learner) is derived from the top-level seed; remove env.seed and set seed';
+    expect(issues({ kind: 'battery', seed: 7 })).toEqual([why]);
+    expect(issues({ seed: 7 })).toEqual([why]); // kind left out: battery
+    expect(issues({ kind: 'ev-fleet', seed: 7 }, 'dqn')).toEqual([why]);
+    // DQN's grid of shares is the market's; on the EV fleet it was accepted and ignored.
+    expect(() =>
+      parseTrainConfig({ steps: 10, method: { name: 'dqn', actions: [-1, 1] }, env: { kind: 'ev-fleet' } }),
+    ).toThrow(/method\.actions: applies on env\.kind market only/);
+    // Without it the file is as before; the parsed env carries no seed of its own.
+    const cfg = parseTrainConfig({ steps: 10, seed: 3, method: { name: 'td3' }, env: {} });
+    expect(cfg.env.kind).toBe('battery');
+    expect('seed' in cfg.env && cfg.env.seed !== undefined).toBe(false);
+  });
+
+  // As a plain union of the four kinds, every wrong field inside env was "env: Invalid input".
+  it('names the field inside env and its limit', () => {
+    const issues = (env: unknown, method = 'td3') => {
+      try {
+        parseTrainConfig({ steps: 10, method: { name: method }, env }, 'train.yaml');
+      } catch (err) {
+        return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      throw new Error('accepted');
+    };
+    expect(issues({ kind: 'battery', stepMinutes: 7 })).toEqual([
+      "env.stepMinutes: must be 15 (the world's quarter-hour) or 5 (seed 002)",
+    ]);
+    expect(issues({ battery: { powerMw: -1 } })[0]).toMatch(/^env\.battery\.powerMw: .*>0/);
+    expect(issues({ kind: 'ev-fleet', fleetSize: 0 }, 'dqn')[0]).toMatch(/^env\.fleetSize: .*>=1/);
+    expect(issues({ kind: 'pool', days: { start: '2024-05-01', count: 0 } }, 'adp')[0]).toMatch(
+      /^env\.days\.count: .*>=1/,
+    );
+    expect(issues({ kind: 'grid' })).toEqual([
+      'env.kind: must be an object whose kind is battery (the default), ev-fleet, market or pool',
+    ]);
+  });
+
   it('rejects a method on an environment it does not fit with the file, naming the field', () => {
     // These were RangeErrors of the runner (a stack trace, after the output folder was made).
     const refused = (doc: Record<string, unknown>) => {
