@@ -195,6 +195,7 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
       [{ rewardScaleEur: -1 }, 'rewardScaleEur'],
       [{ priceScaleEur: 0 }, 'priceScaleEur'],
       [{ slippageEur: -5 }, 'slippageEur'],
+      [{ slippageEur: 0.005 }, 'slippageEur'],
       [{ gateMarginMs: -1 }, 'gateMarginMs'],
       [{ seeds: 'bogus' }, 'seeds'],
     ] as const) {
@@ -213,6 +214,12 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     expect(() => env.setOpponents({ nobody: { strategy: 'idle' } })).toThrow(
       'opponents: nobody is not an agent of the run other than a learner (liquidity, heuristic)',
     );
+    // An unknown strategy is refused at once, and the opponents set before stay.
+    env.setOpponents({ heuristic: { strategy: 'idle' } });
+    expect(() => env.setOpponents({ heuristic: { strategy: 'no-such-strategy' } })).toThrow(
+      /^opponents\.heuristic: .*no-such-strategy/,
+    );
+    await env.reset();
     expect(() => env.setOpponents({ a: { strategy: 'idle' } })).toThrow(/opponents: a is not an agent/);
     await env.reset();
     await expect(env.step({ a: 0, b: 0.5 } as never)).rejects.toThrow(

@@ -20,6 +20,7 @@ import {
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
 import { type Action, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
 import { ConfigError, type ConfigIssue, configIssues } from '../../lib/index.js';
+import { eurToTicks, isOnTickGrid } from '../../market/index.js';
 import {
   type DecisionPoint,
   decisionRequest,
@@ -84,7 +85,13 @@ const zeros = () => new Float32Array(STANDARD_OBSERVATION_SIZE);
 const marketEnvSettings = z.object({
   seeds: z.enum(['per-episode', 'fixed']).default('per-episode'),
   priceScaleEur: z.number().positive().max(10_000).default(100),
-  slippageEur: z.number().min(0).max(10_000).default(10),
+  // A price distance: on the tick grid, as every price (it was rounded to one silently).
+  slippageEur: z
+    .number()
+    .min(0)
+    .max(10_000)
+    .refine(isOnTickGrid, 'must be a multiple of 0.01 EUR/MWh (one price tick)')
+    .default(10),
   gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
   rewardScaleEur: z.number().positive().max(1e6).optional(),
 });
@@ -288,6 +295,16 @@ export class MultiAgentMarketEnv {
           `opponents: ${id} is not an agent of the run other than a learner (${zoo.join(', ')})`,
         );
     }
+    // Built once here so that an unknown strategy or a bad parameter is refused now, naming the
+    // agent, and the opponents set before stay: it used to fail only at the next reset(), and at
+    // every reset after it.
+    for (const [id, o] of Object.entries(opponents ?? {})) {
+      try {
+        createStrategy(o.strategy, o.params ?? {});
+      } catch (err) {
+        throw new RangeError(`opponents.${id}: ${(err as Error).message}`, { cause: err });
+      }
+    }
     this.opts.opponents = opponents;
   }
 
@@ -321,7 +338,7 @@ export class MultiAgentMarketEnv {
           features: new BatteryPolicyFeatures(welcome, {
             priceScaleEur: this.opts.priceScaleEur,
             gateMarginMs: this.opts.gateMarginMs,
-            slippageTicks: Math.round(this.opts.slippageEur * 100),
+            slippageTicks: eurToTicks(this.opts.slippageEur),
           }),
           valueEur: 0,
           cashUnitsPerEur: welcome.market?.cashUnitsPerEur || 100_000,
