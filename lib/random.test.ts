@@ -31,6 +31,15 @@ describe('NamedRng', () => {
     expect(deriveSeed(42, 'a')).not.toBe(deriveSeed(43, 'a'));
   });
 
+  it('refuses a seed the generator would truncate into another seed', () => {
+    for (const bad of [1.5, 2 ** 32 + 7, 2 ** 31, -(2 ** 31) - 1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => new RandomStream('x', bad)).toThrow(
+        /^random stream x: seed must be an integer in \[-2\^31, 2\^31 - 1\]/,
+      );
+    expect(draws(new RandomStream('x', -(2 ** 31)), 2)).toHaveLength(2);
+    expect(draws(new RandomStream('x', 2 ** 31 - 1), 2)).toHaveLength(2);
+  });
+
   it('keeps streams independent: drawing from one does not shift another', () => {
     const alone = draws(new NamedRng(7).stream('agent.b.latency'), 20);
     const rng = new NamedRng(7);

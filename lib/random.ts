@@ -23,6 +23,12 @@ export class RandomStream implements Random {
     readonly name: string,
     seed: number,
   ) {
+    // The generator keeps only seed | 0: 1.5 would be 1, 2^32 + 7 would be 7, NaN 0 — another
+    // seed's numbers without a word. Configurations check their seeds; this catches a caller's bug.
+    if (!Number.isInteger(seed) || seed < -0x80000000 || seed > 0x7fffffff)
+      throw new RangeError(
+        `random stream ${name}: seed must be an integer in [-2^31, 2^31 - 1], got ${seed}`,
+      );
     this.gen = xoroshiro128plus(seed);
   }
 
