@@ -3,6 +3,7 @@
 // the environment. Its weights warm-start TD3's or PPO's actor.
 import type { MlpSpec } from '../../agents/strategies/index.js';
 import { RandomStream } from '../../lib/index.js';
+import { OBSERVATION_LABELS } from '../env/battery-env.js';
 import type { Environment } from '../env/time-step.js';
 import { StepType } from '../env/time-step.js';
 import { buildMlp, exportMlp, variablesOf } from '../nn/networks.js';
@@ -11,10 +12,33 @@ import { tf } from '../nn/tf.js';
 /**
  * Seed 002 §4.1 on the standard observation: if the average forecast price of the next hour
  * (entries 5–8) is above the current price (entry 4), charge fully (+1), else discharge fully (−1).
+ * For a battery that may import (or a bare one); behind a plant see forecastHeuristicFor.
  */
 export function forecastHeuristic(obs: ArrayLike<number>): number {
   const next = (obs[5]! + obs[6]! + obs[7]! + obs[8]!) / 4;
   return next > obs[4]! ? 1 : -1;
+}
+
+/** Index of the current generation (÷ the plant's peak) in the standard observation. */
+const GENERATION_NOW = OBSERVATION_LABELS.standard.indexOf('generation');
+
+/**
+ * Seed 002 §4.1 for the environment's plant: rising prices charge the battery "completely" from
+ * what the plant generates and sell only the rest — so without imports the charge is the
+ * generation, up to the battery's power (the +1 of forecastHeuristic was an illegal import there,
+ * penalised or ending the episode); falling prices discharge fully.
+ */
+export function forecastHeuristicFor(env: {
+  allowImport: boolean;
+  battery: { powerMw: number };
+  generation: { peakMw: number };
+}): (obs: ArrayLike<number>) => number {
+  if (env.allowImport) return forecastHeuristic;
+  const mwPerShare = env.generation.peakMw / env.battery.powerMw;
+  return (obs) => {
+    if (forecastHeuristic(obs) < 0) return -1;
+    return Math.min(1, Math.max(0, obs[GENERATION_NOW]! * mwPerShare));
+  };
 }
 
 export interface BcOptions {

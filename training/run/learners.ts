@@ -8,7 +8,7 @@ import type { BatteryEnvConfig } from '../env/battery-env-config.js';
 import { EvFleetEnv } from '../env/ev-fleet-env.js';
 import { type Environment, StepType } from '../env/time-step.js';
 import { PoolAdp, PoolDays } from '../methods/adp.js';
-import { behaviourCloning, forecastHeuristic } from '../methods/behaviour-cloning.js';
+import { behaviourCloning, forecastHeuristicFor } from '../methods/behaviour-cloning.js';
 import { DoubleDqn } from '../methods/dqn.js';
 import { perStepGamma, TabularQLearner, type TabularQSnapshot } from '../methods/tabular-q.js';
 import { Td3 } from '../methods/td3.js';
@@ -222,7 +222,7 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
         return steps;
       },
       async runEpisode() {
-        result = await behaviourCloning(env, forecastHeuristic, m.episodes, {
+        result = await behaviourCloning(env, forecastHeuristicFor(e), m.episodes, {
           hidden: m.hidden,
           epochs: m.epochs,
           seed,
@@ -251,7 +251,7 @@ export async function createRunner(cfg: TrainConfig, files?: SimulationFiles): P
   if (m.name === 'dqn') throw new RangeError('method dqn trains on env.kind ev-fleet (seed 004) or market');
   const warm =
     m.warmStartEpisodes > 0
-      ? await behaviourCloning(env, forecastHeuristic, m.warmStartEpisodes, { hidden: m.hidden, seed })
+      ? await behaviourCloning(env, forecastHeuristicFor(e), m.warmStartEpisodes, { hidden: m.hidden, seed })
       : undefined;
   if (m.name === 'ppo') {
     const ppo = ppoFromMethod(m, obsSize, seed);
