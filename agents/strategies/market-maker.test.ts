@@ -84,6 +84,14 @@ describe('MarketMaker', () => {
     });
   });
 
+  // It was rounded to a tick silently: 0.125 EUR/MWh per MW skewed quotes as 0.13 did.
+  it('refuses an inventory aversion off the tick grid, naming it', () => {
+    expect(() => new MarketMaker({ inventoryAversionEur: 0.125 })).toThrow(
+      'params.inventoryAversionEur: must be a multiple of 0.01 EUR/MWh (one price tick)',
+    );
+    expect(new MarketMaker({ inventoryAversionEur: 0.13 }).params.inventoryAversionEur).toBe(0.13);
+  });
+
   it('rests a bid and an ask behind the ladder on products far enough from the gate', () => {
     const s = new MarketMaker();
     s.onWelcome(makeWelcome({ assets: [batteryAsset()] }));
