@@ -174,7 +174,7 @@ export class MarketMaker implements Strategy {
       if (exit) {
         const i = quotes.findIndex((x) => x.side === exit.side);
         if (i >= 0) quotes.splice(i, 1);
-        quotes.push(exit);
+        quotes.push(notCrossing(exit, quotes));
       }
       out.push(...this.requote(q.productId, quotes, resting.get(q.productId) ?? [], view));
     }
@@ -301,6 +301,23 @@ function passive(q: Quote, book: WakeUp['books'][number] | undefined, own: WakeU
   }
   const bid = othersBest(book, own, 'bids');
   return bid !== undefined && q.priceTicks <= bid ? { ...q, priceTicks: bid + 1 } : q;
+}
+
+/**
+ * The exit order kept one tick clear of the agent's own quote on the other side. Break-even is
+ * where the position was opened, not where the market is: after the price moved its way, a long
+ * position's exit sell lay below its own resting bid (maxInventoryMw above quoteMw leaves that bid
+ * quoted), so the two crossed and the exit could only trade into its own order. Others' bids at
+ * or above the exit's price still fill it as before.
+ */
+export function notCrossing(exit: Quote, quotes: readonly Quote[]): Quote {
+  const other = quotes.find((x) => x.side !== exit.side);
+  if (!other) return exit;
+  if (exit.side === 'sell' && exit.priceTicks <= other.priceTicks)
+    return { ...exit, priceTicks: other.priceTicks + 1 };
+  if (exit.side === 'buy' && exit.priceTicks >= other.priceTicks)
+    return { ...exit, priceTicks: other.priceTicks - 1 };
+  return exit;
 }
 
 function mid(book: WakeUp['books'][number] | undefined): number | undefined {
