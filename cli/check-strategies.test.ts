@@ -74,6 +74,28 @@ describe('parameters of launched agents', () => {
     expect(issues[0]!.message).toMatch(/levelStepEur .*0\.35 MW.*multiple of 0\.1 MW \(one quantity lot\)/);
   });
 
+  it('refuses the price offsets and sizes that were rounded to the grid silently, naming each', async () => {
+    const issues = await agentIssues([
+      { id: 'pm', strategy: 'price-maker-battery', asset: battery, params: { defaultHalfSpreadEur: 0.005 } },
+      { id: 'mm', strategy: 'market-maker', asset: battery, params: { inventoryAversionEur: 0.125 } },
+      {
+        id: 'pa',
+        strategy: 'pool-aggregator',
+        asset: { type: 'residential-pool' },
+        params: { flexMw: 0.25 },
+      },
+      { id: 'ev', strategy: 'ev-fleet-charger', asset: { type: 'ev-fleet' }, params: { fleetMw: 2.55 } },
+    ]);
+    expect(issues.map((i) => [i.path, i.value])).toEqual([
+      ['agents[0].params.defaultHalfSpreadEur', 0.005],
+      ['agents[1].params.inventoryAversionEur', 0.125],
+      ['agents[2].params.flexMw', 0.25],
+      ['agents[3].params.fleetMw', 2.55],
+    ]);
+    expect(issues[0]!.message).toMatch(/multiple of 0\.01 EUR\/MWh/);
+    expect(issues[2]!.message).toMatch(/multiple of 0\.1 MW/);
+  });
+
   it('leaves the parameters of agents started by hand or by their own command to them', async () => {
     expect(
       await agentIssues([

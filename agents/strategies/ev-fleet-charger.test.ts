@@ -94,6 +94,14 @@ describe('EvFleetCharger', () => {
     expect(new EvFleetCharger({ tariffEurPerMwh: 150.01 }).params.tariffEurPerMwh).toBe(150.01);
   });
 
+  it('refuses a fleet power off the 0.1 MW lot grid: it sizes the bids, and was floored to lots silently', () => {
+    expect(() => new EvFleetCharger({ fleetMw: 2.55 })).toThrow(
+      'params.fleetMw: must be a multiple of 0.1 MW (one quantity lot)',
+    );
+    expect(() => new EvFleetCharger({ fleetMw: 0.05 })).toThrow('params.fleetMw');
+    expect(new EvFleetCharger({ fleetMw: 2.5 }).params.fleetMw).toBe(2.5);
+  });
+
   it('buys (P̂ − P_held)(1 − λ) of the cheap next quarter-hour, sized by the VPP cars', () => {
     const s = ready({ lambdaIntraday: 0.1, slippageEur: 5 });
     // 2 250 VPP cars × 3.6 kW = 8.1 MW; 63 lots held from the day-ahead.

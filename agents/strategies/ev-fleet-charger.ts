@@ -25,7 +25,7 @@ import { eurToTicks } from '../../market/index.js';
 import { auctionCurve, submit } from '../sdk/actions.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { stepCurve } from './lp-battery.js';
-import { eurPerMwh, parseParams } from './params.js';
+import { eurPerMwh, mwLots, parseParams } from './params.js';
 import { stateObject, stringList } from './strategy-state.js';
 import {
   assetState,
@@ -56,7 +56,8 @@ const paramsSchema = z
     lambdaDayAhead: riskFactor.default(0.5),
     dayAhead: z.boolean().default(false),
     /** Fleet charging power to assume when the asset state has no vppCars, MW. */
-    fleetMw: z.number().positive().max(10_000).optional(),
+    // On the lot grid: it was floored to whole lots silently (2.55 MW bought as 2.5).
+    fleetMw: mwLots(0.1, 10_000).optional(),
     /** Share of the fleet's maximum charging power expected available a day ahead. */
     dayAheadAvailabilityShare: z.number().min(0).max(1).default(0.3),
     /** Buy only in quarter-hours whose forecast is within this cheapest share of the look-ahead. */

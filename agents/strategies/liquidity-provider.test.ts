@@ -182,6 +182,14 @@ describe('LiquidityProvider.ladder', () => {
     expect(new LiquidityProvider({ levelStepEur: 0.01, depthMwPerEur: 10 }).params.levelStepEur).toBe(0.01);
   });
 
+  it('refuses a zero half-spread: its best bid and ask would rest at the same price, crossing itself', () => {
+    expect(() => new LiquidityProvider({ halfSpreadEur: 0 })).toThrow('params.halfSpreadEur');
+    const ladder = new LiquidityProvider({ halfSpreadEur: 0.01 }).ladder(8_000, 30 * 60_000);
+    const bid = Math.max(...ladder.filter((l) => l.side === Side.SIDE_BUY).map((l) => l.priceTicks));
+    const ask = Math.min(...ladder.filter((l) => l.side === Side.SIDE_SELL).map((l) => l.priceTicks));
+    expect(ask).toBeGreaterThan(bid);
+  });
+
   // Each level rests depth × step MW: 0.35 MW per EUR quoted 0.4 MW a level, 0.01 quoted one lot.
   it('refuses a depth and step whose level quantity is off the 0.1 MW lot grid or below one lot', () => {
     expect(() => new LiquidityProvider({ depthMwPerEur: 0.35 })).toThrow(ParamError);

@@ -22,7 +22,8 @@ import { numberRecord, stateObject } from './strategy-state.js';
 const paramsSchema = z
   .object({
     depthMwPerEur: z.number().positive().max(1000).default(1),
-    halfSpreadEur: eurPerMwh(0, 500).default(0.5),
+    // At least a tick: with 0 the best bid and the best ask both rested at the mid, crossing itself.
+    halfSpreadEur: eurPerMwh(0.01, 500).default(0.5),
     // A price step: on the tick grid like the others (0.005 was a RangeError with a stack).
     levelStepEur: eurPerMwh(0.01, 500).default(1),
     levels: z.number().int().min(1).max(100).default(10),

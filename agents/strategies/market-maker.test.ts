@@ -84,6 +84,14 @@ describe('MarketMaker', () => {
     });
   });
 
+  // It was rounded to a tick silently: 0.125 EUR/MWh per MW skewed quotes as 0.13 did.
+  it('refuses an inventory aversion off the tick grid, naming it', () => {
+    expect(() => new MarketMaker({ inventoryAversionEur: 0.125 })).toThrow(
+      'params.inventoryAversionEur: must be a multiple of 0.01 EUR/MWh (one price tick)',
+    );
+    expect(new MarketMaker({ inventoryAversionEur: 0.13 }).params.inventoryAversionEur).toBe(0.13);
+  });
+
   it('rests a bid and an ask behind the ladder on products far enough from the gate', () => {
     const s = new MarketMaker();
     s.onWelcome(makeWelcome({ assets: [batteryAsset()] }));
@@ -126,5 +134,29 @@ describe('MarketMaker', () => {
     expect(orders).toEqual([
       expect.objectContaining({ side: Side.SIDE_SELL, priceTicks: 7_850, quantityLots: 25 }),
     ]);
+  });
+
+  // With room for more inventory the bid stays quoted beside the exit; after the price rose past
+  // break-even the exit sell (70.50) lay below its own bid (~77) — it crossed itself.
+  it('never crosses its own quotes: the exit stays above its own bid', () => {
+    const s = new MarketMaker({ maxInventoryMw: 10 });
+    s.onWelcome(makeWelcome({ assets: [batteryAsset()] }));
+    const pos = {
+      productId: ids[8]!,
+      netLots: 25,
+      boughtLots: 25,
+      soldLots: 0,
+      cashUnits: -70 * 0.625 * 100_000,
+    };
+    const orders = submitsOf(s.decide(wake({ positions: [pos] })));
+    for (const id of new Set(orders.map((o) => o.productId))) {
+      const buys = orders.filter((o) => o.productId === id && o.side === Side.SIDE_BUY);
+      const sells = orders.filter((o) => o.productId === id && o.side === Side.SIDE_SELL);
+      for (const b of buys) for (const x of sells) expect(x.priceTicks).toBeGreaterThan(b.priceTicks);
+    }
+    const mine = orders.filter((o) => o.productId === ids[8]);
+    expect(mine.map((o) => o.side).sort()).toEqual([Side.SIDE_BUY, Side.SIDE_SELL]);
+    const bid = mine.find((o) => o.side === Side.SIDE_BUY)!.priceTicks;
+    expect(mine.find((o) => o.side === Side.SIDE_SELL)!.priceTicks).toBe(bid + 1);
   });
 });

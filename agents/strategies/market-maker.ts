@@ -38,7 +38,7 @@ import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { eurToTicks, quantizeEurToTicks } from '../../market/index.js';
+import { eurToTicks } from '../../market/index.js';
 import { cancel, modify, submit } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
@@ -54,7 +54,8 @@ const paramsSchema = z
     /** Size of each quote, MW (default: a quarter of the battery's power, or 1 MW). */
     quoteMw: mwLots(0.1, 10_000).optional(),
     /** Reservation shift per MW held and per (1 + hours to gate), EUR/MWh. */
-    inventoryAversionEur: z.number().min(0).max(1000).default(0.1),
+    // On the tick grid: it was rounded to a tick silently (0.125 shifted quotes as 0.13 did).
+    inventoryAversionEur: eurPerMwh(0, 1000).default(0.1),
     /** Inventory limit per quarter-hour, MW (default: one quote's size — fill, unwind, quote again). */
     maxInventoryMw: mwLots(0.1, 10_000).optional(),
     /** Quarter-hours quoted: the next ones delivering within this many hours. */
@@ -163,7 +164,7 @@ export class MarketMaker implements Strategy {
       const inventory = held + Math.round(this.params.energySkewShare * energyLots);
       const quotes: Quote[] = quotesFor(fair, inventory, (q.gateClosureMs - wake.timeMs) / HOUR_MS, {
         halfSpreadTicks: eurToTicks(p.halfSpreadEur),
-        aversionTicksPerMw: quantizeEurToTicks(p.inventoryAversionEur),
+        aversionTicksPerMw: eurToTicks(p.inventoryAversionEur),
         quoteLots: this.quoteLots(),
         maxInventoryLots: this.maxInventoryLots(),
       })
@@ -173,7 +174,7 @@ export class MarketMaker implements Strategy {
       if (exit) {
         const i = quotes.findIndex((x) => x.side === exit.side);
         if (i >= 0) quotes.splice(i, 1);
-        quotes.push(exit);
+        quotes.push(notCrossing(exit, quotes));
       }
       out.push(...this.requote(q.productId, quotes, resting.get(q.productId) ?? [], view));
     }
@@ -300,6 +301,23 @@ function passive(q: Quote, book: WakeUp['books'][number] | undefined, own: WakeU
   }
   const bid = othersBest(book, own, 'bids');
   return bid !== undefined && q.priceTicks <= bid ? { ...q, priceTicks: bid + 1 } : q;
+}
+
+/**
+ * The exit order kept one tick clear of the agent's own quote on the other side. Break-even is
+ * where the position was opened, not where the market is: after the price moved its way, a long
+ * position's exit sell lay below its own resting bid (maxInventoryMw above quoteMw leaves that bid
+ * quoted), so the two crossed and the exit could only trade into its own order. Others' bids at
+ * or above the exit's price still fill it as before.
+ */
+export function notCrossing(exit: Quote, quotes: readonly Quote[]): Quote {
+  const other = quotes.find((x) => x.side !== exit.side);
+  if (!other) return exit;
+  if (exit.side === 'sell' && exit.priceTicks <= other.priceTicks)
+    return { ...exit, priceTicks: other.priceTicks + 1 };
+  if (exit.side === 'buy' && exit.priceTicks >= other.priceTicks)
+    return { ...exit, priceTicks: other.priceTicks - 1 };
+  return exit;
 }
 
 function mid(book: WakeUp['books'][number] | undefined): number | undefined {

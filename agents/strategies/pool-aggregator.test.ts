@@ -89,6 +89,14 @@ describe('PoolAggregator', () => {
     expect(() => new PoolAggregator({ flexShare: 3 })).toThrow(ParamError);
   });
 
+  // flexMw was floored to whole lots: 0.25 MW offered 0.2 MW without a word.
+  it('refuses a flexMw off the 0.1 MW lot grid, naming it', () => {
+    expect(() => new PoolAggregator({ flexMw: 0.25 })).toThrow(
+      'params.flexMw: must be a multiple of 0.1 MW (one quantity lot)',
+    );
+    expect(new PoolAggregator({ flexMw: 0.3 }).params.flexMw).toBe(0.3);
+  });
+
   it('learns the baseline from metered exchange and the growth of delivered flexibility', () => {
     const s = ready({ baselineLearningRate: 0.5 });
     const k = periodOfDay('qh-20261122-0845')!;

@@ -39,7 +39,7 @@ import { eurToTicks, quantizeEurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
-import { eurPerMwh, parseParams } from './params.js';
+import { eurPerMwh, mwLots, parseParams } from './params.js';
 import { solvePoolFlex } from './pool-flex-lp.js';
 import { LoadStateError, numberRecord, optionalNumber, stateObject, stringList } from './strategy-state.js';
 import {
@@ -66,7 +66,8 @@ const paramsSchema = z
     /** Add the cheapest participation cost β of the direction to the threshold. */
     addParticipationCost: z.boolean().default(true),
     /** Flexibility in each direction, MW; default: flexShare × the pool's battery power. */
-    flexMw: z.number().min(0).max(10_000).optional(),
+    // A quantity: on the lot grid (it was floored to whole lots silently, 0.25 MW offered 0.2).
+    flexMw: mwLots(0, 10_000).optional(),
     flexShare: z.number().min(0).max(1).default(0.5),
     /** Weight of a new observation in the baseline average. */
     baselineLearningRate: z.number().positive().max(1).default(0.3),

@@ -57,6 +57,14 @@ describe('PriceMakerBattery', () => {
     expect(() => new PriceMakerBattery({ nope: 1 })).toThrow(ParamError);
   });
 
+  // The one price offset that took any float: 0.005 entered the book LP off the tick grid.
+  it('refuses a default half-spread off the tick grid, naming it', () => {
+    expect(() => new PriceMakerBattery({ defaultHalfSpreadEur: 0.005 })).toThrow(
+      'params.defaultHalfSpreadEur: must be a multiple of 0.01 EUR/MWh (one price tick)',
+    );
+    expect(new PriceMakerBattery({ defaultHalfSpreadEur: 0.75 }).params.defaultHalfSpreadEur).toBe(0.75);
+  });
+
   it('buys the cheap hours and sells the dear ones with IOC orders limited inside the visible book', async () => {
     const orders = submitsOf(await ready().decide(wake(10)));
     expect(orders.length).toBeGreaterThan(0);

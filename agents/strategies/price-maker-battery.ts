@@ -54,7 +54,8 @@ const paramsSchema = z
     /** Segments of the modelled impact curve per period and side. */
     impactSegments: z.number().int().min(1).max(20).default(5),
     /** Depth assumed until books show one: half-spread (EUR/MWh) and MW per EUR/MWh. */
-    defaultHalfSpreadEur: z.number().min(0).max(1000).default(0.5),
+    // A price offset like every other: on the tick grid (0.005 was taken as given, off the grid).
+    defaultHalfSpreadEur: eurPerMwh(0, 1000).default(0.5),
     defaultDepthMwPerEur: z.number().positive().max(10_000).default(1),
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
     horizonHours: z.number().positive().max(96).default(36),

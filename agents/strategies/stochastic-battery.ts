@@ -179,17 +179,24 @@ export class StochasticBattery implements Strategy {
       dayAhead: true,
       recourse: true,
     }));
+    const soc0 = clampSoc(projectSoc(soc, b, wake, start), b);
     const plan = solveStochasticLp(this.solver!, {
       ...this.base(b),
       periods,
       scenarios,
-      soc0Mwh: projectSoc(soc, b, wake, start),
+      soc0Mwh: soc0,
       terminalValueEurPerMwh: this.dayMean.terminalValue(ids[ids.length - 1]!, mean(forecast)),
     });
+    const lotsOf = dayAheadLots(
+      plan.dayAheadMw,
+      b,
+      soc0,
+      ids.map((id) => MarketView.heldLots(wake, id)),
+    );
     const margin = eurToTicks(this.params.daPriceMarginEur);
     const out: Action[] = [];
     ids.forEach((id, k) => {
-      const lots = Math.trunc(plan.dayAheadMw[k]! * 10 + (plan.dayAheadMw[k]! > 0 ? 1e-6 : -1e-6));
+      const lots = lotsOf[k]!;
       if (lots === 0) return;
       const period = auction.firstPeriod + k;
       out.push(
@@ -299,6 +306,26 @@ export class StochasticBattery implements Strategy {
     });
     return out;
   }
+}
+
+/**
+ * The first stage's day-ahead schedule (MW per period) in whole lots, walked along the SoC that
+ * held + lots leave from `soc0Mwh`: each period truncated on its own (as it was) could take the
+ * SoC past a bound the plan hugs — the LP may even charge and discharge at once in a period,
+ * which the battery cannot — so a full award set setpoints the twin clipped.
+ */
+export function dayAheadLots(
+  dayAheadMw: readonly number[],
+  b: Pick<BatterySpec, 'powerMw' | 'etaCharge' | 'etaDischarge' | 'socMinMwh' | 'socMaxMwh'>,
+  soc0Mwh: number,
+  heldLots: readonly number[],
+): number[] {
+  return socSafeTradeLots(
+    quarterHourLimits(b),
+    soc0Mwh,
+    heldLots,
+    dayAheadMw.map((mw) => mw * 10),
+  );
 }
 
 function mean(xs: number[]): number {

@@ -91,6 +91,27 @@ describe('stochastic LP', () => {
     expect(plan.boughtMw[0]![1]).toBeCloseTo(0, 6);
   });
 
+  // The first stage relied on recourse: with a cheap deep book it bought beyond the battery's
+  // power to sell the rest again later at the scenarios' price; where that later trade never came
+  // (a thin book before the gate) the twin clipped the schedule. What is committed now must be
+  // feasible on its own.
+  it('takes from the book now no more than the battery can hold, however cheap', () => {
+    const plan = solveStochasticLp(solver, {
+      ...BAT,
+      periods: [
+        { heldMw: 3, recourse: true, bookBuy: [{ priceEur: 40, maxMw: 30, now: true }], bookSell: [] },
+        { heldMw: 0, recourse: true },
+      ],
+      scenarios: [
+        [90, 90],
+        [95, 95],
+      ],
+      terminalValueEurPerMwh: 60,
+      recourseCostEurPerMwh: 1,
+    });
+    expect(plan.boughtMw[0]![0]).toBeCloseTo(7, 6); // up to the 10 MW power with the 3 MW held
+  });
+
   it('names the field of a malformed problem', () => {
     expect(() =>
       solveStochasticLp(solver, {

@@ -14,6 +14,14 @@
 // trading later: half-spread and impact) in periods still tradable later, and the battery's
 // dispatch c, d and SoC e. τ_s = 1/NS. u, w (power the battery cannot follow, cost M) keep the
 // problem feasible when held positions already break the battery's limits.
+//
+// The first stage must be feasible on its own: with the same constraints, one more dispatch
+// (c⁰, d⁰, e⁰, slack u⁰, w⁰ at cost M) has to follow held + (x − y) + Σ_k (z⁺ − z⁻) with no recourse
+//   c⁰_t − d⁰_t = held_t + (x_t − y_t) + Σ_k (z⁺_tk − z⁻_tk) + u⁰_t − w⁰_t,   e⁰ within its bounds.
+// Without it the LP committed more than the battery can do whenever recourse at scenario prices
+// made that pay — selling the same energy in two quarter-hours day-ahead and buying back the
+// dearer one later, or buying a cheap book beyond the power limit to sell it again later — and
+// where the later trade never came (a thin book before the gate) the twin clipped the schedule.
 
 import type { BatteryLimits, LpSolver } from '../../lib/index.js';
 import type { PriceSegment } from './battery-book-lp.js';
@@ -99,6 +107,26 @@ export function buildStochasticLp(p: StochasticProblem): string {
     const h = per.hours ?? p.hours;
     if (per.dayAhead)
       bounds.push(` 0 <= xa${t} <= ${num(2 * p.powerMw)}`, ` 0 <= ya${t} <= ${num(2 * p.powerMw)}`);
+    // The first stage's own dispatch (see the header): what is committed now, with no recourse.
+    const first = new Terms().add(1, `fc${t}`).add(-1, `fd${t}`).add(-1, `fu${t}`).add(1, `fw${t}`);
+    if (per.dayAhead) first.add(-1, `xa${t}`).add(1, `ya${t}`);
+    (per.bookBuy ?? []).forEach((_, k) => {
+      first.add(-1, `zb${t}_${k}`);
+    });
+    (per.bookSell ?? []).forEach((_, k) => {
+      first.add(1, `zs${t}_${k}`);
+    });
+    rows.push(` f${t}: ${first.text()} = ${num(per.heldMw)}`);
+    const firstBal = new Terms().add(1, `fe${t}`);
+    if (t > 0) firstBal.add(-1, `fe${t - 1}`);
+    firstBal.add(-p.etaCharge * h, `fc${t}`).add(h / p.etaDischarge, `fd${t}`);
+    rows.push(` g${t}: ${firstBal.text()} = ${num(t === 0 ? clampSoc(p.soc0Mwh) : 0)}`);
+    obj.add(-m, `fu${t}`).add(-m, `fw${t}`);
+    bounds.push(
+      ` 0 <= fc${t} <= ${num(p.powerMw)}`,
+      ` 0 <= fd${t} <= ${num(p.powerMw)}`,
+      ` ${num(p.socMinMwh)} <= fe${t} <= ${num(p.socMaxMwh)}`,
+    );
     (per.bookBuy ?? []).forEach((sg, k) => {
       obj.add(-sg.priceEur * h, `zb${t}_${k}`);
       bounds.push(` 0 <= zb${t}_${k} <= ${num(sg.maxMw)}`);
