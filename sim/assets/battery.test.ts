@@ -124,6 +124,21 @@ describe('BatteryTwin', () => {
     expect(b.socMwh).toBeGreaterThanOrEqual(2);
   });
 
+  // Exactly 500 kWh of room (or of energy) computes as 499.9999999999992 (…83): floored without a
+  // slack for floating noise, a schedule that hugs the bound was clipped by 1 kWh.
+  it('meters a schedule that reaches a bound exactly in full, despite floating noise', () => {
+    const toFull = new BatteryTwin('b', spec({ socInitial: (18 - 0.0009 * 500) / 20 }));
+    expect(toFull.headroomKwh(QH).maxChargeKwh).toBe(500);
+    expect(toFull.preview(500, QH)).toEqual({ meteredKwh: 500, clipped: false });
+    expect(toFull.step(500, QH)).toMatchObject({ meteredKwh: 500, clipped: false });
+    expect(toFull.socMwh).toBeCloseTo(18, 9);
+    expect(toFull.socMwh).toBeLessThanOrEqual(18);
+    const toEmpty = new BatteryTwin('b', spec({ socInitial: (2 + 500 / 0.9 / 1000) / 20 }));
+    expect(toEmpty.headroomKwh(QH).maxDischargeKwh).toBe(500);
+    expect(toEmpty.step(-500, QH)).toMatchObject({ meteredKwh: -500, clipped: false });
+    expect(toEmpty.socMwh).toBeGreaterThanOrEqual(2);
+  });
+
   it('meters in whole kWh rounded towards zero, so it never exceeds the physical limit', () => {
     // Room from 17.99 to 18 MWh at eta 0.9: 11.1 kWh from the grid -> 11 kWh metered.
     const nearFull = new BatteryTwin('b', spec({ socInitial: 17.99 / 20 }));

@@ -25,6 +25,14 @@ export interface BatteryTwinSpec {
   degradationEurPerMwh?: number | undefined;
 }
 
+/**
+ * Floating noise allowed on the room and energy left before they are floored to whole kWh: a
+ * bound reached exactly (0.45 MWh of room at η 0.9 is 500 kWh) computes as 499.9999999999992, and
+ * flooring that cost a schedule that hugs the bound a whole kWh, clipped. 1e-6 kWh is far below
+ * the meter's step; the state is clamped to its bounds after each period anyway.
+ */
+const FLOAT_SLACK_KWH = 1e-6;
+
 /** What the battery can still take or give this period, grid side, whole kWh (both ≥ 0). */
 export interface BatteryHeadroom {
   maxChargeKwh: number;
@@ -94,8 +102,8 @@ export class BatteryTwin {
    */
   headroomKwh(hours: number): BatteryHeadroom {
     const maxGridKwh = this.spec.powerMw * hours * 1000;
-    const roomKwh = ((this.socMaxMwh - this.soc) / this.spec.etaCharge) * 1000;
-    const availableKwh = (this.soc - this.socMinMwh) * this.spec.etaDischarge * 1000;
+    const roomKwh = ((this.socMaxMwh - this.soc) / this.spec.etaCharge) * 1000 + FLOAT_SLACK_KWH;
+    const availableKwh = (this.soc - this.socMinMwh) * this.spec.etaDischarge * 1000 + FLOAT_SLACK_KWH;
     return {
       maxChargeKwh: Math.floor(Math.max(0, Math.min(maxGridKwh, roomKwh))),
       maxDischargeKwh: Math.floor(Math.max(0, Math.min(maxGridKwh, availableKwh))),
@@ -122,11 +130,11 @@ export class BatteryTwin {
     const maxGridKwh = this.spec.powerMw * hours * 1000;
     let metered: number;
     if (scheduledKwh >= 0) {
-      const roomKwh = ((this.socMaxMwh - this.soc) / this.spec.etaCharge) * 1000;
+      const roomKwh = ((this.socMaxMwh - this.soc) / this.spec.etaCharge) * 1000 + FLOAT_SLACK_KWH;
       metered = Math.floor(Math.max(0, Math.min(scheduledKwh, maxGridKwh, roomKwh)));
       this.soc += (metered / 1000) * this.spec.etaCharge;
     } else {
-      const availableKwh = (this.soc - this.socMinMwh) * this.spec.etaDischarge * 1000;
+      const availableKwh = (this.soc - this.socMinMwh) * this.spec.etaDischarge * 1000 + FLOAT_SLACK_KWH;
       metered = -Math.floor(Math.max(0, Math.min(-scheduledKwh, maxGridKwh, availableKwh)));
       this.soc += metered / 1000 / this.spec.etaDischarge;
     }
