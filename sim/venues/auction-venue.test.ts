@@ -117,7 +117,9 @@ describe('AuctionVenue', () => {
     // A forecast is issued at the gate instant itself, with other prices: not the one used.
     const issuedAtGate = ctx.world.forecastAt(gate);
     expect(ctx.world.forecastIssueTimes(gate, gate)).toEqual([gate]);
-    expect(result.pricesTicks.some((p, step) => Math.abs(p - issuedAtGate.at(step)!.priceTicks) > 1)).toBe(true);
+    expect(result.pricesTicks.some((p, step) => Math.abs(p - issuedAtGate.at(step)!.priceTicks) > 1)).toBe(
+      true,
+    );
     // world.ts: the forecast's curves cross at its price; the clearing is on the tick grid (tie
     // rule: midpoint of the clearing interval, rounded), so allow one tick.
     let offRealised = 0;
