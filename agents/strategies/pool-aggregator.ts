@@ -83,7 +83,7 @@ const paramsSchema = z
     gateMarginMs: z.number().int().min(0).max(3_600_000).default(60_000),
     /** Bid the planned flexibility in the day-ahead auction (when the run has one). */
     dayAhead: z.boolean().default(true),
-    /** The extra E_t clears only at prices this much better than the forecast (EUR/MWh). */
+    /** Slack for the extra E_t: bought below forecast + this, sold from forecast − this (EUR/MWh). */
     dayAheadMarginEur: eurPerMwh(0, 1000).default(5),
     /** Share of the pool's SoC range the day-ahead plan may move away from the baseline. */
     dayAheadRoomShare: z.number().min(0).max(1).default(0.3),

@@ -61,5 +61,16 @@ describe('pool flexibility LP (seed 001 DA optimisation with merit-order costs)'
     expect(() => solvePoolFlex(solver, { ...BASE, pricesEur: [40, Number.NaN] })).toThrow(/pricesEur\[1\]/);
     expect(() => solvePoolFlex(solver, { ...BASE, segments: 0 })).toThrow(/segments/);
     expect(() => solvePoolFlex(solver, { ...BASE, roomUpMwh: -1 })).toThrow(/roomUpMwh/);
+    // Non-finite sizes and participation costs name their field (they used to reach the LP writer,
+    // which only said "coefficient NaN is not finite", or slipped through as an unbounded bound).
+    expect(() => solvePoolFlex(solver, { ...BASE, betaChargeMaxEur: Number.NaN })).toThrow(
+      /betaChargeMaxEur/,
+    );
+    expect(() => solvePoolFlex(solver, { ...BASE, betaDischargeMinEur: Number.POSITIVE_INFINITY })).toThrow(
+      /betaDischargeMinEur/,
+    );
+    expect(() => solvePoolFlex(solver, { ...BASE, betaChargeMinEur: 9 })).toThrow(/betaChargeMinEur.*<=/);
+    expect(() => solvePoolFlex(solver, { ...BASE, chargeMw: Number.POSITIVE_INFINITY })).toThrow(/chargeMw/);
+    expect(() => solvePoolFlex(solver, { ...BASE, hours: Number.POSITIVE_INFINITY })).toThrow(/hours/);
   });
 });

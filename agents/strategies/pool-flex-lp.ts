@@ -63,9 +63,21 @@ export function validatePoolFlex(p: PoolFlexProblem): void {
   if (p.pricesEur.length === 0) bad('pricesEur', 'is empty');
   for (const [i, x] of p.pricesEur.entries())
     if (!Number.isFinite(x)) bad(`pricesEur[${i}]`, 'must be finite');
-  if (!(p.hours > 0)) bad('hours', 'must be > 0');
+  if (!(p.hours > 0 && Number.isFinite(p.hours))) bad('hours', 'must be finite and > 0');
   for (const f of ['chargeMw', 'dischargeMw', 'roomUpMwh', 'roomDownMwh'] as const)
-    if (!(p[f] >= 0)) bad(f, 'must be >= 0');
+    if (!(p[f] >= 0 && Number.isFinite(p[f]))) bad(f, 'must be finite and >= 0');
+  // The β enter every segment's cost: a NaN or infinite one would otherwise surface as an
+  // anonymous "coefficient is not finite" from the LP writer.
+  for (const f of [
+    'betaChargeMinEur',
+    'betaChargeMaxEur',
+    'betaDischargeMinEur',
+    'betaDischargeMaxEur',
+  ] as const)
+    if (!Number.isFinite(p[f])) bad(f, `must be finite, got ${p[f]}`);
+  if (p.betaChargeMinEur > p.betaChargeMaxEur) bad('betaChargeMinEur', 'must be <= betaChargeMaxEur');
+  if (p.betaDischargeMinEur > p.betaDischargeMaxEur)
+    bad('betaDischargeMinEur', 'must be <= betaDischargeMaxEur');
   if (!(Number.isInteger(p.segments) && p.segments >= 1 && p.segments <= 50))
     bad('segments', 'must be an integer in [1, 50]');
 }

@@ -42,4 +42,29 @@ describe('ADP with linear Q-factors (seed 001)', () => {
     copy.restore(JSON.parse(JSON.stringify(snap)));
     expect(copy.trainDay(1, false)).toEqual(adp.trainDay(1, false));
   });
+
+  it('restores only a whole snapshot, naming what is wrong, and changes nothing otherwise', () => {
+    const days = new PoolDays({ days: { start: '2024-05-01', count: 2 }, households: 3 });
+    const adp = new PoolAdp(days, { seed: 2 });
+    for (let k = 0; k < 4; k++) adp.trainDay(k % 2);
+    const snap = JSON.parse(JSON.stringify(adp.snapshot())) as { alpha: number[][]; P: number[][] };
+    const target = new PoolAdp(days);
+    const before = JSON.stringify(target.snapshot());
+    const bad: [Record<string, unknown>, RegExp][] = [
+      // One interval's α only: it used to replace α_1 and keep the other 95 intervals' factors.
+      [{ ...snap, alpha: [snap.alpha[0]] }, /alpha must be 96 lists of 7/],
+      [{ ...snap, alpha: snap.alpha.map((a) => [...a, 0]) }, /alpha must be 96 lists of 7/],
+      [
+        { ...snap, alpha: snap.alpha.map((a, t) => (t === 5 ? [a[0], -1, 0, 0, 0, 0, 0] : a)) },
+        /alpha\[5\]\[1\] must be >= 0/,
+      ],
+      [{ ...snap, P: snap.P.map((p) => p.slice(1)) }, /P must be 96 lists of 49/],
+      [{ ...snap, P: undefined }, /P must be/],
+      [{ ...snap, samplePaths: -1 }, /samplePaths/],
+    ];
+    for (const [s, msg] of bad) {
+      expect(() => target.restore(s)).toThrow(msg);
+      expect(JSON.stringify(target.snapshot())).toBe(before);
+    }
+  });
 });

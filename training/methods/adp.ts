@@ -224,14 +224,46 @@ export class PoolAdp {
     this.rng = new RandomStream('training.adp', seed);
   }
 
+  /**
+   * Takes a `snapshot()` back. Checked whole before anything is set: a short or malformed list
+   * used to be copied in part (α of the first intervals replaced, the rest kept) or to fail with a
+   * bare "offset is out of bounds".
+   */
   restore(s: Record<string, unknown>): void {
-    (s.alpha as number[][]).forEach((a, t) => {
+    const T = this.rls.length;
+    const n = ADP_FEATURES;
+    const table = (field: 'alpha' | 'P', width: number): number[][] => {
+      const v = s[field];
+      if (
+        !Array.isArray(v) ||
+        v.length !== T ||
+        !v.every(
+          (row) =>
+            Array.isArray(row) &&
+            row.length === width &&
+            row.every((x) => typeof x === 'number' && Number.isFinite(x)),
+        )
+      )
+        throw new RangeError(`adp snapshot: ${field} must be ${T} lists of ${width} finite numbers`);
+      return v as number[][];
+    };
+    const alpha = table('alpha', n);
+    const P = table('P', n * n);
+    alpha.forEach((a, t) => {
+      for (let i = 1; i < n; i++)
+        if (a[i]! < 0)
+          throw new RangeError(`adp snapshot: alpha[${t}][${i}] must be >= 0 (eq. 13), got ${a[i]}`);
+    });
+    const paths = s.samplePaths;
+    if (!(typeof paths === 'number' && Number.isSafeInteger(paths) && paths >= 0))
+      throw new RangeError(`adp snapshot: samplePaths must be a whole number >= 0, got ${String(paths)}`);
+    alpha.forEach((a, t) => {
       this.rls[t]!.theta.set(a);
     });
-    (s.P as number[][]).forEach((p, t) => {
+    P.forEach((p, t) => {
       this.rls[t]!.setCovariance(p);
     });
-    this.samplePaths = s.samplePaths as number;
+    this.samplePaths = paths;
   }
 
   /** One sample path: forward simulation on the forecasts, backward evaluation, RLS updates. */
