@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResults } from '../sim/index.js';
-import { formatResultsTable } from './results-table.js';
+import { formatFaultLines, formatResultsTable } from './results-table.js';
 
 // Only the fields the table reads; the rest of an agent's results is not shown.
 const agent = {
@@ -42,5 +42,25 @@ describe('formatResultsTable SoC', () => {
   it('shows the final SoC as results.json has it, not rounded a second time', () => {
     const table = formatResultsTable({ agents: [agent] } as unknown as RunResults);
     expect(table).toContain('14.795');
+  });
+});
+
+describe('formatFaultLines', () => {
+  // An agent whose process died before connecting has a row of zeros in the table; its fault went
+  // to stderr above the table. The summary under the table names it.
+  it('names each agent with faults, its kinds and counts, and the log', () => {
+    expect(
+      formatFaultLines([
+        { agentId: 'cheap', kind: 'exited-before-connecting', total: 1 },
+        { agentId: 'slow', kind: 'missed-deadline', total: 3 },
+        { agentId: 'slow', kind: 'disconnect', total: 1 },
+      ]),
+    ).toEqual([
+      'agent faults: cheap (exited-before-connecting 1); details in agent-faults.log',
+      'agent faults: slow (missed-deadline 3, disconnect 1); details in agent-faults.log',
+    ]);
+  });
+  it('says nothing when no agent had a fault', () => {
+    expect(formatFaultLines([])).toEqual([]);
   });
 });

@@ -40,3 +40,22 @@ export function formatResultsTable(results: RunResults): string {
   }
   return table.toString();
 }
+
+/**
+ * One line per agent that had faults, for under the results table: the faults went to stderr as
+ * they happened, above the table, where an agent that never connected (a table row of zeros) was
+ * easy to miss. Empty when no agent had a fault.
+ */
+export function formatFaultLines(
+  faults: readonly { agentId: string; kind: string; total: number }[],
+): string[] {
+  const byAgent = new Map<string, string[]>();
+  for (const f of faults) {
+    const kinds = byAgent.get(f.agentId) ?? [];
+    kinds.push(`${f.kind} ${f.total}`);
+    byAgent.set(f.agentId, kinds);
+  }
+  return [...byAgent].map(
+    ([agent, kinds]) => `agent faults: ${agent} (${kinds.join(', ')}); details in agent-faults.log`,
+  );
+}

@@ -78,7 +78,15 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
     args.unshift('-c', conf);
   }
   const [command, commandArgs] = withParentDeathSignal(bin, args);
-  const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // A terminal's Ctrl-C goes to its whole process group: the server, in the run's group, shut down
+  // at once, before JetStream had acknowledged the run's last settlement records, and every run
+  // stopped with Ctrl-C said they "did not reach NATS" (in undelivered-settlements.jsonl). In a
+  // group of its own it is stopped by its owner (stop()), after those. Only with the parent-death
+  // signal, which still ends it with an owner that dies or exits at a second Ctrl-C.
+  const child = spawn(command, commandArgs, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: command === SETPRIV,
+  });
   const ready = await waitForPort(child, opts.timeoutMs ?? 15_000).catch((err) => {
     child.kill('SIGKILL');
     rmSync(storeDir, { recursive: true, force: true });

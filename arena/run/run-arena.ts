@@ -536,7 +536,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       const signal = String(opts.signal.reason);
       writeInterruption(runDir, { signal, lastDecisionMs: created?.timeMs ?? 0 });
       // Closed here, not only in `finally`: the message says what NATS did not get.
-      const undelivered = nats ? await closeNatsStopped(nats, runDir, log) : undefined;
+      const undelivered = nats ? await closeNatsStopped(nats, cfg, runDir, log) : undefined;
       throw interrupted(signal, runDir, created, {
         ...(nats ? { url: nats.url } : {}),
         // A server the run did not start goes on; the dashboard's (opts.natsUrl) is the command's own.
@@ -565,7 +565,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       // for a folder that is removed (the run did not start) or left as it was (a resume that
       // failed before it went live). An interrupted run closed it already, saying so.
       if (!completed && !notStarted && !opts.signal?.aborted && (!resume || resume.live)) {
-        const undelivered = await closeNatsStopped(nats, runDir, log);
+        const undelivered = await closeNatsStopped(nats, cfg, runDir, log);
         if (undelivered) log(`NATS: ${undeliveredLine(undelivered, nats.url)}`);
       }
       const thread = await nats.thread.catch(() => undefined);
@@ -669,18 +669,32 @@ async function waitUnlessAborted(
 const UNDELIVERED_FILE = 'undelivered-settlements.jsonl';
 
 /**
- * Closes the outbox of a run that stopped before its end, without waiting for NATS: what JetStream
- * had not acknowledged is written to undelivered-settlements.jsonl (before, it was dropped without
- * a word). Returns the report when something was not delivered.
+ * How long a run that stopped before its end (Ctrl-C, a failure) waits for JetStream to acknowledge
+ * what its outbox still holds. Without a wait, a run stopped at full speed on a healthy server had
+ * hundreds of records in flight and said they "did not reach NATS"; a server that is away costs
+ * the stop this much and no more (nats.deliveryTimeoutMs if that is shorter).
+ */
+const STOPPED_RUN_NATS_DRAIN_MS = 2_000;
+
+/**
+ * Closes the outbox of a run that stopped before its end, after a short wait for NATS
+ * (STOPPED_RUN_NATS_DRAIN_MS): what JetStream had not acknowledged by then is written to
+ * undelivered-settlements.jsonl (before, it was dropped without a word). Returns the report when
+ * something was not delivered.
  */
 async function closeNatsStopped(
   n: NatsParts,
+  cfg: RunConfig,
   runDir: string,
   log: (l: string) => void,
 ): Promise<OutboxReport | undefined> {
   const thread = await n.thread.catch(() => undefined);
   if (!thread) return undefined;
   try {
+    // A thread that failed cannot drain; its close still writes what it holds.
+    await thread
+      .drain(Math.min(STOPPED_RUN_NATS_DRAIN_MS, cfg.nats.deliveryTimeoutMs))
+      .catch(() => undefined);
     const { outbox } = await thread.close(join(runDir, UNDELIVERED_FILE));
     return outbox.undeliveredFile ? outbox : undefined;
   } catch (err) {

@@ -5,7 +5,7 @@ import { createStrategy, strategyNames } from '../../agents/strategies/index.js'
 import { pathOption } from '../options.js';
 
 interface AgentFlags {
-  arena: string;
+  arena?: string;
   token?: string;
   params: string;
   logWakeups?: boolean;
@@ -19,7 +19,7 @@ export function registerAgent(program: Command): void {
     .command('agent')
     .description('connect one agent process to a running arena')
     .argument('<strategy>', `strategy name (${strategyNames().join(', ')})`)
-    .requiredOption('--arena <host:port>', 'arena gRPC address')
+    .option('--arena <host:port>', 'arena gRPC address (or FLEXARENA_ARENA)')
     .option('--token <token>', 'agent token (or FLEXARENA_TOKEN)')
     .option('--params <json>', 'strategy parameters as JSON', '{}')
     .option('--log-wakeups', 'print one line per wake-up (virtual time, fills, actions)')
@@ -38,6 +38,7 @@ export function registerAgent(program: Command): void {
       'decide and answer every wake-up, also one a newer wake-up is already queued behind, and send an answer a newer wake-up overtook (default: a strategy that fell behind skips to the newest, its reports kept, and in lock-step does not send an answer the arena would refuse as late)',
     )
     .action(async (name: string, o: AgentFlags) => {
+      const address = arenaAddress(o.arena, process.env);
       const token = o.token ?? process.env.FLEXARENA_TOKEN;
       if (!token) throw new InvalidArgumentError('--token (or FLEXARENA_TOKEN) is required');
       let params: Record<string, unknown>;
@@ -71,7 +72,7 @@ export function registerAgent(program: Command): void {
         ? resumeOptions(strategy, o.resumeFile, `--resume-file ${o.resumeFile}`)
         : {};
       const outcome = await runAgent(strategy, {
-        address: o.arena,
+        address,
         token,
         fullWakeUps: o.wakeUps === 'full',
         conflate: o.conflate,
@@ -88,4 +89,15 @@ export function registerAgent(program: Command): void {
         `${name}: ${outcome.wakeUps} wake-ups${skipped}${r ? `, profit ${r.profitEur.toFixed(2)} EUR` : ''}; ${outcome.ended?.reason ?? 'session closed'}\n`,
       );
     });
+}
+
+/**
+ * The arena's address: --arena, else FLEXARENA_ARENA, which the arena sets for every agent it
+ * launches and which both SDKs and the examples read. `flexarena agent` alone required --arena,
+ * so a built-in strategy started as a command (`flexarena compliance -- … agent <strategy>`) failed.
+ */
+export function arenaAddress(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const address = flag ?? env.FLEXARENA_ARENA;
+  if (!address) throw new InvalidArgumentError('--arena (or FLEXARENA_ARENA) is required');
+  return address;
 }

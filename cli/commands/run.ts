@@ -19,7 +19,7 @@ import {
   stopOnSignal,
   untilSignal,
 } from '../options.js';
-import { formatResultsTable } from '../results-table.js';
+import { formatFaultLines, formatResultsTable } from '../results-table.js';
 import { runFolderFiles } from '../run-folder-files.js';
 
 /**
@@ -212,7 +212,7 @@ export function registerRun(program: Command): void {
           })
         : undefined;
       const started = Date.now();
-      const { runDir, results, realtime } = await runArena(cfg, {
+      const { runDir, results, faults, realtime } = await runArena(cfg, {
         runId,
         host: o.host,
         baseDir: dirname(resolve(file)),
@@ -239,6 +239,7 @@ export function registerRun(program: Command): void {
       process.stdout.write(
         'cash in EUR; "other" = penalties + position value − asset costs (details in results.csv)\n',
       );
+      for (const line of formatFaultLines(faults)) process.stdout.write(`${line}\n`);
       if (realtime)
         process.stdout.write(
           `real time: ${(realtime.wallMs / 1000).toFixed(1)} s wall for ${(realtime.virtualMs / 3_600_000).toFixed(1)} virtual hours at ${realtime.speed}x ` +

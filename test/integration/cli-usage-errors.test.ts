@@ -104,7 +104,8 @@ const CASES: [string[], RegExp][] = [
   [['evaluate', '--run-dir', ''], /^--run-dir must be a path, got ""$/],
   // Refused before the run is re-simulated from its tape (before, after: minutes for a long run).
   [['dashboard', 'runs/none', '--speed', '2000000'], /^--speed must be at most 1000000, got "2000000"$/],
-  [['agent', 'idle'], /^required option '--arena <host:port>' not specified \(see flexarena agent --help\)$/],
+  // Neither --arena nor FLEXARENA_ARENA (which the arena sets for the agents it launches).
+  [['agent', 'idle'], /^--arena \(or FLEXARENA_ARENA\) is required$/],
   [['rn'], /^unknown command "rn"; did you mean run\? \(see flexarena --help\)$/],
   [['nosuch'], /^unknown command "nosuch" \(see flexarena --help\)$/],
   // The general help on stderr and exit 1, without naming the command it did not know.

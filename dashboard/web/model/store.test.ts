@@ -56,6 +56,15 @@ describe('DashboardStore', () => {
     expect(store.priceColumns()[0]).toEqual([DAY / 1000, (DAY + QH) / 1000]);
   });
 
+  it('does not take the run manifest, sent before the started event, for a late join', () => {
+    const store = new DashboardStore(RUN);
+    store.apply(subject('settlement._manifest'), { runId: RUN, name: 'demo', day: '2026-11-22', days: 1 });
+    started(store);
+    store.apply(subject('settlement._end'), { runId: RUN, records: 2 });
+    expect(store.joinedLateAtMs).toBeUndefined();
+    expect(store.rejected).toEqual([]);
+  });
+
   it('shows the clock, and notes a page that joined after the start', () => {
     const store = new DashboardStore(RUN);
     store.apply(subject('clock'), wire(ClockTick, { timeMs: DAY, time: '', phase: 'decision' }));

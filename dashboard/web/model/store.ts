@@ -148,6 +148,10 @@ export class DashboardStore {
       return;
     }
     const tail = subject.slice(prefix.length);
+    // The run's manifest (settlement._manifest) goes out before its started event and carries no
+    // virtual time: taken as a late join, it had a page open from the start say it joined at
+    // 1970-01-01 00:00. Neither it nor the run's end message (_end) is market data.
+    if (tail === 'settlement._manifest' || tail === 'settlement._end') return;
     if (!this.started && tail !== 'run') this.noteJoin(data);
     const handler = this.route(tail.split('.'));
     if (handler) handler(data);
