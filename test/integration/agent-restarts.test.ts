@@ -118,6 +118,98 @@ describe('limits.agentRestarts', () => {
     expect(started.filter(alive)).toEqual([]);
   });
 
+  it('gives Python agents their state file (runtime: python, and a command through {state}): restarted, they resume', {
+    timeout: 600_000,
+  }, async () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
+    const cfg = demoConfig({
+      simStartHoursBeforeDay: 8,
+      market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+      limits: { agentRestarts: 1 },
+    });
+    (cfg.agents as object[]).push(
+      {
+        id: 'py-runtime',
+        strategy: 'py-spread-battery',
+        runtime: 'python',
+        module: 'flexarena_examples.battery',
+        params: { margin_eur: 4, step_mw: 0.5 },
+        asset: battery,
+      },
+      {
+        id: 'py-command',
+        strategy: 'py-spread-battery',
+        command: [
+          'env',
+          `PYTHONPATH=${join(root, 'agents', 'python')}`,
+          '/usr/bin/python3',
+          '-m',
+          'flexarena_examples.battery',
+          '--arena',
+          '{arena}',
+          '--params',
+          '{params}',
+          '--state',
+          '{state}',
+        ],
+        params: { margin_eur: 4, step_mw: 0.3 },
+        asset: battery,
+      },
+    );
+    const file = writeConfig(dir, cfg, 'python.yaml');
+    // The built-in agents play in the arena's process; the two Python agents are its processes.
+    const whole = await runArenaToEnd(file, [
+      '--out',
+      join(dir, 'py-whole'),
+      '--run-id',
+      'py',
+      '--in-process',
+    ]);
+    expect(whole.code, whole.stderr).toBe(0);
+    const wholeSha = readFileSync(join(dir, 'py-whole', 'py', 'tape.sha256'), 'utf8').trim();
+
+    const arena = await startArena(file, [
+      '--out',
+      join(dir, 'py-killed'),
+      '--run-id',
+      'py',
+      '--in-process',
+      '--pace',
+      '6000',
+    ]);
+    const pythonPid = (id: string) => {
+      const pids = childrenOf(arena.child.pid!).filter((p) =>
+        commandOf(p).includes(`--state ${join(arena.runDir, 'agents', `${id}.state`)}`),
+      );
+      for (const p of pids) if (!started.includes(p)) started.push(p);
+      return pids.at(-1);
+    };
+    for (const [id, seq] of [
+      ['py-runtime', 40],
+      ['py-command', 80],
+    ] as const) {
+      await until(`${id} past report ${seq}`, () => stateSeq(arena.runDir, id) > seq, 120_000);
+      const pid = pythonPid(id);
+      expect(pid, `no process for ${id}`).toBeDefined();
+      process.kill(pid!, 'SIGKILL');
+      await until(`${id}'s process to end`, () => !alive(pid!), 10_000);
+    }
+    const res = await arena.exited;
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(join(arena.runDir, 'tape.sha256'), 'utf8').trim()).toBe(wholeSha);
+    for (const id of ['py-runtime', 'py-command']) {
+      const log = readFileSync(join(arena.runDir, 'agents', `${id}.log`), 'utf8');
+      // The restarted process's summary: one session, from its resume point on, to the run's end.
+      expect(log).toMatch(
+        /\(restart 1 of 1\) ---\npy-spread-battery: agent py-\w+, \d+ wake-ups, 1 session\(s\), .*; run complete\n$/,
+      );
+    }
+    const results = JSON.parse(readFileSync(join(arena.runDir, 'results.json'), 'utf8'));
+    expect(results.agentRestarts).toEqual({ limit: 1, byAgent: { 'py-runtime': 1, 'py-command': 1 } });
+    expect(started.filter(alive)).toEqual([]);
+  });
+
   it('restarts in real time too, without waiting: the run goes on and the agent plays again', {
     timeout: 300_000,
   }, async () => {
