@@ -56,14 +56,22 @@ async function killMidRun(arenaPid: number, runDir: string, agentId: string, str
   return pid;
 }
 
+let undisturbed: string | undefined;
+/** The tape sha256 of the lock-step configuration run undisturbed (once for the file's tests). */
+async function undisturbedSha(): Promise<string> {
+  if (undisturbed) return undisturbed;
+  const whole = await runArenaToEnd(lockstep, ['--out', join(dir, 'whole'), '--run-id', 'restart-me']);
+  expect(whole.code, whole.stderr).toBe(0);
+  expect(whole.stdout).toContain('agent restarts (limits.agentRestarts 2): none');
+  undisturbed = readFileSync(join(dir, 'whole', 'restart-me', 'tape.sha256'), 'utf8').trim();
+  return undisturbed;
+}
+
 describe('limits.agentRestarts', () => {
   it('starts a killed agent process again, resuming it, and the run’s tape is the undisturbed one', {
     timeout: 600_000,
   }, async () => {
-    const whole = await runArenaToEnd(lockstep, ['--out', join(dir, 'whole'), '--run-id', 'restart-me']);
-    expect(whole.code, whole.stderr).toBe(0);
-    const wholeSha = readFileSync(join(dir, 'whole', 'restart-me', 'tape.sha256'), 'utf8').trim();
-    expect(whole.stdout).toContain('agent restarts (limits.agentRestarts 2): none');
+    const wholeSha = await undisturbedSha();
 
     // Paced, so that the kills land in the middle of the run (it has ~160 decision points).
     const arena = await startArena(lockstep, [
@@ -116,6 +124,31 @@ describe('limits.agentRestarts', () => {
     // Every process the arena started, the restarted ones too, ended with it.
     expect(started).toEqual(expect.arrayContaining([liquidityPid, liquidityAgain, heuristicPid]));
     expect(started.filter(alive)).toEqual([]);
+  });
+
+  it('starts the agents of a resumed run afresh: the killed run’s state files are not taken for resume points', {
+    timeout: 600_000,
+  }, async () => {
+    const wholeSha = await undisturbedSha();
+    const arena = await startArena(lockstep, [
+      '--out',
+      join(dir, 'arena-killed'),
+      '--run-id',
+      'restart-me',
+      '--pace',
+      '6000',
+    ]);
+    await until('the agents’ state files', () => stateSeq(arena.runDir, 'liquidity') > 80, 120_000);
+    for (const p of childrenOf(arena.child.pid!)) started.push(p);
+    arena.child.kill('SIGKILL');
+    await arena.exited;
+    // What the killed run's processes left: a resume point far beyond where the resumed run's
+    // re-simulation starts (its first hello would have been refused: hello.last_report_seq).
+    expect(stateSeq(arena.runDir, 'liquidity')).toBeGreaterThan(80);
+    const res = await runArenaToEnd('--resume', [arena.runDir]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(join(arena.runDir, 'tape.sha256'), 'utf8').trim()).toBe(wholeSha);
+    expect(existsSync(join(arena.runDir, 'agent-faults.log'))).toBe(false);
   });
 
   it('gives Python agents their state file (runtime: python, and a command through {state}): restarted, they resume', {
