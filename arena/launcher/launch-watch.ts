@@ -152,7 +152,7 @@ export class LaunchWatch {
       id,
       'process-restarted',
       `started again with the same token and command (restart ${attempt} of ${limit}, pid ${next.child.pid ?? 'none'}); ` +
-        `it resumes from its state file agents/${id}.state; see agents/${id}.log`,
+        `its resume point is kept in agents/${id}.state (a command's {state}); see agents/${id}.log`,
     );
   }
 }
