@@ -1,7 +1,15 @@
 // Starts each configured agent as its own OS process running `flexarena agent <strategy>`,
 // with its output in the run folder. Agents connect back over gRPC like any external agent.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import {
+  appendFileSync,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  rmSync,
+  type WriteStream,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/index.js';
 import type { AgentConfig } from '../../sim/index.js';
@@ -14,9 +22,9 @@ const BIN = join(ROOT, 'bin', 'flexarena.mjs');
 export const PYTHON_SDK_DIR = join(ROOT, 'agents', 'python');
 
 /**
- * A command line to start an agent with (`{arena}`, `{token}` and `{params}` in its arguments are
- * filled in at launch), the agent's params as JSON for `{params}`, and what it needs in its
- * environment beyond the token.
+ * A command line to start an agent with (`{arena}`, `{token}`, `{params}` and `{state}` in its
+ * arguments are filled in at launch), the agent's params as JSON for `{params}`, and what it needs
+ * in its environment beyond the token.
  */
 export interface AgentCommand {
   argv: readonly string[];
@@ -25,34 +33,85 @@ export interface AgentCommand {
 }
 
 /**
- * `arg` with `{arena}`, `{token}` and `{params}` replaced by `values` (a placeholder without a value
- * stays as it is), in one pass: a value holding a placeholder's text (params {"note": "{token}"}) is
- * not filled in again.
+ * `arg` with `{arena}`, `{token}`, `{params}` and `{state}` replaced by `values` (a placeholder
+ * without a value stays as it is), in one pass: a value holding a placeholder's text (params
+ * {"note": "{token}"}) is not filled in again.
  */
 export function fillPlaceholders(
   arg: string,
-  values: { arena?: string; token?: string; params?: string | undefined },
+  values: { arena?: string; token?: string; params?: string | undefined; state?: string | undefined },
 ): string {
-  return arg.replace(/\{(arena|token|params)\}/g, (m, k: 'arena' | 'token' | 'params') => values[k] ?? m);
+  return arg.replace(
+    /\{(arena|token|params|state)\}/g,
+    (m, k: 'arena' | 'token' | 'params' | 'state') => values[k] ?? m,
+  );
 }
 
 /**
  * How the arena starts `agent` when it is not a built-in strategy: its `command`, or the Python
- * SDK for `runtime: python` (undefined: a built-in strategy, `flexarena agent <strategy>`).
+ * SDK for `runtime: python` (undefined: a built-in strategy, `flexarena agent <strategy>`). With
+ * `keepsState` (the run restarts its agents' processes, limits.agentRestarts) a Python agent gets
+ * the SDK's `--state {state}`: a module that does not parse the SDK's command line would refuse an
+ * option it does not know, so a run that restarts nothing passes none.
  */
-export function agentCommand(agent: AgentConfig): AgentCommand | undefined {
+export function agentCommand(agent: AgentConfig, keepsState = false): AgentCommand | undefined {
   const params = JSON.stringify(agent.params ?? {});
   if (agent.command) return { argv: agent.command, params };
   if (agent.runtime === 'python' && agent.module) {
     const python = process.env.FLEXARENA_PYTHON ?? '/usr/bin/python3';
     const path = [PYTHON_SDK_DIR, process.env.PYTHONPATH].filter(Boolean).join(':');
     return {
-      argv: [python, '-m', agent.module, '--arena', '{arena}', '--params', '{params}'],
+      argv: [
+        python,
+        '-m',
+        agent.module,
+        '--arena',
+        '{arena}',
+        '--params',
+        '{params}',
+        ...(keepsState ? ['--state', '{state}'] : []),
+      ],
       params,
       env: { PYTHONPATH: path },
     };
   }
   return undefined;
+}
+
+/** Where a launched agent keeps its resume point in the run folder: `agents/<id>.state`. */
+export function agentStateFile(logDir: string, agentId: string): string {
+  return join(logDir, `${agentId}.state`);
+}
+
+/**
+ * Removes an agent's state file before its first process of a run starts: what is there was left
+ * by the process of an interrupted run that `flexarena run --resume` continues, and the resumed
+ * run starts its agents afresh (they catch up on the re-simulated tape; a resume point beyond the
+ * re-simulation's report_seq would be refused at hello).
+ */
+export function clearStateFile(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch (err) {
+    throw new RunFolderError(
+      path,
+      `cannot remove the agent's state file of an earlier run: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** What a launch adds to a plain start. */
+export interface LaunchOptions {
+  /**
+   * A line appended to the agent's log before the process's output (the log is kept): a resumed
+   * run's mark, or a restart's. Without it the log starts empty.
+   */
+  logLine?: string;
+  /**
+   * The agent's state file (agentStateFile): a built-in strategy gets it as `--resume-file`, a
+   * command as `{state}`.
+   */
+  stateFile?: string;
 }
 
 export interface LaunchedAgent {
@@ -68,21 +127,24 @@ export interface LaunchedAgent {
 const TAIL_CHARS = 4096;
 
 /**
- * `<logDir>/<agentId>.log`, opened before its process starts. A resumed run (`resumed`, the line
- * that marks where it starts) appends to the log of the interrupted run's process: what that
- * process wrote until the stop stays readable. The folder (the run folder's
+ * `<logDir>/<agentId>.log`, opened before its process starts. A resumed run or a restarted process
+ * (`logLine`, the line that marks where it starts) appends to the log of the process before: what
+ * that process wrote until it ended stays readable. The file is always written in append mode: a
+ * process restarted while the one before still had output on its way (a process it started holds
+ * its pipes) interleaves with it instead of overwriting it from an older file offset. The folder (the run folder's
  * agents/) is made here, by the first agent launched: a run without agent processes (in process,
  * or only agents started by hand) has no agents/ — it had an empty one — and a resumed folder
  * that has none gets one (the launch failed with ENOENT, unhandled, on the log's stream). Opened
  * synchronously, so that a folder that cannot take it fails here, before a process is started,
  * and not later as an error event of the stream.
  */
-function openLog(agentId: string, logDir: string, resumed: string | undefined): WriteStream {
+function openLog(agentId: string, logDir: string, logLine: string | undefined): WriteStream {
   const path = join(logDir, `${agentId}.log`);
   try {
     mkdirSync(logDir, { recursive: true });
-    const fd = openSync(path, resumed === undefined ? 'w' : 'a');
-    if (resumed !== undefined) appendFileSync(fd, `${resumed}\n`);
+    if (logLine === undefined) writeFileSync(path, '');
+    const fd = openSync(path, 'a');
+    if (logLine !== undefined) appendFileSync(fd, `${logLine}\n`);
     return createWriteStream(path, { fd });
   } catch (err) {
     throw new RunFolderError(path, `cannot write agent ${agentId}'s log: ${(err as Error).message}`);
@@ -118,7 +180,8 @@ function logOutput(agentId: string, child: ChildProcess, log: WriteStream, comma
 
 /**
  * Starts a built-in strategy as `flexarena agent`: with `program`, the bundled agent program
- * (agent-bundle.ts) under plain node, otherwise through bin/flexarena.mjs (tsx). `resumed`: see openLog.
+ * (agent-bundle.ts) under plain node, otherwise through bin/flexarena.mjs (tsx). With a state file
+ * it keeps its resume point (and its strategy's state) there (`--resume-file`).
  */
 export function launchAgent(
   agent: AgentConfig,
@@ -126,12 +189,21 @@ export function launchAgent(
   token: string,
   logDir: string,
   program: string = BIN,
-  resumed?: string,
+  opts: LaunchOptions = {},
 ): LaunchedAgent {
-  const log = openLog(agent.id, logDir, resumed);
+  const log = openLog(agent.id, logDir, opts.logLine);
   const child = spawn(
     process.execPath,
-    [program, 'agent', agent.strategy, '--arena', address, '--params', JSON.stringify(agent.params)],
+    [
+      program,
+      'agent',
+      agent.strategy,
+      '--arena',
+      address,
+      '--params',
+      JSON.stringify(agent.params),
+      ...(opts.stateFile !== undefined ? ['--resume-file', opts.stateFile] : []),
+    ],
     // The token travels in the environment, not argv, so it does not show up in `ps`.
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLEXARENA_TOKEN: token } },
   );
@@ -139,9 +211,10 @@ export function launchAgent(
 }
 
 /**
- * Starts an agent given as a command line (any language): `{arena}`, `{token}` and `{params}` in its
- * arguments are replaced by the arena's address, the agent's token (both also in the environment,
- * FLEXARENA_ARENA and FLEXARENA_TOKEN) and its params as JSON. `resumed`: see openLog.
+ * Starts an agent given as a command line (any language): `{arena}`, `{token}`, `{params}` and
+ * `{state}` in its arguments are replaced by the arena's address, the agent's token (both also in
+ * the environment, FLEXARENA_ARENA and FLEXARENA_TOKEN), its params as JSON and the path of its
+ * state file (where it may keep its last processed report_seq for a restart).
  */
 export function launchCommand(
   agentId: string,
@@ -149,13 +222,13 @@ export function launchCommand(
   address: string,
   token: string,
   logDir: string,
-  resumed?: string,
+  opts: LaunchOptions = {},
 ): LaunchedAgent {
   const [cmd, ...args] = command.argv.map((a) =>
-    fillPlaceholders(a, { arena: address, token, params: command.params }),
+    fillPlaceholders(a, { arena: address, token, params: command.params, state: opts.stateFile }),
   );
   if (!cmd) throw new Error(`agent ${agentId}: empty command`);
-  const log = openLog(agentId, logDir, resumed);
+  const log = openLog(agentId, logDir, opts.logLine);
   const child = spawn(cmd, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...command.env, FLEXARENA_ARENA: address, FLEXARENA_TOKEN: token },
@@ -173,8 +246,11 @@ export async function stopAgents(agents: LaunchedAgent[], graceMs = 3_000): Prom
  */
 const LOG_FLUSH_MS = 1_000;
 
-/** The process's last lines (its summary, "run interrupted") reach its log before the arena goes. */
-function logFlushed(agent: LaunchedAgent): Promise<void> {
+/**
+ * The process's last lines (its summary, "run interrupted") reach its log before the arena goes,
+ * or before the process restarted after it writes there.
+ */
+export function logFlushed(agent: LaunchedAgent): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, LOG_FLUSH_MS);
     void agent.logWritten.then(() => {

@@ -5,7 +5,20 @@
 // beside the disconnect the gateway reports, and its decisions are no longer waited for (they
 // count as missed at once, as they would after each deadline). After the run, processes end as
 // they should.
-import type { LaunchedAgent } from './agent-launcher.js';
+//
+// With a restart policy (limits.agentRestarts) a process that ends during the run is started again
+// with the same token and command, up to that many times per agent: it resumes from its state file
+// and, in lock-step, is waited for as any dropped stream (up to its deadline), so a restart within
+// the deadline leaves the tape as it was. Past the limit the agent stays down as without a policy.
+//
+// A restart racing with the run's end leaves no process behind: a process is only started while
+// the watch is not over() and the run not stopping, checked in the same synchronous turn as the
+// spawn, which also hands the process to the run's list of launched processes. The run calls over()
+// before it stops its processes (runArena's finally), so every process started is in the list
+// stopAgents stops, and none is started after it was read.
+
+import { STOP_GRACE_MS } from '../run/stopping-faults.js';
+import { type LaunchedAgent, logFlushed } from './agent-launcher.js';
 
 /** Lines of an agent's last output quoted when its process ends. */
 const QUOTED_LINES = 8;
@@ -17,21 +30,47 @@ export interface LaunchWatchTarget {
   /** The agent's process ended during the run: its dropped stream is not waited for. */
   processGone(agentId: string): void;
   fault(agentId: string, kind: string, detail: string): void;
+  /** The run is being stopped (Ctrl-C, SIGTERM): processes end because it is; none is restarted. */
+  stopping?(): boolean;
+}
+
+/** Starting agents' processes again (limits.agentRestarts). */
+export interface RestartPolicy {
+  /** Restarts allowed per agent and run (0: none, the process stays down). */
+  limit: number;
+  /**
+   * Starts the agent's process again with `logLine` appended to its log; the process is in the
+   * run's list of launched processes when this returns.
+   */
+  relaunch(agentId: string, logLine: string): LaunchedAgent;
+  /** How long after a process ended the next one starts (default: STOP_GRACE_MS, see `restart`). */
+  delayMs?: number;
 }
 
 export class LaunchWatch {
   private phase: 'connecting' | 'running' | 'over' = 'connecting';
   /** Agents whose process ended before their hello. */
   readonly endedEarly = new Set<string>();
+  /** Restarts per agent so far (processes started again, not counting the first). */
+  private readonly restarted = new Map<string, number>();
 
   constructor(
     launched: readonly LaunchedAgent[],
     private readonly target: LaunchWatchTarget,
+    private readonly policy: RestartPolicy = { limit: 0, relaunch: () => unreachable() },
   ) {
-    for (const agent of launched)
-      agent.child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
-        this.ended(agent, code, signal),
-      );
+    for (const agent of launched) this.watch(agent);
+  }
+
+  /** How many times each launched agent's process was started again (agents never restarted: 0). */
+  restarts(agentIds: readonly string[]): Record<string, number> {
+    return Object.fromEntries(agentIds.map((id) => [id, this.restarted.get(id) ?? 0]));
+  }
+
+  private watch(agent: LaunchedAgent): void {
+    agent.child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
+      this.ended(agent, code, signal),
+    );
   }
 
   /** The first decision point comes: a process ending from now on ends a playing agent. */
@@ -54,9 +93,72 @@ export class LaunchWatch {
       this.target.stopWaitingFor(id);
       return;
     }
-    this.target.fault(id, 'process-exited', exitDetail(agent, code, signal, 'during the run'));
-    this.target.processGone(id);
+    const detail = exitDetail(agent, code, signal, 'during the run');
+    const { limit } = this.policy;
+    const done = this.restarted.get(id) ?? 0;
+    if (done >= limit) {
+      // Without a policy the line is what it always was; past the limit it says why it stays down.
+      const why =
+        limit === 0
+          ? ''
+          : `; not started again: limits.agentRestarts (${limit}) reached, it was restarted ${done} time(s)`;
+      this.target.fault(id, 'process-exited', `${detail}${why}`);
+      this.target.processGone(id);
+      return;
+    }
+    this.target.fault(id, 'process-exited', `${detail}; starting it again (restart ${done + 1} of ${limit})`);
+    // Its stream is down: the open decision waits for the new process as for any dropped stream.
+    void this.restart(agent, done + 1, code, signal);
   }
+
+  /**
+   * Starts the agent's process again once the one before has its last output in the log and the
+   * run had the time to see its own stop: Ctrl-C reaches the agents' process group too, and their
+   * ends may come a moment before the arena's signal handler (as in StoppingFaults).
+   */
+  private async restart(
+    agent: LaunchedAgent,
+    attempt: number,
+    code: number | null,
+    signal: string | null,
+  ): Promise<void> {
+    const id = agent.agentId;
+    const { limit } = this.policy;
+    await Promise.all([
+      logFlushed(agent),
+      new Promise((resolve) => setTimeout(resolve, this.policy.delayMs ?? STOP_GRACE_MS)),
+    ]);
+    // Checked in the same turn as the spawn below (see the file's head comment).
+    if (this.phase === 'over' || this.target.stopping?.()) return;
+    const how = code !== null ? `code ${code}` : `signal ${signal}`;
+    let next: LaunchedAgent;
+    try {
+      next = this.policy.relaunch(
+        id,
+        `--- ${new Date().toISOString()}: its process exited (${how}) during the run; restarted with the same token and command (restart ${attempt} of ${limit}) ---`,
+      );
+    } catch (err) {
+      this.target.fault(
+        id,
+        'restart-failed',
+        `its process could not be started again: ${(err as Error).message}`,
+      );
+      this.target.processGone(id);
+      return;
+    }
+    this.restarted.set(id, attempt);
+    this.watch(next);
+    this.target.fault(
+      id,
+      'process-restarted',
+      `started again with the same token and command (restart ${attempt} of ${limit}, pid ${next.child.pid ?? 'none'}); ` +
+        `its resume point is kept in agents/${id}.state (a command's {state}); see agents/${id}.log`,
+    );
+  }
+}
+
+function unreachable(): never {
+  throw new Error('no restart policy: no process is started again');
 }
 
 /**

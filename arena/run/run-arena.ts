@@ -9,6 +9,7 @@ import { stringify as toYaml } from 'yaml';
 import type { RunEnded } from '../../gen/flexarena/v1/session.js';
 import { lowerHelperThreads, RunInterruptedError, restoreHelperThreads } from '../../lib/index.js';
 import {
+  type AgentConfig,
   type AgentPort,
   endPorts,
   endPortsFailed,
@@ -32,6 +33,8 @@ import { type GatewayObserver, GrpcGateway } from '../gateway/grpc-gateway.js';
 import { bundleAgentProgram } from '../launcher/agent-bundle.js';
 import {
   agentCommand,
+  agentStateFile,
+  clearStateFile,
   type LaunchedAgent,
   launchAgent,
   launchCommand,
@@ -103,9 +106,18 @@ export interface RunOptions {
   resume?: ResumePlan;
 }
 
+/**
+ * results.json's `agentRestarts` of a run with a restart policy (limits.agentRestarts above 0): the
+ * limit, and per launched agent how many times its process was started again.
+ */
+export interface AgentRestarts {
+  limit: number;
+  byAgent: Record<string, number>;
+}
+
 export interface RunOutput {
   runDir: string;
-  results: RunResults & { nats?: NatsDelivery };
+  results: RunResults & { nats?: NatsDelivery; agentRestarts?: AgentRestarts };
   /** The agents' faults (agent-faults.log's, written or suppressed) by agent and kind. */
   faults: { agentId: string; kind: string; total: number }[];
   natsUrl?: string;
@@ -223,7 +235,8 @@ async function awaitFinales(
   log: (l: string) => void,
 ): Promise<void> {
   const exited = (id: string) => {
-    const child = launched.find((l) => l.agentId === id)?.child;
+    // Its latest process: one started again (limits.agentRestarts) may come back for its report.
+    const child = launched.findLast((l) => l.agentId === id)?.child;
     return child !== undefined && (child.exitCode !== null || child.signalCode !== null);
   };
   const owed = gateway.owedFinales.filter((id) => !exited(id));
@@ -390,32 +403,51 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       const resumed = opts.resume
         ? `--- ${new Date().toISOString()}: flexarena run --resume; the run goes on from here ---`
         : undefined;
+      const agentsDir = join(runDir, 'agents');
+      // With a restart policy every launched agent keeps its resume point in agents/<id>.state
+      // from its first process on, so that the next one resumes instead of starting over. A
+      // command is given the path as {state} either way (it may use it or not).
+      const restarts = cfg.limits.agentRestarts;
+      const start = (a: AgentConfig, logLine: string | undefined): LaunchedAgent => {
+        const command = agentCommand(a, restarts > 0);
+        const stateFile = agentStateFile(agentsDir, a.id);
+        const how = {
+          ...(logLine !== undefined ? { logLine } : {}),
+          ...(command || restarts > 0 ? { stateFile } : {}),
+        };
+        const agent = command
+          ? launchCommand(a.id, command, address, tokenOf.get(a.id)!, agentsDir, how)
+          : launchAgent(a, address, tokenOf.get(a.id)!, agentsDir, bundled, how);
+        launched.push(agent);
+        return agent;
+      };
       for (const a of remote) {
         ports.set(a.id, gateway.port(a.id));
         // One path for every agent in another process: its configured command or runtime
         // (tournament entrants with a command too), else `flexarena agent <strategy>`.
         // `launch: false` comes first: `--external` sets it on agents with a command or runtime too.
-        const command = agentCommand(a);
         if (!a.launch)
           log(
             `waiting for agent ${a.id} to connect by hand: ${handStartHint(a, address, opts.isBuiltInStrategy ?? (() => true))}`,
           );
-        else if (command)
-          launched.push(
-            launchCommand(a.id, command, address, tokenOf.get(a.id)!, join(runDir, 'agents'), resumed),
-          );
-        else
-          launched.push(
-            launchAgent(a, address, tokenOf.get(a.id)!, join(runDir, 'agents'), bundled, resumed),
-          );
+        else {
+          clearStateFile(agentStateFile(agentsDir, a.id));
+          start(a, resumed);
+        }
       }
       const g = gateway;
-      watch = new LaunchWatch(launched, {
-        hasConnected: (id) => g.hasConnected(id),
-        stopWaitingFor: (id) => g.stopWaitingFor(id),
-        processGone: (id) => g.processGone(id),
-        fault: leaving.fault,
-      });
+      const byId = new Map(remote.map((a) => [a.id, a]));
+      watch = new LaunchWatch(
+        launched,
+        {
+          hasConnected: (id) => g.hasConnected(id),
+          stopWaitingFor: (id) => g.stopWaitingFor(id),
+          processGone: (id) => g.processGone(id),
+          fault: leaving.fault,
+          stopping: () => opts.signal?.aborted === true,
+        },
+        { limit: restarts, relaunch: (id, line) => start(byId.get(id)!, line) },
+      );
       const missing = await waitUnlessAborted(gateway, remote, cfg.connectTimeoutMs, opts.signal);
       watch.running();
       for (const id of missing)
@@ -494,6 +526,12 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       result: results.agents.find((r) => r.agentId === agentId),
     });
     watch?.over();
+    // After over(): a restart still waiting to start then does not start, so the counts are final.
+    if (cfg.limits.agentRestarts > 0)
+      results.agentRestarts = {
+        limit: cfg.limits.agentRestarts,
+        byAgent: watch?.restarts([...new Set(launched.map((l) => l.agentId))]) ?? {},
+      };
     portsEnded = true;
     await endPorts(sim, ports, ended);
     if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);

@@ -245,6 +245,13 @@ export function registerRun(program: Command): void {
           `real time: ${(realtime.wallMs / 1000).toFixed(1)} s wall for ${(realtime.virtualMs / 3_600_000).toFixed(1)} virtual hours at ${realtime.speed}x ` +
             `(${(realtime.processingWallMs / 1000).toFixed(1)} s of it processing, largest lag ${realtime.maxLagWallMs.toFixed(0)} ms)\n`,
         );
+      const restarts = results.agentRestarts;
+      if (restarts) {
+        const counts = Object.entries(restarts.byAgent).filter(([, k]) => k > 0);
+        process.stdout.write(
+          `agent restarts (limits.agentRestarts ${restarts.limit}): ${counts.length > 0 ? counts.map(([id, k]) => `${id} ${k}`).join(', ') : 'none'}\n`,
+        );
+      }
       const n = results.nats;
       if (n)
         process.stdout.write(

@@ -345,6 +345,21 @@ describe('parseRunConfig', () => {
     ).toMatchObject({ cooldownMs: 120_000, maxCooldownMs: 120_000 });
   });
 
+  it('restarts no launched agent by default, and names limits.agentRestarts and its limits when it is wrong', () => {
+    expect(parseRunConfig(minimal()).limits.agentRestarts).toBe(0);
+    expect(parseRunConfig(minimal({ limits: { agentRestarts: 3 } })).limits.agentRestarts).toBe(3);
+    const many = issueAt(issuesOf(minimal({ limits: { agentRestarts: 101 } })), 'limits.agentRestarts');
+    expect(many.value).toBe(101);
+    expect(many.message).toMatch(/100/);
+    expect(
+      issueAt(issuesOf(minimal({ limits: { agentRestarts: -1 } })), 'limits.agentRestarts').message,
+    ).toMatch(/0/);
+    // Never rounded: 1.5 restarts is refused, not taken as 1 or 2.
+    expect(issueAt(issuesOf(minimal({ limits: { agentRestarts: 1.5 } })), 'limits.agentRestarts').value).toBe(
+      1.5,
+    );
+  });
+
   it('refuses market prices off the 0.01 EUR/MWh tick and quantities off the 0.1 MW lot, never rounding them', () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ cid: { priceMinEur: -9998.555 } }, 'market.cid.priceMinEur', /multiple of 0\.01 EUR\/MWh/],

@@ -224,6 +224,9 @@ const imbalanceSchema = z
   })
   .strict();
 
+/** The most restarts a run may allow each launched agent (`limits.agentRestarts`). */
+export const AGENT_RESTARTS_MAX = 100;
+
 /** Real-time pacing limits: 1 is the market's own pace, 100 000 a day in under a second. */
 export const REALTIME_SPEED_LIMITS = { min: 1, max: 100_000 } as const;
 
@@ -311,6 +314,13 @@ const limitsSchema = z
     helloTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
     rate: rateSchema.default(rateSchema.parse({})),
     faultLog: faultLogSchema.default(faultLogSchema.parse({})),
+    /**
+     * How often in a run the arena starts again a process it launched for an agent once that
+     * process has ended during the run (same token and command; it resumes from the state file the
+     * arena gives it). 0: never — the agent misses every later decision point. Agents started by
+     * hand and in-process ones are not the arena's to restart.
+     */
+    agentRestarts: z.number().int().min(0).max(AGENT_RESTARTS_MAX).default(0),
   })
   .strict();
 

@@ -249,7 +249,7 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
       () => new MarketEnv({ run: { ...marketRun(['learner']), deadlineMs: 1000 }, learner: 'learner' }),
     ).toThrow(/deadlineMs: does not apply in the environment \(no wall-clock deadline/);
     // What it does anyway is said without complaint.
-    expect(refused({ mode: 'lockstep', nats: { enabled: false } })).toEqual([]);
+    expect(refused({ mode: 'lockstep', nats: { enabled: false }, limits: { agentRestarts: 0 } })).toEqual([]);
   });
 
   // Accepted and silently ignored: only the gRPC gateway reads helloTimeoutMs, and an agent with a
@@ -265,7 +265,7 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     );
     const make = () =>
       new MultiAgentMarketEnv({
-        run: { ...run, agents, limits: { helloTimeoutMs: 1000, maxOpenOrders: 10 } },
+        run: { ...run, agents, limits: { helloTimeoutMs: 1000, maxOpenOrders: 10, agentRestarts: 2 } },
         learners: ['learner', 'other'],
       });
     expect(make).toThrow(ConfigError);
@@ -282,6 +282,7 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     expect(err?.file).toBe('env.run');
     expect(err?.issues.map((i) => i.path)).toEqual([
       'limits.helloTimeoutMs',
+      'limits.agentRestarts',
       'agents[1].command',
       'agents[3].params',
     ]);

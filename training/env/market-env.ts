@@ -160,12 +160,26 @@ export function inProcessRunIssues(run: unknown, learners: readonly string[]): C
 function limitsIssues(limits: unknown): ConfigIssue[] {
   if (typeof limits !== 'object' || limits === null) return [];
   const given = limits as Record<string, unknown>;
-  return Object.entries(ARENA_PROCESS_LIMITS).flatMap(([key, why]) => {
-    const value = given[key];
-    if (value === undefined) return [];
-    if (typeof value !== 'object' || value === null) return [notHere(`limits.${key}`, why, value)];
-    return Object.entries(value).map(([leaf, v]) => notHere(`limits.${key}.${leaf}`, why, v));
-  });
+  return Object.entries(ARENA_PROCESS_LIMITS)
+    .flatMap(([key, why]) => {
+      const value = given[key];
+      if (value === undefined) return [];
+      if (typeof value !== 'object' || value === null) return [notHere(`limits.${key}`, why, value)];
+      return Object.entries(value).map(([leaf, v]) => notHere(`limits.${key}.${leaf}`, why, v));
+    })
+    .concat(
+      // 0, no restarts, is what happens here anyway; a restart policy would restart nothing.
+      given.agentRestarts !== undefined && given.agentRestarts !== 0
+        ? [
+            notHere(
+              'limits.agentRestarts',
+              'no agent process is launched, none is restarted: every agent is played in process',
+              given.agentRestarts,
+              'remove it (or set 0)',
+            ),
+          ]
+        : [],
+    );
 }
 
 /**
