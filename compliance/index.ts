@@ -2,7 +2,7 @@
 // started from a command line, steps in at fixed decision points (a stale batch, a duplicate batch,
 // a dropped stream), and checks what the agent did against the protocol (docs/protocol.md).
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStrategy } from '../agents/strategies/index.js';
@@ -23,8 +23,8 @@ export type { CheckResult } from './checks.js';
 
 export interface ComplianceOptions {
   /**
-   * The agent's command line; {arena} and {token} are filled in (also FLEXARENA_ARENA/TOKEN), and
-   * {params} with `{}` (the suite gives no params: a command copied from a configuration plays its
+   * The agent's command line; {arena} and {token} are filled in (also FLEXARENA_ARENA/TOKEN),
+   * {state} with a state file in the check's folder, and {params} with `{}` (the suite gives no params: a command copied from a configuration plays its
    * defaults).
    */
   command: readonly string[];
@@ -97,12 +97,18 @@ export async function runCompliance(opts: ComplianceOptions): Promise<Compliance
       },
       onListening: (address, g) => {
         gateway = g;
+        // {state}: a file of this check's own (a command copied from a configuration with a
+        // restart policy has one; left unfilled, the agent took "{state}" as a file name). Removed
+        // first: an earlier check's last report_seq would be refused by this new run.
+        const stateFile = join(outDir, `${CANDIDATE}.state`);
+        rmSync(stateFile, { force: true });
         const launched = launchCommand(
           CANDIDATE,
           { argv: opts.command, params: '{}' },
           address,
           token,
           outDir,
+          { stateFile },
         );
         agent = launched;
         child = launched.child;

@@ -59,6 +59,14 @@ describe('handStartHint', () => {
         builtIn,
       ),
     ).toBe('./my-agent --arena 127.0.0.1:50051 --token=<token>');
+    // A restart policy's {state} is the user's file to name, never shown as a literal placeholder.
+    expect(
+      handStartHint(
+        { id: 'x', strategy: 'mine', command: ['./my-agent', '{arena}', '--state={state}'], params: {} },
+        at,
+        builtIn,
+      ),
+    ).toBe('FLEXARENA_TOKEN=<token> ./my-agent 127.0.0.1:50051 --state=<state-file>');
     expect(
       handStartHint(
         {

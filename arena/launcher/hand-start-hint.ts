@@ -25,13 +25,21 @@ export function handStartHint(
       ...(has('{token}') ? [] : ['FLEXARENA_TOKEN=<token>']),
       ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${shellWord(v)}`),
     ];
+    // The token and the state file (a restart policy's {state}) are the user's to give: shown as
+    // <token> and <state-file>, unquoted, never as a literal placeholder.
     const argv = command.argv.map((a) =>
       a
-        .split('{token}')
+        .split(/(\{token\}|\{state\})/)
         .map((part) =>
-          part === '' ? '' : shellWord(fillPlaceholders(part, { arena: address, params: command.params })),
+          part === '{token}'
+            ? '<token>'
+            : part === '{state}'
+              ? '<state-file>'
+              : part === ''
+                ? ''
+                : shellWord(fillPlaceholders(part, { arena: address, params: command.params })),
         )
-        .join('<token>'),
+        .join(''),
     );
     return [...env, ...argv].join(' ');
   }

@@ -80,18 +80,20 @@ describe('flexarena compliance', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
-  it('fills {params} in the command line with {}, as a configuration would with its params', {
+  it('fills {params} with {} and {state} with a state file, as a configuration would', {
     timeout: 90_000,
   }, async () => {
-    // Before, "{params}" reached the agent as it is (a command copied from a configuration).
+    // Before, "{params}" and "{state}" reached the agent as they are (a command copied from a
+    // configuration; {state} is a restart policy's resume file).
     const res = await compliance([
       '/usr/bin/python3',
       '-c',
       'import sys; print(sys.argv[1:]); sys.exit(1)',
       '{params}',
+      '{state}',
     ]);
     expect(res.code, res.out).toBe(1);
-    expect(res.out).toMatch(/--- the agent's last output ---\n\['\{\}'\]/);
+    expect(res.out).toMatch(/--- the agent's last output ---\n\['\{\}', '\/[^']*\/candidate\.state'\]/);
   });
 
   it('says so when the command itself cannot be started, and passes none of the checks', {
