@@ -19,6 +19,7 @@ import {
   writeConfig,
 } from '../helpers/arena-process.js';
 import { alive, childrenOf, commandOf, until } from '../helpers/process-control.js';
+import { pythonBatteryAgents } from '../helpers/python-agents.js';
 
 const started: number[] = [];
 afterAll(async () => {
@@ -154,41 +155,13 @@ describe('limits.agentRestarts', () => {
   it('gives Python agents their state file (runtime: python, and a command through {state}): restarted, they resume', {
     timeout: 600_000,
   }, async () => {
-    const root = join(import.meta.dirname, '..', '..');
-    const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
     const cfg = demoConfig({
       simStartHoursBeforeDay: 8,
       market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
       limits: { agentRestarts: 1 },
     });
     (cfg.agents as object[]).push(
-      {
-        id: 'py-runtime',
-        strategy: 'py-spread-battery',
-        runtime: 'python',
-        module: 'flexarena_examples.battery',
-        params: { margin_eur: 4, step_mw: 0.5 },
-        asset: battery,
-      },
-      {
-        id: 'py-command',
-        strategy: 'py-spread-battery',
-        command: [
-          'env',
-          `PYTHONPATH=${join(root, 'agents', 'python')}`,
-          '/usr/bin/python3',
-          '-m',
-          'flexarena_examples.battery',
-          '--arena',
-          '{arena}',
-          '--params',
-          '{params}',
-          '--state',
-          '{state}',
-        ],
-        params: { margin_eur: 4, step_mw: 0.3 },
-        asset: battery,
-      },
+      ...pythonBatteryAgents(['--arena', '{arena}', '--params', '{params}', '--state', '{state}']),
     );
     const file = writeConfig(dir, cfg, 'python.yaml');
     // The built-in agents play in the arena's process; the two Python agents are its processes.

@@ -16,11 +16,11 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
+import { pythonBatteryAgents } from '../helpers/python-agents.js';
 import { tradesOf } from '../helpers/tape-facts.js';
 
 afterEach(stopAll);
 
-const root = join(import.meta.dirname, '..', '..');
 const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
 
 describe('Python agents launched from the configuration', () => {
@@ -31,35 +31,9 @@ describe('Python agents launched from the configuration', () => {
       connectTimeoutMs: 60_000,
       market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
     });
+    // The command's params (step 0.3 MW, not the example's default) show in its orders.
     (cfg.agents as object[]).push(
-      {
-        id: 'py-runtime',
-        strategy: 'py-spread-battery',
-        runtime: 'python',
-        module: 'flexarena_examples.battery',
-        params: { margin_eur: 4, step_mw: 0.5 },
-        asset: battery,
-      },
-      {
-        id: 'py-command',
-        strategy: 'py-spread-battery',
-        command: [
-          'env',
-          `PYTHONPATH=${join(root, 'agents', 'python')}`,
-          '/usr/bin/python3',
-          '-m',
-          'flexarena_examples.battery',
-          '--arena',
-          '{arena}',
-          '--token',
-          '{token}',
-          '--params',
-          '{params}',
-        ],
-        // Not the example's default step (0.5 MW): its orders show that the params reached it.
-        params: { margin_eur: 4, step_mw: 0.3 },
-        asset: battery,
-      },
+      ...pythonBatteryAgents(['--arena', '{arena}', '--token', '{token}', '--params', '{params}']),
     );
     // The built-in agents play in the arena's process; the two Python agents are launched by it.
     const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir, '--in-process']);
