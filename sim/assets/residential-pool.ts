@@ -173,6 +173,19 @@ export interface Activation {
 }
 
 /**
+ * How far apart two floating-point sums of the same `count` potentials (total |v| `totalMw`) can
+ * be: recursive summation errs by at most (count − 1)·u·Σ|v| (u = 2⁻⁵³, half of Number.EPSILON);
+ * the pool sums V_c in household order and Alg. 4 subtracts in β order, so their difference is
+ * within twice that, count·EPSILON·Σ|v|. A request equal to V_c as the pool sums it must activate
+ * every household fully (κ = N, nothing unmet), not leave 1e-18 MW unmet or a last u of
+ * 0.99999999999998. For 30 households of kW-scale potentials this is ~1e-15 MW, far below the
+ * pool's 1 kWh meter resolution, so no request that differs from V_c physically is affected.
+ */
+export function activationTolerance(count: number, totalMw: number): number {
+  return count * Number.EPSILON * totalMw;
+}
+
+/**
  * Algorithm 4, u* ∈ O_act,t(E, v̂_d, v̂_c): merit-order optimal activation (seed 001,
  * "Optimal activation algorithm"; Proposition 1 = Prop. 7.2 of Chasparis et al. 2019).
  * Problem (7), discharging (E < 0): min C_d,t = Σ u_i v_d,i β_d,i s.t. Σ u_i v_d,i = −E,
@@ -184,7 +197,9 @@ export interface Activation {
  * κ are activated fully (u_i = −1), household κ+1 partially with
  * u_{κ+1} = −(E − Σ_{i≤κ} v_d,i)/v_d,κ+1, the rest not at all. A request beyond V_d(t) (V_c(t))
  * activates everything and the remainder is returned as `unmetMw` (it becomes imbalance).
- * Households with v = 0 are skipped (they cannot contribute).
+ * Households with v = 0 are skipped (they cannot contribute). Float tolerance: a remainder within
+ * `activationTolerance` of a household's potential activates it fully, and a remainder within it
+ * of zero is zero (a request at capacity is met exactly, κ counts every full household).
  */
 export function meritOrderActivation(
   requestMw: number,
@@ -212,15 +227,24 @@ export function meritOrderActivation(
   let remaining = Math.abs(requestMw); // |E − Σ_{activated} x|
   if (remaining > 0) {
     const candidates: number[] = [];
-    for (let i = 0; i < n; i++) if (v[i]! !== 0) candidates.push(i);
+    let total = 0;
+    for (let i = 0; i < n; i++)
+      if (v[i]! !== 0) {
+        candidates.push(i);
+        total += Math.abs(v[i]!);
+      }
     candidates.sort((a, b) => beta[a]! - beta[b]! || a - b);
+    const tol = activationTolerance(candidates.length, total);
     for (const i of candidates) {
       if (remaining <= 0) break;
       const cap = Math.abs(v[i]!);
-      const take = Math.min(cap, remaining);
-      remaining = take === remaining ? 0 : remaining - take;
-      const frac = take === cap ? 1 : take / cap;
-      if (frac === 1) kappa++;
+      // Within the rounding of the sums, what is left is this household's whole potential.
+      const full = remaining >= cap - tol;
+      const take = full ? cap : remaining;
+      remaining = full ? remaining - cap : 0;
+      if (remaining <= tol) remaining = 0;
+      const frac = full ? 1 : take / cap;
+      if (full) kappa++;
       u[i] = charging ? frac : -frac;
       x[i] = charging ? take : -take;
       cost += beta[i]! * take * dtHours;
