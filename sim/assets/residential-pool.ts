@@ -28,6 +28,12 @@
 //     the grid), < 0 to discharge more.
 //   - Grid exchange is "taken from the grid" (> 0 import, < 0 export), as the settlement:
 //     P_grid,i = P_load,i − P_PV,i + P_b,i.
+import {
+  baselineBatteryPower,
+  flexibilityPotential,
+  type HouseholdBatteryLimits,
+  socAfter,
+} from '../../lib/index.js';
 import type { RandomSource } from './profiles.js';
 import { syntheticHousehold } from './profiles.js';
 
@@ -61,15 +67,9 @@ export interface HouseholdSpec extends HouseholdBattery {
   betaDischarge: number | readonly number[];
 }
 
-/** The limits the algorithms need, SoC in MWh. */
-export interface BatteryLimits {
-  chargeMw: number;
-  dischargeMw: number;
-  etaCharge: number;
-  etaDischarge: number;
-  socMinMwh: number;
-  socMaxMwh: number;
-}
+/** The limits the algorithms need, SoC in MWh (lib/pool-household.ts, shared with the aggregator). */
+export type BatteryLimits = HouseholdBatteryLimits;
+export { baselineBatteryPower, flexibilityPotential };
 
 export function batteryLimits(b: HouseholdBattery): BatteryLimits {
   return {
@@ -79,50 +79,6 @@ export function batteryLimits(b: HouseholdBattery): BatteryLimits {
     etaDischarge: b.etaDischarge,
     socMinMwh: b.socMin * b.capacityMwh,
     socMaxMwh: b.socMax * b.capacityMwh,
-  };
-}
-
-/** Highest battery power (charging) the interval allows: power limit and room to SOC_max. */
-function maxBatteryPower(b: BatteryLimits, soc: number, dt: number): number {
-  return Math.min(b.chargeMw, Math.max(0, (b.socMaxMwh - soc) / (b.etaCharge * dt)));
-}
-
-/** Lowest battery power (discharging, ≤ 0) the interval allows: power limit and energy above SOC_min. */
-function minBatteryPower(b: BatteryLimits, soc: number, dt: number): number {
-  return -Math.min(b.dischargeMw, Math.max(0, ((soc - b.socMinMwh) * b.etaDischarge) / dt));
-}
-
-/**
- * Algorithm 1, P_b,base,i(t) = B_i(ΔP_i(t), SOC_i(t)): self-consumption baseline.
- * a) ΔP ≥ 0: the excess PV first charges the battery (up to its power and SOC_max), the rest is
- *    fed into the grid; b) ΔP < 0: the excess load is first covered by the battery (up to its
- *    power and SOC_min), the rest is drawn from the grid. Returns the battery power, MW.
- */
-export function baselineBatteryPower(
-  b: BatteryLimits,
-  deltaPMw: number,
-  socMwh: number,
-  dtHours: number,
-): number {
-  if (deltaPMw >= 0) return Math.min(deltaPMw, maxBatteryPower(b, socMwh, dtHours));
-  return Math.max(deltaPMw, minBatteryPower(b, socMwh, dtHours));
-}
-
-/**
- * Algorithm 2, [v_d,i(t), v_c,i(t)] = V_i(P_b,base,i(t), SOC_i(t)): how far the battery power
- * can move up (v_c ≥ 0, more charging / less discharging) or down (v_d ≤ 0) from the baseline
- * for the whole interval without leaving its power or SoC limits. Every deviation in
- * [v_d, v_c] is then feasible (the SoC change is monotone in the power).
- */
-export function flexibilityPotential(
-  b: BatteryLimits,
-  pBaseMw: number,
-  socMwh: number,
-  dtHours: number,
-): { vd: number; vc: number } {
-  return {
-    vc: Math.max(0, maxBatteryPower(b, socMwh, dtHours) - pBaseMw),
-    vd: Math.min(0, minBatteryPower(b, socMwh, dtHours) - pBaseMw),
   };
 }
 
@@ -146,9 +102,7 @@ export function socUpdate(
   u: number,
   dtHours: number,
 ): number {
-  const p = pBaseMw + activationDeviation(u, vd, vc);
-  const next = socMwh + (p >= 0 ? b.etaCharge * p * dtHours : (p * dtHours) / b.etaDischarge);
-  return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, next));
+  return socAfter(b, socMwh, pBaseMw + activationDeviation(u, vd, vc), dtHours);
 }
 
 export interface Activation {
