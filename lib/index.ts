@@ -1,9 +1,10 @@
 // The public entry of the shared leaf utilities: one seeded random stream, one HiGHS loader, one
 // product-id parser, the typed error base, the configuration-error converter and the fields every
-// configuration shares, and the exact battery-schedule optimiser (the battery LP without an LP
-// solver). lib/ imports nothing of the project; everything else may import it. (Reading a
-// configuration file is the runtime's: arena/run/config-file.ts — through this entry it would put
-// the yaml package into every agent process's bundle.)
+// configuration shares, the exact battery-schedule optimiser (the battery LP without an LP
+// solver), and Algorithms 1-2 of seed 001 for one household battery (pool twin and aggregator).
+// lib/ imports nothing of the project; everything else may import it. (Reading a configuration
+// file is the runtime's: arena/run/config-file.ts — through this entry it would put the yaml
+// package into every agent process's bundle.)
 export {
   type BatteryLimits,
   type BatteryPlan,
@@ -51,6 +52,14 @@ export {
 } from './json-bytes.js';
 export { compactString, compactStrings } from './latin1-strings.js';
 export { fileDigests } from './named-files.js';
+export {
+  baselineBatteryPower,
+  flexibilityPotential,
+  type HouseholdBatteryLimits,
+  maxBatteryPower,
+  minBatteryPower,
+  socAfter,
+} from './pool-household.js';
 export * from './product-id.js';
 export { PROJECT_ROOT } from './project-root.js';
 export { encodeToBuffer, FastBinaryReader, FastBinaryWriter, wireIntText } from './proto-wire.js';

@@ -151,7 +151,9 @@ describe('MarketView', () => {
       books: [
         { productId: 'qh-20261122-0915', bids: [], asks: [], hasLastTrade: false, lastTradePriceTicks: 0 },
       ],
-      assets: [{ assetId: 'agent.battery', socMwh: 7, clippedPeriods: 0, shortfallMwh: 0 }],
+      assets: [
+        { assetId: 'agent.battery', socMwh: 7, clippedPeriods: 0, shortfallMwh: 0, householdSocMwh: [] },
+      ],
     });
     expect(MarketView.forecasts(wake).get('qh-20261122-0915')).toBe(8_000);
     expect(MarketView.books(wake).has('qh-20261122-0915')).toBe(true);

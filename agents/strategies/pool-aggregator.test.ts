@@ -4,7 +4,7 @@ import type { PeriodSettlement } from '../../gen/flexarena/v1/balancing.js';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { periodOfDay, quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
-import { PoolAggregator, priorBaselineKwh } from './pool-aggregator.js';
+import { lotsWithinPotential, PoolAggregator, priorBaselineKwh } from './pool-aggregator.js';
 import { LoadStateError } from './strategy-state.js';
 import { DAY_MS, HOUR_MS, QH_MS } from './strategy-utils.js';
 import {
@@ -35,6 +35,8 @@ const POOL: ResidentialPoolSpec = {
   betaChargeMaxEurPerMwh: 8,
   betaDischargeMinEurPerMwh: 3,
   betaDischargeMaxEurPerMwh: 9,
+  // No household data (an arena older than the field): the strategy bounds by the pool's power.
+  householdSpecs: [],
 };
 const ASSET: AssetSpec = { assetId: 'agent.pool', kind: { $case: 'residentialPool', value: POOL } };
 
@@ -388,5 +390,126 @@ describe('PoolAggregator day-ahead flexibility', () => {
       }),
     );
     expect(submitsOf(held)).toEqual([]);
+  });
+});
+
+describe('PoolAggregator bounds flexibility by the forecast potentials V̂_c(t), V̂_d(t)', () => {
+  const TOMORROW = DAY + DAY_MS;
+  const auction = dayAheadAuction(TOMORROW);
+  const N = 1_000;
+  // 1 000 identical households: 4 kW / 10 kWh batteries (SoC 1-9 kWh, η = 1), 6 kWp, 12 kWh a day.
+  const HH = {
+    batteryCapacityMwh: 0.01,
+    chargeMw: 0.004,
+    dischargeMw: 0.004,
+    etaCharge: 1,
+    etaDischarge: 1,
+    socMinMwh: 0.001,
+    socMaxMwh: 0.009,
+    pvKwp: 6,
+    loadMwhPerDay: 0.012,
+  };
+  const spec = (withHouseholds: boolean): AssetSpec => ({
+    assetId: 'agent.pool',
+    kind: {
+      $case: 'residentialPool',
+      value: { ...POOL, households: N, householdSpecs: withHouseholds ? Array(N).fill(HH) : [] },
+    },
+  });
+  const welcome = (withHouseholds: boolean) =>
+    makeWelcome({
+      assets: [spec(withHouseholds)],
+      auctions: [auction],
+      market: { ...makeWelcome().market!, products: quarterHourProductSpecs(DAY, 2) },
+    });
+  // Free power at midday (0 EUR/MWh 10:00-14:00), 80 otherwise, 200 in the evening.
+  const dayPrices = Array.from({ length: 96 }, (_, k) => (k >= 40 && k < 56 ? 0 : k >= 72 ? 20_000 : 8_000));
+  // Solar: 0.8 of capacity 09:00-15:00 tomorrow (4.8 kW PV − 0.5 kW load > 4 kW: the batteries
+  // already charge at full power, V̂_c = 0), none otherwise.
+  const NOW_MS = DAY + 9 * HOUR_MS;
+  const solar = (t: number) => {
+    const k = Math.floor((t - TOMORROW) / QH_MS);
+    return t >= TOMORROW && k >= 36 && k < 60 ? 0.8 * 80_000 : 0;
+  };
+  const fundamentals = Array.from({ length: 15 * 4 + 96 }, (_, i) => {
+    const t = NOW_MS + i * QH_MS;
+    return { productId: quarterHourId(t), demandMw: 0, windMw: 0, solarMw: solar(t), residualMw: 0 };
+  });
+  const state = assetState({ assetId: 'agent.pool', socMwh: 5, householdSocMwh: Array(N).fill(0.005) });
+
+  async function plan(withHouseholds: boolean) {
+    const s = new PoolAggregator({ anomalyPersistence: 0 });
+    await s.onWelcome(welcome(withHouseholds));
+    const wake = makeWakeUp({
+      timeMs: NOW_MS,
+      assets: [state],
+      priceForecasts: forecasts(TOMORROW, dayPrices),
+      fundamentalsForecasts: fundamentals,
+    });
+    const bids = s.decide(wake).flatMap((a) => (a.kind?.$case === 'auctionBid' ? [a.kind.value] : []));
+    const pots = s.forecastPotentials(
+      wake,
+      spec(true).kind!.value as ResidentialPoolSpec,
+      state.householdSocMwh,
+    )!;
+    /** Lots the curve of period k moves beyond its baseline point (> 0 charge more). */
+    const flexLots = (k: number) => {
+      const b = bids.find((x) => x.bidId === `pool-da-${k}`)?.bid;
+      if (b?.$case !== 'curve' || b.value.points.length < 2) return 0;
+      // Charging curve: [base + flex at the floor price, base]; selling: [base, base + flex].
+      const [p0, p1] = b.value.points;
+      return p0!.priceTicks === auction.priceMinTicks && p1!.quantityLots < p0!.quantityLots
+        ? p0!.quantityLots - p1!.quantityLots
+        : p1!.quantityLots - p0!.quantityLots;
+    };
+    return { s, pots, flexLots };
+  }
+
+  it('forecasts V̂_c = 0 while the batteries already take all the PV they can', async () => {
+    const { pots } = await plan(true);
+    const at = (k: number) => pots.get(quarterHourId(TOMORROW + k * QH_MS))!;
+    // The load (0.5 kW) empties the batteries to 1 kWh by 17:00 today; from 09:00 PV 4.8 kW − load 0.5 kW ≥ 4 kW then
+    // charges them at full power: V̂_c = 0, V̂_d from +4 MW to −4 MW.
+    expect(at(40).vcMw).toBe(0); // 10:00, SoC 5 kWh
+    expect(at(40).vdMw).toBeCloseTo(-8, 9);
+    // From 11:00 full (9 kWh): no charging at all, the PV is exported; V̂_c still 0.
+    expect(at(44).vcMw).toBe(0);
+    expect(at(44).vdMw).toBeCloseTo(-4, 9);
+    // 02:00: emptied by the evening load since 17:00 today: 4 kW charging, nothing to discharge.
+    expect(at(8).vcMw).toBeCloseTo(4, 9);
+    expect(at(8).vdMw).toBe(0);
+  });
+
+  it('the plan without household data charges at midday beyond V̂_c; with it, every period stays within', async () => {
+    const old = await plan(false);
+    const now = await plan(true);
+    const curveLots = (p: Awaited<ReturnType<typeof plan>>, k: number) => p.flexLots(k);
+    let oldBeyond = 0;
+    let moved = 0;
+    for (let k = 0; k < 96; k++) {
+      moved += Math.abs(curveLots(now, k));
+      const pot = now.pots.get(quarterHourId(TOMORROW + k * QH_MS))!;
+      const e = curveLots(now, k) / 10; // MW, > 0 charge more
+      expect(e).toBeLessThanOrEqual(pot.vcMw + 1e-9);
+      expect(e).toBeGreaterThanOrEqual(pot.vdMw - 1e-9);
+      if (curveLots(old, k) / 10 > pot.vcMw + 1e-9) oldBeyond++;
+    }
+    expect(moved).toBeGreaterThan(0); // it still plans flexibility where there is potential
+    expect(oldBeyond).toBeGreaterThan(0); // the old bound (flexShare × 4 MW) charged at free midday prices
+  });
+});
+
+describe('lotsWithinPotential', () => {
+  it('keeps the wanted lots inside the window, else the nearest lot inside, else the least clipped', () => {
+    // Baseline −3 kWh, V̂_c = 0, V̂_d = −0.4 MW (−100 kWh): 0 lots would ask +3 kWh of charging.
+    expect(lotsWithinPotential(0, -3, { vcMw: 0, vdMw: -0.4 })).toBe(-1);
+    // Inside the window: unchanged.
+    expect(lotsWithinPotential(0, -3, { vcMw: 0.02, vdMw: -0.4 })).toBe(0);
+    expect(lotsWithinPotential(-2, -3, { vcMw: 0.02, vdMw: -0.4 })).toBe(-2);
+    // Far beyond: the edge of the window.
+    expect(lotsWithinPotential(8, -3, { vcMw: 0.2, vdMw: -0.4 })).toBe(1);
+    // No lot in [5, 15] kWh: 0 (5 kWh short) beats 1 (10 kWh over); in [13, 15]: 1 (10 over) beats 0.
+    expect(lotsWithinPotential(0, 5, { vcMw: 0.04, vdMw: 0 })).toBe(0);
+    expect(lotsWithinPotential(3, 14, { vcMw: 0.004, vdMw: -0.004 })).toBe(1);
   });
 });

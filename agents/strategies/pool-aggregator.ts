@@ -27,20 +27,30 @@
 // charge flexibility at forecast − threshold (charge more / discharge less); when the best bid is
 // above forecast + threshold it sells up to the discharge flexibility at forecast + threshold.
 // The threshold adds the cheapest participation cost β of that direction (the households paid
-// first in Alg. 4's merit order). Flexibility: `flexMw` if configured, else flexShare × the pool's
-// charge / discharge power, limited by the SoC room over one quarter-hour.
+// first in Alg. 4's merit order).
+// Potentials (seed 001, V̂_d(t) ≤ E(t) ≤ V̂_c(t)): from the households the welcome lists
+// (ResidentialPoolSpec.household_specs) and their SoCs in each wake-up (household_soc_mwh), it
+// forecasts every quarter-hour's V̂_c, V̂_d with Alg. 1-2 on the world's solar forecast and the
+// mean loads (pool-potential.ts). The day-ahead plan's E_t is bounded by flexShare × V̂(t) of each
+// period, CID flexibility by `flexMw` (at most V̂) or flexShare × V̂ of the quarter-hour, and every
+// schedule (baseline lots + commitments) is the whole-lot one nearest to what it wants whose
+// deviation from the expected baseline lies within [V̂_d, V̂_c] (lotsWithinPotential): a lot the
+// pool has no potential for is clipped and becomes imbalance. Without household data (an arena
+// older than those fields) the bound is flexShare × the pool's charge / discharge power, or
+// `flexMw`; CID flexibility is also limited by the pool's SoC room over one quarter-hour.
 
 import * as z from 'zod';
 import type { ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { type LpSolver, loadHighs, periodOfDay } from '../../lib/index.js';
+import { type LpSolver, loadHighs, periodOfDay, quarterHourId } from '../../lib/index.js';
 import { eurToTicks, quantizeEurToTicks } from '../../market/index.js';
 import { auctionCurve } from '../sdk/actions.js';
 import { MarketView } from '../sdk/market-view.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { eurPerMwh, mwLots, parseParams } from './params.js';
 import { solvePoolFlex } from './pool-flex-lp.js';
+import { forecastPoolPotentials, type PoolPotential } from './pool-potential.js';
 import { LoadStateError, numberRecord, optionalNumber, stateObject, stringList } from './strategy-state.js';
 import {
   assetState,
@@ -52,6 +62,7 @@ import {
   type PriceLimits,
   priceLimits,
   QH_HOURS,
+  QH_MS,
   quarterHourProducts,
   requireAsset,
   safeStart,
@@ -65,9 +76,13 @@ const paramsSchema = z
     thresholdEur: eurPerMwh(0, 10_000).default(10),
     /** Add the cheapest participation cost β of the direction to the threshold. */
     addParticipationCost: z.boolean().default(true),
-    /** Flexibility in each direction, MW; default: flexShare × the pool's battery power. */
+    /**
+     * Flexibility on the CID in each direction, MW, at most the forecast potential; default:
+     * flexShare × the forecast potential (without household data: × the pool's battery power).
+     */
     // A quantity: on the lot grid (it was floored to whole lots silently, 0.25 MW offered 0.2).
     flexMw: mwLots(0, 10_000).optional(),
+    /** Share of the forecast potential V̂ (the rest is margin for forecast errors); 1 = the seed's bound. */
     flexShare: z.number().min(0).max(1).default(0.5),
     /** Weight of a new observation in the baseline average. */
     baselineLearningRate: z.number().positive().max(1).default(0.3),
@@ -113,6 +128,8 @@ export class PoolAggregator implements Strategy {
   private assetId?: string;
   private products = new Map<string, ProductSpec>();
   private limits: PriceLimits = priceLimits(undefined);
+  /** The world's installed solar capacity, MW (Welcome.world): scales its solar forecast to the pool's kWp. */
+  private solarCapacityMw = 0;
   /** Baseline estimate per quarter-hour of the UTC day, kWh (> 0 import). */
   private readonly baseline: number[] = new Array(96).fill(0);
   /** The baseline holds the prior or what was learnt: a later welcome (a reconnect) keeps it. */
@@ -141,6 +158,7 @@ export class PoolAggregator implements Strategy {
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);
     this.limits = priceLimits(welcome);
+    this.solarCapacityMw = welcome.world?.solarCapacityMw ?? 0;
     if (!this.baselineSet)
       for (let k = 0; k < 96; k++)
         this.baseline[k] = priorBaselineKwh(asset.spec, k, this.params.pvPriorFactor);
@@ -222,15 +240,20 @@ export class PoolAggregator implements Strategy {
     const tradable = tradableQuarterHours(this.products, wake.timeMs, this.params.gateMarginMs).filter((p) =>
       prices.has(p.productId),
     );
-    const out: Action[] = this.dayAheadBids(wake, spec, prices);
+    const potentials = this.forecastPotentials(wake, spec, state?.householdSocMwh);
+    const out: Action[] = this.dayAheadBids(wake, spec, prices, potentials);
     const slip = eurToTicks(this.params.slippageEur);
     const expected = new Map<string, number>();
     for (const p of tradable.slice(0, this.params.baselineAheadPeriods)) {
       const held = scheduleLots(wake.positions, p.productId);
       expected.set(p.productId, held);
       if (this.flexTouched.has(p.productId)) continue;
-      const target =
+      const wanted =
         this.baselineLots(p.productId, wake.timeMs) + (this.dayAheadFlexLots.get(p.productId) ?? 0);
+      const pot = potentials?.get(p.productId);
+      const target = pot
+        ? lotsWithinPotential(wanted, this.expectedBaselineKwh(p.productId, wake.timeMs), pot)
+        : wanted;
       const diff = target - held;
       if (Math.abs(diff) <= this.params.baselineToleranceLots) continue;
       out.push(...iocAround(p.productId, diff, prices.get(p.productId)!, slip, this.limits, 'baseline'));
@@ -246,6 +269,7 @@ export class PoolAggregator implements Strategy {
           prices.get(target.productId)!,
           state?.socMwh,
           expected,
+          potentials?.get(target.productId),
         ),
       );
     return out;
@@ -260,6 +284,7 @@ export class PoolAggregator implements Strategy {
     wake: WakeUp,
     spec: ResidentialPoolSpec,
     prices: ReadonlyMap<string, number>,
+    potentials: ReadonlyMap<string, PoolPotential> | undefined,
   ): Action[] {
     for (const a of wake.auctionAwards) {
       const bid = this.dayAheadBaseline.get(a.productId);
@@ -276,11 +301,19 @@ export class PoolAggregator implements Strategy {
       if (fc.some((x) => x === undefined)) continue; // the day's forecast is not out yet
       this.dayAheadDone.add(auction.auctionId);
       const room = this.params.dayAheadRoomShare * Math.max(0, spec.socMaxMwh - spec.socMinMwh);
+      // Eq. 10 under forecasts: E_t within [V̂_d(t), V̂_c(t)] of each period (flexShare of it, the
+      // rest a margin for forecast errors); a period without a forecast potential gets none.
+      // Without household data (an arena older than it) the pool's power is all there is.
+      const share = this.params.flexShare;
       const plan = solvePoolFlex(this.solver, {
         pricesEur: fc.map((x) => x! / 100),
         hours: QH_HOURS,
-        chargeMw: this.params.flexShare * spec.batteryChargeMw,
-        dischargeMw: this.params.flexShare * spec.batteryDischargeMw,
+        chargeMw: potentials
+          ? ids.map((id) => share * (potentials.get(id)?.vcMw ?? 0))
+          : share * spec.batteryChargeMw,
+        dischargeMw: potentials
+          ? ids.map((id) => share * -(potentials.get(id)?.vdMw ?? 0))
+          : share * spec.batteryDischargeMw,
         roomUpMwh: room / 2,
         roomDownMwh: room / 2,
         betaChargeMinEur: spec.betaChargeMinEurPerMwh,
@@ -292,9 +325,16 @@ export class PoolAggregator implements Strategy {
       const margin = eurToTicks(this.params.dayAheadMarginEur);
       const at = (p: number) => Math.min(auction.priceMaxTicks, Math.max(auction.priceMinTicks + 1, p));
       ids.forEach((id, k) => {
-        const base = Math.round(this.baseline[periodOfDay(id) ?? 0]! / KWH_PER_LOT_QH);
+        const baseKwh = this.baseline[periodOfDay(id) ?? 0]!;
+        const pot = potentials?.get(id);
         // Whole lots toward zero: a rounded-up E_t could exceed the pool's potential.
-        const flex = Math.trunc(plan.flexMw[k]! * 10 + Math.sign(plan.flexMw[k]!) * 1e-9);
+        const planned = Math.trunc(plan.flexMw[k]! * 10 + Math.sign(plan.flexMw[k]!) * 1e-9);
+        // The lot grid's own deviation from the baseline counts against the potential too: both
+        // points of the curve stay within it.
+        const base = pot
+          ? lotsWithinPotential(Math.round(baseKwh / KWH_PER_LOT_QH), baseKwh, pot)
+          : Math.round(baseKwh / KWH_PER_LOT_QH);
+        const flex = pot ? lotsWithinPotential(base + planned, baseKwh, pot) - base : planned;
         if (base === 0 && flex === 0) return;
         this.dayAheadBaseline.set(id, base);
         const points =
@@ -313,6 +353,47 @@ export class PoolAggregator implements Strategy {
         out.push(auctionCurve(auction.auctionId, `pool-da-${period}`, period, points));
       });
     }
+    return out;
+  }
+
+  /**
+   * V̂_c, V̂_d of every quarter-hour with a solar forecast, from the period in delivery now (the
+   * SoCs of the wake-up are at its start) on; undefined without household data (an arena older
+   * than ResidentialPoolSpec.household_specs), when the strategy falls back to the pool's power.
+   */
+  forecastPotentials(
+    wake: WakeUp,
+    spec: ResidentialPoolSpec,
+    householdSocMwh: readonly number[] | undefined,
+  ): Map<string, PoolPotential> | undefined {
+    const hs = spec.householdSpecs;
+    if (hs.length === 0 || householdSocMwh?.length !== hs.length) return undefined;
+    const cfByStart = new Map<number, number>();
+    let last = Number.NEGATIVE_INFINITY;
+    for (const f of wake.fundamentalsForecasts) {
+      const start = safeStart(f.productId);
+      if (start === undefined || !f.productId.startsWith('qh-')) continue;
+      const cf = this.solarCapacityMw > 0 ? Math.min(1, Math.max(0, f.solarMw / this.solarCapacityMw)) : 0;
+      cfByStart.set(start, cf);
+      if (start > last) last = start;
+    }
+    const out = new Map<string, PoolPotential>();
+    if (cfByStart.size === 0) return out;
+    const first = Math.floor(wake.timeMs / QH_MS) * QH_MS;
+    const starts: number[] = [];
+    const cfs: number[] = [];
+    // A quarter-hour without a forecast (the one in delivery now) keeps the nearest one before
+    // it, or the first one after it.
+    let carry = cfByStart.get(Math.min(...cfByStart.keys()))!;
+    for (let t = first; t <= last; t += QH_MS) {
+      carry = cfByStart.get(t) ?? carry;
+      starts.push(t);
+      cfs.push(carry);
+    }
+    const pots = forecastPoolPotentials(hs, householdSocMwh, cfs, QH_HOURS);
+    starts.forEach((t, k) => {
+      out.set(quarterHourId(t), pots[k]!);
+    });
     return out;
   }
 
@@ -352,16 +433,31 @@ export class PoolAggregator implements Strategy {
     forecast: number,
     socMwh: number | undefined,
     expectedHeld: Map<string, number>,
+    potential: PoolPotential | undefined,
   ): Action[] {
     const book = wake.books.find((b) => b.productId === productId);
     if (!book) return [];
     const soc = socMwh ?? spec.socInitialMwh;
-    const shareMw = (mw: number) => this.params.flexMw ?? mw * this.params.flexShare;
+    // With household data: flexMw (capped by) or flexShare of the forecast potential of the
+    // quarter-hour; without: of the pool's power.
+    const shareMw = (mw: number, potentialMw: number | undefined) =>
+      potentialMw === undefined
+        ? (this.params.flexMw ?? mw * this.params.flexShare)
+        : this.params.flexMw !== undefined
+          ? Math.min(this.params.flexMw, potentialMw)
+          : potentialMw * this.params.flexShare;
     const upLots = Math.floor(
-      Math.min(shareMw(spec.batteryChargeMw), Math.max(0, spec.socMaxMwh - soc) / QH_HOURS) * 10 + 1e-9,
+      Math.min(shareMw(spec.batteryChargeMw, potential?.vcMw), Math.max(0, spec.socMaxMwh - soc) / QH_HOURS) *
+        10 +
+        1e-9,
     );
     const downLots = Math.floor(
-      Math.min(shareMw(spec.batteryDischargeMw), Math.max(0, soc - spec.socMinMwh) / QH_HOURS) * 10 + 1e-9,
+      Math.min(
+        shareMw(spec.batteryDischargeMw, potential === undefined ? undefined : -potential.vdMw),
+        Math.max(0, soc - spec.socMinMwh) / QH_HOURS,
+      ) *
+        10 +
+        1e-9,
     );
     const held = expectedHeld.get(productId) ?? scheduleLots(wake.positions, productId);
     const used = held - this.baselineLots(productId, wake.timeMs); // > 0: charging more than the baseline
@@ -421,6 +517,32 @@ function anomalyOf(strategy: string, v: unknown): { kwh: number; atMs: number } 
   )
     throw new LoadStateError(strategy, 'anomaly', 'must be {"kwh": number, "atMs": whole number} or null');
   return { kwh: a.kwh, atMs: a.atMs as number };
+}
+
+/**
+ * The whole-lot schedule nearest `wantedLots` whose deviation from the expected baseline stays
+ * within the quarter-hour's forecast potential: baseline + V̂_d·h ≤ schedule ≤ baseline + V̂_c·h.
+ * The lot grid (25 kWh a quarter-hour) makes every schedule a deviation from the baseline — the
+ * seed's E(t) — and a deviation the pool has no potential for is clipped and becomes imbalance
+ * (at midday V̂_c is 0: the batteries already take all the PV they can). When no lot lies in the
+ * window, the one nearest to it (least clipped).
+ */
+export function lotsWithinPotential(
+  wantedLots: number,
+  baselineKwh: number,
+  potential: PoolPotential,
+): number {
+  const hiKwh = baselineKwh + potential.vcMw * QH_HOURS * 1000;
+  const loKwh = baselineKwh + potential.vdMw * QH_HOURS * 1000;
+  const clip = (lots: number) => {
+    const kwh = lots * KWH_PER_LOT_QH;
+    return Math.max(0, kwh - hiKwh, loKwh - kwh);
+  };
+  const lo = Math.ceil(loKwh / KWH_PER_LOT_QH - 1e-9);
+  const hi = Math.floor(hiKwh / KWH_PER_LOT_QH + 1e-9);
+  if (lo <= hi) return Math.min(hi, Math.max(lo, wantedLots));
+  // No lot inside: the window lies between two neighbouring lots; take the less clipped one.
+  return clip(hi) <= clip(lo) ? hi : lo;
 }
 
 /** Prior baseline of quarter-hour k (UTC): mean load minus a PV bell 06:00–18:00, kWh. */

@@ -73,4 +73,23 @@ describe('pool flexibility LP (seed 001 DA optimisation with merit-order costs)'
     expect(() => solvePoolFlex(solver, { ...BASE, chargeMw: Number.POSITIVE_INFINITY })).toThrow(/chargeMw/);
     expect(() => solvePoolFlex(solver, { ...BASE, hours: Number.POSITIVE_INFINITY })).toThrow(/hours/);
   });
+
+  it('bounds each period by its own potential V̂_c(t), |V̂_d(t)| when given per period', async () => {
+    // Cheap then dear: the first period can charge only 0.5 MW (V̂_c), the second sell only 1 MW.
+    const plan = solvePoolFlex(await loadHighs(), { ...BASE, chargeMw: [0.5, 2], dischargeMw: [2, 1] });
+    expect(plan.flexMw[0]).toBeCloseTo(0.5, 9);
+    expect(plan.flexMw[1]).toBeCloseTo(-0.5, 9); // D_n ≥ 0: no more out than in
+    // A midday period without charge potential gets no charging at all, however cheap.
+    const none = solvePoolFlex(await loadHighs(), { ...BASE, chargeMw: [0, 2] });
+    expect(none.flexMw).toEqual([0, 0]);
+  });
+
+  it('refuses per-period potentials of the wrong length or sign, naming the field', () => {
+    expect(() => solvePoolFlex({} as never, { ...BASE, chargeMw: [1] })).toThrow(
+      /chargeMw has 1 periods, pricesEur has 2/,
+    );
+    expect(() => solvePoolFlex({} as never, { ...BASE, dischargeMw: [1, -1] })).toThrow(
+      /dischargeMw\[1\] must be finite and >= 0/,
+    );
+  });
 });

@@ -11,7 +11,7 @@
 //   maximise  Σ_t h [ p_t (Σ_k d_tk − Σ_k c_tk) − Σ_k (βc_k c_tk + βd_k d_tk) ]
 //   s.t.      D_{t+1} = D_t + h (Σ_k c_tk − Σ_k d_tk),  D_0 = 0
 //             −roomDown ≤ D_t ≤ roomUp,  D_n ≥ 0
-//             0 ≤ c_tk ≤ Vc / K,  0 ≤ d_tk ≤ Vd / K
+//             0 ≤ c_tk ≤ V̂c(t) / K,  0 ≤ d_tk ≤ |V̂d(t)| / K
 //
 // D is the energy the activations have moved into (out of) the pool's batteries relative to the
 // baseline; ending at D_n ≥ 0 leaves the households no emptier than self-consumption would have.
@@ -25,9 +25,12 @@ export interface PoolFlexProblem {
   pricesEur: number[];
   /** Period length, hours. */
   hours: number;
-  /** Charge / discharge flexibility potential V_c, V_d, MW (both ≥ 0). */
-  chargeMw: number;
-  dischargeMw: number;
+  /**
+   * Charge / discharge flexibility potential V̂_c(t), |V̂_d(t)|, MW (both ≥ 0): one value for
+   * every period, or one per period (eq. 10 bounds E_t by each period's forecast potential).
+   */
+  chargeMw: number | readonly number[];
+  dischargeMw: number | readonly number[];
   /** Energy room above / below the baseline SoC trajectory, MWh (both ≥ 0). */
   roomUpMwh: number;
   roomDownMwh: number;
@@ -64,7 +67,18 @@ export function validatePoolFlex(p: PoolFlexProblem): void {
   for (const [i, x] of p.pricesEur.entries())
     if (!Number.isFinite(x)) bad(`pricesEur[${i}]`, 'must be finite');
   if (!(p.hours > 0 && Number.isFinite(p.hours))) bad('hours', 'must be finite and > 0');
-  for (const f of ['chargeMw', 'dischargeMw', 'roomUpMwh', 'roomDownMwh'] as const)
+  for (const f of ['chargeMw', 'dischargeMw'] as const) {
+    const v = p[f];
+    if (typeof v === 'number') {
+      if (!(v >= 0 && Number.isFinite(v))) bad(f, 'must be finite and >= 0');
+    } else {
+      if (v.length !== p.pricesEur.length)
+        bad(f, `has ${v.length} periods, pricesEur has ${p.pricesEur.length}`);
+      for (const [i, x] of v.entries())
+        if (!(x >= 0 && Number.isFinite(x))) bad(`${f}[${i}]`, 'must be finite and >= 0');
+    }
+  }
+  for (const f of ['roomUpMwh', 'roomDownMwh'] as const)
     if (!(p[f] >= 0 && Number.isFinite(p[f]))) bad(f, 'must be finite and >= 0');
   // The β enter every segment's cost: a NaN or infinite one would otherwise surface as an
   // anonymous "coefficient is not finite" from the LP writer.
@@ -90,18 +104,18 @@ export function buildPoolFlexLp(p: PoolFlexProblem): string {
   const obj: string[] = [];
   const rows: string[] = [];
   const bounds: string[] = [];
+  const at = (v: number | readonly number[], t: number) => (typeof v === 'number' ? v : v[t]!);
   for (let t = 0; t < n; t++) {
     const price = p.pricesEur[t]!;
+    const vc = at(p.chargeMw, t);
+    const vd = at(p.dischargeMw, t);
     const bal = [`D${t + 1}`, ...(t > 0 ? [`- D${t}`] : [])];
     for (let k = 0; k < K; k++) {
       const bc = segmentBeta(p.betaChargeMinEur, p.betaChargeMaxEur, k, K);
       const bd = segmentBeta(p.betaDischargeMinEur, p.betaDischargeMaxEur, k, K);
       obj.push(`${num(-(price + bc) * h)} c${t}_${k}`, `${num((price - bd) * h)} d${t}_${k}`);
       bal.push(`- ${num(h)} c${t}_${k}`, `+ ${num(h)} d${t}_${k}`);
-      bounds.push(
-        ` 0 <= c${t}_${k} <= ${num(p.chargeMw / K)}`,
-        ` 0 <= d${t}_${k} <= ${num(p.dischargeMw / K)}`,
-      );
+      bounds.push(` 0 <= c${t}_${k} <= ${num(vc / K)}`, ` 0 <= d${t}_${k} <= ${num(vd / K)}`);
     }
     rows.push(` bal${t}: ${bal.join(' ')} = 0`);
     bounds.push(` ${num(-p.roomDownMwh)} <= D${t + 1} <= ${num(p.roomUpMwh)}`);

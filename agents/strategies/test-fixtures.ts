@@ -134,7 +134,14 @@ export function batteryAsset(spec: BatterySpec = BATTERY, assetId = 'agent.batte
 }
 
 export function assetState(partial: Partial<AssetState> = {}): AssetState {
-  return { assetId: 'agent.battery', socMwh: 10, clippedPeriods: 0, shortfallMwh: 0, ...partial };
+  return {
+    assetId: 'agent.battery',
+    socMwh: 10,
+    clippedPeriods: 0,
+    shortfallMwh: 0,
+    householdSocMwh: [],
+    ...partial,
+  };
 }
 
 export function position(productId: string, netLots: number): Position {

@@ -87,6 +87,7 @@ export function createAssetTwin(id: string, config: AssetConfig, ctx: AssetConte
       return new PoolAsset(id, drawn.households, {
         stepHours: ctx.stepHours,
         pvKwpTotal: drawn.pvKwp.reduce((s, x) => s + x, 0),
+        pvKwp: drawn.pvKwp,
       });
     }
     case 'ev-fleet':

@@ -54,6 +54,7 @@ export class BatteryAsset implements AssetTwin {
       shortfallMwh: this.battery.shortfallMwh,
       throughputMwh: this.battery.throughputMwh,
       costs: costTotals(this.costs()),
+      householdSocMwh: [],
     };
   }
 

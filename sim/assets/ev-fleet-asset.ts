@@ -140,6 +140,7 @@ export class EvFleetAsset implements AssetTwin {
       refusedRentals: this.refusedTotal,
       tariffEnergyMwh: this.tariffKwhTotal / 1000,
       costs: costTotals(this.costs()),
+      householdSocMwh: [],
     };
   }
 

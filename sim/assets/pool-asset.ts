@@ -25,7 +25,7 @@
 //   charging deviations, β_d for discharging ones): what the aggregator (the agent) pays its
 //   households for the flexibility it extracted (seed 001, C_c,t / C_d,t). AssetCosts has no
 //   field of its own for it; penaltyEur is the one that is the agent's cost and not energy.
-import type { AssetSpec, AssetState } from '../../gen/flexarena/v1/asset.js';
+import type { AssetSpec, AssetState, PoolHousehold } from '../../gen/flexarena/v1/asset.js';
 import { berlinLocal, HOUR_MS } from '../world/time.js';
 import type { World } from '../world/world.js';
 import {
@@ -153,6 +153,8 @@ export interface PoolAssetOptions {
   stepHours: number;
   /** Σ kWp for the spec; default: Σ of each household's highest PV output, kW. */
   pvKwpTotal?: number;
+  /** kWp of each household for the spec; default: each household's highest PV output, kW. */
+  pvKwp?: readonly number[];
 }
 
 export class PoolAsset implements AssetTwin {
@@ -162,6 +164,7 @@ export class PoolAsset implements AssetTwin {
   /** Baseline kWh of every period run so far, by step. */
   private readonly baselines: number[] = [];
   private readonly pvKwpTotal: number;
+  private readonly pvKwp: number[];
 
   constructor(
     readonly id: string,
@@ -169,13 +172,17 @@ export class PoolAsset implements AssetTwin {
     options: PoolAssetOptions,
   ) {
     this.pool = new ResidentialPool(households, { stepHours: options.stepHours });
-    let peakKw = 0;
-    for (const h of households) {
+    if (options.pvKwp !== undefined && options.pvKwp.length !== households.length)
+      throw new RangeError(
+        `pool ${id}: pvKwp has ${options.pvKwp.length} entries for ${households.length} households`,
+      );
+    const peaksKw = households.map((h) => {
       let m = 0;
       for (const p of h.pvMw) if (p > m) m = p;
-      peakKw += m * 1000;
-    }
-    this.pvKwpTotal = options.pvKwpTotal ?? peakKw;
+      return m * 1000;
+    });
+    this.pvKwp = options.pvKwp ? [...options.pvKwp] : peaksKw;
+    this.pvKwpTotal = options.pvKwpTotal ?? peaksKw.reduce((a, x) => a + x, 0);
   }
 
   spec(): AssetSpec {
@@ -189,6 +196,7 @@ export class PoolAsset implements AssetTwin {
     let loadMwhPerDay = 0;
     const bc = { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
     const bd = { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+    const householdSpecs: PoolHousehold[] = [];
     hs.forEach((h, i) => {
       const lim = this.pool.limits[i]!;
       capacity += h.capacityMwh;
@@ -199,7 +207,19 @@ export class PoolAsset implements AssetTwin {
       socInitial += h.socInitial * h.capacityMwh;
       let load = 0;
       for (let t = 0; t < this.pool.steps; t++) load += h.loadMw[t]!;
-      loadMwhPerDay += (load / this.pool.steps) * 24;
+      const hLoadMwhPerDay = (load / this.pool.steps) * 24;
+      loadMwhPerDay += hLoadMwhPerDay;
+      householdSpecs.push({
+        batteryCapacityMwh: h.capacityMwh,
+        chargeMw: lim.chargeMw,
+        dischargeMw: lim.dischargeMw,
+        etaCharge: lim.etaCharge,
+        etaDischarge: lim.etaDischarge,
+        socMinMwh: lim.socMinMwh,
+        socMaxMwh: lim.socMaxMwh,
+        pvKwp: this.pvKwp[i]!,
+        loadMwhPerDay: hLoadMwhPerDay,
+      });
       betaRange(h.betaCharge, bc);
       betaRange(h.betaDischarge, bd);
     });
@@ -221,6 +241,7 @@ export class PoolAsset implements AssetTwin {
           betaChargeMaxEurPerMwh: bc.max,
           betaDischargeMinEurPerMwh: bd.min,
           betaDischargeMaxEurPerMwh: bd.max,
+          householdSpecs,
         },
       },
     };
@@ -240,6 +261,7 @@ export class PoolAsset implements AssetTwin {
       shortfallMwh: this.tracker.shortfallMwh,
       deliveredFlexibilityMwh: this.pool.deliveredFlexMwh,
       costs: costTotals(this.costs()),
+      householdSocMwh: this.pool.socMwh(),
     };
   }
 

@@ -120,6 +120,7 @@ export class ProsumerAsset implements AssetTwin {
       throughputMwh: this.prosumer.battery.throughputMwh,
       illegalPeriods: this.prosumer.illegalCount,
       costs: costTotals(this.costs()),
+      householdSocMwh: [],
     };
   }
 

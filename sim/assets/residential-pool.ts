@@ -28,6 +28,12 @@
 //     the grid), < 0 to discharge more.
 //   - Grid exchange is "taken from the grid" (> 0 import, < 0 export), as the settlement:
 //     P_grid,i = P_load,i − P_PV,i + P_b,i.
+import {
+  baselineBatteryPower,
+  flexibilityPotential,
+  type HouseholdBatteryLimits,
+  socAfter,
+} from '../../lib/index.js';
 import type { RandomSource } from './profiles.js';
 import { syntheticHousehold } from './profiles.js';
 
@@ -61,15 +67,9 @@ export interface HouseholdSpec extends HouseholdBattery {
   betaDischarge: number | readonly number[];
 }
 
-/** The limits the algorithms need, SoC in MWh. */
-export interface BatteryLimits {
-  chargeMw: number;
-  dischargeMw: number;
-  etaCharge: number;
-  etaDischarge: number;
-  socMinMwh: number;
-  socMaxMwh: number;
-}
+/** The limits the algorithms need, SoC in MWh (lib/pool-household.ts, shared with the aggregator). */
+export type BatteryLimits = HouseholdBatteryLimits;
+export { baselineBatteryPower, flexibilityPotential };
 
 export function batteryLimits(b: HouseholdBattery): BatteryLimits {
   return {
@@ -79,50 +79,6 @@ export function batteryLimits(b: HouseholdBattery): BatteryLimits {
     etaDischarge: b.etaDischarge,
     socMinMwh: b.socMin * b.capacityMwh,
     socMaxMwh: b.socMax * b.capacityMwh,
-  };
-}
-
-/** Highest battery power (charging) the interval allows: power limit and room to SOC_max. */
-function maxBatteryPower(b: BatteryLimits, soc: number, dt: number): number {
-  return Math.min(b.chargeMw, Math.max(0, (b.socMaxMwh - soc) / (b.etaCharge * dt)));
-}
-
-/** Lowest battery power (discharging, ≤ 0) the interval allows: power limit and energy above SOC_min. */
-function minBatteryPower(b: BatteryLimits, soc: number, dt: number): number {
-  return -Math.min(b.dischargeMw, Math.max(0, ((soc - b.socMinMwh) * b.etaDischarge) / dt));
-}
-
-/**
- * Algorithm 1, P_b,base,i(t) = B_i(ΔP_i(t), SOC_i(t)): self-consumption baseline.
- * a) ΔP ≥ 0: the excess PV first charges the battery (up to its power and SOC_max), the rest is
- *    fed into the grid; b) ΔP < 0: the excess load is first covered by the battery (up to its
- *    power and SOC_min), the rest is drawn from the grid. Returns the battery power, MW.
- */
-export function baselineBatteryPower(
-  b: BatteryLimits,
-  deltaPMw: number,
-  socMwh: number,
-  dtHours: number,
-): number {
-  if (deltaPMw >= 0) return Math.min(deltaPMw, maxBatteryPower(b, socMwh, dtHours));
-  return Math.max(deltaPMw, minBatteryPower(b, socMwh, dtHours));
-}
-
-/**
- * Algorithm 2, [v_d,i(t), v_c,i(t)] = V_i(P_b,base,i(t), SOC_i(t)): how far the battery power
- * can move up (v_c ≥ 0, more charging / less discharging) or down (v_d ≤ 0) from the baseline
- * for the whole interval without leaving its power or SoC limits. Every deviation in
- * [v_d, v_c] is then feasible (the SoC change is monotone in the power).
- */
-export function flexibilityPotential(
-  b: BatteryLimits,
-  pBaseMw: number,
-  socMwh: number,
-  dtHours: number,
-): { vd: number; vc: number } {
-  return {
-    vc: Math.max(0, maxBatteryPower(b, socMwh, dtHours) - pBaseMw),
-    vd: Math.min(0, minBatteryPower(b, socMwh, dtHours) - pBaseMw),
   };
 }
 
@@ -146,9 +102,7 @@ export function socUpdate(
   u: number,
   dtHours: number,
 ): number {
-  const p = pBaseMw + activationDeviation(u, vd, vc);
-  const next = socMwh + (p >= 0 ? b.etaCharge * p * dtHours : (p * dtHours) / b.etaDischarge);
-  return Math.min(b.socMaxMwh, Math.max(b.socMinMwh, next));
+  return socAfter(b, socMwh, pBaseMw + activationDeviation(u, vd, vc), dtHours);
 }
 
 export interface Activation {
@@ -173,6 +127,19 @@ export interface Activation {
 }
 
 /**
+ * How far apart two floating-point sums of the same `count` potentials (total |v| `totalMw`) can
+ * be: recursive summation errs by at most (count − 1)·u·Σ|v| (u = 2⁻⁵³, half of Number.EPSILON);
+ * the pool sums V_c in household order and Alg. 4 subtracts in β order, so their difference is
+ * within twice that, count·EPSILON·Σ|v|. A request equal to V_c as the pool sums it must activate
+ * every household fully (κ = N, nothing unmet), not leave 1e-18 MW unmet or a last u of
+ * 0.99999999999998. For 30 households of kW-scale potentials this is ~1e-15 MW, far below the
+ * pool's 1 kWh meter resolution, so no request that differs from V_c physically is affected.
+ */
+export function activationTolerance(count: number, totalMw: number): number {
+  return count * Number.EPSILON * totalMw;
+}
+
+/**
  * Algorithm 4, u* ∈ O_act,t(E, v̂_d, v̂_c): merit-order optimal activation (seed 001,
  * "Optimal activation algorithm"; Proposition 1 = Prop. 7.2 of Chasparis et al. 2019).
  * Problem (7), discharging (E < 0): min C_d,t = Σ u_i v_d,i β_d,i s.t. Σ u_i v_d,i = −E,
@@ -184,7 +151,9 @@ export interface Activation {
  * κ are activated fully (u_i = −1), household κ+1 partially with
  * u_{κ+1} = −(E − Σ_{i≤κ} v_d,i)/v_d,κ+1, the rest not at all. A request beyond V_d(t) (V_c(t))
  * activates everything and the remainder is returned as `unmetMw` (it becomes imbalance).
- * Households with v = 0 are skipped (they cannot contribute).
+ * Households with v = 0 are skipped (they cannot contribute). Float tolerance: a remainder within
+ * `activationTolerance` of a household's potential activates it fully, and a remainder within it
+ * of zero is zero (a request at capacity is met exactly, κ counts every full household).
  */
 export function meritOrderActivation(
   requestMw: number,
@@ -212,15 +181,24 @@ export function meritOrderActivation(
   let remaining = Math.abs(requestMw); // |E − Σ_{activated} x|
   if (remaining > 0) {
     const candidates: number[] = [];
-    for (let i = 0; i < n; i++) if (v[i]! !== 0) candidates.push(i);
+    let total = 0;
+    for (let i = 0; i < n; i++)
+      if (v[i]! !== 0) {
+        candidates.push(i);
+        total += Math.abs(v[i]!);
+      }
     candidates.sort((a, b) => beta[a]! - beta[b]! || a - b);
+    const tol = activationTolerance(candidates.length, total);
     for (const i of candidates) {
       if (remaining <= 0) break;
       const cap = Math.abs(v[i]!);
-      const take = Math.min(cap, remaining);
-      remaining = take === remaining ? 0 : remaining - take;
-      const frac = take === cap ? 1 : take / cap;
-      if (frac === 1) kappa++;
+      // Within the rounding of the sums, what is left is this household's whole potential.
+      const full = remaining >= cap - tol;
+      const take = full ? cap : remaining;
+      remaining = full ? remaining - cap : 0;
+      if (remaining <= tol) remaining = 0;
+      const frac = full ? 1 : take / cap;
+      if (full) kappa++;
       u[i] = charging ? frac : -frac;
       x[i] = charging ? take : -take;
       cost += beta[i]! * take * dtHours;
