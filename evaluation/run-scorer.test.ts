@@ -233,3 +233,57 @@ describe('a manifest with a battery the scores cannot be of', () => {
     expect(scorer.addManifest(manifest)).toBe('added');
   });
 });
+
+// Damaged or hand-made records were scored without a word: a profit of "abc" (NaN) became a
+// profit of null in scores marked final, a fraction of a cash unit went into the exact sums, a
+// record of an agent the manifest does not name was scored as an agent of its own, and one outside
+// the run's quarter-hours was put at an index of no quarter-hour — the run still "complete".
+describe('a record or manifest the scores cannot be of', () => {
+  const first = () => records()[0]!;
+
+  it('is refused when an integer field is not an integer or the SoC not a number, naming the field', () => {
+    const s = new RunScorer(RUN);
+    s.addManifest(manifest);
+    expect(() => s.add({ ...first(), profitCashUnits: Number.NaN })).toThrow(EvaluationInputError);
+    expect(() => s.add({ ...first(), profitCashUnits: 1.5 })).toThrow(
+      'record seq 1: record.profit_cash_units must be an integer, got 1.5',
+    );
+    expect(() => s.add({ ...first(), cash: { ...first().cash!, balancingEnergy: 12.5 } })).toThrow(
+      'record.cash.balancing_energy must be an integer, got 12.5',
+    );
+    expect(() =>
+      s.add({ ...first(), prices: { ...first().prices!, intradayAuctionTicks: [4000, 4000.5] } }),
+    ).toThrow('record.prices.intraday_auction_ticks[1] must be an integer');
+    expect(() => s.add({ ...first(), socMwh: Number.NaN })).toThrow(
+      'record.soc_mwh must be a finite number, got NaN',
+    );
+    expect(s.recordCount).toBe(0);
+  });
+
+  it("is refused when its agent or quarter-hour is not the manifest's, before or after the manifest came", () => {
+    const s = new RunScorer(RUN);
+    s.addManifest(manifest);
+    expect(() => s.add({ ...first(), agentId: 'ghost' })).toThrow(
+      `record.agent_id must be an agent of the run's manifest (bat, liq), got "ghost"`,
+    );
+    expect(() => s.add({ ...first(), deliveryStartMs: T0 + 4 * QH })).toThrow(
+      "record.delivery_start_ms must be the start of one of the run's 4 quarter-hours",
+    );
+    expect(() => s.add({ ...first(), deliveryStartMs: T0 + 1 })).toThrow(EvaluationInputError);
+    const early = new RunScorer(RUN);
+    early.add({ ...first(), agentId: 'ghost' });
+    expect(() => early.addManifest(manifest)).toThrow('record.agent_id');
+    expect(early.hasManifest).toBe(false);
+  });
+
+  it('is refused when the manifest has no quarter-hour grid, instead of a RangeError', () => {
+    const s = new RunScorer(RUN);
+    expect(() => s.addManifest({ ...manifest, quarterHours: -5 })).toThrow(
+      'manifest.quarter_hours must be an integer >= 0, got -5',
+    );
+    expect(() => s.addManifest({ ...manifest, firstDeliveryStartMs: T0 + 0.5 })).toThrow(
+      'manifest.first_delivery_start_ms must be a whole quarter-hour',
+    );
+    expect(s.hasManifest).toBe(false);
+  });
+});

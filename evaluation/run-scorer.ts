@@ -26,6 +26,9 @@ export class EvaluationInputError extends FlexArenaError {
   }
 }
 
+const QH_MS = 900_000;
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 export class RunScorer implements RecordSink {
   private manifestMsg: RunManifest | undefined;
   private endMsg: RunEnd | undefined;
@@ -75,8 +78,11 @@ export class RunScorer implements RecordSink {
 
   addManifest(m: RunManifest): AddResult {
     this.checkRun(m.runId, 'manifest.run_id');
+    this.checkGrid(m);
     this.checkBatteries(m);
     if (!this.manifestMsg) {
+      // Records that came before their manifest (the stream orders each subject, not across them).
+      for (const r of this.records.values()) this.checkAgainstManifest(r, m);
       this.manifestMsg = m;
       return 'added';
     }
@@ -106,6 +112,8 @@ export class RunScorer implements RecordSink {
         'an integer >= 1',
         `run ${this.runId}: record seq ${r.seq} is not an integer >= 1`,
       );
+    this.checkRecordNumbers(r);
+    if (this.manifestMsg) this.checkAgainstManifest(r, this.manifestMsg);
     const seen = this.records.get(r.seq);
     if (!seen) {
       this.records.set(r.seq, r);
@@ -172,6 +180,87 @@ export class RunScorer implements RecordSink {
         );
       }
     });
+  }
+
+  /**
+   * A manifest whose quarter-hour grid is not one (a negative count, a fractional start) is refused
+   * naming the field: taken in, the scores' arrays could not be made (a RangeError's stack trace).
+   */
+  private checkGrid(m: RunManifest): void {
+    if (!Number.isSafeInteger(m.quarterHours) || m.quarterHours < 0)
+      throw new EvaluationInputError(
+        'manifest.quarter_hours',
+        'an integer >= 0',
+        `run ${this.runId}: manifest.quarter_hours must be an integer >= 0, got ${m.quarterHours}`,
+      );
+    if (!Number.isSafeInteger(m.firstDeliveryStartMs) || m.firstDeliveryStartMs % QH_MS !== 0)
+      throw new EvaluationInputError(
+        'manifest.first_delivery_start_ms',
+        'a whole quarter-hour in ms since the epoch',
+        `run ${this.runId}: manifest.first_delivery_start_ms must be a whole quarter-hour in ms since the epoch, got ${m.firstDeliveryStartMs}`,
+      );
+  }
+
+  /**
+   * The record's integer fields are integers and its SoC a number. A cash figure of 12.5 units, or
+   * one that is not a number at all (NaN from "abc"), went into the sums: scores marked final with a
+   * profit of null or of fractions of a cash unit, without a word.
+   */
+  private checkRecordNumbers(r: SettlementRecord): void {
+    const ints: [string, unknown][] = [
+      ['delivery_start_ms', r.deliveryStartMs],
+      ['settled_at_ms', r.settledAtMs],
+      ['profit_cash_units', r.profitCashUnits],
+      ['position_kwh', r.positionKwh],
+      ['activated_up_kwh', r.activatedUpKwh],
+      ['activated_down_kwh', r.activatedDownKwh],
+      ['schedule_kwh', r.scheduleKwh],
+      ['metered_kwh', r.meteredKwh],
+      ['imbalance_kwh', r.imbalanceKwh],
+      ['imbalance_price_ticks', r.imbalancePriceTicks],
+      ['traded_kwh', r.tradedKwh],
+      ['reference_price_ticks', r.referencePriceTicks],
+      ...Object.entries(r.cash ?? {}).map(([k, v]): [string, unknown] => [`cash.${snake(k)}`, v]),
+      ...Object.entries(r.costs ?? {}).map(([k, v]): [string, unknown] => [`costs.${snake(k)}`, v]),
+      ...Object.entries(r.prices ?? {}).flatMap(([k, v]): [string, unknown][] =>
+        Array.isArray(v) ? v.map((x, i) => [`prices.${snake(k)}[${i}]`, x]) : [[`prices.${snake(k)}`, v]],
+      ),
+    ];
+    for (const [name, v] of ints)
+      if (v !== undefined && !Number.isSafeInteger(v)) this.refuseRecord(r, name, 'an integer', String(v));
+    if (!Number.isFinite(r.socMwh)) this.refuseRecord(r, 'soc_mwh', 'a finite number', String(r.socMwh));
+  }
+
+  /**
+   * A record of an agent the manifest does not name, or of a quarter-hour outside the run's grid,
+   * is refused: it was scored as an agent of its own (and the run still "complete"), or put at an
+   * index outside the run's quarter-hours.
+   */
+  private checkAgainstManifest(r: SettlementRecord, m: RunManifest): void {
+    if (!m.agents.some((a) => a.agentId === r.agentId))
+      this.refuseRecord(
+        r,
+        'agent_id',
+        `an agent of the run's manifest (${m.agents.map((a) => a.agentId).join(', ')})`,
+        `"${r.agentId}"`,
+      );
+    const step = (r.deliveryStartMs - m.firstDeliveryStartMs) / QH_MS;
+    if (!Number.isInteger(step) || step < 0 || step >= m.quarterHours)
+      this.refuseRecord(
+        r,
+        'delivery_start_ms',
+        `the start of one of the run's ${m.quarterHours} quarter-hours from ${m.firstDeliveryStartMs}`,
+        String(r.deliveryStartMs),
+      );
+  }
+
+  private refuseRecord(r: SettlementRecord, name: string, limit: string, got: string): never {
+    const field = `record.${name}`;
+    throw new EvaluationInputError(
+      field,
+      limit,
+      `run ${this.runId}: record seq ${r.seq}: ${field} must be ${limit}, got ${got}`,
+    );
   }
 
   private checkRun(runId: string, field: string): void {

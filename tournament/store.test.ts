@@ -147,6 +147,22 @@ describe('TournamentStore', () => {
     expect(readFileSync(store.gamesFile, 'utf8').split('\n')).toHaveLength(3);
   });
 
+  // A line that parsed but was no game's result (a seat's profit "abc") was taken in: the
+  // entrant's mean and interval became null in leaderboard.json without a word.
+  it('treats a line that is not a game result as damaged: its game is played again', () => {
+    const store = new TournamentStore(join(dir, 'shape'), tournament(2));
+    const seat = { seat: 's', entrant: 'a', profitEur: 1, socNeutralProfitEur: 1, popMultiMarket: null };
+    const game = (index: number, s: object) =>
+      ({ id: `g${index}`, index, seats: [s] }) as unknown as GameResult;
+    store.append(game(0, seat));
+    store.append(game(1, { ...seat, profitEur: 'abc' }));
+    store.append(game(2, { ...seat, popMultiMarket: 'x' }));
+    appendFileSync(store.gamesFile, '{"id":"g3","index":3}\n');
+    expect(store.results().map((g) => g.id)).toEqual(['g0']);
+    store.append(game(1, seat));
+    expect(store.results().map((g) => g.id)).toEqual(['g0', 'g1']);
+  });
+
   // Two runners on one folder played the same games under the same run ids at once; one removed
   // the other's run folder mid-game, which failed with ENOENT on its tape.sha256 as if the game
   // itself had failed.

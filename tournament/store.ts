@@ -85,6 +85,7 @@ export class TournamentStore {
       if (line.trim() === '') continue;
       try {
         const g = JSON.parse(line) as GameResult;
+        if (!isGameResult(g)) continue;
         if (!byId.has(g.id)) byId.set(g.id, g);
       } catch {
         // a damaged line: its game is played again
@@ -96,4 +97,28 @@ export class TournamentStore {
   append(g: GameResult): void {
     appendFileSync(this.gamesFile, `${JSON.stringify(g)}\n`);
   }
+}
+
+const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * A line that parses but is not a game's result (a seat's profit "abc" or missing, a PoP that is
+ * not a number) is a damaged line too: taken in, it made the entrant's mean and interval null (NaN)
+ * in the leaderboard without a word. Its game is played again, as for a line that does not parse.
+ */
+function isGameResult(g: unknown): g is GameResult {
+  if (typeof g !== 'object' || g === null) return false;
+  const r = g as Partial<GameResult>;
+  if (typeof r.id !== 'string' || !Number.isSafeInteger(r.index) || !Array.isArray(r.seats)) return false;
+  return r.seats.every(
+    (s) =>
+      typeof s === 'object' &&
+      s !== null &&
+      typeof s.entrant === 'string' &&
+      finite(s.profitEur) &&
+      finite(s.socNeutralProfitEur) &&
+      [s.popMultiMarket, s.popDayAhead, s.popSocNeutralMultiMarket].every(
+        (v) => v === undefined || v === null || finite(v),
+      ),
+  );
 }
