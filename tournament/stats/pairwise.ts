@@ -1,8 +1,10 @@
-// Pairwise paired tests: for every two entrants, the Wilcoxon signed-rank test (@stdlib) on their
-// differences cell by cell (the same worlds), two-sided; the p-values of all pairs corrected
-// together by Holm's step-down method (@stdlib/stats-padjust).
+// Pairwise paired tests: for every two entrants, the Wilcoxon signed-rank test on their
+// differences cell by cell (the same worlds), two-sided — exact with tied ranks up to 50 non-zero
+// differences (signed-rank-exact.ts), @stdlib's normal approximation beyond; the p-values of all
+// pairs corrected together by Holm's step-down method (@stdlib/stats-padjust).
 import padjust from '@stdlib/stats-padjust';
 import wilcoxon from '@stdlib/stats-wilcoxon';
+import { EXACT_SIGNED_RANK_MAX_N, exactSignedRank } from './signed-rank-exact.js';
 
 export interface PairTest {
   a: string;
@@ -28,6 +30,7 @@ export function signedRank(
 ): { statistic: number | null; pValue: number } {
   const d = x.map((v, i) => v - y[i]!);
   if (d.every((v) => v === 0) || d.length < 2) return { statistic: null, pValue: 1 };
+  if (d.filter((v) => v !== 0).length <= EXACT_SIGNED_RANK_MAX_N) return exactSignedRank(d);
   const r = wilcoxon(Float64Array.from(x), Float64Array.from(y), { alternative: 'two-sided' });
   return { statistic: r.statistic, pValue: r.pValue };
 }

@@ -1,11 +1,14 @@
 // The tournament's statistics against values known from elsewhere: R's wilcox.test and p.adjust,
 // the Weng-Lin Plackett-Luce update computed by hand, Power TAC z-scores by hand, and the
 // properties a paired percentile bootstrap must have.
+
+import wilcoxon from '@stdlib/stats-wilcoxon';
 import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../../lib/index.js';
 import { pairedBootstrap, quantile } from './bootstrap.js';
 import { holm, pairwiseTests, signedRank } from './pairwise.js';
 import { ranksOf, rateGames } from './ratings.js';
+import { exactSignedRank, midranks } from './signed-rank-exact.js';
 import { zScoresBySize } from './zscores.js';
 
 describe('Wilcoxon signed-rank and Holm', () => {
@@ -15,6 +18,53 @@ describe('Wilcoxon signed-rank and Holm', () => {
     const r = signedRank(x, y);
     expect(r.statistic).toBe(40);
     expect(r.pValue).toBeCloseTo(0.0390625, 10);
+  });
+
+  // With tied differences @stdlib falls back to the normal approximation, far too small at a few
+  // cells (5 equal differences: 0.037 "significant" against 0.0625 for 5 different ones).
+  it('is exact with tied differences: all 2^n sign flips counted by brute force agree', () => {
+    expect(signedRank([3, 3, 3, 3, 3], [0, 0, 0, 0, 0]).pValue).toBeCloseTo(2 / 32, 12);
+    // Two equal differences: both signs + in 1 of 4 patterns, so 2 × ¼ (the approximation said 0.35).
+    expect(signedRank([5, 5], [0, 0]).pValue).toBe(0.5);
+    // |d| = 1, 2, 2, 3, 4 (the zero dropped): midranks 1, 2.5, 2.5, 4, 5; W+ = 12.5; 4 of 32 sign
+    // patterns reach it or beyond on each side.
+    expect(signedRank([1, -2, 2, 3, 0, 4], [0, 0, 0, 0, 0, 0])).toEqual({ statistic: 12.5, pValue: 0.25 });
+    const rng = new RandomStream('signed-rank-ties', 3);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = rng.int(1, 12);
+      const d = Array.from({ length: n }, () => rng.int(-3, 3)); // few values: many ties and zeros
+      const nz = d.filter((v) => v !== 0);
+      const ranks = midranks(nz.map(Math.abs));
+      const w = nz.reduce((s, v, i) => (v > 0 ? s + ranks[i]! : s), 0);
+      let below = 0;
+      let above = 0;
+      for (let mask = 0; mask < 2 ** nz.length; mask++) {
+        let s = 0;
+        for (let i = 0; i < nz.length; i++) if (mask & (1 << i)) s += ranks[i]!;
+        if (s <= w + 1e-9) below++;
+        if (s >= w - 1e-9) above++;
+      }
+      const p = Math.min(1, (2 * Math.min(below, above)) / 2 ** nz.length);
+      const got = exactSignedRank(d);
+      expect(got.statistic).toBe(w);
+      expect(got.pValue).toBeCloseTo(p, 12);
+    }
+  });
+
+  // (@stdlib's two-sided exact p is 2 × a tail with the observed value in both, so it can exceed 1:
+  // 1.125 was reported as it was.)
+  it("equals @stdlib's exact test where there are no ties, at most 1", () => {
+    const rng = new RandomStream('signed-rank-no-ties', 5);
+    for (let trial = 0; trial < 50; trial++) {
+      const n = rng.int(2, 30);
+      const x = Array.from({ length: n }, () => rng.next() * 10 - 5);
+      const y = new Array<number>(n).fill(0);
+      const ref = wilcoxon(Float64Array.from(x), Float64Array.from(y), { alternative: 'two-sided' });
+      const got = signedRank(x, y);
+      expect(got.statistic).toBeCloseTo(ref.statistic, 9);
+      expect(got.pValue).toBeCloseTo(Math.min(1, ref.pValue), 9);
+      expect(got.pValue).toBeLessThanOrEqual(1);
+    }
   });
 
   it('match R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm")', () => {
