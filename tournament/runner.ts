@@ -61,6 +61,8 @@ export interface TournamentOutcome {
   /** Games played by this invocation (the rest were already finished). */
   played: number;
   resumed: number;
+  /** Lines of games.jsonl that were no game (damaged): their games were played again. */
+  damagedLines: number;
 }
 
 /**
@@ -223,7 +225,7 @@ export async function runTournament(
       const board = leaderboard(t, ofPlan);
       const next = t.adaptive ? planGames(t, scenarios, 0, seeds + 1).length : 0;
       if (!t.adaptive || board.separated || next > t.adaptive.maxGames)
-        return { dir, results: ofPlan, board, played, resumed };
+        return { dir, results: ofPlan, board, played, resumed, damagedLines: store.damagedLines };
       seeds++;
     }
   } finally {

@@ -158,9 +158,32 @@ describe('TournamentStore', () => {
     store.append(game(1, { ...seat, profitEur: 'abc' }));
     store.append(game(2, { ...seat, popMultiMarket: 'x' }));
     appendFileSync(store.gamesFile, '{"id":"g3","index":3}\n');
+    appendFileSync(store.gamesFile, 'not json\n');
     expect(store.results().map((g) => g.id)).toEqual(['g0']);
+    expect(store.damagedLines).toBe(4);
     store.append(game(1, seat));
     expect(store.results().map((g) => g.id)).toEqual(['g0', 'g1']);
+  });
+
+  it("says in the tournament's outcome how many damaged lines it met (their games were played again)", {
+    timeout: 120_000,
+  }, async () => {
+    const t = parseTournament({
+      name: 'd',
+      seeds: 1,
+      entrants: [
+        { name: 'a', strategy: 'idle' },
+        { name: 'b', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const folder = join(dir, 'damaged-outcome');
+    const scenarios = [parseRunConfig(fastScenario())];
+    const first = await runTournament(t, { dir: folder, scenarios });
+    expect(first.damagedLines).toBe(0);
+    appendFileSync(join(folder, 'games.jsonl'), '{"id":"not a game"}\n');
+    const again = await runTournament(t, { dir: folder, scenarios });
+    expect(again).toMatchObject({ damagedLines: 1, played: 0, resumed: first.results.length });
   });
 
   // Two runners on one folder played the same games under the same run ids at once; one removed

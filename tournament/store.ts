@@ -81,18 +81,27 @@ export class TournamentStore {
    */
   results(): GameResult[] {
     const byId = new Map<string, GameResult>();
+    this.damagedLines = 0;
     for (const line of readWholeLines(this.gamesFile)) {
       if (line.trim() === '') continue;
+      let g: unknown;
       try {
-        const g = JSON.parse(line) as GameResult;
-        if (!isGameResult(g)) continue;
-        if (!byId.has(g.id)) byId.set(g.id, g);
+        g = JSON.parse(line);
       } catch {
-        // a damaged line: its game is played again
+        g = undefined;
       }
+      // A damaged line: its game is played again (and the runner says so).
+      if (!isGameResult(g)) {
+        this.damagedLines++;
+        continue;
+      }
+      if (!byId.has(g.id)) byId.set(g.id, g);
     }
     return [...byId.values()].sort((a, b) => a.index - b.index);
   }
+
+  /** Whole lines of games.jsonl the last results() could not read as a game (torn last line aside). */
+  damagedLines = 0;
 
   append(g: GameResult): void {
     appendFileSync(this.gamesFile, `${JSON.stringify(g)}\n`);

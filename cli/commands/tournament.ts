@@ -237,6 +237,11 @@ export function registerTournament(program: Command): void {
       process.stdout.write(
         `\nTournament ${t.name}: ${outcome.played} game(s) played now, ${outcome.resumed} resumed\n`,
       );
+      // Skipped without a word before: a damaged line's game was replayed, and nothing said why.
+      if (outcome.damagedLines > 0)
+        process.stdout.write(
+          `games.jsonl: ${outcome.damagedLines} damaged line(s) were no game; their games were played again\n`,
+        );
       process.stdout.write(`${formatLeaderboard(outcome.board)}\n`);
       for (const line of entrantFaultLines(outcome.results, t.keepRuns)) process.stdout.write(`${line}\n`);
       process.stdout.write(`files: ${[`${outcome.dir}/games.jsonl`, ...files].join(', ')}\n`);
