@@ -209,6 +209,20 @@ describe('RunScorer', () => {
     expect(() => s.add({ ...records()[0]!, runId: 'other' })).toThrow(EvaluationInputError);
     expect(() => s.add({ ...records()[0]!, seq: 0 })).toThrow(/record\.seq 0|seq 0 is not an integer >= 1/);
   });
+
+  // Taken in, it kept the scores provisional for ever, saying "8 of 8 records".
+  it("refuses a record beyond the end message's count, and an end message below a record's seq", () => {
+    const s = fullScorer();
+    expect(() => s.add({ ...records()[0]!, seq: 9 })).toThrow(
+      /record seq 9 is beyond the 8 records the run's end message counts/,
+    );
+    expect(s.scores().complete).toBe(true);
+    const early = new RunScorer(RUN);
+    early.addManifest(manifest);
+    early.add({ ...records()[0]!, seq: 9 });
+    expect(() => early.addEnd(end)).toThrow(EvaluationInputError);
+    expect(() => early.addEnd(end)).toThrow(/the end message counts 8 records, but record seq 9 is in/);
+  });
 });
 
 describe('a manifest with a battery the scores cannot be of', () => {

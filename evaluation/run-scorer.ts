@@ -98,6 +98,14 @@ export class RunScorer implements RecordSink {
         `run ${this.runId}: settlement_records ${e.settlementRecords} is not an integer >= 0`,
       );
     if (!this.endMsg) {
+      // A record beyond the end's count would keep the scores provisional ("480 of 480") for ever.
+      const last = Math.max(0, ...this.records.keys());
+      if (last > e.settlementRecords)
+        throw new EvaluationInputError(
+          'run_end.settlement_records',
+          `>= ${last} (record seq ${last} is in)`,
+          `run ${this.runId}: the end message counts ${e.settlementRecords} records, but record seq ${last} is in`,
+        );
       this.endMsg = e;
       return 'added';
     }
@@ -111,6 +119,12 @@ export class RunScorer implements RecordSink {
         'record.seq',
         'an integer >= 1',
         `run ${this.runId}: record seq ${r.seq} is not an integer >= 1`,
+      );
+    if (this.endMsg && r.seq > this.endMsg.settlementRecords)
+      throw new EvaluationInputError(
+        'record.seq',
+        `at most ${this.endMsg.settlementRecords} (the run's end message)`,
+        `run ${this.runId}: record seq ${r.seq} is beyond the ${this.endMsg.settlementRecords} records the run's end message counts`,
       );
     this.checkRecordNumbers(r);
     if (this.manifestMsg) this.checkAgainstManifest(r, this.manifestMsg);
