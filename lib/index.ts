@@ -30,11 +30,13 @@ export {
   ConfigError,
   type ConfigIssue,
   FlexArenaError,
+  fileErrorText,
   InterruptedError,
   ListenError,
   NatsServerError,
   RunInterruptedError,
   SeriesInterruptedError,
+  UnreadableFileError,
 } from './errors.js';
 export { LOCK_FILE, lockFolder, processRunning, readPidFile } from './folder-lock.js';
 export { HELPER_THREAD_NICE, lowerHelperThreads, restoreHelperThreads } from './helper-threads.js';

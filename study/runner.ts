@@ -2,7 +2,7 @@
 // seeds first), skipping the runs already in its folder, then summarises over seeds.
 import { dirname, join, resolve } from 'node:path';
 import { carriedStateIssues, resolveParamPaths, strategyConfigIssues } from '../agents/strategies/index.js';
-import { loadRunConfig } from '../arena/index.js';
+import { loadRunConfig, readNamedConfig } from '../arena/index.js';
 import {
   ConfigError,
   deriveSeed,
@@ -60,7 +60,11 @@ export function studySeed(s: StudyConfig, seedIndex: number): number {
 }
 
 export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<StudyOutcome> {
-  const scenario = loadRunConfig(s.scenario);
+  const scenario = readNamedConfig(() => loadRunConfig(s.scenario), s.scenario, {
+    what: 'scenario file',
+    field: 'scenario',
+    source: o.file ?? '<study>',
+  });
   // A file named in an agent's params (a policy checkpoint, a Q-table) is the scenario file's.
   for (const a of scenario.agents)
     a.params = resolveParamPaths(a.strategy, a.params, dirname(resolve(s.scenario)));
