@@ -8,6 +8,7 @@ import {
   deriveSeed,
   lockFolder,
   RunInterruptedError,
+  removeEmptyFolder,
   SeriesInterruptedError,
 } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
@@ -132,6 +133,8 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
     );
     return { dir, variants: vs, runs, summary: summarise(s, vs, runs), played, resumed };
   } finally {
+    // Where the games were played, each removed after it (unless keepRuns): not kept empty.
+    removeEmptyFolder(join(dir, 'runs'));
     release();
   }
 }

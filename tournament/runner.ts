@@ -10,6 +10,7 @@ import {
   FlexArenaError,
   lockFolder,
   RunInterruptedError,
+  removeEmptyFolder,
   SeriesInterruptedError,
 } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
@@ -231,6 +232,8 @@ export async function runTournament(
       seeds++;
     }
   } finally {
+    // Where the games were played, each removed after it (unless keepRuns): not kept empty.
+    removeEmptyFolder(join(dir, 'runs'));
     release();
   }
 }
