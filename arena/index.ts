@@ -46,7 +46,7 @@ export {
 export { ReplayPort } from './replay/replay-port.js';
 export { answerKey, readTapeAnswers, type TapeAnswer, type TapeAnswers } from './replay/tape-answers.js';
 export { TapeCheck, TapeMismatchError } from './replay/tape-check.js';
-export { configFileError, readYamlConfig } from './run/config-file.js';
+export { configFileError, readNamedConfig, readYamlConfig } from './run/config-file.js';
 export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
 export {
   decisionPointAtOrAfter,

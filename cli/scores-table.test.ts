@@ -60,7 +60,7 @@ describe('scoresStatusLine', () => {
       'provisional (480 of 480 records; no run-manifest.json) scores in r/scores.json, scores.csv',
     );
     expect(scoresStatusLine(run({ records: 135, expectedRecords: null }), 'r')).toBe(
-      'provisional (135 of ? records; no run-end.json: the run did not end) scores in r/scores.json, scores.csv',
+      'provisional (135 records; no run-end.json: the run did not end, so its total is not known) scores in r/scores.json, scores.csv',
     );
     expect(scoresStatusLine(run({ records: 470, missing: 10 }), 'r')).toBe(
       'provisional (470 of 480 records; 10 missing) scores in r/scores.json, scores.csv',

@@ -50,9 +50,11 @@ export function formatScoresTable(scores: RunScores): string {
 export function scoresStatusLine(scores: RunScores, dir: string): string {
   const where = `scores in ${join(dir, 'scores.json')}, scores.csv`;
   if (scores.complete) return `final ${where}`;
+  // A run that did not end has no total to count against: "345 of ? records" read as a fault.
   const why = [
-    `${scores.records} of ${scores.expectedRecords ?? '?'} records`,
-    ...(scores.expectedRecords === null ? ['no run-end.json: the run did not end'] : []),
+    ...(scores.expectedRecords === null
+      ? [`${scores.records} records`, 'no run-end.json: the run did not end, so its total is not known']
+      : [`${scores.records} of ${scores.expectedRecords} records`]),
     ...(scores.name === null ? ['no run-manifest.json'] : []),
     ...(scores.missing > 0 ? [`${scores.missing} missing`] : []),
   ];

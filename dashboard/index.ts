@@ -7,6 +7,6 @@ export { pacer } from './live/pacer.js';
 export type { DashboardConfig, ReplayState } from './protocol.js';
 export { type ReplayDashboard, startReplayDashboard } from './replay/replay-dashboard.js';
 export { MAX_SPEED, REPLAY_SPEEDS, ReplayPlayer } from './replay/replay-player.js';
-export { loadReplay, type ReplayLoad } from './replay/resimulate.js';
+export { checkRunFolder, loadReplay, type ReplayLoad } from './replay/resimulate.js';
 export type { TimedMessage, Timeline } from './replay/timeline.js';
 export { checkPagePort } from './server/page-server.js';

@@ -52,6 +52,31 @@ export class ConfigError extends FlexArenaError {
   }
 }
 
+/**
+ * A file that cannot be read, as one line: a missing configuration file (or a price file it names)
+ * is no list of field issues, and `invalid configuration x.yaml:` over `- (root): cannot read: …`
+ * said it in two lines where every other mistake takes one. The issue stays for callers that read
+ * issues; the message is `line`.
+ */
+export class UnreadableFileError extends ConfigError {
+  constructor(file: string, issue: ConfigIssue, line: string, options?: { cause?: unknown }) {
+    super(file, [issue], options);
+    this.message = line;
+  }
+}
+
+/**
+ * Why a file could not be read, without the code and the system call Node puts around it
+ * ("ENOENT: no such file or directory, open 'x.yaml'" is "no such file or directory"); a folder
+ * is said to be one.
+ */
+export function fileErrorText(cause: unknown): string {
+  const e = cause as NodeJS.ErrnoException;
+  if (e?.code === 'EISDIR') return 'it is a folder, not a file';
+  const m = /^[A-Z0-9_]+: (.*?)(?:, \w+(?: '.*')?)?$/s.exec(e?.message ?? '');
+  return m?.[1] ?? String(e?.message ?? cause);
+}
+
 export class NatsServerError extends FlexArenaError {}
 export class AgentLaunchError extends FlexArenaError {}
 

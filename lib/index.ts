@@ -26,16 +26,19 @@ export {
 } from './config-fields.js';
 export { configIssues, formatPath } from './config-issues.js';
 export { deepFreeze } from './deep-freeze.js';
+export { removeEmptyFolder } from './empty-folder.js';
 export {
   AgentLaunchError,
   ConfigError,
   type ConfigIssue,
   FlexArenaError,
+  fileErrorText,
   InterruptedError,
   ListenError,
   NatsServerError,
   RunInterruptedError,
   SeriesInterruptedError,
+  UnreadableFileError,
 } from './errors.js';
 export { LOCK_FILE, lockFolder, processRunning, readPidFile } from './folder-lock.js';
 export { HELPER_THREAD_NICE, lowerHelperThreads, restoreHelperThreads } from './helper-threads.js';

@@ -2,12 +2,13 @@
 // seeds first), skipping the runs already in its folder, then summarises over seeds.
 import { dirname, join, resolve } from 'node:path';
 import { carriedStateIssues, resolveParamPaths, strategyConfigIssues } from '../agents/strategies/index.js';
-import { loadRunConfig } from '../arena/index.js';
+import { loadRunConfig, readNamedConfig } from '../arena/index.js';
 import {
   ConfigError,
   deriveSeed,
   lockFolder,
   RunInterruptedError,
+  removeEmptyFolder,
   SeriesInterruptedError,
 } from '../lib/index.js';
 import type { StudyConfig } from './config.js';
@@ -60,7 +61,11 @@ export function studySeed(s: StudyConfig, seedIndex: number): number {
 }
 
 export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<StudyOutcome> {
-  const scenario = loadRunConfig(s.scenario);
+  const scenario = readNamedConfig(() => loadRunConfig(s.scenario), s.scenario, {
+    what: 'scenario file',
+    field: 'scenario',
+    source: o.file ?? '<study>',
+  });
   // A file named in an agent's params (a policy checkpoint, a Q-table) is the scenario file's.
   for (const a of scenario.agents)
     a.params = resolveParamPaths(a.strategy, a.params, dirname(resolve(s.scenario)));
@@ -128,6 +133,8 @@ export async function runStudy(s: StudyConfig, o: StudyOptions = {}): Promise<St
     );
     return { dir, variants: vs, runs, summary: summarise(s, vs, runs), played, resumed };
   } finally {
+    // Where the games were played, each removed after it (unless keepRuns): not kept empty.
+    removeEmptyFolder(join(dir, 'runs'));
     release();
   }
 }

@@ -6,6 +6,11 @@ import type { Interval } from './stats/bootstrap.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/**
+ * One row per entrant in the leaderboard's order (`rows` come in it): sorted by the mean, entrants
+ * of equal means (two idle ones, 0 € each) came in the chart's own order, not the table's, and
+ * entrants the ordinal ranks otherwise than their mean swapped places between table and chart.
+ */
 function intervalChart(
   title: string,
   rows: { entrant: string; i: Interval }[],
@@ -27,7 +32,7 @@ function intervalChart(
     height: { step: 28 },
     data: { values },
     encoding: {
-      y: { field: 'entrant', type: 'nominal', sort: { field: 'mean', order: 'descending' }, title: null },
+      y: { field: 'entrant', type: 'nominal', sort: rows.map((r) => r.entrant), title: null },
     },
     layer: [
       {

@@ -4,12 +4,13 @@
 // game budget is spent.
 import { dirname, join, resolve } from 'node:path';
 import { resolveParamPaths } from '../agents/strategies/index.js';
-import { loadRunConfig } from '../arena/index.js';
+import { loadRunConfig, readNamedConfig } from '../arena/index.js';
 import {
   ConfigError,
   FlexArenaError,
   lockFolder,
   RunInterruptedError,
+  removeEmptyFolder,
   SeriesInterruptedError,
 } from '../lib/index.js';
 import type { RunConfig } from '../sim/index.js';
@@ -73,8 +74,12 @@ export interface TournamentOutcome {
  */
 export function loadScenarios(t: TournamentConfig, source = '<tournament>'): RunConfig[] {
   // A file named in an agent's params (a policy checkpoint, a Q-table) is its scenario file's.
-  const scenarios = t.scenarios.map((s) => {
-    const cfg = loadRunConfig(s.file);
+  const scenarios = t.scenarios.map((s, i) => {
+    const cfg = readNamedConfig(() => loadRunConfig(s.file), s.file, {
+      what: 'scenario file',
+      field: `scenarios[${i}].file`,
+      source,
+    });
     const base = dirname(resolve(s.file));
     for (const a of cfg.agents) a.params = resolveParamPaths(a.strategy, a.params, base);
     return cfg;
@@ -229,6 +234,8 @@ export async function runTournament(
       seeds++;
     }
   } finally {
+    // Where the games were played, each removed after it (unless keepRuns): not kept empty.
+    removeEmptyFolder(join(dir, 'runs'));
     release();
   }
 }

@@ -214,3 +214,23 @@ describe('TournamentStore', () => {
     expect(readdirSync(folder)).toEqual(['.lock']);
   });
 });
+
+describe('a finished tournament folder', () => {
+  // Each game's run folder is removed after it (unless keepRuns); the `runs/` they were played in
+  // was kept, empty, and nothing documents or reads it.
+  it('keeps no empty runs/ folder', async () => {
+    const folder = join(dir, 'finished');
+    const t = parseTournament({
+      name: 't',
+      seeds: 1,
+      entrants: [
+        { name: 'a', strategy: 'idle' },
+        { name: 'b', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const outcome = await runTournament(t, { dir: folder, scenarios: [parseRunConfig(fastScenario())] });
+    expect(outcome.played).toBeGreaterThan(0);
+    expect(readdirSync(folder)).not.toContain('runs');
+  }, 120_000);
+});

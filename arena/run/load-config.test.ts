@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.js';
+import { readNamedConfig } from './config-file.js';
 import { loadRunConfig } from './load-config.js';
 
 describe('loadRunConfig', () => {
@@ -19,7 +20,29 @@ describe('loadRunConfig', () => {
       expect(ce.file).toBe(file);
       expect(ce.issues[0]!.message).toMatch(/cannot read file/);
       expect(ce.cause).toBeDefined();
+      // One line, as every other mistake is said: it was "invalid configuration …:" over
+      // "  - (root): cannot read file: ENOENT: …".
+      expect(ce.message).toBe(`cannot read the configuration file ${file}: no such file or directory`);
     }
+  });
+
+  it('says a folder given for the file is a folder, in one line', () => {
+    expect(() => loadRunConfig(dir)).toThrow(
+      `cannot read the configuration file ${dir}: it is a folder, not a file`,
+    );
+  });
+
+  it('names the field and the file that named a scenario file it cannot read', () => {
+    const file = join(dir, 'missing-scenario.yaml');
+    expect(() =>
+      readNamedConfig(() => loadRunConfig(file), file, {
+        what: 'scenario file',
+        field: 'scenarios[1].file',
+        source: 't.yaml',
+      }),
+    ).toThrow(
+      `cannot read the scenario file ${file} (scenarios[1].file of t.yaml): no such file or directory`,
+    );
   });
 
   it('reads YAML merge keys: agents that share most of their fields write them once', () => {

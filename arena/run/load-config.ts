@@ -1,21 +1,16 @@
 // Reads a run configuration file (YAML) and validates it with the simulation's schema; the file's
-// own errors (unreadable, not YAML) are ConfigErrors naming the file like schema errors do.
-import { readFileSync } from 'node:fs';
+// own errors (unreadable, not YAML) are ConfigErrors naming the file like schema errors do (an
+// unreadable one in one line).
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseRunConfig, type RunConfig } from '../../sim/index.js';
-import { configFileError, YAML_OPTIONS } from './config-file.js';
+import { configFileError, readConfigText, YAML_OPTIONS } from './config-file.js';
 
 export function loadRunConfig(
   file: string,
   overrides: Partial<Pick<RunConfig, 'seed' | 'port' | 'outDir' | 'mode' | 'realtime'>> = {},
 ): RunConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw configFileError(file, 'cannot read file', cause);
-  }
+  const text = readConfigText(file);
   let doc: unknown;
   try {
     doc = parseYaml(text, YAML_OPTIONS);

@@ -2,7 +2,7 @@
 // resolve against the configuration file's folder (as its outDir does: load-config.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigError } from '../../lib/index.js';
+import { fileErrorText, UnreadableFileError } from '../../lib/index.js';
 import type { RunConfig, SimulationFiles } from '../../sim/index.js';
 
 /** `source` names the configuration in the error (its file when the caller knows it). */
@@ -13,15 +13,15 @@ export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd(), source =
   try {
     return { entsoeCsv: { text: readFileSync(path, 'utf8'), source: path } };
   } catch (cause) {
-    throw new ConfigError(
+    // One line, like a configuration file that cannot be read: the file, the field that names it.
+    throw new UnreadableFileError(
       source,
-      [
-        {
-          path: 'world.source.entsoeCsv',
-          message: `cannot read file: ${(cause as Error).message}`,
-          value: path,
-        },
-      ],
+      {
+        path: 'world.source.entsoeCsv',
+        message: `cannot read file: ${(cause as Error).message}`,
+        value: path,
+      },
+      `cannot read the price file ${path} (world.source.entsoeCsv of ${source}): ${fileErrorText(cause)}`,
       { cause },
     );
   }

@@ -21,14 +21,15 @@ export function registerDashboard(program: Command): void {
     .option('--speed <x>', 'virtual seconds per wall second, at most 1000000', numberOption('--speed'), 900)
     .option('--port <n>', 'HTTP port of the page (0: any free port)', portOption('--port'))
     .action(async (runDir: string, o: DashboardFlags) => {
-      const { checkPagePort, DashboardError, loadReplay, MAX_SPEED, startReplayDashboard } = await import(
-        '../../dashboard/index.js'
-      );
+      const { checkPagePort, checkRunFolder, DashboardError, loadReplay, MAX_SPEED, startReplayDashboard } =
+        await import('../../dashboard/index.js');
       // The player's limit, said before the run is re-simulated (minutes for a week), not after.
       if (o.speed > MAX_SPEED)
         throw new InvalidArgumentError(`--speed must be at most ${MAX_SPEED}, got "${o.speed}"`);
       // A taken port is said at once, not after the whole run was re-simulated.
       await checkPagePort(o.port ?? 0, '--port');
+      // A folder that is not there (or no run's) is said alone, before "replaying … re-running".
+      checkRunFolder(runDir);
       process.stderr.write(`replaying ${runDir}: re-running the simulation from its tape…\n`);
       const t0 = Date.now();
       const { timeline, tapeLines } = await loadReplay(runDir);

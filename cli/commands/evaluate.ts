@@ -2,10 +2,11 @@
 // durable JetStream consumer of the settlement stream that writes scores.json into each run
 // folder when the run is complete and answers on a small HTTP endpoint (GET /runs, /runs/<id>).
 // With --run-dir it scores one run folder from its files and exits.
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { unclosedRunNoteOf } from '../../arena/index.js';
 import { type BoundSolver, EvaluatorService, scoreRunFolder, writeScores } from '../../evaluation/index.js';
-import { loadHighs } from '../../lib/index.js';
+import { InterruptedError, loadHighs } from '../../lib/index.js';
 import {
   ACK_WAIT_MS_LIMITS,
   ackWaitMsOption,
@@ -14,7 +15,7 @@ import {
   natsUrlOption,
   natsUrlSource,
 } from '../nats-options.js';
-import { hostOption, pathOption, portOption } from '../options.js';
+import { hostOption, pathOption, portOption, stopOnSignal } from '../options.js';
 import { formatScoresTable, scoresStatusLine } from '../scores-table.js';
 
 interface EvaluateFlags {
@@ -126,21 +127,42 @@ export function registerEvaluate(program: Command): void {
         solver,
         ackWaitMs: o.ackWaitMs,
       });
-      let stopping = false;
-      const stop = async () => {
-        if (stopping) return;
-        stopping = true;
-        await service.stop();
-        process.exit(0);
+      // Ctrl-C (SIGTERM) stops it as it stops a run: it says so and exits 130 (143); it exited 0
+      // without a word. A second one exits at once.
+      const stop = stopOnSignal('stopping the evaluator');
+      const stopped = new Promise<string>((resolve) =>
+        stop.signal.addEventListener('abort', () => resolve(String(stop.signal.reason)), { once: true }),
+      );
+      // What serves until stopped; a step the stop overtook goes no further.
+      const forever = () => new Promise<never>(() => undefined);
+      const serve = async (): Promise<never> => {
+        // NATS first: an evaluator that could not reach it printed FLEXARENA_EVALUATOR_LISTENING
+        // and its HTTP endpoint, then failed — a script took the line for a running service.
+        await service.reach();
+        if (stop.signal.aborted) return forever();
+        await service.open();
+        // Machine-readable line for tools and tests.
+        process.stdout.write(`FLEXARENA_EVALUATOR_LISTENING http://${o.httpHost}:${service.httpPort}\n`);
+        process.stderr.write(`evaluator: HTTP on http://${o.httpHost}:${service.httpPort}/runs\n`);
+        await service.follow();
+        if (!stop.signal.aborted) process.stderr.write('evaluator: consuming settlement records\n');
+        return forever();
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      await service.open();
-      // Machine-readable line for tools and tests.
-      process.stdout.write(`FLEXARENA_EVALUATOR_LISTENING http://${o.httpHost}:${service.httpPort}\n`);
-      process.stderr.write(`evaluator: HTTP on http://${o.httpHost}:${service.httpPort}/runs\n`);
-      await service.connect();
-      process.stderr.write('evaluator: consuming settlement records\n');
-      await new Promise(() => undefined);
+      const serving = serve();
+      // Once stopped, what the steps still under way fail with (a closed connection) is no news.
+      serving.catch(() => undefined);
+      try {
+        const sig = await Promise.race([serving, stopped]);
+        await service.stop();
+        throw new InterruptedError(
+          sig,
+          `evaluator stopped by ${sig}; every record it acknowledged is in its journal (${o.stateDir ?? join(o.runsDir, '.evaluator')}): started again, it goes on from there`,
+        );
+      } catch (err) {
+        if (!(err instanceof InterruptedError)) await service.stop().catch(() => undefined);
+        throw err;
+      } finally {
+        stop.release();
+      }
     });
 }

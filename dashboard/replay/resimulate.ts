@@ -4,7 +4,7 @@
 // collects what it publishes. The core is deterministic, so this is the run's data itself — the
 // order books at every decision point included, which no file keeps. Every tape line the replay
 // produces is compared with the recorded one; a difference stops the replay, naming the line.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
   INTERRUPTED_FILE,
@@ -153,9 +153,21 @@ export interface ReplayLoad {
   tapeLines: number;
 }
 
-export async function loadReplay(runDir: string): Promise<ReplayLoad> {
+/**
+ * That `runDir` is a run folder, before anything else is said or done: `flexarena dashboard
+ * runs/nosuch` printed "replaying runs/nosuch: re-running the simulation…" and only then its error.
+ * Returns the path of its `config.yaml`.
+ */
+export function checkRunFolder(runDir: string): string {
+  if (!existsSync(runDir)) throw new ReplayInputError(runDir, 'no such folder');
+  if (!statSync(runDir).isDirectory()) throw new ReplayInputError(runDir, 'a file, not a run folder');
   const configPath = join(runDir, 'config.yaml');
   if (!existsSync(configPath)) throw new ReplayInputError(configPath, 'missing: is this a run folder?');
+  return configPath;
+}
+
+export async function loadReplay(runDir: string): Promise<ReplayLoad> {
+  const configPath = checkRunFolder(runDir);
   const cfg = loadRunConfig(configPath);
   // A real-time run's batches were applied when they arrived on the wall clock: its tape records
   // when (receivedT), but the lock-step re-simulation here cannot play that back.

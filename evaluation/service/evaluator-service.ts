@@ -103,10 +103,14 @@ export class EvaluatorService {
     this.log = o.log ?? ((l) => process.stderr.write(`${l}\n`));
   }
 
-  /** Replays the journal, starts the endpoint, then connects and consumes until stop(). */
+  /**
+   * Reaches NATS, then replays the journal and starts the endpoint, then consumes until stop().
+   * NATS first: an evaluator that cannot reach it said its HTTP endpoint was up, then failed.
+   */
   async start(): Promise<void> {
+    await this.reach();
     await this.open();
-    await this.connect();
+    await this.follow();
   }
 
   /** The journal read back and the HTTP endpoint up: scores of journalled runs are served. */
@@ -127,8 +131,17 @@ export class EvaluatorService {
     return this.o.natsUrlFrom ? `${this.o.natsUrl} (${this.o.natsUrlFrom})` : this.o.natsUrl;
   }
 
-  /** Waits for the settlement stream, then consumes it through the durable consumer. */
+  /** Reaches NATS, waits for the settlement stream, then consumes it through the durable consumer. */
   async connect(): Promise<void> {
+    await this.reach();
+    await this.follow();
+  }
+
+  /**
+   * Connects to NATS and its JetStream: a wrong URL, a server that is not running or one without
+   * JetStream is an EvaluatorConnectError, before anything is said to be listening.
+   */
+  async reach(): Promise<void> {
     try {
       this.nc = await connect({
         servers: this.o.natsUrl,
@@ -156,6 +169,10 @@ export class EvaluatorService {
     this.jsm = await this.startupStep('reaching JetStream', () =>
       jetstreamManager(nc).catch((e) => noJetStream(e, this.natsAt())),
     );
+  }
+
+  /** After reach(): waits for the settlement stream, then consumes it until stop(). */
+  async follow(): Promise<void> {
     const messages = await this.openFeed(this.o.streamWaitMs ?? 600_000);
     this.loop = this.consume(messages);
   }

@@ -169,11 +169,10 @@ describe('flexarena worker, evaluate and tournament without a NATS URL', () => {
         { encoding: 'utf8', env: { ...process.env, FLEXARENA_NATS_URL: 'nats://127.0.0.1:1' } },
       );
       expect(res.status, res.stderr).toBe(1);
-      // (The evaluator says where its HTTP endpoint is first.)
-      expect(res.stderr).toMatch(/^flexarena: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1\b/m);
       // The line says where the URL came from (the work queue's named --nats, which was not given;
-      // the evaluator's named nothing).
-      expect(res.stderr.trim().split('\n').at(-1)).toBe(
+      // the evaluator's named nothing); the evaluator reaches NATS before it opens its endpoint.
+      expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1);
+      expect(res.stderr.trim()).toBe(
         'flexarena: cannot connect to NATS at nats://127.0.0.1:1 (FLEXARENA_NATS_URL): connection refused',
       );
     });

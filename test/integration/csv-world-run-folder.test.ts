@@ -64,9 +64,9 @@ describe('a run on an ENTSO-E CSV', () => {
       '--in-process',
     ]);
     expect(res.code).toBe(1);
-    // Named as the configuration's file, like every other configuration error.
+    // One line naming the price file, the field that names it and the configuration's file.
     expect(res.stderr).toMatch(
-      /invalid configuration \S+run\.yaml:\n {2}- world\.source\.entsoeCsv: cannot read file: ENOENT/,
+      /^flexarena: cannot read the price file \S+missing\.csv \(world\.source\.entsoeCsv of \S+run\.yaml\): no such file or directory\n$/m,
     );
     expect(res.stdout + res.stderr).not.toContain('nats-server started');
   });

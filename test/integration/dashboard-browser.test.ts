@@ -306,7 +306,7 @@ describe('the dashboard in a browser', { shuffle: false }, () => {
       expect((err as Error).message).toMatch(/produced a different tape at line \d+/);
       rmSync(join(copy, 'tape.sha256'));
       await expect(loadReplay(copy)).rejects.toThrow(ReplayInputError);
-      await expect(loadReplay(join(dir, 'no-such-run'))).rejects.toThrow(/config\.yaml: missing/);
+      await expect(loadReplay(join(dir, 'no-such-run'))).rejects.toThrow(/no-such-run: no such folder$/);
     });
   });
 });

@@ -83,7 +83,9 @@ describe('a run killed outright (SIGKILL)', () => {
       encoding: 'utf8',
     });
     expect(evaluate.status, evaluate.stderr).toBe(0);
-    expect(evaluate.stdout).toContain(`provisional (${settled} of ? records`);
+    expect(evaluate.stdout).toContain(
+      `provisional (${settled} records; no run-end.json: the run did not end, so its total is not known`,
+    );
     expect(evaluate.stdout).toMatch(
       /the run never closed its files — its arena was killed .* end at the decision point of \S+Z/,
     );

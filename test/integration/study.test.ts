@@ -71,6 +71,8 @@ describe('flexarena study (in process, tiny)', { shuffle: false }, () => {
     expect(outcome.runs).toHaveLength(8);
     expect(outcome.played).toBe(8);
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    // Each run's folder is removed after it, and the folder they were played in is not kept empty.
+    expect(existsSync(join(out, 'runs'))).toBe(false);
     // Every variant of a seed plays the same world seed; the two seeds differ.
     const seeds = new Set(outcome.runs.map((r) => `${r.seedIndex}:${r.seed}`));
     expect([...seeds].sort()).toEqual([`0:${studySeed(study, 0)}`, `1:${studySeed(study, 1)}`]);
@@ -199,7 +201,8 @@ describe('flexarena study (in process, tiny)', { shuffle: false }, () => {
     expect((err as Error).message).toBe(
       `study interrupted by SIGINT: 1 of 8 run(s) finished, kept in ${stopped}; run the same command again to play the other 7`,
     );
-    expect(readdirSync(runs)).toEqual([]);
+    // The dropped run's folder is gone, and with it the folder the runs are played in.
+    expect(existsSync(runs)).toBe(false);
     expect(finished()).toBe(1);
     const again = await runStudy(study, { dir: stopped });
     expect(again.played).toBe(7);

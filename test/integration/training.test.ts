@@ -84,7 +84,7 @@ describe('flexarena train', () => {
     };
     await oneLine(
       [join(dir, 'missing.yaml')],
-      /^flexarena: invalid configuration \S+missing\.yaml:\n {2}- \(root\): cannot read: ENOENT/,
+      /^flexarena: cannot read the configuration file \S+missing\.yaml: no such file or directory\n$/,
     );
     const tq = writeConfig(dir, { ...trainConfig, method: { name: 'tabular-q' } }, 'tq.yaml');
     await oneLine(

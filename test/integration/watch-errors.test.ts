@@ -3,7 +3,7 @@
 // there — answer with one line that says what is wrong and exit 1, never a stack trace; and the
 // scores table of a good run folder agrees with its results.json and stays plain text in a pipe.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -257,10 +257,18 @@ describe('flexarena dashboard', () => {
   });
 
   it('says which file a folder that is not a run lacks', () => {
-    expectOneLineError(
-      flexarena(['dashboard', join(dir, 'no-such-run')]),
-      /^flexarena: \S+no-such-run\/config\.yaml: missing: is this a run folder\?$/,
-    );
+    const notRun = join(dir, 'not-a-run');
+    mkdirSync(notRun, { recursive: true });
+    const res = flexarena(['dashboard', notRun]);
+    expectOneLineError(res, /^flexarena: \S+not-a-run\/config\.yaml: missing: is this a run folder\?$/);
+    // Nothing else: it said "replaying …: re-running the simulation from its tape…" first.
+    expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1);
+  });
+
+  it('says a folder that is not there in one line, as `flexarena report` does', () => {
+    const res = flexarena(['dashboard', join(dir, 'no-such-run')]);
+    expectOneLineError(res, /^flexarena: \S+no-such-run: no such folder$/);
+    expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1);
   });
 });
 

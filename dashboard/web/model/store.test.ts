@@ -72,6 +72,28 @@ describe('DashboardStore', () => {
     expect(store.joinedLateAtMs).toBe(DAY);
   });
 
+  // The header said 09:45 (the last decision point's tick) while the replay slider said 09:59:
+  // the page is at the player's position, as the slider shows.
+  it("is, in a replay, at the player's position, not at the last decision point", () => {
+    const store = new DashboardStore(RUN);
+    expect(store.timeMs).toBeUndefined();
+    started(store);
+    const t945 = DAY + 9.75 * 3_600_000;
+    store.apply(subject('clock'), wire(ClockTick, { timeMs: t945, time: '', phase: 'decision' }));
+    expect(store.timeMs).toBe(t945);
+    store.changed.clear();
+    store.onReplayPosition(t945 + 14 * 60_000);
+    expect(store.timeMs).toBe(t945 + 14 * 60_000);
+    expect(store.changed.has('clock')).toBe(true);
+    // The tick is still the decision point's, with its phase.
+    expect(store.clock).toEqual({ timeMs: t945, phase: 'decision' });
+    // A live page has no player: the last tick.
+    const live = new DashboardStore(RUN);
+    started(live);
+    live.apply(subject('clock'), wire(ClockTick, { timeMs: t945, time: '', phase: 'decision' }));
+    expect(live.timeMs).toBe(t945);
+  });
+
   it('keeps the depth of each book, with levels of zero-valued fields read as 0', () => {
     const store = new DashboardStore(RUN);
     started(store);

@@ -103,7 +103,10 @@ const TICKER = 40;
 
 export class DashboardStore {
   run: { name: string; seed: number; event: string } | undefined;
+  /** The last clock tick: the time and phase of the last decision point (or the run's start, end). */
   clock: { timeMs: number; phase: string } | undefined;
+  /** A replay's position, as its player last said (virtual ms); undefined on a live page. */
+  replayPositionMs: number | undefined;
   /** The first virtual time this page saw, when it joined after the run had started. */
   joinedLateAtMs: number | undefined;
   products: string[] = [];
@@ -234,6 +237,25 @@ export class DashboardStore {
     for (const p of list(e.productIds)) this.addProduct(p);
     if (!this.clock) this.clock = { timeMs: int(e.timeMs), phase: e.event ?? '' };
     this.changed.add('clock').add('agents');
+  }
+
+  /**
+   * The virtual time the page is at, for its header: the last clock tick, or a replay's position
+   * when that is later. Ticks come at decision points only; between two of them the replay plays
+   * on (the market shown is the same until the next one), and the header said 09:45 while the
+   * slider beside it said 09:59. The slider is right: every message up to its position has been
+   * shown, so the run is at that time. Undefined until the run's first message.
+   */
+  get timeMs(): number | undefined {
+    if (!this.clock) return undefined;
+    return Math.max(this.clock.timeMs, this.replayPositionMs ?? Number.NEGATIVE_INFINITY);
+  }
+
+  /** A replay player's position (its state message). */
+  onReplayPosition(positionMs: number): void {
+    if (!Number.isFinite(positionMs) || positionMs === this.replayPositionMs) return;
+    this.replayPositionMs = positionMs;
+    this.changed.add('clock');
   }
 
   private onClock(c: ClockTickJson): void {

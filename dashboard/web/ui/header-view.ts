@@ -6,10 +6,12 @@ import { byId } from './dom.js';
 export function renderHeader(store: DashboardStore): void {
   const clock = byId('clock');
   const c = store.clock;
-  clock.textContent = c ? `${utcMinute(c.timeMs)} UTC` : '—';
-  clock.dataset.timeMs = c ? String(c.timeMs) : '';
+  // In a replay the player's position, as the slider shows it (not the last decision point).
+  const t = store.timeMs;
+  clock.textContent = t === undefined ? '—' : `${utcMinute(t)} UTC`;
+  clock.dataset.timeMs = t === undefined ? '' : String(t);
   const i = store.interrupted;
-  const stopped = i && c && c.timeMs >= i.lastDecisionMs ? i : undefined;
+  const stopped = i && t !== undefined && t >= i.lastDecisionMs ? i : undefined;
   byId('phase').textContent =
     store.run?.event === 'ended'
       ? 'run ended'

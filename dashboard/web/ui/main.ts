@@ -159,6 +159,9 @@ async function main(): Promise<void> {
     replayState(state) {
       probe.replayState = state;
       controls?.show(state);
+      // The header's clock follows the player, as the slider does.
+      store.onReplayPosition(state.positionMs);
+      schedule();
     },
     status: setStatus,
   };
