@@ -46,8 +46,15 @@ export function registerDashboard(program: Command): void {
         `FLEXARENA_DASHBOARD ${dash.pageUrl} ${timeline.runId} ${dash.natsUrl} ${dash.wsUrl}\n`,
       );
       process.stderr.write(`dashboard: ${dash.pageUrl} (Ctrl-C to stop)\n`);
-      const gone = await Promise.race([untilSignal().then(() => undefined), dash.natsGone]);
+      const ended = await Promise.race([
+        untilSignal().then((signal) => ({ signal })),
+        dash.natsGone.then((why) => ({ why })),
+      ]);
       await dash.close();
+      const gone = 'why' in ended ? ended.why : undefined;
+      // Ctrl-C is how a replay ends (exit 0), said as `run --dashboard` says it; it was silent.
+      if ('signal' in ended)
+        process.stderr.write(`${ended.signal}: dashboard stopped (page server and nats-server closed)\n`);
       // Serving on would show a page that can no longer receive anything.
       if (gone !== undefined)
         throw new DashboardError(

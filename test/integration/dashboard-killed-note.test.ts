@@ -55,12 +55,14 @@ describe('flexarena dashboard on a killed run', () => {
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
     });
-    const exited = new Promise<void>((resolve) => child!.on('exit', () => resolve()));
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
     const end = Date.now() + 120_000;
     while (!stdout.includes('FLEXARENA_DASHBOARD') && child.exitCode === null && Date.now() < end)
       await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
-    await exited;
+    // Ctrl-C is how a replay ends: said, and exit 0 (it was silent).
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/SIGINT: dashboard stopped \(page server and nats-server closed\)\n$/);
     expect(stdout, stderr).toContain('FLEXARENA_DASHBOARD');
     expect(stderr).toMatch(/tape reproduced exactly/);
     expect(stderr).toMatch(
