@@ -29,6 +29,7 @@ function readJson(path: string): unknown {
 
 /** A RunScorer fed from the run folder's files. */
 export function scorerFromRunFolder(dir: string): RunScorer {
+  if (!existsSync(dir)) throw new RunFolderError(dir, `${dir}: no such folder`);
   const settlements = join(dir, 'settlements.jsonl');
   if (!existsSync(settlements))
     throw new RunFolderError(settlements, `${dir} is not a run folder: it has no settlements.jsonl`);

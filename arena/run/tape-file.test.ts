@@ -77,6 +77,10 @@ describe('tape file', () => {
     expect((err as Error).message).toContain(
       'tape.jsonl.gz: missing (and no tape.jsonl either): is this a run folder?',
     );
+    // A folder that is not there is said of the folder, as `dashboard` and `report` say it.
+    const none = await verifyTape(join(dir, 'nosuch')).catch((e: unknown) => e);
+    expect(none).toBeInstanceOf(TapeFileError);
+    expect((none as Error).message).toBe(`${join(dir, 'nosuch')}: no such folder`);
   });
 
   it('is on disk whole up to its last checkpoint while open (a process killed then leaves that much)', async () => {

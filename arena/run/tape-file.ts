@@ -145,6 +145,8 @@ export function writeAll(fd: number, bytes: Buffer): void {
 }
 
 function tapePath(runDir: string): { path: string; gzip: boolean } {
+  // Said of the folder itself, as `dashboard` and `report` say it, not of a tape inside it.
+  if (!existsSync(runDir)) throw new TapeFileError(runDir, 'no such folder');
   const gz = join(runDir, TAPE_FILE);
   if (existsSync(gz)) return { path: gz, gzip: true };
   const plain = join(runDir, LEGACY_TAPE_FILE);

@@ -88,7 +88,7 @@ describe('flexarena evaluate --run-dir', () => {
     [
       'a folder that does not exist',
       () => join(dir, 'no-such-run'),
-      /^flexarena: \S+no-such-run is not a run folder: it has no settlements\.jsonl$/,
+      /^flexarena: \S+no-such-run: no such folder$/,
     ],
     [
       'a settlements line that is not JSON',
