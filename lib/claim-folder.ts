@@ -1,6 +1,8 @@
 // A resumable tournament or study keeps its results in one folder, and the folder belongs to one
 // configuration: resuming with another would mix the results of two. The folder is made (or found)
-// and claimed by the configuration's hash in a meta file beside the results.
+// and claimed by the configuration's hash in a meta file beside the results. One field may be left
+// out of the hash (`grows`: a series' `seeds`): raising it extends the folder, since what was
+// played for the lower count is what the higher count plays first; lowering it is refused.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +26,13 @@ export interface FolderClaim {
    * claimed before it was kept gets it on its next claim.
    */
   inputs?: { what: string; value: unknown };
+  /**
+   * A whole-number field of `config` (`seeds`) that may be raised but not lowered: left out of the
+   * hash, and its claimed value kept in the meta file's config. A meta file written before (its
+   * hash over the whole configuration, `grows` absent) is matched with the field set to its value
+   * there, and rewritten in this form.
+   */
+  grows?: string;
   /** The typed error to throw with a message. */
   fail(message: string): Error;
 }
@@ -63,36 +72,58 @@ export function claimFolder(c: FolderClaim): string | undefined {
         `${c.dir} is a ${m.kind} folder (it has ${m.file}), not a ${c.kind} folder: use another --out`,
       );
   const meta = join(c.dir, c.metaFile);
-  const hash = configurationHash(c.config);
+  const config = c.config as Record<string, unknown>;
+  const grows = c.grows;
+  const hash = configurationHash(grows ? { ...config, [grows]: undefined } : c.config);
   const inputsHash = c.inputs ? configurationHash(c.inputs.value) : undefined;
-  const write = (id: string | undefined) =>
+  const write = (id: string | undefined, inputs = inputsHash) =>
     writeFileSync(
       meta,
-      `${JSON.stringify({ hash, ...(inputsHash ? { inputsHash } : {}), ...(id ? { id } : {}), config: c.config }, null, 2)}\n`,
+      `${JSON.stringify({ hash, ...(grows ? { grows } : {}), ...(inputs ? { inputsHash: inputs } : {}), ...(id ? { id } : {}), config: c.config }, null, 2)}\n`,
     );
   if (!existsSync(meta)) {
     const id = randomBytes(6).toString('hex');
     write(id);
     return id;
   }
-  let prev: { hash?: string; inputsHash?: string; id?: string };
+  let prev: { hash?: string; grows?: string; inputsHash?: string; id?: string; config?: unknown };
   try {
-    prev = JSON.parse(readFileSync(meta, 'utf8')) as { hash?: string; inputsHash?: string; id?: string };
+    prev = JSON.parse(readFileSync(meta, 'utf8')) as typeof prev;
   } catch (err) {
     throw c.fail(
       `${meta} is not readable as JSON (${(err as Error).message}), so whose ${c.kind} folder this is is unknown: use another --out or delete it`,
     );
   }
-  if (prev?.hash !== hash)
+  const prevConfig = prev?.config;
+  const claimed =
+    grows && typeof prevConfig === 'object' && prevConfig !== null
+      ? (prevConfig as Record<string, unknown>)[grows]
+      : undefined;
+  // Before `grows` was kept, the hash covered the field too: the claimed value is the old config's.
+  const sameConfig =
+    prev?.hash === hash ||
+    (grows !== undefined &&
+      prev?.grows === undefined &&
+      typeof claimed === 'number' &&
+      prev?.hash === configurationHash({ ...config, [grows]: claimed }));
+  if (!sameConfig)
     throw c.fail(
       `${c.dir} holds another ${c.kind} (config hash ${prev?.hash}, this one ${hash}): use another --out or delete it`,
     );
+  const now = grows ? config[grows] : undefined;
+  if (grows && typeof claimed === 'number' && typeof now === 'number' && now < claimed)
+    throw c.fail(
+      `${grows}: ${now}, but ${c.dir} holds this ${c.kind} claimed for ${claimed} ${grows}: at least ${claimed} (raising it plays only the new ones); use another --out for fewer`,
+    );
+  const grown = grows !== undefined && (prev.grows !== grows || claimed !== now);
   const id = typeof prev.id === 'string' ? prev.id : undefined;
-  if (!c.inputs || prev.inputsHash === inputsHash) return id;
-  if (prev.inputsHash !== undefined)
+  if (c.inputs && prev.inputsHash !== inputsHash && prev.inputsHash !== undefined)
     throw c.fail(
       `${c.dir} holds this ${c.kind} played on other ${c.inputs.what}: they changed since (inputs hash ${prev.inputsHash}, now ${inputsHash}); use another --out or delete it`,
     );
-  write(id);
+  // A raised count, a meta file of the old form, or inputs recorded for the first time; inputs
+  // this claim does not give are kept as they were.
+  if (grown || (c.inputs && prev.inputsHash !== inputsHash))
+    write(id, c.inputs ? inputsHash : prev.inputsHash);
   return id;
 }

@@ -20,7 +20,14 @@ describe('StudyStore', () => {
     const folder = join(dir, 'one');
     new StudyStore(folder, study(2));
     expect(() => new StudyStore(folder, study(2))).not.toThrow();
-    expect(() => new StudyStore(folder, study(3))).toThrow(/holds another study .*use another --out/);
+    expect(() => new StudyStore(folder, { ...study(2), seed: 9 })).toThrow(
+      /holds another study .*use another --out/,
+    );
+    // More seeds extend the folder; fewer than it was claimed for are refused.
+    expect(() => new StudyStore(folder, study(3))).not.toThrow();
+    expect(() => new StudyStore(folder, study(2))).toThrow(
+      `seeds: 2, but ${folder} holds this study claimed for 3 seeds: at least 3`,
+    );
   });
 
   it('says which folder cannot be made, and why', () => {

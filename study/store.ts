@@ -37,6 +37,8 @@ export class StudyStore {
       dir,
       metaFile: 'study-config.json',
       kind: 'study',
+      // Raising `seeds` extends the folder: a run's world seed depends on its seed index alone.
+      grows: 'seeds',
       config: s,
       ...(scenario ? { inputs: studyInputs(scenario) } : {}),
       fail: (m) => new StudyFolderError(m),

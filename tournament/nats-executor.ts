@@ -67,10 +67,12 @@ export class NoWorkerError extends FlexArenaError {
  * and the tournament started again): under one key the new folder's games were dropped as repeats
  * of the first folder's for the queue's duplicate window, and its runner, whose results consumer
  * had acknowledged every result, waited forever. A folder made before folders had an id keeps the
- * key it had.
+ * key it had. `seeds` is left out, as from the folder's claim (TournamentStore): a tournament whose
+ * seeds were raised is the same tournament, and the games it left queued are its own.
  */
 export function tournamentKey(t: TournamentConfig, folderId?: string): string {
-  const hashed = JSON.stringify(t) + (folderId === undefined ? '' : `\u0000${folderId}`);
+  const hashed =
+    JSON.stringify({ ...t, seeds: undefined }) + (folderId === undefined ? '' : `\u0000${folderId}`);
   return `${t.name}-${createHash('sha256').update(hashed).digest('hex').slice(0, 12)}`;
 }
 

@@ -30,8 +30,13 @@ describe('TournamentStore', () => {
     const folder = join(dir, 'one');
     new TournamentStore(folder, tournament(2));
     expect(() => new TournamentStore(folder, tournament(2))).not.toThrow();
-    expect(() => new TournamentStore(folder, tournament(3))).toThrow(
+    expect(() => new TournamentStore(folder, { ...tournament(2), seed: 9 })).toThrow(
       /holds another tournament .*use another --out/,
+    );
+    // More seeds extend the folder; fewer than it was claimed for are refused.
+    expect(() => new TournamentStore(folder, tournament(3))).not.toThrow();
+    expect(() => new TournamentStore(folder, tournament(2))).toThrow(
+      `seeds: 2, but ${folder} holds this tournament claimed for 3 seeds: at least 3`,
     );
   });
 

@@ -68,6 +68,8 @@ export class TournamentStore {
       dir,
       metaFile: 'tournament.json',
       kind: 'tournament',
+      // Raising `seeds` extends the folder: a run's world seed depends on its seed index alone.
+      grows: 'seeds',
       config: t,
       ...(scenarios ? { inputs: tournamentInputs(scenarios, t) } : {}),
       fail: (m) => new TournamentFolderError(m),
