@@ -11,7 +11,7 @@ export const EXACT_SIGNED_RANK_MAX_N = 50;
 
 /** Midranks of |d| for the non-zero differences (ties share the mean of their ranks). */
 export function midranks(absDiffs: readonly number[]): number[] {
-  const order = absDiffs.map((v, i) => i).sort((a, b) => absDiffs[a]! - absDiffs[b]!);
+  const order = absDiffs.map((_, i) => i).sort((a, b) => absDiffs[a]! - absDiffs[b]!);
   const ranks = new Array<number>(absDiffs.length);
   for (let i = 0; i < order.length; ) {
     let j = i;
