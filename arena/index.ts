@@ -46,6 +46,7 @@ export {
 export { ReplayPort } from './replay/replay-port.js';
 export { answerKey, readTapeAnswers, type TapeAnswer, type TapeAnswers } from './replay/tape-answers.js';
 export { TapeCheck, TapeMismatchError } from './replay/tape-check.js';
+export { TapeLines } from './replay/tape-lines.js';
 export { configFileError, readNamedConfig, readYamlConfig } from './run/config-file.js';
 export { FaultLogSink, RunInfoFileSink, SettlementFileSink } from './run/file-sinks.js';
 export {
@@ -69,12 +70,14 @@ export {
 export {
   LEGACY_TAPE_FILE,
   openTapeStream,
+  readTapeBytes,
   readTapeFile,
   readTapeRecords,
   readTapeText,
   recordedTapeSha256,
   TAPE_FILE,
   TAPE_SHA_FILE,
+  type TapeBytes,
   TapeFileError,
   TapeFileSink,
   type TapeStream,

@@ -157,7 +157,7 @@ describe('the one-walk diffs against the general rule', () => {
     for (let trial = 0; trial < 3_000; trial++) {
       const base = Array.from({ length: rng.int(0, 10) }, (_, i) => price(`p${i}`, rng.int(0, 3)));
       if (rng.next() < 0.05 && base.length > 0) base.push({ ...base[0]! });
-      // Positions are never removed by the core; now and then a list that lost one.
+      // The core removes positions once a day only (delivered products); now and then a list that lost one.
       const next = evolve(rng, base, trial, rng.next() < 0.1);
       const d = diffPositions(base, next);
       const ref = referenceDiff(base, next);

@@ -358,8 +358,8 @@ function diffSortedOrders<O extends OrderKeyed>(
 /**
  * The delta that rebuilds the positions `next` from `base` (the changed or new ones), or undefined
  * when the rule cannot give `next` exactly: a position that left the list, an id twice, a new one
- * before an older one. An agent's positions only grow (one per product it ever traded), in the
- * order the products entered.
+ * before an older one. Within a day an agent's positions only grow (one per product it traded),
+ * in the order the products entered; at a day's first wake-up the delivered ones leave (a snapshot).
  */
 export function diffPositions<P extends Keyed>(base: readonly P[], next: readonly P[]): P[] | undefined {
   // The core hands out the same list while no position changed (most wake-ups of most agents):

@@ -4,6 +4,7 @@
 // the run again: the world and the markets are deterministic given the configuration and seed.
 // Shared by the dashboard's replay and `flexarena run --resume`.
 import { TapeFileError } from '../run/tape-file.js';
+import { TapeLines } from './tape-lines.js';
 
 export type TapeAnswer = { kind: 'batch'; actions: unknown[] } | { kind: 'missed' };
 
@@ -12,28 +13,28 @@ export interface TapeAnswers {
   answers: Map<string, TapeAnswer>;
   /** Decision-point times at which an agent was recorded absent, per agent. */
   absentAt: Map<string, Set<number>>;
-  /** The tape's lines, without their newlines, to compare the replayed tape with. */
-  lines: string[];
+  /** The tape's lines, to compare the replayed tape with. */
+  lines: TapeLines;
 }
 
 export const answerKey = (agentId: string, wakeId: number) => `${agentId}:${wakeId}`;
 
-export function readTapeAnswers(text: string, file: string): TapeAnswers {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
+const MARKERS = ['"type":"batch"', '"type":"missed-deadline"', '"type":"agent-absent"'].map((m) =>
+  Buffer.from(m),
+);
+
+/** `tape`: the uncompressed tape, whole lines (bytes as read, or text). */
+export function readTapeAnswers(tape: Buffer | string, file: string): TapeAnswers {
+  const lines = new TapeLines(typeof tape === 'string' ? Buffer.from(tape, 'utf8') : tape);
   const answers = new Map<string, TapeAnswer>();
   const absentAt = new Map<string, Set<number>>();
-  lines.forEach((line, i) => {
-    // Only the three record types that carry answers are parsed; the rest is compared as text.
-    if (
-      !line.includes('"type":"batch"') &&
-      !line.includes('"type":"missed-deadline"') &&
-      !line.includes('"type":"agent-absent"')
-    )
-      return;
+  for (let i = 0; i < lines.length; i++) {
+    const bytes = lines.bytesAt(i)!;
+    // Only the three record types that carry answers are parsed; the rest is compared as bytes.
+    if (!MARKERS.some((m) => bytes.includes(m))) continue;
     let rec: { type?: unknown; agent?: unknown; wakeId?: unknown; actions?: unknown; t?: unknown };
     try {
-      rec = JSON.parse(line);
+      rec = JSON.parse(bytes.toString('utf8'));
     } catch (cause) {
       throw new TapeFileError(file, `line ${i + 1} is not JSON`, { cause });
     }
@@ -56,6 +57,6 @@ export function readTapeAnswers(text: string, file: string): TapeAnswers {
       absentAt.set(agent, set);
       set.add(rec.t);
     }
-  });
+  }
   return { answers, absentAt, lines };
 }

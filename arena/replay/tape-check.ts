@@ -4,6 +4,9 @@
 // configuration or another version of FlexArena, and is named by its line.
 import { FlexArenaError } from '../../lib/index.js';
 import { type RecordSink, type SequencedTapeRecord, TapeEncoder, type TapeEvent } from '../../sim/index.js';
+import type { TapeLines } from './tape-lines.js';
+
+const NEWLINE = 0x0a;
 
 /** Re-simulating a tape produced a different line (or more lines than it holds). */
 export class TapeMismatchError extends FlexArenaError {
@@ -34,7 +37,7 @@ export class TapeCheck implements RecordSink {
   private readonly encoder: TapeEncoder;
 
   constructor(
-    private readonly recorded: readonly string[],
+    private readonly recorded: TapeLines,
     private readonly path: string,
     private readonly tolerateEnd = false,
   ) {
@@ -65,17 +68,23 @@ export class TapeCheck implements RecordSink {
       release();
       return;
     }
-    const produced = chunk.toString('utf8').split('\n');
-    release();
-    produced.pop(); // every chunk ends with a newline
-    for (const text of produced) {
-      const expected = this.recorded[this.lines];
-      if (expected === undefined && this.tolerateEnd) {
-        this.beyondEnd = true;
-        return;
+    // Compared as bytes before the chunk is released (every chunk ends with a newline).
+    try {
+      for (
+        let start = 0, end = chunk.indexOf(NEWLINE);
+        end !== -1;
+        start = end + 1, end = chunk.indexOf(NEWLINE, start)
+      ) {
+        if (this.lines >= this.recorded.length && this.tolerateEnd) {
+          this.beyondEnd = true;
+          return;
+        }
+        if (!this.recorded.matches(this.lines, chunk.subarray(start, end)))
+          throw new TapeMismatchError(this.path, this.lines + 1, this.lines >= this.recorded.length);
+        this.lines++;
       }
-      if (expected !== text) throw new TapeMismatchError(this.path, this.lines + 1, expected === undefined);
-      this.lines++;
+    } finally {
+      release();
     }
   }
 }

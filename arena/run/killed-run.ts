@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { clockStartMs, type RunConfig } from '../../sim/index.js';
+import { TapeLines } from '../replay/tape-lines.js';
 import { loadRunConfig } from './load-config.js';
 import { INTERRUPTED_FILE } from './run-folder.js';
-import { LEGACY_TAPE_FILE, readTapeFile, TAPE_FILE, TAPE_SHA_FILE } from './tape-file.js';
+import { LEGACY_TAPE_FILE, readTapeBytes, TAPE_FILE, TAPE_SHA_FILE } from './tape-file.js';
 
 /** The folder has a tape that was never closed, and no interrupted.json: killed, or still running. */
 export function isUnclosedRun(runDir: string): boolean {
@@ -82,9 +83,8 @@ function iso(ms: number): string {
 export function unclosedRunNoteOf(runDir: string): string | undefined {
   if (!isUnclosedRun(runDir)) return undefined;
   try {
-    const lines = readTapeFile(runDir).text.split('\n');
-    lines.pop();
-    return unclosedRunNote(runDir, lines.at(-1), lines.length);
+    const lines = new TapeLines(readTapeBytes(runDir).bytes);
+    return unclosedRunNote(runDir, lines.at(lines.length - 1), lines.length);
   } catch {
     return unclosedRunNote(runDir, undefined);
   }

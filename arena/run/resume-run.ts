@@ -28,7 +28,7 @@ import { answerKey, readTapeAnswers, type TapeAnswers } from '../replay/tape-ans
 import { TapeCheck, TapeMismatchError } from '../replay/tape-check.js';
 import { loadRunConfig } from './load-config.js';
 import { INTERRUPTED_FILE, readInterruption } from './run-folder.js';
-import { readTapeFile, TAPE_FILE, TAPE_SHA_FILE, TapeFileError } from './tape-file.js';
+import { readTapeBytes, TAPE_FILE, TAPE_SHA_FILE, TapeFileError } from './tape-file.js';
 
 /** A run folder that cannot be resumed, and why. */
 export class ResumeError extends FlexArenaError {
@@ -100,7 +100,7 @@ export function planResume(folder: string): ResumePlan {
     throw new ResumeError(runDir, `the folder's name "${runId}" is not a run id`);
   let tape: TapeAnswers;
   try {
-    tape = readTapeAnswers(readTapeFile(runDir).text, tapePath);
+    tape = readTapeAnswers(readTapeBytes(runDir).bytes, tapePath);
   } catch (cause) {
     if (cause instanceof TapeFileError) throw new ResumeError(runDir, cause.message, { cause });
     throw cause;

@@ -166,8 +166,25 @@ export interface TapeText {
   unfinished: boolean;
 }
 
+/** A run folder's tape as bytes, uncompressed, up to its last whole line (see TapeText). */
+export interface TapeBytes {
+  path: string;
+  /** Whole lines only, each with its newline. */
+  bytes: Buffer;
+  unfinished: boolean;
+}
+
 /** The tape read as far as it goes: a tape that was never closed (a killed run) up to its last whole line. */
 export function readTapeFile(runDir: string): TapeText {
+  const { path, bytes, unfinished } = readTapeBytes(runDir);
+  return { path, text: bytes.toString('utf8'), unfinished };
+}
+
+/**
+ * readTapeFile without making the tape one string, for tapes of any length (V8 makes no string
+ * longer than ~512 MiB; a long run's tape is longer: arena/replay/tape-lines.ts).
+ */
+export function readTapeBytes(runDir: string): TapeBytes {
   const { path, gzip } = tapePath(runDir);
   let bytes: Buffer;
   let unfinished = false;
@@ -188,7 +205,7 @@ export function readTapeFile(runDir: string): TapeText {
   }
   const end = bytes.lastIndexOf(NEWLINE) + 1;
   if (end < bytes.length) unfinished = true;
-  return { path, text: bytes.subarray(0, end).toString('utf8'), unfinished };
+  return { path, bytes: bytes.subarray(0, end), unfinished };
 }
 
 /**

@@ -83,6 +83,37 @@ describe('ReplayPlayer', { shuffle: false }, () => {
     ]);
   });
 
+  it('answers a seek before it sends the history, so a long history cannot time the answer out', async () => {
+    // The page reads its connection in order; the history of a month-long run took it 6.5 s, and an
+    // answer sent after it came later than the page's 5 s request timeout. The answer's place on
+    // the page's connection, among the messages, is what this checks.
+    const inbox = 'page-inbox.seek';
+    const answered = new Promise<void>((resolve) =>
+      page.subscribe(inbox, {
+        max: 1,
+        callback: (_e, m) => {
+          received.push(`answer ${(m.json() as ReplayControlReply).ok}`);
+          resolve();
+        },
+      }),
+    );
+    await page.flush();
+    received.length = 0;
+    page.publish(replayControlSubject(RUN), JSON.stringify({ action: 'seek', positionMs: 2_000_000 }), {
+      reply: inbox,
+    });
+    await answered;
+    await page.flush();
+    expect(received).toEqual([
+      'answer true',
+      'reset {"positionMs":2000000}',
+      'run {"event":"started"}',
+      'clock {"timeMs":900000}',
+      'cid.p.book {"n":2}',
+      'cid.p.trades {"trades":[]}',
+    ]);
+  });
+
   it('plays the rest at the chosen speed and stops at the end', async () => {
     received.length = 0;
     expect(await control({ action: 'speed', speed: 500_000 })).toMatchObject({

@@ -60,12 +60,20 @@ export class ReplayPlayer {
       callback: (err, msg) => {
         if (err) return;
         let reply: ReplayControlReply;
+        let publish = () => {};
         try {
-          reply = { ok: true, state: this.control(JSON.parse(msg.string()) as ReplayControl) };
+          const accepted = this.accept(JSON.parse(msg.string()) as ReplayControl);
+          reply = { ok: true, state: accepted.state };
+          publish = accepted.publish;
         } catch (e) {
           reply = { ok: false, error: (e as Error).message };
         }
+        // The answer first, then the history it asked for: the page reads its connection in order,
+        // and the history up to the end of a month-long run took it 6.5 s to take in — behind it,
+        // the answer came after the page's 5 s request timeout ('replay: timeout' on a seek that
+        // worked).
         msg.respond(JSON.stringify(reply));
+        publish();
       },
     });
     this.lastStep = Date.now();
@@ -79,17 +87,33 @@ export class ReplayPlayer {
     await this.nc.flush().catch(() => undefined);
   }
 
-  /** Applies a page's request; throws (answered as an error) on a bad one. */
+  /** Applies a page's request and publishes what it asks for; throws on a bad one. */
   control(c: ReplayControl): ReplayState {
+    const { state, publish } = this.accept(c);
+    publish();
+    return state;
+  }
+
+  /**
+   * Applies a page's request (throws on a bad one) and returns the state it leads to, with the
+   * publishing it calls for — a reset and the history up to the new position, the state message —
+   * left to `publish`, which must run before anything else is published (the step timer runs on
+   * the same thread, so calling it in the same turn is enough).
+   */
+  private accept(c: ReplayControl): { state: ReplayState; publish: () => void } {
+    let resendFrom: number | undefined;
     switch (c?.action) {
       case 'sync':
         // A page that just subscribed: show it everything up to now; the first one starts playback.
-        this.resend(this.positionMs);
+        resendFrom = this.positionMs;
         if (!this.synced) this.playing = this.positionMs < this.timeline.endMs;
         this.synced = true;
         break;
       case 'play':
-        if (this.positionMs >= this.timeline.endMs) this.resend(this.timeline.startMs);
+        if (this.positionMs >= this.timeline.endMs) {
+          resendFrom = this.timeline.startMs;
+          this.positionMs = resendFrom;
+        }
         this.playing = true;
         break;
       case 'pause':
@@ -106,15 +130,21 @@ export class ReplayPlayer {
         const { startMs, endMs } = this.timeline;
         if (typeof c.positionMs !== 'number' || !(c.positionMs >= startMs && c.positionMs <= endMs))
           throw new RangeError(`positionMs must be within [${startMs}, ${endMs}], got ${c.positionMs}`);
-        this.resend(c.positionMs);
+        resendFrom = c.positionMs;
+        this.positionMs = resendFrom;
         break;
       }
       default:
         throw new RangeError(`unknown action ${JSON.stringify((c as { action?: unknown })?.action)}`);
     }
     this.lastStep = Date.now();
-    this.publishState();
-    return this.state;
+    return {
+      state: this.state,
+      publish: () => {
+        if (resendFrom !== undefined) this.resend(resendFrom);
+        this.publishState();
+      },
+    };
   }
 
   private resend(positionMs: number): void {

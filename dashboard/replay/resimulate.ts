@@ -15,13 +15,14 @@ import {
   ReplayPort,
   readInterruption,
   readTapeAnswers,
-  readTapeText,
+  readTapeBytes,
   readWorldFiles,
   subjects,
   TAPE_FILE,
   type TapeAnswers,
   TapeCheck,
   TapeFileError,
+  type TapeLines,
   TapeMismatchError,
 } from '../../arena/index.js';
 import { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
@@ -43,9 +44,9 @@ function readRequired(runDir: string, name: string): string {
 }
 
 /** The uncompressed tape (tape.jsonl.gz, or the tape.jsonl of older run folders), up to its last whole line. */
-function readTape(runDir: string): string {
+function readTape(runDir: string): Buffer {
   try {
-    return readTapeText(runDir);
+    return readTapeBytes(runDir).bytes;
   } catch (err) {
     // Say why (missing, or not gzip), not only that it is missing or unreadable.
     if (err instanceof TapeFileError) {
@@ -59,9 +60,9 @@ function readTape(runDir: string): string {
 }
 
 /** The answers on the tape; a line that cannot be read is named as the replay's input error. */
-function readAnswers(text: string, tapePath: string): TapeAnswers {
+function readAnswers(tape: Buffer, tapePath: string): TapeAnswers {
   try {
-    return readTapeAnswers(text, tapePath);
+    return readTapeAnswers(tape, tapePath);
   } catch (err) {
     if (err instanceof TapeFileError)
       throw new ReplayInputError(err.path, err.message.slice(err.path.length + 2), { cause: err });
@@ -131,12 +132,8 @@ export const KILLED_SIGNAL = 'killed';
  * is replayed to the last decision point its tape reaches: lastDecisionMs is NaN until the replay
  * has found it. Any other tape without a run-end record cannot be replayed to its end.
  */
-function interruptionOf(
-  runDir: string,
-  lines: readonly string[],
-  tapePath: string,
-): Interruption | undefined {
-  const last = lines.at(-1);
+function interruptionOf(runDir: string, lines: TapeLines, tapePath: string): Interruption | undefined {
+  const last = lines.at(lines.length - 1);
   if (last !== undefined && (JSON.parse(last) as { type?: string }).type === 'run-end') return undefined;
   const interruption = readInterruption(runDir);
   if (interruption) return interruption;

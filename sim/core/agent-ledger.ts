@@ -10,6 +10,9 @@ import type {
   PeriodSettlement,
 } from '../../gen/flexarena/v1/balancing.js';
 import type { Fill, Position } from '../../gen/flexarena/v1/market.js';
+import { parseProductId } from '../../lib/index.js';
+
+const DAY_MS = 86_400_000;
 
 export interface ProductPosition {
   boughtLots: number;
@@ -77,6 +80,8 @@ export class AgentLedger {
   private readonly shownIndex = new Map<string, number>();
   /** Products whose position may have changed since the messages were last handed out. */
   private readonly positionsChanged = new Set<string>();
+  /** Start (UTC 00:00) of the day of the last `positionMessages` call. */
+  private shownDayStartMs = Number.NEGATIVE_INFINITY;
   tradedLots = 0;
   imbalanceKwhAbs = 0;
   orders = 0;
@@ -148,18 +153,31 @@ export class AgentLedger {
   }
 
   /**
-   * Every position, as wake-up messages. A position keeps its message while it is unchanged, and
-   * the list itself is handed out again when nothing changed: the list holds every product the
-   * agent ever traded (hundreds by the end of a run) and is part of every wake-up, which in-process
-   * strategies get frozen — a message handed out again is not rebuilt nor walked again.
+   * The positions a wake-up at `nowMs` shows, as messages: every product the agent traded whose
+   * delivery ends after 00:00 UTC of `nowMs`'s day. A delivered product's position was settled
+   * (its settlement came in a wake-up's `settlements`) and never changes again; were it kept, the
+   * list would grow by every product traded for the whole run (~100 a day for a battery trading
+   * quarter-hours, 3 600 after a month) and every wake-up — each strategy's scan of it, the SDKs'
+   * copy, a complete wake-up's bytes — would cost more with each day: a 90-day run took 3× as long
+   * per day at its end as at its start. Delivered positions leave once a day, at the first call of
+   * a new day, so a DELTA_PRIVATE session gets a private snapshot once a day (a position leaving
+   * the list) and deltas otherwise.
+   * A position keeps its message while it is unchanged, and the list itself is handed out again
+   * when nothing changed: in-process strategies get the wake-up frozen — a message handed out
+   * again is not rebuilt nor walked again. (Ids that are not quarter-hours or hours never leave.)
    */
-  positionMessages(): Position[] {
+  positionMessages(nowMs: number): Position[] {
+    const dayStartMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+    if (dayStartMs > this.shownDayStartMs) {
+      this.shownDayStartMs = dayStartMs;
+      this.dropDeliveredBefore(dayStartMs);
+    }
     if (this.positionsChanged.size === 0) return this.shownPositions;
     let out: Position[] | undefined;
     // Only the products changed since the last wake-up are looked at (an agent holds positions in
-    // hundreds of products by the end of a run, and trades a few between wake-ups). A product
-    // seen for the first time is appended: the set holds new products in the order they entered
-    // `positions`, so the messages stay in that order.
+    // a hundred products or more, and trades a few between wake-ups). A product seen for the first
+    // time is appended: the set holds new products in the order they entered `positions`, so the
+    // messages stay in that order.
     for (const productId of this.positionsChanged) {
       const p = this.positions.get(productId)!;
       const i = this.shownIndex.get(productId);
@@ -188,8 +206,24 @@ export class AgentLedger {
     }
     this.positionsChanged.clear();
     // Frozen as made (messages and list): an in-process strategy gets its wake-up deep-frozen, and
-    // deepFreeze does not walk into what is frozen already — hundreds of positions per wake-up.
+    // deepFreeze does not walk into what is frozen already.
     if (out) this.shownPositions = Object.freeze(out) as Position[];
     return this.shownPositions;
+  }
+
+  /** Takes the positions of products delivered by `dayStartMs` off the shown list (order kept). */
+  private dropDeliveredBefore(dayStartMs: number): void {
+    const delivered = (productId: string) => {
+      const end = parseProductId(productId)?.deliveryEndMs;
+      return end !== undefined && end <= dayStartMs;
+    };
+    if (!this.shownPositions.some((m) => delivered(m.productId))) return;
+    const kept = this.shownPositions.filter((m) => !delivered(m.productId));
+    this.shownIndex.clear();
+    for (const [i, m] of kept.entries()) this.shownIndex.set(m.productId, i);
+    this.shownPositions = Object.freeze(kept) as Position[];
+    // Nor is a pending change of a delivered product shown (none comes: trading closes before delivery).
+    for (const productId of this.positionsChanged)
+      if (delivered(productId)) this.positionsChanged.delete(productId);
   }
 }

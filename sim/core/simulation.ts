@@ -478,7 +478,7 @@ export class Simulation {
       wakeId: d.point.wakeId,
       timeMs: this.now,
       ...this.cid.wakeUpPart(agentId, d.books),
-      positions: ledger.positionMessages(),
+      positions: ledger.positionMessages(this.now),
       assets: asset ? [asset.state()] : [],
       ...d.forecast,
       cashUnits: ledger.totalCashUnits,
@@ -588,7 +588,9 @@ export class Simulation {
       wakeId: 0,
       timeMs: this.now,
       ...this.cid.wakeUpPart(agentId, []),
-      positions: ledger.positionMessages(),
+      // As of the run's last instant before its end: a complete run ends at 00:00 after its last
+      // delivery day, and its final report still lists that day's positions, as its last wake-up did.
+      positions: ledger.positionMessages(this.now - 1),
       assets: asset ? [asset.state()] : [],
       priceForecasts: [],
       fundamentalsForecasts: [],

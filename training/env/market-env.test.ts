@@ -131,7 +131,7 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     for (let k = 0; k < 30; k++) await env.step({ learner: 0 });
     const sim = env.simulation!;
     expect(sim.cfg.agents.find((a) => a.id === 'heuristic')!.strategy).toBe('policy');
-    expect(sim.ctx.ledger('heuristic').positionMessages().length).toBeGreaterThan(0);
+    expect(sim.ctx.ledger('heuristic').positionMessages(sim.timeMs).length).toBeGreaterThan(0);
   });
 
   it('lets several learners answer the same decision points', async () => {
@@ -146,7 +146,7 @@ describe('MarketEnv (the Simulation with zoo agents and learners)', () => {
     const lots = (id: string) =>
       sim.ctx
         .ledger(id)
-        .positionMessages()
+        .positionMessages(sim.timeMs)
         .reduce((s, p) => s + p.netLots, 0);
     expect(lots('a')).toBeGreaterThan(0);
     expect(lots('b')).toBeLessThanOrEqual(0);

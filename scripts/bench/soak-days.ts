@@ -1,0 +1,45 @@
+// What each simulated day of a long run costs, to see whether a run gets slower or bigger by the
+// day: the simulation core and the in-process strategies of a configuration (no sink, as
+// core-runs.ts), one line per delivery day with its clock time and the process's memory.
+//   node scripts/bench/bundled.mjs scripts/bench/soak-days.ts <config.yaml>
+// With SOAK_GC=1 and `node --expose-gc`, a full garbage collection before each line, so heapUsed is
+// what the run keeps (the collection's own time then falls into the next day's figure).
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadRunConfig, readWorldFiles } from '../../arena/index.js';
+import { inProcessAgents } from '../../cli/commands/run.js';
+import { type AgentPort, LocalAgentPort, runLockstep, Simulation } from '../../sim/index.js';
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: soak-days.ts <config.yaml>');
+const cfg = loadRunConfig(file, { outDir: '/tmp/flexarena-soak-days' });
+const files = readWorldFiles(cfg, dirname(resolve(file)));
+const sim = await Simulation.create(cfg, { runId: 'soak-days', sinks: [], files });
+const ports = new Map<string, AgentPort>();
+for (const [id, agent] of inProcessAgents(cfg)) ports.set(id, new LocalAgentPort(id, agent));
+if (ports.size !== cfg.agents.length)
+  throw new Error(`${cfg.agents.length - ports.size} agents of ${file} are not in-process strategies`);
+const gc = process.env.SOAK_GC === '1' ? (globalThis as { gc?: () => void }).gc : undefined;
+const firstDayMs = Date.parse(`${cfg.day}T00:00:00Z`);
+let day = Number.NaN;
+let t0 = performance.now();
+/** One line for the day that ended: its clock time, the memory at its end. */
+function dayEnded(): void {
+  const ms = performance.now() - t0;
+  gc?.();
+  const m = process.memoryUsage();
+  // Day -1 is the clock's start before the first delivery day (D-1 08:00 by default).
+  process.stdout.write(
+    `day ${day}: ${ms.toFixed(0)} ms, heapUsed ${(m.heapUsed / 1e6).toFixed(1)} MB, rss ${(m.rss / 1e6).toFixed(1)} MB\n`,
+  );
+  t0 = performance.now();
+}
+await runLockstep(sim, ports, {
+  onDecision(p) {
+    const d = Math.floor((p.timeMs - firstDayMs) / 86_400_000);
+    if (d === day) return;
+    if (!Number.isNaN(day)) dayEnded();
+    day = d;
+  },
+});
+dayEnded();
