@@ -173,15 +173,7 @@ describe('TournamentStore', () => {
   it("says in the tournament's outcome how many damaged lines it met (their games were played again)", {
     timeout: 120_000,
   }, async () => {
-    const t = parseTournament({
-      name: 'd',
-      seeds: 1,
-      entrants: [
-        { name: 'a', strategy: 'idle' },
-        { name: 'b', strategy: 'idle' },
-      ],
-      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-    });
+    const t = tournament(1);
     const folder = join(dir, 'damaged-outcome');
     const scenarios = [parseRunConfig(fastScenario())];
     const first = await runTournament(t, { dir: folder, scenarios });
@@ -198,15 +190,7 @@ describe('TournamentStore', () => {
     const folder = join(dir, 'held');
     mkdirSync(folder);
     writeFileSync(join(folder, '.lock'), `${process.ppid}\n`);
-    const t = parseTournament({
-      name: 't',
-      seeds: 1,
-      entrants: [
-        { name: 'a', strategy: 'idle' },
-        { name: 'b', strategy: 'idle' },
-      ],
-      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-    });
+    const t = tournament(1);
     const refused = await runTournament(t, {
       dir: folder,
       scenarios: [parseRunConfig(fastScenario())],
@@ -225,15 +209,7 @@ describe('a finished tournament folder', () => {
   // was kept, empty, and nothing documents or reads it.
   it('keeps no empty runs/ folder', async () => {
     const folder = join(dir, 'finished');
-    const t = parseTournament({
-      name: 't',
-      seeds: 1,
-      entrants: [
-        { name: 'a', strategy: 'idle' },
-        { name: 'b', strategy: 'idle' },
-      ],
-      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-    });
+    const t = tournament(1);
     const outcome = await runTournament(t, { dir: folder, scenarios: [parseRunConfig(fastScenario())] });
     expect(outcome.played).toBeGreaterThan(0);
     expect(readdirSync(folder)).not.toContain('runs');
