@@ -329,6 +329,47 @@ describe('AuctionVenue', () => {
     expect(ctx.ledger('buyer').netLots('qh-20261122-0730')).toBe(0);
   });
 
+  it('puts refused auction bids and cancels, and accepted cancels, on the tape', async () => {
+    // Before, only accepted bids (auction-bid) were on the tape: a refused bid or cancel, and a
+    // withdrawn bid, left no trace in the arena's own record, where every refused CID order does.
+    const { venue, tape } = makeVenue();
+    const da = 'da-20261122';
+    handle(venue, 'buyer', curveBid(da, 'b', 30, buyAnyPrice(9)));
+    handle(venue, 'buyer', curveBid(da, 'b', 31, buyAnyPrice(9)));
+    handle(venue, 'buyer', curveBid('da-20261123', 'x', 0, buyAnyPrice(1)));
+    handle(venue, 'seller', {
+      clientRef: 'c1',
+      kind: { $case: 'cancelAuctionBid', value: { auctionId: da, bidId: 'b' } },
+    });
+    handle(venue, 'buyer', {
+      clientRef: 'c2',
+      kind: { $case: 'cancelAuctionBid', value: { auctionId: da, bidId: 'b' } },
+    });
+    const rejected = tape.records.filter((r) => r.type === 'rejected');
+    expect(rejected).toMatchObject([
+      {
+        agentId: 'buyer',
+        command: 'auction-bid',
+        auctionId: da,
+        bidId: 'b',
+        code: 'DUPLICATE_BID_ID',
+        clientRef: 'b',
+      },
+      {
+        agentId: 'buyer',
+        command: 'auction-bid',
+        auctionId: 'da-20261123',
+        code: 'UNKNOWN_AUCTION',
+        field: 'auction_id',
+      },
+      { agentId: 'seller', command: 'cancel-auction-bid', bidId: 'b', code: 'UNKNOWN_BID', clientRef: 'c1' },
+    ]);
+    for (const r of rejected) expect(r.limit).not.toBe('');
+    expect(tape.records.filter((r) => r.type === 'auction-bid-cancelled')).toMatchObject([
+      { auctionId: da, bidId: 'buyer:b', agentId: 'buyer' },
+    ]);
+  });
+
   it('clears IDA3 over periods 48..95 only', async () => {
     const { ctx, venue } = makeVenue();
     const ida3 = 'ida3-20261122';

@@ -153,6 +153,21 @@ export class AuctionVenue implements Venue {
         limit,
         message,
       });
+      // On the tape like the continuous market's rejections: before, only accepted bids were
+      // there, so the arena's own record did not show an auction bid that was refused.
+      this.ctx.out.tape({
+        type: 'rejected',
+        t: time,
+        agentId,
+        command: kind.$case === 'auctionBid' ? 'auction-bid' : 'cancel-auction-bid',
+        auctionId: kind.value.auctionId,
+        bidId: kind.value.bidId,
+        code,
+        field,
+        limit,
+        message,
+        ...(action.clientRef ? { clientRef: action.clientRef } : {}),
+      });
     };
     if (!auction) {
       reject(
@@ -170,8 +185,17 @@ export class AuctionVenue implements Venue {
     };
     if (kind.$case === 'cancelAuctionBid') {
       const r = auction.book.cancel(internalId, agentId);
-      if (r.ok) result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
-      else refused(r.rejection);
+      if (r.ok) {
+        result.status = ActionStatus.ACTION_STATUS_ACCEPTED;
+        // The tape holds the bid (auction-bid); without this record it would still show it live.
+        this.ctx.out.tape({
+          type: 'auction-bid-cancelled',
+          t: time,
+          auctionId: auction.spec.auctionId,
+          bidId: internalId,
+          agentId,
+        });
+      } else refused(r.rejection);
       return;
     }
     ledger.orders++;

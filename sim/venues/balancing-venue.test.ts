@@ -180,6 +180,32 @@ describe('BalancingVenue: capacity', () => {
   });
 });
 
+describe('BalancingVenue: rejections on the tape', () => {
+  it('records refused capacity and energy bids as the continuous market records refused orders', async () => {
+    // Before, only accepted bids (capacity-bid, energy-bid) were on the tape.
+    const { venue, tape } = makeVenue();
+    handle(venue, 'prov', { ...capacityBid('afrr-20261122-6', 'up', 10, 100), clientRef: 'k1' });
+    handle(venue, 'prov', energyBid('h-20261122-0800', 'up', 10, 500));
+    expect(tape.records.filter((r) => r.type === 'rejected')).toMatchObject([
+      {
+        agentId: 'prov',
+        command: 'capacity-bid',
+        productId: 'afrr-20261122-6',
+        code: 'UNKNOWN_PRODUCT',
+        field: 'product_id',
+        clientRef: 'k1',
+      },
+      {
+        agentId: 'prov',
+        command: 'energy-bid',
+        productId: 'h-20261122-0800',
+        code: 'UNKNOWN_PRODUCT',
+        field: 'product_id',
+      },
+    ]);
+  });
+});
+
 describe('BalancingVenue: energy', () => {
   async function awarded() {
     const made = makeVenue();

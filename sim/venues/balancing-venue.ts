@@ -150,6 +150,19 @@ export class BalancingVenue implements Venue {
         limit: r.limit,
         message: r.message,
       });
+      // On the tape like the continuous market's rejections (before, only accepted bids were).
+      this.ctx.out.tape({
+        type: 'rejected',
+        t: time,
+        agentId,
+        command: kind?.$case === 'capacityBid' ? 'capacity-bid' : 'energy-bid',
+        productId: kind?.$case === 'capacityBid' || kind?.$case === 'energyBid' ? kind.value.productId : '',
+        code: r.code,
+        field: r.field,
+        limit: r.limit,
+        message: r.message,
+        ...(action.clientRef ? { clientRef: action.clientRef } : {}),
+      });
     };
     const bidId = `${agentId}:${String(++this.bidSeq).padStart(9, '0')}`;
     if (kind?.$case === 'capacityBid') {
