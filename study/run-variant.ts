@@ -10,6 +10,7 @@ import { RunInterruptedError } from '../lib/index.js';
 import type { LocalAgent, RunConfig } from '../sim/index.js';
 import type { StudyConfig } from './config.js';
 import { type MarketFigures, MarketFiguresSink } from './market-sink.js';
+import { studyRunId } from './run-id.js';
 import { studiedAgents, type Variant, variantConfig } from './variants.js';
 
 export interface BatteryFigures {
@@ -75,7 +76,7 @@ export async function runVariant(
     nats: { ...base.nats, enabled: false },
     agents: base.agents.map((a) => ({ ...a, launch: true })),
   };
-  const runId = `${study.name.slice(0, 40)}-s${seedIndex}-${v.id}`.replace(/[^a-z0-9-]/g, '-').slice(0, 64);
+  const runId = studyRunId(study.name, seedIndex, v.id);
   const local = new Map<string, LocalAgent>(
     cfg.agents.map((a) => [a.id, createStrategy(a.strategy, a.params)]),
   );

@@ -41,4 +41,29 @@ describe('checkStudy with size factors', () => {
     const big = variantConfig(s, scenario, v).agents.find((a) => a.id === 'big')!;
     expect(big.asset).toMatchObject({ type: 'battery', powerMw: 10_000, energyMwh: 20_000 });
   });
+
+  // A 200 MW battery scaled by 0.0001 is 0.02 MW, less than the market's lot of 0.1 MW: it was
+  // accepted and its runs traded nothing, compared as if they were the agent at that size.
+  it('refuses a factor that makes the battery smaller than one lot, naming sizes[j], the variant and the lot', () => {
+    const s = study([0.5, 0.0001]);
+    let err: unknown;
+    try {
+      checkStudy(s, scenario, 'study.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const issues = (err as ConfigError).issues;
+    expect(issues.map((i) => i.path)).toEqual(['sizes[1]']);
+    expect(issues[0]!.value).toBe(0.0001);
+    expect(issues[0]!.message).toMatch(
+      /^variant size-0\.0001: agent "big"'s battery scaled by 0\.0001 would have powerMw 0\.02, less than one lot of the market \(0\.1 MW\)/,
+    );
+    expect(issues[0]!.message).toContain('the smallest factor for this battery is 0.0005');
+    expect((err as Error).message).toContain('study.yaml');
+  });
+
+  it('takes a factor that leaves the battery exactly one lot', () => {
+    expect(() => checkStudy(study([0.0005]), scenario, 'study.yaml')).not.toThrow();
+  });
 });

@@ -4,6 +4,7 @@
 // books). Scale 1 (and N = 1 of the studied agent) is the scenario itself: the 'with' run, not run
 // again.
 import { ConfigError, type ConfigIssue } from '../lib/index.js';
+import { QUANTITY_LOT_MW } from '../market/index.js';
 import { type AgentConfig, parseAssetConfig, type RunConfig } from '../sim/index.js';
 import type { StudyConfig } from './config.js';
 
@@ -85,13 +86,23 @@ export function checkStudy(s: StudyConfig, scenario: RunConfig, file = '<study>'
 /**
  * A size factor that takes the battery beyond what an asset may be (10 000 MW, 100 000 MWh): the
  * scaled battery is validated as the scenario's own is, and a refusal names `sizes[j]` — a run of it
- * would simulate a battery no configuration may hold.
+ * would simulate a battery no configuration may hold. One scaled below a lot of the market
+ * (0.1 MW) is refused too: it cannot place a single order, and its variant would be a run of an
+ * agent that never trades, compared as if it were the agent at that size.
  */
 function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
   return s.sizes.flatMap((factor, j) => {
     if (factor === 1 || a.asset?.type !== 'battery') return [];
     try {
-      parseAssetConfig(scaledBattery(a.asset, factor), '<scaled>', '');
+      const scaled = parseAssetConfig(scaledBattery(a.asset, factor), '<scaled>', '');
+      if (scaled.type === 'battery' && belowOneLot(scaled.powerMw))
+        return [
+          {
+            path: `sizes[${j}]`,
+            message: `variant size-${factor}: agent "${a.id}"'s battery scaled by ${factor} would have powerMw ${scaled.powerMw}, less than one lot of the market (${QUANTITY_LOT_MW} MW): it could not place an order; the smallest factor for this battery is ${QUANTITY_LOT_MW / a.asset.powerMw}`,
+            value: factor,
+          },
+        ];
       return [];
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
@@ -102,6 +113,11 @@ function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
       }));
     }
   });
+}
+
+/** Below 0.1 MW, with a margin for the float product: 0.5 MW × 0.2 is one lot, not less. */
+function belowOneLot(powerMw: number): boolean {
+  return powerMw < QUANTITY_LOT_MW * (1 - 1e-9);
 }
 
 type BatteryAsset = Extract<AgentConfig['asset'], { type: 'battery' }>;

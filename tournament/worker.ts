@@ -6,11 +6,12 @@
 // twice that way publishes the same message id twice: the results stream keeps one. A NATS outage
 // is waited out (arena/nats/nats-retry.ts): the game goes on, its result is published again with the
 // same Nats-Msg-Id and its ack repeated until NATS is back, up to --nats-outage-limit.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NatsLink } from '../arena/index.js';
-import { RunInterruptedError } from '../lib/index.js';
+import { RunInterruptedError, removeEmptyFolder } from '../lib/index.js';
 import { playGame } from './game.js';
 import {
   ensureStreams,
@@ -49,9 +50,13 @@ export class TournamentWorker {
   private nc?: NatsConnection;
   private link?: NatsLink;
   private readonly stopping = new AbortController();
+  /** Whether --out was there before this worker: one it made is removed again once empty. */
+  private readonly outExisted: boolean;
   played = 0;
 
-  constructor(private readonly o: WorkerOptions) {}
+  constructor(private readonly o: WorkerOptions) {
+    this.outExisted = existsSync(o.outDir);
+  }
 
   private log(line: string): void {
     (this.o.log ?? ((l: string) => process.stdout.write(`${l}\n`)))(line);
@@ -113,6 +118,18 @@ export class TournamentWorker {
     this.stopping.abort(reason);
   }
 
+  /**
+   * A game's run folder is removed after it (unless keepRuns, or after a failure), which left
+   * `<out>/<tid>/runs/` behind empty, and `<out>` itself when the game made it. Another worker
+   * sharing --out that makes its run folder there at the same moment is not disturbed: only empty
+   * folders go, and mkdir -p makes a parent removed under it again.
+   */
+  private removeEmptyGameFolders(tid: string): void {
+    removeEmptyFolder(join(this.o.outDir, tid, 'runs'));
+    removeEmptyFolder(join(this.o.outDir, tid));
+    if (!this.outExisted) removeEmptyFolder(this.o.outDir);
+  }
+
   private async play(m: JsMsg, heartbeatMs: number): Promise<void> {
     const js = jetstream(this.nc!);
     const link = this.link!;
@@ -150,6 +167,7 @@ export class TournamentWorker {
       message = { tid, gameId: spec.id, error: (err as Error).stack ?? String(err) };
     } finally {
       clearInterval(heartbeat);
+      this.removeEmptyGameFolders(tid);
     }
     // Published (and stored: the publish waits for the stream's ack) before the game is
     // acknowledged, so a crash in between replays the game and its result is deduplicated; a

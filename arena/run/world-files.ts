@@ -5,11 +5,21 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileErrorText, UnreadableFileError } from '../../lib/index.js';
 import type { RunConfig, SimulationFiles } from '../../sim/index.js';
 
-/** `source` names the configuration in the error (its file when the caller knows it). */
-export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd(), source = 'world'): SimulationFiles {
+/**
+ * `source` names the configuration in the error (its file when the caller knows it); `at` is where
+ * the run configuration sits in that file (`env.run.` in a training file), so that the error names
+ * the field as the file has it.
+ */
+export function readWorldFiles(
+  cfg: RunConfig,
+  baseDir = process.cwd(),
+  source = 'world',
+  at = '',
+): SimulationFiles {
   const src = cfg.world.source;
   if (src === 'synthetic') return {};
   const path = isAbsolute(src.entsoeCsv) ? src.entsoeCsv : resolve(baseDir, src.entsoeCsv);
+  const field = `${at}world.source.entsoeCsv`;
   try {
     return { entsoeCsv: { text: readFileSync(path, 'utf8'), source: path } };
   } catch (cause) {
@@ -17,11 +27,11 @@ export function readWorldFiles(cfg: RunConfig, baseDir = process.cwd(), source =
     throw new UnreadableFileError(
       source,
       {
-        path: 'world.source.entsoeCsv',
+        path: field,
         message: `cannot read file: ${(cause as Error).message}`,
         value: path,
       },
-      `cannot read the price file ${path} (world.source.entsoeCsv of ${source}): ${fileErrorText(cause)}`,
+      `cannot read the price file ${path} (${field} of ${source}): ${fileErrorText(cause)}`,
       { cause },
     );
   }

@@ -42,10 +42,11 @@ export function registerTrain(program: Command): void {
       const cfg = parseTrainConfig(doc, file, dirname(resolve(file)));
       const outDir = trainOutDir(file, doc, cfg.outDir, opts.out);
       // A market environment's world may read a price CSV: read here, as `flexarena run` does (the
-      // core does no I/O); before, its simulations failed with "the file was not read".
+      // core does no I/O); before, its simulations failed with "the file was not read". Its field
+      // is named as the training file has it, below env.run.
       const worldFiles =
         cfg.env.kind === 'market'
-          ? readWorldFiles(parseRunConfig(cfg.env.run, 'env.run'), dirname(resolve(file)), file)
+          ? readWorldFiles(parseRunConfig(cfg.env.run, 'env.run'), dirname(resolve(file)), file, 'env.run.')
           : undefined;
       const bar =
         opts.progress && process.stdout.isTTY

@@ -23,10 +23,17 @@
 // --no-conflate it answers the wake-ups that piled up meanwhile, each one stale by then — a flood,
 // as the arena's rate limit sees it, from an agent that meant no harm.
 //
+// With --die-after FILE, when FILE holds a wake id N, the process kills itself (SIGKILL) 300 ms after
+// it answered wake N, first renaming FILE to FILE.died: launched by a run with a restart policy and
+// N the run's last wake-up, it dies after the last decision point. The process started after it
+// (FILE.died is there) connects only 1 s after the run wrote its run-end.json (in the run folder
+// above its --state file), so that it comes back for its final report, after the run.
+//
 // With --block FROM-TO:MS (a comma-separated list) deciding each wake-up with a wake_id from FROM to TO holds the whole
 // process for MS (a synchronous solve, a long GC pause): the event loop does not turn, so what the
 // arena sends meanwhile stays unread in the socket until decide() returns.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import {
@@ -73,6 +80,7 @@ const { values: args } = parseArgs({
     block: { type: 'string', default: '' },
     /** Decide and answer every wake-up (ConnectOptions.conflate false). */
     'no-conflate': { type: 'boolean', default: false },
+    'die-after': { type: 'string' },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -107,6 +115,13 @@ const blocks = args
   });
 /** How long deciding wake-up `wakeId` holds the event loop. */
 const blockFor = (wakeId: number) => blocks.find(([from, to]) => wakeId >= from && wakeId <= to)?.[2] ?? 0;
+
+const dieAfterFile = args['die-after'];
+/** The wake id after whose answer this process dies (--die-after), if it is to die. */
+const dieAfterWake =
+  dieAfterFile !== undefined && existsSync(dieAfterFile)
+    ? Number(readFileSync(dieAfterFile, 'utf8'))
+    : undefined;
 
 function load(): FillLedgerState {
   if (!existsSync(statePath))
@@ -143,6 +158,14 @@ class FillLedgerStrategy implements Strategy {
     state.positions = wake.positions;
     process.stdout.write(`wake ${wake.wakeId} seq ${wake.reportSeq} fills ${wake.fills.length}\n`);
     const actions = this.actions(wake);
+    if (wake.wakeId === dieAfterWake) {
+      // Once the answer is on its way (the SDK sends it after decide() returns).
+      setTimeout(() => {
+        renameSync(dieAfterFile!, `${dieAfterFile}.died`);
+        process.stdout.write(`dying after wake ${wake.wakeId}\n`);
+        process.kill(process.pid, 'SIGKILL');
+      }, 300);
+    }
     if (actions.length === 0) {
       state.decidedEmpty ??= [];
       state.decidedEmpty.push(wake.wakeId);
@@ -223,6 +246,15 @@ async function main(): Promise<void> {
   if (args['wait-for-go']) {
     process.stdout.write('ready\n');
     await go();
+  }
+  if (dieAfterFile !== undefined && existsSync(`${dieAfterFile}.died`)) {
+    // The process after the one that died: back only once the run is over. run-end.json is written
+    // as the run's records close, the final reports go out a moment later (and tape.sha256 only
+    // after the wait for them): 1 s after it, the run waits for this process's hello.
+    const runEnd = join(dirname(dirname(statePath)), 'run-end.json');
+    while (!existsSync(runEnd)) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 1_000));
+    process.stdout.write('the run is over: connecting\n');
   }
   state = load();
   for (let attempt = 0; ; attempt++) {

@@ -3,7 +3,7 @@
 // with the agent process it launched) while it plays a game; that game is delivered again after
 // the ack wait and played by the other worker, and counted once. The final table and every
 // game's result (tape hash, profits, PoP) equal the same tournament run in a single process.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTournament, runTournament } from '../../tournament/index.js';
@@ -284,5 +284,38 @@ describe('tournament over JetStream workers', () => {
     rmSync(join(dir, 'first'), { recursive: true });
     await play(join(dir, 'first'));
     killCliGroup(w);
+  }, 300_000);
+
+  // Each game's run folder is removed after it (keepRuns is off), and the worker left
+  // `<out>/<tid>/runs/` behind empty after its games: now a --out it made goes too, and one that
+  // was there before is left as it was found.
+  it('a worker leaves no empty folder behind in --out', async () => {
+    const dir = tempDir('flexarena-worker-tidy-');
+    const file = writeTournament(dir, {
+      name: 'tidy',
+      seed: 9,
+      seeds: 2,
+      entrants: [IDLE, HEURISTIC],
+    });
+    const nats = await NatsServerProcess.start();
+    const out = join(dir, 'out');
+    const runner = startCli(['tournament', file, '--nats', nats.url, '--out', out, '--no-progress']);
+    const given = join(dir, 'given');
+    mkdirSync(given);
+    const made = join(dir, 'made');
+    for (const [name, folder] of [
+      ['given', given],
+      ['made', made],
+    ] as const) {
+      const w = startCli(['worker', '--nats', nats.url, '--name', name, '--out', folder, '--max-games', '1']);
+      const done = await w.exited;
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toMatch(/^finished /m);
+    }
+    const r = await runner.exited;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('2 game(s) played now, 0 resumed');
+    expect(readdirSync(given)).toEqual([]);
+    expect(existsSync(made)).toBe(false);
   }, 300_000);
 });

@@ -273,4 +273,41 @@ describe('flexarena train', () => {
     expect(out).toMatch(/trained \d+ steps in \d+ episodes/);
     expect(existsSync(join(dir, 'out', 'policy.json'))).toBe(true);
   });
+
+  // The run configuration sits below env.run in a training file: the error named the field
+  // world.source.entsoeCsv, which the file does not have.
+  it('names a price CSV it cannot read by its field in the training file (env.run.world.source.entsoeCsv)', async () => {
+    const dir = tempDir('flexarena-train-csv-missing-');
+    const file = writeConfig(
+      dir,
+      {
+        name: 'csv-missing',
+        seed: 11,
+        method: { name: 'td3', startSteps: 50, trainEvery: 4, batchSize: 16, hidden: [8, 8] },
+        env: {
+          kind: 'market',
+          learner: 'learner',
+          run: {
+            name: 'csv-missing',
+            seed: 500,
+            day: '2024-06-01',
+            world: { source: { entsoeCsv: 'missing.csv' } },
+            nats: { enabled: false },
+            agents: [
+              { id: 'learner', strategy: 'idle', asset: { type: 'battery', powerMw: 5, energyMwh: 10 } },
+            ],
+          },
+        },
+        steps: 200,
+        checkpointEvery: 100,
+      },
+      'train.yaml',
+    );
+    const r = await flexarena(['train', file, '--out', join(dir, 'out'), '--no-progress']).done;
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^flexarena: cannot read the price file \S+missing\.csv \(env\.run\.world\.source\.entsoeCsv of \S+train\.yaml\): no such file or directory$/m,
+    );
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
 });
