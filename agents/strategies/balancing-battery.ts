@@ -17,7 +17,13 @@ import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { dayTokenOf, dayTokenStartMs, deliveryStartOf, quarterHoursOf } from '../../lib/index.js';
+import {
+  dayTokenOf,
+  dayTokenStartMs,
+  deliveryStartOf,
+  parseProductId,
+  quarterHoursOf,
+} from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { capacityBid, energyBid } from '../sdk/actions.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
@@ -109,6 +115,8 @@ export class BalancingBattery implements Strategy {
   private readonly qhsOfProduct = new Map<string, ReadonlySet<string>>();
   /** "<quarter-hour>|<dir>" of energy bids already sent. */
   private readonly energyBid = new Set<string>();
+  /** Start (UTC 00:00) of the day whose first wake-up last dropped what was delivered. */
+  private forgottenBeforeMs = Number.NEGATIVE_INFINITY;
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('balancing-battery', paramsSchema, params);
@@ -212,6 +220,7 @@ export class BalancingBattery implements Strategy {
   decide(wake: WakeUp): Action[] {
     const b = this.battery;
     if (!b) return [];
+    this.forgetDelivered(wake.timeMs);
     for (const a of wake.capacityAwards)
       this.addAward(
         a.productId,
@@ -220,6 +229,38 @@ export class BalancingBattery implements Strategy {
       );
     const prices = forecastMap(wake);
     return [...this.capacityBids(wake), ...this.energyBids(wake, prices), ...this.rebalance(wake, b, prices)];
+  }
+
+  /**
+   * At a day's first wake-up, drops what concerns products delivered before the day began: their
+   * awards, energy bids sent and capacity products whose gates passed. Nothing asks about them
+   * again (obligations are asked for quarter-hours still ahead, energy bids are sent before their
+   * gates, capacity bids before theirs), so every decision stays the same; kept, these grew by
+   * every block and quarter-hour of the run, and energyBids and obligationLots walked them all at
+   * every wake-up. The saved state leaves them out too, which a restart reads the same way.
+   */
+  private forgetDelivered(nowMs: number): void {
+    const dayStartMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+    if (dayStartMs <= this.forgottenBeforeMs) return;
+    this.forgottenBeforeMs = dayStartMs;
+    const delivered = (productId: string) => {
+      const end = parseProductId(productId)?.deliveryEndMs;
+      return end !== undefined && end <= dayStartMs;
+    };
+    for (const [key, { product }] of this.awardParts)
+      if (delivered(product)) {
+        this.awards.delete(key);
+        this.awardParts.delete(key);
+        this.qhsOfProduct.delete(product);
+        this.awardedQuarterHours = undefined;
+      }
+    for (const key of this.energyBid)
+      if (delivered(key.slice(0, key.indexOf('|')))) this.energyBid.delete(key);
+    // A capacity product whose gate (less the margin) passed is never bid again: capacityBids skips it.
+    const passed = (id: string) => nowMs >= this.capacityGateMs(id) - this.params.gateMarginMs;
+    if (this.capacityProducts.some(passed))
+      this.capacityProducts = this.capacityProducts.filter((id) => !passed(id));
+    for (const id of this.capacityBid) if (delivered(id)) this.capacityBid.delete(id);
   }
 
   private capacityBids(wake: WakeUp): Action[] {

@@ -12,7 +12,7 @@
 import * as z from 'zod';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
-import { deliveryStartOf, hourIdOf } from '../../lib/index.js';
+import { deliveryStartOf, hourIdOf, parseProductId } from '../../lib/index.js';
 import { eurToTicks, isOnLotGrid, mwToLots, QUANTITY_LOT_MW } from '../../market/index.js';
 import { cancel, submit } from '../sdk/actions.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
@@ -70,6 +70,8 @@ export class LiquidityProvider implements Strategy {
   readonly params: LiquidityParams;
   /** The mid each product's ladder is anchored at, so small forecast moves do not churn the book. */
   private readonly anchor = new Map<string, number>();
+  /** Start (UTC 00:00) of the day whose first wake-up last dropped the anchors of delivered products. */
+  private forgottenBeforeMs = Number.NEGATIVE_INFINITY;
   /** The ladder's level step (ticks) and lots per level: fixed by the parameters. */
   private readonly step: number;
   private readonly lots: number;
@@ -122,6 +124,7 @@ export class LiquidityProvider implements Strategy {
   }
 
   decide(wake: WakeUp): Action[] {
+    this.forgetDelivered(wake.timeMs);
     const open = new Set(wake.books.map((b) => b.productId));
     const actions: Action[] = [];
     const ordersByProduct = new Map<string, WakeUp['openOrders']>();
@@ -147,6 +150,21 @@ export class LiquidityProvider implements Strategy {
       );
     }
     return actions;
+  }
+
+  /**
+   * At a day's first wake-up, the anchors of products delivered before the day began go: only open
+   * books are quoted, and a delivered product's book never opens again. Kept, one per product of
+   * the run (in the saved state too).
+   */
+  private forgetDelivered(nowMs: number): void {
+    const dayStartMs = Math.floor(nowMs / 86_400_000) * 86_400_000;
+    if (dayStartMs <= this.forgottenBeforeMs) return;
+    this.forgottenBeforeMs = dayStartMs;
+    for (const productId of this.anchor.keys()) {
+      const end = parseProductId(productId)?.deliveryEndMs;
+      if (end !== undefined && end <= dayStartMs) this.anchor.delete(productId);
+    }
   }
 
   /** The ladder's mid: the forecast on the level grid, kept until the forecast moved the threshold. */

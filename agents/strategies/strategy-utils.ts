@@ -83,9 +83,29 @@ function sameEntries<T>(a: readonly T[], b: readonly T[]): boolean {
   return true;
 }
 
+/**
+ * A product map that counts its changes, so the order cached for it (byDeliveryStart) is checked
+ * by one comparison instead of a walk over every product of the run at every wake-up.
+ */
+class ProductMap extends Map<string, ProductSpec> {
+  version = 0;
+  override set(id: string, p: ProductSpec): this {
+    this.version++;
+    return super.set(id, p);
+  }
+  override delete(id: string): boolean {
+    this.version++;
+    return super.delete(id);
+  }
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
 /** The welcome's quarter-hour products by id. */
 export function quarterHourProducts(welcome: Welcome): Map<string, ProductSpec> {
-  const out = new Map<string, ProductSpec>();
+  const out = new ProductMap();
   for (const p of welcome.market?.products ?? [])
     if (p.kind === ProductKind.PRODUCT_KIND_QUARTER_HOUR || parseProductId(p.productId)?.kind === 'QH')
       out.set(p.productId, p);
@@ -98,29 +118,71 @@ export function tradableQuarterHours(
   nowMs: number,
   marginMs: number,
 ): ProductSpec[] {
-  return byDeliveryStart(products).filter(
-    (p) => p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs,
-  );
+  const { sorted, gateMax, openMin } = byDeliveryStart(products);
+  // Only the stretch that can qualify is walked (a run of months has thousands of quarter-hours,
+  // a few hundred tradable): before `from` every gate closed by now + margin (gateMax is the
+  // running maximum), from `to` on none opened yet (openMin is the minimum of the rest). Inside it
+  // the same test as over the whole list, so the result is the same in any order of times.
+  const from = firstAbove(gateMax, nowMs + marginMs);
+  const to = firstAbove(openMin, nowMs);
+  const out: ProductSpec[] = [];
+  for (let i = from; i < to; i++) {
+    const p = sorted[i]!;
+    if (p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs) out.push(p);
+  }
+  return out;
+}
+
+/** The first index of ascending `values` holding more than `x` (values.length if none). */
+function firstAbove(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+interface SortedProducts {
+  values: ProductSpec[];
+  version: number | undefined;
+  sorted: ProductSpec[];
+  /** gateMax[i]: the latest gate closure among sorted[0..i]. */
+  gateMax: number[];
+  /** openMin[i]: the earliest trading opening among sorted[i..]. */
+  openMin: number[];
 }
 
 /**
  * The products by delivery start (a stable sort: equal starts keep the map's order), sorted once
  * per content of the map: strategies ask at every wake-up, and the map is their welcome's. The
- * cached order is used only while the map holds the same products in the same order (one pass,
- * no allocation), so a changed map is sorted again.
+ * cached order is used only while the map holds the same products in the same order: for a map
+ * of quarterHourProducts, while it has not changed since (its change count); for another map,
+ * checked in one pass without allocation. A changed map is sorted again.
  */
-function byDeliveryStart(products: Map<string, ProductSpec>): ProductSpec[] {
+function byDeliveryStart(products: Map<string, ProductSpec>): SortedProducts {
   const known = sortedProducts.get(products);
-  if (known && sameValues(products, known.values)) return known.sorted;
+  const version = products instanceof ProductMap ? products.version : undefined;
+  if (known && (version !== undefined ? known.version === version : sameValues(products, known.values)))
+    return known;
   const values = [...products.values()];
   const sorted = values.slice().sort((a, b) => a.deliveryStartMs - b.deliveryStartMs);
-  sortedProducts.set(products, { values, sorted });
-  return sorted;
+  const gateMax: number[] = [];
+  const openMin: number[] = new Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++)
+    gateMax.push(Math.max(sorted[i]!.gateClosureMs, i > 0 ? gateMax[i - 1]! : Number.NEGATIVE_INFINITY));
+  for (let i = sorted.length - 1; i >= 0; i--)
+    openMin[i] = Math.min(
+      sorted[i]!.tradingOpenMs,
+      i + 1 < sorted.length ? openMin[i + 1]! : Number.POSITIVE_INFINITY,
+    );
+  const entry = { values, version, sorted, gateMax, openMin };
+  sortedProducts.set(products, entry);
+  return entry;
 }
-const sortedProducts = new WeakMap<
-  Map<string, ProductSpec>,
-  { values: ProductSpec[]; sorted: ProductSpec[] }
->();
+const sortedProducts = new WeakMap<Map<string, ProductSpec>, SortedProducts>();
 
 function sameValues(products: Map<string, ProductSpec>, values: readonly ProductSpec[]): boolean {
   if (products.size !== values.length) return false;

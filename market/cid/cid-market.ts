@@ -606,6 +606,10 @@ export class CidMarket {
       this.forget(node);
     }
     product.status = 'closed';
+    // A closed book takes no more orders: the price levels it kept for reuse (as many as it ever
+    // had at once) would stay allocated for the rest of the run, for every product of it.
+    book.bids.releaseSpare();
+    book.asks.releaseSpare();
     this.events.productEvent(EV_GATE_CLOSED, product.index);
   }
 

@@ -135,6 +135,11 @@ export class BookSide {
     this.spare.push(level);
   }
 
+  /** Lets the levels kept for reuse go: the book will hold no more orders (its gate closed). */
+  releaseSpare(): void {
+    this.spare.length = 0;
+  }
+
   /** Throws unless ranks are strictly ascending and agree with the levels' prices. */
   assertSorted(where: string): void {
     if (this.ranks.length !== this.levels.length) {

@@ -126,3 +126,37 @@ describe('AgentLedger.positionMessages', () => {
 });
 
 const qhMs = 900_000;
+
+describe('AgentLedger.forgetDeliveredBefore', () => {
+  it('drops the positions, cash and traded lots of delivered products, keeping totals and the shown list', () => {
+    const ledger = new AgentLedger('world', 'world');
+    const day0 = Date.UTC(2026, 10, 22);
+    ledger.addTrade('qh-20261122-2345', 4, -400, 'cid');
+    ledger.addTrade('h-20261122-2300', -2, 300, 'auction');
+    ledger.addCash('capacity', 50, 'afrr-20261122-5');
+    ledger.addTrade('qh-20261123-0000', 1, -90, 'cid');
+    ledger.addCash('imbalance', -7, 'qh-20261122-2345');
+    const shown = ledger.positionMessages(day0 + 23.9 * 3_600_000);
+    const totals = { cash: { ...ledger.cash }, tradedLots: ledger.tradedLots, total: ledger.totalCashUnits };
+    // Never woken again (the world): its changed set must not keep the products either.
+    ledger.addTrade('qh-20261122-2345', 1, -100, 'cid');
+    ledger.forgetDeliveredBefore(day0 + 86_400_000);
+    expect([...ledger.positions.keys()]).toEqual(['qh-20261123-0000']);
+    expect([...ledger.cashByProduct.keys()]).toEqual(['qh-20261123-0000']);
+    expect([...ledger.tradedLotsByProduct.keys()]).toEqual(['qh-20261123-0000']);
+    expect(ledger.netLots('qh-20261122-2345')).toBe(0);
+    expect({ ...ledger.cash, cid: ledger.cash.cid + 100 }).toEqual(totals.cash);
+    expect(ledger.tradedLots).toBe(totals.tradedLots + 1);
+    // The same day's list still shows what it showed; the next day's leaves them out.
+    expect(shown.map((m) => m.productId)).toEqual([
+      'qh-20261122-2345',
+      'h-20261122-2300',
+      'qh-20261123-0000',
+    ]);
+    expect(ledger.positionMessages(day0 + 86_400_000).map((m) => m.productId)).toEqual(['qh-20261123-0000']);
+    // Ids that are not products are kept (as the shown list keeps them).
+    ledger.addTrade('qh-1', 1, -1, 'cid');
+    ledger.forgetDeliveredBefore(day0 + 40 * 86_400_000);
+    expect([...ledger.positions.keys()]).toEqual(['qh-1']);
+  });
+});

@@ -211,6 +211,30 @@ export class AgentLedger {
     return this.shownPositions;
   }
 
+  /**
+   * Forgets the products whose delivery ended by `cutoffMs`: their positions, cash and traded lots
+   * by product. The caller asks only once every such product is settled (its settlement records
+   * read these maps at their quarter-hours' settlement, and nothing after): kept, the three maps grew
+   * by every product the party ever traded (the world and the TSO trade all of them), ~1 MB a
+   * simulated day over a run's ledgers. The totals (`cash`, `tradedLots`, …) stay. The shown
+   * position list keeps its messages until `positionMessages` drops them, which it does for the
+   * same products at the first call of a day whose start is `cutoffMs` or later.
+   */
+  forgetDeliveredBefore(cutoffMs: number): void {
+    const delivered = (productId: string) => {
+      const end = parseProductId(productId)?.deliveryEndMs;
+      return end !== undefined && end <= cutoffMs;
+    };
+    for (const map of [this.positions, this.cashByProduct, this.tradedLotsByProduct] as Map<
+      string,
+      unknown
+    >[])
+      for (const productId of map.keys()) if (delivered(productId)) map.delete(productId);
+    // A party that is never woken (the world, the TSO) would otherwise collect every product here.
+    for (const productId of this.positionsChanged)
+      if (delivered(productId)) this.positionsChanged.delete(productId);
+  }
+
   /** Takes the positions of products delivered by `dayStartMs` off the shown list (order kept). */
   private dropDeliveredBefore(dayStartMs: number): void {
     const delivered = (productId: string) => {

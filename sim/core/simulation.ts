@@ -61,6 +61,7 @@ import { createRunContext, type RunContext } from './run-context.js';
 import { marketSpec, welcomeFor } from './welcome.js';
 
 const MINUTE = 60_000;
+const DAY_MS = 86_400_000;
 
 /** Files a configuration names, read by the caller (the core does no I/O). */
 export type SimulationFiles = CreateWorldOptions;
@@ -193,6 +194,8 @@ export class Simulation {
   private readonly spec: MarketSpec;
   private now = 0;
   private wakeSeq = 0;
+  /** Per-product state of products delivered by this time has been dropped (forgetDelivered). */
+  private forgottenBeforeMs = Number.NEGATIVE_INFINITY;
   private stats = { wakeUps: 0, actions: 0 };
   /** The wake-up messages of the forecast issue in force, per quarter-hour step (null: none). */
   private forecastMessages?: {
@@ -698,6 +701,7 @@ export class Simulation {
 
   private openDecision(): DecisionPoint {
     const { ctx } = this;
+    this.forgetDelivered();
     this.publish('decision');
     const wakeId = ++this.wakeSeq;
     // Latency is drawn for every agent at every decision point, answered or not, so one agent's
@@ -718,6 +722,24 @@ export class Simulation {
       woken: new Set(),
     };
     return point;
+  }
+
+  /**
+   * At a day's first decision point, the per-product state of products delivered before the day
+   * began is dropped: ledgers, record attributions, the continuous market's statistics and last
+   * depths, capacity awards. Each such product was settled by then (settlement runs at a
+   * quarter-hour's delivery end, before a decision point of the same instant), its records were
+   * emitted, and nothing reads it again; kept, that state grew by ~1 MB a simulated day for the
+   * whole run. The same cut as the wake-ups' positions (AgentLedger.positionMessages).
+   */
+  private forgetDelivered(): void {
+    const dayStartMs = Math.floor(this.now / DAY_MS) * DAY_MS;
+    if (dayStartMs <= this.forgottenBeforeMs) return;
+    this.forgottenBeforeMs = dayStartMs;
+    for (const ledger of this.ctx.allLedgers()) ledger.forgetDeliveredBefore(dayStartMs);
+    for (const attribution of this.attributions.values()) attribution.forgetDeliveredBefore(dayStartMs);
+    this.cid.forgetDeliveredBefore(dayStartMs);
+    this.balancing?.forgetDeliveredBefore(dayStartMs);
   }
 
   /** Why a batch cannot be this decision point's answer, as an ack; undefined if it can. */

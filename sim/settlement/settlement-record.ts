@@ -9,7 +9,7 @@ import type {
   QuarterHourPrices,
   SettlementRecord,
 } from '../../gen/flexarena/v1/evaluation.js';
-import { capacityProductIdAt, hourIdOf, QH_MS } from '../../lib/index.js';
+import { capacityProductIdAt, hourIdOf, parseProductId, QH_MS } from '../../lib/index.js';
 import { CASH_UNITS_PER_EUR } from '../../market/index.js';
 import type { AssetCosts, AssetTwin } from '../assets/asset-twin.js';
 import { type AgentLedger, CASH_KINDS, type CashByKind, zeroCash } from '../core/agent-ledger.js';
@@ -76,6 +76,18 @@ export class RecordAttribution {
     const indexInBlock = ((startMs - dayStart) / QH_MS) % QH_PER_CAPACITY_BLOCK;
     this.addShare(out, ledger, capacityProductIdAt(startMs), QH_PER_CAPACITY_BLOCK, indexInBlock);
     return toCashBreakdown(out);
+  }
+
+  /**
+   * Forgets the frozen cash of the hours and capacity blocks delivered by `cutoffMs`, every
+   * quarter-hour of which has had its record (the caller asks only then): kept, one entry per
+   * hour and block of the run.
+   */
+  forgetDeliveredBefore(cutoffMs: number): void {
+    for (const productId of this.frozen.keys()) {
+      const end = parseProductId(productId)?.deliveryEndMs;
+      if (end !== undefined && end <= cutoffMs) this.frozen.delete(productId);
+    }
   }
 
   /** Costs since the previous record, from the twin's running totals. */

@@ -243,6 +243,22 @@ export class BalancingVenue implements Venue {
 
   publish(): void {}
 
+  /**
+   * Forgets the capacity awards of blocks delivered by `cutoffMs`: they are read at their
+   * quarter-hours' energy gates (obligations, unoffered-capacity penalties), and an energy bid for
+   * a quarter-hour whose gate closed is refused before its obligation counts. Kept, one entry per
+   * provider, block and direction of the run.
+   */
+  forgetDeliveredBefore(cutoffMs: number): void {
+    const days = this.ctx.products.days;
+    for (const mine of this.awards.values())
+      for (const key of mine.keys()) {
+        const [dayIndex, product] = key.split(':');
+        const end = dayStartMs(days[Number(dayIndex)]!) + (Number(product) + 1) * CAPACITY_BLOCK_MS;
+        if (end <= cutoffMs) mine.delete(key);
+      }
+  }
+
   /** Awarded capacity of `agentId` covering quarter-hour `step` in `direction`, lots. */
   awardedLots(agentId: string, step: number, direction: BalancingDirection): number {
     const dayIndex = Math.floor(step / 96);

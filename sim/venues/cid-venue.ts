@@ -328,6 +328,21 @@ export class CidVenue implements Venue {
     return events;
   }
 
+  /**
+   * Forgets the products delivered by `cutoffMs`, once each is settled (the caller asks only then):
+   * their trade statistics, read by their quarter-hours' settlement records and by nothing after,
+   * and their closed books' last depth messages, which no wake-up shows (only open books are
+   * listed) and no event names again. Kept, both grew by every product of the run.
+   */
+  forgetDeliveredBefore(cutoffMs: number): void {
+    const byId = this.ctx.products.byId;
+    for (const map of [this.statsByProduct, this.depthCache] as Map<string, unknown>[])
+      for (const productId of map.keys()) {
+        const p = byId.get(productId);
+        if (p && p.deliveryEndMs <= cutoffMs) map.delete(productId);
+      }
+  }
+
   /** The trades of `productId` so far; undefined when it has not traded. */
   tradeStats(productId: string): CidTradeStats | undefined {
     return this.statsByProduct.get(productId);
