@@ -39,6 +39,19 @@ export const replayControlSubject = (runId: string) => `flexarena-replay.${runId
 /** Published before the player sends a run's history again from its start (after a seek). */
 export const replayResetSubject = (runId: string) => `flexarena-replay.${runId}.reset`;
 
+/**
+ * After a reset, what the page draws at the new position (DashboardStore.snapshot() as JSON) in
+ * `parts` messages of raw text (the reset says how many), instead of the history up to there.
+ */
+export const replaySnapshotSubject = (runId: string) => `flexarena-replay.${runId}.snapshot`;
+
+/** The reset's payload. */
+export interface ReplayReset {
+  positionMs: number;
+  /** How many snapshot messages follow. */
+  parts: number;
+}
+
 export interface ReplayState {
   positionMs: number;
   startMs: number;

@@ -8,9 +8,40 @@ import { TapeLines } from './tape-lines.js';
 
 export type TapeAnswer = { kind: 'batch'; actions: unknown[] } | { kind: 'missed' };
 
+/**
+ * The answers by `${agent}:${wakeId}`, as the tape line each is on: a batch's actions are read from
+ * the line when asked for. Held parsed, a month's batches of the pace line-up took 54 MB of heap
+ * (a quarter of a GB for four months) for the whole replay, each asked for once.
+ */
+export class AnswerIndex {
+  /** Line index of a batch; −(line + 1) of a missed deadline. */
+  private readonly lineOf = new Map<string, number>();
+
+  constructor(private readonly lines: TapeLines) {}
+
+  get size(): number {
+    return this.lineOf.size;
+  }
+
+  get(key: string): TapeAnswer | undefined {
+    const i = this.lineOf.get(key);
+    if (i === undefined) return undefined;
+    if (i < 0) return { kind: 'missed' };
+    return { kind: 'batch', actions: (JSON.parse(this.lines.at(i)!) as { actions: unknown[] }).actions };
+  }
+
+  setBatch(key: string, line: number): void {
+    this.lineOf.set(key, line);
+  }
+
+  setMissed(key: string, line: number): void {
+    this.lineOf.set(key, -(line + 1));
+  }
+}
+
 export interface TapeAnswers {
   /** key `${agent}:${wakeId}` */
-  answers: Map<string, TapeAnswer>;
+  answers: AnswerIndex;
   /** Decision-point times at which an agent was recorded absent, per agent. */
   absentAt: Map<string, Set<number>>;
   /** The tape's lines, to compare the replayed tape with. */
@@ -26,7 +57,7 @@ const MARKERS = ['"type":"batch"', '"type":"missed-deadline"', '"type":"agent-ab
 /** `tape`: the uncompressed tape, whole lines (bytes as read, or text). */
 export function readTapeAnswers(tape: Buffer | string, file: string): TapeAnswers {
   const lines = new TapeLines(typeof tape === 'string' ? Buffer.from(tape, 'utf8') : tape);
-  const answers = new Map<string, TapeAnswer>();
+  const answers = new AnswerIndex(lines);
   const absentAt = new Map<string, Set<number>>();
   for (let i = 0; i < lines.length; i++) {
     const bytes = lines.bytesAt(i)!;
@@ -45,11 +76,11 @@ export function readTapeAnswers(tape: Buffer | string, file: string): TapeAnswer
           file,
           `line ${i + 1}: a batch record needs a numeric wakeId and an actions array`,
         );
-      answers.set(answerKey(agent, rec.wakeId), { kind: 'batch', actions: rec.actions });
+      answers.setBatch(answerKey(agent, rec.wakeId), i);
     } else if (rec.type === 'missed-deadline') {
       if (typeof rec.wakeId !== 'number')
         throw new TapeFileError(file, `line ${i + 1}: a missed-deadline record needs a numeric wakeId`);
-      answers.set(answerKey(agent, rec.wakeId), { kind: 'missed' });
+      answers.setMissed(answerKey(agent, rec.wakeId), i);
     } else if (rec.type === 'agent-absent') {
       if (typeof rec.t !== 'number')
         throw new TapeFileError(file, `line ${i + 1}: agent-absent needs a time t`);

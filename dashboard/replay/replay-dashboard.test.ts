@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DashboardError } from '../errors.js';
 import { startReplayDashboard } from './replay-dashboard.js';
+import { ReplayFeed } from './replay-feed.js';
 import { MAX_SPEED } from './replay-player.js';
 import type { Timeline } from './timeline.js';
 
-const timeline: Timeline = { runId: 'speed-check', startMs: 0, endMs: 60_000, messages: [] };
+const timeline: Timeline = {
+  runId: 'speed-check',
+  startMs: 0,
+  endMs: 60_000,
+  messages: ReplayFeed.of('speed-check', []),
+};
 
 describe('startReplayDashboard', () => {
   it('refuses a --speed the player would refuse from the page, before it starts anything', async () => {

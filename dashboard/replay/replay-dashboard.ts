@@ -30,7 +30,7 @@ export async function startReplayDashboard(
       `--speed must be a number of virtual seconds per wall second in (0, ${MAX_SPEED}], got ${speed}`,
     );
   const nats = await startNatsServer({ websocket: true });
-  const stops: (() => Promise<void>)[] = [() => nats.stop()];
+  const stops: (() => Promise<void>)[] = [async () => timeline.messages.close(), () => nats.stop()];
   const close = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };

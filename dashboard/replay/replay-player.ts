@@ -1,18 +1,27 @@
 // Plays a timeline onto NATS at a chosen speed: the run's messages go out on the run's own
 // subjects, exactly as the arena published them, so the page shows a replay with the same code
 // as a live run. The page steers the player over NATS (play, pause, speed, seek, sync) and gets its
-// position on a state subject. A seek, and a page that (re)connects, get a reset followed by the
-// history up to the position, compacted (only the last depth of each book, the last clock tick).
+// position on a state subject. A seek, and a page that (re)connects, get a reset followed by what
+// the page draws at the position (a snapshot of its state, in parts paced by the connection) —
+// not the history up to there, which for a four-month run was 100 MB at once and got the page
+// dropped by nats-server as a slow reader.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   type ReplayControl,
   type ReplayControlReply,
+  type ReplayReset,
   type ReplayState,
   replayControlSubject,
   replayResetSubject,
+  replaySnapshotSubject,
   replayStateSubject,
 } from '../protocol.js';
-import { compacted, indexAfter, type Timeline } from './timeline.js';
+import { compacted, type Timeline } from './timeline.js';
+
+/** Characters per snapshot message (nats-server's max_payload is 1 MiB). */
+export const SNAPSHOT_PART = 256 * 1024;
+/** Bytes published before the player waits for nats-server to have taken them in. */
+const FLUSH_EVERY = 1 << 20;
 
 export const REPLAY_SPEEDS = [60, 300, 900, 3600, 14_400, 86_400];
 /** The fastest replay, virtual seconds per wall second (a day in about a tenth of a second). */
@@ -35,6 +44,10 @@ export class ReplayPlayer {
   private timer: NodeJS.Timeout | undefined;
   private sub: Subscription | undefined;
   private lastStep = 0;
+  /** A reset and its snapshot are being sent: nothing else is published meanwhile. */
+  private sending = false;
+  /** Counts resets: a newer one (or stop) makes an older one stop sending. */
+  private resets = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -82,6 +95,7 @@ export class ReplayPlayer {
   }
 
   async stop(): Promise<void> {
+    this.resets++;
     clearInterval(this.timer);
     this.sub?.unsubscribe();
     await this.nc.flush().catch(() => undefined);
@@ -92,6 +106,11 @@ export class ReplayPlayer {
     const { state, publish } = this.accept(c);
     publish();
     return state;
+  }
+
+  /** Resolves once a reset's snapshot has been sent (at once when none is being sent). */
+  async settled(): Promise<void> {
+    while (this.sending) await new Promise((r) => setTimeout(r, 5));
   }
 
   /**
@@ -141,22 +160,47 @@ export class ReplayPlayer {
     return {
       state: this.state,
       publish: () => {
-        if (resendFrom !== undefined) this.resend(resendFrom);
-        this.publishState();
+        // After a reset the state follows the snapshot (the page's new store takes it then).
+        if (resendFrom !== undefined) void this.resend(resendFrom);
+        else this.publishState();
       },
     };
   }
 
-  private resend(positionMs: number): void {
-    this.nc.publish(replayResetSubject(this.timeline.runId), JSON.stringify({ positionMs }));
-    this.next = 0;
+  /**
+   * A reset, then what the page draws at `positionMs` in parts: after each FLUSH_EVERY bytes the
+   * player waits until nats-server has taken them in, so a seek never puts more than that on the
+   * wire at once; a newer reset ends this one.
+   */
+  private async resend(positionMs: number): Promise<void> {
+    const reset = ++this.resets;
+    this.sending = true;
     this.positionMs = positionMs;
-    this.publishUpTo(positionMs);
+    const end = this.timeline.messages.indexAfter(positionMs);
+    const parts = splitText(JSON.stringify(this.timeline.messages.snapshotAt(end)), SNAPSHOT_PART);
+    const { runId } = this.timeline;
+    const body: ReplayReset = { positionMs, parts: parts.length };
+    this.nc.publish(replayResetSubject(runId), JSON.stringify(body));
+    let unflushed = 0;
+    for (const part of parts) {
+      this.nc.publish(replaySnapshotSubject(runId), part);
+      unflushed += part.length;
+      if (unflushed >= FLUSH_EVERY) {
+        unflushed = 0;
+        await this.nc.flush().catch(() => undefined);
+        if (reset !== this.resets) return;
+      }
+    }
+    this.next = end;
+    this.sending = false;
+    this.lastStep = Date.now();
+    this.publishState();
   }
 
   private publishUpTo(positionMs: number): void {
-    const end = indexAfter(this.timeline.messages, positionMs);
-    for (const m of compacted(this.timeline.messages, this.next, end)) this.nc.publish(m.subject, m.data);
+    const end = this.timeline.messages.indexAfter(positionMs);
+    for (const m of compacted(this.timeline.messages.read(this.next, end), 0, end - this.next))
+      this.nc.publish(m.subject, m.data);
     this.next = end;
   }
 
@@ -164,7 +208,7 @@ export class ReplayPlayer {
     const now = Date.now();
     const wallMs = now - this.lastStep;
     this.lastStep = now;
-    if (!this.playing) return;
+    if (!this.playing || this.sending) return;
     this.positionMs = Math.min(this.timeline.endMs, this.positionMs + wallMs * this.speed);
     this.publishUpTo(this.positionMs);
     if (this.positionMs >= this.timeline.endMs) this.playing = false;
@@ -174,4 +218,17 @@ export class ReplayPlayer {
   private publishState(): void {
     this.nc.publish(replayStateSubject(this.timeline.runId), JSON.stringify(this.state));
   }
+}
+
+/** `text` in pieces of at most `size` characters, never between the two halves of a surrogate pair. */
+export function splitText(text: string, size: number): string[] {
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    let j = Math.min(text.length, i + size);
+    const c = text.charCodeAt(j - 1);
+    if (j < text.length && c >= 0xd800 && c <= 0xdbff) j--;
+    parts.push(text.slice(i, j));
+    i = j;
+  }
+  return parts;
 }

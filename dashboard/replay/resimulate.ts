@@ -35,7 +35,8 @@ import {
   Simulation,
 } from '../../sim/index.js';
 import { ReplayInputError, ReplayMismatchError } from '../errors.js';
-import type { TimedMessage, Timeline } from './timeline.js';
+import { ReplayFeed } from './replay-feed.js';
+import type { Timeline } from './timeline.js';
 
 function readRequired(runDir: string, name: string): string {
   const path = join(runDir, name);
@@ -92,14 +93,15 @@ function worldBaseDir(cfg: RunConfig, runDir: string): string {
 
 /** Collects what the core publishes, stamped with the virtual time it was published at. */
 class TimelineSink implements RecordSink {
-  readonly messages: TimedMessage[] = [];
+  readonly messages: ReplayFeed;
   clock: () => number = () => 0;
   /** The run-started event comes before the clock's first tick: it carries its own time. */
   private floorMs = 0;
   private readonly subj;
 
-  constructor(runId: string) {
+  constructor(runId: string, interrupted: Interruption | undefined) {
     this.subj = subjects(runId);
+    this.messages = new ReplayFeed(runId, interrupted);
   }
 
   public(r: PublicRecord): void {
@@ -181,71 +183,78 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
   const recordedSha = killed ? undefined : readRequired(runDir, 'tape.sha256').trim().split(/\s+/)[0]!;
   const runId = runIdOf(runDir);
 
-  const timeline = new TimelineSink(runId);
-  // Every line the replay produces is compared with the recorded one; a killed run's tape may end
-  // inside a decision point (a version before the tape was flushed where decision points open).
-  const check = new TapeCheck(tape.lines, tapePath, killed);
-  const sim = await Simulation.create(cfg, {
-    runId,
-    sinks: [check, timeline],
-    files: readWorldFiles(cfg, worldBaseDir(cfg, runDir), configPath),
-  });
-  timeline.clock = () => sim.timeMs;
-  const ports = new Map<string, AgentPort>(cfg.agents.map((a) => [a.id, new ReplayPort(a.id, tape)]));
-  // A run stopped by a signal is replayed to where it stopped: after its last decision point.
-  const stop = new AbortController();
-  const lastDecisionMs = interruption?.lastDecisionMs;
-  if (lastDecisionMs === 0) stop.abort('the recorded end'); // stopped before its first decision point
-  /** A killed run: the last decision point whose opening the tape reaches, and the timeline then. */
-  let reached: { timeMs: number; messages: number } | undefined;
-  await runLockstep(sim, ports, {
-    signal: stop.signal,
-    onOpen: (p) => {
-      if (!killed) return;
-      // Its tape ends where a decision point opened (TapeFileSink.checkpoint): stop there.
-      const caughtUp = check.caughtUp();
-      if (!check.beyondEnd) reached = { timeMs: p.timeMs, messages: timeline.messages.length };
-      if (check.beyondEnd || caughtUp) stop.abort('the recorded end');
-    },
-    onDecision: (p) => {
-      if (lastDecisionMs !== undefined && p.timeMs >= lastDecisionMs) stop.abort('the recorded end');
-    },
-  }).catch((err: unknown) => {
-    if (err instanceof TapeMismatchError)
-      throw new ReplayMismatchError(
-        `replaying ${tapePath} produced a different tape at line ${err.line}` +
-          (err.beyondEnd ? ' (beyond the recorded end)' : '') +
-          ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
-        { cause: err },
-      );
-    if (!stop.signal.aborted) throw err;
-  });
-  if (killed) {
-    if (!reached)
-      throw new ReplayInputError(
-        tapePath,
-        'the run was killed before its first decision point: nothing to replay',
-      );
-    // Decision points the tape holds only in part are not shown.
-    timeline.messages.length = reached.messages;
-    interruption.lastDecisionMs = reached.timeMs;
-  }
-  const sha = check.seal();
-  const line = check.lines;
-  if (!killed && (line !== tape.lines.length || sha !== recordedSha))
-    throw new ReplayMismatchError(
-      `replaying ${tapePath} gave ${line} lines with sha256 ${sha}; the run recorded ${tape.lines.length} lines with ${recordedSha}`,
-    );
-  const messages = timeline.messages;
-  return {
-    timeline: {
+  const timeline = new TimelineSink(runId, interruption);
+  // The feed's file is closed if the replay fails (it is unlinked already).
+  try {
+    // Every line the replay produces is compared with the recorded one; a killed run's tape may end
+    // inside a decision point (a version before the tape was flushed where decision points open).
+    const check = new TapeCheck(tape.lines, tapePath, killed);
+    const sim = await Simulation.create(cfg, {
       runId,
-      startMs: messages[0]?.t ?? 0,
-      endMs: messages.at(-1)?.t ?? 0,
-      messages,
-      ...(interruption ? { interrupted: interruption } : {}),
-    },
-    tapeSha256: sha,
-    tapeLines: line,
-  };
+      sinks: [check, timeline],
+      files: readWorldFiles(cfg, worldBaseDir(cfg, runDir), configPath),
+    });
+    timeline.clock = () => sim.timeMs;
+    const ports = new Map<string, AgentPort>(cfg.agents.map((a) => [a.id, new ReplayPort(a.id, tape)]));
+    // A run stopped by a signal is replayed to where it stopped: after its last decision point.
+    const stop = new AbortController();
+    const lastDecisionMs = interruption?.lastDecisionMs;
+    if (lastDecisionMs === 0) stop.abort('the recorded end'); // stopped before its first decision point
+    /** A killed run: the last decision point whose opening the tape reaches, and the timeline then. */
+    let reached: { timeMs: number; messages: number } | undefined;
+    await runLockstep(sim, ports, {
+      signal: stop.signal,
+      onOpen: (p) => {
+        if (!killed) return;
+        // Its tape ends where a decision point opened (TapeFileSink.checkpoint): stop there.
+        const caughtUp = check.caughtUp();
+        if (!check.beyondEnd) reached = { timeMs: p.timeMs, messages: timeline.messages.length };
+        if (check.beyondEnd || caughtUp) stop.abort('the recorded end');
+      },
+      onDecision: (p) => {
+        if (lastDecisionMs !== undefined && p.timeMs >= lastDecisionMs) stop.abort('the recorded end');
+      },
+    }).catch((err: unknown) => {
+      if (err instanceof TapeMismatchError)
+        throw new ReplayMismatchError(
+          `replaying ${tapePath} produced a different tape at line ${err.line}` +
+            (err.beyondEnd ? ' (beyond the recorded end)' : '') +
+            ': the run cannot be replayed faithfully (was it made by another version of FlexArena?)',
+          { cause: err },
+        );
+      if (!stop.signal.aborted) throw err;
+    });
+    if (killed) {
+      if (!reached)
+        throw new ReplayInputError(
+          tapePath,
+          'the run was killed before its first decision point: nothing to replay',
+        );
+      // Decision points the tape holds only in part are not shown.
+      timeline.messages.truncate(reached.messages);
+      interruption.lastDecisionMs = reached.timeMs;
+    }
+    const sha = check.seal();
+    const line = check.lines;
+    if (!killed && (line !== tape.lines.length || sha !== recordedSha))
+      throw new ReplayMismatchError(
+        `replaying ${tapePath} gave ${line} lines with sha256 ${sha}; the run recorded ${tape.lines.length} lines with ${recordedSha}`,
+      );
+    const messages = timeline.messages;
+    messages.seal();
+    return {
+      timeline: {
+        runId,
+        startMs: messages.length ? messages.timeAt(0) : 0,
+        endMs: messages.length ? messages.timeAt(messages.length - 1) : 0,
+        messages,
+        ...(interruption ? { interrupted: interruption } : {}),
+      },
+      tapeSha256: sha,
+      tapeLines: line,
+    };
+  } catch (err) {
+    timeline.messages.close();
+    throw err;
+  }
 }

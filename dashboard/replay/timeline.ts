@@ -1,5 +1,7 @@
 // A run's public data and settlement records in the order the core emitted them, each stamped
-// with the virtual time at which it was emitted: what the replay player publishes.
+// with the virtual time at which it was emitted: what the replay player publishes (kept on disk
+// with an index, replay-feed.ts).
+import type { ReplayFeed } from './replay-feed.js';
 
 export interface TimedMessage {
   /** Virtual time (ms) at which the core emitted it. */
@@ -18,7 +20,7 @@ export interface Timeline {
   runId: string;
   startMs: number;
   endMs: number;
-  messages: TimedMessage[];
+  messages: ReplayFeed;
   /** A run stopped by a signal (interrupted.json): the signal and its last decision point. */
   interrupted?: { signal: string; lastDecisionMs: number };
 }

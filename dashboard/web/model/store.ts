@@ -100,6 +100,11 @@ export interface BalancingView {
 }
 
 const TICKER = 40;
+/** What the views draw of the latest rows: the chosen product's trades, the balancing table. */
+export const TRADES_SHOWN = 100;
+export const BALANCING_SHOWN = 12;
+/** Levels of a book the book view shows per side. */
+export const DEPTH_SHOWN = 20;
 
 export class DashboardStore {
   run: { name: string; seed: number; event: string } | undefined;
@@ -282,6 +287,128 @@ export class DashboardStore {
     return q;
   }
 
+  /**
+   * What the views draw of this store, for a replay that jumps to a time: the player sends it
+   * instead of the whole history up to there (tens of MB for a month), and a store restored from
+   * it draws exactly as this one, and goes on exactly as this one with the messages that follow.
+   * Of the latest rows only as many as any view draws are kept (TRADES_SHOWN per product,
+   * BALANCING_SHOWN, DEPTH_SHOWN levels a side); sums and every point of the charts are kept whole.
+   */
+  snapshot(): StoreSnapshot {
+    const level = (l: Level): [number, number, number] => [l.priceTicks, l.quantityLots, l.orderCount];
+    const trade = (t: Trade): SnapshotTrade => [
+      t.tradeId,
+      t.timeMs,
+      t.priceTicks,
+      t.quantityLots,
+      t.aggressor,
+    ];
+    return {
+      v: 1,
+      started: this.started,
+      ...(this.run ? { run: this.run } : {}),
+      ...(this.clock ? { clock: this.clock } : {}),
+      ...(this.joinedLateAtMs !== undefined ? { joinedLateAtMs: this.joinedLateAtMs } : {}),
+      products: this.products,
+      agentOrder: this.agentOrder,
+      books: [...this.books].map(([id, b]) => [
+        id,
+        b.timeMs,
+        b.bids.slice(0, DEPTH_SHOWN).map(level),
+        b.asks.slice(0, DEPTH_SHOWN).map(level),
+        b.lastTradePriceTicks ?? null,
+      ]),
+      trades: [...this.trades].map(([id, ts]) => [id, ts.slice(-TRADES_SHOWN).map(trade)]),
+      ticker: this.ticker.map((t) => [t.productId, ...trade(t)]),
+      quarterHours: [...this.quarterHours.values()].map((q) => [
+        q.startMs,
+        q.daTicks ?? null,
+        q.cidValue,
+        q.cidLots,
+        q.imbalanceShortTicks ?? null,
+        q.imbalanceLongTicks ?? null,
+      ]),
+      auctions: this.auctions,
+      capacity: this.capacity,
+      balancing: this.balancing.slice(-BALANCING_SHOWN),
+      agents: [...this.agents.values()].map((a) => ({
+        ...a,
+        lastSettledMs: Number.isFinite(a.lastSettledMs) ? a.lastSettledMs : null,
+      })),
+      profitSteps: [...this.profitSteps].map(([id, steps]) => [
+        id,
+        steps.flatMap((s) => [s.t, s.seq, s.profit]),
+      ]),
+    };
+  }
+
+  /** A store as `snapshot()` of another one left it (a fresh store, after a replay's reset). */
+  restore(s: StoreSnapshot): void {
+    const level = ([priceTicks, quantityLots, orderCount]: [number, number, number]): Level => ({
+      priceTicks,
+      quantityLots,
+      orderCount,
+    });
+    const trade = (
+      productId: string,
+      [tradeId, timeMs, priceTicks, quantityLots, aggressor]: SnapshotTrade,
+    ) => ({
+      tradeId,
+      timeMs,
+      productId,
+      priceTicks,
+      quantityLots,
+      aggressor,
+    });
+    this.started = s.started;
+    this.run = s.run;
+    this.clock = s.clock;
+    this.joinedLateAtMs = s.joinedLateAtMs;
+    for (const p of s.products) {
+      this.productSet.add(p);
+      this.products.push(p);
+    }
+    this.agentOrder = [...s.agentOrder];
+    for (const [id, timeMs, bids, asks, last] of s.books)
+      this.books.set(id, {
+        timeMs,
+        bids: bids.map(level),
+        asks: asks.map(level),
+        ...(last !== null ? { lastTradePriceTicks: last } : {}),
+      });
+    for (const [id, ts] of s.trades)
+      this.trades.set(
+        id,
+        ts.map((t) => trade(id, t)),
+      );
+    this.ticker = s.ticker.map(([productId, ...t]) => trade(productId, t));
+    for (const [startMs, da, cidValue, cidLots, short, long] of s.quarterHours)
+      this.quarterHours.set(startMs, {
+        startMs,
+        cidValue,
+        cidLots,
+        ...(da !== null ? { daTicks: da } : {}),
+        ...(short !== null ? { imbalanceShortTicks: short } : {}),
+        ...(long !== null ? { imbalanceLongTicks: long } : {}),
+      });
+    this.auctions.push(...s.auctions);
+    this.capacity.push(...s.capacity);
+    this.balancing.push(...s.balancing);
+    for (const a of s.agents)
+      this.agents.set(a.id, { ...a, lastSettledMs: a.lastSettledMs ?? Number.NEGATIVE_INFINITY });
+    for (const [id, flat] of s.profitSteps) {
+      const steps: { t: number; seq: number; profit: number }[] = [];
+      for (let i = 0; i < flat.length; i += 3) {
+        steps.push({ t: flat[i]!, seq: flat[i + 1]!, profit: flat[i + 2]! });
+        // Every record counted is a step: the same records are not counted again.
+        this.seenSettlements.add(flat[i + 1]!);
+      }
+      this.profitSteps.set(id, steps);
+    }
+    for (const v of ['clock', 'products', 'book', 'trades', 'prices', 'agents', 'results', 'ticker'] as const)
+      this.changed.add(v);
+  }
+
   /** The quarter-hours in delivery order; sorted again only when one was added. */
   private sortedQuarterHours: QuarterHourPrices[] | undefined;
 
@@ -418,6 +545,49 @@ export class DashboardStore {
     });
     return [times.map((t) => t / 1000), ...cols];
   }
+}
+
+type SnapshotTrade = [
+  tradeId: number,
+  timeMs: number,
+  priceTicks: number,
+  quantityLots: number,
+  aggressor: Trade['aggressor'],
+];
+type SnapshotLevel = [priceTicks: number, quantityLots: number, orderCount: number];
+
+/** A store's state as far as the views draw it (JSON): `DashboardStore.snapshot()`. */
+export interface StoreSnapshot {
+  v: 1;
+  started: boolean;
+  run?: { name: string; seed: number; event: string };
+  clock?: { timeMs: number; phase: string };
+  joinedLateAtMs?: number;
+  products: string[];
+  agentOrder: string[];
+  books: [
+    productId: string,
+    timeMs: number,
+    bids: SnapshotLevel[],
+    asks: SnapshotLevel[],
+    lastTradePriceTicks: number | null,
+  ][];
+  trades: [productId: string, trades: SnapshotTrade[]][];
+  ticker: [productId: string, ...SnapshotTrade][];
+  quarterHours: [
+    startMs: number,
+    daTicks: number | null,
+    cidValue: number,
+    cidLots: number,
+    short: number | null,
+    long: number | null,
+  ][];
+  auctions: AuctionView[];
+  capacity: CapacityView[];
+  balancing: BalancingView[];
+  agents: (Omit<AgentView, 'lastSettledMs'> & { lastSettledMs: number | null })[];
+  /** Per agent, its records' settled time, seq and profit, three numbers each. */
+  profitSteps: [agentId: string, flat: number[]][];
 }
 
 function level(l: PriceLevelJson): Level {

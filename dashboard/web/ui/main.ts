@@ -156,6 +156,11 @@ async function main(): Promise<void> {
       redrawAll = true;
       schedule();
     },
+    snapshot(snapshot) {
+      store.restore(snapshot);
+      redrawAll = true;
+      schedule();
+    },
     replayState(state) {
       probe.replayState = state;
       controls?.show(state);

@@ -8,20 +8,25 @@ import {
   READY_PATH,
   type ReplayControl,
   type ReplayControlReply,
+  type ReplayReset,
   type ReplayState,
   replayControlSubject,
   replayResetSubject,
+  replaySnapshotSubject,
   replayStateSubject,
   runSubjects,
   settlementSubjects,
 } from '../../protocol.js';
 import type { SettlementRecordJson } from '../model/proto-json.js';
+import type { StoreSnapshot } from '../model/store.js';
 
 export interface FeedHandlers {
   message(subject: string, data: unknown): void;
   /** Settlement records read back from JetStream (they may also come by the run subscription). */
   settlement(record: SettlementRecordJson): void;
   reset(positionMs: number): void;
+  /** A replay's state at the reset's position, once all its parts have come. */
+  snapshot(snapshot: StoreSnapshot): void;
   replayState(state: ReplayState): void;
   status(text: string, kind?: 'ok' | 'warn' | 'error'): void;
 }
@@ -66,8 +71,29 @@ export class NatsFeed {
       },
     });
     if (cfg.mode === 'replay') {
+      // The snapshot's parts follow their reset on the same connection, in order.
+      let parts: string[] = [];
+      let expected = 0;
       nc.subscribe(replayResetSubject(cfg.runId), {
-        callback: (_err, m) => on.reset((json(m, m.subject) as { positionMs: number }).positionMs),
+        callback: (_err, m) => {
+          const r = json(m, m.subject) as ReplayReset;
+          parts = [];
+          expected = r.parts;
+          on.reset(r.positionMs);
+        },
+      });
+      nc.subscribe(replaySnapshotSubject(cfg.runId), {
+        callback: (_err, m) => {
+          parts.push(m.string());
+          if (parts.length !== expected) return;
+          const text = parts.join('');
+          parts = [];
+          try {
+            on.snapshot(JSON.parse(text) as StoreSnapshot);
+          } catch {
+            on.status('the replay snapshot was not JSON', 'error');
+          }
+        },
       });
       nc.subscribe(replayStateSubject(cfg.runId), {
         callback: (_err, m) => on.replayState(json(m, m.subject) as ReplayState),

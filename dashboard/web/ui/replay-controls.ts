@@ -19,7 +19,9 @@ export class ReplayControls {
     byId('replay').hidden = false;
     this.slider.min = String(cfg.startMs);
     this.slider.max = String(cfg.endMs);
-    this.slider.step = '60000';
+    // 'any': the thumb stands at the player's exact position, the time the header shows (a step of a
+    // minute snapped it to the minute).
+    this.slider.step = 'any';
     this.slider.value = String(cfg.startMs);
     this.speed.innerHTML = cfg.speeds
       .map((s) => `<option value="${s}"${s === cfg.speed ? ' selected' : ''}>${esc(speedLabel(s))}</option>`)
