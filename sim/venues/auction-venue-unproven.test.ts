@@ -3,25 +3,14 @@
 // (README, Day-ahead auction: "Every auction result carries provenOptimal; when it is false the result
 // also bounds the welfare the selection may have missed"). Reaching the default limit (2000 nodes)
 // takes a second or more of search, so here the venue's clearing runs the same search with a limit
-// of one node (this file only: vi.mock is per file).
-import { describe, expect, it, vi } from 'vitest';
+// of one node (the venue's clearOptions; a vi.mock of the market module did not hold in the suite,
+// whose test files share one module graph per worker).
+import { describe, expect, it } from 'vitest';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import { type Action, ActionStatus } from '../../gen/flexarena/v1/session.js';
-import type { AuctionResult, ClearAuctionOptions } from '../../market/index.js';
+import type { AuctionResult } from '../../market/index.js';
 import { emptyResult, unitContext } from '../core/test-support.js';
 import { AuctionVenue } from './auction-venue.js';
-
-vi.mock('../../market/index.js', async (importOriginal) => {
-  const market = await importOriginal<typeof import('../../market/index.js')>();
-  return {
-    ...market,
-    clearAuctionAsync: (...args: Parameters<typeof market.clearAuctionAsync>) =>
-      market.clearAuctionAsync(args[0], args[1], {
-        maxSearchNodes: 1,
-        maxEnumeratedBlocks: 0,
-      } satisfies ClearAuctionOptions),
-  };
-});
 
 const DAY = '2026-11-22';
 const DAY_MS = Date.parse(`${DAY}T00:00:00Z`);
@@ -60,7 +49,7 @@ describe('AuctionVenue, a block selection not proven optimal', () => {
         { id: 'seller', strategy: 'idle' },
       ],
     });
-    const venue = new AuctionVenue(ctx);
+    const venue = new AuctionVenue(ctx, { maxSearchNodes: 1, maxEnumeratedBlocks: 0 });
     // Blocks of 2–10 GW with limits within ±0.05 €/MWh of the forecast average of their periods:
     // each moves the price past its own limit, so one relaxation cannot settle the selection.
     const forecast = ctx.world.forecastAt(DAY_MS - 12 * HOUR - 1);

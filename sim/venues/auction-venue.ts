@@ -21,6 +21,7 @@ import {
   type AuctionResult,
   type AuctionScheduleEntry,
   auctionConfigFor,
+  type ClearAuctionOptions,
   type CurvePoint,
   clearAuctionAsync,
   eurToTicks,
@@ -75,7 +76,15 @@ export class AuctionVenue implements Venue {
   readonly actionKinds = ['auctionBid', 'cancelAuctionBid'] as const;
   readonly auctions = new Map<string, Auction>();
 
-  constructor(private readonly ctx: RunContext) {
+  /**
+   * `clearOptions` are the clearing's search limits; runs use the defaults (the limits are part of
+   * the game: another limit may clear another way). Tests pass a small node limit to get a selection
+   * that is not proven optimal without a second of search.
+   */
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly clearOptions?: ClearAuctionOptions,
+  ) {
     const a = ctx.cfg.market.auctions;
     const entries = auctionEntries(a);
     ctx.products.days.forEach((day, dayIndex) => {
@@ -277,7 +286,7 @@ export class AuctionVenue implements Venue {
   private async clear(auction: Auction): Promise<void> {
     auction.book.close();
     const bids = [...auction.book.bids(), ...this.exogenousBids(auction)];
-    const result = await clearAuctionAsync(auction.config, bids);
+    const result = await clearAuctionAsync(auction.config, bids, this.clearOptions);
     auction.result = result;
     const id = auction.spec.auctionId;
     const ctx = this.ctx;
