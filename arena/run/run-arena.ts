@@ -237,6 +237,7 @@ async function awaitFinales(
   fault: FaultWriter,
   log: (l: string) => void,
 ): Promise<void> {
+  if (gateway.owedFinales.length === 0) return;
   const coming = gateway.owedFinales.filter(mayReturn);
   if (coming.length > 0)
     log(
