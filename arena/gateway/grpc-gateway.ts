@@ -205,6 +205,8 @@ export class GrpcGateway {
   private finale: Finale | undefined;
   /** Agents whose stream was down when the run ended, so they have not had their RunEnded. */
   private readonly owedFinale = new Set<string>();
+  /** Agents whose RunEnded was written to their stream (at the run's end or when they came back). */
+  private readonly toldEnd = new Set<string>();
   private finaleWaiters: (() => void)[] = [];
   private readonly rates = new Map<string, OutsideRateLimit>();
   /** Agents disconnected for flooding: not waited for, and no hello accepted, until this time. */
@@ -326,6 +328,13 @@ export class GrpcGateway {
    */
   processGone(agentId: string): void {
     this.ports.get(agentId)?.onProcessGone();
+    // After the run: awaitFinales asks again whether the agents it waits for may still come back.
+    for (const w of this.finaleWaiters) w();
+  }
+
+  /** Whether `agentId` had its RunEnded written to its stream (an agent owed one has not). */
+  hadRunEnded(agentId: string): boolean {
+    return this.toldEnd.has(agentId);
   }
 
   session(agentId: string): Session | undefined {
@@ -415,26 +424,33 @@ export class GrpcGateway {
     }
     this.send(s, acks);
     this.write(s, { kind: { $case: 'runEnded', value: ended } });
+    this.toldEnd.add(agentId);
     s.call.end();
     this.closeSession(s);
   }
 
   /**
    * The run is over: agents whose stream was down at the end may still come back, resume, and get
-   * what they had not processed plus their final report. Resolves with the agents that did not
-   * come back within `graceMs` (or at once when none is owed); `mayReturn` rules out agents that
-   * cannot come back (a launched process that exited).
+   * what they had not processed plus their final report. Resolves with the agents still owed one
+   * once none of them may come back any more, or after `graceMs` (at once when none is owed).
+   * `mayReturn` rules out agents that cannot come back (a launched process that exited and is not
+   * being started again); it is asked again at each hello and each processGone.
    */
   awaitFinales(finale: Finale, graceMs: number, mayReturn: (agentId: string) => boolean): Promise<string[]> {
     this.finale = finale;
-    const waiting = () => [...this.owedFinale].filter(mayReturn);
-    if (waiting().length === 0 || graceMs === 0) return Promise.resolve(waiting());
+    const owed = () => [...this.owedFinale];
+    const waiting = () => owed().some(mayReturn);
+    if (!waiting() || graceMs === 0) return Promise.resolve(owed());
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(waiting()), graceMs);
+      const timer = setTimeout(() => {
+        this.finaleWaiters = [];
+        resolve(owed());
+      }, graceMs);
       this.finaleWaiters.push(() => {
-        if (waiting().length > 0) return;
+        if (waiting()) return;
         clearTimeout(timer);
-        resolve([]);
+        this.finaleWaiters = [];
+        resolve(owed());
       });
     });
   }

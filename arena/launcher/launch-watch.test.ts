@@ -114,6 +114,78 @@ describe('LaunchWatch restarts', () => {
     expect(watch.restarts(['a'])).toEqual({ a: 0 });
   });
 
+  it('says so when over() abandons a restart that was due, and counts it as none', async () => {
+    const first = fakeAgent('a', 1);
+    const { t, faults } = target();
+    const watch = new LaunchWatch([first], t, {
+      limit: 2,
+      delayMs: 10,
+      relaunch: () => fakeAgent('a', 2),
+    });
+    watch.running();
+    first.end();
+    expect(watch.mayReturn('a')).toBe(true);
+    watch.over();
+    await tick(40);
+    expect(faults.map((f) => f.kind)).toEqual(['process-exited', 'restart-abandoned']);
+    expect(faults[0]!.detail).toMatch(/; starting it again \(restart 1 of 2\)$/);
+    expect(faults[1]!.detail).toBe(
+      'its process was not started again after all (restart 1 of 2 was due): the run was over first',
+    );
+    expect(watch.mayReturn('a')).toBe(false);
+    expect(watch.restarts(['a'])).toEqual({ a: 0 });
+  });
+
+  it('while the run waits for final reports: a restart that was due happens, and a process ending before its RunEnded is started again', async () => {
+    const processes = [fakeAgent('a', 1), fakeAgent('a', 2), fakeAgent('a', 3)];
+    let next = 1;
+    const told = new Set<string>();
+    const { t, faults } = target();
+    t.hadRunEnded = (id) => told.has(id);
+    const watch = new LaunchWatch([processes[0]!], t, {
+      limit: 2,
+      delayMs: 10,
+      relaunch: () => processes[next++]!,
+    });
+    watch.running();
+    processes[0]!.end();
+    // The last decision point is over a moment later, before the restart's delay has passed.
+    watch.finishing();
+    await tick(40);
+    expect(next).toBe(2);
+    expect(watch.mayReturn('a')).toBe(true);
+    // The new process dies before its final report reached it: started again.
+    processes[1]!.end();
+    await tick(40);
+    expect(next).toBe(3);
+    // Its successor had its RunEnded and ends: as it should, no fault.
+    told.add('a');
+    processes[2]!.end('SIGTERM');
+    watch.over();
+    expect(faults.map((f) => f.kind)).toEqual([
+      'process-exited',
+      'process-restarted',
+      'process-exited',
+      'process-restarted',
+    ]);
+    expect(faults[2]!.detail).toMatch(
+      /exited \(signal SIGKILL\) after the last decision point, before its final report; .*starting it again \(restart 2 of 2\)$/s,
+    );
+    expect(watch.restarts(['a'])).toEqual({ a: 2 });
+  });
+
+  it('tells whether an agent may still come back: not once its process is down for good', () => {
+    const first = fakeAgent('a', 1);
+    const { t } = target();
+    const watch = new LaunchWatch([first], t);
+    watch.running();
+    expect(watch.mayReturn('a')).toBe(true);
+    first.end();
+    expect(watch.mayReturn('a')).toBe(false);
+    // An agent started by hand (not watched) may always come back.
+    expect(watch.mayReturn('b')).toBe(true);
+  });
+
   it('starts nothing while the run is being stopped (Ctrl-C ends the agents too)', async () => {
     const first = fakeAgent('a', 1);
     let stopping = false;

@@ -11,6 +11,16 @@
 // and, in lock-step, is waited for as any dropped stream (up to its deadline), so a restart within
 // the deadline leaves the tape as it was. Past the limit the agent stays down as without a policy.
 //
+// The run's end does not cut a restart short: from finishing() on (the last decision point is
+// over) the run waits for the final reports of agents whose stream was down at its end, and a
+// process ending meanwhile, before it had its RunEnded, is started again as during the run, as is
+// one whose restart was due (a process that died a moment before the end: the restart waits
+// STOP_GRACE_MS). mayReturn() tells that wait whether an agent may still come back. Processes that
+// end after their RunEnded end as they should. Only over() (the wait is over, or the run was
+// stopped) abandons a restart still due, and says so in a `restart-abandoned` fault: a
+// `process-exited` line's "starting it again" is followed by its `process-restarted` line or by
+// that fault, and restarts() counts only processes actually started again.
+//
 // A restart racing with the run's end leaves no process behind: a process is only started while
 // the watch is not over() and the run not stopping, checked in the same synchronous turn as the
 // spawn, which also hands the process to the run's list of launched processes. The run calls over()
@@ -32,6 +42,11 @@ export interface LaunchWatchTarget {
   fault(agentId: string, kind: string, detail: string): void;
   /** The run is being stopped (Ctrl-C, SIGTERM): processes end because it is; none is restarted. */
   stopping?(): boolean;
+  /**
+   * After finishing(): whether the agent had its RunEnded written to its stream (its process then
+   * ends as it should). Without it every process ending after finishing() ends as it should.
+   */
+  hadRunEnded?(agentId: string): boolean;
 }
 
 /** Starting agents' processes again (limits.agentRestarts). */
@@ -48,11 +63,15 @@ export interface RestartPolicy {
 }
 
 export class LaunchWatch {
-  private phase: 'connecting' | 'running' | 'over' = 'connecting';
+  private phase: 'connecting' | 'running' | 'finishing' | 'over' = 'connecting';
   /** Agents whose process ended before their hello. */
   readonly endedEarly = new Set<string>();
   /** Restarts per agent so far (processes started again, not counting the first). */
   private readonly restarted = new Map<string, number>();
+  /** Restarts due (the process ended, the next one not yet started): agent → its attempt number. */
+  private readonly due = new Map<string, number>();
+  /** Agents whose last process ended and is not being started again. */
+  private readonly down = new Set<string>();
 
   constructor(
     launched: readonly LaunchedAgent[],
@@ -78,22 +97,60 @@ export class LaunchWatch {
     this.phase = 'running';
   }
 
-  /** The run is over: processes end because it is. */
+  /**
+   * The last decision point is over; the run tells the agents and waits for the final reports of
+   * those whose stream was down. A process ending before its RunEnded is still started again.
+   */
+  finishing(): void {
+    if (this.phase !== 'over') this.phase = 'finishing';
+  }
+
+  /**
+   * Whether the agent may still (re)connect: false once its last process ended and is not being
+   * started again (an agent started by hand, or not launched at all: true).
+   */
+  mayReturn(agentId: string): boolean {
+    return !this.down.has(agentId);
+  }
+
+  /**
+   * The run is over: processes end because it is. A restart still due is abandoned, and a
+   * `restart-abandoned` fault says so (not when the run is being stopped: its processes' ends are
+   * not faults then either).
+   */
   over(): void {
+    if (this.phase === 'over') return;
     this.phase = 'over';
+    for (const [id, attempt] of this.due) {
+      this.down.add(id);
+      if (!this.target.stopping?.())
+        this.target.fault(
+          id,
+          'restart-abandoned',
+          `its process was not started again after all (restart ${attempt} of ${this.policy.limit} was due): the run was over first`,
+        );
+    }
+    this.due.clear();
   }
 
   private ended(agent: LaunchedAgent, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.phase === 'over') return;
     const id = agent.agentId;
     if (!this.target.hasConnected(id)) {
+      this.down.add(id);
       if (this.phase !== 'connecting') return; // already recorded as never-connected
       this.endedEarly.add(id);
       this.target.fault(id, 'exited-before-connecting', exitDetail(agent, code, signal, 'before connecting'));
       this.target.stopWaitingFor(id);
       return;
     }
-    const detail = exitDetail(agent, code, signal, 'during the run');
+    // After the last decision point a process that had its RunEnded ends as it should.
+    if (this.phase === 'finishing' && (this.target.hadRunEnded?.(id) ?? true)) return;
+    const when =
+      this.phase === 'finishing'
+        ? 'after the last decision point, before its final report'
+        : 'during the run';
+    const detail = exitDetail(agent, code, signal, when);
     const { limit } = this.policy;
     const done = this.restarted.get(id) ?? 0;
     if (done >= limit) {
@@ -103,10 +160,12 @@ export class LaunchWatch {
           ? ''
           : `; not started again: limits.agentRestarts (${limit}) reached, it was restarted ${done} time(s)`;
       this.target.fault(id, 'process-exited', `${detail}${why}`);
+      this.down.add(id);
       this.target.processGone(id);
       return;
     }
     this.target.fault(id, 'process-exited', `${detail}; starting it again (restart ${done + 1} of ${limit})`);
+    this.due.set(id, done + 1);
     // Its stream is down: the open decision waits for the new process as for any dropped stream.
     void this.restart(agent, done + 1, code, signal);
   }
@@ -128,8 +187,14 @@ export class LaunchWatch {
       logFlushed(agent),
       new Promise((resolve) => setTimeout(resolve, this.policy.delayMs ?? STOP_GRACE_MS)),
     ]);
-    // Checked in the same turn as the spawn below (see the file's head comment).
-    if (this.phase === 'over' || this.target.stopping?.()) return;
+    // Checked in the same turn as the spawn below (see the file's head comment). Abandoned by
+    // over(), which said so, or by the run's stop.
+    if (this.phase === 'over' || this.due.get(id) !== attempt) return;
+    if (this.target.stopping?.()) {
+      this.due.delete(id);
+      this.down.add(id);
+      return;
+    }
     const how = code !== null ? `code ${code}` : `signal ${signal}`;
     let next: LaunchedAgent;
     try {
@@ -138,6 +203,8 @@ export class LaunchWatch {
         `--- ${new Date().toISOString()}: its process exited (${how}) during the run; restarted with the same token and command (restart ${attempt} of ${limit}) ---`,
       );
     } catch (err) {
+      this.due.delete(id);
+      this.down.add(id);
       this.target.fault(
         id,
         'restart-failed',
@@ -146,6 +213,7 @@ export class LaunchWatch {
       this.target.processGone(id);
       return;
     }
+    this.due.delete(id);
     this.restarted.set(id, attempt);
     this.watch(next);
     this.target.fault(

@@ -52,7 +52,7 @@ import { FaultLogSink, RunInfoFileSink, SETTLEMENTS_FILE, SettlementFileSink } f
 import { type NatsDelivery, natsDelivery } from './nats-delivery.js';
 import { type ResumePlan, ResumeSwitch, writeResumeInfo } from './resume-run.js';
 import { RunFolderError, writeInterruption, writeResults, writeTapeHash } from './run-folder.js';
-import { StoppingFaults } from './stopping-faults.js';
+import { type FaultWriter, StoppingFaults } from './stopping-faults.js';
 import { TAPE_FILE, TapeFileSink } from './tape-file.js';
 import { wallClock } from './wall-clock.js';
 import { readWorldFiles, runFolderConfig } from './world-files.js';
@@ -223,27 +223,26 @@ async function closeNats(
 /**
  * Agents whose stream was down when the run ended are waited for (up to the configured grace):
  * when one comes back it resumes from its last processed report and gets its final report, so a
- * process killed near the end loses nothing either.
+ * process killed near the end loses nothing either. `mayReturn` (LaunchWatch.mayReturn) rules out
+ * an agent whose launched process ended and is not being started again; one whose restart is due
+ * (limits.agentRestarts: the watch starts it again meanwhile) is waited for. Every agent that did
+ * not get its final report has a no-final-report fault saying why.
  */
 async function awaitFinales(
   gateway: GrpcGateway,
   sim: Simulation,
   ended: (agentId: string) => Omit<RunEnded, 'finalReport'>,
   cfg: RunConfig,
-  launched: readonly LaunchedAgent[],
-  faults: FaultLogSink,
+  mayReturn: (agentId: string) => boolean,
+  fault: FaultWriter,
   log: (l: string) => void,
 ): Promise<void> {
-  const exited = (id: string) => {
-    // Its latest process: one started again (limits.agentRestarts) may come back for its report.
-    const child = launched.findLast((l) => l.agentId === id)?.child;
-    return child !== undefined && (child.exitCode !== null || child.signalCode !== null);
-  };
-  const owed = gateway.owedFinales.filter((id) => !exited(id));
-  if (owed.length === 0) return;
-  log(
-    `run over; waiting up to ${cfg.finalReportGraceMs} ms for ${owed.join(', ')} to reconnect for the final report`,
-  );
+  if (gateway.owedFinales.length === 0) return;
+  const coming = gateway.owedFinales.filter(mayReturn);
+  if (coming.length > 0)
+    log(
+      `run over; waiting up to ${cfg.finalReportGraceMs} ms for ${coming.join(', ')} to reconnect for the final report`,
+    );
   const missing = await gateway.awaitFinales(
     (agentId, resumeFrom) => {
       sim.resume(agentId, resumeFrom);
@@ -251,13 +250,16 @@ async function awaitFinales(
       return { ended: { ...ended(agentId), finalReport: last.finalReport }, acks: last.acks };
     },
     cfg.finalReportGraceMs,
-    (id) => !exited(id),
+    mayReturn,
   );
   for (const id of missing)
-    faults.write(
+    fault(
       id,
       'no-final-report',
-      `did not reconnect within ${cfg.finalReportGraceMs} ms after the run`,
+      mayReturn(id)
+        ? `did not reconnect within ${cfg.finalReportGraceMs} ms after the run`
+        : 'its stream was down at the end of the run and its process ended without being started again: ' +
+            `no final report reached it; see agents/${id}.log`,
     );
 }
 
@@ -443,6 +445,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
           hasConnected: (id) => g.hasConnected(id),
           stopWaitingFor: (id) => g.stopWaitingFor(id),
           processGone: (id) => g.processGone(id),
+          hadRunEnded: (id) => g.hadRunEnded(id),
           fault: leaving.fault,
           stopping: () => opts.signal?.aborted === true,
         },
@@ -525,16 +528,34 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       reason: RUN_COMPLETE_REASON,
       result: results.agents.find((r) => r.agentId === agentId),
     });
+    // Processes that end from now on after their RunEnded end as they should; one that ends before
+    // it, or whose restart is due (it died a moment before the end), is still started again while
+    // the run waits for final reports.
+    watch?.finishing();
+    portsEnded = true;
+    await endPorts(sim, ports, ended);
+    const w = watch;
+    if (gateway)
+      await awaitFinales(
+        gateway,
+        sim,
+        ended,
+        cfg,
+        (id) => w?.mayReturn(id) ?? true,
+        // After the process-exited lines still held back (StoppingFaults): they say what ended.
+        (id, kind, detail) => {
+          leaving.flush();
+          faults.write(id, kind, detail);
+        },
+        log,
+      );
+    // After over(): a restart still due is abandoned (a fault says so), so the counts are final.
     watch?.over();
-    // After over(): a restart still waiting to start then does not start, so the counts are final.
     if (cfg.limits.agentRestarts > 0)
       results.agentRestarts = {
         limit: cfg.limits.agentRestarts,
         byAgent: watch?.restarts([...new Set(launched.map((l) => l.agentId))]) ?? {},
       };
-    portsEnded = true;
-    await endPorts(sim, ports, ended);
-    if (gateway) await awaitFinales(gateway, sim, ended, cfg, launched, faults, log);
     leaving.flush();
     faults.close();
     if (nats) results.nats = await closeNats(nats, cfg, runDir, log, resume?.resentFromTape);

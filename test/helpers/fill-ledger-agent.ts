@@ -29,6 +29,11 @@
 // (FILE.died is there) connects only 1 s after the run wrote its run-end.json (in the run folder
 // above its --state file), so that it comes back for its final report, after the run.
 //
+// With --answer-after-death FILE, when FILE holds a wake id N, the process answers wake N only once
+// FILE.died is there and 100 ms more: beside an agent launched with --die-after FILE, it holds the
+// run's last decision point open until that agent has died, so that an unpaced run ends right after
+// the death (within the arena's restart delay), and after the arena saw the dying agent's stream close.
+//
 // With --block FROM-TO:MS (a comma-separated list) deciding each wake-up with a wake_id from FROM to TO holds the whole
 // process for MS (a synchronous solve, a long GC pause): the event loop does not turn, so what the
 // arena sends meanwhile stays unread in the socket until decide() returns.
@@ -81,6 +86,7 @@ const { values: args } = parseArgs({
     /** Decide and answer every wake-up (ConnectOptions.conflate false). */
     'no-conflate': { type: 'boolean', default: false },
     'die-after': { type: 'string' },
+    'answer-after-death': { type: 'string' },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -123,6 +129,13 @@ const dieAfterWake =
     ? Number(readFileSync(dieAfterFile, 'utf8'))
     : undefined;
 
+const afterDeathFile = args['answer-after-death'];
+/** The wake id whose answer waits for the other agent's death (--answer-after-death), if any. */
+const afterDeathWake =
+  afterDeathFile !== undefined && existsSync(afterDeathFile)
+    ? Number(readFileSync(afterDeathFile, 'utf8'))
+    : undefined;
+
 function load(): FillLedgerState {
   if (!existsSync(statePath))
     return { lastReportSeq: 0, fills: [], acked: [], wakeUps: 0, positions: [], sessions: 0 };
@@ -147,6 +160,10 @@ class FillLedgerStrategy implements Strategy {
     const hold = blockFor(wake.wakeId);
     // Asleep without returning to the event loop: no socket is read meanwhile.
     if (hold > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, hold);
+    if (wake.wakeId === afterDeathWake) {
+      while (!existsSync(`${afterDeathFile}.died`)) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 100));
+    }
     if (drops.get(wake.wakeId) === 'before-decide') {
       drops.delete(wake.wakeId);
       throw new DropStream(`drop before deciding wake ${wake.wakeId}`);
