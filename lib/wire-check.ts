@@ -166,6 +166,14 @@ let varintLo = 0;
 
 /** Reads a varint of at most 10 bytes at `pos` before `end`; its low 32 bits go to varintLo. */
 function varint(buf: Uint8Array, pos: number, end: number): number {
+  // Most tags and values are one byte.
+  if (pos < end) {
+    const b = buf[pos]!;
+    if (b < 0x80) {
+      varintLo = b;
+      return pos + 1;
+    }
+  }
   let lo = 0;
   for (let k = 0; k < 10; k++) {
     if (pos + k >= end) return -1;
@@ -315,55 +323,71 @@ function walk(
   let first: WireMismatch | undefined;
   let unitIndex = 0;
   let pos = start;
-  while (pos < end) {
-    const tagAt = pos;
-    pos = varintOrThrow(buf, pos, end, 'tag');
-    const tag = varintLo;
-    const no = tag >>> 3;
-    const wt = tag & 7;
-    const f = fields[no];
-    try {
-      pos = skipValue(buf, pos, end, no, wt, depth);
-    } catch (err) {
-      throw err instanceof WireMalformed ? new WireMalformed(join(named(f, no), err.path), err.reason) : err;
-    }
-    // Unknown field numbers pass, whatever their wire type (protobuf's forward compatibility).
-    if (f === undefined) continue;
-    if ((f.allowed & (1 << wt)) === 0) {
-      first ??= { path: f.name, field: f, got: wt };
-      continue;
-    }
-    if (wt !== 2) continue;
-    const inner = f.message;
-    if (inner === undefined) {
-      if (f.packedSize >= 0) checkPacked(f, buf, lenStart, pos);
-      continue;
-    }
-    const valueStart = lenStart;
-    if (units !== undefined && inner === units.unit) {
+  // The field being read, for the path of a WireMalformed thrown below (-1: its tag).
+  let cur = -1;
+  try {
+    while (pos < end) {
+      const tagAt = pos;
+      cur = -1;
+      // One-byte tags (fields 1-15) and one-byte varints and lengths inline: most of a batch.
+      let tag = buf[pos]!;
+      if (tag < 0x80) pos++;
+      else {
+        pos = varintOrThrow(buf, pos, end, 'tag');
+        tag = varintLo;
+      }
+      const no = tag >>> 3;
+      const wt = tag & 7;
+      const f = fields[no];
+      cur = no;
+      const b = pos < end ? buf[pos]! : 0x80;
+      if (wt === 0 && b < 0x80 && no !== 0) pos++;
+      else if (wt === 2 && b < 0x80 && no !== 0 && pos + 1 + b <= end) {
+        lenStart = pos + 1;
+        pos = lenStart + b;
+      } else pos = skipValue(buf, pos, end, no, wt, depth);
+      cur = -1;
+      // Unknown field numbers pass, whatever their wire type (protobuf's forward compatibility).
+      if (f === undefined) continue;
+      if ((f.allowed & (1 << wt)) === 0) {
+        first ??= { path: f.name, field: f, got: wt };
+        continue;
+      }
+      if (wt !== 2) continue;
+      const inner = f.message;
+      if (inner === undefined) {
+        if (f.packedSize >= 0) checkPacked(f, buf, lenStart, pos);
+        continue;
+      }
+      const valueStart = lenStart;
+      if (units !== undefined && inner === units.unit) {
+        let m: WireMismatch | undefined;
+        try {
+          m = walk(inner, buf, valueStart, pos, depth + 1, undefined);
+        } catch (err) {
+          throw err instanceof WireMalformed
+            ? new WireMalformed(join(segment(f, unitIndex), err.path), err.reason)
+            : err;
+        }
+        units.onUnit(unitIndex++, m, valueStart, pos);
+        continue;
+      }
       let m: WireMismatch | undefined;
       try {
-        m = walk(inner, buf, valueStart, pos, depth + 1, undefined);
+        m = walk(inner, buf, valueStart, pos, depth + 1, units);
       } catch (err) {
-        throw err instanceof WireMalformed
-          ? new WireMalformed(join(segment(f, unitIndex), err.path), err.reason)
-          : err;
+        if (!(err instanceof WireMalformed)) throw err;
+        const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
+        throw new WireMalformed(join(segment(f, index), err.path), err.reason);
       }
-      units.onUnit(unitIndex++, m, valueStart, pos);
-      continue;
+      if (m !== undefined && first === undefined) {
+        const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
+        first = { path: join(segment(f, index), m.path), field: m.field, got: m.got };
+      }
     }
-    let m: WireMismatch | undefined;
-    try {
-      m = walk(inner, buf, valueStart, pos, depth + 1, units);
-    } catch (err) {
-      if (!(err instanceof WireMalformed)) throw err;
-      const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
-      throw new WireMalformed(join(segment(f, index), err.path), err.reason);
-    }
-    if (m !== undefined && first === undefined) {
-      const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
-      first = { path: join(segment(f, index), m.path), field: m.field, got: m.got };
-    }
+  } catch (err) {
+    if (cur < 0 || !(err instanceof WireMalformed)) throw err;
+    throw new WireMalformed(join(named(fields[cur], cur), err.path), err.reason);
   }
   return first;
 }

@@ -42,26 +42,32 @@ function describe(m: WireMismatch): { limit: string; message: string } {
   };
 }
 
+// The issues of the request being checked: one units object for every call, not a closure per
+// message (the walker's call sites see one function).
+let actions: Map<number, ActionWireIssue> | undefined;
+const UNITS: WireUnits = {
+  unit: ACTION,
+  onParent() {
+    actions = undefined;
+  },
+  onUnit(index, m, start, end) {
+    if (m === undefined) return;
+    actions ??= new Map();
+    actions.set(index, { field: m.path, ...describe(m), start, end });
+  },
+};
+
 /** Checks the bytes of one SessionRequest. */
 export function checkSessionRequestWire(buf: Uint8Array): SessionWireCheck {
-  let actions: Map<number, ActionWireIssue> | undefined;
-  const units: WireUnits = {
-    unit: ACTION,
-    onParent() {
-      actions = undefined;
-    },
-    onUnit(index, m, start, end) {
-      if (m === undefined) return;
-      actions ??= new Map();
-      actions.set(index, { field: m.path, ...describe(m), start, end });
-    },
-  };
+  actions = undefined;
   try {
-    const m = checkWire(REQUEST, buf, 0, buf.length, units);
+    const m = checkWire(REQUEST, buf, 0, buf.length, UNITS);
     if (m !== undefined) return { ok: false, undecodable: describe(m).message };
   } catch (err) {
     if (err instanceof WireMalformed) return { ok: false, undecodable: err.message };
     throw err;
   }
-  return { ok: true, actions };
+  const found = actions;
+  actions = undefined;
+  return { ok: true, actions: found };
 }
