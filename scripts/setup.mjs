@@ -127,7 +127,9 @@ function patchGenerated() {
 
 function ensureCodegen(stamp) {
   const protos = listFiles(join(root, 'proto'), '.proto');
-  const protoHash = `${hashFiles([...protos, join(root, 'buf.gen.yaml')])}+${CODEGEN_PATCH}`;
+  // The wire-field table's plugin is part of the generation: a change to it regenerates gen/ too.
+  const plugin = join(root, 'scripts', 'protoc-gen-wire-fields.mjs');
+  const protoHash = `${hashFiles([...protos, join(root, 'buf.gen.yaml'), plugin])}+${CODEGEN_PATCH}`;
   const genOk = existsSync(join(root, 'gen', 'flexarena', 'v1', 'arena_service.ts'));
   if (genOk && stamp.proto === protoHash) return protoHash;
   log('generating TypeScript gRPC code from proto/ (buf + ts-proto)…');

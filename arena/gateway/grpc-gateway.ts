@@ -39,12 +39,13 @@ import {
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
 import { ListenError, wireIntText } from '../../lib/index.js';
-import type { AnswerReceipt, OutboundMessage } from '../../sim/index.js';
+import { type AnswerReceipt, type OutboundMessage, wireRefusedAction } from '../../sim/index.js';
 import { addLazyReflection } from './lazy-reflection.js';
 import { OutsideRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { RemoteAgentPort } from './remote-port.js';
 import { SafeInt64Reader } from './safe-int64-reader.js';
 import { SessionEncoder } from './session-encoder.js';
+import { checkSessionRequestWire } from './session-wire-check.js';
 import { type HeldView, WakeViewCoder } from './wake-view-coder.js';
 
 export type Call = ServerDuplexStream<SessionRequest, SessionResponse>;
@@ -123,12 +124,32 @@ export interface UndecodableRequest extends SessionRequest {
   undecodable: string;
 }
 
-function decodeSessionRequest(value: Buffer): SessionRequest | UndecodableRequest {
+export function decodeSessionRequest(value: Buffer): SessionRequest | UndecodableRequest {
+  // ts-proto skips a field sent with an unexpected wire type as if it were unknown, leaving the
+  // proto default in its place: the bytes are checked first (session-wire-check.ts).
+  const wire = checkSessionRequestWire(value);
+  if (!wire.ok) return { kind: undefined, undecodable: wire.undecodable };
+  let req: SessionRequest;
   try {
-    return SessionRequest.decode(new SafeInt64Reader(value));
+    req = SessionRequest.decode(new SafeInt64Reader(value));
   } catch (err) {
     return { kind: undefined, undecodable: (err as Error).message };
   }
+  if (wire.actions !== undefined && req.kind?.$case === 'actionBatch') {
+    const actions = req.kind.value.actions as unknown[];
+    for (const [index, issue] of wire.actions) {
+      const decoded = actions[index] as Action | undefined;
+      // The client_ref decoded as sent unless it is the field that did not fit.
+      const clientRef = issue.field === 'client_ref' ? '' : (decoded?.clientRef ?? '');
+      actions[index] = wireRefusedAction(clientRef, {
+        field: issue.field,
+        limit: issue.limit,
+        message: issue.message,
+        bytes: value.subarray(issue.start, issue.end).toString('base64'),
+      });
+    }
+  }
+  return req;
 }
 
 function fail(call: Call, code: status, details: string): void {

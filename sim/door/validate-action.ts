@@ -9,6 +9,7 @@ import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { Action } from '../../gen/flexarena/v1/session.js';
+import { wireRefusal } from './wire-refused.js';
 
 export type ActionKind = NonNullable<Action['kind']>['$case'];
 
@@ -344,6 +345,9 @@ export function admitAction(raw: unknown, l: DoorLimits): Admitted {
     });
   const ref = text(raw.clientRef, 'client_ref', l.maxClientRefLength, false);
   if (ref) return no(ref);
+  // A field the gateway found sent with the wrong wire type: the decoded action would hold the
+  // proto default in its place, so only a stand-in reached the door (wire-refused.ts).
+  if (raw.wireRefused !== undefined) return no(wireRefusal(raw));
   const k = raw.kind;
   if (!isObject(k) || !ACTION_KINDS.includes(k.$case as ActionKind) || !isObject(k.value))
     return no(

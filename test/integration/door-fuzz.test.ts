@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SafeInt64Reader } from '../../arena/gateway/safe-int64-reader.js';
+import { decodeSessionRequest } from '../../arena/gateway/grpc-gateway.js';
 import { SessionRequest } from '../../gen/flexarena/v1/arena_service.js';
 import { ActionStatus, BatchStatus, type Welcome } from '../../gen/flexarena/v1/session.js';
 import { RandomStream } from '../../lib/index.js';
@@ -39,12 +39,11 @@ type Expect = { kind: 'ack'; actions: number } | { kind: 'status'; code: status;
 /** What the arena must answer to these bytes while a decision request for `openWake` is open. */
 function expectation(bytes: Buffer, openWake: number): Expect | 'skip' {
   if (bytes.length > MAX_BYTES) return { kind: 'status', code: status.RESOURCE_EXHAUSTED, details: /./ };
-  let req: SessionRequest;
-  try {
-    req = SessionRequest.decode(new SafeInt64Reader(bytes));
-  } catch {
+  // The gateway's own decoder: its wire-type check makes more flipped bytes undecodable than
+  // ts-proto alone, which skipped a field with an unexpected wire type.
+  const req = decodeSessionRequest(bytes);
+  if ('undecodable' in req)
     return { kind: 'status', code: status.INVALID_ARGUMENT, details: /^message: not a SessionRequest/ };
-  }
   if (req.kind?.$case !== 'actionBatch')
     return { kind: 'status', code: status.INVALID_ARGUMENT, details: /^kind: after hello only action_batch/ };
   // A flipped byte that happens to make it this wake-up's answer would be taken, not answered.

@@ -1,0 +1,40 @@
+// An action whose bytes did not fit the protocol's wire types (arena/gateway/session-wire-check.ts):
+// a field sent with another wire type than its proto type has (a price_ticks as a double) would
+// decode as the proto default, so the gateway hands the door this stand-in instead of the decoded
+// action. It keeps what is known for certain — the client_ref when that decoded, the action's bytes
+// as they came (base64) — and the door rejects it as INVALID_FIELD naming the field. A plain JSON
+// object, so the tape records it as it reached the door and a replay rejects it the same way.
+import { RejectCode } from '../../gen/flexarena/v1/market.js';
+import type { DoorRejection } from './validate-action.js';
+
+export interface WireRefusedAction {
+  clientRef: string;
+  wireRefused: {
+    /** Proto field path inside the Action: "submit.price_ticks". */
+    field: string;
+    /** The wire type the field must have, in words: "wire type 0 (VARINT), as int64 is sent". */
+    limit: string;
+    message: string;
+    /** The action's bytes as they came, base64. */
+    bytes: string;
+  };
+}
+
+export function wireRefusedAction(
+  clientRef: string,
+  refusal: WireRefusedAction['wireRefused'],
+): WireRefusedAction {
+  return { clientRef, wireRefused: refusal };
+}
+
+/** The door's rejection for a stand-in (`raw.wireRefused` set); from a tape, each part is checked. */
+export function wireRefusal(raw: Record<string, unknown>): DoorRejection {
+  const w = raw.wireRefused;
+  const { field, limit, message } = (typeof w === 'object' && w !== null ? w : {}) as Record<string, unknown>;
+  return {
+    code: RejectCode.REJECT_CODE_INVALID_FIELD,
+    field: typeof field === 'string' ? field : 'kind',
+    limit: typeof limit === 'string' ? limit : 'each field with the wire type of its proto type',
+    message: typeof message === 'string' ? message : 'a field came with the wrong wire type',
+  };
+}
