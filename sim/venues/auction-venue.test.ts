@@ -361,6 +361,8 @@ describe('AuctionVenue', () => {
         auctionId: 'da-20261123',
         code: 'UNKNOWN_AUCTION',
         field: 'auction_id',
+        // The message names the field too, as the door's messages do.
+        message: 'auction_id: no auction "da-20261123" in this run',
       },
       { agentId: 'seller', command: 'cancel-auction-bid', bidId: 'b', code: 'UNKNOWN_BID', clientRef: 'c1' },
     ]);

@@ -183,7 +183,7 @@ export class AuctionVenue implements Venue {
         'UNKNOWN_AUCTION',
         'auction_id',
         `one of ${[...this.auctions.keys()].join(', ')}`,
-        `no auction ${kind.value.auctionId}`,
+        `auction_id: no auction ${JSON.stringify(kind.value.auctionId)} in this run`,
       );
       return;
     }

@@ -193,6 +193,7 @@ describe('BalancingVenue: rejections on the tape', () => {
         productId: 'afrr-20261122-6',
         code: 'UNKNOWN_PRODUCT',
         field: 'product_id',
+        message: 'product_id: no aFRR capacity product "afrr-20261122-6" in this run',
         clientRef: 'k1',
       },
       {

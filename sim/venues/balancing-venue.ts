@@ -174,7 +174,7 @@ export class BalancingVenue implements Venue {
           code: 'UNKNOWN_PRODUCT',
           field: 'product_id',
           limit: 'afrr-YYYYMMDD-K of a run day, K in 0..5',
-          message: `no capacity product ${kind.value.productId}`,
+          message: `product_id: no aFRR capacity product ${JSON.stringify(kind.value.productId)} in this run`,
         });
         return;
       }
