@@ -19,7 +19,9 @@ import type { BlockSpace } from './block-space.js';
 // responses. At the root, free blocks respond smoothly, σ(margin/τ), with τ (ticks of average price
 // margin) falling towards zero, because exact coordinate descent can stall on blocks spanning several
 // periods; a child starts from its parent's prices and re-solves, exactly, only the periods its changes
-// reach (a work queue), since most of a child's prices equal its parent's.
+// reach (a work queue), since most of a child's prices equal its parent's. A child that this does not
+// prune gets one more pass from there (REFINE_SMOOTHING): a smoothed level un-sticks the prices that
+// exact steps hold at block thresholds, which near the money is often what prunes it.
 
 /** Smoothing levels τ (ticks) at the root, coarse to (practically) exact. */
 export const ROOT_SMOOTHING: readonly number[] = [256, 64, 16, 4, 1, 1 / 4, 1 / 16, 1 / 64, 1e-9];
