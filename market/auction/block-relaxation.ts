@@ -33,6 +33,8 @@ export const CHILD_SMOOTHING: readonly number[] = [1e-9];
  * bound far above the relaxation's minimum and the search branching where a better λ would prune.
  */
 export const REFINE_SMOOTHING: readonly number[] = [1, CHILD_SMOOTHING[0]!];
+/** Period solves per level of the refinement, in multiples of the number of periods (cheap: a hint). */
+export const REFINE_PASSES = 1;
 /** At or below this τ (ticks), responses are computed as exact steps. */
 const STEP_TAU = 1e-6;
 /** A block's response σ(z) is within 2·10⁻⁹ of 0 or 1 beyond |z| = 20. */
@@ -151,7 +153,7 @@ export class PriceRelaxation {
    * Gauss–Seidel at the given smoothing levels; returns the lowest bound seen and leaves λ at its prices
    * (also in `value`). Stops early once the bound is at or below `enough` (the node can be pruned).
    */
-  solve(taus: readonly number[], enough: number): number {
+  solve(taus: readonly number[], enough: number, passes = PASSES_PER_LEVEL): number {
     let best = Number.POSITIVE_INFINITY;
     const bestLambda = Float64Array.from(this.lambda);
     for (const tau of taus) {
@@ -162,7 +164,7 @@ export class PriceRelaxation {
           for (const p of b.periods) this.enqueue(p);
       });
       this.lastTau = tau;
-      this.drain(tau);
+      this.drain(tau, passes);
       const g = this.bound();
       if (g < best) {
         best = g;
@@ -181,8 +183,8 @@ export class PriceRelaxation {
    * the free blocks covering it (their responses depend on it). Bounded per level; what is left stays
    * queued for the next.
    */
-  private drain(tau: number): void {
-    let budget = PASSES_PER_LEVEL * this.space.periodCount;
+  private drain(tau: number, passes: number): void {
+    let budget = passes * this.space.periodCount;
     while (this.size > 0 && budget-- > 0) {
       const p = this.queue[this.head]!;
       this.head = (this.head + 1) % this.queue.length;
