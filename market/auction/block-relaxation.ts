@@ -1,3 +1,4 @@
+import type { PeriodAggregate } from './aggregate.js';
 import { ACCEPTED, type Domain, FREE } from './block-domain.js';
 import type { BlockSpace } from './block-space.js';
 
@@ -18,12 +19,22 @@ import type { BlockSpace } from './block-space.js';
 // responses. At the root, free blocks respond smoothly, σ(margin/τ), with τ (ticks of average price
 // margin) falling towards zero, because exact coordinate descent can stall on blocks spanning several
 // periods; a child starts from its parent's prices and re-solves, exactly, only the periods its changes
-// reach (a work queue), since most of a child's prices equal its parent's.
+// reach (a work queue), since most of a child's prices equal its parent's. A child that this does not
+// prune gets one more pass from there (REFINE_SMOOTHING): a smoothed level un-sticks the prices that
+// exact steps hold at block thresholds, which near the money is often what prunes it.
 
 /** Smoothing levels τ (ticks) at the root, coarse to (practically) exact. */
 export const ROOT_SMOOTHING: readonly number[] = [256, 64, 16, 4, 1, 1 / 4, 1 / 16, 1 / 64, 1e-9];
 /** A child's smoothing: exact responses from its parent's prices. */
 export const CHILD_SMOOTHING: readonly number[] = [1e-9];
+/**
+ * A child whose exact re-solve does not prune it: smoothed levels from its prices, then exact again.
+ * Exact coordinate descent stalls on blocks spanning several periods; near the money that leaves the
+ * bound far above the relaxation's minimum and the search branching where a better λ would prune.
+ */
+export const REFINE_SMOOTHING: readonly number[] = [1, CHILD_SMOOTHING[0]!];
+/** Period solves per level of the refinement, in multiples of the number of periods (cheap: a hint). */
+export const REFINE_PASSES = 1;
 /** At or below this τ (ticks), responses are computed as exact steps. */
 const STEP_TAU = 1e-6;
 /** A block's response σ(z) is within 2·10⁻⁹ of 0 or 1 beyond |z| = 20. */
@@ -142,7 +153,7 @@ export class PriceRelaxation {
    * Gauss–Seidel at the given smoothing levels; returns the lowest bound seen and leaves λ at its prices
    * (also in `value`). Stops early once the bound is at or below `enough` (the node can be pruned).
    */
-  solve(taus: readonly number[], enough: number): number {
+  solve(taus: readonly number[], enough: number, passes = PASSES_PER_LEVEL): number {
     let best = Number.POSITIVE_INFINITY;
     const bestLambda = Float64Array.from(this.lambda);
     for (const tau of taus) {
@@ -153,7 +164,7 @@ export class PriceRelaxation {
           for (const p of b.periods) this.enqueue(p);
       });
       this.lastTau = tau;
-      this.drain(tau);
+      this.drain(tau, passes);
       const g = this.bound();
       if (g < best) {
         best = g;
@@ -172,8 +183,8 @@ export class PriceRelaxation {
    * the free blocks covering it (their responses depend on it). Bounded per level; what is left stays
    * queued for the next.
    */
-  private drain(tau: number): void {
-    let budget = PASSES_PER_LEVEL * this.space.periodCount;
+  private drain(tau: number, passes: number): void {
+    let budget = passes * this.space.periodCount;
     while (this.size > 0 && budget-- > 0) {
       const p = this.queue[this.head]!;
       this.head = (this.head + 1) % this.queue.length;
@@ -181,12 +192,31 @@ export class PriceRelaxation {
       this.dirty[p] = 0;
       const old = this.lambda[p]!;
       this.solvePeriod(p, tau);
-      if (Math.abs(this.lambda[p]! - old) <= PRICE_STEP) continue;
+      const moved = this.lambda[p]! - old;
+      if (Math.abs(moved) <= PRICE_STEP) continue;
       for (const i of this.space.periodBlocks[p]!) {
         if (this.domain.status[i] !== FREE) continue;
+        // The other periods see this block only through its response σ(margin/τ): if that is
+        // saturated on the same side before and after the move (for steps: the same sign), they
+        // would clear at the same prices, so they need no re-solve on its account.
+        const after = this.margin(i);
+        const before = after - (this.space.blocks[i]!.sell ? moved : -moved) / this.space.blocks[i]!.length;
+        if (this.sameResponse(before, after, tau)) continue;
         for (const q of this.space.blocks[i]!.periods) if (q !== p) this.enqueue(q);
       }
     }
+  }
+
+  /** Excess demand at breakpoint j of `agg` (curves clamped to [dMin, dMax], blocks' responses) is <= 0. */
+  private clearsAt(agg: PeriodAggregate, dMin: number, dMax: number, j: number): boolean {
+    return clamp(agg.loAt(j), dMin, dMax) + this.blocksAt(agg.prices[j]!) <= 0;
+  }
+
+  /** A free block's response is (practically) the same at both margins (ticks) at smoothing τ. */
+  private sameResponse(before: number, after: number, tau: number): boolean {
+    if (tau <= STEP_TAU) return Math.sign(before) === Math.sign(after);
+    const reach = SATURATION * tau;
+    return (before >= reach && after >= reach) || (before <= -reach && after <= -reach);
   }
 
   // Scratch for solvePeriod: the free blocks of the period being solved.
@@ -250,12 +280,34 @@ export class PriceRelaxation {
     let x: number;
     if (clamp(agg.loAt(m), dMin, dMax) + this.blocksAt(prices[m]!) > 0) x = prices[m]!;
     else {
-      // First breakpoint where excess demand can be <= 0.
+      // First breakpoint where excess demand can be <= 0 (it is non-increasing in the price). The
+      // price rarely moves far, so the search gallops out from the old price's breakpoint: the same
+      // breakpoint as a binary search over all of them, with fewer evaluations of the blocks' response.
       let lo = 0;
       let hi = m;
+      const start = Math.min(upperIndex(prices, old), m);
+      if (this.clearsAt(agg, dMin, dMax, start)) {
+        hi = start;
+        for (let step = 1; hi - step > 0; step *= 2) {
+          if (!this.clearsAt(agg, dMin, dMax, hi - step)) {
+            lo = hi - step + 1;
+            break;
+          }
+          hi -= step;
+        }
+      } else {
+        lo = start + 1;
+        for (let step = 1; lo + step - 1 < m; step *= 2) {
+          if (this.clearsAt(agg, dMin, dMax, lo + step - 1)) {
+            hi = lo + step - 1;
+            break;
+          }
+          lo += step;
+        }
+      }
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (clamp(agg.loAt(mid), dMin, dMax) + this.blocksAt(prices[mid]!) <= 0) hi = mid;
+        if (this.clearsAt(agg, dMin, dMax, mid)) hi = mid;
         else lo = mid + 1;
       }
       const j = lo;
@@ -331,6 +383,18 @@ export class PriceRelaxation {
     }
     return (a + b) / 2;
   }
+}
+
+/** The first index whose value is >= x in an ascending array (its length if none). */
+function upperIndex(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -1,6 +1,12 @@
 import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
 import { LocalSearch } from './block-local-search.js';
-import { CHILD_SMOOTHING, PriceRelaxation, ROOT_SMOOTHING } from './block-relaxation.js';
+import {
+  CHILD_SMOOTHING,
+  PriceRelaxation,
+  REFINE_PASSES,
+  REFINE_SMOOTHING,
+  ROOT_SMOOTHING,
+} from './block-relaxation.js';
 import { BlockSpace } from './block-space.js';
 import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance } from './problem.js';
 
@@ -174,7 +180,11 @@ class BlockSearch {
           this.changedPeriods(from.domain, domain),
         )
       : new PriceRelaxation(this.space, domain);
-    const value = relaxation.solve(from ? CHILD_SMOOTHING : ROOT_SMOOTHING, this.pruneBelow() - 1);
+    const enough = this.pruneBelow() - 1;
+    let value = relaxation.solve(from ? CHILD_SMOOTHING : ROOT_SMOOTHING, enough);
+    // Not pruned by the exact re-solve: refine λ (smoothed levels) before paying for a branch.
+    if (from && value > enough)
+      value = Math.min(value, relaxation.solve(REFINE_SMOOTHING, enough, REFINE_PASSES));
     return { domain, bound: Math.min(bound, value), relaxation };
   }
 
