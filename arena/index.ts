@@ -44,7 +44,13 @@ export {
   subjects,
 } from './nats/subjects.js';
 export { ReplayPort } from './replay/replay-port.js';
-export { answerKey, readTapeAnswers, type TapeAnswer, type TapeAnswers } from './replay/tape-answers.js';
+export {
+  answerKey,
+  readRunTapeAnswers,
+  readTapeAnswers,
+  type TapeAnswer,
+  type TapeAnswers,
+} from './replay/tape-answers.js';
 export { TapeCheck, TapeMismatchError } from './replay/tape-check.js';
 export { TapeLines } from './replay/tape-lines.js';
 export { configFileError, readNamedConfig, readYamlConfig } from './run/config-file.js';

@@ -3,6 +3,7 @@
 // no agreement of its own: it is the run's public subjects (proto/flexarena/v1/public.proto) and
 // the settlement records of the evaluation contract, exactly as the arena publishes them.
 // Imported by the server (Node) and by the page (browser): no Node or DOM types here.
+import type { SnapshotTrade } from './web/model/store.js';
 
 export type DashboardMode = 'live' | 'replay';
 
@@ -60,12 +61,32 @@ export interface ReplayState {
   playing: boolean;
 }
 
+/**
+ * `products`: the product the page shows (if the user chose one), whose trades the snapshot after
+ * a reset carries besides those of the product the page shows by itself; 'trades' asks for one
+ * product's (the user picked it), which come on the trades subject.
+ */
 export type ReplayControl =
-  | { action: 'sync' }
-  | { action: 'play' }
+  | { action: 'sync'; products?: string[] }
+  | { action: 'play'; products?: string[] }
   | { action: 'pause' }
   | { action: 'speed'; speed: number }
-  | { action: 'seek'; positionMs: number };
+  | { action: 'seek'; positionMs: number; products?: string[] }
+  | { action: 'trades'; productId: string };
+
+/** Products a control request may name in `products`. */
+export const MAX_CONTROL_PRODUCTS = 8;
+
+/**
+ * A product's trades up to what the page has received, which the snapshot after the last reset
+ * left out (the page asked with a 'trades' request): they replace what the page holds of them.
+ */
+export const replayTradesSubject = (runId: string) => `flexarena-replay.${runId}.trades`;
+
+export interface ReplayTrades {
+  productId: string;
+  trades: SnapshotTrade[];
+}
 
 /** The player's answer to a control request. */
 export type ReplayControlReply = { ok: true; state: ReplayState } | { ok: false; error: string };

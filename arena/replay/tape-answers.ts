@@ -3,8 +3,8 @@
 // every missed deadline, and the moment an agent went absent. That is all the core needs to play
 // the run again: the world and the markets are deterministic given the configuration and seed.
 // Shared by the dashboard's replay and `flexarena run --resume`.
-import { TapeFileError } from '../run/tape-file.js';
-import { TapeLines } from './tape-lines.js';
+import { openTapeStream, TapeFileError } from '../run/tape-file.js';
+import { type OnLine, TapeLines } from './tape-lines.js';
 
 export type TapeAnswer = { kind: 'batch'; actions: unknown[] } | { kind: 'missed' };
 
@@ -27,7 +27,7 @@ export class AnswerIndex {
     const i = this.lineOf.get(key);
     if (i === undefined) return undefined;
     if (i < 0) return { kind: 'missed' };
-    return { kind: 'batch', actions: (JSON.parse(this.lines.at(i)!) as { actions: unknown[] }).actions };
+    return { kind: 'batch', actions: (JSON.parse(this.lines.apart(i)!) as { actions: unknown[] }).actions };
   }
 
   setBatch(key: string, line: number): void {
@@ -54,15 +54,13 @@ const MARKERS = ['"type":"batch"', '"type":"missed-deadline"', '"type":"agent-ab
   Buffer.from(m),
 );
 
-/** `tape`: the uncompressed tape, whole lines (bytes as read, or text). */
-export function readTapeAnswers(tape: Buffer | string, file: string): TapeAnswers {
-  const lines = new TapeLines(typeof tape === 'string' ? Buffer.from(tape, 'utf8') : tape);
-  const answers = new AnswerIndex(lines);
+/** Reads the answers off each line as the tape is read. */
+function answerReader(file: string) {
+  const answersAt: [kind: 'batch' | 'missed', key: string, line: number][] = [];
   const absentAt = new Map<string, Set<number>>();
-  for (let i = 0; i < lines.length; i++) {
-    const bytes = lines.bytesAt(i)!;
+  const onLine: OnLine = (i, bytes) => {
     // Only the three record types that carry answers are parsed; the rest is compared as bytes.
-    if (!MARKERS.some((m) => bytes.includes(m))) continue;
+    if (!MARKERS.some((m) => bytes.includes(m))) return;
     let rec: { type?: unknown; agent?: unknown; wakeId?: unknown; actions?: unknown; t?: unknown };
     try {
       rec = JSON.parse(bytes.toString('utf8'));
@@ -76,11 +74,11 @@ export function readTapeAnswers(tape: Buffer | string, file: string): TapeAnswer
           file,
           `line ${i + 1}: a batch record needs a numeric wakeId and an actions array`,
         );
-      answers.setBatch(answerKey(agent, rec.wakeId), i);
+      answersAt.push(['batch', answerKey(agent, rec.wakeId), i]);
     } else if (rec.type === 'missed-deadline') {
       if (typeof rec.wakeId !== 'number')
         throw new TapeFileError(file, `line ${i + 1}: a missed-deadline record needs a numeric wakeId`);
-      answers.setMissed(answerKey(agent, rec.wakeId), i);
+      answersAt.push(['missed', answerKey(agent, rec.wakeId), i]);
     } else if (rec.type === 'agent-absent') {
       if (typeof rec.t !== 'number')
         throw new TapeFileError(file, `line ${i + 1}: agent-absent needs a time t`);
@@ -88,6 +86,43 @@ export function readTapeAnswers(tape: Buffer | string, file: string): TapeAnswer
       absentAt.set(agent, set);
       set.add(rec.t);
     }
+  };
+  const finish = (lines: TapeLines): TapeAnswers => {
+    const answers = new AnswerIndex(lines);
+    for (const [kind, key, line] of answersAt)
+      if (kind === 'batch') answers.setBatch(key, line);
+      else answers.setMissed(key, line);
+    return { answers, absentAt, lines };
+  };
+  return { onLine, finish };
+}
+
+/** `tape`: the uncompressed tape, whole lines (bytes as read, or text), held in memory (tests, small tapes). */
+export function readTapeAnswers(tape: Buffer | string, file: string): TapeAnswers {
+  const reader = answerReader(file);
+  const lines = TapeLines.fromBytes(
+    typeof tape === 'string' ? Buffer.from(tape, 'utf8') : tape,
+    reader.onLine,
+  );
+  return reader.finish(lines);
+}
+
+/**
+ * The answers on a run folder's tape, read as a stream: the uncompressed tape goes to a temporary
+ * file as it is gunzipped, and only the line ends and the answers' places stay in memory (held
+ * whole, a month's tape was 133 MB beside the re-simulation for as long as it ran). A tape that was
+ * never closed (a killed run) is read up to its last whole line. Close `lines` when done.
+ */
+export async function readRunTapeAnswers(runDir: string): Promise<TapeAnswers> {
+  const stream = openTapeStream(runDir);
+  const reader = answerReader(stream.path);
+  let lines: TapeLines;
+  try {
+    lines = await TapeLines.fromStream(stream as AsyncIterable<Buffer>, reader.onLine);
+  } catch (err) {
+    (stream as unknown as { destroy(): void }).destroy();
+    if (err instanceof TapeFileError) throw err;
+    throw new TapeFileError(stream.path, `cannot be read: ${(err as Error).message}`, { cause: err });
   }
-  return { answers, absentAt, lines };
+  return reader.finish(lines);
 }

@@ -83,7 +83,7 @@ function iso(ms: number): string {
 export function unclosedRunNoteOf(runDir: string): string | undefined {
   if (!isUnclosedRun(runDir)) return undefined;
   try {
-    const lines = new TapeLines(readTapeBytes(runDir).bytes);
+    const lines = TapeLines.fromBytes(readTapeBytes(runDir).bytes);
     return unclosedRunNote(runDir, lines.at(lines.length - 1), lines.length);
   } catch {
     return unclosedRunNote(runDir, undefined);

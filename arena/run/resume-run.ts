@@ -24,11 +24,11 @@ import type {
 } from '../../sim/index.js';
 import { manifestMsgId, runEndMsgId, settlementMsgId } from '../nats/subjects.js';
 import { ReplayPort } from '../replay/replay-port.js';
-import { answerKey, readTapeAnswers, type TapeAnswers } from '../replay/tape-answers.js';
+import { answerKey, readRunTapeAnswers, type TapeAnswers } from '../replay/tape-answers.js';
 import { TapeCheck, TapeMismatchError } from '../replay/tape-check.js';
 import { loadRunConfig } from './load-config.js';
 import { INTERRUPTED_FILE, readInterruption } from './run-folder.js';
-import { readTapeBytes, TAPE_FILE, TAPE_SHA_FILE, TapeFileError } from './tape-file.js';
+import { TAPE_FILE, TAPE_SHA_FILE, TapeFileError } from './tape-file.js';
 
 /** A run folder that cannot be resumed, and why. */
 export class ResumeError extends FlexArenaError {
@@ -66,7 +66,7 @@ export interface ResumePlan {
 }
 
 /** Checks that `folder` holds a run that can go on, and reads what it needs (refusals: ResumeError). */
-export function planResume(folder: string): ResumePlan {
+export async function planResume(folder: string): Promise<ResumePlan> {
   const runDir = resolve(folder);
   const configPath = join(runDir, 'config.yaml');
   if (!existsSync(configPath)) throw new ResumeError(runDir, 'not a run folder (it has no config.yaml)');
@@ -100,7 +100,7 @@ export function planResume(folder: string): ResumePlan {
     throw new ResumeError(runDir, `the folder's name "${runId}" is not a run id`);
   let tape: TapeAnswers;
   try {
-    tape = readTapeAnswers(readTapeBytes(runDir).bytes, tapePath);
+    tape = await readRunTapeAnswers(runDir);
   } catch (cause) {
     if (cause instanceof TapeFileError) throw new ResumeError(runDir, cause.message, { cause });
     throw cause;

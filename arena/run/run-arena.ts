@@ -639,6 +639,8 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
     }
     // Stopped by a signal before it opened NATS, the new run keeps its folder (interrupted.json).
     earlier?.drop();
+    // The recorded tape's temporary copy (read for the re-simulation): the run is over.
+    opts.resume?.tape.lines.close();
     // The process may live on (a tournament's next game, a test runner's next file).
     restoreHelperThreads();
   }

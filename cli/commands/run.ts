@@ -181,7 +181,7 @@ export function registerRun(program: Command): void {
         [!o.dashboardWait, '--no-dashboard-wait'],
       ] as const)
         if (given && !o.dashboard) throw new InvalidArgumentError(`${flag} applies only with --dashboard`);
-      const resume = o.resume !== undefined ? planResume(o.resume) : undefined;
+      const resume = o.resume !== undefined ? await planResume(o.resume) : undefined;
       const file = resume ? resume.configPath : given!;
       const cfg =
         resume?.cfg ??

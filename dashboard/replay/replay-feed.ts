@@ -9,7 +9,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DashboardStore, type StoreSnapshot } from '../web/model/store.js';
+import { DashboardStore, type SnapshotTrade, type StoreSnapshot } from '../web/model/store.js';
 import type { TimedMessage } from './timeline.js';
 
 export const CHECKPOINT_EVERY = 5_000;
@@ -143,9 +143,19 @@ export class ReplayFeed {
     return out;
   }
 
-  /** What the page draws after messages [0, end): the checkpoint before `end` and the messages since. */
-  snapshotAt(end: number): StoreSnapshot {
-    return this.stateAt(end).snapshot();
+  /**
+   * What the page draws after messages [0, end): the checkpoint before `end` and the messages
+   * since; of the trades, those of `products` and of the product the page shows by itself.
+   */
+  snapshotAt(end: number, products: readonly string[] = []): StoreSnapshot {
+    const state = this.stateAt(end);
+    const first = state.firstProductWithBook();
+    return state.snapshot({ tradesOf: first === undefined ? products : [...products, first] });
+  }
+
+  /** A product's last trades (as a snapshot carries them) after messages [0, end). */
+  tradesAt(end: number, productId: string): SnapshotTrade[] {
+    return this.stateAt(end).tradesSnapshot(productId);
   }
 
   close(): void {

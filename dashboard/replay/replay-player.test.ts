@@ -20,6 +20,11 @@ const timeline: Timeline = {
     { t: 900_000, subject: `flexarena.${RUN}.clock`, data: '{"timeMs":900000}', supersedes: 'clock' },
     { t: 1_800_000, subject: `flexarena.${RUN}.cid.p.book`, data: '{"n":2}', supersedes: 'book:p' },
     { t: 1_800_000, subject: `flexarena.${RUN}.cid.p.trades`, data: '{"trades":[]}' },
+    {
+      t: 1_800_000,
+      subject: `flexarena.${RUN}.cid.q.trades`,
+      data: '{"productId":"q","trades":[{"tradeId":"1","timeMs":"1800000","priceTicks":"5000","quantityLots":"2"}]}',
+    },
     { t: 3_600_000, subject: `flexarena.${RUN}.run`, data: '{"event":"ended"}' },
   ]),
 };
@@ -40,7 +45,11 @@ beforeAll(async () => {
   server = await startNatsServer();
   nc = await connect({ servers: server.url });
   page = await connect({ servers: server.url });
-  for (const prefix of [`flexarena.${RUN}.>`, `flexarena-replay.${RUN}.reset`])
+  for (const prefix of [
+    `flexarena.${RUN}.>`,
+    `flexarena-replay.${RUN}.reset`,
+    `flexarena-replay.${RUN}.trades`,
+  ])
     page.subscribe(prefix, {
       callback: (_e, m) => {
         received.push(`${m.subject.split('.').slice(2).join('.')} ${m.string()}`);
@@ -88,7 +97,7 @@ describe('ReplayPlayer', { shuffle: false }, () => {
     expect(r).toMatchObject({ ok: true, state: { positionMs: 2_000_000, playing: false } });
     expect(received).toEqual([
       'reset {"positionMs":2000000,"parts":1}',
-      'snapshot clock=900000 run=started books=p trades=:0',
+      'snapshot clock=900000 run=started books=p trades=',
     ]);
   });
 
@@ -117,8 +126,22 @@ describe('ReplayPlayer', { shuffle: false }, () => {
     expect(received).toEqual([
       'answer true',
       'reset {"positionMs":2000000,"parts":1}',
-      'snapshot clock=900000 run=started books=p trades=:0',
+      'snapshot clock=900000 run=started books=p trades=',
     ]);
+  });
+
+  // A month's snapshot carried the last 100 trades of every product (2.1 of its 3.2 MB): now those
+  // of the products the page shows, and of one it asks for when the user picks it.
+  it("carries the trades of the products the page names, and sends a product's trades when asked", async () => {
+    received.length = 0;
+    await control({ action: 'seek', positionMs: 2_000_000, products: ['q'] });
+    expect(received).toEqual([
+      'reset {"positionMs":2000000,"parts":1}',
+      'snapshot clock=900000 run=started books=p trades=q:1',
+    ]);
+    received.length = 0;
+    expect(await control({ action: 'trades', productId: 'q' })).toMatchObject({ ok: true });
+    expect(received).toEqual(['trades {"productId":"q","trades":[[1,1800000,5000,2,""]]}']);
   });
 
   it('plays the rest at the chosen speed and stops at the end', async () => {
@@ -141,6 +164,18 @@ describe('ReplayPlayer', { shuffle: false }, () => {
     });
     expect(await control({ action: 'speed', speed: 0 })).toMatchObject({ ok: false, error: /speed must be/ });
     expect(await control({ action: 'rewind' })).toEqual({ ok: false, error: 'unknown action "rewind"' });
+    expect(await control({ action: 'seek', positionMs: 0, products: 'q' })).toEqual({
+      ok: false,
+      error: 'products must be a list of product ids, got "q"',
+    });
+    expect(await control({ action: 'sync', products: Array(9).fill('q') })).toEqual({
+      ok: false,
+      error: 'products may name at most 8 products, got 9',
+    });
+    expect(await control({ action: 'trades' })).toEqual({
+      ok: false,
+      error: 'productId must be a product id, got undefined',
+    });
     expect(player.state).toMatchObject({ positionMs: 3_600_000, speed: 500_000 });
   });
 });

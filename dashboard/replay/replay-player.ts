@@ -7,6 +7,7 @@
 // dropped by nats-server as a slow reader.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
+  MAX_CONTROL_PRODUCTS,
   type ReplayControl,
   type ReplayControlReply,
   type ReplayReset,
@@ -15,6 +16,7 @@ import {
   replayResetSubject,
   replaySnapshotSubject,
   replayStateSubject,
+  replayTradesSubject,
 } from '../protocol.js';
 import { compacted, type Timeline } from './timeline.js';
 
@@ -121,6 +123,8 @@ export class ReplayPlayer {
    */
   private accept(c: ReplayControl): { state: ReplayState; publish: () => void } {
     let resendFrom: number | undefined;
+    const products =
+      c?.action === 'sync' || c?.action === 'play' || c?.action === 'seek' ? productsOf(c) : [];
     switch (c?.action) {
       case 'sync':
         // A page that just subscribed: show it everything up to now; the first one starts playback.
@@ -153,6 +157,12 @@ export class ReplayPlayer {
         this.positionMs = resendFrom;
         break;
       }
+      case 'trades': {
+        if (typeof c.productId !== 'string' || c.productId === '')
+          throw new RangeError(`productId must be a product id, got ${JSON.stringify(c.productId)}`);
+        const { productId } = c;
+        return { state: this.state, publish: () => void this.sendTrades(productId) };
+      }
       default:
         throw new RangeError(`unknown action ${JSON.stringify((c as { action?: unknown })?.action)}`);
     }
@@ -161,7 +171,7 @@ export class ReplayPlayer {
       state: this.state,
       publish: () => {
         // After a reset the state follows the snapshot (the page's new store takes it then).
-        if (resendFrom !== undefined) void this.resend(resendFrom);
+        if (resendFrom !== undefined) void this.resend(resendFrom, products);
         else this.publishState();
       },
     };
@@ -172,12 +182,13 @@ export class ReplayPlayer {
    * player waits until nats-server has taken them in, so a seek never puts more than that on the
    * wire at once; a newer reset ends this one.
    */
-  private async resend(positionMs: number): Promise<void> {
+  private async resend(positionMs: number, products: readonly string[]): Promise<void> {
     const reset = ++this.resets;
     this.sending = true;
     this.positionMs = positionMs;
     const end = this.timeline.messages.indexAfter(positionMs);
-    const parts = splitText(JSON.stringify(this.timeline.messages.snapshotAt(end)), SNAPSHOT_PART);
+    const snapshot = this.timeline.messages.snapshotAt(end, products);
+    const parts = splitText(JSON.stringify(snapshot), SNAPSHOT_PART);
     const { runId } = this.timeline;
     const body: ReplayReset = { positionMs, parts: parts.length };
     this.nc.publish(replayResetSubject(runId), JSON.stringify(body));
@@ -195,6 +206,17 @@ export class ReplayPlayer {
     this.sending = false;
     this.lastStep = Date.now();
     this.publishState();
+  }
+
+  /**
+   * A product's last trades up to what has been published (once a reset being sent is done), on
+   * the trades subject: the page receives them after every message they include and before any
+   * they do not.
+   */
+  private async sendTrades(productId: string): Promise<void> {
+    await this.settled();
+    const trades = this.timeline.messages.tradesAt(this.next, productId);
+    this.nc.publish(replayTradesSubject(this.timeline.runId), JSON.stringify({ productId, trades }));
   }
 
   private publishUpTo(positionMs: number): void {
@@ -218,6 +240,17 @@ export class ReplayPlayer {
   private publishState(): void {
     this.nc.publish(replayStateSubject(this.timeline.runId), JSON.stringify(this.state));
   }
+}
+
+/** A control request's `products`: product ids, at most MAX_CONTROL_PRODUCTS; none if absent. */
+function productsOf(c: { products?: unknown }): string[] {
+  const p = c.products;
+  if (p === undefined) return [];
+  if (!Array.isArray(p) || !p.every((x) => typeof x === 'string'))
+    throw new RangeError(`products must be a list of product ids, got ${JSON.stringify(p)}`);
+  if (p.length > MAX_CONTROL_PRODUCTS)
+    throw new RangeError(`products may name at most ${MAX_CONTROL_PRODUCTS} products, got ${p.length}`);
+  return p;
 }
 
 /** `text` in pieces of at most `size` characters, never between the two halves of a surrogate pair. */

@@ -14,8 +14,7 @@ import {
   loadRunConfig,
   ReplayPort,
   readInterruption,
-  readTapeAnswers,
-  readTapeBytes,
+  readRunTapeAnswers,
   readWorldFiles,
   subjects,
   TAPE_FILE,
@@ -44,29 +43,21 @@ function readRequired(runDir: string, name: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** The uncompressed tape (tape.jsonl.gz, or the tape.jsonl of older run folders), up to its last whole line. */
-function readTape(runDir: string): Buffer {
+/**
+ * The answers on the tape (tape.jsonl.gz, or the tape.jsonl of older run folders), read as a stream
+ * up to its last whole line; a tape or line that cannot be read is named as the replay's input error
+ * (why: missing, not gzip, not JSON), not only that it is missing or unreadable.
+ */
+async function readAnswers(runDir: string): Promise<TapeAnswers> {
   try {
-    return readTapeBytes(runDir).bytes;
+    return await readRunTapeAnswers(runDir);
   } catch (err) {
-    // Say why (missing, or not gzip), not only that it is missing or unreadable.
     if (err instanceof TapeFileError) {
       const why = err.message.startsWith(`${err.path}: `)
         ? err.message.slice(err.path.length + 2)
         : err.message;
       throw new ReplayInputError(err.path, why, { cause: err });
     }
-    throw err;
-  }
-}
-
-/** The answers on the tape; a line that cannot be read is named as the replay's input error. */
-function readAnswers(tape: Buffer, tapePath: string): TapeAnswers {
-  try {
-    return readTapeAnswers(tape, tapePath);
-  } catch (err) {
-    if (err instanceof TapeFileError)
-      throw new ReplayInputError(err.path, err.message.slice(err.path.length + 2), { cause: err });
     throw err;
   }
 }
@@ -176,7 +167,22 @@ export async function loadReplay(runDir: string): Promise<ReplayLoad> {
       'a real-time run (mode: realtime) cannot be replayed: its actions were applied at wall-clock arrival times',
     );
   const tapePath = join(runDir, existsSync(join(runDir, TAPE_FILE)) ? TAPE_FILE : LEGACY_TAPE_FILE);
-  const tape = readAnswers(readTape(runDir), tapePath);
+  const tape = await readAnswers(runDir);
+  try {
+    return await replay(runDir, cfg, configPath, tapePath, tape);
+  } finally {
+    // The tape's temporary copy: every line has been compared.
+    tape.lines.close();
+  }
+}
+
+async function replay(
+  runDir: string,
+  cfg: RunConfig,
+  configPath: string,
+  tapePath: string,
+  tape: TapeAnswers,
+): Promise<ReplayLoad> {
   const interruption = interruptionOf(runDir, tape.lines, tapePath);
   const killed = interruption?.signal === KILLED_SIGNAL && Number.isNaN(interruption.lastDecisionMs);
   // A killed run never wrote tape.sha256: its lines are compared one by one, up to where they end.

@@ -57,7 +57,7 @@ describe('a resumed run stopped while it catches up', () => {
     // Resumed, and stopped again at its third settlement record: still re-simulating the tape.
     const second = new AbortController();
     let settled = 0;
-    const plan = planResume(runDir);
+    const plan = await planResume(runDir);
     expect(plan.tape.lines.length).toBeGreaterThan(100);
     const lines: string[] = [];
     const err = await runArena(plan.cfg, {
@@ -85,8 +85,8 @@ describe('a resumed run stopped while it catches up', () => {
     expect(snapshot(runDir)).toEqual(before);
 
     // And it resumes again, to the run played through.
-    const resumed = await runArena(planResume(runDir).cfg, {
-      resume: planResume(runDir),
+    const resumed = await runArena((await planResume(runDir)).cfg, {
+      resume: await planResume(runDir),
       local: local(cfg),
       log: () => {},
     });

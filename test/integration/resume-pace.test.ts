@@ -51,7 +51,7 @@ describe('a resumed run', () => {
     }).catch((err: unknown) => err);
     expect(stopped).toBeInstanceOf(RunInterruptedError);
 
-    const plan = planResume(`${outDir}/stopped`);
+    const plan = await planResume(`${outDir}/stopped`);
     const after: number[] = [];
     await runArena(plan.cfg, {
       resume: plan,

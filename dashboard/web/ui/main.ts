@@ -54,9 +54,17 @@ async function main(): Promise<void> {
     'results',
     'ticker',
   ]);
+  // Products whose trades the page asked the replay player for, since the last reset.
+  let askedTrades = new Set<string>();
+  let askTrades = (_productId: string) => {};
   const products = new ProductView(
     () => store,
     () => products.render(new Set(), true),
+    (productId) => {
+      if (askedTrades.has(productId)) return;
+      askedTrades.add(productId);
+      askTrades(productId);
+    },
   );
   const prices = new PriceChart(byId('price-chart'));
   const profits = new ProfitChart(byId('profit-chart'));
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
     },
     reset() {
       store = new DashboardStore(cfg.runId, cfg.replay?.interrupted);
+      askedTrades = new Set();
       probe.store = store;
       for (const v of all) store.changed.add(v as never);
       redrawAll = true;
@@ -159,6 +168,10 @@ async function main(): Promise<void> {
     snapshot(snapshot) {
       store.restore(snapshot);
       redrawAll = true;
+      schedule();
+    },
+    trades(t) {
+      store.restoreTrades(t.productId, t.trades);
       schedule();
     },
     replayState(state) {
@@ -176,11 +189,20 @@ async function main(): Promise<void> {
   if (cfg.mode === 'live') readStream();
   if (cfg.mode === 'replay' && cfg.replay) {
     const f = feed;
-    const send = (c: Parameters<NatsFeed['control']>[0]) =>
-      f
-        .control(c)
+    // A request that may reset the page says which product it shows: the snapshot carries that
+    // product's trades (and those of the product the page shows by itself), no other's.
+    const send = (c: Parameters<NatsFeed['control']>[0]) => {
+      const shown = products.chosen;
+      const withProducts =
+        (c.action === 'seek' || c.action === 'sync' || c.action === 'play') && shown
+          ? { ...c, products: [shown] }
+          : c;
+      return f
+        .control(withProducts)
         .then((s) => handlers.replayState(s))
         .catch((err: Error) => setStatus(`replay: ${err.message}`, 'error'));
+    };
+    askTrades = (productId) => void send({ action: 'trades', productId });
     controls = new ReplayControls(cfg.replay, send);
     await send({ action: 'sync' });
   }

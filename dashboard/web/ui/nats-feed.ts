@@ -10,10 +10,12 @@ import {
   type ReplayControlReply,
   type ReplayReset,
   type ReplayState,
+  type ReplayTrades,
   replayControlSubject,
   replayResetSubject,
   replaySnapshotSubject,
   replayStateSubject,
+  replayTradesSubject,
   runSubjects,
   settlementSubjects,
 } from '../../protocol.js';
@@ -28,6 +30,8 @@ export interface FeedHandlers {
   /** A replay's state at the reset's position, once all its parts have come. */
   snapshot(snapshot: StoreSnapshot): void;
   replayState(state: ReplayState): void;
+  /** A product's trades the last snapshot left out, which the page asked for. */
+  trades(trades: ReplayTrades): void;
   status(text: string, kind?: 'ok' | 'warn' | 'error'): void;
 }
 
@@ -93,6 +97,13 @@ export class NatsFeed {
           } catch {
             on.status('the replay snapshot was not JSON', 'error');
           }
+        },
+      });
+      // On the same connection as the run's messages, in order: they come after every trade they hold.
+      nc.subscribe(replayTradesSubject(cfg.runId), {
+        callback: (_err, m) => {
+          const t = json(m, m.subject) as ReplayTrades | undefined;
+          if (t) on.trades(t);
         },
       });
       nc.subscribe(replayStateSubject(cfg.runId), {

@@ -16,6 +16,8 @@ export class ProductView {
   constructor(
     private readonly store: () => DashboardStore,
     onChange: () => void,
+    /** The product shown has trades a replay's snapshot left out: ask the player for them. */
+    private readonly missingTrades: (productId: string) => void = () => {},
   ) {
     this.select.addEventListener('change', () => {
       this.chosen = this.select.value;
@@ -28,16 +30,14 @@ export class ProductView {
   render(views: ReadonlySet<string>, all = false): void {
     const store = this.store();
     if (!this.chosenByUser && (!this.chosen || !store.books.get(this.chosen)?.bids.length)) {
-      const first = store.products.find((p) => {
-        const b = store.books.get(p);
-        return b && (b.bids.length > 0 || b.asks.length > 0);
-      });
+      const first = store.firstProductWithBook();
       if (first && first !== this.chosen) {
         this.chosen = first;
         all = true;
       }
     }
     const chosen = this.chosen ?? '';
+    if (store.tradesOmitted.has(chosen)) this.missingTrades(chosen);
     if (all || views.has('products')) this.renderOptions(store);
     if (all || (views.has('book') && store.changedBooks.has(chosen))) this.renderBook(store);
     if (all || (views.has('trades') && store.changedTrades.has(chosen))) this.renderTrades(store);
