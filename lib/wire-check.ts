@@ -289,11 +289,17 @@ function join(head: string, tail: string): string {
 
 /**
  * Whether buf[start, end) is valid UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF,
- * no sequence cut short). ASCII is looked at here; from the first byte above 0x7f, Node's own check.
+ * no sequence cut short). All-ASCII is seen here; a string with any byte above 0x7f goes to Node's
+ * own check.
  */
 export function isValidUtf8(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return isUtf8(buf.subarray(i, end));
-  return true;
+  // The bytes OR-ed four at a time, one test per string (a test per byte cost 10% more of the check
+  // of a 40-submit batch: scripts/bench/session-decode.ts).
+  let high = 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) high |= buf[i]! | buf[i + 1]! | buf[i + 2]! | buf[i + 3]!;
+  for (; i < end; i++) high |= buf[i]!;
+  return high < 0x80 || isUtf8(buf.subarray(start, end));
 }
 
 /** A packed run must be whole values: varints that end inside it, or a multiple of the value size. */
