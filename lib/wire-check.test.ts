@@ -8,6 +8,7 @@ import {
   checkWire,
   compileWireSchema,
   expectedWireText,
+  isValidUtf8,
   WireMalformed,
   type WireMismatch,
   type WireUnits,
@@ -58,6 +59,7 @@ const TEST = compileWireSchema({
     { number: 9, name: 'flags', type: 'fixed32', repeated: true },
     { number: 10, name: 'names', type: 'string', repeated: true },
     { number: 11, name: 'on', type: 'bool' },
+    { number: 12, name: 'blob', type: 'bytes' },
   ],
 });
 const OUTER = TEST.get('t.Outer')!;
@@ -215,6 +217,153 @@ describe('checkWire', () => {
   });
 });
 
+const utf8Of = (...b: number[]) => isValidUtf8(Uint8Array.from(b), 0, b.length);
+
+describe('isValidUtf8', () => {
+  it('takes ASCII and well-formed multi-byte sequences, up to U+10FFFF', () => {
+    expect(utf8Of()).toBe(true);
+    for (const s of [
+      'ID-2026-12-03T10:15',
+      'é',
+      '€',
+      '日本語',
+      '𝄞',
+      'a€b𝄞c',
+      '\u{10FFFF}',
+      '\u{D7FF}\u{E000}',
+    ])
+      expect(isValidUtf8(Buffer.from(s), 0, Buffer.byteLength(s)), s).toBe(true);
+    expect(utf8Of(0x7f, 0xc2, 0x80, 0xdf, 0xbf, 0xe0, 0xa0, 0x80, 0xf4, 0x8f, 0xbf, 0xbf)).toBe(true);
+  });
+
+  it('refuses overlong forms', () => {
+    expect(utf8Of(0xc0, 0x80)).toBe(false); // NUL in two bytes
+    expect(utf8Of(0xc1, 0xbf)).toBe(false);
+    expect(utf8Of(0xe0, 0x80, 0x80)).toBe(false);
+    expect(utf8Of(0xe0, 0x9f, 0xbf)).toBe(false); // U+07FF in three bytes
+    expect(utf8Of(0xf0, 0x80, 0x80, 0x80)).toBe(false);
+    expect(utf8Of(0xf0, 0x8f, 0xbf, 0xbf)).toBe(false); // U+FFFF in four bytes
+  });
+
+  it('refuses surrogates and code points above U+10FFFF', () => {
+    expect(utf8Of(0xed, 0xa0, 0x80)).toBe(false); // U+D800
+    expect(utf8Of(0xed, 0xbf, 0xbf)).toBe(false); // U+DFFF
+    expect(utf8Of(0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80)).toBe(false); // a CESU-8 pair
+    expect(utf8Of(0xf4, 0x90, 0x80, 0x80)).toBe(false); // U+110000
+    expect(utf8Of(0xf5, 0x80, 0x80, 0x80)).toBe(false);
+  });
+
+  it('refuses truncated sequences, stray continuation bytes and bytes UTF-8 never uses', () => {
+    expect(utf8Of(0xc3)).toBe(false);
+    expect(utf8Of(0xe2, 0x82)).toBe(false);
+    expect(utf8Of(0xf0, 0x9f, 0x98)).toBe(false);
+    expect(utf8Of(0xe2, 0x82, 0x41)).toBe(false); // cut short by an ASCII byte
+    expect(utf8Of(0x61, 0x80)).toBe(false);
+    expect(utf8Of(0xbf, 0x61)).toBe(false);
+    expect(utf8Of(0x61, 0xfe)).toBe(false);
+    expect(utf8Of(0xff)).toBe(false);
+  });
+
+  it('looks only at its range of the buffer', () => {
+    const b = Uint8Array.from([0xff, 0x61, 0xe2, 0x82, 0xac, 0xc3]);
+    expect(isValidUtf8(b, 1, 5)).toBe(true);
+    expect(isValidUtf8(b, 0, 5)).toBe(false);
+    expect(isValidUtf8(b, 1, 6)).toBe(false);
+    expect(isValidUtf8(b, 2, 4)).toBe(false); // '€' cut by the range's end
+  });
+
+  it('agrees with a fatal TextDecoder on random bytes', () => {
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    // Code points at the edges of each encoded length and of the surrogates.
+    const points = [0x41, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x10ffff];
+    let invalid = 0;
+    for (let n = 0; n < 5000; n++) {
+      const text = Array.from({ length: 1 + (next() % 4) }, () =>
+        String.fromCodePoint(points[next() % points.length]!),
+      ).join('');
+      const b = new Uint8Array(Buffer.from(text));
+      // Half of them spoilt: one byte replaced by any byte, or the last one cut off.
+      const spoil = next() % 4;
+      if (spoil === 0) b[next() % b.length] = next() & 0xff;
+      const input = spoil === 1 ? b.subarray(0, b.length - 1) : b;
+      let expected = true;
+      try {
+        fatal.decode(input);
+      } catch {
+        expected = false;
+        invalid++;
+      }
+      expect(isValidUtf8(input, 0, input.length), Buffer.from(input).toString('hex')).toBe(expected);
+    }
+    expect(invalid).toBeGreaterThan(500);
+    expect(invalid).toBeLessThan(4500);
+  });
+});
+
+describe('checkWire: strings must be UTF-8', () => {
+  const raw = (field: number, body: number[]) => len(field, body);
+
+  it('reports a string field whose bytes are not UTF-8, with where they are', () => {
+    const b = bytes(vint(2, 1), raw(1, [0x70, 0xff, 0x31]));
+    const m = checkWire(OUTER, b);
+    expect(m).toMatchObject({ path: 'id', got: 2, invalidUtf8: { start: 4, end: 7 } });
+    expect(m?.field.name).toBe('id');
+    expect(checkWire(OUTER, bytes(str(1, 'p€1'), str(10, '𝄞')))).toBeUndefined();
+  });
+
+  it('names the element of a repeated string and the path of a nested one', () => {
+    expect(checkWire(OUTER, bytes(str(10, 'a'), str(10, 'b'), raw(10, [0xc0, 0x80])))?.path).toBe('names[2]');
+    const nested = compileWireSchema({
+      'n.Leaf': [{ number: 1, name: 'product_id', type: 'string' }],
+      'n.Root': [{ number: 2, name: 'leaves', type: 'message', repeated: true, message: 'n.Leaf' }],
+    }).get('n.Root')!;
+    const b = bytes(len(2, str(1, 'ok')), len(2, raw(1, [0xed, 0xa0, 0x80])));
+    expect(checkWire(nested, b)).toMatchObject({
+      path: 'leaves[1].product_id',
+      invalidUtf8: { start: 10, end: 13 },
+    });
+  });
+
+  it('leaves bytes fields and unknown field numbers as they are', () => {
+    expect(checkWire(OUTER, bytes(raw(12, [0xff, 0xfe, 0xc0]), raw(99, [0xff])))).toBeUndefined();
+    expect(
+      compileWireSchema({ x: [{ number: 1, name: 'b', type: 'bytes' }] })
+        .get('x')!
+        .field('b').utf8,
+    ).toBe(false);
+  });
+
+  it('reports whichever comes first: a bad string or a wrong wire type', () => {
+    expect(checkWire(OUTER, bytes(raw(1, [0xff]), f64(2, 1)))?.path).toBe('id');
+    expect(checkWire(OUTER, bytes(f64(2, 1), raw(1, [0xff])))?.path).toBe('count');
+  });
+
+  it('gives a unit its own bad string', () => {
+    const strings = compileWireSchema({
+      's.Act': [{ number: 1, name: 'client_ref', type: 'string' }],
+      's.Batch': [{ number: 2, name: 'actions', type: 'message', repeated: true, message: 's.Act' }],
+    });
+    const seen: [number, string | undefined][] = [];
+    const units: WireUnits = {
+      unit: strings.get('s.Act')!,
+      onParent: () => {},
+      onUnit: (i, m) => seen.push([i, m?.path]),
+    };
+    const b = bytes(len(2, str(1, 'a')), len(2, raw(1, [0xe2, 0x82])), len(2, str(1, 'c')));
+    expect(checkWire(strings.get('s.Batch')!, b, 0, b.length, units)).toBeUndefined();
+    expect(seen).toEqual([
+      [0, undefined],
+      [1, 'client_ref'],
+      [2, undefined],
+    ]);
+  });
+});
+
 describe('the generated table (gen/flexarena/v1/wire_fields.ts)', () => {
   it('has every field of every message of proto/, with its number, type and label', () => {
     // An independent reading of the .proto files (protobufjs, through @grpc/proto-loader): the
@@ -254,6 +403,15 @@ describe('the generated table (gen/flexarena/v1/wire_fields.ts)', () => {
     }
     expect(Object.keys(fromProto).length).toBeGreaterThan(50);
     expect(WIRE_FIELDS).toEqual(fromProto);
+    // The UTF-8 check follows the proto type: every string field of proto/ is checked, bytes never.
+    const schema = compileWireSchema(WIRE_FIELDS);
+    let strings = 0;
+    for (const [name, fields] of Object.entries(fromProto))
+      for (const f of fields) {
+        expect(schema.get(name)!.fields[f.number]!.utf8, `${name}.${f.name}`).toBe(f.type === 'string');
+        if (f.type === 'string') strings++;
+      }
+    expect(strings).toBeGreaterThan(50);
   });
 
   it('finds no mismatch in what the generated encoders write', () => {

@@ -7,7 +7,12 @@
 // What protobuf allows stays allowed: unknown field numbers (any wire type; forward compatibility)
 // and packed repeated scalars (wire type 2). Bytes that are not protobuf at all (a truncated value,
 // wire type 6 or 7, field number 0, an end-group tag without its start) throw WireMalformed.
-// Allocation-free on the happy path: paths are built only for what is reported.
+// A `string` field must also hold valid UTF-8 (proto3 says parsers should refuse it otherwise): the
+// decoders would put U+FFFD in place of each bad sequence, so two different byte strings sent as ids
+// would become one the agent never sent. `bytes` fields hold anything.
+// Allocation-free on the happy path: paths are built only for what is reported, and an all-ASCII
+// string (every id the arena hands out) is checked by a loop without a view of its bytes.
+import { isUtf8 } from 'node:buffer';
 
 /** One field of the generated table: the proto's name and type ("int64", "message", …). */
 export interface WireFieldSpec {
@@ -53,6 +58,8 @@ export interface WireField {
   readonly allowed: number;
   /** A packable repeated scalar: 0 for varints, 4 or 8 for fixed sizes; -1 when not packable. */
   readonly packedSize: number;
+  /** Type "string": its bytes must be valid UTF-8 ("bytes" fields are not checked). */
+  readonly utf8: boolean;
   /** The embedded message's fields (type "message"), resolved once the whole table is read. */
   message: WireMessage | undefined;
 }
@@ -64,13 +71,15 @@ export interface WireMessage {
   field(name: string): WireField;
 }
 
-/** A field whose wire type does not fit, and where. */
+/** A field whose wire type does not fit, or a string field whose bytes are not UTF-8, and where. */
 export interface WireMismatch {
   /** Proto field path from the message walked: "submit.price_ticks", "curve.points[2].quantity_lots". */
   path: string;
   field: WireField;
-  /** The wire type that came. */
+  /** The wire type that came (2, LEN, for a string that is not UTF-8). */
   got: number;
+  /** Set when the wire type fitted but the string's bytes are not valid UTF-8: where they are in the buffer. */
+  invalidUtf8?: { start: number; end: number };
 }
 
 export class WireMalformed extends Error {
@@ -116,6 +125,7 @@ export function compileWireSchema(
         repeated,
         allowed: (1 << single) | (packedSize >= 0 ? 1 << 2 : 0),
         packedSize,
+        utf8: s.type === 'string',
         message: undefined,
       };
       fields[s.number] = f;
@@ -277,6 +287,21 @@ function join(head: string, tail: string): string {
   return tail ? `${head}.${tail}` : head;
 }
 
+/**
+ * Whether buf[start, end) is valid UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF,
+ * no sequence cut short). All-ASCII is seen here; a string with any byte above 0x7f goes to Node's
+ * own check.
+ */
+export function isValidUtf8(buf: Uint8Array, start: number, end: number): boolean {
+  // The bytes OR-ed four at a time, one test per string (a test per byte cost 10% more of the check
+  // of a 40-submit batch: scripts/bench/session-decode.ts).
+  let high = 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) high |= buf[i]! | buf[i + 1]! | buf[i + 2]! | buf[i + 3]!;
+  for (; i < end; i++) high |= buf[i]!;
+  return high < 0x80 || isUtf8(buf.subarray(start, end));
+}
+
 /** A packed run must be whole values: varints that end inside it, or a multiple of the value size. */
 function checkPacked(f: WireField, buf: Uint8Array, start: number, end: number): void {
   if (f.packedSize > 0) {
@@ -357,6 +382,11 @@ function walk(
       const inner = f.message;
       if (inner === undefined) {
         if (f.packedSize >= 0) checkPacked(f, buf, lenStart, pos);
+        else if (f.utf8 && first === undefined && !isValidUtf8(buf, lenStart, pos)) {
+          const invalidUtf8 = { start: lenStart, end: pos };
+          const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
+          first = { path: segment(f, index), field: f, got: 2, invalidUtf8 };
+        }
         continue;
       }
       const valueStart = lenStart;
@@ -382,7 +412,7 @@ function walk(
       }
       if (m !== undefined && first === undefined) {
         const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
-        first = { path: join(segment(f, index), m.path), field: m.field, got: m.got };
+        first = { ...m, path: join(segment(f, index), m.path) };
       }
     }
   } catch (err) {

@@ -2,8 +2,9 @@
 // A protoc/buf plugin (buf.gen.yaml) that writes gen/flexarena/v1/wire_fields.ts: for every message
 // of proto/, each field's number, proto name, scalar type or message type and whether it is
 // repeated. The gateway's wire-type check (lib/wire-check.ts, arena/gateway/session-wire-check.ts)
-// reads it to know which wire type each field must arrive with: ts-proto's decoders skip a field
-// whose tag carries another wire type as if it were unknown, leaving the proto default in its place.
+// reads it to know which wire type each field must arrive with (ts-proto's decoders skip a field
+// whose tag carries another wire type as if it were unknown, leaving the proto default in its place)
+// and which must hold valid UTF-8 (type "string", not "bytes").
 // Generated from the same descriptors as the decoders, in the same `buf generate`, so the table
 // cannot lag behind a changed .proto.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';

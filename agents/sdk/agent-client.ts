@@ -21,7 +21,7 @@ import {
   WakeUpEncoding,
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
-import { encodeToBuffer, FastBinaryWriter } from '../../lib/index.js';
+import { encodeToBuffer } from '../../lib/index.js';
 import { AgentSdkError, SessionError } from './errors.js';
 import { GrpcStatus } from './grpc-status.js';
 import { type GrpcStreamError, openGrpcStream, splitAddress } from './grpc-stream.js';
@@ -37,6 +37,7 @@ import { REPORT_FIELDS, SkippedReports } from './skipped-reports.js';
 import type { Strategy } from './strategy.js';
 import { unencodableAction } from './unencodable-action.js';
 import { WakeViewError, WakeViewTracker } from './wake-view.js';
+import { WellFormedStringWriter } from './well-formed-writer.js';
 
 export interface ConnectOptions {
   /** host:port of the arena. */
@@ -123,10 +124,11 @@ export interface AgentRunOutcome {
 
 /**
  * SessionRequest → bytes through one writer for every request (see encodeToBuffer). A request the
- * wire cannot hold (e.g. a price of 1.5 ticks) throws and leaves nothing behind for the next one.
+ * wire cannot hold (e.g. a price of 1.5 ticks, a string with a lone surrogate) throws and leaves
+ * nothing behind for the next one.
  */
 export function requestSerializer(): (value: SessionRequest) => Buffer {
-  const writer = new FastBinaryWriter();
+  const writer = new WellFormedStringWriter();
   return (value) => encodeToBuffer(writer, (w) => encodeSessionRequest(value, w));
 }
 

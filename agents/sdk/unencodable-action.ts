@@ -5,6 +5,27 @@
 // Only called once the encoding failed, so a batch that encodes costs nothing more.
 import { Action } from '../../gen/flexarena/v1/session.js';
 import { ActionBuildError } from './errors.js';
+import { isWellFormed } from './well-formed-writer.js';
+
+/** The first string under `value` with a lone surrogate (well-formed-writer.ts), with its path. */
+function firstIllFormed(value: unknown, path: string): { path: string; value: string } | undefined {
+  if (typeof value === 'string') return isWellFormed(value) ? undefined : { path, value };
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const bad = firstIllFormed(v, `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.$case === 'string' && 'value' in o) return firstIllFormed(o.value, `${path}.${o.$case}`);
+  for (const [k, v] of Object.entries(o)) {
+    const bad = firstIllFormed(v, path ? `${path}.${k}` : k);
+    if (bad) return bad;
+  }
+  return undefined;
+}
 
 /** The first number under `value` that is not a safe integer, with its path (every number of an Action is an integer on the wire). */
 function firstNonInteger(value: unknown, path: string): { path: string; value: unknown } | undefined {
@@ -31,6 +52,16 @@ function firstNonInteger(value: unknown, path: string): { path: string; value: u
 export function unencodableAction(actions: readonly Action[], cause: unknown): ActionBuildError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   for (const [i, action] of actions.entries()) {
+    const text =
+      firstIllFormed(action.clientRef, `actions[${i}].clientRef`) ??
+      firstIllFormed(action.kind, `actions[${i}]`);
+    if (text)
+      return new ActionBuildError(
+        text.path,
+        'well-formed Unicode (no lone surrogate: UTF-8 cannot carry one)',
+        `${JSON.stringify(text.value)} cannot be sent`,
+        { cause },
+      );
     const bad = firstNonInteger(action.kind, `actions[${i}]`);
     if (bad)
       return new ActionBuildError(

@@ -126,7 +126,8 @@ export interface UndecodableRequest extends SessionRequest {
 
 export function decodeSessionRequest(value: Buffer): SessionRequest | UndecodableRequest {
   // ts-proto skips a field sent with an unexpected wire type as if it were unknown, leaving the
-  // proto default in its place: the bytes are checked first (session-wire-check.ts).
+  // proto default in its place, and decodes a string that is not UTF-8 with U+FFFD: the bytes are
+  // checked first (session-wire-check.ts).
   const wire = checkSessionRequestWire(value);
   if (!wire.ok) return { kind: undefined, undecodable: wire.undecodable };
   let req: SessionRequest;

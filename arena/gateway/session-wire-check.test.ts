@@ -139,3 +139,61 @@ describe('decodeSessionRequest: wire types', () => {
     expect(actions[1]).toMatchObject({ wireRefused: { field: 'submit.price_ticks' } });
   });
 });
+
+describe('decodeSessionRequest: strings must be UTF-8', () => {
+  // Without the check the decoder put U+FFFD for each bad sequence: 'p\xff1' and 'p\xfe1' both
+  // became 'p\ufffd1', an id the agent never sent.
+  const submitWithProduct = (ref: number[], product: number[]) => [
+    ...ld(1, ref),
+    ...ld(2, [...ld(1, product), ...tag(2, 0), 1, ...tag(3, 0), 5, ...tag(4, 0), 1, ...tag(5, 0), 1]),
+  ];
+
+  it('turns an action with a string that is not UTF-8 into a stand-in naming it; its neighbours decode', () => {
+    const bad = submitWithProduct(text('two'), [0x70, 0xff, 0x31]);
+    const req = decodeSessionRequest(
+      request([...tag(1, 0), 4, ...ld(2, valid('one')), ...ld(2, bad), ...ld(2, valid('three'))]),
+    );
+    const actions = (req.kind as { value: { actions: unknown[] } }).value.actions;
+    expect((actions[0] as Action).clientRef).toBe('one');
+    expect((actions[2] as Action).clientRef).toBe('three');
+    const refusal = {
+      field: 'submit.product_id',
+      limit: 'valid UTF-8, the encoding of a proto3 string',
+      message: 'submit.product_id (field 1, string) must be valid UTF-8; got 3 bytes that are not: 70 ff 31',
+    };
+    expect(actions[1]).toEqual({
+      clientRef: 'two',
+      wireRefused: { ...refusal, bytes: Buffer.from(bad).toString('base64') },
+    });
+    const r = admitAction(actions[1], { enabledKinds: new Set(['submit']) } as unknown as DoorLimits);
+    expect(r).toEqual({ ok: false, rejection: { code: RejectCode.REJECT_CODE_INVALID_FIELD, ...refusal } });
+  });
+
+  it('leaves client_ref out when it is the bad string, and shows at most 16 of its bytes', () => {
+    const ref = [...Array(20).fill(0x61), 0xc0, 0x80];
+    const req = decodeSessionRequest(
+      request([...tag(1, 0), 4, ...ld(2, submitWithProduct(ref, text('p1')))]),
+    );
+    const actions = (req.kind as { value: { actions: unknown[] } }).value.actions;
+    expect(actions[0]).toMatchObject({
+      clientRef: '',
+      wireRefused: {
+        field: 'client_ref',
+        message: `client_ref (field 1, string) must be valid UTF-8; got 22 bytes that are not: ${'61 '.repeat(16)}…`,
+      },
+    });
+  });
+
+  it('makes a string of the envelope that is not UTF-8 undecodable, naming it', () => {
+    const hello = decodeSessionRequest(Buffer.from(ld(1, [...ld(3, [0x71, 0xed, 0xa0, 0x80])])));
+    expect(hello).toMatchObject({
+      undecodable:
+        'hello.strategy (field 3, string) must be valid UTF-8; got 4 bytes that are not: 71 ed a0 80',
+    });
+    // Multi-byte UTF-8 is a string like any other.
+    const fine = decodeSessionRequest(Buffer.from(ld(1, ld(3, text('stratégie €')))));
+    expect(fine).toEqual(
+      SessionRequest.fromPartial({ kind: { $case: 'hello', value: { strategy: 'stratégie €' } } }),
+    );
+  });
+});

@@ -345,8 +345,9 @@ export function admitAction(raw: unknown, l: DoorLimits): Admitted {
     });
   const ref = text(raw.clientRef, 'client_ref', l.maxClientRefLength, false);
   if (ref) return no(ref);
-  // A field the gateway found sent with the wrong wire type: the decoded action would hold the
-  // proto default in its place, so only a stand-in reached the door (wire-refused.ts).
+  // A field the gateway found sent with the wrong wire type, or a string not UTF-8: the decoded
+  // action would hold the proto default or U+FFFD in its place, so only a stand-in reached the door
+  // (wire-refused.ts).
   if (raw.wireRefused !== undefined) return no(wireRefusal(raw));
   const k = raw.kind;
   if (!isObject(k) || !ACTION_KINDS.includes(k.$case as ActionKind) || !isObject(k.value))

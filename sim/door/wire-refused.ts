@@ -1,7 +1,7 @@
 // An action whose bytes did not fit the protocol's wire types (arena/gateway/session-wire-check.ts):
 // a field sent with another wire type than its proto type has (a price_ticks as a double) would
-// decode as the proto default, so the gateway hands the door this stand-in instead of the decoded
-// action. It keeps what is known for certain — the client_ref when that decoded, the action's bytes
+// decode as the proto default, and a string whose bytes are not UTF-8 with U+FFFD in place of each
+// bad sequence, so the gateway hands the door this stand-in instead of the decoded action. It keeps what is known for certain — the client_ref when that decoded, the action's bytes
 // as they came (base64) — and the door rejects it as INVALID_FIELD naming the field. A plain JSON
 // object, so the tape records it as it reached the door and a replay rejects it the same way.
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
@@ -12,7 +12,7 @@ export interface WireRefusedAction {
   wireRefused: {
     /** Proto field path inside the Action: "submit.price_ticks". */
     field: string;
-    /** The wire type the field must have, in words: "wire type 0 (VARINT), as int64 is sent". */
+    /** What the field must be, in words: "wire type 0 (VARINT), the wire type of int64", "valid UTF-8, …". */
     limit: string;
     message: string;
     /** The action's bytes as they came, base64. */

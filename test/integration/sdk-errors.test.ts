@@ -54,6 +54,15 @@ describe('runAgent against a real arena', () => {
     expect((unencodable as ActionBuildError).field).toBe('actions[1].submit.priceTicks');
     expect((unencodable as Error).message).toMatch(/^actions\[1\]\.submit\.priceTicks: 1\.5 cannot be sent/);
 
+    // A lone surrogate went out as U+FFFD: the arena acted on a product id never sent.
+    const cut: Strategy = {
+      name: 'cut',
+      decide: () => [submit({ productId: 'qh-\uD83D', side: 'buy', priceTicks: 100, quantityLots: 1 })],
+    };
+    const surrogate = await runAgent(cut, opts).catch((e: unknown) => e);
+    expect(surrogate).toBeInstanceOf(ActionBuildError);
+    expect((surrogate as ActionBuildError).field).toBe('actions[0].submit.productId');
+
     const bug = new Error('the strategy has a bug');
     const throwing: Strategy = {
       name: 'throwing',

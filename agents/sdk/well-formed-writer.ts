@@ -1,0 +1,19 @@
+// The SDK's writer for requests: a string holding a lone surrogate ('\uD800', half of a pair cut by
+// slicing) cannot be UTF-8, and the library's encoder writes U+FFFD in its place without a word —
+// the arena then acts on a client_ref or id the strategy never sent (and the ack's client_ref no
+// longer matches). This one throws instead, so the batch becomes an ActionBuildError naming the
+// field (unencodable-action.ts). One native check per string; nothing else changes on the wire.
+import { FastBinaryWriter } from '../../lib/index.js';
+
+/** ES2024's String.prototype.isWellFormed (Node 20), not in the project's ES2023 typings. */
+export function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+export class WellFormedStringWriter extends FastBinaryWriter {
+  override string(value: string): this {
+    if (!isWellFormed(value))
+      throw new Error(`${JSON.stringify(value)} holds a lone surrogate, which UTF-8 cannot carry`);
+    return super.string(value);
+  }
+}
