@@ -7,7 +7,15 @@ import type { WakeUp } from '../../gen/flexarena/v1/session.js';
 import { quarterHourId } from '../../lib/product-id.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
 import { HOUR_MS, QH_MS } from './strategy-utils.js';
-import { bucketOf, Q_ACTIONS, type QTableFile, qUpdate, TabularQ } from './tabular-q.js';
+import {
+  bucketOf,
+  forecastRank,
+  Q_ACTIONS,
+  type QTableFile,
+  qUpdate,
+  rankBucket,
+  TabularQ,
+} from './tabular-q.js';
 import {
   assetState,
   batteryAsset,
@@ -63,6 +71,124 @@ describe('qUpdate and bucketOf', () => {
     expect([-11, -10, -5, 0, 3, 9.99, 10, 50].map((x) => bucketOf(x, edges))).toEqual([
       0, 1, 1, 2, 3, 3, 4, 4,
     ]);
+  });
+});
+
+describe('forecastRank and rankBucket', () => {
+  it('gives the share of the other forecasts below, ties half, and 0.5 alone', () => {
+    expect(forecastRank(50, [60, 70, 80])).toBe(0);
+    expect(forecastRank(90, [60, 70, 80])).toBe(1);
+    expect(forecastRank(70, [60, 70, 80, 90])).toBeCloseTo(1.5 / 4, 12);
+    expect(forecastRank(70, [])).toBe(0.5);
+  });
+
+  it('puts a rank into n equal buckets, rank 1 into the top one', () => {
+    expect([0, 0.19, 0.2, 0.5, 0.99, 1].map((r) => rankBucket(r, 5))).toEqual([0, 0, 1, 2, 4, 4]);
+    expect(rankBucket(1, 1)).toBe(0);
+  });
+});
+
+describe('tabular-q with the price level (levelBuckets)', () => {
+  // 09:15 is the target; the forecasts of the day rise by 1 EUR per quarter-hour from it on, so it
+  // is the cheapest of its window (bucket 0); a dear one 96 quarter-hours long falling: the top.
+  const rising = (t: number) =>
+    forecasts(
+      t + QH_MS,
+      Array.from({ length: 96 }, (_, i) => 5_000 + 100 * i),
+    );
+  const falling = (t: number) =>
+    forecasts(
+      t + QH_MS,
+      Array.from({ length: 96 }, (_, i) => 15_000 - 100 * i),
+    );
+  const keyAfter = (s: TabularQ, priceForecasts: WakeUp['priceForecasts']) => {
+    s.decide(makeWakeUp({ timeMs: NOW, assets: [assetState({ socMwh: 10 })], priceForecasts }));
+    return s.saveState().pending?.key;
+  };
+
+  it('adds the rank bucket of the traded quarter-hour as a fourth key part; without it the key is as before', () => {
+    expect(keyAfter(ready({ levelBuckets: 5 }), rising(NOW))).toBe('9|2|2|0');
+    expect(keyAfter(ready({ levelBuckets: 5 }), falling(NOW))).toBe('9|2|2|4');
+    expect(keyAfter(ready({ levelBuckets: 3 }), FLAT(NOW))).toBe('9|2|2|1');
+    expect(keyAfter(ready(), rising(NOW))).toBe('9|2|2');
+  });
+
+  it('only ranks within the 24 h from the target: a dearer quarter-hour a day later does not count', () => {
+    // 96 quarter-hours at 80 then one at 1 EUR after 24 h: the target is not above anything counted.
+    const prices = forecasts(NOW + QH_MS, [...Array.from({ length: 96 }, () => 8_000), 100]);
+    expect(keyAfter(ready({ levelBuckets: 4 }), prices)).toBe('9|2|2|2');
+  });
+
+  it('discounts per hour with gammaPer hour: γ^(1/4) per quarter-hour decision', () => {
+    const s = ready({ alpha: 1, gamma: 0.9, gammaPer: 'hour', levelBuckets: 2 });
+    expect(s.gamma).toBeCloseTo(0.9 ** 0.25, 12);
+    expect(ready({ gamma: 0.9 }).gamma).toBe(0.9);
+    // Reward 0 and a next state worth 40 in its idle action: Q = 0.9^(1/4) × 40.
+    const path = join(mkdtempSync(join(tmpdir(), 'flexarena-q-')), 'q.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 2,
+        actions: [...Q_ACTIONS],
+        socBuckets: 5,
+        priceBucketsEur: [-10, -3, 3, 10],
+        levelBuckets: 2,
+        updates: 0,
+        table: { '9|2|2|1': [-1, -1, 40, -1, -1] },
+      }),
+    );
+    const t = ready({
+      alpha: 1,
+      gamma: 0.9,
+      gammaPer: 'hour',
+      levelBuckets: 2,
+      qTablePath: path,
+      saveQTable: false,
+    });
+    t.decide(makeWakeUp({ timeMs: NOW, assets: [assetState({ socMwh: 10 })], priceForecasts: FLAT(NOW) }));
+    t.decide(
+      makeWakeUp({
+        timeMs: NOW + QH_MS,
+        assets: [assetState({ socMwh: 10 })],
+        priceForecasts: FLAT(NOW + QH_MS),
+      }),
+    );
+    expect(t.qValues('9|2|2|1')[2]).toBeCloseTo(0.9 ** 0.25 * 40, 9);
+  });
+
+  it('saves a version-2 table and reads it back; refuses to mix it with a version-1 table, naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flexarena-q-'));
+    const path = join(dir, 'q2.json');
+    const a = ready({ qTablePath: path, levelBuckets: 3 });
+    a.decide(makeWakeUp({ timeMs: NOW, assets: [assetState()], priceForecasts: FLAT(NOW) }));
+    a.decide(makeWakeUp({ timeMs: NOW + QH_MS, assets: [assetState()], priceForecasts: FLAT(NOW + QH_MS) }));
+    a.onEnd();
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as QTableFile;
+    expect(saved).toMatchObject({ version: 2, levelBuckets: 3 });
+    expect(Object.keys(saved.table)).toEqual(['9|2|2|1']);
+    expect(ready({ qTablePath: path, levelBuckets: 3 }).qValues('9|2|2|1')).toEqual(saved.table['9|2|2|1']);
+    expect(() => new TabularQ({ qTablePath: path })).toThrow(
+      `params.qTablePath: ${path} is a version-2 table with levelBuckets 3; params.levelBuckets is 0`,
+    );
+    expect(() => new TabularQ({ qTablePath: path, levelBuckets: 4 })).toThrow(
+      /levelBuckets 3; params.levelBuckets is 4/,
+    );
+    const v1 = tableFile({ '9|2|2': [0, 0, 0, 0, 1] });
+    expect(() => new TabularQ({ qTablePath: v1, levelBuckets: 3 })).toThrow(
+      /is a version-1 table \(no price level in its states\); it is read with levelBuckets 0, not 3/,
+    );
+    writeFileSync(path, JSON.stringify({ ...saved, version: 3 }));
+    expect(() => new TabularQ({ qTablePath: path, levelBuckets: 3 })).toThrow(/unknown Q-table version 3/);
+  });
+
+  it('still reads a version-1 table written before levelBuckets existed, and writes it back as version 1', () => {
+    const path = tableFile({ '9|2|2': [0, 0, 0, 0, 1] });
+    const s = ready({ qTablePath: path });
+    expect(s.qValues('9|2|2')).toEqual([0, 0, 0, 0, 1]);
+    s.onEnd();
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as QTableFile;
+    expect(saved.version).toBe(1);
+    expect('levelBuckets' in saved).toBe(false);
   });
 });
 

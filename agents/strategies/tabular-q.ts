@@ -81,16 +81,29 @@ const paramsSchema = z
     saveQTable: z.boolean().default(true),
     /** Save every this many updates (0: only at the end of the run). */
     saveEvery: z.number().int().min(0).max(1e6).default(96),
+    /**
+     * Buckets of the traded quarter-hour's forecast rank among the forecasts of the 24 h from it
+     * on (0: no price level in the state, the version-1 table; > 0: a version-2 table).
+     */
+    levelBuckets: z.number().int().min(0).max(24).default(0),
+    /** What `gamma` discounts: one decision (a quarter-hour), or an hour (γ^(1/4) per decision). */
+    gammaPer: z.enum(['quarterHour', 'hour']).default('quarterHour'),
   })
   .strict();
 
 export type TabularQParams = z.infer<typeof paramsSchema>;
 
+/**
+ * Version 1: state (hour, SoC, price − forecast). Version 2 adds the forecast-rank bucket
+ * (`levelBuckets` > 0) as a fourth key part; each version is read only with matching params.
+ */
 export interface QTableFile {
-  version: 1;
+  version: 1 | 2;
   actions: number[];
   socBuckets: number;
   priceBucketsEur: number[];
+  /** Version 2 only. */
+  levelBuckets?: number;
   updates: number;
   table: Record<string, number[]>;
 }
@@ -98,6 +111,22 @@ export interface QTableFile {
 /** Seed 003 eq. (2). */
 export function qUpdate(q: number, reward: number, maxNext: number, alpha: number, gamma: number): number {
   return (1 - alpha) * q + alpha * (reward + gamma * maxNext);
+}
+
+/**
+ * Where `price` stands among `others` (the other forecasts of the window): the share below it,
+ * ties counted half, in [0, 1]; 0.5 with no others (nothing to compare with).
+ */
+export function forecastRank(price: number, others: readonly number[]): number {
+  if (others.length === 0) return 0.5;
+  let below = 0;
+  for (const x of others) below += x < price ? 1 : x === price ? 0.5 : 0;
+  return below / others.length;
+}
+
+/** Bucket of a rank in [0, 1] among n equal buckets (rank 1 goes to the top one). */
+export function rankBucket(rank: number, n: number): number {
+  return Math.min(n - 1, Math.floor(rank * n));
 }
 
 /** Index of the bucket of `x` among strictly increasing `edges`: the number of edges ≤ x. */
@@ -192,18 +221,24 @@ export class TabularQ implements Strategy {
       wake,
       target.deliveryStartMs,
     );
-    const key = this.stateKey(target, soc, this.marketPrice(wake, target.productId, forecast) - forecast, b);
+    const level =
+      this.params.levelBuckets > 0
+        ? rankBucket(forecastRank(forecast, this.dayForecasts(prices, target)), this.params.levelBuckets)
+        : undefined;
+    const key = this.stateKey(
+      target,
+      soc,
+      this.marketPrice(wake, target.productId, forecast) - forecast,
+      b,
+      level,
+    );
     const feasible = this.feasibleActions(b, soc);
     const potential = this.params.socShaping ? soc * meanForecastEur(prices) : 0;
 
     if (this.pending && this.params.learn) {
       const next = this.qValues(key);
       const maxNext = Math.max(...feasible.map((a) => next[a]!));
-      this.update(
-        this.pending,
-        this.reward + this.params.gamma * potential - this.pending.potential,
-        maxNext,
-      );
+      this.update(this.pending, this.reward + this.gamma * potential - this.pending.potential, maxNext);
     }
     this.reward = 0;
 
@@ -285,13 +320,41 @@ export class TabularQ implements Strategy {
     if (saveTo) this.save(saveTo);
   }
 
-  stateKey(target: ProductSpec, socMwh: number, priceDiffTicks: number, b: BatterySpec): string {
+  /** The discount per decision: `gamma`, or with gammaPer 'hour' its fourth root (a decision a quarter-hour). */
+  get gamma(): number {
+    return this.params.gammaPer === 'hour' ? this.params.gamma ** 0.25 : this.params.gamma;
+  }
+
+  /** `level`: the forecast-rank bucket (levelBuckets > 0); without it the version-1 key. */
+  stateKey(
+    target: ProductSpec,
+    socMwh: number,
+    priceDiffTicks: number,
+    b: BatterySpec,
+    level?: number,
+  ): string {
     const hour = new Date(target.deliveryStartMs).getUTCHours();
     const range = b.socMaxMwh - b.socMinMwh;
     const n = this.params.socBuckets;
     const socBucket =
       range > 0 ? Math.min(n - 1, Math.max(0, Math.floor(((socMwh - b.socMinMwh) / range) * n))) : 0;
-    return `${hour}|${socBucket}|${bucketOf(priceDiffTicks / 100, this.params.priceBucketsEur)}`;
+    const base = `${hour}|${socBucket}|${bucketOf(priceDiffTicks / 100, this.params.priceBucketsEur)}`;
+    return level === undefined ? base : `${base}|${level}`;
+  }
+
+  /**
+   * The forecasts of the other quarter-hours delivered within 24 h from the target's start (the
+   * window its rank is taken in: what the battery could still buy or sell instead).
+   */
+  private dayForecasts(prices: ReadonlyMap<string, number>, target: ProductSpec): number[] {
+    const from = target.deliveryStartMs;
+    const out: number[] = [];
+    for (const [id, price] of prices) {
+      const start = this.products.get(id)?.deliveryStartMs;
+      if (id !== target.productId && start !== undefined && start >= from && start < from + 24 * HOUR_MS)
+        out.push(price);
+    }
+    return out;
   }
 
   private actionLots(b: BatterySpec, action: number): number {
@@ -322,7 +385,7 @@ export class TabularQ implements Strategy {
 
   private update(p: Pending, reward: number, maxNext: number): void {
     const q = this.qValues(p.key);
-    q[p.action] = qUpdate(q[p.action]!, reward, maxNext, this.params.alpha, this.params.gamma);
+    q[p.action] = qUpdate(q[p.action]!, reward, maxNext, this.params.alpha, this.gamma);
     this.table.set(p.key, q);
     this.updates++;
     const every = this.params.saveEvery;
@@ -361,11 +424,13 @@ export class TabularQ implements Strategy {
   }
 
   toJSON(): QTableFile {
+    const levels = this.params.levelBuckets;
     return {
-      version: 1,
+      version: levels > 0 ? 2 : 1,
       actions: [...Q_ACTIONS],
       socBuckets: this.params.socBuckets,
       priceBucketsEur: this.params.priceBucketsEur,
+      ...(levels > 0 ? { levelBuckets: levels } : {}),
       updates: this.updates,
       table: Object.fromEntries([...this.table.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     };
@@ -393,8 +458,28 @@ export class TabularQ implements Strategy {
     }
     const same = (a: readonly number[], b: readonly number[]) =>
       a.length === b.length && a.every((x, i) => x === b[i]);
+    // A table's keys have the price-level part exactly when it is version 2: a version-1 table read
+    // with levelBuckets (or the reverse) would match none of its states and silently start empty.
+    const levels = this.params.levelBuckets;
+    if (data?.version !== 1 && data?.version !== 2)
+      throw new ParamError(
+        'tabular-q',
+        'qTablePath',
+        `${path}: unknown Q-table version ${JSON.stringify(data?.version)} (this build reads 1 and 2)`,
+      );
+    if (data.version === 1 && levels > 0)
+      throw new ParamError(
+        'tabular-q',
+        'qTablePath',
+        `${path} is a version-1 table (no price level in its states); it is read with levelBuckets 0, not ${levels}`,
+      );
+    if (data.version === 2 && data.levelBuckets !== levels)
+      throw new ParamError(
+        'tabular-q',
+        'qTablePath',
+        `${path} is a version-2 table with levelBuckets ${JSON.stringify(data.levelBuckets)}; params.levelBuckets is ${levels}`,
+      );
     if (
-      data?.version !== 1 ||
       !same(data.actions ?? [], Q_ACTIONS) ||
       data.socBuckets !== this.params.socBuckets ||
       !same(data.priceBucketsEur ?? [], this.params.priceBucketsEur)
