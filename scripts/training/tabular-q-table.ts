@@ -1,7 +1,7 @@
 // Trains the arena's `tabular-q` across runs of scenarios/quiet-price-taker.yaml and writes the
 // Q-table a tournament can read (`saveQTable: false, learn: false, epsilon: 0`).
-//   node --import tsx scripts/training/tabular-q-table.ts [--runs 1500] [--first-seed 5001]
-//     [--level-buckets 5] [--eval-runs 10] [--out agents/tables/tabular-q-quiet-price-taker.json]
+//   node --import tsx scripts/training/tabular-q-table.ts [--runs 600] [--first-seed 5001]
+//     [--level-buckets 5] [--eval-runs 10] [--out runs/train/tabular-q-quiet-price-taker.json]
 // Every run is the scenario with its world seed (first-seed, first-seed + 1, …), the `optimiser`
 // seat played by one learner whose table carries over from run to run in this process (what
 // `qTablePath` does across `flexarena run`s, without the file round trip). ε falls linearly from
@@ -25,14 +25,14 @@ import { scriptOptions } from './script-options.js';
 
 const opts = scriptOptions({
   ints: {
-    runs: { default: 1500, min: 1, max: 1_000_000 },
+    runs: { default: 600, min: 1, max: 1_000_000 },
     'first-seed': { default: 5001, min: 0, max: 2 ** 31 - 1 },
     'level-buckets': { default: 5, min: 1, max: 24 },
     'eval-runs': { default: 10, min: 0, max: 10_000 },
     /** α in thousandths (seed 003: 200). */
     'alpha-permille': { default: 200, min: 1, max: 1000 },
   },
-  strings: { out: 'agents/tables/tabular-q-quiet-price-taker.json' },
+  strings: { out: 'runs/train/tabular-q-quiet-price-taker.json' },
 });
 const RUNS = opts.int('runs');
 const FIRST = opts.int('first-seed');
