@@ -2,6 +2,8 @@
 // with its messages and its end as one queue of events, for tests of the gateway's limits.
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { SessionRequest, SessionResponse } from '../../gen/flexarena/v1/arena_service.js';
+import type { MarketSpec } from '../../gen/flexarena/v1/market.js';
+import type { Welcome } from '../../gen/flexarena/v1/session.js';
 
 export type SessionEvent =
   | { type: 'data'; message: SessionResponse }
@@ -91,4 +93,28 @@ export function hello(lastReportSeq = 0): SessionRequest {
       },
     },
   };
+}
+
+/**
+ * Says hello on `s`, takes the welcome and answers wake-ups with nothing until one has a product
+ * open for at least another hour: the wake-up a test answers with the batch it is about.
+ */
+export async function helloUntilOpenProduct(
+  s: RawBytesSession,
+): Promise<{ market: MarketSpec; wakeId: number; productId: string }> {
+  s.sendRequest(hello());
+  const w = await nextMatching(s, (e) => e.type === 'data' && e.message.kind?.$case === 'welcome');
+  const welcome = (w.type === 'data' &&
+    w.message.kind?.$case === 'welcome' &&
+    w.message.kind.value) as Welcome;
+  const market = welcome.market!;
+  for (;;) {
+    const e = await nextMatching(s, (x) => x.type === 'data' && x.message.kind?.$case === 'wakeUp');
+    const wake = e.type === 'data' && e.message.kind?.$case === 'wakeUp' ? e.message.kind.value : undefined;
+    const p = market.products.find(
+      (q) => q.tradingOpenMs <= wake!.timeMs && q.gateClosureMs > wake!.timeMs + 3_600_000,
+    );
+    if (p) return { market, wakeId: wake!.wakeId, productId: p.productId };
+    s.sendRequest({ kind: { $case: 'actionBatch', value: { wakeId: wake!.wakeId, actions: [] } } });
+  }
 }

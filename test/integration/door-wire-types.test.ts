@@ -8,7 +8,7 @@
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RejectCode } from '../../gen/flexarena/v1/market.js';
-import { ActionStatus, type Welcome } from '../../gen/flexarena/v1/session.js';
+import { ActionStatus } from '../../gen/flexarena/v1/session.js';
 import {
   demoWithHandAgent,
   readTape,
@@ -18,31 +18,19 @@ import {
   tempDir,
   writeConfig,
 } from '../helpers/arena-process.js';
-import { bearer, hello, nextMatching, openRawSession, rawClient } from '../helpers/raw-session.js';
+import { double, ld, str, vint } from '../helpers/proto-bytes.js';
+import {
+  bearer,
+  hello,
+  helloUntilOpenProduct,
+  nextMatching,
+  openRawSession,
+  rawClient,
+} from '../helpers/raw-session.js';
 
 afterEach(stopAll);
 
 const TOKEN = 'hand-token-wire-types-1';
-
-function varint(n: number): number[] {
-  let v = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  do {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v > 0n ? b | 0x80 : b);
-  } while (v > 0n);
-  return out;
-}
-const tag = (field: number, wt: number) => varint((field << 3) | wt);
-const vint = (field: number, n: number) => [...tag(field, 0), ...varint(n)];
-const ld = (field: number, body: number[]) => [...tag(field, 2), ...varint(body.length), ...body];
-const str = (field: number, s: string) => ld(field, [...Buffer.from(s)]);
-function double(field: number, x: number): number[] {
-  const b = Buffer.alloc(8);
-  b.writeDoubleLE(x);
-  return [...tag(field, 1), ...b];
-}
 
 /** Action{client_ref, submit: SubmitOrder{product_id, side, price_ticks, quantity_lots, GTC}}. */
 function submit(ref: string, productId: string, side: number, price: number[]): number[] {
@@ -59,27 +47,7 @@ describe('the door: a field with the wrong wire type', () => {
     const arena = await startArena(writeConfig(dir, cfg), ['--out', dir, '--in-process'], STARTUP_MS);
     const client = rawClient(arena.address);
     let s = openRawSession(client, bearer(TOKEN));
-    s.sendRequest(hello());
-    const w = await nextMatching(s, (e) => e.type === 'data' && e.message.kind?.$case === 'welcome');
-    const welcome = (w.type === 'data' &&
-      w.message.kind?.$case === 'welcome' &&
-      w.message.kind.value) as Welcome;
-    const market = welcome.market!;
-
-    // ---- the first wake-up with a product open for another hour: the mixed batch ----
-    let wakeId = 0;
-    let productId = '';
-    while (!productId) {
-      const e = await nextMatching(s, (x) => x.type === 'data' && x.message.kind?.$case === 'wakeUp');
-      const wake = e.type === 'data' && e.message.kind?.$case === 'wakeUp' ? e.message.kind.value : undefined;
-      const p = market.products.find(
-        (q) => q.tradingOpenMs <= wake!.timeMs && q.gateClosureMs > wake!.timeMs + 3_600_000,
-      );
-      if (p) {
-        wakeId = wake!.wakeId;
-        productId = p.productId;
-      } else s.sendRequest({ kind: { $case: 'actionBatch', value: { wakeId: wake!.wakeId, actions: [] } } });
-    }
+    const { market, wakeId, productId } = await helloUntilOpenProduct(s);
     // Far from the market on both sides, so neither trades: a buy at 1.00 EUR/MWh, a sell at the cap.
     const low = 100;
     const high = market.priceMaxTicks;
