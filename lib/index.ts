@@ -99,3 +99,12 @@ export {
   type WakeViewDelta,
 } from './wake-view.js';
 export { readWholeLines } from './whole-lines.js';
+export {
+  checkWire,
+  compileWireSchema,
+  expectedWireText,
+  WireMalformed,
+  type WireMismatch,
+  type WireUnits,
+  wireTypeText,
+} from './wire-check.js';

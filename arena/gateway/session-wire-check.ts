@@ -12,7 +12,7 @@ import {
   type WireMismatch,
   type WireUnits,
   wireTypeText,
-} from '../../lib/wire-check.js';
+} from '../../lib/index.js';
 
 const SCHEMA = compileWireSchema(WIRE_FIELDS);
 const REQUEST = SCHEMA.get('flexarena.v1.SessionRequest')!;
