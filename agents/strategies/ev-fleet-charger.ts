@@ -21,7 +21,7 @@ import { AuctionKind, type AuctionSpec } from '../../gen/flexarena/v1/auction.js
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 import { deliveryStartOf } from '../../lib/index.js';
-import { eurToTicks } from '../../market/index.js';
+import { eurToTicks, quantizeEurToTicks } from '../../market/index.js';
 import { auctionCurve, submit } from '../sdk/actions.js';
 import type { Strategy } from '../sdk/strategy.js';
 import { stepCurve } from './lp-battery.js';
@@ -125,8 +125,12 @@ export class EvFleetCharger implements Strategy {
     this.limits = priceLimits(welcome);
   }
 
+  /**
+   * The asset's tariff is a cost in EUR/MWh with any precision (the asset config does not put it on the
+   * tick grid); as a limit and a comparison threshold it is the nearest tick, as for any model price.
+   */
   private tariffTicks(): number {
-    return Math.round((this.params.tariffEurPerMwh ?? this.spec?.tariffEurPerMwh ?? 0) * 100);
+    return quantizeEurToTicks(this.params.tariffEurPerMwh ?? this.spec?.tariffEurPerMwh ?? 0);
   }
 
   private fleetMw(): number {

@@ -25,6 +25,8 @@ import {
   type EnergyActivation,
   type EnergyBid,
   EnergyMarket,
+  eurToTicks,
+  mwToLots,
   PERIODS_PER_CAPACITY_PRODUCT,
   quantizeEurToTicks,
 } from '../../market/index.js';
@@ -360,8 +362,8 @@ export class BalancingVenue implements Venue {
     const b = this.ctx.cfg.market.balancing;
     const auction = this.capacity[dayIndex]!;
     const demand = {
-      up: Array(6).fill(Math.round(b.capacityDemandMw.up * 10)),
-      down: Array(6).fill(Math.round(b.capacityDemandMw.down * 10)),
+      up: Array(6).fill(mwToLots(b.capacityDemandMw.up)),
+      down: Array(6).fill(mwToLots(b.capacityDemandMw.down)),
     };
     for (const bid of this.exogenousCapacityBids(demand)) {
       const r = auction.submit(bid);
@@ -453,9 +455,12 @@ export class BalancingVenue implements Venue {
   private closeEnergy(step: number): void {
     const x = this.ctx.cfg.market.balancing.exogenousEnergy;
     const ref = this.ctx.world.realised(step).priceTicks;
-    const lots = Math.round(x.trancheMw * 10);
+    // The config puts these on the lot and tick grids, so the conversions are exact.
+    const lots = mwToLots(x.trancheMw);
+    const first = eurToTicks(x.firstMarkupEur);
+    const stepTicks = eurToTicks(x.stepEur);
     for (let k = 0; k < x.tranches; k++) {
-      const markup = Math.round((x.firstMarkupEur + k * x.stepEur) * 100);
+      const markup = first + k * stepTicks;
       for (const [direction, price] of [
         ['up', ref + markup],
         ['down', ref - markup],

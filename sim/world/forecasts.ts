@@ -366,7 +366,7 @@ export class ForecastEngine {
         (mo.price(d - w - so, w + so) - this.inp.fundamentalPriceEur[s]!) -
         (1 - reveal) * this.inp.unpredictableEur[s]! +
         sdP * this.z[VARS * s + 3]!;
-      price[i] = Math.round(Math.min(this.priceCap, Math.max(this.priceFloor, p)) * 100);
+      price[i] = quantizeEurToTicks(Math.min(this.priceCap, Math.max(this.priceFloor, p)));
     }
     const dayPhase = t - Math.floor(t / DAY_MS) * DAY_MS;
     const kind = dayPhase === this.inp.schedule.dayAheadHourUtc * HOUR_MS ? 'day-ahead' : 'intraday';

@@ -149,6 +149,7 @@ function curveNodesEur(floor: number, cap: number): number[] {
   return [...nodes].filter((p) => p >= floor && p <= cap).sort((a, b) => a - b);
 }
 
+// The ladder's volumes are model outputs (MW of a fitted merit order), not inputs: the nearest lot.
 const toLots = (mw: number) => Math.max(0, Math.round(mw * 10));
 const toTicks = quantizeEurToTicks;
 
