@@ -4,7 +4,7 @@
 //     market (units), never the simulation or the runtime. cli is the only composition root.
 //  2. Across top-level folders, code imports a folder's one public entry file, not its insides.
 // Tests may reach inside a folder they test, and use test/helpers; scripts are tools on top.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +130,19 @@ describe('architecture', () => {
     const offenders = files.filter((f) =>
       /from 'node:(fs|net|http|child_process|dgram|worker_threads)'/.test(text(f)),
     );
+    expect(offenders).toEqual([]);
+  });
+
+  // Issue 7 item 8: euros become ticks only through market/units, which refuses off-grid inputs
+  // (eurToTicks) or says that it rounds a model price (quantizeEurToTicks).
+  it('turns euros into ticks only through market/units', () => {
+    const folders = Object.keys(ALLOWED).filter((f) => existsSync(join(ROOT, f)));
+    const offenders = folders
+      .flatMap((folder) => sources(join(ROOT, folder)))
+      .filter((f) => !isTest(f) && f !== 'market/units.ts')
+      .filter((f) =>
+        /Math\.(round|floor|ceil|trunc)\([^;]*\* ?100\b/.test(readFileSync(join(ROOT, f), 'utf8')),
+      );
     expect(offenders).toEqual([]);
   });
 });
