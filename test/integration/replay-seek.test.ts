@@ -304,6 +304,45 @@ describe('a replay seek in a browser', () => {
       await ref.close();
     }
   }, 120_000);
+
+  // A failed trades request was not tried again until the next reset: the product stayed marked
+  // asked, and its trades table lacked what the snapshot had left out until the user sought.
+  it('asks again for the trades of a product when the request failed', async () => {
+    const dash = await startReplayDashboard(timeline, { speed: 1 });
+    // The player refuses the first trades request, as a request answered after the page's timeout fails.
+    const player = dash.player as unknown as { accept(c: { action?: string }): unknown };
+    const accept = player.accept.bind(player);
+    let refused = 0;
+    player.accept = (c) => {
+      if (c?.action === 'trades' && refused === 0) {
+        refused++;
+        throw new Error('busy (test)');
+      }
+      return accept(c);
+    };
+    try {
+      const page = (await openPage(browser, dash.pageUrl)).page;
+      await page.waitForSelector('#replay:not([hidden])');
+      await page.click('#replay-play'); // the first sync started it: pause
+      const t = Date.UTC(2026, 10, 22, 9, 10);
+      await seek(page, t);
+      await page.waitForFunction(
+        (at) => Number(document.getElementById('replay')?.dataset.positionMs) === at,
+        t,
+      );
+      const product = 'qh-20261122-1800';
+      expect(await page.evaluate((p) => window.flexarenaDashboard!.store.tradesOmitted.has(p), product)).toBe(
+        true,
+      );
+      await page.selectOption('#product', product);
+      await page.waitForFunction((p) => !window.flexarenaDashboard!.store.tradesOmitted.has(p), product, {
+        timeout: 15_000,
+      });
+      expect(refused).toBe(1);
+    } finally {
+      await dash.close();
+    }
+  }, 120_000);
 });
 
 describe('a replay seek on a long timeline', () => {
