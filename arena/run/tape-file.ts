@@ -49,7 +49,19 @@ const HOLD_BYTES = 4 * 1024 * 1024;
  * still under way on the thread pool (normally the one being answered). The bytes are in the
  * kernel, not on the disk: a kill loses nothing of them, a power cut may (no fsync per decision
  * point). The gzip trailer comes only at close(): readers accept a tape without it (readTapeText).
+ *
+ * Every FULL_FLUSH_EVERY_BYTES of lines, the checkpoint's flush is a full one (Z_FULL_FLUSH: also
+ * forgets the compressor's 32 KiB history), so decompression can start there without anything
+ * before it: a reader that needs only the tape's end (tape-tail.ts, for a killed run's note)
+ * decompresses from the last full flush instead of from the start of a tape of any length.
  */
+/**
+ * Lines (uncompressed bytes) between full flushes. A full flush costs the compression of the 32 KiB
+ * after it; every 4 MiB (≈ 250 KB compressed, a few hours of a busy run) that is a fraction of a
+ * percent, and a tail reader decompresses at most this much plus one decision point's lines.
+ */
+export const FULL_FLUSH_EVERY_BYTES = 4 * 1024 * 1024;
+
 export class TapeFileSink implements RecordSink {
   private readonly gzip: Gzip;
   private readonly fd: number;
@@ -59,8 +71,14 @@ export class TapeFileSink implements RecordSink {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private failed: Error | undefined;
+  /** Uncompressed bytes handed to zlib since the last full flush (counted as lines, so the same each run). */
+  private sinceFullFlush = 0;
 
-  constructor(path: string) {
+  private readonly fullFlushEveryBytes: number;
+
+  /** `fullFlushEveryBytes`: FULL_FLUSH_EVERY_BYTES unless a test wants full flushes sooner. */
+  constructor(path: string, opts: { fullFlushEveryBytes?: number } = {}) {
+    this.fullFlushEveryBytes = opts.fullFlushEveryBytes ?? FULL_FLUSH_EVERY_BYTES;
     this.gzip = createGzip({ level: zlib.Z_BEST_SPEED });
     this.fd = openSync(path, 'w');
     // A 'data' listener keeps the stream flowing: each output chunk is handed over as zlib makes
@@ -83,7 +101,10 @@ export class TapeFileSink implements RecordSink {
       this.gzip.on('error', reject);
     });
     // The gzip stream calls back once it has consumed a chunk: its buffer is then reused.
-    this.encoder = new TapeEncoder((lines, release) => this.gzip.write(lines, release));
+    this.encoder = new TapeEncoder((lines, release) => {
+      this.sinceFullFlush += lines.length;
+      this.gzip.write(lines, release);
+    });
   }
 
   get count(): number {
@@ -105,7 +126,9 @@ export class TapeFileSink implements RecordSink {
    */
   checkpoint(written?: () => void): void {
     this.encoder.flush();
-    this.gzip.flush(zlib.Z_SYNC_FLUSH, () => {
+    const full = this.sinceFullFlush >= this.fullFlushEveryBytes;
+    if (full) this.sinceFullFlush = 0;
+    this.gzip.flush(full ? zlib.Z_FULL_FLUSH : zlib.Z_SYNC_FLUSH, () => {
       if (this.writeOrFail()) written?.();
     });
   }
@@ -144,7 +167,7 @@ export function writeAll(fd: number, bytes: Buffer): void {
   for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
-function tapePath(runDir: string): { path: string; gzip: boolean } {
+export function tapePath(runDir: string): { path: string; gzip: boolean } {
   // Said of the folder itself, as `dashboard` and `report` say it, not of a tape inside it.
   if (!existsSync(runDir)) throw new TapeFileError(runDir, 'no such folder');
   const gz = join(runDir, TAPE_FILE);
