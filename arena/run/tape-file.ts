@@ -50,10 +50,11 @@ const HOLD_BYTES = 4 * 1024 * 1024;
  * kernel, not on the disk: a kill loses nothing of them, a power cut may (no fsync per decision
  * point). The gzip trailer comes only at close(): readers accept a tape without it (readTapeText).
  *
- * Every FULL_FLUSH_EVERY_BYTES of lines, the checkpoint's flush is a full one (Z_FULL_FLUSH: also
- * forgets the compressor's 32 KiB history), so decompression can start there without anything
- * before it: a reader that needs only the tape's end (tape-tail.ts, for a killed run's note)
- * decompresses from the last full flush instead of from the start of a tape of any length.
+ * Every FULL_FLUSH_EVERY_BYTES of lines, the checkpoint's sync flush is followed by a full one
+ * (Z_FULL_FLUSH: also forgets the compressor's 32 KiB history), so decompression can start there
+ * without anything before it: a reader that needs only the tape's end (tape-tail.ts, for a killed
+ * run's note) decompresses from the last full flush instead of from the start of a tape of any
+ * length. The two flushes in a row end in FULL_FLUSH_SIGNATURE, which the reader looks for.
  */
 /**
  * Lines (uncompressed bytes) between full flushes. A full flush costs the compression of the 32 KiB
@@ -61,6 +62,14 @@ const HOLD_BYTES = 4 * 1024 * 1024;
  * percent, and a tail reader decompresses at most this much plus one decision point's lines.
  */
 export const FULL_FLUSH_EVERY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What a sync flush followed at once by a full flush leaves in the deflate stream: the sync flush's
+ * empty stored block ends in 00 00 FF FF (byte-aligned), and the full flush adds another empty
+ * stored block, a header byte 00 then 00 00 FF FF. Found by zlib's output as Node 20 makes it; a
+ * zlib that wrote otherwise would only make the tail reader fall back to reading the whole tape.
+ */
+export const FULL_FLUSH_SIGNATURE = Buffer.from([0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff]);
 
 export class TapeFileSink implements RecordSink {
   private readonly gzip: Gzip;
@@ -126,11 +135,16 @@ export class TapeFileSink implements RecordSink {
    */
   checkpoint(written?: () => void): void {
     this.encoder.flush();
-    const full = this.sinceFullFlush >= this.fullFlushEveryBytes;
-    if (full) this.sinceFullFlush = 0;
-    this.gzip.flush(full ? zlib.Z_FULL_FLUSH : zlib.Z_SYNC_FLUSH, () => {
+    const done = () => {
       if (this.writeOrFail()) written?.();
-    });
+    };
+    if (this.sinceFullFlush < this.fullFlushEveryBytes) {
+      this.gzip.flush(zlib.Z_SYNC_FLUSH, done);
+      return;
+    }
+    this.sinceFullFlush = 0;
+    this.gzip.flush(zlib.Z_SYNC_FLUSH);
+    this.gzip.flush(zlib.Z_FULL_FLUSH, done);
   }
 
   /** Writes what is held; a failure (disk full) surfaces at close(), where the run then fails. */

@@ -2,28 +2,27 @@
 // it has, without decompressing the tape from its start (a killed run's note, killed-run.ts, needs
 // nothing else; a 125-day tape is ~544 MB uncompressed).
 //
-// How: the tape writer ends a checkpoint with a full flush every FULL_FLUSH_EVERY_BYTES of lines
-// (tape-file.ts). A full flush, like a sync flush, ends with an empty stored block, the bytes
-// 00 00 FF FF, after which the deflate stream is byte-aligned; a full flush also forgets the
-// compressor's history, so raw inflate can start right after it. The reader looks for those bytes
-// from the end backwards and inflates from each candidate to the end of the file: from a sync
-// flush (or from bytes that only look like one) inflate fails on the first reference into what it
-// has not seen ("invalid distance too far back"), or what it yields fails the checks below; from a
-// full flush it yields the tape's last lines exactly. Checks: the lines are whole JSON objects
-// whose `seq` counts up by one — every tape line carries its index in the tape as `seq`
-// (sim/records/records.ts, Output numbers tape records from 0 for every sink) — so the count is
-// the last line's seq + 1.
+// How: every FULL_FLUSH_EVERY_BYTES of lines the tape writer ends a checkpoint with a sync flush
+// and a full flush in a row (tape-file.ts). After them the deflate stream is byte-aligned and the
+// compressor has forgotten its history, so raw inflate can start there; the two flushes leave the
+// bytes FULL_FLUSH_SIGNATURE. The reader looks for the last of them in the file's end and inflates
+// from there to the end of the file. Checks, against bytes that only look like the signature: the
+// lines are whole JSON objects whose `seq` counts up by one — every tape line carries its index in
+// the tape as `seq` (sim/records/records.ts: Output numbers tape records from 0 for every sink) —
+// so the count is the last line's seq + 1.
 //
 // A tape with no full flush in its last MAX_TAIL_BYTES (written before full flushes existed, or
-// too short to have one) gives undefined: the caller reads it whole, as before.
+// shorter than FULL_FLUSH_EVERY_BYTES of lines) gives undefined: the caller reads it whole.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inflateRawSync, constants as zlib } from 'node:zlib';
-import { tapePath } from './tape-file.js';
+import { FULL_FLUSH_SIGNATURE, tapePath } from './tape-file.js';
 
-/** How much of the file's end is read, at most, before giving up (the window doubles up to it). */
-export const MAX_TAIL_BYTES = 16 * 1024 * 1024;
+/**
+ * How much of the file's end is read, at most, before giving up (the window grows ×4 up to it): the
+ * last full flush lies within 4 MiB of lines of the end, fewer bytes once compressed.
+ */
+export const MAX_TAIL_BYTES = 4 * 1024 * 1024;
 const FIRST_WINDOW_BYTES = 256 * 1024;
-const FLUSH_MARKER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const NEWLINE = 0x0a;
 
 export interface TapeTail {
@@ -68,7 +67,7 @@ function gzipTail(fd: number, size: number, maxBytes: number): TapeTail | undefi
     const buf = readAt(fd, start, size - start);
     bytesRead += buf.length;
     for (let i = lastMarkerBefore(buf, triedFrom - start); i >= 0; i = lastMarkerBefore(buf, i)) {
-      const found = linesAfter(buf.subarray(i + FLUSH_MARKER.length));
+      const found = linesAfter(buf.subarray(i + FULL_FLUSH_SIGNATURE.length));
       if (found) return { ...found, bytesRead };
     }
     triedFrom = start;
@@ -77,14 +76,14 @@ function gzipTail(fd: number, size: number, maxBytes: number): TapeTail | undefi
   }
 }
 
-/** The offset of the last flush marker that starts before `end`, or −1. */
+/** The offset of the last full-flush signature that starts before `end`, or −1. */
 function lastMarkerBefore(buf: Buffer, end: number): number {
   if (end <= 0) return -1;
-  return buf.lastIndexOf(FLUSH_MARKER, end - 1);
+  return buf.lastIndexOf(FULL_FLUSH_SIGNATURE, end - 1);
 }
 
 /**
- * The deflate data after a flush marker, inflated to the end of the file; the last whole line and
+ * The deflate data after a full flush, inflated to the end of the file; the last whole line and
  * the count when it is a run of whole tape lines numbered without a gap, else undefined.
  */
 function linesAfter(deflate: Buffer): Omit<TapeTail, 'bytesRead'> | undefined {
