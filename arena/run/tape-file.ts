@@ -37,6 +37,21 @@ export class TapeFileError extends FlexArenaError {
 const HOLD_BYTES = 4 * 1024 * 1024;
 
 /**
+ * Lines (uncompressed bytes) between full flushes. A full flush costs the compression of the 32 KiB
+ * after it; every 4 MiB (≈ 300 KB compressed, about a day of the demo scenario) that is a fraction of a
+ * percent, and a tail reader decompresses at most this much plus one decision point's lines.
+ */
+export const FULL_FLUSH_EVERY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What a sync flush followed at once by a full flush leaves in the deflate stream: the sync flush's
+ * empty stored block ends in 00 00 FF FF (byte-aligned), and the full flush adds another empty
+ * stored block, a header byte 00 then 00 00 FF FF. Found by zlib's output as Node 20 makes it; a
+ * zlib that wrote otherwise would only make the tail reader fall back to reading the whole tape.
+ */
+export const FULL_FLUSH_SIGNATURE = Buffer.from([0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff]);
+
+/**
  * tape.jsonl.gz and its sha256 (over the uncompressed lines).
  *
  * What a process killed outright (SIGKILL, the OOM killer) leaves: the driver calls checkpoint()
@@ -56,21 +71,6 @@ const HOLD_BYTES = 4 * 1024 * 1024;
  * run's note) decompresses from the last full flush instead of from the start of a tape of any
  * length. The two flushes in a row end in FULL_FLUSH_SIGNATURE, which the reader looks for.
  */
-/**
- * Lines (uncompressed bytes) between full flushes. A full flush costs the compression of the 32 KiB
- * after it; every 4 MiB (≈ 250 KB compressed, a few hours of a busy run) that is a fraction of a
- * percent, and a tail reader decompresses at most this much plus one decision point's lines.
- */
-export const FULL_FLUSH_EVERY_BYTES = 4 * 1024 * 1024;
-
-/**
- * What a sync flush followed at once by a full flush leaves in the deflate stream: the sync flush's
- * empty stored block ends in 00 00 FF FF (byte-aligned), and the full flush adds another empty
- * stored block, a header byte 00 then 00 00 FF FF. Found by zlib's output as Node 20 makes it; a
- * zlib that wrote otherwise would only make the tail reader fall back to reading the whole tape.
- */
-export const FULL_FLUSH_SIGNATURE = Buffer.from([0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff]);
-
 export class TapeFileSink implements RecordSink {
   private readonly gzip: Gzip;
   private readonly fd: number;
