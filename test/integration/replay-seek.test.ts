@@ -1,7 +1,8 @@
 // A replay's seek sends what the page draws at the new position instead of the history up to it.
 // On a real run (one delivery day, three in-process agents): the page's state restored from the
 // snapshot draws exactly what the whole history draws, at several times and after playing on; in
-// a browser, the page after a seek shows exactly what a page fed the whole history shows. On a
+// a browser, the page after a seek shows exactly what a page fed the whole history shows, and a
+// failed request for a product's omitted trades is tried again. On a
 // long synthetic timeline: the bytes a seek sends stay bounded while the history grows.
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
