@@ -26,7 +26,7 @@ export {
 } from './config-fields.js';
 export { configIssues, formatPath } from './config-issues.js';
 export { deepFreeze } from './deep-freeze.js';
-export { removeEmptyFolder } from './empty-folder.js';
+export { makeFolderAmongRemovers, removeEmptyFolder } from './empty-folder.js';
 export {
   AgentLaunchError,
   ConfigError,

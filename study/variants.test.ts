@@ -67,3 +67,54 @@ describe('checkStudy with size factors', () => {
     expect(() => checkStudy(study([0.0005]), scenario, 'study.yaml')).not.toThrow();
   });
 });
+
+describe('checkStudy: one lot of energy', () => {
+  // A 10 MW / 2 MWh battery scaled by 0.01 is 0.1 MW (one lot) but 0.02 MWh, 0.018 MWh usable
+  // between its SoC bounds: less than one lot for a quarter-hour (0.025 MWh). Only power was
+  // checked, so the variant was accepted and its battery could never deliver a lot in full.
+  const short = parseRunConfig({
+    name: 'short',
+    seed: 1,
+    day: '2026-11-22',
+    agents: [
+      { id: 'liquidity', strategy: 'liquidity', role: 'liquidity' },
+      {
+        id: 'fast',
+        strategy: 'heuristic-battery',
+        asset: { type: 'battery', powerMw: 10, energyMwh: 2, socMin: 0.05, socMax: 0.95 },
+      },
+    ],
+  });
+  const shortStudy = (sizes: number[]) => parseStudy({ name: 's', scenario: 'x.yaml', agent: 'fast', sizes });
+  const issuesOf = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as ConfigError).issues;
+    }
+    return [];
+  };
+
+  it('refuses a factor whose usable energy is below one lot over a quarter-hour, naming sizes[j], the field and the limit', () => {
+    const issues = issuesOf(() => checkStudy(shortStudy([0.5, 0.01]), short, 'study.yaml'));
+    expect(issues.map((i) => i.path)).toEqual(['sizes[1]']);
+    expect(issues[0]!.value).toBe(0.01);
+    expect(issues[0]!.message).toMatch(
+      /^variant size-0\.01: agent "fast"'s battery scaled by 0\.01 would have energyMwh 0\.02, usable 0\.018\d* MWh between socMin 0\.05 and socMax 0\.95, less than one lot over the shortest product \(0\.1 MW × 15 min = 0\.025 MWh\)/,
+    );
+    expect(issues[0]!.message).toContain('the smallest factor for this battery is 0.01388');
+  });
+
+  it('names power and energy both when both fall below one lot', () => {
+    const issues = issuesOf(() => checkStudy(shortStudy([0.001]), short, 'study.yaml'));
+    expect(issues.map((i) => i.path)).toEqual(['sizes[0]', 'sizes[0]']);
+    expect(issues[0]!.message).toMatch(/would have powerMw 0\.01, less than one lot/);
+    expect(issues[1]!.message).toMatch(/would have energyMwh 0\.002, usable/);
+  });
+
+  it('takes a factor whose usable energy is exactly one lot over a quarter-hour', () => {
+    // 2 MWh × 0.9 × f = 0.025 MWh at f = 1/72.
+    expect(issuesOf(() => checkStudy(shortStudy([1 / 72]), short, 'study.yaml'))).toEqual([]);
+  });
+});

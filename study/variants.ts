@@ -4,7 +4,7 @@
 // books). Scale 1 (and N = 1 of the studied agent) is the scenario itself: the 'with' run, not run
 // again.
 import { ConfigError, type ConfigIssue } from '../lib/index.js';
-import { QUANTITY_LOT_MW } from '../market/index.js';
+import { PRODUCT_KIND_MINUTES, QUANTITY_LOT_MW } from '../market/index.js';
 import { type AgentConfig, parseAssetConfig, type RunConfig } from '../sim/index.js';
 import type { StudyConfig } from './config.js';
 
@@ -86,24 +86,39 @@ export function checkStudy(s: StudyConfig, scenario: RunConfig, file = '<study>'
 /**
  * A size factor that takes the battery beyond what an asset may be (10 000 MW, 100 000 MWh): the
  * scaled battery is validated as the scenario's own is, and a refusal names `sizes[j]` — a run of it
- * would simulate a battery no configuration may hold. One scaled below a lot of the market
- * (0.1 MW) is refused too: it cannot place a single order, and its variant would be a run of an
- * agent that never trades, compared as if it were the agent at that size.
+ * would simulate a battery no configuration may hold. One scaled below a lot of the market is
+ * refused too, in power (0.1 MW: it cannot place a single order) and in energy (its usable range,
+ * (socMax − socMin) × energyMwh, below one lot over the shortest product, 0.1 MW × 15 min =
+ * 0.025 MWh: it cannot deliver or take a single lot in full): its variant would be a run of an
+ * agent that cannot trade, compared as if it were the agent at that size.
  */
 function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
   return s.sizes.flatMap((factor, j) => {
     if (factor === 1 || a.asset?.type !== 'battery') return [];
     try {
       const scaled = parseAssetConfig(scaledBattery(a.asset, factor), '<scaled>', '');
-      if (scaled.type === 'battery' && belowOneLot(scaled.powerMw))
-        return [
-          {
-            path: `sizes[${j}]`,
-            message: `variant size-${factor}: agent "${a.id}"'s battery scaled by ${factor} would have powerMw ${scaled.powerMw}, less than one lot of the market (${QUANTITY_LOT_MW} MW): it could not place an order; the smallest factor for this battery is ${QUANTITY_LOT_MW / a.asset.powerMw}`,
-            value: factor,
-          },
-        ];
-      return [];
+      if (scaled.type !== 'battery') return [];
+      const issue = (message: string): ConfigIssue => ({
+        path: `sizes[${j}]`,
+        message: `variant size-${factor}: agent "${a.id}"'s battery scaled by ${factor} would have ${message}`,
+        value: factor,
+      });
+      const issues: ConfigIssue[] = [];
+      if (belowOneLot(scaled.powerMw))
+        issues.push(
+          issue(
+            `powerMw ${scaled.powerMw}, less than one lot of the market (${QUANTITY_LOT_MW} MW): it could not place an order; the smallest factor for this battery is ${QUANTITY_LOT_MW / a.asset.powerMw}`,
+          ),
+        );
+      const span = scaled.socMax - scaled.socMin;
+      const usableMwh = scaled.energyMwh * span;
+      if (usableMwh < LOT_ENERGY_MWH * (1 - 1e-9))
+        issues.push(
+          issue(
+            `energyMwh ${scaled.energyMwh}, usable ${usableMwh} MWh between socMin ${scaled.socMin} and socMax ${scaled.socMax}, less than one lot over the shortest product (${QUANTITY_LOT_MW} MW × ${PRODUCT_KIND_MINUTES.QH} min = ${LOT_ENERGY_MWH} MWh): it could not deliver or take one lot in full; ${span > 0 ? `the smallest factor for this battery is ${LOT_ENERGY_MWH / (a.asset.energyMwh * span)}` : 'its SoC range is empty at any size'}`,
+          ),
+        );
+      return issues;
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       return err.issues.map((i) => ({
@@ -114,6 +129,9 @@ function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
     }
   });
 }
+
+/** One lot over the shortest product (a quarter-hour), MWh: the least energy an order moves. */
+const LOT_ENERGY_MWH = (QUANTITY_LOT_MW * PRODUCT_KIND_MINUTES.QH) / 60;
 
 /** Below 0.1 MW, with a margin for the float product: 0.5 MW × 0.2 is one lot, not less. */
 function belowOneLot(powerMw: number): boolean {

@@ -122,7 +122,8 @@ export class TournamentWorker {
    * A game's run folder is removed after it (unless keepRuns, or after a failure), which left
    * `<out>/<tid>/runs/` behind empty, and `<out>` itself when the game made it. Another worker
    * sharing --out that makes its run folder there at the same moment is not disturbed: only empty
-   * folders go, and mkdir -p makes a parent removed under it again.
+   * folders go (a folder holding its run folder stays), and the run folder is made with
+   * makeFolderAmongRemovers (lib/empty-folder.ts), which makes a parent removed in between again.
    */
   private removeEmptyGameFolders(tid: string): void {
     removeEmptyFolder(join(this.o.outDir, tid, 'runs'));

@@ -512,4 +512,20 @@ describe('lotsWithinPotential', () => {
     expect(lotsWithinPotential(0, 5, { vcMw: 0.04, vdMw: 0 })).toBe(0);
     expect(lotsWithinPotential(3, 14, { vcMw: 0.004, vdMw: -0.004 })).toBe(1);
   });
+
+  // The decision left open since the potentials bound the schedule: clip (imbalance) or pay β.
+  // Seed 001 picks E(t) only within [V̂_d(t), V̂_c(t)] (eqs. 10, 12) and pays C_c,t/C_d,t for it;
+  // imbalance (eq. 11) comes from forecast errors, not by choice.
+  it('pays β for an admissible lot rather than clip to save it (seed 001 eqs. 10-12)', () => {
+    // Baseline 10 kWh, no discharge potential, 25 kWh of charge potential: 0 lots would ask the
+    // pool for 10 kWh it cannot discharge (imbalance, no β); 1 lot asks 15 kWh of charging, which
+    // it can do and is paid β_c for. The admissible one is held, however dear β is.
+    expect(lotsWithinPotential(0, 10, { vcMw: 0.1, vdMw: 0 })).toBe(1);
+    // The same at the other side: baseline −10 kWh, no charge potential.
+    expect(lotsWithinPotential(0, -10, { vcMw: 0, vdMw: -0.1 })).toBe(-1);
+    // No admissible lot (window [10, 12.5] kWh): the least clipped, 10 kWh short rather than
+    // 12.5 kWh over — what eq. 11's imbalance term ranks.
+    expect(lotsWithinPotential(0, 10, { vcMw: 0.01, vdMw: 0 })).toBe(0);
+    expect(lotsWithinPotential(0, 10, { vcMw: 0.04, vdMw: 0 })).toBe(1);
+  });
 });

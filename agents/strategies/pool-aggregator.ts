@@ -35,9 +35,11 @@
 // period, CID flexibility by `flexMw` (at most V̂) or flexShare × V̂ of the quarter-hour, and every
 // schedule (baseline lots + commitments) is the whole-lot one nearest to what it wants whose
 // deviation from the expected baseline lies within [V̂_d, V̂_c] (lotsWithinPotential): a lot the
-// pool has no potential for is clipped and becomes imbalance. Without household data (an arena
-// older than those fields) the bound is flexShare × the pool's charge / discharge power, or
-// `flexMw`; CID flexibility is also limited by the pool's SoC room over one quarter-hour.
+// pool has no potential for is clipped and becomes imbalance, but only when no lot is admissible:
+// an admissible one is held and its β paid, as seed 001 does (see lotsWithinPotential). Without
+// household data (an arena older than those fields) the bound is flexShare × the pool's charge /
+// discharge power, or `flexMw`; CID flexibility is also limited by the pool's SoC room over one
+// quarter-hour.
 
 import * as z from 'zod';
 import type { ResidentialPoolSpec } from '../../gen/flexarena/v1/asset.js';
@@ -526,6 +528,13 @@ function anomalyOf(strategy: string, v: unknown): { kwh: number; atMs: number } 
  * seed's E(t) — and a deviation the pool has no potential for is clipped and becomes imbalance
  * (at midday V̂_c is 0: the batteries already take all the PV they can). When no lot lies in the
  * window, the one nearest to it (least clipped).
+ *
+ * Clipping or β: a lot inside the window is taken even when one outside would cost less, its
+ * shortfall settled as imbalance instead of paying the households' β for the activation. That is
+ * seed 001's choice: its aggregator picks E(t) only within [V̂_d(t), V̂_c(t)] (the constraint of the
+ * DA problem, eq. 10, and the policy's range, eq. 12) and pays C_c,t / C_d,t for it; imbalance, the
+ * p_imb terms of the realised utility (eq. 11), comes from forecast errors only, never by choice.
+ * Only when no lot is admissible does the least imbalance (eq. 11's p_imb·|E − V| smallest) decide.
  */
 export function lotsWithinPotential(
   wantedLots: number,

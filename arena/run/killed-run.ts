@@ -9,6 +9,7 @@ import { TapeLines } from '../replay/tape-lines.js';
 import { loadRunConfig } from './load-config.js';
 import { INTERRUPTED_FILE } from './run-folder.js';
 import { LEGACY_TAPE_FILE, readTapeBytes, TAPE_FILE, TAPE_SHA_FILE } from './tape-file.js';
+import { readTapeTail } from './tape-tail.js';
 
 /** The folder has a tape that was never closed, and no interrupted.json: killed, or still running. */
 export function isUnclosedRun(runDir: string): boolean {
@@ -77,12 +78,15 @@ function iso(ms: number): string {
 }
 
 /**
- * The note for a run folder whose run never closed its files (reading its tape to find where it
- * ends), or undefined for a run that closed them (finished, or stopped by a signal).
+ * The note for a run folder whose run never closed its files (reading the end of its tape to find
+ * where it ends, tape-tail.ts; the whole tape only when it was written before the tape had full
+ * flushes), or undefined for a run that closed them (finished, or stopped by a signal).
  */
 export function unclosedRunNoteOf(runDir: string): string | undefined {
   if (!isUnclosedRun(runDir)) return undefined;
   try {
+    const tail = readTapeTail(runDir);
+    if (tail) return unclosedRunNote(runDir, tail.lastLine, tail.lines);
     const lines = TapeLines.fromBytes(readTapeBytes(runDir).bytes);
     return unclosedRunNote(runDir, lines.at(lines.length - 1), lines.length);
   } catch {

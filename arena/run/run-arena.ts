@@ -3,11 +3,16 @@
 // in this process (no network, same tape); every other agent is a process reached over gRPC —
 // launched here, or started by hand. Every process started here is stopped here.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { RunEnded } from '../../gen/flexarena/v1/session.js';
-import { lowerHelperThreads, RunInterruptedError, restoreHelperThreads } from '../../lib/index.js';
+import {
+  lowerHelperThreads,
+  makeFolderAmongRemovers,
+  RunInterruptedError,
+  restoreHelperThreads,
+} from '../../lib/index.js';
 import {
   type AgentConfig,
   type AgentPort,
@@ -685,7 +690,8 @@ async function makeRunFolder(
   try {
     earlier = EarlierRunFolder.setAside(runDir);
     // agents/ is made by the launcher, when there is an agent process to log (agent-launcher.ts).
-    mkdirSync(runDir, { recursive: true });
+    // The parent may be shared with a process that removes it when empty (workers sharing --out).
+    makeFolderAmongRemovers(runDir);
   } catch (err) {
     throw new RunFolderError(
       runDir,

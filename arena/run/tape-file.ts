@@ -37,6 +37,21 @@ export class TapeFileError extends FlexArenaError {
 const HOLD_BYTES = 4 * 1024 * 1024;
 
 /**
+ * Lines (uncompressed bytes) between full flushes. A full flush costs the compression of the 32 KiB
+ * after it; every 4 MiB (≈ 300 KB compressed, about a day of the demo scenario) that is a fraction of a
+ * percent, and a tail reader decompresses at most this much plus one decision point's lines.
+ */
+export const FULL_FLUSH_EVERY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What a sync flush followed at once by a full flush leaves in the deflate stream: the sync flush's
+ * empty stored block ends in 00 00 FF FF (byte-aligned), and the full flush adds another empty
+ * stored block, a header byte 00 then 00 00 FF FF. Found by zlib's output as Node 20 makes it; a
+ * zlib that wrote otherwise would only make the tail reader fall back to reading the whole tape.
+ */
+export const FULL_FLUSH_SIGNATURE = Buffer.from([0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff]);
+
+/**
  * tape.jsonl.gz and its sha256 (over the uncompressed lines).
  *
  * What a process killed outright (SIGKILL, the OOM killer) leaves: the driver calls checkpoint()
@@ -49,6 +64,12 @@ const HOLD_BYTES = 4 * 1024 * 1024;
  * still under way on the thread pool (normally the one being answered). The bytes are in the
  * kernel, not on the disk: a kill loses nothing of them, a power cut may (no fsync per decision
  * point). The gzip trailer comes only at close(): readers accept a tape without it (readTapeText).
+ *
+ * Every FULL_FLUSH_EVERY_BYTES of lines, the checkpoint's sync flush is followed by a full one
+ * (Z_FULL_FLUSH: also forgets the compressor's 32 KiB history), so decompression can start there
+ * without anything before it: a reader that needs only the tape's end (tape-tail.ts, for a killed
+ * run's note) decompresses from the last full flush instead of from the start of a tape of any
+ * length. The two flushes in a row end in FULL_FLUSH_SIGNATURE, which the reader looks for.
  */
 export class TapeFileSink implements RecordSink {
   private readonly gzip: Gzip;
@@ -59,8 +80,14 @@ export class TapeFileSink implements RecordSink {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private failed: Error | undefined;
+  /** Uncompressed bytes handed to zlib since the last full flush (counted as lines, so the same each run). */
+  private sinceFullFlush = 0;
 
-  constructor(path: string) {
+  private readonly fullFlushEveryBytes: number;
+
+  /** `fullFlushEveryBytes`: FULL_FLUSH_EVERY_BYTES unless a test wants full flushes sooner. */
+  constructor(path: string, opts: { fullFlushEveryBytes?: number } = {}) {
+    this.fullFlushEveryBytes = opts.fullFlushEveryBytes ?? FULL_FLUSH_EVERY_BYTES;
     this.gzip = createGzip({ level: zlib.Z_BEST_SPEED });
     this.fd = openSync(path, 'w');
     // A 'data' listener keeps the stream flowing: each output chunk is handed over as zlib makes
@@ -83,7 +110,10 @@ export class TapeFileSink implements RecordSink {
       this.gzip.on('error', reject);
     });
     // The gzip stream calls back once it has consumed a chunk: its buffer is then reused.
-    this.encoder = new TapeEncoder((lines, release) => this.gzip.write(lines, release));
+    this.encoder = new TapeEncoder((lines, release) => {
+      this.sinceFullFlush += lines.length;
+      this.gzip.write(lines, release);
+    });
   }
 
   get count(): number {
@@ -105,9 +135,16 @@ export class TapeFileSink implements RecordSink {
    */
   checkpoint(written?: () => void): void {
     this.encoder.flush();
-    this.gzip.flush(zlib.Z_SYNC_FLUSH, () => {
+    const done = () => {
       if (this.writeOrFail()) written?.();
-    });
+    };
+    if (this.sinceFullFlush < this.fullFlushEveryBytes) {
+      this.gzip.flush(zlib.Z_SYNC_FLUSH, done);
+      return;
+    }
+    this.sinceFullFlush = 0;
+    this.gzip.flush(zlib.Z_SYNC_FLUSH);
+    this.gzip.flush(zlib.Z_FULL_FLUSH, done);
   }
 
   /** Writes what is held; a failure (disk full) surfaces at close(), where the run then fails. */
@@ -144,7 +181,7 @@ export function writeAll(fd: number, bytes: Buffer): void {
   for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
-function tapePath(runDir: string): { path: string; gzip: boolean } {
+export function tapePath(runDir: string): { path: string; gzip: boolean } {
   // Said of the folder itself, as `dashboard` and `report` say it, not of a tape inside it.
   if (!existsSync(runDir)) throw new TapeFileError(runDir, 'no such folder');
   const gz = join(runDir, TAPE_FILE);

@@ -305,6 +305,26 @@ describe('ResidentialPool twin', () => {
     expect(() => pool.advance(0, { u: [Number.NaN, 0] })).toThrow(RangeError);
   });
 
+  // u_i(t) ∈ [−1, 1] is the seed's domain of the control; evaluate clamped 1.5 to 1 and metered
+  // that activation without a word (the caller asked for 150 % of the potential).
+  it('refuses an activation factor outside [−1, 1] by name, in advance and preview, and moves on nothing', () => {
+    const pool = new ResidentialPool(twoHouses());
+    for (const u of [
+      [1.5, 0],
+      [0, -1.000001],
+    ]) {
+      const i = u.findIndex((x) => Math.abs(x) > 1);
+      const named = new RegExp(
+        `^u\\[${i}\\] \\(household h${i + 1}\\) must lie within \\[-1, 1\\].*got ${u[i]}$`,
+      );
+      expect(() => pool.advance(0, { u })).toThrow(named);
+      expect(() => pool.preview(0, { u })).toThrow(RangeError);
+    }
+    expect(pool.stepIndex).toBe(0);
+    // The limits themselves are the model's full activations.
+    expect(pool.advance(0, { u: [1, -1] }).u).toEqual([1, -1]);
+  });
+
   it('SoC never leaves [SOC_min, SOC_max] and deviations stay within [v_d, v_c] (property)', () => {
     const household = fc.record({
       capacityMwh: fc.double({ min: 0.002, max: 0.02, noNaN: true }),
@@ -327,7 +347,7 @@ describe('ResidentialPool twin', () => {
       }),
       fc.record({
         kind: fc.constant('raw' as const),
-        u: fc.array(fc.double({ min: -1.5, max: 1.5, noNaN: true }), { minLength: 8, maxLength: 8 }),
+        u: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }),
       }),
     );
     fc.assert(

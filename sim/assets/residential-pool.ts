@@ -247,7 +247,7 @@ export interface PoolFlexibility {
 
 export interface PoolStep {
   step: number;
-  /** The activation factors applied (clamped to [−1, 1]); zeros for the baseline. */
+  /** The activation factors applied (each within [−1, 1], else refused); zeros for the baseline. */
   u: number[];
   /** x_i applied, MW. */
   deviationMw: number[];
@@ -424,8 +424,16 @@ export class ResidentialPool {
   }
 
   /**
-   * The quantities `advance` applies for `activation` at the current step (u clamped to
-   * [−1, 1], x_i, Σ x_i, pool grid exchange, participation cost). No state change.
+   * The quantities `advance` applies for `activation` at the current step (u, x_i, Σ x_i, pool
+   * grid exchange, participation cost). No state change.
+   *
+   * u_i(t) ∈ [−1, 1] is the domain of the control in seed 001 ("Participation costs and
+   * notation": |u_i| is the share of the potential v_c,i or v_d,i activated; O_act,t maps into
+   * [−1, 1]^N). A factor outside is not a value of the model, so it is refused by name, never
+   * clamped: clamping would apply a different activation than the caller computed and meter it
+   * without a word. A request beyond the pool's potential is the model's saturation instead: Alg. 4
+   * (`activate`) activates everything and reports the rest as `unmetMw`, and the pool's asset
+   * reports that period as clipped (metered ≠ schedule).
    */
   private evaluate(
     step: number,
@@ -444,7 +452,11 @@ export class ResidentialPool {
     for (let i = 0; i < n; i++) {
       const raw = activation ? activation.u[i]! : 0;
       if (!Number.isFinite(raw)) throw new RangeError(`u[${i}] must be finite, got ${raw}`);
-      const ui = Math.min(1, Math.max(-1, raw));
+      if (raw < -1 || raw > 1)
+        throw new RangeError(
+          `u[${i}] (household ${this.households[i]!.id}) must lie within [-1, 1] (seed 001: u_i(t) ∈ [−1, 1]), got ${raw}`,
+        );
+      const ui = raw;
       const h = this.households[i]!;
       const xi = activationDeviation(ui, flex.vd[i]!, flex.vc[i]!);
       u[i] = ui;

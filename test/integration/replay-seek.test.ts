@@ -1,7 +1,8 @@
 // A replay's seek sends what the page draws at the new position instead of the history up to it.
 // On a real run (one delivery day, three in-process agents): the page's state restored from the
 // snapshot draws exactly what the whole history draws, at several times and after playing on; in
-// a browser, the page after a seek shows exactly what a page fed the whole history shows. On a
+// a browser, the page after a seek shows exactly what a page fed the whole history shows, and a
+// failed request for a product's omitted trades is tried again. On a
 // long synthetic timeline: the bytes a seek sends stay bounded while the history grows.
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -302,6 +303,45 @@ describe('a replay seek in a browser', () => {
       await nc.close();
       await dash.close();
       await ref.close();
+    }
+  }, 120_000);
+
+  // A failed trades request was not tried again until the next reset: the product stayed marked
+  // asked, and its trades table lacked what the snapshot had left out until the user sought.
+  it('asks again for the trades of a product when the request failed', async () => {
+    const dash = await startReplayDashboard(timeline, { speed: 1 });
+    // The player refuses the first trades request, as a request answered after the page's timeout fails.
+    const player = dash.player as unknown as { accept(c: { action?: string }): unknown };
+    const accept = player.accept.bind(player);
+    let refused = 0;
+    player.accept = (c) => {
+      if (c?.action === 'trades' && refused === 0) {
+        refused++;
+        throw new Error('busy (test)');
+      }
+      return accept(c);
+    };
+    try {
+      const page = (await openPage(browser, dash.pageUrl)).page;
+      await page.waitForSelector('#replay:not([hidden])');
+      await page.click('#replay-play'); // the first sync started it: pause
+      const t = Date.UTC(2026, 10, 22, 9, 10);
+      await seek(page, t);
+      await page.waitForFunction(
+        (at) => Number(document.getElementById('replay')?.dataset.positionMs) === at,
+        t,
+      );
+      const product = 'qh-20261122-1800';
+      expect(await page.evaluate((p) => window.flexarenaDashboard!.store.tradesOmitted.has(p), product)).toBe(
+        true,
+      );
+      await page.selectOption('#product', product);
+      await page.waitForFunction((p) => !window.flexarenaDashboard!.store.tradesOmitted.has(p), product, {
+        timeout: 15_000,
+      });
+      expect(refused).toBe(1);
+    } finally {
+      await dash.close();
     }
   }, 120_000);
 });

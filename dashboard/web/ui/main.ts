@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../style.css';
 import { CONFIG_PATH, type DashboardConfig, type ReplayState } from '../../protocol.js';
 import { DashboardStore } from '../model/store.js';
+import { TradeRequests } from '../model/trade-requests.js';
 import { PriceChart, ProfitChart } from './charts.js';
 import { byId } from './dom.js';
 import { renderHeader, setStatus } from './header-view.js';
@@ -54,17 +55,13 @@ async function main(): Promise<void> {
     'results',
     'ticker',
   ]);
-  // Products whose trades the page asked the replay player for, since the last reset.
-  let askedTrades = new Set<string>();
-  let askTrades = (_productId: string) => {};
+  // Products whose trades the page asks the replay player for, once per reset, a failed request
+  // tried again a few times (model/trade-requests.ts).
+  let tradeRequests: TradeRequests | undefined;
   const products = new ProductView(
     () => store,
     () => products.render(new Set(), true),
-    (productId) => {
-      if (askedTrades.has(productId)) return;
-      askedTrades.add(productId);
-      askTrades(productId);
-    },
+    (productId) => tradeRequests?.ask(productId),
   );
   const prices = new PriceChart(byId('price-chart'));
   const profits = new ProfitChart(byId('profit-chart'));
@@ -159,7 +156,7 @@ async function main(): Promise<void> {
     },
     reset() {
       store = new DashboardStore(cfg.runId, cfg.replay?.interrupted);
-      askedTrades = new Set();
+      tradeRequests?.reset();
       probe.store = store;
       for (const v of all) store.changed.add(v as never);
       redrawAll = true;
@@ -202,7 +199,20 @@ async function main(): Promise<void> {
         .then((s) => handlers.replayState(s))
         .catch((err: Error) => setStatus(`replay: ${err.message}`, 'error'));
     };
-    askTrades = (productId) => void send({ action: 'trades', productId });
+    tradeRequests = new TradeRequests({
+      send: (productId) => f.control({ action: 'trades', productId }).then((s) => handlers.replayState(s)),
+      onRetry: (productId, err, delayMs) =>
+        setStatus(
+          `replay: trades of ${productId}: ${err.message}; trying again in ${delayMs / 1000} s`,
+          'warn',
+        ),
+      onRecovered: () => setStatus('replay'),
+      onGiveUp: (productId, err, tries) =>
+        setStatus(
+          `replay: trades of ${productId} not received after ${tries} tries: ${err.message}; a seek asks again`,
+          'error',
+        ),
+    });
     controls = new ReplayControls(cfg.replay, send);
     await send({ action: 'sync' });
   }
