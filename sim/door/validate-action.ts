@@ -9,6 +9,7 @@ import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { Action } from '../../gen/flexarena/v1/session.js';
+import { loneSurrogateAt, utf8LengthOver } from '../../lib/index.js';
 import { wireRefusal } from './wire-refused.js';
 
 export type ActionKind = NonNullable<Action['kind']>['$case'];
@@ -63,7 +64,12 @@ export function snake(name: string): string {
 }
 
 function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'string') {
+    if (v.length <= 40) return JSON.stringify(v);
+    // Not between the two halves of a pair: the message would show a lone surrogate of its own.
+    const cut = (v.charCodeAt(39) & 0xfc00) === 0xd800 ? 39 : 40;
+    return JSON.stringify(`${v.slice(0, cut)}…`);
+  }
   if (typeof v === 'number' && Number.isNaN(v)) return 'a value outside the 64-bit safe range';
   try {
     return typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v));
@@ -86,18 +92,47 @@ function intIn(v: unknown, min: number, max: number): v is number {
 
 type Check = DoorRejection | undefined;
 
-function text(v: unknown, field: string, maxLength: number, required: boolean): Check {
+/**
+ * What a string field must be for UTF-8 to carry it: the gateway refuses a string whose bytes are
+ * not UTF-8 with this limit (arena/gateway/session-wire-check.ts), and the door a JavaScript string
+ * that no UTF-8 can encode (a lone surrogate, from an in-process strategy), so both drivers get one
+ * rule.
+ */
+export const UTF8_STRING_LIMIT = 'valid UTF-8, the encoding of a proto3 string';
+
+/**
+ * A string field: its length is counted in UTF-8 bytes, the unit the wire carries it in (an agent in
+ * any language can count them, and the gRPC and in-process paths agree); a lone surrogate is refused
+ * before it could be counted, as the gRPC path could never have carried it.
+ */
+function text(v: unknown, field: string, maxBytes: number, required: boolean): Check {
   if (v === undefined && !required) return undefined;
   if (typeof v !== 'string') return reject(RejectCode.REJECT_CODE_INVALID_FIELD, field, 'a string', v);
   if (required && v.length === 0)
     return reject(
       RejectCode.REJECT_CODE_INVALID_FIELD,
       field,
-      `a non-empty string of at most ${maxLength} characters`,
+      `a non-empty string of at most ${maxBytes} bytes of UTF-8`,
       v,
     );
-  if (v.length > maxLength)
-    return reject(RejectCode.REJECT_CODE_INVALID_FIELD, field, `at most ${maxLength} characters`, v);
+  const lone = loneSurrogateAt(v);
+  if (lone >= 0)
+    return {
+      code: RejectCode.REJECT_CODE_INVALID_FIELD,
+      field,
+      limit: UTF8_STRING_LIMIT,
+      message: `${field} (string) must be valid UTF-8; got ${show(v)}, whose lone surrogate U+${v.charCodeAt(lone).toString(16).toUpperCase()} (UTF-16 index ${lone}) no UTF-8 can carry`,
+    };
+  if (utf8LengthOver(v, maxBytes)) {
+    const limit = `at most ${maxBytes} bytes of UTF-8`;
+    const bytes = Buffer.byteLength(v, 'utf8');
+    return {
+      code: RejectCode.REJECT_CODE_INVALID_FIELD,
+      field,
+      limit,
+      message: `${field} must be ${limit}; got ${show(v)} (${bytes} bytes)`,
+    };
+  }
   return undefined;
 }
 
