@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
+import { writeJsonBytes } from '../../lib/index.js';
 import { parseRunConfig } from '../config/run-config.js';
 import { Simulation } from '../core/simulation.js';
 import { admitAction, type DoorLimits, UTF8_STRING_LIMIT } from './validate-action.js';
@@ -101,6 +102,19 @@ describe('the door: strings', () => {
     expect(!a.ok && a.rejection.message).toBe(
       'submit.product_id (string) must be valid UTF-8; got "qh-\\ud800x", whose lone surrogate U+D800 (UTF-16 index 3) no UTF-8 can carry',
     );
+  });
+
+  it('a refused lone surrogate survives the tape, so a replay refuses it the same way', async () => {
+    const limits = await door();
+    const action = submit('qh-\uD83D', 'ref-\uDC00');
+    // The tape's bytes (lib/json-bytes.ts, as the tape encoder writes them), read back as a replay does.
+    const buf = Buffer.alloc(1024);
+    const end = writeJsonBytes(action, buf, 0);
+    const text = buf.subarray(0, end).toString('utf8');
+    expect(text).toContain('"ref-\\udc00"');
+    const again = admitAction(JSON.parse(text), limits);
+    expect(again).toEqual(admitAction(action, limits));
+    expect(!again.ok && again.rejection.field).toBe('client_ref');
   });
 
   it('admits well-formed strings with surrogate pairs and multi-byte characters', async () => {
