@@ -10,6 +10,9 @@ export { isWellFormed };
 
 export class WellFormedStringWriter extends FastBinaryWriter {
   override string(value: string): this {
+    // A strategy that builds actions by hand may put a number where a string belongs.
+    if (typeof value !== 'string')
+      throw new TypeError(`${String(value)} (a ${typeof value}) is not a string`);
     if (!isWellFormed(value))
       throw new Error(`${JSON.stringify(value)} holds a lone surrogate, which UTF-8 cannot carry`);
     return super.string(value);
