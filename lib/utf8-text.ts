@@ -4,6 +4,13 @@
 // code units ('€' is one unit and three bytes, '𝄞' two units and four bytes). The core's door and
 // the TypeScript SDK share these so that an in-process strategy meets the same rule as a gRPC agent.
 
+/**
+ * What a string field must be for the wire to carry it, in the words every part uses: the gateway
+ * for bytes that are not UTF-8, the core's door for a lone surrogate from an in-process strategy,
+ * both SDKs for one a strategy built.
+ */
+export const UTF8_STRING_LIMIT = 'valid UTF-8, the encoding of a proto3 string';
+
 /** ES2024's String.prototype.isWellFormed (Node 20), not in the project's ES2023 typings. */
 export function isWellFormed(s: string): boolean {
   return (s as unknown as { isWellFormed(): boolean }).isWellFormed();

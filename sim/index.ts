@@ -48,13 +48,7 @@ export {
   type SimulationFiles,
   type SimulationOptions,
 } from './core/simulation.js';
-export {
-  type ActionKind,
-  admitAction,
-  type DoorLimits,
-  type DoorRejection,
-  UTF8_STRING_LIMIT,
-} from './door/validate-action.js';
+export { type ActionKind, admitAction, type DoorLimits, type DoorRejection } from './door/validate-action.js';
 export { type WireRefusedAction, wireRefusedAction } from './door/wire-refused.js';
 export type { AgentPort, DecisionOutcome, DecisionRequest } from './drivers/agent-port.js';
 export { type LocalAgent, LocalAgentPort, type LocalPortOptions } from './drivers/local-port.js';

@@ -42,7 +42,7 @@ describe('runAgent: the hello', () => {
       const e = await refusal(strategy(name));
       expect([e.field, e.limit]).toEqual([
         'hello.strategy',
-        'a string of well-formed Unicode (no lone surrogate: UTF-8 cannot carry one)',
+        'a string, valid UTF-8, the encoding of a proto3 string',
       ]);
       expect(e.message).toContain('holds a lone surrogate');
     }

@@ -3,10 +3,11 @@
 // naming nothing ("\ud800" holds a lone surrogate…, "Cannot read properties of undefined",
 // "The number 1.5 cannot be converted to a BigInt") — and only once the stream was open.
 import type { Hello } from '../../gen/flexarena/v1/session.js';
-import { isWellFormed } from '../../lib/index.js';
+import { isWellFormed, UTF8_STRING_LIMIT } from '../../lib/index.js';
 import { HelloError } from './errors.js';
 
-const TEXT_LIMIT = 'a string of well-formed Unicode (no lone surrogate: UTF-8 cannot carry one)';
+/** A string, and one the wire can carry (the limit the door and the gateway state for action strings). */
+const TEXT_LIMIT = `a string, ${UTF8_STRING_LIMIT}`;
 
 function kindOf(value: unknown): string {
   return value === null || value === undefined ? String(value) : `a ${typeof value}`;

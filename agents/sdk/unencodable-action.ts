@@ -4,6 +4,7 @@
 // actions by hand (not through priceTicks/quantityLots) gets that instead of a line it can act on.
 // Only called once the encoding failed, so a batch that encodes costs nothing more.
 import { Action } from '../../gen/flexarena/v1/session.js';
+import { UTF8_STRING_LIMIT } from '../../lib/index.js';
 import { ActionBuildError } from './errors.js';
 import { isWellFormed } from './well-formed-writer.js';
 
@@ -82,8 +83,8 @@ export function unencodableAction(actions: readonly Action[], cause: unknown): A
     if (text)
       return new ActionBuildError(
         text.path,
-        'well-formed Unicode (no lone surrogate: UTF-8 cannot carry one)',
-        `${JSON.stringify(text.value)} cannot be sent`,
+        UTF8_STRING_LIMIT,
+        `${JSON.stringify(text.value)} cannot be sent: it holds a lone surrogate, which no UTF-8 can carry`,
         { cause },
       );
     const bad =

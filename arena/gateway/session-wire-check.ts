@@ -8,12 +8,12 @@ import {
   checkWire,
   compileWireSchema,
   expectedWireText,
+  UTF8_STRING_LIMIT,
   WireMalformed,
   type WireMismatch,
   type WireUnits,
   wireTypeText,
 } from '../../lib/index.js';
-import { UTF8_STRING_LIMIT } from '../../sim/index.js';
 
 const SCHEMA = compileWireSchema(WIRE_FIELDS);
 const REQUEST = SCHEMA.get('flexarena.v1.SessionRequest')!;
@@ -51,7 +51,7 @@ function describe(m: WireMismatch, buf: Uint8Array): { limit: string; message: s
   if (bad !== undefined) {
     const n = bad.end - bad.start;
     return {
-      // The door's words for the same rule, which it applies to in-process strategies' strings.
+      // The words the door (for in-process strategies' strings) and the SDKs use for the same rule.
       limit: UTF8_STRING_LIMIT,
       message: `${m.path} (field ${f.number}, ${type}) must be valid UTF-8; got ${n} byte${n === 1 ? '' : 's'} that are not: ${hexBytes(buf, bad.start, bad.end)}`,
     };

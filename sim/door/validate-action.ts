@@ -10,7 +10,7 @@ import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { Action } from '../../gen/flexarena/v1/session.js';
-import { loneSurrogateAt, utf8LengthOver } from '../../lib/index.js';
+import { loneSurrogateAt, UTF8_STRING_LIMIT, utf8LengthOver } from '../../lib/index.js';
 import { wireRefusal } from './wire-refused.js';
 
 export type ActionKind = NonNullable<Action['kind']>['$case'];
@@ -118,13 +118,10 @@ function firstOf(a: Check, b?: Check, c?: Check, d?: Check, e?: Check, f?: Check
   return also.length === 0 ? first : { ...first!, also: also.map(({ also: _, ...one }) => one) };
 }
 
-/**
- * What a string field must be for UTF-8 to carry it: the gateway refuses a string whose bytes are
- * not UTF-8 with this limit (arena/gateway/session-wire-check.ts), and the door a JavaScript string
- * that no UTF-8 can encode (a lone surrogate, from an in-process strategy), so both drivers get one
- * rule.
- */
-export const UTF8_STRING_LIMIT = 'valid UTF-8, the encoding of a proto3 string';
+// The gateway refuses a string whose bytes are not UTF-8 with UTF8_STRING_LIMIT
+// (arena/gateway/session-wire-check.ts); the door a JavaScript string no UTF-8 can encode (a lone
+// surrogate, from an in-process strategy) with the same limit, so both drivers get one rule.
+export { UTF8_STRING_LIMIT };
 
 /**
  * A string field: its length is counted in UTF-8 bytes, the unit the wire carries it in (an agent in

@@ -23,7 +23,7 @@ def _choice(table: dict, value, field: str):
 
 
 MAX_TEXT_BYTES = 64  # the door's default limit of ids and client_ref, counted in UTF-8 bytes as on the wire
-UTF8_LIMIT = "valid UTF-8, the encoding of a proto3 string"  # the arena's words for the same rule
+UTF8_LIMIT = "valid UTF-8, the encoding of a proto3 string"  # the arena's and the TypeScript SDK's words
 
 
 def _utf8(value: str, field: str) -> str:

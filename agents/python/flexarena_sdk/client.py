@@ -482,7 +482,7 @@ def check_address(arena) -> str:
     return arena
 
 
-_HELLO_TEXT_LIMIT = "a string of well-formed Unicode (no lone surrogate: UTF-8 cannot carry one)"
+_HELLO_TEXT_LIMIT = "a string, valid UTF-8, the encoding of a proto3 string"  # as for an action's strings
 
 
 def check_hello(strategy, last_report_seq=0) -> None:

@@ -91,6 +91,7 @@ class Hello(unittest.TestCase):
         s.name = "idle-\ud800"
         e = self.refused(s)
         self.assertEqual(e.field, "hello.strategy")
+        self.assertEqual(e.limit, "a string, " + UTF8_LIMIT)
         self.assertIn("U+D800 at index 5", str(e))
 
     def test_strategy_name_not_a_string(self):
