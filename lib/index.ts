@@ -77,6 +77,7 @@ export {
   writeJsonAtomically,
 } from './source-stamps.mjs';
 export { TurnBatch } from './turn-batch.js';
+export { isWellFormed, loneSurrogateAt, UTF8_STRING_LIMIT, utf8LengthOver } from './utf8-text.js';
 export {
   AGENT_PROCESS_V8_FLAGS,
   SHORT_RUN_V8_FLAGS,

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionRestriction, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
-import { cancel, modify, priceTicks, quantityLots, submit } from './actions.js';
+import {
+  auctionBlock,
+  auctionCurve,
+  cancel,
+  capacityBid,
+  energyBid,
+  modify,
+  priceTicks,
+  quantityLots,
+  submit,
+} from './actions.js';
 import { ActionBuildError, AgentSdkError } from './errors.js';
 
 function buildError(fn: () => unknown): ActionBuildError {
@@ -124,5 +134,61 @@ describe('action builders', () => {
       kind: { $case: 'modify', value: { orderId: 7, priceTicks: 8100, quantityLots: 3 } },
     });
     expect(modify(7, 8100, 3, 'm').clientRef).toBe('m');
+  });
+});
+
+describe('action builders: named choices from plain JavaScript', () => {
+  // The types allow only the listed strings, but a plain JavaScript agent can pass anything: 'Buy'
+  // used to build a sell, 'Up' a down bid, 'Linear' a step curve, and a tif of 'ioc' an order an
+  // in-process run took as GTC (its time_in_force undefined). Each is a typed error naming the field.
+  const order = { productId: 'qh-20261122-1000', priceTicks: 100, quantityLots: 1 };
+  it('refuses a side, tif, direction, interpolation or flag outside its choices', () => {
+    const cases: [() => unknown, string, string][] = [
+      [() => submit({ ...order, side: 'Buy' as never }), 'submit.side', "'buy' | 'sell'"],
+      [
+        () => submit({ ...order, side: 'buy', tif: 'ioc' as never }),
+        'submit.time_in_force',
+        "'GTC' | 'IOC' | 'FOK'",
+      ],
+      [() => submit({ ...order, side: 'buy', aon: 'no' as never }), 'submit.restriction', 'true | false'],
+      [
+        () =>
+          auctionBlock('da', 'b', {
+            side: 'BUY' as never,
+            firstPeriod: 0,
+            lastPeriod: 1,
+            priceTicks: 1,
+            quantityLots: 1,
+          }),
+        'auction_bid.block.side',
+        "'buy' | 'sell'",
+      ],
+      [
+        () => auctionCurve('da', 'b', 0, [], 'Linear' as never),
+        'auction_bid.curve.interpolation',
+        "'step' | 'linear'",
+      ],
+      [() => capacityBid('afrr-20261122-0', 'Up' as never, 1, 1), 'capacity_bid.direction', "'up' | 'down'"],
+      [
+        () => capacityBid('afrr-20261122-0', 'up', 1, 1, 1 as never),
+        'capacity_bid.indivisible',
+        'true | false',
+      ],
+      [() => energyBid('qh-20261122-1000', 'DOWN' as never, 1, 1), 'energy_bid.direction', "'up' | 'down'"],
+    ];
+    for (const [build, field, limit] of cases) {
+      const e = buildError(build);
+      expect([e.field, e.limit]).toEqual([field, limit]);
+    }
+  });
+
+  it('still maps every listed choice', () => {
+    expect(submit({ ...order, side: 'sell', tif: 'FOK', aon: true }).kind).toMatchObject({
+      value: { side: Side.SIDE_SELL, timeInForce: TimeInForce.TIME_IN_FORCE_FOK, restriction: 2 },
+    });
+    expect(energyBid('qh-20261122-1000', 'down', 1, 1).kind).toMatchObject({ value: { direction: 2 } });
+    expect(auctionCurve('da', 'b', 0, [], 'linear').kind).toMatchObject({
+      value: { bid: { value: { interpolation: 2 } } },
+    });
   });
 });

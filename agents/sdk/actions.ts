@@ -14,6 +14,41 @@ const TIF: Record<Tif, TimeInForce> = {
   FOK: TimeInForce.TIME_IN_FORCE_FOK,
 };
 
+/**
+ * One of a builder's named choices ('buy' | 'sell', a Tif, …). The types say which, but a plain
+ * JavaScript agent (or a value read from a file) can pass anything: 'Buy' became a sell, 'up' any
+ * other way a down bid, and a tif of 'ioc' an order the door took as GTC in-process.
+ */
+function choice<K extends string, V>(table: Record<K, V>, value: unknown, field: string): V {
+  if (typeof value === 'string' && Object.hasOwn(table, value)) return table[value as K];
+  const names = Object.keys(table);
+  throw new ActionBuildError(
+    field,
+    names.map((n) => `'${n}'`).join(' | '),
+    `${JSON.stringify(value) ?? String(value)} is not one of ${names.join(', ')}`,
+  );
+}
+
+function flag(value: unknown, field: string): boolean {
+  // Not read by truth value: aon: 'no' would be an all-or-none order.
+  if (typeof value === 'boolean') return value;
+  throw new ActionBuildError(
+    field,
+    'true | false',
+    `${JSON.stringify(value) ?? String(value)} is not a boolean`,
+  );
+}
+
+const SIDE = { buy: Side.SIDE_BUY, sell: Side.SIDE_SELL } as const;
+const DIRECTION = {
+  up: BalancingDirection.BALANCING_DIRECTION_UP,
+  down: BalancingDirection.BALANCING_DIRECTION_DOWN,
+} as const;
+const INTERPOLATION = {
+  step: CurveInterpolation.CURVE_INTERPOLATION_STEP,
+  linear: CurveInterpolation.CURVE_INTERPOLATION_LINEAR,
+} as const;
+
 function exactInteger(field: string, value: number, scale: number, unit: string): number {
   const scaled = value * scale;
   const rounded = Math.round(scaled);
@@ -63,11 +98,11 @@ export function submit(o: OrderArgs): Action {
       $case: 'submit',
       value: {
         productId: o.productId,
-        side: o.side === 'buy' ? Side.SIDE_BUY : Side.SIDE_SELL,
+        side: choice(SIDE, o.side, 'submit.side'),
         priceTicks: o.priceTicks,
         quantityLots: o.quantityLots,
-        timeInForce: TIF[o.tif ?? 'GTC'],
-        restriction: o.aon
+        timeInForce: choice(TIF, o.tif ?? 'GTC', 'submit.time_in_force'),
+        restriction: flag(o.aon ?? false, 'submit.restriction')
           ? ExecutionRestriction.EXECUTION_RESTRICTION_AON
           : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
         peakLots: o.peakLots ?? 0,
@@ -101,12 +136,6 @@ function auctionBidAction(auctionId: string, bidId: string, bid: AuctionBidKind)
   return { clientRef: bidId, kind: { $case: 'auctionBid', value: { auctionId, bidId, bid } } };
 }
 
-function protoDirection(direction: 'up' | 'down'): BalancingDirection {
-  return direction === 'up'
-    ? BalancingDirection.BALANCING_DIRECTION_UP
-    : BalancingDirection.BALANCING_DIRECTION_DOWN;
-}
-
 /** A step or linear curve for one quarter-hour (`period` 0..95 of the day) of an auction. */
 export function auctionCurve(
   auctionId: string,
@@ -115,10 +144,7 @@ export function auctionCurve(
   points: { priceTicks: number; quantityLots: number }[],
   interpolation: 'step' | 'linear' = 'step',
 ): Action {
-  const kind =
-    interpolation === 'linear'
-      ? CurveInterpolation.CURVE_INTERPOLATION_LINEAR
-      : CurveInterpolation.CURVE_INTERPOLATION_STEP;
+  const kind = choice(INTERPOLATION, interpolation, 'auction_bid.curve.interpolation');
   return auctionBidAction(auctionId, bidId, {
     $case: 'curve',
     value: { period, interpolation: kind, points },
@@ -139,7 +165,7 @@ export function auctionBlock(
 ): Action {
   return auctionBidAction(auctionId, bidId, {
     $case: 'block',
-    value: { ...b, side: b.side === 'buy' ? Side.SIDE_BUY : Side.SIDE_SELL },
+    value: { ...b, side: choice(SIDE, b.side, 'auction_bid.block.side') },
   });
 }
 
@@ -161,10 +187,10 @@ export function capacityBid(
       $case: 'capacityBid',
       value: {
         productId,
-        direction: protoDirection(direction),
+        direction: choice(DIRECTION, direction, 'capacity_bid.direction'),
         quantityLots,
         priceTicks,
-        indivisible,
+        indivisible: flag(indivisible, 'capacity_bid.indivisible'),
       },
     },
   };
@@ -183,7 +209,7 @@ export function energyBid(
       $case: 'energyBid',
       value: {
         productId,
-        direction: protoDirection(direction),
+        direction: choice(DIRECTION, direction, 'energy_bid.direction'),
         quantityLots,
         priceTicks,
       },

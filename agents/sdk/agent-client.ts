@@ -15,6 +15,7 @@
 import {
   type Action,
   type ActionAck,
+  type Hello,
   type RunEnded,
   RunMode,
   type WakeUp,
@@ -22,9 +23,10 @@ import {
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
 import { encodeToBuffer } from '../../lib/index.js';
-import { AgentSdkError, SessionError } from './errors.js';
+import { AgentSdkError, HelloError, SessionError } from './errors.js';
 import { GrpcStatus } from './grpc-status.js';
 import { type GrpcStreamError, openGrpcStream, splitAddress } from './grpc-stream.js';
+import { checkHello } from './hello-fields.js';
 import { type LeanDecoding, leanSessionDecoder } from './lean-session-decoder.js';
 import type { StoredAnswer } from './resume-file.js';
 import {
@@ -176,6 +178,8 @@ export async function runAgent(strategy: Strategy, opts: ConnectOptions): Promis
   } catch (err) {
     throw new AgentSdkError(`address: "${opts.address}" is not host:port (a port 1–65535)`, { cause: err });
   }
+  // A hello the arena could not get as it is: refused before a connection is made.
+  helloOf(strategy, opts, opts.lastReportSeq ?? 0);
   const outcome: AgentRunOutcome = {
     wakeUps: 0,
     skippedWakeUps: 0,
@@ -453,20 +457,35 @@ function runSession(
     );
     outcome.sessions++;
     const send = (req: SessionRequest) => call.write(req);
-    send({
-      kind: {
-        $case: 'hello',
-        value: {
-          sdkName: opts.sdkName ?? 'flexarena-ts',
-          sdkVersion: SDK_VERSION,
-          strategy: strategy.name,
-          lastReportSeq: outcome.lastReportSeq,
-          wakeUpEncoding: opts.fullWakeUps
-            ? WakeUpEncoding.WAKE_UP_ENCODING_FULL
-            : WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
-          acksInWakeUp: true,
-        },
-      },
-    });
+    try {
+      send({ kind: { $case: 'hello', value: helloOf(strategy, opts, outcome.lastReportSeq) } });
+    } catch (err) {
+      // runAgent checked the fields (checkHello): whatever the encoder still found is typed too, and
+      // the stream opened for it does not stay behind.
+      call.cancel();
+      finish(
+        err instanceof HelloError
+          ? err
+          : new HelloError('hello', 'a Hello the encoder can write', (err as Error).message, { cause: err }),
+      );
+    }
   });
+}
+
+function helloOf(strategy: Strategy, opts: ConnectOptions, lastReportSeq: number): Hello {
+  const hello: Hello = {
+    sdkName: opts.sdkName ?? 'flexarena-ts',
+    sdkVersion: SDK_VERSION,
+    strategy: strategy.name,
+    lastReportSeq,
+    wakeUpEncoding: opts.fullWakeUps
+      ? WakeUpEncoding.WAKE_UP_ENCODING_FULL
+      : WakeUpEncoding.WAKE_UP_ENCODING_DELTA_PRIVATE,
+    acksInWakeUp: true,
+  };
+  checkHello(hello, {
+    strategy: "the strategy's name",
+    sdkName: opts.sdkName === undefined ? 'the SDK name' : 'ConnectOptions.sdkName',
+  });
+  return hello;
 }

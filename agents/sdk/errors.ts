@@ -27,6 +27,22 @@ export class ActionBuildError extends AgentSdkError {
   }
 }
 
+/**
+ * A hello the SDK cannot send: a field of it (from the strategy or ConnectOptions) that the wire
+ * cannot carry or the arena would refuse. `field` is the proto path ("hello.strategy"), `limit` the
+ * rule; `cause` is the encoder's own error when that is what found it.
+ */
+export class HelloError extends AgentSdkError {
+  constructor(
+    readonly field: string,
+    readonly limit: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${field}: ${message} (limit: ${limit})`, options);
+  }
+}
+
 export class ParamError extends AgentSdkError {
   constructor(
     readonly strategy: string,

@@ -20,6 +20,7 @@ export { type AgentRunOutcome, type ConnectOptions, runAgent } from './agent-cli
 export {
   ActionBuildError,
   AgentSdkError,
+  HelloError,
   ParamError,
   ResumeFileError,
   SessionError,

@@ -3,15 +3,16 @@
 // the arena then acts on a client_ref or id the strategy never sent (and the ack's client_ref no
 // longer matches). This one throws instead, so the batch becomes an ActionBuildError naming the
 // field (unencodable-action.ts). One native check per string; nothing else changes on the wire.
-import { FastBinaryWriter } from '../../lib/index.js';
+import { FastBinaryWriter, isWellFormed } from '../../lib/index.js';
 
-/** ES2024's String.prototype.isWellFormed (Node 20), not in the project's ES2023 typings. */
-export function isWellFormed(s: string): boolean {
-  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
-}
+// The same check as the core's door applies to in-process strategies' strings (lib/utf8-text.ts).
+export { isWellFormed };
 
 export class WellFormedStringWriter extends FastBinaryWriter {
   override string(value: string): this {
+    // A strategy that builds actions by hand may put a number where a string belongs.
+    if (typeof value !== 'string')
+      throw new TypeError(`${String(value)} (a ${typeof value}) is not a string`);
     if (!isWellFormed(value))
       throw new Error(`${JSON.stringify(value)} holds a lone surrogate, which UTF-8 cannot carry`);
     return super.string(value);

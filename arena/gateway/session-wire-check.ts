@@ -8,6 +8,7 @@ import {
   checkWire,
   compileWireSchema,
   expectedWireText,
+  UTF8_STRING_LIMIT,
   WireMalformed,
   type WireMismatch,
   type WireUnits,
@@ -50,7 +51,8 @@ function describe(m: WireMismatch, buf: Uint8Array): { limit: string; message: s
   if (bad !== undefined) {
     const n = bad.end - bad.start;
     return {
-      limit: 'valid UTF-8, the encoding of a proto3 string',
+      // The words the door (for in-process strategies' strings) and the SDKs use for the same rule.
+      limit: UTF8_STRING_LIMIT,
       message: `${m.path} (field ${f.number}, ${type}) must be valid UTF-8; got ${n} byte${n === 1 ? '' : 's'} that are not: ${hexBytes(buf, bad.start, bad.end)}`,
     };
   }

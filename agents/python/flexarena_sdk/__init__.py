@@ -18,6 +18,7 @@ from .errors import (
     ActionBuildError,
     AgentSdkError,
     ConnectTimeout,
+    HelloError,
     ProtocolCodeMissing,
     SessionError,
     StrategyError,
@@ -28,7 +29,7 @@ from .units import cash_to_eur, lots_to_mw, net_lots, price_ticks, quantity_lots
 
 __all__ = [
     "actions", "auction_block", "auction_curve", "cancel_auction_bid", "buy", "cancel", "capacity_bid", "energy_bid", "modify", "order", "sell",
-    "Outcome", "Strategy", "run_agent", "ActionBuildError", "AgentSdkError", "ConnectTimeout",
+    "Outcome", "Strategy", "run_agent", "ActionBuildError", "AgentSdkError", "ConnectTimeout", "HelloError",
     "ProtocolCodeMissing", "SessionError", "StrategyError", "Market", "Wake", "cash_to_eur", "lots_to_mw",
     "net_lots", "price_ticks", "quantity_lots", "ticks_to_eur", "WakeViewError",
 ]

@@ -22,17 +22,35 @@ def _choice(table: dict, value, field: str):
     return table[value]
 
 
+MAX_TEXT_BYTES = 64  # the door's default limit of ids and client_ref, counted in UTF-8 bytes as on the wire
+UTF8_LIMIT = "valid UTF-8, the encoding of a proto3 string"  # the arena's and the TypeScript SDK's words
+
+
+def _utf8(value: str, field: str) -> str:
+    """A string as the wire carries it: UTF-8 of at most MAX_TEXT_BYTES bytes. A lone surrogate
+    ("\ud800") has no UTF-8: protobuf raised a bare UnicodeEncodeError naming no field."""
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError as err:
+        raise ActionBuildError(field, UTF8_LIMIT,
+                               f"{value!r} holds a lone surrogate U+{ord(value[err.start]):04X} at index {err.start}, "
+                               "which UTF-8 cannot carry") from err
+    if size > MAX_TEXT_BYTES:
+        raise ActionBuildError(field, f"at most {MAX_TEXT_BYTES} bytes of UTF-8", f"{value!r} is {size} bytes")
+    return value
+
+
 def _text(value, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise ActionBuildError(field, "a non-empty string", f"{value!r} is not a non-empty string")
-    return value
+    return _utf8(value, field)
 
 
 def _client_ref(value) -> str:
     # protobuf would refuse a number with a bare TypeError naming no field.
     if not isinstance(value, str):
         raise ActionBuildError("client_ref", "a string", f"{value!r} is a {type(value).__name__}, not a string")
-    return value
+    return _utf8(value, "client_ref")
 
 
 def _flag(value, field: str) -> bool:

@@ -25,10 +25,11 @@ from typing import Callable, List, Optional
 
 import grpc
 
-from .errors import AgentSdkError, ConnectTimeout, SessionError, StrategyError
+from .errors import AgentSdkError, ConnectTimeout, HelloError, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
 from .skipped_reports import REPORT_FIELDS, SkippedReports
+from .units import MAX_SAFE
 from .state_file import StateFile, StateFileError, unstorable_at
 from .wake_view import WakeViewError, WakeViewTracker
 
@@ -481,6 +482,29 @@ def check_address(arena) -> str:
     return arena
 
 
+_HELLO_TEXT_LIMIT = "a string, valid UTF-8, the encoding of a proto3 string"  # as for an action's strings
+
+
+def check_hello(strategy, last_report_seq=0) -> None:
+    """The hello's fields that come from the caller, checked before a connection is made: protobuf
+    refused a name with a lone surrogate with a bare UnicodeEncodeError (a name that is not a
+    string, a last_report_seq of 1.5, with a bare TypeError) only once the stream had started."""
+    if isinstance(last_report_seq, bool) or not isinstance(last_report_seq, int) \
+            or not 0 <= last_report_seq <= MAX_SAFE:
+        raise HelloError("hello.last_report_seq", f"an integer within [0, {MAX_SAFE}] (a report_seq the arena sent)",
+                         f"last_report_seq {last_report_seq!r} is not one")
+    name = getattr(strategy, "name", None)
+    if not isinstance(name, str):
+        raise HelloError("hello.strategy", _HELLO_TEXT_LIMIT,
+                         f"the strategy's name {name!r} is a {type(name).__name__}, not a string")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise HelloError("hello.strategy", _HELLO_TEXT_LIMIT,
+                         f"the strategy's name {name!r} holds a lone surrogate U+{ord(name[err.start]):04X} "
+                         f"at index {err.start}") from err
+
+
 def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: int = 0,
               on_processed: Optional[Callable[[int], None]] = None, state_file: Optional[str] = None,
               connect_timeout_s: float = 30.0, max_resumes: int = 20, resume_backoff_s: float = 0.05,
@@ -525,6 +549,7 @@ def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: in
     in order.
     """
     check_address(arena)
+    check_hello(strategy, last_report_seq)
     if not token:
         raise SessionError(grpc.StatusCode.UNAUTHENTICATED, "no token: pass --token or set FLEXARENA_TOKEN")
     state = StateFile(state_file) if state_file else None

@@ -16,6 +16,17 @@ class ActionBuildError(AgentSdkError, ValueError):
         self.limit = limit
 
 
+class HelloError(AgentSdkError, ValueError):
+    """A hello the SDK cannot send: a field of it the wire cannot carry (the strategy's name not a
+    string, or holding a lone surrogate, which UTF-8 has no encoding for). `field` is the proto
+    field path ("hello.strategy"), `limit` the rule. Raised by run_agent before it connects."""
+
+    def __init__(self, field: str, limit: str, message: str):
+        super().__init__(f"{field}: {message} (limit: {limit})")
+        self.field = field
+        self.limit = limit
+
+
 class ProtocolCodeMissing(AgentSdkError, ImportError):
     """The generated protocol code is not there: run `node scripts/setup.mjs` (or
     `npm run codegen`) in the FlexArena checkout."""
