@@ -34,6 +34,11 @@
 // run's last decision point open until that agent has died, so that an unpaced run ends right after
 // the death (within the arena's restart delay), and after the arena saw the dying agent's stream close.
 //
+// With --die-on-end FILE, when FILE is there, the process kills itself (SIGKILL) as its RunEnded
+// arrives, before it processed it (nothing of it stored, its side of the stream not closed), first
+// renaming FILE to FILE.died: the arena has written the final report into a stream whose process is
+// gone. The process started after it connects at once (the run is over by then).
+//
 // With --block FROM-TO:MS (a comma-separated list) deciding each wake-up with a wake_id from FROM to TO holds the whole
 // process for MS (a synchronous solve, a long GC pause): the event loop does not turn, so what the
 // arena sends meanwhile stays unread in the socket until decide() returns.
@@ -87,6 +92,7 @@ const { values: args } = parseArgs({
     'no-conflate': { type: 'boolean', default: false },
     'die-after': { type: 'string' },
     'answer-after-death': { type: 'string' },
+    'die-on-end': { type: 'string' },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -200,6 +206,12 @@ class FillLedgerStrategy implements Strategy {
   }
 
   onEnd(ended: RunEnded): void {
+    const dieOnEnd = args['die-on-end'];
+    if (dieOnEnd !== undefined && existsSync(dieOnEnd)) {
+      renameSync(dieOnEnd, `${dieOnEnd}.died`);
+      process.stdout.write(`dying on the run's end (${ended.reason})\n`);
+      process.kill(process.pid, 'SIGKILL');
+    }
     const last = ended.finalReport;
     for (const f of last?.fills ?? []) state.fills.push(f.tradeId);
     if (last) state.positions = last.positions;
