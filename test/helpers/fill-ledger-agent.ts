@@ -39,6 +39,9 @@
 // renaming FILE to FILE.died: the arena has written the final report into a stream whose process is
 // gone. The process started after it connects at once (the run is over by then).
 //
+// With --exit-at N the process exits (code 3) as it is woken for wake N, before it answers: an agent
+// that crashes during the run, at a point that does not depend on timing.
+//
 // With --block FROM-TO:MS (a comma-separated list) deciding each wake-up with a wake_id from FROM to TO holds the whole
 // process for MS (a synchronous solve, a long GC pause): the event loop does not turn, so what the
 // arena sends meanwhile stays unread in the socket until decide() returns.
@@ -93,6 +96,7 @@ const { values: args } = parseArgs({
     'die-after': { type: 'string' },
     'answer-after-death': { type: 'string' },
     'die-on-end': { type: 'string' },
+    'exit-at': { type: 'string' },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -161,6 +165,10 @@ class DropStream extends Error {}
 class FillLedgerStrategy implements Strategy {
   readonly name = 'fill-ledger';
   async decide(wake: WakeUp): Promise<Action[]> {
+    if (args['exit-at'] !== undefined && wake.wakeId === Number(args['exit-at'])) {
+      process.stdout.write(`exiting at wake ${wake.wakeId}\n`);
+      process.exit(3);
+    }
     const think = thinkFor(wake.wakeId);
     if (think > 0) await new Promise((r) => setTimeout(r, think));
     const hold = blockFor(wake.wakeId);
