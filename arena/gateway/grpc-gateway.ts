@@ -406,7 +406,9 @@ export class GrpcGateway {
     if (c) this.endSettled(c.session, 'lost', 'its process ended');
     const s = this.session(agentId);
     if (!s) return;
-    const why = 'its process ended while its stream still looked open (a connection that lost its far end)';
+    // Mostly a moment before the stream's own close arrives; after the run's last messages, or on a
+    // connection that lost its far end without a word, the only sign.
+    const why = 'its process ended before its stream was seen to close';
     this.opts.faults.fault(agentId, 'disconnected', why);
     this.closeSession(s);
     fail(s.call, status.UNAVAILABLE, why);
