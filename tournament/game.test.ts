@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS, settlementMsgId, subjects } from '../arena/index.js';
 import { parseRunConfig } from '../sim/index.js';
 import { tempDir } from '../test/helpers/arena-process.js';
+import { helperBundle } from '../test/helpers/helper-bundle.js';
 import { NatsServerProcess, stopAllNatsServers } from '../test/helpers/nats-server-process.js';
 import { fastScenario } from '../test/helpers/tournament-fixtures.js';
 import { parseTournament } from './config.js';
@@ -199,4 +200,63 @@ describe('a game in which an entrant crashes', () => {
       rmSync(outDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  // Its stream is down when the game ends and its process is not started again: besides how it
+  // ended, its faults say that its agent got no final report (README, Tournaments).
+  it('during the game: its faults count the disconnect, the exit, the missed wake-ups and the final report it did not get', async () => {
+    const tournament = parseTournament({
+      name: 't',
+      entrants: [
+        {
+          name: 'dropper',
+          command: [
+            process.execPath,
+            helperBundle('fill-ledger-agent.ts'),
+            '--arena',
+            '{arena}',
+            '--token',
+            '{token}',
+            '--state',
+            '{state}',
+            '--exit-at',
+            '3',
+          ],
+        },
+        { name: 'quiet', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const outDir = tempDir('flexarena-game-');
+    try {
+      const result = await playGame(
+        { tournament, scenarios: [parseRunConfig(fastScenario())], outDir },
+        spec([
+          { seat: 'seat-a', entrant: 'dropper' },
+          { seat: 'seat-b', entrant: 'quiet' },
+        ]),
+      );
+      // Missed: the wake-up it died at and the next two; then it counts as absent (goneAfterMissed).
+      expect(result.seats[0]!.faults).toEqual({
+        disconnected: 1,
+        'process-exited': 1,
+        'missed-deadline': 3,
+        'no-final-report': 1,
+      });
+      expect(result.seats[1]!.faults).toBeUndefined();
+      // The kinds in the order the game's fault log first had them (the disconnect is held back a
+      // moment, see StoppingFaults): compared as a set.
+      const [line] = entrantFaultLines([result], false);
+      const kinds = /^agent faults: dropper in 1 of its 1 game\(s\) \((.*)\); its games count/.exec(
+        line!,
+      )?.[1];
+      expect(kinds?.split(', ').sort(), line).toEqual([
+        'disconnected 1',
+        'missed-deadline 3',
+        'no-final-report 1',
+        'process-exited 1',
+      ]);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -7,6 +7,7 @@
 // keeps flooding past its rate limit (RESOURCE_EXHAUSTED); everything about actions is the core's
 // door. One authentication header for every call: `authorization: Bearer <token>`.
 
+import type { Http2Session } from 'node:http2';
 import { createServer } from 'node:net';
 import {
   type Metadata,
@@ -86,7 +87,19 @@ export interface GatewayOptions {
   limits: GatewayLimits;
   /** Monotonic milliseconds for rate limits and timeouts (tests may drive it). */
   now?: () => number;
+  /** How long an agent has to confirm its RunEnded (see GrpcGateway.end); default RUN_ENDED_CONFIRM_MS. */
+  runEndedConfirmMs?: number;
 }
+
+/**
+ * How long the arena waits for an agent to confirm its RunEnded by closing its side of the stream
+ * (both SDKs do so once they have processed it, within milliseconds). An agent that neither does
+ * nor loses its stream meanwhile has it ended with OK, and its final report counts as delivered.
+ */
+export const RUN_ENDED_CONFIRM_MS = 3_000;
+
+/** How long after an agent's half-close the arena looks whether its connection dropped instead. */
+const HALF_CLOSE_SETTLE_MS = 20;
 
 /** The gateway's part of the run configuration's `limits`. */
 export interface GatewayLimits {
@@ -197,6 +210,21 @@ function addAuthenticatedReflection(server: Server, tokens: ReadonlyMap<string, 
   });
 }
 
+/**
+ * Destroys the agents' connections grpc-js's forceShutdown would leave open. It destroys only the sessions
+ * it tracks for channelz, which is off here (the constructor): a connection that never answers the
+ * shutdown's GOAWAY — its far end gone without a word (a cut network, a proxy that holds it) — kept
+ * the arena's process alive after the run. grpc-js keeps every session per listening server too
+ * (private, hence the checks).
+ */
+function destroyLeftConnections(server: Server): void {
+  const servers = (server as unknown as { http2Servers?: Map<unknown, { sessions?: Set<Http2Session> }> })
+    .http2Servers;
+  if (!(servers instanceof Map)) return;
+  for (const info of servers.values())
+    for (const session of info.sessions ?? []) if (!session.destroyed) session.destroy();
+}
+
 /** What an agent gets when it comes back after the run ended: acks it had not seen, then the end. */
 export type Finale = (agentId: string, resumeFrom: number) => { ended: RunEnded; acks: OutboundMessage[] };
 
@@ -227,8 +255,13 @@ export class GrpcGateway {
   private finale: Finale | undefined;
   /** Agents whose stream was down when the run ended, so they have not had their RunEnded. */
   private readonly owedFinale = new Set<string>();
-  /** Agents whose RunEnded was written to their stream (at the run's end or when they came back). */
+  /** Agents whose RunEnded reached them: confirmed (see end()), at the run's end or when they came back. */
   private readonly toldEnd = new Set<string>();
+  /**
+   * Streams that had their RunEnded and whose agent has not yet confirmed it: agent → the stream and
+   * the timer that ends the wait (RUN_ENDED_CONFIRM_MS).
+   */
+  private readonly confirming = new Map<string, { session: Session; timer: NodeJS.Timeout }>();
   private finaleWaiters: (() => void)[] = [];
   private readonly rates = new Map<string, OutsideRateLimit>();
   /** Agents disconnected for flooding: not waited for, and no hello accepted, until this time. */
@@ -296,9 +329,16 @@ export class GrpcGateway {
   }
 
   close(): Promise<void> {
+    for (const { session, timer } of this.confirming.values()) {
+      clearTimeout(timer);
+      session.call.end();
+    }
+    this.confirming.clear();
     for (const s of this.sessions.values()) if (s.open) s.call.end();
     return new Promise((resolve) => {
       const hard = setTimeout(() => {
+        // Before forceShutdown, which forgets the listening servers and their sessions.
+        destroyLeftConnections(this.server);
         this.server.forceShutdown();
         resolve();
       }, 2_000);
@@ -354,7 +394,30 @@ export class GrpcGateway {
     for (const w of this.finaleWaiters) w();
   }
 
-  /** Whether `agentId` had its RunEnded written to its stream (an agent owed one has not). */
+  /**
+   * The process the arena launched for `agentId` ended (also one that is started again). Its stream
+   * went with it, whether or not the arena saw it close: a connection whose far end vanished without
+   * a word (a cut network, a proxy between) still looks open. Such a stream is closed now, so that
+   * the agent's next process is not refused as a second session; a RunEnded not yet confirmed on it
+   * did not reach the agent (end()).
+   */
+  processEnded(agentId: string): void {
+    const c = this.confirming.get(agentId);
+    if (c) this.endSettled(c.session, 'lost', 'its process ended');
+    const s = this.session(agentId);
+    if (!s) return;
+    // Mostly a moment before the stream's own close arrives; after the run's last messages, or on a
+    // connection that lost its far end without a word, the only sign.
+    const why = 'its process ended before its stream was seen to close';
+    this.opts.faults.fault(agentId, 'disconnected', why);
+    this.closeSession(s);
+    fail(s.call, status.UNAVAILABLE, why);
+  }
+
+  /**
+   * Whether `agentId` had its RunEnded, confirmed (end()): its process may end. An agent owed one,
+   * or whose confirmation is still awaited, has not.
+   */
   hadRunEnded(agentId: string): boolean {
     return this.toldEnd.has(agentId);
   }
@@ -438,6 +501,17 @@ export class GrpcGateway {
     return true;
   }
 
+  /**
+   * Sends the agent's last acks and its RunEnded. That counts as delivered (hadRunEnded) only once
+   * the agent confirms it by closing its side of the stream, which both SDKs do after they have
+   * processed it (docs/protocol.md, "End"); the arena then ends the stream with OK. Written into a
+   * stream that fails before — its process was gone and the arena had not yet seen the stream close,
+   * or it died as RunEnded arrived, or the process ended behind a connection that still looks open
+   * (processEnded) — it did not reach the agent: the agent is owed its final report and gets it when
+   * it comes back (a process started again), as one whose stream was down at the end. An agent that
+   * does neither within RUN_ENDED_CONFIRM_MS has its stream ended with OK, the report delivered: its
+   * stream stayed up all along.
+   */
   end(agentId: string, ended: RunEnded, acks: readonly OutboundMessage[] = []): void {
     const s = this.session(agentId);
     if (!s) {
@@ -446,9 +520,44 @@ export class GrpcGateway {
     }
     this.send(s, acks);
     this.write(s, { kind: { $case: 'runEnded', value: ended } });
-    this.toldEnd.add(agentId);
-    s.call.end();
+    // Nothing more is taken from the stream; it stays up until the agent confirms.
     this.closeSession(s);
+    const timer = setTimeout(
+      () => this.endSettled(s, 'unconfirmed'),
+      this.opts.runEndedConfirmMs ?? RUN_ENDED_CONFIRM_MS,
+    );
+    this.confirming.set(agentId, { session: s, timer });
+  }
+
+  /** Whether `s` had its RunEnded and its agent's confirmation is awaited. */
+  private awaitsConfirmation(s: Session | undefined): boolean {
+    return s !== undefined && this.confirming.get(s.agentId)?.session === s;
+  }
+
+  /**
+   * The wait for the confirmation of `s`'s RunEnded is over: `confirmed` (the agent closed its side),
+   * `unconfirmed` (neither that nor a failure within RUN_ENDED_CONFIRM_MS: delivered), or `lost`
+   * (`why` the stream failed first: not delivered).
+   */
+  private endSettled(s: Session, how: 'confirmed' | 'unconfirmed' | 'lost', why = ''): void {
+    if (!this.awaitsConfirmation(s)) return;
+    const { timer } = this.confirming.get(s.agentId)!;
+    clearTimeout(timer);
+    this.confirming.delete(s.agentId);
+    if (how === 'lost') {
+      this.owedFinale.add(s.agentId);
+      this.opts.faults.fault(
+        s.agentId,
+        'disconnected',
+        `${why} before the agent confirmed its RunEnded (an agent closes its side of the stream once it has ` +
+          'processed it): its final report did not reach it, it gets it if it comes back',
+      );
+      fail(s.call, status.UNAVAILABLE, why);
+    } else {
+      this.toldEnd.add(s.agentId);
+      s.call.end();
+    }
+    for (const w of this.finaleWaiters) w();
   }
 
   /**
@@ -458,22 +567,41 @@ export class GrpcGateway {
    * `mayReturn` rules out agents that cannot come back (a launched process that exited and is not
    * being started again); it is asked again at each hello and each processGone.
    */
-  awaitFinales(finale: Finale, graceMs: number, mayReturn: (agentId: string) => boolean): Promise<string[]> {
+  awaitFinales(
+    finale: Finale,
+    graceMs: number,
+    mayReturn: (agentId: string) => boolean,
+    onWaiting?: (coming: readonly string[]) => void,
+  ): Promise<string[]> {
     this.finale = finale;
     const owed = () => [...this.owedFinale];
-    const waiting = () => owed().some(mayReturn);
-    if (!waiting() || graceMs === 0) return Promise.resolve(owed());
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.finaleWaiters = [];
-        resolve(owed());
-      }, graceMs);
-      this.finaleWaiters.push(() => {
-        if (waiting()) return;
+      let timer: NodeJS.Timeout | undefined;
+      let expired = false;
+      let done = false;
+      const check = () => {
+        if (done) return;
+        // First each RunEnded written is confirmed or found lost (within RUN_ENDED_CONFIRM_MS): a
+        // lost one makes its agent owed. The grace runs from then.
+        if (this.confirming.size > 0) return;
+        const coming = owed().filter(mayReturn);
+        if (coming.length > 0 && graceMs > 0 && !expired) {
+          if (timer === undefined) {
+            onWaiting?.(coming);
+            timer = setTimeout(() => {
+              expired = true;
+              check();
+            }, graceMs);
+          }
+          return;
+        }
+        done = true;
         clearTimeout(timer);
-        this.finaleWaiters = [];
+        this.finaleWaiters = this.finaleWaiters.filter((w) => w !== check);
         resolve(owed());
-      });
+      };
+      this.finaleWaiters.push(check);
+      check();
     });
   }
 
@@ -521,16 +649,28 @@ export class GrpcGateway {
             : 'kind: after hello only action_batch messages are allowed',
         );
     });
-    const gone = (why: string) => {
+    /** The stream failed (`why`; `afterEnd`: said of a stream that had its RunEnded). */
+    const gone = (why: string, afterEnd: string) => {
       clearTimeout(helloTimer);
       answered = true;
-      if (session?.open) {
+      if (session && this.awaitsConfirmation(session)) this.endSettled(session, 'lost', afterEnd);
+      else if (session?.open) {
         this.opts.faults.fault(agentId, 'disconnected', why);
         this.closeSession(session);
       }
     };
     call.on('end', () => {
-      gone('stream ended by agent');
+      // After its RunEnded, the agent closing its side confirms it (end()). Node ends a stream's
+      // reading side also when its connection drops, and grpc-js says 'cancelled' only a few ticks
+      // later, in the same turn of the event loop: a half-close is one not followed by that.
+      if (session && this.awaitsConfirmation(session)) {
+        const s = session;
+        setTimeout(() => {
+          if (!call.cancelled) this.endSettled(s, 'confirmed');
+        }, HALF_CLOSE_SETTLE_MS);
+        return;
+      }
+      gone('stream ended by agent', 'its stream ended');
       call.end();
     });
     // grpc-js refuses a message over the limit itself (the agent gets RESOURCE_EXHAUSTED with the
@@ -539,9 +679,10 @@ export class GrpcGateway {
       gone(
         `call cancelled: by the agent, or by gRPC for a message over limits.maxMessageBytes ` +
           `(${this.opts.limits.maxMessageBytes} bytes; the agent got RESOURCE_EXHAUSTED)`,
+        'its stream was cancelled',
       ),
     );
-    call.on('error', (err) => gone(`stream error: ${err.message}`));
+    call.on('error', (err) => gone(`stream error: ${err.message}`, `its stream failed (${err.message})`));
   }
 
   private onHello(call: Call, agentId: string, msg: SessionRequest): Session | undefined {
@@ -565,6 +706,10 @@ export class GrpcGateway {
       fail(call, status.RESOURCE_EXHAUSTED, why);
       return undefined;
     }
+    // A new stream while the last one's RunEnded awaits its confirmation: that one is gone (its
+    // process died, and the next one came, before the arena saw the stream close).
+    const unconfirmed = this.confirming.get(agentId);
+    if (unconfirmed) this.endSettled(unconfirmed.session, 'lost', 'a new stream said hello');
     const existing = this.sessions.get(agentId);
     if (existing?.open) {
       fail(call, status.ALREADY_EXISTS, `agent ${agentId} already has an open session`);

@@ -16,7 +16,9 @@
 // process ending meanwhile, before it had its RunEnded, is started again as during the run, as is
 // one whose restart was due (a process that died a moment before the end: the restart waits
 // STOP_GRACE_MS). mayReturn() tells that wait whether an agent may still come back. Processes that
-// end after their RunEnded end as they should. Only over() (the wait is over, or the run was
+// end after their RunEnded — confirmed by the agent, see GrpcGateway.end — end as they should; one
+// that ends before it confirmed did not get it (it died as it arrived, or before the arena saw its
+// stream close), and is started again too. Only over() (the wait is over, or the run was
 // stopped) abandons a restart still due, and says so in a `restart-abandoned` fault: a
 // `process-exited` line's "starting it again" is followed by its `process-restarted` line or by
 // that fault, and restarts() counts only processes actually started again.
@@ -40,6 +42,11 @@ export interface LaunchWatchTarget {
   /** The agent's process ended during the run: its dropped stream is not waited for. */
   processGone(agentId: string): void;
   fault(agentId: string, kind: string, detail: string): void;
+  /**
+   * A process of the agent ended after it had connected (any end, also one started again after it):
+   * its stream is gone with it, even one the arena has not seen close (GrpcGateway.processEnded).
+   */
+  processEnded?(agentId: string): void;
   /** The run is being stopped (Ctrl-C, SIGTERM): processes end because it is; none is restarted. */
   stopping?(): boolean;
   /**
@@ -144,7 +151,10 @@ export class LaunchWatch {
       this.target.stopWaitingFor(id);
       return;
     }
-    // After the last decision point a process that had its RunEnded ends as it should.
+    // Its stream went with it: one still looking open is closed, a RunEnded not yet confirmed on it
+    // did not reach the agent (so hadRunEnded below says no, and the process is started again).
+    this.target.processEnded?.(id);
+    // After the last decision point a process that had its RunEnded (confirmed) ends as it should.
     if (this.phase === 'finishing' && (this.target.hadRunEnded?.(id) ?? true)) return;
     const when =
       this.phase === 'finishing'

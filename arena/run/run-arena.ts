@@ -230,8 +230,10 @@ async function closeNats(
  * when one comes back it resumes from its last processed report and gets its final report, so a
  * process killed near the end loses nothing either. `mayReturn` (LaunchWatch.mayReturn) rules out
  * an agent whose launched process ended and is not being started again; one whose restart is due
- * (limits.agentRestarts: the watch starts it again meanwhile) is waited for. Every agent that did
- * not get its final report has a no-final-report fault saying why.
+ * (limits.agentRestarts: the watch starts it again meanwhile) is waited for. So is one whose
+ * RunEnded was written at the end but not confirmed (GrpcGateway.end: its stream failed first, so it
+ * did not reach it). Every agent that did not get its final report has a no-final-report fault
+ * saying why.
  */
 async function awaitFinales(
   gateway: GrpcGateway,
@@ -242,12 +244,8 @@ async function awaitFinales(
   fault: FaultWriter,
   log: (l: string) => void,
 ): Promise<void> {
-  if (gateway.owedFinales.length === 0) return;
-  const coming = gateway.owedFinales.filter(mayReturn);
-  if (coming.length > 0)
-    log(
-      `run over; waiting up to ${cfg.finalReportGraceMs} ms for ${coming.join(', ')} to reconnect for the final report`,
-    );
+  // Also with none owed yet: a RunEnded the agent does not confirm (its process died, its stream
+  // fails) makes it owed (GrpcGateway.end).
   const missing = await gateway.awaitFinales(
     (agentId, resumeFrom) => {
       sim.resume(agentId, resumeFrom);
@@ -256,6 +254,10 @@ async function awaitFinales(
     },
     cfg.finalReportGraceMs,
     mayReturn,
+    (coming) =>
+      log(
+        `run over; waiting up to ${cfg.finalReportGraceMs} ms for ${coming.join(', ')} to reconnect for the final report`,
+      ),
   );
   for (const id of missing)
     fault(
@@ -263,7 +265,8 @@ async function awaitFinales(
       'no-final-report',
       mayReturn(id)
         ? `did not reconnect within ${cfg.finalReportGraceMs} ms after the run`
-        : 'its stream was down at the end of the run and its process ended without being started again: ' +
+        : 'its stream was down at the end of the run (or failed before the agent confirmed its RunEnded) ' +
+            'and its process ended without being started again: ' +
             `no final report reached it; see agents/${id}.log`,
     );
 }
@@ -451,6 +454,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
           stopWaitingFor: (id) => g.stopWaitingFor(id),
           processGone: (id) => g.processGone(id),
           hadRunEnded: (id) => g.hadRunEnded(id),
+          processEnded: (id) => g.processEnded(id),
           fault: leaving.fault,
           stopping: () => opts.signal?.aborted === true,
         },

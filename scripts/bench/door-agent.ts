@@ -189,7 +189,11 @@ function open(): void {
         mark('ack', { wakeId: ack.wakeId, ms: performance.now() - t0 });
         wokenAt.delete(ack.wakeId);
       }
-    } else if (k.$case === 'runEnded') result.ended = true;
+    } else if (k.$case === 'runEnded') {
+      result.ended = true;
+      // Confirms it (docs/protocol.md, "End"): the arena then ends the stream.
+      call.end();
+    }
   });
   call.on('error', (e: ServiceError) => {
     closed = true;

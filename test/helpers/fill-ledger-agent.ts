@@ -34,6 +34,14 @@
 // run's last decision point open until that agent has died, so that an unpaced run ends right after
 // the death (within the arena's restart delay), and after the arena saw the dying agent's stream close.
 //
+// With --die-on-end FILE, when FILE is there, the process kills itself (SIGKILL) as its RunEnded
+// arrives, before it processed it (nothing of it stored, its side of the stream not closed), first
+// renaming FILE to FILE.died: the arena has written the final report into a stream whose process is
+// gone. The process started after it connects at once (the run is over by then).
+//
+// With --exit-at N the process exits (code 3) as it is woken for wake N, before it answers: an agent
+// that crashes during the run, at a point that does not depend on timing.
+//
 // With --block FROM-TO:MS (a comma-separated list) deciding each wake-up with a wake_id from FROM to TO holds the whole
 // process for MS (a synchronous solve, a long GC pause): the event loop does not turn, so what the
 // arena sends meanwhile stays unread in the socket until decide() returns.
@@ -87,6 +95,8 @@ const { values: args } = parseArgs({
     'no-conflate': { type: 'boolean', default: false },
     'die-after': { type: 'string' },
     'answer-after-death': { type: 'string' },
+    'die-on-end': { type: 'string' },
+    'exit-at': { type: 'string' },
   },
 });
 if (!args.arena || !args.token || !args.state) throw new Error('--arena, --token and --state are required');
@@ -155,6 +165,10 @@ class DropStream extends Error {}
 class FillLedgerStrategy implements Strategy {
   readonly name = 'fill-ledger';
   async decide(wake: WakeUp): Promise<Action[]> {
+    if (args['exit-at'] !== undefined && wake.wakeId === Number(args['exit-at'])) {
+      process.stdout.write(`exiting at wake ${wake.wakeId}\n`);
+      process.exit(3);
+    }
     const think = thinkFor(wake.wakeId);
     if (think > 0) await new Promise((r) => setTimeout(r, think));
     const hold = blockFor(wake.wakeId);
@@ -200,6 +214,12 @@ class FillLedgerStrategy implements Strategy {
   }
 
   onEnd(ended: RunEnded): void {
+    const dieOnEnd = args['die-on-end'];
+    if (dieOnEnd !== undefined && existsSync(dieOnEnd)) {
+      renameSync(dieOnEnd, `${dieOnEnd}.died`);
+      process.stdout.write(`dying on the run's end (${ended.reason})\n`);
+      process.kill(process.pid, 'SIGKILL');
+    }
     const last = ended.finalReport;
     for (const f of last?.fills ?? []) state.fills.push(f.tradeId);
     if (last) state.positions = last.positions;

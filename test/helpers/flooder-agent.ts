@@ -162,6 +162,8 @@ function open(): void {
       stats.answered++;
     } else if (k.$case === 'runEnded') {
       stats.ended = true;
+      // Confirms it (docs/protocol.md, "End"): the arena then ends the stream.
+      call.end();
     }
   });
   call.on('error', (e: ServiceError) => {

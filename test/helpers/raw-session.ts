@@ -15,6 +15,8 @@ export interface RawBytesSession {
   sendRequest(req: SessionRequest): void;
   /** The next event, or throws after `timeoutMs`. */
   next(timeoutMs?: number): Promise<SessionEvent>;
+  /** Closes the sending side (half-close): no more requests. */
+  halfClose(): void;
   close(): void;
 }
 
@@ -62,6 +64,7 @@ export function openRawSession(client: Client, md: Metadata): RawBytesSession {
       }
       return events.shift()!;
     },
+    halfClose: () => void call.end(),
     close: () => call.cancel(),
   };
 }

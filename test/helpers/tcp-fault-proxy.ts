@@ -3,7 +3,9 @@
 //    the client never sees the replies: "acknowledged, but the ack was lost"),
 //  - cut every open connection,
 //  - refuse new connections for a while (a network outage with the server still up),
-//  - lose the next requests that name a subject (a request that times out, the connection up).
+//  - lose the next requests that name a subject (a request that times out, the connection up),
+//  - keep the server's side of a connection open when its client goes (a half-dead connection:
+//    the server sees no close, what it sends there is lost, as behind a cut without a FIN).
 // Real sockets only; nothing about the NATS protocol is faked.
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 
@@ -12,6 +14,7 @@ export class TcpFaultProxy {
   private dropReplies = false;
   private refusing = false;
   private lose: { text: string; left: number } | undefined;
+  private holdUpstream = false;
 
   private constructor(
     private readonly server: Server,
@@ -54,13 +57,18 @@ export class TcpFaultProxy {
       upstream.destroy();
       this.pairs.delete(pair);
     };
-    client.on('error', end).on('close', end);
+    const clientGone = () => {
+      if (!this.holdUpstream) return end();
+      // Half-dead: the server's side stays up (until cutAll), its bytes go nowhere.
+      client.destroy();
+    };
+    client.on('error', clientGone).on('close', clientGone);
     upstream.on('error', end).on('close', end);
     client.on('data', (b) => {
       if (!this.lost(b)) upstream.write(b);
     });
     upstream.on('data', (b) => {
-      if (!this.dropReplies) client.write(b);
+      if (!this.dropReplies && !client.destroyed) client.write(b);
     });
   }
 
@@ -92,6 +100,11 @@ export class TcpFaultProxy {
     }
     this.pairs.clear();
     this.dropReplies = false;
+  }
+
+  /** From now on a client that goes leaves the server's side of its connection open (until `cutAll`). */
+  holdServerSideOfClosedClients(): void {
+    this.holdUpstream = true;
   }
 
   refuse(on: boolean): void {

@@ -54,6 +54,10 @@ describe('Python agents launched from the configuration', () => {
     const faultLog = join(runDir!, 'agent-faults.log');
     const faults = existsSync(faultLog) ? readFileSync(faultLog, 'utf8') : '';
     expect(faults).not.toMatch(/never-connected/);
+    // Each confirmed its RunEnded (docs/protocol.md, "End"): the SDK closes its side of the stream
+    // once it has processed it, and waits for the arena's status. Before, it cancelled the call at
+    // once, which overtook the close: the arena took the final report for lost.
+    expect(faults).not.toMatch(/no-final-report|"kind":"disconnected"/);
     expect(results.agents.map((a: { agentId: string }) => a.agentId)).toEqual(
       expect.arrayContaining(['py-runtime', 'py-command']),
     );

@@ -218,6 +218,22 @@ class _Responses:
                 return
 
 
+# How long the SDK waits for the arena's status after confirming the run's end; the arena ends the
+# stream at once on the confirmation, or by itself after 3 s (RUN_ENDED_CONFIRM_MS).
+_END_STATUS_WAIT_S = 10.0
+
+
+def _confirm_end(outbox: "queue.Queue", call) -> None:
+    """The run's end is processed: closes the request side of the stream, which tells the arena so (it
+    counts the final report as delivered only then, docs/protocol.md "End"), and waits for the
+    arena's status. Cancelling the call at once could overtake the half-close, and the arena would
+    take the final report for lost."""
+    outbox.put(None)
+    until = time.monotonic() + _END_STATUS_WAIT_S
+    while not call.done() and time.monotonic() < until:
+        time.sleep(0.005)
+
+
 def _requests(outbox: "queue.Queue"):
     while True:
         msg = outbox.get()
@@ -326,6 +342,7 @@ class _Session:
                     if resp.run_ended.HasField("final_report"):
                         self.took(resp.run_ended.final_report)
                         self.processed(resp.run_ended.final_report.report_seq)
+                    _confirm_end(outbox, call)
                     return True
             return False
         except WakeViewError as err:
