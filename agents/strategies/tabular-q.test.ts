@@ -393,6 +393,87 @@ describe('TabularQ', () => {
   });
 });
 
+describe('tabular-q hourBuckets: the hour of day in blocks', () => {
+  const keyOf = (s: TabularQ) => {
+    s.decide(makeWakeUp({ timeMs: NOW, assets: [assetState({ socMwh: 10 })], priceForecasts: FLAT(NOW) }));
+    return s.saveState().pending?.key;
+  };
+
+  it('puts 09:15 into block 9 div (24 / n); 24 (the default) keeps the hour', () => {
+    expect(keyOf(ready())).toBe('9|2|2');
+    expect(keyOf(ready({ hourBuckets: 4 }))).toBe('1|2|2');
+    expect(keyOf(ready({ hourBuckets: 1, levelBuckets: 3 }))).toBe('0|2|2|1');
+  });
+
+  it('refuses a count that does not divide 24, naming the field', () => {
+    expect(() => new TabularQ({ hourBuckets: 5 })).toThrow(/hourBuckets.*must divide 24/);
+    expect(() => new TabularQ({ hourBuckets: 0 })).toThrow(/hourBuckets/);
+  });
+
+  it('writes the blocks into the table file and refuses to read it with other blocks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flexarena-q-'));
+    const path = join(dir, 'q.json');
+    const a = ready({ qTablePath: path, hourBuckets: 4, levelBuckets: 2 });
+    keyOf(a);
+    a.onEnd();
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as QTableFile;
+    expect(saved).toMatchObject({ version: 2, levelBuckets: 2, hourBuckets: 4 });
+    expect(() => new TabularQ({ qTablePath: path, levelBuckets: 2 })).toThrow(
+      /has hourBuckets 4; params.hourBuckets is 24/,
+    );
+    // A table without the field is one of hours: read with hourBuckets 24 only.
+    const v1 = tableFile({ '9|2|2': [0, 0, 0, 0, 1] });
+    expect(() => new TabularQ({ qTablePath: v1, hourBuckets: 1 })).toThrow(
+      /has hourBuckets 24; params.hourBuckets is 1/,
+    );
+    expect(new TabularQ({ qTablePath: v1 }).qValues('9|2|2')).toEqual([0, 0, 0, 0, 1]);
+  });
+});
+
+describe("tabular-q endValue: what the energy stored at the run's end is worth to the learner", () => {
+  // One idle decision (all-zero table: ties go to 0) at SoC `soc` of the initial 10 MWh, forecasts
+  // flat at 80 €/MWh, then the run ends: the terminal update (α 1, γ 0.9 per decision) is the
+  // target alone.
+  const terminalQ = (soc: number, params: Record<string, unknown>) => {
+    const s = ready({ alpha: 1, gamma: 0.9, ...params });
+    s.decide(makeWakeUp({ timeMs: NOW, assets: [assetState({ socMwh: soc })], priceForecasts: FLAT(NOW) }));
+    s.onEnd();
+    return s.qValues('9|' + (soc > 10 ? 3 : 1) + '|2')[2]!;
+  };
+
+  it("'none' (the default): the terminal state is worth nothing, whatever the SoC", () => {
+    expect(terminalQ(12, {})).toBe(0);
+    expect(terminalQ(8, { endValue: 'none' })).toBe(0);
+  });
+
+  it("'socNeutral': the SoC change valued as the SoC-neutral profit does, at the mean forecast", () => {
+    // +2 MWh: 0.95 × 80 × 2 = 152 €; −2 MWh: −80 / 0.95 × 2 = −168.42 €; target γ × value.
+    expect(terminalQ(12, { endValue: 'socNeutral' })).toBeCloseTo(0.9 * 152, 9);
+    expect(terminalQ(8, { endValue: 'socNeutral' })).toBeCloseTo((-0.9 * 160) / 0.95, 9);
+    // With socShaping the potential's units: target γ (value + SoC0 × mean) − Φ(s), Φ = SoC × mean,
+    // so the shaped return telescopes to the cash plus the valued change.
+    expect(terminalQ(12, { endValue: 'socNeutral', socShaping: true })).toBeCloseTo(
+      0.9 * (152 + 10 * 80) - 12 * 80,
+      9,
+    );
+  });
+
+  it('refuses another value, naming the field', () => {
+    expect(() => new TabularQ({ endValue: 'stored' })).toThrow(/endValue/);
+  });
+  it('keeps the forecasts it values the end at over a restart, and refuses a malformed list', () => {
+    const a = ready({ alpha: 1, gamma: 0.9, endValue: 'socNeutral' });
+    a.decide(makeWakeUp({ timeMs: NOW, assets: [assetState({ socMwh: 12 })], priceForecasts: FLAT(NOW) }));
+    const state = a.saveState();
+    expect(Object.values(state.forecastsSeen ?? {})).toEqual(Array(8).fill(80));
+    const b = ready({ alpha: 1, gamma: 0.9, endValue: 'socNeutral' });
+    b.loadState(structuredClone(state));
+    b.onEnd();
+    expect(b.qValues('9|3|2')[2]).toBeCloseTo(0.9 * 152, 9);
+    expect(() => ready().loadState({ ...state, forecastsSeen: { x: 'a' } })).toThrow(/forecastsSeen/);
+  });
+});
+
 describe('tabular-q restarted from its saved state', () => {
   it('continues its learning and exploration where it stopped', () => {
     const wakeAt = (k: number): WakeUp => {

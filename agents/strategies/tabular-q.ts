@@ -86,8 +86,28 @@ const paramsSchema = z
      * on (0: no price level in the state, the version-1 table; > 0: a version-2 table).
      */
     levelBuckets: z.number().int().min(0).max(24).default(0),
+    /**
+     * Buckets of the hour of day in the state (equal blocks of 24 / n hours; 24: the hour itself,
+     * seed 003's observation). Fewer buckets: more visits per state, less known about the time.
+     */
+    hourBuckets: z
+      .number()
+      .int()
+      .min(1)
+      .max(24)
+      .refine((n) => 24 % n === 0, 'must divide 24 (1, 2, 3, 4, 6, 8, 12 or 24)')
+      .default(24),
     /** What `gamma` discounts: one decision (a quarter-hour), or an hour (γ^(1/4) per decision). */
     gammaPer: z.enum(['quarterHour', 'hour']).default('quarterHour'),
+    /**
+     * What the energy stored when the run ends is worth to the learner (the terminal update's
+     * target). 'none': nothing, the return is the run's cash, so a learner sells its initial charge
+     * at any price. 'socNeutral': the change from the initial SoC valued as the SoC-neutral profit
+     * values it, at the mean forecast of the run's quarter-hours (η_discharge × mean per MWh gained,
+     * mean / η_charge per MWh lost) — seed 003's MDP runs on over days, so the energy left at the
+     * end of one is still worth something. Only learning reads it.
+     */
+    endValue: z.enum(['none', 'socNeutral']).default('none'),
   })
   .strict();
 
@@ -104,6 +124,8 @@ export interface QTableFile {
   priceBucketsEur: number[];
   /** Version 2 only. */
   levelBuckets?: number;
+  /** Hour buckets of the state; absent: 24 (the hour itself). */
+  hourBuckets?: number;
   updates: number;
   table: Record<string, number[]>;
 }
@@ -145,6 +167,8 @@ export interface TabularQState {
   pending: Pending | null;
   reward: number;
   lastClipped: number | null;
+  /** Forecast of every quarter-hour seen this run (endValue 'socNeutral'); absent in older states. */
+  forecastsSeen?: Record<string, number>;
 }
 
 interface Pending {
@@ -152,6 +176,8 @@ interface Pending {
   action: number;
   productId: string;
   potential: number;
+  /** The terminal target if the run ended after this action (endValue 'socNeutral'), EUR. */
+  endValue?: number;
 }
 
 export class TabularQ implements Strategy {
@@ -169,6 +195,8 @@ export class TabularQ implements Strategy {
   private reward = 0;
   private lastClipped?: number;
   private updates = 0;
+  /** The latest forecast of every quarter-hour seen this run, EUR/MWh (endValue 'socNeutral'). */
+  private readonly forecastsSeen = new Map<string, number>();
 
   /** The file the table is saved to for later runs: with qTablePath, when learning and saving. */
   get carriesStateIn(): { param: string; path: string; readOnly: string } | undefined {
@@ -234,6 +262,8 @@ export class TabularQ implements Strategy {
     );
     const feasible = this.feasibleActions(b, soc);
     const potential = this.params.socShaping ? soc * meanForecastEur(prices) : 0;
+    if (this.params.endValue === 'socNeutral')
+      for (const [id, p] of prices) this.forecastsSeen.set(id, p / 100);
 
     if (this.pending && this.params.learn) {
       const next = this.qValues(key);
@@ -244,6 +274,8 @@ export class TabularQ implements Strategy {
 
     const action = this.choose(key, feasible);
     this.pending = { key, action, productId: target.productId, potential };
+    if (this.params.endValue === 'socNeutral')
+      this.pending.endValue = this.endValueEur(b, soc + socDeltaMwh(this.actionLots(b, action), b));
     const lots = this.actionLots(b, action) - scheduleLots(wake.positions, target.productId);
     return iocAround(
       target.productId,
@@ -268,6 +300,7 @@ export class TabularQ implements Strategy {
       pending: this.pending ?? null,
       reward: this.reward,
       lastClipped: this.lastClipped ?? null,
+      ...(this.forecastsSeen.size > 0 ? { forecastsSeen: Object.fromEntries(this.forecastsSeen) } : {}),
     };
   }
 
@@ -294,9 +327,23 @@ export class TabularQ implements Strategy {
         typeof pending.key !== 'string' ||
         !Number.isInteger(pending.action) ||
         typeof pending.productId !== 'string' ||
-        !Number.isFinite(pending.potential))
+        !Number.isFinite(pending.potential) ||
+        (pending.endValue !== undefined && !Number.isFinite(pending.endValue)))
     )
-      throw new LoadStateError(this.name, 'pending', 'must be null or {key, action, productId, potential}');
+      throw new LoadStateError(
+        this.name,
+        'pending',
+        'must be null or {key, action, productId, potential, endValue?}',
+      );
+    const seen = s.forecastsSeen;
+    if (
+      seen !== undefined &&
+      (seen === null ||
+        typeof seen !== 'object' ||
+        Array.isArray(seen) ||
+        !Object.values(seen).every((x) => typeof x === 'number' && Number.isFinite(x)))
+    )
+      throw new LoadStateError(this.name, 'forecastsSeen', 'must be an object of finite prices');
     this.table.clear();
     for (const [k, v] of Object.entries(table)) this.table.set(k, [...(v as number[])]);
     this.updates = updates!;
@@ -304,6 +351,9 @@ export class TabularQ implements Strategy {
     this.pending = pending ?? undefined;
     this.reward = reward;
     this.lastClipped = lastClipped;
+    this.forecastsSeen.clear();
+    for (const [id, p] of Object.entries((seen ?? {}) as Record<string, number>))
+      this.forecastsSeen.set(id, p);
   }
 
   onEnd(ended?: RunEnded): void {
@@ -312,8 +362,12 @@ export class TabularQ implements Strategy {
     // the table file stays as it was, as for a run that leaves no results, so running it again
     // starts from the same table.
     if (ended && runWasInterrupted(ended)) return;
-    // Terminal transition: no bootstrap.
-    if (this.pending && this.params.learn) this.update(this.pending, this.reward - this.pending.potential, 0);
+    // Terminal transition: no bootstrap; with endValue 'socNeutral' the stored energy's value
+    // stands in for the next day's (in the potential's units: γΦ(s_T) as any shaped step has).
+    if (this.pending && this.params.learn) {
+      const end = this.pending.endValue ?? 0;
+      this.update(this.pending, this.reward + this.gamma * end - this.pending.potential, 0);
+    }
     this.pending = undefined;
     this.reward = 0;
     const saveTo = this.carriesStateIn?.path;
@@ -325,6 +379,21 @@ export class TabularQ implements Strategy {
     return this.params.gammaPer === 'hour' ? this.params.gamma ** 0.25 : this.params.gamma;
   }
 
+  /**
+   * The terminal target of a run ending at `socEndMwh` (endValue 'socNeutral'): the SoC change
+   * from the initial SoC valued as the SoC-neutral profit does, at the mean of the forecasts seen;
+   * with socShaping also the initial SoC at that mean, so that the shaped return telescopes to the
+   * cash plus that valued change.
+   */
+  endValueEur(b: BatterySpec, socEndMwh: number): number {
+    let sum = 0;
+    for (const p of this.forecastsSeen.values()) sum += p;
+    const mean = this.forecastsSeen.size > 0 ? sum / this.forecastsSeen.size : 0;
+    const change = socEndMwh - b.socInitialMwh;
+    const valued = change >= 0 ? mean * b.etaDischarge * change : (mean / b.etaCharge) * change;
+    return valued + (this.params.socShaping ? b.socInitialMwh * mean : 0);
+  }
+
   /** `level`: the forecast-rank bucket (levelBuckets > 0); without it the version-1 key. */
   stateKey(
     target: ProductSpec,
@@ -333,7 +402,7 @@ export class TabularQ implements Strategy {
     b: BatterySpec,
     level?: number,
   ): string {
-    const hour = new Date(target.deliveryStartMs).getUTCHours();
+    const hour = Math.floor(new Date(target.deliveryStartMs).getUTCHours() / (24 / this.params.hourBuckets));
     const range = b.socMaxMwh - b.socMinMwh;
     const n = this.params.socBuckets;
     const socBucket =
@@ -431,6 +500,7 @@ export class TabularQ implements Strategy {
       socBuckets: this.params.socBuckets,
       priceBucketsEur: this.params.priceBucketsEur,
       ...(levels > 0 ? { levelBuckets: levels } : {}),
+      ...(this.params.hourBuckets !== 24 ? { hourBuckets: this.params.hourBuckets } : {}),
       updates: this.updates,
       table: Object.fromEntries([...this.table.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     };
@@ -478,6 +548,13 @@ export class TabularQ implements Strategy {
         'tabular-q',
         'qTablePath',
         `${path} is a version-2 table with levelBuckets ${JSON.stringify(data.levelBuckets)}; params.levelBuckets is ${levels}`,
+      );
+    // A table of hour blocks read by hours (or the reverse) would find other states under its keys.
+    if ((data.hourBuckets ?? 24) !== this.params.hourBuckets)
+      throw new ParamError(
+        'tabular-q',
+        'qTablePath',
+        `${path} has hourBuckets ${JSON.stringify(data.hourBuckets ?? 24)}; params.hourBuckets is ${this.params.hourBuckets}`,
       );
     if (
       !same(data.actions ?? [], Q_ACTIONS) ||
