@@ -15,7 +15,12 @@ export interface Random {
   normal(): number;
 }
 
-/** One seeded stream (xoroshiro128+): the only random generator of the project. */
+/**
+ * One seeded stream (xoroshiro128+): the only random generator of the arena — world, assets,
+ * venues, runs, tournaments and studies draw from it. Strategies are an agent's own code and may
+ * keep their own (tabular-q explores with mulberry32, whose whole state is one number its saved
+ * state carries); the engine benchmark generates its workload with its own xorshift.
+ */
 export class RandomStream implements Random {
   private readonly gen: ReturnType<typeof xoroshiro128plus>;
 
