@@ -115,12 +115,14 @@ export class Propagator {
     const aggregate = this.narrowForAggregate(domain);
     if (aggregate === 'infeasible') return 'infeasible';
     // Statuses or ranges changed: the sums and prices below must see them.
-    if (aggregate === 'changed' && !this.ranges(domain)) return 'infeasible';
+    if (aggregate !== 'stable' && !this.ranges(domain)) return 'infeasible';
     const accepted = this.narrowForAccepted(domain);
     if (accepted === 'infeasible') return 'infeasible';
     const free = this.fixFree(domain);
     if (free === 'infeasible') return 'infeasible';
-    return accepted === 'changed' || free === 'changed' || aggregate === 'changed' ? 'changed' : 'stable';
+    // Ranges the aggregate rule narrowed are used from here on, but do not by themselves call for
+    // another round (measured: as many nodes, a fifth fewer rounds); blocks it fixed do.
+    return accepted === 'changed' || free === 'changed' || aggregate === 'fixed' ? 'changed' : 'stable';
   }
 
   /**
@@ -129,7 +131,7 @@ export class Propagator {
    * K is narrowed to where f_p fits in what the other periods leave, and a free block is fixed if taking
    * one of its values alone breaks the inequality. Expects ranges() to have just run (sums current).
    */
-  private narrowForAggregate(domain: Domain): 'infeasible' | 'stable' | 'changed' {
+  private narrowForAggregate(domain: Domain): 'infeasible' | 'stable' | 'narrowed' | 'fixed' {
     const { space, sumLow, sumHigh, refK, refSurplus, minCost } = this;
     const { status, kLow, kHigh } = domain;
     let surplus = 0;
@@ -174,32 +176,36 @@ export class Propagator {
         changed = true;
       }
     }
-    if (changed) return 'changed';
-    // A free block's value alone: the surplus it adds or removes, and the K ranges it shifts.
+    const narrowed = changed;
+    changed = false;
+    // A free block's value alone: the surplus it adds or removes, and the K ranges it shifts. Each
+    // verdict holds for the domain as it was, so all are taken in one pass.
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== FREE) continue;
       const b = space.blocks[i]!;
       const q = Math.abs(b.netDemand);
       const s = refSurplus[i]!;
       // Accepted: a sell caps K at sumHigh − q, a buy floors it at sumLow + q; rejected, the reverse.
-      let costAccept = cost;
-      let costReject = cost;
+      // Only periods where that passes the point closest to R_p raise the least cost.
+      let down = 0;
+      let up = 0;
       for (let p = b.first; p <= b.last; p++) {
-        const capped = clampTo(refK[p]!, kLow[p]!, Math.max(kLow[p]!, Math.min(kHigh[p]!, sumHigh[p]! - q)));
-        const floored = clampTo(refK[p]!, Math.min(kHigh[p]!, Math.max(kLow[p]!, sumLow[p]! + q)), kHigh[p]!);
-        const down = this.cost(p, capped) - minCost[p]!;
-        const up = this.cost(p, floored) - minCost[p]!;
-        costAccept += b.sell ? down : up;
-        costReject += b.sell ? up : down;
+        const mid = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
+        const cap = sumHigh[p]! - q;
+        if (cap < mid) down += this.cost(p, Math.max(kLow[p]!, cap)) - minCost[p]!;
+        const floor = sumLow[p]! + q;
+        if (floor > mid) up += this.cost(p, Math.min(kHigh[p]!, floor)) - minCost[p]!;
       }
+      const costAccept = cost + (b.sell ? down : up);
+      const costReject = cost + (b.sell ? up : down);
       const rejectOnly = costAccept > surplus + Math.min(0, s) + slack;
       const acceptOnly = costReject > surplus - Math.max(0, s) + slack;
       if (rejectOnly && acceptOnly) return 'infeasible';
       if (!rejectOnly && !acceptOnly) continue;
       status[i] = rejectOnly ? REJECTED : ACCEPTED;
-      return 'changed';
+      changed = true;
     }
-    return 'stable';
+    return changed ? 'fixed' : narrowed ? 'narrowed' : 'stable';
   }
 
   /**
