@@ -299,4 +299,19 @@ describe('bound refinement at children (blocks within ±0.05 €/MWh of the mone
       expect(searched.welfareCashUnits).toBe(enumerated.welfareCashUnits);
     }
   });
+
+  it('stopped at the limit with no block accepted: the propagation-only proof (block-certificate.ts) finishes it', () => {
+    // The branch-and-bound alone needs 3 and 4 nodes for these seeds; at a limit of 1 it stops.
+    for (const seed of [4, 5]) {
+      const { config, bids } = tight(seed);
+      const searched = clearAuction(config, bids, { maxEnumeratedBlocks: 0, maxSearchNodes: 1 });
+      const enumerated = clearAuction(config, bids, { method: 'enumeration' });
+      expect(searched.searchNodes).toBe(1);
+      expect(searched.provenOptimal).toBe(true);
+      expect(searched.welfareGapBoundCashUnits).toBe(0);
+      expect(searched.acceptedBlocks).toEqual([]);
+      expect(enumerated.acceptedBlocks).toEqual([]);
+      expect(searched.welfareCashUnits).toBe(enumerated.welfareCashUnits);
+    }
+  });
 });

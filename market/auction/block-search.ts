@@ -1,3 +1,4 @@
+import { certifyNothingAdmissible } from './block-certificate.js';
 import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
 import { LocalSearch } from './block-local-search.js';
 import {
@@ -40,6 +41,13 @@ export interface BlockSearchResult {
   /** No admissible selection has more welfare than this (Evaluation.value frame); >= best.value. */
   upperBound: number;
 }
+
+/**
+ * When the search stops at its node limit with no block accepted, the propagation-only proof that no
+ * other selection is admissible (block-certificate.ts) may run this many propagations per node of the
+ * limit (one costs roughly a tenth of a node).
+ */
+const CERTIFICATE_PROPAGATIONS_PER_NODE = 10;
 
 /** Local-search moves judged per search at most. */
 const LOCAL_SEARCH_MOVES = 100_000;
@@ -91,6 +99,17 @@ class BlockSearch {
       ? this.relax(domain, null, Number.POSITIVE_INFINITY)
       : { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
     const upperBound = this.visit(root);
+    if (this.exhausted && !this.best.accepted.some(Boolean)) {
+      // Stopped at the limit with no block accepted: try to show that nothing else is admissible.
+      const outcome = certifyNothingAdmissible(
+        this.space,
+        this.propagator,
+        CERTIFICATE_PROPAGATIONS_PER_NODE * this.maxNodes,
+      );
+      if (outcome.kind === 'none')
+        return { best: this.best, provenOptimal: true, nodes: this.nodes, upperBound: this.best.value };
+      if (outcome.kind === 'found') this.climb(outcome.selection);
+    }
     return {
       best: this.best,
       provenOptimal: !this.exhausted,
