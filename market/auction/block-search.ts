@@ -18,7 +18,9 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // as the enumeration: welfare, then accepted volume, then the earliest accepted block — whenever the
 // search finishes within its node budget, and then `provenOptimal` is true. Otherwise the best selection
 // found is returned with provenOptimal false and an upper bound on what any admissible selection could
-// reach, so the caller can say how far from optimal it might be.
+// reach, so the caller can say how far from optimal it might be. One exception: stopped with no block
+// accepted, the search asks block-certificate.ts whether any other selection is admissible at all; if
+// none is, accepting none is proven optimal after all.
 //
 // Per node: propagate; bound; round the relaxation to candidate selections, evaluate them exactly and, if
 // a block is paradoxically accepted, drop the worst such block until none is left (block-local-search.ts);
