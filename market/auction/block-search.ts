@@ -32,6 +32,11 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 export interface BlockSearchLimits {
   /** Relaxations solved at most (root, children and re-solves after fixing). */
   maxNodes: number;
+  /**
+   * Propagations the proof that nothing but accepting none is admissible (block-certificate.ts) may
+   * use; default CERTIFICATE_PROPAGATIONS_PER_NODE × maxNodes, 0 to skip it.
+   */
+  certificatePropagations?: number;
 }
 
 export interface BlockSearchResult {
@@ -69,7 +74,11 @@ interface Node {
 }
 
 export function searchBlocks(problem: Problem, limits: BlockSearchLimits): BlockSearchResult {
-  return new BlockSearch(problem, limits.maxNodes).run();
+  return new BlockSearch(
+    problem,
+    limits.maxNodes,
+    limits.certificatePropagations ?? CERTIFICATE_PROPAGATIONS_PER_NODE * limits.maxNodes,
+  ).run();
 }
 
 class BlockSearch {
@@ -80,6 +89,9 @@ class BlockSearch {
   private best: Evaluation;
   private nodes = 0;
   private exhausted = false;
+  private root: Node | null = null;
+  /** The propagation-only proof (block-certificate.ts) runs once at most. */
+  private certificate: 'untried' | 'tried' = 'untried';
   private readonly local: LocalSearch;
   /** Local-search moves left for the whole search (a count, so the result is machine-independent). */
   private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
@@ -87,6 +99,7 @@ class BlockSearch {
   constructor(
     private readonly problem: Problem,
     private readonly maxNodes: number,
+    private readonly certificatePropagations: number,
   ) {
     this.space = new BlockSpace(problem);
     this.propagator = new Propagator(this.space);
@@ -100,17 +113,12 @@ class BlockSearch {
     const root: Node = this.propagator.run(domain)
       ? this.relax(domain, null, Number.POSITIVE_INFINITY)
       : { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
+    this.root = root;
     const upperBound = this.visit(root);
-    if (this.exhausted && !this.best.accepted.some(Boolean)) {
+    if (this.exhausted && !this.best.accepted.some(Boolean) && this.certificate === 'untried') {
       // Stopped at the limit with no block accepted: try to show that nothing else is admissible.
-      const outcome = certifyNothingAdmissible(
-        this.space,
-        this.propagator,
-        CERTIFICATE_PROPAGATIONS_PER_NODE * this.maxNodes,
-      );
-      if (outcome.kind === 'none')
+      if (this.certify() === 'none')
         return { best: this.best, provenOptimal: true, nodes: this.nodes, upperBound: this.best.value };
-      if (outcome.kind === 'found') this.climb(outcome.selection);
     }
     return {
       best: this.best,
@@ -166,6 +174,18 @@ class BlockSearch {
       current = e;
     }
     this.consider(current);
+  }
+
+  /**
+   * Whether any selection but accepting none is admissible (block-certificate.ts); a nonempty admissible
+   * selection it meets is improved by local search and offered as the incumbent.
+   */
+  private certify(): 'none' | 'found' | 'budget' {
+    this.certificate = 'tried';
+    if (this.certificatePropagations <= 0) return 'budget';
+    const outcome = certifyNothingAdmissible(this.space, this.propagator, this.certificatePropagations);
+    if (outcome.kind === 'found') this.climb(outcome.selection);
+    return outcome.kind;
   }
 
   /** Could the node hold a selection better than the incumbent: more welfare, or as much and more volume? */
@@ -290,6 +310,9 @@ class BlockSearch {
     for (;;) {
       if (node.relaxation === null || !this.canImprove(node)) return node.bound;
       candidate = this.tryCandidate(node);
+      // At the root, with no block accepted after the first candidates: the propagation-only proof.
+      if (node === this.root && this.certificate === 'untried' && !this.best.accepted.some(Boolean))
+        if (this.certify() === 'none') return this.best.value;
       if (!this.canImprove(node)) return node.bound;
       const before = this.fixByBound(node);
       if (before === null) break;
