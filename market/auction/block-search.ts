@@ -18,9 +18,9 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // as the enumeration: welfare, then accepted volume, then the earliest accepted block — whenever the
 // search finishes within its node budget, and then `provenOptimal` is true. Otherwise the best selection
 // found is returned with provenOptimal false and an upper bound on what any admissible selection could
-// reach, so the caller can say how far from optimal it might be. One exception: stopped with no block
-// accepted, the search asks block-certificate.ts whether any other selection is admissible at all; if
-// none is, accepting none is proven optimal after all.
+// reach, so the caller can say how far from optimal it might be. When the root's candidates leave no
+// block accepted, the search first asks block-certificate.ts whether any other selection is admissible
+// at all; if none is, accepting none is proven optimal without branching.
 //
 // Per node: propagate; bound; round the relaxation to candidate selections, evaluate them exactly and, if
 // a block is paradoxically accepted, drop the worst such block until none is left (block-local-search.ts);
@@ -50,9 +50,9 @@ export interface BlockSearchResult {
 }
 
 /**
- * When the search stops at its node limit with no block accepted, the propagation-only proof that no
- * other selection is admissible (block-certificate.ts) may run this many propagations per node of the
- * limit (one costs roughly a tenth of a node).
+ * When the root's candidates leave no block accepted, the propagation-only proof that no other
+ * selection is admissible (block-certificate.ts) may run this many propagations per node of the limit
+ * (one costs roughly a tenth of a node).
  */
 const CERTIFICATE_PROPAGATIONS_PER_NODE = 10;
 
@@ -89,9 +89,8 @@ class BlockSearch {
   private best: Evaluation;
   private nodes = 0;
   private exhausted = false;
+  /** The root node: where the propagation-only proof (block-certificate.ts) may run. */
   private root: Node | null = null;
-  /** The propagation-only proof (block-certificate.ts) runs once at most. */
-  private certificate: 'untried' | 'tried' = 'untried';
   private readonly local: LocalSearch;
   /** Local-search moves left for the whole search (a count, so the result is machine-independent). */
   private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
@@ -115,11 +114,6 @@ class BlockSearch {
       : { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
     this.root = root;
     const upperBound = this.visit(root);
-    if (this.exhausted && !this.best.accepted.some(Boolean) && this.certificate === 'untried') {
-      // Stopped at the limit with no block accepted: try to show that nothing else is admissible.
-      if (this.certify() === 'none')
-        return { best: this.best, provenOptimal: true, nodes: this.nodes, upperBound: this.best.value };
-    }
     return {
       best: this.best,
       provenOptimal: !this.exhausted,
@@ -181,7 +175,6 @@ class BlockSearch {
    * selection it meets is improved by local search and offered as the incumbent.
    */
   private certify(): 'none' | 'found' | 'budget' {
-    this.certificate = 'tried';
     if (this.certificatePropagations <= 0) return 'budget';
     const outcome = certifyNothingAdmissible(this.space, this.propagator, this.certificatePropagations);
     if (outcome.kind === 'found') this.climb(outcome.selection);
@@ -311,7 +304,7 @@ class BlockSearch {
       if (node.relaxation === null || !this.canImprove(node)) return node.bound;
       candidate = this.tryCandidate(node);
       // At the root, with no block accepted after the first candidates: the propagation-only proof.
-      if (node === this.root && this.certificate === 'untried' && !this.best.accepted.some(Boolean))
+      if (node === this.root && !this.best.accepted.some(Boolean))
         if (this.certify() === 'none') return this.best.value;
       if (!this.canImprove(node)) return node.bound;
       const before = this.fixByBound(node);
