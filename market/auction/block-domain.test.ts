@@ -74,4 +74,49 @@ describe('Propagator', () => {
     expect(narrowed).toBeGreaterThan(50);
     expect(emptied).toBeGreaterThan(5);
   });
+
+  it('aggregate admissibility: rejects at the root two blocks that the per-block rules leave free', () => {
+    // Periods 0–1 clear at 18 and 23 ticks without blocks; k1 (buy 10 lots over both periods at 15) is
+    // out of the money there, k2 (sell 19 lots in period 1 at 23) exactly at it. Either could be
+    // admissible if other blocks moved the prices its way, so the per-block rules keep them free; but
+    // no selection that accepts one of them has the surplus to pay for the price moves it needs.
+    const { config, bids } = smallBlockAuction(50 * 7919, 5, true);
+    const problem = prepareProblem(config, bids);
+    const space = new BlockSpace(problem);
+    const domain = rootDomain(space);
+    expect(new Propagator(space).run(domain)).toBe(true);
+    expect([...domain.status]).toEqual([FREE, REJECTED, REJECTED, FREE, FREE]);
+    // The judge: no admissible selection accepts k1 or k2.
+    const all = admissibleCompletions(problem, new Int8Array(5).fill(FREE));
+    expect(all.length).toBeGreaterThan(1);
+    for (const accepted of all) expect(accepted[1] || accepted[2]).toBe(false);
+  });
+
+  it('aggregate admissibility never removes an admissible selection: fixing part of one keeps it', () => {
+    // For every admissible selection of small near-the-money auctions (where the inequality is tight
+    // most often), fix a random part of it and propagate: the selection must survive, with its K.
+    let checked = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 7919, 8, true);
+      const problem = prepareProblem(config, bids);
+      const space = new BlockSpace(problem);
+      const propagator = new Propagator(space);
+      const rnd = seededInts(seed);
+      for (const accepted of admissibleCompletions(problem, new Int8Array(8).fill(FREE))) {
+        const status = Int8Array.from(accepted, (a) => (rnd(0, 2) === 0 ? FREE : a ? ACCEPTED : REJECTED));
+        const domain: Domain = { ...rootDomain(space), status };
+        expect(propagator.run(domain)).toBe(true);
+        domain.status.forEach((s, i) => {
+          if (s !== FREE) expect(s === ACCEPTED).toBe(accepted[i]);
+        });
+        const k = blockNetDemand(problem, accepted);
+        problem.touched.forEach((t, p) => {
+          expect(k[t]!).toBeGreaterThanOrEqual(domain.kLow[p]!);
+          expect(k[t]!).toBeLessThanOrEqual(domain.kHigh[p]!);
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
 });

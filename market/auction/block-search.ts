@@ -1,3 +1,4 @@
+import { certifyNothingAdmissible } from './block-certificate.js';
 import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
 import { LocalSearch } from './block-local-search.js';
 import {
@@ -17,7 +18,9 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // as the enumeration: welfare, then accepted volume, then the earliest accepted block — whenever the
 // search finishes within its node budget, and then `provenOptimal` is true. Otherwise the best selection
 // found is returned with provenOptimal false and an upper bound on what any admissible selection could
-// reach, so the caller can say how far from optimal it might be.
+// reach, so the caller can say how far from optimal it might be. When the root's candidates leave no
+// block accepted, the search first asks block-certificate.ts whether any other selection is admissible
+// at all; if none is, accepting none is proven optimal without branching.
 //
 // Per node: propagate; bound; round the relaxation to candidate selections, evaluate them exactly and, if
 // a block is paradoxically accepted, drop the worst such block until none is left (block-local-search.ts);
@@ -29,6 +32,11 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 export interface BlockSearchLimits {
   /** Relaxations solved at most (root, children and re-solves after fixing). */
   maxNodes: number;
+  /**
+   * Propagations the proof that nothing but accepting none is admissible (block-certificate.ts) may
+   * use; default CERTIFICATE_PROPAGATIONS_PER_NODE × maxNodes, 0 to skip it.
+   */
+  certificatePropagations?: number;
 }
 
 export interface BlockSearchResult {
@@ -40,6 +48,13 @@ export interface BlockSearchResult {
   /** No admissible selection has more welfare than this (Evaluation.value frame); >= best.value. */
   upperBound: number;
 }
+
+/**
+ * When the root's candidates leave no block accepted, the propagation-only proof that no other
+ * selection is admissible (block-certificate.ts) may run this many propagations per node of the limit
+ * (one costs roughly a tenth of a node).
+ */
+const CERTIFICATE_PROPAGATIONS_PER_NODE = 10;
 
 /** Local-search moves judged per search at most. */
 const LOCAL_SEARCH_MOVES = 100_000;
@@ -59,7 +74,11 @@ interface Node {
 }
 
 export function searchBlocks(problem: Problem, limits: BlockSearchLimits): BlockSearchResult {
-  return new BlockSearch(problem, limits.maxNodes).run();
+  return new BlockSearch(
+    problem,
+    limits.maxNodes,
+    limits.certificatePropagations ?? CERTIFICATE_PROPAGATIONS_PER_NODE * limits.maxNodes,
+  ).run();
 }
 
 class BlockSearch {
@@ -70,6 +89,8 @@ class BlockSearch {
   private best: Evaluation;
   private nodes = 0;
   private exhausted = false;
+  /** The root node: where the propagation-only proof (block-certificate.ts) may run. */
+  private root: Node | null = null;
   private readonly local: LocalSearch;
   /** Local-search moves left for the whole search (a count, so the result is machine-independent). */
   private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
@@ -77,6 +98,7 @@ class BlockSearch {
   constructor(
     private readonly problem: Problem,
     private readonly maxNodes: number,
+    private readonly certificatePropagations: number,
   ) {
     this.space = new BlockSpace(problem);
     this.propagator = new Propagator(this.space);
@@ -90,6 +112,7 @@ class BlockSearch {
     const root: Node = this.propagator.run(domain)
       ? this.relax(domain, null, Number.POSITIVE_INFINITY)
       : { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
+    this.root = root;
     const upperBound = this.visit(root);
     return {
       best: this.best,
@@ -145,6 +168,17 @@ class BlockSearch {
       current = e;
     }
     this.consider(current);
+  }
+
+  /**
+   * Whether any selection but accepting none is admissible (block-certificate.ts); a nonempty admissible
+   * selection it meets is improved by local search and offered as the incumbent.
+   */
+  private certify(): 'none' | 'found' | 'budget' {
+    if (this.certificatePropagations <= 0) return 'budget';
+    const outcome = certifyNothingAdmissible(this.space, this.propagator, this.certificatePropagations);
+    if (outcome.kind === 'found') this.climb(outcome.selection);
+    return outcome.kind;
   }
 
   /** Could the node hold a selection better than the incumbent: more welfare, or as much and more volume? */
@@ -269,6 +303,9 @@ class BlockSearch {
     for (;;) {
       if (node.relaxation === null || !this.canImprove(node)) return node.bound;
       candidate = this.tryCandidate(node);
+      // At the root, with no block accepted after the first candidates: the propagation-only proof.
+      if (node === this.root && !this.best.accepted.some(Boolean))
+        if (this.certify() === 'none') return this.best.value;
       if (!this.canImprove(node)) return node.bound;
       const before = this.fixByBound(node);
       if (before === null) break;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { certifyNothingAdmissible } from './block-certificate.js';
+import { Propagator } from './block-domain.js';
+import { BlockSpace } from './block-space.js';
+import { evaluateSelection, isAdmissible, prepareProblem } from './problem.js';
+import { smallBlockAuction } from './test-helpers.js';
+
+// The propagation-only proof that accepting no block is the only admissible selection, against the
+// enumeration of every subset (evaluateSelection is the judge).
+
+describe('certifyNothingAdmissible', () => {
+  it('"none" exactly when no nonempty selection is admissible; "found" gives one that is', () => {
+    const seen = { none: 0, found: 0 };
+    for (let seed = 1; seed <= 200; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 104_729, 3 + (seed % 7), seed % 4 !== 0);
+      const problem = prepareProblem(config, bids);
+      const space = new BlockSpace(problem);
+      const outcome = certifyNothingAdmissible(space, new Propagator(space), 1_000_000);
+      const n = problem.blocks.length;
+      let nonemptyAdmissible = 0;
+      for (let mask = 1; mask < 2 ** n; mask++) {
+        const accepted = Array.from({ length: n }, (_, i) => (mask & (1 << i)) !== 0);
+        if (isAdmissible(evaluateSelection(problem, accepted))) nonemptyAdmissible++;
+      }
+      expect(outcome.kind).not.toBe('budget');
+      if (outcome.kind === 'none') {
+        seen.none++;
+        expect(nonemptyAdmissible).toBe(0);
+      } else if (outcome.kind === 'found') {
+        seen.found++;
+        expect(nonemptyAdmissible).toBeGreaterThan(0);
+        expect(outcome.selection.accepted.some(Boolean)).toBe(true);
+        expect(isAdmissible(evaluateSelection(problem, outcome.selection.accepted))).toBe(true);
+      }
+    }
+    // Not vacuous: both answers occur.
+    expect(seen.none).toBeGreaterThan(5);
+    expect(seen.found).toBeGreaterThan(5);
+  });
+
+  it('stops when the budget is spent, without an answer', () => {
+    const { config, bids } = smallBlockAuction(7 * 104_729, 9, true);
+    const space = new BlockSpace(prepareProblem(config, bids));
+    expect(certifyNothingAdmissible(space, new Propagator(space), 1).kind).toBe('budget');
+  });
+});

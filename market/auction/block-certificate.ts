@@ -1,0 +1,63 @@
+import {
+  ACCEPTED,
+  branch,
+  type Domain,
+  FREE,
+  type Propagator,
+  REJECTED,
+  rootDomain,
+} from './block-domain.js';
+import type { BlockSpace } from './block-space.js';
+import { type Evaluation, isAdmissible } from './problem.js';
+
+// Is accepting no block the only admissible selection? Near the money it often is, and then the welfare
+// bound cannot help: every admissible selection has at least the welfare of accepting none (README.md,
+// "Measured"), so only nodes without any admissible selection can be pruned, and the question is one of
+// admissibility alone. This answers it by propagation alone (block-domain.ts) — no relaxation, so a
+// node costs a fraction of the branch-and-bound's — depth first, branching on the blocks in order of
+// their first period (ties: larger volume first): deciding a period's blocks fixes its K and price,
+// which is what the accepted blocks' admissibility checks need. Propagation never removes an admissible
+// selection, so if the search finishes without meeting a nonempty admissible one, there is none.
+
+export type CertificateOutcome =
+  /** No selection but accepting none is admissible. */
+  | { kind: 'none' }
+  /** A nonempty admissible selection (the first one met). */
+  | { kind: 'found'; selection: Evaluation }
+  /** The propagation budget ran out first: nothing shown. */
+  | { kind: 'budget' };
+
+export function certifyNothingAdmissible(
+  space: BlockSpace,
+  propagator: Propagator,
+  maxPropagations: number,
+): CertificateOutcome {
+  let left = maxPropagations;
+  let found: Evaluation | null = null;
+  // The branching order: by first period, then larger volume.
+  const order = space.blocks
+    .map((_, i) => i)
+    .sort(
+      (a, b) =>
+        space.blocks[a]!.first - space.blocks[b]!.first || space.blocks[b]!.volume - space.blocks[a]!.volume,
+    );
+  /** False once the budget is spent or a selection is found (the search stops). */
+  const visit = (domain: Domain): boolean => {
+    if (left <= 0) return false;
+    left--;
+    if (!propagator.run(domain)) return true;
+    const pick = order.find((i) => domain.status[i] === FREE);
+    if (pick === undefined) {
+      const accepted = Array.from(domain.status, (s) => s === ACCEPTED);
+      if (!accepted.some(Boolean)) return true;
+      const e = space.evaluate(accepted);
+      if (!isAdmissible(e)) return true;
+      found = e;
+      return false;
+    }
+    return visit(branch(domain, pick, ACCEPTED)) && visit(branch(domain, pick, REJECTED));
+  };
+  const finished = visit(rootDomain(space));
+  if (found) return { kind: 'found', selection: found };
+  return finished ? { kind: 'none' } : { kind: 'budget' };
+}
