@@ -461,6 +461,8 @@ describe('entry points', () => {
       [{ maxSearchNodes: 0 }, 'maxSearchNodes'],
       [{ maxSearchNodes: 1.5 }, 'maxSearchNodes'],
       [{ maxEnumeratedBlocks: 31 }, 'maxEnumeratedBlocks'],
+      [{ certificatePropagations: -1 }, 'certificatePropagations'],
+      [{ certificatePropagations: 0.5 }, 'certificatePropagations'],
       [{ method: 'mip' as 'auto' }, 'method'],
     ];
     for (const [options, field] of cases) {

@@ -24,6 +24,11 @@ export interface ClearAuctionOptions {
   maxEnumeratedBlocks?: number;
   /** Relaxations the branch-and-bound may solve; default 2000 (integer >= 1). */
   maxSearchNodes?: number;
+  /**
+   * Propagations the root's proof that no block can be accepted may take (block-certificate.ts);
+   * default 10 per search node (integer >= 0; 0: never tried).
+   */
+  certificatePropagations?: number;
 }
 
 export const DEFAULT_MAX_ENUMERATED_BLOCKS = 12;
@@ -69,6 +74,16 @@ function selectBlocks(problem: Problem, options: ClearAuctionOptions): [boolean[
     Number.MAX_SAFE_INTEGER,
     DEFAULT_MAX_SEARCH_NODES,
   );
+  const certificatePropagations =
+    options.certificatePropagations === undefined
+      ? undefined
+      : integerOption(
+          options.certificatePropagations,
+          'certificatePropagations',
+          0,
+          Number.MAX_SAFE_INTEGER,
+          0,
+        );
   if (n === 0) return [[], { method: 'curves-only', provenOptimal: true, gapBound: 0, searchNodes: 0 }];
   const enumerate = (searchNodes: number): [boolean[], SelectionOutcome] => [
     enumerateSelections(problem).accepted,
@@ -83,7 +98,7 @@ function selectBlocks(problem: Problem, options: ClearAuctionOptions): [boolean[
       );
     return enumerate(0);
   }
-  const search = searchBlocks(problem, { maxNodes });
+  const search = searchBlocks(problem, { maxNodes, certificatePropagations });
   if (!search.provenOptimal && n <= maxEnumerated) return enumerate(search.nodes);
   return [
     search.best.accepted,

@@ -49,9 +49,15 @@ describe('AuctionVenue, a block selection not proven optimal', () => {
         { id: 'seller', strategy: 'idle' },
       ],
     });
-    const venue = new AuctionVenue(ctx, { maxSearchNodes: 1, maxEnumeratedBlocks: 0 });
-    // Blocks of 2–10 GW with limits within ±0.05 €/MWh of the forecast average of their periods:
-    // each moves the price past its own limit, so one relaxation cannot settle the selection.
+    const venue = new AuctionVenue(ctx, {
+      maxSearchNodes: 1,
+      maxEnumeratedBlocks: 0,
+      certificatePropagations: 0,
+    });
+    // Blocks of 20–200 MW with limits within ±1 €/MWh of the forecast average of their periods:
+    // each moves the price past its own limit, so one relaxation cannot settle the selection (and
+    // the root's proof that no block is admissible is switched off). Blocks of 2–10 GW, as here
+    // before, are settled at the root since propagation knows aggregate admissibility.
     const forecast = ctx.world.forecastAt(DAY_MS - 12 * HOUR - 1);
     let state = 7;
     const rnd = (lo: number, hi: number) => {
@@ -63,12 +69,12 @@ describe('AuctionVenue, a block selection not proven optimal', () => {
       const last = Math.min(95, first + rnd(0, 95));
       let sum = 0;
       for (let t = first; t <= last; t++) sum += forecast.at(t)!.priceTicks;
-      const limit = Math.round(sum / (last - first + 1)) + rnd(-5, 5);
+      const limit = Math.round(sum / (last - first + 1)) + rnd(-100, 100);
       const side = i % 2 === 0 ? Side.SIDE_SELL : Side.SIDE_BUY;
       const result = emptyResult();
       venue.handle(
         i % 2 === 0 ? 'seller' : 'buyer',
-        block(`b${i}`, side, first, last, limit, rnd(20_000, 100_000)),
+        block(`b${i}`, side, first, last, limit, rnd(200, 2_000)),
         DAY_MS - 20 * HOUR,
         result,
       );
