@@ -15,16 +15,27 @@ export class SessionError extends AgentSdkError {
   }
 }
 
-/** An action the SDK refuses to send because the arena would reject it as malformed. */
+/**
+ * An action the SDK refuses to build or send because the arena would reject it as malformed.
+ * `field` is the proto field path inside the Action, as the door names it in ActionResult.field
+ * (`submit.product_id`, `auction_bid.curve.points[2].quantity_lots`, `client_ref`; `actions` for
+ * an entry that is no Action at all), `limit` the rule. `actionIndex` is the action's index in the
+ * batch when runAgent found it in a batch decide() returned (the message then starts with
+ * `actions[i]: `); undefined when a builder refused it.
+ */
 export class ActionBuildError extends AgentSdkError {
   constructor(
     readonly field: string,
     readonly limit: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; actionIndex?: number },
   ) {
-    super(`${field}: ${message} (limit: ${limit})`, options);
+    const at = options?.actionIndex === undefined ? '' : `actions[${options.actionIndex}]: `;
+    super(`${at}${field}: ${message} (limit: ${limit})`, options);
+    this.actionIndex = options?.actionIndex;
   }
+
+  readonly actionIndex?: number;
 }
 
 /**
