@@ -38,6 +38,42 @@ export class ActionBuildError extends AgentSdkError {
   readonly actionIndex?: number;
 }
 
+/** The strategy method the SDK was calling when it threw. */
+export type StrategyMethod = 'decide' | 'onWelcome' | 'onAck' | 'onEnd';
+
+/**
+ * The strategy's own code threw (or decide() returned something that is no array of actions): a
+ * bug of the strategy, not of the SDK or the arena. `cause` is what it threw, with its stack;
+ * `method` the call; `wakeId` and `timeMs` the decision point (the wake-up decide() was deciding,
+ * the batch onAck was told about; undefined for onWelcome and onEnd, and timeMs for onAck).
+ */
+export class StrategyError extends AgentSdkError {
+  constructor(
+    readonly strategy: string,
+    readonly method: StrategyMethod,
+    point: { wakeId?: number; timeMs?: number },
+    what: string,
+    options?: { cause?: unknown },
+  ) {
+    const at =
+      point.wakeId === undefined
+        ? ''
+        : ` at wake-up ${point.wakeId}${point.timeMs === undefined ? '' : ` (${isoTime(point.timeMs)})`}`;
+    super(`strategy ${strategy}: ${method}()${at} ${what}`, options);
+    this.wakeId = point.wakeId;
+    this.timeMs = point.timeMs;
+  }
+
+  readonly wakeId?: number;
+  readonly timeMs?: number;
+}
+
+/** A wake-up's virtual time as ISO text; a value no Date can show as it is. */
+function isoTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
 /**
  * A hello the SDK cannot send: a field of it (from the strategy or ConnectOptions) that the wire
  * cannot carry or the arena would refuse. `field` is the proto path ("hello.strategy"), `limit` the
