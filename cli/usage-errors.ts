@@ -5,6 +5,7 @@
 // not tell by the first word what failed. Commander is told to throw instead of printing and
 // exiting (exitOverride), and the error is written here like every other.
 import { type Command, CommanderError } from 'commander';
+import { StrategyError } from '../agents/sdk/errors.js';
 import { FlexArenaError, InterruptedError } from '../lib/index.js';
 import { signalExitCode } from './options.js';
 
@@ -51,8 +52,18 @@ export function errorExit(err: unknown, argv: readonly string[]): { line?: strin
   const e = err as Error;
   // Typed errors (the arena's, the agent SDK's: a session the arena ended, a refused parameter) are
   // for the user and say what to change; anything else is a bug and shows its stack.
-  const line = `flexarena: ${e instanceof FlexArenaError ? e.message : (e.stack ?? e.message)}`;
+  // A strategy's own code threw (StrategyError): a bug too, in the strategy. Its line says where
+  // (method, wake-up); the stack of what it threw follows, whose frames the arena's fault line
+  // leaves to the agent's log (launch-watch.ts, exitDetail).
+  const line = `flexarena: ${e instanceof FlexArenaError ? e.message : (e.stack ?? e.message)}${strategyStack(e)}`;
   return { line, code: e instanceof InterruptedError ? signalExitCode(e.signal) : 1 };
+}
+
+/** The frames of the error a strategy threw (its first line is in the StrategyError's message). */
+function strategyStack(e: Error): string {
+  if (!(e instanceof StrategyError) || !(e.cause instanceof Error) || e.cause.stack === undefined) return '';
+  const frames = e.cause.stack.split('\n').filter((l) => /^\s+at /.test(l));
+  return frames.length > 0 ? `\n${frames.join('\n')}` : '';
 }
 
 /** `flexarena <command> --help` for the command typed, `flexarena --help` without one. */

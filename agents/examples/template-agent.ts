@@ -30,6 +30,7 @@ const out = await runAgent(new BargainHunter(), {
 }).catch((err) => {
   if (!(err instanceof AgentSdkError)) throw err; // a bug: with its stack
   console.error(err.message); // a wrong token, no arena there: one line that says so
+  if (err.name === 'StrategyError') console.error(err.cause); // decide() threw: its own stack
   process.exit(1);
 });
 console.log(`${out.welcome?.agentId}: ${out.wakeUps} wake-ups; ${out.ended?.reason}`);

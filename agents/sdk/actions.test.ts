@@ -4,6 +4,7 @@ import {
   auctionBlock,
   auctionCurve,
   cancel,
+  cancelAuctionBid,
   capacityBid,
   energyBid,
   modify,
@@ -190,5 +191,77 @@ describe('action builders: named choices from plain JavaScript', () => {
     expect(auctionCurve('da', 'b', 0, [], 'linear').kind).toMatchObject({
       value: { bid: { value: { interpolation: 2 } } },
     });
+  });
+});
+
+describe("action builders: ids and client_ref within the door's 64 bytes of UTF-8", () => {
+  // The Python SDK refused these when the action was built; this SDK let them go, so the door
+  // rejected them a round trip later (or, in-process, only the tape said so). Same field paths and
+  // limits as the door (sim/door/validate-action.ts).
+  const order = { side: 'buy', priceTicks: 100, quantityLots: 1 } as const;
+  const long = 'p'.repeat(65);
+  const euros = '€'.repeat(22); // 66 bytes in 22 UTF-16 units
+  const block = { side: 'buy', firstPeriod: 0, lastPeriod: 1, priceTicks: 1, quantityLots: 1 } as const;
+
+  it('refuses an id or client_ref over 64 bytes, naming the proto field and the limit', () => {
+    const cases: [() => unknown, string][] = [
+      [() => submit({ ...order, productId: long }), 'submit.product_id'],
+      [() => submit({ ...order, productId: euros }), 'submit.product_id'],
+      [() => submit({ ...order, productId: 'p', clientRef: long }), 'client_ref'],
+      [() => cancel(1, euros), 'client_ref'],
+      [() => modify(1, 100, 1, long), 'client_ref'],
+      [() => auctionCurve(long, 'b', 0, []), 'auction_bid.auction_id'],
+      [() => auctionBlock(euros, 'b', block), 'auction_bid.auction_id'],
+      [() => cancelAuctionBid(long, 'b'), 'cancel_auction_bid.auction_id'],
+      [() => cancelAuctionBid('da', long), 'cancel_auction_bid.bid_id'],
+      [() => capacityBid(long, 'up', 1, 1), 'capacity_bid.product_id'],
+      [() => energyBid(euros, 'down', 1, 1), 'energy_bid.product_id'],
+    ];
+    for (const [build, field] of cases) {
+      const e = buildError(build);
+      expect([e.field, e.limit]).toEqual([field, 'at most 64 bytes of UTF-8']);
+    }
+    expect(buildError(() => submit({ ...order, productId: euros })).message).toBe(
+      `submit.product_id: "${euros}" is 66 bytes (limit: at most 64 bytes of UTF-8)`,
+    );
+  });
+
+  it('takes exactly 64 bytes, counted in UTF-8 as on the wire', () => {
+    const at64 = `${'€'.repeat(21)}p`; // 63 + 1 bytes
+    expect(submit({ ...order, productId: at64, clientRef: 'r'.repeat(64) }).clientRef).toBe('r'.repeat(64));
+    expect(cancelAuctionBid('d'.repeat(64), 'b'.repeat(64)).kind).toMatchObject({
+      value: { auctionId: 'd'.repeat(64) },
+    });
+  });
+
+  it("refuses an auction bid id outside the door's rule, an empty id, a lone surrogate", () => {
+    for (const bad of ['', 'b'.repeat(65), 'bid 1', 'bïd']) {
+      const e = buildError(() => auctionCurve('da', bad, 0, []));
+      expect([e.field, e.limit]).toEqual([
+        'auction_bid.bid_id',
+        '1-64 characters: letters, digits, "_", "." or "-"',
+      ]);
+      expect(buildError(() => auctionBlock('da', bad, block)).field).toBe('auction_bid.bid_id');
+    }
+    const empty = buildError(() => submit({ ...order, productId: '' }));
+    expect([empty.field, empty.limit]).toEqual([
+      'submit.product_id',
+      'a non-empty string of at most 64 bytes of UTF-8',
+    ]);
+    const lone = buildError(() => energyBid('qh-\uD83D', 'up', 1, 1));
+    expect([lone.field, lone.limit]).toEqual([
+      'energy_bid.product_id',
+      'valid UTF-8, the encoding of a proto3 string',
+    ]);
+    expect(lone.message).toContain('U+D83D at index 3');
+    const num = buildError(() => submit({ ...order, productId: 42 as never }));
+    expect([num.field, num.limit]).toEqual(['submit.product_id', 'a string']);
+  });
+
+  it("checks the ids before the bid, in the door's order", () => {
+    expect(buildError(() => auctionCurve(long, 'b', 0, [], 'Linear' as never)).field).toBe(
+      'auction_bid.auction_id',
+    );
+    expect(buildError(() => submit({ ...order, productId: long, clientRef: long })).field).toBe('client_ref');
   });
 });

@@ -4,6 +4,7 @@ import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { ExecutionRestriction, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { Action } from '../../gen/flexarena/v1/session.js';
+import { loneSurrogateAt, UTF8_STRING_LIMIT, utf8LengthOver } from '../../lib/index.js';
 import { ActionBuildError } from './errors.js';
 
 export type Tif = 'GTC' | 'IOC' | 'FOK';
@@ -37,6 +38,57 @@ function flag(value: unknown, field: string): boolean {
     'true | false',
     `${JSON.stringify(value) ?? String(value)} is not a boolean`,
   );
+}
+
+/**
+ * The door's limit of ids (product_id, auction_id, a cancel's bid_id) and client_ref, counted in
+ * UTF-8 bytes as the wire carries them (sim/door/validate-action.ts, docs/protocol.md "Reject
+ * codes"). Refused here, where the strategy built the action, in the door's words: over gRPC the
+ * arena rejected it only after the batch had gone, and an in-process run never saw this line.
+ */
+export const MAX_ID_BYTES = 64;
+
+/** A string field of an action: a string the wire can carry, of at most MAX_ID_BYTES bytes. */
+function idText(value: unknown, field: string, required: boolean): string {
+  if (typeof value !== 'string')
+    throw new ActionBuildError(field, 'a string', `${shown(value)} is not a string`);
+  if (required && value.length === 0)
+    throw new ActionBuildError(
+      field,
+      `a non-empty string of at most ${MAX_ID_BYTES} bytes of UTF-8`,
+      '"" is empty',
+    );
+  const lone = loneSurrogateAt(value);
+  if (lone >= 0)
+    throw new ActionBuildError(
+      field,
+      UTF8_STRING_LIMIT,
+      `${JSON.stringify(value)} holds a lone surrogate U+${value.charCodeAt(lone).toString(16).toUpperCase()} at index ${lone}, which no UTF-8 can carry`,
+    );
+  if (utf8LengthOver(value, MAX_ID_BYTES))
+    throw new ActionBuildError(
+      field,
+      `at most ${MAX_ID_BYTES} bytes of UTF-8`,
+      `${JSON.stringify(value)} is ${Buffer.byteLength(value, 'utf8')} bytes`,
+    );
+  return value;
+}
+
+/** The door's rule for an auction bid's id (it names the bid in awards and cancellations). */
+const BID_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const BID_ID_LIMIT = '1-64 characters: letters, digits, "_", "." or "-"';
+
+function bidIdText(value: unknown, field: string): string {
+  if (typeof value === 'string' && BID_ID.test(value)) return value;
+  throw new ActionBuildError(field, BID_ID_LIMIT, `${shown(value)} is not a bid id`);
+}
+
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 const SIDE = { buy: Side.SIDE_BUY, sell: Side.SIDE_SELL } as const;
@@ -93,11 +145,11 @@ export interface OrderArgs {
 
 export function submit(o: OrderArgs): Action {
   return {
-    clientRef: o.clientRef ?? '',
+    clientRef: idText(o.clientRef ?? '', 'client_ref', false),
     kind: {
       $case: 'submit',
       value: {
-        productId: o.productId,
+        productId: idText(o.productId, 'submit.product_id', true),
         side: choice(SIDE, o.side, 'submit.side'),
         priceTicks: o.priceTicks,
         quantityLots: o.quantityLots,
@@ -112,7 +164,7 @@ export function submit(o: OrderArgs): Action {
 }
 
 export function cancel(orderId: number, clientRef = ''): Action {
-  return { clientRef, kind: { $case: 'cancel', value: { orderId } } };
+  return { clientRef: idText(clientRef, 'client_ref', false), kind: { $case: 'cancel', value: { orderId } } };
 }
 
 export function modify(
@@ -122,7 +174,7 @@ export function modify(
   clientRef = '',
 ): Action {
   return {
-    clientRef,
+    clientRef: idText(clientRef, 'client_ref', false),
     kind: {
       $case: 'modify',
       value: { orderId, priceTicks: priceTicksValue, quantityLots: quantityLotsValue },
@@ -132,8 +184,14 @@ export function modify(
 
 type AuctionBidKind = Extract<NonNullable<Action['kind']>, { $case: 'auctionBid' }>['value']['bid'];
 
-function auctionBidAction(auctionId: string, bidId: string, bid: AuctionBidKind): Action {
-  return { clientRef: bidId, kind: { $case: 'auctionBid', value: { auctionId, bidId, bid } } };
+/** An auction bid: its ids checked first, in the door's order, then the bid `build` makes. */
+function auctionBidAction(auctionId: string, bidId: string, build: () => AuctionBidKind): Action {
+  const value = {
+    auctionId: idText(auctionId, 'auction_bid.auction_id', true),
+    bidId: bidIdText(bidId, 'auction_bid.bid_id'),
+    bid: build(),
+  };
+  return { clientRef: bidId, kind: { $case: 'auctionBid', value } };
 }
 
 /** A step or linear curve for one quarter-hour (`period` 0..95 of the day) of an auction. */
@@ -144,11 +202,14 @@ export function auctionCurve(
   points: { priceTicks: number; quantityLots: number }[],
   interpolation: 'step' | 'linear' = 'step',
 ): Action {
-  const kind = choice(INTERPOLATION, interpolation, 'auction_bid.curve.interpolation');
-  return auctionBidAction(auctionId, bidId, {
+  return auctionBidAction(auctionId, bidId, () => ({
     $case: 'curve',
-    value: { period, interpolation: kind, points },
-  });
+    value: {
+      period,
+      interpolation: choice(INTERPOLATION, interpolation, 'auction_bid.curve.interpolation'),
+      points,
+    },
+  }));
 }
 
 /** A simple block order over quarter-hours firstPeriod..lastPeriod of the day. */
@@ -163,14 +224,18 @@ export function auctionBlock(
     quantityLots: number;
   },
 ): Action {
-  return auctionBidAction(auctionId, bidId, {
+  return auctionBidAction(auctionId, bidId, () => ({
     $case: 'block',
     value: { ...b, side: choice(SIDE, b.side, 'auction_bid.block.side') },
-  });
+  }));
 }
 
 export function cancelAuctionBid(auctionId: string, bidId: string): Action {
-  return { clientRef: bidId, kind: { $case: 'cancelAuctionBid', value: { auctionId, bidId } } };
+  const value = {
+    auctionId: idText(auctionId, 'cancel_auction_bid.auction_id', true),
+    bidId: idText(bidId, 'cancel_auction_bid.bid_id', true),
+  };
+  return { clientRef: bidId, kind: { $case: 'cancelAuctionBid', value } };
 }
 
 /** aFRR capacity for product "afrr-YYYYMMDD-K"; price in ticks of 0.01 EUR/MW/h. */
@@ -186,7 +251,7 @@ export function capacityBid(
     kind: {
       $case: 'capacityBid',
       value: {
-        productId,
+        productId: idText(productId, 'capacity_bid.product_id', true),
         direction: choice(DIRECTION, direction, 'capacity_bid.direction'),
         quantityLots,
         priceTicks,
@@ -208,7 +273,7 @@ export function energyBid(
     kind: {
       $case: 'energyBid',
       value: {
-        productId,
+        productId: idText(productId, 'energy_bid.product_id', true),
         direction: choice(DIRECTION, direction, 'energy_bid.direction'),
         quantityLots,
         priceTicks,

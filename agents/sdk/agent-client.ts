@@ -23,7 +23,7 @@ import {
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
 import { encodeToBuffer } from '../../lib/index.js';
-import { AgentSdkError, HelloError, SessionError } from './errors.js';
+import { AgentSdkError, HelloError, SessionError, StrategyError, type StrategyMethod } from './errors.js';
 import { GrpcStatus } from './grpc-status.js';
 import { type GrpcStreamError, openGrpcStream, splitAddress } from './grpc-stream.js';
 import { checkHello } from './hello-fields.js';
@@ -333,7 +333,18 @@ function runSession(
         ? outcome.lastAnswer
         : undefined;
     first = false;
-    const actions = again ? again.actions : await strategy.decide(wake);
+    const point = { wakeId: wake.wakeId, timeMs: wake.timeMs };
+    const actions = again
+      ? again.actions
+      : await strategyCall(strategy, 'decide', point, () => strategy.decide(wake));
+    // A plain JavaScript strategy can return anything: undefined failed inside the encoder.
+    if (!Array.isArray(actions))
+      throw new StrategyError(
+        strategy.name,
+        'decide',
+        point,
+        `returned ${shownValue(actions)}, not an array of actions (return [] for none)`,
+      );
     outcome.lastAnswer = { wakeId: wake.wakeId, actions };
     return actions;
   };
@@ -358,7 +369,8 @@ function runSession(
     const onAck = (ack: ActionAck) => {
       // Sent again after a resume from before it (see AcksHandedOver): onAck has had it.
       if (!acks.has(ack)) {
-        strategy.onAck?.(ack);
+        if (strategy.onAck)
+          strategyCallSync(strategy, 'onAck', { wakeId: ack.wakeId }, () => strategy.onAck?.(ack));
         acks.add(ack);
       }
       if (ack.reportSeq > 0) processed(ack.reportSeq);
@@ -368,7 +380,10 @@ function runSession(
       switch (msg.kind?.$case) {
         case 'welcome':
           outcome.welcome = msg.kind.value;
-          await strategy.onWelcome?.(msg.kind.value);
+          if (strategy.onWelcome) {
+            const welcome = msg.kind.value;
+            await strategyCall(strategy, 'onWelcome', {}, () => strategy.onWelcome?.(welcome));
+          }
           break;
         case 'wakeUp': {
           queuedWakeUps--;
@@ -417,7 +432,10 @@ function runSession(
           break;
         case 'runEnded':
           outcome.ended = msg.kind.value;
-          await strategy.onEnd?.(msg.kind.value);
+          if (strategy.onEnd) {
+            const ended = msg.kind.value;
+            await strategyCall(strategy, 'onEnd', {}, () => strategy.onEnd?.(ended));
+          }
           // The final report (fills of the last batch, last settlements) is part of the sequence.
           if (msg.kind.value.finalReport) processed(msg.kind.value.finalReport.reportSeq);
           call.end();
@@ -470,6 +488,58 @@ function runSession(
       );
     }
   });
+}
+
+/**
+ * Calls the strategy's own code: what it throws (or an async method rejects with) is a bug of the
+ * strategy, so it reaches runAgent's caller as a StrategyError naming the method and the decision
+ * point, the thrown value its `cause` (with the strategy's stack). An SDK error the strategy let
+ * through (an ActionBuildError from a builder) is wrapped too: it was raised in the strategy's code.
+ */
+async function strategyCall<T>(
+  strategy: Strategy,
+  method: StrategyMethod,
+  point: { wakeId?: number; timeMs?: number },
+  call: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw strategyError(strategy, method, point, err);
+  }
+}
+
+function strategyCallSync<T>(
+  strategy: Strategy,
+  method: StrategyMethod,
+  point: { wakeId?: number; timeMs?: number },
+  call: () => T,
+): T {
+  try {
+    return call();
+  } catch (err) {
+    throw strategyError(strategy, method, point, err);
+  }
+}
+
+function strategyError(
+  strategy: Strategy,
+  method: StrategyMethod,
+  point: { wakeId?: number; timeMs?: number },
+  err: unknown,
+): StrategyError {
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : shownValue(err);
+  return new StrategyError(strategy.name, method, point, `threw ${what}`, { cause: err });
+}
+
+/** A value a strategy threw or returned, for a message. */
+function shownValue(value: unknown): string {
+  if (value === undefined || typeof value === 'function') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 function helloOf(strategy: Strategy, opts: ConnectOptions, lastReportSeq: number): Hello {

@@ -15,16 +15,63 @@ export class SessionError extends AgentSdkError {
   }
 }
 
-/** An action the SDK refuses to send because the arena would reject it as malformed. */
+/**
+ * An action the SDK refuses to build or send because the arena would reject it as malformed.
+ * `field` is the proto field path inside the Action, as the door names it in ActionResult.field
+ * (`submit.product_id`, `auction_bid.curve.points[2].quantity_lots`, `client_ref`; `actions` for
+ * an entry that is no Action at all), `limit` the rule. `actionIndex` is the action's index in the
+ * batch when runAgent found it in a batch decide() returned (the message then starts with
+ * `actions[i]: `); undefined when a builder refused it.
+ */
 export class ActionBuildError extends AgentSdkError {
   constructor(
     readonly field: string,
     readonly limit: string,
     message: string,
+    options?: { cause?: unknown; actionIndex?: number },
+  ) {
+    const at = options?.actionIndex === undefined ? '' : `actions[${options.actionIndex}]: `;
+    super(`${at}${field}: ${message} (limit: ${limit})`, options);
+    this.actionIndex = options?.actionIndex;
+  }
+
+  readonly actionIndex?: number;
+}
+
+/** The strategy method the SDK was calling when it threw. */
+export type StrategyMethod = 'decide' | 'onWelcome' | 'onAck' | 'onEnd';
+
+/**
+ * The strategy's own code threw (or decide() returned something that is no array of actions): a
+ * bug of the strategy, not of the SDK or the arena. `cause` is what it threw, with its stack;
+ * `method` the call; `wakeId` and `timeMs` the decision point (the wake-up decide() was deciding,
+ * the batch onAck was told about; undefined for onWelcome and onEnd, and timeMs for onAck).
+ */
+export class StrategyError extends AgentSdkError {
+  constructor(
+    readonly strategy: string,
+    readonly method: StrategyMethod,
+    point: { wakeId?: number; timeMs?: number },
+    what: string,
     options?: { cause?: unknown },
   ) {
-    super(`${field}: ${message} (limit: ${limit})`, options);
+    const at =
+      point.wakeId === undefined
+        ? ''
+        : ` at wake-up ${point.wakeId}${point.timeMs === undefined ? '' : ` (${isoTime(point.timeMs)})`}`;
+    super(`strategy ${strategy}: ${method}()${at} ${what}`, options);
+    this.wakeId = point.wakeId;
+    this.timeMs = point.timeMs;
   }
+
+  readonly wakeId?: number;
+  readonly timeMs?: number;
+}
+
+/** A wake-up's virtual time as ISO text; a value no Date can show as it is. */
+function isoTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }
 
 /**

@@ -24,6 +24,8 @@ export {
   ParamError,
   ResumeFileError,
   SessionError,
+  StrategyError,
+  type StrategyMethod,
   StrategyStateError,
 } from './errors.js';
 export { GrpcStatus, type GrpcStatusCode } from './grpc-status.js';

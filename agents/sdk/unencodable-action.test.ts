@@ -44,21 +44,68 @@ describe('unencodableAction: a value of the wrong type', () => {
       ok,
       { clientRef: '', kind: { $case: 'submit', value: { ...submitValue, productId: 42 } } },
     ]);
-    expect([e.field, e.limit]).toEqual(['actions[1].submit.productId', 'a string']);
-    expect(e.message).toBe('actions[1].submit.productId: 42 cannot be sent (limit: a string)');
-    expect(refusal([{ clientRef: 7, kind: { $case: 'cancel', value: { orderId: 3 } } }]).field).toBe(
-      'actions[0].clientRef',
-    );
+    expect([e.field, e.limit, e.actionIndex]).toEqual(['submit.product_id', 'a string', 1]);
+    expect(e.message).toBe('actions[1]: submit.product_id: 42 cannot be sent (limit: a string)');
+    const ref = refusal([{ clientRef: 7, kind: { $case: 'cancel', value: { orderId: 3 } } }]);
+    expect([ref.field, ref.actionIndex]).toEqual(['client_ref', 0]);
     expect(
       refusal([
         { clientRef: '', kind: { $case: 'cancelAuctionBid', value: { auctionId: 'da', bidId: null } } },
       ]).field,
-    ).toBe('actions[0].cancelAuctionBid.bidId');
+    ).toBe('cancel_auction_bid.bid_id');
   });
 
   it('names an integer field that holds a string', () => {
     const e = refusal([{ clientRef: '', kind: { $case: 'submit', value: { ...submitValue, side: 'buy' } } }]);
-    expect(e.field).toBe('actions[0].submit.side');
-    expect(e.message).toMatch(/^actions\[0\]\.submit\.side: "buy" cannot be sent \(limit: an integer within/);
+    expect([e.field, e.actionIndex]).toEqual(['submit.side', 0]);
+    expect(e.message).toMatch(/^actions\[0\]: submit\.side: "buy" cannot be sent \(limit: an integer within/);
+  });
+});
+
+describe('unencodableAction: the door\'s field paths (docs/protocol.md "Field naming")', () => {
+  // It named fields by their TypeScript names inside the batch (`actions[0].auctionBid.bid.curve
+  // .points[1].quantityLots`) where the door and the Python SDK say `auction_bid.curve.points[1]
+  // .quantity_lots`: the index is ActionBuildError.actionIndex now, the field the proto path.
+  it('names a nested oneof by its case, in snake_case, with list indices', () => {
+    const curve = {
+      $case: 'auctionBid',
+      value: {
+        auctionId: 'da',
+        bidId: 'b',
+        bid: {
+          $case: 'curve',
+          value: {
+            period: 0,
+            interpolation: 1,
+            points: [
+              { priceTicks: 1, quantityLots: 1 },
+              { priceTicks: 2, quantityLots: 0.5 },
+            ],
+          },
+        },
+      },
+    };
+    const e = refusal([{ clientRef: 'b', kind: curve }]);
+    expect([e.field, e.actionIndex]).toEqual(['auction_bid.curve.points[1].quantity_lots', 0]);
+    const lone = refusal([
+      {
+        clientRef: '',
+        kind: {
+          $case: 'energyBid',
+          value: { productId: 'qh-\uD83D', direction: 1, quantityLots: 1, priceTicks: 1 },
+        },
+      },
+    ]);
+    expect([lone.field, lone.limit]).toEqual([
+      'energy_bid.product_id',
+      'valid UTF-8, the encoding of a proto3 string',
+    ]);
+  });
+
+  it("names an entry that is no Action as the batch's `actions`, with its index", () => {
+    const ok = { clientRef: '', kind: { $case: 'cancel', value: { orderId: 3 } } };
+    const e = unencodableAction([ok, null] as unknown as Action[], new Error('boom'));
+    expect([e.field, e.actionIndex]).toEqual(['actions', 1]);
+    expect(e.message).toMatch(/^actions\[1\]: actions: null cannot be sent/);
   });
 });

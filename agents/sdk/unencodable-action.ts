@@ -1,5 +1,6 @@
-// Why a strategy's batch could not be put on the wire, as a typed error naming the action and its
-// field. The generated encoder fails deep inside protobuf with "The number 1.5 cannot be converted to
+// Why a strategy's batch could not be put on the wire, as a typed error naming the action (its
+// index in the batch, ActionBuildError.actionIndex) and its field by its proto path inside the
+// Action, as the door names it (`submit.product_id`; docs/protocol.md "Field naming"). The generated encoder fails deep inside protobuf with "The number 1.5 cannot be converted to
 // a BigInt" or "invalid int64: 1e+22" and no hint of which action or field: a strategy that builds
 // actions by hand (not through priceTicks/quantityLots) gets that instead of a line it can act on.
 // Only called once the encoding failed, so a batch that encodes costs nothing more.
@@ -7,6 +8,23 @@ import { Action } from '../../gen/flexarena/v1/session.js';
 import { UTF8_STRING_LIMIT } from '../../lib/index.js';
 import { ActionBuildError } from './errors.js';
 import { isWellFormed } from './well-formed-writer.js';
+
+/** TypeScript's name of a generated field or oneof case → the proto's ("priceTicks" → "price_ticks"). */
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** `path` + `.name`, the proto's name of the field (no leading dot at the Action's top). */
+function under(path: string, name: string): string {
+  return path ? `${path}.${snake(name)}` : snake(name);
+}
+
+/** A generated oneof: { $case, value }. Its path names the case, not the oneof ("curve", not "bid.curve"). */
+function oneofOf(value: unknown): { $case: string; value: unknown } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const o = value as Record<string, unknown>;
+  return typeof o.$case === 'string' && 'value' in o ? (o as { $case: string; value: unknown }) : undefined;
+}
 
 /** The first string under `value` with a lone surrogate (well-formed-writer.ts), with its path. */
 function firstIllFormed(value: unknown, path: string): { path: string; value: string } | undefined {
@@ -19,10 +37,13 @@ function firstIllFormed(value: unknown, path: string): { path: string; value: st
     }
     return undefined;
   }
-  const o = value as Record<string, unknown>;
-  if (typeof o.$case === 'string' && 'value' in o) return firstIllFormed(o.value, `${path}.${o.$case}`);
-  for (const [k, v] of Object.entries(o)) {
-    const bad = firstIllFormed(v, path ? `${path}.${k}` : k);
+  const oneof = oneofOf(value);
+  if (oneof) return firstIllFormed(oneof.value, under(path, oneof.$case));
+  for (const [k, v] of Object.entries(value)) {
+    const inner = oneofOf(v);
+    const bad = inner
+      ? firstIllFormed(inner.value, under(path, inner.$case))
+      : firstIllFormed(v, under(path, k));
     if (bad) return bad;
   }
   return undefined;
@@ -54,11 +75,13 @@ function firstBadLeaf(
     }
     return undefined;
   }
-  const o = value as Record<string, unknown>;
-  // A oneof is { $case, value }: the path names the case, not "value".
-  if (typeof o.$case === 'string' && 'value' in o) return firstBadLeaf(o.value, `${path}.${o.$case}`);
-  for (const [k, v] of Object.entries(o)) {
-    const bad = firstBadLeaf(v, path ? `${path}.${k}` : k, k);
+  const oneof = oneofOf(value);
+  if (oneof) return firstBadLeaf(oneof.value, under(path, oneof.$case));
+  for (const [k, v] of Object.entries(value)) {
+    const inner = oneofOf(v);
+    const bad = inner
+      ? firstBadLeaf(inner.value, under(path, inner.$case))
+      : firstBadLeaf(v, under(path, k), k);
     if (bad) return bad;
   }
   return undefined;
@@ -73,38 +96,50 @@ function shown(v: unknown): string {
   }
 }
 
-/** The error for a batch of `actions` whose encoding failed with `cause`. */
+/**
+ * The error for a batch of `actions` whose encoding failed with `cause`: the first action at fault,
+ * by its index (`actionIndex`) and the proto path of its field; `actions` (the ActionBatch's field,
+ * as the door names an entry that is no Action) when no single field is to blame.
+ */
 export function unencodableAction(actions: readonly Action[], cause: unknown): ActionBuildError {
   const reason = cause instanceof Error ? cause.message : String(cause);
+  if (!Array.isArray(actions))
+    return new ActionBuildError('actions', 'an array of Actions', `${shown(actions)} cannot be sent`, {
+      cause,
+    });
   for (const [i, action] of actions.entries()) {
-    const text =
-      firstIllFormed(action.clientRef, `actions[${i}].clientRef`) ??
-      firstIllFormed(action.kind, `actions[${i}]`);
+    const at = { cause, actionIndex: i };
+    if (action === null || typeof action !== 'object' || Array.isArray(action))
+      return new ActionBuildError(
+        'actions',
+        'an Action (built by submit, cancel, …)',
+        `${shown(action)} cannot be sent`,
+        at,
+      );
+    const text = firstIllFormed(action.clientRef, 'client_ref') ?? firstIllFormed(action.kind, '');
     if (text)
       return new ActionBuildError(
         text.path,
         UTF8_STRING_LIMIT,
         `${JSON.stringify(text.value)} cannot be sent: it holds a lone surrogate, which no UTF-8 can carry`,
-        { cause },
+        at,
       );
-    const bad =
-      firstBadLeaf(action.clientRef, `actions[${i}].clientRef`, 'clientRef') ??
-      firstBadLeaf(action.kind, `actions[${i}]`);
+    const bad = firstBadLeaf(action.clientRef, 'client_ref', 'clientRef') ?? firstBadLeaf(action.kind, '');
     if (bad)
       return new ActionBuildError(
         bad.path,
         bad.string ? 'a string' : `an integer within ±${Number.MAX_SAFE_INTEGER} (ticks, lots, ids, periods)`,
         `${shown(bad.value)} cannot be sent`,
-        { cause },
+        at,
       );
     try {
       Action.encode(action);
     } catch (err) {
       return new ActionBuildError(
-        `actions[${i}]`,
+        'actions',
         'a well-formed Action (its enums and integer fields set)',
         `cannot be sent: ${(err as Error).message}`,
-        { cause },
+        at,
       );
     }
   }

@@ -45,8 +45,8 @@ describe('the SDK request serializer: strings', () => {
     }
     const e = unencodableAction(actions, cause);
     expect(e).toBeInstanceOf(ActionBuildError);
-    expect(e.field).toBe('actions[1].submit.productId');
-    expect(e.message).toMatch(/^actions\[1\]\.submit\.productId: "p\\ud83d" cannot be sent/);
-    expect(unencodableAction([actions[2]!], cause).field).toBe('actions[0].clientRef');
+    expect([e.field, e.actionIndex]).toEqual(['submit.product_id', 1]);
+    expect(e.message).toMatch(/^actions\[1\]: submit\.product_id: "p\\ud83d" cannot be sent/);
+    expect(unencodableAction([actions[2]!], cause).field).toBe('client_ref');
   });
 });

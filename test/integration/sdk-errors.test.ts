@@ -1,9 +1,10 @@
 // What the TypeScript SDK's runAgent gives an agent author against a real arena over gRPC: a wrong
-// token is a SessionError with the gRPC status, the strategy's own exception comes back as itself
-// (its stack names the strategy's line), and a batch the wire cannot hold (a price of 1.5 ticks
-// built by hand) is an ActionBuildError naming the action and the field, not protobuf's
-// "cannot be converted to a BigInt".
-import { mkdirSync } from 'node:fs';
+// token is a SessionError with the gRPC status, the strategy's own exception a StrategyError naming
+// the wake-up, the exception its cause (with its stack, which names the strategy's line), and a
+// batch the wire cannot hold (a price of 1.5 ticks built by hand) an ActionBuildError naming the
+// action (its index) and the field by the door's proto path, not protobuf's "cannot be converted to
+// a BigInt".
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -12,10 +13,13 @@ import {
   runAgent,
   SessionError,
   type Strategy,
+  StrategyError,
   submit,
 } from '../../agents/sdk/index.js';
 import {
+  demoConfig,
   demoWithHandAgent,
+  runArenaToEnd,
   STARTUP_MS,
   startAgentProcess,
   startArena,
@@ -51,17 +55,35 @@ describe('runAgent against a real arena', () => {
     };
     const unencodable = await runAgent(handMade, opts).catch((e: unknown) => e);
     expect(unencodable).toBeInstanceOf(ActionBuildError);
-    expect((unencodable as ActionBuildError).field).toBe('actions[1].submit.priceTicks');
-    expect((unencodable as Error).message).toMatch(/^actions\[1\]\.submit\.priceTicks: 1\.5 cannot be sent/);
+    expect((unencodable as ActionBuildError).field).toBe('submit.price_ticks');
+    expect((unencodable as ActionBuildError).actionIndex).toBe(1);
+    expect((unencodable as Error).message).toMatch(/^actions\[1\]: submit\.price_ticks: 1\.5 cannot be sent/);
 
-    // A lone surrogate went out as U+FFFD: the arena acted on a product id never sent.
+    // A lone surrogate went out as U+FFFD: the arena acted on a product id never sent. Built by
+    // hand (submit() refuses it itself, inside decide: a StrategyError, below).
+    const good = submit({ productId: 'qh-20261122-0000', side: 'buy', priceTicks: 100, quantityLots: 1 });
     const cut: Strategy = {
       name: 'cut',
-      decide: () => [submit({ productId: 'qh-\uD83D', side: 'buy', priceTicks: 100, quantityLots: 1 })],
+      decide: () => [
+        {
+          ...good,
+          kind: { $case: 'submit', value: { ...(good.kind!.value as object), productId: 'qh-\uD83D' } },
+        } as never,
+      ],
     };
     const surrogate = await runAgent(cut, opts).catch((e: unknown) => e);
     expect(surrogate).toBeInstanceOf(ActionBuildError);
-    expect((surrogate as ActionBuildError).field).toBe('actions[0].submit.productId');
+    expect([(surrogate as ActionBuildError).field, (surrogate as ActionBuildError).actionIndex]).toEqual([
+      'submit.product_id',
+      0,
+    ]);
+    const builtCut: Strategy = {
+      name: 'built-cut',
+      decide: () => [submit({ productId: 'qh-\uD83D', side: 'buy', priceTicks: 100, quantityLots: 1 })],
+    };
+    const refused = await runAgent(builtCut, opts).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(StrategyError);
+    expect(((refused as StrategyError).cause as ActionBuildError).field).toBe('submit.product_id');
 
     const bug = new Error('the strategy has a bug');
     const throwing: Strategy = {
@@ -70,7 +92,14 @@ describe('runAgent against a real arena', () => {
         throw bug;
       },
     };
-    await expect(runAgent(throwing, opts)).rejects.toBe(bug);
+    const failed = await runAgent(throwing, opts).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(StrategyError);
+    expect((failed as StrategyError).cause).toBe(bug);
+    expect((failed as StrategyError).method).toBe('decide');
+    expect((failed as StrategyError).wakeId).toBeGreaterThan(0);
+    expect((failed as Error).message).toMatch(
+      /^strategy throwing: decide\(\) at wake-up \d+ \(2026-11-\d\dT[\d:.]+Z\) threw Error: the strategy has a bug$/,
+    );
   });
 });
 
@@ -94,5 +123,47 @@ describe('flexarena agent --resume-file', () => {
     expect(stderr.trim()).toMatch(
       /^flexarena: --resume-file \S+seq cannot be written \(EISDIR\); the agent stops so as not to lose its resume point$/,
     );
+  });
+});
+
+describe('an agent process whose strategy throws', () => {
+  it("exits 1 with the StrategyError line and the strategy's frames in its log; the arena records it", {
+    timeout: 300_000,
+  }, async () => {
+    const dir = tempDir();
+    const cfg = demoConfig({
+      simStartHoursBeforeDay: 2,
+      connectTimeoutMs: 90_000,
+      market: { auctions: { dayAhead: false, intraday: false }, balancing: { enabled: false } },
+    });
+    const helper = join(import.meta.dirname, '..', 'helpers', 'throwing-agent.ts');
+    (cfg.agents as object[]).push({
+      id: 'buggy',
+      strategy: 'buggy',
+      command: [process.execPath, '--import', 'tsx', helper],
+      asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+    });
+    const res = await runArenaToEnd(writeConfig(dir, cfg), ['--out', dir, '--in-process']);
+    expect(res.code, res.stderr).toBe(0);
+    const runDir = /FLEXARENA_LISTENING \S+ \S+ (\S+)/.exec(res.stdout)?.[1];
+    expect(runDir, res.stdout).toBeDefined();
+    const log = readFileSync(join(runDir!, 'agents', 'buggy.log'), 'utf8');
+    const line =
+      /^flexarena: strategy buggy: decide\(\) at wake-up \d+ \(2026-11-2\dT[\d:.]+Z\) threw TypeError: .*$/m;
+    expect(log).toMatch(line);
+    expect(log).toMatch(/^\s+at priceOf .*throwing-agent\.ts/m);
+    const exited = readFileSync(join(runDir!, 'agent-faults.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { agent: string; kind: string; detail: string })
+      .filter((f) => f.agent === 'buggy' && f.kind === 'process-exited');
+    expect(exited).toHaveLength(1);
+    const detail = exited[0]!.detail;
+    expect(detail).toMatch(
+      /^its process exited \(code 1\) during the run; see agents\/buggy\.log; its last output:\n/,
+    );
+    // The fault quotes the line, not the frames (they are in the log).
+    expect(detail).toMatch(line);
+    expect(detail).not.toMatch(/^\s+at /m);
   });
 });

@@ -41,8 +41,11 @@ def _utf8(value: str, field: str) -> str:
 
 
 def _text(value, field: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ActionBuildError(field, "a non-empty string", f"{value!r} is not a non-empty string")
+    # The door's limits, in its words (sim/door/validate-action.ts), as the TypeScript SDK's.
+    if not isinstance(value, str):
+        raise ActionBuildError(field, "a string", f"{value!r} is a {type(value).__name__}, not a string")
+    if not value:
+        raise ActionBuildError(field, f"a non-empty string of at most {MAX_TEXT_BYTES} bytes of UTF-8", "'' is empty")
     return _utf8(value, field)
 
 
@@ -61,6 +64,7 @@ def _flag(value, field: str) -> bool:
 
 
 _BID_ID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+BID_ID_LIMIT = '1-64 characters: letters, digits, "_", "." or "-"'  # the door's words
 PERIODS_PER_DAY = 96  # auction periods are the quarter-hours 0..95 of the auction's day
 MAX_CURVE_POINTS = 200  # the door's default limit of points per auction curve
 _INTERPOLATION = {
@@ -71,7 +75,7 @@ _INTERPOLATION = {
 
 def _bid_id(value, field: str) -> str:
     if not isinstance(value, str) or not _BID_ID.fullmatch(value):
-        raise ActionBuildError(field, "1-64 characters of letters, digits, _ . -", f"{value!r} is not a bid id")
+        raise ActionBuildError(field, BID_ID_LIMIT, f"{value!r} is not a bid id")
     return value
 
 

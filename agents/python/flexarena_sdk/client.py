@@ -377,21 +377,22 @@ class _Session:
         bad = unstorable_at(saved)
         if bad:
             raise StrategyError(f"{self.strategy.name}.save_state returned what JSON cannot hold as it is, at "
-                                f"{bad[0]}: {bad[1]}")
+                                f"{bad[0]}: {bad[1]}", "save_state")
         answer = None
         if self.last_answer is not None:
             answer = (self.last_answer[0], [a.SerializeToString() for a in self.last_answer[1]])
         try:
             self.state.store(seq, saved, answer)
         except (TypeError, ValueError) as err:
-            raise StrategyError(f"{self.strategy.name}.save_state returned what JSON cannot hold: {err}") from err
+            raise StrategyError(f"{self.strategy.name}.save_state returned what JSON cannot hold: {err}",
+                                "save_state") from err
 
     def hook(self, name: str, *args):
         """One of the strategy's optional hooks; what it raises is a StrategyError, as from decide."""
         try:
             return getattr(self.strategy, name)(*args)
         except Exception as err:
-            raise StrategyError(f"{self.strategy.name}.{name} raised: {err!r}") from err
+            raise StrategyError(f"{self.strategy.name}.{name} raised: {err!r}", name) from err
 
     def woken(self, msg, views, superseded: bool = False, received_at: Optional[float] = None,
               overtaken: Optional[Callable[[], bool]] = None):
@@ -433,11 +434,13 @@ class _Session:
             try:
                 actions = self.strategy.decide(wake)
             except Exception as err:
-                raise StrategyError(f"{self.strategy.name}.decide raised at wake-up {msg.wake_id}: {err!r}") from err
+                raise StrategyError(f"{self.strategy.name}.decide raised at wake-up {msg.wake_id}: {err!r}",
+                                    "decide", msg.wake_id) from err
         if actions is None:
             actions = []
         if not isinstance(actions, (list, tuple)) or not all(isinstance(a, session_pb2.Action) for a in actions):
-            raise StrategyError(f"{self.strategy.name}.decide must return a list of actions (flexarena_sdk.actions), got {actions!r}")
+            raise StrategyError(f"{self.strategy.name}.decide must return a list of actions (flexarena_sdk.actions), "
+                                f"got {actions!r}", "decide", msg.wake_id)
         self.last_answer = (msg.wake_id, list(actions))
         dropped = overtaken is not None and overtaken()
         if wake.seconds_left() < 0:

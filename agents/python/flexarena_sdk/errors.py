@@ -47,4 +47,12 @@ class ConnectTimeout(AgentSdkError, TimeoutError):
 
 
 class StrategyError(AgentSdkError):
-    """The strategy's decide() raised or returned something that is not a list of actions."""
+    """The strategy's own code raised (decide() or a hook), or decide() returned something that is
+    not a list of actions. `method` names the call ("decide", "on_ack", …), `wake_id` the wake-up
+    decide() was deciding (None elsewhere): the TypeScript SDK's StrategyError has the same
+    (`method`, `wakeId`). What the strategy raised is `__cause__`, with its traceback."""
+
+    def __init__(self, message: str, method: str = None, wake_id: int = None):
+        super().__init__(message)
+        self.method = method
+        self.wake_id = wake_id

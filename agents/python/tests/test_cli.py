@@ -89,6 +89,8 @@ class StrategyErrors(unittest.TestCase):
         text = describe_error("buggy", caught.exception)
         lines = text.splitlines()
         self.assertEqual(lines[0], "buggy: StrategyError: buggy.decide raised at wake-up 3: KeyError('qh-1')")
+        # Where, as attributes too (as the TypeScript SDK's method and wakeId).
+        self.assertEqual((caught.exception.method, caught.exception.wake_id), ("decide", 3))
         self.assertIn("in decide", text)
         self.assertIn("in price_of", text)
         self.assertIn('return {}["qh-1"]', text)
@@ -101,6 +103,7 @@ class StrategyErrors(unittest.TestCase):
             session().acked(session_pb2.ActionAck(wake_id=1, report_seq=1))
         text = describe_error("buggy", caught.exception)
         self.assertTrue(text.startswith("buggy: StrategyError: buggy.on_ack raised: ValueError('cannot read this ack')"), text)
+        self.assertEqual((caught.exception.method, caught.exception.wake_id), ("on_ack", None))
         self.assertIn("in on_ack", text)
         self.assertNotIn("client.py", text)
 

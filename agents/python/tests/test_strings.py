@@ -50,6 +50,21 @@ class LoneSurrogates(unittest.TestCase):
             cancel_auction_bid("da-20261122", "b\ud800")
         self.assertEqual(ctx.exception.field, "cancel_auction_bid.bid_id")
 
+    def test_limits_in_the_doors_words(self):
+        # They were "a non-empty string" and "1-64 characters of letters, digits, _ . -": the
+        # door (sim/door/validate-action.ts) and the TypeScript SDK say it as below.
+        cases = [
+            (lambda: buy("", 50, 1), "submit.product_id", f"a non-empty string of at most {MAX_TEXT_BYTES} bytes of UTF-8"),
+            (lambda: buy(42, 50, 1), "submit.product_id", "a string"),
+            (lambda: auction_block("da", "bid 1", "buy", 0, 3, 50, 1), "auction_bid.bid_id",
+             '1-64 characters: letters, digits, "_", "." or "-"'),
+        ]
+        for build, field, limit in cases:
+            with self.subTest(field=field, limit=limit):
+                with self.assertRaises(ActionBuildError) as ctx:
+                    build()
+                self.assertEqual((ctx.exception.field, ctx.exception.limit), (field, limit))
+
     def test_well_formed_multibyte_strings_build(self):
         a = buy(QH, 50, 1, client_ref="é€𝄞")
         self.assertEqual(a.client_ref, "é€𝄞")
