@@ -43,7 +43,18 @@ export class LocalAgentPort implements AgentPort {
       this.opts.onFault?.(this.agentId, 'strategy-error', (err as Error).stack ?? String(err));
       return 'missed';
     }
-    const receipt = req.submit({ wakeId: wake.wakeId, actions: Array.isArray(actions) ? actions : [] });
+    // As the SDK's StrategyError says for an agent process: anything but a list is the strategy's
+    // bug, not an empty answer.
+    if (!Array.isArray(actions)) {
+      const got = actions === null ? 'null' : typeof actions;
+      this.opts.onFault?.(
+        this.agentId,
+        'strategy-error',
+        `strategy ${this.agent.name}: decide() at wake-up ${wake.wakeId} returned ${got}, not a list of actions`,
+      );
+      return 'missed';
+    }
+    const receipt = req.submit({ wakeId: wake.wakeId, actions });
     if (!receipt.taken) this.agent.onAck?.(receipt.ack);
     return 'answered';
   }
