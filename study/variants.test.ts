@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../lib/index.js';
 import { parseRunConfig } from '../sim/index.js';
 import { parseStudy } from './config.js';
-import { checkStudy, variantConfig, variants } from './variants.js';
+import { checkStudy, factorAtLeast, variantConfig, variants } from './variants.js';
 
 const scenario = parseRunConfig({
   name: 'scaled',
@@ -101,9 +101,9 @@ describe('checkStudy: one lot of energy', () => {
     expect(issues.map((i) => i.path)).toEqual(['sizes[1]']);
     expect(issues[0]!.value).toBe(0.01);
     expect(issues[0]!.message).toMatch(
-      /^variant size-0\.01: agent "fast"'s battery scaled by 0\.01 would have energyMwh 0\.02, usable 0\.018\d* MWh between socMin 0\.05 and socMax 0\.95, less than one lot over the shortest product \(0\.1 MW × 15 min = 0\.025 MWh\)/,
+      /^variant size-0\.01: agent "fast"'s battery scaled by 0\.01 would have energyMwh 0\.02, usable 0\.018 MWh between socMin 0\.05 and socMax 0\.95, less than one lot over the shortest product \(0\.1 MW × 15 min = 0\.025 MWh\)/,
     );
-    expect(issues[0]!.message).toContain('the smallest factor for this battery is 0.01388');
+    expect(issues[0]!.message).toMatch(/the smallest factor for this battery is 0\.01389($|[^0-9])/);
   });
 
   it('names power and energy both when both fall below one lot', () => {
@@ -116,5 +116,17 @@ describe('checkStudy: one lot of energy', () => {
   it('takes a factor whose usable energy is exactly one lot over a quarter-hour', () => {
     // 2 MWh × 0.9 × f = 0.025 MWh at f = 1/72.
     expect(issuesOf(() => checkStudy(shortStudy([1 / 72]), short, 'study.yaml'))).toEqual([]);
+  });
+});
+
+describe('factorAtLeast', () => {
+  it('prints 4 significant digits, rounded up so the printed factor is enough', () => {
+    expect(factorAtLeast(0.1 / 720)).toBe(0.0001389);
+    expect(factorAtLeast(0.025 / 1.8)).toBe(0.01389);
+    expect(factorAtLeast(0.0005)).toBe(0.0005);
+    expect(factorAtLeast(0.12341)).toBe(0.1235);
+    expect(factorAtLeast(0.99999)).toBe(1);
+    for (const x of [0.1 / 3, 0.1 / 7, 0.025 / 0.9, 1 / 81])
+      expect(factorAtLeast(x)).toBeGreaterThanOrEqual(x);
   });
 });

@@ -92,6 +92,16 @@ export function checkStudy(s: StudyConfig, scenario: RunConfig, file = '<study>'
  * 0.025 MWh: it cannot deliver or take a single lot in full): its variant would be a run of an
  * agent that cannot trade, compared as if it were the agent at that size.
  */
+/**
+ * A smallest factor as a user would type it: 4 significant digits, rounded up so that the printed
+ * factor itself is large enough (0.00013888888888888892 → 0.0001389, never 0.0001388).
+ */
+export function factorAtLeast(x: number): number {
+  const near = Number(x.toPrecision(4));
+  if (near >= x) return near;
+  return Number((near + 10 ** (Math.floor(Math.log10(x)) - 3)).toPrecision(4));
+}
+
 function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
   return s.sizes.flatMap((factor, j) => {
     if (factor === 1 || a.asset?.type !== 'battery') return [];
@@ -107,7 +117,7 @@ function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
       if (belowOneLot(scaled.powerMw))
         issues.push(
           issue(
-            `powerMw ${scaled.powerMw}, less than one lot of the market (${QUANTITY_LOT_MW} MW): it could not place an order; the smallest factor for this battery is ${QUANTITY_LOT_MW / a.asset.powerMw}`,
+            `powerMw ${scaled.powerMw}, less than one lot of the market (${QUANTITY_LOT_MW} MW): it could not place an order; the smallest factor for this battery is ${factorAtLeast(QUANTITY_LOT_MW / a.asset.powerMw)}`,
           ),
         );
       const span = scaled.socMax - scaled.socMin;
@@ -115,7 +125,7 @@ function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
       if (usableMwh < LOT_ENERGY_MWH * (1 - 1e-9))
         issues.push(
           issue(
-            `energyMwh ${scaled.energyMwh}, usable ${usableMwh} MWh between socMin ${scaled.socMin} and socMax ${scaled.socMax}, less than one lot over the shortest product (${QUANTITY_LOT_MW} MW × ${PRODUCT_KIND_MINUTES.QH} min = ${LOT_ENERGY_MWH} MWh): it could not deliver or take one lot in full; ${span > 0 ? `the smallest factor for this battery is ${LOT_ENERGY_MWH / (a.asset.energyMwh * span)}` : 'its SoC range is empty at any size'}`,
+            `energyMwh ${scaled.energyMwh}, usable ${Number(usableMwh.toPrecision(6))} MWh between socMin ${scaled.socMin} and socMax ${scaled.socMax}, less than one lot over the shortest product (${QUANTITY_LOT_MW} MW × ${PRODUCT_KIND_MINUTES.QH} min = ${LOT_ENERGY_MWH} MWh): it could not deliver or take one lot in full; ${span > 0 ? `the smallest factor for this battery is ${factorAtLeast(LOT_ENERGY_MWH / (a.asset.energyMwh * span))}` : 'its SoC range is empty at any size'}`,
           ),
         );
       return issues;
