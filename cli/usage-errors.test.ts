@@ -2,8 +2,7 @@
 // method and the wake-up, then the frames of what it threw (a bug, so where it is), exit code 1.
 // Before, runAgent rejected with the strategy's bare error, printed as an untyped stack.
 import { describe, expect, it } from 'vitest';
-import { StrategyError } from '../agents/sdk/errors.js';
-import { SessionError } from '../agents/sdk/index.js';
+import { ParamError, SessionError, StrategyError } from '../agents/sdk/index.js';
 import { errorExit } from './usage-errors.js';
 
 const argv = ['node', 'flexarena', 'agent', 'buggy'];
@@ -46,5 +45,13 @@ describe('errorExit', () => {
     });
     const thrown = errorExit(new StrategyError('s', 'onWelcome', {}, 'threw "x"', { cause: 'x' }), argv);
     expect(thrown.line).toBe('flexarena: strategy s: onWelcome() threw "x"');
+  });
+
+  it("a strategy's own typed refusal (a parameter out of range) is its one line, not wrapped", () => {
+    const refusal = new ParamError('lp-battery', 'endSocMwh', '50 MWh is outside the SoC range [1, 19] MWh');
+    const e = new StrategyError('lp-battery', 'onWelcome', {}, `threw ParamError: ${refusal.message}`, {
+      cause: refusal,
+    });
+    expect(errorExit(e, argv)).toEqual({ line: `flexarena: ${refusal.message}`, code: 1 });
   });
 });

@@ -5,7 +5,7 @@
 // not tell by the first word what failed. Commander is told to throw instead of printing and
 // exiting (exitOverride), and the error is written here like every other.
 import { type Command, CommanderError } from 'commander';
-import { StrategyError } from '../agents/sdk/errors.js';
+import { StrategyError } from '../agents/sdk/index.js';
 import { FlexArenaError, InterruptedError } from '../lib/index.js';
 import { signalExitCode } from './options.js';
 
@@ -49,7 +49,9 @@ export function errorExit(err: unknown, argv: readonly string[]): { line?: strin
     const help = err.code === 'commander.unknownCommand' ? 'flexarena --help' : helpCommand(argv);
     return { line: `flexarena: ${usageErrorText(err, help)}`, code: 1 };
   }
-  const e = err as Error;
+  // A strategy that refused its own input with a typed error (a parameter out of its range) has
+  // said what to change: that one line, as when the SDK passed it on unwrapped.
+  const e = err instanceof StrategyError && err.cause instanceof FlexArenaError ? err.cause : (err as Error);
   // Typed errors (the arena's, the agent SDK's: a session the arena ended, a refused parameter) are
   // for the user and say what to change; anything else is a bug and shows its stack.
   // A strategy's own code threw (StrategyError): a bug too, in the strategy. Its line says where

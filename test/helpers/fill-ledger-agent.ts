@@ -313,15 +313,19 @@ async function main(): Promise<void> {
       );
       return;
     } catch (err) {
+      // The SDK hands a strategy's throw back as a StrategyError with the throw as its cause.
+      const dropped = err instanceof DropStream || (err as Error).cause instanceof DropStream;
       const retry =
-        err instanceof DropStream ||
+        dropped ||
         // The arena has not yet noticed the old stream of a killed process, or is not up yet.
         (err instanceof SessionError &&
           (err.code === status.ALREADY_EXISTS || err.code === status.UNAVAILABLE) &&
           attempt < 50);
       if (!retry) throw err;
-      process.stdout.write(`reconnecting: ${(err as Error).message}\n`);
-      await new Promise((r) => setTimeout(r, err instanceof DropStream ? dropPauseMs : 100));
+      // The drop's own words, not the StrategyError's line around them.
+      const said = err instanceof DropStream || !dropped ? (err as Error) : ((err as Error).cause as Error);
+      process.stdout.write(`reconnecting: ${said.message}\n`);
+      await new Promise((r) => setTimeout(r, dropped ? dropPauseMs : 100));
     }
   }
 }
