@@ -75,6 +75,7 @@ afterAll(async () => {
 async function control(body: unknown): Promise<ReplayControlReply> {
   const reply = await page.request(replayControlSubject(RUN), JSON.stringify(body), { timeout: 5_000 });
   await player.settled();
+  await nc.flush();
   await page.flush();
   return reply.json() as ReplayControlReply;
 }
@@ -152,6 +153,10 @@ describe('ReplayPlayer', { shuffle: false }, () => {
     });
     await control({ action: 'play' });
     for (let i = 0; i < 100 && player.state.playing; i++) await new Promise((r) => setTimeout(r, 20));
+    // The player's last publish must leave its own connection before the page's round trip can
+    // vouch for it (a loaded machine showed the end message still on its way).
+    await player.settled();
+    await nc.flush();
     await page.flush();
     expect(player.state).toMatchObject({ playing: false, positionMs: 3_600_000 });
     expect(received).toEqual(['run {"event":"ended"}']);
