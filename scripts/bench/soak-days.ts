@@ -48,16 +48,21 @@ const gc = process.env.SOAK_GC === '1' ? (globalThis as { gc?: () => void }).gc 
 const firstDayMs = Date.parse(`${cfg.day}T00:00:00Z`);
 let day = Number.NaN;
 let t0 = performance.now();
+// CPU time of the process (every thread: V8's helpers too) per day: on a shared machine the clock
+// says more about the neighbours than about the run.
+let cpu0 = process.cpuUsage();
 /** One line for the day that ended: its clock time, the memory at its end. */
 function dayEnded(): void {
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   gc?.();
   const m = process.memoryUsage();
   // Day -1 is the clock's start before the first delivery day (D-1 08:00 by default).
   process.stdout.write(
-    `day ${day}: ${ms.toFixed(0)} ms, heapUsed ${(m.heapUsed / 1e6).toFixed(1)} MB, rss ${(m.rss / 1e6).toFixed(1)} MB\n`,
+    `day ${day}: ${ms.toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, heapUsed ${(m.heapUsed / 1e6).toFixed(1)} MB, rss ${(m.rss / 1e6).toFixed(1)} MB\n`,
   );
   t0 = performance.now();
+  cpu0 = process.cpuUsage();
 }
 await runLockstep(sim, ports, {
   onDecision(p) {
