@@ -164,3 +164,92 @@ describe('MarketView', () => {
     expect(MarketView.assetState(wake, 'other')?.socMwh).toBe(7); // the only state
   });
 });
+
+describe('MarketView over a long run', () => {
+  // The questions a strategy asks at every wake-up walked every product and auction of the run
+  // (a 90-day run: 8 640 quarter-hours), so a wake-up cost more the longer the run. Now they read
+  // only the stretch that answers them, with the answers a walk gives.
+  const days = 90;
+  let reads = 0;
+  /** The spec with its time fields counted when read. */
+  function counted<T extends object>(spec: T, fields: string[]): T {
+    return new Proxy(spec, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && fields.includes(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+  }
+  function longView(shuffle: (qh: ReturnType<typeof quarterHourProductSpecs>[number], i: number) => void) {
+    const qhs = quarterHourProductSpecs(DAY, days);
+    qhs.forEach(shuffle);
+    const auctions = Array.from({ length: days }, (_, d) => [
+      dayAheadAuction(DAY + d * 86_400_000),
+      {
+        ...dayAheadAuction(DAY + d * 86_400_000),
+        auctionId: `ida1-${d}`,
+        kind: AuctionKind.AUCTION_KIND_INTRADAY,
+        gateClosureMs: DAY + d * 86_400_000 - 2 * HOUR,
+      },
+    ]).flat();
+    const fields = ['deliveryStartMs', 'tradingOpenMs', 'gateClosureMs'];
+    return {
+      qhs,
+      auctions,
+      view: MarketView.fromWelcome(
+        makeWelcome({
+          market: { ...makeWelcome().market!, products: qhs.map((p) => counted(p, fields)) },
+          auctions: auctions.map((a) => counted(a, fields)),
+        }),
+      ),
+    };
+  }
+
+  it('reads a bounded stretch of products and auctions per question', () => {
+    const { view } = longView(() => {});
+    const now = DAY + 45 * 86_400_000 + 9 * HOUR;
+    reads = 0;
+    expect(view.tradableQuarterHours(now, 5 * 60_000).length).toBeGreaterThan(0);
+    expect(view.quarterHoursBetween(now, now + 24 * HOUR)).toHaveLength(96);
+    expect(view.openAuctions(now, 0, 'day-ahead')).toHaveLength(44);
+    expect(view.openAuctions(now)).toHaveLength(88);
+    // The walks read 26 250 of these fields.
+    expect(reads).toBeLessThan(2 * 96 * 3);
+  });
+
+  it('answers as a walk over every product and auction, whatever the products’ times', () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    // Openings and gates out of delivery order, with ties.
+    const { qhs, auctions, view } = longView((p, i) => {
+      if (i % 7 === 0) p.tradingOpenMs += random(40) * HOUR;
+      if (i % 5 === 0) p.gateClosureMs -= random(30) * HOUR;
+    });
+    const byStart = [...qhs].sort((a, b) => a.deliveryStartMs - b.deliveryStartMs);
+    const byGate = [...auctions].sort((a, b) => a.gateClosureMs - b.gateClosureMs);
+    const ids = (ps: { productId: string }[]) => ps.map((p) => p.productId);
+    const auctionIds = (as: { auctionId: string }[]) => as.map((a) => a.auctionId);
+    for (let k = 0; k < 400; k++) {
+      const now = DAY - 2 * 86_400_000 + random(days + 4) * 86_400_000 + random(96) * 15 * 60_000;
+      const margin = [0, 5 * 60_000, 3 * HOUR][random(3)]!;
+      expect(ids(view.tradableQuarterHours(now, margin))).toStrictEqual(
+        ids(byStart.filter((p) => p.tradingOpenMs <= now && p.gateClosureMs > now + margin)),
+      );
+      const to = now + random(3 * 96) * 15 * 60_000 - 3 * HOUR;
+      expect(ids(view.quarterHoursBetween(now, to))).toStrictEqual(
+        ids(byStart.filter((p) => p.deliveryStartMs >= now && p.deliveryStartMs < to)),
+      );
+      const kind = ([undefined, 'day-ahead', 'intraday'] as const)[random(3)];
+      const want = AuctionKind[kind === 'day-ahead' ? 'AUCTION_KIND_DAY_AHEAD' : 'AUCTION_KIND_INTRADAY'];
+      expect(auctionIds(view.openAuctions(now, margin, kind))).toStrictEqual(
+        auctionIds(byGate.filter((a) => (!kind || a.kind === want) && a.gateClosureMs > now + margin)),
+      );
+    }
+    expect(view.quarterHoursBetween(DAY, Number.NaN)).toStrictEqual([]);
+    expect(view.tradableQuarterHours(Number.NaN)).toStrictEqual([]);
+    expect(view.openAuctions(Number.NaN)).toStrictEqual([]);
+  });
+});

@@ -91,6 +91,18 @@ export class MarketView {
   /** Balancing energy bids for a quarter-hour close this long before its delivery start. */
   readonly energyGateLeadMs: number;
   private readonly products = new Map<string, ProductSpec>();
+  /**
+   * Indexes over the sorted lists, so that the questions a strategy asks at every wake-up walk only
+   * the stretch that can answer them, not every product and auction of the run (a run of months
+   * has thousands of quarter-hours): the quarter-hours' delivery starts; the latest gate closure
+   * among quarterHours[0..i] and the earliest opening among quarterHours[i..]; the auctions' gates.
+   */
+  private readonly qhStarts: number[];
+  private readonly qhGateMax: number[];
+  private readonly qhOpenMin: number[];
+  private readonly auctionGates: number[];
+  private readonly auctionsByKind: Record<AuctionKindName, { auctions: AuctionSpec[]; gates: number[] }>;
+  private readonly capacityIds: ReadonlySet<string>;
   private readonly firstCapacityGateMs: number;
   private readonly firstCapacityDayMs: number;
 
@@ -122,6 +134,26 @@ export class MarketView {
     this.auctions = [...w.auctions].sort((a, b) => a.gateClosureMs - b.gateClosureMs);
     this.assets = [...w.assets];
     this.capacityProductIds = [...w.capacityProductIds];
+    this.qhStarts = this.quarterHours.map((p) => p.deliveryStartMs);
+    this.qhGateMax = [];
+    for (const p of this.quarterHours)
+      this.qhGateMax.push(Math.max(p.gateClosureMs, this.qhGateMax.at(-1) ?? Number.NEGATIVE_INFINITY));
+    this.qhOpenMin = new Array(this.quarterHours.length);
+    for (let i = this.quarterHours.length - 1; i >= 0; i--)
+      this.qhOpenMin[i] = Math.min(
+        this.quarterHours[i]!.tradingOpenMs,
+        this.qhOpenMin[i + 1] ?? Number.POSITIVE_INFINITY,
+      );
+    this.auctionGates = this.auctions.map((a) => a.gateClosureMs);
+    const ofKind = (k: AuctionKind) => {
+      const auctions = this.auctions.filter((a) => a.kind === k);
+      return { auctions, gates: auctions.map((a) => a.gateClosureMs) };
+    };
+    this.auctionsByKind = {
+      'day-ahead': ofKind(AuctionKind.AUCTION_KIND_DAY_AHEAD),
+      intraday: ofKind(AuctionKind.AUCTION_KIND_INTRADAY),
+    };
+    this.capacityIds = new Set(this.capacityProductIds);
     this.energyGateLeadMs = w.energyGateClosureLeadMs;
     this.firstCapacityGateMs = w.capacityGateClosureMs;
     const days = w.capacityProductIds.map(dayTokenOf).filter((t): t is string => t !== undefined);
@@ -146,12 +178,23 @@ export class MarketView {
 
   /** Quarter-hours tradable at `nowMs` (gate later than now + margin), by delivery start. */
   tradableQuarterHours(nowMs: number, marginMs = 0): ProductSpec[] {
-    return this.quarterHours.filter((p) => p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs);
+    // Before `from` every gate closed by now + margin, from `to` on none opened yet; inside, the
+    // same test as over the whole list, so the answer is the same whatever the products' times.
+    const from = firstAbove(this.qhGateMax, nowMs + marginMs);
+    const to = firstAbove(this.qhOpenMin, nowMs);
+    const out: ProductSpec[] = [];
+    for (let i = from; i < to; i++) {
+      const p = this.quarterHours[i]!;
+      if (p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs) out.push(p);
+    }
+    return out;
   }
 
   /** Quarter-hours delivering in [fromMs, toMs), by delivery start. */
   quarterHoursBetween(fromMs: number, toMs: number): ProductSpec[] {
-    return this.quarterHours.filter((p) => p.deliveryStartMs >= fromMs && p.deliveryStartMs < toMs);
+    // The list is sorted by delivery start: the answer is one stretch of it (none for NaN bounds).
+    if (!(fromMs < toMs)) return [];
+    return this.quarterHours.slice(firstAtLeast(this.qhStarts, fromMs), firstAtLeast(this.qhStarts, toMs));
   }
 
   /** Start of the first delivery day and end of the last (UTC), from the quarter-hour products. */
@@ -202,13 +245,21 @@ export class MarketView {
   // ---- auctions ----
 
   auctionsOf(kind: AuctionKindName): AuctionSpec[] {
-    const k = kind === 'day-ahead' ? AuctionKind.AUCTION_KIND_DAY_AHEAD : AuctionKind.AUCTION_KIND_INTRADAY;
-    return this.auctions.filter((a) => a.kind === k);
+    return [...this.ofKind(kind).auctions];
+  }
+
+  /** The auctions of a kind, sorted by gate ('day-ahead', anything else intraday). */
+  private ofKind(kind: AuctionKindName): { auctions: AuctionSpec[]; gates: number[] } {
+    return this.auctionsByKind[kind === 'day-ahead' ? 'day-ahead' : 'intraday'];
   }
 
   /** Auctions whose gate is later than `nowMs + marginMs`. */
   openAuctions(nowMs: number, marginMs = 0, kind?: AuctionKindName): AuctionSpec[] {
-    return (kind ? this.auctionsOf(kind) : this.auctions).filter((a) => a.gateClosureMs > nowMs + marginMs);
+    // Sorted by gate: the open ones are the list's tail.
+    const { auctions, gates } = kind
+      ? this.ofKind(kind)
+      : { auctions: this.auctions, gates: this.auctionGates };
+    return auctions.slice(firstAbove(gates, nowMs + marginMs));
   }
 
   /** The auction period (0..95 of the day) of a quarter-hour in `auction`, undefined if not covered. */
@@ -222,7 +273,7 @@ export class MarketView {
   /** Gate closure of an aFRR capacity product: the Welcome's for the first day, a day later per day. */
   capacityGateMs(productId: string): number | undefined {
     const token = dayTokenOf(productId);
-    if (token === undefined || !this.capacityProductIds.includes(productId)) return undefined;
+    if (token === undefined || !this.capacityIds.has(productId)) return undefined;
     const days = Math.round((dayTokenStartMs(token) - this.firstCapacityDayMs) / DAY_MS);
     return this.firstCapacityGateMs + days * DAY_MS;
   }
@@ -280,6 +331,30 @@ export class MarketView {
       (wake.assets.length === 1 ? wake.assets[0] : undefined)
     );
   }
+}
+
+/** The first index of ascending `values` holding more than `x` (values.length if none or x is NaN). */
+function firstAbove(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The first index of ascending `values` holding `x` or more (values.length if none or x is NaN). */
+function firstAtLeast(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function productKind(p: ProductSpec): 'QH' | 'H' | undefined {

@@ -101,6 +101,32 @@ describe('BalancingBattery', () => {
     expect(late.map((b) => b.productId)).toEqual(['afrr-20261123-0', 'afrr-20261123-0']);
   });
 
+  it('does not walk the rest of the run’s capacity products at every wake-up', () => {
+    // A 90-day run has 540 capacity products; each wake-up looked at every one not yet past its
+    // gate (all bid at the first), so a wake-up cost more the longer the run.
+    const token = (d: number) =>
+      new Date(DAY + d * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const ids = Array.from({ length: 90 }, (_, d) =>
+      Array.from({ length: 6 }, (_, k) => `afrr-${token(d)}-${k}`),
+    ).flat();
+    const s = new BalancingBattery();
+    s.onWelcome(
+      makeWelcome({ assets: [batteryAsset()], capacityProductIds: ids, capacityGateClosureMs: CAP_GATE }),
+    );
+    const bid = (s as unknown as { capacityBid: Set<string> }).capacityBid;
+    let looks = 0;
+    bid.has = (id: string) => {
+      looks++;
+      return Set.prototype.has.call(bid, id);
+    };
+    const wake = (timeMs: number) => capacityBids(s.decide(makeWakeUp({ timeMs, assets: [assetState()] })));
+    expect(wake(CAP_GATE - HOUR_MS)).toHaveLength(2 * ids.length);
+    // Two days of wake-ups every 15 minutes: nothing more to offer (the first day's products are
+    // past their gates), and at most one look over the products a day.
+    for (let t = CAP_GATE; t < CAP_GATE + 2 * 86_400_000; t += 15 * 60_000) expect(wake(t)).toEqual([]);
+    expect(looks).toBeLessThan(4 * ids.length);
+  });
+
   it('offers energy of exactly the awarded lots in every awarded quarter-hour, before each energy gate', () => {
     const s = ready({ energyMarkupEur: 20 });
     s.decide(makeWakeUp({ timeMs: CAP_GATE - HOUR_MS, assets: [assetState()] }));

@@ -98,6 +98,12 @@ export class BalancingBattery implements Strategy {
   private products = new Map<string, ProductSpec>();
   private limits: PriceLimits = priceLimits(undefined);
   private capacityProducts: string[] = [];
+  /**
+   * After a pass of capacityBids every product left is bid or past its gate; gates only pass and
+   * bids stay until delivered, so nothing is left to bid until a bid is forgotten or the lists are
+   * set again: no walk over the rest of the run's capacity products at every wake-up.
+   */
+  private capacityAllBid = false;
   private firstGateMs = 0;
   private firstDayMs = 0;
   private energyLeadMs = 0;
@@ -129,6 +135,7 @@ export class BalancingBattery implements Strategy {
     this.products = quarterHourProducts(welcome);
     this.limits = priceLimits(welcome);
     this.capacityProducts = [...welcome.capacityProductIds];
+    this.capacityAllBid = false;
     this.firstGateMs = welcome.capacityGateClosureMs;
     const days = this.capacityProducts
       .map((id) => dayTokenOf(id))
@@ -197,6 +204,7 @@ export class BalancingBattery implements Strategy {
         );
     this.capacityBid.clear();
     for (const id of capacity) this.capacityBid.add(id);
+    this.capacityAllBid = false;
     this.awards.clear();
     this.awardParts.clear();
     this.awardedQuarterHours = undefined;
@@ -260,12 +268,16 @@ export class BalancingBattery implements Strategy {
     const passed = (id: string) => nowMs >= this.capacityGateMs(id) - this.params.gateMarginMs;
     if (this.capacityProducts.some(passed))
       this.capacityProducts = this.capacityProducts.filter((id) => !passed(id));
-    for (const id of this.capacityBid) if (delivered(id)) this.capacityBid.delete(id);
+    for (const id of this.capacityBid)
+      if (delivered(id)) {
+        this.capacityBid.delete(id);
+        this.capacityAllBid = false;
+      }
   }
 
   private capacityBids(wake: WakeUp): Action[] {
     const lots = this.capacityLots();
-    if (lots <= 0) return [];
+    if (lots <= 0 || this.capacityAllBid) return [];
     const price = eurToTicks(this.params.capacityPriceEur);
     const out: Action[] = [];
     for (const id of this.capacityProducts) {
@@ -274,6 +286,7 @@ export class BalancingBattery implements Strategy {
       this.capacityBid.add(id);
       out.push(capacityBid(id, 'up', lots, price), capacityBid(id, 'down', lots, price));
     }
+    this.capacityAllBid = true;
     return out;
   }
 

@@ -314,6 +314,46 @@ describe('lp-battery restarted from its saved state', () => {
     expect(t.saveState()).toEqual(saved);
   });
 
+  it('refuses a planned day that names no day, at loadState (before: every intraday decision failed)', () => {
+    expect(() => ready().loadState({ bidAuctions: [], dayStartSoc: { d: 5 }, firstSoc: null })).toThrow(
+      /strategy lp-battery: loadState: state.dayStartSoc must be keyed by delivery days "YYYYMMDD", got "d"/,
+    );
+  });
+
+  it('finds its horizon without a walk over the days planned so far, as the walk did', async () => {
+    // The horizon ends with the latest planned day; it walked every day planned since the start
+    // (a product id parsed for each) at every wake-up, more by the day of a long run.
+    const now = DAY + 9 * HOUR_MS;
+    const wake = makeWakeUp({
+      timeMs: now,
+      assets: [assetState({ socMwh: 5 })],
+      priceForecasts: forecasts(
+        now + QH_MS,
+        Array.from({ length: 150 }, (_, i) => (i % 40 < 8 ? 3_000 : 9_000)),
+      ),
+    });
+    const token = (d: number) =>
+      new Date(DAY + d * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const past = Object.fromEntries(Array.from({ length: 300 }, (_, d) => [token(d - 300), 7]));
+    const decide = async (dayStartSoc: Record<string, number>) => {
+      const s = ready({ dayAhead: false });
+      s.loadState({ bidAuctions: [], dayStartSoc, firstSoc: 5 });
+      const days = (s as unknown as { dayStartSoc: Map<string, number> }).dayStartSoc;
+      let walks = 0;
+      days.keys = () => {
+        walks++;
+        return Map.prototype.keys.call(days) as MapIterator<string>;
+      };
+      return { actions: submitsOf(await s.decide(wake)), walks };
+    };
+    const tomorrow = { [token(1)]: 6 };
+    const long = await decide({ ...past, [token(0)]: 5, ...tomorrow });
+    expect(long.walks).toBe(0);
+    expect(long.actions.length).toBeGreaterThan(0);
+    // Planned days behind it change nothing.
+    expect(long.actions).toEqual((await decide({ [token(0)]: 5, ...tomorrow })).actions);
+  });
+
   it('refuses a state of another shape, naming the field', () => {
     expect(() => ready().loadState({ bidAuctions: [], dayStartSoc: { d: 'x' }, firstSoc: null })).toThrow(
       /strategy lp-battery: loadState: state.dayStartSoc must be an object of numbers/,

@@ -25,6 +25,7 @@ import {
   type BatteryPlanProblem,
   dayTokenOf,
   deliveryStartOf,
+  parseProductId,
   quarterHourId,
   solveBatteryPlan,
 } from '../../lib/index.js';
@@ -33,7 +34,7 @@ import { auctionCurve } from '../sdk/actions.js';
 import type { PublicViewPart, Strategy } from '../sdk/strategy.js';
 import type { BatteryLpPeriod, BatteryLpSchedule } from './battery-lp.js';
 import { eurPerMwh, parseParams } from './params.js';
-import { numberRecord, optionalNumber, stateObject, stringList } from './strategy-state.js';
+import { LoadStateError, numberRecord, optionalNumber, stateObject, stringList } from './strategy-state.js';
 import {
   assetState,
   checkSocParam,
@@ -104,6 +105,12 @@ export class LpBattery implements Strategy {
   private readonly bidAuctions = new Set<string>();
   /** SoC at the start of each planned delivery day ("YYYYMMDD"): the day's end target. */
   private readonly dayStartSoc = new Map<string, number>();
+  /**
+   * The latest end among dayStartSoc's days, kept as days are added: the horizon reads it at
+   * every wake-up, and a walk over the days planned so far (a product id parsed for each) cost
+   * more by the day of the run.
+   */
+  private plannedEndMs = Number.NEGATIVE_INFINITY;
   private firstSoc?: number;
   private readonly plan: BatteryPlanner;
   private lastForecast: { prices: ReadonlyMap<string, number>; start: number } | undefined;
@@ -139,11 +146,21 @@ export class LpBattery implements Strategy {
     const s = stateObject(this.name, state);
     const bid = stringList(this.name, s, 'bidAuctions');
     const days = numberRecord(this.name, s, 'dayStartSoc');
+    // Checked here: before, a key that names no day was taken and every later intraday decision
+    // failed on it (the horizon's end is the latest planned day's).
+    for (const [day] of days)
+      if (parseProductId(`qh-${day}-0000`) === undefined)
+        throw new LoadStateError(
+          this.name,
+          'dayStartSoc',
+          `must be keyed by delivery days "YYYYMMDD", got ${JSON.stringify(day)}`,
+        );
     const first = optionalNumber(this.name, s, 'firstSoc');
     this.bidAuctions.clear();
     for (const id of bid) this.bidAuctions.add(id);
     this.dayStartSoc.clear();
-    for (const [day, soc] of days) this.dayStartSoc.set(day, soc);
+    this.plannedEndMs = Number.NEGATIVE_INFINITY;
+    for (const [day, soc] of days) this.planDay(day, soc);
     this.firstSoc = first;
   }
 
@@ -201,7 +218,7 @@ export class LpBattery implements Strategy {
       const dayStart = deliveryStartOf(ids[0]!);
       const soc0 = projectSoc(soc, b, wake, dayStart);
       const token = dayTokenOf(ids[0]!);
-      if (token !== undefined && !this.dayStartSoc.has(token)) this.dayStartSoc.set(token, soc0);
+      if (token !== undefined && !this.dayStartSoc.has(token)) this.planDay(token, soc0);
       const plan = this.plan({
         ...this.lpBase(b),
         periods: ids.map((id) => ({ priceEurPerMwh: prices.get(id)! / 100 })),
@@ -228,6 +245,13 @@ export class LpBattery implements Strategy {
     return actions;
   }
 
+  /** Records the SoC a delivery day ("YYYYMMDD") starts from, and that day's end. */
+  private planDay(token: string, soc: number): void {
+    this.dayStartSoc.set(token, soc);
+    const dayEnd = deliveryStartOf(`qh-${token}-0000`) + DAY_MS;
+    if (dayEnd > this.plannedEndMs) this.plannedEndMs = dayEnd;
+  }
+
   private intradayTrades(
     wake: WakeUp,
     b: BatterySpec,
@@ -243,11 +267,7 @@ export class LpBattery implements Strategy {
     // of the latest planned day, capped by horizonHours and the forecasts' reach.
     const currentStart = Math.floor(wake.timeMs / QH_MS) * QH_MS;
     const firstDayEnd = Math.floor(tradable[0]!.deliveryStartMs / DAY_MS) * DAY_MS + DAY_MS;
-    let end = firstDayEnd;
-    for (const token of this.dayStartSoc.keys()) {
-      const dayEnd = deliveryStartOf(`qh-${token}-0000`) + DAY_MS;
-      if (dayEnd > end) end = dayEnd;
-    }
+    let end = Math.max(firstDayEnd, this.plannedEndMs);
     const lastForecast = this.lastForecastStart(prices);
     end = Math.min(end, lastForecast + QH_MS, wake.timeMs + this.params.horizonHours * HOUR_MS);
     if (end <= tradable[0]!.deliveryStartMs) return [];

@@ -201,6 +201,18 @@ export class CidMarket {
   private readonly config: CidConfig;
   private readonly productList: ProductState[] = [];
   private readonly productIndexById = new Map<string, number>();
+  /**
+   * Product indices by opening time and by gate closure (ties by index), each with a cursor past
+   * the products whose time has come: a clock event visits only the products it opens or closes,
+   * not every product of the run (a 90-day run has ~11 000, a few dozen open at a time).
+   */
+  private readonly byOpen: number[] = [];
+  private readonly byGate: number[] = [];
+  private nextOpen = 0;
+  private nextGate = 0;
+  /** The products a clock event opens or closes, reused. */
+  private readonly due: number[] = [];
+  private visits = 0;
   private readonly agentList: AgentState[] = [];
   private readonly agentIndexById = new Map<string, number>();
   /**
@@ -228,7 +240,12 @@ export class CidMarket {
       const index = this.productList.length;
       this.productList.push({ index, def, book: new OrderBook(def.id), status: 'pending' });
       this.productIndexById.set(def.id, index);
+      this.byOpen.push(index);
+      this.byGate.push(index);
     }
+    const list = this.productList;
+    this.byOpen.sort((a, b) => list[a]!.def.openMs - list[b]!.def.openMs || a - b);
+    this.byGate.sort((a, b) => list[a]!.def.gateClosureMs - list[b]!.def.gateClosureMs || a - b);
   }
 
   apply(command: CidCommand): CidEvent[] {
@@ -353,6 +370,11 @@ export class CidMarket {
   getOrder(orderId: number): RestingOrder | undefined {
     const node = this.restingNode(orderId);
     return node === null ? undefined : this.snapshot(node);
+  }
+
+  /** Products visited by clock events so far: the work of opening and closing (tests bound it). */
+  get advanceVisits(): number {
+    return this.visits;
   }
 
   productStatus(productId: string): ProductStatus {
@@ -572,9 +594,27 @@ export class CidMarket {
     this.execute(book, node, true);
   }
 
+  /**
+   * Opens and closes the products whose times have come, in product order (as a walk over every
+   * product would: the events' order is part of the tape). Time never goes back (enter()), so a
+   * product passed by a cursor has had its turn: a later event would find nothing to do for it.
+   */
   private advanceCore(): void {
     const time = this.now;
-    for (const product of this.productList) {
+    const list = this.productList;
+    const due = this.due;
+    due.length = 0;
+    while (this.nextOpen < this.byOpen.length && list[this.byOpen[this.nextOpen]!]!.def.openMs <= time)
+      due.push(this.byOpen[this.nextOpen++]!);
+    while (this.nextGate < this.byGate.length && list[this.byGate[this.nextGate]!]!.def.gateClosureMs <= time)
+      due.push(this.byGate[this.nextGate++]!);
+    if (due.length === 0) return;
+    due.sort((a, b) => a - b);
+    this.visits += due.length;
+    for (let i = 0; i < due.length; i++) {
+      // A product both opening and closing now is in the list twice: its turn comes once.
+      if (i > 0 && due[i] === due[i - 1]) continue;
+      const product = list[due[i]!]!;
       const { def } = product;
       if (product.status === 'pending' && def.openMs <= time) {
         product.status = 'open';
@@ -606,10 +646,11 @@ export class CidMarket {
       this.forget(node);
     }
     product.status = 'closed';
-    // A closed book takes no more orders: the price levels it kept for reuse (as many as it ever
-    // had at once) would stay allocated for the rest of the run, for every product of it.
-    book.bids.releaseSpare();
-    book.asks.releaseSpare();
+    // A closed book takes no more orders: the price levels it kept for reuse and its level arrays'
+    // room (as many as it ever had at once) would stay allocated for the rest of the run, for every
+    // product of it.
+    book.bids.release();
+    book.asks.release();
     this.events.productEvent(EV_GATE_CLOSED, product.index);
   }
 

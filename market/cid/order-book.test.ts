@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BookSide, BUY, OrderBook, OrderNode, SELL } from './order-book.js';
@@ -70,6 +72,48 @@ describe('BookSide', () => {
     for (let p = 1; p <= 1000; p++) book.add(node(SELL, 5000 + ((p * 7919) % 1000), 1));
     const top = Array.from({ length: 20 }, (_, i) => book.asks.levelAt(i)!.priceTicks);
     expect(top).toStrictEqual(Array.from({ length: 20 }, (_, i) => 5000 + i));
+  });
+});
+
+describe('BookSide.release', () => {
+  // A closed book's sides held arrays with room for as many levels as they ever had (emptying an
+  // array by pops keeps its capacity), for every product of a run: ~50 kB of heap a simulated day.
+  it('lets an emptied side keep no room for levels', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const emptied = (release: boolean) => {
+      const book = new OrderBook('p');
+      const nodes = Array.from({ length: 200 }, (_, p) => [node(BUY, p, 1), node(SELL, 1000 + p, 1)]).flat();
+      for (const n of nodes) book.add(n);
+      for (const n of nodes) book.remove(n);
+      if (release) {
+        book.bids.release();
+        book.asks.release();
+      }
+      expect(book.bids.levelCount + book.asks.levelCount).toBe(0);
+      return book;
+    };
+    const heldBy = (release: boolean) => {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const books = Array.from({ length: 500 }, () => emptied(release));
+      gc();
+      const bytes = process.memoryUsage().heapUsed - before;
+      expect(books.length).toBe(500);
+      return bytes / books.length;
+    };
+    // Kept: ~4 arrays × 200+ slots × 8 bytes (levels kept for reuse come on top without release).
+    expect(heldBy(false)).toBeGreaterThan(5_000);
+    expect(heldBy(true)).toBeLessThan(1_000);
+  });
+
+  it('keeps the levels of a side that still holds orders', () => {
+    const book = new OrderBook('p');
+    book.add(node(BUY, 10, 1));
+    book.add(node(BUY, 20, 1));
+    book.bids.release();
+    expect(prices(book.bids)).toStrictEqual([20, 10]);
+    book.assertConsistent();
   });
 });
 

@@ -64,8 +64,9 @@ export function crosses(takerSide: number, limitTicks: number, restingTicks: num
  * dropping a level elsewhere shifts the levels better than it, by hand (splice would allocate).
  */
 export class BookSide {
-  private readonly ranks: number[] = [];
-  private readonly levels: PriceLevel[] = [];
+  // Not readonly: release() swaps emptied arrays for new ones.
+  private ranks: number[] = [];
+  private levels: PriceLevel[] = [];
   private readonly spare: PriceLevel[] = [];
 
   constructor(readonly side: number) {}
@@ -135,9 +136,18 @@ export class BookSide {
     this.spare.push(level);
   }
 
-  /** Lets the levels kept for reuse go: the book will hold no more orders (its gate closed). */
-  releaseSpare(): void {
+  /**
+   * Lets the side's storage go: the book will hold no more orders (its gate closed). Both the
+   * levels kept for reuse and the level arrays' room: an array emptied by pops keeps its capacity
+   * (as many levels as the side ever had), which for every product of a run grew the heap by
+   * ~50 kB a simulated day in the pace line-up.
+   */
+  release(): void {
     this.spare.length = 0;
+    if (this.levels.length === 0) {
+      this.levels = [];
+      this.ranks = [];
+    }
   }
 
   /** Throws unless ranks are strictly ascending and agree with the levels' prices. */

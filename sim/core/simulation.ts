@@ -727,7 +727,7 @@ export class Simulation {
   /**
    * At a day's first decision point, the per-product state of products delivered before the day
    * began is dropped: ledgers, record attributions, the continuous market's statistics and last
-   * depths, capacity awards. Each such product was settled by then (settlement runs at a
+   * depths, capacity awards, auction results. Each such product was settled by then (settlement runs at a
    * quarter-hour's delivery end, before a decision point of the same instant), its records were
    * emitted, and nothing reads it again; kept, that state grew by ~1 MB a simulated day for the
    * whole run. The same cut as the wake-ups' positions (AgentLedger.positionMessages).
@@ -740,6 +740,7 @@ export class Simulation {
     for (const attribution of this.attributions.values()) attribution.forgetDeliveredBefore(dayStartMs);
     this.cid.forgetDeliveredBefore(dayStartMs);
     this.balancing?.forgetDeliveredBefore(dayStartMs);
+    this.auctions?.forgetDeliveredBefore(dayStartMs);
   }
 
   /** Why a batch cannot be this decision point's answer, as an ack; undefined if it can. */
@@ -959,8 +960,12 @@ export class Simulation {
       priceForecasts: [],
       fundamentalsForecasts: [],
     };
-    products.quarterHours.forEach((qh, step) => {
-      if (qh.deliveryStartMs <= this.now) return;
+    // Only the issue's steps: outside them it has nothing (at() is undefined), and a walk over every
+    // quarter-hour of the run at each decision point cost more the longer the run.
+    const last = Math.min(f.firstStep + f.length, products.quarterHours.length);
+    for (let step = Math.max(f.firstStep, 0); step < last; step++) {
+      const qh = products.quarterHours[step]!;
+      if (qh.deliveryStartMs <= this.now) continue;
       let m = cache[step];
       if (m === undefined) {
         const p = f.at(step);
@@ -979,10 +984,10 @@ export class Simulation {
           : null;
         cache[step] = m;
       }
-      if (!m) return;
+      if (!m) continue;
       out.priceForecasts.push(m.price);
       out.fundamentalsForecasts.push(m.fundamentals);
-    });
+    }
     Object.freeze(out.priceForecasts);
     Object.freeze(out.fundamentalsForecasts);
     return out;

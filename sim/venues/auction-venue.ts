@@ -42,7 +42,9 @@ interface Auction {
   /** Global step of the auction's first period. */
   firstStep: number;
   config: AuctionConfig;
+  /** Its bids until it clears; then the venue's one closed book, which refuses any late action. */
   book: AuctionBook;
+  /** From its clearing until its quarter-hours are delivered (forgetDeliveredBefore). */
   result?: AuctionResult;
 }
 
@@ -75,6 +77,18 @@ export class AuctionVenue implements Venue {
   readonly name = 'auctions';
   readonly actionKinds = ['auctionBid', 'cancelAuctionBid'] as const;
   readonly auctions = new Map<string, Auction>();
+  /**
+   * The auctions covering each delivery day's quarter-hours (by day index), in the order of
+   * `auctions`, dropped once the day is delivered: the settlement of a quarter-hour reads the
+   * prices of its own day's auctions, not a list of every auction of the run.
+   */
+  private readonly byDay = new Map<number, Auction[]>();
+  /**
+   * The book a cleared auction keeps: a closed book answers every submit and cancel with the same
+   * gate-closed rejection whatever its bids, so one empty book serves all, and the bids of each
+   * cleared auction (its own book) need not stay for the rest of the run.
+   */
+  private closedBook?: AuctionBook;
 
   /**
    * `clearOptions` are the clearing's search limits; runs use the defaults (the limits are part of
@@ -96,7 +110,7 @@ export class AuctionVenue implements Venue {
           maxQuantityLots: AUCTION_MAX_LOTS,
         });
         const firstStep = dayIndex * 96 + entry.firstPeriod;
-        this.auctions.set(id, {
+        const auction: Auction = {
           entry,
           firstStep,
           config,
@@ -114,7 +128,14 @@ export class AuctionVenue implements Venue {
               (_, i) => ctx.products.quarterHours[firstStep + i]!.id,
             ),
           },
-        });
+        };
+        this.auctions.set(id, auction);
+        const lastStep = firstStep + config.periods - 1;
+        for (let d = Math.floor(firstStep / 96); d <= Math.floor(lastStep / 96); d++) {
+          const list = this.byDay.get(d);
+          if (list) list.push(auction);
+          else this.byDay.set(d, [auction]);
+        }
       }
     });
   }
@@ -122,7 +143,7 @@ export class AuctionVenue implements Venue {
   /** Clearing prices of quarter-hour `step`: the day-ahead one and the intraday auctions', in gate order. */
   pricesOf(step: number): { dayAheadTicks?: number; intradayTicks: number[] } {
     const out: { dayAheadTicks?: number; intradayTicks: number[] } = { intradayTicks: [] };
-    const cleared = [...this.auctions.values()]
+    const cleared = (this.byDay.get(Math.floor(step / 96)) ?? [])
       .filter((a) => a.result)
       .sort((a, b) => a.spec.gateClosureMs - b.spec.gateClosureMs);
     for (const a of cleared) {
@@ -132,6 +153,24 @@ export class AuctionVenue implements Venue {
       else out.intradayTicks.push(price);
     }
     return out;
+  }
+
+  /**
+   * Forgets the results of auctions whose quarter-hours were all delivered by `cutoffMs`: each was
+   * read by its quarter-hours' settlements (pricesOf), which ran at their delivery ends. The
+   * auction itself stays, for its spec and a late action's rejection.
+   */
+  forgetDeliveredBefore(cutoffMs: number): void {
+    const { quarterHours } = this.ctx.products;
+    for (const [day, auctions] of this.byDay) {
+      const last = quarterHours[Math.min((day + 1) * 96, quarterHours.length) - 1];
+      if (last === undefined || last.deliveryEndMs > cutoffMs) continue;
+      for (const a of auctions) {
+        const end = quarterHours[a.firstStep + a.config.periods - 1]!.deliveryEndMs;
+        if (end <= cutoffMs) delete a.result;
+      }
+      this.byDay.delete(day);
+    }
   }
 
   specs(): AuctionSpec[] {
@@ -288,6 +327,8 @@ export class AuctionVenue implements Venue {
     const bids = [...auction.book.bids(), ...this.exogenousBids(auction)];
     const result = await clearAuctionAsync(auction.config, bids, this.clearOptions);
     auction.result = result;
+    const agentBlocks = auction.book.bids().filter((b) => b.kind === 'block' && b.agentId !== WORLD_PARTY);
+    auction.book = this.closedBook ??= closedAuctionBook(auction.config);
     const id = auction.spec.auctionId;
     const ctx = this.ctx;
     for (const award of result.awards) {
@@ -312,7 +353,6 @@ export class AuctionVenue implements Venue {
     // privately and under the bid_id it sent. The book keys a bid "<agent>:<bid_id>".
     const accepted = new Set(result.acceptedBlocks);
     const paradoxical = new Set(result.paradoxicallyRejectedBlocks);
-    const agentBlocks = auction.book.bids().filter((b) => b.kind === 'block' && b.agentId !== WORLD_PARTY);
     for (const b of agentBlocks)
       ctx.ledger(b.agentId).report('auctionBlockOutcomes', {
         auctionId: id,
@@ -413,4 +453,11 @@ export class AuctionVenue implements Venue {
     }
     return out;
   }
+}
+
+/** A closed book without bids: what a cleared auction answers late actions with. */
+function closedAuctionBook(config: AuctionConfig): AuctionBook {
+  const book = new AuctionBook(config);
+  book.close();
+  return book;
 }

@@ -19,6 +19,7 @@ import {
   type BalancingRejection,
   CAPACITY_CASH_UNITS_PER_LOT_TICK,
   CapacityAuction,
+  type CapacityAuctionConfig,
   type CapacityBid,
   DEFAULT_CAPACITY_AUCTION_CONFIG,
   DEFAULT_ENERGY_MARKET_CONFIG,
@@ -90,6 +91,8 @@ export class BalancingVenue implements Venue {
   readonly name = 'balancing';
   readonly actionKinds = ['capacityBid', 'energyBid'] as const;
   private readonly capacity: CapacityAuction[];
+  /** What a cleared day's capacity auction is replaced with (clearCapacity). */
+  private closedCapacity?: CapacityAuction;
   readonly energy: EnergyMarket;
   /**
    * agent → "<dayIndex>:<product>:<direction>" → awarded lots, and each award's lots and price (an
@@ -370,6 +373,10 @@ export class BalancingVenue implements Venue {
       if (!r.accepted) throw new Error(`exogenous capacity bid rejected: ${r.rejection.message}`);
     }
     const result = auction.clear(demand);
+    // Cleared, the day's auction holds every bid (the world's tranches too) and its result, and is
+    // asked only to refuse late bids: a closed auction refuses every bid alike, so one empty closed
+    // auction answers for all cleared days.
+    this.capacity[dayIndex] = this.closedCapacity ??= closedCapacityAuction(b.capacityPricing);
     const day = this.ctx.products.days[dayIndex]!;
     for (const award of result.awards) {
       const capacityProduct = capacityProductId(day, award.product);
@@ -528,4 +535,11 @@ export class BalancingVenue implements Venue {
       }
     }
   }
+}
+
+/** A closed capacity auction without bids: the answer to a late bid for a cleared day. */
+function closedCapacityAuction(pricing: CapacityAuctionConfig['pricing']): CapacityAuction {
+  const auction = new CapacityAuction({ pricing });
+  auction.close();
+  return auction;
 }

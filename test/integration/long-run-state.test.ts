@@ -13,11 +13,13 @@ import type { SettlementRecord } from '../../gen/flexarena/v1/evaluation.js';
 import { parseProductId } from '../../lib/index.js';
 import { type AgentPort, LocalAgentPort, runLockstep, Simulation } from '../../sim/index.js';
 import { eventRecord } from '../../sim/records/records.js';
+import type { AuctionVenue } from '../../sim/venues/auction-venue.js';
 
 const DAY_MS = 86_400_000;
 const PACE = join(import.meta.dirname, '../../scenarios/pace.yaml');
 
 type Loose = Record<string, unknown>;
+type Auction = AuctionVenue['auctions'] extends Map<string, infer A> ? A : never;
 
 interface Count {
   /** Entries by where they are kept. */
@@ -60,6 +62,25 @@ function count(sim: Simulation, ports: Map<string, AgentPort>, dayStartMs: numbe
   // "<day index>:<block>:<direction>": counted only.
   for (const m of ((sim.balancing as unknown as Loose).awards as Map<string, Map<string, unknown>>).values())
     add('balancing.awards', m.size);
+  // Auction results by the auction's last quarter-hour (read by its settlements, then by nothing).
+  const auctions = [...Map.prototype.values.call(sim.auctions!.auctions)] as Auction[];
+  add(
+    'auctions.result',
+    auctions.filter((a) => a.result).map((a) => a.spec.periodProductIds.at(-1)!),
+  );
+  // Bids of auctions whose gate has closed: a late action's rejection does not read them.
+  const closed = auctions.filter((a) => a.spec.gateClosureMs < dayStartMs);
+  add(
+    'auctions.closed bids',
+    closed.reduce((n, a) => n + a.book.bids().length, 0),
+  );
+  const capacity = (sim.balancing as unknown as Loose).capacity as { bids(): unknown[] }[];
+  add(
+    'balancing.closed capacity bids',
+    capacity
+      .filter((_, d) => sim.balancing!.capacityGateMs(d) < dayStartMs)
+      .reduce((n, a) => n + a.bids().length, 0),
+  );
   for (const port of ports.values()) {
     const agent = (port as unknown as { agent: Loose }).agent;
     for (const k of ['awards', 'awardParts', 'qhsOfProduct', 'energyBid', 'capacityBid', 'anchor'])
@@ -90,16 +111,57 @@ async function run(days: number, forget: boolean) {
     ports.set(id, new LocalAgentPort(id, agent));
   }
   if (!forget) (sim as unknown as Loose).forgetDelivered = () => {};
-  const firstDayMs = Date.parse(`${cfg.day}T00:00:00Z`);
-  const byDay: Count[] = [];
-  await runLockstep(sim, ports, {
-    onDecision(p) {
-      const d = Math.floor((p.timeMs - firstDayMs) / DAY_MS);
-      // The day's first decision point, before its wake-ups (the core forgets as it opens).
-      if (d >= 0 && byDay[d] === undefined && p.timeMs % DAY_MS === 0) byDay[d] = count(sim, ports, p.timeMs);
+  // The quarter-hours the core's forecast lists read at a decision point (each decision point's
+  // most), and the products the continuous market's clock visited, by delivery day.
+  const forecastReads: number[] = [];
+  const clockVisits: number[] = [];
+  const loose = sim as unknown as Loose;
+  const forecasts = (loose.forecasts as () => unknown).bind(sim);
+  const { products } = sim.ctx;
+  const quarterHours = products.quarterHours;
+  let reads = 0;
+  const counted = new Proxy(quarterHours, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+      return Reflect.get(target, key, receiver);
     },
   });
-  return { byDay, tapeSha256: tape.digest('hex'), settlements };
+  const firstDayMs = Date.parse(`${cfg.day}T00:00:00Z`);
+  const dayOf = (t: number) => Math.floor((t - firstDayMs) / DAY_MS);
+  loose.forecasts = () => {
+    reads = 0;
+    (products as unknown as Loose).quarterHours = counted;
+    try {
+      return forecasts();
+    } finally {
+      (products as unknown as Loose).quarterHours = quarterHours;
+      const d = Math.max(dayOf(loose.now as number), -1) + 1;
+      forecastReads[d] = Math.max(forecastReads[d] ?? 0, reads);
+    }
+  };
+  // Lists of every auction of the run made after the first decision point (a settlement's prices
+  // listed them all, each quarter-hour).
+  const auctionMap = sim.auctions!.auctions;
+  let auctionLists = Number.NaN;
+  auctionMap.values = () => {
+    auctionLists++;
+    return Map.prototype.values.call(auctionMap) as MapIterator<Auction>;
+  };
+  const byDay: Count[] = [];
+  let visitsBefore = 0;
+  await runLockstep(sim, ports, {
+    onDecision(p) {
+      if (Number.isNaN(auctionLists)) auctionLists = 0;
+      const d = dayOf(p.timeMs);
+      // The day's first decision point, before its wake-ups (the core forgets as it opens).
+      if (d >= 0 && byDay[d] === undefined && p.timeMs % DAY_MS === 0) {
+        byDay[d] = count(sim, ports, p.timeMs);
+        if (d >= 1) clockVisits[d - 1] = sim.cid.market.advanceVisits - visitsBefore;
+        visitsBefore = sim.cid.market.advanceVisits;
+      }
+    },
+  });
+  return { byDay, forecastReads, clockVisits, auctionLists, tapeSha256: tape.digest('hex'), settlements };
 }
 
 describe('a long run', () => {
@@ -107,6 +169,18 @@ describe('a long run', () => {
     const kept = await run(5, true);
     const total = (c: Count) => Object.values(c.entries).reduce((a, b) => a + b, 0);
     for (const day of [1, 2, 3, 4]) expect(kept.byDay[day]!.stale).toEqual({});
+    // Cleared auctions keep no bids (a late bid is refused by the gate alone).
+    for (const day of [2, 3, 4]) {
+      expect(kept.byDay[day]!.entries['auctions.closed bids']).toBe(0);
+      expect(kept.byDay[day]!.entries['balancing.closed capacity bids']).toBe(0);
+    }
+    // The work of a decision point's forecast lists and of a day's clock does not grow with the run:
+    // at most the two days an issue covers, at most an opening and a closing per product of a day
+    // (the walks read every quarter-hour of the run, 480, and visited every product, 600, per event).
+    expect(Math.max(...kept.forecastReads)).toBeLessThanOrEqual(2 * 96);
+    for (const day of [0, 1, 2, 3]) expect(kept.clockVisits[day]).toBeLessThanOrEqual(2 * 120);
+    // A quarter-hour's settlement reads its own day's auctions (480 lists of all of them before).
+    expect(kept.auctionLists).toBe(0);
     // What is kept is the products ahead (traded, quoted, awarded): about as many on any day.
     expect(Object.keys(kept.byDay[4]!.entries).length).toBeGreaterThan(10);
     expect(total(kept.byDay[4]!)).toBeLessThan(1.5 * total(kept.byDay[2]!));
