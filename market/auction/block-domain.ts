@@ -372,7 +372,21 @@ export class Propagator {
         const to = Math.min(s.last, u.last);
         const sellOut = this.rangeSum(true, s.first, from - 1) + this.rangeSum(true, to + 1, s.last);
         const buyOut = this.rangeSum(false, u.first, from - 1) + this.rangeSum(false, to + 1, u.last);
-        pairs.push(s.first, s.last, u.first, u.last, from, to, sellOut - buyOut - (s.limitSum - u.limitSum));
+        const slack = sellOut - buyOut - (s.limitSum - u.limitSum);
+        let at = pairs.length;
+        pairs.push(0, 0, 0, 0, 0, 0, 0);
+        // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
+        while (at > 0 && pairs[at - 1]! > slack) {
+          for (let c = 0; c < 7; c++) pairs[at + c] = pairs[at - 7 + c]!;
+          at -= 7;
+        }
+        pairs[at] = s.first;
+        pairs[at + 1] = s.last;
+        pairs[at + 2] = u.first;
+        pairs[at + 3] = u.last;
+        pairs[at + 4] = from;
+        pairs[at + 5] = to;
+        pairs[at + 6] = slack;
       }
     }
   }
@@ -467,11 +481,15 @@ export class Propagator {
     }
     // Accepted pairs (collectPairs): the high shift lowers the sell's prices outside the overlap, the low
     // shift raises the buy's.
+    // Pairs come by increasing slack, and b's shift over any of its periods is at most its shift over
+    // all of them (each period's shift has the same sign): the pairs from there on cannot break.
     const { pairs } = this;
+    const reach = Math.max(-shiftHigh[b.last + 1]!, shiftLow[b.last + 1]!);
     for (let k = 0; k < pairs.length && !(rejectOnly && acceptOnly); k += 7) {
+      const slack = pairs[k + 6]!;
+      if (slack >= reach) break;
       const from = pairs[k + 4]!;
       const to = pairs[k + 5]!;
-      const slack = pairs[k + 6]!;
       const hiLoss =
         clippedShift(shiftHigh, b, pairs[k]!, from - 1) + clippedShift(shiftHigh, b, to + 1, pairs[k + 1]!);
       if (slack + hiLoss < 0) {
