@@ -155,4 +155,38 @@ describe('Propagator', () => {
     expect(all.some((a) => a[1])).toBe(true);
     for (const accepted of all) expect(accepted[0] && accepted[1]).toBe(false);
   });
+
+  it('a free block whose rejection would break an accepted pair is accepted', () => {
+    // Three periods priced as above. The sell s (periods 0–2, limit 1 250) and the buy u (periods 1–2,
+    // limit 1 250) share periods 1–2, so together they need period 0's price at least 3 750 − 2 500 =
+    // 1 250; only the free buy b (period 0, 200 lots) lifts it there. Alone, s is admissible at its best
+    // prices without b (F keeps periods 1–2 high), so one block at a time b stays free.
+    const config = { periods: 3, priceMinTicks: -50_000, priceMaxTicks: 300_000, maxQuantityLots: 10_000 };
+    const bids: AuctionBid[] = [0, 1, 2].map((t) =>
+      curve(
+        `c${t}`,
+        t,
+        [
+          [-500, 1000],
+          [3000, -1000],
+        ],
+        'linear',
+      ),
+    );
+    bids.push(block('s', 'sell', 0, 2, 1250, 10), block('u', 'buy', 1, 2, 1250, 10));
+    bids.push(block('b', 'buy', 0, 0, 3000, 200));
+    bids.push(block('F', 'buy', 1, 2, 3000, 400), block('G', 'sell', 1, 2, -500, 400));
+    const problem = prepareProblem(config, bids);
+    const space = new BlockSpace(problem);
+    const domain: Domain = {
+      ...rootDomain(space),
+      status: Int8Array.from([ACCEPTED, ACCEPTED, FREE, FREE, FREE]),
+    };
+    expect(new Propagator(space).run(domain)).toBe(true);
+    expect(domain.status[2]).toBe(ACCEPTED);
+    // The judge: selections with s and u exist, and all of them accept b.
+    const both = admissibleCompletions(problem, Int8Array.from([ACCEPTED, ACCEPTED, FREE, FREE, FREE]));
+    expect(both.length).toBeGreaterThan(0);
+    for (const accepted of both) expect(accepted[2]).toBe(true);
+  });
 });
