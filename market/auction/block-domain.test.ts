@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ACCEPTED, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
 import { BlockSpace } from './block-space.js';
 import { blockNetDemand, evaluateSelection, isAdmissible, type Problem, prepareProblem } from './problem.js';
-import { seededInts, smallBlockAuction } from './test-helpers.js';
+import { block, curve, seededInts, smallBlockAuction } from './test-helpers.js';
+import type { AuctionBid } from './types.js';
 
 // Propagation must never remove an admissible selection: checked against every completion of random
 // partial selections on small auctions, with the exact clearing (evaluateSelection) as the judge.
@@ -118,5 +119,74 @@ describe('Propagator', () => {
       }
     }
     expect(checked).toBeGreaterThan(300);
+  });
+
+  it('a sell and a buy that share periods: rules out limits that no one price vector meets for both', () => {
+    // Two periods, each priced by one linear curve (about 1.75 ticks per lot of block net demand, 1 250
+    // at K = 0). The sell (limit 1 250) needs the two prices to sum to at least 2 500, the buy (limit
+    // 1 249) to at most 2 498: never both. The free blocks F (buy 400 lots) and G (sell 400 lots) keep
+    // the price ranges wide, so with the sell accepted the buy alone is still admissible at its lowest
+    // prices and the sell at its highest: judged one block at a time, the buy stays free.
+    const config = { periods: 2, priceMinTicks: -50_000, priceMaxTicks: 300_000, maxQuantityLots: 10_000 };
+    const bids: AuctionBid[] = [0, 1].map((t) =>
+      curve(
+        `c${t}`,
+        t,
+        [
+          [-500, 1000],
+          [3000, -1000],
+        ],
+        'linear',
+      ),
+    );
+    bids.push(block('s', 'sell', 0, 1, 1250, 10), block('u', 'buy', 0, 1, 1249, 10));
+    bids.push(block('F', 'buy', 0, 1, 3000, 400), block('G', 'sell', 0, 1, -500, 400));
+    const problem = prepareProblem(config, bids);
+    const space = new BlockSpace(problem);
+    const both: Domain = { ...rootDomain(space), status: Int8Array.from([ACCEPTED, ACCEPTED, FREE, FREE]) };
+    expect(new Propagator(space).run(both)).toBe(false);
+    // With the sell accepted, the buy is rejected at once, the free blocks left as they are.
+    const sellOnly: Domain = { ...rootDomain(space), status: Int8Array.from([ACCEPTED, FREE, FREE, FREE]) };
+    expect(new Propagator(space).run(sellOnly)).toBe(true);
+    expect(sellOnly.status[1]).toBe(REJECTED);
+    // The judge: admissible selections exist, none accepts both.
+    const all = admissibleCompletions(problem, new Int8Array(4).fill(FREE));
+    expect(all.some((a) => a[0])).toBe(true);
+    expect(all.some((a) => a[1])).toBe(true);
+    for (const accepted of all) expect(accepted[0] && accepted[1]).toBe(false);
+  });
+
+  it('a free block whose rejection would break an accepted pair is accepted', () => {
+    // Three periods priced as above. The sell s (periods 0–2, limit 1 250) and the buy u (periods 1–2,
+    // limit 1 250) share periods 1–2, so together they need period 0's price at least 3 750 − 2 500 =
+    // 1 250; only the free buy b (period 0, 200 lots) lifts it there. Alone, s is admissible at its best
+    // prices without b (F keeps periods 1–2 high), so one block at a time b stays free.
+    const config = { periods: 3, priceMinTicks: -50_000, priceMaxTicks: 300_000, maxQuantityLots: 10_000 };
+    const bids: AuctionBid[] = [0, 1, 2].map((t) =>
+      curve(
+        `c${t}`,
+        t,
+        [
+          [-500, 1000],
+          [3000, -1000],
+        ],
+        'linear',
+      ),
+    );
+    bids.push(block('s', 'sell', 0, 2, 1250, 10), block('u', 'buy', 1, 2, 1250, 10));
+    bids.push(block('b', 'buy', 0, 0, 3000, 200));
+    bids.push(block('F', 'buy', 1, 2, 3000, 400), block('G', 'sell', 1, 2, -500, 400));
+    const problem = prepareProblem(config, bids);
+    const space = new BlockSpace(problem);
+    const domain: Domain = {
+      ...rootDomain(space),
+      status: Int8Array.from([ACCEPTED, ACCEPTED, FREE, FREE, FREE]),
+    };
+    expect(new Propagator(space).run(domain)).toBe(true);
+    expect(domain.status[2]).toBe(ACCEPTED);
+    // The judge: selections with s and u exist, and all of them accept b.
+    const both = admissibleCompletions(problem, Int8Array.from([ACCEPTED, ACCEPTED, FREE, FREE, FREE]));
+    expect(both.length).toBeGreaterThan(0);
+    for (const accepted of both) expect(accepted[2]).toBe(true);
   });
 });

@@ -16,6 +16,10 @@ import type { BlockSpace } from './block-space.js';
 // Σ_p f_p at each period's K closest to R_p, and the left side at most Σ_accepted s_b + Σ_free max(0, s_b).
 // The welfare relaxation ignores this: it can net blocks fractionally, whereas whole blocks that cannot
 // be netted move prices, and the surplus of the blocks that would be accepted must pay for that.
+//
+// A fifth fact joins the third for pairs (acceptedPairsFit): an accepted sell and an accepted buy that
+// overlap see the same prices there, which the sell needs high and the buy low; checked one block at a
+// time, each takes the overlap's prices at its own best end. Free blocks are judged against it too.
 
 export const ACCEPTED = 1;
 export const REJECTED = 0;
@@ -66,6 +70,8 @@ export class Propagator {
   private readonly refSurplus: Float64Array;
   /** Per period position: min f_p over the node's K range, as last computed by narrowForAggregate. */
   private readonly minCost: Float64Array;
+  /** Accepted sell–buy pairs, 7 numbers each (collectPairs). */
+  private readonly pairs: number[] = [];
 
   constructor(private readonly space: BlockSpace) {
     const t = space.periodCount;
@@ -118,11 +124,15 @@ export class Propagator {
     if (aggregate !== 'stable' && !this.ranges(domain)) return 'infeasible';
     const accepted = this.narrowForAccepted(domain);
     if (accepted === 'infeasible') return 'infeasible';
+    const paired = this.acceptedPairsFit(domain);
+    if (paired === 'infeasible') return 'infeasible';
     const free = this.fixFree(domain);
     if (free === 'infeasible') return 'infeasible';
     // Ranges the aggregate rule narrowed are used from here on, but do not by themselves call for
     // another round (measured: as many nodes, a fifth fewer rounds); blocks it fixed do.
-    return accepted === 'changed' || free === 'changed' || aggregate === 'fixed' ? 'changed' : 'stable';
+    return accepted === 'changed' || paired === 'changed' || free === 'changed' || aggregate === 'fixed'
+      ? 'changed'
+      : 'stable';
   }
 
   /**
@@ -280,12 +290,114 @@ export class Propagator {
     return changed ? 'changed' : 'stable';
   }
 
+  /** Σ of priceHigh (high) or priceLow over positions x…y (0 if empty). */
+  private rangeSum(high: boolean, x: number, y: number): number {
+    if (x > y) return 0;
+    const prefix = high ? this.prefixHigh : this.prefixLow;
+    return prefix[y + 1]! - prefix[x]!;
+  }
+
+  /**
+   * An accepted sell s and an accepted buy u that overlap on O share O's prices: s needs Σ_O π ≥ L_s − Σ_{s∖O} π,
+   * u needs Σ_O π ≤ L_u − Σ_{u∖O} π, so both hold only if Σ_{s∖O} πHigh − Σ_{u∖O} πLow ≥ L_s − L_u.
+   * Checked one block at a time, each takes O's prices at its own best end, which this rules out.
+   */
+  private acceptedPairsFit(domain: Domain): 'infeasible' | 'stable' | 'changed' {
+    const { space, priceLow, priceHigh } = this;
+    const { status, kLow, kHigh } = domain;
+    let changed = false;
+    for (let i = 0; i < status.length; i++) {
+      if (status[i] !== ACCEPTED) continue;
+      const s = space.blocks[i]!;
+      if (!s.sell) continue;
+      for (const j of space.overlaps[i]!) {
+        if (status[j] !== ACCEPTED) continue;
+        const u = space.blocks[j]!;
+        if (u.sell) continue;
+        const from = Math.max(s.first, u.first);
+        const to = Math.min(s.last, u.last);
+        const sellOut = this.rangeSum(true, s.first, from - 1) + this.rangeSum(true, to + 1, s.last);
+        const buyOut = this.rangeSum(false, u.first, from - 1) + this.rangeSum(false, to + 1, u.last);
+        const slack = sellOut - buyOut - (s.limitSum - u.limitSum);
+        if (slack < 0) return 'infeasible';
+        // Each period outside the overlap may give up at most the slack: the sell's no lower than
+        // its highest price − slack, the buy's no higher than its lowest + slack.
+        for (let p = s.first; p <= s.last; p++) {
+          if (p === from) p = to + 1;
+          if (p > s.last) break;
+          const need = priceHigh[p]! - slack;
+          if (need <= priceLow[p]!) continue;
+          const k = space.lowestKPricedAtLeast(p, need, kLow[p]!, kHigh[p]!);
+          if (k === null) return 'infeasible';
+          if (k > kLow[p]!) {
+            kLow[p] = k;
+            changed = true;
+          }
+        }
+        for (let p = u.first; p <= u.last; p++) {
+          if (p === from) p = to + 1;
+          if (p > u.last) break;
+          const allowed = priceLow[p]! + slack;
+          if (allowed >= priceHigh[p]!) continue;
+          const k = space.highestKPricedAtMost(p, allowed, kLow[p]!, kHigh[p]!);
+          if (k === null) return 'infeasible';
+          if (k < kHigh[p]!) {
+            kHigh[p] = k;
+            changed = true;
+          }
+        }
+      }
+    }
+    return changed ? 'changed' : 'stable';
+  }
+
+  /**
+   * The accepted sell–buy pairs that overlap, with their slack in acceptedPairsFit's inequality at the
+   * current ranges, for judgeFree: a free block whose value moves prices in a pair's periods outside the
+   * overlap can break it.
+   */
+  private collectPairs(domain: Domain): void {
+    const { space, pairs } = this;
+    const { status } = domain;
+    pairs.length = 0;
+    for (let i = 0; i < status.length; i++) {
+      if (status[i] !== ACCEPTED) continue;
+      const s = space.blocks[i]!;
+      if (!s.sell) continue;
+      for (const j of space.overlaps[i]!) {
+        if (status[j] !== ACCEPTED) continue;
+        const u = space.blocks[j]!;
+        if (u.sell) continue;
+        const from = Math.max(s.first, u.first);
+        const to = Math.min(s.last, u.last);
+        const sellOut = this.rangeSum(true, s.first, from - 1) + this.rangeSum(true, to + 1, s.last);
+        const buyOut = this.rangeSum(false, u.first, from - 1) + this.rangeSum(false, to + 1, u.last);
+        const slack = sellOut - buyOut - (s.limitSum - u.limitSum);
+        let at = pairs.length;
+        pairs.push(0, 0, 0, 0, 0, 0, 0);
+        // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
+        while (at > 0 && pairs[at - 1]! > slack) {
+          for (let c = 0; c < 7; c++) pairs[at + c] = pairs[at - 7 + c]!;
+          at -= 7;
+        }
+        pairs[at] = s.first;
+        pairs[at + 1] = s.last;
+        pairs[at + 2] = u.first;
+        pairs[at + 3] = u.last;
+        pairs[at + 4] = from;
+        pairs[at + 5] = to;
+        pairs[at + 6] = slack;
+      }
+    }
+  }
+
   /**
    * A free block is rejected if accepting it leaves some period unable to absorb K, makes it paradoxical
    * even at its best prices, or makes an accepted block it overlaps so; accepted if rejecting it does.
    */
   private fixFree(domain: Domain): 'infeasible' | 'stable' | 'changed' {
     const { status } = domain;
+    this.collectPairs(domain);
     let changed = false;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== FREE) continue;
@@ -341,6 +453,18 @@ export class Propagator {
       const a = space.blocks[j]!;
       const from = Math.max(a.first, b.first);
       const to = Math.min(a.last, b.last);
+      if (!rejectOnly && a.sell !== b.sell) {
+        // Accepting b pairs it with a (see acceptedPairsFit), at the prices b's acceptance leaves.
+        const [sell, buy] = b.sell ? [b, a] : [a, b];
+        let sellOut = this.rangeSum(true, sell.first, from - 1) + this.rangeSum(true, to + 1, sell.last);
+        let buyOut = this.rangeSum(false, buy.first, from - 1) + this.rangeSum(false, to + 1, buy.last);
+        const outShift =
+          (from > b.first ? partial(b.sell ? shiftHigh : shiftLow, b.first, b.first, from - 1) : 0) +
+          (to < b.last ? partial(b.sell ? shiftHigh : shiftLow, b.first, to + 1, b.last) : 0);
+        if (b.sell) sellOut += outShift;
+        else buyOut += outShift;
+        if (sellOut - buyOut < sell.limitSum - buy.limitSum) rejectOnly = true;
+      }
       if (a.sell) {
         const best = prefixHigh[a.last + 1]! - prefixHigh[a.first]! + partial(shiftHigh, b.first, from, to);
         if (best < a.limitSum) {
@@ -355,6 +479,30 @@ export class Propagator {
         }
       }
     }
+    // Accepted pairs (collectPairs): the high shift lowers the sell's prices outside the overlap, the low
+    // shift raises the buy's.
+    // Pairs come by increasing slack, and b's shift over any of its periods is at most its shift over
+    // all of them (each period's shift has the same sign): the pairs from there on cannot break.
+    const { pairs } = this;
+    const reach = Math.max(-shiftHigh[b.last + 1]!, shiftLow[b.last + 1]!);
+    for (let k = 0; k < pairs.length && !(rejectOnly && acceptOnly); k += 7) {
+      const slack = pairs[k + 6]!;
+      if (slack >= reach) break;
+      const from = pairs[k + 4]!;
+      const to = pairs[k + 5]!;
+      const hiLoss =
+        clippedShift(shiftHigh, b, pairs[k]!, from - 1) + clippedShift(shiftHigh, b, to + 1, pairs[k + 1]!);
+      if (slack + hiLoss < 0) {
+        if (b.sell) rejectOnly = true;
+        else acceptOnly = true;
+      }
+      const loGain =
+        clippedShift(shiftLow, b, pairs[k + 2]!, from - 1) + clippedShift(shiftLow, b, to + 1, pairs[k + 3]!);
+      if (slack - loGain < 0) {
+        if (b.sell) acceptOnly = true;
+        else rejectOnly = true;
+      }
+    }
     if (rejectOnly && acceptOnly) return 'infeasible';
     return acceptOnly ? 'accept' : rejectOnly ? 'reject' : 'free';
   }
@@ -362,6 +510,18 @@ export class Propagator {
 
 function clampTo(v: number, lo: number, hi: number): number {
   return Math.min(Math.max(v, lo), hi);
+}
+
+/** Σ of block b's local prefix sums over positions from…to clipped to b (0 if they miss it). */
+function clippedShift(
+  prefix: Float64Array,
+  b: { first: number; last: number },
+  from: number,
+  to: number,
+): number {
+  const x = Math.max(from, b.first);
+  const y = Math.min(to, b.last);
+  return x > y ? 0 : partial(prefix, b.first, x, y);
 }
 
 /** Σ over positions from…to of a block-local prefix sum that starts at position `first`. */
