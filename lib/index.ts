@@ -67,6 +67,7 @@ export * from './product-id.js';
 export { PROJECT_ROOT } from './project-root.js';
 export { encodeToBuffer, FastBinaryReader, FastBinaryWriter, wireIntText } from './proto-wire.js';
 export { deriveSeed, drawSeed, NamedRng, type Random, RandomStream } from './random.js';
+export { firstAbove, firstAtLeast } from './sorted-search.js';
 export {
   readJsonFile,
   type SourceStamp,

@@ -11,6 +11,8 @@ import {
   DAY_MS,
   dayTokenOf,
   dayTokenStartMs,
+  firstAbove,
+  firstAtLeast,
   hourIdOf,
   type ParsedProductId,
   parseProductId,
@@ -331,30 +333,6 @@ export class MarketView {
       (wake.assets.length === 1 ? wake.assets[0] : undefined)
     );
   }
-}
-
-/** The first index of ascending `values` holding more than `x` (values.length if none or x is NaN). */
-function firstAbove(values: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** The first index of ascending `values` holding `x` or more (values.length if none or x is NaN). */
-function firstAtLeast(values: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! >= x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 function productKind(p: ProductSpec): 'QH' | 'H' | undefined {

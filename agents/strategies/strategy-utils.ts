@@ -8,6 +8,7 @@ import type { Action, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js'
 import {
   type BatteryLimits,
   deliveryStartOf,
+  firstAbove,
   hourIdOf,
   parseProductId,
   quarterHourId,
@@ -131,18 +132,6 @@ export function tradableQuarterHours(
     if (p.tradingOpenMs <= nowMs && p.gateClosureMs > nowMs + marginMs) out.push(p);
   }
   return out;
-}
-
-/** The first index of ascending `values` holding more than `x` (values.length if none). */
-function firstAbove(values: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 interface SortedProducts {

@@ -11,7 +11,7 @@
 //                    jittered position and a duration of a few quarter-hours.
 //   forecast-errors  + forecasts that differ from the realisation, with errors that shrink
 //                    toward delivery; untraded errors become system imbalance.
-import type { RandomStream } from '../../lib/index.js';
+import { firstAtLeast, type RandomStream } from '../../lib/index.js';
 import { HOUR_MS, STEP_MS } from './time.js';
 
 export const DIFFICULTY_LEVELS = ['clean', 'noise', 'spikes', 'forecast-errors'] as const;
@@ -75,21 +75,9 @@ export function spikeSeries(startsMs: ArrayLike<number>, p: SpikeParams, stream:
     if (nominal - p.jitterHours * HOUR_MS > last) break;
     const at = Math.floor((nominal + shift) / STEP_MS) * STEP_MS;
     // A spike covers the steps starting in [at, at + len quarter-hours).
-    for (let i = lowerBound(startsMs, at); i < n && startsMs[i]! < at + len * STEP_MS; i++) {
+    for (let i = firstAtLeast(startsMs, at); i < n && startsMs[i]! < at + len * STEP_MS; i++) {
       out[i]! += down ? -height : height;
     }
   }
   return out;
-}
-
-/** First index whose value is >= x. */
-function lowerBound(xs: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
