@@ -1,4 +1,4 @@
-import type { BlockSpace } from './block-space.js';
+import type { BlockSpace, SpaceBlock } from './block-space.js';
 
 // A node of the block search: each block accepted, rejected or still free, and per period the range of
 // block net demand K that any admissible completion can have. Propagation narrows both from three facts:
@@ -298,6 +298,16 @@ export class Propagator {
   }
 
   /**
+   * Σ_{s∖O} πHigh − Σ_{u∖O} πLow − (L_s − L_u) for a sell s and a buy u overlapping on O = [from, to]:
+   * what the pair can give up outside O and still fit one price vector (acceptedPairsFit).
+   */
+  private pairSlack(s: SpaceBlock, u: SpaceBlock, from: number, to: number): number {
+    const sellOut = this.rangeSum(true, s.first, from - 1) + this.rangeSum(true, to + 1, s.last);
+    const buyOut = this.rangeSum(false, u.first, from - 1) + this.rangeSum(false, to + 1, u.last);
+    return sellOut - buyOut - (s.limitSum - u.limitSum);
+  }
+
+  /**
    * An accepted sell s and an accepted buy u that overlap on O share O's prices: s needs Σ_O π ≥ L_s − Σ_{s∖O} π,
    * u needs Σ_O π ≤ L_u − Σ_{u∖O} π, so both hold only if Σ_{s∖O} πHigh − Σ_{u∖O} πLow ≥ L_s − L_u.
    * Checked one block at a time, each takes O's prices at its own best end, which this rules out.
@@ -316,9 +326,7 @@ export class Propagator {
         if (u.sell) continue;
         const from = Math.max(s.first, u.first);
         const to = Math.min(s.last, u.last);
-        const sellOut = this.rangeSum(true, s.first, from - 1) + this.rangeSum(true, to + 1, s.last);
-        const buyOut = this.rangeSum(false, u.first, from - 1) + this.rangeSum(false, to + 1, u.last);
-        const slack = sellOut - buyOut - (s.limitSum - u.limitSum);
+        const slack = this.pairSlack(s, u, from, to);
         if (slack < 0) return 'infeasible';
         // Each period outside the overlap may give up at most the slack: the sell's no lower than
         // its highest price − slack, the buy's no higher than its lowest + slack.
@@ -370,9 +378,7 @@ export class Propagator {
         if (u.sell) continue;
         const from = Math.max(s.first, u.first);
         const to = Math.min(s.last, u.last);
-        const sellOut = this.rangeSum(true, s.first, from - 1) + this.rangeSum(true, to + 1, s.last);
-        const buyOut = this.rangeSum(false, u.first, from - 1) + this.rangeSum(false, to + 1, u.last);
-        const slack = sellOut - buyOut - (s.limitSum - u.limitSum);
+        const slack = this.pairSlack(s, u, from, to);
         let at = pairs.length;
         pairs.push(0, 0, 0, 0, 0, 0, 0);
         // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
