@@ -3,6 +3,7 @@
 // found gone (processGone), not only at the end of the grace.
 import { afterEach, describe, expect, it } from 'vitest';
 import { GrpcGateway } from './grpc-gateway.js';
+import { TEST_GATEWAY_LIMITS } from './test-support.js';
 
 let gateway: GrpcGateway | undefined;
 
@@ -25,18 +26,7 @@ function owing(...owed: string[]): GrpcGateway {
     answerOutside: () => {
       throw new Error('no batch is sent in this test');
     },
-    limits: {
-      rate: {
-        outsidePerSecond: 20,
-        burst: 40,
-        disconnectAfter: 200,
-        cooldownMs: 2_000,
-        maxCooldownMs: 60_000,
-        refusedWhileWaited: 3,
-      },
-      helloTimeoutMs: 10_000,
-      maxMessageBytes: 4 * 1024 * 1024,
-    },
+    limits: TEST_GATEWAY_LIMITS,
   });
   // What end() records for an agent that had connected and whose stream is down at the run's end.
   for (const id of owed) (gateway as unknown as { owedFinale: Set<string> }).owedFinale.add(id);

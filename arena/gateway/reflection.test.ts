@@ -19,6 +19,7 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GrpcGateway } from './grpc-gateway.js';
+import { TEST_GATEWAY_LIMITS } from './test-support.js';
 
 const BUF = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'buf');
 const run = promisify(execFile);
@@ -42,18 +43,7 @@ async function startGateway(): Promise<string> {
     answerOutside: () => {
       throw new Error('no batch is sent in this test');
     },
-    limits: {
-      rate: {
-        outsidePerSecond: 20,
-        burst: 40,
-        disconnectAfter: 200,
-        cooldownMs: 2_000,
-        maxCooldownMs: 60_000,
-        refusedWhileWaited: 3,
-      },
-      helloTimeoutMs: 10_000,
-      maxMessageBytes: 4 * 1024 * 1024,
-    },
+    limits: TEST_GATEWAY_LIMITS,
   });
   const port = await gateway.listen('127.0.0.1', 0);
   return `http://127.0.0.1:${port}`;

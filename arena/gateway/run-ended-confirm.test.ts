@@ -12,6 +12,7 @@ import {
   rawClient,
 } from '../../test/helpers/raw-session.js';
 import { GrpcGateway } from './grpc-gateway.js';
+import { TEST_GATEWAY_LIMITS } from './test-support.js';
 
 let gateway: GrpcGateway | undefined;
 const clients: { close(): void }[] = [];
@@ -37,18 +38,7 @@ async function connected(confirmMs: number): Promise<{ g: GrpcGateway; s: RawByt
     answerOutside: () => {
       throw new Error('no batch is sent in this test');
     },
-    limits: {
-      rate: {
-        outsidePerSecond: 20,
-        burst: 40,
-        disconnectAfter: 200,
-        cooldownMs: 2_000,
-        maxCooldownMs: 60_000,
-        refusedWhileWaited: 3,
-      },
-      helloTimeoutMs: 10_000,
-      maxMessageBytes: 4 * 1024 * 1024,
-    },
+    limits: TEST_GATEWAY_LIMITS,
     runEndedConfirmMs: confirmMs,
   });
   gateway = g;
