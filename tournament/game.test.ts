@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SETTLEMENT_STREAM, SETTLEMENT_SUBJECTS, settlementMsgId, subjects } from '../arena/index.js';
 import { parseRunConfig } from '../sim/index.js';
 import { tempDir } from '../test/helpers/arena-process.js';
-import { helperBundle } from '../test/helpers/helper-bundle.js';
+import { fillLedgerCommand } from '../test/helpers/fill-ledger-command.js';
 import { NatsServerProcess, stopAllNatsServers } from '../test/helpers/nats-server-process.js';
 import { fastScenario } from '../test/helpers/tournament-fixtures.js';
 import { parseTournament } from './config.js';
@@ -209,18 +209,7 @@ describe('a game in which an entrant crashes', () => {
       entrants: [
         {
           name: 'dropper',
-          command: [
-            process.execPath,
-            helperBundle('fill-ledger-agent.ts'),
-            '--arena',
-            '{arena}',
-            '--token',
-            '{token}',
-            '--state',
-            '{state}',
-            '--exit-at',
-            '3',
-          ],
+          command: fillLedgerCommand(['--exit-at', '3']),
         },
         { name: 'quiet', strategy: 'idle' },
       ],

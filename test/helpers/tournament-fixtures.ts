@@ -1,6 +1,6 @@
 // Small, fast scenarios for tournament, study and worker tests.
 import { join } from 'node:path';
-import { helperBundle } from './helper-bundle.js';
+import { fillLedgerCommand } from './fill-ledger-command.js';
 
 /**
  * A tournament entrant over gRPC: the fill-ledger test agent, thinking `thinkMs` per wake-up so
@@ -9,18 +9,7 @@ import { helperBundle } from './helper-bundle.js';
 export function ledgerEntrant(dir: string, thinkMs: number): Record<string, unknown> {
   return {
     name: 'ledger',
-    command: [
-      process.execPath,
-      helperBundle('fill-ledger-agent.ts'),
-      '--arena',
-      '{arena}',
-      '--token',
-      '{token}',
-      '--state',
-      join(dir, 'ledger-{token}.json'),
-      '--think-ms',
-      `${thinkMs}`,
-    ],
+    command: fillLedgerCommand(['--think-ms', `${thinkMs}`], { state: join(dir, 'ledger-{token}.json') }),
   };
 }
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
-import { helperBundle } from '../helpers/helper-bundle.js';
+import { fillLedgerCommand } from '../helpers/fill-ledger-command.js';
 import { traderRunConfig } from '../helpers/trader-run.js';
 
 afterAll(stopAll);
@@ -28,18 +28,7 @@ const cfg = traderRunConfig({
 (cfg.agents as Record<string, unknown>[])[1] = {
   id: 'trader',
   strategy: 'fill-ledger',
-  command: [
-    process.execPath,
-    helperBundle('fill-ledger-agent.ts'),
-    '--arena',
-    '{arena}',
-    '--token',
-    '{token}',
-    '--state',
-    '{state}',
-    '--die-after',
-    dieAfter,
-  ],
+  command: fillLedgerCommand(['--die-after', dieAfter]),
 };
 const file = writeConfig(dir, cfg, 'run.yaml');
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
-import { helperBundle } from '../helpers/helper-bundle.js';
+import { fillLedgerCommand } from '../helpers/fill-ledger-command.js';
 import { traderRunConfig } from '../helpers/trader-run.js';
 
 afterAll(stopAll);
@@ -26,18 +26,7 @@ const dieAfter = join(dir, 'die-after');
 const agent = (id: string, option: string) => ({
   id,
   strategy: 'fill-ledger',
-  command: [
-    process.execPath,
-    helperBundle('fill-ledger-agent.ts'),
-    '--arena',
-    '{arena}',
-    '--token',
-    '{token}',
-    '--state',
-    '{state}',
-    option,
-    dieAfter,
-  ],
+  command: fillLedgerCommand([option, dieAfter]),
 });
 
 const config = (agentRestarts: number) => {

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runArenaToEnd, stopAll, tempDir, writeConfig } from '../helpers/arena-process.js';
 import type { FillLedgerState } from '../helpers/fill-ledger-agent.js';
-import { helperBundle } from '../helpers/helper-bundle.js';
+import { fillLedgerCommand } from '../helpers/fill-ledger-command.js';
 import { freePort } from '../helpers/nats-server-process.js';
 import { TcpFaultProxy } from '../helpers/tcp-fault-proxy.js';
 import { traderRunConfig } from '../helpers/trader-run.js';
@@ -36,17 +36,7 @@ const dieAfter = join(dir, 'die-after');
 const agent = (id: string, options: string[], arena = '{arena}') => ({
   id,
   strategy: 'fill-ledger',
-  command: [
-    process.execPath,
-    helperBundle('fill-ledger-agent.ts'),
-    '--arena',
-    arena,
-    '--token',
-    '{token}',
-    '--state',
-    '{state}',
-    ...options,
-  ],
+  command: fillLedgerCommand(options, { arena }),
 });
 
 const config = (name: string, agentRestarts: number, agents: Record<string, unknown>[]) => {
