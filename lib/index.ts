@@ -15,6 +15,7 @@ export {
   solveBatteryPlan,
   validateBatteryPlanProblem,
 } from './battery-plan.js';
+export { BID_ID_LIMIT, isBidId } from './bid-id.js';
 export { claimFolder, configurationHash, type FolderClaim } from './claim-folder.js';
 export {
   beforeFirstDayIssue,

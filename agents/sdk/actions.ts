@@ -4,7 +4,13 @@ import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { ExecutionRestriction, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { Action } from '../../gen/flexarena/v1/session.js';
-import { loneSurrogateAt, UTF8_STRING_LIMIT, utf8LengthOver } from '../../lib/index.js';
+import {
+  BID_ID_LIMIT,
+  isBidId,
+  loneSurrogateAt,
+  UTF8_STRING_LIMIT,
+  utf8LengthOver,
+} from '../../lib/index.js';
 import { ActionBuildError } from './errors.js';
 
 export type Tif = 'GTC' | 'IOC' | 'FOK';
@@ -74,12 +80,8 @@ function idText(value: unknown, field: string, required: boolean): string {
   return value;
 }
 
-/** The door's rule for an auction bid's id (it names the bid in awards and cancellations). */
-const BID_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-const BID_ID_LIMIT = '1-64 characters: letters, digits, "_", "." or "-"';
-
 function bidIdText(value: unknown, field: string): string {
-  if (typeof value === 'string' && BID_ID.test(value)) return value;
+  if (isBidId(value)) return value;
   throw new ActionBuildError(field, BID_ID_LIMIT, `${shown(value)} is not a bid id`);
 }
 

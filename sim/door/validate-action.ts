@@ -10,7 +10,13 @@ import { CurveInterpolation } from '../../gen/flexarena/v1/auction.js';
 import { BalancingDirection } from '../../gen/flexarena/v1/balancing.js';
 import { ExecutionRestriction, RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import { Action } from '../../gen/flexarena/v1/session.js';
-import { loneSurrogateAt, UTF8_STRING_LIMIT, utf8LengthOver } from '../../lib/index.js';
+import {
+  BID_ID_LIMIT,
+  isBidId,
+  loneSurrogateAt,
+  UTF8_STRING_LIMIT,
+  utf8LengthOver,
+} from '../../lib/index.js';
 import { wireRefusal } from './wire-refused.js';
 
 export type ActionKind = NonNullable<Action['kind']>['$case'];
@@ -259,8 +265,6 @@ function checkModify(m: Record<string, unknown>, l: DoorLimits): Check {
   );
 }
 
-const BID_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-
 /** A curve's points: each bad point field, unless the list itself is bad (then only that). */
 function checkPoints(points: unknown, l: DoorLimits): Check {
   if (!Array.isArray(points))
@@ -335,14 +339,9 @@ function checkBid(bid: unknown, l: DoorLimits): Check {
 function checkAuctionBid(a: Record<string, unknown>, l: DoorLimits): Check {
   return firstOf(
     text(a.auctionId, 'auction_bid.auction_id', l.maxIdLength, true),
-    typeof a.bidId === 'string' && BID_ID.test(a.bidId)
+    isBidId(a.bidId)
       ? undefined
-      : reject(
-          RejectCode.REJECT_CODE_BID_ID_INVALID,
-          'auction_bid.bid_id',
-          '1-64 characters: letters, digits, "_", "." or "-"',
-          a.bidId,
-        ),
+      : reject(RejectCode.REJECT_CODE_BID_ID_INVALID, 'auction_bid.bid_id', BID_ID_LIMIT, a.bidId),
     checkBid(a.bid, l),
   );
 }
