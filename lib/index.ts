@@ -5,6 +5,8 @@
 // lib/ imports nothing of the project; everything else may import it. (Reading a configuration
 // file is the runtime's: arena/run/config-file.ts — through this entry it would put the yaml
 // package into every agent process's bundle.)
+
+export { BID_ID_LIMIT, isBidId, MAX_ID_BYTES } from './action-ids.js';
 export {
   type BatteryLimits,
   type BatteryPlan,
@@ -15,7 +17,6 @@ export {
   solveBatteryPlan,
   validateBatteryPlanProblem,
 } from './battery-plan.js';
-export { BID_ID_LIMIT, isBidId } from './bid-id.js';
 export { claimFolder, configurationHash, type FolderClaim } from './claim-folder.js';
 export {
   beforeFirstDayIssue,

@@ -8,6 +8,7 @@ import {
   BID_ID_LIMIT,
   isBidId,
   loneSurrogateAt,
+  MAX_ID_BYTES,
   UTF8_STRING_LIMIT,
   utf8LengthOver,
 } from '../../lib/index.js';
@@ -46,13 +47,9 @@ function flag(value: unknown, field: string): boolean {
   );
 }
 
-/**
- * The door's limit of ids (product_id, auction_id, a cancel's bid_id) and client_ref, counted in
- * UTF-8 bytes as the wire carries them (sim/door/validate-action.ts, docs/protocol.md "Reject
- * codes"). Refused here, where the strategy built the action, in the door's words: over gRPC the
- * arena rejected it only after the batch had gone, and an in-process run never saw this line.
- */
-export const MAX_ID_BYTES = 64;
+// The door's default limit of ids and client_ref (MAX_ID_BYTES, UTF-8 bytes; docs/protocol.md
+// "Reject codes") is refused here, where the strategy built the action, in the door's words: over
+// gRPC the arena rejected it only after the batch had gone, and an in-process run never saw this line.
 
 /** A string field of an action: a string the wire can carry, of at most MAX_ID_BYTES bytes. */
 function idText(value: unknown, field: string, required: boolean): string {

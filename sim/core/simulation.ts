@@ -32,7 +32,7 @@ import {
   BatchStatus,
   type WakeUp,
 } from '../../gen/flexarena/v1/session.js';
-import { ConfigError, wireIntText } from '../../lib/index.js';
+import { ConfigError, MAX_ID_BYTES, wireIntText } from '../../lib/index.js';
 import { clockStartIssue, clockStartMs } from '../config/clock-start.js';
 import type { RunConfig } from '../config/run-config.js';
 import { fieldPath, protocolLimit, protocolMessage } from '../door/field-path.js';
@@ -80,8 +80,8 @@ export interface SimulationOptions {
 }
 
 export const DEFAULT_DOOR_LIMITS = {
-  maxClientRefLength: 64,
-  maxIdLength: 64,
+  maxClientRefLength: MAX_ID_BYTES,
+  maxIdLength: MAX_ID_BYTES,
   maxCurvePoints: 200,
   maxAuctionLots: 5_000_000,
 };
