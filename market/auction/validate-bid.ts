@@ -109,9 +109,25 @@ export function rejectionOf(found: readonly AuctionRejection[] | undefined): Auc
   if (found === undefined || found.length === 0) return null;
   const [first, ...also] = found as [AuctionRejection, ...AuctionRejection[]];
   if (also.length === 0) return first;
-  const shown = also.slice(0, ALSO_SHOWN).map((r) => r.message);
-  if (also.length > ALSO_SHOWN) shown.push(`${also.length - ALSO_SHOWN} more`);
-  return { ...first, message: `${first.message}; also: ${shown.join('; ')}`, also };
+  return {
+    ...first,
+    message: withAlso(
+      first.message,
+      also.map((r) => r.message),
+    ),
+    also,
+  };
+}
+
+/**
+ * "first; also: other; other…" (at most ALSO_SHOWN others, then "N more"): the words of a rejection
+ * with `also`, for a caller that words its parts its own way (the arena, in the protocol's names).
+ */
+export function withAlso(first: string, others: readonly string[]): string {
+  if (others.length === 0) return first;
+  const shown = others.slice(0, ALSO_SHOWN);
+  if (others.length > ALSO_SHOWN) shown.push(`${others.length - ALSO_SHOWN} more`);
+  return `${first}; also: ${shown.join('; ')}`;
 }
 
 /** Adds `r` (if any) to the list, made on the first: a valid bid allocates nothing. */

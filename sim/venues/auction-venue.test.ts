@@ -435,14 +435,16 @@ describe('an auction bid breaking several rules', () => {
     });
     const [head, rest] = r.message.split('; also: ');
     expect(head).toBe('block.first_period 40 is outside the periods of ida3-20261122 (48..95)');
+    // The others in the protocol's names already (the simulation words the first by its field);
+    // the tape keeps the market's wording.
     expect(rest).toBe(
-      'block.last_period 30 is outside the periods of ida3-20261122 (48..95); ' +
-        'priceTicks must be an integer >= -50000 and <= 400000; got 400001',
+      'auction_bid.block.last_period 30 is outside the periods of ida3-20261122 (48..95); ' +
+        'auction_bid.block.price_ticks must be an integer >= -50000 and <= 400000; got 400001',
     );
     expect(tape.records.at(-1)).toMatchObject({
       type: 'rejected',
       field: 'block.first_period',
-      message: r.message,
+      message: `${head}; also: block.last_period 30 is outside the periods of ida3-20261122 (48..95); priceTicks must be an integer >= -50000 and <= 400000; got 400001`,
     });
   });
 });

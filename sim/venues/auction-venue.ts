@@ -27,10 +27,12 @@ import {
   eurToTicks,
   tradeCashUnits,
   validateBid,
+  withAlso,
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
 import { PHASE } from '../core/phases.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
+import { protocolMessage } from '../door/field-path.js';
 import { auctionEntries, auctionGateMs } from './gate-times.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
@@ -193,14 +195,16 @@ export class AuctionVenue implements Venue {
       throw new Error(`not an auction action: ${kind?.$case}`);
     const ledger = this.ctx.ledger(agentId);
     const auction = this.auctions.get(kind.value.auctionId);
-    const reject = (code: string, field: string, limit: string, message: string) => {
+    // `toAgent`: the result's message when it differs from the tape's (the others of a rejection
+    // with `also`, each already in the protocol's names; the simulation puts the first in them).
+    const reject = (code: string, field: string, limit: string, message: string, toAgent = message) => {
       ledger.rejects++;
       Object.assign(result, {
         status: ActionStatus.ACTION_STATUS_REJECTED,
         rejectCode: rejectCodeToProto(code),
         field,
         limit,
-        message,
+        message: toAgent,
       });
       // On the tape like the continuous market's rejections: before, only accepted bids were
       // there, so the arena's own record did not show an auction bid that was refused.
@@ -228,9 +232,35 @@ export class AuctionVenue implements Venue {
       return;
     }
     const internalId = `${agentId}:${kind.value.bidId}`;
+    const sent = { bidId: kind.value.bidId, internalId, time };
     const refused = (r: AuctionRejection) => {
-      const a = inAgentTerms(r, auction, { bidId: kind.value.bidId, internalId, time });
-      reject(a.code, a.field, a.limit, a.message);
+      const a = inAgentTerms(r, auction, sent);
+      if (r.also === undefined) {
+        reject(a.code, a.field, a.limit, a.message);
+        return;
+      }
+      // The simulation words a rejection's message in the protocol's names by its one field (the
+      // first's); each other part opens with its own, so it is worded here, by that field. The
+      // tape keeps the market's wording, as for any rejection.
+      const others = r.also.map((x) => {
+        const y = inAgentTerms(x, auction, sent);
+        return protocolMessage(action, y.field, y.message);
+      });
+      const own = r.message.slice(
+        0,
+        r.message.length -
+          withAlso(
+            '',
+            r.also.map((x) => x.message),
+          ).length,
+      );
+      reject(
+        a.code,
+        a.field,
+        a.limit,
+        a.message,
+        withAlso(inAgentTerms({ ...r, message: own }, auction, sent).message, others),
+      );
     };
     if (kind.$case === 'cancelAuctionBid') {
       const r = auction.book.cancel(internalId, agentId);
