@@ -308,8 +308,12 @@ export class AuctionVenue implements Venue {
     const first = auction.spec.firstPeriod;
     const last = auction.spec.lastPeriod;
     let periodFaults: AuctionRejection[] | undefined;
+    const fault = (r: AuctionRejection) => {
+      if (periodFaults === undefined) periodFaults = [r];
+      else periodFaults.push(r);
+    };
     const outOfRange = (field: string, p: number) => {
-      (periodFaults ??= []).push({
+      fault({
         code: 'PERIOD_OUT_OF_RANGE',
         field,
         limit: `>= ${first} and <= ${last}`,
@@ -343,7 +347,7 @@ export class AuctionVenue implements Venue {
       // order of the two, so the limit names first_period (an auction range the value lies in
       // would say nothing).
       else if (!firstBad && b.lastPeriod < b.firstPeriod)
-        (periodFaults ??= []).push({
+        fault({
           code: 'PERIOD_OUT_OF_RANGE',
           field: 'block.last_period',
           limit: `>= ${b.firstPeriod} (block.first_period) and <= ${last}`,
