@@ -104,6 +104,7 @@ export {
 } from './wake-view.js';
 export { readWholeLines } from './whole-lines.js';
 export {
+  allWireMismatches,
   checkWire,
   compileWireSchema,
   expectedWireText,

@@ -330,7 +330,24 @@ export function checkWire(
   end = buf.length,
   units?: WireUnits,
 ): WireMismatch | undefined {
-  return walk(msg, buf, start, end, 0, units);
+  return walk(msg, buf, start, end, 0, units, undefined);
+}
+
+/**
+ * Every field of buf[start, end) (as message `msg`, outside `units`) whose wire type does not fit or
+ * whose string is not UTF-8, in the order they come, so an error can name them all (checkWire stops
+ * at the first). A second walk, made only once checkWire found one: the happy path does not pay for it.
+ */
+export function allWireMismatches(
+  msg: WireMessage,
+  buf: Uint8Array,
+  start = 0,
+  end = buf.length,
+  units?: WireUnits,
+): WireMismatch[] {
+  const all: WireMismatch[] = [];
+  walk(msg, buf, start, end, 0, units, all);
+  return all;
 }
 
 function walk(
@@ -340,6 +357,8 @@ function walk(
   end: number,
   depth: number,
   units: WireUnits | undefined,
+  /** When given, every mismatch is pushed here (paths from `msg`), not only the first returned. */
+  all: WireMismatch[] | undefined,
 ): WireMismatch | undefined {
   if (depth > MAX_DEPTH) throw new WireMalformed('', `messages nested deeper than ${MAX_DEPTH}`);
   // A new instance of a message that holds units (even none): the decoder replaces an earlier one.
@@ -375,17 +394,21 @@ function walk(
       // Unknown field numbers pass, whatever their wire type (protobuf's forward compatibility).
       if (f === undefined) continue;
       if ((f.allowed & (1 << wt)) === 0) {
-        first ??= { path: f.name, field: f, got: wt };
+        const m = { path: f.name, field: f, got: wt };
+        all?.push(m);
+        first ??= m;
         continue;
       }
       if (wt !== 2) continue;
       const inner = f.message;
       if (inner === undefined) {
         if (f.packedSize >= 0) checkPacked(f, buf, lenStart, pos);
-        else if (f.utf8 && first === undefined && !isValidUtf8(buf, lenStart, pos)) {
+        else if (f.utf8 && (first === undefined || all !== undefined) && !isValidUtf8(buf, lenStart, pos)) {
           const invalidUtf8 = { start: lenStart, end: pos };
           const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
-          first = { path: segment(f, index), field: f, got: 2, invalidUtf8 };
+          const m = { path: segment(f, index), field: f, got: 2, invalidUtf8 };
+          all?.push(m);
+          first ??= m;
         }
         continue;
       }
@@ -393,7 +416,7 @@ function walk(
       if (units !== undefined && inner === units.unit) {
         let m: WireMismatch | undefined;
         try {
-          m = walk(inner, buf, valueStart, pos, depth + 1, undefined);
+          m = walk(inner, buf, valueStart, pos, depth + 1, undefined, undefined);
         } catch (err) {
           throw err instanceof WireMalformed
             ? new WireMalformed(join(segment(f, unitIndex), err.path), err.reason)
@@ -403,16 +426,18 @@ function walk(
         continue;
       }
       let m: WireMismatch | undefined;
+      const innerAll: WireMismatch[] | undefined = all === undefined ? undefined : [];
       try {
-        m = walk(inner, buf, valueStart, pos, depth + 1, units);
+        m = walk(inner, buf, valueStart, pos, depth + 1, units, innerAll);
       } catch (err) {
         if (!(err instanceof WireMalformed)) throw err;
         const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
         throw new WireMalformed(join(segment(f, index), err.path), err.reason);
       }
-      if (m !== undefined && first === undefined) {
-        const index = f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0;
-        first = { ...m, path: join(segment(f, index), m.path) };
+      if (m !== undefined && (first === undefined || all !== undefined)) {
+        const head = segment(f, f.repeated ? occurrencesBefore(buf, start, tagAt, no) : 0);
+        if (all !== undefined) for (const x of innerAll!) all.push({ ...x, path: join(head, x.path) });
+        first ??= { ...m, path: join(head, m.path) };
       }
     }
   } catch (err) {

@@ -12,7 +12,7 @@ import {
   UTF8_STRING_LIMIT,
   utf8LengthOver,
 } from '../../lib/index.js';
-import { ActionBuildError } from './errors.js';
+import { ActionBuildError, type FieldFault } from './errors.js';
 
 export type Tif = 'GTC' | 'IOC' | 'FOK';
 
@@ -23,63 +23,122 @@ const TIF: Record<Tif, TimeInForce> = {
 };
 
 /**
+ * The bad fields of the action being built. Every field is checked and one ActionBuildError names
+ * them all, the first as its field and limit and the others after it ("…; also: …"), as the door's
+ * rejection does: a builder that stopped at the first had the agent fix one field per try.
+ */
+type Faults = FieldFault[];
+
+/** Throws the ActionBuildError for `faults` when there are any. */
+function refuse(faults: Faults): void {
+  const [first, ...also] = faults;
+  if (first !== undefined) throw new ActionBuildError(first.field, first.limit, first.reason, { also });
+}
+
+/**
  * One of a builder's named choices ('buy' | 'sell', a Tif, …). The types say which, but a plain
  * JavaScript agent (or a value read from a file) can pass anything: 'Buy' became a sell, 'up' any
  * other way a down bid, and a tif of 'ioc' an order the door took as GTC in-process.
  */
-function choice<K extends string, V>(table: Record<K, V>, value: unknown, field: string): V {
+function choice<K extends string, V>(table: Record<K, V>, value: unknown, field: string, faults: Faults): V {
   if (typeof value === 'string' && Object.hasOwn(table, value)) return table[value as K];
   const names = Object.keys(table);
-  throw new ActionBuildError(
+  faults.push({
     field,
-    names.map((n) => `'${n}'`).join(' | '),
-    `${JSON.stringify(value) ?? String(value)} is not one of ${names.join(', ')}`,
-  );
+    limit: names.map((n) => `'${n}'`).join(' | '),
+    reason: `${JSON.stringify(value) ?? String(value)} is not one of ${names.join(', ')}`,
+  });
+  return undefined as V;
 }
 
-function flag(value: unknown, field: string): boolean {
+function flag(value: unknown, field: string, faults: Faults): boolean {
   // Not read by truth value: aon: 'no' would be an all-or-none order.
   if (typeof value === 'boolean') return value;
-  throw new ActionBuildError(
+  faults.push({
     field,
-    'true | false',
-    `${JSON.stringify(value) ?? String(value)} is not a boolean`,
-  );
+    limit: 'true | false',
+    reason: `${JSON.stringify(value) ?? String(value)} is not a boolean`,
+  });
+  return false;
 }
 
-// The door's default limit of ids and client_ref (MAX_ID_BYTES, UTF-8 bytes; docs/protocol.md
-// "Reject codes") is refused here, where the strategy built the action, in the door's words: over
-// gRPC the arena rejected it only after the batch had gone, and an in-process run never saw this line.
+// The door's limits of ids and client_ref (UTF-8 bytes; docs/protocol.md "Reject codes") are
+// refused here, where the strategy built the action, in the door's words: over gRPC the arena
+// rejected it only after the batch had gone, and an in-process run never saw this line.
 
-/** A string field of an action: a string the wire can carry, of at most MAX_ID_BYTES bytes. */
-function idText(value: unknown, field: string, required: boolean): string {
+/**
+ * The limits the builders check: the arena's, from the last Welcome's MarketSpec (runAgent sets
+ * them), else the door's default. One per process: the builders are plain functions.
+ */
+const textLimits = { idBytes: MAX_ID_BYTES, clientRefBytes: MAX_ID_BYTES };
+
+function limitOr(value: unknown): number {
+  // 0 (or absent): an arena from before MarketSpec carried its limits, which has the default.
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : MAX_ID_BYTES;
+}
+
+/**
+ * Makes the builders check the arena's limits of ids and client_ref (MarketSpec.max_id_bytes and
+ * max_client_ref_bytes; the default, MAX_ID_BYTES, where they are 0 or `market` is undefined).
+ * runAgent calls it with every Welcome; an in-process host may call it with the run's MarketSpec.
+ */
+export function useArenaLimits(
+  market: { maxIdBytes?: number; maxClientRefBytes?: number } | undefined,
+): void {
+  textLimits.idBytes = limitOr(market?.maxIdBytes);
+  textLimits.clientRefBytes = limitOr(market?.maxClientRefBytes);
+}
+
+/** The limits the builders check now (useArenaLimits). */
+export function arenaLimits(): { idBytes: number; clientRefBytes: number } {
+  return { ...textLimits };
+}
+
+/** A string field of an action: a string the wire can carry, of at most `maxBytes` bytes. */
+function text(value: unknown, field: string, required: boolean, maxBytes: number, faults: Faults): string {
+  const fault = textFault(value, field, required, maxBytes);
+  if (fault !== undefined) faults.push(fault);
+  return value as string;
+}
+
+function textFault(
+  value: unknown,
+  field: string,
+  required: boolean,
+  maxBytes: number,
+): FieldFault | undefined {
   if (typeof value !== 'string')
-    throw new ActionBuildError(field, 'a string', `${shown(value)} is not a string`);
+    return { field, limit: 'a string', reason: `${shown(value)} is not a string` };
   if (required && value.length === 0)
-    throw new ActionBuildError(
+    return {
       field,
-      `a non-empty string of at most ${MAX_ID_BYTES} bytes of UTF-8`,
-      '"" is empty',
-    );
+      limit: `a non-empty string of at most ${maxBytes} bytes of UTF-8`,
+      reason: '"" is empty',
+    };
   const lone = loneSurrogateAt(value);
   if (lone >= 0)
-    throw new ActionBuildError(
+    return {
       field,
-      UTF8_STRING_LIMIT,
-      `${JSON.stringify(value)} holds a lone surrogate U+${value.charCodeAt(lone).toString(16).toUpperCase()} at index ${lone}, which no UTF-8 can carry`,
-    );
-  if (utf8LengthOver(value, MAX_ID_BYTES))
-    throw new ActionBuildError(
+      limit: UTF8_STRING_LIMIT,
+      reason: `${JSON.stringify(value)} holds a lone surrogate U+${value.charCodeAt(lone).toString(16).toUpperCase()} at index ${lone}, which no UTF-8 can carry`,
+    };
+  if (utf8LengthOver(value, maxBytes))
+    return {
       field,
-      `at most ${MAX_ID_BYTES} bytes of UTF-8`,
-      `${JSON.stringify(value)} is ${Buffer.byteLength(value, 'utf8')} bytes`,
-    );
-  return value;
+      limit: `at most ${maxBytes} bytes of UTF-8`,
+      reason: `${JSON.stringify(value)} is ${Buffer.byteLength(value, 'utf8')} bytes`,
+    };
+  return undefined;
 }
 
-function bidIdText(value: unknown, field: string): string {
-  if (isBidId(value)) return value;
-  throw new ActionBuildError(field, BID_ID_LIMIT, `${shown(value)} is not a bid id`);
+const idText = (value: unknown, field: string, faults: Faults) =>
+  text(value, field, true, textLimits.idBytes, faults);
+const refText = (value: unknown, faults: Faults) =>
+  text(value, 'client_ref', false, textLimits.clientRefBytes, faults);
+
+function bidIdText(value: unknown, field: string, faults: Faults): string {
+  if (!isBidId(value)) faults.push({ field, limit: BID_ID_LIMIT, reason: `${shown(value)} is not a bid id` });
+  return value as string;
 }
 
 function shown(value: unknown): string {
@@ -143,27 +202,29 @@ export interface OrderArgs {
 }
 
 export function submit(o: OrderArgs): Action {
-  return {
-    clientRef: idText(o.clientRef ?? '', 'client_ref', false),
-    kind: {
-      $case: 'submit',
-      value: {
-        productId: idText(o.productId, 'submit.product_id', true),
-        side: choice(SIDE, o.side, 'submit.side'),
-        priceTicks: o.priceTicks,
-        quantityLots: o.quantityLots,
-        timeInForce: choice(TIF, o.tif ?? 'GTC', 'submit.time_in_force'),
-        restriction: flag(o.aon ?? false, 'submit.restriction')
-          ? ExecutionRestriction.EXECUTION_RESTRICTION_AON
-          : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
-        peakLots: o.peakLots ?? 0,
-      },
-    },
+  const faults: Faults = [];
+  // In the door's order: client_ref, then the submit's fields.
+  const clientRef = refText(o.clientRef ?? '', faults);
+  const value = {
+    productId: idText(o.productId, 'submit.product_id', faults),
+    side: choice(SIDE, o.side, 'submit.side', faults),
+    priceTicks: o.priceTicks,
+    quantityLots: o.quantityLots,
+    timeInForce: choice(TIF, o.tif ?? 'GTC', 'submit.time_in_force', faults),
+    restriction: flag(o.aon ?? false, 'submit.restriction', faults)
+      ? ExecutionRestriction.EXECUTION_RESTRICTION_AON
+      : ExecutionRestriction.EXECUTION_RESTRICTION_NONE,
+    peakLots: o.peakLots ?? 0,
   };
+  refuse(faults);
+  return { clientRef, kind: { $case: 'submit', value } };
 }
 
 export function cancel(orderId: number, clientRef = ''): Action {
-  return { clientRef: idText(clientRef, 'client_ref', false), kind: { $case: 'cancel', value: { orderId } } };
+  const faults: Faults = [];
+  const ref = refText(clientRef, faults);
+  refuse(faults);
+  return { clientRef: ref, kind: { $case: 'cancel', value: { orderId } } };
 }
 
 export function modify(
@@ -172,8 +233,11 @@ export function modify(
   quantityLotsValue: number,
   clientRef = '',
 ): Action {
+  const faults: Faults = [];
+  const ref = refText(clientRef, faults);
+  refuse(faults);
   return {
-    clientRef: idText(clientRef, 'client_ref', false),
+    clientRef: ref,
     kind: {
       $case: 'modify',
       value: { orderId, priceTicks: priceTicksValue, quantityLots: quantityLotsValue },
@@ -184,12 +248,18 @@ export function modify(
 type AuctionBidKind = Extract<NonNullable<Action['kind']>, { $case: 'auctionBid' }>['value']['bid'];
 
 /** An auction bid: its ids checked first, in the door's order, then the bid `build` makes. */
-function auctionBidAction(auctionId: string, bidId: string, build: () => AuctionBidKind): Action {
+function auctionBidAction(
+  auctionId: string,
+  bidId: string,
+  build: (faults: Faults) => AuctionBidKind,
+): Action {
+  const faults: Faults = [];
   const value = {
-    auctionId: idText(auctionId, 'auction_bid.auction_id', true),
-    bidId: bidIdText(bidId, 'auction_bid.bid_id'),
-    bid: build(),
+    auctionId: idText(auctionId, 'auction_bid.auction_id', faults),
+    bidId: bidIdText(bidId, 'auction_bid.bid_id', faults),
+    bid: build(faults),
   };
+  refuse(faults);
   return { clientRef: bidId, kind: { $case: 'auctionBid', value } };
 }
 
@@ -201,11 +271,11 @@ export function auctionCurve(
   points: { priceTicks: number; quantityLots: number }[],
   interpolation: 'step' | 'linear' = 'step',
 ): Action {
-  return auctionBidAction(auctionId, bidId, () => ({
+  return auctionBidAction(auctionId, bidId, (faults) => ({
     $case: 'curve',
     value: {
       period,
-      interpolation: choice(INTERPOLATION, interpolation, 'auction_bid.curve.interpolation'),
+      interpolation: choice(INTERPOLATION, interpolation, 'auction_bid.curve.interpolation', faults),
       points,
     },
   }));
@@ -223,17 +293,21 @@ export function auctionBlock(
     quantityLots: number;
   },
 ): Action {
-  return auctionBidAction(auctionId, bidId, () => ({
+  return auctionBidAction(auctionId, bidId, (faults) => ({
     $case: 'block',
-    value: { ...b, side: choice(SIDE, b.side, 'auction_bid.block.side') },
+    value: { ...b, side: choice(SIDE, b.side, 'auction_bid.block.side', faults) },
   }));
 }
 
 export function cancelAuctionBid(auctionId: string, bidId: string): Action {
+  const faults: Faults = [];
+  // The door's rule for a cancel's bid_id: an id string (a bid the arena does not hold is a
+  // business rejection), not the pattern a new bid's id must match.
   const value = {
-    auctionId: idText(auctionId, 'cancel_auction_bid.auction_id', true),
-    bidId: idText(bidId, 'cancel_auction_bid.bid_id', true),
+    auctionId: idText(auctionId, 'cancel_auction_bid.auction_id', faults),
+    bidId: idText(bidId, 'cancel_auction_bid.bid_id', faults),
   };
+  refuse(faults);
   return { clientRef: bidId, kind: { $case: 'cancelAuctionBid', value } };
 }
 
@@ -245,19 +319,16 @@ export function capacityBid(
   priceTicks: number,
   indivisible = false,
 ): Action {
-  return {
-    clientRef: '',
-    kind: {
-      $case: 'capacityBid',
-      value: {
-        productId: idText(productId, 'capacity_bid.product_id', true),
-        direction: choice(DIRECTION, direction, 'capacity_bid.direction'),
-        quantityLots,
-        priceTicks,
-        indivisible: flag(indivisible, 'capacity_bid.indivisible'),
-      },
-    },
+  const faults: Faults = [];
+  const value = {
+    productId: idText(productId, 'capacity_bid.product_id', faults),
+    direction: choice(DIRECTION, direction, 'capacity_bid.direction', faults),
+    quantityLots,
+    priceTicks,
+    indivisible: flag(indivisible, 'capacity_bid.indivisible', faults),
   };
+  refuse(faults);
+  return { clientRef: '', kind: { $case: 'capacityBid', value } };
 }
 
 /** Balancing energy for one quarter-hour product. */
@@ -267,16 +338,13 @@ export function energyBid(
   quantityLots: number,
   priceTicks: number,
 ): Action {
-  return {
-    clientRef: '',
-    kind: {
-      $case: 'energyBid',
-      value: {
-        productId: idText(productId, 'energy_bid.product_id', true),
-        direction: choice(DIRECTION, direction, 'energy_bid.direction'),
-        quantityLots,
-        priceTicks,
-      },
-    },
+  const faults: Faults = [];
+  const value = {
+    productId: idText(productId, 'energy_bid.product_id', faults),
+    direction: choice(DIRECTION, direction, 'energy_bid.direction', faults),
+    quantityLots,
+    priceTicks,
   };
+  refuse(faults);
+  return { clientRef: '', kind: { $case: 'energyBid', value } };
 }

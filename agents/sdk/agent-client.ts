@@ -23,6 +23,7 @@ import {
   type Welcome,
 } from '../../gen/flexarena/v1/session.js';
 import { encodeToBuffer } from '../../lib/index.js';
+import { useArenaLimits } from './actions.js';
 import { AgentSdkError, HelloError, SessionError, StrategyError, type StrategyMethod } from './errors.js';
 import { GrpcStatus } from './grpc-status.js';
 import { type GrpcStreamError, openGrpcStream, splitAddress } from './grpc-stream.js';
@@ -380,6 +381,8 @@ function runSession(
       switch (msg.kind?.$case) {
         case 'welcome':
           outcome.welcome = msg.kind.value;
+          // The builders check this arena's limits of ids and client_ref from here on.
+          useArenaLimits(msg.kind.value.market);
           if (strategy.onWelcome) {
             const welcome = msg.kind.value;
             await strategyCall(strategy, 'onWelcome', {}, () => strategy.onWelcome?.(welcome));

@@ -15,27 +15,47 @@ export class SessionError extends AgentSdkError {
   }
 }
 
+/** One bad field of an action or a hello: its proto path, the rule, and what is wrong with it. */
+export interface FieldFault {
+  field: string;
+  limit: string;
+  reason: string;
+}
+
+/** "field: reason (limit: limit)", and the others after it ("; also: …", as the door words it). */
+function faultText(first: FieldFault, also: readonly FieldFault[]): string {
+  const one = (f: FieldFault) => `${f.field}: ${f.reason} (limit: ${f.limit})`;
+  return also.length === 0 ? one(first) : `${one(first)}; also: ${also.map(one).join('; ')}`;
+}
+
 /**
  * An action the SDK refuses to build or send because the arena would reject it as malformed.
  * `field` is the proto field path inside the Action, as the door names it in ActionResult.field
  * (`submit.product_id`, `auction_bid.curve.points[2].quantity_lots`, `client_ref`; `actions` for
- * an entry that is no Action at all), `limit` the rule. `actionIndex` is the action's index in the
- * batch when runAgent found it in a batch decide() returned (the message then starts with
- * `actions[i]: `); undefined when a builder refused it.
+ * an entry that is no Action at all), `limit` the rule, `reason` what is wrong with it. An action
+ * with several bad fields is one error: `field`, `limit` and `reason` are the first's, `also` the
+ * others' in the order the door checks them, and the message names them all after the first
+ * ("…; also: …"), as the door's rejection does. `actionIndex` is the action's index in the batch when
+ * runAgent found it in a batch decide() returned (the message then starts with `actions[i]: `);
+ * undefined when a builder refused it.
  */
 export class ActionBuildError extends AgentSdkError {
   constructor(
     readonly field: string,
     readonly limit: string,
-    message: string,
-    options?: { cause?: unknown; actionIndex?: number },
+    readonly reason: string,
+    options?: { cause?: unknown; actionIndex?: number; also?: readonly FieldFault[] },
   ) {
     const at = options?.actionIndex === undefined ? '' : `actions[${options.actionIndex}]: `;
-    super(`${at}${field}: ${message} (limit: ${limit})`, options);
+    const also = options?.also ?? [];
+    super(`${at}${faultText({ field, limit, reason }, also)}`, options);
     this.actionIndex = options?.actionIndex;
+    this.also = also;
   }
 
   readonly actionIndex?: number;
+  /** The action's other bad fields, after the first; empty when there is one. */
+  readonly also: readonly FieldFault[];
 }
 
 /** The strategy method the SDK was calling when it threw. */
@@ -77,17 +97,24 @@ function isoTime(ms: number): string {
 /**
  * A hello the SDK cannot send: a field of it (from the strategy or ConnectOptions) that the wire
  * cannot carry or the arena would refuse. `field` is the proto path ("hello.strategy"), `limit` the
- * rule; `cause` is the encoder's own error when that is what found it.
+ * rule, `reason` what is wrong; with several bad fields, those are the first's and `also` the
+ * others', named in the message after it ("…; also: …"). `cause` is the encoder's own error when
+ * that is what found it.
  */
 export class HelloError extends AgentSdkError {
   constructor(
     readonly field: string,
     readonly limit: string,
-    message: string,
-    options?: { cause?: unknown },
+    readonly reason: string,
+    options?: { cause?: unknown; also?: readonly FieldFault[] },
   ) {
-    super(`${field}: ${message} (limit: ${limit})`, options);
+    const also = options?.also ?? [];
+    super(faultText({ field, limit, reason }, also), options);
+    this.also = also;
   }
+
+  /** The hello's other bad fields, after the first; empty when there is one. */
+  readonly also: readonly FieldFault[];
 }
 
 export class ParamError extends AgentSdkError {

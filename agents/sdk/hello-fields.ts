@@ -4,7 +4,7 @@
 // "The number 1.5 cannot be converted to a BigInt") — and only once the stream was open.
 import type { Hello } from '../../gen/flexarena/v1/session.js';
 import { isWellFormed, UTF8_STRING_LIMIT } from '../../lib/index.js';
-import { HelloError } from './errors.js';
+import { type FieldFault, HelloError } from './errors.js';
 
 /** A string, and one the wire can carry (the limit the door and the gateway state for action strings). */
 const TEXT_LIMIT = `a string, ${UTF8_STRING_LIMIT}`;
@@ -13,22 +13,33 @@ function kindOf(value: unknown): string {
   return value === null || value === undefined ? String(value) : `a ${typeof value}`;
 }
 
-function text(value: unknown, field: string, source: string): void {
+function text(value: unknown, field: string, source: string): FieldFault | undefined {
   if (typeof value !== 'string')
-    throw new HelloError(field, TEXT_LIMIT, `${source} is ${kindOf(value)}, not a string`);
+    return { field, limit: TEXT_LIMIT, reason: `${source} is ${kindOf(value)}, not a string` };
   if (!isWellFormed(value))
-    throw new HelloError(field, TEXT_LIMIT, `${source} ${JSON.stringify(value)} holds a lone surrogate`);
+    return { field, limit: TEXT_LIMIT, reason: `${source} ${JSON.stringify(value)} holds a lone surrogate` };
+  return undefined;
 }
 
-/** Throws a HelloError for the first field of `hello` the arena could not get as it is. */
+function reportSeq(seq: unknown): FieldFault | undefined {
+  if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) return undefined;
+  return {
+    field: 'hello.last_report_seq',
+    limit: `an integer within [0, ${Number.MAX_SAFE_INTEGER}] (a report_seq the arena sent)`,
+    reason: `lastReportSeq ${typeof seq === 'number' ? seq : (JSON.stringify(seq) ?? String(seq))} is not one`,
+  };
+}
+
+/**
+ * Throws a HelloError for the fields of `hello` the arena could not get as they are: the first as
+ * its field and limit, the others after it (HelloError.also), so one run names them all.
+ */
 export function checkHello(hello: Hello, sources: { strategy: string; sdkName: string }): void {
-  text(hello.strategy, 'hello.strategy', sources.strategy);
-  text(hello.sdkName, 'hello.sdk_name', sources.sdkName);
-  const seq: unknown = hello.lastReportSeq;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
-    throw new HelloError(
-      'hello.last_report_seq',
-      `an integer within [0, ${Number.MAX_SAFE_INTEGER}] (a report_seq the arena sent)`,
-      `lastReportSeq ${typeof seq === 'number' ? seq : (JSON.stringify(seq) ?? String(seq))} is not one`,
-    );
+  const faults = [
+    text(hello.strategy, 'hello.strategy', sources.strategy),
+    text(hello.sdkName, 'hello.sdk_name', sources.sdkName),
+    reportSeq(hello.lastReportSeq),
+  ].filter((f): f is FieldFault => f !== undefined);
+  const [first, ...also] = faults;
+  if (first !== undefined) throw new HelloError(first.field, first.limit, first.reason, { also });
 }

@@ -3,6 +3,7 @@
 export { RejectCode, Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 export type { Action, ActionAck, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
 export {
+  arenaLimits,
   auctionBlock,
   auctionCurve,
   cancel,
@@ -15,11 +16,13 @@ export {
   quantityLots,
   submit,
   type Tif,
+  useArenaLimits,
 } from './actions.js';
 export { type AgentRunOutcome, type ConnectOptions, runAgent } from './agent-client.js';
 export {
   ActionBuildError,
   AgentSdkError,
+  type FieldFault,
   HelloError,
   ParamError,
   ResumeFileError,

@@ -42,6 +42,8 @@ function view() {
         quantityLotMw: 0.1,
         cashUnitsPerEur: 100_000,
         maxQuantityLots: 10_000,
+        maxIdBytes: 64,
+        maxClientRefBytes: 64,
         // Out of order on purpose: the view sorts by delivery start.
         products: [hourProduct(DAY + 9 * HOUR), ...qhs.slice().reverse(), hourProduct(DAY)],
       },

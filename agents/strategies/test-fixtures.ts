@@ -101,6 +101,8 @@ export function makeWelcome(partial: Partial<Welcome> = {}): Welcome {
       quantityLotMw: 0.1,
       cashUnitsPerEur: 100_000,
       maxQuantityLots: 10_000,
+      maxIdBytes: 64,
+      maxClientRefBytes: 64,
       products: quarterHourProductSpecs(),
     },
     assets: [],

@@ -153,13 +153,15 @@ export function decodeSessionRequest(value: Buffer): SessionRequest | Undecodabl
     const actions = req.kind.value.actions as unknown[];
     for (const [index, issue] of wire.actions) {
       const decoded = actions[index] as Action | undefined;
-      // The client_ref decoded as sent unless it is the field that did not fit.
-      const clientRef = issue.field === 'client_ref' ? '' : (decoded?.clientRef ?? '');
+      // The client_ref decoded as sent unless it is a field that did not fit.
+      const refBad = issue.field === 'client_ref' || issue.also?.some((x) => x.field === 'client_ref');
+      const clientRef = refBad ? '' : (decoded?.clientRef ?? '');
       actions[index] = wireRefusedAction(clientRef, {
         field: issue.field,
         limit: issue.limit,
         message: issue.message,
         bytes: value.subarray(issue.start, issue.end).toString('base64'),
+        ...(issue.also === undefined ? {} : { also: issue.also }),
       });
     }
   }

@@ -3,8 +3,11 @@
 // type, or a string of it that is not valid UTF-8, makes the message undecodable — the session ends with INVALID_ARGUMENT, as for any bytes
 // that are not a SessionRequest; a field inside one action makes only that action a stand-in the
 // door rejects as INVALID_FIELD (sim/door/wire-refused.ts), and the rest of the batch goes on.
+// Either way every such field is named, the first as `field`/`limit` and the others after it
+// ("; also: …", the door's words for an action with several bad fields), so one round fixes them all.
 import { WIRE_FIELDS } from '../../gen/flexarena/v1/wire_fields.js';
 import {
+  allWireMismatches,
   checkWire,
   compileWireSchema,
   expectedWireText,
@@ -19,12 +22,18 @@ const SCHEMA = compileWireSchema(WIRE_FIELDS);
 const REQUEST = SCHEMA.get('flexarena.v1.SessionRequest')!;
 const ACTION = SCHEMA.get('flexarena.v1.Action')!;
 
-/** A field inside one action with the wrong wire type or a string not UTF-8, as the door words it. */
-export interface ActionWireIssue {
+/** One field with the wrong wire type or a string not UTF-8, as the door words it. */
+export interface WireFieldIssue {
   /** Proto field path inside the Action ("submit.price_ticks"). */
   field: string;
   limit: string;
   message: string;
+}
+
+/** The fields of one action with the wrong wire type or a string not UTF-8: the first, then the others. */
+export interface ActionWireIssue extends WireFieldIssue {
+  /** The action's other such fields, in the order they came; absent when there is one. */
+  also?: WireFieldIssue[];
   /** Where the action's bytes are in the request (for the stand-in's copy of them). */
   start: number;
   end: number;
@@ -79,20 +88,45 @@ const UNITS: WireUnits = {
   },
 };
 
+/** The walk stopped looking at an action's first bad field; a second walk of its bytes finds them all. */
+function withOthers(issue: ActionWireIssue, buf: Uint8Array): ActionWireIssue {
+  const [, ...others] = allWireMismatches(ACTION, buf, issue.start, issue.end);
+  if (others.length === 0) return issue;
+  return { ...issue, also: others.map((o) => ({ field: o.path, ...describe(o, buf) })) };
+}
+
+/** Actions are walked (and named) on their own: a whole request's second walk leaves them out. */
+const SKIP_UNITS: WireUnits = { unit: ACTION, onParent() {}, onUnit() {} };
+
+/** At most this many others are spelled out, as the door does for an action. */
+const ALSO_SHOWN = 8;
+
+/** The message for an undecodable request: every mismatch of its envelope, the first leading. */
+function undecodable(buf: Uint8Array, m: WireMismatch): string {
+  const [first = m, ...others] = allWireMismatches(REQUEST, buf, 0, buf.length, SKIP_UNITS);
+  if (others.length === 0) return describe(first, buf).message;
+  const shown = others.slice(0, ALSO_SHOWN).map((o) => describe(o, buf).message);
+  if (others.length > ALSO_SHOWN) shown.push(`${others.length - ALSO_SHOWN} more`);
+  return `${describe(first, buf).message}; also: ${shown.join('; ')}`;
+}
+
 /** Checks the bytes of one SessionRequest. */
 export function checkSessionRequestWire(buf: Uint8Array): SessionWireCheck {
   actions = undefined;
   checking = buf;
   try {
     const m = checkWire(REQUEST, buf, 0, buf.length, UNITS);
-    if (m !== undefined) return { ok: false, undecodable: describe(m, buf).message };
+    if (m !== undefined) return { ok: false, undecodable: undecodable(buf, m) };
   } catch (err) {
     if (err instanceof WireMalformed) return { ok: false, undecodable: err.message };
     throw err;
   } finally {
     checking = EMPTY;
   }
-  const found = actions;
+  // Set by onUnit during the walk (TypeScript sees only the assignment above).
+  const found = actions as Map<number, ActionWireIssue> | undefined;
   actions = undefined;
+  // After the walk, not inside onUnit: the walker keeps its position in module state.
+  if (found !== undefined) for (const [i, issue] of found) found.set(i, withOthers(issue, buf));
   return { ok: true, actions: found };
 }

@@ -11,4 +11,4 @@ export {
 export { curveQuantityAt, curveRangeAt, curveUtility, type QuantityRange } from './curve.js';
 export { auctionConfigFor, IDA_SCHEDULE } from './schedule.js';
 export * from './types.js';
-export { AuctionBook, assertValidAuctionConfig, validateBid } from './validate-bid.js';
+export { AuctionBook, assertValidAuctionConfig, validateBid, withAlso } from './validate-bid.js';

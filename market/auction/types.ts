@@ -92,6 +92,11 @@ export interface AuctionRejection {
   /** The rule's limit in words, e.g. ">= -50000 and <= 400000". */
   limit: string;
   message: string;
+  /**
+   * The bid's other broken rules, in the order they are checked (code, field and limit are the
+   * first's); `message` names them after the first ("…; also: …"). Absent when there is one.
+   */
+  also?: readonly AuctionRejection[];
 }
 
 export type AuctionBookResult = { ok: true } | { ok: false; rejection: AuctionRejection };

@@ -97,117 +97,214 @@ function periodCheck(config: AuctionConfig, value: unknown, field: string, min =
   );
 }
 
-function validateCurve(config: AuctionConfig, bid: CurveBid): AuctionRejection | null {
-  const period = periodCheck(config, bid.period, 'period');
-  if (period) return period;
+/** At most this many of a bid's other broken rules are spelled out in its message (as at the door). */
+const ALSO_SHOWN = 8;
+
+/**
+ * One rejection for the rules a bid breaks, in the order they are checked: code, field and limit
+ * are the first's (the one a check that stopped at it gave), `also` the others', and the message
+ * names them after the first ("…; also: …"), as the core's door does for an action's fields.
+ */
+export function rejectionOf(found: readonly AuctionRejection[] | undefined): AuctionRejection | null {
+  if (found === undefined || found.length === 0) return null;
+  const [first, ...also] = found as [AuctionRejection, ...AuctionRejection[]];
+  if (also.length === 0) return first;
+  return {
+    ...first,
+    message: withAlso(
+      first.message,
+      also.map((r) => r.message),
+    ),
+    also,
+  };
+}
+
+/**
+ * "first; also: other; other…" (at most ALSO_SHOWN others, then "N more"): the words of a rejection
+ * with `also`, for a caller that words its parts its own way (the arena, in the protocol's names).
+ */
+export function withAlso(first: string, others: readonly string[]): string {
+  if (others.length === 0) return first;
+  const shown = others.slice(0, ALSO_SHOWN);
+  if (others.length > ALSO_SHOWN) shown.push(`${others.length - ALSO_SHOWN} more`);
+  return `${first}; also: ${shown.join('; ')}`;
+}
+
+/** Adds `r` (if any) to the list, made on the first: a valid bid allocates nothing. */
+function add(
+  found: AuctionRejection[] | undefined,
+  r: AuctionRejection | null,
+): AuctionRejection[] | undefined {
+  if (r === null) return found;
+  if (found === undefined) return [r];
+  found.push(r);
+  return found;
+}
+
+/**
+ * The rules a curve breaks: period, interpolation and each point's own values independently. A
+ * list that is no list of points (empty, too long) is the only thing said about the points; the
+ * order between points (prices rising, quantities not) is checked between points whose own values
+ * passed — a rule between two values says nothing when one of them is already wrong.
+ */
+function curveFaults(
+  config: AuctionConfig,
+  bid: CurveBid,
+  found: AuctionRejection[] | undefined,
+  periods: boolean,
+): AuctionRejection[] | undefined {
+  if (periods) found = add(found, periodCheck(config, bid.period, 'period'));
   if (bid.interpolation !== 'step' && bid.interpolation !== 'linear') {
     const limit = "'step' or 'linear'";
-    return reject(
-      'INVALID_FIELD',
-      'interpolation',
-      limit,
-      `interpolation must be ${limit}; got ${show(bid.interpolation)}`,
+    found = add(
+      found,
+      reject(
+        'INVALID_FIELD',
+        'interpolation',
+        limit,
+        `interpolation must be ${limit}; got ${show(bid.interpolation)}`,
+      ),
     );
   }
   const points: unknown = bid.points;
   if (!Array.isArray(points) || points.length === 0) {
-    return reject(
-      'CURVE_EMPTY',
-      'points',
-      '>= 1 point',
-      `points must hold at least one point; got ${show(points)}`,
+    return add(
+      found,
+      reject(
+        'CURVE_EMPTY',
+        'points',
+        '>= 1 point',
+        `points must hold at least one point; got ${show(points)}`,
+      ),
     );
   }
   const maxPoints = maxCurvePoints(config);
   if (points.length > maxPoints) {
     const limit = `<= ${maxPoints} points`;
-    return reject('TOO_MANY_POINTS', 'points', limit, `points must hold ${limit}; got ${points.length}`);
+    return add(
+      found,
+      reject('TOO_MANY_POINTS', 'points', limit, `points must hold ${limit}; got ${points.length}`),
+    );
   }
   const maxQ = config.maxQuantityLots;
+  // The previous point's values when they passed their own checks (NaN: not to compare with).
+  let prevPrice = Number.NaN;
+  let prevQuantity = Number.NaN;
   for (let i = 0; i < points.length; i++) {
     const point: unknown = points[i];
     if (point === null || typeof point !== 'object') {
       const limit = 'an object { priceTicks, quantityLots }';
-      return reject(
-        'INVALID_FIELD',
-        `points[${i}]`,
-        limit,
-        `points[${i}] must be ${limit}; got ${show(point)}`,
+      found = add(
+        found,
+        reject('INVALID_FIELD', `points[${i}]`, limit, `points[${i}] must be ${limit}; got ${show(point)}`),
       );
+      prevPrice = prevQuantity = Number.NaN;
+      continue;
     }
     const { priceTicks, quantityLots } = point as Record<string, unknown>;
     // The field's name is only spelled out for a rejection: a curve has up to thousands of points.
-    if (!priceInRange(config, priceTicks))
-      return priceRejection(config, priceTicks, `points[${i}].priceTicks`);
-    if (!isInt(quantityLots) || Math.abs(quantityLots) > maxQ) {
+    const priceOk = priceInRange(config, priceTicks);
+    if (!priceOk) found = add(found, priceRejection(config, priceTicks, `points[${i}].priceTicks`));
+    const quantityOk = isInt(quantityLots) && Math.abs(quantityLots) <= maxQ;
+    if (!quantityOk) {
       const field = `points[${i}].quantityLots`;
       const limit = `>= ${-maxQ} and <= ${maxQ}`;
-      return reject(
-        'QUANTITY_INVALID',
-        field,
-        limit,
-        `${field} must be an integer ${limit}; got ${show(quantityLots)}`,
+      found = add(
+        found,
+        reject(
+          'QUANTITY_INVALID',
+          field,
+          limit,
+          `${field} must be an integer ${limit}; got ${show(quantityLots)}`,
+        ),
       );
     }
-    if (i > 0) {
-      const prev = points[i - 1] as { priceTicks: number; quantityLots: number };
-      if ((priceTicks as number) <= prev.priceTicks) {
-        const field = `points[${i}].priceTicks`;
-        const limit = `> ${prev.priceTicks}`;
-        const message = `${field} must be ${limit}: prices strictly increase along a curve; got ${priceTicks}`;
-        return reject('CURVE_NOT_MONOTONE', field, limit, message);
-      }
-      if (quantityLots > prev.quantityLots) {
-        const field = `points[${i}].quantityLots`;
-        const limit = `<= ${prev.quantityLots}`;
-        const message = `${field} must be ${limit}: net demand never rises with price; got ${quantityLots}`;
-        return reject('CURVE_NOT_MONOTONE', field, limit, message);
-      }
+    if (priceOk && (priceTicks as number) <= prevPrice) {
+      const field = `points[${i}].priceTicks`;
+      const limit = `> ${prevPrice}`;
+      const message = `${field} must be ${limit}: prices strictly increase along a curve; got ${priceTicks}`;
+      found = add(found, reject('CURVE_NOT_MONOTONE', field, limit, message));
     }
+    if (quantityOk && (quantityLots as number) > prevQuantity) {
+      const field = `points[${i}].quantityLots`;
+      const limit = `<= ${prevQuantity}`;
+      const message = `${field} must be ${limit}: net demand never rises with price; got ${quantityLots}`;
+      found = add(found, reject('CURVE_NOT_MONOTONE', field, limit, message));
+    }
+    prevPrice = priceOk ? (priceTicks as number) : Number.NaN;
+    prevQuantity = quantityOk ? (quantityLots as number) : Number.NaN;
   }
-  return null;
+  return found;
 }
 
-function validateBlock(config: AuctionConfig, bid: BlockBid): AuctionRejection | null {
+/** The rules a block breaks, each field on its own (last_period after first_period when that passed). */
+function blockFaults(
+  config: AuctionConfig,
+  bid: BlockBid,
+  found: AuctionRejection[] | undefined,
+  periods: boolean,
+): AuctionRejection[] | undefined {
   if (bid.side !== 'buy' && bid.side !== 'sell') {
     const limit = "'buy' or 'sell'";
-    return reject('INVALID_FIELD', 'side', limit, `side must be ${limit}; got ${show(bid.side)}`);
+    found = add(
+      found,
+      reject('INVALID_FIELD', 'side', limit, `side must be ${limit}; got ${show(bid.side)}`),
+    );
   }
-  const first = periodCheck(config, bid.firstPeriod, 'firstPeriod');
-  if (first) return first;
-  const last = periodCheck(config, bid.lastPeriod, 'lastPeriod', bid.firstPeriod);
-  if (last) return last;
-  const price = priceCheck(config, bid.priceTicks, 'priceTicks');
-  if (price) return price;
+  if (periods) {
+    const first = periodCheck(config, bid.firstPeriod, 'firstPeriod');
+    found = add(found, first);
+    found = add(found, periodCheck(config, bid.lastPeriod, 'lastPeriod', first ? 0 : bid.firstPeriod));
+  }
+  found = add(found, priceCheck(config, bid.priceTicks, 'priceTicks'));
   const q: unknown = bid.quantityLots;
   if (!isInt(q) || q < 1 || q > config.maxQuantityLots) {
     const limit = `>= 1 and <= ${config.maxQuantityLots}`;
-    return reject(
-      'QUANTITY_INVALID',
-      'quantityLots',
-      limit,
-      `quantityLots must be an integer ${limit}; got ${show(q)}`,
+    found = add(
+      found,
+      reject(
+        'QUANTITY_INVALID',
+        'quantityLots',
+        limit,
+        `quantityLots must be an integer ${limit}; got ${show(q)}`,
+      ),
     );
   }
-  return null;
+  return found;
 }
 
-/** The first rule the bid breaks, or null if it is valid for this config. Duplicates are the book's business. */
-export function validateBid(config: AuctionConfig, bid: AuctionBid): AuctionRejection | null {
+/**
+ * The rules the bid breaks, or null if it is valid for this config: the first as code, field and
+ * limit, the others after it (rejectionOf). Duplicates are the book's business. `periods: false`
+ * leaves the periods out, for a caller that checked them in its own terms (the arena's auction
+ * venue: quarter-hours of the day) and adds what it found before these.
+ */
+export function validateBid(
+  config: AuctionConfig,
+  bid: AuctionBid,
+  options: { periods?: boolean; before?: readonly AuctionRejection[] } = {},
+): AuctionRejection | null {
   const raw: unknown = bid;
   if (raw === null || typeof raw !== 'object') {
     return reject('INVALID_FIELD', 'kind', "'curve' or 'block'", `a bid must be an object; got ${show(raw)}`);
   }
-  const id = idCheck(bid.bidId, 'bidId') ?? idCheck(bid.agentId, 'agentId');
-  if (id) return id;
-  if (bid.kind === 'curve') return validateCurve(config, bid);
-  if (bid.kind === 'block') return validateBlock(config, bid);
+  const periods = options.periods ?? true;
+  let found = options.before === undefined || options.before.length === 0 ? undefined : [...options.before];
+  found = add(found, idCheck(bid.bidId, 'bidId'));
+  found = add(found, idCheck(bid.agentId, 'agentId'));
+  if (bid.kind === 'curve') return rejectionOf(curveFaults(config, bid, found, periods));
+  if (bid.kind === 'block') return rejectionOf(blockFaults(config, bid, found, periods));
   const limit = "'curve' or 'block'";
-  return reject(
-    'INVALID_FIELD',
-    'kind',
-    limit,
-    `kind must be ${limit}; got ${show((bid as { kind: unknown }).kind)}`,
+  return rejectionOf(
+    add(
+      found,
+      reject(
+        'INVALID_FIELD',
+        'kind',
+        limit,
+        `kind must be ${limit}; got ${show((bid as { kind: unknown }).kind)}`,
+      ),
+    ),
   );
 }
 

@@ -235,12 +235,12 @@ export class Simulation {
       this.liveAnswered.set(id, new Set());
     }
     const limits = cidLimits(ctx.cfg);
-    this.spec = marketSpec(ctx.products, limits);
     const d = {
       ...DEFAULT_DOOR_LIMITS,
       maxActionsPerBatch: ctx.cfg.limits.maxActionsPerWakeUp,
       ...opts.door,
     };
+    this.spec = marketSpec(ctx.products, limits, d);
     this.maxActionsPerBatch = d.maxActionsPerBatch;
     this.door = {
       enabledKinds: new Set([...this.venueByAction.keys()] as ActionKind[]),

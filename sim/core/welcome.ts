@@ -11,7 +11,13 @@ import type { CidLimits } from '../venues/cid-venue.js';
 import type { ProductCatalog } from '../world/products.js';
 import type { RunContext } from './run-context.js';
 
-export function marketSpec(products: ProductCatalog, limits: CidLimits): MarketSpec {
+/** The door's limits of an action's strings (DoorLimits), which the SDKs check when they build one. */
+export interface TextLimits {
+  maxIdLength: number;
+  maxClientRefLength: number;
+}
+
+export function marketSpec(products: ProductCatalog, limits: CidLimits, text: TextLimits): MarketSpec {
   return {
     priceMinTicks: limits.priceMinTicks,
     priceMaxTicks: limits.priceMaxTicks,
@@ -27,6 +33,8 @@ export function marketSpec(products: ProductCatalog, limits: CidLimits): MarketS
       tradingOpenMs: p.openMs,
       gateClosureMs: p.gateClosureMs,
     })),
+    maxIdBytes: text.maxIdLength,
+    maxClientRefBytes: text.maxClientRefLength,
   };
 }
 

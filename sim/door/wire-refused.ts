@@ -17,6 +17,8 @@ export interface WireRefusedAction {
     message: string;
     /** The action's bytes as they came, base64. */
     bytes: string;
+    /** The action's other fields that did not fit, in the order they came; absent when there is one. */
+    also?: { field: string; limit: string; message: string }[];
   };
 }
 
@@ -27,9 +29,7 @@ export function wireRefusedAction(
   return { clientRef, wireRefused: refusal };
 }
 
-/** The door's rejection for a stand-in (`raw.wireRefused` set); from a tape, each part is checked. */
-export function wireRefusal(raw: Record<string, unknown>): DoorRejection {
-  const w = raw.wireRefused;
+function refusalOf(w: unknown): DoorRejection {
   const { field, limit, message } = (typeof w === 'object' && w !== null ? w : {}) as Record<string, unknown>;
   return {
     code: RejectCode.REJECT_CODE_INVALID_FIELD,
@@ -37,4 +37,15 @@ export function wireRefusal(raw: Record<string, unknown>): DoorRejection {
     limit: typeof limit === 'string' ? limit : 'each field with the wire type of its proto type',
     message: typeof message === 'string' ? message : 'a field came with the wrong wire type',
   };
+}
+
+/**
+ * The door's rejection for a stand-in (`raw.wireRefused` set), its other fields as `also`; from a
+ * tape, each part is checked (a tape from before `also` has none).
+ */
+export function wireRefusal(raw: Record<string, unknown>): DoorRejection {
+  const w = raw.wireRefused;
+  const first = refusalOf(w);
+  const also = typeof w === 'object' && w !== null ? (w as Record<string, unknown>).also : undefined;
+  return Array.isArray(also) && also.length > 0 ? { ...first, also: also.map(refusalOf) } : first;
 }

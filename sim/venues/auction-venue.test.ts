@@ -420,3 +420,31 @@ describe('AuctionVenue', () => {
     for (const id of rec.acceptedBlocks as string[]) expect(id.startsWith(`${WORLD_PARTY}:`)).toBe(false);
   });
 });
+
+describe('an auction bid breaking several rules', () => {
+  it('names them all: the periods outside the auction first, as before, then the bid’s other rules', () => {
+    const { venue, tape } = makeVenue();
+    const action = blockBid('ida3-20261122', 'm1', 40, 30);
+    (action.kind!.value as { bid: { value: { priceTicks: number } } }).bid.value.priceTicks = 400_001;
+    const r = handle(venue, 'buyer', action);
+    expect(r).toMatchObject({
+      status: ActionStatus.ACTION_STATUS_REJECTED,
+      rejectCode: RejectCode.REJECT_CODE_PERIOD_OUT_OF_RANGE,
+      field: 'block.first_period',
+      limit: '>= 48 and <= 95',
+    });
+    const [head, rest] = r.message.split('; also: ');
+    expect(head).toBe('block.first_period 40 is outside the periods of ida3-20261122 (48..95)');
+    // The others in the protocol's names already (the simulation words the first by its field);
+    // the tape keeps the market's wording.
+    expect(rest).toBe(
+      'auction_bid.block.last_period 30 is outside the periods of ida3-20261122 (48..95); ' +
+        'auction_bid.block.price_ticks must be an integer >= -50000 and <= 400000; got 400001',
+    );
+    expect(tape.records.at(-1)).toMatchObject({
+      type: 'rejected',
+      field: 'block.first_period',
+      message: `${head}; also: block.last_period 30 is outside the periods of ida3-20261122 (48..95); priceTicks must be an integer >= -50000 and <= 400000; got 400001`,
+    });
+  });
+});

@@ -26,10 +26,13 @@ import {
   clearAuctionAsync,
   eurToTicks,
   tradeCashUnits,
+  validateBid,
+  withAlso,
 } from '../../market/index.js';
 import { rejectCodeToProto } from '../core/convert.js';
 import { PHASE } from '../core/phases.js';
 import { type RunContext, WORLD_PARTY } from '../core/run-context.js';
+import { protocolMessage } from '../door/field-path.js';
 import { auctionEntries, auctionGateMs } from './gate-times.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
@@ -192,14 +195,16 @@ export class AuctionVenue implements Venue {
       throw new Error(`not an auction action: ${kind?.$case}`);
     const ledger = this.ctx.ledger(agentId);
     const auction = this.auctions.get(kind.value.auctionId);
-    const reject = (code: string, field: string, limit: string, message: string) => {
+    // `toAgent`: the result's message when it differs from the tape's (the others of a rejection
+    // with `also`, each already in the protocol's names; the simulation puts the first in them).
+    const reject = (code: string, field: string, limit: string, message: string, toAgent = message) => {
       ledger.rejects++;
       Object.assign(result, {
         status: ActionStatus.ACTION_STATUS_REJECTED,
         rejectCode: rejectCodeToProto(code),
         field,
         limit,
-        message,
+        message: toAgent,
       });
       // On the tape like the continuous market's rejections: before, only accepted bids were
       // there, so the arena's own record did not show an auction bid that was refused.
@@ -227,9 +232,35 @@ export class AuctionVenue implements Venue {
       return;
     }
     const internalId = `${agentId}:${kind.value.bidId}`;
+    const sent = { bidId: kind.value.bidId, internalId, time };
     const refused = (r: AuctionRejection) => {
-      const a = inAgentTerms(r, auction, { bidId: kind.value.bidId, internalId, time });
-      reject(a.code, a.field, a.limit, a.message);
+      const a = inAgentTerms(r, auction, sent);
+      if (r.also === undefined) {
+        reject(a.code, a.field, a.limit, a.message);
+        return;
+      }
+      // The simulation words a rejection's message in the protocol's names by its one field (the
+      // first's); each other part opens with its own, so it is worded here, by that field. The
+      // tape keeps the market's wording, as for any rejection.
+      const others = r.also.map((x) => {
+        const y = inAgentTerms(x, auction, sent);
+        return protocolMessage(action, y.field, y.message);
+      });
+      const own = r.message.slice(
+        0,
+        r.message.length -
+          withAlso(
+            '',
+            r.also.map((x) => x.message),
+          ).length,
+      );
+      reject(
+        a.code,
+        a.field,
+        a.limit,
+        a.message,
+        withAlso(inAgentTerms({ ...r, message: own }, auction, sent).message, others),
+      );
     };
     if (kind.$case === 'cancelAuctionBid') {
       const r = auction.book.cancel(internalId, agentId);
@@ -247,9 +278,11 @@ export class AuctionVenue implements Venue {
       return;
     }
     ledger.orders++;
-    const bid = this.toBid(agentId, internalId, auction, kind.value);
-    if ('rejection' in bid) {
-      reject(bid.rejection.code, bid.rejection.field, bid.rejection.limit, bid.rejection.message);
+    const { bid, periodFaults } = this.toBid(agentId, internalId, auction, kind.value);
+    if (periodFaults !== undefined) {
+      // Periods outside the auction's, named first as before; the bid's other broken rules after
+      // them (validateBid with its own period checks left out: these are the periods' in our terms).
+      refused(validateBid(auction.config, bid, { periods: false, before: periodFaults })!);
       return;
     }
     const r = auction.book.submit(bid);
@@ -261,62 +294,77 @@ export class AuctionVenue implements Venue {
 
   publish(): void {}
 
-  /** Proto bid → library bid; protocol periods are quarter-hours of the day, the library's are the auction's. */
+  /**
+   * Proto bid → library bid; protocol periods are quarter-hours of the day, the library's are the
+   * auction's. Periods outside the auction's come back as `periodFaults` (each named), with the bid
+   * as sent (its periods shifted, not clamped) so the rest of it can still be checked.
+   */
   private toBid(
     agentId: string,
     bidId: string,
     auction: Auction,
     msg: Extract<NonNullable<Action['kind']>, { $case: 'auctionBid' }>['value'],
-  ): AuctionBid | { rejection: { code: string; field: string; limit: string; message: string } } {
+  ): { bid: AuctionBid; periodFaults: AuctionRejection[] | undefined } {
     const first = auction.spec.firstPeriod;
     const last = auction.spec.lastPeriod;
-    const outOfRange = (field: string, p: number) => ({
-      rejection: {
+    let periodFaults: AuctionRejection[] | undefined;
+    const fault = (r: AuctionRejection) => {
+      if (periodFaults === undefined) periodFaults = [r];
+      else periodFaults.push(r);
+    };
+    const outOfRange = (field: string, p: number) => {
+      fault({
         code: 'PERIOD_OUT_OF_RANGE',
         field,
         limit: `>= ${first} and <= ${last}`,
         message: `${field} ${p} is outside the periods of ${auction.spec.auctionId} (${first}..${last})`,
-      },
-    });
+      });
+    };
     const bid = msg.bid;
     if (bid?.$case === 'curve') {
       const c = bid.value;
-      if (c.period < first || c.period > last) return outOfRange('curve.period', c.period);
+      if (c.period < first || c.period > last) outOfRange('curve.period', c.period);
       return {
-        kind: 'curve',
-        bidId,
-        agentId,
-        period: c.period - first,
-        interpolation: c.interpolation === CurveInterpolation.CURVE_INTERPOLATION_LINEAR ? 'linear' : 'step',
-        points: c.points.map((p) => ({ priceTicks: p.priceTicks, quantityLots: p.quantityLots })),
+        bid: {
+          kind: 'curve',
+          bidId,
+          agentId,
+          period: c.period - first,
+          interpolation:
+            c.interpolation === CurveInterpolation.CURVE_INTERPOLATION_LINEAR ? 'linear' : 'step',
+          points: c.points.map((p) => ({ priceTicks: p.priceTicks, quantityLots: p.quantityLots })),
+        },
+        periodFaults,
       };
     }
     if (bid?.$case === 'block') {
       const b = bid.value;
-      if (b.firstPeriod < first || b.firstPeriod > last)
-        return outOfRange('block.first_period', b.firstPeriod);
-      if (b.lastPeriod > last) return outOfRange('block.last_period', b.lastPeriod);
+      const firstBad = b.firstPeriod < first || b.firstPeriod > last;
+      if (firstBad) outOfRange('block.first_period', b.firstPeriod);
+      if (b.lastPeriod > last || (firstBad && b.lastPeriod < first))
+        outOfRange('block.last_period', b.lastPeriod);
       // Inside the auction's periods but before the block's own start: the rule broken is the
       // order of the two, so the limit names first_period (an auction range the value lies in
       // would say nothing).
-      if (b.lastPeriod < b.firstPeriod)
-        return {
-          rejection: {
-            code: 'PERIOD_OUT_OF_RANGE',
-            field: 'block.last_period',
-            limit: `>= ${b.firstPeriod} (block.first_period) and <= ${last}`,
-            message: `block.last_period ${b.lastPeriod} is before block.first_period ${b.firstPeriod}: a block covers first_period..last_period of ${auction.spec.auctionId}`,
-          },
-        };
+      else if (!firstBad && b.lastPeriod < b.firstPeriod)
+        fault({
+          code: 'PERIOD_OUT_OF_RANGE',
+          field: 'block.last_period',
+          limit: `>= ${b.firstPeriod} (block.first_period) and <= ${last}`,
+          message: `block.last_period ${b.lastPeriod} is before block.first_period ${b.firstPeriod}: a block covers first_period..last_period of ${auction.spec.auctionId}`,
+        });
       return {
-        kind: 'block',
-        bidId,
-        agentId,
-        side: b.side === Side.SIDE_SELL ? 'sell' : 'buy',
-        firstPeriod: b.firstPeriod - first,
-        lastPeriod: b.lastPeriod - first,
-        priceTicks: b.priceTicks,
-        quantityLots: b.quantityLots,
+        bid: {
+          kind: 'block',
+          bidId,
+          agentId,
+          side: b.side === Side.SIDE_SELL ? 'sell' : 'buy',
+          firstPeriod: b.firstPeriod - first,
+          lastPeriod: b.lastPeriod - first,
+          priceTicks: b.priceTicks,
+          quantityLots: b.quantityLots,
+        },
+        periodFaults,
       };
     }
     throw new Error('auction bid without curve or block must have been rejected by validation');

@@ -2,6 +2,7 @@
 built in euros and megawatts, and call run_agent() (or cli.main()). The SDK speaks the protocol."""
 from . import actions
 from .actions import (
+    arena_limits,
     auction_block,
     auction_curve,
     buy,
@@ -12,12 +13,14 @@ from .actions import (
     modify,
     order,
     sell,
+    use_arena_limits,
 )
 from .client import Outcome, Strategy, run_agent
 from .errors import (
     ActionBuildError,
     AgentSdkError,
     ConnectTimeout,
+    FieldFault,
     HelloError,
     ProtocolCodeMissing,
     SessionError,
@@ -29,6 +32,7 @@ from .units import cash_to_eur, lots_to_mw, net_lots, price_ticks, quantity_lots
 
 __all__ = [
     "actions", "auction_block", "auction_curve", "cancel_auction_bid", "buy", "cancel", "capacity_bid", "energy_bid", "modify", "order", "sell",
+    "arena_limits", "use_arena_limits", "FieldFault",
     "Outcome", "Strategy", "run_agent", "ActionBuildError", "AgentSdkError", "ConnectTimeout", "HelloError",
     "ProtocolCodeMissing", "SessionError", "StrategyError", "Market", "Wake", "cash_to_eur", "lots_to_mw",
     "net_lots", "price_ticks", "quantity_lots", "ticks_to_eur", "WakeViewError",

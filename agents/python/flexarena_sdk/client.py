@@ -25,7 +25,8 @@ from typing import Callable, List, Optional
 
 import grpc
 
-from .errors import AgentSdkError, ConnectTimeout, HelloError, SessionError, StrategyError
+from . import actions
+from .errors import AgentSdkError, ConnectTimeout, FieldFault, HelloError, SessionError, StrategyError
 from .market import Market, Wake
 from .proto import arena_service_pb2, arena_service_pb2_grpc, market_pb2, session_pb2
 from .skipped_reports import REPORT_FIELDS, SkippedReports
@@ -327,6 +328,8 @@ class _Session:
                     welcomed.set()
                     refuses_late = _late_answers_refused(resp.welcome)
                     self.outcome.market = Market(resp.welcome)
+                    # The builders check this arena's limits of ids and client_ref from here on.
+                    actions.use_arena_limits(resp.welcome.market if resp.welcome.HasField("market") else None)
                     self.hook("on_welcome", self.outcome.market)
                 elif kind == "wake_up":
                     answer = self.woken(resp.wake_up, views, self.conflate and responses.wake_up_queued(),
@@ -508,21 +511,27 @@ _HELLO_TEXT_LIMIT = "a string, valid UTF-8, the encoding of a proto3 string"  # 
 def check_hello(strategy, last_report_seq=0) -> None:
     """The hello's fields that come from the caller, checked before a connection is made: protobuf
     refused a name with a lone surrogate with a bare UnicodeEncodeError (a name that is not a
-    string, a last_report_seq of 1.5, with a bare TypeError) only once the stream had started."""
-    if isinstance(last_report_seq, bool) or not isinstance(last_report_seq, int) \
-            or not 0 <= last_report_seq <= MAX_SAFE:
-        raise HelloError("hello.last_report_seq", f"an integer within [0, {MAX_SAFE}] (a report_seq the arena sent)",
-                         f"last_report_seq {last_report_seq!r} is not one")
+    string, a last_report_seq of 1.5, with a bare TypeError) only once the stream had started.
+    Both are checked; one HelloError names every bad one (the first as its field, `also` the other)."""
+    faults = []
     name = getattr(strategy, "name", None)
     if not isinstance(name, str):
-        raise HelloError("hello.strategy", _HELLO_TEXT_LIMIT,
-                         f"the strategy's name {name!r} is a {type(name).__name__}, not a string")
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError as err:
-        raise HelloError("hello.strategy", _HELLO_TEXT_LIMIT,
-                         f"the strategy's name {name!r} holds a lone surrogate U+{ord(name[err.start]):04X} "
-                         f"at index {err.start}") from err
+        faults.append(FieldFault("hello.strategy", _HELLO_TEXT_LIMIT,
+                                 f"the strategy's name {name!r} is a {type(name).__name__}, not a string"))
+    else:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError as err:
+            faults.append(FieldFault("hello.strategy", _HELLO_TEXT_LIMIT,
+                                     f"the strategy's name {name!r} holds a lone surrogate U+{ord(name[err.start]):04X} "
+                                     f"at index {err.start}"))
+    if isinstance(last_report_seq, bool) or not isinstance(last_report_seq, int) \
+            or not 0 <= last_report_seq <= MAX_SAFE:
+        faults.append(FieldFault("hello.last_report_seq",
+                                 f"an integer within [0, {MAX_SAFE}] (a report_seq the arena sent)",
+                                 f"last_report_seq {last_report_seq!r} is not one"))
+    if faults:
+        raise HelloError.of(faults)
 
 
 def run_agent(strategy: Strategy, arena: str, token: str, *, last_report_seq: int = 0,
