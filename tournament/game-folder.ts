@@ -7,11 +7,15 @@
 // and only a finished play's run folder is moved to `<runs>/<run-id>` — by the first play to finish;
 // a later one of the same tape removes its own copy (a game's tape is a function of the game).
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processRunning } from '../lib/index.js';
 
 let plays = 0;
+
+/** This host's name as play folders carry it. */
+const HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-');
 
 export class GamePlayFolder {
   /** The folder the play's run folder is made in (the run configuration's outDir). */
@@ -21,11 +25,31 @@ export class GamePlayFolder {
     private readonly runsDir: string,
     private readonly runId: string,
   ) {
-    const host = hostname().replace(/[^A-Za-z0-9-]/g, '-');
-    // Host and pid tell a person whose play it was; the counter and random part keep two plays of
-    // one process (or two hosts of one name) apart.
-    const play = `${host}-${process.pid}-${++plays}-${randomBytes(3).toString('hex')}`;
+    // Host and pid say whose play it was (removeDeadPlays reads them); the counter and random part
+    // keep two plays of one process apart.
+    const play = `${HOST}-${process.pid}-${++plays}-${randomBytes(3).toString('hex')}`;
     this.outDir = join(runsDir, `.${runId}.play-${play}`);
+  }
+
+  /**
+   * Removes the folders of earlier plays of this game on this host whose process is gone (a worker
+   * killed mid-game): played in `<runs>/<run-id>`, such a half-written run was replaced by the next
+   * play. A play of another host is left alone — whether its process lives cannot be told here.
+   */
+  removeDeadPlays(): void {
+    const prefix = `.${this.runId}.play-${HOST}-`;
+    let names: string[];
+    try {
+      names = readdirSync(this.runsDir);
+    } catch {
+      return; // no runs folder yet
+    }
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const m = /^(\d+)-\d+-[0-9a-f]{6}(\.earlier)?$/.exec(name.slice(prefix.length));
+      if (!m || Number(m[1]) === process.pid || processRunning(Number(m[1]))) continue;
+      rmSync(join(this.runsDir, name), { recursive: true, force: true });
+    }
   }
 
   /** The play's run folder while it runs. */

@@ -1,6 +1,8 @@
 // A tournament entrant given as a command line becomes the seat's `command` in the game's run
 // configuration, so the arena launches it exactly as it launches a configured external agent.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -220,6 +222,47 @@ describe('the same game played twice at once into one folder', () => {
       expect(readdirSync(join(outDir, 'runs'))).toEqual(['t-g0-g']);
       expect(existsSync(join(stale, 'interrupted.json'))).toBe(false);
       expect(readFileSync(join(stale, 'tape.sha256'), 'utf8')).toBe(`${result.tapeSha256}  tape.jsonl\n`);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+// A worker killed mid-game leaves its play's folder; played in runs/<run-id>, such a half-written
+// run was replaced by the next play of the game.
+describe('the folder of a play whose worker was killed', () => {
+  it("is removed by the next play of the game on its host; another host's, or a live process's, stays", async () => {
+    const outDir = tempDir('flexarena-game-');
+    try {
+      const tournament = parseTournament({
+        name: 't',
+        entrants: [
+          { name: 'quiet', strategy: 'idle' },
+          { name: 'still', strategy: 'idle' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      });
+      const host = hostname().replace(/[^A-Za-z0-9-]/g, '-');
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      const runs = join(outDir, 'runs');
+      const plays = {
+        dead: `.t-g0-g.play-${host}-${dead}-1-abcdef`,
+        otherHost: `.t-g0-g.play-elsewhere-${dead}-1-abcdef`,
+        live: `.t-g0-g.play-${host}-${process.ppid}-1-abcdef`,
+        otherGame: `.t-g1-g.play-${host}-${dead}-1-abcdef`,
+      };
+      for (const name of Object.values(plays)) {
+        mkdirSync(join(runs, name, 't-g0-g'), { recursive: true });
+        writeFileSync(join(runs, name, 't-g0-g', 'interrupted.json'), '{}');
+      }
+      await playGame(
+        { tournament, scenarios: [parseRunConfig(fastScenario())], outDir },
+        spec([
+          { seat: 'seat-a', entrant: 'quiet' },
+          { seat: 'seat-b', entrant: 'still' },
+        ]),
+      );
+      expect(readdirSync(runs).sort()).toEqual([plays.otherHost, plays.live, plays.otherGame].sort());
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }

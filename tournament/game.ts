@@ -120,6 +120,7 @@ export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameRe
   const runs = gameConfig(ctx, spec);
   // The same game may be played twice at once (a redelivered game): each play in its own folder.
   const folder = new GamePlayFolder(runs.outDir, runId);
+  folder.removeDeadPlays();
   const cfg = { ...runs, outDir: folder.outDir };
   const local = new Map<string, LocalAgent>();
   for (const a of cfg.agents)
