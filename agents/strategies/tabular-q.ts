@@ -24,7 +24,7 @@ import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
-import { parseProductId } from '../../lib/product-id.js';
+import { parseProductId } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { ParamError } from '../sdk/errors.js';
 import { runWasInterrupted } from '../sdk/run-ended.js';
