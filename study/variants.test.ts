@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../lib/index.js';
-import { parseRunConfig } from '../sim/index.js';
+import { BatteryTwin, parseRunConfig } from '../sim/index.js';
 import { parseStudy } from './config.js';
 import { checkStudy, factorAtLeast, variantConfig, variants } from './variants.js';
 
@@ -72,7 +72,7 @@ describe('checkStudy: one lot of energy', () => {
   // A 10 MW / 2 MWh battery scaled by 0.01 is 0.1 MW (one lot) but 0.02 MWh, 0.018 MWh usable
   // between its SoC bounds: less than one lot for a quarter-hour (0.025 MWh). Only power was
   // checked, so the variant was accepted and its battery could never deliver a lot in full.
-  const short = parseRunConfig({
+  const shortConfig = {
     name: 'short',
     seed: 1,
     day: '2026-11-22',
@@ -81,9 +81,18 @@ describe('checkStudy: one lot of energy', () => {
       {
         id: 'fast',
         strategy: 'heuristic-battery',
-        asset: { type: 'battery', powerMw: 10, energyMwh: 2, socMin: 0.05, socMax: 0.95 },
+        asset: { type: 'battery' as const, powerMw: 10, energyMwh: 2, socMin: 0.05, socMax: 0.95 },
       },
     ],
+  } as const;
+  const short = parseRunConfig(structuredClone(shortConfig));
+  const scaledAsset = (f: number) => ({
+    powerMw: 10 * f,
+    energyMwh: 2 * f,
+    etaCharge: 0.95,
+    etaDischarge: 0.95,
+    socMin: 0.05,
+    socMax: 0.95,
   });
   const shortStudy = (sizes: number[]) => parseStudy({ name: 's', scenario: 'x.yaml', agent: 'fast', sizes });
   const issuesOf = (f: () => void) => {
@@ -101,9 +110,10 @@ describe('checkStudy: one lot of energy', () => {
     expect(issues.map((i) => i.path)).toEqual(['sizes[1]']);
     expect(issues[0]!.value).toBe(0.01);
     expect(issues[0]!.message).toMatch(
-      /^variant size-0\.01: agent "fast"'s battery scaled by 0\.01 would have energyMwh 0\.02, usable 0\.018 MWh between socMin 0\.05 and socMax 0\.95, less than one lot over the shortest product \(0\.1 MW × 15 min = 0\.025 MWh\)/,
+      /^variant size-0\.01: agent "fast"'s battery scaled by 0\.01 would have energyMwh 0\.02, usable 0\.018 MWh between socMin 0\.05 and socMax 0\.95: from socMax it could deliver 17 kWh \(etaDischarge 0\.95\) and from socMin take 18 kWh \(etaCharge 0\.95\) in a quarter-hour, less than one lot over the shortest product \(0\.1 MW × 15 min = 25 kWh\)/,
     );
-    expect(issues[0]!.message).toMatch(/the smallest factor for this battery is 0\.01389($|[^0-9])/);
+    // 0.025 MWh / (2 MWh × 0.9 × 0.95) = 0.014619…
+    expect(issues[0]!.message).toMatch(/the smallest factor for this battery is 0\.01462($|[^0-9])/);
   });
 
   it('names power and energy both when both fall below one lot', () => {
@@ -113,9 +123,42 @@ describe('checkStudy: one lot of energy', () => {
     expect(issues[1]!.message).toMatch(/would have energyMwh 0\.002, usable/);
   });
 
-  it('takes a factor whose usable energy is exactly one lot over a quarter-hour', () => {
+  // The usable range was compared with one lot as it is: a range of exactly 0.025 MWh was taken,
+  // though through etaDischarge 0.95 the twin gives the grid only 23 kWh of it — never a lot.
+  it('refuses a usable range of exactly one lot, which the discharge efficiency leaves short of a lot', () => {
     // 2 MWh × 0.9 × f = 0.025 MWh at f = 1/72.
-    expect(issuesOf(() => checkStudy(shortStudy([1 / 72]), short, 'study.yaml'))).toEqual([]);
+    const issues = issuesOf(() => checkStudy(shortStudy([1 / 72]), short, 'study.yaml'));
+    expect(issues.map((i) => i.path)).toEqual(['sizes[0]']);
+    expect(issues[0]!.message).toMatch(/could deliver 23 kWh \(etaDischarge 0\.95\)/);
+  });
+
+  it('takes a factor at which the twin delivers exactly one lot in a quarter-hour, and refuses one just below', () => {
+    // 2 MWh × 0.9 × f × 0.95 = 0.025 MWh at f = 1/68.4.
+    const exact = 1 / 68.4;
+    expect(issuesOf(() => checkStudy(shortStudy([exact]), short, 'study.yaml'))).toEqual([]);
+    const twin = new BatteryTwin('t', { ...scaledAsset(exact), socInitial: 0.95 });
+    expect(twin.headroomKwh(0.25).maxDischargeKwh).toBe(25);
+    expect(issuesOf(() => checkStudy(shortStudy([exact * 0.9999]), short, 'study.yaml'))).toHaveLength(1);
+  });
+
+  it('takes the smallest factor it names', () => {
+    expect(issuesOf(() => checkStudy(shortStudy([0.01462]), short, 'study.yaml'))).toEqual([]);
+  });
+
+  // With etaCharge low, charging needs more grid energy than the range holds: the take side is never
+  // the scarcer one, so a battery that delivers a lot also takes one.
+  it('counts etaDischarge, not etaCharge: a low etaCharge does not shrink what it takes', () => {
+    const lowCharge = parseRunConfig({
+      ...structuredClone(shortConfig),
+      agents: [
+        shortConfig.agents[0],
+        {
+          ...shortConfig.agents[1],
+          asset: { ...shortConfig.agents[1].asset, etaCharge: 0.5, etaDischarge: 1 },
+        },
+      ],
+    });
+    expect(issuesOf(() => checkStudy(shortStudy([1 / 72]), lowCharge, 'study.yaml'))).toEqual([]);
   });
 });
 

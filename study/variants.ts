@@ -5,7 +5,7 @@
 // again.
 import { ConfigError, type ConfigIssue } from '../lib/index.js';
 import { PRODUCT_KIND_MINUTES, QUANTITY_LOT_MW } from '../market/index.js';
-import { type AgentConfig, parseAssetConfig, type RunConfig } from '../sim/index.js';
+import { type AgentConfig, BatteryTwin, parseAssetConfig, type RunConfig } from '../sim/index.js';
 import type { StudyConfig } from './config.js';
 
 export type VariantKind = 'with' | 'without' | 'size' | 'fleet';
@@ -88,8 +88,9 @@ export function checkStudy(s: StudyConfig, scenario: RunConfig, file = '<study>'
  * scaled battery is validated as the scenario's own is, and a refusal names `sizes[j]` — a run of it
  * would simulate a battery no configuration may hold. One scaled below a lot of the market is
  * refused too, in power (0.1 MW: it cannot place a single order) and in energy (its usable range,
- * (socMax − socMin) × energyMwh, below one lot over the shortest product, 0.1 MW × 15 min =
- * 0.025 MWh: it cannot deliver or take a single lot in full): its variant would be a run of an
+ * what the battery twin delivers from socMax or takes from socMin in a quarter-hour, through its
+ * efficiencies, below one lot over the shortest product, 0.1 MW × 15 min = 25 kWh: it cannot deliver
+ * or take a single lot in full): its variant would be a run of an
  * agent that cannot trade, compared as if it were the agent at that size.
  */
 /**
@@ -122,12 +123,18 @@ function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
         );
       const span = scaled.socMax - scaled.socMin;
       const usableMwh = scaled.energyMwh * span;
-      if (usableMwh < LOT_ENERGY_MWH * (1 - 1e-9))
+      const lot = lotPeriodKwh(scaled);
+      if (lot.deliverKwh < LOT_ENERGY_KWH || lot.takeKwh < LOT_ENERGY_KWH) {
+        // Discharging passes through etaDischarge, charging through etaCharge: the twin gives the
+        // grid usable × etaDischarge and takes usable / etaCharge. The smallest factor is the one at
+        // which the scarcer direction reaches one lot.
+        const perFactorMwh = a.asset.energyMwh * span * Math.min(scaled.etaDischarge, 1 / scaled.etaCharge);
         issues.push(
           issue(
-            `energyMwh ${scaled.energyMwh}, usable ${Number(usableMwh.toPrecision(6))} MWh between socMin ${scaled.socMin} and socMax ${scaled.socMax}, less than one lot over the shortest product (${QUANTITY_LOT_MW} MW × ${PRODUCT_KIND_MINUTES.QH} min = ${LOT_ENERGY_MWH} MWh): it could not deliver or take one lot in full; ${span > 0 ? `the smallest factor for this battery is ${factorAtLeast(LOT_ENERGY_MWH / (a.asset.energyMwh * span))}` : 'its SoC range is empty at any size'}`,
+            `energyMwh ${scaled.energyMwh}, usable ${Number(usableMwh.toPrecision(6))} MWh between socMin ${scaled.socMin} and socMax ${scaled.socMax}: from socMax it could deliver ${lot.deliverKwh} kWh (etaDischarge ${scaled.etaDischarge}) and from socMin take ${lot.takeKwh} kWh (etaCharge ${scaled.etaCharge}) in a quarter-hour, less than one lot over the shortest product (${QUANTITY_LOT_MW} MW × ${PRODUCT_KIND_MINUTES.QH} min = ${LOT_ENERGY_KWH} kWh): it could not deliver or take one lot in full; ${span > 0 ? `the smallest factor for this battery is ${factorAtLeast(LOT_ENERGY_KWH / 1000 / perFactorMwh)}` : 'its SoC range is empty at any size'}`,
           ),
         );
+      }
       return issues;
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
@@ -140,8 +147,26 @@ function scaledBatteryIssues(s: StudyConfig, a: AgentConfig): ConfigIssue[] {
   });
 }
 
-/** One lot over the shortest product (a quarter-hour), MWh: the least energy an order moves. */
-const LOT_ENERGY_MWH = (QUANTITY_LOT_MW * PRODUCT_KIND_MINUTES.QH) / 60;
+/** One lot over the shortest product (a quarter-hour), kWh: the least energy an order moves. */
+const LOT_ENERGY_KWH = Math.round((QUANTITY_LOT_MW * PRODUCT_KIND_MINUTES.QH * 1000) / 60);
+
+/**
+ * What the battery twin itself meters in one quarter-hour, grid side, whole kWh: discharging from
+ * socMax to socMin (through etaDischarge) and charging from socMin to socMax (through etaCharge),
+ * within its power. The usable range alone ignored the efficiencies: a range of exactly one lot
+ * delivers only etaDischarge of a lot. Power is left out (unbounded here): a battery below one lot
+ * of power is refused for that, with its own message.
+ */
+function lotPeriodKwh(b: BatteryAsset): { deliverKwh: number; takeKwh: number } {
+  const hours = PRODUCT_KIND_MINUTES.QH / 60;
+  const energyOnly = { ...b, powerMw: Number.POSITIVE_INFINITY };
+  const full = new BatteryTwin('study-check', { ...energyOnly, socInitial: b.socMax });
+  const empty = new BatteryTwin('study-check', { ...energyOnly, socInitial: b.socMin });
+  return {
+    deliverKwh: full.headroomKwh(hours).maxDischargeKwh,
+    takeKwh: empty.headroomKwh(hours).maxChargeKwh,
+  };
+}
 
 /** Below 0.1 MW, with a margin for the float product: 0.5 MW × 0.2 is one lot, not less. */
 function belowOneLot(powerMw: number): boolean {

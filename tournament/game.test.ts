@@ -1,6 +1,9 @@
 // A tournament entrant given as a command line becomes the seat's `command` in the game's run
 // configuration, so the arena launches it exactly as it launches a configured external agent.
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +15,7 @@ import { NatsServerProcess, stopAllNatsServers } from '../test/helpers/nats-serv
 import { fastScenario } from '../test/helpers/tournament-fixtures.js';
 import { parseTournament } from './config.js';
 import { entrantFaultLines } from './entrant-faults.js';
-import { gameConfig, playGame, playsInProcess } from './game.js';
+import { type GameResult, gameConfig, playGame, playsInProcess } from './game.js';
 import type { GameSpec } from './plan.js';
 import { GameFailedError, localExecutor } from './runner.js';
 
@@ -138,6 +141,132 @@ describe('a game played again under its run id (a resumed tournament, a redelive
       rmSync(outDir, { recursive: true, force: true });
     }
   });
+});
+
+// A game outliving the ack wait (a NATS outage longer than it) is redelivered and played by a second
+// worker while the first still plays it; workers may share --out. Played in one folder, the second
+// play set the first's run folder aside and deleted it, and the first then wrote into (or removed)
+// the second's.
+describe('the same game played twice at once into one folder', () => {
+  const twice = async (keepRuns: boolean) => {
+    const tournament = parseTournament({
+      name: 't',
+      keepRuns,
+      entrants: [
+        { name: 'quiet', strategy: 'idle' },
+        { name: 'still', strategy: 'idle' },
+      ],
+      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+    });
+    const outDir = tempDir('flexarena-game-');
+    const ctx = { tournament, scenarios: [parseRunConfig(fastScenario())], outDir };
+    const game = spec([
+      { seat: 'seat-a', entrant: 'quiet' },
+      { seat: 'seat-b', entrant: 'still' },
+    ]);
+    const plays = await Promise.allSettled([playGame(ctx, game), playGame(ctx, game)]);
+    return { outDir, plays };
+  };
+
+  it('finishes both with one tape and keeps the run folder of exactly one (keepRuns)', async () => {
+    const { outDir, plays } = await twice(true);
+    try {
+      expect(plays.map((p) => p.status)).toEqual(['fulfilled', 'fulfilled']);
+      const [a, b] = plays.map((p) => (p as PromiseFulfilledResult<GameResult>).value);
+      expect(b!.tapeSha256).toBe(a!.tapeSha256);
+      const runs = join(outDir, 'runs');
+      expect(readdirSync(runs)).toEqual(['t-g0-g']);
+      expect(readFileSync(join(runs, 't-g0-g', 'tape.sha256'), 'utf8')).toBe(
+        `${a!.tapeSha256}  tape.jsonl\n`,
+      );
+      expect(existsSync(join(runs, 't-g0-g', 'results.json'))).toBe(true);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('finishes both and leaves no run folder (without keepRuns)', async () => {
+    const { outDir, plays } = await twice(false);
+    try {
+      expect(plays.map((p) => p.status)).toEqual(['fulfilled', 'fulfilled']);
+      const [a, b] = plays.map((p) => (p as PromiseFulfilledResult<GameResult>).value);
+      expect(b!.tapeSha256).toBe(a!.tapeSha256);
+      expect(readdirSync(join(outDir, 'runs'))).toEqual([]);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('replaces an earlier run of the id that never finished, once a play is kept', async () => {
+    const { outDir } = { outDir: tempDir('flexarena-game-') };
+    try {
+      const tournament = parseTournament({
+        name: 't',
+        keepRuns: true,
+        entrants: [
+          { name: 'quiet', strategy: 'idle' },
+          { name: 'still', strategy: 'idle' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      });
+      const stale = join(outDir, 'runs', 't-g0-g');
+      mkdirSync(stale, { recursive: true });
+      writeFileSync(join(stale, 'interrupted.json'), '{}');
+      const result = await playGame(
+        { tournament, scenarios: [parseRunConfig(fastScenario())], outDir },
+        spec([
+          { seat: 'seat-a', entrant: 'quiet' },
+          { seat: 'seat-b', entrant: 'still' },
+        ]),
+      );
+      expect(readdirSync(join(outDir, 'runs'))).toEqual(['t-g0-g']);
+      expect(existsSync(join(stale, 'interrupted.json'))).toBe(false);
+      expect(readFileSync(join(stale, 'tape.sha256'), 'utf8')).toBe(`${result.tapeSha256}  tape.jsonl\n`);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+// A worker killed mid-game leaves its play's folder; played in runs/<run-id>, such a half-written
+// run was replaced by the next play of the game.
+describe('the folder of a play whose worker was killed', () => {
+  it("is removed by the next play of the game on its host; another host's, or a live process's, stays", async () => {
+    const outDir = tempDir('flexarena-game-');
+    try {
+      const tournament = parseTournament({
+        name: 't',
+        entrants: [
+          { name: 'quiet', strategy: 'idle' },
+          { name: 'still', strategy: 'idle' },
+        ],
+        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+      });
+      const host = hostname().replace(/[^A-Za-z0-9-]/g, '-');
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      const runs = join(outDir, 'runs');
+      const plays = {
+        dead: `.t-g0-g.play-${host}-${dead}-1-abcdef`,
+        otherHost: `.t-g0-g.play-elsewhere-${dead}-1-abcdef`,
+        live: `.t-g0-g.play-${host}-${process.ppid}-1-abcdef`,
+        otherGame: `.t-g1-g.play-${host}-${dead}-1-abcdef`,
+      };
+      for (const name of Object.values(plays)) {
+        mkdirSync(join(runs, name, 't-g0-g'), { recursive: true });
+        writeFileSync(join(runs, name, 't-g0-g', 'interrupted.json'), '{}');
+      }
+      await playGame(
+        { tournament, scenarios: [parseRunConfig(fastScenario())], outDir },
+        spec([
+          { seat: 'seat-a', entrant: 'quiet' },
+          { seat: 'seat-b', entrant: 'still' },
+        ]),
+      );
+      expect(readdirSync(runs).sort()).toEqual([plays.otherHost, plays.live, plays.otherGame].sort());
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('a game that fails', () => {

@@ -1,7 +1,6 @@
 // One tournament game: the scenario with the line-up in its seats, run in process by default
 // (entrants with mode 'process' or a command play over gRPC in the same game), scored by the
 // in-process evaluator. The same function runs in the tournament process and in workers.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStrategy } from '../agents/strategies/index.js';
 import { runArena } from '../arena/index.js';
@@ -9,6 +8,7 @@ import { RunScorer } from '../evaluation/index.js';
 import { RunInterruptedError } from '../lib/index.js';
 import type { LocalAgent, RunConfig } from '../sim/index.js';
 import type { Entrant, TournamentConfig } from './config.js';
+import { GamePlayFolder } from './game-folder.js';
 import type { GameSpec } from './plan.js';
 
 export interface SeatResult {
@@ -85,8 +85,8 @@ export function gameConfig(ctx: GameContext, spec: GameSpec): RunConfig {
     // its run id (the id is made from the game, so a resumed tournament replays an interrupted game
     // under the same id, and a worker's redelivered game is played twice): runArena refuses an id
     // only when the settlement stream of a given NATS server holds it, and these runs publish
-    // nothing there (tournament/game.test.ts). Their run folder is replaced (or removed after an
-    // interruption).
+    // nothing there (tournament/game.test.ts). playGame plays each in a folder of its own below
+    // this one (game-folder.ts).
     nats: { ...base.nats, enabled: false },
     agents,
   };
@@ -114,10 +114,14 @@ export function playsInProcess(
 }
 
 export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameResult> {
-  const cfg = gameConfig(ctx, spec);
   const runId = `${ctx.tournament.name.slice(0, 30)}-g${spec.index}-${spec.id.replace(/[^a-z0-9-]/g, '-')}`
     .slice(0, 64)
     .replace(/-+$/, '');
+  const runs = gameConfig(ctx, spec);
+  // The same game may be played twice at once (a redelivered game): each play in its own folder.
+  const folder = new GamePlayFolder(runs.outDir, runId);
+  folder.removeDeadPlays();
+  const cfg = { ...runs, outDir: folder.outDir };
   const local = new Map<string, LocalAgent>();
   for (const a of cfg.agents)
     if (playsInProcess(ctx, spec, a)) local.set(a.id, createStrategy(a.strategy, a.params));
@@ -132,11 +136,15 @@ export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameRe
   }).catch((err) => {
     // A game stopped half-way is played again from its start by the next invocation: its partial
     // run folder (tape until then, interrupted.json) would only be mistaken for the game's.
-    if (err instanceof RunInterruptedError) rmSync(join(cfg.outDir, runId), { recursive: true, force: true });
+    if (err instanceof RunInterruptedError) folder.remove();
+    else folder.keepFailed();
     throw err;
   });
   const scores = scorer.scores();
-  if (!scores.complete) throw new Error(`game ${spec.id}: the run's records are incomplete`);
+  if (!scores.complete) {
+    folder.keepFailed();
+    throw new Error(`game ${spec.id}: the run's records are incomplete`);
+  }
   const seats = spec.seats.map((s): SeatResult => {
     const a = scores.agents.find((x) => x.agentId === s.seat)!;
     const faults = out.faults.filter((f) => f.agentId === s.seat);
@@ -151,7 +159,8 @@ export async function playGame(ctx: GameContext, spec: GameSpec): Promise<GameRe
       ...(faults.length > 0 ? { faults: Object.fromEntries(faults.map((f) => [f.kind, f.total])) } : {}),
     };
   });
-  if (!ctx.tournament.keepRuns) rmSync(out.runDir, { recursive: true, force: true });
+  if (ctx.tournament.keepRuns) folder.keep(out.results.tapeSha256);
+  else folder.remove();
   return {
     id: spec.id,
     index: spec.index,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuctionSpec } from '../../gen/flexarena/v1/auction.js';
 import { Side, TimeInForce } from '../../gen/flexarena/v1/market.js';
 import type { Action, WakeUp } from '../../gen/flexarena/v1/session.js';
 import { type LpSolver, loadHighs } from '../../lib/highs.js';
@@ -352,6 +353,49 @@ describe('lp-battery restarted from its saved state', () => {
     expect(long.actions.length).toBeGreaterThan(0);
     // Planned days behind it change nothing.
     expect(long.actions).toEqual((await decide({ [token(0)]: 5, ...tomorrow })).actions);
+  });
+
+  // Each wake-up looked at every day-ahead auction of the run (a set lookup each): a year of them,
+  // 365 lookups per wake-up from the first to the last day.
+  it('looks only at the day-ahead auctions still open to it, and bids each day as the walk did', async () => {
+    const year = Array.from({ length: 365 }, (_, d) => dayAheadAuction(DAY + d * 86_400_000));
+    const run = async (auctions: AuctionSpec[]) => {
+      const s = new LpBattery();
+      s.onWelcome(makeWelcome({ assets: [batteryAsset()], auctions }));
+      const bid = (s as unknown as { bidAuctions: Set<string> }).bidAuctions;
+      let lookups = 0;
+      bid.has = (id: string) => {
+        lookups++;
+        return Set.prototype.has.call(bid, id);
+      };
+      const out: { auctions: string[]; lookups: number }[] = [];
+      // D-1 09:00 of days 0, 1 and 2, with forecasts for that day only.
+      for (let d = 0; d < 3; d++) {
+        lookups = 0;
+        const dayMs = DAY + d * 86_400_000;
+        const bids = curves(
+          await s.decide(
+            makeWakeUp({
+              timeMs: dayMs - 15 * HOUR_MS,
+              assets: [assetState({ socMwh: 10 })],
+              priceForecasts: forecasts(dayMs, dayPrices()),
+            }),
+          ),
+        );
+        out.push({ auctions: [...new Set(bids.map((b) => b.auctionId))], lookups });
+      }
+      return out;
+    };
+    const inOrder = await run(year);
+    expect(inOrder.map((o) => o.auctions)).toEqual([
+      [year[0]!.auctionId],
+      [year[1]!.auctionId],
+      [year[2]!.auctionId],
+    ]);
+    for (const o of inOrder) expect(o.lookups).toBeLessThanOrEqual(4);
+    // Listed out of delivery order, every auction is looked at again, and the same ones are bid.
+    const shuffled = await run([year[2]!, year[0]!, year[1]!, ...year.slice(3)]);
+    expect(shuffled.map((o) => o.auctions)).toEqual(inOrder.map((o) => o.auctions));
   });
 
   it('refuses a state of another shape, naming the field', () => {

@@ -100,6 +100,21 @@ export class LpBattery implements Strategy {
   private assetId?: string;
   private products = new Map<string, ProductSpec>();
   private auctions: AuctionSpec[] = [];
+  /**
+   * The day-ahead auctions before this index are over for it (bid, or past their gate less
+   * gateMarginMs): time only moves on, so none of them is looked at again. Each wake-up looked at
+   * every auction of the run (a set lookup each), more the longer the run.
+   */
+  private auctionCursor = 0;
+  /**
+   * Whether the auctions' first delivery starts never fall in welcome order: then the first auction
+   * that starts after the last forecast quarter-hour ends the look (it and every later one lack
+   * forecasts), as the whole list's walk would have skipped them one by one.
+   */
+  private auctionsInDeliveryOrder = false;
+  /** Each day-ahead auction's first delivery start (with auctionsInDeliveryOrder). */
+  private auctionStartsMs: number[] = [];
+  private lastForecastAny: { prices: ReadonlyMap<string, number>; start: number } | undefined;
   private limits: PriceLimits = priceLimits(undefined);
   // Its own past decisions, which no wake-up shows again: kept over a restart (saveState).
   private readonly bidAuctions = new Set<string>();
@@ -127,6 +142,15 @@ export class LpBattery implements Strategy {
     this.assetId = asset.assetId;
     this.products = quarterHourProducts(welcome);
     this.auctions = welcome.auctions.filter((a) => a.kind === AuctionKind.AUCTION_KIND_DAY_AHEAD);
+    this.auctionCursor = 0;
+    const starts = this.auctions.map((a) => {
+      const first = a.periodProductIds[0];
+      return first === undefined ? undefined : parseProductId(first)?.deliveryStartMs;
+    });
+    this.auctionsInDeliveryOrder = starts.every(
+      (t, i) => t !== undefined && (i === 0 || t >= starts[i - 1]!),
+    );
+    this.auctionStartsMs = this.auctionsInDeliveryOrder ? (starts as number[]) : [];
     this.limits = priceLimits(welcome);
   }
 
@@ -158,6 +182,7 @@ export class LpBattery implements Strategy {
     const first = optionalNumber(this.name, s, 'firstSoc');
     this.bidAuctions.clear();
     for (const id of bid) this.bidAuctions.add(id);
+    this.auctionCursor = 0;
     this.dayStartSoc.clear();
     this.plannedEndMs = Number.NEGATIVE_INFINITY;
     for (const [day, soc] of days) this.planDay(day, soc);
@@ -191,6 +216,21 @@ export class LpBattery implements Strategy {
     return start;
   }
 
+  /**
+   * The latest delivery start among the forecast ids, whatever their product (a quarter-hour the
+   * welcome did not list too: its start is read from its id); computed once per forecast map.
+   */
+  private lastForecastAnyStart(prices: ReadonlyMap<string, number>): number {
+    if (this.lastForecastAny?.prices === prices) return this.lastForecastAny.start;
+    let start = Number.NEGATIVE_INFINITY;
+    for (const id of prices.keys()) {
+      const s = this.products.get(id)?.deliveryStartMs ?? parseProductId(id)?.deliveryStartMs;
+      if (s !== undefined && s > start) start = s;
+    }
+    this.lastForecastAny = { prices, start };
+    return start;
+  }
+
   private degradation(b: BatterySpec): number {
     return this.params.degradationEurPerMwh ?? b.degradationEurPerMwh ?? 0;
   }
@@ -210,9 +250,15 @@ export class LpBattery implements Strategy {
     prices: ReadonlyMap<string, number>,
   ): Action[] {
     const actions: Action[] = [];
-    for (const auction of this.auctions) {
-      if (this.bidAuctions.has(auction.auctionId)) continue;
-      if (wake.timeMs >= auction.gateClosureMs - this.params.gateMarginMs) continue;
+    const over = (a: AuctionSpec) =>
+      this.bidAuctions.has(a.auctionId) || wake.timeMs >= a.gateClosureMs - this.params.gateMarginMs;
+    while (this.auctionCursor < this.auctions.length && over(this.auctions[this.auctionCursor]!))
+      this.auctionCursor++;
+    const lastForecast = this.auctionsInDeliveryOrder ? this.lastForecastAnyStart(prices) : 0;
+    for (let k = this.auctionCursor; k < this.auctions.length; k++) {
+      const auction = this.auctions[k]!;
+      if (this.auctionsInDeliveryOrder && this.auctionStartsMs[k]! > lastForecast) break;
+      if (over(auction)) continue;
       const ids = auction.periodProductIds;
       if (ids.length === 0 || !ids.every((id) => prices.has(id))) continue;
       const dayStart = deliveryStartOf(ids[0]!);

@@ -18,6 +18,7 @@ import {
 } from './tabular-q.js';
 import {
   assetState,
+  BATTERY,
   batteryAsset,
   book,
   DAY,
@@ -471,6 +472,72 @@ describe("tabular-q endValue: what the energy stored at the run's end is worth t
     b.onEnd();
     expect(b.qValues('9|3|2')[2]).toBeCloseTo(0.9 * 152, 9);
     expect(() => ready().loadState({ ...state, forecastsSeen: { x: 'a' } })).toThrow(/forecastsSeen/);
+  });
+});
+
+// The forecasts the end is valued at were kept for every quarter-hour of the run, growing with its
+// length (a year of quarter-hours in the agent's state); a delivered quarter-hour is never forecast
+// again, so only its share of the mean needs keeping. The value must stay the same, bit for bit:
+// the shipped tournament tables were played with it.
+describe('tabular-q endValue socNeutral over a long run', () => {
+  const wakeAt = (k: number): WakeUp => {
+    const t = NOW + k * QH_MS;
+    // Prices with cents, so that the order of the sum shows in the last bits.
+    const prices = Array.from({ length: 8 }, (_, j) => 8_000 + (((k + j) * 37) % 101) * 7 + j * 3);
+    return makeWakeUp({
+      timeMs: t,
+      assets: [assetState({ socMwh: 10 })],
+      priceForecasts: forecasts(t + QH_MS, prices),
+    });
+  };
+  // The value as the whole map gave it: the latest forecast of every quarter-hour seen, summed in
+  // the order first seen.
+  const meanOfAll = (wakes: WakeUp[]) => {
+    const all = new Map<string, number>();
+    for (const w of wakes) for (const f of w.priceForecasts) all.set(f.productId, f.priceTicks / 100);
+    let sum = 0;
+    for (const p of all.values()) sum += p;
+    return sum / all.size;
+  };
+
+  it("keeps only the quarter-hours not yet delivered, and values the end as the whole run's forecasts did", () => {
+    const s = ready({ alpha: 1, gamma: 0.9, endValue: 'socNeutral', socShaping: true });
+    const wakes: WakeUp[] = [];
+    // 50 decisions from 09:00, each with a target among the day's quarter-hours (so each records).
+    for (let k = 0; k < 50; k++) {
+      wakes.push(wakeAt(k));
+      s.decide(wakes[k]!);
+      expect(Object.keys(s.saveState().forecastsSeen ?? {}).length).toBeLessThanOrEqual(8);
+    }
+    const mean = meanOfAll(wakes);
+    const spec = BATTERY;
+    const expected = mean * spec.etaDischarge * 2 + spec.socInitialMwh * mean;
+    expect(s.endValueEur(spec, spec.socInitialMwh + 2)).toBe(expected);
+    // 57 quarter-hours seen, the 49 delivered by the last decision closed.
+    expect(s.saveState().forecastsClosed?.count).toBe(49);
+  });
+
+  it('carries the closed forecasts over a restart, and reads a state that kept every quarter-hour', () => {
+    const a = ready({ endValue: 'socNeutral' });
+    const wakes = Array.from({ length: 20 }, (_, k) => wakeAt(k));
+    for (const w of wakes) a.decide(w);
+    const spec = BATTERY;
+    const b = ready({ endValue: 'socNeutral' });
+    b.loadState(structuredClone(a.saveState()));
+    expect(b.endValueEur(spec, 12)).toBe(a.endValueEur(spec, 12));
+    // An older state: every quarter-hour seen in forecastsSeen, no forecastsClosed.
+    const all = new Map<string, number>();
+    for (const w of wakes) for (const f of w.priceForecasts) all.set(f.productId, f.priceTicks / 100);
+    const c = ready({ endValue: 'socNeutral' });
+    c.loadState({
+      ...structuredClone(a.saveState()),
+      forecastsSeen: Object.fromEntries(all),
+      forecastsClosed: undefined,
+    });
+    expect(c.endValueEur(spec, 12)).toBe(a.endValueEur(spec, 12));
+    expect(() => ready().loadState({ ...a.saveState(), forecastsClosed: { sumEur: 1, count: -1 } })).toThrow(
+      /forecastsClosed/,
+    );
   });
 });
 

@@ -24,6 +24,7 @@ import * as z from 'zod';
 import type { BatterySpec } from '../../gen/flexarena/v1/asset.js';
 import type { ProductSpec } from '../../gen/flexarena/v1/market.js';
 import type { Action, RunEnded, WakeUp, Welcome } from '../../gen/flexarena/v1/session.js';
+import { parseProductId } from '../../lib/index.js';
 import { eurToTicks } from '../../market/index.js';
 import { ParamError } from '../sdk/errors.js';
 import { runWasInterrupted } from '../sdk/run-ended.js';
@@ -167,8 +168,13 @@ export interface TabularQState {
   pending: Pending | null;
   reward: number;
   lastClipped: number | null;
-  /** Forecast of every quarter-hour seen this run (endValue 'socNeutral'); absent in older states. */
+  /**
+   * The latest forecast of the quarter-hours seen this run that may still be forecast again
+   * (endValue 'socNeutral'); older states held every quarter-hour seen.
+   */
   forecastsSeen?: Record<string, number>;
+  /** The quarter-hours whose delivery had started, taken out of forecastsSeen: their sum and count. */
+  forecastsClosed?: { sumEur: number; count: number };
 }
 
 interface Pending {
@@ -195,8 +201,18 @@ export class TabularQ implements Strategy {
   private reward = 0;
   private lastClipped?: number;
   private updates = 0;
-  /** The latest forecast of every quarter-hour seen this run, EUR/MWh (endValue 'socNeutral'). */
+  /**
+   * The latest forecast of the quarter-hours seen this run, EUR/MWh (endValue 'socNeutral'), until
+   * their delivery starts. It held every quarter-hour of the run, growing with its length; a
+   * quarter-hour whose delivery started is never forecast again, so its forecast is final and only
+   * its share of the mean is kept (forecastsClosed).
+   */
   private readonly forecastsSeen = new Map<string, number>();
+  /**
+   * The final forecasts taken out of forecastsSeen: their sum, added in the order the map held them
+   * (the map's front first), so that the mean is the same sum, bit for bit, as over the whole map.
+   */
+  private forecastsClosed = { sumEur: 0, count: 0 };
 
   /** The file the table is saved to for later runs: with qTablePath, when learning and saving. */
   get carriesStateIn(): { param: string; path: string; readOnly: string } | undefined {
@@ -262,8 +278,10 @@ export class TabularQ implements Strategy {
     );
     const feasible = this.feasibleActions(b, soc);
     const potential = this.params.socShaping ? soc * meanForecastEur(prices) : 0;
-    if (this.params.endValue === 'socNeutral')
+    if (this.params.endValue === 'socNeutral') {
       for (const [id, p] of prices) this.forecastsSeen.set(id, p / 100);
+      this.closeDeliveredForecasts(wake.timeMs);
+    }
 
     if (this.pending && this.params.learn) {
       const next = this.qValues(key);
@@ -301,6 +319,7 @@ export class TabularQ implements Strategy {
       reward: this.reward,
       lastClipped: this.lastClipped ?? null,
       ...(this.forecastsSeen.size > 0 ? { forecastsSeen: Object.fromEntries(this.forecastsSeen) } : {}),
+      ...(this.forecastsClosed.count > 0 ? { forecastsClosed: { ...this.forecastsClosed } } : {}),
     };
   }
 
@@ -344,6 +363,20 @@ export class TabularQ implements Strategy {
         !Object.values(seen).every((x) => typeof x === 'number' && Number.isFinite(x)))
     )
       throw new LoadStateError(this.name, 'forecastsSeen', 'must be an object of finite prices');
+    const closed = s.forecastsClosed as TabularQState['forecastsClosed'] | null | undefined;
+    if (
+      closed !== undefined &&
+      (closed === null ||
+        typeof closed !== 'object' ||
+        !Number.isFinite(closed.sumEur) ||
+        !Number.isInteger(closed.count) ||
+        closed.count < 0)
+    )
+      throw new LoadStateError(
+        this.name,
+        'forecastsClosed',
+        'must be {sumEur, count} (a finite sum, a whole count ≥ 0)',
+      );
     this.table.clear();
     for (const [k, v] of Object.entries(table)) this.table.set(k, [...(v as number[])]);
     this.updates = updates!;
@@ -354,6 +387,22 @@ export class TabularQ implements Strategy {
     this.forecastsSeen.clear();
     for (const [id, p] of Object.entries((seen ?? {}) as Record<string, number>))
       this.forecastsSeen.set(id, p);
+    this.forecastsClosed = closed ? { sumEur: closed.sumEur, count: closed.count } : { sumEur: 0, count: 0 };
+  }
+
+  /**
+   * Takes the quarter-hours whose delivery started by `nowMs` out of forecastsSeen, from its front
+   * while the front one has started: the arena forecasts only quarter-hours not yet delivered, so
+   * theirs are final. Only a prefix goes, so that the closed sum is the start of the same sum.
+   */
+  private closeDeliveredForecasts(nowMs: number): void {
+    for (const [id, p] of this.forecastsSeen) {
+      const start = this.products.get(id)?.deliveryStartMs ?? parseProductId(id)?.deliveryStartMs;
+      if (start === undefined || start > nowMs) return;
+      this.forecastsClosed.sumEur += p;
+      this.forecastsClosed.count++;
+      this.forecastsSeen.delete(id);
+    }
   }
 
   onEnd(ended?: RunEnded): void {
@@ -386,9 +435,10 @@ export class TabularQ implements Strategy {
    * cash plus that valued change.
    */
   endValueEur(b: BatterySpec, socEndMwh: number): number {
-    let sum = 0;
+    let sum = this.forecastsClosed.sumEur;
     for (const p of this.forecastsSeen.values()) sum += p;
-    const mean = this.forecastsSeen.size > 0 ? sum / this.forecastsSeen.size : 0;
+    const count = this.forecastsClosed.count + this.forecastsSeen.size;
+    const mean = count > 0 ? sum / count : 0;
     const change = socEndMwh - b.socInitialMwh;
     const valued = change >= 0 ? mean * b.etaDischarge * change : (mean / b.etaCharge) * change;
     return valued + (this.params.socShaping ? b.socInitialMwh * mean : 0);

@@ -5,19 +5,30 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { readWorldFiles, readYamlConfig } from '../../arena/index.js';
-import { InterruptedError } from '../../lib/index.js';
+import { configurationHash, InterruptedError } from '../../lib/index.js';
 import { parseRunConfig } from '../../sim/index.js';
 import { pathOption, stopOnSignal } from '../options.js';
 
 /**
  * The output folder: `--out` from the working directory; an `outDir` written in the file from the
- * file's folder, like every path in it; without either the default `runs/train` of the working
- * directory, as a run's default `runs/` is (it used to land beside the training file).
+ * file's folder, like every path in it; without either a folder of its own below `runs/train` of the
+ * working directory, as a run's default `runs/` is (it used to land beside the training file).
+ * That folder was `runs/train` itself, shared by every training file without an outDir: a second
+ * one was refused there ("belongs to another configuration"), and its outputs sat among folders of
+ * other trainings. Each configuration now gets `runs/train/<name>-s<seed>-<hash>` — named as a
+ * run's folder is by its name and seed, and, for the stamp a run has, the configuration's hash: the
+ * same command must find its checkpoint again to resume.
  */
-export function trainOutDir(file: string, doc: unknown, outDir: string, out?: string): string {
+export function trainOutDir(
+  file: string,
+  doc: unknown,
+  cfg: { name: string; seed: number; outDir: string },
+  out?: string,
+): string {
   if (out !== undefined) return resolve(out);
   const written = typeof doc === 'object' && doc !== null && 'outDir' in doc;
-  return isAbsolute(outDir) ? outDir : resolve(written ? dirname(resolve(file)) : '.', outDir);
+  if (!written) return resolve(cfg.outDir, `${cfg.name}-s${cfg.seed}-${configurationHash(cfg).slice(0, 8)}`);
+  return isAbsolute(cfg.outDir) ? cfg.outDir : resolve(dirname(resolve(file)), cfg.outDir);
 }
 
 export function registerTrain(program: Command): void {
@@ -29,7 +40,7 @@ export function registerTrain(program: Command): void {
     .argument('<file>', 'training configuration (YAML)')
     .option(
       '--out <dir>',
-      'output folder, from the working directory (default: the file’s outDir, relative to the file, else runs/train)',
+      'output folder, from the working directory (default: the file’s outDir, relative to the file, else runs/train/<name>-s<seed>-<config hash>)',
       pathOption('--out'),
     )
     .option('--no-progress', 'no progress bar (logs one line per checkpoint instead)')
@@ -40,7 +51,7 @@ export function registerTrain(program: Command): void {
       // An unreadable or non-YAML file is a ConfigError naming it, as for every other command.
       const doc = readYamlConfig(file);
       const cfg = parseTrainConfig(doc, file, dirname(resolve(file)));
-      const outDir = trainOutDir(file, doc, cfg.outDir, opts.out);
+      const outDir = trainOutDir(file, doc, cfg, opts.out);
       // A market environment's world may read a price CSV: read here, as `flexarena run` does (the
       // core does no I/O); before, its simulations failed with "the file was not read". Its field
       // is named as the training file has it, below env.run.

@@ -125,7 +125,14 @@ type QState = ReturnType<TabularQ['saveState']>;
 /** A greedy, read-only player of a table state (what a tournament's game plays). */
 function reader(state: QState): TabularQ {
   const q = new TabularQ({ ...TABLE_PARAMS, saveQTable: false, learn: false, epsilon: 0 });
-  q.loadState({ ...state, pending: null, reward: 0, lastClipped: null, forecastsSeen: undefined });
+  q.loadState({
+    ...state,
+    pending: null,
+    reward: 0,
+    lastClipped: null,
+    forecastsSeen: undefined,
+    forecastsClosed: undefined,
+  });
   return q;
 }
 
@@ -155,9 +162,18 @@ for (let k = 0; k < RUNS; k++) {
     saveQTable: false,
     endValue: END_VALUE,
   });
-  // Only the table and the exploration stream carry over; each run is a new day.
+  // Only the table and the exploration stream carry over; each run is a new day: the forecasts its
+  // end is valued at (forecastsSeen, and forecastsClosed, those of its delivered quarter-hours) start
+  // empty.
   if (carried)
-    learner.loadState({ ...carried, pending: null, reward: 0, lastClipped: null, forecastsSeen: undefined });
+    learner.loadState({
+      ...carried,
+      pending: null,
+      reward: 0,
+      lastClipped: null,
+      forecastsSeen: undefined,
+      forecastsClosed: undefined,
+    });
   const profit = await play(FIRST + k, learner);
   carried = learner.saveState();
   window.push(profit.get(SEAT)!);

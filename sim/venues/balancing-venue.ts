@@ -103,10 +103,19 @@ export class BalancingVenue implements Venue {
     Map<string, { lots: number; parts: { lots: number; priceTicks: number }[] }>
   >();
   private bidSeq = 0;
+  /**
+   * The run day's index by its token ("YYYYMMDD"): a capacity bid names its day in its product id,
+   * and a search of the run's days for it (findIndex) cost more by the day of a long run.
+   */
+  private readonly dayIndexByToken = new Map<string, number>();
 
   constructor(private readonly ctx: RunContext) {
     const b = ctx.cfg.market.balancing;
     this.capacity = ctx.products.days.map(() => new CapacityAuction({ pricing: b.capacityPricing }));
+    ctx.products.days.forEach((d, i) => {
+      // The first day of a token, as findIndex found it.
+      if (!this.dayIndexByToken.has(dayToken(d))) this.dayIndexByToken.set(dayToken(d), i);
+    });
     this.energy = new EnergyMarket({ activationPricing: b.energyPricing });
   }
 
@@ -172,8 +181,7 @@ export class BalancingVenue implements Venue {
     const bidId = `${agentId}:${String(++this.bidSeq).padStart(9, '0')}`;
     if (kind?.$case === 'capacityBid') {
       const p = parseProductId(kind.value.productId);
-      const dayIndex =
-        p?.kind === 'AFRR' ? this.ctx.products.days.findIndex((d) => dayToken(d) === p.dayToken) : -1;
+      const dayIndex = p?.kind === 'AFRR' ? (this.dayIndexByToken.get(p.dayToken) ?? -1) : -1;
       if (!p || dayIndex < 0) {
         reject({
           code: 'UNKNOWN_PRODUCT',

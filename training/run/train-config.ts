@@ -194,7 +194,10 @@ const trainConfigFields = z
     curriculum: z
       .array(z.object({ fromStep: int(0, 1e10), difficulty: z.enum(DIFFICULTY_LEVELS) }).strict())
       .default([]),
-    /** Where checkpoints, metrics, the policy and the report go (relative to the file). */
+    /**
+     * Where checkpoints, metrics, the policy and the report go (relative to the file). Left out: a
+     * folder of its own below runs/train (cli/commands/train.ts trainOutDir).
+     */
     outDir: z.string().min(1).default('runs/train'),
   })
   .strict();
