@@ -12,6 +12,7 @@ import {
   UTF8_STRING_LIMIT,
   utf8LengthOver,
 } from '../../lib/index.js';
+import { DEFAULT_AUCTION_LIMITS } from '../../market/index.js';
 import { ActionBuildError, type FieldFault } from './errors.js';
 
 export type Tif = 'GTC' | 'IOC' | 'FOK';
@@ -70,27 +71,33 @@ function flag(value: unknown, field: string, faults: Faults): boolean {
  * The limits the builders check: the arena's, from the last Welcome's MarketSpec (runAgent sets
  * them), else the door's default. One per process: the builders are plain functions.
  */
-const textLimits = { idBytes: MAX_ID_BYTES, clientRefBytes: MAX_ID_BYTES };
+const textLimits = {
+  idBytes: MAX_ID_BYTES,
+  clientRefBytes: MAX_ID_BYTES,
+  curvePoints: DEFAULT_AUCTION_LIMITS.maxCurvePoints as number,
+};
 
-function limitOr(value: unknown): number {
+function limitOr(value: unknown, fallback: number): number {
   // 0 (or absent): an arena from before MarketSpec carried its limits, which has the default.
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : MAX_ID_BYTES;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : fallback;
 }
 
 /**
- * Makes the builders check the arena's limits of ids and client_ref (MarketSpec.max_id_bytes and
- * max_client_ref_bytes; the default, MAX_ID_BYTES, where they are 0 or `market` is undefined).
- * runAgent calls it with every Welcome; an in-process host may call it with the run's MarketSpec.
+ * Makes the builders check the arena's limits of ids, client_ref and curve points
+ * (MarketSpec.max_id_bytes, max_client_ref_bytes and max_curve_points; the defaults, MAX_ID_BYTES
+ * and 200 points, where they are 0 or `market` is undefined). runAgent calls it with every Welcome;
+ * an in-process host may call it with the run's MarketSpec.
  */
 export function useArenaLimits(
-  market: { maxIdBytes?: number; maxClientRefBytes?: number } | undefined,
+  market: { maxIdBytes?: number; maxClientRefBytes?: number; maxCurvePoints?: number } | undefined,
 ): void {
-  textLimits.idBytes = limitOr(market?.maxIdBytes);
-  textLimits.clientRefBytes = limitOr(market?.maxClientRefBytes);
+  textLimits.idBytes = limitOr(market?.maxIdBytes, MAX_ID_BYTES);
+  textLimits.clientRefBytes = limitOr(market?.maxClientRefBytes, MAX_ID_BYTES);
+  textLimits.curvePoints = limitOr(market?.maxCurvePoints, DEFAULT_AUCTION_LIMITS.maxCurvePoints);
 }
 
 /** The limits the builders check now (useArenaLimits). */
-export function arenaLimits(): { idBytes: number; clientRefBytes: number } {
+export function arenaLimits(): { idBytes: number; clientRefBytes: number; curvePoints: number } {
   return { ...textLimits };
 }
 
@@ -276,9 +283,27 @@ export function auctionCurve(
     value: {
       period,
       interpolation: choice(INTERPOLATION, interpolation, 'auction_bid.curve.interpolation', faults),
-      points,
+      points: curvePoints(points, faults),
     },
   }));
+}
+
+/**
+ * A curve's list of points as the door takes it: a list of at most the arena's limit of points
+ * (TOO_MANY_POINTS at the door). The points themselves and their order are the door's and the
+ * venue's to judge, which name each bad one.
+ */
+function curvePoints<P>(points: P[], faults: Faults): P[] {
+  const field = 'auction_bid.curve.points';
+  if (!Array.isArray(points))
+    faults.push({ field, limit: 'a list of points', reason: `${typeof points} is not a list` });
+  else if (points.length > textLimits.curvePoints)
+    faults.push({
+      field,
+      limit: `at most ${textLimits.curvePoints} points`,
+      reason: `${points.length} points`,
+    });
+  return points;
 }
 
 /** A simple block order over quarter-hours firstPeriod..lastPeriod of the day. */

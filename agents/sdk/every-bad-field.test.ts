@@ -115,7 +115,7 @@ describe('the builders check the limits of ids and client_ref the arena states',
     const id = `qh-${'9'.repeat(97)}`; // 100 bytes
     expect((thrown(() => order(id)) as ActionBuildError).limit).toBe('at most 64 bytes of UTF-8');
     useArenaLimits({ maxIdBytes: 128, maxClientRefBytes: 8 });
-    expect(arenaLimits()).toEqual({ idBytes: 128, clientRefBytes: 8 });
+    expect(arenaLimits()).toEqual({ idBytes: 128, clientRefBytes: 8, curvePoints: 200 });
     expect(order(id).kind?.value).toMatchObject({ productId: id });
     const ref = thrown(() => order(id, 'ref-123456')) as ActionBuildError;
     expect([ref.field, ref.limit, ref.also]).toEqual(['client_ref', 'at most 8 bytes of UTF-8', []]);
@@ -126,10 +126,53 @@ describe('the builders check the limits of ids and client_ref the arena states',
   });
 
   it('0 or no MarketSpec (an arena from before the fields): the default, 64', () => {
-    useArenaLimits({ maxIdBytes: 0, maxClientRefBytes: 0 });
-    expect(arenaLimits()).toEqual({ idBytes: 64, clientRefBytes: 64 });
-    useArenaLimits({ maxIdBytes: 10, maxClientRefBytes: 10 });
+    useArenaLimits({ maxIdBytes: 0, maxClientRefBytes: 0, maxCurvePoints: 0 });
+    expect(arenaLimits()).toEqual({ idBytes: 64, clientRefBytes: 64, curvePoints: 200 });
+    useArenaLimits({ maxIdBytes: 10, maxClientRefBytes: 10, maxCurvePoints: 3 });
     useArenaLimits(undefined);
-    expect(arenaLimits()).toEqual({ idBytes: 64, clientRefBytes: 64 });
+    expect(arenaLimits()).toEqual({ idBytes: 64, clientRefBytes: 64, curvePoints: 200 });
+  });
+});
+
+describe('auctionCurve checks the number of points against the limit the arena states', () => {
+  afterEach(() => useArenaLimits(undefined));
+  const points = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ priceTicks: 100 * i, quantityLots: n - i }));
+
+  it("refuses more points than the door's default, 200, in the door's words", () => {
+    expect(auctionCurve('da-20261122', 'b1', 0, points(200)).kind?.$case).toBe('auctionBid');
+    const e = thrown(() => auctionCurve('da-20261122', 'b1', 0, points(201))) as ActionBuildError;
+    expect(e).toBeInstanceOf(ActionBuildError);
+    expect([e.field, e.limit, e.reason]).toEqual([
+      'auction_bid.curve.points',
+      'at most 200 points',
+      '201 points',
+    ]);
+  });
+
+  it("checks the arena's own limit, named with the other bad fields", () => {
+    useArenaLimits({ maxCurvePoints: 4 });
+    expect(arenaLimits().curvePoints).toBe(4);
+    expect(auctionCurve('da-20261122', 'b1', 0, points(4)).kind?.$case).toBe('auctionBid');
+    const e = thrown(() => auctionCurve('da-20261122', 'b 1', 0, points(5))) as ActionBuildError;
+    expect([e.field, ...e.also.map((f) => f.field)]).toEqual([
+      'auction_bid.bid_id',
+      'auction_bid.curve.points',
+    ]);
+    expect(e.also[0]?.limit).toBe('at most 4 points');
+    useArenaLimits({ maxCurvePoints: 300 });
+    expect(auctionCurve('da-20261122', 'b1', 0, points(300)).kind?.$case).toBe('auctionBid');
+  });
+
+  it('refuses points that are not a list', () => {
+    const e = thrown(() =>
+      auctionCurve(
+        'da-20261122',
+        'b1',
+        0,
+        'none' as unknown as { priceTicks: number; quantityLots: number }[],
+      ),
+    ) as ActionBuildError;
+    expect([e.field, e.limit]).toEqual(['auction_bid.curve.points', 'a list of points']);
   });
 });

@@ -44,6 +44,7 @@ function view() {
         maxQuantityLots: 10_000,
         maxIdBytes: 64,
         maxClientRefBytes: 64,
+        maxCurvePoints: 200,
         // Out of order on purpose: the view sorts by delivery start.
         products: [hourProduct(DAY + 9 * HOUR), ...qhs.slice().reverse(), hourProduct(DAY)],
       },

@@ -103,6 +103,7 @@ export function makeWelcome(partial: Partial<Welcome> = {}): Welcome {
       maxQuantityLots: 10_000,
       maxIdBytes: 64,
       maxClientRefBytes: 64,
+      maxCurvePoints: 200,
       products: quarterHourProductSpecs(),
     },
     assets: [],

@@ -33,6 +33,7 @@ import {
   type WakeUp,
 } from '../../gen/flexarena/v1/session.js';
 import { ConfigError, MAX_ID_BYTES, wireIntText } from '../../lib/index.js';
+import { DEFAULT_AUCTION_LIMITS } from '../../market/index.js';
 import { clockStartIssue, clockStartMs } from '../config/clock-start.js';
 import type { RunConfig } from '../config/run-config.js';
 import { fieldPath, protocolLimit, protocolMessage } from '../door/field-path.js';
@@ -82,7 +83,7 @@ export interface SimulationOptions {
 export const DEFAULT_DOOR_LIMITS = {
   maxClientRefLength: MAX_ID_BYTES,
   maxIdLength: MAX_ID_BYTES,
-  maxCurvePoints: 200,
+  maxCurvePoints: DEFAULT_AUCTION_LIMITS.maxCurvePoints,
   maxAuctionLots: 5_000_000,
 };
 

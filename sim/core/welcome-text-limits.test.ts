@@ -1,5 +1,5 @@
-// The Welcome's MarketSpec states the door's limits of ids and client_ref (max_id_bytes,
-// max_client_ref_bytes), so the SDKs check the limit this arena applies, not a copy of the default
+// The Welcome's MarketSpec states the door's limits of ids, client_ref and curve points
+// (max_id_bytes, max_client_ref_bytes, max_curve_points), so the SDKs check the limit this arena applies, not a copy of the default
 // that a run with other door limits would contradict.
 import { describe, expect, it } from 'vitest';
 import { MAX_ID_BYTES } from '../../lib/index.js';
@@ -20,6 +20,7 @@ describe('the Welcome states the door limits of ids and client_ref', () => {
     const sim = await Simulation.create(cfg(), { runId: 'w1', sinks: [] });
     const market = sim.welcome('a').market!;
     expect([market.maxIdBytes, market.maxClientRefBytes]).toEqual([MAX_ID_BYTES, MAX_ID_BYTES]);
+    expect(market.maxCurvePoints).toBe(200);
     expect(sim.marketSpec()).toBe(market);
   });
 
@@ -27,9 +28,14 @@ describe('the Welcome states the door limits of ids and client_ref', () => {
     const sim = await Simulation.create(cfg(), {
       runId: 'w2',
       sinks: [],
-      door: { maxIdLength: 20, maxClientRefLength: 12 },
+      door: { maxIdLength: 20, maxClientRefLength: 12, maxCurvePoints: 7 },
     });
-    expect(sim.welcome('a').market).toMatchObject({ maxIdBytes: 20, maxClientRefBytes: 12 });
+    expect(sim.welcome('a').market).toMatchObject({
+      maxIdBytes: 20,
+      maxClientRefBytes: 12,
+      maxCurvePoints: 7,
+    });
+    expect(sim.doorLimits.maxCurvePoints).toBe(7);
     expect([sim.doorLimits.maxIdLength, sim.doorLimits.maxClientRefLength]).toEqual([20, 12]);
   });
 });

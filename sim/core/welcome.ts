@@ -11,13 +11,14 @@ import type { CidLimits } from '../venues/cid-venue.js';
 import type { ProductCatalog } from '../world/products.js';
 import type { RunContext } from './run-context.js';
 
-/** The door's limits of an action's strings (DoorLimits), which the SDKs check when they build one. */
-export interface TextLimits {
+/** The door's limits (DoorLimits) that the SDKs check when they build an action: strings and curves. */
+export interface BuildLimits {
   maxIdLength: number;
   maxClientRefLength: number;
+  maxCurvePoints: number;
 }
 
-export function marketSpec(products: ProductCatalog, limits: CidLimits, text: TextLimits): MarketSpec {
+export function marketSpec(products: ProductCatalog, limits: CidLimits, text: BuildLimits): MarketSpec {
   return {
     priceMinTicks: limits.priceMinTicks,
     priceMaxTicks: limits.priceMaxTicks,
@@ -35,6 +36,7 @@ export function marketSpec(products: ProductCatalog, limits: CidLimits, text: Te
     })),
     maxIdBytes: text.maxIdLength,
     maxClientRefBytes: text.maxClientRefLength,
+    maxCurvePoints: text.maxCurvePoints,
   };
 }
 

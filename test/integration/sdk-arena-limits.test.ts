@@ -43,7 +43,7 @@ async function arenaWith(market: MarketSpec): Promise<string> {
 
 describe('runAgent and the arena limits of ids', () => {
   it('builders check the limit the Welcome states', { timeout: 30_000 }, async () => {
-    const address = await arenaWith(MarketSpec.fromPartial({ maxIdBytes: 16, maxClientRefBytes: 40 }));
+    const address = await arenaWith(MarketSpec.fromPartial({ maxIdBytes: 16, maxClientRefBytes: 40, maxCurvePoints: 9 }));
     let seen: unknown;
     const strategy = {
       name: 'limits',
@@ -58,7 +58,7 @@ describe('runAgent and the arena limits of ids', () => {
       token: 'tok',
       resume: { attempts: 0, delayMs: 0 },
     }).catch((e: unknown) => e);
-    expect(seen).toEqual({ idBytes: 16, clientRefBytes: 40 });
+    expect(seen).toEqual({ idBytes: 16, clientRefBytes: 40, curvePoints: 9 });
     expect(err).toBeInstanceOf(StrategyError);
     const cause = (err as StrategyError).cause as ActionBuildError;
     expect(cause).toBeInstanceOf(ActionBuildError);

@@ -22,29 +22,32 @@ def _choice(table: dict, value, field: str):
     return table[value]
 
 
+MAX_CURVE_POINTS = 200  # the door's default limit of points per auction curve
 MAX_TEXT_BYTES = 64  # the door's default limit of ids and client_ref, counted in UTF-8 bytes as on the wire
 UTF8_LIMIT = "valid UTF-8, the encoding of a proto3 string"  # the arena's and the TypeScript SDK's words
 
 # The limits the builders check: the arena's, from the last Welcome's MarketSpec (run_agent sets
 # them through use_arena_limits), else the door's default. One per process: the builders are plain
 # functions.
-_limits = {"id": MAX_TEXT_BYTES, "client_ref": MAX_TEXT_BYTES}
+_limits = {"id": MAX_TEXT_BYTES, "client_ref": MAX_TEXT_BYTES, "curve_points": MAX_CURVE_POINTS}
 
 
-def _limit_or_default(value) -> int:
+def _limit_or_default(value, default=MAX_TEXT_BYTES) -> int:
     # 0 (or absent): an arena from before MarketSpec carried its limits, which has the default.
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_SAFE else MAX_TEXT_BYTES
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_SAFE else default
 
 
 def use_arena_limits(market_spec) -> None:
-    """Makes the builders check the arena's limits of ids and client_ref (MarketSpec.max_id_bytes,
-    max_client_ref_bytes; the default, 64, where they are 0 or `market_spec` is None)."""
+    """Makes the builders check the arena's limits of ids, client_ref and curve points
+    (MarketSpec.max_id_bytes, max_client_ref_bytes, max_curve_points; the defaults, 64 bytes and
+    200 points, where they are 0 or `market_spec` is None)."""
     _limits["id"] = _limit_or_default(getattr(market_spec, "max_id_bytes", 0))
     _limits["client_ref"] = _limit_or_default(getattr(market_spec, "max_client_ref_bytes", 0))
+    _limits["curve_points"] = _limit_or_default(getattr(market_spec, "max_curve_points", 0), MAX_CURVE_POINTS)
 
 
 def arena_limits() -> dict:
-    """The limits the builders check now: {"id": bytes, "client_ref": bytes}."""
+    """The limits the builders check now: {"id": bytes, "client_ref": bytes, "curve_points": points}."""
     return dict(_limits)
 
 
@@ -117,7 +120,6 @@ def _flag(value, field: str) -> bool:
 _BID_ID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 BID_ID_LIMIT = '1-64 characters: letters, digits, "_", "." or "-"'  # the door's words
 PERIODS_PER_DAY = 96  # auction periods are the quarter-hours 0..95 of the auction's day
-MAX_CURVE_POINTS = 200  # the door's default limit of points per auction curve
 _INTERPOLATION = {
     "step": auction_pb2.CURVE_INTERPOLATION_STEP,
     "linear": auction_pb2.CURVE_INTERPOLATION_LINEAR,
@@ -232,8 +234,8 @@ def _curve_points(f: _Faults, points) -> list:
     if not pts:
         f.add("auction_bid.curve.points", "at least one point", f"{points!r} has no points")
         return []
-    if len(pts) > MAX_CURVE_POINTS:
-        f.add("auction_bid.curve.points", f"at most {MAX_CURVE_POINTS} points", f"{len(pts)} points")
+    if len(pts) > _limits["curve_points"]:
+        f.add("auction_bid.curve.points", f"at most {_limits['curve_points']} points", f"{len(pts)} points")
         return []
     wire = []
     prev = None

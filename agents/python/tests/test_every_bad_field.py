@@ -111,11 +111,22 @@ class ArenaLimits(unittest.TestCase):
         product = "qh-" + "9" * 97  # 100 bytes
         self.assertEqual(refused(lambda: buy(product, 50, 1)).limit, "at most 64 bytes of UTF-8")
         use_arena_limits(market_pb2.MarketSpec(max_id_bytes=128, max_client_ref_bytes=8))
-        self.assertEqual(arena_limits(), {"id": 128, "client_ref": 8})
+        self.assertEqual(arena_limits(), {"id": 128, "client_ref": 8, "curve_points": 200})
         self.assertEqual(buy(product, 50, 1).submit.product_id, product)
         self.assertEqual(refused(lambda: buy("qh-1", 50, 1, client_ref="ref-123456")).limit, "at most 8 bytes of UTF-8")
         use_arena_limits(market_pb2.MarketSpec())  # an arena from before the fields: 0
-        self.assertEqual(arena_limits(), {"id": 64, "client_ref": 64})
+        self.assertEqual(arena_limits(), {"id": 64, "client_ref": 64, "curve_points": 200})
+
+    def test_the_curve_points_limit_a_market_spec_states(self):
+        pts = lambda n: [(float(i), float(n - i)) for i in range(n)]  # noqa: E731
+        self.assertEqual(refused(lambda: auction_curve("da-20261122", "b1", 0, pts(201))).limit, "at most 200 points")
+        use_arena_limits(market_pb2.MarketSpec(max_curve_points=3))
+        self.assertEqual(arena_limits()["curve_points"], 3)
+        auction_curve("da-20261122", "b1", 0, pts(3))
+        e = refused(lambda: auction_curve("da-20261122", "b1", 0, pts(4)))
+        self.assertEqual((e.field, e.limit, e.reason), ("auction_bid.curve.points", "at most 3 points", "4 points"))
+        use_arena_limits(market_pb2.MarketSpec(max_curve_points=250))
+        auction_curve("da-20261122", "b1", 0, pts(250))
 
     def test_run_agent_takes_them_from_the_welcome(self):
         seen = {}
@@ -154,7 +165,8 @@ class ArenaLimits(unittest.TestCase):
         server.start()
         self.addCleanup(server.stop, None)
         run_agent(Watcher(), f"127.0.0.1:{port}", "t", connect_timeout_s=10)
-        self.assertEqual(seen, {"limits": {"id": 16, "client_ref": 40}, "limit": "at most 16 bytes of UTF-8"})
+        self.assertEqual(seen, {"limits": {"id": 16, "client_ref": 40, "curve_points": 200},
+                                "limit": "at most 16 bytes of UTF-8"})
 
 
 if __name__ == "__main__":
