@@ -28,22 +28,35 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // becomes the incumbent; fix blocks whose flip would cost more than the gap to the incumbent (reduced-
 // cost fixing) and repeat; else branch on the free block with the largest volume weighted by how close
 // to the money it is at the relaxation's prices, trying first the side the relaxation prefers.
+//
+// Only every RELAX_EVERY-th level solves its own relaxation; the nodes in between keep their nearest
+// ancestor's prices and bound. That is sound — a child's selections are a subset of its parent's, and at
+// the same prices the child's g can only be lower (narrower K ranges, fewer free blocks), so the
+// ancestor's bound and its reduced-cost fixing hold for it too — and near the money it is cheaper: there
+// almost every subtree is closed by propagation finding it empty, hardly any by the bound (README.md,
+// "Measured"), so a relaxation per node mostly buys candidates and branching hints that the ancestor's
+// prices give almost as well.
 
 export interface BlockSearchLimits {
-  /** Relaxations solved at most (root, children and re-solves after fixing). */
+  /**
+   * Nodes at most: relaxations solved (root, children and re-solves after fixing), plus one for every
+   * INHERITED_PER_NODE nodes that kept an ancestor's relaxation.
+   */
   maxNodes: number;
   /**
    * Propagations the proof that nothing but accepting none is admissible (block-certificate.ts) may
    * use; default CERTIFICATE_PROPAGATIONS_PER_NODE × maxNodes, 0 to skip it.
    */
   certificatePropagations?: number;
+  /** A node solves its own relaxation only this many levels below the last that did (default RELAX_EVERY). */
+  relaxEvery?: number;
 }
 
 export interface BlockSearchResult {
   best: Evaluation;
   /** True if no admissible selection is better than `best` (the search finished). */
   provenOptimal: boolean;
-  /** Relaxations solved. */
+  /** Nodes used, counted as for BlockSearchLimits.maxNodes. */
   nodes: number;
   /** No admissible selection has more welfare than this (Evaluation.value frame); >= best.value. */
   upperBound: number;
@@ -65,12 +78,25 @@ const AT_THE_MONEY = 1e-6;
 /** Branching prefers large blocks near the money; margins (ticks) are compared on this scale. */
 const BRANCH_MARGIN_SCALE = 200;
 
+/** A node solves its own relaxation only this many levels below the last one that did. */
+const RELAX_EVERY = 3;
+
+/**
+ * Nodes that keep their ancestor's relaxation count against the node limit at this many to one node
+ * (measured: one costs about a third of a node that solves its relaxation, at 50 × 96 × 1000).
+ */
+const INHERITED_PER_NODE = 3;
+
 interface Node {
   domain: Domain;
   /** Upper bound on the welfare of the node's selections; −∞ if it has none. */
   bound: number;
   /** Null if propagation found the node empty. */
   relaxation: PriceRelaxation | null;
+  /** The domain the relaxation was solved on: this node's, or an ancestor's if it inherited it. */
+  relaxedOn: Domain;
+  /** Levels below the node that solved the relaxation (0: this node solved it). */
+  inherited: number;
 }
 
 export function searchBlocks(problem: Problem, limits: BlockSearchLimits): BlockSearchResult {
@@ -78,6 +104,7 @@ export function searchBlocks(problem: Problem, limits: BlockSearchLimits): Block
     problem,
     limits.maxNodes,
     limits.certificatePropagations ?? CERTIFICATE_PROPAGATIONS_PER_NODE * limits.maxNodes,
+    limits.relaxEvery ?? RELAX_EVERY,
   ).run();
 }
 
@@ -88,6 +115,8 @@ class BlockSearch {
   /** The incumbent: the best admissible selection found. */
   private best: Evaluation;
   private nodes = 0;
+  /** Nodes that kept an ancestor's relaxation since `nodes` last counted them. */
+  private inheritedSinceCount = 0;
   private exhausted = false;
   /** The root node: where the propagation-only proof (block-certificate.ts) may run. */
   private root: Node | null = null;
@@ -99,6 +128,7 @@ class BlockSearch {
     private readonly problem: Problem,
     private readonly maxNodes: number,
     private readonly certificatePropagations: number,
+    private readonly relaxEvery: number,
   ) {
     this.space = new BlockSpace(problem);
     this.propagator = new Propagator(this.space);
@@ -111,7 +141,7 @@ class BlockSearch {
     const domain = rootDomain(this.space);
     const root: Node = this.propagator.run(domain)
       ? this.relax(domain, null, Number.POSITIVE_INFINITY)
-      : { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
+      : this.emptyNode(domain);
     this.root = root;
     const upperBound = this.visit(root);
     return {
@@ -203,7 +233,14 @@ class BlockSearch {
     return [...out];
   }
 
-  /** Bounds `domain` (already propagated), starting from the prices of the node it was derived from. */
+  private emptyNode(domain: Domain): Node {
+    return { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null, relaxedOn: domain, inherited: 0 };
+  }
+
+  /**
+   * Bounds `domain` (already propagated), starting from the prices of the node it was derived from
+   * (whose relaxation was solved on `from.relaxedOn`).
+   */
   private relax(domain: Domain, from: Node | null, bound: number): Node {
     this.nodes++;
     const relaxation = from
@@ -211,7 +248,7 @@ class BlockSearch {
           this.space,
           domain,
           from.relaxation!.lambda,
-          this.changedPeriods(from.domain, domain),
+          this.changedPeriods(from.relaxedOn, domain),
         )
       : new PriceRelaxation(this.space, domain);
     const enough = this.pruneBelow() - 1;
@@ -219,12 +256,20 @@ class BlockSearch {
     // Not pruned by the exact re-solve: refine λ (smoothed levels) before paying for a branch.
     if (from && value > enough)
       value = Math.min(value, relaxation.solve(REFINE_SMOOTHING, enough, REFINE_PASSES));
-    return { domain, bound: Math.min(bound, value), relaxation };
+    return { domain, bound: Math.min(bound, value), relaxation, relaxedOn: domain, inherited: 0 };
   }
 
   private child(parent: Node, block: number, value: number): Node {
     const domain = branch(parent.domain, block, value);
-    if (!this.propagator.run(domain)) return { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null };
+    if (!this.propagator.run(domain)) return this.emptyNode(domain);
+    if (parent.inherited + 1 < this.relaxEvery) {
+      // The parent's prices and bound hold for the child too (see the top of the file).
+      if (++this.inheritedSinceCount >= INHERITED_PER_NODE) {
+        this.inheritedSinceCount = 0;
+        this.nodes++;
+      }
+      return { ...parent, domain, inherited: parent.inherited + 1 };
+    }
     return this.relax(domain, parent, parent.bound);
   }
 
@@ -314,7 +359,9 @@ class BlockSearch {
         this.exhausted = true;
         return node.bound;
       }
-      node = this.relax(node.domain, { ...node, domain: before }, node.bound);
+      // A node that solved its relaxation re-solves from the domain before fixing; one that inherited
+      // it, from the domain it was solved on.
+      node = this.relax(node.domain, node.inherited > 0 ? node : { ...node, relaxedOn: before }, node.bound);
     }
     const pick = this.pickBranch(node);
     // Every block fixed: the candidate was this node's only selection.

@@ -22,7 +22,10 @@ export interface ClearAuctionOptions {
   method?: 'auto' | 'enumeration';
   /** Up to this many blocks, enumeration takes over if the search stops at its limit; default 12. */
   maxEnumeratedBlocks?: number;
-  /** Relaxations the branch-and-bound may solve; default 2000 (integer >= 1). */
+  /**
+   * Search nodes the branch-and-bound may use (relaxations solved, plus a third of the nodes that keep
+   * an ancestor's); default 2000 (integer >= 1).
+   */
   maxSearchNodes?: number;
   /**
    * Propagations the root's proof that no block can be accepted may take (block-certificate.ts);

@@ -141,7 +141,10 @@ export interface AuctionResult {
    * have; 0 when provenOptimal.
    */
   welfareGapBoundCashUnits: number;
-  /** Relaxations solved by the branch-and-bound (0 for 'curves-only' and 'enumeration'). */
+  /**
+   * Relaxations solved by the branch-and-bound, plus a third of the nodes that kept an ancestor's (0 for
+   * 'curves-only' and 'enumeration').
+   */
   searchNodes: number;
 }
 
