@@ -43,9 +43,10 @@ export function rootDomain(space: BlockSpace): Domain {
 
 /** A copy of `domain` with one block fixed. */
 export function branch(domain: Domain, block: number, value: number): Domain {
-  const status = Int8Array.from(domain.status);
+  // slice(), not TypedArray.from(): a plain copy without the iteration protocol.
+  const status = domain.status.slice();
   status[block] = value;
-  return { status, kLow: Float64Array.from(domain.kLow), kHigh: Float64Array.from(domain.kHigh) };
+  return { status, kLow: domain.kLow.slice(), kHigh: domain.kHigh.slice() };
 }
 
 /** Rounds of propagation per node at most (each is cheap; stopping early only weakens the inference). */
@@ -461,7 +462,8 @@ export class Propagator {
       const to = Math.min(a.last, b.last);
       if (!rejectOnly && a.sell !== b.sell) {
         // Accepting b pairs it with a (see acceptedPairsFit), at the prices b's acceptance leaves.
-        const [sell, buy] = b.sell ? [b, a] : [a, b];
+        const sell = b.sell ? b : a; // no [sell, buy] array per pair: this loop is hot
+        const buy = b.sell ? a : b;
         let sellOut = this.rangeSum(true, sell.first, from - 1) + this.rangeSum(true, to + 1, sell.last);
         let buyOut = this.rangeSum(false, buy.first, from - 1) + this.rangeSum(false, to + 1, buy.last);
         const outShift =
