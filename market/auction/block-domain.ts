@@ -71,6 +71,9 @@ export class Propagator {
   private readonly refSurplus: Float64Array;
   /** Per period position: min f_p over the node's K range, as last computed by narrowForAggregate. */
   private readonly minCost: Float64Array;
+  /** Scratch for ranges(): sumLow / sumHigh as difference arrays. */
+  private readonly diffLow: Float64Array;
+  private readonly diffHigh: Float64Array;
   /** Accepted sell–buy pairs, 7 numbers each (collectPairs). */
   private readonly pairs: number[] = [];
 
@@ -84,6 +87,8 @@ export class Propagator {
     this.prefixHigh = new Float64Array(t + 1);
     this.shiftLow = new Float64Array(t + 1);
     this.shiftHigh = new Float64Array(t + 1);
+    this.diffLow = new Float64Array(t + 1);
+    this.diffHigh = new Float64Array(t + 1);
     this.refK = Float64Array.from(space.kMin, (lo, p) => Math.min(Math.max(0, lo), space.kMax[p]!));
     this.refPrice = Float64Array.from(this.refK, (k, p) => space.price(p, k));
     this.refSurplus = Float64Array.from(space.blocks, (b) => {
@@ -227,19 +232,33 @@ export class Propagator {
   private ranges(domain: Domain): boolean {
     const { space, sumLow, sumHigh, priceLow, priceHigh, prefixLow, prefixHigh } = this;
     const { status, kLow, kHigh } = domain;
-    sumLow.fill(0);
-    sumHigh.fill(0);
-    space.blocks.forEach((b, i) => {
+    // Each block's net demand enters at its first period and leaves after its last (difference arrays,
+    // summed below): one step per block, not one per block and period. The net demands are whole lots,
+    // so the sums are exact in any order.
+    const { diffLow, diffHigh } = this;
+    diffLow.fill(0);
+    diffHigh.fill(0);
+    const { blocks } = space;
+    for (let i = 0; i < blocks.length; i++) {
       const s = status[i]!;
-      if (s === REJECTED) return;
-      const toLow = s === ACCEPTED || b.sell;
-      const toHigh = s === ACCEPTED || !b.sell;
-      for (let p = b.first; p <= b.last; p++) {
-        if (toLow) sumLow[p]! += b.netDemand;
-        if (toHigh) sumHigh[p]! += b.netDemand;
+      if (s === REJECTED) continue;
+      const b = blocks[i]!;
+      if (s === ACCEPTED || b.sell) {
+        diffLow[b.first]! += b.netDemand;
+        diffLow[b.last + 1]! -= b.netDemand;
       }
-    });
+      if (s === ACCEPTED || !b.sell) {
+        diffHigh[b.first]! += b.netDemand;
+        diffHigh[b.last + 1]! -= b.netDemand;
+      }
+    }
+    let low = 0;
+    let high = 0;
     for (let p = 0; p < space.periodCount; p++) {
+      low += diffLow[p]!;
+      high += diffHigh[p]!;
+      sumLow[p] = low;
+      sumHigh[p] = high;
       if (sumLow[p]! > kLow[p]!) kLow[p] = sumLow[p]!;
       if (sumHigh[p]! < kHigh[p]!) kHigh[p] = sumHigh[p]!;
       if (kLow[p]! > kHigh[p]!) return false;
