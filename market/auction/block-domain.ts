@@ -74,7 +74,7 @@ export class Propagator {
   /** Scratch for ranges(): sumLow / sumHigh as difference arrays. */
   private readonly diffLow: Float64Array;
   private readonly diffHigh: Float64Array;
-  /** Accepted sell–buy pairs, 7 numbers each (collectPairs). */
+  /** Accepted sell–buy pairs, 7 numbers each (recordPair). */
   private readonly pairs: number[] = [];
 
   constructor(private readonly space: BlockSpace) {
@@ -336,6 +336,7 @@ export class Propagator {
     const { space, priceLow, priceHigh } = this;
     const { status, kLow, kHigh } = domain;
     let changed = false;
+    this.pairs.length = 0;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== ACCEPTED) continue;
       const s = space.blocks[i]!;
@@ -348,6 +349,7 @@ export class Propagator {
         const to = Math.min(s.last, u.last);
         const slack = this.pairSlack(s, u, from, to);
         if (slack < 0) return 'infeasible';
+        this.recordPair(s, u, from, to, slack);
         // Each period outside the overlap may give up at most the slack: the sell's no lower than
         // its highest price − slack, the buy's no higher than its lowest + slack.
         for (let p = s.first; p <= s.last; p++) {
@@ -380,41 +382,27 @@ export class Propagator {
   }
 
   /**
-   * The accepted sell–buy pairs that overlap, with their slack in acceptedPairsFit's inequality at the
+   * Keeps an accepted sell–buy pair that overlaps, with its slack in acceptedPairsFit's inequality at the
    * current ranges, for judgeFree: a free block whose value moves prices in a pair's periods outside the
-   * overlap can break it.
+   * overlap can break it. acceptedPairsFit records them as it checks them (the prices they are computed
+   * from do not change before fixFree, so the slacks are the same a second pass would compute).
    */
-  private collectPairs(domain: Domain): void {
-    const { space, pairs } = this;
-    const { status } = domain;
-    pairs.length = 0;
-    for (let i = 0; i < status.length; i++) {
-      if (status[i] !== ACCEPTED) continue;
-      const s = space.blocks[i]!;
-      if (!s.sell) continue;
-      for (const j of space.overlaps[i]!) {
-        if (status[j] !== ACCEPTED) continue;
-        const u = space.blocks[j]!;
-        if (u.sell) continue;
-        const from = Math.max(s.first, u.first);
-        const to = Math.min(s.last, u.last);
-        const slack = this.pairSlack(s, u, from, to);
-        let at = pairs.length;
-        pairs.push(0, 0, 0, 0, 0, 0, 0);
-        // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
-        while (at > 0 && pairs[at - 1]! > slack) {
-          for (let c = 0; c < 7; c++) pairs[at + c] = pairs[at - 7 + c]!;
-          at -= 7;
-        }
-        pairs[at] = s.first;
-        pairs[at + 1] = s.last;
-        pairs[at + 2] = u.first;
-        pairs[at + 3] = u.last;
-        pairs[at + 4] = from;
-        pairs[at + 5] = to;
-        pairs[at + 6] = slack;
-      }
+  private recordPair(s: SpaceBlock, u: SpaceBlock, from: number, to: number, slack: number): void {
+    const { pairs } = this;
+    let at = pairs.length;
+    pairs.push(0, 0, 0, 0, 0, 0, 0);
+    // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
+    while (at > 0 && pairs[at - 1]! > slack) {
+      for (let c = 0; c < 7; c++) pairs[at + c] = pairs[at - 7 + c]!;
+      at -= 7;
     }
+    pairs[at] = s.first;
+    pairs[at + 1] = s.last;
+    pairs[at + 2] = u.first;
+    pairs[at + 3] = u.last;
+    pairs[at + 4] = from;
+    pairs[at + 5] = to;
+    pairs[at + 6] = slack;
   }
 
   /**
@@ -423,7 +411,7 @@ export class Propagator {
    */
   private fixFree(domain: Domain): 'infeasible' | 'stable' | 'changed' {
     const { status } = domain;
-    this.collectPairs(domain);
+    // The accepted pairs are those acceptedPairsFit has just recorded (it runs right before this).
     let changed = false;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== FREE) continue;
@@ -506,7 +494,7 @@ export class Propagator {
         }
       }
     }
-    // Accepted pairs (collectPairs): the high shift lowers the sell's prices outside the overlap, the low
+    // Accepted pairs (recordPair): the high shift lowers the sell's prices outside the overlap, the low
     // shift raises the buy's.
     // Pairs come by increasing slack, and b's shift over any of its periods is at most its shift over
     // all of them (each period's shift has the same sign): the pairs from there on cannot break.
