@@ -71,6 +71,18 @@ export class Propagator {
   private readonly refSurplus: Float64Array;
   /** Per period position: min f_p over the node's K range, as last computed by narrowForAggregate. */
   private readonly minCost: Float64Array;
+  /**
+   * Per period position, set by fixFree for judgeFree: price(K) − priceHigh and price(K) − priceLow at
+   * K = kLow and K = kHigh.
+   */
+  private readonly highShiftAtLow: Float64Array;
+  private readonly highShiftAtHigh: Float64Array;
+  private readonly lowShiftAtLow: Float64Array;
+  private readonly lowShiftAtHigh: Float64Array;
+  /** Per period position, set by narrowForAggregate for its free-block pass (see there). */
+  private readonly aggMid: Float64Array;
+  private readonly costDownAtLow: Float64Array;
+  private readonly costUpAtHigh: Float64Array;
   /** Scratch for ranges(): sumLow / sumHigh as difference arrays. */
   private readonly diffLow: Float64Array;
   private readonly diffHigh: Float64Array;
@@ -87,6 +99,13 @@ export class Propagator {
     this.prefixHigh = new Float64Array(t + 1);
     this.shiftLow = new Float64Array(t + 1);
     this.shiftHigh = new Float64Array(t + 1);
+    this.highShiftAtLow = new Float64Array(t);
+    this.highShiftAtHigh = new Float64Array(t);
+    this.lowShiftAtLow = new Float64Array(t);
+    this.lowShiftAtHigh = new Float64Array(t);
+    this.aggMid = new Float64Array(t);
+    this.costDownAtLow = new Float64Array(t);
+    this.costUpAtHigh = new Float64Array(t);
     this.diffLow = new Float64Array(t + 1);
     this.diffHigh = new Float64Array(t + 1);
     this.refK = Float64Array.from(space.kMin, (lo, p) => Math.min(Math.max(0, lo), space.kMax[p]!));
@@ -194,6 +213,14 @@ export class Propagator {
     }
     const narrowed = changed;
     changed = false;
+    // Per period, for the free blocks below: the point closest to R_p and the added cost at either end of
+    // the (now narrowed) range — the same for every block whose shift reaches past that end.
+    const { aggMid, costUpAtHigh, costDownAtLow } = this;
+    for (let p = 0; p < space.periodCount; p++) {
+      aggMid[p] = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
+      costDownAtLow[p] = this.cost(p, kLow[p]!) - minCost[p]!;
+      costUpAtHigh[p] = this.cost(p, kHigh[p]!) - minCost[p]!;
+    }
     // A free block's value alone: the surplus it adds or removes, and the K ranges it shifts. Each
     // verdict holds for the domain as it was, so all are taken in one pass.
     for (let i = 0; i < status.length; i++) {
@@ -206,11 +233,11 @@ export class Propagator {
       let down = 0;
       let up = 0;
       for (let p = b.first; p <= b.last; p++) {
-        const mid = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
+        const mid = aggMid[p]!;
         const cap = sumHigh[p]! - q;
-        if (cap < mid) down += this.cost(p, Math.max(kLow[p]!, cap)) - minCost[p]!;
+        if (cap < mid) down += cap <= kLow[p]! ? costDownAtLow[p]! : this.cost(p, cap) - minCost[p]!;
         const floor = sumLow[p]! + q;
-        if (floor > mid) up += this.cost(p, Math.min(kHigh[p]!, floor)) - minCost[p]!;
+        if (floor > mid) up += floor >= kHigh[p]! ? costUpAtHigh[p]! : this.cost(p, floor) - minCost[p]!;
       }
       const costAccept = cost + (b.sell ? down : up);
       const costReject = cost + (b.sell ? up : down);
@@ -410,8 +437,18 @@ export class Propagator {
    * even at its best prices, or makes an accepted block it overlaps so; accepted if rejecting it does.
    */
   private fixFree(domain: Domain): 'infeasible' | 'stable' | 'changed' {
-    const { status } = domain;
+    const { status, kLow, kHigh } = domain;
     // The accepted pairs are those acceptedPairsFit has just recorded (it runs right before this).
+    // judgeFree's price shifts at the ends of each period's K range (computed once, not per block).
+    const { space, priceLow, priceHigh } = this;
+    for (let p = 0; p < space.periodCount; p++) {
+      const atLow = space.price(p, kLow[p]!);
+      const atHigh = space.price(p, kHigh[p]!);
+      this.highShiftAtLow[p] = atLow - priceHigh[p]!;
+      this.highShiftAtHigh[p] = atHigh - priceHigh[p]!;
+      this.lowShiftAtLow[p] = atLow - priceLow[p]!;
+      this.lowShiftAtHigh[p] = atHigh - priceLow[p]!;
+    }
     let changed = false;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== FREE) continue;
@@ -431,6 +468,7 @@ export class Propagator {
    */
   private judgeFree(domain: Domain, i: number): 'infeasible' | 'free' | 'accept' | 'reject' {
     const { space, sumLow, sumHigh, priceLow, priceHigh, prefixLow, prefixHigh, shiftLow, shiftHigh } = this;
+    const { highShiftAtLow, highShiftAtHigh, lowShiftAtLow, lowShiftAtHigh } = this;
     const { status, kLow, kHigh } = domain;
     const b = space.blocks[i]!;
     const q = Math.abs(b.netDemand);
@@ -447,8 +485,20 @@ export class Propagator {
         if (b.sell) acceptOnly = true;
         else rejectOnly = true;
       }
-      const ph = space.price(p, Math.max(kLow[p]!, Math.min(kHigh[p]!, high))) - priceHigh[p]!;
-      const pl = space.price(p, Math.min(kHigh[p]!, Math.max(kLow[p]!, low))) - priceLow[p]!;
+      // K clamped to [kLow, kHigh]; at either end the shift is the same for every free block
+      // (fixFree computed it), so only a K strictly inside needs a price.
+      const ph =
+        high >= kHigh[p]!
+          ? highShiftAtHigh[p]!
+          : high <= kLow[p]!
+            ? highShiftAtLow[p]!
+            : space.price(p, high) - priceHigh[p]!;
+      const pl =
+        low <= kLow[p]!
+          ? lowShiftAtLow[p]!
+          : low >= kHigh[p]!
+            ? lowShiftAtHigh[p]!
+            : space.price(p, low) - priceLow[p]!;
       shiftHigh[p + 1] = (p === b.first ? 0 : shiftHigh[p]!) + ph;
       shiftLow[p + 1] = (p === b.first ? 0 : shiftLow[p]!) + pl;
     }
