@@ -83,6 +83,9 @@ export class Propagator {
   private readonly aggMid: Float64Array;
   private readonly costDownAtLow: Float64Array;
   private readonly costUpAtHigh: Float64Array;
+  /** Prefix sums over period positions of max(0, costDownAtLow) and max(0, costUpAtHigh). */
+  private readonly maxDownPrefix: Float64Array;
+  private readonly maxUpPrefix: Float64Array;
   /** Scratch for ranges(): sumLow / sumHigh as difference arrays. */
   private readonly diffLow: Float64Array;
   private readonly diffHigh: Float64Array;
@@ -106,6 +109,8 @@ export class Propagator {
     this.aggMid = new Float64Array(t);
     this.costDownAtLow = new Float64Array(t);
     this.costUpAtHigh = new Float64Array(t);
+    this.maxDownPrefix = new Float64Array(t + 1);
+    this.maxUpPrefix = new Float64Array(t + 1);
     this.diffLow = new Float64Array(t + 1);
     this.diffHigh = new Float64Array(t + 1);
     this.refK = Float64Array.from(space.kMin, (lo, p) => Math.min(Math.max(0, lo), space.kMax[p]!));
@@ -215,11 +220,13 @@ export class Propagator {
     changed = false;
     // Per period, for the free blocks below: the point closest to R_p and the added cost at either end of
     // the (now narrowed) range — the same for every block whose shift reaches past that end.
-    const { aggMid, costUpAtHigh, costDownAtLow } = this;
+    const { aggMid, costUpAtHigh, costDownAtLow, maxDownPrefix, maxUpPrefix } = this;
     for (let p = 0; p < space.periodCount; p++) {
       aggMid[p] = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
       costDownAtLow[p] = this.cost(p, kLow[p]!) - minCost[p]!;
       costUpAtHigh[p] = this.cost(p, kHigh[p]!) - minCost[p]!;
+      maxDownPrefix[p + 1] = maxDownPrefix[p]! + Math.max(0, costDownAtLow[p]!);
+      maxUpPrefix[p + 1] = maxUpPrefix[p]! + Math.max(0, costUpAtHigh[p]!);
     }
     // A free block's value alone: the surplus it adds or removes, and the K ranges it shifts. Each
     // verdict holds for the domain as it was, so all are taken in one pass.
@@ -228,6 +235,15 @@ export class Propagator {
       const b = space.blocks[i]!;
       const q = Math.abs(b.netDemand);
       const s = refSurplus[i]!;
+      // Neither value can break the inequality if even the most either can add to the cost does not:
+      // f_p only grows away from the point closest to R_p, so a period adds at most its cost at the end
+      // of its range. The per-period pass below would then find the same (its every term is at most
+      // that, in exact integers for step curves; the margin covers rounding), so it is skipped.
+      const maxDown = maxDownPrefix[b.last + 1]! - maxDownPrefix[b.first]!;
+      const maxUp = maxUpPrefix[b.last + 1]! - maxUpPrefix[b.first]!;
+      const most = Math.max(maxDown, maxUp);
+      const margin = 1e-9 * (1 + cost + most + Math.abs(surplus) + Math.abs(s));
+      if (cost + most + margin <= surplus - Math.abs(s) + slack) continue;
       // Accepted: a sell caps K at sumHigh − q, a buy floors it at sumLow + q; rejected, the reverse.
       // Only periods where that passes the point closest to R_p raise the least cost.
       let down = 0;
