@@ -49,6 +49,15 @@ export function branch(domain: Domain, block: number, value: number): Domain {
   return { status, kLow: domain.kLow.slice(), kHigh: domain.kHigh.slice() };
 }
 
+/** branch() into `target`, a domain of the same space that is no longer needed (no allocation). */
+export function branchInto(target: Domain, domain: Domain, block: number, value: number): Domain {
+  target.status.set(domain.status);
+  target.status[block] = value;
+  target.kLow.set(domain.kLow);
+  target.kHigh.set(domain.kHigh);
+  return target;
+}
+
 /** Rounds of propagation per node at most (each is cheap; stopping early only weakens the inference). */
 const MAX_ROUNDS = 64;
 
