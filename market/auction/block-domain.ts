@@ -198,10 +198,15 @@ export class Propagator {
     const slack = 1e-9 * (1 + Math.abs(surplus) + cost);
     if (cost > surplus + slack) return 'infeasible';
     let changed = false;
+    // Each period's K range is narrowed to where f_p fits; the point closest to R_p and the added cost at
+    // either end of the (narrowed) range are kept for the free blocks below — the same for every block
+    // whose shift reaches past that end.
+    const { aggMid, costUpAtHigh, costDownAtLow, maxDownPrefix, maxUpPrefix } = this;
     for (let p = 0; p < space.periodCount; p++) {
       const budget = surplus - (cost - minCost[p]!) + slack;
       const mid = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
-      if (this.cost(p, kHigh[p]!) > budget) {
+      let atHigh = this.cost(p, kHigh[p]!);
+      if (atHigh > budget) {
         // f_p is non-decreasing from mid up: the largest K there within budget.
         let lo = mid;
         let hi = kHigh[p]!;
@@ -212,8 +217,10 @@ export class Propagator {
         }
         kHigh[p] = lo;
         changed = true;
+        atHigh = this.cost(p, lo);
       }
-      if (this.cost(p, kLow[p]!) > budget) {
+      let atLow = this.cost(p, kLow[p]!);
+      if (atLow > budget) {
         let lo = kLow[p]!;
         let hi = mid;
         while (lo < hi) {
@@ -223,20 +230,17 @@ export class Propagator {
         }
         kLow[p] = hi;
         changed = true;
+        atLow = this.cost(p, hi);
       }
-    }
-    const narrowed = changed;
-    changed = false;
-    // Per period, for the free blocks below: the point closest to R_p and the added cost at either end of
-    // the (now narrowed) range — the same for every block whose shift reaches past that end.
-    const { aggMid, costUpAtHigh, costDownAtLow, maxDownPrefix, maxUpPrefix } = this;
-    for (let p = 0; p < space.periodCount; p++) {
-      aggMid[p] = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
-      costDownAtLow[p] = this.cost(p, kLow[p]!) - minCost[p]!;
-      costUpAtHigh[p] = this.cost(p, kHigh[p]!) - minCost[p]!;
+      // Narrowing keeps mid inside the range, so it is still the point closest to R_p.
+      aggMid[p] = mid;
+      costDownAtLow[p] = atLow - minCost[p]!;
+      costUpAtHigh[p] = atHigh - minCost[p]!;
       maxDownPrefix[p + 1] = maxDownPrefix[p]! + Math.max(0, costDownAtLow[p]!);
       maxUpPrefix[p + 1] = maxUpPrefix[p]! + Math.max(0, costUpAtHigh[p]!);
     }
+    const narrowed = changed;
+    changed = false;
     // A free block's value alone: the surplus it adds or removes, and the K ranges it shifts. Each
     // verdict holds for the domain as it was, so all are taken in one pass.
     for (let i = 0; i < status.length; i++) {
