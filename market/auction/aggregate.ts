@@ -178,12 +178,24 @@ export class PeriodAggregate {
     return tieRulePrice(this.lowOut, this.highOut);
   }
 
-  /** clear(k).value, or −Infinity if the curves cannot absorb K; uncached, as priceAt(). */
+  /**
+   * clear(k).value, or −Infinity if the curves cannot absorb K; uncached, as priceAt(). Leaves
+   * clear(k).priceTicks (what priceAt(k) returns, NaN if not absorbable) in `lastPriceTicks`: the
+   * clearing interval gives both, and callers that cache prices take it instead of a second clearing.
+   */
   valueAt(k: number): number {
-    if (!this.clearingInterval(k)) return Number.NEGATIVE_INFINITY;
-    const p = allocationPriceOf(tieRulePrice(this.lowOut, this.highOut), this.lowOut, this.highOut);
+    if (!this.clearingInterval(k)) {
+      this.lastPriceTicks = Number.NaN;
+      return Number.NEGATIVE_INFINITY;
+    }
+    const priceTicks = tieRulePrice(this.lowOut, this.highOut);
+    this.lastPriceTicks = priceTicks;
+    const p = allocationPriceOf(priceTicks, this.lowOut, this.highOut);
     return this.tailFrom(p) - p * k;
   }
+
+  /** The published price of the last valueAt() call's K (NaN if the curves could not absorb it). */
+  lastPriceTicks = Number.NaN;
 
   // Output of clearingInterval (scratch: avoids allocating a pair per call).
   private lowOut = 0;

@@ -140,9 +140,12 @@ export class BlockSpace {
       cache = this.allocateCache(p) ? new Float64Array(this.windowWidth[p]!).fill(Number.NaN) : undefined;
       this.welfareCache[p] = cache;
     }
-    const value = this.aggregates[p]!.valueAt(k);
+    const aggregate = this.aggregates[p]!;
+    const value = aggregate.valueAt(k);
     const i = k - this.windowLow[p]!;
     if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) cache[i] = value;
+    // The same clearing gave the price, which the caller usually asks for next: keep it too.
+    if (value !== Number.NEGATIVE_INFINITY) this.keepPrice(p, k, aggregate.lastPriceTicks);
     return value;
   }
 
@@ -200,22 +203,37 @@ export class BlockSpace {
 
   /** price() when its cache has no value yet (as welfareMiss). */
   private priceMiss(p: number, k: number): number {
+    const slot = this.priceSlot(p, k);
+    if (slot >= 0 && this.priceCache[p]![slot] === NEGATIVE_ZERO) return -0;
+    const price = this.aggregates[p]!.priceAt(k);
+    if (Number.isNaN(price)) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
+    this.storePrice(p, slot, price);
+    return price;
+  }
+
+  /** Keeps `price` for (p, k) unless it is already there (welfareMiss: a price computed on the way). */
+  private keepPrice(p: number, k: number, price: number): void {
+    const slot = this.priceSlot(p, k);
+    if (slot >= 0 && this.priceCache[p]![slot] === UNSET) this.storePrice(p, slot, price);
+  }
+
+  /** Index of (p, k) in period p's price cache (allocated here on first use), or −1 if not cached. */
+  private priceSlot(p: number, k: number): number {
     let cache = this.priceCache[p];
     if (cache === null) {
       cache = this.allocateCache(p) ? new Int32Array(this.windowWidth[p]!).fill(UNSET) : undefined;
       this.priceCache[p] = cache;
     }
     const i = k - this.windowLow[p]!;
-    const slot = cache && i >= 0 && i < cache.length && Number.isInteger(i) ? i : -1;
-    if (slot >= 0 && cache![slot] === NEGATIVE_ZERO) return -0;
-    const price = this.aggregates[p]!.priceAt(k);
-    if (Number.isNaN(price)) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
-    // A price the Int32 slot cannot hold exactly (not so with the validated price limits) is not kept.
-    if (slot >= 0) {
-      if (Object.is(price, -0)) cache![slot] = NEGATIVE_ZERO;
-      else if ((price | 0) === price && price > NEGATIVE_ZERO) cache![slot] = price;
-    }
-    return price;
+    return cache && i >= 0 && i < cache.length && Number.isInteger(i) ? i : -1;
+  }
+
+  /** Writes a price into its slot (if any); a price the Int32 slot cannot hold exactly is not kept. */
+  private storePrice(p: number, slot: number, price: number): void {
+    if (slot < 0) return;
+    const cache = this.priceCache[p]!;
+    if (Object.is(price, -0)) cache[slot] = NEGATIVE_ZERO;
+    else if ((price | 0) === price && price > NEGATIVE_ZERO) cache[slot] = price;
   }
 
   /** Whether a cache for period position p fits in the memory bound (which it then takes from). */
