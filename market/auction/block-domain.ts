@@ -95,6 +95,9 @@ export class Propagator {
   /** Prefix sums over period positions of max(0, costDownAtLow) and max(0, costUpAtHigh). */
   private readonly maxDownPrefix: Float64Array;
   private readonly maxUpPrefix: Float64Array;
+  /** The accepted blocks during fixFree (judgeFree checks a free block against them). */
+  private readonly acceptedList: Int32Array;
+  private acceptedCount = 0;
   /** Scratch for ranges(): sumLow / sumHigh as difference arrays. */
   private readonly diffLow: Float64Array;
   private readonly diffHigh: Float64Array;
@@ -120,6 +123,7 @@ export class Propagator {
     this.costUpAtHigh = new Float64Array(t);
     this.maxDownPrefix = new Float64Array(t + 1);
     this.maxUpPrefix = new Float64Array(t + 1);
+    this.acceptedList = new Int32Array(space.blocks.length);
     this.diffLow = new Float64Array(t + 1);
     this.diffHigh = new Float64Array(t + 1);
     this.refK = Float64Array.from(space.kMin, (lo, p) => Math.min(Math.max(0, lo), space.kMax[p]!));
@@ -478,6 +482,10 @@ export class Propagator {
       this.lowShiftAtLow[p] = atLow - priceLow[p]!;
       this.lowShiftAtHigh[p] = atHigh - priceLow[p]!;
     }
+    // The accepted blocks, for judgeFree; a block accepted below joins them at once, as before.
+    this.acceptedCount = 0;
+    for (let i = 0; i < status.length; i++)
+      if (status[i] === ACCEPTED) this.acceptedList[this.acceptedCount++] = i;
     let changed = false;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== FREE) continue;
@@ -485,6 +493,7 @@ export class Propagator {
       if (verdict === 'infeasible') return 'infeasible';
       if (verdict === 'free') continue;
       status[i] = verdict === 'accept' ? ACCEPTED : REJECTED;
+      if (verdict === 'accept') this.acceptedList[this.acceptedCount++] = i;
       changed = true;
     }
     return changed ? 'changed' : 'stable';
@@ -498,11 +507,13 @@ export class Propagator {
   private judgeFree(domain: Domain, i: number): 'infeasible' | 'free' | 'accept' | 'reject' {
     const { space, sumLow, sumHigh, priceLow, priceHigh, prefixLow, prefixHigh, shiftLow, shiftHigh } = this;
     const { highShiftAtLow, highShiftAtHigh, lowShiftAtLow, lowShiftAtHigh } = this;
-    const { status, kLow, kHigh } = domain;
+    const { kLow, kHigh } = domain;
     const b = space.blocks[i]!;
     const q = Math.abs(b.netDemand);
     let rejectOnly = false; // accepting it is impossible
     let acceptOnly = false; // rejecting it is impossible
+    let runHigh = 0;
+    let runLow = 0;
     for (let p = b.first; p <= b.last; p++) {
       const high = sumHigh[p]! - q;
       const low = sumLow[p]! + q;
@@ -528,8 +539,11 @@ export class Propagator {
           : low >= kHigh[p]!
             ? lowShiftAtHigh[p]!
             : space.price(p, low) - priceLow[p]!;
-      shiftHigh[p + 1] = (p === b.first ? 0 : shiftHigh[p]!) + ph;
-      shiftLow[p + 1] = (p === b.first ? 0 : shiftLow[p]!) + pl;
+      // Running sums (the same additions as shiftHigh[p] + ph, from 0 at the first period).
+      runHigh += ph;
+      runLow += pl;
+      shiftHigh[p + 1] = runHigh;
+      shiftLow[p + 1] = runLow;
     }
     // Its own admissibility if accepted, at the best prices it leaves itself.
     if (b.sell) {
@@ -539,11 +553,14 @@ export class Propagator {
       const best = prefixLow[b.last + 1]! - prefixLow[b.first]! + shiftLow[b.last + 1]!;
       if (best > b.limitSum) rejectOnly = true;
     }
-    // Accepted blocks it overlaps, at their best prices with this block's shift.
-    for (const j of space.overlaps[i]!) {
+    // Accepted blocks it overlaps, at their best prices with this block's shift. Walked through the
+    // list of accepted blocks (fewer than the overlapping ones; the flags do not depend on the order).
+    const { acceptedList } = this;
+    for (let n = 0; n < this.acceptedCount; n++) {
       if (rejectOnly && acceptOnly) break;
-      if (status[j] !== ACCEPTED) continue;
+      const j = acceptedList[n]!;
       const a = space.blocks[j]!;
+      if (a.first > b.last || b.first > a.last) continue;
       const from = Math.max(a.first, b.first);
       const to = Math.min(a.last, b.last);
       if (!rejectOnly && a.sell !== b.sell) {
