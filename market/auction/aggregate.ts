@@ -46,10 +46,14 @@ export class PeriodAggregate {
     readonly priceMin: number,
     readonly priceMax: number,
   ) {
-    // Events: a step's jump or a linear segment's slope change, at a price.
-    const evPrice: number[] = [];
-    const evJump: number[] = [];
-    const evSlope: number[] = [];
+    // Events: a step's jump or a linear segment's slope change, at a price. Typed arrays sized for the
+    // most events the points can give (two per linear segment), filled in the order the points come.
+    let capacity = 0;
+    for (const bid of curves) capacity += 2 * (bid.points.length - 1);
+    const evPrice = new Float64Array(capacity);
+    const evJump = new Float64Array(capacity);
+    const evSlope = new Float64Array(capacity);
+    let n = 0;
     let base = 0;
     let ext0 = 0;
     let extM = 0;
@@ -69,25 +73,37 @@ export class PeriodAggregate {
         const b = pts[k]!;
         if (a.quantityLots === b.quantityLots) continue;
         if (step) {
-          evPrice.push(b.priceTicks);
-          evJump.push(b.quantityLots - a.quantityLots);
-          evSlope.push(0);
+          evPrice[n] = b.priceTicks;
+          evJump[n] = b.quantityLots - a.quantityLots;
+          evSlope[n] = 0;
+          n++;
         } else {
           exact = false;
           const slope = (b.quantityLots - a.quantityLots) / (b.priceTicks - a.priceTicks);
-          evPrice.push(a.priceTicks, b.priceTicks);
-          evJump.push(0, 0);
-          evSlope.push(slope, -slope);
+          evPrice[n] = a.priceTicks;
+          evJump[n] = 0;
+          evSlope[n] = slope;
+          evPrice[n + 1] = b.priceTicks;
+          evJump[n + 1] = 0;
+          evSlope[n + 1] = -slope;
+          n += 2;
         }
       }
     }
     // Sort events by price through packed numeric keys ((price − min) · 2^21 + event index): a typed-array
-    // sort without a comparator is several times faster than sorting objects.
-    const n = evPrice.length;
+    // sort without a comparator is several times faster than sorting objects. The index is read back as
+    // key − ⌊key / 2^21⌋ · 2^21 (exact: a power of two), not with %, which is a slow library call on doubles.
     if (n >= INDEX_SPACE) throw new RangeError(`too many curve steps in one period: ${n}`);
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = (evPrice[i]! - priceMin) * INDEX_SPACE + i;
-    keys.sort();
+    const order = new Int32Array(n);
+    {
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = (evPrice[i]! - priceMin) * INDEX_SPACE + i;
+      keys.sort();
+      for (let e = 0; e < n; e++) {
+        const key = keys[e]!;
+        order[e] = key - Math.floor(key / INDEX_SPACE) * INDEX_SPACE;
+      }
+    }
     let value = base;
     let slope = 0;
     let prev = priceMin;
@@ -97,7 +113,7 @@ export class PeriodAggregate {
       let jump = 0;
       let slopeChange = 0;
       while (e < n) {
-        const i = keys[e]! % INDEX_SPACE;
+        const i = order[e]!;
         if (evPrice[i] !== p) break;
         jump += evJump[i]!;
         slopeChange += evSlope[i]!;
@@ -112,18 +128,19 @@ export class PeriodAggregate {
     };
     visit(priceMin);
     while (e < n) {
-      const p = evPrice[keys[e]! % INDEX_SPACE]!;
+      const p = evPrice[order[e]!]!;
       if (p >= priceMax) break;
       visit(p);
     }
     visit(priceMax);
+    // The tail integral from the top down, then into `tail` in order (a packed array, no holes).
     const m = this.prices.length - 1;
-    this.tail.length = m + 1;
-    this.tail[m] = 0;
+    const tail = new Float64Array(m + 1);
     for (let j = m - 1; j >= 0; j--) {
       const width = this.prices[j + 1]! - this.prices[j]!;
-      this.tail[j] = this.tail[j + 1]! + (width * (this.right[j]! + this.left[j + 1]!)) / 2;
+      tail[j] = tail[j + 1]! + (width * (this.right[j]! + this.left[j + 1]!)) / 2;
     }
+    for (let j = 0; j <= m; j++) this.tail.push(tail[j]!);
     this.leftExt0 = ext0;
     this.rightExtM = extM;
     this.exact = exact;
@@ -178,12 +195,24 @@ export class PeriodAggregate {
     return tieRulePrice(this.lowOut, this.highOut);
   }
 
-  /** clear(k).value, or −Infinity if the curves cannot absorb K; uncached, as priceAt(). */
+  /**
+   * clear(k).value, or −Infinity if the curves cannot absorb K; uncached, as priceAt(). Leaves
+   * clear(k).priceTicks (what priceAt(k) returns, NaN if not absorbable) in `lastPriceTicks`: the
+   * clearing interval gives both, and callers that cache prices take it instead of a second clearing.
+   */
   valueAt(k: number): number {
-    if (!this.clearingInterval(k)) return Number.NEGATIVE_INFINITY;
-    const p = allocationPriceOf(tieRulePrice(this.lowOut, this.highOut), this.lowOut, this.highOut);
+    if (!this.clearingInterval(k)) {
+      this.lastPriceTicks = Number.NaN;
+      return Number.NEGATIVE_INFINITY;
+    }
+    const priceTicks = tieRulePrice(this.lowOut, this.highOut);
+    this.lastPriceTicks = priceTicks;
+    const p = allocationPriceOf(priceTicks, this.lowOut, this.highOut);
     return this.tailFrom(p) - p * k;
   }
+
+  /** The published price of the last valueAt() call's K (NaN if the curves could not absorb it). */
+  lastPriceTicks = Number.NaN;
 
   // Output of clearingInterval (scratch: avoids allocating a pair per call).
   private lowOut = 0;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ACCEPTED, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
+import {
+  ACCEPTED,
+  branch,
+  branchInto,
+  type Domain,
+  FREE,
+  Propagator,
+  REJECTED,
+  rootDomain,
+} from './block-domain.js';
 import { BlockSpace } from './block-space.js';
 import { blockNetDemand, evaluateSelection, isAdmissible, type Problem, prepareProblem } from './problem.js';
 import { block, curve, seededInts, smallBlockAuction } from './test-helpers.js';
@@ -28,6 +37,25 @@ function randomPartial(rnd: (min: number, max: number) => number, n: number): In
     return r < 2 ? ACCEPTED : r < 4 ? REJECTED : FREE;
   });
 }
+
+describe('branchInto', () => {
+  it('gives what branch() gives, into a reused domain, leaving the parent as it was', () => {
+    const { config, bids } = smallBlockAuction(7_777, 6, true);
+    const space = new BlockSpace(prepareProblem(config, bids));
+    const parent = rootDomain(space);
+    parent.status[0] = ACCEPTED;
+    parent.kLow[0] = parent.kLow[0]! + 1;
+    parent.kHigh[1] = parent.kHigh[1]! - 1;
+    const before = structuredClone(parent);
+    const reused = rootDomain(space);
+    reused.status.fill(REJECTED);
+    reused.kLow.fill(-5);
+    const into = branchInto(reused, parent, 2, REJECTED);
+    expect(into).toBe(reused);
+    expect(into).toEqual(branch(parent, 2, REJECTED));
+    expect(parent).toEqual(before);
+  });
+});
 
 describe('Propagator', () => {
   it('keeps every admissible completion: statuses and K ranges contain them; "empty" only if none exists', () => {

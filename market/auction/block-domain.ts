@@ -43,9 +43,19 @@ export function rootDomain(space: BlockSpace): Domain {
 
 /** A copy of `domain` with one block fixed. */
 export function branch(domain: Domain, block: number, value: number): Domain {
-  const status = Int8Array.from(domain.status);
+  // slice(), not TypedArray.from(): a plain copy without the iteration protocol.
+  const status = domain.status.slice();
   status[block] = value;
-  return { status, kLow: Float64Array.from(domain.kLow), kHigh: Float64Array.from(domain.kHigh) };
+  return { status, kLow: domain.kLow.slice(), kHigh: domain.kHigh.slice() };
+}
+
+/** branch() into `target`, a domain of the same space that is no longer needed (no allocation). */
+export function branchInto(target: Domain, domain: Domain, block: number, value: number): Domain {
+  target.status.set(domain.status);
+  target.status[block] = value;
+  target.kLow.set(domain.kLow);
+  target.kHigh.set(domain.kHigh);
+  return target;
 }
 
 /** Rounds of propagation per node at most (each is cheap; stopping early only weakens the inference). */
@@ -70,7 +80,28 @@ export class Propagator {
   private readonly refSurplus: Float64Array;
   /** Per period position: min f_p over the node's K range, as last computed by narrowForAggregate. */
   private readonly minCost: Float64Array;
-  /** Accepted sell–buy pairs, 7 numbers each (collectPairs). */
+  /**
+   * Per period position, set by fixFree for judgeFree: price(K) − priceHigh and price(K) − priceLow at
+   * K = kLow and K = kHigh.
+   */
+  private readonly highShiftAtLow: Float64Array;
+  private readonly highShiftAtHigh: Float64Array;
+  private readonly lowShiftAtLow: Float64Array;
+  private readonly lowShiftAtHigh: Float64Array;
+  /** Per period position, set by narrowForAggregate for its free-block pass (see there). */
+  private readonly aggMid: Float64Array;
+  private readonly costDownAtLow: Float64Array;
+  private readonly costUpAtHigh: Float64Array;
+  /** Prefix sums over period positions of max(0, costDownAtLow) and max(0, costUpAtHigh). */
+  private readonly maxDownPrefix: Float64Array;
+  private readonly maxUpPrefix: Float64Array;
+  /** The accepted blocks during fixFree (judgeFree checks a free block against them). */
+  private readonly acceptedList: Int32Array;
+  private acceptedCount = 0;
+  /** Scratch for ranges(): sumLow / sumHigh as difference arrays. */
+  private readonly diffLow: Float64Array;
+  private readonly diffHigh: Float64Array;
+  /** Accepted sell–buy pairs, 7 numbers each (recordPair). */
   private readonly pairs: number[] = [];
 
   constructor(private readonly space: BlockSpace) {
@@ -83,6 +114,18 @@ export class Propagator {
     this.prefixHigh = new Float64Array(t + 1);
     this.shiftLow = new Float64Array(t + 1);
     this.shiftHigh = new Float64Array(t + 1);
+    this.highShiftAtLow = new Float64Array(t);
+    this.highShiftAtHigh = new Float64Array(t);
+    this.lowShiftAtLow = new Float64Array(t);
+    this.lowShiftAtHigh = new Float64Array(t);
+    this.aggMid = new Float64Array(t);
+    this.costDownAtLow = new Float64Array(t);
+    this.costUpAtHigh = new Float64Array(t);
+    this.maxDownPrefix = new Float64Array(t + 1);
+    this.maxUpPrefix = new Float64Array(t + 1);
+    this.acceptedList = new Int32Array(space.blocks.length);
+    this.diffLow = new Float64Array(t + 1);
+    this.diffHigh = new Float64Array(t + 1);
     this.refK = Float64Array.from(space.kMin, (lo, p) => Math.min(Math.max(0, lo), space.kMax[p]!));
     this.refPrice = Float64Array.from(this.refK, (k, p) => space.price(p, k));
     this.refSurplus = Float64Array.from(space.blocks, (b) => {
@@ -159,10 +202,15 @@ export class Propagator {
     const slack = 1e-9 * (1 + Math.abs(surplus) + cost);
     if (cost > surplus + slack) return 'infeasible';
     let changed = false;
+    // Each period's K range is narrowed to where f_p fits; the point closest to R_p and the added cost at
+    // either end of the (narrowed) range are kept for the free blocks below — the same for every block
+    // whose shift reaches past that end.
+    const { aggMid, costUpAtHigh, costDownAtLow, maxDownPrefix, maxUpPrefix } = this;
     for (let p = 0; p < space.periodCount; p++) {
       const budget = surplus - (cost - minCost[p]!) + slack;
       const mid = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
-      if (this.cost(p, kHigh[p]!) > budget) {
+      let atHigh = this.cost(p, kHigh[p]!);
+      if (atHigh > budget) {
         // f_p is non-decreasing from mid up: the largest K there within budget.
         let lo = mid;
         let hi = kHigh[p]!;
@@ -173,8 +221,10 @@ export class Propagator {
         }
         kHigh[p] = lo;
         changed = true;
+        atHigh = this.cost(p, lo);
       }
-      if (this.cost(p, kLow[p]!) > budget) {
+      let atLow = this.cost(p, kLow[p]!);
+      if (atLow > budget) {
         let lo = kLow[p]!;
         let hi = mid;
         while (lo < hi) {
@@ -184,7 +234,14 @@ export class Propagator {
         }
         kLow[p] = hi;
         changed = true;
+        atLow = this.cost(p, hi);
       }
+      // Narrowing keeps mid inside the range, so it is still the point closest to R_p.
+      aggMid[p] = mid;
+      costDownAtLow[p] = atLow - minCost[p]!;
+      costUpAtHigh[p] = atHigh - minCost[p]!;
+      maxDownPrefix[p + 1] = maxDownPrefix[p]! + Math.max(0, costDownAtLow[p]!);
+      maxUpPrefix[p + 1] = maxUpPrefix[p]! + Math.max(0, costUpAtHigh[p]!);
     }
     const narrowed = changed;
     changed = false;
@@ -195,16 +252,25 @@ export class Propagator {
       const b = space.blocks[i]!;
       const q = Math.abs(b.netDemand);
       const s = refSurplus[i]!;
+      // Neither value can break the inequality if even the most either can add to the cost does not:
+      // f_p only grows away from the point closest to R_p, so a period adds at most its cost at the end
+      // of its range. The per-period pass below would then find the same (its every term is at most
+      // that, in exact integers for step curves; the margin covers rounding), so it is skipped.
+      const maxDown = maxDownPrefix[b.last + 1]! - maxDownPrefix[b.first]!;
+      const maxUp = maxUpPrefix[b.last + 1]! - maxUpPrefix[b.first]!;
+      const most = Math.max(maxDown, maxUp);
+      const margin = 1e-9 * (1 + cost + most + Math.abs(surplus) + Math.abs(s));
+      if (cost + most + margin <= surplus - Math.abs(s) + slack) continue;
       // Accepted: a sell caps K at sumHigh − q, a buy floors it at sumLow + q; rejected, the reverse.
       // Only periods where that passes the point closest to R_p raise the least cost.
       let down = 0;
       let up = 0;
       for (let p = b.first; p <= b.last; p++) {
-        const mid = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
+        const mid = aggMid[p]!;
         const cap = sumHigh[p]! - q;
-        if (cap < mid) down += this.cost(p, Math.max(kLow[p]!, cap)) - minCost[p]!;
+        if (cap < mid) down += cap <= kLow[p]! ? costDownAtLow[p]! : this.cost(p, cap) - minCost[p]!;
         const floor = sumLow[p]! + q;
-        if (floor > mid) up += this.cost(p, Math.min(kHigh[p]!, floor)) - minCost[p]!;
+        if (floor > mid) up += floor >= kHigh[p]! ? costUpAtHigh[p]! : this.cost(p, floor) - minCost[p]!;
       }
       const costAccept = cost + (b.sell ? down : up);
       const costReject = cost + (b.sell ? up : down);
@@ -226,19 +292,33 @@ export class Propagator {
   private ranges(domain: Domain): boolean {
     const { space, sumLow, sumHigh, priceLow, priceHigh, prefixLow, prefixHigh } = this;
     const { status, kLow, kHigh } = domain;
-    sumLow.fill(0);
-    sumHigh.fill(0);
-    space.blocks.forEach((b, i) => {
+    // Each block's net demand enters at its first period and leaves after its last (difference arrays,
+    // summed below): one step per block, not one per block and period. The net demands are whole lots,
+    // so the sums are exact in any order.
+    const { diffLow, diffHigh } = this;
+    diffLow.fill(0);
+    diffHigh.fill(0);
+    const { blocks } = space;
+    for (let i = 0; i < blocks.length; i++) {
       const s = status[i]!;
-      if (s === REJECTED) return;
-      const toLow = s === ACCEPTED || b.sell;
-      const toHigh = s === ACCEPTED || !b.sell;
-      for (let p = b.first; p <= b.last; p++) {
-        if (toLow) sumLow[p]! += b.netDemand;
-        if (toHigh) sumHigh[p]! += b.netDemand;
+      if (s === REJECTED) continue;
+      const b = blocks[i]!;
+      if (s === ACCEPTED || b.sell) {
+        diffLow[b.first]! += b.netDemand;
+        diffLow[b.last + 1]! -= b.netDemand;
       }
-    });
+      if (s === ACCEPTED || !b.sell) {
+        diffHigh[b.first]! += b.netDemand;
+        diffHigh[b.last + 1]! -= b.netDemand;
+      }
+    }
+    let low = 0;
+    let high = 0;
     for (let p = 0; p < space.periodCount; p++) {
+      low += diffLow[p]!;
+      high += diffHigh[p]!;
+      sumLow[p] = low;
+      sumHigh[p] = high;
       if (sumLow[p]! > kLow[p]!) kLow[p] = sumLow[p]!;
       if (sumHigh[p]! < kHigh[p]!) kHigh[p] = sumHigh[p]!;
       if (kLow[p]! > kHigh[p]!) return false;
@@ -316,6 +396,7 @@ export class Propagator {
     const { space, priceLow, priceHigh } = this;
     const { status, kLow, kHigh } = domain;
     let changed = false;
+    this.pairs.length = 0;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== ACCEPTED) continue;
       const s = space.blocks[i]!;
@@ -328,6 +409,7 @@ export class Propagator {
         const to = Math.min(s.last, u.last);
         const slack = this.pairSlack(s, u, from, to);
         if (slack < 0) return 'infeasible';
+        this.recordPair(s, u, from, to, slack);
         // Each period outside the overlap may give up at most the slack: the sell's no lower than
         // its highest price − slack, the buy's no higher than its lowest + slack.
         for (let p = s.first; p <= s.last; p++) {
@@ -360,41 +442,27 @@ export class Propagator {
   }
 
   /**
-   * The accepted sell–buy pairs that overlap, with their slack in acceptedPairsFit's inequality at the
+   * Keeps an accepted sell–buy pair that overlaps, with its slack in acceptedPairsFit's inequality at the
    * current ranges, for judgeFree: a free block whose value moves prices in a pair's periods outside the
-   * overlap can break it.
+   * overlap can break it. acceptedPairsFit records them as it checks them (the prices they are computed
+   * from do not change before fixFree, so the slacks are the same a second pass would compute).
    */
-  private collectPairs(domain: Domain): void {
-    const { space, pairs } = this;
-    const { status } = domain;
-    pairs.length = 0;
-    for (let i = 0; i < status.length; i++) {
-      if (status[i] !== ACCEPTED) continue;
-      const s = space.blocks[i]!;
-      if (!s.sell) continue;
-      for (const j of space.overlaps[i]!) {
-        if (status[j] !== ACCEPTED) continue;
-        const u = space.blocks[j]!;
-        if (u.sell) continue;
-        const from = Math.max(s.first, u.first);
-        const to = Math.min(s.last, u.last);
-        const slack = this.pairSlack(s, u, from, to);
-        let at = pairs.length;
-        pairs.push(0, 0, 0, 0, 0, 0, 0);
-        // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
-        while (at > 0 && pairs[at - 1]! > slack) {
-          for (let c = 0; c < 7; c++) pairs[at + c] = pairs[at - 7 + c]!;
-          at -= 7;
-        }
-        pairs[at] = s.first;
-        pairs[at + 1] = s.last;
-        pairs[at + 2] = u.first;
-        pairs[at + 3] = u.last;
-        pairs[at + 4] = from;
-        pairs[at + 5] = to;
-        pairs[at + 6] = slack;
-      }
+  private recordPair(s: SpaceBlock, u: SpaceBlock, from: number, to: number, slack: number): void {
+    const { pairs } = this;
+    let at = pairs.length;
+    pairs.push(0, 0, 0, 0, 0, 0, 0);
+    // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
+    while (at > 0 && pairs[at - 1]! > slack) {
+      for (let c = 0; c < 7; c++) pairs[at + c] = pairs[at - 7 + c]!;
+      at -= 7;
     }
+    pairs[at] = s.first;
+    pairs[at + 1] = s.last;
+    pairs[at + 2] = u.first;
+    pairs[at + 3] = u.last;
+    pairs[at + 4] = from;
+    pairs[at + 5] = to;
+    pairs[at + 6] = slack;
   }
 
   /**
@@ -402,8 +470,22 @@ export class Propagator {
    * even at its best prices, or makes an accepted block it overlaps so; accepted if rejecting it does.
    */
   private fixFree(domain: Domain): 'infeasible' | 'stable' | 'changed' {
-    const { status } = domain;
-    this.collectPairs(domain);
+    const { status, kLow, kHigh } = domain;
+    // The accepted pairs are those acceptedPairsFit has just recorded (it runs right before this).
+    // judgeFree's price shifts at the ends of each period's K range (computed once, not per block).
+    const { space, priceLow, priceHigh } = this;
+    for (let p = 0; p < space.periodCount; p++) {
+      const atLow = space.price(p, kLow[p]!);
+      const atHigh = space.price(p, kHigh[p]!);
+      this.highShiftAtLow[p] = atLow - priceHigh[p]!;
+      this.highShiftAtHigh[p] = atHigh - priceHigh[p]!;
+      this.lowShiftAtLow[p] = atLow - priceLow[p]!;
+      this.lowShiftAtHigh[p] = atHigh - priceLow[p]!;
+    }
+    // The accepted blocks, for judgeFree; a block accepted below joins them at once, as before.
+    this.acceptedCount = 0;
+    for (let i = 0; i < status.length; i++)
+      if (status[i] === ACCEPTED) this.acceptedList[this.acceptedCount++] = i;
     let changed = false;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== FREE) continue;
@@ -411,6 +493,7 @@ export class Propagator {
       if (verdict === 'infeasible') return 'infeasible';
       if (verdict === 'free') continue;
       status[i] = verdict === 'accept' ? ACCEPTED : REJECTED;
+      if (verdict === 'accept') this.acceptedList[this.acceptedCount++] = i;
       changed = true;
     }
     return changed ? 'changed' : 'stable';
@@ -423,11 +506,14 @@ export class Propagator {
    */
   private judgeFree(domain: Domain, i: number): 'infeasible' | 'free' | 'accept' | 'reject' {
     const { space, sumLow, sumHigh, priceLow, priceHigh, prefixLow, prefixHigh, shiftLow, shiftHigh } = this;
-    const { status, kLow, kHigh } = domain;
+    const { highShiftAtLow, highShiftAtHigh, lowShiftAtLow, lowShiftAtHigh } = this;
+    const { kLow, kHigh } = domain;
     const b = space.blocks[i]!;
     const q = Math.abs(b.netDemand);
     let rejectOnly = false; // accepting it is impossible
     let acceptOnly = false; // rejecting it is impossible
+    let runHigh = 0;
+    let runLow = 0;
     for (let p = b.first; p <= b.last; p++) {
       const high = sumHigh[p]! - q;
       const low = sumLow[p]! + q;
@@ -439,10 +525,25 @@ export class Propagator {
         if (b.sell) acceptOnly = true;
         else rejectOnly = true;
       }
-      const ph = space.price(p, Math.max(kLow[p]!, Math.min(kHigh[p]!, high))) - priceHigh[p]!;
-      const pl = space.price(p, Math.min(kHigh[p]!, Math.max(kLow[p]!, low))) - priceLow[p]!;
-      shiftHigh[p + 1] = (p === b.first ? 0 : shiftHigh[p]!) + ph;
-      shiftLow[p + 1] = (p === b.first ? 0 : shiftLow[p]!) + pl;
+      // K clamped to [kLow, kHigh]; at either end the shift is the same for every free block
+      // (fixFree computed it), so only a K strictly inside needs a price.
+      const ph =
+        high >= kHigh[p]!
+          ? highShiftAtHigh[p]!
+          : high <= kLow[p]!
+            ? highShiftAtLow[p]!
+            : space.price(p, high) - priceHigh[p]!;
+      const pl =
+        low <= kLow[p]!
+          ? lowShiftAtLow[p]!
+          : low >= kHigh[p]!
+            ? lowShiftAtHigh[p]!
+            : space.price(p, low) - priceLow[p]!;
+      // Running sums (the same additions as shiftHigh[p] + ph, from 0 at the first period).
+      runHigh += ph;
+      runLow += pl;
+      shiftHigh[p + 1] = runHigh;
+      shiftLow[p + 1] = runLow;
     }
     // Its own admissibility if accepted, at the best prices it leaves itself.
     if (b.sell) {
@@ -452,16 +553,20 @@ export class Propagator {
       const best = prefixLow[b.last + 1]! - prefixLow[b.first]! + shiftLow[b.last + 1]!;
       if (best > b.limitSum) rejectOnly = true;
     }
-    // Accepted blocks it overlaps, at their best prices with this block's shift.
-    for (const j of space.overlaps[i]!) {
+    // Accepted blocks it overlaps, at their best prices with this block's shift. Walked through the
+    // list of accepted blocks (fewer than the overlapping ones; the flags do not depend on the order).
+    const { acceptedList } = this;
+    for (let n = 0; n < this.acceptedCount; n++) {
       if (rejectOnly && acceptOnly) break;
-      if (status[j] !== ACCEPTED) continue;
+      const j = acceptedList[n]!;
       const a = space.blocks[j]!;
+      if (a.first > b.last || b.first > a.last) continue;
       const from = Math.max(a.first, b.first);
       const to = Math.min(a.last, b.last);
       if (!rejectOnly && a.sell !== b.sell) {
         // Accepting b pairs it with a (see acceptedPairsFit), at the prices b's acceptance leaves.
-        const [sell, buy] = b.sell ? [b, a] : [a, b];
+        const sell = b.sell ? b : a; // no [sell, buy] array per pair: this loop is hot
+        const buy = b.sell ? a : b;
         let sellOut = this.rangeSum(true, sell.first, from - 1) + this.rangeSum(true, to + 1, sell.last);
         let buyOut = this.rangeSum(false, buy.first, from - 1) + this.rangeSum(false, to + 1, buy.last);
         const outShift =
@@ -485,7 +590,7 @@ export class Propagator {
         }
       }
     }
-    // Accepted pairs (collectPairs): the high shift lowers the sell's prices outside the overlap, the low
+    // Accepted pairs (recordPair): the high shift lowers the sell's prices outside the overlap, the low
     // shift raises the buy's.
     // Pairs come by increasing slack, and b's shift over any of its periods is at most its shift over
     // all of them (each period's shift has the same sign): the pairs from there on cannot break.

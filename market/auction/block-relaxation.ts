@@ -78,12 +78,13 @@ export class PriceRelaxation {
       this.lastTau = CHILD_SMOOTHING[0]!;
       for (const p of changed) this.enqueue(p);
     } else for (let p = 0; p < space.periodCount; p++) this.enqueue(p);
-    const cover = space.periodBlocks.reduce((mx, list) => Math.max(mx, list.length), 0);
-    this.d = new Float64Array(cover);
-    this.thresholds = new Float64Array(cover);
-    this.sign = new Float64Array(cover);
-    this.offset = new Float64Array(cover);
-    this.scale = new Float64Array(cover);
+    ({
+      d: this.d,
+      thresholds: this.thresholds,
+      sign: this.sign,
+      offset: this.offset,
+      scale: this.scale,
+    } = solveScratch(space));
     this.resum();
   }
 
@@ -383,6 +384,36 @@ export class PriceRelaxation {
     }
     return (a + b) / 2;
   }
+}
+
+/** solvePeriod's scratch arrays, one set per space: a node's relaxation need not allocate its own. */
+interface SolveScratch {
+  d: Float64Array;
+  thresholds: Float64Array;
+  sign: Float64Array;
+  offset: Float64Array;
+  scale: Float64Array;
+}
+const scratchBySpace = new WeakMap<BlockSpace, SolveScratch>();
+
+/**
+ * Shared by all relaxations of a space: solvePeriod fills them and reads them back within one call,
+ * and calls never interleave (synchronous), so sharing cannot mix two relaxations' values.
+ */
+function solveScratch(space: BlockSpace): SolveScratch {
+  let scratch = scratchBySpace.get(space);
+  if (!scratch) {
+    const cover = space.periodBlocks.reduce((mx, list) => Math.max(mx, list.length), 0);
+    scratch = {
+      d: new Float64Array(cover),
+      thresholds: new Float64Array(cover),
+      sign: new Float64Array(cover),
+      offset: new Float64Array(cover),
+      scale: new Float64Array(cover),
+    };
+    scratchBySpace.set(space, scratch);
+  }
+  return scratch;
 }
 
 /** The first index whose value is >= x in an ascending array (its length if none). */

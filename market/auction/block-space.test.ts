@@ -28,14 +28,16 @@ describe('BlockSpace', () => {
         if (!fast.feasible) infeasible++;
         if (fast.paradoxical.some(Boolean)) paradoxical++;
       }
-      for (let p = 0; p < space.periodCount; p++) {
-        const agg = space.aggregates[p]!;
-        for (let k = space.kMin[p]! - 2; k <= space.kMax[p]! + 2; k++) {
-          const c = agg.clear(k);
-          expect(space.welfare(p, k)).toBe(c === null ? Number.NEGATIVE_INFINITY : c.value);
-          if (c !== null) expect(space.price(p, k)).toBe(c.priceTicks);
+      // Twice: the first read fills the caches, the second reads them back.
+      for (let pass = 0; pass < 2; pass++)
+        for (let p = 0; p < space.periodCount; p++) {
+          const agg = space.aggregates[p]!;
+          for (let k = space.kMin[p]! - 2; k <= space.kMax[p]! + 2; k++) {
+            const c = agg.clear(k);
+            expect(space.welfare(p, k)).toBe(c === null ? Number.NEGATIVE_INFINITY : c.value);
+            if (c !== null) expect(space.price(p, k)).toBe(c.priceTicks);
+          }
         }
-      }
     }
     // Both outcomes the evaluation distinguishes occur.
     expect(infeasible).toBeGreaterThan(20);

@@ -7,8 +7,14 @@ import type { Evaluation, Problem } from './problem.js';
 // a period's published price is non-decreasing in K (both ends of the clearing interval are, and so is
 // the tie rule's midpoint), so price bounds follow from bounds on K.
 
-/** Price and welfare cache entries over all periods at most (32 MiB). */
+/** Price and welfare cache entries over all periods at most (at most 32 MiB: 4 bytes a price, 8 a welfare). */
 const MAX_CACHE_ENTRIES = 1 << 22;
+/**
+ * Price cache slots below any price (prices are ticks within the validated limits, far from these): not
+ * computed yet, and −0 (which an Int32 cannot hold; the tie rule's rounding can give it).
+ */
+const UNSET = -0x80000000;
+const NEGATIVE_ZERO = UNSET + 1;
 
 export interface SpaceBlock {
   /** Period positions (indices into problem.touched), ascending and consecutive. */
@@ -42,16 +48,18 @@ export class BlockSpace {
   /**
    * Published prices by K, per period position, for K from windowLow (every sell block of the period
    * accepted, no buy) up: propagation asks for the same few thousand prices over and over, and an array
-   * read is much cheaper than PeriodAggregate's general cache. NaN until first computed.
+   * read is much cheaper than PeriodAggregate's general cache. Prices are whole ticks, so Int32 (half the
+   * memory of Float64: the lookups are random over a few MB); UNSET until first computed.
    */
   private readonly windowLow: Float64Array;
   private readonly windowWidth: Float64Array;
   /** null: not allocated yet; undefined: not cached (memory bound). */
-  private readonly priceCache: (Float64Array | null | undefined)[];
+  private readonly priceCache: (Int32Array | null | undefined)[];
+  /** As priceCache, NaN until first computed. */
   private readonly welfareCache: (Float64Array | null | undefined)[];
   private readonly scratchK: Float64Array;
   private readonly scratchPrefix: Float64Array;
-  /** Bounds the caches' memory (8 bytes an entry); periods beyond it use the aggregate's cache. */
+  /** Bounds the caches' memory; periods beyond it compute every value. */
   private cacheEntriesLeft = MAX_CACHE_ENTRIES;
 
   constructor(readonly problem: Problem) {
@@ -110,37 +118,36 @@ export class BlockSpace {
    * −Infinity if the curves cannot absorb K. Cached like price().
    */
   welfare(p: number, k: number): number {
-    return this.cached(this.welfareCache, p, k, this.clearedWelfare);
+    // The hit path first, small enough to be inlined where the search calls it.
+    const cache = this.welfareCache[p];
+    if (cache) {
+      const i = k - this.windowLow[p]!;
+      if (i >= 0 && i < cache.length && (i | 0) === i) {
+        const hit = cache[i]!;
+        if (!Number.isNaN(hit)) return hit;
+      }
+    }
+    return this.welfareMiss(p, k);
   }
 
   /**
-   * The value at (p, k) from `caches[p]` (allocated on first use; NaN marks a slot not filled yet),
-   * else computed by `compute` and kept. Outside the period's K window or past the memory bound the
-   * value is computed every time.
+   * welfare() when its cache has no value yet: the cache is allocated on first use, the value computed
+   * and kept. Outside the period's K window or past the memory bound it is computed every time.
    */
-  private cached(
-    caches: (Float64Array | null | undefined)[],
-    p: number,
-    k: number,
-    compute: (p: number, k: number) => number,
-  ): number {
-    let cache = caches[p];
+  private welfareMiss(p: number, k: number): number {
+    let cache = this.welfareCache[p];
     if (cache === null) {
-      cache = this.allocateCache(p);
-      caches[p] = cache;
+      cache = this.allocateCache(p) ? new Float64Array(this.windowWidth[p]!).fill(Number.NaN) : undefined;
+      this.welfareCache[p] = cache;
     }
+    const aggregate = this.aggregates[p]!;
+    const value = aggregate.valueAt(k);
     const i = k - this.windowLow[p]!;
-    if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) {
-      const hit = cache[i]!;
-      if (!Number.isNaN(hit)) return hit;
-      const value = compute(p, k);
-      cache[i] = value;
-      return value;
-    }
-    return compute(p, k);
+    if (cache && i >= 0 && i < cache.length && Number.isInteger(i)) cache[i] = value;
+    // The same clearing gave the price, which the caller usually asks for next: keep it too.
+    if (value !== Number.NEGATIVE_INFINITY) this.keepPrice(p, k, aggregate.lastPriceTicks);
+    return value;
   }
-
-  private readonly clearedWelfare = (p: number, k: number): number => this.aggregates[p]!.valueAt(k);
 
   /**
    * evaluateSelection (problem.ts) through this space's caches: the same numbers, summed in the same
@@ -182,22 +189,60 @@ export class BlockSpace {
 
   /** Published price of period position p when blocks net K (which must be absorbable). */
   price(p: number, k: number): number {
-    return this.cached(this.priceCache, p, k, this.clearedPrice);
+    // The hit path first, small enough to be inlined where the search calls it.
+    const cache = this.priceCache[p];
+    if (cache) {
+      const i = k - this.windowLow[p]!;
+      if (i >= 0 && i < cache.length && (i | 0) === i) {
+        const hit = cache[i]!;
+        if (hit > NEGATIVE_ZERO) return hit;
+      }
+    }
+    return this.priceMiss(p, k);
   }
 
-  /** A cache for period position p, all NaN; undefined (no cache) once the memory bound is reached. */
-  private allocateCache(p: number): Float64Array | undefined {
-    const width = this.windowWidth[p]!;
-    if (width > this.cacheEntriesLeft) return undefined;
-    this.cacheEntriesLeft -= width;
-    return new Float64Array(width).fill(Number.NaN);
-  }
-
-  private readonly clearedPrice = (p: number, k: number): number => {
+  /** price() when its cache has no value yet (as welfareMiss). */
+  private priceMiss(p: number, k: number): number {
+    const slot = this.priceSlot(p, k);
+    if (slot >= 0 && this.priceCache[p]![slot] === NEGATIVE_ZERO) return -0;
     const price = this.aggregates[p]!.priceAt(k);
     if (Number.isNaN(price)) throw new Error(`block net demand ${k} is outside period position ${p}'s range`);
+    this.storePrice(p, slot, price);
     return price;
-  };
+  }
+
+  /** Keeps `price` for (p, k) unless it is already there (welfareMiss: a price computed on the way). */
+  private keepPrice(p: number, k: number, price: number): void {
+    const slot = this.priceSlot(p, k);
+    if (slot >= 0 && this.priceCache[p]![slot] === UNSET) this.storePrice(p, slot, price);
+  }
+
+  /** Index of (p, k) in period p's price cache (allocated here on first use), or −1 if not cached. */
+  private priceSlot(p: number, k: number): number {
+    let cache = this.priceCache[p];
+    if (cache === null) {
+      cache = this.allocateCache(p) ? new Int32Array(this.windowWidth[p]!).fill(UNSET) : undefined;
+      this.priceCache[p] = cache;
+    }
+    const i = k - this.windowLow[p]!;
+    return cache && i >= 0 && i < cache.length && Number.isInteger(i) ? i : -1;
+  }
+
+  /** Writes a price into its slot (if any); a price the Int32 slot cannot hold exactly is not kept. */
+  private storePrice(p: number, slot: number, price: number): void {
+    if (slot < 0) return;
+    const cache = this.priceCache[p]!;
+    if (Object.is(price, -0)) cache[slot] = NEGATIVE_ZERO;
+    else if ((price | 0) === price && price > NEGATIVE_ZERO) cache[slot] = price;
+  }
+
+  /** Whether a cache for period position p fits in the memory bound (which it then takes from). */
+  private allocateCache(p: number): boolean {
+    const width = this.windowWidth[p]!;
+    if (width > this.cacheEntriesLeft) return false;
+    this.cacheEntriesLeft -= width;
+    return true;
+  }
 
   /** Smallest integer K in [from, to] whose price is >= need, or null. */
   lowestKPricedAtLeast(p: number, need: number, from: number, to: number): number | null {
