@@ -9,6 +9,7 @@ import {
   ROOT_SMOOTHING,
 } from './block-relaxation.js';
 import { BlockSpace } from './block-space.js';
+import { TwinOrder } from './block-twins.js';
 import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance } from './problem.js';
 
 // Exact block selection by branch-and-bound: depth first over the blocks, each node a Domain (blocks
@@ -22,7 +23,8 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // block accepted, the search first asks block-certificate.ts whether any other selection is admissible
 // at all; if none is, accepting none is proven optimal without branching.
 //
-// Per node: propagate; bound; round the relaxation to candidate selections, evaluate them exactly and, if
+// Per node: propagate (with the twins' order: of identical blocks only a prefix is accepted,
+// block-twins.ts); bound; round the relaxation to candidate selections, evaluate them exactly and, if
 // a block is paradoxically accepted, drop the worst such block until none is left (block-local-search.ts);
 // a candidate that beats the incumbent is improved by local search over flips of one or two blocks and
 // becomes the incumbent; fix blocks whose flip would cost more than the gap to the incumbent (reduced-
@@ -121,6 +123,8 @@ class BlockSearch {
   /** The root node: where the propagation-only proof (block-certificate.ts) may run. */
   private root: Node | null = null;
   private readonly local: LocalSearch;
+  /** Identical blocks: only a prefix of each run is searched (block-twins.ts). */
+  private readonly twins: TwinOrder;
   /** Local-search moves left for the whole search (a count, so the result is machine-independent). */
   private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
 
@@ -134,12 +138,13 @@ class BlockSearch {
     this.propagator = new Propagator(this.space);
     this.n = this.space.blocks.length;
     this.local = new LocalSearch(this.space);
+    this.twins = new TwinOrder(this.space);
     this.best = this.evaluate(problem.blocks.map(() => false));
   }
 
   run(): BlockSearchResult {
     const domain = rootDomain(this.space);
-    const root: Node = this.propagator.run(domain)
+    const root: Node = this.propagate(domain)
       ? this.relax(domain, null, Number.POSITIVE_INFINITY)
       : this.emptyNode(domain);
     this.root = root;
@@ -154,6 +159,20 @@ class BlockSearch {
 
   private evaluate(accepted: readonly boolean[]): Evaluation {
     return this.space.evaluate(accepted);
+  }
+
+  /**
+   * Propagation (block-domain.ts) and the twins' order (block-twins.ts) until neither fixes more; false if
+   * the domain holds no admissible selection that the twins' order keeps.
+   */
+  private propagate(domain: Domain): boolean {
+    if (!this.twins.any) return this.propagator.run(domain);
+    for (;;) {
+      if (this.twins.apply(domain) === 'infeasible' || !this.propagator.run(domain)) return false;
+      const after = this.twins.apply(domain);
+      if (after === 'infeasible') return false;
+      if (after === 'stable') return true;
+    }
   }
 
   private tolerance(value: number): number {
@@ -261,7 +280,7 @@ class BlockSearch {
 
   private child(parent: Node, block: number, value: number): Node {
     const domain = branch(parent.domain, block, value);
-    if (!this.propagator.run(domain)) return this.emptyNode(domain);
+    if (!this.propagate(domain)) return this.emptyNode(domain);
     if (parent.inherited + 1 < this.relaxEvery) {
       // The parent's prices and bound hold for the child too (see the top of the file).
       if (++this.inheritedSinceCount >= INHERITED_PER_NODE) {
@@ -354,7 +373,7 @@ class BlockSearch {
       if (!this.canImprove(node)) return node.bound;
       const before = this.fixByBound(node);
       if (before === null) break;
-      if (!this.propagator.run(node.domain)) return Number.NEGATIVE_INFINITY;
+      if (!this.propagate(node.domain)) return Number.NEGATIVE_INFINITY;
       if (this.nodes >= this.maxNodes) {
         this.exhausted = true;
         return node.bound;
