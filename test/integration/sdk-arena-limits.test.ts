@@ -43,7 +43,9 @@ async function arenaWith(market: MarketSpec): Promise<string> {
 
 describe('runAgent and the arena limits of ids', () => {
   it('builders check the limit the Welcome states', { timeout: 30_000 }, async () => {
-    const address = await arenaWith(MarketSpec.fromPartial({ maxIdBytes: 16, maxClientRefBytes: 40, maxCurvePoints: 9 }));
+    const address = await arenaWith(
+      MarketSpec.fromPartial({ maxIdBytes: 16, maxClientRefBytes: 40, maxCurvePoints: 9 }),
+    );
     let seen: unknown;
     const strategy = {
       name: 'limits',
