@@ -7,8 +7,8 @@
 // keeps flooding past its rate limit (RESOURCE_EXHAUSTED); everything about actions is the core's
 // door. One authentication header for every call: `authorization: Bearer <token>`.
 
-import type { Http2Session } from 'node:http2';
-import { createServer } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import {
   type Metadata,
   Server,
@@ -212,19 +212,16 @@ function addAuthenticatedReflection(server: Server, tokens: ReadonlyMap<string, 
   });
 }
 
-/**
- * Destroys the agents' connections grpc-js's forceShutdown would leave open. It destroys only the sessions
- * it tracks for channelz, which is off here (the constructor): a connection that never answers the
- * shutdown's GOAWAY — its far end gone without a word (a cut network, a proxy that holds it) — kept
- * the arena's process alive after the run. grpc-js keeps every session per listening server too
- * (private, hence the checks).
- */
-function destroyLeftConnections(server: Server): void {
-  const servers = (server as unknown as { http2Servers?: Map<unknown, { sessions?: Set<Http2Session> }> })
-    .http2Servers;
-  if (!(servers instanceof Map)) return;
-  for (const info of servers.values())
-    for (const session of info.sessions ?? []) if (!session.destroyed) session.destroy();
+/** Listens on `address` (an IP address) and `port`; resolves with the listening server. */
+function listenOn(address: string, port: number, accept: (socket: Socket) => void): Promise<NetServer> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(accept);
+    server.once('error', reject);
+    server.listen(port, address, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }
 
 /** What an agent gets when it comes back after the run ended: acks it had not seen, then the end. */
@@ -270,6 +267,15 @@ export class GrpcGateway {
   private readonly barredUntil = new Map<string, number>();
   private readonly now: () => number;
   private readonly server: Server;
+  /**
+   * The gateway listens itself and hands each connection to grpc-js (createConnectionInjector), so
+   * that it knows every agent's connection: grpc-js's forceShutdown destroys only the sessions it
+   * tracks for channelz, which is off here (the constructor), and a connection that never answers
+   * the shutdown's GOAWAY — its far end gone without a word (a cut network, a proxy that holds it)
+   * — kept the arena's process alive after the run. close() destroys what is left of them.
+   */
+  private readonly listeners: NetServer[] = [];
+  private readonly connections = new Set<Socket>();
   readonly encoder = new SessionEncoder();
   readonly viewCoder = new WakeViewCoder();
 
@@ -315,19 +321,38 @@ export class GrpcGateway {
   async listen(host: string, port: number): Promise<number> {
     const fail = (err: Error) =>
       new ListenError('agents', host, port, `port: ${port} in the configuration or --port`, err, '--host');
-    // grpc-js logs "E No address added out of total 1 resolved" on stderr before it reports a taken
-    // port or a host not of this machine, above the one line that says so: the address is tried
-    // with a plain socket first.
-    await new Promise<void>((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', (err) => reject(fail(err)));
-      probe.listen(port, host, () => probe.close(() => resolve()));
-    });
-    return new Promise((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
-        err ? reject(fail(err)) : resolve(bound),
-      );
-    });
+    // As grpc-js's bindAsync did: every address the host resolves to (localhost: 127.0.0.1 and ::1
+    // on most machines), on the port the first one that could listen got when it is 0; an address
+    // that cannot listen is passed over while another one can.
+    let addresses: string[];
+    try {
+      addresses = (await lookup(host, { all: true })).map((a) => a.address);
+    } catch (err) {
+      throw fail(err as Error);
+    }
+    const injector = this.server.createConnectionInjector(ServerCredentials.createInsecure());
+    const accept = (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+      injector.injectConnection(socket);
+    };
+    let bound = port;
+    let first: Error | undefined;
+    for (const address of addresses) {
+      try {
+        const listener = await listenOn(address, bound, accept);
+        this.listeners.push(listener);
+        const at = listener.address();
+        if (bound === 0 && at !== null && typeof at === 'object') bound = at.port;
+      } catch (err) {
+        first ??= err as Error;
+      }
+    }
+    if (this.listeners.length === 0) {
+      injector.destroy();
+      throw fail(first ?? new Error(`${host} resolved to no address`));
+    }
+    return bound;
   }
 
   close(): Promise<void> {
@@ -337,10 +362,11 @@ export class GrpcGateway {
     }
     this.confirming.clear();
     for (const s of this.sessions.values()) if (s.open) s.call.end();
+    // No new connections; those open get the shutdown's GOAWAY from tryShutdown.
+    for (const listener of this.listeners.splice(0)) listener.close();
     return new Promise((resolve) => {
       const hard = setTimeout(() => {
-        // Before forceShutdown, which forgets the listening servers and their sessions.
-        destroyLeftConnections(this.server);
+        for (const socket of this.connections) socket.destroy();
         this.server.forceShutdown();
         resolve();
       }, 2_000);

@@ -34,6 +34,7 @@ import {
   Simulation,
   type SimulationFiles,
 } from '../../sim/index.js';
+import { agentsAddress } from '../gateway/agents-address.js';
 import { type GatewayObserver, GrpcGateway } from '../gateway/grpc-gateway.js';
 import { bundleAgentProgram } from '../launcher/agent-bundle.js';
 import {
@@ -401,7 +402,7 @@ export async function runArena(cfg: RunConfig, opts: RunOptions = {}): Promise<R
       });
       const host = opts.host ?? '127.0.0.1';
       const port = await gateway.listen(host, cfg.port).catch(startFailed);
-      const address = `${host}:${port}`;
+      const address = agentsAddress(host, port);
       // Machine-readable line for tools and tests that start the arena as a process.
       process.stdout.write(
         `FLEXARENA_LISTENING ${address} ${runId} ${runDir}${nats ? ` ${nats.url}` : ''}\n`,
