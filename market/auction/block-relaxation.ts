@@ -39,6 +39,11 @@ export const REFINE_PASSES = 1;
 const STEP_TAU = 1e-6;
 /** A block's response σ(z) is within 2·10⁻⁹ of 0 or 1 beyond |z| = 20. */
 const SATURATION = 20;
+/**
+ * e^−37 < 8.6·10⁻¹⁷, under half an ulp of 1 (2⁻⁵³ ≈ 1.1·10⁻¹⁶): for z at least this, 1 + e^−z is exactly 1
+ * in floating point, so σ(z)·d is exactly d.
+ */
+const EXP_NEGLIGIBLE = 37;
 /** Price changes (ticks) below this do not requeue the neighbouring periods. */
 const PRICE_STEP = 1e-6;
 /** Period solves per smoothing level at most, in multiples of the number of periods. */
@@ -84,6 +89,7 @@ export class PriceRelaxation {
       sign: this.sign,
       offset: this.offset,
       scale: this.scale,
+      blocks: this.blockArrays,
     } = solveScratch(space));
     this.resum();
   }
@@ -185,25 +191,39 @@ export class PriceRelaxation {
    * queued for the next.
    */
   private drain(tau: number, passes: number): void {
+    const { lambda, dirty, queue, sums } = this;
+    const { periodBlocks } = this.space;
+    const { status } = this.domain;
+    const { sell, length, limitSum, first, last } = this.blockArrays;
+    const capacity = queue.length;
     let budget = passes * this.space.periodCount;
     while (this.size > 0 && budget-- > 0) {
-      const p = this.queue[this.head]!;
-      this.head = (this.head + 1) % this.queue.length;
+      const p = queue[this.head]!;
+      this.head = this.head + 1 === capacity ? 0 : this.head + 1;
       this.size--;
-      this.dirty[p] = 0;
-      const old = this.lambda[p]!;
+      dirty[p] = 0;
+      const old = lambda[p]!;
       this.solvePeriod(p, tau);
-      const moved = this.lambda[p]! - old;
+      const moved = lambda[p]! - old;
       if (Math.abs(moved) <= PRICE_STEP) continue;
-      for (const i of this.space.periodBlocks[p]!) {
-        if (this.domain.status[i] !== FREE) continue;
+      const covering = periodBlocks[p]!;
+      for (let k = 0; k < covering.length; k++) {
+        const i = covering[k]!;
+        if (status[i] !== FREE) continue;
         // The other periods see this block only through its response σ(margin/τ): if that is
         // saturated on the same side before and after the move (for steps: the same sign), they
-        // would clear at the same prices, so they need no re-solve on its account.
-        const after = this.margin(i);
-        const before = after - (this.space.blocks[i]!.sell ? moved : -moved) / this.space.blocks[i]!.length;
+        // would clear at the same prices, so they need no re-solve on its account. (margin(i), inline.)
+        const after = (sell[i] ? sums[i]! - limitSum[i]! : limitSum[i]! - sums[i]!) / length[i]!;
+        const before = after - (sell[i] ? moved : -moved) / length[i]!;
         if (this.sameResponse(before, after, tau)) continue;
-        for (const q of this.space.blocks[i]!.periods) if (q !== p) this.enqueue(q);
+        // The block's periods are consecutive positions; enqueue() inline, in the same order.
+        for (let q = first[i]!; q <= last[i]!; q++) {
+          if (q === p || dirty[q]) continue;
+          dirty[q] = 1;
+          const at = this.head + this.size;
+          queue[at >= capacity ? at - capacity : at] = q;
+          this.size++;
+        }
       }
     }
   }
@@ -230,6 +250,8 @@ export class PriceRelaxation {
   private readonly sign: Float64Array;
   private readonly offset: Float64Array;
   private readonly scale: Float64Array;
+  /** The blocks' fields as flat arrays (read in the hot loops of drain and solvePeriod). */
+  private readonly blockArrays: BlockArrays;
 
   /** Net demand of the period's blocks at price x (accepted ones fixed, free ones smoothed). */
   private blocksAt(x: number): number {
@@ -245,7 +267,13 @@ export class PriceRelaxation {
     }
     for (let j = 0; j < this.count; j++) {
       const z = sign[j]! * (offset[j]! + x) * scale[j]!;
-      e += z >= 0 ? d[j]! / (1 + Math.exp(-z)) : (d[j]! * Math.exp(z)) / (1 + Math.exp(z));
+      if (z >= 0) {
+        // From EXP_NEGLIGIBLE on, 1 + e^−z rounds to 1: d/1 is the same number without the exp.
+        e += z >= EXP_NEGLIGIBLE ? d[j]! : d[j]! / (1 + Math.exp(-z));
+      } else {
+        const ez = Math.exp(z);
+        e += (d[j]! * ez) / (1 + ez);
+      }
     }
     return e;
   }
@@ -255,18 +283,22 @@ export class PriceRelaxation {
     const { space, domain } = this;
     const agg = space.aggregates[p]!;
     const old = this.lambda[p]!;
+    const covering = space.periodBlocks[p]!;
+    const { status } = domain;
+    const { sums, d, sign, offset, scale } = this;
+    const { netDemand, sell, length, limitSum } = this.blockArrays;
     let fixed = 0;
     let count = 0;
-    for (const i of space.periodBlocks[p]!) {
-      const s = domain.status[i]!;
-      const b = space.blocks[i]!;
-      if (s === ACCEPTED) fixed += b.netDemand;
+    for (let k = 0; k < covering.length; k++) {
+      const i = covering[k]!;
+      const s = status[i]!;
+      if (s === ACCEPTED) fixed += netDemand[i]!;
       else if (s === FREE) {
-        this.d[count] = b.netDemand;
+        d[count] = netDemand[i]!;
         // margin/τ = sign·(sumWithout + x − limitSum)/(length·τ)
-        this.sign[count] = b.sell ? 1 : -1;
-        this.offset[count] = this.sums[i]! - old - b.limitSum;
-        this.scale[count] = 1 / (b.length * tau);
+        sign[count] = sell[i] ? 1 : -1;
+        offset[count] = sums[i]! - old - limitSum[i]!;
+        scale[count] = 1 / (length[i]! * tau);
         count++;
       }
     }
@@ -319,7 +351,8 @@ export class PriceRelaxation {
       else x = this.crossing(prices[j - 1]!, prices[j]!, right[j - 1]!, left[j]!, dMin, dMax);
     }
     this.lambda[p] = x;
-    for (const i of space.periodBlocks[p]!) this.sums[i]! += x - old;
+    const delta = x - old;
+    for (let k = 0; k < covering.length; k++) sums[covering[k]!]! += delta;
   }
 
   /**
@@ -393,6 +426,17 @@ interface SolveScratch {
   sign: Float64Array;
   offset: Float64Array;
   scale: Float64Array;
+  blocks: BlockArrays;
+}
+
+/** SpaceBlock's fields by block index, the same values (read-only once built). */
+interface BlockArrays {
+  netDemand: Float64Array;
+  sell: Uint8Array;
+  length: Float64Array;
+  limitSum: Float64Array;
+  first: Int32Array;
+  last: Int32Array;
 }
 const scratchBySpace = new WeakMap<BlockSpace, SolveScratch>();
 
@@ -410,6 +454,14 @@ function solveScratch(space: BlockSpace): SolveScratch {
       sign: new Float64Array(cover),
       offset: new Float64Array(cover),
       scale: new Float64Array(cover),
+      blocks: {
+        netDemand: Float64Array.from(space.blocks, (b) => b.netDemand),
+        sell: Uint8Array.from(space.blocks, (b) => (b.sell ? 1 : 0)),
+        length: Float64Array.from(space.blocks, (b) => b.length),
+        limitSum: Float64Array.from(space.blocks, (b) => b.limitSum),
+        first: Int32Array.from(space.blocks, (b) => b.first),
+        last: Int32Array.from(space.blocks, (b) => b.last),
+      },
     };
     scratchBySpace.set(space, scratch);
   }
