@@ -103,11 +103,14 @@ export class PriceRelaxation {
   }
 
   private resum(): void {
-    this.space.blocks.forEach((b, i) => {
+    // A block's periods are the consecutive positions first..last, summed in that order.
+    const { lambda, sums } = this;
+    const { first, last } = this.blockArrays;
+    for (let i = 0; i < sums.length; i++) {
       let sum = 0;
-      for (const p of b.periods) sum += this.lambda[p]!;
-      this.sums[i] = sum;
-    });
+      for (let p = first[i]!; p <= last[i]!; p++) sum += lambda[p]!;
+      sums[i] = sum;
+    }
   }
 
   /** The block's average price margin at λ (ticks; > 0: in the money). */
@@ -152,7 +155,8 @@ export class PriceRelaxation {
   private enqueue(p: number): void {
     if (this.dirty[p]) return;
     this.dirty[p] = 1;
-    this.queue[(this.head + this.size) % this.queue.length] = p;
+    const at = this.head + this.size;
+    this.queue[at >= this.queue.length ? at - this.queue.length : at] = p;
     this.size++;
   }
 
@@ -166,10 +170,10 @@ export class PriceRelaxation {
     for (const tau of taus) {
       // A block's response σ(margin/τ) only changes with τ where it is not saturated.
       const reach = SATURATION * Math.max(tau, Math.min(this.lastTau, 1e300));
-      this.space.blocks.forEach((b, i) => {
+      const { first, last } = this.blockArrays;
+      for (let i = 0; i < this.sums.length; i++)
         if (this.domain.status[i] === FREE && Math.abs(this.margin(i)) < reach)
-          for (const p of b.periods) this.enqueue(p);
-      });
+          for (let p = first[i]!; p <= last[i]!; p++) this.enqueue(p);
       this.lastTau = tau;
       this.drain(tau, passes);
       const g = this.bound();
@@ -207,6 +211,12 @@ export class PriceRelaxation {
       const moved = lambda[p]! - old;
       if (Math.abs(moved) <= PRICE_STEP) continue;
       const covering = periodBlocks[p]!;
+      // Every covering block's periods are consecutive positions around p, so those already
+      // enqueued here form one interval [doneLow, doneHigh] ∋ p (all dirty but p): a block only
+      // needs the parts of its periods outside it, in ascending order — the same queue as calling
+      // enqueue() on all of them.
+      let doneLow = p;
+      let doneHigh = p;
       for (let k = 0; k < covering.length; k++) {
         const i = covering[k]!;
         if (status[i] !== FREE) continue;
@@ -216,14 +226,12 @@ export class PriceRelaxation {
         const after = (sell[i] ? sums[i]! - limitSum[i]! : limitSum[i]! - sums[i]!) / length[i]!;
         const before = after - (sell[i] ? moved : -moved) / length[i]!;
         if (this.sameResponse(before, after, tau)) continue;
-        // The block's periods are consecutive positions; enqueue() inline, in the same order.
-        for (let q = first[i]!; q <= last[i]!; q++) {
-          if (q === p || dirty[q]) continue;
-          dirty[q] = 1;
-          const at = this.head + this.size;
-          queue[at >= capacity ? at - capacity : at] = q;
-          this.size++;
-        }
+        const from = first[i]!;
+        const to = last[i]!;
+        for (let q = from; q < doneLow; q++) this.enqueue(q);
+        for (let q = doneHigh + 1; q <= to; q++) this.enqueue(q);
+        if (from < doneLow) doneLow = from;
+        if (to > doneHigh) doneHigh = to;
       }
     }
   }
@@ -368,7 +376,7 @@ export class PriceRelaxation {
       const t = -this.offset[j]!;
       if (t > a && t < b) ts[m++] = t;
     }
-    ts.subarray(0, m).sort();
+    sortThresholds(ts, m);
     let from = a;
     for (let k = 0; k <= m; k++) {
       const to = k < m ? ts[k]! : b;
@@ -466,6 +474,27 @@ function solveScratch(space: BlockSpace): SolveScratch {
     scratchBySpace.set(space, scratch);
   }
   return scratch;
+}
+
+/**
+ * Sorts ts[0..m) ascending in place, in the order TypedArray.prototype.sort gives (−0 before +0), without
+ * a subarray per call: insertion sort, m being at most the blocks covering one period.
+ */
+function sortThresholds(ts: Float64Array, m: number): void {
+  for (let k = 1; k < m; k++) {
+    const t = ts[k]!;
+    let j = k - 1;
+    while (j >= 0 && before(t, ts[j]!)) {
+      ts[j + 1] = ts[j]!;
+      j--;
+    }
+    ts[j + 1] = t;
+  }
+}
+
+/** a sorts before b: a < b, or −0 against +0. */
+function before(a: number, b: number): boolean {
+  return a < b || (a === 0 && b === 0 && Object.is(a, -0) && !Object.is(b, -0));
 }
 
 /** The first index whose value is >= x in an ascending array (its length if none). */
