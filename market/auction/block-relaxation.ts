@@ -90,6 +90,7 @@ export class PriceRelaxation {
       offset: this.offset,
       scale: this.scale,
       blocks: this.blockArrays,
+      term: this.termMemo,
     } = solveScratch(space));
     this.resum();
   }
@@ -142,14 +143,26 @@ export class PriceRelaxation {
 
   /** G_p(x): the curves' surplus at price x with K restricted to the domain's range. */
   private periodTerm(p: number, x: number): number {
-    const agg = this.space.aggregates[p]!;
     const kLow = this.domain.kLow[p]!;
     const kHigh = this.domain.kHigh[p]!;
+    // G_p depends on (x, kLow, kHigh) only, and most periods keep all three from one bound to the
+    // next (a child starts at its parent's prices): the last value per period is reused when they
+    // are the same numbers (Object.is: −0 is not +0).
+    const memo = this.termMemo;
+    if (Object.is(memo.x[p], x) && Object.is(memo.kLow[p], kLow) && Object.is(memo.kHigh[p], kHigh))
+      return memo.value[p]!;
+    const agg = this.space.aggregates[p]!;
     const range = agg.demandRangeAt(x);
+    let value: number;
     // The curves absorb K in [−hi, −lo] at price x.
-    if (-range.lo < kLow) return agg.clear(kLow)!.value + x * kLow;
-    if (-range.hi > kHigh) return agg.clear(kHigh)!.value + x * kHigh;
-    return agg.tailFrom(x);
+    if (-range.lo < kLow) value = agg.clear(kLow)!.value + x * kLow;
+    else if (-range.hi > kHigh) value = agg.clear(kHigh)!.value + x * kHigh;
+    else value = agg.tailFrom(x);
+    memo.x[p] = x;
+    memo.kLow[p] = kLow;
+    memo.kHigh[p] = kHigh;
+    memo.value[p] = value;
+    return value;
   }
 
   private enqueue(p: number): void {
@@ -260,6 +273,8 @@ export class PriceRelaxation {
   private readonly scale: Float64Array;
   /** The blocks' fields as flat arrays (read in the hot loops of drain and solvePeriod). */
   private readonly blockArrays: BlockArrays;
+  /** periodTerm's last arguments and value per period (shared by the space's relaxations). */
+  private readonly termMemo: TermMemo;
 
   /** Net demand of the period's blocks at price x (accepted ones fixed, free ones smoothed). */
   private blocksAt(x: number): number {
@@ -295,6 +310,7 @@ export class PriceRelaxation {
     const { status } = domain;
     const { sums, d, sign, offset, scale } = this;
     const { netDemand, sell, length, limitSum } = this.blockArrays;
+    const step = tau <= STEP_TAU;
     let fixed = 0;
     let count = 0;
     for (let k = 0; k < covering.length; k++) {
@@ -306,13 +322,14 @@ export class PriceRelaxation {
         // margin/τ = sign·(sumWithout + x − limitSum)/(length·τ)
         sign[count] = sell[i] ? 1 : -1;
         offset[count] = sums[i]! - old - limitSum[i]!;
-        scale[count] = 1 / (length[i]! * tau);
+        // Steps (τ ≤ STEP_TAU) look at the sign of the margin only: no scale.
+        if (!step) scale[count] = 1 / (length[i]! * tau);
         count++;
       }
     }
     this.fixed = fixed;
     this.count = count;
-    this.stepResponses = tau <= STEP_TAU;
+    this.stepResponses = step;
     // Curves' net demand clamped to the K range: the curves absorb −K, so D ∈ [−kHigh, −kLow].
     const dMin = -domain.kHigh[p]!;
     const dMax = -domain.kLow[p]!;
@@ -359,8 +376,10 @@ export class PriceRelaxation {
       else x = this.crossing(prices[j - 1]!, prices[j]!, right[j - 1]!, left[j]!, dMin, dMax);
     }
     this.lambda[p] = x;
+    // Adding ±0 would leave every sum as it is (a sum is never −0: it starts as +0 + λ…, and a
+    // floating-point sum is −0 only when both terms are), so an unmoved price skips the loop.
     const delta = x - old;
-    for (let k = 0; k < covering.length; k++) sums[covering[k]!]! += delta;
+    if (delta !== 0) for (let k = 0; k < covering.length; k++) sums[covering[k]!]! += delta;
   }
 
   /**
@@ -435,6 +454,15 @@ interface SolveScratch {
   offset: Float64Array;
   scale: Float64Array;
   blocks: BlockArrays;
+  term: TermMemo;
+}
+
+/** Per period position: the last (x, kLow, kHigh) periodTerm was asked for and its value (NaN: none). */
+interface TermMemo {
+  x: Float64Array;
+  kLow: Float64Array;
+  kHigh: Float64Array;
+  value: Float64Array;
 }
 
 /** SpaceBlock's fields by block index, the same values (read-only once built). */
@@ -469,6 +497,12 @@ function solveScratch(space: BlockSpace): SolveScratch {
         limitSum: Float64Array.from(space.blocks, (b) => b.limitSum),
         first: Int32Array.from(space.blocks, (b) => b.first),
         last: Int32Array.from(space.blocks, (b) => b.last),
+      },
+      term: {
+        x: new Float64Array(space.periodCount).fill(Number.NaN),
+        kLow: new Float64Array(space.periodCount).fill(Number.NaN),
+        kHigh: new Float64Array(space.periodCount).fill(Number.NaN),
+        value: new Float64Array(space.periodCount),
       },
     };
     scratchBySpace.set(space, scratch);
