@@ -39,6 +39,11 @@ export const REFINE_PASSES = 1;
 const STEP_TAU = 1e-6;
 /** A block's response σ(z) is within 2·10⁻⁹ of 0 or 1 beyond |z| = 20. */
 const SATURATION = 20;
+/**
+ * e^−37 < 8.6·10⁻¹⁷, under half an ulp of 1 (2⁻⁵³ ≈ 1.1·10⁻¹⁶): for z at least this, 1 + e^−z is exactly 1
+ * in floating point, so σ(z)·d is exactly d.
+ */
+const EXP_NEGLIGIBLE = 37;
 /** Price changes (ticks) below this do not requeue the neighbouring periods. */
 const PRICE_STEP = 1e-6;
 /** Period solves per smoothing level at most, in multiples of the number of periods. */
@@ -84,6 +89,8 @@ export class PriceRelaxation {
       sign: this.sign,
       offset: this.offset,
       scale: this.scale,
+      blocks: this.blockArrays,
+      term: this.termMemo,
     } = solveScratch(space));
     this.resum();
   }
@@ -97,11 +104,14 @@ export class PriceRelaxation {
   }
 
   private resum(): void {
-    this.space.blocks.forEach((b, i) => {
+    // A block's periods are the consecutive positions first..last, summed in that order.
+    const { lambda, sums } = this;
+    const { first, last } = this.blockArrays;
+    for (let i = 0; i < sums.length; i++) {
       let sum = 0;
-      for (const p of b.periods) sum += this.lambda[p]!;
-      this.sums[i] = sum;
-    });
+      for (let p = first[i]!; p <= last[i]!; p++) sum += lambda[p]!;
+      sums[i] = sum;
+    }
   }
 
   /** The block's average price margin at λ (ticks; > 0: in the money). */
@@ -133,20 +143,33 @@ export class PriceRelaxation {
 
   /** G_p(x): the curves' surplus at price x with K restricted to the domain's range. */
   private periodTerm(p: number, x: number): number {
-    const agg = this.space.aggregates[p]!;
     const kLow = this.domain.kLow[p]!;
     const kHigh = this.domain.kHigh[p]!;
+    // G_p depends on (x, kLow, kHigh) only, and most periods keep all three from one bound to the
+    // next (a child starts at its parent's prices): the last value per period is reused when they
+    // are the same numbers (Object.is: −0 is not +0).
+    const memo = this.termMemo;
+    if (Object.is(memo.x[p], x) && Object.is(memo.kLow[p], kLow) && Object.is(memo.kHigh[p], kHigh))
+      return memo.value[p]!;
+    const agg = this.space.aggregates[p]!;
     const range = agg.demandRangeAt(x);
+    let value: number;
     // The curves absorb K in [−hi, −lo] at price x.
-    if (-range.lo < kLow) return agg.clear(kLow)!.value + x * kLow;
-    if (-range.hi > kHigh) return agg.clear(kHigh)!.value + x * kHigh;
-    return agg.tailFrom(x);
+    if (-range.lo < kLow) value = agg.clear(kLow)!.value + x * kLow;
+    else if (-range.hi > kHigh) value = agg.clear(kHigh)!.value + x * kHigh;
+    else value = agg.tailFrom(x);
+    memo.x[p] = x;
+    memo.kLow[p] = kLow;
+    memo.kHigh[p] = kHigh;
+    memo.value[p] = value;
+    return value;
   }
 
   private enqueue(p: number): void {
     if (this.dirty[p]) return;
     this.dirty[p] = 1;
-    this.queue[(this.head + this.size) % this.queue.length] = p;
+    const at = this.head + this.size;
+    this.queue[at >= this.queue.length ? at - this.queue.length : at] = p;
     this.size++;
   }
 
@@ -160,10 +183,10 @@ export class PriceRelaxation {
     for (const tau of taus) {
       // A block's response σ(margin/τ) only changes with τ where it is not saturated.
       const reach = SATURATION * Math.max(tau, Math.min(this.lastTau, 1e300));
-      this.space.blocks.forEach((b, i) => {
+      const { first, last } = this.blockArrays;
+      for (let i = 0; i < this.sums.length; i++)
         if (this.domain.status[i] === FREE && Math.abs(this.margin(i)) < reach)
-          for (const p of b.periods) this.enqueue(p);
-      });
+          for (let p = first[i]!; p <= last[i]!; p++) this.enqueue(p);
       this.lastTau = tau;
       this.drain(tau, passes);
       const g = this.bound();
@@ -185,25 +208,43 @@ export class PriceRelaxation {
    * queued for the next.
    */
   private drain(tau: number, passes: number): void {
+    const { lambda, dirty, queue, sums } = this;
+    const { periodBlocks } = this.space;
+    const { status } = this.domain;
+    const { sell, length, limitSum, first, last } = this.blockArrays;
+    const capacity = queue.length;
     let budget = passes * this.space.periodCount;
     while (this.size > 0 && budget-- > 0) {
-      const p = this.queue[this.head]!;
-      this.head = (this.head + 1) % this.queue.length;
+      const p = queue[this.head]!;
+      this.head = this.head + 1 === capacity ? 0 : this.head + 1;
       this.size--;
-      this.dirty[p] = 0;
-      const old = this.lambda[p]!;
+      dirty[p] = 0;
+      const old = lambda[p]!;
       this.solvePeriod(p, tau);
-      const moved = this.lambda[p]! - old;
+      const moved = lambda[p]! - old;
       if (Math.abs(moved) <= PRICE_STEP) continue;
-      for (const i of this.space.periodBlocks[p]!) {
-        if (this.domain.status[i] !== FREE) continue;
+      const covering = periodBlocks[p]!;
+      // Every covering block's periods are consecutive positions around p, so those already
+      // enqueued here form one interval [doneLow, doneHigh] ∋ p (all dirty but p): a block only
+      // needs the parts of its periods outside it, in ascending order — the same queue as calling
+      // enqueue() on all of them.
+      let doneLow = p;
+      let doneHigh = p;
+      for (let k = 0; k < covering.length; k++) {
+        const i = covering[k]!;
+        if (status[i] !== FREE) continue;
         // The other periods see this block only through its response σ(margin/τ): if that is
         // saturated on the same side before and after the move (for steps: the same sign), they
-        // would clear at the same prices, so they need no re-solve on its account.
-        const after = this.margin(i);
-        const before = after - (this.space.blocks[i]!.sell ? moved : -moved) / this.space.blocks[i]!.length;
+        // would clear at the same prices, so they need no re-solve on its account. (margin(i), inline.)
+        const after = (sell[i] ? sums[i]! - limitSum[i]! : limitSum[i]! - sums[i]!) / length[i]!;
+        const before = after - (sell[i] ? moved : -moved) / length[i]!;
         if (this.sameResponse(before, after, tau)) continue;
-        for (const q of this.space.blocks[i]!.periods) if (q !== p) this.enqueue(q);
+        const from = first[i]!;
+        const to = last[i]!;
+        for (let q = from; q < doneLow; q++) this.enqueue(q);
+        for (let q = doneHigh + 1; q <= to; q++) this.enqueue(q);
+        if (from < doneLow) doneLow = from;
+        if (to > doneHigh) doneHigh = to;
       }
     }
   }
@@ -230,6 +271,10 @@ export class PriceRelaxation {
   private readonly sign: Float64Array;
   private readonly offset: Float64Array;
   private readonly scale: Float64Array;
+  /** The blocks' fields as flat arrays (read in the hot loops of drain and solvePeriod). */
+  private readonly blockArrays: BlockArrays;
+  /** periodTerm's last arguments and value per period (shared by the space's relaxations). */
+  private readonly termMemo: TermMemo;
 
   /** Net demand of the period's blocks at price x (accepted ones fixed, free ones smoothed). */
   private blocksAt(x: number): number {
@@ -245,7 +290,13 @@ export class PriceRelaxation {
     }
     for (let j = 0; j < this.count; j++) {
       const z = sign[j]! * (offset[j]! + x) * scale[j]!;
-      e += z >= 0 ? d[j]! / (1 + Math.exp(-z)) : (d[j]! * Math.exp(z)) / (1 + Math.exp(z));
+      if (z >= 0) {
+        // From EXP_NEGLIGIBLE on, 1 + e^−z rounds to 1: d/1 is the same number without the exp.
+        e += z >= EXP_NEGLIGIBLE ? d[j]! : d[j]! / (1 + Math.exp(-z));
+      } else {
+        const ez = Math.exp(z);
+        e += (d[j]! * ez) / (1 + ez);
+      }
     }
     return e;
   }
@@ -255,24 +306,30 @@ export class PriceRelaxation {
     const { space, domain } = this;
     const agg = space.aggregates[p]!;
     const old = this.lambda[p]!;
+    const covering = space.periodBlocks[p]!;
+    const { status } = domain;
+    const { sums, d, sign, offset, scale } = this;
+    const { netDemand, sell, length, limitSum } = this.blockArrays;
+    const step = tau <= STEP_TAU;
     let fixed = 0;
     let count = 0;
-    for (const i of space.periodBlocks[p]!) {
-      const s = domain.status[i]!;
-      const b = space.blocks[i]!;
-      if (s === ACCEPTED) fixed += b.netDemand;
+    for (let k = 0; k < covering.length; k++) {
+      const i = covering[k]!;
+      const s = status[i]!;
+      if (s === ACCEPTED) fixed += netDemand[i]!;
       else if (s === FREE) {
-        this.d[count] = b.netDemand;
+        d[count] = netDemand[i]!;
         // margin/τ = sign·(sumWithout + x − limitSum)/(length·τ)
-        this.sign[count] = b.sell ? 1 : -1;
-        this.offset[count] = this.sums[i]! - old - b.limitSum;
-        this.scale[count] = 1 / (b.length * tau);
+        sign[count] = sell[i] ? 1 : -1;
+        offset[count] = sums[i]! - old - limitSum[i]!;
+        // Steps (τ ≤ STEP_TAU) look at the sign of the margin only: no scale.
+        if (!step) scale[count] = 1 / (length[i]! * tau);
         count++;
       }
     }
     this.fixed = fixed;
     this.count = count;
-    this.stepResponses = tau <= STEP_TAU;
+    this.stepResponses = step;
     // Curves' net demand clamped to the K range: the curves absorb −K, so D ∈ [−kHigh, −kLow].
     const dMin = -domain.kHigh[p]!;
     const dMax = -domain.kLow[p]!;
@@ -319,7 +376,10 @@ export class PriceRelaxation {
       else x = this.crossing(prices[j - 1]!, prices[j]!, right[j - 1]!, left[j]!, dMin, dMax);
     }
     this.lambda[p] = x;
-    for (const i of space.periodBlocks[p]!) this.sums[i]! += x - old;
+    // Adding ±0 would leave every sum as it is (a sum is never −0: it starts as +0 + λ…, and a
+    // floating-point sum is −0 only when both terms are), so an unmoved price skips the loop.
+    const delta = x - old;
+    if (delta !== 0) for (let k = 0; k < covering.length; k++) sums[covering[k]!]! += delta;
   }
 
   /**
@@ -335,7 +395,7 @@ export class PriceRelaxation {
       const t = -this.offset[j]!;
       if (t > a && t < b) ts[m++] = t;
     }
-    ts.subarray(0, m).sort();
+    sortThresholds(ts, m);
     let from = a;
     for (let k = 0; k <= m; k++) {
       const to = k < m ? ts[k]! : b;
@@ -393,6 +453,26 @@ interface SolveScratch {
   sign: Float64Array;
   offset: Float64Array;
   scale: Float64Array;
+  blocks: BlockArrays;
+  term: TermMemo;
+}
+
+/** Per period position: the last (x, kLow, kHigh) periodTerm was asked for and its value (NaN: none). */
+interface TermMemo {
+  x: Float64Array;
+  kLow: Float64Array;
+  kHigh: Float64Array;
+  value: Float64Array;
+}
+
+/** SpaceBlock's fields by block index, the same values (read-only once built). */
+interface BlockArrays {
+  netDemand: Float64Array;
+  sell: Uint8Array;
+  length: Float64Array;
+  limitSum: Float64Array;
+  first: Int32Array;
+  last: Int32Array;
 }
 const scratchBySpace = new WeakMap<BlockSpace, SolveScratch>();
 
@@ -410,10 +490,45 @@ function solveScratch(space: BlockSpace): SolveScratch {
       sign: new Float64Array(cover),
       offset: new Float64Array(cover),
       scale: new Float64Array(cover),
+      blocks: {
+        netDemand: Float64Array.from(space.blocks, (b) => b.netDemand),
+        sell: Uint8Array.from(space.blocks, (b) => (b.sell ? 1 : 0)),
+        length: Float64Array.from(space.blocks, (b) => b.length),
+        limitSum: Float64Array.from(space.blocks, (b) => b.limitSum),
+        first: Int32Array.from(space.blocks, (b) => b.first),
+        last: Int32Array.from(space.blocks, (b) => b.last),
+      },
+      term: {
+        x: new Float64Array(space.periodCount).fill(Number.NaN),
+        kLow: new Float64Array(space.periodCount).fill(Number.NaN),
+        kHigh: new Float64Array(space.periodCount).fill(Number.NaN),
+        value: new Float64Array(space.periodCount),
+      },
     };
     scratchBySpace.set(space, scratch);
   }
   return scratch;
+}
+
+/**
+ * Sorts ts[0..m) ascending in place, in the order TypedArray.prototype.sort gives (−0 before +0), without
+ * a subarray per call: insertion sort, m being at most the blocks covering one period.
+ */
+function sortThresholds(ts: Float64Array, m: number): void {
+  for (let k = 1; k < m; k++) {
+    const t = ts[k]!;
+    let j = k - 1;
+    while (j >= 0 && before(t, ts[j]!)) {
+      ts[j + 1] = ts[j]!;
+      j--;
+    }
+    ts[j + 1] = t;
+  }
+}
+
+/** a sorts before b: a < b, or −0 against +0. */
+function before(a: number, b: number): boolean {
+  return a < b || (a === 0 && b === 0 && Object.is(a, -0) && !Object.is(b, -0));
 }
 
 /** The first index whose value is >= x in an ascending array (its length if none). */
