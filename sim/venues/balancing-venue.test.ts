@@ -180,6 +180,44 @@ describe('BalancingVenue: capacity', () => {
   });
 });
 
+describe('BalancingVenue: capacity over several days', () => {
+  it("takes a bid into the capacity auction of the day its product names, not another day's", async () => {
+    const { ctx } = unitContext({
+      name: 'balancing-days',
+      seed: 5,
+      day: DAY,
+      days: 3,
+      market: { auctions: { dayAhead: false, intraday: false } },
+      agents: [{ id: 'prov', strategy: 'idle' }],
+    });
+    const venue = new BalancingVenue(ctx);
+    const day2 = capacityProductId('2026-11-23', 2);
+    const day3 = capacityProductId('2026-11-24', 1);
+    // Before day 0's gate, every day's auction takes bids.
+    expect(handle(venue, 'prov', capacityBid(day2, 'up', 100, 100)).status).toBe(
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+    );
+    expect(handle(venue, 'prov', capacityBid(day3, 'down', 40, 100)).status).toBe(
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+    );
+    await runEvent(venue, 'afrr capacity day 0');
+    expect(ctx.ledger('prov').cash.capacity).toBe(0);
+    await runEvent(venue, 'afrr capacity day 1');
+    const awards = () =>
+      ctx
+        .ledger('prov')
+        .takeReports()
+        .capacityAwards.map((a) => [a.productId, a.quantityLots]);
+    expect(awards()).toEqual([[day2, 100]]);
+    await runEvent(venue, 'afrr capacity day 2');
+    expect(awards()).toEqual([[day3, 40]]);
+    // Day 1's quarter-hours 32..47 (product 2) carry the up obligation; day 0's do not.
+    expect(venue.awardedLots('prov', 96 + 32, 'up')).toBe(100);
+    expect(venue.awardedLots('prov', 32, 'up')).toBe(0);
+    expect(venue.awardedLots('prov', 2 * 96 + 16, 'down')).toBe(40);
+  });
+});
+
 describe('BalancingVenue: rejections on the tape', () => {
   it('records refused capacity and energy bids as the continuous market records refused orders', async () => {
     // Before, only accepted bids (capacity-bid, energy-bid) were on the tape.
