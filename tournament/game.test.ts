@@ -34,6 +34,24 @@ function spec(seats: { seat: string; entrant: string }[]): GameSpec {
   };
 }
 
+/** A tournament of two idle entrants, 'quiet' and 'still', on seat-a and seat-b, and its one game. */
+function idlePair(options: { keepRuns?: boolean } = {}) {
+  const tournament = parseTournament({
+    name: 't',
+    ...options,
+    entrants: [
+      { name: 'quiet', strategy: 'idle' },
+      { name: 'still', strategy: 'idle' },
+    ],
+    scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
+  });
+  const game = spec([
+    { seat: 'seat-a', entrant: 'quiet' },
+    { seat: 'seat-b', entrant: 'still' },
+  ]);
+  return { tournament, game };
+}
+
 describe('gameConfig', () => {
   it("puts a command entrant's command line on its seat and drops a seat's own way of starting", () => {
     const scenario = fastScenario();
@@ -108,20 +126,9 @@ describe('a game played again under its run id (a resumed tournament, a redelive
     // runArena refuses a run id that a given server's stream holds; a game publishes nothing to
     // NATS, so its replay under the same id is not refused, whatever its scenario names.
     const server = await NatsServerProcess.start();
-    const tournament = parseTournament({
-      name: 't',
-      entrants: [
-        { name: 'quiet', strategy: 'idle' },
-        { name: 'still', strategy: 'idle' },
-      ],
-      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-    });
+    const { tournament, game } = idlePair();
     const scenario = parseRunConfig({ ...fastScenario(), nats: { url: server.url } });
     const outDir = tempDir('flexarena-game-');
-    const game = spec([
-      { seat: 'seat-a', entrant: 'quiet' },
-      { seat: 'seat-b', entrant: 'still' },
-    ]);
     const runId = 't-g0-g';
     const nc = await connect({ servers: server.url });
     try {
@@ -149,21 +156,9 @@ describe('a game played again under its run id (a resumed tournament, a redelive
 // the second's.
 describe('the same game played twice at once into one folder', () => {
   const twice = async (keepRuns: boolean) => {
-    const tournament = parseTournament({
-      name: 't',
-      keepRuns,
-      entrants: [
-        { name: 'quiet', strategy: 'idle' },
-        { name: 'still', strategy: 'idle' },
-      ],
-      scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-    });
+    const { tournament, game } = idlePair({ keepRuns });
     const outDir = tempDir('flexarena-game-');
     const ctx = { tournament, scenarios: [parseRunConfig(fastScenario())], outDir };
-    const game = spec([
-      { seat: 'seat-a', entrant: 'quiet' },
-      { seat: 'seat-b', entrant: 'still' },
-    ]);
     const plays = await Promise.allSettled([playGame(ctx, game), playGame(ctx, game)]);
     return { outDir, plays };
   };
@@ -198,26 +193,15 @@ describe('the same game played twice at once into one folder', () => {
   }, 60_000);
 
   it('replaces an earlier run of the id that never finished, once a play is kept', async () => {
-    const { outDir } = { outDir: tempDir('flexarena-game-') };
+    const outDir = tempDir('flexarena-game-');
     try {
-      const tournament = parseTournament({
-        name: 't',
-        keepRuns: true,
-        entrants: [
-          { name: 'quiet', strategy: 'idle' },
-          { name: 'still', strategy: 'idle' },
-        ],
-        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-      });
+      const { tournament, game } = idlePair({ keepRuns: true });
       const stale = join(outDir, 'runs', 't-g0-g');
       mkdirSync(stale, { recursive: true });
       writeFileSync(join(stale, 'interrupted.json'), '{}');
       const result = await playGame(
         { tournament, scenarios: [parseRunConfig(fastScenario())], outDir },
-        spec([
-          { seat: 'seat-a', entrant: 'quiet' },
-          { seat: 'seat-b', entrant: 'still' },
-        ]),
+        game,
       );
       expect(readdirSync(join(outDir, 'runs'))).toEqual(['t-g0-g']);
       expect(existsSync(join(stale, 'interrupted.json'))).toBe(false);
@@ -234,14 +218,7 @@ describe('the folder of a play whose worker was killed', () => {
   it("is removed by the next play of the game on its host; another host's, or a live process's, stays", async () => {
     const outDir = tempDir('flexarena-game-');
     try {
-      const tournament = parseTournament({
-        name: 't',
-        entrants: [
-          { name: 'quiet', strategy: 'idle' },
-          { name: 'still', strategy: 'idle' },
-        ],
-        scenarios: [{ file: 'fast.yaml', seats: ['seat-a', 'seat-b'] }],
-      });
+      const { tournament, game } = idlePair();
       const host = hostname().replace(/[^A-Za-z0-9-]/g, '-');
       const dead = spawnSync(process.execPath, ['-e', '']).pid!;
       const runs = join(outDir, 'runs');
@@ -255,13 +232,7 @@ describe('the folder of a play whose worker was killed', () => {
         mkdirSync(join(runs, name, 't-g0-g'), { recursive: true });
         writeFileSync(join(runs, name, 't-g0-g', 'interrupted.json'), '{}');
       }
-      await playGame(
-        { tournament, scenarios: [parseRunConfig(fastScenario())], outDir },
-        spec([
-          { seat: 'seat-a', entrant: 'quiet' },
-          { seat: 'seat-b', entrant: 'still' },
-        ]),
-      );
+      await playGame({ tournament, scenarios: [parseRunConfig(fastScenario())], outDir }, game);
       expect(readdirSync(runs).sort()).toEqual([plays.otherHost, plays.live, plays.otherGame].sort());
     } finally {
       rmSync(outDir, { recursive: true, force: true });
