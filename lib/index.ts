@@ -7,6 +7,7 @@
 // package into every agent process's bundle.)
 
 export { BID_ID_LIMIT, isBidId, MAX_ID_BYTES } from './action-ids.js';
+export { ALSO_SHOWN, withAlso } from './also-message.js';
 export {
   type BatteryLimits,
   type BatteryPlan,

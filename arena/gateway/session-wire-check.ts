@@ -16,6 +16,7 @@ import {
   type WireMismatch,
   type WireUnits,
   wireTypeText,
+  withAlso,
 } from '../../lib/index.js';
 
 const SCHEMA = compileWireSchema(WIRE_FIELDS);
@@ -98,16 +99,13 @@ function withOthers(issue: ActionWireIssue, buf: Uint8Array): ActionWireIssue {
 /** Actions are walked (and named) on their own: a whole request's second walk leaves them out. */
 const SKIP_UNITS: WireUnits = { unit: ACTION, onParent() {}, onUnit() {} };
 
-/** At most this many others are spelled out, as the door does for an action. */
-const ALSO_SHOWN = 8;
-
 /** The message for an undecodable request: every mismatch of its envelope, the first leading. */
 function undecodable(buf: Uint8Array, m: WireMismatch): string {
   const [first = m, ...others] = allWireMismatches(REQUEST, buf, 0, buf.length, SKIP_UNITS);
-  if (others.length === 0) return describe(first, buf).message;
-  const shown = others.slice(0, ALSO_SHOWN).map((o) => describe(o, buf).message);
-  if (others.length > ALSO_SHOWN) shown.push(`${others.length - ALSO_SHOWN} more`);
-  return `${describe(first, buf).message}; also: ${shown.join('; ')}`;
+  return withAlso(
+    describe(first, buf).message,
+    others.map((o) => describe(o, buf).message),
+  );
 }
 
 /** Checks the bytes of one SessionRequest. */

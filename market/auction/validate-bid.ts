@@ -1,3 +1,4 @@
+import { withAlso } from '../../lib/index.js';
 import type {
   AuctionBid,
   AuctionBookResult,
@@ -11,6 +12,9 @@ import { DEFAULT_AUCTION_LIMITS } from './types.js';
 
 // Business rules of a single bid. A rejection is a value (code, field, limit, message); exceptions are
 // reserved for caller bugs such as an invalid config.
+
+/** The words of a list of rejections (lib's), re-exported for the arena's auction venue. */
+export { withAlso };
 
 const MAX_ID_LENGTH = 128;
 
@@ -97,9 +101,6 @@ function periodCheck(config: AuctionConfig, value: unknown, field: string, min =
   );
 }
 
-/** At most this many of a bid's other broken rules are spelled out in its message (as at the door). */
-const ALSO_SHOWN = 8;
-
 /**
  * One rejection for the rules a bid breaks, in the order they are checked: code, field and limit
  * are the first's (the one a check that stopped at it gave), `also` the others', and the message
@@ -117,17 +118,6 @@ export function rejectionOf(found: readonly AuctionRejection[] | undefined): Auc
     ),
     also,
   };
-}
-
-/**
- * "first; also: other; other…" (at most ALSO_SHOWN others, then "N more"): the words of a rejection
- * with `also`, for a caller that words its parts its own way (the arena, in the protocol's names).
- */
-export function withAlso(first: string, others: readonly string[]): string {
-  if (others.length === 0) return first;
-  const shown = others.slice(0, ALSO_SHOWN);
-  if (others.length > ALSO_SHOWN) shown.push(`${others.length - ALSO_SHOWN} more`);
-  return `${first}; also: ${shown.join('; ')}`;
 }
 
 /** Adds `r` (if any) to the list, made on the first: a valid bid allocates nothing. */

@@ -270,6 +270,37 @@ describe('capacity auction: validation', () => {
     expect(auction.bids()).toHaveLength(0);
   });
 
+  it('names every bad field of one bid, the first as code, field and limit', () => {
+    const auction = new CapacityAuction();
+    const res = auction.submit({
+      ...good,
+      bidId: '',
+      product: 6,
+      direction: 'sideways' as never,
+      quantityLots: 0,
+      capacityPriceTicks: -1,
+      divisible: 'yes' as never,
+    });
+    const rejection = (res as { rejection: BalancingRejection }).rejection;
+    expect(rejection).toMatchObject({ code: 'BID_ID_INVALID', field: 'bidId', limit: 'a non-empty string' });
+    expect(rejection.also?.map((r) => [r.code, r.field])).toEqual([
+      ['PRODUCT_OUT_OF_RANGE', 'product'],
+      ['DIRECTION_INVALID', 'direction'],
+      ['QUANTITY_INVALID', 'quantityLots'],
+      ['PRICE_OUT_OF_RANGE', 'capacityPriceTicks'],
+      ['DIVISIBLE_INVALID', 'divisible'],
+    ]);
+    const [head, rest] = rejection.message.split('; also: ');
+    expect(head).toBe('bidId must be a non-empty string; got ""');
+    expect(rest).toBe(rejection.also?.map((r) => r.message).join('; '));
+    expect(auction.bids()).toHaveLength(0);
+  });
+
+  it('has no `also` when one field is bad', () => {
+    const res = new CapacityAuction().submit({ ...good, quantityLots: 0 });
+    expect((res as { rejection: BalancingRejection }).rejection.also).toBeUndefined();
+  });
+
   it('accepts the limits themselves', () => {
     const auction = new CapacityAuction();
     expect(auction.submit({ ...good, bidId: 'lo', capacityPriceTicks: 0, quantityLots: 1 }).accepted).toBe(

@@ -3,11 +3,12 @@ import {
   assertSafeInteger,
   bidIdInvalid,
   compareIds,
-  directionQuantityPriceInvalid,
+  directionQuantityPriceFaults,
   duplicateBidId,
   isSafeIntegerIn,
   rangeRejection,
   rejection,
+  rejectionOf,
   safeProduct,
   show,
 } from './rejections.js';
@@ -123,45 +124,54 @@ export function capacityPaymentCashUnits(lots: number, priceTicks: number): numb
   );
 }
 
-/** The first failed rule of a capacity bid, or undefined. Checks fields only (not gate, not duplicates). */
+/**
+ * The rules a capacity bid breaks (all of them, the first leading: see rejectionOf), or undefined.
+ * Checks fields only (not gate, not duplicates).
+ */
 export function validateCapacityBid(
   bid: CapacityBid,
   config: CapacityAuctionConfig = DEFAULT_CAPACITY_AUCTION_CONFIG,
 ): BalancingRejection | undefined {
   assertAgentId(bid.agentId);
   const { agentId, bidId } = bid;
-  if (typeof bidId !== 'string' || bidId.length === 0) return bidIdInvalid(agentId, bidId);
+  const found: BalancingRejection[] = [];
+  if (typeof bidId !== 'string' || bidId.length === 0) found.push(bidIdInvalid(agentId, bidId));
   if (!isSafeIntegerIn(bid.product, 0, CAPACITY_PRODUCTS_PER_DAY - 1)) {
-    return rangeRejection(
-      'PRODUCT_OUT_OF_RANGE',
-      agentId,
-      bidId,
-      'product',
-      bid.product,
-      0,
-      CAPACITY_PRODUCTS_PER_DAY - 1,
+    found.push(
+      rangeRejection(
+        'PRODUCT_OUT_OF_RANGE',
+        agentId,
+        bidId,
+        'product',
+        bid.product,
+        0,
+        CAPACITY_PRODUCTS_PER_DAY - 1,
+      ),
     );
   }
-  const rejected = directionQuantityPriceInvalid(
-    agentId,
-    bidId,
-    bid,
-    { field: 'capacityPriceTicks', value: bid.capacityPriceTicks },
-    config,
+  found.push(
+    ...directionQuantityPriceFaults(
+      agentId,
+      bidId,
+      bid,
+      { field: 'capacityPriceTicks', value: bid.capacityPriceTicks },
+      config,
+    ),
   );
-  if (rejected !== undefined) return rejected;
   if (bid.divisible !== undefined && typeof bid.divisible !== 'boolean') {
     const limit = 'true, false or absent (= true)';
-    return rejection(
-      'DIVISIBLE_INVALID',
-      agentId,
-      bidId,
-      'divisible',
-      limit,
-      `divisible must be ${limit}; got ${show(bid.divisible)}`,
+    found.push(
+      rejection(
+        'DIVISIBLE_INVALID',
+        agentId,
+        bidId,
+        'divisible',
+        limit,
+        `divisible must be ${limit}; got ${show(bid.divisible)}`,
+      ),
     );
   }
-  return undefined;
+  return rejectionOf(found);
 }
 
 function normalise(bid: CapacityBid): AcceptedCapacityBid {

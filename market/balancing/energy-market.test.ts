@@ -266,6 +266,27 @@ describe('energy market: validation and gate closure', () => {
     expect(rejection.message).toContain(field);
   });
 
+  it('names every bad field of one bid, the first as code, field and limit', () => {
+    const market = new EnergyMarket();
+    const res = market.submit({
+      ...good,
+      period: -1,
+      direction: 'both' as never,
+      quantityLots: 0.5,
+      energyPriceTicks: 1_500_001,
+    });
+    const rejection = (res as { rejection: BalancingRejection }).rejection;
+    expect(rejection).toMatchObject({ code: 'PERIOD_OUT_OF_RANGE', field: 'period', bidId: 'e1' });
+    expect(rejection.also?.map((r) => [r.code, r.field])).toEqual([
+      ['DIRECTION_INVALID', 'direction'],
+      ['QUANTITY_INVALID', 'quantityLots'],
+      ['PRICE_OUT_OF_RANGE', 'energyPriceTicks'],
+    ]);
+    expect(rejection.message).toBe(
+      `period must be an integer >= 0; got -1; also: ${rejection.also?.map((r) => r.message).join('; ')}`,
+    );
+  });
+
   it('accepts prices at the limits, negative down prices included', () => {
     const market = new EnergyMarket();
     expect(market.submit({ ...good, bidId: 'max', energyPriceTicks: 1_500_000 }).accepted).toBe(true);

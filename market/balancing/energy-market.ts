@@ -3,10 +3,11 @@ import {
   assertSafeInteger,
   bidIdInvalid,
   compareIds,
-  directionQuantityPriceInvalid,
+  directionQuantityPriceFaults,
   duplicateBidId,
   isSafeIntegerIn,
   rejection,
+  rejectionOf,
   safeProduct,
   show,
 } from './rejections.js';
@@ -181,32 +182,41 @@ function assertValidConfig(config: EnergyMarketConfig): void {
   }
 }
 
-/** The first failed field rule of an energy bid, or undefined. Checks fields only (not gate, not duplicates). */
+/**
+ * The field rules an energy bid breaks (all of them, the first leading: see rejectionOf), or
+ * undefined. Checks fields only (not gate, not duplicates).
+ */
 export function validateEnergyBid(
   bid: EnergyBid,
   config: EnergyMarketConfig = DEFAULT_ENERGY_MARKET_CONFIG,
 ): BalancingRejection | undefined {
   assertAgentId(bid.agentId);
   const { agentId, bidId } = bid;
-  if (typeof bidId !== 'string' || bidId.length === 0) return bidIdInvalid(agentId, bidId);
+  const found: BalancingRejection[] = [];
+  if (typeof bidId !== 'string' || bidId.length === 0) found.push(bidIdInvalid(agentId, bidId));
   if (!isSafeIntegerIn(bid.period, 0, Number.MAX_SAFE_INTEGER)) {
     const limit = 'an integer >= 0';
-    return rejection(
-      'PERIOD_OUT_OF_RANGE',
-      agentId,
-      bidId,
-      'period',
-      limit,
-      `period must be ${limit}; got ${show(bid.period)}`,
+    found.push(
+      rejection(
+        'PERIOD_OUT_OF_RANGE',
+        agentId,
+        bidId,
+        'period',
+        limit,
+        `period must be ${limit}; got ${show(bid.period)}`,
+      ),
     );
   }
-  return directionQuantityPriceInvalid(
-    agentId,
-    bidId,
-    bid,
-    { field: 'energyPriceTicks', value: bid.energyPriceTicks },
-    config,
+  found.push(
+    ...directionQuantityPriceFaults(
+      agentId,
+      bidId,
+      bid,
+      { field: 'energyPriceTicks', value: bid.energyPriceTicks },
+      config,
+    ),
   );
+  return rejectionOf(found);
 }
 
 function copyBid(bid: EnergyBid): EnergyBid {

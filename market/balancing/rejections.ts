@@ -1,3 +1,4 @@
+import { withAlso } from '../../lib/index.js';
 import type { BalancingRejectCode, BalancingRejection } from './types.js';
 
 // Wording of the balancing rejections, shared by the capacity auction and the energy market, and
@@ -99,41 +100,66 @@ export interface BidLimits {
 
 /**
  * The rules every balancing bid shares, in the order both markets check them: direction, then
- * quantity, then price. The first failure, or undefined. `price` names the market's own price
- * field (capacityPriceTicks, energyPriceTicks), so its rejection names that field.
+ * quantity, then price. Every one that fails, each on its own (a bad direction says nothing about
+ * the quantity). `price` names the market's own price field (capacityPriceTicks, energyPriceTicks),
+ * so its rejection names that field.
  */
-export function directionQuantityPriceInvalid(
+export function directionQuantityPriceFaults(
   agentId: string,
-  bidId: string,
+  bidId: unknown,
   bid: { direction: unknown; quantityLots: unknown },
   price: { field: string; value: unknown },
   limits: BidLimits,
-): BalancingRejection | undefined {
+): BalancingRejection[] {
+  const found: BalancingRejection[] = [];
   if (bid.direction !== 'up' && bid.direction !== 'down')
-    return directionInvalid(agentId, bidId, bid.direction);
+    found.push(directionInvalid(agentId, bidId, bid.direction));
   if (!isSafeIntegerIn(bid.quantityLots, 1, limits.maxQuantityLots)) {
-    return rangeRejection(
-      'QUANTITY_INVALID',
-      agentId,
-      bidId,
-      'quantityLots',
-      bid.quantityLots,
-      1,
-      limits.maxQuantityLots,
+    found.push(
+      rangeRejection(
+        'QUANTITY_INVALID',
+        agentId,
+        bidId,
+        'quantityLots',
+        bid.quantityLots,
+        1,
+        limits.maxQuantityLots,
+      ),
     );
   }
   if (!isSafeIntegerIn(price.value, limits.priceMinTicks, limits.priceMaxTicks)) {
-    return rangeRejection(
-      'PRICE_OUT_OF_RANGE',
-      agentId,
-      bidId,
-      price.field,
-      price.value,
-      limits.priceMinTicks,
-      limits.priceMaxTicks,
+    found.push(
+      rangeRejection(
+        'PRICE_OUT_OF_RANGE',
+        agentId,
+        bidId,
+        price.field,
+        price.value,
+        limits.priceMinTicks,
+        limits.priceMaxTicks,
+      ),
     );
   }
-  return undefined;
+  return found;
+}
+
+/**
+ * One rejection for the rules a bid breaks, in the order they are checked: code, field and limit
+ * are the first's (what a check that stopped there gave), `also` the others', and the message
+ * names them after the first ("…; also: …"), as the auction's validator and the core's door do.
+ * Undefined when nothing broke.
+ */
+export function rejectionOf(found: readonly BalancingRejection[]): BalancingRejection | undefined {
+  const [first, ...also] = found;
+  if (first === undefined || also.length === 0) return first;
+  return {
+    ...first,
+    message: withAlso(
+      first.message,
+      also.map((r) => r.message),
+    ),
+    also,
+  };
 }
 
 /** Identity comes from the arena, never from the agent: a bad agentId is a caller bug. */

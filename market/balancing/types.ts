@@ -48,7 +48,13 @@ export interface BalancingRejection {
   field: string;
   /** The rule's limit in words, e.g. ">= 0 and <= 9999999". */
   limit: string;
+  /** The first broken rule's words, then every other's after "; also: " (see `also`). */
   message: string;
+  /**
+   * The other rules the bid breaks, in the order they are checked (code, field and limit above are
+   * the first's). Absent when there is one.
+   */
+  also?: readonly BalancingRejection[];
 }
 
 export type BalancingSubmitResult<B> =

@@ -16,6 +16,7 @@ import {
   loneSurrogateAt,
   UTF8_STRING_LIMIT,
   utf8LengthOver,
+  withAlso,
 } from '../../lib/index.js';
 import { wireRefusal } from './wire-refused.js';
 
@@ -400,18 +401,19 @@ function checkKind(kind: ActionKind, v: Record<string, unknown>, l: DoorLimits):
   }
 }
 
-/** At most this many of an action's other bad fields are spelled out in its message. */
-const ALSO_SHOWN = 8;
-
 /** The rejection of an action, its message naming the other bad fields after the first. */
 function no(rejection: DoorRejection): Admitted {
   const also = rejection.also;
   if (also === undefined) return { ok: false, rejection };
-  const shown = also.slice(0, ALSO_SHOWN).map((r) => r.message);
-  if (also.length > ALSO_SHOWN) shown.push(`${also.length - ALSO_SHOWN} more`);
   return {
     ok: false,
-    rejection: { ...rejection, message: `${rejection.message}; also: ${shown.join('; ')}` },
+    rejection: {
+      ...rejection,
+      message: withAlso(
+        rejection.message,
+        also.map((r) => r.message),
+      ),
+    },
   };
 }
 

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { ALSO_SHOWN, withAlso } from './also-message.js';
+
+describe('withAlso', () => {
+  it('is the first message alone when nothing else broke', () => {
+    expect(withAlso('a must be 1', [])).toBe('a must be 1');
+  });
+
+  it('lists the others after the first, in order', () => {
+    expect(withAlso('a', ['b', 'c'])).toBe('a; also: b; c');
+  });
+
+  it('spells out at most ALSO_SHOWN others and counts the rest', () => {
+    const others = Array.from({ length: ALSO_SHOWN + 3 }, (_, i) => `x${i}`);
+    const text = withAlso('first', others);
+    expect(text).toBe(`first; also: ${others.slice(0, ALSO_SHOWN).join('; ')}; 3 more`);
+  });
+});

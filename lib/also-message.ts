@@ -1,0 +1,15 @@
+// The words of a rejection that names more than one broken rule: the first rule's message, then
+// "; also: " and the others', at most ALSO_SHOWN of them and then how many more. The door, the
+// gateway's wire check and the markets' bid validators all word their lists this way, so an agent
+// reads one format whichever of them refused it.
+
+/** At most this many of the other broken rules are spelled out in a message. */
+export const ALSO_SHOWN = 8;
+
+/** "first; also: other; other…" (at most ALSO_SHOWN others, then "N more"); `first` alone if none. */
+export function withAlso(first: string, others: readonly string[]): string {
+  if (others.length === 0) return first;
+  const shown = others.slice(0, ALSO_SHOWN);
+  if (others.length > ALSO_SHOWN) shown.push(`${others.length - ALSO_SHOWN} more`);
+  return `${first}; also: ${shown.join('; ')}`;
+}
