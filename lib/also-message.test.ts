@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALSO_SHOWN, withAlso } from './also-message.js';
+import { ALSO_SHOWN, firstWithOthers, withAlso } from './also-message.js';
 
 describe('withAlso', () => {
   it('is the first message alone when nothing else broke', () => {
@@ -14,5 +14,23 @@ describe('withAlso', () => {
     const others = Array.from({ length: ALSO_SHOWN + 3 }, (_, i) => `x${i}`);
     const text = withAlso('first', others);
     expect(text).toBe(`first; also: ${others.slice(0, ALSO_SHOWN).join('; ')}; 3 more`);
+  });
+});
+
+describe('firstWithOthers', () => {
+  const r = (field: string) => ({ field, message: `${field} is bad` });
+
+  it('is undefined for nothing and the rejection itself for one', () => {
+    expect(firstWithOthers([])).toBeUndefined();
+    const one = r('a');
+    expect(firstWithOthers([one])).toBe(one);
+  });
+
+  it('keeps the fields of the first, lists the others in `also` and after its message', () => {
+    expect(firstWithOthers([r('a'), r('b'), r('c')])).toEqual({
+      field: 'a',
+      message: 'a is bad; also: b is bad; c is bad',
+      also: [r('b'), r('c')],
+    });
   });
 });

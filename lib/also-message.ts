@@ -13,3 +13,27 @@ export function withAlso(first: string, others: readonly string[]): string {
   if (others.length > ALSO_SHOWN) shown.push(`${others.length - ALSO_SHOWN} more`);
   return `${first}; also: ${shown.join('; ')}`;
 }
+
+/** A rejection that can carry the other rules its input breaks. */
+export interface WithOthers<R> {
+  message: string;
+  also?: readonly R[];
+}
+
+/**
+ * One rejection for the rules an input breaks, in the order they were checked: everything but the
+ * message is the first's (what a check that stopped there gave), `also` holds the others, and the
+ * message names them after the first (withAlso). Undefined when nothing broke.
+ */
+export function firstWithOthers<R extends WithOthers<R>>(found: readonly R[]): R | undefined {
+  const [first, ...also] = found;
+  if (first === undefined || also.length === 0) return first;
+  return {
+    ...first,
+    message: withAlso(
+      first.message,
+      also.map((r) => r.message),
+    ),
+    also,
+  };
+}

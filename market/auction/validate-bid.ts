@@ -1,4 +1,4 @@
-import { withAlso } from '../../lib/index.js';
+import { firstWithOthers, withAlso } from '../../lib/index.js';
 import type {
   AuctionBid,
   AuctionBookResult,
@@ -107,17 +107,7 @@ function periodCheck(config: AuctionConfig, value: unknown, field: string, min =
  * names them after the first ("…; also: …"), as the core's door does for an action's fields.
  */
 export function rejectionOf(found: readonly AuctionRejection[] | undefined): AuctionRejection | null {
-  if (found === undefined || found.length === 0) return null;
-  const [first, ...also] = found as [AuctionRejection, ...AuctionRejection[]];
-  if (also.length === 0) return first;
-  return {
-    ...first,
-    message: withAlso(
-      first.message,
-      also.map((r) => r.message),
-    ),
-    also,
-  };
+  return found === undefined ? null : (firstWithOthers(found) ?? null);
 }
 
 /** Adds `r` (if any) to the list, made on the first: a valid bid allocates nothing. */

@@ -1,4 +1,4 @@
-import { withAlso } from '../../lib/index.js';
+import { firstWithOthers } from '../../lib/index.js';
 import type { BalancingRejectCode, BalancingRejection } from './types.js';
 
 // Wording of the balancing rejections, shared by the capacity auction and the energy market, and
@@ -150,16 +150,7 @@ export function directionQuantityPriceFaults(
  * Undefined when nothing broke.
  */
 export function rejectionOf(found: readonly BalancingRejection[]): BalancingRejection | undefined {
-  const [first, ...also] = found;
-  if (first === undefined || also.length === 0) return first;
-  return {
-    ...first,
-    message: withAlso(
-      first.message,
-      also.map((r) => r.message),
-    ),
-    also,
-  };
+  return firstWithOthers(found);
 }
 
 /** Identity comes from the arena, never from the agent: a bad agentId is a caller bug. */
