@@ -30,6 +30,17 @@ export function configIssues(error: z.ZodError, doc: unknown, prefix = ''): Conf
         value: valueAt(doc, [...i.path, k]),
       }));
     const value = valueAt(doc, i.path);
+    // zod's "expected number, received undefined" for a field that is not there did not say that
+    // it is required (a field written as powerMW left powerMw missing beside the unknown one).
+    if (i.code === 'invalid_type' && value === undefined && i.expected !== 'undefined') {
+      const what = String(i.expected);
+      return [
+        {
+          path: formatPath(i.path, prefix),
+          message: `missing: a required field (${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what})`,
+        },
+      ];
+    }
     return [
       { path: formatPath(i.path, prefix), message: i.message, ...(value === undefined ? {} : { value }) },
     ];
