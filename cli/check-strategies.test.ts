@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../lib/index.js';
 import { parseRunConfig } from '../sim/index.js';
@@ -170,6 +171,22 @@ describe('learners of one run', () => {
     ).toEqual([]);
     expect(
       await learnerIssues([q('q1', { qTablePath: '/t/a.json' }), q('q2', { qTablePath: '/t/b.json' })]),
+    ).toEqual([]);
+    // Read only, with no agent of the run saving to it, a missing table is a wrong path: it played
+    // an all-zero table, silently. A file that is there is read as it is.
+    const readOnly = { qTablePath: '/t/q.json', learn: false };
+    expect(await learnerIssues([q('q1', readOnly)])).toEqual([
+      {
+        path: 'agents[0].params.qTablePath',
+        value: '/t/q.json',
+        message:
+          'no such file; tabular-q only reads it as configured and no agent of the run saves to it, so it would start ' +
+          'empty each time: name an existing file, or leave qTablePath out to start empty',
+      },
+    ]);
+    const shipped = resolve('tournaments/tables/tabular-q-quiet-price-taker.json');
+    expect(
+      await learnerIssues([q('q1', { qTablePath: shipped, levelBuckets: 5, hourBuckets: 1, learn: false })]),
     ).toEqual([]);
   });
 });

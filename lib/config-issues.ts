@@ -19,6 +19,17 @@ function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/**
+ * What is wrong, for an issue at a field whose value is `value`. zod's "expected number, received
+ * undefined" for a field that is not there did not say that it is required (a field written as
+ * powerMW left powerMw missing beside the unknown one).
+ */
+export function issueMessage(i: z.ZodError['issues'][number], value: unknown): string {
+  if (i.code !== 'invalid_type' || value !== undefined || i.expected === 'undefined') return i.message;
+  const what = String(i.expected);
+  return `missing: a required field (${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what})`;
+}
+
 /** Issues of `error` for document `doc`; paths get `prefix` (e.g. "world" or "agents[1].asset"). */
 export function configIssues(error: z.ZodError, doc: unknown, prefix = ''): ConfigIssue[] {
   return error.issues.flatMap((i): ConfigIssue[] => {
@@ -31,7 +42,11 @@ export function configIssues(error: z.ZodError, doc: unknown, prefix = ''): Conf
       }));
     const value = valueAt(doc, i.path);
     return [
-      { path: formatPath(i.path, prefix), message: i.message, ...(value === undefined ? {} : { value }) },
+      {
+        path: formatPath(i.path, prefix),
+        message: issueMessage(i, value),
+        ...(value === undefined ? {} : { value }),
+      },
     ];
   });
 }

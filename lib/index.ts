@@ -27,7 +27,7 @@ export {
   pastLastDayIssue,
   SEED_LIMITS,
 } from './config-fields.js';
-export { configIssues, formatPath } from './config-issues.js';
+export { configIssues, formatPath, issueMessage } from './config-issues.js';
 export { deepFreeze } from './deep-freeze.js';
 export { makeFolderAmongRemovers, removeEmptyFolder } from './empty-folder.js';
 export {

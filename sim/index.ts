@@ -26,6 +26,7 @@ export { clockStartMs } from './config/clock-start.js';
 export {
   type AgentConfig,
   commandParamsIssue,
+  commandPlaceholderIssues,
   DEADLINE_MS_LIMITS,
   parseRunConfig,
   REALTIME_SPEED_LIMITS,

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { resolveParamPaths } from '../agents/strategies/index.js';
 import { readYamlConfig } from '../arena/index.js';
 import { ConfigError, configIssues, configName, configSeed } from '../lib/index.js';
-import { commandParamsIssue } from '../sim/index.js';
+import { commandParamsIssue, commandPlaceholderIssues } from '../sim/index.js';
 
 const name = z
   .string()
@@ -92,6 +92,12 @@ export const tournamentSchema = z
       names.add(e.name);
       const params = commandParamsIssue(e.command, e.params);
       if (params) ctx.addIssue({ code: 'custom', path: ['entrants', i, 'params'], message: params });
+      for (const issue of commandPlaceholderIssues(e.command))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entrants', i, 'command', issue.index],
+          message: issue.message,
+        });
     });
     t.gameSizes.forEach((k, i) => {
       // A size twice plans every game of it twice under the same id: each result counted twice.

@@ -159,5 +159,9 @@ describe('tournament plan', () => {
     expect(tournament(own(['my-agent', '{arena}', '--params={params}'])).entrants[1]!.params).toEqual({
       x: 1,
     });
+    // A misspelt placeholder went to the agent as written (it then had no token to connect with).
+    expect(() => tournament(own(['my-agent', '{arena}', '{tokn}', '{params}']))).toThrow(
+      /entrants\[1\]\.command\[2\]: unknown placeholder \{tokn\}; the arena fills in \{arena\}, \{token\}, \{params\}, \{state\}/,
+    );
   });
 });

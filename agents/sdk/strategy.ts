@@ -34,6 +34,13 @@ export interface Strategy {
    * Default: none.
    */
   readonly carriesStateIn?: { param: string; path: string; readOnly: string };
+  /**
+   * A file this strategy, as configured, only reads what an earlier run wrote from (a learner's
+   * table played read-only), and starts empty without: the parameter that names it. Where nothing
+   * writes it (a tournament's games, a study's runs, a run none of whose agents saves it) a missing
+   * one is a wrong path, not an empty table to play. Default: none.
+   */
+  readonly readsStateFrom?: { param: string; path: string };
   onWelcome?(welcome: Welcome): void | Promise<void>;
   decide(wake: WakeUp): Action[] | Promise<Action[]>;
   onAck?(ack: ActionAck): void;

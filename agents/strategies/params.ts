@@ -1,5 +1,6 @@
 // Strategy parameters are validated like every other input: an error names the field.
 import * as z from 'zod';
+import { issueMessage } from '../../lib/index.js';
 import { isOnLotGrid, isOnTickGrid } from '../../market/index.js';
 import { ParamError } from '../sdk/errors.js';
 
@@ -31,7 +32,21 @@ export function parseParams<S extends z.ZodType>(strategy: string, schema: S, pa
         : `unknown parameter; known: ${known.join(', ')}`,
     );
   }
-  throw new ParamError(strategy, first.path.join('.') || '(root)', first.message);
+  throw new ParamError(
+    strategy,
+    first.path.join('.') || '(root)',
+    issueMessage(first, valueAt(params, first.path)),
+  );
+}
+
+/** The value at `path` inside `params` (undefined where there is none). */
+function valueAt(params: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = params ?? {};
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
 /** A price or price offset in EUR/MWh: within [min, max] and on the 0.01 EUR/MWh tick grid. */

@@ -84,7 +84,10 @@ describe('policy strategy', () => {
       expect(() => new PolicyStrategy({ checkpoint: path })).toThrow(re);
     });
     expect(() => new PolicyStrategy({ checkpoint: join(dir, 'missing.json') })).toThrow(/cannot read/);
-    expect(() => new PolicyStrategy({})).toThrow(/checkpoint/);
+    // Named as missing and required, not as zod's "expected string, received undefined".
+    expect(() => new PolicyStrategy({})).toThrow(
+      'strategy policy: params.checkpoint: missing: a required field (a string)',
+    );
   });
 
   // The observation's history is the last forecast seen for each of the four quarter-hours before

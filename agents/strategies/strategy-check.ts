@@ -3,6 +3,7 @@
 // the configured parameters exactly as an agent process would build it (schema, value limits and
 // the files it reads, e.g. a policy checkpoint or a Q-table). A launched agent process that refuses
 // its parameters exits at once, and a run would go on without it.
+import { existsSync } from 'node:fs';
 import type { Welcome } from '../../gen/flexarena/v1/session.js';
 import type { ConfigIssue } from '../../lib/index.js';
 import { AgentSdkError, ParamError } from '../sdk/errors.js';
@@ -107,6 +108,11 @@ export function carriedStateIssues(
     if (err instanceof ParamError) return [];
     throw err;
   }
+  const read = s.readsStateFrom;
+  // Nothing of the series writes it (a saver is refused just below): a missing file would be an
+  // empty table in every one, silently.
+  if (read && !existsSync(read.path))
+    return [missingStateFileIssue(at, strategy, read, `no ${series.unit} of a ${series.what} writes it`)];
   const carried = s.carriesStateIn;
   if (!carried) return [];
   return [
@@ -130,6 +136,7 @@ export function sharedStateFileIssues(
 ): ConfigIssue[] {
   const first = new Map<string, number>();
   const issues: ConfigIssue[] = [];
+  const readers: { i: number; strategy: string; read: { param: string; path: string } }[] = [];
   agents.forEach((a, i) => {
     if (!hasStrategy(a.strategy)) return;
     let s: Strategy;
@@ -139,6 +146,8 @@ export function sharedStateFileIssues(
       if (err instanceof ParamError) return;
       throw err;
     }
+    const read = s.readsStateFrom;
+    if (read) readers.push({ i, strategy: a.strategy, read });
     const carried = s.carriesStateIn;
     if (!carried) return;
     const j = first.get(carried.path);
@@ -150,7 +159,28 @@ export function sharedStateFileIssues(
         value: carried.path,
       });
   });
+  // A file read only that is not there yet, and that no agent of the run saves to: a wrong path
+  // (a reader beside the learner that writes it starts empty in the first run, as configured).
+  for (const r of readers)
+    if (!first.has(r.read.path) && !existsSync(r.read.path))
+      issues.push(
+        missingStateFileIssue(`agents[${r.i}]`, r.strategy, r.read, 'no agent of the run saves to it'),
+      );
   return issues;
+}
+
+/** A file read only (Strategy.readsStateFrom) that does not exist, where nothing will write it. */
+function missingStateFileIssue(
+  at: string,
+  strategy: string,
+  read: { param: string; path: string },
+  why: string,
+): ConfigIssue {
+  return {
+    path: `${at}.params.${read.param}`,
+    message: `no such file; ${strategy} only reads it as configured and ${why}, so it would start empty each time: name an existing file, or leave ${read.param} out to start empty`,
+    value: read.path,
+  };
 }
 
 /** The value at a dotted path inside `params`, if there is one. */

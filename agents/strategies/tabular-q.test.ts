@@ -392,6 +392,17 @@ describe('TabularQ', () => {
     expect(new TabularQ({ qTablePath: path }).carriesStateIn).toMatchObject({ param: 'qTablePath', path });
     expect(new TabularQ().carriesStateIn).toBeUndefined();
   });
+
+  it('names the table it only reads (saveQTable: false or learn: false), which the configuration checks find missing', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'flexarena-q-')), 'q.json');
+    for (const params of [{ saveQTable: false }, { learn: false }])
+      expect(new TabularQ({ qTablePath: path, ...params }).readsStateFrom).toEqual({
+        param: 'qTablePath',
+        path,
+      });
+    expect(new TabularQ({ qTablePath: path }).readsStateFrom).toBeUndefined();
+    expect(new TabularQ({ learn: false }).readsStateFrom).toBeUndefined();
+  });
 });
 
 describe('tabular-q hourBuckets: the hour of day in blocks', () => {

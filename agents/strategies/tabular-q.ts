@@ -222,6 +222,14 @@ export class TabularQ implements Strategy {
       : undefined;
   }
 
+  /** The table read and never written (saveQTable: false or learn: false): it must exist. */
+  get readsStateFrom(): { param: string; path: string } | undefined {
+    const p = this.params;
+    return p.qTablePath && !(p.learn && p.saveQTable)
+      ? { param: 'qTablePath', path: p.qTablePath }
+      : undefined;
+  }
+
   constructor(params: Record<string, unknown> = {}) {
     this.params = parseParams('tabular-q', paramsSchema, params);
     this.rng = mulberry32(this.params.seed);

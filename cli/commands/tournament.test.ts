@@ -55,11 +55,16 @@ describe('entrants', () => {
   });
 
   it('refuses a learner that would save its table for the next game; reading it only is fine', () => {
+    const shipped = {
+      qTablePath: 'tournaments/tables/tabular-q-quiet-price-taker.json',
+      levelBuckets: 5,
+      hourBuckets: 1,
+    };
     const issues = issuesOf([
       { name: 'learner', strategy: 'tabular-q', params: { qTablePath: 'q.json' } },
       { name: 'fresh', strategy: 'tabular-q' },
-      { name: 'frozen', strategy: 'tabular-q', params: { qTablePath: 'q.json', saveQTable: false } },
-      { name: 'greedy', strategy: 'tabular-q', params: { qTablePath: 'q.json', learn: false } },
+      { name: 'frozen', strategy: 'tabular-q', params: { ...shipped, saveQTable: false } },
+      { name: 'greedy', strategy: 'tabular-q', params: { ...shipped, learn: false } },
     ]);
     expect(issues).toEqual([
       {
@@ -70,6 +75,21 @@ describe('entrants', () => {
           'tabular-q saves what it learns to this file, so in a tournament each game would start where the game before ' +
           'stopped (and parallel workers would write it at once): the games would not be independent or reproducible; ' +
           'saveQTable: false (or learn: false) plays every game from the file as it is',
+      },
+    ]);
+    // Read only, a table that is not there would be an empty one in every game: a wrong path.
+    expect(
+      issuesOf([
+        { name: 'idle', strategy: 'idle' },
+        { name: 'typo', strategy: 'tabular-q', params: { qTablePath: 'q.json', learn: false } },
+      ]),
+    ).toEqual([
+      {
+        path: 'entrants[1].params.qTablePath',
+        value: resolve('q.json'),
+        message:
+          'no such file; tabular-q only reads it as configured and no game of a tournament writes it, so it would start ' +
+          'empty each time: name an existing file, or leave qTablePath out to start empty',
       },
     ]);
   });

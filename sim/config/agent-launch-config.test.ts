@@ -28,6 +28,11 @@ describe('agent launch fields', () => {
       withAgent({ command: ['my-agent', '--params={params}'], params: { margin_eur: 4 } }),
     );
     expect(withParams.agents[0]!.params).toEqual({ margin_eur: 4 });
+    // Braces that are not a placeholder's (JSON, a shell-like word) are the command's own business.
+    const braces = parseRunConfig(
+      withAgent({ command: ['my-agent', '--arena', '{arena}', '--opts', '{"a": 1}', '{}', '{state}x'] }),
+    );
+    expect(braces.agents[0]!.command).toHaveLength(7);
   });
 
   it.each([
@@ -45,6 +50,13 @@ describe('agent launch fields', () => {
       'agents[0].params',
       /\{params\}/,
     ],
+    // Before, a misspelt placeholder went to the agent as written: "unknown token" at its hello.
+    [
+      { command: ['my-agent', '--arena', '{arena}', '--token', '{tokne}'] },
+      'agents[0].command[4]',
+      /^unknown placeholder \{tokne\}; the arena fills in \{arena\}, \{token\}, \{params\}, \{state\}$/,
+    ],
+    [{ command: ['my-agent', '--arena={Arena}'] }, 'agents[0].command[1]', /unknown placeholder \{Arena\}/],
   ])('refuses %j at %s', (agent, path, message) => {
     const issue = issuesOf(withAgent(agent)).find((i) => i.path === path);
     expect(issue, JSON.stringify(issuesOf(withAgent(agent)))).toBeDefined();

@@ -466,6 +466,8 @@ export const runConfigSchema = z
         });
       for (const issue of launchIssues(a))
         ctx.addIssue({ code: 'custom', path: ['agents', i, issue.field], message: issue.message });
+      for (const issue of commandPlaceholderIssues(a.command))
+        ctx.addIssue({ code: 'custom', path: ['agents', i, 'command', issue.index], message: issue.message });
       // A park is the world's output scaled by its share of the world's capacity: in a world
       // without that source it never generated, without a word (prosumer-trader said only that it
       // "needs the world capacities in the welcome").
@@ -555,6 +557,32 @@ export function commandParamsIssue(
     'no argument of the command says {params}, so these parameters would not reach the agent: ' +
     'add one where it reads them (e.g. [..., --params, "{params}"]; filled in as JSON), or leave params out'
   );
+}
+
+/** The placeholders the arena fills in in a command's arguments (arena/launcher/agent-launcher.ts). */
+const COMMAND_PLACEHOLDERS = ['arena', 'token', 'params', 'state'];
+
+/**
+ * Arguments of a command line with a `{name}` that is not one of the placeholders the arena fills in:
+ * a misspelt `{tokne}` or `{Arena}` went to the agent as it was written (it then failed with "unknown
+ * token" or "no arena at {Arena}"). Braces around anything but a plain name (JSON) are left alone.
+ */
+export function commandPlaceholderIssues(
+  command: readonly string[] | undefined,
+): { index: number; message: string }[] {
+  return (command ?? []).flatMap((arg, index) => {
+    const unknown = [...arg.matchAll(/\{([A-Za-z_][A-Za-z0-9_-]*)\}/g)]
+      .map((m) => m[1]!)
+      .filter((name) => !COMMAND_PLACEHOLDERS.includes(name));
+    return unknown.length === 0
+      ? []
+      : [
+          {
+            index,
+            message: `unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')}; the arena fills in ${COMMAND_PLACEHOLDERS.map((n) => `{${n}}`).join(', ')}`,
+          },
+        ];
+  });
 }
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
