@@ -1,3 +1,4 @@
+import { BoundaryChain } from './block-boundaries.js';
 import {
   ACCEPTED,
   branchInto,
@@ -18,6 +19,9 @@ import { type Evaluation, isAdmissible } from './problem.js';
 // their first period (ties: larger volume first): deciding a period's blocks fixes its K and price,
 // which is what the accepted blocks' admissibility checks need. Propagation never removes an admissible
 // selection, so if the search finishes without meeting a nonempty admissible one, there is none.
+// Each node's propagation alternates with the boundary chain (block-boundaries.ts: K changes from one
+// period to the next only by the blocks that start or end there) until neither narrows more: on the
+// ±1 €/MWh auctions this search settles, 1.1–1.9 times fewer propagations (README "Algorithm").
 
 export type CertificateOutcome =
   /** No selection but accepting none is admissible. */
@@ -27,6 +31,9 @@ export type CertificateOutcome =
   /** The propagation budget ran out first: nothing shown. */
   | { kind: 'budget' };
 
+/** Propagation and boundary chain alternate at most this often per node (stopping only weakens it). */
+const MAX_CHAIN_PASSES = 8;
+
 export function certifyNothingAdmissible(
   space: BlockSpace,
   propagator: Propagator,
@@ -34,6 +41,17 @@ export function certifyNothingAdmissible(
 ): CertificateOutcome {
   let left = maxPropagations;
   let found: Evaluation | null = null;
+  const chain = new BoundaryChain(space);
+  /** Propagation, then the boundary chain, again while the chain narrows; false if the node is empty. */
+  const propagate = (domain: Domain): boolean => {
+    for (let pass = 0; pass < MAX_CHAIN_PASSES; pass++) {
+      if (!propagator.run(domain)) return false;
+      const chained = chain.narrow(domain);
+      if (chained === 'infeasible') return false;
+      if (chained === 'stable') return true;
+    }
+    return true;
+  };
   // The branching order: by first period, then larger volume.
   const order = space.blocks
     .map((_, i) => i)
@@ -52,7 +70,7 @@ export function certifyNothingAdmissible(
   const visit = (domain: Domain, depth: number): boolean => {
     if (left <= 0) return false;
     left--;
-    if (!propagator.run(domain)) return true;
+    if (!propagate(domain)) return true;
     const pick = order.find((i) => domain.status[i] === FREE);
     if (pick === undefined) {
       const accepted = Array.from(domain.status, (s) => s === ACCEPTED);
