@@ -11,9 +11,9 @@ import type { BlockSpace } from './block-space.js';
 // differences the free blocks can still make, and back. Per period, propagation's ranges know nothing of
 // this: an accepted block's need, or the aggregate rule, narrows K in a few periods, and the narrowing
 // stays there although K cannot change before the next block starts or ends. Carried forward and back
-// through the boundaries, it narrows the neighbours' ranges too (on the ±1 €/MWh auctions whose only
-// admissible selection is accepting none, the propagation-only search then needs 1.7–1.9 times fewer
-// propagations; README "Algorithm"). Everything removed is a K no admissible completion has.
+// through the boundaries, it narrows the neighbours' ranges too (the propagation-only search, which uses
+// it, then needs up to 1.7 times fewer nodes; README "Algorithm"). Everything removed is a K no
+// admissible completion has.
 
 /** Free blocks at one boundary up to which the differences are enumerated as subset sums (2^n each). */
 const EXACT_FREE = 6;
