@@ -32,12 +32,22 @@ export type CertificateOutcome =
   /** The propagation budget ran out first: nothing shown. */
   | { kind: 'budget' };
 
+/**
+ * Half-way through its budget the search gives up if less than this share of the tree is done (each
+ * finished subtree at depth d counts 2^−d): measured on the ±1 €/MWh auctions, those it settles had done
+ * 94–100 % at that point, those it would not settle within twice the budget 40–43 % (README "Algorithm").
+ */
+const DONE_AT_HALF_BUDGET = 0.75;
+
 export function certifyNothingAdmissible(
   space: BlockSpace,
   propagator: Propagator,
   maxPropagations: number,
 ): CertificateOutcome {
   let left = maxPropagations;
+  const halfway = Math.floor(maxPropagations / 2);
+  /** Share of the tree finished: 2^−depth for every node that closed its subtree. */
+  let done = 0;
   let found: Evaluation | null = null;
   const chain = new BoundaryChain(space);
   /** Propagation, then one pass of the boundary chain; false if the node is empty. */
@@ -59,11 +69,15 @@ export function certifyNothingAdmissible(
   };
   /** False once the budget is spent or a selection is found (the search stops). */
   const visit = (domain: Domain, depth: number): boolean => {
-    if (left <= 0) return false;
+    if (left <= 0 || (left === halfway && done < DONE_AT_HALF_BUDGET)) return false;
     left--;
-    if (!propagate(domain)) return true;
+    if (!propagate(domain)) {
+      done += 2 ** -depth;
+      return true;
+    }
     const pick = order.find((i) => domain.status[i] === FREE);
     if (pick === undefined) {
+      done += 2 ** -depth;
       const accepted = Array.from(domain.status, (s) => s === ACCEPTED);
       if (!accepted.some(Boolean)) return true;
       const e = space.evaluate(accepted);
