@@ -39,8 +39,9 @@ describe('certifyNothingAdmissible', () => {
   });
 
   it('gives up half-way through its budget when less than three quarters of the tree is done', () => {
-    // A propagator that counts its runs. With 8 propagations, a search that gives up early stops after
-    // exactly 4; whatever it answers within the budget must still be right.
+    // A propagator that counts its runs. With 8 propagations (and the estimate allowed on so few), a
+    // search that gives up early stops after exactly 4; whatever it answers within the budget must
+    // still be right. With the default, 8 is too few to estimate: never before the budget is spent.
     class Counting extends Propagator {
       runs = 0;
       override run(domain: Domain): boolean {
@@ -54,7 +55,7 @@ describe('certifyNothingAdmissible', () => {
       const problem = prepareProblem(config, bids);
       const space = new BlockSpace(problem);
       const counting = new Counting(space);
-      const outcome = certifyNothingAdmissible(space, counting, 8);
+      const outcome = certifyNothingAdmissible(space, counting, 8, 0);
       if (outcome.kind === 'budget') {
         expect([4, 8]).toContain(counting.runs);
         if (counting.runs === 4) seen.halfway++;
@@ -66,6 +67,12 @@ describe('certifyNothingAdmissible', () => {
       expect(unlimited.kind).not.toBe('budget');
       if (outcome.kind === 'none') expect(unlimited.kind).toBe('none');
       else expect(isAdmissible(evaluateSelection(problem, outcome.selection.accepted))).toBe(true);
+    }
+    for (let seed = 1; seed <= 20; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 15_485_863, 12 + (seed % 3), true);
+      const space = new BlockSpace(prepareProblem(config, bids));
+      const counting = new Counting(space);
+      if (certifyNothingAdmissible(space, counting, 8).kind === 'budget') expect(counting.runs).toBe(8);
     }
     // Not vacuous: both ways of running out, and answers within the budget, occur.
     expect(seen.halfway).toBeGreaterThan(3);

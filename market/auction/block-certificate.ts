@@ -38,14 +38,21 @@ export type CertificateOutcome =
  * 94–100 % at that point, those it would not settle within twice the budget 40–43 % (README "Algorithm").
  */
 const DONE_AT_HALF_BUDGET = 0.75;
+/**
+ * …and only with a budget of at least this many propagations: on a few dozen nodes the share is no
+ * estimate (with the branch-and-bound's limit at 2 nodes, giving up at 15 lost selections that the
+ * search meets by 30; README "Algorithm").
+ */
+const ESTIMATE_FROM = 2_000;
 
 export function certifyNothingAdmissible(
   space: BlockSpace,
   propagator: Propagator,
   maxPropagations: number,
+  estimateFrom = ESTIMATE_FROM,
 ): CertificateOutcome {
   let left = maxPropagations;
-  const halfway = Math.floor(maxPropagations / 2);
+  const halfway = maxPropagations >= estimateFrom ? Math.floor(maxPropagations / 2) : -1;
   /** Share of the tree finished: 2^−depth for every node that closed its subtree. */
   let done = 0;
   let found: Evaluation | null = null;
