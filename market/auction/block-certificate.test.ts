@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { certifyNothingAdmissible } from './block-certificate.js';
-import { Propagator } from './block-domain.js';
+import { type Domain, Propagator } from './block-domain.js';
 import { BlockSpace } from './block-space.js';
 import { evaluateSelection, isAdmissible, prepareProblem } from './problem.js';
 import { smallBlockAuction } from './test-helpers.js';
@@ -36,6 +36,48 @@ describe('certifyNothingAdmissible', () => {
     // Not vacuous: both answers occur.
     expect(seen.none).toBeGreaterThan(5);
     expect(seen.found).toBeGreaterThan(5);
+  });
+
+  it('gives up half-way through its budget when less than three quarters of the tree is done', () => {
+    // A propagator that counts its runs. With 8 propagations (and the estimate allowed on so few), a
+    // search that gives up early stops after exactly 4; whatever it answers within the budget must
+    // still be right. With the default, 8 is too few to estimate: never before the budget is spent.
+    class Counting extends Propagator {
+      runs = 0;
+      override run(domain: Domain): boolean {
+        this.runs++;
+        return super.run(domain);
+      }
+    }
+    const seen = { halfway: 0, full: 0, answered: 0 };
+    for (let seed = 1; seed <= 80; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 15_485_863, 12 + (seed % 3), true);
+      const problem = prepareProblem(config, bids);
+      const space = new BlockSpace(problem);
+      const counting = new Counting(space);
+      const outcome = certifyNothingAdmissible(space, counting, 8, 0);
+      if (outcome.kind === 'budget') {
+        expect([4, 8]).toContain(counting.runs);
+        if (counting.runs === 4) seen.halfway++;
+        else seen.full++;
+        continue;
+      }
+      seen.answered++;
+      const unlimited = certifyNothingAdmissible(space, new Propagator(space), 1_000_000);
+      expect(unlimited.kind).not.toBe('budget');
+      if (outcome.kind === 'none') expect(unlimited.kind).toBe('none');
+      else expect(isAdmissible(evaluateSelection(problem, outcome.selection.accepted))).toBe(true);
+    }
+    for (let seed = 1; seed <= 20; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 15_485_863, 12 + (seed % 3), true);
+      const space = new BlockSpace(prepareProblem(config, bids));
+      const counting = new Counting(space);
+      if (certifyNothingAdmissible(space, counting, 8).kind === 'budget') expect(counting.runs).toBe(8);
+    }
+    // Not vacuous: both ways of running out, and answers within the budget, occur.
+    expect(seen.halfway).toBeGreaterThan(3);
+    expect(seen.full).toBeGreaterThan(3);
+    expect(seen.answered).toBeGreaterThan(3);
   });
 
   it('stops when the budget is spent, without an answer', () => {

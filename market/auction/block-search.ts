@@ -67,9 +67,10 @@ export interface BlockSearchResult {
 /**
  * When the root's candidates leave no block accepted, the propagation-only proof that no other
  * selection is admissible (block-certificate.ts) may run this many propagations per node of the limit
- * (one costs roughly a tenth of a node).
+ * (measured on ±1 €/MWh auctions: one, with its boundary-chain pass, costs 1/12–1/24 of a node of the
+ * same auction's branch-and-bound; README "Algorithm").
  */
-const CERTIFICATE_PROPAGATIONS_PER_NODE = 10;
+const CERTIFICATE_PROPAGATIONS_PER_NODE = 15;
 
 /** Local-search moves judged per search at most. */
 const LOCAL_SEARCH_MOVES = 100_000;
