@@ -62,6 +62,39 @@ describe('unencodableAction: a value of the wrong type', () => {
   });
 });
 
+describe('unencodableAction: every bad field of the action at fault', () => {
+  it('names the first as field and limit and the others in `also` and after "; also: "', () => {
+    const e = refusal([
+      {
+        clientRef: 7,
+        kind: {
+          $case: 'submit',
+          value: { ...submitValue, productId: 'qh-\ud800', side: 'buy', priceTicks: 1.5 },
+        },
+      },
+    ]);
+    expect([e.field, e.actionIndex]).toEqual(['submit.product_id', 0]);
+    expect(e.also.map((f) => f.field)).toEqual(['client_ref', 'submit.side', 'submit.price_ticks']);
+    const [head, rest] = e.message.split('; also: ');
+    expect(head).toMatch(
+      /^actions\[0\]: submit\.product_id: "qh-\\ud800" cannot be sent: it holds a lone surrogate/,
+    );
+    expect(rest).toBe(
+      'client_ref: 7 cannot be sent (limit: a string); ' +
+        `submit.side: "buy" cannot be sent (limit: an integer within ±${Number.MAX_SAFE_INTEGER} (ticks, lots, ids, periods)); ` +
+        `submit.price_ticks: 1.5 cannot be sent (limit: an integer within ±${Number.MAX_SAFE_INTEGER} (ticks, lots, ids, periods))`,
+    );
+  });
+
+  it('has no `also` for one bad field', () => {
+    const e = refusal([
+      { clientRef: '', kind: { $case: 'submit', value: { ...submitValue, quantityLots: 0.5 } } },
+    ]);
+    expect(e.field).toBe('submit.quantity_lots');
+    expect(e.also).toEqual([]);
+  });
+});
+
 describe('unencodableAction: the door\'s field paths (docs/protocol.md "Field naming")', () => {
   // It named fields by their TypeScript names inside the batch (`actions[0].auctionBid.bid.curve
   // .points[1].quantityLots`) where the door and the Python SDK say `auction_bid.curve.points[1]

@@ -6,7 +6,7 @@
 // Only called once the encoding failed, so a batch that encodes costs nothing more.
 import { Action } from '../../gen/flexarena/v1/session.js';
 import { UTF8_STRING_LIMIT } from '../../lib/index.js';
-import { ActionBuildError } from './errors.js';
+import { ActionBuildError, type FieldFault } from './errors.js';
 import { isWellFormed } from './well-formed-writer.js';
 
 /** TypeScript's name of a generated field or oneof case → the proto's ("priceTicks" → "price_ticks"). */
@@ -26,65 +26,101 @@ function oneofOf(value: unknown): { $case: string; value: unknown } | undefined 
   return typeof o.$case === 'string' && 'value' in o ? (o as { $case: string; value: unknown }) : undefined;
 }
 
-/** The first string under `value` with a lone surrogate (well-formed-writer.ts), with its path. */
-function firstIllFormed(value: unknown, path: string): { path: string; value: string } | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? undefined : { path, value };
-  if (value === null || typeof value !== 'object') return undefined;
+/** Every string under `value` with a lone surrogate (well-formed-writer.ts), with its path, in order. */
+function illFormed(value: unknown, path: string, out: { path: string; value: string }[]): void {
+  if (typeof value === 'string') {
+    if (!isWellFormed(value)) out.push({ path, value });
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const bad = firstIllFormed(v, `${path}[${i}]`);
-      if (bad) return bad;
-    }
-    return undefined;
+    for (const [i, v] of value.entries()) illFormed(v, `${path}[${i}]`, out);
+    return;
   }
   const oneof = oneofOf(value);
-  if (oneof) return firstIllFormed(oneof.value, under(path, oneof.$case));
+  if (oneof) {
+    illFormed(oneof.value, under(path, oneof.$case), out);
+    return;
+  }
   for (const [k, v] of Object.entries(value)) {
     const inner = oneofOf(v);
-    const bad = inner
-      ? firstIllFormed(inner.value, under(path, inner.$case))
-      : firstIllFormed(v, under(path, k));
-    if (bad) return bad;
+    if (inner) illFormed(inner.value, under(path, inner.$case), out);
+    else illFormed(v, under(path, k), out);
   }
-  return undefined;
 }
 
 /** The Action's string fields, by their TypeScript names (every other leaf is an integer, an enum or a bool). */
 const STRING_FIELDS: ReadonlySet<string> = new Set(['clientRef', 'productId', 'auctionId', 'bidId']);
 
 /**
- * The first leaf under `value` the wire cannot hold as it is, with its path: a string field that is
- * not a string (a product id of 42), or any other field that is neither a safe integer nor a bool
- * (1.5 ticks, a side of 'buy'). Every number of an Action is an integer on the wire. An absent
+ * Every leaf under `value` the wire cannot hold as it is, with its path, in order: a string field
+ * that is not a string (a product id of 42), or any other field that is neither a safe integer nor a
+ * bool (1.5 ticks, a side of 'buy'). Every number of an Action is an integer on the wire. An absent
  * (undefined) leaf is not named: the generated encoder takes some as their default.
  */
-function firstBadLeaf(
+function badLeaves(
   value: unknown,
   path: string,
+  out: { path: string; value: unknown; string: boolean }[],
   key = '',
-): { path: string; value: unknown; string: boolean } | undefined {
-  if (STRING_FIELDS.has(key)) return typeof value === 'string' ? undefined : { path, value, string: true };
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number')
-    return Number.isSafeInteger(value) ? undefined : { path, value, string: false };
-  if (value === null || typeof value !== 'object') return { path, value, string: false };
+): void {
+  if (STRING_FIELDS.has(key)) {
+    if (typeof value !== 'string') out.push({ path, value, string: true });
+    return;
+  }
+  if (value === undefined || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) out.push({ path, value, string: false });
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    out.push({ path, value, string: false });
+    return;
+  }
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const bad = firstBadLeaf(v, `${path}[${i}]`);
-      if (bad) return bad;
-    }
-    return undefined;
+    for (const [i, v] of value.entries()) badLeaves(v, `${path}[${i}]`, out);
+    return;
   }
   const oneof = oneofOf(value);
-  if (oneof) return firstBadLeaf(oneof.value, under(path, oneof.$case));
+  if (oneof) {
+    badLeaves(oneof.value, under(path, oneof.$case), out);
+    return;
+  }
   for (const [k, v] of Object.entries(value)) {
     const inner = oneofOf(v);
-    const bad = inner
-      ? firstBadLeaf(inner.value, under(path, inner.$case))
-      : firstBadLeaf(v, under(path, k), k);
-    if (bad) return bad;
+    if (inner) badLeaves(inner.value, under(path, inner.$case), out);
+    else badLeaves(v, under(path, k), out, k);
   }
-  return undefined;
+}
+
+/**
+ * The faults of one action, in the order of its fields: strings no UTF-8 can carry, then values of
+ * the wrong type (a field named by the first is not named again).
+ */
+function faultsOf(action: Action): FieldFault[] {
+  const texts: { path: string; value: string }[] = [];
+  illFormed(action.clientRef, 'client_ref', texts);
+  illFormed(action.kind, '', texts);
+  const leaves: { path: string; value: unknown; string: boolean }[] = [];
+  badLeaves(action.clientRef, 'client_ref', leaves, 'clientRef');
+  badLeaves(action.kind, '', leaves);
+  const named = new Set(texts.map((t) => t.path));
+  return [
+    ...texts.map((t) => ({
+      field: t.path,
+      limit: UTF8_STRING_LIMIT,
+      reason: `${JSON.stringify(t.value)} cannot be sent: it holds a lone surrogate, which no UTF-8 can carry`,
+    })),
+    ...leaves
+      .filter((b) => !named.has(b.path))
+      .map((b) => ({
+        field: b.path,
+        limit: b.string
+          ? 'a string'
+          : `an integer within ±${Number.MAX_SAFE_INTEGER} (ticks, lots, ids, periods)`,
+        reason: `${shown(b.value)} cannot be sent`,
+      })),
+  ];
 }
 
 function shown(v: unknown): string {
@@ -98,7 +134,8 @@ function shown(v: unknown): string {
 
 /**
  * The error for a batch of `actions` whose encoding failed with `cause`: the first action at fault,
- * by its index (`actionIndex`) and the proto path of its field; `actions` (the ActionBatch's field,
+ * by its index (`actionIndex`) and the proto path of its field (every other bad field of that action
+ * in `also`, as the door and the builders name them); `actions` (the ActionBatch's field,
  * as the door names an entry that is no Action) when no single field is to blame.
  */
 export function unencodableAction(actions: readonly Action[], cause: unknown): ActionBuildError {
@@ -116,22 +153,8 @@ export function unencodableAction(actions: readonly Action[], cause: unknown): A
         `${shown(action)} cannot be sent`,
         at,
       );
-    const text = firstIllFormed(action.clientRef, 'client_ref') ?? firstIllFormed(action.kind, '');
-    if (text)
-      return new ActionBuildError(
-        text.path,
-        UTF8_STRING_LIMIT,
-        `${JSON.stringify(text.value)} cannot be sent: it holds a lone surrogate, which no UTF-8 can carry`,
-        at,
-      );
-    const bad = firstBadLeaf(action.clientRef, 'client_ref', 'clientRef') ?? firstBadLeaf(action.kind, '');
-    if (bad)
-      return new ActionBuildError(
-        bad.path,
-        bad.string ? 'a string' : `an integer within ±${Number.MAX_SAFE_INTEGER} (ticks, lots, ids, periods)`,
-        `${shown(bad.value)} cannot be sent`,
-        at,
-      );
+    const [first, ...also] = faultsOf(action);
+    if (first) return new ActionBuildError(first.field, first.limit, first.reason, { ...at, also });
     try {
       Action.encode(action);
     } catch (err) {
