@@ -87,8 +87,17 @@ export class LocalSearch {
    * furthest out of the money first (price-sum shortfall × quantity): dropping it moves the prices its
    * periods had in favour of the blocks on its side, which may already rescue them. Null if the
    * selection, or one on the way, cannot be cleared (a dropped block's opposite was absorbing it).
+   * Each step looks only at the selection reached (its prices are integer ticks, so the price sums
+   * updated drop by drop are exactly those of clearing it afresh): a repair from any selection on the
+   * way ends where this one does. `known`, if given, is asked after each drop for that end point of the
+   * selection reached (with the same `keep`) — undefined if it does not know it — and the repair stops
+   * there with it.
    */
-  repair(selection: readonly boolean[], keep = -1): boolean[] | null {
+  repair(
+    selection: readonly boolean[],
+    keep = -1,
+    known?: (current: readonly boolean[]) => readonly boolean[] | null | undefined,
+  ): boolean[] | null {
     const current = [...selection];
     const { space, accepted, priceSum } = this;
     if (!this.load(current)) return null;
@@ -114,6 +123,8 @@ export class LocalSearch {
       if (worst === -2) return null;
       current[worst] = false;
       if (!this.drop(worst)) return null;
+      const end = known?.(current);
+      if (end !== undefined) return end === null ? null : [...end];
     }
   }
 

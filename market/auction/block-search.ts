@@ -8,6 +8,7 @@ import {
   REFINE_SMOOTHING,
   ROOT_SMOOTHING,
 } from './block-relaxation.js';
+import { type SelectionFacts, SelectionMemo } from './block-selection-memo.js';
 import { BlockSpace } from './block-space.js';
 import { TwinOrder } from './block-twins.js';
 import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance } from './problem.js';
@@ -127,6 +128,8 @@ class BlockSearch {
   private readonly twins: TwinOrder;
   /** Local-search moves left for the whole search (a count, so the result is machine-independent). */
   private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
+  /** Evaluations and repairs already worked out (block-selection-memo.ts): nodes meet them again. */
+  private readonly memo: SelectionMemo;
 
   constructor(
     private readonly problem: Problem,
@@ -139,6 +142,7 @@ class BlockSearch {
     this.n = this.space.blocks.length;
     this.local = new LocalSearch(this.space);
     this.twins = new TwinOrder(this.space);
+    this.memo = new SelectionMemo(this.n);
     this.best = this.evaluate(problem.blocks.map(() => false));
   }
 
@@ -157,8 +161,31 @@ class BlockSearch {
     };
   }
 
+  /** The exact evaluation (BlockSpace.evaluate), remembered. */
   private evaluate(accepted: readonly boolean[]): Evaluation {
-    return this.space.evaluate(accepted);
+    const facts = this.memo.facts(accepted);
+    if (facts?.evaluation) return facts.evaluation;
+    const e = this.space.evaluate(accepted);
+    if (facts) facts.evaluation = e;
+    return e;
+  }
+
+  /**
+   * LocalSearch.repair, remembered: for the selection, and for every selection its drops pass through
+   * (a repair from those ends in the same place); one reached before ends the repair at once.
+   */
+  private repair(selection: readonly boolean[]): boolean[] | null {
+    const facts = this.memo.facts(selection);
+    if (facts?.repaired !== undefined) return facts.repaired;
+    const passed: SelectionFacts[] = facts ? [facts] : [];
+    const end = this.local.repair(selection, -1, (current) => {
+      const known = this.memo.facts(current);
+      if (known?.repaired !== undefined) return known.repaired;
+      if (known) passed.push(known);
+      return undefined;
+    });
+    for (const f of passed) f.repaired = end;
+    return end;
   }
 
   /**
@@ -312,7 +339,7 @@ class BlockSearch {
     const candidate = this.evaluate(accepted);
     this.offer(candidate);
     if (!isAdmissible(candidate)) {
-      const repaired = this.local.repair(candidate.accepted);
+      const repaired = this.repair(candidate.accepted);
       if (repaired) this.offer(this.evaluate(repaired));
     }
     return candidate;
