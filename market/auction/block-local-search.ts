@@ -33,8 +33,6 @@ export class LocalSearch {
   private readonly prefix: Float64Array;
   private readonly touchedMark: Uint8Array;
   private readonly touchedList: Int32Array;
-  private value = 0;
-  private volume = 0;
 
   constructor(private readonly space: BlockSpace) {
     const t = space.periodCount;
@@ -100,7 +98,8 @@ export class LocalSearch {
   ): boolean[] | null {
     const current = [...selection];
     const { space, accepted, priceSum } = this;
-    if (!this.load(current)) return null;
+    // Dropping looks at prices only: the welfare is left stale (findMove loads afresh).
+    if (!this.load(current, false)) return null;
     for (;;) {
       let worst = -1;
       let worstScore = 0;
@@ -129,59 +128,61 @@ export class LocalSearch {
   }
 
   /**
-   * Rejects accepted block i in the current state: re-clears its periods and moves the price sums of the
-   * blocks that share them. False if a period can then not be cleared (the state is then unusable).
+   * Rejects accepted block i in the current state: re-prices its periods and moves the price sums of the
+   * blocks that share them (welfare and volume are not kept: only repair drops). False if a period can
+   * then not be cleared (the state is then unusable).
    */
   private drop(i: number): boolean {
-    const { space, k, price, welfare, priceSum, accepted, prefix } = this;
+    const { space, k, price, priceSum, accepted, prefix } = this;
     const b = space.blocks[i]!;
     accepted[i] = 0;
-    this.value -= b.value;
-    this.volume -= b.volume;
     // prefix[p + 1] − prefix[first]: the price changes from the block's first period to p.
     prefix[b.first] = 0;
     for (let p = b.first; p <= b.last; p++) {
       k[p]! -= b.netDemand;
-      const w = space.welfare(p, k[p]!);
-      if (w === Number.NEGATIVE_INFINITY) return false;
+      if (!space.absorbs(p, k[p]!)) return false;
       const np = space.price(p, k[p]!);
       prefix[p + 1] = prefix[p]! + np - price[p]!;
-      this.value += w - welfare[p]!;
-      welfare[p] = w;
       price[p] = np;
     }
-    for (let j = 0; j < space.blocks.length; j++) {
+    for (const j of space.overlaps[i]!) {
       const o = space.blocks[j]!;
       const from = Math.max(o.first, b.first);
       const to = Math.min(o.last, b.last);
-      if (from <= to) priceSum[j]! += prefix[to + 1]! - prefix[from]!;
+      priceSum[j]! += prefix[to + 1]! - prefix[from]!;
     }
     return true;
   }
 
-  /** Sets the current selection; false if it cannot be cleared. */
-  private load(selection: readonly boolean[]): boolean {
-    const { space, k, price, welfare, priceSum, accepted } = this;
-    k.fill(0);
-    this.value = 0;
-    this.volume = 0;
+  /** Sets the current selection, with its welfare unless `withWelfare` is false; false if it cannot be cleared. */
+  private load(selection: readonly boolean[], withWelfare = true): boolean {
+    const { space, k, price, welfare, priceSum, accepted, prefix } = this;
+    // K by a difference array (in prefix, as scratch), price sums by prefix sums: lots and prices are
+    // whole numbers, so these are exactly the sums period by period.
+    prefix.fill(0);
     space.blocks.forEach((b, i) => {
       accepted[i] = selection[i] ? 1 : 0;
       if (!selection[i]) return;
-      this.value += b.value;
-      this.volume += b.volume;
-      for (let p = b.first; p <= b.last; p++) k[p]! += b.netDemand;
+      prefix[b.first]! += b.netDemand;
+      prefix[b.last + 1]! -= b.netDemand;
     });
+    let running = 0;
     for (let p = 0; p < space.periodCount; p++) {
-      const w = space.welfare(p, k[p]!);
-      if (w === Number.NEGATIVE_INFINITY) return false;
-      welfare[p] = w;
+      running += prefix[p]!;
+      k[p] = running;
+    }
+    for (let p = 0; p < space.periodCount; p++) {
+      if (withWelfare) {
+        const w = space.welfare(p, k[p]!);
+        if (w === Number.NEGATIVE_INFINITY) return false;
+        welfare[p] = w;
+      } else if (!space.absorbs(p, k[p]!)) return false;
       price[p] = space.price(p, k[p]!);
     }
+    prefix[0] = 0;
+    for (let p = 0; p < space.periodCount; p++) prefix[p + 1] = prefix[p]! + price[p]!;
     space.blocks.forEach((b, i) => {
-      let sum = 0;
-      for (let p = b.first; p <= b.last; p++) sum += price[p]!;
-      priceSum[i] = sum;
+      priceSum[i] = prefix[b.last + 1]! - prefix[b.first]!;
     });
     return true;
   }
