@@ -100,6 +100,8 @@ interface Node {
   relaxedOn: Domain;
   /** Levels below the node that solved the relaxation (0: this node solved it). */
   inherited: number;
+  /** g at the relaxation's prices λ over this node's domain (relaxation.value where it was solved). */
+  atLambda: number;
 }
 
 export function searchBlocks(problem: Problem, limits: BlockSearchLimits): BlockSearchResult {
@@ -280,7 +282,14 @@ class BlockSearch {
   }
 
   private emptyNode(domain: Domain): Node {
-    return { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null, relaxedOn: domain, inherited: 0 };
+    return {
+      domain,
+      bound: Number.NEGATIVE_INFINITY,
+      relaxation: null,
+      relaxedOn: domain,
+      inherited: 0,
+      atLambda: Number.NEGATIVE_INFINITY,
+    };
   }
 
   /**
@@ -302,7 +311,14 @@ class BlockSearch {
     // Not pruned by the exact re-solve: refine λ (smoothed levels) before paying for a branch.
     if (from && value > enough)
       value = Math.min(value, relaxation.solve(REFINE_SMOOTHING, enough, REFINE_PASSES));
-    return { domain, bound: Math.min(bound, value), relaxation, relaxedOn: domain, inherited: 0 };
+    return {
+      domain,
+      bound: Math.min(bound, value),
+      relaxation,
+      relaxedOn: domain,
+      inherited: 0,
+      atLambda: relaxation.value,
+    };
   }
 
   private child(parent: Node, block: number, value: number): Node {
@@ -314,7 +330,16 @@ class BlockSearch {
         this.inheritedSinceCount = 0;
         this.nodes++;
       }
-      return { ...parent, domain, inherited: parent.inherited + 1 };
+      // At the same λ the child's own g is lower still (narrower K ranges, blocks fixed against their
+      // surplus' sign): that bounds it too, at the price of the periods whose range changed.
+      const atLambda = parent.relaxation!.boundOn(domain);
+      return {
+        ...parent,
+        domain,
+        inherited: parent.inherited + 1,
+        bound: Math.min(parent.bound, atLambda),
+        atLambda,
+      };
     }
     return this.relax(domain, parent, parent.bound);
   }
@@ -354,6 +379,7 @@ class BlockSearch {
   private fixByBound(node: Node): Domain | null {
     const relaxation = node.relaxation!;
     const limit = this.pruneBelow();
+    const g = node.atLambda;
     const before: Domain = {
       status: Int8Array.from(node.domain.status),
       kLow: Float64Array.from(node.domain.kLow),
@@ -363,7 +389,7 @@ class BlockSearch {
     for (let i = 0; i < this.n; i++) {
       if (node.domain.status[i] !== FREE) continue;
       const s = relaxation.surplus(i);
-      if (relaxation.value - Math.abs(s) >= limit) continue;
+      if (g - Math.abs(s) >= limit) continue;
       node.domain.status[i] = s > 0 ? ACCEPTED : REJECTED;
       fixed = true;
     }
