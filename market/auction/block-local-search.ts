@@ -50,8 +50,9 @@ export class LocalSearch {
 
   /**
    * From an admissible selection, the first move (single flips first, then pairs of overlapping blocks)
-   * that gives an admissible selection better by `better` — which receives (Δwelfare, Δvolume, flips)
-   * and must implement the selection order — or null if none is found within the move budget. The
+   * that gives an admissible selection better by `better` — which receives (Δwelfare, Δvolume, flips),
+   * must implement the selection order and depend on nothing else (it is asked before admissibility
+   * is checked) — or null if none is found within the move budget. The
    * caller confirms a move with the exact evaluation and calls again from the new selection.
    */
   findMove(
@@ -211,19 +212,20 @@ export class LocalSearch {
       }
     }
     let feasible = true;
-    for (let t = 0; t < touched; t++) {
+    for (let t = 0; t < touched && feasible; t++) {
       const p = touchedList[t]!;
       const w = space.welfare(p, k[p]!);
-      if (w === Number.NEGATIVE_INFINITY) {
-        feasible = false;
-        delta[p] = 0;
-        continue;
-      }
-      delta[p] = space.price(p, k[p]!) - price[p]!;
-      dValue += w - welfare[p]!;
+      if (w === Number.NEGATIVE_INFINITY) feasible = false;
+      else dValue += w - welfare[p]!;
     }
-    let ok = feasible;
+    // Most moves are not better: that needs only the welfare change, so it is asked first (`better` is a
+    // pure function of its arguments), and prices and admissibility only for the moves that are.
+    let ok = feasible && better(dValue, dVolume, flips);
     if (ok) {
+      for (let t = 0; t < touched; t++) {
+        const p = touchedList[t]!;
+        delta[p] = space.price(p, k[p]!) - price[p]!;
+      }
       for (let p = 0; p < space.periodCount; p++) prefix[p + 1] = prefix[p]! + delta[p]!;
       for (let i = 0; i < space.blocks.length && ok; i++) {
         const inMove = flips[0] === i || flips[1] === i;
@@ -232,7 +234,6 @@ export class LocalSearch {
         const sum = priceSum[i]! + prefix[b.last + 1]! - prefix[b.first]!;
         ok = b.sell ? sum >= b.limitSum : sum <= b.limitSum;
       }
-      ok &&= better(dValue, dVolume, flips);
     }
     // Undo.
     for (const i of flips) {
