@@ -325,24 +325,26 @@ class BlockSearch {
   private child(parent: Node, block: number, value: number): Node {
     const domain = branch(parent.domain, block, value);
     if (!this.propagate(domain)) return this.emptyNode(domain);
-    if (parent.inherited + 1 < this.relaxEvery) {
-      // The parent's prices and bound hold for the child too (see the top of the file).
+    // At the parent's λ the child's own g is lower still (narrower K ranges, blocks fixed against their
+    // surplus' sign): that bounds it too, at the price of the periods whose range changed.
+    const atLambda = parent.relaxation!.boundOn(domain);
+    const kept: Node = {
+      ...parent,
+      domain,
+      inherited: parent.inherited + 1,
+      bound: Math.min(parent.bound, atLambda),
+      atLambda,
+    };
+    // The parent's prices and bound hold for the child too (see the top of the file); a child due for its
+    // own relaxation keeps them as well if they already prune it.
+    if (parent.inherited + 1 < this.relaxEvery || !this.canImprove(kept)) {
       if (++this.inheritedSinceCount >= INHERITED_PER_NODE) {
         this.inheritedSinceCount = 0;
         this.nodes++;
       }
-      // At the same λ the child's own g is lower still (narrower K ranges, blocks fixed against their
-      // surplus' sign): that bounds it too, at the price of the periods whose range changed.
-      const atLambda = parent.relaxation!.boundOn(domain);
-      return {
-        ...parent,
-        domain,
-        inherited: parent.inherited + 1,
-        bound: Math.min(parent.bound, atLambda),
-        atLambda,
-      };
+      return kept;
     }
-    return this.relax(domain, parent, parent.bound);
+    return this.relax(domain, parent, kept.bound);
   }
 
   /**
