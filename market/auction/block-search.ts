@@ -38,7 +38,8 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // ancestor's bound and its reduced-cost fixing hold for it too — and near the money it is cheaper: there
 // almost every subtree is closed by propagation finding it empty, hardly any by the bound (README.md,
 // "Measured"), so a relaxation per node mostly buys candidates and branching hints that the ancestor's
-// prices give almost as well.
+// prices give almost as well. Such a node still bounds itself by its own g at those prices (boundOn),
+// and its candidates are mostly selections already evaluated (block-selection-memo.ts).
 
 export interface BlockSearchLimits {
   /**
