@@ -218,11 +218,17 @@ export class PeriodAggregate {
   private lowOut = 0;
   private highOut = 0;
 
+  /** Whether the curves can absorb block net demand K (clear(K) is not null); the test clearing starts with. */
+  absorbs(k: number): boolean {
+    const eps = this.eps;
+    return !(k + this.leftExt0 < -eps || k + this.rightExtM > eps);
+  }
+
   /** The clearing interval [lowOut, highOut] for block net demand K; false if the curves cannot absorb K. */
   private clearingInterval(k: number): boolean {
+    if (!this.absorbs(k)) return false;
     const eps = this.eps;
     const m = this.prices.length - 1;
-    if (k + this.leftExt0 < -eps || k + this.rightExtM > eps) return false;
     const { prices, left, right } = this;
 
     // Lowest clearing price: the first breakpoint where demand can fall to <= 0, or a linear crossing before it.

@@ -90,4 +90,39 @@ describe('LocalSearch', () => {
     expect(repairedCount).toBeGreaterThan(20);
     expect(dropped).toBeGreaterThan(40);
   });
+
+  // The search remembers a repair's end point for every selection the drops pass through
+  // (block-selection-memo.ts); that is only right if a repair started there, afresh, ends in the same place.
+  it('repair from any selection its drops pass through ends where it ends; a known end point stops it', () => {
+    let passed = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 69_621, 12, true);
+      const problem = prepareProblem(config, bids);
+      const search = new LocalSearch(new BlockSpace(problem));
+      const rnd = seededInts(seed);
+      for (let s = 0; s < 4; s++) {
+        const start = problem.blocks.map(() => rnd(0, 2) > 0);
+        const path: boolean[][] = [];
+        const end = search.repair(start, -1, (current) => {
+          path.push([...current]);
+          return undefined;
+        });
+        for (const state of path) expect(search.repair(state)).toEqual(end);
+        passed += path.length;
+        if (path.length === 0) continue;
+        // An end point known for the first selection reached is returned as it is (a copy).
+        const told = problem.blocks.map((_, i) => i === 0);
+        let asked = 0;
+        const stopped = search.repair(start, -1, () => {
+          asked++;
+          return told;
+        });
+        expect(asked).toBe(1);
+        expect(stopped).toEqual(told);
+        expect(stopped).not.toBe(told);
+        expect(search.repair(start, -1, () => null)).toBeNull();
+      }
+    }
+    expect(passed).toBeGreaterThan(100);
+  });
 });

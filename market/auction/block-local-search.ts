@@ -33,8 +33,6 @@ export class LocalSearch {
   private readonly prefix: Float64Array;
   private readonly touchedMark: Uint8Array;
   private readonly touchedList: Int32Array;
-  private value = 0;
-  private volume = 0;
 
   constructor(private readonly space: BlockSpace) {
     const t = space.periodCount;
@@ -52,8 +50,9 @@ export class LocalSearch {
 
   /**
    * From an admissible selection, the first move (single flips first, then pairs of overlapping blocks)
-   * that gives an admissible selection better by `better` — which receives (Δwelfare, Δvolume, flips)
-   * and must implement the selection order — or null if none is found within the move budget. The
+   * that gives an admissible selection better by `better` — which receives (Δwelfare, Δvolume, flips),
+   * must implement the selection order and depend on nothing else (it is asked before admissibility
+   * is checked) — or null if none is found within the move budget. The
    * caller confirms a move with the exact evaluation and calls again from the new selection.
    */
   findMove(
@@ -87,11 +86,21 @@ export class LocalSearch {
    * furthest out of the money first (price-sum shortfall × quantity): dropping it moves the prices its
    * periods had in favour of the blocks on its side, which may already rescue them. Null if the
    * selection, or one on the way, cannot be cleared (a dropped block's opposite was absorbing it).
+   * Each step looks only at the selection reached (its prices are integer ticks, so the price sums
+   * updated drop by drop are exactly those of clearing it afresh): a repair from any selection on the
+   * way ends where this one does. `known`, if given, is asked after each drop for that end point of the
+   * selection reached (with the same `keep`) — undefined if it does not know it — and the repair stops
+   * there with it.
    */
-  repair(selection: readonly boolean[], keep = -1): boolean[] | null {
+  repair(
+    selection: readonly boolean[],
+    keep = -1,
+    known?: (current: readonly boolean[]) => readonly boolean[] | null | undefined,
+  ): boolean[] | null {
     const current = [...selection];
     const { space, accepted, priceSum } = this;
-    if (!this.load(current)) return null;
+    // Dropping looks at prices only: the welfare is left stale (findMove loads afresh).
+    if (!this.load(current, false)) return null;
     for (;;) {
       let worst = -1;
       let worstScore = 0;
@@ -114,63 +123,67 @@ export class LocalSearch {
       if (worst === -2) return null;
       current[worst] = false;
       if (!this.drop(worst)) return null;
+      const end = known?.(current);
+      if (end !== undefined) return end === null ? null : [...end];
     }
   }
 
   /**
-   * Rejects accepted block i in the current state: re-clears its periods and moves the price sums of the
-   * blocks that share them. False if a period can then not be cleared (the state is then unusable).
+   * Rejects accepted block i in the current state: re-prices its periods and moves the price sums of the
+   * blocks that share them (welfare and volume are not kept: only repair drops). False if a period can
+   * then not be cleared (the state is then unusable).
    */
   private drop(i: number): boolean {
-    const { space, k, price, welfare, priceSum, accepted, prefix } = this;
+    const { space, k, price, priceSum, accepted, prefix } = this;
     const b = space.blocks[i]!;
     accepted[i] = 0;
-    this.value -= b.value;
-    this.volume -= b.volume;
     // prefix[p + 1] − prefix[first]: the price changes from the block's first period to p.
     prefix[b.first] = 0;
     for (let p = b.first; p <= b.last; p++) {
       k[p]! -= b.netDemand;
-      const w = space.welfare(p, k[p]!);
-      if (w === Number.NEGATIVE_INFINITY) return false;
+      if (!space.absorbs(p, k[p]!)) return false;
       const np = space.price(p, k[p]!);
       prefix[p + 1] = prefix[p]! + np - price[p]!;
-      this.value += w - welfare[p]!;
-      welfare[p] = w;
       price[p] = np;
     }
-    for (let j = 0; j < space.blocks.length; j++) {
+    for (const j of space.overlaps[i]!) {
       const o = space.blocks[j]!;
       const from = Math.max(o.first, b.first);
       const to = Math.min(o.last, b.last);
-      if (from <= to) priceSum[j]! += prefix[to + 1]! - prefix[from]!;
+      priceSum[j]! += prefix[to + 1]! - prefix[from]!;
     }
     return true;
   }
 
-  /** Sets the current selection; false if it cannot be cleared. */
-  private load(selection: readonly boolean[]): boolean {
-    const { space, k, price, welfare, priceSum, accepted } = this;
-    k.fill(0);
-    this.value = 0;
-    this.volume = 0;
+  /** Sets the current selection, with its welfare unless `withWelfare` is false; false if it cannot be cleared. */
+  private load(selection: readonly boolean[], withWelfare = true): boolean {
+    const { space, k, price, welfare, priceSum, accepted, prefix } = this;
+    // K by a difference array (in prefix, as scratch), price sums by prefix sums: lots and prices are
+    // whole numbers, so these are exactly the sums period by period.
+    prefix.fill(0);
     space.blocks.forEach((b, i) => {
       accepted[i] = selection[i] ? 1 : 0;
       if (!selection[i]) return;
-      this.value += b.value;
-      this.volume += b.volume;
-      for (let p = b.first; p <= b.last; p++) k[p]! += b.netDemand;
+      prefix[b.first]! += b.netDemand;
+      prefix[b.last + 1]! -= b.netDemand;
     });
+    let running = 0;
     for (let p = 0; p < space.periodCount; p++) {
-      const w = space.welfare(p, k[p]!);
-      if (w === Number.NEGATIVE_INFINITY) return false;
-      welfare[p] = w;
+      running += prefix[p]!;
+      k[p] = running;
+    }
+    for (let p = 0; p < space.periodCount; p++) {
+      if (withWelfare) {
+        const w = space.welfare(p, k[p]!);
+        if (w === Number.NEGATIVE_INFINITY) return false;
+        welfare[p] = w;
+      } else if (!space.absorbs(p, k[p]!)) return false;
       price[p] = space.price(p, k[p]!);
     }
+    prefix[0] = 0;
+    for (let p = 0; p < space.periodCount; p++) prefix[p + 1] = prefix[p]! + price[p]!;
     space.blocks.forEach((b, i) => {
-      let sum = 0;
-      for (let p = b.first; p <= b.last; p++) sum += price[p]!;
-      priceSum[i] = sum;
+      priceSum[i] = prefix[b.last + 1]! - prefix[b.first]!;
     });
     return true;
   }
@@ -199,19 +212,20 @@ export class LocalSearch {
       }
     }
     let feasible = true;
-    for (let t = 0; t < touched; t++) {
+    for (let t = 0; t < touched && feasible; t++) {
       const p = touchedList[t]!;
       const w = space.welfare(p, k[p]!);
-      if (w === Number.NEGATIVE_INFINITY) {
-        feasible = false;
-        delta[p] = 0;
-        continue;
-      }
-      delta[p] = space.price(p, k[p]!) - price[p]!;
-      dValue += w - welfare[p]!;
+      if (w === Number.NEGATIVE_INFINITY) feasible = false;
+      else dValue += w - welfare[p]!;
     }
-    let ok = feasible;
+    // Most moves are not better: that needs only the welfare change, so it is asked first (`better` is a
+    // pure function of its arguments), and prices and admissibility only for the moves that are.
+    let ok = feasible && better(dValue, dVolume, flips);
     if (ok) {
+      for (let t = 0; t < touched; t++) {
+        const p = touchedList[t]!;
+        delta[p] = space.price(p, k[p]!) - price[p]!;
+      }
       for (let p = 0; p < space.periodCount; p++) prefix[p + 1] = prefix[p]! + delta[p]!;
       for (let i = 0; i < space.blocks.length && ok; i++) {
         const inMove = flips[0] === i || flips[1] === i;
@@ -220,7 +234,6 @@ export class LocalSearch {
         const sum = priceSum[i]! + prefix[b.last + 1]! - prefix[b.first]!;
         ok = b.sell ? sum >= b.limitSum : sum <= b.limitSum;
       }
-      ok &&= better(dValue, dVolume, flips);
     }
     // Undo.
     for (const i of flips) {

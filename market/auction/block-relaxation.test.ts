@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCEPTED, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
+import { ACCEPTED, branch, type Domain, FREE, Propagator, REJECTED, rootDomain } from './block-domain.js';
 import { PriceRelaxation, ROOT_SMOOTHING } from './block-relaxation.js';
 import { BlockSpace } from './block-space.js';
 import { evaluateSelection, isAdmissible, type Problem, prepareProblem } from './problem.js';
@@ -103,6 +103,45 @@ describe('PriceRelaxation', () => {
     }
     // The narrower K ranges do change the bound at the same prices (else the check above proves little).
     expect(differing).toBeGreaterThan(10);
+  });
+
+  // The branch-and-bound's nodes between relaxations bound themselves by boundOn at their ancestor's λ.
+  it('boundOn(descendant) at the ancestor’s λ bounds the descendant’s completions, is at most g(λ), and is g(λ) on the same domain', () => {
+    let lower = 0;
+    let checked = 0;
+    for (const interpolation of ['step', 'linear'] as const)
+      for (let seed = 1; seed <= 25; seed++) {
+        const small = smallBlockAuction(seed * 52_361, 8, seed % 2 === 0);
+        const bids = interpolation === 'step' ? small.bids : linearised(small.bids);
+        const problem = prepareProblem(small.config, bids);
+        const space = new BlockSpace(problem);
+        const propagator = new Propagator(space);
+        const rnd = seededInts(seed);
+        const ancestor = rootDomain(space);
+        if (!propagator.run(ancestor)) continue;
+        const relaxation = new PriceRelaxation(space, ancestor);
+        const g = relaxation.solve(ROOT_SMOOTHING, Number.NEGATIVE_INFINITY);
+        expect(relaxation.boundOn(ancestor)).toBe(g);
+        for (let trial = 0; trial < 4; trial++) {
+          // A descendant: one to three more blocks fixed, propagated.
+          let child: Domain = ancestor;
+          for (let d = 0; d < rnd(1, 3); d++) {
+            const free = [...child.status.keys()].filter((i) => child.status[i] === FREE);
+            if (free.length === 0) break;
+            child = branch(child, free[rnd(0, free.length - 1)]!, rnd(0, 1) === 1 ? ACCEPTED : REJECTED);
+          }
+          if (child === ancestor || !propagator.run(child)) continue;
+          const best = bestAdmissible(problem, child.status);
+          const atLambda = relaxation.boundOn(child);
+          expect(atLambda).toBeGreaterThanOrEqual(best - 1e-9 * (1 + Math.abs(best)));
+          expect(atLambda).toBeLessThanOrEqual(g + 1e-9 * (1 + Math.abs(g)));
+          if (atLambda < g - 0.5) lower++;
+          checked++;
+        }
+      }
+    expect(checked).toBeGreaterThan(100);
+    // Fixing blocks does lower the bound at the same λ (else the search gains nothing from it).
+    expect(lower).toBeGreaterThan(20);
   });
 
   it('with every block fixed, the solved bound is the selection’s welfare', () => {

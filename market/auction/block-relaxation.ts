@@ -141,10 +141,32 @@ export class PriceRelaxation {
     return g;
   }
 
-  /** G_p(x): the curves' surplus at price x with K restricted to the domain's range. */
-  private periodTerm(p: number, x: number): number {
-    const kLow = this.domain.kLow[p]!;
-    const kHigh = this.domain.kHigh[p]!;
+  /**
+   * g at the current λ (as left by solve) over `domain`, which must hold a subset of the relaxation's
+   * domain's selections (a descendant's: narrower K ranges, more blocks fixed): an upper bound on the
+   * welfare of its selections without solving for prices of its own (Lagrangian duality holds at any λ).
+   */
+  boundOn(domain: Domain): number {
+    const { space } = this;
+    let g = 0;
+    for (let p = 0; p < space.periodCount; p++)
+      g += this.periodTerm(p, this.lambda[p]!, domain.kLow[p]!, domain.kHigh[p]!);
+    for (let i = 0; i < space.blocks.length; i++) {
+      const s = domain.status[i]!;
+      if (s !== ACCEPTED && s !== FREE) continue;
+      const surplus = this.surplus(i);
+      g += s === ACCEPTED ? surplus : Math.max(0, surplus);
+    }
+    return g;
+  }
+
+  /** G_p(x): the curves' surplus at price x with K restricted to [kLow, kHigh] (default: the domain's range). */
+  private periodTerm(
+    p: number,
+    x: number,
+    kLow = this.domain.kLow[p]!,
+    kHigh = this.domain.kHigh[p]!,
+  ): number {
     // G_p depends on (x, kLow, kHigh) only, and most periods keep all three from one bound to the
     // next (a child starts at its parent's prices): the last value per period is reused when they
     // are the same numbers (Object.is: −0 is not +0).

@@ -367,14 +367,59 @@ describe('relaxations solved every few levels, the nodes between keeping their a
     }
   });
 
-  it('proves within a limit of 4 nodes what a relaxation at every node needed limits of 6 and 5 for', () => {
-    // Measured: with relaxEvery 1, seeds 2 and 4 are proven at limits of 6 and 5; by default at 4.
-    for (const seed of [2, 4]) {
+  // Measured smallest limits that prove these (seeds 1–60 searched): main before the change 14, 10, 13
+  // (the inherited bound alone), 24 and 8; with each inheriting node's own g at λ, counted a third,
+  // 6, 4, 4, 15 and 5; counted a quarter 6, 4, 4, 13 and 4.
+  for (const [what, cases] of [
+    [
+      'an inheriting node’s own g at its ancestor’s λ',
+      [
+        [8, 6],
+        [22, 4],
+        [40, 4],
+      ],
+    ],
+    [
+      'inheriting nodes counted a quarter',
+      [
+        [37, 13],
+        [60, 4],
+      ],
+    ],
+    // 9 and 8 when every child due for a relaxation solved it, even one its g at the parent's λ prunes.
+    [
+      'a child pruned by its g at its parent’s λ without solving a relaxation of its own',
+      [
+        [3, 7],
+        [11, 6],
+      ],
+    ],
+  ] as const)
+    it(`${what}: proven within the limits measured (the same as enumeration)`, () => {
+      for (const [seed, limit] of cases) {
+        const problem = prepareProblem(hard(seed).config, hard(seed).bids);
+        const enumerated = enumerateSelections(problem);
+        const searched = searchBlocks(problem, { maxNodes: limit, certificatePropagations: 0 });
+        expect(searched.provenOptimal).toBe(true);
+        expect(searched.best.accepted).toEqual(enumerated.accepted);
+        expect(searched.best.value).toBe(enumerated.value);
+        expect(searched.nodes).toBeLessThanOrEqual(limit);
+      }
+    });
+
+  it('proves within limits of 7 and 6 nodes what a relaxation at every node needed limits of 10 and 11 for', () => {
+    // Measured: with relaxEvery 1 (every child not already pruned at its parent's λ solves its own
+    // relaxation), seeds 3 and 11 are proven at limits of 10 and 11; by default at 7 and 6. (Before a
+    // child could be pruned at its parent's λ: seeds 2 and 4, 6 and 5 with relaxEvery 1, 4 by default.)
+    for (const [seed, limit] of [
+      [3, 7],
+      [11, 6],
+    ] as const) {
       const problem = prepareProblem(hard(seed).config, hard(seed).bids);
       const enumerated = enumerateSelections(problem);
-      const everyNode = searchBlocks(problem, { maxNodes: 4, relaxEvery: 1, certificatePropagations: 0 });
+      const everyNode = searchBlocks(problem, { maxNodes: limit, relaxEvery: 1, certificatePropagations: 0 });
       expect(everyNode.provenOptimal).toBe(false);
-      const searched = searchBlocks(problem, { maxNodes: 4, certificatePropagations: 0 });
+      const searched = searchBlocks(problem, { maxNodes: limit, certificatePropagations: 0 });
       expect(searched.provenOptimal).toBe(true);
       expect(searched.best.accepted).toEqual(enumerated.accepted);
       expect(searched.best.value).toBe(enumerated.value);

@@ -8,6 +8,7 @@ import {
   REFINE_SMOOTHING,
   ROOT_SMOOTHING,
 } from './block-relaxation.js';
+import { type SelectionFacts, SelectionMemo } from './block-selection-memo.js';
 import { BlockSpace } from './block-space.js';
 import { TwinOrder } from './block-twins.js';
 import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance } from './problem.js';
@@ -37,7 +38,8 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // ancestor's bound and its reduced-cost fixing hold for it too — and near the money it is cheaper: there
 // almost every subtree is closed by propagation finding it empty, hardly any by the bound (README.md,
 // "Measured"), so a relaxation per node mostly buys candidates and branching hints that the ancestor's
-// prices give almost as well.
+// prices give almost as well. Such a node still bounds itself by its own g at those prices (boundOn),
+// and its candidates are mostly selections already evaluated (block-selection-memo.ts).
 
 export interface BlockSearchLimits {
   /**
@@ -86,9 +88,10 @@ const RELAX_EVERY = 3;
 
 /**
  * Nodes that keep their ancestor's relaxation count against the node limit at this many to one node
- * (measured: one costs about a third of a node that solves its relaxation, at 50 × 96 × 1000).
+ * (measured: one costs about a quarter of a node that solves its relaxation, at 50 × 96 × 1000, with the
+ * selections it meets again not re-evaluated; README.md, "Relaxations every third level").
  */
-const INHERITED_PER_NODE = 3;
+const INHERITED_PER_NODE = 4;
 
 interface Node {
   domain: Domain;
@@ -100,6 +103,8 @@ interface Node {
   relaxedOn: Domain;
   /** Levels below the node that solved the relaxation (0: this node solved it). */
   inherited: number;
+  /** g at the relaxation's prices λ over this node's domain (relaxation.value where it was solved). */
+  atLambda: number;
 }
 
 export function searchBlocks(problem: Problem, limits: BlockSearchLimits): BlockSearchResult {
@@ -128,6 +133,8 @@ class BlockSearch {
   private readonly twins: TwinOrder;
   /** Local-search moves left for the whole search (a count, so the result is machine-independent). */
   private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
+  /** Evaluations and repairs already worked out (block-selection-memo.ts): nodes meet them again. */
+  private readonly memo: SelectionMemo;
 
   constructor(
     private readonly problem: Problem,
@@ -140,6 +147,7 @@ class BlockSearch {
     this.n = this.space.blocks.length;
     this.local = new LocalSearch(this.space);
     this.twins = new TwinOrder(this.space);
+    this.memo = new SelectionMemo(this.n);
     this.best = this.evaluate(problem.blocks.map(() => false));
   }
 
@@ -158,8 +166,31 @@ class BlockSearch {
     };
   }
 
+  /** The exact evaluation (BlockSpace.evaluate), remembered. */
   private evaluate(accepted: readonly boolean[]): Evaluation {
-    return this.space.evaluate(accepted);
+    const facts = this.memo.facts(accepted);
+    if (facts?.evaluation) return facts.evaluation;
+    const e = this.space.evaluate(accepted);
+    if (facts) facts.evaluation = e;
+    return e;
+  }
+
+  /**
+   * LocalSearch.repair, remembered: for the selection, and for every selection its drops pass through
+   * (a repair from those ends in the same place); one reached before ends the repair at once.
+   */
+  private repair(selection: readonly boolean[]): boolean[] | null {
+    const facts = this.memo.facts(selection);
+    if (facts?.repaired !== undefined) return facts.repaired;
+    const passed: SelectionFacts[] = facts ? [facts] : [];
+    const end = this.local.repair(selection, -1, (current) => {
+      const known = this.memo.facts(current);
+      if (known?.repaired !== undefined) return known.repaired;
+      if (known) passed.push(known);
+      return undefined;
+    });
+    for (const f of passed) f.repaired = end;
+    return end;
   }
 
   /**
@@ -254,7 +285,14 @@ class BlockSearch {
   }
 
   private emptyNode(domain: Domain): Node {
-    return { domain, bound: Number.NEGATIVE_INFINITY, relaxation: null, relaxedOn: domain, inherited: 0 };
+    return {
+      domain,
+      bound: Number.NEGATIVE_INFINITY,
+      relaxation: null,
+      relaxedOn: domain,
+      inherited: 0,
+      atLambda: Number.NEGATIVE_INFINITY,
+    };
   }
 
   /**
@@ -276,21 +314,39 @@ class BlockSearch {
     // Not pruned by the exact re-solve: refine λ (smoothed levels) before paying for a branch.
     if (from && value > enough)
       value = Math.min(value, relaxation.solve(REFINE_SMOOTHING, enough, REFINE_PASSES));
-    return { domain, bound: Math.min(bound, value), relaxation, relaxedOn: domain, inherited: 0 };
+    return {
+      domain,
+      bound: Math.min(bound, value),
+      relaxation,
+      relaxedOn: domain,
+      inherited: 0,
+      atLambda: relaxation.value,
+    };
   }
 
   private child(parent: Node, block: number, value: number): Node {
     const domain = branch(parent.domain, block, value);
     if (!this.propagate(domain)) return this.emptyNode(domain);
-    if (parent.inherited + 1 < this.relaxEvery) {
-      // The parent's prices and bound hold for the child too (see the top of the file).
+    // At the parent's λ the child's own g is lower still (narrower K ranges, blocks fixed against their
+    // surplus' sign): that bounds it too, at the price of the periods whose range changed.
+    const atLambda = parent.relaxation!.boundOn(domain);
+    const kept: Node = {
+      ...parent,
+      domain,
+      inherited: parent.inherited + 1,
+      bound: Math.min(parent.bound, atLambda),
+      atLambda,
+    };
+    // The parent's prices and bound hold for the child too (see the top of the file); a child due for its
+    // own relaxation keeps them as well if they already prune it.
+    if (parent.inherited + 1 < this.relaxEvery || !this.canImprove(kept)) {
       if (++this.inheritedSinceCount >= INHERITED_PER_NODE) {
         this.inheritedSinceCount = 0;
         this.nodes++;
       }
-      return { ...parent, domain, inherited: parent.inherited + 1 };
+      return kept;
     }
-    return this.relax(domain, parent, parent.bound);
+    return this.relax(domain, parent, kept.bound);
   }
 
   /**
@@ -313,7 +369,7 @@ class BlockSearch {
     const candidate = this.evaluate(accepted);
     this.offer(candidate);
     if (!isAdmissible(candidate)) {
-      const repaired = this.local.repair(candidate.accepted);
+      const repaired = this.repair(candidate.accepted);
       if (repaired) this.offer(this.evaluate(repaired));
     }
     return candidate;
@@ -328,6 +384,7 @@ class BlockSearch {
   private fixByBound(node: Node): Domain | null {
     const relaxation = node.relaxation!;
     const limit = this.pruneBelow();
+    const g = node.atLambda;
     const before: Domain = {
       status: Int8Array.from(node.domain.status),
       kLow: Float64Array.from(node.domain.kLow),
@@ -337,7 +394,7 @@ class BlockSearch {
     for (let i = 0; i < this.n; i++) {
       if (node.domain.status[i] !== FREE) continue;
       const s = relaxation.surplus(i);
-      if (relaxation.value - Math.abs(s) >= limit) continue;
+      if (g - Math.abs(s) >= limit) continue;
       node.domain.status[i] = s > 0 ? ACCEPTED : REJECTED;
       fixed = true;
     }

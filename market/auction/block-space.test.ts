@@ -35,6 +35,8 @@ describe('BlockSpace', () => {
           for (let k = space.kMin[p]! - 2; k <= space.kMax[p]! + 2; k++) {
             const c = agg.clear(k);
             expect(space.welfare(p, k)).toBe(c === null ? Number.NEGATIVE_INFINITY : c.value);
+            // The repair (block-local-search.ts) asks absorbs() instead of the welfare.
+            expect(space.absorbs(p, k)).toBe(c !== null);
             if (c !== null) expect(space.price(p, k)).toBe(c.priceTicks);
           }
         }

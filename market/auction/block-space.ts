@@ -158,16 +158,24 @@ export class BlockSpace {
     const t = this.periodCount;
     const paradoxical = blocks.map(() => false);
     const k = this.scratchK;
-    k.fill(0);
+    const prefix = this.scratchPrefix;
+    // K by a difference array (in prefix, as scratch): lots are whole numbers, so exactly the per-period sums.
+    prefix.fill(0);
     let value = 0;
     let volume = 0;
     blocks.forEach((b, i) => {
       if (!accepted[i]) return;
       value += b.value;
       volume += b.volume;
-      for (let p = b.first; p <= b.last; p++) k[p]! += b.netDemand;
+      prefix[b.first]! += b.netDemand;
+      prefix[b.last + 1]! -= b.netDemand;
     });
-    const prefix = this.scratchPrefix;
+    let running = 0;
+    for (let p = 0; p < t; p++) {
+      running += prefix[p]!;
+      k[p] = running;
+    }
+    prefix[0] = 0;
     for (let p = 0; p < t; p++) {
       const w = this.welfare(p, k[p]!);
       if (w === Number.NEGATIVE_INFINITY)
@@ -185,6 +193,11 @@ export class BlockSpace {
 
   get periodCount(): number {
     return this.aggregates.length;
+  }
+
+  /** Whether the curves of period position p can absorb block net demand K (welfare() is finite). */
+  absorbs(p: number, k: number): boolean {
+    return this.aggregates[p]!.absorbs(k);
   }
 
   /** Published price of period position p when blocks net K (which must be absorbable). */
