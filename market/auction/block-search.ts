@@ -103,9 +103,10 @@ const SUBTREE_PROPAGATIONS = 3_000;
 /**
  * Its propagations (each with a boundary-chain pass and a bound at the parent's prices) and the
  * selections it evaluates count against the node limit at this many to one node (measured: one costs
- * 0.06–0.09 ms, a node of the same searches 1.4–2.0 ms; README "Algorithm").
+ * 0.065–0.09 ms, a node of the limit 0.6–0.7 ms on the adversarial auctions and 0.9–1.1 ms on the
+ * ±1 €/MWh ones; README "Algorithm").
  */
-const SUBTREE_PROPAGATIONS_PER_NODE = 12;
+const SUBTREE_PROPAGATIONS_PER_NODE = 8;
 
 /** Local-search moves judged per search at most. */
 const LOCAL_SEARCH_MOVES = 100_000;
@@ -193,7 +194,8 @@ class BlockSearch {
     this.local = new LocalSearch(this.space);
     this.twins = new TwinOrder(this.space);
     this.memo = new SelectionMemo(this.n);
-    this.prover = new SubtreeProver(this.space, this.propagator);
+    // With the twins' order, as everywhere in this search (of 20 identical sells it would try every subset).
+    this.prover = new SubtreeProver(this.space, (domain) => this.propagate(domain));
     this.best = this.evaluate(problem.blocks.map(() => false));
   }
 

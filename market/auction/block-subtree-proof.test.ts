@@ -32,7 +32,7 @@ describe('SubtreeProver', () => {
       const problem = prepareProblem(config, bids);
       const space = new BlockSpace(problem);
       const propagator = new Propagator(space);
-      const prover = new SubtreeProver(space, propagator);
+      const prover = new SubtreeProver(space, (d) => propagator.run(d));
       const root = rootDomain(space);
       if (!propagator.run(root)) continue;
       const domains = [root];
@@ -65,7 +65,7 @@ describe('SubtreeProver', () => {
       const problem = prepareProblem(config, bids);
       const space = new BlockSpace(problem);
       const propagator = new Propagator(space);
-      const prover = new SubtreeProver(space, propagator);
+      const prover = new SubtreeProver(space, (d) => propagator.run(d));
       const root = rootDomain(space);
       if (!propagator.run(root) || !root.status.includes(FREE)) continue;
       const capped = prover.settle(root, 2, () => {});

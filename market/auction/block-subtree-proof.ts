@@ -1,13 +1,5 @@
 import { BoundaryChain } from './block-boundaries.js';
-import {
-  ACCEPTED,
-  branchInto,
-  type Domain,
-  FREE,
-  type Propagator,
-  REJECTED,
-  rootDomain,
-} from './block-domain.js';
+import { ACCEPTED, branchInto, type Domain, FREE, REJECTED, rootDomain } from './block-domain.js';
 import type { BlockSpace } from './block-space.js';
 
 // Settles a small subtree of the branch-and-bound by propagation alone. Near the money the children the
@@ -17,7 +9,8 @@ import type { BlockSpace } from './block-space.js';
 // narrowed by one pass of the boundary chain (block-boundaries.ts), branching on the free blocks in order
 // of their first period (as block-certificate.ts). Every selection that survives to a leaf (all blocks
 // decided) is handed to `leaf`, which evaluates it exactly; propagation and the chain never remove an
-// admissible selection, so when the search finishes every admissible selection of the subtree has been
+// admissible selection (the twins' order, if the caller's propagation applies it, removes only selections
+// an equal, earlier-preferred one replaces, as in the branch-and-bound), so when the search finishes every admissible selection of the subtree has been
 // handed over, and the best of them is the subtree's optimum.
 
 export type SubtreeOutcome =
@@ -35,9 +28,13 @@ export class SubtreeProver {
   private readonly pool: Domain[] = [];
   private readonly start: Domain;
 
+  /**
+   * `propagate` narrows a domain in place and returns false if it holds no admissible selection (the
+   * caller's propagation: block-domain.ts, and in the branch-and-bound the twins' order too).
+   */
   constructor(
     private readonly space: BlockSpace,
-    private readonly propagator: Propagator,
+    private readonly propagate: (domain: Domain) => boolean,
   ) {
     this.chain = new BoundaryChain(space);
     this.order = space.blocks
@@ -62,7 +59,7 @@ export class SubtreeProver {
     prune: (domain: Domain) => boolean = () => false,
   ): SubtreeOutcome {
     let left = budget;
-    const { space, propagator, chain, order, pool } = this;
+    const { space, propagate, chain, order, pool } = this;
     this.start.status.set(domain.status);
     this.start.kLow.set(domain.kLow);
     this.start.kHigh.set(domain.kHigh);
@@ -70,7 +67,7 @@ export class SubtreeProver {
       if (!propagated) {
         if (left <= 0) return false;
         left--;
-        if (!propagator.run(d)) return true;
+        if (!propagate(d)) return true;
       }
       if (chain.narrow(d) === 'infeasible') return true;
       if (prune(d)) return true;
