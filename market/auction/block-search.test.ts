@@ -324,6 +324,8 @@ describe('bound refinement at children (blocks within ±0.05 €/MWh of the mone
 });
 
 describe('relaxations solved every few levels, the nodes between keeping their ancestor’s prices and bound', () => {
+  // Small subtrees are settled by propagation by default (below); here they are not, so that every
+  // child goes through the branch-and-bound whose relaxation levels are tested.
   // A child's selections are a subset of its parent's, so its ancestor's bound and reduced-cost fixing
   // hold for it. If they did not (say the inherited bound were below the child's best selection), the
   // search would prune optimal selections: compared here with brute force and enumeration, from every
@@ -340,7 +342,12 @@ describe('relaxations solved every few levels, the nodes between keeping their a
       expect(enumerated.accepted).toEqual(brute.accepted);
       const nodes = new Set<number>();
       for (const relaxEvery of [1, 2, 3, 1_000]) {
-        const r = searchBlocks(problem, { maxNodes: 100_000, relaxEvery, certificatePropagations: 0 });
+        const r = searchBlocks(problem, {
+          maxNodes: 100_000,
+          relaxEvery,
+          certificatePropagations: 0,
+          subtreeFreeBlocks: 0,
+        });
         expect(r.provenOptimal).toBe(true);
         expect(r.best.accepted).toEqual(enumerated.accepted);
         expect(r.best.value).toBe(enumerated.value);
@@ -359,7 +366,12 @@ describe('relaxations solved every few levels, the nodes between keeping their a
       const enumerated = enumerateSelections(problem);
       for (const maxNodes of [1, 2, 3])
         for (const relaxEvery of [3, 1_000]) {
-          const r = searchBlocks(problem, { maxNodes, relaxEvery, certificatePropagations: 0 });
+          const r = searchBlocks(problem, {
+            maxNodes,
+            relaxEvery,
+            certificatePropagations: 0,
+            subtreeFreeBlocks: 0,
+          });
           expect(isAdmissible(r.best)).toBe(true);
           expect(r.upperBound).toBeGreaterThanOrEqual(enumerated.value);
           if (r.provenOptimal) expect(r.best.accepted).toEqual(enumerated.accepted);
@@ -399,7 +411,11 @@ describe('relaxations solved every few levels, the nodes between keeping their a
       for (const [seed, limit] of cases) {
         const problem = prepareProblem(hard(seed).config, hard(seed).bids);
         const enumerated = enumerateSelections(problem);
-        const searched = searchBlocks(problem, { maxNodes: limit, certificatePropagations: 0 });
+        const searched = searchBlocks(problem, {
+          maxNodes: limit,
+          certificatePropagations: 0,
+          subtreeFreeBlocks: 0,
+        });
         expect(searched.provenOptimal).toBe(true);
         expect(searched.best.accepted).toEqual(enumerated.accepted);
         expect(searched.best.value).toBe(enumerated.value);
@@ -417,12 +433,77 @@ describe('relaxations solved every few levels, the nodes between keeping their a
     ] as const) {
       const problem = prepareProblem(hard(seed).config, hard(seed).bids);
       const enumerated = enumerateSelections(problem);
-      const everyNode = searchBlocks(problem, { maxNodes: limit, relaxEvery: 1, certificatePropagations: 0 });
+      const everyNode = searchBlocks(problem, {
+        maxNodes: limit,
+        relaxEvery: 1,
+        certificatePropagations: 0,
+        subtreeFreeBlocks: 0,
+      });
       expect(everyNode.provenOptimal).toBe(false);
-      const searched = searchBlocks(problem, { maxNodes: limit, certificatePropagations: 0 });
+      const searched = searchBlocks(problem, {
+        maxNodes: limit,
+        certificatePropagations: 0,
+        subtreeFreeBlocks: 0,
+      });
       expect(searched.provenOptimal).toBe(true);
       expect(searched.best.accepted).toEqual(enumerated.accepted);
       expect(searched.best.value).toBe(enumerated.value);
     }
+  });
+});
+
+describe('children with few free blocks settled by propagation alone (block-subtree-proof.ts)', () => {
+  // A settled child returns the best admissible selection its search met (or a pruned node's bound, if
+  // higher) as its subtree's bound. If the settling lost a selection (skipped a branch, or took a search
+  // that ran out of propagations for a finished one), or pruned at a bound that does not hold, the
+  // search would miss the optimum or claim a proof it does not have: compared with enumeration here,
+  // from settling nothing to settling every child, and with limits that cut the settling short.
+  const hard = (seed: number) => smallBlockAuction(seed * 104_729, 13 + (seed % 4), true);
+
+  it('the same selection as enumeration whichever children are settled; stopped by the limit, still sound', () => {
+    let settlingMattered = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const problem = prepareProblem(hard(seed).config, hard(seed).bids);
+      const enumerated = enumerateSelections(problem);
+      const nodes = new Set<number>();
+      for (const subtreeFreeBlocks of [0, 3, 6, 10, 50]) {
+        const r = searchBlocks(problem, { maxNodes: 100_000, certificatePropagations: 0, subtreeFreeBlocks });
+        expect(r.provenOptimal).toBe(true);
+        expect(r.best.accepted).toEqual(enumerated.accepted);
+        expect(r.best.value).toBe(enumerated.value);
+        nodes.add(r.nodes);
+        for (const maxNodes of [1, 2, 3, 5, 8]) {
+          const cut = searchBlocks(problem, { maxNodes, certificatePropagations: 0, subtreeFreeBlocks });
+          expect(isAdmissible(cut.best)).toBe(true);
+          expect(cut.upperBound).toBeGreaterThanOrEqual(enumerated.value);
+          expect(cut.nodes).toBeLessThanOrEqual(maxNodes);
+          if (cut.provenOptimal) expect(cut.best.accepted).toEqual(enumerated.accepted);
+        }
+      }
+      if (nodes.size > 1) settlingMattered++;
+    }
+    expect(settlingMattered).toBeGreaterThan(5);
+  });
+
+  it('a settling that runs out of propagations leaves the child to the branch-and-bound', () => {
+    // With a few propagations per settling most run out; the search must still find and prove the optimum.
+    let ranOut = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const problem = prepareProblem(hard(seed).config, hard(seed).bids);
+      const enumerated = enumerateSelections(problem);
+      const full = searchBlocks(problem, { maxNodes: 100_000, certificatePropagations: 0 });
+      for (const subtreePropagations of [1, 4, 16]) {
+        const r = searchBlocks(problem, {
+          maxNodes: 100_000,
+          certificatePropagations: 0,
+          subtreePropagations,
+        });
+        expect(r.provenOptimal).toBe(true);
+        expect(r.best.accepted).toEqual(enumerated.accepted);
+        expect(r.best.value).toBe(enumerated.value);
+        if (r.nodes !== full.nodes) ranOut++;
+      }
+    }
+    expect(ranOut).toBeGreaterThan(5);
   });
 });

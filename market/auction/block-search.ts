@@ -10,6 +10,7 @@ import {
 } from './block-relaxation.js';
 import { type SelectionFacts, SelectionMemo } from './block-selection-memo.js';
 import { BlockSpace } from './block-space.js';
+import { SubtreeProver } from './block-subtree-proof.js';
 import { TwinOrder } from './block-twins.js';
 import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance } from './problem.js';
 
@@ -40,11 +41,18 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // "Measured"), so a relaxation per node mostly buys candidates and branching hints that the ancestor's
 // prices give almost as well. Such a node still bounds itself by its own g at those prices (boundOn),
 // and its candidates are mostly selections already evaluated (block-selection-memo.ts).
+//
+// A child with few free blocks left (SUBTREE_FREE_BLOCKS) is first settled without relaxations
+// (block-subtree-proof.ts): depth first by propagation and the boundary chain, each node bounded by its
+// own g at the parent's prices, every selection that survives evaluated exactly. Near the money the
+// children the bound cannot prune mostly hold no admissible selection at all, and propagation shows that
+// at a fraction of a relaxed node's cost (README.md, "Subtrees settled by propagation").
 
 export interface BlockSearchLimits {
   /**
    * Nodes at most: relaxations solved (root, children and re-solves after fixing), plus one for every
-   * INHERITED_PER_NODE nodes that kept an ancestor's relaxation.
+   * INHERITED_PER_NODE nodes that kept an ancestor's relaxation, plus one for every
+   * SUBTREE_PROPAGATIONS_PER_NODE propagations and evaluations of subtrees settled by propagation.
    */
   maxNodes: number;
   /**
@@ -54,6 +62,13 @@ export interface BlockSearchLimits {
   certificatePropagations?: number;
   /** A node solves its own relaxation only this many levels below the last that did (default RELAX_EVERY). */
   relaxEvery?: number;
+  /**
+   * A child with at most this many free blocks is settled by propagation alone first (default
+   * SUBTREE_FREE_BLOCKS, 0 to skip it).
+   */
+  subtreeFreeBlocks?: number;
+  /** Propagations one such settling may use (default SUBTREE_PROPAGATIONS). */
+  subtreePropagations?: number;
 }
 
 export interface BlockSearchResult {
@@ -73,6 +88,25 @@ export interface BlockSearchResult {
  * same auction's branch-and-bound; README "Algorithm").
  */
 const CERTIFICATE_PROPAGATIONS_PER_NODE = 15;
+
+/**
+ * A child with at most this many free blocks is settled by propagation alone (block-subtree-proof.ts)
+ * before it gets a relaxation: measured on the ±1 €/MWh and adversarial auctions (README "Algorithm"),
+ * 30–32 left the adversarial ones at their fewest nodes; more saves nodes on the ±1 €/MWh ones but costs
+ * the adversarial ones, whose subtrees hold many admissible selections.
+ */
+const SUBTREE_FREE_BLOCKS = 32;
+
+/** Propagations one such settling may use; if they run out, the child is searched as before. */
+const SUBTREE_PROPAGATIONS = 3_000;
+
+/**
+ * Its propagations (each with a boundary-chain pass and a bound at the parent's prices) and the
+ * selections it evaluates count against the node limit at this many to one node (measured: one costs
+ * 0.065–0.09 ms, a node of the limit 0.6–0.7 ms on the adversarial auctions and 0.9–1.1 ms on the
+ * ±1 €/MWh ones; README "Algorithm").
+ */
+const SUBTREE_PROPAGATIONS_PER_NODE = 8;
 
 /** Local-search moves judged per search at most. */
 const LOCAL_SEARCH_MOVES = 100_000;
@@ -105,6 +139,8 @@ interface Node {
   inherited: number;
   /** g at the relaxation's prices λ over this node's domain (relaxation.value where it was solved). */
   atLambda: number;
+  /** Its settling by propagation ran out of propagations: its descendants do not try again. */
+  unsettled?: boolean;
 }
 
 export function searchBlocks(problem: Problem, limits: BlockSearchLimits): BlockSearchResult {
@@ -113,6 +149,8 @@ export function searchBlocks(problem: Problem, limits: BlockSearchLimits): Block
     limits.maxNodes,
     limits.certificatePropagations ?? CERTIFICATE_PROPAGATIONS_PER_NODE * limits.maxNodes,
     limits.relaxEvery ?? RELAX_EVERY,
+    limits.subtreeFreeBlocks ?? SUBTREE_FREE_BLOCKS,
+    limits.subtreePropagations ?? SUBTREE_PROPAGATIONS,
   ).run();
 }
 
@@ -135,12 +173,20 @@ class BlockSearch {
   private readonly localBudget = { moves: LOCAL_SEARCH_MOVES };
   /** Evaluations and repairs already worked out (block-selection-memo.ts): nodes meet them again. */
   private readonly memo: SelectionMemo;
+  /** Settles small subtrees by propagation alone (block-subtree-proof.ts). */
+  private readonly prover: SubtreeProver;
+  /** Its propagations and evaluations since `nodes` last counted them. */
+  private settledSinceCount = 0;
+  /** Nodes on the current path whose settling ran out: below them no settling is tried. */
+  private unsettledAbove = 0;
 
   constructor(
     private readonly problem: Problem,
     private readonly maxNodes: number,
     private readonly certificatePropagations: number,
     private readonly relaxEvery: number,
+    private readonly subtreeFreeBlocks: number,
+    private readonly subtreePropagations: number,
   ) {
     this.space = new BlockSpace(problem);
     this.propagator = new Propagator(this.space);
@@ -148,6 +194,8 @@ class BlockSearch {
     this.local = new LocalSearch(this.space);
     this.twins = new TwinOrder(this.space);
     this.memo = new SelectionMemo(this.n);
+    // With the twins' order, as everywhere in this search (of 20 identical sells it would try every subset).
+    this.prover = new SubtreeProver(this.space, (domain) => this.propagate(domain));
     this.best = this.evaluate(problem.blocks.map(() => false));
   }
 
@@ -327,11 +375,67 @@ class BlockSearch {
   private child(parent: Node, block: number, value: number): Node {
     const domain = branch(parent.domain, block, value);
     if (!this.propagate(domain)) return this.emptyNode(domain);
+    let unsettled = false;
+    // No more propagations than the node limit has left, less the node the child may still relax as.
+    const budget = Math.min(
+      this.subtreePropagations,
+      (this.maxNodes - this.nodes - 1) * SUBTREE_PROPAGATIONS_PER_NODE - this.settledSinceCount,
+    );
+    if (this.unsettledAbove === 0 && budget > 0 && this.freeBlocks(domain) <= this.subtreeFreeBlocks) {
+      const settled = this.settle(domain, parent, budget);
+      if (settled !== null) return settled;
+      unsettled = true;
+    }
+    const node = this.unsettledChild(parent, domain);
+    if (unsettled) node.unsettled = true;
+    return node;
+  }
+
+  private freeBlocks(domain: Domain): number {
+    let free = 0;
+    for (let i = 0; i < this.n; i++) if (domain.status[i] === FREE) free++;
+    return free;
+  }
+
+  /**
+   * Settles the subtree of `domain` (a child of `parent`, propagated) by propagation alone: every
+   * selection it keeps is evaluated exactly and offered; a node whose g at the parent's prices shows it
+   * cannot beat the incumbent is not searched further. Returns the subtree as a finished node (bound: the
+   * best admissible welfare met, or a pruned node's bound if higher), or null if the propagations ran out.
+   */
+  private settle(domain: Domain, parent: Node, budget: number): Node | null {
+    let high = Number.NEGATIVE_INFINITY;
+    const outcome = this.prover.settle(
+      domain,
+      budget,
+      (accepted) => {
+        const e = this.evaluate(accepted);
+        if (!isAdmissible(e)) return;
+        this.offer(e);
+        high = Math.max(high, e.value);
+      },
+      (d) => {
+        const bound = Math.min(parent.bound, parent.relaxation!.boundOn(d));
+        if (this.canImprove({ ...parent, domain: d, bound })) return false;
+        high = Math.max(high, bound);
+        return true;
+      },
+    );
+    this.settledSinceCount += outcome.propagations;
+    this.nodes += Math.floor(this.settledSinceCount / SUBTREE_PROPAGATIONS_PER_NODE);
+    this.settledSinceCount %= SUBTREE_PROPAGATIONS_PER_NODE;
+    if (outcome.kind === 'budget') return null;
+    return { ...this.emptyNode(domain), bound: Math.min(parent.bound, high) };
+  }
+
+  /** A child to be searched by the branch-and-bound: bounded at its parent's prices, relaxed if due. */
+  private unsettledChild(parent: Node, domain: Domain): Node {
     // At the parent's λ the child's own g is lower still (narrower K ranges, blocks fixed against their
     // surplus' sign): that bounds it too, at the price of the periods whose range changed.
     const atLambda = parent.relaxation!.boundOn(domain);
     const kept: Node = {
       ...parent,
+      unsettled: false,
       domain,
       inherited: parent.inherited + 1,
       bound: Math.min(parent.bound, atLambda),
@@ -420,6 +524,16 @@ class BlockSearch {
 
   /** Searches the subtree; returns an upper bound on the welfare of its admissible selections. */
   private visit(start: Node): number {
+    if (!start.unsettled) return this.search(start);
+    this.unsettledAbove++;
+    try {
+      return this.search(start);
+    } finally {
+      this.unsettledAbove--;
+    }
+  }
+
+  private search(start: Node): number {
     let node = start;
     let candidate: Evaluation;
     for (;;) {

@@ -23,13 +23,14 @@ export interface ClearAuctionOptions {
   /** Up to this many blocks, enumeration takes over if the search stops at its limit; default 12. */
   maxEnumeratedBlocks?: number;
   /**
-   * Search nodes the branch-and-bound may use (relaxations solved, plus a third of the nodes that keep
-   * an ancestor's); default 2000 (integer >= 1).
+   * Search nodes the branch-and-bound may use (relaxations solved, plus a quarter of the nodes that keep
+   * an ancestor's, plus one per 8 propagations of subtrees settled by propagation alone); default 2000
+   * (integer >= 1).
    */
   maxSearchNodes?: number;
   /**
    * Propagations the root's proof that no block can be accepted may take (block-certificate.ts);
-   * default 10 per search node (integer >= 0; 0: never tried).
+   * default 15 per search node (integer >= 0; 0: never tried).
    */
   certificatePropagations?: number;
 }

@@ -142,8 +142,9 @@ export interface AuctionResult {
    */
   welfareGapBoundCashUnits: number;
   /**
-   * Relaxations solved by the branch-and-bound, plus a third of the nodes that kept an ancestor's (0 for
-   * 'curves-only' and 'enumeration').
+   * Relaxations solved by the branch-and-bound, plus a quarter of the nodes that kept an ancestor's, plus
+   * one per 8 propagations of subtrees settled by propagation alone (0 for 'curves-only' and
+   * 'enumeration').
    */
   searchNodes: number;
 }
