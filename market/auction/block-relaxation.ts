@@ -129,16 +129,7 @@ export class PriceRelaxation {
   /** g(λ) at the current prices: an upper bound on the welfare of every selection in the domain. */
   bound(): number {
     this.resum();
-    const { space, domain } = this;
-    let g = 0;
-    for (let p = 0; p < space.periodCount; p++) g += this.periodTerm(p, this.lambda[p]!);
-    for (let i = 0; i < space.blocks.length; i++) {
-      const s = domain.status[i]!;
-      if (s !== ACCEPTED && s !== FREE) continue;
-      const surplus = this.surplus(i);
-      g += s === ACCEPTED ? surplus : Math.max(0, surplus);
-    }
-    return g;
+    return this.boundOn(this.domain);
   }
 
   /**
