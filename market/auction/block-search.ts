@@ -91,11 +91,13 @@ const CERTIFICATE_PROPAGATIONS_PER_NODE = 15;
 
 /**
  * A child with at most this many free blocks is settled by propagation alone (block-subtree-proof.ts)
- * before it gets a relaxation: measured on the ±1 €/MWh and adversarial auctions (README "Algorithm"),
- * 30–32 left the adversarial ones at their fewest nodes; more saves nodes on the ±1 €/MWh ones but costs
- * the adversarial ones, whose subtrees hold many admissible selections.
+ * before it gets a relaxation. Measured on the ±1 €/MWh and adversarial auctions (README "Algorithm"):
+ * 30–32 leave the adversarial ones at their fewest nodes, whose subtrees hold many admissible
+ * selections; 40 (with the count below at 10) proves three more of thirty-four ±1 €/MWh auctions, two of
+ * ten not used to choose it, at about a tenth more CPU on the adversarial ones (all still proven); 48
+ * and more prove fewer.
  */
-const SUBTREE_FREE_BLOCKS = 32;
+const SUBTREE_FREE_BLOCKS = 40;
 
 /** Propagations one such settling may use; if they run out, the child is searched as before. */
 const SUBTREE_PROPAGATIONS = 3_000;
@@ -104,9 +106,9 @@ const SUBTREE_PROPAGATIONS = 3_000;
  * Its propagations (each with a boundary-chain pass and a bound at the parent's prices) and the
  * selections it evaluates count against the node limit at this many to one node (measured: one costs
  * 0.065–0.09 ms, a node of the limit 0.6–0.7 ms on the adversarial auctions and 0.9–1.1 ms on the
- * ±1 €/MWh ones; README "Algorithm").
+ * ±1 €/MWh ones, so 7–17 of them; README "Algorithm").
  */
-const SUBTREE_PROPAGATIONS_PER_NODE = 8;
+const SUBTREE_PROPAGATIONS_PER_NODE = 10;
 
 /** Local-search moves judged per search at most. */
 const LOCAL_SEARCH_MOVES = 100_000;

@@ -24,7 +24,7 @@ export interface ClearAuctionOptions {
   maxEnumeratedBlocks?: number;
   /**
    * Search nodes the branch-and-bound may use (relaxations solved, plus a quarter of the nodes that keep
-   * an ancestor's, plus one per 8 propagations of subtrees settled by propagation alone); default 2000
+   * an ancestor's, plus one per 10 propagations of subtrees settled by propagation alone); default 2000
    * (integer >= 1).
    */
   maxSearchNodes?: number;

@@ -143,7 +143,7 @@ export interface AuctionResult {
   welfareGapBoundCashUnits: number;
   /**
    * Relaxations solved by the branch-and-bound, plus a quarter of the nodes that kept an ancestor's, plus
-   * one per 8 propagations of subtrees settled by propagation alone (0 for 'curves-only' and
+   * one per 10 propagations of subtrees settled by propagation alone (0 for 'curves-only' and
    * 'enumeration').
    */
   searchNodes: number;
