@@ -55,6 +55,10 @@ const DONE_AT_HALF_BUDGET = 0.75;
  * search meets by 30; README "Algorithm").
  */
 const ESTIMATE_FROM = 2_000;
+/** expand()'s answers for a node whose subtree is finished: no admissible selection left in it… */
+const EMPTY = -1;
+/** …or every block decided. */
+const LEAF = -2;
 /**
  * Share of the budget for the dive that rejects before it accepts (see the top of the file): on the
  * ±1 €/MWh auctions it met an admissible selection within 41–1 266 propagations where accepting first
@@ -92,14 +96,22 @@ export function certifyNothingAdmissible(
     pool[depth] ??= rootDomain(space);
     return branchInto(pool[depth]!, domain, block, value);
   };
-  /** A leaf (every block decided): true if the search goes on, false if it found a selection. */
-  const leaf = (domain: Domain): boolean => {
+  /**
+   * Propagates a node (one from the budget): the block to branch on, or EMPTY or LEAF — its subtree is
+   * then finished and counted done.
+   */
+  const expand = (domain: Domain, depth: number): number => {
+    left--;
+    const pick = propagate(domain) ? (order.find((i) => domain.status[i] === FREE) ?? LEAF) : EMPTY;
+    if (pick < 0) done += 2 ** -depth;
+    return pick;
+  };
+  /** The selection of a LEAF, if it accepts some block and is admissible. */
+  const admissibleAt = (domain: Domain): Evaluation | null => {
     const accepted = Array.from(domain.status, (s) => s === ACCEPTED);
-    if (!accepted.some(Boolean)) return true;
+    if (!accepted.some(Boolean)) return null;
     const e = space.evaluate(accepted);
-    if (!isAdmissible(e)) return true;
-    found = e;
-    return false;
+    return isAdmissible(e) ? e : null;
   };
   // First the dive: the same tree, each block rejected before it is accepted, on a share of the budget.
   // Where its stop leaves it, `path` keeps per depth the value it was exploring (ACCEPTED: the rejected
@@ -112,18 +124,11 @@ export function certifyNothingAdmissible(
   const dive = (domain: Domain, depth: number): boolean => {
     if (diveLeft <= 0) return false;
     diveLeft--;
-    left--;
-    if (!propagate(domain)) {
-      done += 2 ** -depth;
-      return true;
-    }
-    const pick = order.find((i) => domain.status[i] === FREE);
-    if (pick === undefined) {
-      done += 2 ** -depth;
-      const accepted = Array.from(domain.status, (s) => s === ACCEPTED);
-      if (!accepted.some(Boolean)) return true;
-      const e = space.evaluate(accepted);
-      if (isAdmissible(e) && (best === null || isBetter(space.problem, e, best))) best = e;
+    const pick = expand(domain, depth);
+    if (pick === EMPTY) return true;
+    if (pick === LEAF) {
+      const e = admissibleAt(domain);
+      if (e && (best === null || isBetter(space.problem, e, best))) best = e;
       return true;
     }
     for (const value of [REJECTED, ACCEPTED]) {
@@ -140,15 +145,11 @@ export function certifyNothingAdmissible(
    */
   const visit = (domain: Domain, depth: number, onPath: boolean): boolean => {
     if (left <= 0 || (left === halfway && done < DONE_AT_HALF_BUDGET)) return false;
-    left--;
-    if (!propagate(domain)) {
-      done += 2 ** -depth;
-      return true;
-    }
-    const pick = order.find((i) => domain.status[i] === FREE);
-    if (pick === undefined) {
-      done += 2 ** -depth;
-      return leaf(domain);
+    const pick = expand(domain, depth);
+    if (pick === EMPTY) return true;
+    if (pick === LEAF) {
+      found = admissibleAt(domain);
+      return found === null;
     }
     // The dive decided the same block here (same domain, same order).
     if (onPath && depth < path.length && path[depth] === ACCEPTED)
