@@ -3,7 +3,14 @@ import { searchBlocks } from './block-search.js';
 import { clearAuction } from './clear-auction.js';
 import { benchBids } from './clearing.bench.js';
 import { enumerateSelections, evaluateSelection, isAdmissible, prepareProblem } from './problem.js';
-import { block, bruteBestSelection, curve, seededInts, smallBlockAuction } from './test-helpers.js';
+import {
+  block,
+  bruteBestSelection,
+  curve,
+  seededInts,
+  smallAdversarialAuction,
+  smallBlockAuction,
+} from './test-helpers.js';
 import {
   type AuctionBid,
   type AuctionConfig,
@@ -183,58 +190,11 @@ describe('day-ahead size: 96 periods × 1000 curve steps, 50 blocks', () => {
 });
 
 describe('the adversarial shape, small: long blocks all within a few ticks of the money', () => {
-  /**
-   * Like the benchmark's "day-long blocks at ±1 €/MWh", on 8 periods: deep step curves, blocks of 1–8
-   * periods whose limits lie within ±3 ticks of their periods' average price without blocks, each big
-   * enough to move the prices past its own limit — so most subsets are paradoxical.
-   */
-  function adversarial(seed: number, blocks: number): { config: AuctionConfig; bids: AuctionBid[] } {
-    const rnd = seededInts(seed);
-    const config: AuctionConfig = {
-      periods: 8,
-      priceMinTicks: 0,
-      priceMaxTicks: 200,
-      maxQuantityLots: 1000,
-    };
-    const bids: AuctionBid[] = [];
-    for (let t = 0; t < config.periods; t++) {
-      const level = 80 + rnd(0, 40);
-      for (let c = 0; c < 4; c++) {
-        // A buyer whose 6 steps fall to zero from about level − 20 up, a seller whose 6 steps rise
-        // from about level − 25 up: a few lots per tick around the price.
-        const total = rnd(12, 48);
-        const buy: [number, number][] = [[0, total]];
-        const sell: [number, number][] = [[0, 0]];
-        for (let s = 1, p = level - 20; s <= 6; s++) {
-          p += rnd(1, 6);
-          buy.push([p, total - Math.round((total * s) / 6)]);
-        }
-        for (let s = 1, p = level - 25, q = 0; s <= 6; s++) {
-          p += rnd(1, 6);
-          q -= rnd(2, 8);
-          sell.push([p, q]);
-        }
-        bids.push(curve(`b${t}-${c}`, t, buy));
-        bids.push(curve(`s${t}-${c}`, t, sell));
-      }
-    }
-    const prices = clearAuction(config, bids).pricesTicks;
-    for (let i = 0; i < blocks; i++) {
-      const first = rnd(0, config.periods - 1);
-      const last = rnd(first, config.periods - 1);
-      let sum = 0;
-      for (let t = first; t <= last; t++) sum += prices[t]!;
-      const limit = Math.round(sum / (last - first + 1)) + rnd(-3, 3);
-      bids.push(block(`k${i}`, i % 2 === 0 ? 'sell' : 'buy', first, last, limit, rnd(3, 15)));
-    }
-    return { config, bids };
-  }
-
   it('the same selection, welfare and prices as enumerating all subsets (12–14 blocks)', () => {
     let searchedMoreThanRoot = 0;
     let paradoxicallyRejected = 0;
     for (let seed = 1; seed <= 24; seed++) {
-      const { config, bids } = adversarial(seed * 2_246_822_519, 12 + (seed % 3));
+      const { config, bids } = smallAdversarialAuction(seed * 2_246_822_519, 12 + (seed % 3));
       const searched = clearAuction(config, bids, { maxEnumeratedBlocks: 0 });
       const enumerated = clearAuction(config, bids, { method: 'enumeration' });
       expect(searched.provenOptimal).toBe(true);

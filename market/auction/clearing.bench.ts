@@ -93,13 +93,14 @@ export function benchBids(
 /**
  * Blocks near the money: the benchmark's step curves and `blocks` blocks of 1 to `maxPeriods` periods
  * whose limits lie within ±`spreadTicks` of the average price their periods clear at without blocks,
- * 50–500 lots each, so that each can move the price past its own limit.
+ * `lots` (50–500 by default) each, so that each can move the price past its own limit.
  */
 export function nearTheMoneyBids(
   blocks: number,
   seed = 20_261_129,
   spreadTicks = 300,
   maxPeriods = 16,
+  lots: readonly [number, number] = [50, 500],
 ): AuctionBid[] {
   const curves = benchBids(0, seed);
   const prices = clearAuction(defaultAuctionConfig(PERIODS), curves).pricesTicks;
@@ -119,7 +120,7 @@ export function nearTheMoneyBids(
       firstPeriod: first,
       lastPeriod: last,
       priceTicks: Math.round(sum / (last - first + 1)) + rnd(-spreadTicks, spreadTicks),
-      quantityLots: rnd(50, 500),
+      quantityLots: rnd(lots[0], lots[1]),
     });
   }
   return bids;

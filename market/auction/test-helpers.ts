@@ -1,3 +1,4 @@
+import { clearAuction } from './clear-auction.js';
 import type { AuctionBid, AuctionConfig, BlockBid, CurveBid, CurvePoint } from './types.js';
 
 // Builders for tests, and a deliberately naive brute-force clearing (step curves only) that shares no
@@ -379,6 +380,56 @@ export function smallBlockAuction(
     const side = rnd(0, 1) === 0 ? 'buy' : 'sell';
     const limit = nearTheMoney ? rnd(14, 26) : rnd(SMALL_PRICE_MIN, SMALL_PRICE_MAX);
     bids.push(block(`k${i}`, side, first, last, limit, rnd(2, nearTheMoney ? 20 : 15)));
+  }
+  return { config, bids };
+}
+
+/**
+ * Like the benchmark's "day-long blocks at ±1 €/MWh", on 8 periods: deep step curves, blocks of 1–8
+ * periods whose limits lie within ±3 ticks of their periods' average price without blocks, each big
+ * enough to move the prices past its own limit — so most subsets are paradoxical.
+ */
+export function smallAdversarialAuction(
+  seed: number,
+  blocks: number,
+): { config: AuctionConfig; bids: AuctionBid[] } {
+  const rnd = seededInts(seed);
+  const config: AuctionConfig = {
+    periods: 8,
+    priceMinTicks: 0,
+    priceMaxTicks: 200,
+    maxQuantityLots: 1000,
+  };
+  const bids: AuctionBid[] = [];
+  for (let t = 0; t < config.periods; t++) {
+    const level = 80 + rnd(0, 40);
+    for (let c = 0; c < 4; c++) {
+      // A buyer whose 6 steps fall to zero from about level − 20 up, a seller whose 6 steps rise
+      // from about level − 25 up: a few lots per tick around the price.
+      const total = rnd(12, 48);
+      const buy: [number, number][] = [[0, total]];
+      const sell: [number, number][] = [[0, 0]];
+      for (let s = 1, p = level - 20; s <= 6; s++) {
+        p += rnd(1, 6);
+        buy.push([p, total - Math.round((total * s) / 6)]);
+      }
+      for (let s = 1, p = level - 25, q = 0; s <= 6; s++) {
+        p += rnd(1, 6);
+        q -= rnd(2, 8);
+        sell.push([p, q]);
+      }
+      bids.push(curve(`b${t}-${c}`, t, buy));
+      bids.push(curve(`s${t}-${c}`, t, sell));
+    }
+  }
+  const prices = clearAuction(config, bids).pricesTicks;
+  for (let i = 0; i < blocks; i++) {
+    const first = rnd(0, config.periods - 1);
+    const last = rnd(first, config.periods - 1);
+    let sum = 0;
+    for (let t = first; t <= last; t++) sum += prices[t]!;
+    const limit = Math.round(sum / (last - first + 1)) + rnd(-3, 3);
+    bids.push(block(`k${i}`, i % 2 === 0 ? 'sell' : 'buy', first, last, limit, rnd(3, 15)));
   }
   return { config, bids };
 }
