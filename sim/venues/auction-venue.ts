@@ -282,7 +282,13 @@ export class AuctionVenue implements Venue {
     if (periodFaults !== undefined) {
       // Periods outside the auction's, named first as before; the bid's other broken rules after
       // them (validateBid with its own period checks left out: these are the periods' in our terms).
-      refused(validateBid(auction.config, bid, { periods: false, before: periodFaults })!);
+      refused(
+        validateBid(auction.config, bid, {
+          periods: false,
+          before: periodFaults,
+          after: auction.book.duplicateFaults(bid.bidId),
+        })!,
+      );
       return;
     }
     const r = auction.book.submit(bid);
