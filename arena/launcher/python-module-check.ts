@@ -115,12 +115,11 @@ export interface PythonCheckOptions {
 /**
  * The `agents[i].module` issues of the agents the arena launches with `runtime: python` whose
  * module the interpreter would not find (or could not run: a package without __main__, a module
- * taken for a package). `label` names the list in paths (`agents`).
+ * taken for a package), in the order of `agents`.
  */
 export async function pythonModuleIssues(
   agents: readonly AgentConfig[],
   opts: PythonCheckOptions = {},
-  label = 'agents',
 ): Promise<ConfigIssue[]> {
   // One interpreter per distinct command and environment: in practice one for the whole run.
   const base = opts.env ?? process.env;
@@ -145,7 +144,7 @@ export async function pythonModuleIssues(
     });
     at.forEach((i, k) => {
       const message = verdictMessage(python, verdicts[k]);
-      if (message) issues.push({ path: `${label}[${i}].module`, message, value: agents[i]!.module });
+      if (message) issues.push({ path: `agents[${i}].module`, message, value: agents[i]!.module });
     });
   }
   return issues.sort((a, b) => indexOf(a.path) - indexOf(b.path));
