@@ -103,6 +103,27 @@ export class Propagator {
   private readonly diffHigh: Float64Array;
   /** Accepted sell–buy pairs, 7 numbers each (recordPair). */
   private readonly pairs: number[] = [];
+  /**
+   * Per period position: the K at which the price at the low (high) end of its range was last looked up,
+   * and that price (endPrice). The ends of a range are asked for several times a round and stay the same
+   * from round to round and node to node in most periods, whereas the price cache behind space.price is
+   * megabytes read at random: these arrays stay in the processor's cache.
+   */
+  private readonly lowEndK: Float64Array;
+  private readonly lowEndPrice: Float64Array;
+  private readonly highEndK: Float64Array;
+  private readonly highEndPrice: Float64Array;
+  /**
+   * Per free block and period position of it (from slotStart[block]): the K its value leaves at the
+   * high end (sumHigh − q, "cap") and low end (sumLow + q, "floor") when last looked up, and that price.
+   * The aggregate rule and judgeFree ask for the same K, and the sums only move in the periods of the
+   * blocks a node fixed, so most lookups find them here (see endPrice).
+   */
+  private readonly slotStart: Int32Array;
+  private readonly capK: Float64Array;
+  private readonly capPrice: Float64Array;
+  private readonly floorK: Float64Array;
+  private readonly floorPrice: Float64Array;
 
   constructor(private readonly space: BlockSpace) {
     const t = space.periodCount;
@@ -134,6 +155,71 @@ export class Propagator {
       return b.value - b.netDemand * sum;
     });
     this.minCost = new Float64Array(t);
+    this.lowEndK = new Float64Array(t).fill(Number.NaN);
+    this.lowEndPrice = new Float64Array(t);
+    this.highEndK = new Float64Array(t).fill(Number.NaN);
+    this.highEndPrice = new Float64Array(t);
+    this.slotStart = new Int32Array(space.blocks.length + 1);
+    space.blocks.forEach((b, i) => {
+      this.slotStart[i + 1] = this.slotStart[i]! + (b.last - b.first + 1);
+    });
+    const slots = this.slotStart[space.blocks.length]!;
+    this.capK = new Float64Array(slots).fill(Number.NaN);
+    this.capPrice = new Float64Array(slots);
+    this.floorK = new Float64Array(slots).fill(Number.NaN);
+    this.floorPrice = new Float64Array(slots);
+  }
+
+  /** space.price(p, k) for k = sumHigh − q of the block whose slot this is, remembered there. */
+  private capPriceAt(slot: number, p: number, k: number): number {
+    if (sameK(k, this.capK[slot]!)) return this.capPrice[slot]!;
+    const price = this.space.price(p, k);
+    this.capK[slot] = k;
+    this.capPrice[slot] = price;
+    return price;
+  }
+
+  /** space.price(p, k) for k = sumLow + q of the block whose slot this is, remembered there. */
+  private floorPriceAt(slot: number, p: number, k: number): number {
+    if (sameK(k, this.floorK[slot]!)) return this.floorPrice[slot]!;
+    const price = this.space.price(p, k);
+    this.floorK[slot] = k;
+    this.floorPrice[slot] = price;
+    return price;
+  }
+
+  /**
+   * space.price(p, k) where k is likely an end of period position p's K range (or its reference K): the
+   * same number (prices are a function of K), from the last lookup at that end if it was at the same K.
+   */
+  private endPrice(p: number, k: number): number {
+    if (sameK(k, this.lowEndK[p]!)) return this.lowEndPrice[p]!;
+    if (sameK(k, this.highEndK[p]!)) return this.highEndPrice[p]!;
+    if (sameK(k, this.refK[p]!)) return this.refPrice[p]!;
+    return this.space.price(p, k);
+  }
+
+  /** endPrice at the low end, remembered there. */
+  private lowPrice(p: number, k: number): number {
+    if (sameK(k, this.lowEndK[p]!)) return this.lowEndPrice[p]!;
+    const price = this.space.price(p, k);
+    this.lowEndK[p] = k;
+    this.lowEndPrice[p] = price;
+    return price;
+  }
+
+  /** endPrice at the high end, remembered there. */
+  private highPrice(p: number, k: number): number {
+    if (sameK(k, this.highEndK[p]!)) return this.highEndPrice[p]!;
+    const price = this.space.price(p, k);
+    this.highEndK[p] = k;
+    this.highEndPrice[p] = price;
+    return price;
+  }
+
+  /** cost() with the price from endPrice (k an end of the range or the reference K). */
+  private endCost(p: number, k: number): number {
+    return k * (this.endPrice(p, k) - this.refPrice[p]!);
   }
 
   /** f_p(K) = K·(π_p(K) − r_p): what the blocks' net demand K costs the accepted blocks' surplus. */
@@ -185,7 +271,7 @@ export class Propagator {
    * one of its values alone breaks the inequality. Expects ranges() to have just run (sums current).
    */
   private narrowForAggregate(domain: Domain): 'infeasible' | 'stable' | 'narrowed' | 'fixed' {
-    const { space, sumLow, sumHigh, refK, refSurplus, minCost } = this;
+    const { space, sumLow, sumHigh, refK, refPrice, refSurplus, minCost } = this;
     const { status, kLow, kHigh } = domain;
     let surplus = 0;
     for (let i = 0; i < status.length; i++) {
@@ -195,7 +281,7 @@ export class Propagator {
     }
     let cost = 0;
     for (let p = 0; p < space.periodCount; p++) {
-      minCost[p] = this.cost(p, clampTo(refK[p]!, kLow[p]!, kHigh[p]!));
+      minCost[p] = this.endCost(p, clampTo(refK[p]!, kLow[p]!, kHigh[p]!));
       cost += minCost[p]!;
     }
     // Integers when every curve is a step curve; the slack only weakens the test.
@@ -209,7 +295,7 @@ export class Propagator {
     for (let p = 0; p < space.periodCount; p++) {
       const budget = surplus - (cost - minCost[p]!) + slack;
       const mid = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
-      let atHigh = this.cost(p, kHigh[p]!);
+      let atHigh = this.endCost(p, kHigh[p]!);
       if (atHigh > budget) {
         // f_p is non-decreasing from mid up: the largest K there within budget.
         let lo = mid;
@@ -223,7 +309,7 @@ export class Propagator {
         changed = true;
         atHigh = this.cost(p, lo);
       }
-      let atLow = this.cost(p, kLow[p]!);
+      let atLow = this.endCost(p, kLow[p]!);
       if (atLow > budget) {
         let lo = kLow[p]!;
         let hi = mid;
@@ -265,12 +351,22 @@ export class Propagator {
       // Only periods where that passes the point closest to R_p raise the least cost.
       let down = 0;
       let up = 0;
+      // f_p(K) = K·(π_p(K) − r_p), as cost(), with π_p through the block's slots.
+      const slot = this.slotStart[i]! - b.first;
       for (let p = b.first; p <= b.last; p++) {
         const mid = aggMid[p]!;
         const cap = sumHigh[p]! - q;
-        if (cap < mid) down += cap <= kLow[p]! ? costDownAtLow[p]! : this.cost(p, cap) - minCost[p]!;
+        if (cap < mid)
+          down +=
+            cap <= kLow[p]!
+              ? costDownAtLow[p]!
+              : cap * (this.capPriceAt(slot + p, p, cap) - refPrice[p]!) - minCost[p]!;
         const floor = sumLow[p]! + q;
-        if (floor > mid) up += floor >= kHigh[p]! ? costUpAtHigh[p]! : this.cost(p, floor) - minCost[p]!;
+        if (floor > mid)
+          up +=
+            floor >= kHigh[p]!
+              ? costUpAtHigh[p]!
+              : floor * (this.floorPriceAt(slot + p, p, floor) - refPrice[p]!) - minCost[p]!;
       }
       const costAccept = cost + (b.sell ? down : up);
       const costReject = cost + (b.sell ? up : down);
@@ -322,8 +418,8 @@ export class Propagator {
       if (sumLow[p]! > kLow[p]!) kLow[p] = sumLow[p]!;
       if (sumHigh[p]! < kHigh[p]!) kHigh[p] = sumHigh[p]!;
       if (kLow[p]! > kHigh[p]!) return false;
-      priceLow[p] = space.price(p, kLow[p]!);
-      priceHigh[p] = space.price(p, kHigh[p]!);
+      priceLow[p] = this.lowPrice(p, kLow[p]!);
+      priceHigh[p] = this.highPrice(p, kHigh[p]!);
       prefixLow[p + 1] = prefixLow[p]! + priceLow[p]!;
       prefixHigh[p + 1] = prefixHigh[p]! + priceHigh[p]!;
     }
@@ -475,8 +571,8 @@ export class Propagator {
     // judgeFree's price shifts at the ends of each period's K range (computed once, not per block).
     const { space, priceLow, priceHigh } = this;
     for (let p = 0; p < space.periodCount; p++) {
-      const atLow = space.price(p, kLow[p]!);
-      const atHigh = space.price(p, kHigh[p]!);
+      const atLow = this.lowPrice(p, kLow[p]!);
+      const atHigh = this.highPrice(p, kHigh[p]!);
       this.highShiftAtLow[p] = atLow - priceHigh[p]!;
       this.highShiftAtHigh[p] = atHigh - priceHigh[p]!;
       this.lowShiftAtLow[p] = atLow - priceLow[p]!;
@@ -514,6 +610,7 @@ export class Propagator {
     let acceptOnly = false; // rejecting it is impossible
     let runHigh = 0;
     let runLow = 0;
+    const slot = this.slotStart[i]! - b.first;
     for (let p = b.first; p <= b.last; p++) {
       const high = sumHigh[p]! - q;
       const low = sumLow[p]! + q;
@@ -532,13 +629,13 @@ export class Propagator {
           ? highShiftAtHigh[p]!
           : high <= kLow[p]!
             ? highShiftAtLow[p]!
-            : space.price(p, high) - priceHigh[p]!;
+            : this.capPriceAt(slot + p, p, high) - priceHigh[p]!;
       const pl =
         low <= kLow[p]!
           ? lowShiftAtLow[p]!
           : low >= kHigh[p]!
             ? lowShiftAtHigh[p]!
-            : space.price(p, low) - priceLow[p]!;
+            : this.floorPriceAt(slot + p, p, low) - priceLow[p]!;
       // Running sums (the same additions as shiftHigh[p] + ph, from 0 at the first period).
       runHigh += ph;
       runLow += pl;
@@ -617,6 +714,11 @@ export class Propagator {
     if (rejectOnly && acceptOnly) return 'infeasible';
     return acceptOnly ? 'accept' : rejectOnly ? 'reject' : 'free';
   }
+}
+
+/** Whether two K are the same number (−0 and 0 told apart, as a price lookup might). */
+function sameK(a: number, b: number): boolean {
+  return a === b && (a !== 0 || Object.is(a, b));
 }
 
 function clampTo(v: number, lo: number, hi: number): number {
