@@ -101,8 +101,13 @@ export class Propagator {
   /** Scratch for ranges(): sumLow / sumHigh as difference arrays. */
   private readonly diffLow: Float64Array;
   private readonly diffHigh: Float64Array;
-  /** Accepted sell–buy pairs, 7 numbers each (recordPair). */
-  private readonly pairs: number[] = [];
+  /**
+   * Accepted sell–buy pairs, 7 numbers each (recordPair), in the first pairsLength entries: a typed array
+   * kept from call to call (a plain array emptied each round was reallocated as it grew again, most of
+   * what the search allocated).
+   */
+  private pairs = new Float64Array(7 * 16);
+  private pairsLength = 0;
   /**
    * Per period position: the K at which the price at the low (high) end of its range was last looked up,
    * and that price (endPrice). The ends of a range are asked for several times a round and stay the same
@@ -307,7 +312,8 @@ export class Propagator {
         }
         kHigh[p] = lo;
         changed = true;
-        atHigh = this.cost(p, lo);
+        // cost(p, lo), the price remembered as the period's high end, which lo now is.
+        atHigh = lo * (this.highPrice(p, lo) - refPrice[p]!);
       }
       let atLow = this.endCost(p, kLow[p]!);
       if (atLow > budget) {
@@ -320,7 +326,7 @@ export class Propagator {
         }
         kLow[p] = hi;
         changed = true;
-        atLow = this.cost(p, hi);
+        atLow = hi * (this.lowPrice(p, hi) - refPrice[p]!);
       }
       // Narrowing keeps mid inside the range, so it is still the point closest to R_p.
       aggMid[p] = mid;
@@ -492,7 +498,7 @@ export class Propagator {
     const { space, priceLow, priceHigh } = this;
     const { status, kLow, kHigh } = domain;
     let changed = false;
-    this.pairs.length = 0;
+    this.pairsLength = 0;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== ACCEPTED) continue;
       const s = space.blocks[i]!;
@@ -544,9 +550,14 @@ export class Propagator {
    * from do not change before fixFree, so the slacks are the same a second pass would compute).
    */
   private recordPair(s: SpaceBlock, u: SpaceBlock, from: number, to: number, slack: number): void {
+    let at = this.pairsLength;
+    if (at + 7 > this.pairs.length) {
+      const grown = new Float64Array(this.pairs.length * 2);
+      grown.set(this.pairs);
+      this.pairs = grown;
+    }
+    this.pairsLength = at + 7;
     const { pairs } = this;
-    let at = pairs.length;
-    pairs.push(0, 0, 0, 0, 0, 0, 0);
     // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
     while (at > 0 && pairs[at - 1]! > slack) {
       for (let c = 0; c < 7; c++) pairs[at + c] = pairs[at - 7 + c]!;
@@ -693,7 +704,7 @@ export class Propagator {
     // all of them (each period's shift has the same sign): the pairs from there on cannot break.
     const { pairs } = this;
     const reach = Math.max(-shiftHigh[b.last + 1]!, shiftLow[b.last + 1]!);
-    for (let k = 0; k < pairs.length && !(rejectOnly && acceptOnly); k += 7) {
+    for (let k = 0; k < this.pairsLength && !(rejectOnly && acceptOnly); k += 7) {
       const slack = pairs[k + 6]!;
       if (slack >= reach) break;
       const from = pairs[k + 4]!;
