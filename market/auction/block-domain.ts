@@ -302,14 +302,19 @@ export class Propagator {
       const mid = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
       let atHigh = this.endCost(p, kHigh[p]!);
       if (atHigh > budget) {
-        // f_p is non-decreasing from mid up: the largest K there within budget.
-        let lo = mid;
-        let hi = kHigh[p]!;
+        // f_p is non-decreasing from mid up: the largest K there within budget. Bisection from where
+        // the price at the range's end already shows f_p within budget (any start finds the same K: the
+        // one boundary of a monotone test).
+        const top = kHigh[p]!;
+        let lo = this.withinBudgetUpTo(p, mid, top, budget);
+        let hi = top;
         while (lo < hi) {
           const m = Math.ceil((lo + hi) / 2);
           if (this.cost(p, m) <= budget) lo = m;
           else hi = m - 1;
         }
+        // Bisection from mid can end at −0 (Math.ceil(−0.5)): the same zero as it, for the same numbers after.
+        if (lo === 0) lo = bisectedHighest(mid, top, lo);
         kHigh[p] = lo;
         changed = true;
         // cost(p, lo), the price remembered as the period's high end, which lo now is.
@@ -317,13 +322,15 @@ export class Propagator {
       }
       let atLow = this.endCost(p, kLow[p]!);
       if (atLow > budget) {
-        let lo = kLow[p]!;
-        let hi = mid;
+        const bottom = kLow[p]!;
+        let lo = bottom;
+        let hi = this.withinBudgetDownTo(p, bottom, mid, budget);
         while (lo < hi) {
           const m = Math.floor((lo + hi) / 2);
           if (this.cost(p, m) <= budget) hi = m;
           else lo = m + 1;
         }
+        if (hi === 0) hi = bisectedLowest(bottom, mid, hi);
         kLow[p] = hi;
         changed = true;
         atLow = hi * (this.lowPrice(p, hi) - refPrice[p]!);
@@ -384,6 +391,33 @@ export class Propagator {
       changed = true;
     }
     return changed ? 'fixed' : narrowed ? 'narrowed' : 'stable';
+  }
+
+  /**
+   * A K in [mid, top] up to which f_p is surely within budget, from the price at `top` alone (no lookup):
+   * from mid up (mid >= R_p >= 0) K >= 0 and 0 <= π_p(K) − r_p <= π_p(top) − r_p = d, so f_p(K) <= K·d,
+   * each rounded the same way; the largest K with K·d <= budget is found by division and checked in the
+   * same floating-point product. mid itself if that shows nothing (the caller takes mid as within budget).
+   */
+  private withinBudgetUpTo(p: number, mid: number, top: number, budget: number): number {
+    if (!(mid >= 0 && mid >= this.refK[p]!)) return mid;
+    const d = this.endPrice(p, top) - this.refPrice[p]!;
+    if (!(d > 0)) return mid;
+    let k = Math.min(top, Math.max(mid, Math.floor(budget / d)));
+    while (k > mid && k * d > budget) k--;
+    while (k < top && (k + 1) * d <= budget) k++;
+    return k;
+  }
+
+  /** As withinBudgetUpTo, below mid (mid <= R_p, K <= 0, π_p(bottom) − r_p = d <= π_p(K) − r_p <= 0). */
+  private withinBudgetDownTo(p: number, bottom: number, mid: number, budget: number): number {
+    if (!(mid <= 0 && mid <= this.refK[p]!)) return mid;
+    const d = this.endPrice(p, bottom) - this.refPrice[p]!;
+    if (!(d < 0)) return mid;
+    let k = Math.max(bottom, Math.min(mid, Math.ceil(budget / d)));
+    while (k < mid && k * d > budget) k++;
+    while (k > bottom && (k - 1) * d <= budget) k--;
+    return k;
   }
 
   /**
@@ -725,6 +759,34 @@ export class Propagator {
     if (rejectOnly && acceptOnly) return 'infeasible';
     return acceptOnly ? 'accept' : rejectOnly ? 'reject' : 'free';
   }
+}
+
+/**
+ * Where bisection over from…to (narrowForAggregate's search for kHigh from mid) ends when the answer is
+ * `answer`: the same K, and if it is 0, the same sign of it (its probes follow from the answer, so none
+ * is computed).
+ */
+function bisectedHighest(from: number, to: number, answer: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const m = Math.ceil((lo + hi) / 2);
+    if (m <= answer) lo = m;
+    else hi = m - 1;
+  }
+  return lo;
+}
+
+/** As bisectedHighest, for the search for kLow up to mid. */
+function bisectedLowest(from: number, to: number, answer: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const m = Math.floor((lo + hi) / 2);
+    if (m >= answer) hi = m;
+    else lo = m + 1;
+  }
+  return hi;
 }
 
 /** Whether two K are the same number (−0 and 0 told apart, as a price lookup might). */
