@@ -275,32 +275,14 @@ export class PeriodAggregate {
    * at a breakpoint (a step, or the price-limit extension), a single value between breakpoints.
    */
   demandRangeAt(p: number): { lo: number; hi: number } {
-    this.demandRangeInto(p);
-    return { lo: this.demandLoOut, hi: this.demandHiOut };
-  }
-
-  /**
-   * demandRangeAt(p) into demandLoOut / demandHiOut, without allocating a pair (the block search's
-   * relaxation asks for it per period and node).
-   */
-  demandRangeInto(p: number): void {
     const { prices } = this;
     const j = this.lastBreakpointAtOrBelow(p);
-    if (prices[j] === p) {
-      this.demandLoOut = this.loAt(j);
-      this.demandHiOut = this.hiAt(j);
-      return;
-    }
+    if (prices[j] === p) return { lo: this.loAt(j), hi: this.hiAt(j) };
     const a = prices[j]!;
     const b = prices[j + 1]!;
     const d = this.right[j]! + ((this.left[j + 1]! - this.right[j]!) * (p - a)) / (b - a);
-    this.demandLoOut = d;
-    this.demandHiOut = d;
+    return { lo: d, hi: d };
   }
-
-  /** Output of demandRangeInto. */
-  demandLoOut = 0;
-  demandHiOut = 0;
 
   /** Index of the last breakpoint at or below p (0 for p below the minimum price). */
   lastBreakpointAtOrBelow(p: number): number {

@@ -101,34 +101,8 @@ export class Propagator {
   /** Scratch for ranges(): sumLow / sumHigh as difference arrays. */
   private readonly diffLow: Float64Array;
   private readonly diffHigh: Float64Array;
-  /**
-   * Accepted sell–buy pairs, 7 numbers each (recordPair), in the first pairsLength entries: a typed array
-   * kept from call to call (a plain array emptied each round was reallocated as it grew again, most of
-   * what the search allocated).
-   */
-  private pairs = new Float64Array(7 * 16);
-  private pairsLength = 0;
-  /**
-   * Per period position: the K at which the price at the low (high) end of its range was last looked up,
-   * and that price (endPrice). The ends of a range are asked for several times a round and stay the same
-   * from round to round and node to node in most periods, whereas the price cache behind space.price is
-   * megabytes read at random: these arrays stay in the processor's cache.
-   */
-  private readonly lowEndK: Float64Array;
-  private readonly lowEndPrice: Float64Array;
-  private readonly highEndK: Float64Array;
-  private readonly highEndPrice: Float64Array;
-  /**
-   * Per free block and period position of it (from slotStart[block]): the K its value leaves at the
-   * high end (sumHigh − q, "cap") and low end (sumLow + q, "floor") when last looked up, and that price.
-   * The aggregate rule and judgeFree ask for the same K, and the sums only move in the periods of the
-   * blocks a node fixed, so most lookups find them here (see endPrice).
-   */
-  private readonly slotStart: Int32Array;
-  private readonly capK: Float64Array;
-  private readonly capPrice: Float64Array;
-  private readonly floorK: Float64Array;
-  private readonly floorPrice: Float64Array;
+  /** Accepted sell–buy pairs, 7 numbers each (recordPair). */
+  private readonly pairs: number[] = [];
 
   constructor(private readonly space: BlockSpace) {
     const t = space.periodCount;
@@ -160,71 +134,6 @@ export class Propagator {
       return b.value - b.netDemand * sum;
     });
     this.minCost = new Float64Array(t);
-    this.lowEndK = new Float64Array(t).fill(Number.NaN);
-    this.lowEndPrice = new Float64Array(t);
-    this.highEndK = new Float64Array(t).fill(Number.NaN);
-    this.highEndPrice = new Float64Array(t);
-    this.slotStart = new Int32Array(space.blocks.length + 1);
-    space.blocks.forEach((b, i) => {
-      this.slotStart[i + 1] = this.slotStart[i]! + (b.last - b.first + 1);
-    });
-    const slots = this.slotStart[space.blocks.length]!;
-    this.capK = new Float64Array(slots).fill(Number.NaN);
-    this.capPrice = new Float64Array(slots);
-    this.floorK = new Float64Array(slots).fill(Number.NaN);
-    this.floorPrice = new Float64Array(slots);
-  }
-
-  /** space.price(p, k) for k = sumHigh − q of the block whose slot this is, remembered there. */
-  private capPriceAt(slot: number, p: number, k: number): number {
-    if (sameK(k, this.capK[slot]!)) return this.capPrice[slot]!;
-    const price = this.space.price(p, k);
-    this.capK[slot] = k;
-    this.capPrice[slot] = price;
-    return price;
-  }
-
-  /** space.price(p, k) for k = sumLow + q of the block whose slot this is, remembered there. */
-  private floorPriceAt(slot: number, p: number, k: number): number {
-    if (sameK(k, this.floorK[slot]!)) return this.floorPrice[slot]!;
-    const price = this.space.price(p, k);
-    this.floorK[slot] = k;
-    this.floorPrice[slot] = price;
-    return price;
-  }
-
-  /**
-   * space.price(p, k) where k is likely an end of period position p's K range (or its reference K): the
-   * same number (prices are a function of K), from the last lookup at that end if it was at the same K.
-   */
-  private endPrice(p: number, k: number): number {
-    if (sameK(k, this.lowEndK[p]!)) return this.lowEndPrice[p]!;
-    if (sameK(k, this.highEndK[p]!)) return this.highEndPrice[p]!;
-    if (sameK(k, this.refK[p]!)) return this.refPrice[p]!;
-    return this.space.price(p, k);
-  }
-
-  /** endPrice at the low end, remembered there. */
-  private lowPrice(p: number, k: number): number {
-    if (sameK(k, this.lowEndK[p]!)) return this.lowEndPrice[p]!;
-    const price = this.space.price(p, k);
-    this.lowEndK[p] = k;
-    this.lowEndPrice[p] = price;
-    return price;
-  }
-
-  /** endPrice at the high end, remembered there. */
-  private highPrice(p: number, k: number): number {
-    if (sameK(k, this.highEndK[p]!)) return this.highEndPrice[p]!;
-    const price = this.space.price(p, k);
-    this.highEndK[p] = k;
-    this.highEndPrice[p] = price;
-    return price;
-  }
-
-  /** cost() with the price from endPrice (k an end of the range or the reference K). */
-  private endCost(p: number, k: number): number {
-    return k * (this.endPrice(p, k) - this.refPrice[p]!);
   }
 
   /** f_p(K) = K·(π_p(K) − r_p): what the blocks' net demand K costs the accepted blocks' surplus. */
@@ -276,7 +185,7 @@ export class Propagator {
    * one of its values alone breaks the inequality. Expects ranges() to have just run (sums current).
    */
   private narrowForAggregate(domain: Domain): 'infeasible' | 'stable' | 'narrowed' | 'fixed' {
-    const { space, sumLow, sumHigh, refK, refPrice, refSurplus, minCost } = this;
+    const { space, sumLow, sumHigh, refK, refSurplus, minCost } = this;
     const { status, kLow, kHigh } = domain;
     let surplus = 0;
     for (let i = 0; i < status.length; i++) {
@@ -286,7 +195,7 @@ export class Propagator {
     }
     let cost = 0;
     for (let p = 0; p < space.periodCount; p++) {
-      minCost[p] = this.endCost(p, clampTo(refK[p]!, kLow[p]!, kHigh[p]!));
+      minCost[p] = this.cost(p, clampTo(refK[p]!, kLow[p]!, kHigh[p]!));
       cost += minCost[p]!;
     }
     // Integers when every curve is a step curve; the slack only weakens the test.
@@ -300,40 +209,32 @@ export class Propagator {
     for (let p = 0; p < space.periodCount; p++) {
       const budget = surplus - (cost - minCost[p]!) + slack;
       const mid = clampTo(refK[p]!, kLow[p]!, kHigh[p]!);
-      let atHigh = this.endCost(p, kHigh[p]!);
+      let atHigh = this.cost(p, kHigh[p]!);
       if (atHigh > budget) {
-        // f_p is non-decreasing from mid up: the largest K there within budget. Bisection from where
-        // the price at the range's end already shows f_p within budget (any start finds the same K: the
-        // one boundary of a monotone test).
-        const top = kHigh[p]!;
-        let lo = this.withinBudgetUpTo(p, mid, top, budget);
-        let hi = top;
+        // f_p is non-decreasing from mid up: the largest K there within budget.
+        let lo = mid;
+        let hi = kHigh[p]!;
         while (lo < hi) {
           const m = Math.ceil((lo + hi) / 2);
           if (this.cost(p, m) <= budget) lo = m;
           else hi = m - 1;
         }
-        // Bisection from mid can end at −0 (Math.ceil(−0.5)): the same zero as it, for the same numbers after.
-        if (lo === 0) lo = bisectedHighest(mid, top, lo);
         kHigh[p] = lo;
         changed = true;
-        // cost(p, lo), the price remembered as the period's high end, which lo now is.
-        atHigh = lo * (this.highPrice(p, lo) - refPrice[p]!);
+        atHigh = this.cost(p, lo);
       }
-      let atLow = this.endCost(p, kLow[p]!);
+      let atLow = this.cost(p, kLow[p]!);
       if (atLow > budget) {
-        const bottom = kLow[p]!;
-        let lo = bottom;
-        let hi = this.withinBudgetDownTo(p, bottom, mid, budget);
+        let lo = kLow[p]!;
+        let hi = mid;
         while (lo < hi) {
           const m = Math.floor((lo + hi) / 2);
           if (this.cost(p, m) <= budget) hi = m;
           else lo = m + 1;
         }
-        if (hi === 0) hi = bisectedLowest(bottom, mid, hi);
         kLow[p] = hi;
         changed = true;
-        atLow = hi * (this.lowPrice(p, hi) - refPrice[p]!);
+        atLow = this.cost(p, hi);
       }
       // Narrowing keeps mid inside the range, so it is still the point closest to R_p.
       aggMid[p] = mid;
@@ -364,22 +265,12 @@ export class Propagator {
       // Only periods where that passes the point closest to R_p raise the least cost.
       let down = 0;
       let up = 0;
-      // f_p(K) = K·(π_p(K) − r_p), as cost(), with π_p through the block's slots.
-      const slot = this.slotStart[i]! - b.first;
       for (let p = b.first; p <= b.last; p++) {
         const mid = aggMid[p]!;
         const cap = sumHigh[p]! - q;
-        if (cap < mid)
-          down +=
-            cap <= kLow[p]!
-              ? costDownAtLow[p]!
-              : cap * (this.capPriceAt(slot + p, p, cap) - refPrice[p]!) - minCost[p]!;
+        if (cap < mid) down += cap <= kLow[p]! ? costDownAtLow[p]! : this.cost(p, cap) - minCost[p]!;
         const floor = sumLow[p]! + q;
-        if (floor > mid)
-          up +=
-            floor >= kHigh[p]!
-              ? costUpAtHigh[p]!
-              : floor * (this.floorPriceAt(slot + p, p, floor) - refPrice[p]!) - minCost[p]!;
+        if (floor > mid) up += floor >= kHigh[p]! ? costUpAtHigh[p]! : this.cost(p, floor) - minCost[p]!;
       }
       const costAccept = cost + (b.sell ? down : up);
       const costReject = cost + (b.sell ? up : down);
@@ -391,33 +282,6 @@ export class Propagator {
       changed = true;
     }
     return changed ? 'fixed' : narrowed ? 'narrowed' : 'stable';
-  }
-
-  /**
-   * A K in [mid, top] up to which f_p is surely within budget, from the price at `top` alone (no lookup):
-   * from mid up (mid >= R_p >= 0) K >= 0 and 0 <= π_p(K) − r_p <= π_p(top) − r_p = d, so f_p(K) <= K·d,
-   * each rounded the same way; the largest K with K·d <= budget is found by division and checked in the
-   * same floating-point product. mid itself if that shows nothing (the caller takes mid as within budget).
-   */
-  private withinBudgetUpTo(p: number, mid: number, top: number, budget: number): number {
-    if (!(mid >= 0 && mid >= this.refK[p]!)) return mid;
-    const d = this.endPrice(p, top) - this.refPrice[p]!;
-    if (!(d > 0)) return mid;
-    let k = Math.min(top, Math.max(mid, Math.floor(budget / d)));
-    while (k > mid && k * d > budget) k--;
-    while (k < top && (k + 1) * d <= budget) k++;
-    return k;
-  }
-
-  /** As withinBudgetUpTo, below mid (mid <= R_p, K <= 0, π_p(bottom) − r_p = d <= π_p(K) − r_p <= 0). */
-  private withinBudgetDownTo(p: number, bottom: number, mid: number, budget: number): number {
-    if (!(mid <= 0 && mid <= this.refK[p]!)) return mid;
-    const d = this.endPrice(p, bottom) - this.refPrice[p]!;
-    if (!(d < 0)) return mid;
-    let k = Math.max(bottom, Math.min(mid, Math.ceil(budget / d)));
-    while (k < mid && k * d > budget) k++;
-    while (k > bottom && (k - 1) * d <= budget) k--;
-    return k;
   }
 
   /**
@@ -458,8 +322,8 @@ export class Propagator {
       if (sumLow[p]! > kLow[p]!) kLow[p] = sumLow[p]!;
       if (sumHigh[p]! < kHigh[p]!) kHigh[p] = sumHigh[p]!;
       if (kLow[p]! > kHigh[p]!) return false;
-      priceLow[p] = this.lowPrice(p, kLow[p]!);
-      priceHigh[p] = this.highPrice(p, kHigh[p]!);
+      priceLow[p] = space.price(p, kLow[p]!);
+      priceHigh[p] = space.price(p, kHigh[p]!);
       prefixLow[p + 1] = prefixLow[p]! + priceLow[p]!;
       prefixHigh[p + 1] = prefixHigh[p]! + priceHigh[p]!;
     }
@@ -532,7 +396,7 @@ export class Propagator {
     const { space, priceLow, priceHigh } = this;
     const { status, kLow, kHigh } = domain;
     let changed = false;
-    this.pairsLength = 0;
+    this.pairs.length = 0;
     for (let i = 0; i < status.length; i++) {
       if (status[i] !== ACCEPTED) continue;
       const s = space.blocks[i]!;
@@ -584,14 +448,9 @@ export class Propagator {
    * from do not change before fixFree, so the slacks are the same a second pass would compute).
    */
   private recordPair(s: SpaceBlock, u: SpaceBlock, from: number, to: number, slack: number): void {
-    let at = this.pairsLength;
-    if (at + 7 > this.pairs.length) {
-      const grown = new Float64Array(this.pairs.length * 2);
-      grown.set(this.pairs);
-      this.pairs = grown;
-    }
-    this.pairsLength = at + 7;
     const { pairs } = this;
+    let at = pairs.length;
+    pairs.push(0, 0, 0, 0, 0, 0, 0);
     // Insertion by slack (few pairs; judgeFree stops at the first it cannot break).
     while (at > 0 && pairs[at - 1]! > slack) {
       for (let c = 0; c < 7; c++) pairs[at + c] = pairs[at - 7 + c]!;
@@ -616,8 +475,8 @@ export class Propagator {
     // judgeFree's price shifts at the ends of each period's K range (computed once, not per block).
     const { space, priceLow, priceHigh } = this;
     for (let p = 0; p < space.periodCount; p++) {
-      const atLow = this.lowPrice(p, kLow[p]!);
-      const atHigh = this.highPrice(p, kHigh[p]!);
+      const atLow = space.price(p, kLow[p]!);
+      const atHigh = space.price(p, kHigh[p]!);
       this.highShiftAtLow[p] = atLow - priceHigh[p]!;
       this.highShiftAtHigh[p] = atHigh - priceHigh[p]!;
       this.lowShiftAtLow[p] = atLow - priceLow[p]!;
@@ -655,7 +514,6 @@ export class Propagator {
     let acceptOnly = false; // rejecting it is impossible
     let runHigh = 0;
     let runLow = 0;
-    const slot = this.slotStart[i]! - b.first;
     for (let p = b.first; p <= b.last; p++) {
       const high = sumHigh[p]! - q;
       const low = sumLow[p]! + q;
@@ -674,13 +532,13 @@ export class Propagator {
           ? highShiftAtHigh[p]!
           : high <= kLow[p]!
             ? highShiftAtLow[p]!
-            : this.capPriceAt(slot + p, p, high) - priceHigh[p]!;
+            : space.price(p, high) - priceHigh[p]!;
       const pl =
         low <= kLow[p]!
           ? lowShiftAtLow[p]!
           : low >= kHigh[p]!
             ? lowShiftAtHigh[p]!
-            : this.floorPriceAt(slot + p, p, low) - priceLow[p]!;
+            : space.price(p, low) - priceLow[p]!;
       // Running sums (the same additions as shiftHigh[p] + ph, from 0 at the first period).
       runHigh += ph;
       runLow += pl;
@@ -738,7 +596,7 @@ export class Propagator {
     // all of them (each period's shift has the same sign): the pairs from there on cannot break.
     const { pairs } = this;
     const reach = Math.max(-shiftHigh[b.last + 1]!, shiftLow[b.last + 1]!);
-    for (let k = 0; k < this.pairsLength && !(rejectOnly && acceptOnly); k += 7) {
+    for (let k = 0; k < pairs.length && !(rejectOnly && acceptOnly); k += 7) {
       const slack = pairs[k + 6]!;
       if (slack >= reach) break;
       const from = pairs[k + 4]!;
@@ -759,39 +617,6 @@ export class Propagator {
     if (rejectOnly && acceptOnly) return 'infeasible';
     return acceptOnly ? 'accept' : rejectOnly ? 'reject' : 'free';
   }
-}
-
-/**
- * Where bisection over from…to (narrowForAggregate's search for kHigh from mid) ends when the answer is
- * `answer`: the same K, and if it is 0, the same sign of it (its probes follow from the answer, so none
- * is computed).
- */
-function bisectedHighest(from: number, to: number, answer: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const m = Math.ceil((lo + hi) / 2);
-    if (m <= answer) lo = m;
-    else hi = m - 1;
-  }
-  return lo;
-}
-
-/** As bisectedHighest, for the search for kLow up to mid. */
-function bisectedLowest(from: number, to: number, answer: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const m = Math.floor((lo + hi) / 2);
-    if (m >= answer) hi = m;
-    else lo = m + 1;
-  }
-  return hi;
-}
-
-/** Whether two K are the same number (−0 and 0 told apart, as a price lookup might). */
-function sameK(a: number, b: number): boolean {
-  return a === b && (a !== 0 || Object.is(a, b));
 }
 
 function clampTo(v: number, lo: number, hi: number): number {

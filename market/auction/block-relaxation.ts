@@ -165,11 +165,11 @@ export class PriceRelaxation {
     if (Object.is(memo.x[p], x) && Object.is(memo.kLow[p], kLow) && Object.is(memo.kHigh[p], kHigh))
       return memo.value[p]!;
     const agg = this.space.aggregates[p]!;
-    agg.demandRangeInto(x);
+    const range = agg.demandRangeAt(x);
     let value: number;
     // The curves absorb K in [−hi, −lo] at price x.
-    if (-agg.demandLoOut < kLow) value = agg.clear(kLow)!.value + x * kLow;
-    else if (-agg.demandHiOut > kHigh) value = agg.clear(kHigh)!.value + x * kHigh;
+    if (-range.lo < kLow) value = agg.clear(kLow)!.value + x * kLow;
+    else if (-range.hi > kHigh) value = agg.clear(kHigh)!.value + x * kHigh;
     else value = agg.tailFrom(x);
     memo.x[p] = x;
     memo.kLow[p] = kLow;
