@@ -13,6 +13,7 @@ export {
   launchCommand,
   stopAgents,
 } from './launcher/agent-launcher.js';
+export { type PythonCheckOptions, pythonModuleIssues } from './launcher/python-module-check.js';
 export { exists as jetStreamEntityExists, isJetStreamNotEnabled } from './nats/jetstream-lookup.js';
 export { JetStreamOutbox, type OutboxReport } from './nats/jetstream-outbox.js';
 export {

@@ -190,3 +190,34 @@ describe('learners of one run', () => {
     ).toEqual([]);
   });
 });
+
+describe('modules of launched Python agents', () => {
+  const battery = { type: 'battery', powerMw: 5, energyMwh: 10 };
+  const py = (id: string, module: string) => ({
+    id,
+    strategy: 'py-spread-battery',
+    runtime: 'python',
+    module,
+    asset: battery,
+  });
+
+  it('refuses a misspelt module before anything starts, naming agents[i].module and where it was looked for', async () => {
+    const cfg = parseRunConfig({
+      day: '2026-11-22',
+      agents: [
+        { id: 'liq', strategy: 'liquidity', role: 'liquidity' },
+        py('py-ok', 'flexarena_examples.battery'),
+        py('py-typo', 'flexarena_examples.batery'),
+        py('py-by-hand', 'flexarena_examples.batery'),
+      ],
+    });
+    // Started by hand (--external py-by-hand=<token>): the arena runs no module for it.
+    Object.assign(cfg.agents[3]!, { launch: false, token: 'hand-token-1' });
+    const issues = await issuesOf(cfg);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ path: 'agents[2].module', value: 'flexarena_examples.batery' });
+    expect(issues[0]!.message).toMatch(
+      /^no Python module flexarena_examples\.batery: \/usr\/bin\/python3 -m looked for batery\.py or a package batery\/ in the package flexarena_examples \(.*agents\/python\/flexarena_examples\); did you mean flexarena_examples\.battery\?$/,
+    );
+  });
+});

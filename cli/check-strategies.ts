@@ -2,9 +2,10 @@
 // a parameter the strategy refuses, a seat without the asset the strategy plays or a parameter that
 // does not fit that asset (an SoC target outside the battery's range) is a configuration error
 // before anything starts (agents/strategies/strategy-check.ts). Before, the last two surfaced at the
-// agent's welcome: its process exited and the run went on without it. Agents started by hand
-// (launch: false) or from their own command line (`command`, `runtime`) may carry any label and
-// parameters.
+// agent's welcome: its process exited and the run went on without it. So did the module of a
+// `runtime: python` agent that `python3 -m` does not find, now refused here too
+// (arena/launcher/python-module-check.ts). Agents started by hand (launch: false) or from their own
+// command line (`command`, `runtime`) may carry any label and parameters.
 import { dirname, resolve } from 'node:path';
 import { resolveParamPaths, seatConfigIssues, sharedStateFileIssues } from '../agents/strategies/index.js';
 import type { Welcome } from '../gen/flexarena/v1/session.js';
@@ -42,6 +43,12 @@ export async function checkLaunchedStrategies(
     ),
   );
   if (shared.length > 0) throw new ConfigError(source, shared);
+  // A misspelt module of a Python agent: its process ended at once and the run went on without it.
+  if (cfg.agents.some((a) => a.launch && a.runtime === 'python')) {
+    const { pythonModuleIssues } = await import('../arena/index.js');
+    const modules = await pythonModuleIssues(cfg.agents);
+    if (modules.length > 0) throw new ConfigError(source, modules);
+  }
 }
 
 /**

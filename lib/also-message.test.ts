@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALSO_SHOWN, firstWithOthers, withAlso } from './also-message.js';
+import { ALSO_SHOWN, firstWithOthers, ownMessage, withAlso } from './also-message.js';
 
 describe('withAlso', () => {
   it('is the first message alone when nothing else broke', () => {
@@ -32,5 +32,17 @@ describe('firstWithOthers', () => {
       message: 'a is bad; also: b is bad; c is bad',
       also: [r('b'), r('c')],
     });
+  });
+});
+
+describe('ownMessage', () => {
+  const r = (field: string) => ({ field, message: `${field} is bad; got x` });
+
+  it("is the first rule's own words, without the others, however many were spelled out", () => {
+    expect(ownMessage(r('a'))).toBe('a is bad; got x');
+    expect(ownMessage(firstWithOthers([r('a'), r('b')])!)).toBe('a is bad; got x');
+    const many = firstWithOthers(Array.from({ length: ALSO_SHOWN + 3 }, (_, i) => r(`f${i}`)))!;
+    expect(many.message).toMatch(/; 2 more$/);
+    expect(ownMessage(many)).toBe('f0 is bad; got x');
   });
 });

@@ -37,3 +37,19 @@ export function firstWithOthers<R extends WithOthers<R>>(found: readonly R[]): R
     also,
   };
 }
+
+/**
+ * The first rule's own words in a rejection firstWithOthers made: its message without "; also: "
+ * and the others (a reader that words each rule on its own, in other names, needs them apart).
+ */
+export function ownMessage(r: {
+  message: string;
+  also?: readonly { message: string }[] | undefined;
+}): string {
+  if (r.also === undefined || r.also.length === 0) return r.message;
+  const others = withAlso(
+    '',
+    r.also.map((x) => x.message),
+  );
+  return r.message.endsWith(others) ? r.message.slice(0, r.message.length - others.length) : r.message;
+}

@@ -7,7 +7,7 @@
 // package into every agent process's bundle.)
 
 export { BID_ID_LIMIT, isBidId, MAX_ID_BYTES } from './action-ids.js';
-export { ALSO_SHOWN, firstWithOthers, type WithOthers, withAlso } from './also-message.js';
+export { ALSO_SHOWN, firstWithOthers, ownMessage, type WithOthers, withAlso } from './also-message.js';
 export {
   type BatteryLimits,
   type BatteryPlan,

@@ -135,8 +135,16 @@ export interface RejectedEvent {
   field: string;
   /** The rule's limit in words, e.g. "<= 999900" or ">= 2026-11-21T16:00:00.000Z". */
   limit: string;
+  /** The first broken rule's words, then the others' after "; also: " (lib/also-message.ts). */
   message: string;
   clientRef?: string;
+  /**
+   * The command's other broken rules, in the order they are checked (`code`, `field` and `limit`
+   * are the first's, as when only the first was named). Absent when there is one. Rules of the
+   * command's own fields and its product's window; not a FOK's fillability, which only a command
+   * that breaks no other rule reaches.
+   */
+  also?: readonly RejectedEvent[];
 }
 
 export interface TradeEvent {

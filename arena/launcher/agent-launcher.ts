@@ -52,14 +52,19 @@ export function fillPlaceholders(
  * SDK for `runtime: python` (undefined: a built-in strategy, `flexarena agent <strategy>`). With
  * `keepsState` (the run restarts its agents' processes, limits.agentRestarts) a Python agent gets
  * the SDK's `--state {state}`: a module that does not parse the SDK's command line would refuse an
- * option it does not know, so a run that restarts nothing passes none.
+ * option it does not know, so a run that restarts nothing passes none. `env` is the environment
+ * the process starts in (the arena's own).
  */
-export function agentCommand(agent: AgentConfig, keepsState = false): AgentCommand | undefined {
+export function agentCommand(
+  agent: AgentConfig,
+  keepsState = false,
+  env: NodeJS.ProcessEnv = process.env,
+): AgentCommand | undefined {
   const params = JSON.stringify(agent.params ?? {});
   if (agent.command) return { argv: agent.command, params };
   if (agent.runtime === 'python' && agent.module) {
-    const python = process.env.FLEXARENA_PYTHON ?? '/usr/bin/python3';
-    const path = [PYTHON_SDK_DIR, process.env.PYTHONPATH].filter(Boolean).join(':');
+    const python = env.FLEXARENA_PYTHON ?? '/usr/bin/python3';
+    const path = [PYTHON_SDK_DIR, env.PYTHONPATH].filter(Boolean).join(':');
     return {
       argv: [
         python,

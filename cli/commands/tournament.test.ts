@@ -6,7 +6,13 @@ import { parse, stringify } from 'yaml';
 import { ConfigError } from '../../lib/index.js';
 import { tempDir } from '../../test/helpers/arena-process.js';
 import { loadScenarios, parseTournament } from '../../tournament/index.js';
-import { checkEntrants, checkScenarioAgents, checkSeats, parseWorkerTimeout } from './tournament.js';
+import {
+  checkEntrants,
+  checkScenarioAgents,
+  checkScenarioModules,
+  checkSeats,
+  parseWorkerTimeout,
+} from './tournament.js';
 
 describe('--worker-timeout', () => {
   it('takes seconds ≥ 0 as given, 0 meaning wait forever', () => {
@@ -177,6 +183,25 @@ describe("a scenario's other agents (not seats)", () => {
       checkScenarioAgents(t, scenarios);
       await expect(checkSeats(t, scenarios, 't.yaml')).rejects.toThrow(
         `${file}:\n  - agents[3].strategy: unknown strategy "lp-batery"`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with runtime: python, must name a module python3 -m finds (checked before the first game)', async () => {
+    const py = {
+      strategy: 'py-battery',
+      runtime: 'python',
+      asset: { type: 'battery', powerMw: 5, energyMwh: 10 },
+    };
+    const { dir, file, t } = withOthers([
+      { id: 'py-ok', module: 'flexarena_examples.battery', ...py },
+      { id: 'py-typo', module: 'flexarena_exampels.battery', ...py },
+    ]);
+    try {
+      await expect(checkScenarioModules(t, loadScenarios(t, 't.yaml'))).rejects.toThrow(
+        `${file}:\n  - agents[4].module: no Python module flexarena_exampels: /usr/bin/python3 -m looked for flexarena_exampels.py`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -132,6 +132,26 @@ async function checkPlayedAgents(
   }
 }
 
+/**
+ * The modules of the scenarios' own `runtime: python` agents (not seats), which every game played
+ * by this process launches as `flexarena run` would: one `python3 -m` would not find is refused
+ * before the first game, naming the scenario field (arena/launcher/python-module-check.ts). Games
+ * played by workers (`--nats`) start their agents on the workers' hosts, in their environment:
+ * not checked here, where a module might be found that is not there, or the reverse.
+ */
+export async function checkScenarioModules(
+  t: TournamentConfig,
+  scenarios: readonly RunConfig[],
+): Promise<void> {
+  for (const [i, s] of t.scenarios.entries()) {
+    const agents = scenarios[i]!.agents.map((a) => (s.seats.includes(a.id) ? { ...a, launch: false } : a));
+    if (!agents.some((a) => a.launch && a.runtime === 'python')) continue;
+    const { pythonModuleIssues } = await import('../../arena/index.js');
+    const issues = await pythonModuleIssues(agents);
+    if (issues.length > 0) throw new ConfigError(s.file, issues);
+  }
+}
+
 interface TournamentFlags {
   out?: string;
   /** true: `--nats` without a URL. */
@@ -188,6 +208,7 @@ export function registerTournament(program: Command): void {
       const scenarios = loadScenarios(t, file);
       checkScenarioAgents(t, scenarios);
       await checkSeats(t, scenarios, file);
+      if (!o.nats) await checkScenarioModules(t, scenarios);
       const executor = o.nats
         ? natsExecutor({
             natsUrl: natsUrlOf(o.nats),

@@ -462,6 +462,36 @@ describe('children with few free blocks settled by propagation alone (block-subt
     expect(settlingMattered).toBeGreaterThan(5);
   });
 
+  it('wider settlings after a run of empty ones: the same selection as enumeration, and they change the search', () => {
+    // With 3 free blocks settled, children with up to 3 + 4 free blocks are settled too once
+    // `emptySettlingsInARow` settlings in a row met no admissible selection (0 here: at once; the small
+    // auctions seldom have a run of empty ones). If a wider settling lost a selection, or one that ran out
+    // cut its subtree short, the search would miss the optimum or claim a proof it lacks; with a run that
+    // is never reached, nothing changes.
+    let widened = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      const problem = prepareProblem(hard(seed).config, hard(seed).bids);
+      const enumerated = enumerateSelections(problem);
+      const limits = { maxNodes: 100_000, certificatePropagations: 0, subtreeFreeBlocks: 3 };
+      const plain = searchBlocks(problem, { ...limits, widerSubtreeBlocks: 0 });
+      const never = searchBlocks(problem, { ...limits, widerSubtreeBlocks: 4, emptySettlingsInARow: 1e9 });
+      expect(never.nodes).toBe(plain.nodes);
+      for (const subtreePropagations of [4, 3_000]) {
+        const r = searchBlocks(problem, {
+          ...limits,
+          widerSubtreeBlocks: 4,
+          emptySettlingsInARow: 0,
+          subtreePropagations,
+        });
+        expect(r.provenOptimal).toBe(true);
+        expect(r.best.accepted).toEqual(enumerated.accepted);
+        expect(r.best.value).toBe(enumerated.value);
+        if (subtreePropagations === 3_000 && r.nodes !== plain.nodes) widened++;
+      }
+    }
+    expect(widened).toBeGreaterThan(1);
+  });
+
   it('a settling that runs out of propagations leaves the child to the branch-and-bound', () => {
     // With a few propagations per settling most run out; the search must still find and prove the optimum.
     let ranOut = 0;

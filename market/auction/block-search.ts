@@ -47,6 +47,8 @@ import { type Evaluation, isAdmissible, isBetter, type Problem, welfareTolerance
 // own g at the parent's prices, every selection that survives evaluated exactly. Near the money the
 // children the bound cannot prune mostly hold no admissible selection at all, and propagation shows that
 // at a fraction of a relaxed node's cost (README.md, "Subtrees settled by propagation").
+// Once the settlings keep finding their subtrees empty, children with a few more free blocks are settled
+// as well (EMPTY_SETTLINGS_IN_A_ROW): there the branch-and-bound's own nodes above them buy nothing.
 
 export interface BlockSearchLimits {
   /**
@@ -69,6 +71,13 @@ export interface BlockSearchLimits {
   subtreeFreeBlocks?: number;
   /** Propagations one such settling may use (default SUBTREE_PROPAGATIONS). */
   subtreePropagations?: number;
+  /**
+   * After `emptySettlingsInARow` settlings in a row met no admissible selection (default
+   * EMPTY_SETTLINGS_IN_A_ROW), children with up to this many free blocks more are settled too (default
+   * WIDER_SUBTREE_BLOCKS, 0 to skip it).
+   */
+  widerSubtreeBlocks?: number;
+  emptySettlingsInARow?: number;
 }
 
 export interface BlockSearchResult {
@@ -101,6 +110,22 @@ const SUBTREE_FREE_BLOCKS = 40;
 
 /** Propagations one such settling may use; if they run out, the child is searched as before. */
 const SUBTREE_PROPAGATIONS = 3_000;
+
+/**
+ * Once EMPTY_SETTLINGS_IN_A_ROW settlings in a row have finished without meeting an admissible
+ * selection, children with up to WIDER_SUBTREE_BLOCKS more free blocks than SUBTREE_FREE_BLOCKS are
+ * settled too, with up to WIDER_SUBTREE_PROPAGATIONS propagations (one that runs out does not stop the
+ * smaller settlings below it). Where the subtrees are empty (blocks far larger than their margins: every admissible
+ * selection needs opposite blocks that net its K almost exactly), the branch-and-bound's own nodes
+ * above the settled ones buy nothing — their bound prunes almost none, reduced-cost fixing fixes
+ * almost no block — and emptiness proved by propagation in the order of first periods needs fewer
+ * propagations than the same subtrees split by the branch-and-bound's order first. Where the subtrees
+ * hold admissible selections (the adversarial auctions), the bound is what closes them and this stays
+ * off. Measured on the families of scripts/bench/block-families.ts (README.md, "Algorithm").
+ */
+const EMPTY_SETTLINGS_IN_A_ROW = 10;
+const WIDER_SUBTREE_BLOCKS = 4;
+const WIDER_SUBTREE_PROPAGATIONS = 10_000;
 
 /**
  * Its propagations (each with a boundary-chain pass and a bound at the parent's prices) and the
@@ -153,6 +178,8 @@ export function searchBlocks(problem: Problem, limits: BlockSearchLimits): Block
     limits.relaxEvery ?? RELAX_EVERY,
     limits.subtreeFreeBlocks ?? SUBTREE_FREE_BLOCKS,
     limits.subtreePropagations ?? SUBTREE_PROPAGATIONS,
+    limits.widerSubtreeBlocks ?? WIDER_SUBTREE_BLOCKS,
+    limits.emptySettlingsInARow ?? EMPTY_SETTLINGS_IN_A_ROW,
   ).run();
 }
 
@@ -181,6 +208,8 @@ class BlockSearch {
   private settledSinceCount = 0;
   /** Nodes on the current path whose settling ran out: below them no settling is tried. */
   private unsettledAbove = 0;
+  /** Settlings finished in a row without meeting an admissible selection (emptySettlingsInARow). */
+  private emptySettlings = 0;
 
   constructor(
     private readonly problem: Problem,
@@ -189,6 +218,8 @@ class BlockSearch {
     private readonly relaxEvery: number,
     private readonly subtreeFreeBlocks: number,
     private readonly subtreePropagations: number,
+    private readonly widerSubtreeBlocks: number,
+    private readonly emptySettlingsInARow: number,
   ) {
     this.space = new BlockSpace(problem);
     this.propagator = new Propagator(this.space);
@@ -380,15 +411,22 @@ class BlockSearch {
     const domain = branch(parent.domain, block, value);
     if (!this.propagate(domain)) return this.emptyNode(domain);
     let unsettled = false;
+    const free = this.freeBlocks(domain);
+    const wider =
+      free > this.subtreeFreeBlocks &&
+      this.subtreeFreeBlocks > 0 &&
+      free <= this.subtreeFreeBlocks + this.widerSubtreeBlocks &&
+      this.emptySettlings >= this.emptySettlingsInARow;
     // No more propagations than the node limit has left, less the node the child may still relax as.
     const budget = Math.min(
-      this.subtreePropagations,
+      wider ? WIDER_SUBTREE_PROPAGATIONS : this.subtreePropagations,
       (this.maxNodes - this.nodes - 1) * SUBTREE_PROPAGATIONS_PER_NODE - this.settledSinceCount,
     );
-    if (this.unsettledAbove === 0 && budget > 0 && this.freeBlocks(domain) <= this.subtreeFreeBlocks) {
+    if (this.unsettledAbove === 0 && budget > 0 && (wider || free <= this.subtreeFreeBlocks)) {
       const settled = this.settle(domain, parent, budget);
       if (settled !== null) return settled;
-      unsettled = true;
+      // A wider settling that ran out says nothing about the smaller ones below it.
+      if (!wider) unsettled = true;
     }
     const node = this.unsettledChild(parent, domain);
     if (unsettled) node.unsettled = true;
@@ -409,12 +447,14 @@ class BlockSearch {
    */
   private settle(domain: Domain, parent: Node, budget: number): Node | null {
     let high = Number.NEGATIVE_INFINITY;
+    let admissible = false;
     const outcome = this.prover.settle(
       domain,
       budget,
       (accepted) => {
         const e = this.evaluate(accepted);
         if (!isAdmissible(e)) return;
+        admissible = true;
         this.offer(e);
         high = Math.max(high, e.value);
       },
@@ -429,6 +469,7 @@ class BlockSearch {
     this.nodes += Math.floor(this.settledSinceCount / SUBTREE_PROPAGATIONS_PER_NODE);
     this.settledSinceCount %= SUBTREE_PROPAGATIONS_PER_NODE;
     if (outcome.kind === 'budget') return null;
+    this.emptySettlings = admissible ? 0 : this.emptySettlings + 1;
     return { ...this.emptyNode(domain), bound: Math.min(parent.bound, high) };
   }
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { block, curve } from './test-helpers.js';
 import { type AuctionBid, type AuctionConfig, defaultAuctionConfig } from './types.js';
-import { validateBid } from './validate-bid.js';
+import { AuctionBook, validateBid } from './validate-bid.js';
 
 const config: AuctionConfig = { ...defaultAuctionConfig(4), maxQuantityLots: 1000, maxCurvePoints: 5 };
 
@@ -65,6 +65,33 @@ describe('validateBid names every rule a bid breaks', () => {
       field: 'priceTicks',
       limit: '>= -50000 and <= 400000',
       message: 'priceTicks must be an integer >= -50000 and <= 400000; got 400001',
+    });
+  });
+});
+
+describe("the book names a bid id already live after the bid's own rules", () => {
+  it('a duplicate that breaks other rules: those first, the duplicate in also; alone: as before', () => {
+    const book = new AuctionBook(config);
+    expect(book.submit(block('k', 'buy', 0, 3, 1_000, 5))).toEqual({ ok: true });
+    const bad = book.submit(block('k', 'buy', 0, 3, 400_001, 0));
+    expect(bad.ok).toBe(false);
+    const r = (bad as { rejection: NonNullable<ReturnType<typeof validateBid>> }).rejection;
+    expect([r.code, r.field]).toEqual(['PRICE_OUT_OF_RANGE', 'priceTicks']);
+    expect(r.also?.map((x) => [x.code, x.field])).toEqual([
+      ['QUANTITY_INVALID', 'quantityLots'],
+      ['DUPLICATE_BID_ID', 'bidId'],
+    ]);
+    expect(r.message).toMatch(
+      /; also: quantityLots must be .*; bidId "k" must be unique among the live bids of this auction$/,
+    );
+    expect(book.submit(block('k', 'buy', 0, 3, 1_000, 5))).toEqual({
+      ok: false,
+      rejection: {
+        code: 'DUPLICATE_BID_ID',
+        field: 'bidId',
+        limit: 'unique among the live bids of this auction',
+        message: 'bidId "k" must be unique among the live bids of this auction',
+      },
     });
   });
 });

@@ -255,14 +255,19 @@ function blockFaults(
 
 /**
  * The rules the bid breaks, or null if it is valid for this config: the first as code, field and
- * limit, the others after it (rejectionOf). Duplicates are the book's business. `periods: false`
+ * limit, the others after it (rejectionOf). Duplicates are the book's business: it passes what it
+ * found as `after` (named after the bid's own rules, so that these stay first). `periods: false`
  * leaves the periods out, for a caller that checked them in its own terms (the arena's auction
  * venue: quarter-hours of the day) and adds what it found before these.
  */
 export function validateBid(
   config: AuctionConfig,
   bid: AuctionBid,
-  options: { periods?: boolean; before?: readonly AuctionRejection[] } = {},
+  options: {
+    periods?: boolean;
+    before?: readonly AuctionRejection[];
+    after?: readonly AuctionRejection[];
+  } = {},
 ): AuctionRejection | null {
   const raw: unknown = bid;
   if (raw === null || typeof raw !== 'object') {
@@ -272,20 +277,15 @@ export function validateBid(
   let found = options.before === undefined || options.before.length === 0 ? undefined : [...options.before];
   found = add(found, idCheck(bid.bidId, 'bidId'));
   found = add(found, idCheck(bid.agentId, 'agentId'));
-  if (bid.kind === 'curve') return rejectionOf(curveFaults(config, bid, found, periods));
-  if (bid.kind === 'block') return rejectionOf(blockFaults(config, bid, found, periods));
-  const limit = "'curve' or 'block'";
-  return rejectionOf(
-    add(
-      found,
-      reject(
-        'INVALID_FIELD',
-        'kind',
-        limit,
-        `kind must be ${limit}; got ${show((bid as { kind: unknown }).kind)}`,
-      ),
-    ),
-  );
+  if (bid.kind === 'curve') found = curveFaults(config, bid, found, periods);
+  else if (bid.kind === 'block') found = blockFaults(config, bid, found, periods);
+  else {
+    const limit = "'curve' or 'block'";
+    const kind = show((bid as { kind: unknown }).kind);
+    found = add(found, reject('INVALID_FIELD', 'kind', limit, `kind must be ${limit}; got ${kind}`));
+  }
+  for (const r of options.after ?? []) found = add(found, r);
+  return rejectionOf(found);
 }
 
 function copyBid(bid: AuctionBid): AuctionBid {
@@ -333,15 +333,20 @@ export class AuctionBook {
 
   submit(bid: AuctionBid): AuctionBookResult {
     if (this.closed) return { ok: false, rejection: gateClosed() };
-    const rejection = validateBid(this.config, bid);
+    const rejection = validateBid(this.config, bid, { after: this.duplicateFaults(bid.bidId) });
     if (rejection) return { ok: false, rejection };
-    if (this.live.has(bid.bidId)) {
-      const limit = 'unique among the live bids of this auction';
-      const message = `bidId ${show(bid.bidId)} must be ${limit}`;
-      return { ok: false, rejection: reject('DUPLICATE_BID_ID', 'bidId', limit, message) };
-    }
     this.live.set(bid.bidId, copyBid(bid));
     return { ok: true };
+  }
+
+  /**
+   * A bid id already live in this auction, as a rejection (none for a new one): named after a
+   * bid's own broken rules, or alone for a bid that breaks none.
+   */
+  duplicateFaults(bidId: string): AuctionRejection[] {
+    if (!this.live.has(bidId)) return [];
+    const limit = 'unique among the live bids of this auction';
+    return [reject('DUPLICATE_BID_ID', 'bidId', limit, `bidId ${show(bidId)} must be ${limit}`)];
   }
 
   cancel(bidId: string, agentId: string): AuctionBookResult {

@@ -1,3 +1,4 @@
+import { firstWithOthers } from '../../lib/index.js';
 import type {
   AcceptedEvent,
   CancelCommand,
@@ -17,6 +18,7 @@ import type {
   TradeEvent,
 } from '../types.js';
 import { PRODUCT_KIND_MINUTES } from '../types.js';
+import { modifyFaults, submitFaults } from './command-faults.js';
 import {
   CANCEL_REASONS,
   CidEventBuffer,
@@ -974,8 +976,38 @@ export class CidMarket {
     };
   }
 
-  /** Rejection texts are only built here, when a rejection actually happens. */
+  /**
+   * Rejection texts are only built here, when a rejection actually happens: the rule the command
+   * was refused for, and with it the other rules it breaks (command-faults.ts), in its `also`.
+   */
   private rejectedEvent(
+    cmd: SubmitCommand | CancelCommand | ModifyCommand,
+    code: number,
+    aux: number,
+  ): RejectedEvent {
+    const first = this.firstRejection(cmd, code, aux);
+    const others = this.commandFaults(cmd).filter((r) => r.code !== first.code || r.field !== first.field);
+    return others.length === 0 ? first : firstWithOthers([first, ...others])!;
+  }
+
+  /**
+   * Every rule `cmd` breaks that the command itself shows, in the order they are checked (none
+   * for a command the market would take): its fields, and its product's window. Rejecting a
+   * command changes nothing, so after a rejection this is what the command met.
+   */
+  commandFaults(cmd: SubmitCommand | CancelCommand | ModifyCommand): RejectedEvent[] {
+    if (cmd.type === 'submit') {
+      const index = this.productIndexById.get(cmd.productId);
+      return submitFaults(cmd, this.config, index === undefined ? undefined : this.productList[index]!.def);
+    }
+    const agent = this.agentIndexById.get(cmd.agentId);
+    const node = agent === undefined ? null : this.ownedOrder(agent, cmd.orderId);
+    const product = node === null ? undefined : this.productList[node.product]!.def;
+    if (cmd.type === 'modify') return modifyFaults(cmd, this.config, product);
+    return product === undefined ? [reject.unknownOrder(cmd)] : [];
+  }
+
+  private firstRejection(
     cmd: SubmitCommand | CancelCommand | ModifyCommand,
     code: number,
     aux: number,

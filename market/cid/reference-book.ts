@@ -1,3 +1,4 @@
+import { firstWithOthers } from '../../lib/index.js';
 import type {
   CidCommand,
   CidConfig,
@@ -41,6 +42,11 @@ interface RefOrder {
 
 type Priced = SubmitCommand | ModifyCommand;
 
+/** The rejection for the rules broken, the first named, the others in `also` and its message. */
+function one(found: RejectedEvent[]): RejectedEvent {
+  return firstWithOthers(found)!;
+}
+
 export class ReferenceBook {
   private orders: RefOrder[] = [];
   private readonly status = new Map<string, ProductStatus>();
@@ -60,7 +66,12 @@ export class ReferenceBook {
     if (cmd.type === 'advance') return this.advance(cmd.time);
     if (cmd.type === 'submit') return this.submit(cmd);
     const mine = this.orders.find((o) => o.orderId === cmd.orderId && o.agentId === cmd.agentId);
-    if (mine === undefined) return [reject.unknownOrder(cmd)];
+    if (mine === undefined) {
+      // A modify of no order of the agent's: its price and quantity are checked all the same.
+      const found = [reject.unknownOrder(cmd)];
+      if (cmd.type === 'modify') found.push(...this.priceQuantityFaults(cmd));
+      return [one(found)];
+    }
     if (cmd.type === 'cancel') {
       this.orders = this.orders.filter((o) => o !== mine);
       return [withRef({ ...cancelled(mine, cmd.time), reason: 'user' as const }, cmd.clientRef)];
@@ -110,13 +121,16 @@ export class ReferenceBook {
   }
 
   private submit(cmd: SubmitCommand): CidEvent[] {
+    // Every broken rule, in the order CidMarket checks them; the first is the rejection's.
+    const found: RejectedEvent[] = [];
     const product = this.config.products.find((p) => p.id === cmd.productId);
-    if (product === undefined) return [reject.unknownProduct(cmd)];
-    if (cmd.side !== 'buy' && cmd.side !== 'sell') return [reject.invalidSide(cmd)];
-    if (!['GTC', 'IOC', 'FOK'].includes(cmd.tif)) return [reject.invalidTimeInForce(cmd)];
-    if (![undefined, 'NONE', 'AON'].includes(cmd.restriction)) return [reject.invalidRestriction(cmd)];
-    const invalid = this.checkPriced(cmd, product, () => this.checkIceberg(cmd));
-    if (invalid !== undefined) return [invalid];
+    if (product === undefined) found.push(reject.unknownProduct(cmd));
+    if (cmd.side !== 'buy' && cmd.side !== 'sell') found.push(reject.invalidSide(cmd));
+    if (!['GTC', 'IOC', 'FOK'].includes(cmd.tif)) found.push(reject.invalidTimeInForce(cmd));
+    if (![undefined, 'NONE', 'AON'].includes(cmd.restriction)) found.push(reject.invalidRestriction(cmd));
+    found.push(...this.priceQuantityFaults(cmd), ...this.icebergFaults(cmd));
+    if (product !== undefined) found.push(...this.windowFaults(cmd, product));
+    if (found.length > 0) return [one(found)];
     const aon = cmd.restriction === 'AON';
     const order: RefOrder = {
       orderId: this.nextOrderId,
@@ -160,19 +174,26 @@ export class ReferenceBook {
     return [accepted, ...this.execute(order, cmd)];
   }
 
-  private checkIceberg(cmd: SubmitCommand): RejectedEvent | undefined {
-    if (cmd.peakLots === undefined) return undefined;
+  /**
+   * An iceberg's peak (at most its quantity, when that is valid; otherwise only whole and
+   * positive) and its two rules: GTC (unless the time in force is invalid anyway), not AON.
+   */
+  private icebergFaults(cmd: SubmitCommand): RejectedEvent[] {
+    if (cmd.peakLots === undefined) return [];
+    const found: RejectedEvent[] = [];
     const peak = cmd.peakLots;
-    if (!Number.isInteger(peak) || peak < 1 || peak > cmd.quantityLots) return reject.peakInvalid(cmd);
-    if (cmd.tif !== 'GTC') return reject.icebergNotAllowed(cmd, 'tif');
-    if (cmd.restriction === 'AON') return reject.icebergNotAllowed(cmd, 'restriction');
-    return undefined;
+    const quantityValid = this.priceQuantityFaults(cmd).every((r) => r.field !== 'quantityLots');
+    if (!Number.isInteger(peak) || peak < 1 || (quantityValid && peak > cmd.quantityLots))
+      found.push(reject.peakInvalid(cmd));
+    if (['IOC', 'FOK'].includes(cmd.tif)) found.push(reject.icebergNotAllowed(cmd, 'tif'));
+    if (cmd.restriction === 'AON') found.push(reject.icebergNotAllowed(cmd, 'restriction'));
+    return found;
   }
 
   private modify(order: RefOrder, cmd: ModifyCommand): CidEvent[] {
     const product = this.config.products.find((p) => p.id === order.productId)!;
-    const invalid = this.checkPriced(cmd, product, () => undefined);
-    if (invalid !== undefined) return [invalid];
+    const found = [...this.priceQuantityFaults(cmd), ...this.windowFaults(cmd, product)];
+    if (found.length > 0) return [one(found)];
     const remaining = order.visible + order.hidden;
     const keep = cmd.priceTicks === order.priceTicks && cmd.quantityLots < remaining;
     const modified = withRef(
@@ -208,20 +229,19 @@ export class ReferenceBook {
     return [modified, ...this.execute(order, cmd)];
   }
 
-  private checkPriced(
-    cmd: Priced,
-    product: ProductDef,
-    more: () => RejectedEvent | undefined,
-  ): RejectedEvent | undefined {
+  private priceQuantityFaults(cmd: Priced): RejectedEvent[] {
     const c = this.config;
     const ok = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
-    if (!ok(cmd.priceTicks, c.priceMinTicks, c.priceMaxTicks)) return reject.priceOutOfRange(cmd, c);
-    if (!ok(cmd.quantityLots, 1, c.maxQuantityLots)) return reject.quantityInvalid(cmd, c);
-    const other = more();
-    if (other !== undefined) return other;
-    if (cmd.time < product.openMs) return reject.marketNotOpen(cmd, product);
-    if (cmd.time >= product.gateClosureMs) return reject.gateClosed(cmd, product);
-    return undefined;
+    return [
+      ...(ok(cmd.priceTicks, c.priceMinTicks, c.priceMaxTicks) ? [] : [reject.priceOutOfRange(cmd, c)]),
+      ...(ok(cmd.quantityLots, 1, c.maxQuantityLots) ? [] : [reject.quantityInvalid(cmd, c)]),
+    ];
+  }
+
+  private windowFaults(cmd: Priced, product: ProductDef): RejectedEvent[] {
+    if (cmd.time < product.openMs) return [reject.marketNotOpen(cmd, product)];
+    if (cmd.time >= product.gateClosureMs) return [reject.gateClosed(cmd, product)];
+    return [];
   }
 
   /** Resting orders the taker could trade against, in the order it would meet them. */

@@ -207,6 +207,17 @@ function venueProbes(wake: WakeUp, n: number): unknown[] {
     submit(r('peak'), open, { peakLots: 9 }),
     submit(r('iceberg'), open, { peakLots: 1, timeInForce: TimeInForce.TIME_IN_FORCE_IOC }),
     submit(r('iceberg-aon'), open, { peakLots: 1, restriction: 2 }),
+    // Several of a venue's rules at once: each is named after the first, in the agent's terms.
+    submit(r('iceberg-all'), open, {
+      peakLots: 9,
+      timeInForce: TimeInForce.TIME_IN_FORCE_IOC,
+      restriction: 2,
+    }),
+    submit(r('unknown-iceberg'), 'qh-20261122-2400', {
+      peakLots: 1,
+      timeInForce: TimeInForce.TIME_IN_FORCE_FOK,
+    }),
+    submit(r('closed-iceberg'), 'qh-20261121-0000', { peakLots: 3, restriction: 2 }),
     submit(r('rest'), open, { priceTicks: 1 }),
     action(r('cancel'), { $case: 'cancel', value: { orderId: 987_654 } }),
     action(r('modify'), { $case: 'modify', value: { orderId: 987_654, priceTicks: 1, quantityLots: 1 } }),

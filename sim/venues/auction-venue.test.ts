@@ -447,4 +447,23 @@ describe('an auction bid breaking several rules', () => {
       message: `${head}; also: block.last_period 30 is outside the periods of ida3-20261122 (48..95); priceTicks must be an integer >= -50000 and <= 400000; got 400001`,
     });
   });
+
+  it('names a bid id already live after the bid’s own rules, on either path (periods outside, or not)', () => {
+    const { venue } = makeVenue();
+    expect(handle(venue, 'buyer', blockBid('ida3-20261122', 'm1', 50, 60)).status).toBe(
+      ActionStatus.ACTION_STATUS_ACCEPTED,
+    );
+    const outside = handle(venue, 'buyer', blockBid('ida3-20261122', 'm1', 40, 60));
+    expect(outside).toMatchObject({ rejectCode: RejectCode.REJECT_CODE_PERIOD_OUT_OF_RANGE });
+    expect(outside.message).toMatch(
+      /; also: auction_bid\.bid_id "m1" must be unique among the live bids of this auction$/,
+    );
+    const inside = blockBid('ida3-20261122', 'm1', 50, 60);
+    (inside.kind!.value as { bid: { value: { priceTicks: number } } }).bid.value.priceTicks = 400_001;
+    const r = handle(venue, 'buyer', inside);
+    expect(r).toMatchObject({ rejectCode: RejectCode.REJECT_CODE_PRICE_OUT_OF_RANGE, field: 'priceTicks' });
+    expect(r.message).toMatch(
+      /; also: auction_bid\.bid_id "m1" must be unique among the live bids of this auction$/,
+    );
+  });
 });

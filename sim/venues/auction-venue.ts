@@ -12,7 +12,7 @@ import {
 } from '../../gen/flexarena/v1/auction.js';
 import { Side } from '../../gen/flexarena/v1/market.js';
 import { type Action, type ActionResult, ActionStatus } from '../../gen/flexarena/v1/session.js';
-import { auctionId } from '../../lib/index.js';
+import { auctionId, ownMessage } from '../../lib/index.js';
 import {
   type AuctionBid,
   AuctionBook,
@@ -246,14 +246,7 @@ export class AuctionVenue implements Venue {
         const y = inAgentTerms(x, auction, sent);
         return protocolMessage(action, y.field, y.message);
       });
-      const own = r.message.slice(
-        0,
-        r.message.length -
-          withAlso(
-            '',
-            r.also.map((x) => x.message),
-          ).length,
-      );
+      const own = ownMessage(r);
       reject(
         a.code,
         a.field,
@@ -282,7 +275,13 @@ export class AuctionVenue implements Venue {
     if (periodFaults !== undefined) {
       // Periods outside the auction's, named first as before; the bid's other broken rules after
       // them (validateBid with its own period checks left out: these are the periods' in our terms).
-      refused(validateBid(auction.config, bid, { periods: false, before: periodFaults })!);
+      refused(
+        validateBid(auction.config, bid, {
+          periods: false,
+          before: periodFaults,
+          after: auction.book.duplicateFaults(bid.bidId),
+        })!,
+      );
       return;
     }
     const r = auction.book.submit(bid);

@@ -8,6 +8,7 @@ import { NamedRng } from '../../lib/random.js';
 import type { CidCommand } from '../../market/index.js';
 import { depthToProto, orderToProto } from '../core/convert.js';
 import { emptyResult, unitContext } from '../core/test-support.js';
+import { protocolMessage } from '../door/field-path.js';
 import { createWorld, type World } from '../world/world.js';
 import { CidVenue } from './cid-venue.js';
 
@@ -25,8 +26,9 @@ beforeAll(() => {
   _world = createWorld(undefined, new NamedRng(5), [DAY]);
 });
 
-function makeVenue() {
+function makeVenue(more: Record<string, unknown> = {}) {
   const { ctx, tape } = unitContext({
+    ...more,
     name: 'cid',
     seed: 5,
     day: DAY,
@@ -496,5 +498,53 @@ describe('CidVenue wake-up parts', () => {
     }
     expect(reused).toBeGreaterThan(100);
     expect(venue.market.productStatus(Q0)).toBe('closed');
+  });
+
+  it('names every rule an order breaks, each in the protocol’s names; the tape keeps the one message', async () => {
+    const { venue, tape, advanceTo } = makeVenue({ limits: { maxOpenOrders: 1 } });
+    await advanceTo(OPEN_TIME);
+    const iceberg = {
+      productId: H0,
+      side: 'buy' as const,
+      priceTicks: 5_000,
+      quantityLots: 2,
+      peakLots: 9,
+      tif: TimeInForce.TIME_IN_FORCE_IOC,
+      restriction: ExecutionRestriction.EXECUTION_RESTRICTION_AON,
+    };
+    const r = handle(venue, 'alice', submit(iceberg));
+    // Code, field and limit are the first rule's, as before; the simulation words the first part.
+    expect(r).toMatchObject({
+      status: ActionStatus.ACTION_STATUS_REJECTED,
+      rejectCode: RejectCode.REJECT_CODE_PEAK_INVALID,
+      field: 'peakLots',
+      limit: '>= 1 and <= 2',
+    });
+    expect(r.message).toBe(
+      "peakLots must be an integer >= 1 and <= 2 (the order's quantityLots); got 9; also: " +
+        'submit.time_in_force must be TIME_IN_FORCE_GTC for an iceberg order (submit.peak_lots is set); got TIME_IN_FORCE_IOC; ' +
+        'submit.restriction must be EXECUTION_RESTRICTION_NONE for an iceberg order (submit.peak_lots is set); got EXECUTION_RESTRICTION_AON',
+    );
+    // What the agent reads once the simulation has put the first part in the protocol's names.
+    expect(protocolMessage(submit(iceberg), r.field, r.message)).toBe(
+      "submit.peak_lots must be an integer >= 1 and <= 2 (the order's submit.quantity_lots); got 9; also: " +
+        'submit.time_in_force must be TIME_IN_FORCE_GTC for an iceberg order (submit.peak_lots is set); got TIME_IN_FORCE_IOC; ' +
+        'submit.restriction must be EXECUTION_RESTRICTION_NONE for an iceberg order (submit.peak_lots is set); got EXECUTION_RESTRICTION_AON',
+    );
+    const record = tape.records.find((x) => x.type === 'rejected')!;
+    expect(record).toMatchObject({ code: 'PEAK_INVALID', field: 'peakLots' });
+    expect(record.message).toMatch(/got 9; also: tif must be 'GTC' .*; restriction must be 'NONE'/);
+    expect(record).not.toHaveProperty('also');
+    // Over the open-order limit, the order's own faults come after that one.
+    handle(venue, 'bob', submit({ productId: H0, side: 'buy', priceTicks: 5_000, quantityLots: 1 }));
+    const over = handle(
+      venue,
+      'bob',
+      submit({ ...iceberg, productId: 'qh-20261122-2400', tif: TimeInForce.TIME_IN_FORCE_GTC }),
+    );
+    expect(over).toMatchObject({ rejectCode: RejectCode.REJECT_CODE_TOO_MANY_OPEN_ORDERS, field: 'submit' });
+    expect(over.message).toMatch(
+      /^submit: the agent already has 1 open orders; .*; also: submit\.product_id "qh-20261122-2400" is not a configured product id; submit\.peak_lots must be .*; submit\.restriction must be EXECUTION_RESTRICTION_NONE/,
+    );
   });
 });

@@ -4,13 +4,14 @@
 import { CancelReason, type Fill, Side as ProtoSide } from '../../gen/flexarena/v1/market.js';
 import { BookUpdate, type PublicTrade, TradesUpdate } from '../../gen/flexarena/v1/public.js';
 import { type Action, type ActionResult, ActionStatus, type WakeUp } from '../../gen/flexarena/v1/session.js';
-import { deepFreeze } from '../../lib/index.js';
+import { deepFreeze, firstWithOthers, ownMessage, withAlso } from '../../lib/index.js';
 import {
   type CidCommand,
   type CidEvent,
   CidMarket,
   DEFAULT_CID_LIMITS,
   eurToTicks,
+  type RejectedEvent,
   type TradeEvent,
   tradeCashUnits,
 } from '../../market/index.js';
@@ -18,6 +19,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { actionToCommand, depthToProto, orderToProto, rejectCodeToProto } from '../core/convert.js';
 import { PHASE } from '../core/phases.js';
 import type { RunContext } from '../core/run-context.js';
+import { protocolMessage } from '../door/field-path.js';
 import type { ScheduledEvent, Venue } from './venue.js';
 
 const MINUTE = 60_000;
@@ -120,7 +122,7 @@ export class CidVenue implements Venue {
           rejectCode: rejectCodeToProto(ev.code),
           field: ev.field,
           limit: ev.limit,
-          message: ev.message,
+          message: agentMessage(action, ev),
           orderId: ev.orderId ?? 0,
         });
       } else if (ev.type === 'accepted' || ev.type === 'modified') {
@@ -294,7 +296,7 @@ export class CidVenue implements Venue {
     const max = this.ctx.cfg.limits.maxOpenOrders;
     if (this.market.openOrderCount(command.agentId) < max) return undefined;
     const limit = `at most ${max} open orders per agent (limits.maxOpenOrders)`;
-    const ev: CidEvent = {
+    const tooMany: RejectedEvent = {
       type: 'rejected',
       time: command.time,
       agentId: command.agentId,
@@ -305,14 +307,16 @@ export class CidVenue implements Venue {
       message: `submit: the agent already has ${max} open orders; ${limit}, cancel some or use IOC/FOK`,
       ...(command.clientRef === undefined ? {} : { clientRef: command.clientRef }),
     };
-    this.ctx.out.tapeEvent(ev);
+    // The order's own broken rules too, as the market names them when it refuses one.
+    const ev = firstWithOthers([tooMany, ...this.market.commandFaults(command)])!;
+    this.ctx.out.tapeEvent(taped(ev));
     return [ev];
   }
 
   private apply(command: CidCommand): CidEvent[] {
     const events = this.market.apply(command);
     for (const ev of events) {
-      this.ctx.out.tapeEvent(ev);
+      this.ctx.out.tapeEvent(ev.type === 'rejected' ? taped(ev) : ev);
       if (ev.type === 'trade') this.onTrade(ev);
       else if (ev.type === 'product-opened' || ev.type === 'gate-closed') this.statusChanged(ev);
       if ('productId' in ev) {
@@ -405,4 +409,27 @@ export function fillFor(ev: TradeEvent, agentId: string): Fill {
     timeMs: ev.time,
     aggressor: ev.aggressorSide === (isBuy ? 'buy' : 'sell'),
   };
+}
+
+/**
+ * A rejection as the tape keeps it: its message names every broken rule, as the auction's and the
+ * balancing markets' rejected records do, without the `also` list beside it.
+ */
+function taped(ev: RejectedEvent): RejectedEvent {
+  if (ev.also === undefined) return ev;
+  const { also: _, ...record } = ev;
+  return record;
+}
+
+/**
+ * A rejection's message as the agent reads it. The simulation puts the first rule's words in the
+ * protocol's names by its field (submit.peak_lots); each other rule opens with a field of its own,
+ * so it is put in them here, by that field (as the auction venue does).
+ */
+function agentMessage(action: Action, ev: RejectedEvent): string {
+  if (ev.also === undefined) return ev.message;
+  return withAlso(
+    ownMessage(ev),
+    ev.also.map((r) => protocolMessage(action, r.field, r.message)),
+  );
 }
