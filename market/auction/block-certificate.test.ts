@@ -8,9 +8,18 @@ import { smallBlockAuction } from './test-helpers.js';
 // The propagation-only proof that accepting no block is the only admissible selection, against the
 // enumeration of every subset (evaluateSelection is the judge).
 
+/** A propagator that counts its runs. */
+class CountingPropagator extends Propagator {
+  runs = 0;
+  override run(domain: Domain): boolean {
+    this.runs++;
+    return super.run(domain);
+  }
+}
+
 describe('certifyNothingAdmissible', () => {
-  it('"none" exactly when no nonempty selection is admissible; "found" gives the best one the dive met', () => {
-    const seen = { none: 0, found: 0 };
+  it('"none" exactly when no nonempty selection is admissible; a finished dive gives the best one ("best")', () => {
+    const seen = { none: 0, best: 0 };
     for (let seed = 1; seed <= 200; seed++) {
       const { config, bids } = smallBlockAuction(seed * 104_729, 3 + (seed % 7), seed % 4 !== 0);
       const problem = prepareProblem(config, bids);
@@ -30,19 +39,40 @@ describe('certifyNothingAdmissible', () => {
       if (outcome.kind === 'none') {
         seen.none++;
         expect(nonemptyAdmissible).toBe(0);
-      } else if (outcome.kind === 'found') {
-        seen.found++;
-        expect(nonemptyAdmissible).toBeGreaterThan(0);
-        expect(outcome.selection.accepted.some(Boolean)).toBe(true);
-        expect(isAdmissible(evaluateSelection(problem, outcome.selection.accepted))).toBe(true);
+      } else {
         // The dive (an eighth of the budget) covers these small trees: it met every admissible
-        // selection and keeps the best nonempty one.
+        // selection, keeps the best nonempty one and says that it is the best.
+        expect(outcome.kind).toBe('best');
+        if (outcome.kind !== 'best') continue;
+        seen.best++;
+        expect(nonemptyAdmissible).toBeGreaterThan(0);
         expect(outcome.selection.accepted).toEqual(best!.accepted);
       }
     }
     // Not vacuous: both answers occur.
     expect(seen.none).toBeGreaterThan(5);
-    expect(seen.found).toBeGreaterThan(5);
+    expect(seen.best).toBeGreaterThan(5);
+  });
+
+  it('a dive that met a selection goes on past its share and, finishing its tree, answers "best"', () => {
+    // A share of 20 propagations: where the dive meets a selection within it, it goes on (to half the
+    // budget, then to its end while enough of the tree is done) instead of stopping with that selection.
+    const budget = 1_000_000;
+    const share = 20 / budget;
+    let wentOn = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 104_729, 3 + (seed % 7), seed % 4 !== 0);
+      const problem = prepareProblem(config, bids);
+      const space = new BlockSpace(problem);
+      const counting = new CountingPropagator(space);
+      const outcome = certifyNothingAdmissible(space, counting, budget, 2_000, share);
+      if (outcome.kind !== 'best') continue;
+      const whole = certifyNothingAdmissible(space, new Propagator(space), budget);
+      expect(whole.kind).toBe('best');
+      if (whole.kind === 'best') expect(outcome.selection.accepted).toEqual(whole.selection.accepted);
+      if (counting.runs > 20) wentOn++;
+    }
+    expect(wentOn).toBeGreaterThan(5);
   });
 
   it('gives up half-way through its budget when less than three quarters of the tree is done', () => {
@@ -125,8 +155,9 @@ describe('certifyNothingAdmissible', () => {
           expect(outcome.kind).toBe('none');
           expect(counting.runs).toBeLessThanOrEqual(plainCount.runs + space.blocks.length);
         } else {
-          expect(outcome.kind).toBe('found');
-          if (outcome.kind === 'found')
+          // Found by the search proper, or by a dive that finished its tree within its share.
+          expect(outcome.kind === 'found' || outcome.kind === 'best').toBe(true);
+          if (outcome.kind === 'found' || outcome.kind === 'best')
             expect(isAdmissible(evaluateSelection(problem, outcome.selection.accepted))).toBe(true);
         }
       }

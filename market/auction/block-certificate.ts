@@ -38,6 +38,11 @@ import { type Evaluation, isAdmissible, isBetter } from './problem.js';
 export type CertificateOutcome =
   /** No selection but accepting none is admissible. */
   | { kind: 'none' }
+  /**
+   * The dive finished its tree: it met every admissible selection, and this is the best nonempty one
+   * (so the best of it and accepting none is optimal).
+   */
+  | { kind: 'best'; selection: Evaluation }
   /** A nonempty admissible selection: the best the dive met, else the first the search met. */
   | { kind: 'found'; selection: Evaluation }
   /** The propagation budget ran out first: nothing shown. */
@@ -65,6 +70,13 @@ const LEAF = -2;
  * needed 647 to 114 306 or more (README "Algorithm"); the rest of the share looks for better ones.
  */
 const DIVE_SHARE = 1 / 8;
+/**
+ * A dive that has met a selection goes on past its share, to half the budget, and from there to its end
+ * if at least this share of the tree is done: finished, it has met every admissible selection, so its best
+ * is optimal without the branch-and-bound. Measured on the wide family (README "Algorithm"): at half of a
+ * 30 000-propagation budget the dives that finish within it had done 0.094 or more, the others 0.039 or less.
+ */
+const DIVE_ON_AT_HALF_BUDGET = 0.06;
 
 export function certifyNothingAdmissible(
   space: BlockSpace,
@@ -120,9 +132,18 @@ export function certifyNothingAdmissible(
   const path: number[] = [];
   /** The best nonempty admissible selection the dive met (it goes on after one, to its share's end). */
   let best: Evaluation | null = null;
+  /** Where the dive's share ends, one that met a selection goes on (DIVE_ON_AT_HALF_BUDGET); false to stop. */
+  const goOn = (): boolean => {
+    if (best === null || maxPropagations < estimateFrom) return false;
+    const used = maxPropagations - left;
+    const half = Math.floor(maxPropagations / 2);
+    if (used < half) diveLeft = half - used;
+    else if (used < maxPropagations && done >= DIVE_ON_AT_HALF_BUDGET) diveLeft = maxPropagations - used;
+    return diveLeft > 0;
+  };
   /** False once the dive's share is spent. */
   const dive = (domain: Domain, depth: number): boolean => {
-    if (diveLeft <= 0) return false;
+    if (diveLeft <= 0 && !goOn()) return false;
     diveLeft--;
     const pick = expand(domain, depth);
     if (pick === EMPTY) return true;
@@ -161,7 +182,7 @@ export function certifyNothingAdmissible(
     );
   };
   const dived = dive(rootDomain(space), 0);
-  if (best) return { kind: 'found', selection: best };
+  if (best) return { kind: dived ? 'best' : 'found', selection: best };
   if (dived) return { kind: 'none' };
   const finished = visit(rootDomain(space), 0, true);
   if (found) return { kind: 'found', selection: found };

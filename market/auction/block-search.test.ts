@@ -281,6 +281,23 @@ describe('bound refinement at children (blocks within ±0.05 €/MWh of the mone
       expect(searched.welfareCashUnits).toBe(enumerated.welfareCashUnits);
     }
   });
+
+  it('a dive that finishes its tree with a selection ends the search: its best is the optimum', () => {
+    // At a limit of 1 node the branch-and-bound stops right after the root; proven there with some
+    // block accepted, the proof is the dive's (block-certificate.ts), which must then hold the optimum.
+    let byDive = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const { config, bids } = smallBlockAuction(seed * 104_729, 3 + (seed % 7), seed % 4 !== 0);
+      const problem = prepareProblem(config, bids);
+      const without = searchBlocks(problem, { maxNodes: 1, certificatePropagations: 0 });
+      const searched = searchBlocks(problem, { maxNodes: 1, certificatePropagations: 100_000 });
+      if (without.provenOptimal || !searched.provenOptimal || !searched.best.accepted.some(Boolean)) continue;
+      byDive++;
+      expect(searched.nodes).toBe(1);
+      expect(searched.best.accepted).toEqual(enumerateSelections(problem).accepted);
+    }
+    expect(byDive).toBeGreaterThan(4);
+  });
 });
 
 describe('relaxations solved every few levels, the nodes between keeping their ancestor’s prices and bound', () => {

@@ -336,9 +336,11 @@ class BlockSearch {
    * Whether any selection but accepting none is admissible (block-certificate.ts); a nonempty admissible
    * selection it meets is improved by local search and offered as the incumbent.
    */
-  private certify(): 'none' | 'found' | 'budget' {
+  private certify(): 'none' | 'best' | 'found' | 'budget' {
     if (this.certificatePropagations <= 0) return 'budget';
     const outcome = certifyNothingAdmissible(this.space, this.propagator, this.certificatePropagations);
+    // The best of every admissible selection: nothing to climb to.
+    if (outcome.kind === 'best') this.consider(outcome.selection);
     if (outcome.kind === 'found') this.climb(outcome.selection);
     return outcome.kind;
   }
@@ -584,7 +586,7 @@ class BlockSearch {
       candidate = this.tryCandidate(node);
       // At the root, with no block accepted after the first candidates: the propagation-only proof.
       if (node === this.root && !this.best.accepted.some(Boolean))
-        if (this.certify() === 'none') return this.best.value;
+        if (['none', 'best'].includes(this.certify())) return this.best.value;
       if (!this.canImprove(node)) return node.bound;
       const before = this.fixByBound(node);
       if (before === null) break;
